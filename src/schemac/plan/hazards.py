@@ -14,8 +14,9 @@ from typing import Optional
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, takes_using
 from schemac.pg.casts import STRING_TYPES, base_and_dims, converts, converts_own, is_string_type
 from schemac.pg import pgvector
-from schemac.pg.names import MAX_IDENTIFIER_BYTES
+from schemac.pg.names import MAX_IDENTIFIER_BYTES, constraint_name
 from schemac.pg.postgis import YES, fits, refusal
+from schemac.plan.partition_index_ddl import index_reads
 
 _TYPE = re.compile(r"^(?P<base>[^()\[\]]+?)(?:\((?P<params>[^)]*)\))?(?P<zone> with(?:out)? time zone)?(?P<array>\[\])?$")
 _INT_DIGITS = {"smallint": 5, "integer": 10, "bigint": 19}
@@ -117,6 +118,10 @@ def destructive_reason(change: Change) -> Optional[str]:
                     "in every column of the type are lost")
     if change.kind == "alter_column_type" and not _of_foreign_table(change):
         old, new = change.old.type, change.new.type  # type: ignore[union-attr]
+        if _citext_under_foreign_key(change):
+            return (f"change type of column {change.name} of {change.schema}.{change.table} from {old} to {new}: a "
+                    "foreign key stands on it, which the migration does not drop around the retypes: Postgres refuses "
+                    "it between the two types")
         # (a domain's values are values of its base type: made that type or a wider one, each is kept; a domain that
         # checks nothing takes every value of its base type)
         if not is_widening(old, new) and not (change.from_base and is_widening(change.from_base, new)) \
@@ -133,10 +138,18 @@ def row_failures(changes: list[Change]) -> list[str]:
     expression) has no value to give the rows a table holds: ADD COLUMN fails on the first one; a column made NOT
     NULL without a default (which the migration gives the rows holding NULL first) fails on a row holding NULL. A
     table attached as a partition under a bound it did not have (a partition given another, a plain table attached)
-    fails where one of its rows falls outside the bound (not one the migration creates: it holds none)."""
+    fails where one of its rows falls outside the bound (not one the migration creates: it holds none). A string
+    column made citext, whose equality ignores letter case, fails where a key or unique index reading it holds two rows
+    differing only in case."""
     out = []
     made = {(c.schema, c.table) for c in changes if c.kind == "add_table"}
     for c in changes:
+        keys = _case_folded_keys(c)
+        if keys:
+            out.append(f"warning: {c.source or c.path}: column {c.path} is made {c.new.type}, whose equality ignores "  # type: ignore
+                       f"letter case: the migration fails where two rows differ only in case ('Ann', 'ann') under "
+                       f"{', '.join(keys)} (make those rows differ first)")
+            continue
         was = getattr(c.old, "partition_of", None)
         if c.kind == "attach_partition" and (was is None or was.bound != c.new.partition_of.bound) \
                 and (c.schema, c.table) not in made:  # type: ignore
@@ -158,6 +171,34 @@ def row_failures(changes: list[Change]) -> list[str]:
                    "migration fails on a table that holds rows (give it a default, or add it nullable, fill it, "
                    "then make it NOT NULL)")
     return out
+
+
+def _citext_under_foreign_key(change: Change) -> bool:
+    """A string column made citext or back that a foreign key of its table stands on: as between two enums
+    (_enum_into_enum), the key is not dropped around the retypes of its two ends, and Postgres refuses it midway
+    ('cannot be implemented': text and citext are incompatible key types), whatever the rows: left refused."""
+    t = change.table_def
+    if change.kind != "alter_column_type" or t is None:
+        return False
+    ob, nb = _split(change.old.type)[0], _split(change.new.type)[0]  # type: ignore[union-attr]
+    return _extension_string(ob) != _extension_string(nb) and is_string_type(ob) and is_string_type(nb) \
+        and any(change.name in k.columns for k in t.foreign_keys)
+
+
+def _case_folded_keys(change: Change) -> list[str]:
+    """The PRIMARY KEY, UNIQUEs, unique indexes and EXCLUDE constraints (a key, an expression or the WHERE; not an
+    INCLUDE) reading a column a retype makes citext from a string type of Postgres's own: two values equal only
+    under citext's case-insensitive equality become duplicates there, and the rebuilt index refuses them."""
+    t = change.table_def
+    if change.kind != "alter_column_type" or t is None or t.foreign is not None:
+        return []
+    (ob, _, oa), (nb, _, na) = _split(change.from_base or change.old.type), _split(change.to_base or change.new.type)  # type: ignore
+    if not (ob in STRING_TYPES and _extension_string(nb) and oa == na):
+        return []
+    col = change.name
+    keys = [k for k in ((t.primary_key,) if t.primary_key else ()) + t.uniques if col in k.columns]
+    return [constraint_name(t, k) for k in keys + [x for x in t.exclusions if index_reads(x, col, include=False)]] \
+        + [i.name for i in t.indexes if i.unique and index_reads(i, col, include=False)]
 
 
 def _of_foreign_table(change: Change) -> bool:

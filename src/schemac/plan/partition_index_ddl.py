@@ -277,7 +277,7 @@ def own_comments_again(t: Table, column: str) -> list[exp.Expression]:
     on an object of its own, which keeps its comment)."""
     if t.partition_of is None:
         return []
-    on_index = [(i.name, i.comment) for i in t.indexes if i.comment is not None and _reads(i, column)]
+    on_index = [(i.name, i.comment) for i in t.indexes if i.comment is not None and index_reads(i, column)]
     keys = [(constraint_name(t, k), k) for k in _keys(t, column)]
     on_index += [(name, k.index_comment) for name, k in keys if getattr(k, "index_comment", None) is not None]  # type: ignore
     return [command("COMMENT", "ON INDEX", qualified(t.schema, name), "IS", literal(text)) for name, text in on_index] + \
@@ -287,18 +287,19 @@ def own_comments_again(t: Table, column: str) -> list[exp.Expression]:
 
 def _rebuilt_parents(t: Table, column: str) -> list[str]:
     """The names of `t`'s indexes, and of its keys' (as their index is named), that ALTER COLUMN `column` TYPE rebuilds."""
-    return [i.name for i in t.indexes if _reads(i, column)] + [constraint_name(t, k) for k in _keys(t, column)]
+    return [i.name for i in t.indexes if index_reads(i, column)] + [constraint_name(t, k) for k in _keys(t, column)]
 
 
 def _keys(t: Table, column: str) -> list[Union[PrimaryKey, Unique, Exclusion]]:
     """`t`'s PRIMARY KEY, UNIQUEs and EXCLUDE constraints whose index reads `column`."""
     keys = ([t.primary_key] if t.primary_key is not None else []) + list(t.uniques) + list(t.exclusions)
-    return [k for k in keys if column in k.include or (column in k.columns if not isinstance(k, Exclusion) else _reads(k, column))]
+    return [k for k in keys if column in k.include or (column in k.columns if not isinstance(k, Exclusion) else index_reads(k, column))]
 
 
-def _reads(i: Union[Index, Exclusion], column: str) -> bool:
-    """Whether index (or EXCLUDE constraint) `i` reads `column` (a key, INCLUDE, an expression, its WHERE): ALTER COLUMN ... TYPE rebuilds it."""
-    read = {e.column for e in i.elements if e.column} | set(i.include)
+def index_reads(i: Union[Index, Exclusion], column: str, include: bool = True) -> bool:
+    """Whether index (or EXCLUDE constraint) `i` reads `column` (a key, INCLUDE unless `include` is False, an expression,
+    its WHERE): ALTER COLUMN ... TYPE rebuilds it."""
+    read = {e.column for e in i.elements if e.column} | (set(i.include) if include else set())
     for text in [e.expression for e in i.elements if e.expression] + ([i.where] if i.where else []):
         try:
             read |= set(referenced_columns(f"({text})"))

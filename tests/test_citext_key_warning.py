@@ -1,0 +1,101 @@
+"""A string column made citext under a key: citext's I/O keeps every value (no --allow-destructive), but its equality
+ignores letter case, so two rows differing only in case ('Ann', 'ann') become duplicates where a PRIMARY KEY, UNIQUE or
+unique index reads the column, and the rebuilt index refuses them. `generate` never sees the rows: it warns at the
+column's line (plan.hazards.row_failures). The oracle that the warning is true is Postgres: the migration fails with a
+unique violation over such a pair and applies over rows without one (the column then citext, by pg_attribute)."""
+
+import psycopg
+import pytest
+
+from conftest import rows_of
+
+OLD = """extensions: [{name: citext}]
+tables:
+  t:
+    columns:
+      id: integer
+      name: %s
+      active: boolean
+%s"""
+KEYS = {"unique": ("    unique:\n      - {columns: [name]}\n", "t_name_key"),
+        "partial-unique-index": ("    indexes:\n      t_live: {columns: [name], unique: true, where: active}\n", "t_live")}
+TYPE = "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 't'::regclass AND attname = 'name'"
+
+
+@pytest.mark.parametrize("key", list(KEYS))
+def test_a_keyed_column_made_citext_is_warned_and_fails_over_a_case_pair(any_db_url, tmp_path, key):
+    from schemac.commands.generate import generate
+    from schemac.migrations.apply import apply_files
+    from schemac.migrations.layout import Layout
+    from sqlx_project import generated_and_applied
+
+    if rows_of(any_db_url, "SELECT count(*) FROM pg_available_extensions WHERE name = 'citext'") == [(0,)]:
+        pytest.skip("this build has no citext")
+    block, name = KEYS[key]
+    generated_and_applied(tmp_path, any_db_url, OLD % ("text", block))
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO t VALUES (1, 'Ann', true), (2, 'ann', true), (3, 'Bob', true)")
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(OLD % ("citext", block), encoding="utf-8")
+    before = {m.path for m in Layout(out).migrations()}
+    result = generate(str(schema), out)
+    assert result.status == "written", result.message
+    assert [n for n in result.notices if n.startswith("warning: ")] == [
+        f"warning: {schema}:6:7: column public.t.name is made citext, whose equality ignores letter case: the migration "
+        f"fails where two rows differ only in case ('Ann', 'ann') under {name} (make those rows differ first)"]
+    new = [m for m in Layout(out).migrations() if m.path not in before]
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        with pytest.raises(psycopg.errors.UniqueViolation):
+            apply_files(conn, new, record=False)
+        conn.execute("DELETE FROM t WHERE name = 'ann'")
+        apply_files(conn, new, record=False)
+    assert rows_of(any_db_url, TYPE) == [("citext",)]
+    assert rows_of(any_db_url, "SELECT name::text FROM t ORDER BY id") == [("Ann",), ("Bob",)]
+
+
+def test_an_unkeyed_column_made_citext_is_not_warned(tmp_path):
+    """No key reads the column (an index that is not unique, a key on another column): no two values collide."""
+    from schemac.commands.generate import generate
+
+    block = "    primary_key: {columns: [id]}\n    indexes:\n      t_name: {columns: [name]}\n"
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(OLD % ("text", block), encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    schema.write_text(OLD % ("citext", block), encoding="utf-8")
+    result = generate(str(schema), out)
+    assert result.status == "written" and not [n for n in result.notices if n.startswith("warning: ")], result.notices
+
+
+FK = """extensions: [{name: citext}]
+tables:
+  p:
+    columns:
+      k: {type: text, primary_key: true}
+  c:
+    columns:
+      id: integer
+      k: %s
+    foreign_keys:
+      - {columns: [k], references: {table: p, columns: [k]}}
+"""
+
+
+def test_a_foreign_keys_columns_made_citext_stay_refused(db_url, tmp_path):
+    """Both ends of a foreign key made citext (as an enum retyped under a key, plan.hazards._enum_into_enum): the key is
+    not dropped around the retypes, so the migration fails whatever the rows; refused, and the migration written
+    with --allow-destructive is the oracle that it must be ('cannot be implemented': text and citext)."""
+    from schemac.commands.generate import generate
+    from schemac.migrations.apply import apply_files
+    from schemac.migrations.layout import Layout
+    from sqlx_project import generated_and_applied
+
+    generated_and_applied(tmp_path, db_url, FK % "text")
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text((FK % "citext").replace("k: {type: text,", "k: {type: citext,"), encoding="utf-8")
+    refused = generate(str(schema), out)
+    assert refused.status == "refused" and "column k of public.c from text to citext: a foreign key" in refused.message
+    before = {m.path for m in Layout(out).migrations()}
+    assert generate(str(schema), out, allow_destructive=True).status == "written"
+    with psycopg.connect(db_url, autocommit=True) as conn, pytest.raises(psycopg.errors.DatatypeMismatch,
+                                                                      match="cannot be implemented"):
+        apply_files(conn, [m for m in Layout(out).migrations() if m.path not in before], record=False)
