@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from schemac.compare.changes import RETYPED_BY_EACH, Change
 from schemac.compare.inherited_drops import stable_parents
-from schemac.model import Table
+from schemac.model import Schema, Table, own_columns
 
 
 def around_retypes(old: Table, new: Table, per_table: dict[tuple[str, str], list[Change]],
@@ -58,3 +58,33 @@ def parents_wrapped(change: Change, parent) -> list:
     """The parents whose columns' changes an INHERIT / NO INHERIT is ordered by (plan.dependencies): its own, and
     around a retype by each parent (RETYPED_BY_EACH) every parent of the child, the one it stays under included."""
     return list(change.table_def.inherits) if change.cause == RETYPED_BY_EACH else [parent]  # type: ignore[union-attr]
+
+
+def retype_wrap_notices(changes: list[Change], desired: Schema) -> list[str]:
+    """generate's warnings where the NO INHERIT around a retype leaves the child unlike a fresh build: the columns and
+    CHECKs only that parent gives it become its own (attislocal, conislocal; no DDL turns them back, and a later DROP
+    on the parent leaves them on the child), and a parent not the child's last comes last (INHERIT appends)."""
+    tables = {t.key: t for t in desired.tables}
+    out = []
+    for c in changes:
+        if c.kind != "drop_inherit" or c.cause != RETYPED_BY_EACH:
+            continue
+        t, p = c.table_def, c.old
+        key = (p.schema, p.name)  # type: ignore[union-attr]
+        others = [tables[(q.schema, q.name)] for q in t.inherits if (q.schema, q.name) != key  # type: ignore[union-attr]
+                  and (q.schema, q.name) in tables]
+        given = {k.name for q in others for k in q.checks if not k.no_inherit} | {k.name for k in t.checks}  # type: ignore
+        columns = sorted(_alone(t, key, tables) - {x.name for x in own_columns(t)})  # type: ignore[arg-type]
+        checks = sorted(k.name for k in tables[key].checks if not k.no_inherit and k.name not in given) \
+            if key in tables else []
+        what = " and ".join(x for x in (f"column(s) {', '.join(columns)}" if columns else "",
+                                        f"CHECK(s) {', '.join(checks)}" if checks else "") if x)
+        parts = [f"its {what} become its own (attislocal, conislocal), unlike a table made with INHERITS: a DROP on "
+                 f"{c.name} later leaves them on it"] if what else []
+        parts += [f"{c.name} comes last among its parents (inhseqno), unlike a table made with INHERITS"] \
+            if t.inherits[-1] != p else []  # type: ignore[union-attr]
+        if parts:
+            out.append(f"{t.source or t.qualified_name}: table {t.qualified_name} leaves {c.name} (NO INHERIT) and "  # type: ignore
+                       f"joins it again around the retype of a column it has from more than one parent, which Postgres "
+                       f"refuses otherwise: {'; '.join(parts)}")
+    return out
