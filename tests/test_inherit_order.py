@@ -237,6 +237,19 @@ def test_a_parents_column_declared_again_keeps_its_own_and_its_parents_not_null(
         conn.execute("ROLLBACK")
 
 
+# Each column of a table in order: whether it is its own (attislocal), how many parents give it (attinhcount).
+LOCALITY = ("SELECT attname::text, attislocal, attinhcount FROM pg_attribute WHERE attrelid = %s::regclass "
+            "AND attnum > 0 ORDER BY attnum")
+CHECK_LOCALITY = "SELECT conislocal, coninhcount FROM pg_constraint WHERE conrelid = %s::regclass AND conname = %s"
+
+
+def _told_and_applied(tmp_path, db_url: str, schema, word: str) -> list[str]:
+    """generate's notices holding `word` for `schema` (schema.yaml) as it is; then its migration, applied."""
+    notices = [n for n in generate(str(schema), str(tmp_path / "generated"), dry_run=True).notices if word in n]
+    generated_and_applied(tmp_path, db_url, schema.read_text(encoding="utf-8"))
+    return notices
+
+
 JOINING = """tables:
   parent:
     columns: {id: {type: integer, nullable: false}, kind: text}
@@ -258,15 +271,49 @@ def test_a_table_joining_a_parent_is_told_what_stays_its_own(db_url, tmp_path):
     schema.write_text(declared, encoding="utf-8")
     assert not [n for n in generate(str(schema), out, dry_run=True).notices if "joins" in n]
     schema.write_text(JOINING % "    inherits: [parent]\n    columns: {extra: integer}\n", encoding="utf-8")
-    notices = [n for n in generate(str(schema), out, dry_run=True).notices if "joins" in n]
+    notices = _told_and_applied(tmp_path, db_url, schema, "joins")
     assert len(notices) == 1 and "schema.yaml:5:3: table public.child joins public.parent" in notices[0], notices
     assert "column(s) id, kind and CHECK(s) parent_kind_check stay its own" in notices[0], notices
-    generated_and_applied(tmp_path, db_url, schema.read_text(encoding="utf-8"))
     with psycopg.connect(db_url) as conn:
-        local = conn.execute("SELECT attname::text, attislocal, attinhcount FROM pg_attribute WHERE attrelid = "
-                             "'child'::regclass AND attnum > 0 ORDER BY attnum").fetchall()
-        check = conn.execute("SELECT conislocal, coninhcount FROM pg_constraint WHERE conrelid = 'child'::regclass "
-                             "AND conname = 'parent_kind_check'").fetchall()
+        local = conn.execute(LOCALITY, ("child",)).fetchall()
+        check = conn.execute(CHECK_LOCALITY, ("child", "parent_kind_check")).fetchall()
         rows = conn.execute("SELECT * FROM child").fetchall()
     assert local == [("id", True, 1), ("kind", True, 1), ("extra", True, 0)] and check == [(True, 1)], (local, check)
     assert rows == [(2, "c", 7)]
+
+
+RETYPED = """tables:
+  first_parent:
+    columns: {v: %s, a: text}
+  second_parent:
+    columns: {v: %s, b: text}
+    checks: {second_b_check: "b <> ''"}
+  two_child:
+    inherits: [first_parent, second_parent]
+    columns: {note: text}
+"""
+
+
+def test_a_child_left_and_joined_around_a_retype_is_told_what_becomes_its_own(db_url, tmp_path):
+    """A column a child has from both its parents, retyped in both: Postgres refuses the first parent's ALTER COLUMN
+    TYPE, so the child leaves the second (NO INHERIT) and joins it again, which makes the column and CHECK it has from
+    that parent only its own (attislocal, conislocal), as no fresh build has them: generate says so
+    (compare.inherited_retypes.retype_wrap_notices), and the catalog shows what it says; the rows are kept."""
+    generated_and_applied(tmp_path, db_url, RETYPED % ("integer", "integer"))
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO two_child VALUES (3, 'a', 'b', 'n')")
+    schema = tmp_path / "schema.yaml"
+    schema.write_text(RETYPED % ("bigint", "bigint"), encoding="utf-8")
+    notices = _told_and_applied(tmp_path, db_url, schema, "NO INHERIT")
+    assert len(notices) == 1 and "table public.two_child leaves public.second_parent (NO INHERIT)" in notices[0], notices
+    assert "its column(s) b and CHECK(s) second_b_check become its own" in notices[0], notices
+    with psycopg.connect(db_url) as conn:
+        local = conn.execute(LOCALITY, ("two_child",)).fetchall()
+        types = conn.execute("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
+                             "'two_child'::regclass AND attname = 'v'").fetchall()
+        check = conn.execute(CHECK_LOCALITY, ("two_child", "second_b_check")).fetchall()
+        parents = conn.execute("SELECT inhparent::regclass::text FROM pg_inherits WHERE inhrelid = "
+                               "'two_child'::regclass ORDER BY inhseqno").fetchall()
+        assert local == [("v", False, 2), ("a", False, 1), ("b", True, 1), ("note", True, 0)] and types == [("bigint",)]
+        assert check == [(True, 1)] and parents == [("first_parent",), ("second_parent",)]
+        assert conn.execute("SELECT * FROM two_child").fetchall() == [(3, "a", "b", "n")]

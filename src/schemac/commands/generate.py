@@ -11,6 +11,7 @@ from schemac import __version__
 from schemac.pg.collector import GCPause, OutOfSight
 from schemac.compare.changes import INHERITED, Change
 from schemac.compare.differ import diff, ignored_renames, repeated_key_notices, unused_usings
+from schemac.compare.inherited_retypes import retype_wrap_notices
 from schemac.compare.joined_parents import joined_parent_notices
 from schemac.compare.normalize import extensions_searched
 from schemac.compare.not_nulls import inherited_renames
@@ -181,7 +182,8 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     changes = diff(current, desired)
     notices = tuple(ignored_renames(current, desired) + repeated_key_notices(desired) + unused_usings(desired, changes)
                     + change_notices(changes, desired) + row_failures(changes) + view_notices
-                    + joined_parent_notices(current, desired) + external_type_notices(changes, desired)
+                    + joined_parent_notices(current, desired) + retype_wrap_notices(changes, desired)
+                    + external_type_notices(changes, desired)
                     + restricted_path_notices(changes, desired) + outside_child_notices(changes, current, desired)
                     + stale_value_notices(changes, desired) + retemplated_dictionary_notices(changes, desired)
                     + (widened_indexes(changes, {t.key for t in current.tables}) if concurrently else []))

@@ -65,6 +65,9 @@ INHERITED = "inherited from the parent"
 # The cause of a child's NO INHERIT and INHERIT around its parent's DROP COLUMN of a column the child keeps:
 # the pair makes the child's columns its own, so the parent's DROP COLUMN leaves the child's.
 KEEPS_COLUMN = "keeps a column its parent drops"
+# The cause of a child's NO INHERIT and INHERIT of a parent around the retypes of a column it has from two parents or
+# more, each retyping it (compare.inherited_retypes): NO INHERIT before the first, INHERIT after the last.
+RETYPED_BY_EACH = "retyped by each of its parents"
 # The cause of a parent's DROP COLUMN a child that has the column keeps: ALTER TABLE ONLY, which makes the children's
 # their own (attislocal) and leaves their other columns as they are (NO INHERIT and INHERIT make all local).
 KEPT_BELOW = "kept by a child"

@@ -32,6 +32,7 @@ from schemac.compare.replanned import with_neighbours
 from schemac.compare.foreign_servers import FOREIGN_REMADE, diff_foreign_servers, foreign_drift, remade_foreign_tables
 from schemac.compare.partition_copies import adopted_by_attach, with_detached_copies, without_implied_twin_copies
 from schemac.compare.inherited_drops import held_elsewhere, kept_below as kept_below_parents, stable_parents
+from schemac.compare.inherited_retypes import around_retypes
 from schemac.compare.created_tables import created_by_create_table, parents_generation_given
 from schemac.compare.shortcut import unchanged
 from schemac.compare.statistics import statistics_given_back
@@ -321,6 +322,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     only = frozenset(kept_below_parents(per_table, cur_tables, des_tables, held))
     for key, table_changes in per_table.items():
         changes.extend(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table, only, held))
+        changes.extend(around_retypes(cur_tables[key], des_tables[key], per_table, des_tables))
     changes = identities_over_children(named_in_partitions(changes, des_tables), cur_tables, des_tables)
     changes = adopted_by_attach(changes, cur_tables, des_tables)  # (an index or key ATTACH adopts: dropped after it)
     for key, t in cur_tables.items():

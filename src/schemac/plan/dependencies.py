@@ -24,10 +24,10 @@ from __future__ import annotations
 
 from schemac.model.frozen import frozen
 from schemac.model.types import drops_only
-
 from schemac.compare.changes import (AFTER_DETACH, AFTER_ONLY, BEFORE_PARENTS_COLUMNS, KEPT_BELOW, NAMED_BELOW, NEW_TABLE, NUMBERED_BY_PARENT, CARRIED_TO_PARTITIONS, DOMAIN_CHECKS_LATER, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, MERGED_COPY, Change, set_aside_name,
                                      takes_using)
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
+from schemac.compare.inherited_retypes import parents_wrapped
 from schemac.plan.stubs import STUB, STUBBED
 from schemac.plan.not_null_order import attach_needs, not_null_keys
 from schemac.plan.privilege_order import CREATED as _CREATED, privilege_deps
@@ -155,7 +155,7 @@ def deps(c: Change) -> Deps:
             refs |= {_table(t)} | ({("index", t.schema, t.name, on), ("constraint", t.schema, t.name, on)} if on else set())  # type: ignore
     elif k in ("add_inherit", "drop_inherit"):  # the parent and its columns; the child's own, as they will be
         q = new if k == "add_inherit" else old
-        parent_columns = {("column", q.schema, q.name, x.name) for x in t.columns}  # type: ignore
+        parent_columns = {("column", p.schema, p.name, x.name) for p in parents_wrapped(c, q) for x in t.columns}  # type: ignore
         if k == "drop_inherit":
             old_refs |= parent_columns | {("table", q.schema, q.name)}  # type: ignore[union-attr]
             makes.add(("no inherit", t.schema, t.name))  # type: ignore[union-attr]  (compare.inherited_checks)
