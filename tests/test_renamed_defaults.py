@@ -279,3 +279,33 @@ def test_a_renamed_columns_foreign_keys_are_kept(any_db_url, tmp_path):
                                                  "columns: [pkid]}}\n", ""))
     with psycopg.connect(any_db_url) as conn:
         assert [r[:2] for r in conn.execute(KEYS_OF).fetchall()] == [("d", "d_named_fk"), ("e", "e_parent_id_fkey")]
+
+
+PAIRED = ("tables:\n  p:\n    columns:\n      x: {type: integer, nullable: false}\n      y: {type: integer, nullable: false}\n"
+          "    primary_key: {columns: [x, y]}\n"
+          "  c:\n    columns:\n      id: {type: bigint, primary_key: true}\n      a: integer\n      b: integer\n"
+          "      z: integer\n      w: integer\n"
+          "    unique:\n      - {columns: [a, b]}\n      - {columns: [z, w]}\n"
+          "    exclude:\n      - {using: btree, elements: [{name: a, with: '='}, {name: b, with: '='}]}\n"
+          "    foreign_keys:\n      - {columns: [a, b], references: {table: p, columns: [x, y]}}\n")
+
+
+def test_two_columns_of_one_unnamed_key_renamed_in_one_migration(any_db_url, tmp_path):
+    """a -> a2 and b -> b2 in one migration under an unnamed UNIQUE, EXCLUDE and foreign key over (a, b): Postgres
+    keeps c_a_b_key, c_a_b_excl and c_a_b_fkey; each rename's DO block looked for c_a_b2_fkey, c_a2_b_fkey (one
+    column at a time), so the database kept c_a_b_fkey while state.json recorded it unnamed (c_a2_b2_fkey) and the
+    later DROP CONSTRAINT IF EXISTS c_a2_b2_fkey missed it. Renamed once now to a fresh build's names, z2's renamed_from: z left from the
+    earlier migration counting for nothing (c_z2_w_key -> c_z2_w2_key, not c_z_w_key); the later migration dropping
+    the keys leaves the table as a fresh build of it."""
+    _step(any_db_url, tmp_path / "schema.yaml", str(tmp_path / "generated"), PAIRED)
+    earlier = PAIRED.replace("      z: integer\n", "      z2: {type: integer, renamed_from: z}\n").replace("[z, w]", "[z2, w]")
+    renamed = earlier.replace("      a: integer\n      b: integer\n", "      a2: {type: integer, renamed_from: a}\n"
+                              "      b2: {type: integer, renamed_from: b}\n").replace("      w: integer\n",
+                              "      w2: {type: integer, renamed_from: w}\n").replace("[a, b]", "[a2, b2]").replace(
+                              "name: a,", "name: a2,").replace("name: b,", "name: b2,").replace("[z2, w]", "[z2, w2]")
+    fresh = renamed.replace(", renamed_from: a", "").replace(", renamed_from: b", "").replace(
+        ", renamed_from: w", "").replace(", renamed_from: z", "")
+    names = _renamed_then_changed(any_db_url, tmp_path, (earlier, renamed, fresh, fresh.split("    unique:\n")[0]),
+                                  "INSERT INTO p VALUES (1, 2); INSERT INTO c VALUES (1, 1, 2, 3, 4), (2, NULL, NULL, NULL, NULL)", "c")
+    assert [n for n in names if n[1] in "ufx"] == [("c_a2_b2_excl", "x"), ("c_a2_b2_fkey", "f"), ("c_a2_b2_key", "u"),
+                                                   ("c_z2_w2_key", "u")]

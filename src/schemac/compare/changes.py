@@ -188,6 +188,10 @@ class Change:
     # A change whose ALTER TABLE Postgres plans or computes over its table's indexes and its neighbours' (a key's
     # check, a rewrite: compare.replanned): the tables its keys reference and those referencing it, with indexes.
     neighbours: tuple = ()
+    # A rename_column: each (old, new) RENAME COLUMN of its table this migration makes (compare.column_renames; not a
+    # renamed_from: an earlier migration applied), so plan.table_renames renames a key over several of them once, from
+    # the name Postgres gave it over the old columns to the one over the new.
+    column_renames: tuple = ()
 
     @property
     def from_enum(self) -> bool:

@@ -11,16 +11,19 @@ from schemac.model import Exclusion, Table
 from schemac.pg.names import default_constraint_name
 
 
-def _kept_names(was: Table, t: Table, new: str, des: Table) -> Table:
-    """`t` (`was` after RENAME COLUMN ... TO `new`) with each key, EXCLUDE and foreign key declared without a name over
-    the column named as Postgres named it over the old one (`t_old_key`), unless plan.table_renames.
-    column_defaults_renamed renames it after `new` (schema.yaml declares one unnamed under that very name): left
-    unnamed then, its name follows the column. Not taken for `t_new_key` where none renames it, which no DROP CONSTRAINT
-    would find; nor named `t_old_key` where the migration renames it, which a DROP after the rename would miss."""
+def _kept_names(was: Table, t: Table, moves: tuple[tuple[str, str], ...], des: Table) -> Table:
+    """`t` (`was` after this migration's RENAME COLUMNs `moves`, (old, new) each) with each key, EXCLUDE and foreign
+    key declared without a name over a renamed column named as Postgres named it over the old ones (`t_a_b_key`),
+    unless plan.table_renames.column_defaults_renamed renames it after the new ones (schema.yaml declares one unnamed
+    under that very name, `t_a2_b2_key`): left unnamed then, its name follows the columns. Not taken for
+    `t_a2_b2_key` where none renames it, which no DROP CONSTRAINT would find; nor named `t_a_b_key` where the
+    migration renames it, which a DROP after the rename would miss."""
+    new = {n for _, n in moves}
+    over = lambda c: not new.isdisjoint(_columns(c))  # noqa: E731
     renamed = {default_constraint_name(des, d) for d in (*des.uniques, *des.exclusions, *des.foreign_keys)
-               if d.name is None and new in _columns(d)}
+               if d.name is None and over(d)}
     named = lambda before, after: tuple(  # noqa: E731
-        replace(c, name=default_constraint_name(was, b)) if c.name is None and new in _columns(c)
+        replace(c, name=default_constraint_name(was, b)) if c.name is None and over(c)
         and default_constraint_name(t, c) not in renamed else c for b, c in zip(before, after))
     return replace(t, uniques=named(was.uniques, t.uniques), exclusions=named(was.exclusions, t.exclusions),
                    foreign_keys=named(was.foreign_keys, t.foreign_keys))
@@ -31,14 +34,12 @@ def _columns(c) -> list:
     return [e.column for e in c.elements] if isinstance(c, Exclusion) else [*c.columns, *getattr(c, "include", ())]
 
 
-def _rename_in_table(t: Table, old: str, new: str, des: Table) -> Table:
-    """The table as Postgres sees it after RENAME COLUMN old TO new (and the migration's renames of the constraints
-    named after it: _kept_names): every reference follows, its foreign keys' too (the key is kept, not added again:
-    a scan of the table to validate it)."""
-    was = t
+def _rename_in_table(t: Table, old: str, new: str) -> Table:
+    """The table as Postgres sees it after RENAME COLUMN old TO new: every reference follows, its foreign keys' too
+    (the key is kept, not added again: a scan of the table to validate it)."""
     col = lambda c: new if c == old else c  # noqa: E731
     expr = lambda e: rename_column_in_expression(e, old, new) if e is not None else None  # noqa: E731
-    return _kept_names(was, replace(
+    return replace(
         t,
         columns=tuple(replace(c, name=new if c.name == old else c.name, generated=expr(c.generated))  # (what reads it)
                       if c.name == old or c.generated else c for c in t.columns),
@@ -54,19 +55,24 @@ def _rename_in_table(t: Table, old: str, new: str, des: Table) -> Table:
                                  where=expr(x.where), include=tuple(map(col, x.include))) for x in t.exclusions),
         foreign_keys=tuple(replace(f, columns=tuple(map(col, f.columns)), on_delete_columns=tuple(map(col, f.on_delete_columns)))
                            if old in f.columns else f for f in t.foreign_keys),
-    ), new, des)
+    )
 
 
 def applied_column_renames(cur: Table, des: Table, ch: Callable[..., None]) -> Table:
-    """`cur` after the RENAME COLUMNs schema.yaml's `renamed_from:` asks for, each reported through `ch`."""
-    names = {c.name for c in cur.columns}
+    """`cur` after the RENAME COLUMNs schema.yaml's `renamed_from:` asks for, each reported through `ch` with all of
+    them (a renamed_from: whose rename an earlier migration made is none), and the migration's renames of the
+    constraints named after their old names (_kept_names)."""
+    names, moves = {c.name for c in cur.columns}, []
     for col in des.columns:
         old = col.renamed_from
         if old and old in names and col.name not in names:
-            ch("rename_column", col.name, cur.column(old), col)
-            cur = _rename_in_table(cur, old, col.name, des)
-            names = {c.name for c in cur.columns}
-    return cur
+            moves.append((old, col.name))
+            names = (names - {old}) | {col.name}
+    was = cur
+    for old, new in moves:
+        ch("rename_column", new, cur.column(old), des.column(new), column_renames=tuple(moves))
+        cur = _rename_in_table(cur, old, new)
+    return _kept_names(was, cur, tuple(moves), des) if moves else cur
 
 
 def references_follow_renames(cur_tables: dict[tuple[str, str], Table], des_tables: dict[tuple[str, str], Table]) -> None:

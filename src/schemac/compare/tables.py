@@ -167,8 +167,8 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
     changes: list[Change] = []
 
     def ch(kind: str, name: Optional[str] = None, old: object = None, new: object = None,
-           cause: Optional[str] = None) -> None:
-        changes.append(Change(kind, des.schema, des.name, name, old, new, des, cause))
+           cause: Optional[str] = None, **more) -> None:
+        changes.append(Change(kind, des.schema, des.name, name, old, new, des, cause, **more))
 
     def added(kind: str, name: Optional[str], obj, comment_kind: str) -> None:
         """A new column, constraint or index; its comment, which the ADD cannot carry, follows."""

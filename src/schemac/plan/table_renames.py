@@ -75,20 +75,27 @@ def _copies_renamed(old: Table, name: str) -> list[exp.Expression]:
         f"pg_catalog.format('ALTER INDEX %I.%I RENAME TO %I', {literal(old.schema)}, r.n, {new}); END LOOP; END")]
 
 
-def column_defaults_renamed(t: Table, was: str, now: str) -> list[exp.Expression]:
-    """After ALTER TABLE t RENAME COLUMN was TO now: the UNIQUEs, EXCLUDEs and foreign keys schema.yaml leaves unnamed
-    over it (t_was_key, t_was_fkey, a partitioned table's clones of the key too) and its NOT NULL (18: t_was_not_null),
-    named as they would be over `now`, as defaults_renamed does for a table (compare.column_renames keeps them so)."""
-    back = lambda c: was if c == now else c  # noqa: E731
-    pairs = [(default_constraint_name(t, replace(u, columns=tuple(map(back, u.columns)), include=tuple(map(back, u.include)))),
-              default_constraint_name(t, u)) for u in t.uniques if not u.name and now in (*u.columns, *u.include)]
-    pairs += [(default_constraint_name(t, replace(x, elements=tuple(replace(e, column=back(e.column)) for e in x.elements))),
-               default_constraint_name(t, x)) for x in t.exclusions if not x.name and any(e.column == now for e in x.elements)]
-    fks = [(default_constraint_name(t, replace(f, columns=tuple(map(back, f.columns)))), default_constraint_name(t, f))
-           for f in t.foreign_keys if not f.name and now in f.columns]
+def column_defaults_renamed(t: Table, was: str, now: str, moves: tuple[tuple[str, str], ...]) -> list[exp.Expression]:
+    """After ALTER TABLE t RENAME COLUMN was TO now: its NOT NULL (18: t_was_not_null) named as it would be over `now`;
+    and after the last of the table's RENAME COLUMNs of the migration (`moves`, (old, new) each), the UNIQUEs, EXCLUDEs
+    and foreign keys schema.yaml leaves unnamed over any of them (t_a_b_key, t_a_b_fkey, a partitioned table's clones
+    of the key too), renamed once from the name Postgres gave them over the old columns to the one over the new
+    (t_a2_b2_key), as defaults_renamed does for a table (compare.column_renames keeps them so)."""
+    pairs = []
     column = next((c for c in t.columns if c.name == now), None)
     if column is not None and not column.nullable and (column.not_null is None or column.not_null.name is None):
         pairs.append((default_not_null_name(t.name, was), default_not_null_name(t.name, now)))
+    fks: list[tuple[str, str]] = []
+    if moves and now == moves[-1][1]:
+        olds, new = {n: o for o, n in moves}, {n for _, n in moves}
+        back = lambda cs: tuple(olds.get(c, c) for c in cs)  # noqa: E731
+        pairs += [(default_constraint_name(t, replace(u, columns=back(u.columns), include=back(u.include))),
+                   default_constraint_name(t, u)) for u in t.uniques if not u.name and not new.isdisjoint((*u.columns, *u.include))]
+        pairs += [(default_constraint_name(t, replace(x, elements=tuple(replace(e, column=olds.get(e.column, e.column))
+                                                                         for e in x.elements))), default_constraint_name(t, x))
+                  for x in t.exclusions if not x.name and any(e.column in new for e in x.elements)]
+        fks = [(default_constraint_name(t, replace(f, columns=back(f.columns))), default_constraint_name(t, f))
+               for f in t.foreign_keys if not f.name and not new.isdisjoint(f.columns)]
     target = qualified(t.schema, t.name)
     return _renamed(target, pairs + fks) + (_clones_renamed(target, fks) if t.partition_by else [])
 
