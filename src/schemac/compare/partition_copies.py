@@ -19,7 +19,7 @@ from schemac.pg.childindex import child_index_name, child_key_name, is_child_ind
 from schemac.pg.names import constraint_name
 
 
-def _name_parts(i: Index) -> tuple[list, list]:
+def name_parts(i: Index) -> tuple[list, list]:
     """What Postgres names an index's copy after: its columns (INCLUDE's too), and its expressions where a key is one."""
     return [e.column for e in i.elements] + list(i.include), [e.expression for e in i.elements] + [None] * len(i.include)
 
@@ -29,17 +29,17 @@ def _index_copies(t: Table, indexes: list[Index]) -> tuple[Index, ...]:
     `t`'s own) numbered, `t_k_idx1` (ChooseRelationName)."""
     taken, out = {i.name for i in t.indexes}, []
     for i in indexes:
-        n, name = 0, child_index_name(t.name, *_name_parts(i))
+        n, name = 0, child_index_name(t.name, *name_parts(i))
         while name in taken:
             n += 1
-            name = child_index_name(t.name, *_name_parts(i), f"idx{n}")
+            name = child_index_name(t.name, *name_parts(i), f"idx{n}")
         taken.add(name)
         out.append(replace(i, name=name, comment=None, renamed_from=None))
     return tuple(out)
 
 
 def _implied_copy(t: Table, i: Index) -> bool:
-    return i.attached_to is not None and i.comment is None and is_child_index_name(i.name, t.name, *_name_parts(i))
+    return i.attached_to is not None and i.comment is None and is_child_index_name(i.name, t.name, *name_parts(i))
 
 
 def without_implied_twin_copies(cur: Table, des: Table) -> Table:

@@ -13,10 +13,15 @@ _CALL = re.compile(r'^\(*(?:[a-z_][a-z0-9_$]*\.)?([a-z_][a-z0-9_$]*)\(')
 
 def child_index_name(table: str, columns: Sequence[Optional[str]], expressions: Sequence[Optional[str]],
                      label: str = "idx") -> str:
-    """makeObjectName(<partition>, <columns>, "idx"), the columns as ChooseIndexColumnNames() names them:
-    each entry's column, or FigureIndexColname()'s name for an expression (a function call's name, else
-    "expr"), a name already taken numbered; INCLUDE columns too. (A name already in use gets a number
-    in its label from Postgres, "idx1", "idx2"...: is_child_index_name.)"""
+    """makeObjectName(<partition>, <columns>, "idx"), the columns as index_column_names names them. (A name
+    already in use gets a number in its label from Postgres, "idx1", "idx2"...: is_child_index_name.)"""
+    return make_object_name(table, index_column_names(columns, expressions), label)
+
+
+def index_column_names(columns: Sequence[Optional[str]], expressions: Sequence[Optional[str]]) -> str:
+    """The columns' part of an index's name, as ChooseIndexColumnNames() names them: each entry's column, or
+    FigureIndexColname()'s name for an expression (a function call's name, else "expr"), a name already taken
+    numbered; INCLUDE columns too."""
     out: list[str] = []
     for column, expression in zip(columns, expressions):
         name = column
@@ -28,7 +33,7 @@ def child_index_name(table: str, columns: Sequence[Optional[str]], expressions: 
             n += 1
             name = f"{base}{n}"
         out.append(name)
-    return make_object_name(table, "_".join(out), label)
+    return "_".join(out)
 
 
 def is_child_index_name(name: str, table: str, columns: Sequence[Optional[str]],

@@ -9,7 +9,10 @@ from sqlglot import exp
 from schemac.model import Table
 from schemac.model.frozen import replace
 from schemac.pg.idents import ident
-from schemac.pg.names import default_constraint_name, default_not_null_name, qualified, quote_ident
+from schemac.compare.partition_copies import name_parts
+from schemac.pg.childindex import index_column_names
+from schemac.pg.names import NAMEDATALEN, constraint_name, default_constraint_name, default_not_null_name, qualified, \
+    quote_ident
 from schemac.plan.ddl import command, do_block, literal, table_ref
 
 
@@ -97,7 +100,54 @@ def column_defaults_renamed(t: Table, was: str, now: str, moves: tuple[tuple[str
         fks = [(default_constraint_name(t, replace(f, columns=back(f.columns))), default_constraint_name(t, f))
                for f in t.foreign_keys if not f.name and not new.isdisjoint(f.columns)]
     target = qualified(t.schema, t.name)
-    return _renamed(target, pairs + fks) + (_clones_renamed(target, fks) if t.partition_by else [])
+    copies = _copies_over_renamed(t, moves) if t.partition_by and moves and now == moves[-1][1] else []
+    return _renamed(target, pairs + fks) + (_clones_renamed(target, fks) if t.partition_by else []) + copies
+
+
+def _copies_over_renamed(t: Table, moves: tuple[tuple[str, str], ...]) -> list[exp.Expression]:
+    """After a partitioned table's RENAME COLUMNs (`moves`): its partitions' copies, at any depth, of its UNIQUEs,
+    EXCLUDEs (17+) and indexes over any of them, which Postgres named over the old columns (c_2024_a_d_key,
+    c_2024_b_idx: pg.childindex) and RENAME COLUMN leaves so, renamed to the names over the new (c_2024_a2_d_key), as
+    a fresh build names them and compare.partition_copies expects them. The partition's name is known on the server only:
+    makeObjectName runs there (_object_name). Only a copy under that name, and where the new one is free."""
+    olds, new = {n: o for o, n in moves}, {n for _, n in moves}
+    relid = f"{literal(qualified(t.schema, t.name))}::regclass"
+    key = lambda c: f"(SELECT conindid FROM pg_catalog.pg_constraint WHERE conrelid = {relid} AND conname = " \
+        f"{literal(constraint_name(t, c))})"  # noqa: E731
+    found = [(key(u), [*u.columns, *u.include], [None] * (len(u.columns) + len(u.include)), "key") for u in t.uniques]
+    found += [(key(x), *name_parts(x), "excl") for x in t.exclusions]  # type: ignore[arg-type]
+    found += [(f"pg_catalog.to_regclass({literal(qualified(t.schema, i.name))})", *name_parts(i), "idx") for i in t.indexes]
+    steps = []
+    for parent, columns, expressions, label in found:
+        was = index_column_names([olds.get(c, c) if c else c for c in columns], expressions)
+        now = index_column_names(columns, expressions)
+        if was == now or new.isdisjoint(columns):
+            continue
+        steps.append(
+            "FOR r IN WITH RECURSIVE k(oid) AS (SELECT inhrelid FROM pg_catalog.pg_inherits WHERE inhparent = "
+            f"{parent} UNION ALL SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN k ON i.inhparent = k.oid) SELECT "
+            "x.oid::pg_catalog.regclass AS x, x.relname::text AS n, x.relnamespace AS s, p.oid::pg_catalog.regclass AS t, "
+            "p.relname::text AS p, c.oid IS NOT NULL AS con FROM k JOIN pg_catalog.pg_class x ON x.oid = k.oid JOIN "
+            "pg_catalog.pg_index i ON i.indexrelid = x.oid JOIN pg_catalog.pg_class p ON p.oid = i.indrelid LEFT JOIN "
+            "pg_catalog.pg_constraint c ON c.conindid = x.oid AND c.conrelid = p.oid LOOP "
+            f"{_object_name('was', was, label)} {_object_name('now', now, label)} IF r.n = was AND NOT EXISTS (SELECT 1 "
+            "FROM pg_catalog.pg_class WHERE relnamespace = r.s AND relname = now) AND NOT EXISTS (SELECT 1 FROM "
+            "pg_catalog.pg_constraint WHERE conrelid = r.t AND conname = now) THEN IF r.con THEN EXECUTE pg_catalog."
+            "format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', r.t, was, now); ELSE EXECUTE pg_catalog.format("
+            "'ALTER INDEX %s RENAME TO %I', r.x, now); END IF; END IF; END LOOP;")
+    return [do_block("DECLARE r record; a text; b text; n1 int; n2 int; was text; now text; BEGIN " + " ".join(steps)
+                     + " END")] if steps else []
+
+
+def _object_name(var: str, name2: str, label: str) -> str:
+    """PL/pgSQL setting `var` to pg.names.make_object_name(r.p, name2, label): the longer of the two parts cut a byte
+    at a time until the name fits NAMEDATALEN, each then clipped to whole characters."""
+    avail = NAMEDATALEN - 1 - (len(label) + 1) - 1
+    return (f"a := r.p; b := {literal(name2)}; n1 := pg_catalog.octet_length(a); n2 := pg_catalog.octet_length(b); "
+            f"WHILE n1 + n2 > {avail} LOOP IF n1 > n2 THEN n1 := n1 - 1; ELSE n2 := n2 - 1; END IF; END LOOP; "
+            "WHILE pg_catalog.octet_length(a) > n1 LOOP a := pg_catalog.left(a, -1); END LOOP; "
+            "WHILE pg_catalog.octet_length(b) > n2 LOOP b := pg_catalog.left(b, -1); END LOOP; "
+            f"{var} := a || '_' || b || {literal('_' + label)};")
 
 
 def _renamed(target: str, pairs: list[tuple[str, str]]) -> list[exp.Expression]:
