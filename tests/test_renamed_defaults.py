@@ -313,7 +313,8 @@ def test_two_columns_of_one_unnamed_key_renamed_in_one_migration(any_db_url, tmp
 
 SPLIT = ("tables:\n  c:\n    columns:\n      id: {type: bigint, nullable: false}\n      a: integer\n      b: integer\n"
          "      d: {type: date, nullable: false}\n    unique:\n      - {columns: [a, d], include: [b]}\n"
-         "    indexes:\n      c_b_idx: {columns: [b, {expression: (a + 1)}]}\n    partition_by: {strategy: range, key: d}\n"
+         "    indexes:\n      c_b_idx: {columns: [b, {expression: (a + 1)}]}\n      c_b_hash: {columns: [b], method: hash}\n"
+         "      c_b_again: {columns: [b], where: b > 0}\n    partition_by: {strategy: range, key: d}\n"
          "  c_2024:\n    partition_of: {parent: c, bound: \"FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')\"}\n"
          "  c_2025:\n    partition_of: {parent: c, bound: \"FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')\"}\n"
          "    partition_by: {strategy: range, key: d}\n"
@@ -328,8 +329,8 @@ COPY_NAMES = ("SELECT 'constraint', conrelid::regclass::text, conname FROM pg_co
 
 def test_a_renamed_columns_copies_in_partitions_are_named_after_it(any_db_url, tmp_path):
     """A partitioned table's UNIQUE, index (and on 17+ EXCLUDE) over a and b have copies in each partition, at any depth,
-    which Postgres names over the columns (c_2024_a_d_b_key, c_2024_b_expr_idx, c_2024_a_d_excl, the long partition's
-    cut to 63 bytes); RENAME COLUMN keeps those names, where a fresh build names them over a2 and b2, and `diff` found
+    which Postgres names over the columns (c_2024_a_d_b_key, c_2024_b_expr_idx, c_2024_a_d_excl, a second and third
+    index over b c_2024_b_idx and c_2024_b_idx1, the long partition's cut to 63 bytes); RENAME COLUMN keeps those names, where a fresh build names them over a2 and b2, and `diff` found
     drift right after the migration. Renamed so: pg_constraint's and the indexes' names equal a fresh build's, over the rows."""
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     with psycopg.connect(any_db_url) as conn:  # (an EXCLUDE on a partitioned table: 17+)
@@ -340,6 +341,7 @@ def test_a_renamed_columns_copies_in_partitions_are_named_after_it(any_db_url, t
     renamed = first.replace("      a: integer\n      b: integer\n", "      a2: {type: integer, renamed_from: a}\n"
                             "      b2: {type: integer, renamed_from: b}\n").replace("[a, d], include: [b]", "[a2, d], include: [b2]")
     renamed = renamed.replace("name: a,", "name: a2,").replace("[b, {expression: (a + 1)}]", "[b2, {expression: (a2 + 1)}]")
+    renamed = renamed.replace("columns: [b]", "columns: [b2]").replace("where: b > 0", "where: b2 > 0")
     _step(any_db_url, schema, out, renamed)  # diff clean
     with psycopg.connect(any_db_url) as conn:
         names = conn.execute(COPY_NAMES).fetchall()
@@ -349,3 +351,4 @@ def test_a_renamed_columns_copies_in_partitions_are_named_after_it(any_db_url, t
     assert names == _created(any_db_url, fresh, tmp_path / "scratch", COPY_NAMES)
     assert ("constraint", "c_2024", "c_2024_a2_d_b2_key") in names and ("index", "c_2025", "c_2025_b2_expr_idx") in names
     assert (("constraint", "c_2024", "c_2024_a2_d_excl") in names) == (first != SPLIT)
+    assert ("index", "c_2024", "c_2024_b2_idx1") in names

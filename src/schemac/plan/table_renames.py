@@ -107,9 +107,10 @@ def column_defaults_renamed(t: Table, was: str, now: str, moves: tuple[tuple[str
 def _copies_over_renamed(t: Table, moves: tuple[tuple[str, str], ...]) -> list[exp.Expression]:
     """After a partitioned table's RENAME COLUMNs (`moves`): its partitions' copies, at any depth, of its UNIQUEs,
     EXCLUDEs (17+) and indexes over any of them, which Postgres named over the old columns (c_2024_a_d_key,
-    c_2024_b_idx: pg.childindex) and RENAME COLUMN leaves so, renamed to the names over the new (c_2024_a2_d_key), as
-    a fresh build names them and compare.partition_copies expects them. The partition's name is known on the server only:
-    makeObjectName runs there (_object_name). Only a copy under that name, and where the new one is free."""
+    c_2024_b_idx, a second copy over them c_2024_b_idx1: pg.childindex) and RENAME COLUMN leaves so, renamed to the
+    names over the new (c_2024_a2_d_key, c_2024_b2_idx1), as a fresh build names them and compare.partition_copies
+    expects them. The partition's name is known on the server only: makeObjectName runs there (_OBJECT_NAME). Only a
+    copy under such a name, and where the new one is free."""
     olds, new = {n: o for o, n in moves}, {n for _, n in moves}
     relid = f"{literal(qualified(t.schema, t.name))}::regclass"
     key = lambda c: f"(SELECT conindid FROM pg_catalog.pg_constraint WHERE conrelid = {relid} AND conname = " \
@@ -117,37 +118,37 @@ def _copies_over_renamed(t: Table, moves: tuple[tuple[str, str], ...]) -> list[e
     found = [(key(u), [*u.columns, *u.include], [None] * (len(u.columns) + len(u.include)), "key") for u in t.uniques]
     found += [(key(x), *name_parts(x), "excl") for x in t.exclusions]  # type: ignore[arg-type]
     found += [(f"pg_catalog.to_regclass({literal(qualified(t.schema, i.name))})", *name_parts(i), "idx") for i in t.indexes]
-    steps = []
-    for parent, columns, expressions, label in found:
-        was = index_column_names([olds.get(c, c) if c else c for c in columns], expressions)
-        now = index_column_names(columns, expressions)
-        if was == now or new.isdisjoint(columns):
-            continue
-        steps.append(
-            "FOR r IN WITH RECURSIVE k(oid) AS (SELECT inhrelid FROM pg_catalog.pg_inherits WHERE inhparent = "
-            f"{parent} UNION ALL SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN k ON i.inhparent = k.oid) SELECT "
-            "x.oid::pg_catalog.regclass AS x, x.relname::text AS n, x.relnamespace AS s, p.oid::pg_catalog.regclass AS t, "
-            "p.relname::text AS p, c.oid IS NOT NULL AS con FROM k JOIN pg_catalog.pg_class x ON x.oid = k.oid JOIN "
-            "pg_catalog.pg_index i ON i.indexrelid = x.oid JOIN pg_catalog.pg_class p ON p.oid = i.indrelid LEFT JOIN "
-            "pg_catalog.pg_constraint c ON c.conindid = x.oid AND c.conrelid = p.oid LOOP "
-            f"{_object_name('was', was, label)} {_object_name('now', now, label)} IF r.n = was AND NOT EXISTS (SELECT 1 "
-            "FROM pg_catalog.pg_class WHERE relnamespace = r.s AND relname = now) AND NOT EXISTS (SELECT 1 FROM "
-            "pg_catalog.pg_constraint WHERE conrelid = r.t AND conname = now) THEN IF r.con THEN EXECUTE pg_catalog."
-            "format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', r.t, was, now); ELSE EXECUTE pg_catalog.format("
-            "'ALTER INDEX %s RENAME TO %I', r.x, now); END IF; END IF; END LOOP;")
-    return [do_block("DECLARE r record; a text; b text; n1 int; n2 int; was text; now text; BEGIN " + " ".join(steps)
-                     + " END")] if steps else []
+    rows = [(parent, index_column_names([olds.get(c, c) if c else c for c in columns], expressions),
+             index_column_names(columns, expressions), label) for parent, columns, expressions, label in found
+            if not new.isdisjoint(columns)]
+    values = ", ".join(f"({n}, {parent}, {literal(was)}, {literal(now)}, {literal(label)})"
+                       for n, (parent, was, now, label) in enumerate(rows) if was != now)
+    if not values:
+        return []
+    return [do_block(
+        "DECLARE r record; a text; b text; l text; n1 int; n2 int; names text[]; BEGIN FOR r IN WITH RECURSIVE k(o, oid, "
+        "w, v, l) AS (SELECT c.o, h.inhrelid, c.w, c.v, c.l FROM (VALUES " + values + ") c(o, parent, w, v, l) JOIN "
+        "pg_catalog.pg_inherits h ON h.inhparent = c.parent UNION ALL SELECT k.o, i.inhrelid, k.w, k.v, k.l FROM "
+        "pg_catalog.pg_inherits i JOIN k ON i.inhparent = k.oid) SELECT k.w, k.v, k.l, x.oid::pg_catalog.regclass AS x, "
+        "x.relname::text AS n, x.relnamespace AS s, p.oid::pg_catalog.regclass AS t, p.relname::text AS p, c.oid IS NOT "
+        "NULL AS con FROM k JOIN pg_catalog.pg_class x ON x.oid = k.oid JOIN pg_catalog.pg_index i ON i.indexrelid = "
+        "x.oid JOIN pg_catalog.pg_class p ON p.oid = i.indrelid LEFT JOIN pg_catalog.pg_constraint c ON c.conindid = "
+        "x.oid AND c.conrelid = p.oid ORDER BY k.o, x.oid LOOP l := r.l || coalesce(pg_catalog.substring(r.n, '_' || r.l "
+        "|| '([0-9]*)$'), ''); " + _OBJECT_NAME + " IF r.n = names[1] AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class "
+        "WHERE relnamespace = r.s AND relname = names[2]) AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE "
+        "conrelid = r.t AND conname = names[2]) THEN IF r.con THEN EXECUTE pg_catalog.format('ALTER TABLE %s RENAME "
+        "CONSTRAINT %I TO %I', r.t, names[1], names[2]); ELSE EXECUTE pg_catalog.format('ALTER INDEX %s RENAME TO %I', "
+        "r.x, names[2]); END IF; END IF; END LOOP; END")]
 
 
-def _object_name(var: str, name2: str, label: str) -> str:
-    """PL/pgSQL setting `var` to pg.names.make_object_name(r.p, name2, label): the longer of the two parts cut a byte
-    at a time until the name fits NAMEDATALEN, each then clipped to whole characters."""
-    avail = NAMEDATALEN - 1 - (len(label) + 1) - 1
-    return (f"a := r.p; b := {literal(name2)}; n1 := pg_catalog.octet_length(a); n2 := pg_catalog.octet_length(b); "
-            f"WHILE n1 + n2 > {avail} LOOP IF n1 > n2 THEN n1 := n1 - 1; ELSE n2 := n2 - 1; END IF; END LOOP; "
-            "WHILE pg_catalog.octet_length(a) > n1 LOOP a := pg_catalog.left(a, -1); END LOOP; "
-            "WHILE pg_catalog.octet_length(b) > n2 LOOP b := pg_catalog.left(b, -1); END LOOP; "
-            f"{var} := a || '_' || b || {literal('_' + label)};")
+# PL/pgSQL setting names to pg.names.make_object_name(r.p, <columns>, l) over the old columns (r.w) and the new (r.v):
+# the longer of the two parts cut a byte at a time until the name fits NAMEDATALEN, each then clipped to whole
+# characters.
+_OBJECT_NAME = ("names := '{}'; FOREACH b IN ARRAY ARRAY[r.w, r.v] LOOP a := r.p; n1 := pg_catalog.octet_length(a); "
+                "n2 := pg_catalog.octet_length(b); WHILE n1 + n2 > " + str(NAMEDATALEN - 3) +
+                " - pg_catalog.octet_length(l) LOOP IF n1 > n2 THEN n1 := n1 - 1; ELSE n2 := n2 - 1; END IF; END LOOP; WHILE pg_catalog.octet_length(a) "
+                "> n1 LOOP a := pg_catalog.left(a, -1); END LOOP; WHILE pg_catalog.octet_length(b) > n2 LOOP b := "
+                "pg_catalog.left(b, -1); END LOOP; names := names || (a || '_' || b || '_' || l); END LOOP;")
 
 
 def _renamed(target: str, pairs: list[tuple[str, str]]) -> list[exp.Expression]:
