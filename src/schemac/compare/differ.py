@@ -193,9 +193,13 @@ def _joined_before_parents_columns(changes: list[Change], old: Table, new: Table
 
 # A foreign key dropped and added again around the key it references: Postgres refuses to drop one under it.
 KEY_REBUILT = "referenced key re-created"
+# ... and around a retype of both its ends: between the two ALTER TYPEs they differ (grade2 and grade, text and
+# integer), and Postgres, rebuilding the key after the first, refuses it ('cannot be implemented').
+BOTH_ENDS_RETYPED = "both ends retyped"
 
 
 def _foreign_keys_around_rebuilt_keys(changes: list[Change], cur_tables: dict, des_tables: dict) -> list[Change]:
+    retyped = {(c.schema, c.table, c.name) for c in changes if c.kind == "alter_column_type"}
     rebuilt = set()
     for c in changes:
         if c.kind in ("drop_constraint", "drop_index"):  # replaced, or dropped while another key takes over
@@ -212,13 +216,15 @@ def _foreign_keys_around_rebuilt_keys(changes: list[Change], cur_tables: dict, d
         if old_t is None:
             continue
         for fk in t.foreign_keys:
-            if (fk.ref_schema, fk.ref_table, frozenset(fk.ref_columns)) not in rebuilt or \
-                    (t.schema, t.name, fk.name or fk) in touched:
+            cause = KEY_REBUILT if (fk.ref_schema, fk.ref_table, frozenset(fk.ref_columns)) in rebuilt else \
+                BOTH_ENDS_RETYPED if any((t.schema, t.name, a) in retyped and (fk.ref_schema, fk.ref_table, b) in retyped
+                                         for a, b in zip(fk.columns, fk.ref_columns)) else None
+            if cause is None or (t.schema, t.name, fk.name or fk) in touched:
                 continue
             old_fk = next((f for f in old_t.foreign_keys if (f.name == fk.name if fk.name else f == fk)), None)
             if old_fk is not None:
-                out += [Change("drop_foreign_key", t.schema, t.name, old_fk.name, old_fk, fk, t, KEY_REBUILT),
-                        Change("add_foreign_key", t.schema, t.name, fk.name, old_fk, fk, t, KEY_REBUILT)]
+                out += [Change("drop_foreign_key", t.schema, t.name, old_fk.name, old_fk, fk, t, cause),
+                        Change("add_foreign_key", t.schema, t.name, fk.name, old_fk, fk, t, cause)]
     return out
 
 

@@ -227,14 +227,9 @@ def _enum_as_text(change: Change) -> bool:
 
 def _enum_into_enum(change: Change) -> bool:
     """One enum (or an array of one) to another holding every label of the first (`apart` names a label it lacks, or
-    arrays of other dimensions): the values go through text, and each label spells one of the new type. Not a column
-    a key or foreign key stands on: a foreign key between two enum columns is not dropped around their retypes yet,
-    and Postgres refuses it between the two types midway (left refused, as before)."""
-    t = change.table_def
-    keyed = t is None or change.name in {c for k in ((t.primary_key,) if t.primary_key else ()) + t.uniques
-                                         + t.foreign_keys for c in k.columns} | \
-        {e.column for i in t.indexes if i.unique for e in i.elements}
-    return change.from_enum and change.to_enum and not change.apart and not keyed
+    arrays of other dimensions): the values go through text, and each label spells one of the new type (a key's too: a
+    foreign key between two enum columns is dropped around their retypes, compare.differ's BOTH_ENDS_RETYPED)."""
+    return change.from_enum and change.to_enum and not change.apart
 
 
 def _own_type_without_cast(change: Change) -> bool:
