@@ -80,22 +80,31 @@ tables:
 """
 
 
-def test_a_foreign_keys_columns_made_citext_stay_refused(db_url, tmp_path):
-    """Both ends of a foreign key made citext (as an enum retyped under a key, plan.hazards._enum_into_enum): the key is
-    not dropped around the retypes, so the migration fails whatever the rows; refused, and the migration written
-    with --allow-destructive is the oracle that it must be ('cannot be implemented': text and citext)."""
+def test_a_foreign_keys_columns_made_citext_apply_over_rows(db_url, tmp_path):
+    """Both ends of a foreign key made citext: Postgres refuses the key between text and citext ('cannot be
+    implemented'), so the key is dropped before the two retypes and added after (compare.differ, BOTH_ENDS_RETYPED);
+    written without --allow-destructive (every value kept; the referenced key warned of, as any key made citext), and
+    applied over rows: the key stands again over the two citext columns (pg_constraint), the rows the same."""
     from schemac.commands.generate import generate
     from schemac.migrations.apply import apply_files
     from schemac.migrations.layout import Layout
     from sqlx_project import generated_and_applied
 
     generated_and_applied(tmp_path, db_url, FK % "text")
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO p VALUES ('Ann'), ('Bob'); INSERT INTO c VALUES (1, 'Ann'), (2, 'Bob')")
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     schema.write_text((FK % "citext").replace("k: {type: text,", "k: {type: citext,"), encoding="utf-8")
-    refused = generate(str(schema), out)
-    assert refused.status == "refused" and "column k of public.c from text to citext: a foreign key" in refused.message
     before = {m.path for m in Layout(out).migrations()}
-    assert generate(str(schema), out, allow_destructive=True).status == "written"
-    with psycopg.connect(db_url, autocommit=True) as conn, pytest.raises(psycopg.errors.DatatypeMismatch,
-                                                                      match="cannot be implemented"):
+    result = generate(str(schema), out)
+    assert result.status == "written", result.message
+    assert [n.split(": ", 2)[2] for n in result.notices if n.startswith("warning: ")] == [
+        "column public.p.k is made citext, whose equality ignores letter case: the migration fails where two rows "
+        "differ only in case ('Ann', 'ann') under p_pkey (make those rows differ first)"]
+    with psycopg.connect(db_url, autocommit=True) as conn:
         apply_files(conn, [m for m in Layout(out).migrations() if m.path not in before], record=False)
+    assert rows_of(db_url, "SELECT conrelid::regclass::text, confrelid::regclass::text, "
+                           "format_type(a.atttypid, a.atttypmod) FROM pg_constraint c JOIN pg_attribute a "
+                           "ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] WHERE c.contype = 'f'") == [
+        ("c", "p", "citext")]
+    assert rows_of(db_url, "SELECT id, k::text FROM c ORDER BY id") == [(1, "Ann"), (2, "Bob")]

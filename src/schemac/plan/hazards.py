@@ -118,10 +118,6 @@ def destructive_reason(change: Change) -> Optional[str]:
                     "in every column of the type are lost")
     if change.kind == "alter_column_type" and not _of_foreign_table(change):
         old, new = change.old.type, change.new.type  # type: ignore[union-attr]
-        if _citext_under_foreign_key(change):
-            return (f"change type of column {change.name} of {change.schema}.{change.table} from {old} to {new}: a "
-                    "foreign key stands on it, which the migration does not drop around the retypes: Postgres refuses "
-                    "it between the two types")
         # (a domain's values are values of its base type: made that type or a wider one, each is kept; a domain that
         # checks nothing takes every value of its base type)
         if not is_widening(old, new) and not (change.from_base and is_widening(change.from_base, new)) \
@@ -171,18 +167,6 @@ def row_failures(changes: list[Change]) -> list[str]:
                    "migration fails on a table that holds rows (give it a default, or add it nullable, fill it, "
                    "then make it NOT NULL)")
     return out
-
-
-def _citext_under_foreign_key(change: Change) -> bool:
-    """A string column made citext or back that a foreign key of its table stands on: as between two enums
-    (_enum_into_enum), the key is not dropped around the retypes of its two ends, and Postgres refuses it midway
-    ('cannot be implemented': text and citext are incompatible key types), whatever the rows: left refused."""
-    t = change.table_def
-    if change.kind != "alter_column_type" or t is None:
-        return False
-    ob, nb = _split(change.old.type)[0], _split(change.new.type)[0]  # type: ignore[union-attr]
-    return _extension_string(ob) != _extension_string(nb) and is_string_type(ob) and is_string_type(nb) \
-        and any(change.name in k.columns for k in t.foreign_keys)
 
 
 def _case_folded_keys(change: Change) -> list[str]:
