@@ -14,6 +14,7 @@ from schemac.pg.idents import ident
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan import ddl
 from schemac.plan.partition_index_ddl import attach_partition, detach_partition
+from schemac.plan.sql_strings import by_server_version
 
 
 def regenerated(t: Table, col: Column) -> list[exp.Expression]:
@@ -26,6 +27,4 @@ def regenerated(t: Table, col: Column) -> list[exp.Expression]:
     in_place = (f"ALTER TABLE {qualified(t.schema, t.name)} ALTER COLUMN {quote_ident(col.name)} "
                 f"SET EXPRESSION AS ({col.generated})")
     older = [detach_partition(t), drop, add, attach_partition(t)]
-    return [ddl.do_block(f"BEGIN IF pg_catalog.current_setting('server_version_num')::int >= 170000 THEN "
-                         f"EXECUTE {ddl.literal(in_place)}; ELSE "
-                         + " ".join(f"EXECUTE {ddl.literal(s.sql(dialect=RENDER))};" for s in older) + " END IF; END")]
+    return [by_server_version(170000, in_place, [s.sql(dialect=RENDER) for s in older])]

@@ -20,6 +20,7 @@ from schemac.pg.dialect import RENDER
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan import ddl
 from schemac.plan.quiet_triggers import untriggered
+from schemac.plan.sql_strings import by_server_version
 
 
 def add_identity_column(t: Table, col: Column, added: exp.Expression, over_children: bool = False) -> list:
@@ -38,9 +39,7 @@ def add_identity_column(t: Table, col: Column, added: exp.Expression, over_child
              f"UPDATE {table} SET {column} = DEFAULT"]
     if t.partition_by is None:  # (its UPDATE quiet of the table's triggers: plan.quiet_triggers)
         return untriggered(t, [ddl.command(*s.split(" ", 1)) for s in older])
-    return untriggered(t, [ddl.do_block(f"BEGIN IF pg_catalog.current_setting('server_version_num')::int >= 170000 THEN "
-                         f"EXECUTE {ddl.literal(added.sql(dialect=RENDER))}; ELSE "
-                         + " ".join(f"EXECUTE {ddl.literal(s)};" for s in older) + " END IF; END")])
+    return untriggered(t, [by_server_version(170000, added.sql(dialect=RENDER), older)])
 
 
 def numbered_by_parent(t: Table, col: Column) -> Column:

@@ -57,3 +57,11 @@ def do_block(body: str) -> exp.Command:
     while tag in body:
         tag = tag[:-1] + "_$"
     return command("DO", f"{tag}{body}{tag}")
+
+
+def by_server_version(since: int, newer: str, older: list[str]) -> exp.Command:
+    """A DO block running `newer` where the server's version is `since` (server_version_num) or later, else each of
+    `older`: for a change a later major makes in one statement and an earlier one in several, chosen where the
+    migration runs (generate knows no target's major)."""
+    return do_block(f"BEGIN IF pg_catalog.current_setting('server_version_num')::int >= {since} THEN "
+                    f"EXECUTE {literal(newer)}; ELSE " + " ".join(f"EXECUTE {literal(s)};" for s in older) + " END IF; END")
