@@ -89,7 +89,8 @@ def column_defaults_renamed(t: Table, was: str, now: str, moves: tuple[tuple[str
     if column is not None and not column.nullable and (column.not_null is None or column.not_null.name is None):
         pairs.append((default_not_null_name(t.name, was), default_not_null_name(t.name, now)))
     fks: list[tuple[str, str]] = []
-    if moves and now == moves[-1][1]:
+    last = bool(moves) and now == moves[-1][1]  # (the table's last RENAME COLUMN of the migration)
+    if last:
         olds, new = {n: o for o, n in moves}, {n for _, n in moves}
         back = lambda cs: tuple(olds.get(c, c) for c in cs)  # noqa: E731
         pairs += [(default_constraint_name(t, replace(u, columns=back(u.columns), include=back(u.include))),
@@ -100,7 +101,7 @@ def column_defaults_renamed(t: Table, was: str, now: str, moves: tuple[tuple[str
         fks = [(default_constraint_name(t, replace(f, columns=back(f.columns))), default_constraint_name(t, f))
                for f in t.foreign_keys if not f.name and not new.isdisjoint(f.columns)]
     target = qualified(t.schema, t.name)
-    copies = _copies_over_renamed(t, moves) if t.partition_by and moves and now == moves[-1][1] else []
+    copies = _copies_over_renamed(t, moves) if t.partition_by and last else []
     return _renamed(target, pairs + fks) + (_clones_renamed(target, fks) if t.partition_by else []) + copies
 
 
