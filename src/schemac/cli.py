@@ -4,34 +4,15 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Callable, NoReturn, Optional
+from typing import Callable, Optional
 
 from schemac.commands.loading import loading, may_skip_teardown
 
 with loading():  # no cyclic GC while modules load (commands/loading.py)
     import click
     from schemac.commands.check_queries import check_queries
+    from schemac.commands.exits import _Group, _end_process
     from schemac.commands.options import DEV_URL_HELP, OUT_HELP, SCHEMA_HELP, timeouts as _timeouts
-    from schemac.errors import SchemacError
-
-
-class _Group(click.Group):
-    """Turns every SchemacError into one line on stderr and exit 2; never a traceback."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except SchemacError as e:
-            click.echo(f"schemac: error: {e}", err=True)
-            sys.exit(e.exit_code)
-        except RecursionError:
-            click.echo("schemac: error: input is nested too deeply", err=True)
-            sys.exit(2)
-        except KeyboardInterrupt:
-            click.echo("schemac: interrupted", err=True)
-            sys.exit(130)
-        except OSError as e:
-            _output_failed(e)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -244,34 +225,6 @@ def apply(database_url: Optional[str], out_dir: str, dry_run: bool, connect_time
     for m in result.result.pending:
         click.echo(f"Would apply {m.filename}")
     click.echo(result.summary)
-
-
-def _output_failed(e: OSError) -> NoReturn:
-    """An OSError no command turned into a SchemacError: in practice, writing stdout failed (a full
-    disk, a closed pipe). One line and exit 2; a reader that went away (`schemac inspect | head`)
-    gets no message, and the exit status says the output is incomplete."""
-    try:
-        # Nothing more can reach stdout: point it at /dev/null so the final flush cannot fail again.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
-    if not isinstance(e, BrokenPipeError):
-        where = f" ({e.filename})" if e.filename else ""
-        click.echo(f"schemac: error: {e.strerror or e}{where}", err=True)
-    sys.exit(2)
-
-
-def _end_process(code: int) -> NoReturn:
-    """Exit with `code` without tearing the interpreter down: after a 1,000-table diff, freeing the two
-    models and the modules costs ~25 ms, a twentieth of the run (docs/benchmarks-catalog.md). Only
-    the output is left to flush; no atexit handler of ours or of our dependencies has work to do."""
-    try:
-        sys.stdout.flush()
-    except OSError as e:
-        _output_failed(e)
-    sys.stderr.flush()
-    os._exit(code)
 
 
 @main.command()
