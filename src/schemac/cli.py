@@ -13,6 +13,7 @@ with loading():  # no cyclic GC while modules load (commands/loading.py)
     from schemac.commands.check_queries import check_queries
     from schemac.commands.exits import _Group, _end_process
     from schemac.commands.options import DEV_URL_HELP, OUT_HELP, SCHEMA_HELP, timeouts as _timeouts
+    from schemac.report.counts import counted
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -258,17 +259,19 @@ def inspect(database_url: Optional[str], schemas: tuple[str, ...], old_schema_fl
     else:
         click.echo(result.yaml, nl=False)
     s = result.schema
-    counts = [f"{len(s.tables)} tables", f"{len(s.sequences)} sequences", f"{len(s.enums)} enums",
-              f"{len(s.domains)} domains", f"{len(s.composite_types)} composite types",
-              f"{len(s.range_types)} range types", f"{len(s.collations)} collations", f"{len(s.functions)} functions",
-              f"{len(s.aggregates)} aggregates", f"{len(s.operators)} operators", f"{len(s.text_search_dictionaries)} text search dictionaries",
-              f"{len(s.text_search_configs)} text search configurations",
-              f"{len(s.views)} views", f"{len(s.extensions)} extensions", f"{len(s.publications)} publications",
-              f"{len(s.event_triggers)} event triggers"] + \
-        ([f"{len(s.foreign_servers)} foreign servers"] if s.foreign_servers else []) + \
-        ([f"{len(s.foreign_data_wrappers)} foreign-data wrappers"] if s.foreign_data_wrappers else [])
+    counts = [counted(len(s.tables), "table"), counted(len(s.sequences), "sequence"), counted(len(s.enums), "enum"),
+              counted(len(s.domains), "domain"), counted(len(s.composite_types), "composite type"),
+              counted(len(s.range_types), "range type"), counted(len(s.collations), "collation"),
+              counted(len(s.functions), "function"), counted(len(s.aggregates), "aggregate"),
+              counted(len(s.operators), "operator"),
+              counted(len(s.text_search_dictionaries), "text search dictionary", "text search dictionaries"),
+              counted(len(s.text_search_configs), "text search configuration"),
+              counted(len(s.views), "view"), counted(len(s.extensions), "extension"),
+              counted(len(s.publications), "publication"), counted(len(s.event_triggers), "event trigger")] + \
+        ([counted(len(s.foreign_servers), "foreign server")] if s.foreign_servers else []) + \
+        ([counted(len(s.foreign_data_wrappers), "foreign-data wrapper")] if s.foreign_data_wrappers else [])
     click.echo(f"schemac: read {', '.join(counts)} from {result.label}"
-               + (f"; {len(s.unmanaged)} objects not managed (listed at the end)" if s.unmanaged else "")
+               + (f"; {counted(len(s.unmanaged), 'object')} not managed (listed at the end)" if s.unmanaged else "")
                + (f"; wrote {output}" if output else ""), err=True)
     for note in inspect_notes(s):
         click.echo(note, err=True)
@@ -314,7 +317,7 @@ def rebuild_state(out_dir: str, dev_url: Optional[str]) -> None:
                    "the next `schemac generate` starts from an empty database.")
     else:
         click.echo(f"Recorded in {state} the schema the migrations build up to {done.migration} "
-                   f"({done.tables} tables; {done.where}). Run `schemac generate` next.")
+                   f"({counted(done.tables, 'table')}; {done.where}). Run `schemac generate` next.")
 
 
 @main.command()
