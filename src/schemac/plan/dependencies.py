@@ -173,7 +173,7 @@ def deps(c: Change) -> Deps:
         new_refs |= {_table(t), type_key(new.of), ("typed columns", t.schema, t.name)}  # type: ignore[union-attr, arg-type]
         new_refs |= {col(x.name) for x in new.columns}  # type: ignore[union-attr]
     elif k in MEMBER_KINDS:  # a column, its NOT NULL, default or identity; a constraint, index, trigger, rule, policy, statistics
-        makes, removes, old_refs, new_refs = member_deps(c)
+        member_deps(c, makes, removes, old_refs, new_refs)
     elif k in ("add_view", "drop_view", "replace_view") and c.cause in (STUB, STUBBED):  # plan.stubs
         v = new if new is not None else old
         mark = ("stub", v.schema, v.name)  # type: ignore[union-attr]  the stub stands: made, not yet dropped

@@ -27,14 +27,10 @@ def _held_aside(type_text: str) -> Key:
     return ("type", schema, set_aside_name(name))
 
 
-def member_deps(c: Change) -> tuple[set[Key], set[Key], set[Key], set[Key]]:
-    """makes, removes, old_refs and new_refs of a change of MEMBER_KINDS (see plan.dependencies' docstring)."""
+def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key], new_refs: set[Key]) -> None:
+    """Adds to deps' four sets what a change of MEMBER_KINDS makes, removes and refers to (see plan.dependencies)."""
     k, t, old, new = c.kind, c.table_def, c.old, c.new
     col = lambda name: _col(t, name)  # noqa: E731
-    makes: set[Key] = set()
-    removes: set[Key] = set()
-    old_refs: set[Key] = set()
-    new_refs: set[Key] = set()
     if k == "rename_column":
         removes.add(col(old.name))  # type: ignore[union-attr]
         makes.add(col(c.name))
@@ -69,7 +65,8 @@ def member_deps(c: Change) -> tuple[set[Key], set[Key], set[Key], set[Key]]:
     elif k in ("set_not_null", "drop_not_null", "alter_not_null"):
         (removes if k == "drop_not_null" else makes).add(("notnull", t.schema, t.name, c.name))  # type: ignore
         made, needed = not_null_keys(c)  # (plan.not_null_order)
-        makes, new_refs = makes | made, new_refs | needed
+        makes |= made
+        new_refs |= needed
         new_refs.add(col(c.name))
         if k == "set_not_null":  # rows holding NULL are given the default first: what it calls exists by then
             new_refs |= _attribute_refs(t, c.name, new, "default")  # type: ignore[arg-type]
@@ -122,4 +119,3 @@ def member_deps(c: Change) -> tuple[set[Key], set[Key], set[Key], set[Key]]:
         if k == "drop_constraint" and isinstance(old, Check):  # a child's copy merged with it: after (compare.around)
             makes.add(("check dropped", t.schema, t.name, old.name))  # type: ignore[union-attr]
             new_refs |= {("check dropped", q.schema, q.name, old.name) for q in t.inherits} if c.cause == MERGED_COPY else set()  # type: ignore
-    return makes, removes, old_refs, new_refs
