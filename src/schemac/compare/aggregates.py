@@ -80,7 +80,21 @@ def diff_aggregates(current: Schema, desired: Schema, changes: list[Change]) -> 
     def rebuild(old: Aggregate, new: Aggregate) -> Optional[str]:
         return REBUILT if any(_function_key(f) in gone for f in old.functions()) or \
             any(type_name(t) in rebuilt for t in (*old.arguments, old.stype, old.mstype) if t) else None
-    return diff_overloads("aggregate", current.aggregates, desired.aggregates, rebuild)
+    return diff_overloads("aggregate", current.aggregates, _as_current(current.aggregates, desired.aggregates), rebuild)
+
+
+def _as_current(current: tuple, desired: tuple) -> tuple:
+    """`desired`'s support functions written public.name where the catalog reader read the same aggregate's bare
+    name: the same function (the reader qualifies a public one only where pg_catalog's of its name and inputs hides
+    it), not a change."""
+    cur = {(a.schema, a.name, a.identity): a for a in current}
+    out = []
+    for a in desired:
+        old = cur.get((a.schema, a.name, a.identity))
+        same = {k: getattr(old, k) for k in ("sfunc", *AGGREGATE_FUNCTIONS) if old is not None and getattr(a, k)
+                and getattr(old, k) and getattr(a, k) == "public." + getattr(old, k)}
+        out.append(replace(a, **same) if same else a)
+    return tuple(out)
 
 
 def aggregate_text(a: Aggregate) -> str:

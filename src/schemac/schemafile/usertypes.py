@@ -119,9 +119,9 @@ class UserTypeReader(FieldReader):
             made[found] = Constructor(found[0], found[1], r.schema, r.name, self.w.src(key), grants)
         return tuple(made[s] for s in order if s in made)
 
-    def _qualified_name(self, f: dict, key: str, what: str) -> Optional[str]:
+    def _qualified_name(self, f: dict, key: str, what: str, bare: tuple[str, ...] = ("pg_catalog", "public")) -> Optional[str]:
         """A function or operator class: `name` or `schema.name`, as the catalog reader names them (bare
-        in pg_catalog and public)."""
+        in `bare`'s schemas)."""
         if key not in f:
             return None
         text = self.identifier(f[key][1], f"{key} of {what}")
@@ -129,4 +129,4 @@ class UserTypeReader(FieldReader):
         if spelled is None:
             raise self.fail(f[key][1], f"{key} of {what} must be a name or schema.name (schema.\"name.with.dots\"), "
                                        f"not {text!r}")
-        return bare_in(spelled, ("pg_catalog", "public"))
+        return bare_in(spelled, bare)
