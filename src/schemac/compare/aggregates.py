@@ -16,6 +16,7 @@ from typing import Any, Callable, Optional
 from schemac.compare.changes import ENUM_REBUILT, Change
 from schemac.compare.routine_dependents import dropped_functions
 from schemac.model import AGGREGATE_FUNCTIONS, Aggregate, Schema
+from schemac.model.references import as_read
 from schemac.pg.names import split_reference
 from schemac.pg.routines import result_type
 from schemac.pg.types import TypeSyntaxError, type_name
@@ -84,16 +85,13 @@ def diff_aggregates(current: Schema, desired: Schema, changes: list[Change]) -> 
 
 
 def _as_current(current: tuple, desired: tuple) -> tuple:
-    """`desired`'s support functions written public.name where the catalog reader read the same aggregate's bare
-    name: the same function (the reader qualifies a public one only where pg_catalog's of its name and inputs hides
-    it), not a change."""
+    """`desired`, each support function as the catalog reader spells the same aggregate's (as_read)."""
     cur = {(a.schema, a.name, a.identity): a for a in current}
     out = []
     for a in desired:
         old = cur.get((a.schema, a.name, a.identity))
-        same = {k: getattr(old, k) for k in ("sfunc", *AGGREGATE_FUNCTIONS) if old is not None and getattr(a, k)
-                and getattr(old, k) and getattr(a, k) == "public." + getattr(old, k)}
-        out.append(replace(a, **same) if same else a)
+        same = {k: as_read(getattr(a, k), getattr(old, k)) for k in ("sfunc", *AGGREGATE_FUNCTIONS)} if old else {}
+        out.append(replace(a, **same) if old else a)
     return tuple(out)
 
 

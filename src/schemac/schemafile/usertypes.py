@@ -73,8 +73,8 @@ class UserTypeReader(FieldReader):
             opclass = without_default(self._qualified_name(f, "subtype_opclass", what), "btree", subtype)
             r = RangeType(name, subtype, schema, opclass,
                           None if collation == "default" else collation,
-                          self._qualified_name(f, "canonical", what),
-                          self._qualified_name(f, "subtype_diff", what), multirange,
+                          self._qualified_name(f, "canonical", what, ("pg_catalog",)),  # public.name kept (as_read)
+                          self._qualified_name(f, "subtype_diff", what, ("pg_catalog",)), multirange,
                           self.opt_string(f, "comment", what), self.w.src(key),
                           *self.type_security(f, what))  # type: ignore[attr-defined]
             multirange_grants = self.grants({"grants": f["multirange_grants"]}, f"multirange of {what}", "type",  # type: ignore
