@@ -334,3 +334,27 @@ def test_named_inputs_of_aggregates_are_kept_and_renamed(db_url, tmp_path, schem
             got = dict((r[0], r[2]) for r in conn.execute(ARGUMENTS).fetchall())
         assert got["least_agg(anyarray)"] == "VARIADIC vals anyarray" and got["sum2(integer,integer)"] == "a integer, b integer"
         assert schemac("diff", "--database-url", b).returncode == 0
+
+
+def test_a_public_support_function_pg_catalog_hides(db_url, tmp_path, schemac):
+    """A public int4larger(integer, integer) hides behind pg_catalog's: schema.yaml names it public.int4larger
+    (inspect writes it so) and the aggregate is built over it, not pg_catalog's; a public function no other hides,
+    written public._concat by hand, is the bare name inspect reads back (no change, no drift)."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    text = FUNCTIONS + """\
+  int4larger:
+    arguments: "s integer, v integer"
+    returns: integer
+    volatility: immutable
+    body: SELECT coalesce(s, 0) + v
+aggregates:
+  total: {arguments: integer, sfunc: public.int4larger, stype: integer}
+  joined: {arguments: text, sfunc: public._concat, stype: text}
+"""
+    _step(schema, out, db_url, text)
+    assert _one(db_url, "SELECT (SELECT aggtransfn::regproc::text FROM pg_aggregate WHERE aggfnoid = 'total'::regproc), "
+                "total(x), joined(x::text) FROM generate_series(1, 3) x") == \
+        ("public.int4larger", 6, "1, 2, 3")
+    assert schemac("inspect", "--database-url", db_url, "--output", "inspected.yaml").returncode == 0
+    read = {a.name: a.sfunc for a in load_text((tmp_path / "inspected.yaml").read_text(), "i.yaml").aggregates}
+    assert read == {"total": "public.int4larger", "joined": "_concat"}, read

@@ -303,3 +303,12 @@ def test_an_owner_that_does_not_exist_is_an_error_at_its_line(db_url, tmp_path):
     with pytest.raises(SchemaFileError) as e:
         check_drift(str(tmp_path / "schema.yaml"), db_url)
     assert "schema.yaml:2:" in str(e.value) and f"role 'nobody_{s}' does not exist" in str(e.value), str(e.value)
+
+
+def test_a_hand_written_public_function_is_the_bare_one_inspect_reads(db_url, tmp_path):
+    """`function: public.ci_eq` (no pg_catalog function hides it) is the function the catalog reader names bare:
+    the migration applies and drift is clean, no change planned (the reader keeps `public.name` as written since a
+    public function pg_catalog's hides needs it: the pair op-function-in-public-shadowed-by-pg-catalog)."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    _step(schema, out, db_url, SCHEMA.replace("function: ci_eq,", "function: public.ci_eq,"))
+    assert _operators(db_url)["===(text,text)"][1] == "ci_eq(text,text)", _operators(db_url)

@@ -16,6 +16,7 @@ from typing import Any, Callable, Optional
 from schemac.compare.changes import ENUM_REBUILT, Change
 from schemac.compare.routine_dependents import dropped_functions
 from schemac.model import AGGREGATE_FUNCTIONS, Aggregate, Schema
+from schemac.model.references import as_read
 from schemac.pg.names import split_reference
 from schemac.pg.routines import result_type
 from schemac.pg.types import TypeSyntaxError, type_name
@@ -80,7 +81,18 @@ def diff_aggregates(current: Schema, desired: Schema, changes: list[Change]) -> 
     def rebuild(old: Aggregate, new: Aggregate) -> Optional[str]:
         return REBUILT if any(_function_key(f) in gone for f in old.functions()) or \
             any(type_name(t) in rebuilt for t in (*old.arguments, old.stype, old.mstype) if t) else None
-    return diff_overloads("aggregate", current.aggregates, desired.aggregates, rebuild)
+    return diff_overloads("aggregate", current.aggregates, _as_current(current.aggregates, desired.aggregates), rebuild)
+
+
+def _as_current(current: tuple, desired: tuple) -> tuple:
+    """`desired`, each support function as the catalog reader spells the same aggregate's (as_read)."""
+    cur = {(a.schema, a.name, a.identity): a for a in current}
+    out = []
+    for a in desired:
+        old = cur.get((a.schema, a.name, a.identity))
+        same = {k: as_read(getattr(a, k), getattr(old, k)) for k in ("sfunc", *AGGREGATE_FUNCTIONS)} if old else {}
+        out.append(replace(a, **same) if old else a)
+    return tuple(out)
 
 
 def aggregate_text(a: Aggregate) -> str:

@@ -19,6 +19,7 @@ from schemac.compare.changes import Change
 from schemac.compare.around import OPERATOR_REBUILT
 from schemac.compare.given_back import given_back, owners_by_default
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, dropped_functions
+from schemac.model.references import as_read
 from schemac.model import Operator, Schema
 from schemac.model.operators import ALTERABLE
 
@@ -36,7 +37,9 @@ def diff_operators(current: Schema, desired: Schema, changes: list[Change]) -> l
 
     def rebuild(old: Operator, new: Operator) -> Optional[str]:
         return FUNCTION_REBUILT if old.function_key() in gone else None if in_place(old, new) else OPERATOR_REBUILT
-    out = diff_overloads("operator", current.operators, desired.operators, rebuild)
+    cur = {(o.schema, o.signature): o.function for o in current.operators}
+    read = tuple(replace(o, function=as_read(o.function, cur.get((o.schema, o.signature)))) for o in desired.operators)
+    out = diff_overloads("operator", current.operators, read, rebuild)
     return out + owner_changes(current, desired, out)
 
 

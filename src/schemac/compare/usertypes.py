@@ -16,6 +16,7 @@ from schemac.compare.opclasses import class_key
 from schemac.compare.row_types import holding_types
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, dropped_functions
 from schemac.model import CompositeType, Schema, Table
+from schemac.model.references import as_read
 from schemac.pg.names import quote_ident
 from schemac.pg.types import type_name
 
@@ -65,7 +66,8 @@ def diff_user_types(current: Schema, desired: Schema, others: list[Change]) -> l
             elif kind == "composite_type" and old.attributes != obj.attributes:
                 # table_def: a table using the type, where an attribute's type cannot change in place
                 out.append(Change("alter_composite_type", obj.schema, "", obj.name, old, obj, _user(current, old)))
-            elif kind == "range_type" and _definition(old) != _definition(obj):
+            elif kind == "range_type" and _definition(old) != _definition(replace(
+                    obj, canonical=as_read(obj.canonical, old.canonical), subtype_diff=as_read(obj.subtype_diff, old.subtype_diff))):
                 out.append(Change("alter_range_type", obj.schema, "", obj.name, old, obj))
             elif kind in ("collation", "text_search_config", "text_search_dictionary") and replace(old, comment=None) != replace(obj, comment=None):
                 out.append(Change(f"alter_{kind}", obj.schema, "", obj.name, old, obj))

@@ -94,6 +94,13 @@ def path_operator(op: str) -> str:
     return symbol if schema in ("", "pg_catalog", "public") else op
 
 
+def as_read(desired: Optional[str], current: Optional[str]) -> Optional[str]:
+    """A support function schema.yaml writes `public.name` where the catalog reader read the bare `name`: the same
+    function (the reader qualifies a public one only where pg_catalog's of its name and inputs hides it, which a
+    bare name would find: Evergreen's public.tsvector_concat), so `current`'s spelling, not a change."""
+    return current if desired and current and desired == "public." + current else desired
+
+
 def joined_reference(schema: str, name: str) -> str:
     """`schema.name` as schema.yaml writes it, a part holding a dot or a double quote quoted (split_reference's
     inverse)."""

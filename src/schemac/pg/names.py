@@ -83,9 +83,11 @@ def format_type_ident(name: str) -> str:
 
 
 def reference_sql(text: str, default: str = "public") -> str:
-    """A `name` or `schema.name` reference schema.yaml writes (fn-x."abs.lt"), as SQL names it (quoted, public's
-    bare)."""
-    return qualified(*split_reference(text, default))
+    """A `name` or `schema.name` reference schema.yaml writes (fn-x."abs.lt"), as SQL names it (quoted, a bare
+    name's `default` bare where it is public; a `public.name` written so kept: a public function pg_catalog's of the
+    same name and inputs hides, which a bare name would not find)."""
+    schema, name = split_reference(text, default)
+    return f"{quote_ident(schema)}.{quote_ident(name)}" if len(reference_parts(text) or ()) > 1 else qualified(schema, name)
 
 
 def qualified(schema: str, name: str) -> str:

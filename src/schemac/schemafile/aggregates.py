@@ -141,7 +141,9 @@ class AggregateReader(FieldReader):
         return out
 
     def _function(self, f: dict, key: str, what: str) -> Optional[str]:
-        return UserTypeReader._qualified_name(self, f, key, what)  # type: ignore[arg-type]
+        """public.name kept as written: the catalog reader's spelling of a public function that pg_catalog's of the
+        same name and inputs hides (catalog/queries/aggregates.sql)."""
+        return UserTypeReader._qualified_name(self, f, key, what, ("pg_catalog",))  # type: ignore[arg-type]
 
 
 def aggregate_spec(a: Aggregate) -> dict:

@@ -14,7 +14,7 @@ from schemac.pg.routines import routine_type
 from schemac.pg.types import TypeSyntaxError
 from schemac.schemafile.event_triggers import no_such_function
 from schemac.pg.names import reference_part
-from schemac.schemafile.fields import FieldReader, bare_in, operator_reference, plain_reference
+from schemac.schemafile.fields import FieldReader, operator_reference, plain_reference
 from schemac.schemafile.usertypes import UserTypeReader
 
 OPERATOR_KEYS = {"name": False, "schema": False, "left": False, "right": True, "function": True, "commutator": False,
@@ -53,7 +53,7 @@ class OperatorReader(FieldReader):
             if spelled is None:
                 raise self.fail(fn_node, f"function of {what} must name a function, `name` or `schema.name` "
                                          f"(schema.\"name.with.dots\"), without arguments, not {function!r}")
-            function = bare_in(spelled, ("public",))
+            function = spelled  # public.name kept: one pg_catalog's hides (model.references.as_read)
             if not runs_a_known_function(function, names, extensions):
                 raise self.fail(fn_node, no_such_function(f"function of {what}", function, "operator"))
             op = Operator(name, self._type(f["right"][1], f"right of {what}"), function, schema,

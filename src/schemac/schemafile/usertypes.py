@@ -73,8 +73,8 @@ class UserTypeReader(FieldReader):
             opclass = without_default(self._qualified_name(f, "subtype_opclass", what), "btree", subtype)
             r = RangeType(name, subtype, schema, opclass,
                           None if collation == "default" else collation,
-                          self._qualified_name(f, "canonical", what),
-                          self._qualified_name(f, "subtype_diff", what), multirange,
+                          self._qualified_name(f, "canonical", what, ("pg_catalog",)),  # public.name kept (as_read)
+                          self._qualified_name(f, "subtype_diff", what, ("pg_catalog",)), multirange,
                           self.opt_string(f, "comment", what), self.w.src(key),
                           *self.type_security(f, what))  # type: ignore[attr-defined]
             multirange_grants = self.grants({"grants": f["multirange_grants"]}, f"multirange of {what}", "type",  # type: ignore
@@ -119,9 +119,9 @@ class UserTypeReader(FieldReader):
             made[found] = Constructor(found[0], found[1], r.schema, r.name, self.w.src(key), grants)
         return tuple(made[s] for s in order if s in made)
 
-    def _qualified_name(self, f: dict, key: str, what: str) -> Optional[str]:
+    def _qualified_name(self, f: dict, key: str, what: str, bare: tuple[str, ...] = ("pg_catalog", "public")) -> Optional[str]:
         """A function or operator class: `name` or `schema.name`, as the catalog reader names them (bare
-        in pg_catalog and public)."""
+        in `bare`'s schemas)."""
         if key not in f:
             return None
         text = self.identifier(f[key][1], f"{key} of {what}")
@@ -129,4 +129,4 @@ class UserTypeReader(FieldReader):
         if spelled is None:
             raise self.fail(f[key][1], f"{key} of {what} must be a name or schema.name (schema.\"name.with.dots\"), "
                                        f"not {text!r}")
-        return bare_in(spelled, ("pg_catalog", "public"))
+        return bare_in(spelled, bare)

@@ -7,7 +7,8 @@
 -- sfunc, finalfunc, combinefunc, serialfunc, deserialfunc, msfunc, minvfunc, mfinalfunc: the function's
 -- name, bare in pg_catalog and public, else schema.name (as range_types.sql names functions; regproc's text
 -- would qualify an overloaded name too), a part that holds a dot or a double quote quoted as schema.yaml writes it
--- (fn-x."sum.step": pg.names.reference_part); NULL where unset.
+-- (fn-x."sum.step": pg.names.reference_part); NULL where unset. A public function that pg_catalog's of the same
+-- name and inputs hides (Evergreen's public.tsvector_concat) is public.name: a bare SFUNC would find pg_catalog's.
 -- stype, mstype: format_type of the state types (mstype NULL without moving-aggregate mode).
 -- initcond, minitcond: agginitval, aggminitval as Postgres keeps them (NULL: none).
 -- sortop: the operator's name, qualified outside pg_catalog and public (a schema holding a dot quoted: "op.s".<<<); parallel: proparallel (u, r, s).
@@ -15,7 +16,9 @@
 -- default), s (SHAREABLE), w (READ_WRITE); sspace, msspace: SSPACE, MSSPACE (0: unset).
 -- Parameter: schemas, an array of schema names. One row per aggregate.
 WITH fn AS (
-  SELECT p.oid, CASE WHEN n.nspname IN ('pg_catalog', 'public') THEN CASE WHEN p.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END
+  SELECT p.oid, CASE WHEN n.nspname = 'pg_catalog' OR (n.nspname = 'public' AND NOT EXISTS (
+                       SELECT FROM pg_catalog.pg_proc c WHERE c.pronamespace = 'pg_catalog'::regnamespace
+                         AND c.proname = p.proname AND c.proargtypes = p.proargtypes)) THEN CASE WHEN p.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END
                      ELSE CASE WHEN n.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(n.nspname::text, '"', '""') || '"' ELSE n.nspname::text END || '.' || CASE WHEN p.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END END AS name
   FROM pg_catalog.pg_proc p
   JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace

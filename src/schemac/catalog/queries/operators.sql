@@ -1,7 +1,8 @@
 -- User-defined operators of the requested schemas (CREATE OPERATOR): not those owned by an extension, not
 -- shells (oprcode 0: what a COMMUTATOR or NEGATOR naming a missing operator leaves, listed by unmanaged.sql).
 -- left_type: format_type of oprleft, NULL for a prefix operator; right_type: of oprright.
--- function: the function's name, bare in public, else schema.name (pg_catalog's too).
+-- function: the function's name, bare in public, else schema.name (pg_catalog's too, and a public one that
+--   pg_catalog's of the same name and inputs hides, which a bare name would find).
 -- restrict, join: the estimators' names, bare in pg_catalog and public, else schema.name; NULL where unset.
 -- owner: the owning role's name.
 -- commutator, negator: the operator's name, bare in the operator's own schema, else schema.name; NULL where unset.
@@ -9,7 +10,9 @@
 -- pg.names.reference_part).
 -- Parameter: schemas, an array of schema names. One row per operator.
 WITH fn AS (
-  SELECT p.oid, CASE WHEN n.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(n.nspname::text, '"', '""') || '"' ELSE n.nspname::text END AS schema_name, CASE WHEN p.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END AS name
+  SELECT p.oid, CASE WHEN n.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(n.nspname::text, '"', '""') || '"' ELSE n.nspname::text END AS schema_name, CASE WHEN p.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END AS name,
+         n.nspname = 'public' AND EXISTS (SELECT FROM pg_catalog.pg_proc c WHERE c.pronamespace = 'pg_catalog'::regnamespace
+                                          AND c.proname = p.proname AND c.proargtypes = p.proargtypes) AS hidden
   FROM pg_catalog.pg_proc p
   JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
 ), op AS (
@@ -21,7 +24,7 @@ SELECT n.nspname::text AS schema_name,
        o.oprname::text AS operator_name,
        CASE WHEN o.oprleft <> 0 THEN pg_catalog.format_type(o.oprleft, NULL) END AS left_type,
        pg_catalog.format_type(o.oprright, NULL) AS right_type,
-       (SELECT CASE WHEN schema_name = 'public' THEN name ELSE schema_name || '.' || name END
+       (SELECT CASE WHEN schema_name = 'public' AND NOT hidden THEN name ELSE schema_name || '.' || name END
         FROM fn WHERE fn.oid = o.oprcode) AS function,
        (SELECT CASE WHEN schema_name IN ('pg_catalog', 'public') THEN name ELSE schema_name || '.' || name END
         FROM fn WHERE fn.oid = o.oprrest) AS restrict,

@@ -4,7 +4,8 @@
 --     pg_catalog and public, else schema.name (as functions are below), a part that holds a dot or a double quote
 --     quoted as schema.yaml writes it (ops-x."Abs.Ops": pg.names.reference_part);
 --   collation: rngcollation as regcollation prints it (qualified when another schema's), when the range has one other than its subtype's own;
---   canonical, subtype_diff: rngcanonical, rngsubdiff (NULL where unset);
+--   canonical, subtype_diff: rngcanonical, rngsubdiff (NULL where unset), a public one that pg_catalog's of the same
+--     name and inputs hides public.name (a bare name would find pg_catalog's);
 --   multirange_comment: its multirange type's comment;
 --   multirange: the multirange type Postgres made beside it (rngmultitypid, PostgreSQL 14+), multirange_oid its oid,
 --     multirange_schema its schema (MULTIRANGE_TYPE_NAME = other.m makes it outside the range's)
@@ -22,10 +23,10 @@ SELECT t.oid AS type_oid,
                       ELSE CASE WHEN opn.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(opn.nspname::text, '"', '""') || '"' ELSE opn.nspname::text END || '.' || CASE WHEN opc.opcname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(opc.opcname::text, '"', '""') || '"' ELSE opc.opcname::text END END END AS subtype_opclass,
        CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation THEN r.rngcollation::pg_catalog.regcollation::text END AS collation,
        CASE WHEN r.rngcanonical <> 0
-            THEN CASE WHEN cn.nspname IN ('pg_catalog', 'public') THEN CASE WHEN cp.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(cp.proname::text, '"', '""') || '"' ELSE cp.proname::text END
+            THEN CASE WHEN cn.nspname = 'pg_catalog' OR (cn.nspname = 'public' AND NOT EXISTS (SELECT FROM pg_catalog.pg_proc c WHERE c.pronamespace = 'pg_catalog'::regnamespace AND c.proname = cp.proname AND c.proargtypes = cp.proargtypes)) THEN CASE WHEN cp.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(cp.proname::text, '"', '""') || '"' ELSE cp.proname::text END
                       ELSE CASE WHEN cn.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(cn.nspname::text, '"', '""') || '"' ELSE cn.nspname::text END || '.' || CASE WHEN cp.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(cp.proname::text, '"', '""') || '"' ELSE cp.proname::text END END END AS canonical,
        CASE WHEN r.rngsubdiff <> 0
-            THEN CASE WHEN dn.nspname IN ('pg_catalog', 'public') THEN CASE WHEN dp.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(dp.proname::text, '"', '""') || '"' ELSE dp.proname::text END
+            THEN CASE WHEN dn.nspname = 'pg_catalog' OR (dn.nspname = 'public' AND NOT EXISTS (SELECT FROM pg_catalog.pg_proc c WHERE c.pronamespace = 'pg_catalog'::regnamespace AND c.proname = dp.proname AND c.proargtypes = dp.proargtypes)) THEN CASE WHEN dp.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(dp.proname::text, '"', '""') || '"' ELSE dp.proname::text END
                       ELSE CASE WHEN dn.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(dn.nspname::text, '"', '""') || '"' ELSE dn.nspname::text END || '.' || CASE WHEN dp.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(dp.proname::text, '"', '""') || '"' ELSE dp.proname::text END END END AS subtype_diff,
        mt.typname::text AS multirange,
        mn.nspname::text AS multirange_schema,
