@@ -11,7 +11,7 @@ from schemac.compare.changes import INHERITED, KEPT_BELOW, NUMBERED_BY_PARENT, C
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.model import Column, SequenceOptions, Table, Trigger, expression_dropped, index_comment
 from schemac.pg.dialect import RENDER
-from schemac.pg.idents import ident
+from schemac.pg.idents import ident, schema_part
 from schemac.pg.expressions import referenced_columns
 from schemac.pg.names import constraint_name, qualified, quote_ident
 from schemac.pg.sequences import filled
@@ -55,7 +55,7 @@ def _alter(table: Table, *actions: exp.Expression) -> exp.Alter:
 
 
 def _index_ref(table: Table, name: str) -> exp.Table:
-    return exp.Table(this=ident(name), db=ident(table.schema) if table.schema != "public" else None)
+    return exp.Table(this=ident(name), db=schema_part(table.schema, name))
 
 
 def statements_for(change: Change) -> list[exp.Expression]:
