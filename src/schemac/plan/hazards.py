@@ -21,7 +21,9 @@ from schemac.plan.partition_index_ddl import index_reads
 _TYPE = re.compile(r"^(?P<base>[^()\[\]]+?)(?:\((?P<params>[^)]*)\))?(?P<zone> with(?:out)? time zone)?(?P<array>\[\])?$")
 _INT_DIGITS = {"smallint": 5, "integer": 10, "bigint": 19}
 _WIDENINGS = {("smallint", "integer"), ("smallint", "bigint"), ("integer", "bigint"), ("real", "double precision"),
-              ("character varying", "text"), ("bit varying", "bit varying"), ("date", "timestamp without time zone")}
+              ("character varying", "text"), ("bit varying", "bit varying"), ("date", "timestamp without time zone"),
+              ("name", "text"), ("oid", "bigint")}  # (an oid is an unsigned 4-byte integer; a name, 63 bytes at most)
+_NAME_CHARACTERS = 63  # NAMEDATALEN - 1 bytes: as many characters at most
 
 
 _UNBOUNDED = ("text", "character varying", "character")  # (a char(n) only to an extension's string type)
@@ -80,6 +82,8 @@ def is_widening(old: str, new: str) -> bool:
     # to a bit varying as long keeps every bit
     if (ob, nb) in (("character", "text"), ("character", "character varying"), ("bit", "bit varying")):
         return not np_ or np_[0] >= (op[0] if op else 1)  # (character and bit alone are of length 1)
+    if (ob, nb) == ("name", "character varying"):
+        return not np_ or np_[0] >= _NAME_CHARACTERS
     # to or from an extension's string type (citext): its I/O reads and prints each value's text unchanged, so text, a
     # varchar or a char(n) (less its padding blanks, as to text) goes in whole, and comes out whole to text or a varchar
     # without a length
