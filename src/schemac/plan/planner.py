@@ -214,9 +214,9 @@ def _statements_for(change: Change) -> list[exp.Expression]:
     if k == "alter_column_type":
         old: Column = change.old  # type: ignore[assignment]
         if t.partition_by is not None and col.name in referenced_columns(f"({t.partition_by.key})"):
-            raise PlanError(f"table {t.qualified_name}: column {col.name} is in its partition key, whose types "
-                            f"Postgres cannot change ({old.type} -> {col.type}); create a new partitioned table "
-                            "and move the rows into it")
+            raise PlanError(("" if col.source is None else f"{col.source}: ") + f"table {t.qualified_name}: column "
+                            f"{col.name} is in its partition key, whose types Postgres cannot change ({old.type} -> "
+                            f"{col.type}); create a new partitioned table and move the rows into it")
         # A generated column takes no USING (Postgres computes it again from its expression, and refuses one).
         value = exp.Column(this=ident(col.name))
         using = None if old.generated and col.generated else fresh_expression(col.using) if takes_using(change) \
