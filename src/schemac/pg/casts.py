@@ -167,3 +167,39 @@ def converts_own(old: str, new: str, old_own: bool, new_own: bool) -> Optional[b
     if (not old_own and a not in BUILTIN_TYPES) or (not new_own and b not in BUILTIN_TYPES):
         return None
     return False
+
+
+_TYPMOD = re.compile(r"^(?P<base>[^()\[\]]+?)\s*(?:\((?P<mods>\s*\d+\s*(?:,\s*-?\d+\s*)?)\))?"
+                     r"(?P<zone> with(?:out)? time zone)?$")
+_LENGTHS = frozenset({"text", "character varying"})  # (varchar's equality is text's: one operator, texteq)
+_PRECISIONS = frozenset({"time without time zone", "time with time zone", "timestamp without time zone",
+                         "timestamp with time zone"})
+
+
+def _typmod(canonical: str) -> tuple[str, Optional[tuple[int, ...]]]:
+    m = _TYPMOD.match(canonical)
+    if m is None:
+        return canonical, None
+    mods = tuple(int(p) for p in m.group("mods").split(",")) if m.group("mods") else None
+    return m.group("base").strip() + (m.group("zone") or ""), mods
+
+
+def relabels(old: str, new: str) -> bool:
+    """Whether ALTER COLUMN ... TYPE new over a column of `old` keeps every stored value as it is (no table rewrite,
+    the same equality operator): the cast is binary-coercible, or a length coercion its support function says every
+    value fits (tablecmds.c's ATColumnChangeRequiresRewrite): a varchar made longer, unbounded or text, text made
+    varchar; a numeric given more precision at the same scale, or none; a time or timestamp given more fractional
+    digits, or none. A foreign key over such a column is rebuilt by Postgres without a scan of its rows (the old
+    key's check holds: TryReuseForeignKey); any other retype rewrites, and its key is checked over them again."""
+    (a, am), (b, bm) = _typmod(old), _typmod(new)
+    if a in _LENGTHS and b in _LENGTHS:
+        return bm is None or (a == b and am is not None and am[0] <= bm[0])
+    if a != b or (a != "numeric" and a not in _PRECISIONS):
+        return False
+    if bm is None:
+        return True
+    if am is None:
+        return False
+    if a == "numeric":
+        return (am + (0,))[1] == (bm + (0,))[1] and am[0] <= bm[0]
+    return am[0] <= bm[0]
