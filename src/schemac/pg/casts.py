@@ -169,19 +169,24 @@ def converts_own(old: str, new: str, old_own: bool, new_own: bool) -> Optional[b
     return False
 
 
-_TYPMOD = re.compile(r"^(?P<base>[^()\[\]]+?)\s*(?:\((?P<mods>\s*\d+\s*(?:,\s*-?\d+\s*)?)\))?"
-                     r"(?P<zone> with(?:out)? time zone)?$")
+_TYPE = re.compile(r"^(?P<base>[^()\[\]]+?)(?:\((?P<params>[^)]*)\))?(?P<zone> with(?:out)? time zone)?(?P<array>\[\])?$")
 _LENGTHS = frozenset({"text", "character varying"})  # (varchar's equality is text's: one operator, texteq)
 _PRECISIONS = frozenset({"time without time zone", "time with time zone", "timestamp without time zone",
                          "timestamp with time zone"})
 
 
-def _typmod(canonical: str) -> tuple[str, Optional[tuple[int, ...]]]:
-    m = _TYPMOD.match(canonical)
-    if m is None:
-        return canonical, None
-    mods = tuple(int(p) for p in m.group("mods").split(",")) if m.group("mods") else None
-    return m.group("base").strip() + (m.group("zone") or ""), mods
+def type_parts(t: str) -> tuple[str, tuple[int, ...], bool]:
+    """("numeric", (10, 2), False) for numeric(10,2), ("timestamp with time zone", (3,), True) for timestamp(3) with
+    time zone[]; a modifier that is no number (geometry(Point,4326)) leaves the text whole, with none."""
+    m = _TYPE.match(t)
+    if not m:
+        return t, (), False
+    try:
+        params = tuple(int(p) for p in m.group("params").split(",")) if m.group("params") else ()
+    except ValueError:
+        return t, (), False
+    base = m.group("base").strip() + (m.group("zone") or "")
+    return base, params, bool(m.group("array"))
 
 
 def relabels(old: str, new: str) -> bool:
@@ -191,14 +196,16 @@ def relabels(old: str, new: str) -> bool:
     varchar; a numeric given more precision at the same scale, or none; a time or timestamp given more fractional
     digits, or none. A foreign key over such a column is rebuilt by Postgres without a scan of its rows (the old
     key's check holds: TryReuseForeignKey); any other retype rewrites, and its key is checked over them again."""
-    (a, am), (b, bm) = _typmod(old), _typmod(new)
+    (a, am, a_array), (b, bm, b_array) = type_parts(old), type_parts(new)
+    if a_array or b_array:
+        return False
     if a in _LENGTHS and b in _LENGTHS:
-        return bm is None or (a == b and am is not None and am[0] <= bm[0])
+        return not bm or (a == b and bool(am) and am[0] <= bm[0])
     if a != b or (a != "numeric" and a not in _PRECISIONS):
         return False
-    if bm is None:
+    if not bm:
         return True
-    if am is None:
+    if not am:
         return False
     if a == "numeric":
         return (am + (0,))[1] == (bm + (0,))[1] and am[0] <= bm[0]
