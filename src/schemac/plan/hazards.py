@@ -8,17 +8,15 @@ A type change is safe only when every value of the old type fits the new one unc
 
 from __future__ import annotations
 
-import re
 from typing import Optional
 
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, takes_using
-from schemac.pg.casts import STRING_TYPES, base_and_dims, converts, converts_own, is_string_type
+from schemac.pg.casts import STRING_TYPES, base_and_dims, converts, converts_own, is_string_type, type_parts as _split
 from schemac.pg import pgvector
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, constraint_name
 from schemac.pg.postgis import YES, fits, refusal
 from schemac.plan.partition_index_ddl import index_reads
 
-_TYPE = re.compile(r"^(?P<base>[^()\[\]]+?)(?:\((?P<params>[^)]*)\))?(?P<zone> with(?:out)? time zone)?(?P<array>\[\])?$")
 _INT_DIGITS = {"smallint": 5, "integer": 10, "bigint": 19}
 _WIDENINGS = {("smallint", "integer"), ("smallint", "bigint"), ("integer", "bigint"), ("real", "double precision"),
               ("character varying", "text"), ("bit varying", "bit varying"), ("date", "timestamp without time zone"),
@@ -32,18 +30,6 @@ _UNBOUNDED = ("text", "character varying", "character")  # (a char(n) only to an
 def _extension_string(base: str) -> bool:
     """An extension's type of category S (citext), schema-qualified or not."""
     return is_string_type(base) and base not in STRING_TYPES
-
-
-def _split(t: str) -> tuple[str, tuple[int, ...], bool]:
-    m = _TYPE.match(t)
-    if not m:
-        return t, (), False
-    try:
-        params = tuple(int(p) for p in m.group("params").split(",")) if m.group("params") else ()
-    except ValueError:  # geometry(Point,4326): not a length or precision; never a widening
-        return t, (), False
-    base = m.group("base").strip() + (m.group("zone") or "")
-    return base, params, bool(m.group("array"))
 
 
 def is_widening(old: str, new: str) -> bool:

@@ -188,7 +188,7 @@ def _statements_for(change: Change) -> list[exp.Expression]:
         # A stored generated column made plain keeps its values (PostgreSQL 13+).
         return [_alter_column(t, change.name, "DROP EXPRESSION")]  # type: ignore[arg-type]
     if k == "alter_generated" and virtual_made_plain(change.old, change.new):  # type: ignore[arg-type]
-        return virtual_values_kept(t, change.new)  # type: ignore[arg-type]
+        return virtual_values_kept(t, change.new, change.over_children)  # type: ignore[arg-type]
     if k == "alter_generated":  # (dropped and added; a partition's set in place on 17+: plan.generated_ddl)
         return regenerated(t, change.new)  # type: ignore[arg-type]
     if k == "drop_table":
@@ -227,7 +227,7 @@ def _statements_for(change: Change) -> list[exp.Expression]:
         return before + [_alter(t, exp.AlterColumn(this=ident(col.name), dtype=fresh_type(col.type), collate=collation,
                                                    using=using))] + copies_uncommented(t, col.name) + after
     if k == "set_not_null":
-        return nulls_given_the_default(t, col) + [  # type: ignore[arg-type]
+        return nulls_given_the_default(t, col, change.over_children) + [  # type: ignore[arg-type]
             add_not_null(t, col) if col.not_null is not None else  # type: ignore[arg-type]
             _alter(t, exp.AlterColumn(this=ident(col.name), allow_null=False))]
     if k == "alter_not_null":
