@@ -12,6 +12,9 @@ sets its clones too, a disabled one among them: a clone's own state is set after
 graph's order of the migration's own trigger changes around the UPDATE: a trigger dropped or replaced after it is
 quiet too, one made after it is not there yet. The statements are kept in a setting of the session (a DO block has
 no variable another can read), emptied by the second block; an error rolls both back with the transaction.
+Only the tables the role running the migration owns (or whose owner's privileges it has) are touched: ALTER TABLE ...
+DISABLE TRIGGER is the owner's, and a child of a schema not read (used_outside) may be another role's, whose
+triggers fire as before rather than fail the migration.
 """
 
 from __future__ import annotations
@@ -29,7 +32,9 @@ _QUIETED = ("WITH RECURSIVE tree(rel, depth) AS (SELECT {table}::pg_catalog.regc
             "SELECT i.inhrelid, tree.depth + 1 FROM pg_catalog.pg_inherits i JOIN tree ON i.inhparent = tree.rel) "
             "SELECT DISTINCT g.tgrelid::pg_catalog.regclass AS rel, g.tgname, g.tgenabled, tree.depth "
             "FROM tree JOIN pg_catalog.pg_trigger g ON g.tgrelid = tree.rel "
-            f"WHERE NOT g.tgisinternal AND g.tgtype & {_UPDATE} <> 0 ORDER BY tree.depth, g.tgname")
+            "JOIN pg_catalog.pg_class c ON c.oid = tree.rel "
+            f"WHERE NOT g.tgisinternal AND g.tgtype & {_UPDATE} <> 0 AND pg_catalog.pg_has_role(c.relowner, 'USAGE') "
+            "ORDER BY tree.depth, g.tgname")
 _STATE = ("CASE r.tgenabled WHEN 'A' THEN 'ENABLE ALWAYS' WHEN 'R' THEN 'ENABLE REPLICA' WHEN 'D' THEN 'DISABLE' "
           "ELSE 'ENABLE' END")
 
@@ -42,8 +47,9 @@ def untriggered(t: Table, statements: list[exp.Expression], over_children: bool 
                               or any("update" in g.events for g in t.triggers)):
         return statements
     table = literal(qualified(t.schema, t.name))
-    off = (f"DECLARE r record; back text[] := '{{}}'; BEGIN FOR r IN {_QUIETED.format(table=table)} LOOP "
-           "IF r.tgenabled <> 'D' THEN EXECUTE pg_catalog.format('ALTER TABLE %s DISABLE TRIGGER %I', r.rel, r.tgname); END IF; "
+    off = (f"DECLARE r record; back text[] := '{{}}'; BEGIN FOR r IN {_QUIETED.format(table=table)} "
+           "LOOP IF r.tgenabled <> 'D' THEN "
+           "EXECUTE pg_catalog.format('ALTER TABLE %s DISABLE TRIGGER %I', r.rel, r.tgname); END IF; "
            f"back := back || pg_catalog.format('ALTER TABLE %s %s TRIGGER %I', r.rel, {_STATE}, r.tgname); END LOOP; "
            f"PERFORM pg_catalog.set_config({literal(KEPT)}, back::text, false); END")
     back = (f"DECLARE s text; BEGIN FOREACH s IN ARRAY pg_catalog.current_setting({literal(KEPT)})::text[] LOOP "
