@@ -91,7 +91,7 @@ def searched(path: tuple[str, ...], symbols: frozenset[str] = frozenset()) -> It
 @lru_cache(maxsize=None)
 def fingerprint() -> str:
     """What normal forms depend on: this module, rewrite.py, literals.py, numeric_literals.py, implicit_casts.py,
-    jsonpath.py, typed_literals.py, time_ranges.py, in_lists.py and tsquery.py, the parser's and the dialect's code (with the operators and spellings it reads), sqlglot's version.
+    jsonpath.py, typed_literals.py (and pg/ewkb.py), time_ranges.py, in_lists.py and tsquery.py, the parser's and the dialect's code (with the operators and spellings it reads), sqlglot's version.
     A record made by other code is not used, even under the same schemac version number."""
     import hashlib
     import importlib.util
@@ -113,7 +113,7 @@ def fingerprint() -> str:
                  os.path.join(pg, "operators.py"),
                  os.path.join(pg, "syntax.py"), os.path.join(pg, "keywordcalls.py"), os.path.join(pg, "verbatim.py"),
                  os.path.join(pg, "sqllex.py"), os.path.join(pg, "numerals.py"), os.path.join(pg, "intervals.py"),
-                 os.path.join(pg, "path_names.py")):
+                 os.path.join(pg, "path_names.py"), os.path.join(pg, "ewkb.py")):
         with open(path, "rb") as f:
             digest.update(f.read())
     return digest.hexdigest()

@@ -21,6 +21,8 @@ that type when the expression is stored, and pg_get_expr prints that constant as
   by its value as the type modifier leaves it (compare.literals.qualified_interval_value).
 - int4range and int8range, where cast to one: `'[1,10]'` is `'[1,11)'` (the discrete range's canonical bounds);
   daterange, tsrange and tstzrange by their bounds' instants (compare.time_ranges).
+- PostGIS's geometry and geography, where cast to one (qualified or not): (E)WKT as the hex EWKB they print,
+  `'SRID=4326;POINT(1 2)'` is `'0101000020E6100000...'` (pg.ewkb).
 - regclass: `nextval('public.s')` (pg_dump's spelling) is `nextval('s'::regclass)`: a sequence of public, on the
   catalog reader's search path, is printed bare.
 """
@@ -37,6 +39,7 @@ from sqlglot import exp
 from schemac.compare.literals import (array_text, extended_date, interval_in_typmod, interval_value,
                                       qualified_interval_value, timestamp_value)
 from schemac.compare.time_ranges import time_range
+from schemac.pg.ewkb import printed
 from schemac.pg.array_literals import boolean_letter
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -168,7 +171,10 @@ def _spelled(to: exp.DataType, text: str) -> str:
     if kind == T.ARRAY and to.expressions and isinstance(to.expressions[0], exp.DataType):
         element = _element(to.expressions[0])
         return array_text(text, element) if element is not None else text
-    named = to.args["kind"].name if kind == T.USERDEFINED and isinstance(to.args.get("kind"), exp.Identifier) else None
+    named = to.args["kind"].name if kind == T.USERDEFINED and isinstance(to.args.get("kind"), (exp.Identifier, exp.Dot)) \
+        else None
+    if kind in (T.GEOMETRY, T.GEOGRAPHY) or named in ("geometry", "geography"):
+        return printed(text, kind == T.GEOGRAPHY or named == "geography") or text
     if named == "macaddr":
         return _macaddr(text)
     if kind == T.INET or named == "cidr":
