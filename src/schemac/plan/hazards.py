@@ -68,6 +68,10 @@ def is_widening(old: str, new: str) -> bool:
     # to a bit varying as long keeps every bit
     if (ob, nb) in (("character", "text"), ("character", "character varying"), ("bit", "bit varying")):
         return not np_ or np_[0] >= (op[0] if op else 1)  # (character and bit alone are of length 1)
+    # bpchar is a char without a length (any length, its blanks kept): char(n) fits it whole, and it goes to text or a
+    # varchar without a length as char(n) does, only its padding blanks gone
+    if ob == "character" and nb == "bpchar" or ob == "bpchar" and (nb == "text" or nb == "character varying" and not np_):
+        return True
     if (ob, nb) == ("name", "character varying"):
         return not np_ or np_[0] >= _NAME_CHARACTERS
     # to or from an extension's string type (citext): its I/O reads and prints each value's text unchanged, so text, a
