@@ -118,8 +118,8 @@ def foreign_key_body(fk: ForeignKey) -> exp.Expression:
     options.extend(deferral(fk))
     if not fk.enforced:
         options.append("NOT ENFORCED")
-    ref = exp.Schema(this=exp.Table(this=ident(fk.ref_table), db=ident(fk.ref_schema) if fk.ref_schema != "public"
-                                    else None), expressions=_key_columns(fk.ref_columns, key_mark(fk)))
+    ref = exp.Schema(this=exp.Table(this=ident(fk.ref_table), db=schema_part(fk.ref_schema, fk.ref_table)),
+                     expressions=_key_columns(fk.ref_columns, key_mark(fk)))
     return exp.ForeignKey(expressions=_key_columns(fk.columns, key_mark(fk)),
                           reference=exp.Reference(this=ref, options=options or None))
 

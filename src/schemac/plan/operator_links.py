@@ -5,31 +5,24 @@ Postgres links both ends of a COMMUTATOR or NEGATOR when it creates the operator
 that exists already is given the link back (OperatorUpd), while one made afterwards over the shell the first
 left is given only what its own CREATE OPERATOR says. So the one-way state a database holds (inspect reads
 `!==` with no NEGATOR) is built only by creating `===` first; the other order leaves `!==` NEGATOR `===`, drift.
+One that exists already is made again (compare.operators): dropped before the one naming it is created.
 """
 
 from __future__ import annotations
 
 from schemac.compare.changes import Change
+from schemac.compare.operators import links as _linked
 from schemac.model import Operator
 from schemac.plan.dependencies import Deps
-
-
-def _linked(o: Operator) -> set[tuple]:
-    """The (schema, symbol, (left, right)) of each operator `o` names COMMUTATOR (its arguments swapped) or
-    NEGATOR (its own)."""
-    out = set()
-    if o.commutator:
-        out.add((*o.operator_key(o.commutator), (o.right, o.left or "NONE")))
-    if o.negator:
-        out.add((*o.operator_key(o.negator), o.identity))
-    return out
 
 
 def one_way_links_last(changes: list[Change], out: list[Deps]) -> list[Deps]:
     """An operator this plan creates that another it creates names, without naming that one back: after it."""
     made = {(c.new.schema, c.new.name, c.new.identity): i for i, c in enumerate(changes)
             if c.kind == "add_operator" and isinstance(c.new, Operator)}
-    if len(made) < 2:
+    dropped = {(c.old.schema, c.old.name, c.old.identity): i for i, c in enumerate(changes)
+               if c.kind == "drop_operator" and isinstance(c.old, Operator)}
+    if not made:
         return out
     out = list(out)
     for (schema, name, identity), i in made.items():
@@ -40,4 +33,10 @@ def one_way_links_last(changes: list[Change], out: list[Deps]) -> list[Deps]:
                 continue
             d = out[j]
             out[j] = Deps(d.makes, d.removes, d.needs | {("operator", schema, name, identity)}, d.frees)
+            k = dropped.get(target)  # made again (compare.operators): dropped before this one is created
+            if k is not None:
+                unlinked = ("operator unlinked", *target)
+                d, n = out[k], out[i]
+                out[k] = Deps(d.makes | {unlinked}, d.removes, d.needs, d.frees)
+                out[i] = Deps(n.makes, n.removes, n.needs | {unlinked}, n.frees)
     return out
