@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import psycopg
 import pytest
+from catalog_oracle import sibling_database
+from conftest import inspected_after
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
@@ -171,3 +173,40 @@ def test_an_index_a_failed_concurrent_build_left_invalid_is_not_taken_as_built(a
         with pytest.raises(psycopg.errors.UniqueViolation):
             conn.execute("INSERT INTO t VALUES (4, 7)")
     assert check_drift(str(schema), any_db_url).differences == (), result.sql
+
+
+CALLED = ("CREATE FUNCTION half(v integer) RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT v / 2 $$; "
+          "CREATE TABLE t (id int PRIMARY KEY, k int); CREATE INDEX t_k ON t (half(k));")
+
+
+@pytest.mark.every_major
+def test_a_replaced_index_is_dropped_before_what_only_its_old_definition_used(any_db_url, tmp_path):
+    """An index replaced beside its old one (t_k_ccnew) while the function its old expression called is dropped (or,
+    as OpenStreetMap's gist bbox index over btree_gist made btree, the extension of its old operator class): the DROP
+    FUNCTION went in the main file, before the later file's DROP INDEX CONCURRENTLY of the old index ('cannot drop
+    function half(integer) because other objects depend on it'). The drop waits for the validating file now."""
+    with sibling_database(any_db_url) as a, sibling_database(any_db_url) as b:
+        old, new = inspected_after(a, CALLED), inspected_after(b, "CREATE TABLE t (id int PRIMARY KEY, k int); "
+                                                                    "CREATE INDEX t_k ON t (k);")
+    schema, result, files = _edited(any_db_url, tmp_path, old, new, "INSERT INTO t VALUES (1, 10), (2, 21)")
+    assert "DROP FUNCTION" not in open(files[0].path).read(), result.sql
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        apply_files(conn, files, record=False)
+        assert conn.execute("SELECT pg_get_indexdef('t_k'::regclass), to_regprocedure('half(integer)'), "
+                            "(SELECT count(*) FROM t)").fetchone() == ("CREATE INDEX t_k ON public.t USING btree (k)", None, 2)
+    assert check_drift(str(schema), any_db_url).differences == (), result.sql
+
+
+def test_a_replaced_index_is_dropped_before_the_extension_of_its_old_operator_class(db_url, tmp_path):
+    """The same with the extension of the old index's operator class dropped (btree_gist's gist over integers made a
+    btree): no edge of the graph ties the index to the extension, so every DROP EXTENSION waits for the old index."""
+    with sibling_database(db_url) as a, sibling_database(db_url) as b:
+        old = inspected_after(a, "CREATE EXTENSION btree_gist; CREATE TABLE t (id int PRIMARY KEY, lo int, hi int); "
+                                 "CREATE INDEX t_box ON t USING gist (lo, hi);")
+        new = inspected_after(b, "CREATE TABLE t (id int PRIMARY KEY, lo int, hi int); CREATE INDEX t_box ON t (lo, hi);")
+    schema, result, files = _edited(db_url, tmp_path, old, new, "INSERT INTO t VALUES (1, 1, 2)")
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, files, record=False)
+        assert conn.execute("SELECT pg_get_indexdef('t_box'::regclass), (SELECT count(*) FROM pg_extension WHERE "
+                            "extname = 'btree_gist')").fetchone() == ("CREATE INDEX t_box ON public.t USING btree (lo, hi)", 0)
+    assert check_drift(str(schema), db_url).differences == (), result.sql

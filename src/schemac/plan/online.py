@@ -12,7 +12,7 @@ from schemac.pg.idents import ident
 from schemac.pg.names import constraint_name, make_object_name, qualified
 from schemac.plan import ddl
 from schemac.plan.column_ddl import index_statistics
-from schemac.plan.graph import ordered
+from schemac.plan.graph import edges, ordered
 from schemac.plan.partition_index_ddl import copy_settings
 from schemac.plan.planner import render_sql, statements_for, validate_constraint
 from schemac.plan.preamble import (UNQUALIFIED_EQUALS, may_hold_unqualified_equals, pinned_search_path, preamble,
@@ -51,8 +51,13 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]],
              and not _widened(c) and not _under(c, keys)}
     renames: list[exp.Expression] = []
     checks: list[exp.Expression] = []
+    late = _after_old_indexes(changes, swapped)
+    freed: list[exp.Expression] = []
     for c in ordered(changes):
         on_existing = (c.schema, c.table) in existing
+        if _key(c) in late:
+            freed.extend(statements_for(c))  # (once the old index is dropped CONCURRENTLY)
+            continue
         if c.kind == "drop_index" and (c.schema, c.table, c.name) in swapped:
             continue  # (dropped CONCURRENTLY once the new one stands)
         if c.kind == "set_index_comment" and (c.schema, c.table, c.name) in built:
@@ -78,7 +83,7 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]],
             validate.extend(widened([validate_constraint(c.table_def, c.new.name)], lambda s: "", c))  # type: ignore[arg-type]
         else:
             main.extend(statements_for(c))
-    validate = checks + renames + validate
+    validate = checks + renames + freed + validate
     if validate:  # a transaction of its own
         validate = [pinned_search_path(), *validate, restored_search_path()]
     return OnlinePlan(main, concurrent, validate)
@@ -109,6 +114,36 @@ def relation_names(schema: Schema) -> frozenset[tuple[str, str]]:
         names |= {(t.schema, i.name) for i in t.indexes}
         names |= {(t.schema, constraint_name(t, k)) for k in (t.primary_key, *t.uniques, *t.exclusions) if k is not None}
     return frozenset(names)
+
+
+# What an index's definition holds that Postgres will not drop under it (its table's columns go with it: not these)
+_HELD_BY_INDEXES = frozenset({"drop_function", "drop_operator", "drop_operator_class", "drop_operator_family",
+                              "drop_collation", "drop_text_search_config", "drop_text_search_dictionary", "drop_domain",
+                              "drop_enum", "drop_composite_type", "drop_range_type", "drop_extension", "drop_schema"})
+
+
+def _key(c: Change) -> tuple:
+    return (c.kind, c.schema, c.table, c.name)
+
+
+def _after_old_indexes(changes: list[Change], swapped: set[tuple[str, str, str]]) -> set[tuple]:
+    """The drops that wait for an index built beside its old one (_swapped) to be rid of the old: what only the old
+    definition used (a function its expression called, which the graph (plan.graph.edges) orders after its drop_index,
+    and any extension, whose operator class it may use), whose DROP Postgres refuses while the old index stands. Moved to
+    the validating file, after the old is dropped CONCURRENTLY; not one a change of the main file waits for."""
+    if not swapped:
+        return set()
+    after = edges(changes)
+    late = {j for i, c in enumerate(changes) if c.kind == "drop_index" and (c.schema, c.table, c.name) in swapped
+            for j in after.get(i, ())}
+    # (an operator class or access method an old index used ties it to its extension with no edge of the graph, which
+    # orders drop_index first by the kinds' order alone: every extension's DROP waits)
+    late |= {j for j, c in enumerate(changes) if c.kind == "drop_extension"}
+    while True:  # (a drop only, whose followers are all late too)
+        keep = {j for j in late if changes[j].kind in _HELD_BY_INDEXES and after.get(j, set()) <= late}
+        if keep == late:
+            return {_key(changes[j]) for j in late}
+        late = keep
 
 
 def _new_name(name: str) -> str:
