@@ -53,8 +53,8 @@ _DEFAULTED_BY = {**{kind: on for on, (kind, _) in DEFAULT_PRIVILEGE_KINDS.items(
 def defaulted(current: Schema, desired: Schema, obj: Secured) -> tuple[tuple[Privilege, ...], tuple[Privilege, ...]]:
     """What the default privileges `current` or `desired` holds may grant `obj` when a migration creates it, and
     what of Postgres's default list (_CREATED_WITH: PUBLIC's EXECUTE on a routine, USAGE on a type) those in every
-    schema may take from it: those of its owner when schema.yaml pins one, else of every role that has some (the
-    role that will run the migration is not known). The migration alters default privileges only after it created
+    schema may take from it: those of every role that has some (the migration's role, which creates it before an
+    owner schema.yaml pins is set, is not known). The migration alters default privileges only after it created
     its objects (plan.dependencies), so the current ones are in force; schema.yaml's may be too, where the database
     the migration runs on had them before its first migration (a platform's: Supabase's `postgres` grants anon,
     authenticated and service_role everything in public), so what they give is revoked where schema.yaml does not
@@ -67,13 +67,13 @@ def defaulted(current: Schema, desired: Schema, obj: Secured) -> tuple[tuple[Pri
     schema = obj.name if isinstance(obj, Namespace) else obj.schema
     out: list[Privilege] = []
     taken: list[Privilege] = []
-    # An object whose owner schema.yaml leaves to the migration's role, which is not known: the default privileges
-    # of a role apply only where that role runs the migration, and their entries for it are then the owner's, not
-    # revoked; nor those of any role that has default privileges (it may be the migration's: Supabase's platform
-    # grants postgres, whose own are there too, what supabase_admin makes). object_changes treats a pinned owner's.
-    roles = {d.role for d in defaults} if obj.owner is None else set()
-    for d in (d for d in defaults if d.on == on and obj.owner in (None, d.role)):
-        out += tuple(g for g in d.grants if g.grantee not in roles) if d.schema in (None, schema) else ()
+    # A role's default privileges apply where it runs the migration (not known), its own entries the owner's: an
+    # unnamed owner's (any such role: Supabase's platform grants postgres, whose own are there too, what supabase_admin
+    # makes), or one schema.yaml pins, ALTER ... OWNER TO handing it them and the rest (QGIS's data: PUBLIC's ALL).
+    roles = {d.role for d in defaults}
+    for d in (d for d in defaults if d.on == on):
+        own = roles if obj.owner is None else set() if d.role == obj.owner else {d.role, obj.owner}
+        out += tuple(g for g in d.grants if g.grantee not in own) if d.schema in (None, schema) else ()
         held = {(g.grantee, g.privilege) for g in d.grants}
         taken += [p for p in created if d.schema is None and (p.grantee, p.privilege) not in held]
     return tuple(dict.fromkeys(out)), tuple(dict.fromkeys(taken))
