@@ -14,6 +14,7 @@ fingerprint hold the same schema, whatever schemac thinks.
 - :func:`without_key_names` — a fingerprint blind to the names of keys schema.yaml may leave unnamed.
 - :func:`objects` — every object of the database by its identity (pg_identify_object), whatever its kind: a
   sweep that knows no kind, for what the fingerprint's kinds do not read.
+- :func:`told_apart` — the kinds in which the fingerprint sees an edit of a schema: what it can tell apart.
 - :func:`sibling_database` — a second, empty database on the same server, to build the expected
   schema in from scratch and compare with the one migrations built step by step.
 """
@@ -305,6 +306,27 @@ QUERIES = {
         JOIN pg_foreign_server s ON s.oid = ft.ftserver
         WHERE c.relnamespace IN ({_USER_NS}) AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_class'", oid="c.oid")}
     """,
+    # Text search dictionaries of the user schemas (not an extension's): template and options (dictinitoption, as
+    # Postgres stores them: `stopwords = 'english', language = 'english'`); configurations: parser and every mapping
+    # (pg_ts_config_map: token type by its alias, position, dictionary), each qualified.
+    "text_search_dictionaries": f"""
+        SELECT td.dictnamespace::regnamespace::text, td.dictname,
+               t.tmplnamespace::regnamespace::text || '.' || t.tmplname, td.dictinitoption,
+               obj_description(td.oid, 'pg_ts_dict')
+        FROM pg_ts_dict td JOIN pg_ts_template t ON t.oid = td.dicttemplate
+        WHERE td.dictnamespace IN ({_USER_NS}) AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_ts_dict'", oid="td.oid")}
+    """,
+    "text_search_configurations": f"""
+        SELECT c.cfgnamespace::regnamespace::text, c.cfgname,
+               p.prsnamespace::regnamespace::text || '.' || p.prsname,
+               ARRAY(SELECT tt.alias || ' ' || m.mapseqno || ' ' || td.dictnamespace::regnamespace::text || '.' || td.dictname
+                     FROM pg_ts_config_map m JOIN ts_token_type(c.cfgparser) tt ON tt.tokid = m.maptokentype
+                     JOIN pg_ts_dict td ON td.oid = m.mapdict
+                     WHERE m.mapcfg = c.oid ORDER BY tt.alias, m.mapseqno),
+               obj_description(c.oid, 'pg_ts_config')
+        FROM pg_ts_config c JOIN pg_ts_parser p ON p.oid = c.cfgparser
+        WHERE c.cfgnamespace IN ({_USER_NS}) AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_ts_config'", oid="c.oid")}
+    """,
     "event_triggers": f"""
         SELECT e.evtname, e.evtevent, e.evtfoid::regprocedure::text,
                ARRAY(SELECT t FROM unnest(e.evttags) t ORDER BY 1),  -- a set: the order as written means nothing
@@ -449,6 +471,22 @@ def objects(url: str) -> list[tuple[str, str]]:
     """(type, identity) of every object a user made, of any kind (see _OBJECTS)."""
     with psycopg.connect(url) as conn:
         return [tuple(r) for r in conn.execute(_OBJECTS, {"ignored": list(IGNORED_RELATIONS)}).fetchall()]  # type: ignore
+
+
+def told_apart(url: str, base: str, edits: dict[str, tuple[str, str]]) -> dict[str, list[str]]:
+    """What the fingerprint tells apart: `base` loaded into `url`, and for each edit (old text, new text) the kinds
+    in which a sibling database holding `base` so edited differs (a test expects each edit's own kind alone)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(base)
+    expected = fingerprint(url)
+    out = {}
+    for kind, (old, new) in edits.items():
+        with sibling_database(url) as other:
+            with psycopg.connect(other, autocommit=True) as conn:
+                conn.execute(base.replace(old, new))
+            actual = fingerprint(other)
+        out[kind] = [k for k in actual if actual[k] != expected[k]]
+    return out
 
 
 @contextlib.contextmanager

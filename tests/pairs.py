@@ -7,6 +7,8 @@ is: an old schema with rows, and the new schema loaded directly. Markers, each o
     -- allow: destructive               (optional) generate runs with --allow-destructive
     -- changed: t.id, s.t.v             (optional) columns whose values' text form may change (a bare table: the
                                         one the search path finds, public's; another schema's is named s.t)
+    -- since: 17                        (optional) the oldest major whose grammar loads the case (an older one
+                                        refuses it: test_pairs skips it there, saying so, and fails if it loads)
     -- old:                             the old schema, and INSERTs: the rows a migration must keep
     -- new:                             the new schema (rows here only fill the sibling database)
 """
@@ -18,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "pairs")
-_MARK = re.compile(r"^-- (case|allow|changed|old|new):\s*(.*)$")
+_MARK = re.compile(r"^-- (case|allow|changed|since|old|new):\s*(.*)$")
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class Pair:
     new: str
     destructive: bool = False
     changed: tuple[tuple[str, str], ...] = ()
+    since: int = 0  # `-- since:`: the oldest major that loads it (0: every one)
 
 
 def _parse(path: str) -> list[Pair]:
@@ -45,7 +48,7 @@ def _parse(path: str) -> list[Pair]:
             continue
         key, value = m.groups()
         if key == "case":
-            cases.append({"id": value.strip(), "old": "", "new": "", "allow": "", "changed": ""})
+            cases.append({"id": value.strip(), "old": "", "new": "", "allow": "", "changed": "", "since": ""})
             section = None
         elif not cases:
             raise ValueError(f"{path}:{n}: '-- {key}:' before the first '-- case:'")
@@ -59,7 +62,10 @@ def _parse(path: str) -> list[Pair]:
         if not c["old"].strip() and not c["new"].strip():
             raise ValueError(f"{path}: case {c['id']} has no SQL")
         changed = tuple(_column(path, c["id"], x.strip()) for x in c["changed"].split(",") if x.strip())
-        out.append(Pair(c["id"], name, c["old"], c["new"], c["allow"] == "destructive", changed))  # type: ignore[arg-type]
+        if c["since"] and not c["since"].isdecimal():
+            raise ValueError(f"{path}: case {c['id']}: since: {c['since']!r} is not a major version (17)")
+        out.append(Pair(c["id"], name, c["old"], c["new"], c["allow"] == "destructive", changed,  # type: ignore[arg-type]
+                        int(c["since"] or 0)))
     return out
 
 

@@ -14,7 +14,8 @@ and a sweep of every comment, pg_description by its object's identity, whatever 
 the security oracle (tests/security_oracle.py: owners, ACLs, default privileges, policies), the access lists of extensions' own
 objects (which both oracles skip), the views' deparse
 (tests/test_views.views_of), and inspect of B byte-identical to inspect of A. `--counts`: objects per kind in
-A and B (tables, views, matviews, functions, aggregates, triggers, indexes, constraints, enums+domains, sequences).
+A and B (tables, views, matviews, functions, aggregates, triggers, indexes, constraints, enums+domains, sequences;
+sqlx's own table in B, its key and NOT NULLs left out).
 Prints every failing step with its output, and the wall time of each schemac command and of the apply; exit 0
 only when everything matches.
 """
@@ -47,17 +48,20 @@ COUNTED = ("tables", "views", "matviews", "functions", "aggregates", "triggers",
 # Every schema but the system's (a project of several schemas, PostgREST's data/api/auth, counts whole), extension
 # members included as before (PostGIS's functions in public count on both sides alike).
 _IN = ("JOIN pg_namespace n ON n.oid = {}.{} WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') "
-       "AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'")
+       "AND n.nspname NOT LIKE 'pg\\_temp\\_%%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%%'")
+# sqlx's own table in B (%(skip)s, its name; NULL in A) is left out with its key and NOT NULLs: A and B like for like.
+_NOT_SQLX = "to_regclass(%(skip)s)::oid"
 COUNTS = "SELECT " + ", ".join([
-    f"(SELECT count(*) FROM pg_class c {_IN.format('c', 'relnamespace')} AND relkind IN ('r', 'p'))",
+    f"(SELECT count(*) FROM pg_class c {_IN.format('c', 'relnamespace')} AND relkind IN ('r', 'p') AND c.oid IS DISTINCT FROM {_NOT_SQLX})",
     f"(SELECT count(*) FROM pg_class c {_IN.format('c', 'relnamespace')} AND relkind = 'v')",
     f"(SELECT count(*) FROM pg_class c {_IN.format('c', 'relnamespace')} AND relkind = 'm')",
     f"(SELECT count(*) FROM pg_proc p {_IN.format('p', 'pronamespace')} AND prokind = 'f')",
     f"(SELECT count(*) FROM pg_proc p {_IN.format('p', 'pronamespace')} AND prokind = 'a')",
     "(SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
     f"{_IN.format('c', 'relnamespace')} AND NOT tgisinternal)",
-    f"(SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid {_IN.format('c', 'relnamespace')})",
-    f"(SELECT count(*) FROM pg_constraint k {_IN.format('k', 'connamespace')})",
+    f"(SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid {_IN.format('c', 'relnamespace')} "
+    f"AND c.oid IS DISTINCT FROM {_NOT_SQLX})",
+    f"(SELECT count(*) FROM pg_constraint k {_IN.format('k', 'connamespace')} AND k.conrelid IS DISTINCT FROM {_NOT_SQLX})",
     f"(SELECT count(*) FROM pg_type t {_IN.format('t', 'typnamespace')} AND typtype IN ('e', 'd'))",
     f"(SELECT count(*) FROM pg_class c {_IN.format('c', 'relnamespace')} AND relkind = 'S')"])
 
@@ -200,9 +204,10 @@ def main() -> int:
             import difflib
             fail("inspect B vs A", "\n".join(difflib.unified_diff(strip(again.stdout).splitlines(), strip(ib.stdout).splitlines(), "A", "B", lineterm="", n=2)))
         if o.counts:
-            for label, target in (("A", a), ("B", b)):
+            sqlx_table = psycopg.sql.Identifier(home or "public", "_sqlx_migrations").as_string()
+            for label, target, skip in (("A", a, None), ("B", b, sqlx_table)):
                 with psycopg.connect(target) as conn:
-                    print(f"counts {label}:", dict(zip(COUNTED, conn.execute(COUNTS).fetchone())))
+                    print(f"counts {label}:", dict(zip(COUNTED, conn.execute(COUNTS, {"skip": skip}).fetchone())))
         print("wall seconds (inspect: 3 runs, diff: 2):", ", ".join(f"{k} {v:.1f}" for k, v in TIMES.items()))
         print("RESULT:", "clean" if not failures else f"{failures} failing steps")
         return 0 if not failures else 1

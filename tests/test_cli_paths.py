@@ -1,5 +1,6 @@
 """`schemac diff` flags end to end through the real CLI on a real server: `--format sarif` (validated
-against the SARIF 2.1.0 schema) and `--strict` (objects schemac does not manage count as drift)."""
+against the SARIF 2.1.0 schema) and `--strict` (objects schemac does not manage count as drift); `inspect`'s
+summary line."""
 
 from __future__ import annotations
 
@@ -123,3 +124,20 @@ def test_inspect_of_a_schema_the_database_lacks_is_an_error(schemac, tmp_path, d
     assert schemac("inspect", "--database-url", db_url, "-n", "public").returncode == 0
     old = schemac("inspect", "--database-url", db_url, "--schema", "public")
     assert old.returncode == 2 and "-n/--namespace" in old.stderr and "Traceback" not in old.stderr
+
+
+def test_inspect_summary_counts_one_in_the_singular(schemac, tmp_path, db_url):
+    """`inspect`'s summary line: "1 table", "1 object not managed", never "1 tables"; none or several in the plural."""
+    _migrated(schemac, tmp_path, db_url)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE FUNCTION big_sum(a integer, b integer) RETURNS bigint LANGUAGE internal WINDOW "
+                     "AS 'window_row_number'")
+        conn.execute("CREATE TEXT SEARCH DICTIONARY one_dict (TEMPLATE = simple)")
+        tables = conn.execute("SELECT count(*) FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace"
+                              ).fetchone()[0]
+    r = schemac("inspect", "--database-url", db_url)
+    assert r.returncode == 0, r.stderr
+    line = next(x for x in r.stderr.splitlines() if x.startswith("schemac: read "))
+    assert tables == 1 and "read 1 table, 0 sequences," in line, line
+    assert "1 text search dictionary," in line and "0 text search configurations" in line, line
+    assert "; 1 object not managed" in line, line

@@ -15,7 +15,8 @@ applied over A's rows exactly as sqlx would (every file in its own transaction).
   change their text form.
 
 The default run takes a sample of SAMPLE pairs that holds some of every file (pairs.spread), each on one major in
-turn; `-m slow` takes every pair on 18, 16 and 15.
+turn (one its `-- since:` allows); `-m slow` takes every pair on 18, 16 and 15: on a major older than its `-- since:`,
+a pair is skipped where that server refuses it (the skip says so) and fails where it loads.
 """
 
 from __future__ import annotations
@@ -54,15 +55,35 @@ ONLY_ON_16 = {"plpgsql", "vector"}
 
 
 def _able(case) -> list[str]:
+    """The majors that can run a pair: its `-- since:` and newer; pgserver's 16 only without contrib extensions."""
     (pair,) = case.values
     made = {m.lower() for m in re.findall(r'CREATE EXTENSION (?:IF NOT EXISTS )?"?([\w-]+)', pair.old + pair.new, re.I)}
-    return [m for m in MAJORS if m != "pg16" or made <= ONLY_ON_16]
+    return [m for m in MAJORS if (m != "pg16" or made <= ONLY_ON_16) and int(m[2:]) >= pair.since]
 
 
 CASES = each_case_on_one_major([pytest.param(p, id=p.id) for p in NOT_GIS], taken=spread(NOT_GIS, SAMPLE), able=_able) + [
     pytest.param(major, p, id=f"{major}-{p.id}",
                  marks=() if major == GIS_MAJOR and p.id in GIS_DEFAULT else (pytest.mark.slow,))
     for p in PAIRS if p.file == "postgis" for major in MAJORS]
+
+
+def _older_than_the_pair(url: str, pair) -> None:
+    """A pair marked `-- since: N` (pairs.py) on an older major: skipped, saying why, where that server refuses one of
+    its sides; failed where it loads both (the mark would hide a pair that runs there)."""
+    since = getattr(pair, "since", 0)
+    with psycopg.connect(url) as conn:
+        major = conn.info.server_version // 10000
+    if major >= since:
+        return
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(pair.old)
+        with sibling_database(url) as b, psycopg.connect(b, autocommit=True) as conn:
+            conn.execute(pair.new)
+    except psycopg.Error as e:
+        pytest.skip(f"the pair needs PostgreSQL {since}+ (-- since: {since}); {major} refuses it: "
+                    f"{e.diag.message_primary or e}")
+    pytest.fail(f"the pair says -- since: {since}, but PostgreSQL {major} loads both its sides: drop or lower the mark")
 
 
 def _load(url: str, text: str) -> None:
@@ -104,6 +125,7 @@ def converges(a: str, tmp_path, pair, with_new: Optional[Callable[[NewSide], Non
     rebuilds it: no second load, inspect or oracle reading);
     `comments_too`: every object and every comment by its identity too (catalog_oracle.objects, .comments)."""
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    _older_than_the_pair(a, pair)
     _load(a, pair.old)
     before = values(a)  # by schema and name: a table moved to another schema is not kept
     _inspected(a, schema)
@@ -177,3 +199,23 @@ def test_the_default_run_takes_a_fixed_sample_of_every_file():
     assert {major for major, pair in default if pair.id in taken} == set(MAJORS)
     grown = NOT_GIS + [replace(p, id=f"{p.id}-again") for p in NOT_GIS if p.file == largest]
     assert len(spread(grown, SAMPLE)) == SAMPLE  # pairs added: the default run takes as many
+
+
+def test_a_since_mark_skips_where_the_server_refuses_and_fails_where_it_loads(tmp_path, db_url):
+    """`-- since: N` (pairs.py): on an older server, a pair that server refuses is skipped, saying why; one it loads
+    fails (a mark hiding a pair that runs). A mark that is no major is refused at its case."""
+    (tmp_path / "c.sql").write_text("-- case: newer\n-- since: 99\n-- old:\nCREATE TABLE t (a int);\n-- new:\n"
+                                    "CREATE TABLE t (a int) WITH SYNTAX OF 99;\n"
+                                    "-- case: loads\n-- since: 99\n-- old:\nCREATE TABLE t (a int);\n-- new:\n"
+                                    "CREATE TABLE t (b int);\n", encoding="utf-8")
+    newer, loads = load_pairs(str(tmp_path))
+    assert (newer.since, loads.since) == (99, 99)
+    with pytest.raises(pytest.skip.Exception, match=r"needs PostgreSQL 99\+ \(-- since: 99\); 18 refuses it: syntax"):
+        converges(db_url, tmp_path, newer)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("DROP TABLE t")
+    with pytest.raises(pytest.fail.Exception, match="says -- since: 99, but PostgreSQL 18 loads both its sides"):
+        converges(db_url, tmp_path, loads)
+    (tmp_path / "c.sql").write_text("-- case: c\n-- since: pg17\n-- old:\nSELECT 1;\n-- new:\nSELECT 2;\n")
+    with pytest.raises(ValueError, match="case c: since: 'pg17' is not a major version"):
+        load_pairs(str(tmp_path))

@@ -105,3 +105,18 @@ def test_a_change_of_partitioning_is_refused_in_one_line_at_the_table(schemac, t
                                                 "cannot change in place " + what), line
     assert line.endswith("drop public.t, and in the next migration give the new table its name (renamed_from)"), line
     assert len(list((tmp_path / "generated" / "migrations").iterdir())) == 1  # nothing written
+
+
+def test_a_key_column_retyped_is_refused_in_one_line_at_the_column(schemac, tmp_path):
+    """A column the partition key reads, retyped: Postgres refuses the ALTER COLUMN ... TYPE ("cannot alter column
+    ... because it is part of the partition key"), so generate refuses it, in one line at the column's line (it named
+    no file nor line before), exit 2, nothing written."""
+    (tmp_path / "schema.yaml").write_text(RANGED, encoding="utf-8")
+    assert schemac("generate").returncode == 0
+    (tmp_path / "schema.yaml").write_text(RANGED.replace("at: date", "at: timestamp"), encoding="utf-8")
+    run = schemac("generate", "--allow-destructive")
+    assert run.returncode == 2 and run.stdout == "", run
+    line = run.stderr.strip()
+    assert "\n" not in line and line.startswith("schemac: error: schema.yaml:5:7: table public.t: column at is in its "
+                                                "partition key, whose types Postgres cannot change"), line
+    assert len(list((tmp_path / "generated" / "migrations").iterdir())) == 1  # nothing written

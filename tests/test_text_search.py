@@ -122,7 +122,7 @@ def test_text_search_dictionaries_round_trip_and_options_change(tmp_path, db_url
     r = schemac("inspect", "--database-url", db_url, "--output", "schema.yaml")
     text = (tmp_path / "schema.yaml").read_text()
     assert r.returncode == 0 and "asciiword: [public.plain, public.english_nostop]" in text, r.stderr + text
-    assert "2 text search dictionaries, 1 text search configurations" in r.stderr, r.stderr  # inspect's summary
+    assert "2 text search dictionaries, 1 text search configuration," in r.stderr, r.stderr  # inspect's summary
     assert schemac("generate", "--name", "dicts").returncode == 0
     expected = _dictionaries(db_url)
     with sibling_database(db_url) as b:
@@ -230,3 +230,16 @@ def test_a_dictionary_given_another_template_is_made_anew_under_its_configuratio
         assert conn.execute("SELECT search_tsvector::text FROM messages WHERE id = 1").fetchone()[0] == \
             "'dogs':3 'running':2"
     assert schemac("diff", "--database-url", major_db).returncode == 0
+
+
+def test_the_oracle_sees_a_dictionarys_options_and_a_configurations_mappings(db_url):
+    """tests/catalog_oracle.py reads a dictionary's options (pg_ts_dict.dictinitoption) and a configuration's mappings
+    (pg_ts_config_map): two databases that differ only in one of them differ in exactly that kind."""
+    from catalog_oracle import told_apart
+
+    base = ("CREATE TEXT SEARCH DICTIONARY d (TEMPLATE = simple, STOPWORDS = english, ACCEPT = false);"
+            "CREATE TEXT SEARCH CONFIGURATION c (COPY = pg_catalog.english);"
+            "ALTER TEXT SEARCH CONFIGURATION c ALTER MAPPING FOR asciiword WITH d, english_stem;")
+    edits = {"text_search_dictionaries": ("ACCEPT = false", "ACCEPT = true"),
+             "text_search_configurations": ("WITH d, english_stem", "WITH english_stem, d")}
+    assert told_apart(db_url, base, edits) == {kind: [kind] for kind in edits}

@@ -4,34 +4,16 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Callable, NoReturn, Optional
+from typing import Callable, Optional
 
 from schemac.commands.loading import loading, may_skip_teardown
 
 with loading():  # no cyclic GC while modules load (commands/loading.py)
     import click
     from schemac.commands.check_queries import check_queries
+    from schemac.commands.exits import _Group, _end_process
     from schemac.commands.options import DEV_URL_HELP, OUT_HELP, SCHEMA_HELP, timeouts as _timeouts
-    from schemac.errors import SchemacError
-
-
-class _Group(click.Group):
-    """Turns every SchemacError into one line on stderr and exit 2; never a traceback."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except SchemacError as e:
-            click.echo(f"schemac: error: {e}", err=True)
-            sys.exit(e.exit_code)
-        except RecursionError:
-            click.echo("schemac: error: input is nested too deeply", err=True)
-            sys.exit(2)
-        except KeyboardInterrupt:
-            click.echo("schemac: interrupted", err=True)
-            sys.exit(130)
-        except OSError as e:
-            _output_failed(e)
+    from schemac.report.counts import counted
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -246,34 +228,6 @@ def apply(database_url: Optional[str], out_dir: str, dry_run: bool, connect_time
     click.echo(result.summary)
 
 
-def _output_failed(e: OSError) -> NoReturn:
-    """An OSError no command turned into a SchemacError: in practice, writing stdout failed (a full
-    disk, a closed pipe). One line and exit 2; a reader that went away (`schemac inspect | head`)
-    gets no message, and the exit status says the output is incomplete."""
-    try:
-        # Nothing more can reach stdout: point it at /dev/null so the final flush cannot fail again.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
-    if not isinstance(e, BrokenPipeError):
-        where = f" ({e.filename})" if e.filename else ""
-        click.echo(f"schemac: error: {e.strerror or e}{where}", err=True)
-    sys.exit(2)
-
-
-def _end_process(code: int) -> NoReturn:
-    """Exit with `code` without tearing the interpreter down: after a 1,000-table diff, freeing the two
-    models and the modules costs ~25 ms, a twentieth of the run (docs/benchmarks-catalog.md). Only
-    the output is left to flush; no atexit handler of ours or of our dependencies has work to do."""
-    try:
-        sys.stdout.flush()
-    except OSError as e:
-        _output_failed(e)
-    sys.stderr.flush()
-    os._exit(code)
-
-
 @main.command()
 @click.option("--database-url", envvar="DATABASE_URL", show_envvar=True,
               help="Database to read (postgresql://user:pass@host:port/db). Default: $DATABASE_URL, else libpq's "
@@ -305,17 +259,19 @@ def inspect(database_url: Optional[str], schemas: tuple[str, ...], old_schema_fl
     else:
         click.echo(result.yaml, nl=False)
     s = result.schema
-    counts = [f"{len(s.tables)} tables", f"{len(s.sequences)} sequences", f"{len(s.enums)} enums",
-              f"{len(s.domains)} domains", f"{len(s.composite_types)} composite types",
-              f"{len(s.range_types)} range types", f"{len(s.collations)} collations", f"{len(s.functions)} functions",
-              f"{len(s.aggregates)} aggregates", f"{len(s.operators)} operators", f"{len(s.text_search_dictionaries)} text search dictionaries",
-              f"{len(s.text_search_configs)} text search configurations",
-              f"{len(s.views)} views", f"{len(s.extensions)} extensions", f"{len(s.publications)} publications",
-              f"{len(s.event_triggers)} event triggers"] + \
-        ([f"{len(s.foreign_servers)} foreign servers"] if s.foreign_servers else []) + \
-        ([f"{len(s.foreign_data_wrappers)} foreign-data wrappers"] if s.foreign_data_wrappers else [])
+    counts = [counted(len(s.tables), "table"), counted(len(s.sequences), "sequence"), counted(len(s.enums), "enum"),
+              counted(len(s.domains), "domain"), counted(len(s.composite_types), "composite type"),
+              counted(len(s.range_types), "range type"), counted(len(s.collations), "collation"),
+              counted(len(s.functions), "function"), counted(len(s.aggregates), "aggregate"),
+              counted(len(s.operators), "operator"),
+              counted(len(s.text_search_dictionaries), "text search dictionary", "text search dictionaries"),
+              counted(len(s.text_search_configs), "text search configuration"),
+              counted(len(s.views), "view"), counted(len(s.extensions), "extension"),
+              counted(len(s.publications), "publication"), counted(len(s.event_triggers), "event trigger")] + \
+        ([counted(len(s.foreign_servers), "foreign server")] if s.foreign_servers else []) + \
+        ([counted(len(s.foreign_data_wrappers), "foreign-data wrapper")] if s.foreign_data_wrappers else [])
     click.echo(f"schemac: read {', '.join(counts)} from {result.label}"
-               + (f"; {len(s.unmanaged)} objects not managed (listed at the end)" if s.unmanaged else "")
+               + (f"; {counted(len(s.unmanaged), 'object')} not managed (listed at the end)" if s.unmanaged else "")
                + (f"; wrote {output}" if output else ""), err=True)
     for note in inspect_notes(s):
         click.echo(note, err=True)
@@ -361,7 +317,7 @@ def rebuild_state(out_dir: str, dev_url: Optional[str]) -> None:
                    "the next `schemac generate` starts from an empty database.")
     else:
         click.echo(f"Recorded in {state} the schema the migrations build up to {done.migration} "
-                   f"({done.tables} tables; {done.where}). Run `schemac generate` next.")
+                   f"({counted(done.tables, 'table')}; {done.where}). Run `schemac generate` next.")
 
 
 @main.command()

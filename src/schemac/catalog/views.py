@@ -43,9 +43,9 @@ def build_view(row: dict[str, Any], indexes: list[Index], canonical: Callable[[s
     output = tuple(_one(made, ViewColumn, c["name"], canonical(c["type"]), None, None, None, None,  # (storage: None)
                         collation_from_sql(c.get("collation"))) for c in row["columns"])
     comments = tuple(ViewColumn(c["name"], comment=c["comment"], default=c.get("default"), statistics=c.get("statistics"),
-                                storage=c.get("storage"))
+                                storage=c.get("storage"), compression=c.get("compression"))
                      for c in row["columns"] if c["comment"] is not None
-                     or any(c.get(k) is not None for k in ("default", "statistics", "storage")))
+                     or any(c.get(k) is not None for k in ("default", "statistics", "storage", "compression")))
     read = sorted({(d["kind"], d["schema"], d["name"], d["column"], canonical(d["type"]) if d["kind"] == "column" else d["type"])
                    for d in row["depends"]}, key=lambda k: (k[0], k[1], k[2], k[3] or "", k[4] or ""))
     depends = [_one(made, Dependency, *k) for k in read]

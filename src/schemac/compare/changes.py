@@ -179,7 +179,8 @@ class Change:
     # An add_column of an identity on a table that tables inherit (INHERITS, of the schemas read or, by its
     # used_outside, of another): Postgres refuses ADD COLUMN ... IDENTITY there on every major ('cannot recursively add
     # identity column to table that has child tables'); plan.partitioned_identity adds it in steps
-    # (compare.identities.identities_over_children).
+    # (compare.identities.identities_over_children). A set_not_null or alter_generated there too: its UPDATE reaches the
+    # children's rows, whose triggers plan.quiet_triggers quiets.
     over_children: bool = False
     # A drop_index or drop_constraint of a table's own index or key that its ATTACH PARTITION adopts as its copy of the
     # parent's (same definition): the parent's key; dropped after the ATTACH, where the DO block renames it to the copy's

@@ -57,6 +57,7 @@ from schemac.compare.readers import readers_around
 from schemac.compare.sqlbodies import domains_after_readers, functions_around_columns, table_readers, without_calls_to
 from schemac.compare.usertypes import composites_over_rebuilt, diff_user_types, ranges_over_recreated, remade_types
 from schemac.model import Index, Schema, Table
+from schemac.pg.casts import relabels
 from schemac.pg.types import type_name
 
 __all__ = ["Change", "applied_renames", "diff", "ignored_renames", "repeated_key_notices", "unused_usings"]
@@ -194,12 +195,20 @@ def _joined_before_parents_columns(changes: list[Change], old: Table, new: Table
 # A foreign key dropped and added again around the key it references: Postgres refuses to drop one under it.
 KEY_REBUILT = "referenced key re-created"
 # ... and around a retype of both its ends: between the two ALTER TYPEs they differ (grade2 and grade, text and
-# integer), and Postgres, rebuilding the key after the first, refuses it ('cannot be implemented').
+# integer), and Postgres, rebuilding the key after the first, refuses it ('cannot be implemented'); where they may not
+# (integer to bigint), it checks the key over the rows after each (a rewrite: two scans, where ADD FOREIGN KEY is one).
+# Not where both retypes keep every value as stored (varchar(10) to varchar(20) or text: pg.casts.relabels): Postgres
+# rebuilds the key itself with no scan, where dropping and adding it would check it over every row.
 BOTH_ENDS_RETYPED = "both ends retyped"
 
 
+def _rebuilt_by_postgres(c: Change) -> bool:
+    return not (takes_using(c) or c.from_kind or c.to_kind) and relabels(c.old.type, c.new.type)  # type: ignore
+
+
 def _foreign_keys_around_rebuilt_keys(changes: list[Change], cur_tables: dict, des_tables: dict) -> list[Change]:
-    retyped = {(c.schema, c.table, c.name) for c in changes if c.kind == "alter_column_type"}
+    retyped = {(c.schema, c.table, c.name) for c in changes if c.kind == "alter_column_type" and not _rebuilt_by_postgres(c)}
+    retyped_too = {(c.schema, c.table, c.name) for c in changes if c.kind == "alter_column_type"}
     rebuilt = set()
     for c in changes:
         if c.kind in ("drop_constraint", "drop_index"):  # replaced, or dropped while another key takes over
@@ -217,7 +226,8 @@ def _foreign_keys_around_rebuilt_keys(changes: list[Change], cur_tables: dict, d
             continue
         for fk in t.foreign_keys:
             cause = KEY_REBUILT if (fk.ref_schema, fk.ref_table, frozenset(fk.ref_columns)) in rebuilt else \
-                BOTH_ENDS_RETYPED if any((t.schema, t.name, a) in retyped and (fk.ref_schema, fk.ref_table, b) in retyped
+                BOTH_ENDS_RETYPED if any({(t.schema, t.name, a), (fk.ref_schema, fk.ref_table, b)} <= retyped_too and
+                                         {(t.schema, t.name, a), (fk.ref_schema, fk.ref_table, b)} & retyped
                                          for a, b in zip(fk.columns, fk.ref_columns)) else None
             if cause is None or (t.schema, t.name, fk.name or fk) in touched:
                 continue

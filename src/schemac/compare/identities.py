@@ -158,11 +158,18 @@ def identity_sequences_aside(current: Schema, desired: Schema, changes: list[Cha
 def identities_over_children(changes: list[Change], cur_tables: dict, des_tables: dict) -> list[Change]:
     """`changes` with each identity column added to a table that another inherits (INHERITS: schema.yaml's child, or
     a `child table` its used_outside names, recorded or declared) marked over_children: the ADD COLUMN ... IDENTITY
-    Postgres refuses there is written in steps (plan.partitioned_identity), the children's rows numbered too."""
-    if not any(c.kind == "add_column" and getattr(c.new, "identity", None) for c in changes):
+    Postgres refuses there is written in steps (plan.partitioned_identity), the children's rows numbered too. So are a
+    NOT NULL set and a generated column changed there, whose UPDATE (NULLs given the default, a VIRTUAL column's values
+    kept) reaches the children's rows: their triggers are quieted too (plan.quiet_triggers)."""
+    if not any(c.kind in _THROUGH_CHILDREN or c.kind == "add_column" and getattr(c.new, "identity", None)
+               for c in changes):
         return changes
     parents = {(p.schema, p.name) for t in des_tables.values() if t.partition_of is None for p in t.inherits}
     parents |= {key for key, kids in outside_children(cur_tables, des_tables).items()
                 if any(k.startswith("child table ") for k in kids)}
-    return [replace(c, over_children=True) if c.kind == "add_column" and c.cause != INHERITED and
-            getattr(c.new, "identity", None) and (c.schema, c.table) in parents else c for c in changes]
+    return [replace(c, over_children=True) if (c.schema, c.table) in parents and (
+        c.kind in _THROUGH_CHILDREN or c.kind == "add_column" and c.cause != INHERITED and getattr(c.new, "identity", None))
+        else c for c in changes]
+
+
+_THROUGH_CHILDREN = frozenset({"set_not_null", "alter_generated"})  # (their UPDATE: plan.column_ddl)

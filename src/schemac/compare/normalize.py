@@ -109,7 +109,8 @@ def fingerprint() -> str:
                  os.path.join(here, "jsonpath.py"), os.path.join(here, "typed_literals.py"),
                  os.path.join(here, "tsquery.py"), os.path.join(here, "on_path.py"), os.path.join(here, "time_ranges.py"),
                  os.path.join(here, "in_lists.py"),
-                 os.path.join(pg, "expressions.py"), os.path.join(pg, "dialect.py"), os.path.join(pg, "operators.py"),
+                 os.path.join(pg, "expressions.py"), os.path.join(pg, "dialect.py"), os.path.join(pg, "dialect_printers.py"),
+                 os.path.join(pg, "operators.py"),
                  os.path.join(pg, "syntax.py"), os.path.join(pg, "keywordcalls.py"), os.path.join(pg, "verbatim.py"),
                  os.path.join(pg, "sqllex.py"), os.path.join(pg, "numerals.py"), os.path.join(pg, "intervals.py"),
                  os.path.join(pg, "path_names.py")):

@@ -81,7 +81,7 @@ def outside_child_notices(changes: list[Change], current: Schema, desired: Schem
         for kid in _reaches(c, kids):
             what = (_TO_CHILDREN | _TO_PARTITIONS)[c.kind]
             name = f"{c.old.name} TO {c.name}" if c.kind == "rename_column" else c.name  # type: ignore[union-attr]
-            name += " (an identity: their rows numbered by an UPDATE through it)" if c.over_children else ""
+            name += " (an identity: their rows numbered by an UPDATE through it)" if c.over_children and c.kind == "add_column" else ""
             reached.setdefault((c.schema, c.table), {}).setdefault(kid, []).append(f"{what} {name}")
     declared = {t.key: t for t in desired.tables}
     out = []

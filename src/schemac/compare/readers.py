@@ -8,7 +8,8 @@ relation that a change drops (a view re-created too) or changes a column of, or 
 a change drops (compare.around says which), is dropped before and created again after (plan.keys gives them
 the relations' columns, the functions and the operators as refs, which orders the two steps). Which columns
 it reads is not told apart: one more than needed loses nothing. A rule of a view re-created comes back with
-its view (compare.views); a policy over a column of its own table retyped is already replaced around it
+its view (compare.views); a rule of a table whose own column it may read (NEW.c in its WHERE) is dropped or
+retyped goes the same way; a policy over a column of its own table retyped is already replaced around it
 (compare.policies). A rule or policy changed anyway goes the same way, in two steps instead of in place, and
 is still reported as changed (its add carries the old one, without a cause)."""
 
@@ -52,8 +53,9 @@ def readers_around(changes: list[Change], current: Schema, desired: Schema) -> l
     uses = recreated_uses(changes, gained_overloads(current, desired))
     functions = dropped_functions(changes)  # a rule's actions are statements: their calls read as such
 
-    def why(obj: Rule | Policy) -> Optional[str]:
-        if (rule_relations(obj) if isinstance(obj, Rule) else policy_relations(obj)) & under:
+    def why(obj: Rule | Policy, owner: tuple[str, str]) -> Optional[str]:
+        # A rule reads its own table's columns too (NEW.c, OLD.c: pg_depend holds them, and ALTER ... TYPE refuses)
+        if (rule_relations(obj) | {owner} if isinstance(obj, Rule) else policy_relations(obj)) & under:
             return READ_REBUILT
         if isinstance(obj, Rule) and functions and any(statement_refs(a)[1] & functions for a in obj.actions):
             return FUNCTION_REBUILT
@@ -72,7 +74,7 @@ def readers_around(changes: list[Change], current: Schema, desired: Schema) -> l
         for kind, objects in (("rule", owner.rules), ("policy", getattr(owner, "policies", ()))):
             for obj in objects:
                 new = _named(getattr(targets[key], "policies" if kind == "policy" else "rules", ()), obj.name)
-                if new is not None and ("drop_" + kind, *key, obj.name) not in handled and (cause := why(obj)):
+                if new is not None and ("drop_" + kind, *key, obj.name) not in handled and (cause := why(obj, key)):
                     moved.append((kind, owner, obj, new, cause))
     if not moved:
         return changes

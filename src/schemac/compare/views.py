@@ -234,9 +234,12 @@ def _comments(v: View) -> tuple:
 
 def _defaults(v: View) -> dict:
     """The column defaults, each in its normal form (a written default and Postgres's deparse compare alike), and
-    a materialized view's columns' statistics targets and storage (none where it is its type's own, when known)."""
-    return {c.name: (normal_form(c.default) if c.default is not None else None, c.statistics, storage_of(v, c))
-            for c in v.columns if c.default is not None or c.statistics is not None or storage_of(v, c) is not None}
+    a materialized view's columns' statistics targets, storage (none where it is its type's own, when known) and
+    compression."""
+    return {c.name: (normal_form(c.default) if c.default is not None else None, c.statistics, storage_of(v, c),
+                     c.compression)
+            for c in v.columns if c.default is not None or c.statistics is not None or storage_of(v, c) is not None
+            or c.compression is not None}
 
 
 def stand_in(v: View, members: bool = True) -> Table:

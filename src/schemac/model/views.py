@@ -27,6 +27,7 @@ class ViewColumn:
     # Its collation where not its type's own (as a table column's): Postgres's answer for the query, or schema.yaml's
     # beside `type` for a stub, which must have it (CREATE OR REPLACE VIEW cannot change a column's collation).
     collation: Optional[str] = None
+    compression: Optional[str] = None  # a materialized view's: ... SET COMPRESSION pglz/lz4 (attcompression), else None
 
 
 @frozen

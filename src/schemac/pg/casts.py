@@ -167,3 +167,46 @@ def converts_own(old: str, new: str, old_own: bool, new_own: bool) -> Optional[b
     if (not old_own and a not in BUILTIN_TYPES) or (not new_own and b not in BUILTIN_TYPES):
         return None
     return False
+
+
+_TYPE = re.compile(r"^(?P<base>[^()\[\]]+?)(?:\((?P<params>[^)]*)\))?(?P<zone> with(?:out)? time zone)?(?P<array>\[\])?$")
+_LENGTHS = frozenset({"text", "character varying"})  # (varchar's equality is text's: one operator, texteq)
+_PRECISIONS = frozenset({"time without time zone", "time with time zone", "timestamp without time zone",
+                         "timestamp with time zone"})
+
+
+def type_parts(t: str) -> tuple[str, tuple[int, ...], bool]:
+    """("numeric", (10, 2), False) for numeric(10,2), ("timestamp with time zone", (3,), True) for timestamp(3) with
+    time zone[]; a modifier that is no number (geometry(Point,4326)) leaves the text whole, with none."""
+    m = _TYPE.match(t)
+    if not m:
+        return t, (), False
+    try:
+        params = tuple(int(p) for p in m.group("params").split(",")) if m.group("params") else ()
+    except ValueError:
+        return t, (), False
+    base = m.group("base").strip() + (m.group("zone") or "")
+    return base, params, bool(m.group("array"))
+
+
+def relabels(old: str, new: str) -> bool:
+    """Whether ALTER COLUMN ... TYPE new over a column of `old` keeps every stored value as it is (no table rewrite,
+    the same equality operator): the cast is binary-coercible, or a length coercion its support function says every
+    value fits (tablecmds.c's ATColumnChangeRequiresRewrite): a varchar made longer, unbounded or text, text made
+    varchar; a numeric given more precision at the same scale, or none; a time or timestamp given more fractional
+    digits, or none. A foreign key over such a column is rebuilt by Postgres without a scan of its rows (the old
+    key's check holds: TryReuseForeignKey); any other retype rewrites, and its key is checked over them again."""
+    (a, am, a_array), (b, bm, b_array) = type_parts(old), type_parts(new)
+    if a_array or b_array:
+        return False
+    if a in _LENGTHS and b in _LENGTHS:
+        return not bm or (a == b and bool(am) and am[0] <= bm[0])
+    if a != b or (a != "numeric" and a not in _PRECISIONS):
+        return False
+    if not bm:
+        return True
+    if not am:
+        return False
+    if a == "numeric":
+        return (am + (0,))[1] == (bm + (0,))[1] and am[0] <= bm[0]
+    return am[0] <= bm[0]

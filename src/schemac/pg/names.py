@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from schemac.pg.catalog_relations import CATALOG_RELATIONS
 from schemac.pg.keywords import _POSTGRES_QUOTED, is_postgres_keyword  # noqa: F401 (re-exported)
 from schemac.model import Check, Exclusion, ForeignKey, PrimaryKey, Table, Unique
 from schemac.model.references import (call_parts, joined_reference,  # noqa: F401 (re-exported)
@@ -91,7 +92,10 @@ def reference_sql(text: str, default: str = "public") -> str:
 
 
 def qualified(schema: str, name: str) -> str:
-    return f"{quote_ident(schema)}.{quote_ident(name)}" if schema != "public" else quote_ident(name)
+    """schema.name, public's bare unless pg_catalog (searched first) holds a relation of that name."""
+    if schema == "public" and name not in CATALOG_RELATIONS:
+        return quote_ident(name)
+    return f"{quote_ident(schema)}.{quote_ident(name)}"
 
 
 def regclass_literal(schema: str, name: str) -> str:

@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from schemac.pg.typetext import _POSTGIS_TYPE, _VARBIT, NEGATIVE_SCALE, TypeSyntaxError, _with_modifiers, named_type, name_parts
+from schemac.pg.catalog_relations import CATALOG_RELATIONS
 from schemac.pg.keywords import quoted_type_is_builtin
 from schemac.pg.typmods import ModifierError
 
@@ -71,11 +72,14 @@ def canonical_type(text: str) -> str:
 
 def _unqualified_public(named: str) -> str:
     """`public.mood` as format_type() spells it, `mood` (the catalog is read with public on the search path),
-    unless the bare name would be one of Postgres's own types (`public.text`, `public.int4` stay qualified)."""
+    unless the bare name would be one of Postgres's own types (`public.text`, `public.int4`, the row type
+    `public.pg_attrdef` of a table named as a catalog's stay qualified)."""
     parts = name_parts(re.sub(r"(\(.*\))?(\[\])*$", "", named))
     if len(parts) != 2 or parts[0] != "public" or not named.startswith("public."):
         return named
     bare = named[len("public."):]
+    if parts[1] in CATALOG_RELATIONS:  # a table of public's named as a catalog's: pg_catalog's row type is found first
+        return named
     if bare.startswith('"'):  # `public."integer"`: format_type() spells it bare unless pg_catalog has the name
         return named if quoted_type_is_builtin(parts[1]) else bare
     if re.fullmatch(r"[a-z_][a-z0-9_ ]*", parts[1]):  # a name Postgres's own could have (quoted or not)

@@ -16,7 +16,7 @@ from schemac.compare.tables import repeated_keys
 from schemac.model import (Check, collate_sql, Column, deferral, Domain, Enum, Exclusion, Extension, ForeignKey, Identity, Index,
                            IndexElement, key_mark, own_columns, PrimaryKey, Table, Unique)
 from schemac.pg.dialect import RENDER
-from schemac.pg.idents import ident
+from schemac.pg.idents import ident, schema_part
 from schemac.pg.expressions import parse_expression, parse_partition_bound, parse_partition_key, partition_key_opclasses
 from schemac.pg.names import qualified, quote_ident, reference_parts
 from schemac.pg.types import build_type
@@ -30,7 +30,7 @@ from schemac.plan.trees import default_expression, fresh_expression, fresh_type,
 
 def table_ref(table: Table) -> exp.Table:
     # `public` stays implicit, as in hand-written migrations; other schemas are always qualified.
-    db = ident(table.schema) if table.schema != "public" else None
+    db = schema_part(table.schema, table.name)
     return exp.Table(this=ident(table.name), db=db)
 
 
@@ -179,7 +179,7 @@ def create_table(table: Table) -> exp.Create:
         properties.append(by)
     if table.inherits:
         properties.append(exp.InheritsProperty(expressions=[
-            exp.Table(this=ident(p.name), db=ident(p.schema) if p.schema != "public" else None) for p in table.inherits]))
+            exp.Table(this=ident(p.name), db=schema_part(p.schema, p.name)) for p in table.inherits]))
     properties.extend(parameter_assignments(table.parameters))  # WITH (...)
     return exp.Create(this=exp.Schema(this=table_ref(table), expressions=items), kind="TABLE", exists=True,
                       properties=exp.Properties(expressions=properties) if properties else None)
@@ -321,7 +321,7 @@ def _printed_parameters(index: Index, later: bool) -> exp.Expression:
 
 
 def comment_on_index(table: Table, index: str, comment: Optional[str]) -> exp.Comment:
-    ref = exp.Table(this=ident(index), db=ident(table.schema) if table.schema != "public" else None)
+    ref = exp.Table(this=ident(index), db=schema_part(table.schema, index))
     return exp.Comment(this=ref, kind="INDEX", expression=_string(comment) if comment is not None else exp.Null())
 
 
@@ -332,7 +332,7 @@ def comment_on_constraint(table: Table, name: str, comment: Optional[str], kind:
 
 
 def create_enum(e: Enum) -> exp.Create:
-    return exp.Create(this=exp.Table(this=ident(e.name), db=ident(e.schema) if e.schema != "public" else None),
+    return exp.Create(this=exp.Table(this=ident(e.name), db=schema_part(e.schema, e.name)),
                       kind="TYPE", expression=exp.DataType(this=exp.DataType.Type.ENUM,
                                                            expressions=[_string(v) for v in e.values]))
 

@@ -2,26 +2,26 @@
 
 A type change is safe only when every value of the old type fits the new one unchanged
 (``varchar(80)`` -> ``varchar(200)`` or ``text``, ``text`` -> ``varchar``, ``integer`` -> ``bigint``, ``numeric(3,2)`` ->
-``numeric(6,2)``, ``char(1)`` -> ``text``, whose padding blanks bpchar ignores, ``text`` -> ``citext``). Everything else
-may truncate, round, reinterpret or fail on existing rows.
+``numeric(6,2)``, ``interval second(1)`` -> ``interval``, ``char(1)`` -> ``text``, whose padding blanks bpchar ignores,
+``text`` -> ``citext``). Everything else may truncate, round, reinterpret or fail on existing rows.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Optional
 
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, takes_using
-from schemac.pg.casts import STRING_TYPES, base_and_dims, converts, converts_own, is_string_type
+from schemac.pg.casts import STRING_TYPES, base_and_dims, converts, converts_own, is_string_type, type_parts as _split
 from schemac.pg import pgvector
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, constraint_name
 from schemac.pg.postgis import YES, fits, refusal
 from schemac.plan.partition_index_ddl import index_reads
 
-_TYPE = re.compile(r"^(?P<base>[^()\[\]]+?)(?:\((?P<params>[^)]*)\))?(?P<zone> with(?:out)? time zone)?(?P<array>\[\])?$")
 _INT_DIGITS = {"smallint": 5, "integer": 10, "bigint": 19}
 _WIDENINGS = {("smallint", "integer"), ("smallint", "bigint"), ("integer", "bigint"), ("real", "double precision"),
-              ("character varying", "text"), ("bit varying", "bit varying"), ("date", "timestamp without time zone")}
+              ("character varying", "text"), ("bit varying", "bit varying"), ("date", "timestamp without time zone"),
+              ("name", "text"), ("oid", "bigint")}  # (an oid is an unsigned 4-byte integer; a name, 63 bytes at most)
+_NAME_CHARACTERS = 63  # NAMEDATALEN - 1 bytes: as many characters at most
 
 
 _UNBOUNDED = ("text", "character varying", "character")  # (a char(n) only to an extension's string type)
@@ -30,18 +30,6 @@ _UNBOUNDED = ("text", "character varying", "character")  # (a char(n) only to an
 def _extension_string(base: str) -> bool:
     """An extension's type of category S (citext), schema-qualified or not."""
     return is_string_type(base) and base not in STRING_TYPES
-
-
-def _split(t: str) -> tuple[str, tuple[int, ...], bool]:
-    m = _TYPE.match(t)
-    if not m:
-        return t, (), False
-    try:
-        params = tuple(int(p) for p in m.group("params").split(",")) if m.group("params") else ()
-    except ValueError:  # geometry(Point,4326): not a length or precision; never a widening
-        return t, (), False
-    base = m.group("base").strip() + (m.group("zone") or "")
-    return base, params, bool(m.group("array"))
 
 
 def is_widening(old: str, new: str) -> bool:
@@ -67,15 +55,21 @@ def is_widening(old: str, new: str) -> bool:
             p, s = op if len(op) == 2 else (op[0], 0)
             p2, s2 = np_ if len(np_) == 2 else (np_[0], 0)
             return s2 >= s and p2 - s2 >= p - s
-        if ob.startswith(("timestamp", "time")):
+        if ob.startswith(("timestamp", "time", "interval")):
             return (np_[0] if np_ else 6) >= (op[0] if op else 6)
         return False
+    # an interval restricted to some fields (interval second, interval day to second(4)) made a plain interval, at a
+    # precision as fine: each value is an interval already, kept whole
+    if ob.startswith("interval ") and nb == "interval":
+        return (np_[0] if np_ else 6) >= (op[0] if op else 6)
     if (ob, nb) in _WIDENINGS or ob == "text" and nb == "character varying" and not np_:  # (varchar without a length
         return True                                                                        # is text's equal)
     # char(n) to text or a varchar as long: only the padding blanks go, which bpchar ignores ('ab' = 'ab   '); bit(n)
     # to a bit varying as long keeps every bit
     if (ob, nb) in (("character", "text"), ("character", "character varying"), ("bit", "bit varying")):
         return not np_ or np_[0] >= (op[0] if op else 1)  # (character and bit alone are of length 1)
+    if (ob, nb) == ("name", "character varying"):
+        return not np_ or np_[0] >= _NAME_CHARACTERS
     # to or from an extension's string type (citext): its I/O reads and prints each value's text unchanged, so text, a
     # varchar or a char(n) (less its padding blanks, as to text) goes in whole, and comes out whole to text or a varchar
     # without a length

@@ -7,8 +7,10 @@ from __future__ import annotations
 from schemac.compare.changes import Change
 from schemac.model import Exclusion
 from schemac.plan.attribute_order import with_attributes
+from schemac.plan.operator_links import one_way_links_last
 from schemac.plan.overload_order import overloads_first
 from schemac.plan.dependencies import Deps, deps
+from schemac.plan.fill_order import replaced_triggers_first
 from schemac.plan.privilege_order import CREATED as _CREATED
 from schemac.plan.populate import refreshed_before
 from schemac.plan.row_type_order import row_type_freed
@@ -20,6 +22,8 @@ def plan_deps(changes: list[Change]) -> list[Deps]:
     out = with_attributes(changes, [deps(c) for c in changes])  # around composite types' attributes changed
     out = row_type_freed(changes, out)  # a column retyped away from a table's row type before the table's retypes
     out = overloads_first(changes, out)  # a SQL-standard body calling another overload of its name: after it
+    out = one_way_links_last(changes, out)  # an operator another names one way only: after that one
+    out = replaced_triggers_first(changes, out)  # a trigger firing on UPDATE replaced before the table's backfill
     owned: dict[tuple, set] = {}
     owned_by_column: dict[tuple, set] = {}
     for c in changes:

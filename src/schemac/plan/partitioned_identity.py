@@ -38,8 +38,8 @@ def add_identity_column(t: Table, col: Column, added: exp.Expression, over_child
              f"{ddl.identity_constraint(col.identity, t.schema).sql(dialect=RENDER)}",
              f"UPDATE {table} SET {column} = DEFAULT"]
     if t.partition_by is None:  # (its UPDATE quiet of the table's triggers: plan.quiet_triggers)
-        return untriggered(t, [ddl.command(*s.split(" ", 1)) for s in older])
-    return untriggered(t, [by_server_version(170000, added.sql(dialect=RENDER), older)])
+        return untriggered(t, [ddl.command(*s.split(" ", 1)) for s in older], over_children)
+    return untriggered(t, [by_server_version(170000, added.sql(dialect=RENDER), older)], over_children)
 
 
 def numbered_by_parent(t: Table, col: Column) -> Column:

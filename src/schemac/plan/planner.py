@@ -11,7 +11,7 @@ from schemac.compare.changes import INHERITED, KEPT_BELOW, NUMBERED_BY_PARENT, C
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.model import Column, SequenceOptions, Table, Trigger, expression_dropped, index_comment
 from schemac.pg.dialect import RENDER
-from schemac.pg.idents import ident
+from schemac.pg.idents import ident, schema_part
 from schemac.pg.expressions import referenced_columns
 from schemac.pg.names import constraint_name, qualified, quote_ident
 from schemac.pg.sequences import filled
@@ -55,7 +55,7 @@ def _alter(table: Table, *actions: exp.Expression) -> exp.Alter:
 
 
 def _index_ref(table: Table, name: str) -> exp.Table:
-    return exp.Table(this=ident(name), db=ident(table.schema) if table.schema != "public" else None)
+    return exp.Table(this=ident(name), db=schema_part(table.schema, name))
 
 
 def statements_for(change: Change) -> list[exp.Expression]:
@@ -188,7 +188,7 @@ def _statements_for(change: Change) -> list[exp.Expression]:
         # A stored generated column made plain keeps its values (PostgreSQL 13+).
         return [_alter_column(t, change.name, "DROP EXPRESSION")]  # type: ignore[arg-type]
     if k == "alter_generated" and virtual_made_plain(change.old, change.new):  # type: ignore[arg-type]
-        return virtual_values_kept(t, change.new)  # type: ignore[arg-type]
+        return virtual_values_kept(t, change.new, change.over_children)  # type: ignore[arg-type]
     if k == "alter_generated":  # (dropped and added; a partition's set in place on 17+: plan.generated_ddl)
         return regenerated(t, change.new)  # type: ignore[arg-type]
     if k == "drop_table":
@@ -214,9 +214,9 @@ def _statements_for(change: Change) -> list[exp.Expression]:
     if k == "alter_column_type":
         old: Column = change.old  # type: ignore[assignment]
         if t.partition_by is not None and col.name in referenced_columns(f"({t.partition_by.key})"):
-            raise PlanError(f"table {t.qualified_name}: column {col.name} is in its partition key, whose types "
-                            f"Postgres cannot change ({old.type} -> {col.type}); create a new partitioned table "
-                            "and move the rows into it")
+            raise PlanError(("" if col.source is None else f"{col.source}: ") + f"table {t.qualified_name}: column "
+                            f"{col.name} is in its partition key, whose types Postgres cannot change ({old.type} -> "
+                            f"{col.type}); create a new partitioned table and move the rows into it")
         # A generated column takes no USING (Postgres computes it again from its expression, and refuses one).
         value = exp.Column(this=ident(col.name))
         using = None if old.generated and col.generated else fresh_expression(col.using) if takes_using(change) \
@@ -227,7 +227,7 @@ def _statements_for(change: Change) -> list[exp.Expression]:
         return before + [_alter(t, exp.AlterColumn(this=ident(col.name), dtype=fresh_type(col.type), collate=collation,
                                                    using=using))] + copies_uncommented(t, col.name) + after
     if k == "set_not_null":
-        return nulls_given_the_default(t, col) + [  # type: ignore[arg-type]
+        return nulls_given_the_default(t, col, change.over_children) + [  # type: ignore[arg-type]
             add_not_null(t, col) if col.not_null is not None else  # type: ignore[arg-type]
             _alter(t, exp.AlterColumn(this=ident(col.name), allow_null=False))]
     if k == "alter_not_null":

@@ -1,12 +1,17 @@
-"""The migration's own UPDATEs run without the table's user triggers: a schema change's backfill (NULLs given the
-default before SET NOT NULL, a VIRTUAL column's values copied to a plain one) is no application write, and should
-neither bump a `touched := now()` column in every row nor write audit rows.
+"""The migration's own UPDATEs run without user triggers: a schema change's backfill (NULLs given the default before
+SET NOT NULL, a VIRTUAL column's values copied to a plain one, an identity numbering rows in steps) is no application
+write, and should neither bump a `touched := now()` column in every row nor write audit rows.
 
-Each trigger of the table firing on UPDATE is disabled by name before the UPDATE and given the desired model's mode
-after it (ENABLE, ENABLE REPLICA, ENABLE ALWAYS; DISABLE for one it disables), in the migration's transaction; never
-DISABLE TRIGGER ALL, which takes the foreign keys' internal triggers too and needs a superuser. Where a trigger the
-migration makes, alters, re-enables or drops falls around the UPDATE is the graph's order, not known here: each is
-disabled only where it is there and enabled (pg_trigger) when the UPDATE runs, and set after only where it is there.
+An UPDATE of a partitioned or INHERITS parent updates its partitions' and children's rows, firing their row triggers:
+their own, and the clones of the parent's, each in its own state (a partition's clone may be disabled, or ENABLE
+ALWAYS, where its parent's is not). So the DO block before the UPDATE reads the triggers firing on UPDATE there as it
+runs (pg_trigger, on the table and every table under it in pg_inherits; user triggers only: never DISABLE TRIGGER
+ALL, which takes the foreign keys' internal triggers too and needs a superuser), disables each enabled one by name,
+and keeps for the block after it the statements giving each its state again, top down (ENABLE on a parent's trigger
+sets its clones too, a disabled one among them: a clone's own state is set after it). Read as it runs, whatever the
+graph's order of the migration's own trigger changes around the UPDATE: a trigger dropped or replaced after it is
+quiet too, one made after it is not there yet. The statements are kept in a setting of the session (a DO block has
+no variable another can read), emptied by the second block; an error rolls both back with the transaction.
 """
 
 from __future__ import annotations
@@ -14,25 +19,33 @@ from __future__ import annotations
 from sqlglot import exp
 
 from schemac.model import Table
-from schemac.pg.names import qualified, quote_ident
-from schemac.plan.routine_ddl import ENABLE_WORDS
+from schemac.pg.names import qualified
 from schemac.plan.sql_strings import do_block, literal
 
+KEPT = "schemac.quieted_triggers"  # (the setting holding the statements that give them their states again)
+_UPDATE = 16  # pg_trigger.tgtype's TRIGGER_TYPE_UPDATE bit
 
-def untriggered(t: Table, statements: list[exp.Expression]) -> list[exp.Expression]:
-    """`statements` (UPDATEs of `t`) between the DO blocks that disable `t`'s triggers firing on UPDATE and set each
-    one's mode again; `statements` alone where it has none."""
-    fired = [g for g in t.triggers if "update" in g.events]
-    if not statements or not fired:
+_QUIETED = ("WITH RECURSIVE tree(rel, depth) AS (SELECT {table}::pg_catalog.regclass::pg_catalog.oid, 0 UNION ALL "
+            "SELECT i.inhrelid, tree.depth + 1 FROM pg_catalog.pg_inherits i JOIN tree ON i.inhparent = tree.rel) "
+            "SELECT DISTINCT g.tgrelid::pg_catalog.regclass AS rel, g.tgname, g.tgenabled, tree.depth "
+            "FROM tree JOIN pg_catalog.pg_trigger g ON g.tgrelid = tree.rel "
+            f"WHERE NOT g.tgisinternal AND g.tgtype & {_UPDATE} <> 0 ORDER BY tree.depth, g.tgname")
+_STATE = ("CASE r.tgenabled WHEN 'A' THEN 'ENABLE ALWAYS' WHEN 'R' THEN 'ENABLE REPLICA' WHEN 'D' THEN 'DISABLE' "
+          "ELSE 'ENABLE' END")
+
+
+def untriggered(t: Table, statements: list[exp.Expression], over_children: bool = False) -> list[exp.Expression]:
+    """`statements` (UPDATEs of `t`) between the DO blocks that disable the triggers firing on UPDATE of `t` and of the
+    tables under it (`over_children`: tables inherit it; partitions are known by `t`) and give each its state again;
+    `statements` alone where no trigger can fire: `t` has none firing on UPDATE and no table is under or over it."""
+    if not statements or not (over_children or t.partition_by or t.partition_of
+                              or any("update" in g.events for g in t.triggers)):
         return statements
-    table = qualified(t.schema, t.name)
-
-    def there(name: str, enabled: bool) -> str:
-        return (f"IF EXISTS (SELECT FROM pg_catalog.pg_trigger WHERE tgrelid = {literal(table)}::regclass "
-                f"AND tgname = {literal(name)}{' AND tgenabled <> ' + literal('D') if enabled else ''}) THEN ")
-
-    off = " ".join(f"{there(g.name, True)}ALTER TABLE {table} DISABLE TRIGGER {quote_ident(g.name)}; END IF;"
-                   for g in fired)
-    back = " ".join(f"{there(g.name, False)}ALTER TABLE {table} {ENABLE_WORDS[g.enabled]} TRIGGER {quote_ident(g.name)}; "
-                    "END IF;" for g in fired)
-    return [do_block(f"BEGIN {off} END"), *statements, do_block(f"BEGIN {back} END")]
+    table = literal(qualified(t.schema, t.name))
+    off = (f"DECLARE r record; back text[] := '{{}}'; BEGIN FOR r IN {_QUIETED.format(table=table)} LOOP "
+           "IF r.tgenabled <> 'D' THEN EXECUTE pg_catalog.format('ALTER TABLE %s DISABLE TRIGGER %I', r.rel, r.tgname); END IF; "
+           f"back := back || pg_catalog.format('ALTER TABLE %s %s TRIGGER %I', r.rel, {_STATE}, r.tgname); END LOOP; "
+           f"PERFORM pg_catalog.set_config({literal(KEPT)}, back::text, false); END")
+    back = (f"DECLARE s text; BEGIN FOREACH s IN ARRAY pg_catalog.current_setting({literal(KEPT)})::text[] LOOP "
+            f"EXECUTE s; END LOOP; PERFORM pg_catalog.set_config({literal(KEPT)}, '', false); END")
+    return [do_block(off), *statements, do_block(back)]

@@ -6,7 +6,7 @@ from sqlglot import exp
 
 from schemac.model import Column, Sequence, SequenceOptions, Table
 from schemac.pg.dialect import RENDER
-from schemac.pg.idents import ident
+from schemac.pg.idents import ident, schema_part
 from schemac.pg.names import qualified, quote_ident
 from schemac.pg.sequences import filled
 from schemac.pg.types import build_type
@@ -21,7 +21,7 @@ def sequence_properties(o: SequenceOptions) -> exp.Properties:
 
 def create_sequence(seq: Sequence) -> exp.Create:
     o = seq.options
-    create = exp.Create(this=exp.Table(this=ident(seq.name), db=ident(seq.schema) if seq.schema != "public" else None),
+    create = exp.Create(this=exp.Table(this=ident(seq.name), db=schema_part(seq.schema, seq.name)),
                         kind="SEQUENCE", exists=True,
                         expression=build_type(o.type) if o.type else None, properties=sequence_properties(o))
     if seq.unlogged:

@@ -93,8 +93,9 @@ def view_defaults(v: View, old: Optional[View] = None) -> list[exp.Expression]:
 
 
 def _statistics(v: View, old: Optional[View]) -> list[exp.Expression]:
-    """ALTER MATERIALIZED VIEW ... ALTER COLUMN ... SET STATISTICS / SET STORAGE where a column's target or storage
-    differs from `old`'s (a storage removed goes back to its type's own: SET STORAGE DEFAULT is 16's)."""
+    """ALTER MATERIALIZED VIEW ... ALTER COLUMN ... SET STATISTICS / SET STORAGE / SET COMPRESSION where a column's
+    target, storage or compression differs from `old`'s (a storage removed goes back to its type's own: SET STORAGE
+    DEFAULT is 16's)."""
     was = {c.name: c.statistics for c in old.columns} if old is not None else {}
     out = [ddl.command("ALTER", "MATERIALIZED VIEW", qualified(v.schema, v.name), "ALTER COLUMN", quote_ident(name),
                        f"SET STATISTICS {-1 if target is None else int(target)}")
@@ -107,6 +108,11 @@ def _statistics(v: View, old: Optional[View]) -> list[exp.Expression]:
             back = storage or default_storage(typed.get(name) or "text") or "extended"
             out.append(ddl.command("ALTER", "MATERIALIZED VIEW", qualified(v.schema, v.name), "ALTER COLUMN",
                                    quote_ident(name), f"SET STORAGE {back.upper()}"))
+    compressed = {c.name: c.compression for c in old.columns} if old is not None else {}
+    for name, method in {**{n: None for n in compressed}, **{c.name: c.compression for c in v.columns}}.items():
+        if compressed.get(name) != method:  # none: back to default_toast_compression
+            out.append(ddl.command("ALTER", "MATERIALIZED VIEW", qualified(v.schema, v.name), "ALTER COLUMN",
+                                   quote_ident(name), f"SET COMPRESSION {(method or 'default').upper()}"))
     return out
 
 

@@ -9,7 +9,7 @@ from typing import Optional
 from yaml.nodes import Node, ScalarNode
 
 from schemac.model import View, ViewColumn
-from schemac.pg.column_storage import STORAGES
+from schemac.pg.column_storage import COMPRESSIONS, STORAGES
 from schemac.pg.reloptions import pg_boolean
 from schemac.pg.loaded import ExpressionError, check_expression, is_verbatim
 from schemac.pg.types import TypeSyntaxError, canonical_type
@@ -25,7 +25,7 @@ MATERIALIZED_VIEW_KEYS = {"name": False, "schema": False, "query": False, "query
                           "with": False, "renamed_from": False, "statistics": False, "cluster_on": False,
                           "used_outside": False}
 VIEW_COLUMN_KEYS = {"comment": False, "default": False, "statistics_target": False, "storage": False, "type": False,
-                    "collation": False}
+                    "collation": False, "compression": False}
 
 
 class ViewReader(StorageReader):
@@ -97,7 +97,7 @@ class ViewReader(StorageReader):
             for col, col_key, col_node in (self.w.mapping(f["columns"][1], f"columns of {what}") if "columns" in f
                                            else ()):
                 self.identifier(col_key, f"column name of {what}")
-                default = stats = type_ = collation = storage = None
+                default = stats = type_ = collation = storage = compression = None
                 if isinstance(col_node, ScalarNode):  # shorthand: just the comment
                     comment = self.w.string(col_node, f"comment of column '{col}' of {what}")
                 else:
@@ -122,6 +122,10 @@ class ViewReader(StorageReader):
                         raise self.fail(cf["storage"][1], f"storage of column '{col}' of {what}: only a materialized "
                                                           "view's column has one")
                     storage = self.choice(cf, "storage", STORAGES, f"column '{col}' of {what}")
+                    if "compression" in cf and not materialized:  # ALTER MATERIALIZED VIEW ... SET COMPRESSION
+                        raise self.fail(cf["compression"][1], f"compression of column '{col}' of {what}: only a "
+                                                              "materialized view's column has one")
+                    compression = self.choice(cf, "compression", COMPRESSIONS + ("default",), f"column '{col}' of {what}")
                     if materialized and "default" in cf:
                         raise self.fail(col_node, f"column '{col}' of {what}: a materialized view's column has no "
                                                   "default (nothing is inserted through it)")
@@ -129,7 +133,8 @@ class ViewReader(StorageReader):
                         if "comment" in cf else None
                     default = self.view_default(cf, col, what) if "default" in cf else None
                 columns.append(ViewColumn(col, type_, comment=comment, default=default, statistics=stats,
-                                          collation=collation, storage=storage))
+                                          collation=collation, storage=storage,
+                                          compression=None if compression == "default" else compression))
             indexes = tuple(self.index(k, v, what, lambda col, _node, _what: col)
                             for _, k, v in (self.w.mapping(f["indexes"][1], f"indexes of {what}") if "indexes" in f
                                             else ()))

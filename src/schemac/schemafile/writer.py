@@ -274,7 +274,8 @@ def _view(v: View) -> dict:
     if v.columns:
         spec["columns"] = {c.name: _Flow(_drop_empty({"type": c.type, "collation": yaml_spelling(c.collation),
                                                       "comment": c.comment, "default": c.default,
-                                                      "statistics_target": c.statistics, "storage": c.storage}))
+                                                      "statistics_target": c.statistics, "storage": c.storage,
+                                                      "compression": c.compression}))
                            for c in v.columns}
     if v.indexes:
         spec["indexes"] = {i.name: index_spec(i) for i in v.indexes}

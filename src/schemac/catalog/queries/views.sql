@@ -9,6 +9,7 @@
 -- columns: one JSON object per column in order: {name, type (format_type), comment, default (ALTER VIEW ...
 -- ALTER COLUMN ... SET DEFAULT, deparsed), statistics (a materialized view's SET STATISTICS target, or null),
 -- storage (a materialized view's SET STORAGE where not its type's typstorage, as columns.sql reads a table's, or null),
+-- compression (a materialized view's SET COMPRESSION, pglz or lz4, as columns.sql reads a table's, or null),
 -- collation (where not its type's own, as columns.sql reads a table column's: COLLATE "C" of what the query reads)}.
 -- statistics: a materialized view's extended statistics objects (statistics_objects.sql, as tables.sql's), else NULL.
 -- depends: what the query reads, from pg_depend of the view's _RETURN rule (normal dependencies):
@@ -125,6 +126,7 @@ SELECT c.oid AS view_oid,
                   'statistics', NULLIF(a.attstattarget, -1)::int,
                   'storage', CASE WHEN c.relkind = 'm' AND a.attstorage <> t.typstorage THEN CASE a.attstorage
                                WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external' WHEN 'm' THEN 'main' ELSE 'extended' END END,
+                  'compression', CASE WHEN c.relkind = 'm' THEN CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END END,
                   'collation', CASE WHEN a.attcollation <> t.typcollation
                                     THEN a.attcollation::pg_catalog.regcollation::text END) ORDER BY a.attnum)
          FROM pg_catalog.pg_attribute a

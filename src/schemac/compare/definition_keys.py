@@ -1,0 +1,91 @@
+"""Constraints and indexes by definition: the key two of them share when they are the same (whatever their names), the
+pairing of two tables' constraints, storage parameters by value (compare.tables; plan and schemafile use the keys too)."""
+
+from __future__ import annotations
+
+from schemac.model.frozen import replace
+from schemac.model.references import path_operator
+from typing import Optional, Union
+from schemac.compare.changes import Constraint
+from schemac.compare.normalize import normal_form
+from schemac.model import Check, Exclusion, ForeignKey, Index, IndexElement, PrimaryKey, Table, Unique, View
+from schemac.pg.reloptions import TOAST_PREFIX
+
+
+def constraint_key(c: Constraint) -> tuple:
+    if isinstance(c, PrimaryKey):
+        return ("p", c.columns, c.include, c.deferrable, c.initially_deferred, c.without_overlaps, _key_parameters(c))
+    if isinstance(c, Unique):
+        return ("u", c.columns, c.include, c.nulls_not_distinct, c.deferrable, c.initially_deferred, c.without_overlaps,
+                _key_parameters(c))
+    if isinstance(c, ForeignKey):
+        return ("f", c.columns, c.ref_schema, c.ref_table, c.ref_columns, c.on_delete, c.on_delete_columns,
+                c.on_update, c.match_full, c.deferrable, c.initially_deferred, c.period, c.enforced)
+    if isinstance(c, Exclusion):
+        return ("x", tuple((_element_key(e), path_operator(e.operator)) for e in c.elements), c.method,
+                normal_form(c.where), c.include, c.deferrable, c.initially_deferred, _key_parameters(c))
+    return ("c", normal_form(c.expression), c.no_inherit, c.enforced)
+
+
+def _key_parameters(c: Union[PrimaryKey, Unique, Exclusion]) -> tuple:
+    """The WITH (...) of a key's index, by value (a change re-adds the key, as one of its columns would)."""
+    return tuple(sorted(parameter_values(c).items())) if c.parameters else ()  # type: ignore[arg-type]
+
+
+def enforced_only(old: Constraint, new: Constraint) -> bool:
+    """A foreign key only made [NOT] ENFORCED: ALTER CONSTRAINT (PostgreSQL 18), which validates one made ENFORCED,
+    so not one declared NOT VALID (re-added so)."""
+    return isinstance(old, ForeignKey) and isinstance(new, ForeignKey) and old.enforced != new.enforced and \
+        not new.not_valid and _same_constraint(replace(old, enforced=new.enforced), new)
+
+
+def _same_constraint(a: Constraint, b: Constraint) -> bool:
+    """Same definition; names only count when the desired side names the constraint."""
+    return constraint_key(a) == constraint_key(b) and (b.name is None or a.name is None or a.name == b.name)
+
+
+def _element_key(e: IndexElement) -> tuple:
+    return (e.column, normal_form(e.expression), e.order, e.effective_nulls, e.opclass, e.collation, e.opclass_options)
+
+
+def index_signature(i: Index) -> tuple:
+    return (tuple(_element_key(e) for e in i.elements), i.unique, i.method, normal_form(i.where), i.include,
+            i.nulls_not_distinct)
+
+
+def parameter_values(obj: Union[Index, Table, View], toast: bool = True) -> dict[str, str]:
+    """Storage parameters (of an index, table or materialized view) by name, values spelled as written (`off` and
+    `false` mean the same, but schema.yaml's spelling is what the catalog should read back). Without `toast` (the
+    relation compared with has no TOAST table, so Postgres dropped them silently) the `toast.` ones are left out."""
+    return {name: value for name, _, value in (p.partition("=") for p in obj.parameters)
+            if toast or not name.startswith(TOAST_PREFIX)}
+
+
+def parameters_changed(cur: Union[Index, Table, View], des: Union[Index, Table, View]) -> bool:
+    """Whether `des`'s storage parameters (and an index's keys' statistics targets) differ from those `cur` holds."""
+    stats = [[getattr(e, "statistics", None) for e in getattr(x, "elements", ())] for x in (cur, des)]
+    return parameter_values(cur) != parameter_values(des, getattr(cur, "toast_table", True)) or stats[0] != stats[1]
+
+
+def _match_constraints(current: list[Constraint], desired: list[Constraint]):
+    """Pair constraints: named desired ones by name, unnamed ones by definition, and an unnamed one left
+    over with a constraint of its kind on the same columns (then one "changed", not missing + unexpected)."""
+    unmatched_current = list(current)
+    found: dict[int, Optional[Constraint]] = {}
+    for n, d in enumerate(desired):
+        if d.name is not None:
+            match = next((c for c in unmatched_current if c.name == d.name), None)
+        else:
+            match = next((c for c in unmatched_current if type(c) is type(d) and constraint_key(c) == constraint_key(d)), None)
+        if match is not None:
+            unmatched_current.remove(match)
+        found[n] = match
+    for n, d in enumerate(desired):
+        if found[n] is None and d.name is None and not isinstance(d, Check):
+            match = next((c for c in unmatched_current if type(c) is type(d) and c.columns == d.columns), None)  # type: ignore
+            if match is not None:
+                unmatched_current.remove(match)
+                found[n] = match
+    pairs: list[tuple[Optional[Constraint], Optional[Constraint]]] = [(found[n], d) for n, d in enumerate(desired)]
+    pairs.extend((c, None) for c in unmatched_current)
+    return pairs

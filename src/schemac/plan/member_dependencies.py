@@ -1,0 +1,121 @@
+"""What a change to a table's column (its NOT NULL, default, identity) or to one of its constraints, indexes,
+triggers, rules, policies or statistics makes, removes, needs and frees: plan.dependencies' `deps` for these kinds."""
+
+from __future__ import annotations
+
+from schemac.compare.changes import (AFTER_ONLY, KEPT_BELOW, MERGED_COPY, NEW_TABLE, NUMBERED_BY_PARENT, Change, set_aside_name,
+                                     takes_using)
+from schemac.compare.defaults_below import DEFAULT_KEPT, parents_of
+from schemac.model import Check
+from schemac.pg.types import type_name
+from schemac.plan.keys import (Key, _attribute_refs, _col, _identity_sequence, _table, column_refs, expression_refs, own_keys,
+                               refs_of, twins_before)
+from schemac.plan.not_null_order import not_null_keys
+
+MEMBER_KINDS = frozenset(("rename_column", "add_column", "drop_column", "alter_column_type", "alter_generated",
+                          "set_not_null", "drop_not_null", "alter_not_null", "set_default", "drop_default",
+                          "alter_identity", "drop_identity", "add_constraint", "add_foreign_key", "add_index",
+                          "drop_constraint", "drop_foreign_key", "drop_index", "rename_index", "add_trigger",
+                          "drop_trigger", "alter_trigger", "add_rule", "drop_rule", "alter_rule", "add_policy",
+                          "drop_policy", "alter_policy", "add_statistics", "drop_statistics"))
+
+
+def _held_aside(type_text: str) -> Key:
+    """Of an enum (or a domain over one) re-created in this migration, a column holds the old type under its
+    set-aside name until it leaves it (retyped, dropped, or its table dropped): before that type is dropped."""
+    schema, name = type_name(type_text)
+    return ("type", schema, set_aside_name(name))
+
+
+def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key], new_refs: set[Key]) -> None:
+    """Adds to deps' four sets what a change of MEMBER_KINDS makes, removes and refers to (see plan.dependencies)."""
+    k, t, old, new = c.kind, c.table_def, c.old, c.new
+    col = lambda name: _col(t, name)  # noqa: E731
+    if k == "rename_column":
+        removes.add(col(old.name))  # type: ignore[union-attr]
+        makes.add(col(c.name))
+        new_refs.add(_table(t))  # type: ignore[arg-type]
+    elif k in ("add_column", "drop_column", "alter_column_type", "alter_generated"):
+        if new is not None:
+            makes.add(col(c.name))
+            new_refs |= column_refs(t, new) | {("joined", t.schema, t.name, c.name)}  # type: ignore  (after an INHERIT
+            if takes_using(c):  # that takes the column from it: BEFORE_PARENTS_COLUMNS)  # the USING expression reads other columns too
+                new_refs |= expression_refs(new.using, t.schema, t.name)  # type: ignore[union-attr, arg-type]
+            if not new.nullable and k == "add_column":  # type: ignore[union-attr]
+                makes.add(("notnull", t.schema, t.name, c.name))  # type: ignore[union-attr]
+                new_refs.add(("named below", t.schema, t.name, c.name))  # type: ignore[union-attr]
+            if k == "add_column" and c.cause == NUMBERED_BY_PARENT:  # after the parent's identity, which numbers it
+                p = t.partition_of  # type: ignore[union-attr]
+                new_refs.add(("column", p.parent_schema, p.parent, c.name))  # type: ignore[union-attr]
+            if k == "add_column" and c.cause == NEW_TABLE:  # a new table's columns its CREATE left out: in order
+                names = [x.name for x in t.columns]  # type: ignore[union-attr]
+                at = names.index(c.name)
+                new_refs |= {col(names[at - 1])} if at else set()
+        if old is not None:
+            removes.add(col(c.name))
+            old_refs |= column_refs(t, old)  # type: ignore[arg-type]
+            old_refs.add(_held_aside(old.type))  # type: ignore[union-attr]
+            if k == "drop_column" and old.identity is not None:  # type: ignore[union-attr]
+                removes.add(_identity_sequence(t, c.name))  # type: ignore[arg-type]
+            if k == "drop_column":  # (a parent's ONLY before its children's own: compare.inherited_drops.kept_below)
+                makes |= {("dropped only", t.schema, t.name, c.name)} if c.cause == KEPT_BELOW else set()  # type: ignore
+                new_refs |= {("dropped only", *p, c.name) for p in parents_of(t)} if c.cause == AFTER_ONLY else set()  # type: ignore
+                removes.add(("notnull", t.schema, t.name, c.name))  # type: ignore[union-attr]
+                makes.add(("columns dropped", t.schema, t.name))  # type: ignore[union-attr]
+    elif k in ("set_not_null", "drop_not_null", "alter_not_null"):
+        (removes if k == "drop_not_null" else makes).add(("notnull", t.schema, t.name, c.name))  # type: ignore
+        made, needed = not_null_keys(c)  # (plan.not_null_order)
+        makes |= made
+        new_refs |= needed
+        new_refs.add(col(c.name))
+        if k == "set_not_null":  # rows holding NULL are given the default first: what it calls exists by then
+            new_refs |= _attribute_refs(t, c.name, new, "default")  # type: ignore[arg-type]
+    elif k in ("set_default", "drop_default"):
+        if old is not None and old.default is not None:  # type: ignore[union-attr]
+            old_refs |= _attribute_refs(t, c.name, old, "default")  # type: ignore[arg-type]
+        if k == "set_default":
+            new_refs |= _attribute_refs(t, c.name, new, "default")  # type: ignore[arg-type]
+        elif old is not None and old.name != c.name:  # type: ignore[union-attr]  (compare.around: after RENAME COLUMN)
+            new_refs.add(col(c.name))
+        new_refs.add(_table(t))  # type: ignore[arg-type]
+        # A child's own default after its parent's change, which ALTER TABLE carries down (compare.defaults_below).
+        makes.add(("default", t.schema, t.name, c.name))  # type: ignore[union-attr]
+        if k == "set_default" or c.cause == DEFAULT_KEPT:
+            new_refs |= {("default", *p, c.name) for p in parents_of(t)}  # type: ignore[arg-type]
+    elif k in ("alter_identity", "drop_identity"):
+        old_refs |= _attribute_refs(t, c.name, old, "identity")  # type: ignore[arg-type]
+        new_refs |= _attribute_refs(t, c.name, new, "identity") if new is not None and new.identity is not None \
+            else {_table(t)}  # type: ignore[union-attr, arg-type]
+        # The identity's own sequence, under the name Postgres gives it (a standalone sequence may take it).
+        own = _identity_sequence(t, c.name)  # type: ignore[arg-type]
+        if old.identity is not None and (new is None or new.identity is None):  # type: ignore[union-attr]
+            removes.add(own)
+            makes.add(("no identity", t.schema, t.name, c.name))  # type: ignore[union-attr]  (before an ATTACH)
+        if old.identity is None and new is not None and new.identity is not None:  # type: ignore[union-attr]
+            makes.add(own)
+    elif k in ("add_constraint", "add_foreign_key", "add_index", "drop_constraint", "drop_foreign_key",
+               "drop_index", "rename_index", "add_trigger", "drop_trigger", "alter_trigger", "add_rule", "drop_rule",
+               "alter_rule", "add_policy", "drop_policy", "alter_policy", "add_statistics", "drop_statistics"):
+        if k.startswith("add_") or k in ("rename_index", "alter_trigger", "alter_rule", "alter_policy"):
+            makes |= own_keys(t, new) | ({("trigger named", c.name)} if k in ("add_trigger", "alter_trigger") else set())
+            new_refs |= refs_of(t, new)
+        if k == "add_constraint" and t.partition_by is not None and isinstance(new, Check) and not new.no_inherit:  # type: ignore
+            new_refs.add(("attached to", t.schema, t.name))  # type: ignore[union-attr]  (after its partitions' ATTACH)
+        if k in ("add_index", "drop_index"):  # catalog/partition_indexes.py
+            # A partition's own index is made before its parent's, whose CREATE INDEX attaches it; dropped
+            # after (IF EXISTS: the parent's DROP took it along).
+            if t.partition_of is not None:  # type: ignore[union-attr]
+                p = t.partition_of  # type: ignore[union-attr]
+                (makes if k == "add_index" else new_refs).add(("partition index", k, p.parent_schema, p.parent))
+            if t.partition_by is not None:  # type: ignore[union-attr]
+                (new_refs if k == "add_index" else makes).add(("partition index", k, t.schema, t.name))  # type: ignore
+            if k == "add_index":
+                new_refs |= twins_before(t, new)  # type: ignore[arg-type]
+        if c.adopted_by is not None:  # after the ATTACH that adopts it (compare.partition_copies.adopted_by_attach)
+            new_refs.add(("attached to", *c.adopted_by))
+        if k.startswith("drop_") or k in ("rename_index", "alter_trigger", "alter_rule", "alter_policy"):
+            removes |= own_keys(t, old)
+            old_refs |= refs_of(t, old)
+        if k == "drop_constraint" and isinstance(old, Check):  # a child's copy merged with it: after (compare.around)
+            makes.add(("check dropped", t.schema, t.name, old.name))  # type: ignore[union-attr]
+            new_refs |= {("check dropped", q.schema, q.name, old.name) for q in t.inherits} if c.cause == MERGED_COPY else set()  # type: ignore
