@@ -165,3 +165,12 @@ def test_a_class_whose_name_holds_a_dot_is_named_quoted(db_url, tmp_path, schema
     written = (tmp_path / "inspected.yaml").read_text()
     assert "{name: v, opclass: ops-x.\"Abs.Ops\"}" in written, written
     assert load_text(written).tables == load_text(text).tables
+
+
+def test_a_hand_written_public_support_function_is_the_bare_one_inspect_reads(db_url, tmp_path):
+    """`public.pair_cmp(...)` (no pg_catalog function hides it) is the function the catalog reader names bare: applied,
+    drift clean (the reader keeps `public.name`, which one pg_catalog's hides needs: the pair
+    opclass-support-function-in-public-shadowed-by-pg-catalog)."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    _step(schema, out, db_url, SCHEMA.replace("function: 'pair_cmp(public.pair, pair)'", "function: 'public.pair_cmp(public.pair, pair)'"))
+    assert ("1 pair_cmp(pair,pair)", "4 btequalimage(oid)") in {row[6] for row in _rows(db_url, CLASSES)}

@@ -46,6 +46,19 @@ def test_trigger_drift_made_by_hand(tmp_path, db_url):
                       "TRIGGER AFTER DELETE FOR EACH STATEMENT EXECUTE FUNCTION stamp()")}
 
 
+
+def test_a_hand_written_public_function_is_the_bare_one_inspect_reads(tmp_path, db_url):
+    """`function: public.stamp` (no pg_catalog function hides it) is the function the catalog reader names bare: no
+    drift (the reader keeps `public.name`, which a trigger function pg_catalog's hides needs: the pair
+    trigger-function-in-public-shadowed-by-pg-catalog)."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(SCHEMA.replace("{function: stamp,", "{function: public.stamp,"))
+    assert generate(str(schema), out).status == "written"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        assert conn.execute("SELECT tgfoid::regproc::text FROM pg_trigger WHERE tgname = 't_stamp'").fetchone() == ("stamp",)
+    assert check_drift(str(schema), db_url).differences == ()
+
 def test_names_with_parentheses_or_blanks_at_their_ends_load_quoted():
     """Postgres takes them (CREATE FUNCTION "fn-x"."touch(v)"(), " sp"."chk "()) and inspect writes them quoted: the
     loader refused any part holding a parenthesis or a blank at an end, quoted or not."""

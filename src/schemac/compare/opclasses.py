@@ -21,6 +21,7 @@ from schemac.compare.around import dropped_operators
 from schemac.compare.changes import ENUM_REBUILT, Change
 from schemac.compare.given_back import given_back, owners_by_default
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, dropped_functions
+from schemac.model.references import as_read
 from schemac.model import IndexElement, OperatorClass, OperatorFamily, Schema, Table
 from schemac.pg.indexdef import top_level_items
 from schemac.pg.lazy import lazy
@@ -43,6 +44,14 @@ def _function_key(function: str) -> tuple[str, str]:
     return split_reference(call_parts(function)[0])
 
 
+def _as_read(new, old):
+    """`new` with each support function spelled as `old`'s of the same number and types where it is its
+    `public.name(types)` (model.references.as_read: the reader qualifies only one pg_catalog's hides)."""
+    cur = {(f.number, f.left, f.right): f.function for f in old.functions}
+    return replace(new, functions=tuple(replace(f, function=as_read(f.function, cur.get((f.number, f.left, f.right))))
+                                        for f in new.functions))
+
+
 def _rebuilt(current: Schema, desired: Schema, changes: list[Change]) -> dict[tuple, str]:
     """identity -> why, of each current class or family dropped and created again (or dropped for good: no cause
     needed). A family's identity stands for the family's (and a class's own family is the class's identity)."""
@@ -59,7 +68,7 @@ def _rebuilt(current: Schema, desired: Schema, changes: list[Change]) -> dict[tu
         elif any(_operator_key(o.operator) in operators for o in c.operators) or \
                 type_name(getattr(c, "type", "")) in types:
             out[c.identity] = _OPERATOR_REBUILT
-        elif replace(c, comment=None) != replace(new, comment=None):
+        elif replace(c, comment=None) != replace(_as_read(new, c), comment=None):
             out[c.identity] = CLASS_REBUILT if isinstance(c, OperatorClass) else FAMILY_REBUILT
     families = True
     while families:  # a class of a family dropped goes with it
@@ -73,12 +82,13 @@ def _rebuilt(current: Schema, desired: Schema, changes: list[Change]) -> dict[tu
 def diff_operator_classes(current: Schema, desired: Schema, changes: list[Change]) -> list[Change]:
     """add_, drop_operator_class and _family, comments (set_type_comment) and owners (set_object_owner): pinned, or given back."""
     rebuilt = _rebuilt(current, desired, changes)
-    out = diff_overloads("operator_family", current.operator_families, desired.operator_families,
+    cur = {c.identity: c for c in (*current.operator_classes, *current.operator_families)}
+    read = lambda cs: tuple(_as_read(c, cur[c.identity]) if type(cur.get(c.identity)) is type(c) else c for c in cs)  # noqa: E731
+    out = diff_overloads("operator_family", current.operator_families, read(desired.operator_families),
                          lambda old, new: rebuilt.get(old.identity) or None)
-    out += diff_overloads("operator_class", current.operator_classes, desired.operator_classes,
+    out += diff_overloads("operator_class", current.operator_classes, read(desired.operator_classes),
                           lambda old, new: rebuilt.get(old.identity) or None)
     made = {c.new.identity for c in out if c.kind in ("add_operator_class", "add_operator_family")}  # type: ignore
-    cur = {c.identity: c for c in (*current.operator_classes, *current.operator_families)}
     back = owners_by_default(current)  # an owner pinned no more, given back (compare.given_back)
     for c in (*desired.operator_families, *desired.operator_classes):
         old = None if c.identity in made else cur.get(c.identity)

@@ -5,6 +5,7 @@ comments and renames.
 from __future__ import annotations
 
 from schemac.model.frozen import replace
+from schemac.model.references import as_read
 from typing import Iterable, Optional, Union
 
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, Constraint
@@ -39,7 +40,8 @@ def _rebuilt_from_deparse(index: Union[Index, Exclusion], retyped: set) -> bool:
 
 
 def same_trigger(a: Trigger, b: Trigger) -> bool:
-    """One definition (its WHEN compared as an expression); enabled and comment are changes of their own."""
+    """One definition (its WHEN compared as an expression, `b`'s public.name function as `a` reads: as_read)."""
+    b = replace(b, function=as_read(b.function, a.function))
     return equal_except(a, b, "when", "enabled", "comment") and same_expression(a.when, b.when)
 
 

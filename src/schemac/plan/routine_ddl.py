@@ -107,13 +107,12 @@ def create_trigger(table: Table, g: Trigger, replace: bool = False) -> exp.Comma
             events.append(e.upper())
     referencing = [f"{side} TABLE AS {quote_ident(name)}" for side, name in (("OLD", g.old_table), ("NEW", g.new_table))
                    if name]
-    schema, name = split_reference(g.function)  # (fn-x."touch.v")
     return command("CREATE", "OR REPLACE" if replace else "", "CONSTRAINT" if g.constraint else "", "TRIGGER",
                    quote_ident(g.name), g.timing.upper(), " OR ".join(events), "ON", qualified(table.schema, table.name),
                    f"FROM {qualified(*_schema_and_name(g.referenced_table))}" if g.referenced_table else "", *deferral(g), ("REFERENCING " + " ".join(referencing)) if referencing else "",
                    f"FOR EACH {'ROW' if g.for_each_row else 'STATEMENT'}",
                    f"WHEN ({parse_expression(g.when).sql(dialect=RENDER)})" if g.when else "",
-                   "EXECUTE FUNCTION", f"{qualified(schema, name)}({', '.join(literal(a) for a in g.arguments)})")
+                   "EXECUTE FUNCTION", f"{reference_sql(g.function)}({', '.join(literal(a) for a in g.arguments)})")
 
 
 # A trigger's or a rule's `enabled` -> ALTER TABLE's words.

@@ -70,7 +70,7 @@ class CastReader(FieldReader):
         return self.function_with_types(node, what, functions, names, extensions, "cast", arity)
 
     def function_with_types(self, node: Node, what: str, functions: list[Function], names: frozenset,
-                            extensions: tuple[Extension, ...], kind: str, check=None) -> str:
+                            extensions: tuple[Extension, ...], kind: str, check=None, keep_public: bool = False) -> str:
         """A function named with its argument types (a cast's, an operator class's support function), as
         `name(types)` in public, else `schema.name(types)`; `check(types)` may refuse the types."""
         text = self.w.string(node, f"function of {what}").strip()
@@ -79,7 +79,7 @@ class CastReader(FieldReader):
         if not args or not args.endswith(")") or spelled is None:
             raise self.fail(node, f"function of {what} must name a function with its argument types, "
                                   f"`name(type)` or `schema.name(type)` (schema.\"name.with.dots\"(type)), not {text!r}")
-        head = bare_in(spelled, ("public",))
+        head = spelled if keep_public else bare_in(spelled, ("public",))  # (an operator class's public.name: as_read)
         types = []
         for t in top_level_items(args[1:-1]):
             try:

@@ -36,7 +36,7 @@ class TriggerReader(FieldReader):
             raise self.fail(f["function"][1], f"function of {what} must name a function, `name` or `schema.name` "
                                               f"(schema.\"name.with.dots\"), without arguments (those go under "
                                               f"arguments:), not {function!r}")
-        function = bare_in(spelled, ("public",))  # as the catalog names it
+        function = spelled  # public.name kept: one pg_catalog's hides (model.references.as_read)
         events = []
         for item in self.w.sequence(f["events"][1], f"events of {what}"):
             event = self.w.string(item, f"event of {what}").lower()

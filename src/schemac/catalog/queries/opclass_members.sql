@@ -4,7 +4,7 @@
 -- {strategy, operator, left, right, order_by}: operator bare in public and pg_catalog, else schema.op; left and right
 -- format_type of amoplefttype and amoprighttype; order_by the sort family of a FOR ORDER BY member (bare in pg_catalog
 -- and public, else schema.name), else NULL; each function {number, function, left, right}: function `name(types)`,
--- bare in public, else `schema.name(types)`, the types as format_type prints them. A part of a name that holds a dot
+-- bare in public (but public.name(types) where pg_catalog's of the same name and inputs hides it), else `schema.name(types)`, the types as format_type prints them. A part of a name that holds a dot
 -- or a double quote is quoted as schema.yaml writes it ("op.s".<<<, fn-x."abs.cmp"(integer, integer):
 -- pg.names.reference_part).
 COALESCE((SELECT json_agg(json_build_object(
@@ -25,7 +25,8 @@ COALESCE((SELECT json_agg(json_build_object(
           JOIN pg_catalog.pg_namespace opn ON opn.oid = o.oprnamespace), '[]'::json) AS operators,
 COALESCE((SELECT json_agg(json_build_object(
             'number', ap.amprocnum,
-            'function', CASE WHEN pn.nspname = 'public' THEN '' ELSE CASE WHEN pn.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(pn.nspname::text, '"', '""') || '"' ELSE pn.nspname::text END || '.' END
+            'function', CASE WHEN pn.nspname = 'public' AND NOT EXISTS (SELECT FROM pg_catalog.pg_proc c WHERE c.pronamespace = 'pg_catalog'::regnamespace
+                                                                           AND c.proname = p.proname AND c.proargtypes = p.proargtypes) THEN '' ELSE CASE WHEN pn.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(pn.nspname::text, '"', '""') || '"' ELSE pn.nspname::text END || '.' END
                         || CASE WHEN p.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END || '(' || coalesce((
                             SELECT string_agg(pg_catalog.format_type(a.t, NULL), ', ' ORDER BY a.i)
                             FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY AS a(t, i)), '') || ')',

@@ -6,13 +6,15 @@
 -- tgtype bits: 1 ROW, 2 BEFORE, 4 INSERT, 8 DELETE, 16 UPDATE, 32 TRUNCATE, 64 INSTEAD.
 -- update_columns: UPDATE OF, from tgattr; definition: pg_get_triggerdef, read only for its WHEN
 -- clause (when tgqual is set); arguments: tgargs, NUL-ended strings; referenced_table: a constraint
--- trigger's FROM table (tgconstrrelid), bare in public. function_name and referenced_table are spelled as schema.yaml
+-- trigger's FROM table (tgconstrrelid), bare in public (function_name too, but for a public function that
+-- pg_catalog's of the same name and inputs hides: public.name, which a bare name would not find). function_name and referenced_table are spelled as schema.yaml
 -- writes them, a part that holds a dot or a double quote quoted (fn-x."touch.v": pg.names.reference_part).
 -- Rows for tables tables.sql left out are dropped by the caller.
 -- Parameter: schemas, an array of schema names. One row per trigger.
 SELECT tg.tgrelid AS table_oid,
        tg.tgname::text AS trigger_name,
-       CASE WHEN fn.nspname = 'public' THEN CASE WHEN p.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END
+       CASE WHEN fn.nspname = 'public' AND NOT EXISTS (SELECT FROM pg_catalog.pg_proc c WHERE c.pronamespace = 'pg_catalog'::regnamespace
+                                                     AND c.proname = p.proname AND c.proargtypes = p.proargtypes) THEN CASE WHEN p.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END
             ELSE CASE WHEN fn.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(fn.nspname::text, '"', '""') || '"' ELSE fn.nspname::text END || '.' || CASE WHEN p.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END END AS function_name,
        tg.tgtype::int AS tgtype,
        ARRAY(SELECT a.attname::text FROM unnest(tg.tgattr::int2[]) WITH ORDINALITY AS k(attnum, ord)
