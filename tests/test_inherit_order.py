@@ -295,15 +295,17 @@ RETYPED = """tables:
 
 
 def test_a_child_left_and_joined_around_a_retype_is_told_what_becomes_its_own(db_url, tmp_path):
-    """A column a child has from both its parents, retyped in both: Postgres refuses the first parent's ALTER COLUMN
-    TYPE, so the child leaves the second (NO INHERIT) and joins it again, which makes the column and CHECK it has from
-    that parent only its own (attislocal, conislocal), as no fresh build has them: generate says so
-    (compare.inherited_retypes.retype_wrap_notices), and the catalog shows what it says; the rows are kept."""
+    """A column a child has from both its parents, retyped in both but each its way (a USING of the second's own, which
+    one ALTER of a scratch parent cannot make: compare.scratch_retypes, tests/test_inherit_retypes.py): Postgres refuses
+    the first parent's ALTER COLUMN TYPE, so the child leaves the second (NO INHERIT) and joins it again, which makes
+    the column and CHECK it has from that parent only its own (attislocal, conislocal), as no fresh build has them:
+    generate says so (compare.inherited_retypes.retype_wrap_notices), and the catalog shows what it says; the rows
+    are kept."""
     generated_and_applied(tmp_path, db_url, RETYPED % ("integer", "integer"))
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute("INSERT INTO two_child VALUES (3, 'a', 'b', 'n')")
     schema = tmp_path / "schema.yaml"
-    schema.write_text(RETYPED % ("bigint", "bigint"), encoding="utf-8")
+    schema.write_text(RETYPED % ("bigint", '{type: bigint, using: "v * 1"}'), encoding="utf-8")
     notices = _told_and_applied(tmp_path, db_url, schema, "NO INHERIT")
     assert len(notices) == 1 and "table public.two_child leaves public.second_parent (NO INHERIT)" in notices[0], notices
     assert "its column(s) b and CHECK(s) second_b_check become its own" in notices[0], notices

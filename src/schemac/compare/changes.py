@@ -193,6 +193,10 @@ class Change:
     # renamed_from: an earlier migration applied), so plan.table_renames renames a key over several of them once, from
     # the name Postgres gave it over the old columns to the one over the new.
     column_renames: tuple = ()
+    # An alter_column_type of a parent's column an INHERITS child has from it and other parents, all retyping it
+    # alike (compare.scratch_retypes): ((schema, scratch table), the parent whose change runs the one ALTER of the
+    # scratch parent they all join, the others (their changes run none)); () for any other.
+    through: tuple = ()
 
     @property
     def from_enum(self) -> bool:

@@ -33,6 +33,7 @@ from schemac.compare.foreign_servers import FOREIGN_REMADE, diff_foreign_servers
 from schemac.compare.partition_copies import adopted_by_attach, with_detached_copies, without_implied_twin_copies
 from schemac.compare.inherited_drops import held_elsewhere, kept_below as kept_below_parents, stable_parents
 from schemac.compare.inherited_retypes import around_retypes
+from schemac.compare.scratch_retypes import through_scratch
 from schemac.compare.created_tables import created_by_create_table, parents_generation_given
 from schemac.compare.shortcut import unchanged
 from schemac.compare.statistics import statistics_given_back
@@ -336,9 +337,10 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             per_table[key] = before + after_no_inherit(retypes, left) + renamed
     held = frozenset(held_elsewhere(per_table, cur_tables, des_tables))
     only = frozenset(kept_below_parents(per_table, cur_tables, des_tables, held))
+    exact = frozenset(through_scratch(per_table, cur_tables, des_tables))
     for key, table_changes in per_table.items():
         changes.extend(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table, only, held))
-        changes.extend(around_retypes(cur_tables[key], des_tables[key], per_table, des_tables))
+        changes.extend(around_retypes(cur_tables[key], des_tables[key], per_table, des_tables, exact))
     changes = identities_over_children(named_in_partitions(changes, des_tables), cur_tables, des_tables)
     changes = adopted_by_attach(changes, cur_tables, des_tables)  # (an index or key ATTACH adopts: dropped after it)
     for key, t in cur_tables.items():

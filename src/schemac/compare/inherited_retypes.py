@@ -1,6 +1,8 @@
 """A column an INHERITS child has from two parents or more (attinhcount 2+), retyped by each: Postgres refuses the
 first parent's ALTER COLUMN ... TYPE ('cannot alter inherited column'), since it reaches the child through one parent
-of several. The child leaves all but one of them (NO INHERIT) before, and joins them again (INHERIT) after."""
+of several. Where they retype it alike, all join a scratch parent retyping it once (compare.scratch_retypes), which
+leaves the child as a fresh build has it; where not, the child leaves all but one of them (NO INHERIT) before, and
+joins them again (INHERIT) after."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from schemac.model import Schema, Table, own_columns
 
 
 def around_retypes(old: Table, new: Table, per_table: dict[tuple[str, str], list[Change]],
-                   tables: dict) -> list[Change]:
+                   tables: dict, exact: frozenset = frozenset()) -> list[Change]:
     """NO INHERIT and INHERIT of `new`'s parents it leaves around their retypes of a column it has from each (its own
     too: attinhcount counts them all). The parent kept of each such column is the one giving the child most columns
     no other parent gives: NO INHERIT leaves those the child's own (attislocal), unlike a fresh build; a parent left
@@ -18,12 +20,9 @@ def around_retypes(old: Table, new: Table, per_table: dict[tuple[str, str], list
     fresh build has it. Where that parent is not the last, the order of the parents changes (inhseqno): kept so."""
     if new.partition_of is not None or old.partition_of is not None or len(new.inherits) < 2:
         return []
-    parents = stable_parents(old, new)
-    retyped = {q: _retyped(q, per_table) - _retyped_above(q, per_table, tables) for q in parents}
     leave = set()
-    for name in {n for names in retyped.values() for n in names}:
-        by = [q for q in parents if name in retyped[q]]
-        if len(by) > 1:
+    for name, by in shared_retypes(stable_parents(old, new), per_table, tables).items():
+        if (by[0], name) not in exact:  # (made exactly through a scratch parent: compare.scratch_retypes)
             kept = max(by, key=lambda q: (len(_alone(new, q, tables)), -by.index(q)))
             leave |= {q for q in by if q != kept}
     out: list[Change] = []
@@ -33,6 +32,14 @@ def around_retypes(old: Table, new: Table, per_table: dict[tuple[str, str], list
             out += [Change("drop_inherit", new.schema, new.name, name, p, None, new, RETYPED_BY_EACH),
                     Change("add_inherit", new.schema, new.name, name, None, p, new, RETYPED_BY_EACH)]
     return out
+
+
+def shared_retypes(parents: list[tuple[str, str]], per_table: dict, tables: dict) -> dict[str, list[tuple[str, str]]]:
+    """The columns two of a child's `parents` or more retype each (not carried down from a parent of theirs), and
+    those parents in the child's order."""
+    retyped = {q: _retyped(q, per_table) - _retyped_above(q, per_table, tables) for q in parents}
+    by = {name: [q for q in parents if name in retyped[q]] for names in retyped.values() for name in names}
+    return {name: qs for name, qs in sorted(by.items()) if len(qs) > 1}
 
 
 def _retyped(key: tuple[str, str], per_table: dict[tuple[str, str], list[Change]]) -> set[str]:

@@ -53,6 +53,9 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
                 new_refs |= {col(names[at - 1])} if at else set()
         if old is not None:
             removes.add(col(c.name))
+            for q in c.through[1:]:  # (compare.scratch_retypes: one ALTER retypes every parent's column)
+                removes.add(("column", *q, c.name))
+                makes.add(("column", *q, c.name))
             old_refs |= column_refs(t, old)  # type: ignore[arg-type]
             old_refs.add(_held_aside(old.type))  # type: ignore[union-attr]
             if k == "drop_column" and old.identity is not None:  # type: ignore[union-attr]

@@ -16,7 +16,7 @@ from schemac.pg.expressions import referenced_columns
 from schemac.pg.names import constraint_name, qualified, quote_ident
 from schemac.pg.sequences import filled
 from schemac.pg.types import is_text_like, is_user_defined, type_name
-from schemac.plan import ddl, inherit_ddl, printing, routine_ddl, rule_ddl, statistics_ddl
+from schemac.plan import ddl, inherit_ddl, printing, routine_ddl, rule_ddl, scratch_retype_ddl, statistics_ddl
 from schemac.plan.grants import grant_statements
 from schemac.plan.objects import PlanError, first_statements, object_statements
 from schemac.plan.policies import policy_statements
@@ -77,6 +77,8 @@ def _statements_for(change: Change) -> list[exp.Expression]:
     if change.cause == INHERITED:  # (made by the parent's statement; its indexes' comments given back after it)
         retyped = change.kind == "alter_column_type"
         return own_comments_again(change.table_def, change.name) if retyped else []  # type: ignore[arg-type]
+    if change.through:  # one parent's retype through a scratch parent, for all (compare.scratch_retypes)
+        return scratch_retype_ddl.scratch_retype(change, _statements_for)
     objects = first_statements((object_statements, view_statements, policy_statements, grant_statements), change)
     if objects is not None:
         return objects
