@@ -31,7 +31,7 @@ from schemac.plan.column_ddl import (column_settings_statements, index_statistic
 from schemac.plan.not_null_ddl import (add_not_null, alter_not_null, inherited_not_null_comments, not_null_comment,
                                       not_valid_statements)
 from schemac.plan.sequence_ddl import into_the_new_range, past_the_rows, restarts
-from schemac.plan.table_renames import column_defaults_renamed, renamed_table
+from schemac.plan.table_renames import column_defaults_renamed, given_default_name, renamed_table
 from schemac.plan.hazards import destructive_reason
 from schemac.plan.graph import ordered
 from schemac.plan.trees import fresh_expression, fresh_type
@@ -98,6 +98,8 @@ def _statements_for(change: Change) -> list[exp.Expression]:
     if k == "rename_index":
         return [exp.Alter(this=_index_ref(t, change.old.name), kind="INDEX",  # type: ignore
                           actions=[exp.AlterRename(this=exp.Table(this=ident(change.name)))])]  # type: ignore
+    if k == "rename_constraint":  # schema.yaml leaves it unnamed now: Postgres's name for it
+        return given_default_name(t, change.old, change.name)  # type: ignore[arg-type]
     if k == "add_table" and t.partition_of is not None:  # type: ignore[union-attr]
         return [ddl.create_partition(t)]  # type: ignore[arg-type]
     if k == "add_table":
