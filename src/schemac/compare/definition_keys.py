@@ -9,6 +9,7 @@ from typing import Optional, Union
 from schemac.compare.changes import Constraint
 from schemac.compare.normalize import normal_form
 from schemac.model import Check, Exclusion, ForeignKey, Index, IndexElement, PrimaryKey, Table, Unique, View
+from schemac.pg.names import default_constraint_name
 from schemac.pg.reloptions import TOAST_PREFIX
 
 
@@ -89,3 +90,18 @@ def _match_constraints(current: list[Constraint], desired: list[Constraint]):
     pairs: list[tuple[Optional[Constraint], Optional[Constraint]]] = [(found[n], d) for n, d in enumerate(desired)]
     pairs.extend((c, None) for c in unmatched_current)
     return pairs
+
+
+def default_name_given(des: Table, old: Constraint, new: Constraint) -> Optional[str]:
+    """The name Postgres gives `new`, which schema.yaml now leaves unnamed, where `old` (the same constraint, as
+    recorded) holds another it was named (`blocks_moderator_id_fkey`): the migration renames it so (RENAME CONSTRAINT,
+    a key's index along), as a fresh build names it and as later migrations name it (DROP CONSTRAINT IF EXISTS
+    blocks_creator_id_fkey). None where nothing is renamed: named, the name already Postgres's, a CHECK (always
+    named), or the name taken by another constraint or index of `des` (Postgres would number it: kept as it is)."""
+    if new.name is not None or not old.name or isinstance(new, Check) or type(old) is not type(new):
+        return None
+    name = default_constraint_name(des, new)  # type: ignore[arg-type]
+    others = [c for c in (des.primary_key, *des.uniques, *des.checks, *des.foreign_keys, *des.exclusions)
+              if c is not None and c is not new]
+    taken = {c.name or default_constraint_name(des, c) for c in others} | {i.name for i in des.indexes}  # type: ignore[arg-type]
+    return None if name == old.name or name in taken else name

@@ -14,6 +14,7 @@ from typing import Iterable, Iterator, Optional
 from schemac.compare.changes import Constraint
 from schemac.compare.equality import compared_values
 from schemac.model import Table
+from schemac.pg.names import default_constraint_name
 from schemac.pg.reloptions import TOAST_PREFIX
 from schemac.pg.types import type_name
 
@@ -91,21 +92,22 @@ def _compared(cur: Table, des: Table) -> bool:
     if des.__class__ is not cls:
         return False
     values = compared_values(cls, _BESIDE_CONSTRAINTS)  # (equal_except's, without its call: ~33,000 of them at 10,000 tables)
-    if not (values(cur) == values(des) and _same_but_chosen_name(cur.primary_key, des.primary_key)):
+    if not (values(cur) == values(des) and _same_but_chosen_name(cur.primary_key, des.primary_key, des)):
         return False
     for name in _CONSTRAINT_LISTS:
         mine, theirs = getattr(cur, name), getattr(des, name)
         if len(mine) != len(theirs):
             return False
         for a, b in zip(mine, theirs):
-            if not _same_but_chosen_name(a, b):
+            if not _same_but_chosen_name(a, b, des):
                 return False
     return True
 
 
-def _same_but_chosen_name(a: Optional[Constraint], b: Optional[Constraint]) -> bool:
-    """`a == b`, or `b` unnamed and `a` equal to it but for its name. (Compared once: `a == b` where b has no name
-    held only where `a` has none either, which equal_except(a, b, "name") holds too.)"""
+def _same_but_chosen_name(a: Optional[Constraint], b: Optional[Constraint], des: Table) -> bool:
+    """`a == b`, or `b` unnamed and `a` equal to it but for its name, which is none or Postgres's for `b` (another,
+    given by schema.yaml before, compared_table renames: compare.definition_keys.default_name_given). (Compared once:
+    `a == b` where b has no name held only where `a` has none either, which equal_except(a, b, "name") holds too.)"""
     if a is None or b is None:
         return a is b
     if b.name is not None:
@@ -114,7 +116,7 @@ def _same_but_chosen_name(a: Optional[Constraint], b: Optional[Constraint]) -> b
     if b.__class__ is not cls:
         return False
     values = compared_values(cls, _NAME)  # equal_except(a, b, "name")
-    return values(a) == values(b)
+    return values(a) == values(b) and (a.name is None or a.name == default_constraint_name(des, b))  # type: ignore
 
 
 _NAME = ("name",)

@@ -24,7 +24,8 @@ from schemac.compare.foreign_servers import foreign_table_changes
 from schemac.pg.lazy import lazy
 from schemac.pg.names import constraint_name
 from schemac.pg.types import type_name
-from schemac.compare.definition_keys import (_match_constraints, _same_constraint, constraint_key, enforced_only, index_signature,
+from schemac.compare.definition_keys import (_match_constraints, _same_constraint, constraint_key, default_name_given,
+                                             enforced_only, index_signature,
                                              parameter_values, parameters_changed)
 
 referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
@@ -217,6 +218,9 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
             ch(add, new_c.name, old_c, new_c, "retype")
             recreated(old_c, new_c)
         else:
+            if (given := default_name_given(des, old_c, new_c)) is not None:
+                ch("rename_constraint", given, old_c, new_c)
+                old_c = replace(old_c, name=None)  # (what follows names it so)
             if enforced_only(old_c, new_c):
                 ch("enforce_foreign_key", old_c.name, old_c, new_c)
             elif getattr(old_c, "not_valid", False) and not getattr(new_c, "not_valid", False):

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from schemac.model.frozen import replace
 from typing import Iterator
 
 from sqlglot import exp
 
 from schemac.compare.changes import INHERITED, KEPT_BELOW, NUMBERED_BY_PARENT, Change, takes_using
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
-from schemac.model import Column, SequenceOptions, Table, Trigger, expression_dropped, index_comment
+from schemac.model import Column, Table, Trigger, expression_dropped, index_comment
 from schemac.pg.dialect import RENDER
 from schemac.pg.idents import ident, schema_part
 from schemac.pg.expressions import referenced_columns
 from schemac.pg.names import constraint_name, qualified, quote_ident
-from schemac.pg.sequences import filled
 from schemac.pg.types import is_text_like, is_user_defined, type_name
 from schemac.plan import ddl, inherit_ddl, printing, routine_ddl, rule_ddl, scratch_retype_ddl, statistics_ddl
 from schemac.plan.grants import grant_statements
@@ -30,9 +28,9 @@ from schemac.plan.column_ddl import (column_settings_statements, index_statistic
                                     virtual_made_plain, virtual_values_kept)
 from schemac.plan.not_null_ddl import (add_not_null, alter_not_null, inherited_not_null_comments, not_null_comment,
                                       not_valid_statements)
-from schemac.plan.sequence_ddl import into_the_new_range, past_the_rows, restarts
-from schemac.plan.table_renames import column_defaults_renamed, renamed_table
+from schemac.plan.table_renames import column_defaults_renamed, given_default_name, renamed_table
 from schemac.plan.hazards import destructive_reason
+from schemac.plan.identity_ddl import alter_column, alter_identity
 from schemac.plan.graph import ordered
 from schemac.plan.trees import fresh_expression, fresh_type
 from schemac.plan.views import view_statements
@@ -100,6 +98,8 @@ def _statements_for(change: Change) -> list[exp.Expression]:
     if k == "rename_index":
         return [exp.Alter(this=_index_ref(t, change.old.name), kind="INDEX",  # type: ignore
                           actions=[exp.AlterRename(this=exp.Table(this=ident(change.name)))])]  # type: ignore
+    if k == "rename_constraint":  # schema.yaml leaves it unnamed now: Postgres's name for it
+        return given_default_name(t, change.old, change.name)  # type: ignore[arg-type]
     if k == "add_table" and t.partition_of is not None:  # type: ignore[union-attr]
         return [ddl.create_partition(t)]  # type: ignore[arg-type]
     if k == "add_table":
@@ -185,10 +185,10 @@ def _statements_for(change: Change) -> list[exp.Expression]:
         name = constraint_name(t, change.new)  # type: ignore[arg-type]
         return [ddl.comment_on_constraint(t, name, change.new.comment)]  # type: ignore
     if k in ("alter_identity", "drop_identity"):
-        return _alter_identity(t, change.old, change.new)  # type: ignore[arg-type]
+        return alter_identity(t, change.old, change.new)  # type: ignore[arg-type]
     if k == "alter_generated" and expression_dropped(change.old, change.new):  # type: ignore[arg-type]
         # A stored generated column made plain keeps its values (PostgreSQL 13+).
-        return [_alter_column(t, change.name, "DROP EXPRESSION")]  # type: ignore[arg-type]
+        return [alter_column(t, change.name, "DROP EXPRESSION")]  # type: ignore[arg-type]
     if k == "alter_generated" and virtual_made_plain(change.old, change.new):  # type: ignore[arg-type]
         return virtual_values_kept(t, change.new, change.over_children)  # type: ignore[arg-type]
     if k == "alter_generated":  # (dropped and added; a partition's set in place on 17+: plan.generated_ddl)
@@ -203,7 +203,7 @@ def _statements_for(change: Change) -> list[exp.Expression]:
         return [exp.Drop(tables=[_index_ref(t, change.name)], kind="INDEX", exists=True)]  # type: ignore[arg-type]
     if k == "add_column" and change.cause == NUMBERED_BY_PARENT:
         return [_alter(t, ddl.column_def(numbered_by_parent(t, change.new), schema=t.schema)),  # type: ignore[arg-type]
-                _alter_column(t, change.name, "DROP DEFAULT")]  # type: ignore[arg-type]
+                alter_column(t, change.name, "DROP DEFAULT")]  # type: ignore[arg-type]
     if k == "add_column":
         cache = ddl.identity_cache(t, change.new)  # type: ignore[arg-type]
         return [*add_identity_column(t, change.new, _alter(t, ddl.column_def(change.new, schema=t.schema)), change.over_children)] + \
@@ -281,52 +281,6 @@ def _trigger_comment(t: Table, g: Trigger, unset: bool = False) -> list[exp.Expr
     if g.comment is None and not unset:
         return []
     return [ddl.comment_on_constraint(t, g.name, g.comment, kind="TRIGGER")]
-
-
-def _alter_column(t: Table, column: str, *parts: str) -> exp.Command:
-    """ALTER TABLE t ALTER COLUMN c <parts>, for the clauses sqlglot has no node for."""
-    return ddl.command("ALTER", "TABLE", qualified(t.schema, t.name), "ALTER COLUMN", quote_ident(column), *parts)
-
-
-def _alter_identity(t: Table, old: Column, new: Column) -> list[exp.Expression]:
-    def alter(*parts: str) -> exp.Command:
-        return _alter_column(t, new.name, *parts)
-
-    if new.identity is None:
-        return [alter("DROP IDENTITY IF EXISTS")]
-    if old.identity is None:
-        cache = ddl.identity_cache(t, new)
-        added = ddl.identity_constraint(new.identity, t.schema).sql(dialect=RENDER)
-        return [alter("ADD", added)] + ([cache] if cache else []) + [past_the_rows(t, new)]
-    # Both are identities: change the sequence in place. DROP + ADD IDENTITY would make a new sequence
-    # that starts over, and the next insert into a table with rows would collide with an existing id.
-    sets = _identity_sets(old.identity.options, new.identity.options, new.type)
-    if old.identity.always != new.identity.always:
-        sets.insert(0, "SET GENERATED " + ("ALWAYS" if new.identity.always else "BY DEFAULT"))
-    was, will = filled(old.identity.options, new.type), filled(new.identity.options, new.type)
-    sequence = f"pg_catalog.pg_get_serial_sequence({ddl.literal(qualified(t.schema, t.name))}, {ddl.literal(new.name)})"
-    return (into_the_new_range(sequence, was, will) + [alter(*sets, *(["RESTART"] if restarts(was, will) else []))]
-            if sets else [])
-
-
-def _identity_sets(old: SequenceOptions, new: SequenceOptions, column_type: str) -> list[str]:
-    """SET clauses that turn the options `old` into `new`, compared as Postgres fills them in (a new
-    MINVALUE moves the implied START, a negative INCREMENT the implied bounds); RESTART is never implied,
-    so the next value stays where the rows have taken it."""
-    was, will = filled(old, column_type), filled(new, column_type)
-    sets = []
-    if will.increment != was.increment:
-        sets.append(f"SET INCREMENT BY {will.increment}")
-    for key, word in (("min_value", "MINVALUE"), ("max_value", "MAXVALUE")):
-        if getattr(will, key) != getattr(was, key):  # NO MAXVALUE: the default for the new increment's sign
-            sets.append(f"SET NO {word}" if getattr(new, key) is None else f"SET {word} {getattr(will, key)}")
-    if will.start != was.start:
-        sets.append(f"SET START WITH {will.start}")
-    if will.cache != was.cache:
-        sets.append(f"SET CACHE {will.cache}")
-    if will.cycle != was.cycle:
-        sets.append("SET CYCLE" if will.cycle else "SET NO CYCLE")
-    return sets
 
 
 def plan(changes: list[Change]) -> list[exp.Expression]:

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from schemac.model import Table
+from typing import Optional
+
+from schemac.compare.changes import Constraint
+from schemac.model import ForeignKey, Table
 from schemac.model.frozen import replace
 from schemac.pg.idents import ident
 from schemac.compare.partition_copies import name_parts
@@ -152,7 +155,18 @@ _OBJECT_NAME = ("names := '{}'; FOREACH b IN ARRAY ARRAY[r.w, r.v] LOOP a := r.p
                 "pg_catalog.left(b, -1); END LOOP; names := names || (a || '_' || b || '_' || l); END LOOP;")
 
 
-def _renamed(target: str, pairs: list[tuple[str, str]]) -> list[exp.Expression]:
+def given_default_name(t: Table, old: Constraint, name: str) -> list[exp.Expression]:
+    """A constraint of `t` recorded under a name of its own (`old`) which schema.yaml now leaves unnamed, renamed to
+    Postgres's name for it (compare.definition_keys.default_name_given), as _renamed does those after a table's
+    rename; a partitioned table's foreign key's clones along. A key's index is a relation of the schema: not where
+    one holds that name already."""
+    target, pairs = qualified(t.schema, t.name), [(old.name, name)]
+    free = None if isinstance(old, ForeignKey) else qualified(t.schema, name)
+    return _renamed(target, pairs, free) + (  # type: ignore[list-item]
+        _clones_renamed(target, pairs) if isinstance(old, ForeignKey) and t.partition_by else [])  # type: ignore
+
+
+def _renamed(target: str, pairs: list[tuple[str, str]], free: Optional[str] = None) -> list[exp.Expression]:
     """One DO block renaming each constraint of `target` named the first of a pair to the second, where it has one of
     its own: not one it inherits (a partition's, a child's: Postgres refuses), nor a NOT NULL one of its partitions or
     children, at any depth, holds under another name (RENAME CONSTRAINT renames theirs too, and fails on such one: a
@@ -162,8 +176,9 @@ def _renamed(target: str, pairs: list[tuple[str, str]]) -> list[exp.Expression]:
     below = ("WITH RECURSIVE d(r) AS (SELECT inhrelid FROM pg_catalog.pg_inherits WHERE inhparent = " + relid + " UNION "
              "SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN d ON i.inhparent = d.r) SELECT 1 FROM d WHERE NOT EXISTS "
              "(SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conrelid = d.r AND c.conname = {})")
+    unused = f" AND pg_catalog.to_regclass({literal(free)}) IS NULL" if free else ""  # (the name a key's index takes)
     steps = [f"IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = {relid} AND conname = {literal(was)} "
-             f"AND coninhcount = 0 AND (contype <> 'n' OR NOT EXISTS ({below.format(literal(was))}))) THEN ALTER TABLE "
+             f"AND coninhcount = 0 AND (contype <> 'n' OR NOT EXISTS ({below.format(literal(was))}))){unused} THEN ALTER TABLE "
              f"{target} RENAME CONSTRAINT {quote_ident(was)} TO {quote_ident(now)}; END IF;"
              for was, now in dict(pairs).items() if was != now]
     return [do_block("BEGIN " + " ".join(steps) + " END")] if steps else []

@@ -101,6 +101,8 @@ def _difference(c: Change) -> Optional[Difference]:
         what = "table" if k == "set_table_comment" else f"column {name}"
         return Difference("comment_changed", "table" if k == "set_table_comment" else "column", c.schema, c.table,
                           name, e, a, f"{what}: comment is {_q(a)}, expected {_q(e)}", file, line)
+    if k == "rename_constraint":
+        return None  # an unnamed key meets one of any name in a database (DESIGN: matched by definition)
     if k in ("rename_table", "rename_column", "rename_index", "rename_view", "rename_type"):
         what = kind_of if k == "rename_type" else k.split("_", 1)[1]
         old_name, new_name = (f"{act.schema}.{act.name}", f"{c.schema}.{c.table or name}") if k in ("rename_table",

@@ -1,0 +1,60 @@
+"""A column's identity changed: ADDed with its sequence moved past the rows, DROPped, or its sequence's options SET
+in place (never DROP + ADD, whose new sequence would start over under rows that hold its values)."""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from schemac.model import Column, SequenceOptions, Table
+from schemac.pg.dialect import RENDER
+from schemac.pg.names import qualified, quote_ident
+from schemac.pg.sequences import filled
+from schemac.plan import ddl
+from schemac.plan.sequence_ddl import into_the_new_range, past_the_rows, restarts
+
+
+def alter_column(t: Table, column: str, *parts: str) -> exp.Command:
+    """ALTER TABLE t ALTER COLUMN c <parts>, for the clauses sqlglot has no node for."""
+    return ddl.command("ALTER", "TABLE", qualified(t.schema, t.name), "ALTER COLUMN", quote_ident(column), *parts)
+
+
+def alter_identity(t: Table, old: Column, new: Column) -> list[exp.Expression]:
+    """ALTER COLUMN ... ADD / DROP IDENTITY, or the identity's sequence changed in place."""
+    def alter(*parts: str) -> exp.Command:
+        return alter_column(t, new.name, *parts)
+
+    if new.identity is None:
+        return [alter("DROP IDENTITY IF EXISTS")]
+    if old.identity is None:
+        cache = ddl.identity_cache(t, new)
+        added = ddl.identity_constraint(new.identity, t.schema).sql(dialect=RENDER)
+        return [alter("ADD", added)] + ([cache] if cache else []) + [past_the_rows(t, new)]
+    # Both are identities: change the sequence in place. DROP + ADD IDENTITY would make a new sequence
+    # that starts over, and the next insert into a table with rows would collide with an existing id.
+    sets = identity_sets(old.identity.options, new.identity.options, new.type)
+    if old.identity.always != new.identity.always:
+        sets.insert(0, "SET GENERATED " + ("ALWAYS" if new.identity.always else "BY DEFAULT"))
+    was, will = filled(old.identity.options, new.type), filled(new.identity.options, new.type)
+    sequence = f"pg_catalog.pg_get_serial_sequence({ddl.literal(qualified(t.schema, t.name))}, {ddl.literal(new.name)})"
+    return (into_the_new_range(sequence, was, will) + [alter(*sets, *(["RESTART"] if restarts(was, will) else []))]
+            if sets else [])
+
+
+def identity_sets(old: SequenceOptions, new: SequenceOptions, column_type: str) -> list[str]:
+    """SET clauses that turn the options `old` into `new`, compared as Postgres fills them in (a new
+    MINVALUE moves the implied START, a negative INCREMENT the implied bounds); RESTART is never implied,
+    so the next value stays where the rows have taken it."""
+    was, will = filled(old, column_type), filled(new, column_type)
+    sets = []
+    if will.increment != was.increment:
+        sets.append(f"SET INCREMENT BY {will.increment}")
+    for key, word in (("min_value", "MINVALUE"), ("max_value", "MAXVALUE")):
+        if getattr(will, key) != getattr(was, key):  # NO MAXVALUE: the default for the new increment's sign
+            sets.append(f"SET NO {word}" if getattr(new, key) is None else f"SET {word} {getattr(will, key)}")
+    if will.start != was.start:
+        sets.append(f"SET START WITH {will.start}")
+    if will.cache != was.cache:
+        sets.append(f"SET CACHE {will.cache}")
+    if will.cycle != was.cycle:
+        sets.append("SET CYCLE" if will.cycle else "SET NO CYCLE")
+    return sets
