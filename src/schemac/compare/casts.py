@@ -14,6 +14,7 @@ from schemac.compare.aggregates import diff_overloads
 from schemac.compare.changes import ENUM_REBUILT, Change
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, dropped_functions
 from schemac.model import Cast, Schema
+from schemac.model.references import as_read
 from schemac.pg.routines import cast_function_parts
 from schemac.pg.types import TypeSyntaxError, type_name
 
@@ -43,7 +44,10 @@ def diff_casts(current: Schema, desired: Schema, changes: list[Change]) -> list[
         if any(_type_key(t) in rebuilt for t in old.identity):
             return TYPE_REBUILT
         return None if replace(old, comment=None) == replace(new, comment=None) else CAST_REBUILT
-    return diff_overloads("cast", current.casts, desired.casts, rebuild)
+    cur = {c.identity: c for c in current.casts}  # a hand-written public.name(types) is the bare one read: as_read
+    read = tuple(replace(c, function=as_read(c.function, cur[c.identity].function)) if c.identity in cur else c
+                 for c in desired.casts)
+    return diff_overloads("cast", current.casts, read, rebuild)
 
 
 def cast_text(c: Cast) -> str:

@@ -15,7 +15,8 @@ CAST_CONTEXTS = {"e": "explicit", "a": "assignment", "i": "implicit"}
 class Cast:
     """CREATE CAST (source_type AS target_type) WITH FUNCTION f(types) | WITHOUT FUNCTION | WITH INOUT
     [AS ASSIGNMENT | AS IMPLICIT]. Types in format_type's spelling (bare on the search path, else
-    schema-qualified); `function` is `name(types)` in public, else `schema.name(types)`: None for a
+    schema-qualified); `function` is `name(types)` in public (`public.name(types)` where pg_catalog's of the same
+    name and inputs hides it), else `schema.name(types)`: None for a
     binary-coercible cast (WITHOUT FUNCTION) or an I/O conversion (`inout`). Identity: (source, target)."""
 
     source_type: str

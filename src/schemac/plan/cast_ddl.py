@@ -9,7 +9,7 @@ from sqlglot import exp
 
 from schemac.compare.changes import Change
 from schemac.model import Cast
-from schemac.pg.names import qualified
+from schemac.pg.names import call_parts, reference_sql
 from schemac.pg.routines import cast_function_parts
 from schemac.plan.ddl import command, comment_value
 from schemac.plan.routine_ddl import routine_type_sql
@@ -22,9 +22,8 @@ def cast_target(c: Cast) -> str:
 
 def create_cast(c: Cast) -> exp.Command:
     parts = cast_function_parts(c)
-    if parts is not None:
-        schema, name, types = parts
-        how = f"WITH FUNCTION {qualified(schema, name)}({', '.join(map(routine_type_sql, types))})"
+    if parts is not None:  # a `public.name` written so stays qualified (pg.names.reference_sql)
+        how = f"WITH FUNCTION {reference_sql(call_parts(c.function)[0])}({', '.join(map(routine_type_sql, parts[2]))})"  # type: ignore
     else:
         how = "WITH INOUT" if c.inout else "WITHOUT FUNCTION"
     return command("CREATE", "CAST", cast_target(c), how, f"AS {c.context.upper()}" if c.context != "explicit" else "")

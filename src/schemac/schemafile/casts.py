@@ -12,7 +12,7 @@ from schemac.pg.routines import routine_type
 from schemac.pg.types import TypeSyntaxError
 from schemac.schemafile.event_triggers import no_such_function
 from schemac.pg.names import call_parts, split_reference
-from schemac.schemafile.fields import FieldReader, bare_in, plain_reference
+from schemac.schemafile.fields import FieldReader, plain_reference
 from schemac.schemafile.typewriter import Flow, drop_empty
 
 CAST_KEYS = {"source": True, "target": True, "function": False, "without_function": False, "inout": False,
@@ -61,7 +61,7 @@ class CastReader(FieldReader):
 
     def _cast_function(self, node: Node, what: str, functions: list[Function], names: frozenset,
                   extensions: tuple[Extension, ...]) -> str:
-        """`name(types)` in public, else `schema.name(types)`, the types canonical: a function schema.yaml
+        """`name(types)` or `schema.name(types)` (function_with_types), the types canonical: a function schema.yaml
         declares with these argument types, or one of Postgres's or an extension's."""
         def arity(types: list[str]) -> None:
             if not 1 <= len(types) <= 3 or tuple(types[1:]) != _EXTRA_ARGUMENTS[:len(types) - 1]:
@@ -70,16 +70,18 @@ class CastReader(FieldReader):
         return self.function_with_types(node, what, functions, names, extensions, "cast", arity)
 
     def function_with_types(self, node: Node, what: str, functions: list[Function], names: frozenset,
-                            extensions: tuple[Extension, ...], kind: str, check=None, keep_public: bool = False) -> str:
+                            extensions: tuple[Extension, ...], kind: str, check=None) -> str:
         """A function named with its argument types (a cast's, an operator class's support function), as
-        `name(types)` in public, else `schema.name(types)`; `check(types)` may refuse the types."""
+        `name(types)` or `schema.name(types)`, a `public.name` kept as written (one pg_catalog's of the same name
+        and inputs hides needs it; compare takes it for the bare one: model.references.as_read); `check(types)`
+        may refuse the types."""
         text = self.w.string(node, f"function of {what}").strip()
         head, args = call_parts(text)
         spelled = plain_reference(head.strip())
         if not args or not args.endswith(")") or spelled is None:
             raise self.fail(node, f"function of {what} must name a function with its argument types, "
                                   f"`name(type)` or `schema.name(type)` (schema.\"name.with.dots\"(type)), not {text!r}")
-        head = spelled if keep_public else bare_in(spelled, ("public",))  # (an operator class's public.name: as_read)
+        head = spelled  # (public.name as written)
         types = []
         for t in top_level_items(args[1:-1]):
             try:

@@ -128,7 +128,7 @@ class OperatorClassReader(CastReader):
                        for k in ("left", "right"))
         if function:
             text = self.function_with_types(f["function"][1], f"a function of {what}", functions, names, extensions,
-                                            "operator class", keep_public=True)
+                                            "operator class")
             return ClassFunction(int(node.value), text, left, right)
         op_node = f["operator"][1]
         text = self.w.string(op_node, f"operator of {what}").strip()

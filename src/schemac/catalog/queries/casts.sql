@@ -2,13 +2,15 @@
 -- FirstNormalObjectId), not those an extension owns (pg_depend deptype 'e'), not those Postgres made with
 -- another object (deptype 'i': a range type's cast to its multirange type).
 -- source_type, target_type: format_type of castsource and casttarget (bare where the search path finds them).
--- function: castfunc as `name(types)`, bare in public, else `schema.name(types)`, the types as format_type
+-- function: castfunc as `name(types)`, bare in public (but public.name(types) where pg_catalog's of the same name and
+-- inputs hides it, which a bare name would find), else `schema.name(types)`, the types as format_type
 -- prints them, a part of the name that holds a dot or a double quote quoted as schema.yaml writes it
 -- (fn-x."m.text"(money): pg.names.reference_part); NULL for WITHOUT FUNCTION (method 'b') and WITH INOUT (method 'i').
 -- One row per cast.
 SELECT pg_catalog.format_type(ca.castsource, NULL) AS source_type,
        pg_catalog.format_type(ca.casttarget, NULL) AS target_type,
-       (SELECT CASE WHEN n.nspname = 'public' THEN '' ELSE CASE WHEN n.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(n.nspname::text, '"', '""') || '"' ELSE n.nspname::text END || '.' END || CASE WHEN p.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END
+       (SELECT CASE WHEN n.nspname = 'public' AND NOT EXISTS (SELECT FROM pg_catalog.pg_proc c WHERE c.pronamespace = 'pg_catalog'::regnamespace
+                                                                   AND c.proname = p.proname AND c.proargtypes = p.proargtypes) THEN '' ELSE CASE WHEN n.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(n.nspname::text, '"', '""') || '"' ELSE n.nspname::text END || '.' END || CASE WHEN p.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END
                || '(' || coalesce((SELECT string_agg(pg_catalog.format_type(a.t, NULL), ', ' ORDER BY a.i)
                                    FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY AS a(t, i)), '') || ')'
         FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
