@@ -12,7 +12,9 @@ from schemac.compare.changes import Change, takes_using
 from schemac.compare.inherited_drops import stable_parents
 from schemac.compare.inherited_retypes import shared_retypes
 from schemac.model.frozen import replace
-from schemac.pg.expressions import referenced_columns
+from schemac.pg.lazy import lazy
+
+referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")  # (no sqlglot on diff's fast path)
 
 Key = tuple[str, str]
 
