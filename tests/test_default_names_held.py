@@ -84,3 +84,33 @@ def test_what_inspect_writes_of_numbered_keys_loads_and_rebuilds_their_names(any
         assert rows_of(other, NAMES) == [n for n in numbered if n != ("blocks_creator_id_fkey1", "f")]
         assert ("blocks_creator_id_fkey", "c") in rows_of(other, NAMES)
         assert rows_of(other, "SELECT * FROM blocks ORDER BY id") == [(1, 10, 1), (2, 20, 1)]
+
+
+def test_a_state_recorded_before_drops_the_numbered_key_not_the_check(any_db_url, tmp_path):
+    """state.json recorded the foreign key unnamed (an earlier schemac took such a schema.yaml; here its record is
+    made so by hand: the loader refuses it now), the database named it blocks_creator_id_fkey1: dropping it dropped
+    the CHECK blocks_creator_id_fkey (DROP CONSTRAINT IF EXISTS blocks_creator_id_fkey) and kept the key. Now the
+    drop finds the key by what it is: the CHECK stays, the key goes, the rows stay."""
+    import json
+
+    held = CASES["check-holds-fk"][0]
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(held.replace("[id]}}\n", "[id]}, name: blocks_creator_id_fkey1}\n"))
+    assert generate(str(schema), out, name="built").status == "written"
+    state = json.loads(open(os.path.join(out, "state.json")).read())
+    for t in state["tables"]:
+        for fk in t.get("foreign_keys", ()):
+            assert fk.pop("name") == "blocks_creator_id_fkey1"
+    open(os.path.join(out, "state.json"), "w").write(json.dumps(state))
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations(), record=False)
+        conn.execute("INSERT INTO users VALUES (1); INSERT INTO blocks VALUES (1, 10, 1), (2, 20, 1)")
+    before = rows_of(any_db_url, NAMES)
+    assert ("blocks_creator_id_fkey", "c") in before and ("blocks_creator_id_fkey1", "f") in before, before
+    schema.write_text(held.split("    foreign_keys:")[0])
+    result = generate(str(schema), out, name="fk_dropped", allow_destructive=True)
+    assert result.status == "written", result.message
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[1:], record=False)
+    assert rows_of(any_db_url, NAMES) == [n for n in before if n != ("blocks_creator_id_fkey1", "f")]
+    assert rows_of(any_db_url, "SELECT * FROM blocks ORDER BY id") == [(1, 10, 1), (2, 20, 1)]
