@@ -51,6 +51,7 @@ from schemac.schemafile.types import TypeReader
 from schemac.schemafile.usertypes import UserTypeReader
 from schemac.schemafile.views import ViewReader
 from schemac.schemafile.copies import CopyReader
+from schemac.schemafile.default_names import check_default_names_free, key_indexes
 from schemac.schemafile.bare_calls import check_bare_calls
 
 TOP_KEYS = {"database": False, "extensions": False, "schemas": False, "collations": False, "text_search_dictionaries": False, "text_search_configs": False, "enums": False, "domains": False, "composite_types": False,
@@ -162,6 +163,12 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
         for (schema, name), node in index_names.items():
             if (schema, name) in seen:
                 raise self.fail(node, f"index '{name}' has the same name as table {schema}.{name}")
+        relations = {k: f"table {k[0]}.{k[1]}" for k in seen} | {k: f"index {k[1]}" for k in index_names}
+        for table in tables:
+            relations |= key_indexes(table, named=True)
+        for table in tables:  # (an unnamed key's default name held: schemafile.default_names)
+            check_default_names_free(table, relations)
+            relations |= key_indexes(table, named=False)
         # tables the database has that schema.yaml does not declare (a foreign key's auth.users in an -n public project)
         external_tables = self.external_names(top["external_tables"][1], "external_tables", "table", "tables", tables) \
             if "external_tables" in top else ()

@@ -1,0 +1,116 @@
+"""An unnamed key whose default name another constraint or index of its table (or a relation of its schema) holds:
+Postgres numbers it (a CHECK named blocks_creator_id_fkey beside an unnamed foreign key on creator_id: the key is
+blocks_creator_id_fkey1), schemac took the default for it, and a later migration dropping the key wrote
+DROP CONSTRAINT IF EXISTS blocks_creator_id_fkey: it dropped the CHECK, then failed. Postgres's number depends on
+what the schema held when the key was made, so schema.yaml names one of them: the loader refuses at the key's line
+(exit 2). What inspect writes of such a table names the numbered key (it reads its name), so it loads and rebuilds
+the same names. Oracles: the refusal's one line and exit status, pg_constraint/pg_class names of the database."""
+
+from __future__ import annotations
+
+import os
+
+import psycopg
+import pytest
+
+from catalog_oracle import sibling_database
+from conftest import inspected_after, rows_of
+from schemac.commands.generate import generate
+from schemac.migrations.apply import apply_files
+from schemac.migrations.layout import Layout
+
+USERS = "tables:\n  users:\n    columns:\n      id: {type: bigint, primary_key: true}\n"
+BLOCKS = ("  blocks:\n    columns:\n      id: {type: integer, primary_key: true}\n      code: {type: integer}\n"
+          "      creator_id: {type: bigint, nullable: false}\n")
+FK = "      - {columns: [creator_id], references: {table: users, columns: [id]}}\n"
+CASES = {  # schema.yaml, the refused key's line, the name it says is held
+    "check-holds-fk": (USERS + BLOCKS + "    checks:\n      blocks_creator_id_fkey: creator_id > 0\n"
+                       "    foreign_keys:\n" + FK, 13, "blocks_creator_id_fkey"),
+    "named-fk-holds-fk": (USERS + BLOCKS + "    foreign_keys:\n"
+                          + FK.replace("}}\n", "}, name: blocks_creator_id_fkey}\n").replace("users", "blocks") + FK,
+                          12, "blocks_creator_id_fkey"),
+    "index-holds-unique": (USERS + BLOCKS + "    unique:\n      - {columns: [code]}\n"
+                           "    indexes:\n      blocks_code_key: {columns: [id]}\n", 11, "blocks_code_key"),
+    "other-tables-key-holds-pk": (USERS.replace("primary_key: true}", "unique: true}\n    primary_key: {columns: [id], "
+                                                "name: blocks_pkey}") + BLOCKS, 8, "blocks_pkey"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_an_unnamed_keys_held_default_name_is_refused_at_its_line(schemac, tmp_path, case):
+    text, line, held = CASES[case]
+    (tmp_path / "schema.yaml").write_text(text)
+    r = schemac("generate", "--name", "x")
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr, r.stderr
+    assert f"schema.yaml:{line}:" in r.stderr and f"its default name {held} is held by" in r.stderr, r.stderr
+    written = tmp_path / "generated" / "migrations"
+    assert not os.path.exists(written) or not os.listdir(written)
+
+
+NUMBERED = ("CREATE TABLE users (id bigint PRIMARY KEY);"
+            "CREATE TABLE blocks (id integer PRIMARY KEY, code integer, creator_id bigint NOT NULL REFERENCES users,"
+            " CONSTRAINT blocks_creator_id_fkey CHECK (creator_id > 0));"
+            "CREATE INDEX blocks_code_key ON blocks (id); ALTER TABLE blocks ADD UNIQUE (code);")
+NAMES = ("SELECT conname, contype FROM pg_constraint WHERE conrelid = 'blocks'::regclass AND contype <> 'n' "
+         "UNION ALL SELECT indexrelid::regclass::text, 'i' FROM pg_index WHERE indrelid = 'blocks'::regclass "
+         "ORDER BY 1, 2")
+
+
+def test_what_inspect_writes_of_numbered_keys_loads_and_rebuilds_their_names(any_db_url, tmp_path):
+    """Postgres numbered both (the CHECK held the foreign key's name, the index the UNIQUE's): inspect names them,
+    so the refusal does not meet them; the migration built from that file names them alike, and dropping the
+    foreign key later leaves the CHECK."""
+    text = inspected_after(any_db_url, NUMBERED)
+    numbered = rows_of(any_db_url, NAMES)
+    assert ("blocks_creator_id_fkey1", "f") in numbered and ("blocks_code_key1", "u") in numbered, numbered
+    assert "name: blocks_creator_id_fkey1" in text and "name: blocks_code_key1" in text, text
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(text)
+    assert generate(str(schema), out, name="built").status == "written"
+    fk = ("    foreign_keys:\n      - columns: [creator_id]\n        references: {table: users, columns: [id]}\n"
+          "        name: blocks_creator_id_fkey1\n")
+    assert fk in text
+    with sibling_database(any_db_url) as other:
+        with psycopg.connect(other, autocommit=True) as conn:
+            apply_files(conn, Layout(out).migrations(), record=False)
+            conn.execute("INSERT INTO users VALUES (1); INSERT INTO blocks VALUES (1, 10, 1), (2, 20, 1)")
+        assert rows_of(other, NAMES) == numbered
+        built = len(Layout(out).migrations())
+        schema.write_text(text.replace(fk, ""))
+        assert generate(str(schema), out, name="fk_dropped", allow_destructive=True).status == "written"
+        with psycopg.connect(other, autocommit=True) as conn:
+            apply_files(conn, Layout(out).migrations()[built:], record=False)
+        assert rows_of(other, NAMES) == [n for n in numbered if n != ("blocks_creator_id_fkey1", "f")]
+        assert ("blocks_creator_id_fkey", "c") in rows_of(other, NAMES)
+        assert rows_of(other, "SELECT * FROM blocks ORDER BY id") == [(1, 10, 1), (2, 20, 1)]
+
+
+def test_a_state_recorded_before_drops_the_numbered_key_not_the_check(any_db_url, tmp_path):
+    """state.json recorded the foreign key unnamed (an earlier schemac took such a schema.yaml; here its record is
+    made so by hand: the loader refuses it now), the database named it blocks_creator_id_fkey1: dropping it dropped
+    the CHECK blocks_creator_id_fkey (DROP CONSTRAINT IF EXISTS blocks_creator_id_fkey) and kept the key. Now the
+    drop finds the key by what it is: the CHECK stays, the key goes, the rows stay."""
+    import json
+
+    held = CASES["check-holds-fk"][0]
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(held.replace("[id]}}\n", "[id]}, name: blocks_creator_id_fkey1}\n"))
+    assert generate(str(schema), out, name="built").status == "written"
+    state = json.loads(open(os.path.join(out, "state.json")).read())
+    for t in state["tables"]:
+        for fk in t.get("foreign_keys", ()):
+            assert fk.pop("name") == "blocks_creator_id_fkey1"
+    open(os.path.join(out, "state.json"), "w").write(json.dumps(state))
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations(), record=False)
+        conn.execute("INSERT INTO users VALUES (1); INSERT INTO blocks VALUES (1, 10, 1), (2, 20, 1)")
+    before = rows_of(any_db_url, NAMES)
+    assert ("blocks_creator_id_fkey", "c") in before and ("blocks_creator_id_fkey1", "f") in before, before
+    schema.write_text(held.split("    foreign_keys:")[0])
+    result = generate(str(schema), out, name="fk_dropped", allow_destructive=True)
+    assert result.status == "written", result.message
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[1:], record=False)
+    assert rows_of(any_db_url, NAMES) == [n for n in before if n != ("blocks_creator_id_fkey1", "f")]
+    assert rows_of(any_db_url, "SELECT * FROM blocks ORDER BY id") == [(1, 10, 1), (2, 20, 1)]
