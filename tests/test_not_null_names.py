@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import psycopg
 import pytest
+import yaml
 from catalog_oracle import sibling_database
 from conftest import MAJORS
 
@@ -212,6 +213,40 @@ def test_either_default_name_of_an_inherited_not_null_is_in_sync(db_url, tmp_pat
     schema.write_text(text % ("x_a_own", "c_kind_not_null"), encoding="utf-8")
     assert [(d.kind, d.name) for d in check_drift(str(schema), db_url).differences] == [
         ("column_nullability_changed", "a")]
+
+
+@pytest.mark.parametrize("major_db", [pytest.param(m, marks=() if m == MAJORS[0] else pytest.mark.slow, id=m)
+                                      for m in MAJORS], indirect=True)
+def test_a_not_null_named_as_postgres_names_it_is_in_sync(major_db, tmp_path):
+    """schema.yaml naming a table's own NOT NULL by Postgres's default name, which the catalog reads as no name: a
+    partition keeping its NOT NULL (y_c_not_null, inspected while the parent's column had one) where the parent's
+    column drops it, a plain table's spelled out (t_c_not_null). diff reported 'is CONSTRAINT y_c_not_null NOT NULL,
+    expected CONSTRAINT y_c_not_null NOT NULL' after the migration and after a fresh build alike. The oracle:
+    pg_constraint's names over the rows equal a fresh build's, both in sync, the rows kept."""
+    _load(major_db, "CREATE TABLE p (id int NOT NULL, c int NOT NULL) PARTITION BY LIST (id);"
+                    "CREATE TABLE y (id int NOT NULL, c int NOT NULL); ALTER TABLE p ATTACH PARTITION y FOR VALUES IN (1);"
+                    "CREATE TABLE t (c int NOT NULL); INSERT INTO p VALUES (1, 2); INSERT INTO t VALUES (3)")
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    _generated(schema, major_db, out)  # recorded, not applied: the database holds it
+    recorded = {m.path for m in Layout(out).migrations()}
+    model = yaml.safe_load(schema.read_text(encoding="utf-8"))
+    del model["tables"]["p"]["columns"]["c"]["nullable"]
+    model["tables"]["t"]["columns"]["c"]["not_null"] = {"name": "t_c_not_null"}
+    schema.write_text(yaml.safe_dump(model, sort_keys=False), encoding="utf-8")
+    result = generate(str(schema), out)
+    assert result.status == "written", result.message
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        apply_files(conn, [m for m in Layout(out).migrations() if m.path not in recorded], record=False)
+        assert conn.execute("SELECT (SELECT count(*) FROM p WHERE c = 2), (SELECT count(*) FROM t WHERE c = 3)"
+                            ).fetchone() == (1, 1)
+    assert check_drift(str(schema), major_db).differences == (), result.sql
+    assert generate(str(schema), out).status == "unchanged"
+    with sibling_database(major_db) as fresh:
+        made = str(tmp_path / "fresh")
+        assert generate(str(schema), made).status == "written"
+        _apply(fresh, made)
+        assert check_drift(str(schema), fresh).differences == ()
+        assert _names(major_db) == _names(fresh), result.sql
 
 
 def test_a_partition_moved_to_another_parent_takes_its_name(db_url, tmp_path):

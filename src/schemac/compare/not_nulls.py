@@ -64,6 +64,8 @@ def not_null_changes(table: str, old: Column, new: Column) -> list[tuple[str, Co
     was, will = old.not_null or NotNull(), new.not_null or NotNull()
     if will.name is None:  # unnamed in schema.yaml: any name the constraint has is right (as for keys)
         will = replace(will, name=was.name)
+    elif was.name is None and will.name == default_not_null_name(table, old.name):
+        was = replace(was, name=will.name)  # (the catalog reads Postgres's own name as none: schema.yaml spells it)
     if was == will:
         return []
     return [("alter_not_null", replace(old, not_null=replace(was, name=was.name or default_not_null_name(table, old.name))))]
