@@ -107,10 +107,11 @@ def _scans(node: dict) -> list[dict]:
 
 def _scans_under(node: dict, name: str, under: bool = False) -> list:
     """(relation, actual loops) of every scan in an EXPLAIN (FORMAT JSON) plan below the CTE `name`, but the one-time
-    filter's own (its pg_namespace `x`)."""
+    filter's own (its pg_namespace `elsewhere`, an alias no other scan of the three queries has: EXPLAIN numbers
+    a repeated alias, x_1, by the plan's order)."""
     under = under or node.get("Subplan Name") == f"CTE {name}"
     found = [(node["Relation Name"], node["Actual Loops"])] if under and "Relation Name" in node \
-        and node.get("Alias") != "x" else []
+        and node.get("Alias") != "elsewhere" else []
     return found + [s for child in node.get("Plans", ()) for s in _scans_under(child, name, under)]
 
 
