@@ -523,7 +523,8 @@ def test_another_major_deparses_otherwise(tmp_path, server):
         with psycopg.connect(url, autocommit=True) as conn:
             apply_files(conn, Layout(project.out).migrations())
         found = {d.name: d.message for d in project.drift()}
-        assert "deparsed by PostgreSQL 18 for schema.yaml, by 15 here" in found["v"], found
+        # (v's `t.id` reads equal to 18's `id` in the normal form now: x's deparse still differs, and says why)
+        assert found and all("deparsed by PostgreSQL 18 for schema.yaml, by 15 here" in m for m in found.values()), found
         r = generate(project.schema, project.out, dev_url=_admin(url))  # built on 15: recorded, nothing to migrate
         assert r.status == "unchanged" and "recorded" in r.message, r.message
         assert project.drift() == ()
