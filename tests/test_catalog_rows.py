@@ -282,3 +282,21 @@ def test_aggregates_and_operators_name_their_functions_by_lookup_not_by_scan(any
             == [("ag0", "sf0", "other.fin"), ("ag1", "sf1", "other.fin")]
         assert sorted((r["operator_name"], r["function"], r["commutator"]) for r in fetch(conn, ("public",), "operators")) \
             == [("<<<>", "sf1", "<<<>"), ("===", "sf0", "===")]
+
+
+def test_views_join_what_each_reads_once(any_db_url):
+    """views.sql joins what each view reads (its deps CTE, json_agg per view, materialized) to the views. shown, the
+    views, is estimated at one row, and LEFT JOINed, deps was scanned whole once per view by a nested loop's join
+    filter (3,000 loops, 8,997,000 rows removed: 487 -> 210 ms at 3,000 views); FULL JOINed, no nested loop can run
+    it. The oracle is Postgres's EXPLAIN ANALYZE: no CTE Scan of deps runs more than once; and the rows (a view that
+    reads nothing has no deps row: its depends is empty, it is still read)."""
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE t (id integer, a text); CREATE VIEW nothing AS SELECT 1 AS one;"
+                     + "".join(f"CREATE VIEW v{i} AS SELECT id FROM t; CREATE MATERIALIZED VIEW m{i} AS SELECT a FROM t;"
+                               for i in range(3)))
+        looped = [n["Actual Loops"] for n in _nodes(_plan(conn, "views"))
+                  if n["Node Type"] == "CTE Scan" and n.get("CTE Name") == "deps" and n["Actual Loops"] > 1]
+        assert not looped, looped
+        assert {r["view_name"]: [(d["name"], d["column"]) for d in r["depends"] if d["kind"] == "column"]
+                for r in fetch(conn, ("public",), "views")} \
+            == {"nothing": [], **{f"v{i}": [("t", "id")] for i in range(3)}, **{f"m{i}": [("t", "a")] for i in range(3)}}
