@@ -287,16 +287,20 @@ def test_aggregates_and_operators_name_their_functions_by_lookup_not_by_scan(any
 def test_views_join_what_each_reads_once(any_db_url):
     """views.sql joins what each view reads (its deps CTE, json_agg per view, materialized) to the views. shown, the
     views, is estimated at one row, and LEFT JOINed, deps was scanned whole once per view by a nested loop's join
-    filter (3,000 loops, 8,997,000 rows removed: 487 -> 210 ms at 3,000 views); FULL JOINed, no nested loop can run
-    it. The oracle is Postgres's EXPLAIN ANALYZE: no CTE Scan of deps runs more than once; and the rows (a view that
-    reads nothing has no deps row: its depends is empty, it is still read)."""
+    filter (3,000 loops, 8,997,000 rows removed: 487 -> 210 ms at 3,000 views), and outside_reads (what other schemas
+    hold that reads each) likewise; FULL JOINed, no nested loop can run them. The oracle is Postgres's EXPLAIN
+    ANALYZE: no CTE Scan of deps or outside_reads runs more than once; and the rows (a view that reads nothing has no
+    deps row: its depends is empty, it is still read; a table's outside reader makes no row)."""
     with psycopg.connect(any_db_url, autocommit=True) as conn:
         conn.execute("CREATE TABLE t (id integer, a text); CREATE VIEW nothing AS SELECT 1 AS one;"
                      + "".join(f"CREATE VIEW v{i} AS SELECT id FROM t; CREATE MATERIALIZED VIEW m{i} AS SELECT a FROM t;"
-                               for i in range(3)))
-        looped = [n["Actual Loops"] for n in _nodes(_plan(conn, "views"))
-                  if n["Node Type"] == "CTE Scan" and n.get("CTE Name") == "deps" and n["Actual Loops"] > 1]
+                               for i in range(3))
+                     + "CREATE SCHEMA api; CREATE VIEW api.x AS SELECT id FROM v0; CREATE VIEW api.y AS SELECT a FROM t")
+        looped = [(n.get("CTE Name"), n["Actual Loops"]) for n in _nodes(_plan(conn, "views"))
+                  if n["Node Type"] == "CTE Scan" and n.get("CTE Name") in ("deps", "outside_reads")
+                  and n["Actual Loops"] > 1]
         assert not looped, looped
-        assert {r["view_name"]: [(d["name"], d["column"]) for d in r["depends"] if d["kind"] == "column"]
-                for r in fetch(conn, ("public",), "views")} \
-            == {"nothing": [], **{f"v{i}": [("t", "id")] for i in range(3)}, **{f"m{i}": [("t", "a")] for i in range(3)}}
+        assert {r["view_name"]: ([(d["name"], d["column"]) for d in r["depends"] if d["kind"] == "column"],
+                                 r["used_outside"]) for r in fetch(conn, ("public",), "views")} \
+            == {"nothing": ([], []), "v0": ([("t", "id")], ["view api.x (id)"]),
+                **{f"v{i}": ([("t", "id")], []) for i in (1, 2)}, **{f"m{i}": ([("t", "a")], []) for i in range(3)}}

@@ -143,14 +143,16 @@ SELECT c.oid AS view_oid,
 -- shown is estimated at 1 row (its oid = ANY (ARRAY(...))), and LEFT JOINed, deps was scanned whole once per view
 -- (a Nested Loop's join filter: 3,000 loops, 8,997,000 rows removed, 0.9 s at 3,000 views); hashed, once. c joins
 -- by COALESCE: on s.view_oid alone (a strict condition) the planner made the FULL JOIN a LEFT JOIN again.
+-- outside_reads likewise (1,000 views of another schema over 1,000 of ours: 2,999,000 rows removed, 321 ms); its
+-- rows of no view (a table's, a sequence's) have neither s nor deps, so COALESCE is NULL and c drops them.
 FROM shown s
 FULL JOIN deps ON deps.view_oid = s.view_oid
+FULL JOIN outside_reads o ON o.refobjid = s.view_oid
 JOIN pg_catalog.pg_class c ON c.oid = COALESCE(s.view_oid, deps.view_oid)
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
 LEFT JOIN pg_catalog.pg_class tc ON tc.oid = c.reltoastrelid
-LEFT JOIN outside_reads o ON o.refobjid = c.oid
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND c.relkind IN ('v', 'm')
   AND NOT EXISTS (
