@@ -15,7 +15,10 @@
 -- finalfunc_extra, mfinalfunc_extra: FINALFUNC_EXTRA; finalfunc_modify, mfinalfunc_modify: r (READ_ONLY, the
 -- default), s (SHAREABLE), w (READ_WRITE); sspace, msspace: SSPACE, MSSPACE (0: unset).
 -- Parameter: schemas, an array of schema names. One row per aggregate.
-WITH fn AS (
+-- fn is NOT MATERIALIZED: named by 7 subqueries, it was materialized whole (every pg_proc row) and each subquery
+-- scanned it all for its one oid, 7 x 12,000 rows per aggregate: 2.9 s at 1,000 aggregates. Inlined, each is a
+-- lookup by oid (pg_proc_oid_index).
+WITH fn AS NOT MATERIALIZED (
   SELECT p.oid, CASE WHEN n.nspname = 'pg_catalog' OR (n.nspname = 'public' AND NOT EXISTS (
                        SELECT FROM pg_catalog.pg_proc c WHERE c.pronamespace = 'pg_catalog'::regnamespace
                          AND c.proname = p.proname AND c.proargtypes = p.proargtypes)) THEN CASE WHEN p.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END
