@@ -193,6 +193,12 @@ class Table(Qualified):
                 return col
         return None
 
+    def constraints(self, checks: bool = True) -> tuple[PrimaryKey | Unique | ForeignKey | Exclusion | Check, ...]:
+        """Its primary key (where it has one), UNIQUEs, foreign keys, EXCLUDEs and CHECKs (`checks` False: all but
+        those), in that order: its constraints that hold a name (NOT NULLs aside), which a default name may clash with."""
+        pk = () if self.primary_key is None else (self.primary_key,)
+        return (*pk, *self.uniques, *self.foreign_keys, *self.exclusions, *(self.checks if checks else ()))
+
 
 def own_columns(table: Table) -> tuple[Column, ...]:
     """The columns an INHERITS child declares itself in schema.yaml (and CREATE TABLE lists): not those the loader

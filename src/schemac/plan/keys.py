@@ -282,10 +282,8 @@ def table_members(t: Table) -> set[Key]:
     out = {_table(t), ("type", t.schema, t.name)} | {_col(t, c.name) for c in t.columns}  # and its row type
     out |= {_identity_sequence(t, c.name) for c in t.columns if c.identity is not None}
     out |= {("notnull", t.schema, t.name, c.name) for c in t.columns if not c.nullable}
-    for member in (t.primary_key, *t.uniques, *t.checks, *t.foreign_keys, *t.indexes, *t.triggers, *t.exclusions,
-                   *t.rules, *t.policies, *t.statistics):
-        if member is not None:
-            out |= own_keys(t, member)
+    for member in (*t.constraints(), *t.indexes, *t.triggers, *t.rules, *t.policies, *t.statistics):
+        out |= own_keys(t, member)
     return out
 
 
