@@ -11,7 +11,7 @@ from schemac.compare.identities import IdentitySequence
 from schemac.compare.opclasses import class_key
 from schemac.compare.sqlbodies import named_types_of
 from schemac.compare.tables import index_signature
-from schemac.compare.views import view_keys, view_refs
+from schemac.compare.view_reads import view_keys, view_refs
 from schemac.model import (Aggregate, Cast, Operator, OperatorClass, OperatorFamily, EventTrigger, ForeignDataWrapper, ForeignServer, Publication, Check, Collation, Column, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey,
                            Function, Index, Policy, PrimaryKey, RangeType, Rule, Sequence, Statistics, Table, TextSearchConfig, TextSearchDictionary, Trigger, Unique,
                            View)
