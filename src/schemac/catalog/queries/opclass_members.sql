@@ -25,8 +25,7 @@ COALESCE((SELECT json_agg(json_build_object(
           JOIN pg_catalog.pg_namespace opn ON opn.oid = o.oprnamespace), '[]'::json) AS operators,
 COALESCE((SELECT json_agg(json_build_object(
             'number', ap.amprocnum,
-            'function', CASE WHEN pn.nspname = 'public' AND NOT EXISTS (SELECT FROM pg_catalog.pg_proc c WHERE c.pronamespace = 'pg_catalog'::regnamespace
-                                                                           AND c.proname = p.proname AND c.proargtypes = p.proargtypes) THEN '' ELSE CASE WHEN pn.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(pn.nspname::text, '"', '""') || '"' ELSE pn.nspname::text END || '.' END
+            'function', CASE WHEN pn.nspname = 'public' AND NOT /* include pg_catalog_hides(proc=p) */ THEN '' ELSE CASE WHEN pn.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(pn.nspname::text, '"', '""') || '"' ELSE pn.nspname::text END || '.' END
                         || CASE WHEN p.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END || '(' || coalesce((
                             SELECT string_agg(pg_catalog.format_type(a.t, NULL), ', ' ORDER BY a.i)
                             FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY AS a(t, i)), '') || ')',

@@ -14,8 +14,7 @@
 -- lookup by oid.
 WITH fn AS NOT MATERIALIZED (
   SELECT p.oid, CASE WHEN n.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(n.nspname::text, '"', '""') || '"' ELSE n.nspname::text END AS schema_name, CASE WHEN p.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END AS name,
-         n.nspname = 'public' AND EXISTS (SELECT FROM pg_catalog.pg_proc c WHERE c.pronamespace = 'pg_catalog'::regnamespace
-                                          AND c.proname = p.proname AND c.proargtypes = p.proargtypes) AS hidden
+         n.nspname = 'public' AND /* include pg_catalog_hides(proc=p) */ AS hidden
   FROM pg_catalog.pg_proc p
   JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
 ), op AS NOT MATERIALIZED (

@@ -13,8 +13,7 @@
 -- Parameter: schemas, an array of schema names. One row per trigger.
 SELECT tg.tgrelid AS table_oid,
        tg.tgname::text AS trigger_name,
-       CASE WHEN fn.nspname = 'public' AND NOT EXISTS (SELECT FROM pg_catalog.pg_proc c WHERE c.pronamespace = 'pg_catalog'::regnamespace
-                                                     AND c.proname = p.proname AND c.proargtypes = p.proargtypes) THEN CASE WHEN p.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END
+       CASE WHEN fn.nspname = 'public' AND NOT /* include pg_catalog_hides(proc=p) */ THEN CASE WHEN p.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END
             ELSE CASE WHEN fn.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(fn.nspname::text, '"', '""') || '"' ELSE fn.nspname::text END || '.' || CASE WHEN p.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END END AS function_name,
        tg.tgtype::int AS tgtype,
        ARRAY(SELECT a.attname::text FROM unnest(tg.tgattr::int2[]) WITH ORDINALITY AS k(attnum, ord)
