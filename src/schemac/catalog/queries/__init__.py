@@ -20,12 +20,13 @@ def sql_text(name: str, major: int = 0) -> str:
 def _expanded(name: str) -> str:
     """``<name>.sql`` with its fragments in place. A fragment queries share is written once: a block comment
     `include key_options` is key_options.sql's text; `include pg_catalog_hides(proc=cp)` is pg_catalog_hides.sql's
-    with each `{proc}` in it `cp` (one rule over each query's own alias). A fragment may include another."""
+    with each `{proc}` in it `cp` (one rule over each query's own alias). A fragment may include another. A fragment's
+    leading `--` lines say what it is for, once, in its file: they are left out where it is included."""
     return _INCLUDE.sub(_included, _read(name))
 
 
 def _included(m: re.Match) -> str:
-    text = _expanded(m.group(1)).strip()
+    text = _HEADER.sub("", _expanded(m.group(1)).strip())
     for argument in filter(None, (m.group(2) or "").split(",")):
         key, value = (part.strip() for part in argument.split("="))
         text = text.replace("{" + key + "}", value)
@@ -38,6 +39,7 @@ def _read(name: str) -> str:
 
 
 _INCLUDE = re.compile(r"/\* include (\w+)(?:\(([^)]*)\))? \*/")
+_HEADER = re.compile(r"\A(?:--[^\n]*\n)+")
 # A column of later majors: `/* since 18: con.conperiod */ false` reads con.conperiod from 18 on, else false (a
 # query naming a column the server lacks fails; to_jsonb(row) ->> 'column' works everywhere but serialised every
 # constraint's whole row: constraints.sql 460 -> 800 ms at 10,000 tables).
