@@ -14,6 +14,8 @@ that only exist to make another possible), in the order the dependency graph giv
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from schemac.model.frozen import replace
 from typing import Callable, Optional
 
@@ -56,8 +58,9 @@ def same_query(old: View, new: View, meaning: Optional[Callable[[str, str], bool
     text): a query inspect wrote is a deparse already, one major's, which another major may spell
     otherwise. Where one side's deparse is unknown, `meaning(old text, new text)` (compare.view_queries: both
     read as Postgres resolves them) has the last word."""
-    if old.definition is not None and new.definition is not None and same_text(old.definition, new.definition):
-        return True
+    if old.definition is not None and new.definition is not None and (
+            old.definition == new.definition or same_text(old.definition, new.definition)):
+        return True  # (the same text first: the common case, without the blank space normalised)
     pairs = [(a, b) for a in (new.query, new.definition) for b in (old.query, old.definition) if a and b]
     if any(same_text(a, b) for a, b in pairs):
         return True
@@ -79,7 +82,10 @@ def compared_as_written(old: View, new: View) -> bool:
 
 
 def _columns(v: View) -> list[tuple]:
-    return [(c.name, c.type) for c in v.output]
+    return list(map(_name_type, v.output))
+
+
+_name_type = attrgetter("name", "type")  # ((name, type) made in C: same_view compares every view's so)
 
 
 def same_view(old: View, new: View, meaning: Optional[Callable[[str, str], bool]] = None) -> bool:
@@ -205,13 +211,16 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
     for c in others:
         removed |= disturbed(c)
     uses = recreated_uses(others)  # a column default using one: Postgres refuses DROP FUNCTION (OPERATOR) under it
-    rebuilt |= {key for key, old in cur.items() if key in des and uses and uses(*(c.default for c in old.columns))}
+    if uses is not None:
+        rebuilt |= {key for key, old in cur.items() if key in des and uses(*(c.default for c in old.columns))}
     filled = {(c.schema, c.table) for c in others if fills_rows(c)}  # a matview holding such a table's rows (`SELECT t`)
-    rebuilt |= {key for key, old in cur.items() if key in des and filled and old.materialized
-                and any(c.type is not None and type_name(c.type) in filled for c in old.output)}
+    if filled:
+        rebuilt |= {key for key, old in cur.items() if key in des and old.materialized
+                    and any(c.type is not None and type_name(c.type) in filled for c in old.output)}
     removed |= {k for key in rebuilt for k in view_keys(cur[key]) | view_keys(renamed.get(key, cur[key]))}
     attributes = {k for c in others if c.kind == "alter_composite_type" for k in disturbed(c)}
-    grown, texts = True, text_keys(removed, attributes)
+    texts = text_keys(removed, attributes)
+    grown = bool(removed or texts)  # (nothing taken away: no view reads any of it, none walked)
     while grown:  # what reads a view re-created is re-created too, and so on
         grown = False
         for key, old in cur.items():
@@ -238,10 +247,13 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
         old = cur.get(key)
         if old is None or key in rebuilt:
             continue
-        if _comments(old) != _comments(v):
-            ch("set_view_comment", v, old, v)
-        if _defaults(old) != _defaults(v):
-            ch("set_view_defaults", v, old, v)
+        if old.columns or v.columns:
+            if _comments(old) != _comments(v):
+                ch("set_view_comment", v, old, v)
+            if _defaults(old) != _defaults(v):
+                ch("set_view_defaults", v, old, v)
+        elif (old.comment or None) != (v.comment or None):  # (most views: no column's comment nor default, whose
+            ch("set_view_comment", v, old, v)  # _comments and _defaults are then the view's comment and nothing)
         if v.materialized and parameters_changed(old, v):
             ch("set_view_parameters", v, old, v)
         out.extend(_members(old, v, current, desired))
