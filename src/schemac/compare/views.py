@@ -19,7 +19,7 @@ from typing import Callable, Optional
 
 from schemac.compare.changes import Change
 from schemac.compare.grants import defaulted, object_changes
-from schemac.compare.given_back import owners_by_default
+from schemac.compare.given_back import held_alike, owners_by_default
 from schemac.compare.moves import old_key
 from schemac.compare.normalize import normal_form, search_path
 from schemac.compare.row_types import fills_rows
@@ -248,10 +248,14 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
         out.extend(replace(c, cause=RESTORED) for c in _members(None, new))
         # Its access list and owner are those of a new view: granted again, and set again, here.
         out.extend(replace(c, cause=RESTORED) for c in object_changes(None, new, *defaulted(current, desired, new)))
+    back = owners_by_default(current)
     for key, v in des.items():
         old = cur.get(key)
         if old is None or key in rebuilt:
             continue
+        if not (old.columns or v.columns or v.materialized or _any_member(v) or _any_member(old)) \
+                and (old.comment or None) == (v.comment or None) and held_alike(old, v, back):
+            continue  # (most views: no column's entry, member nor parameter; the same comment, access list and owner)
         if _comments(old) != _comments(v):
             ch("set_view_comment", v, old, v)
         if _defaults(old) != _defaults(v):
@@ -259,7 +263,7 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
         if v.materialized and parameters_changed(old, v):
             ch("set_view_parameters", v, old, v)
         out.extend(_members(old, v, current, desired))
-        out.extend(object_changes(old, v, defaults=owners_by_default(current)))
+        out.extend(object_changes(old, v, defaults=back))
     # A materialized view's index using a function or operator dropped and created again: made again around it.
     kept = [key for key, v in cur.items() if (v.indexes or v.statistics) and key in des and key not in rebuilt]
     if uses and kept:
