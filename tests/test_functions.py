@@ -538,3 +538,23 @@ def test_calls_take_a_new_overload_as_a_fresh_build(major_db, tmp_path):
     with psycopg.connect(major_db) as conn:
         bound = conn.execute(_BOUND).fetchall()
     assert len(bound) >= 5 and {f for _, f in bound} == {"hr(bigint,timestamp with time zone)"}, bound
+
+
+def test_gained_overloads_answers_for_the_functions_asked():
+    """gained_overloads keeps its last answer with the two tuples of functions it was for (a diff asks it three times
+    of the same ones): asked of other functions, it answers for those, not with the answer it kept."""
+    from schemac.compare.around import gained_overloads
+    from schemac.model import Argument, Function, Schema
+
+    def hr(*types: str) -> Function:
+        return Function(name="hr", body="SELECT 1", returns="integer", language="sql",
+                        arguments=tuple(Argument(t, f"a{i}") for i, t in enumerate(types)))
+
+    current = Schema(tables=(), functions=(hr("numeric"),))
+    same = Schema(tables=(), functions=(hr("numeric"),))
+    gaining = Schema(tables=(), functions=(hr("numeric"), hr("bigint")))
+    assert gained_overloads(current, same) == frozenset()
+    assert gained_overloads(current, gaining) == {("public", "hr")}  # (not the answer kept for `same`)
+    assert gained_overloads(current, same) == frozenset()
+    other_arity = Schema(tables=(), functions=(hr("bigint", "bigint"),))
+    assert gained_overloads(current, other_arity) == frozenset()

@@ -94,18 +94,27 @@ def gained_overloads(current: Schema, desired: Schema) -> frozenset[tuple[str, s
     generated column made before keeps calling the old overload where a fresh build calls the new one, a better
     match (hr(bigint, ...) beside hr(numeric, ...) over a bigint column: its deparse `hr((score)::numeric, ...)`,
     whose promotion cast the normal form drops). What calls the name is made again after the CREATE FUNCTION
-    (around_recreated); by name, as calls are matched."""
+    (around_recreated); by name, as calls are matched. (Asked three times a diff, of the same two lists of functions:
+    the last answer is kept with those very tuples, and given for them only; the model is immutable.)"""
+    last = _gained[0]
+    if last is not None and last[0] is current.functions and last[1] is desired.functions:
+        return last[2]
     had: dict[tuple[str, str], list[Function]] = {}
     for f in current.functions:
         had.setdefault((f.schema, f.name), []).append(f)
     out = set()
     for f in desired.functions:
-        olds = had.get((f.schema, f.name), [])
+        olds = had.get((f.schema, f.name))
+        if not olds or f.identity in {o.identity for o in olds}:
+            continue  # (most: no overload gained, no arities worked out)
         low, high = _arities(f)
-        if f.identity not in {o.identity for o in olds} and any(
-                lo <= high and low <= hi for lo, hi in map(_arities, olds)):
+        if any(lo <= high and low <= hi for lo, hi in map(_arities, olds)):
             out.add((f.schema, f.name))
-    return frozenset(out)
+    _gained[0] = (current.functions, desired.functions, frozenset(out))
+    return _gained[0][2]
+
+
+_gained: list[Optional[tuple[tuple, tuple, frozenset]]] = [None]  # gained_overloads' last answer
 
 
 def recreated_uses(changes: list[Change], gained: frozenset = frozenset()) -> Optional[Uses]:

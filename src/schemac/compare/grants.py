@@ -160,7 +160,8 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
                               *defaulted(current, desired, s), back)
     cur_fn = {(f.schema, f.name, f.identity): f for f in (*current.functions, *current.aggregates)}
     for f in (*desired.functions, *desired.aggregates):
-        out += object_changes(cur_fn.get((f.schema, f.name, f.identity)), f, *defaulted(current, desired, f), back)
+        if not held_alike(old_f := cur_fn.get((f.schema, f.name, f.identity)), f, back):  # (as tables': most functions)
+            out += object_changes(old_f, f, *defaulted(current, desired, f), back)
     for field in ("enums", "domains", "composite_types", "range_types"):
         cur_types = {(t.schema, t.name): t for t in getattr(current, field)}
         for t in getattr(desired, field):

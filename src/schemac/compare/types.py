@@ -148,7 +148,8 @@ def same_function(a: Function, b: Function) -> bool:
     for x, y in zip(a.arguments, b.arguments):
         if (x.type, x.name, x.mode) != (y.type, y.name, y.mode) or not same_default(x.default, y.default, x.type):
             return False
-    return equal_except(a, b, "arguments", "body", "comment") and comparable_body(a) == comparable_body(b)
+    return equal_except(a, b, "arguments", "body", "comment") and (
+        a.body == b.body or comparable_body(a) == comparable_body(b))  # (the same text first: most functions)
 
 
 def replaceable(old: Function, new: Function) -> bool:

@@ -19,7 +19,7 @@ from typing import Callable, Optional
 
 from schemac.compare.changes import Change
 from schemac.compare.grants import defaulted, object_changes
-from schemac.compare.given_back import owners_by_default
+from schemac.compare.given_back import held_alike, owners_by_default
 from schemac.compare.moves import old_key
 from schemac.compare.normalize import normal_form, search_path
 from schemac.compare.row_types import fills_rows
@@ -56,8 +56,9 @@ def same_query(old: View, new: View, meaning: Optional[Callable[[str, str], bool
     text): a query inspect wrote is a deparse already, one major's, which another major may spell
     otherwise. Where one side's deparse is unknown, `meaning(old text, new text)` (compare.view_queries: both
     read as Postgres resolves them) has the last word."""
-    if old.definition is not None and new.definition is not None and same_text(old.definition, new.definition):
-        return True
+    if old.definition is not None and new.definition is not None and (
+            old.definition == new.definition or same_text(old.definition, new.definition)):
+        return True  # (the same text first: the common case, without the blank space normalised)
     pairs = [(a, b) for a in (new.query, new.definition) for b in (old.query, old.definition) if a and b]
     if any(same_text(a, b) for a, b in pairs):
         return True
@@ -82,9 +83,19 @@ def _columns(v: View) -> list[tuple]:
     return [(c.name, c.type) for c in v.output]
 
 
+def _same_columns(old: View, new: View) -> bool:
+    """_columns(old) == _columns(new), without making them: same_view asks it of every view (half as fast made)."""
+    if len(old.output) != len(new.output):
+        return False
+    for a, b in zip(old.output, new.output):
+        if a.name != b.name or a.type != b.type:
+            return False
+    return True
+
+
 def same_view(old: View, new: View, meaning: Optional[Callable[[str, str], bool]] = None) -> bool:
     """The same query (and, when both are known, the same columns), kind and options (`meaning`: same_query's)."""
-    if old.output and new.output and _columns(old) != _columns(new):
+    if old.output and new.output and not _same_columns(old, new):
         return False
     return same_query(old, new, meaning) and (old.materialized, old.security_barrier, old.security_invoker, old.check_option) \
         == (new.materialized, new.security_barrier, new.security_invoker, new.check_option)
@@ -99,7 +110,7 @@ def replaceable_view(old: View, new: View) -> bool:
 
 
 def _comments(v: View) -> tuple:
-    return (v.comment or None, {c.name: c.comment for c in v.columns if c.comment is not None})
+    return (v.comment or None, {c.name: c.comment for c in v.columns if c.comment is not None} if v.columns else {})
 
 
 def _defaults(v: View) -> dict:
@@ -109,7 +120,7 @@ def _defaults(v: View) -> dict:
     return {c.name: (normal_form(c.default) if c.default is not None else None, c.statistics, storage_of(v, c),
                      c.compression)
             for c in v.columns if c.default is not None or c.statistics is not None or storage_of(v, c) is not None
-            or c.compression is not None}
+            or c.compression is not None} if v.columns else {}  # (most views: none, asked of each)
 
 
 def stand_in(v: View, members: bool = True) -> Table:
@@ -205,13 +216,16 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
     for c in others:
         removed |= disturbed(c)
     uses = recreated_uses(others)  # a column default using one: Postgres refuses DROP FUNCTION (OPERATOR) under it
-    rebuilt |= {key for key, old in cur.items() if key in des and uses and uses(*(c.default for c in old.columns))}
+    if uses is not None:  # (this and the next: most diffs have no such change, no view walked)
+        rebuilt |= {key for key, old in cur.items() if key in des and uses(*(c.default for c in old.columns))}
     filled = {(c.schema, c.table) for c in others if fills_rows(c)}  # a matview holding such a table's rows (`SELECT t`)
-    rebuilt |= {key for key, old in cur.items() if key in des and filled and old.materialized
-                and any(c.type is not None and type_name(c.type) in filled for c in old.output)}
+    if filled:
+        rebuilt |= {key for key, old in cur.items() if key in des and old.materialized
+                    and any(c.type is not None and type_name(c.type) in filled for c in old.output)}
     removed |= {k for key in rebuilt for k in view_keys(cur[key]) | view_keys(renamed.get(key, cur[key]))}
     attributes = {k for c in others if c.kind == "alter_composite_type" for k in disturbed(c)}
-    grown, texts = True, text_keys(removed, attributes)
+    texts = text_keys(removed, attributes)
+    grown = bool(removed or texts)  # (nothing taken away: no view reads any of it, none walked)
     while grown:  # what reads a view re-created is re-created too, and so on
         grown = False
         for key, old in cur.items():
@@ -234,10 +248,14 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
         out.extend(replace(c, cause=RESTORED) for c in _members(None, new))
         # Its access list and owner are those of a new view: granted again, and set again, here.
         out.extend(replace(c, cause=RESTORED) for c in object_changes(None, new, *defaulted(current, desired, new)))
+    back = owners_by_default(current)
     for key, v in des.items():
         old = cur.get(key)
         if old is None or key in rebuilt:
             continue
+        if not (old.columns or v.columns or v.materialized or _any_member(v) or _any_member(old)) \
+                and (old.comment or None) == (v.comment or None) and held_alike(old, v, back):
+            continue  # (most views: no column's entry, member nor parameter; the same comment, access list and owner)
         if _comments(old) != _comments(v):
             ch("set_view_comment", v, old, v)
         if _defaults(old) != _defaults(v):
@@ -245,7 +263,7 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
         if v.materialized and parameters_changed(old, v):
             ch("set_view_parameters", v, old, v)
         out.extend(_members(old, v, current, desired))
-        out.extend(object_changes(old, v, defaults=owners_by_default(current)))
+        out.extend(object_changes(old, v, defaults=back))
     # A materialized view's index using a function or operator dropped and created again: made again around it.
     kept = [key for key, v in cur.items() if (v.indexes or v.statistics) and key in des and key not in rebuilt]
     if uses and kept:

@@ -69,7 +69,8 @@ class Function:
     @property
     def identity(self) -> tuple[str, ...]:
         """The input argument types: what tells overloads apart (OUT arguments do not)."""
-        return tuple(a.type for a in self.arguments if a.mode != "out")
+        arguments = self.arguments
+        return tuple([a.type for a in arguments if a.mode != "out"]) if arguments else ()  # (asked ~10 times a diff)
 
     @property
     def signature(self) -> str:
