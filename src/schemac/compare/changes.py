@@ -28,7 +28,7 @@ KINDS = (
     "rename_table", "rename_view", "rename_column", "rename_index", "rename_constraint", "rename_publication", "drop_publication", "drop_view",
     "drop_rule", "drop_policy", "drop_statistics", "drop_trigger", "drop_foreign_key", "drop_index", "drop_constraint", "detach_partition", "drop_inherit", "drop_of",
     "drop_column", "drop_table",
-    "drop_operator_class", "drop_operator_family", "drop_cast", "drop_operator", "drop_aggregate", "drop_function", "drop_sequence", "drop_composite_type", "drop_range_type", "drop_domain", "drop_enum",
+    "drop_operator_class", "drop_operator_family", "drop_cast", "drop_operator", "drop_shell_operator", "drop_aggregate", "drop_function", "drop_sequence", "drop_composite_type", "drop_range_type", "drop_domain", "drop_enum",
     "drop_collation", "drop_text_search_config", "drop_text_search_dictionary",
     "add_table", "add_inherit", "alter_partitioning", "attach_partition", "set_logging", "add_column",
     "drop_default", "alter_column_type", "drop_identity", "drop_not_null", "set_not_null", "alter_not_null", "set_default",

@@ -63,7 +63,27 @@ def diff_operators(current: Schema, desired: Schema, changes: list[Change]) -> l
     linked_anew = {t for o in read if made(o) for t in links(o)
                    if t in des and t in cur and (o.schema, o.name, o.identity) not in links(des[t])}
     out = diff_overloads("operator", current.operators, read, rebuild)
-    return out + owner_changes(current, desired, out)
+    return out + orphaned_shells(current, read, out) + owner_changes(current, desired, out)
+
+
+# The cause of a shell operator's DROP: the COMMUTATOR or NEGATOR Postgres made as a shell for an operator this
+# migration drops, which nothing names any more.
+SHELL_LEFT = "a shell operator the COMMUTATOR or NEGATOR of an operator dropped here had made, named by none any more"
+
+
+def orphaned_shells(current: Schema, desired: tuple[Operator, ...], changes: list[Change]) -> list[Change]:
+    """drop_shell_operator of each operator that an operator `changes` drop names COMMUTATOR or NEGATOR, which is none
+    of the current model's (a shell, oprcode 0: `+ (timestamptz, numeric) COMMUTATOR = OPERATOR(-)` made
+    `-(numeric, timestamptz)`; DROP OPERATOR leaves it, a fresh build has none) and no operator of `desired` names
+    nor is. The model holds no shell (inspect lists them unmanaged): the DDL drops it only where it is one."""
+    kept = {(o.schema, o.name, o.identity) for o in (*desired, *current.operators)} | {t for o in desired for t in links(o)}
+    out: dict[tuple, Change] = {}
+    for c in changes:
+        for schema, name, (left, right) in links(c.old) - kept if c.kind == "drop_operator" else ():  # type: ignore
+            shell = Operator(name, right, "", schema, None if left == "NONE" else left)
+            out.setdefault((schema, shell.signature),
+                           Change("drop_shell_operator", schema, "", shell.signature, shell, None, None, SHELL_LEFT))
+    return list(out.values())
 
 
 def owner_changes(current: Schema, desired: Schema, changes: list[Change]) -> list[Change]:

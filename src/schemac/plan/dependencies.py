@@ -244,7 +244,8 @@ def deps(c: Change) -> Deps:
                 # Set aside, not removed: what uses it follows it under its new name (Postgres holds OIDs); only a
                 # statement naming the type by name (a function's signature) must run before the rename.
                 removes.add(("signature type", old.schema, old.name))  # type: ignore[union-attr]
-            else:
+            elif not (k == "alter_sequence" and (old.schema, old.name) == (new.schema, new.name)):  # type: ignore
+                # (ALTER SEQUENCE alters in place: what named it, a table's default dropped with it, needs no turn first)
                 removes |= own_keys(None, old) if (new is None or k.startswith("alter_")) else set()
             old_refs |= refs_of(None, old)
             if k == "alter_domain" and new is not None and drops_only(old, new):  # (compare.around's first step)

@@ -12,7 +12,7 @@ from sqlglot import exp
 from schemac.compare.changes import Change
 from schemac.model import Operator
 from schemac.pg.names import quote_ident, reference_sql
-from schemac.plan.ddl import command, comment_value
+from schemac.plan.ddl import command, comment_value, do_block, literal
 from schemac.plan.sql_strings import owner_sql
 from schemac.plan.routine_ddl import routine_type_sql
 
@@ -28,6 +28,17 @@ def operator_target(o: Operator) -> str:
     """schema.op (left, right), NONE for a prefix operator's left: how DROP, ALTER and COMMENT name one."""
     left = routine_type_sql(o.left) if o.left is not None else "NONE"
     return f"{_name(o.schema, o.name)} ({left}, {routine_type_sql(o.right)})"
+
+
+def drop_shell(o: Operator) -> exp.Command:
+    """DROP OPERATOR of the shell a dropped operator's COMMUTATOR or NEGATOR made (compare.operators.orphaned_shells),
+    only where it is one: no function (oprcode 0), no extension's; a real operator of that name is left alone."""
+    left = routine_type_sql(o.left) if o.left is not None else "NONE"
+    named = f"{quote_ident(o.schema)}.{o.name}({left}, {routine_type_sql(o.right)})"  # qualified: no pg_catalog's
+    return do_block("BEGIN IF EXISTS (SELECT FROM pg_catalog.pg_operator o WHERE o.oid = pg_catalog.to_regoperator("
+                    f"{literal(named)}) AND o.oprcode = 0 AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend d WHERE "
+                    "d.classid = 'pg_catalog.pg_operator'::pg_catalog.regclass AND d.objid = o.oid AND d.deptype = 'e'"
+                    f")) THEN DROP OPERATOR {quote_ident(o.schema)}.{o.name} ({left}, {routine_type_sql(o.right)}); END IF; END")
 
 
 def create_operator(o: Operator) -> exp.Command:
@@ -63,6 +74,8 @@ def operator_statements(change: Change) -> Optional[list[exp.Expression]]:
         return None
     if k == "add_operator":
         return [create_operator(new)]  # type: ignore[arg-type]
+    if k == "drop_shell_operator":
+        return [drop_shell(old)]  # type: ignore[arg-type]
     if k == "drop_operator":
         return [command("DROP", "OPERATOR IF EXISTS", operator_target(old))]  # type: ignore[arg-type]
     if k == "alter_operator":
