@@ -1,6 +1,7 @@
 """PostGIS constants written as (E)WKT in schema.yaml (issue 13): Postgres parses a string cast to geometry or
 geography when it stores a default, a CHECK or a view's query, and prints it back as hex EWKB, so the text
 schema.yaml holds and the database's differ; compare.typed_literals spells the (E)WKT as that print (pg.ewkb).
+And the casts to box2d/box3d Postgres adds to a geometry passed where PostGIS takes a box (compare.implicit_casts).
 Each test needs the postgis extension: Debian's 15 here; it skips where the build has none."""
 
 from __future__ import annotations
@@ -124,3 +125,33 @@ def test_uncast_wkt_in_a_geometry_argument_leaves_no_drift(major_db, tmp_path):
     assert drift.differences == (), drift.render("text")
     # (a string of hex digits is no geometry: its case still tells two texts apart)
     assert normal_form("x = 'ab'") != normal_form("x = 'AB'")
+
+
+BOXES = """extensions: [{name: postgis, schema: public}]
+tables:
+  tile_src:
+    columns: {id: {type: integer, primary_key: true}, g: 'geometry(Polygon,3857)'}
+    checks: {tile_src_west: st_xmin(g) > -20037508}
+views:
+  tile_layer:
+    query: >-
+      select id, st_asmvtgeom(g, st_tileenvelope(2, 1, 1), extent => 4096, buffer => 64) as geom,
+      st_ymax(st_expand(g, 10)) as top from tile_src
+  tile_bounds: {query: "select st_xmax(st_extent(g)) as east, st_asmvtgeom(st_union(g), st_makeenvelope(0, 0, 9, 9, 3857)) as u from tile_src"}
+"""
+
+
+@pytest.mark.parametrize("major_db", ["pg15"], indirect=True)
+def test_a_geometry_where_postgis_takes_a_box_leaves_no_drift(major_db, tmp_path):
+    """pg_tileserv's shape written by hand, `st_asmvtgeom(g, st_tileenvelope(z, x, y))`, `st_xmin(g)`,
+    `st_xmax(st_extent(g))`: Postgres stores the implicit casts to box2d and box3d (read in pg_get_viewdef and
+    pg_constraint), and `diff` finds nothing."""
+    schema = _built(major_db, BOXES, tmp_path)
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        layer, bounds = (conn.execute(f"SELECT pg_get_viewdef('{v}'::regclass)").fetchone()[0] for v in ("tile_layer", "tile_bounds"))
+        check = conn.execute("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'tile_src_west'").fetchone()[0]
+    assert "(st_tileenvelope(2, 1, 1))::box2d" in layer and "(st_expand(tile_src.g, (10)::double precision))::box3d" in layer, layer
+    assert "(st_extent(tile_src.g))::box3d" in bounds and "::box2d" in bounds, bounds
+    assert "st_xmin((g)::box3d)" in check, check
+    drift = check_drift(schema, major_db)
+    assert drift.differences == (), drift.render("text")
