@@ -101,7 +101,6 @@ def default_name_given(des: Table, old: Constraint, new: Constraint) -> Optional
     if new.name is not None or not old.name or isinstance(new, Check) or type(old) is not type(new):
         return None
     name = default_constraint_name(des, new)  # type: ignore[arg-type]
-    others = [c for c in (des.primary_key, *des.uniques, *des.checks, *des.foreign_keys, *des.exclusions)
-              if c is not None and c is not new]
+    others = [c for c in des.constraints() if c is not new]
     taken = {c.name or default_constraint_name(des, c) for c in others} | {i.name for i in des.indexes}  # type: ignore[arg-type]
     return None if name == old.name or name in taken else name

@@ -2,7 +2,7 @@
 part that holds a dot, a double quote or a parenthesis, or starts or ends with a blank, is quoted, so that the dot
 between the parts stays apart (and an argument list after them: `"touch(v)"(integer)`, blanks around the name). The
 model, the loader, the catalog reader and the DDL all split them here (pg.names re-exports them); the catalog
-queries quote by the same rule (`~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$'`)."""
+queries quote by the same rule (their fragment quoted_part.sql)."""
 
 from __future__ import annotations
 

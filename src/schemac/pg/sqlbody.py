@@ -82,7 +82,7 @@ _STAR = re.compile(r"(?:\bSELECT|,)\s*(?:[\w\"]+\.)?\*", re.I)
 def query_refs(query: str) -> tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]], frozenset[str]]:
     """What a view's query names, as `statement_refs` gives it, and `*` among the columns when it selects
     every column of what it reads: for a view Postgres could not build (its forms unknown), the statement
-    order's best guess (compare.views.view_refs). Nothing when sqlglot cannot read it, even with its
+    order's best guess (compare.view_reads.view_refs). Nothing when sqlglot cannot read it, even with its
     operators made plain."""
     relations, functions, columns = statement_refs(query)
     if not (relations or functions or columns):

@@ -3,7 +3,7 @@
 Postgres records an expression's field selection (`(cc).y`, `t.cc.y`) as a dependency on the attribute (on the
 type's relation, at the attribute's number: what a view's `depends` names `("column", schema, type, attribute)`)
 and refuses to drop or retype an attribute while one stands. A view names the key by what Postgres recorded
-(compare.views.view_refs); an index, a CHECK, a default, a generated column, a trigger's WHEN, a policy, a rule, a
+(compare.view_reads.view_refs); an index, a CHECK, a default, a generated column, a trigger's WHEN, a policy, a rule, a
 domain, a function's SQL-standard body or argument DEFAULT by the names its texts select (pg.verbatim.
 selected_fields: a superset, an attribute of that name of any composite type the migration changes). Computed only
 when a migration changes a composite type's attributes: none of it runs otherwise.
@@ -46,7 +46,7 @@ def texts(obj: object) -> Iterator[str]:
             yield obj.body
         return
     if isinstance(obj, View) and not obj.depends and obj.definition is None:  # of unknown forms: what Postgres
-        # recorded is unknown (compare.views.view_refs), its query's text stands in
+        # recorded is unknown (compare.view_reads.view_refs), its query's text stands in
         yield obj.query
     if not is_dataclass(obj):
         return

@@ -20,8 +20,7 @@ def held_foreign_key_drop(t: Table, fk: ForeignKey) -> Optional[exp.Command]:
     if not isinstance(fk, ForeignKey) or fk.name is not None:  # (a rebuilt key's drop passes its UNIQUE)
         return None
     name = default_constraint_name(t, fk)
-    if name not in {c.name for c in (t.primary_key, *t.uniques, *t.checks, *t.foreign_keys, *t.exclusions)
-                    if c is not None and c is not fk and c.name}:
+    if name not in {c.name for c in t.constraints() if c is not fk and c.name}:
         return None
     relid = regclass_literal(t.schema, t.name)
     columns = ", ".join(literal(c) for c in fk.columns)

@@ -11,7 +11,7 @@ from schemac.compare.identities import IdentitySequence
 from schemac.compare.opclasses import class_key
 from schemac.compare.sqlbodies import named_types_of
 from schemac.compare.tables import index_signature
-from schemac.compare.views import view_keys, view_refs
+from schemac.compare.view_reads import view_keys, view_refs
 from schemac.model import (Aggregate, Cast, Operator, OperatorClass, OperatorFamily, EventTrigger, ForeignDataWrapper, ForeignServer, Publication, Check, Collation, Column, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey,
                            Function, Index, Policy, PrimaryKey, RangeType, Rule, Sequence, Statistics, Table, TextSearchConfig, TextSearchDictionary, Trigger, Unique,
                            View)
@@ -282,10 +282,8 @@ def table_members(t: Table) -> set[Key]:
     out = {_table(t), ("type", t.schema, t.name)} | {_col(t, c.name) for c in t.columns}  # and its row type
     out |= {_identity_sequence(t, c.name) for c in t.columns if c.identity is not None}
     out |= {("notnull", t.schema, t.name, c.name) for c in t.columns if not c.nullable}
-    for member in (t.primary_key, *t.uniques, *t.checks, *t.foreign_keys, *t.indexes, *t.triggers, *t.exclusions,
-                   *t.rules, *t.policies, *t.statistics):
-        if member is not None:
-            out |= own_keys(t, member)
+    for member in (*t.constraints(), *t.indexes, *t.triggers, *t.rules, *t.policies, *t.statistics):
+        out |= own_keys(t, member)
     return out
 
 

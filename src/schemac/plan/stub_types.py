@@ -8,7 +8,7 @@ from __future__ import annotations
 from schemac.model.frozen import replace
 
 from schemac.compare.changes import Change
-from schemac.compare.views import reads_itself, view_keys
+from schemac.compare.view_reads import reads_itself, view_keys
 from schemac.model import Schema, View, ViewColumn
 from schemac.plan.graph import edges
 from schemac.plan.keys import refs_of

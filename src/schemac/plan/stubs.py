@@ -15,7 +15,7 @@ from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.compare.changes import Change
-from schemac.compare.views import reads_itself
+from schemac.compare.view_reads import reads_itself
 from schemac.model import View
 
 # The cause of a stub: the view's CREATE VIEW of its columns alone (kind add_view or replace_view), or the CREATE OR

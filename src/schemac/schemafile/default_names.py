@@ -23,7 +23,7 @@ def check_default_names_free(t: Table, relations: dict[tuple[str, str], str]) ->
     """Each unnamed key of `t` gets its default name: no other constraint of `t` holds it (named, or an earlier
     unnamed one's default) nor, for a key with an index (primary key, UNIQUE, EXCLUDE), an index of `t` or a
     relation of its schema (`relations`: (schema, name) -> what it is); else an error at the key's line."""
-    keys = [c for c in (t.primary_key, *t.uniques, *t.foreign_keys, *t.exclusions, *t.checks) if c is not None]
+    keys = t.constraints()
     line = lambda c: f" at line {c.source.line}" if c.source else ""  # noqa: E731
     held = {c.name: f"{_kind(c)} {c.name}{line(c)}" for c in keys if c.name}
     for c in keys:

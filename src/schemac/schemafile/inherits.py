@@ -159,7 +159,7 @@ def resolve_inherits(tables: list[Table], orders: Optional[dict] = None) -> list
         parents = []
         for p in t.inherits:
             if p.extension is not None:
-                continue  # the extension's table: the child lists its columns (load._extension_tables_known)
+                continue  # the extension's table: the child lists its columns (document_checks.extension_tables_known)
             parent: Optional[Table] = by_key.get((p.schema, p.name))
             if parent is None or parent.partition_by is not None or parent.partition_of is not None:
                 raise SchemaFileError(f"table {t.qualified_name} inherits from {p.schema}.{p.name}, which schema.yaml "

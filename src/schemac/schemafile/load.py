@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from typing import Any, Callable, Optional
+from typing import Callable, Optional
 
 from yaml.nodes import Node
 
 from schemac.errors import SchemaFileError
 from schemac.model import Schema, Source, Table
 from schemac.pg.collector import GCPause
-from schemac.pg.knowntypes import base_name, declared_types, extension_of, suggestion, type_uses, unknown_type
 from schemac.schemafile.aggregates import AggregateReader
 from schemac.schemafile.operators import OperatorReader
 from schemac.schemafile.opclasses import OperatorClassReader, declared_classes_spelled
@@ -33,9 +32,8 @@ from schemac.schemafile.queries import QueryReader
 from schemac.schemafile.policies import PolicyReader
 from schemac.schemafile.publications import PublicationReader
 from schemac.schemafile.database_settings import DatabaseReader
-from schemac.schemafile.event_triggers import EventTriggerReader, no_such_function
+from schemac.schemafile.event_triggers import EventTriggerReader
 from schemac.schemafile.foreign_servers import ForeignServerReader, check_servers
-from schemac.model.functions import function_names, runs_a_known_function
 from schemac.pg.extension_opclasses import spell_extension_classes
 from schemac.pg.extension_types import qualify_extension_types
 from schemac.schemafile.sequences import SequenceReader
@@ -52,6 +50,8 @@ from schemac.schemafile.usertypes import UserTypeReader
 from schemac.schemafile.views import ViewReader
 from schemac.schemafile.copies import CopyReader
 from schemac.schemafile.default_names import check_default_names_free, key_indexes
+from schemac.schemafile.document_checks import (declared_once, extension_tables_known, functions_once,
+                                                trigger_functions_known, types_known, view_indexes_once)
 from schemac.schemafile.bare_calls import check_bare_calls
 
 TOP_KEYS = {"database": False, "extensions": False, "schemas": False, "collations": False, "text_search_dictionaries": False, "text_search_configs": False, "enums": False, "domains": False, "composite_types": False,
@@ -135,7 +135,7 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
         top = self.w.fields(root, "schema.yaml (top level)", TOP_KEYS)
         namespaces = self.namespaces(top["schemas"][1] if "schemas" in top else None)
         collations = self.collations(top["collations"][1]) if "collations" in top else []
-        _declared_once(collations, "collation")
+        declared_once(collations, "collation")
         # Before anything names a collation: `x.y` is schema x's collation y where x is one of these.
         self.collation_schemas = frozenset(namespaces["schemas"]) | {c.schema for c in collations}
         tables: list[Table] = []
@@ -185,10 +185,10 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
         enums = self.enums(top["enums"][1]) if "enums" in top else []
         domains = [domain_strings_typed(d, types) for d in domains]
         search_configs = self.text_search_configs(top["text_search_configs"][1]) if "text_search_configs" in top else []
-        _declared_once(search_configs, "text search config")
+        declared_once(search_configs, "text search config")
         dictionaries = self.text_search_dictionaries(top["text_search_dictionaries"][1]) \
             if "text_search_dictionaries" in top else []
-        _declared_once(dictionaries, "text search dictionary")
+        declared_once(dictionaries, "text search dictionary")
         search_configs = bare_public_dictionaries(search_configs, dictionaries)
         composites = self.composite_types(top["composite_types"][1]) if "composite_types" in top else []
         ranges = self.range_types(top["range_types"][1]) if "range_types" in top else []
@@ -198,12 +198,12 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
         sequences += [q for q in self.serial_sequences if (q.schema, q.name) not in declared]
         # Enums, domains, composite and range types are types (one namespace per schema); a sequence is a
         # relation, like a table.
-        _declared_once([*enums, *domains, *composites, *ranges], "type")
+        declared_once([*enums, *domains, *composites, *ranges], "type")
         relations = {t.key: f"table {t.qualified_name}" for t in tables}
         relations.update({(t.schema, i.name): f"index {t.schema}.{i.name}" for t in tables for i in t.indexes})
-        _declared_once(sequences, "sequence", relations)
+        declared_once(sequences, "sequence", relations)
         functions = self.functions(top["functions"][1]) if "functions" in top else []
-        _functions_once(functions)
+        functions_once(functions)
         external = tuple(self.w.string(n, "external type") for n in
                          self.w.sequence(top["external_types"][1], "external_types")) if "external_types" in top else ()
         extensions = tuple(self.extensions(top["extensions"][1])) if "extensions" in top else ()
@@ -217,14 +217,14 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
         classes = self.operator_classes(top["operator_classes"][1], functions, extensions, families) \
             if "operator_classes" in top else ()
         tables, views = declared_classes_spelled(tables, classes), declared_classes_spelled(views, classes)
-        _types_known(tables, [*enums, *domains, *composites, *ranges, *tables, *views], domains, functions,
-                     extensions, external, composites, ranges, operators, (*casts, *classes, *families))
+        types_known(tables, [*enums, *domains, *composites, *ranges, *tables, *views], domains, functions,
+                    extensions, external, composites, ranges, operators, (*casts, *classes, *families))
         outside = self.external_functions(top["external_functions"][1], functions) if "external_functions" in top else ()
-        _trigger_functions_known([*tables, *views], functions, extensions, outside)
-        _extension_tables_known(tables, extensions)
+        trigger_functions_known([*tables, *views], functions, extensions, outside)
+        extension_tables_known(tables, extensions)
         relations.update({(q.schema, q.name): f"sequence {q.schema}.{q.name}" for q in sequences})
-        _declared_once(views, "view", relations)
-        _view_indexes_once(views, relations)
+        declared_once(views, "view", relations)
+        view_indexes_once(views, relations)
         servers = self.foreign_servers(top["foreign_servers"][1]) if "foreign_servers" in top else ()
         check_servers(tables, servers)
         schema = spell_extension_classes(qualify_extension_types(Schema(
@@ -267,113 +267,3 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
                                               "(an object without `schema:` is public's)")
         return schema
 
-
-def _trigger_functions_known(holders: list, functions: list, extensions: tuple, outside: tuple) -> None:
-    """Each trigger of a table or view runs a function schema.yaml declares, Postgres's own, one it lists under
-    external_functions, or one that may be an extension's: anything else is not there when the migration
-    creates the trigger."""
-    names = function_names(functions)
-    for h in holders:
-        for g in h.triggers:
-            if not runs_a_known_function(g.function, names, extensions, outside):
-                raise SchemaFileError(no_such_function(f"function of trigger '{g.name}' of {h.qualified_name}",
-                                                       g.function, "trigger"), g.source)
-
-
-def _extension_tables_known(tables: list, extensions: tuple) -> None:
-    """A foreign key that references an extension's table (`references: {..., extension: postgis}`), and an INHERITS
-    parent that is one (`inherits: [{table: tiger.addr, extension: postgis_tiger_geocoder}]`), names an extension
-    schema.yaml declares, and not a table it declares too: the extension makes the table."""
-    names = {e.name for e in extensions}
-    declared = {t.key for t in tables}
-    for t in tables:
-        for p in t.inherits:
-            if p.extension is not None and (p.extension not in names or (p.schema, p.name) in declared):
-                raise SchemaFileError(f"table {t.qualified_name} inherits from {p.schema}.{p.name} of extension "
-                                      f"{p.extension}, " + ("but schema.yaml declares that table" if p.extension in names
-                                                            else "which schema.yaml does not declare"), t.source)
-        for fk in t.foreign_keys:
-            if fk.ref_extension is None:
-                continue
-            if fk.ref_extension not in names:
-                raise SchemaFileError(f"foreign key of table {t.qualified_name} references {fk.ref_schema}.{fk.ref_table} "
-                                      f"of extension {fk.ref_extension}, which schema.yaml does not declare", fk.source)
-            if (fk.ref_schema, fk.ref_table) in declared:
-                raise SchemaFileError(f"foreign key of table {t.qualified_name} references {fk.ref_schema}.{fk.ref_table} "
-                                      f"as extension {fk.ref_extension}'s, but schema.yaml declares that table", fk.source)
-
-
-def _declared_once(objects: list, kind: str, taken: Optional[dict] = None) -> None:
-    """Each (schema, name) once among `objects` (enums and domains share the type namespace), and not
-    one that `taken` already holds (a sequence's name is a relation's name)."""
-    seen: dict[tuple[str, str], Any] = {}
-    for obj in objects:
-        key = (obj.schema, obj.name)
-        if key in seen:
-            first = seen[key].source
-            raise SchemaFileError(f"{kind} {obj.schema}.{obj.name} is declared twice (first at line "
-                                  f"{first.line if first else '?'})", obj.source)
-        if taken and key in taken:
-            raise SchemaFileError(f"{kind} {obj.schema}.{obj.name} has the same name as {taken[key]}", obj.source)
-        seen[key] = obj
-
-
-def _view_indexes_once(views: list, relations: dict) -> None:
-    """A materialized view's index names share the namespace of relations in its schema."""
-    taken = dict(relations)
-    taken.update({v.key: f"{v.what} {v.qualified_name}" for v in views})
-    for v in views:
-        for i in v.indexes:
-            if (v.schema, i.name) in taken:
-                raise SchemaFileError(f"index name '{i.name}' is already used in schema {v.schema} by "
-                                      f"{taken[(v.schema, i.name)]}", i.source)
-            taken[(v.schema, i.name)] = f"index {v.schema}.{i.name}"
-
-
-def _functions_once(functions: list) -> None:
-    """Overloads are distinct functions; one (schema, name, input types) is declared once."""
-    seen: dict[tuple, Any] = {}
-    for f in functions:
-        key = (f.schema, f.name, f.identity)
-        if key in seen:
-            first = seen[key].source
-            raise SchemaFileError(f"function {f.schema}.{f.signature} is declared twice (first at line "
-                                  f"{first.line if first else '?'})", f.source)
-        seen[key] = f
-
-
-def _another_dialects(type_text: str) -> bool:
-    from schemac.pg.typeparse import another_dialects_type  # sqlglot: only for an unknown type's message
-
-    return another_dialects_type(type_text)
-
-
-def _types_known(tables, types, domains, functions, extensions, external, composites=(), ranges=(), operators=(),
-                 casts=()) -> None:
-    """Every type used is one Postgres, schema.yaml or a declared extension knows, or is declared in
-    external_types: a typo is an error at its line, with the closest known name. `types`: the enums,
-    domains, composite and range types schema.yaml declares, and its tables and views (their row types)."""
-    declared = declared_types(types)
-    ext_names = [e.name for e in extensions]
-    ext_set = set(external)
-    # Each distinct type is looked up once; the columns' (most of the uses) are looked at first, and each use
-    # worded (for the message) only when one of them is unknown.
-    unknown = {t: unknown_type(t, declared, ext_names, ext_set) for t in {c.type for t in tables for c in t.columns}}
-    uses = type_uses(tables if any(unknown.values()) else (), domains, functions, composites, ranges, operators, casts)
-    for type_text, what, source in uses:
-        if type_text not in unknown:
-            unknown[type_text] = unknown_type(type_text, declared, ext_names, ext_set)
-        if unknown[type_text]:
-            _, name = base_name(type_text)
-            ext = extension_of(name)
-            if ext is not None:
-                hint = f"; it comes from extension {ext}: declare it under extensions:"
-            elif _another_dialects(type_text):
-                hint = ": not a PostgreSQL type (sqlglot knows it from another SQL dialect); write the PostgreSQL " \
-                    "type, or declare a type of that name (domains:, enums:, composite_types:)"
-            else:
-                close = suggestion(type_text, declared, ext_names)
-                hint = (f" (did you mean '{close}'?)" if close else "") + \
-                    "; declare it (composite_types:, range_types:), or if the database has it (a base type, an " \
-                    "extension's type), list it under external_types:"
-            raise SchemaFileError(f"type of {what}: unknown type '{type_text}'{hint}", source)

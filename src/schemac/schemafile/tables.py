@@ -254,7 +254,7 @@ class TableReader(StorageReader, ReplicaIdentityReader):
             for fk in t.foreign_keys:
                 ref = by_key.get((fk.ref_schema, fk.ref_table))
                 if ref is None and (fk.ref_extension or joined_reference(fk.ref_schema, fk.ref_table) in external):
-                    continue  # an extension's table (load._extension_tables_known) or one external_tables: lists
+                    continue  # an extension's table (document_checks.extension_tables_known) or one external_tables: lists
                 if ref is None:
                     raise SchemaFileError(f"foreign key of table {t.qualified_name} references {fk.ref_schema}."
                                           f"{fk.ref_table}, which schema.yaml does not declare (one the database "

@@ -14,9 +14,23 @@ def sql_text(name: str, major: int = 0) -> str:
     """The text of ``<name>.sql``, shipped as package data (read from beside this module: the
     package is always installed as files, and importlib.resources costs `schemac diff` ~8 ms to import),
     for a server of `major` (0: the oldest)."""
-    # A fragment two queries share, written once: a block comment `include key_options` is key_options.sql's text.
-    text = _INCLUDE.sub(lambda m: _read(m.group(1)).strip(), _read(name))
-    return _SINCE.sub(lambda m: m.group(2) if major >= int(m.group(1)) else m.group(3), text)
+    return _SINCE.sub(lambda m: m.group(2) if major >= int(m.group(1)) else m.group(3), _expanded(name))
+
+
+def _expanded(name: str) -> str:
+    """``<name>.sql`` with its fragments in place. A fragment queries share is written once: a block comment
+    `include key_options` is key_options.sql's text; `include pg_catalog_hides(proc=cp)` is pg_catalog_hides.sql's
+    with each `{proc}` in it `cp` (one rule over each query's own alias). A fragment may include another. A fragment's
+    leading `--` lines say what it is for, once, in its file: they are left out where it is included."""
+    return _INCLUDE.sub(_included, _read(name))
+
+
+def _included(m: re.Match) -> str:
+    text = _HEADER.sub("", _expanded(m.group(1)).strip())
+    for argument in filter(None, (m.group(2) or "").split(",")):
+        key, value = (part.strip() for part in argument.split("="))
+        text = text.replace("{" + key + "}", value)
+    return text
 
 
 def _read(name: str) -> str:
@@ -24,7 +38,8 @@ def _read(name: str) -> str:
         return f.read()
 
 
-_INCLUDE = re.compile(r"/\* include (\w+) \*/")
+_INCLUDE = re.compile(r"/\* include (\w+)(?:\(([^)]*)\))? \*/")
+_HEADER = re.compile(r"\A(?:--[^\n]*\n)+")
 # A column of later majors: `/* since 18: con.conperiod */ false` reads con.conperiod from 18 on, else false (a
 # query naming a column the server lacks fails; to_jsonb(row) ->> 'column' works everywhere but serialised every
 # constraint's whole row: constraints.sql 460 -> 800 ms at 10,000 tables).

@@ -19,10 +19,8 @@
 -- scanned it all for its one oid, 7 x 12,000 rows per aggregate: 2.9 s at 1,000 aggregates. Inlined, each is a
 -- lookup by oid (pg_proc_oid_index).
 WITH fn AS NOT MATERIALIZED (
-  SELECT p.oid, CASE WHEN n.nspname = 'pg_catalog' OR (n.nspname = 'public' AND NOT EXISTS (
-                       SELECT FROM pg_catalog.pg_proc c WHERE c.pronamespace = 'pg_catalog'::regnamespace
-                         AND c.proname = p.proname AND c.proargtypes = p.proargtypes)) THEN CASE WHEN p.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END
-                     ELSE CASE WHEN n.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(n.nspname::text, '"', '""') || '"' ELSE n.nspname::text END || '.' || CASE WHEN p.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END END AS name
+  SELECT p.oid, CASE WHEN n.nspname = 'pg_catalog' OR (n.nspname = 'public' AND NOT /* include pg_catalog_hides(proc=p) */) THEN /* include quoted_part(name=p.proname) */
+                     ELSE /* include quoted_part(name=n.nspname) */ || '.' || /* include quoted_part(name=p.proname) */ END AS name
   FROM pg_catalog.pg_proc p
   JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
 )
@@ -48,7 +46,7 @@ SELECT p.oid AS aggregate_oid,
        a.agginitval AS initcond,
        a.aggminitval AS minitcond,
        (SELECT CASE WHEN opn.nspname IN ('pg_catalog', 'public') THEN o.oprname::text
-                    ELSE CASE WHEN opn.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(opn.nspname::text, '"', '""') || '"' ELSE opn.nspname::text END || '.' || o.oprname::text END
+                    ELSE /* include quoted_part(name=opn.nspname) */ || '.' || o.oprname::text END
         FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace opn ON opn.oid = o.oprnamespace
         WHERE o.oid = a.aggsortop) AS sortop,
        p.proparallel::text AS parallel,

@@ -9,8 +9,7 @@
 -- One row per cast.
 SELECT pg_catalog.format_type(ca.castsource, NULL) AS source_type,
        pg_catalog.format_type(ca.casttarget, NULL) AS target_type,
-       (SELECT CASE WHEN n.nspname = 'public' AND NOT EXISTS (SELECT FROM pg_catalog.pg_proc c WHERE c.pronamespace = 'pg_catalog'::regnamespace
-                                                                   AND c.proname = p.proname AND c.proargtypes = p.proargtypes) THEN '' ELSE CASE WHEN n.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(n.nspname::text, '"', '""') || '"' ELSE n.nspname::text END || '.' END || CASE WHEN p.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END
+       (SELECT CASE WHEN n.nspname = 'public' AND NOT /* include pg_catalog_hides(proc=p) */ THEN '' ELSE /* include quoted_part(name=n.nspname) */ || '.' END || /* include quoted_part(name=p.proname) */
                || '(' || coalesce((SELECT string_agg(pg_catalog.format_type(a.t, NULL), ', ' ORDER BY a.i)
                                    FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY AS a(t, i)), '') || ')'
         FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace

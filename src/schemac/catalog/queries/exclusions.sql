@@ -32,8 +32,8 @@ SELECT con.conrelid AS table_oid,
        i.indoption::int2[] AS options,
        ARRAY(
          SELECT (SELECT CASE WHEN opc.opcdefault THEN NULL
-                             WHEN opn.nspname = 'pg_catalog' THEN CASE WHEN opc.opcname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(opc.opcname::text, '"', '""') || '"' ELSE opc.opcname::text END
-                             ELSE CASE WHEN opn.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(opn.nspname::text, '"', '""') || '"' ELSE opn.nspname::text END || '.' || CASE WHEN opc.opcname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(opc.opcname::text, '"', '""') || '"' ELSE opc.opcname::text END END
+                             WHEN opn.nspname = 'pg_catalog' THEN /* include quoted_part(name=opc.opcname) */
+                             ELSE /* include quoted_part(name=opn.nspname) */ || '.' || /* include quoted_part(name=opc.opcname) */ END
                  FROM pg_catalog.pg_opclass opc
                  JOIN pg_catalog.pg_namespace opn ON opn.oid = opc.opcnamespace
                  WHERE opc.oid = k.opcoid)
@@ -48,7 +48,7 @@ SELECT con.conrelid AS table_oid,
                                   AND n2.nspname IN ('pg_catalog', 'public')
                                   AND o2.oprleft = kt.typ AND o2.oprright = kt.typ
                                   AND (op.oprleft <> kt.typ OR op.oprright <> kt.typ)) THEN op.oprname::text
-                             ELSE CASE WHEN opn.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(opn.nspname::text, '"', '""') || '"' ELSE opn.nspname::text END || '.' || op.oprname::text END
+                             ELSE /* include quoted_part(name=opn.nspname) */ || '.' || op.oprname::text END
                  FROM pg_catalog.pg_operator op
                  JOIN pg_catalog.pg_namespace opn ON opn.oid = op.oprnamespace
                  WHERE op.oid = k.opoid)

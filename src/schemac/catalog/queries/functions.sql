@@ -35,9 +35,8 @@ SELECT p.oid AS function_oid,
        p.proretset AS returns_set,
        p.proconfig::text[] AS config,
        (SELECT CASE WHEN sn.nspname IN ('pg_catalog', 'public') THEN ''
-                    ELSE CASE WHEN sn.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(sn.nspname::text, '"', '""') || '"'
-                              ELSE sn.nspname::text END || '.' END
-               || CASE WHEN s.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(s.proname::text, '"', '""') || '"' ELSE s.proname::text END
+                    ELSE /* include quoted_part(name=sn.nspname) */ || '.' END
+               || /* include quoted_part(name=s.proname) */
         FROM pg_catalog.pg_proc s JOIN pg_catalog.pg_namespace sn ON sn.oid = s.pronamespace
         WHERE s.oid = p.prosupport) AS support,
        p.pronargdefaults AS default_count,

@@ -46,8 +46,8 @@
 -- index is always on the constrained table), not by a hash of every constraint the planner built on the
 -- indexes' side and spilled to disk at 10,000 tables.
 WITH nd AS (SELECT array_agg(opc.oid) AS oids,
-                   array_agg(CASE WHEN opn.nspname = 'pg_catalog' THEN CASE WHEN opc.opcname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(opc.opcname::text, '"', '""') || '"' ELSE opc.opcname::text END
-                                  ELSE CASE WHEN opn.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(opn.nspname::text, '"', '""') || '"' ELSE opn.nspname::text END || '.' || CASE WHEN opc.opcname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(opc.opcname::text, '"', '""') || '"' ELSE opc.opcname::text END END) AS names
+                   array_agg(CASE WHEN opn.nspname = 'pg_catalog' THEN /* include quoted_part(name=opc.opcname) */
+                                  ELSE /* include quoted_part(name=opn.nspname) */ || '.' || /* include quoted_part(name=opc.opcname) */ END) AS names
             FROM pg_catalog.pg_opclass opc
             JOIN pg_catalog.pg_namespace opn ON opn.oid = opc.opcnamespace
             WHERE NOT opc.opcdefault)

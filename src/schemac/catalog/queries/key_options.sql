@@ -8,8 +8,8 @@
 -- -> 42.9 ms, median of 9, docs/benchmarks-catalog.md, "Session 33 (speed33c)").
 CASE WHEN (SELECT true FROM pg_catalog.pg_attribute a
            WHERE a.attrelid = i.indexrelid AND a.attoptions IS NOT NULL LIMIT 1) THEN ARRAY(
-  SELECT (SELECT CASE WHEN opn.nspname = 'pg_catalog' THEN '' ELSE CASE WHEN opn.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(opn.nspname::text, '"', '""') || '"' ELSE opn.nspname::text END || '.' END
-                 || CASE WHEN opc.opcname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(opc.opcname::text, '"', '""') || '"' ELSE opc.opcname::text END || ' ' || array_to_string(a.attoptions, ',')
+  SELECT (SELECT CASE WHEN opn.nspname = 'pg_catalog' THEN '' ELSE /* include quoted_part(name=opn.nspname) */ || '.' END
+                 || /* include quoted_part(name=opc.opcname) */ || ' ' || array_to_string(a.attoptions, ',')
           FROM pg_catalog.pg_attribute a, pg_catalog.pg_opclass opc
           JOIN pg_catalog.pg_namespace opn ON opn.oid = opc.opcnamespace
           WHERE a.attrelid = i.indexrelid AND a.attnum = k.ord AND opc.oid = k.opcoid

@@ -10,11 +10,11 @@
 COALESCE((SELECT json_agg(json_build_object(
             'strategy', ao.amopstrategy,
             'operator', CASE WHEN opn.nspname IN ('public', 'pg_catalog') THEN o.oprname::text
-                             ELSE CASE WHEN opn.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(opn.nspname::text, '"', '""') || '"' ELSE opn.nspname::text END || '.' || o.oprname::text END,
+                             ELSE /* include quoted_part(name=opn.nspname) */ || '.' || o.oprname::text END,
             'left', pg_catalog.format_type(ao.amoplefttype, NULL),
             'right', pg_catalog.format_type(ao.amoprighttype, NULL),
-            'order_by', (SELECT CASE WHEN sn.nspname IN ('public', 'pg_catalog') THEN CASE WHEN sf.opfname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(sf.opfname::text, '"', '""') || '"' ELSE sf.opfname::text END
-                                     ELSE CASE WHEN sn.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(sn.nspname::text, '"', '""') || '"' ELSE sn.nspname::text END || '.' || CASE WHEN sf.opfname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(sf.opfname::text, '"', '""') || '"' ELSE sf.opfname::text END END
+            'order_by', (SELECT CASE WHEN sn.nspname IN ('public', 'pg_catalog') THEN /* include quoted_part(name=sf.opfname) */
+                                     ELSE /* include quoted_part(name=sn.nspname) */ || '.' || /* include quoted_part(name=sf.opfname) */ END
                          FROM pg_catalog.pg_opfamily sf
                          JOIN pg_catalog.pg_namespace sn ON sn.oid = sf.opfnamespace
                          WHERE sf.oid = ao.amopsortfamily AND ao.amoppurpose = 'o'))
@@ -25,9 +25,8 @@ COALESCE((SELECT json_agg(json_build_object(
           JOIN pg_catalog.pg_namespace opn ON opn.oid = o.oprnamespace), '[]'::json) AS operators,
 COALESCE((SELECT json_agg(json_build_object(
             'number', ap.amprocnum,
-            'function', CASE WHEN pn.nspname = 'public' AND NOT EXISTS (SELECT FROM pg_catalog.pg_proc c WHERE c.pronamespace = 'pg_catalog'::regnamespace
-                                                                           AND c.proname = p.proname AND c.proargtypes = p.proargtypes) THEN '' ELSE CASE WHEN pn.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(pn.nspname::text, '"', '""') || '"' ELSE pn.nspname::text END || '.' END
-                        || CASE WHEN p.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END || '(' || coalesce((
+            'function', CASE WHEN pn.nspname = 'public' AND NOT /* include pg_catalog_hides(proc=p) */ THEN '' ELSE /* include quoted_part(name=pn.nspname) */ || '.' END
+                        || /* include quoted_part(name=p.proname) */ || '(' || coalesce((
                             SELECT string_agg(pg_catalog.format_type(a.t, NULL), ', ' ORDER BY a.i)
                             FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY AS a(t, i)), '') || ')',
             'left', pg_catalog.format_type(ap.amproclefttype, NULL),

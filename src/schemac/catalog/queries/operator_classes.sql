@@ -33,8 +33,8 @@ SELECT n.nspname::text AS schema_name,
        pg_catalog.format_type(oc.opcintype, NULL) AS type_name,
        oc.opcdefault AS is_default,
        CASE WHEN (f.opfname, f.opfnamespace) = (oc.opcname, oc.opcnamespace) THEN NULL
-            WHEN f.opfnamespace = oc.opcnamespace THEN CASE WHEN f.opfname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(f.opfname::text, '"', '""') || '"' ELSE f.opfname::text END
-            ELSE CASE WHEN fn.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(fn.nspname::text, '"', '""') || '"' ELSE fn.nspname::text END || '.' || CASE WHEN f.opfname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(f.opfname::text, '"', '""') || '"' ELSE f.opfname::text END END AS family,
+            WHEN f.opfnamespace = oc.opcnamespace THEN /* include quoted_part(name=f.opfname) */
+            ELSE /* include quoted_part(name=fn.nspname) */ || '.' || /* include quoted_part(name=f.opfname) */ END AS family,
        CASE WHEN oc.opckeytype <> 0 THEN pg_catalog.format_type(oc.opckeytype, NULL) END AS storage,
        /* include opclass_members */,
        d.description AS comment,

@@ -13,13 +13,12 @@
 -- pg_operator row) and each subquery scanned it all for its one oid: 1.4 s at 1,000 operators. Inlined, each is a
 -- lookup by oid.
 WITH fn AS NOT MATERIALIZED (
-  SELECT p.oid, CASE WHEN n.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(n.nspname::text, '"', '""') || '"' ELSE n.nspname::text END AS schema_name, CASE WHEN p.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END AS name,
-         n.nspname = 'public' AND EXISTS (SELECT FROM pg_catalog.pg_proc c WHERE c.pronamespace = 'pg_catalog'::regnamespace
-                                          AND c.proname = p.proname AND c.proargtypes = p.proargtypes) AS hidden
+  SELECT p.oid, /* include quoted_part(name=n.nspname) */ AS schema_name, /* include quoted_part(name=p.proname) */ AS name,
+         n.nspname = 'public' AND /* include pg_catalog_hides(proc=p) */ AS hidden
   FROM pg_catalog.pg_proc p
   JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
 ), op AS NOT MATERIALIZED (
-  SELECT o.oid, o.oprnamespace, CASE WHEN n.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(n.nspname::text, '"', '""') || '"' ELSE n.nspname::text END AS schema_name, o.oprname::text AS name
+  SELECT o.oid, o.oprnamespace, /* include quoted_part(name=n.nspname) */ AS schema_name, o.oprname::text AS name
   FROM pg_catalog.pg_operator o
   JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace
 )

@@ -19,15 +19,15 @@ SELECT t.oid AS type_oid,
        t.typname::text AS type_name,
        pg_catalog.format_type(r.rngsubtype, NULL) AS subtype,
        CASE WHEN NOT opc.opcdefault
-            THEN CASE WHEN opn.nspname IN ('pg_catalog', 'public') THEN CASE WHEN opc.opcname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(opc.opcname::text, '"', '""') || '"' ELSE opc.opcname::text END
-                      ELSE CASE WHEN opn.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(opn.nspname::text, '"', '""') || '"' ELSE opn.nspname::text END || '.' || CASE WHEN opc.opcname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(opc.opcname::text, '"', '""') || '"' ELSE opc.opcname::text END END END AS subtype_opclass,
+            THEN CASE WHEN opn.nspname IN ('pg_catalog', 'public') THEN /* include quoted_part(name=opc.opcname) */
+                      ELSE /* include quoted_part(name=opn.nspname) */ || '.' || /* include quoted_part(name=opc.opcname) */ END END AS subtype_opclass,
        CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation THEN r.rngcollation::pg_catalog.regcollation::text END AS collation,
        CASE WHEN r.rngcanonical <> 0
-            THEN CASE WHEN cn.nspname = 'pg_catalog' OR (cn.nspname = 'public' AND NOT EXISTS (SELECT FROM pg_catalog.pg_proc c WHERE c.pronamespace = 'pg_catalog'::regnamespace AND c.proname = cp.proname AND c.proargtypes = cp.proargtypes)) THEN CASE WHEN cp.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(cp.proname::text, '"', '""') || '"' ELSE cp.proname::text END
-                      ELSE CASE WHEN cn.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(cn.nspname::text, '"', '""') || '"' ELSE cn.nspname::text END || '.' || CASE WHEN cp.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(cp.proname::text, '"', '""') || '"' ELSE cp.proname::text END END END AS canonical,
+            THEN CASE WHEN cn.nspname = 'pg_catalog' OR (cn.nspname = 'public' AND NOT /* include pg_catalog_hides(proc=cp) */) THEN /* include quoted_part(name=cp.proname) */
+                      ELSE /* include quoted_part(name=cn.nspname) */ || '.' || /* include quoted_part(name=cp.proname) */ END END AS canonical,
        CASE WHEN r.rngsubdiff <> 0
-            THEN CASE WHEN dn.nspname = 'pg_catalog' OR (dn.nspname = 'public' AND NOT EXISTS (SELECT FROM pg_catalog.pg_proc c WHERE c.pronamespace = 'pg_catalog'::regnamespace AND c.proname = dp.proname AND c.proargtypes = dp.proargtypes)) THEN CASE WHEN dp.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(dp.proname::text, '"', '""') || '"' ELSE dp.proname::text END
-                      ELSE CASE WHEN dn.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(dn.nspname::text, '"', '""') || '"' ELSE dn.nspname::text END || '.' || CASE WHEN dp.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(dp.proname::text, '"', '""') || '"' ELSE dp.proname::text END END END AS subtype_diff,
+            THEN CASE WHEN dn.nspname = 'pg_catalog' OR (dn.nspname = 'public' AND NOT /* include pg_catalog_hides(proc=dp) */) THEN /* include quoted_part(name=dp.proname) */
+                      ELSE /* include quoted_part(name=dn.nspname) */ || '.' || /* include quoted_part(name=dp.proname) */ END END AS subtype_diff,
        mt.typname::text AS multirange,
        mn.nspname::text AS multirange_schema,
        mt.oid AS multirange_oid,

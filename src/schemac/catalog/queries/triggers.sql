@@ -13,9 +13,8 @@
 -- Parameter: schemas, an array of schema names. One row per trigger.
 SELECT tg.tgrelid AS table_oid,
        tg.tgname::text AS trigger_name,
-       CASE WHEN fn.nspname = 'public' AND NOT EXISTS (SELECT FROM pg_catalog.pg_proc c WHERE c.pronamespace = 'pg_catalog'::regnamespace
-                                                     AND c.proname = p.proname AND c.proargtypes = p.proargtypes) THEN CASE WHEN p.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END
-            ELSE CASE WHEN fn.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(fn.nspname::text, '"', '""') || '"' ELSE fn.nspname::text END || '.' || CASE WHEN p.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END END AS function_name,
+       CASE WHEN fn.nspname = 'public' AND NOT /* include pg_catalog_hides(proc=p) */ THEN /* include quoted_part(name=p.proname) */
+            ELSE /* include quoted_part(name=fn.nspname) */ || '.' || /* include quoted_part(name=p.proname) */ END AS function_name,
        tg.tgtype::int AS tgtype,
        ARRAY(SELECT a.attname::text FROM unnest(tg.tgattr::int2[]) WITH ORDINALITY AS k(attnum, ord)
              JOIN pg_catalog.pg_attribute a ON a.attrelid = tg.tgrelid AND a.attnum = k.attnum
@@ -30,8 +29,8 @@ SELECT tg.tgrelid AS table_oid,
        tg.tginitdeferred AS initially_deferred,
        tg.tgenabled::text AS enabled,
        d.description AS comment,
-       (SELECT CASE WHEN rn.nspname = 'public' THEN CASE WHEN rc.relname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(rc.relname::text, '"', '""') || '"' ELSE rc.relname::text END
-                    ELSE CASE WHEN rn.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(rn.nspname::text, '"', '""') || '"' ELSE rn.nspname::text END || '.' || CASE WHEN rc.relname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(rc.relname::text, '"', '""') || '"' ELSE rc.relname::text END END
+       (SELECT CASE WHEN rn.nspname = 'public' THEN /* include quoted_part(name=rc.relname) */
+                    ELSE /* include quoted_part(name=rn.nspname) */ || '.' || /* include quoted_part(name=rc.relname) */ END
         FROM pg_catalog.pg_class rc JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
         WHERE rc.oid = tg.tgconstrrelid) AS referenced_table,
        tg.tgparentid <> 0 AS clone,
