@@ -58,3 +58,32 @@ def test_a_view_over_a_foreign_table_schemac_does_not_manage_is_said(db_url, tmp
     assert "view public.v_remote: PostgreSQL could not create it from schema.yaml alone: it reads remote_t, which " \
            "schema.yaml does not declare" in r.stderr, r.stderr
     assert "applies only to a database that has remote_t already" in r.stderr, r.stderr
+
+
+def test_a_materialized_view_over_a_foreign_table_of_a_new_server_is_warned(db_url, tmp_path, schemac):
+    """GeoNature-atlas's shape: a matview WITH DATA over a foreign table whose server the migration creates reads it
+    through the server when created, which needs a user mapping schemac never makes: generate warns (at the view's
+    line), and the migration indeed fails on a server ('user mapping not found'); WITH NO DATA, nothing is read:
+    no warning, it applies."""
+    _with_postgres_fdw(db_url, FOREIGN + "CREATE VIEW v_remote AS SELECT id FROM remote_t;"
+                       "CREATE MATERIALIZED VIEW m_remote AS SELECT id, name FROM remote_t WITH NO DATA;"
+                       "CREATE MATERIALIZED VIEW m_through AS SELECT id FROM v_remote WITH NO DATA")
+    assert schemac("inspect", "--database-url", db_url, "--output", "schema.yaml").returncode == 0
+    r = schemac("generate", "--name", "no_data")
+    assert r.returncode == 0 and "user mapping" not in r.stderr, r.stderr
+    with sibling_database(db_url) as b, psycopg.connect(b, autocommit=True) as conn:
+        apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+    schema = (tmp_path / "schema.yaml").read_text()
+    assert schema.count("with_data: false") == 2, schema
+    (tmp_path / "schema.yaml").write_text(schema.replace("with_data: false", "with_data: true"))
+    for migration in (tmp_path / "generated" / "migrations").iterdir():
+        migration.unlink()
+    (tmp_path / "generated" / "state.json").unlink()
+    r = schemac("generate", "--name", "with_data")
+    assert r.returncode == 0, r.stderr
+    for view in ("m_remote", "m_through"):
+        assert f"materialized view public.{view} reads foreign table public.remote_t (server elsewhere), whose server " \
+               "this migration creates" in r.stderr, r.stderr
+    with sibling_database(db_url) as b, psycopg.connect(b, autocommit=True) as conn:
+        with pytest.raises(Exception, match="user mapping not found"):
+            apply_files(conn, Layout(str(tmp_path / "generated")).migrations())

@@ -1,6 +1,7 @@
 """PostGIS constants written as (E)WKT in schema.yaml (issue 13): Postgres parses a string cast to geometry or
 geography when it stores a default, a CHECK or a view's query, and prints it back as hex EWKB, so the text
 schema.yaml holds and the database's differ; compare.typed_literals spells the (E)WKT as that print (pg.ewkb).
+And the casts to box2d/box3d Postgres adds to a geometry passed where PostGIS takes a box (compare.implicit_casts).
 Each test needs the postgis extension: Debian's 15 here; it skips where the build has none."""
 
 from __future__ import annotations
@@ -29,6 +30,17 @@ SPELLINGS = [
     # left as written (Postgres's print decides, so these still compare unequal): a curve, a wrapped geography
     ("CIRCULARSTRING(0 0,1 1,2 0)", "geometry"), ("POINT(1000 0)", "geography"),
 ]
+
+
+def _built(url: str, text: str, tmp_path) -> str:
+    """schema.yaml of `text` generated and its migration applied to `url` (which gets PostGIS first): its path."""
+    _postgis(url)
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(text, encoding="utf-8")
+    assert generate(str(schema), out, name="create").status == "written"
+    with psycopg.connect(url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations(), record=False)
+    return str(schema)
 
 
 def _postgis(url: str) -> None:
@@ -71,17 +83,75 @@ views:
 def test_a_hand_written_schema_with_wkt_constants_leaves_no_drift(major_db, tmp_path):
     """schema.yaml as a person writes it, (E)WKT in a default, a CHECK and a view: the database its migration
     builds holds them as hex EWKB (read in pg_attrdef and pg_constraint), and `diff` finds nothing."""
-    _postgis(major_db)
-    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    schema.write_text(SCHEMA, encoding="utf-8")
-    assert generate(str(schema), out, name="create").status == "written"
+    schema = _built(major_db, SCHEMA, tmp_path)
     with psycopg.connect(major_db, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations(), record=False)
         stored = conn.execute(
             "SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef WHERE adrelid = 'arc'::regclass ORDER BY adnum").fetchall()
         check = conn.execute("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'arc_in_area'").fetchone()
     assert stored == [("'0101000020E764000000000000000000000000000000000000'::geometry",),
                       ("'0101000020E6100000CDCCCCCCCCCC0240CDCCCCCCCC6C4840'::geography",)], stored
     assert "'0103000020E7640000" in check[0], check
-    drift = check_drift(str(schema), major_db)
+    drift = check_drift(schema, major_db)
+    assert drift.differences == (), drift.render("text")
+
+
+UNCAST = """extensions: [{name: postgis, schema: public}]
+tables:
+  pipe:
+    columns: {id: {type: integer, primary_key: true}, route: 'geometry(LineString,2056)'}
+    checks: {pipe_in_canton: "st_within(route, 'SRID=2056;POLYGON((0 0,0 50,50 50,50 0,0 0))')"}
+views:
+  pipe_near_zero: {query: "select id from pipe where st_dwithin(route, 'SRID=2056;POINT(0 0)', 5)"}
+  pipe_in_square: {query: "select id from pipe where route && 'SRID=2056;POLYGON((0 0,0 9,9 9,9 0,0 0))'"}
+  pipe_parsed: {query: "select id, st_geomfromewkt('SRID=2056;POINT(1 2)') as at from pipe"}
+"""
+
+
+@pytest.mark.parametrize("major_db", ["pg15"], indirect=True)
+def test_uncast_wkt_in_a_geometry_argument_leaves_no_drift(major_db, tmp_path):
+    """(E)WKT written with no cast where PostGIS takes a geometry (a function's argument, `&&`'s operand, in a view
+    and a CHECK): Postgres resolves the literal to geometry and stores hex EWKB (read in pg_get_viewdef and
+    pg_constraint), while a text argument (st_geomfromewkt's) keeps the string; `diff` finds nothing."""
+    schema = _built(major_db, UNCAST, tmp_path)
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        near, square, parsed = (conn.execute(f"SELECT pg_get_viewdef('{v}'::regclass)").fetchone()[0]
+                                for v in ("pipe_near_zero", "pipe_in_square", "pipe_parsed"))
+        check = conn.execute("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'pipe_in_canton'").fetchone()
+    assert "'01010000200808000000000000000000000000000000000000'::geometry" in near, near
+    assert "'0103000020080800000100000005000000" in square and "::geometry" in square, square
+    assert "'0103000020080800000100000005000000" in check[0], check
+    assert "'SRID=2056;POINT(1 2)'::text" in parsed, parsed
+    drift = check_drift(schema, major_db)
+    assert drift.differences == (), drift.render("text")
+    # (a string of hex digits is no geometry: its case still tells two texts apart)
+    assert normal_form("x = 'ab'") != normal_form("x = 'AB'")
+
+
+BOXES = """extensions: [{name: postgis, schema: public}]
+tables:
+  tile_src:
+    columns: {id: {type: integer, primary_key: true}, g: 'geometry(Polygon,3857)'}
+    checks: {tile_src_west: st_xmin(g) > -20037508}
+views:
+  tile_layer:
+    query: >-
+      select id, st_asmvtgeom(g, st_tileenvelope(2, 1, 1), extent => 4096, buffer => 64) as geom,
+      st_ymax(st_expand(g, 10)) as top from tile_src
+  tile_bounds: {query: "select st_xmax(st_extent(g)) as east, st_asmvtgeom(st_union(g), st_makeenvelope(0, 0, 9, 9, 3857)) as u from tile_src"}
+"""
+
+
+@pytest.mark.parametrize("major_db", ["pg15"], indirect=True)
+def test_a_geometry_where_postgis_takes_a_box_leaves_no_drift(major_db, tmp_path):
+    """pg_tileserv's shape written by hand, `st_asmvtgeom(g, st_tileenvelope(z, x, y))`, `st_xmin(g)`,
+    `st_xmax(st_extent(g))`: Postgres stores the implicit casts to box2d and box3d (read in pg_get_viewdef and
+    pg_constraint), and `diff` finds nothing."""
+    schema = _built(major_db, BOXES, tmp_path)
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        layer, bounds = (conn.execute(f"SELECT pg_get_viewdef('{v}'::regclass)").fetchone()[0] for v in ("tile_layer", "tile_bounds"))
+        check = conn.execute("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'tile_src_west'").fetchone()[0]
+    assert "(st_tileenvelope(2, 1, 1))::box2d" in layer and "(st_expand(tile_src.g, (10)::double precision))::box3d" in layer, layer
+    assert "(st_extent(tile_src.g))::box3d" in bounds and "::box2d" in bounds, bounds
+    assert "st_xmin((g)::box3d)" in check, check
+    drift = check_drift(schema, major_db)
     assert drift.differences == (), drift.render("text")

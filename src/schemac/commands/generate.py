@@ -22,6 +22,7 @@ from schemac.compare.outside_children import outside_child_notices
 from schemac.compare.inherited_renames import renames_refused
 from schemac.compare.external_type_users import external_type_notices
 from schemac.plan.stale_search import retemplated_dictionary_notices
+from schemac.plan.foreign_reads import foreign_read_notices
 from schemac.compare.stale_values import stale_value_notices
 from schemac.errors import SchemacError, printable
 from schemac.migrations.layout import Layout, MigrationFile, NewMigration, locked, next_version, validate_name
@@ -183,7 +184,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     notices = tuple(ignored_renames(current, desired) + repeated_key_notices(desired) + unused_usings(desired, changes)
                     + change_notices(changes, desired) + row_failures(changes) + view_notices
                     + joined_parent_notices(current, desired) + retype_wrap_notices(changes, desired)
-                    + external_type_notices(changes, desired)
+                    + external_type_notices(changes, desired) + foreign_read_notices(changes, desired)
                     + restricted_path_notices(changes, desired) + outside_child_notices(changes, current, desired)
                     + stale_value_notices(changes, desired) + retemplated_dictionary_notices(changes, desired)
                     + (widened_indexes(changes, {t.key for t in current.tables}) if concurrently else []))

@@ -13,6 +13,12 @@ in a COALESCE, GREATEST, LEAST, CASE or subtraction: `coalesce(ts::timestamp, tp
 `COALESCE((ts)::timestamp without time zone, tp)`, `coalesce(ts, tp)` `COALESCE(ts, (tp)::timestamp with time zone)`,
 another value; the loader writes the cast Postgres adds to a date column there (pg.date_casts: `coalesce(d, tp)` is
 loaded `coalesce(d::timestamp, tp)`, as stored).
+
+PostGIS's bounding boxes likewise: a geometry passed where a function takes a box2d or box3d (`st_asmvtgeom(g,
+st_tileenvelope(z, x, y))`, `st_xmin(g)`, `st_xmax(st_extent(g))`: the implicit casts geometry -> box2d/box3d, box3d ->
+box2d) is stored with the cast, `st_asmvtgeom(g, st_tileenvelope(z, x, y)::box2d)`; a cast to box2d or box3d that is a
+call's argument is dropped, whatever it casts (an overload taking either, `st_expand(g::box2d, 1)` against
+`st_expand(g, 1)`, then compares equal: write such a view with --dev-url, which has Postgres deparse it).
 """
 
 from __future__ import annotations
@@ -100,12 +106,24 @@ def _common_values(node: exp.Expression) -> Optional[exp.Expression]:
     return copy
 
 
+_BOXES = ("box2d", "box3d")
+
+
+def _unboxed(arg: exp.Expression) -> exp.Expression:
+    """`arg` without a cast to PostGIS's box2d or box3d (above)."""
+    if isinstance(arg, exp.Cast) and not isinstance(arg, exp.TryCast) and isinstance(arg.to, exp.DataType) \
+            and arg.to.this == exp.DataType.Type.USERDEFINED and isinstance(arg.to.args.get("kind"), (exp.Identifier, exp.Dot)) \
+            and arg.to.args["kind"].name.lower() in _BOXES:
+        return _bare(arg.this)
+    return arg
+
+
 def dates_as_arguments(node: exp.Expression) -> Optional[exp.Expression]:
     """The call (or COALESCE, CASE, IN list, ...: _COMMON) with its arguments' casts of a date (_date_like) to
-    timestamptz dropped; None if it has none."""
+    timestamptz dropped, and a call's casts to box2d or box3d; None if it has none."""
     if not isinstance(node, exp.Anonymous):
         return _common_values(node)
-    args = [_uncast(a) for a in node.expressions]
+    args = [_unboxed(_uncast(a)) for a in node.expressions]
     if all(new is old for new, old in zip(args, node.expressions)):
         return None
     return exp.Anonymous(this=node.this, expressions=args)

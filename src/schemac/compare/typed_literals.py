@@ -22,7 +22,8 @@ that type when the expression is stored, and pg_get_expr prints that constant as
 - int4range and int8range, where cast to one: `'[1,10]'` is `'[1,11)'` (the discrete range's canonical bounds);
   daterange, tsrange and tstzrange by their bounds' instants (compare.time_ranges).
 - PostGIS's geometry and geography, where cast to one (qualified or not): (E)WKT as the hex EWKB they print,
-  `'SRID=4326;POINT(1 2)'` is `'0101000020E6100000...'` (pg.ewkb).
+  `'SRID=4326;POINT(1 2)'` is `'0101000020E6100000...'` (pg.ewkb); and a string no cast types that spells (E)WKT,
+  as a function's or an operator's argument PostGIS resolves to geometry is stored (pg.ewkb.bare_printed).
 - regclass: `nextval('public.s')` (pg_dump's spelling) is `nextval('s'::regclass)`: a sequence of public, on the
   catalog reader's search path, is printed bare.
 """
@@ -39,7 +40,7 @@ from sqlglot import exp
 from schemac.compare.literals import (array_text, extended_date, interval_in_typmod, interval_value,
                                       qualified_interval_value, timestamp_value)
 from schemac.compare.time_ranges import time_range
-from schemac.pg.ewkb import printed
+from schemac.pg.ewkb import bare_printed, printed
 from schemac.pg.array_literals import boolean_letter
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -65,9 +66,10 @@ def _jsonb(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def literal_value(text: str) -> Optional[str]:
-    """The one spelling of a constant that reads the same as any type it may be (JSON, a uuid, a host address), or
-    None where `text` is none of them or already that spelling."""
+def literal_value(text: str, geometric: bool = False) -> Optional[str]:
+    """The one spelling of a constant that reads the same as any type it may be (JSON, a uuid, a host address, (E)WKT
+    but where cast to a `geometric` type, whose own print spells it: a geography's with its SRID), or None where `text`
+    is none of them or already that spelling."""
     stripped = text.strip()
     out = None
     if stripped[:1] in ("{", "[") and stripped[-1:] in ("}", "]"):
@@ -79,6 +81,8 @@ def literal_value(text: str) -> Optional[str]:
         out = stripped.lower()
     elif _HOST.fullmatch(stripped):
         out = _HOST.fullmatch(stripped)[1]
+    elif not geometric:
+        out = bare_printed(text)
     return out if out is not None and out != text else None
 
 
@@ -155,6 +159,16 @@ def _element(to: exp.DataType) -> Optional[Callable[[str], str]]:
     return str.lower if kind == T.UUID else None
 
 
+def _named(to: exp.DataType) -> Optional[str]:
+    """The name of a type sqlglot does not know (`macaddr`, `cidr`, a qualified `public.geometry`), else None."""
+    kind = to.args.get("kind")
+    return kind.name if to.this == T.USERDEFINED and isinstance(kind, (exp.Identifier, exp.Dot)) else None
+
+
+def _postgis(to: object) -> bool:
+    return isinstance(to, exp.DataType) and (to.this in (T.GEOMETRY, T.GEOGRAPHY) or _named(to) in ("geometry", "geography"))
+
+
 def _spelled(to: exp.DataType, text: str) -> str:
     """`text`, a string cast to `to`, spelled as that type prints it (itself where this does not know the type)."""
     kind = to.this
@@ -171,9 +185,8 @@ def _spelled(to: exp.DataType, text: str) -> str:
     if kind == T.ARRAY and to.expressions and isinstance(to.expressions[0], exp.DataType):
         element = _element(to.expressions[0])
         return array_text(text, element) if element is not None else text
-    named = to.args["kind"].name if kind == T.USERDEFINED and isinstance(to.args.get("kind"), (exp.Identifier, exp.Dot)) \
-        else None
-    if kind in (T.GEOMETRY, T.GEOGRAPHY) or named in ("geometry", "geography"):
+    named = _named(to)
+    if _postgis(to):
         return printed(text, kind == T.GEOGRAPHY or named == "geography") or text
     if named == "macaddr":
         return _macaddr(text)
@@ -191,7 +204,7 @@ def _spelled(to: exp.DataType, text: str) -> str:
 def typed_literals(node: exp.Expression) -> Optional[exp.Expression]:
     """A string constant in its type's printed spelling (above); None where there is nothing to change."""
     if isinstance(node, exp.Literal) and node.is_string:
-        value = literal_value(node.this)
+        value = literal_value(node.this, isinstance(node.parent, exp.Cast) and _postgis(node.parent.to))
         return exp.Literal.string(value) if value is not None else None
     if isinstance(node, exp.Cast) and isinstance(node.this, exp.Literal) and node.this.is_string \
             and isinstance(node.to, exp.DataType):

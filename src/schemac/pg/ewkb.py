@@ -19,6 +19,7 @@ _GEOGRAPHY_SRID = 4326  # (a geography given no SRID is in WGS 84: its print car
 _TOKEN = re.compile(r"\s*([A-Za-z]+|\(|\)|,|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)")
 _EWKT = re.compile(r"\s*(?:SRID\s*=\s*(-?\d+)\s*;)?(.*)", re.S | re.I)
 _HEX = re.compile(r"(?:[0-9a-fA-F]{2})+")
+_TAGGED = re.compile(r"\s*(?:SRID\s*=\s*-?\d+\s*;\s*)?(?:POINT|LINESTRING|POLYGON|MULTI|GEOMETRYCOLLECTION)", re.I)
 
 
 class _Unknown(Exception):
@@ -207,3 +208,12 @@ def printed(text: str, geography: bool = False) -> Optional[str]:
     except (_Unknown, ValueError, TypeError, IndexError, KeyError, struct.error):
         return None
     return out.hex().upper()
+
+
+def bare_printed(text: str) -> Optional[str]:
+    """The hex EWKB of a string no cast types that spells (E)WKT: `st_dwithin(g, 'SRID=4326;POINT(0 0)', 10)` and
+    `g && 'POLYGON(...)'` are stored as `'0101000020E6...'::geometry` (Postgres resolves the unknown literal to the
+    geometry the function or operator takes), while a text argument keeps the string (`st_geomfromewkt('...'::text)`)
+    and reads so alike on both sides. Never a string of hex digits (a text `'ab'` is no geometry); a geography's
+    WKT given no SRID is printed with 4326 there, not here, so it still differs: cast it, or write its SRID."""
+    return printed(text) if _TAGGED.match(text) else None
