@@ -312,3 +312,23 @@ def test_views_join_what_each_reads_once(any_db_url):
             == {"nothing": ([], []), "v0": ([("t", "id")], ["view api.x (id)"]),
                 **{f"v{i}": ([("t", "id")], []) for i in (1, 2)}, **{f"m{i}": ([("t", "a")], []) for i in range(3)}}
 
+
+def test_functions_look_for_callers_elsewhere_only_where_there_is_an_elsewhere(db_url):
+    """functions.sql names what a schema not read holds that runs or calls each function (its used_outside): a trigger,
+    policy, view, rule, function, default, CHECK there. Where no schema but those read exists, none can, and nothing is
+    looked up (schemas_elsewhere.sql, a one-time filter): at 1,000 functions each run by a trigger of public, each
+    trigger was joined to its table and schema to find it read (the query's server CPU 22 -> 11 ms). The oracle is
+    Postgres's EXPLAIN ANALYZE (pg_trigger not searched at all), and the rows where another schema's trigger runs one."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE t (id integer); CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS "
+                     "'begin return new; end'; CREATE TRIGGER g BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()")
+
+        def searched() -> int:
+            return sum(s["Actual Loops"] for s in _scans(_plan(conn, "functions")) if s["Relation Name"] == "pg_trigger")
+
+        assert searched() == 0
+        assert [r["used_outside"] for r in fetch(conn, ("public",), "functions")] == [[]]
+        conn.execute("CREATE SCHEMA api; CREATE TABLE api.u (id integer);"
+                     "CREATE TRIGGER h BEFORE INSERT ON api.u FOR EACH ROW EXECUTE FUNCTION public.f()")
+        assert searched() > 0
+        assert [r["used_outside"] for r in fetch(conn, ("public",), "functions")] == [["trigger h on api.u"]]
