@@ -133,8 +133,12 @@ SELECT c.oid AS view_oid,
          SELECT json_agg(json_build_object(
                   'name', a.attname::text,
                   'type', pg_catalog.format_type(a.atttypid, a.atttypmod),
-                  'comment', ad.description,
-                  'default', pg_catalog.pg_get_expr(df.adbin, df.adrelid),
+                  'comment', CASE WHEN vd.column_comments THEN (SELECT ad.description FROM pg_catalog.pg_description ad
+                                                      WHERE ad.objoid = c.oid AND ad.classoid = 'pg_catalog.pg_class'::regclass
+                                                        AND ad.objsubid = a.attnum) END,
+                  'default', CASE WHEN a.atthasdef THEN (SELECT pg_catalog.pg_get_expr(df.adbin, df.adrelid)
+                                                    FROM pg_catalog.pg_attrdef df
+                                                    WHERE df.adrelid = a.attrelid AND df.adnum = a.attnum) END,
                   'statistics', NULLIF(a.attstattarget, -1)::int,
                   'storage', CASE WHEN c.relkind = 'm' AND a.attstorage <> t.typstorage THEN CASE a.attstorage
                                WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external' WHEN 'm' THEN 'main' ELSE 'extended' END END,
@@ -143,9 +147,6 @@ SELECT c.oid AS view_oid,
                                     THEN a.attcollation::pg_catalog.regcollation::text END) ORDER BY a.attnum)
          FROM pg_catalog.pg_attribute a
          JOIN view_types t ON t.oid = a.atttypid
-         LEFT JOIN pg_catalog.pg_attrdef df ON df.adrelid = a.attrelid AND df.adnum = a.attnum
-         LEFT JOIN pg_catalog.pg_description ad
-                ON ad.objoid = c.oid AND ad.classoid = 'pg_catalog.pg_class'::regclass AND ad.objsubid = a.attnum
          WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
        ), '[]'::json) AS columns,
        COALESCE(deps.depends, '[]'::json) AS depends,
@@ -165,6 +166,9 @@ JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
 LEFT JOIN pg_catalog.pg_class tc ON tc.oid = c.reltoastrelid
+CROSS JOIN LATERAL (SELECT EXISTS (SELECT FROM pg_catalog.pg_description cd
+                                   WHERE cd.objoid = c.oid AND cd.classoid = 'pg_catalog.pg_class'::regclass
+                                     AND cd.objsubid > 0) AS column_comments) vd
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND c.relkind IN ('v', 'm')
   AND NOT EXISTS (
