@@ -47,8 +47,7 @@ outside_objects AS MATERIALIZED (  -- what the schemas not read hold that can re
   -- None, and nothing scanned (a one-time filter), where no schema but those holds any: pg_toast holds TOAST tables
   -- and their indexes alone. Otherwise each branch scanned pg_class (and pg_attrdef, pg_constraint) whole, in each
   -- of the three queries: at 10,000 tables in one schema, tables.sql and sequences.sql 280 -> 230 and 80 -> 50 ms.
-  WHERE EXISTS (SELECT FROM pg_catalog.pg_namespace elsewhere WHERE NOT elsewhere.nspname = ANY (%(schemas)s::name[])
-                 AND elsewhere.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast'))),
+  WHERE /* include schemas_elsewhere */),
 outside_reads AS MATERIALIZED (
   SELECT x.refobjid, array_agg(x.reader ORDER BY x.reader COLLATE "C") AS readers
   FROM (SELECT ud.refobjid, uo.label

@@ -187,7 +187,10 @@ FROM (SELECT DISTINCT d.classid, d.objid FROM pg_catalog.pg_depend d
       LEFT JOIN pg_catalog.pg_class rc ON d.refclassid = 'pg_catalog.pg_class'::regclass AND rc.oid = d.refobjid
       JOIN pg_catalog.pg_namespace rn ON rn.oid = COALESCE(rp.pronamespace, rc.relnamespace)
       WHERE d.classid IN ('pg_catalog.pg_policy'::regclass, 'pg_catalog.pg_rewrite'::regclass) AND d.deptype = 'n'
-        AND rn.nspname = ANY (%(schemas)s::name[])) x
+        AND rn.nspname = ANY (%(schemas)s::name[])
+        -- None, and nothing scanned, where no schema but those read exists: every view's reads were joined to find
+        -- none (1,000 views of public read with -n public: the query's CPU 41 -> 32 ms).
+        AND /* include schemas_elsewhere */) x
 LEFT JOIN pg_catalog.pg_policy pol ON x.classid = 'pg_catalog.pg_policy'::regclass AND pol.oid = x.objid
 LEFT JOIN pg_catalog.pg_rewrite r ON x.classid = 'pg_catalog.pg_rewrite'::regclass AND r.oid = x.objid
 JOIN pg_catalog.pg_class c ON c.oid = COALESCE(pol.polrelid, r.ev_class)

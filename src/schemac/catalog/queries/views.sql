@@ -51,14 +51,19 @@ WITH shown AS MATERIALIZED (
   WHERE d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjsubid <= 0  -- (< 0: a system column, unnamed)
   UNION ALL
   -- a column read: its own branch, so that pg_attribute is looked up by (attrelid, attnum) (joined in the
-  -- branch above, the planner scanned every attribute of the relation for each one: a fifth of the query)
+  -- branch above, the planner scanned every attribute of the relation for each one: a fifth of the query). The
+  -- columns a view reads of one relation are gathered first: the relation and its schema looked up once, its
+  -- attributes in one index scan (attnum = ANY), not all three once per column (11,474 columns of 1,000 views:
+  -- 189,530 -> 107,512 buffers; the query's CPU -14 ms).
   SELECT d.view_oid, 'column', rn.nspname, rc.relname::text, ra.attname::text,
          pg_catalog.format_type(ra.atttypid, ra.atttypmod)
-  FROM rule_deps d
+  FROM (SELECT view_oid, refobjid, array_agg(refobjsubid) AS attnums
+        FROM rule_deps
+        WHERE refclassid = 'pg_catalog.pg_class'::regclass AND refobjsubid > 0
+        GROUP BY view_oid, refobjid) d
   JOIN pg_catalog.pg_class rc ON rc.oid = d.refobjid
   JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
-  JOIN pg_catalog.pg_attribute ra ON ra.attrelid = d.refobjid AND ra.attnum = d.refobjsubid
-  WHERE d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjsubid > 0
+  JOIN pg_catalog.pg_attribute ra ON ra.attrelid = d.refobjid AND ra.attnum = ANY (d.attnums)
   UNION ALL
   SELECT d.view_oid, 'function', pn.nspname, p.proname::text, pg_catalog.pg_get_function_result(p.oid),
          (SELECT string_agg(pg_catalog.format_type(x.t, NULL), ', ' ORDER BY x.ord)
@@ -102,6 +107,13 @@ WITH shown AS MATERIALIZED (
   FROM items
   WHERE schema_name NOT IN ('pg_catalog', 'information_schema')
   GROUP BY view_oid
+), view_types AS MATERIALIZED (
+  -- The types of the views' columns (a few, however many columns): looked up in pg_type once each and hashed, where
+  -- joined to each column pg_type was searched once per column (11,474 index scans at 1,000 views: -15 ms of CPU).
+  SELECT t.oid, t.typstorage, t.typcollation
+  FROM pg_catalog.pg_type t
+  WHERE t.oid IN (SELECT a.atttypid FROM shown s JOIN pg_catalog.pg_attribute a ON a.attrelid = s.view_oid
+                  WHERE a.attnum > 0 AND NOT a.attisdropped)
 ), /* include outside_reads */
 SELECT c.oid AS view_oid,
        n.nspname::text AS schema_name,
@@ -121,8 +133,12 @@ SELECT c.oid AS view_oid,
          SELECT json_agg(json_build_object(
                   'name', a.attname::text,
                   'type', pg_catalog.format_type(a.atttypid, a.atttypmod),
-                  'comment', ad.description,
-                  'default', pg_catalog.pg_get_expr(df.adbin, df.adrelid),
+                  'comment', CASE WHEN vd.column_comments THEN (SELECT ad.description FROM pg_catalog.pg_description ad
+                                                      WHERE ad.objoid = c.oid AND ad.classoid = 'pg_catalog.pg_class'::regclass
+                                                        AND ad.objsubid = a.attnum) END,
+                  'default', CASE WHEN a.atthasdef THEN (SELECT pg_catalog.pg_get_expr(df.adbin, df.adrelid)
+                                                    FROM pg_catalog.pg_attrdef df
+                                                    WHERE df.adrelid = a.attrelid AND df.adnum = a.attnum) END,
                   'statistics', NULLIF(a.attstattarget, -1)::int,
                   'storage', CASE WHEN c.relkind = 'm' AND a.attstorage <> t.typstorage THEN CASE a.attstorage
                                WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external' WHEN 'm' THEN 'main' ELSE 'extended' END END,
@@ -130,10 +146,7 @@ SELECT c.oid AS view_oid,
                   'collation', CASE WHEN a.attcollation <> t.typcollation
                                     THEN a.attcollation::pg_catalog.regcollation::text END) ORDER BY a.attnum)
          FROM pg_catalog.pg_attribute a
-         JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
-         LEFT JOIN pg_catalog.pg_attrdef df ON df.adrelid = a.attrelid AND df.adnum = a.attnum
-         LEFT JOIN pg_catalog.pg_description ad
-                ON ad.objoid = c.oid AND ad.classoid = 'pg_catalog.pg_class'::regclass AND ad.objsubid = a.attnum
+         JOIN view_types t ON t.oid = a.atttypid
          WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
        ), '[]'::json) AS columns,
        COALESCE(deps.depends, '[]'::json) AS depends,
@@ -153,6 +166,12 @@ JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
 LEFT JOIN pg_catalog.pg_class tc ON tc.oid = c.reltoastrelid
+-- Whether any column of the view has a comment (once a view): a column's comment and default are looked up only where
+-- it may have one (the view's column_comments, the column's atthasdef), not joined to every column (2 x 11,474
+-- searches at 1,000 views for no row).
+CROSS JOIN LATERAL (SELECT EXISTS (SELECT FROM pg_catalog.pg_description cd
+                                   WHERE cd.objoid = c.oid AND cd.classoid = 'pg_catalog.pg_class'::regclass
+                                     AND cd.objsubid > 0) AS column_comments) vd
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND c.relkind IN ('v', 'm')
   AND NOT EXISTS (
