@@ -142,11 +142,13 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
 
 def same_function(a: Function, b: Function) -> bool:
     """One definition: arguments' defaults compared as expressions of their type, bodies without the
-    blank space around them."""
+    blank space around them. An argument's DEFAULT NULL is a default (it makes the argument optional), unlike a
+    column's, which Postgres does not store: one side's and none on the other differ."""
     if len(a.arguments) != len(b.arguments):
         return False
     for x, y in zip(a.arguments, b.arguments):
-        if (x.type, x.name, x.mode) != (y.type, y.name, y.mode) or not same_default(x.default, y.default, x.type):
+        if (x.type, x.name, x.mode) != (y.type, y.name, y.mode) or (x.default is None) != (y.default is None) or \
+                not same_default(x.default, y.default, x.type):
             return False
     return equal_except(a, b, "arguments", "body", "comment") and (
         a.body == b.body or comparable_body(a) == comparable_body(b))  # (the same text first: most functions)

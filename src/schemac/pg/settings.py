@@ -4,6 +4,7 @@ schema.yaml's spelling compared as text with proconfig's was a difference right 
 
 from __future__ import annotations
 
+from schemac.pg.indexdef import top_level_items
 from schemac.pg.names import quote_ident
 
 # The settings whose value is a list of names (Postgres's GUC_LIST_QUOTE ones, as pg_dump's
@@ -19,8 +20,14 @@ def config_entry(name: str, value: str) -> str:
     """proconfig's `name=value` for `SET name = value` as schema.yaml writes it."""
     name = _MIXED_CASE.get(name.lower(), name.lower() if "." not in name else name)
     if name in LIST_SETTINGS:
-        value = ", ".join(_item(i.strip()) for i in value.split(","))
+        value = ", ".join(_item(i) for i in list_items(value))
     return f"{name}={value}"
+
+
+def list_items(value: str) -> list[str]:
+    """A list setting's items, split at the commas outside quotes: a quoted name may hold one (`"my,schema"`, split
+    at every comma, was two names, `"my` and `schema"`). An empty value is one empty item (`SET search_path = ''`)."""
+    return top_level_items(value) or [""]
 
 
 def _item(item: str) -> str:

@@ -13,7 +13,7 @@ from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.indexdef import top_level_items
 from schemac.pg.names import is_postgres_keyword, qualified, quote_ident, reference_sql, split_reference
-from schemac.pg.settings import LIST_SETTINGS
+from schemac.pg.settings import LIST_SETTINGS, list_items
 from schemac.pg.routines import PSEUDO_TYPES, argument_text, dollar_quoted, parse_argument
 from schemac.pg.types import build_type
 from schemac.plan.ddl import command, literal
@@ -48,7 +48,7 @@ def setting_value(name: str, value: str) -> str:
     keyword is a literal too, but on, true and false (the grammar's own values): `= all` is a syntax error
     (plpgsql.extra_warnings), `= default` resets the setting, dropping it from proconfig."""
     if name.lower() in LIST_SETTINGS:
-        return ", ".join(literal(_unquoted(i.strip())) for i in value.split(","))
+        return ", ".join(literal(_unquoted(i)) for i in list_items(value))
     if re.fullmatch(r'-?\d+(\.\d+)?', value) or (  # (UTC bare would be utc)
             re.fullmatch(r'[a-z_][a-z0-9_$]*', value) and (value in ("on", "true", "false") or not is_postgres_keyword(value))):
         return value
