@@ -181,8 +181,9 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
         if v.key in laid:  # one notice for all of them, below
             views.append(v)
         elif b is None or b.materialized != v.materialized:
-            notices.append(_not_built(v, failed.get(v.key, "it was not created"), where, declared, broken,
-                                      desired.external_tables))
+            why = failed.get(v.key, "it was not created")
+            _stale_read(v, why, recorded, desired)
+            notices.append(_not_built(v, why, where, declared, broken, desired.external_tables))
             views.append(v)
         else:
             _columns_named(v, {c.name for c in b.output})
@@ -191,6 +192,31 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
     if laid:
         notices.insert(0, notice(missing, [v for v in desired.views if v.key in laid], where))
     return replace(desired, views=tuple(views)), notices
+
+
+def _stale_read(v: View, why: str, recorded: Optional[Schema], schema: Schema) -> None:
+    """Refuse view `v`, which the build server could not create (`why`: its words), where state.json holds it
+    built before from the same query and a column that build read of a table schema.yaml declares is no longer
+    there under its name (renamed, dropped) or of its type: the query was left as it was. Its migration would
+    not apply (DROP COLUMN under it, CREATE VIEW over a column gone) or leave drift for ever (Postgres's RENAME
+    COLUMN rewrites the stored view: `b AS a`), not the notice of a query reading what schemac does not manage."""
+    from schemac.commands.viewbuild import LACKS  # (imports psycopg: after a build only)
+
+    if recorded is None or LACKS in why or _MISSING_RELATION.match(why):  # (a relation it reads: that one's words)
+        return
+    query = (v.key, comparable(v.query), v.materialized)
+    r = next((r for r in recorded.views if _known(r) and (r.key, comparable(r.query), r.materialized) == query), None)
+    for d in r.depends if r is not None else ():
+        table = schema.table(d.schema, d.name) if d.kind == "column" and d.column is not None else None
+        now = next((c for c in table.columns if c.name == d.column), None) if table is not None else None
+        if table is None or (now is not None and now.type == d.type):
+            continue
+        renamed = next((c.name for c in table.columns if c.renamed_from == d.column), None)
+        how = f"now types {now.type} (was {d.type})" if now is not None else \
+            f"renames to {renamed}" if renamed is not None else "no longer has"
+        raise SchemaFileError(f"{v.what} {v.qualified_name}: its query still reads column {d.column} of "
+                              f"{table.qualified_name}, which schema.yaml {how}, and PostgreSQL cannot create the "
+                              f"{v.what} so ({why}): write the query for the table as schema.yaml has it", v.source)
 
 
 def _not_built(v: View, why: str, server: str, declared: set[tuple[str, str]], broken: dict,
