@@ -181,8 +181,9 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
         if v.key in laid:  # one notice for all of them, below
             views.append(v)
         elif b is None or b.materialized != v.materialized:
-            notices.append(_not_built(v, failed.get(v.key, "it was not created"), where, declared, broken,
-                                      desired.external_tables))
+            why = failed.get(v.key, "it was not created")
+            _stale_read(v, why, recorded, desired, built)
+            notices.append(_not_built(v, why, where, declared, broken, desired.external_tables))
             views.append(v)
         else:
             _columns_named(v, {c.name for c in b.output})
@@ -191,6 +192,48 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
     if laid:
         notices.insert(0, notice(missing, [v for v in desired.views if v.key in laid], where))
     return replace(desired, views=tuple(views)), notices
+
+
+def _stale_read(v: View, why: str, recorded: Optional[Schema], schema: Schema, built: dict) -> None:
+    """Refuse view `v`, which the build server could not create (`why`: its words), where state.json holds it
+    built before from the same query, and a table it read is renamed (`renamed_from:`), or a column it read of a
+    table or view of schema.yaml (`built`: the views built now) is no longer there under its name (renamed,
+    dropped) or of its type: the query was left as it was. Its migration would not apply (CREATE VIEW over a
+    column gone) or leave drift for ever (Postgres's RENAME rewrites the stored view: `b AS a`, `FROM t2`), not
+    the notice of a query reading what schemac does not manage."""
+    from schemac.commands.viewbuild import LACKS  # (imports psycopg: after a build only)
+    from schemac.compare.moves import old_key
+
+    if recorded is None or LACKS in why:
+        return
+    query = (v.key, comparable(v.query), v.materialized)
+    r = next((r for r in recorded.views if _known(r) and (r.key, comparable(r.query), r.materialized) == query), None)
+    views = {w.key: w for w in schema.views}
+    for d in r.depends if r is not None and v.source is not None else ():
+        key = (d.schema, d.name)
+        table, view = schema.table(*key), built.get(key) or views.get(key)
+        if d.kind not in ("relation", "column") or key == v.key:
+            continue
+        if table is None and view is None:
+            moved = next((t for t in schema.tables if old_key(t, {key})), None)
+            if moved is not None:
+                _refuse(v, f"{d.schema}.{d.name}, which schema.yaml renames to {moved.qualified_name}", why)
+            continue
+        if d.column is None or _MISSING_RELATION.match(why) or (table is None and not _known(view)):
+            continue  # (a relation it reads is missing: that one's own words)
+        columns = table.columns if table is not None else view.output
+        now = next((c for c in columns if c.name == d.column), None)
+        if now is not None and now.type == d.type:
+            continue
+        renamed = next((c.name for c in table.columns if c.renamed_from == d.column), None) if table else None
+        how = f"now types {now.type} (was {d.type})" if now is not None else \
+            f"renames to {renamed}" if renamed is not None else "no longer has"
+        _refuse(v, f"column {d.column} of {d.schema}.{d.name}, which schema.yaml {how}", why)
+
+
+def _refuse(v: View, reads: str, why: str) -> None:
+    raise SchemaFileError(f"{v.what} {v.qualified_name}: its query still reads {reads}, and PostgreSQL cannot create "
+                          f"the {v.what} so ({why}): write the query for what schema.yaml has now", v.source)
 
 
 def _not_built(v: View, why: str, server: str, declared: set[tuple[str, str]], broken: dict,
