@@ -3,6 +3,7 @@
 The tables are built as soon as the queries they are made of are in (their rows, columns, constraints, indexes,
 triggers, exclusions, rules, privileges and policies: catalog/lanes.py asks those first), while the server still
 answers the others: on `diff`'s fast path that work was after the last reply, on one core (~20 ms at 1,000 tables).
+So are the views and the functions, once the tables are and their own rows are in (~40 ms at 1,000 of each).
 """
 
 from __future__ import annotations
