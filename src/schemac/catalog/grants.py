@@ -46,6 +46,8 @@ class AccessLists:
         found = self.entries.get(key)
         if found is None and key not in self.explicit:
             return ()  # (a NULL list, no column's entry: its owner's defaults, left out; most tables and sequences)
+        if found is not None and len(found) == 1 and key not in self.explicit and found[0].grantee != self.owners.get(key):
+            return (found[0],)  # (a NULL list's one entry not the owner's: PUBLIC's EXECUTE of most functions, as below)
         merged: dict[tuple, Privilege] = {}
         for p in found or ():
             grant = (p.grantee, p.privilege, p.column, p.grantor)

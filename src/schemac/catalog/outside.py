@@ -65,7 +65,7 @@ def _read_by_views(schema: Schema) -> set[str]:
         return set()
     skipped = read | {"pg_catalog", "information_schema"} | {e.schema for e in schema.extensions}
     return {joined_reference(d.schema, d.name) for v in schema.views for d in v.depends
-            if d.kind in ("relation", "column") and d.schema not in skipped}
+            if d.schema not in skipped and d.kind in ("relation", "column")}  # (most are of a schema read)
 
 
 def _members_known(c, known, dropped: set) -> bool:

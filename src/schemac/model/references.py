@@ -49,6 +49,9 @@ def _parts(text: str, pattern: re.Pattern = _REFERENCE_PART) -> tuple[list[tuple
 def reference_parts(text: str) -> Optional[list[str]]:
     """The parts of a reference schema.yaml writes (`schema.name`, `ops-x."Abs.Ops"`), unquoted and unfolded (bare
     parts are names as written: `My Ops.abs_ops`); None where it is not one (an empty part, a stray quote)."""
+    if '"' not in text:  # bare parts only (most): those between the dots, as _REFERENCE_PART's second branch takes them
+        bare = text.split(".")
+        return bare if all(bare) else None
     parts, end = _parts(text)
     return [name for _, name in parts] if parts and end == len(text) else None
 

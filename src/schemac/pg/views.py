@@ -128,7 +128,9 @@ def repeated_keys_numbered(query: str) -> str:
     key (the first column with that expression, once): the view made again from its deparse (or its pg_dump) is
     another view. By position each key is its own column again, and Postgres deparses it as before. A query it
     cannot map so (a set operation at that level, a key matching no column) is left as it is there."""
-    if not any(_repeated(m.group(1)) for m in _KEY_LINE.finditer(query)):
+    # (_KEY_LINE's words looked for first: the expression's scan of a text holding none took ~12 us a view)
+    if ("GROUP BY" not in query and "ORDER BY" not in query and "DISTINCT ON" not in query) \
+            or not any(_repeated(m.group(1)) for m in _KEY_LINE.finditer(query)):
         return query
     from sqlglot.dialects.dialect import Dialect
 
