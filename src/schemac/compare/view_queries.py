@@ -26,6 +26,7 @@ from sqlglot.schema import MappingSchema
 
 from schemac.compare.normalize import search_path
 from schemac.compare.rewrite import _parenthesize, _rewrite_tree
+from schemac.compare.view_casts import own_type_casts_dropped
 from schemac.pg.dialect import DIALECT
 from schemac.pg.expressions import parse_to_compare
 from schemac.pg.indexdef import top_level_items
@@ -234,6 +235,7 @@ def _formed(text: str, columns_of: ColumnsOf, function_columns: FunctionColumns 
         if not isinstance(tree, exp.Query):
             return None
         arrows_read(tree)
+        own_type_casts_dropped(tree, types_of)
         for select in list(tree.find_all(exp.Select)):
             function_sources(select, columns_of, function_columns)
             using_columns(select, columns_of)
