@@ -19,6 +19,7 @@ from sqlglot import exp
 
 from schemac.compare.query_sources import TypesOf
 from schemac.pg.cast_targets import target_key, type_key
+from schemac.pg.dialect import DIALECT
 
 
 def _word(ident: Optional[exp.Identifier]) -> str:
@@ -66,3 +67,24 @@ def own_type_casts_dropped(tree: exp.Expression, types_of: TypesOf) -> None:
     for cast in sorted(casts, key=lambda c: -c.depth):  # the innermost first: `(c)::integer::integer`
         if cast.parent is not None and _own_type(cast, types_of):
             cast.replace(cast.this.copy())
+
+
+def output_types(tree: Optional[exp.Expression], types_of: TypesOf) -> Optional[dict[str, str]]:
+    """The types of a view's output columns its query tells without a server (a view schema.yaml declares, whose
+    Postgres answer is unknown): a column of a relation read (`types_of`'s type) or a cast (its type); the other
+    columns left out; None where the query is no plain SELECT."""
+    if not isinstance(tree, exp.Select):
+        return None
+    relations = _relations(tree)
+    out = {}
+    for item in tree.expressions:
+        node = item.this if isinstance(item, exp.Alias) else item
+        name = item.alias if isinstance(item, exp.Alias) else item.name
+        if isinstance(node, exp.Cast) and not isinstance(node, exp.TryCast):
+            out[name] = node.to.sql(dialect=DIALECT)
+        elif isinstance(node, exp.Column) and isinstance(node.this, exp.Identifier):
+            relation = relations.get(_word(node.args.get("table")))
+            types = types_of(*relation) if relation is not None else None
+            if types and _word(node.this) in types:
+                out[name] = types[_word(node.this)]
+    return out
