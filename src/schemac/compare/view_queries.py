@@ -26,6 +26,7 @@ from sqlglot.schema import MappingSchema
 
 from schemac.compare.normalize import search_path
 from schemac.compare.rewrite import _parenthesize, _rewrite_tree
+from schemac.compare.view_casts import output_types, own_type_casts_dropped
 from schemac.pg.dialect import DIALECT
 from schemac.pg.expressions import parse_to_compare
 from schemac.pg.indexdef import top_level_items
@@ -234,6 +235,7 @@ def _formed(text: str, columns_of: ColumnsOf, function_columns: FunctionColumns 
         if not isinstance(tree, exp.Query):
             return None
         arrows_read(tree)
+        own_type_casts_dropped(tree, types_of)
         for select in list(tree.find_all(exp.Select)):
             function_sources(select, columns_of, function_columns)
             using_columns(select, columns_of)
@@ -301,6 +303,7 @@ class QueryForms:
         self.views = {v.key: v for v in schema.views}
         self.forms: dict[str, Optional[str]] = {}
         self.outputs: dict[tuple[str, str], Optional[list[str]]] = {}
+        self.types: dict[tuple[str, str], Optional[dict[str, str]]] = {}
 
     def columns_of(self, schema: str, name: str) -> Optional[list[str]]:
         table = self.schema.table(schema, name)
@@ -323,7 +326,13 @@ class QueryForms:
         if table is not None:
             return {c.name: c.type for c in table.columns}
         view = self.views.get((schema, name))
-        return {c.name: c.type for c in view.output} if view is not None and view.output else None
+        if view is None or view.output:
+            return {c.name: c.type for c in view.output} if view is not None else None
+        if (schema, name) not in self.types:  # (schema.yaml's view: what its query tells; None while worked out)
+            self.types[schema, name] = None
+            self.types[schema, name] = output_types(_formed(view.query, self.columns_of, self.function_columns,
+                                                            self.types_of), self.types_of)
+        return self.types[schema, name]
 
     def function_columns(self, schema: Optional[str], name: str) -> Optional[list[str]]:
         """The columns of a function of the schema called in FROM: its OUT parameters', its TABLE(...)'s, a
