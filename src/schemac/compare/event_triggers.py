@@ -1,9 +1,9 @@
 """Event triggers compared by name. Postgres can change only an event trigger's enabled state, owner,
-name and comment in place: another event, tags or function is a drop and a create. One that fires (origin or
-always) and stays, whose function the migration replaces, is dropped first and created last as well: the new
-body may read what the migration creates later, the old one what it drops first (CartoDB's link_ghost_tables over
-cdb_ddl_execution), and either would run on the migration's own DDL in between, where a fresh build, which creates
-event triggers last, runs neither."""
+name and comment in place: another event, tags or function is a drop (before every other statement) and a create
+(after them). One that fires (origin or always) and stays, whose function the migration replaces, is dropped first
+and created last as well: the new body may read what the migration creates later, the old one what it drops first
+(CartoDB's link_ghost_tables over cdb_ddl_execution), and either would run on the migration's own DDL in between,
+where a fresh build, which creates event triggers last, runs neither."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ from schemac.pg.names import split_reference
 
 # The cause of a kept event trigger's drop and create around the replacement of its function.
 FUNCTION_REPLACED = "its function replaced under it"
+# The cause of a changed event trigger's drop before every other statement (its CREATE comes last).
+REMADE = "event trigger made again"
 
 
 def _definition(e: EventTrigger) -> EventTrigger:
@@ -56,6 +58,9 @@ def diff_event_triggers(current: Schema, desired: Schema, changes: Optional[list
                   owners_by_default(current))  # an owner pinned no more given back (compare.given_back)
     drops = [Change("drop_event_trigger", "", "", e.name, e, None, cause=FUNCTION_REPLACED)
              for e in current.event_triggers if e.name in remade]
+    # One changed (alter_: DROP IF EXISTS and CREATE, last) goes first too: the old one must not fire in between.
+    drops += [Change("drop_event_trigger", "", "", c.name, c.old, None, cause=REMADE)
+              for c in out if c.kind == "alter_event_trigger"]
     return drops + [replace(c, cause=FUNCTION_REPLACED) if c.name in remade else c for c in out]
 
 
