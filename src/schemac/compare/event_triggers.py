@@ -1,11 +1,13 @@
 """Event triggers compared by name. Postgres can change only an event trigger's enabled state, owner,
 name and comment in place: another event, tags or function is a drop (before every other statement) and a create
-(after them). One that fires (origin or always) and stays, whose function the migration replaces, is dropped first
-and created last as well: the new body may read what the migration creates later, the old one what it drops first
-(CartoDB's link_ghost_tables over cdb_ddl_execution), and either would run on the migration's own DDL in between,
-where a fresh build, which creates event triggers last, runs neither."""
+(after them). One that fires (origin or always) and stays, whose function (or a function its body calls) the
+migration replaces, is dropped first and created last as well: the new body may read what the migration creates
+later, the old one what it drops first (CartoDB's link_ghost_tables over cdb_ddl_execution), and either would run
+on the migration's own DDL in between, where a fresh build, which creates event triggers last, runs neither."""
 
 from __future__ import annotations
+
+import re
 
 from schemac.model.frozen import replace
 from typing import Optional
@@ -40,15 +42,32 @@ def _function_key(e: EventTrigger) -> tuple[str, str]:
     return schema or "public", name
 
 
+def _reached(start: tuple[str, str], current: Schema, desired: Schema) -> set[tuple[str, str]]:
+    """`start` and the functions its body names, in turn (either model's body; a name as a word of the text, as
+    PL/pgSQL's PERFORM helper(...) calls it: a body is text Postgres records no dependency of)."""
+    bodies: dict[tuple[str, str], list[str]] = {}
+    for f in (*current.functions, *desired.functions):
+        bodies.setdefault((f.schema, f.name), []).append(f.body.lower())
+    seen, todo = {start}, [start]
+    while todo:
+        text = " ".join(bodies.get(todo.pop(), ()))
+        for key in bodies.keys() - seen:
+            if re.search(rf"(?<![\w$]){re.escape(key[1].lower())}(?![\w$])", text):
+                seen.add(key)
+                todo.append(key)
+    return seen
+
+
 def _remade(current: Schema, desired: Schema, changes: list[Change]) -> set[str]:
-    """The firing event triggers kept as they are whose function `changes` create, replace or drop."""
+    """The firing event triggers kept as they are whose function, or one it calls, `changes` create, replace or
+    drop."""
     replaced = {(f.schema, f.name) for c in changes if c.kind in ("add_function", "alter_function", "drop_function")
                 for f in (c.old, c.new) if f is not None}
     if not replaced:
         return set()
     was = {e.name: e for e in current.event_triggers if _firing(e)}
     return {e.name for e in desired.event_triggers if e.name in was and _definition(was[e.name]) == _definition(e)
-            and _function_key(e) in replaced}
+            and _reached(_function_key(e), current, desired) & replaced}
 
 
 def diff_event_triggers(current: Schema, desired: Schema, changes: Optional[list[Change]] = None) -> list[Change]:
