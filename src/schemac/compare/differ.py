@@ -374,7 +374,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         changes, views = around, diff_views(current, desired, around)
     changes = defaults_kept_below(privileges_of_recreated(changes, current, desired), cur_tables, des_tables)
     changes = readers_around(changes + views, current, desired)
-    changes.extend(diff_publications(current, desired, changes) + diff_event_triggers(current, desired)
+    changes.extend(diff_publications(current, desired, changes) + diff_event_triggers(current, desired, changes)
                    + diff_casts(current, desired, changes) + diff_foreign_servers(current, desired)
                    + diff_database_settings(current, desired) + diff_database_grants(current, desired)
                    + diff_database_comment(current, desired))

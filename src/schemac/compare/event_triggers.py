@@ -1,7 +1,13 @@
 """Event triggers compared by name. Postgres can change only an event trigger's enabled state, owner,
-name and comment in place: another event, tags or function is a drop and a create."""
+name and comment in place: another event, tags or function is a drop (before every other statement) and a create
+(after them). One that fires (origin or always) and stays, whose function (or a function its body calls) the
+migration replaces, is dropped first and created last as well: the new body may read what the migration creates
+later, the old one what it drops first (CartoDB's link_ghost_tables over cdb_ddl_execution), and either would run
+on the migration's own DDL in between, where a fresh build, which creates event triggers last, runs neither."""
 
 from __future__ import annotations
+
+import re
 
 from schemac.model.frozen import replace
 from typing import Optional
@@ -10,6 +16,12 @@ from schemac.compare.changes import Change
 from schemac.compare.given_back import owners_by_default
 from schemac.compare.publications import by_name
 from schemac.model import EventTrigger, Schema
+from schemac.pg.names import split_reference
+
+# The cause of a kept event trigger's drop and create around the replacement of its function.
+FUNCTION_REPLACED = "its function replaced under it"
+# The cause of a changed event trigger's drop before every other statement (its CREATE comes last).
+REMADE = "event trigger made again"
 
 
 def _definition(e: EventTrigger) -> EventTrigger:
@@ -21,9 +33,54 @@ def _enabled(old: Optional[EventTrigger], e: EventTrigger) -> list[Change]:
         if e.enabled != (old.enabled if old is not None else "origin") else []
 
 
-def diff_event_triggers(current: Schema, desired: Schema) -> list[Change]:
-    return by_name("event_trigger", current.event_triggers, desired.event_triggers, _definition, _enabled,  # type: ignore
-                   owners_by_default(current))  # an owner pinned no more given back (compare.given_back)
+def _firing(e: EventTrigger) -> bool:
+    return e.enabled in ("origin", "always") and e.event != "login"  # a login one never fires on DDL
+
+
+def _function_key(e: EventTrigger) -> tuple[str, str]:
+    schema, name = split_reference(e.function, "")
+    return schema or "public", name
+
+
+def _reached(start: tuple[str, str], current: Schema, desired: Schema) -> set[tuple[str, str]]:
+    """`start` and the functions its body names, in turn (either model's body; a name as a word of the text, as
+    PL/pgSQL's PERFORM helper(...) calls it: a body is text Postgres records no dependency of)."""
+    bodies: dict[tuple[str, str], list[str]] = {}
+    for f in (*current.functions, *desired.functions):
+        bodies.setdefault((f.schema, f.name), []).append(f.body.lower())
+    seen, todo = {start}, [start]
+    while todo:
+        text = " ".join(bodies.get(todo.pop(), ()))
+        for key in bodies.keys() - seen:
+            if re.search(rf"(?<![\w$]){re.escape(key[1].lower())}(?![\w$])", text):
+                seen.add(key)
+                todo.append(key)
+    return seen
+
+
+def _remade(current: Schema, desired: Schema, changes: list[Change]) -> set[str]:
+    """The firing event triggers kept as they are whose function, or one it calls, `changes` create, replace or
+    drop."""
+    replaced = {(f.schema, f.name) for c in changes if c.kind in ("add_function", "alter_function", "drop_function")
+                for f in (c.old, c.new) if f is not None}
+    if not replaced:
+        return set()
+    was = {e.name: e for e in current.event_triggers if _firing(e)}
+    return {e.name for e in desired.event_triggers if e.name in was and _definition(was[e.name]) == _definition(e)
+            and _reached(_function_key(e), current, desired) & replaced}
+
+
+def diff_event_triggers(current: Schema, desired: Schema, changes: Optional[list[Change]] = None) -> list[Change]:
+    remade = _remade(current, desired, changes or [])
+    kept = tuple(e for e in current.event_triggers if e.name not in remade)
+    out = by_name("event_trigger", kept, desired.event_triggers, _definition, _enabled,  # type: ignore
+                  owners_by_default(current))  # an owner pinned no more given back (compare.given_back)
+    drops = [Change("drop_event_trigger", "", "", e.name, e, None, cause=FUNCTION_REPLACED)
+             for e in current.event_triggers if e.name in remade]
+    # One changed (alter_: DROP IF EXISTS and CREATE, last) goes first too: the old one must not fire in between.
+    drops += [Change("drop_event_trigger", "", "", c.name, c.old, None, cause=REMADE)
+              for c in out if c.kind == "alter_event_trigger"]
+    return drops + [replace(c, cause=FUNCTION_REPLACED) if c.name in remade else c for c in out]
 
 
 def made_under_kept(changes: list[Change], current: Schema, desired: Schema) -> list[Change]:

@@ -1,7 +1,8 @@
 """Statements for event triggers: CREATE EVENT TRIGGER name ON event [WHEN TAG IN ('...')] EXECUTE FUNCTION
 f(); ALTER EVENT TRIGGER ... ENABLE [REPLICA | ALWAYS] | DISABLE, OWNER TO; COMMENT ON EVENT TRIGGER. A
-changed event, tag list or function is DROP and CREATE (Postgres has no ALTER for them). The changes are
-ordered by compare.changes.KINDS so that drops run first and creations last: an event trigger fires on
+changed event, tag list or function is DROP and CREATE (Postgres has no ALTER for them): a drop_event_trigger
+change of its own, first, and the alter_event_trigger's CREATE, last. The changes are ordered by
+compare.changes.KINDS so that drops run first and creations last: an event trigger fires on
 the migration's own DDL. Creating one takes a superuser: Postgres refuses it to any other role."""
 
 from __future__ import annotations
@@ -32,9 +33,10 @@ def event_trigger_statements(change: Change) -> Optional[list[exp.Expression]]:
     k, old, new = change.kind, change.old, change.new
     if k == "add_event_trigger":
         return [create_event_trigger(new)]  # type: ignore[arg-type]
-    if k in ("drop_event_trigger", "alter_event_trigger"):
-        drop = command("DROP", "EVENT TRIGGER IF EXISTS", quote_ident(old.name))  # type: ignore[union-attr]
-        return [drop, create_event_trigger(new)] if k == "alter_event_trigger" else [drop]  # type: ignore[arg-type]
+    if k == "alter_event_trigger":  # its drop_event_trigger ran first (compare.event_triggers)
+        return [create_event_trigger(new)]  # type: ignore[arg-type]
+    if k == "drop_event_trigger":
+        return [command("DROP", "EVENT TRIGGER IF EXISTS", quote_ident(old.name))]  # type: ignore[union-attr]
     if k == "set_event_trigger_enabled":
         return [command("ALTER", "EVENT TRIGGER", quote_ident(new.name), _STATE[new.enabled])]  # type: ignore[union-attr]
     return owned_statements(change, "event_trigger", "EVENT TRIGGER")
