@@ -13,17 +13,18 @@ import os
 import sys
 from dataclasses import fields, is_dataclass, replace
 
+import msgspec
 import psycopg
 import pytest
 
 from schemac import __version__
 from schemac.migrations.apply import apply_files
 from schemac.commands.diff import check_drift
-from schemac.schemafile.load import load_file
+from schemac.schemafile.load import load_file, load_text
 from schemac.migrations.layout import Layout
 from schemac import model as model_module
 from schemac.migrations.record import compiled_model, read_record
-from schemac.migrations.state import State, _Decoder, schema_from_json
+from schemac.migrations.state import State, _Decoder, compiled_schema, schema_from_json
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -310,6 +311,48 @@ def test_a_required_field_the_record_leaves_out_is_put_back_as_the_decoder_does(
         assert schema_from_json(doc).enums == (Enum("e", ()),)
 
 
+def test_one_pass_reads_a_record_as_the_two_steps_did():
+    """compiled_schema (diff's fast path: the record decoded in one pass) answers as compiled_model then
+    schema_from_json did, record by record: the model, None (a record not to use), or the same error (the caller
+    then parses schema.yaml): another version, format or hash, not JSON, cut short, no tables, a key the model lacks,
+    a field msgspec turns down (an enum recorded without values: _Decoder puts () back), a wrong shape, nulls."""
+    sha = "a" * 64
+    good = json.loads(State(sha, "1_x.sql", load_text(SCHEMA, "schema.yaml")).dumps())
+    enum = {"name": "e", "source": "s.yaml:2:3"}
+    variants = {
+        "good": good, "other version": {**good, "schemac": "0.0.0-other"}, "other format": {**good, "format": 99},
+        "other hash": {**good, "schema_sha256": "b" * 64}, "no tables": {k: v for k, v in good.items() if k != "tables"},
+        "no normal forms": {k: v for k, v in good.items() if k != "normal_forms"},
+        "unknown key": {**good, "bogus": 1}, "unknown field": {**good, "tables": [{**good["tables"][0], "bogus": 1}]},
+        "enum without values": {**good, "enums": [enum]}, "wrong shape": {**good, "tables": [{"columns": 3}]},
+        "null tables": {**good, "tables": None}, "null enums": {**good, "enums": None},
+        "not a list": {**good, "views": {"a": 1}}, "publications": {**good, "publications": [{"name": "p"}]},
+    }
+    texts = {k: json.dumps(v, indent=2).encode() for k, v in variants.items()}
+    texts.update({"not json": b"\x00\xff " + sha.encode(), "cut short": texts["good"][: len(texts["good"]) // 2],
+                  "a list": json.dumps([sha]).encode()})
+
+    def answer(read):
+        try:
+            return read()
+        except (KeyError, TypeError, IndexError, AttributeError, ValueError) as e:
+            return type(e)
+
+    for label, text in texts.items():
+        def two_steps():
+            doc = compiled_model(text, sha, lazy=True)
+            return None if doc is None else (schema_from_json(doc, "s.yaml", rebase_sources=True), doc.get("normal_forms"))
+        old, new = answer(two_steps), answer(lambda: compiled_schema(text, sha, "s.yaml"))
+        assert (old is None or isinstance(old, type)) == (new is None or isinstance(new, type)), label
+        if isinstance(old, tuple):
+            deep_equal(new[0], old[0])
+            assert new[1] == (msgspec.json.decode(old[1]) if isinstance(old[1], msgspec.Raw) else old[1]), label
+        else:
+            assert new == old, label
+    assert compiled_schema(texts["good"], sha, "s.yaml") is not None
+    assert compiled_schema(texts["enum without values"], sha, "s.yaml")[0].enums[0].values == ()
+
+
 def _source_as_written(file, v):
     """_Decoder.source's rule, spelled out the long way (what its one-match shortcut must agree with)."""
     from schemac.model import Source
@@ -417,6 +460,10 @@ def test_record_decodes_to_exactly_the_yaml_model(tmp_path, which, lazy):
         doc = compiled_model(text.encode("utf-8"), "a" * 64, lazy=lazy)  # (Raw parts are read once each)
     back = schema_from_json(doc, "elsewhere/schema.yaml", rebase_sources=True)
     assert back == model and back.source_file == "elsewhere/schema.yaml"
+    # diff's own reading, in one pass (compiled_schema): the same model, and the record's normal forms.
+    one, forms = compiled_schema(text.encode("utf-8"), "a" * 64, "elsewhere/schema.yaml")
+    deep_equal(one, back)
+    assert forms == json.loads(text)["normal_forms"]
     assert {s.file for s in sources(back)} <= {"elsewhere/schema.yaml"}
     # generate's own reading of the record (read_state) keeps the recorded file names.
     p = tmp_path / "state.json"
