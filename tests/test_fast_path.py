@@ -353,6 +353,37 @@ def test_one_pass_reads_a_record_as_the_two_steps_did():
     assert compiled_schema(texts["enum without values"], sha, "s.yaml")[0].enums[0].values == ()
 
 
+def test_the_model_annotations_msgspec_reads_are_evaluated_once_each_as_typing_does():
+    """_annotations_evaluated (state._schema_hints) evaluates the model classes' postponed annotations in place, each
+    distinct text compiled once, so that msgspec finds types, not text to compile one by one: every one, to what
+    typing.get_type_hints gives (asked before, in a process of its own: the classes are the process's), while the
+    dataclasses' fields keep their text (what _typed_fields reads)."""
+    import subprocess
+
+    probe = (
+        "import typing, dataclasses\n"
+        "from schemac import model\n"
+        "from schemac.migrations.state import _schema_hints, _typed_fields\n"
+        "classes = {k for c in vars(model).values() if isinstance(c, type) and dataclasses.is_dataclass(c)"
+        " for k in c.__mro__ if '__annotations__' in k.__dict__}\n"
+        "before = {c: typing.get_type_hints(c) for c in classes}\n"
+        "texts = sum(isinstance(v, str) for c in classes for v in c.__dict__['__annotations__'].values())\n"
+        "typed = _typed_fields()\n"
+        "_schema_hints()\n"
+        "left = [(c.__name__, n) for c in classes for n, v in c.__dict__['__annotations__'].items() if isinstance(v, str)]\n"
+        "assert left == [], left\n"
+        "assert all(c.__dict__['__annotations__'][n] == h for c, hs in before.items() for n, h in hs.items()"
+        " if n in c.__dict__['__annotations__'])\n"
+        "assert {c: typing.get_type_hints(c) for c in classes} == before\n"
+        "assert all(isinstance(f.type, str) for c in classes if dataclasses.is_dataclass(c) for f in dataclasses.fields(c))\n"
+        "assert _typed_fields.__wrapped__() == typed\n"
+        "print(len(classes), texts)\n")
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": os.path.join(ROOT, "src")})
+    assert r.returncode == 0, r.stderr
+    classes, texts = map(int, r.stdout.split())
+    assert classes > 50 and texts > 500
+
+
 def _source_as_written(file, v):
     """_Decoder.source's rule, spelled out the long way (what its one-match shortcut must agree with)."""
     from schemac.model import Source
