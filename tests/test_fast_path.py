@@ -13,17 +13,18 @@ import os
 import sys
 from dataclasses import fields, is_dataclass, replace
 
+import msgspec
 import psycopg
 import pytest
 
 from schemac import __version__
 from schemac.migrations.apply import apply_files
 from schemac.commands.diff import check_drift
-from schemac.schemafile.load import load_file
+from schemac.schemafile.load import load_file, load_text
 from schemac.migrations.layout import Layout
 from schemac import model as model_module
 from schemac.migrations.record import compiled_model, read_record
-from schemac.migrations.state import State, _Decoder, schema_from_json
+from schemac.migrations.state import State, _Decoder, compiled_schema, schema_from_json
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -310,6 +311,79 @@ def test_a_required_field_the_record_leaves_out_is_put_back_as_the_decoder_does(
         assert schema_from_json(doc).enums == (Enum("e", ()),)
 
 
+def test_one_pass_reads_a_record_as_the_two_steps_did():
+    """compiled_schema (diff's fast path: the record decoded in one pass) answers as compiled_model then
+    schema_from_json did, record by record: the model, None (a record not to use), or the same error (the caller
+    then parses schema.yaml): another version, format or hash, not JSON, cut short, no tables, a key the model lacks,
+    a field msgspec turns down (an enum recorded without values: _Decoder puts () back), a wrong shape, nulls."""
+    sha = "a" * 64
+    good = json.loads(State(sha, "1_x.sql", load_text(SCHEMA, "schema.yaml")).dumps())
+    enum = {"name": "e", "source": "s.yaml:2:3"}
+    variants = {
+        "good": good, "other version": {**good, "schemac": "0.0.0-other"}, "other format": {**good, "format": 99},
+        "other hash": {**good, "schema_sha256": "b" * 64}, "no tables": {k: v for k, v in good.items() if k != "tables"},
+        "no normal forms": {k: v for k, v in good.items() if k != "normal_forms"},
+        "unknown key": {**good, "bogus": 1}, "unknown field": {**good, "tables": [{**good["tables"][0], "bogus": 1}]},
+        "enum without values": {**good, "enums": [enum]}, "wrong shape": {**good, "tables": [{"columns": 3}]},
+        "null tables": {**good, "tables": None}, "null enums": {**good, "enums": None},
+        "not a list": {**good, "views": {"a": 1}}, "publications": {**good, "publications": [{"name": "p"}]},
+    }
+    texts = {k: json.dumps(v, indent=2).encode() for k, v in variants.items()}
+    texts.update({"not json": b"\x00\xff " + sha.encode(), "cut short": texts["good"][: len(texts["good"]) // 2],
+                  "a list": json.dumps([sha]).encode()})
+
+    def answer(read):
+        try:
+            return read()
+        except (KeyError, TypeError, IndexError, AttributeError, ValueError) as e:
+            return type(e)
+
+    for label, text in texts.items():
+        def two_steps():
+            doc = compiled_model(text, sha, lazy=True)
+            return None if doc is None else (schema_from_json(doc, "s.yaml", rebase_sources=True), doc.get("normal_forms"))
+        old, new = answer(two_steps), answer(lambda: compiled_schema(text, sha, "s.yaml"))
+        assert (old is None or isinstance(old, type)) == (new is None or isinstance(new, type)), label
+        if isinstance(old, tuple):
+            deep_equal(new[0], old[0])
+            assert new[1] == (msgspec.json.decode(old[1]) if isinstance(old[1], msgspec.Raw) else old[1]), label
+        else:
+            assert new == old, label
+    assert compiled_schema(texts["good"], sha, "s.yaml") is not None
+    assert compiled_schema(texts["enum without values"], sha, "s.yaml")[0].enums[0].values == ()
+
+
+def test_the_model_annotations_msgspec_reads_are_evaluated_once_each_as_typing_does():
+    """_annotations_evaluated (state._schema_hints) evaluates the model classes' postponed annotations in place, each
+    distinct text compiled once, so that msgspec finds types, not text to compile one by one: every one, to what
+    typing.get_type_hints gives (asked before, in a process of its own: the classes are the process's), while the
+    dataclasses' fields keep their text (what _typed_fields reads)."""
+    import subprocess
+
+    probe = (
+        "import typing, dataclasses\n"
+        "from schemac import model\n"
+        "from schemac.migrations.state import _schema_hints, _typed_fields\n"
+        "classes = {k for c in vars(model).values() if isinstance(c, type) and dataclasses.is_dataclass(c)"
+        " for k in c.__mro__ if '__annotations__' in k.__dict__}\n"
+        "before = {c: typing.get_type_hints(c) for c in classes}\n"
+        "texts = sum(isinstance(v, str) for c in classes for v in c.__dict__['__annotations__'].values())\n"
+        "typed = _typed_fields()\n"
+        "_schema_hints()\n"
+        "left = [(c.__name__, n) for c in classes for n, v in c.__dict__['__annotations__'].items() if isinstance(v, str)]\n"
+        "assert left == [], left\n"
+        "assert all(c.__dict__['__annotations__'][n] == h for c, hs in before.items() for n, h in hs.items()"
+        " if n in c.__dict__['__annotations__'])\n"
+        "assert {c: typing.get_type_hints(c) for c in classes} == before\n"
+        "assert all(isinstance(f.type, str) for c in classes if dataclasses.is_dataclass(c) for f in dataclasses.fields(c))\n"
+        "assert _typed_fields.__wrapped__() == typed\n"
+        "print(len(classes), texts)\n")
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": os.path.join(ROOT, "src")})
+    assert r.returncode == 0, r.stderr
+    classes, texts = map(int, r.stdout.split())
+    assert classes > 50 and texts > 500
+
+
 def _source_as_written(file, v):
     """_Decoder.source's rule, spelled out the long way (what its one-match shortcut must agree with)."""
     from schemac.model import Source
@@ -417,6 +491,10 @@ def test_record_decodes_to_exactly_the_yaml_model(tmp_path, which, lazy):
         doc = compiled_model(text.encode("utf-8"), "a" * 64, lazy=lazy)  # (Raw parts are read once each)
     back = schema_from_json(doc, "elsewhere/schema.yaml", rebase_sources=True)
     assert back == model and back.source_file == "elsewhere/schema.yaml"
+    # diff's own reading, in one pass (compiled_schema): the same model, and the record's normal forms.
+    one, forms = compiled_schema(text.encode("utf-8"), "a" * 64, "elsewhere/schema.yaml")
+    deep_equal(one, back)
+    assert forms == json.loads(text)["normal_forms"]
     assert {s.file for s in sources(back)} <= {"elsewhere/schema.yaml"}
     # generate's own reading of the record (read_state) keeps the recorded file names.
     p = tmp_path / "state.json"

@@ -120,20 +120,21 @@ def _from_state(schema_path: str, data: Optional[bytes]) -> Optional[Schema]:
     model's parts are decoded from those bytes, which they point into until then (the caller lets go of them after)."""
     if data is None:
         return None
-    from schemac.migrations.record import compiled_model
-    from schemac.migrations.state import schema_from_json
+    from schemac.migrations.state import compiled_schema
 
     digest = _schema_sha256(schema_path)
-    doc = compiled_model(data, digest, lazy=True) if digest is not None else None
-    if doc is None:
+    if digest is None:
         return None
     try:
-        desired = schema_from_json(doc, os.fspath(schema_path), rebase_sources=True)
+        found = compiled_schema(data, digest, os.fspath(schema_path))
     except (KeyError, TypeError, IndexError, AttributeError, ValueError):
+        return None
+    if found is None:
         return None
     from schemac.compare.normalize import remember
 
-    remember(doc.get("normal_forms"))  # schema.yaml's expressions need no parse
+    desired, forms = found
+    remember(forms)  # schema.yaml's expressions need no parse
     return desired
 
 

@@ -28,15 +28,19 @@ class _Plan:
 
     def __init__(self, cls: type, converters: dict[str, Converter], base: dict[str, Any], size: int, direct: bool):
         self.cls, self.converters, self.base, self.size, self.direct = cls, converters, base, size, direct
-        self.shared: Optional[dict] = {} if direct and all(c is None for c in converters.values()) else None
+        self.shared: Optional[dict] = {} if _stores_only(cls) and all(c is None for c in converters.values()) else None
+
+
+def _stores_only(cls: type) -> bool:
+    """Whether `cls`'s __init__ only stores its arguments (no __post_init__, default factories, init=False fields)."""
+    return not hasattr(cls, "__post_init__") and all(f.init and f.default_factory is MISSING for f in fields(cls))
 
 
 def _direct(cls: type) -> bool:
     """Whether an instance can be made by filling its __dict__, as the generated __init__ would:
     ~3x faster for a frozen dataclass, and a record holds ~10^5 of them. Not for a class whose
-    __init__ does more (__post_init__, default factories, init=False fields, slots)."""
-    return (not hasattr(cls, "__post_init__") and not hasattr(cls, "__slots__")
-            and all(f.init and f.default_factory is MISSING for f in fields(cls)))
+    __init__ does more (_stores_only), nor one with slots (model.views.Dependency: no __dict__)."""
+    return _stores_only(cls) and not hasattr(cls, "__slots__")
 
 
 class _Decoder:

@@ -83,7 +83,13 @@ def compiled_model(data: bytes, schema_sha256: str, lazy: bool = False) -> Optio
         doc = parts(data) if lazy else msgspec.json.decode(data)
     except (ValueError, RecursionError):  # msgspec's DecodeError is a ValueError
         return None
-    if (not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("schemac") != __version__
-            or doc.get("schema_sha256") != schema_sha256 or not isinstance(doc.get("tables"), (list, msgspec.Raw))):
-        return None
-    return doc
+    return doc if stands_in(doc, schema_sha256) else None
+
+
+def stands_in(doc: Any, schema_sha256: str) -> bool:
+    """Whether the record `doc` (its own keys decoded) is of the schema.yaml whose hash is `schema_sha256`, in this
+    format, by this very schemac version, with its tables (compiled_model's rules; state.compiled_schema's too)."""
+    import msgspec
+
+    return (isinstance(doc, dict) and doc.get("format") == FORMAT and doc.get("schemac") == __version__
+            and doc.get("schema_sha256") == schema_sha256 and isinstance(doc.get("tables"), (list, tuple, msgspec.Raw)))

@@ -108,20 +108,27 @@ def compiled_maker(cls: type) -> Callable[..., Any]:
     into the new object's __dict__, in the fields' order (the order __init__ stores them in, so the instance dicts
     share their keys as before), rather than each through object.__setattr__ (a call of a slot wrapper: a Table, 39
     fields, 10.7 -> ~4 us). Only for a class whose __init__ only stores its arguments (no __post_init__, no default
-    factory, no InitVar, no field left out of __init__, no slots); `cls` itself for any other."""
+    factory, no InitVar, no field left out of __init__); `cls` itself for any other. Of a class with slots (@frozen(slots=
+    True): model.views.Dependency), each field stored through its slot's own setter (~1.6x faster than __init__)."""
     every = list(cls.__dict__["__dataclass_fields__"].values())
-    if (hasattr(cls, "__post_init__") or "__slots__" in cls.__dict__
+    names = [f.name for f in every]
+    slots = cls.__dict__.get("__slots__")
+    if (hasattr(cls, "__post_init__") or slots is not None and set(names) - set(slots)
             or any(f._field_type is not dataclasses._FIELD or not f.init  # type: ignore[attr-defined]
                    or f.default_factory is not MISSING for f in every)):
         return cls
-    names = [f.name for f in every]
     made = "__dataclass_made__" if "self" in names else "self"
     values = "__dataclass_values__" if "d" in names else "d"
     scope: dict[str, Any] = {f"_type_{f.name}": f.type for f in every}
     scope.update({f"_dflt_{f.name}": f.default for f in every if f.default is not MISSING})
     scope.update(__dataclass_cls__=cls, __dataclass_new__=object.__new__)
-    body = [f"{made} = __dataclass_new__(__dataclass_cls__)", f"{values} = {made}.__dict__",
-            *(f"{values}[{n!r}] = {n}" for n in names), f"return {made}"]
+    if slots is not None:
+        scope.update({f"_set_{n}": cls.__dict__[n].__set__ for n in names})
+        body = [f"{made} = __dataclass_new__(__dataclass_cls__)", *(f"_set_{n}({made}, {n})" for n in names),
+                f"return {made}"]
+    else:
+        body = [f"{made} = __dataclass_new__(__dataclass_cls__)", f"{values} = {made}.__dict__",
+                *(f"{values}[{n!r}] = {n}" for n in names), f"return {made}"]
     text = (f"def __create_fn__({', '.join(scope)}):\n def make({', '.join(_params(every))}):\n"
             + "\n".join("  " + line for line in body) + "\n return make")
     return _compiled(cls, text, scope, "made")
