@@ -68,6 +68,12 @@ def over_defaults(changes: list[Change], cur_tables: dict, des_tables: dict) -> 
     return out
 
 
-def moved_under(changes: list[Change]) -> frozenset:
-    """The tables whose rows the migration moves between partitions: (schema, name) of each parent and ancestor."""
-    return frozenset(a for c in changes if c.kind == "put_back_rows" for a in c.over_default[3])
+def moved_under(changes: list[Change]) -> dict:
+    """The tables whose rows the migration moves between partitions ((schema, name) of each parent and ancestor): the
+    defaults ((schema, name), ...) their rows are taken out of, which a foreign key's ROWS_MOVED changes are given as
+    their `over_default` (plan.default_rows_ddl drops and adds the key only where one of them holds rows)."""
+    out: dict = {}
+    for c in changes:
+        for a in c.over_default[3] if c.kind == "put_back_rows" else ():
+            out[a] = tuple(dict.fromkeys(out.get(a, ()) + (c.over_default[0],)))
+    return out

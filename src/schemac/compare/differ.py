@@ -236,8 +236,9 @@ def _foreign_keys_around_rebuilt_keys(changes: list[Change], cur_tables: dict, d
                 continue
             old_fk = next((f for f in old_t.foreign_keys if (f.name == fk.name if fk.name else f == fk)), None)
             if old_fk is not None:
-                out += [Change("drop_foreign_key", t.schema, t.name, old_fk.name, old_fk, fk, t, cause),
-                        Change("add_foreign_key", t.schema, t.name, fk.name, old_fk, fk, t, cause)]
+                held = moved.get((fk.ref_schema, fk.ref_table), ()) if cause == ROWS_MOVED else ()
+                out += [Change("drop_foreign_key", t.schema, t.name, old_fk.name, old_fk, fk, t, cause, over_default=held),
+                        Change("add_foreign_key", t.schema, t.name, fk.name, old_fk, fk, t, cause, over_default=held)]
     return out
 
 

@@ -20,13 +20,14 @@ from typing import Optional
 from sqlglot import exp
 
 from schemac.compare.changes import Change
+from schemac.compare.default_rows import ROWS_MOVED
 from schemac.model import Table
-from schemac.pg.dialect import DIALECT
+from schemac.pg.dialect import DIALECT, RENDER
 from schemac.pg.expressions import (ExpressionError, _parse_statement, hash_bound_in_order, parse_partition_key,
                                      partition_key_opclasses)
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan.quiet_triggers import INSERT_OR_DELETE, quieted
-from schemac.plan.sql_strings import command
+from schemac.plan.sql_strings import command, do_block, literal
 
 def _sql(node: exp.Expression) -> str:
     return node.sql(dialect=DIALECT)
@@ -120,3 +121,22 @@ def put_back(change: Change) -> list[exp.Expression]:
     names, system = _columns(t)
     back = command("INSERT", f"INTO {parent} ({names}){system} SELECT {names} FROM {_held(t)}")
     return [*quieted(parent, [back], INSERT_OR_DELETE), command("DROP", f"TABLE {_held(t)}")]
+
+
+def key_off(change: Change, made: list[exp.Expression]) -> list[exp.Expression]:
+    """A foreign key's drop around rows moved out of default partitions (ROWS_MOVED): only where one of them holds a row
+    (an empty default, a premake's usual case, moves none: the key stays, and no scan checks it again)."""
+    if change.cause != ROWS_MOVED or not change.over_default:
+        return made
+    test = " OR ".join(f"EXISTS (SELECT FROM {qualified(*d)})" for d in change.over_default)
+    return [do_block(f"BEGIN IF {test} THEN {'; '.join(s.sql(dialect=RENDER) for s in made)}; END IF; END")]
+
+
+def key_again(change: Change, name: str, made: list[exp.Expression]) -> list[exp.Expression]:
+    """... and its add: where `key_off` dropped it (the table has no constraint of its name)."""
+    if change.cause != ROWS_MOVED or not change.over_default:
+        return made
+    t: Table = change.table_def  # type: ignore[assignment]
+    return [do_block(f"BEGIN IF NOT EXISTS (SELECT FROM pg_catalog.pg_constraint WHERE conrelid = pg_catalog.to_regclass("
+                     f"{literal(qualified(t.schema, t.name))}) AND conname = {literal(name)}) THEN "
+                     f"{'; '.join(s.sql(dialect=RENDER) for s in made)}; END IF; END")]

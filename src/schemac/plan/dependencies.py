@@ -295,11 +295,11 @@ def deps(c: Change) -> Deps:
         new_refs |= {("rows held", c.schema, c.table), ("attached to", c.schema, c.table)} | \
             {(kind, *b) for b in c.over_default[4] for kind in ("table", "attached to")}
         makes |= {("rows back", *a) for a in c.over_default[3]}
-    elif c.over_default:  # rows taken out of a default partition: after the foreign keys on them are dropped
-        makes |= {("rows out", *a) for a in c.over_default[3]} | {("rows held", c.schema, c.table)}
-    elif c.cause == ROWS_MOVED:  # (compare.default_rows)
+    elif c.cause == ROWS_MOVED:  # a foreign key's drop and add (compare.default_rows)
         ref = (new or old).ref_schema, (new or old).ref_table  # type: ignore[union-attr]
         removes.add(("rows out", *ref)) if k == "drop_foreign_key" else new_refs.add(("rows back", *ref))
+    elif c.over_default:  # rows taken out of a default partition: after the foreign keys on them are dropped
+        makes |= {("rows out", *a) for a in c.over_default[3]} | {("rows held", c.schema, c.table)}
     if c.cause == FOR_INHERIT:  # a CHECK the INHERIT needs the table to hold (compare.inherited_checks)
         makes.add(("for inherit", t.schema, t.name))  # type: ignore[union-attr]
     elif c.cause == AFTER_NO_INHERIT:  # a CHECK the NO INHERIT left on the table

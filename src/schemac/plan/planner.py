@@ -15,7 +15,7 @@ from schemac.pg.expressions import referenced_columns
 from schemac.pg.names import constraint_name, qualified, quote_ident
 from schemac.pg.types import is_text_like, is_user_defined, type_name
 from schemac.plan import ddl, inherit_ddl, printing, routine_ddl, rule_ddl, scratch_retype_ddl, statistics_ddl
-from schemac.plan.default_rows_ddl import moved_around, put_back
+from schemac.plan.default_rows_ddl import key_again, key_off, moved_around, put_back
 from schemac.plan.grants import grant_statements
 from schemac.plan.objects import PlanError, first_statements, object_statements
 from schemac.plan.policies import policy_statements
@@ -151,14 +151,14 @@ def _statements_for(change: Change) -> list[exp.Expression]:
                         "result), or create a new table and move the rows")
     if k == "alter_partitioning":
         raise PlanError(partitioning_refused(change.old, change.new))  # type: ignore[arg-type]
-    if k in ("add_foreign_key",):
-        return [ddl.add_constraint(t, change.new)]  # type: ignore[arg-type]
+    if k in ("add_foreign_key",):  # (around rows moved out of a default partition: where it was dropped)
+        return key_again(change, constraint_name(t, change.new), [ddl.add_constraint(t, change.new)])  # type: ignore
     if k == "drop_foreign_key":
         held = held_foreign_key_drop(t, change.old)  # type: ignore[arg-type]
         if held is not None:  # (its default name another constraint holds: plan.held_names)
-            return [held]
+            return key_off(change, [held])
         name = constraint_name(t, change.old)  # type: ignore[arg-type]
-        return [_alter(t, exp.Drop(tables=[exp.Table(this=ident(name))], kind="CONSTRAINT", exists=True))]
+        return key_off(change, [_alter(t, exp.Drop(tables=[exp.Table(this=ident(name))], kind="CONSTRAINT", exists=True))])
     if k == "validate_constraint":
         return [validate_constraint(t, constraint_name(t, change.old))]  # type: ignore[arg-type]
     if k == "enforce_foreign_key":
