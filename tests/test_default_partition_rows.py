@@ -74,3 +74,17 @@ def test_rows_of_a_new_bound_move_out_of_the_kept_default(major_db, tmp_path, pa
             assert conn.execute("SELECT op, count(*) FROM booking_log GROUP BY op").fetchall() == [("INSERT", 5)]
             assert conn.execute("SELECT count(*) FROM pg_trigger WHERE tgname = 'bookings_logged' "
                                 "AND tgenabled = 'O'").fetchone() == (4,)  # the parent's and its three partitions'
+
+
+def test_rows_moved_out_and_back_in_one_file(db_url, tmp_path, monkeypatch):
+    """A change cut into several files (each its own transaction, where it locks many relations) is never cut between
+    the rows taken out of the default and put back: a file ending between would leave them in a temporary table the
+    session's end drops (before: the DELETE in the first file, the INSERT back in a later one)."""
+    import schemac.commands.statement_runs as statement_runs
+
+    monkeypatch.setattr(statement_runs, "LOCKS_PER_FILE", 3)
+    pair = _PAIRS["part-list-partition-added-over-rows-in-the-kept-default"]
+    converges(db_url, tmp_path, pair)
+    texts = [m.read_text() for m in sorted((tmp_path / "generated" / "migrations").glob("*_new*.sql"))]
+    moving = [t for t in texts if "schemac_rows_" in t]
+    assert len(moving) == 1 and "DELETE FROM parcels_other" in moving[0] and "INSERT INTO parcels" in moving[0]
