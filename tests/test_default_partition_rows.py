@@ -38,6 +38,9 @@ _ROWS = {
         "SELECT id, tableoid::regclass::text, region || ' ' || at FROM orders ORDER BY id",
         [(1, "orders_eu_2026", "eu 2026-01-05"), (2, "orders_us", "us 2026-01-06"), (3, "orders_eu_rest", "eu 2027-01-01"),
          (4, "orders_rest_all", "ca 2026-01-07")]),
+    "part-partition-in-its-own-column-order-attached-over-rows-in-the-kept-default": (
+        "SELECT id, tableoid::regclass::text, amount || ' ' || at FROM payouts ORDER BY id",
+        [(1, "payouts_2026", "20 2026-01-05"), (2, "payouts_rest", "40 2027-01-05")]),  # (doubled once: when loaded)
     "part-range-partition-added-beside-an-empty-kept-default": (
         "SELECT id, tableoid::regclass::text, at::text FROM visits ORDER BY id", [(1, "visits_2026_01", "2026-01-05")]),
 }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from schemac.compare.changes import Change
+from schemac.compare.changes import NEW_TABLE, Change
 from schemac.model import Table
 
 # The cause of a foreign key's drop and add around rows moved out of a default partition into a new partition.
@@ -49,7 +49,8 @@ def over_defaults(changes: list[Change], cur_tables: dict, des_tables: dict) -> 
     partitions are there too."""
     out = []
     for c in changes:
-        new = c.new if c.kind in ("add_table", "attach_partition") and c.cause is None else None
+        made = c.kind == "add_table" and c.cause is None  # (a new table in a column order of its own: its ATTACH)
+        new = c.new if made or (c.kind == "attach_partition" and c.cause in (None, NEW_TABLE)) else None
         p = getattr(new, "partition_of", None)
         parent = des_tables.get((p.parent_schema, p.parent)) if p is not None and p.bound.strip().upper() != "DEFAULT" \
             else None
