@@ -100,8 +100,11 @@ def header(name: str, message: Optional[str], digest: str, schema_label: str, no
 def _transactional(name: str, items: Iterable[Item], changes: list[Change]) -> list[Unit]:
     """One file, or (only for a change that drops nothing) several. Each file is its own transaction: a
     change that drops something (a view dropped to be created again, a function, an index) stays whole, so
-    that a failure leaves the database as it was instead of without what the first files dropped."""
-    runs = split(items) if not any(c.kind.startswith("drop_") for c in changes) else [[text for text, _, _ in items]]
+    that a failure leaves the database as it was instead of without what the first files dropped; and so does one
+    moving rows out of a default partition into a temporary table and back (compare.default_rows): a file ending
+    between would leave them in a table the session's end drops."""
+    whole = any(c.kind.startswith("drop_") or c.kind == "put_back_rows" for c in changes)
+    runs = split(items) if not whole else [[text for text, _, _ in items]]
     restore = printed(restored_search_path())  # each file pinned the search_path first (plan.preamble)
     # (the zone and styles its constants are read in, where it holds one: plan.session_pin)
     return [Unit(name if n == 1 else f"{name}_part_{n}", (*pinned_where_read(run), restore))

@@ -30,7 +30,7 @@ KINDS = (
     "drop_column", "drop_table",
     "drop_operator_class", "drop_operator_family", "drop_cast", "drop_operator", "drop_shell_operator", "drop_aggregate", "drop_function", "drop_sequence", "drop_composite_type", "drop_range_type", "drop_domain", "drop_enum",
     "drop_collation", "drop_text_search_config", "drop_text_search_dictionary",
-    "add_table", "add_inherit", "alter_partitioning", "attach_partition", "set_logging", "add_column",
+    "add_table", "add_inherit", "alter_partitioning", "attach_partition", "put_back_rows", "set_logging", "add_column",
     "drop_default", "alter_column_type", "drop_identity", "drop_not_null", "set_not_null", "alter_not_null", "set_default",
     "alter_identity", "alter_generated", "set_column_settings", "set_of",
     "add_constraint", "validate_constraint", "add_index", "set_index_parameters", "set_table_parameters",
@@ -197,6 +197,10 @@ class Change:
     # alike (compare.scratch_retypes): ((schema, scratch table), the parent whose change runs the one ALTER of the
     # scratch parent they all join, the others (their changes run none)); () for any other.
     through: tuple = ()
+    # An add_table or attach_partition of a partition beside a DEFAULT partition its parent keeps, which may hold rows
+    # of its bound, and its put_back_rows: ((schema, default), strategy, key, (parent and its ancestors), (the tables under
+    # it)) (compare.default_rows); () else.
+    over_default: tuple = ()
 
     @property
     def from_enum(self) -> bool:

@@ -48,6 +48,7 @@ from schemac.compare.type_moves import moved_types, row_types_moved, view_row_ty
 from schemac.compare.not_nulls import (across_no_inherit, before_inherit, defaults_as_held, held_as_parents, kept_below, named_as_attached, named_in_partitions, named_where_claimed,
                                        names_its_own, parents_names_given)
 from schemac.compare.defaults_below import defaults_kept_below
+from schemac.compare.default_rows import ROWS_MOVED, moved_under, over_defaults
 from schemac.compare.extension_moves import with_moved_extension_types
 from schemac.compare.recreated import privileges_of_recreated
 from schemac.compare.routine_dependents import dropped_functions, dropped_row_types, functions_around_types
@@ -220,7 +221,7 @@ def _foreign_keys_around_rebuilt_keys(changes: list[Change], cur_tables: dict, d
                 rebuilt.add((c.schema, c.table, frozenset(columns)))
     touched = {(c.schema, c.table, c.name or c.new or c.old) for c in changes  # (an unnamed key: by itself, not None)
                if c.kind in ("drop_foreign_key", "add_foreign_key")}
-    out = []
+    out, moved = [], moved_under(changes)
     for key, t in des_tables.items():
         old_t = cur_tables.get(key)
         if old_t is None:
@@ -229,13 +230,15 @@ def _foreign_keys_around_rebuilt_keys(changes: list[Change], cur_tables: dict, d
             cause = KEY_REBUILT if (fk.ref_schema, fk.ref_table, frozenset(fk.ref_columns)) in rebuilt else \
                 BOTH_ENDS_RETYPED if any({(t.schema, t.name, a), (fk.ref_schema, fk.ref_table, b)} <= retyped_too and
                                          {(t.schema, t.name, a), (fk.ref_schema, fk.ref_table, b)} & retyped
-                                         for a, b in zip(fk.columns, fk.ref_columns)) else None
+                                         for a, b in zip(fk.columns, fk.ref_columns)) else \
+                ROWS_MOVED if (fk.ref_schema, fk.ref_table) in moved else None
             if cause is None or (t.schema, t.name, fk.name or fk) in touched:
                 continue
             old_fk = next((f for f in old_t.foreign_keys if (f.name == fk.name if fk.name else f == fk)), None)
             if old_fk is not None:
-                out += [Change("drop_foreign_key", t.schema, t.name, old_fk.name, old_fk, fk, t, cause),
-                        Change("add_foreign_key", t.schema, t.name, fk.name, old_fk, fk, t, cause)]
+                held = moved.get((fk.ref_schema, fk.ref_table), ()) if cause == ROWS_MOVED else ()
+                out += [Change("drop_foreign_key", t.schema, t.name, old_fk.name, old_fk, fk, t, cause, over_default=held),
+                        Change("add_foreign_key", t.schema, t.name, fk.name, old_fk, fk, t, cause, over_default=held)]
     return out
 
 
@@ -346,6 +349,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     for key, t in cur_tables.items():
         if key not in des_tables:
             changes += _dropped(t)
+    changes = over_defaults(changes, cur_tables, des_tables)  # (rows of a new partition in a kept default: moved)
     changes.extend(_foreign_keys_around_rebuilt_keys(changes, cur_tables, des_tables))
     changes.extend(_typed_tables(cur_tables, des_tables, objects))
     changes.extend(objects + diff_aggregates(current, desired, objects) + diff_operators(current, desired, objects))

@@ -15,6 +15,7 @@ from schemac.pg.expressions import referenced_columns
 from schemac.pg.names import constraint_name, qualified, quote_ident
 from schemac.pg.types import is_text_like, is_user_defined, type_name
 from schemac.plan import ddl, inherit_ddl, printing, routine_ddl, rule_ddl, scratch_retype_ddl, statistics_ddl
+from schemac.plan.default_rows_ddl import key_again, key_off, moved_around, put_back
 from schemac.plan.grants import grant_statements
 from schemac.plan.objects import PlanError, first_statements, object_statements
 from schemac.plan.policies import policy_statements
@@ -102,7 +103,7 @@ def _statements_for(change: Change) -> list[exp.Expression]:
     if k == "rename_constraint":  # schema.yaml leaves it unnamed now: Postgres's name for it
         return given_default_name(t, change.old, change.name)  # type: ignore[arg-type]
     if k == "add_table" and t.partition_of is not None:  # type: ignore[union-attr]
-        return [ddl.create_partition(t)]  # type: ignore[arg-type]
+        return moved_around(change, [ddl.create_partition(t)])  # type: ignore[arg-type]  (a kept default's rows)
     if k == "add_table":
         caches = [ddl.identity_cache(t, c) for c in t.columns]  # type: ignore[union-attr]
         made = inherit_ddl.create_through_scratch(t) if inherit_ddl.through_scratch(t) else [ddl.create_table(t)]  # type: ignore
@@ -124,7 +125,9 @@ def _statements_for(change: Change) -> list[exp.Expression]:
     if k in ("add_inherit", "drop_inherit"):
         return inherit_ddl.inherit_statements(change)
     if k == "attach_partition":
-        return [attach_partition(change.new)]  # type: ignore[arg-type]
+        return moved_around(change, [attach_partition(change.new)])  # type: ignore[arg-type]
+    if k == "put_back_rows":  # (taken out of a kept default partition by the partition's change: compare.default_rows)
+        return put_back(change)
     if k == "detach_partition":  # and the foreign keys it kept from the parent under the names it declares
         return [detach_partition(change.old)] + renamed_after_detach(change.old, change.new)  # type: ignore
     if k == "set_logging":  # rewrites the table, under an ACCESS EXCLUSIVE lock
@@ -148,14 +151,14 @@ def _statements_for(change: Change) -> list[exp.Expression]:
                         "result), or create a new table and move the rows")
     if k == "alter_partitioning":
         raise PlanError(partitioning_refused(change.old, change.new))  # type: ignore[arg-type]
-    if k in ("add_foreign_key",):
-        return [ddl.add_constraint(t, change.new)]  # type: ignore[arg-type]
+    if k in ("add_foreign_key",):  # (around rows moved out of a default partition: where it was dropped)
+        return key_again(change, constraint_name(t, change.new), [ddl.add_constraint(t, change.new)])  # type: ignore
     if k == "drop_foreign_key":
         held = held_foreign_key_drop(t, change.old)  # type: ignore[arg-type]
         if held is not None:  # (its default name another constraint holds: plan.held_names)
-            return [held]
+            return key_off(change, [held])
         name = constraint_name(t, change.old)  # type: ignore[arg-type]
-        return [_alter(t, exp.Drop(tables=[exp.Table(this=ident(name))], kind="CONSTRAINT", exists=True))]
+        return key_off(change, [_alter(t, exp.Drop(tables=[exp.Table(this=ident(name))], kind="CONSTRAINT", exists=True))])
     if k == "validate_constraint":
         return [validate_constraint(t, constraint_name(t, change.old))]  # type: ignore[arg-type]
     if k == "enforce_foreign_key":

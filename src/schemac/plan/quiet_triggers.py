@@ -27,13 +27,14 @@ from schemac.plan.sql_strings import do_block, literal
 
 KEPT = "schemac.quieted_triggers"  # (the setting holding the statements that give them their states again)
 _UPDATE = 16  # pg_trigger.tgtype's TRIGGER_TYPE_UPDATE bit
+INSERT_OR_DELETE = 4 | 8  # ... its TRIGGER_TYPE_INSERT and TRIGGER_TYPE_DELETE bits: rows moved between partitions
 
 _QUIETED = ("WITH RECURSIVE tree(rel, depth) AS (SELECT {table}::pg_catalog.regclass::pg_catalog.oid, 0 UNION ALL "
             "SELECT i.inhrelid, tree.depth + 1 FROM pg_catalog.pg_inherits i JOIN tree ON i.inhparent = tree.rel) "
             "SELECT DISTINCT g.tgrelid::pg_catalog.regclass AS rel, g.tgname, g.tgenabled, tree.depth "
             "FROM tree JOIN pg_catalog.pg_trigger g ON g.tgrelid = tree.rel "
             "JOIN pg_catalog.pg_class c ON c.oid = tree.rel "
-            f"WHERE NOT g.tgisinternal AND g.tgtype & {_UPDATE} <> 0 AND pg_catalog.pg_has_role(c.relowner, 'USAGE') "
+            "WHERE NOT g.tgisinternal AND g.tgtype & {events} <> 0 AND pg_catalog.pg_has_role(c.relowner, 'USAGE') "
             "ORDER BY tree.depth, g.tgname")
 _STATE = ("CASE r.tgenabled WHEN 'A' THEN 'ENABLE ALWAYS' WHEN 'R' THEN 'ENABLE REPLICA' WHEN 'D' THEN 'DISABLE' "
           "ELSE 'ENABLE' END")
@@ -46,8 +47,15 @@ def untriggered(t: Table, statements: list[exp.Expression], over_children: bool 
     if not statements or not (over_children or t.partition_by or t.partition_of
                               or any("update" in g.events for g in t.triggers)):
         return statements
-    table = literal(qualified(t.schema, t.name))
-    off = (f"DECLARE r record; back text[] := '{{}}'; BEGIN FOR r IN {_QUIETED.format(table=table)} "
+    return quieted(qualified(t.schema, t.name), statements)
+
+
+def quieted(table: str, statements: list[exp.Expression], events: int = _UPDATE) -> list[exp.Expression]:
+    """`statements` between the DO blocks quieting the triggers firing on `events` (tgtype bits) of `table` (qualified)
+    and of the tables under it, as they are when the first runs: the migration's own moves of rows (plan.default_rows_ddl
+    moves rows out of a default partition and back through the parent) are no application write either."""
+    table = literal(table)
+    off = (f"DECLARE r record; back text[] := '{{}}'; BEGIN FOR r IN {_QUIETED.format(table=table, events=events)} "
            "LOOP IF r.tgenabled <> 'D' THEN "
            "EXECUTE pg_catalog.format('ALTER TABLE %s DISABLE TRIGGER %I', r.rel, r.tgname); END IF; "
            f"back := back || pg_catalog.format('ALTER TABLE %s %s TRIGGER %I', r.rel, {_STATE}, r.tgname); END LOOP; "

@@ -1,0 +1,80 @@
+"""A partition made (or a table attached) beside a DEFAULT partition the migration keeps: the default may hold rows of
+the new bound (pg_partman's premake over a default that caught early rows), and Postgres refuses the CREATE ... PARTITION
+OF and the ATTACH over them ('updated partition constraint for default partition ... would be violated by some row').
+The change is marked `over_default` (the default, the parent's key, and the parent and its ancestors, whose rows those
+are): plan.default_rows_ddl takes the default's rows of the bound out before it and puts them back through the parent
+after. The foreign keys referencing the parent or an ancestor are dropped and added again around the move (ROWS_MOVED):
+their check of the DELETE from the default would refuse it, or, ON DELETE CASCADE, delete the rows referencing them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from schemac.compare.changes import NEW_TABLE, Change
+from schemac.model import Table
+
+# The cause of a foreign key's drop and add around rows moved out of a default partition into a new partition.
+ROWS_MOVED = "rows moved out of the default partition"
+
+
+def _is_default(t: Table, parent: tuple[str, str]) -> bool:
+    p = t.partition_of
+    return p is not None and (p.parent_schema, p.parent) == parent and p.bound.strip().upper() == "DEFAULT"
+
+
+def _ancestors(parent: Table, des_tables: dict) -> tuple[tuple[str, str], ...]:
+    """The parent and the tables over it: the default's rows are theirs too (a key referencing one checks them)."""
+    out, t = [], parent
+    while t is not None and (t.schema, t.name) not in out:
+        out.append((t.schema, t.name))
+        p = t.partition_of
+        t = des_tables.get((p.parent_schema, p.parent)) if p is not None else None
+    return tuple(out)
+
+
+def _below(t: Table, des_tables: dict) -> tuple[tuple[str, str], ...]:
+    """The tables under `t` (its partitions, theirs...): the rows put back through the parent wait for them all."""
+    out, level = [], [(t.schema, t.name)]
+    while level:
+        level = [(u.schema, u.name) for u in des_tables.values() if u.partition_of is not None
+                 and (u.partition_of.parent_schema, u.partition_of.parent) in level and (u.schema, u.name) not in out]
+        out += level
+    return tuple(out)
+
+
+def over_defaults(changes: list[Change], cur_tables: dict, des_tables: dict) -> list[Change]:
+    """`changes` with each new partition (add_table, attach_partition) beside a DEFAULT partition of its parent that
+    the current model has there already marked `over_default`: ((schema, default), strategy, key, ancestors, the tables
+    under it); and after each, its `put_back_rows` (ROWS_MOVED): the rows taken out put back once the partition's own
+    partitions are there too."""
+    out = []
+    for c in changes:
+        made = c.kind == "add_table" and c.cause is None  # (a new table in a column order of its own: its ATTACH)
+        new = c.new if made or (c.kind == "attach_partition" and c.cause in (None, NEW_TABLE)) else None
+        p = getattr(new, "partition_of", None)
+        parent = des_tables.get((p.parent_schema, p.parent)) if p is not None and p.bound.strip().upper() != "DEFAULT" \
+            else None
+        if parent is None or parent.partition_by is None or parent.partition_by.strategy == "hash":
+            out.append(c)
+            continue
+        default = next((t for t in des_tables.values() if _is_default(t, (parent.schema, parent.name))), None)
+        was = cur_tables.get((default.schema, default.name)) if default is not None else None
+        if was is None or not _is_default(was, (parent.schema, parent.name)):
+            out.append(c)
+            continue
+        by = parent.partition_by
+        mark = ((default.schema, default.name), by.strategy, by.key, _ancestors(parent, des_tables), _below(new, des_tables))
+        out += [replace(c, over_default=mark),
+                Change("put_back_rows", c.schema, c.table, None, None, new, new, ROWS_MOVED, over_default=mark)]
+    return out
+
+
+def moved_under(changes: list[Change]) -> dict:
+    """The tables whose rows the migration moves between partitions ((schema, name) of each parent and ancestor): the
+    defaults ((schema, name), ...) their rows are taken out of, which a foreign key's ROWS_MOVED changes are given as
+    their `over_default` (plan.default_rows_ddl drops and adds the key only where one of them holds rows)."""
+    out: dict = {}
+    for c in changes:
+        for a in c.over_default[3] if c.kind == "put_back_rows" else ():
+            out[a] = tuple(dict.fromkeys(out.get(a, ()) + (c.over_default[0],)))
+    return out
