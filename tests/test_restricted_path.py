@@ -59,7 +59,7 @@ def _applied(url: str, files, schema) -> None:
     assert check_drift(str(schema), url, out_dir=str(schema.parent / "generated")).differences == ()
 
 
-@pytest.mark.parametrize("major_db", ["pg18", "pg15"], indirect=True)
+@pytest.mark.parametrize("major_db", ["pg18", "pg16", "pg15"], indirect=True)
 def test_functions_an_index_or_a_materialized_view_computes_with_a_path_of_their_own(major_db, tmp_path):
     result, files, schema = _added_over_rows(major_db, tmp_path / "bare", BASE)
     tail = ("calls util.norm, whose body names clean (util) bare and sets no search_path: PostgreSQL 17 and later "

@@ -135,7 +135,8 @@ def expression_marks(obj: object, change: Optional[Change] = None) -> tuple[bool
     own gathering for each of the 19,800 changes of `generate` at 10,000 tables of gen_schema.py's shape, none of
     whose expressions holds a dot, cost ~0.1 s. A replanned `change` may: its tables' indexes' (compare.replanned)."""
     texts = "\0".join(_expressions(obj))
-    return _MAY_HOLD.search(texts) is not None, "." in texts or (change is not None and (
+    computed = obj.query if isinstance(obj, View) and obj.materialized else ""  # (its CREATE and REFRESH run it)
+    return _MAY_HOLD.search(texts) is not None, "." in texts or "." in computed or (change is not None and (
         replanned(change) or bool(change.neighbours)))
 
 
