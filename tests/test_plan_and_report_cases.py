@@ -26,7 +26,8 @@ import pytest
 
 import test_incremental
 import test_object_changes
-from schemac.compare.differ import diff, ignored_renames
+from schemac.compare.differ import diff
+from schemac.compare.notices import ignored_renames
 from schemac.plan.hazards import destructive_reason
 from schemac.plan.online import plan_online
 from schemac.plan.planner import PlanError, plan, render_sql

@@ -242,7 +242,8 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
             except BaseException:
                 catalog.abandon()
                 raise
-            from schemac.compare.differ import applied_renames, diff
+            from schemac.compare.differ import diff
+            from schemac.compare.notices import applied_renames
             from schemac.compare.outside_unrecorded import unrecorded_outside
             from schemac.compare.shortcut import EarlyAnswers
             from schemac.report.describe import differences

@@ -10,7 +10,8 @@ from typing import Iterable, Optional
 from schemac import __version__
 from schemac.pg.collector import GCPause, OutOfSight
 from schemac.compare.changes import INHERITED, Change
-from schemac.compare.differ import diff, ignored_renames, repeated_key_notices, unused_usings
+from schemac.compare.differ import diff
+from schemac.compare.notices import ignored_renames, repeated_key_notices, unused_usings
 from schemac.compare.inherited_retypes import retype_wrap_notices
 from schemac.compare.joined_parents import joined_parent_notices
 from schemac.compare.normalize import extensions_searched

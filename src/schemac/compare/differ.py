@@ -37,12 +37,12 @@ from schemac.compare.scratch_retypes import through_scratch
 from schemac.compare.created_tables import created_by_create_table, parents_generation_given
 from schemac.compare.shortcut import unchanged
 from schemac.compare.statistics import statistics_given_back
-from schemac.compare.tables import diff_table, repeated_keys
+from schemac.compare.tables import diff_table
 from schemac.compare.inherited_checks import across_parents, after_no_inherit, attached_partition, checks_for_attach, \
     identities_given_by_attach, inherited_child, numbered_by_parents_identity, reordered_child, reordered_partition
 from schemac.compare.domain_casts import domains_as_written, table_as_written
 from schemac.compare.domain_overloads import lazy_overloads
-from schemac.compare.moves import old_key, renamed_tables
+from schemac.compare.moves import renamed_tables
 from schemac.compare.inherited_renames import children_follow_renames
 from schemac.compare.type_moves import moved_types, row_types_moved, view_row_types_moved
 from schemac.compare.not_nulls import (across_no_inherit, before_inherit, defaults_as_held, held_as_parents, kept_below, named_as_attached, named_in_partitions, named_where_claimed,
@@ -62,83 +62,7 @@ from schemac.model import Index, Schema, Table
 from schemac.pg.casts import relabels
 from schemac.pg.types import type_name
 
-__all__ = ["Change", "applied_renames", "diff", "ignored_renames", "repeated_key_notices", "unused_usings"]
-
-
-def repeated_key_notices(desired: Schema) -> list[str]:
-    """A UNIQUE that repeats the primary key or another UNIQUE: Postgres accepts it (and inspect writes
-    it from real databases), but it is a second index to keep up on every write."""
-    notes = []
-    for t in desired.tables:
-        for u in repeated_keys(t):
-            notes.append(f"{u.source or t.qualified_name}: warning: unique ({', '.join(u.columns)}) of "
-                         f"{t.qualified_name} repeats the columns of another key: Postgres keeps both indexes")
-    return notes
-
-
-def unused_usings(desired: Schema, changes: list[Change]) -> list[str]:
-    """`using:` on a column whose type this migration does not change (or that an earlier one used)."""
-    used = {(c.schema, c.table, c.name) for c in changes if takes_using(c)}
-    return [f"{c.source or c.name}: using of column {t.qualified_name}.{c.name} ignored: the migration does not "
-            "change its type (or an earlier migration used it); remove it"
-            for t in desired.tables for c in t.columns if c.using and (t.schema, t.name, c.name) not in used]
-
-
-def _rename_hints(current: Schema, desired: Schema) -> list[tuple[str, str, str, str, bool]]:
-    """Each `renamed_from` hint that `current` cannot rename: (where, kind, old name, new name, done),
-    done when `current` already has the new name and not the old one (the rename happened)."""
-    hints = []
-    keys = {t.key for t in current.tables} if any(t.renamed_from for t in desired.tables) else set()
-    for t in desired.tables:
-        was = old_key(t, keys) if t.renamed_from else None
-        old_t = current.table(*was) if was else None
-        new_t = current.table(t.schema, t.name)
-        if t.renamed_from and old_t is None:
-            new_name = f"{t.schema}.{t.name}" if "." in t.renamed_from else t.name  # (schema.name: moved)
-            hints.append((str(t.source or t.qualified_name), "table", t.renamed_from, new_name, new_t is not None))
-        cur = old_t or new_t
-        for c in t.columns:
-            if c.renamed_from and (cur is None or cur.column(c.renamed_from) is None):
-                hints.append((str(c.source or c.name), "column", c.renamed_from, c.name,
-                              cur is not None and cur.column(c.name) is not None))
-        for i in t.indexes:
-            if not i.renamed_from:
-                continue
-            names = {x.name for x in cur.indexes} if cur is not None else set()
-            if i.renamed_from not in names:
-                hints.append((str(i.source or i.name), "index", i.renamed_from, i.name, i.name in names))
-    for kind, objects, others in (("sequence", desired.sequences, current.sequences), ("view", desired.views, current.views),
-                                  ("enum", desired.enums, current.enums), ("domain", desired.domains, current.domains),
-                                  ("composite type", desired.composite_types, current.composite_types),
-                                  ("range type", desired.range_types, current.range_types)):
-        keys = {(q.schema, q.name) for q in others} if any(q.renamed_from for q in objects) else set()
-        for q in objects:
-            if q.renamed_from and old_key(q, keys) is None:
-                hints.append((str(q.source or q.name), kind, q.renamed_from, f"{q.schema}.{q.name}",
-                              (q.schema, q.name) in keys))
-    return hints
-
-
-def ignored_renames(current: Schema, desired: Schema) -> list[str]:
-    """`renamed_from` hints the next migration cannot use: said, then ignored. One whose rename an
-    earlier migration made says when it can go: once that migration is applied everywhere."""
-    notes = []
-    for where, kind, old, new, done in _rename_hints(current, desired):
-        if done:
-            notes.append(f"{where}: renamed_from '{old}' has done its work: the recorded schema has {kind} {new} "
-                         f"and no {old}; remove it once the migration that renamed it is applied to every "
-                         f"database (`schemac diff` against a database says when)")
-        else:
-            scope = "table" if kind in ("column", "index") else "schema"
-            notes.append(f"{where}: renamed_from '{old}' ignored: no such {kind} in the recorded {scope}")
-    return notes
-
-
-def applied_renames(database: Schema, desired: Schema) -> list[str]:
-    """`renamed_from` hints whose rename this database already has: the hint can be removed (for
-    every database the migrations reach, once each has the rename)."""
-    return [f"{where}: renamed_from '{old}' can be removed: this database has the rename ({kind} {new}, no {old})"
-            for where, kind, old, new, done in _rename_hints(database, desired) if done]
+__all__ = ["Change", "diff"]
 
 
 def _not_inherited(changes: list[Change], old: Table, new: Table, per_table: dict[tuple[str, str], list[Change]],

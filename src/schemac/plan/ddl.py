@@ -34,6 +34,10 @@ def table_ref(table: Table) -> exp.Table:
     return exp.Table(this=ident(table.name), db=db)
 
 
+def alter_table(table: Table, *actions: exp.Expression) -> exp.Alter:
+    return exp.Alter(this=table_ref(table), kind="TABLE", actions=list(actions))
+
+
 def number(n: Optional[int]) -> Optional[exp.Expression]:
     if n is None:
         return None

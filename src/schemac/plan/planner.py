@@ -6,35 +6,30 @@ from typing import Iterator
 
 from sqlglot import exp
 
-from schemac.compare.changes import INHERITED, KEPT_BELOW, NUMBERED_BY_PARENT, Change, takes_using
-from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
-from schemac.model import Column, Table, Trigger, expression_dropped, index_comment
+from schemac.compare.changes import INHERITED, Change
+from schemac.model import Table, Trigger, expression_dropped, index_comment
 from schemac.pg.dialect import RENDER
 from schemac.pg.idents import ident, schema_part
-from schemac.pg.expressions import referenced_columns
 from schemac.pg.names import constraint_name, qualified, quote_ident
-from schemac.pg.types import is_text_like, is_user_defined, type_name
+from schemac.pg.types import type_name
 from schemac.plan import ddl, inherit_ddl, printing, routine_ddl, rule_ddl, scratch_retype_ddl, statistics_ddl
+from schemac.plan.column_changes import COLUMN_KINDS, column_statements
+from schemac.plan.ddl import alter_table as _alter
 from schemac.plan.default_rows_ddl import key_again, key_off, moved_around, put_back
 from schemac.plan.grants import grant_statements
 from schemac.plan.objects import PlanError, first_statements, object_statements
 from schemac.plan.policies import policy_statements
 from schemac.plan.storage_ddl import alter_parameters
 from schemac.plan.generated_ddl import regenerated
-from schemac.plan.partitioned_identity import add_identity_column, numbered_by_parent
-from schemac.plan.partition_index_ddl import (partitioning_refused, copies_uncommented, copy_names_kept, copy_settings, own_comments_again, add_partition_key, attach_partition, detach_partition, drop_partition_index,
-                                             drop_partition_key, is_partition_key, renamed_after_detach,
-                                             renamed_after_leaving)
-from schemac.plan.column_ddl import (column_settings_statements, index_statistics, nulls_given_the_default,
-                                    virtual_made_plain, virtual_values_kept)
-from schemac.plan.not_null_ddl import (add_not_null, alter_not_null, inherited_not_null_comments, not_null_comment,
-                                      not_valid_statements)
+from schemac.plan.partition_index_ddl import (partitioning_refused, copy_settings, own_comments_again, add_partition_key, attach_partition, detach_partition, drop_partition_index,
+                                             drop_partition_key, is_partition_key, renamed_after_detach)
+from schemac.plan.column_ddl import column_settings_statements, index_statistics, virtual_made_plain, virtual_values_kept
+from schemac.plan.not_null_ddl import inherited_not_null_comments, not_valid_statements
 from schemac.plan.table_renames import column_defaults_renamed, given_default_name, renamed_table
 from schemac.plan.hazards import destructive_reason
 from schemac.plan.held_names import held_foreign_key_drop
 from schemac.plan.identity_ddl import alter_column, alter_identity
 from schemac.plan.graph import ordered
-from schemac.plan.trees import fresh_expression, fresh_type
 from schemac.plan.views import view_statements
 from schemac.plan.preamble import expression_marks, preamble, widened
 from schemac.plan.sql_strings import comment_value
@@ -49,10 +44,6 @@ _STATISTICS = {
     "set_statistics_comment": lambda t, s: [statistics_ddl.statistics_comment(t, s)],
     "set_statistics_owner": lambda t, s: [statistics_ddl.statistics_owner(t, s)],
 }
-
-def _alter(table: Table, *actions: exp.Expression) -> exp.Alter:
-    return exp.Alter(this=ddl.table_ref(table), kind="TABLE", actions=list(actions))
-
 
 def _index_ref(table: Table, name: str) -> exp.Table:
     return exp.Table(this=ident(name), db=schema_part(table.schema, name))
@@ -208,49 +199,8 @@ def _statements_for(change: Change) -> list[exp.Expression]:
         return drop_partition_index(t, change.old)  # type: ignore[arg-type]
     if k == "drop_index":
         return [exp.Drop(tables=[_index_ref(t, change.name)], kind="INDEX", exists=True)]  # type: ignore[arg-type]
-    if k == "add_column" and change.cause == NUMBERED_BY_PARENT:
-        return [_alter(t, ddl.column_def(numbered_by_parent(t, change.new), schema=t.schema)),  # type: ignore[arg-type]
-                alter_column(t, change.name, "DROP DEFAULT")]  # type: ignore[arg-type]
-    if k == "add_column":
-        cache = ddl.identity_cache(t, change.new)  # type: ignore[arg-type]
-        return [*add_identity_column(t, change.new, _alter(t, ddl.column_def(change.new, schema=t.schema)), change.over_children)] + \
-            ([cache] if cache else []) + not_valid_statements(t, (change.new,))  # type: ignore[arg-type]
-    if k == "drop_column":  # ONLY where every child keeps it (compare.inherited_drops.kept_below)
-        dropped = _alter(t, exp.Drop(tables=[exp.Column(this=ident(change.name))], kind="COLUMN"))  # type: ignore
-        dropped.set("only", change.cause == KEPT_BELOW or None)
-        return [dropped]
-    col: Column = change.new  # type: ignore[assignment]
-    if k == "alter_column_type":
-        old: Column = change.old  # type: ignore[assignment]
-        if t.partition_by is not None and col.name in referenced_columns(f"({t.partition_by.key})"):
-            raise PlanError(("" if col.source is None else f"{col.source}: ") + f"table {t.qualified_name}: column "
-                            f"{col.name} is in its partition key, whose types Postgres cannot change ({old.type} -> "
-                            f"{col.type}); create a new partitioned table and move the rows into it")
-        # A generated column takes no USING (Postgres computes it again from its expression, and refuses one).
-        value = exp.Column(this=ident(col.name))
-        using = None if old.generated and col.generated else fresh_expression(col.using) if takes_using(change) \
-            else exp.Cast(this=value if change.direct_cast else _through_text(value, old.type, col.type),
-                          to=fresh_type(col.type))
-        collation = ddl.collate(col.collation) if col.collation is not None else None  # (else the new type's default)
-        before, after = copy_names_kept(t, col.name)
-        return before + [_alter(t, exp.AlterColumn(this=ident(col.name), dtype=fresh_type(col.type), collate=collation,
-                                                   using=using))] + copies_uncommented(t, col.name) + after
-    if k == "set_not_null":
-        return nulls_given_the_default(t, col, change.over_children) + [  # type: ignore[arg-type]
-            add_not_null(t, col) if col.not_null is not None else  # type: ignore[arg-type]
-            _alter(t, exp.AlterColumn(this=ident(col.name), allow_null=False))]
-    if k == "alter_not_null":
-        if change.cause in (AFTER_NO_INHERIT, FOR_INHERIT):  # (with the comment it had under the old name)
-            was, will = change.old.not_null, col.not_null  # type: ignore[union-attr]
-            return [renamed_after_leaving(t, change.old, col)] + (  # type: ignore[arg-type]
-                [not_null_comment(t, col.name, will)] if was.comment != will.comment else [])  # type: ignore
-        return alter_not_null(t, change.old, col)  # type: ignore[arg-type]
-    if k == "drop_not_null":
-        return [_alter(t, exp.AlterColumn(this=ident(col.name), drop=True, allow_null=True))]
-    if k == "set_default":
-        return [_alter(t, exp.AlterColumn(this=ident(col.name), default=fresh_expression(col.default)))]
-    if k == "drop_default":
-        return [_alter(t, exp.AlterColumn(this=ident(col.name), drop=True))]
+    if k in COLUMN_KINDS:
+        return column_statements(change)
     if k == "add_constraint" and is_partition_key(t, change.new):
         return add_partition_key(t, change.new)  # type: ignore[arg-type]
     if k == "drop_constraint" and is_partition_key(t, change.old):
@@ -272,14 +222,6 @@ def _statements_for(change: Change) -> list[exp.Expression]:
     if k == "set_column_comment":
         return [ddl.comment_on_column(t, change.name, change.new.comment)]  # type: ignore
     raise ValueError(f"no DDL for change kind {k}")
-
-
-def _through_text(value: exp.Expression, old: str, new: str) -> exp.Expression:
-    """`value::text` where no cast leads from `old` to `new` directly (one enum to another, a domain to
-    another type): every type reads its own text form back, so the values move through text."""
-    if (is_user_defined(old) or is_user_defined(new)) and not (is_text_like(old) or is_text_like(new)):
-        return exp.Cast(this=value, to=fresh_type("text"))
-    return value
 
 
 def _state_again(t: Table, trigger: Trigger) -> list[exp.Expression]:

@@ -1,0 +1,82 @@
+"""The statements of a change to one of a table's columns (ADD / DROP COLUMN, ALTER COLUMN ... TYPE, SET / DROP NOT
+NULL and DEFAULT): plan.planner's dispatch for those kinds, apart from the table's other changes."""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from schemac.compare.changes import KEPT_BELOW, NUMBERED_BY_PARENT, Change, takes_using
+from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
+from schemac.model import Column
+from schemac.pg.expressions import referenced_columns
+from schemac.pg.idents import ident
+from schemac.pg.types import is_text_like, is_user_defined
+from schemac.plan import ddl
+from schemac.plan.column_ddl import nulls_given_the_default
+from schemac.plan.ddl import alter_table as _alter
+from schemac.plan.identity_ddl import alter_column
+from schemac.plan.not_null_ddl import add_not_null, alter_not_null, not_null_comment, not_valid_statements
+from schemac.plan.objects import PlanError
+from schemac.plan.partition_index_ddl import copies_uncommented, copy_names_kept, renamed_after_leaving
+from schemac.plan.partitioned_identity import add_identity_column, numbered_by_parent
+from schemac.plan.trees import fresh_expression, fresh_type
+
+COLUMN_KINDS = frozenset({"add_column", "drop_column", "alter_column_type", "set_not_null", "alter_not_null",
+                          "drop_not_null", "set_default", "drop_default"})
+
+
+def column_statements(change: Change) -> list[exp.Expression]:
+    """The statements of a change of one of COLUMN_KINDS (plan.planner.statements_for's)."""
+    t, k = change.table_def, change.kind
+    if k == "add_column" and change.cause == NUMBERED_BY_PARENT:
+        return [_alter(t, ddl.column_def(numbered_by_parent(t, change.new), schema=t.schema)),  # type: ignore[arg-type]
+                alter_column(t, change.name, "DROP DEFAULT")]  # type: ignore[arg-type]
+    if k == "add_column":
+        cache = ddl.identity_cache(t, change.new)  # type: ignore[arg-type]
+        return [*add_identity_column(t, change.new, _alter(t, ddl.column_def(change.new, schema=t.schema)), change.over_children)] + \
+            ([cache] if cache else []) + not_valid_statements(t, (change.new,))  # type: ignore[arg-type]
+    if k == "drop_column":  # ONLY where every child keeps it (compare.inherited_drops.kept_below)
+        dropped = _alter(t, exp.Drop(tables=[exp.Column(this=ident(change.name))], kind="COLUMN"))  # type: ignore
+        dropped.set("only", change.cause == KEPT_BELOW or None)
+        return [dropped]
+    col: Column = change.new  # type: ignore[assignment]
+    if k == "alter_column_type":
+        old: Column = change.old  # type: ignore[assignment]
+        if t.partition_by is not None and col.name in referenced_columns(f"({t.partition_by.key})"):
+            raise PlanError(("" if col.source is None else f"{col.source}: ") + f"table {t.qualified_name}: column "
+                            f"{col.name} is in its partition key, whose types Postgres cannot change ({old.type} -> "
+                            f"{col.type}); create a new partitioned table and move the rows into it")
+        # A generated column takes no USING (Postgres computes it again from its expression, and refuses one).
+        value = exp.Column(this=ident(col.name))
+        using = None if old.generated and col.generated else fresh_expression(col.using) if takes_using(change) \
+            else exp.Cast(this=value if change.direct_cast else _through_text(value, old.type, col.type),
+                          to=fresh_type(col.type))
+        collation = ddl.collate(col.collation) if col.collation is not None else None  # (else the new type's default)
+        before, after = copy_names_kept(t, col.name)
+        return before + [_alter(t, exp.AlterColumn(this=ident(col.name), dtype=fresh_type(col.type), collate=collation,
+                                                   using=using))] + copies_uncommented(t, col.name) + after
+    if k == "set_not_null":
+        return nulls_given_the_default(t, col, change.over_children) + [  # type: ignore[arg-type]
+            add_not_null(t, col) if col.not_null is not None else  # type: ignore[arg-type]
+            _alter(t, exp.AlterColumn(this=ident(col.name), allow_null=False))]
+    if k == "alter_not_null":
+        if change.cause in (AFTER_NO_INHERIT, FOR_INHERIT):  # (with the comment it had under the old name)
+            was, will = change.old.not_null, col.not_null  # type: ignore[union-attr]
+            return [renamed_after_leaving(t, change.old, col)] + (  # type: ignore[arg-type]
+                [not_null_comment(t, col.name, will)] if was.comment != will.comment else [])  # type: ignore
+        return alter_not_null(t, change.old, col)  # type: ignore[arg-type]
+    if k == "drop_not_null":
+        return [_alter(t, exp.AlterColumn(this=ident(col.name), drop=True, allow_null=True))]
+    if k == "set_default":
+        return [_alter(t, exp.AlterColumn(this=ident(col.name), default=fresh_expression(col.default)))]
+    if k == "drop_default":
+        return [_alter(t, exp.AlterColumn(this=ident(col.name), drop=True))]
+    raise ValueError(f"no DDL for change kind {k}")
+
+
+def _through_text(value: exp.Expression, old: str, new: str) -> exp.Expression:
+    """`value::text` where no cast leads from `old` to `new` directly (one enum to another, a domain to
+    another type): every type reads its own text form back, so the values move through text."""
+    if (is_user_defined(old) or is_user_defined(new)) and not (is_text_like(old) or is_text_like(new)):
+        return exp.Cast(this=value, to=fresh_type("text"))
+    return value
