@@ -114,3 +114,66 @@ def test_a_state_recorded_before_drops_the_numbered_key_not_the_check(any_db_url
         apply_files(conn, Layout(out).migrations()[1:], record=False)
     assert rows_of(any_db_url, NAMES) == [n for n in before if n != ("blocks_creator_id_fkey1", "f")]
     assert rows_of(any_db_url, "SELECT * FROM blocks ORDER BY id") == [(1, 10, 1), (2, 20, 1)]
+
+
+OLD = ("CREATE TABLE users (id bigint PRIMARY KEY); CREATE TABLE blocks (id integer, code integer, creator_id bigint "
+       "NOT NULL, CONSTRAINT blocks_pkey CHECK (id > 0), CONSTRAINT blocks_code_key CHECK (code > 0), "
+       "CONSTRAINT blocks_creator_id_fkey CHECK (creator_id > 0)); CREATE INDEX blocks_code_excl ON blocks (id);"
+       "INSERT INTO users VALUES (1); INSERT INTO blocks VALUES (1, 10, 1), (2, 20, 1);")
+OLD_YAML = ("tables:\n  users:\n    columns:\n      id: {type: bigint, primary_key: true}\n  blocks:\n    columns:\n"
+            "      id: {type: integer}\n      code: {type: integer}\n      creator_id: {type: bigint, nullable: false}\n"
+            "    indexes:\n      blocks_code_excl: {columns: [id]}\n    checks:\n      blocks_pkey: id > 0\n"
+            "      blocks_code_key: code > 0\n      blocks_creator_id_fkey: creator_id > 0\n")
+HELD = {  # the key Postgres numbers (added unnamed after its holder), its schema.yaml entry, what drops with it
+    "primary-key": ("ALTER TABLE blocks ADD PRIMARY KEY (id)", "blocks_pkey1",
+                    "    primary_key: {columns: [id], name: blocks_pkey1}\n", ()),
+    "unique": ("ALTER TABLE blocks ADD UNIQUE (code)", "blocks_code_key1",
+               "    unique:\n      - {columns: [code], name: blocks_code_key1}\n", ()),
+    "exclude-index-holds": ("ALTER TABLE blocks ADD EXCLUDE USING btree (code WITH =)", "blocks_code_excl1",
+                            "    exclude:\n      - {elements: [{name: code, with: '='}], using: btree, "
+                            "name: blocks_code_excl1}\n", ()),
+    "unique-and-its-check": ("ALTER TABLE blocks ADD UNIQUE (code)", "blocks_code_key1",
+                             "    unique:\n      - {columns: [code], name: blocks_code_key1}\n", ("blocks_code_key",)),
+    "fk-and-its-check": ("ALTER TABLE blocks ADD FOREIGN KEY (creator_id) REFERENCES users", "blocks_creator_id_fkey1",
+                         "    foreign_keys:\n      - {columns: [creator_id], references: {table: users, columns: [id]}, "
+                         "name: blocks_creator_id_fkey1}\n", ("blocks_creator_id_fkey",)),
+}
+DEFINITIONS = ("SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint "
+               "WHERE conrelid = 'blocks'::regclass AND contype <> 'n' ORDER BY 1")
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, marks=() if c in ("unique", "fk-and-its-check") else pytest.mark.slow)
+                                  for c in HELD])
+def test_a_recorded_unnamed_key_is_dropped_by_what_it_is_not_by_its_held_name(any_db_url, tmp_path, case):
+    """state.json recorded a primary key, UNIQUE, EXCLUDE or foreign key unnamed whose default name a CHECK or index
+    of its table holds (an earlier schemac took such a schema.yaml; made here by hand) and Postgres numbered the key
+    (added after its holder, through SQL). Dropping it wrote DROP CONSTRAINT <its default name>: that dropped the
+    CHECK and kept the key (UNIQUE), or failed (the index not a constraint; the primary key's DROP NOT NULL; the CHECK
+    dropped in the same migration, after). Now the drop finds the key by what it is: pg_constraint keeps exactly the
+    others (names, kinds, definitions), the rows stay."""
+    import json
+
+    add, numbered, entry, dropped_too = HELD[case]
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute(OLD + add)
+    before = rows_of(any_db_url, DEFINITIONS)
+    assert numbered in [n for n, _, _ in before], before
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(OLD_YAML + entry)
+    assert generate(str(schema), out, name="built").status == "written"
+    state = json.loads(open(os.path.join(out, "state.json")).read())
+    table = next(t for t in state["tables"] if t["name"] == "blocks")
+    keys = [k for v in table.values() for k in ([v] if isinstance(v, dict) else v if isinstance(v, list) else ())
+            if isinstance(k, dict) and k.get("name") == numbered]
+    assert len(keys) == 1 and keys[0].pop("name") == numbered, table
+    open(os.path.join(out, "state.json"), "w").write(json.dumps(state))
+    text = OLD_YAML
+    for check in dropped_too:
+        text = "".join(line for line in text.splitlines(True) if not line.startswith(f"      {check}:"))
+    schema.write_text(text)
+    result = generate(str(schema), out, name="dropped", allow_destructive=True)
+    assert result.status == "written", result.message
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[1:], record=False)
+    assert rows_of(any_db_url, DEFINITIONS) == [r for r in before if r[0] != numbered and r[0] not in dropped_too]
+    assert rows_of(any_db_url, "SELECT * FROM blocks ORDER BY id") == [(1, 10, 1), (2, 20, 1)]

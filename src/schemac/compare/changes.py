@@ -201,6 +201,9 @@ class Change:
     # of its bound, and its put_back_rows: ((schema, default), strategy, key, (parent and its ancestors), (the tables under
     # it)) (compare.default_rows); () else.
     over_default: tuple = ()
+    # A drop of an unnamed key whose default name another constraint or index of the CURRENT table holds (which the
+    # same migration may drop: the planner sees only the desired table): plan.held_names drops it by what it is.
+    name_held: bool = False
 
     @property
     def from_enum(self) -> bool:

@@ -104,3 +104,17 @@ def default_name_given(des: Table, old: Constraint, new: Constraint) -> Optional
     others = [c for c in des.constraints() if c is not new]
     taken = {c.name or default_constraint_name(des, c) for c in others} | {i.name for i in des.indexes}  # type: ignore[arg-type]
     return None if name == old.name or name in taken else name
+
+
+def default_name_held(t: Table, key: object) -> bool:
+    """Whether `key`, an unnamed primary key, UNIQUE, foreign key or EXCLUDE, has a default name another named
+    constraint of `t` or, for a key with an index, an index of `t` holds: Postgres numbered it (`blocks_code_key1`),
+    and DROP CONSTRAINT blocks_code_key would drop the holder (plan.held_names). Not a holder: an unnamed one (a key
+    rebuilt unnamed has that default in the desired table), one of its kind on its columns (to its table: the key
+    rebuilt named so)."""
+    if not isinstance(key, (PrimaryKey, Unique, ForeignKey, Exclusion)) or key.name is not None:
+        return False
+    name, width = default_constraint_name(t, key), 4 if isinstance(key, ForeignKey) else 2
+    itself = constraint_key(key)[:width]
+    return name in {c.name for c in t.constraints() if c.name and constraint_key(c)[:width] != itself} or \
+        not isinstance(key, ForeignKey) and name in {i.name for i in t.indexes}

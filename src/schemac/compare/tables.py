@@ -25,7 +25,7 @@ from schemac.pg.lazy import lazy
 from schemac.pg.names import constraint_name
 from schemac.pg.types import type_name
 from schemac.compare.definition_keys import (_match_constraints, _same_constraint, constraint_key, default_name_given,
-                                             enforced_only, index_signature,
+                                             default_name_held, enforced_only, index_signature,
                                              parameter_values, parameters_changed)
 
 referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
@@ -200,12 +200,14 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
             if index_comment_of_key(new_c):
                 ch("set_index_comment", None, None, new_c, "comment of a new object")
         elif new_c is None:
-            ch("drop_foreign_key" if isinstance(old_c, ForeignKey) else "drop_constraint", old_c.name, old_c, None)
+            ch("drop_foreign_key" if isinstance(old_c, ForeignKey) else "drop_constraint", old_c.name, old_c, None,
+               name_held=default_name_held(cur, old_c))
         elif not (_same_constraint(old_c, new_c) or enforced_only(old_c, new_c)) or type(old_c) is not type(new_c) or \
                 (getattr(new_c, "not_valid", False) and not getattr(old_c, "not_valid", False)) or \
                 not getattr(old_c, "valid", True):  # (a key's index INVALID, made ON ONLY: rebuilt, as an index)
             # (Validated, but declared NOT VALID: only re-adding it NOT VALID says so: no scan, brief lock.)
-            ch("drop_foreign_key" if fk else "drop_constraint", old_c.name, old_c, new_c)
+            ch("drop_foreign_key" if fk else "drop_constraint", old_c.name, old_c, new_c,
+               name_held=default_name_held(cur, old_c))
             ch(add, new_c.name, old_c, new_c)
             recreated(old_c, new_c)
         elif isinstance(old_c, Check) and over_retyped(old_c.expression) or \
@@ -214,7 +216,8 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
                                                     or over_retyped(*_expressions(old_c))):
             # (A key, EXCLUDE or foreign key on a column dropped and added again goes with the DROP COLUMN:
             # and a foreign key standing on the key refuses it, compare.differ's KEY_REBUILT.)
-            ch("drop_foreign_key" if fk else "drop_constraint", old_c.name, old_c, new_c, "retype")
+            ch("drop_foreign_key" if fk else "drop_constraint", old_c.name, old_c, new_c, "retype",
+               name_held=default_name_held(cur, old_c))
             ch(add, new_c.name, old_c, new_c, "retype")
             recreated(old_c, new_c)
         else:

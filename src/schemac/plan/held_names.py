@@ -1,8 +1,9 @@
-"""Dropping an unnamed foreign key whose default name another constraint of its table holds (a CHECK named
-blocks_creator_id_fkey): Postgres numbered the key (blocks_creator_id_fkey1), and DROP CONSTRAINT IF EXISTS
-blocks_creator_id_fkey would drop the CHECK. schemafile.default_names refuses such a schema.yaml now, but a state
-recorded before holds it: the drop finds the key by what it is (a foreign key on those columns to that table, named
-the default or the default numbered) and drops that, never the holder."""
+"""Dropping an unnamed key (primary key, UNIQUE, foreign key, EXCLUDE) whose default name another constraint or index
+of its table holds (a CHECK named blocks_creator_id_fkey, an index blocks_code_key): Postgres numbered the key
+(blocks_creator_id_fkey1), and DROP CONSTRAINT IF EXISTS blocks_creator_id_fkey would drop the CHECK.
+schemafile.default_names refuses such a schema.yaml now, but a state recorded before holds it: the drop finds the key
+by what it is (its kind, a foreign key's table, its columns, named the default or the default numbered) and drops
+that, never the holder, also where the same migration drops the holder (Change.name_held, from the current table)."""
 
 from __future__ import annotations
 
@@ -10,27 +11,34 @@ from typing import Optional
 
 from sqlglot import exp
 
-from schemac.model import ForeignKey, Table
-from schemac.pg.names import default_constraint_name, qualified, quote_ident, regclass_literal
+from schemac.compare.definition_keys import default_name_held
+from schemac.model import Exclusion, ForeignKey, PrimaryKey, Table, Unique
+from schemac.pg.names import default_constraint_name, qualified, regclass_literal
 from schemac.plan.sql_strings import do_block, literal
 
+_CONTYPES = ((PrimaryKey, "p"), (Unique, "u"), (ForeignKey, "f"), (Exclusion, "x"))
 
-def held_foreign_key_drop(t: Table, fk: ForeignKey) -> Optional[exp.Command]:
-    """The DO block dropping unnamed `fk` of `t` where another constraint of `t` is named its default; else None."""
-    if not isinstance(fk, ForeignKey) or fk.name is not None:  # (a rebuilt key's drop passes its UNIQUE)
+
+def held_key_drop(t: Table, key: object, held: bool = False) -> Optional[exp.Command]:
+    """The DO block dropping unnamed `key` of `t` where another constraint or index of `t` (or, `held`, of the
+    current table) holds its default name; else None."""
+    if not isinstance(key, (PrimaryKey, Unique, ForeignKey, Exclusion)) or key.name is not None:
         return None
-    name = default_constraint_name(t, fk)
-    if name not in {c.name for c in t.constraints() if c is not fk and c.name}:
+    if not held and not default_name_held(t, key):
         return None
+    name = default_constraint_name(t, key)  # type: ignore[arg-type]
     relid = regclass_literal(t.schema, t.name)
-    columns = ", ".join(literal(c) for c in fk.columns)
-    ref = regclass_literal(fk.ref_schema, fk.ref_table)
-    found = (f"SELECT conname INTO found FROM pg_catalog.pg_constraint WHERE conrelid = {relid} AND contype = 'f' "
-             f"AND confrelid = {ref} AND pg_catalog.left(conname, {len(name)}) = {literal(name)} "
-             f"AND pg_catalog.substr(conname, {len(name) + 1}) ~ '^[0-9]*$' AND conkey = ARRAY(SELECT a.attnum "
-             f"FROM pg_catalog.unnest(ARRAY[{columns}]::text[]) WITH ORDINALITY AS k(col, ord) JOIN "
-             f"pg_catalog.pg_attribute a ON a.attrelid = {relid} AND a.attname = k.col ORDER BY k.ord) "
-             "ORDER BY conname LIMIT 1")
+    where = [f"conrelid = {relid}", f"contype = '{next(c for cls, c in _CONTYPES if isinstance(key, cls))}'",
+             f"pg_catalog.left(conname, {len(name)}) = {literal(name)}",
+             f"pg_catalog.substr(conname, {len(name) + 1}) ~ '^[0-9]*$'"]
+    if isinstance(key, ForeignKey):
+        where.append(f"confrelid = {regclass_literal(key.ref_schema, key.ref_table)}")
+    if isinstance(key, (ForeignKey, Unique)):  # (an EXCLUDE's elements may be expressions; one primary key a table)
+        columns = ", ".join(literal(c) for c in key.columns)
+        where.append(f"conkey = ARRAY(SELECT a.attnum FROM pg_catalog.unnest(ARRAY[{columns}]::text[]) WITH "
+                     f"ORDINALITY AS k(col, ord) JOIN pg_catalog.pg_attribute a ON a.attrelid = {relid} AND "
+                     "a.attname = k.col ORDER BY k.ord)")
+    found = f"SELECT conname INTO found FROM pg_catalog.pg_constraint WHERE {' AND '.join(where)} ORDER BY conname LIMIT 1"
     on = literal(qualified(t.schema, t.name))
     drop = f"EXECUTE pg_catalog.format('ALTER TABLE %s DROP CONSTRAINT %I', {on}, found)"
     return do_block(f"DECLARE found name; BEGIN {found}; IF found IS NOT NULL THEN {drop}; END IF; END")

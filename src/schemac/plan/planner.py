@@ -27,7 +27,7 @@ from schemac.plan.column_ddl import column_settings_statements, index_statistics
 from schemac.plan.not_null_ddl import inherited_not_null_comments, not_valid_statements
 from schemac.plan.table_renames import column_defaults_renamed, given_default_name, renamed_table
 from schemac.plan.hazards import destructive_reason
-from schemac.plan.held_names import held_foreign_key_drop
+from schemac.plan.held_names import held_key_drop
 from schemac.plan.identity_ddl import alter_column, alter_identity
 from schemac.plan.graph import ordered
 from schemac.plan.views import view_statements
@@ -145,7 +145,7 @@ def _statements_for(change: Change) -> list[exp.Expression]:
     if k in ("add_foreign_key",):  # (around rows moved out of a default partition: where it was dropped)
         return key_again(change, constraint_name(t, change.new), [ddl.add_constraint(t, change.new)])  # type: ignore
     if k == "drop_foreign_key":
-        held = held_foreign_key_drop(t, change.old)  # type: ignore[arg-type]
+        held = held_key_drop(t, change.old, change.name_held)
         if held is not None:  # (its default name another constraint holds: plan.held_names)
             return key_off(change, [held])
         name = constraint_name(t, change.old)  # type: ignore[arg-type]
@@ -208,7 +208,7 @@ def _statements_for(change: Change) -> list[exp.Expression]:
     if k == "add_constraint":  # (a CHECK a new child gets inherited-only: on its scratch parent, plan.inherit_ddl)
         return [ddl.add_constraint(inherit_ddl.holder_of(change), change.new)]  # type: ignore[arg-type]
     if k == "drop_constraint":
-        held = held_foreign_key_drop(t, change.old)  # type: ignore[arg-type]
+        held = held_key_drop(t, change.old, change.name_held)
         if held is not None:  # (its default name another constraint holds: plan.held_names)
             return [held]
         name = constraint_name(t, change.old)  # type: ignore[arg-type]
