@@ -307,7 +307,7 @@ def test_views_join_what_each_reads_once(any_db_url):
                   if n["Node Type"] == "CTE Scan" and n.get("CTE Name") in ("deps", "outside_reads")
                   and n["Actual Loops"] > 1]
         assert not looped, looped
-        assert {r["view_name"]: ([(d["name"], d["column"]) for d in r["depends"] if d["kind"] == "column"],
+        assert {r["view_name"]: ([(d[2], d[3]) for d in r["depends"] if d[0] == "column"],
                                  r["used_outside"]) for r in fetch(conn, ("public",), "views")} \
             == {"nothing": ([], []), "v0": ([("t", "id")], ["view api.x (id)"]),
                 **{f"v{i}": ([("t", "id")], []) for i in (1, 2)}, **{f"m{i}": ([("t", "a")], []) for i in range(3)}}
@@ -336,11 +336,11 @@ def test_views_look_up_each_relation_and_type_they_read_once(any_db_url):
         rows = {r["view_name"]: r for r in fetch(conn, ("public",), "views")}
         names = ["id", "a", "b", "c", "d", "e", "f", "g"]
         for i in range(3):
-            assert sorted((d["kind"], d["name"], d["column"], d["type"]) for d in rows[f"v{i}"]["depends"]) \
+            assert sorted((d[0], d[2], d[3], d[4]) for d in rows[f"v{i}"]["depends"]) \
                 == sorted(("column", "t", n, "integer" if n == "id" else "text") for n in names)
-            assert [(c["name"], c["type"], c["storage"], c["collation"]) for c in rows[f"v{i}"]["columns"]] \
+            assert [(c[0], c[1], c[6], c[2]) for c in rows[f"v{i}"]["columns"]] \
                 == [(n, "integer" if n == "id" else "text", None, None) for n in names]
-        assert [(c["name"], c["storage"], c["collation"]) for c in rows["m"]["columns"]] \
+        assert [(c[0], c[6], c[2]) for c in rows["m"]["columns"]] \
             == [("a", "main", '"C"'), ("id", None, None)]
 
 
@@ -382,6 +382,7 @@ def test_view_column_defaults_and_comments_are_looked_up_where_there_are_some(an
         # views), then v1's 8 columns: 14 (once a column: 3 + 24 = 27)
         assert loops["pg_attrdef"] <= 1 and loops["pg_description"] <= 3 * 2 + 8, loops
         rows = {r["view_name"]: r["columns"] for r in fetch(conn, ("public",), "views")}
-        assert [(c["name"], c["default"], c["comment"]) for v in ("v0", "v1", "v2") for c in rows[v]
-                if c["default"] or c["comment"]] == [("a", "'x'::text", None), ("b", None, "bee")]
-        assert sum(c["default"] is None and c["comment"] is None for v in rows.values() for c in v) == 3 * 8 - 2
+        # (each column: [name, type, collation, comment, default, statistics, storage, compression])
+        assert [(c[0], c[4], c[3]) for v in ("v0", "v1", "v2") for c in rows[v] if c[4] or c[3]] \
+            == [("a", "'x'::text", None), ("b", None, "bee")]
+        assert sum(c[4] is None and c[3] is None for v in rows.values() for c in v) == 3 * 8 - 2

@@ -70,35 +70,35 @@ def _by_name(objects: Sequence[Any]) -> tuple:
     return tuple(sorted(objects, key=attrgetter("name"))) if objects else ()
 
 
-def _columns(columns: list[dict[str, Any]], canonical: Callable[[str], str],
+def _columns(columns: list[list[Optional[str]]], canonical: Callable[[str], str],
              made: dict) -> tuple[tuple[ViewColumn, ...], tuple[ViewColumn, ...]]:
     """(output, columns) of a view: every column as Postgres computed it, and those with a comment, a default or a
-    materialized view's setting (statistics, storage, compression), as schema.yaml gives them."""
+    materialized view's setting (statistics, storage, compression), as schema.yaml gives them. Each column is
+    views.sql's array [name, type, collation, comment, default, statistics, storage, compression]."""
     output, comments = [], []
-    for c in columns:
-        get = c.get
-        raw = (_RAW_OUTPUT, c["name"], c["type"], get("collation"))
+    for name, type_text, collation, comment, default, stats, storage, compression in columns:
+        raw = (_RAW_OUTPUT, name, type_text, collation)
         column = made.get(raw)
         if column is None:  # (storage: None)
-            column = made[raw] = _one(made, ViewColumn, raw[1], canonical(raw[2]), None, None, None, None,
-                                      collation_from_sql(raw[3]))
+            column = made[raw] = _one(made, ViewColumn, name, canonical(type_text),  # type: ignore[arg-type]
+                                      None, None, None, None, collation_from_sql(collation))
         output.append(column)
-        if c["comment"] is not None or get("default") is not None or get("statistics") is not None \
-                or get("storage") is not None or get("compression") is not None:
-            comments.append(ViewColumn(c["name"], comment=c["comment"], default=get("default"),
-                                       statistics=get("statistics"), storage=get("storage"),
-                                       compression=get("compression")))
+        if comment is not None or default is not None or stats is not None or storage is not None \
+                or compression is not None:
+            comments.append(ViewColumn(name, comment=comment, default=default,  # type: ignore[arg-type]
+                                       statistics=None if stats is None else int(stats), storage=storage,
+                                       compression=compression))
     return tuple(output), tuple(comments)
 
 
-def _depends(depends: list[dict[str, Any]], canonical: Callable[[str], str], made: dict) -> tuple[Dependency, ...]:
+def _depends(depends: list[list[Optional[str]]], canonical: Callable[[str], str], made: dict) -> tuple[Dependency, ...]:
     """What a view reads, each once (a column's type spelled by `canonical`), sorted by (kind, schema, name, column,
     type), no column or type first. One Dependency per distinct value (in `made`, with its sort key, as _one keeps
-    them): most are met once (a view's table's columns), so no key of the row's values is kept beside it."""
+    them): most are met once (a view's table's columns), so no key of the row's values is kept beside it. Each is
+    views.sql's array [kind, schema, name, column, type]."""
     make = made_by(Dependency)
     found: dict[int, tuple[tuple, Dependency]] = {}  # by the Dependency's id: one object per distinct value
-    for d in depends:
-        kind, schema, name, column, type_text = d["kind"], d["schema"], d["name"], d["column"], d["type"]
+    for kind, schema, name, column, type_text in depends:
         if kind == "column":
             type_text = canonical(type_text)
         key = (_DEPENDENCY, kind, schema, name, column, type_text)
