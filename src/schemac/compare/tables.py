@@ -227,9 +227,9 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
             if enforced_only(old_c, new_c):
                 ch("enforce_foreign_key", old_c.name, old_c, new_c)
             elif getattr(old_c, "not_valid", False) and not getattr(new_c, "not_valid", False):
-                ch("validate_constraint", old_c.name, old_c, new_c)
+                ch("validate_constraint", old_c.name, old_c, new_c, name_held=default_name_held(cur, old_c))
             if (old_c.comment or None) != (new_c.comment or None):
-                ch("set_constraint_comment", old_c.name, old_c, new_c)
+                ch("set_constraint_comment", old_c.name, old_c, new_c, name_held=default_name_held(cur, old_c))
             if index_comment_of_key(old_c) != index_comment_of_key(new_c):
                 ch("set_index_comment", None, old_c, new_c)
 

@@ -22,6 +22,25 @@ _CONTYPES = ((PrimaryKey, "p"), (Unique, "u"), (ForeignKey, "f"), (Exclusion, "x
 def held_key_drop(t: Table, key: object, held: bool = False) -> Optional[exp.Command]:
     """The DO block dropping unnamed `key` of `t` where another constraint or index of `t` (or, `held`, of the
     current table) holds its default name; else None."""
+    return held_key_statement(t, key, held, "DROP CONSTRAINT %I")
+
+
+def held_key_comment(t: Table, key: object, held: bool, comment: Optional[str]) -> Optional[exp.Command]:
+    """COMMENT ON CONSTRAINT of such a key (the holder dropped in the same migration: schema.yaml leaves the key
+    unnamed only then), by what it is: its default name is the holder's, or no one's once the holder is dropped."""
+    value = "NULL" if comment is None else literal(comment)
+    return held_key_statement(t, key, held, "COMMENT ON CONSTRAINT %I ON %s IS %L", value)
+
+
+def held_key_validate(t: Table, key: object, held: bool) -> Optional[exp.Command]:
+    """VALIDATE CONSTRAINT of such a key (a foreign key schema.yaml no longer says not_valid), by what it is."""
+    return held_key_statement(t, key, held, "VALIDATE CONSTRAINT %I")
+
+
+def held_key_statement(t: Table, key: object, held: bool, action: str, value: str = "") -> Optional[exp.Command]:
+    """The DO block running ALTER TABLE `t` `action` (a format string: %I the key's name) on unnamed `key`, found by
+    what it is, where its default name is held (as held_key_drop); a COMMENT's `action` (%I, %s the table, %L
+    `value`) stands alone. None where the name is not held."""
     if not isinstance(key, (PrimaryKey, Unique, ForeignKey, Exclusion)) or key.name is not None:
         return None
     if not held and not default_name_held(t, key):
@@ -40,5 +59,6 @@ def held_key_drop(t: Table, key: object, held: bool = False) -> Optional[exp.Com
                      "a.attname = k.col ORDER BY k.ord)")
     found = f"SELECT conname INTO found FROM pg_catalog.pg_constraint WHERE {' AND '.join(where)} ORDER BY conname LIMIT 1"
     on = literal(qualified(t.schema, t.name))
-    drop = f"EXECUTE pg_catalog.format('ALTER TABLE %s DROP CONSTRAINT %I', {on}, found)"
-    return do_block(f"DECLARE found name; BEGIN {found}; IF found IS NOT NULL THEN {drop}; END IF; END")
+    run = f"EXECUTE pg_catalog.format({literal(action)}, found, {on}, {value})" if action.startswith("COMMENT") else \
+        f"EXECUTE pg_catalog.format({literal('ALTER TABLE %s ' + action)}, {on}, found)"
+    return do_block(f"DECLARE found name; BEGIN {found}; IF found IS NOT NULL THEN {run}; END IF; END")

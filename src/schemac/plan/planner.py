@@ -27,7 +27,7 @@ from schemac.plan.column_ddl import column_settings_statements, index_statistics
 from schemac.plan.not_null_ddl import inherited_not_null_comments, not_valid_statements
 from schemac.plan.table_renames import column_defaults_renamed, given_default_name, renamed_table
 from schemac.plan.hazards import destructive_reason
-from schemac.plan.held_names import held_key_drop
+from schemac.plan.held_names import held_key_comment, held_key_drop, held_key_validate
 from schemac.plan.identity_ddl import alter_column, alter_identity
 from schemac.plan.graph import ordered
 from schemac.plan.views import view_statements
@@ -150,6 +150,8 @@ def _statements_for(change: Change) -> list[exp.Expression]:
             return key_off(change, [held])
         name = constraint_name(t, change.old)  # type: ignore[arg-type]
         return key_off(change, [_alter(t, exp.Drop(tables=[exp.Table(this=ident(name))], kind="CONSTRAINT", exists=True))])
+    if k == "validate_constraint" and (held := held_key_validate(t, change.old, change.name_held)) is not None:
+        return [held]  # (its default name another constraint holds, or held: plan.held_names)
     if k == "validate_constraint":
         return [validate_constraint(t, constraint_name(t, change.old))]  # type: ignore[arg-type]
     if k == "enforce_foreign_key":
@@ -179,6 +181,9 @@ def _statements_for(change: Change) -> list[exp.Expression]:
             index_statistics(t, change.old, change.new)  # type: ignore
     if k == "set_table_parameters":
         return alter_parameters("TABLE", qualified(t.schema, t.name), change.old, change.new)  # type: ignore
+    if k == "set_constraint_comment" and \
+            (held := held_key_comment(t, change.new, change.name_held, change.new.comment)) is not None:  # type: ignore
+        return [held]
     if k == "set_constraint_comment":
         name = constraint_name(t, change.new)  # type: ignore[arg-type]
         return [ddl.comment_on_constraint(t, name, change.new.comment)]  # type: ignore
