@@ -22,25 +22,22 @@ _CONTYPES = ((PrimaryKey, "p"), (Unique, "u"), (ForeignKey, "f"), (Exclusion, "x
 def held_key_drop(t: Table, key: object, held: bool = False) -> Optional[exp.Command]:
     """The DO block dropping unnamed `key` of `t` where another constraint or index of `t` (or, `held`, of the
     current table) holds its default name; else None."""
-    return held_key_statement(t, key, held, "DROP CONSTRAINT %I")
+    return held_key_statement(t, key, held, "ALTER TABLE %2$s DROP CONSTRAINT %1$I")
 
 
-def held_key_comment(t: Table, key: object, held: bool, comment: Optional[str]) -> Optional[exp.Command]:
-    """COMMENT ON CONSTRAINT of such a key (the holder dropped in the same migration: schema.yaml leaves the key
-    unnamed only then), by what it is: its default name is the holder's, or no one's once the holder is dropped."""
-    value = "NULL" if comment is None else literal(comment)
-    return held_key_statement(t, key, held, "COMMENT ON CONSTRAINT %I ON %s IS %L", value)
+def held_key_comment(t: Table, key: object, held: bool, comment: Optional[str],
+                     index: bool = False) -> Optional[exp.Command]:
+    """COMMENT ON CONSTRAINT (or, `index`, ON INDEX: the key's own) of such a key (the holder dropped in the same
+    migration: schema.yaml leaves the key unnamed only then), by what it is: its default name is no one's then."""
+    action = "COMMENT ON INDEX %1$s IS %3$L" if index else "COMMENT ON CONSTRAINT %1$I ON %2$s IS %3$L"
+    return held_key_statement(t, key, held, action, "NULL" if comment is None else literal(comment), index)
 
 
-def held_key_validate(t: Table, key: object, held: bool) -> Optional[exp.Command]:
-    """VALIDATE CONSTRAINT of such a key (a foreign key schema.yaml no longer says not_valid), by what it is."""
-    return held_key_statement(t, key, held, "VALIDATE CONSTRAINT %I")
-
-
-def held_key_statement(t: Table, key: object, held: bool, action: str, value: str = "") -> Optional[exp.Command]:
-    """The DO block running ALTER TABLE `t` `action` (a format string: %I the key's name) on unnamed `key`, found by
-    what it is, where its default name is held (as held_key_drop); a COMMENT's `action` (%I, %s the table, %L
-    `value`) stands alone. None where the name is not held."""
+def held_key_statement(t: Table, key: object, held: bool, action: str, value: str = "NULL",
+                       index: bool = False) -> Optional[exp.Command]:
+    """The DO block running `action` (a format string: %1$ the key's name, or, `index`, its index's regclass; %2$
+    the table; %3$ `value`, SQL) on unnamed `key` of `t`, found by what it is, where another constraint or index of
+    `t` (or, `held`, of the current table) holds its default name; else None."""
     if not isinstance(key, (PrimaryKey, Unique, ForeignKey, Exclusion)) or key.name is not None:
         return None
     if not held and not default_name_held(t, key):
@@ -57,8 +54,7 @@ def held_key_statement(t: Table, key: object, held: bool, action: str, value: st
         where.append(f"conkey = ARRAY(SELECT a.attnum FROM pg_catalog.unnest(ARRAY[{columns}]::text[]) WITH "
                      f"ORDINALITY AS k(col, ord) JOIN pg_catalog.pg_attribute a ON a.attrelid = {relid} AND "
                      "a.attname = k.col ORDER BY k.ord)")
-    found = f"SELECT conname INTO found FROM pg_catalog.pg_constraint WHERE {' AND '.join(where)} ORDER BY conname LIMIT 1"
-    on = literal(qualified(t.schema, t.name))
-    run = f"EXECUTE pg_catalog.format({literal(action)}, found, {on}, {value})" if action.startswith("COMMENT") else \
-        f"EXECUTE pg_catalog.format({literal('ALTER TABLE %s ' + action)}, {on}, found)"
-    return do_block(f"DECLARE found name; BEGIN {found}; IF found IS NOT NULL THEN {run}; END IF; END")
+    pick = "conindid::pg_catalog.regclass::text" if index else "conname"
+    found = f"SELECT {pick} INTO found FROM pg_catalog.pg_constraint WHERE {' AND '.join(where)} ORDER BY conname LIMIT 1"
+    run = f"EXECUTE pg_catalog.format({literal(action)}, found, {literal(qualified(t.schema, t.name))}, {value})"
+    return do_block(f"DECLARE found text; BEGIN {found}; IF found IS NOT NULL THEN {run}; END IF; END")
