@@ -230,3 +230,26 @@ def test_a_recorded_unnamed_keys_comments_and_validation_find_it_when_its_holder
     key = (numbered, *KEY_AFTER[case])
     assert rows_of(any_db_url, COMMENTED) == [key if r[0] == numbered else r for r in before if r[0] != holder]
     assert rows_of(any_db_url, "SELECT * FROM blocks ORDER BY id") == [(1, 10, 1), (2, 20, 1)]
+
+
+def test_a_named_key_left_unnamed_takes_its_default_after_its_holder_is_dropped(any_db_url, tmp_path):
+    """The UNIQUE Postgres numbered blocks_code_key1 (the CHECK blocks_code_key held its default), recorded under that
+    name; schema.yaml drops the CHECK and leaves the UNIQUE unnamed, so the migration renames it blocks_code_key, as a
+    fresh build names it. The RENAME ran before the CHECK's drop: 'constraint "blocks_code_key" ... already exists'.
+    Now after (plan.dependencies): pg_constraint and the key's index hold blocks_code_key, the CHECK gone, rows kept."""
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute(OLD + "ALTER TABLE blocks ADD UNIQUE (code)")
+    before = rows_of(any_db_url, DEFINITIONS)
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(OLD_YAML + "    unique:\n      - {columns: [code], name: blocks_code_key1}\n")
+    assert generate(str(schema), out, name="built").status == "written"
+    schema.write_text("".join(line for line in OLD_YAML.splitlines(True) if not line.startswith("      blocks_code_key:"))
+                      + "    unique:\n      - {columns: [code]}\n")
+    result = generate(str(schema), out, name="unnamed", allow_destructive=True)
+    assert result.status == "written", result.message
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[1:], record=False)
+    assert rows_of(any_db_url, DEFINITIONS) == sorted(
+        ("blocks_code_key", *r[1:]) if r[0] == "blocks_code_key1" else r for r in before if r[0] != "blocks_code_key")
+    assert ("blocks_code_key", "i") in rows_of(any_db_url, NAMES)
+    assert rows_of(any_db_url, "SELECT * FROM blocks ORDER BY id") == [(1, 10, 1), (2, 20, 1)]
