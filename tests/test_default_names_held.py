@@ -253,3 +253,24 @@ def test_a_named_key_left_unnamed_takes_its_default_after_its_holder_is_dropped(
         ("blocks_code_key", *r[1:]) if r[0] == "blocks_code_key1" else r for r in before if r[0] != "blocks_code_key")
     assert ("blocks_code_key", "i") in rows_of(any_db_url, NAMES)
     assert rows_of(any_db_url, "SELECT * FROM blocks ORDER BY id") == [(1, 10, 1), (2, 20, 1)]
+
+
+def test_a_recorded_unnamed_foreign_key_made_not_enforced_after_its_holder_is_dropped(db_url, tmp_path):
+    """18 (NOT ENFORCED): the foreign key recorded unnamed, Postgres's blocks_creator_id_fkey1; schema.yaml drops the
+    CHECK blocks_creator_id_fkey and says enforced: false. ALTER CONSTRAINT blocks_creator_id_fkey NOT ENFORCED ran after
+    the CHECK's drop: 'does not exist'. Now it finds the key by what it is: pg_constraint.conenforced false on it."""
+    fk = "    foreign_keys:\n      - {columns: [creator_id], references: {table: users, columns: [id]}%s}\n"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(OLD + "ALTER TABLE blocks ADD FOREIGN KEY (creator_id) REFERENCES users")
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    _built_recording_it_unnamed(schema, out, fk % ", name: blocks_creator_id_fkey1", "blocks_creator_id_fkey1")
+    schema.write_text("".join(line for line in OLD_YAML.splitlines(True)
+                              if not line.startswith("      blocks_creator_id_fkey:")) + fk % ", enforced: false")
+    result = generate(str(schema), out, name="not_enforced", allow_destructive=True)
+    assert result.status == "written", result.message
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[1:], record=False)
+    assert rows_of(db_url, "SELECT conname, contype, conenforced FROM pg_constraint WHERE conrelid = 'blocks'::regclass "
+                           "AND contype IN ('c', 'f') ORDER BY 1") == [
+        ("blocks_code_key", "c", True), ("blocks_creator_id_fkey1", "f", False), ("blocks_pkey", "c", True)]
+    assert rows_of(db_url, "SELECT * FROM blocks ORDER BY id") == [(1, 10, 1), (2, 20, 1)]
