@@ -142,6 +142,21 @@ DEFINITIONS = ("SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_const
                "WHERE conrelid = 'blocks'::regclass AND contype <> 'n' ORDER BY 1")
 
 
+def _built_recording_it_unnamed(schema, out: str, entry: str, numbered: str) -> None:
+    """The first migration of OLD_YAML with `entry` (the key named `numbered`), its state.json then recording the key
+    unnamed, as an earlier schemac took it (the loader refuses it unnamed now)."""
+    import json
+
+    schema.write_text(OLD_YAML + entry)
+    assert generate(str(schema), out, name="built").status == "written"
+    state = json.loads(open(os.path.join(out, "state.json")).read())
+    table = next(t for t in state["tables"] if t["name"] == "blocks")
+    keys = [k for v in table.values() for k in ([v] if isinstance(v, dict) else v if isinstance(v, list) else ())
+            if isinstance(k, dict) and k.get("name") == numbered]
+    assert len(keys) == 1 and keys[0].pop("name") == numbered, table
+    open(os.path.join(out, "state.json"), "w").write(json.dumps(state))
+
+
 @pytest.mark.parametrize("case", [pytest.param(c, marks=() if c in ("unique", "fk-and-its-check") else pytest.mark.slow)
                                   for c in HELD])
 def test_a_recorded_unnamed_key_is_dropped_by_what_it_is_not_by_its_held_name(any_db_url, tmp_path, case):
@@ -151,22 +166,13 @@ def test_a_recorded_unnamed_key_is_dropped_by_what_it_is_not_by_its_held_name(an
     CHECK and kept the key (UNIQUE), or failed (the index not a constraint; the primary key's DROP NOT NULL; the CHECK
     dropped in the same migration, after). Now the drop finds the key by what it is: pg_constraint keeps exactly the
     others (names, kinds, definitions), the rows stay."""
-    import json
-
     add, numbered, entry, dropped_too = HELD[case]
     with psycopg.connect(any_db_url, autocommit=True) as conn:
         conn.execute(OLD + add)
     before = rows_of(any_db_url, DEFINITIONS)
     assert numbered in [n for n, _, _ in before], before
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    schema.write_text(OLD_YAML + entry)
-    assert generate(str(schema), out, name="built").status == "written"
-    state = json.loads(open(os.path.join(out, "state.json")).read())
-    table = next(t for t in state["tables"] if t["name"] == "blocks")
-    keys = [k for v in table.values() for k in ([v] if isinstance(v, dict) else v if isinstance(v, list) else ())
-            if isinstance(k, dict) and k.get("name") == numbered]
-    assert len(keys) == 1 and keys[0].pop("name") == numbered, table
-    open(os.path.join(out, "state.json"), "w").write(json.dumps(state))
+    _built_recording_it_unnamed(schema, out, entry, numbered)
     text = OLD_YAML
     for check in dropped_too:
         text = "".join(line for line in text.splitlines(True) if not line.startswith(f"      {check}:"))
@@ -177,3 +183,94 @@ def test_a_recorded_unnamed_key_is_dropped_by_what_it_is_not_by_its_held_name(an
         apply_files(conn, Layout(out).migrations()[1:], record=False)
     assert rows_of(any_db_url, DEFINITIONS) == [r for r in before if r[0] != numbered and r[0] not in dropped_too]
     assert rows_of(any_db_url, "SELECT * FROM blocks ORDER BY id") == [(1, 10, 1), (2, 20, 1)]
+
+
+COMMENTED = ("SELECT conname, contype, convalidated, obj_description(oid, 'pg_constraint'), "
+             "obj_description(conindid, 'pg_class') FROM pg_constraint "
+             "WHERE conrelid = 'blocks'::regclass AND contype <> 'n' ORDER BY 1")
+AFTER_HOLDER = {  # the key Postgres numbers, its schema.yaml entry (named: the CHECK holds its default), then unnamed
+    "unique-comment": ("ALTER TABLE blocks ADD UNIQUE (code)", "blocks_code_key1",
+                       "    unique:\n      - {columns: [code], name: blocks_code_key1}\n",
+                       "    unique:\n      - {columns: [code], comment: the code}\n", "blocks_code_key"),
+    "fk-validated": ("ALTER TABLE blocks ADD FOREIGN KEY (creator_id) REFERENCES users NOT VALID",
+                     "blocks_creator_id_fkey1", "    foreign_keys:\n      - {columns: [creator_id], references: "
+                     "{table: users, columns: [id]}, name: blocks_creator_id_fkey1, not_valid: true}\n",
+                     "    foreign_keys:\n      - {columns: [creator_id], references: {table: users, columns: [id]}}\n",
+                     "blocks_creator_id_fkey"),
+    "pk-index-comment": ("ALTER TABLE blocks ADD PRIMARY KEY (id)", "blocks_pkey1",
+                         "    primary_key: {columns: [id], name: blocks_pkey1}\n",
+                         "    primary_key: {columns: [id], index_comment: the key's index}\n", "blocks_pkey"),
+}
+KEY_AFTER = {"unique-comment": ("u", True, "the code", None), "fk-validated": ("f", True, None, None),
+             "pk-index-comment": ("p", True, None, "the key's index")}
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, marks=() if c == "fk-validated" else pytest.mark.slow)
+                                  for c in AFTER_HOLDER])
+def test_a_recorded_unnamed_keys_comments_and_validation_find_it_when_its_holder_is_dropped(any_db_url, tmp_path, case):
+    """state.json recorded a UNIQUE, a NOT VALID foreign key or a primary key unnamed, Postgres numbered it (a CHECK
+    held its default name); schema.yaml drops the CHECK, so it may leave the key unnamed, and gives it a comment,
+    validates it or comments its index. generate wrote COMMENT ON CONSTRAINT blocks_code_key / VALIDATE CONSTRAINT
+    blocks_creator_id_fkey / COMMENT ON INDEX blocks_pkey after the CHECK's drop: 'does not exist', rolled back. Now
+    each finds the key by what it is (plan.held_names): pg_constraint keeps the key under its name, commented,
+    validated or its index commented, the CHECK gone, rows kept."""
+    add, numbered, entry, unnamed, holder = AFTER_HOLDER[case]
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute(OLD + add)
+    before = rows_of(any_db_url, COMMENTED)
+    assert (holder, "c", True, None, None) in before and numbered in [r[0] for r in before], before
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    _built_recording_it_unnamed(schema, out, entry, numbered)
+    schema.write_text("".join(line for line in OLD_YAML.splitlines(True) if not line.startswith(f"      {holder}:"))
+                      + unnamed)
+    result = generate(str(schema), out, name="after_holder", allow_destructive=True)
+    assert result.status == "written", result.message
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[1:], record=False)
+    key = (numbered, *KEY_AFTER[case])
+    assert rows_of(any_db_url, COMMENTED) == [key if r[0] == numbered else r for r in before if r[0] != holder]
+    assert rows_of(any_db_url, "SELECT * FROM blocks ORDER BY id") == [(1, 10, 1), (2, 20, 1)]
+
+
+def test_a_named_key_left_unnamed_takes_its_default_after_its_holder_is_dropped(any_db_url, tmp_path):
+    """The UNIQUE Postgres numbered blocks_code_key1 (the CHECK blocks_code_key held its default), recorded under that
+    name; schema.yaml drops the CHECK and leaves the UNIQUE unnamed, so the migration renames it blocks_code_key, as a
+    fresh build names it. The RENAME ran before the CHECK's drop: 'constraint "blocks_code_key" ... already exists'.
+    Now after (plan.dependencies): pg_constraint and the key's index hold blocks_code_key, the CHECK gone, rows kept."""
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute(OLD + "ALTER TABLE blocks ADD UNIQUE (code)")
+    before = rows_of(any_db_url, DEFINITIONS)
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(OLD_YAML + "    unique:\n      - {columns: [code], name: blocks_code_key1}\n")
+    assert generate(str(schema), out, name="built").status == "written"
+    schema.write_text("".join(line for line in OLD_YAML.splitlines(True) if not line.startswith("      blocks_code_key:"))
+                      + "    unique:\n      - {columns: [code]}\n")
+    result = generate(str(schema), out, name="unnamed", allow_destructive=True)
+    assert result.status == "written", result.message
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[1:], record=False)
+    assert rows_of(any_db_url, DEFINITIONS) == sorted(
+        ("blocks_code_key", *r[1:]) if r[0] == "blocks_code_key1" else r for r in before if r[0] != "blocks_code_key")
+    assert ("blocks_code_key", "i") in rows_of(any_db_url, NAMES)
+    assert rows_of(any_db_url, "SELECT * FROM blocks ORDER BY id") == [(1, 10, 1), (2, 20, 1)]
+
+
+def test_a_recorded_unnamed_foreign_key_made_not_enforced_after_its_holder_is_dropped(db_url, tmp_path):
+    """18 (NOT ENFORCED): the foreign key recorded unnamed, Postgres's blocks_creator_id_fkey1; schema.yaml drops the
+    CHECK blocks_creator_id_fkey and says enforced: false. ALTER CONSTRAINT blocks_creator_id_fkey NOT ENFORCED ran after
+    the CHECK's drop: 'does not exist'. Now it finds the key by what it is: pg_constraint.conenforced false on it."""
+    fk = "    foreign_keys:\n      - {columns: [creator_id], references: {table: users, columns: [id]}%s}\n"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(OLD + "ALTER TABLE blocks ADD FOREIGN KEY (creator_id) REFERENCES users")
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    _built_recording_it_unnamed(schema, out, fk % ", name: blocks_creator_id_fkey1", "blocks_creator_id_fkey1")
+    schema.write_text("".join(line for line in OLD_YAML.splitlines(True)
+                              if not line.startswith("      blocks_creator_id_fkey:")) + fk % ", enforced: false")
+    result = generate(str(schema), out, name="not_enforced", allow_destructive=True)
+    assert result.status == "written", result.message
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[1:], record=False)
+    assert rows_of(db_url, "SELECT conname, contype, conenforced FROM pg_constraint WHERE conrelid = 'blocks'::regclass "
+                           "AND contype IN ('c', 'f') ORDER BY 1") == [
+        ("blocks_code_key", "c", True), ("blocks_creator_id_fkey1", "f", False), ("blocks_pkey", "c", True)]
+    assert rows_of(db_url, "SELECT * FROM blocks ORDER BY id") == [(1, 10, 1), (2, 20, 1)]

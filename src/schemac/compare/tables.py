@@ -225,13 +225,13 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
                 ch("rename_constraint", given, old_c, new_c)
                 old_c = replace(old_c, name=None)  # (what follows names it so)
             if enforced_only(old_c, new_c):
-                ch("enforce_foreign_key", old_c.name, old_c, new_c)
+                ch("enforce_foreign_key", old_c.name, old_c, new_c, name_held=default_name_held(cur, old_c))
             elif getattr(old_c, "not_valid", False) and not getattr(new_c, "not_valid", False):
-                ch("validate_constraint", old_c.name, old_c, new_c)
+                ch("validate_constraint", old_c.name, old_c, new_c, name_held=default_name_held(cur, old_c))
             if (old_c.comment or None) != (new_c.comment or None):
-                ch("set_constraint_comment", old_c.name, old_c, new_c)
+                ch("set_constraint_comment", old_c.name, old_c, new_c, name_held=default_name_held(cur, old_c))
             if index_comment_of_key(old_c) != index_comment_of_key(new_c):
-                ch("set_index_comment", None, old_c, new_c)
+                ch("set_index_comment", None, old_c, new_c, name_held=default_name_held(cur, old_c))
 
     cur_idx = {i.name: i for i in cur.indexes}
     des_idx = {i.name: i for i in des.indexes}

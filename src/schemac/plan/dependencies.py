@@ -135,6 +135,9 @@ def deps(c: Change) -> Deps:
             p = old.partition_of  # type: ignore[union-attr]
             old_refs.add(("table", p.parent_schema, p.parent))
             makes.add(("detached", t.schema, t.name))  # type: ignore[union-attr]
+    elif k == "rename_constraint":  # to Postgres's name for it: after a constraint or index holding that name is dropped
+        makes |= {("constraint", t.schema, t.name, c.name), ("index", t.schema, t.name, c.name)}  # type: ignore[union-attr]
+        new_refs.add(_table(t))
     elif k == "set_cluster_on":  # after the index or key it names is made
         on = new.cluster_on  # type: ignore[union-attr]
         new_refs |= {_table(t)} | ({("index", t.schema, t.name, on), ("constraint", t.schema, t.name, on)} if on else set())  # type: ignore

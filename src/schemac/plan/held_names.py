@@ -22,6 +22,22 @@ _CONTYPES = ((PrimaryKey, "p"), (Unique, "u"), (ForeignKey, "f"), (Exclusion, "x
 def held_key_drop(t: Table, key: object, held: bool = False) -> Optional[exp.Command]:
     """The DO block dropping unnamed `key` of `t` where another constraint or index of `t` (or, `held`, of the
     current table) holds its default name; else None."""
+    return held_key_statement(t, key, held, "ALTER TABLE %2$s DROP CONSTRAINT %1$I")
+
+
+def held_key_comment(t: Table, key: object, held: bool, comment: Optional[str],
+                     index: bool = False) -> Optional[exp.Command]:
+    """COMMENT ON CONSTRAINT (or, `index`, ON INDEX: the key's own) of such a key (the holder dropped in the same
+    migration: schema.yaml leaves the key unnamed only then), by what it is: its default name is no one's then."""
+    action = "COMMENT ON INDEX %1$s IS %3$L" if index else "COMMENT ON CONSTRAINT %1$I ON %2$s IS %3$L"
+    return held_key_statement(t, key, held, action, "NULL" if comment is None else literal(comment), index)
+
+
+def held_key_statement(t: Table, key: object, held: bool, action: str, value: str = "NULL",
+                       index: bool = False) -> Optional[exp.Command]:
+    """The DO block running `action` (a format string: %1$ the key's name, or, `index`, its index's regclass; %2$
+    the table; %3$ `value`, SQL) on unnamed `key` of `t`, found by what it is, where another constraint or index of
+    `t` (or, `held`, of the current table) holds its default name; else None."""
     if not isinstance(key, (PrimaryKey, Unique, ForeignKey, Exclusion)) or key.name is not None:
         return None
     if not held and not default_name_held(t, key):
@@ -38,7 +54,7 @@ def held_key_drop(t: Table, key: object, held: bool = False) -> Optional[exp.Com
         where.append(f"conkey = ARRAY(SELECT a.attnum FROM pg_catalog.unnest(ARRAY[{columns}]::text[]) WITH "
                      f"ORDINALITY AS k(col, ord) JOIN pg_catalog.pg_attribute a ON a.attrelid = {relid} AND "
                      "a.attname = k.col ORDER BY k.ord)")
-    found = f"SELECT conname INTO found FROM pg_catalog.pg_constraint WHERE {' AND '.join(where)} ORDER BY conname LIMIT 1"
-    on = literal(qualified(t.schema, t.name))
-    drop = f"EXECUTE pg_catalog.format('ALTER TABLE %s DROP CONSTRAINT %I', {on}, found)"
-    return do_block(f"DECLARE found name; BEGIN {found}; IF found IS NOT NULL THEN {drop}; END IF; END")
+    pick = "conindid::pg_catalog.regclass::text" if index else "conname"
+    found = f"SELECT {pick} INTO found FROM pg_catalog.pg_constraint WHERE {' AND '.join(where)} ORDER BY conname LIMIT 1"
+    run = f"EXECUTE pg_catalog.format({literal(action)}, found, {literal(qualified(t.schema, t.name))}, {value})"
+    return do_block(f"DECLARE found text; BEGIN {found}; IF found IS NOT NULL THEN {run}; END IF; END")

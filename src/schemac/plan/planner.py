@@ -27,7 +27,7 @@ from schemac.plan.column_ddl import column_settings_statements, index_statistics
 from schemac.plan.not_null_ddl import inherited_not_null_comments, not_valid_statements
 from schemac.plan.table_renames import column_defaults_renamed, given_default_name, renamed_table
 from schemac.plan.hazards import destructive_reason
-from schemac.plan.held_names import held_key_drop
+from schemac.plan.held_names import held_key_comment, held_key_drop, held_key_statement
 from schemac.plan.identity_ddl import alter_column, alter_identity
 from schemac.plan.graph import ordered
 from schemac.plan.views import view_statements
@@ -150,11 +150,18 @@ def _statements_for(change: Change) -> list[exp.Expression]:
             return key_off(change, [held])
         name = constraint_name(t, change.old)  # type: ignore[arg-type]
         return key_off(change, [_alter(t, exp.Drop(tables=[exp.Table(this=ident(name))], kind="CONSTRAINT", exists=True))])
+    if k in ("validate_constraint", "enforce_foreign_key") and (held := held_key_statement(  # (plan.held_names)
+            t, change.old, change.name_held, "ALTER TABLE %2$s " + ("VALIDATE CONSTRAINT %1$I" if k[0] == "v" else
+            "ALTER CONSTRAINT %1$I " + ("ENFORCED" if change.new.enforced else "NOT ENFORCED")))) is not None:  # type: ignore
+        return [held]
     if k == "validate_constraint":
         return [validate_constraint(t, constraint_name(t, change.old))]  # type: ignore[arg-type]
     if k == "enforce_foreign_key":
         return [ddl.command("ALTER", "TABLE", qualified(t.schema, t.name), "ALTER CONSTRAINT", quote_ident(  # type: ignore
             constraint_name(t, change.old)), "ENFORCED" if change.new.enforced else "NOT ENFORCED")]  # type: ignore
+    if k == "set_index_comment" and change.name is None and (held := held_key_comment(  # (plan.held_names)
+            t, change.new, change.name_held, index_comment(change.new), index=True)) is not None:  # type: ignore
+        return [held]
     if k == "set_index_comment":  # of an index, or of the index of a PRIMARY KEY, UNIQUE or EXCLUDE (named like it)
         name = change.name or constraint_name(t, change.new)  # type: ignore[arg-type]
         return [ddl.comment_on_index(t, name, index_comment(change.new))]  # type: ignore
@@ -179,6 +186,9 @@ def _statements_for(change: Change) -> list[exp.Expression]:
             index_statistics(t, change.old, change.new)  # type: ignore
     if k == "set_table_parameters":
         return alter_parameters("TABLE", qualified(t.schema, t.name), change.old, change.new)  # type: ignore
+    if k == "set_constraint_comment" and \
+            (held := held_key_comment(t, change.new, change.name_held, change.new.comment)) is not None:  # type: ignore
+        return [held]
     if k == "set_constraint_comment":
         name = constraint_name(t, change.new)  # type: ignore[arg-type]
         return [ddl.comment_on_constraint(t, name, change.new.comment)]  # type: ignore
