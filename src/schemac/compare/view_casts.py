@@ -17,15 +17,14 @@ from typing import Optional
 
 from sqlglot import exp
 
-from schemac.compare.query_sources import TypesOf
+from schemac.compare.query_sources import TypesOf, folded
 from schemac.pg.cast_targets import target_key, type_key
 from schemac.pg.dialect import DIALECT
 
 
-def _word(ident: Optional[exp.Identifier]) -> str:
-    if ident is None:
-        return ""
-    return ident.name if ident.quoted else ident.name.lower()
+def _word(ident: Optional[exp.Expression]) -> str:
+    """An identifier as Postgres reads it (query_sources.folded), "" where there is none."""
+    return folded(ident) or ""
 
 
 def _relations(select: exp.Select) -> dict[str, Optional[tuple[str, str]]]:
