@@ -28,6 +28,19 @@ def _known(v: View) -> bool:
     return v.definition is not None
 
 
+def _columns_of(schema_name: str, name: str, schema: Schema, views: dict) -> Optional[dict[str, str]]:
+    """The columns (name: type) of what a view reads in `schema`: a table's, a view's of `views` whose own form is
+    known, a composite type's attributes ((x).field reads one); None where it names none of them."""
+    table = schema.table(schema_name, name)
+    view = views.get((schema_name, name))
+    if table is not None:
+        return {c.name: c.type for c in table.columns}
+    if view is not None and _known(view):
+        return {c.name: c.type for c in view.output}
+    composite = next((c for c in schema.composite_types if (c.schema, c.name) == (schema_name, name)), None)
+    return {a.name: a.type for a in composite.attributes} if composite is not None else None
+
+
 def _still_reads_the_same(r: View, schema: Schema, views: dict) -> bool:
     """Whether what recorded view `r` reads is still there, of the same types, in `schema` (the views of
     `views` only when their own forms are known)."""
@@ -35,16 +48,8 @@ def _still_reads_the_same(r: View, schema: Schema, views: dict) -> bool:
         if (d.schema, d.name) == r.key:  # a view reading itself (plan.stubs): what it reads is what it is
             continue
         if d.kind in ("relation", "column"):
-            table = schema.table(d.schema, d.name)
-            view = views.get((d.schema, d.name))
-            if table is not None:
-                columns = {c.name: c.type for c in table.columns}
-            elif view is not None and _known(view):
-                columns = {c.name: c.type for c in view.output}
-            elif composite := next((c for c in schema.composite_types if (c.schema, c.name) == (d.schema, d.name)),
-                                   None):  # (x).field of a composite type reads its attribute
-                columns = {a.name: a.type for a in composite.attributes}
-            else:
+            columns = _columns_of(d.schema, d.name, schema, views)
+            if columns is None:
                 return False
             if d.column is not None and columns.get(d.column, "") != d.type:
                 return False
@@ -208,10 +213,10 @@ def _stale_read(v: View, why: str, recorded: Optional[Schema], schema: Schema, b
         return
     query = (v.key, comparable(v.query), v.materialized)
     r = next((r for r in recorded.views if _known(r) and (r.key, comparable(r.query), r.materialized) == query), None)
-    views = {w.key: w for w in schema.views}
+    views = {**{w.key: w for w in schema.views}, **built}  # (the views built now first)
     for d in r.depends if r is not None and v.source is not None else ():
         key = (d.schema, d.name)
-        table, view = schema.table(*key), built.get(key) or views.get(key)
+        table, view = schema.table(*key), views.get(key)
         if d.kind not in ("relation", "column") or key == v.key:
             continue
         if table is None and view is None:
@@ -219,14 +224,14 @@ def _stale_read(v: View, why: str, recorded: Optional[Schema], schema: Schema, b
             if moved is not None:
                 _refuse(v, f"{d.schema}.{d.name}, which schema.yaml renames to {moved.qualified_name}", why)
             continue
-        if d.column is None or _MISSING_RELATION.match(why) or (table is None and not _known(view)):
+        columns = _columns_of(*key, schema, views)
+        if d.column is None or _MISSING_RELATION.match(why) or columns is None:
             continue  # (a relation it reads is missing: that one's own words)
-        columns = table.columns if table is not None else view.output
-        now = next((c for c in columns if c.name == d.column), None)
-        if now is not None and now.type == d.type:
+        now = columns.get(d.column)
+        if now == d.type:
             continue
         renamed = next((c.name for c in table.columns if c.renamed_from == d.column), None) if table else None
-        how = f"now types {now.type} (was {d.type})" if now is not None else \
+        how = f"now types {now} (was {d.type})" if now is not None else \
             f"renames to {renamed}" if renamed is not None else "no longer has"
         _refuse(v, f"column {d.column} of {d.schema}.{d.name}, which schema.yaml {how}", why)
 
