@@ -40,7 +40,8 @@ class ModelBuilder:
         self._on_tables = on_tables
         self._rows: dict[str, list[dict[str, Any]]] = {}
         self._major: Optional[int] = None  # the server's, once told ("server": fetch.read_catalog)
-        self._tables: Optional[tuple[Optional[int], list[Table]]] = None  # (for major, the tables) built early
+        # kind -> (for major, the objects): the tables, views and functions built early (add), before the last reply
+        self._early: dict[str, tuple[Optional[int], list]] = {}
         self._access: Optional[tuple[Optional[int], AccessLists]] = None  # (for major, the privileges' lists)
         self._columns: dict[int, list[tuple[int, Column]]] = {}
         self._constraints: dict[int, TableConstraints] = {}
@@ -52,8 +53,6 @@ class ModelBuilder:
         self._rules: dict[int, list[Rule]] = {}
         self._identities: dict[tuple[int, str], tuple[int, str, Optional[str]]] = {}
         self._added: set[str] = set()
-        self._views: Optional[tuple[Optional[int], list[View]]] = None  # (for major, the views) built early
-        self._functions: Optional[tuple[Optional[int], list[Function]]] = None  # and the functions
 
     def add(self, name: str, rows: list[dict[str, Any]]) -> None:
         if name == "server":
@@ -78,20 +77,20 @@ class ModelBuilder:
         else:
             self._rows[name] = rows
         self._added.add(name)
-        if self._tables is None and self._added >= TABLE_QUERIES:
+        early = self._early
+        if "tables" not in early and self._added >= TABLE_QUERIES:
             # Every query the tables are made of is in (lanes.COSTLIEST_FIRST asks them first): the tables are
             # built now, while the server answers the rest, rather than after the last.
-            self._tables = (self._major, self._built_tables(self._major))
+            early["tables"] = (self._major, self._built_tables(self._major))
             if self._on_tables is not None:
-                self._on_tables(self._tables[1])
-        if self._tables is not None:
+                self._on_tables(early["tables"][1])
+        if "tables" in early:
             # What the views and the functions are made of is in too (their indexes, triggers, rules, privileges):
             # each built as soon as its own rows are (views.sql is asked third, functions.sql eleventh of ~40), while
             # the server answers the rest (~30 ms of one core at 1,000 views that was after its last reply).
-            if self._views is None and "views" in self._added:
-                self._views = (self._major, self._built_views(self._major))
-            if self._functions is None and "functions" in self._added:
-                self._functions = (self._major, self._built_functions(self._major))
+            for kind, build in (("views", self._built_views), ("functions", self._built_functions)):
+                if kind not in early and kind in self._added:
+                    early[kind] = (self._major, build(self._major))
 
     def result(self, catalog: CatalogRows) -> IntrospectResult:
         """The model of every query's rows (all added by now), with what `catalog` says of its reading."""
@@ -109,7 +108,7 @@ class ModelBuilder:
         which deparsed the views (another spells some queries otherwise)."""
         rows = self._rows
         acl = self._access_lists(major)
-        built = self._tables[1] if self._tables is not None and self._tables[0] == major else self._built_tables(major)
+        built = self._built("tables", major, self._built_tables)
         enums = sorted((acl.secured(enum_of(r), "type", r["type_oid"]) for r in rows["enums"]), key=lambda e: (e.schema, e.name))
         domains = sorted((acl.secured(domain_of(r), "type", r["type_oid"]) for r in rows["domains"]), key=lambda d: (d.schema, d.name))
         sequences = sorted((replace(sequence_of(r), grants=acl.grants("class", r["sequence_oid"]),
@@ -129,8 +128,7 @@ class ModelBuilder:
         unmanaged = sorted((Unmanaged(kind=r["kind"], schema=r["schema_name"], name=r["object_name"])
                             for r in rows["unmanaged"]), key=lambda u: (u.kind, u.schema, u.name))
         schemas = sorted(r["schema_name"] for r in rows["schemas"] if r["schema_name"] != "public")
-        functions = self._functions[1] if self._functions is not None and self._functions[0] == major \
-            else self._built_functions(major)
+        functions = self._built("functions", major, self._built_functions)
         composites = sorted((acl.secured(kindrows.composite_type(r, canonical_type_text), "type", r["type_oid"])
                              for r in rows["composite_types"]),
                             key=lambda c: (c.schema, c.name))
@@ -138,7 +136,7 @@ class ModelBuilder:
                          for r in rows["range_types"]),
                         key=lambda r: (r.schema, r.name))
         collations = sorted((kindrows.collation(r) for r in rows["collations"]), key=lambda c: (c.schema, c.name))
-        views = self._views[1] if self._views is not None and self._views[0] == major else self._built_views(major)
+        views = self._built("views", major, self._built_views)
         owners = tuple(r["role_name"] for r in rows.get("roles", ()) if r["owns_database"] or r.get("runs_migrations"))
         return with_outside_functions(Schema(tables=tuple(built), source_file=None, enums=tuple(enums), domains=tuple(domains),
                       default_owners=owners,
@@ -182,6 +180,11 @@ class ModelBuilder:
         built = with_parents_identities(with_identity_grants(built, rows["tables"], self._identities, acl), major)
         built.sort(key=lambda t: (t.schema, t.name))
         return built
+
+    def _built(self, kind: str, major: Optional[int], build: Callable[[Optional[int]], list]) -> list:
+        """The objects of `kind` add() built early, if `major` deparsed them too (the server's); else built now."""
+        got = self._early.get(kind)
+        return got[1] if got is not None and got[0] == major else build(major)
 
     def _built_views(self, major: Optional[int]) -> list[View]:
         """Every view, sorted, from the rows of "views" and of TABLE_QUERIES (`major` deparsed them)."""
