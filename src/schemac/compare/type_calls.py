@@ -49,8 +49,8 @@ def type_call(node: exp.Expression) -> Optional[exp.Cast]:
         name, args = (node.this if isinstance(node.this, str) else node.this.this).lower(), node.expressions
     else:
         return None
-    if len(args) != 1:
-        return None
+    if len(args) != 1 or isinstance(node.parent, exp.Dot) and node.arg_key == "expression":
+        return None  # (`public.geometry('...')`: read once compare.on_path has taken its schema off, else a call)
     literal = _string(args[0])
     if name not in (_LITERAL_TYPE_CALLS if literal else _TYPE_CALLS):
         return None
