@@ -65,43 +65,71 @@ ALTER TABLE t_default OWNER TO {owner};
 """
 
 
-def test_a_partition_over_default_rows_moves_them_when_the_owner_runs_it_under_forced_rls(any_db_url, tmp_path):
-    """A new range partition whose bound holds a row of the kept DEFAULT partition, the parent and the default both
-    FORCE ROW LEVEL SECURITY with a policy hiding that row from their owner, generated and applied under SET ROLE
-    to the owner (before: the move's DELETE left it in the default, 'updated partition constraint for default
-    partition "t_default" would be violated by some row'). The rows, read as superuser, by partition."""
+def _generated_and_applied_as(owner: str, a: str, tmp_path, old: str, new: str, rows: str) -> None:
+    """`old` and then `rows` loaded into `a` (as superuser), `new` into a sibling database; inspect and generate each
+    as a project would, and the second migration applied to `a` under SET ROLE `owner`."""
     from catalog_oracle import sibling_database
     from schemac.commands.generate import generate
     from schemac.commands.inspect import inspect_database
     from schemac.migrations.layout import Layout
 
-    owner = f"ur_owner_{uuid.uuid4().hex[:8]}"
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    with psycopg.connect(a, autocommit=True) as conn:
+        conn.execute(old)
+        conn.execute(rows)
+        schema.write_text(inspect_database(a).yaml, encoding="utf-8")
+        assert generate(str(schema), out, name="old").status == "written"
+        with sibling_database(a) as b:
+            with psycopg.connect(b, autocommit=True) as other:
+                other.execute(new)
+            schema.write_text(inspect_database(b).yaml, encoding="utf-8")
+        result = generate(str(schema), out, name="new", allow_destructive=True)
+        assert result.status == "written", result.message
+        with conn.transaction():
+            conn.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(owner)))
+            conn.execute(open(Layout(out).migrations()[-1].path, encoding="utf-8").read())
+
+
+def test_a_partition_over_default_rows_moves_them_when_the_owner_runs_it_under_forced_rls(any_db_url, tmp_path):
+    """A new range partition whose bound holds a row of the kept DEFAULT partition, the parent and the default both
+    FORCE ROW LEVEL SECURITY with a policy hiding that row from their owner, generated and applied under SET ROLE
+    to the owner (before: the move's DELETE left it in the default, 'updated partition constraint for default
+    partition "t_default" would be violated by some row'). The rows, read as superuser, by partition."""
+    owner = f"ur_owner_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(any_db_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(owner)))
+        conn.execute(sql.SQL("CREATE ROLE {0} NOLOGIN; GRANT CREATE ON SCHEMA public TO {0}").format(
+            sql.Identifier(owner)))
         try:
-            conn.execute(sql.SQL("GRANT CREATE ON SCHEMA public TO {}").format(sql.Identifier(owner)))
-            conn.execute(PARTITIONED.format(more="", owner=owner))
-            conn.execute("INSERT INTO t VALUES (5, 'a'), (-1, 'b')")
-            schema.write_text(inspect_database(any_db_url).yaml, encoding="utf-8")
-            assert generate(str(schema), out, name="old").status == "written"
-            with sibling_database(any_db_url) as b:
-                with psycopg.connect(b, autocommit=True) as other:
-                    other.execute(PARTITIONED.format(
-                        more="CREATE TABLE t_0 PARTITION OF t FOR VALUES FROM (0) TO (10);", owner=owner))
-                    other.execute(sql.SQL("ALTER TABLE t_0 OWNER TO {}").format(sql.Identifier(owner)))
-                schema.write_text(inspect_database(b).yaml, encoding="utf-8")
-            result = generate(str(schema), out, name="new")
-            assert result.status == "written", result.message
-            with conn.transaction():
-                conn.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(owner)))
-                conn.execute(open(Layout(out).migrations()[-1].path, encoding="utf-8").read())
+            made = (f"CREATE TABLE t_0 PARTITION OF t FOR VALUES FROM (0) TO (10); "
+                    f"ALTER TABLE t_0 OWNER TO {owner};")
+            _generated_and_applied_as(owner, any_db_url, tmp_path, PARTITIONED.format(more="", owner=owner),
+                                      PARTITIONED.format(more=made, owner=owner), "INSERT INTO t VALUES (5, 'a'), (-1, 'b')")
             rows = rows_of(any_db_url, "SELECT tableoid::regclass::text, k, v FROM t ORDER BY k")
             forced = rows_of(any_db_url, "SELECT relname, relforcerowsecurity FROM pg_class "
                                          "WHERE relname IN ('t', 't_default', 't_0') ORDER BY relname")
         finally:
             conn.execute("DROP TABLE IF EXISTS t")
-            conn.execute(sql.SQL("REVOKE CREATE ON SCHEMA public FROM {}").format(sql.Identifier(owner)))
-            conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(owner)))
+            conn.execute(sql.SQL("REVOKE CREATE ON SCHEMA public FROM {0}; DROP ROLE {0}").format(sql.Identifier(owner)))
     assert rows == [("t_default", -1, "b"), ("t_0", 5, "a")]
     assert forced == [("t", True), ("t_0", False), ("t_default", True)]
+
+
+def test_a_backfill_waits_for_the_forced_rls_the_migration_lifts(any_db_url, tmp_path):
+    """A column made NOT NULL with a default where the migration drops the table's only policy and disables and
+    unforces its row-level security, applied under SET ROLE to the owner (before: the backfill ran while the table
+    was still forced and no policy let a row through, 'column "v" of relation "t" contains null values'). The rows;
+    pg_class's relrowsecurity and relforcerowsecurity after."""
+    owner = f"ur_owner_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(owner)))
+        try:
+            _generated_and_applied_as(owner, any_db_url, tmp_path, SETUP.split("INSERT")[0] + f"ALTER TABLE t OWNER TO {owner};",
+                                      f"CREATE TABLE t (id int PRIMARY KEY, v text NOT NULL DEFAULT 'x'); "
+                                      f"ALTER TABLE t OWNER TO {owner};", "INSERT INTO t VALUES (1, 'a'), (2, NULL)")
+            rows = rows_of(any_db_url, "SELECT id, v FROM t ORDER BY id")
+            state = rows_of(any_db_url, "SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname = 't'")
+        finally:
+            conn.execute("DROP TABLE IF EXISTS t")
+            conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(owner)))
+    assert rows == [(1, "a"), (2, "x")]
+    assert state == [(False, False)]
