@@ -22,33 +22,42 @@ KEYS = {"unique": ("    unique:\n      - {columns: [name]}\n", "t_name_key"),
 TYPE = "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 't'::regclass AND attname = 'name'"
 
 
-@pytest.mark.parametrize("key", list(KEYS))
-def test_a_keyed_column_made_citext_is_warned_and_fails_over_a_case_pair(any_db_url, tmp_path, key):
+def warned_then_applied(url: str, tmp_path, old: str, new: str, rows: str, mend: str) -> tuple[str, list[str]]:
+    """schema.yaml `old` migrated into `url`, `rows` inserted, then `new` generated: its migration must fail with a
+    unique violation, then apply once `mend` has run. The schema file's path and generate's warnings."""
     from schemac.commands.generate import generate
     from schemac.migrations.apply import apply_files
     from schemac.migrations.layout import Layout
     from sqlx_project import generated_and_applied
 
-    if rows_of(any_db_url, "SELECT count(*) FROM pg_available_extensions WHERE name = 'citext'") == [(0,)]:
-        pytest.skip("this build has no citext")
-    block, name = KEYS[key]
-    generated_and_applied(tmp_path, any_db_url, OLD % ("text", block))
-    with psycopg.connect(any_db_url, autocommit=True) as conn:
-        conn.execute("INSERT INTO t VALUES (1, 'Ann', true), (2, 'ann', true), (3, 'Bob', true)")
+    generated_and_applied(tmp_path, url, old)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(rows)
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    schema.write_text(OLD % ("citext", block), encoding="utf-8")
+    schema.write_text(new, encoding="utf-8")
     before = {m.path for m in Layout(out).migrations()}
     result = generate(str(schema), out)
     assert result.status == "written", result.message
-    assert [n for n in result.notices if n.startswith("warning: ")] == [
+    added = [m for m in Layout(out).migrations() if m.path not in before]
+    with psycopg.connect(url, autocommit=True) as conn:
+        with pytest.raises(psycopg.errors.UniqueViolation):
+            apply_files(conn, added, record=False)
+        conn.execute(mend)
+        apply_files(conn, added, record=False)
+    return str(schema), [n for n in result.notices if n.startswith("warning: ")]
+
+
+@pytest.mark.parametrize("key", list(KEYS))
+def test_a_keyed_column_made_citext_is_warned_and_fails_over_a_case_pair(any_db_url, tmp_path, key):
+    if rows_of(any_db_url, "SELECT count(*) FROM pg_available_extensions WHERE name = 'citext'") == [(0,)]:
+        pytest.skip("this build has no citext")
+    block, name = KEYS[key]
+    schema, warnings = warned_then_applied(any_db_url, tmp_path, OLD % ("text", block), OLD % ("citext", block),
+                                           "INSERT INTO t VALUES (1, 'Ann', true), (2, 'ann', true), (3, 'Bob', true)",
+                                           "DELETE FROM t WHERE name = 'ann'")
+    assert warnings == [
         f"warning: {schema}:6:7: column public.t.name is made citext, whose equality ignores letter case: the migration "
         f"fails where two rows differ only in case ('Ann', 'ann') under {name} (make those rows differ first)"]
-    new = [m for m in Layout(out).migrations() if m.path not in before]
-    with psycopg.connect(any_db_url, autocommit=True) as conn:
-        with pytest.raises(psycopg.errors.UniqueViolation):
-            apply_files(conn, new, record=False)
-        conn.execute("DELETE FROM t WHERE name = 'ann'")
-        apply_files(conn, new, record=False)
     assert rows_of(any_db_url, TYPE) == [("citext",)]
     assert rows_of(any_db_url, "SELECT name::text FROM t ORDER BY id") == [("Ann",), ("Bob",)]
 

@@ -8,9 +8,11 @@ A type change is safe only when every value of the old type fits the new one unc
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import AbstractSet, Optional
 
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, takes_using
+from schemac.model import Schema
+from schemac.model.collnames import collation_ref
 from schemac.pg.casts import STRING_TYPES, base_and_dims, converts, converts_own, is_string_type, type_parts as _split
 from schemac.pg import pgvector
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, constraint_name
@@ -126,7 +128,7 @@ def destructive_reason(change: Change) -> Optional[str]:
     return None
 
 
-def row_failures(changes: list[Change]) -> list[str]:
+def row_failures(changes: list[Change], loose: AbstractSet[str] = frozenset()) -> list[str]:
     """`generate`'s warnings for changes that apply only to a table without rows: it never sees the rows, so
     they are said, not refused. A column added NOT NULL with no default (nor identity, nor generation
     expression) has no value to give the rows a table holds: ADD COLUMN fails on the first one; a column made NOT
@@ -134,7 +136,8 @@ def row_failures(changes: list[Change]) -> list[str]:
     table attached as a partition under a bound it did not have (a partition given another, a plain table attached)
     fails where one of its rows falls outside the bound (not one the migration creates: it holds none). A string
     column made citext, whose equality ignores letter case, fails where a key or unique index reading it holds two rows
-    differing only in case."""
+    differing only in case; so does one given a nondeterministic collation (`loose`: their names as columns name
+    them), under which two rows that differ may be equal."""
     out = []
     made = {(c.schema, c.table) for c in changes if c.kind == "add_table"}
     for c in changes:
@@ -143,6 +146,12 @@ def row_failures(changes: list[Change]) -> list[str]:
             out.append(f"warning: {c.source or c.path}: column {c.path} is made {c.new.type}, whose equality ignores "  # type: ignore
                        f"letter case: the migration fails where two rows differ only in case ('Ann', 'ann') under "
                        f"{', '.join(keys)} (make those rows differ first)")
+            continue
+        keys = _loosely_collated_keys(c, loose)
+        if keys:
+            out.append(f"warning: {c.source or c.path}: column {c.path} is given collation {c.new.collation}, which "  # type: ignore
+                       f"is nondeterministic: the migration fails where two rows equal under it ('Ann', 'ann' where it "
+                       f"ignores case) are held under {', '.join(keys)} (make those rows differ first)")
             continue
         was = getattr(c.old, "partition_of", None)
         if c.kind == "attach_partition" and (was is None or was.bound != c.new.partition_of.bound) \
@@ -177,10 +186,32 @@ def _case_folded_keys(change: Change) -> list[str]:
     (ob, _, oa), (nb, _, na) = _split(change.from_base or change.old.type), _split(change.to_base or change.new.type)  # type: ignore
     if not (ob in STRING_TYPES and _extension_string(nb) and oa == na):
         return []
-    col = change.name
-    keys = [k for k in ((t.primary_key,) if t.primary_key else ()) + t.uniques if col in k.columns]
+    return _unique_keys_reading(change)
+
+
+def nondeterministic(schema: Schema) -> frozenset[str]:
+    """The nondeterministic collations schema.yaml declares, by the name a column gives them (pg_catalog's are all
+    deterministic)."""
+    return frozenset(collation_ref(c.schema, c.name) for c in schema.collations if not c.deterministic)
+
+
+def _loosely_collated_keys(change: Change, loose: AbstractSet[str]) -> list[str]:
+    """The keys (as `_case_folded_keys`) reading a column whose retype gives it another collation, a nondeterministic
+    one (`und-u-ks-level2`): values unequal before may be equal under it, and the rebuilt index refuses them."""
+    t = change.table_def
+    if change.kind != "alter_column_type" or t is None or t.foreign is not None \
+            or change.new.collation not in loose or change.old.collation == change.new.collation:  # type: ignore
+        return []
+    return _unique_keys_reading(change)
+
+
+def _unique_keys_reading(change: Change) -> list[str]:
+    """The PRIMARY KEY, UNIQUEs, unique indexes and EXCLUDE constraints of the change's table reading its column (a
+    key, an expression or the WHERE; not an INCLUDE)."""
+    t, col = change.table_def, change.name
+    keys = [k for k in ((t.primary_key,) if t.primary_key else ()) + t.uniques if col in k.columns]  # type: ignore
     return [constraint_name(t, k) for k in keys + [x for x in t.exclusions if index_reads(x, col, include=False)]] \
-        + [i.name for i in t.indexes if i.unique and index_reads(i, col, include=False)]
+        + [i.name for i in t.indexes if i.unique and index_reads(i, col, include=False)]  # type: ignore
 
 
 def _of_foreign_table(change: Change) -> bool:
