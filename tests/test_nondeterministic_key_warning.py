@@ -58,3 +58,40 @@ def test_no_warning_where_no_two_values_can_collide(tmp_path, given, block):
     result = generate(str(schema), out)
     assert result.status == "written" and result.changes and \
         not [n for n in result.notices if n.startswith("warning: ")], result.notices
+
+
+FK = """collations:
+  ci: {provider: icu, locale: und-u-ks-level2, deterministic: false}
+tables:
+  p:
+    columns:
+      k: {type: text%s, primary_key: true}
+  c:
+    columns:
+      id: integer
+      k: {type: text%s}
+    foreign_keys:
+      - {columns: [k], references: {table: p, columns: [k]}}
+"""
+
+
+@pytest.mark.parametrize("major_db", ["pg15"], indirect=True)
+def test_a_foreign_keys_ends_leaving_a_nondeterministic_collation_are_checked_again(major_db, tmp_path):
+    """Both ends of a foreign key leave the nondeterministic collation (its type kept): Postgres rebuilds the key
+    with the same equality operator and checks no row (TryReuseForeignKey), keeping 'firefox' referencing 'Firefox'
+    under a key that now compares exactly. The migration drops the key and adds it again (compare.differ), so the
+    row fails it (ForeignKeyViolation), as warned; once it matches, the key stands over every row."""
+    ci = ", collation: ci"
+    schema, warnings = warned_then_applied(major_db, tmp_path, FK % (ci, ci), FK % ("", ""),
+                                           "INSERT INTO p VALUES ('Firefox'); INSERT INTO c VALUES (1, 'firefox')",
+                                           "UPDATE c SET k = 'Firefox'", psycopg.errors.ForeignKeyViolation)
+    assert warnings == [
+        f"warning: {schema}:12:9: foreign key c_k_fkey of public.c is added again over columns no longer compared "
+        "ignoring letter case (citext, or a nondeterministic collation, before): the migration fails where a row "
+        "matches the row it references only so ('firefox' referencing 'Firefox'; make those rows match exactly first)"]
+    assert rows_of(major_db, "SELECT a.attrelid::regclass::text, c.collname FROM pg_attribute a JOIN pg_collation c "
+                             "ON c.oid = a.attcollation WHERE a.attname = 'k' "
+                             "AND a.attrelid IN ('p'::regclass, 'c'::regclass) ORDER BY 1") == [("c", "default"), ("p", "default")]
+    assert rows_of(major_db, "SELECT conname, convalidated FROM pg_constraint WHERE contype = 'f'") == [
+        ("c_k_fkey", True)]
+    assert rows_of(major_db, "SELECT c.id FROM c LEFT JOIN p ON p.k = c.k WHERE p.k IS NULL") == []

@@ -59,6 +59,7 @@ from schemac.compare.readers import readers_around
 from schemac.compare.sqlbodies import domains_after_readers, functions_around_columns, table_readers, without_calls_to
 from schemac.compare.usertypes import composites_over_rebuilt, diff_user_types, ranges_over_recreated, remade_types
 from schemac.model import Index, Schema, Table
+from schemac.model.collnames import nondeterministic
 from schemac.pg.casts import relabels
 from schemac.pg.types import type_name
 
@@ -128,12 +129,17 @@ KEY_REBUILT = "referenced key re-created"
 BOTH_ENDS_RETYPED = "both ends retyped"
 
 
-def _rebuilt_by_postgres(c: Change) -> bool:
-    return not (takes_using(c) or c.from_kind or c.to_kind) and relabels(c.old.type, c.new.type)  # type: ignore
+def _rebuilt_by_postgres(c: Change, loose: frozenset[str]) -> bool:
+    """Not where the column leaves a nondeterministic collation (`loose`): Postgres reuses the key all the same (the
+    same equality operator), keeping a row that matched its referenced one only under it ('firefox', 'Firefox')."""
+    return not (takes_using(c) or c.from_kind or c.to_kind) and relabels(c.old.type, c.new.type) \
+        and not (c.old.collation in loose and c.old.collation != c.new.collation)  # type: ignore
 
 
-def _foreign_keys_around_rebuilt_keys(changes: list[Change], cur_tables: dict, des_tables: dict) -> list[Change]:
-    retyped = {(c.schema, c.table, c.name) for c in changes if c.kind == "alter_column_type" and not _rebuilt_by_postgres(c)}
+def _foreign_keys_around_rebuilt_keys(changes: list[Change], cur_tables: dict, des_tables: dict,
+                                      loose: frozenset[str]) -> list[Change]:
+    retyped = {(c.schema, c.table, c.name) for c in changes
+               if c.kind == "alter_column_type" and not _rebuilt_by_postgres(c, loose)}
     retyped_too = {(c.schema, c.table, c.name) for c in changes if c.kind == "alter_column_type"}
     rebuilt = set()
     for c in changes:
@@ -274,7 +280,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         if key not in des_tables:
             changes += _dropped(t)
     changes = over_defaults(changes, cur_tables, des_tables)  # (rows of a new partition in a kept default: moved)
-    changes.extend(_foreign_keys_around_rebuilt_keys(changes, cur_tables, des_tables))
+    loose = nondeterministic(current, desired)  # (a key over a column leaving one of these is checked again)
+    changes.extend(_foreign_keys_around_rebuilt_keys(changes, cur_tables, des_tables, loose))
     changes.extend(_typed_tables(cur_tables, des_tables, objects))
     changes.extend(objects + diff_aggregates(current, desired, objects) + diff_operators(current, desired, objects))
     changes.extend(diff_operator_classes(current, desired, changes) + statistics_given_back(current, cur_tables, desired, changes))
@@ -284,7 +291,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes = split_around_recreated(changes)
     changes.extend(around_recreated(changes, cur_tables, des_tables, gained_overloads(current, desired)))
     classes = around_operator_classes(changes, cur_tables, des_tables)  # and the foreign keys on their keys
-    changes.extend(classes + _foreign_keys_around_rebuilt_keys(changes + classes, cur_tables, des_tables) if classes else [])
+    changes.extend(classes + _foreign_keys_around_rebuilt_keys(changes + classes, cur_tables, des_tables, loose) if classes
+                   else [])
     changes = domains_around_recreated(changes, current, desired)
     before = dropped_functions(changes)  # functions moved around those: what calls them is moved in turn
     changes = around_functions_moved(functions_around_columns(changes, current, desired), before, current, desired,
