@@ -76,13 +76,17 @@ tables:
 
 
 @pytest.mark.parametrize("major_db", ["pg15"], indirect=True)
-def test_a_foreign_keys_ends_leaving_a_nondeterministic_collation_are_checked_again(major_db, tmp_path):
-    """Both ends of a foreign key leave the nondeterministic collation (its type kept): Postgres rebuilds the key
-    with the same equality operator and checks no row (TryReuseForeignKey), keeping 'firefox' referencing 'Firefox'
-    under a key that now compares exactly. The migration drops the key and adds it again (compare.differ), so the
-    row fails it (ForeignKeyViolation), as warned; once it matches, the key stands over every row."""
+@pytest.mark.parametrize("referencing", ["default", "ci"])
+def test_a_foreign_keys_referenced_end_leaving_a_nondeterministic_collation_is_checked_again(major_db, tmp_path,
+                                                                                             referencing):
+    """The referenced column of a foreign key leaves the nondeterministic collation (its type kept; the referencing
+    one with it, or keeping it): the key's check compares by the referenced column's collation, and Postgres rebuilds
+    the key with the same equality operator checking no row (TryReuseForeignKey), keeping 'firefox' referencing
+    'Firefox' under a key that now compares exactly. The migration drops the key and adds it again (compare.differ),
+    so the row fails it (ForeignKeyViolation), as warned; once it matches, the key stands over every row."""
     ci = ", collation: ci"
-    schema, warnings = warned_then_applied(major_db, tmp_path, FK % (ci, ci), FK % ("", ""),
+    schema, warnings = warned_then_applied(major_db, tmp_path, FK % (ci, ci),
+                                           FK % ("", ci if referencing == "ci" else ""),
                                            "INSERT INTO p VALUES ('Firefox'); INSERT INTO c VALUES (1, 'firefox')",
                                            "UPDATE c SET k = 'Firefox'", psycopg.errors.ForeignKeyViolation)
     assert warnings == [
@@ -91,7 +95,8 @@ def test_a_foreign_keys_ends_leaving_a_nondeterministic_collation_are_checked_ag
         "matches the row it references only so ('firefox' referencing 'Firefox'; make those rows match exactly first)"]
     assert rows_of(major_db, "SELECT a.attrelid::regclass::text, c.collname FROM pg_attribute a JOIN pg_collation c "
                              "ON c.oid = a.attcollation WHERE a.attname = 'k' "
-                             "AND a.attrelid IN ('p'::regclass, 'c'::regclass) ORDER BY 1") == [("c", "default"), ("p", "default")]
+                             "AND a.attrelid IN ('p'::regclass, 'c'::regclass) ORDER BY 1") == [("c", referencing),
+                                                                                                 ("p", "default")]
     assert rows_of(major_db, "SELECT conname, convalidated FROM pg_constraint WHERE contype = 'f'") == [
         ("c_k_fkey", True)]
-    assert rows_of(major_db, "SELECT c.id FROM c LEFT JOIN p ON p.k = c.k WHERE p.k IS NULL") == []
+    assert rows_of(major_db, 'SELECT c.id FROM c LEFT JOIN p ON p.k = c.k COLLATE "default" WHERE p.k IS NULL') == []

@@ -129,18 +129,22 @@ KEY_REBUILT = "referenced key re-created"
 BOTH_ENDS_RETYPED = "both ends retyped"
 
 
-def _rebuilt_by_postgres(c: Change, loose: frozenset[str]) -> bool:
-    """Not where the column leaves a nondeterministic collation (`loose`): Postgres reuses the key all the same (the
-    same equality operator), keeping a row that matched its referenced one only under it ('firefox', 'Firefox')."""
-    return not (takes_using(c) or c.from_kind or c.to_kind) and relabels(c.old.type, c.new.type) \
-        and not (c.old.collation in loose and c.old.collation != c.new.collation)  # type: ignore
+# ... and around a retype of the referenced column leaving a nondeterministic collation (`und-u-ks-level2`), whose
+# equality the key's check uses: Postgres reuses the key (the same equality operator) without checking the rows, and
+# would keep a row that matched its referenced one only under it ('firefox' referencing 'Firefox').
+COLLATION_LEFT = "referenced column leaves a nondeterministic collation"
+
+
+def _rebuilt_by_postgres(c: Change) -> bool:
+    return not (takes_using(c) or c.from_kind or c.to_kind) and relabels(c.old.type, c.new.type)  # type: ignore
 
 
 def _foreign_keys_around_rebuilt_keys(changes: list[Change], cur_tables: dict, des_tables: dict,
                                       loose: frozenset[str]) -> list[Change]:
-    retyped = {(c.schema, c.table, c.name) for c in changes
-               if c.kind == "alter_column_type" and not _rebuilt_by_postgres(c, loose)}
+    retyped = {(c.schema, c.table, c.name) for c in changes if c.kind == "alter_column_type" and not _rebuilt_by_postgres(c)}
     retyped_too = {(c.schema, c.table, c.name) for c in changes if c.kind == "alter_column_type"}
+    left = {(c.schema, c.table, c.name) for c in changes if c.kind == "alter_column_type"
+            and c.old.collation in loose and c.old.collation != c.new.collation}  # type: ignore[union-attr]
     rebuilt = set()
     for c in changes:
         if c.kind in ("drop_constraint", "drop_index"):  # replaced, or dropped while another key takes over
@@ -161,7 +165,8 @@ def _foreign_keys_around_rebuilt_keys(changes: list[Change], cur_tables: dict, d
                 BOTH_ENDS_RETYPED if any({(t.schema, t.name, a), (fk.ref_schema, fk.ref_table, b)} <= retyped_too and
                                          {(t.schema, t.name, a), (fk.ref_schema, fk.ref_table, b)} & retyped
                                          for a, b in zip(fk.columns, fk.ref_columns)) else \
-                ROWS_MOVED if (fk.ref_schema, fk.ref_table) in moved else None
+                ROWS_MOVED if (fk.ref_schema, fk.ref_table) in moved else \
+                COLLATION_LEFT if any((fk.ref_schema, fk.ref_table, b) in left for b in fk.ref_columns) else None
             if cause is None or (t.schema, t.name, fk.name or fk) in touched:
                 continue
             old_fk = next((f for f in old_t.foreign_keys if (f.name == fk.name if fk.name else f == fk)), None)
@@ -280,7 +285,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         if key not in des_tables:
             changes += _dropped(t)
     changes = over_defaults(changes, cur_tables, des_tables)  # (rows of a new partition in a kept default: moved)
-    loose = nondeterministic(current, desired)  # (a key over a column leaving one of these is checked again)
+    loose = nondeterministic(current, desired)  # (a key referencing a column leaving one is checked again)
     changes.extend(_foreign_keys_around_rebuilt_keys(changes, cur_tables, des_tables, loose))
     changes.extend(_typed_tables(cur_tables, des_tables, objects))
     changes.extend(objects + diff_aggregates(current, desired, objects) + diff_operators(current, desired, objects))

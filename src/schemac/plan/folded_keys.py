@@ -84,17 +84,13 @@ def _folds(column, base: Optional[str], loose: AbstractSet[str]) -> bool:
 
 
 def _tightened_foreign_key(change: Change, loose: AbstractSet[str], retypes: dict) -> Optional[str]:
-    """The name of a foreign key the migration adds again (dropped around its ends' retypes) where a pair of its
-    columns compared ignoring case before and compares exactly after."""
+    """The name of a foreign key the migration adds again (dropped around the retypes) where a referenced column,
+    whose equality the key's check uses, compared ignoring case before and compares exactly after."""
     if change.kind != "add_foreign_key" or change.old is None or change.table_def is None:
         return None
-    fk, t = change.new, change.table_def
-    for a, b in zip(fk.columns, fk.ref_columns):  # type: ignore[union-attr]
-        ends = (retypes.get((t.schema, t.name, a)), retypes.get((fk.ref_schema, fk.ref_table, b)))  # type: ignore
-        if None in ends:
-            continue
-        before = any(_folds(r.old, r.from_base, loose) for r in ends)  # type: ignore[union-attr]
-        after = any(_folds(r.new, r.to_base, loose) for r in ends)  # type: ignore[union-attr]
-        if before and not after:
-            return constraint_name(t, fk)
+    fk = change.new
+    for b in fk.ref_columns:  # type: ignore[union-attr]
+        r = retypes.get((fk.ref_schema, fk.ref_table, b))  # type: ignore[union-attr]
+        if r is not None and _folds(r.old, r.from_base, loose) and not _folds(r.new, r.to_base, loose):
+            return constraint_name(change.table_def, fk)  # type: ignore[arg-type]
     return None
