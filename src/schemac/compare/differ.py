@@ -49,6 +49,7 @@ from schemac.compare.not_nulls import (across_no_inherit, before_inherit, defaul
                                        names_its_own, parents_names_given)
 from schemac.compare.defaults_below import defaults_kept_below
 from schemac.compare.default_rows import ROWS_MOVED, moved_under, over_defaults
+from schemac.compare.loose_collations import loosely_compared, nondeterministic
 from schemac.compare.extension_moves import with_moved_extension_types
 from schemac.compare.recreated import privileges_of_recreated
 from schemac.compare.routine_dependents import dropped_functions, dropped_row_types, functions_around_types
@@ -59,7 +60,6 @@ from schemac.compare.readers import readers_around
 from schemac.compare.sqlbodies import domains_after_readers, functions_around_columns, table_readers, without_calls_to
 from schemac.compare.usertypes import composites_over_rebuilt, diff_user_types, ranges_over_recreated, remade_types
 from schemac.model import Index, Schema, Table
-from schemac.model.collnames import nondeterministic
 from schemac.pg.casts import relabels
 from schemac.pg.types import type_name
 
@@ -140,11 +140,11 @@ def _rebuilt_by_postgres(c: Change) -> bool:
 
 
 def _foreign_keys_around_rebuilt_keys(changes: list[Change], cur_tables: dict, des_tables: dict,
-                                      loose: frozenset[str]) -> list[Change]:
+                                      loose: tuple[frozenset, frozenset]) -> list[Change]:
     retyped = {(c.schema, c.table, c.name) for c in changes if c.kind == "alter_column_type" and not _rebuilt_by_postgres(c)}
     retyped_too = {(c.schema, c.table, c.name) for c in changes if c.kind == "alter_column_type"}
     left = {(c.schema, c.table, c.name) for c in changes if c.kind == "alter_column_type"
-            and c.old.collation in loose and c.old.collation != c.new.collation}  # type: ignore[union-attr]
+            and loosely_compared(c.old, loose[0]) and not loosely_compared(c.new, loose[1])}
     rebuilt = set()
     for c in changes:
         if c.kind in ("drop_constraint", "drop_index"):  # replaced, or dropped while another key takes over
@@ -285,7 +285,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         if key not in des_tables:
             changes += _dropped(t)
     changes = over_defaults(changes, cur_tables, des_tables)  # (rows of a new partition in a kept default: moved)
-    loose = nondeterministic(current, desired)  # (a key referencing a column leaving one is checked again)
+    loose = nondeterministic(current), nondeterministic(desired)  # (a key over a column leaving one: checked again)
     changes.extend(_foreign_keys_around_rebuilt_keys(changes, cur_tables, des_tables, loose))
     changes.extend(_typed_tables(cur_tables, des_tables, objects))
     changes.extend(objects + diff_aggregates(current, desired, objects) + diff_operators(current, desired, objects))

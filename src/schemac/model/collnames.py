@@ -29,13 +29,6 @@ def collation_ref(schema: str, name: str) -> str:
     return name if schema in UNQUALIFIED else f"{_quoted(schema)}.{_quoted(name)}"
 
 
-def nondeterministic(*schemas) -> frozenset[str]:
-    """The nondeterministic collations the schemas (model.Schema) declare, by the name a column gives them
-    (pg_catalog's are all deterministic; a collation cannot change in place, so one name is one definition in both
-    models): equality under one may hold between values that differ ('Ann', 'ann')."""
-    return frozenset(collation_ref(c.schema, c.name) for s in schemas for c in s.collations if not c.deterministic)
-
-
 def ref_parts(ref: str) -> tuple[Optional[str], str]:
     """(schema, name) of a model collation name; schema None for a bare one (pg_catalog's or public's)."""
     qualified = _QUALIFIED.fullmatch(ref) if ref.startswith('"') else None

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import AbstractSet, Optional
 
 from schemac.compare.changes import Change
+from schemac.compare.loose_collations import loosely_compared
 from schemac.pg.casts import STRING_TYPES, is_string_type, type_parts
 from schemac.pg.names import constraint_name
 from schemac.plan.partition_index_ddl import index_reads
@@ -22,10 +23,10 @@ def extension_string(base: str) -> bool:
     return is_string_type(base) and base not in STRING_TYPES
 
 
-def folded_key_warning(change: Change, loose: AbstractSet[str], retypes: dict) -> Optional[str]:
+def folded_key_warning(change: Change, loose: tuple[AbstractSet, AbstractSet], retypes: dict) -> Optional[str]:
     """The warning for `change`, if it is a retype under such a key or such a foreign key added again; `loose`: the
-    nondeterministic collations' names, `retypes`: the migration's ALTER COLUMN ... TYPE changes by (schema, table,
-    column)."""
+    nondeterministic collations and the domains of one, before and after (model.collnames.nondeterministic),
+    `retypes`: the migration's ALTER COLUMN ... TYPE changes by (schema, table, column)."""
     where = change.source or change.path
     keys = _case_folded_keys(change)
     if keys:
@@ -34,7 +35,8 @@ def folded_key_warning(change: Change, loose: AbstractSet[str], retypes: dict) -
                 f"{', '.join(keys)} (make those rows differ first)")
     keys = _loosely_collated_keys(change, loose)
     if keys:
-        return (f"warning: {where}: column {change.path} is given collation {change.new.collation}, which "  # type: ignore
+        given = f"collation {change.new.collation}" if change.new.collation else f"the collation of {change.new.type}"  # type: ignore
+        return (f"warning: {where}: column {change.path} is given {given}, which "
                 f"is nondeterministic: the migration fails where two rows equal under it ('Ann', 'ann' where it "
                 f"ignores case) are held under {', '.join(keys)} (make those rows differ first)")
     name = _tightened_foreign_key(change, loose, retypes)
@@ -59,12 +61,12 @@ def _case_folded_keys(change: Change) -> list[str]:
     return _unique_keys_reading(change)
 
 
-def _loosely_collated_keys(change: Change, loose: AbstractSet[str]) -> list[str]:
-    """The keys reading a column whose retype gives it another collation, a nondeterministic one: values unequal
-    before may be equal under it, and the rebuilt index refuses them."""
-    t = change.table_def
-    if change.kind != "alter_column_type" or t is None or t.foreign is not None \
-            or change.new.collation not in loose or change.old.collation == change.new.collation:  # type: ignore
+def _loosely_collated_keys(change: Change, loose: tuple[AbstractSet, AbstractSet]) -> list[str]:
+    """The keys reading a column whose retype gives it another collation, a nondeterministic one (its own, or its
+    domain's): values unequal before may be equal under it, and the rebuilt index refuses them."""
+    t, old, new = change.table_def, change.old, change.new
+    if change.kind != "alter_column_type" or t is None or t.foreign is not None or not loosely_compared(new, loose[1]) \
+            or (old.collation, old.type) == (new.collation, new.type) and loosely_compared(old, loose[0]):  # type: ignore
         return []
     return _unique_keys_reading(change)
 
@@ -80,10 +82,10 @@ def _unique_keys_reading(change: Change) -> list[str]:
 
 def _folds(column, base: Optional[str], loose: AbstractSet[str]) -> bool:
     """Whether a column of that type (its base, through a domain) and collation compares ignoring letter case."""
-    return extension_string(type_parts(base or column.type)[0]) or column.collation in loose
+    return extension_string(type_parts(base or column.type)[0]) or loosely_compared(column, loose)
 
 
-def _tightened_foreign_key(change: Change, loose: AbstractSet[str], retypes: dict) -> Optional[str]:
+def _tightened_foreign_key(change: Change, loose: tuple[AbstractSet, AbstractSet], retypes: dict) -> Optional[str]:
     """The name of a foreign key the migration adds again (dropped around the retypes) where a referenced column,
     whose equality the key's check uses, compared ignoring case before and compares exactly after."""
     if change.kind != "add_foreign_key" or change.old is None or change.table_def is None:
@@ -91,6 +93,6 @@ def _tightened_foreign_key(change: Change, loose: AbstractSet[str], retypes: dic
     fk = change.new
     for b in fk.ref_columns:  # type: ignore[union-attr]
         r = retypes.get((fk.ref_schema, fk.ref_table, b))  # type: ignore[union-attr]
-        if r is not None and _folds(r.old, r.from_base, loose) and not _folds(r.new, r.to_base, loose):
+        if r is not None and _folds(r.old, r.from_base, loose[0]) and not _folds(r.new, r.to_base, loose[1]):
             return constraint_name(change.table_def, fk)  # type: ignore[arg-type]
     return None

@@ -121,7 +121,8 @@ def destructive_reason(change: Change) -> Optional[str]:
     return None
 
 
-def row_failures(changes: list[Change], loose: AbstractSet[str] = frozenset()) -> list[str]:
+def row_failures(changes: list[Change],
+                 loose: tuple[AbstractSet, AbstractSet] = (frozenset(), frozenset())) -> list[str]:
     """`generate`'s warnings for changes that apply only to a table without rows: it never sees the rows, so
     they are said, not refused. A column added NOT NULL with no default (nor identity, nor generation
     expression) has no value to give the rows a table holds: ADD COLUMN fails on the first one; a column made NOT
@@ -129,8 +130,8 @@ def row_failures(changes: list[Change], loose: AbstractSet[str] = frozenset()) -
     table attached as a partition under a bound it did not have (a partition given another, a plain table attached)
     fails where one of its rows falls outside the bound (not one the migration creates: it holds none). A string
     column made citext, whose equality ignores letter case, fails where a key or unique index reading it holds two rows
-    differing only in case; so does one given a nondeterministic collation (`loose`: their names as columns name
-    them), under which two rows that differ may be equal; and a foreign key added again over ends that leave them,
+    differing only in case; so does one given a nondeterministic collation (`loose`: those of the current and the
+    desired model, model.collnames.nondeterministic), under which two rows that differ may be equal; and a foreign key added again over ends that leave them,
     where a row matched its referenced one only ignoring case (plan.folded_keys)."""
     out = []
     made = {(c.schema, c.table) for c in changes if c.kind == "add_table"}
