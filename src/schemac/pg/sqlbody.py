@@ -64,11 +64,20 @@ def statement_refs(text: str) -> tuple[frozenset[tuple[str, str]], frozenset[tup
     for tree in trees:
         columns |= {c.name if c.this.quoted else c.name.lower() for c in tree.find_all(exp.Column)
                     if isinstance(c.this, exp.Identifier)}
+        columns |= {_folded(i) for i in _insert_columns(tree)}
         ctes = {c.alias_or_name for c in tree.find_all(exp.CTE)}
         relations |= {(t.db or "public", t.name) for t in tree.find_all(exp.Table)
                       if t.name and not (not t.db and t.name in ctes)}
         functions |= {call_key(call) for call in tree.find_all(exp.Anonymous)}
     return frozenset(relations), frozenset(functions), frozenset(columns)
+
+
+def _insert_columns(tree: exp.Expression) -> list[exp.Identifier]:
+    """The columns an INSERT's list names (`INSERT INTO s (v, w)`): sqlglot reads them as identifiers of the
+    target's Schema, not as Columns, but Postgres records a body's or rule's INSERT on each (pg_depend), so an
+    ALTER COLUMN ... TYPE of one waits until the routine or rule is dropped."""
+    return [i for insert in tree.find_all(exp.Insert) if isinstance(insert.this, exp.Schema)
+            for i in insert.this.expressions if isinstance(i, exp.Identifier)]
 
 
 # Operators sqlglot does not read even with pg.operators (OPERATOR(schema.op) it reads): for what a query
