@@ -27,8 +27,12 @@ def edges(changes: list[Change]) -> dict[int, set[int]]:
     for i, x in enumerate(d):
         for key in x.makes:
             makers[key].append(i)
+            if key[0] == "column":  # ("column", s, t, "*"): every column of t (a `*` or a listless INSERT read it)
+                makers[("column", *key[1:3], "*")].append(i)
         for key in x.removes:
             removers[key].append(i)
+            if key[0] == "column":
+                removers[("column", *key[1:3], "*")].append(i)
     out: dict[int, set[int]] = defaultdict(set)
     for i, x in enumerate(d):
         for key in x.needs:
