@@ -15,7 +15,7 @@ def _check_columns_known(t: Table) -> None:
     """Every column a partition's own constraints and indexes name exists (now that it has columns)."""
     names = {c.name for c in t.columns}
     used: list[tuple[str, Optional[Source]]] = []
-    for c in ([t.primary_key] if t.primary_key else []) + list(t.uniques) + list(t.foreign_keys) + list(t.exclusions):
+    for c in t.constraints(checks=False):
         used += [(col, c.source) for col in c.columns]
     for c in t.checks:
         used += [(col, c.source) for col in checked_columns(c.expression)]
