@@ -191,3 +191,56 @@ def test_a_column_cast_to_its_own_type_in_a_view_leaves_no_drift(major_db, tmp_p
         text = f.read().replace("geometry::geometry(PointZ,21781) as geometry, label", "geometry::geometry(PointZ,2056) as geometry, label")
         f.seek(0), f.truncate(), f.write(text)
     assert len(check_drift(schema, major_db).differences) == 1
+
+
+TYPE_CALLS = """extensions: [{name: postgis, schema: public}]
+tables:
+  marker:
+    columns:
+      id: {type: integer, primary_key: true}
+      at: {type: geometry, default: "geometry('POINT(0 0)')"}
+      seen: {type: geography, default: "geography('SRID=4326;POINT(1 1)')"}
+      frame: {type: box2d, default: "box2d('BOX(0 0,1 1)')"}
+      span: {type: int4range, default: "int4range('[1,5)')"}
+      anchor: {type: point, default: "point('(1,2)')"}
+      edge: {type: box3d, default: "public.box3d('BOX3D(0 0 0,1 1 1)')"}
+      near: {type: geography, generated: geography(at)}
+    checks:
+      marker_moved: NOT st_equals(at, geometry('POINT(9 9)'))
+    indexes:
+      marker_in_tile:
+        columns: [at]
+        method: gist
+        where: st_intersects(at, geometry('POLYGON((0 0,0 1,1 1,0 0))'))
+views:
+  marker_framed: {query: "select id from marker where st_contains(geometry('SRID=0;POLYGON((0 0,0 5,5 5,0 0))'), at)"}
+"""
+
+
+@pytest.mark.parametrize("major_db", ["pg15"], indirect=True)
+def test_a_type_called_on_a_literal_leaves_no_drift(major_db, tmp_path):
+    """`geometry('POINT(0 0)')`, `box2d('BOX(0 0,1 1)')`, `int4range('[1,5)')` written by hand in defaults, a CHECK, an
+    index's WHERE and a view: Postgres reads a type's name called on a string literal as the literal's cast and
+    stores `'<hex>'::geometry`, `'BOX(0 0,1 1)'::box2d` (read in pg_attrdef, pg_constraint, pg_index, pg_get_viewdef),
+    while `geography(at)` of a geometry column stays PostGIS's cast function, called; `diff` finds nothing."""
+    schema = _built(major_db, TYPE_CALLS, tmp_path)
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        stored = conn.execute("SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef WHERE adrelid = 'marker'::regclass "
+                              "ORDER BY adnum").fetchall()
+        check = conn.execute("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'marker_moved'").fetchone()[0]
+        where = conn.execute("SELECT pg_get_expr(indpred, indrelid) FROM pg_index WHERE indexrelid = 'marker_in_tile'::regclass").fetchone()[0]
+        view = conn.execute("SELECT pg_get_viewdef('marker_framed'::regclass)").fetchone()[0]
+    assert stored == [("'010100000000000000000000000000000000000000'::geometry",),
+                      ("'0101000020E6100000000000000000F03F000000000000F03F'::geography",), ("'BOX(0 0,1 1)'::box2d",),
+                      ("'[1,5)'::int4range",), ("'(1,2)'::point",), ("'BOX3D(0 0 0,1 1 1)'::box3d",),
+                      ("geography(at)",)], stored
+    assert "'010100000000000000000022400000000000002240'::geometry" in check, check
+    assert "'0103000000010000000400000000000000" in where and "::geometry" in where, where
+    assert "'0103000000010000000400000000000000" in view and "::geometry" in view, view
+    drift = check_drift(schema, major_db)
+    assert drift.differences == (), drift.render("text")
+    # (a call of a function that names no type keeps its name: it is no cast; one of the schema's own taking text named
+    # as an extension's type, stored `semver('1.0.0'::text)`, reads as written)
+    assert normal_form("upper('x')") != normal_form("'x'")
+    assert normal_form("semver('1.0.0')") == normal_form("semver('1.0.0'::text)")
+    assert normal_form("pg_catalog.int4('5')") == normal_form("5")  # (qualified: read bare first)

@@ -91,7 +91,8 @@ def searched(path: tuple[str, ...], symbols: frozenset[str] = frozenset()) -> It
 @lru_cache(maxsize=None)
 def fingerprint() -> str:
     """What normal forms depend on: this module, rewrite.py, literals.py, numeric_literals.py, implicit_casts.py,
-    jsonpath.py, typed_literals.py (and pg/ewkb.py), time_ranges.py, in_lists.py and tsquery.py, the parser's and the dialect's code (with the operators and spellings it reads), sqlglot's version.
+    jsonpath.py, typed_literals.py (and pg/ewkb.py), time_ranges.py, in_lists.py, tsquery.py and type_calls.py (and the
+    type names it reads, pg/casts.py and pg/knowntypes.py), the parser's and the dialect's code (with the operators and spellings it reads), sqlglot's version.
     A record made by other code is not used, even under the same schemac version number."""
     import hashlib
     import importlib.util
@@ -108,12 +109,13 @@ def fingerprint() -> str:
                  os.path.join(here, "numeric_literals.py"), os.path.join(here, "implicit_casts.py"),
                  os.path.join(here, "jsonpath.py"), os.path.join(here, "typed_literals.py"),
                  os.path.join(here, "tsquery.py"), os.path.join(here, "on_path.py"), os.path.join(here, "time_ranges.py"),
-                 os.path.join(here, "in_lists.py"),
+                 os.path.join(here, "in_lists.py"), os.path.join(here, "type_calls.py"),
                  os.path.join(pg, "expressions.py"), os.path.join(pg, "dialect.py"), os.path.join(pg, "dialect_printers.py"),
                  os.path.join(pg, "operators.py"),
                  os.path.join(pg, "syntax.py"), os.path.join(pg, "keywordcalls.py"), os.path.join(pg, "verbatim.py"),
                  os.path.join(pg, "sqllex.py"), os.path.join(pg, "numerals.py"), os.path.join(pg, "intervals.py"),
-                 os.path.join(pg, "path_names.py"), os.path.join(pg, "ewkb.py")):
+                 os.path.join(pg, "path_names.py"), os.path.join(pg, "ewkb.py"), os.path.join(pg, "casts.py"),
+                 os.path.join(pg, "knowntypes.py")):
         with open(path, "rb") as f:
             digest.update(f.read())
     return digest.hexdigest()

@@ -13,6 +13,7 @@ from schemac.compare.in_lists import some_as_any, split_in_list
 from schemac.compare.jsonpath import jsonpath_literals
 from schemac.compare.tsquery import tsquery_literals
 from schemac.compare.typed_literals import typed_literals
+from schemac.compare.type_calls import type_call
 from schemac.compare.literals import BOOLEAN_WORDS, array_text, interval_value, qualified_interval_value, timestamp_value
 from schemac.compare.numeric_literals import compared, number, numbers_beside_a_column
 from schemac.compare.on_path import ALWAYS, unqualified, verbatim_text
@@ -101,27 +102,6 @@ def _strip_cast(node: exp.Cast) -> Optional[exp.Expression]:
 
 _TRIMS = {"BOTH": "btrim", "LEADING": "ltrim", "TRAILING": "rtrim"}
 
-# Types whose name a one-argument call may be: Postgres calls the function of pg_catalog of that name where one takes
-# the argument's type (int4(real), date(timestamp): the cast's own function, pg_cast), else reads the call as a cast
-# (func_get_detail's coercion path: `int4(d)` of a text d is stored `(d)::integer`, `text(v)` of a varchar
-# `(v)::text`). Either way it is the cast to the type: the normal form is the cast.
-_TYPE_CALLS = frozenset(("int2", "int4", "int8", "float4", "float8", "numeric", "text", "varchar", "bpchar", "bool",
-                         "date", "timestamptz", "uuid", "jsonb", "bytea", "inet", "cidr", "macaddr", "name", "oid"))
-
-
-def _type_call(node: exp.Expression) -> Optional[exp.Cast]:
-    """`int4(d)` (a call named as a type, _TYPE_CALLS) as the cast `CAST(d AS INT)`; else None."""
-    if isinstance(node, exp.Date) and all(not v for k, v in node.args.items() if k != "this"):
-        name, args = "date", [node.this]
-    elif isinstance(node, exp.Anonymous) and isinstance(node.this, (str, exp.Identifier)):
-        name, args = (node.this if isinstance(node.this, str) else node.this.this).lower(), node.expressions
-    else:
-        return None
-    if name not in _TYPE_CALLS or len(args) != 1:
-        return None
-    return exp.Cast(this=args[0], to=exp.DataType.build(name, dialect=DIALECT))
-
-
 def _is_null(node: Optional[exp.Expression]) -> bool:
     """A NULL constant, under casts and parentheses (`NULL::integer`)."""
     while isinstance(node, (exp.Cast, exp.Paren)):
@@ -196,7 +176,7 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
         stripped = jsonpath_literals(node) or typed_literals(node) or _strip_cast(node)
         if stripped is not None:
             return stripped
-    cast = _type_call(node)
+    cast = type_call(node)
     if cast is not None:
         return cast
     numbers = numbers_beside_a_column(node) or dates_as_arguments(node) or jsonpath_literals(node) \
