@@ -308,8 +308,11 @@ def deps(c: Change) -> Deps:
     elif c.cause == ROWS_MOVED:  # a foreign key's drop and add (compare.default_rows)
         ref = (new or old).ref_schema, (new or old).ref_table  # type: ignore[union-attr]
         removes.add(("rows out", *ref)) if k == "drop_foreign_key" else new_refs.add(("rows back", *ref))
-    elif c.over_default:  # rows taken out of a default partition: after the foreign keys on them are dropped
+    elif c.over_default:  # rows taken out of a default partition: after the foreign keys on them are dropped, and
         makes |= {("rows out", *a) for a in c.over_default[3]} | {("rows held", c.schema, c.table)}
+        new_refs.add(("default attached", *c.over_default[0]))  # after the default's ATTACH, where the migration makes it
+    if k == "attach_partition" and new.partition_of.bound.strip().upper() == "DEFAULT":  # type: ignore[union-attr]
+        makes.add(("default attached", t.schema, t.name))  # type: ignore[union-attr]
     if c.cause == FOR_INHERIT:  # a CHECK the INHERIT needs the table to hold (compare.inherited_checks)
         makes.add(("for inherit", t.schema, t.name))  # type: ignore[union-attr]
     elif c.cause == AFTER_NO_INHERIT:  # a CHECK the NO INHERIT left on the table

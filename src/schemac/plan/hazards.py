@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Optional
 
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, takes_using
+from schemac.compare.default_rows import ROWS_MOVED
 from schemac.pg.casts import STRING_TYPES, base_and_dims, converts, converts_own, is_string_type, type_parts as _split
 from schemac.pg import pgvector
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, constraint_name
@@ -134,7 +135,8 @@ def row_failures(changes: list[Change]) -> list[str]:
     table attached as a partition under a bound it did not have (a partition given another, a plain table attached)
     fails where one of its rows falls outside the bound (not one the migration creates: it holds none). A string
     column made citext, whose equality ignores letter case, fails where a key or unique index reading it holds two rows
-    differing only in case."""
+    differing only in case. A foreign key referencing a DEFAULT partition whose rows of a new partition's bound move out
+of it fails its check again where a row references one of them (compare.default_rows)."""
     out = []
     made = {(c.schema, c.table) for c in changes if c.kind == "add_table"}
     for c in changes:
@@ -143,6 +145,12 @@ def row_failures(changes: list[Change]) -> list[str]:
             out.append(f"warning: {c.source or c.path}: column {c.path} is made {c.new.type}, whose equality ignores "  # type: ignore
                        f"letter case: the migration fails where two rows differ only in case ('Ann', 'ann') under "
                        f"{', '.join(keys)} (make those rows differ first)")
+            continue
+        if c.kind == "add_foreign_key" and c.cause == ROWS_MOVED and (c.new.ref_schema, c.new.ref_table) in c.over_default:  # type: ignore
+            out.append(f"warning: {c.source or c.path}: foreign key {constraint_name(c.table_def, c.new)} references "  # type: ignore
+                       f"{c.new.ref_schema}.{c.new.ref_table}, a DEFAULT partition whose rows of a new partition's "  # type: ignore
+                       "bound the migration moves out of it: the migration fails where a row references one of them "
+                       "(point those rows, or the key, elsewhere first)")
             continue
         was = getattr(c.old, "partition_of", None)
         if c.kind == "attach_partition" and (was is None or was.bound != c.new.partition_of.bound) \
