@@ -50,7 +50,7 @@ def over_defaults(changes: list[Change], cur_tables: dict, des_tables: dict) -> 
     the current model has there already marked `over_default`: ((schema, default), strategy, key, ancestors, the tables
     under it); and after each, its `put_back_rows` (ROWS_MOVED): the rows taken out put back once the partition's own
     partitions are there too."""
-    out = []
+    out, created = [], {(c.schema, c.table) for c in changes if c.kind == "add_table"}
     for c in changes:
         made = c.kind == "add_table" and c.cause is None  # (a new table in a column order of its own: its ATTACH)
         new = c.new if made or (c.kind == "attach_partition" and c.cause in (None, NEW_TABLE)) else None
@@ -61,8 +61,9 @@ def over_defaults(changes: list[Change], cur_tables: dict, des_tables: dict) -> 
             out.append(c)
             continue
         default = next((t for t in des_tables.values() if _is_default(t, (parent.schema, parent.name))), None)
-        if default is None or (default.schema, default.name) not in cur_tables:  # (a new default holds no rows)
-            out.append(c)
+        was = cur_tables.get((default.schema, default.name)) if default is not None else None
+        if was is None or not _is_default(was, (parent.schema, parent.name)) and (was.schema, was.name) in created:
+            out.append(c)  # (a default made anew holds no rows)
             continue
         # (a table attached as the DEFAULT by the same migration too: attached first, then its rows are moved alike)
         by, held = parent.partition_by, ((default.schema, default.name),) + _below(default, des_tables)
