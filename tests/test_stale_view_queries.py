@@ -138,3 +138,17 @@ def test_generate_check_leaves_a_query_that_may_still_build(schemac, tmp_path, e
            if edit == "star" else new)
     r = schemac("generate", "--check")
     assert r.returncode == 1 and "error" not in r.stderr, (r.stdout, r.stderr)
+
+
+@pytest.mark.parametrize("edit", ["view_renamed", pytest.param("read_view_renamed", marks=pytest.mark.slow)])
+def test_a_renamed_views_stale_query_is_refused_built_on_each_major(schemac, tmp_path, any_db_url, edit):
+    """The views built on the server of each major (SCHEMAC_DEV_URL: a scratch database there): the same refusal."""
+    text, line_number, reads = EDITS[edit]
+    env = {"SCHEMAC_DEV_URL": any_db_url}
+    _write(tmp_path, OLD)
+    assert schemac("generate", env=env).returncode == 0
+    _write(tmp_path, text)
+    r = schemac("generate", env=env)
+    assert r.returncode == 2 and f"schema.yaml:{line_number}:3: view public.{VIEW_AT[edit]}: its query still reads " \
+        f"{reads}, and PostgreSQL cannot create" in r.stderr, r.stderr
+    assert len(Layout(os.path.join(tmp_path, "generated")).migrations()) == 1
