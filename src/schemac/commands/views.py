@@ -200,7 +200,8 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
     return replace(desired, views=tuple(views)), notices
 
 
-def _stale_read(v: View, why: Optional[str], recorded: Optional[Schema], schema: Schema, built: dict) -> None:
+def _stale_read(v: View, why: Optional[str], recorded: Optional[Schema], schema: Schema, built: dict,
+                index: Optional[dict] = None, views: Optional[dict] = None) -> None:
     """Refuse view `v`, which the build server could not create (`why`: its words; None: no server built it, and a
     column counts only where the query names it), where state.json holds it
     built before from the same query (under its old name, where it is renamed itself), and a table or view it read is
@@ -208,16 +209,19 @@ def _stale_read(v: View, why: Optional[str], recorded: Optional[Schema], schema:
     table or view of schema.yaml (`built`: the views built now) is no longer there under its name (renamed,
     dropped) or of its type: the query was left as it was. Its migration would not apply (CREATE VIEW over a
     column gone) or leave drift for ever (Postgres's RENAME rewrites the stored view: `b AS a`, `FROM t2`), not
-    the notice of a query reading what schemac does not manage."""
+    the notice of a query reading what schemac does not manage. (`index`: the recorded views by key, `views`: those of
+    `schema` and `built`, where a caller asks for every view.)"""
     from schemac.compare.moves import old_key
 
     if recorded is None or why is not None and _lacks(why):
         return
-    was = old_key(v, {r.key for r in recorded.views}) or v.key  # (the view itself renamed: recorded under its old name)
-    query = (was, comparable(v.query), v.materialized)
-    r = next((r for r in recorded.views if _known(r) and (r.key, comparable(r.query), r.materialized) == query), None)
-    views = {**{w.key: w for w in schema.views}, **built}  # (the views built now first)
-    for d in r.depends if r is not None and v.source is not None else ():
+    index = {r.key: r for r in recorded.views} if index is None else index
+    r = index.get(old_key(v, index) or v.key)  # (the view itself renamed: recorded under its old name)
+    if r is None or not _known(r) or v.source is None or \
+            (comparable(r.query), r.materialized) != (comparable(v.query), v.materialized):
+        return
+    views = {**{w.key: w for w in schema.views}, **built} if views is None else views  # (the views built now first)
+    for d in r.depends:
         key = (d.schema, d.name)
         table, view = schema.table(*key), views.get(key)
         if d.kind not in ("relation", "column") or key == v.key:
@@ -241,9 +245,21 @@ def _stale_read(v: View, why: Optional[str], recorded: Optional[Schema], schema:
 
 def stale_queries(desired: Schema, recorded: Optional[Schema]) -> None:
     """`generate --check`'s `_stale_read` (no server builds the views): a query as recorded still reading a table or
-    view schema.yaml renames, or naming a column it renames or drops, is refused alike."""
+    view schema.yaml renames, or naming a column it renames or drops, is refused alike. Nothing is looked at where
+    schema.yaml renames no table or view and keeps every column the record has."""
+    if recorded is None or not _renamed_or_dropped(desired, recorded):
+        return
+    index, views = {r.key: r for r in recorded.views}, {w.key: w for w in desired.views}
     for v in desired.views:
-        _stale_read(v, None, recorded, desired, {})
+        _stale_read(v, None, recorded, desired, {}, index, views)
+
+
+def _renamed_or_dropped(desired: Schema, recorded: Schema) -> bool:
+    if any(x.renamed_from for x in (*desired.tables, *desired.views)):
+        return True
+    had = {t.key: t for t in recorded.tables}
+    return any((r := had.get(t.key)) is not None and not {c.name for c in r.columns} <= {c.name for c in t.columns}
+               for t in desired.tables)
 
 
 def _lacks(why: str) -> bool:
