@@ -22,33 +22,43 @@ KEYS = {"unique": ("    unique:\n      - {columns: [name]}\n", "t_name_key"),
 TYPE = "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 't'::regclass AND attname = 'name'"
 
 
-@pytest.mark.parametrize("key", list(KEYS))
-def test_a_keyed_column_made_citext_is_warned_and_fails_over_a_case_pair(any_db_url, tmp_path, key):
+def warned_then_applied(url: str, tmp_path, old: str, new: str, rows: str, mend: str,
+                        refused: type = psycopg.errors.UniqueViolation) -> tuple[str, list[str]]:
+    """schema.yaml `old` migrated into `url`, `rows` inserted, then `new` generated: its migration must fail with
+    `refused` (a unique violation), then apply once `mend` has run. The schema file's path and generate's warnings."""
     from schemac.commands.generate import generate
     from schemac.migrations.apply import apply_files
     from schemac.migrations.layout import Layout
     from sqlx_project import generated_and_applied
 
-    if rows_of(any_db_url, "SELECT count(*) FROM pg_available_extensions WHERE name = 'citext'") == [(0,)]:
-        pytest.skip("this build has no citext")
-    block, name = KEYS[key]
-    generated_and_applied(tmp_path, any_db_url, OLD % ("text", block))
-    with psycopg.connect(any_db_url, autocommit=True) as conn:
-        conn.execute("INSERT INTO t VALUES (1, 'Ann', true), (2, 'ann', true), (3, 'Bob', true)")
+    generated_and_applied(tmp_path, url, old)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(rows)
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    schema.write_text(OLD % ("citext", block), encoding="utf-8")
+    schema.write_text(new, encoding="utf-8")
     before = {m.path for m in Layout(out).migrations()}
     result = generate(str(schema), out)
     assert result.status == "written", result.message
-    assert [n for n in result.notices if n.startswith("warning: ")] == [
+    added = [m for m in Layout(out).migrations() if m.path not in before]
+    with psycopg.connect(url, autocommit=True) as conn:
+        with pytest.raises(refused):
+            apply_files(conn, added, record=False)
+        conn.execute(mend)
+        apply_files(conn, added, record=False)
+    return str(schema), [n for n in result.notices if n.startswith("warning: ")]
+
+
+@pytest.mark.parametrize("key", list(KEYS))
+def test_a_keyed_column_made_citext_is_warned_and_fails_over_a_case_pair(any_db_url, tmp_path, key):
+    if rows_of(any_db_url, "SELECT count(*) FROM pg_available_extensions WHERE name = 'citext'") == [(0,)]:
+        pytest.skip("this build has no citext")
+    block, name = KEYS[key]
+    schema, warnings = warned_then_applied(any_db_url, tmp_path, OLD % ("text", block), OLD % ("citext", block),
+                                           "INSERT INTO t VALUES (1, 'Ann', true), (2, 'ann', true), (3, 'Bob', true)",
+                                           "DELETE FROM t WHERE name = 'ann'")
+    assert warnings == [
         f"warning: {schema}:6:7: column public.t.name is made citext, whose equality ignores letter case: the migration "
         f"fails where two rows differ only in case ('Ann', 'ann') under {name} (make those rows differ first)"]
-    new = [m for m in Layout(out).migrations() if m.path not in before]
-    with psycopg.connect(any_db_url, autocommit=True) as conn:
-        with pytest.raises(psycopg.errors.UniqueViolation):
-            apply_files(conn, new, record=False)
-        conn.execute("DELETE FROM t WHERE name = 'ann'")
-        apply_files(conn, new, record=False)
     assert rows_of(any_db_url, TYPE) == [("citext",)]
     assert rows_of(any_db_url, "SELECT name::text FROM t ORDER BY id") == [("Ann",), ("Bob",)]
 
@@ -108,3 +118,25 @@ def test_a_foreign_keys_columns_made_citext_apply_over_rows(db_url, tmp_path):
                            "ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] WHERE c.contype = 'f'") == [
         ("c", "p", "citext")]
     assert rows_of(db_url, "SELECT id, k::text FROM c ORDER BY id") == [(1, "Ann"), (2, "Bob")]
+
+
+def test_a_foreign_keys_ends_leaving_citext_are_warned_and_fail_over_a_case_match(any_db_url, tmp_path):
+    """Both ends of a foreign key made text from citext: the key, dropped around the two retypes, is added again
+    comparing exactly, so a row that matched its referenced row only ignoring case ('firefox' referencing 'Firefox',
+    as Socorro's citext product names) fails it: warned at the key's line, Postgres's ForeignKeyViolation makes it
+    true, and the migration applies once the row matches exactly (pg_constraint: the key stands, every row matched)."""
+    if rows_of(any_db_url, "SELECT count(*) FROM pg_available_extensions WHERE name = 'citext'") == [(0,)]:
+        pytest.skip("this build has no citext")
+    schema, warnings = warned_then_applied(any_db_url, tmp_path,
+                                           (FK % "citext").replace("k: {type: text,", "k: {type: citext,"), FK % "text",
+                                           "INSERT INTO p VALUES ('Firefox'); INSERT INTO c VALUES (1, 'firefox')",
+                                           "UPDATE c SET k = 'Firefox'", psycopg.errors.ForeignKeyViolation)
+    assert warnings == [
+        f"warning: {schema}:11:9: foreign key c_k_fkey of public.c is added again over columns no longer compared "
+        "ignoring letter case (citext, or a nondeterministic collation, before): the migration fails where a row "
+        "matches the row it references only so ('firefox' referencing 'Firefox'; make those rows match exactly first)"]
+    assert rows_of(any_db_url, "SELECT conname, convalidated FROM pg_constraint WHERE contype = 'f'") == [
+        ("c_k_fkey", True)]
+    assert rows_of(any_db_url, "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attname = 'k' "
+                               "AND attrelid IN ('p'::regclass, 'c'::regclass)") == [("text",), ("text",)]
+    assert rows_of(any_db_url, "SELECT c.id FROM c LEFT JOIN p ON p.k = c.k WHERE p.k IS NULL") == []

@@ -27,10 +27,11 @@ from schemac.plan.foreign_reads import foreign_read_notices
 from schemac.compare.stale_values import stale_value_notices
 from schemac.errors import SchemacError, printable
 from schemac.migrations.layout import Layout, MigrationFile, NewMigration, locked, next_version, validate_name
-from schemac.commands.views import attach_recorded, computed, dev_url_of, major_of, reparsed
+from schemac.commands.views import attach_recorded, computed, dev_url_of, major_of, reparsed, stale_queries
 from schemac.migrations.state import State, file_sha384, read_state
 from schemac.migrations.childwork import ChildWork, write_migrations
 from schemac.model import Schema
+from schemac.compare.loose_collations import nondeterministic
 from schemac.plan.hazards import destructive_reason, missing_cast, row_failures
 from schemac.plan.online import plan_online, relation_names, widened_indexes
 from schemac.plan.planner import planned
@@ -180,13 +181,15 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     view_notices: list[str] = []
     if desired.views:  # Postgres's deparse of each query: recorded (by the same major), else computed (not for --check)
         if mode == "check":
+            stale_queries(desired, state.schema if state else None)  # (a query left reading what is renamed or gone)
             desired = attach_recorded(desired, current)
         else:
             desired = attach_recorded(desired, current, major_of(dev_url_of(dev_url), current))
             desired, view_notices = computed(desired, dev_url, current)
     changes = diff(current, desired)
     notices = tuple(ignored_renames(current, desired) + repeated_key_notices(desired) + unused_usings(desired, changes)
-                    + change_notices(changes, desired) + row_failures(changes) + view_notices
+                    + change_notices(changes, desired) + row_failures(changes, (nondeterministic(current), nondeterministic(desired)))
+                    + view_notices
                     + joined_parent_notices(current, desired) + retype_wrap_notices(changes, desired)
                     + external_type_notices(changes, desired) + foreign_read_notices(changes, desired)
                     + restricted_path_notices(changes, desired) + outside_child_notices(changes, current, desired)

@@ -115,8 +115,8 @@ def inspect_notes(schema: Schema) -> list[str]:
                 why = why_invalid(t, i) + (f"; {NOT_MANAGED}" if t.partition_by is not None else "")
                 out.append(f"schemac: note: index {t.schema}.{i.name} is INVALID in the database ({why}); "
                            "written as declared: rebuild it")
-        for k in (t.primary_key, *t.uniques):  # a key made ALTER TABLE ONLY on a partitioned table that a partition lacks
-            if k is not None and not k.valid:
+        for k in t.unique_keys():  # a key made ALTER TABLE ONLY on a partitioned table that a partition lacks
+            if not k.valid:
                 out.append(f"schemac: note: key {t.schema}.{t.name}.{k.name} is INVALID in the database ({why_invalid(t, k)}; "
                            f"{NOT_MANAGED}); written as declared: make the partition's key and attach it (ALTER INDEX ... "
                            "ATTACH PARTITION)")

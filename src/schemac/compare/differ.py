@@ -49,6 +49,8 @@ from schemac.compare.not_nulls import (across_no_inherit, before_inherit, defaul
                                        names_its_own, parents_names_given)
 from schemac.compare.defaults_below import defaults_kept_below
 from schemac.compare.default_rows import ROWS_MOVED, moved_under, over_defaults
+from schemac.compare.loose_collations import loosely_compared, nondeterministic
+from schemac.compare.held_relations import held_in_schema
 from schemac.compare.extension_moves import with_moved_extension_types
 from schemac.compare.recreated import privileges_of_recreated
 from schemac.compare.routine_dependents import dropped_functions, dropped_row_types, functions_around_types
@@ -128,13 +130,22 @@ KEY_REBUILT = "referenced key re-created"
 BOTH_ENDS_RETYPED = "both ends retyped"
 
 
+# ... and around a retype of the referenced column leaving a nondeterministic collation (`und-u-ks-level2`), whose
+# equality the key's check uses: Postgres reuses the key (the same equality operator) without checking the rows, and
+# would keep a row that matched its referenced one only under it ('firefox' referencing 'Firefox').
+COLLATION_LEFT = "referenced column leaves a nondeterministic collation"
+
+
 def _rebuilt_by_postgres(c: Change) -> bool:
     return not (takes_using(c) or c.from_kind or c.to_kind) and relabels(c.old.type, c.new.type)  # type: ignore
 
 
-def _foreign_keys_around_rebuilt_keys(changes: list[Change], cur_tables: dict, des_tables: dict) -> list[Change]:
+def _foreign_keys_around_rebuilt_keys(changes: list[Change], cur_tables: dict, des_tables: dict,
+                                      loose: tuple[frozenset, frozenset]) -> list[Change]:
     retyped = {(c.schema, c.table, c.name) for c in changes if c.kind == "alter_column_type" and not _rebuilt_by_postgres(c)}
     retyped_too = {(c.schema, c.table, c.name) for c in changes if c.kind == "alter_column_type"}
+    left = {(c.schema, c.table, c.name) for c in changes if c.kind == "alter_column_type"
+            and loosely_compared(c.old, loose[0]) and not loosely_compared(c.new, loose[1])}
     rebuilt = set()
     for c in changes:
         if c.kind in ("drop_constraint", "drop_index"):  # replaced, or dropped while another key takes over
@@ -155,7 +166,8 @@ def _foreign_keys_around_rebuilt_keys(changes: list[Change], cur_tables: dict, d
                 BOTH_ENDS_RETYPED if any({(t.schema, t.name, a), (fk.ref_schema, fk.ref_table, b)} <= retyped_too and
                                          {(t.schema, t.name, a), (fk.ref_schema, fk.ref_table, b)} & retyped
                                          for a, b in zip(fk.columns, fk.ref_columns)) else \
-                ROWS_MOVED if (fk.ref_schema, fk.ref_table) in moved else None
+                ROWS_MOVED if (fk.ref_schema, fk.ref_table) in moved else \
+                COLLATION_LEFT if any((fk.ref_schema, fk.ref_table, b) in left for b in fk.ref_columns) else None
             if cause is None or (t.schema, t.name, fk.name or fk) in touched:
                 continue
             old_fk = next((f for f in old_t.foreign_keys if (f.name == fk.name if fk.name else f == fk)), None)
@@ -270,11 +282,13 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         changes.extend(around_retypes(cur_tables[key], des_tables[key], per_table, des_tables, exact))
     changes = identities_over_children(named_in_partitions(changes, des_tables), cur_tables, des_tables)
     changes = adopted_by_attach(changes, cur_tables, des_tables)  # (an index or key ATTACH adopts: dropped after it)
+    changes = held_in_schema(changes, current)  # (a recorded unnamed key Postgres numbered: found by what it is)
     for key, t in cur_tables.items():
         if key not in des_tables:
             changes += _dropped(t)
     changes = over_defaults(changes, cur_tables, des_tables)  # (rows of a new partition in a kept default: moved)
-    changes.extend(_foreign_keys_around_rebuilt_keys(changes, cur_tables, des_tables))
+    loose = nondeterministic(current), nondeterministic(desired)  # (a key over a column leaving one: checked again)
+    changes.extend(_foreign_keys_around_rebuilt_keys(changes, cur_tables, des_tables, loose))
     changes.extend(_typed_tables(cur_tables, des_tables, objects))
     changes.extend(objects + diff_aggregates(current, desired, objects) + diff_operators(current, desired, objects))
     changes.extend(diff_operator_classes(current, desired, changes) + statistics_given_back(current, cur_tables, desired, changes))
@@ -284,7 +298,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes = split_around_recreated(changes)
     changes.extend(around_recreated(changes, cur_tables, des_tables, gained_overloads(current, desired)))
     classes = around_operator_classes(changes, cur_tables, des_tables)  # and the foreign keys on their keys
-    changes.extend(classes + _foreign_keys_around_rebuilt_keys(changes + classes, cur_tables, des_tables) if classes else [])
+    changes.extend(classes + _foreign_keys_around_rebuilt_keys(changes + classes, cur_tables, des_tables, loose) if classes
+                   else [])
     changes = domains_around_recreated(changes, current, desired)
     before = dropped_functions(changes)  # functions moved around those: what calls them is moved in turn
     changes = around_functions_moved(functions_around_columns(changes, current, desired), before, current, desired,

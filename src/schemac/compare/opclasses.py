@@ -139,9 +139,9 @@ def around_operator_classes(changes: list[Change], cur_tables: dict, des_tables:
             if n is not None and ("drop_index", new_t.schema, new_t.name, i.name) not in touched and \
                     uses_class(old_t, i.method, i.elements, classes):
                 out += _again(new_t, "index", i.name, i, n)
-        for k in (old_t.primary_key, *old_t.uniques):  # keys under their columns' DEFAULT btree classes
-            n = next((d for d in (new_t.primary_key, *new_t.uniques) if d is not None and type(d) is type(k) and
-                      (d.name == k.name or (d.name is None and d.columns == k.columns))), None) if k else None
+        for k in old_t.unique_keys():  # keys under their columns' DEFAULT btree classes
+            n = next((d for d in new_t.unique_keys() if type(d) is type(k) and
+                      (d.name == k.name or (d.name is None and d.columns == k.columns))), None)
             if n is not None and ("drop_constraint", new_t.schema, new_t.name, k.name) not in touched and \
                     uses_class(old_t, "btree", [IndexElement(column=c) for c in k.columns], classes):  # type: ignore
                 out += _again(new_t, "constraint", k.name, k, n)  # type: ignore[union-attr]

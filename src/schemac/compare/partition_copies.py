@@ -133,6 +133,6 @@ def _adopting(old: object, t: Table, cur_tables: dict, des_tables: dict) -> Opti
         return (p.parent_schema, p.parent) if old.valid and signature(old) in kept else None  # type: ignore[union-attr]
     if isinstance(old, (PrimaryKey, Unique)):
         def keys(x: Table) -> set:
-            return {constraint_key(k) for k in (x.primary_key, *x.uniques) if k is not None}
+            return {constraint_key(k) for k in x.unique_keys()}
         return (p.parent_schema, p.parent) if constraint_key(old) in keys(before) & keys(after) else None  # type: ignore
     return None

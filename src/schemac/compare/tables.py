@@ -18,7 +18,7 @@ from schemac.compare.normalize import same_default, same_expression
 from schemac.compare.not_nulls import not_null_changes
 from schemac.compare.policies import generation_changed
 from schemac.compare.partitioning import partition_of_key, same_partitioning
-from schemac.model import Check, Exclusion, ForeignKey, expression_dropped, Index, PrimaryKey, Table, Trigger, Unique
+from schemac.model import Check, Exclusion, ForeignKey, expression_dropped, INDEXED_KEY_TYPES, Index, Table, Trigger, Unique
 from schemac.pg.column_storage import column_settings, has_settings
 from schemac.compare.foreign_servers import foreign_table_changes
 from schemac.pg.lazy import lazy
@@ -313,7 +313,7 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
     def remade(index: str) -> bool:
         """Whether the index of that name, or the key's (by the name Postgres gave it: a_pkey), is dropped here."""
         return any(c.kind == "drop_index" and c.name == index or c.kind == "drop_constraint" and isinstance(
-            c.old, (PrimaryKey, Unique, Exclusion)) and constraint_name(cur, c.old) == index for c in changes)
+            c.old, INDEXED_KEY_TYPES) and constraint_name(cur, c.old) == index for c in changes)
 
     if cur.cluster_on != des.cluster_on or (des.cluster_on and remade(des.cluster_on)):  # made again: marked again
         ch("set_cluster_on", None, cur, des)

@@ -58,7 +58,7 @@ class Check:
 
 def index_comment(obj: "Index | PrimaryKey | Unique | Exclusion") -> Optional[str]:
     """The comment on an index: a key's or EXCLUDE constraint's index_comment, an index's comment."""
-    return obj.index_comment if isinstance(obj, (PrimaryKey, Unique, Exclusion)) else obj.comment
+    return obj.index_comment if isinstance(obj, INDEXED_KEY_TYPES) else obj.comment
 
 
 def key_mark(c: "PrimaryKey | Unique | ForeignKey") -> str:
@@ -169,6 +169,11 @@ class Exclusion:
     def columns(self) -> tuple[str, ...]:
         """The plain columns among the elements (how a report points at an unnamed one)."""
         return tuple(e.column for e in self.elements if e.column is not None)
+
+
+# The constraints Postgres makes an index for, named as the constraint (its relation in the table's schema, its
+# index_comment): a PRIMARY KEY, UNIQUE or EXCLUDE. Table.indexed_keys() lists a table's.
+INDEXED_KEY_TYPES = (PrimaryKey, Unique, Exclusion)
 
 
 @frozen

@@ -8,8 +8,8 @@ from typing import Literal, Optional
 
 from .collnames import collate_sql
 from .constraints import (  # noqa: F401  (re-exported: split from this module)
-    FK_ACTIONS, Check, Exclusion, ExclusionElement, ForeignKey, Index, IndexElement, Nulls, Order, PrimaryKey, Unique,
-    deferral, index_comment, key_mark, marked_columns, not_enforced)
+    FK_ACTIONS, INDEXED_KEY_TYPES, Check, Exclusion, ExclusionElement, ForeignKey, Index, IndexElement, Nulls, Order,
+    PrimaryKey, Unique, deferral, index_comment, key_mark, marked_columns, not_enforced)
 from .foreign_servers import ForeignTable
 from .queries import Distribution
 from .sequences import Identity
@@ -196,8 +196,16 @@ class Table(Qualified):
     def constraints(self, checks: bool = True) -> tuple[PrimaryKey | Unique | ForeignKey | Exclusion | Check, ...]:
         """Its primary key (where it has one), UNIQUEs, foreign keys, EXCLUDEs and CHECKs (`checks` False: all but
         those), in that order: its constraints that hold a name (NOT NULLs aside), which a default name may clash with."""
-        pk = () if self.primary_key is None else (self.primary_key,)
-        return (*pk, *self.uniques, *self.foreign_keys, *self.exclusions, *(self.checks if checks else ()))
+        return (*self.unique_keys(), *self.foreign_keys, *self.exclusions, *(self.checks if checks else ()))
+
+    def unique_keys(self) -> tuple[PrimaryKey | Unique, ...]:
+        """Its primary key (where it has one) and UNIQUEs: the keys a foreign key may reference."""
+        return self.uniques if self.primary_key is None else (self.primary_key, *self.uniques)
+
+    def indexed_keys(self) -> tuple[PrimaryKey | Unique | Exclusion, ...]:
+        """Its primary key (where it has one), UNIQUEs and EXCLUDEs, in that order: the constraints Postgres makes an
+        index for, named as the constraint (a relation of its schema; INDEXED_KEY_TYPES)."""
+        return (*self.unique_keys(), *self.exclusions)
 
 
 def own_columns(table: Table) -> tuple[Column, ...]:

@@ -20,8 +20,8 @@ _RETURN = re.compile(r"^\s*RETURN\b(.*)$", re.I | re.S)
 def sql_body_refs(body: str) -> tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]], frozenset[str]]:
     """(relations, functions, column names) a SQL-standard body names, relations and functions as (schema,
     name), `public` when unqualified
-    (as Postgres deparses them: qualified unless the search_path finds them). Names of the body's own
-    CTEs are left out. Empty when sqlglot cannot parse the body: the statement order then falls back to
+    (as Postgres deparses them: qualified unless the search_path finds them), and `*` among the columns where it
+    reads every column of what it names (`_every_column`). Names of the body's own CTEs are left out. Empty when sqlglot cannot parse the body: the statement order then falls back to
     the kinds' order."""
     m = _RETURN.match(body)
     atomic = None if m else _ATOMIC.match(body)
@@ -64,11 +64,28 @@ def statement_refs(text: str) -> tuple[frozenset[tuple[str, str]], frozenset[tup
     for tree in trees:
         columns |= {c.name if c.this.quoted else c.name.lower() for c in tree.find_all(exp.Column)
                     if isinstance(c.this, exp.Identifier)}
+        columns |= {_folded(i) for i in _insert_columns(tree)} | ({"*"} if _every_column(tree) else set())
         ctes = {c.alias_or_name for c in tree.find_all(exp.CTE)}
         relations |= {(t.db or "public", t.name) for t in tree.find_all(exp.Table)
                       if t.name and not (not t.db and t.name in ctes)}
         functions |= {call_key(call) for call in tree.find_all(exp.Anonymous)}
     return frozenset(relations), frozenset(functions), frozenset(columns)
+
+
+def _insert_columns(tree: exp.Expression) -> list[exp.Identifier]:
+    """The columns an INSERT's list names (`INSERT INTO s (v, w)`): sqlglot reads them as identifiers of the
+    target's Schema, not as Columns, but Postgres records a body's or rule's INSERT on each (pg_depend), so an
+    ALTER COLUMN ... TYPE of one waits until the routine or rule is dropped."""
+    return [i for insert in tree.find_all(exp.Insert) if isinstance(insert.this, exp.Schema)
+            for i in insert.this.expressions if isinstance(i, exp.Identifier)]
+
+
+def _every_column(tree: exp.Expression) -> bool:
+    """Whether a statement reads or writes every column of what it names, which Postgres records one by one:
+    `*` or `t.*` selected or returned (expanded at CREATE; count(*) reads none), or an INSERT without a column
+    list (it fills the target's columns in order)."""
+    return any(isinstance(s.parent, (exp.Select, exp.Column, exp.Returning)) for s in tree.find_all(exp.Star)) or \
+        any(not isinstance(i.this, exp.Schema) for i in tree.find_all(exp.Insert))
 
 
 # Operators sqlglot does not read even with pg.operators (OPERATOR(schema.op) it reads): for what a query

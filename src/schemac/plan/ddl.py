@@ -13,13 +13,12 @@ from sqlglot import exp
 
 from schemac.compare.created_tables import key_after_create
 from schemac.compare.tables import repeated_keys
-from schemac.model import (Check, collate_sql, Column, deferral, Domain, Enum, Exclusion, Extension, ForeignKey, Identity, Index,
+from schemac.model import (Check, collate_sql, Column, deferral, Exclusion, Extension, ForeignKey, Identity, Index,
                            IndexElement, key_mark, own_columns, PrimaryKey, Table, Unique)
 from schemac.pg.dialect import RENDER
 from schemac.pg.idents import ident, schema_part
 from schemac.pg.expressions import parse_expression, parse_partition_bound, parse_partition_key, partition_key_opclasses
 from schemac.pg.names import qualified, quote_ident, reference_parts
-from schemac.pg.types import build_type
 from schemac.pg.syntax import Printed
 from schemac.plan import printing
 from schemac.plan.exclusion_ddl import exclusion_body
@@ -333,34 +332,6 @@ def comment_on_constraint(table: Table, name: str, comment: Optional[str], kind:
     """COMMENT ON CONSTRAINT (or TRIGGER: `kind`) name ON table: the objects named within their table."""
     value = comment_value(comment)
     return command("COMMENT", "ON", kind, quote_ident(name), "ON", qualified(table.schema, table.name), "IS", value)
-
-
-def create_enum(e: Enum) -> exp.Create:
-    return exp.Create(this=exp.Table(this=ident(e.name), db=schema_part(e.schema, e.name)),
-                      kind="TYPE", expression=exp.DataType(this=exp.DataType.Type.ENUM,
-                                                           expressions=[_string(v) for v in e.values]))
-
-
-def add_enum_value(e: Enum, value: str, before: Optional[str], after: Optional[str]) -> exp.Command:
-    where = f"BEFORE {literal(before)}" if before is not None else f"AFTER {literal(after)}" if after else ""
-    return command("ALTER", "TYPE", qualified(e.schema, e.name), "ADD VALUE IF NOT EXISTS", literal(value), where)
-
-
-def create_domain(d: Domain) -> exp.Command:
-    parts = ["DOMAIN", qualified(d.schema, d.name), "AS", build_type(d.type).sql(dialect=RENDER),
-             *(["COLLATE", collate(d.collation).sql(dialect=RENDER)] if d.collation else [])]
-    if d.default is not None:
-        parts += ["DEFAULT", default_expression(d.default).sql(dialect=RENDER)]
-    if d.not_null:  # under its name (17+ keeps one)
-        parts += ["CONSTRAINT", quote_ident(d.not_null_name), "NOT NULL"] if d.not_null_name else ["NOT NULL"]
-    for c in d.checks:
-        if not c.not_valid:  # a NOT VALID one is added after (plan.objects)
-            parts += ["CONSTRAINT", quote_ident(c.name), check_body(c).sql(dialect=RENDER)]
-    return command("CREATE", *parts)
-
-
-def alter_domain(d: Domain, *action: str) -> exp.Command:
-    return command("ALTER", "DOMAIN", qualified(d.schema, d.name), *action)
 
 
 def create_extension(ext: Extension) -> exp.Command:

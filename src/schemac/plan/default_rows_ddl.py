@@ -4,7 +4,8 @@ into a temporary table (one DELETE ... RETURNING: no row written meanwhile is lo
 through the parent, which routes them into the new partition, and the table is dropped. Every row and its values are
 kept (a STORED generated column is computed again from the same values; an identity's value kept, OVERRIDING SYSTEM
 VALUE). Around both steps the parent's triggers firing on INSERT or DELETE are quiet (plan.quiet_triggers): a move is
-no application write; the foreign keys referencing the parent are dropped and added again around it by the differ.
+no application write; the FORCE ROW LEVEL SECURITY of the default (its DELETE) and of the parent (its INSERT) is lifted
+around it (plan.unforced_rls), which would hide rows from, or refuse them to, a non-superuser owner; the foreign keys referencing the parent are dropped and added again around it by the differ.
 
 The rows of the bound, as Postgres routes them: a list's `key IN (...)` (or NULL, where the bound lists NULL); a
 range's `ROW(key) >= ROW(from) AND ROW(key) < ROW(to)`, cut at the first MINVALUE or MAXVALUE (FROM (1, MAXVALUE) is
@@ -28,6 +29,7 @@ from schemac.pg.expressions import (ExpressionError, _parse_statement, hash_boun
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan.quiet_triggers import INSERT_OR_DELETE, quieted
 from schemac.plan.sql_strings import command, do_block, literal
+from schemac.plan.unforced_rls import unforced_table
 
 def _sql(node: exp.Expression) -> str:
     return node.sql(dialect=DIALECT)
@@ -108,7 +110,7 @@ def moved_around(change: Change, made: list[exp.Expression]) -> list[exp.Express
     held.add_comments([note.replace("*/", "* /")])
     out = command("WITH", f"moved AS (DELETE FROM {default}{which} RETURNING {names}) "
                           f"INSERT INTO {_held(t)} ({names}) SELECT {names} FROM moved")
-    return [held, *quieted(parent, [out], INSERT_OR_DELETE), *made]
+    return [held, *quieted(parent, unforced_table(default, [out]), INSERT_OR_DELETE), *made]
 
 
 def put_back(change: Change) -> list[exp.Expression]:
@@ -120,7 +122,7 @@ def put_back(change: Change) -> list[exp.Expression]:
     parent = qualified(p.parent_schema, p.parent)
     names, system = _columns(t)
     back = command("INSERT", f"INTO {parent} ({names}){system} SELECT {names} FROM {_held(t)}")
-    return [*quieted(parent, [back], INSERT_OR_DELETE), command("DROP", f"TABLE {_held(t)}")]
+    return [*quieted(parent, unforced_table(parent, [back]), INSERT_OR_DELETE), command("DROP", f"TABLE {_held(t)}")]
 
 
 def key_off(change: Change, made: list[exp.Expression]) -> list[exp.Expression]:

@@ -8,14 +8,15 @@ A type change is safe only when every value of the old type fits the new one unc
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import AbstractSet, Optional
 
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, takes_using
+from schemac.compare.default_rows import ROWS_MOVED
 from schemac.pg.casts import STRING_TYPES, base_and_dims, converts, converts_own, is_string_type, type_parts as _split
 from schemac.pg import pgvector
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, constraint_name
 from schemac.pg.postgis import YES, fits, refusal
-from schemac.plan.partition_index_ddl import index_reads
+from schemac.plan.folded_keys import extension_string, folded_key_warning
 
 _INT_DIGITS = {"smallint": 5, "integer": 10, "bigint": 19}
 _WIDENINGS = {("smallint", "integer"), ("smallint", "bigint"), ("integer", "bigint"), ("real", "double precision"),
@@ -25,11 +26,6 @@ _NAME_CHARACTERS = 63  # NAMEDATALEN - 1 bytes: as many characters at most
 
 
 _UNBOUNDED = ("text", "character varying", "character")  # (a char(n) only to an extension's string type)
-
-
-def _extension_string(base: str) -> bool:
-    """An extension's type of category S (citext), schema-qualified or not."""
-    return is_string_type(base) and base not in STRING_TYPES
 
 
 def is_widening(old: str, new: str) -> bool:
@@ -77,8 +73,8 @@ def is_widening(old: str, new: str) -> bool:
     # to or from an extension's string type (citext): its I/O reads and prints each value's text unchanged, so text, a
     # varchar or a char(n) (less its padding blanks, as to text) goes in whole, and comes out whole to text or a varchar
     # without a length
-    if _extension_string(nb) and (ob in _UNBOUNDED or _extension_string(ob)) \
-            or _extension_string(ob) and ob != nb and nb in _UNBOUNDED[:2] and not np_:
+    if extension_string(nb) and (ob in _UNBOUNDED or extension_string(ob)) \
+            or extension_string(ob) and ob != nb and nb in _UNBOUNDED[:2] and not np_:
         return True
     if ob in _INT_DIGITS and nb == "numeric":
         if not np_:
@@ -126,7 +122,8 @@ def destructive_reason(change: Change) -> Optional[str]:
     return None
 
 
-def row_failures(changes: list[Change]) -> list[str]:
+def row_failures(changes: list[Change],
+                 loose: tuple[AbstractSet, AbstractSet] = (frozenset(), frozenset())) -> list[str]:
     """`generate`'s warnings for changes that apply only to a table without rows: it never sees the rows, so
     they are said, not refused. A column added NOT NULL with no default (nor identity, nor generation
     expression) has no value to give the rows a table holds: ADD COLUMN fails on the first one; a column made NOT
@@ -134,15 +131,24 @@ def row_failures(changes: list[Change]) -> list[str]:
     table attached as a partition under a bound it did not have (a partition given another, a plain table attached)
     fails where one of its rows falls outside the bound (not one the migration creates: it holds none). A string
     column made citext, whose equality ignores letter case, fails where a key or unique index reading it holds two rows
-    differing only in case."""
+    differing only in case; so does one given a nondeterministic collation (`loose`: those of the current and the
+    desired model, model.collnames.nondeterministic), under which two rows that differ may be equal; and a foreign key added again over ends that leave them,
+    where a row matched its referenced one only ignoring case (plan.folded_keys). A foreign key referencing a DEFAULT
+    partition whose rows of a new partition's bound move out of it fails its check again where a row references one of
+    them (compare.default_rows)."""
     out = []
     made = {(c.schema, c.table) for c in changes if c.kind == "add_table"}
+    retypes = {(c.schema, c.table, c.name): c for c in changes if c.kind == "alter_column_type"}
     for c in changes:
-        keys = _case_folded_keys(c)
-        if keys:
-            out.append(f"warning: {c.source or c.path}: column {c.path} is made {c.new.type}, whose equality ignores "  # type: ignore
-                       f"letter case: the migration fails where two rows differ only in case ('Ann', 'ann') under "
-                       f"{', '.join(keys)} (make those rows differ first)")
+        warning = folded_key_warning(c, loose, retypes)
+        if warning:
+            out.append(warning)
+            continue
+        if c.kind == "add_foreign_key" and c.cause == ROWS_MOVED and (c.new.ref_schema, c.new.ref_table) in c.over_default:  # type: ignore
+            out.append(f"warning: {c.source or c.path}: foreign key {constraint_name(c.table_def, c.new)} references "  # type: ignore
+                       f"{c.new.ref_schema}.{c.new.ref_table}, a DEFAULT partition whose rows of a new partition's "  # type: ignore
+                       "bound the migration moves out of it: the migration fails where a row references one of them "
+                       "(point those rows, or the key, elsewhere first)")
             continue
         was = getattr(c.old, "partition_of", None)
         if c.kind == "attach_partition" and (was is None or was.bound != c.new.partition_of.bound) \
@@ -165,22 +171,6 @@ def row_failures(changes: list[Change]) -> list[str]:
                    "migration fails on a table that holds rows (give it a default, or add it nullable, fill it, "
                    "then make it NOT NULL)")
     return out
-
-
-def _case_folded_keys(change: Change) -> list[str]:
-    """The PRIMARY KEY, UNIQUEs, unique indexes and EXCLUDE constraints (a key, an expression or the WHERE; not an
-    INCLUDE) reading a column a retype makes citext from a string type of Postgres's own: two values equal only
-    under citext's case-insensitive equality become duplicates there, and the rebuilt index refuses them."""
-    t = change.table_def
-    if change.kind != "alter_column_type" or t is None or t.foreign is not None:
-        return []
-    (ob, _, oa), (nb, _, na) = _split(change.from_base or change.old.type), _split(change.to_base or change.new.type)  # type: ignore
-    if not (ob in STRING_TYPES and _extension_string(nb) and oa == na):
-        return []
-    col = change.name
-    keys = [k for k in ((t.primary_key,) if t.primary_key else ()) + t.uniques if col in k.columns]
-    return [constraint_name(t, k) for k in keys + [x for x in t.exclusions if index_reads(x, col, include=False)]] \
-        + [i.name for i in t.indexes if i.unique and index_reads(i, col, include=False)]
 
 
 def _of_foreign_table(change: Change) -> bool:

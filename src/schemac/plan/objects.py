@@ -29,7 +29,7 @@ from schemac.plan.event_trigger_ddl import event_trigger_statements
 from schemac.plan.foreign_server_ddl import foreign_server_statements, foreign_table_statements
 from schemac.plan.publication_ddl import publication_statements
 from schemac.plan.textsearch_ddl import text_search_statements
-from schemac.plan.type_ddl import user_type_statements
+from schemac.plan.type_ddl import add_enum_value, alter_domain, create_domain, create_enum, user_type_statements
 
 
 # What ALTER ... OWNER TO names the objects of a set_object_owner change.
@@ -104,7 +104,7 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
     if k == "drop_extension":
         return [ddl.command("DROP", "EXTENSION IF EXISTS", quote_ident(old.name))]  # type: ignore
     if k == "add_enum":
-        return [ddl.create_enum(new)]  # type: ignore[arg-type]
+        return [create_enum(new)]  # type: ignore[arg-type]
     if k == "add_enum_value":
         out: list[exp.Expression] = []
         # Each new value goes right after its predecessor in schema.yaml (added just before, or already
@@ -114,24 +114,24 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
                 continue
             after = new.values[i - 1] if i > 0 else None  # type: ignore[union-attr]
             before = None if after is not None or not old.values else old.values[0]  # type: ignore[union-attr]
-            out.append(ddl.add_enum_value(new, v, before, after))  # type: ignore[arg-type]
+            out.append(add_enum_value(new, v, before, after))  # type: ignore[arg-type]
         return out
     if k == "alter_enum":  # set the old type aside, create the new one; columns follow (ENUM_REBUILT)
         aside = ddl.command("ALTER", "TYPE", qualified(old.schema, old.name), "RENAME TO",  # type: ignore
                             quote_ident(set_aside_name(old.name)))  # type: ignore[union-attr]
-        return [aside, ddl.create_enum(new)] + _carried_comment(change)  # type: ignore[arg-type]
+        return [aside, create_enum(new)] + _carried_comment(change)  # type: ignore[arg-type]
     if k == "drop_enum":
         return [ddl.command("DROP", "TYPE IF EXISTS", qualified(old.schema, old.name))]  # type: ignore
     if k == "add_domain":
-        return [ddl.create_domain(new)] + _not_valid_checks(new) + _domain_check_comments(None, new)  # type: ignore
+        return [create_domain(new)] + _not_valid_checks(new) + _domain_check_comments(None, new)  # type: ignore
     if k == "drop_domain":
         return [ddl.command("DROP", "DOMAIN IF EXISTS", qualified(old.schema, old.name))]  # type: ignore
     if k == "alter_domain" and change.cause == ENUM_REBUILT:  # over a re-created enum: set aside, created again
-        aside = ddl.alter_domain(old, "RENAME TO", quote_ident(set_aside_name(old.name)))  # type: ignore
+        aside = alter_domain(old, "RENAME TO", quote_ident(set_aside_name(old.name)))  # type: ignore
         # Its NOT NULL named (17+ keeps one): the old domain, set aside, still holds <domain>_not_null, and Postgres
         # would choose <domain>_not_null1 for a NOT NULL left unnamed (a name no other major reads: none to 16)
         made = replace(new, not_null_name=_not_null_name(new)) if new.not_null else new  # type: ignore[union-attr]
-        return [aside, ddl.create_domain(made), *_not_valid_checks(new)] + _carried_comment(change) + \
+        return [aside, create_domain(made), *_not_valid_checks(new)] + _carried_comment(change) + \
             _domain_check_comments(None, new)  # type: ignore
     if k == "alter_domain":
         return _alter_domain(old, new)  # type: ignore[arg-type]
@@ -194,14 +194,14 @@ def _alter_domain(old: Domain, new: Domain) -> list[exp.Expression]:
                         f"{old.collation or ''} -> {new.type} {new.collation or ''}); create a new domain instead")
     out: list[exp.Expression] = []
     if not same_expression(old.default, new.default):
-        out.append(ddl.alter_domain(new, "DROP DEFAULT") if new.default is None else
-                   ddl.alter_domain(new, "SET DEFAULT", parse_expression(new.default).sql(dialect=RENDER)))
+        out.append(alter_domain(new, "DROP DEFAULT") if new.default is None else
+                   alter_domain(new, "SET DEFAULT", parse_expression(new.default).sql(dialect=RENDER)))
     if old.not_null != new.not_null:  # a named one: ADD CONSTRAINT (17+)
-        out.append(ddl.alter_domain(new, "DROP NOT NULL") if not new.not_null else ddl.alter_domain(
+        out.append(alter_domain(new, "DROP NOT NULL") if not new.not_null else alter_domain(
             new, "ADD CONSTRAINT", quote_ident(new.not_null_name), "NOT NULL") if new.not_null_name else
-            ddl.alter_domain(new, "SET NOT NULL"))
+            alter_domain(new, "SET NOT NULL"))
     elif new.not_null and old.not_null_name != new.not_null_name:
-        out.append(ddl.alter_domain(new, "RENAME CONSTRAINT", quote_ident(_not_null_name(old)), "TO",
+        out.append(alter_domain(new, "RENAME CONSTRAINT", quote_ident(_not_null_name(old)), "TO",
                                     quote_ident(_not_null_name(new))))
     old_checks = {c.name: c for c in old.checks}
     new_checks = {c.name: c for c in new.checks}
@@ -209,19 +209,19 @@ def _alter_domain(old: Domain, new: Domain) -> list[exp.Expression]:
     readded = {n for n, c in new_checks.items() if n in old_checks and c.not_valid and not old_checks[n].not_valid}
     for name, c in old_checks.items():
         if name not in new_checks or not same_expression(c.expression, new_checks[name].expression) or name in readded:
-            out.append(ddl.alter_domain(new, "DROP CONSTRAINT", quote_ident(name)))
+            out.append(alter_domain(new, "DROP CONSTRAINT", quote_ident(name)))
     for name, c in new_checks.items():
         if name not in old_checks or not same_expression(old_checks[name].expression, c.expression) or name in readded:
             out.append(_add_domain_check(new, c))
         elif old_checks[name].not_valid and not c.not_valid:
-            out.append(ddl.alter_domain(new, "VALIDATE CONSTRAINT", quote_ident(name)))
+            out.append(alter_domain(new, "VALIDATE CONSTRAINT", quote_ident(name)))
     return out + _domain_check_comments(old, new)
 
 
 def _add_domain_check(d: Domain, c: Check) -> exp.Expression:
     """ALTER DOMAIN ... ADD CONSTRAINT name CHECK (...) [NOT VALID]: NOT VALID is a mark CREATE DOMAIN
     cannot write (the values there are not checked)."""
-    return ddl.alter_domain(d, "ADD CONSTRAINT", quote_ident(c.name), ddl.check_body(c).sql(dialect=RENDER),
+    return alter_domain(d, "ADD CONSTRAINT", quote_ident(c.name), ddl.check_body(c).sql(dialect=RENDER),
                             *(["NOT VALID"] if c.not_valid else []))
 
 

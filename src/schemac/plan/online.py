@@ -112,7 +112,7 @@ def relation_names(schema: Schema) -> frozenset[tuple[str, str]]:
     names |= {(v.schema, v.name) for v in schema.views}
     for t in schema.tables:
         names |= {(t.schema, i.name) for i in t.indexes}
-        names |= {(t.schema, constraint_name(t, k)) for k in (t.primary_key, *t.uniques, *t.exclusions) if k is not None}
+        names |= {(t.schema, constraint_name(t, k)) for k in t.indexed_keys()}
     return frozenset(names)
 
 

@@ -279,7 +279,7 @@ def own_comments_again(t: Table, column: str) -> list[exp.Expression]:
         return []
     on_index = [(i.name, i.comment) for i in t.indexes if i.comment is not None and index_reads(i, column)]
     keys = [(constraint_name(t, k), k) for k in _keys(t, column)]
-    on_index += [(name, k.index_comment) for name, k in keys if getattr(k, "index_comment", None) is not None]  # type: ignore
+    on_index += [(name, k.index_comment) for name, k in keys if k.index_comment is not None]
     return [command("COMMENT", "ON INDEX", qualified(t.schema, name), "IS", literal(text)) for name, text in on_index] + \
         [command("COMMENT", "ON CONSTRAINT", quote_ident(name), "ON", qualified(t.schema, t.name), "IS", literal(k.comment))
          for name, k in keys if k.comment is not None]
@@ -292,8 +292,8 @@ def _rebuilt_parents(t: Table, column: str) -> list[str]:
 
 def _keys(t: Table, column: str) -> list[Union[PrimaryKey, Unique, Exclusion]]:
     """`t`'s PRIMARY KEY, UNIQUEs and EXCLUDE constraints whose index reads `column`."""
-    keys = ([t.primary_key] if t.primary_key is not None else []) + list(t.uniques) + list(t.exclusions)
-    return [k for k in keys if column in k.include or (column in k.columns if not isinstance(k, Exclusion) else index_reads(k, column))]
+    return [k for k in t.indexed_keys() if column in k.include or
+            (column in k.columns if not isinstance(k, Exclusion) else index_reads(k, column))]
 
 
 def index_reads(i: Union[Index, Exclusion], column: str, include: bool = True) -> bool:

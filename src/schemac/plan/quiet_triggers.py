@@ -24,6 +24,7 @@ from sqlglot import exp
 from schemac.model import Table
 from schemac.pg.names import qualified
 from schemac.plan.sql_strings import do_block, literal
+from schemac.plan.unforced_rls import unforced
 
 KEPT = "schemac.quieted_triggers"  # (the setting holding the statements that give them their states again)
 _UPDATE = 16  # pg_trigger.tgtype's TRIGGER_TYPE_UPDATE bit
@@ -43,7 +44,9 @@ _STATE = ("CASE r.tgenabled WHEN 'A' THEN 'ENABLE ALWAYS' WHEN 'R' THEN 'ENABLE 
 def untriggered(t: Table, statements: list[exp.Expression], over_children: bool = False) -> list[exp.Expression]:
     """`statements` (UPDATEs of `t`) between the DO blocks that disable the triggers firing on UPDATE of `t` and of the
     tables under it (`over_children`: tables inherit it; partitions are known by `t`) and give each its state again;
-    `statements` alone where no trigger can fire: `t` has none firing on UPDATE and no table is under or over it."""
+    `statements` alone where no trigger can fire: `t` has none firing on UPDATE and no table is under or over it.
+    Where `t` has row-level security, its FORCE is lifted around them too (plan.unforced_rls)."""
+    statements = unforced(t, statements)
     if not statements or not (over_children or t.partition_by or t.partition_of
                               or any("update" in g.events for g in t.triggers)):
         return statements

@@ -38,9 +38,9 @@ def defaults_renamed(old: Table, name: str) -> list[exp.Expression]:
     Each only where the table has it under that name (no NOT NULL constraint before 18; an older rename's kept)."""
     new = replace(old, name=name)
     renamed = lambda keys: [(default_constraint_name(old, c), default_constraint_name(new, c))  # noqa: E731
-                            for c in keys if c is not None and not c.name]  # type: ignore[arg-type]
+                            for c in keys if not c.name]  # type: ignore[arg-type]
     fks = renamed(old.foreign_keys)
-    pairs = renamed((old.primary_key, *old.uniques, *old.exclusions)) + fks
+    pairs = renamed(old.indexed_keys()) + fks
     pairs += [(default_not_null_name(old.name, c.name), default_not_null_name(name, c.name)) for c in old.columns
               if not c.nullable and (c.not_null is None or c.not_null.name is None)]
     return _renamed(qualified(old.schema, name), pairs) + (_copies_renamed(old, name) if old.partition_of else []) + \

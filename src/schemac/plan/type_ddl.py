@@ -1,6 +1,6 @@
-"""Statements for composite and range types and collations: CREATE TYPE ... AS (...) / AS RANGE (...),
-ALTER TYPE's attribute actions, DROP TYPE, CREATE / DROP COLLATION. sqlglot parses these only as Commands: they are assembled from names
-quoted by pg.names and types rendered by sqlglot."""
+"""Statements for types and collations: CREATE TYPE ... AS ENUM, ALTER TYPE ... ADD VALUE, CREATE / ALTER DOMAIN,
+CREATE TYPE ... AS (...) / AS RANGE (...), ALTER TYPE's attribute actions, DROP TYPE, CREATE / DROP COLLATION. sqlglot
+parses most of these only as Commands: they are assembled from names quoted by pg.names and types rendered by sqlglot."""
 
 from __future__ import annotations
 
@@ -13,9 +13,12 @@ from schemac.compare.changes import ENUM_REBUILT, Change
 from schemac.errors import SchemacError
 from schemac.model import Attribute, Collation, CompositeType, Domain, Enum, RangeType
 from schemac.model.collnames import collate_sql
-from schemac.plan.ddl import comment_value, do_block, literal
+from schemac.plan.ddl import check_body, collate, comment_value, command, do_block, literal
+from schemac.plan.sql_strings import string_literal
+from schemac.plan.trees import default_expression
 from schemac.pg.dialect import RENDER
 from schemac.pg.constructors import constructor_signatures
+from schemac.pg.idents import ident, schema_part
 from schemac.pg.names import qualified, quote_ident, reference_sql
 from schemac.pg.types import build_type
 
@@ -35,6 +38,34 @@ def _attribute(a: Attribute) -> str:
 def _function(name: str) -> str:
     """A range's function or operator class, `name` or `schema.name` as schema.yaml writes it (ops-x."Abs.Ops")."""
     return reference_sql(name)
+
+
+def create_enum(e: Enum) -> exp.Create:
+    return exp.Create(this=exp.Table(this=ident(e.name), db=schema_part(e.schema, e.name)),
+                      kind="TYPE", expression=exp.DataType(this=exp.DataType.Type.ENUM,
+                                                           expressions=[string_literal(v) for v in e.values]))
+
+
+def add_enum_value(e: Enum, value: str, before: Optional[str], after: Optional[str]) -> exp.Command:
+    where = f"BEFORE {literal(before)}" if before is not None else f"AFTER {literal(after)}" if after else ""
+    return command("ALTER", "TYPE", qualified(e.schema, e.name), "ADD VALUE IF NOT EXISTS", literal(value), where)
+
+
+def create_domain(d: Domain) -> exp.Command:
+    parts = ["DOMAIN", qualified(d.schema, d.name), "AS", build_type(d.type).sql(dialect=RENDER),
+             *(["COLLATE", collate(d.collation).sql(dialect=RENDER)] if d.collation else [])]
+    if d.default is not None:
+        parts += ["DEFAULT", default_expression(d.default).sql(dialect=RENDER)]
+    if d.not_null:  # under its name (17+ keeps one)
+        parts += ["CONSTRAINT", quote_ident(d.not_null_name), "NOT NULL"] if d.not_null_name else ["NOT NULL"]
+    for c in d.checks:
+        if not c.not_valid:  # a NOT VALID one is added after (plan.objects)
+            parts += ["CONSTRAINT", quote_ident(c.name), check_body(c).sql(dialect=RENDER)]
+    return command("CREATE", *parts)
+
+
+def alter_domain(d: Domain, *action: str) -> exp.Command:
+    return command("ALTER", "DOMAIN", qualified(d.schema, d.name), *action)
 
 
 def create_composite(c: CompositeType) -> exp.Command:

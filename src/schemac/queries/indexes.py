@@ -17,8 +17,7 @@ def declared_indexes(schema: Schema) -> set[str]:
     constraints (Postgres names a key's index after the constraint)."""
     names = {i.name for t in schema.tables for i in t.indexes}
     for t in schema.tables:
-        keys: list[PrimaryKey | Unique] = [*([t.primary_key] if t.primary_key else []), *t.uniques]
-        names |= {constraint_name(t, k) for k in keys}
+        names |= {constraint_name(t, k) for k in t.unique_keys()}
     return names
 
 

@@ -11,7 +11,7 @@ from schemac.model.frozen import frozen
 from typing import Optional
 
 from schemac.compare.changes import Change
-from schemac.model import Exclusion, index_comment, nullabilities, PrimaryKey, Unique
+from schemac.model import INDEXED_KEY_TYPES, index_comment, nullabilities
 from schemac.report.database_objects import DATABASE_OBJECT_KINDS, database_object_difference, member_settings_difference
 from schemac.report.invalid import invalid_difference
 from schemac.report.table_marks import MARK_KINDS, marks_difference
@@ -110,7 +110,7 @@ def _difference(c: Change) -> Optional[Difference]:
         return Difference("pending_rename", what, c.schema, c.table, name, new_name, old_name,
                           f"{what} {old_name} is still named {old_name}, expected {new_name} "
                           f"(renamed_from in schema.yaml)", file, line)
-    if k == "set_index_comment" and isinstance(exp_ if exp_ is not None else act, (PrimaryKey, Unique, Exclusion)):
+    if k == "set_index_comment" and isinstance(exp_ if exp_ is not None else act, INDEXED_KEY_TYPES):
         e, a = (index_comment(x) if x is not None else None for x in (exp_, act))  # type: ignore[arg-type]
         return Difference("comment_changed", "index", c.schema, c.table, name, e, a,
                           f"the index of {kind_of} {getattr(exp_, 'name', None) or _columns_of(exp_)}: comment is "

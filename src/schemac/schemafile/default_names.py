@@ -45,6 +45,6 @@ def check_default_names_free(t: Table, relations: dict[tuple[str, str], str]) ->
 def key_indexes(t: Table, named: bool) -> dict[tuple[str, str], str]:
     """The index names of `t`'s named (or unnamed: their default) primary key, UNIQUEs and EXCLUDEs: relations of its
     schema, which an unnamed key of another table cannot take."""
-    keys = [c for c in (t.primary_key, *t.uniques, *t.exclusions) if c is not None and (c.name is not None) == named]
+    keys = [c for c in t.indexed_keys() if (c.name is not None) == named]
     return {(t.schema, c.name or default_constraint_name(t, c)):  # type: ignore[arg-type]
             f"{_kind(c)} {c.name or 'unnamed'} of table {t.qualified_name}" for c in keys}

@@ -15,7 +15,7 @@ def _check_columns_known(t: Table) -> None:
     """Every column a partition's own constraints and indexes name exists (now that it has columns)."""
     names = {c.name for c in t.columns}
     used: list[tuple[str, Optional[Source]]] = []
-    for c in ([t.primary_key] if t.primary_key else []) + list(t.uniques) + list(t.foreign_keys) + list(t.exclusions):
+    for c in t.constraints(checks=False):
         used += [(col, c.source) for col in c.columns]
     for c in t.checks:
         used += [(col, c.source) for col in checked_columns(c.expression)]
@@ -83,8 +83,8 @@ def _check_referenced_key(t: Table, fk: ForeignKey, ref: Table) -> None:
     key on its column set and refuses one WITHOUT OVERLAPS ("foreign key must use PERIOD"), so only a set no
     plain key has is refused."""
     columns = frozenset(fk.ref_columns)
-    temporal = {(frozenset(k.columns), k.columns[-1]) for k in (ref.primary_key, *ref.uniques)
-                if k is not None and not k.deferrable and k.without_overlaps}
+    temporal = {(frozenset(k.columns), k.columns[-1]) for k in ref.unique_keys()
+                if not k.deferrable and k.without_overlaps}
     if fk.period:
         if (columns, fk.ref_columns[-1]) in temporal:
             return
@@ -105,7 +105,7 @@ def _unique_keys(t: Table) -> set[frozenset]:
     """The column sets a foreign key without PERIOD may reference (Postgres's rule): a primary key's or UNIQUE's that
     is not deferrable nor WITHOUT OVERLAPS, a unique index's on plain columns without WHERE. (A partition's come from
     its parent: not asked.)"""
-    keys = [k for k in (t.primary_key, *t.uniques) if k is not None and not k.deferrable and not k.without_overlaps]
+    keys = [k for k in t.unique_keys() if not k.deferrable and not k.without_overlaps]
     out = {frozenset(k.columns) for k in keys}
     out |= {frozenset(e.column for e in i.elements) for i in t.indexes
             if i.unique and i.where is None and all(e.column is not None and e.expression is None for e in i.elements)}

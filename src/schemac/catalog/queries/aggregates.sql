@@ -20,7 +20,7 @@
 -- lookup by oid (pg_proc_oid_index).
 WITH fn AS NOT MATERIALIZED (
   SELECT p.oid, CASE WHEN n.nspname = 'pg_catalog' OR (n.nspname = 'public' AND NOT /* include pg_catalog_hides(proc=p) */) THEN /* include quoted_part(name=p.proname) */
-                     ELSE /* include quoted_part(name=n.nspname) */ || '.' || /* include quoted_part(name=p.proname) */ END AS name
+                     ELSE /* include qualified_part(schema=n.nspname, name=p.proname) */ END AS name
   FROM pg_catalog.pg_proc p
   JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
 )

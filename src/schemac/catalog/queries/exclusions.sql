@@ -33,7 +33,7 @@ SELECT con.conrelid AS table_oid,
        ARRAY(
          SELECT (SELECT CASE WHEN opc.opcdefault THEN NULL
                              WHEN opn.nspname = 'pg_catalog' THEN /* include quoted_part(name=opc.opcname) */
-                             ELSE /* include quoted_part(name=opn.nspname) */ || '.' || /* include quoted_part(name=opc.opcname) */ END
+                             ELSE /* include qualified_part(schema=opn.nspname, name=opc.opcname) */ END
                  FROM pg_catalog.pg_opclass opc
                  JOIN pg_catalog.pg_namespace opn ON opn.oid = opc.opcnamespace
                  WHERE opc.oid = k.opcoid)

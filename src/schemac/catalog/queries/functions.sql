@@ -55,18 +55,18 @@ SELECT p.oid AS function_oid,
                    -- table (its partition key) of a table there calling it, a domain's CHECK there calling it
          SELECT json_agg(DISTINCT CASE
                   WHEN dp.classid = 'pg_catalog.pg_trigger'::regclass
-                    THEN 'trigger ' || pg_catalog.quote_ident(tg.tgname) || ' on ' || pg_catalog.quote_ident(un.nspname)
-                         || '.' || pg_catalog.quote_ident(uc.relname)
+                    THEN 'trigger ' || pg_catalog.quote_ident(tg.tgname) || ' on '
+                         || /* include qualified_ident(schema=un.nspname, name=uc.relname) */
                   WHEN dp.classid = 'pg_catalog.pg_policy'::regclass
-                    THEN 'policy ' || pg_catalog.quote_ident(pol.polname) || ' on ' || pg_catalog.quote_ident(un.nspname)
-                         || '.' || pg_catalog.quote_ident(uc.relname)
+                    THEN 'policy ' || pg_catalog.quote_ident(pol.polname) || ' on '
+                         || /* include qualified_ident(schema=un.nspname, name=uc.relname) */
                   WHEN dp.classid = 'pg_catalog.pg_proc'::regclass
                     THEN CASE op.prokind WHEN 'p' THEN 'procedure ' WHEN 'a' THEN 'aggregate ' ELSE 'function ' END
-                         || pg_catalog.quote_ident(un.nspname) || '.' || pg_catalog.quote_ident(op.proname)
+                         || /* include qualified_ident(schema=un.nspname, name=op.proname) */
                          || '(' || pg_catalog.oidvectortypes(op.proargtypes) || ')'
                   WHEN dp.classid = 'pg_catalog.pg_attrdef'::regclass
                     THEN CASE WHEN at.attgenerated <> '' THEN 'generated column ' ELSE 'default of column ' END
-                         || pg_catalog.quote_ident(un.nspname) || '.' || pg_catalog.quote_ident(uc.relname) || '.'
+                         || /* include qualified_ident(schema=un.nspname, name=uc.relname) */ || '.'
                          || pg_catalog.quote_ident(at.attname)
                   WHEN dp.classid = 'pg_catalog.pg_constraint'::regclass
                     THEN 'constraint ' || pg_catalog.quote_ident(ck.conname) || ' on '
@@ -74,12 +74,12 @@ SELECT p.oid AS function_oid,
                          || '.' || pg_catalog.quote_ident(COALESCE(uc.relname, ty.typname))
                   WHEN dp.classid = 'pg_catalog.pg_class'::regclass
                     THEN CASE WHEN uc.relkind IN ('i', 'I') THEN 'index ' ELSE 'table ' END
-                         || pg_catalog.quote_ident(un.nspname) || '.' || pg_catalog.quote_ident(uc.relname)
+                         || /* include qualified_ident(schema=un.nspname, name=uc.relname) */
                   WHEN rw.rulename <> '_RETURN'
-                    THEN 'rule ' || pg_catalog.quote_ident(rw.rulename) || ' on ' || pg_catalog.quote_ident(un.nspname)
-                         || '.' || pg_catalog.quote_ident(uc.relname)
+                    THEN 'rule ' || pg_catalog.quote_ident(rw.rulename) || ' on '
+                         || /* include qualified_ident(schema=un.nspname, name=uc.relname) */
                   ELSE CASE WHEN uc.relkind = 'm' THEN 'materialized view ' ELSE 'view ' END
-                       || pg_catalog.quote_ident(un.nspname) || '.' || pg_catalog.quote_ident(uc.relname) END)
+                       || /* include qualified_ident(schema=un.nspname, name=uc.relname) */ END)
          FROM pg_catalog.pg_depend dp
          LEFT JOIN pg_catalog.pg_trigger tg ON dp.classid = 'pg_catalog.pg_trigger'::regclass AND tg.oid = dp.objid
                                             AND NOT tg.tgisinternal

@@ -47,7 +47,7 @@
 -- indexes' side and spilled to disk at 10,000 tables.
 WITH nd AS (SELECT array_agg(opc.oid) AS oids,
                    array_agg(CASE WHEN opn.nspname = 'pg_catalog' THEN /* include quoted_part(name=opc.opcname) */
-                                  ELSE /* include quoted_part(name=opn.nspname) */ || '.' || /* include quoted_part(name=opc.opcname) */ END) AS names
+                                  ELSE /* include qualified_part(schema=opn.nspname, name=opc.opcname) */ END) AS names
             FROM pg_catalog.pg_opclass opc
             JOIN pg_catalog.pg_namespace opn ON opn.oid = opc.opcnamespace
             WHERE NOT opc.opcdefault)

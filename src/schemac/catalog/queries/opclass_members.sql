@@ -14,7 +14,7 @@ COALESCE((SELECT json_agg(json_build_object(
             'left', pg_catalog.format_type(ao.amoplefttype, NULL),
             'right', pg_catalog.format_type(ao.amoprighttype, NULL),
             'order_by', (SELECT CASE WHEN sn.nspname IN ('public', 'pg_catalog') THEN /* include quoted_part(name=sf.opfname) */
-                                     ELSE /* include quoted_part(name=sn.nspname) */ || '.' || /* include quoted_part(name=sf.opfname) */ END
+                                     ELSE /* include qualified_part(schema=sn.nspname, name=sf.opfname) */ END
                          FROM pg_catalog.pg_opfamily sf
                          JOIN pg_catalog.pg_namespace sn ON sn.oid = sf.opfnamespace
                          WHERE sf.oid = ao.amopsortfamily AND ao.amoppurpose = 'o'))

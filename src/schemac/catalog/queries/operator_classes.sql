@@ -34,7 +34,7 @@ SELECT n.nspname::text AS schema_name,
        oc.opcdefault AS is_default,
        CASE WHEN (f.opfname, f.opfnamespace) = (oc.opcname, oc.opcnamespace) THEN NULL
             WHEN f.opfnamespace = oc.opcnamespace THEN /* include quoted_part(name=f.opfname) */
-            ELSE /* include quoted_part(name=fn.nspname) */ || '.' || /* include quoted_part(name=f.opfname) */ END AS family,
+            ELSE /* include qualified_part(schema=fn.nspname, name=f.opfname) */ END AS family,
        CASE WHEN oc.opckeytype <> 0 THEN pg_catalog.format_type(oc.opckeytype, NULL) END AS storage,
        /* include opclass_members */,
        d.description AS comment,

@@ -9,29 +9,29 @@ outside_objects AS MATERIALIZED (  -- what the schemas not read hold that can re
   SELECT 'pg_catalog.pg_rewrite'::regclass AS classid, ur.oid,  -- a view's, materialized view's or rule's rewrite row
          CASE WHEN ur.rulename <> '_RETURN' THEN 'rule ' || pg_catalog.quote_ident(ur.rulename) || ' on '
               WHEN uc.relkind = 'm' THEN 'materialized view ' ELSE 'view ' END
-         || pg_catalog.quote_ident(un.nspname) || '.' || pg_catalog.quote_ident(uc.relname) AS label
+         || /* include qualified_ident(schema=un.nspname, name=uc.relname) */ AS label
   FROM pg_catalog.pg_namespace un
   JOIN pg_catalog.pg_class uc ON uc.relnamespace = un.oid
   JOIN pg_catalog.pg_rewrite ur ON ur.ev_class = uc.oid
   WHERE NOT un.nspname = ANY (%(schemas)s::name[]) AND un.nspname NOT IN ('pg_catalog', 'information_schema')
   UNION ALL  -- a policy whose USING or WITH CHECK reads it in a subquery
   SELECT 'pg_catalog.pg_policy'::regclass, up.oid, 'policy ' || pg_catalog.quote_ident(up.polname) || ' on '
-         || pg_catalog.quote_ident(un.nspname) || '.' || pg_catalog.quote_ident(uc.relname)
+         || /* include qualified_ident(schema=un.nspname, name=uc.relname) */
   FROM pg_catalog.pg_namespace un
   JOIN pg_catalog.pg_class uc ON uc.relnamespace = un.oid
   JOIN pg_catalog.pg_policy up ON up.polrelid = uc.oid
   WHERE NOT un.nspname = ANY (%(schemas)s::name[]) AND un.nspname NOT IN ('pg_catalog', 'information_schema')
   UNION ALL  -- a function or procedure of a SQL-standard body (BEGIN ATOMIC, RETURN: the only ones whose reads are recorded)
   SELECT 'pg_catalog.pg_proc'::regclass, fp.oid, CASE fp.prokind WHEN 'p' THEN 'procedure ' ELSE 'function ' END
-         || pg_catalog.quote_ident(un.nspname) || '.' || pg_catalog.quote_ident(fp.proname)
+         || /* include qualified_ident(schema=un.nspname, name=fp.proname) */
          || '(' || pg_catalog.oidvectortypes(fp.proargtypes) || ')'
   FROM pg_catalog.pg_namespace un
   JOIN pg_catalog.pg_proc fp ON fp.pronamespace = un.oid
   WHERE NOT un.nspname = ANY (%(schemas)s::name[]) AND un.nspname NOT IN ('pg_catalog', 'information_schema')
     AND fp.prosqlbody IS NOT NULL
   UNION ALL  -- a column default of a table there (nextval of a sequence)
-  SELECT 'pg_catalog.pg_attrdef'::regclass, ud.oid, 'default of column ' || pg_catalog.quote_ident(un.nspname) || '.'
-         || pg_catalog.quote_ident(uc.relname) || '.' || pg_catalog.quote_ident(ua.attname)
+  SELECT 'pg_catalog.pg_attrdef'::regclass, ud.oid, 'default of column '
+         || /* include qualified_ident(schema=un.nspname, name=uc.relname) */ || '.' || pg_catalog.quote_ident(ua.attname)
   FROM pg_catalog.pg_namespace un
   JOIN pg_catalog.pg_class uc ON uc.relnamespace = un.oid
   JOIN pg_catalog.pg_attrdef ud ON ud.adrelid = uc.oid
@@ -39,7 +39,7 @@ outside_objects AS MATERIALIZED (  -- what the schemas not read hold that can re
   WHERE NOT un.nspname = ANY (%(schemas)s::name[]) AND un.nspname NOT IN ('pg_catalog', 'information_schema')
   UNION ALL  -- a foreign key of a table there referencing it
   SELECT 'pg_catalog.pg_constraint'::regclass, uk.oid, 'foreign key ' || pg_catalog.quote_ident(uk.conname) || ' on '
-         || pg_catalog.quote_ident(un.nspname) || '.' || pg_catalog.quote_ident(uc.relname)
+         || /* include qualified_ident(schema=un.nspname, name=uc.relname) */
   FROM pg_catalog.pg_namespace un
   JOIN pg_catalog.pg_class uc ON uc.relnamespace = un.oid
   JOIN pg_catalog.pg_constraint uk ON uk.conrelid = uc.oid AND uk.contype = 'f' AND uk.conparentid = 0
@@ -61,7 +61,7 @@ outside_reads AS MATERIALIZED (
         GROUP BY ud.refobjid, uo.classid, uo.oid, uo.label
         UNION ALL  -- a table there inheriting it, or a partition of it there (DROP TABLE drops that one with its rows)
         SELECT ui.inhparent, CASE WHEN uc.relispartition THEN 'partition ' ELSE 'child table ' END
-                             || pg_catalog.quote_ident(un.nspname) || '.' || pg_catalog.quote_ident(uc.relname)
+                             || /* include qualified_ident(schema=un.nspname, name=uc.relname) */
         FROM pg_catalog.pg_namespace un
         JOIN pg_catalog.pg_class uc ON uc.relnamespace = un.oid AND uc.relkind IN ('r', 'p', 'f')
         JOIN pg_catalog.pg_inherits ui ON ui.inhrelid = uc.oid

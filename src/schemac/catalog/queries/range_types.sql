@@ -20,14 +20,14 @@ SELECT t.oid AS type_oid,
        pg_catalog.format_type(r.rngsubtype, NULL) AS subtype,
        CASE WHEN NOT opc.opcdefault
             THEN CASE WHEN opn.nspname IN ('pg_catalog', 'public') THEN /* include quoted_part(name=opc.opcname) */
-                      ELSE /* include quoted_part(name=opn.nspname) */ || '.' || /* include quoted_part(name=opc.opcname) */ END END AS subtype_opclass,
+                      ELSE /* include qualified_part(schema=opn.nspname, name=opc.opcname) */ END END AS subtype_opclass,
        CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation THEN r.rngcollation::pg_catalog.regcollation::text END AS collation,
        CASE WHEN r.rngcanonical <> 0
             THEN CASE WHEN cn.nspname = 'pg_catalog' OR (cn.nspname = 'public' AND NOT /* include pg_catalog_hides(proc=cp) */) THEN /* include quoted_part(name=cp.proname) */
-                      ELSE /* include quoted_part(name=cn.nspname) */ || '.' || /* include quoted_part(name=cp.proname) */ END END AS canonical,
+                      ELSE /* include qualified_part(schema=cn.nspname, name=cp.proname) */ END END AS canonical,
        CASE WHEN r.rngsubdiff <> 0
             THEN CASE WHEN dn.nspname = 'pg_catalog' OR (dn.nspname = 'public' AND NOT /* include pg_catalog_hides(proc=dp) */) THEN /* include quoted_part(name=dp.proname) */
-                      ELSE /* include quoted_part(name=dn.nspname) */ || '.' || /* include quoted_part(name=dp.proname) */ END END AS subtype_diff,
+                      ELSE /* include qualified_part(schema=dn.nspname, name=dp.proname) */ END END AS subtype_diff,
        mt.typname::text AS multirange,
        mn.nspname::text AS multirange_schema,
        mt.oid AS multirange_oid,

@@ -14,7 +14,7 @@
 SELECT tg.tgrelid AS table_oid,
        tg.tgname::text AS trigger_name,
        CASE WHEN fn.nspname = 'public' AND NOT /* include pg_catalog_hides(proc=p) */ THEN /* include quoted_part(name=p.proname) */
-            ELSE /* include quoted_part(name=fn.nspname) */ || '.' || /* include quoted_part(name=p.proname) */ END AS function_name,
+            ELSE /* include qualified_part(schema=fn.nspname, name=p.proname) */ END AS function_name,
        tg.tgtype::int AS tgtype,
        ARRAY(SELECT a.attname::text FROM unnest(tg.tgattr::int2[]) WITH ORDINALITY AS k(attnum, ord)
              JOIN pg_catalog.pg_attribute a ON a.attrelid = tg.tgrelid AND a.attnum = k.attnum
@@ -30,7 +30,7 @@ SELECT tg.tgrelid AS table_oid,
        tg.tgenabled::text AS enabled,
        d.description AS comment,
        (SELECT CASE WHEN rn.nspname = 'public' THEN /* include quoted_part(name=rc.relname) */
-                    ELSE /* include quoted_part(name=rn.nspname) */ || '.' || /* include quoted_part(name=rc.relname) */ END
+                    ELSE /* include qualified_part(schema=rn.nspname, name=rc.relname) */ END
         FROM pg_catalog.pg_class rc JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
         WHERE rc.oid = tg.tgconstrrelid) AS referenced_table,
        tg.tgparentid <> 0 AS clone,
