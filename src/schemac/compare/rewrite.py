@@ -8,6 +8,7 @@ from typing import Optional
 
 from sqlglot import exp
 
+from schemac.compare.late_bound import TEXT_TYPES as _TEXT_TYPES, late_bound, unparen as _unparen
 from schemac.compare.implicit_casts import dates_as_arguments
 from schemac.compare.in_lists import some_as_any, split_in_list
 from schemac.compare.jsonpath import jsonpath_literals
@@ -26,8 +27,6 @@ from schemac.pg.verbatim import renamed
 from schemac.pg.operators import OtherOperator
 from schemac.pg.syntax import NOT_AFTER, Verbatim
 
-_TEXT_TYPES = {exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR, exp.DataType.Type.CHAR,
-               exp.DataType.Type.BPCHAR, exp.DataType.Type.NAME}
 T = exp.DataType.Type
 _NUMERIC_TYPES = {T.SMALLINT, T.INT, T.BIGINT, T.DECIMAL, T.FLOAT, T.DOUBLE, T.MONEY}
 # Where Postgres's implicit numeric promotions take an operand (integer to numeric, numeric to double
@@ -48,12 +47,6 @@ def _interval_literal(text: str, unit: Optional[str] = None) -> exp.Expression:
     if value is None:
         return exp.Literal.string(qualified_interval_text(text, unit))
     return exp.Literal.string("interval:%d:%d:%d" % value)
-
-
-def _unparen(node: exp.Expression) -> exp.Expression:
-    while isinstance(node, exp.Paren):
-        node = node.this
-    return node
 
 
 def _is_constant(node: exp.Expression) -> bool:
@@ -309,6 +302,8 @@ def _rewrite_tree(node: exp.Expression, path: tuple[str, ...] = ()) -> exp.Expre
     no rule applies (`((x))` -> `(x)` -> `x`). No rule looks below a node's children, and the nodes a
     rule builds hold children already in normal form, so one pass is enough (tests/test_normalize.py
     checks normal_form(normal_form(x)) == normal_form(x))."""
+    if (kept := late_bound(node)) is not None:
+        return kept
     for key, value in list(node.args.items()):
         if isinstance(value, exp.Expression):
             new = _rewrite_tree(value, path)
