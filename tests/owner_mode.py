@@ -38,7 +38,8 @@ WHERE n.oid IN ({_USER_NS}) AND o.{prefix}owner = {_MADE} AND {_mine(catalog, 'o
                                            ("TEXT SEARCH CONFIGURATION", "pg_ts_config", "cfg"),
                                            ("STATISTICS", "pg_statistic_ext", "stx")))
 # What to hand over, as ALTER statements: schemas, then relations (a table's owned sequences and indexes follow it;
-# a partition is a relation of its own), then routines, types, and the other owned kinds of a schema.
+# a partition is a relation of its own), then routines (not a range type's constructors, which Postgres makes the
+# bootstrap superuser's whoever creates the type), types, and the other owned kinds of a schema.
 OWNED = f"""
 SELECT 'SCHEMA', quote_ident(n.nspname) FROM pg_namespace n
 WHERE n.oid IN ({_USER_NS}) AND n.nspname <> 'public' AND n.nspowner = {_MADE} AND {_mine('pg_namespace', 'n.oid')}
@@ -55,6 +56,8 @@ UNION ALL
 SELECT CASE p.prokind WHEN 'p' THEN 'PROCEDURE' WHEN 'a' THEN 'AGGREGATE' ELSE 'FUNCTION' END,
        p.oid::regprocedure::text
 FROM pg_proc p WHERE p.pronamespace IN ({_USER_NS}) AND p.proowner = {_MADE} AND {_mine('pg_proc', 'p.oid')}
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+                  AND d.refclassid = 'pg_type'::regclass AND d.deptype = 'i')  -- a range's constructors: Postgres's
 UNION ALL
 SELECT CASE t.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END, t.oid::regtype::text
 FROM pg_type t WHERE t.typnamespace IN ({_USER_NS}) AND t.typtype IN ('d', 'e', 'r', 'b') AND t.typelem = 0
