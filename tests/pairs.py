@@ -9,6 +9,8 @@ is: an old schema with rows, and the new schema loaded directly. Markers, each o
                                         one the search path finds, public's; another schema's is named s.t)
     -- since: 17                        (optional) the oldest major whose grammar loads the case (an older one
                                         refuses it: test_pairs skips it there, saying so, and fails if it loads)
+    -- apply as: owner                  (optional) both sides handed to a non-superuser owner of the database and
+                                        the migration applied as it (tests/owner_mode.py), as teams deploy
     -- old:                             the old schema, and INSERTs: the rows a migration must keep
     -- new:                             the new schema (rows here only fill the sibling database)
 """
@@ -20,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "pairs")
-_MARK = re.compile(r"^-- (case|allow|changed|since|old|new):\s*(.*)$")
+_MARK = re.compile(r"^-- (case|allow|changed|since|apply as|old|new):\s*(.*)$")
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class Pair:
     destructive: bool = False
     changed: tuple[tuple[str, str], ...] = ()
     since: int = 0  # `-- since:`: the oldest major that loads it (0: every one)
+    as_owner: bool = False  # `-- apply as: owner`: applied by the database's non-superuser owner (owner_mode.py)
 
 
 def _parse(path: str) -> list[Pair]:
@@ -48,7 +51,7 @@ def _parse(path: str) -> list[Pair]:
             continue
         key, value = m.groups()
         if key == "case":
-            cases.append({"id": value.strip(), "old": "", "new": "", "allow": "", "changed": "", "since": ""})
+            cases.append({"id": value.strip(), "old": "", "new": "", "allow": "", "changed": "", "since": "", "apply as": ""})
             section = None
         elif not cases:
             raise ValueError(f"{path}:{n}: '-- {key}:' before the first '-- case:'")
@@ -64,8 +67,10 @@ def _parse(path: str) -> list[Pair]:
         changed = tuple(_column(path, c["id"], x.strip()) for x in c["changed"].split(",") if x.strip())
         if c["since"] and not c["since"].isdecimal():
             raise ValueError(f"{path}: case {c['id']}: since: {c['since']!r} is not a major version (17)")
+        if c["apply as"] not in ("", "owner"):
+            raise ValueError(f"{path}: case {c['id']}: apply as: {c['apply as']!r} is not 'owner'")
         out.append(Pair(c["id"], name, c["old"], c["new"], c["allow"] == "destructive", changed,  # type: ignore[arg-type]
-                        int(c["since"] or 0)))
+                        int(c["since"] or 0), c["apply as"] == "owner"))
     return out
 
 

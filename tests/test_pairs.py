@@ -14,6 +14,9 @@ applied over A's rows exactly as sqlx would (every file in its own transaction).
 - every column A keeps holds the same values (a checksum per column), except those the case says
   change their text form.
 
+A pair marked `-- apply as: owner` (or every pair, with SCHEMAC_PAIRS_AS_OWNER=1) has A and B handed to a
+non-superuser owner of the database (tests/owner_mode.py) and its migration applied as that owner.
+
 The default run takes a sample of SAMPLE pairs that holds some of every file (pairs.spread), each on one major in
 turn (one its `-- since:` allows); `-m slow` takes every pair on 18, 16 and 15: on a major older than its `-- since:`,
 a pair is skipped where that server refuses it (the skip says so) and fails where it loads.
@@ -29,6 +32,7 @@ import psycopg
 import pytest
 from catalog_oracle import comments, fingerprint, objects, fingerprint_difference, sibling_database, values
 from conftest import MAJORS, each_case_on_one_major
+from owner_mode import EVERY_PAIR, as_owner, hand_over
 from pairs import load_pairs, qualified_changed, spread
 from security_oracle import security_fingerprint
 from test_json_schema import schema_errors
@@ -126,7 +130,10 @@ def converges(a: str, tmp_path, pair, with_new: Optional[Callable[[NewSide], Non
     `comments_too`: every object and every comment by its identity too (catalog_oracle.objects, .comments)."""
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     _older_than_the_pair(a, pair)
+    by_owner = getattr(pair, "as_owner", False) or EVERY_PAIR  # `-- apply as: owner` (tests/owner_mode.py)
     _load(a, pair.old)
+    if by_owner:
+        hand_over(a)
     before = values(a)  # by schema and name: a table moved to another schema is not kept
     _inspected(a, schema)
     first = generate(str(schema), out, name="old")
@@ -134,6 +141,8 @@ def converges(a: str, tmp_path, pair, with_new: Optional[Callable[[NewSide], Non
     old_files = {m.path for m in Layout(out).migrations()}  # more than one where it holds many locks
     with sibling_database(a) as b:
         _load(b, pair.new)
+        if by_owner:
+            hand_over(b)
         inspected = _inspected(b, schema)
         ordered = fingerprint(b, order=with_new is not None)  # the columns' order only for a rebuild's comparison
         expected = {kind: rows for kind, rows in ordered.items() if kind != "column_order"}
@@ -146,6 +155,8 @@ def converges(a: str, tmp_path, pair, with_new: Optional[Callable[[NewSide], Non
     assert cycles(list(result.changes)) == [], "the dependency graph has a cycle"
     new_files = [m for m in Layout(out).migrations() if m.path not in old_files]
     with psycopg.connect(a, autocommit=True) as conn:
+        if by_owner:
+            as_owner(conn)
         try:
             apply_files(conn, new_files, record=False)
         except psycopg.Error as e:
@@ -184,6 +195,17 @@ def test_a_bare_changed_entry_means_publics_table(tmp_path):
     assert qualified_changed(pair) == {("public.t", "v"), ("audit.t", "w")}
     (tmp_path / "c.sql").write_text("-- case: c\n-- changed: t\n-- old:\nSELECT 1;\n-- new:\nSELECT 2;\n")
     with pytest.raises(ValueError, match="case c: changed: 't' is not table.column"):
+        load_pairs(str(tmp_path))
+
+
+def test_an_apply_as_line_names_the_owner_mode_only(tmp_path):
+    """`-- apply as: owner` marks a pair for tests/owner_mode.py; any other word is refused at its case (a typo would
+    run the pair as superuser, silently)."""
+    (tmp_path / "c.sql").write_text("-- case: c\n-- apply as: owner\n-- old:\nSELECT 1;\n-- new:\nSELECT 2;\n"
+                                    "-- case: d\n-- old:\nSELECT 1;\n-- new:\nSELECT 2;\n", encoding="utf-8")
+    assert [p.as_owner for p in load_pairs(str(tmp_path))] == [True, False]
+    (tmp_path / "c.sql").write_text("-- case: c\n-- apply as: app\n-- old:\nSELECT 1;\n-- new:\nSELECT 2;\n")
+    with pytest.raises(ValueError, match="case c: apply as: 'app' is not 'owner'"):
         load_pairs(str(tmp_path))
 
 

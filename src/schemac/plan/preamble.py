@@ -188,10 +188,21 @@ def preamble(changes: list[Change], pinned: bool = True) -> list[exp.Expression]
     """The search_path pinned (pinned_search_path; not with `pinned` false: `diff --sql`'s script for a person to
     run, in a session of their own); `SET LOCAL check_function_bodies = off` where functions are created: Postgres
     would check a SQL body, and PL/pgSQL's `%ROWTYPE`/`%TYPE` declarations, against tables the same migration
-    creates later (pg_dump does the same). Each lasts until the file's transaction ends."""
+    creates later (pg_dump does the same). Each lasts until the file's transaction ends. An empty DO block where a
+    function's SET names a PL/pgSQL setting (_sets_plpgsql)."""
     if not changes:
         return []
     out = [pinned_search_path()] if pinned else []
     if any(c.kind in ("add_function", "alter_function") for c in changes):
         out.append(ddl.command("SET", "LOCAL check_function_bodies = off"))
+    if any(c.kind in ("add_function", "alter_function") and _sets_plpgsql(c.new) for c in changes):
+        out.append(ddl.command("DO", "$schemac$BEGIN END$schemac$"))
     return out
+
+
+def _sets_plpgsql(function: object) -> bool:
+    """Whether a function's SET names a PL/pgSQL setting (`SET plpgsql.extra_warnings = 'all'`). Until the session
+    loads plpgsql (its first DO block or PL/pgSQL call) the name is a placeholder, which only a superuser (or a role
+    granted SET on it) may put in a function's SET: a non-superuser owner's migration failed, 'permission denied to
+    set parameter "plpgsql.extra_warnings"'. The preamble's empty DO block loads it, and the setting is a user's."""
+    return any(entry.lower().startswith("plpgsql.") for entry in getattr(function, "config", ()))
