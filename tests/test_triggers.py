@@ -66,9 +66,9 @@ tables:
 
 @pytest.mark.parametrize("major_db", [pytest.param(m, marks=() if m == MAJORS[0] else pytest.mark.slow, id=m)
                                       for m in MAJORS], indirect=True)
-def test_a_recreated_trigger_whose_comment_changed_is_commented_once(major_db, tmp_path):
-    """A constraint trigger made deferrable is dropped and created (it has no OR REPLACE), which writes its comment:
-    the comment's own change folds into it (it was written twice, the old one's COMMENT ON TRIGGER again)."""
+def test_a_recreated_trigger_whose_comment_and_state_changed_is_commented_and_set_once(major_db, tmp_path):
+    """A constraint trigger made deferrable is dropped and created (it has no OR REPLACE), which writes its comment
+    and its state (ENABLE REPLICA): their own changes fold into it (each was written twice)."""
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     schema.write_text(RECREATED)
     assert generate(str(schema), out, name="old").status == "written"
@@ -77,15 +77,15 @@ def test_a_recreated_trigger_whose_comment_changed_is_commented_once(major_db, t
         conn.execute("INSERT INTO t VALUES (1)")
     done = {m.path for m in Layout(out).migrations()}
     schema.write_text(RECREATED.replace("constraint: true, comment: old words",
-                                        "constraint: true, deferrable: true, comment: new words"))
+                                        "constraint: true, deferrable: true, comment: new words, enabled: replica"))
     result = generate(str(schema), out, name="new")
     assert result.status == "written", result.message
-    assert result.sql.count("COMMENT ON TRIGGER") == 1, result.sql
+    assert result.sql.count("COMMENT ON TRIGGER") == 1 and result.sql.count("ENABLE REPLICA TRIGGER") == 1, result.sql
     with psycopg.connect(major_db, autocommit=True) as conn:
         apply_files(conn, [m for m in Layout(out).migrations() if m.path not in done])
-        assert conn.execute("SELECT tgdeferrable, d.description FROM pg_trigger g JOIN pg_description d ON "
-                            "d.objoid = g.oid AND d.classoid = 'pg_trigger'::regclass WHERE g.tgname = 't_c'"
-                            ).fetchall() == [(True, "new words")]
+        assert conn.execute("SELECT tgdeferrable, tgenabled, d.description FROM pg_trigger g JOIN pg_description d "
+                            "ON d.objoid = g.oid AND d.classoid = 'pg_trigger'::regclass WHERE g.tgname = 't_c'"
+                            ).fetchall() == [(True, "R", "new words")]
     assert check_drift(str(schema), major_db).differences == ()
 
 

@@ -300,7 +300,8 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
         altered = not same_trigger(old_g, g)
         if altered:
             ch("alter_trigger", name, old_g, g)
-        if old_g.enabled != g.enabled:
+        # (A trigger created or replaced fires on origin: the planner sets its state again, and comments one created.)
+        if old_g.enabled != g.enabled and not altered:
             ch("set_trigger_enabled", name, old_g, g)
         if (old_g.comment or None) != (g.comment or None) and (not altered or replaced_in_place(old_g, g)):
             ch("set_trigger_comment", name, old_g, g)
