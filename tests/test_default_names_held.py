@@ -274,3 +274,48 @@ def test_a_recorded_unnamed_foreign_key_made_not_enforced_after_its_holder_is_dr
                            "AND contype IN ('c', 'f') ORDER BY 1") == [
         ("blocks_code_key", "c", True), ("blocks_creator_id_fkey1", "f", False), ("blocks_pkey", "c", True)]
     assert rows_of(db_url, "SELECT * FROM blocks ORDER BY id") == [(1, 10, 1), (2, 20, 1)]
+
+
+ELSEWHERE = ("CREATE TABLE u (id integer, b integer); CREATE INDEX blocks_pkey ON u (b); CREATE SEQUENCE blocks_code_key;"
+             "CREATE TABLE blocks (id integer PRIMARY KEY, code integer UNIQUE); INSERT INTO blocks VALUES (1, 10), (2, 20)")
+ELSEWHERE_YAML = ("tables:\n  u:\n    columns:\n      id: integer\n      b: integer\n    indexes:\n"
+                  "      blocks_pkey: {columns: [b]}\n  blocks:\n    columns:\n      id: {type: integer, nullable: false}\n"
+                  "      code: {type: integer, nullable: false}\n@keys\nsequences:\n  blocks_code_key: {}\n")
+ELSEWHERE_KEYS = ("    primary_key: {columns: [id], name: blocks_pkey1}\n"
+                  "    unique:\n      - {columns: [code], name: blocks_code_key1}")
+KEYS_NOW = {"dropped": ("", []),
+            "remade": ("    primary_key: {columns: [id, code], name: bp}\n    unique:\n      - {columns: [code, id], name: bu}",
+                       [("bp", "p", "PRIMARY KEY (id, code)"), ("bu", "u", "UNIQUE (code, id)")])}
+
+
+@pytest.mark.parametrize("case", [pytest.param("dropped"), pytest.param("remade", marks=pytest.mark.slow)])
+def test_a_recorded_unnamed_key_whose_name_another_relation_of_the_schema_holds_is_dropped_by_what_it_is(
+        any_db_url, tmp_path, case):
+    """Another table's index holds blocks_pkey, a sequence blocks_code_key: Postgres numbered blocks' primary key and
+    UNIQUE (blocks_pkey1, blocks_code_key1), recorded unnamed (an earlier schemac's state; made here by hand). Dropping
+    them (or making them again named) wrote DROP CONSTRAINT blocks_pkey: 'does not exist', rolled back. Now each is
+    found by what it is (compare.held_relations): pg_constraint holds what schema.yaml says, the rows stay."""
+    import json
+
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute(ELSEWHERE)
+    keys = "SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'blocks'::regclass " \
+           "AND contype IN ('p', 'u') ORDER BY 1"
+    assert [r[:2] for r in rows_of(any_db_url, keys)] == [("blocks_code_key1", "u"), ("blocks_pkey1", "p")]
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(ELSEWHERE_YAML.replace("@keys", ELSEWHERE_KEYS))
+    assert generate(str(schema), out, name="built").status == "written"
+    state = json.loads(open(os.path.join(out, "state.json")).read())
+    table = next(t for t in state["tables"] if t["name"] == "blocks")
+    assert table["primary_key"].pop("name") == "blocks_pkey1" and table["uniques"][0].pop("name") == "blocks_code_key1"
+    open(os.path.join(out, "state.json"), "w").write(json.dumps(state))
+    entry, after = KEYS_NOW[case]
+    schema.write_text(ELSEWHERE_YAML.replace("@keys\n", entry + "\n" if entry else ""))
+    result = generate(str(schema), out, name=case, allow_destructive=True)
+    assert result.status == "written", result.message
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[1:], record=False)
+    assert rows_of(any_db_url, keys) == after
+    assert rows_of(any_db_url, "SELECT * FROM blocks ORDER BY id") == [(1, 10), (2, 20)]
+    assert rows_of(any_db_url, "SELECT relname FROM pg_class WHERE relname IN ('blocks_pkey', 'blocks_code_key') "
+                               "ORDER BY 1") == [("blocks_code_key",), ("blocks_pkey",)]

@@ -1,6 +1,7 @@
 """A partition added (or a table attached) beside a DEFAULT partition holding rows of its bound: the pairs of
 `pairs/partitions.sql` (`*-over-rows-in-*-kept-default*`: range, list, attached, a new partition partitioned itself,
-a sub-partition's DEFAULT and a partitioned DEFAULT; and an empty DEFAULT) converge (test_pairs.converges: the migration applies, no
+a sub-partition's DEFAULT and a partitioned DEFAULT; and an empty DEFAULT; and a table the same migration attaches as
+the DEFAULT, `*-attached-as-default-*`) converge (test_pairs.converges: the migration applies, no
 drift, the parent's values kept), and then, by SQL of the test's own: each row in the partition its key routes it to
 (`tableoid::regclass`), with its values; the rows referencing them (ON DELETE CASCADE) all there and their foreign key
 back in pg_constraint, dropped and added again only where a default held rows (kept beside an empty one); the parent's trigger fired for none of the moves (its audit table as the old side left it).
@@ -15,7 +16,8 @@ from conftest import each_case_on_one_major
 from pairs import load_pairs
 from test_pairs import converges
 
-_PAIRS = {p.id: p for p in load_pairs() if p.file == "partitions" and "kept-default" in p.id}
+_PAIRS = {p.id: p for p in load_pairs()
+          if p.file == "partitions" and ("kept-default" in p.id or "attached-as-default" in p.id)}
 
 # Each pair's rows after the migration: (key, the partition holding it, its other values), by a query of the pair.
 _ROWS = {
@@ -41,6 +43,9 @@ _ROWS = {
     "part-partition-in-its-own-column-order-attached-over-rows-in-the-kept-default": (
         "SELECT id, tableoid::regclass::text, amount || ' ' || at FROM payouts ORDER BY id",
         [(1, "payouts_2026", "20 2026-01-05"), (2, "payouts_rest", "40 2027-01-05")]),  # (doubled once: when loaded)
+    "part-table-attached-as-default-beside-a-new-partition-over-rows-of-its-bound": (
+        "SELECT id, tableoid::regclass::text, v FROM ledger ORDER BY id",
+        [(1, "ledger_low", "a"), (150, "ledger_mid", "b"), (500, "ledger_rest", "c")]),
     "part-range-partition-added-beside-an-empty-kept-default": (
         "SELECT id, tableoid::regclass::text, at::text FROM visits ORDER BY id", [(1, "visits_2026_01", "2026-01-05")]),
 }
@@ -91,3 +96,47 @@ def test_rows_moved_out_and_back_in_one_file(db_url, tmp_path, monkeypatch):
     texts = [m.read_text() for m in sorted((tmp_path / "generated" / "migrations").glob("*_new*.sql"))]
     moving = [t for t in texts if "schemac_rows_" in t]
     assert len(moving) == 1 and "DELETE FROM parcels_other" in moving[0] and "INSERT INTO parcels" in moving[0]
+
+
+_TO_DEFAULT = """CREATE TABLE p (id int PRIMARY KEY, v text) PARTITION BY RANGE (id);
+CREATE TABLE p_low PARTITION OF p FOR VALUES FROM (0) TO (100);
+{mid}CREATE TABLE p_rest PARTITION OF p DEFAULT;
+CREATE TABLE c (id int PRIMARY KEY, pid int REFERENCES p_rest (id) ON DELETE {action});
+"""
+
+
+@pytest.mark.parametrize("action", ["CASCADE", pytest.param("SET NULL", marks=pytest.mark.slow)])
+def test_a_key_referencing_the_default_itself_fails_where_a_row_references_a_moved_row(any_db_url, tmp_path, action):
+    """A foreign key referencing the DEFAULT partition itself (not the parent), ON DELETE CASCADE or SET NULL, and a row
+    of it referencing a row of the new partition's bound: the move out of the default deleted the referencing row, or
+    set its key NULL, and the migration applied (before). No end keeps both: the key is dropped around the move as one
+    referencing the parent is, and its check after fails; generate warns at the key. By SQL of the test's own: the
+    migration refused (ForeignKeyViolation), every row of c as it was, the moved row still in p_rest."""
+    from schemac.commands.generate import generate
+    from schemac.migrations.apply import apply_files
+    from schemac.migrations.layout import Layout
+    from test_pairs import _inspected
+    from catalog_oracle import sibling_database
+
+    old = _TO_DEFAULT.format(mid="", action=action)
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute(old + "INSERT INTO p VALUES (1, 'a'), (150, 'b'), (500, 'c'); "
+                           "INSERT INTO c VALUES (1, 500), (2, 150)")
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    _inspected(any_db_url, schema)
+    assert generate(str(schema), out, name="old").status == "written"
+    with sibling_database(any_db_url) as b:
+        with psycopg.connect(b, autocommit=True) as conn:
+            conn.execute(_TO_DEFAULT.format(mid="CREATE TABLE p_mid PARTITION OF p FOR VALUES FROM (100) TO (200);\n",
+                                            action=action))
+        _inspected(b, schema)
+    result = generate(str(schema), out, name="new")
+    assert result.status == "written", result.message
+    assert any("foreign key c_pid_fkey references public.p_rest, a DEFAULT partition" in n for n in result.notices), \
+        result.notices
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        with pytest.raises(psycopg.errors.ForeignKeyViolation):
+            apply_files(conn, Layout(out).migrations()[1:], record=False)
+        assert conn.execute("SELECT * FROM c ORDER BY id").fetchall() == [(1, 500), (2, 150)]
+        assert conn.execute("SELECT id, tableoid::regclass::text FROM p ORDER BY id").fetchall() == \
+            [(1, "p_low"), (150, "p_rest"), (500, "p_rest")]

@@ -193,3 +193,20 @@ def test_a_rewrite_under_its_tables_row_type_held_elsewhere_is_refused(db_url, t
     with psycopg.connect(db_url) as conn, pytest.raises(psycopg.errors.FeatureNotSupported) as refused:
         conn.execute(statement)
     assert "uses its row type" in str(refused.value)
+
+
+def test_a_view_made_again_under_a_column_of_its_row_type_is_refused(db_url, tmp_path):
+    """View snap reads t.g, retyped: Postgres cannot change the view's column type in place, so the migration drops
+    and creates it again, and refuses DROP VIEW snap while history.row_then holds its row type (the migration did
+    not apply: 'cannot drop view snap because other objects depend on it'); `generate` says so."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    old = ("CREATE TABLE t (id int PRIMARY KEY, g int); CREATE VIEW snap AS SELECT id, g FROM t;"
+           "CREATE TABLE history (at int PRIMARY KEY, row_then snap); INSERT INTO t VALUES (1, 1);")
+    with migrated_then_described(db_url, schema, out, old, old.replace("g int)", "g bigint)")):
+        with pytest.raises(SchemacError) as e:
+            generate(str(schema), out, allow_destructive=True)
+    assert "view public.snap is dropped (made again: a change under it that Postgres cannot make in place) while " \
+        "column public.history.row_then holds its row type" in str(e.value)
+    assert len(Layout(out).migrations()) == 1
+    with psycopg.connect(db_url) as conn, pytest.raises(psycopg.errors.DependentObjectsStillExist):
+        conn.execute("DROP VIEW snap")  # (what the refusal says: Postgres's own answer)

@@ -1,5 +1,6 @@
 """A view's query left as it was while schema.yaml renames (`renamed_from:`), drops or retypes a column of a table
-it reads, renames the table, or renames a column of a view it reads: `generate` refuses it at the view's line,
+it reads, renames the table, or renames a column of a view it reads (the view renamed itself too, or a view it reads
+renamed): `generate` refuses it at the view's line,
 naming what it reads (exit 2, one line, no migration written), where it used to notice only that Postgres could not
 build the view and write a migration that left drift for ever (RENAME COLUMN / RENAME TO rewrite the stored view to
 `b AS a`, `FROM t2`, which no longer read as the query) or did not apply (CREATE VIEW over a column gone,
@@ -29,7 +30,16 @@ EDITS = {  # what schema.yaml changes under a view, its query as it was: the vie
                       "public.t, which schema.yaml renames to public.t2"),
     "view_column_renamed": (OLD.replace("SELECT id, a, lower(s)", "SELECT id, a AS b, lower(s)"), 10,
                             "column a of public.u, which schema.yaml no longer has"),
+    # the view renamed itself (renamed_from:), its query as it was: recorded under its old name (before: a notice, and
+    # a migration whose RENAME COLUMN left u2 stored as `b AS a`, drift for ever)
+    "view_renamed": (OLD.replace("      a: integer", "      b: {type: integer, renamed_from: a}").replace(
+        "  u:\n", "  u2:\n    renamed_from: u\n").replace("FROM u\n", "FROM u2\n"), 8,
+        "column a of public.t, which schema.yaml renames to b"),
+    # a view it reads renamed (before: a notice, and ALTER VIEW u RENAME TO u2 left w stored `FROM u2`)
+    "read_view_renamed": (OLD.replace("  u:\n", "  u2:\n    renamed_from: u\n"), 11,
+                          "public.u, which schema.yaml renames to public.u2"),
 }
+VIEW_AT = {"view_column_renamed": "w", "view_renamed": "u2", "read_view_renamed": "w"}  # (else u)
 VIEWDEF = "SELECT pg_get_viewdef('public.u'::regclass, true)"
 
 
@@ -61,7 +71,7 @@ def test_a_query_left_naming_a_column_changed_under_it_is_refused_at_its_line(sc
     r = schemac("generate", env=env)
     assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
     (line,) = r.stderr.splitlines()
-    view = "w" if edit == "view_column_renamed" else "u"
+    view = VIEW_AT.get(edit, "u")
     assert line.startswith(f"schemac: error: schema.yaml:{line_number}:3: view public.{view}: its query still reads "
                            f"{reads}, and PostgreSQL cannot create the view so ("), line
     assert len(Layout(os.path.join(tmp_path, "generated")).migrations()) == 1  # nothing written
@@ -97,3 +107,48 @@ def test_a_rename_written_into_the_query_too_migrates_like_a_fresh_build(schemac
         _applied(fresh, other)
         with psycopg.connect(other) as conn:
             assert conn.execute(VIEWDEF).fetchone()[0] == migrated
+
+
+@pytest.mark.parametrize("edit", ["renamed", "dropped", "table_renamed", "view_renamed", "read_view_renamed"])
+def test_generate_check_refuses_such_a_query_without_a_server(schemac, tmp_path, edit):
+    """`generate --check` builds no view: the recorded query, as it was, still reading a table or view schema.yaml
+    renames, or naming a column it renames or drops, is refused alike (exit 2, one line at the view's line); before,
+    --check listed the changes and exited 1, the full run then refusing (or, a view renamed, writing the drift)."""
+    text, line_number, reads = EDITS[edit]
+    _write(tmp_path, OLD)
+    assert schemac("generate").returncode == 0
+    _write(tmp_path, text)
+    r = schemac("generate", "--check")
+    assert r.returncode == 2 and "Traceback" not in r.stderr, (r.stdout, r.stderr)
+    (line,) = r.stderr.splitlines()
+    assert line == (f"schemac: error: schema.yaml:{line_number}:3: view public.{VIEW_AT.get(edit, 'u')}: its query "
+                    f"still reads {reads}: write the query for what schema.yaml has now"), line
+
+
+@pytest.mark.parametrize("edit", ["retyped", "star"])
+def test_generate_check_leaves_a_query_that_may_still_build(schemac, tmp_path, edit):
+    """What only a build tells: a column retyped under the query (lower(integer) fails, a wider integer would not), a
+    renamed column read by `*` (which reads it under its new name): --check lists the changes (exit 1), no refusal."""
+    old = OLD.replace("SELECT id, a FROM u", "SELECT * FROM t") if edit == "star" else OLD
+    new = EDITS["retyped"][0] if edit == "retyped" else EDITS["renamed"][0].replace("SELECT id, a FROM u", "SELECT * FROM t")
+    _write(tmp_path, old.replace("SELECT id, a, lower(s) AS ls FROM t", "SELECT id, lower(s) AS ls FROM t")
+           if edit == "star" else old)
+    assert schemac("generate").returncode == 0
+    _write(tmp_path, new.replace("SELECT id, a, lower(s) AS ls FROM t", "SELECT id, lower(s) AS ls FROM t")
+           if edit == "star" else new)
+    r = schemac("generate", "--check")
+    assert r.returncode == 1 and "error" not in r.stderr, (r.stdout, r.stderr)
+
+
+@pytest.mark.parametrize("edit", ["view_renamed", pytest.param("read_view_renamed", marks=pytest.mark.slow)])
+def test_a_renamed_views_stale_query_is_refused_built_on_each_major(schemac, tmp_path, any_db_url, edit):
+    """The views built on the server of each major (SCHEMAC_DEV_URL: a scratch database there): the same refusal."""
+    text, line_number, reads = EDITS[edit]
+    env = {"SCHEMAC_DEV_URL": any_db_url}
+    _write(tmp_path, OLD)
+    assert schemac("generate", env=env).returncode == 0
+    _write(tmp_path, text)
+    r = schemac("generate", env=env)
+    assert r.returncode == 2 and f"schema.yaml:{line_number}:3: view public.{VIEW_AT[edit]}: its query still reads " \
+        f"{reads}, and PostgreSQL cannot create" in r.stderr, r.stderr
+    assert len(Layout(os.path.join(tmp_path, "generated")).migrations()) == 1

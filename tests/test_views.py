@@ -698,11 +698,16 @@ def test_rules_on_views_round_trip_and_survive_a_rebuilt_view(tmp_path, db_url, 
 
 def test_a_values_view_with_column_names_is_created_as_it_was(tmp_path, db_url, schemac):
     """CREATE VIEW v (k, v) AS VALUES ... deparses as a SELECT of "*VALUES*" columns; created from that SELECT,
-    Postgres deparses it another way (a subquery): the migration writes the column list and VALUES again."""
+    Postgres deparses it another way (a subquery): the migration writes the column list and VALUES again.
+    What pg_dump restores of such a view IS that subquery (`FROM ( VALUES ...) "*VALUES*"`, a space after the
+    parenthesis): written as VALUES again it came back as the first form, another view than the database's."""
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute("CREATE VIEW grades (code, label) AS VALUES (1, 'low'), (2, 'high');"
                      "CREATE VIEW plain AS VALUES (1, 'a');"
-                     "CREATE VIEW sub AS SELECT * FROM (VALUES (1, 'x')) AS t(a, b)")
+                     "CREATE VIEW sub AS SELECT * FROM (VALUES (1, 'x')) AS t(a, b);"
+                     "CREATE VIEW restored AS SELECT column1 AS code, column2 AS label "
+                     "FROM (VALUES (1, 'low'), (2, 'high')) \"*VALUES*\"")
+        assert "( VALUES" in conn.execute("SELECT pg_get_viewdef('restored'::regclass)").fetchone()[0]
     assert schemac("inspect", "--database-url", db_url, "--output", "schema.yaml").returncode == 0
     r = schemac("generate", "--name", "values")
     assert r.returncode == 0 and "could not create" not in r.stdout + r.stderr, r.stdout + r.stderr

@@ -27,7 +27,7 @@ from schemac.plan.foreign_reads import foreign_read_notices
 from schemac.compare.stale_values import stale_value_notices
 from schemac.errors import SchemacError, printable
 from schemac.migrations.layout import Layout, MigrationFile, NewMigration, locked, next_version, validate_name
-from schemac.commands.views import attach_recorded, computed, dev_url_of, major_of, reparsed
+from schemac.commands.views import attach_recorded, computed, dev_url_of, major_of, reparsed, stale_queries
 from schemac.migrations.state import State, file_sha384, read_state
 from schemac.migrations.childwork import ChildWork, write_migrations
 from schemac.model import Schema
@@ -181,6 +181,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     view_notices: list[str] = []
     if desired.views:  # Postgres's deparse of each query: recorded (by the same major), else computed (not for --check)
         if mode == "check":
+            stale_queries(desired, state.schema if state else None)  # (a query left reading what is renamed or gone)
             desired = attach_recorded(desired, current)
         else:
             desired = attach_recorded(desired, current, major_of(dev_url_of(dev_url), current))

@@ -17,6 +17,7 @@ from schemac.errors import SchemacError, SchemaFileError
 from schemac.model import Schema, View
 from schemac.pg.names import split_reference
 from schemac.pg.routines import result_type
+from schemac.pg.sqlbody import statement_refs
 from schemac.pg.types import TypeSyntaxError
 from schemac.pg.views import comparable
 
@@ -199,46 +200,78 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
     return replace(desired, views=tuple(views)), notices
 
 
-def _stale_read(v: View, why: str, recorded: Optional[Schema], schema: Schema, built: dict) -> None:
-    """Refuse view `v`, which the build server could not create (`why`: its words), where state.json holds it
-    built before from the same query, and a table it read is renamed (`renamed_from:`), or a column it read of a
+def _stale_read(v: View, why: Optional[str], recorded: Optional[Schema], schema: Schema, built: dict,
+                index: Optional[dict] = None, views: Optional[dict] = None) -> None:
+    """Refuse view `v`, which the build server could not create (`why`: its words; None: no server built it, and a
+    column counts only where the query names it), where state.json holds it
+    built before from the same query (under its old name, where it is renamed itself), and a table or view it read is
+    renamed (`renamed_from:`), or a column it read of a
     table or view of schema.yaml (`built`: the views built now) is no longer there under its name (renamed,
     dropped) or of its type: the query was left as it was. Its migration would not apply (CREATE VIEW over a
     column gone) or leave drift for ever (Postgres's RENAME rewrites the stored view: `b AS a`, `FROM t2`), not
-    the notice of a query reading what schemac does not manage."""
-    from schemac.commands.viewbuild import LACKS  # (imports psycopg: after a build only)
+    the notice of a query reading what schemac does not manage. (`index`: the recorded views by key, `views`: those of
+    `schema` and `built`, where a caller asks for every view.)"""
     from schemac.compare.moves import old_key
 
-    if recorded is None or LACKS in why:
+    if recorded is None or why is not None and _lacks(why):
         return
-    query = (v.key, comparable(v.query), v.materialized)
-    r = next((r for r in recorded.views if _known(r) and (r.key, comparable(r.query), r.materialized) == query), None)
-    views = {**{w.key: w for w in schema.views}, **built}  # (the views built now first)
-    for d in r.depends if r is not None and v.source is not None else ():
+    index = {r.key: r for r in recorded.views} if index is None else index
+    r = index.get(old_key(v, index) or v.key)  # (the view itself renamed: recorded under its old name)
+    if r is None or not _known(r) or v.source is None or \
+            (comparable(r.query), r.materialized) != (comparable(v.query), v.materialized):
+        return
+    views = {**{w.key: w for w in schema.views}, **built} if views is None else views  # (the views built now first)
+    for d in r.depends:
         key = (d.schema, d.name)
         table, view = schema.table(*key), views.get(key)
         if d.kind not in ("relation", "column") or key == v.key:
             continue
         if table is None and view is None:
-            moved = next((t for t in schema.tables if old_key(t, {key})), None)
+            moved = next((t for t in (*schema.tables, *schema.views) if old_key(t, {key})), None)
             if moved is not None:
                 _refuse(v, f"{d.schema}.{d.name}, which schema.yaml renames to {moved.qualified_name}", why)
             continue
         columns = _columns_of(*key, schema, views)
-        if d.column is None or _MISSING_RELATION.match(why) or columns is None:
+        if d.column is None or (why is not None and _MISSING_RELATION.match(why)) or columns is None:
             continue  # (a relation it reads is missing: that one's own words)
         now = columns.get(d.column)
-        if now == d.type:
-            continue
+        if now == d.type or why is None and (now is not None or d.column not in statement_refs(v.query)[2]):
+            continue  # (no build: a retype may build; `*` reads the renamed column as it is now)
         renamed = next((c.name for c in table.columns if c.renamed_from == d.column), None) if table else None
         how = f"now types {now} (was {d.type})" if now is not None else \
             f"renames to {renamed}" if renamed is not None else "no longer has"
         _refuse(v, f"column {d.column} of {d.schema}.{d.name}, which schema.yaml {how}", why)
 
 
-def _refuse(v: View, reads: str, why: str) -> None:
-    raise SchemaFileError(f"{v.what} {v.qualified_name}: its query still reads {reads}, and PostgreSQL cannot create "
-                          f"the {v.what} so ({why}): write the query for what schema.yaml has now", v.source)
+def stale_queries(desired: Schema, recorded: Optional[Schema]) -> None:
+    """`generate --check`'s `_stale_read` (no server builds the views): a query as recorded still reading a table or
+    view schema.yaml renames, or naming a column it renames or drops, is refused alike. Nothing is looked at where
+    schema.yaml renames no table or view and keeps every column the record has."""
+    if recorded is None or not _renamed_or_dropped(desired, recorded):
+        return
+    index, views = {r.key: r for r in recorded.views}, {w.key: w for w in desired.views}
+    for v in desired.views:
+        _stale_read(v, None, recorded, desired, {}, index, views)
+
+
+def _renamed_or_dropped(desired: Schema, recorded: Schema) -> bool:
+    if any(x.renamed_from for x in (*desired.tables, *desired.views)):
+        return True
+    had = {t.key: t for t in recorded.tables}
+    return any((r := had.get(t.key)) is not None and not {c.name for c in r.columns} <= {c.name for c in t.columns}
+               for t in desired.tables)
+
+
+def _lacks(why: str) -> bool:
+    from schemac.commands.viewbuild import LACKS  # (imports psycopg: after a build only)
+
+    return LACKS in why
+
+
+def _refuse(v: View, reads: str, why: Optional[str]) -> None:
+    cannot = f", and PostgreSQL cannot create the {v.what} so ({why})" if why is not None else ""
+    raise SchemaFileError(f"{v.what} {v.qualified_name}: its query still reads {reads}{cannot}: write the query for "
+                          "what schema.yaml has now", v.source)
 
 
 def _not_built(v: View, why: str, server: str, declared: set[tuple[str, str]], broken: dict,

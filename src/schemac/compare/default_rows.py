@@ -1,10 +1,13 @@
 """A partition made (or a table attached) beside a DEFAULT partition the migration keeps: the default may hold rows of
 the new bound (pg_partman's premake over a default that caught early rows), and Postgres refuses the CREATE ... PARTITION
 OF and the ATTACH over them ('updated partition constraint for default partition ... would be violated by some row').
-The change is marked `over_default` (the default, the parent's key, and the parent and its ancestors, whose rows those
-are): plan.default_rows_ddl takes the default's rows of the bound out before it and puts them back through the parent
-after. The foreign keys referencing the parent or an ancestor are dropped and added again around the move (ROWS_MOVED):
-their check of the DELETE from the default would refuse it, or, ON DELETE CASCADE, delete the rows referencing them."""
+The change is marked `over_default` (the default, the parent's key, and the tables whose rows those are: the parent, its
+ancestors, the default itself and the tables under it): plan.default_rows_ddl takes the default's rows of the bound out
+before it and puts them back through the parent after. The foreign keys referencing one of those tables are dropped and
+added again around the move (ROWS_MOVED): their check of the DELETE from the default would refuse it, or, ON DELETE
+CASCADE or SET NULL, delete or change the rows referencing them (one referencing the default itself then fails its
+check again, as it must: those rows are no longer the default's; plan.hazards warns). A table the same migration
+attaches as the DEFAULT is one too: its ATTACH comes first (plan.dependencies), then its rows of the bound move alike."""
 
 from __future__ import annotations
 
@@ -47,7 +50,7 @@ def over_defaults(changes: list[Change], cur_tables: dict, des_tables: dict) -> 
     the current model has there already marked `over_default`: ((schema, default), strategy, key, ancestors, the tables
     under it); and after each, its `put_back_rows` (ROWS_MOVED): the rows taken out put back once the partition's own
     partitions are there too."""
-    out = []
+    out, created = [], {(c.schema, c.table) for c in changes if c.kind == "add_table"}
     for c in changes:
         made = c.kind == "add_table" and c.cause is None  # (a new table in a column order of its own: its ATTACH)
         new = c.new if made or (c.kind == "attach_partition" and c.cause in (None, NEW_TABLE)) else None
@@ -59,11 +62,13 @@ def over_defaults(changes: list[Change], cur_tables: dict, des_tables: dict) -> 
             continue
         default = next((t for t in des_tables.values() if _is_default(t, (parent.schema, parent.name))), None)
         was = cur_tables.get((default.schema, default.name)) if default is not None else None
-        if was is None or not _is_default(was, (parent.schema, parent.name)):
-            out.append(c)
+        if was is None or not _is_default(was, (parent.schema, parent.name)) and (was.schema, was.name) in created:
+            out.append(c)  # (a default made anew holds no rows)
             continue
-        by = parent.partition_by
-        mark = ((default.schema, default.name), by.strategy, by.key, _ancestors(parent, des_tables), _below(new, des_tables))
+        # (a table attached as the DEFAULT by the same migration too: attached first, then its rows are moved alike)
+        by, held = parent.partition_by, ((default.schema, default.name),) + _below(default, des_tables)
+        mark = ((default.schema, default.name), by.strategy, by.key, _ancestors(parent, des_tables) + held,
+                _below(new, des_tables))
         out += [replace(c, over_default=mark),
                 Change("put_back_rows", c.schema, c.table, None, None, new, new, ROWS_MOVED, over_default=mark)]
     return out

@@ -50,6 +50,7 @@ from schemac.compare.not_nulls import (across_no_inherit, before_inherit, defaul
 from schemac.compare.defaults_below import defaults_kept_below
 from schemac.compare.default_rows import ROWS_MOVED, moved_under, over_defaults
 from schemac.compare.loose_collations import loosely_compared, nondeterministic
+from schemac.compare.held_relations import held_in_schema
 from schemac.compare.extension_moves import with_moved_extension_types
 from schemac.compare.recreated import privileges_of_recreated
 from schemac.compare.routine_dependents import dropped_functions, dropped_row_types, functions_around_types
@@ -281,6 +282,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         changes.extend(around_retypes(cur_tables[key], des_tables[key], per_table, des_tables, exact))
     changes = identities_over_children(named_in_partitions(changes, des_tables), cur_tables, des_tables)
     changes = adopted_by_attach(changes, cur_tables, des_tables)  # (an index or key ATTACH adopts: dropped after it)
+    changes = held_in_schema(changes, current)  # (a recorded unnamed key Postgres numbered: found by what it is)
     for key, t in cur_tables.items():
         if key not in des_tables:
             changes += _dropped(t)

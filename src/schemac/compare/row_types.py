@@ -63,27 +63,32 @@ def row_type_retypes(changes: list[Change], current: Schema) -> list[tuple[Chang
 
 
 def row_type_drops(changes: list[Change], current: Schema) -> list[tuple[Change, str]]:
-    """Each table (composite type) dropped whose row type a column of a table the migration keeps still holds:
-    schema.yaml gives its name to another relation or type (a table made a view of its name), so the column's type
+    """Each table (composite type, view) dropped whose row type a column of a table the migration keeps still holds:
+    schema.yaml gives its name to another relation or type (a table made a view of its name), or makes the view
+    again (a column it reads retyped: Postgres cannot change a view's column types in place), so the column's type
     reads the same and nothing changes it, and Postgres refuses the DROP under the column ("cannot drop table t
     because other objects depend on it"); with why `generate` cannot."""
-    dropped = [c for c in changes if c.kind in ("drop_table", "drop_composite_type")]
+    dropped = [c for c in changes if c.kind in ("drop_table", "drop_composite_type", "drop_view")]
     if not dropped:
         return []
     tables = {(c.schema, c.table) for c in changes if c.kind == "drop_table"}
     gone = {(c.schema, c.table, c.name) for c in changes if c.kind == "drop_column"}
     retypes = {(c.schema, c.table, c.name): type_name(c.new.type) for c in changes  # type: ignore[union-attr]
                if c.kind == "alter_column_type"}
+    remade = {(c.schema, c.name) for c in changes if c.kind in ("add_view", "replace_view")}
     out = []
     for c in dropped:
-        kind, key = ("table", (c.schema, c.table)) if c.kind == "drop_table" else ("type", (c.schema, c.name))
+        kind, key = ("table", (c.schema, c.table)) if c.kind == "drop_table" else \
+            ("view", (c.schema, c.name)) if c.kind == "drop_view" else ("type", (c.schema, c.name))
         held = holding_types(current, key)
         user = next((f"{t.schema}.{t.name}.{col.name}" for t in current.tables if t.key not in tables
                      for col in t.columns if (t.schema, t.name, col.name) not in gone
                      and type_name(col.type) in held and retypes.get((t.schema, t.name, col.name), key) in held), None)
         if user is not None:
-            out.append((c, f"{kind} {key[0]}.{key[1]} is dropped (schema.yaml gives its name to another relation or "
-                           f"type) while column {user} holds its row type (Postgres refuses it: 'cannot drop {kind} "
+            why = "made again: a change under it that Postgres cannot make in place" if key in remade else \
+                "schema.yaml gives its name to another relation or type" if kind != "view" else "schema.yaml drops it"
+            out.append((c, f"{kind} {key[0]}.{key[1]} is dropped ({why}) while column {user} holds its row type "
+                           f"(Postgres refuses it: 'cannot drop {kind} "
                            f"{key[1]} because other objects depend on it'); drop that column, or change its type, in a "
                            "migration of its own first"))
     return out

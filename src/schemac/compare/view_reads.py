@@ -23,8 +23,8 @@ selected_fields = lazy("schemac.pg.verbatim", "selected_fields")  # (`(f()).n`: 
 def view_keys(v: View) -> set[tuple]:
     """The keys naming a view in the dependency graph: a relation, its row type (a function may return or
     take it), its columns (when known)."""
-    return {("table", v.schema, v.name), ("type", v.schema, v.name)} | {("column", v.schema, v.name, c.name)
-                                                                          for c in v.output}
+    return {("table", v.schema, v.name), ("type", v.schema, v.name), ("relation", v.schema, v.name)} | \
+        {("column", v.schema, v.name, c.name) for c in v.output}
 
 
 def view_refs(v: View) -> set[tuple]:

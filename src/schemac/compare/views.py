@@ -101,6 +101,28 @@ def same_view(old: View, new: View, meaning: Optional[Callable[[str, str], bool]
         == (new.materialized, new.security_barrier, new.security_invoker, new.check_option)
 
 
+def unfilled_under(cur: dict, des: dict, rebuilt: set) -> set[tuple[str, str]]:
+    """The materialized views kept unpopulated (`REFRESH ... WITH NO DATA`) that a populated one the migration
+    creates or re-makes reads, directly or through views: Postgres refuses to populate that one over them
+    ("materialized view ... has not been populated"), so each, which holds nothing, is re-made too (created
+    populated, emptied after its readers: plan.populate.EMPTIED)."""
+    kept = {key for key, v in des.items() if v.materialized and not v.with_data and key in cur and key not in rebuilt}
+    if not kept:  # (most diffs)
+        return set()
+    out: set[tuple[str, str]] = set()
+    for key, v in des.items():
+        if v.materialized and v.with_data and (key not in cur or key in rebuilt):
+            seen, todo = {key}, [v]
+            while todo:
+                for k in view_refs(todo.pop()):
+                    if k[0] == "table" and k[1:3] in des and k[1:3] not in seen:
+                        seen.add(k[1:3])
+                        out |= {k[1:3]} & kept
+                        if not des[k[1:3]].materialized:
+                            todo.append(des[k[1:3]])
+    return out
+
+
 def replaceable_view(old: View, new: View) -> bool:
     """CREATE OR REPLACE VIEW can make the change: a plain view still, its columns kept (names and
     types, in order), new ones only appended (both sides' columns known)."""
@@ -225,7 +247,7 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
     removed |= {k for key in rebuilt for k in view_keys(cur[key]) | view_keys(renamed.get(key, cur[key]))}
     attributes = {k for c in others if c.kind == "alter_composite_type" for k in disturbed(c)}
     texts = text_keys(removed, attributes)
-    grown = bool(removed or texts)  # (nothing taken away: no view reads any of it, none walked)
+    grown = bool(removed or texts or unfilled_under(cur, des, rebuilt))  # (else none walked: no view reads any of it)
     while grown:  # what reads a view re-created is re-created too, and so on
         grown = False
         for key, old in cur.items():
@@ -233,6 +255,10 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
                 rebuilt.add(key)
                 removed |= view_keys(old) | view_keys(renamed.get(key, old))
                 grown = True
+        for key in unfilled_under(cur, des, rebuilt):  # re-made with a populated one reading it (plan.populate)
+            rebuilt.add(key)
+            removed |= view_keys(cur[key]) | view_keys(renamed.get(key, cur[key]))
+            grown = True
     for key, old in renamed.items():  # ALTER VIEW ... SET SCHEMA, RENAME TO; one re-created is dropped as it was
         if key in rebuilt:
             cur[key] = old

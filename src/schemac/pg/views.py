@@ -76,14 +76,17 @@ def sole_relation_unqualified(text: Optional[str]) -> Optional[str]:
     return text[: m.start("items")] + items + text[m.end("items"):]
 
 
-_VALUES_VIEW = re.compile(r'^\s*SELECT\s+(.*?)\s+FROM\s+\(\s*(VALUES\s.*)\)\s+"\*VALUES\*"\s*;?\s*$', re.S | re.I)
+# `(VALUES` without a space: the view's own VALUES list; `( VALUES` is a subquery of one (what pg_dump restores of such a
+# view), which its SELECT makes again as it is.
+_VALUES_VIEW = re.compile(r'^\s*SELECT\s+(.*?)\s+FROM\s+\((VALUES\s.*)\)\s+"\*VALUES\*"\s*;?\s*$', re.S | re.I)
 _VALUES_COLUMN = re.compile(r'^(?:"\*VALUES\*"\.)?column(\d+)\s+AS\s+(.+)$', re.S | re.I)
 
 
 def values_view(query: str) -> Optional[tuple[list[str], str]]:
     """(column names, VALUES list) of a view defined as `CREATE VIEW v (a, b) AS VALUES ...`, from the form
     Postgres deparses it to (`SELECT "*VALUES*".column1 AS a, ... FROM (VALUES ...) "*VALUES*"`); None for
-    any other query. Created from that SELECT, the view would deparse otherwise (a subquery's VALUES)."""
+    any other query. Created from that SELECT, the view would deparse otherwise (a subquery's VALUES, `( VALUES`,
+    which is None here: a view already of that form is made again from its SELECT)."""
     m = _VALUES_VIEW.match(query)
     if m is None:
         return None

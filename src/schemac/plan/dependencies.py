@@ -32,9 +32,10 @@ from schemac.plan.stubs import STUB, STUBBED
 from schemac.plan.not_null_order import attach_needs
 from schemac.plan.privilege_order import CREATED as _CREATED, privilege_deps
 from schemac.plan.trigger_clone_order import trigger_clone_keys
-from schemac.plan.keys import (Key, collation_keys, copy_keys, _col, _identity_sequence, _owner, _table, type_key,
+from schemac.plan.keys import (Key, collation_keys, relation_key, copy_keys, _col, _identity_sequence, _owner, _table, type_key,
                                own_keys, refs_of, table_members, table_refs)
-from schemac.model import Check, Sequence, View
+from schemac.model import Check, Exclusion, PrimaryKey, Sequence, Unique, View
+from schemac.plan.name_swaps import FROM_SCRATCH, scratch_keys
 from schemac.plan.member_dependencies import MEMBER_KINDS, _held_aside, member_deps
 
 # Made by every change that creates an object default privileges reach: ALTER DEFAULT PRIVILEGES waits
@@ -89,8 +90,10 @@ def deps(c: Change) -> Deps:
                   *old.statistics, *old.rules):  # type: ignore[union-attr]
             old_refs |= refs_of(old, g)
     elif k == "rename_table":  # (its row type too: a function naming it by its new name, made or replaced, after)
-        removes |= {_table(old), ("type", old.schema, old.name), ("signature type", old.schema, old.name)}  # type: ignore
-        makes |= {_table(new), ("type", new.schema, new.name), ("signature type", new.schema, new.name)}  # type: ignore
+        removes |= {_table(old), ("type", old.schema, old.name), ("signature type", old.schema, old.name),
+                    relation_key(old.schema, old.name)}  # type: ignore[union-attr]
+        makes |= {_table(new), ("type", new.schema, new.name), ("signature type", new.schema, new.name),
+                  relation_key(new.schema, new.name)}  # type: ignore[union-attr]
         makes |= {col(x.name) for x in new.columns}  # type: ignore[union-attr, arg-type]
         if old.schema != new.schema:  # type: ignore[union-attr]  SET SCHEMA: into a schema made first
             new_refs.add(("schema", new.schema))  # type: ignore[union-attr]
@@ -137,6 +140,10 @@ def deps(c: Change) -> Deps:
             makes.add(("detached", t.schema, t.name))  # type: ignore[union-attr]
     elif k == "rename_constraint":  # to Postgres's name for it: after a constraint or index holding that name is dropped
         makes |= {("constraint", t.schema, t.name, c.name), ("index", t.schema, t.name, c.name)}  # type: ignore[union-attr]
+        removes |= {("constraint", t.schema, t.name, old.name), ("index", t.schema, t.name, old.name)}  # type: ignore
+        if isinstance(old, (PrimaryKey, Unique, Exclusion)):  # its index's name: after a relation of the schema frees
+            makes.add(relation_key(t.schema, c.name))  # type: ignore[union-attr]  it, before one takes the old
+            removes.add(relation_key(t.schema, old.name))  # type: ignore[union-attr]
         new_refs.add(_table(t))
     elif k == "set_cluster_on":  # after the index or key it names is made
         on = new.cluster_on  # type: ignore[union-attr]
@@ -301,8 +308,11 @@ def deps(c: Change) -> Deps:
     elif c.cause == ROWS_MOVED:  # a foreign key's drop and add (compare.default_rows)
         ref = (new or old).ref_schema, (new or old).ref_table  # type: ignore[union-attr]
         removes.add(("rows out", *ref)) if k == "drop_foreign_key" else new_refs.add(("rows back", *ref))
-    elif c.over_default:  # rows taken out of a default partition: after the foreign keys on them are dropped
+    elif c.over_default:  # rows taken out of a default partition: after the foreign keys on them are dropped, and
         makes |= {("rows out", *a) for a in c.over_default[3]} | {("rows held", c.schema, c.table)}
+        new_refs.add(("default attached", *c.over_default[0]))  # after the default's ATTACH, where the migration makes it
+    if k == "attach_partition" and new.partition_of.bound.strip().upper() == "DEFAULT":  # type: ignore[union-attr]
+        makes.add(("default attached", t.schema, t.name))  # type: ignore[union-attr]
     if c.cause == FOR_INHERIT:  # a CHECK the INHERIT needs the table to hold (compare.inherited_checks)
         makes.add(("for inherit", t.schema, t.name))  # type: ignore[union-attr]
     elif c.cause == AFTER_NO_INHERIT:  # a CHECK the NO INHERIT left on the table
@@ -316,5 +326,8 @@ def deps(c: Change) -> Deps:
         new_refs.add(("column", p.parent_schema, p.parent, c.name))
     elif c.cause == INHERITED and t is not None:
         new_refs |= {("column", q.schema, q.name, c.name) for q in t.inherits}
+    if c.cause == FROM_SCRATCH:  # a rename's second step (plan.name_swaps): after its first
+        aside = scratch_keys(c, removes)
+        removes, new_refs = removes - aside, new_refs | aside
     return Deps(frozenset(makes), frozenset(removes), frozenset(new_refs - makes),
                 frozenset(old_refs - new_refs - removes))

@@ -14,7 +14,8 @@ from collections import defaultdict
 
 from schemac.compare.changes import KINDS, Change
 from schemac.plan.implied import plan_deps
-from schemac.plan.populate import deferred_views, split as split_populated
+from schemac.plan.name_swaps import through_scratch
+from schemac.plan.populate import deferred_views, emptied_after, emptied_views, split as split_populated
 from schemac.plan.stubs import on_cycles, self_readers, split, stubbed_view
 
 _RANK = {k: n for n, k in enumerate(KINDS)}
@@ -73,6 +74,10 @@ def cycles(changes: list[Change]) -> list[Change]:
 def _planned(changes: list[Change]) -> tuple[list[Change], list[int], list[int]]:
     """The changes, views on a cycle (or reading themselves) split (plan.stubs), new materialized views populated
     last split (plan.populate); their order; the cycles broken."""
+    changes = through_scratch(changes)  # a swap of two relations' names (plan.name_swaps)
+    emptied = emptied_views(changes)
+    if emptied:
+        changes = emptied_after(changes, emptied)
     populated_later = deferred_views(changes)
     if populated_later:
         changes = split_populated(changes, populated_later)

@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import AbstractSet, Optional
 
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, takes_using
+from schemac.compare.default_rows import ROWS_MOVED
 from schemac.pg.casts import STRING_TYPES, base_and_dims, converts, converts_own, is_string_type, type_parts as _split
 from schemac.pg import pgvector
-from schemac.pg.names import MAX_IDENTIFIER_BYTES
+from schemac.pg.names import MAX_IDENTIFIER_BYTES, constraint_name
 from schemac.pg.postgis import YES, fits, refusal
 from schemac.plan.folded_keys import extension_string, folded_key_warning
 
@@ -132,7 +133,9 @@ def row_failures(changes: list[Change],
     column made citext, whose equality ignores letter case, fails where a key or unique index reading it holds two rows
     differing only in case; so does one given a nondeterministic collation (`loose`: those of the current and the
     desired model, model.collnames.nondeterministic), under which two rows that differ may be equal; and a foreign key added again over ends that leave them,
-    where a row matched its referenced one only ignoring case (plan.folded_keys)."""
+    where a row matched its referenced one only ignoring case (plan.folded_keys). A foreign key referencing a DEFAULT
+    partition whose rows of a new partition's bound move out of it fails its check again where a row references one of
+    them (compare.default_rows)."""
     out = []
     made = {(c.schema, c.table) for c in changes if c.kind == "add_table"}
     retypes = {(c.schema, c.table, c.name): c for c in changes if c.kind == "alter_column_type"}
@@ -140,6 +143,12 @@ def row_failures(changes: list[Change],
         warning = folded_key_warning(c, loose, retypes)
         if warning:
             out.append(warning)
+            continue
+        if c.kind == "add_foreign_key" and c.cause == ROWS_MOVED and (c.new.ref_schema, c.new.ref_table) in c.over_default:  # type: ignore
+            out.append(f"warning: {c.source or c.path}: foreign key {constraint_name(c.table_def, c.new)} references "  # type: ignore
+                       f"{c.new.ref_schema}.{c.new.ref_table}, a DEFAULT partition whose rows of a new partition's "  # type: ignore
+                       "bound the migration moves out of it: the migration fails where a row references one of them "
+                       "(point those rows, or the key, elsewhere first)")
             continue
         was = getattr(c.old, "partition_of", None)
         if c.kind == "attach_partition" and (was is None or was.bound != c.new.partition_of.bound) \

@@ -12,7 +12,7 @@ from schemac.plan.overload_order import overloads_first
 from schemac.plan.dependencies import Deps, deps
 from schemac.plan.fill_order import replaced_triggers_first
 from schemac.plan.privilege_order import CREATED as _CREATED
-from schemac.plan.populate import refreshed_before
+from schemac.plan.populate import EMPTIED, refreshed_before
 from schemac.plan.row_type_order import row_type_freed
 
 
@@ -71,6 +71,14 @@ def plan_deps(changes: list[Change]) -> list[Deps]:
         out[i] = Deps(d.makes | {("populated", changes[i].schema, changes[i].name)}, d.removes,
                       d.needs | needs | {_CREATED}, d.frees)
     populated = {("populated", changes[i].schema, changes[i].name) for i in refreshed}
+    # One populated for the materialized views reading it (plan.populate.EMPTIED): emptied after every CREATE and every
+    # such refresh, and before its ALTER ... OWNER TO (REFRESH is its owner's).
+    emptied = [i for i, c in enumerate(changes) if c.kind == "refresh_view" and c.cause == EMPTIED]
+    for i in emptied:
+        d = out[i]
+        out[i] = Deps(d.makes | {("populated", changes[i].schema, changes[i].name)}, d.removes,
+                      d.needs | populated | {_CREATED}, d.frees)
+    populated |= {("populated", changes[i].schema, changes[i].name) for i in emptied}
     for i, c in enumerate(changes if populated else ()):
         if c.kind == "set_owner":
             before = {("populated", *k[1:3]) for k in c.new.keys() if k[0] == "table"} & populated  # type: ignore

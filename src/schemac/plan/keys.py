@@ -13,14 +13,14 @@ from schemac.compare.sqlbodies import named_types_of
 from schemac.compare.tables import index_signature
 from schemac.compare.view_reads import view_keys, view_refs
 from schemac.model import (Aggregate, Cast, Operator, OperatorClass, OperatorFamily, EventTrigger, ForeignDataWrapper, ForeignServer, Publication, Check, Collation, Column, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey,
-                           Function, Index, Policy, PrimaryKey, RangeType, Rule, Sequence, Statistics, Table, TextSearchConfig, TextSearchDictionary, Trigger, UNIQUE_KEY_TYPES,
+                           Function, Index, Policy, PrimaryKey, RangeType, Rule, Sequence, Statistics, Table, TextSearchConfig, TextSearchDictionary, Trigger, INDEXED_KEY_TYPES, UNIQUE_KEY_TYPES,
                            View)
 from schemac.model.collnames import collation_ref
 from schemac.pg.calls import called_functions
 from schemac.plan.named_refs import named_refs
 from schemac.pg.expressions import partition_key_opclasses, referenced_columns, used_operators
 from schemac.pg.knowntypes import EXTENSION_REQUIRES
-from schemac.pg.names import call_parts, make_object_name, split_reference
+from schemac.pg.names import call_parts, default_constraint_name, make_object_name, split_reference
 from schemac.pg.policies import policy_refs
 from schemac.pg.routines import cast_function_parts, result_types
 from schemac.pg.sqlbody import sql_body_refs, statement_refs
@@ -80,6 +80,12 @@ def _col(t: Table, name: str) -> Key:
 
 def _table(t: Table) -> Key:
     return ("table", t.schema, t.name)
+
+
+def relation_key(schema: str, name: str) -> Key:
+    """A name in its schema's one namespace of relations (tables, views, sequences, composite types, indexes, a key's
+    index): what drops or renames a relation away runs before what takes its name (another table's key renamed so)."""
+    return ("relation", schema, name)
 
 
 def _key_of(schema: str, table: str, columns) -> Key:
@@ -279,7 +285,7 @@ def table_refs(t: Table) -> set[Key]:
 
 def table_members(t: Table) -> set[Key]:
     """The keys a table holds: dropping it removes them all, creating it makes those CREATE TABLE makes."""
-    out = {_table(t), ("type", t.schema, t.name)} | {_col(t, c.name) for c in t.columns}  # and its row type
+    out = {_table(t), ("type", t.schema, t.name), relation_key(t.schema, t.name)} | {_col(t, c.name) for c in t.columns}
     out |= {_identity_sequence(t, c.name) for c in t.columns if c.identity is not None}
     out |= {("notnull", t.schema, t.name, c.name) for c in t.columns if not c.nullable}
     for member in (*t.constraints(), *t.indexes, *t.triggers, *t.rules, *t.policies, *t.statistics):
@@ -289,9 +295,10 @@ def table_members(t: Table) -> set[Key]:
 
 def own_keys(t: Optional[Table], obj: object) -> set[Key]:
     """The keys naming `obj` itself (a unique key also names what foreign keys can reference)."""
-    if isinstance(obj, UNIQUE_KEY_TYPES):
-        return {_constraint_key(t, obj), _key_of(t.schema, t.name, obj.columns)}  # type: ignore[arg-type]
-    if isinstance(obj, (Check, ForeignKey, Exclusion)):
+    if isinstance(obj, INDEXED_KEY_TYPES):  # and its index's name
+        own = {_constraint_key(t, obj), relation_key(t.schema, obj.name or default_constraint_name(t, obj))}  # type: ignore
+        return own | ({_key_of(t.schema, t.name, obj.columns)} if isinstance(obj, UNIQUE_KEY_TYPES) else set())  # type: ignore
+    if isinstance(obj, (Check, ForeignKey)):
         return {_constraint_key(t, obj)}  # type: ignore[arg-type]
     if isinstance(obj, Trigger):
         return {("trigger", t.schema, t.name, obj.name)}  # type: ignore[union-attr]
@@ -302,16 +309,18 @@ def own_keys(t: Optional[Table], obj: object) -> set[Key]:
     if isinstance(obj, Policy):
         return {("policy", t.schema, t.name, obj.name)}  # type: ignore[union-attr]
     if isinstance(obj, Index):
-        keys = {("index", t.schema, t.name, obj.name)}  # type: ignore[union-attr]
+        keys = {("index", t.schema, t.name, obj.name), relation_key(t.schema, obj.name)}  # type: ignore[union-attr]
         if obj.unique and obj.where is None and all(e.column for e in obj.elements):
             keys.add(_key_of(t.schema, t.name, [e.column for e in obj.elements]))  # type: ignore[union-attr]
         return keys
-    if isinstance(obj, (Enum, Domain, CompositeType)):
+    if isinstance(obj, (Enum, Domain)):
         return {("type", obj.schema, obj.name)}
+    if isinstance(obj, CompositeType):
+        return {("type", obj.schema, obj.name), relation_key(obj.schema, obj.name)}
     if isinstance(obj, RangeType):  # and the multirange type Postgres makes beside it
         return {("type", obj.schema, obj.name), ("type", obj.multirange_in, obj.multirange_name)}
     if isinstance(obj, Sequence):
-        return {("sequence", obj.schema, obj.name)}
+        return {("sequence", obj.schema, obj.name), relation_key(obj.schema, obj.name)}
     if isinstance(obj, Extension):
         return {("extension", obj.name)}
     if isinstance(obj, Collation):
@@ -330,7 +339,7 @@ def own_keys(t: Optional[Table], obj: object) -> set[Key]:
     if isinstance(obj, (Function, Aggregate)):  # an aggregate is a pg_proc row too (views name it so)
         return {("function", obj.schema, obj.name), ("function", obj.schema, obj.name, obj.identity)}
     if isinstance(obj, Table):
-        return {_table(obj)}
+        return {_table(obj), relation_key(obj.schema, obj.name)}
     if isinstance(obj, (Publication, EventTrigger, Cast, ForeignServer, ForeignDataWrapper)):
         return {(type(obj).__name__, obj.name)}
     if isinstance(obj, View):  # a relation ("table" key), and its columns

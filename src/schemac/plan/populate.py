@@ -40,6 +40,37 @@ def deferred_views(changes: list[Change]) -> set[int]:
     return out
 
 
+# The cause of both halves of an unpopulated materialized view that a populated one the migration creates reads: its
+# CREATE, populated (Postgres refuses to create or refresh a materialized view over one never populated: "materialized
+# view ... has not been populated"), and its REFRESH ... WITH NO DATA after every CREATE and refresh of the migration,
+# as `REFRESH ... WITH NO DATA` had left it in the database inspect read.
+EMPTIED = "populated for the materialized views reading it, emptied after them"
+
+
+def emptied_views(changes: list[Change]) -> set[int]:
+    """The unpopulated materialized views the migration creates (new or re-made; indexes into `changes`) that a
+    populated one it creates reads, directly or through views."""
+    if not any(_created(c) and isinstance(c.new, View) and c.new.materialized and not c.new.with_data for c in changes):
+        return set()  # (most plans)
+    views, functions = _made(changes)
+    read = {(x.schema, x.name) for c in changes if _created(c) and isinstance(c.new, View) and c.new.materialized
+            and c.new.with_data for x in _reached(c.new, views, functions) if isinstance(x, View)}
+    return {i for i, c in enumerate(changes) if _created(c) and isinstance(c.new, View) and c.new.materialized
+            and not c.new.with_data and (c.new.schema, c.new.name) in read}
+
+
+def emptied_after(changes: list[Change], which: set[int]) -> list[Change]:
+    """`changes` with each of `which` made two: its CREATE, populated, and its REFRESH ... WITH NO DATA (both EMPTIED)."""
+    out: list[Change] = []
+    for i, c in enumerate(changes):
+        if i in which:
+            out += [replace(c, new=replace(c.new, with_data=True), cause=EMPTIED),  # type: ignore[arg-type]
+                    Change("refresh_view", c.schema, c.table, c.name, None, c.new, None, EMPTIED)]
+        else:
+            out.append(c)
+    return out
+
+
 def _created(c: Change) -> bool:
     """A view's CREATE: of a new view, or of one re-made, dropped first (compare.views' REBUILT; a replace_view is
     always one, as a materialized view has no CREATE OR REPLACE)."""

@@ -1,0 +1,68 @@
+"""Names of a schema's relations that a migration swaps: one table's key renamed to the name another table's key gives
+up, which takes the first one's (two tables' keys recorded under each other's Postgres names, left unnamed now; or
+two indexes renamed with `renamed_from:`). A key's or an index's name is a relation's of the schema, so each rename
+waits for the other (plan.keys.relation_key): one of each such cycle goes through a scratch name first, as a swap of
+two values does. Renames that only follow one another (a chain) need none: the graph orders them."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from schemac.compare.changes import Change
+from schemac.model import Exclusion, PrimaryKey, Unique
+from schemac.model.frozen import replace
+from schemac.pg.names import MAX_IDENTIFIER_BYTES, clip_bytes
+
+_SUFFIX = "__schemac_swap"
+# The second step's cause: it needs what the first made (not the drop-then-make order of a name removed and taken).
+FROM_SCRATCH = "from its scratch name"
+
+
+def _moved(c: Change) -> Optional[tuple[str, str, str]]:
+    """(schema, old name, new name) of a relation `c` renames: a key's index, or an index."""
+    if c.kind == "rename_constraint" and isinstance(c.old, (PrimaryKey, Unique, Exclusion)) or c.kind == "rename_index":
+        return c.schema, c.old.name, c.name  # type: ignore[union-attr, return-value]
+    return None
+
+
+def scratch_name(name: str) -> str:
+    """The name a relation holds between the two steps of its rename (at most 63 bytes)."""
+    return clip_bytes(name, MAX_IDENTIFIER_BYTES - len(_SUFFIX)) + _SUFFIX
+
+
+def through_scratch(changes: list[Change]) -> list[Change]:
+    """`changes`, a rename on each cycle of renames made two: to its scratch name, then to its own."""
+    moves = {(m[0], m[1]): i for i, c in enumerate(changes) if (m := _moved(c)) is not None}
+    if len(moves) < 2:
+        return changes
+    split: set[int] = set()
+    for start in moves.values():
+        path, at = [start], start
+        while True:
+            schema, _, name = _moved(changes[at])  # type: ignore[misc]
+            nxt = moves.get((schema, name))
+            if nxt is None or nxt in path:
+                break
+            path.append(nxt)
+            at = nxt
+        if nxt == start and not split.intersection(path):
+            split.add(start)
+    if not split:
+        return changes
+    out: list[Change] = []
+    for i, c in enumerate(changes):
+        out.extend(_two_steps(c) if i in split else [c])
+    return out
+
+
+def _two_steps(c: Change) -> list[Change]:
+    aside = scratch_name(c.old.name)  # type: ignore[union-attr]
+    first = replace(c, name=aside, new=replace(c.new, name=aside)) if c.kind == "rename_index" else replace(c, name=aside)
+    return [first, replace(c, old=replace(c.old, name=aside), cause=FROM_SCRATCH)]
+
+
+def scratch_keys(c: Change, removes: set) -> set:
+    """Of the keys the second step removes, those naming its scratch name: what it needs made first."""
+    if c.cause != FROM_SCRATCH:
+        return set()
+    return {k for k in removes if k[0] in ("relation", "constraint", "index") and k[-1] == c.old.name}  # type: ignore
