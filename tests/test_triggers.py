@@ -12,6 +12,8 @@ from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
 from schemac.schemafile.load import load_text
 
+from conftest import MAJORS
+
 SCHEMA = """\
 functions:
   stamp:
@@ -45,6 +47,46 @@ def test_trigger_drift_made_by_hand(tmp_path, db_url):
                      ("unexpected_trigger", "t_extra", None,
                       "TRIGGER AFTER DELETE FOR EACH STATEMENT EXECUTE FUNCTION stamp()")}
 
+
+
+RECREATED = """\
+functions:
+  f:
+    returns: trigger
+    language: plpgsql
+    body: begin return new; end
+tables:
+  t:
+    columns:
+      id: {type: integer, primary_key: true}
+    triggers:
+      t_c: {function: f, timing: after, events: [insert], for_each: row, constraint: true, comment: old words}
+"""
+
+
+@pytest.mark.parametrize("major_db", [pytest.param(m, marks=() if m == MAJORS[0] else pytest.mark.slow, id=m)
+                                      for m in MAJORS], indirect=True)
+def test_a_recreated_trigger_whose_comment_and_state_changed_is_commented_and_set_once(major_db, tmp_path):
+    """A constraint trigger made deferrable is dropped and created (it has no OR REPLACE), which writes its comment
+    and its state (ENABLE REPLICA): their own changes fold into it (each was written twice)."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(RECREATED)
+    assert generate(str(schema), out, name="old").status == "written"
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        conn.execute("INSERT INTO t VALUES (1)")
+    done = {m.path for m in Layout(out).migrations()}
+    schema.write_text(RECREATED.replace("constraint: true, comment: old words",
+                                        "constraint: true, deferrable: true, comment: new words, enabled: replica"))
+    result = generate(str(schema), out, name="new")
+    assert result.status == "written", result.message
+    assert result.sql.count("COMMENT ON TRIGGER") == 1 and result.sql.count("ENABLE REPLICA TRIGGER") == 1, result.sql
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        apply_files(conn, [m for m in Layout(out).migrations() if m.path not in done])
+        assert conn.execute("SELECT tgdeferrable, tgenabled, d.description FROM pg_trigger g JOIN pg_description d "
+                            "ON d.objoid = g.oid AND d.classoid = 'pg_trigger'::regclass WHERE g.tgname = 't_c'"
+                            ).fetchall() == [(True, "R", "new words")]
+    assert check_drift(str(schema), major_db).differences == ()
 
 
 def test_a_hand_written_public_function_is_the_bare_one_inspect_reads(tmp_path, db_url):

@@ -8,7 +8,7 @@ find it by what it is (plan.held_names), never by that name."""
 from __future__ import annotations
 
 from schemac.compare.changes import Change
-from schemac.model import Exclusion, PrimaryKey, Schema, Unique
+from schemac.model import INDEXED_KEY_TYPES, Schema
 from schemac.model.frozen import replace
 from schemac.pg.names import default_constraint_name
 
@@ -27,7 +27,7 @@ def _relations(current: Schema) -> set[tuple[str, str]]:
 def held_in_schema(changes: list[Change], current: Schema) -> list[Change]:
     """`changes`, those of such a key marked `name_held`."""
     keyed = [i for i, c in enumerate(changes) if c.kind in _KINDS and not c.name_held and c.table_def is not None
-             and isinstance(c.old, (PrimaryKey, Unique, Exclusion)) and c.old.name is None]
+             and isinstance(c.old, INDEXED_KEY_TYPES) and c.old.name is None]
     if not keyed:
         return changes
     relations, out = _relations(current), list(changes)

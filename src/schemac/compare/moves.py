@@ -69,7 +69,7 @@ def _names_kept(old: Table, t: Table) -> Table:
     plan.table_renames and then dropped and added again under the old one (a rebuild of the key's index)."""
     if old.name == t.name:
         return old
-    given = {c.name for c in t.constraints(checks=False) if c.name}
+    given = t.constraint_names(checks=False)
     kept = lambda c: replace(c, name=name) \
         if not c.name and (name := default_constraint_name(old, c)) in given else c  # noqa: E731
     nulls = {c.name: c.not_null.name for c in t.columns if c.not_null is not None and c.not_null.name}

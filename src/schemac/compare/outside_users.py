@@ -19,7 +19,7 @@ from schemac.compare.changes import Change
 from schemac.compare.outside_children import recorded_tables
 from schemac.compare.outside_types import TAKE_OUT, outside_type_drops
 from schemac.compare.types import replaceable
-from schemac.model import Index, PrimaryKey, Schema, Unique
+from schemac.model import Index, Schema, UNIQUE_KEY_TYPES
 from schemac.model.tables import expression_dropped
 from schemac.pg.names import quoted
 
@@ -157,7 +157,7 @@ def _key_columns(c: Change) -> Optional[frozenset]:
     """The columns of the primary key, UNIQUE constraint or unique index (without a WHERE) a drop_constraint or
     drop_index drops (a foreign key can stand on it), else None."""
     old = c.old
-    if c.kind == "drop_constraint" and isinstance(old, (PrimaryKey, Unique)):
+    if c.kind == "drop_constraint" and isinstance(old, UNIQUE_KEY_TYPES):
         return frozenset(old.columns)
     if c.kind == "drop_index" and isinstance(old, Index) and old.unique and old.where is None and \
             all(e.column is not None for e in old.elements):

@@ -14,7 +14,7 @@ from typing import Optional
 
 from schemac.compare.tables import constraint_key, index_signature
 from schemac.compare.changes import Change
-from schemac.model import Check, Index, PrimaryKey, Table, Unique
+from schemac.model import Check, Index, Table, UNIQUE_KEY_TYPES
 from schemac.pg.childindex import child_index_name, child_key_name, is_child_index_name
 from schemac.pg.names import constraint_name
 
@@ -131,7 +131,7 @@ def _adopting(old: object, t: Table, cur_tables: dict, des_tables: dict) -> Opti
             return index_signature(i), i.parameters
         kept = {signature(i) for i in before.indexes} & {signature(i) for i in after.indexes}
         return (p.parent_schema, p.parent) if old.valid and signature(old) in kept else None  # type: ignore[union-attr]
-    if isinstance(old, (PrimaryKey, Unique)):
+    if isinstance(old, UNIQUE_KEY_TYPES):
         def keys(x: Table) -> set:
             return {constraint_key(k) for k in x.unique_keys()}
         return (p.parent_schema, p.parent) if constraint_key(old) in keys(before) & keys(after) else None  # type: ignore

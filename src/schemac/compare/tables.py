@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from schemac.model.frozen import replace
 from schemac.model.references import as_read
+from schemac.model.triggers import replaced_in_place
 from typing import Iterable, Optional, Union
 
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, Constraint
@@ -296,11 +297,13 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
             if g.comment:
                 ch("set_trigger_comment", name, None, g, "retype")
             continue
-        if not same_trigger(old_g, g):
+        altered = not same_trigger(old_g, g)
+        if altered:
             ch("alter_trigger", name, old_g, g)
-        if old_g.enabled != g.enabled:
+        # (A trigger created or replaced fires on origin: the planner sets its state again, and comments one created.)
+        if old_g.enabled != g.enabled and not altered:
             ch("set_trigger_enabled", name, old_g, g)
-        if (old_g.comment or None) != (g.comment or None):
+        if (old_g.comment or None) != (g.comment or None) and (not altered or replaced_in_place(old_g, g)):
             ch("set_trigger_comment", name, old_g, g)
     for name, g in cur_tg.items():
         if name not in {x.name for x in des.triggers}:

@@ -174,6 +174,8 @@ class Exclusion:
 # The constraints Postgres makes an index for, named as the constraint (its relation in the table's schema, its
 # index_comment): a PRIMARY KEY, UNIQUE or EXCLUDE. Table.indexed_keys() lists a table's.
 INDEXED_KEY_TYPES = (PrimaryKey, Unique, Exclusion)
+# Those a foreign key may reference (Table.unique_keys() lists a table's): a PRIMARY KEY or UNIQUE.
+UNIQUE_KEY_TYPES = (PrimaryKey, Unique)
 
 
 @frozen

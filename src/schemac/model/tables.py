@@ -9,7 +9,7 @@ from typing import Literal, Optional
 from .collnames import collate_sql
 from .constraints import (  # noqa: F401  (re-exported: split from this module)
     FK_ACTIONS, INDEXED_KEY_TYPES, Check, Exclusion, ExclusionElement, ForeignKey, Index, IndexElement, Nulls, Order,
-    PrimaryKey, Unique, deferral, index_comment, key_mark, marked_columns, not_enforced)
+    PrimaryKey, UNIQUE_KEY_TYPES, Unique, deferral, index_comment, key_mark, marked_columns, not_enforced)
 from .foreign_servers import ForeignTable
 from .queries import Distribution
 from .sequences import Identity
@@ -206,6 +206,11 @@ class Table(Qualified):
         """Its primary key (where it has one), UNIQUEs and EXCLUDEs, in that order: the constraints Postgres makes an
         index for, named as the constraint (a relation of its schema; INDEXED_KEY_TYPES)."""
         return (*self.unique_keys(), *self.exclusions)
+
+    def constraint_names(self, checks: bool = True) -> set[str]:
+        """The names its constraints() are given (an unnamed one takes a default name later): those a constraint
+        renamed or a copy of a parent's cannot take."""
+        return {c.name for c in self.constraints(checks) if c.name}
 
 
 def own_columns(table: Table) -> tuple[Column, ...]:

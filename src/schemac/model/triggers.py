@@ -34,6 +34,12 @@ class Trigger:
     referenced_table: Optional[str] = None
 
 
+
+def replaced_in_place(old: Trigger, new: Trigger) -> bool:
+    """Whether a changed trigger is CREATE OR REPLACEd, which keeps its comment; a constraint trigger has no OR
+    REPLACE: dropped and created, it is commented again (plan.planner), its comment's change folded in."""
+    return not old.constraint and not new.constraint
+
 @frozen
 class Rule:
     """CREATE RULE name AS ON event TO table [WHERE condition] DO [ALSO | INSTEAD] actions."""

@@ -43,8 +43,7 @@ def copies_of(t: Table, by_key: dict) -> dict[str, ConstraintCopy]:
             walk(a, partition, chain)
 
     walk(t, True, ())
-    own = {c.name for c in (*t.checks, *t.foreign_keys, *t.uniques, *t.exclusions) if c.name} | \
-        ({t.primary_key.name} if t.primary_key is not None and t.primary_key.name else set())
+    own = t.constraint_names()
     # a NOT NULL the table holds as its own (its column's not_null:, unnamed under the parent's name: conislocal, as
     # inspect reads it; a copy's comment is the other's), whose comment is the column's, not a copy's
     held = {c.name for c in t.columns if not c.nullable and c.not_null is not None}

@@ -34,7 +34,7 @@ from schemac.plan.privilege_order import CREATED as _CREATED, privilege_deps
 from schemac.plan.trigger_clone_order import trigger_clone_keys
 from schemac.plan.keys import (Key, collation_keys, relation_key, copy_keys, _col, _identity_sequence, _owner, _table, type_key,
                                own_keys, refs_of, table_members, table_refs)
-from schemac.model import Check, Exclusion, PrimaryKey, Sequence, Unique, View
+from schemac.model import Check, INDEXED_KEY_TYPES, Sequence, View
 from schemac.plan.name_swaps import FROM_SCRATCH, scratch_keys
 from schemac.plan.member_dependencies import MEMBER_KINDS, _held_aside, member_deps
 
@@ -141,7 +141,7 @@ def deps(c: Change) -> Deps:
     elif k == "rename_constraint":  # to Postgres's name for it: after a constraint or index holding that name is dropped
         makes |= {("constraint", t.schema, t.name, c.name), ("index", t.schema, t.name, c.name)}  # type: ignore[union-attr]
         removes |= {("constraint", t.schema, t.name, old.name), ("index", t.schema, t.name, old.name)}  # type: ignore
-        if isinstance(old, (PrimaryKey, Unique, Exclusion)):  # its index's name: after a relation of the schema frees
+        if isinstance(old, INDEXED_KEY_TYPES):  # its index's name: after a relation of the schema frees
             makes.add(relation_key(t.schema, c.name))  # type: ignore[union-attr]  it, before one takes the old
             removes.add(relation_key(t.schema, old.name))  # type: ignore[union-attr]
         new_refs.add(_table(t))

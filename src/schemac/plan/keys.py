@@ -13,7 +13,7 @@ from schemac.compare.sqlbodies import named_types_of
 from schemac.compare.tables import index_signature
 from schemac.compare.view_reads import view_keys, view_refs
 from schemac.model import (Aggregate, Cast, Operator, OperatorClass, OperatorFamily, EventTrigger, ForeignDataWrapper, ForeignServer, Publication, Check, Collation, Column, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey,
-                           Function, Index, Policy, PrimaryKey, RangeType, Rule, Sequence, Statistics, Table, TextSearchConfig, TextSearchDictionary, Trigger, Unique,
+                           Function, Index, Policy, PrimaryKey, RangeType, Rule, Sequence, Statistics, Table, TextSearchConfig, TextSearchDictionary, Trigger, INDEXED_KEY_TYPES, UNIQUE_KEY_TYPES,
                            View)
 from schemac.model.collnames import collation_ref
 from schemac.pg.calls import called_functions
@@ -121,7 +121,7 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
     """The keys `obj` (of table `t`, when it belongs to one) refers to."""
     if isinstance(obj, Column):
         return column_refs(t, obj)  # type: ignore[arg-type]
-    if isinstance(obj, (PrimaryKey, Unique)):
+    if isinstance(obj, UNIQUE_KEY_TYPES):
         out = {_table(t)} | {_col(t, c) for c in obj.columns + obj.include}  # type: ignore[arg-type]
         out |= _default_classes(t, "btree", obj.columns)  # type: ignore[arg-type]
         if isinstance(obj, PrimaryKey):  # DROP NOT NULL is refused while the primary key stands
@@ -295,9 +295,9 @@ def table_members(t: Table) -> set[Key]:
 
 def own_keys(t: Optional[Table], obj: object) -> set[Key]:
     """The keys naming `obj` itself (a unique key also names what foreign keys can reference)."""
-    if isinstance(obj, (PrimaryKey, Unique, Exclusion)):  # and its index's name
+    if isinstance(obj, INDEXED_KEY_TYPES):  # and its index's name
         own = {_constraint_key(t, obj), relation_key(t.schema, obj.name or default_constraint_name(t, obj))}  # type: ignore
-        return own | ({_key_of(t.schema, t.name, obj.columns)} if not isinstance(obj, Exclusion) else set())  # type: ignore
+        return own | ({_key_of(t.schema, t.name, obj.columns)} if isinstance(obj, UNIQUE_KEY_TYPES) else set())  # type: ignore
     if isinstance(obj, (Check, ForeignKey)):
         return {_constraint_key(t, obj)}  # type: ignore[arg-type]
     if isinstance(obj, Trigger):

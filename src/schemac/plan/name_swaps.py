@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Optional
 
 from schemac.compare.changes import Change
-from schemac.model import Exclusion, PrimaryKey, Unique
+from schemac.model import INDEXED_KEY_TYPES
 from schemac.model.frozen import replace
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, clip_bytes
 
@@ -20,7 +20,7 @@ FROM_SCRATCH = "from its scratch name"
 
 def _moved(c: Change) -> Optional[tuple[str, str, str]]:
     """(schema, old name, new name) of a relation `c` renames: a key's index, or an index."""
-    if c.kind == "rename_constraint" and isinstance(c.old, (PrimaryKey, Unique, Exclusion)) or c.kind == "rename_index":
+    if c.kind == "rename_constraint" and isinstance(c.old, INDEXED_KEY_TYPES) or c.kind == "rename_index":
         return c.schema, c.old.name, c.name  # type: ignore[union-attr, return-value]
     return None
 

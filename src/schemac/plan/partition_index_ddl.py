@@ -22,7 +22,7 @@ from typing import Union
 from sqlglot import exp
 
 from schemac.compare.tables import constraint_key
-from schemac.model import Column, Exclusion, Index, PrimaryKey, Table, Unique
+from schemac.model import Column, Exclusion, Index, PrimaryKey, Table, Unique, UNIQUE_KEY_TYPES
 from schemac.pg.childindex import child_index_name, child_key_name, is_child_index_name
 from schemac.pg.dialect import RENDER
 from schemac.pg.names import constraint_name, qualified, quote_ident
@@ -105,7 +105,7 @@ Key = Union[PrimaryKey, Unique]
 
 def is_partition_key(t: object, c: object) -> bool:
     """Whether `c` is a primary key or UNIQUE of a partition (which its parent's may hold)."""
-    return getattr(t, "partition_of", None) is not None and isinstance(c, (PrimaryKey, Unique))
+    return getattr(t, "partition_of", None) is not None and isinstance(c, UNIQUE_KEY_TYPES)
 
 
 def _key_columns(key: Key) -> list[str]:
@@ -163,7 +163,7 @@ def renamed_after_detach(old: Table, new: Table) -> list[exp.Command]:
     none, as it would be had the table been created with it (compare.partition_copies)."""
     out = []
     declared = {constraint_key(f): constraint_name(new, f) for f in new.foreign_keys}
-    taken = {c.name for c in (*old.uniques, *old.checks, *old.foreign_keys, *old.exclusions) if c.name}
+    taken = old.constraint_names()
     for f in old.foreign_keys:
         want = declared.get(constraint_key(f))
         if f.name and want and want != f.name and want not in taken:

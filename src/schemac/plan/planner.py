@@ -8,6 +8,7 @@ from sqlglot import exp
 
 from schemac.compare.changes import INHERITED, Change
 from schemac.model import Table, Trigger, expression_dropped, index_comment
+from schemac.model.triggers import replaced_in_place
 from schemac.pg.dialect import RENDER
 from schemac.pg.idents import ident, schema_part
 from schemac.pg.names import constraint_name, qualified, quote_ident
@@ -167,7 +168,7 @@ def _statements_for(change: Change) -> list[exp.Expression]:
         return [ddl.comment_on_index(t, name, index_comment(change.new))]  # type: ignore
     if k == "add_trigger":
         return [routine_ddl.create_trigger(t, change.new, replace=change.replacing)]  # type: ignore[arg-type]
-    if k == "alter_trigger" and not change.old.constraint and not change.new.constraint:  # type: ignore[union-attr]
+    if k == "alter_trigger" and replaced_in_place(change.old, change.new):  # type: ignore[arg-type]
         # CREATE OR REPLACE TRIGGER makes it fire on origin again: a disabled or replica one is set again.
         return [routine_ddl.create_trigger(t, change.new, replace=True)] + _state_again(t, change.new)  # type: ignore
     if k in ("drop_trigger", "alter_trigger"):  # a constraint trigger has no OR REPLACE

@@ -7,7 +7,7 @@ from schemac.model.frozen import replace
 from typing import Sequence
 
 from schemac.compare.changes import Change
-from schemac.model import PrimaryKey, Query, Schema, Unique
+from schemac.model import Query, Schema, UNIQUE_KEY_TYPES
 from schemac.pg.names import constraint_name
 from schemac.report.describe import Difference
 
@@ -67,7 +67,7 @@ _INDEX_CHANGES = {"drop_index": "drops", "rename_index": "renames", "set_index_p
 
 def _index_name(c: Change) -> str | None:
     obj = c.old if c.old is not None else c.new
-    if c.kind == "drop_constraint" and isinstance(obj, (PrimaryKey, Unique)) and c.table_def is not None:
+    if c.kind == "drop_constraint" and isinstance(obj, UNIQUE_KEY_TYPES) and c.table_def is not None:
         return constraint_name(c.table_def, obj)
     if c.kind == "rename_index":
         return getattr(c.old, "name", None) or c.name
