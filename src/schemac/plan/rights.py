@@ -3,7 +3,8 @@
 Teams run migrations as the role that owns their tables, not as a superuser. Postgres refuses such a role a few
 statements outright (CREATE/ALTER EVENT TRIGGER, CREATE/ALTER FOREIGN DATA WRAPPER, CREATE OPERATOR CLASS/FAMILY,
 ALTER OPERATOR FAMILY ADD/DROP, a publication FOR ALL TABLES or of TABLES IN SCHEMA, SET SESSION AUTHORIZATION), and
-`ALTER ... OWNER TO r` to a role that cannot SET ROLE r ("must be able to SET ROLE r"). Only these certain cases are
+`ALTER ... OWNER TO r` or `ALTER DEFAULT PRIVILEGES FOR ROLE r` where it cannot SET ROLE r ("must be able to SET
+ROLE r", "permission denied to change default privileges"). Only these certain cases are
 named: what else may fail (an untrusted extension, another owner's object) depends on the database, not the plan.
 
 Read from the rendered statements' text: each starts with its command's words, and OWNER TO ends the ALTER that gives
@@ -27,10 +28,13 @@ _SUPERUSER = (
     (re.compile(r"ALTER OPERATOR FAMILY\b.*\b(?:ADD|DROP)\b", re.S), "ALTER OPERATOR FAMILY ADD/DROP"),
     (re.compile(r"CREATE PUBLICATION\b.*\bFOR ALL TABLES\b", re.S), "CREATE PUBLICATION FOR ALL TABLES"),
     (re.compile(r"(?:CREATE|ALTER) PUBLICATION\b.*\bTABLES IN SCHEMA\b", re.S), "PUBLICATION TABLES IN SCHEMA"),
-    (re.compile(r"SET SESSION AUTHORIZATION\b"), "SET SESSION AUTHORIZATION"),
+    # (a grant made by another grantor: plan.grants.as_grantor, bare or in the DO block lending it USAGE)
+    (re.compile(r"(?:DO\b.*\b)?SET SESSION AUTHORIZATION\b", re.S), "SET SESSION AUTHORIZATION"),
 )
-# ALTER <kind words> name ... OWNER TO role; (not CURRENT_USER, SESSION_USER, CURRENT_ROLE: the runner itself)
-_OWNER_TO = re.compile(r'ALTER ((?:[A-Z]+ )+?)\S.*\bOWNER TO ("(?:[^"]|"")+"|[a-z_][a-z0-9_$]*);\s*$', re.S)
+_ROLE = r'("(?:[^"]|"")+"|[a-z_][a-z0-9_$]*)'  # as quote_ident prints it (never CURRENT_USER: the runner itself)
+# ALTER <kind words> name ... OWNER TO role; and ALTER DEFAULT PRIVILEGES FOR ROLE role ...: "must be able to SET ROLE"
+_OWNER_TO = re.compile(r"ALTER ((?:[A-Z]+ )+)\S.*\bOWNER TO " + _ROLE + r";\s*$", re.S)
+_FOR_ROLE = re.compile(r"ALTER DEFAULT PRIVILEGES FOR ROLE " + _ROLE)
 
 
 def needed_rights(statements: Iterable[str]) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
@@ -43,12 +47,12 @@ def needed_rights(statements: Iterable[str]) -> tuple[dict[str, int], dict[str, 
         if label is not None:
             superuser[label] = superuser.get(label, 0) + 1
             continue
-        owner = _OWNER_TO.match(text)
-        if owner is not None:
-            role = owner.group(2)
+        owner, lender = _OWNER_TO.match(text), _FOR_ROLE.match(text)
+        if owner is not None or lender is not None:
+            role = owner.group(2) if owner is not None else lender.group(1)  # type: ignore[union-attr]
             role = role[1:-1].replace('""', '"') if role.startswith('"') else role
             kinds = roles.setdefault(role, {})
-            kind = f"ALTER {owner.group(1)}OWNER TO"
+            kind = f"ALTER {owner.group(1)}OWNER TO" if owner is not None else "ALTER DEFAULT PRIVILEGES FOR ROLE"
             kinds[kind] = kinds.get(kind, 0) + 1
     return superuser, roles
 
@@ -59,10 +63,10 @@ def _counted(counts: dict[str, int]) -> str:
 
 def rights_note(statements: Iterable[str]) -> str:
     """One line, "" when the statements need nothing beyond owning what they change: a superuser for <statements>;
-    (or, not a superuser) membership in each role an OWNER TO names (SET ROLE to it), with its statements."""
+    and a superuser or a role that can SET ROLE to each role an OWNER TO names (being it will do), with its statements."""
     superuser, roles = needed_rights(statements)
     parts = [f"a superuser for {_counted(superuser)}"] if superuser else []
     if roles:
         members = "; ".join(f"{role} ({_counted(kinds)})" for role, kinds in roles.items())
-        parts.append(f"a superuser or membership in (SET ROLE to) role{'s' if len(roles) > 1 else ''} {members}")
-    return f"note: applying this migration needs {' and '.join(parts)}" if parts else ""
+        parts.append(f"a superuser or a role that can SET ROLE to {members}")
+    return f"note: applying this migration needs {'; and '.join(parts)}" if parts else ""
