@@ -27,13 +27,15 @@ foreign_data_wrappers:
   mine: {{}}
 publications:
   everything: {{all_tables: true}}
+  by_schema: {{tables_in_schema: [public]}}
 default_privileges:
   - {{role: {OTHER}, objects: tables, grants: {{{RUNNER}: [select]}}}}
 """
 NOTE = (f"note: applying this migration needs a superuser for CREATE FOREIGN DATA WRAPPER, CREATE PUBLICATION FOR ALL "
-        f"TABLES, CREATE EVENT TRIGGER; and a superuser or a role that can SET ROLE to {OTHER} (ALTER TABLE OWNER TO, "
+        f"TABLES, CREATE PUBLICATION FOR TABLES IN SCHEMA, CREATE EVENT TRIGGER; and a superuser or a role that can SET ROLE to {OTHER} (ALTER TABLE OWNER TO, "
         f"ALTER DEFAULT PRIVILEGES FOR ROLE)")
 SUPERUSER = ["CREATE FOREIGN DATA WRAPPER mine;", "CREATE PUBLICATION everything FOR ALL TABLES;",
+             'DO: CREATE PUBLICATION by_schema FOR TABLES IN SCHEMA public;',
              "CREATE EVENT TRIGGER watch ON ddl_command_end EXECUTE FUNCTION watch();"]
 
 
@@ -44,7 +46,7 @@ def _migration(tmp_path, name):
 
 def _refused(url, text):
     """The statements of `text` Postgres refuses RUNNER for want of privilege, each run alone (in a savepoint),
-    all rolled back."""
+    all rolled back: each by its first line, a DO block by the first CREATE or ALTER in it."""
     refused = []
     with psycopg.connect(url) as conn:
         conn.execute(f"SET ROLE {RUNNER}")
@@ -53,7 +55,8 @@ def _refused(url, text):
                 with conn.transaction():
                     conn.execute(s.text)
             except psycopg.errors.InsufficientPrivilege:
-                refused.append(s.first_line)
+                refused.append(s.first_line if not s.text.startswith("DO ") else "DO: " + next(
+                    line.strip() for line in s.text.splitlines() if line.lstrip().startswith(("CREATE ", "ALTER "))))
             except psycopg.Error:
                 pass  # (a statement on what a refused one would have made)
         conn.rollback()
@@ -81,9 +84,10 @@ def test_the_note_names_what_postgres_refuses_the_owner(tmp_path, db_url, schema
         assert sorted(_refused(db_url, base)) == sorted(SUPERUSER), base
         with psycopg.connect(db_url, autocommit=True) as conn:  # as a superuser would, then the owner's change
             conn.execute(base)
-            conn.execute(f"ALTER TABLE plain OWNER TO {RUNNER}")
+            conn.execute(f"ALTER TABLE plain OWNER TO {RUNNER}; ALTER PUBLICATION by_schema OWNER TO {RUNNER}")
         (tmp_path / "schema.yaml").write_text(BASE.replace("columns: {id: bigint}\n  given",
-                                                           "columns: {id: bigint, label: text}\n  given"))
+                                                           "columns: {id: bigint, label: text}\n  given")
+                                              .replace("tables_in_schema: [public]", "tables: [plain]"))
         r = schemac("generate", "--name", "label")
         assert r.returncode == 0 and "note:" not in r.stderr, r.stdout + r.stderr
         label = _migration(tmp_path, "label")
@@ -92,6 +96,8 @@ def test_the_note_names_what_postgres_refuses_the_owner(tmp_path, db_url, schema
             conn.execute(f"SET ROLE {RUNNER}")
             conn.execute(label)
             conn.execute("RESET ROLE")
+            assert conn.execute("SELECT (SELECT count(*) FROM pg_publication_namespace), array_agg(prrelid::regclass::text) "
+                                "FROM pg_publication_rel").fetchone() == (0, ["plain"])
             assert conn.execute("SELECT a.attname FROM pg_attribute a WHERE a.attrelid = 'public.plain'::regclass "
                                 "AND a.attnum > 0 ORDER BY a.attnum").fetchall() == [("id",), ("label",)]
     finally:

@@ -26,8 +26,12 @@ _SUPERUSER = (
     (re.compile(r"CREATE OPERATOR CLASS\b"), "CREATE OPERATOR CLASS"),
     (re.compile(r"CREATE OPERATOR FAMILY\b"), "CREATE OPERATOR FAMILY"),
     (re.compile(r"ALTER OPERATOR FAMILY\b.*\b(?:ADD|DROP)\b", re.S), "ALTER OPERATOR FAMILY ADD/DROP"),
-    (re.compile(r"CREATE PUBLICATION\b.*\bFOR ALL TABLES\b", re.S), "CREATE PUBLICATION FOR ALL TABLES"),
-    (re.compile(r"(?:CREATE|ALTER) PUBLICATION\b.*\bTABLES IN SCHEMA\b", re.S), "PUBLICATION TABLES IN SCHEMA"),
+    (re.compile(r"CREATE PUBLICATION\b[^;]*\bFOR ALL TABLES\b"), "CREATE PUBLICATION FOR ALL TABLES"),
+    # (created, or, made by the platform already, joined: plan.publication_ddl.made_or_joined's DO block; not a DROP)
+    (re.compile(r"(?:DO\b.*?)?CREATE PUBLICATION\b[^;]*\bTABLES IN SCHEMA\b", re.S),
+     "CREATE PUBLICATION FOR TABLES IN SCHEMA"),
+    (re.compile(r'ALTER PUBLICATION (?:"(?:[^"]|"")+"|\S+) ADD\b[^;]*\bTABLES IN SCHEMA\b'),
+     "ALTER PUBLICATION ADD TABLES IN SCHEMA"),
     # (a grant made by another grantor: plan.grants.as_grantor, bare or in the DO block lending it USAGE)
     (re.compile(r"(?:DO\b.*\b)?SET SESSION AUTHORIZATION\b", re.S), "SET SESSION AUTHORIZATION"),
 )
