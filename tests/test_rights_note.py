@@ -28,13 +28,17 @@ foreign_data_wrappers:
 publications:
   everything: {{all_tables: true}}
   by_schema: {{tables_in_schema: [public]}}
+operator_classes:
+  int_hash: {{method: hash, type: integer, operators: [{{strategy: 1, operator: '='}}],
+             functions: [{{number: 1, function: 'pg_catalog.hashint4(integer)'}}]}}
 default_privileges:
   - {{role: {OTHER}, objects: tables, grants: {{{RUNNER}: [select]}}}}
 """
-NOTE = (f"note: applying this migration needs a superuser for CREATE FOREIGN DATA WRAPPER, CREATE PUBLICATION FOR ALL "
+NOTE = (f"note: applying this migration needs a superuser for CREATE FOREIGN DATA WRAPPER, CREATE OPERATOR CLASS, CREATE PUBLICATION FOR ALL "
         f"TABLES, CREATE PUBLICATION FOR TABLES IN SCHEMA, CREATE EVENT TRIGGER; and a superuser or a role that can SET ROLE to {OTHER} (ALTER TABLE OWNER TO, "
         f"ALTER DEFAULT PRIVILEGES FOR ROLE)")
-SUPERUSER = ["CREATE FOREIGN DATA WRAPPER mine;", "CREATE PUBLICATION everything FOR ALL TABLES;",
+SUPERUSER = ["CREATE FOREIGN DATA WRAPPER mine;",
+             "CREATE OPERATOR CLASS int_hash FOR TYPE INT USING hash AS OPERATOR 1 =, FUNCTION 1 pg_catalog.hashint4(INT);", "CREATE PUBLICATION everything FOR ALL TABLES;",
              'DO: CREATE PUBLICATION by_schema FOR TABLES IN SCHEMA public;',
              "CREATE EVENT TRIGGER watch ON ddl_command_end EXECUTE FUNCTION watch();"]
 
