@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from sqlglot import exp
 
 from schemac.model import Column, Sequence, SequenceOptions, Table
@@ -83,13 +85,36 @@ def sequence_owned_by(seq: Sequence) -> exp.Command:
     return command("ALTER", "SEQUENCE", qualified(seq.schema, seq.name), "OWNED BY", owner)
 
 
-def past_the_rows(table: Table, column: Column) -> exp.Command:
+def past_the_rows(table: Table, column: Column, handed_out: tuple[str, ...] = ()) -> exp.Command:
     """After ADD GENERATED ... AS IDENTITY on a column that holds values (a serial made an identity, an integer key
     given one): the new sequence starts at START, and the next insert would take a value a row has (duplicate key).
-    It is moved past the rows, as pg_dump's setval moves a sequence: nothing happens where no row reaches START."""
+    It is moved past the rows, as pg_dump's setval moves a sequence: nothing happens where no row reaches START.
+    `handed_out`: the sequences (qualified names) the column's old default drew from: the identity goes past their
+    last value too (kept by `last_handed_out` before the DROP DEFAULT, the sequence may be dropped since), so a
+    value handed out before and deleted since is not handed out again."""
     name = qualified(table.schema, table.name)
-    return _setval(f"pg_catalog.pg_get_serial_sequence({literal(name)}, {literal(column.name)})",
-                   filled(column.identity.options, column.type), name, column.name)  # type: ignore[union-attr]
+    o = filled(column.identity.options, column.type)  # type: ignore[union-attr]
+    bound = o.max_value if (o.increment or 1) > 0 else o.min_value
+    kept = [f"NULLIF(pg_catalog.current_setting({literal(handed_out_setting(s))}, true), '')::bigint" for s in handed_out]
+    last = [f"CASE WHEN {v} IS NOT NULL THEN {'LEAST' if (o.increment or 1) > 0 else 'GREATEST'}({v}, {bound}) END"
+            for v in kept]  # (LEAST and GREATEST skip a NULL: the bound alone would be taken)
+    return _setval(f"pg_catalog.pg_get_serial_sequence({literal(name)}, {literal(column.name)})", o, name, column.name,
+                   last)
+
+
+def handed_out_setting(sequence: str) -> str:
+    """The transaction's setting that keeps a sequence's last value for `past_the_rows` (a name of letters and digits,
+    as Postgres takes for a placeholder, whatever the sequence's name)."""
+    return "schemac.handed_out_" + hashlib.md5(sequence.encode()).hexdigest()[:16]
+
+
+def last_handed_out(sequence: str) -> exp.Command:
+    """Before the DROP DEFAULT of a column an identity takes over: the last value its sequence handed out (none
+    where it never did), kept in the transaction for `past_the_rows`."""
+    seq = f"{literal(sequence)}::regclass"  # (read only where the migration's role may: else past the rows alone)
+    return command("SELECT", f"pg_catalog.set_config({literal(handed_out_setting(sequence))}, COALESCE(CASE WHEN "
+                             f"pg_catalog.has_sequence_privilege({seq}, 'SELECT, USAGE') THEN "
+                             f"pg_catalog.pg_sequence_last_value({seq})::text END, ''), true)")
 
 
 def sequence_past_the_rows(seq: Sequence) -> exp.Command:
@@ -99,7 +124,10 @@ def sequence_past_the_rows(seq: Sequence) -> exp.Command:
                    qualified(seq.schema, table), column)
 
 
-def _setval(sequence: str, o: SequenceOptions, table: str, column: str) -> exp.Command:
+def _setval(sequence: str, o: SequenceOptions, table: str, column: str, also: list[str] = []) -> exp.Command:
+    """setval to the rows' furthest value, or further where `also` (positions of old sequences) is."""
     agg, reaches = ("max", ">=") if (o.increment or 1) > 0 else ("min", "<=")
-    col = quote_ident(column)
-    return command("SELECT", f"pg_catalog.setval({sequence}, {agg}({col})) FROM {table} HAVING {agg}({col}) {reaches} {o.start}")
+    far = f"{agg}({quote_ident(column)})"
+    if also:
+        far = f"{'GREATEST' if agg == 'max' else 'LEAST'}({', '.join([far, *also])})"
+    return command("SELECT", f"pg_catalog.setval({sequence}, {far}) FROM {table} HAVING {far} {reaches} {o.start}")
