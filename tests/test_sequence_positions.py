@@ -105,3 +105,15 @@ def test_an_identity_taking_over_from_a_sequence_keeps_its_position(tmp_path, an
         sequences = conn.execute("SELECT count(*) FROM pg_class WHERE relkind = 'S'").fetchone()[0]
     assert (got, sequences) == (11, 1 + kept)
     assert check_drift(str(tmp_path / "schema.yaml"), any_db_url).differences == ()
+
+
+def test_a_serial_taking_over_from_an_identity_keeps_its_position(tmp_path, any_db_url):
+    """The other way: an identity made serial after deletes (ids 1..10 handed out, rows 4..10 deleted): the new
+    sequence starts past what the identity handed out, 11, not past the rows, 4."""
+    _step(tmp_path, any_db_url, IDENTITY)
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO orders (v) SELECT 'x' FROM generate_series(1, 10); DELETE FROM orders WHERE id > 3")
+    _step(tmp_path, any_db_url, SERIAL)
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        assert conn.execute("INSERT INTO orders (v) VALUES ('c') RETURNING id").fetchone()[0] == 11
+    assert check_drift(str(tmp_path / "schema.yaml"), any_db_url).differences == ()

@@ -11,7 +11,7 @@ from schemac.pg.names import qualified, quote_ident
 from schemac.pg.sequences import filled
 from schemac.plan import ddl
 from schemac.plan.named_refs import named_refs
-from schemac.plan.sequence_ddl import into_the_new_range, past_the_rows, restarts
+from schemac.plan.sequence_ddl import identity_handed_out, into_the_new_range, past_the_rows, restarts
 
 
 def alter_column(t: Table, column: str, *parts: str) -> exp.Command:
@@ -24,8 +24,8 @@ def alter_identity(t: Table, old: Column, new: Column) -> list[exp.Expression]:
     def alter(*parts: str) -> exp.Command:
         return alter_column(t, new.name, *parts)
 
-    if new.identity is None:
-        return [alter("DROP IDENTITY IF EXISTS")]
+    if new.identity is None:  # a sequence taking over: the identity's last value kept first (sequence_ddl)
+        return ([identity_handed_out(t, new.name)] if handed_out(t, new) else []) + [alter("DROP IDENTITY IF EXISTS")]
     if old.identity is None:
         cache = ddl.identity_cache(t, new)
         added = ddl.identity_constraint(new.identity, t.schema).sql(dialect=RENDER)
@@ -42,8 +42,8 @@ def alter_identity(t: Table, old: Column, new: Column) -> list[exp.Expression]:
 
 
 def handed_out(t: Table, old: Column) -> tuple[str, ...]:
-    """The sequences (qualified names) the column's old default draws from (nextval('s')): the identity that
-    replaces it goes past their last value (sequence_ddl.past_the_rows)."""
+    """The sequences (qualified names) a column's default draws from (nextval('s')): the identity that replaces the
+    old one goes past their last value (sequence_ddl.past_the_rows), as a new one does past an identity's."""
     refs = named_refs(old.default, t.schema) if old.default else set()
     return tuple(sorted(qualified(k[1], k[2]) for k in refs if k[0] == "sequence"))
 
