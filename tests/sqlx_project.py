@@ -32,7 +32,7 @@ def run_cli(*args: str) -> Result:
         return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
-def generated_and_applied(tmp_path, url: str, text: str) -> str:
+def generated_and_applied(tmp_path, url: str, text: str, allow_destructive: bool = False) -> str:
     """schema.yaml in tmp_path made `text`, `generate`d into tmp_path/generated and every migration applied to
     `url` (those applied already are skipped): the new migration's SQL."""
     import psycopg
@@ -43,7 +43,7 @@ def generated_and_applied(tmp_path, url: str, text: str) -> str:
 
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     schema.write_text(text, encoding="utf-8")
-    result = generate(str(schema), out)
+    result = generate(str(schema), out, allow_destructive=allow_destructive)
     assert result.status == "written", result.message
     with psycopg.connect(url, autocommit=True) as conn:
         apply_files(conn, Layout(out).migrations())

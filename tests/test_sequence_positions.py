@@ -80,3 +80,40 @@ def test_a_new_sequence_owning_a_column_with_values_starts_past_them(tmp_path, d
         assert conn.execute(f"INSERT INTO {table} (v) VALUES ('c') RETURNING id").fetchone()[0] == 3
         assert conn.execute(f"SELECT pg_get_serial_sequence('{table}', 'id')").fetchone()[0] == f"public.{table}_id_seq"
     assert check_drift(str(tmp_path / "schema.yaml"), db_url).differences == ()
+
+
+UNOWNED = ("sequences:\n  order_ids: {type: integer}\n"
+           "tables:\n  orders:\n    columns:\n"
+           "      id: {type: integer, primary_key: true, default: \"nextval('order_ids'::regclass)\"}\n      v: text\n")
+
+
+@pytest.mark.parametrize("before, kept", [(SERIAL, 0), (UNOWNED, 0), (UNOWNED, 1)],
+                         ids=["serial", "unowned-sequence-dropped", "unowned-sequence-kept"])
+def test_an_identity_taking_over_from_a_sequence_keeps_its_position(tmp_path, any_db_url, before, kept):
+    """Values the column's old sequence handed out, whose rows were deleted since (ids 1..10, rows 4..10 deleted),
+    are not handed out again by the identity that replaces it: it starts past the old sequence, not past the rows
+    (an application, RT say, may still hold id 7 in a log or a URL)."""
+    _step(tmp_path, any_db_url, before)
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO orders (v) SELECT 'x' FROM generate_series(1, 10); DELETE FROM orders WHERE id > 3")
+    identity = "tables:\n  orders:\n    columns:\n      id: {type: integer, primary_key: true, identity: by_default}\n" \
+               "      v: text\n"
+    _step(tmp_path, any_db_url, ("sequences:\n  order_ids: {type: integer}\n" if kept else "") + identity,
+          allow_destructive=True)
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        got = conn.execute("INSERT INTO orders (v) VALUES ('c') RETURNING id").fetchone()[0]
+        sequences = conn.execute("SELECT count(*) FROM pg_class WHERE relkind = 'S'").fetchone()[0]
+    assert (got, sequences) == (11, 1 + kept)
+    assert check_drift(str(tmp_path / "schema.yaml"), any_db_url).differences == ()
+
+
+def test_a_serial_taking_over_from_an_identity_keeps_its_position(tmp_path, any_db_url):
+    """The other way: an identity made serial after deletes (ids 1..10 handed out, rows 4..10 deleted): the new
+    sequence starts past what the identity handed out, 11, not past the rows, 4."""
+    _step(tmp_path, any_db_url, IDENTITY)
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO orders (v) SELECT 'x' FROM generate_series(1, 10); DELETE FROM orders WHERE id > 3")
+    _step(tmp_path, any_db_url, SERIAL)
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        assert conn.execute("INSERT INTO orders (v) VALUES ('c') RETURNING id").fetchone()[0] == 11
+    assert check_drift(str(tmp_path / "schema.yaml"), any_db_url).differences == ()

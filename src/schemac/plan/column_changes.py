@@ -14,11 +14,12 @@ from schemac.pg.types import is_text_like, is_user_defined
 from schemac.plan import ddl
 from schemac.plan.column_ddl import nulls_given_the_default
 from schemac.plan.ddl import alter_table as _alter
-from schemac.plan.identity_ddl import alter_column
+from schemac.plan.identity_ddl import alter_column, handed_out
 from schemac.plan.not_null_ddl import add_not_null, alter_not_null, not_null_comment, not_valid_statements
 from schemac.plan.objects import PlanError
 from schemac.plan.partition_index_ddl import copies_uncommented, copy_names_kept, renamed_after_leaving
 from schemac.plan.partitioned_identity import add_identity_column, numbered_by_parent
+from schemac.plan.sequence_ddl import last_handed_out
 from schemac.plan.trees import fresh_expression, fresh_type
 
 COLUMN_KINDS = frozenset({"add_column", "drop_column", "alter_column_type", "set_not_null", "alter_not_null",
@@ -69,8 +70,9 @@ def column_statements(change: Change) -> list[exp.Expression]:
         return [_alter(t, exp.AlterColumn(this=ident(col.name), drop=True, allow_null=True))]
     if k == "set_default":
         return [_alter(t, exp.AlterColumn(this=ident(col.name), default=fresh_expression(col.default)))]
-    if k == "drop_default":
-        return [_alter(t, exp.AlterColumn(this=ident(col.name), drop=True))]
+    if k == "drop_default":  # an identity taking over: its sequence's last value kept first (sequence_ddl)
+        kept = [last_handed_out(s) for s in handed_out(t, change.old)] if col.identity is not None else []  # type: ignore
+        return kept + [_alter(t, exp.AlterColumn(this=ident(col.name), drop=True))]
     raise ValueError(f"no DDL for change kind {k}")
 
 

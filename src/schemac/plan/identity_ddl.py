@@ -10,7 +10,8 @@ from schemac.pg.dialect import RENDER
 from schemac.pg.names import qualified, quote_ident
 from schemac.pg.sequences import filled
 from schemac.plan import ddl
-from schemac.plan.sequence_ddl import into_the_new_range, past_the_rows, restarts
+from schemac.plan.named_refs import named_refs
+from schemac.plan.sequence_ddl import identity_handed_out, into_the_new_range, past_the_rows, restarts
 
 
 def alter_column(t: Table, column: str, *parts: str) -> exp.Command:
@@ -23,12 +24,12 @@ def alter_identity(t: Table, old: Column, new: Column) -> list[exp.Expression]:
     def alter(*parts: str) -> exp.Command:
         return alter_column(t, new.name, *parts)
 
-    if new.identity is None:
-        return [alter("DROP IDENTITY IF EXISTS")]
+    if new.identity is None:  # a sequence taking over: the identity's last value kept first (sequence_ddl)
+        return ([identity_handed_out(t, new.name)] if handed_out(t, new) else []) + [alter("DROP IDENTITY IF EXISTS")]
     if old.identity is None:
         cache = ddl.identity_cache(t, new)
         added = ddl.identity_constraint(new.identity, t.schema).sql(dialect=RENDER)
-        return [alter("ADD", added)] + ([cache] if cache else []) + [past_the_rows(t, new)]
+        return [alter("ADD", added)] + ([cache] if cache else []) + [past_the_rows(t, new, handed_out(t, old))]
     # Both are identities: change the sequence in place. DROP + ADD IDENTITY would make a new sequence
     # that starts over, and the next insert into a table with rows would collide with an existing id.
     sets = identity_sets(old.identity.options, new.identity.options, new.type)
@@ -38,6 +39,13 @@ def alter_identity(t: Table, old: Column, new: Column) -> list[exp.Expression]:
     sequence = f"pg_catalog.pg_get_serial_sequence({ddl.literal(qualified(t.schema, t.name))}, {ddl.literal(new.name)})"
     return (into_the_new_range(sequence, was, will) + [alter(*sets, *(["RESTART"] if restarts(was, will) else []))]
             if sets else [])
+
+
+def handed_out(t: Table, old: Column) -> tuple[str, ...]:
+    """The sequences (qualified names) a column's default draws from (nextval('s')): the identity that replaces the
+    old one goes past their last value (sequence_ddl.past_the_rows), as a new one does past an identity's."""
+    refs = named_refs(old.default, t.schema) if old.default else set()
+    return tuple(sorted(qualified(k[1], k[2]) for k in refs if k[0] == "sequence"))
 
 
 def identity_sets(old: SequenceOptions, new: SequenceOptions, column_type: str) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from sqlglot import exp
 
 from schemac.model import Column, Sequence, SequenceOptions, Table
@@ -83,23 +85,62 @@ def sequence_owned_by(seq: Sequence) -> exp.Command:
     return command("ALTER", "SEQUENCE", qualified(seq.schema, seq.name), "OWNED BY", owner)
 
 
-def past_the_rows(table: Table, column: Column) -> exp.Command:
+def past_the_rows(table: Table, column: Column, handed_out: tuple[str, ...] = ()) -> exp.Command:
     """After ADD GENERATED ... AS IDENTITY on a column that holds values (a serial made an identity, an integer key
     given one): the new sequence starts at START, and the next insert would take a value a row has (duplicate key).
-    It is moved past the rows, as pg_dump's setval moves a sequence: nothing happens where no row reaches START."""
+    It is moved past the rows, as pg_dump's setval moves a sequence: nothing happens where no row reaches START.
+    `handed_out`: the sequences (qualified names) the column's old default drew from: the identity goes past their
+    last value too (kept by `last_handed_out` before the DROP DEFAULT, the sequence may be dropped since), so a
+    value handed out before and deleted since is not handed out again."""
     name = qualified(table.schema, table.name)
-    return _setval(f"pg_catalog.pg_get_serial_sequence({literal(name)}, {literal(column.name)})",
-                   filled(column.identity.options, column.type), name, column.name)  # type: ignore[union-attr]
+    o = filled(column.identity.options, column.type)  # type: ignore[union-attr]
+    return _setval(f"pg_catalog.pg_get_serial_sequence({literal(name)}, {literal(column.name)})", o, name, column.name,
+                   [_kept(s, o) for s in handed_out])
+
+
+def handed_out_setting(sequence: str) -> str:
+    """The transaction's setting that keeps a sequence's last value for `past_the_rows` (a name of letters and digits,
+    as Postgres takes for a placeholder, whatever the sequence's name)."""
+    return "schemac.handed_out_" + hashlib.md5(sequence.encode()).hexdigest()[:16]
+
+
+def last_handed_out(sequence: str, key: str = "") -> exp.Command:
+    """Before the DROP DEFAULT of a column an identity takes over: the last value its sequence handed out (none
+    where it never did), kept in the transaction for `past_the_rows`. `sequence` is its name, or an SQL expression
+    naming it under `key` (an identity's, before DROP IDENTITY, for `sequence_past_the_rows`)."""
+    seq = f"({sequence})::regclass" if key else f"{literal(sequence)}::regclass"  # (read where the role may read it)
+    return command("SELECT", f"pg_catalog.set_config({literal(handed_out_setting(key or sequence))}, COALESCE(CASE "
+                             f"WHEN pg_catalog.has_sequence_privilege({seq}, 'SELECT, USAGE') THEN "
+                             f"pg_catalog.pg_sequence_last_value({seq})::text END, ''), true)")
+
+
+def identity_handed_out(table: Table, column: str) -> exp.Command:
+    """Before DROP IDENTITY of a column a sequence's default takes over: the identity's last value kept."""
+    name = qualified(table.schema, table.name)
+    return last_handed_out(f"pg_catalog.pg_get_serial_sequence({literal(name)}, {literal(column)})",
+                           f"{name}.{quote_ident(column)}")
+
+
+def _kept(key: str, o: SequenceOptions) -> str:
+    """The value `last_handed_out` kept under `key`, within the bounds `o` (NULL where none was kept)."""
+    v = f"NULLIF(pg_catalog.current_setting({literal(handed_out_setting(key))}, true), '')::bigint"
+    bound = o.max_value if (o.increment or 1) > 0 else o.min_value  # (LEAST, GREATEST skip a NULL: hence the CASE)
+    return f"CASE WHEN {v} IS NOT NULL THEN {'LEAST' if (o.increment or 1) > 0 else 'GREATEST'}({v}, {bound}) END"
 
 
 def sequence_past_the_rows(seq: Sequence) -> exp.Command:
-    """The same for a new sequence owning a column that holds values (an identity made serial again)."""
+    """The same for a new sequence owning a column that holds values (an identity made serial again), past what
+    that identity handed out too."""
     table, _, column = (seq.owned_by or "").rpartition(".")
-    return _setval(literal(qualified(seq.schema, seq.name)), filled(seq.options, "bigint"),
-                   qualified(seq.schema, table), column)
+    o, name = filled(seq.options, "bigint"), qualified(seq.schema, table)
+    return _setval(literal(qualified(seq.schema, seq.name)), o, name, column,
+                   [_kept(f"{name}.{quote_ident(column)}", o)])  # an identity's, dropped before (identity_handed_out)
 
 
-def _setval(sequence: str, o: SequenceOptions, table: str, column: str) -> exp.Command:
+def _setval(sequence: str, o: SequenceOptions, table: str, column: str, also: list[str] = []) -> exp.Command:
+    """setval to the rows' furthest value, or further where `also` (positions of old sequences) is."""
     agg, reaches = ("max", ">=") if (o.increment or 1) > 0 else ("min", "<=")
-    col = quote_ident(column)
-    return command("SELECT", f"pg_catalog.setval({sequence}, {agg}({col})) FROM {table} HAVING {agg}({col}) {reaches} {o.start}")
+    far = f"{agg}({quote_ident(column)})"
+    if also:
+        far = f"{'GREATEST' if agg == 'max' else 'LEAST'}({', '.join([far, *also])})"
+    return command("SELECT", f"pg_catalog.setval({sequence}, {far}) FROM {table} HAVING {far} {reaches} {o.start}")
