@@ -66,8 +66,8 @@ def _verify_wanted(ctx: click.Context, verify: bool, dev_url: Optional[str]) -> 
 
 def _report_generated(result) -> None:
     """Print what `generate` did (its notices on stderr) and end with its exit status when not 0."""
-    for notice in result.notices:  # a warning (a declared query losing its index) says so itself
-        click.echo(f"schemac: {notice}" if notice.startswith("warning: ") else f"schemac: notice: {notice}", err=True)
+    for notice in result.notices:  # a warning (a declared query losing its index) or a note (plan.rights) says so itself
+        click.echo(f"schemac: {notice}" if notice.startswith(("warning: ", "note: ")) else f"schemac: notice: {notice}", err=True)
     if result.status in ("refused", "pending"):
         click.echo(result.message, err=result.status == "refused")
         sys.exit(1)

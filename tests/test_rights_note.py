@@ -1,0 +1,110 @@
+"""`generate` says, before anyone runs the migration, which of its statements need a superuser and which need
+membership in another role (plan.rights): a `note:` line on stderr (exit status unchanged) and the same as the
+new file's last header comment. The oracle is Postgres: each statement of the migration run alone by a
+non-superuser owning the database; the statements it refuses for want of privilege (SQLSTATE 42501) are exactly
+the ones the note names, and granting the role the note names leaves only the superuser's. A plain table change
+prints no note and applies whole as that owner."""
+
+from __future__ import annotations
+
+import psycopg
+
+from schemac.migrations.sqltext import split
+
+RUNNER, OTHER = "schemac_rights_runner", "schemac_rights_other"
+BASE = f"""\
+tables:
+  plain:
+    columns: {{id: bigint}}
+  given:
+    columns: {{id: bigint}}
+    owner: {OTHER}
+functions:
+  watch: {{returns: event_trigger, language: plpgsql, body: begin end}}
+event_triggers:
+  watch: {{event: ddl_command_end, function: watch}}
+foreign_data_wrappers:
+  mine: {{}}
+publications:
+  everything: {{all_tables: true}}
+  by_schema: {{tables_in_schema: [public]}}
+operator_classes:
+  int_hash: {{method: hash, type: integer, operators: [{{strategy: 1, operator: '='}}],
+             functions: [{{number: 1, function: 'pg_catalog.hashint4(integer)'}}]}}
+default_privileges:
+  - {{role: {OTHER}, objects: tables, grants: {{{RUNNER}: [select]}}}}
+"""
+NOTE = (f"note: applying this migration needs a superuser for CREATE FOREIGN DATA WRAPPER, CREATE OPERATOR CLASS, CREATE PUBLICATION FOR ALL "
+        f"TABLES, CREATE PUBLICATION FOR TABLES IN SCHEMA, CREATE EVENT TRIGGER; and a superuser or a role that can SET ROLE to {OTHER} (ALTER TABLE OWNER TO, "
+        f"ALTER DEFAULT PRIVILEGES FOR ROLE)")
+SUPERUSER = ["CREATE FOREIGN DATA WRAPPER mine;",
+             "CREATE OPERATOR CLASS int_hash FOR TYPE INT USING hash AS OPERATOR 1 =, FUNCTION 1 pg_catalog.hashint4(INT);", "CREATE PUBLICATION everything FOR ALL TABLES;",
+             'DO: CREATE PUBLICATION by_schema FOR TABLES IN SCHEMA public;',
+             "CREATE EVENT TRIGGER watch ON ddl_command_end EXECUTE FUNCTION watch();"]
+
+
+def _migration(tmp_path, name):
+    (path,) = (tmp_path / "generated" / "migrations").glob(f"*_{name}.sql")
+    return path.read_text()
+
+
+def _refused(url, text):
+    """The statements of `text` Postgres refuses RUNNER for want of privilege, each run alone (in a savepoint),
+    all rolled back: each by its first line, a DO block by the first CREATE or ALTER in it."""
+    refused = []
+    with psycopg.connect(url) as conn:
+        conn.execute(f"SET ROLE {RUNNER}")
+        for s in split(text):
+            try:
+                with conn.transaction():
+                    conn.execute(s.text)
+            except psycopg.errors.InsufficientPrivilege:
+                refused.append(s.first_line if not s.text.startswith("DO ") else "DO: " + next(
+                    line.strip() for line in s.text.splitlines() if line.lstrip().startswith(("CREATE ", "ALTER "))))
+            except psycopg.Error:
+                pass  # (a statement on what a refused one would have made)
+        conn.rollback()
+    return refused
+
+
+def test_the_note_names_what_postgres_refuses_the_owner(tmp_path, db_url, schemac):
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {RUNNER}; CREATE ROLE {OTHER}")
+        conn.execute(f"DO $$ BEGIN EXECUTE format('ALTER DATABASE %I OWNER TO {RUNNER}', current_database()); END $$")
+        conn.execute(f"ALTER SCHEMA public OWNER TO {RUNNER}")
+    try:
+        (tmp_path / "schema.yaml").write_text(BASE)
+        r = schemac("generate", "--name", "base")
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert f"schemac: {NOTE}\n" in r.stderr, r.stderr
+        base = _migration(tmp_path, "base")
+        assert f"\n-- {NOTE}\n" in base.split("\n\n", 1)[0] + "\n", base  # the header's last comment
+        refused = _refused(db_url, base)
+        assert sorted(refused) == sorted([*SUPERUSER, f"ALTER TABLE given OWNER TO {OTHER};",
+                                          f"ALTER DEFAULT PRIVILEGES FOR ROLE {OTHER} GRANT SELECT ON TABLES TO {RUNNER};"]), base
+        with psycopg.connect(db_url, autocommit=True) as conn:  # the membership the note names is what it lacked
+            conn.execute(f"GRANT {OTHER} TO {RUNNER}")
+            conn.execute(f"GRANT CREATE ON SCHEMA public TO {OTHER}")  # (ALTER TABLE's other check: the new owner's)
+        assert sorted(_refused(db_url, base)) == sorted(SUPERUSER), base
+        with psycopg.connect(db_url, autocommit=True) as conn:  # as a superuser would, then the owner's change
+            conn.execute(base)
+            conn.execute(f"ALTER TABLE plain OWNER TO {RUNNER}; ALTER PUBLICATION by_schema OWNER TO {RUNNER}")
+        (tmp_path / "schema.yaml").write_text(BASE.replace("columns: {id: bigint}\n  given",
+                                                           "columns: {id: bigint, label: text}\n  given")
+                                              .replace("tables_in_schema: [public]", "tables: [plain]"))
+        r = schemac("generate", "--name", "label")
+        assert r.returncode == 0 and "note:" not in r.stderr, r.stdout + r.stderr
+        label = _migration(tmp_path, "label")
+        assert "-- note:" not in label, label
+        with psycopg.connect(db_url) as conn:  # whole, as the owner, as sqlx would
+            conn.execute(f"SET ROLE {RUNNER}")
+            conn.execute(label)
+            conn.execute("RESET ROLE")
+            assert conn.execute("SELECT (SELECT count(*) FROM pg_publication_namespace), array_agg(prrelid::regclass::text) "
+                                "FROM pg_publication_rel").fetchone() == (0, ["plain"])
+            assert conn.execute("SELECT a.attname FROM pg_attribute a WHERE a.attrelid = 'public.plain'::regclass "
+                                "AND a.attnum > 0 ORDER BY a.attnum").fetchall() == [("id",), ("label",)]
+    finally:
+        with psycopg.connect(db_url, autocommit=True) as conn:  # (the database, its schema public: back to postgres)
+            conn.execute(f"REASSIGN OWNED BY {RUNNER}, {OTHER} TO postgres; DROP OWNED BY {RUNNER}, {OTHER}")
+            conn.execute(f"DROP ROLE {RUNNER}; DROP ROLE {OTHER}")
