@@ -1,0 +1,65 @@
+"""A range type's constructors given a new access list: Postgres makes them the bootstrap superuser's whoever creates
+the type, so a REVOKE on them by the database's non-superuser owner (the type's owner) is only a WARNING of Postgres
+('no privileges could be revoked'): the migration applies and changes nothing, drift `diff` reports. `generate`
+cannot know which role will run the migration: it warns at the range's line (plan.constructor_owner). The oracle
+that the warning is true is Postgres: run by the owner (tests/owner_mode.py), the constructor's proacl is what it
+was (PUBLIC's EXECUTE) and its owner the bootstrap superuser (oid 10); the same file run by the superuser
+revokes it."""
+
+import psycopg
+import pytest
+from conftest import rows_of
+from owner_mode import as_owner, hand_over
+from sqlx_project import generated_and_applied
+
+from schemac.commands.diff import check_drift
+from schemac.commands.generate import generate
+from schemac.migrations.apply import apply_files
+from schemac.migrations.layout import Layout
+
+OLD = """range_types:
+  fr: {subtype: double precision}
+tables:
+  t:
+    columns:
+      id: integer
+      r: fr
+"""
+NEW = OLD.replace("  fr: {subtype: double precision}\n", """  fr:
+    subtype: double precision
+    constructor_grants:
+      'fr(double precision, double precision)': {public: []}
+""")
+# The constructor's owner, and whether PUBLIC may run it, by its access list (NULL: Postgres's default, acldefault).
+ACL = ("SELECT p.proowner::int, EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a "
+       "WHERE a.grantee = 0 AND a.privilege_type = 'EXECUTE') FROM pg_proc p "
+       "WHERE p.oid = 'fr(double precision, double precision)'::regprocedure")
+
+
+@pytest.mark.parametrize("major_db", ["pg18"], indirect=True)
+def test_a_constructor_revoked_is_warned_as_a_superusers_statement(major_db, tmp_path):
+    generated_and_applied(tmp_path, major_db, OLD)
+    hand_over(major_db)  # the database and the type are the owner's; the constructors stay the bootstrap superuser's
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        conn.execute("INSERT INTO t VALUES (1, fr(1, 2))")
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(NEW, encoding="utf-8")
+    before = {m.path for m in Layout(out).migrations()}
+    result = generate(str(schema), out)
+    assert result.status == "written", result.message
+    assert [n for n in result.notices if n.startswith("warning: ")] == [
+        f"warning: {schema}:5:7: range type public.fr's constructors fr(double precision, double precision) are given "
+        "a new access list: Postgres makes them the bootstrap superuser's whoever creates the type, so only a "
+        "superuser's GRANT or REVOKE changes it (any other role's, the type's owner's too, is a warning of Postgres "
+        "and changes nothing: run this migration as a superuser)"]
+    added = [m for m in Layout(out).migrations() if m.path not in before]
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        as_owner(conn)
+        apply_files(conn, added, record=False)  # applies: Postgres only warns
+    assert rows_of(major_db, ACL) == [(10, True)]
+    assert check_drift(str(schema), major_db).differences != ()
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        apply_files(conn, added, record=False)
+    assert rows_of(major_db, ACL) == [(10, False)]
+    assert check_drift(str(schema), major_db).differences == ()
+    assert rows_of(major_db, "SELECT id, r::text FROM t") == [(1, "[1,2)")]
