@@ -4,7 +4,8 @@ the type, so a REVOKE on them by the database's non-superuser owner (the type's 
 cannot know which role will run the migration: it warns at the range's line (plan.constructor_owner). The oracle
 that the warning is true is Postgres: run by the owner (tests/owner_mode.py), the constructor's proacl is what it
 was (PUBLIC's EXECUTE) and its owner the bootstrap superuser (oid 10); the same file run by the superuser
-revokes it."""
+revokes it. A range renamed renames its constructors (ALTER FUNCTION ... RENAME TO), which Postgres refuses the owner
+outright ('must be owner of function'): warned alike, refused run by the owner, applied by the superuser."""
 
 import psycopg
 import pytest
@@ -36,23 +37,32 @@ ACL = ("SELECT p.proowner::int, EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proa
        "WHERE p.oid = 'fr(double precision, double precision)'::regprocedure")
 
 
-@pytest.mark.parametrize("major_db", ["pg18"], indirect=True)
-def test_a_constructor_revoked_is_warned_as_a_superusers_statement(major_db, tmp_path):
-    generated_and_applied(tmp_path, major_db, OLD)
-    hand_over(major_db)  # the database and the type are the owner's; the constructors stay the bootstrap superuser's
-    with psycopg.connect(major_db, autocommit=True) as conn:
+
+
+def _handed_over_then_generated(url: str, tmp_path, new: str):
+    """OLD migrated into `url` as the superuser, handed to the owner with a row, then `new` generated: the schema
+    file, generate's warnings and the new migration files."""
+    generated_and_applied(tmp_path, url, OLD)
+    hand_over(url)  # the database and the type are the owner's; the constructors stay the bootstrap superuser's
+    with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("INSERT INTO t VALUES (1, fr(1, 2))")
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    schema.write_text(NEW, encoding="utf-8")
+    schema.write_text(new, encoding="utf-8")
     before = {m.path for m in Layout(out).migrations()}
     result = generate(str(schema), out)
     assert result.status == "written", result.message
-    assert [n for n in result.notices if n.startswith("warning: ")] == [
+    return schema, [n for n in result.notices if n.startswith("warning: ")], \
+        [m for m in Layout(out).migrations() if m.path not in before]
+
+
+@pytest.mark.parametrize("major_db", ["pg18"], indirect=True)
+def test_a_constructor_revoked_is_warned_as_a_superusers_statement(major_db, tmp_path):
+    schema, warnings, added = _handed_over_then_generated(major_db, tmp_path, NEW)
+    assert warnings == [
         f"warning: {schema}:5:7: range type public.fr's constructors fr(double precision, double precision) are given "
         "a new access list: Postgres makes them the bootstrap superuser's whoever creates the type, so only a "
         "superuser's GRANT or REVOKE changes it (any other role's, the type's owner's too, is a warning of Postgres "
         "and changes nothing: run this migration as a superuser)"]
-    added = [m for m in Layout(out).migrations() if m.path not in before]
     with psycopg.connect(major_db, autocommit=True) as conn:
         as_owner(conn)
         apply_files(conn, added, record=False)  # applies: Postgres only warns
@@ -61,5 +71,26 @@ def test_a_constructor_revoked_is_warned_as_a_superusers_statement(major_db, tmp
     with psycopg.connect(major_db, autocommit=True) as conn:
         apply_files(conn, added, record=False)
     assert rows_of(major_db, ACL) == [(10, False)]
+    assert check_drift(str(schema), major_db).differences == ()
+    assert rows_of(major_db, "SELECT id, r::text FROM t") == [(1, "[1,2)")]
+
+
+@pytest.mark.parametrize("major_db", ["pg18"], indirect=True)
+def test_a_range_renamed_is_warned_as_a_superusers_migration(major_db, tmp_path):
+    new = OLD.replace("  fr: {subtype: double precision}", "  fs: {subtype: double precision, renamed_from: public.fr}")
+    schema, warnings, added = _handed_over_then_generated(major_db, tmp_path, new.replace("r: fr", "r: fs"))
+    assert warnings == [
+        f"warning: {schema}:2:3: range type public.fs's constructors are renamed or moved with it (ALTER FUNCTION): "
+        "Postgres makes them the bootstrap superuser's whoever creates the type, so only a superuser may (any other "
+        "role's migration, the type's owner's too, fails 'must be owner of function': run this migration as a "
+        "superuser)"]
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        as_owner(conn)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="must be owner of function"):
+            apply_files(conn, added, record=False)
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        apply_files(conn, added, record=False)
+    assert rows_of(major_db, "SELECT proowner::int FROM pg_proc WHERE oid = 'fs(float8, float8)'::regprocedure") \
+        == [(10,)]
     assert check_drift(str(schema), major_db).differences == ()
     assert rows_of(major_db, "SELECT id, r::text FROM t") == [(1, "[1,2)")]
