@@ -55,6 +55,14 @@ def _handed_over_then_generated(url: str, tmp_path, new: str):
         [m for m in Layout(out).migrations() if m.path not in before]
 
 
+def _applied(url: str, added: list, by_the_owner: bool = False) -> None:
+    """The new migration files applied to `url` by the superuser, or by the database's owner (as_owner)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        if by_the_owner:
+            as_owner(conn)
+        apply_files(conn, added, record=False)
+
+
 @pytest.mark.parametrize("major_db", ["pg18"], indirect=True)
 def test_a_constructor_revoked_is_warned_as_a_superusers_statement(major_db, tmp_path):
     schema, warnings, added = _handed_over_then_generated(major_db, tmp_path, NEW)
@@ -63,13 +71,10 @@ def test_a_constructor_revoked_is_warned_as_a_superusers_statement(major_db, tmp
         "a new access list: Postgres makes them the bootstrap superuser's whoever creates the type, so only a "
         "superuser's GRANT or REVOKE changes it (any other role's, the type's owner's too, is a warning of Postgres "
         "and changes nothing: run this migration as a superuser)"]
-    with psycopg.connect(major_db, autocommit=True) as conn:
-        as_owner(conn)
-        apply_files(conn, added, record=False)  # applies: Postgres only warns
+    _applied(major_db, added, by_the_owner=True)  # applies: Postgres only warns
     assert rows_of(major_db, ACL) == [(10, True)]
     assert check_drift(str(schema), major_db).differences != ()
-    with psycopg.connect(major_db, autocommit=True) as conn:
-        apply_files(conn, added, record=False)
+    _applied(major_db, added)
     assert rows_of(major_db, ACL) == [(10, False)]
     assert check_drift(str(schema), major_db).differences == ()
     assert rows_of(major_db, "SELECT id, r::text FROM t") == [(1, "[1,2)")]
@@ -84,12 +89,9 @@ def test_a_range_renamed_is_warned_as_a_superusers_migration(major_db, tmp_path)
         "Postgres makes them the bootstrap superuser's whoever creates the type, so only a superuser may (any other "
         "role's migration, the type's owner's too, fails 'must be owner of function': run this migration as a "
         "superuser)"]
-    with psycopg.connect(major_db, autocommit=True) as conn:
-        as_owner(conn)
-        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="must be owner of function"):
-            apply_files(conn, added, record=False)
-    with psycopg.connect(major_db, autocommit=True) as conn:
-        apply_files(conn, added, record=False)
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="must be owner of function"):
+        _applied(major_db, added, by_the_owner=True)
+    _applied(major_db, added)
     assert rows_of(major_db, "SELECT proowner::int FROM pg_proc WHERE oid = 'fs(float8, float8)'::regprocedure") \
         == [(10,)]
     assert check_drift(str(schema), major_db).differences == ()
