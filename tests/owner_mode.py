@@ -6,7 +6,8 @@ on public, which pg_database_owner owns from 15 on) and the owner of every objec
 extension's member, that the superuser made (what a pair gives another role stays that role's) and that a
 non-superuser may own (an event trigger, a foreign-data wrapper may not: they stay
 the superuser's, as they would in a real database). Both sides of a pair are handed over alike, so the oracles
-compare them as before. `as_owner(conn)` then runs the connection as OWNER (SET ROLE): what schemac's migration
+compare them as before. The superuser's default privileges (pg_default_acl rows, which no ALTER ... OWNER moves) are
+made OWNER's too. `as_owner(conn)` then runs the connection as OWNER (SET ROLE): what schemac's migration
 does only a superuser may do fails there, with Postgres's error.
 """
 
@@ -39,7 +40,8 @@ WHERE n.oid IN ({_USER_NS}) AND o.{prefix}owner = {_MADE} AND {_mine(catalog, 'o
                                            ("STATISTICS", "pg_statistic_ext", "stx")))
 # What to hand over, as ALTER statements: schemas, then relations (a table's owned sequences and indexes follow it;
 # a partition is a relation of its own), then routines (not a range type's constructors, which Postgres makes the
-# bootstrap superuser's whoever creates the type), types, and the other owned kinds of a schema.
+# bootstrap superuser's whoever creates the type), types (a multirange too: 15 and 16 leave it behind its range, 17
+# and later refuse it alone, a refusal hand_over passes over), and the other owned kinds of a schema.
 OWNED = f"""
 SELECT 'SCHEMA', quote_ident(n.nspname) FROM pg_namespace n
 WHERE n.oid IN ({_USER_NS}) AND n.nspname <> 'public' AND n.nspowner = {_MADE} AND {_mine('pg_namespace', 'n.oid')}
@@ -60,7 +62,7 @@ FROM pg_proc p WHERE p.pronamespace IN ({_USER_NS}) AND p.proowner = {_MADE} AND
                   AND d.refclassid = 'pg_type'::regclass AND d.deptype = 'i')  -- a range's constructors: Postgres's
 UNION ALL
 SELECT CASE t.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END, t.oid::regtype::text
-FROM pg_type t WHERE t.typnamespace IN ({_USER_NS}) AND t.typtype IN ('d', 'e', 'r', 'b') AND t.typelem = 0
+FROM pg_type t WHERE t.typnamespace IN ({_USER_NS}) AND t.typtype IN ('d', 'e', 'r', 'm', 'b') AND t.typelem = 0
   AND t.typowner = {_MADE} AND {_mine('pg_type', 't.oid')}
 UNION ALL
 {_NAMED}
@@ -85,6 +87,43 @@ def ensure_owner(conn: psycopg.Connection) -> None:
             pass
 
 
+# The superuser's default privileges, one row per entry: schema (NULL: every schema's), kind, grantee (NULL: PUBLIC;
+# the superuser's own entry named by OWNER), privilege, grant option.
+_DEFAULT_ACL = f"""
+SELECT NULLIF(d.defaclnamespace, 0)::regnamespace::text, d.defaclobjtype::text,
+       CASE a.grantee WHEN 0 THEN NULL WHEN {_MADE}::oid THEN %s ELSE a.grantee::regrole::text END,
+       a.privilege_type, a.is_grantable
+FROM pg_default_acl d, aclexplode(d.defaclacl) a
+WHERE d.defaclrole = {_MADE} ORDER BY 1, 2, 3, 4"""
+_ON = {"r": "TABLES", "S": "SEQUENCES", "f": "FUNCTIONS", "T": "TYPES", "n": "SCHEMAS", "L": "LARGE OBJECTS"}
+_PUBLIC_DEFAULT = {"f": "EXECUTE", "T": "USAGE"}  # what PUBLIC holds by default (acldefault)
+
+
+def _default_privileges_moved(conn: psycopg.Connection) -> None:
+    """The superuser's default privileges made OWNER's (no ALTER ... OWNER moves a pg_default_acl row): OWNER's made
+    the same (a row for every schema is the whole list: OWNER's own and PUBLIC's revoked first), the superuser's given
+    back Postgres's defaults, which removes its rows."""
+    rows = conn.execute(_DEFAULT_ACL, (sql.Identifier(OWNER).as_string(conn),)).fetchall()
+    me = conn.execute("SELECT quote_ident(current_user)").fetchone()[0]
+    owner = sql.Identifier(OWNER).as_string(conn)
+    out = []
+    for schema, kind in dict.fromkeys((r[0], r[1]) for r in rows):
+        where, on = (f" IN SCHEMA {schema}" if schema else ""), _ON[kind]
+        entries = [(g or "PUBLIC", p, o) for s, k, g, p, o in rows if (s, k) == (schema, kind)]
+        if not schema:  # the whole list: OWNER's starts empty; the superuser's back to Postgres's defaults
+            out += [f"FOR ROLE {owner} REVOKE ALL ON {on} FROM PUBLIC, {owner}",
+                    f"FOR ROLE {me} GRANT ALL ON {on} TO {me}",
+                    f"FOR ROLE {me} REVOKE GRANT OPTION FOR ALL ON {on} FROM {me}"]
+            out += [f"FOR ROLE {me} GRANT {_PUBLIC_DEFAULT[kind]} ON {on} TO PUBLIC"] if kind in _PUBLIC_DEFAULT else []
+        out += [f"FOR ROLE {owner}{where} GRANT {p} ON {on} TO {g}" + (" WITH GRANT OPTION" if o else "")
+                for g, p, o in entries]
+        kept = {me} | ({"PUBLIC"} if kind in _PUBLIC_DEFAULT else set()) if not schema else set()
+        out += [f"FOR ROLE {me}{where} REVOKE ALL ON {on} FROM {g}"
+                for g in dict.fromkeys(me if g == owner else g for g, _, _ in entries) if g not in kept]
+    for statement in out:
+        conn.execute(f"ALTER DEFAULT PRIVILEGES {statement}")
+
+
 def hand_over(url: str) -> list[str]:
     """The database of `url` and what it holds handed to OWNER (see the module's docstring): what Postgres refused
     to hand over (a foreign server whose wrapper OWNER may not use), as 'KIND name: error' lines."""
@@ -98,6 +137,7 @@ def hand_over(url: str) -> list[str]:
                 conn.execute(sql.SQL(f"ALTER {kind} {name} OWNER TO {{}}").format(sql.Identifier(OWNER)))
             except psycopg.Error as e:
                 refused.append(f"{kind} {name}: {e.diag.message_primary}")
+        _default_privileges_moved(conn)
     return refused
 
 

@@ -23,6 +23,7 @@ from schemac.compare.outside_children import outside_child_notices
 from schemac.compare.inherited_renames import renames_refused
 from schemac.compare.external_type_users import external_type_notices
 from schemac.plan.stale_search import retemplated_dictionary_notices
+from schemac.plan.constructor_owner import constructor_grant_notices, constructor_move_notices
 from schemac.plan.foreign_reads import foreign_read_notices
 from schemac.compare.stale_values import stale_value_notices
 from schemac.errors import SchemacError, printable
@@ -197,6 +198,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
                     + external_type_notices(changes, desired) + foreign_read_notices(changes, desired)
                     + restricted_path_notices(changes, desired) + outside_child_notices(changes, current, desired)
                     + stale_value_notices(changes, desired) + retemplated_dictionary_notices(changes, desired)
+                    + constructor_grant_notices(changes) + constructor_move_notices(changes)
                     + (widened_indexes(changes, {t.key for t in current.tables}) if concurrently else []))
     if not changes:
         last = f" (last migration: {state.migration})" if state else ""
