@@ -35,9 +35,11 @@ _MADE = "current_user::regrole"
 _NAMED = " UNION ALL ".join(f"""
 SELECT '{kind}', quote_ident(n.nspname) || '.' || quote_ident(o.{prefix}name)
 FROM {catalog} o JOIN pg_namespace n ON n.oid = o.{prefix}namespace
-WHERE n.oid IN ({_USER_NS}) AND o.{prefix}owner = {_MADE} AND {_mine(catalog, 'o.oid')}""" for kind, catalog, prefix in (("COLLATION", "pg_collation", "coll"), ("TEXT SEARCH DICTIONARY", "pg_ts_dict", "dict"),
-                                           ("TEXT SEARCH CONFIGURATION", "pg_ts_config", "cfg"),
-                                           ("STATISTICS", "pg_statistic_ext", "stx")))
+WHERE n.oid IN ({_USER_NS}) AND o.{prefix}owner = {_MADE} AND {_mine(catalog, 'o.oid')}"""
+    for kind, catalog, prefix in (("COLLATION", "pg_collation", "coll"),
+                                  ("TEXT SEARCH DICTIONARY", "pg_ts_dict", "dict"),
+                                  ("TEXT SEARCH CONFIGURATION", "pg_ts_config", "cfg"),
+                                  ("STATISTICS", "pg_statistic_ext", "stx")))
 # What to hand over, as ALTER statements: schemas, then relations (a table's owned sequences and indexes follow it;
 # a partition is a relation of its own), then routines (not a range type's constructors, which Postgres makes the
 # bootstrap superuser's whoever creates the type), types (a multirange too: 15 and 16 leave it behind its range, 17
@@ -70,7 +72,8 @@ UNION ALL
 SELECT 'OPERATOR', o.oid::regoperator::text FROM pg_operator o
 WHERE o.oprnamespace IN ({_USER_NS}) AND o.oprowner = {_MADE} AND {_mine('pg_operator', 'o.oid')}
 UNION ALL
-SELECT 'SERVER', quote_ident(s.srvname) FROM pg_foreign_server s WHERE s.srvowner = {_MADE} AND {_mine('pg_foreign_server', 's.oid')}
+SELECT 'SERVER', quote_ident(s.srvname) FROM pg_foreign_server s
+WHERE s.srvowner = {_MADE} AND {_mine('pg_foreign_server', 's.oid')}
 UNION ALL
 SELECT 'PUBLICATION', quote_ident(p.pubname) FROM pg_publication p WHERE p.pubowner = {_MADE}
 """
