@@ -81,6 +81,11 @@ def with_detached_copies(cur: Table, des: Table, cur_tables: dict, des_tables: d
     parent: Optional[Table] = cur_tables.get((p.parent_schema, p.parent)) if p is not None else None
     if parent is None or (d is not None and (d.parent_schema, d.parent) == parent.key):
         return cur
+    signatures = {index_signature(i) for i in cur.indexes}
+    # Named over all the parent's indexes, as Postgres named them when it made them: a copy the DETACH keeps may carry
+    # a number its twin's copy (one the migration drops or the new parent adopts) made it take, t3_k_idx1.
+    copies = dict(zip((i.name for i in parent.indexes if index_signature(i) not in signatures),
+                      _index_copies(cur, [i for i in parent.indexes if index_signature(i) not in signatures])))
     kept = des_tables.get(parent.key)
     if kept is not None:  # the parent stays: only what it keeps as it is is still there at the DETACH
         parent = _sorted_by(parent, kept, True)
@@ -96,8 +101,7 @@ def with_detached_copies(cur: Table, des: Table, cur_tables: dict, des_tables: d
                                           index_comment=None) for u in parent.uniques if constraint_key(u) not in own)
     names = {c.name for c in cur.checks}
     checks = cur.checks + tuple(replace(c, comment=None) for c in parent.checks if not c.no_inherit and c.name not in names)
-    signatures = {index_signature(i) for i in cur.indexes}
-    indexes = cur.indexes + _index_copies(cur, [i for i in parent.indexes if index_signature(i) not in signatures])
+    indexes = cur.indexes + tuple(copies[i.name] for i in parent.indexes if i.name in copies)
     # A foreign key's copy keeps the parent's constraint's name (plan.planner renames it after the DETACH
     # to the one the table declares, as it would have been created).
     fks = {constraint_key(f) for f in cur.foreign_keys}
