@@ -26,7 +26,8 @@ def name_parts(i: Index) -> tuple[list, list]:
 
 def _index_copies(t: Table, indexes: list[Index]) -> tuple[Index, ...]:
     """`t`'s copies of its parent's `indexes`, named as Postgres names them: a name taken (a twin's copy, an index of
-    `t`'s own) numbered, `t_k_idx1` (ChooseRelationName)."""
+    `t`'s own) numbered, `t_k_idx1` (ChooseRelationName); attached_to the parent's, by which the DETACH's change names
+    them so (Postgres numbered them in the order it made them, unknown here: plan.partition_index_ddl.copies_named)."""
     taken, out = {i.name for i in t.indexes}, []
     for i in indexes:
         n, name = 0, child_index_name(t.name, *name_parts(i))
@@ -34,7 +35,7 @@ def _index_copies(t: Table, indexes: list[Index]) -> tuple[Index, ...]:
             n += 1
             name = child_index_name(t.name, *name_parts(i), f"idx{n}")
         taken.add(name)
-        out.append(replace(i, name=name, comment=None, renamed_from=None))
+        out.append(replace(i, name=name, comment=None, renamed_from=None, attached_to=i.name))
     return tuple(out)
 
 
