@@ -26,7 +26,8 @@ def name_parts(i: Index) -> tuple[list, list]:
 
 def _index_copies(t: Table, indexes: list[Index]) -> tuple[Index, ...]:
     """`t`'s copies of its parent's `indexes`, named as Postgres names them: a name taken (a twin's copy, an index of
-    `t`'s own) numbered, `t_k_idx1` (ChooseRelationName)."""
+    `t`'s own) numbered, `t_k_idx1` (ChooseRelationName); attached_to the parent's, by which the DETACH's change names
+    them so (Postgres numbered them in the order it made them, unknown here: plan.partition_index_ddl.copies_named)."""
     taken, out = {i.name for i in t.indexes}, []
     for i in indexes:
         n, name = 0, child_index_name(t.name, *name_parts(i))
@@ -34,7 +35,7 @@ def _index_copies(t: Table, indexes: list[Index]) -> tuple[Index, ...]:
             n += 1
             name = child_index_name(t.name, *name_parts(i), f"idx{n}")
         taken.add(name)
-        out.append(replace(i, name=name, comment=None, renamed_from=None))
+        out.append(replace(i, name=name, comment=None, renamed_from=None, attached_to=i.name))
     return tuple(out)
 
 
@@ -81,6 +82,11 @@ def with_detached_copies(cur: Table, des: Table, cur_tables: dict, des_tables: d
     parent: Optional[Table] = cur_tables.get((p.parent_schema, p.parent)) if p is not None else None
     if parent is None or (d is not None and (d.parent_schema, d.parent) == parent.key):
         return cur
+    signatures = {index_signature(i) for i in cur.indexes}
+    # Named over all the parent's indexes, as Postgres named them when it made them: a copy the DETACH keeps may carry
+    # a number its twin's copy (one the migration drops or the new parent adopts) made it take, t3_k_idx1.
+    copies = dict(zip((i.name for i in parent.indexes if index_signature(i) not in signatures),
+                      _index_copies(cur, [i for i in parent.indexes if index_signature(i) not in signatures])))
     kept = des_tables.get(parent.key)
     if kept is not None:  # the parent stays: only what it keeps as it is is still there at the DETACH
         parent = _sorted_by(parent, kept, True)
@@ -96,8 +102,7 @@ def with_detached_copies(cur: Table, des: Table, cur_tables: dict, des_tables: d
                                           index_comment=None) for u in parent.uniques if constraint_key(u) not in own)
     names = {c.name for c in cur.checks}
     checks = cur.checks + tuple(replace(c, comment=None) for c in parent.checks if not c.no_inherit and c.name not in names)
-    signatures = {index_signature(i) for i in cur.indexes}
-    indexes = cur.indexes + _index_copies(cur, [i for i in parent.indexes if index_signature(i) not in signatures])
+    indexes = cur.indexes + tuple(copies[i.name] for i in parent.indexes if i.name in copies)
     # A foreign key's copy keeps the parent's constraint's name (plan.planner renames it after the DETACH
     # to the one the table declares, as it would have been created).
     fks = {constraint_key(f) for f in cur.foreign_keys}

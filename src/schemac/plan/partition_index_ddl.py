@@ -191,6 +191,32 @@ def attach_partition(table: Table) -> exp.Command:
                    qualified(table.schema, table.name), parse_partition_bound(p.bound))
 
 
+def copies_named(table: Table) -> list[exp.Expression]:
+    """Before DETACH of `table`, its copies of the parent's indexes (attached_to: compare.partition_copies) get the names
+    the model gives them, which its drops after the DETACH go by: Postgres numbered a second copy on the same columns
+    (t3_k_idx1) in the order it made them, not by the parent's indexes' names. A copy holding a name wanted by another
+    is given the other's (a swap)."""
+    p = table.partition_of
+    wanted = [(qualified(p.parent_schema, i.attached_to), i.name) for i in table.indexes if i.attached_to is not None] \
+        if p is not None else []
+    if not wanted:
+        return []
+    rel = literal(qualified(table.schema, table.name))
+    values = ", ".join(f"({literal(parent)}, {literal(name)})" for parent, name in wanted)
+    rename = "EXECUTE pg_catalog.format('ALTER INDEX %s RENAME TO %I', "
+    return [do_block(
+        "DECLARE r record; was name; held regclass; BEGIN FOR r IN SELECT i.inhrelid AS copy, x.target FROM (VALUES "
+        f"{values}) x(parent, target) JOIN pg_catalog.pg_inherits i ON i.inhparent = pg_catalog.to_regclass(x.parent) "
+        f"JOIN pg_catalog.pg_index k ON k.indexrelid = i.inhrelid WHERE k.indrelid = pg_catalog.to_regclass({rel}) LOOP "
+        "SELECT c.relname INTO was FROM pg_catalog.pg_class c WHERE c.oid = r.copy; CONTINUE WHEN was = r.target; "
+        "SELECT c.oid INTO held FROM pg_catalog.pg_class c JOIN pg_catalog.pg_index k ON k.indexrelid = c.oid WHERE "
+        f"c.relname = r.target AND k.indrelid = pg_catalog.to_regclass({rel}); "
+        f"IF held IS NULL AND EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.relname = r.target AND c.relnamespace "
+        f"= (SELECT relnamespace FROM pg_catalog.pg_class WHERE oid = pg_catalog.to_regclass({rel}))) THEN CONTINUE; "
+        f"END IF; {rename}r.copy::pg_catalog.regclass, 'schemac_copy_' || r.copy); IF held IS NOT NULL THEN "
+        f"{rename}held, was); END IF; {rename}r.copy::pg_catalog.regclass, r.target); END LOOP; END")]
+
+
 def detach_partition(table: Table) -> exp.Command:
     p = table.partition_of
     assert p is not None

@@ -22,7 +22,7 @@ from schemac.plan.objects import PlanError, first_statements, object_statements
 from schemac.plan.policies import policy_statements
 from schemac.plan.storage_ddl import alter_parameters
 from schemac.plan.generated_ddl import regenerated
-from schemac.plan.partition_index_ddl import (partitioning_refused, copy_settings, own_comments_again, add_partition_key, attach_partition, detach_partition, drop_partition_index,
+from schemac.plan.partition_index_ddl import (partitioning_refused, copy_settings, own_comments_again, add_partition_key, attach_partition, detach_partition, copies_named, drop_partition_index,
                                              drop_partition_key, is_partition_key, renamed_after_detach)
 from schemac.plan.column_ddl import column_settings_statements, index_statistics, virtual_made_plain, virtual_values_kept
 from schemac.plan.not_null_ddl import inherited_not_null_comments, not_valid_statements
@@ -121,7 +121,8 @@ def _statements_for(change: Change) -> list[exp.Expression]:
     if k == "put_back_rows":  # (taken out of a kept default partition by the partition's change: compare.default_rows)
         return put_back(change)
     if k == "detach_partition":  # and the foreign keys it kept from the parent under the names it declares
-        return [detach_partition(change.old)] + renamed_after_detach(change.old, change.new)  # type: ignore
+        return copies_named(change.old) + [detach_partition(change.old)] + \
+            renamed_after_detach(change.old, change.new)  # type: ignore
     if k == "set_logging":  # rewrites the table, under an ACCESS EXCLUSIVE lock
         return [_alter(t, exp.AlterSet(option=exp.var("UNLOGGED" if change.new.unlogged else "LOGGED")))]  # type: ignore
     if k == "set_cluster_on":  # a catalog flag: no rows move (CLUSTER itself is not DDL)
