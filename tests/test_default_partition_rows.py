@@ -46,6 +46,10 @@ _ROWS = {
     "part-table-attached-as-default-beside-a-new-partition-over-rows-of-its-bound": (
         "SELECT id, tableoid::regclass::text, v FROM ledger ORDER BY id",
         [(1, "ledger_low", "a"), (150, "ledger_mid", "b"), (500, "ledger_rest", "c")]),
+    # (applied as the non-superuser owner, whose policies hide the rows of the new bound; read here as the superuser)
+    "part-owner-partition-added-over-rows-its-policies-hide-in-the-kept-default": (
+        "SELECT k, tableoid::regclass::text, v FROM readings ORDER BY k",
+        [(-1, "readings_rest", "b"), (5, "readings_0", "a"), (12, "readings_rest", "c")]),
     "part-range-partition-added-beside-an-empty-kept-default": (
         "SELECT id, tableoid::regclass::text, at::text FROM visits ORDER BY id", [(1, "visits_2026_01", "2026-01-05")]),
 }
