@@ -84,12 +84,9 @@ def _held(t: Table) -> str:
     return f"pg_temp.schemac_rows_{hashlib.md5(qualified(t.schema, t.name).encode()).hexdigest()[:16]}"
 
 
-def _columns(t: Table) -> tuple[str, str]:
-    """The columns moved (a STORED generated one is computed again), and OVERRIDING SYSTEM VALUE where an identity's
-    value is given."""
-    columns = [c for c in t.columns if c.generated is None]
-    system = " OVERRIDING SYSTEM VALUE" if any(c.identity is not None for c in columns) else ""
-    return ", ".join(quote_ident(c.name) for c in columns), system
+def _columns(t: Table) -> str:
+    """The columns moved (a STORED generated one is computed again)."""
+    return ", ".join(quote_ident(c.name) for c in t.columns if c.generated is None)
 
 
 def moved_around(change: Change, made: list[exp.Expression]) -> list[exp.Expression]:
@@ -101,7 +98,7 @@ def moved_around(change: Change, made: list[exp.Expression]) -> list[exp.Express
     t: Table = change.new  # type: ignore[assignment]
     p = t.partition_of
     assert p is not None
-    parent, default, names = qualified(p.parent_schema, p.parent), qualified(schema, name), _columns(t)[0]
+    parent, default, names = qualified(p.parent_schema, p.parent), qualified(schema, name), _columns(t)
     where = rows_of_bound(strategy, key, p.bound)
     which = f" WHERE {where}" if where else ""
     held = command("CREATE", f"TEMPORARY TABLE {_held(t)} AS SELECT {names} FROM {default} LIMIT 0")
@@ -120,8 +117,11 @@ def put_back(change: Change) -> list[exp.Expression]:
     p = t.partition_of
     assert p is not None
     parent = qualified(p.parent_schema, p.parent)
-    names, system = _columns(t)
-    back = command("INSERT", f"INTO {parent} ({names}){system} SELECT {names} FROM {_held(t)}")
+    names = _columns(t)
+    # OVERRIDING SYSTEM VALUE whatever `t` declares: the INSERT goes through the parent, whose own GENERATED ALWAYS
+    # identity refuses the kept value where the partition's model has none (a table attached under such a parent, its
+    # identity dropped); Postgres takes the clause where no column is an identity.
+    back = command("INSERT", f"INTO {parent} ({names}) OVERRIDING SYSTEM VALUE SELECT {names} FROM {_held(t)}")
     return [*quieted(parent, unforced_table(parent, [back]), INSERT_OR_DELETE), command("DROP", f"TABLE {_held(t)}")]
 
 
