@@ -186,6 +186,10 @@ class Change:
     # parent's (same definition): the parent's key; dropped after the ATTACH, where the DO block renames it to the copy's
     # name, so the ATTACH builds no index again over the rows (compare.partition_copies.adopted_by_attach).
     adopted_by: Optional[tuple[str, str]] = None
+    # A detach_partition of a partition moved to another parent: ((the old parent's index, name), ...), the copies the
+    # new parent takes over, renamed before the DETACH to the names a new build gives them
+    # (compare.partition_copies.copies_adopted).
+    adopted_copies: tuple = ()
     # A change whose ALTER TABLE Postgres plans or computes over its table's indexes and its neighbours' (a key's
     # check, a rewrite: compare.replanned): the tables its keys reference and those referencing it, with indexes.
     neighbours: tuple = ()

@@ -24,11 +24,12 @@ def name_parts(i: Index) -> tuple[list, list]:
     return [e.column for e in i.elements] + list(i.include), [e.expression for e in i.elements] + [None] * len(i.include)
 
 
-def _index_copies(t: Table, indexes: list[Index]) -> tuple[Index, ...]:
+def _index_copies(t: Table, indexes: list[Index], reserved: frozenset = frozenset()) -> tuple[Index, ...]:
     """`t`'s copies of its parent's `indexes`, named as Postgres names them: a name taken (a twin's copy, an index of
-    `t`'s own) numbered, `t_k_idx1` (ChooseRelationName); attached_to the parent's, by which the DETACH's change names
-    them so (Postgres numbered them in the order it made them, unknown here: plan.partition_index_ddl.copies_named)."""
-    taken, out = {i.name for i in t.indexes}, []
+    `t`'s own, one `reserved`) numbered, `t_k_idx1` (ChooseRelationName); attached_to the parent's, by which the
+    DETACH's change names them so (Postgres numbered them in the order it made them, unknown here:
+    plan.partition_index_ddl.copies_named)."""
+    taken, out = {i.name for i in t.indexes} | reserved, []
     for i in indexes:
         n, name = 0, child_index_name(t.name, *name_parts(i))
         while name in taken:
@@ -84,9 +85,11 @@ def with_detached_copies(cur: Table, des: Table, cur_tables: dict, des_tables: d
         return cur
     signatures = {index_signature(i) for i in cur.indexes}
     # Named over all the parent's indexes, as Postgres named them when it made them: a copy the DETACH keeps may carry
-    # a number its twin's copy (one the migration drops or the new parent adopts) made it take, t3_k_idx1.
-    copies = dict(zip((i.name for i in parent.indexes if index_signature(i) not in signatures),
-                      _index_copies(cur, [i for i in parent.indexes if index_signature(i) not in signatures])))
+    # a number its twin's copy (one the migration drops or the new parent adopts) made it take, t3_k_idx1; not the
+    # names the copies the new parent adopts take before the DETACH (copies_adopted).
+    reserved = frozenset(name for _, name in copies_adopted(cur, des, cur_tables, des_tables))
+    named = [i for i in parent.indexes if index_signature(i) not in signatures]
+    copies = dict(zip((i.name for i in named), _index_copies(cur, named, reserved)))
     kept = des_tables.get(parent.key)
     if kept is not None:  # the parent stays: only what it keeps as it is is still there at the DETACH
         parent = _sorted_by(parent, kept, True)
@@ -109,6 +112,38 @@ def with_detached_copies(cur: Table, des: Table, cur_tables: dict, des_tables: d
     foreign_keys = cur.foreign_keys + tuple(replace(f, name=constraint_name(parent, f), comment=None)
                                             for f in parent.foreign_keys if constraint_key(f) not in fks)
     return replace(cur, primary_key=pk, uniques=uniques, checks=checks, indexes=indexes, foreign_keys=foreign_keys)
+
+
+def copies_adopted(cur: Table, des: Table, cur_tables: dict, des_tables: dict) -> tuple[tuple[str, str], ...]:
+    """((the old parent's index, name), ...): the copies of partition `cur` that its new parent (`des`'s) takes over,
+    each with the name a new build of `des` gives its copy of the new parent's index (a copy Postgres numbered on the
+    old parent, t3_k_idx1, keeps its name through DETACH and ATTACH): plan.partition_index_ddl.copies_named gives it
+    before the DETACH. Not a name one of `cur`'s own indexes holds (what the migration does with it comes later)."""
+    p, d = cur.partition_of, des.partition_of
+    parent = cur_tables.get((p.parent_schema, p.parent)) if p is not None else None
+    new_parent = des_tables.get((d.parent_schema, d.parent)) if d is not None else None
+    if parent is None or new_parent is None or new_parent.key == parent.key:
+        return ()
+    kept = des_tables.get(parent.key)
+    standing = _sorted_by(parent, kept, True) if kept is not None else parent
+    own = {index_signature(i) for i in cur.indexes}
+    free = [i for i in standing.indexes if index_signature(i) not in own]
+    taken, out = {i.name for i in cur.indexes}, []
+    for copy in _index_copies(des, list(new_parent.indexes)):
+        i = next((i for i in free if index_signature(i) == index_signature(copy)), None)
+        if i is not None:
+            free.remove(i)
+            if copy.name not in taken:
+                out.append((i.name, copy.name))
+    return tuple(out)
+
+
+def named_adopted_copies(changes: list[Change], cur_tables: dict, des_tables: dict) -> list[Change]:
+    """`changes` with each detach_partition of a partition moved to another parent carrying its copies_adopted."""
+    def named(c: Change) -> Change:
+        cur = without_implied_twin_copies(cur_tables[(c.schema, c.table)], c.new)  # type: ignore[arg-type]
+        return replace(c, adopted_copies=copies_adopted(cur, c.new, cur_tables, des_tables))  # type: ignore[arg-type]
+    return [named(c) if c.kind == "detach_partition" and isinstance(c.new, Table) else c for c in changes]
 
 
 def adopted_by_attach(changes: list[Change], cur_tables: dict, des_tables: dict) -> list[Change]:

@@ -191,14 +191,15 @@ def attach_partition(table: Table) -> exp.Command:
                    qualified(table.schema, table.name), parse_partition_bound(p.bound))
 
 
-def copies_named(table: Table) -> list[exp.Expression]:
+def copies_named(table: Table, adopted: tuple = ()) -> list[exp.Expression]:
     """Before DETACH of `table`, its copies of the parent's indexes (attached_to: compare.partition_copies) get the names
     the model gives them, which its drops after the DETACH go by: Postgres numbered a second copy on the same columns
-    (t3_k_idx1) in the order it made them, not by the parent's indexes' names. A copy holding a name wanted by another
+    (t3_k_idx1) in the order it made them, not by the parent's indexes' names; and those its new parent takes over
+    (`adopted`: (the parent's index, name)) the names a new build gives them. A copy holding a name wanted by another
     is given the other's (a swap)."""
     p = table.partition_of
     wanted = [(qualified(p.parent_schema, i.attached_to), i.name) for i in table.indexes if i.attached_to is not None] \
-        if p is not None else []
+        + [(qualified(p.parent_schema, parent), name) for parent, name in adopted] if p is not None else []
     if not wanted:
         return []
     rel = literal(qualified(table.schema, table.name))

@@ -121,7 +121,7 @@ def _statements_for(change: Change) -> list[exp.Expression]:
     if k == "put_back_rows":  # (taken out of a kept default partition by the partition's change: compare.default_rows)
         return put_back(change)
     if k == "detach_partition":  # and the foreign keys it kept from the parent under the names it declares
-        return copies_named(change.old) + [detach_partition(change.old)] + \
+        return copies_named(change.old, change.adopted_copies) + [detach_partition(change.old)] + \
             renamed_after_detach(change.old, change.new)  # type: ignore
     if k == "set_logging":  # rewrites the table, under an ACCESS EXCLUSIVE lock
         return [_alter(t, exp.AlterSet(option=exp.var("UNLOGGED" if change.new.unlogged else "LOGGED")))]  # type: ignore
