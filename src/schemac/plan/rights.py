@@ -41,11 +41,19 @@ _OWNER_TO = re.compile(r"ALTER ((?:[A-Z]+ )+)\S.*\bOWNER TO " + _ROLE + r";\s*$"
 _FOR_ROLE = re.compile(r"ALTER DEFAULT PRIVILEGES FOR ROLE " + _ROLE)
 
 
+# Words one of those statements holds: a statement without any is not matched at all (at 1,000 new tables, 3,333
+# statements read by every pattern twice were ~30 ms of `generate`'s CPU; a substring test is C's).
+_WORDS = ("EVENT TRIGGER", "FOREIGN DATA WRAPPER", "OPERATOR", "PUBLICATION", "SESSION AUTHORIZATION", "OWNER TO",
+          "DEFAULT PRIVILEGES")
+
+
 def needed_rights(statements: Iterable[str]) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
     """({what needs a superuser: how many}, {role: {ALTER kind OWNER TO: how many}}), in the statements' order."""
     superuser: dict[str, int] = {}
     roles: dict[str, dict[str, int]] = {}
     for text in statements:
+        if not any(word in text for word in _WORDS):
+            continue
         text = text.lstrip()
         label = next((label for pattern, label in _SUPERUSER if pattern.match(text)), None)
         if label is not None:
