@@ -37,7 +37,7 @@ from schemac.plan.hazards import destructive_reason, missing_cast, row_failures
 from schemac.plan.online import plan_online, relation_names, widened_indexes
 from schemac.plan.planner import planned
 from schemac.plan.preamble import restored_search_path
-from schemac.plan.rights import rights_note
+from schemac.plan.rights import combined, needed_rights, rights_note
 from schemac.plan.session_pin import pinned_where_read
 from schemac.commands.statement_runs import Item, items, printed, rendered, shared, split
 from schemac.queries.indexes import change_notices
@@ -243,13 +243,14 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
         units = _units(changes, current, name, concurrently, part)
     versions = [m.version for m in layout.migrations()]
     files = []
-    for n, unit in enumerate(units, 1):
+    needed = [needed_rights(unit.statements) for unit in units]  # (each file's statements read once: plan.rights)
+    for n, (unit, rights) in enumerate(zip(units, needed), 1):
         v = next_version(versions)
         versions.append(v)
         body = header(unit.name, message, digest, os.path.basename(schema_path), unit.no_transaction,
-                      (n, len(units)), rights_note(unit.statements)) + unit.sql
+                      (n, len(units)), rights_note(rights)) + unit.sql
         files.append((v, f"{v}_{unit.name}.sql", body))
-    needs = rights_note(s for unit in units for s in unit.statements)  # (said before anyone runs it)
+    needs = rights_note(combined(needed))  # (said before anyone runs it)
     notices += (needs,) if needs else ()
     verified = ""
     if verify:  # (mode "check" has returned above)

@@ -47,7 +47,11 @@ _WORDS = ("EVENT TRIGGER", "FOREIGN DATA WRAPPER", "OPERATOR", "PUBLICATION", "S
           "DEFAULT PRIVILEGES")
 
 
-def needed_rights(statements: Iterable[str]) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+# ({what needs a superuser: how many}, {role: {ALTER kind OWNER TO: how many}})
+Needed = tuple[dict[str, int], dict[str, dict[str, int]]]
+
+
+def needed_rights(statements: Iterable[str]) -> Needed:
     """({what needs a superuser: how many}, {role: {ALTER kind OWNER TO: how many}}), in the statements' order."""
     superuser: dict[str, int] = {}
     roles: dict[str, dict[str, int]] = {}
@@ -73,10 +77,26 @@ def _counted(counts: dict[str, int]) -> str:
     return ", ".join(f"{what} x{n}" if n > 1 else what for what, n in counts.items())
 
 
-def rights_note(statements: Iterable[str]) -> str:
-    """One line, "" when the statements need nothing beyond owning what they change: a superuser for <statements>;
-    and a superuser or a role that can SET ROLE to each role an OWNER TO names (being it will do), with its statements."""
-    superuser, roles = needed_rights(statements)
+def combined(each: Iterable[Needed]) -> Needed:
+    """The rights of several files' statements together, each file's read once (needed_rights): as one pass over all
+    of them in order would count them."""
+    superuser: dict[str, int] = {}
+    roles: dict[str, dict[str, int]] = {}
+    for file_superuser, file_roles in each:
+        for what, n in file_superuser.items():
+            superuser[what] = superuser.get(what, 0) + n
+        for role, kinds in file_roles.items():
+            counted = roles.setdefault(role, {})
+            for kind, n in kinds.items():
+                counted[kind] = counted.get(kind, 0) + n
+    return superuser, roles
+
+
+def rights_note(needed: Needed) -> str:
+    """One line, "" when the statements need nothing beyond owning what they change (`needed`: needed_rights' answer):
+    a superuser for <statements>; and a superuser or a role that can SET ROLE to each role an OWNER TO names (being it
+    will do), with its statements."""
+    superuser, roles = needed
     parts = [f"a superuser for {_counted(superuser)}"] if superuser else []
     if roles:
         members = "; ".join(f"{role} ({_counted(kinds)})" for role, kinds in roles.items())
