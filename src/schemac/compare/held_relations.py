@@ -20,7 +20,7 @@ def _relations(current: Schema) -> set[tuple[str, str]]:
     out = {(x.schema, x.name) for x in (*current.tables, *current.views, *current.sequences, *current.composite_types)}
     for t in current.tables:
         out |= {(t.schema, i.name) for i in t.indexes}
-        out |= {(t.schema, k.name) for k in (t.primary_key, *t.uniques, *t.exclusions) if k is not None and k.name}
+        out |= {(t.schema, k.name) for k in t.indexed_keys() if k.name}
     return out
 
 
