@@ -159,6 +159,9 @@ def _foreign_keys_around_rebuilt_keys(changes: list[Change], cur_tables: dict, d
     touched = {(c.schema, c.table, c.name or c.new or c.old) for c in changes  # (an unnamed key: by itself, not None)
                if c.kind in ("drop_foreign_key", "add_foreign_key")}
     out, moved = [], moved_under(changes)
+    # the keys schema.yaml now leaves unnamed that the migration renames to Postgres's name (compare.tables'
+    # default_name_given: Prisma 2's "Booking.userEmail_fkey"), which the DROP must then name
+    renamed = {(c.schema, c.table, c.old.name) for c in changes if c.kind == "rename_constraint"}  # type: ignore[union-attr]
     for key, t in des_tables.items():
         old_t = cur_tables.get(key)
         if old_t is None:
@@ -173,6 +176,8 @@ def _foreign_keys_around_rebuilt_keys(changes: list[Change], cur_tables: dict, d
             if cause is None or (t.schema, t.name, fk.name or fk) in touched:
                 continue
             old_fk = next((f for f in old_t.foreign_keys if _same_key(f, fk)), None)
+            if old_fk is not None and (t.schema, t.name, old_fk.name) in renamed:
+                old_fk = replace(old_fk, name=None)  # (renamed first to the name Postgres gives it: dropped by that)
             if old_fk is not None:
                 held = moved.get((fk.ref_schema, fk.ref_table), ()) if cause == ROWS_MOVED else ()
                 out += [Change("drop_foreign_key", t.schema, t.name, old_fk.name, old_fk, fk, t, cause, over_default=held),
