@@ -33,7 +33,7 @@ from schemac.migrations.state import State, file_sha384, read_state
 from schemac.migrations.childwork import ChildWork, write_migrations
 from schemac.model import Schema
 from schemac.compare.loose_collations import nondeterministic
-from schemac.plan.hazards import destructive_reason, missing_cast, row_failures
+from schemac.plan.hazards import destructive_reason, enums_holding_values, missing_cast, row_failures
 from schemac.plan.online import plan_online, relation_names, widened_indexes
 from schemac.plan.planner import planned
 from schemac.plan.preamble import restored_search_path
@@ -228,7 +228,8 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     outside = outside_drops(changes, desired, current)  # every one at once: each is undone outside schemac
     if outside:
         raise SchemacError("\n".join(dict.fromkeys(why for _, why in outside)))
-    refused = [(c, r) for c in changes if c.cause != INHERITED and (r := destructive_reason(c))]
+    held = enums_holding_values(changes)
+    refused = [(c, r) for c in changes if c.cause != INHERITED and (r := destructive_reason(c, held))]
     if refused and not allow_destructive:
         lines = ["Refusing to write a migration that can destroy data (nothing written):"]
         for c, reason in refused:
