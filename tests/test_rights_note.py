@@ -11,6 +11,7 @@ from __future__ import annotations
 import psycopg
 
 from schemac.migrations.sqltext import split
+from schemac.pg.names import quote_ident
 
 RUNNER, OTHER = "schemac_rights_runner", "schemac_rights_other"
 BASE = f"""\
@@ -81,28 +82,35 @@ def _refused(url, text):
 def test_the_note_names_what_postgres_refuses_the_owner(tmp_path, any_db_url, schemac):
     db_url = any_db_url  # (18 by default; 16 and 15 under -m slow)
     with psycopg.connect(db_url, autocommit=True) as conn:
+        available = {n for n, in conn.execute("SELECT name FROM pg_available_extensions")}
         conn.execute(f"CREATE ROLE {RUNNER}; CREATE ROLE {OTHER}")
         conn.execute(f"DO $$ BEGIN EXECUTE format('ALTER DATABASE %I OWNER TO {RUNNER}', current_database()); END $$")
         conn.execute(f"ALTER SCHEMA public OWNER TO {RUNNER}")
+    # an extension PostgreSQL does not ship trusted (this build's: pgserver's 16 has vector alone), and a trusted one
+    untrusted = "vector" if "vector" in available else "pg_stat_statements"
+    extensions = [untrusted] + (["citext"] if "citext" in available else [])
+    schema_text = BASE + "extensions: [" + ", ".join(f"{{name: {e}}}" for e in extensions) + "]\n"
+    note = NOTE.replace("a superuser for ", f"a superuser for CREATE EXTENSION {untrusted}, ", 1)
+    superuser = [f"CREATE EXTENSION IF NOT EXISTS {quote_ident(untrusted)};", *SUPERUSER]
     try:
-        (tmp_path / "schema.yaml").write_text(BASE)
+        (tmp_path / "schema.yaml").write_text(schema_text)
         r = schemac("generate", "--name", "base")
         assert r.returncode == 0, r.stdout + r.stderr
-        assert f"schemac: {NOTE}\n" in r.stderr, r.stderr
+        assert f"schemac: {note}\n" in r.stderr, r.stderr
         base = _migration(tmp_path, "base")
-        assert f"\n-- {NOTE}\n" in base.split("\n\n", 1)[0] + "\n", base  # the header's last comment
+        assert f"\n-- {note}\n" in base.split("\n\n", 1)[0] + "\n", base  # the header's last comment
         refused = _refused(db_url, base)
-        assert sorted(refused) == sorted([*SUPERUSER, SETTING, f"ALTER TABLE given OWNER TO {OTHER};",
+        assert sorted(refused) == sorted([*superuser, SETTING, f"ALTER TABLE given OWNER TO {OTHER};",
                                           f"ALTER DEFAULT PRIVILEGES FOR ROLE {OTHER} GRANT SELECT ON TABLES TO {RUNNER};"]), base
         with psycopg.connect(db_url, autocommit=True) as conn:  # the membership and SET the note names are what it lacked
             conn.execute(f"GRANT {OTHER} TO {RUNNER}")
             conn.execute(f"GRANT SET ON PARAMETER app.mode, session_replication_role TO {RUNNER}")
             conn.execute(f"GRANT CREATE ON SCHEMA public TO {OTHER}")  # (ALTER TABLE's other check: the new owner's)
-        assert sorted(_refused(db_url, base)) == sorted(SUPERUSER), base
+        assert sorted(_refused(db_url, base)) == sorted(superuser), base
         with psycopg.connect(db_url, autocommit=True) as conn:  # as a superuser would, then the owner's change
             conn.execute(base)
             conn.execute(f"ALTER TABLE plain OWNER TO {RUNNER}; ALTER PUBLICATION by_schema OWNER TO {RUNNER}")
-        (tmp_path / "schema.yaml").write_text(BASE.replace("columns: {id: bigint}\n  given",
+        (tmp_path / "schema.yaml").write_text(schema_text.replace("columns: {id: bigint}\n  given",
                                                            "columns: {id: bigint, label: text}\n  given")
                                               .replace("tables_in_schema: [public]", "tables: [plain]"))
         r = schemac("generate", "--name", "label")
@@ -118,7 +126,7 @@ def test_the_note_names_what_postgres_refuses_the_owner(tmp_path, any_db_url, sc
             assert conn.execute("SELECT a.attname FROM pg_attribute a WHERE a.attrelid = 'public.plain'::regclass "
                                 "AND a.attnum > 0 ORDER BY a.attnum").fetchall() == [("id",), ("label",)]
         # the event trigger dropped, the wrapper commented: their owner is a superuser, whom no other role can be
-        (tmp_path / "schema.yaml").write_text(BASE.replace("columns: {id: bigint}\n  given",
+        (tmp_path / "schema.yaml").write_text(schema_text.replace("columns: {id: bigint}\n  given",
                                                            "columns: {id: bigint, label: text}\n  given")
                                               .replace("tables_in_schema: [public]", "tables: [plain]")
                                               .replace("event_triggers:\n  watch: {event: ddl_command_end, function: watch}\n", "")

@@ -7,8 +7,9 @@ TABLES IN SCHEMA, SET SESSION AUTHORIZATION, a routine's SUPPORT function), and 
 DEFAULT PRIVILEGES FOR ROLE r` where it cannot SET ROLE r ("must be able to SET ROLE r", "permission denied to change
 default privileges"), and a routine's SET of a setting only a superuser sets (session_replication_role), or of a
 custom one (app.mode: a placeholder, which Postgres takes for one, unless the role was granted SET ON PARAMETER
-it). Only these certain cases are named: what else may fail (an untrusted extension, another owner's object)
-depends on the database, not the plan.
+it), and an extension PostgreSQL does not ship trusted (vector, postgis, pg_stat_statements: created, updated, dropped,
+moved or commented, a superuser's). Only these certain cases are named: what else may fail (a trusted extension or
+another object owned by another role) depends on the database, not the plan.
 
 Read from the rendered statements' text: each starts with its command's words, and OWNER TO ends the ALTER that gives
 an object away (plan.grants, plan.objects, plan.opclass_ddl...). A routine's body is one statement beginning CREATE
@@ -45,6 +46,15 @@ _SUPERUSER = (
     # (a grant made by another grantor: plan.grants.as_grantor, bare or in the DO block lending it USAGE)
     (re.compile(r"(?:DO\b.*\b)?SET SESSION AUTHORIZATION\b", re.S), "SET SESSION AUTHORIZATION"),
 )
+# An extension PostgreSQL does not ship trusted (contrib's control files: `trusted = true`, 13 on; the trusted
+# procedural languages and their transforms): only a superuser creates or updates it, and owns it, so drops, moves or
+# comments it. One of another vendor marked trusted in its control file is named all the same: generate reads no
+# server's files.
+_TRUSTED = frozenset("""btree_gin btree_gist citext cube dict_int fuzzystrmatch hstore intarray isn lo ltree pg_trgm
+pgcrypto plpgsql seg tablefunc tcn tsm_system_rows tsm_system_time unaccent uuid-ossp plperl pltcl bool_plperl
+hstore_plperl jsonb_plperl""".split())
+_EXTENSION = re.compile(r'(CREATE EXTENSION|ALTER EXTENSION|DROP EXTENSION|COMMENT ON EXTENSION)(?: IF (?:NOT )?EXISTS)? '
+                        r'("(?:[^"]|"")+"|[^\s;]+)(?:( UPDATE| SET SCHEMA)\b)?')
 _ROLE = r'("(?:[^"]|"")+"|[a-z_][a-z0-9_$]*)'  # as quote_ident prints it (never CURRENT_USER: the runner itself)
 # ALTER <kind words> name ... OWNER TO role; and ALTER DEFAULT PRIVILEGES FOR ROLE role ...: "must be able to SET ROLE"
 _OWNER_TO = re.compile(r"ALTER ((?:[A-Z]+ )+)\S.*\bOWNER TO " + _ROLE + r";\s*$", re.S)
@@ -54,7 +64,7 @@ _FOR_ROLE = re.compile(r"ALTER DEFAULT PRIVILEGES FOR ROLE " + _ROLE)
 # Words one of those statements holds: a statement without any is not matched at all (at 1,000 new tables, 3,333
 # statements read by every pattern twice were ~30 ms of `generate`'s CPU; a substring test is C's).
 _WORDS = ("EVENT TRIGGER", "FOREIGN DATA WRAPPER", "OPERATOR", "PUBLICATION", "SESSION AUTHORIZATION", "OWNER TO",
-          "DEFAULT PRIVILEGES")
+          "DEFAULT PRIVILEGES", "EXTENSION")
 
 # A routine's clauses before its body (plan.routine_ddl, plan.member_grant_ddl), from its LANGUAGE or its signature's
 # end; each clause after, SUPPORT's function and SET's setting named.
@@ -127,6 +137,11 @@ def needed_rights(statements: Iterable[str]) -> Needed:
         if not any(word in text for word in _WORDS):
             continue
         label = next((label for pattern, label in _SUPERUSER if pattern.match(text)), None)
+        extension = _EXTENSION.match(text) if label is None else None
+        if extension is not None:
+            name = extension.group(2)
+            name = name[1:-1].replace('""', '"') if name.startswith('"') else name
+            label = f"{extension.group(1)}{extension.group(3) or ''} {name}" if name not in _TRUSTED else None
         if label is not None:
             superuser[label] = superuser.get(label, 0) + 1
             continue
