@@ -9,7 +9,11 @@ A plain table change prints no note and applies whole as that owner; an event tr
 from __future__ import annotations
 
 import psycopg
+import pytest
+from catalog_oracle import sibling_database
 
+from schemac.commands.generate import generate
+from schemac.commands.inspect import inspect_database
 from schemac.migrations.sqltext import split
 from schemac.pg.names import quote_ident
 
@@ -141,3 +145,40 @@ def test_the_note_names_what_postgres_refuses_the_owner(tmp_path, any_db_url, sc
         with psycopg.connect(db_url, autocommit=True) as conn:  # (the database, its schema public: back to postgres)
             conn.execute(f"REASSIGN OWNED BY {RUNNER}, {OTHER} TO postgres; DROP OWNED BY {RUNNER}, {OTHER}")
             conn.execute(f"DROP ROLE {RUNNER}; DROP ROLE {OTHER}")
+
+
+# A table inheriting, and one referencing, PostGIS's spatial_ref_sys (postgis is no trusted extension: its tables are
+# the superuser's that made it); as the TIGER loader's tables inherit the geocoder's.
+GIS_NEW = """CREATE EXTENSION postgis;
+CREATE TABLE areas (id int PRIMARY KEY, srid int REFERENCES spatial_ref_sys (srid));
+CREATE TABLE local_srs () INHERITS (spatial_ref_sys);"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("major_db", ["pg15"], indirect=True)  # (Debian's 15: the build with PostGIS)
+def test_the_note_names_an_untrusted_extensions_tables_inherited_or_referenced(major_db, tmp_path):
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'").fetchone() is None:
+            pytest.fail("this server's build has no PostGIS")  # (pg15 is Debian's, which has it)
+        conn.execute(f"CREATE ROLE {RUNNER}")
+        conn.execute(f"DO $$ BEGIN EXECUTE format('ALTER DATABASE %I OWNER TO {RUNNER}', current_database()); END $$")
+        conn.execute(f"ALTER SCHEMA public OWNER TO {RUNNER}")
+        conn.execute("CREATE EXTENSION postgis")  # (the superuser's, as only a superuser can make it)
+    try:
+        schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+        schema.write_text(inspect_database(major_db).yaml)
+        assert generate(str(schema), out, name="old").status == "written"
+        with sibling_database(major_db) as b:
+            with psycopg.connect(b, autocommit=True) as conn:
+                conn.execute(GIS_NEW)
+            schema.write_text(inspect_database(b).yaml)
+        r = generate(str(schema), out, name="new")
+        assert r.status == "written", r.message
+        assert ("note: applying this migration needs a superuser for INHERIT spatial_ref_sys (postgis's), "
+                "REFERENCES spatial_ref_sys (postgis's)") in r.notices, r.notices
+        refused = _refused(major_db, _migration(tmp_path, "new"))
+        assert sorted(refused) == ["ALTER TABLE areas ADD FOREIGN KEY (srid) REFERENCES spatial_ref_sys (srid);",
+                                   "CREATE TABLE IF NOT EXISTS local_srs () INHERITS (spatial_ref_sys);"], r.sql
+    finally:
+        with psycopg.connect(major_db, autocommit=True) as conn:
+            conn.execute(f"REASSIGN OWNED BY {RUNNER} TO postgres; DROP OWNED BY {RUNNER}; DROP ROLE {RUNNER}")

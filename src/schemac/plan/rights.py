@@ -8,7 +8,7 @@ DEFAULT PRIVILEGES FOR ROLE r` where it cannot SET ROLE r ("must be able to SET 
 default privileges"), and a routine's SET of a setting only a superuser sets (session_replication_role), or of a
 custom one (app.mode: a placeholder, which Postgres takes for one, unless the role was granted SET ON PARAMETER
 it), and an extension PostgreSQL does not ship trusted (vector, postgis, pg_stat_statements: created, updated, dropped,
-moved or commented, a superuser's). Only these certain cases are named: what else may fail (a trusted extension or
+moved or commented, a superuser's), or one of its tables that a table inherits or references. Only these certain cases are named: what else may fail (a trusted extension or
 another object owned by another role) depends on the database, not the plan.
 
 Read from the rendered statements' text: each starts with its command's words, and OWNER TO ends the ALTER that gives
@@ -21,7 +21,10 @@ RESET ALL, each SET).
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Iterable, Optional
+
+from schemac.model import Table
+from schemac.pg.names import qualified
 
 # (the statement's start, how the note names it): Postgres's "must be superuser" / "permission denied to create" ones
 _SUPERUSER = (
@@ -55,6 +58,9 @@ pgcrypto plpgsql seg tablefunc tcn tsm_system_rows tsm_system_time unaccent uuid
 hstore_plperl jsonb_plperl""".split())
 _EXTENSION = re.compile(r'(CREATE EXTENSION|ALTER EXTENSION|DROP EXTENSION|COMMENT ON EXTENSION)(?: IF (?:NOT )?EXISTS)? '
                         r'("(?:[^"]|"")+"|[^\s;]+)(?:( UPDATE| SET SCHEMA)\b)?')
+# A child's INHERITS or INHERIT, a foreign key's REFERENCES: of a table of such an extension (extension_tables),
+# the superuser's, whose owner alone makes a table inherit it and which no role may reference without its owner's grant
+_INHERITS = re.compile(r"INHERITS \(([^)]*)\)|\bINHERIT ([^\s;]+)|\bREFERENCES ([^\s(;]+)")
 _ROLE = r'("(?:[^"]|"")+"|[a-z_][a-z0-9_$]*)'  # as quote_ident prints it (never CURRENT_USER: the runner itself)
 # ALTER <kind words> name ... OWNER TO role; and ALTER DEFAULT PRIVILEGES FOR ROLE role ...: "must be able to SET ROLE"
 _OWNER_TO = re.compile(r"ALTER ((?:[A-Z]+ )+)\S.*\bOWNER TO " + _ROLE + r";\s*$", re.S)
@@ -94,6 +100,16 @@ _USER_PLACEHOLDERS = frozenset({"plpgsql.extra_warnings", "plpgsql.extra_errors"
                                 "plpgsql.check_asserts"})
 
 
+def extension_tables(tables: Iterable[Table]) -> dict[str, str]:
+    """{a table of an extension PostgreSQL does not ship trusted that `tables` inherit or reference, as the statements
+    name it (qualified): its extension} (PostGIS's spatial_ref_sys, the TIGER geocoder's tiger.addr)."""
+    out = {qualified(p.schema, p.name): p.extension for t in tables for p in t.inherits
+           if p.extension is not None and p.extension not in _TRUSTED}
+    out.update((qualified(k.ref_schema, k.ref_table), k.ref_extension) for t in tables for k in t.foreign_keys
+               if k.ref_extension is not None and k.ref_extension not in _TRUSTED)
+    return out
+
+
 def _unquoted(name: str) -> str:
     """A dotted setting name as Postgres reports it: each part's quotes off (`myapp."select"`: myapp.select)."""
     return ".".join(p[1:-1].replace('""', '"') if p.startswith('"') else p
@@ -120,9 +136,9 @@ def _routine_needs(text: str) -> tuple[bool, list[str]]:
 Needed = tuple[dict[str, int], dict[str, dict[str, int]], dict[str, int]]
 
 
-def needed_rights(statements: Iterable[str]) -> Needed:
+def needed_rights(statements: Iterable[str], outside: Optional[dict[str, str]] = None) -> Needed:
     """({what needs a superuser: how many}, {role: {ALTER kind OWNER TO: how many}}, {setting a routine's SET needs
-    SET ON PARAMETER for: how many}), in the statements' order."""
+    SET ON PARAMETER for: how many}), in the statements' order; `outside`: extension_tables' answer."""
     superuser: dict[str, int] = {}
     roles: dict[str, dict[str, int]] = {}
     settings: dict[str, int] = {}
@@ -134,6 +150,13 @@ def needed_rights(statements: Iterable[str]) -> Needed:
                 superuser["CREATE FUNCTION SUPPORT"] = superuser.get("CREATE FUNCTION SUPPORT", 0) + 1
             for name in named:
                 settings[name] = settings.get(name, 0) + 1
+        if outside and ("INHERIT" in text or "REFERENCES " in text):
+            for found in _INHERITS.finditer(text):
+                listed, one, referenced = found.groups()
+                for name in listed.split(", ") if listed else [one or referenced]:
+                    if name in outside:
+                        what = f"{'REFERENCES' if referenced else 'INHERIT'} {name} ({outside[name]}'s)"
+                        superuser[what] = superuser.get(what, 0) + 1
         if not any(word in text for word in _WORDS):
             continue
         label = next((label for pattern, label in _SUPERUSER if pattern.match(text)), None)
