@@ -37,7 +37,7 @@ from schemac.plan.hazards import destructive_reason, enums_holding_values, missi
 from schemac.plan.online import plan_online, relation_names, widened_indexes
 from schemac.plan.planner import planned
 from schemac.plan.preamble import restored_search_path
-from schemac.plan.rights import combined, needed_rights, rights_note
+from schemac.plan.rights import combined, extension_tables, needed_rights, rights_note
 from schemac.plan.session_pin import pinned_where_read
 from schemac.commands.statement_runs import Item, items, printed, rendered, shared, split
 from schemac.queries.indexes import change_notices
@@ -244,7 +244,8 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
         units = _units(changes, current, name, concurrently, part)
     versions = [m.version for m in layout.migrations()]
     files = []
-    needed = [needed_rights(unit.statements) for unit in units]  # (each file's statements read once: plan.rights)
+    outside = extension_tables(desired.tables)  # (an untrusted extension's tables they inherit or reference)
+    needed = [needed_rights(unit.statements, outside) for unit in units]  # (each file's statements read once: plan.rights)
     for n, (unit, rights) in enumerate(zip(units, needed), 1):
         v = next_version(versions)
         versions.append(v)
