@@ -20,7 +20,8 @@ from schemac.compare.grants import diff_grants
 from schemac.compare.grantor_usage import lent_usage
 from schemac.compare.namespaces import public_schema_changes, schema_comments
 from schemac.compare.normalize import on_desired_path
-from schemac.compare.identities import identities_over_children, identity_comment_changes, identity_differences, identity_sequences_aside
+from schemac.compare.identities import (identities_over_children, identity_comment_changes, identity_differences,
+                                        identity_sequences_aside, identity_sequences_named)
 from schemac.compare.policies import diff_policies
 from schemac.compare.publications import diff_publications
 from schemac.compare.database_settings import diff_database_comment, diff_database_grants, diff_database_settings
@@ -328,6 +329,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes.extend(diff_clone_comments(cur_tables, des_tables, changes))
     changes.extend(identity_comment_changes(cur_tables, des_tables, changes, identities))
     changes.extend(identity_sequences_aside(current, desired, changes))
+    changes.extend(identity_sequences_named(current, desired, changes))
     changes.extend(diff_validated_checks(cur_tables, des_tables, changes))
     changes.extend(diff_copy_comments(cur_tables, des_tables, changes))
     changes = made_under_kept(lent_usage(changes, current, desired), current, desired)

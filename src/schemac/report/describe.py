@@ -88,8 +88,8 @@ def _difference(c: Change) -> Optional[Difference]:
         e, a = exp_.type_text, act.type_text  # type: ignore[union-attr]
         return Difference("column_type_changed", "column", c.schema, c.table, name, e, a,
                           f"column {name}: type is {a}, expected {e}", file, line)
-    if k == "alter_not_null" and c.cause == NAMED_AS_DEFAULT:
-        return None  # an unnamed NOT NULL meets one of any name in a database, as an unnamed key does
+    if k in ("alter_not_null", "alter_sequence") and c.cause == NAMED_AS_DEFAULT:
+        return None  # an unnamed NOT NULL (an identity's sequence) meets one of any name in a database, as a key does
     if k in ("set_not_null", "drop_not_null", "alter_not_null"):
         e, a = nullabilities(exp_, act)  # type: ignore[arg-type]
         return Difference("column_nullability_changed", "column", c.schema, c.table, name, e, a,
