@@ -20,7 +20,8 @@ from schemac.compare.grants import diff_grants
 from schemac.compare.grantor_usage import lent_usage
 from schemac.compare.namespaces import public_schema_changes, schema_comments
 from schemac.compare.normalize import on_desired_path
-from schemac.compare.identities import identities_over_children, identity_comment_changes, identity_differences, identity_sequences_aside
+from schemac.compare.identities import (identities_over_children, identity_comment_changes, identity_differences,
+                                        identity_sequences_aside, identity_sequences_named)
 from schemac.compare.policies import diff_policies
 from schemac.compare.publications import diff_publications
 from schemac.compare.database_settings import diff_database_comment, diff_database_grants, diff_database_settings
@@ -48,6 +49,7 @@ from schemac.compare.inherited_renames import children_follow_renames
 from schemac.compare.type_moves import moved_types, row_types_moved, view_row_types_moved
 from schemac.compare.not_nulls import (across_no_inherit, before_inherit, defaults_as_held, held_as_parents, kept_below, named_as_attached, named_in_partitions, named_where_claimed,
                                        names_its_own, parents_names_given)
+from schemac.compare.not_null_renames import renamed_on_leaves
 from schemac.compare.defaults_below import defaults_kept_below
 from schemac.compare.default_rows import ROWS_MOVED, moved_under, over_defaults
 from schemac.compare.definition_keys import constraint_key
@@ -341,6 +343,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes.extend(diff_clone_comments(cur_tables, des_tables, changes))
     changes.extend(identity_comment_changes(cur_tables, des_tables, changes, identities))
     changes.extend(identity_sequences_aside(current, desired, changes))
+    changes.extend(identity_sequences_named(current, desired, changes))
+    changes = renamed_on_leaves(changes, current)
     changes.extend(diff_validated_checks(cur_tables, des_tables, changes))
     changes.extend(diff_copy_comments(cur_tables, des_tables, changes))
     changes = made_under_kept(lent_usage(changes, current, desired), current, desired)
