@@ -131,3 +131,44 @@ def test_a_keyed_column_whose_domain_gains_a_nondeterministic_collation_is_warne
     assert rows_of(major_db, "SELECT c.collname FROM pg_type t JOIN pg_collation c ON c.oid = t.typcollation "
                              "WHERE t.typname = 'sortable_text'") == [("ci",)]
     assert rows_of(major_db, "SELECT id, email::text FROM people ORDER BY id") == [(1, "Ann@x"), (3, "Bob@x")]
+
+
+FK_RECOLLATED = """collations:
+  ai: {provider: icu, locale: und-u-ks-level1, deterministic: false}
+  ci: {provider: icu, locale: und-u-ks-level2, deterministic: false}
+tables:
+  p:
+    columns:
+      k: {type: text, collation: %s, primary_key: true}
+  c:
+    columns:
+      id: integer
+      k: {type: text, collation: %s}
+    foreign_keys:
+      - {columns: [k], references: {table: p, columns: [k]}}
+"""
+
+
+@pytest.mark.parametrize("major_db", ["pg15"], indirect=True)
+def test_a_foreign_keys_referenced_end_moved_to_another_nondeterministic_collation_is_checked_again(major_db,
+                                                                                                   tmp_path):
+    """Both ends moved from `und-u-ks-level1` (ignoring accents and case) to `und-u-ks-level2` (case only): 'résumé'
+    matched 'resume' and matches it no more. Before, only a referenced column leaving for a deterministic collation
+    had its key dropped and added again: Postgres rebuilt this one checking no row, and the migration applied leaving
+    c's 'résumé' referencing nothing under a validated key. Now the key is added again (a warning of its own) and the
+    row fails it, as Postgres's own ADD FOREIGN KEY says; once it matches, the key stands over every row."""
+    schema, warnings = warned_then_applied(major_db, tmp_path, FK_RECOLLATED % ("ai", "ai"),
+                                           FK_RECOLLATED % ("ci", "ci"),
+                                           "INSERT INTO p VALUES ('resume'); INSERT INTO c VALUES (1, 'résumé')",
+                                           "UPDATE c SET k = 'Resume'", psycopg.errors.ForeignKeyViolation)
+    assert [w for w in warnings if "foreign key" in w] == [
+        f"warning: {schema}:13:9: foreign key c_k_fkey of public.c is added again over columns moved from one "
+        "nondeterministic collation to another, whose equality may differ: the migration fails where a row matches "
+        "the row it references only under the old one ('résumé' referencing 'resume' where it ignored accents; make "
+        "those rows match first)"]
+    assert rows_of(major_db, "SELECT a.attrelid::regclass::text, c.collname FROM pg_attribute a JOIN pg_collation c "
+                             "ON c.oid = a.attcollation WHERE a.attname = 'k' "
+                             "AND a.attrelid IN ('p'::regclass, 'c'::regclass) ORDER BY 1") == [("c", "ci"), ("p", "ci")]
+    assert rows_of(major_db, "SELECT conname, convalidated FROM pg_constraint WHERE contype = 'f'") == [
+        ("c_k_fkey", True)]
+    assert rows_of(major_db, "SELECT c.id FROM c LEFT JOIN p ON p.k = c.k WHERE p.k IS NULL") == []

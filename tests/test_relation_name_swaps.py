@@ -77,3 +77,54 @@ def test_two_relations_swapping_names_are_renamed_as_a_fresh_build_names_them(sc
     r = schemac("diff", "--database-url", any_db_url)
     assert r.returncode == 0, (r.stdout, r.stderr)
     assert schemac("generate", "--check").returncode == 0
+
+
+CHAIN_BEFORE = ("tables:\n  a:\n    columns:\n      id: {type: integer, primary_key: true}\n      x: text\n"
+                "  b:\n    columns:\n      id: {type: integer, primary_key: true}\n      a_id: integer\n      y: text\n"
+                "    foreign_keys:\n      - {columns: [a_id], references: {table: a, columns: [id]}}\n")
+CHAIN_AFTER = ("tables:\n  b:\n    renamed_from: a\n    columns:\n      id: {type: integer, primary_key: true}\n"
+               "      x: text\n  c:\n    renamed_from: b\n    columns:\n      id: {type: integer, primary_key: true}\n"
+               "      a_id: integer\n      y: text\n"
+               "    foreign_keys:\n      - {columns: [a_id], references: {table: b, columns: [id]}}\n")
+TABLES_NOW = ("SELECT c.oid::oid, c.relname::text FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace "
+              "AND c.relkind = 'r' AND c.relname <> '_sqlx_migrations' ORDER BY 2")
+TABLE_KEYS = ("SELECT conrelid::regclass::text, conname::text, contype::text FROM pg_constraint WHERE contype IN "
+              "('p', 'f') AND connamespace = 'public'::regnamespace AND conrelid <> '_sqlx_migrations'::regclass "
+              "ORDER BY 1, 2")
+
+
+def test_a_chain_of_table_renames_is_made_from_its_end(schemac, tmp_path, any_db_url):
+    """b renamed_from a and c renamed_from b, b's foreign key referencing a: before, each rename was skipped (b's new
+    name held, b's old one kept by schema.yaml), the hints silently unused, and generate refused the edit as dropping
+    a and b's columns ('use renamed_from: for a rename'). Now b -> c first, then a -> b (compare.moves._chained):
+    every table keeps its OID and rows, the keys are named as a fresh build names them (pg_constraint), the foreign
+    key references the renamed a, diff is clean and a second generate unchanged. A cycle (a <-> b) stays refused:
+    after it the names alone look as before, so its hints could not be told from done."""
+    files = _generated(schemac, tmp_path, CHAIN_BEFORE)
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        apply_files(conn, files)
+        conn.execute("INSERT INTO a VALUES (1, 'one'), (2, 'two'); INSERT INTO b VALUES (10, 1, 'ten'), (20, 2, 'x')")
+    was = dict(_rows(any_db_url, TABLES_NOW))
+    files = _generated(schemac, tmp_path, CHAIN_AFTER)
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        apply_files(conn, files[-1:])
+    now = dict(_rows(any_db_url, TABLES_NOW))
+    assert {oid: (was[oid], now[oid]) for oid in now} == {oid: ({"a": "a", "b": "b"}[was[oid]], {"a": "b", "b": "c"}[
+        was[oid]]) for oid in was}
+    assert _rows(any_db_url, TABLE_KEYS) == [("b", "b_pkey", "p"), ("c", "c_a_id_fkey", "f"), ("c", "c_pkey", "p")]
+    assert _rows(any_db_url, "SELECT confrelid::regclass::text FROM pg_constraint WHERE conname = 'c_a_id_fkey'") == \
+        [("b",)]
+    assert _rows(any_db_url, "SELECT * FROM b ORDER BY id") == [(1, "one"), (2, "two")]
+    assert _rows(any_db_url, "SELECT * FROM c ORDER BY id") == [(10, 1, "ten"), (20, 2, "x")]
+    r = schemac("diff", "--database-url", any_db_url)
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert schemac("generate", "--check").returncode == 0
+    swap = ("tables:\n  c:\n    renamed_from: b\n    columns:\n      id: {type: integer, primary_key: true}\n"
+            "      x: text\n  b:\n    renamed_from: c\n    columns:\n      id: {type: integer, primary_key: true}\n"
+            "      a_id: integer\n      y: text\n"
+            "    foreign_keys:\n      - {columns: [a_id], references: {table: c, columns: [id]}}\n")
+    (tmp_path / "schema.yaml").write_text(swap, encoding="utf-8")
+    count = len(Layout(os.path.join(tmp_path, "generated")).migrations())
+    r = schemac("generate")
+    assert r.returncode == 1 and "drop column" in r.stdout + r.stderr, (r.stdout, r.stderr)
+    assert len(Layout(os.path.join(tmp_path, "generated")).migrations()) == count

@@ -53,7 +53,7 @@ from schemac.compare.not_null_renames import renamed_on_leaves
 from schemac.compare.defaults_below import defaults_kept_below
 from schemac.compare.default_rows import ROWS_MOVED, moved_under, over_defaults
 from schemac.compare.definition_keys import constraint_key
-from schemac.compare.loose_collations import loosely_compared, nondeterministic
+from schemac.compare.loose_collations import loosening_left, nondeterministic
 from schemac.compare.held_relations import held_in_schema
 from schemac.compare.extension_moves import with_moved_extension_types
 from schemac.compare.recreated import privileges_of_recreated
@@ -149,7 +149,7 @@ def _foreign_keys_around_rebuilt_keys(changes: list[Change], cur_tables: dict, d
     retyped = {(c.schema, c.table, c.name) for c in changes if c.kind == "alter_column_type" and not _rebuilt_by_postgres(c)}
     retyped_too = {(c.schema, c.table, c.name) for c in changes if c.kind == "alter_column_type"}
     left = {(c.schema, c.table, c.name) for c in changes if c.kind == "alter_column_type"
-            and loosely_compared(c.old, loose[0]) and not loosely_compared(c.new, loose[1])}
+            and loosening_left(c.old, c.new, loose)}
     rebuilt = set()
     for c in changes:
         if c.kind in ("drop_constraint", "drop_index"):  # replaced, or dropped while another key takes over

@@ -38,12 +38,9 @@ def renamed_tables(current: Schema, cur_tables: dict[Key, Table],
     moved table owns in its new schema."""
     changes = []
     moved: dict[Key, Key] = {}
-    for key, t in des_tables.items():
-        if not t.renamed_from:  # (most tables: no call of old_key for each)
-            continue
-        was = old_key(t, cur_tables)
-        if was is None or key in cur_tables or was in des_tables:
-            continue
+    owning = {(q.schema, q.owned_by.rpartition(".")[0]) for q in current.sequences if q.owned_by}
+    for key, was in _chained(cur_tables, des_tables, owning):
+        t = des_tables[key]
         old = _names_kept(cur_tables.pop(was), t)
         changes.append(Change("rename_table", t.schema, t.name, None, old, t, t))
         # (its extended statistics stay in their schema: Postgres does not move them)
@@ -60,6 +57,33 @@ def renamed_tables(current: Schema, cur_tables: dict[Key, Table],
         current = replace(current, views=tuple(_reading_moved(v, moved) for v in current.views))
     schemas = {was: key for was, key in moved.items() if was[0] != key[0]}
     return changes, _sequences_moved(current, cur_tables, schemas) if schemas else current
+
+
+def _chained(cur_tables: dict[Key, Table], des_tables: dict[Key, Table], owning: set) -> list[tuple[Key, Key]]:
+    """The renames to make, (new key, old key), each after the one freeing its new name: a table renamed to a name
+    that `current` holds, or from a name schema.yaml keeps, only where that one is renamed away too, in a chain
+    (a -> b, b -> c: b -> c first). Not a cycle (a -> b, b -> a): after it the names alone look as before, so the
+    hints could not be told from done (the tables' columns then differ: refused as destructive, as before). Nor a
+    link of a chain whose tables own a sequence (`owning`: serial's a_id_seq -> b_id_seq, whose name b's holds:
+    compare.sequences pairs a sequence only to a name `current` lacks): refused so too."""
+    pending = {key: was for key, t in des_tables.items()
+               if t.renamed_from and (was := old_key(t, cur_tables)) is not None}  # (most tables: no old_key call)
+    freed = set(pending.values())
+    pending = {key: was for key, was in pending.items()
+               if (key not in cur_tables or key in freed and not {key, was} & owning)
+               and (was not in des_tables or was in pending and not {key, was} & owning)}
+    order: list[tuple[Key, Key]] = []
+    held = set(cur_tables)
+    while pending:
+        ready = [(key, was) for key, was in pending.items() if key not in held]
+        if not ready:  # a cycle: none made
+            break
+        for key, was in ready:
+            order.append((key, was))
+            held.discard(was)
+            held.add(key)
+            del pending[key]
+    return order
 
 
 def _names_kept(old: Table, t: Table) -> Table:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import AbstractSet, Optional
 
 from schemac.compare.changes import Change
-from schemac.compare.loose_collations import loosely_compared
+from schemac.compare.loose_collations import loosely_compared, loosening_left
 from schemac.pg.casts import STRING_TYPES, is_string_type, type_parts
 from schemac.pg.names import constraint_name
 from schemac.plan.partition_index_ddl import index_reads
@@ -45,6 +45,12 @@ def folded_key_warning(change: Change, loose: tuple[AbstractSet, AbstractSet], r
                 "no longer compared ignoring letter case (citext, or a nondeterministic collation, before): the "
                 "migration fails where a row matches the row it references only so ('firefox' referencing "
                 "'Firefox'; make those rows match exactly first)")
+    name = _tightened_foreign_key(change, loose, retypes, recollated=True)
+    if name:
+        return (f"warning: {where}: foreign key {name} of {change.schema}.{change.table} is added again over columns "
+                "moved from one nondeterministic collation to another, whose equality may differ: the migration "
+                "fails where a row matches the row it references only under the old one ('résumé' referencing "
+                "'resume' where it ignored accents; make those rows match first)")
     return None
 
 
@@ -85,14 +91,20 @@ def _folds(column, base: Optional[str], loose: AbstractSet[str]) -> bool:
     return extension_string(type_parts(base or column.type)[0]) or loosely_compared(column, loose)
 
 
-def _tightened_foreign_key(change: Change, loose: tuple[AbstractSet, AbstractSet], retypes: dict) -> Optional[str]:
+def _tightened_foreign_key(change: Change, loose: tuple[AbstractSet, AbstractSet], retypes: dict,
+                           recollated: bool = False) -> Optional[str]:
     """The name of a foreign key the migration adds again (dropped around the retypes) where a referenced column,
-    whose equality the key's check uses, compared ignoring case before and compares exactly after."""
+    whose equality the key's check uses, compared ignoring case before and compares exactly after; `recollated`:
+    where it moves from one nondeterministic collation to another instead (compare.loose_collations.loosening_left,
+    which compare.differ drops and adds the key around)."""
     if change.kind != "add_foreign_key" or change.old is None or change.table_def is None:
         return None
     fk = change.new
     for b in fk.ref_columns:  # type: ignore[union-attr]
         r = retypes.get((fk.ref_schema, fk.ref_table, b))  # type: ignore[union-attr]
-        if r is not None and _folds(r.old, r.from_base, loose[0]) and not _folds(r.new, r.to_base, loose[1]):
+        if r is None:
+            continue
+        tightened = _folds(r.old, r.from_base, loose[0]) and not _folds(r.new, r.to_base, loose[1])
+        if (loosening_left(r.old, r.new, loose) and not tightened) if recollated else tightened:
             return constraint_name(change.table_def, fk)  # type: ignore[arg-type]
     return None

@@ -139,16 +139,18 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                                       self.temporal(uf, "without_overlaps", len(cols), f"unique constraint of {what}"),
                                       self.storage_parameters(uf, f"unique constraint of {what}")))
 
-        unnamed: dict[tuple[str, ...], Unique] = {}
+        unnamed: dict[tuple[tuple[str, ...], tuple[str, ...]], Unique] = {}
         for u in uniques:
             # Postgres accepts a UNIQUE repeating another key (added after CREATE TABLE, see
-            # compare.tables.repeated_keys), but two unnamed ones would get the same name.
-            if u.name is None and u.columns in unnamed:
-                first = unnamed[u.columns].source
+            # compare.tables.repeated_keys), but two unnamed ones would get the same name: its columns and INCLUDE
+            # columns make it (UNIQUE (a) and UNIQUE (a) INCLUDE (b) are t_a_key and t_a_b_key, as inspect writes).
+            named_by = (u.columns, u.include)
+            if u.name is None and named_by in unnamed:
+                first = unnamed[named_by].source
                 raise SchemaFileError(f"unique ({', '.join(u.columns)}) of {what} repeats the unique constraint at "
                                       f"line {first.line if first else '?'}; name one of them", u.source)
             if u.name is None:
-                unnamed[u.columns] = u
+                unnamed[named_by] = u
 
         checks: list[Check] = list(column_checks)
         if "checks" in f:
