@@ -192,11 +192,13 @@ def identities_given_by_attach(cur: Table, des: Table, cur_tables: dict, des_tab
     partition its parent's, one sequence). ATTACH gives the table that identity and refuses a table that has one of
     its own ("table being attached contains an identity column"): dropped before it, never added (a column the
     parent gains is added to the detached table without it). DETACH drops what the old parent gave (`cur` without
-    it too)."""
+    it too), a partition detached to a table of its own included: 17+ drops the identity (before 17 the column held
+    none), so one the table declares is added after the DETACH, not altered ("... is not an identity column")."""
     p, q = des.partition_of, cur.partition_of
-    if p is None or partition_of_key(cur) == partition_of_key(des):
+    if q is None and p is None or partition_of_key(cur) == partition_of_key(des):
         return cur, des
-    des = _without_identities(des, des_tables.get((p.parent_schema, p.parent)))
+    if p is not None:
+        des = _without_identities(des, des_tables.get((p.parent_schema, p.parent)))
     return (_without_identities(cur, cur_tables.get((q.parent_schema, q.parent))) if q is not None else cur), des
 
 

@@ -88,8 +88,9 @@ def across_no_inherit(cur: Table, des: Table, cur_tables: dict,
     TABLE would name it: for a partition attached to another parent (`des_tables`), the new parent's name (what
     PARTITION OF makes: ATTACH keeps the one it has); for a child, after the first parent `des` inherits it from
     (INHERIT then keeps the child's name, where CREATE TABLE ... INHERITS takes the parent's); else as a table's own;
-    when the child holds it under the parent's name, inherited or its own (not under a name of its own). `cur` comes
-    back with those columns named as `des`."""
+    when the child holds it under the parent's name, inherited or its own (not under a name of its own). The parent's
+    name is the one it holds: a parent that is itself a child or partition holds its own parent's (18 copies the
+    root's name down: t3a, left by t3, holds p_id_not_null). `cur` comes back with those columns named as `des`."""
     left = [cur_tables.get((q.schema, q.name)) for q in cur.inherits if q not in des.inherits]
     p, q = cur.partition_of, des.partition_of
     if p is not None and (q is None or (q.parent_schema, q.parent) != (p.parent_schema, p.parent)):  # detached
@@ -105,7 +106,7 @@ def across_no_inherit(cur: Table, des: Table, cur_tables: dict,
             if pc.nullable or (pc.not_null is not None and pc.not_null.no_inherit) or col is None or col.nullable \
                     or own is None or own.nullable or pc.name in named:
                 continue
-            name = (pc.not_null and pc.not_null.name) or default_not_null_name(parent.name, pc.name)
+            name = _held_names(parent, pc.name, cur_tables)[0]
             if own.not_null is not None and own.not_null.name and own.not_null.name != name:
                 continue  # a name of its own (the catalog reads the parent's too where the child declared it itself)
             given = parents_not_null_names(des, col.name, des_tables) if q is not None and des_tables else []
