@@ -90,12 +90,13 @@ def _foreign(t: Table) -> str:
 
 def create_foreign_table(t: Table) -> list[exp.Expression]:
     """CREATE FOREIGN TABLE with its columns (type, COLLATE, NOT NULL, DEFAULT, GENERATED), server and options;
-    then its columns' OPTIONS and its CHECKs (ALTER FOREIGN TABLE: Postgres takes them so too)."""
+    then its columns' OPTIONS and its valid CHECKs (ALTER FOREIGN TABLE: Postgres takes them so too). A NOT VALID
+    one is left out: compare.created_tables leaves it out of what CREATE makes, so the differ adds it after."""
     columns = ", ".join(ddl.column_def(c, schema=t.schema).sql(dialect=RENDER) for c in t.columns)
     out: list[exp.Expression] = [command("CREATE", _foreign(t), f"({columns})", "SERVER",
                                          quote_ident(t.foreign.server), fdw_options(t.foreign.options))]  # type: ignore
     out += [column_options(t, c.name, (), c.fdw_options) for c in t.columns if c.fdw_options]
-    return out + [ddl.add_constraint(t, c) for c in t.checks]
+    return out + [ddl.add_constraint(t, c) for c in t.checks if not c.not_valid]
 
 
 def column_options(t: Table, column: str, old: tuple, new: tuple) -> exp.Command:
