@@ -49,7 +49,7 @@ from schemac.compare.type_moves import moved_types, row_types_moved, view_row_ty
 from schemac.compare.not_nulls import (across_no_inherit, before_inherit, defaults_as_held, held_as_parents, kept_below, named_as_attached, named_in_partitions, named_where_claimed,
                                        names_its_own, parents_names_given)
 from schemac.compare.defaults_below import defaults_kept_below
-from schemac.compare.default_rows import ROWS_MOVED, moved_under, over_defaults
+from schemac.compare.default_rows import REBOUND, ROWS_MOVED, moved_under, over_defaults, rebound
 from schemac.compare.loose_collations import loosely_compared, nondeterministic
 from schemac.compare.held_relations import held_in_schema
 from schemac.compare.extension_moves import with_moved_extension_types
@@ -158,6 +158,7 @@ def _foreign_keys_around_rebuilt_keys(changes: list[Change], cur_tables: dict, d
     touched = {(c.schema, c.table, c.name or c.new or c.old) for c in changes  # (an unnamed key: by itself, not None)
                if c.kind in ("drop_foreign_key", "add_foreign_key")}
     out, moved = [], moved_under(changes)
+    rebound_under = {a for c in changes for a in c.rebound}
     for key, t in des_tables.items():
         old_t = cur_tables.get(key)
         if old_t is None:
@@ -168,6 +169,7 @@ def _foreign_keys_around_rebuilt_keys(changes: list[Change], cur_tables: dict, d
                                          {(t.schema, t.name, a), (fk.ref_schema, fk.ref_table, b)} & retyped
                                          for a, b in zip(fk.columns, fk.ref_columns)) else \
                 ROWS_MOVED if (fk.ref_schema, fk.ref_table) in moved else \
+                REBOUND if (fk.ref_schema, fk.ref_table) in rebound_under else \
                 COLLATION_LEFT if any((fk.ref_schema, fk.ref_table, b) in left for b in fk.ref_columns) else None
             if cause is None or (t.schema, t.name, fk.name or fk) in touched:
                 continue
@@ -292,6 +294,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         if key not in des_tables:
             changes += _dropped(t)
     changes = over_defaults(changes, cur_tables, des_tables)  # (rows of a new partition in a kept default: moved)
+    changes = rebound(changes, cur_tables, des_tables)  # (a partition detached and attached again under foreign keys)
     loose = nondeterministic(current), nondeterministic(desired)  # (a key over a column leaving one: checked again)
     changes.extend(_foreign_keys_around_rebuilt_keys(changes, cur_tables, des_tables, loose))
     changes.extend(_typed_tables(cur_tables, des_tables, objects))
