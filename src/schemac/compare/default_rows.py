@@ -27,7 +27,7 @@ def _is_default(t: Table, parent: tuple[str, str]) -> bool:
     return p is not None and (p.parent_schema, p.parent) == parent and p.bound.strip().upper() == "DEFAULT"
 
 
-def _ancestors(parent: Table, des_tables: dict) -> tuple[tuple[str, str], ...]:
+def ancestors(parent: Table, des_tables: dict) -> tuple[tuple[str, str], ...]:
     """The parent and the tables over it: the default's rows are theirs too (a key referencing one checks them)."""
     out, t = [], parent
     while t is not None and (t.schema, t.name) not in out:
@@ -69,7 +69,7 @@ def over_defaults(changes: list[Change], cur_tables: dict, des_tables: dict) -> 
             continue
         # (a table attached as the DEFAULT by the same migration too: attached first, then its rows are moved alike)
         by, held = parent.partition_by, ((default.schema, default.name),) + _below(default, des_tables)
-        mark = ((default.schema, default.name), by.strategy, by.key, _ancestors(parent, des_tables) + held,
+        mark = ((default.schema, default.name), by.strategy, by.key, ancestors(parent, des_tables) + held,
                 _below(new, des_tables))
         out += [replace(c, over_default=mark),
                 Change("put_back_rows", c.schema, c.table, None, None, new, new, ROWS_MOVED, over_default=mark)]
@@ -104,5 +104,5 @@ def rebound(changes: list[Change], cur_tables: dict, des_tables: dict) -> list[C
         if parent is None or (c.schema, c.table) not in detached & attached:
             out.append(c)
             continue
-        out.append(replace(c, rebound=_ancestors(parent, tables)))
+        out.append(replace(c, rebound=ancestors(parent, tables)))
     return out
