@@ -206,3 +206,31 @@ def test_a_not_null_differing_by_its_comment_alone_says_the_comments(pg18, tmp_p
          "NOT NULL (comment 'new')")]
     schema.write_text(text.replace("      a: {type: integer, nullable: false}", "      a: integer"), encoding="utf-8")
     assert [(d.expected, d.actual) for d in check_drift(str(schema), pg18).differences] == [("NULL", "NOT NULL")]
+
+
+def test_a_renamed_parents_not_null_is_left_where_a_partition_holds_its_own(pg18, tmp_path):
+    """A NOT NULL a table kept through an older RENAME TABLE is renamed to Postgres's name where schema.yaml leaves it
+    unnamed (kinds/not_nulls.sql), but not on a partitioned table one of whose partitions (attached with its own)
+    holds another: RENAME CONSTRAINT recurses and Postgres refused it ('constraint "ev_old_id_not_null" for table
+    "ev_2025" does not exist'); a partition of the parent's name and a table without children are renamed."""
+    with psycopg.connect(pg18, autocommit=True) as conn:
+        conn.execute("CREATE TABLE ev_old (id int NOT NULL, at date NOT NULL) PARTITION BY RANGE (at);"
+                     "CREATE TABLE ev_2025 (id int NOT NULL, at date NOT NULL);"
+                     "ALTER TABLE ev_old ATTACH PARTITION ev_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');"
+                     "CREATE TABLE lone_old (id int NOT NULL); ALTER TABLE ev_old RENAME TO ev;"
+                     "ALTER TABLE lone_old RENAME TO lone; INSERT INTO ev VALUES (1, '2025-05-01')")
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    text = inspect_database(pg18).yaml
+    schema.write_text(text, encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    schema.write_text(text.replace(", not_null: {name: ev_old_id_not_null}", "")
+                      .replace(", not_null: {name: ev_old_at_not_null}", "")
+                      .replace(", not_null: {name: lone_old_id_not_null}", ""), encoding="utf-8")
+    result = generate(str(schema), out)
+    assert result.status == "written", result.message
+    with psycopg.connect(pg18, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[-1:], record=False)
+    names = _not_nulls(pg18)
+    assert names[("ev", "id")][0] == "ev_old_id_not_null" and names[("ev_2025", "id")][0] == "ev_2025_id_not_null"
+    assert names[("lone", "id")][0] == "lone_id_not_null", result.sql
+    assert check_drift(str(schema), pg18).differences == ()

@@ -28,7 +28,7 @@ import test_incremental
 import test_object_changes
 from schemac.compare.differ import diff
 from schemac.compare.notices import ignored_renames
-from schemac.plan.hazards import destructive_reason
+from schemac.plan.hazards import destructive_reason, enums_holding_values
 from schemac.plan.online import plan_online
 from schemac.plan.planner import PlanError, plan, render_sql
 from schemac.model import Unmanaged
@@ -156,7 +156,8 @@ def outcome(before: str, after: str) -> dict:
                                "indexes": [render_sql([s]) for _, s in online.concurrent]}
     except PlanError as e:  # what Postgres cannot do in place (an enum value removed): refused, and why
         out["refused"] = str(e)
-    out["destructive"] = [r for r in (destructive_reason(c) for c in changes) if r]
+    held = enums_holding_values(changes)  # as generate: an enum no column holds loses a label without loss
+    out["destructive"] = [r for r in (destructive_reason(c, held) for c in changes) if r]
     # renamed_from that has nothing left to rename (already applied): the notice every command prints
     out["renames_ignored"] = ignored_renames(current, desired)
     out["renames_ignored_once_applied"] = ignored_renames(desired, desired)

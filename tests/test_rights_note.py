@@ -2,14 +2,20 @@
 membership in another role (plan.rights): a `note:` line on stderr (exit status unchanged) and the same as the
 new file's last header comment. The oracle is Postgres: each statement of the migration run alone by a
 non-superuser owning the database; the statements it refuses for want of privilege (SQLSTATE 42501) are exactly
-the ones the note names, and granting the role the note names leaves only the superuser's. A plain table change
-prints no note and applies whole as that owner."""
+the ones the note names, and granting the role and the SET ON PARAMETER the note names leaves only the superuser's.
+A plain table change prints no note and applies whole as that owner; an event trigger dropped and a wrapper commented
+(a superuser's, whoever runs the migration) are named and refused."""
 
 from __future__ import annotations
 
 import psycopg
+import pytest
+from catalog_oracle import sibling_database
 
+from schemac.commands.generate import generate
+from schemac.commands.inspect import inspect_database
 from schemac.migrations.sqltext import split
+from schemac.pg.names import quote_ident
 
 RUNNER, OTHER = "schemac_rights_runner", "schemac_rights_other"
 BASE = f"""\
@@ -21,6 +27,10 @@ tables:
     owner: {OTHER}
 functions:
   watch: {{returns: event_trigger, language: plpgsql, body: begin end}}
+  series: {{arguments: "n integer", returns: setof integer, language: sql, volatility: immutable,
+           support: generate_series_int4_support, body: "SELECT generate_series(1, n)"}}
+  quiet: {{returns: integer, language: sql, body: SELECT 1,
+          set: {{app.mode: quiet, session_replication_role: replica, plpgsql.extra_warnings: all}}}}
 event_triggers:
   watch: {{event: ddl_command_end, function: watch}}
 foreign_data_wrappers:
@@ -34,13 +44,19 @@ operator_classes:
 default_privileges:
   - {{role: {OTHER}, objects: tables, grants: {{{RUNNER}: [select]}}}}
 """
-NOTE = (f"note: applying this migration needs a superuser for CREATE FOREIGN DATA WRAPPER, CREATE OPERATOR CLASS, CREATE PUBLICATION FOR ALL "
+NOTE = (f"note: applying this migration needs a superuser for CREATE FOREIGN DATA WRAPPER, CREATE FUNCTION SUPPORT, CREATE OPERATOR CLASS, CREATE PUBLICATION FOR ALL "
         f"TABLES, CREATE PUBLICATION FOR TABLES IN SCHEMA, CREATE EVENT TRIGGER; and a superuser or a role that can SET ROLE to {OTHER} (ALTER TABLE OWNER TO, "
-        f"ALTER DEFAULT PRIVILEGES FOR ROLE)")
+        f"ALTER DEFAULT PRIVILEGES FOR ROLE); and a superuser or a role granted SET ON PARAMETER app.mode, "
+        f"session_replication_role (a routine's SET)")
 SUPERUSER = ["CREATE FOREIGN DATA WRAPPER mine;",
+             "CREATE FUNCTION series(n INT) RETURNS SETOF INT LANGUAGE sql IMMUTABLE SUPPORT generate_series_int4_support "
+             "AS $$SELECT generate_series(1, n)$$;",
              "CREATE OPERATOR CLASS int_hash FOR TYPE INT USING hash AS OPERATOR 1 =, FUNCTION 1 pg_catalog.hashint4(INT);", "CREATE PUBLICATION everything FOR ALL TABLES;",
              'DO: CREATE PUBLICATION by_schema FOR TABLES IN SCHEMA public;',
              "CREATE EVENT TRIGGER watch ON ddl_command_end EXECUTE FUNCTION watch();"]
+# (a custom setting and a superuser's; PL/pgSQL's is a role's once the file's empty DO block has loaded it)
+SETTING = ("CREATE FUNCTION quiet() RETURNS INT LANGUAGE sql SET app.mode = quiet SET session_replication_role = replica "
+           "SET plpgsql.extra_warnings = 'all' AS $$SELECT 1$$;")
 
 
 def _migration(tmp_path, name):
@@ -67,29 +83,38 @@ def _refused(url, text):
     return refused
 
 
-def test_the_note_names_what_postgres_refuses_the_owner(tmp_path, db_url, schemac):
+def test_the_note_names_what_postgres_refuses_the_owner(tmp_path, any_db_url, schemac):
+    db_url = any_db_url  # (18 by default; 16 and 15 under -m slow)
     with psycopg.connect(db_url, autocommit=True) as conn:
+        available = {n for n, in conn.execute("SELECT name FROM pg_available_extensions")}
         conn.execute(f"CREATE ROLE {RUNNER}; CREATE ROLE {OTHER}")
         conn.execute(f"DO $$ BEGIN EXECUTE format('ALTER DATABASE %I OWNER TO {RUNNER}', current_database()); END $$")
         conn.execute(f"ALTER SCHEMA public OWNER TO {RUNNER}")
+    # an extension PostgreSQL does not ship trusted (this build's: pgserver's 16 has vector alone), and a trusted one
+    untrusted = "vector" if "vector" in available else "pg_stat_statements"
+    extensions = [untrusted] + (["citext"] if "citext" in available else [])
+    schema_text = BASE + "extensions: [" + ", ".join(f"{{name: {e}}}" for e in extensions) + "]\n"
+    note = NOTE.replace("a superuser for ", f"a superuser for CREATE EXTENSION {untrusted}, ", 1)
+    superuser = [f"CREATE EXTENSION IF NOT EXISTS {quote_ident(untrusted)};", *SUPERUSER]
     try:
-        (tmp_path / "schema.yaml").write_text(BASE)
+        (tmp_path / "schema.yaml").write_text(schema_text)
         r = schemac("generate", "--name", "base")
         assert r.returncode == 0, r.stdout + r.stderr
-        assert f"schemac: {NOTE}\n" in r.stderr, r.stderr
+        assert f"schemac: {note}\n" in r.stderr, r.stderr
         base = _migration(tmp_path, "base")
-        assert f"\n-- {NOTE}\n" in base.split("\n\n", 1)[0] + "\n", base  # the header's last comment
+        assert f"\n-- {note}\n" in base.split("\n\n", 1)[0] + "\n", base  # the header's last comment
         refused = _refused(db_url, base)
-        assert sorted(refused) == sorted([*SUPERUSER, f"ALTER TABLE given OWNER TO {OTHER};",
+        assert sorted(refused) == sorted([*superuser, SETTING, f"ALTER TABLE given OWNER TO {OTHER};",
                                           f"ALTER DEFAULT PRIVILEGES FOR ROLE {OTHER} GRANT SELECT ON TABLES TO {RUNNER};"]), base
-        with psycopg.connect(db_url, autocommit=True) as conn:  # the membership the note names is what it lacked
+        with psycopg.connect(db_url, autocommit=True) as conn:  # the membership and SET the note names are what it lacked
             conn.execute(f"GRANT {OTHER} TO {RUNNER}")
+            conn.execute(f"GRANT SET ON PARAMETER app.mode, session_replication_role TO {RUNNER}")
             conn.execute(f"GRANT CREATE ON SCHEMA public TO {OTHER}")  # (ALTER TABLE's other check: the new owner's)
-        assert sorted(_refused(db_url, base)) == sorted(SUPERUSER), base
+        assert sorted(_refused(db_url, base)) == sorted(superuser), base
         with psycopg.connect(db_url, autocommit=True) as conn:  # as a superuser would, then the owner's change
             conn.execute(base)
             conn.execute(f"ALTER TABLE plain OWNER TO {RUNNER}; ALTER PUBLICATION by_schema OWNER TO {RUNNER}")
-        (tmp_path / "schema.yaml").write_text(BASE.replace("columns: {id: bigint}\n  given",
+        (tmp_path / "schema.yaml").write_text(schema_text.replace("columns: {id: bigint}\n  given",
                                                            "columns: {id: bigint, label: text}\n  given")
                                               .replace("tables_in_schema: [public]", "tables: [plain]"))
         r = schemac("generate", "--name", "label")
@@ -104,7 +129,56 @@ def test_the_note_names_what_postgres_refuses_the_owner(tmp_path, db_url, schema
                                 "FROM pg_publication_rel").fetchone() == (0, ["plain"])
             assert conn.execute("SELECT a.attname FROM pg_attribute a WHERE a.attrelid = 'public.plain'::regclass "
                                 "AND a.attnum > 0 ORDER BY a.attnum").fetchall() == [("id",), ("label",)]
+        # the event trigger dropped, the wrapper commented: their owner is a superuser, whom no other role can be
+        (tmp_path / "schema.yaml").write_text(schema_text.replace("columns: {id: bigint}\n  given",
+                                                           "columns: {id: bigint, label: text}\n  given")
+                                              .replace("tables_in_schema: [public]", "tables: [plain]")
+                                              .replace("event_triggers:\n  watch: {event: ddl_command_end, function: watch}\n", "")
+                                              .replace("mine: {}", "mine: {comment: ours}"))
+        r = schemac("generate", "--name", "dropped")
+        note = "note: applying this migration needs a superuser for DROP EVENT TRIGGER, COMMENT ON FOREIGN DATA WRAPPER"
+        assert r.returncode == 0 and f"schemac: {note}\n" in r.stderr, r.stdout + r.stderr
+        dropped = _migration(tmp_path, "dropped")
+        assert sorted(_refused(db_url, dropped)) == ["COMMENT ON FOREIGN DATA WRAPPER mine IS 'ours';",
+                                                     "DROP EVENT TRIGGER IF EXISTS watch;"], dropped
     finally:
         with psycopg.connect(db_url, autocommit=True) as conn:  # (the database, its schema public: back to postgres)
             conn.execute(f"REASSIGN OWNED BY {RUNNER}, {OTHER} TO postgres; DROP OWNED BY {RUNNER}, {OTHER}")
             conn.execute(f"DROP ROLE {RUNNER}; DROP ROLE {OTHER}")
+
+
+# A table inheriting, and one referencing, PostGIS's spatial_ref_sys (postgis is no trusted extension: its tables are
+# the superuser's that made it); as the TIGER loader's tables inherit the geocoder's.
+GIS_NEW = """CREATE EXTENSION postgis;
+CREATE TABLE areas (id int PRIMARY KEY, srid int REFERENCES spatial_ref_sys (srid));
+CREATE TABLE local_srs () INHERITS (spatial_ref_sys);"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("major_db", ["pg15"], indirect=True)  # (Debian's 15: the build with PostGIS)
+def test_the_note_names_an_untrusted_extensions_tables_inherited_or_referenced(major_db, tmp_path):
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'").fetchone() is None:
+            pytest.fail("this server's build has no PostGIS")  # (pg15 is Debian's, which has it)
+        conn.execute(f"CREATE ROLE {RUNNER}")
+        conn.execute(f"DO $$ BEGIN EXECUTE format('ALTER DATABASE %I OWNER TO {RUNNER}', current_database()); END $$")
+        conn.execute(f"ALTER SCHEMA public OWNER TO {RUNNER}")
+        conn.execute("CREATE EXTENSION postgis")  # (the superuser's, as only a superuser can make it)
+    try:
+        schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+        schema.write_text(inspect_database(major_db).yaml)
+        assert generate(str(schema), out, name="old").status == "written"
+        with sibling_database(major_db) as b:
+            with psycopg.connect(b, autocommit=True) as conn:
+                conn.execute(GIS_NEW)
+            schema.write_text(inspect_database(b).yaml)
+        r = generate(str(schema), out, name="new")
+        assert r.status == "written", r.message
+        assert ("note: applying this migration needs a superuser for INHERIT spatial_ref_sys (postgis's), "
+                "REFERENCES spatial_ref_sys (postgis's)") in r.notices, r.notices
+        refused = _refused(major_db, _migration(tmp_path, "new"))
+        assert sorted(refused) == ["ALTER TABLE areas ADD FOREIGN KEY (srid) REFERENCES spatial_ref_sys (srid);",
+                                   "CREATE TABLE IF NOT EXISTS local_srs () INHERITS (spatial_ref_sys);"], r.sql
+    finally:
+        with psycopg.connect(major_db, autocommit=True) as conn:
+            conn.execute(f"REASSIGN OWNED BY {RUNNER} TO postgres; DROP OWNED BY {RUNNER}; DROP ROLE {RUNNER}")

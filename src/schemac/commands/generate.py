@@ -33,11 +33,11 @@ from schemac.migrations.state import State, file_sha384, read_state
 from schemac.migrations.childwork import ChildWork, write_migrations
 from schemac.model import Schema
 from schemac.compare.loose_collations import nondeterministic
-from schemac.plan.hazards import destructive_reason, detach_failures, missing_cast, row_failures
+from schemac.plan.hazards import destructive_reason, detach_failures, enums_holding_values, missing_cast, row_failures
 from schemac.plan.online import plan_online, relation_names, widened_indexes
 from schemac.plan.planner import planned
 from schemac.plan.preamble import restored_search_path
-from schemac.plan.rights import combined, needed_rights, rights_note
+from schemac.plan.rights import combined, extension_tables, needed_rights, rights_note
 from schemac.plan.session_pin import pinned_where_read
 from schemac.commands.statement_runs import Item, items, printed, rendered, shared, split
 from schemac.queries.indexes import change_notices
@@ -229,7 +229,8 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     outside = outside_drops(changes, desired, current)  # every one at once: each is undone outside schemac
     if outside:
         raise SchemacError("\n".join(dict.fromkeys(why for _, why in outside)))
-    refused = [(c, r) for c in changes if c.cause != INHERITED and (r := destructive_reason(c))]
+    held = enums_holding_values(changes)
+    refused = [(c, r) for c in changes if c.cause != INHERITED and (r := destructive_reason(c, held))]
     if refused and not allow_destructive:
         lines = ["Refusing to write a migration that can destroy data (nothing written):"]
         for c, reason in refused:
@@ -244,7 +245,8 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
         units = _units(changes, current, name, concurrently, part)
     versions = [m.version for m in layout.migrations()]
     files = []
-    needed = [needed_rights(unit.statements) for unit in units]  # (each file's statements read once: plan.rights)
+    outside = extension_tables(desired.tables)  # (an untrusted extension's tables they inherit or reference)
+    needed = [needed_rights(unit.statements, outside) for unit in units]  # (each file's statements read once: plan.rights)
     for n, (unit, rights) in enumerate(zip(units, needed), 1):
         v = next_version(versions)
         versions.append(v)

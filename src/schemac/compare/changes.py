@@ -87,6 +87,9 @@ CARRIED_TO_PARTITIONS = frozenset({"add_column", "drop_column", "rename_column",
 # would make under the parent's name, where schema.yaml names the child's NOT NULL: made first, under its name, the
 # parent's then merges into it (Postgres refuses to rename an inherited one).
 NAMED_BELOW = "names its own NOT NULL before its parent's"
+# The cause of an alter_not_null that only renames a NOT NULL schema.yaml leaves unnamed to Postgres's default name
+# (compare.not_nulls.not_null_changes): not drift (report.describe), as a key's rename_constraint is not.
+NAMED_AS_DEFAULT = "named as Postgres names it"
 # Changes of a partition detached that wait for the DETACH: those carried down, and those of the copies of
 # its parent's keys, CHECKs, foreign keys and indexes, which it cannot drop while attached and holds once detached
 # (compare/partition_copies.py).

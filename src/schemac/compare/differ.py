@@ -20,7 +20,8 @@ from schemac.compare.grants import diff_grants
 from schemac.compare.grantor_usage import lent_usage
 from schemac.compare.namespaces import public_schema_changes, schema_comments
 from schemac.compare.normalize import on_desired_path
-from schemac.compare.identities import identities_over_children, identity_comment_changes, identity_differences, identity_sequences_aside
+from schemac.compare.identities import (identities_over_children, identity_comment_changes, identity_differences,
+                                        identity_sequences_aside, identity_sequences_named)
 from schemac.compare.policies import diff_policies
 from schemac.compare.publications import diff_publications
 from schemac.compare.database_settings import diff_database_comment, diff_database_grants, diff_database_settings
@@ -48,8 +49,10 @@ from schemac.compare.inherited_renames import children_follow_renames
 from schemac.compare.type_moves import moved_types, row_types_moved, view_row_types_moved
 from schemac.compare.not_nulls import (across_no_inherit, before_inherit, defaults_as_held, held_as_parents, kept_below, named_as_attached, named_in_partitions, named_where_claimed,
                                        names_its_own, parents_names_given)
+from schemac.compare.not_null_renames import renamed_on_leaves
 from schemac.compare.defaults_below import defaults_kept_below
 from schemac.compare.default_rows import REBOUND, ROWS_MOVED, moved_under, over_defaults, rebound
+from schemac.compare.definition_keys import constraint_key
 from schemac.compare.loose_collations import loosely_compared, nondeterministic
 from schemac.compare.held_relations import held_in_schema
 from schemac.compare.extension_moves import with_moved_extension_types
@@ -61,7 +64,7 @@ from schemac.compare.views import diff_views
 from schemac.compare.readers import readers_around
 from schemac.compare.sqlbodies import domains_after_readers, functions_around_columns, table_readers, without_calls_to
 from schemac.compare.usertypes import composites_over_rebuilt, diff_user_types, ranges_over_recreated, remade_types
-from schemac.model import Index, Schema, Table
+from schemac.model import ForeignKey, Index, Schema, Table
 from schemac.pg.casts import relabels
 from schemac.pg.types import type_name
 
@@ -159,6 +162,9 @@ def _foreign_keys_around_rebuilt_keys(changes: list[Change], cur_tables: dict, d
                if c.kind in ("drop_foreign_key", "add_foreign_key")}
     out, moved = [], moved_under(changes)
     rebound_under = {a for c in changes for a in c.rebound}
+    # the keys schema.yaml now leaves unnamed that the migration renames to Postgres's name (compare.tables'
+    # default_name_given: Prisma 2's "Booking.userEmail_fkey"), which the DROP must then name
+    renamed = {(c.schema, c.table, c.old.name) for c in changes if c.kind == "rename_constraint"}  # type: ignore[union-attr]
     for key, t in des_tables.items():
         old_t = cur_tables.get(key)
         if old_t is None:
@@ -173,7 +179,9 @@ def _foreign_keys_around_rebuilt_keys(changes: list[Change], cur_tables: dict, d
                 COLLATION_LEFT if any((fk.ref_schema, fk.ref_table, b) in left for b in fk.ref_columns) else None
             if cause is None or (t.schema, t.name, fk.name or fk) in touched:
                 continue
-            old_fk = next((f for f in old_t.foreign_keys if (f.name == fk.name if fk.name else f == fk)), None)
+            old_fk = next((f for f in old_t.foreign_keys if _same_key(f, fk)), None)
+            if old_fk is not None and (t.schema, t.name, old_fk.name) in renamed:
+                old_fk = replace(old_fk, name=None)  # (renamed first to the name Postgres gives it: dropped by that)
             if old_fk is not None:
                 held = moved.get((fk.ref_schema, fk.ref_table), ()) if cause == ROWS_MOVED else ()
                 out += [Change("drop_foreign_key", t.schema, t.name, old_fk.name, old_fk, fk, t, cause, over_default=held),
@@ -182,6 +190,13 @@ def _foreign_keys_around_rebuilt_keys(changes: list[Change], cur_tables: dict, d
                     out.append(Change("set_constraint_comment", t.schema, t.name, fk.name, old_fk, fk, t,
                                       "comment of a re-created object"))
     return out
+
+
+def _same_key(old: ForeignKey, new: ForeignKey) -> bool:
+    """`old` is the key `new` declares: by name where it is named, else by definition (compare.definition_keys), as the
+    tables' keys are paired: not as an equal key, which a comment changed with it, or the name the catalog gives an
+    unnamed one (`diff` reads the database, where schema.yaml leaves it out), would tell apart."""
+    return old.name == new.name if new.name else constraint_key(old) == constraint_key(new)
 
 
 def _typed_tables(cur_tables: dict, des_tables: dict, objects: list[Change]) -> list[Change]:
@@ -334,6 +349,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes.extend(diff_clone_comments(cur_tables, des_tables, changes))
     changes.extend(identity_comment_changes(cur_tables, des_tables, changes, identities))
     changes.extend(identity_sequences_aside(current, desired, changes))
+    changes.extend(identity_sequences_named(current, desired, changes))
+    changes = renamed_on_leaves(changes, current)
     changes.extend(diff_validated_checks(cur_tables, des_tables, changes))
     changes.extend(diff_copy_comments(cur_tables, des_tables, changes))
     changes = made_under_kept(lent_usage(changes, current, desired), current, desired)

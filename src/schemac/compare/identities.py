@@ -11,7 +11,7 @@ from schemac.model.frozen import frozen
 from operator import attrgetter
 from typing import Optional
 
-from schemac.compare.changes import INHERITED, NAME_TAKEN, Change
+from schemac.compare.changes import INHERITED, NAME_TAKEN, NAMED_AS_DEFAULT, Change
 from schemac.compare.outside_children import outside_children
 from schemac.model import Schema, Sequence, Table
 from schemac.model.sequences import identity_sequence_name
@@ -152,6 +152,40 @@ def identity_sequences_aside(current: Schema, desired: Schema, changes: list[Cha
             taken.add((s.schema, name))
             old = Sequence(name=s.name, schema=s.schema)
             out.append(Change("alter_sequence", s.schema, "", s.name, old, replace(old, name=name), cause=NAME_TAKEN))
+    return out
+
+
+def identity_sequences_named(current: Schema, desired: Schema, changes: list[Change]) -> list[Change]:
+    """ALTER SEQUENCE ... RENAME TO Postgres's name (`t_id_seq`) of a kept identity's sequence held under another (an
+    older table's, `t_old_id_seq`, kept through a RENAME TABLE of the project's history) where schema.yaml gives it
+    no `sequence_name`: a fresh build names it so, as a serial's owned sequence is renamed. Not drift (cause
+    NAMED_AS_DEFAULT: report.describe), as `sequence_name` is not compared; left where a relation of either side
+    holds that name, the identity is dropped or made again, or the table is a partition (its root's sequence)."""
+    des_tables = {t.key: t for t in desired.tables}
+    held = [(t, des_tables.get(t.key)) for t in current.tables if t.partition_of is None
+            and any(c.identity is not None and c.identity.sequence_name for c in t.columns)]
+    held = [(t, kept) for t, kept in held if kept is not None and kept.partition_of is None]
+    if not held:
+        return []
+    remade = {(c.schema, c.table, c.name) for c in changes if c.kind in ("drop_identity", "alter_identity", "drop_column")}
+    taken = {(x.schema, n) for m in (current, desired) for x in (*m.tables, *m.views, *m.sequences)
+             for n in (x.name, *(getattr(i, "name", None) for i in getattr(x, "indexes", ())))}
+    taken |= {(t.schema, s.name) for t in current.tables for s in identity_sequences(t).values()}
+    taken |= {(c.schema, c.new.name) for c in changes if c.kind == "alter_sequence" and c.new is not None}
+    wanted = {(t.schema, s.name): (t.name, column) for t in desired.tables for column, s in identity_sequences(t).items()}
+    out = []
+    for t, kept in held:
+        for column, s in identity_sequences(t).items():
+            new_c = kept.column(column)
+            if new_c is None or new_c.identity is None or new_c.identity.sequence_name or \
+                    (kept.schema, kept.name, column) in remade:
+                continue
+            name = identity_sequence_name(kept.name, column)
+            if name == s.name or (s.schema, name) in taken or wanted.get((s.schema, name), (kept.name, column)) != (kept.name, column):
+                continue
+            taken.add((s.schema, name))
+            old = Sequence(name=s.name, schema=s.schema)
+            out.append(Change("alter_sequence", s.schema, "", s.name, old, replace(old, name=name), cause=NAMED_AS_DEFAULT))
     return out
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from schemac.model.frozen import replace
 from typing import Optional
 
-from schemac.compare.changes import INHERITED, NAMED_BELOW, Change
+from schemac.compare.changes import INHERITED, NAMED_AS_DEFAULT, NAMED_BELOW, Change
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.compare.partitioning import partition_of_key
 from schemac.model import Column, NotNull, Schema, Table
@@ -48,27 +48,37 @@ def kept_below(old: Table, new: Table, parents: list[tuple[str, str]], per_table
     return [c for c in changes if not (c.kind == "alter_not_null" and c.name in renamed)] + out
 
 
-def not_null_changes(table: str, old: Column, new: Column) -> list[tuple[str, Column]]:
-    """(kind, old column) of each change between two columns' NOT NULLs; `table` the current table's name.
-    An alter_not_null's old column names its constraint as the database does (Postgres's default where the
-    catalog said none), which the statements rename, validate or alter."""
+def not_null_changes(table: str, old: Column, new: Column,
+                     own: bool = True) -> list[tuple[str, Column, Column, Optional[str]]]:
+    """(kind, old column, new column, cause) of each change between two columns' NOT NULLs; `table` the current
+    table's name, `own` whether it has no parent (a child's NOT NULL may be its parent's, under the parent's name,
+    which Postgres refuses to rename). An alter_not_null's old column names its constraint as the database does (Postgres's default where
+    the catalog said none), which the statements rename, validate or alter; its new column names the one schema.yaml
+    leaves unnamed, where the database holds it under another name, by Postgres's default (NAMED_AS_DEFAULT)."""
     if old.nullable != new.nullable:
         commented = not new.nullable and new.not_null is not None and new.not_null.comment is not None
         # (SET NOT NULL makes it uncommented: COMMENT ON CONSTRAINT follows, as a change of the NOT NULL made)
         made = replace(new.not_null, comment=None, name=new.not_null.name or default_not_null_name(table, old.name)) \
             if commented else None  # type: ignore[union-attr]
-        return [("drop_not_null" if new.nullable else "set_not_null", old)] + \
-            ([("alter_not_null", replace(new, not_null=made))] if commented else [])
+        return [("drop_not_null" if new.nullable else "set_not_null", old, new, None)] + \
+            ([("alter_not_null", replace(new, not_null=made), new, None)] if commented else [])
     if new.nullable or old.not_null == new.not_null:
         return []
     was, will = old.not_null or NotNull(), new.not_null or NotNull()
-    if will.name is None:  # unnamed in schema.yaml: any name the constraint has is right (as for keys)
-        will = replace(will, name=was.name)
-    elif was.name is None and will.name == default_not_null_name(table, old.name):
+    default = default_not_null_name(table, old.name)
+    if will.name is None:
+        # unnamed in schema.yaml: the database meets it under any name (diff reports none, as for keys), and generate
+        # renames one the database holds under another (an older table's or column's, `old_t_c_not_null`, left by a
+        # RENAME TABLE or COLUMN of its history) to Postgres's, as a fresh build names it (keys: default_name_given)
+        will = replace(will, name=default if was.name is not None and own else was.name)
+    elif was.name is None and will.name == default:
         was = replace(was, name=will.name)  # (the catalog reads Postgres's own name as none: schema.yaml spells it)
     if was == will:
         return []
-    return [("alter_not_null", replace(old, not_null=replace(was, name=was.name or default_not_null_name(table, old.name))))]
+    renamed_only = new.not_null is None or new.not_null.name is None
+    named = replace(new, not_null=will) if renamed_only else new
+    cause = NAMED_AS_DEFAULT if renamed_only and replace(was, name=None) == replace(will, name=None) else None
+    return [("alter_not_null", replace(old, not_null=replace(was, name=was.name or default)), named, cause)]
 
 
 def across_no_inherit(cur: Table, des: Table, cur_tables: dict,

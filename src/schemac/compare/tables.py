@@ -145,8 +145,9 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
             retyped = True
         elif retyped and not regenerates:
             ch("alter_column_type", name, old, col)
-        for kind, was in not_null_changes(cur.name, old, col):
-            ch(kind, name, was, col)
+        own = not (des.inherits or des.partition_of)
+        for kind, was, will, why in not_null_changes(cur.name, old, col, own):
+            ch(kind, name, was, will, why)
         default_changed = not same_default(old.default, col.default, col.type)
         if retyped and old.default is not None:
             # The old default would be cast to the new type during ALTER TYPE (and may not cast):

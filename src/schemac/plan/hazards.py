@@ -16,6 +16,7 @@ from schemac.pg.casts import STRING_TYPES, base_and_dims, converts, converts_own
 from schemac.pg import pgvector
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, constraint_name
 from schemac.pg.postgis import YES, fits, refusal
+from schemac.pg.types import type_name
 from schemac.plan.folded_keys import extension_string, folded_key_warning
 
 _INT_DIGITS = {"smallint": 5, "integer": 10, "bigint": 19}
@@ -84,8 +85,26 @@ def is_widening(old: str, new: str) -> bool:
     return False
 
 
-def destructive_reason(change: Change) -> Optional[str]:
-    """Why this change can destroy data, or None when it cannot."""
+def enums_holding_values(changes: list[Change]) -> set[tuple[str, str]]:
+    """The (schema, name) of the types whose values a column may hold as this migration runs: each column retyped
+    (an enum's re-created, ENUM_REBUILT, or another change), old type and new, and the base type of each domain and
+    the attributes' types of each composite type re-created over an enum (whether a column is of them or not). An
+    enum re-created without a label that none of them names holds no row (left behind when its table went): no row
+    can hold the label, nothing is lost."""
+    held = set()
+    for c in changes:
+        if c.kind == "alter_column_type":
+            held |= {type_name(c.old.type), type_name(c.new.type)}  # type: ignore[union-attr]
+        elif c.kind == "alter_domain" and c.cause == ENUM_REBUILT:
+            held.add(type_name(c.old.type))  # type: ignore[union-attr]
+        elif c.kind == "alter_composite_type" and c.cause == ENUM_REBUILT:
+            held |= {type_name(a.type) for a in c.new.attributes}  # type: ignore[union-attr]
+    return held
+
+
+def destructive_reason(change: Change, held: Optional[AbstractSet[tuple[str, str]]] = None) -> Optional[str]:
+    """Why this change can destroy data, or None when it cannot. `held`: enums_holding_values of the whole migration
+    (None: every enum may hold rows)."""
     if change.kind == "drop_table" and change.old.foreign is not None:  # type: ignore[union-attr]
         return None  # a foreign table dropped (or made again: another server, or made a plain table): no rows are here
     if change.kind == "drop_table":
@@ -98,7 +117,7 @@ def destructive_reason(change: Change) -> Optional[str]:
                 "values are lost (replaced by the expression's)")
     if change.kind == "alter_enum":
         gone = [v for v in change.old.values if v not in change.new.values]  # type: ignore[union-attr]
-        if gone:
+        if gone and (held is None or (change.schema, change.name) in held):
             return (f"enum {change.schema}.{change.name}: re-created without {', '.join(map(repr, gone))}: "
                     "the migration fails if a row holds a removed value")
     if change.kind == "alter_domain" and change.cause == ENUM_REBUILT \

@@ -27,7 +27,7 @@ from schemac.plan.partition_index_ddl import (partitioning_refused, copy_setting
 from schemac.plan.column_ddl import column_settings_statements, index_statistics, virtual_made_plain, virtual_values_kept
 from schemac.plan.not_null_ddl import inherited_not_null_comments, not_valid_statements
 from schemac.plan.table_renames import column_defaults_renamed, given_default_name, renamed_table
-from schemac.plan.hazards import destructive_reason
+from schemac.plan.hazards import destructive_reason, enums_holding_values
 from schemac.plan.held_names import held_key_comment, held_key_drop, held_key_statement
 from schemac.plan.identity_ddl import alter_column, alter_identity
 from schemac.plan.graph import ordered
@@ -270,10 +270,11 @@ def marked_script(changes: list[Change]) -> str:
     `-- DESTRUCTIVE: why`: whoever runs `diff --sql` by hand has no --allow-destructive to stop them.
     (render_sql joins paragraphs with a blank line, so joining the changes' scripts with one gives the same text.)"""
     scripts = []
+    held = enums_holding_values(changes)
     for c in ordered(changes):
         statements = statements_for(c)
         if statements:
-            reason = destructive_reason(c)
+            reason = destructive_reason(c, held)
             scripts.append((f"-- DESTRUCTIVE: {reason}\n" if reason else "") + render_sql(statements))
     head = preamble(changes, pinned=False)
     return "\n".join(([render_sql(head)] if head and scripts else []) + scripts)

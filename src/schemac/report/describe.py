@@ -10,7 +10,7 @@ from __future__ import annotations
 from schemac.model.frozen import frozen
 from typing import Optional
 
-from schemac.compare.changes import Change
+from schemac.compare.changes import NAMED_AS_DEFAULT, Change
 from schemac.model import INDEXED_KEY_TYPES, index_comment, nullabilities
 from schemac.report.database_objects import DATABASE_OBJECT_KINDS, database_object_difference, member_settings_difference
 from schemac.report.invalid import invalid_difference
@@ -88,6 +88,8 @@ def _difference(c: Change) -> Optional[Difference]:
         e, a = exp_.type_text, act.type_text  # type: ignore[union-attr]
         return Difference("column_type_changed", "column", c.schema, c.table, name, e, a,
                           f"column {name}: type is {a}, expected {e}", file, line)
+    if k in ("alter_not_null", "alter_sequence") and c.cause == NAMED_AS_DEFAULT:
+        return None  # an unnamed NOT NULL (an identity's sequence) meets one of any name in a database, as a key does
     if k in ("set_not_null", "drop_not_null", "alter_not_null"):
         e, a = nullabilities(exp_, act)  # type: ignore[arg-type]
         return Difference("column_nullability_changed", "column", c.schema, c.table, name, e, a,
