@@ -177,3 +177,36 @@ def test_a_partition_made_in_the_same_migration_and_attached_is_not_warned(db_ur
     with psycopg.connect(db_url, autocommit=True) as conn:
         apply_files(conn, Layout(out).migrations(), record=False)
         assert conn.execute("SELECT relispartition FROM pg_class WHERE oid = 't_1'::regclass").fetchone() == (True,)
+
+
+@pytest.mark.slow
+def test_a_partition_detached_under_a_referencing_row_is_warned(db_url, tmp_path):
+    """A partition made a table of its own is a DETACH, which checks the foreign keys referencing its parent: Postgres
+    refuses it where a row references one of its rows through the parent. generate never sees the rows, so it warns
+    at the partition's line, and the warning is true (the migration does not apply over such a row); a bound changed
+    (DETACH and ATTACH again) drops and adds the key around instead, and is not warned."""
+    from schemac.commands.generate import generate
+    from schemac.migrations.apply import apply_files
+    from schemac.migrations.layout import Layout
+    from sqlx_project import generated_and_applied
+
+    parent = ("tables:\n  t:\n    partition_by: {strategy: range, key: k}\n    columns:\n      id: int\n      k: int\n"
+              "    primary_key: {columns: [id, k]}\n  r:\n    columns:\n      id: int\n      t_id: int\n      t_k: int\n"
+              "    foreign_keys:\n      - {columns: [t_id, t_k], references: {table: t, columns: [id, k]}}\n")
+    part = "  t_1:\n    partition_of: {parent: t, bound: \"FOR VALUES FROM (0) TO (%s)\"}\n"
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    generated_and_applied(tmp_path, db_url, parent + part % 10)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO t VALUES (1, 5); INSERT INTO r VALUES (1, 1, 5)")
+    schema.write_text(parent + part % 20, encoding="utf-8")  # (another bound: the key dropped and added around)
+    assert [n for n in generate(str(schema), out, dry_run=True).notices if "is detached from" in n] == []
+    schema.write_text(parent + "  t_1:\n    columns:\n      id: {type: int, nullable: false}\n"
+                      "      k: {type: int, nullable: false}\n", encoding="utf-8")
+    before = {m.path for m in Layout(out).migrations()}
+    result = generate(str(schema), out)
+    assert [n for n in result.notices if n.startswith("warning: ")] == [
+        f"warning: {schema}:15:3: partition public.t_1 is detached from public.t, which foreign key r_t_id_t_k_fkey of "
+        "public.r references: the migration fails where a row references one of the partition's rows (delete those "
+        "rows, or point them elsewhere, first)"]
+    with psycopg.connect(db_url, autocommit=True) as conn, pytest.raises(psycopg.errors.ForeignKeyViolation):
+        apply_files(conn, [m for m in Layout(out).migrations() if m.path not in before], record=False)

@@ -208,6 +208,10 @@ class Change:
     # of its bound, and its put_back_rows: ((schema, default), strategy, key, (parent and its ancestors), (the tables under
     # it)) (compare.default_rows); () else.
     over_default: tuple = ()
+    # A detach_partition and attach_partition of one partition (another bound, or another parent): the parent it leaves
+    # and its ancestors (of the current model), or the one it joins and its ancestors (of the desired model), whose
+    # foreign keys are dropped before the DETACH and added after the ATTACH (compare.default_rows.rebound); () else.
+    rebound: tuple = ()
     # A drop of an unnamed key whose default name another constraint or index of the CURRENT table holds (which the
     # same migration may drop: the planner sees only the desired table): plan.held_names drops it by what it is.
     name_held: bool = False

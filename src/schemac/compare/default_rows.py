@@ -18,6 +18,8 @@ from schemac.model import Table
 
 # The cause of a foreign key's drop and add around rows moved out of a default partition into a new partition.
 ROWS_MOVED = "rows moved out of the default partition"
+# The cause of a foreign key's drop and add around a partition of the table it references detached and attached again.
+REBOUND = "a partition of the referenced table detached and attached again"
 
 
 def _is_default(t: Table, parent: tuple[str, str]) -> bool:
@@ -25,7 +27,7 @@ def _is_default(t: Table, parent: tuple[str, str]) -> bool:
     return p is not None and (p.parent_schema, p.parent) == parent and p.bound.strip().upper() == "DEFAULT"
 
 
-def _ancestors(parent: Table, des_tables: dict) -> tuple[tuple[str, str], ...]:
+def ancestors(parent: Table, des_tables: dict) -> tuple[tuple[str, str], ...]:
     """The parent and the tables over it: the default's rows are theirs too (a key referencing one checks them)."""
     out, t = [], parent
     while t is not None and (t.schema, t.name) not in out:
@@ -67,7 +69,7 @@ def over_defaults(changes: list[Change], cur_tables: dict, des_tables: dict) -> 
             continue
         # (a table attached as the DEFAULT by the same migration too: attached first, then its rows are moved alike)
         by, held = parent.partition_by, ((default.schema, default.name),) + _below(default, des_tables)
-        mark = ((default.schema, default.name), by.strategy, by.key, _ancestors(parent, des_tables) + held,
+        mark = ((default.schema, default.name), by.strategy, by.key, ancestors(parent, des_tables) + held,
                 _below(new, des_tables))
         out += [replace(c, over_default=mark),
                 Change("put_back_rows", c.schema, c.table, None, None, new, new, ROWS_MOVED, over_default=mark)]
@@ -82,4 +84,25 @@ def moved_under(changes: list[Change]) -> dict:
     for c in changes:
         for a in c.over_default[3] if c.kind == "put_back_rows" else ():
             out[a] = tuple(dict.fromkeys(out.get(a, ()) + (c.over_default[0],)))
+    return out
+
+
+def rebound(changes: list[Change], cur_tables: dict, des_tables: dict) -> list[Change]:
+    """`changes` with the DETACH and ATTACH of each partition the migration attaches again (another bound: Postgres
+    has no ALTER for it; or another parent) marked `rebound`: the parent it leaves and its ancestors, the parent it
+    joins and theirs. The DETACH checks every foreign key referencing one of them, and Postgres refuses it where a row
+    references one of the partition's rows ('removing partition ... violates foreign key constraint'), though the
+    ATTACH puts them back: those keys are dropped before it and added again after the ATTACH (REBOUND), which checks
+    the rows once they are back."""
+    detached = {(c.schema, c.table) for c in changes if c.kind == "detach_partition"}
+    attached = {(c.schema, c.table) for c in changes if c.kind == "attach_partition"}
+    out = []
+    for c in changes:
+        side, tables = (c.old, cur_tables) if c.kind == "detach_partition" else (c.new, des_tables)
+        p = getattr(side, "partition_of", None) if c.kind in ("detach_partition", "attach_partition") else None
+        parent = tables.get((p.parent_schema, p.parent)) if p is not None else None
+        if parent is None or (c.schema, c.table) not in detached & attached:
+            out.append(c)
+            continue
+        out.append(replace(c, rebound=ancestors(parent, tables)))
     return out

@@ -51,7 +51,7 @@ from schemac.compare.not_nulls import (across_no_inherit, before_inherit, defaul
                                        names_its_own, parents_names_given)
 from schemac.compare.not_null_renames import renamed_on_leaves
 from schemac.compare.defaults_below import defaults_kept_below
-from schemac.compare.default_rows import ROWS_MOVED, moved_under, over_defaults
+from schemac.compare.default_rows import REBOUND, ROWS_MOVED, moved_under, over_defaults, rebound
 from schemac.compare.definition_keys import constraint_key
 from schemac.compare.loose_collations import loosening_left, nondeterministic
 from schemac.compare.held_relations import held_in_schema
@@ -161,6 +161,7 @@ def _foreign_keys_around_rebuilt_keys(changes: list[Change], cur_tables: dict, d
     touched = {(c.schema, c.table, c.name or c.new or c.old) for c in changes  # (an unnamed key: by itself, not None)
                if c.kind in ("drop_foreign_key", "add_foreign_key")}
     out, moved = [], moved_under(changes)
+    rebound_under = {a for c in changes for a in c.rebound}
     # the keys schema.yaml now leaves unnamed that the migration renames to Postgres's name (compare.tables'
     # default_name_given: Prisma 2's "Booking.userEmail_fkey"), which the DROP must then name
     renamed = {(c.schema, c.table, c.old.name) for c in changes if c.kind == "rename_constraint"}  # type: ignore[union-attr]
@@ -174,6 +175,7 @@ def _foreign_keys_around_rebuilt_keys(changes: list[Change], cur_tables: dict, d
                                          {(t.schema, t.name, a), (fk.ref_schema, fk.ref_table, b)} & retyped
                                          for a, b in zip(fk.columns, fk.ref_columns)) else \
                 ROWS_MOVED if (fk.ref_schema, fk.ref_table) in moved else \
+                REBOUND if (fk.ref_schema, fk.ref_table) in rebound_under else \
                 COLLATION_LEFT if any((fk.ref_schema, fk.ref_table, b) in left for b in fk.ref_columns) else None
             if cause is None or (t.schema, t.name, fk.name or fk) in touched:
                 continue
@@ -184,6 +186,9 @@ def _foreign_keys_around_rebuilt_keys(changes: list[Change], cur_tables: dict, d
                 held = moved.get((fk.ref_schema, fk.ref_table), ()) if cause == ROWS_MOVED else ()
                 out += [Change("drop_foreign_key", t.schema, t.name, old_fk.name, old_fk, fk, t, cause, over_default=held),
                         Change("add_foreign_key", t.schema, t.name, fk.name, old_fk, fk, t, cause, over_default=held)]
+                if fk.comment:  # (comments go with a dropped constraint: the one added again gets its back)
+                    out.append(Change("set_constraint_comment", t.schema, t.name, fk.name, old_fk, fk, t,
+                                      "comment of a re-created object"))
     return out
 
 
@@ -304,6 +309,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         if key not in des_tables:
             changes += _dropped(t)
     changes = over_defaults(changes, cur_tables, des_tables)  # (rows of a new partition in a kept default: moved)
+    changes = rebound(changes, cur_tables, des_tables)  # (a partition detached and attached again under foreign keys)
     loose = nondeterministic(current), nondeterministic(desired)  # (a key over a column leaving one: checked again)
     changes.extend(_foreign_keys_around_rebuilt_keys(changes, cur_tables, des_tables, loose))
     changes.extend(_typed_tables(cur_tables, des_tables, objects))

@@ -26,7 +26,7 @@ from schemac.model.frozen import frozen
 from schemac.model.types import drops_only
 from schemac.compare.changes import (AFTER_DETACH, BEFORE_PARENTS_COLUMNS, NAMED_BELOW, CARRIED_TO_PARTITIONS, DOMAIN_CHECKS_LATER, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, Change, set_aside_name)
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
-from schemac.compare.default_rows import ROWS_MOVED
+from schemac.compare.default_rows import REBOUND, ROWS_MOVED
 from schemac.compare.inherited_retypes import parents_wrapped
 from schemac.plan.stubs import STUB, STUBBED
 from schemac.plan.not_null_order import attach_needs
@@ -305,12 +305,14 @@ def deps(c: Change) -> Deps:
         new_refs |= {("rows held", c.schema, c.table), ("attached to", c.schema, c.table)} | \
             {(kind, *b) for b in c.over_default[4] for kind in ("table", "attached to")}
         makes |= {("rows back", *a) for a in c.over_default[3]}
-    elif c.cause == ROWS_MOVED:  # a foreign key's drop and add (compare.default_rows)
+    elif c.cause in (ROWS_MOVED, REBOUND):  # a foreign key's drop and add (compare.default_rows)
         ref = (new or old).ref_schema, (new or old).ref_table  # type: ignore[union-attr]
         removes.add(("rows out", *ref)) if k == "drop_foreign_key" else new_refs.add(("rows back", *ref))
     elif c.over_default:  # rows taken out of a default partition: after the foreign keys on them are dropped, and
         makes |= {("rows out", *a) for a in c.over_default[3]} | {("rows held", c.schema, c.table)}
         new_refs.add(("default attached", *c.over_default[0]))  # after the default's ATTACH, where the migration makes it
+    if c.rebound:  # a partition detached and attached again: after the keys on its parents are dropped, before again
+        makes |= {("rows out" if k == "detach_partition" else "rows back", *a) for a in c.rebound}
     if k == "attach_partition" and new.partition_of.bound.strip().upper() == "DEFAULT":  # type: ignore[union-attr]
         makes.add(("default attached", t.schema, t.name))  # type: ignore[union-attr]
     if c.cause == FOR_INHERIT:  # a CHECK the INHERIT needs the table to hold (compare.inherited_checks)

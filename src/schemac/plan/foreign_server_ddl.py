@@ -15,6 +15,7 @@ from schemac.pg.dialect import RENDER
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan import ddl
 from schemac.plan.ddl import command, comment_value, literal
+from schemac.plan.not_null_ddl import not_valid_statements
 from schemac.plan.trees import fresh_type
 from schemac.plan.publication_ddl import owned_statements
 
@@ -90,12 +91,14 @@ def _foreign(t: Table) -> str:
 
 def create_foreign_table(t: Table) -> list[exp.Expression]:
     """CREATE FOREIGN TABLE with its columns (type, COLLATE, NOT NULL, DEFAULT, GENERATED), server and options;
-    then its columns' OPTIONS and its CHECKs (ALTER FOREIGN TABLE: Postgres takes them so too)."""
+    then its columns' OPTIONS and its valid CHECKs (ALTER FOREIGN TABLE: Postgres takes them so too). A NOT VALID
+    CHECK is left out: compare.created_tables leaves it out of what CREATE makes, so the differ adds it after. Its
+    NOT VALID NOT NULLs and its NOT NULLs' comments follow, as a table's do (PostgreSQL 18)."""
     columns = ", ".join(ddl.column_def(c, schema=t.schema).sql(dialect=RENDER) for c in t.columns)
     out: list[exp.Expression] = [command("CREATE", _foreign(t), f"({columns})", "SERVER",
                                          quote_ident(t.foreign.server), fdw_options(t.foreign.options))]  # type: ignore
     out += [column_options(t, c.name, (), c.fdw_options) for c in t.columns if c.fdw_options]
-    return out + [ddl.add_constraint(t, c) for c in t.checks]
+    return out + [ddl.add_constraint(t, c) for c in t.checks if not c.not_valid] + not_valid_statements(t, t.columns)
 
 
 def column_options(t: Table, column: str, old: tuple, new: tuple) -> exp.Command:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import AbstractSet, Optional
 
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, takes_using
-from schemac.compare.default_rows import ROWS_MOVED
+from schemac.compare.default_rows import ROWS_MOVED, ancestors
 from schemac.pg.casts import STRING_TYPES, base_and_dims, converts, converts_own, is_string_type, type_parts as _split
 from schemac.pg import pgvector
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, constraint_name
@@ -189,6 +189,29 @@ def row_failures(changes: list[Change],
         out.append(f"warning: {c.source or c.path}: column {c.path} is added NOT NULL without a default: the "
                    "migration fails on a table that holds rows (give it a default, or add it nullable, fill it, "
                    "then make it NOT NULL)")
+    return out
+
+
+def detach_failures(changes: list[Change], current, desired) -> list[str]:
+    """`generate`'s warnings for a partition detached for good (not attached again: compare.default_rows.rebound)
+    from a parent that a foreign key of the desired model references, or an ancestor of it: the DETACH checks that
+    key, and Postgres refuses it where a row references one of the partition's rows through the parent
+    ('removing partition ... violates foreign key constraint'); generate never sees the rows, so it says so."""
+    cur = {(t.schema, t.name): t for t in current.tables}
+    out = []
+    for c in changes:
+        p = getattr(c.old, "partition_of", None) if c.kind == "detach_partition" and not c.rebound else None
+        parent = cur.get((p.parent_schema, p.parent)) if p is not None else None
+        if parent is None:
+            continue
+        over = ancestors(parent, cur)
+        for t in desired.tables:
+            for fk in t.foreign_keys:
+                if (fk.ref_schema, fk.ref_table) in over and (t.schema, t.name) != (c.schema, c.table):
+                    out.append(f"warning: {c.source or c.path}: partition {c.path} is detached from "
+                               f"{parent.qualified_name}, which foreign key {constraint_name(t, fk)} of "
+                               f"{t.qualified_name} references: the migration fails where a row references one of the "
+                               "partition's rows (delete those rows, or point them elsewhere, first)")
     return out
 
 
