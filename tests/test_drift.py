@@ -242,6 +242,44 @@ def test_sql_marks_what_can_destroy_data(db_url, schemac):
                         f"ALTER TABLE {T} DROP COLUMN notes;\n"), r.stdout
 
 
+ENUM_KEY = """enums:
+  perm: [READ, ADMINISTER]
+tables:
+  perms:
+    columns:
+      p: {type: perm, primary_key: true}
+  grants:
+    columns:
+      entity: {type: integer, nullable: false}
+      p: {type: perm, nullable: false}
+    primary_key: {columns: [entity, p]}
+    foreign_keys:
+      - columns: [p]
+        references: {table: perms, columns: [p]}
+"""
+
+
+def test_sql_drops_and_adds_an_unnamed_foreign_key_around_both_ends_retyped(any_db_url, schemac, tmp_path):
+    """An enum losing a label is made again, both ends of a foreign key between two of its columns retyped: the
+    script drops the key before and adds it after, as `generate` does. The key is unnamed in schema.yaml and named in
+    the catalog that `diff` reads (grants_p_fkey): it was not found, stayed on, and the printed script failed ('foreign
+    key constraint "grants_p_fkey" cannot be implemented'). Applied, the key is there and checked, the rows kept."""
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("CREATE TYPE perm AS ENUM ('READ', 'DELETE', 'ADMINISTER'); CREATE TABLE perms (p perm PRIMARY KEY); "
+                     "CREATE TABLE grants (entity int, p perm REFERENCES perms (p), PRIMARY KEY (entity, p)); "
+                     "INSERT INTO perms VALUES ('READ'), ('ADMINISTER'); INSERT INTO grants VALUES (1, 'ADMINISTER')")
+    (tmp_path / "schema.yaml").write_text(ENUM_KEY)
+    fix = schemac("diff", "--database-url", any_db_url, "--sql", cwd=tmp_path)
+    assert fix.returncode == 1, fix.stdout + fix.stderr
+    with psycopg.connect(any_db_url) as conn:  # one transaction, as `psql -1` runs it
+        conn.execute(fix.stdout)
+    with psycopg.connect(any_db_url) as conn:
+        assert conn.execute("SELECT conname, confrelid::regclass::text, convalidated FROM pg_constraint "
+                            "WHERE conrelid = 'grants'::regclass AND contype = 'f'").fetchall() == [("grants_p_fkey", "perms", True)]
+        assert conn.execute("SELECT enum_range(NULL::perm)::text").fetchone() == ("{READ,ADMINISTER}",)
+        assert conn.execute("SELECT entity, p::text FROM grants").fetchall() == [(1, "ADMINISTER")]
+    assert schemac("diff", "--database-url", any_db_url, cwd=tmp_path).returncode == 0
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -50,6 +50,7 @@ from schemac.compare.not_nulls import (across_no_inherit, before_inherit, defaul
                                        names_its_own, parents_names_given)
 from schemac.compare.defaults_below import defaults_kept_below
 from schemac.compare.default_rows import ROWS_MOVED, moved_under, over_defaults
+from schemac.compare.definition_keys import constraint_key
 from schemac.compare.loose_collations import loosely_compared, nondeterministic
 from schemac.compare.held_relations import held_in_schema
 from schemac.compare.extension_moves import with_moved_extension_types
@@ -61,7 +62,7 @@ from schemac.compare.views import diff_views
 from schemac.compare.readers import readers_around
 from schemac.compare.sqlbodies import domains_after_readers, functions_around_columns, table_readers, without_calls_to
 from schemac.compare.usertypes import composites_over_rebuilt, diff_user_types, ranges_over_recreated, remade_types
-from schemac.model import Index, Schema, Table
+from schemac.model import ForeignKey, Index, Schema, Table
 from schemac.pg.casts import relabels
 from schemac.pg.types import type_name
 
@@ -171,12 +172,19 @@ def _foreign_keys_around_rebuilt_keys(changes: list[Change], cur_tables: dict, d
                 COLLATION_LEFT if any((fk.ref_schema, fk.ref_table, b) in left for b in fk.ref_columns) else None
             if cause is None or (t.schema, t.name, fk.name or fk) in touched:
                 continue
-            old_fk = next((f for f in old_t.foreign_keys if (f.name == fk.name if fk.name else f == fk)), None)
+            old_fk = next((f for f in old_t.foreign_keys if _same_key(f, fk)), None)
             if old_fk is not None:
                 held = moved.get((fk.ref_schema, fk.ref_table), ()) if cause == ROWS_MOVED else ()
                 out += [Change("drop_foreign_key", t.schema, t.name, old_fk.name, old_fk, fk, t, cause, over_default=held),
                         Change("add_foreign_key", t.schema, t.name, fk.name, old_fk, fk, t, cause, over_default=held)]
     return out
+
+
+def _same_key(old: ForeignKey, new: ForeignKey) -> bool:
+    """`old` is the key `new` declares: by name where it is named, else by definition (compare.definition_keys), as the
+    tables' keys are paired: not as an equal key, which a comment changed with it, or the name the catalog gives an
+    unnamed one (`diff` reads the database, where schema.yaml leaves it out), would tell apart."""
+    return old.name == new.name if new.name else constraint_key(old) == constraint_key(new)
 
 
 def _typed_tables(cur_tables: dict, des_tables: dict, objects: list[Change]) -> list[Change]:
