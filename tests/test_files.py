@@ -16,7 +16,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import psycopg
@@ -86,31 +85,69 @@ def assert_one_error_line(r, *fragments):
 
 # -- concurrency -----------------------------------------------------------------------------------------
 
-_RACER = """
+# One interpreter imports the CLI and generate's modules once and forks the racers of every round (each a process of
+# its own, opening the lock file itself after the fork): an interpreter's start-up and generate's imports (sqlglot's:
+# ~0.6 s of CPU) per racer were most of these tests' CPU (six racers by default), and the racers were started 0.4 s
+# before the start line in the hope that they had imported by then.
+_RACERS = """
 import os, sys, time
-from schemac.cli import main          # import everything before the start line
-go = sys.argv[1]
-while not os.path.exists(go):
-    time.sleep(0.0005)
-sys.argv = ["schemac", "generate", "--allow-destructive", "--schema", sys.argv[2]]
-main()
+from schemac.cli import main          # imported once, before any racer is forked
+import schemac.commands.generate  # noqa: F401 (what `generate` imports when it runs)
+for line in sys.stdin:
+    project, go, *schemas = line.rstrip("\\n").split("\\t")
+    pids = []
+    for i, schema in enumerate(schemas):
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                os.chdir(project)
+                for fd, end in ((1, "out"), (2, "err")):
+                    os.dup2(os.open(f"{go}.{i}.{end}", os.O_WRONLY | os.O_CREAT | os.O_TRUNC), fd)
+                while not os.path.exists(go):
+                    time.sleep(0.0005)
+                sys.argv = ["schemac", "generate", "--allow-destructive", "--schema", schema]
+                try:
+                    main()
+                    code = 0
+                except SystemExit as e:
+                    code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+            except BaseException:
+                import traceback
+                traceback.print_exc()
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        pids.append(pid)
+    print("forked", flush=True)
+    print(" ".join(str(os.waitstatus_to_exitcode(os.waitpid(p, 0)[1])) for p in pids), flush=True)
 """
 
 
 def _race(project: Path, schemas: list[str], rounds: int) -> list[str]:
-    """Run `generate` for each schema at once, `rounds` times; return every racer's stdout."""
+    """Run `generate` for each schema at once, `rounds` times, each run a process of its own (forked by _RACERS);
+    return every racer's stdout."""
     outputs = []
-    for n in range(rounds):
-        go = project / f"go-{n}"
-        procs = [subprocess.Popen([sys.executable, "-c", _RACER, str(go), s], cwd=project,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for s in schemas]
-        time.sleep(0.4)  # let every racer finish importing
-        go.touch()
-        for p in procs:
-            out, err = p.communicate(timeout=60)
-            assert p.returncode == 0, out + err
-            assert "Traceback" not in err
-            outputs.append(out)
+    server = subprocess.Popen([sys.executable, "-c", _RACERS], cwd=project, stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        for n in range(rounds):
+            go = project / f"go-{n}"
+            server.stdin.write("\t".join([str(project), str(go), *schemas]) + "\n")
+            server.stdin.flush()
+            assert server.stdout.readline() == "forked\n", f"the racers' parent ended (status {server.poll()})"
+            go.touch()
+            codes = server.stdout.readline().split()
+            for i, code in enumerate(codes):
+                out, err = (Path(f"{go}.{i}.{end}").read_text(encoding="utf-8") for end in ("out", "err"))
+                assert code == "0", out + err
+                assert "Traceback" not in err
+                outputs.append(out)
+            assert len(codes) == len(schemas), codes
+    finally:
+        server.stdin.close()
+        server.wait(timeout=60)
     return outputs
 
 

