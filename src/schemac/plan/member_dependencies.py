@@ -40,7 +40,10 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
             makes.add(col(c.name))
             new_refs |= column_refs(t, new) | {("joined", t.schema, t.name, c.name)}  # type: ignore  (after an INHERIT
             if takes_using(c):  # that takes the column from it: BEFORE_PARENTS_COLUMNS)  # the USING expression reads other columns too
-                new_refs |= expression_refs(new.using, t.schema, t.name)  # type: ignore[union-attr, arg-type]
+                reads = expression_refs(new.using, t.schema, t.name)  # type: ignore[union-attr, arg-type]
+                gone = {r for r in reads if r[0] == "column" and t.column(r[3]) is None}  # type: ignore[union-attr]
+                new_refs |= reads - gone
+                old_refs |= gone  # columns this edit drops: read before their DROP COLUMN
             if not new.nullable and k == "add_column":  # type: ignore[union-attr]
                 makes.add(("notnull", t.schema, t.name, c.name))  # type: ignore[union-attr]
                 new_refs.add(("named below", t.schema, t.name, c.name))  # type: ignore[union-attr]
