@@ -420,6 +420,12 @@ def test_a_using_naming_a_column_on_neither_side_is_refused_at_its_line(schemac,
     assert lines[0].startswith("schemac: error: schema.yaml:5:"), lines[0]
     assert "using of column 'b' of table 't' names column 'c'" in lines[0], lines[0]
     assert len(list((tmp_path / "generated" / "migrations").iterdir())) == 1
+    # the retyped column by its name before its RENAME COLUMN, which runs first
+    (tmp_path / "schema.yaml").write_text("tables:\n  t:\n    columns:\n      a: integer\n"
+                                          "      e: {type: bigint, renamed_from: b, using: b + 1}\n", encoding="utf-8")
+    r = schemac("generate", "--name", "two")
+    assert r.returncode == 2 and r.stderr.startswith("schemac: error: schema.yaml:5:"), r.stderr
+    assert "names column 'b', its name before its RENAME, which runs first: write 'e'" in r.stderr, r.stderr
 
 
 def test_missing_file_is_a_clear_error(schemac, tmp_path):

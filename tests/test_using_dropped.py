@@ -1,8 +1,9 @@
 """A column retyped with a `using:` that reads columns the same schema.yaml edit drops (units and cents folded into
-amount_cents; first and last into full_name; on 15, lng and lat into a PostGIS point). Postgres takes it as one
-migration, the ALTER ... TYPE ... USING before the DROPs; the loader refused it ('names column ..., which table ...
-does not have') and, past that, the plan dropped the columns first ('column "units" does not exist'). The oracle: the
-rows' values computed from the dropped columns, the columns gone (pg_attribute), drift clean."""
+amount_cents; first and last into full_name; total from qty by its name before its RENAME; on 15, lng and lat into a
+PostGIS point). Postgres takes it as one migration, the ALTER ... TYPE ... USING before the DROPs (and the RENAME); the
+loader refused it ('names column ..., which table ... does not have') and, past that, the plan dropped the columns
+first ('column "units" does not exist'). The oracle: the rows' values computed from the dropped columns, the columns
+gone (pg_attribute), drift clean."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ EACH_MAJOR = [pytest.param(m, marks=() if m == MAJORS[0] else pytest.mark.slow, 
 OLD = """tables:
   price:
     columns: {id: {type: integer, primary_key: true}, units: integer, cents: integer, amount_cents: text,
-              first: text, last: text, full_name: varchar(10)}
+              first: text, last: text, full_name: varchar(10), qty: integer, total: text}
 """
 NEW = """tables:
   price:
@@ -27,6 +28,8 @@ NEW = """tables:
       id: {type: integer, primary_key: true}
       amount_cents: {type: integer, using: "units * 100 + cents"}
       full_name: {type: text, using: "first || ' ' || last"}
+      quantity: {type: integer, renamed_from: qty}
+      total: {type: integer, using: "qty * 2"}
 """
 COLUMNS = ("SELECT attname::text FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
            "AND NOT attisdropped ORDER BY attnum")
@@ -50,10 +53,10 @@ def _folded(url: str, tmp_path, old: str, new: str, rows: str, table: str, query
 @pytest.mark.parametrize("major_db", EACH_MAJOR, indirect=True)
 def test_retypes_reading_dropped_columns_run_before_the_drops(major_db, tmp_path):
     columns, rows = _folded(major_db, tmp_path, OLD, NEW,
-                            "INSERT INTO price VALUES (1, 12, 34, 'x', 'Ada', 'Lovelace', 'y'), (2, 0, 5, NULL, 'A', 'B', NULL)",
-                            "price", "SELECT id, amount_cents, full_name FROM price ORDER BY id")
-    assert columns == ["id", "amount_cents", "full_name"]
-    assert rows == [(1, 1234, "Ada Lovelace"), (2, 5, "A B")]
+                            "INSERT INTO price VALUES (1, 12, 34, 'x', 'Ada', 'Lovelace', 'y', 3, 'z'), (2, 0, 5, NULL, 'A', 'B', NULL, 4, NULL)",
+                            "price", "SELECT id, amount_cents, full_name, quantity, total FROM price ORDER BY id")
+    assert columns == ["id", "amount_cents", "full_name", "quantity", "total"]
+    assert rows == [(1, 1234, "Ada Lovelace", 3, 6), (2, 5, "A B", 4, 8)]
 
 
 

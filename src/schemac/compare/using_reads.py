@@ -15,7 +15,8 @@ __all__ = ["unknown_using_columns"]
 
 def unknown_using_columns(current: Schema, desired: Schema, changes: list[Change]) -> None:
     """Raises SchemaFileError (file, line, key) for a `using:` this migration uses that names a column neither the
-    current table (under its old name, when renamed) nor schema.yaml's has: Postgres would refuse the migration."""
+    current table (under its old name, when renamed) nor schema.yaml's has, or the retyped column by its old name
+    (`renamed_from:`: its RENAME COLUMN runs before its ALTER ... TYPE): Postgres would refuse the migration."""
     keys = {t.key for t in current.tables}
     for c in changes:
         if not takes_using(c):
@@ -25,7 +26,11 @@ def unknown_using_columns(current: Schema, desired: Schema, changes: list[Change
             continue
         was = current.table(*(old_key(t, keys) or t.key))
         names = {x.name for x in t.columns} | ({x.name for x in was.columns} if was is not None else set())
+        own = c.new.renamed_from  # type: ignore[union-attr]
         for col in sorted(checked_columns(c.new.using)):  # type: ignore[union-attr, arg-type]
+            if col == own and col not in {x.name for x in t.columns}:
+                raise SchemaFileError(f"using of column '{c.name}' of table '{t.name}' names column '{col}', its name "
+                                      f"before its RENAME, which runs first: write '{c.name}'", c.new.source)  # type: ignore
             if col not in names:
                 raise SchemaFileError(f"using of column '{c.name}' of table '{t.name}' names column '{col}', which "
                                       f"table '{t.name}' has neither before nor after this migration; columns: "
