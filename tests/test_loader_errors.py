@@ -254,8 +254,6 @@ CASES = [
      "      i: {columns: [a], with: [fillfactor]}\n", 5, "with of index 'i' must be a mapping"),
     ("check-no-inherit-not-boolean", "tables:\n  t:\n    columns: {a: integer}\n    checks:\n"
      "      c: {expression: a > 0, no_inherit: yes please}\n", 5, "no_inherit of check 'c' must be true or false"),
-    ("using-unknown-column", "tables:\n  t:\n    columns:\n      a: integer\n      b: {type: bigint, using: a + c}\n", 5,
-     "using of column 'b' of table 't' names column 'c'"),
     ("without-overlaps-one-column", "tables:\n  t:\n    columns: {a: int4range}\n"
      "    primary_key: {columns: [a], without_overlaps: true}\n", 4, "without_overlaps needs at least two columns"),
     ("without-overlaps-not-boolean", "tables:\n  t:\n    columns: {a: integer, b: int4range}\n    unique:\n"
@@ -404,6 +402,30 @@ def test_rejected_with_line_and_exit_2(schemac, tmp_path, case_id, text, line, f
     assert int(m.group(1)) == line, lines[0]
     assert fragment in m.group(3), lines[0]
     assert not (tmp_path / "generated" / "migrations").exists() or not list((tmp_path / "generated" / "migrations").iterdir())
+
+
+def test_a_using_naming_a_column_on_neither_side_is_refused_at_its_line(schemac, tmp_path):
+    """A `using:` may read a column the same edit drops (test_using_dropped.py), so this is checked at generate, where
+    both sides are known (compare.using_reads): a column neither the recorded table nor schema.yaml's has is a one-line
+    error naming file, line and key (exit 2), and nothing is written."""
+    (tmp_path / "schema.yaml").write_text("tables:\n  t:\n    columns:\n      a: integer\n      b: integer\n",
+                                          encoding="utf-8")
+    assert schemac("generate", "--name", "one").returncode == 0
+    (tmp_path / "schema.yaml").write_text("tables:\n  t:\n    columns:\n      a: integer\n"
+                                          "      b: {type: bigint, using: a + c}\n", encoding="utf-8")
+    r = schemac("generate", "--name", "two")
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in r.stderr, r.stderr
+    assert lines[0].startswith("schemac: error: schema.yaml:5:"), lines[0]
+    assert "using of column 'b' of table 't' names column 'c'" in lines[0], lines[0]
+    assert len(list((tmp_path / "generated" / "migrations").iterdir())) == 1
+    # the retyped column by its name before its RENAME COLUMN, which runs first
+    (tmp_path / "schema.yaml").write_text("tables:\n  t:\n    columns:\n      a: integer\n"
+                                          "      e: {type: bigint, renamed_from: b, using: b + 1}\n", encoding="utf-8")
+    r = schemac("generate", "--name", "two")
+    assert r.returncode == 2 and r.stderr.startswith("schemac: error: schema.yaml:5:"), r.stderr
+    assert "names column 'b', its name before its RENAME, which runs first: write 'e'" in r.stderr, r.stderr
 
 
 def test_missing_file_is_a_clear_error(schemac, tmp_path):

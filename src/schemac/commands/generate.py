@@ -12,6 +12,7 @@ from schemac.pg.collector import GCPause, OutOfSight
 from schemac.compare.changes import INHERITED, Change
 from schemac.compare.differ import diff
 from schemac.compare.notices import ignored_renames, repeated_key_notices, unused_usings
+from schemac.compare.using_reads import unknown_using_columns
 from schemac.compare.inherited_retypes import retype_wrap_notices
 from schemac.compare.joined_parents import joined_parent_notices
 from schemac.compare.normalize import extensions_searched
@@ -191,6 +192,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
             desired = attach_recorded(desired, current, major_of(dev_url_of(dev_url), current))
             desired, view_notices = computed(desired, dev_url, current)
     changes = diff(current, desired)
+    unknown_using_columns(current, desired, changes)  # (a column this edit drops is read by a `using:`)
     notices = tuple(ignored_renames(current, desired) + repeated_key_notices(desired) + unused_usings(desired, changes)
                     + change_notices(changes, desired) + row_failures(changes, (nondeterministic(current), nondeterministic(desired)))
                     + detach_failures(changes, current, desired)

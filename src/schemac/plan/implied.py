@@ -45,8 +45,9 @@ def plan_deps(changes: list[Change]) -> list[Deps]:
             out[i] = Deps(d.makes, d.removes, d.needs, d.frees | dropped_ext)
     # A table or sequence renamed (or moved) keeps its OID, a column renamed its attnum: what read it under its old
     # name reads it under the new one, so what changes a reader (CREATE OR REPLACE VIEW or FUNCTION, SET DEFAULT) need
-    # not run before the rename, and one naming the new name (a SQL-standard body, parsed at CREATE) must run after.
-    renamed = frozenset(k for c, d in zip(changes, out) if _renames(c) for k in d.removes)
+    # not run before the rename, and one naming the new name (a SQL-standard body, parsed at CREATE) must run after. But
+    # a retype's USING naming a column by its old name (a "column name" key: plan.member_dependencies) runs before.
+    renamed = frozenset(k for c, d in zip(changes, out) if _renames(c) for k in d.removes if k[0] != "column name")
     if renamed:
         out = [Deps(d.makes, d.removes, d.needs, d.frees - renamed) if not _renames(c) else d
                for c, d in zip(changes, out)]

@@ -32,7 +32,7 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
     k, t, old, new = c.kind, c.table_def, c.old, c.new
     col = lambda name: _col(t, name)  # noqa: E731
     if k == "rename_column":
-        removes.add(col(old.name))  # type: ignore[union-attr]
+        removes |= {col(old.name), ("column name", t.schema, t.name, old.name)}  # type: ignore[union-attr]
         makes.add(col(c.name))
         new_refs.add(_table(t))  # type: ignore[arg-type]
     elif k in ("add_column", "drop_column", "alter_column_type", "alter_generated"):
@@ -40,7 +40,10 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
             makes.add(col(c.name))
             new_refs |= column_refs(t, new) | {("joined", t.schema, t.name, c.name)}  # type: ignore  (after an INHERIT
             if takes_using(c):  # that takes the column from it: BEFORE_PARENTS_COLUMNS)  # the USING expression reads other columns too
-                new_refs |= expression_refs(new.using, t.schema, t.name)  # type: ignore[union-attr, arg-type]
+                reads = expression_refs(new.using, t.schema, t.name)  # type: ignore[union-attr, arg-type]
+                gone = {r for r in reads if r[0] == "column" and t.column(r[3]) is None}  # type: ignore[union-attr]
+                new_refs |= reads - gone  # columns this edit drops or renames: read before their DROP COLUMN, or RENAME
+                old_refs |= gone | {("column name", *r[1:]) for r in gone}  # (USING is parsed as it runs: plan.implied)
             if not new.nullable and k == "add_column":  # type: ignore[union-attr]
                 makes.add(("notnull", t.schema, t.name, c.name))  # type: ignore[union-attr]
                 new_refs.add(("named below", t.schema, t.name, c.name))  # type: ignore[union-attr]
@@ -64,6 +67,7 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
                 makes |= {("dropped only", t.schema, t.name, c.name)} if c.cause == KEPT_BELOW else set()  # type: ignore
                 new_refs |= {("dropped only", *p, c.name) for p in parents_of(t)} if c.cause == AFTER_ONLY else set()  # type: ignore
                 removes.add(("notnull", t.schema, t.name, c.name))  # type: ignore[union-attr]
+                removes.add(("column name", t.schema, t.name, c.name))  # type: ignore[union-attr]
                 makes.add(("columns dropped", t.schema, t.name))  # type: ignore[union-attr]
     elif k in ("set_not_null", "drop_not_null", "alter_not_null"):
         (removes if k == "drop_not_null" else makes).add(("notnull", t.schema, t.name, c.name))  # type: ignore

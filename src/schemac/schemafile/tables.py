@@ -99,12 +99,7 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                                     f"columns: {', '.join(sorted(names))}")
             return col
 
-        for column in columns:
-            for col in sorted(checked_columns(column.using)) if column.using else ():
-                if col not in names:
-                    raise SchemaFileError(f"using of column '{column.name}' of {what} names column '{col}', which "
-                                          f"{what} does not have; columns: {', '.join(sorted(names))}", column.source)
-
+        # (a `using:` may read columns this edit drops: compare.using_reads checks it at generate, both sides known)
         primary_key: Optional[PrimaryKey] = None
         if "primary_key" in f:
             pk_key, pk_node = f["primary_key"]
