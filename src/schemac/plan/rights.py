@@ -8,8 +8,9 @@ DEFAULT PRIVILEGES FOR ROLE r` where it cannot SET ROLE r ("must be able to SET 
 default privileges"), and a routine's SET of a setting only a superuser sets (session_replication_role), or of a
 custom one (app.mode: a placeholder, which Postgres takes for one, unless the role was granted SET ON PARAMETER
 it), and an extension PostgreSQL does not ship trusted (vector, postgis, pg_stat_statements: created, updated, dropped,
-moved or commented, a superuser's), or one of its tables that a table inherits or references. Only these certain cases are named: what else may fail (a trusted extension or
-another object owned by another role) depends on the database, not the plan.
+moved or commented, a superuser's), or one of its tables that a table inherits or references. Only these certain
+cases are named: what else may fail (a trusted extension or another object owned by another role) depends on the
+database, not the plan.
 
 Read from the rendered statements' text: each starts with its command's words, and OWNER TO ends the ALTER that gives
 an object away (plan.grants, plan.objects, plan.opclass_ddl...). A routine's body is one statement beginning CREATE
