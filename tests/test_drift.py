@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import subprocess
 import time
 
 import psycopg
@@ -279,6 +280,52 @@ def test_sql_drops_and_adds_an_unnamed_foreign_key_around_both_ends_retyped(any_
         assert conn.execute("SELECT enum_range(NULL::perm)::text").fetchone() == ("{READ,ADMINISTER}",)
         assert conn.execute("SELECT entity, p::text FROM grants").fetchall() == [(1, "ADMINISTER")]
     assert schemac("diff", "--database-url", any_db_url, cwd=tmp_path).returncode == 0
+
+MOOD = """enums:
+  mood: [calm, happy, angry]
+tables:
+  moods:
+    columns:
+      id: {type: integer, primary_key: true}
+      m: {type: mood, nullable: false, default: "'angry'"}
+    checks:
+      moods_not_angry_twice: m <> 'angry' OR id > 0
+    indexes:
+      moods_angry:
+        columns: [id]
+        where: m = 'angry'
+"""
+
+
+def test_sql_commits_the_values_added_to_an_enum_before_the_rest_uses_them(any_db_url, schemac, tmp_path):
+    """A value added to an enum cannot be used in the transaction that added it: `generate` writes the additions in a
+    file of their own; the --sql script did not, and run in one transaction (`psql -1`) failed 'unsafe use of new
+    value "angry" of enum type mood'. It commits the additions first, and works run by `psql -1 -f` and `psql -f`
+    alike: the default, CHECK and index predicate use the new value, the rows kept."""
+    old = ("CREATE TYPE mood AS ENUM ('calm', 'happy'); CREATE TABLE moods (id int PRIMARY KEY, m mood NOT NULL "
+           "DEFAULT 'calm'); INSERT INTO moods VALUES (1, 'calm'), (2, 'happy')")
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute(old)
+    (tmp_path / "schema.yaml").write_text(MOOD)
+    fix = schemac("diff", "--database-url", any_db_url, "--sql", cwd=tmp_path)
+    assert fix.returncode == 1, fix.stdout + fix.stderr
+    (tmp_path / "fix.sql").write_text(fix.stdout)
+    for single in (["-1"], []):
+        with psycopg.connect(any_db_url, autocommit=True) as conn:
+            conn.execute("DROP TABLE moods; DROP TYPE mood; " + old)
+        run = subprocess.run(["psql", *single, "-X", "-v", "ON_ERROR_STOP=1", "-d", any_db_url, "-f", str(tmp_path / "fix.sql")],
+                             capture_output=True, text=True, timeout=60)
+        assert run.returncode == 0, (single, run.stderr)
+        with psycopg.connect(any_db_url) as conn:
+            assert conn.execute("SELECT enum_range(NULL::mood)::text").fetchone() == ("{calm,happy,angry}",)
+            assert conn.execute("SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef "
+                                "WHERE adrelid = 'moods'::regclass").fetchone() == ("'angry'::mood",)
+            assert conn.execute("SELECT count(*) FROM pg_constraint WHERE conname = 'moods_not_angry_twice' "
+                                "AND convalidated").fetchone() == (1,)
+            assert "WHERE (m = 'angry'::mood)" in conn.execute("SELECT pg_get_indexdef('moods_angry'::regclass)").fetchone()[0]
+            assert conn.execute("SELECT id, m::text FROM moods ORDER BY id").fetchall() == [(1, "calm"), (2, "happy")]
+        assert schemac("diff", "--database-url", any_db_url, cwd=tmp_path).returncode == 0
+
 
 def _free_port() -> int:
     with socket.socket() as s:

@@ -140,7 +140,7 @@ def generate(ctx: click.Context, schema_path: str, out_dir: str, name: Optional[
 @click.option("--sql", "show_sql", is_flag=True,
               help="Print the DDL that would bring the database to schema.yaml (never run) on stdout, and the "
                    "report on stderr, in any --format; statements that can destroy data are preceded by a "
-                   "`-- DESTRUCTIVE: why` line.")
+                   "`-- DESTRUCTIVE: why` line; values added to enums are committed in a transaction of their own first.")
 @_timeouts
 @click.option("--out", "out_dir", default="generated", show_default=True,
               help="`schemac generate`'s output directory: when OUT/state.json was recorded from this very "

@@ -268,7 +268,25 @@ def marked_script(changes: list[Change]) -> str:
     """render_sql(plan(changes)) but the search_path a migration file pins (plan/preamble.py: SET LOCAL does nothing
     outside a transaction, which a script run by hand is not in), with each change's statements that can destroy data preceded by
     `-- DESTRUCTIVE: why`: whoever runs `diff --sql` by hand has no --allow-destructive to stop them.
-    (render_sql joins paragraphs with a blank line, so joining the changes' scripts with one gives the same text.)"""
+    (render_sql joins paragraphs with a blank line, so joining the changes' scripts with one gives the same text.)
+    Values added to enums are committed first, as `generate` puts them in a file of their own (commands.generate
+    _units): Postgres refuses a new value's use in the transaction that added it ('unsafe use of new value'). Each
+    part is its own BEGIN ... COMMIT, so the script runs by `psql -f` and `psql -1 -f` (which only warns of the
+    transaction already, or no longer, in progress) alike."""
+    values = [c for c in changes if c.kind == "add_enum_value"]
+    if not values or len(values) == len(changes):
+        return _marked(changes)
+    rest = [c for c in changes if c.kind != "add_enum_value"]
+    return (f"{ENUM_VALUES_FIRST}\nBEGIN;\n\n{_marked(values)}\nCOMMIT;\n\n"
+            f"BEGIN;\n\n{_marked(rest)}\nCOMMIT;\n")
+
+
+ENUM_VALUES_FIRST = ("-- Two transactions, each committed by the script, with psql -1 too: a value added to an "
+                     "enum cannot be used before it is committed.")
+
+
+def _marked(changes: list[Change]) -> str:
+    """marked_script of changes Postgres takes in one transaction."""
     scripts = []
     held = enums_holding_values(changes)
     for c in ordered(changes):
