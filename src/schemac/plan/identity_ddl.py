@@ -52,9 +52,19 @@ def kept_before_detach(old: Table, new: Table) -> list[exp.Expression]:
     p, had = old.partition_of, {c.name for c in old.columns if c.identity is None}
     assert p is not None
     parent = ddl.literal(qualified(p.parent_schema, p.parent))
-    return [last_handed_out(f"pg_catalog.pg_get_serial_sequence({parent}, {ddl.literal(c.name)})",
+    return [last_handed_out(f"pg_catalog.pg_get_serial_sequence({parent}, {_parents_column(parent, c)})",
                             _detached_key(new, c.name))
-            for c in new.columns if c.identity is not None and c.name in had]
+            for c in new.columns if c.identity is not None and (c.name in had or c.renamed_from in had)]
+
+
+def _parents_column(parent: str, c: Column) -> str:
+    """The parent's name of the partition's column `c` as the DETACH finds it: its old name where schema.yaml renames
+    it (a RENAME after the DETACH; a hint used before leaves it under its own), NULL where the parent has neither:
+    no name that fails the migration."""
+    names = [n for n in (c.renamed_from, c.name) if n]
+    return (f"(SELECT a.attname::text FROM pg_catalog.pg_attribute a WHERE a.attrelid = {parent}::regclass AND "
+            f"a.attname IN ({', '.join(ddl.literal(n) for n in names)}) AND NOT a.attisdropped "
+            f"ORDER BY a.attname = {ddl.literal(names[0])} DESC LIMIT 1)")
 
 
 def _detached_key(t: Table, column: str) -> str:
