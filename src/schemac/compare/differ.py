@@ -41,7 +41,8 @@ from schemac.compare.shortcut import unchanged
 from schemac.compare.statistics import statistics_given_back
 from schemac.compare.tables import diff_table
 from schemac.compare.inherited_checks import across_parents, after_no_inherit, attached_partition, checks_for_attach, \
-    identities_given_by_attach, inherited_child, numbered_by_parents_identity, reordered_child, reordered_partition
+    identities_given_by_attach, inherited_child, numbered_by_parents_identity, past_the_old_parent, reordered_child, \
+    reordered_partition
 from schemac.compare.domain_casts import domains_as_written, table_as_written
 from schemac.compare.domain_overloads import lazy_overloads
 from schemac.compare.moves import renamed_tables
@@ -293,7 +294,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             renamed += [c for c in before_inherit(old, t, des_tables) if c.name not in {r.name for r in renamed}]
             retypes = own_type_sides(cast_directly(diff_table(held_as_parents(old, t, cur_tables), t, rebuilt), *domains),
                                      current, desired)
-            retypes = numbered_by_parents_identity(retypes, old, t, des_tables)
+            retypes = past_the_old_parent(numbered_by_parents_identity(retypes, old, t, des_tables), old, t)
             per_table[key] = before + after_no_inherit(retypes, left) + renamed
     held = frozenset(held_elsewhere(per_table, cur_tables, des_tables))
     only = frozenset(kept_below_parents(per_table, cur_tables, des_tables, held))

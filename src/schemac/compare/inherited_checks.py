@@ -216,6 +216,16 @@ def numbered_by_parents_identity(changes: list[Change], cur: Table, des: Table, 
             and not c.new.nullable and c.new.default is None else c for c in changes]  # type: ignore[union-attr]
 
 
+def past_the_old_parent(changes: list[Change], cur: Table, des: Table) -> list[Change]:
+    """`changes` of a partition detached from its parent (as identities_given_by_attach says), whose own identity is
+    added after the DETACH: its rows' values came from the parent's sequence, which handed out more (rows deleted,
+    or in other partitions): the new identity goes past it (past_old_parent), not only past the rows."""
+    if cur.partition_of is None or partition_of_key(cur) == partition_of_key(des):
+        return changes
+    return [replace(c, past_old_parent=True) if c.kind == "alter_identity" and c.old.identity is None  # type: ignore
+            else c for c in changes]
+
+
 def _without_identities(t: Table, parent: Optional[Table]) -> Table:
     """`t` without the identity of the columns whose identity is `parent`'s."""
     shared = {c.name for c in parent.columns if c.identity is not None} if parent is not None else set()

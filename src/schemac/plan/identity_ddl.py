@@ -11,7 +11,7 @@ from schemac.pg.names import qualified, quote_ident
 from schemac.pg.sequences import filled
 from schemac.plan import ddl
 from schemac.plan.named_refs import named_refs
-from schemac.plan.sequence_ddl import identity_handed_out, into_the_new_range, past_the_rows, restarts
+from schemac.plan.sequence_ddl import identity_handed_out, into_the_new_range, last_handed_out, past_the_rows, restarts
 
 
 def alter_column(t: Table, column: str, *parts: str) -> exp.Command:
@@ -19,8 +19,10 @@ def alter_column(t: Table, column: str, *parts: str) -> exp.Command:
     return ddl.command("ALTER", "TABLE", qualified(t.schema, t.name), "ALTER COLUMN", quote_ident(column), *parts)
 
 
-def alter_identity(t: Table, old: Column, new: Column) -> list[exp.Expression]:
-    """ALTER COLUMN ... ADD / DROP IDENTITY, or the identity's sequence changed in place."""
+def alter_identity(t: Table, old: Column, new: Column, past_old_parent: bool = False) -> list[exp.Expression]:
+    """ALTER COLUMN ... ADD / DROP IDENTITY, or the identity's sequence changed in place. `past_old_parent`: the
+    table was a partition detached before (Change.past_old_parent): the new identity goes past its parent's sequence
+    too (kept_before_detach)."""
     def alter(*parts: str) -> exp.Command:
         return alter_column(t, new.name, *parts)
 
@@ -29,7 +31,8 @@ def alter_identity(t: Table, old: Column, new: Column) -> list[exp.Expression]:
     if old.identity is None:
         cache = ddl.identity_cache(t, new)
         added = ddl.identity_constraint(new.identity, t.schema).sql(dialect=RENDER)
-        return [alter("ADD", added)] + ([cache] if cache else []) + [past_the_rows(t, new, handed_out(t, old))]
+        return [alter("ADD", added)] + ([cache] if cache else []) + [past_the_rows(
+            t, new, handed_out(t, old) + ((_detached_key(t, new.name),) if past_old_parent else ()))]
     # Both are identities: change the sequence in place. DROP + ADD IDENTITY would make a new sequence
     # that starts over, and the next insert into a table with rows would collide with an existing id.
     sets = identity_sets(old.identity.options, new.identity.options, new.type)
@@ -39,6 +42,34 @@ def alter_identity(t: Table, old: Column, new: Column) -> list[exp.Expression]:
     sequence = f"pg_catalog.pg_get_serial_sequence({ddl.literal(qualified(t.schema, t.name))}, {ddl.literal(new.name)})"
     return (into_the_new_range(sequence, was, will) + [alter(*sets, *(["RESTART"] if restarts(was, will) else []))]
             if sets else [])
+
+
+def kept_before_detach(old: Table, new: Table) -> list[exp.Expression]:
+    """Before the DETACH of partition `old` (`new` as the desired model has it): the last value of its parent's
+    sequence for each column `new` declares an identity on and `old` holds none (an identity the parent gave is left
+    out of `old`: compare.inherited_checks), kept for that identity's `past_the_rows` (a row deleted from the partition,
+    or in another, may have had a value above the rows it keeps; NULL where the parent's column draws from none)."""
+    p, had = old.partition_of, {c.name for c in old.columns if c.identity is None}
+    assert p is not None
+    parent = ddl.literal(qualified(p.parent_schema, p.parent))
+    return [last_handed_out(f"pg_catalog.pg_get_serial_sequence({parent}, {_parents_column(parent, c)})",
+                            _detached_key(new, c.name))
+            for c in new.columns if c.identity is not None and (c.name in had or c.renamed_from in had)]
+
+
+def _parents_column(parent: str, c: Column) -> str:
+    """The parent's name of the partition's column `c` as the DETACH finds it: its old name where schema.yaml renames
+    it (a RENAME after the DETACH; a hint used before leaves it under its own), NULL where the parent has neither:
+    no name that fails the migration."""
+    names = [n for n in (c.renamed_from, c.name) if n]
+    return (f"(SELECT a.attname::text FROM pg_catalog.pg_attribute a WHERE a.attrelid = {parent}::regclass AND "
+            f"a.attname IN ({', '.join(ddl.literal(n) for n in names)}) AND NOT a.attisdropped "
+            f"ORDER BY a.attname = {ddl.literal(names[0])} DESC LIMIT 1)")
+
+
+def _detached_key(t: Table, column: str) -> str:
+    """The transaction setting's key of the parent's sequence position kept for `t`'s column (kept_before_detach)."""
+    return f"detached {qualified(t.schema, t.name)}.{quote_ident(column)}"
 
 
 def handed_out(t: Table, old: Column) -> tuple[str, ...]:

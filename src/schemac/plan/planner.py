@@ -29,7 +29,7 @@ from schemac.plan.not_null_ddl import inherited_not_null_comments, not_valid_sta
 from schemac.plan.table_renames import column_defaults_renamed, given_default_name, renamed_table
 from schemac.plan.hazards import destructive_reason, enums_holding_values
 from schemac.plan.held_names import held_key_comment, held_key_drop, held_key_statement
-from schemac.plan.identity_ddl import alter_column, alter_identity
+from schemac.plan.identity_ddl import alter_column, alter_identity, kept_before_detach
 from schemac.plan.graph import ordered
 from schemac.plan.views import view_statements
 from schemac.plan.preamble import expression_marks, preamble, widened
@@ -121,7 +121,8 @@ def _statements_for(change: Change) -> list[exp.Expression]:
     if k == "put_back_rows":  # (taken out of a kept default partition by the partition's change: compare.default_rows)
         return put_back(change)
     if k == "detach_partition":  # and the foreign keys it kept from the parent under the names it declares
-        return copies_named(change.old, change.adopted_copies) + [detach_partition(change.old)] + \
+        kept = kept_before_detach(change.old, change.new) if isinstance(change.new, Table) else []  # type: ignore
+        return copies_named(change.old, change.adopted_copies) + kept + [detach_partition(change.old)] + \
             renamed_after_detach(change.old, change.new)  # type: ignore
     if k == "set_logging":  # rewrites the table, under an ACCESS EXCLUSIVE lock
         return [_alter(t, exp.AlterSet(option=exp.var("UNLOGGED" if change.new.unlogged else "LOGGED")))]  # type: ignore
@@ -195,7 +196,7 @@ def _statements_for(change: Change) -> list[exp.Expression]:
         name = constraint_name(t, change.new)  # type: ignore[arg-type]
         return [ddl.comment_on_constraint(t, name, change.new.comment)]  # type: ignore
     if k in ("alter_identity", "drop_identity"):
-        return alter_identity(t, change.old, change.new)  # type: ignore[arg-type]
+        return alter_identity(t, change.old, change.new, change.past_old_parent)  # type: ignore[arg-type]
     if k == "alter_generated" and expression_dropped(change.old, change.new):  # type: ignore[arg-type]
         # A stored generated column made plain keeps its values (PostgreSQL 13+).
         return [alter_column(t, change.name, "DROP EXPRESSION")]  # type: ignore[arg-type]
