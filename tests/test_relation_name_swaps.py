@@ -133,10 +133,12 @@ def test_a_chain_of_table_renames_is_made_from_its_end(schemac, tmp_path, any_db
 SEQ_BEFORE = ("tables:\n  a:\n    columns:\n      id: {type: serial, primary_key: true}\n"
               "      n: {type: integer, identity: {generated: by default}}\n      x: text\n"
               "  b:\n    columns:\n      id: {type: bigserial, primary_key: true}\n"
-              "      n: {type: integer, identity: {generated: by default}}\n      y: text\n")
+              "      n: {type: integer, identity: {generated: by default}}\n      y: text\n"
+              "publications:\n  p: {tables: [a, b]}\n")
 SEQ_AFTER = ("tables:\n  b:\n    renamed_from: a\n    columns:\n      id: {type: serial, primary_key: true}\n"
              "      n: {type: integer, identity: {generated: by default}}\n      x: text\n  c:\n    renamed_from: b\n    columns:\n      id: {type: bigserial, primary_key: true}\n"
-             "      n: {type: integer, identity: {generated: by default}}\n      y: text\n")
+             "      n: {type: integer, identity: {generated: by default}}\n      y: text\n"
+             "publications:\n  p: {tables: [b, c]}\n")
 SEQUENCES_NOW = ("SELECT s.seqrelid::oid, c.relname::text, d.refobjid::regclass::text, a.attname::text "
                  "FROM pg_sequence s "
                  "JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_depend d ON d.objid = s.seqrelid AND d.classid = "
@@ -172,6 +174,7 @@ def test_a_chain_of_renames_of_tables_owning_sequences_takes_them_along(schemac,
         assert conn.execute("INSERT INTO b (x) VALUES ('new') RETURNING id, n").fetchone() == (6, 6)
         assert conn.execute("INSERT INTO c (y) VALUES ('new') RETURNING id, n").fetchone() == (9, 9)
     assert _rows(any_db_url, "SELECT count(*), count(DISTINCT id) FROM c") == [(7, 7)]
+    assert _rows(any_db_url, "SELECT prrelid::oid FROM pg_publication_rel ORDER BY 1") == sorted((oid,) for oid in tables)
     r = schemac("diff", "--database-url", any_db_url)
     assert r.returncode == 0, (r.stdout, r.stderr)
     assert schemac("generate", "--check").returncode == 0
