@@ -508,6 +508,21 @@ def test_an_entry_taken_out_of_a_renamed_table_still_counts(db_url, tmp_path):
                     "ALTER TABLE profiles DROP COLUMN username", psycopg.errors.DependentObjectsStillExist)
 
 
+
+def test_an_entry_taken_out_of_a_chain_of_renamed_tables_still_counts(db_url, tmp_path):
+    """A chain (b renamed_from a, c renamed_from b) in the edit that takes api.av out of a's used_outside and drops the
+    column it reads: the recorded entries were looked up by the new names, b's found under the old b (c's), and
+    generate wrote the DROP COLUMN Postgres refuses. Now each table counts under the name the chain gives it."""
+    _, doc, schema, out = _first_migration(db_url, "CREATE SCHEMA api; CREATE TABLE a (id int PRIMARY KEY, username "
+                                                   "text); CREATE TABLE b (id int PRIMARY KEY, w text); CREATE VIEW "
+                                                   "api.av AS SELECT id, username FROM public.a", tmp_path)
+    b = {**{k: v for k, v in doc["tables"]["a"].items() if k != "used_outside"},
+         "renamed_from": "a", "columns": {"id": doc["tables"]["a"]["columns"]["id"]}}
+    c = {**doc["tables"]["b"], "renamed_from": "b"}
+    _assert_refused(db_url, schema, out, {**doc, "tables": {"b": b, "c": c}}, "table public.b: the migration "
+                    "would drop column username while view api.av (id, username)",
+                    "ALTER TABLE a DROP COLUMN username", psycopg.errors.DependentObjectsStillExist)
+
 def _first_migration(db_url, sql, tmp_path):
     """`sql` run, `inspect -n public` of it written as schema.yaml and its first migration generated: (what inspect
     found, schema.yaml as data, its path, the output folder)."""

@@ -128,3 +128,53 @@ def test_a_chain_of_table_renames_is_made_from_its_end(schemac, tmp_path, any_db
     r = schemac("generate")
     assert r.returncode == 1 and "drop column" in r.stdout + r.stderr, (r.stdout, r.stderr)
     assert len(Layout(os.path.join(tmp_path, "generated")).migrations()) == count
+
+
+SEQ_BEFORE = ("tables:\n  a:\n    columns:\n      id: {type: serial, primary_key: true}\n"
+              "      n: {type: integer, identity: {generated: by default}}\n      x: text\n"
+              "  b:\n    columns:\n      id: {type: bigserial, primary_key: true}\n"
+              "      n: {type: integer, identity: {generated: by default}}\n      y: text\n"
+              "publications:\n  p: {tables: [a, b]}\n")
+SEQ_AFTER = ("tables:\n  b:\n    renamed_from: a\n    columns:\n      id: {type: serial, primary_key: true}\n"
+             "      n: {type: integer, identity: {generated: by default}}\n      x: text\n  c:\n    renamed_from: b\n    columns:\n      id: {type: bigserial, primary_key: true}\n"
+             "      n: {type: integer, identity: {generated: by default}}\n      y: text\n"
+             "publications:\n  p: {tables: [b, c]}\n")
+SEQUENCES_NOW = ("SELECT s.seqrelid::oid, c.relname::text, d.refobjid::regclass::text, a.attname::text "
+                 "FROM pg_sequence s "
+                 "JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_depend d ON d.objid = s.seqrelid AND d.classid = "
+                 "'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') JOIN "
+                 "pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid "
+                 "WHERE c.relnamespace = 'public'::regnamespace ORDER BY 2")
+
+
+def test_a_chain_of_renames_of_tables_owning_sequences_takes_them_along(schemac, tmp_path, any_db_url):
+    """A chain (b renamed_from a, c renamed_from b) whose tables own sequences (serial, bigserial, identity columns):
+    before, the chain was refused as dropping a and b's columns, the sequences' names being each other's (a_id_seq
+    -> b_id_seq, b_id_seq -> c_id_seq). Now the sequences follow their tables from the chain's end: each keeps its
+    OID and position (pg_sequence, pg_depend: the test's own SQL), is named as a fresh build names it, and the next
+    ids continue past each table's rows (none handed out twice)."""
+    files = _generated(schemac, tmp_path, SEQ_BEFORE)
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        apply_files(conn, files)
+        conn.execute("INSERT INTO a (x) SELECT 'a' FROM generate_series(1, 5); INSERT INTO b (y) SELECT 'b' FROM "
+                     "generate_series(1, 8); DELETE FROM a WHERE id > 3; DELETE FROM b WHERE id > 6")
+    was = {oid: (name, table, column) for oid, name, table, column in _rows(any_db_url, SEQUENCES_NOW)}
+    tables = dict(_rows(any_db_url, TABLES_NOW))
+    files = _generated(schemac, tmp_path, SEQ_AFTER)
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        apply_files(conn, files[-1:])
+    assert {oid: {"a": "b", "b": "c"}[name] for oid, name in tables.items()} == dict(_rows(any_db_url, TABLES_NOW))
+    now = {oid: (name, table, column) for oid, name, table, column in _rows(any_db_url, SEQUENCES_NOW)}
+    assert set(now) == set(was), (was, now)
+    assert sorted(now.values()) == [("b_id_seq", "b", "id"), ("b_n_seq", "b", "n"), ("c_id_seq", "c", "id"),
+                                    ("c_n_seq", "c", "n")], now
+    assert {was[oid][0]: now[oid][0] for oid in now} == {"a_id_seq": "b_id_seq", "a_n_seq": "b_n_seq",
+                                                         "b_id_seq": "c_id_seq", "b_n_seq": "c_n_seq"}
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        assert conn.execute("INSERT INTO b (x) VALUES ('new') RETURNING id, n").fetchone() == (6, 6)
+        assert conn.execute("INSERT INTO c (y) VALUES ('new') RETURNING id, n").fetchone() == (9, 9)
+    assert _rows(any_db_url, "SELECT count(*), count(DISTINCT id) FROM c") == [(7, 7)]
+    assert _rows(any_db_url, "SELECT prrelid::oid FROM pg_publication_rel ORDER BY 1") == sorted((oid,) for oid in tables)
+    r = schemac("diff", "--database-url", any_db_url)
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert schemac("generate", "--check").returncode == 0

@@ -350,7 +350,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes.extend(diff_clone_comments(cur_tables, des_tables, changes))
     changes.extend(identity_comment_changes(cur_tables, des_tables, changes, identities))
     changes.extend(identity_sequences_aside(current, desired, changes))
-    changes.extend(identity_sequences_named(current, desired, changes))
+    changes.extend(identity_sequences_named(current, desired, changes, cur_tables))
     changes = renamed_on_leaves(changes, current)
     changes.extend(diff_validated_checks(cur_tables, des_tables, changes))
     changes.extend(diff_copy_comments(cur_tables, des_tables, changes))

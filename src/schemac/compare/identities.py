@@ -155,14 +155,18 @@ def identity_sequences_aside(current: Schema, desired: Schema, changes: list[Cha
     return out
 
 
-def identity_sequences_named(current: Schema, desired: Schema, changes: list[Change]) -> list[Change]:
+def identity_sequences_named(current: Schema, desired: Schema, changes: list[Change],
+                             cur_tables: Optional[dict] = None) -> list[Change]:
     """ALTER SEQUENCE ... RENAME TO Postgres's name (`t_id_seq`) of a kept identity's sequence held under another (an
-    older table's, `t_old_id_seq`, kept through a RENAME TABLE of the project's history) where schema.yaml gives it
-    no `sequence_name`: a fresh build names it so, as a serial's owned sequence is renamed. Not drift (cause
-    NAMED_AS_DEFAULT: report.describe), as `sequence_name` is not compared; left where a relation of either side
-    holds that name, the identity is dropped or made again, or the table is a partition (its root's sequence)."""
+    older table's, `t_old_id_seq`, kept through a RENAME TABLE of the project's history or of this migration:
+    `cur_tables`, the tables as Postgres has them after compare.moves) where schema.yaml gives it no `sequence_name`:
+    a fresh build names it so, as a serial's owned sequence is renamed. Not drift (cause NAMED_AS_DEFAULT:
+    report.describe), as `sequence_name` is not compared; left where a relation of either side holds that name (but
+    an identity's sequence renamed away here: a chain of table renames, b_n_seq -> c_n_seq, a_n_seq -> b_n_seq), the
+    identity is dropped or made again, or the table is a partition (its root's sequence)."""
+    tables = list(cur_tables.values()) if cur_tables is not None else list(current.tables)
     des_tables = {t.key: t for t in desired.tables}
-    held = [(t, des_tables.get(t.key)) for t in current.tables if t.partition_of is None
+    held = [(t, des_tables.get(t.key)) for t in tables if t.partition_of is None
             and any(c.identity is not None and c.identity.sequence_name for c in t.columns)]
     held = [(t, kept) for t, kept in held if kept is not None and kept.partition_of is None]
     if not held:
@@ -170,22 +174,32 @@ def identity_sequences_named(current: Schema, desired: Schema, changes: list[Cha
     remade = {(c.schema, c.table, c.name) for c in changes if c.kind in ("drop_identity", "alter_identity", "drop_column")}
     taken = {(x.schema, n) for m in (current, desired) for x in (*m.tables, *m.views, *m.sequences)
              for n in (x.name, *(getattr(i, "name", None) for i in getattr(x, "indexes", ())))}
-    taken |= {(t.schema, s.name) for t in current.tables for s in identity_sequences(t).values()}
-    taken |= {(c.schema, c.new.name) for c in changes if c.kind == "alter_sequence" and c.new is not None}
+    taken -= {(t.schema, t.name) for t in current.tables} - {(t.schema, t.name) for t in tables}  # (renamed away)
+    idents = {(t.schema, s.name) for t in tables for s in identity_sequences(t).values()}
+    taken |= idents | {(c.schema, c.new.name) for c in changes if c.kind == "alter_sequence" and c.new is not None}
     wanted = {(t.schema, s.name): (t.name, column) for t in desired.tables for column, s in identity_sequences(t).items()}
-    out = []
-    for t, kept in held:
-        for column, s in identity_sequences(t).items():
+    out: list[Change] = []
+    todo = [(t, kept, column, s) for t, kept in held for column, s in identity_sequences(t).items()]
+    while todo:  # (again while a rename frees a name another waits for: a chain's)
+        left = []
+        for t, kept, column, s in todo:
             new_c = kept.column(column)
             if new_c is None or new_c.identity is None or new_c.identity.sequence_name or \
                     (kept.schema, kept.name, column) in remade:
                 continue
             name = identity_sequence_name(kept.name, column)
-            if name == s.name or (s.schema, name) in taken or wanted.get((s.schema, name), (kept.name, column)) != (kept.name, column):
+            if name == s.name or wanted.get((s.schema, name), (kept.name, column)) != (kept.name, column):
+                continue
+            if (s.schema, name) in taken:
+                left.append((t, kept, column, s))
                 continue
             taken.add((s.schema, name))
+            taken.discard((s.schema, s.name))
             old = Sequence(name=s.name, schema=s.schema)
             out.append(Change("alter_sequence", s.schema, "", s.name, old, replace(old, name=name), cause=NAMED_AS_DEFAULT))
+        if len(left) == len(todo):
+            break
+        todo = left
     return out
 
 

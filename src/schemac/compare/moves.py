@@ -15,6 +15,7 @@ from typing import Container, Optional, Union
 from schemac.compare.changes import Change
 from schemac.compare.column_renames import references_follow_renames
 from schemac.model import Column, NotNull, Parent, Schema, Sequence, Table, View
+from schemac.model.sequences import identity_sequence_name
 from schemac.pg.names import default_constraint_name, default_not_null_name, regclass_literal
 
 Key = tuple[str, str]
@@ -38,15 +39,15 @@ def renamed_tables(current: Schema, cur_tables: dict[Key, Table],
     moved table owns in its new schema."""
     changes = []
     moved: dict[Key, Key] = {}
-    owning = {(q.schema, q.owned_by.rpartition(".")[0]) for q in current.sequences if q.owned_by}
-    for key, was in _chained(cur_tables, des_tables, owning):
+    for key, was in _chained(cur_tables, des_tables):
         t = des_tables[key]
         old = _names_kept(cur_tables.pop(was), t)
         changes.append(Change("rename_table", t.schema, t.name, None, old, t, t))
         # (its extended statistics stay in their schema: Postgres does not move them)
         statistics = tuple(replace(s, schema=s.schema or old.schema) for s in old.statistics)
         # (the constraints named after the old name are renamed by the migration: plan.table_renames.defaults_renamed)
-        cur_tables[key] = replace(old, schema=t.schema, name=t.name, statistics=statistics)
+        kept = _sequences_named(old) if old.schema == t.schema else old
+        cur_tables[key] = replace(kept, schema=t.schema, name=t.name, statistics=statistics)
         moved[was] = key
     for key, table in cur_tables.items() if moved else ():  # (most diffs: none walked for the keys of none moved)
         cur_tables[key] = _repointed(table, moved)
@@ -59,19 +60,23 @@ def renamed_tables(current: Schema, cur_tables: dict[Key, Table],
     return changes, _sequences_moved(current, cur_tables, schemas) if schemas else current
 
 
-def _chained(cur_tables: dict[Key, Table], des_tables: dict[Key, Table], owning: set) -> list[tuple[Key, Key]]:
+def chained_renames(current: Schema, desired: Schema) -> list[tuple[Key, Key]]:
+    """The table renames the migration makes, (new key, old key), in their order (compare.sequences pairs the sequences
+    they own so)."""
+    return _chained({t.key: t for t in current.tables}, {t.key: t for t in desired.tables})
+
+
+def _chained(cur_tables: dict[Key, Table], des_tables: dict[Key, Table]) -> list[tuple[Key, Key]]:
     """The renames to make, (new key, old key), each after the one freeing its new name: a table renamed to a name
     that `current` holds, or from a name schema.yaml keeps, only where that one is renamed away too, in a chain
     (a -> b, b -> c: b -> c first). Not a cycle (a -> b, b -> a): after it the names alone look as before, so the
-    hints could not be told from done (the tables' columns then differ: refused as destructive, as before). Nor a
-    link of a chain whose tables own a sequence (`owning`: serial's a_id_seq -> b_id_seq, whose name b's holds:
-    compare.sequences pairs a sequence only to a name `current` lacks): refused so too."""
+    hints could not be told from done (the tables' columns then differ: refused as destructive, as before). The
+    sequences a chain's tables own follow them (compare.sequences, compare.identities.identity_sequences_named)."""
     pending = {key: was for key, t in des_tables.items()
                if t.renamed_from and (was := old_key(t, cur_tables)) is not None}  # (most tables: no old_key call)
     freed = set(pending.values())
     pending = {key: was for key, was in pending.items()
-               if (key not in cur_tables or key in freed and not {key, was} & owning)
-               and (was not in des_tables or was in pending and not {key, was} & owning)}
+               if (key not in cur_tables or key in freed) and (was not in des_tables or was in pending)}
     order: list[tuple[Key, Key]] = []
     held = set(cur_tables)
     while pending:
@@ -84,6 +89,18 @@ def _chained(cur_tables: dict[Key, Table], des_tables: dict[Key, Table], owning:
             held.add(key)
             del pending[key]
     return order
+
+
+def _sequences_named(old: Table) -> Table:
+    """`old` with each identity's sequence named as Postgres keeps it through the rename (`a_n_seq`, where the record
+    leaves it to Postgres): compare.identities.identity_sequences_named renames it to the new table's (a chain's from
+    its end), as a fresh build names it. (A table moved to another schema: not so, its renamed sequence would be looked
+    for there before the move.)"""
+    if not any(c.identity is not None and not c.identity.sequence_name for c in old.columns):
+        return old
+    return replace(old, columns=tuple(
+        replace(c, identity=replace(c.identity, sequence_name=identity_sequence_name(old.name, c.name)))
+        if c.identity is not None and not c.identity.sequence_name else c for c in old.columns))
 
 
 def _names_kept(old: Table, t: Table) -> Table:

@@ -13,7 +13,7 @@ an entry taken out of schema.yaml in the same edit still names a child the datab
 from __future__ import annotations
 
 from schemac.compare.changes import Change
-from schemac.compare.moves import old_key
+from schemac.compare.moves import chained_renames
 from schemac.model import Check, Schema
 from schemac.model.tables import expression_dropped
 
@@ -46,8 +46,8 @@ def recorded_tables(current: Schema, desired: Schema) -> dict:
     """The recorded tables by key, each also under the key schema.yaml renames or moves it to (`renamed_from`): what
     its recorded used_outside lists stands under the new name too."""
     recorded = {t.key: t for t in current.tables}
-    renamed = {t.key: recorded[was] for t in desired.tables if t.renamed_from and t.key not in recorded
-               and (was := old_key(t, recorded)) is not None}
+    renamed = {key: recorded[was] for key, was in chained_renames(current, desired)} \
+        if any(t.renamed_from for t in desired.tables) else {}  # (a chain's links both: b holds a's, c b's)
     return {**recorded, **renamed} if renamed else recorded
 
 

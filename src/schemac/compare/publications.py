@@ -10,7 +10,7 @@ from typing import Callable, Optional, Union
 
 from schemac.compare.changes import Change, remade_columns
 from schemac.compare.given_back import given_back, owners_by_default
-from schemac.compare.moves import old_key
+from schemac.compare.moves import chained_renames
 from schemac.compare.equality import equal_except
 from schemac.compare.normalize import same_expression
 from schemac.model import EventTrigger, ForeignServer, Publication, PublishedTable, Schema
@@ -63,9 +63,10 @@ def same_definition(a: Publication, b: Publication) -> bool:
 
 
 def _renamed_tables(current: Schema, desired: Schema) -> Callable[[PublishedTable], PublishedTable]:
-    """A member under its new name where schema.yaml renames its table (the publication keeps the table's oid)."""
-    keys = {t.key for t in current.tables} if any(t.renamed_from for t in desired.tables) else set()
-    renames = {was: t.key for t in desired.tables if t.renamed_from and (was := old_key(t, keys))}
+    """A member under its new name where the migration renames its table (the publication keeps the table's oid): the
+    renames compare.moves makes (a chain's links both; after it, none: c renamed_from b while b holds a's rows)."""
+    renames = {was: key for key, was in chained_renames(current, desired)} \
+        if any(t.renamed_from for t in desired.tables) else {}
     return lambda m: replace(m, schema=renames[m.key][0], name=renames[m.key][1]) if m.key in renames else m
 
 

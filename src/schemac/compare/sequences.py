@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from schemac.model.frozen import replace
 
-from schemac.compare.moves import old_key
+from schemac.compare.moves import chained_renames, old_key
 from schemac.model import Schema, Sequence
 
 
@@ -24,14 +24,17 @@ def renamed_sequences(current: Schema, desired: Schema) -> list[tuple[Sequence, 
         rest = renamed_sequences(replace(current, sequences=tuple(q for q in current.sequences if id(q) not in taken)),
                                  replace(desired, sequences=tuple(q for q in desired.sequences if id(q) not in taken)))
         return hinted + rest
+    renames = dict(chained_renames(current, desired)) if any(t.renamed_from for t in desired.tables) else {}
+    old_names = {key: was[1] for key, was in renames.items()}  # (a table moved: its sequences moved with it)
+    # A chain of table renames (b from a, c from b): b's b_id_seq goes with it to c, a's a_id_seq takes its name.
+    held = _held_by_another(current, desired, renames) if renames else set()
+    cur_keys -= held
     gone: dict[tuple[str, str], list[Sequence]] = {}
     for q in current.sequences:
-        if (q.schema, q.name) not in des_keys and q.owned_by:
+        if ((q.schema, q.name) not in des_keys or (q.schema, q.name) in held) and q.owned_by:
             gone.setdefault((q.schema, q.owned_by), []).append(q)
     if not gone:  # (every `diff` in sync: no walk of the tables' columns)
         return []
-    keys = {t.key for t in current.tables}  # a table moved here from another schema: its sequences moved too
-    old_names = {t.key: was[1] for t in desired.tables if t.renamed_from and (was := old_key(t, keys))}
     old_columns = {(t.schema, t.name, c.name): c.renamed_from for t in desired.tables for c in t.columns if c.renamed_from}
     pairs = []
     for q in desired.sequences:
@@ -39,7 +42,7 @@ def renamed_sequences(current: Schema, desired: Schema) -> list[tuple[Sequence, 
             continue
         table, _, column = q.owned_by.rpartition(".")
         was = f"{old_names.get((q.schema, table)) or table}.{old_columns.get((q.schema, table, column)) or column}"
-        for owner in (q.owned_by, was if was != q.owned_by else None):
+        for owner in (was, q.owned_by if was != q.owned_by else None):  # (its table's old name first: a chain's)
             found = gone.get((q.schema, owner)) if owner else None
             if found and len(found) == 1:
                 pairs.append((found.pop(), q))
@@ -58,3 +61,18 @@ def _hinted(current: Schema, desired: Schema, cur_keys: set, des_keys: set) -> l
             continue
         pairs.append((by_key[was], q))
     return pairs
+
+
+def _held_by_another(current: Schema, desired: Schema, renames: dict) -> set[tuple[str, str]]:
+    """The current sequences whose name schema.yaml gives another table's sequence: owned by a table renamed away in a
+    chain (b_id_seq of b, renamed to c, while a renamed to b owns b_id_seq in schema.yaml): not the same sequence."""
+    away = {was for was in renames.values()}
+    owners = {(q.schema, q.name): q.owned_by for q in desired.sequences if q.owned_by}
+    out = set()
+    for q in current.sequences:
+        table = q.owned_by.rpartition(".")[0] if q.owned_by else None
+        will = owners.get((q.schema, q.name))
+        if table is not None and will is not None and (q.schema, table) in away and \
+                renames.get((q.schema, will.rpartition(".")[0])) != (q.schema, table):
+            out.add((q.schema, q.name))
+    return out
