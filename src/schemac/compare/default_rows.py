@@ -94,15 +94,17 @@ def rebound(changes: list[Change], cur_tables: dict, des_tables: dict) -> list[C
     references one of the partition's rows ('removing partition ... violates foreign key constraint'), though the
     ATTACH puts them back: those keys are dropped before it and added again after the ATTACH (REBOUND), which checks
     the rows once they are back."""
-    detached = {(c.schema, c.table) for c in changes if c.kind == "detach_partition"}
-    attached = {(c.schema, c.table) for c in changes if c.kind == "attach_partition"}
+    again = {(c.schema, c.table) for c in changes if c.kind == "detach_partition"} & \
+        {(c.schema, c.table) for c in changes if c.kind == "attach_partition"}
+    if not again:  # (most migrations: none walked)
+        return changes
     out = []
     for c in changes:
-        side, tables = (c.old, cur_tables) if c.kind == "detach_partition" else (c.new, des_tables)
-        p = getattr(side, "partition_of", None) if c.kind in ("detach_partition", "attach_partition") else None
-        parent = tables.get((p.parent_schema, p.parent)) if p is not None else None
-        if parent is None or (c.schema, c.table) not in detached & attached:
+        if c.kind not in ("detach_partition", "attach_partition") or (c.schema, c.table) not in again:
             out.append(c)
             continue
-        out.append(replace(c, rebound=ancestors(parent, tables)))
+        side, tables = (c.old, cur_tables) if c.kind == "detach_partition" else (c.new, des_tables)
+        p = getattr(side, "partition_of", None)
+        parent = tables.get((p.parent_schema, p.parent)) if p is not None else None
+        out.append(replace(c, rebound=ancestors(parent, tables)) if parent is not None else c)
     return out
