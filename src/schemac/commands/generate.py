@@ -36,7 +36,7 @@ from schemac.model import Schema
 from schemac.compare.loose_collations import nondeterministic
 from schemac.plan.hazards import destructive_reason, detach_failures, enums_holding_values, missing_cast, row_failures
 from schemac.plan.online import plan_online, relation_names, widened_indexes
-from schemac.plan.planner import planned
+from schemac.plan.planner import enum_values_apart, planned
 from schemac.plan.preamble import restored_search_path
 from schemac.plan.rights import combined, extension_tables, needed_rights, rights_note
 from schemac.plan.session_pin import pinned_where_read
@@ -129,11 +129,9 @@ def _units(changes: list[Change], current: Schema, name: str, concurrently: bool
         rest = [c for c in changes if c not in members]
         return _units(rest, current, name, concurrently, work) + _transactional(
             f"{name}_extension_members", items(planned(members)), members)
-    values = [c for c in changes if c.kind == "add_enum_value"]
-    if values and len(values) < len(changes):
-        # A value added to an enum cannot be used in the transaction that added it (as a default, in a
-        # CHECK, an index predicate or a row): the additions go first, in a file of their own.
-        rest = [c for c in changes if c.kind != "add_enum_value"]
+    apart = enum_values_apart(changes)
+    if apart is not None:  # (the values added to enums first, in a file of their own)
+        values, rest = apart
         return _transactional(f"{name}_enum_values", items(planned(values)), values) + _units(rest, current, name, concurrently)
     if not concurrently:
         return _transactional(name, shared(changes, work), changes)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, Optional
 
 from sqlglot import exp
 
@@ -274,12 +274,22 @@ def marked_script(changes: list[Change]) -> str:
     _units): Postgres refuses a new value's use in the transaction that added it ('unsafe use of new value'). Each
     part is its own BEGIN ... COMMIT, so the script runs by `psql -f` and `psql -1 -f` (which only warns of the
     transaction already, or no longer, in progress) alike."""
-    values = [c for c in changes if c.kind == "add_enum_value"]
-    if not values or len(values) == len(changes):
+    apart = enum_values_apart(changes)
+    if apart is None:
         return _marked(changes)
-    rest = [c for c in changes if c.kind != "add_enum_value"]
+    values, rest = apart
     return (f"{ENUM_VALUES_FIRST}\nBEGIN;\n\n{_marked(values)}\nCOMMIT;\n\n"
             f"BEGIN;\n\n{_marked(rest)}\nCOMMIT;\n")
+
+
+def enum_values_apart(changes: list[Change]) -> Optional[tuple[list[Change], list[Change]]]:
+    """(the values added to enums, the rest) where `changes` holds both, else None: Postgres refuses a new value's
+    use in the transaction that added it ('unsafe use of new value': as a default, in a CHECK, an index predicate or
+    a row), so the additions are committed first (generate's file of their own, diff --sql's first transaction)."""
+    values = [c for c in changes if c.kind == "add_enum_value"]
+    if not values or len(values) == len(changes):
+        return None
+    return values, [c for c in changes if c.kind != "add_enum_value"]
 
 
 ENUM_VALUES_FIRST = ("-- Two transactions, each committed by the script, with psql -1 too: a value added to an "
