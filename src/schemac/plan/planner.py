@@ -270,30 +270,36 @@ def marked_script(changes: list[Change]) -> str:
     outside a transaction, which a script run by hand is not in), with each change's statements that can destroy data preceded by
     `-- DESTRUCTIVE: why`: whoever runs `diff --sql` by hand has no --allow-destructive to stop them.
     (render_sql joins paragraphs with a blank line, so joining the changes' scripts with one gives the same text.)
-    Values added to enums are committed first, as `generate` puts them in a file of their own (commands.generate
-    _units): Postgres refuses a new value's use in the transaction that added it ('unsafe use of new value'). Each
-    part is its own BEGIN ... COMMIT, so the script runs by `psql -f` and `psql -1 -f` (which only warns of the
-    transaction already, or no longer, in progress) alike."""
-    apart = enum_values_apart(changes)
-    if apart is None:
+    Where `generate` writes several files (transactions_apart), the script commits each part in turn: each part is its
+    own BEGIN ... COMMIT, so the script runs by `psql -f` and `psql -1 -f` (which only warns of the transaction
+    already, or no longer, in progress) alike."""
+    parts = transactions_apart(changes)
+    if len(parts) == 1:
         return _marked(changes)
-    values, rest = apart
-    return (f"{ENUM_VALUES_FIRST}\nBEGIN;\n\n{_marked(values)}\nCOMMIT;\n\n"
-            f"BEGIN;\n\n{_marked(rest)}\nCOMMIT;\n")
+    return "\n".join([TRANSACTIONS_APART] + [f"BEGIN;\n\n{_marked(part)}\nCOMMIT;\n" for _, part in parts])
 
 
-def enum_values_apart(changes: list[Change]) -> Optional[tuple[list[Change], list[Change]]]:
-    """(the values added to enums, the rest) where `changes` holds both, else None: Postgres refuses a new value's
-    use in the transaction that added it ('unsafe use of new value': as a default, in a CHECK, an index predicate or
-    a row), so the additions are committed first (generate's file of their own, diff --sql's first transaction)."""
-    values = [c for c in changes if c.kind == "add_enum_value"]
-    if not values or len(values) == len(changes):
-        return None
-    return values, [c for c in changes if c.kind != "add_enum_value"]
+def transactions_apart(changes: list[Change]) -> list[tuple[str, list[Change]]]:
+    """`changes` as the transactions they are committed in, in order, each with the suffix of its migration file's
+    name ('' for the one of the rest): the values added to enums first, as Postgres refuses a new value's use in the
+    transaction that added it ('unsafe use of new value': as a default, in a CHECK, an index predicate or a row); the
+    settings and comments made on the own objects of an extension the same changes create last, as inspect tells them
+    from the extension script's own by the transaction that made them (catalog/queries/extensions.sql)."""
+    made = {c.name for c in changes if c.kind == "add_extension" and c.old is None}
+    members = [c for c in changes if c.kind == "set_extension_grants" and c.name in made
+               and (c.new.settings or c.new.comments)]  # type: ignore[union-attr]
+    rest = [c for c in changes if c not in members] if members else changes
+    values = [c for c in rest if c.kind == "add_enum_value"]
+    if values and len(values) < len(rest):
+        rest = [c for c in rest if c.kind != "add_enum_value"]
+    else:
+        values = []
+    return [part for part in (("_enum_values", values), ("", rest), ("_extension_members", members)) if part[1]]
 
 
-ENUM_VALUES_FIRST = ("-- Two transactions, each committed by the script, with psql -1 too: a value added to an "
-                     "enum cannot be used before it is committed.")
+TRANSACTIONS_APART = ("-- Transactions one after another, each committed by the script, with psql -1 too: a value added "
+                      "to an enum cannot be used before it is committed, and the settings and comments of an extension's "
+                      "own objects are told from its script's by the transaction that made them.\n")
 
 
 def _marked(changes: list[Change]) -> str:
