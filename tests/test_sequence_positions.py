@@ -150,3 +150,32 @@ def test_a_partition_detached_to_a_table_of_its_own_keeps_its_parents_position(t
         got = conn.execute(f"INSERT INTO t3 (k, v) VALUES (1, 'c') RETURNING {column}").fetchone()[0]
     assert (handed, got) == (10, 11)
     assert check_drift(str(tmp_path / "schema.yaml"), any_db_url).differences == ()
+
+
+MOVED_FROM = ("tables:\n  p:\n    partition_by: {strategy: list, key: k}\n    columns:\n      k: integer\n"
+              "      id: {type: integer, identity: always}\n      v: text\n"
+              "  q:\n    partition_by: {strategy: list, key: k}\n    columns:\n      k: integer\n"
+              "      id: {type: integer, identity: always}\n      v: text\n"
+              "  t4:\n    partition_of: {parent: p, bound: \"FOR VALUES IN (2)\"}\n"
+              "  t3:\n    partition_of: {parent: p, bound: \"FOR VALUES IN (1)\"}\n")
+
+
+@pytest.mark.parametrize("further, next_id", [(None, 11), (50, 51)], ids=["new-parent-behind", "new-parent-further"])
+def test_a_partition_moved_to_another_parent_continues_past_both_sequences(tmp_path, any_db_url, further, next_id):
+    """A partition detached from p and attached to q, both with an identity: p handed out 1..10 (the partition's rows
+    past 3 deleted since); q's sequence was behind, and the next INSERT into q took 1, a value a row of the
+    partition holds. It continues past p's sequence and the rows, and a q further already is left where it is."""
+    _step(tmp_path, any_db_url, MOVED_FROM)
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO p (k, v) SELECT 1 + i % 2, 'x' FROM generate_series(1, 10) i; "
+                     "DELETE FROM p WHERE k = 1 AND id > 3")
+        if further:
+            conn.execute("SELECT setval(pg_get_serial_sequence('q', 'id'), %s)", (further,))
+    _step(tmp_path, any_db_url, MOVED_FROM.replace("  t3:\n    partition_of: {parent: p", "  t3:\n    partition_of: {parent: q"))
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        held = conn.execute("SELECT array_agg(id ORDER BY id) FROM t3").fetchone()[0]
+        got = conn.execute("INSERT INTO q (k, v) VALUES (1, 'c') RETURNING id").fetchone()[0]
+        parent = conn.execute("SELECT inhparent::regclass::text FROM pg_inherits WHERE inhrelid = 't3'::regclass").fetchone()[0]
+    assert (held, parent, got) == ([2], "q", next_id)
+    assert check_drift(str(tmp_path / "schema.yaml"), any_db_url).differences == ()
+

@@ -29,7 +29,7 @@ from schemac.plan.not_null_ddl import inherited_not_null_comments, not_valid_sta
 from schemac.plan.table_renames import column_defaults_renamed, given_default_name, renamed_table
 from schemac.plan.hazards import destructive_reason, enums_holding_values
 from schemac.plan.held_names import held_key_comment, held_key_drop, held_key_statement
-from schemac.plan.identity_ddl import alter_column, alter_identity, kept_before_detach
+from schemac.plan.identity_ddl import alter_column, alter_identity, kept_before_detach, kept_before_move, past_attached_rows
 from schemac.plan.graph import ordered
 from schemac.plan.views import view_statements
 from schemac.plan.preamble import expression_marks, preamble, widened
@@ -117,11 +117,12 @@ def _statements_for(change: Change) -> list[exp.Expression]:
     if k in ("add_inherit", "drop_inherit"):
         return inherit_ddl.inherit_statements(change)
     if k == "attach_partition":
-        return moved_around(change, [attach_partition(change.new)])  # type: ignore[arg-type]
+        return moved_around(change, [attach_partition(change.new), *past_attached_rows(change.new)])  # type: ignore[arg-type]
     if k == "put_back_rows":  # (taken out of a kept default partition by the partition's change: compare.default_rows)
         return put_back(change)
     if k == "detach_partition":  # and the foreign keys it kept from the parent under the names it declares
-        kept = kept_before_detach(change.old, change.new) if isinstance(change.new, Table) else []  # type: ignore
+        kept = kept_before_detach(change.old, change.new) + kept_before_move(change.old, change.new) \
+            if isinstance(change.new, Table) else []  # type: ignore
         return copies_named(change.old, change.adopted_copies) + kept + [detach_partition(change.old)] + \
             renamed_after_detach(change.old, change.new)  # type: ignore
     if k == "set_logging":  # rewrites the table, under an ACCESS EXCLUSIVE lock
