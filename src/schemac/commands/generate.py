@@ -34,7 +34,8 @@ from schemac.migrations.state import State, file_sha384, read_state
 from schemac.migrations.childwork import ChildWork, write_migrations
 from schemac.model import Schema
 from schemac.compare.loose_collations import nondeterministic
-from schemac.plan.hazards import destructive_reason, detach_failures, enums_holding_values, missing_cast, row_failures
+from schemac.plan.hazards import (destructive_reason, detach_failures, enums_holding_values, missing_cast, narrower_identities,
+                                  row_failures)
 from schemac.plan.online import plan_online, relation_names, widened_indexes
 from schemac.plan.planner import planned, transactions_apart
 from schemac.plan.preamble import restored_search_path
@@ -185,7 +186,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     unknown_using_columns(current, desired, changes)  # (a column this edit drops is read by a `using:`)
     notices = tuple(ignored_renames(current, desired) + repeated_key_notices(desired) + unused_usings(desired, changes)
                     + change_notices(changes, desired) + row_failures(changes, (nondeterministic(current), nondeterministic(desired)))
-                    + detach_failures(changes, current, desired)
+                    + detach_failures(changes, current, desired) + narrower_identities(changes, current)
                     + view_notices
                     + joined_parent_notices(current, desired) + retype_wrap_notices(changes, desired)
                     + external_type_notices(changes, desired) + foreign_read_notices(changes, desired)
