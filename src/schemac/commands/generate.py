@@ -17,6 +17,7 @@ from schemac.compare.inherited_retypes import retype_wrap_notices
 from schemac.compare.joined_parents import joined_parent_notices
 from schemac.compare.normalize import extensions_searched
 from schemac.compare.not_nulls import inherited_renames
+from schemac.compare.not_null_renames import left_names
 from schemac.compare.domain_arrays import range_held
 from schemac.compare.row_types import row_type_additions, row_type_drops, row_type_retypes
 from schemac.compare.outside_users import outside_drops
@@ -182,11 +183,13 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
         else:
             desired = attach_recorded(desired, current, major_of(dev_url_of(dev_url), current))
             desired, view_notices = computed(desired, dev_url, current)
+    desired, left_notices = left_names(current, desired)  # (a NOT NULL's name Postgres cannot give it: recorded)
     changes = diff(current, desired)
     unknown_using_columns(current, desired, changes)  # (a column this edit drops is read by a `using:`)
     notices = tuple(ignored_renames(current, desired) + repeated_key_notices(desired) + unused_usings(desired, changes)
                     + change_notices(changes, desired) + row_failures(changes, (nondeterministic(current), nondeterministic(desired)))
                     + detach_failures(changes, current, desired) + narrower_identities(changes, current)
+                    + left_notices
                     + view_notices
                     + joined_parent_notices(current, desired) + retype_wrap_notices(changes, desired)
                     + external_type_notices(changes, desired) + foreign_read_notices(changes, desired)
