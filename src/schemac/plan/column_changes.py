@@ -70,7 +70,8 @@ def column_statements(change: Change) -> list[exp.Expression]:
         return [_alter(t, exp.AlterColumn(this=ident(col.name), drop=True, allow_null=True))]
     if k == "set_default":  # (a new sequence's nextval() over the rows: moved past them, compare.sequence_feeds)
         return [_alter(t, exp.AlterColumn(this=ident(col.name), default=fresh_expression(col.default)))] + \
-            (fed_past_the_rows(t, col) if change.cause == FEEDS_VALUES else [])  # type: ignore[arg-type]
+            (fed_past_the_rows(t, col, handed_out(t, change.old))  # type: ignore[arg-type]
+             if change.cause == FEEDS_VALUES else [])
     if k == "drop_default":  # an identity taking over: its sequence's last value kept first (sequence_ddl)
         kept = [last_handed_out(s) for s in handed_out(t, change.old)] if col.identity is not None else []  # type: ignore
         return kept + [_alter(t, exp.AlterColumn(this=ident(col.name), drop=True))]
