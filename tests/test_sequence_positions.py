@@ -204,3 +204,31 @@ def test_a_partition_detached_into_a_narrower_identity_is_warned_of(tmp_path, db
         assert conn.execute("SELECT last_value FROM pg_sequences WHERE sequencename = 't3_id_seq'").fetchone()[0] == 32767
         with pytest.raises(psycopg.errors.SequenceGeneratorLimitExceeded):
             conn.execute("INSERT INTO t3 (k, v) VALUES (1, 'c')")
+
+
+SHARED = ("sequences:\n  hibernate_sequence: {type: bigint}\n"
+          "tables:\n" + "".join(f"  {t}:\n    columns:\n      id: {{type: bigint, primary_key: true, default: "
+                                f"\"nextval('hibernate_sequence'::regclass)\"}}\n      v: text\n" for t in ("author", "book"))
+          + "  note:\n    columns:\n      id: {type: bigint, primary_key: true}\n      v: text\n")
+PER_TABLE = ("sequences:\n  author_seq: {type: bigint, increment: 50}\n  shared_seq: {type: bigint}\n"
+             "tables:\n" + "".join(f"  {t}:\n    columns:\n      id: {{type: bigint, primary_key: true, default: "
+                                   f"\"nextval('{s}')\"}}\n      v: text\n"
+                                   for t, s in (("author", "author_seq"), ("book", "shared_seq"), ("note", "shared_seq"))))
+
+
+def test_a_new_sequence_made_the_default_of_a_column_with_values_starts_past_them(tmp_path, any_db_url):
+    """Hibernate 6's move from the shared hibernate_sequence to a sequence per table, owned by nothing: each new
+    sequence a key's SET DEFAULT calls starts past that table's rows and past what the old sequence handed out
+    (author's rows 4..7 deleted: by its INCREMENT 50 from hibernate_sequence's 10, not from 3), and one feeding two
+    tables past both, never moved back by the second (book's 10, then note's 3). Before: created at 1, the next
+    INSERT failed 'duplicate key value violates unique constraint "author_pkey"'."""
+    _step(tmp_path, any_db_url, SHARED)
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO author (v) SELECT 'a' FROM generate_series(1, 7);"
+                     "INSERT INTO book (v) SELECT 'b' FROM generate_series(1, 3); INSERT INTO note VALUES (1), (2), (3);"
+                     "DELETE FROM author WHERE id > 3")
+    _step(tmp_path, any_db_url, PER_TABLE, allow_destructive=True)
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        got = [conn.execute(f"INSERT INTO {t} (v) VALUES ('c') RETURNING id").fetchone()[0] for t in ("author", "book", "note")]
+    assert got == [60, 11, 12]
+    assert check_drift(str(tmp_path / "schema.yaml"), any_db_url).differences == ()
