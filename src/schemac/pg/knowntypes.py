@@ -46,25 +46,48 @@ EXTENSION_REQUIRES = {
     "postgis_topology": ("postgis",), "postgis_tiger_geocoder": ("postgis", "fuzzystrmatch"),
     "address_standardizer_data_us": ("address_standardizer",), "earthdistance": ("cube",),
 }
-# The extensions whose every cast between one of their types and an array type is listed below: contrib's and
-# PostGIS's, each created on 15 and 18 and its pg_cast rows read (tests/test_casts.py checks them); pgvector's and the
-# others' are not known (pgvector has real[] -> vector and back).
-CAST_CHECKED = ("hstore", "ltree", "cube", "earthdistance", "seg", "isn", "intarray", "postgis", "postgis_raster",
-                "postgis_topology", "postgis_tiger_geocoder", "btree_gist")
-ARRAY_CASTS = frozenset({("text[]", "hstore")})  # (source, target): hstore(text[])
+# The casts of contrib's and PostGIS's types, by extension: every pg_cast row they make, as 15 and 18 list them
+# (tests/test_casts.py checks those this build has); ltree, cube, seg and intarray make none. pgvector's and the other
+# extensions' are not known (pgvector has real[] -> vector and back).
+_ISN = ("isbn", "isbn13", "ismn", "ismn13", "issn", "issn13", "upc")
+EXTENSION_CASTS = {
+    "hstore": frozenset({("hstore", "json"), ("hstore", "jsonb"), ("text[]", "hstore")}),
+    "isn": frozenset({("ean13", t) for t in _ISN} | {(t, "ean13") for t in _ISN}
+                     | {(a, a + "13") for a in ("isbn", "ismn", "issn")} | {(a + "13", a) for a in ("isbn", "ismn", "issn")}),
+    "postgis": frozenset({("box2d", "box3d"), ("box2d", "geometry"), ("box3d", "box"), ("box3d", "box2d"),
+                          ("box3d", "geometry"), ("bytea", "geography"), ("bytea", "geometry"), ("geography", "bytea"),
+                          ("geography", "geometry"), ("geometry", "box"), ("geometry", "box2d"), ("geometry", "box3d"),
+                          ("geometry", "bytea"), ("geometry", "geography"), ("geometry", "json"), ("geometry", "jsonb"),
+                          ("geometry", "path"), ("geometry", "point"), ("geometry", "polygon"), ("path", "geometry"),
+                          ("point", "geometry"), ("polygon", "geometry"), ("geometry", "text"), ("text", "geometry")}),
+    "postgis_raster": frozenset({("raster", "box3d"), ("raster", "bytea"), ("raster", "geometry")}),
+    "postgis_topology": frozenset({("topogeometry", "geometry")}),
+    "ltree": frozenset(), "cube": frozenset(), "seg": frozenset(), "intarray": frozenset(),
+}
+_CAST_TYPES = {t for e in EXTENSION_CASTS for t in EXTENSION_TYPES[e]}
+_EXTENSION_CASTS = frozenset().union(*EXTENSION_CASTS.values())
+
+
+def _bare(t: str) -> tuple[str, int]:
+    """(name, dimensions): a built-in type as casts.BUILTIN_TYPES spells it, any other without schema or modifiers."""
+    base, dims = base_and_dims(t)
+    return (base if base in BUILTIN_TYPES or is_string_type(base) else base_name(t)[1]), dims
 
 
 def converts_extension(old: str, new: str) -> Optional[bool]:
-    """Whether `CAST(value AS new)` exists between a scalar and an array where a side is a type of an extension of
-    CAST_CHECKED (its bare name: a type of the schema's own of that name is the caller's to rule out): only the string types' I/O conversion of a scalar and ARRAY_CASTS; `ltree` -> `text[]` is none,
-    which `USING CAST(path AS text[])` fails on. None for anything else (two arrays, whatever their dimensions, which
-    are one type to Postgres: element by element, not known here)."""
-    (a, a_dims), (b, b_dims) = base_and_dims(old), base_and_dims(new)
-    checked = {t for e in CAST_CHECKED for t in EXTENSION_TYPES[e]}
-    if bool(a_dims) == bool(b_dims) or not {base_name(old)[1], base_name(new)[1]} & checked:
+    """Whether `CAST(value AS new)` exists where a side is a type of an extension of EXTENSION_CASTS and the other is
+    Postgres's own or one of those (a type of the schema's own of such a name is the caller's to rule out): the same
+    type, the string types' I/O conversion, those extensions' pg_cast rows, arrays element by element. `ltree` ->
+    `text[]` or `integer` is none, which `USING CAST(path AS text[])` fails on. None for anything else."""
+    (a, a_dims), (b, b_dims) = _bare(old), _bare(new)
+    if not {a, b} & _CAST_TYPES or not all(t in _CAST_TYPES or t in BUILTIN_TYPES or is_string_type(t) for t in (a, b)):
         return None
-    io = (is_string_type(a) and a_dims == 0) or (is_string_type(b) and b_dims == 0)
-    return io or (f"{a}[]" if a_dims else a, base_name(new)[1]) in ARRAY_CASTS
+    if a_dims and b_dims:
+        return a == b or converts_extension(a, b) is not False
+    scalar_io = (is_string_type(a) and not a_dims) or (is_string_type(b) and not b_dims)
+    if bool(a_dims) != bool(b_dims):
+        return scalar_io or (a + "[]" * bool(a_dims), b + "[]" * bool(b_dims)) in _EXTENSION_CASTS
+    return a == b or scalar_io or (a, b) in _EXTENSION_CASTS
 
 
 # Built-in types sqlglot does not know by name, beyond BUILTIN_TYPES (which leaves pg_* ones out).
