@@ -14,6 +14,7 @@ from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, tak
 from schemac.compare.default_rows import ROWS_MOVED, ancestors
 from schemac.pg.casts import STRING_TYPES, base_and_dims, converts, converts_own, is_string_type, type_parts as _split
 from schemac.pg import pgvector
+from schemac.pg.knowntypes import converts_extension
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, constraint_name
 from schemac.pg.sequences import filled
 from schemac.pg.postgis import YES, fits, refusal
@@ -368,7 +369,10 @@ def _missing_cast(change: Change) -> Optional[str]:
         return (f"column {change.path}: PostgreSQL has no cast from {old} to {new} ({_only_casts(change)}); add "
                 f"`using:` to the column: an SQL expression that computes the new value from the row{_example(change)}, "
                 "used by this migration only (or declare the cast under `casts:`)")
-    if change.direct_cast or converts(old, new) is not False:
+    judged = converts(old, new)
+    if judged is None and not (change.from_kind or change.to_kind):
+        judged = converts_extension(old, new)  # ltree -> text[]: an extension's type to or from an array
+    if change.direct_cast or judged is not False:
         return None
     example = f"to_timestamp({c})" if old in _INT_DIGITS and new.startswith("timestamp") else None
     return (f"column {change.path}: PostgreSQL has no cast from {old} to {new}; add `using:` to the column: an SQL "
