@@ -274,6 +274,22 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
     return replace(found, alone=_judged(schema_path, label, result, rows, None, alone, "schema.yaml", strict, early))
 
 
+def judged_read(schema_path: str, label: str, read: Optional[tuple[IntrospectResult, CatalogRows, tuple[str, ...]]],
+                strict: bool = False) -> Optional[DriftResult]:
+    """`diff` of the database `inspect` read (InspectResult's `label` and `read`) against schema.yaml's model as the
+    loader builds it (no record, no history), from that read: no second read of the same catalog (tests/sqlx_project's
+    rebuilt database, inspected and diffed). None where that model lives in other schemas than inspect read:
+    check_drift reads them."""
+    from schemac.compare.shortcut import EarlyAnswers
+    from schemac.schemafile.load import load_file
+
+    desired = load_file(schema_path)
+    if read is None or set(desired.namespaces) != set(read[2]):
+        return None
+    result, rows, _ = read
+    return _judged(schema_path, label, result, rows, None, desired, "schema.yaml", strict, EarlyAnswers())
+
+
 def _judged(schema_path: str, label: str, result: IntrospectResult, rows: CatalogRows, layout: Optional[Layout],
             desired: Schema, desired_from: str, strict: bool, early: EarlyAnswers) -> DriftResult:
     """The catalog read (`result`: catalog/builder's, `rows` its raw rows) compared with `desired`: check_drift's
