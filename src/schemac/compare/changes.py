@@ -110,6 +110,10 @@ DOMAIN_CHECKS_LATER = "calls a function that reads a table"
 # The cause of a new sequence's OWNED BY a column of a table that exists already (an identity made serial again): its
 # rows hold values the new sequence would hand out, and it is moved past them (plan.sequence_ddl.past_the_rows).
 OWNS_VALUES = "owns a column that holds values"
+# The cause of a SET DEFAULT nextval() of a sequence the same migration creates, on an integer column of a table with
+# rows (Hibernate 6's per-entity sequences replacing hibernate_sequence): the sequence starts at START while the rows
+# hold what it would hand out; moved past them after the SET DEFAULT (compare.sequence_feeds, sequence_ddl.fed_past_the_rows).
+FEEDS_VALUES = "a new sequence feeds a column that holds values"
 # The cause of a generated column dropped and added again because Postgres refuses to change what its
 # expression reads under it (a column retyped, a function dropped): its values are derived, none is lost.
 GENERATED_REBUILT = "generated column re-created"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from schemac.compare.changes import KEPT_BELOW, NUMBERED_BY_PARENT, Change, takes_using
+from schemac.compare.changes import FEEDS_VALUES, KEPT_BELOW, NUMBERED_BY_PARENT, Change, takes_using
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.model import Column
 from schemac.pg.expressions import referenced_columns
@@ -19,7 +19,7 @@ from schemac.plan.not_null_ddl import add_not_null, alter_not_null, not_null_com
 from schemac.plan.objects import PlanError
 from schemac.plan.partition_index_ddl import copies_uncommented, copy_names_kept, renamed_after_leaving
 from schemac.plan.partitioned_identity import add_identity_column, numbered_by_parent
-from schemac.plan.sequence_ddl import last_handed_out
+from schemac.plan.sequence_ddl import fed_past_the_rows, last_handed_out
 from schemac.plan.trees import fresh_expression, fresh_type
 
 COLUMN_KINDS = frozenset({"add_column", "drop_column", "alter_column_type", "set_not_null", "alter_not_null",
@@ -68,8 +68,10 @@ def column_statements(change: Change) -> list[exp.Expression]:
         return alter_not_null(t, change.old, col)  # type: ignore[arg-type]
     if k == "drop_not_null":
         return [_alter(t, exp.AlterColumn(this=ident(col.name), drop=True, allow_null=True))]
-    if k == "set_default":
-        return [_alter(t, exp.AlterColumn(this=ident(col.name), default=fresh_expression(col.default)))]
+    if k == "set_default":  # (a new sequence's nextval() over the rows: moved past them, compare.sequence_feeds)
+        return [_alter(t, exp.AlterColumn(this=ident(col.name), default=fresh_expression(col.default)))] + \
+            (fed_past_the_rows(t, col, handed_out(t, change.old))  # type: ignore[arg-type]
+             if change.cause == FEEDS_VALUES else [])
     if k == "drop_default":  # an identity taking over: its sequence's last value kept first (sequence_ddl)
         kept = [last_handed_out(s) for s in handed_out(t, change.old)] if col.identity is not None else []  # type: ignore
         return kept + [_alter(t, exp.AlterColumn(this=ident(col.name), drop=True))]

@@ -13,6 +13,7 @@ from schemac.pg.names import qualified, quote_ident
 from schemac.pg.sequences import filled
 from schemac.pg.types import build_type
 from schemac.plan.ddl import command, do_block, literal, number
+from schemac.plan.named_refs import named_refs
 
 
 def sequence_properties(o: SequenceOptions) -> exp.Properties:
@@ -135,6 +136,32 @@ def sequence_past_the_rows(seq: Sequence) -> exp.Command:
     o, name = filled(seq.options, "bigint"), qualified(seq.schema, table)
     return _setval(literal(qualified(seq.schema, seq.name)), o, name, column,
                    [_kept(f"{name}.{quote_ident(column)}", o)])  # an identity's, dropped before (identity_handed_out)
+
+
+def fed_past_the_rows(table: Table, column: Column, handed_out: tuple[str, ...] = ()) -> list[exp.Command]:
+    """After SET DEFAULT nextval() of a new sequence on a column that holds values (compare.sequence_feeds): each
+    sequence the default calls moved past the rows as the catalog has it (its START, INCREMENT's sign and bound read
+    from pg_sequence), and past the last value of `handed_out`, the sequences the old default drew from (where they
+    still stand and the role may read them): a value handed out and deleted since is not handed out again. Never
+    backwards (a second column it feeds, set first); nothing where neither reaches START."""
+    name = qualified(table.schema, table.name)
+    col = quote_ident(column.name)
+    olds = [f"CASE WHEN pg_catalog.has_sequence_privilege(to_regclass({literal(s)}), 'SELECT, USAGE') THEN "
+            f"pg_catalog.pg_sequence_last_value(to_regclass({literal(s)})) END" for s in handed_out]
+    far = (f"CASE WHEN q.seqincrement > 0 THEN GREATEST({', '.join([f'max({col})', *olds])}) "
+           f"ELSE LEAST({', '.join([f'min({col})', *olds])}) END")
+    out = []
+    for ref in sorted(named_refs(column.default or "", "public")):
+        if ref[0] != "sequence":
+            continue
+        seq = f"{literal(qualified(ref[1], ref[2]))}::regclass"
+        out.append(command("SELECT", f"pg_catalog.setval(q.seqrelid, r.far) FROM pg_catalog.pg_sequence q, "
+                                     f"LATERAL (SELECT {far} AS far FROM {name}) r WHERE q.seqrelid = {seq} AND CASE "
+                                     "WHEN q.seqincrement > 0 THEN r.far >= q.seqstart AND r.far <= q.seqmax AND r.far > "
+                                     "COALESCE(pg_catalog.pg_sequence_last_value(q.seqrelid), r.far - 1) "
+                                     "ELSE r.far <= q.seqstart AND r.far >= q.seqmin AND r.far < "
+                                     "COALESCE(pg_catalog.pg_sequence_last_value(q.seqrelid), r.far + 1) END"))
+    return out
 
 
 def _setval(sequence: str, o: SequenceOptions, table: str, column: str, also: list[str] = []) -> exp.Command:
