@@ -142,7 +142,7 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
     from schemac.commands.viewbuild import readable, run, statements
     from schemac.commands.viewcauses import at_versions_it_has, lacking, laid_to_extensions, notice
     from schemac.compare.differ import diff
-    from schemac.compare.normalize import extension_path, extensions_searched
+    from schemac.compare.normalize import extension_path, schema_searched
     from schemac.migrations.replay import PINNED_SESSION, throwaway
     from schemac.plan.graph import ordered
     from schemac.plan.planner import render_sql
@@ -155,7 +155,7 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
             conn = psycopg.connect(url, autocommit=True)
         except psycopg.Error as e:
             raise SchemacError(f"cannot connect to {where} to build the views: {str(e).splitlines()[0]}") from None
-        with conn, extensions_searched(desired.extensions):  # (the migration's search_path: plan.preamble)
+        with conn, schema_searched(desired):  # (the migration's search_path: plan.preamble)
             conn.execute("SET check_function_bodies = off")
             conn.execute(PINNED_SESSION)  # (the zone and styles its constants are read in: migrations.replay)
             conn.execute("SET synchronous_commit = off")  # a throwaway: no commit waits for its WAL flush

@@ -85,6 +85,8 @@ def _strip_cast(node: exp.Cast) -> Optional[exp.Expression]:
             return number(inner.this) or inner
         if isinstance(inner, exp.Literal) and inner.is_string and kind == T.INTERVAL:
             return _interval_literal(inner.this, "second")  # (a bare number: seconds, `'1.55'::interval`)
+        if isinstance(inner, exp.Literal) and inner.is_string and kind == T.USERDEFINED:
+            return number(inner.this) or inner  # (`pos('5')` of a domain over integer is stored `(5)::pos`)
         return inner
     if isinstance(inner, _OF_ITS_ARGUMENTS_TYPE + (exp.Column, exp.Array, exp.Cast)) and kind in _TEXT_TYPES:
         return inner  # `COALESCE(v, 'x') <> ''` on a varchar v is stored as `(COALESCE(v, 'x'::varchar))::text <> ''`
