@@ -19,7 +19,7 @@ from schemac.pg.names import split_reference
 from schemac.pg.routines import result_type
 from schemac.pg.sqlbody import statement_refs
 from schemac.pg.types import TypeSyntaxError
-from schemac.pg.views import comparable
+from schemac.pg.views import comparable, reads_every_column
 
 _MISSING_RELATION = re.compile(r'relation "([^"]+)" does not exist')
 _MISSING_TYPE = re.compile(r'type "([^"]+)" does not exist')
@@ -42,9 +42,25 @@ def _columns_of(schema_name: str, name: str, schema: Schema, views: dict) -> Opt
     return {a.name: a.type for a in composite.attributes} if composite is not None else None
 
 
-def _still_reads_the_same(r: View, schema: Schema, views: dict) -> bool:
+def _same_columns_read(r: View, schema: Schema, views: dict, recorded: Schema) -> bool:
+    """No relation recorded view `r` read every column of (as `recorded` had them) has others in `schema` now (a
+    relation a join reads some columns of is left alone: `t.*` may not be of it)."""
+    read: dict[tuple[str, str], set[str]] = {}
+    for d in r.depends:
+        if d.kind in ("relation", "column") and (d.schema, d.name) != r.key:
+            read.setdefault((d.schema, d.name), set()).update({d.column} if d.column is not None else ())
+    had = {v.key: v for v in recorded.views}
+    return all(set(_columns_of(s, n, recorded, had) or ()) != columns
+               or set(_columns_of(s, n, schema, views) or ()) == columns for (s, n), columns in read.items())
+
+
+def _still_reads_the_same(r: View, schema: Schema, views: dict, recorded: Schema) -> bool:
     """Whether what recorded view `r` reads is still there, of the same types, in `schema` (the views of
-    `views` only when their own forms are known)."""
+    `views` only when their own forms are known). Where its query reads `*` and read every column a relation of
+    `recorded` had, that relation's columns must be those: one added since is one a fresh build's `*` reads too
+    (pg.views.reads_every_column)."""
+    if reads_every_column(r.query) and not _same_columns_read(r, schema, views, recorded):
+        return False
     for d in r.depends:
         if (d.schema, d.name) == r.key:  # a view reading itself (plan.stubs): what it reads is what it is
             continue
@@ -111,7 +127,7 @@ def attach_recorded(desired: Schema, recorded: Optional[Schema], major: Optional
             if _known(v):
                 continue
             for r in by_query.get((comparable(v.query), v.materialized), ()):
-                if _still_reads_the_same(r, desired, views):
+                if _still_reads_the_same(r, desired, views, recorded):
                     views[key] = replace(v, definition=r.definition, output=r.output, depends=r.depends,
                                          deparsed_by=r.deparsed_by)
                     grown = True

@@ -38,6 +38,26 @@ def view_query(text: str) -> str:
     return text[: tokens[-1].end + 1].strip()
 
 
+_BEFORE_A_STAR = {"SELECT", "COMMA", "DOT", "DISTINCT", "ALL"}  # (`SELECT *`, `, t.*`; not `a * b`, `count(*)`)
+
+
+def reads_every_column(text: str) -> bool:
+    """Whether a query names a relation's columns by `*` (`SELECT *`, `t.*`) or is `TABLE t`: Postgres expands it when
+    the view is made, to the columns the relation has then (one it gains since is not read; a fresh build reads it). A
+    text the tokenizer cannot read is taken to."""
+    from sqlglot.dialects.dialect import Dialect
+    from sqlglot.errors import TokenError
+
+    if "*" not in text and not text.lstrip().upper().startswith(("TABLE", "(")):
+        return False
+    try:
+        tokens = [t.token_type.name for t in Dialect.get_or_raise("postgres").tokenize(text)]
+    except TokenError:
+        return True
+    return "TABLE" in tokens or any(t == "STAR" and i > 0 and tokens[i - 1] in _BEFORE_A_STAR
+                                    for i, t in enumerate(tokens))
+
+
 def same_text(a: Optional[str], b: Optional[str]) -> bool:
     """Two deparses (or two queries) equal but for blank space and a final `;`."""
     return comparable(a) == comparable(b)
