@@ -14,12 +14,12 @@ from typing import Optional
 
 from schemac.compare.aggregates import same_result
 from schemac.errors import SchemacError, SchemaFileError
-from schemac.model import Schema, View
+from schemac.model import Schema, View, ViewColumn
 from schemac.pg.names import split_reference
 from schemac.pg.routines import result_type
 from schemac.pg.sqlbody import statement_refs
 from schemac.pg.types import TypeSyntaxError
-from schemac.pg.views import comparable, reads_every_column
+from schemac.pg.views import comparable, reads_every_column, written_columns
 
 _MISSING_RELATION = re.compile(r'relation "([^"]+)" does not exist')
 _MISSING_TYPE = re.compile(r'type "([^"]+)" does not exist')
@@ -263,11 +263,30 @@ def stale_queries(desired: Schema, recorded: Optional[Schema]) -> None:
     """`generate --check`'s `_stale_read` (no server builds the views): a query as recorded still reading a table or
     view schema.yaml renames, or naming a column it renames or drops, is refused alike. Nothing is looked at where
     schema.yaml renames no table or view and keeps every column the record has."""
-    if recorded is None or not _renamed_or_dropped(desired, recorded):
+    if recorded is None:
         return
-    index, views = {r.key: r for r in recorded.views}, {w.key: w for w in desired.views}
+    narrowed = _narrowed_views(desired, recorded)
+    if not narrowed and not _renamed_or_dropped(desired, recorded):
+        return
+    index, views = {r.key: r for r in recorded.views}, {w.key: narrowed.get(w.key, w) for w in desired.views}
     for v in desired.views:
         _stale_read(v, None, recorded, desired, {}, index, views)
+
+
+def _narrowed_views(desired: Schema, recorded: Schema) -> dict:
+    """The views whose query is edited so that it no longer names a column its recorded form has (`SELECT a FROM t`,
+    was `SELECT a, c FROM t`), by key, with those names as their columns (of no type: no server built them), so that
+    `_stale_read` sees a view still reading the column of one that lost it."""
+    had = {r.key: r for r in recorded.views if _known(r)}
+    out = {}
+    for w in desired.views:
+        r = had.get(w.key)
+        if r is None or _known(w) or (comparable(r.query), r.materialized) == (comparable(w.query), w.materialized):
+            continue
+        names = written_columns(w.query)
+        if names is not None and not {c.name for c in r.output} <= set(names):
+            out[w.key] = replace(w, definition=w.query, output=tuple(ViewColumn(n, "") for n in names))
+    return out
 
 
 def _renamed_or_dropped(desired: Schema, recorded: Schema) -> bool:

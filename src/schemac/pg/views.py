@@ -58,6 +58,31 @@ def reads_every_column(text: str) -> bool:
                                     for i, t in enumerate(tokens))
 
 
+def written_columns(text: str) -> Optional[tuple[str, ...]]:
+    """The names of a query's output columns where its words say them all (each item a column or named by `AS`;
+    a set operation's first SELECT's), else None (a `*`, an unnamed expression: Postgres's answer alone knows)."""
+    from sqlglot import exp, parse_one
+    from sqlglot.errors import SqlglotError
+
+    try:
+        tree = parse_one(text, read="postgres")
+    except (SqlglotError, ValueError):
+        return None
+    while isinstance(tree, (exp.Union, exp.Intersect, exp.Except)):
+        tree = tree.this
+    if not isinstance(tree, exp.Select):
+        return None
+    names = []
+    for item in tree.expressions:
+        if not isinstance(item, (exp.Column, exp.Alias)) or isinstance(item, exp.Column) and item.is_star:
+            return None
+        name = item.args["alias"] if isinstance(item, exp.Alias) else item.this
+        if not isinstance(name, exp.Identifier):
+            return None
+        names.append(name.name if name.quoted else name.name.lower())  # (Postgres folds what is not quoted)
+    return tuple(names)
+
+
 def same_text(a: Optional[str], b: Optional[str]) -> bool:
     """Two deparses (or two queries) equal but for blank space and a final `;`."""
     return comparable(a) == comparable(b)
