@@ -81,6 +81,10 @@ def _strip_cast(node: exp.Cast) -> Optional[exp.Expression]:
             and inner.this.strip().lower() in BOOLEAN_WORDS:
         return exp.Boolean(this=BOOLEAN_WORDS[inner.this.strip().lower()])
     if _is_constant(inner):
+        if isinstance(node.to, exp.DataType) and node.to.this == T.DECIMAL and node.to.expressions \
+                and isinstance(inner, (exp.Literal, exp.Neg)):  # `'5.55'::numeric(10,1)`: `5.55::numeric(10,1)`, 5.6
+            spelled = number(inner.this) if isinstance(inner, exp.Literal) and inner.is_string else None
+            return exp.Cast(this=spelled, to=node.to) if spelled is not None else None
         if isinstance(inner, exp.Literal) and inner.is_string and kind in _NUMERIC_TYPES:
             return number(inner.this) or inner
         if isinstance(inner, exp.Literal) and inner.is_string and kind == T.INTERVAL:
