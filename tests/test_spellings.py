@@ -32,7 +32,9 @@ a string spelling a number beside ANY or ALL of an integer[] (`'1' = ANY (ia)`, 
 beside a timestamp in a COALESCE, GREATEST, CASE or subtraction (stored cast to timestamp; an explicit cast of a
 timestamptz to timestamp, no longer taken for it, is drift against none), a string in an exponent spelling beside a
 float column (`f8 <> '1e-7'`, stored `'1e-07'::double precision`), a timestamptz string in a named zone
-(`'2024-01-01 00:00 Europe/Paris'`, stored `'2023-12-31 23:00:00+00'`).
+(`'2024-01-01 00:00 Europe/Paris'`, stored `'2023-12-31 23:00:00+00'`), a call of one of the schema's own types on a string
+(`mood('happy')`, `pos('5')`, stored `'happy'::mood`, `(5)::pos`), `tsvector('b a')` (stored `'''a'' ''b'''::tsvector`)
+and a default `'now'::text::text::timestamptz` (stored `('now'::text)::timestamp with time zone`).
 
 Oracle per case: the catalog of a database built by the hand-written SQL a person would run for the same objects
 (tests/catalog_oracle.py's fingerprint, plus pg_ts_config_map and pg_ts_dict) equals the one schemac's migration
@@ -694,7 +696,22 @@ CREATE TABLE t (a real DEFAULT -0.0, b double precision DEFAULT -0.0, c numeric 
     # coercion path): `int4(d)` of a text is stored `(d)::integer`, `text(v)` of a varchar `(v)::text`; compared as
     # calls against casts they drifted after every migration.
     "calls_named_as_types": ("""
+enums:
+  mood: [happy, sad]
+domains:
+  pos: {type: integer}
 tables:
+  u:
+    columns:
+      m: {type: mood, default: "mood('happy')"}
+      p: {type: pos, default: "pos('5')"}
+      tv: {type: tsvector, default: "tsvector('b a:3A,1 b')"}
+      at: {type: timestamptz, default: "'now'::text::text::timestamptz"}
+      g: {type: boolean, generated: "m = mood('sad')"}
+    checks:
+      k4: m <> mood('sad') AND tv <> tsvector('a b')
+    indexes:
+      ui: {columns: [{expression: "(m = mood('happy'))"}]}
   t:
     columns: {d: text, v: varchar(5), r: real, ts: timestamp, n: numeric}
     checks:
@@ -711,6 +728,12 @@ CREATE TABLE t (d text, v varchar(5), r real, ts timestamp, n numeric,
   CONSTRAINT k3 CHECK (uuid(d) IS NULL AND jsonb(d) IS NULL AND name(d) IS NULL AND text(n) IS NULL
     AND int4('5') > 0));
 CREATE INDEX i ON t (d) WHERE int4(d) > 5;
+CREATE TYPE mood AS ENUM ('happy', 'sad');
+CREATE DOMAIN pos AS integer;
+CREATE TABLE u (m mood DEFAULT mood('happy'), p pos DEFAULT pos('5'), tv tsvector DEFAULT tsvector('b a:3A,1 b'),
+  at timestamptz DEFAULT 'now'::text::text::timestamptz, g boolean GENERATED ALWAYS AS (m = mood('sad')) STORED,
+  CONSTRAINT k4 CHECK (m <> mood('sad') AND tv <> tsvector('a b')));
+CREATE INDEX ui ON u ((m = mood('happy')));
 """),
     # A string literal compared with a column of a numeric type (or a domain over one): `c = '5'`, `c IN ('1', '2')`
     # are stored `(c = 5)`, `c = ANY (ARRAY[1, 2])` (`'-3'::bigint` for a negative), and drifted against the strings;

@@ -109,11 +109,14 @@ def test_a_rename_written_into_the_query_too_migrates_like_a_fresh_build(schemac
             assert conn.execute(VIEWDEF).fetchone()[0] == migrated
 
 
-@pytest.mark.parametrize("edit", ["renamed", "dropped", "table_renamed", "view_renamed", "read_view_renamed"])
+@pytest.mark.parametrize("edit", ["renamed", "dropped", "table_renamed", "view_renamed", "read_view_renamed",
+                                  "view_column_renamed"])
 def test_generate_check_refuses_such_a_query_without_a_server(schemac, tmp_path, edit):
     """`generate --check` builds no view: the recorded query, as it was, still reading a table or view schema.yaml
     renames, or naming a column it renames or drops, is refused alike (exit 2, one line at the view's line); before,
-    --check listed the changes and exited 1, the full run then refusing (or, a view renamed, writing the drift)."""
+    --check listed the changes and exited 1, the full run then refusing (or, a view renamed, writing the drift). A
+    view's column its own edited query no longer names (`a AS b`: the query's words name its columns) alike: before,
+    --check could not know the view's columns without a build, and exited 1."""
     text, line_number, reads = EDITS[edit]
     _write(tmp_path, OLD)
     assert schemac("generate").returncode == 0

@@ -286,6 +286,29 @@ def test_generate_compares_by_deparse_and_diff_reads_the_record(db_url, tmp_path
     assert generate(project.schema, project.out, check=True).status == "pending"  # no server for --check
 
 
+def test_a_star_reads_a_column_its_table_gains(db_url, tmp_path):
+    """`SELECT *` (or `t.*`) is expanded when the view is made: a column the table gains in schema.yaml is one a fresh
+    build's view reads, not the old one. The recorded deparse (a, b) was taken again for the same query, so generate
+    only added the column (the view kept a, b) and diff, before generate, reported the table alone."""
+    star = "tables:\n  t:\n    columns: {a: integer, b: text}\nviews:\n  v:\n    query: SELECT * FROM t\n" \
+           "  w:\n    query: SELECT x.*, 1 AS one FROM t x\n"
+    project = Project(tmp_path / "p", db_url)
+    project.step(star)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO t VALUES (1, 'x'), (2, NULL)")
+    grown = star.replace("{a: integer, b: text}", "{a: integer, b: text, c: integer}")
+    with open(project.schema, "w", encoding="utf-8") as f:
+        f.write(grown)
+    assert sorted((d.kind, d.name) for d in project.drift()) == [("missing_column", "c"), ("view_changed", "v"),
+                                                                  ("view_changed", "w")]
+    project.step(grown)
+    _check_like_scratch(project, grown, tmp_path, "grown")
+    with psycopg.connect(db_url) as conn:  # (the oracle: the views' columns as Postgres holds them, and their rows)
+        assert conn.execute("SELECT array_agg(attname::text ORDER BY attnum) FROM pg_attribute WHERE attnum > 0 "
+                            "AND attrelid = 'w'::regclass").fetchone() == (["a", "b", "c", "one"],)
+        assert conn.execute("SELECT * FROM v ORDER BY a").fetchall() == [(1, "x", None), (2, None, None)]
+
+
 def _generated(db_url: str, tmp_path, text: str):
     """A project of schema.yaml `text` migrating `db_url`, generated (views built on its server): it and the result."""
     project = Project(tmp_path / "p", db_url)

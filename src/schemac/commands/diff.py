@@ -315,9 +315,9 @@ def _judged(schema_path: str, label: str, result: IntrospectResult, rows: Catalo
         from schemac.compare.roles import check_roles
 
         check_roles(desired, result.roles, label)
-    from schemac.compare.normalize import extensions_searched
+    from schemac.compare.normalize import schema_searched
 
-    with extensions_searched(desired.extensions), early.used():  # (the plan's search_path too: plan.preamble)
+    with schema_searched(desired), early.used():  # (the plan's search_path too: plan.preamble)
         changes = diff(actual, desired)
         sql = ""
         if changes:

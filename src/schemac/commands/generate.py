@@ -15,7 +15,7 @@ from schemac.compare.notices import ignored_renames, repeated_key_notices, unuse
 from schemac.compare.using_reads import unknown_using_columns
 from schemac.compare.inherited_retypes import retype_wrap_notices
 from schemac.compare.joined_parents import joined_parent_notices
-from schemac.compare.normalize import extensions_searched
+from schemac.compare.normalize import schema_searched
 from schemac.compare.not_nulls import inherited_renames
 from schemac.compare.not_null_renames import left_names
 from schemac.compare.domain_arrays import range_held
@@ -150,7 +150,7 @@ def generate(schema_path: str, out_dir: str, name: Optional[str] = None, message
     if name is not None:
         validate_name(name)
     layout = Layout(out_dir)
-    with OutOfSight() as sight, extensions_searched(desired.extensions):  # (the plan's search_path: plan.preamble)
+    with OutOfSight() as sight, schema_searched(desired):  # (the plan's search_path: plan.preamble)
         if dry_run or check:
             return _compose(layout, desired, digest, name, message, schema_path, "check" if check else "dry-run",
                             allow_destructive, concurrently, verify, dev_url, sight)

@@ -55,7 +55,7 @@ def _pending(layout, desired: Schema, schema_path: str) -> list:
     from schemac.compare.differ import diff
     from schemac.migrations.layout import MigrationFile, NewMigration, next_version
     from schemac.migrations.state import read_state
-    from schemac.compare.normalize import extensions_searched
+    from schemac.compare.normalize import schema_searched
 
     state = read_state(layout.state_path)
     current = state.schema if state else Schema()
@@ -64,7 +64,7 @@ def _pending(layout, desired: Schema, schema_path: str) -> list:
         return []
     versions = [m.version for m in layout.migrations()]
     out = []
-    with extensions_searched(desired.extensions):  # (the plan's search_path: plan.preamble)
+    with schema_searched(desired):  # (the plan's search_path: plan.preamble)
         units = _units(changes, current, "check_queries", False)
     for n, unit in enumerate(units, 1):
         v = next_version(versions)

@@ -14,12 +14,12 @@ from typing import Optional
 
 from schemac.compare.aggregates import same_result
 from schemac.errors import SchemacError, SchemaFileError
-from schemac.model import Schema, View
+from schemac.model import Schema, View, ViewColumn
 from schemac.pg.names import split_reference
 from schemac.pg.routines import result_type
 from schemac.pg.sqlbody import statement_refs
 from schemac.pg.types import TypeSyntaxError
-from schemac.pg.views import comparable
+from schemac.pg.views import comparable, reads_every_column, written_columns
 
 _MISSING_RELATION = re.compile(r'relation "([^"]+)" does not exist')
 _MISSING_TYPE = re.compile(r'type "([^"]+)" does not exist')
@@ -42,9 +42,25 @@ def _columns_of(schema_name: str, name: str, schema: Schema, views: dict) -> Opt
     return {a.name: a.type for a in composite.attributes} if composite is not None else None
 
 
-def _still_reads_the_same(r: View, schema: Schema, views: dict) -> bool:
+def _same_columns_read(r: View, schema: Schema, views: dict, recorded: Schema) -> bool:
+    """No relation recorded view `r` read every column of (as `recorded` had them) has others in `schema` now (a
+    relation a join reads some columns of is left alone: `t.*` may not be of it)."""
+    read: dict[tuple[str, str], set[str]] = {}
+    for d in r.depends:
+        if d.kind in ("relation", "column") and (d.schema, d.name) != r.key:
+            read.setdefault((d.schema, d.name), set()).update({d.column} if d.column is not None else ())
+    had = {v.key: v for v in recorded.views}
+    return all(set(_columns_of(s, n, recorded, had) or ()) != columns
+               or set(_columns_of(s, n, schema, views) or ()) == columns for (s, n), columns in read.items())
+
+
+def _still_reads_the_same(r: View, schema: Schema, views: dict, recorded: Schema) -> bool:
     """Whether what recorded view `r` reads is still there, of the same types, in `schema` (the views of
-    `views` only when their own forms are known)."""
+    `views` only when their own forms are known). Where its query reads `*` and read every column a relation of
+    `recorded` had, that relation's columns must be those: one added since is one a fresh build's `*` reads too
+    (pg.views.reads_every_column)."""
+    if reads_every_column(r.query) and not _same_columns_read(r, schema, views, recorded):
+        return False
     for d in r.depends:
         if (d.schema, d.name) == r.key:  # a view reading itself (plan.stubs): what it reads is what it is
             continue
@@ -111,7 +127,7 @@ def attach_recorded(desired: Schema, recorded: Optional[Schema], major: Optional
             if _known(v):
                 continue
             for r in by_query.get((comparable(v.query), v.materialized), ()):
-                if _still_reads_the_same(r, desired, views):
+                if _still_reads_the_same(r, desired, views, recorded):
                     views[key] = replace(v, definition=r.definition, output=r.output, depends=r.depends,
                                          deparsed_by=r.deparsed_by)
                     grown = True
@@ -142,7 +158,7 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
     from schemac.commands.viewbuild import readable, run, statements
     from schemac.commands.viewcauses import at_versions_it_has, lacking, laid_to_extensions, notice
     from schemac.compare.differ import diff
-    from schemac.compare.normalize import extension_path, extensions_searched
+    from schemac.compare.normalize import extension_path, schema_searched
     from schemac.migrations.replay import PINNED_SESSION, throwaway
     from schemac.plan.graph import ordered
     from schemac.plan.planner import render_sql
@@ -155,7 +171,7 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
             conn = psycopg.connect(url, autocommit=True)
         except psycopg.Error as e:
             raise SchemacError(f"cannot connect to {where} to build the views: {str(e).splitlines()[0]}") from None
-        with conn, extensions_searched(desired.extensions):  # (the migration's search_path: plan.preamble)
+        with conn, schema_searched(desired):  # (the migration's search_path: plan.preamble)
             conn.execute("SET check_function_bodies = off")
             conn.execute(PINNED_SESSION)  # (the zone and styles its constants are read in: migrations.replay)
             conn.execute("SET synchronous_commit = off")  # a throwaway: no commit waits for its WAL flush
@@ -247,11 +263,30 @@ def stale_queries(desired: Schema, recorded: Optional[Schema]) -> None:
     """`generate --check`'s `_stale_read` (no server builds the views): a query as recorded still reading a table or
     view schema.yaml renames, or naming a column it renames or drops, is refused alike. Nothing is looked at where
     schema.yaml renames no table or view and keeps every column the record has."""
-    if recorded is None or not _renamed_or_dropped(desired, recorded):
+    if recorded is None:
         return
-    index, views = {r.key: r for r in recorded.views}, {w.key: w for w in desired.views}
+    narrowed = _narrowed_views(desired, recorded)
+    if not narrowed and not _renamed_or_dropped(desired, recorded):
+        return
+    index, views = {r.key: r for r in recorded.views}, {w.key: narrowed.get(w.key, w) for w in desired.views}
     for v in desired.views:
         _stale_read(v, None, recorded, desired, {}, index, views)
+
+
+def _narrowed_views(desired: Schema, recorded: Schema) -> dict:
+    """The views whose query is edited so that it no longer names a column its recorded form has (`SELECT a FROM t`,
+    was `SELECT a, c FROM t`), by key, with those names as their columns (of no type: no server built them), so that
+    `_stale_read` sees a view still reading the column of one that lost it."""
+    had = {r.key: r for r in recorded.views if _known(r)}
+    out = {}
+    for w in desired.views:
+        r = had.get(w.key)
+        if r is None or _known(w) or (comparable(r.query), r.materialized) == (comparable(w.query), w.materialized):
+            continue
+        names = written_columns(w.query)
+        if names is not None and not {c.name for c in r.output} <= set(names):
+            out[w.key] = replace(w, definition=w.query, output=tuple(ViewColumn(n, "") for n in names))
+    return out
 
 
 def _renamed_or_dropped(desired: Schema, recorded: Schema) -> bool:

@@ -18,6 +18,8 @@ import functools
 from functools import lru_cache
 from typing import Callable, ContextManager, Iterable, Iterator, Optional
 
+from schemac.compare.own_types import held, user_types
+
 # The schemas after public on the search_path an unqualified name is read under: those of the extensions schema.yaml
 # declares outside public and pg_catalog (`extension_path`; Supabase's `extensions`), which the migration's search_path
 # holds (plan.preamble). A name of one of them is the bare name in a normal form (compare.on_path): `ext.nlevel(p)`,
@@ -27,8 +29,8 @@ _path: tuple[str, ...] = ()
 # Normal forms recorded by `schemac generate` (state.json) for schema.yaml's own expressions, by the search path
 # they were made under: `diff` then parses only the database's spellings. Filled by remember(), only with forms
 # computed by this very code (fingerprint()). _remembered: those of the path in force.
-_by_path: dict[tuple[str, ...], dict[str, str]] = {(): {}}
-_remembered: dict[str, str] = _by_path[()]
+_by_path: dict[tuple[tuple[str, ...], frozenset[str]], dict[str, str]] = {((), frozenset()): {}}
+_remembered: dict[str, str] = _by_path[((), frozenset())]
 # The operator symbols whose bare use the migration names pg_catalog's (compare.captures, plan.captured: intarray's
 # schema on the path), set with the path; the normal forms do not depend on it.
 _captured: frozenset[str] = frozenset()
@@ -58,34 +60,43 @@ def captured() -> frozenset[str]:
 
 
 def on_desired_path(fn: Callable) -> Callable:
-    """`fn(current, desired, ...)` run under `searched` of desired's extensions (compare.differ.diff)."""
+    """`fn(current, desired, ...)` run under `searched` of desired's extensions and types (compare.differ.diff)."""
     @functools.wraps(fn)
     def run(current, desired, *args, **kwargs):
-        with extensions_searched(desired.extensions):
+        with schema_searched(desired):
             return fn(current, desired, *args, **kwargs)
     return run
 
 
-def extensions_searched(extensions: Iterable) -> ContextManager[None]:
+def schema_searched(schema) -> ContextManager[None]:
+    """`extensions_searched` of a model.Schema's extensions, with its own types' names (compare.own_types)."""
+    types = frozenset(t.name.lower() for kind in (schema.enums, schema.domains, schema.composite_types,
+                                                  schema.range_types) for t in kind if t.schema == "public")
+    return extensions_searched(schema.extensions, types)
+
+
+def extensions_searched(extensions: Iterable, types: frozenset[str] = frozenset()) -> ContextManager[None]:
     """`searched` with the path (and the captured symbols: compare.captures) of the migration of `extensions`."""
     from schemac.compare.captures import captured_symbols
 
     extensions = tuple(extensions)
     path = extension_path(extensions)
-    return searched(path, captured_symbols(extensions, path))
+    return searched(path, captured_symbols(extensions, path), types)
 
 
 @contextmanager
-def searched(path: tuple[str, ...], symbols: frozenset[str] = frozenset()) -> Iterator[None]:
-    """Normal forms (and plan.preamble's search_path) with `path` after public, and plan.captured's `symbols`, until
-    the block ends."""
+def searched(path: tuple[str, ...], symbols: frozenset[str] = frozenset(),
+             types: frozenset[str] = frozenset()) -> Iterator[None]:
+    """Normal forms (and plan.preamble's search_path) with `path` after public, plan.captured's `symbols` and the
+    schema's own `types`, until the block ends."""
     global _path, _remembered, _captured
-    before, was = _path, _captured
-    _path, _remembered, _captured = path, _by_path.setdefault(path, {}), symbols
+    before, was, had = _path, _captured, user_types()
+    _path, _remembered, _captured = path, _by_path.setdefault((path, types), {}), symbols
     try:
-        yield
+        with held(types):
+            yield
     finally:
-        _path, _remembered, _captured = before, _by_path.setdefault(before, {}), was
+        _path, _remembered, _captured = before, _by_path.setdefault((before, had), {}), was
 
 
 @lru_cache(maxsize=None)
@@ -125,6 +136,7 @@ def fingerprint() -> str:
 def recorded_forms(texts: "set[str]") -> dict:
     """The record of the normal forms of `texts` under the search path in force, for state.json."""
     return {"fingerprint": fingerprint(), **({"search_path": list(_path)} if _path else {}),
+            **({"types": sorted(user_types())} if user_types() else {}),
             "forms": {t: normal_form(t) for t in sorted(texts)}}
 
 
@@ -150,9 +162,10 @@ def _take_unchecked() -> None:
             return
         if record.get("fingerprint") != fingerprint():
             continue
-        forms, path = record.get("forms"), record.get("search_path", [])
-        if isinstance(forms, dict) and isinstance(path, list) and all(isinstance(p, str) for p in path):
-            _by_path.setdefault(tuple(path), {}).update(
+        forms, path, types = record.get("forms"), record.get("search_path", []), record.get("types", [])
+        if isinstance(forms, dict) and all(isinstance(x, list) and all(isinstance(p, str) for p in x)
+                                           for x in (path, types)):
+            _by_path.setdefault((tuple(path), frozenset(types)), {}).update(
                 (k, v) for k, v in forms.items() if isinstance(k, str) and isinstance(v, str))
 
 
@@ -164,14 +177,14 @@ def normal_form(text: Optional[str]) -> Optional[str]:
     if _unchecked:
         _take_unchecked()
     known = _remembered.get(text)
-    return known if known is not None else _normal_form(text, _path)
+    return known if known is not None else _normal_form(text, _path, user_types())
 
 
 @lru_cache(maxsize=16384)
-def _normal_form(text: str, path: tuple[str, ...]) -> str:
+def _normal_form(text: str, path: tuple[str, ...], types: frozenset[str]) -> str:
     from schemac.compare.rewrite import parsed_normal_form  # sqlglot: only for a text not remembered
 
-    return parsed_normal_form(text, path)
+    return parsed_normal_form(text, path)  # (compare.type_calls reads `types` in force: user_types())
 
 
 def same_expression(a: Optional[str], b: Optional[str]) -> bool:

@@ -81,10 +81,16 @@ def _strip_cast(node: exp.Cast) -> Optional[exp.Expression]:
             and inner.this.strip().lower() in BOOLEAN_WORDS:
         return exp.Boolean(this=BOOLEAN_WORDS[inner.this.strip().lower()])
     if _is_constant(inner):
+        if isinstance(node.to, exp.DataType) and node.to.this == T.DECIMAL and node.to.expressions \
+                and isinstance(inner, (exp.Literal, exp.Neg)):  # `'5.55'::numeric(10,1)`: `5.55::numeric(10,1)`, 5.6
+            spelled = number(inner.this) if isinstance(inner, exp.Literal) and inner.is_string else None
+            return exp.Cast(this=spelled, to=node.to) if spelled is not None else None
         if isinstance(inner, exp.Literal) and inner.is_string and kind in _NUMERIC_TYPES:
             return number(inner.this) or inner
         if isinstance(inner, exp.Literal) and inner.is_string and kind == T.INTERVAL:
             return _interval_literal(inner.this, "second")  # (a bare number: seconds, `'1.55'::interval`)
+        if isinstance(inner, exp.Literal) and inner.is_string and kind == T.USERDEFINED:
+            return number(inner.this) or inner  # (`pos('5')` of a domain over integer is stored `(5)::pos`)
         return inner
     if isinstance(inner, _OF_ITS_ARGUMENTS_TYPE + (exp.Column, exp.Array, exp.Cast)) and kind in _TEXT_TYPES:
         return inner  # `COALESCE(v, 'x') <> ''` on a varchar v is stored as `(COALESCE(v, 'x'::varchar))::text <> ''`

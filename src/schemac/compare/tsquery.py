@@ -111,6 +111,35 @@ def canonical_tsquery(text: str) -> Optional[str]:
     return _printed(out) if parser.i == len(parser.toks) else None
 
 
+_VECTOR_TOKEN = re.compile(r"\s*(?:'((?:[^'\\]|'')*)'|([^\s:'\\]+))(?::((?:\d+[A-Da-d]?)(?:,\d+[A-Da-d]?)*))?(?=\s|$)")
+_WEIGHTS = {"A": 3, "B": 2, "C": 1, "D": 0}
+
+
+def canonical_tsvector(text: str) -> Optional[str]:
+    """A tsvector's text as its output prints it, `'b a:3A,1'` as `'a':1,3A 'b'` (lexemes sorted by their bytes, once
+    each, their positions merged, sorted, each once with its highest weight, D unprinted), or None where this does not
+    read it (a backslash, a position out of range: left as written)."""
+    lexemes: dict[str, dict[int, int]] = {}
+    i, end = 0, len(text.rstrip())
+    while i < end:
+        m = _VECTOR_TOKEN.match(text, i)
+        if m is None or m.end() == i:
+            return None
+        word = m[1].replace("''", "'") if m[1] is not None else m[2]
+        positions = lexemes.setdefault(word, {})
+        for p in (m[3].split(",") if m[3] else ()):
+            weight = _WEIGHTS[p[-1].upper()] if p[-1].isalpha() else 0
+            at = int(p.rstrip("ABCDabcd"))
+            if not 0 < at < 16384:
+                return None
+            positions[at] = max(weight, positions.get(at, 0))
+        i = m.end()
+    letters = {3: "A", 2: "B", 1: "C", 0: ""}
+    return " ".join("'" + w.replace("'", "''") + "'" + (":" + ",".join(f"{p}{letters[v]}" for p, v in
+                                                                        sorted(lexemes[w].items())) if lexemes[w] else "")
+                    for w in sorted(lexemes, key=lambda w: w.encode()))
+
+
 def tsquery_literals(node: exp.Expression) -> Optional[exp.Expression]:
     """`tsv @@ 'cat & dog'` with the query in its one spelling (a Literal 'tsquery:...'); None where there is none."""
     if not isinstance(node, exp.MatchAgainst):

@@ -16,6 +16,7 @@ from typing import Optional
 from sqlglot import exp
 from sqlglot.errors import ParseError
 
+from schemac.compare.own_types import user_types
 from schemac.pg.casts import BUILTIN_TYPES
 from schemac.pg.dialect import DIALECT
 from schemac.pg.knowntypes import EXTENSION_TYPES
@@ -52,8 +53,8 @@ def type_call(node: exp.Expression) -> Optional[exp.Cast]:
     if len(args) != 1 or isinstance(node.parent, exp.Dot) and node.arg_key == "expression":
         return None  # (`public.geometry('...')`: read once compare.on_path has taken its schema off, else a call)
     literal = _string(args[0])
-    if name not in (_LITERAL_TYPE_CALLS if literal else _TYPE_CALLS):
-        return None
+    if name not in (_LITERAL_TYPE_CALLS if literal else _TYPE_CALLS) and not (literal and name in user_types()):
+        return None  # (a type of the schema's own, `mood('happy')`, is `'happy'::mood`: compare.own_types)
     try:
         to = exp.DataType.build(name, dialect=DIALECT)
     except ParseError:  # a type sqlglot has no node for (box2d, tsvector, citext): a named one

@@ -40,6 +40,7 @@ from sqlglot import exp
 from schemac.compare.literals import (array_text, extended_date, interval_in_typmod, interval_value,
                                       qualified_interval_value, timestamp_value)
 from schemac.compare.time_ranges import time_range
+from schemac.compare.tsquery import canonical_tsvector
 from schemac.pg.ewkb import bare_printed, printed
 from schemac.pg.array_literals import boolean_letter
 
@@ -162,6 +163,8 @@ def _element(to: exp.DataType) -> Optional[Callable[[str], str]]:
 def _named(to: exp.DataType) -> Optional[str]:
     """The name of a type sqlglot does not know (`macaddr`, `cidr`, a qualified `public.geometry`), else None."""
     kind = to.args.get("kind")
+    if to.this == T.USERDEFINED and isinstance(kind, str):  # (as compare.type_calls builds it: `tsvector('a b')`)
+        return kind
     return kind.name if to.this == T.USERDEFINED and isinstance(kind, (exp.Identifier, exp.Dot)) else None
 
 
@@ -190,6 +193,8 @@ def _spelled(to: exp.DataType, text: str) -> str:
         return printed(text, kind == T.GEOGRAPHY or named == "geography") or text
     if named == "macaddr":
         return _macaddr(text)
+    if named == "tsvector":
+        return canonical_tsvector(text) or text
     if kind == T.INET or named == "cidr":
         return _network(text)
     if kind == T.TIMETZ and (m := _TIMETZ.fullmatch(text)) is not None:

@@ -259,7 +259,7 @@ def schema_document(schema: Schema) -> dict:
 def normal_forms(schema: Schema) -> dict:
     """The normal forms of every expression the differ compares by meaning: defaults, generated columns, checks (of
     tables and domains), index keys and predicates (normalize.recorded_forms), on its migration's path (searched)."""
-    from schemac.compare.normalize import extensions_searched, recorded_forms
+    from schemac.compare.normalize import recorded_forms, schema_searched
 
     texts: set[str] = set()
     for t in schema.tables:
@@ -273,7 +273,7 @@ def normal_forms(schema: Schema) -> dict:
         texts.update(c.expression for c in d.checks)
         if d.default is not None:
             texts.add(d.default)
-    with extensions_searched(schema.extensions):
+    with schema_searched(schema):
         return recorded_forms(texts)
 
 

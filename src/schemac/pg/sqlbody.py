@@ -21,13 +21,19 @@ def sql_body_refs(body: str) -> tuple[frozenset[tuple[str, str]], frozenset[tupl
     """(relations, functions, column names) a SQL-standard body names, relations and functions as (schema,
     name), `public` when unqualified
     (as Postgres deparses them: qualified unless the search_path finds them), and `*` among the columns where it
-    reads every column of what it names (`_every_column`). Names of the body's own CTEs are left out. Empty when sqlglot cannot parse the body: the statement order then falls back to
-    the kinds' order."""
+    reads every column of what it names (`_every_column`). Names of the body's own CTEs are left out. Where sqlglot
+    cannot parse the body (PostgreSQL 17's JSON_TABLE), every word of it may name a relation, a function or a column
+    (`_words`): Postgres resolves what it names at CREATE and refuses a retype of a column it reads, so a body with
+    no edges was created before its table, or kept while its column was retyped (a migration that did not apply)."""
     m = _RETURN.match(body)
     atomic = None if m else _ATOMIC.match(body)
-    if m:
-        return statement_refs("SELECT " + m.group(1))
-    return statement_refs(atomic.group(1)) if atomic else (frozenset(), frozenset(), frozenset())
+    text = "SELECT " + m.group(1) if m else atomic.group(1) if atomic else None
+    if text is None:
+        return frozenset(), frozenset(), frozenset()
+    refs = statement_refs(text)
+    if not any(refs):
+        refs = statement_refs(_OPERATOR.sub(" = ", text))
+    return refs if any(refs) else _words(text)
 
 
 def call_key(call: exp.Anonymous) -> tuple[str, str]:
@@ -93,6 +99,15 @@ def _every_column(tree: exp.Expression) -> bool:
 _OPERATOR = re.compile(r"OPERATOR\s*\([^)]*\)|[<>=~!@#%^&|?]{1,5}", re.I)
 _WORDS = re.compile(r"(?:([a-z_][a-z0-9_$]*)\.)?([a-z_][a-z0-9_$]*)")
 _STAR = re.compile(r"(?:\bSELECT|,)\s*(?:[\w\"]+\.)?\*", re.I)
+
+
+def _words(text: str) -> tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]], frozenset[str]]:
+    """Every word of `text` as a relation, a column and, before `(`, a function: a key nothing makes is no edge."""
+    lowered = text.lower()
+    named = [(m.group(1) or "public", m.group(2)) for m in _WORDS.finditer(lowered)]
+    calls = frozenset((m.group(1) or "public", m.group(2)) for m in _WORDS.finditer(lowered)
+                      if lowered[m.end():].lstrip().startswith("("))
+    return frozenset(named), calls, frozenset(name for _, name in named)
 
 
 @lru_cache(maxsize=4096)

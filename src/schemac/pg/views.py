@@ -38,6 +38,51 @@ def view_query(text: str) -> str:
     return text[: tokens[-1].end + 1].strip()
 
 
+_BEFORE_A_STAR = {"SELECT", "COMMA", "DOT", "DISTINCT", "ALL"}  # (`SELECT *`, `, t.*`; not `a * b`, `count(*)`)
+
+
+def reads_every_column(text: str) -> bool:
+    """Whether a query names a relation's columns by `*` (`SELECT *`, `t.*`) or is `TABLE t`: Postgres expands it when
+    the view is made, to the columns the relation has then (one it gains since is not read; a fresh build reads it). A
+    text the tokenizer cannot read is taken to."""
+    from sqlglot.dialects.dialect import Dialect
+    from sqlglot.errors import TokenError
+
+    if "*" not in text and not text.lstrip().upper().startswith(("TABLE", "(")):
+        return False
+    try:
+        tokens = [t.token_type.name for t in Dialect.get_or_raise("postgres").tokenize(text)]
+    except TokenError:
+        return True
+    return "TABLE" in tokens or any(t == "STAR" and i > 0 and tokens[i - 1] in _BEFORE_A_STAR
+                                    for i, t in enumerate(tokens))
+
+
+def written_columns(text: str) -> Optional[tuple[str, ...]]:
+    """The names of a query's output columns where its words say them all (each item a column or named by `AS`;
+    a set operation's first SELECT's), else None (a `*`, an unnamed expression: Postgres's answer alone knows)."""
+    from sqlglot import exp, parse_one
+    from sqlglot.errors import SqlglotError
+
+    try:
+        tree = parse_one(text, read="postgres")
+    except (SqlglotError, ValueError):
+        return None
+    while isinstance(tree, (exp.Union, exp.Intersect, exp.Except)):
+        tree = tree.this
+    if not isinstance(tree, exp.Select):
+        return None
+    names = []
+    for item in tree.expressions:
+        if not isinstance(item, (exp.Column, exp.Alias)) or isinstance(item, exp.Column) and item.is_star:
+            return None
+        name = item.args["alias"] if isinstance(item, exp.Alias) else item.this
+        if not isinstance(name, exp.Identifier):
+            return None
+        names.append(name.name if name.quoted else name.name.lower())  # (Postgres folds what is not quoted)
+    return tuple(names)
+
+
 def same_text(a: Optional[str], b: Optional[str]) -> bool:
     """Two deparses (or two queries) equal but for blank space and a final `;`."""
     return comparable(a) == comparable(b)
