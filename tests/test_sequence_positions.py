@@ -107,13 +107,15 @@ def test_an_identity_taking_over_from_a_sequence_keeps_its_position(tmp_path, an
     assert check_drift(str(tmp_path / "schema.yaml"), any_db_url).differences == ()
 
 
-def test_a_serial_taking_over_from_an_identity_keeps_its_position(tmp_path, any_db_url):
-    """The other way: an identity made serial after deletes (ids 1..10 handed out, rows 4..10 deleted): the new
-    sequence starts past what the identity handed out, 11, not past the rows, 4."""
+@pytest.mark.parametrize("after", ["SERIAL", "UNOWNED"])
+def test_a_serial_taking_over_from_an_identity_keeps_its_position(tmp_path, any_db_url, after):
+    """The other way: an identity made serial after deletes (ids 1..10 handed out, rows 4..10 deleted), or replaced
+    by DEFAULT nextval() of a new sequence owned by nothing: the new sequence starts past what the identity handed
+    out, 11, not past the rows, 4 (which the unowned one gave before compare.sequence_feeds)."""
     _step(tmp_path, any_db_url, IDENTITY)
     with psycopg.connect(any_db_url, autocommit=True) as conn:
         conn.execute("INSERT INTO orders (v) SELECT 'x' FROM generate_series(1, 10); DELETE FROM orders WHERE id > 3")
-    _step(tmp_path, any_db_url, SERIAL)
+    _step(tmp_path, any_db_url, {"SERIAL": SERIAL, "UNOWNED": UNOWNED}[after])
     with psycopg.connect(any_db_url, autocommit=True) as conn:
         assert conn.execute("INSERT INTO orders (v) VALUES ('c') RETURNING id").fetchone()[0] == 11
     assert check_drift(str(tmp_path / "schema.yaml"), any_db_url).differences == ()
@@ -186,3 +188,4 @@ def test_a_sequence_made_the_default_of_a_column_with_values_moves_past_them(tmp
                for t in ("author", "book", "note", "label", "tag")]
     assert got == [60, 11, 12, 4, 5]
     assert check_drift(str(tmp_path / "schema.yaml"), any_db_url).differences == ()
+
