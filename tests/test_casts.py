@@ -9,7 +9,7 @@ from pgharness import takes
 
 from schemac.pg.casts import (_CASTS, ADDED_IN_18, BUILTIN_TYPES, CAST_TABLE_QUERIES, EXTENSION_STRING_TYPES,
                               base_and_dims, converts, converts_own)
-from schemac.pg.knowntypes import EXTENSION_TYPES
+from schemac.pg.knowntypes import EXTENSION_CASTS, EXTENSION_TYPES, converts_extension
 
 
 @pytest.mark.every_major
@@ -84,3 +84,64 @@ def test_the_extension_string_types_are_category_s(db_url):
                 "AND d.deptype = 'e' JOIN pg_extension e ON e.oid = d.refobjid WHERE e.extname = %s "
                 "AND t.typcategory = 'S'", (name,))}
     assert "citext" in available and strings == EXTENSION_STRING_TYPES
+
+
+# (old, new): contrib's types to and from arrays, Postgres's own types and each other, each way.
+EXTENSION_SAMPLES = [("ltree", "text[]"), ("text[]", "ltree"), ("ltree", "ltree[]"), ("ltree[]", "ltree"),
+                     ("text[]", "hstore"), ("hstore", "text[]"), ("character varying[]", "hstore"), ("text", "ltree[]"),
+                     ("ltree", "character varying(10)[]"), ("cube", "double precision[]"), ("double precision[]", "cube"),
+                     ("seg", "real[]"), ("isbn", "bigint[]"), ("integer[]", "query_int"), ("ltree", "integer"),
+                     ("integer", "ltree"), ("hstore", "jsonb"), ("jsonb", "hstore"), ("isbn", "bigint"), ("isbn13", "isbn"),
+                     ("isbn", "issn"), ("ean13[]", "upc[]"), ("ltree[]", "text[]"), ("cube", "seg"), ("ltree", "lquery")]
+
+
+def test_contribs_casts_are_this_servers(db_url):
+    """EXTENSION_CASTS is every pg_cast row the extensions it lists make on this build (PostGIS's checked on 15 by
+    hand, where this build has none), and converts_extension agrees with ALTER COLUMN ... TYPE ... USING CAST(c AS new)
+    on the server: `ltree` -> `text[]` fails ("cannot cast type ltree to text[]"), OpenRemote's asset path."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        available = {r[0] for r in conn.execute("SELECT name FROM pg_available_extensions")}
+        made = sorted(set(EXTENSION_CASTS) & available)
+        for name in made:
+            conn.execute(f"CREATE EXTENSION IF NOT EXISTS {name} CASCADE")
+        casts = {r for r in conn.execute(
+            "SELECT format_type(k.castsource, NULL), format_type(k.casttarget, NULL) FROM pg_cast k JOIN pg_depend d ON "
+            "d.classid = 'pg_cast'::regclass AND d.objid = k.oid AND d.deptype = 'e' JOIN pg_extension e ON e.oid = "
+            "d.refobjid WHERE e.extname = ANY(%s)", (made,))}
+        assert {"hstore", "ltree", "cube", "isn"} <= set(made)
+        assert casts == frozenset().union(*(EXTENSION_CASTS[e] for e in made))
+        for i, (old, new) in enumerate(EXTENSION_SAMPLES):
+            conn.execute(f"CREATE TABLE x{i} (c {old})")
+            works = takes(conn, f"ALTER TABLE x{i} ALTER COLUMN c TYPE {new} USING CAST(c AS {new})",
+                          psycopg.errors.CannotCoerce)
+            assert converts_extension(old, new) is works, (old, new)
+
+
+def test_an_ltree_made_a_text_array_needs_using(schemac, tmp_path, db_url):
+    """ltree -> text[] over rows (OpenRemote's asset path as ltree and as an array of ids): the migration was
+    `USING CAST(path AS text[])`, which Postgres refuses; generate refuses at the column's line and names `using:`, and
+    with it the rows hold what the expression computes (the oracle: the expression over the old rows)."""
+    from schemac.migrations.apply import apply_files
+    from schemac.migrations.layout import Layout
+
+    schema = tmp_path / "schema.yaml"
+    using = "string_to_array(ltree2text(path), '.')"
+    base = "extensions: [ltree]\ntables:\n  asset:\n    columns:\n      id: {type: text, primary_key: true}\n"
+    schema.write_text(base + "      path: ltree\n")
+    assert schemac("generate").returncode == 0, schemac("generate").stderr
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+        conn.execute("INSERT INTO asset VALUES ('a', 'a'), ('b', 'a.b'), ('c', NULL)")
+        expected = conn.execute(f"SELECT id, {using} FROM asset ORDER BY id").fetchall()
+    schema.write_text(base + "      path: text[]\n")
+    refused = schemac("generate", "--allow-destructive")
+    assert refused.returncode == 2 and refused.stdout == "", refused.stderr
+    assert refused.stderr.startswith("schemac: error: schema.yaml:6:7: column public.asset.path: PostgreSQL has no "
+                                     "cast from ltree to text[]; add `using:`"), refused.stderr
+    schema.write_text(base + f"      path: {{type: 'text[]', using: \"{using}\"}}\n")
+    assert schemac("generate", "--allow-destructive").returncode == 0
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+        assert conn.execute("SELECT id, path FROM asset ORDER BY id").fetchall() == expected == [
+            ("a", ["a"]), ("b", ["a", "b"]), ("c", None)]
+    assert schemac("diff", "--database-url", db_url).returncode == 0

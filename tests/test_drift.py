@@ -389,3 +389,54 @@ def test_bad_schema_file_is_exit_2_before_connecting(schemac, tmp_path):
     (tmp_path / "schema.yaml").write_text("tables:\n  t:\n    colums: {}\n")
     r = schemac("diff", "--database-url", "postgresql://u:pw@127.0.0.1:1/x")
     assert r.returncode == 2 and r.stderr.startswith("schemac: error: schema.yaml:3:5: unknown key 'colums'")
+
+
+def test_one_catalog_read_judged_from_state_json_and_from_schema_yaml_alone(db_url, tmp_path):
+    """check_drift(and_alone=True): the database read once and compared with state.json's model and with schema.yaml's
+    as the loader builds it without a record (the tests of spellings judge each case both ways so): the same tables
+    read serve both, and each finds what `diff` finds its own way (a column dropped by hand, seen in pg_attribute)."""
+    from schemac.commands.generate import generate
+
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text("tables:\n  t:\n    columns:\n      id: integer\n      v: text\n  u:\n    columns:\n"
+                      "      id: integer\n", encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        conn.execute("ALTER TABLE t DROP COLUMN v")
+        assert conn.execute("SELECT count(*) FROM pg_attribute WHERE attrelid = 't'::regclass AND attname = 'v'"
+                            " AND NOT attisdropped").fetchone() == (0,)
+    both = check_drift(str(schema), db_url, out_dir=out, and_alone=True)
+    alone = both.alone
+    assert alone is not None and (both.desired_from, alone.desired_from) == ("state.json", "schema.yaml")
+    found = [(d.kind, d.name) for d in both.differences]
+    assert found == [(d.kind, d.name) for d in alone.differences] == \
+        [(d.kind, d.name) for d in check_drift(str(schema), db_url).differences] and len(found) == 1, found
+    assert "v" in found[0][1] and both.sql == alone.sql and "ADD COLUMN v TEXT" in both.sql, both.sql
+    assert all(a is b for a, b in zip(both.compared[0].tables, alone.compared[0].tables))  # (one read)
+    assert len(both.compared[0].tables) == 2 and both.compared[1] is not alone.compared[1]
+
+
+def test_inspects_read_judged_against_schema_yaml_as_diff_judges_its_own(db_url, tmp_path):
+    """diff.judged_read: schema.yaml compared with the catalog `inspect` read, no read of its own (tests/sqlx_project's
+    rebuilt databases): in sync with inspect's own YAML, the difference check_drift finds where schema.yaml has a
+    column the table lacks (pg_attribute), and None where schema.yaml names a schema inspect did not read."""
+    from schemac.commands.diff import judged_read
+    from schemac.commands.inspect import inspect_database
+
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE t (id integer)")
+        assert conn.execute("SELECT attname FROM pg_attribute WHERE attrelid = 't'::regclass AND attnum > 0"
+                            " AND NOT attisdropped").fetchall() == [("id",)]
+    inspected = inspect_database(db_url)
+    schema = tmp_path / "schema.yaml"
+    schema.write_text(inspected.yaml, encoding="utf-8")
+    same = judged_read(str(schema), inspected.label, inspected.read)
+    assert same is not None and same.differences == (), same
+    schema.write_text("tables:\n  t:\n    columns:\n      id: integer\n      v: text\n", encoding="utf-8")
+    found = judged_read(str(schema), inspected.label, inspected.read)
+    assert found is not None and len(found.differences) == 1 and "ADD COLUMN v TEXT" in found.sql, found
+    assert [(d.kind, d.name) for d in found.differences] == \
+        [(d.kind, d.name) for d in check_drift(str(schema), db_url).differences]
+    schema.write_text("schemas: [app]\ntables:\n  t:\n    columns:\n      id: integer\n", encoding="utf-8")
+    assert judged_read(str(schema), inspected.label, inspected.read) is None

@@ -4,6 +4,8 @@ extension's `settings:` and `comments:`, the migration makes them again, diff co
 
 from __future__ import annotations
 
+import subprocess
+
 import psycopg
 import pytest
 from psycopg import sql
@@ -83,6 +85,21 @@ def test_settings_and_comments_of_an_extensions_own_objects_round_trip(major, sc
             assert conn.execute(_MEMBERS, (name,)).fetchall() == expected
         r = schemac("diff", "--database-url", target, cwd=tmp_path)
         assert r.returncode == 0, r.stdout + r.stderr
+        # the extension gone: `diff --sql` creates it and sets its members in a transaction after (as generate's file
+        # of their own), run by `psql -1` too, where one transaction hid them from inspect (drift after the run)
+        for single in (["-1"], []):
+            with psycopg.connect(target, autocommit=True) as conn:
+                conn.execute(sql.SQL("DROP EXTENSION {}").format(sql.Identifier(name)))
+            r = schemac("diff", "--database-url", target, "--sql", cwd=tmp_path)
+            assert r.returncode == 1 and "CREATE EXTENSION" in r.stdout, r.stdout + r.stderr
+            (tmp_path / "fix.sql").write_text(r.stdout)
+            run = subprocess.run(["psql", *single, "-X", "-v", "ON_ERROR_STOP=1", "-d", target, "-f",
+                                  str(tmp_path / "fix.sql")], capture_output=True, text=True, timeout=60)
+            assert run.returncode == 0, (single, run.stderr)
+            with psycopg.connect(target, autocommit=True) as conn:
+                assert conn.execute(_MEMBERS, (name,)).fetchall() == expected
+            r = schemac("diff", "--database-url", target, cwd=tmp_path)
+            assert r.returncode == 0, (single, r.stdout + r.stderr)
 
 
 @pytest.mark.parametrize("major", MAJORS)

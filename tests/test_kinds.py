@@ -9,7 +9,8 @@ Each case of tests/fixtures/kinds/*.sql (the format of tests/pairs.py) is run tw
   column's values the same);
 - as a round trip of the new side: B inspected, its schema.yaml generated into one migration applied to
   an empty database C; `diff` of C clean, C's catalog equal to B's, and `inspect` of C byte-identical to
-  `inspect` of B (but for the header line naming the database).
+  `inspect` of B (but for the header line naming the database); C's catalog is read once, by that inspect, and the
+  diff judged from it (commands.diff.judged_read; A's diff above is check_drift's own read).
 
 The default run takes the first case of each file (one per kind) on one major in turn (a case that needs
 btree_gist, pgvector or ICU on a major whose build has it); `-m slow` every case on 18, 16 and 15 (a case

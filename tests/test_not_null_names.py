@@ -125,9 +125,9 @@ def _generated(schema, url: str, out: str) -> str:
     return result.sql or ""
 
 
-def _migrated(db_url: str, tmp_path, old: str, rows: str, new: str) -> tuple[list, str, str, str]:
-    """`old` built by schemac in `db_url`, `rows` inserted, then migrated to `new`: (the NOT NULL names `new` has when
-    loaded in a sibling database, the migration's SQL, schema.yaml's path, the output directory)."""
+def _built_then_read(db_url: str, tmp_path, old: str, rows: str, new: str) -> tuple[list, str, object, str]:
+    """`old` built by schemac in `db_url` and `rows` inserted; `new` loaded in a sibling database: (its NOT NULL names,
+    inspect's schema.yaml of it, the schema.yaml path, the output directory), for a test to add its hints to."""
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     with sibling_database(db_url) as before:
         _load(before, old)
@@ -136,10 +136,32 @@ def _migrated(db_url: str, tmp_path, old: str, rows: str, new: str) -> tuple[lis
     _load(db_url, rows)
     with sibling_database(db_url) as after:
         _load(after, new)
-        expected = _names(after)
-        sql = _generated(schema, after, out)
+        return _names(after), inspect_database(after).yaml, schema, out
+
+
+def _renamed_and_applied(db_url: str, schema, out: str, text: str, renames: dict[str, str], expected: list) -> None:
+    """schema.yaml `text` with `renamed_from:` on each column of `renames` (new name: old name), generated and applied
+    to `db_url`: a RENAME COLUMN, the NOT NULL names `expected`, diff clean."""
+    for new, old in renames.items():
+        assert f"      {new}: {{" in text, text
+        text = text.replace(f"      {new}: {{", f"      {new}: {{renamed_from: {old}, ")
+    schema.write_text(text, encoding="utf-8")
+    result = generate(str(schema), out)
+    assert result.status == "written" and "RENAME COLUMN" in (result.sql or ""), result.message
     _apply(db_url, out)
-    return expected, sql, str(schema), out
+    assert _names(db_url) == expected, result.sql
+    assert check_drift(str(schema), db_url, out_dir=out).differences == ()
+
+
+def _migrated(db_url: str, tmp_path, old: str, rows: str, new: str) -> tuple[list, str, str, str]:
+    """`old` built by schemac in `db_url`, `rows` inserted, then migrated to `new`: (the NOT NULL names `new` has when
+    loaded in a sibling database, the migration's SQL, schema.yaml's path, the output directory)."""
+    expected, text, schema, out = _built_then_read(db_url, tmp_path, old, rows, new)
+    schema.write_text(text, encoding="utf-8")  # type: ignore[attr-defined]
+    result = generate(str(schema), out)
+    assert result.status == "written", result.message
+    _apply(db_url, out)
+    return expected, result.sql or "", str(schema), out
 
 
 @pytest.mark.parametrize("major_db", [pytest.param(m, marks=() if m == MAJORS[0] else pytest.mark.slow, id=m)
@@ -301,28 +323,29 @@ def test_a_renamed_column_takes_the_name_a_new_one_would(db_url, tmp_path):
         + tree.format("a", "a")
     new = "CREATE TABLE msg (id int PRIMARY KEY, topic varchar(60) NOT NULL, text text CONSTRAINT msg_body_own NOT NULL);" \
         + tree.format("aa", "aa")
-    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    with sibling_database(db_url) as before:
-        _load(before, old)
-        _generated(schema, before, out)
-    _apply(db_url, out)
-    _load(db_url, "INSERT INTO msg VALUES (1, 'greetings', 'hi'); INSERT INTO pt1 VALUES (5, 1, 2)")
-    with sibling_database(db_url) as after:
-        _load(after, new)
-        expected = _names(after)
-        text = inspect_database(after).yaml
-        assert "      topic: {" in text and "      text: {" in text and "      aa: {" in text, text
-        schema.write_text(text.replace("      topic: {", "      topic: {renamed_from: subject, ")
-                          .replace("      text: {", "      text: {renamed_from: body, ")
-                          .replace("      aa: {", "      aa: {renamed_from: a, "), encoding="utf-8")
-    result = generate(str(schema), out)
-    assert result.status == "written" and "RENAME COLUMN" in (result.sql or ""), result.message
-    _apply(db_url, out)
-    assert _names(db_url) == expected, result.sql
+    expected, text, schema, out = _built_then_read(db_url, tmp_path, old, "INSERT INTO msg VALUES (1, 'greetings', 'hi'); "
+                                                   "INSERT INTO pt1 VALUES (5, 1, 2)", new)
+    _renamed_and_applied(db_url, schema, out, text, {"topic": "subject", "text": "body", "aa": "a"}, expected)
     with psycopg.connect(db_url) as conn:
         assert conn.execute("SELECT id, topic, text FROM msg").fetchall() == [(1, "greetings", "hi")]
         assert conn.execute("SELECT aa, b, c FROM pt1").fetchall() == [(5, 1, 2)]
-    assert check_drift(str(schema), db_url, out_dir=out).differences == ()
+
+
+def test_a_renamed_column_whose_not_null_schema_yaml_names_keeps_or_takes_that_name(db_url, tmp_path):
+    """A column renamed (`renamed_from:`) whose NOT NULL schema.yaml names: as inspect writes it of a database where the
+    column was renamed before (RENAME COLUMN keeps lg_kind_not_null), or a name of its own (lg_status_must). The
+    migration renamed lg_category_not_null and lg_status_not_null, which are not there (the comparison took the
+    unnamed NOT NULL it read over the old column for the default over the new one): "constraint
+    lg_category_not_null ... does not exist". The oracle: pg_constraint's names against the new schema loaded in a
+    sibling database (18's NOT NULL constraints), the rows kept, diff clean."""
+    old = "CREATE TABLE lg (id int PRIMARY KEY, kind text NOT NULL, state text NOT NULL);"
+    new = ("CREATE TABLE lg (id int PRIMARY KEY, kind text NOT NULL, state text NOT NULL);"
+           "ALTER TABLE lg RENAME COLUMN kind TO category; ALTER TABLE lg RENAME COLUMN state TO status;"
+           "ALTER TABLE lg RENAME CONSTRAINT lg_state_not_null TO lg_status_must;")
+    expected, text, schema, out = _built_then_read(db_url, tmp_path, old, "INSERT INTO lg VALUES (1, 'a', 'b')", new)
+    _renamed_and_applied(db_url, schema, out, text, {"category": "kind", "status": "state"}, expected)
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute("SELECT id, category, status FROM lg").fetchall() == [(1, "a", "b")]
 
 
 def test_a_partitioned_tables_column_renamed_over_an_attached_partition_is_refused_as_postgres_would(db_url, tmp_path):

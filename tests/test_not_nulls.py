@@ -234,3 +234,20 @@ def test_a_renamed_parents_not_null_is_left_where_a_partition_holds_its_own(pg18
     assert names[("ev", "id")][0] == "ev_old_id_not_null" and names[("ev_2025", "id")][0] == "ev_2025_id_not_null"
     assert names[("lone", "id")][0] == "lone_id_not_null", result.sql
     assert check_drift(str(schema), pg18).differences == ()
+    # generate says which name it leaves and why (it said nothing)
+    left = [n for n in result.notices if "keeps its name" in n]
+    columns = {n.split("column ")[1].split(" ")[0]: n for n in left}
+    assert sorted(columns) == ["at", "id"] and len(left) == 2, result.notices
+    assert all(f"keeps its name ev_old_{c}_not_null (a new build names it ev_{c}_not_null)" in n and "ev_2025" in n
+               for c, n in columns.items()), left
+    # recorded under the name it keeps: a comment given to it later is made on it (it went to ev_id_not_null, which
+    # does not exist)
+    schema.write_text(schema.read_text(encoding="utf-8").replace(
+        "id: {type: integer, nullable: false}", "id: {type: integer, nullable: false, not_null: {comment: the id}}", 1))
+    later = generate(str(schema), out)
+    assert later.status == "written", later.message
+    with psycopg.connect(pg18, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[-1:], record=False)
+        assert conn.execute("SELECT obj_description(oid, 'pg_constraint') FROM pg_constraint WHERE conname = "
+                            "'ev_old_id_not_null' AND conrelid = 'ev'::regclass").fetchone() == ("the id",), later.sql
+    assert check_drift(str(schema), pg18).differences == ()

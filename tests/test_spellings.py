@@ -36,7 +36,8 @@ float column (`f8 <> '1e-7'`, stored `'1e-07'::double precision`), a timestamptz
 
 Oracle per case: the catalog of a database built by the hand-written SQL a person would run for the same objects
 (tests/catalog_oracle.py's fingerprint, plus pg_ts_config_map and pg_ts_dict) equals the one schemac's migration
-built; then `diff` says in sync, from state.json and from schema.yaml alone, and a second `generate` writes nothing.
+built; then `diff` says in sync, from state.json and from schema.yaml alone (one catalog read of schemac's
+database judged both ways: check_drift's `and_alone`), and a second `generate` writes nothing.
 """
 
 from __future__ import annotations
@@ -1648,8 +1649,9 @@ def test_a_spelling_postgres_accepts_builds_and_stays_in_sync(tmp_path, db_url, 
         ours, theirs = _catalog(db_url), _catalog(other)
         assert ours == theirs, fingerprint_difference(ours, theirs)
         assert check_drift(str(schema), other, out_dir=str(empty)).differences == ()
-    assert check_drift(str(schema), db_url, out_dir=out).differences == ()
-    assert check_drift(str(schema), db_url, out_dir=str(empty)).differences == ()
+    both = check_drift(str(schema), db_url, out_dir=out, and_alone=True)  # (one catalog read, judged both ways)
+    assert (both.desired_from, both.differences) == ("state.json", ())
+    assert both.alone is not None and (both.alone.desired_from, both.alone.differences) == ("schema.yaml", ())
     assert generate(str(schema), out).status == "unchanged"
 
 

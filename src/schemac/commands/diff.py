@@ -26,7 +26,10 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
 if TYPE_CHECKING:  # imported lazily: `schemac diff` loads only what it uses, in the order it needs it
-    from schemac.migrations.layout import NewMigration
+    from schemac.catalog.catalogrows import CatalogRows
+    from schemac.catalog.rows import IntrospectResult
+    from schemac.compare.shortcut import EarlyAnswers
+    from schemac.migrations.layout import Layout, NewMigration
     from schemac.model import Schema
     from schemac.report.describe import Difference
 
@@ -45,6 +48,7 @@ class DriftResult:
     desired_from: str = "schema.yaml"  # or "state.json": where the desired model came from (never rendered)
     unmanaged: tuple = ()  # objects schemac does not manage, listed (differences too, with strict)
     notices: tuple[str, ...] = ()  # for stderr: `renamed_from` hints this database no longer needs
+    alone: Optional["DriftResult"] = None  # check_drift(and_alone=True): the read against schema.yaml's model alone
     # (actual, desired): the two models compared, for a caller that wants to look further; `schemac
     # diff` also keeps them alive to the end of the process, which it ends without freeing them.
     compared: Optional[tuple[Schema, Schema]] = field(default=None, repr=False, compare=False)
@@ -189,11 +193,15 @@ def check_drift_offline(schema_path: str, out_dir: Optional[str], dev_url: Optio
 def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: int = 10,
                 statement_timeout_ms: int = 30000, lock_timeout_ms: int = 5000,
                 out_dir: Optional[str] = None, strict: bool = False, history: bool = True,
-                desired: Optional[Schema] = None, desired_from: str = "schema.yaml") -> DriftResult:
+                desired: Optional[Schema] = None, desired_from: str = "schema.yaml",
+                and_alone: bool = False) -> DriftResult:
     """Compare the database with schema.yaml. With `out_dir` (`generate`'s output directory), the model
     recorded in out_dir/state.json stands in for schema.yaml when it was compiled from the same text,
     and the migrations there are compared with the database's `_sqlx_migrations` (history drift).
-    `desired`: schema.yaml's model, when the caller already has it (`desired_from` says from where)."""
+    `desired`: schema.yaml's model, when the caller already has it (`desired_from` says from where).
+    `and_alone`: the result's `alone` is also the same catalog read compared with schema.yaml's model as the loader
+    builds it without out_dir (no record, no history): both of `diff`'s ways from one read, for a caller that proves
+    they agree (the tests of spellings); read again where that model names other schemas."""
     # No cyclic GC while modules load and the two models are built (~10^5 small acyclic objects each:
     # a collection every 700 allocations would walk the growing heap again and again, ~15% of the
     # CPU of a 1,000-table diff), except around the YAML loader and the differ: they parse SQL, and
@@ -242,17 +250,55 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
             except BaseException:
                 catalog.abandon()
                 raise
-            from schemac.compare.differ import diff
-            from schemac.compare.notices import applied_renames
-            from schemac.compare.outside_unrecorded import unrecorded_outside
+            # (what _judged uses, imported while the server answers)
+            from schemac.compare.differ import diff  # noqa: F401
+            from schemac.compare.notices import applied_renames  # noqa: F401
+            from schemac.compare.outside_unrecorded import unrecorded_outside  # noqa: F401
             from schemac.compare.shortcut import EarlyAnswers
-            from schemac.report.describe import differences
+            from schemac.report.describe import differences  # noqa: F401
 
             # The tables compared while the server answers the last queries, not after (compare/shortcut.py).
             early = EarlyAnswers()
             builder = ModelBuilder(on_tables=lambda tables: early.compare(tables, desired.tables))
             label, rows = catalog.result(desired.namespaces, builder.add)
             result = builder.result(rows)
+    found = _judged(schema_path, label, result, rows, layout, desired, desired_from, strict, early)
+    if not and_alone:
+        return found
+    from schemac.schemafile.load import load_file
+
+    alone = load_file(schema_path)
+    if not set(alone.namespaces) <= set(desired.namespaces):  # (the catalog was read for the other model's schemas)
+        return replace(found, alone=check_drift(schema_path, database_url, connect_timeout, statement_timeout_ms,
+                                                lock_timeout_ms, strict=strict, history=False))
+    return replace(found, alone=_judged(schema_path, label, result, rows, None, alone, "schema.yaml", strict, early))
+
+
+def judged_read(schema_path: str, label: str, read: Optional[tuple[IntrospectResult, CatalogRows, tuple[str, ...]]],
+                strict: bool = False) -> Optional[DriftResult]:
+    """`diff` of the database `inspect` read (InspectResult's `label` and `read`) against schema.yaml's model as the
+    loader builds it (no record, no history), from that read: no second read of the same catalog (tests/sqlx_project's
+    rebuilt database, inspected and diffed). None where that model lives in other schemas than inspect read:
+    check_drift reads them."""
+    from schemac.compare.shortcut import EarlyAnswers
+    from schemac.schemafile.load import load_file
+
+    desired = load_file(schema_path)
+    if read is None or set(desired.namespaces) != set(read[2]):
+        return None
+    result, rows, _ = read
+    return _judged(schema_path, label, result, rows, None, desired, "schema.yaml", strict, EarlyAnswers())
+
+
+def _judged(schema_path: str, label: str, result: IntrospectResult, rows: CatalogRows, layout: Optional[Layout],
+            desired: Schema, desired_from: str, strict: bool, early: EarlyAnswers) -> DriftResult:
+    """The catalog read (`result`: catalog/builder's, `rows` its raw rows) compared with `desired`: check_drift's
+    report. Reads nothing: `check_drift(and_alone=True)` judges one read against two models."""
+    from schemac.compare.differ import diff
+    from schemac.compare.notices import applied_renames
+    from schemac.compare.outside_unrecorded import unrecorded_outside
+    from schemac.report.describe import differences
+
     # sqlx's bookkeeping table is not part of anyone's schema.
     ignored = IGNORED_TABLES | ({layout.sqlx.table[-1]} if layout is not None else set())
     from schemac.compare.given_back import migration_roles

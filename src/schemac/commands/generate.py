@@ -17,6 +17,7 @@ from schemac.compare.inherited_retypes import retype_wrap_notices
 from schemac.compare.joined_parents import joined_parent_notices
 from schemac.compare.normalize import extensions_searched
 from schemac.compare.not_nulls import inherited_renames
+from schemac.compare.not_null_renames import left_names
 from schemac.compare.domain_arrays import range_held
 from schemac.compare.row_types import row_type_additions, row_type_drops, row_type_retypes
 from schemac.compare.outside_users import outside_drops
@@ -34,9 +35,10 @@ from schemac.migrations.state import State, file_sha384, read_state
 from schemac.migrations.childwork import ChildWork, write_migrations
 from schemac.model import Schema
 from schemac.compare.loose_collations import nondeterministic
-from schemac.plan.hazards import destructive_reason, detach_failures, enums_holding_values, missing_cast, row_failures
+from schemac.plan.hazards import (destructive_reason, detach_failures, enums_holding_values, missing_cast, narrower_identities,
+                                  row_failures)
 from schemac.plan.online import plan_online, relation_names, widened_indexes
-from schemac.plan.planner import enum_values_apart, planned
+from schemac.plan.planner import planned, transactions_apart
 from schemac.plan.preamble import restored_search_path
 from schemac.plan.rights import combined, extension_tables, needed_rights, rights_note
 from schemac.plan.session_pin import pinned_where_read
@@ -120,19 +122,11 @@ def _transactional(name: str, items: Iterable[Item], changes: list[Change]) -> l
 
 def _units(changes: list[Change], current: Schema, name: str, concurrently: bool,
            work: Optional[ChildWork] = None) -> list[Unit]:
-    made = {c.name for c in changes if c.kind == "add_extension" and c.old is None}
-    members = [c for c in changes if c.kind == "set_extension_grants" and c.name in made
-               and (c.new.settings or c.new.comments)]  # type: ignore[union-attr]
-    if members and len(members) < len(changes):
-        # The settings and comments made on an extension's own objects after its script ran are told apart from the
-        # script's own by the transaction that made them (extensions.sql): they go in a file of their own, after.
-        rest = [c for c in changes if c not in members]
-        return _units(rest, current, name, concurrently, work) + _transactional(
-            f"{name}_extension_members", items(planned(members)), members)
-    apart = enum_values_apart(changes)
-    if apart is not None:  # (the values added to enums first, in a file of their own)
-        values, rest = apart
-        return _transactional(f"{name}_enum_values", items(planned(values)), values) + _units(rest, current, name, concurrently)
+    parts = transactions_apart(changes)
+    if len(parts) > 1:  # (files of their own: the values added to enums first, an extension's members' settings last)
+        return [unit for suffix, part in parts
+                for unit in (_transactional(f"{name}{suffix}", items(planned(part)), part) if suffix
+                             else _units(part, current, name, concurrently, work))]
     if not concurrently:
         return _transactional(name, shared(changes, work), changes)
     online = plan_online(changes, {t.key for t in current.tables}, relation_names(current))
@@ -189,11 +183,13 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
         else:
             desired = attach_recorded(desired, current, major_of(dev_url_of(dev_url), current))
             desired, view_notices = computed(desired, dev_url, current)
+    desired, left_notices = left_names(current, desired)  # (a NOT NULL's name Postgres cannot give it: recorded)
     changes = diff(current, desired)
     unknown_using_columns(current, desired, changes)  # (a column this edit drops is read by a `using:`)
     notices = tuple(ignored_renames(current, desired) + repeated_key_notices(desired) + unused_usings(desired, changes)
                     + change_notices(changes, desired) + row_failures(changes, (nondeterministic(current), nondeterministic(desired)))
-                    + detach_failures(changes, current, desired)
+                    + detach_failures(changes, current, desired) + narrower_identities(changes, current)
+                    + left_notices
                     + view_notices
                     + joined_parent_notices(current, desired) + retype_wrap_notices(changes, desired)
                     + external_type_notices(changes, desired) + foreign_read_notices(changes, desired)

@@ -7,7 +7,7 @@ import re
 from operator import attrgetter
 from schemac.model.frozen import replace
 from schemac.model.frozen import frozen
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import psycopg
 
@@ -22,12 +22,19 @@ from schemac.pg.readable import surely_read
 from schemac.model import Schema, View
 from schemac.schemafile.owners import owners_to_write
 
+if TYPE_CHECKING:
+    from schemac.catalog.catalogrows import CatalogRows
+    from schemac.catalog.rows import IntrospectResult
+
 
 @frozen
 class InspectResult:
     yaml: str
     schema: Schema
     label: str
+    # The read itself (catalog/builder's result, its rows, the schemas asked): commands.diff.judged_read compares
+    # schema.yaml with it, no second read of the same database.
+    read: Optional[tuple[IntrospectResult, CatalogRows, tuple[str, ...]]] = None
 
 
 def _namespaces(conn: psycopg.Connection) -> tuple[str, ...]:
@@ -79,7 +86,7 @@ def inspect_database(database_url: Optional[str], schemas: tuple[str, ...] = (),
         header = (f"# schema.yaml written by `schemac inspect` from {label} "
                   f"(PostgreSQL {result.server_version // 10000}).\n"
                   "# Review it, commit it, then `schemac generate` compiles it back to the same schema.\n")
-        return InspectResult(dump_schema(model, header), model, label)
+        return InspectResult(dump_schema(model, header), model, label, (result, rows, tuple(namespaces)))
 
 
 def _stub_types(schema: Schema) -> Schema:

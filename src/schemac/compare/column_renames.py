@@ -7,8 +7,8 @@ from schemac.model.frozen import replace
 from typing import Callable
 
 from schemac.compare.normalize import rename_column_in_expression
-from schemac.model import Exclusion, Table
-from schemac.pg.names import default_constraint_name
+from schemac.model import Exclusion, NotNull, Table
+from schemac.pg.names import default_constraint_name, default_not_null_name
 
 
 def _kept_names(was: Table, t: Table, moves: tuple[tuple[str, str], ...], des: Table) -> Table:
@@ -72,7 +72,20 @@ def applied_column_renames(cur: Table, des: Table, ch: Callable[..., None]) -> T
     for old, new in moves:
         ch("rename_column", new, cur.column(old), des.column(new), column_renames=tuple(moves))
         cur = _rename_in_table(cur, old, new)
-    return _kept_names(was, cur, tuple(moves), des) if moves else cur
+    return _kept_names(was, _not_nulls_kept(cur, tuple(moves), des), tuple(moves), des) if moves else cur
+
+
+def _not_nulls_kept(t: Table, moves: tuple[tuple[str, str], ...], des: Table) -> Table:
+    """`t` after RENAME COLUMNs `moves` with each renamed column's NOT NULL read under Postgres's default name
+    (unnamed: `t_a_not_null` on 18) named so, where schema.yaml names that NOT NULL: RENAME COLUMN keeps its name, and
+    plan.table_renames.column_defaults_renamed renames it to `t_b_not_null` only where schema.yaml leaves it unnamed
+    (then unnamed stays right). Else the comparison would take it for `t_b_not_null` and rename one that is not there."""
+    held = {new: default_not_null_name(t.name, old) for old, new in moves
+            if (d := des.column(new)) is not None and d.not_null is not None and d.not_null.name is not None}
+    return replace(t, columns=tuple(
+        replace(c, not_null=replace(c.not_null or NotNull(), name=held[c.name]))
+        if c.name in held and not c.nullable and (c.not_null is None or c.not_null.name is None) else c
+        for c in t.columns)) if held else t
 
 
 def references_follow_renames(cur_tables: dict[tuple[str, str], Table], des_tables: dict[tuple[str, str], Table]) -> None:

@@ -1,11 +1,15 @@
 """A NOT NULL renamed to Postgres's default name (compare.not_nulls.not_null_changes, cause NAMED_AS_DEFAULT) on a
 table with partitions or INHERITS children: kept only where Postgres's recursing RENAME CONSTRAINT finds the same
-name in each of them."""
+name in each of them; where it does not, generate records and says the name left (left_names)."""
 
 from __future__ import annotations
 
+from typing import Callable, Optional
+
 from schemac.compare.changes import NAMED_AS_DEFAULT, Change
-from schemac.model import Schema
+from schemac.model import NotNull, Schema
+from schemac.model.frozen import replace
+from schemac.pg.names import default_not_null_name
 
 
 def renamed_on_leaves(changes: list[Change], current: Schema) -> list[Change]:
@@ -16,6 +20,43 @@ def renamed_on_leaves(changes: list[Change], current: Schema) -> list[Change]:
     under it) are renamed along, as a fresh build names them."""
     if not any(c.kind == "alter_not_null" and c.cause == NAMED_AS_DEFAULT for c in changes):
         return changes
+    holder = _holder(current)
+    return [c for c in changes if not (c.kind == "alter_not_null" and c.cause == NAMED_AS_DEFAULT
+                                       and holder((c.schema, c.table), c.name, c.old.not_null.name) is not None)]
+
+
+def left_names(current: Schema, desired: Schema) -> tuple[Schema, list[str]]:
+    """`desired` with the NOT NULLs renamed_on_leaves leaves under their old name named so (a partitioned table renamed
+    in its history, one of whose partitions was attached with a NOT NULL of its own), so that what generate records
+    is the name the database keeps (a later COMMENT ON CONSTRAINT went to Postgres's default name: 'does not exist');
+    and generate's warning for each: a fresh build names it otherwise, which only a DETACH of that partition, the
+    RENAME and an ATTACH again would reach (a scan of its rows under an exclusive lock, refused where a row references
+    it): not done for a name."""
+    cur = {t.key: t for t in current.tables}
+    holder, tables, out = _holder(current), [], []
+    for t in desired.tables:
+        old, columns = cur.get(t.key), []
+        for col in t.columns:
+            was = old.column(col.name) if old is not None else None
+            held = was.not_null.name if was is not None and was.not_null is not None else None
+            default = default_not_null_name(t.name, col.name)
+            child = None if (col.nullable or (col.not_null is not None and col.not_null.name) or held in (None, default)) \
+                else holder(t.key, col.name, held)  # type: ignore[arg-type]
+            if child is not None:
+                col = replace(col, not_null=replace(col.not_null or NotNull(), name=held))
+                out.append(f"warning: {col.source or t.source or t.qualified_name}: the NOT NULL of column {col.name} "
+                           f"of {t.qualified_name} keeps its name {held} (a new build names it {default}): {child} "
+                           "holds it under a name of its own, and Postgres renames it on every partition or child at "
+                           "once (only a DETACH of that one, the RENAME and an ATTACH again would, over its rows); "
+                           f"name it in schema.yaml (not_null: {{name: {held}}}) to keep it so")
+            columns.append(col)
+        tables.append(replace(t, columns=tuple(columns)) if columns != list(t.columns) else t)
+    return (replace(desired, tables=tuple(tables)) if out else desired), out
+
+
+def _holder(current: Schema) -> Callable[[tuple, str, str], Optional[str]]:
+    """(table's key, column, its NOT NULL's name) -> a partition or child (any level below) holding that NOT NULL
+    under another name (RENAME CONSTRAINT would refuse), or None."""
     below: dict = {}
     for t in current.tables:
         ups = [(p.schema, p.name) for p in t.inherits]
@@ -24,13 +65,15 @@ def renamed_on_leaves(changes: list[Change], current: Schema) -> list[Change]:
         for up in ups:
             below.setdefault(up, []).append(t)
 
-    def followed(key: tuple, column: str, name: str) -> bool:
+    def holder(key: tuple, column: str, name: str) -> Optional[str]:
         for child in below.get(key, ()):
             col = child.column(column)
             held = col.not_null.name if col is not None and col.not_null is not None else None
-            if held not in (None, name) or not followed(child.key, column, name):
-                return False
-        return True
+            if held not in (None, name):
+                return child.qualified_name
+            deeper = holder(child.key, column, name)
+            if deeper is not None:
+                return deeper
+        return None
 
-    return [c for c in changes if not (c.kind == "alter_not_null" and c.cause == NAMED_AS_DEFAULT
-                                       and not followed((c.schema, c.table), c.name, c.old.not_null.name))]
+    return holder

@@ -8,7 +8,7 @@ import difflib
 import re
 from typing import Iterable, Optional
 
-from schemac.pg.casts import BUILTIN_TYPES, base_and_dims
+from schemac.pg.casts import BUILTIN_TYPES, base_and_dims, is_string_type
 from schemac.pg.routines import PSEUDO_TYPES
 from schemac.pg.types import is_known_spelling, is_user_defined, name_parts
 
@@ -46,6 +46,50 @@ EXTENSION_REQUIRES = {
     "postgis_topology": ("postgis",), "postgis_tiger_geocoder": ("postgis", "fuzzystrmatch"),
     "address_standardizer_data_us": ("address_standardizer",), "earthdistance": ("cube",),
 }
+# The casts of contrib's and PostGIS's types, by extension: every pg_cast row they make, as 15 and 18 list them
+# (tests/test_casts.py checks those this build has); ltree, cube, seg and intarray make none. pgvector's and the other
+# extensions' are not known (pgvector has real[] -> vector and back).
+_ISN = ("isbn", "isbn13", "ismn", "ismn13", "issn", "issn13", "upc")
+EXTENSION_CASTS = {
+    "hstore": frozenset({("hstore", "json"), ("hstore", "jsonb"), ("text[]", "hstore")}),
+    "isn": frozenset({("ean13", t) for t in _ISN} | {(t, "ean13") for t in _ISN}
+                     | {(a, a + "13") for a in ("isbn", "ismn", "issn")} | {(a + "13", a) for a in ("isbn", "ismn", "issn")}),
+    "postgis": frozenset({("box2d", "box3d"), ("box2d", "geometry"), ("box3d", "box"), ("box3d", "box2d"),
+                          ("box3d", "geometry"), ("bytea", "geography"), ("bytea", "geometry"), ("geography", "bytea"),
+                          ("geography", "geometry"), ("geometry", "box"), ("geometry", "box2d"), ("geometry", "box3d"),
+                          ("geometry", "bytea"), ("geometry", "geography"), ("geometry", "json"), ("geometry", "jsonb"),
+                          ("geometry", "path"), ("geometry", "point"), ("geometry", "polygon"), ("path", "geometry"),
+                          ("point", "geometry"), ("polygon", "geometry"), ("geometry", "text"), ("text", "geometry")}),
+    "postgis_raster": frozenset({("raster", "box3d"), ("raster", "bytea"), ("raster", "geometry")}),
+    "postgis_topology": frozenset({("topogeometry", "geometry")}),
+    "ltree": frozenset(), "cube": frozenset(), "seg": frozenset(), "intarray": frozenset(),
+}
+_CAST_TYPES = {t for e in EXTENSION_CASTS for t in EXTENSION_TYPES[e]}
+_EXTENSION_CASTS = frozenset().union(*EXTENSION_CASTS.values())
+
+
+def _bare(t: str) -> tuple[str, int]:
+    """(name, dimensions): a built-in type as casts.BUILTIN_TYPES spells it, any other without schema or modifiers."""
+    base, dims = base_and_dims(t)
+    return (base if base in BUILTIN_TYPES or is_string_type(base) else base_name(t)[1]), dims
+
+
+def converts_extension(old: str, new: str) -> Optional[bool]:
+    """Whether `CAST(value AS new)` exists where a side is a type of an extension of EXTENSION_CASTS and the other is
+    Postgres's own or one of those (a type of the schema's own of such a name is the caller's to rule out): the same
+    type, the string types' I/O conversion, those extensions' pg_cast rows, arrays element by element. `ltree` ->
+    `text[]` or `integer` is none, which `USING CAST(path AS text[])` fails on. None for anything else."""
+    (a, a_dims), (b, b_dims) = _bare(old), _bare(new)
+    if not {a, b} & _CAST_TYPES or not all(t in _CAST_TYPES or t in BUILTIN_TYPES or is_string_type(t) for t in (a, b)):
+        return None
+    if a_dims and b_dims:
+        return a == b or converts_extension(a, b) is not False
+    scalar_io = (is_string_type(a) and not a_dims) or (is_string_type(b) and not b_dims)
+    if bool(a_dims) != bool(b_dims):
+        return scalar_io or (a + "[]" * bool(a_dims), b + "[]" * bool(b_dims)) in _EXTENSION_CASTS
+    return a == b or scalar_io or (a, b) in _EXTENSION_CASTS
+
+
 # Built-in types sqlglot does not know by name, beyond BUILTIN_TYPES (which leaves pg_* ones out).
 _MORE_BUILTIN = {"pg_lsn", "pg_snapshot"}
 # Spellings people write for built-in types: what "did you mean" proposes besides the canonical names.

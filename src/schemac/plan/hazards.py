@@ -14,7 +14,9 @@ from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, tak
 from schemac.compare.default_rows import ROWS_MOVED, ancestors
 from schemac.pg.casts import STRING_TYPES, base_and_dims, converts, converts_own, is_string_type, type_parts as _split
 from schemac.pg import pgvector
+from schemac.pg.knowntypes import converts_extension
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, constraint_name
+from schemac.pg.sequences import filled
 from schemac.pg.postgis import YES, fits, refusal
 from schemac.pg.types import type_name
 from schemac.plan.folded_keys import extension_string, folded_key_warning
@@ -215,6 +217,34 @@ def detach_failures(changes: list[Change], current, desired) -> list[str]:
     return out
 
 
+def narrower_identities(changes: list[Change], current) -> list[str]:
+    """`generate`'s warnings for a partition detached into a table declaring its own identity (past_old_parent) on a
+    type that holds fewer values than its old parent's: it continues past the parent's sequence (plan.identity_ddl
+    kept_before_detach), and where that one handed out more than the new type holds, the sequence stands at its
+    maximum and the table's first INSERT fails ('reached maximum value'): every value it could hand out was handed out
+    before, and generate never sees how far."""
+    cur = {(t.schema, t.name): t for t in current.tables}
+    out = []
+    for c in changes:
+        t = c.table_def
+        if c.kind != "alter_identity" or not c.past_old_parent or t is None or c.new.identity is None:  # type: ignore
+            continue
+        old = cur.get((c.schema, c.table)) or cur.get((c.schema, t.renamed_from or ""))
+        p = old.partition_of if old is not None else None
+        parent = cur.get((p.parent_schema, p.parent)) if p is not None else None
+        names = (c.new.name, c.new.renamed_from)  # type: ignore[union-attr]
+        was = next((x for x in parent.columns if x.name in names and x.identity is not None), None) if parent else None
+        if was is None:
+            continue
+        own, its = filled(c.new.identity.options, c.new.type), filled(was.identity.options, was.type)  # type: ignore
+        if own.max_value < its.max_value or own.min_value > its.min_value:
+            out.append(f"warning: {c.source or c.path}: the identity of {c.path} ({c.new.type}) continues past the "  # type: ignore
+                       f"sequence of {parent.qualified_name}.{was.name} ({was.type}), which may have handed out more "
+                       f"than {c.new.type} holds: then it stands at its limit and the table's first INSERT fails "  # type: ignore
+                       "('reached maximum value of sequence'); keep the column's type")
+    return out
+
+
 def _of_foreign_table(change: Change) -> bool:
     """A foreign table's column: ALTER FOREIGN TABLE ... ALTER COLUMN ... TYPE casts no value (it holds none: its
     server's table keeps them, untouched) and takes no USING ('ALTER TYPE USING is only supported on plain tables')."""
@@ -339,7 +369,10 @@ def _missing_cast(change: Change) -> Optional[str]:
         return (f"column {change.path}: PostgreSQL has no cast from {old} to {new} ({_only_casts(change)}); add "
                 f"`using:` to the column: an SQL expression that computes the new value from the row{_example(change)}, "
                 "used by this migration only (or declare the cast under `casts:`)")
-    if change.direct_cast or converts(old, new) is not False:
+    judged = converts(old, new)
+    if judged is None and not (change.from_kind or change.to_kind):
+        judged = converts_extension(old, new)  # ltree -> text[]: an extension's type to or from an array
+    if change.direct_cast or judged is not False:
         return None
     example = f"to_timestamp({c})" if old in _INT_DIGITS and new.startswith("timestamp") else None
     return (f"column {change.path}: PostgreSQL has no cast from {old} to {new}; add `using:` to the column: an SQL "

@@ -97,3 +97,46 @@ def identity_sets(old: SequenceOptions, new: SequenceOptions, column_type: str) 
     if will.cycle != was.cycle:
         sets.append("SET CYCLE" if will.cycle else "SET NO CYCLE")
     return sets
+
+
+def kept_before_move(old: Table, new: Table) -> list[exp.Expression]:
+    """Before the DETACH of partition `old` that `new` attaches to another parent: the last value of each identity
+    sequence of the old parent, kept in the transaction (under the partition's new name and the column's) for
+    `past_attached_rows`: a row deleted from the partition may have held a value above the rows it keeps."""
+    p, q = old.partition_of, new.partition_of
+    if p is None or q is None or (p.parent_schema, p.parent) == (q.parent_schema, q.parent):
+        return []
+    parent = ddl.literal(qualified(p.parent_schema, p.parent))
+    return [ddl.do_block(
+        f"DECLARE r record; BEGIN FOR r IN SELECT a.attname, pg_catalog.pg_get_serial_sequence({parent}, a.attname::text)"
+        f"::regclass AS seq FROM pg_catalog.pg_attribute a WHERE a.attrelid = {parent}::regclass AND a.attidentity <> '' "
+        "AND NOT a.attisdropped LOOP CONTINUE WHEN NOT pg_catalog.has_sequence_privilege(r.seq, 'SELECT, USAGE'); "
+        f"PERFORM pg_catalog.set_config({_moved_key(new)}, COALESCE(pg_catalog.pg_sequence_last_value(r.seq)::text, "
+        "''), true); END LOOP; END")]
+
+
+def past_attached_rows(table: Table) -> list[exp.Expression]:
+    """After the ATTACH of `table` to a parent with identity columns: each identity's sequence moved past the rows the
+    partition brings (and past what its old parent handed out: kept_before_move), never back: the next INSERT into
+    the parent would take a value a row of the partition holds (a table attached with rows, a partition moved from
+    another parent whose sequence was further)."""
+    p = table.partition_of
+    assert p is not None
+    parent, rel = ddl.literal(qualified(p.parent_schema, p.parent)), ddl.literal(qualified(table.schema, table.name))
+    return [ddl.do_block(
+        "DECLARE r record; far bigint; BEGIN FOR r IN SELECT a.attname, s.seqrelid::regclass AS seq, s.seqincrement > 0 "
+        "AS up, s.seqmin, s.seqmax FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_sequence s ON s.seqrelid = "
+        f"pg_catalog.pg_get_serial_sequence({parent}, a.attname::text)::regclass WHERE a.attrelid = {parent}::regclass "
+        "AND a.attidentity <> '' AND NOT a.attisdropped LOOP EXECUTE pg_catalog.format('SELECT CASE WHEN $1 THEN "
+        "GREATEST(max(%1$I), $2) ELSE LEAST(min(%1$I), $2) END::bigint FROM %2$s', r.attname, "
+        f"{rel}::regclass) INTO far USING r.up, NULLIF(pg_catalog.current_setting({_moved_key(table)}, true), '')::bigint; "
+        "far := CASE WHEN far IS NULL THEN NULL WHEN r.up THEN LEAST(far, r.seqmax) ELSE GREATEST(far, r.seqmin) END; "
+        "IF far IS NOT NULL AND (pg_catalog.pg_sequence_last_value(r.seq) IS NULL OR CASE WHEN r.up THEN far > "
+        "pg_catalog.pg_sequence_last_value(r.seq) ELSE far < pg_catalog.pg_sequence_last_value(r.seq) END) "
+        "THEN PERFORM pg_catalog.setval(r.seq, far); END IF; END LOOP; END")]
+
+
+def _moved_key(t: Table) -> str:
+    """The SQL of the transaction setting's name that keeps an old parent's position for `t`'s column r.attname."""
+    return (f"'schemac.moved_' || pg_catalog.left(pg_catalog.md5({ddl.literal(qualified(t.schema, t.name) + '.')} "
+            "|| r.attname), 16)")

@@ -10,6 +10,7 @@ from schemac.model import Check
 from schemac.pg.types import type_name
 from schemac.plan.keys import (Key, _attribute_refs, _col, _identity_sequence, _table, column_refs, expression_refs, own_keys,
                                refs_of, twins_before)
+from schemac.plan.name_swaps import not_null_name
 from schemac.plan.not_null_order import not_null_keys
 
 MEMBER_KINDS = frozenset(("rename_column", "add_column", "drop_column", "alter_column_type", "alter_generated",
@@ -74,6 +75,10 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
         made, needed = not_null_keys(c)  # (plan.not_null_order)
         makes |= made
         new_refs |= needed
+        was, will = not_null_name(old), not_null_name(new)
+        if k == "alter_not_null" and was and will and was != will:  # a rename: after what frees the name (18)
+            makes.add(("constraint", t.schema, t.name, will))  # type: ignore[union-attr]
+            removes.add(("constraint", t.schema, t.name, was))  # type: ignore[union-attr]
         new_refs.add(col(c.name))
         if k == "set_not_null":  # rows holding NULL are given the default first: what it calls exists by then
             new_refs |= _attribute_refs(t, c.name, new, "default")  # type: ignore[arg-type]

@@ -2,14 +2,15 @@
 up, which takes the first one's (two tables' keys recorded under each other's Postgres names, left unnamed now; or
 two indexes renamed with `renamed_from:`). A key's or an index's name is a relation's of the schema, so each rename
 waits for the other (plan.keys.relation_key): one of each such cycle goes through a scratch name first, as a swap of
-two values does. Renames that only follow one another (a chain) need none: the graph orders them."""
+two values does. So do two NOT NULLs of a table (PostgreSQL 18) swapping names, in the table's constraint names.
+Renames that only follow one another (a chain) need none: the graph orders them."""
 
 from __future__ import annotations
 
 from typing import Optional
 
-from schemac.compare.changes import Change
-from schemac.model import INDEXED_KEY_TYPES
+from schemac.compare.changes import NAMED_AS_DEFAULT, Change
+from schemac.model import INDEXED_KEY_TYPES, Column
 from schemac.model.frozen import replace
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, clip_bytes
 
@@ -18,11 +19,20 @@ _SUFFIX = "__schemac_swap"
 FROM_SCRATCH = "from its scratch name"
 
 
-def _moved(c: Change) -> Optional[tuple[str, str, str]]:
-    """(schema, old name, new name) of a relation `c` renames: a key's index, or an index."""
+def _moved(c: Change) -> Optional[tuple[tuple, str, str]]:
+    """(namespace, old name, new name) of a relation `c` renames, a key's index or an index (the schema's relations),
+    or of a NOT NULL it renames (the table's constraints; one renamed only, or to Postgres's name)."""
     if c.kind == "rename_constraint" and isinstance(c.old, INDEXED_KEY_TYPES) or c.kind == "rename_index":
-        return c.schema, c.old.name, c.name  # type: ignore[union-attr, return-value]
+        return (c.schema,), c.old.name, c.name  # type: ignore[union-attr, return-value]
+    if c.kind == "alter_not_null" and c.cause in (None, NAMED_AS_DEFAULT) and (was := not_null_name(c.old)) \
+            and (will := not_null_name(c.new)) and was != will:
+        return (c.schema, c.table), was, will
     return None
+
+
+def not_null_name(col: object) -> Optional[str]:
+    """The name of a column's NOT NULL constraint, where it has one named."""
+    return col.not_null.name if isinstance(col, Column) and col.not_null is not None else None
 
 
 def scratch_name(name: str) -> str:
@@ -39,8 +49,8 @@ def through_scratch(changes: list[Change]) -> list[Change]:
     for start in moves.values():
         path, at = [start], start
         while True:
-            schema, _, name = _moved(changes[at])  # type: ignore[misc]
-            nxt = moves.get((schema, name))
+            space, _, name = _moved(changes[at])  # type: ignore[misc]
+            nxt = moves.get((space, name))
             if nxt is None or nxt in path:
                 break
             path.append(nxt)
@@ -56,6 +66,11 @@ def through_scratch(changes: list[Change]) -> list[Change]:
 
 
 def _two_steps(c: Change) -> list[Change]:
+    if c.kind == "alter_not_null":  # renamed aside alone first; the rest of the change (validity, comment) after
+        was = c.old.not_null  # type: ignore[union-attr]
+        aside = scratch_name(was.name)  # type: ignore[union-attr]
+        held = replace(c.old, not_null=replace(was, name=aside))  # type: ignore[arg-type]
+        return [replace(c, new=held, cause=None), replace(c, old=held, cause=FROM_SCRATCH)]
     aside = scratch_name(c.old.name)  # type: ignore[union-attr]
     first = replace(c, name=aside, new=replace(c.new, name=aside)) if c.kind == "rename_index" else replace(c, name=aside)
     return [first, replace(c, old=replace(c.old, name=aside), cause=FROM_SCRATCH)]
@@ -65,4 +80,5 @@ def scratch_keys(c: Change, removes: set) -> set:
     """Of the keys the second step removes, those naming its scratch name: what it needs made first."""
     if c.cause != FROM_SCRATCH:
         return set()
-    return {k for k in removes if k[0] in ("relation", "constraint", "index") and k[-1] == c.old.name}  # type: ignore
+    aside = not_null_name(c.old) if c.kind == "alter_not_null" else c.old.name  # type: ignore[union-attr]
+    return {k for k in removes if k[0] in ("relation", "constraint", "index") and k[-1] == aside}

@@ -29,7 +29,7 @@ from schemac.plan.not_null_ddl import inherited_not_null_comments, not_valid_sta
 from schemac.plan.table_renames import column_defaults_renamed, given_default_name, renamed_table
 from schemac.plan.hazards import destructive_reason, enums_holding_values
 from schemac.plan.held_names import held_key_comment, held_key_drop, held_key_statement
-from schemac.plan.identity_ddl import alter_column, alter_identity, kept_before_detach
+from schemac.plan.identity_ddl import alter_column, alter_identity, kept_before_detach, kept_before_move, past_attached_rows
 from schemac.plan.graph import ordered
 from schemac.plan.views import view_statements
 from schemac.plan.preamble import expression_marks, preamble, widened
@@ -117,11 +117,12 @@ def _statements_for(change: Change) -> list[exp.Expression]:
     if k in ("add_inherit", "drop_inherit"):
         return inherit_ddl.inherit_statements(change)
     if k == "attach_partition":
-        return moved_around(change, [attach_partition(change.new)])  # type: ignore[arg-type]
+        return moved_around(change, [attach_partition(change.new), *past_attached_rows(change.new)])  # type: ignore[arg-type]
     if k == "put_back_rows":  # (taken out of a kept default partition by the partition's change: compare.default_rows)
         return put_back(change)
     if k == "detach_partition":  # and the foreign keys it kept from the parent under the names it declares
-        kept = kept_before_detach(change.old, change.new) if isinstance(change.new, Table) else []  # type: ignore
+        kept = kept_before_detach(change.old, change.new) + kept_before_move(change.old, change.new) \
+            if isinstance(change.new, Table) else []  # type: ignore
         return copies_named(change.old, change.adopted_copies) + kept + [detach_partition(change.old)] + \
             renamed_after_detach(change.old, change.new)  # type: ignore
     if k == "set_logging":  # rewrites the table, under an ACCESS EXCLUSIVE lock
@@ -270,30 +271,36 @@ def marked_script(changes: list[Change]) -> str:
     outside a transaction, which a script run by hand is not in), with each change's statements that can destroy data preceded by
     `-- DESTRUCTIVE: why`: whoever runs `diff --sql` by hand has no --allow-destructive to stop them.
     (render_sql joins paragraphs with a blank line, so joining the changes' scripts with one gives the same text.)
-    Values added to enums are committed first, as `generate` puts them in a file of their own (commands.generate
-    _units): Postgres refuses a new value's use in the transaction that added it ('unsafe use of new value'). Each
-    part is its own BEGIN ... COMMIT, so the script runs by `psql -f` and `psql -1 -f` (which only warns of the
-    transaction already, or no longer, in progress) alike."""
-    apart = enum_values_apart(changes)
-    if apart is None:
+    Where `generate` writes several files (transactions_apart), the script commits each part in turn: each part is its
+    own BEGIN ... COMMIT, so the script runs by `psql -f` and `psql -1 -f` (which only warns of the transaction
+    already, or no longer, in progress) alike."""
+    parts = transactions_apart(changes)
+    if len(parts) == 1:
         return _marked(changes)
-    values, rest = apart
-    return (f"{ENUM_VALUES_FIRST}\nBEGIN;\n\n{_marked(values)}\nCOMMIT;\n\n"
-            f"BEGIN;\n\n{_marked(rest)}\nCOMMIT;\n")
+    return "\n".join([TRANSACTIONS_APART] + [f"BEGIN;\n\n{_marked(part)}\nCOMMIT;\n" for _, part in parts])
 
 
-def enum_values_apart(changes: list[Change]) -> Optional[tuple[list[Change], list[Change]]]:
-    """(the values added to enums, the rest) where `changes` holds both, else None: Postgres refuses a new value's
-    use in the transaction that added it ('unsafe use of new value': as a default, in a CHECK, an index predicate or
-    a row), so the additions are committed first (generate's file of their own, diff --sql's first transaction)."""
-    values = [c for c in changes if c.kind == "add_enum_value"]
-    if not values or len(values) == len(changes):
-        return None
-    return values, [c for c in changes if c.kind != "add_enum_value"]
+def transactions_apart(changes: list[Change]) -> list[tuple[str, list[Change]]]:
+    """`changes` as the transactions they are committed in, in order, each with the suffix of its migration file's
+    name ('' for the one of the rest): the values added to enums first, as Postgres refuses a new value's use in the
+    transaction that added it ('unsafe use of new value': as a default, in a CHECK, an index predicate or a row); the
+    settings and comments made on the own objects of an extension the same changes create last, as inspect tells them
+    from the extension script's own by the transaction that made them (catalog/queries/extensions.sql)."""
+    made = {c.name for c in changes if c.kind == "add_extension" and c.old is None}
+    members = [c for c in changes if c.kind == "set_extension_grants" and c.name in made
+               and (c.new.settings or c.new.comments)]  # type: ignore[union-attr]
+    rest = [c for c in changes if c not in members] if members else changes
+    values = [c for c in rest if c.kind == "add_enum_value"]
+    if values and len(values) < len(rest):
+        rest = [c for c in rest if c.kind != "add_enum_value"]
+    else:
+        values = []
+    return [part for part in (("_enum_values", values), ("", rest), ("_extension_members", members)) if part[1]]
 
 
-ENUM_VALUES_FIRST = ("-- Two transactions, each committed by the script, with psql -1 too: a value added to an "
-                     "enum cannot be used before it is committed.")
+TRANSACTIONS_APART = ("-- Transactions one after another, each committed by the script, with psql -1 too: a value added "
+                      "to an enum cannot be used before it is committed, and the settings and comments of an extension's "
+                      "own objects are told from its script's by the transaction that made them.\n")
 
 
 def _marked(changes: list[Change]) -> str:
