@@ -107,13 +107,15 @@ def test_an_identity_taking_over_from_a_sequence_keeps_its_position(tmp_path, an
     assert check_drift(str(tmp_path / "schema.yaml"), any_db_url).differences == ()
 
 
-def test_a_serial_taking_over_from_an_identity_keeps_its_position(tmp_path, any_db_url):
-    """The other way: an identity made serial after deletes (ids 1..10 handed out, rows 4..10 deleted): the new
-    sequence starts past what the identity handed out, 11, not past the rows, 4."""
+@pytest.mark.parametrize("after", ["SERIAL", "UNOWNED"])
+def test_a_serial_taking_over_from_an_identity_keeps_its_position(tmp_path, any_db_url, after):
+    """The other way: an identity made serial after deletes (ids 1..10 handed out, rows 4..10 deleted), or replaced
+    by DEFAULT nextval() of a new sequence owned by nothing: the new sequence starts past what the identity handed
+    out, 11, not past the rows, 4 (which the unowned one gave before compare.sequence_feeds)."""
     _step(tmp_path, any_db_url, IDENTITY)
     with psycopg.connect(any_db_url, autocommit=True) as conn:
         conn.execute("INSERT INTO orders (v) SELECT 'x' FROM generate_series(1, 10); DELETE FROM orders WHERE id > 3")
-    _step(tmp_path, any_db_url, SERIAL)
+    _step(tmp_path, any_db_url, {"SERIAL": SERIAL, "UNOWNED": UNOWNED}[after])
     with psycopg.connect(any_db_url, autocommit=True) as conn:
         assert conn.execute("INSERT INTO orders (v) VALUES ('c') RETURNING id").fetchone()[0] == 11
     assert check_drift(str(tmp_path / "schema.yaml"), any_db_url).differences == ()
@@ -206,29 +208,38 @@ def test_a_partition_detached_into_a_narrower_identity_is_warned_of(tmp_path, db
             conn.execute("INSERT INTO t3 (k, v) VALUES (1, 'c')")
 
 
-SHARED = ("sequences:\n  hibernate_sequence: {type: bigint}\n"
+SHARED = ("sequences:\n  hibernate_sequence: {type: bigint}\n  tag_ids: {type: bigint}\n"
           "tables:\n" + "".join(f"  {t}:\n    columns:\n      id: {{type: bigint, primary_key: true, default: "
-                                f"\"nextval('hibernate_sequence'::regclass)\"}}\n      v: text\n" for t in ("author", "book"))
-          + "  note:\n    columns:\n      id: {type: bigint, primary_key: true}\n      v: text\n")
+                                f"\"nextval('{s}'::regclass)\"}}\n      v: text\n"
+                                for t, s in (("author", "hibernate_sequence"), ("book", "hibernate_sequence"),
+                                             ("tag", "tag_ids")))
+          + "".join(f"  {t}:\n    columns:\n      id: {{type: bigint, primary_key: true}}\n      v: text\n"
+                    for t in ("note", "label")))
 PER_TABLE = ("sequences:\n  author_seq: {type: bigint, increment: 50}\n  shared_seq: {type: bigint}\n"
+             "  tag_ids: {type: bigint}\n"
              "tables:\n" + "".join(f"  {t}:\n    columns:\n      id: {{type: bigint, primary_key: true, default: "
                                    f"\"nextval('{s}')\"}}\n      v: text\n"
-                                   for t, s in (("author", "author_seq"), ("book", "shared_seq"), ("note", "shared_seq"))))
+                                   for t, s in (("author", "author_seq"), ("book", "shared_seq"), ("note", "shared_seq"),
+                                                ("tag", "tag_ids"), ("label", "tag_ids"))))
 
 
-def test_a_new_sequence_made_the_default_of_a_column_with_values_starts_past_them(tmp_path, any_db_url):
+def test_a_sequence_made_the_default_of_a_column_with_values_moves_past_them(tmp_path, any_db_url):
     """Hibernate 6's move from the shared hibernate_sequence to a sequence per table, owned by nothing: each new
     sequence a key's SET DEFAULT calls starts past that table's rows and past what the old sequence handed out
     (author's rows 4..7 deleted: by its INCREMENT 50 from hibernate_sequence's 10, not from 3), and one feeding two
-    tables past both, never moved back by the second (book's 10, then note's 3). Before: created at 1, the next
-    INSERT failed 'duplicate key value violates unique constraint "author_pkey"'."""
+    tables past both, never moved back by the second (book's 10, note's 3); a kept sequence another table's default
+    calls now too (tag_ids at 2, label's rows 1..3) past that table's rows. Before: created at 1 (kept at 2), the
+    next INSERT failed 'duplicate key value violates unique constraint "author_pkey"' ("label_pkey")."""
     _step(tmp_path, any_db_url, SHARED)
     with psycopg.connect(any_db_url, autocommit=True) as conn:
         conn.execute("INSERT INTO author (v) SELECT 'a' FROM generate_series(1, 7);"
                      "INSERT INTO book (v) SELECT 'b' FROM generate_series(1, 3); INSERT INTO note VALUES (1), (2), (3);"
-                     "DELETE FROM author WHERE id > 3")
+                     "INSERT INTO label VALUES (1), (2), (3);"
+                     "INSERT INTO tag (v) VALUES ('t'), ('t'); DELETE FROM author WHERE id > 3")
     _step(tmp_path, any_db_url, PER_TABLE, allow_destructive=True)
     with psycopg.connect(any_db_url, autocommit=True) as conn:
-        got = [conn.execute(f"INSERT INTO {t} (v) VALUES ('c') RETURNING id").fetchone()[0] for t in ("author", "book", "note")]
-    assert got == [60, 11, 12]
+        got = [conn.execute(f"INSERT INTO {t} (v) VALUES ('c') RETURNING id").fetchone()[0]
+               for t in ("author", "book", "note", "label", "tag")]
+    assert got == [60, 11, 12, 4, 5]
     assert check_drift(str(tmp_path / "schema.yaml"), any_db_url).differences == ()
+

@@ -36,7 +36,7 @@ from schemac.compare.partition_copies import (adopted_by_attach, named_adopted_c
 from schemac.compare.inherited_drops import held_elsewhere, kept_below as kept_below_parents, stable_parents
 from schemac.compare.inherited_retypes import around_retypes
 from schemac.compare.scratch_retypes import through_scratch
-from schemac.compare.sequence_feeds import fed_by_new_sequences
+from schemac.compare.sequence_feeds import sequences_fed
 from schemac.compare.created_tables import created_by_create_table, parents_generation_given
 from schemac.compare.shortcut import unchanged
 from schemac.compare.statistics import statistics_given_back
@@ -355,7 +355,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes = renamed_on_leaves(changes, current)
     changes.extend(diff_validated_checks(cur_tables, des_tables, changes))
     changes.extend(diff_copy_comments(cur_tables, des_tables, changes))
-    changes = fed_by_new_sequences(made_under_kept(lent_usage(changes, current, desired), current, desired))
+    changes = sequences_fed(made_under_kept(lent_usage(changes, current, desired), current, desired), desired)
     order = {k: n for n, k in enumerate(KINDS)}  # (a stable sort: schema.yaml's order inside each kind)
     drops = [c for c in changes if c.kind == "drop_table"][::-1]  # (drops of tables in reverse)
     out = sorted([c for c in changes if c.kind != "drop_table"] + drops, key=lambda c: order[c.kind])

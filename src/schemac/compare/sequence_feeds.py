@@ -1,32 +1,37 @@
-"""A column's default made nextval() of a sequence the same migration creates, the sequence owned by nothing
-(Hibernate 6's per-entity `author_seq` replacing the shared `hibernate_sequence`; a key given a sequence of its own
-by CREATE SEQUENCE and DEFAULT nextval()): the sequence starts at START while the table's rows hold the values it
-would hand out, and the next INSERT fails on the key. Its SET DEFAULT moves the sequence past the rows
-(plan.sequence_ddl.fed_past_the_rows), as a new sequence OWNED BY such a column is (compare.types, OWNS_VALUES)."""
+"""A column's default made nextval() of a sequence its old default did not call: a sequence the same migration
+creates, owned by nothing (Hibernate 6's per-entity `author_seq` replacing the shared `hibernate_sequence`; a key
+given a sequence of its own by CREATE SEQUENCE and DEFAULT nextval()), or another table's kept one (two tables'
+sequences made one): the sequence stands at START, or where the other table's rows took it, while this table's
+rows hold the values it would hand out, and the next INSERT fails on the key. Its SET DEFAULT moves the sequence past
+the rows (plan.sequence_ddl.fed_past_the_rows, never backwards), as a new sequence OWNED BY such a column is
+(compare.types, OWNS_VALUES)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 from schemac.compare.changes import FEEDS_VALUES, Change
+from schemac.model import Schema
 from schemac.pg.names import qualified, regclass_literal
 
 INTEGERS = ("smallint", "integer", "bigint")
 
 
-def fed_by_new_sequences(changes: list[Change]) -> list[Change]:
-    """`changes` with the SET DEFAULT of an existing table's integer column to nextval() of a new unowned
-    sequence marked FEEDS_VALUES (a new table's, cause NEW_TABLE, has no rows; one whose default is set again
-    around a retype, cause "retype", drew from that sequence before)."""
-    calls = {f"nextval({lit})" for c in changes if c.kind == "add_sequence" and not c.new.owned_by  # type: ignore
-             for lit in (regclass_literal(c.schema, c.name), "'" + qualified(c.schema, c.name).replace("'", "''") + "'")}
-    if not calls:  # (as pg_get_expr prints the call, `nextval('s'::regclass)`, or as written, `nextval('s')`)
+def sequences_fed(changes: list[Change], desired: Schema) -> list[Change]:
+    """`changes` with the SET DEFAULT of an existing table's integer column to nextval() of a sequence its old
+    default did not call marked FEEDS_VALUES (a new table's, cause NEW_TABLE, has no rows; one whose default is
+    set again around a retype, cause "retype", calls what it called)."""
+    sets = [c for c in changes if c.kind == "set_default" and c.cause is None and c.old is not None
+            and c.new.type in INTEGERS and "nextval(" in (c.new.default or "")]  # type: ignore[union-attr]
+    if not sets:
         return changes
+    calls = [[f"nextval({lit})" for lit in (regclass_literal(q.schema, q.name),
+                                            "'" + qualified(q.schema, q.name).replace("'", "''") + "'")]
+             for q in desired.sequences]  # (as pg_get_expr prints the call, `nextval('s'::regclass)`, or as written)
 
     def feeds(c: Change) -> bool:
-        col = c.new
-        if c.kind != "set_default" or c.cause is not None or col.type not in INTEGERS:  # type: ignore[union-attr]
-            return False
-        return any(call in (col.default or "") for call in calls)  # type: ignore[union-attr]
+        new, old = c.new.default or "", c.old.default or ""  # type: ignore[union-attr]
+        return any(any(f in new for f in forms) and not any(f in old for f in forms) for forms in calls)
 
-    return [replace(c, cause=FEEDS_VALUES) if feeds(c) else c for c in changes]
+    marked = {id(c) for c in sets if feeds(c)}
+    return [replace(c, cause=FEEDS_VALUES) if id(c) in marked else c for c in changes]

@@ -142,12 +142,14 @@ def fed_past_the_rows(table: Table, column: Column, handed_out: tuple[str, ...] 
     """After SET DEFAULT nextval() of a new sequence on a column that holds values (compare.sequence_feeds): each
     sequence the default calls moved past the rows as the catalog has it (its START, INCREMENT's sign and bound read
     from pg_sequence), and past the last value of `handed_out`, the sequences the old default drew from (where they
-    still stand and the role may read them): a value handed out and deleted since is not handed out again. Never
+    still stand and the role may read them), and of the identity it replaces (kept by `identity_handed_out` before
+    DROP IDENTITY): a value handed out and deleted since is not handed out again. Never
     backwards (a second column it feeds, set first); nothing where neither reaches START."""
     name = qualified(table.schema, table.name)
     col = quote_ident(column.name)
     olds = [f"CASE WHEN pg_catalog.has_sequence_privilege(to_regclass({literal(s)}), 'SELECT, USAGE') THEN "
             f"pg_catalog.pg_sequence_last_value(to_regclass({literal(s)})) END" for s in handed_out]
+    olds.append(f"NULLIF(pg_catalog.current_setting({literal(handed_out_setting(f'{name}.{col}'))}, true), '')::bigint")
     far = (f"CASE WHEN q.seqincrement > 0 THEN GREATEST({', '.join([f'max({col})', *olds])}) "
            f"ELSE LEAST({', '.join([f'min({col})', *olds])}) END")
     out = []
