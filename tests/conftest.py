@@ -22,6 +22,8 @@ from typing import Callable, Collection, Iterator, Optional
 import psycopg
 import pytest
 
+import bytecode_cache
+import schemac
 from pgharness import STARTERS, UNAVAILABLE, Server, close_admin_connections, external
 from schemac.migrations.replay import in_memory
 
@@ -34,6 +36,18 @@ MAJORS = ["pg18", "pg16", "pg15"]
 # default run writes some thousands.
 if "PYTEST_DEBUG_TEMPROOT" not in os.environ and in_memory() is not None:
     os.environ["PYTEST_DEBUG_TEMPROOT"] = in_memory()
+
+# Before pytest-xdist starts its workers (they and the processes they start inherit it): tests/bytecode_cache.py.
+_bytecode = bytecode_cache.start(os.path.dirname(schemac.__file__), os.environ.get("PYTEST_DEBUG_TEMPROOT"))
+
+
+def pytest_configure(config):
+    if _bytecode is not None and getattr(config.option, "dist", "no") != "no" and not config.option.collectonly:
+        bytecode_cache.rewrite_tests(config, os.path.dirname(__file__))
+
+
+def pytest_unconfigure(config):
+    bytecode_cache.stop(_bytecode)
 
 
 def _given_servers() -> dict[str, str]:
