@@ -13,6 +13,7 @@ into it, not compiled again.
 
 from __future__ import annotations
 
+import atexit
 import compileall
 import os
 import shutil
@@ -58,6 +59,7 @@ def start(package_dir: str, temproot: Optional[str]) -> Optional[str]:
             or os.environ.get("PYTEST_XDIST_WORKER")):
         return None
     prefix = tempfile.mkdtemp(prefix="schemac-pycache-", dir=temproot)
+    atexit.register(shutil.rmtree, prefix, True)  # also where pytest ends before its unconfigure (a usage error)
     own = os.path.abspath(package_dir)
     _link_installed(prefix, [os.path.abspath(p) for p in dict.fromkeys(sys.path) if p and os.path.isdir(p)], own)
     os.environ["PYTHONPYCACHEPREFIX"] = prefix
@@ -68,13 +70,17 @@ def start(package_dir: str, temproot: Optional[str]) -> Optional[str]:
 
 
 def rewrite_tests(config, folder: str) -> None:
-    """The test modules of `folder` and its conftest.py, their asserts rewritten once here into the cache
-    (pytest's own functions, the pyc its import reads: keyed by the source's hash), for the pytest-xdist workers
-    that each import every one of them next (~3.5 s of CPU a worker)."""
+    """The test modules of `folder` the run names (its arguments: files, or the folder itself) and its conftest.py,
+    their asserts rewritten once here into the cache (pytest's own functions, the pyc its import reads: keyed by
+    the source's hash), for the pytest-xdist workers that each import every one of them next (~3.5 s of CPU a
+    worker for the whole folder)."""
     from _pytest.assertion import rewrite
 
+    here = Path(folder).resolve()
+    named = [(config.invocation_params.dir / arg.split("::", 1)[0]).resolve() for arg in config.args]
+    files = {f for f in here.glob("test_*.py") if f in named or any(p == here or p in here.parents for p in named)}
     state = config.stash[rewrite.assertstate_key]
-    for fn in sorted(Path(folder).glob("test_*.py")) + [Path(folder) / "conftest.py"]:
+    for fn in sorted(files) + [here / "conftest.py"]:
         source_hash, code = rewrite._rewrite_test(fn, config)
         cache = rewrite.get_cache_dir(fn)
         os.makedirs(cache, exist_ok=True)
