@@ -52,9 +52,13 @@ def _link_installed(prefix: str, roots: list[str], own: str) -> None:
                         pass
 
 
-def start(package_dir: str, temproot: Optional[str]) -> Optional[str]:
-    """The run's cache (its directory), made and exported by the run's first process; None where bytecode is
-    written anyway, a prefix is given already, or this is a pytest-xdist worker (it inherits the controller's)."""
+def start() -> Optional[str]:
+    """The run's cache (its directory, in pytest's temporary root), made and exported by the run's first process;
+    None where bytecode is written anyway, a prefix is given already, or this is a pytest-xdist worker (it inherits
+    the controller's)."""
+    import schemac
+
+    package_dir, temproot = os.path.dirname(schemac.__file__), os.environ.get("PYTEST_DEBUG_TEMPROOT")
     if (not sys.dont_write_bytecode or os.environ.get("PYTHONPYCACHEPREFIX")
             or os.environ.get("PYTEST_XDIST_WORKER")):
         return None
@@ -69,11 +73,13 @@ def start(package_dir: str, temproot: Optional[str]) -> Optional[str]:
     return prefix
 
 
-def rewrite_tests(config, folder: str) -> None:
+def rewrite_tests(config, prefix: Optional[str], folder: str) -> None:
     """The test modules of `folder` the run names (its arguments: files, or the folder itself) and its conftest.py,
     their asserts rewritten once here into the cache (pytest's own functions, the pyc its import reads: keyed by
     the source's hash), for the pytest-xdist workers that each import every one of them next (~3.5 s of CPU a
-    worker for the whole folder)."""
+    worker for the whole folder). Only where there is a cache and workers to use it (not `-n 0`, --collect-only)."""
+    if prefix is None or getattr(config.option, "dist", "no") == "no" or config.option.collectonly:
+        return
     from _pytest.assertion import rewrite
 
     here = Path(folder).resolve()
