@@ -40,8 +40,8 @@ def test_the_offline_check_comes_with_the_package():
 
 def test_offline_catches_schema_edited_without_migration(schemac, tmp_path, server):
     """(Replayed in a scratch database of the tests' server, not a new embedded one, as the drift the replay shows does
-    not depend on where: test_offline_replay_in_sync and test_offline_broken_migration_is_exit_2 start the embedded
-    server, test_offline_with_dev_url the scratch database.)"""
+    not depend on where: test_offline_replay_in_sync starts the embedded server, test_offline_with_dev_url the scratch
+    database.)"""
     project(tmp_path)
     text = (tmp_path / "schema.yaml").read_text()
     (tmp_path / "schema.yaml").write_text(text.replace("pattern:           {type: varchar(50)",
@@ -74,12 +74,17 @@ def test_offline_with_dev_url(schemac, tmp_path, server):
     assert left == 0
 
 
-def test_offline_broken_migration_is_exit_2(schemac, tmp_path):
+def test_offline_broken_migration_is_exit_2(schemac, tmp_path, server):
+    """(In a scratch database, as the tests above: where the replay runs does not change how its failure is told;
+    test_offline_replay_in_sync starts the embedded server. The failed replay's scratch database is dropped too.)"""
     project(tmp_path)
     (mig,) = (tmp_path / "generated" / "migrations").iterdir()
     mig.write_text(mig.read_text() + "\nSELEKT oops;\n")
-    r = schemac("diff", env=NO_DB)
+    r = schemac("diff", "--dev-url", server.url, env=NO_DB)
     assert r.returncode == 2 and "replaying" in r.stderr and "Traceback" not in r.stderr
+    with server.admin() as conn:
+        left = conn.execute("SELECT count(*) FROM pg_database WHERE datname LIKE 'schemac_replay_%'").fetchone()[0]
+    assert left == 0
 
 
 def _migrated(url: str, tmp_path) -> Layout:
