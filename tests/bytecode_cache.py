@@ -80,6 +80,13 @@ def rewrite_tests(config, prefix: Optional[str], folder: str) -> None:
     worker for the whole folder). Only where there is a cache and workers to use it (not `-n 0`, --collect-only)."""
     if prefix is None or getattr(config.option, "dist", "no") == "no" or config.option.collectonly:
         return
+    try:
+        _rewrite_into(config, folder)
+    except (ImportError, AttributeError, TypeError, ValueError):  # pytest's private functions changed: each worker rewrites
+        pass
+
+
+def _rewrite_into(config, folder: str) -> None:
     from _pytest.assertion import rewrite
 
     here = Path(folder).resolve()
