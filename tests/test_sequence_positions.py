@@ -243,3 +243,17 @@ def test_a_sequence_made_the_default_of_a_column_with_values_moves_past_them(tmp
     assert got == [60, 11, 12, 4, 5]
     assert check_drift(str(tmp_path / "schema.yaml"), any_db_url).differences == ()
 
+
+
+def test_a_default_made_nextval_of_a_kept_sequence_is_reported_as_drift(tmp_path, db_url):
+    """The same SET DEFAULT seen by `diff`: a database whose key has no default, against schema.yaml's nextval() of a
+    sequence both have, is drift, reported at the column's line. The mark that moves the sequence past the rows
+    (compare.sequence_feeds) once was a change's cause, and `diff` reports no change that has one: the database
+    read in sync. The oracle: pg_attrdef holds no default for the column."""
+    _step(tmp_path, db_url, SHARED)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO label VALUES (1), (2), (3)")
+        assert conn.execute("SELECT count(*) FROM pg_attrdef WHERE adrelid = 'label'::regclass").fetchone()[0] == 0
+    (tmp_path / "schema.yaml").write_text(PER_TABLE, encoding="utf-8")
+    found = check_drift(str(tmp_path / "schema.yaml"), db_url).differences
+    assert ("column_default_changed", "public.label.id") in {(d.kind, d.path) for d in found}, found

@@ -110,10 +110,6 @@ DOMAIN_CHECKS_LATER = "calls a function that reads a table"
 # The cause of a new sequence's OWNED BY a column of a table that exists already (an identity made serial again): its
 # rows hold values the new sequence would hand out, and it is moved past them (plan.sequence_ddl.past_the_rows).
 OWNS_VALUES = "owns a column that holds values"
-# The cause of a SET DEFAULT nextval() of a sequence the same migration creates, on an integer column of a table with
-# rows (Hibernate 6's per-entity sequences replacing hibernate_sequence): the sequence starts at START while the rows
-# hold what it would hand out; moved past them after the SET DEFAULT (compare.sequence_feeds, sequence_ddl.fed_past_the_rows).
-FEEDS_VALUES = "a new sequence feeds a column that holds values"
 # The cause of a generated column dropped and added again because Postgres refuses to change what its
 # expression reads under it (a column retyped, a function dropped): its values are derived, none is lost.
 GENERATED_REBUILT = "generated column re-created"
@@ -176,6 +172,11 @@ class Change:
     # (compare.retype_casts.apart): composite types of different attribute counts ('(1,2)' is no three-attribute
     # literal), an enum with labels the other lacks, range types over different subtypes; "" where it may.
     apart: str = ""
+    # A SET DEFAULT nextval() of a sequence the old default did not call, on an integer column of a table with rows
+    # (Hibernate 6's per-entity sequences replacing hibernate_sequence): the sequence stands behind what the rows hold;
+    # moved past them after the SET DEFAULT (compare.sequence_feeds, plan.sequence_ddl.fed_past_the_rows). Not a cause:
+    # the change is schema.yaml's own, reported as drift like any other.
+    feeds: bool = False
     # An add_extension creating the extension: the functions, aggregates, operators and views the migration makes in
     # its schema (compare.extension_takes), which its script may make too where the database holds one detached from
     # it (ALTER EXTENSION ... DROP): taken out of it and dropped right after CREATE EXTENSION, before they are made.

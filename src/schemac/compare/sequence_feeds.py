@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from schemac.compare.changes import FEEDS_VALUES, Change
+from schemac.compare.changes import Change
 from schemac.model import Schema
 from schemac.pg.names import qualified, regclass_literal
 
@@ -19,7 +19,7 @@ INTEGERS = ("smallint", "integer", "bigint")
 
 def sequences_fed(changes: list[Change], desired: Schema) -> list[Change]:
     """`changes` with the SET DEFAULT of an existing table's integer column to nextval() of a sequence its old
-    default did not call marked FEEDS_VALUES (a new table's, cause NEW_TABLE, has no rows; one whose default is
+    default did not call marked `feeds` (a new table's, cause NEW_TABLE, has no rows; one whose default is
     set again around a retype, cause "retype", calls what it called)."""
     sets = [c for c in changes if c.kind == "set_default" and c.cause is None and c.old is not None
             and c.new.type in INTEGERS and "nextval(" in (c.new.default or "")]  # type: ignore[union-attr]
@@ -34,4 +34,4 @@ def sequences_fed(changes: list[Change], desired: Schema) -> list[Change]:
         return any(any(f in new for f in forms) and not any(f in old for f in forms) for forms in calls)
 
     marked = {id(c) for c in sets if feeds(c)}
-    return [replace(c, cause=FEEDS_VALUES) if id(c) in marked else c for c in changes]
+    return [replace(c, feeds=True) if id(c) in marked else c for c in changes]

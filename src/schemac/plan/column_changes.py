@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from schemac.compare.changes import FEEDS_VALUES, KEPT_BELOW, NUMBERED_BY_PARENT, Change, takes_using
+from schemac.compare.changes import KEPT_BELOW, NUMBERED_BY_PARENT, Change, takes_using
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.model import Column
 from schemac.pg.expressions import referenced_columns
@@ -71,7 +71,7 @@ def column_statements(change: Change) -> list[exp.Expression]:
     if k == "set_default":  # (a new sequence's nextval() over the rows: moved past them, compare.sequence_feeds)
         return [_alter(t, exp.AlterColumn(this=ident(col.name), default=fresh_expression(col.default)))] + \
             (fed_past_the_rows(t, col, handed_out(t, change.old))  # type: ignore[arg-type]
-             if change.cause == FEEDS_VALUES else [])
+             if change.feeds else [])
     if k == "drop_default":  # an identity taking over: its sequence's last value kept first (sequence_ddl)
         kept = [last_handed_out(s) for s in handed_out(t, change.old)] if col.identity is not None else []  # type: ignore
         return kept + [_alter(t, exp.AlterColumn(this=ident(col.name), drop=True))]
