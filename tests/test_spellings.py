@@ -677,6 +677,7 @@ CREATE INDEX i ON t (c) WHERE c <> 3;
 """),
     # A negative zero: `-0.0` and `-0` are a numeric and an integer to Postgres, which have no negative zero; it stores
     # `0.0` and `0` (a real's or double precision's default too), which the normal form read as -0 against 0: drift.
+    # (And a string default of a numeric(4,2), stored `'0'::numeric`, `1.5`: read as cast to numeric(4,2), drift.)
     "negative_zero_literals": ("""
 tables:
   t:
@@ -685,10 +686,13 @@ tables:
       b: {type: double precision, default: -0.0}
       c: {type: numeric, default: -0.0}
       e: {type: integer, default: -0}
+      s: {type: "numeric(4,2)", default: "'0'"}
+      s2: {type: "numeric(4,2)", default: "'1.5'"}
     checks:
       k: a <> -0.0 AND e > -0 AND c >= -0.00
 """, """
 CREATE TABLE t (a real DEFAULT -0.0, b double precision DEFAULT -0.0, c numeric DEFAULT -0.0, e integer DEFAULT -0,
+  s numeric(4,2) DEFAULT '0', s2 numeric(4,2) DEFAULT '1.5',
   CONSTRAINT k CHECK (a <> -0.0 AND e > -0 AND c >= -0.00));
 """),
     # A call named as a type: Postgres calls pg_catalog's function of that name where one takes the argument's type

@@ -214,7 +214,13 @@ def _typed(default: Optional[str], type_text: str) -> Optional[str]:
         bare = is_string_literal(default)
     except ValueError:
         return default
-    return f"CAST({default} AS {type_text})" if bare else default
+    if not bare:
+        return default
+    if type_text.lower().startswith(("numeric", "decimal")):  # (stored `'0'::numeric`: a precision only at INSERT,
+        from schemac.pg.routines import without_modifiers  # which the normal form keeps where a cast is written)
+
+        type_text = without_modifiers(type_text)
+    return f"CAST({default} AS {type_text})"
 
 
 def rename_column_in_expression(text: str, old: str, new: str) -> str:
