@@ -215,7 +215,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     uncastable = [(c, r) for c in changes if (r := missing_cast(c))]
     if uncastable:
         (first, why), rest = uncastable[0], uncastable[1:]
-        also = "; also " + ", ".join(f"{c.source or ''} {c.path} ({retype_said(c)})".lstrip() for c, _ in rest) if rest else ""
+        also = "; also " + ", ".join(f"{c.source or c.path} ({retype_said(c)})" for c, _ in rest) if rest else ""
         raise SchemacError(f"{first.source or first.path}: {why}{also}")
     # (no migration that Postgres refuses)
     for c, why in (inherited_renames(changes, current) + renames_refused(changes, current)

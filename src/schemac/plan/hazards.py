@@ -356,7 +356,8 @@ def _partition_columns(change: Change) -> str:
 def retype_said(change: Change) -> str:
     """`old -> new` of a column retype, said by the base types of its domain where it is created again over another."""
     if change.rebased:
-        return f"{change.from_base} -> {change.rebased}, domain {'.'.join(type_name(change.new.type))}"  # type: ignore
+        domain = ".".join(type_name(change.new.type))  # type: ignore[union-attr]
+        return f"column {change.path}: {change.from_base} -> {change.rebased}, domain {domain}"
     return f"{change.old.type} -> {change.new.type}"  # type: ignore[union-attr]
 
 
