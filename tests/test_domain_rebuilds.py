@@ -196,3 +196,64 @@ def test_a_column_made_a_domain_is_refused_only_where_the_domain_checks_somethin
     refused = generate(str(schema), out)
     assert refused.status == "refused"
     assert [c for c in "abcde" if f"column {c} of public.t" in refused.message] == ["c", "d", "e"]
+
+
+REBASED = """extensions: [ltree]
+domains:
+  day: {{type: {day}}}
+  tag: {{type: "{tag}"}}
+  route: {{type: "{route}"}}
+  stamp: {{type: {stamp}}}
+tables:
+  ev:
+    columns:
+      id: {{type: integer, primary_key: true}}
+      d: {d}
+      d2: {d2}
+      t: {t}
+      p: {p}
+      s: stamp
+"""
+
+
+def test_a_domain_made_over_a_base_its_old_one_has_no_cast_to_asks_for_using(tmp_path, db_url):
+    """date -> integer, text -> text[], ltree -> text[] under a domain's columns holding rows: the columns were
+    retyped `USING CAST(CAST(d AS text) AS day)`, which fails on every row ('invalid input syntax for type integer:
+    "2024-01-01"'); generate now refuses at the first column's line, naming the domains and every column of them, and
+    writes nothing. With `using:` on each, the rows hold what the expressions compute (the oracle: those expressions
+    over the old rows); date -> text (a text round trip reads every value) needs none."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    old = dict(day="date", tag="text", route="ltree", stamp="date", d="day", d2="day", t="tag", p="route")
+    schema.write_text(REBASED.format(**old), encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    usings = {"d": "(d - date '2024-01-01')", "d2": "extract(year from d2)::integer",
+              "t": "string_to_array(t, ' ')", "p": "string_to_array(ltree2text(p), '.')"}
+    rows = f"SELECT id, {', '.join(usings.values())}, s::text FROM ev ORDER BY id"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        conn.execute("INSERT INTO ev VALUES (1, '2024-01-01', '2024-01-01', 'a b', 'x.y', '2024-02-03'), "
+                     "(2, '2024-03-01', '1999-12-31', 'c', 'z', NULL), (3, NULL, NULL, NULL, NULL, NULL)")
+        expected = conn.execute(rows).fetchall()
+    new = dict(day="integer", tag="text[]", route="text[]", stamp="text")
+    schema.write_text(REBASED.format(**new, d="day", d2="day", t="tag", p="route"), encoding="utf-8")
+    with pytest.raises(SchemacError) as refused:
+        generate(str(schema), out, allow_destructive=True)
+    message = str(refused.value)
+    assert "\n" not in message and len(Layout(out).migrations()) == 1, message
+    for named in ("public.day", "public.tag", "public.route", "public.ev.d", "public.ev.d2", "public.ev.t", "public.ev.p",
+                  "`using:`", "date -> integer", "text -> text[]", "ltree -> text[]"):
+        assert named in message, (named, message)
+    assert "stamp" not in message, message
+    columns = {k: f'{{type: {v}, using: "{usings[k]}"}}' for k, v in (("d", "day"), ("d2", "day"), ("t", "tag"),
+                                                                       ("p", "route"))}
+    schema.write_text(REBASED.format(**new, **columns), encoding="utf-8")
+    written = generate(str(schema), out, allow_destructive=True)
+    assert written.status == "written", written.message
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[1:])
+        assert conn.execute("SELECT id, d, d2, t, p, s FROM ev ORDER BY id").fetchall() == expected == [
+            (1, 0, 2024, ["a", "b"], ["x", "y"], "2024-02-03"), (2, 60, 1999, ["c"], ["z"], None),
+            (3, None, None, None, None, None)]
+        assert conn.execute("SELECT typname::text, format_type(typbasetype, NULL) FROM pg_type WHERE typtype = 'd' "
+                            "AND typnamespace = 'public'::regnamespace ORDER BY 1").fetchall() == [
+            ("day", "integer"), ("route", "text[]"), ("stamp", "text"), ("tag", "text[]")]

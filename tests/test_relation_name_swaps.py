@@ -11,7 +11,10 @@ from __future__ import annotations
 import os
 
 import psycopg
+import psycopg.conninfo
 import pytest
+
+from conftest import each_case_on_one_major
 
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
@@ -178,3 +181,66 @@ def test_a_chain_of_renames_of_tables_owning_sequences_takes_them_along(schemac,
     r = schemac("diff", "--database-url", any_db_url)
     assert r.returncode == 0, (r.stdout, r.stderr)
     assert schemac("generate", "--check").returncode == 0
+
+
+_MOVED_COLUMNS = ("      id: {type: serial, primary_key: true}\n      n: {type: integer, identity: {generated: by default}}\n"
+                  "      x: text\n", "      id: {type: bigserial, primary_key: true}\n"
+                  "      n: {type: integer, identity: {generated: by default}}\n      y: text\n")
+MOVED_CHAINS = {  # schema.yaml after SEQ_BEFORE (publication left out): a chain of renames moving tables to archive
+    "both-moved": ("archive", "archive", "schemas: [archive]\ntables:\n  b:\n    schema: archive\n    renamed_from: public.a\n"
+                   "    columns:\n" + _MOVED_COLUMNS[0] + "  c:\n    schema: archive\n    renamed_from: public.b\n"
+                   "    columns:\n" + _MOVED_COLUMNS[1]),
+    "end-moved": ("public", "archive", "schemas: [archive]\ntables:\n  b:\n    renamed_from: a\n    columns:\n"
+                  + _MOVED_COLUMNS[0] + "  c:\n    schema: archive\n    renamed_from: public.b\n    columns:\n"
+                  + _MOVED_COLUMNS[1]),
+}
+SEQUENCES_BY_SCHEMA = ("SELECT c.relnamespace::regnamespace::text, c.relname::text, d.refobjid::regclass::text, "
+                       "a.attname::text, pg_get_serial_sequence(d.refobjid::regclass::text, a.attname) FROM pg_sequence s "
+                       "JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_depend d ON d.objid = s.seqrelid AND d.classid = "
+                       "'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') JOIN "
+                       "pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid ORDER BY 1, 2")
+
+
+@pytest.mark.parametrize("major_db,case", each_case_on_one_major([pytest.param(c, id=c) for c in sorted(MOVED_CHAINS)]),
+                         indirect=["major_db"])
+def test_a_chain_of_renames_moving_tables_names_their_sequences_as_a_fresh_build(schemac, tmp_path, major_db, case):
+    """A chain (b renamed_from a, c renamed_from b) moving tables to another schema, over serial and identity columns
+    with rows. Before: both moved, the migration failed (`relation "b" already exists in schema "archive"`: b passed
+    through archive.b after a took the name), and its sequences were paired by name, a's dropped and c's made at 1;
+    the end moved, it failed (`relation "b_id_seq" already exists`: a_id_seq renamed before b's left public), and an
+    identity's sequence kept its old table's name (archive.b_n_seq). Now the sequences in pg_class, their owners and
+    pg_get_serial_sequence are a fresh build's of the same schema.yaml (a sibling database), each keeps its OID, and
+    the next ids continue past the rows."""
+    b_schema, c_schema, after = MOVED_CHAINS[case]
+    files = _generated(schemac, tmp_path, SEQ_BEFORE.replace("publications:\n  p: {tables: [a, b]}\n", ""))
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        apply_files(conn, files)
+        conn.execute("INSERT INTO a (x) SELECT 'a' FROM generate_series(1, 5); INSERT INTO b (y) SELECT 'b' FROM "
+                     "generate_series(1, 8); DELETE FROM a WHERE id > 3")
+    oids = sorted(r[0] for r in _rows(major_db, "SELECT seqrelid::oid FROM pg_sequence"))
+    files = _generated(schemac, tmp_path, after)
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        apply_files(conn, files[-1:])
+    sibling = psycopg.conninfo.make_conninfo(major_db, dbname="fresh_chain_moved")
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    (fresh / "schema.yaml").write_text(after, encoding="utf-8")
+    assert schemac("generate", cwd=fresh).returncode == 0
+    built = Layout(str(fresh / "generated")).migrations()
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        conn.execute("CREATE DATABASE fresh_chain_moved")
+    try:
+        with psycopg.connect(sibling, autocommit=True) as conn:
+            apply_files(conn, built)
+        expected = _rows(sibling, SEQUENCES_BY_SCHEMA)
+    finally:
+        with psycopg.connect(major_db, autocommit=True) as conn:
+            conn.execute("DROP DATABASE fresh_chain_moved")
+    assert _rows(major_db, SEQUENCES_BY_SCHEMA) == expected, expected
+    assert sorted(r[0] for r in _rows(major_db, "SELECT seqrelid::oid FROM pg_sequence")) == oids  # (none made again)
+    b, c = (f"{s}.{t}" if s != "public" else t for s, t in ((b_schema, "b"), (c_schema, "c")))
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        assert conn.execute(f"INSERT INTO {b} (x) VALUES ('new') RETURNING id, n").fetchone() == (6, 6)
+        assert conn.execute(f"INSERT INTO {c} (y) VALUES ('new') RETURNING id, n").fetchone() == (9, 9)
+    r = schemac("diff", "--database-url", major_db)
+    assert r.returncode == 0, (r.stdout, r.stderr)

@@ -36,7 +36,7 @@ from schemac.migrations.childwork import ChildWork, write_migrations
 from schemac.model import Schema
 from schemac.compare.loose_collations import nondeterministic
 from schemac.plan.hazards import (destructive_reason, detach_failures, enums_holding_values, missing_cast, narrower_identities,
-                                  row_failures)
+                                  retype_said, row_failures)
 from schemac.plan.online import plan_online, relation_names, widened_indexes
 from schemac.plan.planner import planned, transactions_apart
 from schemac.plan.preamble import restored_search_path
@@ -215,7 +215,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     uncastable = [(c, r) for c in changes if (r := missing_cast(c))]
     if uncastable:
         (first, why), rest = uncastable[0], uncastable[1:]
-        also = "; also " + ", ".join(f"{c.source or c.path} ({c.old.type} -> {c.new.type})" for c, _ in rest) if rest else ""  # type: ignore[union-attr]
+        also = "; also " + ", ".join(f"{c.source or c.path} ({retype_said(c)})" for c, _ in rest) if rest else ""
         raise SchemacError(f"{first.source or first.path}: {why}{also}")
     # (no migration that Postgres refuses)
     for c, why in (inherited_renames(changes, current) + renames_refused(changes, current)

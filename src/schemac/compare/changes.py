@@ -177,6 +177,10 @@ class Change:
     # moved past them after the SET DEFAULT (compare.sequence_feeds, plan.sequence_ddl.fed_past_the_rows). Not a cause:
     # the change is schema.yaml's own, reported as drift like any other.
     feeds: bool = False
+    # An alter_column_type onto a domain created again over another base type (cause ENUM_REBUILT): that new base type
+    # at the bottom (compare.types.cast_directly; the old one is `from_base`). Its values are converted as a retype from
+    # `from_base` to it is: plan.hazards asks for `using:` where Postgres has none (date -> integer), and takes it.
+    rebased: str = ""
     # An add_extension creating the extension: the functions, aggregates, operators and views the migration makes in
     # its schema (compare.extension_takes), which its script may make too where the database holds one detached from
     # it (ALTER EXTENSION ... DROP): taken out of it and dropped right after CREATE EXTENSION, before they are made.
@@ -263,9 +267,10 @@ class Change:
 
 def takes_using(change: Change) -> bool:
     """A column type change converts with schema.yaml's `using:` expression: one written for this change
-    (the recorded column did not already carry it; a re-created enum's retype goes through text)."""
+    (the recorded column did not already carry it; a re-created enum's retype goes through text, but onto a domain
+    created again over another base type)."""
     new, old = change.new, change.old
-    return (change.kind == "alter_column_type" and change.cause != ENUM_REBUILT
+    return (change.kind == "alter_column_type" and (change.cause != ENUM_REBUILT or bool(change.rebased))
             and getattr(new, "using", None) is not None and new.using != getattr(old, "using", None))  # type: ignore
 
 

@@ -150,7 +150,7 @@ def identity_sequences_aside(current: Schema, desired: Schema, changes: list[Cha
                 n += 1
                 name = make_object_name(t.name, column, f"seq{n}")
             taken.add((s.schema, name))
-            old = Sequence(name=s.name, schema=s.schema)
+            old = Sequence(name=s.name, schema=s.schema, owned_by=f"{t.name}.{column}")  # (after a move of t)
             out.append(Change("alter_sequence", s.schema, "", s.name, old, replace(old, name=name), cause=NAME_TAKEN))
     return out
 
@@ -195,7 +195,7 @@ def identity_sequences_named(current: Schema, desired: Schema, changes: list[Cha
                 continue
             taken.add((s.schema, name))
             taken.discard((s.schema, s.name))
-            old = Sequence(name=s.name, schema=s.schema)
+            old = Sequence(name=s.name, schema=s.schema, owned_by=f"{t.name}.{column}")  # (after a move of t)
             out.append(Change("alter_sequence", s.schema, "", s.name, old, replace(old, name=name), cause=NAMED_AS_DEFAULT))
         if len(left) == len(todo):
             break

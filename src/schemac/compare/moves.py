@@ -46,7 +46,7 @@ def renamed_tables(current: Schema, cur_tables: dict[Key, Table],
         # (its extended statistics stay in their schema: Postgres does not move them)
         statistics = tuple(replace(s, schema=s.schema or old.schema) for s in old.statistics)
         # (the constraints named after the old name are renamed by the migration: plan.table_renames.defaults_renamed)
-        kept = _sequences_named(old) if old.schema == t.schema else old
+        kept = _sequences_named(old)
         cur_tables[key] = replace(kept, schema=t.schema, name=t.name, statistics=statistics)
         moved[was] = key
     for key, table in cur_tables.items() if moved else ():  # (most diffs: none walked for the keys of none moved)
@@ -94,8 +94,8 @@ def _chained(cur_tables: dict[Key, Table], des_tables: dict[Key, Table]) -> list
 def _sequences_named(old: Table) -> Table:
     """`old` with each identity's sequence named as Postgres keeps it through the rename (`a_n_seq`, where the record
     leaves it to Postgres): compare.identities.identity_sequences_named renames it to the new table's (a chain's from
-    its end), as a fresh build names it. (A table moved to another schema: not so, its renamed sequence would be looked
-    for there before the move.)"""
+    its end), as a fresh build names it; one moved to another schema there, after the move (the rename names the
+    table it is owned by: plan.dependencies' _MOVED)."""
     if not any(c.identity is not None and not c.identity.sequence_name for c in old.columns):
         return old
     return replace(old, columns=tuple(

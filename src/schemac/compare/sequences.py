@@ -66,13 +66,14 @@ def _hinted(current: Schema, desired: Schema, cur_keys: set, des_keys: set) -> l
 def _held_by_another(current: Schema, desired: Schema, renames: dict) -> set[tuple[str, str]]:
     """The current sequences whose name schema.yaml gives another table's sequence: owned by a table renamed away in a
     chain (b_id_seq of b, renamed to c, while a renamed to b owns b_id_seq in schema.yaml): not the same sequence."""
-    away = {was for was in renames.values()}
+    # (a table moved along the chain: its sequences in its new schema, their OWNED BY naming it by its old name)
+    away = {(key[0], was[1]) for key, was in renames.items()}
     owners = {(q.schema, q.name): q.owned_by for q in desired.sequences if q.owned_by}
     out = set()
     for q in current.sequences:
         table = q.owned_by.rpartition(".")[0] if q.owned_by else None
         will = owners.get((q.schema, q.name))
         if table is not None and will is not None and (q.schema, table) in away and \
-                renames.get((q.schema, will.rpartition(".")[0])) != (q.schema, table):
+                renames.get((q.schema, will.rpartition(".")[0]), ("", ""))[1] != table:
             out.add((q.schema, q.name))
     return out

@@ -248,7 +248,8 @@ def cast_directly(changes: list[Change], current: dict, desired: dict) -> list[C
     Postgres's own and one casts to the other (pg.casts): ALTER COLUMN ... TYPE then takes `CAST(c AS d)`, as
     Postgres's `USING c::d` does (numeric -> integer rounds). A domain over an enum (created again: no cast leads
     from the one set aside) still goes through text. A retype from a domain is marked with its `from_base` too, one to a
-    domain that checks nothing with its `to_base`.
+    domain that checks nothing with its `to_base`, one onto its domain created again over another base type with
+    that type (`rebased`).
     `current`, `desired`: the domains by (schema, name)."""
     if not current and not desired:
         return changes
@@ -263,6 +264,8 @@ def cast_directly(changes: list[Change], current: dict, desired: dict) -> list[C
             c = replace(c, direct_cast=True)
         if type_name(new) in desired:
             c = replace(c, to_base=open_base(new, desired))
+            if c.cause == ENUM_REBUILT and type_name(old) in current and base_type(old, current) != base_type(new, desired):
+                c = replace(c, rebased=base_type(new, desired))
         return replace(c, from_base=base_type(old, current)) if type_name(old) in current else c
 
     return [marked(c) if c.kind == "alter_column_type" else c for c in changes]

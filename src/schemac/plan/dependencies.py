@@ -34,7 +34,11 @@ from schemac.plan.privilege_order import CREATED as _CREATED, privilege_deps
 from schemac.plan.trigger_clone_order import trigger_clone_keys
 from schemac.plan.keys import (Key, collation_keys, relation_key, copy_keys, _col, _identity_sequence, _owner, _table, type_key,
                                own_keys, refs_of, table_members, table_refs)
-from schemac.model import Check, INDEXED_KEY_TYPES, Sequence, View
+from schemac.model import Check, INDEXED_KEY_TYPES, Sequence, Table, View
+from schemac.compare.identities import identity_sequences
+from schemac.pg.names import make_object_name
+from schemac.pg.sequences import serial_base
+from schemac.plan.named_refs import named_refs
 from schemac.plan.name_swaps import FROM_SCRATCH, scratch_keys
 from schemac.plan.member_dependencies import MEMBER_KINDS, _held_aside, member_deps
 
@@ -102,6 +106,10 @@ def deps(c: Change) -> Deps:
             removes |= {_identity_sequence(old, x.name) for x in old.columns if x.identity is not None}  # type: ignore
             makes |= {_identity_sequence(new, x.name) for x in new.columns if x.identity is not None}  # type: ignore
             makes |= {(_MOVED, new.schema, old.name), (_MOVED, new.schema, new.name)}  # type: ignore[union-attr]
+            # SET SCHEMA takes its sequences' names (serial and identity) from one schema to the other, and the table
+            # passes through its old name there: after what renames those away there (a chain of renames that moves)
+            removes |= {relation_key(old.schema, n) for n in _owned_names(old)} | \
+                ({relation_key(new.schema, old.name)} if old.name != new.name else set())  # type: ignore[union-attr]
     elif k == "rename_type":  # ALTER TYPE ... SET SCHEMA (into a schema made first), RENAME TO: what names it follows
         removes |= own_keys(None, old) | {("signature type", old.schema, old.name)}  # type: ignore[union-attr]
         makes |= own_keys(None, new) | {("signature type", new.schema, new.name)}  # type: ignore[union-attr]
@@ -333,3 +341,11 @@ def deps(c: Change) -> Deps:
         removes, new_refs = removes - aside, new_refs | aside
     return Deps(frozenset(makes), frozenset(removes), frozenset(new_refs - makes),
                 frozenset(old_refs - new_refs - removes))
+
+
+def _owned_names(t: Table) -> set[str]:
+    """The names of the sequences of `t`'s schema its columns' defaults call (a serial's), and of its identities'."""
+    called = {k[2] for c in t.columns if c.default for k in named_refs(c.default, t.schema)
+              if k[0] == "sequence" and k[1] == t.schema}
+    serials = {make_object_name(t.name, c.name, "seq") for c in t.columns if serial_base(c.type)}
+    return called | serials | {s.name for s in identity_sequences(t).values()}

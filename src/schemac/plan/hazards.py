@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import AbstractSet, Optional
 
+from schemac.model.frozen import replace
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, takes_using
 from schemac.compare.default_rows import ROWS_MOVED, ancestors
 from schemac.pg.casts import STRING_TYPES, base_and_dims, converts, converts_own, is_string_type, type_parts as _split
@@ -352,7 +353,20 @@ def _partition_columns(change: Change) -> str:
             f"{parent} declares them) under {t.name}'s own `columns:` and write `using:` on {change.name} there")
 
 
+def retype_said(change: Change) -> str:
+    """`old -> new` of a column retype, said by the base types of its domain where it is created again over another."""
+    if change.rebased:
+        domain = ".".join(type_name(change.new.type))  # type: ignore[union-attr]
+        return f"column {change.path}: {change.from_base} -> {change.rebased}, domain {domain}"
+    return f"{change.old.type} -> {change.new.type}"  # type: ignore[union-attr]
+
+
 def _missing_cast(change: Change) -> Optional[str]:
+    if change.rebased and not takes_using(change):  # its values convert as its domain's old base type's to the new
+        why = _missing_cast(replace(change, cause=None, direct_cast=False, rebased="", old=replace(
+            change.old, type=change.from_base), new=replace(change.new, type=change.rebased)))  # type: ignore
+        return why and why.replace(": ", f" (its domain {'.'.join(type_name(change.new.type))} created again over "  # type: ignore
+                                   f"{change.rebased}): ", 1)
     if change.kind != "alter_column_type" or change.cause is not None or takes_using(change) or _of_foreign_table(change):
         return None
     old, new = change.old.type, change.new.type  # type: ignore[union-attr]
