@@ -18,6 +18,7 @@ from schemac.compare.type_calls import type_call
 from schemac.compare.literals import BOOLEAN_WORDS, array_text, interval_value, qualified_interval_value, timestamp_value
 from schemac.compare.numeric_literals import compared, number, numbers_beside_a_column
 from schemac.compare.on_path import ALWAYS, unqualified, verbatim_text
+from schemac.compare.own_types import user_types
 from schemac.pg.dialect import DIALECT
 from schemac.pg.idents import ident
 from schemac.pg.intervals import qualified_interval_text
@@ -70,6 +71,14 @@ def _target_kind(to: exp.Expression) -> Optional[exp.DataType.Type]:
     return None
 
 
+def _own_type(to: exp.DataType) -> bool:
+    """A type of schema.yaml's own (compare.own_types): not a built-in one sqlglot reads as named, `'101'::"bit"`, whose
+    string is no number (B'101')."""
+    kind = to.args.get("kind")
+    name = kind if isinstance(kind, str) else kind.name if isinstance(kind, (exp.Identifier, exp.Dot)) else None
+    return name is not None and name.lower() in user_types()
+
+
 def _strip_cast(node: exp.Cast) -> Optional[exp.Expression]:
     """The cast's operand, if the cast is one Postgres adds on its own; else None."""
     inner = _unparen(node.this)
@@ -89,7 +98,7 @@ def _strip_cast(node: exp.Cast) -> Optional[exp.Expression]:
             return number(inner.this) or inner
         if isinstance(inner, exp.Literal) and inner.is_string and kind == T.INTERVAL:
             return _interval_literal(inner.this, "second")  # (a bare number: seconds, `'1.55'::interval`)
-        if isinstance(inner, exp.Literal) and inner.is_string and kind == T.USERDEFINED:
+        if isinstance(inner, exp.Literal) and inner.is_string and kind == T.USERDEFINED and _own_type(node.to):
             return number(inner.this) or inner  # (`pos('5')` of a domain over integer is stored `(5)::pos`)
         return inner
     if isinstance(inner, _OF_ITS_ARGUMENTS_TYPE + (exp.Column, exp.Array, exp.Cast)) and kind in _TEXT_TYPES:
