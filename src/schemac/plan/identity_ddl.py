@@ -75,7 +75,7 @@ def _detached_key(t: Table, column: str) -> str:
 def handed_out(t: Table, old: Column) -> tuple[str, ...]:
     """The sequences (qualified names) a column's default draws from (nextval('s')): the identity that replaces the
     old one goes past their last value (sequence_ddl.past_the_rows), as a new one does past an identity's."""
-    refs = named_refs(old.default, t.schema) if old.default else set()
+    refs = named_refs(old.default) if old.default else set()
     return tuple(sorted(qualified(k[1], k[2]) for k in refs if k[0] == "sequence"))
 
 
