@@ -241,6 +241,16 @@ def test_renamed_from_says_when_it_can_be_removed(schemac, tmp_path, db_url):
     (tmp_path / "schema.yaml").write_text(BASE + "  fresh:\n    renamed_from: nosuch\n    columns: {a: text}\n")
     r = schemac("generate", "--dry-run")
     assert "renamed_from 'nosuch' ignored: no such table in the recorded schema" in r.stderr
+    # Two columns swapping names: after it the names alone look as before, so no hint is used, and each is said at its
+    # line (before: "No changes" and nothing said; the values stay where they are).
+    swapped = edit(edit(edit(BASE, "  orders:\n", "  purchases:\n"), "name: {type: text}",
+                        "name: {type: text, renamed_from: status}"), "status: {", "status: {renamed_from: name, ")
+    (tmp_path / "schema.yaml").write_text(swapped)
+    r = schemac("generate", "--check")
+    assert r.returncode == 0 and "No changes" in r.stdout, r.stdout + r.stderr
+    for where, old, new in (("6:7", "status", "name"), ("8:7", "name", "status")):
+        assert (f"schema.yaml:{where}: renamed_from '{old}' ignored: the recorded table has both column {old} and {new}; "
+                "a swap (or cycle) of column names could not be told from done") in r.stderr, r.stderr
 
 
 def test_concurrently_splits_index_builds_into_no_transaction_files(db_url, tmp_path):

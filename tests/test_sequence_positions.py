@@ -87,23 +87,33 @@ UNOWNED = ("sequences:\n  order_ids: {type: integer}\n"
            "      id: {type: integer, primary_key: true, default: \"nextval('order_ids'::regclass)\"}\n      v: text\n")
 
 
-@pytest.mark.parametrize("before, kept", [(SERIAL, 0), (UNOWNED, 0), (UNOWNED, 1)],
-                         ids=["serial", "unowned-sequence-dropped", "unowned-sequence-kept"])
-def test_an_identity_taking_over_from_a_sequence_keeps_its_position(tmp_path, any_db_url, before, kept):
+@pytest.mark.parametrize("before, kept, schema", [(SERIAL, 0, ""), (UNOWNED, 0, ""), (UNOWNED, 1, ""),
+                                                  (UNOWNED, 0, "app"), (UNOWNED, 1, "app")],
+                         ids=["serial", "unowned-sequence-dropped", "unowned-sequence-kept",
+                              "public-sequence-dropped-under-another-schema", "public-sequence-kept-under-another-schema"])
+def test_an_identity_taking_over_from_a_sequence_keeps_its_position(tmp_path, any_db_url, before, kept, schema):
     """Values the column's old sequence handed out, whose rows were deleted since (ids 1..10, rows 4..10 deleted),
     are not handed out again by the identity that replaces it: it starts past the old sequence, not past the rows
-    (an application, RT say, may still hold id 7 in a log or a URL)."""
-    _step(tmp_path, any_db_url, before)
+    (an application, RT say, may still hold id 7 in a log or a URL). `schema`: the table in app, which has an
+    order_ids of its own, its default calling public's bare (`nextval('order_ids')`, as pg_get_expr prints it and the
+    migration's search_path reads it): once read as app's, the kept value was app's (next id 4), or 'relation
+    "app.order_ids" does not exist' (public's kept), or 'cannot drop sequence order_ids' (public's dropped, ordered
+    before the DROP DEFAULT)."""
+    own = f"  app_ids: {{type: integer, schema: {schema}, name: order_ids}}\n" if schema else ""
+    at = f"    schema: {schema}\n" if schema else ""
+    table = f"{schema}.orders" if schema else "orders"
+    _step(tmp_path, any_db_url, before.replace("sequences:\n", "sequences:\n" + own).replace("  orders:\n",
+                                                                                             "  orders:\n" + at))
     with psycopg.connect(any_db_url, autocommit=True) as conn:
-        conn.execute("INSERT INTO orders (v) SELECT 'x' FROM generate_series(1, 10); DELETE FROM orders WHERE id > 3")
-    identity = "tables:\n  orders:\n    columns:\n      id: {type: integer, primary_key: true, identity: by_default}\n" \
-               "      v: text\n"
-    _step(tmp_path, any_db_url, ("sequences:\n  order_ids: {type: integer}\n" if kept else "") + identity,
-          allow_destructive=True)
+        conn.execute(f"INSERT INTO {table} (v) SELECT 'x' FROM generate_series(1, 10); DELETE FROM {table} WHERE id > 3")
+    identity = "tables:\n  orders:\n" + at + "    columns:\n      id: {type: integer, primary_key: true, " \
+               "identity: by_default}\n      v: text\n"
+    _step(tmp_path, any_db_url, ("sequences:\n  order_ids: {type: integer}\n" if kept else "sequences:\n" if own else "")
+          + own + identity, allow_destructive=True)
     with psycopg.connect(any_db_url, autocommit=True) as conn:
-        got = conn.execute("INSERT INTO orders (v) VALUES ('c') RETURNING id").fetchone()[0]
+        got = conn.execute(f"INSERT INTO {table} (v) VALUES ('c') RETURNING id").fetchone()[0]
         sequences = conn.execute("SELECT count(*) FROM pg_class WHERE relkind = 'S'").fetchone()[0]
-    assert (got, sequences) == (11, 1 + kept)
+    assert (got, sequences) == (11, 1 + kept + bool(own))
     assert check_drift(str(tmp_path / "schema.yaml"), any_db_url).differences == ()
 
 

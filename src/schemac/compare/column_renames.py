@@ -58,16 +58,23 @@ def _rename_in_table(t: Table, old: str, new: str) -> Table:
     )
 
 
-def applied_column_renames(cur: Table, des: Table, ch: Callable[..., None]) -> Table:
-    """`cur` after the RENAME COLUMNs schema.yaml's `renamed_from:` asks for, each reported through `ch` with all of
-    them (a renamed_from: whose rename an earlier migration made is none), and the migration's renames of the
-    constraints named after their old names (_kept_names)."""
+def column_moves(cur: Table, des: Table) -> list[tuple[str, str]]:
+    """The RENAME COLUMNs (old, new) `des`'s hints make of `cur`, in schema.yaml's order: each from a name `cur` holds
+    then to one it does not (a hint whose both names it holds, two columns swapping names, is none)."""
     names, moves = {c.name for c in cur.columns}, []
     for col in des.columns:
         old = col.renamed_from
         if old and old in names and col.name not in names:
             moves.append((old, col.name))
             names = (names - {old}) | {col.name}
+    return moves
+
+
+def applied_column_renames(cur: Table, des: Table, ch: Callable[..., None]) -> Table:
+    """`cur` after the RENAME COLUMNs schema.yaml's `renamed_from:` asks for, each reported through `ch` with all of
+    them (a renamed_from: whose rename an earlier migration made is none), and the migration's renames of the
+    constraints named after their old names (_kept_names)."""
+    moves = column_moves(cur, des)
     was = cur
     for old, new in moves:
         ch("rename_column", new, cur.column(old), des.column(new), column_renames=tuple(moves))

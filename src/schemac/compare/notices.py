@@ -4,7 +4,10 @@ said, then the plan goes on (compare.differ lists the changes)."""
 
 from __future__ import annotations
 
+from typing import Optional
+
 from schemac.compare.changes import Change, takes_using
+from schemac.compare.column_renames import column_moves
 from schemac.compare.moves import old_key
 from schemac.compare.tables import repeated_keys
 from schemac.model import Schema
@@ -31,9 +34,10 @@ def unused_usings(desired: Schema, changes: list[Change]) -> list[str]:
             for t in desired.tables for c in t.columns if c.using and (t.schema, t.name, c.name) not in used]
 
 
-def _rename_hints(current: Schema, desired: Schema) -> list[tuple[str, str, str, str, bool]]:
+def _rename_hints(current: Schema, desired: Schema) -> list[tuple[str, str, str, str, Optional[bool]]]:
     """Each `renamed_from` hint that `current` cannot rename: (where, kind, old name, new name, done),
-    done when `current` already has the new name and not the old one (the rename happened)."""
+    done when `current` already has the new name and not the old one (the rename happened), None where a column's
+    table holds both (compare.column_renames renames none: two columns swapping names, a cycle, look as before)."""
     hints = []
     keys = {t.key for t in current.tables} if any(t.renamed_from for t in desired.tables) else set()
     for t in desired.tables:
@@ -44,10 +48,13 @@ def _rename_hints(current: Schema, desired: Schema) -> list[tuple[str, str, str,
             new_name = f"{t.schema}.{t.name}" if "." in t.renamed_from else t.name  # (schema.name: moved)
             hints.append((str(t.source or t.qualified_name), "table", t.renamed_from, new_name, new_t is not None))
         cur = old_t or new_t
+        moves = column_moves(cur, t) if cur is not None and any(c.renamed_from for c in t.columns) else []
         for c in t.columns:
             if c.renamed_from and (cur is None or cur.column(c.renamed_from) is None):
                 hints.append((str(c.source or c.name), "column", c.renamed_from, c.name,
                               cur is not None and cur.column(c.name) is not None))
+            elif c.renamed_from and cur is not None and (c.renamed_from, c.name) not in moves:
+                hints.append((str(c.source or c.name), "column", c.renamed_from, c.name, None))  # both held: a swap
         for i in t.indexes:
             if not i.renamed_from:
                 continue
@@ -71,7 +78,11 @@ def ignored_renames(current: Schema, desired: Schema) -> list[str]:
     earlier migration made says when it can go: once that migration is applied everywhere."""
     notes = []
     for where, kind, old, new, done in _rename_hints(current, desired):
-        if done:
+        if done is None:
+            notes.append(f"{where}: renamed_from '{old}' ignored: the recorded table has both column {old} and {new}; "
+                         "a swap (or cycle) of column names could not be told from done: rename through a third name, "
+                         "in two migrations")
+        elif done:
             notes.append(f"{where}: renamed_from '{old}' has done its work: the recorded schema has {kind} {new} "
                          f"and no {old}; remove it once the migration that renamed it is applied to every "
                          f"database (`schemac diff` against a database says when)")

@@ -136,8 +136,8 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
         col = tables[(c.schema, table)].column(column) if (c.schema, table) in tables else None
         return col is not None and col.type in ("smallint", "integer", "bigint")
 
-    return [replace(c, cause=OWNS_VALUES) if c.kind == "set_sequence_owner" and c.old is None and owns_values(c)
-            else c for c in out]
+    return [replace(c, cause=OWNS_VALUES, table_def=tables[(c.schema, c.new.owned_by.rpartition(".")[0])])  # type: ignore
+            if c.kind == "set_sequence_owner" and c.old is None and owns_values(c) else c for c in out]
 
 
 def same_function(a: Function, b: Function) -> bool:

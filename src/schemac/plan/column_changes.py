@@ -21,6 +21,7 @@ from schemac.plan.partition_index_ddl import copies_uncommented, copy_names_kept
 from schemac.plan.partitioned_identity import add_identity_column, numbered_by_parent
 from schemac.plan.sequence_ddl import fed_past_the_rows, last_handed_out
 from schemac.plan.trees import fresh_expression, fresh_type
+from schemac.plan.unforced_rls import unforced
 
 COLUMN_KINDS = frozenset({"add_column", "drop_column", "alter_column_type", "set_not_null", "alter_not_null",
                           "drop_not_null", "set_default", "drop_default"})
@@ -68,9 +69,10 @@ def column_statements(change: Change) -> list[exp.Expression]:
         return alter_not_null(t, change.old, col)  # type: ignore[arg-type]
     if k == "drop_not_null":
         return [_alter(t, exp.AlterColumn(this=ident(col.name), drop=True, allow_null=True))]
-    if k == "set_default":  # (a new sequence's nextval() over the rows: moved past them, compare.sequence_feeds)
+    if k == "set_default":  # (a new sequence's nextval() over the rows: moved past them, compare.sequence_feeds,
+        # past every row: the owner's max() under FORCE ROW LEVEL SECURITY sees the rows its policies show)
         return [_alter(t, exp.AlterColumn(this=ident(col.name), default=fresh_expression(col.default)))] + \
-            (fed_past_the_rows(t, col, handed_out(t, change.old))  # type: ignore[arg-type]
+            (unforced(t, fed_past_the_rows(t, col, handed_out(t, change.old)))  # type: ignore[arg-type]
              if change.feeds else [])
     if k == "drop_default":  # an identity taking over: its sequence's last value kept first (sequence_ddl)
         kept = [last_handed_out(s) for s in handed_out(t, change.old)] if col.identity is not None else []  # type: ignore

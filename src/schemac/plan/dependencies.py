@@ -345,7 +345,7 @@ def deps(c: Change) -> Deps:
 
 def _owned_names(t: Table) -> set[str]:
     """The names of the sequences of `t`'s schema its columns' defaults call (a serial's), and of its identities'."""
-    called = {k[2] for c in t.columns if c.default for k in named_refs(c.default, t.schema)
+    called = {k[2] for c in t.columns if c.default for k in named_refs(c.default)
               if k[0] == "sequence" and k[1] == t.schema}
     serials = {make_object_name(t.name, c.name, "seq") for c in t.columns if serial_base(c.type)}
     return called | serials | {s.name for s in identity_sequences(t).values()}

@@ -12,6 +12,7 @@ from schemac.pg.sequences import filled
 from schemac.plan import ddl
 from schemac.plan.named_refs import named_refs
 from schemac.plan.sequence_ddl import identity_handed_out, into_the_new_range, last_handed_out, past_the_rows, restarts
+from schemac.plan.unforced_rls import unforced
 
 
 def alter_column(t: Table, column: str, *parts: str) -> exp.Command:
@@ -31,8 +32,8 @@ def alter_identity(t: Table, old: Column, new: Column, past_old_parent: bool = F
     if old.identity is None:
         cache = ddl.identity_cache(t, new)
         added = ddl.identity_constraint(new.identity, t.schema).sql(dialect=RENDER)
-        return [alter("ADD", added)] + ([cache] if cache else []) + [past_the_rows(
-            t, new, handed_out(t, old) + ((_detached_key(t, new.name),) if past_old_parent else ()))]
+        return [alter("ADD", added)] + ([cache] if cache else []) + unforced(t, [past_the_rows(  # (max() of every row)
+            t, new, handed_out(t, old) + ((_detached_key(t, new.name),) if past_old_parent else ()))])
     # Both are identities: change the sequence in place. DROP + ADD IDENTITY would make a new sequence
     # that starts over, and the next insert into a table with rows would collide with an existing id.
     sets = identity_sets(old.identity.options, new.identity.options, new.type)
@@ -75,7 +76,7 @@ def _detached_key(t: Table, column: str) -> str:
 def handed_out(t: Table, old: Column) -> tuple[str, ...]:
     """The sequences (qualified names) a column's default draws from (nextval('s')): the identity that replaces the
     old one goes past their last value (sequence_ddl.past_the_rows), as a new one does past an identity's."""
-    refs = named_refs(old.default, t.schema) if old.default else set()
+    refs = named_refs(old.default) if old.default else set()
     return tuple(sorted(qualified(k[1], k[2]) for k in refs if k[0] == "sequence"))
 
 

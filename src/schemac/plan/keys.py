@@ -42,7 +42,7 @@ def expression_refs(text: Optional[str], schema: str, table: Optional[str]) -> f
 
 @lru_cache(maxsize=16384)  # a schema repeats its defaults and checks from table to table
 def _expression_refs(text: str, schema: str, table: Optional[str]) -> frozenset[Key]:
-    out = named_refs(text, schema)
+    out = named_refs(text)
     if table is not None:
         try:
             out |= {("column", schema, table, c) for c in referenced_columns(text)}
@@ -69,7 +69,7 @@ def _condition_refs(t: Table, text: str) -> set[Key]:
     """The columns, tables and functions a condition that may hold subqueries names (a policy's, a rule's
     WHERE); its columns as columns of each table it names too (compare.readers)."""
     columns, tables, functions = policy_refs(text)
-    out: set[Key] = {_col(t, c) for c in columns} | {("table", *x) for x in tables} | named_refs(text, t.schema)
+    out: set[Key] = {_col(t, c) for c in columns} | {("table", *x) for x in tables} | named_refs(text)
     out |= {("column", *x, c) for x in tables for c in columns}
     return out | {("function", *f) for f in functions} | {("operator", *o) for o in used_operators(text)}
 

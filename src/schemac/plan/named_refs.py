@@ -19,14 +19,15 @@ _NAME = r'(?:"(?:[^"]|"")+"|[^\W\d][\w$]*)'
 _COLLATE = re.compile(rf"\bcollate\s+({_NAME}(?:\s*\.\s*{_NAME})?)", re.I)
 
 
-def named_refs(text: str, schema: str) -> set[Key]:
+def named_refs(text: str) -> set[Key]:
     """The keys of the sequences, text search configurations and dictionaries and collations `text` names (a bare
-    sequence is of `schema`, a bare configuration or dictionary of public, a bare collation pg_catalog's or public's,
-    by its name unquoted: model.collnames)."""
+    sequence, configuration or dictionary is of public, whatever the holder's schema: the migration's search_path
+    and pg_get_expr read it so, as README's files section says; a bare collation pg_catalog's or public's, by its
+    name unquoted: model.collnames)."""
     out: set[Key] = set()
     for name in _SEQUENCE_CALL.findall(text):
         parts = name_parts(name.replace("''", "'"))
-        out.add(("sequence", parts[0], parts[1]) if len(parts) == 2 else ("sequence", schema, parts[-1]))
+        out.add(("sequence", parts[0], parts[1]) if len(parts) == 2 else ("sequence", "public", parts[-1]))
     for name, kind in _SEARCH_NAME.findall(text):  # to_tsvector('app.simple_en'::regconfig, ...)
         parts = name_parts(name.replace("''", "'"))
         out.add((_SEARCH_KIND[kind.lower()], *(parts if len(parts) == 2 else ("public", parts[-1]))))

@@ -30,6 +30,7 @@ from schemac.plan.foreign_server_ddl import foreign_server_statements, foreign_t
 from schemac.plan.publication_ddl import publication_statements
 from schemac.plan.textsearch_ddl import text_search_statements
 from schemac.plan.type_ddl import add_enum_value, alter_domain, create_domain, create_enum, user_type_statements
+from schemac.plan.unforced_rls import unforced
 
 
 # What ALTER ... OWNER TO names the objects of a set_object_owner change.
@@ -149,8 +150,9 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
     if k == "alter_sequence":
         return sequence_ddl.altered_sequence(old, new)  # type: ignore[arg-type]
     if k == "set_sequence_owner":
-        return [sequence_ddl.sequence_owned_by(new)] + \
-            ([sequence_ddl.sequence_past_the_rows(new)] if change.cause == OWNS_VALUES else [])  # type: ignore[arg-type]
+        return [sequence_ddl.sequence_owned_by(new)] + (unforced(  # (every row's max(): FORCE ROW LEVEL SECURITY lifted)
+            change.table_def, [sequence_ddl.sequence_past_the_rows(new)])  # type: ignore[arg-type]
+            if change.cause == OWNS_VALUES else [])
     if k == "add_function":
         return [routine_ddl.create_function(new)]  # type: ignore[arg-type]
     if k == "drop_function":

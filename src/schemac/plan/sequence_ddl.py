@@ -153,7 +153,7 @@ def fed_past_the_rows(table: Table, column: Column, handed_out: tuple[str, ...] 
     far = (f"CASE WHEN q.seqincrement > 0 THEN GREATEST({', '.join([f'max({col})', *olds])}) "
            f"ELSE LEAST({', '.join([f'min({col})', *olds])}) END")
     out = []
-    for ref in sorted(named_refs(column.default or "", "public")):
+    for ref in sorted(named_refs(column.default or "")):
         if ref[0] != "sequence":
             continue
         seq = f"{literal(qualified(ref[1], ref[2]))}::regclass"

@@ -31,7 +31,7 @@ def retemplated_dictionary_notices(changes: list[Change], desired: Schema) -> li
         {(c.schema, c.table) for c in changes if c.kind == "add_table"}
 
     def why(*texts) -> str:
-        named = sorted(qualified(k[1], k[2]) for t in texts if t for k in named_refs(t, "public") if k in configs)
+        named = sorted(qualified(k[1], k[2]) for t in texts if t for k in named_refs(t) if k in configs)
         return f"is computed through text search configuration {', '.join(named)}, whose dictionary " \
             f"{', '.join(qualified(*d) for d in sorted(dictionaries))} changes its template, and keeps what the old " \
             "one made" if named else ""
