@@ -6,6 +6,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 from catalog_oracle import sibling_database
+from conftest import inspected_after
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
@@ -91,13 +92,11 @@ def test_a_renamed_tables_not_null_is_changed_under_the_name_it_kept(pg18, tmp_p
 def test_an_attached_partitions_own_not_null_name_is_kept(pg18, tmp_path):
     """A table made with a NOT NULL of its own name, then attached: the constraint it keeps is inherited (not
     conislocal) under its own name, which inspect left out, so the partition schemac made had the parent's."""
-    with psycopg.connect(pg18, autocommit=True) as conn:
-        conn.execute("CREATE TABLE p (a int NOT NULL, b int) PARTITION BY LIST (b);"
-                     "CREATE TABLE x (a int CONSTRAINT x_a_own NOT NULL, b int);"
-                     "ALTER TABLE p ATTACH PARTITION x FOR VALUES IN (1);"
-                     "CREATE TABLE y PARTITION OF p FOR VALUES IN (2)")
+    text = inspected_after(pg18, "CREATE TABLE p (a int NOT NULL, b int) PARTITION BY LIST (b);"
+                                 "CREATE TABLE x (a int CONSTRAINT x_a_own NOT NULL, b int);"
+                                 "ALTER TABLE p ATTACH PARTITION x FOR VALUES IN (1);"
+                                 "CREATE TABLE y PARTITION OF p FOR VALUES IN (2)")
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    text = inspect_database(pg18).yaml
     schema.write_text(text, encoding="utf-8")
     assert generate(str(schema), out).status == "written"
     with sibling_database(pg18) as other:
@@ -190,12 +189,10 @@ def test_a_not_null_differing_by_its_comment_alone_says_the_comments(pg18, tmp_p
     """Drift in a NOT NULL's comment alone was reported as two identical texts ("is CONSTRAINT c5_kind_not_null
     NOT NULL, expected CONSTRAINT c5_kind_not_null NOT NULL"): the description leaves a NOT NULL's comment out,
     and says it where nothing else differs."""
-    with psycopg.connect(pg18, autocommit=True) as conn:
-        conn.execute("CREATE TABLE base (id int, kind text NOT NULL);"
-                     "CREATE TABLE c5 (kind text CONSTRAINT c5_kind_not_null NOT NULL) INHERITS (base);"
-                     "COMMENT ON CONSTRAINT c5_kind_not_null ON c5 IS 'old'; CREATE TABLE t (a int NOT NULL)")
+    text = inspected_after(pg18, "CREATE TABLE base (id int, kind text NOT NULL);"
+                                 "CREATE TABLE c5 (kind text CONSTRAINT c5_kind_not_null NOT NULL) INHERITS (base);"
+                                 "COMMENT ON CONSTRAINT c5_kind_not_null ON c5 IS 'old'; CREATE TABLE t (a int NOT NULL)")
     schema = tmp_path / "schema.yaml"
-    text = inspect_database(pg18).yaml
     assert "not_null: {name: c5_kind_not_null, comment: old}" in text, text
     schema.write_text(text.replace("comment: old}", "comment: new}"), encoding="utf-8")
     drift = check_drift(str(schema), pg18)
@@ -213,14 +210,12 @@ def test_a_renamed_parents_not_null_is_left_where_a_partition_holds_its_own(pg18
     unnamed (kinds/not_nulls.sql), but not on a partitioned table one of whose partitions (attached with its own)
     holds another: RENAME CONSTRAINT recurses and Postgres refused it ('constraint "ev_old_id_not_null" for table
     "ev_2025" does not exist'); a partition of the parent's name and a table without children are renamed."""
-    with psycopg.connect(pg18, autocommit=True) as conn:
-        conn.execute("CREATE TABLE ev_old (id int NOT NULL, at date NOT NULL) PARTITION BY RANGE (at);"
-                     "CREATE TABLE ev_2025 (id int NOT NULL, at date NOT NULL);"
-                     "ALTER TABLE ev_old ATTACH PARTITION ev_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');"
-                     "CREATE TABLE lone_old (id int NOT NULL); ALTER TABLE ev_old RENAME TO ev;"
-                     "ALTER TABLE lone_old RENAME TO lone; INSERT INTO ev VALUES (1, '2025-05-01')")
+    text = inspected_after(pg18, "CREATE TABLE ev_old (id int NOT NULL, at date NOT NULL) PARTITION BY RANGE (at);"
+                                 "CREATE TABLE ev_2025 (id int NOT NULL, at date NOT NULL);"
+                                 "ALTER TABLE ev_old ATTACH PARTITION ev_2025 FOR VALUES FROM ('2025-01-01') TO "
+                                 "('2026-01-01'); CREATE TABLE lone_old (id int NOT NULL); ALTER TABLE ev_old RENAME TO ev;"
+                                 "ALTER TABLE lone_old RENAME TO lone; INSERT INTO ev VALUES (1, '2025-05-01')")
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    text = inspect_database(pg18).yaml
     schema.write_text(text, encoding="utf-8")
     assert generate(str(schema), out).status == "written"
     schema.write_text(text.replace(", not_null: {name: ev_old_id_not_null}", "")
