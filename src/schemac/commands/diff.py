@@ -201,7 +201,8 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
     `desired`: schema.yaml's model, when the caller already has it (`desired_from` says from where).
     `and_alone`: the result's `alone` is also the same catalog read compared with schema.yaml's model as the loader
     builds it without out_dir (no record, no history): both of `diff`'s ways from one read, for a caller that proves
-    they agree (the tests of spellings); read again where that model names other schemas."""
+    they agree (the tests of spellings): judged_read of this read, or a read again where that model's schemas are
+    others."""
     # No cyclic GC while modules load and the two models are built (~10^5 small acyclic objects each:
     # a collection every 700 allocations would walk the growing heap again and again, ~15% of the
     # CPU of a 1,000-table diff), except around the YAML loader and the differ: they parse SQL, and
@@ -265,13 +266,11 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
     found = _judged(schema_path, label, result, rows, layout, desired, desired_from, strict, early)
     if not and_alone:
         return found
-    from schemac.schemafile.load import load_file
-
-    alone = load_file(schema_path)
-    if not set(alone.namespaces) <= set(desired.namespaces):  # (the catalog was read for the other model's schemas)
-        return replace(found, alone=check_drift(schema_path, database_url, connect_timeout, statement_timeout_ms,
-                                                lock_timeout_ms, strict=strict, history=False))
-    return replace(found, alone=_judged(schema_path, label, result, rows, None, alone, "schema.yaml", strict, early))
+    alone = judged_read(schema_path, label, (result, rows, tuple(desired.namespaces)), strict)
+    if alone is None:  # (the catalog was read for the other model's schemas)
+        alone = check_drift(schema_path, database_url, connect_timeout, statement_timeout_ms, lock_timeout_ms,
+                            strict=strict, history=False)
+    return replace(found, alone=alone)
 
 
 def judged_read(schema_path: str, label: str, read: Optional[tuple[IntrospectResult, CatalogRows, tuple[str, ...]]],
