@@ -104,10 +104,13 @@ _STAR = re.compile(r"(?:\bSELECT|,)\s*(?:[\w\"]+\.)?\*", re.I)
 def _words(text: str) -> tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]], frozenset[str]]:
     """Every word of `text` as a relation, a column and, before `(`, a function: a key nothing makes is no edge."""
     lowered = text.lower()
-    named = [(m.group(1) or "public", m.group(2)) for m in _WORDS.finditer(lowered)]
-    calls = frozenset((m.group(1) or "public", m.group(2)) for m in _WORDS.finditer(lowered)
-                      if lowered[m.end():].lstrip().startswith("("))
-    return frozenset(named), calls, frozenset(name for _, name in named)
+    words = [((m.group(1) or "public", m.group(2)), _OPENS.match(lowered, m.end()) is not None)
+             for m in _WORDS.finditer(lowered)]  # (the parenthesis looked for where the word ends: one pass)
+    named = {w for w, _ in words}
+    return frozenset(named), frozenset(w for w, call in words if call), frozenset(name for _, name in named)
+
+
+_OPENS = re.compile(r"\s*\(")
 
 
 @lru_cache(maxsize=4096)
