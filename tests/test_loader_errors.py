@@ -404,6 +404,34 @@ def test_rejected_with_line_and_exit_2(schemac, tmp_path, case_id, text, line, f
     assert not (tmp_path / "generated" / "migrations").exists() or not list((tmp_path / "generated" / "migrations").iterdir())
 
 
+def _refused_once(r, tmp_path, line: int, fragment: str) -> None:
+    """generate refused at schema.yaml's `line`, one line naming `fragment`, exit 2, and wrote no second migration."""
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in r.stderr, r.stderr
+    assert lines[0].startswith(f"schemac: error: schema.yaml:{line}:"), lines[0]
+    assert fragment in lines[0], lines[0]
+    assert len(list((tmp_path / "generated" / "migrations").iterdir())) == 1
+
+
+def test_a_sequence_left_out_under_a_kept_default_is_refused_at_the_default(schemac, tmp_path):
+    """A sequence taken out of schema.yaml while a column default it keeps still calls it (a serial's sequence left
+    out of a hand-cleaned inspect, the nextval() kept): the migration's DROP SEQUENCE fails on the server ("cannot drop
+    sequence s because other objects depend on it"), so generate refuses at the default's line (plan.
+    dropped_sequences), exit 2, nothing written; a sequence renamed under the same default is no drop."""
+    seq = "sequences:\n  s: {}\n"
+    table = "tables:\n  t:\n    columns:\n      id: {type: integer, default: \"nextval('%s'::regclass)\"}\n"
+    (tmp_path / "schema.yaml").write_text(seq + table % "s", encoding="utf-8")
+    assert schemac("generate", "--name", "one").returncode == 0
+    (tmp_path / "schema.yaml").write_text(table % "s", encoding="utf-8")
+    r = schemac("generate", "--name", "two", "--allow-destructive")
+    _refused_once(r, tmp_path, 4, "default of column 'id' of table 't' calls sequence public.s")
+    (tmp_path / "schema.yaml").write_text("sequences:\n  s2: {renamed_from: s}\n" + table % "s2", encoding="utf-8")
+    r = schemac("generate", "--name", "three")
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert "DROP SEQUENCE" not in next((tmp_path / "generated" / "migrations").glob("*three.sql")).read_text()
+
+
 def test_a_using_naming_a_column_on_neither_side_is_refused_at_its_line(schemac, tmp_path):
     """A `using:` may read a column the same edit drops (test_using_dropped.py), so this is checked at generate, where
     both sides are known (compare.using_reads): a column neither the recorded table nor schema.yaml's has is a one-line
@@ -414,12 +442,7 @@ def test_a_using_naming_a_column_on_neither_side_is_refused_at_its_line(schemac,
     (tmp_path / "schema.yaml").write_text("tables:\n  t:\n    columns:\n      a: integer\n"
                                           "      b: {type: bigint, using: a + c}\n", encoding="utf-8")
     r = schemac("generate", "--name", "two")
-    assert r.returncode == 2, (r.stdout, r.stderr)
-    lines = r.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in r.stderr, r.stderr
-    assert lines[0].startswith("schemac: error: schema.yaml:5:"), lines[0]
-    assert "using of column 'b' of table 't' names column 'c'" in lines[0], lines[0]
-    assert len(list((tmp_path / "generated" / "migrations").iterdir())) == 1
+    _refused_once(r, tmp_path, 5, "using of column 'b' of table 't' names column 'c'")
     # the retyped column by its name before its RENAME COLUMN, which runs first
     (tmp_path / "schema.yaml").write_text("tables:\n  t:\n    columns:\n      a: integer\n"
                                           "      e: {type: bigint, renamed_from: b, using: b + 1}\n", encoding="utf-8")

@@ -12,6 +12,7 @@ from schemac.pg.collector import GCPause, OutOfSight
 from schemac.compare.changes import INHERITED, Change
 from schemac.compare.differ import diff
 from schemac.compare.notices import ignored_renames, repeated_key_notices, unused_usings
+from schemac.plan.dropped_sequences import dropped_sequence_defaults
 from schemac.compare.using_reads import unknown_using_columns
 from schemac.compare.inherited_retypes import retype_wrap_notices
 from schemac.compare.joined_parents import joined_parent_notices
@@ -186,6 +187,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     desired, left_notices = left_names(current, desired)  # (a NOT NULL's name Postgres cannot give it: recorded)
     changes = diff(current, desired)
     unknown_using_columns(current, desired, changes)  # (a column this edit drops is read by a `using:`)
+    dropped_sequence_defaults(desired, changes)  # (a sequence this edit drops is called by a kept default)
     notices = tuple(ignored_renames(current, desired) + repeated_key_notices(desired) + unused_usings(desired, changes)
                     + change_notices(changes, desired) + row_failures(changes, (nondeterministic(current), nondeterministic(desired)))
                     + detach_failures(changes, current, desired) + narrower_identities(changes, current)
