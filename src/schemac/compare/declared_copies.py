@@ -17,7 +17,7 @@ from schemac.compare.definition_keys import constraint_key, index_signature
 from schemac.compare.partition_copies import name_parts
 from schemac.model import Index, Schema, Table
 from schemac.model.frozen import replace
-from schemac.pg.childindex import is_child_index_name
+from schemac.pg.childindex import child_index_name
 
 
 def without_declared_copies(schema: Schema) -> Schema:
@@ -55,7 +55,7 @@ def _folded(t: Table, above: list[Table]) -> Table:
     def index_copy(i: Index) -> bool:
         return i.attached_to is None and i.comment is None and \
             all(e.statistics is None for e in i.elements) and _signature(i) in indexes and \
-            is_child_index_name(i.name, t.name, *name_parts(i))
+            i.name == child_index_name(t.name, *name_parts(i))  # (not t_k_idx1: an index of its own beside the copy)
     pk = None if t.primary_key is not None and key_copy(t.primary_key) else t.primary_key
     return replace(t, primary_key=pk, uniques=tuple(u for u in t.uniques if not key_copy(u)),
                    indexes=tuple(i for i in t.indexes if not index_copy(i)))
