@@ -230,7 +230,7 @@ PER_TABLE = ("sequences:\n  author_seq: {type: bigint, increment: 50}\n  shared_
              "tables:\n" + "".join(f"  {t}:\n    columns:\n      id: {{type: bigint, primary_key: true, default: "
                                    f"\"nextval('{s}')\"}}\n      v: text\n"
                                    for t, s in (("author", "author_seq"), ("book", "shared_seq"), ("note", "shared_seq"),
-                                                ("tag", "tag_ids"), ("label", "tag_ids"))))
+                                                ("tag", "tag_ids"), ("label", "public.tag_ids"))))
 
 
 def test_a_sequence_made_the_default_of_a_column_with_values_moves_past_them(tmp_path, any_db_url):
@@ -238,8 +238,9 @@ def test_a_sequence_made_the_default_of_a_column_with_values_moves_past_them(tmp
     sequence a key's SET DEFAULT calls starts past that table's rows and past what the old sequence handed out
     (author's rows 4..7 deleted: by its INCREMENT 50 from hibernate_sequence's 10, not from 3), and one feeding two
     tables past both, never moved back by the second (book's 10, note's 3); a kept sequence another table's default
-    calls now too (tag_ids at 2, label's rows 1..3) past that table's rows. Before: created at 1 (kept at 2), the
-    next INSERT failed 'duplicate key value violates unique constraint "author_pkey"' ("label_pkey")."""
+    calls now too (tag_ids at 2, label's rows 1..3, called `nextval('public.tag_ids')`: once missed, the calls were
+    looked for as text) past that table's rows. Before: created at 1 (kept at 2), the next INSERT failed 'duplicate
+    key value violates unique constraint "author_pkey"' ("label_pkey")."""
     _step(tmp_path, any_db_url, SHARED)
     with psycopg.connect(any_db_url, autocommit=True) as conn:
         conn.execute("INSERT INTO author (v) SELECT 'a' FROM generate_series(1, 7);"

@@ -33,7 +33,7 @@ beside a timestamp in a COALESCE, GREATEST, CASE or subtraction (stored cast to 
 timestamptz to timestamp, no longer taken for it, is drift against none), a string in an exponent spelling beside a
 float column (`f8 <> '1e-7'`, stored `'1e-07'::double precision`), a timestamptz string in a named zone
 (`'2024-01-01 00:00 Europe/Paris'`, stored `'2023-12-31 23:00:00+00'`), a call of one of the schema's own types on a string
-(`mood('happy')`, `pos('5')`, stored `'happy'::mood`, `(5)::pos`), `tsvector('b a')` (stored `'''a'' ''b'''::tsvector`)
+(`mood('happy')`, `pos('5')`, stored `'happy'::mood`, `(5)::pos`; `app.feel('up')`, `"App"."Lvl"('5')`), `tsvector('b a')` (stored `'''a'' ''b'''::tsvector`)
 and a default `'now'::text::text::timestamptz` (stored `('now'::text)::timestamp with time zone`).
 
 Oracle per case: the catalog of a database built by the hand-written SQL a person would run for the same objects
@@ -700,11 +700,21 @@ CREATE TABLE t (a real DEFAULT -0.0, b double precision DEFAULT -0.0, c numeric 
     # coercion path): `int4(d)` of a text is stored `(d)::integer`, `text(v)` of a varchar `(v)::text`; compared as
     # calls against casts they drifted after every migration.
     "calls_named_as_types": ("""
+schemas: [app, App]
 enums:
   mood: [happy, sad]
+  feel: {schema: app, values: [up, down]}
 domains:
   pos: {type: integer}
+  Lvl: {schema: App, type: integer}
 tables:
+  w:
+    schema: app
+    columns:
+      f: {type: app.feel, default: "app.feel('up')"}
+      l: {type: '"App"."Lvl"', default: '"App"."Lvl"(''5'')'}
+    checks:
+      k5: f <> APP.feel('down') AND l <> "App"."Lvl"('7')
   u:
     columns:
       m: {type: mood, default: "mood('happy')"}
@@ -738,6 +748,10 @@ CREATE TABLE u (m mood DEFAULT mood('happy'), p pos DEFAULT pos('5'), tv tsvecto
   at timestamptz DEFAULT 'now'::text::text::timestamptz, g boolean GENERATED ALWAYS AS (m = mood('sad')) STORED,
   CONSTRAINT k4 CHECK (m <> mood('sad') AND tv <> tsvector('a b')));
 CREATE INDEX ui ON u ((m = mood('happy')));
+CREATE SCHEMA app; CREATE SCHEMA "App";
+CREATE TYPE app.feel AS ENUM ('up', 'down'); CREATE DOMAIN "App"."Lvl" AS integer;
+CREATE TABLE app.w (f app.feel DEFAULT app.feel('up'), l "App"."Lvl" DEFAULT "App"."Lvl"('5'),
+  CONSTRAINT k5 CHECK (f <> APP.feel('down') AND l <> "App"."Lvl"('7')));
 """),
     # A string literal compared with a column of a numeric type (or a domain over one): `c = '5'`, `c IN ('1', '2')`
     # are stored `(c = 5)`, `c = ANY (ARRAY[1, 2])` (`'-3'::bigint` for a negative), and drifted against the strings;

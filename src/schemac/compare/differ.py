@@ -31,6 +31,7 @@ from schemac.compare.trigger_clones import diff_clone_comments, diff_cloned_trig
 from schemac.compare.copies import diff_copy_comments
 from schemac.compare.replanned import with_neighbours
 from schemac.compare.foreign_servers import FOREIGN_REMADE, diff_foreign_servers, foreign_drift, remade_foreign_tables
+from schemac.compare.declared_copies import without_declared_copies
 from schemac.compare.partition_copies import (adopted_by_attach, named_adopted_copies, with_detached_copies,
                                              without_implied_twin_copies)
 from schemac.compare.inherited_drops import held_elsewhere, kept_below as kept_below_parents, stable_parents
@@ -227,6 +228,7 @@ def _dropped(t: Table, cause: Optional[str] = None) -> list[Change]:
 @on_desired_path  # (expressions read on the search path of `desired`'s migration: normalize.searched)
 def diff(current: Schema, desired: Schema) -> list[Change]:
     """Changes that turn `current` into `desired`, in the order their DDL must run."""
+    current, desired = without_declared_copies(current), without_declared_copies(desired)  # (a partition's key copies)
     before = given = current  # (its namespaces: a sequence or type moved names the schema it moves to)
     changes, current = moved_types(current, desired)  # ALTER TYPE ... SET SCHEMA: what names them follows
     current = domains_as_written(current, desired)  # (`(VALUE)::integer` in a CHECK of a domain over a domain)

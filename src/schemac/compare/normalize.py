@@ -18,7 +18,7 @@ import functools
 from functools import lru_cache
 from typing import Callable, ContextManager, Iterable, Iterator, Optional
 
-from schemac.compare.own_types import held, user_types
+from schemac.compare.own_types import held, qualified_type, user_types
 
 # The schemas after public on the search_path an unqualified name is read under: those of the extensions schema.yaml
 # declares outside public and pg_catalog (`extension_path`; Supabase's `extensions`), which the migration's search_path
@@ -70,9 +70,9 @@ def on_desired_path(fn: Callable) -> Callable:
 
 def schema_searched(schema) -> ContextManager[None]:
     """`extensions_searched` of a model.Schema's extensions, with its own types' names (compare.own_types)."""
-    types = frozenset(t.name.lower() for kind in (schema.enums, schema.domains, schema.composite_types,
-                                                  schema.range_types) for t in kind if t.schema == "public")
-    return extensions_searched(schema.extensions, types)
+    own = [t for kind in (schema.enums, schema.domains, schema.composite_types, schema.range_types) for t in kind]
+    return extensions_searched(schema.extensions, frozenset(t.name.lower() for t in own if t.schema == "public")
+                               | frozenset(qualified_type(t.schema, t.name) for t in own if t.schema != "public"))
 
 
 def extensions_searched(extensions: Iterable, types: frozenset[str] = frozenset()) -> ContextManager[None]:
@@ -103,7 +103,7 @@ def searched(path: tuple[str, ...], symbols: frozenset[str] = frozenset(),
 def fingerprint() -> str:
     """What normal forms depend on: this module, rewrite.py, literals.py, numeric_literals.py, implicit_casts.py,
     jsonpath.py, typed_literals.py (and pg/ewkb.py), time_ranges.py, in_lists.py, tsquery.py, late_bound.py and type_calls.py (and the
-    type names it reads, pg/casts.py and pg/knowntypes.py), the parser's and the dialect's code (with the operators and spellings it reads), sqlglot's version.
+    type names it reads, pg/casts.py and pg/knowntypes.py, and own_types.py with pg/typetext.py), the parser's and the dialect's code (with the operators and spellings it reads), sqlglot's version.
     A record made by other code is not used, even under the same schemac version number."""
     import hashlib
     import importlib.util
@@ -121,13 +121,13 @@ def fingerprint() -> str:
                  os.path.join(here, "jsonpath.py"), os.path.join(here, "typed_literals.py"),
                  os.path.join(here, "tsquery.py"), os.path.join(here, "on_path.py"), os.path.join(here, "time_ranges.py"),
                  os.path.join(here, "in_lists.py"), os.path.join(here, "type_calls.py"),
-                 os.path.join(here, "late_bound.py"),
+                 os.path.join(here, "late_bound.py"), os.path.join(here, "own_types.py"),
                  os.path.join(pg, "expressions.py"), os.path.join(pg, "dialect.py"), os.path.join(pg, "dialect_printers.py"),
                  os.path.join(pg, "operators.py"),
                  os.path.join(pg, "syntax.py"), os.path.join(pg, "keywordcalls.py"), os.path.join(pg, "verbatim.py"),
                  os.path.join(pg, "sqllex.py"), os.path.join(pg, "numerals.py"), os.path.join(pg, "intervals.py"),
                  os.path.join(pg, "path_names.py"), os.path.join(pg, "ewkb.py"), os.path.join(pg, "casts.py"),
-                 os.path.join(pg, "knowntypes.py")):
+                 os.path.join(pg, "knowntypes.py"), os.path.join(pg, "typetext.py")):
         with open(path, "rb") as f:
             digest.update(f.read())
     return digest.hexdigest()

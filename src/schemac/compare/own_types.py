@@ -1,13 +1,30 @@
-"""The bare names of schema.yaml's own enums, domains, composite and range types (of public) in force, set with the
-search path by compare.normalize.searched: a call `mood('happy')` of one on a string is the cast Postgres stores,
-`'happy'::mood` (compare.type_calls). A module of its own so that type_calls reads it without importing normalize."""
+"""The names of schema.yaml's own enums, domains, composite and range types in force, set with the search path by
+compare.normalize.searched: public's bare (lower case), another schema's qualified (qualified_type). A call of one on a
+string, `mood('happy')`, `app.mood('happy')`, is the cast Postgres stores, `'happy'::mood`, `'happy'::app.mood`
+(compare.type_calls). A module of its own so that type_calls reads it without importing normalize."""
 
 from __future__ import annotations
 
 from contextlib import contextmanager
 from typing import Iterator
 
+from schemac.pg.names import quote_ident
+from schemac.pg.typetext import name_parts
+
 _types: frozenset[str] = frozenset()
+
+
+def qualified_type(schema: str, name: str) -> str:
+    """How user_types() holds a type of a schema other than public: `app.mood`, `"App"."Mood"` (quote_ident's)."""
+    return f"{quote_ident(schema)}.{quote_ident(name)}"
+
+
+def own_type_named(text: str) -> bool:
+    """Whether `text`, a type's name as SQL spells it (`mood`, `app.mood`, `"App"."Mood"`), is one in force."""
+    parts = name_parts(text)
+    if len(parts) == 1:
+        return parts[0].lower() in _types
+    return len(parts) == 2 and (qualified_type(*parts) in _types or parts[0] == "public" and parts[1].lower() in _types)
 
 
 def user_types() -> frozenset[str]:

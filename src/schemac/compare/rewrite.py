@@ -18,7 +18,7 @@ from schemac.compare.type_calls import type_call
 from schemac.compare.literals import BOOLEAN_WORDS, array_text, interval_value, qualified_interval_value, timestamp_value
 from schemac.compare.numeric_literals import compared, number, numbers_beside_a_column
 from schemac.compare.on_path import ALWAYS, unqualified, verbatim_text
-from schemac.compare.own_types import user_types
+from schemac.compare.own_types import own_type_named
 from schemac.pg.dialect import DIALECT
 from schemac.pg.idents import ident
 from schemac.pg.intervals import qualified_interval_text
@@ -75,8 +75,9 @@ def _own_type(to: exp.DataType) -> bool:
     """A type of schema.yaml's own (compare.own_types): not a built-in one sqlglot reads as named, `'101'::"bit"`, whose
     string is no number (B'101')."""
     kind = to.args.get("kind")
-    name = kind if isinstance(kind, str) else kind.name if isinstance(kind, (exp.Identifier, exp.Dot)) else None
-    return name is not None and name.lower() in user_types()
+    spelled = isinstance(kind, (exp.Identifier, exp.Dot, exp.Var))  # (`mood`, `app.mood`, `"App"."Mood"`)
+    name = kind if isinstance(kind, str) else kind.sql(dialect=DIALECT) if spelled else None
+    return name is not None and own_type_named(name)
 
 
 def _strip_cast(node: exp.Cast) -> Optional[exp.Expression]:

@@ -9,10 +9,11 @@ the rows (plan.sequence_ddl.fed_past_the_rows, never backwards), as a new sequen
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Optional
 
 from schemac.compare.changes import Change
 from schemac.model import Schema
-from schemac.pg.names import qualified, regclass_literal
+from schemac.pg.named_refs import named_refs
 
 INTEGERS = ("smallint", "integer", "bigint")
 
@@ -22,16 +23,19 @@ def sequences_fed(changes: list[Change], desired: Schema) -> list[Change]:
     default did not call marked `feeds` (a new table's, cause NEW_TABLE, has no rows; one whose default is
     set again around a retype, cause "retype", calls what it called)."""
     sets = [c for c in changes if c.kind == "set_default" and c.cause is None and c.old is not None
-            and c.new.type in INTEGERS and "nextval(" in (c.new.default or "")]  # type: ignore[union-attr]
+            and c.new.type in INTEGERS and _sequences(c.new.default)]  # type: ignore[union-attr]
     if not sets:
         return changes
-    calls = [[f"nextval({lit})" for lit in (regclass_literal(q.schema, q.name),
-                                            "'" + qualified(q.schema, q.name).replace("'", "''") + "'")]
-             for q in desired.sequences]  # (as pg_get_expr prints the call, `nextval('s'::regclass)`, or as written)
+    declared = {("sequence", q.schema, q.name) for q in desired.sequences}
 
-    def feeds(c: Change) -> bool:
-        new, old = c.new.default or "", c.old.default or ""  # type: ignore[union-attr]
-        return any(any(f in new for f in forms) and not any(f in old for f in forms) for forms in calls)
+    def feeds(c: Change) -> bool:  # (a sequence of schema.yaml's its new default calls and its old did not)
+        return bool(declared & (_sequences(c.new.default) - _sequences(c.old.default)))  # type: ignore[union-attr]
 
     marked = {id(c) for c in sets if feeds(c)}
     return [replace(c, feeds=True) if id(c) in marked else c for c in changes]
+
+
+def _sequences(default: Optional[str]) -> set:
+    """The keys of the sequences `default` calls (pg.named_refs: `nextval('s'::regclass)`, as pg_get_expr prints it,
+    or as written, quoted, qualified, a bare one public's)."""
+    return {k for k in named_refs(default) if k[0] == "sequence"} if default else set()

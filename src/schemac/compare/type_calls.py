@@ -16,7 +16,7 @@ from typing import Optional
 from sqlglot import exp
 from sqlglot.errors import ParseError
 
-from schemac.compare.own_types import user_types
+from schemac.compare.own_types import qualified_type, user_types
 from schemac.pg.casts import BUILTIN_TYPES
 from schemac.pg.dialect import DIALECT
 from schemac.pg.knowntypes import EXTENSION_TYPES
@@ -44,6 +44,8 @@ def _string(arg: exp.Expression) -> bool:
 def type_call(node: exp.Expression) -> Optional[exp.Cast]:
     """`int4(d)` (a call named as a type, _TYPE_CALLS) or `geometry('POINT(0 0)')` (a type's name called on a string
     literal, _LITERAL_TYPE_CALLS) as the cast `CAST(d AS INT)`; else None."""
+    if isinstance(node, exp.Dot) and isinstance(node.this, exp.Identifier) and isinstance(node.expression, exp.Anonymous):
+        return _qualified_call(node.this, node.expression)
     if isinstance(node, exp.Date) and all(not v for k, v in node.args.items() if k != "this"):
         name, args = "date", [node.this]
     elif isinstance(node, exp.Anonymous) and isinstance(node.this, (str, exp.Identifier)):
@@ -60,3 +62,19 @@ def type_call(node: exp.Expression) -> Optional[exp.Cast]:
     except ParseError:  # a type sqlglot has no node for (box2d, tsvector, citext): a named one
         to = exp.DataType.build(name, dialect=DIALECT, udt=True)
     return exp.Cast(this=args[0], to=to)
+
+
+def _folded(name: exp.Identifier | str) -> str:
+    """A name as Postgres reads it: a quoted one as written, another in lower case."""
+    return name.this if isinstance(name, exp.Identifier) and name.quoted else str(getattr(name, "this", name)).lower()
+
+
+def _qualified_call(schema: exp.Identifier, call: exp.Anonymous) -> Optional[exp.Cast]:
+    """`app.mood('happy')`, `"App"."Mood"('happy')`: a type of schema.yaml's own in another schema than public
+    (compare.own_types) called on a string, the cast Postgres stores (`'happy'::app.mood`); else None."""
+    if not isinstance(call.this, (str, exp.Identifier)) or len(call.expressions) != 1 or not _string(call.expressions[0]):
+        return None
+    name = qualified_type(_folded(schema), _folded(call.this))
+    if name not in user_types():
+        return None
+    return exp.Cast(this=call.expressions[0], to=exp.DataType.build(name, dialect=DIALECT, udt=True))

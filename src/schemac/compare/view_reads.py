@@ -58,7 +58,7 @@ def _read(v: View) -> set[tuple]:
             out.add(("type", d.schema, d.name))
         elif d.kind == "operator":
             out.add(("operator", d.schema, d.name))
-        elif d.kind in ("text search config", "text search dictionary"):  # plan.named_refs' keys
+        elif d.kind in ("text search config", "text search dictionary"):  # pg.named_refs' keys
             out.add((d.kind, d.schema, d.name))
         elif d.kind == "collation":  # plan.keys' key of a column's or an index's collation
             out.add(("collation", collation_ref(d.schema, d.name)))

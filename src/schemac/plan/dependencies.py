@@ -38,7 +38,7 @@ from schemac.model import Check, INDEXED_KEY_TYPES, Sequence, Table, View
 from schemac.compare.identities import identity_sequences
 from schemac.pg.names import make_object_name
 from schemac.pg.sequences import serial_base
-from schemac.plan.named_refs import named_refs
+from schemac.pg.named_refs import named_refs
 from schemac.plan.name_swaps import FROM_SCRATCH, scratch_keys
 from schemac.plan.member_dependencies import MEMBER_KINDS, _held_aside, member_deps
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from schemac.compare.changes import Change
 from schemac.errors import SchemaFileError
 from schemac.model import Schema
-from schemac.plan.named_refs import named_refs
+from schemac.pg.named_refs import named_refs
 
 __all__ = ["dropped_sequence_defaults"]
 

@@ -10,7 +10,7 @@ from schemac.pg.dialect import RENDER
 from schemac.pg.names import qualified, quote_ident
 from schemac.pg.sequences import filled
 from schemac.plan import ddl
-from schemac.plan.named_refs import named_refs
+from schemac.pg.named_refs import named_refs
 from schemac.plan.sequence_ddl import identity_handed_out, into_the_new_range, last_handed_out, past_the_rows, restarts
 from schemac.plan.unforced_rls import unforced
 

@@ -17,7 +17,7 @@ from schemac.model import (Aggregate, Cast, Operator, OperatorClass, OperatorFam
                            View)
 from schemac.model.collnames import collation_ref
 from schemac.pg.calls import called_functions
-from schemac.plan.named_refs import named_refs
+from schemac.pg.named_refs import named_refs
 from schemac.pg.expressions import partition_key_opclasses, referenced_columns, used_operators
 from schemac.pg.knowntypes import EXTENSION_REQUIRES
 from schemac.pg.names import call_parts, default_constraint_name, make_object_name, split_reference
@@ -35,7 +35,7 @@ def type_key(type_text: str) -> Key:
 
 
 def expression_refs(text: Optional[str], schema: str, table: Optional[str]) -> frozenset[Key]:
-    """Sequences, configurations and collations an expression names (plan.named_refs), the columns of `table` it
+    """Sequences, configurations and collations an expression names (pg.named_refs), the columns of `table` it
     reads."""
     return _expression_refs(text, schema, table) if text else frozenset()
 

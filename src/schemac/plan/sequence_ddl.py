@@ -13,7 +13,7 @@ from schemac.pg.names import qualified, quote_ident
 from schemac.pg.sequences import filled
 from schemac.pg.types import build_type
 from schemac.plan.ddl import command, do_block, literal, number
-from schemac.plan.named_refs import named_refs
+from schemac.pg.named_refs import named_refs
 
 
 def sequence_properties(o: SequenceOptions) -> exp.Properties:

@@ -11,7 +11,7 @@ from schemac.compare.stale_values import generated_warnings, index_warnings
 from schemac.model import Schema
 from schemac.pg.names import qualified
 from schemac.pg.types import name_parts
-from schemac.plan.named_refs import named_refs
+from schemac.pg.named_refs import named_refs
 
 
 def _retemplated(changes: list[Change]) -> set[tuple[str, str]]:

@@ -27,15 +27,16 @@ def renamed_table(old: Table, t: Table) -> list[exp.Expression]:
         return moves  # type: ignore[return-value]
     there = replace(old, schema=t.schema)
     return moves + [exp.Alter(this=table_ref(there), kind="TABLE", actions=[exp.AlterRename(this=exp.Table(
-        this=ident(t.name)))]), *defaults_renamed(there, t.name)]
+        this=ident(t.name)))]), *defaults_renamed(there, t.name, frozenset(t.constraint_names() | {i.name for i in t.indexes}))]
 
 
-def defaults_renamed(old: Table, name: str) -> list[exp.Expression]:
+def defaults_renamed(old: Table, name: str, kept: frozenset[str] = frozenset()) -> list[exp.Expression]:
     """After ALTER TABLE old RENAME TO name: the constraints schema.yaml leaves unnamed (a primary key, UNIQUE, EXCLUDE,
     foreign key, and on PostgreSQL 18 a NOT NULL), which keep the names Postgres gave them after the old name
     (orders_pkey), renamed as the new name makes them (purchases_pkey), as a table created under that name has them
     and as every later migration names them (DROP CONSTRAINT purchases_pkey: state.json records them unnamed).
-    Each only where the table has it under that name (no NOT NULL constraint before 18; an older rename's kept)."""
+    Each only where the table has it under that name (no NOT NULL constraint before 18; an older rename's kept); a
+    partition's copies not those schema.yaml names (`kept`: _copies_renamed)."""
     new = replace(old, name=name)
     renamed = lambda keys: [(default_constraint_name(old, c), default_constraint_name(new, c))  # noqa: E731
                             for c in keys if not c.name]  # type: ignore[arg-type]
@@ -43,7 +44,7 @@ def defaults_renamed(old: Table, name: str) -> list[exp.Expression]:
     pairs = renamed(old.indexed_keys()) + fks
     pairs += [(default_not_null_name(old.name, c.name), default_not_null_name(name, c.name)) for c in old.columns
               if not c.nullable and (c.not_null is None or c.not_null.name is None)]
-    return _renamed(qualified(old.schema, name), pairs) + (_copies_renamed(old, name) if old.partition_of else []) + \
+    return _renamed(qualified(old.schema, name), pairs) + (_copies_renamed(old, name, kept) if old.partition_of else []) + \
         (_clones_renamed(qualified(old.schema, name), fks) if old.partition_by else [])
 
 
@@ -62,21 +63,23 @@ def _clones_renamed(target: str, pairs: list[tuple[str, str]]) -> list[exp.Expre
     return [do_block("DECLARE r record; BEGIN " + " ".join(steps) + " END")] if steps else []
 
 
-def _copies_renamed(old: Table, name: str) -> list[exp.Expression]:
+def _copies_renamed(old: Table, name: str, kept: frozenset[str]) -> list[exp.Expression]:
     """A renamed partition's copies of its parent's keys and indexes, which Postgres named after the partition
     (orders_2024_pkey, orders_2024_k_idx: pg.childindex) and ALTER TABLE ... RENAME leaves so: named after its new
-    name, as PARTITION OF under it names them (and as compare.partition_copies expects them)."""
+    name, as PARTITION OF under it names them (and as compare.partition_copies expects them); not one under a name
+    the renamed table declares (`kept`: made by a fresh build under it, its parent's index attaching it)."""
     target, prefix = qualified(old.schema, name), old.name + "_"
+    own = f"ARRAY[{', '.join(literal(n) for n in sorted(kept))}]::name[]" if kept else "'{}'::name[]"
     cut = len(prefix.encode()) + 1
     new = f"{literal(name + '_')} || substr(r.n, {cut})"
     relid = f"{literal(target)}::regclass"
     return [do_block(
         "DECLARE r record; BEGIN FOR r IN SELECT c.conname AS n FROM pg_catalog.pg_constraint c WHERE c.conrelid = "
         f"{relid} AND c.conparentid <> 0 AND c.contype IN ('p', 'u', 'x') AND left(c.conname, {cut - 1}) = "
-        f"{literal(prefix)} LOOP EXECUTE pg_catalog.format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', {literal(target)}, "
+        f"{literal(prefix)} AND c.conname <> ALL ({own}) LOOP EXECUTE pg_catalog.format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', {literal(target)}, "
         f"r.n, {new}); END LOOP; FOR r IN SELECT x.relname AS n FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class x ON "
         "x.oid = i.indexrelid JOIN pg_catalog.pg_inherits h ON h.inhrelid = i.indexrelid WHERE i.indrelid = "
-        f"{relid} AND left(x.relname, {cut - 1}) = {literal(prefix)} AND NOT EXISTS (SELECT 1 FROM "
+        f"{relid} AND left(x.relname, {cut - 1}) = {literal(prefix)} AND x.relname <> ALL ({own}) AND NOT EXISTS (SELECT 1 FROM "
         "pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid) LOOP EXECUTE "
         f"pg_catalog.format('ALTER INDEX %I.%I RENAME TO %I', {literal(old.schema)}, r.n, {new}); END LOOP; END")]
 

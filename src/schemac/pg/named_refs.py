@@ -2,7 +2,8 @@
 `nextval('s')`, the text search configuration of `'app.cfg'::regconfig` (dictionary: `::regdictionary`), the
 collation of `x COLLATE app.c`.
 Postgres records each as a dependency of the default, index, check, policy or trigger holding it, and refuses to
-drop the object under it: the planner's keys (plan.keys) order the holder's change before the drop."""
+drop the object under it: the planner's keys (plan.keys) order the holder's change before the drop. Below both
+stages: compare.sequence_feeds reads a default's sequences so too."""
 
 from __future__ import annotations
 
