@@ -8,6 +8,7 @@ from sqlglot import exp
 from schemac.compare.changes import KEPT_BELOW, NUMBERED_BY_PARENT, Change, takes_using
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.model import Column
+from schemac.pg.casts import base_and_dims, is_string_type
 from schemac.pg.expressions import referenced_columns
 from schemac.pg.idents import ident
 from schemac.pg.types import is_text_like, is_user_defined
@@ -82,7 +83,13 @@ def column_statements(change: Change) -> list[exp.Expression]:
 
 def _through_text(value: exp.Expression, old: str, new: str) -> exp.Expression:
     """`value::text` where no cast leads from `old` to `new` directly (one enum to another, a domain to
-    another type): every type reads its own text form back, so the values move through text."""
+    another type): every type reads its own text form back, so the values move through text. A character(n)
+    value to a type of no string kind (uuid, an enum, a number) too, as text[] for an array: Postgres's I/O
+    conversion hands the target's input function the padded form ('0cbe...ab  ' in a char(38)), which uuid
+    and enum labels refuse; its cast to text drops the padding, as character(n) compares."""
+    (old_base, dims), new_base = base_and_dims(old), base_and_dims(new)[0]
+    if old_base == "character" and not is_string_type(new_base):
+        return exp.Cast(this=value, to=fresh_type("text" + "[]" * dims))
     if (is_user_defined(old) or is_user_defined(new)) and not (is_text_like(old) or is_text_like(new)):
         return exp.Cast(this=value, to=fresh_type("text"))
     return value
