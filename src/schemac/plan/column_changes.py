@@ -8,6 +8,7 @@ from sqlglot import exp
 from schemac.compare.changes import KEPT_BELOW, NUMBERED_BY_PARENT, Change, takes_using
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.model import Column
+from schemac.pg.casts import base_and_dims, is_string_type
 from schemac.pg.expressions import referenced_columns
 from schemac.pg.idents import ident
 from schemac.pg.types import is_text_like, is_user_defined
@@ -51,8 +52,7 @@ def column_statements(change: Change) -> list[exp.Expression]:
         # A generated column takes no USING (Postgres computes it again from its expression, and refuses one).
         value = exp.Column(this=ident(col.name))
         using = None if old.generated and col.generated else fresh_expression(col.using) if takes_using(change) \
-            else exp.Cast(this=value if change.direct_cast else _through_text(value, old.type, col.type),
-                          to=fresh_type(col.type))
+            else exp.Cast(this=_through_text(value, change), to=fresh_type(col.type))
         collation = ddl.collate(col.collation) if col.collation is not None else None  # (else the new type's default)
         before, after = copy_names_kept(t, col.name)
         return before + [_alter(t, exp.AlterColumn(this=ident(col.name), dtype=fresh_type(col.type), collate=collation,
@@ -80,9 +80,18 @@ def column_statements(change: Change) -> list[exp.Expression]:
     raise ValueError(f"no DDL for change kind {k}")
 
 
-def _through_text(value: exp.Expression, old: str, new: str) -> exp.Expression:
-    """`value::text` where no cast leads from `old` to `new` directly (one enum to another, a domain to
-    another type): every type reads its own text form back, so the values move through text."""
-    if (is_user_defined(old) or is_user_defined(new)) and not (is_text_like(old) or is_text_like(new)):
+def _through_text(value: exp.Expression, change: Change) -> exp.Expression:
+    """`value::text` where no cast leads from the old type to the new directly (one enum to another, a domain to
+    another type): every type reads its own text form back, so the values move through text. A character(n)
+    value (or a domain's over one) to a type of no string kind (uuid, an enum, a number, a domain over one) too, as
+    text[] for an array, whatever cast there is: Postgres's I/O conversion hands the target's input function the
+    padded form ('0cbe...ab  ' in a char(38)), which uuid and enum labels refuse; its cast to text drops the
+    padding, as character(n) compares."""
+    old, new = change.old.type, change.new.type  # type: ignore[union-attr]
+    (was, dims), will = base_and_dims(change.from_base or old), base_and_dims(change.rebased or change.to_base or new)[0]
+    if was == "character" and not is_string_type(will):
+        return exp.Cast(this=value, to=fresh_type("text" + "[]" * dims))
+    if not change.direct_cast and (is_user_defined(old) or is_user_defined(new)) and \
+            not (is_text_like(old) or is_text_like(new)):
         return exp.Cast(this=value, to=fresh_type("text"))
     return value
