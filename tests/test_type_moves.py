@@ -199,3 +199,32 @@ def test_range_moved_and_renamed_leaves_its_multirange_in_its_own_schema(major_d
             [("fm", "archive", 3), ("gr", "archive", 2)]
         assert conn.execute("SELECT r::text, m::text FROM t").fetchall() == [("[1,2)", "{[3,4)}")]
     assert check_drift(str(schema), major_db, out_dir=out).differences == ()
+
+
+@pytest.mark.parametrize("major_db", [pytest.param(m, marks=() if m == MAJORS[0] else pytest.mark.slow, id=m)
+                                      for m in MAJORS], indirect=True)
+def test_enum_renamed_and_recreated_in_one_migration(major_db, tmp_path):
+    """An enum renamed by renamed_from whose values change so that it is re-created (a value removed: Prisma's
+    `_new` dance in a replayed history), a domain over it renamed too: the RENAME TO runs before the re-creation sets
+    the type aside under its new name (it ran after: 'type "act_kind" does not exist'). Judged on pg_enum, on the
+    types left (none set aside) and on the rows."""
+    text = "enums:\n  ev_kind: [code, no_code]\ndomains:\n  ev_code: {type: ev_kind}\ntables:\n  t:\n    columns:\n" \
+           "      id: {type: integer, primary_key: true}\n      k: {type: ev_kind, default: \"'code'::ev_kind\"}\n" \
+           "      d: ev_code\n"
+    schema, out = _made_with_rows(major_db, tmp_path, text, "INSERT INTO t VALUES (1, 'code', 'code'), (2, DEFAULT, NULL)")
+    schema.write_text(text.replace("  ev_kind: [code, no_code]", "  act_kind: {renamed_from: ev_kind, values: [code, auto]}")
+                      .replace("  ev_code: {", "  act_code: {renamed_from: ev_code, ").replace("ev_kind", "act_kind")
+                      .replace("renamed_from: act_kind", "renamed_from: ev_kind").replace("d: ev_code", "d: act_code"))
+    result = generate(str(schema), out, allow_destructive=True)
+    assert result.status == "written", result.message
+    _apply(major_db, out)
+    with psycopg.connect(major_db) as conn:
+        assert conn.execute("SELECT t.typname::text, e.enumlabel::text FROM pg_enum e JOIN pg_type t ON t.oid = "
+                            "e.enumtypid ORDER BY 1, e.enumsortorder").fetchall() == [("act_kind", "code"),
+                                                                                     ("act_kind", "auto")]
+        assert conn.execute("SELECT typname::text, typbasetype::regtype::text FROM pg_type WHERE typnamespace = "
+                            "'public'::regnamespace AND typtype IN ('e', 'd') ORDER BY 1").fetchall() == \
+            [("act_code", "act_kind"), ("act_kind", "-")]
+        assert conn.execute("SELECT id, k::text, d::text, pg_typeof(k)::text FROM t ORDER BY id").fetchall() == \
+            [(1, "code", "code", "act_kind"), (2, "code", None, "act_kind")]
+    assert check_drift(str(schema), major_db, out_dir=out).differences == (), result.sql
