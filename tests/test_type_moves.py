@@ -228,3 +228,34 @@ def test_enum_renamed_and_recreated_in_one_migration(major_db, tmp_path):
         assert conn.execute("SELECT id, k::text, d::text, pg_typeof(k)::text FROM t ORDER BY id").fetchall() == \
             [(1, "code", "code", "act_kind"), (2, "code", None, "act_kind")]
     assert check_drift(str(schema), major_db, out_dir=out).differences == (), result.sql
+
+
+@pytest.mark.parametrize("major_db", [pytest.param(m, marks=() if m == MAJORS[0] else pytest.mark.slow, id=m)
+                                      for m in MAJORS], indirect=True)
+@pytest.mark.parametrize("schema_line", ["", "schema: app, renamed_from: public.ev_kind, "],
+                         ids=["renamed", "moved-and-renamed"])
+def test_enum_renamed_and_given_a_value_in_one_migration(major_db, tmp_path, schema_line):
+    """An enum renamed (or moved) by renamed_from and given a value: the value's file, committed before the rest,
+    adds it under the name the type has then, the old one (it named the new one: 'type "act_kind" does not
+    exist'), and the rename follows; the new value used as a default. Judged on the type's OID, its labels in order
+    (pg_enum) and the rows."""
+    text = "enums:\n  ev_kind: [code, no_code]\ntables:\n  t:\n    columns:\n" \
+           "      id: {type: integer, primary_key: true}\n      k: {type: ev_kind, default: \"'code'::ev_kind\"}\n"
+    schema, out = _made_with_rows(major_db, tmp_path, text, "INSERT INTO t VALUES (1, 'no_code'), (2, DEFAULT)")
+    query = "SELECT t.oid, t.typnamespace::regnamespace::text, t.typname::text, array_agg(e.enumlabel::text ORDER BY " \
+            "e.enumsortorder) FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY 1, 2, 3"
+    with psycopg.connect(major_db) as conn:
+        (oid, _, _, _), = conn.execute(query).fetchall()
+    where = "app." if schema_line else ""
+    schema.write_text(("schemas: [app]\n" if schema_line else "") + text.replace(
+        "  ev_kind: [code, no_code]", f"  act_kind: {{{schema_line or 'renamed_from: ev_kind, '}values: [code, auto, no_code]}}")
+        .replace("k: {type: ev_kind, default: \"'code'::ev_kind\"}", f"k: {{type: {where}act_kind, default: \"'auto'::{where}act_kind\"}}"))
+    result = generate(str(schema), out)
+    assert result.status == "written", result.message
+    _apply(major_db, out)
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        assert conn.execute(query).fetchall() == [(oid, "app" if schema_line else "public", "act_kind",
+                                                   ["code", "auto", "no_code"])]
+        conn.execute("INSERT INTO t (id) VALUES (3)")
+        assert conn.execute("SELECT id, k::text FROM t ORDER BY id").fetchall() == [(1, "no_code"), (2, "code"), (3, "auto")]
+    assert check_drift(str(schema), major_db, out_dir=out).differences == (), result.sql
