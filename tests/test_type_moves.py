@@ -232,8 +232,8 @@ def test_enum_renamed_and_recreated_in_one_migration(major_db, tmp_path):
 
 @pytest.mark.parametrize("major_db", [pytest.param(m, marks=() if m == MAJORS[0] else pytest.mark.slow, id=m)
                                       for m in MAJORS], indirect=True)
-@pytest.mark.parametrize("schema_line", ["", "schema: app, renamed_from: public.ev_kind, "],
-                         ids=["renamed", "moved-and-renamed"])
+@pytest.mark.parametrize("schema_line", ["", pytest.param("schema: app, renamed_from: public.ev_kind, ",
+                                                          marks=pytest.mark.slow)], ids=["renamed", "moved-and-renamed"])
 def test_enum_renamed_and_given_a_value_in_one_migration(major_db, tmp_path, schema_line):
     """An enum renamed (or moved) by renamed_from and given a value: the value's file, committed before the rest,
     adds it under the name the type has then, the old one (it named the new one: 'type "act_kind" does not
