@@ -206,9 +206,11 @@ def test_range_moved_and_renamed_leaves_its_multirange_in_its_own_schema(major_d
 def test_enum_renamed_and_recreated_in_one_migration(major_db, tmp_path):
     """An enum renamed by renamed_from whose values change so that it is re-created (a value removed: Prisma's
     `_new` dance in a replayed history), a domain over it renamed too: the RENAME TO runs before the re-creation sets
-    the type aside under its new name (it ran after: 'type "act_kind" does not exist'). Judged on pg_enum, on the
-    types left (none set aside) and on the rows."""
-    text = "enums:\n  ev_kind: [code, no_code]\ndomains:\n  ev_code: {type: ev_kind}\ntables:\n  t:\n    columns:\n" \
+    the type aside under its new name (it ran after: 'type "act_kind" does not exist'), and a function naming it in
+    its signature is dropped between the two (by its new name), created again after. Judged on pg_enum, on the types
+    left (none set aside), on the function's argument type and on the rows."""
+    text = "enums:\n  ev_kind: [code, no_code]\ndomains:\n  ev_code: {type: ev_kind}\nfunctions:\n  label:\n" \
+           "    arguments: x ev_kind\n    returns: text\n    language: sql\n    body: SELECT $1::text\ntables:\n  t:\n    columns:\n" \
            "      id: {type: integer, primary_key: true}\n      k: {type: ev_kind, default: \"'code'::ev_kind\"}\n" \
            "      d: ev_code\n"
     schema, out = _made_with_rows(major_db, tmp_path, text, "INSERT INTO t VALUES (1, 'code', 'code'), (2, DEFAULT, NULL)")
@@ -227,6 +229,8 @@ def test_enum_renamed_and_recreated_in_one_migration(major_db, tmp_path):
             [("act_code", "act_kind"), ("act_kind", "-")]
         assert conn.execute("SELECT id, k::text, d::text, pg_typeof(k)::text FROM t ORDER BY id").fetchall() == \
             [(1, "code", "code", "act_kind"), (2, "code", None, "act_kind")]
+        assert conn.execute("SELECT pg_get_function_identity_arguments(oid), label('code') FROM pg_proc WHERE proname = 'label'"
+                            ).fetchall() == [("x act_kind", "code")]
     assert check_drift(str(schema), major_db, out_dir=out).differences == (), result.sql
 
 

@@ -261,11 +261,8 @@ def deps(c: Change) -> Deps:
         if old is not None and k != "set_type_comment":
             if k == "alter_enum" or (k == "alter_domain" and c.cause == ENUM_REBUILT):
                 # Set aside, not removed: what uses it follows it under its new name (Postgres holds OIDs); only a
-                # statement naming the type by name (a function's signature) must run before the rename. It names
-                # the type again (CREATE TYPE): a rename_type bringing the old one to that name (renamed_from) runs
-                # first (graph.edges: a remover that makes the key again follows its maker).
+                # statement naming the type by name (a function's signature) must run before the rename.
                 removes.add(("signature type", old.schema, old.name))  # type: ignore[union-attr]
-                makes.add(("signature type", new.schema, new.name))  # type: ignore[union-attr]
             elif not (k == "alter_sequence" and (old.schema, old.name) == (new.schema, new.name)):  # type: ignore
                 # (ALTER SEQUENCE alters in place: what named it, a table's default dropped with it, needs no turn first)
                 removes |= own_keys(None, old) if (new is None or k.startswith("alter_")) else set()
