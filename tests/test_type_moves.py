@@ -199,3 +199,67 @@ def test_range_moved_and_renamed_leaves_its_multirange_in_its_own_schema(major_d
             [("fm", "archive", 3), ("gr", "archive", 2)]
         assert conn.execute("SELECT r::text, m::text FROM t").fetchall() == [("[1,2)", "{[3,4)}")]
     assert check_drift(str(schema), major_db, out_dir=out).differences == ()
+
+
+@pytest.mark.parametrize("major_db", [pytest.param(m, marks=() if m == MAJORS[0] else pytest.mark.slow, id=m)
+                                      for m in MAJORS], indirect=True)
+def test_enum_renamed_and_recreated_in_one_migration(major_db, tmp_path):
+    """An enum renamed by renamed_from whose values change so that it is re-created (a value removed: Prisma's
+    `_new` dance in a replayed history), a domain over it renamed too: the RENAME TO runs before the re-creation sets
+    the type aside under its new name (it ran after: 'type "act_kind" does not exist'), and a function naming it in
+    its signature is dropped between the two (by its new name), created again after. Judged on pg_enum, on the types
+    left (none set aside), on the function's argument type and on the rows."""
+    text = "enums:\n  ev_kind: [code, no_code]\ndomains:\n  ev_code: {type: ev_kind}\nfunctions:\n  label:\n" \
+           "    arguments: x ev_kind\n    returns: text\n    language: sql\n    body: SELECT $1::text\ntables:\n  t:\n    columns:\n" \
+           "      id: {type: integer, primary_key: true}\n      k: {type: ev_kind, default: \"'code'::ev_kind\"}\n" \
+           "      d: ev_code\n"
+    schema, out = _made_with_rows(major_db, tmp_path, text, "INSERT INTO t VALUES (1, 'code', 'code'), (2, DEFAULT, NULL)")
+    schema.write_text(text.replace("  ev_kind: [code, no_code]", "  act_kind: {renamed_from: ev_kind, values: [code, auto]}")
+                      .replace("  ev_code: {", "  act_code: {renamed_from: ev_code, ").replace("ev_kind", "act_kind")
+                      .replace("renamed_from: act_kind", "renamed_from: ev_kind").replace("d: ev_code", "d: act_code"))
+    result = generate(str(schema), out, allow_destructive=True)
+    assert result.status == "written", result.message
+    _apply(major_db, out)
+    with psycopg.connect(major_db) as conn:
+        assert conn.execute("SELECT t.typname::text, e.enumlabel::text FROM pg_enum e JOIN pg_type t ON t.oid = "
+                            "e.enumtypid ORDER BY 1, e.enumsortorder").fetchall() == [("act_kind", "code"),
+                                                                                     ("act_kind", "auto")]
+        assert conn.execute("SELECT typname::text, typbasetype::regtype::text FROM pg_type WHERE typnamespace = "
+                            "'public'::regnamespace AND typtype IN ('e', 'd') ORDER BY 1").fetchall() == \
+            [("act_code", "act_kind"), ("act_kind", "-")]
+        assert conn.execute("SELECT id, k::text, d::text, pg_typeof(k)::text FROM t ORDER BY id").fetchall() == \
+            [(1, "code", "code", "act_kind"), (2, "code", None, "act_kind")]
+        assert conn.execute("SELECT pg_get_function_identity_arguments(oid), label('code') FROM pg_proc WHERE proname = 'label'"
+                            ).fetchall() == [("x act_kind", "code")]
+    assert check_drift(str(schema), major_db, out_dir=out).differences == (), result.sql
+
+
+@pytest.mark.parametrize("major_db", [pytest.param(m, marks=() if m == MAJORS[0] else pytest.mark.slow, id=m)
+                                      for m in MAJORS], indirect=True)
+@pytest.mark.parametrize("schema_line", ["", pytest.param("schema: app, renamed_from: public.ev_kind, ",
+                                                          marks=pytest.mark.slow)], ids=["renamed", "moved-and-renamed"])
+def test_enum_renamed_and_given_a_value_in_one_migration(major_db, tmp_path, schema_line):
+    """An enum renamed (or moved) by renamed_from and given a value: the value's file, committed before the rest,
+    adds it under the name the type has then, the old one (it named the new one: 'type "act_kind" does not
+    exist'), and the rename follows; the new value used as a default. Judged on the type's OID, its labels in order
+    (pg_enum) and the rows."""
+    text = "enums:\n  ev_kind: [code, no_code]\ntables:\n  t:\n    columns:\n" \
+           "      id: {type: integer, primary_key: true}\n      k: {type: ev_kind, default: \"'code'::ev_kind\"}\n"
+    schema, out = _made_with_rows(major_db, tmp_path, text, "INSERT INTO t VALUES (1, 'no_code'), (2, DEFAULT)")
+    query = "SELECT t.oid, t.typnamespace::regnamespace::text, t.typname::text, array_agg(e.enumlabel::text ORDER BY " \
+            "e.enumsortorder) FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY 1, 2, 3"
+    with psycopg.connect(major_db) as conn:
+        (oid, _, _, _), = conn.execute(query).fetchall()
+    where = "app." if schema_line else ""
+    schema.write_text(("schemas: [app]\n" if schema_line else "") + text.replace(
+        "  ev_kind: [code, no_code]", f"  act_kind: {{{schema_line or 'renamed_from: ev_kind, '}values: [code, auto, no_code]}}")
+        .replace("k: {type: ev_kind, default: \"'code'::ev_kind\"}", f"k: {{type: {where}act_kind, default: \"'auto'::{where}act_kind\"}}"))
+    result = generate(str(schema), out)
+    assert result.status == "written", result.message
+    _apply(major_db, out)
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        assert conn.execute(query).fetchall() == [(oid, "app" if schema_line else "public", "act_kind",
+                                                   ["code", "auto", "no_code"])]
+        conn.execute("INSERT INTO t (id) VALUES (3)")
+        assert conn.execute("SELECT id, k::text FROM t ORDER BY id").fetchall() == [(1, "no_code"), (2, "code"), (3, "auto")]
+    assert check_drift(str(schema), major_db, out_dir=out).differences == (), result.sql

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Iterator, Optional
 
 from sqlglot import exp
@@ -293,9 +294,24 @@ def transactions_apart(changes: list[Change]) -> list[tuple[str, list[Change]]]:
     values = [c for c in rest if c.kind == "add_enum_value"]
     if values and len(values) < len(rest):
         rest = [c for c in rest if c.kind != "add_enum_value"]
+        values = _named_before_renames(values, rest)
     else:
         values = []
     return [part for part in (("_enum_values", values), ("", rest), ("_extension_members", members)) if part[1]]
+
+
+def _named_before_renames(values: list[Change], rest: list[Change]) -> list[Change]:
+    """The values' enums as named before the rest's rename_type (renamed_from: ALTER TYPE ... RENAME TO, SET SCHEMA)
+    runs: their file is committed first, while the type still has its old name (ADD VALUE on the new one: 'type does
+    not exist')."""
+    was = {(c.new.schema, c.new.name): c.old for c in rest if c.kind == "rename_type"}  # type: ignore[union-attr]
+    out = []
+    for c in values:
+        o = was.get((c.new.schema, c.new.name))  # type: ignore[union-attr]
+        out.append(c if o is None else replace(c, schema=o.schema, name=o.name,  # type: ignore[union-attr]
+                                               old=replace(c.old, schema=o.schema, name=o.name),  # type: ignore
+                                               new=replace(c.new, schema=o.schema, name=o.name)))  # type: ignore
+    return out
 
 
 TRANSACTIONS_APART = ("-- Transactions one after another, each committed by the script, with psql -1 too: a value added "

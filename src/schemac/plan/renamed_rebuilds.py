@@ -1,0 +1,45 @@
+"""An enum (or a domain over one) that `renamed_from` renames and that is re-created in the same migration (values
+removed or reordered: Prisma's `_new` dance in a replayed history): ALTER TYPE ... RENAME TO first, then what drops a
+function naming the type in its signature (by its new name, compare.type_moves), then the re-creation setting the type
+aside under that name (plan.objects), then what creates the function again. By their keys alone the re-creation,
+which removes the new name's "signature type" that the rename makes, would run before the rename ('type does not
+exist')."""
+
+from __future__ import annotations
+
+from schemac.compare.changes import ENUM_REBUILT, Change
+from schemac.plan.dependencies import Deps
+
+# What a change dropping a function of the type's signature frees, and the re-creation removes, in place of the
+# "signature type" key the rename makes (compare.type_moves' names: dropped under the new name, after the rename).
+_SET_ASIDE = "signature before set aside"
+
+
+def renamed_then_rebuilt(changes: list[Change], out: list[Deps]) -> list[Deps]:
+    """`out` (each change's Deps) with the re-creation of a renamed type after its rename_type and after what frees its
+    signature key (a DROP FUNCTION naming it), no longer removing the key the rename makes."""
+    renamed = {(c.new.schema, c.new.name) for c in changes if c.kind == "rename_type"}  # type: ignore[union-attr]
+    rebuilt = {i: (c.new.schema, c.new.name) for i, c in enumerate(changes)  # type: ignore[union-attr]
+               if (c.kind == "alter_enum" or (c.kind == "alter_domain" and c.cause == ENUM_REBUILT))
+               and (c.new.schema, c.new.name) in renamed}  # type: ignore[union-attr]
+    if not rebuilt:
+        return out
+    aside = {("signature type", *key): (_SET_ASIDE, *key) for key in rebuilt.values()}
+    done = []
+    for i, d in enumerate(out):
+        if i in rebuilt:
+            key = rebuilt[i]
+            d = Deps(d.makes, (d.removes - {("signature type", *key)}) | {(_SET_ASIDE, *key)},
+                     d.needs | {("type", *key)}, d.frees)
+        elif d.frees & aside.keys():
+            d = Deps(d.makes, d.removes, d.needs, d.frees | {aside[k] for k in d.frees & aside.keys()})
+        done.append(d)
+    return done
+
+
+def dropped_before_set_aside(out: list[Deps]) -> list[Deps]:
+    """`out` once what names a moved type's new name waits for its rename (plan.implied: the frees made needs): a
+    change freeing a renamed type's signature before it is set aside (DROP FUNCTION f(new name)) waits for the rename
+    alone, not for the re-creation, which makes the type's key again after it."""
+    return [Deps(d.makes, d.removes, d.needs - {("type", *k[1:]) for k in d.frees if k[0] == _SET_ASIDE}, d.frees)
+            if any(k[0] == _SET_ASIDE for k in d.frees) else d for d in out]
