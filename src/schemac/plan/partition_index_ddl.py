@@ -243,6 +243,21 @@ def partitioning_refused(old: Table, new: Table) -> str:
             "migration give the new table its name (renamed_from)")
 
 
+def logging_refused(old: Table, new: Table) -> str:
+    """generate's one line for a partitioned table made LOGGED or UNLOGGED. Not planned: before PostgreSQL 18 ALTER TABLE
+    ... SET LOGGED / UNLOGGED of a partitioned table does nothing (the migration applied, the drift stayed), 18 refuses
+    it (and makes no unlogged partitioned table); its partitions each change in place."""
+    def text(t: Table) -> str:
+        return "UNLOGGED" if t.unlogged else "LOGGED"
+    where = f"{new.source}: " if new.source else ""
+    return (f"{where}table {new.qualified_name}: a partitioned table's persistence cannot change in place ({text(old)} "
+            f"-> {text(new)}; before PostgreSQL 18 ALTER TABLE ... SET {text(new)} does nothing to a partitioned table, "
+            f"18 refuses it): keep unlogged: {'true' if old.unlogged else 'false'} on {new.qualified_name} and change "
+            "its partitions' own, or declare the new table under another name with its partitions, move the rows in a "
+            f"migration of your own, drop {new.qualified_name}, and in the next migration give the new table its name "
+            "(renamed_from)")
+
+
 def copies_uncommented(t: Table, column: str) -> list[exp.Expression]:
     """After ALTER COLUMN ... TYPE of partitioned `t`, which rebuilds every index reading `column` and its partitions'
     copies (a PRIMARY KEY's, UNIQUE's or EXCLUDE's too): before PostgreSQL 17 each copy is rebuilt with its parent
