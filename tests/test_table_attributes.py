@@ -234,3 +234,19 @@ def test_loader_errors(text, message):
     with pytest.raises(SchemaFileError) as e:
         load_text(text, "schema.yaml")
     assert f"schema.yaml:{message}" in str(e.value), str(e.value)
+
+
+def test_a_partitioned_table_clustered_on_an_index_is_refused_at_its_line(tmp_path, db_url):
+    """`cluster_on:` on a partitioned table: generate wrote ALTER TABLE ... CLUSTER ON, which Postgres refuses on every
+    major ("cannot mark index clustered in partitioned table", checked here), so the migration did not apply. Now the
+    file is refused at the key's line (inspect never writes one: Postgres keeps none)."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE p (a int PRIMARY KEY) PARTITION BY RANGE (a)")
+        with pytest.raises(psycopg.errors.FeatureNotSupported, match="cannot mark index clustered in partitioned table"):
+            conn.execute("ALTER TABLE p CLUSTER ON p_pkey")
+    text = ("tables:\n  p:\n    columns: {a: {type: integer, primary_key: true}}\n"
+            "    partition_by: {strategy: range, key: a}\n    cluster_on: p_pkey\n")
+    with pytest.raises(SchemaFileError) as e:
+        load_text(text, "schema.yaml")
+    assert e.value.source is not None and e.value.source.line == 5, e.value
+    assert "table 'p': a partitioned table cannot be clustered on an index" in str(e.value), e.value

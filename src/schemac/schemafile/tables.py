@@ -196,10 +196,19 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                      **self.copies(f, what, bool(inherits) or partition_of is not None),  # type: ignore[attr-defined]
                      inherits=inherits, of=of, rules=tuple(rules), statistics=tuple(statistics),
                      unlogged=self.w.boolean(f["unlogged"][1], f"unlogged of {what}") if "unlogged" in f else False,
-                     cluster_on=self.identifier(f["cluster_on"][1], f"cluster_on of {what}") if "cluster_on" in f else None,
+                     cluster_on=self.cluster_on(f, what),
                      parameters=self.table_parameters(f, what), **self.replica_identity(f, what),
                      **self.table_security(f, what, known))
         return self.foreign_table(f, what, table)  # type: ignore[attr-defined]
+
+    def cluster_on(self, f: dict, what: str) -> Optional[str]:
+        """`cluster_on:`; Postgres refuses CLUSTER ON a partitioned table's index (its partitions take one each)."""
+        if "cluster_on" not in f:
+            return None
+        if "partition_by" in f:
+            raise self.fail(f["cluster_on"][1], f"{what}: a partitioned table cannot be clustered on an index "
+                                                "(cluster_on:; Postgres refuses it); give it to its partitions")
+        return self.identifier(f["cluster_on"][1], f"cluster_on of {what}")
 
     def table_parameters(self, f: dict, what: str) -> tuple[str, ...]:
         """`with:`; Postgres refuses storage parameters on a partitioned table (its partitions take them)."""
