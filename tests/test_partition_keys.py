@@ -178,3 +178,44 @@ def test_a_partitioned_table_created_unlogged_is_warned_as_18_refuses_it(tmp_pat
             else:
                 apply_files(conn, Layout(out).migrations())
                 assert conn.execute("SELECT relkind FROM pg_class WHERE oid = 't'::regclass").fetchone() == ("p",)
+
+
+# What Postgres refuses of a partitioned table, a partition or an inheritance child, each loaded and written into a
+# migration that failed: now refused at its line (exit 2). (SQL Postgres refuses, schema.yaml, line, message's start)
+_PART = "tables:\n  p:\n    columns: {a: integer, b: integer}\n    partition_by: {strategy: range, key: a}\n"
+_ROW_TRIGGER = "      tt: {function: tf, events: [insert], for_each: row, new_table: nt}\n"
+_TF = "functions:\n  tf: {returns: trigger, language: plpgsql, body: BEGIN RETURN NULL; END}\n"
+REFUSED_UNDER_PARTITIONING = [
+    ("CREATE TABLE p (a int, b int, CONSTRAINT c CHECK (b > 0) NO INHERIT) PARTITION BY RANGE (a)",
+     _PART + "    checks:\n      c: {expression: b > 0, no_inherit: true}\n", 6,
+     "check 'c' of table 'p': a partitioned table's CHECK cannot be no_inherit"),
+    ("CREATE TABLE p (a int, b int) PARTITION BY RANGE (a); CREATE TRIGGER tt AFTER INSERT ON p REFERENCING NEW TABLE "
+     "AS nt FOR EACH ROW EXECUTE FUNCTION tf()", _TF + _PART + "    triggers:\n" + _ROW_TRIGGER, 8,
+     "trigger 'tt' of table 'p': a partitioned table's row trigger cannot have a transition table"),
+    ("CREATE TABLE p (a int, b int) PARTITION BY RANGE (a); CREATE TABLE p1 PARTITION OF p FOR VALUES FROM (0) TO (9); "
+     "CREATE TRIGGER tt AFTER INSERT ON p1 REFERENCING NEW TABLE AS nt FOR EACH ROW EXECUTE FUNCTION tf()",
+     _TF + _PART + "  p1:\n    partition_of: {parent: p, bound: 'FOR VALUES FROM (0) TO (9)'}\n    triggers:\n"
+     + _ROW_TRIGGER, 10, "trigger 'tt' of table 'p1': a partition's row trigger cannot have a transition table"),
+    ("CREATE TABLE r (a int); CREATE TABLE c () INHERITS (r); CREATE TRIGGER tt AFTER INSERT ON c REFERENCING NEW "
+     "TABLE AS nt FOR EACH ROW EXECUTE FUNCTION tf()",
+     _TF + "tables:\n  r:\n    columns: {a: integer}\n  c:\n    inherits: [r]\n    triggers:\n" + _ROW_TRIGGER, 9,
+     "trigger 'tt' of table 'c': an inheritance child's row trigger cannot have a transition table"),
+]
+
+
+def test_what_postgres_refuses_under_partitioning_is_refused_at_its_line(db_url):
+    """A partitioned table's CHECK NO INHERIT, and a row trigger with a transition table on a partitioned table, a
+    partition or an inheritance child: the oracle is Postgres, which refuses each (FeatureNotSupported or
+    InvalidTableDefinition, checked here); the loader refuses each at its line, as generate and diff would (exit 2)."""
+    from schemac.errors import SchemaFileError
+    from schemac.schemafile.load import load_text
+
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE FUNCTION tf() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NULL; END$$")
+        for sql, text, line, start in REFUSED_UNDER_PARTITIONING:
+            with pytest.raises((psycopg.errors.FeatureNotSupported, psycopg.errors.InvalidTableDefinition)):
+                with conn.transaction():
+                    conn.execute(sql)
+            with pytest.raises(SchemaFileError) as e:
+                load_text(text, "schema.yaml")
+            assert str(e.value).startswith(f"schema.yaml:{line}:") and start in str(e.value), (e.value, text)
