@@ -588,3 +588,35 @@ def test_trigger_shapes_postgres_refuses_are_refused_at_the_trigger(db_url):
                           ("BEFORE INSERT ON v FOR EACH STATEMENT", _GV % "events: [insert], timing: before")]):
             conn.execute(f"CREATE TRIGGER taken{n} {sql} EXECUTE FUNCTION tf()")
             load_text(text, "schema.yaml")
+
+
+_I = "tables:\n  t:\n    columns: {a: integer, b: integer, r: int4range, p: point}\n    indexes:\n      i: {%s}\n"
+INDEX_SHAPES = [  # (CREATE INDEX Postgres refuses, schema.yaml's index, line, message's end)
+    ("USING hash (a) INCLUDE (b)", "columns: [a], method: hash, include: [b]", 5, "a hash index has no include columns"),
+    ("USING gin ((ARRAY[a])) INCLUDE (b)", "columns: [{expression: 'ARRAY[a]'}], method: gin, include: [b]", 5,
+     "a gin index has no include columns"),
+    ("USING brin (a) INCLUDE (b)", "columns: [a], method: brin, include: [b]", 5, "a brin index has no include columns"),
+    ("USING hash (a, b)", "columns: [a, b], method: hash", 5, "a hash index has one key column"),
+    ("USING spgist (r, p)", "columns: [r, p], method: spgist", 5, "a spgist index has one key column"),
+]
+
+
+def test_index_shapes_postgres_refuses_are_refused_at_the_index(db_url):
+    """INCLUDE on a hash, gin or brin index and several keys on a hash or spgist one: each loaded and made a CREATE
+    INDEX Postgres refuses ("does not support included columns", "multicolumn indexes": checked here); now refused at
+    the index's line. INCLUDE on gist and spgist and several keys on brin and gist, which Postgres takes, still load."""
+    import psycopg
+
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE t (a int, b int, r int4range, p point)")
+        for sql, spec, line, end in INDEX_SHAPES:
+            with pytest.raises(psycopg.errors.FeatureNotSupported):
+                conn.execute(f"CREATE INDEX ON t {sql}")
+            with pytest.raises(SchemaFileError) as e:
+                load_text(_I % spec, "schema.yaml")
+            assert str(e.value).startswith(f"schema.yaml:{line}:") and end in str(e.value), e.value
+        for sql, spec in [("USING gist (r) INCLUDE (b)", "columns: [r], method: gist, include: [b]"),
+                          ("USING spgist (r) INCLUDE (b)", "columns: [r], method: spgist, include: [b]"),
+                          ("USING brin (a, b)", "columns: [a, b], method: brin"), ("USING gist (r, p)", "columns: [r, p], method: gist")]:
+            conn.execute(f"CREATE INDEX ON t {sql}")
+            load_text(_I % spec, "schema.yaml")
