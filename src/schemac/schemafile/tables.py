@@ -270,6 +270,11 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                 if missing:
                     raise SchemaFileError(f"foreign key of table {t.qualified_name} references column "
                                           f"'{missing[0]}', which table {ref.qualified_name} does not have", fk.source)
+                if ref.unlogged and not t.unlogged and t.partition_of is None and t.foreign is None:
+                    raise SchemaFileError(f"foreign key of table {t.qualified_name} references table {ref.qualified_name}, "
+                                          "which is unlogged: a logged table's foreign key references logged tables only "
+                                          f"(Postgres refuses it); make {t.qualified_name} unlogged too, or "
+                                          f"{ref.qualified_name} logged", fk.source)
                 if ref.partition_of is None:
                     _check_referenced_key(t, fk, ref)
         check_cloned_triggers(out)
