@@ -234,3 +234,41 @@ def test_loader_errors(text, message):
     with pytest.raises(SchemaFileError) as e:
         load_text(text, "schema.yaml")
     assert f"schema.yaml:{message}" in str(e.value), str(e.value)
+
+
+def test_a_partitioned_table_clustered_on_an_index_is_refused_at_its_line(tmp_path, db_url):
+    """`cluster_on:` on a partitioned table: generate wrote ALTER TABLE ... CLUSTER ON, which Postgres refuses on every
+    major ("cannot mark index clustered in partitioned table", checked here), so the migration did not apply. Now the
+    file is refused at the key's line (inspect never writes one: Postgres keeps none)."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE p (a int PRIMARY KEY) PARTITION BY RANGE (a)")
+        with pytest.raises(psycopg.errors.FeatureNotSupported, match="cannot mark index clustered in partitioned table"):
+            conn.execute("ALTER TABLE p CLUSTER ON p_pkey")
+    text = ("tables:\n  p:\n    columns: {a: {type: integer, primary_key: true}}\n"
+            "    partition_by: {strategy: range, key: a}\n    cluster_on: p_pkey\n")
+    with pytest.raises(SchemaFileError) as e:
+        load_text(text, "schema.yaml")
+    assert e.value.source is not None and e.value.source.line == 5, e.value
+    assert "table 'p': a partitioned table cannot be clustered on an index" in str(e.value), e.value
+
+
+def test_a_logged_table_referencing_an_unlogged_one_is_refused_at_the_key(tmp_path, db_url):
+    """A logged table's foreign key onto an unlogged table: it loaded, and generate wrote a CREATE TABLE Postgres refuses
+    ("constraints on permanent tables may reference only permanent tables", checked here), so the migration did not
+    apply; the same edit made by turning the referenced table unlogged under a logged referencing one, too (ALTER TABLE
+    ... SET UNLOGGED is refused likewise). Now refused at the foreign key's line; an unlogged table referencing a
+    logged or an unlogged one still loads, as Postgres takes it."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE UNLOGGED TABLE u (id int PRIMARY KEY); CREATE TABLE l (id int PRIMARY KEY)")
+        with pytest.raises(psycopg.errors.InvalidTableDefinition, match="may reference only permanent tables"):
+            conn.execute("CREATE TABLE t (id int REFERENCES u)")
+        conn.execute("CREATE UNLOGGED TABLE t2 (id int REFERENCES l, id2 int REFERENCES u)")
+    text = ("tables:\n  u:\n    unlogged: %s\n    columns: {id: {type: integer, primary_key: true}}\n"
+            "  t:\n    unlogged: %s\n    columns: {id: integer}\n    foreign_keys:\n"
+            "      - {columns: [id], references: {table: u, columns: [id]}}\n")
+    with pytest.raises(SchemaFileError) as e:
+        load_text(text % ("true", "false"), "schema.yaml")
+    assert e.value.source is not None and e.value.source.line == 9, e.value
+    assert "references table public.u, which is unlogged: a logged table's foreign key" in str(e.value), e.value
+    load_text(text % ("true", "true"), "schema.yaml")
+    load_text(text % ("false", "true"), "schema.yaml")

@@ -28,6 +28,7 @@ from schemac.compare.external_type_users import external_type_notices
 from schemac.plan.stale_search import retemplated_dictionary_notices
 from schemac.plan.constructor_owner import constructor_grant_notices, constructor_move_notices
 from schemac.plan.foreign_reads import foreign_read_notices
+from schemac.plan.partition_index_ddl import unlogged_partitioned
 from schemac.compare.stale_values import stale_value_notices
 from schemac.errors import SchemacError, printable
 from schemac.migrations.layout import Layout, MigrationFile, NewMigration, locked, next_version, validate_name
@@ -191,6 +192,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     notices = tuple(ignored_renames(current, desired) + repeated_key_notices(desired) + unused_usings(desired, changes)
                     + change_notices(changes, desired) + row_failures(changes, (nondeterministic(current), nondeterministic(desired)))
                     + detach_failures(changes, current, desired) + narrower_identities(changes, current)
+                    + unlogged_partitioned(changes)
                     + left_notices
                     + view_notices
                     + joined_parent_notices(current, desired) + retype_wrap_notices(changes, desired)

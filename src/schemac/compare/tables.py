@@ -246,7 +246,9 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
         old_i = cur_idx.get(name)
         if old_i is None:
             added("add_index", name, idx, "set_index_comment")
-        elif index_signature(old_i) != index_signature(idx) or not old_i.valid:  # an invalid one is rebuilt
+        elif index_signature(old_i) != index_signature(idx) or not old_i.valid or (  # an invalid one is rebuilt
+                cur.partition_by is not None and parameter_values(old_i) != parameter_values(idx)):
+            # (a partitioned table's: Postgres refuses ALTER INDEX ... SET / RESET on a partitioned index)
             ch("drop_index", name, old_i, idx)
             ch("add_index", name, old_i, idx)
             if idx.comment and idx.comment == old_i.comment:

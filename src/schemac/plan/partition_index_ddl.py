@@ -243,6 +243,31 @@ def partitioning_refused(old: Table, new: Table) -> str:
             "migration give the new table its name (renamed_from)")
 
 
+def logging_refused(old: Table, new: Table) -> str:
+    """generate's one line for a partitioned table made LOGGED or UNLOGGED. Not planned: before PostgreSQL 18 ALTER TABLE
+    ... SET LOGGED / UNLOGGED of a partitioned table does nothing (the migration applied, the drift stayed), 18 refuses
+    it (and makes no unlogged partitioned table); its partitions each change in place."""
+    def text(t: Table) -> str:
+        return "UNLOGGED" if t.unlogged else "LOGGED"
+    where = f"{new.source}: " if new.source else ""
+    return (f"{where}table {new.qualified_name}: a partitioned table's persistence cannot change in place ({text(old)} "
+            f"-> {text(new)}; before PostgreSQL 18 ALTER TABLE ... SET {text(new)} does nothing to a partitioned table, "
+            f"18 refuses it): keep unlogged: {'true' if old.unlogged else 'false'} on {new.qualified_name} and change "
+            "its partitions' own, or declare the new table under another name with its partitions, move the rows in a "
+            f"migration of your own, drop {new.qualified_name}, and in the next migration give the new table its name "
+            "(renamed_from)")
+
+
+def unlogged_partitioned(changes: list) -> list[str]:
+    """generate's warning for a partitioned table created UNLOGGED (as `inspect` reads one a server before 18 made):
+    PostgreSQL 18 refuses CREATE UNLOGGED TABLE ... PARTITION BY, so the migration fails there; before 18 the mark is
+    kept but makes nothing unlogged (each partition's own `unlogged` does)."""
+    return [f"warning: {c.source or c.path}: table {c.path} is a partitioned table created UNLOGGED, which PostgreSQL "
+            "18 refuses (partitioned tables cannot be unlogged): the migration fails there; before 18 the mark makes "
+            "nothing unlogged (its partitions' own unlogged does), so leave it out to run on 18"
+            for c in changes if c.kind == "add_table" and c.new.partition_by is not None and c.new.unlogged]
+
+
 def copies_uncommented(t: Table, column: str) -> list[exp.Expression]:
     """After ALTER COLUMN ... TYPE of partitioned `t`, which rebuilds every index reading `column` and its partitions'
     copies (a PRIMARY KEY's, UNIQUE's or EXCLUDE's too): before PostgreSQL 17 each copy is rebuilt with its parent

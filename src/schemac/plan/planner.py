@@ -23,7 +23,7 @@ from schemac.plan.objects import PlanError, first_statements, object_statements
 from schemac.plan.policies import policy_statements
 from schemac.plan.storage_ddl import alter_parameters
 from schemac.plan.generated_ddl import regenerated
-from schemac.plan.partition_index_ddl import (partitioning_refused, copy_settings, own_comments_again, add_partition_key, attach_partition, detach_partition, copies_named, drop_partition_index,
+from schemac.plan.partition_index_ddl import (partitioning_refused, logging_refused, copy_settings, own_comments_again, add_partition_key, attach_partition, detach_partition, copies_named, drop_partition_index,
                                              drop_partition_key, is_partition_key, renamed_after_detach)
 from schemac.plan.column_ddl import column_settings_statements, index_statistics, virtual_made_plain, virtual_values_kept
 from schemac.plan.not_null_ddl import inherited_not_null_comments, not_valid_statements
@@ -126,6 +126,8 @@ def _statements_for(change: Change) -> list[exp.Expression]:
             if isinstance(change.new, Table) else []  # type: ignore
         return copies_named(change.old, change.adopted_copies) + kept + [detach_partition(change.old)] + \
             renamed_after_detach(change.old, change.new)  # type: ignore
+    if k == "set_logging" and change.old.partition_by is not None:  # type: ignore[union-attr]
+        raise PlanError(logging_refused(change.old, change.new))  # type: ignore[arg-type]
     if k == "set_logging":  # rewrites the table, under an ACCESS EXCLUSIVE lock
         return [_alter(t, exp.AlterSet(option=exp.var("UNLOGGED" if change.new.unlogged else "LOGGED")))]  # type: ignore
     if k == "set_cluster_on":  # a catalog flag: no rows move (CLUSTER itself is not DDL)

@@ -57,6 +57,10 @@ class IndexReader(StorageReader):
         if unique and method in INDEX_METHODS[1:]:
             raise self.fail(node, f"{what}: only btree indexes can be unique")
         where, include = self.where_and_include(f, "columns", len(elements), what, known)
+        if include and method in ("hash", "gin", "brin"):  # (Postgres's own methods without amcaninclude)
+            raise self.fail(f["include"][1], f"{what}: a {method} index has no include columns (Postgres refuses them)")
+        if len(elements) > 1 and method in ("hash", "spgist"):  # (without amcanmulticol)
+            raise self.fail(node, f"{what}: a {method} index has one key column (Postgres refuses more)")
         nulls_not_distinct = self.opt_bool(f, "nulls_not_distinct", what)
         if nulls_not_distinct and not unique:
             raise self.fail(f["nulls_not_distinct"][1], f"{what}: nulls_not_distinct applies to unique indexes only")

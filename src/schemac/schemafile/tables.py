@@ -20,7 +20,7 @@ from schemac.schemafile.triggers import check_cloned_triggers
 from schemac.schemafile.copies import check_copy_comments
 from schemac.pg.typetext import name_parts
 from schemac.schemafile.table_keys import (_check_columns_known, _check_not_nulls, _check_own_key, _check_referenced_key,
-                                           _with_parent_columns)
+                                           _check_under_partitioning, _with_parent_columns)
 
 MAX_TABLE_COLUMNS = 1600  # PostgreSQL's MaxHeapAttributeNumber
 TABLE_KEYS = {"name": False, "schema": False, "renamed_from": False, "comment": False, "columns": False, "foreign_keys": False,
@@ -196,10 +196,20 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                      **self.copies(f, what, bool(inherits) or partition_of is not None),  # type: ignore[attr-defined]
                      inherits=inherits, of=of, rules=tuple(rules), statistics=tuple(statistics),
                      unlogged=self.w.boolean(f["unlogged"][1], f"unlogged of {what}") if "unlogged" in f else False,
-                     cluster_on=self.identifier(f["cluster_on"][1], f"cluster_on of {what}") if "cluster_on" in f else None,
+                     cluster_on=self.cluster_on(f, what),
                      parameters=self.table_parameters(f, what), **self.replica_identity(f, what),
                      **self.table_security(f, what, known))
+        _check_under_partitioning(table, what)
         return self.foreign_table(f, what, table)  # type: ignore[attr-defined]
+
+    def cluster_on(self, f: dict, what: str) -> Optional[str]:
+        """`cluster_on:`; Postgres refuses CLUSTER ON a partitioned table's index (its partitions take one each)."""
+        if "cluster_on" not in f:
+            return None
+        if "partition_by" in f:
+            raise self.fail(f["cluster_on"][1], f"{what}: a partitioned table cannot be clustered on an index "
+                                                "(cluster_on:; Postgres refuses it); give it to its partitions")
+        return self.identifier(f["cluster_on"][1], f"cluster_on of {what}")
 
     def table_parameters(self, f: dict, what: str) -> tuple[str, ...]:
         """`with:`; Postgres refuses storage parameters on a partitioned table (its partitions take them)."""
@@ -260,6 +270,11 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                 if missing:
                     raise SchemaFileError(f"foreign key of table {t.qualified_name} references column "
                                           f"'{missing[0]}', which table {ref.qualified_name} does not have", fk.source)
+                if ref.unlogged and not t.unlogged and t.partition_of is None and t.foreign is None:
+                    raise SchemaFileError(f"foreign key of table {t.qualified_name} references table {ref.qualified_name}, "
+                                          "which is unlogged: a logged table's foreign key references logged tables only "
+                                          f"(Postgres refuses it); make {t.qualified_name} unlogged too, or "
+                                          f"{ref.qualified_name} logged", fk.source)
                 if ref.partition_of is None:
                     _check_referenced_key(t, fk, ref)
         check_cloned_triggers(out)

@@ -3,7 +3,9 @@ arguments, transition tables, constraint triggers and their deferral, enabled or
 
 from __future__ import annotations
 
-from typing import Any
+import re
+
+from typing import Any, Optional
 
 from yaml.nodes import Node, ScalarNode
 
@@ -26,7 +28,7 @@ TRIGGER_STATES = ("origin", "disabled", "replica", "always")
 class TriggerReader(FieldReader):
     """Reads one trigger of a table (deferral() is ConstraintReader's, beside it in the Loader)."""
 
-    def trigger(self, key_node: Node, node: Node, table_what: str, known) -> Trigger:
+    def trigger(self, key_node: Node, node: Node, table_what: str, known, on_view: bool = False) -> Trigger:
         name = self.identifier(key_node, "trigger name")
         what = f"trigger '{name}' of {table_what}"
         f = self.w.fields(node, what, TRIGGER_KEYS)
@@ -74,6 +76,9 @@ class TriggerReader(FieldReader):
                                           f"table, `table` or `schema.table` (schema.\"name.with.dots\"), not {referenced!r}" if constraint else
                             f"{what}: only a constraint trigger (constraint: true) has a from table")
         referenced = bare_in(plain_reference(referenced), ("public",)) if referenced else None  # type: ignore[arg-type]
+        refused = _refused(timing, events, row, update_of, when, "old_table" in f, "new_table" in f, on_view)
+        if refused:
+            raise self.fail(node, f"{what}: {refused} (Postgres refuses it)")
         return Trigger(name, function, timing, tuple(e for e in TRIGGER_EVENTS if e in events), update_of, row,  # type: ignore
                        when, arguments,
                        self.identifier(f["old_table"][1], f"old_table of {what}") if "old_table" in f else None,
@@ -148,3 +153,36 @@ def trigger_spec(g: Trigger) -> Any:
     if g.comment is not None:
         spec["comment"] = g.comment
     return Flow(spec) if len(spec) <= 5 else spec
+
+
+def _refused(timing: str, events: list, row: bool, update_of, when: Optional[str], old_table: bool, new_table: bool,
+             on_view: bool) -> Optional[str]:
+    """What CREATE TRIGGER refuses of a trigger's shape, said in schema.yaml's words (None: Postgres takes it)."""
+    if on_view and timing != "instead of" and row:
+        return "a view's row trigger is instead_of (before and after ones fire for_each: statement)"
+    if timing == "instead of" and not on_view:
+        return "instead_of triggers are a view's, not a table's"
+    if timing == "instead of" and not row:
+        return "an instead_of trigger fires for_each: row"
+    if "truncate" in events and row:
+        return "a truncate trigger fires for_each: statement"
+    if old_table or new_table:
+        if timing != "after":
+            return "only an after trigger has a transition table (old_table, new_table)"
+        if len(events) > 1 or update_of or "truncate" in events:
+            return "a trigger with a transition table has one event, not truncate, and no update_of"
+        if old_table and events[0] == "insert" or new_table and events[0] == "delete":
+            return f"{_a(events[0])} trigger has no {'old_table' if old_table else 'new_table'}"
+    if when is not None:
+        bare = re.sub(r"'(?:[^']|'')*'", "''", when)  # (OLD. or NEW. inside a string is no reference)
+        refs = {m.lower() for m in re.findall(r'\b(old|new)\s*\.', bare, re.I)} | \
+               {m.lower() for m in re.findall(r'"(OLD|NEW|old|new)"\s*\.', bare)}
+        if refs and not row:
+            return "a for_each: statement trigger's when cannot read old or new"
+        if "old" in refs and events == ["insert"] or "new" in refs and events == ["delete"]:
+            return f"{_a(events[0])} trigger's when cannot read {'old' if 'old' in refs else 'new'}"
+    return None
+
+
+def _a(event: str) -> str:
+    return ("an " if event[0] in "aeiou" else "a ") + event

@@ -141,7 +141,7 @@ class ViewReader(StorageReader):
             stats = tuple(self.statistics(k, v, what, lambda col, _node, _what: col)  # type: ignore[attr-defined]
                           for _, k, v in (self.w.mapping(f["statistics"][1], f"statistics of {what}")
                                           if "statistics" in f else ()))
-            triggers = tuple(self.trigger(k, v, what, lambda col, _node, _what: col)  # type: ignore[attr-defined]
+            triggers = tuple(self.trigger(k, v, what, lambda col, _node, _what: col, on_view=True)  # type: ignore[attr-defined]
                              for _, k, v in (self.w.mapping(f["triggers"][1], f"triggers of {what}") if "triggers" in f
                                              else ()))
             rules = tuple(self.rule(k, v, what, view=True)  # type: ignore[attr-defined]
