@@ -20,7 +20,7 @@ from schemac.catalog.connection import (begin_read_only, database_label, passwor
                                         rollback_quietly, serial_plans)
 from schemac.catalog.history import read_history
 from schemac.catalog.lanes import SharedRead, reading_order
-from schemac.catalog.queries import sql_text
+from schemac.catalog.queries import gated_text, sql_text
 from schemac.errors import SchemacError
 
 # One whole-database query per kind of object: the count does not grow with the database.
@@ -53,6 +53,11 @@ PROBED = ("views", "functions", "range_types", "extensions", "exclusions", "aggr
           "policies", "event_triggers", "publications", "foreign_servers", "foreign_data_wrappers", "default_privileges",
           "casts")
 
+# Queries of UNION ALL branches left out where a probe asked just before them, on the same connection, finds that
+# they can return no row (queries.gated_text): unmanaged.sql's 41 branches (unmanaged_gates.sql), most of whose
+# ~13 ms of planning an empty database's read paid for no row (docs/benchmarks-catalog.md, "Session 40").
+GATED = {"unmanaged": "unmanaged_gates"}
+
 
 # -- reading the catalog ------------------------------------------------------------------------
 
@@ -71,14 +76,23 @@ class _Session:
         as_written = name in JOINS_AS_WRITTEN
         if as_written:
             self.conn.execute(_AS_WRITTEN, prepare=False)
+        major = self.conn.info.server_version // 10000
+        text = sql_text(name, major)
+        if name in GATED:
+            text = gated_text(text, self.closed(name, major))
         with self.conn.cursor(row_factory=tuple_row if self.named_tuples else shared_key_rows) as cur:
-            cur.execute(sql_text(name, self.conn.info.server_version // 10000), self.params, prepare=False)
+            cur.execute(text, self.params, prepare=False)
             rows = cur.fetchall()
             if self.named_tuples:
                 rows = NamedRows([c.name for c in cur.description or ()], rows)
         if as_written:
             self.conn.execute(_REORDERED, prepare=False)
         return rows
+
+    def closed(self, name: str, major: int) -> frozenset[str]:
+        """The gates of `name`'s branches that its probe (GATED) finds closed: those branches can return no row."""
+        cur = self.conn.execute(sql_text(GATED[name], major), self.params, prepare=False)
+        return frozenset(c.name for c, open_ in zip(cur.description or (), cur.fetchone() or ()) if open_ is False)
 
     def absent(self) -> frozenset[str]:
         """The queries of PROBED that can return no row in this snapshot (presence.sql)."""

@@ -17,6 +17,19 @@ def sql_text(name: str, major: int = 0) -> str:
     return _SINCE.sub(lambda m: m.group(2) if major >= int(m.group(1)) else m.group(3), _expanded(name))
 
 
+@lru_cache(maxsize=None)
+def gated_text(text: str, closed: frozenset[str]) -> str:
+    """A query's `text` (sql_text's) without its top-level UNION ALL branches marked `/* if GATE */` (a line of its own
+    before the branch's SELECT) whose GATE is in `closed`: unmanaged.sql's, where unmanaged_gates.sql finds that none of
+    them can return a row (catalog/fetch.py). The first branch, which names the columns, is never marked."""
+    if not closed:
+        return text
+    order = text.rindex("\nORDER BY ")
+    first, *rest = text[:order].split("\nUNION ALL")
+    kept = [branch for branch in rest if (m := _GATE.search(branch)) is None or m.group(1) not in closed]
+    return "\nUNION ALL".join([first, *kept]) + text[order:]
+
+
 def _expanded(name: str) -> str:
     """``<name>.sql`` with its fragments in place. A fragment queries share is written once: a block comment
     `include key_options` is key_options.sql's text; `include pg_catalog_hides(proc=cp)` is pg_catalog_hides.sql's
@@ -38,6 +51,7 @@ def _read(name: str) -> str:
         return f.read()
 
 
+_GATE = re.compile(r"^/\* if (\w+) \*/$", re.M)
 _INCLUDE = re.compile(r"/\* include (\w+)(?:\(([^)]*)\))? \*/")
 _HEADER = re.compile(r"\A(?:--[^\n]*\n)+")
 # A column of later majors: `/* since 18: con.conperiod */ false` reads con.conperiod from 18 on, else false (a
