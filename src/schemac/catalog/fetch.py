@@ -53,10 +53,11 @@ PROBED = ("views", "functions", "range_types", "extensions", "exclusions", "aggr
           "policies", "event_triggers", "publications", "foreign_servers", "foreign_data_wrappers", "default_privileges",
           "casts")
 
-# Queries of UNION ALL branches left out where a probe asked just before them, on the same connection, finds that
-# they can return no row (queries.gated_text): unmanaged.sql's 41 branches (unmanaged_gates.sql), most of whose
-# ~13 ms of planning an empty database's read paid for no row (docs/benchmarks-catalog.md, "Session 40").
-GATED = {"unmanaged": "unmanaged_gates"}
+# Queries sent without the parts a probe, asked before them on the same connection (once a connection's read),
+# finds can return no row (queries.gated_text): unmanaged.sql's UNION ALL branches (unmanaged_gates.sql), most of
+# whose ~13 ms of planning an empty database's read paid for no row, and the outside_reads of tables, sequences and
+# views where no other schema exists (elsewhere.sql; ~2 ms each) (docs/benchmarks-catalog.md, "Session 40").
+GATED = {"unmanaged": "unmanaged_gates", "tables": "elsewhere", "sequences": "elsewhere", "views": "elsewhere"}
 
 
 # -- reading the catalog ------------------------------------------------------------------------
@@ -69,6 +70,7 @@ class _Session:
         self.params = {"schemas": list(schemas)}
         self.queries = 0
         self.named_tuples = named_tuples  # rows as NamedRows (a forked child's), else dicts
+        self.gates: dict[str, frozenset[str]] = {}  # each GATED probe's closed gates, once asked
 
     def fetch(self, name: str) -> Rows:
         self.queries += 1
@@ -90,9 +92,13 @@ class _Session:
         return rows
 
     def closed(self, name: str, major: int) -> frozenset[str]:
-        """The gates of `name`'s branches that its probe (GATED) finds closed: those branches can return no row."""
-        cur = self.conn.execute(sql_text(GATED[name], major), self.params, prepare=False)
-        return frozenset(c.name for c, open_ in zip(cur.description or (), cur.fetchone() or ()) if open_ is False)
+        """The gates of `name`'s parts that its probe (GATED) finds closed, in this transaction: they return no row."""
+        probe = GATED[name]
+        if probe not in self.gates:
+            cur = self.conn.execute(sql_text(probe, major), self.params, prepare=False)
+            self.gates[probe] = frozenset(c.name for c, open_ in zip(cur.description or (), cur.fetchone() or ())
+                                          if open_ is False)
+        return self.gates[probe]
 
     def absent(self) -> frozenset[str]:
         """The queries of PROBED that can return no row in this snapshot (presence.sql)."""
