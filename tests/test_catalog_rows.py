@@ -206,8 +206,8 @@ def test_per_row_lookups_are_made_for_the_rows_that_need_them(db_url):
 @pytest.mark.every_major
 def test_queries_whose_objects_the_database_lacks_are_answered_by_one_probe(any_db_url, monkeypatch):
     """fetch.PROBED's queries (views, functions, range types, extensions, exclusions, aggregates, operators, operator
-    classes and families, text search configurations and dictionaries, collations, triggers, rules, policies, and the
-    database's event triggers, publications, foreign servers and wrappers, default privileges and casts) are sent
+    classes and families, text search configurations and dictionaries, collations, triggers, rules, policies, enums,
+    domains, and the database's event triggers, publications, foreign servers and wrappers, default privileges and casts) are sent
     only where presence.sql finds an object of theirs: where there is none, their planning was most of what they cost
     (~40 ms of a fresh backend's CPU at 1,000 tables). The oracle is each query itself, sent alone: it returns no row where it was not
     sent (objects of each kind in a schema not read, Postgres's own in pg_catalog), and where it was, the read gives
@@ -217,7 +217,8 @@ def test_queries_whose_objects_the_database_lacks_are_answered_by_one_probe(any_
 
     probed = ("views", "functions", "range_types", "extensions", "exclusions", "aggregates", "operators",
               "operator_classes", "operator_families", "text_search_configs", "text_search_dictionaries", "collations",
-              "triggers", "rules", "policies", "event_triggers", "publications", "foreign_servers",
+              "triggers", "rules", "policies", "enums", "domains", "event_triggers", "publications",
+              "foreign_servers",
               "foreign_data_wrappers", "default_privileges", "casts")
     sent: list = []
     real = fetch_module.sql_text
@@ -241,7 +242,8 @@ def test_queries_whose_objects_the_database_lacks_are_answered_by_one_probe(any_
                'CREATE COLLATION {schema}.co FROM "C";'
                "CREATE FUNCTION {schema}.tf() RETURNS trigger LANGUAGE plpgsql AS 'begin return new; end';"
                "CREATE TRIGGER g BEFORE INSERT ON {schema}.x FOR EACH ROW EXECUTE FUNCTION {schema}.tf();"
-               "CREATE RULE r AS ON UPDATE TO {schema}.v DO INSTEAD NOTHING; CREATE POLICY p ON {schema}.x USING (true)")
+               "CREATE RULE r AS ON UPDATE TO {schema}.v DO INSTEAD NOTHING; CREATE POLICY p ON {schema}.x USING (true);"
+               "CREATE TYPE {schema}.en AS ENUM ('a'); CREATE DOMAIN {schema}.dm AS int")
     database_wide = ("CREATE FUNCTION et() RETURNS event_trigger LANGUAGE plpgsql AS 'begin end';"
                      "CREATE EVENT TRIGGER e ON ddl_command_end EXECUTE FUNCTION et(); CREATE PUBLICATION pub;"
                      "CREATE FOREIGN DATA WRAPPER w; CREATE SERVER s FOREIGN DATA WRAPPER w;"
@@ -252,7 +254,7 @@ def test_queries_whose_objects_the_database_lacks_are_answered_by_one_probe(any_
         conn.execute(objects.format(schema="other"))
         got = read(conn)
         extension = "extensions" in sent  # (a server with an extension besides plpgsql: the test databases' own)
-        assert not [n for n in probed[:15] if n in sent], sent  # (the kinds of a schema: the others', the server's)
+        assert not [n for n in probed[:17] if n in sent], sent  # (the kinds of a schema: the others', the server's)
         for name in probed:
             assert list(got[name]) == fetch(conn, ("public",), name), name
             assert name in sent or got[name] == [], name

@@ -46,12 +46,12 @@ _REORDERED = "SET LOCAL join_collapse_limit = DEFAULT; SET LOCAL from_collapse_l
 
 # Queries sent only where presence.sql finds an object they could return (a row of one boolean each, in this order):
 # where the database has none, planning was most of what each cost, ~40 ms of the server's CPU of a read at 1,000
-# tables of gen_schema.py's shape (docs/benchmarks-catalog.md, "Session 34"). They are still counted as asked: the
-# probe answered them.
+# tables of gen_schema.py's shape (docs/benchmarks-catalog.md, "Session 34"; enums and domains ~3 ms of an
+# empty database's, "Session 40"). They are still counted as asked: the probe answered them.
 PROBED = ("views", "functions", "range_types", "extensions", "exclusions", "aggregates", "operators", "operator_classes",
           "operator_families", "text_search_configs", "text_search_dictionaries", "collations", "triggers", "rules",
-          "policies", "event_triggers", "publications", "foreign_servers", "foreign_data_wrappers", "default_privileges",
-          "casts")
+          "policies", "enums", "domains", "event_triggers", "publications", "foreign_servers",
+          "foreign_data_wrappers", "default_privileges", "casts")
 
 # Queries sent without the parts a probe, asked before them on the same connection (once a connection's read),
 # finds can return no row (queries.gated_text): unmanaged.sql's UNION ALL branches (unmanaged_gates.sql), most of
