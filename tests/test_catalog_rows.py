@@ -206,8 +206,8 @@ def test_per_row_lookups_are_made_for_the_rows_that_need_them(db_url):
 @pytest.mark.every_major
 def test_queries_whose_objects_the_database_lacks_are_answered_by_one_probe(any_db_url, monkeypatch):
     """fetch.PROBED's queries (views, functions, range types, extensions, exclusions, aggregates, operators, operator
-    classes and families, text search configurations and dictionaries, collations, triggers, rules, policies, and the
-    database's event triggers, publications, foreign servers and wrappers, default privileges and casts) are sent
+    classes and families, text search configurations and dictionaries, collations, triggers, rules, policies, enums,
+    domains, and the database's event triggers, publications, foreign servers and wrappers, default privileges and casts) are sent
     only where presence.sql finds an object of theirs: where there is none, their planning was most of what they cost
     (~40 ms of a fresh backend's CPU at 1,000 tables). The oracle is each query itself, sent alone: it returns no row where it was not
     sent (objects of each kind in a schema not read, Postgres's own in pg_catalog), and where it was, the read gives
@@ -217,7 +217,8 @@ def test_queries_whose_objects_the_database_lacks_are_answered_by_one_probe(any_
 
     probed = ("views", "functions", "range_types", "extensions", "exclusions", "aggregates", "operators",
               "operator_classes", "operator_families", "text_search_configs", "text_search_dictionaries", "collations",
-              "triggers", "rules", "policies", "event_triggers", "publications", "foreign_servers",
+              "triggers", "rules", "policies", "enums", "domains", "event_triggers", "publications",
+              "foreign_servers",
               "foreign_data_wrappers", "default_privileges", "casts")
     sent: list = []
     real = fetch_module.sql_text
@@ -241,7 +242,8 @@ def test_queries_whose_objects_the_database_lacks_are_answered_by_one_probe(any_
                'CREATE COLLATION {schema}.co FROM "C";'
                "CREATE FUNCTION {schema}.tf() RETURNS trigger LANGUAGE plpgsql AS 'begin return new; end';"
                "CREATE TRIGGER g BEFORE INSERT ON {schema}.x FOR EACH ROW EXECUTE FUNCTION {schema}.tf();"
-               "CREATE RULE r AS ON UPDATE TO {schema}.v DO INSTEAD NOTHING; CREATE POLICY p ON {schema}.x USING (true)")
+               "CREATE RULE r AS ON UPDATE TO {schema}.v DO INSTEAD NOTHING; CREATE POLICY p ON {schema}.x USING (true);"
+               "CREATE TYPE {schema}.en AS ENUM ('a'); CREATE DOMAIN {schema}.dm AS int")
     database_wide = ("CREATE FUNCTION et() RETURNS event_trigger LANGUAGE plpgsql AS 'begin end';"
                      "CREATE EVENT TRIGGER e ON ddl_command_end EXECUTE FUNCTION et(); CREATE PUBLICATION pub;"
                      "CREATE FOREIGN DATA WRAPPER w; CREATE SERVER s FOREIGN DATA WRAPPER w;"
@@ -252,7 +254,7 @@ def test_queries_whose_objects_the_database_lacks_are_answered_by_one_probe(any_
         conn.execute(objects.format(schema="other"))
         got = read(conn)
         extension = "extensions" in sent  # (a server with an extension besides plpgsql: the test databases' own)
-        assert not [n for n in probed[:15] if n in sent], sent  # (the kinds of a schema: the others', the server's)
+        assert not [n for n in probed[:17] if n in sent], sent  # (the kinds of a schema: the others', the server's)
         for name in probed:
             assert list(got[name]) == fetch(conn, ("public",), name), name
             assert name in sent or got[name] == [], name
@@ -263,6 +265,77 @@ def test_queries_whose_objects_the_database_lacks_are_answered_by_one_probe(any_
             assert list(got[name]) == fetch(conn, ("public",), name), name
             assert got[name] or name == "extensions", name
 
+
+def test_unmanaged_branches_that_can_return_no_row_are_not_sent(db_url, monkeypatch):
+    """unmanaged.sql's branches of objects the database lacks (triggers, policies, rules, publications, other schemas,
+    operators and other kinds of a schema read, access methods, extensions' relations, tablespaces, transforms, foreign
+    data wrappers and servers, constraint copies) are left out of the text sent where unmanaged_gates.sql, asked just
+    before on the same connection, finds none: planning them was most of what the query cost an empty database (~13 ms
+    of a backend's CPU). The oracle is unmanaged.sql's whole text, sent alone in the same database: the read returns
+    its very rows, with and without objects of those kinds."""
+    from schemac.catalog import fetch as fetch_module
+    from schemac.catalog.queries import sql_text
+
+    sent: list = []
+    real = fetch_module.gated_text
+    monkeypatch.setattr(fetch_module, "gated_text", lambda *a: (sent.append(real(*a)), sent[-1])[1])
+
+    def whole(conn: psycopg.Connection) -> list:
+        return [tuple(r) for r in conn.execute(sql_text("unmanaged", conn.info.server_version // 10000),
+                                               {"schemas": ["public"]}).fetchall()]
+
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE t (id int PRIMARY KEY)")
+        assert [tuple(r.values()) for r in fetch(conn, ("public",), "unmanaged")] == whole(conn) == []
+        branches = sql_text("unmanaged").count("\nUNION ALL") + 1
+        assert sent[-1].count("\nUNION ALL") + 1 < branches / 2, (sent[-1].count("\nUNION ALL"), branches)
+        conn.execute("CREATE SCHEMA other; CREATE TABLE other.o (id int); CREATE VIEW other.v AS SELECT id FROM public.t;"
+                     "CREATE FUNCTION tf() RETURNS trigger LANGUAGE plpgsql AS 'begin return new; end';"
+                     "CREATE TRIGGER g BEFORE INSERT ON other.o FOR EACH ROW EXECUTE FUNCTION public.tf();"
+                     "CREATE PUBLICATION pub FOR TABLE other.o;"
+                     "CREATE OPERATOR === (leftarg = int, rightarg = int, function = int4eq, commutator = ====);"
+                     "CREATE CONVERSION cv FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8;"
+                     "CREATE FUNCTION fv(text[], oid) RETURNS void LANGUAGE plpgsql AS 'begin end';"
+                     "CREATE FOREIGN DATA WRAPPER w VALIDATOR fv; CREATE SERVER s FOREIGN DATA WRAPPER w;"
+                     "CREATE USER MAPPING FOR PUBLIC SERVER s; REVOKE MAINTAIN ON t FROM CURRENT_USER")
+        rows = [tuple(r.values()) for r in fetch(conn, ("public",), "unmanaged")]
+        assert rows == whole(conn), (rows, whole(conn))
+        assert {r[0] for r in rows} == {"view of a schema not read", "trigger of a schema not read", "operator",
+                                        "conversion", "publication member of a schema not read", "foreign data wrapper",
+                                        "user mapping", "owner without MAINTAIN"}, rows
+
+def test_outside_reads_are_not_sent_where_no_other_schema_exists(db_url, monkeypatch):
+    """tables.sql, sequences.sql and views.sql are sent with outside_reads_none.sql in place of outside_reads.sql (what
+    a schema not read holds that reads a relation of theirs) where elsewhere.sql, asked once before them on the same
+    connection, finds no schema but those read: planning it was ~2 ms of a backend's CPU in each, for no row. The
+    oracle is each query's whole text, sent alone: the read gives its very rows, without another schema and with
+    one whose view reads public.t (then found: used_outside)."""
+    from schemac.catalog import fetch as fetch_module
+    from schemac.catalog.fetch import read_catalog
+    from schemac.catalog.queries import sql_text
+
+    sent: dict = {}
+    real = fetch_module.gated_text
+    monkeypatch.setattr(fetch_module, "gated_text", lambda text, closed: sent.setdefault(
+        next((n for n in ("tables", "sequences", "views") if sql_text(n, 18) == text), "unmanaged"), real(text, closed)))
+
+    def check(conn: psycopg.Connection) -> dict:
+        sent.clear()
+        got = read_catalog(conn, ("public",)).rows
+        for name in ("tables", "sequences", "views"):
+            whole = conn.execute(sql_text(name, conn.info.server_version // 10000), {"schemas": ["public"]}).fetchall()
+            assert [tuple(r.values()) for r in got[name]] == [tuple(r) for r in whole], name
+        return got
+
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE t (id serial PRIMARY KEY); CREATE VIEW v AS SELECT id FROM t")
+        check(conn)
+        assert sorted(sent) == ["sequences", "tables", "unmanaged", "views"]
+        assert not [n for n, text in sent.items() if "outside_objects" in text], sent
+        conn.execute("CREATE SCHEMA api; CREATE VIEW api.w AS SELECT id FROM public.t")
+        got = check(conn)
+        assert all("outside_objects" in sent[n] for n in ("sequences", "tables", "views")), sent
+        assert [r["used_outside"] for r in got["tables"]] == [["view api.w (id)"]]
 
 def _nodes(node: dict) -> list[dict]:
     """Every node of an EXPLAIN (FORMAT JSON) plan."""

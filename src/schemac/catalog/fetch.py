@@ -20,7 +20,7 @@ from schemac.catalog.connection import (begin_read_only, database_label, passwor
                                         rollback_quietly, serial_plans)
 from schemac.catalog.history import read_history
 from schemac.catalog.lanes import SharedRead, reading_order
-from schemac.catalog.queries import sql_text
+from schemac.catalog.queries import gated_text, sql_text
 from schemac.errors import SchemacError
 
 # One whole-database query per kind of object: the count does not grow with the database.
@@ -46,12 +46,18 @@ _REORDERED = "SET LOCAL join_collapse_limit = DEFAULT; SET LOCAL from_collapse_l
 
 # Queries sent only where presence.sql finds an object they could return (a row of one boolean each, in this order):
 # where the database has none, planning was most of what each cost, ~40 ms of the server's CPU of a read at 1,000
-# tables of gen_schema.py's shape (docs/benchmarks-catalog.md, "Session 34"). They are still counted as asked: the
-# probe answered them.
+# tables of gen_schema.py's shape (docs/benchmarks-catalog.md, "Session 34"; enums and domains ~3 ms of an
+# empty database's, "Session 40"). They are still counted as asked: the probe answered them.
 PROBED = ("views", "functions", "range_types", "extensions", "exclusions", "aggregates", "operators", "operator_classes",
           "operator_families", "text_search_configs", "text_search_dictionaries", "collations", "triggers", "rules",
-          "policies", "event_triggers", "publications", "foreign_servers", "foreign_data_wrappers", "default_privileges",
-          "casts")
+          "policies", "enums", "domains", "event_triggers", "publications", "foreign_servers",
+          "foreign_data_wrappers", "default_privileges", "casts")
+
+# Queries sent without the parts a probe, asked before them on the same connection (once a connection's read),
+# finds can return no row (queries.gated_text): unmanaged.sql's UNION ALL branches (unmanaged_gates.sql), most of
+# whose ~13 ms of planning an empty database's read paid for no row, and the outside_reads of tables, sequences and
+# views where no other schema exists (elsewhere.sql; ~2 ms each) (docs/benchmarks-catalog.md, "Session 40").
+GATED = {"unmanaged": "unmanaged_gates", "tables": "elsewhere", "sequences": "elsewhere", "views": "elsewhere"}
 
 
 # -- reading the catalog ------------------------------------------------------------------------
@@ -64,6 +70,7 @@ class _Session:
         self.params = {"schemas": list(schemas)}
         self.queries = 0
         self.named_tuples = named_tuples  # rows as NamedRows (a forked child's), else dicts
+        self.gates: dict[str, frozenset[str]] = {}  # each GATED probe's closed gates, once asked
 
     def fetch(self, name: str) -> Rows:
         self.queries += 1
@@ -71,14 +78,27 @@ class _Session:
         as_written = name in JOINS_AS_WRITTEN
         if as_written:
             self.conn.execute(_AS_WRITTEN, prepare=False)
+        major = self.conn.info.server_version // 10000
+        text = sql_text(name, major)
+        if name in GATED:
+            text = gated_text(text, self.closed(name, major))
         with self.conn.cursor(row_factory=tuple_row if self.named_tuples else shared_key_rows) as cur:
-            cur.execute(sql_text(name, self.conn.info.server_version // 10000), self.params, prepare=False)
+            cur.execute(text, self.params, prepare=False)
             rows = cur.fetchall()
             if self.named_tuples:
                 rows = NamedRows([c.name for c in cur.description or ()], rows)
         if as_written:
             self.conn.execute(_REORDERED, prepare=False)
         return rows
+
+    def closed(self, name: str, major: int) -> frozenset[str]:
+        """The gates of `name`'s parts that its probe (GATED) finds closed, in this transaction: they return no row."""
+        probe = GATED[name]
+        if probe not in self.gates:
+            cur = self.conn.execute(sql_text(probe, major), self.params, prepare=False)
+            self.gates[probe] = frozenset(c.name for c, open_ in zip(cur.description or (), cur.fetchone() or ())
+                                          if open_ is False)
+        return self.gates[probe]
 
     def absent(self) -> frozenset[str]:
         """The queries of PROBED that can return no row in this snapshot (presence.sql)."""

@@ -17,6 +17,23 @@ def sql_text(name: str, major: int = 0) -> str:
     return _SINCE.sub(lambda m: m.group(2) if major >= int(m.group(1)) else m.group(3), _expanded(name))
 
 
+@lru_cache(maxsize=None)
+def gated_text(text: str, closed: frozenset[str]) -> str:
+    """A query's `text` (sql_text's) without its top-level UNION ALL branches marked `/* if GATE */` (a line of its own
+    before the branch's SELECT) whose GATE is in `closed`: unmanaged.sql's, where unmanaged_gates.sql finds that none of
+    them can return a row (catalog/fetch.py). The first branch, which names the columns, is never marked. And with each
+    fragment of _SWAPS in place of another where its gate is closed: what that one holds is none then."""
+    if not closed:
+        return text
+    for gate, (whole, none) in _SWAPS.items():
+        if gate in closed:
+            text = text.replace(_fragment(whole), _fragment(none))
+    order = text.rindex("\nORDER BY ")
+    first, *rest = text[:order].split("\nUNION ALL")
+    kept = [branch for branch in rest if (m := _GATE.search(branch)) is None or m.group(1) not in closed]
+    return "\nUNION ALL".join([first, *kept]) + text[order:]
+
+
 def _expanded(name: str) -> str:
     """``<name>.sql`` with its fragments in place. A fragment queries share is written once: a block comment
     `include key_options` is key_options.sql's text; `include pg_catalog_hides(proc=cp)` is pg_catalog_hides.sql's
@@ -25,8 +42,13 @@ def _expanded(name: str) -> str:
     return _INCLUDE.sub(_included, _read(name))
 
 
+def _fragment(name: str) -> str:
+    """``<name>.sql`` as it is included: expanded, without its leading `--` lines."""
+    return _HEADER.sub("", _expanded(name).strip())
+
+
 def _included(m: re.Match) -> str:
-    text = _HEADER.sub("", _expanded(m.group(1)).strip())
+    text = _fragment(m.group(1))
     for argument in filter(None, (m.group(2) or "").split(",")):
         key, value = (part.strip() for part in argument.split("="))
         text = text.replace("{" + key + "}", value)
@@ -38,6 +60,9 @@ def _read(name: str) -> str:
         return f.read()
 
 
+# Fragments put in place of another where a gate is closed (gated_text): the first's rows are none then, unplanned.
+_SWAPS = {"elsewhere": ("outside_reads", "outside_reads_none")}
+_GATE = re.compile(r"^/\* if (\w+) \*/$", re.M)
 _INCLUDE = re.compile(r"/\* include (\w+)(?:\(([^)]*)\))? \*/")
 _HEADER = re.compile(r"\A(?:--[^\n]*\n)+")
 # A column of later majors: `/* since 18: con.conperiod */ false` reads con.conperiod from 18 on, else false (a

@@ -4,8 +4,9 @@
 -- them (views.sql ~9 ms of a fresh backend's CPU, extensions, functions, range types and exclusions ~4-5 ms each at
 -- 1,000 tables of gen_schema.py's shape; aggregates, operators, operator classes and families, text search
 -- configurations and dictionaries, collations, triggers, rules, policies, event triggers, publications, foreign servers and
--- wrappers, default privileges and casts 0.4-2 ms each, docs/benchmarks-catalog.md, "Session 34"); this one takes
--- ~2-3 ms (6 at 10,000 tables: pg_index read whole).
+-- wrappers, default privileges and casts 0.4-2 ms each, docs/benchmarks-catalog.md, "Session 34"; enums and domains
+-- 1.2-1.6 ms each of an empty database's read, "Session 40"); this one takes ~2-3 ms (6 at 10,000
+-- tables: pg_index read whole).
 -- Columns in catalog/fetch.py's PROBED order. Parameter: schemas, an array of schema names.
 -- (views.sql's relations, each by the oid of its _RETURN rule's relation: as a join, a full index scan of pg_class)
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c
@@ -59,6 +60,13 @@ SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c
                JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid
                JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
                WHERE n.nspname = ANY (%(schemas)s::name[])) AS policies,
+       -- (kinds kept in pg_type: each test reads pg_type whole where it finds none, as the query would)
+       EXISTS (SELECT 1 FROM pg_catalog.pg_type t
+               JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+               WHERE t.typtype = 'e' AND n.nspname = ANY (%(schemas)s::name[])) AS enums,
+       EXISTS (SELECT 1 FROM pg_catalog.pg_type t
+               JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+               WHERE t.typtype = 'd' AND n.nspname = ANY (%(schemas)s::name[])) AS domains,
        -- (the database's own, in no schema: any at all)
        EXISTS (SELECT 1 FROM pg_catalog.pg_event_trigger) AS event_triggers,
        EXISTS (SELECT 1 FROM pg_catalog.pg_publication) AS publications,

@@ -120,6 +120,7 @@ WHERE c.relkind = 'f' AND c.read
        OR EXISTS (SELECT 1 FROM pg_catalog.pg_inherits fi WHERE fi.inhparent = c.oid))  -- each by its index
   AND (c.oid) NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
 UNION ALL
+/* if functions */
 SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
        n.nspname::text,
        p.proname::text
@@ -138,6 +139,7 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
           AND dep.objid = p.oid
           AND dep.deptype = 'i')
 UNION ALL
+/* if triggers */
 SELECT 'trigger', n.nspname::text, c.relname::text || '.' || tg.tgname::text
 FROM pg_catalog.pg_trigger tg
 JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid
@@ -150,6 +152,7 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
        OR EXISTS (SELECT 1 FROM pg_catalog.pg_inherits fi WHERE fi.inhparent = c.oid))
   AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
 UNION ALL
+/* if policies */
 SELECT 'policy', n.nspname::text, c.relname::text || '.' || pol.polname::text
 FROM pg_catalog.pg_policy pol
 JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid
@@ -161,6 +164,7 @@ UNION ALL  -- a trigger, policy or view of a schema not read that runs or reads 
            -- read (-n public: Supabase's trigger on auth.users running public.handle_new_user, a policy on
            -- storage.objects calling public.is_admin(), a view of schema api over public.profiles): not managed, but
            -- said rather than lost (the migration cannot drop what it needs: DROP FUNCTION refuses), "relation.trigger"
+/* if triggers */
 SELECT 'trigger of a schema not read', n.nspname::text, c.relname::text || '.' || tg.tgname::text
 FROM pg_catalog.pg_trigger tg
 JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid
@@ -177,6 +181,7 @@ WHERE (fn.nspname = ANY (%(schemas)s::name[])
   AND NOT tg.tgisinternal AND tg.tgparentid = 0
   AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
 UNION ALL
+/* if elsewhere */
 SELECT CASE WHEN x.classid = 'pg_catalog.pg_policy'::regclass THEN 'policy of a schema not read'
             WHEN r.rulename <> '_RETURN' THEN 'rule of a schema not read'
             ELSE 'view of a schema not read' END, n.nspname::text,
@@ -199,6 +204,7 @@ WHERE NOT n.nspname = ANY (%(schemas)s::name[]) AND n.nspname NOT IN ('pg_catalo
   AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
 UNION ALL  -- a table of a schema not read inheriting a table of the schemas read, or a partition of one ("table"), and a
            -- foreign key of a table there referencing one ("table.constraint")
+/* if elsewhere */
 SELECT CASE WHEN x.conname IS NOT NULL THEN 'foreign key of a schema not read'
             WHEN c.relispartition THEN 'partition of a schema not read' ELSE 'child table of a schema not read' END,
        n.nspname::text, c.relname::text || COALESCE('.' || x.conname::text, '')
@@ -229,6 +235,7 @@ WHERE fp.prosqlbody IS NOT NULL AND rn.nspname = ANY (%(schemas)s::name[])
 UNION ALL  -- a member of a publication (the database's: read whatever the schemas) in a schema not read
            -- (-n public: Supabase's supabase_realtime holds the platform's realtime.messages beside the project's
            -- tables): the migration leaves it alone (plan.publication_ddl.made_or_joined), "table in publication"
+/* if publications */
 SELECT 'publication member of a schema not read', n.nspname::text, c.relname::text || ' in ' || p.pubname::text
 FROM pg_catalog.pg_publication_rel pr
 JOIN pg_catalog.pg_publication p ON p.oid = pr.prpubid
@@ -236,6 +243,7 @@ JOIN pg_catalog.pg_class c ON c.oid = pr.prrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE NOT n.nspname = ANY (%(schemas)s::name[])
 UNION ALL  -- and a schema not read a publication holds whole (FOR TABLES IN SCHEMA realtime), "TABLES IN SCHEMA s in p"
+/* if publications */
 SELECT 'publication member of a schema not read', '', 'TABLES IN SCHEMA ' || pg_catalog.quote_ident(n.nspname)
                                                       || ' in ' || p.pubname::text
 FROM pg_catalog.pg_publication_namespace pn
@@ -243,6 +251,7 @@ JOIN pg_catalog.pg_publication p ON p.oid = pn.pnpubid
 JOIN pg_catalog.pg_namespace n ON n.oid = pn.pnnspid
 WHERE NOT n.nspname = ANY (%(schemas)s::name[])
 UNION ALL
+/* if rules */
 SELECT 'rule', n.nspname::text, c.relname::text || '.' || r.rulename::text
 FROM pg_catalog.pg_rewrite r
 JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
@@ -252,6 +261,7 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
   AND c.relkind NOT IN ('r', 'p', 'v')
   AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
 UNION ALL
+/* if schema_objects */
 SELECT 'operator', n.nspname::text, o.oprname::text || '(' || COALESCE(pg_catalog.format_type(o.oprleft, NULL), 'NONE')
                                      || ', ' || COALESCE(pg_catalog.format_type(o.oprright, NULL), 'NONE') || ')'
 FROM pg_catalog.pg_operator o
@@ -260,6 +270,7 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
   AND o.oprcode = 0
   AND o.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_operator'::regclass)
 UNION ALL
+/* if schema_objects */
 SELECT 'operator class', n.nspname::text, oc.opcname::text || ' USING ' || am.amname::text
 FROM pg_catalog.pg_opclass oc
 JOIN pg_catalog.pg_namespace n ON n.oid = oc.opcnamespace
@@ -273,6 +284,7 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
                 AND f.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_opfamily'::regclass)))
        OR (am.oid >= 16384 AND am.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_am'::regclass)))
 UNION ALL  -- a family of an access method of the database's own (CREATE ACCESS METHOD is not managed)
+/* if access_methods */
 SELECT 'operator family', n.nspname::text, f.opfname::text || ' USING ' || am.amname::text
 FROM pg_catalog.pg_opfamily f
 JOIN pg_catalog.pg_namespace n ON n.oid = f.opfnamespace
@@ -283,24 +295,28 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_opclass oc  -- a class's own: listed with it
                   WHERE (oc.opcname, oc.opcnamespace, oc.opcmethod) = (f.opfname, f.opfnamespace, f.opfmethod))
 UNION ALL
+/* if schema_objects */
 SELECT 'conversion', n.nspname::text, cv.conname::text
 FROM pg_catalog.pg_conversion cv
 JOIN pg_catalog.pg_namespace n ON n.oid = cv.connamespace
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND cv.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_conversion'::regclass)
 UNION ALL
+/* if schema_objects */
 SELECT 'text search parser', n.nspname::text, tp.prsname::text
 FROM pg_catalog.pg_ts_parser tp
 JOIN pg_catalog.pg_namespace n ON n.oid = tp.prsnamespace
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND tp.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_ts_parser'::regclass)
 UNION ALL
+/* if schema_objects */
 SELECT 'text search template', n.nspname::text, tt.tmplname::text
 FROM pg_catalog.pg_ts_template tt
 JOIN pg_catalog.pg_namespace n ON n.oid = tt.tmplnamespace
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND tt.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_ts_template'::regclass)
 UNION ALL
+/* if schema_objects */
 SELECT 'text search dictionary', n.nspname::text, dct.dictname::text
 FROM pg_catalog.pg_ts_dict dct
 JOIN pg_catalog.pg_namespace n ON n.oid = dct.dictnamespace
@@ -308,6 +324,7 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
   AND dct.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_ts_dict'::regclass)
   AND NOT /* include ts_dictionary_made */
 UNION ALL
+/* if schema_objects */
 SELECT 'text search configuration', n.nspname::text, c.cfgname::text
 FROM pg_catalog.pg_ts_config c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.cfgnamespace
@@ -330,6 +347,7 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
   AND t.typtype = 'p' AND NOT t.typisdefined
   AND t.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_type'::regclass)
 UNION ALL
+/* if extension_relations */
 SELECT 'extension column privileges', n.nspname::text, c.relname::text || '.' || a.attname::text
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
@@ -345,6 +363,7 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
                                     AND ip.objsubid = a.attnum), '{}'::aclitem[])) x
             ORDER BY 1)
 UNION ALL  -- what was made on an extension's relation after its script ran, "index i", "constraint k on table t", ...
+/* if extension_relations */
 SELECT DISTINCT 'made on an extension''s relation', n.nspname::text, pg_catalog.pg_describe_object(d.classid, d.objid, 0)
 FROM pg_catalog.pg_depend x  -- the relation's membership
 JOIN pg_catalog.pg_class c ON c.oid = x.objid
@@ -382,6 +401,7 @@ WHERE x.acl IS NOT NULL
       ARRAY(SELECT a::text FROM unnest(COALESCE(ip.initprivs, pg_catalog.acldefault(x.kind::"char", x.owner))) a
             ORDER BY 1)
 UNION ALL  -- an owner (17+) holding its table defaults but MAINTAIN; its own entries as a sorted text array
+/* if maintain */
 SELECT 'owner without MAINTAIN', o.nspname, o.object_name
 FROM (SELECT c.nspname::text AS nspname, c.relname::text AS object_name, c.relowner AS owner, c.relacl AS acl
       FROM rels c
@@ -396,6 +416,7 @@ WHERE pg_catalog.current_setting('server_version_num')::int >= 170000
             FROM pg_catalog.aclexplode(o.acl) x WHERE x.grantee = o.owner ORDER BY 1)
       = ARRAY['DELETE', 'INSERT', 'REFERENCES', 'SELECT', 'TRIGGER', 'TRUNCATE', 'UPDATE']
 UNION ALL
+/* if tablespaces */
 SELECT 'tablespace', n.nspname::text, c.relname::text || ' in ' || t.spcname::text
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -405,11 +426,13 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
   AND c.reltablespace > 0  -- 0: the database's default; > 0 reads pg_class_tblspc_relfilenode_index, not all pg_class
   AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
 UNION ALL
+/* if access_methods */
 SELECT 'access method', '', am.amname::text
 FROM pg_catalog.pg_am am
 WHERE am.oid >= 16384  -- FirstNormalObjectId: not Postgres's own
   AND am.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_am'::regclass)
 UNION ALL
+/* if table_access_methods */
 SELECT 'table access method', c.nspname::text, c.relname::text || ' using ' || am.amname::text
 FROM rels c
 JOIN pg_catalog.pg_am am ON am.oid = c.relam
@@ -418,6 +441,7 @@ WHERE c.read
   AND am.amname <> 'heap'
   AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
 UNION ALL
+/* if transforms */
 SELECT 'transform', '', 'for ' || pg_catalog.format_type(tr.trftype, NULL) || ' language ' || l.lanname::text
 FROM pg_catalog.pg_transform tr
 JOIN pg_catalog.pg_language l ON l.oid = tr.trflang
@@ -447,6 +471,7 @@ SELECT 'subscription', '', s.subname::text  -- the name only: subconninfo holds 
 FROM pg_catalog.pg_subscription s
 WHERE s.subdbid = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
 UNION ALL
+/* if foreign_data_wrappers */
 SELECT 'foreign data wrapper', '', w.fdwname::text  -- its handler or validator is a function of the database's own
 FROM pg_catalog.pg_foreign_data_wrapper w            -- (the others are managed: foreign_data_wrappers.sql)
 WHERE w.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_foreign_data_wrapper'::regclass)
@@ -473,6 +498,7 @@ CROSS JOIN LATERAL pg_catalog.aclexplode(d.datacl) x
 WHERE d.datname = pg_catalog.current_database() AND x.grantee <> d.datdba
   AND (x.is_grantable OR x.grantor <> d.datdba)
 UNION ALL
+/* if constraint_copies */
 SELECT 'foreign key row comment', n.nspname::text, c.relname::text || '.' || k.conname::text
 FROM pg_catalog.pg_constraint k  -- a comment on a row Postgres adds to a foreign key for each partition of the table it
 JOIN pg_catalog.pg_class c ON c.oid = k.conrelid  -- references (named by Postgres): not managed, said rather than lost
@@ -483,6 +509,7 @@ JOIN pg_catalog.pg_description kd ON kd.objoid = k.oid AND kd.objsubid = 0
 WHERE n.nspname = ANY (%(schemas)s::name[]) AND k.contype = 'f'
 UNION ALL  -- a comment on a partition's copy of its parent's EXCLUDE constraint (PostgreSQL 17+) or on the copy's
            -- index: exclusions.sql reads no copies, so not managed: said rather than lost, "partition.constraint"
+/* if constraint_copies */
 SELECT 'exclusion copy comment', n.nspname::text, c.relname::text || '.' || k.conname::text
 FROM pg_catalog.pg_constraint k
 JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
@@ -497,6 +524,7 @@ UNION ALL  -- rows of an extension's configuration table (pg_extension_config_du
            -- topologies and layers postgis_topology registers (topology.topology, topology.layer, whose ids the
            -- topology's own schema, triggers and CHECKs name). Data schemac does not carry: said so rather than lost.
            -- Read only where the role may (a refusal would end the whole read); one row whatever their count
+/* if extension_configuration */
 SELECT 'extension configuration rows', n.nspname::text, c.relname::text
 FROM pg_catalog.pg_extension e
 CROSS JOIN LATERAL ROWS FROM (pg_catalog.unnest(e.extconfig), pg_catalog.unnest(e.extcondition)) AS x(cfg, cond)
@@ -507,6 +535,7 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
            THEN pg_catalog.query_to_xml(pg_catalog.format('SELECT 1 AS x FROM %%s %%s LIMIT 1', c.oid::regclass,
                                                           COALESCE(x.cond, '')), false, true, '')::text <> '' END
 UNION ALL
+/* if foreign_servers */
 SELECT 'user mapping', '', (CASE WHEN m.umuser = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(m.umuser)::text END)
                            || '@' || m.srvname::text
 FROM pg_catalog.pg_user_mappings m  -- the view any role reads (pg_user_mapping is the superuser's); umoptions not read
