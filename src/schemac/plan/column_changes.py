@@ -32,7 +32,8 @@ def column_statements(change: Change) -> list[exp.Expression]:
     """The statements of a change of one of COLUMN_KINDS (plan.planner.statements_for's)."""
     t, k = change.table_def, change.kind
     if k == "add_column" and change.cause == NUMBERED_BY_PARENT:
-        return [_alter(t, ddl.column_def(numbered_by_parent(t, change.new), schema=t.schema)),  # type: ignore[arg-type]
+        kept, numbered = numbered_by_parent(t, change.new)  # type: ignore[arg-type]
+        return [kept, _alter(t, ddl.column_def(numbered, schema=t.schema)),
                 alter_column(t, change.name, "DROP DEFAULT")]  # type: ignore[arg-type]
     if k == "add_column":
         cache = ddl.identity_cache(t, change.new)  # type: ignore[arg-type]

@@ -11,7 +11,8 @@ from schemac.pg.names import qualified, quote_ident
 from schemac.pg.sequences import filled
 from schemac.plan import ddl
 from schemac.pg.named_refs import named_refs
-from schemac.plan.sequence_ddl import identity_handed_out, into_the_new_range, last_handed_out, past_the_rows, restarts
+from schemac.plan.sequence_ddl import (identity_handed_out, identity_sequence_sql, into_the_new_range, last_handed_out,
+                                      past_the_rows, restarts)
 from schemac.plan.unforced_rls import unforced
 
 
@@ -40,7 +41,7 @@ def alter_identity(t: Table, old: Column, new: Column, past_old_parent: bool = F
     if old.identity.always != new.identity.always:
         sets.insert(0, "SET GENERATED " + ("ALWAYS" if new.identity.always else "BY DEFAULT"))
     was, will = filled(old.identity.options, new.type), filled(new.identity.options, new.type)
-    sequence = f"pg_catalog.pg_get_serial_sequence({ddl.literal(qualified(t.schema, t.name))}, {ddl.literal(new.name)})"
+    sequence = identity_sequence_sql(ddl.literal(qualified(t.schema, t.name)), ddl.literal(new.name))
     return (into_the_new_range(sequence, was, will) + [alter(*sets, *(["RESTART"] if restarts(was, will) else []))]
             if sets else [])
 
@@ -53,7 +54,7 @@ def kept_before_detach(old: Table, new: Table) -> list[exp.Expression]:
     p, had = old.partition_of, {c.name for c in old.columns if c.identity is None}
     assert p is not None
     parent = ddl.literal(qualified(p.parent_schema, p.parent))
-    return [last_handed_out(f"pg_catalog.pg_get_serial_sequence({parent}, {_parents_column(parent, c)})",
+    return [last_handed_out(identity_sequence_sql(parent, _parents_column(parent, c)),
                             _detached_key(new, c.name))
             for c in new.columns if c.identity is not None and (c.name in had or c.renamed_from in had)]
 
@@ -109,8 +110,8 @@ def kept_before_move(old: Table, new: Table) -> list[exp.Expression]:
         return []
     parent = ddl.literal(qualified(p.parent_schema, p.parent))
     return [ddl.do_block(
-        f"DECLARE r record; BEGIN FOR r IN SELECT a.attname, pg_catalog.pg_get_serial_sequence({parent}, a.attname::text)"
-        f"::regclass AS seq FROM pg_catalog.pg_attribute a WHERE a.attrelid = {parent}::regclass AND a.attidentity <> '' "
+        f"DECLARE r record; BEGIN FOR r IN SELECT a.attname, {identity_sequence_sql(parent, 'a.attname')} AS seq "
+        f"FROM pg_catalog.pg_attribute a WHERE a.attrelid = {parent}::regclass AND a.attidentity <> '' "
         "AND NOT a.attisdropped LOOP CONTINUE WHEN NOT pg_catalog.has_sequence_privilege(r.seq, 'SELECT, USAGE'); "
         f"PERFORM pg_catalog.set_config({_moved_key(new)}, COALESCE(pg_catalog.pg_sequence_last_value(r.seq)::text, "
         "''), true); END LOOP; END")]
@@ -127,7 +128,7 @@ def past_attached_rows(table: Table) -> list[exp.Expression]:
     return [ddl.do_block(
         "DECLARE r record; far bigint; BEGIN FOR r IN SELECT a.attname, s.seqrelid::regclass AS seq, s.seqincrement > 0 "
         "AS up, s.seqmin, s.seqmax FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_sequence s ON s.seqrelid = "
-        f"pg_catalog.pg_get_serial_sequence({parent}, a.attname::text)::regclass WHERE a.attrelid = {parent}::regclass "
+        f"{identity_sequence_sql(parent, 'a.attname')} WHERE a.attrelid = {parent}::regclass "
         "AND a.attidentity <> '' AND NOT a.attisdropped LOOP EXECUTE pg_catalog.format('SELECT CASE WHEN $1 THEN "
         "GREATEST(max(%1$I), $2) ELSE LEAST(min(%1$I), $2) END::bigint FROM %2$s', r.attname, "
         f"{rel}::regclass) INTO far USING r.up, NULLIF(pg_catalog.current_setting({_moved_key(table)}, true), '')::bigint; "

@@ -20,6 +20,7 @@ from schemac.pg.dialect import RENDER
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan import ddl
 from schemac.plan.quiet_triggers import untriggered
+from schemac.plan.sequence_ddl import handed_out_setting, identity_sequence_sql
 from schemac.plan.sql_strings import by_server_version
 
 
@@ -42,11 +43,14 @@ def add_identity_column(t: Table, col: Column, added: exp.Expression, over_child
     return untriggered(t, [by_server_version(170000, added.sql(dialect=RENDER), older)], over_children)
 
 
-def numbered_by_parent(t: Table, col: Column) -> Column:
+def numbered_by_parent(t: Table, col: Column) -> tuple[exp.Command, Column]:
     """`col` of partition `t`, which it gains while detached and its next parent holds as an identity (compare.changes'
     NUMBERED_BY_PARENT), with a DEFAULT of that identity's next value: added so, it fills the rows `t` holds (the
-    column is NOT NULL); the DEFAULT is dropped at once (ATTACH gives the column the parent's identity)."""
+    column is NOT NULL); the DEFAULT is dropped at once (ATTACH gives the column the parent's identity). The statement
+    before it keeps the parent's identity sequence in the transaction (a DEFAULT takes no subquery)."""
     p = t.partition_of
     parent = ddl.literal(qualified(p.parent_schema, p.parent))  # type: ignore[union-attr]
-    # (the column's name as it is: pg_get_serial_sequence reads only the table's as SQL)
-    return replace(col, default=f"nextval(pg_catalog.pg_get_serial_sequence({parent}, {ddl.literal(col.name)})::regclass)")
+    key = ddl.literal(handed_out_setting(f"numbered {qualified(t.schema, t.name)}.{quote_ident(col.name)}"))
+    kept = ddl.command("SELECT", f"pg_catalog.set_config({key}, "  # (the column's name as it is)
+                                 f"{identity_sequence_sql(parent, ddl.literal(col.name))}::text, true)")
+    return kept, replace(col, default=f"nextval(pg_catalog.current_setting({key})::regclass)")

@@ -55,7 +55,7 @@ def into_the_new_range(sequence: str, was: SequenceOptions, will: SequenceOption
     """Before an ALTER that narrows a sequence's bounds (`was` and `will` filled in): Postgres rejects the new
     MINVALUE or MAXVALUE where the position (the last value handed out, or a START not used yet) lies outside
     them. The position is moved to the nearest new bound, with its is_called kept, where it lies outside;
-    `sequence` is an SQL expression naming it (a literal, or pg_get_serial_sequence for an identity)."""
+    `sequence` is an SQL expression naming it (a literal, or `identity_sequence_sql` for an identity)."""
     low, high = int(will.min_value), int(will.max_value)  # type: ignore[arg-type]
     if (low <= was.min_value and high >= was.max_value) or restarts(was, will):  # type: ignore[operator]
         return []
@@ -86,6 +86,19 @@ def sequence_owned_by(seq: Sequence) -> exp.Command:
     return command("ALTER", "SEQUENCE", qualified(seq.schema, seq.name), "OWNED BY", owner)
 
 
+def identity_sequence_sql(table: str, column: str) -> str:
+    """SQL of the sequence of identity column `column` of `table` (SQL expressions: the table's name as SQL text, the
+    column's name as it is), a regclass; NULL where the column has none. Not pg_get_serial_sequence, which returns any
+    sequence the column has: an OWNED BY one (pg_depend 'a') where it holds an identity too, whose setval then fails
+    ("value 0 is out of bounds") or moves the wrong one. The identity's own is its internal dependency ('i'), as
+    catalog/queries/columns.sql reads it; a partition's identity is its parent's sequence (none of its own)."""
+    return ("(SELECT idd.objid::pg_catalog.regclass FROM pg_catalog.pg_depend idd JOIN pg_catalog.pg_attribute ida ON "
+            "ida.attrelid = idd.refobjid AND ida.attnum = idd.refobjsubid JOIN pg_catalog.pg_sequence ids ON ids.seqrelid "
+            "= idd.objid WHERE idd.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND idd.refclassid = "
+            f"'pg_catalog.pg_class'::pg_catalog.regclass AND idd.refobjid = ({table})::pg_catalog.regclass AND "
+            f"idd.deptype = 'i' AND ida.attname = {column})")
+
+
 def past_the_rows(table: Table, column: Column, handed_out: tuple[str, ...] = ()) -> exp.Command:
     """After ADD GENERATED ... AS IDENTITY on a column that holds values (a serial made an identity, an integer key
     given one): the new sequence starts at START, and the next insert would take a value a row has (duplicate key).
@@ -95,13 +108,14 @@ def past_the_rows(table: Table, column: Column, handed_out: tuple[str, ...] = ()
     value handed out before and deleted since is not handed out again."""
     name = qualified(table.schema, table.name)
     o = filled(column.identity.options, column.type)  # type: ignore[union-attr]
-    return _setval(f"pg_catalog.pg_get_serial_sequence({literal(name)}, {literal(column.name)})", o, name, column.name,
+    return _setval(identity_sequence_sql(literal(name), literal(column.name)), o, name, column.name,
                    [_kept(s, o) for s in handed_out])
 
 
 def handed_out_setting(sequence: str) -> str:
-    """The transaction's setting that keeps a sequence's last value for `past_the_rows` (a name of letters and digits,
-    as Postgres takes for a placeholder, whatever the sequence's name)."""
+    """The transaction's setting that keeps a sequence's last value for `past_the_rows`, or an identity's sequence for
+    a DEFAULT (partitioned_identity.numbered_by_parent), under `sequence` (a name of letters and digits, as Postgres
+    takes for a placeholder, whatever the key)."""
     return "schemac.handed_out_" + hashlib.md5(sequence.encode()).hexdigest()[:16]
 
 
@@ -118,7 +132,7 @@ def last_handed_out(sequence: str, key: str = "") -> exp.Command:
 def identity_handed_out(table: Table, column: str) -> exp.Command:
     """Before DROP IDENTITY of a column a sequence's default takes over: the identity's last value kept."""
     name = qualified(table.schema, table.name)
-    return last_handed_out(f"pg_catalog.pg_get_serial_sequence({literal(name)}, {literal(column)})",
+    return last_handed_out(identity_sequence_sql(literal(name), literal(column)),
                            f"{name}.{quote_ident(column)}")
 
 
