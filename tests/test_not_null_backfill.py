@@ -126,3 +126,30 @@ def test_a_column_made_not_null_without_a_default_is_warned(tmp_path, db_url, af
                          "migration gives them)"] if warned else [])
     assert _applied_once_true(db_url, out, "INSERT INTO t (id, k, a) VALUES (1, 1, NULL), (2, 1, 5)", warned,
                               "DELETE FROM t WHERE a IS NULL") is True
+
+
+@pytest.mark.parametrize("column, warned", [
+    ("{type: bigint, nullable: false, default: 'txid_current()', unique: true}", True),
+    ("{type: integer, default: 0, primary_key: true}", True),
+    ("{type: uuid, default: 'gen_random_uuid()', unique: true}", False),
+], ids=["one-transaction-value", "constant", "row-by-row"])
+def test_a_column_added_with_one_default_under_a_new_key_is_warned(tmp_path, db_url, column, warned):
+    """ADD COLUMN gives every row the default's one value (SpiceDB's xid replayed: its history filled the column by an
+    UPDATE before the key): a key made over it by the same migration fails where the table holds two rows. The
+    warning is true: the migration fails over two rows and applies over one."""
+    base = "tables:\n  t:\n    columns:\n      id: integer\n"
+    _step(tmp_path, db_url, base)
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(base + f"      a: {column}\n", encoding="utf-8")
+    result = generate(str(schema), out)
+    assert result.status == "written", result.message
+    warnings = [n for n in result.notices if n.startswith("warning: ") and "one value" in n]
+    assert len(warnings) == (1 if warned else 0), result.notices
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO t (id) VALUES (1), (2)")
+        if warned:
+            with pytest.raises(psycopg.errors.UniqueViolation):
+                apply_files(conn, Layout(out).migrations())
+            conn.execute("DELETE FROM t WHERE id = 2")
+        apply_files(conn, Layout(out).migrations())
+        assert conn.execute("SELECT count(DISTINCT a) = count(*) FROM t").fetchone()[0] is True

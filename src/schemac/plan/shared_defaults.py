@@ -1,0 +1,48 @@
+"""generate's warning for a column added with a default under a primary key, UNIQUE or unique index the same migration
+makes over it alone (or over columns all added so): ADD COLUMN gives every row the table holds the default's one value
+(a constant, now(), pg_current_xact_id(): one transaction), so the key's index fails where the table holds two rows
+('could not create unique index'). SpiceDB's xid column replayed: its history filled the column by an UPDATE no
+schema.yaml holds before making the key. generate never sees the rows, so it says so; a default that differs row by
+row (nextval(), gen_random_uuid(), random(), clock_timestamp()) is none of these."""
+
+from __future__ import annotations
+
+import re
+
+from schemac.compare.changes import Change
+from schemac.model import PrimaryKey, Unique
+from schemac.pg.names import constraint_name
+
+__all__ = ["one_value_keys"]
+
+_ROW_BY_ROW = re.compile(r"\b(nextval|gen_random_uuid|uuid_generate_v[14]|uuidv[47]|random|clock_timestamp|timeofday)"
+                         r"\s*\(", re.I)
+
+
+def one_value_keys(changes: list[Change]) -> list[str]:
+    """Warnings for each key or unique index the plan makes on a kept table over columns it adds with one default."""
+    made = {(c.schema, c.table) for c in changes if c.kind == "add_table"}
+    added = {(c.schema, c.table, c.name): c for c in changes
+             if c.kind == "add_column" and c.cause is None and (c.schema, c.table) not in made
+             and getattr(c.new, "default", None) is not None and not _ROW_BY_ROW.search(c.new.default)  # type: ignore
+             and c.new.identity is None and not c.new.generated}  # type: ignore[union-attr]
+    if not added:
+        return []
+    out = []
+    for c in changes:
+        if c.kind == "add_constraint" and isinstance(c.new, (PrimaryKey, Unique)):
+            columns, what = c.new.columns, f"key {constraint_name(c.table_def, c.new)}"  # type: ignore[arg-type]
+        elif c.kind == "add_index" and c.new.unique and c.new.where is None \
+                and all(e.column for e in c.new.elements):  # type: ignore[union-attr]
+            columns, what = tuple(e.column for e in c.new.elements), f"unique index {c.new.name}"  # type: ignore
+        else:
+            continue
+        cols = [added.get((c.schema, c.table, name)) for name in columns]
+        if not cols or any(x is None for x in cols):
+            continue
+        first = cols[0]
+        out.append(f"warning: {first.source or first.path}: column {first.path} is added with the default "  # type: ignore
+                   f"{first.new.default} under {what}, made by the same migration: every row the table holds takes "  # type: ignore
+                   "that one value, and the migration fails where it holds two (fill the column row by row, then "
+                   "add the key in a later migration)")
+    return out
