@@ -10,7 +10,7 @@ from schemac.model import Check, UNIQUE_KEY_TYPES
 from schemac.pg.types import type_name
 from schemac.plan.keys import (Key, _attribute_refs, _col, _identity_sequence, _table, column_refs, expression_refs, own_keys,
                                refs_of, twins_before)
-from schemac.plan.beside_copies import beside_copy
+from schemac.pg.beside_copies import beside_copy
 from schemac.plan.name_swaps import not_null_name
 from schemac.plan.not_null_order import not_null_keys
 
@@ -117,7 +117,7 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
         if (k == "add_index" or isinstance(new, UNIQUE_KEY_TYPES)) and t.partition_by is not None:  # type: ignore
             makes.add(("partitioned keys",))  # (any table's: its copies go down every level below it)
         beside = k in ("add_index", "add_constraint") and beside_copy(t, new)
-        if beside:  # after the ancestors' keys and indexes, whose copies it stands beside (plan.beside_copies)
+        if beside:  # after the ancestors' keys and indexes, whose copies it stands beside (pg.beside_copies)
             new_refs.add(("partitioned keys",))
         if k in ("add_index", "drop_index"):  # catalog/partition_indexes.py
             # A partition's own index is made before its parent's, whose CREATE INDEX attaches it; dropped

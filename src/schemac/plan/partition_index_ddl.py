@@ -27,7 +27,7 @@ from schemac.pg.childindex import child_index_name, child_key_name, is_child_ind
 from schemac.pg.dialect import RENDER
 from schemac.pg.names import constraint_name, qualified, quote_ident
 from schemac.pg.expressions import parse_partition_bound, referenced_columns
-from schemac.plan.beside_copies import beside_copy
+from schemac.pg.beside_copies import beside_copy
 from schemac.plan.ddl import add_constraint, command, do_block, literal, storage_clause
 
 
@@ -116,7 +116,7 @@ def _key_columns(key: Key) -> list[str]:
 def add_partition_key(t: Table, key: Key) -> list[exp.Expression]:
     """ALTER TABLE ... ADD CONSTRAINT, or RENAME CONSTRAINT of the copy of the parent's key the partition
     holds: a key of its kind, attached, on the same columns (keys, then INCLUDE's, as its index lists them); a key
-    of the partition's own beside that copy (plan.beside_copies) is added, the copy kept, unless the copy holds its
+    of the partition's own beside that copy (pg.beside_copies) is added, the copy kept, unless the copy holds its
     name (the copy's own taken by a relation elsewhere: as CREATE INDEX IF NOT EXISTS of an index beside one)."""
     table, name = qualified(t.schema, t.name), constraint_name(t, key)
     if beside_copy(t, key):

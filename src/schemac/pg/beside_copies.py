@@ -7,7 +7,8 @@ after that, of the same definition, is not attached and takes the next name Post
 free on the table. It is made plainly (ALTER TABLE ... ADD CONSTRAINT, CREATE INDEX), and only once the parent's
 key or index stands (plan.member_dependencies): made first, it would be the one the parent's CREATE INDEX or ADD
 attaches, leaving no copy beside it, and a key's add must not rename the copy to its name
-(plan.partition_index_ddl.add_partition_key), or the copy would be gone."""
+(plan.partition_index_ddl.add_partition_key), or the copy would be gone. DETACH leaves the table both, the copy
+now its own too (compare.partition_copies)."""
 
 from __future__ import annotations
 
