@@ -15,6 +15,7 @@ from typing import Optional
 from schemac.compare.tables import constraint_key, index_signature
 from schemac.compare.changes import Change
 from schemac.model import Check, Index, Table, UNIQUE_KEY_TYPES
+from schemac.pg.beside_copies import beside_copy
 from schemac.pg.childindex import child_index_name, child_key_name, is_child_index_name
 from schemac.pg.names import constraint_name
 
@@ -83,7 +84,7 @@ def with_detached_copies(cur: Table, des: Table, cur_tables: dict, des_tables: d
     parent: Optional[Table] = cur_tables.get((p.parent_schema, p.parent)) if p is not None else None
     if parent is None or (d is not None and (d.parent_schema, d.parent) == parent.key):
         return cur
-    signatures = {index_signature(i) for i in cur.indexes}
+    signatures = {index_signature(i) for i in cur.indexes if not beside_copy(cur, i)}  # (its own beside the copy: not it)
     # Named over all the parent's indexes, as Postgres named them when it made them: a copy the DETACH keeps may carry
     # a number its twin's copy (one the migration drops or the new parent adopts) made it take, t3_k_idx1; not the
     # names the copies the new parent adopts take before the DETACH (copies_adopted).
@@ -100,7 +101,7 @@ def with_detached_copies(cur: Table, des: Table, cur_tables: dict, des_tables: d
     if pk is None and parent.primary_key is not None:
         k = parent.primary_key
         pk = replace(k, name=child_key_name(cur.name, True, k.columns + k.include), comment=None, index_comment=None)
-    own = {constraint_key(u) for u in cur.uniques}
+    own = {constraint_key(u) for u in cur.uniques if not beside_copy(cur, u)}
     uniques = cur.uniques + tuple(replace(u, name=child_key_name(cur.name, False, u.columns + u.include), comment=None,
                                           index_comment=None) for u in parent.uniques if constraint_key(u) not in own)
     names = {c.name for c in cur.checks}

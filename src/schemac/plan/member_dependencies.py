@@ -6,10 +6,11 @@ from __future__ import annotations
 from schemac.compare.changes import (AFTER_ONLY, KEPT_BELOW, MERGED_COPY, NEW_TABLE, NUMBERED_BY_PARENT, Change, set_aside_name,
                                      takes_using)
 from schemac.compare.defaults_below import DEFAULT_KEPT, parents_of
-from schemac.model import Check
+from schemac.model import Check, UNIQUE_KEY_TYPES
 from schemac.pg.types import type_name
 from schemac.plan.keys import (Key, _attribute_refs, _col, _identity_sequence, _table, column_refs, expression_refs, own_keys,
                                refs_of, twins_before)
+from schemac.pg.beside_copies import beside_copy
 from schemac.plan.name_swaps import not_null_name
 from schemac.plan.not_null_order import not_null_keys
 
@@ -113,10 +114,15 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
             new_refs |= refs_of(t, new)
         if k == "add_constraint" and t.partition_by is not None and isinstance(new, Check) and not new.no_inherit:  # type: ignore
             new_refs.add(("attached to", t.schema, t.name))  # type: ignore[union-attr]  (after its partitions' ATTACH)
+        if (k == "add_index" or isinstance(new, UNIQUE_KEY_TYPES)) and t.partition_by is not None:  # type: ignore
+            makes.add(("partitioned keys",))  # (any table's: its copies go down every level below it)
+        beside = k in ("add_index", "add_constraint") and beside_copy(t, new)
+        if beside:  # after the ancestors' keys and indexes, whose copies it stands beside (pg.beside_copies)
+            new_refs.add(("partitioned keys",))
         if k in ("add_index", "drop_index"):  # catalog/partition_indexes.py
             # A partition's own index is made before its parent's, whose CREATE INDEX attaches it; dropped
             # after (IF EXISTS: the parent's DROP took it along).
-            if t.partition_of is not None:  # type: ignore[union-attr]
+            if t.partition_of is not None and not beside:  # type: ignore[union-attr]
                 p = t.partition_of  # type: ignore[union-attr]
                 (makes if k == "add_index" else new_refs).add(("partition index", k, p.parent_schema, p.parent))
             if t.partition_by is not None:  # type: ignore[union-attr]

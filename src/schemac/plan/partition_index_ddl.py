@@ -27,6 +27,7 @@ from schemac.pg.childindex import child_index_name, child_key_name, is_child_ind
 from schemac.pg.dialect import RENDER
 from schemac.pg.names import constraint_name, qualified, quote_ident
 from schemac.pg.expressions import parse_partition_bound, referenced_columns
+from schemac.pg.beside_copies import beside_copy
 from schemac.plan.ddl import add_constraint, command, do_block, literal, storage_clause
 
 
@@ -34,9 +35,9 @@ def copy_settings(t: Table, index: Index) -> list[exp.Expression]:
     """After CREATE INDEX IF NOT EXISTS of a partition's index under the name Postgres gives its copy of the parent's
     (a copy with settings of its own, catalog/partition_indexes.py): that copy may stand already, with its parent's
     storage parameters, which the CREATE left alone. They are reset, then the index's own set."""
-    if t.partition_of is None or not is_child_index_name(index.name, t.name, [e.column for e in index.elements]
-                                                         + list(index.include), [e.expression for e in index.elements]
-                                                         + [None] * len(index.include)):
+    if t.partition_of is None or beside_copy(t, index) or not is_child_index_name(  # (one beside the copy: its own)
+            index.name, t.name, [e.column for e in index.elements] + list(index.include),
+            [e.expression for e in index.elements] + [None] * len(index.include)):
         return []
     name = qualified(t.schema, index.name)
     reset = literal(f"ALTER INDEX {name.replace('%', '%%')} RESET (%s)")
@@ -114,8 +115,14 @@ def _key_columns(key: Key) -> list[str]:
 
 def add_partition_key(t: Table, key: Key) -> list[exp.Expression]:
     """ALTER TABLE ... ADD CONSTRAINT, or RENAME CONSTRAINT of the copy of the parent's key the partition
-    holds: a key of its kind, attached, on the same columns (keys, then INCLUDE's, as its index lists them)."""
+    holds: a key of its kind, attached, on the same columns (keys, then INCLUDE's, as its index lists them); a key
+    of the partition's own beside that copy (pg.beside_copies) is added, the copy kept, unless the copy holds its
+    name (the copy's own taken by a relation elsewhere: as CREATE INDEX IF NOT EXISTS of an index beside one)."""
     table, name = qualified(t.schema, t.name), constraint_name(t, key)
+    if beside_copy(t, key):
+        return [do_block(f"BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = pg_catalog."
+                         f"to_regclass({literal(table)}) AND conname = {literal(name)}) THEN "
+                         f"{add_constraint(t, key).sql(dialect=RENDER)}; END IF; END")]
     columns = "ARRAY[" + ", ".join(literal(c) for c in _key_columns(key)) + "]::text[]"
     find = ("SELECT c.conname INTO copy FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_index i ON i.indexrelid = "
             f"c.conindid WHERE c.conrelid = pg_catalog.to_regclass({literal(table)}) AND c.conparentid <> 0 AND "
