@@ -46,7 +46,7 @@ CASES = {
     "default": "      other: {type: text, default: norm('x')}\n",
     "generated": "      other: {type: text, generated: norm(name)}\n",
     "policy": "    policies:\n      p: {command: select, using: \"norm(name) = 'a'\"}\n",
-    "trigger-when": "    triggers:\n      g: {timing: before, events: [update], function: f,"
+    "trigger-when": "    triggers:\n      g: {timing: before, events: [update], for_each: row, function: f,"
                     " when: \"norm(new.name) <> ''\"}\n",
     "view": "views:\n  v: {query: \"SELECT \\\"norm\\\"(name) AS n FROM t\"}\n",
 }

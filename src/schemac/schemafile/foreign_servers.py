@@ -56,7 +56,8 @@ class ForeignServerReader(GrantReader):
                 raise self.fail(key, f"{what} is a foreign table (foreign:), which cannot have {name} "
                                      "(Postgres refuses it, or schemac does not manage it there)")
         for g in table.triggers:  # row or statement, BEFORE or AFTER (TRUNCATE: PostgreSQL 16+), as Postgres allows
-            refused = "be INSTEAD OF" if g.timing == "instead of" else "be a constraint trigger" if g.constraint else \
+            # (INSTEAD OF: refused as on any table, schemafile.triggers)
+            refused = "be a constraint trigger" if g.constraint else \
                 "have a transition table (old_table, new_table)" if g.old_table or g.new_table else None
             if refused:
                 raise SchemaFileError(f"trigger '{g.name}' of {what}: a foreign table's trigger cannot {refused} "
