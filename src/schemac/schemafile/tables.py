@@ -14,6 +14,7 @@ from schemac.pg.names import joined_reference, make_object_name
 from schemac.schemafile.columns import SERIAL_DEFAULT, serial_column, with_fields
 from schemac.schemafile.storage import StorageReader
 from schemac.schemafile.replica_identity import ReplicaIdentityReader
+from schemac.schemafile.refused_shapes import check_table_shapes
 from schemac.schemafile.indexes import check_attached_indexes
 from schemac.schemafile.inherits import check_validated_checks, resolve_inherits
 from schemac.schemafile.triggers import check_cloned_triggers
@@ -200,6 +201,7 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                      parameters=self.table_parameters(f, what), **self.replica_identity(f, what),
                      **self.table_security(f, what, known))
         _check_under_partitioning(table, what)
+        check_table_shapes(table, what)
         return self.foreign_table(f, what, table)  # type: ignore[attr-defined]
 
     def cluster_on(self, f: dict, what: str) -> Optional[str]:
