@@ -14,6 +14,7 @@ from schemac.pg.names import joined_reference, make_object_name
 from schemac.schemafile.columns import SERIAL_DEFAULT, serial_column, with_fields
 from schemac.schemafile.storage import StorageReader
 from schemac.schemafile.replica_identity import ReplicaIdentityReader
+from schemac.schemafile.refused_shapes import check_hash_moduli, check_table_shapes
 from schemac.schemafile.indexes import check_attached_indexes
 from schemac.schemafile.inherits import check_validated_checks, resolve_inherits
 from schemac.schemafile.triggers import check_cloned_triggers
@@ -200,6 +201,7 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                      parameters=self.table_parameters(f, what), **self.replica_identity(f, what),
                      **self.table_security(f, what, known))
         _check_under_partitioning(table, what)
+        check_table_shapes(table, what)
         return self.foreign_table(f, what, table)  # type: ignore[attr-defined]
 
     def cluster_on(self, f: dict, what: str) -> Optional[str]:
@@ -222,6 +224,7 @@ class TableReader(StorageReader, ReplicaIdentityReader):
         """Partitions and INHERITS children take their parents' columns; foreign keys must point at declared
         columns, or at a table `external` (external_tables:) names: its columns are the database's."""
         tables = resolve_inherits(tables, self.column_orders())  # type: ignore[attr-defined]
+        check_hash_moduli(tables)
         for t in tables:
             if t.inherits:
                 _check_columns_known(t)

@@ -1,0 +1,103 @@
+"""Shapes of a table's columns, keys and partitions that schema.yaml can say and Postgres refuses when the migration
+runs (a generated column reading another, a built-in non-IMMUTABLE call in a generation expression, an identity of a
+type other than smallint/integer/bigint, a key of a partitioned table missing its key's columns, hash partitions whose
+moduli do not divide each other): refused at their line, in schema.yaml's words (schemafile.tables calls these)."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Optional
+
+from schemac.errors import SchemaFileError
+from schemac.model import Table
+from schemac.pg.loaded import checked_columns, parse_partition_key
+
+IDENTITY_TYPES = ("smallint", "integer", "bigint")  # Postgres: "identity column type must be smallint, integer, or bigint"
+# Built-in functions of no argument that pg_catalog marks volatile or stable (and has no IMMUTABLE one of the name), and
+# the SQL keywords that are stable calls: "generation expression is not immutable". A call of any other name (a user's
+# function, a built-in overloaded otherwise) is left to Postgres.
+_NOT_IMMUTABLE_CALLS = ("random", "now", "clock_timestamp", "statement_timestamp", "transaction_timestamp", "timeofday",
+                        "gen_random_uuid", "txid_current", "pg_backend_pid", "current_database", "current_schema",
+                        "current_query", "version", "lastval", "pg_trigger_depth", "pg_current_xact_id")
+_NOT_IMMUTABLE_KEYWORDS = ("current_timestamp", "current_date", "current_time", "localtimestamp", "localtime",
+                           "current_user", "session_user", "current_role")
+_CALL = re.compile(r"(?<![\w$.])(?:pg_catalog\s*\.\s*)?(" + "|".join(_NOT_IMMUTABLE_CALLS) + r")\s*\(\s*\)", re.I)
+_KEYWORD = re.compile(r"(?<![\w$.])(" + "|".join(_NOT_IMMUTABLE_KEYWORDS) + r")(?![\w$])", re.I)
+_MODULUS = re.compile(r"\bMODULUS\s+(\d+)", re.I)
+
+
+def check_table_shapes(t: Table, what: str) -> None:
+    """A table's columns and keys as Postgres takes them, or SchemaFileError at the first it refuses."""
+    generated = {c.name for c in t.columns if c.generated is not None}
+    for c in t.columns:
+        if c.identity is not None and c.type not in IDENTITY_TYPES:
+            raise SchemaFileError(f"column '{c.name}' of {what}: an identity column is smallint, integer or bigint, not "
+                                  f"{c.type} (Postgres refuses it); use a default instead", c.source)
+        if c.generated is None:
+            continue
+        read = sorted(checked_columns(c.generated) & generated - {c.name})
+        if read:
+            raise SchemaFileError(f"column '{c.name}' of {what}: a generated column cannot read generated column "
+                                  f"'{read[0]}' (Postgres refuses it); write that column's expression in its place",
+                                  c.source)
+        called = not_immutable_call(c.generated)
+        if called:
+            raise SchemaFileError(f"column '{c.name}' of {what}: a generation expression is immutable, and {called} is "
+                                  "not (Postgres refuses it); use a default or a trigger instead", c.source)
+    if t.partition_by is not None:
+        _check_partitioned_keys(t, what)
+
+
+def not_immutable_call(expression: str) -> Optional[str]:
+    """The first built-in call in `expression` that pg_catalog marks volatile or stable (strings and quoted names
+    aside), None if it has none of those this module is sure of."""
+    bare = re.sub(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"", "''", expression)
+    m = _CALL.search(bare) or _KEYWORD.search(bare)
+    return None if m is None else (f"{m.group(1).lower()}()" if m.re is _CALL else m.group(1).upper())
+
+
+def _key_column(part: str) -> Optional[str]:
+    """The column a partition key's element is (`a`, `(a)`, `"A"`), "" for an expression, None when unsure (COLLATE)."""
+    text = part.strip()
+    while text.startswith("(") and text.endswith(")"):
+        text = text[1:-1].strip()
+    if re.fullmatch(r"[A-Za-z_][\w$]*", text):
+        return text.lower()
+    if re.fullmatch(r'"(?:[^"]|"")+"', text):
+        return text[1:-1].replace('""', '"')
+    return None if re.search(r"\bcollate\b", text, re.I) else ""
+
+
+def _check_partitioned_keys(t: Table, what: str) -> None:
+    """A partitioned table's primary key and UNIQUEs include each column of its partition key, which has no
+    expression (Postgres: "unique constraint on partitioned table must include all partitioning columns")."""
+    parts = [_key_column(p) for p in parse_partition_key(t.partition_by.key)]  # type: ignore[union-attr]
+    for k in t.unique_keys():
+        kind = "primary key" if k is t.primary_key else f"unique ({', '.join(k.columns)})"
+        if "" in parts:
+            raise SchemaFileError(f"{kind} of {what}: a partitioned table whose key has an expression "
+                                  f"({t.partition_by.key}) has no primary key or unique constraint (Postgres refuses "  # type: ignore[union-attr]
+                                  "it); put them on its partitions", k.source)
+        missing = [p for p in parts if p and p not in k.columns]
+        if missing:
+            raise SchemaFileError(f"{kind} of {what}: a partitioned table's primary key and unique constraints "
+                                  f"include each column of its partition key, not '{missing[0]}' (Postgres refuses "
+                                  f"it); add it to the columns", k.source)
+
+
+def check_hash_moduli(tables: Iterable[Table]) -> None:
+    """The hash partitions of one table have moduli each a factor of the next larger (Postgres: "every hash
+    partition modulus must be a factor of the next larger modulus"): refused at the partition that breaks it."""
+    seen: dict[tuple[str, str], list[tuple[int, Table]]] = {}
+    for t in tables:
+        m = _MODULUS.search(t.partition_of.bound) if t.partition_of is not None else None
+        if m is None:
+            continue
+        modulus, parent = int(m.group(1)), (t.partition_of.parent_schema, t.partition_of.parent)  # type: ignore[union-attr]
+        for other, first in seen.get(parent, []):
+            small, large = sorted((modulus, other))
+            if small and large % small:
+                raise SchemaFileError(f"bound of table {t.qualified_name}: its modulus {modulus} and partition "
+                                      f"{first.qualified_name}'s {other} are not factors one of the other (Postgres "
+                                      "refuses it: each hash partition's modulus divides the next larger)", t.source)
+        seen.setdefault(parent, []).append((modulus, t))
