@@ -26,11 +26,26 @@ def own_indexes(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     own: no comment (COMMENT ON INDEX of a copy), no statistics target (ALTER INDEX copy ALTER COLUMN n SET
     STATISTICS), their parent index's storage parameters (ALTER INDEX copy SET (...)): a copy with any is kept as
     the partition's own, or that is lost; so is one whose parent index has a twin (indexes.sql's attached_to: which
-    copy is whose is kept). A name this misjudges as chosen is harmless: the index is made on the partition first,
-    then attached."""
-    return [r for r in rows if not r["attached"] or r["comment"] is not None or r["attached_to"]
-            or r["key_statistics"] is not None or r["parameters_of_its_own"] or not is_child_index_name(
-        r["index_name"], r["table_name"], r["attnames"], r["expressions"] or [None] * len(r["attnames"]))]
+    copy is whose is kept), unless that parent index is itself a copy left out: a sub-partition's copy of its
+    partition's copy of the root's index, where the partition has an index of its own of that definition beside its
+    copy (pg.beside_copies). attached_to would name an index schema.yaml does not list; a rebuild makes the copy of
+    the copy first (the partition's copy is older than its own index), as Postgres named it. A name this misjudges
+    as chosen is harmless: the index is made on the partition first, then attached."""
+    by_oid = {r["index_oid"]: r for r in rows}
+    left_out: dict[int, bool] = {}
+
+    def copy(r: dict[str, Any]) -> bool:
+        oid = r["index_oid"]
+        if oid not in left_out:
+            left_out[oid] = False  # (a cycle cannot be, but guard against one)
+            parent = by_oid.get(r["parent_index_oid"])
+            left_out[oid] = r["attached"] and r["comment"] is None and r["key_statistics"] is None \
+                and not r["parameters_of_its_own"] \
+                and (not r["attached_to"] or (parent is not None and copy(parent))) \
+                and is_child_index_name(r["index_name"], r["table_name"], r["attnames"],
+                                        r["expressions"] or [None] * len(r["attnames"]))
+        return left_out[oid]
+    return [r for r in rows if not copy(r)]
 
 
 def own_constraints(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from schemac.plan.operator_links import one_way_links_last
 from schemac.plan.overload_order import overloads_first
 from schemac.plan.dependencies import Deps, deps
 from schemac.plan.fill_order import replaced_triggers_first
+from schemac.plan.member_dependencies import attached_beside
 from schemac.plan.privilege_order import CREATED as _CREATED
 from schemac.plan.populate import EMPTIED, refreshed_before
 from schemac.plan.renamed_rebuilds import dropped_before_set_aside, renamed_then_rebuilt
@@ -25,6 +26,7 @@ def plan_deps(changes: list[Change]) -> list[Deps]:
     out = overloads_first(changes, out)  # a SQL-standard body calling another overload of its name: after it
     out = one_way_links_last(changes, out)  # an operator another names one way only: after that one
     out = replaced_triggers_first(changes, out)  # a trigger firing on UPDATE replaced before the table's backfill
+    out = attached_beside(changes, out)  # a copy of a partition's own index beside its copy: after the root's
     owned: dict[tuple, set] = {}
     owned_by_column: dict[tuple, set] = {}
     for c in changes:

@@ -114,9 +114,10 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
             new_refs |= refs_of(t, new)
         if k == "add_constraint" and t.partition_by is not None and isinstance(new, Check) and not new.no_inherit:  # type: ignore
             new_refs.add(("attached to", t.schema, t.name))  # type: ignore[union-attr]  (after its partitions' ATTACH)
-        if (k == "add_index" or isinstance(new, UNIQUE_KEY_TYPES)) and t.partition_by is not None:  # type: ignore
-            makes.add(("partitioned keys",))  # (any table's: its copies go down every level below it)
         beside = k in ("add_index", "add_constraint") and beside_copy(t, new)
+        if (k == "add_index" or isinstance(new, UNIQUE_KEY_TYPES)) and t.partition_by is not None and not beside:  # type: ignore
+            makes.add(("partitioned keys",))  # (any table's: its copies go down every level below it; not one beside a
+            # copy, a sub-partitioned partition's: it waits for them itself, attached_beside)
         if beside:  # after the ancestors' keys and indexes, whose copies it stands beside (pg.beside_copies)
             new_refs.add(("partitioned keys",))
         if k in ("add_index", "drop_index"):  # catalog/partition_indexes.py
@@ -137,3 +138,19 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
         if k == "drop_constraint" and isinstance(old, Check):  # a child's copy merged with it: after (compare.around)
             makes.add(("check dropped", t.schema, t.name, old.name))  # type: ignore[union-attr]
             new_refs |= {("check dropped", q.schema, q.name, old.name) for q in t.inherits} if c.cause == MERGED_COPY else set()  # type: ignore
+
+
+def attached_beside(changes: list[Change], out: list) -> list:
+    """`out` (plan.dependencies.Deps of each of `changes`) with a partition's index attached to its parent's own index
+    beside a copy (pg.beside_copies: the parent a sub-partitioned partition) made after the ancestors' keys and indexes
+    too: made before them, the root's CREATE INDEX, going down, would attach it to the parent's copy instead."""
+    beside = {(c.schema, c.table, c.new.name) for c in changes  # type: ignore[union-attr]
+              if c.kind == "add_index" and c.table_def.partition_by is not None and beside_copy(c.table_def, c.new)}
+    if not beside:
+        return out
+    for n, c in enumerate(changes):
+        p = c.table_def.partition_of if c.kind == "add_index" and c.table_def is not None else None
+        if p is not None and (p.parent_schema, p.parent, c.new.attached_to) in beside:  # type: ignore[union-attr]
+            d = out[n]
+            out[n] = type(d)(d.makes, d.removes, d.needs | {("partitioned keys",)}, d.frees)
+    return out

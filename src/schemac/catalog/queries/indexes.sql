@@ -12,7 +12,9 @@
 -- definition (keys, operator classes, collations, options, expressions, predicate, uniqueness, method: Postgres
 -- attaches a partition's index to the first such parent index made that has none there yet), not a key's (a
 -- PRIMARY KEY's or UNIQUE's index is its constraint's, copied as a constraint); null otherwise.
--- The caller keeps those whatever their name: which copy is whose is not told by their definition.
+-- The caller keeps those whatever their name: which copy is whose is not told by their definition; unless the
+-- parent's index is itself a copy the caller leaves out (index_oid, parent_index_oid: a sub-partition's copy of its
+-- partition's copy, beside the partition's own index of that definition).
 -- Per index, three arrays with one entry per indkey position (key columns, then INCLUDE columns):
 --   attnames:    the column name, or NULL where the entry is an expression (indkey = 0);
 --   expressions: the deparsed expression, or NULL where the entry is a plain column (the whole array
@@ -92,6 +94,8 @@ SELECT i.indrelid AS table_oid,
        d.description AS comment,
        c.relname::text AS table_name,
        EXISTS (SELECT 1 FROM pg_catalog.pg_inherits inh WHERE inh.inhrelid = i.indexrelid) AS attached,
+       i.indexrelid AS index_oid,
+       (SELECT inh.inhparent FROM pg_catalog.pg_inherits inh WHERE inh.inhrelid = i.indexrelid) AS parent_index_oid,
        EXISTS (SELECT 1 FROM pg_catalog.pg_inherits inh JOIN pg_catalog.pg_class pic ON pic.oid = inh.inhparent
                WHERE inh.inhrelid = i.indexrelid AND pic.reloptions IS DISTINCT FROM ic.reloptions) AS parameters_of_its_own,
        (SELECT pic.relname::text
