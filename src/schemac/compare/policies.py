@@ -83,9 +83,9 @@ def policy_changes(old: Optional[Table], new: Table, cause: Optional[str] = None
 
     retyped: set[str] = set()
     if new.policies and old is not None and old.policies:
+        # (a policy keeps the text it had before the migration's RENAME COLUMNs: a retyped column under its old name too)
         retyped = _retyped(old, new, rebuilt)
         retyped |= regenerated_columns(old, new, retyped)  # dropped and added again: as retyped
-        # A policy keeps the text it had before the migration's RENAME COLUMNs: a retyped column under its old name.
     rls = (old.row_level_security, old.force_row_level_security) if old is not None else (False, False)
     if rls != (new.row_level_security, new.force_row_level_security):
         ch("set_row_security", None, old, new)
