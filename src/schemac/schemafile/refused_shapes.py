@@ -1,7 +1,8 @@
 """Shapes of a table's columns, keys and partitions that schema.yaml can say and Postgres refuses when the migration
 runs (a generated column reading another, a built-in non-IMMUTABLE call in a generation expression, an identity of a
 type other than smallint/integer/bigint, a key of a partitioned table missing its key's columns, hash partitions whose
-moduli do not divide each other): refused at their line, in schema.yaml's words (schemafile.tables calls these)."""
+moduli do not divide each other, a partitioned table's NO INHERIT CHECK, a row trigger with a transition table under
+partitioning or inheritance): refused at their line, in schema.yaml's words (schemafile.tables calls these)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Iterable, Optional
 
 from schemac.errors import SchemaFileError
 from schemac.model import Table
-from schemac.pg.loaded import checked_columns, parse_partition_key
+from schemac.pg.loaded import checked_columns, parse_partition_key, plain_column
 
 IDENTITY_TYPES = ("smallint", "integer", "bigint")  # Postgres: "identity column type must be smallint, integer, or bigint"
 # Built-in functions of no argument that pg_catalog marks volatile or stable (and has no IMMUTABLE one of the name), and
@@ -28,6 +29,7 @@ _MODULUS = re.compile(r"\bMODULUS\s+(\d+)", re.I)
 
 def check_table_shapes(t: Table, what: str) -> None:
     """A table's columns and keys as Postgres takes them, or SchemaFileError at the first it refuses."""
+    _check_under_partitioning(t, what)
     generated = {c.name for c in t.columns if c.generated is not None}
     for c in t.columns:
         if c.identity is not None and c.type not in IDENTITY_TYPES:
@@ -48,6 +50,22 @@ def check_table_shapes(t: Table, what: str) -> None:
         _check_partitioned_keys(t, what)
 
 
+def _check_under_partitioning(t: Table, what: str) -> None:
+    """What Postgres refuses of a partitioned table, a partition or an inheritance child (the checks: NO INHERIT on
+    a partitioned table; the triggers: FOR EACH ROW with a transition table on any of them)."""
+    if t.partition_by is not None:
+        for k in t.checks:
+            if k.no_inherit:
+                raise SchemaFileError(f"check '{k.name}' of {what}: a partitioned table's CHECK cannot be no_inherit "
+                                      "(Postgres refuses it: its partitions must have it)", k.source)
+    kind = "a partitioned table" if t.partition_by is not None else "a partition" if t.partition_of is not None else \
+        "an inheritance child" if t.inherits else None
+    for g in t.triggers if kind else ():
+        if g.for_each_row and (g.old_table or g.new_table):
+            raise SchemaFileError(f"trigger '{g.name}' of {what}: {kind}'s row trigger cannot have a transition "
+                                  "table (old_table, new_table; Postgres refuses it): make it for_each: statement", g.source)
+
+
 def not_immutable_call(expression: str) -> Optional[str]:
     """The first built-in call in `expression` that pg_catalog marks volatile or stable (strings and quoted names
     aside), None if it has none of those this module is sure of."""
@@ -57,15 +75,12 @@ def not_immutable_call(expression: str) -> Optional[str]:
 
 
 def _key_column(part: str) -> Optional[str]:
-    """The column a partition key's element is (`a`, `(a)`, `"A"`), "" for an expression, None when unsure (COLLATE)."""
-    text = part.strip()
-    while text.startswith("(") and text.endswith(")"):
-        text = text[1:-1].strip()
-    if re.fullmatch(r"[A-Za-z_][\w$]*", text):
-        return text.lower()
-    if re.fullmatch(r'"(?:[^"]|"")+"', text):
-        return text[1:-1].replace('""', '"')
-    return None if re.search(r"\bcollate\b", text, re.I) else ""
+    """The column a partition key's element is (`a`, `(a)`, `"A"`: pg.loaded.plain_column), "" for an expression,
+    None when unsure (COLLATE)."""
+    column = plain_column(part)
+    if column is not None:
+        return column
+    return None if re.search(r"\bcollate\b", part, re.I) else ""
 
 
 def _check_partitioned_keys(t: Table, what: str) -> None:

@@ -77,22 +77,6 @@ def _check_not_nulls(columns: list[Column], pk: Optional[PrimaryKey], partitione
                                   "no_inherit (Postgres refuses it: its partitions must have it)", c.source)
 
 
-def _check_under_partitioning(t: Table, what: str) -> None:
-    """What Postgres refuses of a partitioned table, a partition or an inheritance child (the checks: NO INHERIT on
-    a partitioned table; the triggers: FOR EACH ROW with a transition table on any of them)."""
-    if t.partition_by is not None:
-        for k in t.checks:
-            if k.no_inherit:
-                raise SchemaFileError(f"check '{k.name}' of {what}: a partitioned table's CHECK cannot be no_inherit "
-                                      "(Postgres refuses it: its partitions must have it)", k.source)
-    kind = "a partitioned table" if t.partition_by is not None else "a partition" if t.partition_of is not None else \
-        "an inheritance child" if t.inherits else None
-    for g in t.triggers if kind else ():
-        if g.for_each_row and (g.old_table or g.new_table):
-            raise SchemaFileError(f"trigger '{g.name}' of {what}: {kind}'s row trigger cannot have a transition "
-                                  "table (old_table, new_table; Postgres refuses it): make it for_each: statement", g.source)
-
-
 def _check_referenced_key(t: Table, fk: ForeignKey, ref: Table) -> None:
     """A foreign key onto columns Postgres finds a key for, or an error at its line (its migration would fail at apply).
     A PERIOD one needs a key WITHOUT OVERLAPS on the same columns, the same period last; any other takes the first

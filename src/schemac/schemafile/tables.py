@@ -21,7 +21,7 @@ from schemac.schemafile.triggers import check_cloned_triggers
 from schemac.schemafile.copies import check_copy_comments
 from schemac.pg.typetext import name_parts
 from schemac.schemafile.table_keys import (_check_columns_known, _check_not_nulls, _check_own_key, _check_referenced_key,
-                                           _check_under_partitioning, _with_parent_columns)
+                                           _with_parent_columns)
 
 MAX_TABLE_COLUMNS = 1600  # PostgreSQL's MaxHeapAttributeNumber
 TABLE_KEYS = {"name": False, "schema": False, "renamed_from": False, "comment": False, "columns": False, "foreign_keys": False,
@@ -200,7 +200,6 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                      cluster_on=self.cluster_on(f, what),
                      parameters=self.table_parameters(f, what), **self.replica_identity(f, what),
                      **self.table_security(f, what, known))
-        _check_under_partitioning(table, what)
         check_table_shapes(table, what)
         return self.foreign_table(f, what, table)  # type: ignore[attr-defined]
 
