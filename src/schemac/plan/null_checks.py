@@ -1,0 +1,38 @@
+"""generate's warning for a CHECK that says a column IS NOT NULL, added with that column, nullable and without a
+default (pg-schema-diff's spelling of NOT NULL: `CHECK (c IS NOT NULL)`).
+
+ADD COLUMN gives every row the table holds NULL in it, which the ADD CONSTRAINT then refuses at the first row, as ADD
+COLUMN ... NOT NULL would (plan.hazards.row_failures warns of that one). Only a NULL the check's top-level ANDs refuse
+counts (pg.expressions.required_not_null): any other comparison with NULL is NULL, which a CHECK passes. A check added
+NOT VALID or NOT ENFORCED reads no row. generate never sees the rows, so it says so."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from schemac.compare.changes import Change
+from schemac.model.constraints import Check
+from schemac.pg.lazy import lazy
+
+required_not_null = lazy("schemac.pg.expressions", "required_not_null")  # (sqlglot only where a CHECK is added)
+
+
+def null_check_warning(change: Change, changes: list[Change]) -> Optional[str]:
+    """The warning for `change`, if it adds a CHECK checked at once that requires IS NOT NULL a column the migration
+    (`changes`) adds to the same table nullable and without a default, identity or generation expression."""
+    check = change.new
+    if change.kind != "add_constraint" or not isinstance(check, Check) or check.not_valid or not check.enforced:
+        return None
+    bare = {c.name for c in changes if c.kind == "add_column" and (c.schema, c.table) == (change.schema, change.table)
+            and c.cause is None and c.new.nullable and c.new.default is None  # type: ignore[attr-defined]
+            and c.new.identity is None and not c.new.generated and c.table_def.foreign is None}  # type: ignore
+    try:
+        refused = sorted(required_not_null(check.expression) & bare) if bare else []
+    except ValueError:
+        return None
+    if not refused:
+        return None
+    return (f"warning: {change.source or change.path}: check constraint {change.name} of {change.schema}."
+            f"{change.table} requires {', '.join(refused)} IS NOT NULL, which the migration adds without a default: it "
+            "fails on a table that holds rows (give the column a default, or add the check NOT VALID, fill the "
+            "column, then validate it)")
