@@ -186,3 +186,32 @@ def test_a_check_requiring_a_column_added_without_a_default_is_warned(tmp_path, 
     with psycopg.connect(any_db_url, autocommit=True) as conn:
         assert conn.execute("SELECT count(*) FROM pg_constraint WHERE conname = 'a_check' AND conrelid = 't'::regclass"
                             ).fetchone()[0] == 1
+
+
+@pytest.mark.parametrize("domains, column, warned", [
+    ("code: {type: text, not_null: true}", "code", True),
+    ("code: {type: text, checks: {code_check: VALUE IS NOT NULL}}", "code", True),
+    ("code: {type: text, not_null: true}\n  code2: {type: code}", "code2", True),
+    ("code: {type: text, not_null: true, default: \"'x'\"}", "code", False),
+    ("code: {type: text, not_null: true}\n  code2: {type: code, default: \"'x'\"}", "code2", False),
+    ("code: {type: text, not_null: true}", "{type: code, default: \"'x'\"}", False),
+    ("code: {type: text, not_null: true}", "code[]", False),
+    ("code: {type: text, checks: {code_check: VALUE <> ''}}", "code", False),
+], ids=["not-null", "check", "under-a-domain", "domain-default", "upper-default", "column-default", "array",
+        "null-passes"])
+def test_a_column_added_of_a_domain_refusing_null_without_a_default_is_warned(tmp_path, any_db_url, domains, column,
+                                                                             warned):
+    """ADD COLUMN of a domain that refuses NULL (NOT NULL, a CHECK saying VALUE IS NOT NULL, or a domain under it that
+    does), with no default of the column's nor of a domain's, gives each row NULL, which the domain refuses ('domain
+    code does not allow null values') where the table holds one. The warning is true: the migration fails over a row
+    and applies once it is gone."""
+    head = f"domains:\n  {domains}\n"
+    _step(tmp_path, any_db_url, head + "tables:\n  t:\n    columns:\n      id: integer\n")
+    schema, out, warnings = _warnings_of(tmp_path, head + f"tables:\n  t:\n    columns:\n      id: integer\n"
+                                                          f"      a: {column}\n")
+    line = head.count("\n") + 5
+    assert warnings == ([f"warning: {schema}:{line}:7: column public.t.a is added of domain {column}, which refuses "
+                         "NULL, without a default: the migration fails on a table that holds rows (give it a default, "
+                         "or add it of the domain's base type, fill it, then make it the domain)"] if warned else [])
+    assert _applied_once_true(any_db_url, out, "INSERT INTO t (id) VALUES (1)", warned, "DELETE FROM t",
+                              psycopg.errors.IntegrityError) is False

@@ -4,15 +4,19 @@ default (pg-schema-diff's spelling of NOT NULL: `CHECK (c IS NOT NULL)`).
 ADD COLUMN gives every row the table holds NULL in it, which the ADD CONSTRAINT then refuses at the first row, as ADD
 COLUMN ... NOT NULL would (plan.hazards.row_failures warns of that one). Only a NULL the check's top-level ANDs refuse
 counts (pg.expressions.required_not_null): any other comparison with NULL is NULL, which a CHECK passes. A check added
-NOT VALID or NOT ENFORCED reads no row. generate never sees the rows, so it says so."""
+NOT VALID or NOT ENFORCED reads no row. So does a column added of a domain that refuses NULL (null_domain_columns).
+generate never sees the rows, so it says so."""
 
 from __future__ import annotations
 
 from typing import Optional
 
 from schemac.compare.changes import Change
+from schemac.compare.types import keyed_domains
 from schemac.model.constraints import Check
+from schemac.model.schema import Schema
 from schemac.pg.lazy import lazy
+from schemac.pg.types import type_name
 
 required_not_null = lazy("schemac.pg.expressions", "required_not_null")  # (sqlglot only where a CHECK is added)
 
@@ -36,3 +40,28 @@ def null_check_warning(change: Change, changes: list[Change]) -> Optional[str]:
             f"{change.table} requires {', '.join(refused)} IS NOT NULL, which the migration adds without a default: it "
             "fails on a table that holds rows (give the column a default, or add the check NOT VALID, fill the "
             "column, then validate it)")
+
+
+def null_domain_columns(changes: list[Change], desired: Schema) -> list[str]:
+    """generate's warnings for the columns the migration adds to a table it keeps, of a domain (through the domains
+    under it) that refuses NULL (NOT NULL, or a CHECK saying VALUE IS NOT NULL) with no default of the column's nor of
+    any domain's: ADD COLUMN gives each row NULL, which the domain refuses ('domain ... does not allow null values')
+    on a table that holds rows. An array of the domain is no such column (a NULL array holds no element)."""
+    domains, out = keyed_domains(desired), []
+    for c in changes:
+        col = c.new
+        if c.kind != "add_column" or c.cause is not None or col.default is not None or col.identity is not None \
+                or col.generated or c.table_def.foreign is not None or col.type.rstrip().endswith("]"):  # type: ignore
+            continue
+        name, seen, refuses = type_name(col.type), set(), False  # type: ignore[attr-defined]
+        while name in domains and name not in seen and domains[name].default is None:
+            seen.add(name)
+            d = domains[name]
+            refuses = refuses or d.not_null or any(not k.not_valid and k.enforced and "value" in required_not_null(
+                k.expression) for k in d.checks)
+            name = type_name(d.type)
+        if refuses and not (name in domains and name not in seen):  # (no default met on the way down)
+            out.append(f"warning: {c.source or c.path}: column {c.path} is added of domain {col.type}, which "  # type: ignore
+                       "refuses NULL, without a default: the migration fails on a table that holds rows (give it a "
+                       "default, or add it of the domain's base type, fill it, then make it the domain)")
+    return out
