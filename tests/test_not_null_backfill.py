@@ -215,3 +215,18 @@ def test_a_column_added_of_a_domain_refusing_null_without_a_default_is_warned(tm
                          "or add it of the domain's base type, fill it, then make it the domain)"] if warned else [])
     assert _applied_once_true(any_db_url, out, "INSERT INTO t (id) VALUES (1)", warned, "DELETE FROM t",
                               psycopg.errors.IntegrityError) is False
+
+
+@pytest.mark.parametrize("column, warned", [("code", True), ("code[]", False), ("text", False)],
+                         ids=["column-of-it", "array-of-it", "none-of-it"])
+def test_a_domain_made_not_null_over_a_column_of_it_is_warned(tmp_path, any_db_url, column, warned):
+    """A domain made NOT NULL (ALTER DOMAIN ... SET NOT NULL) fails where a column of it holds NULL ('column "a" of
+    table "t" contains null values'), as a column made NOT NULL does: generate warns where a table's column is of it,
+    and the warning is true (the migration fails over such a row and applies once it is gone)."""
+    table = f"tables:\n  t:\n    columns:\n      id: integer\n      a: {column}\n"
+    _step(tmp_path, any_db_url, "domains:\n  code: {type: text}\n" + table)
+    schema, out, warnings = _warnings_of(tmp_path, "domains:\n  code: {type: text, not_null: true}\n" + table)
+    assert warnings == ([f"warning: {schema}:2:3: domain public.code is made NOT NULL: the migration fails where a row "
+                         "holds NULL in a column of it (public.t.a: fill those rows first)"] if warned else [])
+    assert _applied_once_true(any_db_url, out, "INSERT INTO t (id) VALUES (1)", warned, "DELETE FROM t",
+                              psycopg.errors.IntegrityError) is False

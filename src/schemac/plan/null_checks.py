@@ -46,10 +46,18 @@ def null_domain_columns(changes: list[Change], desired: Schema) -> list[str]:
     """generate's warnings for the columns the migration adds to a table it keeps, of a domain (through the domains
     under it) that refuses NULL (NOT NULL, or a CHECK saying VALUE IS NOT NULL) with no default of the column's nor of
     any domain's: ADD COLUMN gives each row NULL, which the domain refuses ('domain ... does not allow null values')
-    on a table that holds rows. An array of the domain is no such column (a NULL array holds no element)."""
+    on a table that holds rows. An array of the domain is no such column (a NULL array holds no element). And a domain
+    made NOT NULL (ALTER DOMAIN ... SET NOT NULL) fails where a column of it holds NULL, as a column made NOT NULL."""
     domains, out = keyed_domains(desired), []
     for c in changes:
         col = c.new
+        if c.kind == "alter_domain" and c.cause is None and col.not_null and not c.old.not_null:  # type: ignore
+            used = [f"{t.schema}.{t.name}.{k.name}" for t in desired.tables for k in t.columns
+                    if type_name(k.type) == (c.schema, c.name) and not k.type.rstrip().endswith("]")]
+            if used:
+                out.append(f"warning: {c.source or c.path}: domain {c.path} is made NOT NULL: the migration fails where "
+                           f"a row holds NULL in a column of it ({', '.join(used)}: fill those rows first)")
+            continue
         if c.kind != "add_column" or c.cause is not None or col.default is not None or col.identity is not None \
                 or col.generated or c.table_def.foreign is not None or col.type.rstrip().endswith("]"):  # type: ignore
             continue
