@@ -92,13 +92,23 @@ def test_a_column_added_not_null_without_a_default_is_warned(tmp_path, db_url, c
         "nullable: false" in column or "primary_key" in column)
 
 
-def _applied_once_true(db_url: str, out: str, rows: str, warned: bool, gone: str) -> bool:
-    """The migration over `rows`: where warned, it fails (the warning is true) and applies once `gone` removed what
-    it fails on; a's attnotnull after."""
+def _warnings_of(tmp_path, text: str) -> tuple:
+    """schema.yaml written as `text` and generated: its path, the output folder and generate's warnings."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(text, encoding="utf-8")
+    result = generate(str(schema), out)
+    assert result.status == "written", result.message
+    return schema, out, [n for n in result.notices if n.startswith("warning: ")]
+
+
+def _applied_once_true(db_url: str, out: str, rows: str, warned: bool, gone: str,
+                       error: type = psycopg.errors.NotNullViolation) -> bool:
+    """The migration over `rows`: where warned, it fails with `error` (the warning is true) and applies once `gone`
+    removed what it fails on; a's attnotnull after."""
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute(rows)
         if warned:
-            with pytest.raises(psycopg.errors.NotNullViolation):
+            with pytest.raises(error):
                 apply_files(conn, Layout(out).migrations())
             conn.execute(gone)
         apply_files(conn, Layout(out).migrations())
@@ -116,11 +126,7 @@ def test_a_column_made_not_null_without_a_default_is_warned(tmp_path, db_url, af
     schema.yaml holds): without a default nothing fills the rows holding NULL, so generate warns, and the warning is
     true (the migration fails over such a row and applies once it is gone)."""
     _step(tmp_path, db_url, _table("integer"))
-    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    schema.write_text(_table(after), encoding="utf-8")
-    result = generate(str(schema), out)
-    assert result.status == "written", result.message
-    warnings = [n for n in result.notices if n.startswith("warning: ")]
+    schema, out, warnings = _warnings_of(tmp_path, _table(after))
     assert warnings == ([f"warning: {schema}:6:7: column public.t.a is made NOT NULL without a default: the migration "
                          "fails where a row holds NULL in it (fill those rows first, or give it a default, which the "
                          "migration gives them)"] if warned else [])
@@ -153,3 +159,74 @@ def test_a_column_added_with_one_default_under_a_new_key_is_warned(tmp_path, db_
             conn.execute("DELETE FROM t WHERE id = 2")
         apply_files(conn, Layout(out).migrations())
         assert conn.execute("SELECT count(DISTINCT a) = count(*) FROM t").fetchone()[0] is True
+
+
+@pytest.mark.parametrize("column, check, warned", [
+    ("integer", "a IS NOT NULL", True),
+    ("integer", "(a IS NOT NULL) AND (a > 0)", True),
+    ("integer", "NOT (a IS NULL)", True),
+    ("integer", "{expression: a IS NOT NULL, not_valid: true}", False),
+    ("{type: integer, default: 1}", "a IS NOT NULL", False),
+    ("integer", "a > 0", False),
+    ("integer", "a IS NOT NULL OR k > 0", False),
+], ids=["is-not-null", "in-an-and", "not-is-null", "not-valid", "with-default", "null-passes", "in-an-or"])
+def test_a_check_requiring_a_column_added_without_a_default_is_warned(tmp_path, any_db_url, column, check, warned):
+    """A CHECK (a IS NOT NULL) added with its column a, nullable and without a default (pg-schema-diff's spelling of
+    NOT NULL): ADD COLUMN gives every row NULL, which the ADD CONSTRAINT then refuses, as ADD COLUMN ... NOT NULL
+    would. generate never sees the rows: it warns, and the warning is true (the migration fails over a row with
+    Postgres's check violation and applies once it is gone); a check NULL passes, or added NOT VALID, is not warned."""
+    _step(tmp_path, any_db_url, "tables:\n  t:\n    columns:\n      id: integer\n      k: integer\n")
+    schema, out, warnings = _warnings_of(tmp_path, "tables:\n  t:\n    columns:\n      id: integer\n      k: integer\n"
+                                         f"      a: {column}\n    checks:\n      a_check: {check}\n")
+    assert warnings == ([f"warning: {schema}:8:7: check constraint a_check of public.t requires a IS NOT NULL, which "
+                         "the migration adds without a default: it fails on a table that holds rows (give the column a "
+                         "default, or add the check NOT VALID, fill the column, then validate it)"] if warned else [])
+    assert _applied_once_true(any_db_url, out, "INSERT INTO t (id, k) VALUES (1, 1)", warned, "DELETE FROM t",
+                              psycopg.errors.CheckViolation) is False
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        assert conn.execute("SELECT count(*) FROM pg_constraint WHERE conname = 'a_check' AND conrelid = 't'::regclass"
+                            ).fetchone()[0] == 1
+
+
+@pytest.mark.parametrize("domains, column, warned", [
+    ("code: {type: text, not_null: true}", "code", True),
+    ("code: {type: text, checks: {code_check: VALUE IS NOT NULL}}", "code", True),
+    ("code: {type: text, not_null: true}\n  code2: {type: code}", "code2", True),
+    ("code: {type: text, not_null: true, default: \"'x'\"}", "code", False),
+    ("code: {type: text, not_null: true}\n  code2: {type: code, default: \"'x'\"}", "code2", False),
+    ("code: {type: text, not_null: true}", "{type: code, default: \"'x'\"}", False),
+    ("code: {type: text, not_null: true}", "code[]", False),
+    ("code: {type: text, checks: {code_check: VALUE <> ''}}", "code", False),
+], ids=["not-null", "check", "under-a-domain", "domain-default", "upper-default", "column-default", "array",
+        "null-passes"])
+def test_a_column_added_of_a_domain_refusing_null_without_a_default_is_warned(tmp_path, any_db_url, domains, column,
+                                                                             warned):
+    """ADD COLUMN of a domain that refuses NULL (NOT NULL, a CHECK saying VALUE IS NOT NULL, or a domain under it that
+    does), with no default of the column's nor of a domain's, gives each row NULL, which the domain refuses ('domain
+    code does not allow null values') where the table holds one. The warning is true: the migration fails over a row
+    and applies once it is gone."""
+    head = f"domains:\n  {domains}\n"
+    _step(tmp_path, any_db_url, head + "tables:\n  t:\n    columns:\n      id: integer\n")
+    schema, out, warnings = _warnings_of(tmp_path, head + f"tables:\n  t:\n    columns:\n      id: integer\n"
+                                                          f"      a: {column}\n")
+    line = head.count("\n") + 5
+    assert warnings == ([f"warning: {schema}:{line}:7: column public.t.a is added of domain {column}, which refuses "
+                         "NULL, without a default: the migration fails on a table that holds rows (give it a default, "
+                         "or add it of the domain's base type, fill it, then make it the domain)"] if warned else [])
+    assert _applied_once_true(any_db_url, out, "INSERT INTO t (id) VALUES (1)", warned, "DELETE FROM t",
+                              psycopg.errors.IntegrityError) is False
+
+
+@pytest.mark.parametrize("column, warned", [("code", True), ("code[]", False), ("text", False)],
+                         ids=["column-of-it", "array-of-it", "none-of-it"])
+def test_a_domain_made_not_null_over_a_column_of_it_is_warned(tmp_path, any_db_url, column, warned):
+    """A domain made NOT NULL (ALTER DOMAIN ... SET NOT NULL) fails where a column of it holds NULL ('column "a" of
+    table "t" contains null values'), as a column made NOT NULL does: generate warns where a table's column is of it,
+    and the warning is true (the migration fails over such a row and applies once it is gone)."""
+    table = f"tables:\n  t:\n    columns:\n      id: integer\n      a: {column}\n"
+    _step(tmp_path, any_db_url, "domains:\n  code: {type: text}\n" + table)
+    schema, out, warnings = _warnings_of(tmp_path, "domains:\n  code: {type: text, not_null: true}\n" + table)
+    assert warnings == ([f"warning: {schema}:2:3: domain public.code is made NOT NULL: the migration fails where a row "
+                         "holds NULL in a column of it (public.t.a: fill those rows first)"] if warned else [])
+    assert _applied_once_true(any_db_url, out, "INSERT INTO t (id) VALUES (1)", warned, "DELETE FROM t",
+                              psycopg.errors.IntegrityError) is False

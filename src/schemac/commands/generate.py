@@ -14,6 +14,7 @@ from schemac.compare.differ import diff
 from schemac.compare.notices import ignored_renames, repeated_key_notices, unused_usings
 from schemac.plan.dropped_sequences import dropped_sequence_defaults
 from schemac.plan.shared_defaults import one_value_keys
+from schemac.plan.null_checks import null_domain_columns
 from schemac.compare.using_reads import unknown_using_columns
 from schemac.compare.inherited_retypes import retype_wrap_notices
 from schemac.compare.joined_parents import joined_parent_notices
@@ -192,7 +193,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     dropped_sequence_defaults(desired, changes)  # (a sequence this edit drops is called by a kept default)
     notices = tuple(ignored_renames(current, desired) + repeated_key_notices(desired) + unused_usings(desired, changes)
                     + change_notices(changes, desired) + row_failures(changes, (nondeterministic(current), nondeterministic(desired)))
-                    + one_value_keys(changes)
+                    + one_value_keys(changes) + null_domain_columns(changes, desired)
                     + detach_failures(changes, current, desired) + narrower_identities(changes, current)
                     + unlogged_partitioned(changes)
                     + left_notices

@@ -164,6 +164,27 @@ def referenced_columns(text: str) -> set[str]:
     return set(_referenced_columns(text))
 
 
+def required_not_null(text: str) -> frozenset[str]:
+    """The columns a CHECK's top-level ANDs say IS NOT NULL (`c IS NOT NULL`, `NOT (c IS NULL)`): a row holding NULL in
+    one fails it (any other NULL leaves a comparison NULL, which a CHECK passes). None of a verbatim expression."""
+    tree = _parse(text)
+    out: set[str] = set()
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (exp.Paren, exp.And)):
+            todo += [node.this] if isinstance(node, exp.Paren) else [node.left, node.right]
+            continue
+        negated = isinstance(node, exp.Not)
+        inner = node.this.unnest() if negated else node
+        if isinstance(inner, exp.Is) and bool(inner.args.get("negate")) != negated \
+                and isinstance(inner.expression, exp.Null) and isinstance(inner.this, exp.Column) \
+                and isinstance(inner.this.this, exp.Identifier) and not inner.this.table:
+            ident = inner.this.this
+            out.add(ident.name if ident.quoted else ident.name.lower())
+    return frozenset(out)
+
+
 def shared_tree(text: str) -> exp.Expression:
     """The parsed expression (or Verbatim), shared by every caller: never mutate it. ValueError where it is none."""
     return _parse(text)

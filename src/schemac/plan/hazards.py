@@ -22,6 +22,7 @@ from schemac.pg.postgis import YES, fits, refusal
 from schemac.pg.types import type_name
 from schemac.plan.empty_parents import empty_parent_warning
 from schemac.plan.folded_keys import extension_string, folded_key_warning
+from schemac.plan.null_checks import null_check_warning
 
 _INT_DIGITS = {"smallint": 5, "integer": 10, "bigint": 19}
 _WIDENINGS = {("smallint", "integer"), ("smallint", "bigint"), ("integer", "bigint"), ("real", "double precision"),
@@ -159,12 +160,13 @@ def row_failures(changes: list[Change],
     where a row matched its referenced one only ignoring case (plan.folded_keys). A foreign key referencing a DEFAULT
     partition whose rows of a new partition's bound move out of it fails its check again where a row references one of
     them (compare.default_rows); a foreign key of a kept table onto a table the migration creates, empty, fails where a
-    row holds a key (plan.empty_parents)."""
+    row holds a key (plan.empty_parents); so does a CHECK saying IS NOT NULL a column added with it (plan.null_checks)."""
     out = []
     made = {(c.schema, c.table) for c in changes if c.kind == "add_table"}
     retypes = {(c.schema, c.table, c.name): c for c in changes if c.kind == "alter_column_type"}
     for c in changes:
-        warning = folded_key_warning(c, loose, retypes) or empty_parent_warning(c, made, changes)
+        warning = folded_key_warning(c, loose, retypes) or empty_parent_warning(c, made, changes) \
+            or null_check_warning(c, changes)
         if warning:
             out.append(warning)
             continue

@@ -1,0 +1,75 @@
+"""generate's warning for a CHECK that says a column IS NOT NULL, added with that column, nullable and without a
+default (pg-schema-diff's spelling of NOT NULL: `CHECK (c IS NOT NULL)`).
+
+ADD COLUMN gives every row the table holds NULL in it, which the ADD CONSTRAINT then refuses at the first row, as ADD
+COLUMN ... NOT NULL would (plan.hazards.row_failures warns of that one). Only a NULL the check's top-level ANDs refuse
+counts (pg.expressions.required_not_null): any other comparison with NULL is NULL, which a CHECK passes. A check added
+NOT VALID or NOT ENFORCED reads no row. So does a column added of a domain that refuses NULL (null_domain_columns).
+generate never sees the rows, so it says so."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from schemac.compare.changes import Change
+from schemac.compare.types import keyed_domains
+from schemac.model.constraints import Check
+from schemac.model.schema import Schema
+from schemac.pg.lazy import lazy
+from schemac.pg.types import type_name
+
+required_not_null = lazy("schemac.pg.expressions", "required_not_null")  # (sqlglot only where a CHECK is added)
+
+
+def null_check_warning(change: Change, changes: list[Change]) -> Optional[str]:
+    """The warning for `change`, if it adds a CHECK checked at once that requires IS NOT NULL a column the migration
+    (`changes`) adds to the same table nullable and without a default, identity or generation expression."""
+    check = change.new
+    if change.kind != "add_constraint" or not isinstance(check, Check) or check.not_valid or not check.enforced:
+        return None
+    bare = {c.name for c in changes if c.kind == "add_column" and (c.schema, c.table) == (change.schema, change.table)
+            and c.cause is None and c.new.nullable and c.new.default is None  # type: ignore[attr-defined]
+            and c.new.identity is None and not c.new.generated and c.table_def.foreign is None}  # type: ignore
+    try:
+        refused = sorted(required_not_null(check.expression) & bare) if bare else []
+    except ValueError:
+        return None
+    if not refused:
+        return None
+    return (f"warning: {change.source or change.path}: check constraint {change.name} of {change.schema}."
+            f"{change.table} requires {', '.join(refused)} IS NOT NULL, which the migration adds without a default: it "
+            "fails on a table that holds rows (give the column a default, or add the check NOT VALID, fill the "
+            "column, then validate it)")
+
+
+def null_domain_columns(changes: list[Change], desired: Schema) -> list[str]:
+    """generate's warnings for the columns the migration adds to a table it keeps, of a domain (through the domains
+    under it) that refuses NULL (NOT NULL, or a CHECK saying VALUE IS NOT NULL) with no default of the column's nor of
+    any domain's: ADD COLUMN gives each row NULL, which the domain refuses ('domain ... does not allow null values')
+    on a table that holds rows. An array of the domain is no such column (a NULL array holds no element). And a domain
+    made NOT NULL (ALTER DOMAIN ... SET NOT NULL) fails where a column of it holds NULL, as a column made NOT NULL."""
+    domains, out = keyed_domains(desired), []
+    for c in changes:
+        col = c.new
+        if c.kind == "alter_domain" and c.cause is None and col.not_null and not c.old.not_null:  # type: ignore
+            used = [f"{t.schema}.{t.name}.{k.name}" for t in desired.tables for k in t.columns
+                    if type_name(k.type) == (c.schema, c.name) and not k.type.rstrip().endswith("]")]
+            if used:
+                out.append(f"warning: {c.source or c.path}: domain {c.path} is made NOT NULL: the migration fails where "
+                           f"a row holds NULL in a column of it ({', '.join(used)}: fill those rows first)")
+            continue
+        if c.kind != "add_column" or c.cause is not None or col.default is not None or col.identity is not None \
+                or col.generated or c.table_def.foreign is not None or col.type.rstrip().endswith("]"):  # type: ignore
+            continue
+        name, seen, refuses = type_name(col.type), set(), False  # type: ignore[attr-defined]
+        while name in domains and name not in seen and domains[name].default is None:
+            seen.add(name)
+            d = domains[name]
+            refuses = refuses or d.not_null or any(not k.not_valid and k.enforced and "value" in required_not_null(
+                k.expression) for k in d.checks)
+            name = type_name(d.type)
+        if refuses and not (name in domains and name not in seen):  # (no default met on the way down)
+            out.append(f"warning: {c.source or c.path}: column {c.path} is added of domain {col.type}, which "  # type: ignore
+                       "refuses NULL, without a default: the migration fails on a table that holds rows (give it a "
+                       "default, or add it of the domain's base type, fill it, then make it the domain)")
+    return out
