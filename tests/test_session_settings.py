@@ -166,3 +166,38 @@ def test_a_migration_applied_in_another_zone_stores_what_it_says(any_db_url, tmp
     for env in ({}, APPLIED_ELSEWHERE):
         r = schemac("diff", "--database-url", db_url, env=env)
         assert r.returncode == 0, (env, r.stdout + r.stderr)
+
+
+RETYPED_FROM = """\
+tables:
+  ev:
+    columns:
+      id: {type: integer, primary_key: true}
+      at: timestamp
+      seen: timestamptz
+"""
+RETYPED_TO = RETYPED_FROM.replace("at: timestamp", "at: timestamptz").replace("seen: timestamptz", "seen: text")
+
+
+def test_a_column_retyped_in_another_zone_keeps_the_instant_the_read_gives(any_db_url, tmp_path, schemac):
+    db_url = any_db_url
+    """A retype converts every row's value by the applying session's zone and styles: `timestamp` -> `timestamptz`
+    (TypeORM's and Prisma's histories write `USING at AT TIME ZONE 'UTC'`) stored 10:00 as 01:00 UTC under Asia/Tokyo,
+    and `timestamptz` -> `text` printed the Tokyo time, where the throwaway replay and the catalog read convert in UTC.
+    The file now sets the zone and styles first (plan.session_pin.retypes_in_session). Oracle: the values read back in
+    UTC, and what the same statements give in a UTC session."""
+    (tmp_path / "schema.yaml").write_text(RETYPED_FROM, encoding="utf-8")
+    assert schemac("generate", "--name", "init", "--no-verify").returncode == 0
+    assert schemac("apply", "--database-url", db_url).returncode == 0
+    with psycopg.connect(db_url, options="-c TimeZone=UTC") as conn:
+        conn.execute("INSERT INTO ev VALUES (1, '2024-03-01 10:00:00', '2024-03-01 10:00:00+00')")
+    (tmp_path / "schema.yaml").write_text(RETYPED_TO, encoding="utf-8")
+    made = schemac("generate", "--name", "retyped", "--no-verify", "--allow-destructive")
+    assert made.returncode == 0, made.stdout + made.stderr
+    applied = schemac("apply", "--database-url", db_url, env=APPLIED_ELSEWHERE)
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    with psycopg.connect(db_url, options="-c TimeZone=UTC -c DateStyle=ISO,MDY") as conn:
+        row = conn.execute("SELECT at::text, seen FROM ev").fetchone()
+        utc = conn.execute("SELECT '2024-03-01 10:00:00'::timestamp::timestamptz::text, "
+                           "'2024-03-01 10:00:00+00'::timestamptz::text").fetchone()
+    assert row == utc == ("2024-03-01 10:00:00+00", "2024-03-01 10:00:00+00"), (row, utc)

@@ -14,12 +14,19 @@ its text (the literal's type is not known without the server: an untyped `'2024-
 a domain over date). Every date, time, timestamp or interval input holds a digit, but for the words a zone reads
 (`now`, `today`, `tomorrow`, `yesterday`). So a literal holding a digit or one of those words pins the file: never a
 file that needs it left out, sometimes one that does not (a `'v2'` text); a file without one (most) is written as
-before.
+before. So does a file retyping a column from, to or through a date, time or interval type (`timestamp` ->
+`timestamptz`, `timestamptz` -> `text`, a domain over one, a `using:` naming one): Postgres converts every row's value
+by the applying session's zone and styles (`'2024-03-01 10:00'` stored as 10:00 UTC, or as 01:00 UTC under
+Asia/Tokyo), as the throwaway database's replay and the catalog read convert it in UTC.
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:  # (migrations.replay reads PIN without the compare package)
+    from schemac.compare.changes import Change
 
 
 # (setting, value): the catalog read's (catalog.connection.begin_read_only) that change how a constant is read
@@ -47,10 +54,23 @@ def reads_in_session(text: str) -> bool:
     return False
 
 
-def pinned_where_read(run: list[str]) -> list[str]:
+# A date, time or interval type's name, in a column's type, its domain's base type or a `using:` expression
+_TIMED = re.compile(r"\b(?:timestamptz|timestamp|date|timetz|time|interval)\b", re.IGNORECASE)
+
+
+def retypes_in_session(changes: Iterable[Change]) -> bool:
+    """Whether a change retypes a column from, to or through a type whose values the session's zone or styles convert
+    (the old and new types, the bases of domains, the `using:` expression)."""
+    return any(c.kind == "alter_column_type" and any(
+        _TIMED.search(text or "") for text in (getattr(c.old, "type", ""), getattr(c.new, "type", ""),
+                                               getattr(c.new, "using", ""), c.from_base, c.to_base)) for c in changes)
+
+
+def pinned_where_read(run: list[str], retyped: bool = False) -> list[str]:
     """A transactional file's statements (each rendered alone), with PIN after its leading SET LOCALs (the
-    preamble: plan.preamble) where one statement reads a constant reads_in_session finds."""
-    if not any(reads_in_session(text) for text in run if not text.startswith("SET LOCAL ")):
+    preamble: plan.preamble) where one statement reads a constant reads_in_session finds, or where `retyped`
+    (retypes_in_session of the file's changes)."""
+    if not retyped and not any(reads_in_session(text) for text in run if not text.startswith("SET LOCAL ")):
         return run
     at = next((i for i, text in enumerate(run) if not text.startswith("SET LOCAL ")), len(run))
     return [*run[:at], *PIN, *run[at:]]
