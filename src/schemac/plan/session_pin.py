@@ -17,8 +17,8 @@ file that needs it left out, sometimes one that does not (a `'v2'` text); a file
 before. So does a file retyping a column from, to or through a date, time or interval type (`timestamp` ->
 `timestamptz`, `timestamptz` -> `text`, a domain over one, a `using:` naming one): Postgres converts every row's value
 by the applying session's zone and styles (`'2024-03-01 10:00'` stored as 10:00 UTC, or as 01:00 UTC under
-Asia/Tokyo), as the throwaway database's replay and the catalog read convert it in UTC; and a float, bytea or money
-column retyped sets the read's extra_float_digits, bytea_output or lc_monetary, which its text form follows.
+Asia/Tokyo), as the throwaway database's replay and the catalog read convert it in UTC; and a float or bytea column
+retyped sets the read's extra_float_digits or bytea_output, which its text form follows.
 """
 
 from __future__ import annotations
@@ -58,18 +58,17 @@ def reads_in_session(text: str) -> bool:
 # A date, time or interval type's name, in a column's type, its domain's base type or a `using:` expression
 _TIMED = re.compile(r"\b(?:timestamptz|timestamp|date|timetz|time|interval)\b", re.IGNORECASE)
 # The other settings the catalog read pins (catalog.connection.begin_read_only) that a retype's conversion reads: a
-# float's, a bytea's and a money value's text (0.30000000000000004 was stored '0.3' under extra_float_digits=0, '\x0102'
+# float's and a bytea's text (0.30000000000000004 was stored '0.3' under extra_float_digits=0, '\x0102'
 # '\001\002' under bytea_output=escape)
 _CONVERTED = ((re.compile(r"\b(?:real|float4|float8|float|double precision)\b", re.IGNORECASE),
                "SET LOCAL extra_float_digits = '1';\n"),
-              (re.compile(r"\bbytea\b", re.IGNORECASE), "SET LOCAL bytea_output = 'hex';\n"),
-              (re.compile(r"\bmoney\b", re.IGNORECASE), "SET LOCAL lc_monetary = 'C';\n"))
+              (re.compile(r"\bbytea\b", re.IGNORECASE), "SET LOCAL bytea_output = 'hex';\n"))
 
 
 def retypes_in_session(changes: Iterable[Change]) -> tuple[str, ...]:
     """The SET LOCALs a file needs where a change retypes a column from, to or through a type whose values the
     session's settings convert (the old and new types, the bases of domains, the `using:` expression): PIN for a date,
-    time or interval type, the read's own setting for a float, bytea or money."""
+    time or interval type, the read's own setting for a float or a bytea."""
     texts = [text or "" for c in changes if c.kind == "alter_column_type"
              for text in (getattr(c.old, "type", ""), getattr(c.new, "type", ""), getattr(c.new, "using", ""),
                           c.from_base, c.to_base)]
