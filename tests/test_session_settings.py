@@ -166,3 +166,49 @@ def test_a_migration_applied_in_another_zone_stores_what_it_says(any_db_url, tmp
     for env in ({}, APPLIED_ELSEWHERE):
         r = schemac("diff", "--database-url", db_url, env=env)
         assert r.returncode == 0, (env, r.stdout + r.stderr)
+
+
+RETYPED_FROM = """\
+tables:
+  ev:
+    columns:
+      id: {type: integer, primary_key: true}
+      at: timestamp
+      seen: timestamptz
+      x: double precision
+      b: bytea
+"""
+RETYPED_TO = RETYPED_FROM.replace("at: timestamp", "at: timestamptz").replace("seen: timestamptz", "seen: text") \
+    .replace("x: double precision", "x: text").replace("b: bytea", "b: text")
+CONVERTED_ELSEWHERE = {**APPLIED_ELSEWHERE,
+                       "PGOPTIONS": APPLIED_ELSEWHERE["PGOPTIONS"] + " -c extra_float_digits=0 -c bytea_output=escape"}
+
+
+def test_a_column_retyped_in_another_session_converts_as_the_read_does(any_db_url, tmp_path, schemac):
+    db_url = any_db_url
+    """A retype converts every row's value by the applying session's settings: `timestamp` -> `timestamptz`
+    (TypeORM's and Prisma's histories write `USING at AT TIME ZONE 'UTC'`) stored 10:00 as 01:00 UTC under Asia/Tokyo,
+    `timestamptz` -> `text` printed the Tokyo time, `double precision` -> `text` 0.1 + 0.2 as '0.3' under
+    extra_float_digits=0, `bytea` -> `text` '\\x0102' as '\\001\\002' under bytea_output=escape, where the throwaway
+    replay and the catalog read convert in UTC, 1 and hex. The file now sets them first
+    (plan.session_pin.retypes_in_session). Oracle: the values read back, and what the same casts give in the read's
+    settings."""
+    (tmp_path / "schema.yaml").write_text(RETYPED_FROM, encoding="utf-8")
+    assert schemac("generate", "--name", "init", "--no-verify").returncode == 0
+    assert schemac("apply", "--database-url", db_url).returncode == 0
+    with psycopg.connect(db_url, options="-c TimeZone=UTC") as conn:
+        conn.execute("INSERT INTO ev VALUES (1, '2024-03-01 10:00:00', '2024-03-01 10:00:00+00', 0.1::float8 + 0.2, "
+                     "'\\x0102')")
+    (tmp_path / "schema.yaml").write_text(RETYPED_TO, encoding="utf-8")
+    made = schemac("generate", "--name", "retyped", "--no-verify", "--allow-destructive")
+    assert made.returncode == 0, made.stdout + made.stderr
+    applied = schemac("apply", "--database-url", db_url, env=CONVERTED_ELSEWHERE)
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    with psycopg.connect(db_url, options="-c TimeZone=UTC -c DateStyle=ISO,MDY -c extra_float_digits=1 "
+                                         "-c bytea_output=hex") as conn:
+        row = conn.execute("SELECT at::text, seen, x, b FROM ev").fetchone()
+        read = conn.execute("SELECT '2024-03-01 10:00:00'::timestamp::timestamptz::text, "
+                            "'2024-03-01 10:00:00+00'::timestamptz::text, (0.1::float8 + 0.2)::text, "
+                            "'\\x0102'::bytea::text").fetchone()
+    assert row == read == ("2024-03-01 10:00:00+00", "2024-03-01 10:00:00+00", "0.30000000000000004", "\\x0102"), \
+        (row, read)

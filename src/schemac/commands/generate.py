@@ -45,7 +45,7 @@ from schemac.plan.online import plan_online, relation_names, widened_indexes
 from schemac.plan.planner import planned, transactions_apart
 from schemac.plan.preamble import restored_search_path
 from schemac.plan.rights import combined, extension_tables, needed_rights, rights_note
-from schemac.plan.session_pin import pinned_where_read
+from schemac.plan.session_pin import pinned_where_read, retypes_in_session
 from schemac.commands.statement_runs import Item, items, printed, rendered, shared, split
 from schemac.queries.indexes import change_notices
 from schemac.plan.maintenance_path import restricted_path_notices
@@ -119,8 +119,10 @@ def _transactional(name: str, items: Iterable[Item], changes: list[Change]) -> l
     whole = any(c.kind.startswith("drop_") or c.kind == "put_back_rows" for c in changes)
     runs = split(items) if not whole else [[text for text, _, _ in items]]
     restore = printed(restored_search_path())  # each file pinned the search_path first (plan.preamble)
-    # (the zone and styles its constants are read in, where it holds one: plan.session_pin)
-    return [Unit(name if n == 1 else f"{name}_part_{n}", (*pinned_where_read(run), restore))
+    # (the zone and styles its constants are read in, where it holds one, or retypes a column they convert:
+    # plan.session_pin)
+    retyped = retypes_in_session(changes)
+    return [Unit(name if n == 1 else f"{name}_part_{n}", (*pinned_where_read(run, retyped), restore))
             for n, run in enumerate(runs, 1)]
 
 

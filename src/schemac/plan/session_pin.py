@@ -14,12 +14,20 @@ its text (the literal's type is not known without the server: an untyped `'2024-
 a domain over date). Every date, time, timestamp or interval input holds a digit, but for the words a zone reads
 (`now`, `today`, `tomorrow`, `yesterday`). So a literal holding a digit or one of those words pins the file: never a
 file that needs it left out, sometimes one that does not (a `'v2'` text); a file without one (most) is written as
-before.
+before. So does a file retyping a column from, to or through a date, time or interval type (`timestamp` ->
+`timestamptz`, `timestamptz` -> `text`, a domain over one, a `using:` naming one): Postgres converts every row's value
+by the applying session's zone and styles (`'2024-03-01 10:00'` stored as 10:00 UTC, or as 01:00 UTC under
+Asia/Tokyo), as the throwaway database's replay and the catalog read convert it in UTC; and a float or bytea column
+retyped sets the read's extra_float_digits or bytea_output, which its text form follows.
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:  # (migrations.replay reads PIN without the compare package)
+    from schemac.compare.changes import Change
 
 
 # (setting, value): the catalog read's (catalog.connection.begin_read_only) that change how a constant is read
@@ -47,10 +55,34 @@ def reads_in_session(text: str) -> bool:
     return False
 
 
-def pinned_where_read(run: list[str]) -> list[str]:
+# A date, time or interval type's name, in a column's type, its domain's base type or a `using:` expression
+_TIMED = re.compile(r"\b(?:timestamptz|timestamp|date|timetz|time|interval)\b", re.IGNORECASE)
+# The other settings the catalog read pins (catalog.connection.begin_read_only) that a retype's conversion reads: a
+# float's and a bytea's text (0.30000000000000004 was stored '0.3' under extra_float_digits=0, '\x0102'
+# '\001\002' under bytea_output=escape)
+_CONVERTED = ((re.compile(r"\b(?:real|float4|float8|float|double precision)\b", re.IGNORECASE),
+               "SET LOCAL extra_float_digits = '1';\n"),
+              (re.compile(r"\bbytea\b", re.IGNORECASE), "SET LOCAL bytea_output = 'hex';\n"))
+
+
+def retypes_in_session(changes: Iterable[Change]) -> tuple[str, ...]:
+    """The SET LOCALs a file needs where a change retypes a column from, to or through a type whose values the
+    session's settings convert (the old and new types, the bases of domains, the `using:` expression): PIN for a date,
+    time or interval type, the read's own setting for a float or a bytea."""
+    texts = [text or "" for c in changes if c.kind == "alter_column_type"
+             for text in (getattr(c.old, "type", ""), getattr(c.new, "type", ""), getattr(c.new, "using", ""),
+                          c.from_base, c.to_base)]
+    timed = PIN if any(_TIMED.search(text) for text in texts) else ()
+    return (*timed, *(line for pattern, line in _CONVERTED if any(pattern.search(text) for text in texts)))
+
+
+def pinned_where_read(run: list[str], retyped: tuple[str, ...] = ()) -> list[str]:
     """A transactional file's statements (each rendered alone), with PIN after its leading SET LOCALs (the
-    preamble: plan.preamble) where one statement reads a constant reads_in_session finds."""
-    if not any(reads_in_session(text) for text in run if not text.startswith("SET LOCAL ")):
+    preamble: plan.preamble) where one statement reads a constant reads_in_session finds, and the settings
+    `retyped` adds (retypes_in_session of the file's changes)."""
+    read = PIN if any(reads_in_session(text) for text in run if not text.startswith("SET LOCAL ")) else ()
+    pins = list(dict.fromkeys((*read, *retyped)))
+    if not pins:
         return run
     at = next((i for i, text in enumerate(run) if not text.startswith("SET LOCAL ")), len(run))
-    return [*run[:at], *PIN, *run[at:]]
+    return [*run[:at], *pins, *run[at:]]
