@@ -494,6 +494,24 @@ def test_carriage_return_inside_a_string_literal(schemac, tmp_path, db_url):
         assert conn.execute("SELECT obj_description('t'::regclass, 'pg_class')").fetchone()[0] == "a\r\nb"
 
 
+def test_carriage_return_inside_a_function_body(schemac, tmp_path, db_url):
+    """A body written on Windows keeps its CRs (pg_proc.prosrc, as inspect writes it); the migration file carries them
+    escaped in an E'...' literal, not raw between dollar quotes, where git's end-of-line conversion could rewrite them
+    (and break sqlx's checksum), as for comments. The server reads back the body byte for byte."""
+    body = "\r\nBEGIN\r\n  RETURN a + 1;  -- it's $$ and \\ too\r\nEND;\r\n"
+    (tmp_path / "schema.yaml").write_text(
+        'functions:\n  bump:\n    arguments: a integer\n    returns: integer\n    language: plpgsql\n'
+        f'    body: {json.dumps(body)}\n', encoding="utf-8")
+    r = schemac("generate")
+    assert r.returncode == 0, r.stderr
+    (path,) = migration_files(tmp_path / "generated")
+    assert_whole_migration(path)  # no CR byte
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+        assert conn.execute("SELECT prosrc FROM pg_proc WHERE proname = 'bump'").fetchone() == (body,)
+        assert conn.execute("SELECT bump(1)").fetchone() == (2,)
+
+
 # -- stdout that cannot be written ------------------------------------------------------------------------
 
 def _run_to(stdout, *args: str, cwd: Path) -> subprocess.CompletedProcess:
