@@ -512,6 +512,24 @@ def test_carriage_return_inside_a_function_body(schemac, tmp_path, db_url):
         assert conn.execute("SELECT bump(1)").fetchone() == (2,)
 
 
+def test_carriage_return_inside_a_default_and_a_check(schemac, tmp_path, db_url):
+    """A literal holding a CR in a column's default and in a CHECK (as inspect writes pg_get_expr's text) is rendered
+    E'...' with escapes, as comments and bodies are: no CR byte in the file, the same strings on the server."""
+    (tmp_path / "schema.yaml").write_text(
+        'tables:\n  t:\n    columns:\n      id: integer\n      v: {type: text, default: "\'a\\r\\nb\'::text"}\n'
+        '    checks:\n      v_not_cr: "v <> \'x\\r\'"\n', encoding="utf-8")
+    r = schemac("generate")
+    assert r.returncode == 0, r.stderr
+    (path,) = migration_files(tmp_path / "generated")
+    assert_whole_migration(path)  # no CR byte
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+        conn.execute("INSERT INTO t (id) VALUES (1)")
+        assert conn.execute("SELECT v FROM t").fetchone() == ("a\r\nb",)
+        assert conn.execute("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 't'::regclass "
+                            "AND contype = 'c'").fetchone() == ("CHECK ((v <> 'x\r'::text))",)
+
+
 # -- stdout that cannot be written ------------------------------------------------------------------------
 
 def _run_to(stdout, *args: str, cwd: Path) -> subprocess.CompletedProcess:

@@ -7,7 +7,7 @@ from typing import Optional
 
 from sqlglot import exp
 
-from schemac.pg.dialect import RENDER
+from schemac.pg.dialect import RENDER, escaped_string
 from schemac.pg.names import quote_ident
 
 
@@ -16,19 +16,7 @@ def string_literal(text: str) -> exp.Expression:
     the migration file never carries a raw CR that git's end-of-line conversion could rewrite."""
     if text.isprintable() or all(c.isprintable() or c == "\n" for c in text):
         return exp.Literal.string(text)
-    return exp.Var(this="E'" + "".join(_escape(c) for c in text) + "'")
-
-
-def _escape(c: str) -> str:
-    if c == "\\":
-        return "\\\\"
-    if c == "'":
-        return "\\'"
-    if c == "\n":
-        return "\\n"
-    if c.isprintable():
-        return c
-    return f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
+    return exp.Var(this=escaped_string(text))
 
 
 def literal(text: str) -> str:
