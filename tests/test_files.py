@@ -530,6 +530,22 @@ def test_carriage_return_inside_a_default_and_a_check(schemac, tmp_path, db_url)
                             "AND contype = 'c'").fetchone() == ("CHECK ((v <> 'x\r'::text))",)
 
 
+def test_carriage_return_inside_a_views_literal(schemac, tmp_path, db_url):
+    """A view's query as Postgres deparses it keeps a literal's CR raw ('x<CR><LF>y'::text); the migration writes it
+    E'...' with escapes (and a quoted name's U&"..."), the query otherwise as given: no CR byte in the file, the view's
+    literal the same on the server."""
+    (tmp_path / "schema.yaml").write_text(
+        'views:\n  v:\n    query: "SELECT \'x\\r\\ny\'::text AS s, \'it\'\'s\'::text AS \\"a\\rb\\""\n',
+        encoding="utf-8")
+    r = schemac("generate")
+    assert r.returncode == 0, r.stderr
+    (path,) = migration_files(tmp_path / "generated")
+    assert_whole_migration(path)  # no CR byte
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+        assert conn.execute('SELECT s, "a\rb" FROM v').fetchone() == ("x\r\ny", "it's")
+
+
 # -- stdout that cannot be written ------------------------------------------------------------------------
 
 def _run_to(stdout, *args: str, cwd: Path) -> subprocess.CompletedProcess:
