@@ -495,13 +495,14 @@ def test_carriage_return_inside_a_string_literal(schemac, tmp_path, db_url):
 
 
 def test_carriage_return_inside_a_function_body(schemac, tmp_path, db_url):
-    """A body written on Windows keeps its CRs (pg_proc.prosrc, as inspect writes it); the migration file carries them
-    escaped in an E'...' literal, not raw between dollar quotes, where git's end-of-line conversion could rewrite them
+    """A body written on Windows keeps its CRs (pg_proc.prosrc, as inspect writes it), a SQL-standard body its literals';
+    the migration file carries them escaped in an E'...' literal, not raw between dollar quotes, where git's end-of-line conversion could rewrite them
     (and break sqlx's checksum), as for comments. The server reads back the body byte for byte."""
     body = "\r\nBEGIN\r\n  RETURN a + 1;  -- it's $$ and \\ too\r\nEND;\r\n"
     (tmp_path / "schema.yaml").write_text(
         'functions:\n  bump:\n    arguments: a integer\n    returns: integer\n    language: plpgsql\n'
-        f'    body: {json.dumps(body)}\n', encoding="utf-8")
+        f'    body: {json.dumps(body)}\n  atomic:\n    returns: text\n    language: sql\n'
+        '    body: "BEGIN ATOMIC\\n SELECT \'a\\r\\nb\'::text;\\nEND"\n', encoding="utf-8")
     r = schemac("generate")
     assert r.returncode == 0, r.stderr
     (path,) = migration_files(tmp_path / "generated")
@@ -510,6 +511,7 @@ def test_carriage_return_inside_a_function_body(schemac, tmp_path, db_url):
         apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
         assert conn.execute("SELECT prosrc FROM pg_proc WHERE proname = 'bump'").fetchone() == (body,)
         assert conn.execute("SELECT bump(1)").fetchone() == (2,)
+        assert conn.execute("SELECT atomic()").fetchone() == ("a\r\nb",)  # a SQL-standard body's literal
 
 
 def test_carriage_return_inside_a_default_and_a_check(schemac, tmp_path, db_url):
