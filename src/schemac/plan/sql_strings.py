@@ -21,8 +21,9 @@ def string_literal(text: str) -> exp.Expression:
 
 
 # In SQL text as Postgres deparses it (a view's query): a literal E'...' (backslash escapes), a plain literal '...', a
-# quoted name "...", each with its doubled quotes; a dollar-quoted string or a comment is passed over whole.
-_QUOTED = re.compile(r"""(?<![\w$])[Ee]'(?:[^'\\]|\\.|'')*'|'(?:[^']|'')*'|"(?:[^"]|"")*"|(\$\w*\$).*?\1|--[^\n]*|/\*.*?\*/""",
+# quoted name "...", each with its doubled quotes; a dollar-quoted string, a comment and a U&'...' or U&"..." (its
+# escapes of its own) are passed over whole.
+_QUOTED = re.compile(r"""(?<![\w$])[Uu]&(?:'(?:[^']|'')*'|"(?:[^"]|"")*")|(?<![\w$])[Ee]'(?:[^'\\]|\\.|'')*'|'(?:[^']|'')*'|"(?:[^"]|"")*"|(\$\w*\$).*?\1|--[^\n]*|/\*.*?\*/""",
                      re.S)
 
 
@@ -42,7 +43,7 @@ def _escaped_cr(token: str) -> str:
         return escaped_string(token[1:-1].replace("''", "'"))
     if token[0] == '"':
         return 'U&"' + token[1:-1].replace("\\", "\\\\").replace("\r", "\\000D") + '"'
-    return token  # a dollar-quoted string or a comment: as it is
+    return token  # a U&'...' or U&"...", a dollar-quoted string or a comment: as it is
 
 
 def literal(text: str) -> str:
