@@ -23,8 +23,12 @@ def string_literal(text: str) -> exp.Expression:
 # In SQL text as Postgres deparses it (a view's query): a literal E'...' (backslash escapes), a plain literal '...', a
 # quoted name "...", each with its doubled quotes; a dollar-quoted string, a comment and a U&'...' or U&"..." (its
 # escapes of its own) are passed over whole.
-_QUOTED = re.compile(r"""(?<![\w$])[Uu]&(?:'(?:[^']|'')*'|"(?:[^"]|"")*")|(?<![\w$])[Ee]'(?:[^'\\]|\\.|'')*'|'(?:[^']|'')*'|"(?:[^"]|"")*"|(\$\w*\$).*?\1|--[^\n]*|/\*.*?\*/""",
-                     re.S)
+_QUOTED = re.compile("|".join((
+    r"""(?<![\w$])[Uu]&(?:'(?:[^']|'')*'|"(?:[^"]|"")*")""",  # U&'...', U&"..."
+    r"""(?<![\w$])[Ee]'(?:[^'\\]|\\.|'')*'""",  # E'...'
+    r"""'(?:[^']|'')*'""",
+    r'"(?:[^"]|"")*"',
+    r"""(\$\w*\$).*?\1|--[^\n]*|/\*.*?\*/""")), re.S)
 
 
 def without_raw_cr(sql: str) -> str:
