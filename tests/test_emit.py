@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -98,3 +99,11 @@ def test_a_kept_trailing_break_does_not_end_the_document():
     same({"functions": {"f": {"body": body}}, "tables": {"t": {"columns": {"a": "text"}}}})
     same({"tables": {"t": {"comment": body}, "u": {"columns": {"a": "text"}}}})
     same({"functions": {"f": {"body": body}}})
+
+
+def test_every_awkward_text_reads_back_as_itself():
+    """What inspect writes loads back as the same text, in a plain scalar and in a body's block alike: U+0085 (NEL),
+    a line break to YAML, was written raw in a quoted scalar and read back as a space ('chef\\x85s' -> 'chef s')."""
+    for text in AWKWARD + ["chef\x85s choice", "SELECT 'a\x85'\nFROM t", "\x85\n", "a\u2028\x85b"]:
+        for shape in (str, writer._Block):
+            assert yaml.safe_load(EMITTER.dump({"k": shape(text)}))["k"] == text, repr(text)

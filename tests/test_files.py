@@ -494,6 +494,57 @@ def test_carriage_return_inside_a_string_literal(schemac, tmp_path, db_url):
         assert conn.execute("SELECT obj_description('t'::regclass, 'pg_class')").fetchone()[0] == "a\r\nb"
 
 
+def _applied_without_cr(schemac, tmp_path: Path, db_url: str, schema_yaml: str) -> None:
+    """`generate` from `schema_yaml`: one migration with no CR byte (assert_whole_migration), applied to db_url."""
+    (tmp_path / "schema.yaml").write_text(schema_yaml, encoding="utf-8")
+    r = schemac("generate")
+    assert r.returncode == 0, r.stderr
+    (path,) = migration_files(tmp_path / "generated")
+    assert_whole_migration(path)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+
+
+def test_carriage_return_inside_a_function_body(schemac, tmp_path, db_url):
+    """A body written on Windows keeps its CRs (pg_proc.prosrc, as inspect writes it), a SQL-standard body its
+    literals'; the migration file carries them escaped in an E'...' literal, not raw between dollar quotes, where git's
+    end-of-line conversion could rewrite them (and break sqlx's checksum), as for comments. The server reads back the
+    body byte for byte."""
+    body = "\r\nBEGIN\r\n  RETURN a + 1;  -- it's $$ and \\ too\r\nEND;\r\n"
+    _applied_without_cr(schemac, tmp_path, db_url,
+                        'functions:\n  bump:\n    arguments: a integer\n    returns: integer\n    language: plpgsql\n'
+                        f'    body: {json.dumps(body)}\n  atomic:\n    returns: text\n    language: sql\n'
+                        '    body: "BEGIN ATOMIC\\n SELECT \'a\\r\\nb\'::text;\\nEND"\n')
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute("SELECT prosrc FROM pg_proc WHERE proname = 'bump'").fetchone() == (body,)
+        assert conn.execute("SELECT bump(1)").fetchone() == (2,)
+        assert conn.execute("SELECT atomic()").fetchone() == ("a\r\nb",)  # a SQL-standard body's literal
+
+
+def test_carriage_return_inside_a_default_and_a_check(schemac, tmp_path, db_url):
+    """A literal holding a CR in a column's default and in a CHECK (as inspect writes pg_get_expr's text) is rendered
+    E'...' with escapes, as comments and bodies are: no CR byte in the file, the same strings on the server."""
+    _applied_without_cr(schemac, tmp_path, db_url,
+                        'tables:\n  t:\n    columns:\n      id: integer\n'
+                        '      v: {type: text, default: "\'a\\r\\nb\'::text"}\n'
+                        '    checks:\n      v_not_cr: "v <> \'x\\r\'"\n')
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO t (id) VALUES (1)")
+        assert conn.execute("SELECT v FROM t").fetchone() == ("a\r\nb",)
+        assert conn.execute("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 't'::regclass "
+                            "AND contype = 'c'").fetchone() == ("CHECK ((v <> 'x\r'::text))",)
+
+
+def test_carriage_return_inside_a_views_literal(schemac, tmp_path, db_url):
+    """A view's query as Postgres deparses it keeps a literal's CR raw ('x<CR><LF>y'::text); the migration writes it
+    E'...' with escapes (and a quoted name's U&"..."), the query otherwise as given: no CR byte in the file, the view's
+    literal the same on the server."""
+    _applied_without_cr(schemac, tmp_path, db_url,
+                        'views:\n  v:\n    query: "SELECT \'x\\r\\ny\'::text AS s, \'it\'\'s\'::text AS \\"a\\rb\\""\n')
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute('SELECT s, "a\rb" FROM v').fetchone() == ("x\r\ny", "it's")
+
+
 # -- stdout that cannot be written ------------------------------------------------------------------------
 
 def _run_to(stdout, *args: str, cwd: Path) -> subprocess.CompletedProcess:

@@ -290,6 +290,24 @@ def _column_def(self: Postgres.Generator, e: exp.ColumnDef) -> str:
     return self.columndef_sql(e) if _plain_column(e) else _COLUMN_DEF(self, e)
 
 
+def escaped_string(text: str) -> str:
+    """`text` as an E'...' literal, every character that is not printable (CR, TAB...) escaped: what a migration
+    file writes for a string holding a CR, which git's end-of-line conversion could rewrite."""
+    return "E'" + "".join(_escape(c) for c in text) + "'"
+
+
+def _escape(c: str) -> str:
+    if c == "\\":
+        return "\\\\"
+    if c == "'":
+        return "\\'"
+    if c == "\n":
+        return "\\n"
+    if c.isprintable():
+        return c
+    return f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
+
+
 class SchemacRender(SchemacPostgres):
     NORMALIZE_FUNCTIONS = "lower"
 
@@ -310,6 +328,12 @@ class SchemacRender(SchemacPostgres):
             position = self.sql(expression, "position")
             position = f" {position}" if position else ""
             return f"{exists}{column}{kind}{constraints}{position}"
+
+        def literal_sql(self, expression: exp.Literal) -> str:
+            # A string holding a CR (a default, a CHECK, a view's literal) escaped, as COMMENTs are (escaped_string).
+            if expression.is_string and "\r" in (expression.this or ""):
+                return escaped_string(expression.this)
+            return super().literal_sql(expression)
 
         def or_sql(self, expression: exp.Or, stack=None) -> str:
             return _nested_connector(self, expression, "OR", exp.Or, stack)

@@ -17,6 +17,7 @@ from schemac.pg.settings import LIST_SETTINGS, list_items
 from schemac.pg.routines import PSEUDO_TYPES, argument_text, dollar_quoted, parse_argument
 from schemac.pg.types import build_type
 from schemac.plan.ddl import command, literal
+from schemac.plan.sql_strings import without_raw_cr
 
 
 def routine_type_sql(type_text: str) -> str:
@@ -62,8 +63,8 @@ def _unquoted(item: str) -> str:
 
 def create_function(f: Function, replace: bool = False) -> exp.Command:
     """CREATE [OR REPLACE] FUNCTION|PROCEDURE: sqlglot has no node for it; names, types and defaults are
-    rendered from their trees, the body goes between dollar quotes (a SQL-standard body as it is: Postgres
-    parses it with the statement)."""
+    rendered from their trees, the body goes between dollar quotes (one holding a CR in a literal; a SQL-standard
+    body as it is: Postgres parses it with the statement)."""
     args = ", ".join(argument_text(a, routine_type_sql, lambda d: parse_expression(d).sql(dialect=RENDER))
                      for a in f.arguments)
     parts = [f"{'OR REPLACE ' if replace else ''}{'PROCEDURE' if f.procedure else 'FUNCTION'}",
@@ -84,8 +85,14 @@ def create_function(f: Function, replace: bool = False) -> exp.Command:
     if f.library is not None:  # C: the library and its link symbol, as pg_dump writes them
         parts += ["AS", literal(f.library) + ",", literal(f.body)]
     else:
-        parts += [f.body.strip()] if f.standard_body else ["AS", dollar_quoted(f.body)]
+        parts += [without_raw_cr(f.body.strip())] if f.standard_body else ["AS", _body_sql(f.body)]
     return command("CREATE", *parts)
+
+
+def _body_sql(body: str) -> str:
+    """The body between dollar quotes; one holding a CR (written on Windows: prosrc keeps it) as an E'...' literal, so
+    the migration file carries no raw CR that git's end-of-line conversion could rewrite (sql_strings)."""
+    return literal(body) if "\r" in body else dollar_quoted(body)
 
 
 def drop_function(f: Function) -> exp.Command:

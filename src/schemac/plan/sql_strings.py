@@ -3,11 +3,12 @@ one holding control characters is written E'...' so no raw CR reaches a file git
 
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 from sqlglot import exp
 
-from schemac.pg.dialect import RENDER
+from schemac.pg.dialect import RENDER, escaped_string
 from schemac.pg.names import quote_ident
 
 
@@ -16,19 +17,37 @@ def string_literal(text: str) -> exp.Expression:
     the migration file never carries a raw CR that git's end-of-line conversion could rewrite."""
     if text.isprintable() or all(c.isprintable() or c == "\n" for c in text):
         return exp.Literal.string(text)
-    return exp.Var(this="E'" + "".join(_escape(c) for c in text) + "'")
+    return exp.Var(this=escaped_string(text))
 
 
-def _escape(c: str) -> str:
-    if c == "\\":
-        return "\\\\"
-    if c == "'":
-        return "\\'"
-    if c == "\n":
-        return "\\n"
-    if c.isprintable():
-        return c
-    return f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
+# In SQL text as Postgres deparses it (a view's query): a literal E'...' (backslash escapes), a plain literal '...', a
+# quoted name "...", each with its doubled quotes; a dollar-quoted string, a comment and a U&'...' or U&"..." (its
+# escapes of its own) are passed over whole.
+_QUOTED = re.compile("|".join((
+    r"""(?<![\w$])[Uu]&(?:'(?:[^']|'')*'|"(?:[^"]|"")*")""",  # U&'...', U&"..."
+    r"""(?<![\w$])[Ee]'(?:[^'\\]|\\.|'')*'""",  # E'...'
+    r"""'(?:[^']|'')*'""",
+    r'"(?:[^"]|"")*"',
+    r"""(\$\w*\$).*?\1|--[^\n]*|/\*.*?\*/""")), re.S)
+
+
+def without_raw_cr(sql: str) -> str:
+    """`sql` with each literal or quoted name holding a CR escaped (E'...', U&"..."), the same SQL to Postgres: a
+    view's query keeps its literals' CRs as the database has them, and the migration file carries no raw CR that
+    git's end-of-line conversion could rewrite (string_literal)."""
+    if "\r" not in sql:
+        return sql
+    return _QUOTED.sub(lambda m: _escaped_cr(m.group()) if "\r" in m.group() else m.group(), sql)
+
+
+def _escaped_cr(token: str) -> str:
+    if token[0] in "Ee":
+        return token.replace("\r", "\\r")
+    if token[0] == "'":
+        return escaped_string(token[1:-1].replace("''", "'"))
+    if token[0] == '"':
+        return 'U&"' + token[1:-1].replace("\\", "\\\\").replace("\r", "\\000D") + '"'
+    return token  # a U&'...' or U&"...", a dollar-quoted string or a comment: as it is
 
 
 def literal(text: str) -> str:

@@ -51,9 +51,17 @@ class _Dumper(LiteralDumper):
         return super().increase_indent(flow, False)
 
 
+def _escaped_next_line(value: str) -> Optional[str]:
+    """A text holding U+0085 (NEL: what a cp1252 ellipsis becomes read as Latin-1) double-quoted, where PyYAML escapes
+    it (`\\N`): YAML counts NEL as a line break, and PyYAML writes it raw in a quoted scalar, which reads it back
+    folded into a space; nor may a literal block hold it."""
+    return '"' if "\x85" in value else None
+
+
 def _str_style(value: str) -> Optional[str]:
     # SQL is full of single quotes: "nextval('s'::regclass)" reads better than 'nextval(''s''::regclass)'.
-    return '"' if "'" in value and '"' not in value and "\\" not in value and value.isprintable() else None
+    return _escaped_next_line(value) or (
+        '"' if "'" in value and '"' not in value and "\\" not in value and value.isprintable() else None)
 
 
 def _str(dumper: yaml.SafeDumper, value: str):
@@ -62,7 +70,7 @@ def _str(dumper: yaml.SafeDumper, value: str):
 
 _Dumper.add_representer(str, _str)
 _Dumper.add_representer(_Block, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", str(v),
-                                                                style="|" if "\n" in v else None))
+                                                                style=_escaped_next_line(v) or ("|" if "\n" in v else None)))
 _Dumper.add_representer(_Flow, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v.items(), flow_style=True))
 _Dumper.add_representer(_FlowList, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
 _EMITTER = FastEmitter(_Dumper, _Flow, _FlowList, _str_style)
