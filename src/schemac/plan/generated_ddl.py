@@ -3,7 +3,9 @@ dropped and added again (its values are derived data, so recreating it loses not
 table's columns (a new attnum), where a fresh build of schema.yaml has it in its declared place. 17+'s ALTER COLUMN
 ... SET EXPRESSION recomputes a STORED column where it stands (its place, comment, privileges and statistics kept);
 generate knows no target's major, so where only the expression changes (model.expression_set_in_place) the statement
-chooses by server_version_num when it runs. A VIRTUAL column (18+) is set in place too, but Postgres refuses that
+chooses by server_version_num when it runs; and where a table under it (INHERITS) declares the column of its own with
+an expression of its own, which DROP and ADD leave it but SET EXPRESSION, which recurses, would not, it drops and adds
+on 17+ too. A VIRTUAL column (18+) is set in place too, but Postgres refuses that
 where its table (or a child of it) has a CHECK or is published ('not supported for virtual generated columns in
 tables with check constraints'): there, and only there (feature_not_supported), it is dropped and added. The plan
 still drops and makes again what stands on the column around it (the older branch needs that): on 17+ that is work
@@ -19,6 +21,7 @@ from sqlglot import exp
 from schemac.model import Column, Table, expression_set_in_place
 from schemac.pg.dialect import RENDER
 from schemac.pg.idents import ident
+from schemac.pg.names import qualified
 from schemac.plan import ddl
 from schemac.plan.identity_ddl import alter_column
 from schemac.plan.partition_index_ddl import attach_partition, detach_partition
@@ -34,11 +37,28 @@ def regenerated(t: Table, old: Column, col: Column) -> list[exp.Expression]:
     in_place = alter_column(t, col.name, "SET EXPRESSION AS", f"({fresh_expression(col.generated).sql(dialect=RENDER)})")
     if t.partition_of is not None:
         older = [detach_partition(t), drop, add, attach_partition(t)]
-    elif not expression_set_in_place(old, col):
+        return [by_server_version(170000, in_place.sql(dialect=RENDER), [s.sql(dialect=RENDER) for s in older])]
+    if not expression_set_in_place(old, col):
         return [drop, add]
-    elif col.virtual:  # (18+ only: no older server holds one)
-        return [do_block(f"BEGIN EXECUTE {literal(in_place.sql(dialect=RENDER))}; EXCEPTION WHEN feature_not_supported "
-                         f"THEN EXECUTE {literal(drop.sql(dialect=RENDER))}; EXECUTE {literal(add.sql(dialect=RENDER))}; END")]
-    else:
-        older = [drop, add]
-    return [by_server_version(170000, in_place.sql(dialect=RENDER), [s.sql(dialect=RENDER) for s in older])]
+    run = lambda s: f"EXECUTE {literal(s.sql(dialect=RENDER))};"  # noqa: E731
+    kept = _kept_below(t, col.name)
+    if col.virtual:  # (18+ only: no older server holds one)
+        return [do_block(f"BEGIN IF {kept} THEN BEGIN {run(in_place)} RETURN; EXCEPTION WHEN feature_not_supported "
+                         f"THEN NULL; END; END IF; {run(drop)} {run(add)} END")]
+    return [do_block(f"BEGIN IF pg_catalog.current_setting('server_version_num')::int >= 170000 AND {kept} THEN "
+                     f"{run(in_place)} ELSE {run(drop)} {run(add)} END IF; END")]
+
+
+def _kept_below(t: Table, column: str) -> str:
+    """The condition that no table under `t` (INHERITS, at any depth) declares `column` of its own (attislocal) with an
+    expression other than `t`'s: SET EXPRESSION, which recurses, would give it `t`'s new one too, where DROP and ADD
+    COLUMN leave it its own (a child's expression of its own, 16+). One declaring it with `t`'s expression (a child
+    declaring the column bare takes it) follows, as a fresh build has it; a partition's column is never its own."""
+    table, name = literal(qualified(t.schema, t.name)), literal(column)
+    expression = ("(SELECT pg_catalog.pg_get_expr(d.adbin, d.adrelid) FROM pg_catalog.pg_attrdef d JOIN "
+                  "pg_catalog.pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum WHERE a.attrelid = {} "
+                  f"AND a.attname = {name})")
+    return ("NOT EXISTS (WITH RECURSIVE below(r) AS (SELECT i.inhrelid FROM pg_catalog.pg_inherits i WHERE i.inhparent = "
+            f"{table}::regclass UNION SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN below ON i.inhparent = below.r) "
+            f"SELECT FROM below JOIN pg_catalog.pg_attribute a ON a.attrelid = below.r WHERE a.attname = {name} AND "
+            f"a.attislocal AND {expression.format('below.r')} IS DISTINCT FROM {expression.format(table + '::regclass')})")
