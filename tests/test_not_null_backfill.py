@@ -134,16 +134,25 @@ def test_a_column_made_not_null_without_a_default_is_warned(tmp_path, db_url, af
                               "DELETE FROM t WHERE a IS NULL") is True
 
 
-@pytest.mark.parametrize("column, warned", [
-    ("{type: bigint, nullable: false, default: 'txid_current()', unique: true}", True),
-    ("{type: integer, default: 0, primary_key: true}", True),
-    ("{type: uuid, default: 'gen_random_uuid()', unique: true}", False),
-], ids=["one-transaction-value", "constant", "row-by-row"])
-def test_a_column_added_with_one_default_under_a_new_key_is_warned(tmp_path, db_url, column, warned):
+def _key_function(volatility: str) -> str:
+    """sequences: and functions: declaring next_key(), nextval() of a sequence, `volatility`."""
+    return ("sequences:\n  key_seq: {}\nfunctions:\n  next_key:\n    returns: bigint\n    language: sql\n"
+            f"    volatility: {volatility}\n    body: SELECT nextval('key_seq')\n")
+
+
+@pytest.mark.parametrize("column, warned, functions", [
+    ("{type: bigint, nullable: false, default: 'txid_current()', unique: true}", True, ""),
+    ("{type: integer, default: 0, primary_key: true}", True, ""),
+    ("{type: uuid, default: 'gen_random_uuid()', unique: true}", False, ""),
+    ("{type: bigint, default: 'next_key()', unique: true}", False, _key_function("volatile")),
+    ("{type: bigint, default: 'next_key()', unique: true}", True, _key_function("stable")),
+], ids=["one-transaction-value", "constant", "row-by-row", "declared-volatile-function", "declared-stable-function"])
+def test_a_column_added_with_one_default_under_a_new_key_is_warned(tmp_path, db_url, column, warned, functions):
     """ADD COLUMN gives every row the default's one value (SpiceDB's xid replayed: its history filled the column by an
     UPDATE before the key): a key made over it by the same migration fails where the table holds two rows. The
-    warning is true: the migration fails over two rows and applies over one."""
-    base = "tables:\n  t:\n    columns:\n      id: integer\n"
+    warning is true: the migration fails over two rows and applies over one. A function schema.yaml declares VOLATILE
+    is called for each row (no warning: the values differ), a STABLE one once, though its body calls nextval()."""
+    base = functions + "tables:\n  t:\n    columns:\n      id: integer\n"
     _step(tmp_path, db_url, base)
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     schema.write_text(base + f"      a: {column}\n", encoding="utf-8")

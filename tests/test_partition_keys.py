@@ -212,6 +212,19 @@ REFUSED_UNDER_PARTITIONING = [
     ("CREATE TABLE p (a int, b int, PRIMARY KEY (a)) PARTITION BY RANGE ((a + 1))",
      _PART.replace("key: a", "key: (a + 1)") + "    primary_key: {columns: [a]}\n", 5,
      "primary key of table 'p': a partitioned table whose key has an expression"),
+    ("CREATE TABLE p (a int, b int) PARTITION BY RANGE (a); CREATE UNIQUE INDEX pb ON p (b)",
+     _PART + "    indexes:\n      pb: {columns: [b], unique: true}\n", 6,
+     "unique index 'pb' of table 'p': a partitioned table's unique index has each column of its partition key among "
+     "its key columns, not 'a'"),
+    ("CREATE TABLE p (a int, b int) PARTITION BY RANGE (a); CREATE UNIQUE INDEX pb ON p (b) INCLUDE (a)",
+     _PART + "    indexes:\n      pb: {columns: [b], include: [a], unique: true}\n", 6,
+     "unique index 'pb' of table 'p': a partitioned table's unique index has each column"),
+    ("CREATE TABLE p (a int, b int) PARTITION BY RANGE (a); CREATE UNIQUE INDEX pb ON p ((a + 0), b)",
+     _PART + "    indexes:\n      pb: {columns: [{expression: a + 0}, b], unique: true}\n", 6,
+     "unique index 'pb' of table 'p': a partitioned table's unique index has each column"),
+    ("CREATE TABLE p (a int, b int) PARTITION BY RANGE ((a + 1)); CREATE UNIQUE INDEX pa ON p (a)",
+     _PART.replace("key: a", "key: (a + 1)") + "    indexes:\n      pa: {columns: [a], unique: true}\n", 6,
+     "unique index 'pa' of table 'p': a partitioned table whose key has an expression"),
 ]
 
 
@@ -239,6 +252,10 @@ def test_what_postgres_refuses_under_partitioning_is_refused_at_its_line(db_url)
                  "(MODULUS 2, REMAINDER 0); CREATE TABLE x{n}b PARTITION OF x{n} FOR VALUES WITH (MODULUS 4, REMAINDER 1)",
                  "tables:\n  p:\n    columns: {a: integer}\n    partition_by: {strategy: hash, key: a}\n  p1:\n    "
                  "partition_of: {parent: p, bound: 'FOR VALUES WITH (MODULUS 2, REMAINDER 0)'}\n  p2:\n    "
-                 "partition_of: {parent: p, bound: 'FOR VALUES WITH (MODULUS 4, REMAINDER 1)'}\n")]):
+                 "partition_of: {parent: p, bound: 'FOR VALUES WITH (MODULUS 4, REMAINDER 1)'}\n"),
+                ("(a int, b int) PARTITION BY RANGE (a); CREATE UNIQUE INDEX x{n}ba ON x{n} (b, a DESC) WHERE b > 0; "
+                 "CREATE INDEX x{n}b ON x{n} (b)",
+                 _PART + "    indexes:\n      pba: {columns: [b, {name: a, order: desc}], unique: true, where: b > 0}\n"
+                 "      pb: {columns: [b]}\n")]):
             conn.execute(f"CREATE TABLE x{n} " + sql.format(n=n))
             load_text(text, "schema.yaml")

@@ -54,7 +54,8 @@ def key_after_create(t: Table) -> bool:
 
 def inherited_only_given(t: Table, tables: dict) -> dict[str, Column]:
     """An INHERITS child's columns schema.yaml lists and `inherited_only:` keeps its parents' only (attislocal false),
-    as CREATE TABLE ... INHERITS makes them without declaring them (by name): its first parent's default, no comment,
+    as CREATE TABLE ... INHERITS makes them without declaring them (by name): its first parent's default and generation
+    expression (one of its own, 17+'s SET EXPRESSION on the child, is set after: plan.generated_ddl), no comment,
     the storage and compression it copies; NOT NULL where a parent has one or the child names its own in CREATE TABLE
     (plan.ddl). What the column has of its own (a default, none, a NOT NULL, a comment, settings) follows as changes:
     ALTER TABLE ... ALTER COLUMN leaves it inherited-only, where declaring it would make it the child's own."""
@@ -74,7 +75,8 @@ def inherited_only_given(t: Table, tables: dict) -> dict[str, Column]:
         named = nn is not None and bool(nn.name) and not nn.from_parent and not nn.not_valid
         keep = not pc.nullable or named
         out[c.name] = replace(c, default=pc.default, comment=None, identity=None, nullable=c.nullable if keep else True,
-                              not_null=nn if keep else None, **{**DEFAULT_SETTINGS, **_COPIED(pc)})
+                              not_null=nn if keep else None, generated=pc.generated, virtual=pc.virtual,
+                              **{**DEFAULT_SETTINGS, **_COPIED(pc)})
     return out
 
 

@@ -19,8 +19,8 @@ from schemac.compare.normalize import same_default, same_expression
 from schemac.compare.not_nulls import not_null_changes
 from schemac.compare.policies import generation_changed
 from schemac.compare.partitioning import partition_of_key, same_partitioning
-from schemac.model import Check, Exclusion, ForeignKey, expression_dropped, INDEXED_KEY_TYPES, Index, Table, Trigger, Unique
-from schemac.pg.column_storage import column_settings, has_settings
+from schemac.model import Check, Column, Exclusion, ForeignKey, expression_dropped, expression_set_in_place, INDEXED_KEY_TYPES, Index, Table, Trigger, Unique
+from schemac.pg.column_storage import DEFAULT_SETTINGS, column_settings, has_settings
 from schemac.compare.foreign_servers import foreign_table_changes
 from schemac.pg.lazy import lazy
 from schemac.pg.names import constraint_name
@@ -164,8 +164,9 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
             ch("set_column_comment", name, None, col, GENERATED_REBUILT)
         was = replace(old, storage=None, compression=None) if retyped else old  # ALTER TYPE resets these two
         if regenerates:
-            if has_settings(col):  # set on the column added again, which has none (its change is alter_generated's)
-                ch("set_column_settings", name, None, col, GENERATED_REBUILT)
+            if has_settings(col) or expression_set_in_place(old, col) and has_settings(old):
+                # (set on the column added again, which has none; kept by 17+'s SET EXPRESSION: set back too)
+                ch("set_column_settings", name, _settings_either_way(old, col), col, GENERATED_REBUILT)
         elif column_settings(was) != column_settings(col):
             ch("set_column_settings", name, was, col)
         if old.identity != col.identity:
@@ -334,3 +335,16 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
         ch("set_row_type_comment", None, cur, des)
     foreign_table_changes(cur, des, ch)
     return changes
+
+
+def _settings_either_way(old: Column, new: Column) -> Optional[Column]:
+    """What a regenerated column's settings are taken to be before they are set to `new`'s (None: a column just
+    added, with none). A column whose expression the migration sets in place (plan.generated_ddl: 17+) keeps
+    `old`'s, one dropped and added (before 17) has none: a setting of either that `new` lacks is set back, and
+    each of `new`'s is set, whatever the server (every statement sets a value, not a difference)."""
+    if not expression_set_in_place(old, new):
+        return None
+    keep = {f: getattr(old, f) if getattr(old, f) != getattr(new, f) else v for f, v in DEFAULT_SETTINGS.items()}
+    keep["options"] = tuple(o for o in old.options if o not in new.options)
+    return replace(old, **keep)
+

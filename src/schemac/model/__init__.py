@@ -15,7 +15,7 @@ from .collnames import collate_sql, spelled_for, yaml_spelling
 from .source import Source
 from .sequences import Identity, Sequence, SequenceOptions
 from .statistics_objects import STATISTICS_KINDS, Statistics, names_a_column
-from .tables import Check, Nulls, Order, Column, Exclusion, ExclusionElement, expression_dropped, FK_ACTIONS, ForeignKey, INDEXED_KEY_TYPES, Index, IndexElement, key_mark, marked_columns, not_enforced, own_columns, Parent, PartitionOf, Partitioning, PrimaryKey, Rule, NotNull, nullability, nullabilities, TRIGGER_EVENTS, Table, Trigger, Unique, UNIQUE_KEY_TYPES, deferral, index_comment
+from .tables import Check, Nulls, Order, Column, Exclusion, ExclusionElement, expression_dropped, expression_set_in_place, FK_ACTIONS, ForeignKey, INDEXED_KEY_TYPES, Index, IndexElement, key_mark, marked_columns, not_enforced, own_columns, Parent, PartitionOf, Partitioning, PrimaryKey, Rule, NotNull, nullability, nullabilities, TRIGGER_EVENTS, Table, Trigger, Unique, UNIQUE_KEY_TYPES, deferral, index_comment
 from .types import (Attribute, Collation, CompositeType, Constructor, Domain, Enum, Extension, MemberGrant, MemberSetting, Multirange,
                     RangeType, default_multirange)
 from .functions import Argument, Function
@@ -79,6 +79,7 @@ __all__ = [
     "Exclusion",
     "ExclusionElement",
     "expression_dropped",
+    "expression_set_in_place",
     "Extension",
     "MemberGrant",
     "MemberSetting",

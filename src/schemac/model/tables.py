@@ -75,6 +75,14 @@ def expression_dropped(old: Column, new: Column) -> bool:
     return bool(old.generated) and not old.virtual and not new.generated
 
 
+def expression_set_in_place(old: Column, new: Column) -> bool:
+    """Whether only a generated column's expression changes (its kind, STORED or VIRTUAL, its type and collation
+    kept): PostgreSQL 17+'s ALTER COLUMN ... SET EXPRESSION then gives it where it stands, keeping its place among the
+    table's columns (attnum), which DROP and ADD COLUMN would move to the end (plan.generated_ddl)."""
+    return bool(old.generated) and bool(new.generated) and old.virtual == new.virtual and \
+        (old.type, old.collation) == (new.type, new.collation)
+
+
 def nullability(c: Column) -> str:
     """NULL, NOT NULL, or NOT NULL with its constraint's name and clauses, as a report shows a column's."""
     nn = c.not_null

@@ -1,30 +1,64 @@
-"""A STORED generated column's expression changed: dropped and added again (before PostgreSQL 17 an expression
-cannot change in place; its values are derived data, so recreating the column loses nothing). A partition's column
-is not its own to drop ('cannot drop inherited column'): there the statement chooses by server_version_num when it
-runs (generate knows no target's major): 17+'s ALTER COLUMN ... SET EXPRESSION, which recomputes the rows; before,
-the partition detached, its column dropped and added, and attached again under the same bound."""
+"""A generated column's expression changed. Before PostgreSQL 17 an expression cannot change in place: the column is
+dropped and added again (its values are derived data, so recreating it loses nothing), and comes last among its
+table's columns (a new attnum), where a fresh build of schema.yaml has it in its declared place. 17+'s ALTER COLUMN
+... SET EXPRESSION recomputes a STORED column where it stands (its place, comment, privileges and statistics kept);
+generate knows no target's major, so where only the expression changes (model.expression_set_in_place) the statement
+chooses by server_version_num when it runs; and where a table under it (INHERITS) declares the column of its own with
+an expression of its own, which DROP and ADD leave it but SET EXPRESSION, which recurses, would not, it drops and adds
+on 17+ too. A VIRTUAL column (18+) is set in place too, but Postgres refuses that
+where its table (or a child of it) has a CHECK or is published ('not supported for virtual generated columns in
+tables with check constraints'): there, and only there (feature_not_supported), it is dropped and added. The plan
+still drops and makes again what stands on the column around it (the older branch needs that): on 17+ that is work
+done twice, never a wrong result. A partition's column is not its own to drop ('cannot drop inherited column'):
+there, before 17, the partition is detached, its column dropped and added, and attached again under the same bound.
+A plain column made generated, or a kind or type changed, is dropped and added on every major (SET EXPRESSION takes
+a generated column's expression only)."""
 
 from __future__ import annotations
 
 from sqlglot import exp
 
-from schemac.model import Column, Table
+from schemac.model import Column, Table, expression_set_in_place
 from schemac.pg.dialect import RENDER
 from schemac.pg.idents import ident
-from schemac.pg.names import qualified, quote_ident
+from schemac.pg.names import qualified
 from schemac.plan import ddl
+from schemac.plan.identity_ddl import alter_column
 from schemac.plan.partition_index_ddl import attach_partition, detach_partition
-from schemac.plan.sql_strings import by_server_version
+from schemac.plan.sql_strings import by_server_version, do_block, literal
+from schemac.plan.trees import fresh_expression
 
 
-def regenerated(t: Table, col: Column) -> list[exp.Expression]:
-    """The statements giving `t`'s column `col` its new generation expression."""
+def regenerated(t: Table, old: Column, col: Column) -> list[exp.Expression]:
+    """The statements giving `t`'s column `old` its new generation expression, as `col` has it."""
     table = ddl.table_ref(t)
     drop = exp.Alter(this=table, kind="TABLE", actions=[exp.Drop(tables=[exp.Column(this=ident(col.name))], kind="COLUMN")])
     add = exp.Alter(this=table.copy(), kind="TABLE", actions=[ddl.column_def(col, schema=t.schema)])
-    if t.partition_of is None:
+    in_place = alter_column(t, col.name, "SET EXPRESSION AS", f"({fresh_expression(col.generated).sql(dialect=RENDER)})")
+    if t.partition_of is not None:
+        older = [detach_partition(t), drop, add, attach_partition(t)]
+        return [by_server_version(170000, in_place.sql(dialect=RENDER), [s.sql(dialect=RENDER) for s in older])]
+    if not expression_set_in_place(old, col):
         return [drop, add]
-    in_place = (f"ALTER TABLE {qualified(t.schema, t.name)} ALTER COLUMN {quote_ident(col.name)} "
-                f"SET EXPRESSION AS ({col.generated})")
-    older = [detach_partition(t), drop, add, attach_partition(t)]
-    return [by_server_version(170000, in_place, [s.sql(dialect=RENDER) for s in older])]
+    run = lambda s: f"EXECUTE {literal(s.sql(dialect=RENDER))};"  # noqa: E731
+    kept = _kept_below(t, col.name)
+    if col.virtual:  # (18+ only: no older server holds one)
+        return [do_block(f"BEGIN IF {kept} THEN BEGIN {run(in_place)} RETURN; EXCEPTION WHEN feature_not_supported "
+                         f"THEN NULL; END; END IF; {run(drop)} {run(add)} END")]
+    return [do_block(f"BEGIN IF pg_catalog.current_setting('server_version_num')::int >= 170000 AND {kept} THEN "
+                     f"{run(in_place)} ELSE {run(drop)} {run(add)} END IF; END")]
+
+
+def _kept_below(t: Table, column: str) -> str:
+    """The condition that no table under `t` (INHERITS, at any depth) declares `column` of its own (attislocal) with an
+    expression other than `t`'s: SET EXPRESSION, which recurses, would give it `t`'s new one too, where DROP and ADD
+    COLUMN leave it its own (a child's expression of its own, 16+). One declaring it with `t`'s expression (a child
+    declaring the column bare takes it) follows, as a fresh build has it; a partition's column is never its own."""
+    table, name = literal(qualified(t.schema, t.name)), literal(column)
+    expression = ("(SELECT pg_catalog.pg_get_expr(d.adbin, d.adrelid) FROM pg_catalog.pg_attrdef d JOIN "
+                  "pg_catalog.pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum WHERE a.attrelid = {} "
+                  f"AND a.attname = {name})")
+    return ("NOT EXISTS (WITH RECURSIVE below(r) AS (SELECT i.inhrelid FROM pg_catalog.pg_inherits i WHERE i.inhparent = "
+            f"{table}::regclass UNION SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN below ON i.inhparent = below.r) "
+            f"SELECT FROM below JOIN pg_catalog.pg_attribute a ON a.attrelid = below.r WHERE a.attname = {name} AND "
+            f"a.attislocal AND {expression.format('below.r')} IS DISTINCT FROM {expression.format(table + '::regclass')})")

@@ -207,7 +207,7 @@ def _statements_for(change: Change) -> list[exp.Expression]:
     if k == "alter_generated" and virtual_made_plain(change.old, change.new):  # type: ignore[arg-type]
         return virtual_values_kept(t, change.new, change.over_children)  # type: ignore[arg-type]
     if k == "alter_generated":  # (dropped and added; a partition's set in place on 17+: plan.generated_ddl)
-        return regenerated(t, change.new)  # type: ignore[arg-type]
+        return regenerated(t, change.old, change.new)  # type: ignore[arg-type]
     if k == "drop_table":
         return [exp.Drop(tables=[ddl.table_ref(t)], kind="TABLE")]  # type: ignore[arg-type]
     if k == "add_index":

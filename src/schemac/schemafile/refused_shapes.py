@@ -1,8 +1,8 @@
 """Shapes of a table's columns, keys and partitions that schema.yaml can say and Postgres refuses when the migration
 runs (a generated column reading another, a built-in non-IMMUTABLE call in a generation expression, an identity of a
-type other than smallint/integer/bigint, a key of a partitioned table missing its key's columns, hash partitions whose
-moduli do not divide each other, a partitioned table's NO INHERIT CHECK, a row trigger with a transition table under
-partitioning or inheritance): refused at their line, in schema.yaml's words (schemafile.tables calls these)."""
+type other than smallint/integer/bigint, a key or unique index of a partitioned table missing its key's columns, hash
+partitions whose moduli do not divide each other, a partitioned table's NO INHERIT CHECK, a row trigger with a
+transition table under partitioning or inheritance): refused at their line, in schema.yaml's words (schemafile.tables calls these)."""
 
 from __future__ import annotations
 
@@ -84,8 +84,9 @@ def _key_column(part: str) -> Optional[str]:
 
 
 def _check_partitioned_keys(t: Table, what: str) -> None:
-    """A partitioned table's primary key and UNIQUEs include each column of its partition key, which has no
-    expression (Postgres: "unique constraint on partitioned table must include all partitioning columns")."""
+    """A partitioned table's primary key, UNIQUEs and unique indexes include each column of its partition key, which
+    has no expression (Postgres: "unique constraint on partitioned table must include all partitioning columns"; an
+    index's key column, not an expression over it nor an INCLUDE column)."""
     parts = [_key_column(p) for p in parse_partition_key(t.partition_by.key)]  # type: ignore[union-attr]
     for k in t.unique_keys():
         kind = "primary key" if k is t.primary_key else f"unique ({', '.join(k.columns)})"
@@ -98,6 +99,19 @@ def _check_partitioned_keys(t: Table, what: str) -> None:
             raise SchemaFileError(f"{kind} of {what}: a partitioned table's primary key and unique constraints "
                                   f"include each column of its partition key, not '{missing[0]}' (Postgres refuses "
                                   f"it); add it to the columns", k.source)
+    for i in t.indexes:
+        if not i.unique:
+            continue
+        if "" in parts:
+            raise SchemaFileError(f"unique index '{i.name}' of {what}: a partitioned table whose key has an expression "
+                                  f"({t.partition_by.key}) has no unique index (Postgres refuses it); put it on its "  # type: ignore[union-attr]
+                                  "partitions", i.source)
+        columns = {e.column for e in i.elements if e.column}
+        missing = [p for p in parts if p and p not in columns]
+        if missing:
+            raise SchemaFileError(f"unique index '{i.name}' of {what}: a partitioned table's unique index has each "
+                                  f"column of its partition key among its key columns, not '{missing[0]}' (Postgres "
+                                  "refuses it); add it to the columns", i.source)
 
 
 def check_hash_moduli(tables: Iterable[Table]) -> None:
