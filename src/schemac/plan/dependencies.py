@@ -254,6 +254,9 @@ def deps(c: Change) -> Deps:
         if k == "alter_publication":
             new_refs |= refs_of(None, new) | own_keys(None, new)
             old_refs |= refs_of(None, old)
+            # a table it gives up may then be made unlogged: Postgres refuses SET UNLOGGED of a published table
+            makes |= {("unpublished", x.schema, x.name) for x in old.tables} - \
+                {("unpublished", x.schema, x.name) for x in new.tables}  # type: ignore[union-attr]
     elif k == "set_sequence_owner":
         new_refs |= _owner(new) | own_keys(None, new)  # type: ignore[arg-type]
         old_refs |= _owner(old)  # type: ignore[arg-type]
@@ -354,8 +357,8 @@ def _persistence_order(old: Table, new: Table) -> tuple[set[Key], set[Key]]:
     tables referencing it made unlogged."""
     me = (new.schema, new.name)
     refs = {(fk.ref_schema, fk.ref_table) for fk in (*old.foreign_keys, *new.foreign_keys)} - {me}
-    if new.unlogged:
-        return {("referrer unlogged", *r) for r in refs}, {("referrer unlogged", *me)}
+    if new.unlogged:  # (and after a publication gives it up: "cannot change table ... because it is part of a publication")
+        return {("referrer unlogged", *r) for r in refs}, {("referrer unlogged", *me), ("unpublished", *me)}
     return {("made logged", *me)}, {("made logged", *r) for r in refs}
 
 
