@@ -126,6 +126,10 @@ def deps(c: Change) -> Deps:
                "set_table_comment", "set_row_type_comment", "set_row_security", "set_table_parameters", "set_foreign_table_options",
                "alter_foreign_table", "remake_foreign_table"):
         new_refs.add(_table(t))  # type: ignore[arg-type]
+        if k == "set_logging":
+            made, needed = _persistence_order(old, new)  # type: ignore[arg-type]
+            makes |= made
+            new_refs |= needed
         if k == "attach_partition":  # the parent must have the partition's columns, no more, no less
             p = new.partition_of  # type: ignore[union-attr]
             new_refs.add(("table", p.parent_schema, p.parent))
@@ -250,6 +254,9 @@ def deps(c: Change) -> Deps:
         if k == "alter_publication":
             new_refs |= refs_of(None, new) | own_keys(None, new)
             old_refs |= refs_of(None, old)
+            # a table it gives up may then be made unlogged: Postgres refuses SET UNLOGGED of a published table
+            makes |= {("unpublished", x.schema, x.name) for x in old.tables} - \
+                {("unpublished", x.schema, x.name) for x in new.tables}  # type: ignore[union-attr]
     elif k == "set_sequence_owner":
         new_refs |= _owner(new) | own_keys(None, new)  # type: ignore[arg-type]
         old_refs |= _owner(old)  # type: ignore[arg-type]
@@ -341,6 +348,18 @@ def deps(c: Change) -> Deps:
         removes, new_refs = removes - aside, new_refs | aside
     return Deps(frozenset(makes), frozenset(removes), frozenset(new_refs - makes),
                 frozenset(old_refs - new_refs - removes))
+
+
+def _persistence_order(old: Table, new: Table) -> tuple[set[Key], set[Key]]:
+    """What a SET LOGGED / SET UNLOGGED makes and needs among the tables its foreign keys join: Postgres keeps a logged
+    table from referencing an unlogged one ("could not change table c to logged because it references unlogged table
+    p"), so a table made logged goes after the tables it references made logged, and one made unlogged after the
+    tables referencing it made unlogged."""
+    me = (new.schema, new.name)
+    refs = {(fk.ref_schema, fk.ref_table) for fk in (*old.foreign_keys, *new.foreign_keys)} - {me}
+    if new.unlogged:  # (and after a publication gives it up: "cannot change table ... because it is part of a publication")
+        return {("referrer unlogged", *r) for r in refs}, {("referrer unlogged", *me), ("unpublished", *me)}
+    return {("made logged", *me)}, {("made logged", *r) for r in refs}
 
 
 def _owned_names(t: Table) -> set[str]:
