@@ -8,7 +8,10 @@ from typing import Callable
 
 from schemac.compare.normalize import rename_column_in_expression
 from schemac.model import Exclusion, NotNull, Table, names_a_column
+from schemac.pg.lazy import lazy
 from schemac.pg.names import default_constraint_name, default_not_null_name
+
+policy_column_renamed = lazy("schemac.pg.policies", "policy_column_renamed")
 
 
 def _kept_names(was: Table, t: Table, moves: tuple[tuple[str, str], ...], des: Table) -> Table:
@@ -42,11 +45,13 @@ def _rename_in_table(t: Table, old: str, new: str) -> Table:
     expr = lambda e: rename_column_in_expression(e, old, new) if e is not None else None  # noqa: E731
     # (an expression not naming it is not read again: a policy's, as Postgres printed it, kept as it is)
     reads = lambda e: expr(e) if e is not None and old.lower() in e.lower() else e  # noqa: E731
+    condition = lambda e: policy_column_renamed(e, t.name, old, new) if e is not None and old.lower() in e.lower() \
+        else e  # noqa: E731  (a policy's: subqueries, whose own columns of that name stay)
     return replace(
         t,
         triggers=tuple(replace(g, when=reads(g.when), update_columns=tuple(map(col, g.update_columns)))
                        for g in t.triggers),
-        policies=tuple(replace(p, using=reads(p.using), with_check=reads(p.with_check)) for p in t.policies),
+        policies=tuple(replace(p, using=condition(p.using), with_check=condition(p.with_check)) for p in t.policies),
         statistics=tuple(replace(s, elements=tuple(col(e) if names_a_column(e) else reads(e) for e in s.elements))
                          for s in t.statistics),
         columns=tuple(replace(c, name=new if c.name == old else c.name, generated=expr(c.generated))  # (what reads it)

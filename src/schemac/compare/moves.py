@@ -16,7 +16,10 @@ from schemac.compare.changes import Change
 from schemac.compare.column_renames import references_follow_renames
 from schemac.model import Column, NotNull, Parent, Schema, Sequence, Table, View
 from schemac.model.sequences import identity_sequence_name
+from schemac.pg.lazy import lazy
 from schemac.pg.names import default_constraint_name, default_not_null_name, regclass_literal
+
+policy_table_renamed = lazy("schemac.pg.policies", "policy_table_renamed")
 
 Key = tuple[str, str]
 
@@ -47,7 +50,11 @@ def renamed_tables(current: Schema, cur_tables: dict[Key, Table],
         statistics = tuple(replace(s, schema=s.schema or old.schema) for s in old.statistics)
         # (the constraints named after the old name are renamed by the migration: plan.table_renames.defaults_renamed)
         kept = _sequences_named(old)
-        cur_tables[key] = replace(kept, schema=t.schema, name=t.name, statistics=statistics)
+        # (its policies' references to it in their subqueries, `m.a = t.a`, name it anew)
+        policies = tuple(replace(p, using=policy_table_renamed(p.using, old.name, t.name) if p.using else None,
+                                 with_check=policy_table_renamed(p.with_check, old.name, t.name) if p.with_check else None)
+                         for p in old.policies) if old.name != t.name else old.policies
+        cur_tables[key] = replace(kept, schema=t.schema, name=t.name, statistics=statistics, policies=policies)
         moved[was] = key
     for key, table in cur_tables.items() if moved else ():  # (most diffs: none walked for the keys of none moved)
         cur_tables[key] = _repointed(table, moved)
