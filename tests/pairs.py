@@ -17,6 +17,8 @@ is: an old schema with rows, and the new schema loaded directly. Markers, each o
                                         (schema.table.column <- its old name); the rows are compared under the new
                                         names, and no view, materialized view, policy or trigger of A may be dropped
                                         (its OID kept) unless `allow: recreated` (a column retyped under it)
+    -- kept: oids                       (optional) that check without renames, constraints and indexes too: each
+                                        of A's keeps its OID (renamed, not dropped and made again)
     -- old:                             the old schema, and INSERTs: the rows a migration must keep
     -- new:                             the new schema (rows here only fill the sibling database)
 """
@@ -28,7 +30,7 @@ import re
 from dataclasses import dataclass
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "pairs")
-_MARK = re.compile(r"^-- (case|allow|changed|since|apply as|renamed|old|new):\s*(.*)$")
+_MARK = re.compile(r"^-- (case|allow|changed|since|apply as|renamed|kept|old|new):\s*(.*)$")
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class Pair:
     as_owner: bool = False  # `-- apply as: owner`: applied by the database's non-superuser owner (owner_mode.py)
     renamed: tuple[tuple[str, str], ...] = ()  # `-- renamed:` (new, old): "s.t" <- table, "s.t.c" <- column
     recreated: bool = False  # `-- allow: recreated`: A's views, policies and triggers may be made again
+    kept: bool = False  # `-- kept: oids`: A's views, ..., constraints and indexes keep their OIDs
 
 
 def _parse(path: str) -> list[Pair]:
@@ -59,7 +62,7 @@ def _parse(path: str) -> list[Pair]:
             continue
         key, value = m.groups()
         if key == "case":
-            cases.append({"id": value.strip(), "old": "", "new": "", "allow": "", "changed": "", "since": "", "apply as": "", "renamed": ""})
+            cases.append({"id": value.strip(), "old": "", "new": "", "allow": "", "changed": "", "since": "", "apply as": "", "renamed": "", "kept": ""})
             section = None
         elif not cases:
             raise ValueError(f"{path}:{n}: '-- {key}:' before the first '-- case:'")
@@ -81,8 +84,10 @@ def _parse(path: str) -> list[Pair]:
         allow = {x.strip() for x in c["allow"].split(",") if x.strip()}
         if allow - {"destructive", "recreated"}:
             raise ValueError(f"{path}: case {c['id']}: allow: {c['allow']!r} is not destructive or recreated")
+        if c["kept"] not in ("", "oids"):
+            raise ValueError(f"{path}: case {c['id']}: kept: {c['kept']!r} is not 'oids'")
         out.append(Pair(c["id"], name, c["old"], c["new"], "destructive" in allow, changed,  # type: ignore[arg-type]
-                        int(c["since"] or 0), c["apply as"] == "owner", renamed, "recreated" in allow))
+                        int(c["since"] or 0), c["apply as"] == "owner", renamed, "recreated" in allow, c["kept"] == "oids"))
     return out
 
 

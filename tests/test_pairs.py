@@ -107,10 +107,10 @@ def _inspected(url: str, path) -> str:
     return text
 
 
-def _made_again(url: str) -> list[tuple[str, int]]:
+def _made_again(url: str, keys: bool = False) -> list[tuple[str, int]]:
     """The views, materialized views, policies, triggers, statistics objects and publications' members of `url`, and
     their OIDs: one dropped and made again has another (`-- renamed:` pairs: RENAME COLUMN and RENAME TABLE keep them,
-    and their grants and comments)."""
+    and their grants and comments); `keys` (`-- kept: oids`): its constraints and indexes too (renamed, not rebuilt)."""
     with psycopg.connect(url) as conn:
         return conn.execute(
             "SELECT 'relation ' || oid::regclass::text, oid::int FROM pg_class WHERE relkind IN ('v', 'm') "
@@ -119,7 +119,11 @@ def _made_again(url: str) -> list[tuple[str, int]]:
             "UNION ALL SELECT 'trigger ' || tgname, oid::int FROM pg_trigger WHERE NOT tgisinternal "
             "UNION ALL SELECT 'statistics ' || stxname, oid::int FROM pg_statistic_ext "
             "UNION ALL SELECT 'publication member ' || prrelid::regclass::text, oid::int FROM pg_publication_rel"
-            ).fetchall()
+            + (" UNION ALL SELECT 'constraint ' || conname, oid::int FROM pg_constraint WHERE connamespace IN "
+               "(SELECT oid FROM pg_namespace WHERE nspname !~ '^pg_' AND nspname <> 'information_schema') "
+               "UNION ALL SELECT 'index ' || oid::regclass::text, oid::int FROM pg_class WHERE relkind IN ('i', 'I') "
+               "AND relnamespace IN (SELECT oid FROM pg_namespace WHERE nspname !~ '^pg_' AND nspname <> "
+               "'information_schema')" if keys else "")).fetchall()
 
 
 class NewSide(NamedTuple):
@@ -153,7 +157,8 @@ def converges(a: str, tmp_path, pair, with_new: Optional[Callable[[NewSide], Non
     if pair.renamed:  # (`-- renamed:`: under the names the renames give them)
         names = rename_keys(pair, before)
         before = {names[k]: v for k, v in before.items()}
-    made = _made_again(a)
+    keys_kept = getattr(pair, "kept", False)
+    made = _made_again(a, keys_kept)
     _inspected(a, schema)
     first = generate(str(schema), out, name="old")
     assert first.status == "written", first.message
@@ -182,9 +187,9 @@ def converges(a: str, tmp_path, pair, with_new: Optional[Callable[[NewSide], Non
             apply_files(conn, new_files, record=False)
         except psycopg.Error as e:
             pytest.fail(f"the migration does not apply: {e}\n{result.sql}")
-    if pair.renamed and not getattr(pair, "recreated", False):
-        kept = {oid for _, oid in _made_again(a)}
-        lost = sorted(name for name, oid in made if oid not in kept)
+    if keys_kept or pair.renamed and not getattr(pair, "recreated", False):
+        there = {oid for _, oid in _made_again(a, keys_kept)}
+        lost = sorted(name for name, oid in made if oid not in there)
         assert not lost, f"dropped and made again where the rename alone does: {lost}\n{result.sql}"
     drift = check_drift(str(schema), a)
     assert drift.differences == (), drift.render("text") + "\n" + result.sql
@@ -223,9 +228,10 @@ def test_a_bare_changed_entry_means_publics_table(tmp_path):
         load_pairs(str(tmp_path))
 
 
-def test_a_renamed_line_writes_the_hints_and_names_the_rows_after_them(tmp_path):
+def test_renamed_and_kept_lines(tmp_path):
     """`-- renamed:` writes `renamed_from:` under the table and into its column's entry (a bare type made a mapping),
-    a table of another schema found by its `schema:` line; rows read before are named as after the renames."""
+    a table of another schema found by its `schema:` line; rows read before are named as after the renames.
+    `-- kept: oids` says only that."""
     (tmp_path / "c.sql").write_text("-- case: c\n-- renamed: s.u2 <- u, s.u2.b <- a, public.t.y <- x\n-- allow: recreated\n"
                                     "-- old:\nSELECT 1;\n-- new:\nSELECT 2;\n", encoding="utf-8")
     (pair,) = load_pairs(str(tmp_path))
@@ -240,6 +246,11 @@ def test_a_renamed_line_writes_the_hints_and_names_the_rows_after_them(tmp_path)
                      ("public.v", "x"): ("public.v", "x")}
     (tmp_path / "c.sql").write_text("-- case: c\n-- renamed: t <- u\n-- old:\nSELECT 1;\n-- new:\nSELECT 2;\n")
     with pytest.raises(ValueError, match="case c: renamed: 't <- u' is not schema.table"):
+        load_pairs(str(tmp_path))
+    (tmp_path / "c.sql").write_text("-- case: c\n-- kept: oids\n-- old:\nSELECT 1;\n-- new:\nSELECT 2;\n")
+    assert [p.kept for p in load_pairs(str(tmp_path))] == [True]
+    (tmp_path / "c.sql").write_text("-- case: c\n-- kept: rows\n-- old:\nSELECT 1;\n-- new:\nSELECT 2;\n")
+    with pytest.raises(ValueError, match="case c: kept: 'rows' is not 'oids'"):
         load_pairs(str(tmp_path))
 
 
