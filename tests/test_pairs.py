@@ -110,7 +110,8 @@ def _inspected(url: str, path) -> str:
 def _made_again(url: str, keys: bool = False) -> list[tuple[str, int]]:
     """The views, materialized views, policies, triggers, statistics objects and publications' members of `url`, and
     their OIDs: one dropped and made again has another (`-- renamed:` pairs: RENAME COLUMN and RENAME TABLE keep them,
-    and their grants and comments); `keys` (`-- kept: oids`): its constraints and indexes too (renamed, not rebuilt)."""
+    and their grants and comments); `keys` (`-- kept: oids`): its constraints, indexes and columns' defaults too
+    (renamed, not rebuilt nor set again)."""
     with psycopg.connect(url) as conn:
         return conn.execute(
             "SELECT 'relation ' || oid::regclass::text, oid::int FROM pg_class WHERE relkind IN ('v', 'm') "
@@ -123,7 +124,8 @@ def _made_again(url: str, keys: bool = False) -> list[tuple[str, int]]:
                "(SELECT oid FROM pg_namespace WHERE nspname !~ '^pg_' AND nspname <> 'information_schema') "
                "UNION ALL SELECT 'index ' || oid::regclass::text, oid::int FROM pg_class WHERE relkind IN ('i', 'I') "
                "AND relnamespace IN (SELECT oid FROM pg_namespace WHERE nspname !~ '^pg_' AND nspname <> "
-               "'information_schema')" if keys else "")).fetchall()
+               "'information_schema') UNION ALL SELECT 'default of ' || adrelid::regclass::text || ' ' || adnum, "
+               "oid::int FROM pg_attrdef" if keys else "")).fetchall()
 
 
 class NewSide(NamedTuple):

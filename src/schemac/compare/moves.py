@@ -9,6 +9,8 @@ again what followed the table by itself (a sequence dropped and made again would
 
 from __future__ import annotations
 
+import re
+
 from schemac.model.frozen import replace
 from typing import Container, Optional, Union
 
@@ -165,17 +167,23 @@ def _sequences_moved(current: Schema, cur_tables: dict[Key, Table], moved: dict[
         sequences.append(q)
     if not literals:
         return current
+    nextval_renamed(cur_tables, literals)
+    return replace(current, sequences=tuple(sequences))
+
+
+def nextval_renamed(cur_tables: dict[Key, Table], literals: dict[str, str]) -> None:
+    """`cur_tables` with the defaults calling nextval() of a sequence the migration renames or moves (`literals`: its
+    `'s.old'::regclass` -> the new one) as pg_get_expr prints them after (the default holds the sequence's OID)."""
+    calls = re.compile("|".join(re.escape(f"nextval({was})") for was in literals))  # (at once: a chain's a -> b, b -> c)
 
     def default(c: Column) -> Column:
         text = c.default
         if text is None or "nextval(" not in text:
             return c
-        for was, now in literals.items():
-            text = text.replace(f"nextval({was})", f"nextval({now})")
+        text = calls.sub(lambda m: f"nextval({literals[m.group(0)[8:-1]]})", text)
         return c if text == c.default else replace(c, default=text)
 
     for key, table in cur_tables.items():
         columns = tuple(default(c) for c in table.columns)
         if columns != table.columns:
             cur_tables[key] = replace(table, columns=columns)
-    return replace(current, sequences=tuple(sequences))
