@@ -5,12 +5,20 @@ is: an old schema with rows, and the new schema loaded directly. Markers, each o
 
     -- case: serial-to-integer          starts a case (ids are unique across all files)
     -- allow: destructive               (optional) generate runs with --allow-destructive
+    -- allow: recreated                 (optional, with renamed:) A's views, policies... may be dropped and made again
     -- changed: t.id, s.t.v             (optional) columns whose values' text form may change (a bare table: the
                                         one the search path finds, public's; another schema's is named s.t)
     -- since: 17                        (optional) the oldest major whose grammar loads the case (an older one
                                         refuses it: test_pairs skips it there, saying so, and fails if it loads)
     -- apply as: owner                  (optional) both sides handed to a non-superuser owner of the database and
                                         the migration applied as it (tests/owner_mode.py), as teams deploy
+    -- renamed: s.t2 <- t, s.t2.b <- a  (optional) `renamed_from:` hints written into the new side's schema.yaml: a
+                                        table (schema.table <- its old name, or old_schema.name) or a column
+                                        (schema.table.column <- its old name); the rows are compared under the new
+                                        names, and no view, materialized view, policy or trigger of A may be dropped
+                                        (its OID kept) unless `allow: recreated` (a column retyped under it)
+    -- kept: oids                       (optional) that check without renames, constraints, indexes and columns'
+                                        defaults too: each of A's keeps its OID (renamed, not made again)
     -- old:                             the old schema, and INSERTs: the rows a migration must keep
     -- new:                             the new schema (rows here only fill the sibling database)
 """
@@ -22,7 +30,7 @@ import re
 from dataclasses import dataclass
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "pairs")
-_MARK = re.compile(r"^-- (case|allow|changed|since|apply as|old|new):\s*(.*)$")
+_MARK = re.compile(r"^-- (case|allow|changed|since|apply as|renamed|kept|old|new):\s*(.*)$")
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,9 @@ class Pair:
     changed: tuple[tuple[str, str], ...] = ()
     since: int = 0  # `-- since:`: the oldest major that loads it (0: every one)
     as_owner: bool = False  # `-- apply as: owner`: applied by the database's non-superuser owner (owner_mode.py)
+    renamed: tuple[tuple[str, str], ...] = ()  # `-- renamed:` (new, old): "s.t" <- table, "s.t.c" <- column
+    recreated: bool = False  # `-- allow: recreated`: A's views, policies and triggers may be made again
+    kept: bool = False  # `-- kept: oids`: A's views, ..., constraints and indexes keep their OIDs
 
 
 def _parse(path: str) -> list[Pair]:
@@ -51,7 +62,7 @@ def _parse(path: str) -> list[Pair]:
             continue
         key, value = m.groups()
         if key == "case":
-            cases.append({"id": value.strip(), "old": "", "new": "", "allow": "", "changed": "", "since": "", "apply as": ""})
+            cases.append({"id": value.strip(), "old": "", "new": "", "allow": "", "changed": "", "since": "", "apply as": "", "renamed": "", "kept": ""})
             section = None
         elif not cases:
             raise ValueError(f"{path}:{n}: '-- {key}:' before the first '-- case:'")
@@ -69,8 +80,14 @@ def _parse(path: str) -> list[Pair]:
             raise ValueError(f"{path}: case {c['id']}: since: {c['since']!r} is not a major version (17)")
         if c["apply as"] not in ("", "owner"):
             raise ValueError(f"{path}: case {c['id']}: apply as: {c['apply as']!r} is not 'owner'")
-        out.append(Pair(c["id"], name, c["old"], c["new"], c["allow"] == "destructive", changed,  # type: ignore[arg-type]
-                        int(c["since"] or 0), c["apply as"] == "owner"))
+        renamed = tuple(_renamed(path, c["id"], x.strip()) for x in c["renamed"].split(",") if x.strip())
+        allow = {x.strip() for x in c["allow"].split(",") if x.strip()}
+        if allow - {"destructive", "recreated"}:
+            raise ValueError(f"{path}: case {c['id']}: allow: {c['allow']!r} is not destructive or recreated")
+        if c["kept"] not in ("", "oids"):
+            raise ValueError(f"{path}: case {c['id']}: kept: {c['kept']!r} is not 'oids'")
+        out.append(Pair(c["id"], name, c["old"], c["new"], "destructive" in allow, changed,  # type: ignore[arg-type]
+                        int(c["since"] or 0), c["apply as"] == "owner", renamed, "recreated" in allow, c["kept"] == "oids"))
     return out
 
 
@@ -80,6 +97,63 @@ def _column(path: str, case: str, entry: str) -> tuple[str, str]:
     if not dot or not table or not column:
         raise ValueError(f"{path}: case {case}: changed: {entry!r} is not table.column or schema.table.column")
     return (table, column)
+
+
+def _renamed(path: str, case: str, entry: str) -> tuple[str, str]:
+    """A `renamed:` entry as (new, old): `schema.table <- old` or `schema.table.column <- old`."""
+    new, arrow, old = (x.strip() for x in entry.partition("<-"))
+    if not arrow or not old or new.count(".") not in (1, 2):
+        raise ValueError(f"{path}: case {case}: renamed: {entry!r} is not schema.table[.column] <- old")
+    return (new, old)
+
+
+def with_renames(text: str, renamed: tuple[tuple[str, str], ...]) -> str:
+    """inspect's schema.yaml `text` with the `renamed:` hints written in: `renamed_from: old` under the table, or in
+    the column's mapping (a bare type `c: integer` made `{type: integer, renamed_from: a}`)."""
+    lines = text.split("\n")
+    for new, old in renamed:
+        schema, table, column = (new.split(".") + [""])[:3]
+        at = _table_line(lines, schema, table)
+        if not column:
+            lines.insert(at + 1, f"    renamed_from: {old}")
+            continue
+        i = next(i for i in range(at + 1, len(lines)) if re.match(rf"^      {re.escape(column)}:( |$)", lines[i]))
+        head, _, rest = lines[i].partition(": ")
+        if not rest:
+            lines.insert(i + 1, f"        renamed_from: {old}")
+        elif rest.startswith("{"):
+            lines[i] = f"{head}: {{renamed_from: {old}, {rest[1:]}"
+        else:
+            lines[i] = f"{head}: {{type: {rest}, renamed_from: {old}}}"
+    return "\n".join(lines)
+
+
+def _table_line(lines: list[str], schema: str, table: str) -> int:
+    """The index of table `schema.table`'s line under `tables:` (public's: no `schema:` line under it)."""
+    start = lines.index("tables:")
+    for i in range(start + 1, len(lines)):
+        if lines[i] and not lines[i].startswith(" "):
+            break
+        if lines[i] == f"  {table}:":
+            block = []
+            for j in range(i + 1, len(lines)):
+                if not lines[j].startswith("    "):
+                    break
+                block.append(lines[j])
+            if (f"    schema: {schema}" in block) == (schema != "public"):
+                return i
+    raise ValueError(f"renamed: no table {schema}.{table} in inspect's schema.yaml")
+
+
+def rename_keys(pair: Pair, before: dict) -> dict:
+    """catalog_oracle.values' keys before the pair's renames, -> their names after them."""
+    tables = {old if "." in old else f"{new.split('.')[0]}.{old}": new for new, old in pair.renamed if new.count(".") == 1}
+    columns = {(new.rsplit(".", 1)[0], old): new.rsplit(".", 1)[1] for new, old in pair.renamed if new.count(".") == 2}
+    out = {}
+    for t, c in before:
+        nt = tables.get(t, t)
+        out[(t, c)] = (nt, columns.get((nt, c), c))
+    return out
 
 
 def qualified_changed(pair: Pair) -> set[tuple[str, str]]:

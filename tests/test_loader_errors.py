@@ -568,6 +568,11 @@ TRIGGER_SHAPES = [
      "an insert trigger's when cannot read old"),
     ("BEFORE DELETE ON t FOR EACH ROW WHEN (NEW.a > 0)", _G % "events: [delete], timing: before, for_each: row, when: new.a > 0",
      "a delete trigger's when cannot read new"),
+    ("BEFORE UPDATE ON t FOR EACH ROW WHEN (\"OLD\".a > 0)",
+     _G % "events: [update], timing: before, for_each: row, when: '\"OLD\".a > 0'",
+     'when reads "OLD", which Postgres takes for a table of that name (missing FROM-clause entry for table "OLD")'),
+    ("AFTER UPDATE ON t FOR EACH STATEMENT WHEN (\"New\".a > 0)", _G % "events: [update], when: '\"New\".a > 0'",
+     'when reads "New", which Postgres takes for a table of that name'),
     ("INSTEAD OF INSERT ON t FOR EACH ROW", _G % "events: [insert], timing: instead_of, for_each: row",
      "instead_of triggers are a view's, not a table's"),
     ("INSTEAD OF INSERT ON v FOR EACH STATEMENT", _GV % "events: [insert], timing: instead_of",
@@ -592,7 +597,9 @@ def test_trigger_shapes_postgres_refuses_are_refused_at_the_trigger(db_url):
                            _G % "events: [update], for_each: row, old_table: o, new_table: n"),
                           ("AFTER UPDATE ON t FOR EACH STATEMENT WHEN (pg_trigger_depth() < 1)",
                            _G % "events: [update], when: \"pg_trigger_depth() < 1 AND 'new.x' <> ''\""),
-                          ("BEFORE INSERT ON v FOR EACH STATEMENT", _GV % "events: [insert], timing: before")]):
+                          ("BEFORE INSERT ON v FOR EACH STATEMENT", _GV % "events: [insert], timing: before"),
+                          ("BEFORE UPDATE ON t FOR EACH ROW WHEN (\"old\".a > 0)",
+                           _G % "events: [update], timing: before, for_each: row, when: '\"old\".a > 0'")]):
             conn.execute(f"CREATE TRIGGER taken{n} {sql} EXECUTE FUNCTION tf()")
             load_text(text, "schema.yaml")
 

@@ -33,7 +33,7 @@ import pytest
 from catalog_oracle import comments, fingerprint, objects, fingerprint_difference, sibling_database, values
 from conftest import MAJORS, each_case_on_one_major
 from owner_mode import EVERY_PAIR, as_owner, hand_over
-from pairs import load_pairs, qualified_changed, spread
+from pairs import load_pairs, qualified_changed, rename_keys, spread, with_renames
 from security_oracle import security_fingerprint
 from test_json_schema import schema_errors
 
@@ -107,6 +107,27 @@ def _inspected(url: str, path) -> str:
     return text
 
 
+def _made_again(url: str, keys: bool = False) -> list[tuple[str, int]]:
+    """The views, materialized views, policies, triggers, statistics objects and publications' members of `url`, and
+    their OIDs: one dropped and made again has another (`-- renamed:` pairs: RENAME COLUMN and RENAME TABLE keep them,
+    and their grants and comments); `keys` (`-- kept: oids`): its constraints, indexes and columns' defaults too
+    (renamed, not rebuilt nor set again)."""
+    with psycopg.connect(url) as conn:
+        return conn.execute(
+            "SELECT 'relation ' || oid::regclass::text, oid::int FROM pg_class WHERE relkind IN ('v', 'm') "
+            "AND relnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace) "
+            "UNION ALL SELECT 'policy ' || polname, oid::int FROM pg_policy "
+            "UNION ALL SELECT 'trigger ' || tgname, oid::int FROM pg_trigger WHERE NOT tgisinternal "
+            "UNION ALL SELECT 'statistics ' || stxname, oid::int FROM pg_statistic_ext "
+            "UNION ALL SELECT 'publication member ' || prrelid::regclass::text, oid::int FROM pg_publication_rel"
+            + (" UNION ALL SELECT 'constraint ' || conname, oid::int FROM pg_constraint WHERE connamespace IN "
+               "(SELECT oid FROM pg_namespace WHERE nspname !~ '^pg_' AND nspname <> 'information_schema') "
+               "UNION ALL SELECT 'index ' || oid::regclass::text, oid::int FROM pg_class WHERE relkind IN ('i', 'I') "
+               "AND relnamespace IN (SELECT oid FROM pg_namespace WHERE nspname !~ '^pg_' AND nspname <> "
+               "'information_schema') UNION ALL SELECT 'default of ' || adrelid::regclass::text || ' ' || adnum, "
+               "oid::int FROM pg_attrdef" if keys else "")).fetchall()
+
+
 class NewSide(NamedTuple):
     """What converges read of the new side's database B while it stood, for `with_new` (test_kinds rebuilds B from
     it: B's inspect and oracle readings are not taken twice)."""
@@ -135,6 +156,11 @@ def converges(a: str, tmp_path, pair, with_new: Optional[Callable[[NewSide], Non
     if by_owner:
         hand_over(a)
     before = values(a)  # by schema and name: a table moved to another schema is not kept
+    if pair.renamed:  # (`-- renamed:`: under the names the renames give them)
+        names = rename_keys(pair, before)
+        before = {names[k]: v for k, v in before.items()}
+    keys_kept = getattr(pair, "kept", False)
+    made = _made_again(a, keys_kept)
     _inspected(a, schema)
     first = generate(str(schema), out, name="old")
     assert first.status == "written", first.message
@@ -144,6 +170,8 @@ def converges(a: str, tmp_path, pair, with_new: Optional[Callable[[NewSide], Non
         if by_owner:
             hand_over(b)
         inspected = _inspected(b, schema)
+        if pair.renamed:
+            schema.write_text(with_renames(inspected, pair.renamed), encoding="utf-8")
         ordered = fingerprint(b, order=with_new is not None)  # the columns' order only for a rebuild's comparison
         expected = {kind: rows for kind, rows in ordered.items() if kind != "column_order"}
         expected_security = security_fingerprint(b)
@@ -161,6 +189,10 @@ def converges(a: str, tmp_path, pair, with_new: Optional[Callable[[NewSide], Non
             apply_files(conn, new_files, record=False)
         except psycopg.Error as e:
             pytest.fail(f"the migration does not apply: {e}\n{result.sql}")
+    if keys_kept or pair.renamed and not getattr(pair, "recreated", False):
+        there = {oid for _, oid in _made_again(a, keys_kept)}
+        lost = sorted(name for name, oid in made if oid not in there)
+        assert not lost, f"dropped and made again where the rename alone does: {lost}\n{result.sql}"
     drift = check_drift(str(schema), a)
     assert drift.differences == (), drift.render("text") + "\n" + result.sql
     again = generate(str(schema), out, name="again", allow_destructive=True, dry_run=True)
@@ -195,6 +227,32 @@ def test_a_bare_changed_entry_means_publics_table(tmp_path):
     assert qualified_changed(pair) == {("public.t", "v"), ("audit.t", "w")}
     (tmp_path / "c.sql").write_text("-- case: c\n-- changed: t\n-- old:\nSELECT 1;\n-- new:\nSELECT 2;\n")
     with pytest.raises(ValueError, match="case c: changed: 't' is not table.column"):
+        load_pairs(str(tmp_path))
+
+
+def test_renamed_and_kept_lines(tmp_path):
+    """`-- renamed:` writes `renamed_from:` under the table and into its column's entry (a bare type made a mapping),
+    a table of another schema found by its `schema:` line; rows read before are named as after the renames.
+    `-- kept: oids` says only that."""
+    (tmp_path / "c.sql").write_text("-- case: c\n-- renamed: s.u2 <- u, s.u2.b <- a, public.t.y <- x\n-- allow: recreated\n"
+                                    "-- old:\nSELECT 1;\n-- new:\nSELECT 2;\n", encoding="utf-8")
+    (pair,) = load_pairs(str(tmp_path))
+    assert pair.renamed == (("s.u2", "u"), ("s.u2.b", "a"), ("public.t.y", "x")) and pair.recreated
+    text = ("tables:\n  t:\n    columns:\n      y: {type: integer, nullable: false}\n  u2:\n    schema: s\n"
+            "    columns:\n      b: integer\n")
+    assert with_renames(text, pair.renamed) == (
+        "tables:\n  t:\n    columns:\n      y: {renamed_from: x, type: integer, nullable: false}\n  u2:\n"
+        "    renamed_from: u\n    schema: s\n    columns:\n      b: {type: integer, renamed_from: a}\n")
+    names = rename_keys(pair, {("s.u", "a"): "", ("s.u", "id"): "", ("public.t", "x"): "", ("public.v", "x"): ""})
+    assert names == {("s.u", "a"): ("s.u2", "b"), ("s.u", "id"): ("s.u2", "id"), ("public.t", "x"): ("public.t", "y"),
+                     ("public.v", "x"): ("public.v", "x")}
+    (tmp_path / "c.sql").write_text("-- case: c\n-- renamed: t <- u\n-- old:\nSELECT 1;\n-- new:\nSELECT 2;\n")
+    with pytest.raises(ValueError, match="case c: renamed: 't <- u' is not schema.table"):
+        load_pairs(str(tmp_path))
+    (tmp_path / "c.sql").write_text("-- case: c\n-- kept: oids\n-- old:\nSELECT 1;\n-- new:\nSELECT 2;\n")
+    assert [p.kept for p in load_pairs(str(tmp_path))] == [True]
+    (tmp_path / "c.sql").write_text("-- case: c\n-- kept: rows\n-- old:\nSELECT 1;\n-- new:\nSELECT 2;\n")
+    with pytest.raises(ValueError, match="case c: kept: 'rows' is not 'oids'"):
         load_pairs(str(tmp_path))
 
 

@@ -7,8 +7,11 @@ from schemac.model.frozen import replace
 from typing import Callable
 
 from schemac.compare.normalize import rename_column_in_expression
-from schemac.model import Exclusion, NotNull, Table
+from schemac.model import Exclusion, NotNull, Table, names_a_column
+from schemac.pg.lazy import lazy
 from schemac.pg.names import default_constraint_name, default_not_null_name
+
+policy_column_renamed = lazy("schemac.pg.policies", "policy_column_renamed")
 
 
 def _kept_names(was: Table, t: Table, moves: tuple[tuple[str, str], ...], des: Table) -> Table:
@@ -36,11 +39,21 @@ def _columns(c) -> list:
 
 def _rename_in_table(t: Table, old: str, new: str) -> Table:
     """The table as Postgres sees it after RENAME COLUMN old TO new: every reference follows, its foreign keys' too
-    (the key is kept, not added again: a scan of the table to validate it)."""
+    (the key is kept, not added again: a scan of the table to validate it), its triggers' WHEN and UPDATE OF, its
+    policies' and statistics objects' (kept: not replaced, nor dropped and made again)."""
     col = lambda c: new if c == old else c  # noqa: E731
     expr = lambda e: rename_column_in_expression(e, old, new) if e is not None else None  # noqa: E731
+    # (an expression not naming it is not read again: a policy's, as Postgres printed it, kept as it is)
+    reads = lambda e: expr(e) if e is not None and old.lower() in e.lower() else e  # noqa: E731
+    condition = lambda e: policy_column_renamed(e, t.name, old, new) if e is not None and old.lower() in e.lower() \
+        else e  # noqa: E731  (a policy's: subqueries, whose own columns of that name stay)
     return replace(
         t,
+        triggers=tuple(replace(g, when=reads(g.when), update_columns=tuple(map(col, g.update_columns)))
+                       for g in t.triggers),
+        policies=tuple(replace(p, using=condition(p.using), with_check=condition(p.with_check)) for p in t.policies),
+        statistics=tuple(replace(s, elements=tuple(col(e) if names_a_column(e) else reads(e) for e in s.elements))
+                         for s in t.statistics),
         columns=tuple(replace(c, name=new if c.name == old else c.name, generated=expr(c.generated))  # (what reads it)
                       if c.name == old or c.generated else c for c in t.columns),
         primary_key=replace(t.primary_key, columns=tuple(map(col, t.primary_key.columns))) if t.primary_key else None,
@@ -56,6 +69,14 @@ def _rename_in_table(t: Table, old: str, new: str) -> Table:
         foreign_keys=tuple(replace(f, columns=tuple(map(col, f.columns)), on_delete_columns=tuple(map(col, f.on_delete_columns)))
                            if old in f.columns else f for f in t.foreign_keys),
     )
+
+
+def with_column_renames(cur: Table, des: Table) -> Table:
+    """`cur` after the RENAME COLUMNs `des`'s hints make of it (column_moves), nothing reported: what its policies read
+    then (compare.policies, which compares them apart from diff_table's renamed table)."""
+    for old, new in column_moves(cur, des):
+        cur = _rename_in_table(cur, old, new)
+    return cur
 
 
 def column_moves(cur: Table, des: Table) -> list[tuple[str, str]]:

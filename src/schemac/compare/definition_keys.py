@@ -68,9 +68,19 @@ def parameters_changed(cur: Union[Index, Table, View], des: Union[Index, Table, 
     return parameter_values(cur) != parameter_values(des, getattr(cur, "toast_table", True)) or stats[0] != stats[1]
 
 
+def renamed_key(old: Constraint, new: Constraint) -> bool:
+    """Whether named `new` is `old` under another name, all else kept: ALTER TABLE ... RENAME CONSTRAINT (a key's index
+    renamed along, not built again; a UNIQUE's foreign keys left standing) instead of a drop and an add. Not one
+    whose validity or NOT VALID changes, which the drop and add say."""
+    return new.name is not None and old.name is not None and old.name != new.name and type(old) is type(new) and \
+        constraint_key(old) == constraint_key(new) and getattr(old, "valid", True) and \
+        bool(getattr(old, "not_valid", False)) == bool(getattr(new, "not_valid", False))
+
+
 def _match_constraints(current: list[Constraint], desired: list[Constraint]):
     """Pair constraints: named desired ones by name, unnamed ones by definition, and an unnamed one left
-    over with a constraint of its kind on the same columns (then one "changed", not missing + unexpected)."""
+    over with a constraint of its kind on the same columns (then one "changed", not missing + unexpected), and a
+    named one no constraint holds the name of with one of its definition whose name none declares (renamed_key)."""
     unmatched_current = list(current)
     found: dict[int, Optional[Constraint]] = {}
     for n, d in enumerate(desired):
@@ -84,6 +94,13 @@ def _match_constraints(current: list[Constraint], desired: list[Constraint]):
     for n, d in enumerate(desired):
         if found[n] is None and d.name is None and not isinstance(d, Check):
             match = next((c for c in unmatched_current if type(c) is type(d) and c.columns == d.columns), None)  # type: ignore
+            if match is not None:
+                unmatched_current.remove(match)
+                found[n] = match
+    names = {d.name for d in desired if d.name is not None}
+    for n, d in enumerate(desired):  # a named one renamed, its definition kept: RENAME CONSTRAINT (renamed_key)
+        if found[n] is None and d.name is not None:
+            match = next((c for c in unmatched_current if c.name not in names and renamed_key(c, d)), None)
             if match is not None:
                 unmatched_current.remove(match)
                 found[n] = match

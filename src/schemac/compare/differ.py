@@ -24,6 +24,7 @@ from schemac.compare.own_expressions import own_expressions_again
 from schemac.compare.identities import (identities_over_children, identity_comment_changes, identity_differences,
                                         identity_sequences_aside, identity_sequences_named)
 from schemac.compare.policies import diff_policies
+from schemac.compare.sequences import defaults_follow_sequences
 from schemac.compare.publications import diff_publications
 from schemac.compare.database_settings import diff_database_comment, diff_database_grants, diff_database_settings
 from schemac.compare.event_triggers import diff_event_triggers, made_under_kept
@@ -240,6 +241,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     current = row_types_moved(current, cur_tables, renames)  # (functions of their row types follow them)
     changes += renames
     des_tables = children_follow_renames(cur_tables, des_tables)  # (a parent's RENAME COLUMN recurses)
+    defaults_follow_sequences(current, desired, cur_tables)  # (a serial's nextval() of its sequence renamed)
     remade = remade_foreign_tables(cur_tables, des_tables, current, desired)
     for key in remade:  # dropped, then created as a new table (with its grants, owner, comment, triggers)
         old = cur_tables.pop(key)

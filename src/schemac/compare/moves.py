@@ -9,6 +9,8 @@ again what followed the table by itself (a sequence dropped and made again would
 
 from __future__ import annotations
 
+import re
+
 from schemac.model.frozen import replace
 from typing import Container, Optional, Union
 
@@ -16,7 +18,10 @@ from schemac.compare.changes import Change
 from schemac.compare.column_renames import references_follow_renames
 from schemac.model import Column, NotNull, Parent, Schema, Sequence, Table, View
 from schemac.model.sequences import identity_sequence_name
+from schemac.pg.lazy import lazy
 from schemac.pg.names import default_constraint_name, default_not_null_name, regclass_literal
+
+policy_table_renamed = lazy("schemac.pg.policies", "policy_table_renamed")
 
 Key = tuple[str, str]
 
@@ -47,7 +52,11 @@ def renamed_tables(current: Schema, cur_tables: dict[Key, Table],
         statistics = tuple(replace(s, schema=s.schema or old.schema) for s in old.statistics)
         # (the constraints named after the old name are renamed by the migration: plan.table_renames.defaults_renamed)
         kept = _sequences_named(old)
-        cur_tables[key] = replace(kept, schema=t.schema, name=t.name, statistics=statistics)
+        # (its policies' references to it in their subqueries, `m.a = t.a`, name it anew)
+        policies = tuple(replace(p, using=policy_table_renamed(p.using, old.name, t.name) if p.using else None,
+                                 with_check=policy_table_renamed(p.with_check, old.name, t.name) if p.with_check else None)
+                         for p in old.policies) if old.name != t.name else old.policies
+        cur_tables[key] = replace(kept, schema=t.schema, name=t.name, statistics=statistics, policies=policies)
         moved[was] = key
     for key, table in cur_tables.items() if moved else ():  # (most diffs: none walked for the keys of none moved)
         cur_tables[key] = _repointed(table, moved)
@@ -158,17 +167,23 @@ def _sequences_moved(current: Schema, cur_tables: dict[Key, Table], moved: dict[
         sequences.append(q)
     if not literals:
         return current
+    nextval_renamed(cur_tables, literals)
+    return replace(current, sequences=tuple(sequences))
+
+
+def nextval_renamed(cur_tables: dict[Key, Table], literals: dict[str, str]) -> None:
+    """`cur_tables` with the defaults calling nextval() of a sequence the migration renames or moves (`literals`: its
+    `'s.old'::regclass` -> the new one) as pg_get_expr prints them after (the default holds the sequence's OID)."""
+    calls = re.compile("|".join(re.escape(f"nextval({was})") for was in literals))  # (at once: a chain's a -> b, b -> c)
 
     def default(c: Column) -> Column:
         text = c.default
         if text is None or "nextval(" not in text:
             return c
-        for was, now in literals.items():
-            text = text.replace(f"nextval({was})", f"nextval({now})")
+        text = calls.sub(lambda m: f"nextval({literals[m.group(0)[8:-1]]})", text)
         return c if text == c.default else replace(c, default=text)
 
     for key, table in cur_tables.items():
         columns = tuple(default(c) for c in table.columns)
         if columns != table.columns:
             cur_tables[key] = replace(table, columns=columns)
-    return replace(current, sequences=tuple(sequences))

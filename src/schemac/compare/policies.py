@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Optional
 
 from schemac.compare.changes import Change
+from schemac.compare.column_renames import with_column_renames
 from schemac.compare.normalize import same_expression
 from schemac.model import Column, Policy, Table, expression_dropped
 from schemac.pg.lazy import lazy
@@ -38,12 +39,8 @@ def _retyped(old: Table, new: Table, rebuilt: frozenset = frozenset()) -> set[st
     """The columns `new` declares with another type or collation than `old` has them, or of a type the
     migration re-creates (`rebuilt`: an enum, or a domain over one, retyped through text)."""
     was = {c.name: (c.type, c.collation) for c in old.columns}
-    out = set()
-    for c in new.columns:  # a column renamed too (`renamed_from`) under both names: `old`'s policies read the old one
-        source = c.renamed_from if c.renamed_from in was and c.name not in was else c.name
-        if was.get(source, (c.type, c.collation)) != (c.type, c.collation) or (source in was and type_name(c.type) in rebuilt):
-            out |= {c.name, source}
-    return out
+    return {c.name for c in new.columns
+            if was.get(c.name, (c.type, c.collation)) != (c.type, c.collation) or (c.name in was and type_name(c.type) in rebuilt)}
 
 
 def generation_changed(old: Column, new: Column) -> bool:
@@ -83,7 +80,7 @@ def policy_changes(old: Optional[Table], new: Table, cause: Optional[str] = None
 
     retyped: set[str] = set()
     if new.policies and old is not None and old.policies:
-        # (a policy keeps the text it had before the migration's RENAME COLUMNs: a retyped column under its old name too)
+        old = with_column_renames(old, new)  # (RENAME COLUMN: Postgres's policies read the new name, kept as they are)
         retyped = _retyped(old, new, rebuilt)
         retyped |= regenerated_columns(old, new, retyped)  # dropped and added again: as retyped
     rls = (old.row_level_security, old.force_row_level_security) if old is not None else (False, False)

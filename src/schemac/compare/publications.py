@@ -10,9 +10,10 @@ from typing import Callable, Optional, Union
 
 from schemac.compare.changes import Change, remade_columns
 from schemac.compare.given_back import given_back, owners_by_default
+from schemac.compare.column_renames import column_moves
 from schemac.compare.moves import chained_renames
 from schemac.compare.equality import equal_except
-from schemac.compare.normalize import same_expression
+from schemac.compare.normalize import rename_column_in_expression, same_expression
 from schemac.model import EventTrigger, ForeignServer, Publication, PublishedTable, Schema
 from schemac.pg.lazy import lazy
 
@@ -64,10 +65,27 @@ def same_definition(a: Publication, b: Publication) -> bool:
 
 def _renamed_tables(current: Schema, desired: Schema) -> Callable[[PublishedTable], PublishedTable]:
     """A member under its new name where the migration renames its table (the publication keeps the table's oid): the
-    renames compare.moves makes (a chain's links both; after it, none: c renamed_from b while b holds a's rows)."""
+    renames compare.moves makes (a chain's links both; after it, none: c renamed_from b while b holds a's rows); its
+    column list and row filter reading the columns the migration renames (`renamed_from`) by their new names, as
+    Postgres's pg_publication_rel then does (kept: not dropped from the publication and added again)."""
     renames = {was: key for key, was in chained_renames(current, desired)} \
         if any(t.renamed_from for t in desired.tables) else {}
-    return lambda m: replace(m, schema=renames[m.key][0], name=renames[m.key][1]) if m.key in renames else m
+    moved = lambda m: replace(m, schema=renames[m.key][0], name=renames[m.key][1]) if m.key in renames else m  # noqa: E731
+    if not any(c.renamed_from for t in desired.tables for c in t.columns):
+        return moved
+    cur = {t.key: t for t in current.tables}
+    des = {t.key: t for t in desired.tables}
+
+    def follows(m: PublishedTable) -> PublishedTable:
+        """`m` (its table renamed) with its column list and row filter after the table's RENAME COLUMNs."""
+        was, m = m.key, moved(m)
+        if was not in cur or m.key not in des:
+            return m
+        for old, new in column_moves(cur[was], des[m.key]):
+            m = replace(m, columns=tuple(new if c == old else c for c in m.columns) if m.columns else m.columns,
+                        where=rename_column_in_expression(m.where, old, new) if m.where else m.where)
+        return m
+    return follows
 
 
 # The cause of a publication's members dropped and added again around a change of a column their column

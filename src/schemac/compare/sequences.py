@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from schemac.model.frozen import replace
 
-from schemac.compare.moves import chained_renames, old_key
-from schemac.model import Schema, Sequence
+from schemac.compare.moves import chained_renames, nextval_renamed, old_key
+from schemac.model import Schema, Sequence, Table
+from schemac.pg.names import regclass_literal
 
 
 def renamed_sequences(current: Schema, desired: Schema) -> list[tuple[Sequence, Sequence]]:
@@ -48,6 +49,16 @@ def renamed_sequences(current: Schema, desired: Schema) -> list[tuple[Sequence, 
                 pairs.append((found.pop(), q))
                 break
     return pairs
+
+
+def defaults_follow_sequences(current: Schema, desired: Schema, cur_tables: dict[tuple[str, str], Table]) -> None:
+    """`cur_tables`' defaults calling nextval() of a sequence the migration renames (renamed_sequences: a serial's
+    `t_id_seq` renamed `t2_id_seq` after its table or column) read as Postgres prints them after the ALTER SEQUENCE
+    ... RENAME: the default follows the sequence's OID, so no SET DEFAULT (and setval past the rows) is written."""
+    literals = {regclass_literal(o.schema, o.name): regclass_literal(n.schema, n.name)
+                for o, n in renamed_sequences(current, desired) if (o.schema, o.name) != (n.schema, n.name)}
+    if literals:
+        nextval_renamed(cur_tables, literals)
 
 
 def _hinted(current: Schema, desired: Schema, cur_keys: set, des_keys: set) -> list[tuple[Sequence, Sequence]]:

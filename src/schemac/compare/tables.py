@@ -27,7 +27,7 @@ from schemac.pg.names import constraint_name
 from schemac.pg.types import type_name
 from schemac.compare.definition_keys import (_match_constraints, _same_constraint, constraint_key, default_name_given,
                                              default_name_held, enforced_only, index_signature,
-                                             parameter_values, parameters_changed)
+                                             parameter_values, parameters_changed, renamed_key)
 
 referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 
@@ -45,6 +45,13 @@ def same_trigger(a: Trigger, b: Trigger) -> bool:
     """One definition (its WHEN compared as an expression, `b`'s public.name function as `a` reads: as_read)."""
     b = replace(b, function=as_read(b.function, a.function))
     return equal_except(a, b, "when", "enabled", "comment") and same_expression(a.when, b.when)
+
+
+def _same_index(old: Index, new: Index) -> bool:
+    """Whether `new` is `old` under another name (RENAME, not built again): the same definition and storage
+    parameters, valid, attached to no other (a partition's copy follows its parent's)."""
+    return old.valid and old.attached_to is None and new.attached_to is None and \
+        index_signature(old) == index_signature(new) and parameter_values(old) == parameter_values(new)
 
 
 def index_comment_of_key(c: object) -> Optional[str]:
@@ -198,6 +205,15 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
     for old_c, new_c in _match_constraints(_constraints(cur), _constraints(des)):
         fk = isinstance(new_c if new_c is not None else old_c, ForeignKey)
         add = "add_foreign_key" if fk else "add_constraint"
+        if old_c is not None and new_c is not None and renamed_key(old_c, new_c):
+            over = () if isinstance(old_c, Check) else _columns(old_c)
+            if set(over) & touched or over_retyped(getattr(old_c, "expression", None), *_expressions(old_c)):
+                # (over a column retyped or made again: dropped under its old name, added under its new one)
+                ch("drop_foreign_key" if fk else "drop_constraint", old_c.name, old_c, None)
+                old_c = None
+            else:
+                ch("rename_constraint", new_c.name, old_c, new_c)
+                old_c = replace(old_c, name=new_c.name)  # (what follows names it so)
         if old_c is None:
             added(add, new_c.name, new_c, "set_constraint_comment")  # type: ignore[union-attr]
             if index_comment_of_key(new_c):
@@ -241,6 +257,16 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
     for name, idx in des_idx.items():
         old_name = idx.renamed_from
         if old_name and old_name in cur_idx and name not in cur_idx:
+            ch("rename_index", name, cur_idx[old_name], idx)
+            cur_idx[name] = replace(cur_idx.pop(old_name), name=name)
+    gone = [n for n in cur_idx if n not in des_idx]
+    for name, idx in des_idx.items() if gone else ():  # one of the same definition under another name: ALTER INDEX
+        old_name = next((n for n in gone if _same_index(cur_idx[n], idx) and not over_retyped(
+            cur_idx[n].where, *(e.expression for e in cur_idx[n].elements),
+            columns=[e.column for e in cur_idx[n].elements] + list(cur_idx[n].include))), None) \
+            if name not in cur_idx and not idx.renamed_from else None
+        if old_name is not None:
+            gone.remove(old_name)
             ch("rename_index", name, cur_idx[old_name], idx)
             cur_idx[name] = replace(cur_idx.pop(old_name), name=name)
     for name, idx in des_idx.items():

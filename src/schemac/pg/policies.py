@@ -14,6 +14,8 @@ from schemac.pg import verbatim
 from schemac.pg.expressions import ExpressionError, FirmError, parse_to_compare
 from schemac.pg.sqlbody import call_key
 from schemac.pg.syntax import Verbatim
+from schemac.pg.idents import ident
+from schemac.pg.names import quote_ident
 
 _NEVER = (exp.DDL, exp.DML, exp.Command, exp.Transaction, exp.Commit, exp.Rollback, exp.Set, exp.Use,
           exp.Describe, exp.Pragma, exp.Drop, exp.Create, exp.Alter, exp.Into)
@@ -112,6 +114,40 @@ def qualified_policy_text(text: str, schema: str, table: str, columns_of) -> str
             qualifier = table
         if qualifier is not None:
             col.set("table", exp.to_identifier(qualifier))
+    return tree.sql(dialect=DIALECT)
+
+
+def policy_table_renamed(text: str, old: str, new: str) -> str:
+    """The condition as Postgres prints it after ALTER TABLE old RENAME TO new: its columns qualified by the table's
+    name (a subquery's references to the policy's table: `m.a = t.a`) qualified by the new one."""
+    try:
+        tree = _policy_tree(text).copy()
+    except ExpressionError:
+        return text
+    if isinstance(tree, Verbatim) or not any(c.table == old for c in tree.find_all(exp.Column)):
+        return text
+    for col in tree.find_all(exp.Column):
+        if col.table == old:
+            col.set("table", ident(new))
+    return tree.sql(dialect=DIALECT)
+
+
+def policy_column_renamed(text: str, table: str, old: str, new: str) -> str:
+    """The condition as Postgres prints it after its table's RENAME COLUMN old TO new: a reference to the table's
+    column follows (unqualified, or qualified by the table's name, at the top level; inside a subquery only qualified
+    by it: Postgres prints an outer column so), a subquery's own column `old` of another table does not. One sqlglot
+    cannot read is renamed on its tokens (every name `old`: the text then may differ, and the policy is replaced)."""
+    try:
+        tree = _policy_tree(text).copy()
+    except ExpressionError:
+        return text
+    if isinstance(tree, Verbatim):
+        return verbatim.renamed(text, old, quote_ident(new))
+    for col in list(tree.find_all(exp.Column)):
+        if not isinstance(col.this, exp.Identifier) or (col.this.name if col.this.quoted else col.this.name.lower()) != old:
+            continue
+        if col.table == table or not col.table and not _enclosing_selects(col):
+            col.set("this", ident(new))
     return tree.sql(dialect=DIALECT)
 
 

@@ -27,7 +27,7 @@ from schemac.plan.partition_index_ddl import (partitioning_refused, logging_refu
                                              drop_partition_key, is_partition_key, renamed_after_detach)
 from schemac.plan.column_ddl import column_settings_statements, index_statistics, virtual_made_plain, virtual_values_kept
 from schemac.plan.not_null_ddl import inherited_not_null_comments, not_valid_statements
-from schemac.plan.table_renames import column_defaults_renamed, given_default_name, renamed_table
+from schemac.plan.table_renames import column_defaults_renamed, given_default_name, named_renamed, renamed_table
 from schemac.plan.hazards import destructive_reason, enums_holding_values
 from schemac.plan.held_names import held_key_comment, held_key_drop, held_key_statement
 from schemac.plan.identity_ddl import alter_column, alter_identity, kept_before_detach, kept_before_move, past_attached_rows
@@ -93,6 +93,8 @@ def _statements_for(change: Change) -> list[exp.Expression]:
     if k == "rename_index":
         return [exp.Alter(this=_index_ref(t, change.old.name), kind="INDEX",  # type: ignore
                           actions=[exp.AlterRename(this=exp.Table(this=ident(change.name)))])]  # type: ignore
+    if k == "rename_constraint" and change.new.name is not None:  # type: ignore[union-attr]  (named otherwise)
+        return named_renamed(t, change.old, change.name)  # type: ignore[arg-type]
     if k == "rename_constraint":  # schema.yaml leaves it unnamed now: Postgres's name for it
         return given_default_name(t, change.old, change.name)  # type: ignore[arg-type]
     if k == "add_table" and t.partition_of is not None:  # type: ignore[union-attr]

@@ -158,6 +158,16 @@ _OBJECT_NAME = ("names := '{}'; FOREACH b IN ARRAY ARRAY[r.w, r.v] LOOP a := r.p
                 "pg_catalog.left(b, -1); END LOOP; names := names || (a || '_' || b || '_' || l); END LOOP;")
 
 
+def named_renamed(t: Table, old: Constraint, name: str) -> list[exp.Expression]:
+    """A named constraint schema.yaml names otherwise, its definition kept (compare.definition_keys.renamed_key):
+    RENAME CONSTRAINT (a key's index along; a CHECK in the INHERITS children that inherit it too), and a partitioned
+    table's foreign key's clones in its partitions, which Postgres leaves under the old name (_clones_renamed)."""
+    target = qualified(t.schema, t.name)
+    return [command("ALTER", "TABLE", target, "RENAME CONSTRAINT", quote_ident(old.name), "TO",  # type: ignore[arg-type]
+                    quote_ident(name))] + (_clones_renamed(target, [(old.name, name)])  # type: ignore[list-item]
+                                           if isinstance(old, ForeignKey) and t.partition_by else [])
+
+
 def given_default_name(t: Table, old: Constraint, name: str) -> list[exp.Expression]:
     """A constraint of `t` recorded under a name of its own (`old`) which schema.yaml now leaves unnamed, renamed to
     Postgres's name for it (compare.definition_keys.default_name_given), as _renamed does those after a table's

@@ -175,8 +175,12 @@ def _refused(timing: str, events: list, row: bool, update_of, when: Optional[str
             return f"{_a(events[0])} trigger has no {'old_table' if old_table else 'new_table'}"
     if when is not None:
         bare = re.sub(r"'(?:[^']|'')*'", "''", when)  # (OLD. or NEW. inside a string is no reference)
+        quoted = next((q for q in re.findall(r'"([Oo][Ll][Dd]|[Nn][Ee][Ww])"\s*\.', bare) if q not in ("old", "new")), None)
+        if quoted is not None:  # ("OLD" quoted keeps its case: another name than old, which Postgres looks for)
+            return (f'when reads "{quoted}", which Postgres takes for a table of that name (missing FROM-clause entry '
+                    f'for table "{quoted}"), not {quoted.lower()}: write {quoted} unquoted')
         refs = {m.lower() for m in re.findall(r'\b(old|new)\s*\.', bare, re.I)} | \
-               {m.lower() for m in re.findall(r'"(OLD|NEW|old|new)"\s*\.', bare)}
+               set(re.findall(r'"(old|new)"\s*\.', bare))
         if refs and not row:
             return "a for_each: statement trigger's when cannot read old or new"
         if "old" in refs and events == ["insert"] or "new" in refs and events == ["delete"]:
