@@ -228,6 +228,10 @@ class Change:
     # the parent's sequence): it starts past that sequence's last value too, kept before the DETACH
     # (compare.inherited_checks.past_the_old_parent, plan.identity_ddl.kept_before_detach).
     past_old_parent: bool = False
+    # An add_index or drop_index of the own index of a partition whose parent is a partition too: (schema, table) of
+    # each table above that parent, whose CREATE INDEX, going down, attaches it to the copy it makes there: made
+    # before theirs, dropped after (compare.partition_copies.under_grandparents, plan.member_dependencies); () else.
+    above: tuple = ()
 
     @property
     def from_enum(self) -> bool:

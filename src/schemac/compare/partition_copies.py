@@ -14,6 +14,7 @@ from typing import Optional
 
 from schemac.compare.tables import constraint_key, index_signature
 from schemac.compare.changes import Change
+from schemac.compare.default_rows import ancestors
 from schemac.model import Check, Index, Table, UNIQUE_KEY_TYPES
 from schemac.pg.beside_copies import beside_copy
 from schemac.pg.childindex import child_index_name, child_key_name, is_child_index_name
@@ -158,6 +159,19 @@ def adopted_by_attach(changes: list[Change], cur_tables: dict, des_tables: dict)
     return [replace(c, adopted_by=parent) if (c.schema, c.table) in attached and c.kind in ("drop_index", "drop_constraint")
             and (parent := _adopting(c.old, des_tables[(c.schema, c.table)], cur_tables, des_tables)) else c
             for c in changes]
+
+
+def under_grandparents(changes: list[Change], cur_tables: dict, des_tables: dict) -> list[Change]:
+    """`changes` with each add_index (drop_index) of a partition of a partition carrying the tables above its parent in
+    the desired (current) model (`above`): the root's CREATE INDEX makes the middle's copy, which attaches the leaf's
+    index of that definition made before it (a copy renamed since), as the parent's own CREATE INDEX does."""
+    def above(c: Change) -> tuple:
+        tables = des_tables if c.kind == "add_index" else cur_tables
+        t = tables.get((c.schema, c.table))
+        p = t.partition_of if t is not None else None
+        parent = tables.get((p.parent_schema, p.parent)) if p is not None else None
+        return ancestors(parent, tables)[1:] if parent is not None else ()
+    return [replace(c, above=up) if c.kind in ("add_index", "drop_index") and (up := above(c)) else c for c in changes]
 
 
 def _adopting(old: object, t: Table, cur_tables: dict, des_tables: dict) -> Optional[tuple[str, str]]:

@@ -125,7 +125,10 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
             # after (IF EXISTS: the parent's DROP took it along).
             if t.partition_of is not None and not beside:  # type: ignore[union-attr]
                 p = t.partition_of  # type: ignore[union-attr]
-                (makes if k == "add_index" else new_refs).add(("partition index", k, p.parent_schema, p.parent))
+                attached = getattr(c.new if k == "add_index" else c.old, "attached_to", None)
+                for q in ((p.parent_schema, p.parent), *(() if attached else c.above)):  # (and the root's, whose
+                    # copy of a copy it is: the middle's left out; one attached_to a parent's index is after it alone)
+                    (makes if k == "add_index" else new_refs).add(("partition index", k, *q))
             if t.partition_by is not None:  # type: ignore[union-attr]
                 (new_refs if k == "add_index" else makes).add(("partition index", k, t.schema, t.name))  # type: ignore
             if k == "add_index":
