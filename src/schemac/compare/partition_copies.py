@@ -174,6 +174,33 @@ def under_grandparents(changes: list[Change], cur_tables: dict, des_tables: dict
     return [replace(c, above=up) if c.kind in ("add_index", "drop_index") and (up := above(c)) else c for c in changes]
 
 
+def copies_renamed(changes: list[Change], des_tables: dict) -> list[Change]:
+    """`changes` with each add_index of a partition's own index that Postgres's copy of an ancestor's index stands
+    for marked (`renames_copy_of`, that index): a copy renamed by hand, which inspect keeps as the partition's own,
+    written where the partition holds the copy under Postgres's name (or another) was made a second index beside it.
+    The ancestor is the topmost declaring an index of its definition (a middle one's copy may be renamed by the same
+    migration, after), or the parent's index attached_to names (a copy of a twin)."""
+    def source(c: Change) -> tuple:
+        t, i = des_tables.get((c.schema, c.table)), c.new
+        if c.kind != "add_index" or c.old is not None or t is None or t.partition_of is None \
+                or not isinstance(i, Index) or beside_copy(t, i) or i.name == child_index_name(t.name, *name_parts(i)):
+            return ()
+        if i.attached_to is not None:
+            return (t.partition_of.parent_schema, i.attached_to)
+        mine = (index_signature(i), i.parameters)
+
+        def alike(u: Table) -> list[Index]:  # (not a copy of a twin, attached_to, nor an index beside a copy)
+            return [j for j in u.indexes if (index_signature(j), j.parameters) == mine and j.attached_to is None
+                    and not beside_copy(u, j)]
+        if len(alike(t)) > 1:  # (which is the copy: not told)
+            return ()
+        parent = des_tables.get((t.partition_of.parent_schema, t.partition_of.parent))
+        found = [(a[0], same) for a in (ancestors(parent, des_tables) if parent is not None else ())
+                 if (same := alike(des_tables[a]))]
+        return (found[-1][0], found[-1][1][0].name) if found and len(found[-1][1]) == 1 else ()
+    return [replace(c, renames_copy_of=up) if c.kind == "add_index" and (up := source(c)) else c for c in changes]
+
+
 def _adopting(old: object, t: Table, cur_tables: dict, des_tables: dict) -> Optional[tuple[str, str]]:
     """The parent's key, where its ATTACH adopts `old` (an index or key of `t`, the partition)."""
     p = t.partition_of
