@@ -123,7 +123,8 @@ def index_of(row: dict[str, Any]) -> Index:
     return made(Index)(name=row["index_name"], elements=tuple(elements), unique=row["is_unique"], method=row["method"],
                  where=kept(row["predicate"]), include=include, comment=row["comment"],
                  nulls_not_distinct=bool(row["nulls_not_distinct"]), valid=row["is_valid"],
-                 parameters=tuple(row["parameters"] or ()), attached_to=row["attached_to"])
+                 parameters=tuple(row["parameters"] or ()), attached_to=row["attached_to"],
+                 beside_copy=bool(row.get("beside_parents")))
 
 
 def exclusion_of(row: dict[str, Any]) -> Exclusion:

@@ -197,3 +197,6 @@ class Index:
     # Of a partition's index: the parent's index it is attached to, where the parent has two of one definition
     # (pg_inherits of the index; Postgres attaches it to the first made: plan/dependencies.py orders them).
     attached_to: Optional[str] = None
+    # Of a partition's index: not attached, beside Postgres's copy of its parent's index of its definition (made after
+    # the parent's, which would attach one made first: pg.beside_copies). Not compared: Postgres cannot detach one.
+    beside_copy: bool = False
