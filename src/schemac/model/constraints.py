@@ -42,6 +42,8 @@ class Unique:
     without_overlaps: bool = False  # as PrimaryKey's
     parameters: tuple[str, ...] = ()  # as PrimaryKey's
     valid: bool = field(default=True, compare=False, metadata={"recorded": False})  # as PrimaryKey's
+    # Of a partition's: its own, beside Postgres's copy of its parent's UNIQUE of its definition (as Index.beside_copy).
+    beside_copy: bool = False
 
 
 @frozen
