@@ -361,6 +361,18 @@ CASES = [
      "name of the NOT NULL of domain 'd'"),
     ("row-type-comment-not-a-string", "tables:\n  t:\n    columns: {a: integer}\n    row_type_comment: [x]\n", 4,
      "row_type_comment"),
+    ("index-beside-copy-of-nothing", "tables:\n  p:\n    partition_by: {strategy: list, key: a}\n    columns: {a: integer}\n"
+     "  p1:\n    partition_of: {parent: p, bound: FOR VALUES IN (1)}\n    indexes:\n"
+     "      p1_mine: {columns: [a], beside_copy: true}\n", 8,
+     "index p1_mine of table public.p1: beside_copy, but no table it is a partition of has an index of its definition"),
+    ("index-beside-copy-and-attached", "tables:\n  p:\n    partition_by: {strategy: list, key: a}\n    columns: {a: integer}\n"
+     "    indexes:\n      p_a_idx: {columns: [a]}\n  p1:\n    partition_of: {parent: p, bound: FOR VALUES IN (1)}\n"
+     "    indexes:\n      p1_mine: {columns: [a], beside_copy: true, attached_to: p_a_idx}\n", 10,
+     "beside_copy and attached_to say opposite things"),
+    ("unique-beside-copy-of-nothing", "tables:\n  p:\n    partition_by: {strategy: list, key: a}\n    columns: {a: integer}\n"
+     "  p1:\n    partition_of: {parent: p, bound: FOR VALUES IN (1)}\n    unique:\n"
+     "      - {columns: [a], name: p1_mine, beside_copy: true}\n", 8,
+     "UNIQUE p1_mine of table public.p1: beside_copy, but no table it is a partition of has a key of its definition"),
 ]
 
 

@@ -246,3 +246,44 @@ def test_a_renamed_parents_not_null_is_left_where_a_partition_holds_its_own(pg18
         assert conn.execute("SELECT obj_description(oid, 'pg_constraint') FROM pg_constraint WHERE conname = "
                             "'ev_old_id_not_null' AND conrelid = 'ev'::regclass").fetchone() == ("the id",), later.sql
     assert check_drift(str(schema), pg18).differences == ()
+
+
+EVENTS = ("tables:\n  ev:\n    columns:\n      id: {type: integer, nullable: false}\n      at: {type: date, nullable: false}\n"
+          "    partition_by: {strategy: range, key: at}\n"
+          "  ev_2024:\n    partition_of: {parent: ev, bound: \"FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')\"}\n"
+          "  ev_2025:\n    partition_of: {parent: ev, bound: \"FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')\"}\n"
+          "    columns:\n      id: {type: integer, nullable: false, not_null: {name: ev_2025_id_not_null}}\n"
+          "      at: {type: date, nullable: false, not_null: {name: ev_2025_at_not_null}}\n")
+
+
+def test_a_parent_renamed_by_renamed_from_keeps_its_not_nulls_where_a_partition_holds_its_own(pg18, tmp_path):
+    """The same through `renamed_from:` (the table renamed by this migration, not before it): the RENAME CONSTRAINT to
+    journal_id_not_null, asked of the server, is left undone (ev_2025 holds ev_2025_id_not_null), but generate recorded
+    Postgres's name after the new one, said nothing, and a comment given to the NOT NULL later went to it ('constraint
+    "journal_id_not_null" for table "journal" does not exist'). It records the name kept now, and says why."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+
+    def step(text: str):
+        schema.write_text(text, encoding="utf-8")
+        result = generate(str(schema), out)
+        assert result.status == "written", result.message
+        with psycopg.connect(pg18, autocommit=True) as conn:
+            apply_files(conn, Layout(out).migrations()[-1:], record=False)
+        assert check_drift(str(schema), pg18).differences == (), result.sql
+        return result
+    step(EVENTS)
+    with psycopg.connect(pg18, autocommit=True) as conn:
+        conn.execute("INSERT INTO ev VALUES (1, '2024-05-01'), (2, '2025-05-01')")
+    renamed = EVENTS.replace("  ev:\n", "  journal:\n    renamed_from: ev\n").replace("parent: ev,", "parent: journal,")
+    result = step(renamed)
+    names = _not_nulls(pg18)
+    assert names[("journal", "id")][0] == "ev_id_not_null" and names[("ev_2024", "id")][0] == "ev_id_not_null"
+    assert names[("ev_2025", "id")][0] == "ev_2025_id_not_null"
+    left = [n for n in result.notices if "keeps its name" in n]
+    assert len(left) == 2 and all("(a new build names it journal_" in n and "ev_2025" in n for n in left), result.notices
+    later = step(renamed.replace("id: {type: integer, nullable: false}", "id: {type: integer, nullable: false, "
+                                 "not_null: {comment: the id}}", 1))
+    with psycopg.connect(pg18) as conn:
+        assert conn.execute("SELECT obj_description(oid, 'pg_constraint') FROM pg_constraint WHERE conname = "
+                            "'ev_id_not_null' AND conrelid = 'journal'::regclass").fetchone() == ("the id",), later.sql
+        assert conn.execute("SELECT count(*) FROM journal").fetchone() == (2,)

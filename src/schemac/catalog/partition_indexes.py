@@ -29,8 +29,11 @@ def own_indexes(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     copy is whose is kept), unless that parent index is itself a copy left out: a sub-partition's copy of its
     partition's copy of the root's index, where the partition has an index of its own of that definition beside its
     copy (pg.beside_copies). attached_to would name an index schema.yaml does not list; a rebuild makes the copy of
-    the copy first (the partition's copy is older than its own index), as Postgres named it. A name this misjudges
-    as chosen is harmless: the index is made on the partition first, then attached."""
+    the copy first (the partition's copy is older than its own index), as Postgres named it. A copy of such a copy
+    kept (renamed since) is kept without attached_to, which would name that left-out copy: made before the ancestors'
+    index, whose CREATE INDEX makes the copy going down, it is what the copy attaches, as Postgres made it (the
+    partition's own index of that definition is made after them: pg.beside_copies). A name this misjudges as chosen is
+    harmless: the index is made on the partition first, then attached."""
     by_oid = {r["index_oid"]: r for r in rows}
     left_out: dict[int, bool] = {}
 
@@ -45,7 +48,8 @@ def own_indexes(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 and is_child_index_name(r["index_name"], r["table_name"], r["attnames"],
                                         r["expressions"] or [None] * len(r["attnames"]))
         return left_out[oid]
-    return [r for r in rows if not copy(r)]
+    kept = [r for r in rows if not copy(r)]
+    return [{**r, "attached_to": None} if r["attached_to"] and copy(by_oid[r["parent_index_oid"]]) else r for r in kept]
 
 
 def own_constraints(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -123,7 +123,8 @@ def index_of(row: dict[str, Any]) -> Index:
     return made(Index)(name=row["index_name"], elements=tuple(elements), unique=row["is_unique"], method=row["method"],
                  where=kept(row["predicate"]), include=include, comment=row["comment"],
                  nulls_not_distinct=bool(row["nulls_not_distinct"]), valid=row["is_valid"],
-                 parameters=tuple(row["parameters"] or ()), attached_to=row["attached_to"])
+                 parameters=tuple(row["parameters"] or ()), attached_to=row["attached_to"],
+                 beside_copy=bool(row.get("beside_parents")))
 
 
 def exclusion_of(row: dict[str, Any]) -> Exclusion:
@@ -232,7 +233,8 @@ def constraints_by_table(rows: list[dict[str, Any]]) -> dict[int, TableConstrain
                                         deferrable=con["deferrable"], initially_deferred=con["initially_deferred"],
                                         include=tuple(con["include_names"] or ()),
                                         index_comment=con["index_comment"], without_overlaps=con["period"],
-                                        parameters=tuple(con["key_parameters"] or ()), valid=con["key_valid"]))
+                                        parameters=tuple(con["key_parameters"] or ()), valid=con["key_valid"],
+                                        beside_copy=bool(con.get("beside_parents"))))
         elif con["kind"] == "c":
             found.checks.append(made(Check)(name=con["constraint_name"], expression=kept(con["expression"]),
                                       comment=con["comment"], not_valid=con["not_valid"],

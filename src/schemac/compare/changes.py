@@ -228,6 +228,15 @@ class Change:
     # the parent's sequence): it starts past that sequence's last value too, kept before the DETACH
     # (compare.inherited_checks.past_the_old_parent, plan.identity_ddl.kept_before_detach).
     past_old_parent: bool = False
+    # An add_index or drop_index of the own index of a partition whose parent is a partition too: (schema, table) of
+    # each table above that parent, whose CREATE INDEX, going down, attaches it to the copy it makes there: made
+    # before theirs, dropped after (compare.partition_copies.under_grandparents, plan.member_dependencies); () else.
+    above: tuple = ()
+    # An add_index of a partition's own index of the definition of an index its ancestors hold (one, no twin), under a
+    # name Postgres does not give its copy: (schema, name) of that ancestor's index, whose copy the partition may hold
+    # already (under Postgres's name, or renamed since): renamed to it rather than a second index made beside it
+    # (compare.partition_copies.copies_renamed, plan.partition_index_ddl.add_partition_index); () else.
+    renames_copy_of: tuple = ()
 
     @property
     def from_enum(self) -> bool:

@@ -53,7 +53,7 @@ def _folded(t: Table, above: list[Table]) -> Table:
         return k.name is None and k.comment is None and k.index_comment is None and constraint_key(k) in keys
 
     def index_copy(i: Index) -> bool:
-        return i.attached_to is None and i.comment is None and \
+        return i.attached_to is None and not i.beside_copy and i.comment is None and \
             all(e.statistics is None for e in i.elements) and _signature(i) in indexes and \
             i.name == child_index_name(t.name, *name_parts(i))  # (not t_k_idx1: an index of its own beside the copy)
     pk = None if t.primary_key is not None and key_copy(t.primary_key) else t.primary_key

@@ -34,8 +34,8 @@ from schemac.compare.copies import diff_copy_comments
 from schemac.compare.replanned import with_neighbours
 from schemac.compare.foreign_servers import FOREIGN_REMADE, diff_foreign_servers, foreign_drift, remade_foreign_tables
 from schemac.compare.declared_copies import without_declared_copies
-from schemac.compare.partition_copies import (adopted_by_attach, named_adopted_copies, with_detached_copies,
-                                             without_implied_twin_copies)
+from schemac.compare.partition_copies import (adopted_by_attach, copies_renamed, named_adopted_copies,
+                                             under_grandparents, with_detached_copies, without_implied_twin_copies)
 from schemac.compare.inherited_drops import held_elsewhere, kept_below as kept_below_parents, stable_parents
 from schemac.compare.inherited_retypes import around_retypes
 from schemac.compare.scratch_retypes import through_scratch
@@ -312,6 +312,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes = identities_over_children(named_in_partitions(changes, des_tables), cur_tables, des_tables)
     changes = adopted_by_attach(changes, cur_tables, des_tables)  # (an index or key ATTACH adopts: dropped after it)
     changes = named_adopted_copies(changes, cur_tables, des_tables)  # (as a new build names them: before the DETACH)
+    changes = under_grandparents(changes, cur_tables, des_tables)  # (a leaf's index: before the root's CREATE INDEX)
+    changes = copies_renamed(changes, des_tables)  # (a copy renamed by hand: ALTER INDEX of the copy, not a second)
     changes = held_in_schema(changes, current)  # (a recorded unnamed key Postgres numbered: found by what it is)
     for key, t in cur_tables.items():
         if key not in des_tables:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Callable, Optional
 
 from schemac.compare.changes import NAMED_AS_DEFAULT, Change
+from schemac.compare.moves import chained_renames
 from schemac.model import NotNull, Schema
 from schemac.model.frozen import replace
 from schemac.pg.names import default_not_null_name
@@ -33,15 +34,18 @@ def left_names(current: Schema, desired: Schema) -> tuple[Schema, list[str]]:
     RENAME and an ATTACH again would reach (a scan of its rows under an exclusive lock, refused where a row references
     it): not done for a name."""
     cur = {t.key: t for t in current.tables}
+    was_named = dict(chained_renames(current, desired))  # (a table renamed: its NOT NULLs as its old self holds them)
     holder, tables, out = _holder(current), [], []
     for t in desired.tables:
-        old, columns = cur.get(t.key), []
+        old, columns = cur.get(was_named.get(t.key, t.key)), []
         for col in t.columns:
             was = old.column(col.name) if old is not None else None
             held = was.not_null.name if was is not None and was.not_null is not None else None
+            if held is None and was is not None and not was.nullable and old.name != t.name:  # type: ignore[union-attr]
+                held = default_not_null_name(old.name, col.name)  # type: ignore[union-attr]  (renamed: the old name's)
             default = default_not_null_name(t.name, col.name)
             child = None if (col.nullable or (col.not_null is not None and col.not_null.name) or held in (None, default)) \
-                else holder(t.key, col.name, held)  # type: ignore[arg-type]
+                else holder(old.key, col.name, held)  # type: ignore[arg-type, union-attr]
             if child is not None:
                 col = replace(col, not_null=replace(col.not_null or NotNull(), name=held))
                 out.append(f"warning: {col.source or t.source or t.qualified_name}: the NOT NULL of column {col.name} "

@@ -14,6 +14,7 @@ from typing import Optional
 
 from schemac.compare.tables import constraint_key, index_signature
 from schemac.compare.changes import Change
+from schemac.compare.default_rows import ancestors
 from schemac.model import Check, Index, Table, UNIQUE_KEY_TYPES
 from schemac.pg.beside_copies import beside_copy
 from schemac.pg.childindex import child_index_name, child_key_name, is_child_index_name
@@ -158,6 +159,46 @@ def adopted_by_attach(changes: list[Change], cur_tables: dict, des_tables: dict)
     return [replace(c, adopted_by=parent) if (c.schema, c.table) in attached and c.kind in ("drop_index", "drop_constraint")
             and (parent := _adopting(c.old, des_tables[(c.schema, c.table)], cur_tables, des_tables)) else c
             for c in changes]
+
+
+def under_grandparents(changes: list[Change], cur_tables: dict, des_tables: dict) -> list[Change]:
+    """`changes` with each add_index (drop_index) of a partition of a partition carrying the tables above its parent in
+    the desired (current) model (`above`): the root's CREATE INDEX makes the middle's copy, which attaches the leaf's
+    index of that definition made before it (a copy renamed since), as the parent's own CREATE INDEX does."""
+    def above(c: Change) -> tuple:
+        tables = des_tables if c.kind == "add_index" else cur_tables
+        t = tables.get((c.schema, c.table))
+        p = t.partition_of if t is not None else None
+        parent = tables.get((p.parent_schema, p.parent)) if p is not None else None
+        return ancestors(parent, tables)[1:] if parent is not None else ()
+    return [replace(c, above=up) if c.kind in ("add_index", "drop_index") and (up := above(c)) else c for c in changes]
+
+
+def copies_renamed(changes: list[Change], des_tables: dict) -> list[Change]:
+    """`changes` with each add_index of a partition's own index that Postgres's copy of an ancestor's index stands
+    for marked (`renames_copy_of`, that index): a copy renamed by hand, which inspect keeps as the partition's own,
+    written where the partition holds the copy under Postgres's name (or another) was made a second index beside it.
+    The ancestor is the topmost declaring an index of its definition (a middle one's copy may be renamed by the same
+    migration, after), or the parent's index attached_to names (a copy of a twin)."""
+    def source(c: Change) -> tuple:
+        t, i = des_tables.get((c.schema, c.table)), c.new
+        if c.kind != "add_index" or c.old is not None or t is None or t.partition_of is None \
+                or not isinstance(i, Index) or beside_copy(t, i) or i.name == child_index_name(t.name, *name_parts(i)):
+            return ()
+        if i.attached_to is not None:
+            return (t.partition_of.parent_schema, i.attached_to)
+        mine = (index_signature(i), i.parameters)
+
+        def alike(u: Table) -> list[Index]:  # (not a copy of a twin, attached_to, nor an index beside a copy)
+            return [j for j in u.indexes if (index_signature(j), j.parameters) == mine and j.attached_to is None
+                    and not beside_copy(u, j)]
+        if len(alike(t)) > 1:  # (which is the copy: not told)
+            return ()
+        parent = des_tables.get((t.partition_of.parent_schema, t.partition_of.parent))
+        found = [(a[0], same) for a in (ancestors(parent, des_tables) if parent is not None else ())
+                 if (same := alike(des_tables[a]))]
+        return (found[-1][0], found[-1][1][0].name) if found and len(found[-1][1]) == 1 else ()
+    return [replace(c, renames_copy_of=up) if c.kind == "add_index" and (up := source(c)) else c for c in changes]
 
 
 def _adopting(old: object, t: Table, cur_tables: dict, des_tables: dict) -> Optional[tuple[str, str]]:

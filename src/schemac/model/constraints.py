@@ -42,6 +42,8 @@ class Unique:
     without_overlaps: bool = False  # as PrimaryKey's
     parameters: tuple[str, ...] = ()  # as PrimaryKey's
     valid: bool = field(default=True, compare=False, metadata={"recorded": False})  # as PrimaryKey's
+    # Of a partition's: its own, beside Postgres's copy of its parent's UNIQUE of its definition (as Index.beside_copy).
+    beside_copy: bool = False
 
 
 @frozen
@@ -197,3 +199,6 @@ class Index:
     # Of a partition's index: the parent's index it is attached to, where the parent has two of one definition
     # (pg_inherits of the index; Postgres attaches it to the first made: plan/dependencies.py orders them).
     attached_to: Optional[str] = None
+    # Of a partition's index: not attached, beside Postgres's copy of its parent's index of its definition (made after
+    # the parent's, which would attach one made first: pg.beside_copies). Not compared: Postgres cannot detach one.
+    beside_copy: bool = False

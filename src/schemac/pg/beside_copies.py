@@ -27,6 +27,8 @@ def beside_copy(t: Optional[Table], obj: object) -> bool:
     (the copy's) no other key or index of `t` declares: its own, beside the copy Postgres holds under that name."""
     if t is None or t.partition_of is None:
         return False
+    if isinstance(obj, (Index, Unique)) and obj.beside_copy:  # (under a name of its own: inspect marks it so)
+        return True
     if isinstance(obj, Unique) and obj.name:
         columns = list(obj.columns) + list(obj.include)
         if not is_child_key_name(obj.name, t.name, False, columns):

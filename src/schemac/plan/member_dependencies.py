@@ -6,6 +6,7 @@ from __future__ import annotations
 from schemac.compare.changes import (AFTER_ONLY, KEPT_BELOW, MERGED_COPY, NEW_TABLE, NUMBERED_BY_PARENT, Change, set_aside_name,
                                      takes_using)
 from schemac.compare.defaults_below import DEFAULT_KEPT, parents_of
+from schemac.compare.definition_keys import index_signature
 from schemac.model import Check, UNIQUE_KEY_TYPES
 from schemac.pg.types import type_name
 from schemac.plan.keys import (Key, _attribute_refs, _col, _identity_sequence, _table, column_refs, expression_refs, own_keys,
@@ -125,11 +126,22 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
             # after (IF EXISTS: the parent's DROP took it along).
             if t.partition_of is not None and not beside:  # type: ignore[union-attr]
                 p = t.partition_of  # type: ignore[union-attr]
-                (makes if k == "add_index" else new_refs).add(("partition index", k, p.parent_schema, p.parent))
+                attached = getattr(c.new if k == "add_index" else c.old, "attached_to", None)
+                for q in ((p.parent_schema, p.parent), *(() if attached else c.above)):  # (and the root's, whose
+                    # copy of a copy it is: the middle's left out; one attached_to a parent's index is after it alone)
+                    (makes if k == "add_index" else new_refs).add(("partition index", k, *q))
             if t.partition_by is not None:  # type: ignore[union-attr]
                 (new_refs if k == "add_index" else makes).add(("partition index", k, t.schema, t.name))  # type: ignore
             if k == "add_index":
                 new_refs |= twins_before(t, new)  # type: ignore[arg-type]
+            # A copy renamed to an index's name (compare.partition_copies.copies_renamed) before the drop of the index
+            # that held it under another name, whose DO block would rename it back to Postgres's copy name (taken).
+            copy = ("copy renamed", t.schema, t.name, index_signature(new if k == "add_index" else old))  # type: ignore
+            if k == "add_index" and c.renames_copy_of:
+                makes.add(copy)
+            elif k == "drop_index" and t.partition_of is not None and \
+                    (new is None or new.name != old.name):  # type: ignore[union-attr]
+                new_refs.add(copy)
         if c.adopted_by is not None:  # after the ATTACH that adopts it (compare.partition_copies.adopted_by_attach)
             new_refs.add(("attached to", *c.adopted_by))
         if k.startswith("drop_") or k in ("rename_index", "alter_trigger", "alter_rule", "alter_policy"):

@@ -28,7 +28,7 @@ from schemac.pg.dialect import RENDER
 from schemac.pg.names import constraint_name, qualified, quote_ident
 from schemac.pg.expressions import parse_partition_bound, referenced_columns
 from schemac.pg.beside_copies import beside_copy
-from schemac.plan.ddl import add_constraint, command, do_block, literal, storage_clause
+from schemac.plan.ddl import add_constraint, command, create_index, do_block, literal, storage_clause
 
 
 def copy_settings(t: Table, index: Index) -> list[exp.Expression]:
@@ -46,6 +46,22 @@ def copy_settings(t: Table, index: Index) -> list[exp.Expression]:
                      f"c.oid = pg_catalog.to_regclass({literal(name)}); IF opts IS NOT NULL THEN EXECUTE "
                      f"pg_catalog.format({reset}, opts); END IF; END")] + \
         ([command("ALTER", "INDEX", name, storage_clause(index.parameters, "SET"))] if index.parameters else [])
+
+
+def add_partition_index(t: Table, index: Index, copy_of: tuple) -> list[exp.Expression]:
+    """CREATE INDEX of a partition's own index, or ALTER INDEX ... RENAME of the index the partition holds attached
+    (at any depth) to `copy_of` (schema, name: an ancestor's index of its definition, compare.partition_copies.
+    copies_renamed), Postgres's copy of it: a second index beside it would be one more than a fresh build holds."""
+    table, parent = qualified(t.schema, t.name), qualified(*copy_of)
+    find = ("SELECT c.relname INTO copy FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class c ON c.oid = x.indexrelid "
+            f"WHERE x.indrelid = pg_catalog.to_regclass({literal(table)}) AND EXISTS (WITH RECURSIVE up(oid) AS ("
+            "SELECT inhparent FROM pg_catalog.pg_inherits WHERE inhrelid = x.indexrelid UNION ALL SELECT i.inhparent "
+            "FROM pg_catalog.pg_inherits i JOIN up ON i.inhrelid = up.oid) SELECT 1 FROM up WHERE up.oid = pg_catalog."
+            f"to_regclass({literal(parent)})) LIMIT 1;")
+    rename = f"pg_catalog.format('ALTER INDEX %I.%I RENAME TO %I', {literal(t.schema)}, copy, {literal(index.name)})"
+    create = create_index(t, index).sql(dialect=RENDER)
+    return [do_block(f"DECLARE copy name; BEGIN {find} IF copy IS NULL THEN {create}; ELSIF copy <> "
+                     f"{literal(index.name)} THEN EXECUTE {rename}; END IF; END")]
 
 
 def drop_partition_index(t: Table, index: Index) -> list[exp.Expression]:

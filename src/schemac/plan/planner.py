@@ -23,7 +23,7 @@ from schemac.plan.objects import PlanError, first_statements, object_statements
 from schemac.plan.policies import policy_statements
 from schemac.plan.storage_ddl import alter_parameters
 from schemac.plan.generated_ddl import regenerated
-from schemac.plan.partition_index_ddl import (partitioning_refused, logging_refused, copy_settings, own_comments_again, add_partition_key, attach_partition, detach_partition, copies_named, drop_partition_index,
+from schemac.plan.partition_index_ddl import (partitioning_refused, logging_refused, copy_settings, own_comments_again, add_partition_key, attach_partition, detach_partition, copies_named, add_partition_index, drop_partition_index,
                                              drop_partition_key, is_partition_key, renamed_after_detach)
 from schemac.plan.column_ddl import column_settings_statements, index_statistics, virtual_made_plain, virtual_values_kept
 from schemac.plan.not_null_ddl import inherited_not_null_comments, not_valid_statements
@@ -213,7 +213,9 @@ def _statements_for(change: Change) -> list[exp.Expression]:
     if k == "drop_table":
         return [exp.Drop(tables=[ddl.table_ref(t)], kind="TABLE")]  # type: ignore[arg-type]
     if k == "add_index":
-        return [ddl.create_index(t, change.new), *copy_settings(t, change.new), *index_statistics(t, None, change.new)]  # type: ignore
+        made = add_partition_index(t, change.new, change.renames_copy_of) if change.renames_copy_of else \
+            [ddl.create_index(t, change.new)]  # type: ignore[arg-type]  (a copy renamed by hand: the copy renamed)
+        return [*made, *copy_settings(t, change.new), *index_statistics(t, None, change.new)]  # type: ignore
     if k == "drop_index" and (t.partition_of or t.partition_by):  # type: ignore[union-attr]
         return drop_partition_index(t, change.old)  # type: ignore[arg-type]
     if k == "drop_index":

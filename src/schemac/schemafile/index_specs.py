@@ -53,4 +53,6 @@ def index_spec(i: Index) -> dict:
         spec["comment"] = i.comment
     if i.attached_to is not None:
         spec["attached_to"] = i.attached_to
+    if i.beside_copy:
+        spec["beside_copy"] = True
     return spec if len(spec) > 2 or any(isinstance(e, Flow) for e in spec["columns"]) else Flow(spec)

@@ -17,7 +17,8 @@ from schemac.schemafile.storage import StorageReader
 
 INDEX_METHODS = ("btree", "hash", "gin", "gist", "spgist", "brin")  # Postgres's own; what they allow is checked
 INDEX_KEYS = {"columns": True, "renamed_from": False, "comment": False, "nulls_not_distinct": False, "unique": False,
-              "method": False, "where": False, "include": False, "with": False, "attached_to": False}
+              "method": False, "where": False, "include": False, "with": False, "attached_to": False,
+              "beside_copy": False}
 INDEX_COLUMN_KEYS = {"name": False, "expression": False, "collation": False, "order": False, "nulls": False,
                      "opclass": False, "opclass_options": False}
 INDEX_KEY_KEYS = {**INDEX_COLUMN_KEYS, "statistics_target": False}  # an index's, not an EXCLUDE constraint's
@@ -67,7 +68,8 @@ class IndexReader(StorageReader):
         return Index(name, tuple(elements), unique, method, where, include, self.w.src(key_node),
                      self.renamed_from(f, what, name), self.opt_string(f, "comment", what), nulls_not_distinct,
                      parameters=self.storage_parameters(f, what),
-                     attached_to=self.identifier(f["attached_to"][1], f"attached_to of {what}") if "attached_to" in f else None)
+                     attached_to=self.identifier(f["attached_to"][1], f"attached_to of {what}") if "attached_to" in f else None,
+                     beside_copy=self.opt_bool(f, "beside_copy", what))
 
     def method(self, f: dict, what: str) -> str:
         """The index's access method: one of Postgres's own in any letter case, else another's name as the catalog
@@ -153,8 +155,15 @@ def check_attached_indexes(tables: list[Table]) -> None:
     from schemac.compare.tables import index_signature
 
     by_key = {t.key: t for t in tables}
+    from schemac.compare.definition_keys import constraint_key
+
     for t in tables:
+        for u in t.uniques:
+            if u.beside_copy:
+                _check_beside(t, u, by_key, constraint_key, lambda up: up.unique_keys(), "UNIQUE", "a key")
         for i in t.indexes:
+            if i.beside_copy:
+                _check_beside(t, i, by_key, index_signature, lambda up: up.indexes, "index", "an index")
             if i.attached_to is None:
                 continue
             p = by_key.get((t.partition_of.parent_schema, t.partition_of.parent)) if t.partition_of is not None else None
@@ -163,3 +172,21 @@ def check_attached_indexes(tables: list[Table]) -> None:
                 raise SchemaFileError(f"index {i.name} of table {t.qualified_name}: attached_to names "
                                       f"'{i.attached_to}', which is no index of the same definition on the table it "
                                       "is a partition of", i.source)
+
+
+def _check_beside(t: Table, i, by_key: dict, signature, held, kind: str, one: str) -> None:
+    """beside_copy: the index (UNIQUE) of a partition, attached to nothing, beside Postgres's copy of one of that
+    definition one of the tables it is a partition of declares (its parent's own copy may be left out)."""
+    if getattr(i, "attached_to", None) is not None:
+        raise SchemaFileError(f"index {i.name} of table {t.qualified_name}: beside_copy and attached_to say opposite "
+                              "things (attached to an index of its parent, or beside the copy of one)", i.source)
+    up, seen = t, set()
+    while up.partition_of is not None and up.key not in seen:
+        seen.add(up.key)
+        up = by_key.get((up.partition_of.parent_schema, up.partition_of.parent))
+        if up is None:
+            break
+        if any(signature(j) == signature(i) for j in held(up)):
+            return
+    raise SchemaFileError(f"{kind} {i.name or ', '.join(i.columns)} of table {t.qualified_name}: beside_copy, but no "
+                          f"table it is a partition of has {one} of its definition to copy beside it", i.source)

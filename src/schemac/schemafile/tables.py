@@ -35,7 +35,8 @@ TABLE_KEYS = {"name": False, "schema": False, "renamed_from": False, "comment": 
 PK_KEYS = {"columns": True, "name": False, "include": False, "without_overlaps": False, "deferrable": False,
            "initially_deferred": False, "comment": False, "index_comment": False, "with": False}
 UNIQUE_KEYS = {"columns": True, "name": False, "include": False, "nulls_not_distinct": False, "without_overlaps": False,
-               "deferrable": False, "initially_deferred": False, "comment": False, "index_comment": False, "with": False}
+               "deferrable": False, "initially_deferred": False, "comment": False, "index_comment": False, "with": False,
+               "beside_copy": False}
 PARTITION_BY_KEYS = {"strategy": True, "key": True}
 PARTITION_OF_KEYS = {"parent": True, "bound": True, "schema": False}
 
@@ -133,7 +134,8 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                                       self.opt_columns(uf, "include", f"unique constraint of {what}", known),
                                       self.opt_string(uf, "index_comment", what),
                                       self.temporal(uf, "without_overlaps", len(cols), f"unique constraint of {what}"),
-                                      self.storage_parameters(uf, f"unique constraint of {what}")))
+                                      self.storage_parameters(uf, f"unique constraint of {what}"),
+                                      beside_copy=self.opt_bool(uf, "beside_copy", what)))
 
         unnamed: dict[tuple[tuple[str, ...], tuple[str, ...]], Unique] = {}
         for u in uniques:

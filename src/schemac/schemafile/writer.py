@@ -174,7 +174,8 @@ def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
                                              "include": _FlowList(u.include), "nulls_not_distinct": u.nulls_not_distinct,
                                              "without_overlaps": u.without_overlaps, "deferrable": u.deferrable,
                                              "initially_deferred": u.initially_deferred, "comment": u.comment,
-                                             "index_comment": u.index_comment, **storage_spec(u)}))
+                                             "index_comment": u.index_comment, **storage_spec(u),
+                                             "beside_copy": u.beside_copy}))
                           for u in t.uniques]
     if t.checks:
         spec["checks"] = {c.name: check_spec(c) for c in t.checks}

@@ -23,6 +23,8 @@
 -- attached: a partition's copy of its parent's PRIMARY KEY or UNIQUE (conparentid <> 0). Postgres names
 -- it as an unnamed one on the partition would be: the caller (catalog/partition_indexes.py) drops those
 -- and keeps the ones whose name the partition had of its own (made before it was attached, or renamed).
+-- beside_parents: a partition's own UNIQUE (not attached) of the definition of a UNIQUE of the table it is a partition
+-- of (its index compared as indexes.sql's beside_parents): written beside_copy, added after the parent's.
 -- Rows for tables tables.sql left out are dropped by the caller.
 -- Parameter: schemas, an array of schema names. One row per constraint.
 -- The rows are made (OFFSET 0) before they are sorted: the sort then holds the rows sent, not the catalog rows
@@ -83,6 +85,18 @@ SELECT con.conrelid AS table_oid,
        ki.reloptions::text[] AS key_parameters,
        c.relname::text AS table_name,
        con.conparentid <> 0 AS attached,
+       CASE WHEN con.contype = 'u' AND con.conparentid = 0 AND c.relispartition THEN EXISTS (
+              SELECT 1 FROM pg_catalog.pg_inherits ti
+              JOIN pg_catalog.pg_constraint pcon ON pcon.conrelid = ti.inhparent AND pcon.contype = 'u'
+              JOIN pg_catalog.pg_index pi ON pi.indexrelid = pcon.conindid
+              JOIN pg_catalog.pg_class pic ON pic.oid = pi.indexrelid
+              WHERE ti.inhrelid = con.conrelid AND pic.relam = ki.relam AND pi.indnatts = ix.indnatts
+                AND pi.indnkeyatts = ix.indnkeyatts AND pi.indclass::text = ix.indclass::text
+                AND pi.indcollation::text = ix.indcollation::text AND pi.indoption::text = ix.indoption::text
+                AND pi.indnullsnotdistinct = ix.indnullsnotdistinct
+                AND ARRAY(SELECT pg_catalog.pg_get_indexdef(pi.indexrelid, k, false) FROM generate_series(1, pi.indnatts) k)
+                    = ARRAY(SELECT pg_catalog.pg_get_indexdef(ix.indexrelid, k, false) FROM generate_series(1, ix.indnatts) k))
+            ELSE false END AS beside_parents,
        COALESCE(ix.indisvalid, true) AS key_valid
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_class c ON c.oid = con.conrelid

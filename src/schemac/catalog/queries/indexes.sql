@@ -15,6 +15,10 @@
 -- The caller keeps those whatever their name: which copy is whose is not told by their definition; unless the
 -- parent's index is itself a copy the caller leaves out (index_oid, parent_index_oid: a sub-partition's copy of its
 -- partition's copy, beside the partition's own index of that definition).
+-- beside_parents: an index of a partition, not attached, of the definition of an index (not a key's) of the table
+-- it is a partition of, which then holds a copy of that one beside it (keys and INCLUDE by name or expression as
+-- pg_get_indexdef prints each, since attnums differ between the tables; operator classes, collations, options,
+-- predicate, uniqueness, method): written beside_copy, made after the parent's.
 -- Per index, three arrays with one entry per indkey position (key columns, then INCLUDE columns):
 --   attnames:    the column name, or NULL where the entry is an expression (indkey = 0);
 --   expressions: the deparsed expression, or NULL where the entry is a plain column (the whole array
@@ -95,6 +99,22 @@ SELECT i.indrelid AS table_oid,
        c.relname::text AS table_name,
        EXISTS (SELECT 1 FROM pg_catalog.pg_inherits inh WHERE inh.inhrelid = i.indexrelid) AS attached,
        i.indexrelid AS index_oid,
+       CASE WHEN c.relispartition AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits inh WHERE inh.inhrelid = i.indexrelid)
+            THEN EXISTS (
+              SELECT 1 FROM pg_catalog.pg_inherits ti
+              JOIN pg_catalog.pg_index pi ON pi.indrelid = ti.inhparent
+              JOIN pg_catalog.pg_class pic ON pic.oid = pi.indexrelid
+              WHERE ti.inhrelid = i.indrelid AND pic.relam = ic.relam AND pi.indnatts = i.indnatts
+                AND pi.indnkeyatts = i.indnkeyatts AND pi.indclass::text = i.indclass::text
+                AND pi.indcollation::text = i.indcollation::text AND pi.indoption::text = i.indoption::text
+                AND pi.indisunique = i.indisunique AND pi.indnullsnotdistinct = i.indnullsnotdistinct
+                AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint pcon WHERE pcon.conindid = pi.indexrelid
+                                  AND pcon.contype IN ('p', 'u', 'x'))
+                AND ARRAY(SELECT pg_catalog.pg_get_indexdef(pi.indexrelid, k, false) FROM generate_series(1, pi.indnatts) k)
+                    = ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, false) FROM generate_series(1, i.indnatts) k)
+                AND pg_catalog.pg_get_expr(pi.indpred, pi.indrelid) IS NOT DISTINCT FROM
+                    pg_catalog.pg_get_expr(i.indpred, i.indrelid))
+            ELSE false END AS beside_parents,
        (SELECT inh.inhparent FROM pg_catalog.pg_inherits inh WHERE inh.inhrelid = i.indexrelid) AS parent_index_oid,
        EXISTS (SELECT 1 FROM pg_catalog.pg_inherits inh JOIN pg_catalog.pg_class pic ON pic.oid = inh.inhparent
                WHERE inh.inhrelid = i.indexrelid AND pic.reloptions IS DISTINCT FROM ic.reloptions) AS parameters_of_its_own,
