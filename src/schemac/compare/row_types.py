@@ -6,21 +6,10 @@ column of it is no such user: compare.views makes the view again around the chan
 
 from __future__ import annotations
 
-from typing import Callable
-
 from schemac.compare.changes import Change
-from schemac.model import Schema, Table
+from schemac.compare.moves import as_current
+from schemac.model import Schema
 from schemac.pg.types import type_name
-
-Key = tuple[str, str]
-
-
-def as_current(changes: list[Change]) -> Callable[[str, str], Key]:
-    """A change's table as `current` holds it: a table renamed or moved (`renamed_from`) is there under its old key,
-    while its changes (its columns dropped, retyped, added) name the new one."""
-    was = {(c.schema, c.table): (c.old.schema, c.old.name) for c in changes
-           if c.kind == "rename_table" and isinstance(c.old, Table)}
-    return lambda schema, table: was.get((schema, table), (schema, table))
 
 
 def holding_types(current: Schema, key: tuple[str, str]) -> set[tuple[str, str]]:

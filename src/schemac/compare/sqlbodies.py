@@ -16,10 +16,12 @@ from typing import Optional
 
 from schemac.compare.around import ATTRIBUTE_REBUILT, TYPE_NAMED_REBUILT, changed_attributes, set_aside_types
 from schemac.compare.changes import DOMAIN_CHECKS_LATER, Change
+from schemac.compare.moves import as_current
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, dropped_functions
 from schemac.model import Function, Schema, Table
 from schemac.model.frozen import replace
 from schemac.pg.lazy import lazy
+from schemac.pg.names import quote_ident
 from schemac.pg.types import type_name
 
 sql_body_refs = lazy("schemac.pg.sqlbody", "sql_body_refs")
@@ -28,6 +30,7 @@ referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 query_refs = lazy("schemac.pg.sqlbody", "query_refs")
 named_types = lazy("schemac.pg.verbatim", "named_types")
 selected_fields = lazy("schemac.pg.verbatim", "selected_fields")
+verbatim_renamed = lazy("schemac.pg.verbatim", "renamed")
 
 _SETOF = re.compile(r"^\s*SETOF\s+", re.IGNORECASE)
 COLUMN_REBUILT = "re-created around a column its body reads"
@@ -43,7 +46,9 @@ def functions_around_columns(changes: list[Change], current: Schema, desired: Sc
     calls one (`t text DEFAULT app.tenant()`), or whose DEFAULT or standard body names a type set aside and
     created again (`'a'::mood`), or selects an attribute dropped or retyped (`(c).y`): Postgres records those
     too, and refuses the DROP (the ALTER TYPE) under them."""
-    tables = {(c.schema, c.table) for c in changes if c.kind in _COLUMN_CHANGES} | views
+    at = as_current(changes)  # (a body in `current` names a renamed table by its old name)
+    tables = {k for c in changes if c.kind in _COLUMN_CHANGES for k in ((c.schema, c.table), at(c.schema, c.table))} \
+        | views
     gone = dropped_functions(changes)  # (schema, name): a body calling one is moved too, and so on
     types = set_aside_types(changes)
     attributes = frozenset(changed_attributes(changes))
@@ -67,13 +72,27 @@ def functions_around_columns(changes: list[Change], current: Schema, desired: Sc
         return changes
     out = [c for c in changes if not (c.kind in ("alter_function", "set_type_comment") and c.new is not None and
                                       (c.schema, c.new.name, getattr(c.new, "identity", None)) in moved)]  # type: ignore
+    renamed = {at(c.schema, c.table): (c.schema, c.table) for c in changes if c.kind == "rename_table"}
     for key, (old, why) in moved.items():
         new = des[key]
-        out.append(Change("drop_function", old.schema, "", old.signature, old, None, None, why))
+        out.append(Change("drop_function", old.schema, "", old.signature, _after_renames(old, renamed), None, None,
+                          why))
         out.append(Change("add_function", new.schema, "", new.signature, None, new, None, why))
         if new.comment:
             out.append(Change("set_type_comment", new.schema, "", new.signature, None, new, None, why))
     return out
+
+
+def _after_renames(f: Function, renamed: dict[tuple[str, str], tuple[str, str]]) -> Function:
+    """`f` with its standard body naming each table of `renamed` (old key -> new) by its new name, as Postgres holds it
+    after the RENAME (it records the table by OID): its drop is then ordered before the column changes it is dropped
+    around, which name the new one (plan.keys reads the body's names)."""
+    if not f.standard_body or not renamed:
+        return f
+    body = f.body
+    for (_, name), (_, new) in renamed.items():
+        body = verbatim_renamed(body, name, quote_ident(new)) if new != name else body
+    return replace(f, body=body)
 
 
 def named_types_of(f: Function) -> frozenset[tuple[str, str]]:
