@@ -230,3 +230,22 @@ def test_standard_bodies_over_a_renamed_tables_columns_dropped_and_retyped(any_d
                             "AND attname = 'c3'").fetchone() == ("character varying(20)",)
     drift = check_drift(str(schema), any_db_url, out_dir=out)
     assert drift.differences == (), drift.render("text")
+
+
+def test_a_standard_body_dropped_with_a_renamed_tables_column_it_reads(any_db_url, tmp_path):
+    """Table t renamed u, its column c1 dropped, and f, whose BEGIN ATOMIC body reads it, dropped too: f's drop named
+    t.c1, the column's u.c1, so nothing ordered it first ('cannot drop column c1 of table u because other objects
+    depend on it'; test_property_objects' random search on 15). Now f goes first, and u keeps its rows."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(READER_BEFORE.split("  g:")[0])
+    assert generate(str(schema), out).status == "written"
+    _apply(any_db_url, out)
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO t VALUES (1, 2, 'a')")
+    schema.write_text("tables:\n  u: {renamed_from: t, columns: {c2: integer, c3: text}}\n")
+    result = generate(str(schema), out, allow_destructive=True)
+    assert result.status == "written", result.message
+    _apply(any_db_url, out)
+    with psycopg.connect(any_db_url) as conn:
+        assert conn.execute("SELECT c2, c3, to_regproc('f') FROM u").fetchall() == [(2, "a", None)]
+    assert check_drift(str(schema), any_db_url, out_dir=out).differences == ()

@@ -39,6 +39,21 @@ _COLUMN_CHANGES = ("alter_column_type", "drop_column", "alter_generated")
 
 def functions_around_columns(changes: list[Change], current: Schema, desired: Schema,
                              views: frozenset[tuple[str, str]] = frozenset()) -> list[Change]:
+    """_around_columns, each standard-body function's drop naming the tables the migration renames as Postgres holds
+    them after the RENAME (_after_renames): a function dropped, or made again, over a column dropped or retyped of a
+    renamed table is dropped first."""
+    changes = _around_columns(changes, current, desired, views)
+    at = as_current(changes)
+    renamed = {at(c.schema, c.table): (c.schema, c.table) for c in changes if c.kind == "rename_table"}
+    if not renamed:
+        return changes
+    return [replace(c, old=_after_renames(c.old, renamed))
+            if c.kind == "drop_function" and isinstance(c.old, Function) and c.old.standard_body else c
+            for c in changes]
+
+
+def _around_columns(changes: list[Change], current: Schema, desired: Schema,
+                    views: frozenset[tuple[str, str]] = frozenset()) -> list[Change]:
     """`changes` with each standard-body function reading a table whose column changes type, is dropped or
     changes its generation expression, or one of `views` (dropped, or re-created: Postgres refuses DROP VIEW
     under it), or calling a function dropped (or created again, as this one then is), dropped and created
@@ -72,11 +87,9 @@ def functions_around_columns(changes: list[Change], current: Schema, desired: Sc
         return changes
     out = [c for c in changes if not (c.kind in ("alter_function", "set_type_comment") and c.new is not None and
                                       (c.schema, c.new.name, getattr(c.new, "identity", None)) in moved)]  # type: ignore
-    renamed = {at(c.schema, c.table): (c.schema, c.table) for c in changes if c.kind == "rename_table"}
     for key, (old, why) in moved.items():
         new = des[key]
-        out.append(Change("drop_function", old.schema, "", old.signature, _after_renames(old, renamed), None, None,
-                          why))
+        out.append(Change("drop_function", old.schema, "", old.signature, old, None, None, why))
         out.append(Change("add_function", new.schema, "", new.signature, None, new, None, why))
         if new.comment:
             out.append(Change("set_type_comment", new.schema, "", new.signature, None, new, None, why))
