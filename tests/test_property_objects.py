@@ -314,24 +314,24 @@ def renamed(draw, name: str, spec: dict, prev: Optional[dict]) -> dict:
     if prev is None:
         return spec
     kept = [c for c, x in spec["columns"].items() if prev["columns"].get(c) == x and not c.endswith("r")]
-    if not kept or not chance(draw, 3):
-        return spec
-    c = draw(st.sampled_from(kept))
-    spec = json.loads(re.sub(rf"\b{c}\b", f"{c}r", json.dumps(spec)))
-    spec["columns"][f"{c}r"]["renamed_from"] = c
-    return spec
+    return one_renamed(draw, spec, "columns", kept, 3)
+
+
+def one_renamed(draw, doc: dict, kind: str, kept: list[str], n: int) -> dict:
+    """`doc` with, one time in `n`, one of `kept` (of doc[kind]) renamed `<name>r` (`renamed_from`), and every word
+    naming it (in every expression, query and body) written so."""
+    if not kept or not chance(draw, n):
+        return doc
+    name = draw(st.sampled_from(kept))
+    doc = json.loads(re.sub(rf"\b{name}\b", f"{name}r", json.dumps(doc)))
+    doc[kind][f"{name}r"]["renamed_from"] = name
+    return doc
 
 
 def table_renamed(draw, doc: dict, prev: dict) -> dict:
     """B with now and then a table A has renamed (`renamed_from`), under the name every view, materialized view and
     function body of B gives it (the views, policies, triggers, keys and rows on it follow it)."""
-    kept = [t for t in doc["tables"] if t in prev.get("tables", {})]
-    if not kept or not chance(draw, 4):
-        return doc
-    t = draw(st.sampled_from(kept))
-    doc = json.loads(re.sub(rf"\b{t}\b", f"{t}r", json.dumps(doc)))
-    doc["tables"][f"{t}r"]["renamed_from"] = t
-    return doc
+    return one_renamed(draw, doc, "tables", [t for t in doc["tables"] if t in prev.get("tables", {})], 4)
 
 
 def triggers(draw, name: str, cols: list[str]) -> dict:
