@@ -10,7 +10,9 @@ What a schema draws (B is drawn with A in view, so that most objects of A live o
   primary keys, UNIQUEs, CHECKs (on enum columns too), btree/hash indexes with orders, NULLS, expressions
   and predicates;
 - enums e1, e2, whose values B changes (values added at the end or in the middle, removed, reordered,
-  replaced), with labels that need quoting (`it's`, `x y`) and comments;
+  replaced), with labels that need quoting (`it's`, `x y`) and comments; now and then a domain `de` over one of
+  them (a default, a CHECK naming a label), which columns take as an enum, kept over its enum as B changes the
+  labels, or moved onto the other;
 - standalone sequences s1, s2 and t1_c1_seq (a serial-style name: A's sequence may become B's identity
   and back) with type, start, increment, min/max, cache, cycle, owned_by a column, comments;
 - partitioned tables p1 (integer key) and p2 (text key), by range, list or hash on `k`, with partitions
@@ -223,6 +225,8 @@ def check_on(draw, c: str, t: str, enums: dict, counted: bool = False) -> Option
     kind = kind_of(t)
     if kind == "text":
         return f"length({c}) < 100"
+    if kind == "enum" and t not in ENUM_NAMES:  # a domain over an enum: Postgres finds no `de <> unknown` operator
+        return f"{c}::text <> {quote(draw(st.sampled_from(enums[t])))}"
     if kind == "enum":
         return f"{c} <> {quote(draw(st.sampled_from(enums[t])))}"
     if kind == "enumarr":
@@ -422,6 +426,8 @@ def schema(draw, prev: Optional[dict] = None) -> dict:
         old = enum_values(prev, e) if e in prev.get("enums", {}) else None
         enums[e] = draw(evolved_values(old)) if old else draw(st.lists(st.sampled_from(LABELS), min_size=1,
                                                                         max_size=4, unique=True))
+    domains = enum_domain(draw, enums, prev.get("domains", {}).get("de"))
+    typed = {**enums, **{d: enums[spec["type"]] for d, spec in domains.items()}}  # a column's enum type -> its labels
     sequences: dict = {}
     for s in names(draw, SEQUENCE_NAMES, list(prev.get("sequences", {})) if was else None)[:2]:
         spec: dict = draw(sequence_options())
@@ -434,14 +440,14 @@ def schema(draw, prev: Optional[dict] = None) -> dict:
     tables: dict = {}
     taken: set = set()
     for n in names(draw, PLAIN_TABLES, list(plain_tables(prev)) if was else None):
-        tables[n] = draw(table(n, enums, list(sequences), prev=plain_tables(prev).get(n)))
+        tables[n] = draw(table(n, typed, list(sequences), prev=plain_tables(prev).get(n)))
         taken.add(n)
     for p in names(draw, list(PARENTS), [t for t in prev.get("tables", {}) if t in PARENTS] if was else None):
         key = PARENTS[p]
         old = prev.get("tables", {}).get(p, {}).get("partition_by")
         strategy = old["strategy"] if old and draw(st.integers(0, 9)) else \
             draw(st.sampled_from(["range", "list", "hash"]))
-        parent = draw(table(p, enums, list(sequences), key=key, prev=prev.get("tables", {}).get(p)))
+        parent = draw(table(p, typed, list(sequences), key=key, prev=prev.get("tables", {}).get(p)))
         parent["partition_by"] = {"strategy": strategy, "key": "k"}
         tables[p] = parent
         before = {t: spec for t, spec in prev.get("tables", {}).items() if parent_of(prev, t) == p} \
@@ -457,10 +463,28 @@ def schema(draw, prev: Optional[dict] = None) -> dict:
         for e, vals in enums.items():
             c = comment(draw)
             doc["enums"][e] = {"values": vals, "comment": c} if c else vals
+    if domains:
+        doc["domains"] = domains
     if sequences:
         doc["sequences"] = sequences
     doc["tables"] = tables
     return doc
+
+
+def enum_domain(draw, enums: dict, prev: Optional[dict]) -> dict:
+    """Now and then a domain `de` over one of the enums (a default and a CHECK naming a label of it), which columns
+    take as they take an enum; B keeps A's most of the time, over the same enum while it lives on (its labels changed
+    under the domain and its columns) or over the other."""
+    if not enums or not (draw(st.integers(0, 3)) if prev else draw(st.integers(0, 2)) == 0):
+        return {}
+    base = prev["type"] if prev and prev["type"] in enums and draw(st.integers(0, 3)) else \
+        draw(st.sampled_from(sorted(enums)))
+    spec: dict = {"type": base}
+    if draw(st.integers(0, 2)) == 0:
+        spec["default"] = quote(draw(st.sampled_from(enums[base])))
+    if draw(st.integers(0, 2)) == 0:
+        spec["checks"] = {"de_ck": f"VALUE <> {quote(draw(st.sampled_from(enums[base])))}"}
+    return {"de": spec}
 
 
 def enum_values(doc: dict, e: str) -> list[str]:
@@ -585,9 +609,10 @@ def keep_only_rows_b_can_hold(conn: psycopg.Connection, scratch: psycopg.Connect
         rows = conn.execute(sql.SQL("SELECT {} FROM ONLY {}").format(
             sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c)) for c in a_cols),
             sql.Identifier(name))).fetchall()
-        if not rows or name not in b["tables"]:
+        now = b_table(b, name)
+        if not rows or now is None:
             continue
-        b_cols = columns_of(b, name)
+        b_cols = columns_of(b, now)
         shared = {c: a_name(b_cols, c) for c in b_cols if a_name(b_cols, c) in a_cols}  # B's name -> A's
         casts = []
         for c, was in shared.items():
@@ -599,7 +624,7 @@ def keep_only_rows_b_can_hold(conn: psycopg.Connection, scratch: psycopg.Connect
         at = [list(a_cols).index(was) for was in shared.values()]
         query = sql.SQL("INSERT INTO {} ({}) OVERRIDING SYSTEM VALUE VALUES ({})" if shared else
                         "INSERT INTO {} DEFAULT VALUES").format(
-            sql.Identifier(name), sql.SQL(", ").join(map(sql.Identifier, shared)), sql.SQL(", ").join(casts))
+            sql.Identifier(now), sql.SQL(", ").join(map(sql.Identifier, shared)), sql.SQL(", ").join(casts))
         try:
             with scratch.transaction(force_rollback=True):
                 for row in rows:
@@ -615,23 +640,32 @@ def a_name(columns: dict, c: str) -> str:
     return columns[c].get("renamed_from", c)
 
 
+def b_table(b: dict, t: str) -> Optional[str]:
+    """The name in B of A's table `t`: the table B renames from it (`renamed_from`), or its own; None where B has
+    none."""
+    renamed = [n for n, spec in b["tables"].items() if spec.get("renamed_from") == t]
+    return renamed[0] if renamed else t if t in b["tables"] and "renamed_from" not in b["tables"][t] else None
+
+
 def type_of(doc: dict, t: str) -> tuple:
     """A column type as its values' text form depends on it: its name, and a domain's or composite type's definition."""
     return t, repr(doc.get("domains", {}).get(t)), repr(doc.get("composite_types", {}).get(t, {}).get("attributes"))
 
 
 def kept_values(url: str, a: dict, b: dict, kept: set, before: bool = True) -> dict:
-    """Checksums of the columns A→B must keep as they are: same type, in a plain table of both, by their name in A
-    (read `before` A→B, or after, under the name B gives it)."""
-    plain = {t for t in kept if "partition_of" not in a["tables"][t] and "partition_of" not in b["tables"][t]}
+    """Checksums of the columns A→B must keep as they are: same type, in a plain table of both, by their names in A
+    (read `before` A→B, or after, under the names B gives the table and the column)."""
+    plain = {t for t in kept
+             if "partition_of" not in a["tables"][t] and "partition_of" not in b["tables"][b_table(b, t)]}
     read = values(url)
     out = {}
     for t in plain:
-        a_cols, b_cols = a["tables"][t]["columns"], b["tables"][t]["columns"]
+        now = b_table(b, t)
+        a_cols, b_cols = a["tables"][t]["columns"], b["tables"][now]["columns"]
         for c, spec in b_cols.items():
             was = a_name(b_cols, c)
             if was in a_cols and type_of(a, a_cols[was]["type"]) == type_of(b, spec["type"]):
-                out[(t, was)] = read[(f"public.{t}", was if before else c)]  # (B's tables are all public's)
+                out[(t, was)] = read[(f"public.{t if before else now}", was if before else c)]  # (all public's)
     return out
 
 
@@ -669,13 +703,29 @@ def _migrate(path: str, out: str, url: str, text: str, **kw):
     return result
 
 
+# A kind of default privileges (pg_default_acl.defaclobjtype) -> its ALTER DEFAULT PRIVILEGES word, and what Postgres
+# gives PUBLIC of it by default.
+DEFAULT_ACL_KINDS = {"r": ("TABLES", None), "S": ("SEQUENCES", None), "f": ("FUNCTIONS", "EXECUTE"),
+                     "T": ("TYPES", "USAGE"), "n": ("SCHEMAS", None)}
+
+
 def empty(url: str) -> None:
-    """The database as CREATE DATABASE leaves it (schemas dropped, public re-created): quicker than a new one."""
+    """The database as CREATE DATABASE leaves it (schemas dropped, public re-created, default privileges of every
+    schema back to Postgres's own, which removes their pg_default_acl rows): quicker than a new one."""
     with psycopg.connect(url, autocommit=True) as conn:
         for (ns,) in conn.execute("SELECT nspname FROM pg_namespace WHERE nspname <> 'information_schema' "
                                   "AND nspname !~ '^pg_'").fetchall():
             conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(ns)))
         conn.execute("CREATE SCHEMA public")
+        for role, kind, grantees in conn.execute(
+                "SELECT d.defaclrole::regrole::text, d.defaclobjtype::text, array_agg(DISTINCT CASE a.grantee WHEN 0 "
+                "THEN 'PUBLIC' ELSE a.grantee::regrole::text END) FROM pg_default_acl d, aclexplode(d.defaclacl) a "
+                "WHERE d.defaclnamespace = 0 GROUP BY 1, 2").fetchall():
+            word, public = DEFAULT_ACL_KINDS[kind]
+            conn.execute(f"ALTER DEFAULT PRIVILEGES FOR ROLE {role} REVOKE ALL ON {word} FROM {', '.join(grantees)}")
+            conn.execute(f"ALTER DEFAULT PRIVILEGES FOR ROLE {role} GRANT ALL ON {word} TO {role}")
+            if public:
+                conn.execute(f"ALTER DEFAULT PRIVILEGES FOR ROLE {role} GRANT {public} ON {word} TO PUBLIC")
 
 
 def needs_using(old: str, new: str) -> bool:
@@ -688,6 +738,7 @@ def needs_using(old: str, new: str) -> bool:
 
 
 def _labels(doc: dict, enum: str) -> list:
+    enum = doc.get("domains", {}).get(enum, {}).get("type", enum)  # (a domain over an enum: its labels)
     spec = doc.get("enums", {}).get(enum, [])
     return spec["values"] if isinstance(spec, dict) else spec
 

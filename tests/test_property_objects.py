@@ -19,7 +19,12 @@ What a schema draws, beside the plain tables t1, t2 of test_property (columns, k
 - row level security (enabled, forced) and policies (command, permissive or restrictive, roles, USING, WITH
   CHECK), grants to two roles (and PUBLIC's EXECUTE revoked) on tables, views, functions and the types;
 - comments on all of them; B renames a column now and then (`renamed_from`), under the views, policies and
-  triggers that read it, and retypes others (test_property's tables) under them.
+  triggers that read it, and retypes others (test_property's tables) under them; now and then B renames a table
+  (`renamed_from`), its views, materialized view and f3's body naming it anew, its keys, policies, triggers and
+  rows following it;
+- default privileges of the role the migrations run as, in public or in every schema (`PUBLIC: []` revoking
+  Postgres's EXECUTE and USAGE), on tables, sequences, functions and types: what B creates or makes again under A's
+  ends with its own grants only, as B built from scratch.
 
 Each object of A lives on in B most of the time, changed (B is drawn with A in view). What generate refuses as
 the README says is not drawn (a composite's attribute retyped while a column has the type). What schemac cannot
@@ -64,6 +69,13 @@ def dbs(databases):
         for r in ROLES:
             conn.execute(f"DO $$ BEGIN CREATE ROLE {r} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
     return databases, psycopg.conninfo.make_conninfo(databases[0], dbname="postgres")
+
+
+@pytest.fixture(scope="module")
+def me(dbs) -> str:
+    """The role the migrations run as (ME of the drawn default privileges)."""
+    with psycopg.connect(dbs[0][0]) as conn:
+        return conn.execute("SELECT current_user").fetchone()[0]
 
 
 def chance(draw, n: int) -> bool:
@@ -184,6 +196,41 @@ def grants(draw, privileges: list[str], public: bool = False) -> dict:
     return out
 
 
+# Default privileges are drawn for the role the migrations run as (their objects get them), by this placeholder: the
+# test puts that role's name in its place (run_by).
+ME = "<the migrations' role>"
+DEFAULT_KINDS = {"tables": ["select", "insert", "update", "delete"], "sequences": ["usage", "select"],
+                 "functions": ["execute"], "types": ["usage"]}
+
+
+def default_privileges(draw, prev: Optional[list]) -> list:
+    """ALTER DEFAULT PRIVILEGES for ME, in public (adding to Postgres's defaults) or in every schema (replacing them:
+    `PUBLIC: []` on functions and types revokes PUBLIC's EXECUTE and USAGE); B keeps most of A's, some with other
+    grants. What B creates or makes again (a table and its identity's sequence, a view, a function, a type) under A's
+    ends with its own grants only, as B built from scratch, whose objects are made before its default privileges."""
+    old = {(e["objects"], e.get("schema")): e for e in prev or []}
+    out = []
+    for objects, privileges in DEFAULT_KINDS.items():
+        for schema in ("public", None):
+            was = old.get((objects, schema))
+            if was is not None and draw(st.integers(0, 3)):
+                out.append(was if draw(st.booleans()) else dict(was, grants=draw(grants(
+                    privileges, public=schema is None and objects in ("functions", "types")))))
+            elif chance(draw, 6):
+                entry: dict = {"role": ME, "objects": objects}
+                if schema is not None:
+                    entry["schema"] = schema
+                entry["grants"] = draw(grants(privileges, public=schema is None and objects in ("functions", "types")))
+                out.append(entry)
+    return out
+
+
+def run_by(doc: dict, role: str) -> dict:
+    """`doc` with ME the name of `role`."""
+    return {**doc, "default_privileges": [dict(e, role=role) for e in doc["default_privileges"]]} \
+        if "default_privileges" in doc else doc
+
+
 # --- tables, views ----------------------------------------------------------------------------------------
 
 def column_types(doc: dict, relation: str) -> dict:
@@ -267,12 +314,24 @@ def renamed(draw, name: str, spec: dict, prev: Optional[dict]) -> dict:
     if prev is None:
         return spec
     kept = [c for c, x in spec["columns"].items() if prev["columns"].get(c) == x and not c.endswith("r")]
-    if not kept or not chance(draw, 3):
-        return spec
-    c = draw(st.sampled_from(kept))
-    spec = json.loads(re.sub(rf"\b{c}\b", f"{c}r", json.dumps(spec)))
-    spec["columns"][f"{c}r"]["renamed_from"] = c
-    return spec
+    return one_renamed(draw, spec, "columns", kept, 3)
+
+
+def one_renamed(draw, doc: dict, kind: str, kept: list[str], n: int) -> dict:
+    """`doc` with, one time in `n`, one of `kept` (of doc[kind]) renamed `<name>r` (`renamed_from`), and every word
+    naming it (in every expression, query and body) written so."""
+    if not kept or not chance(draw, n):
+        return doc
+    name = draw(st.sampled_from(kept))
+    doc = json.loads(re.sub(rf"\b{name}\b", f"{name}r", json.dumps(doc)))
+    doc[kind][f"{name}r"]["renamed_from"] = name
+    return doc
+
+
+def table_renamed(draw, doc: dict, prev: dict) -> dict:
+    """B with now and then a table A has renamed (`renamed_from`), under the name every view, materialized view and
+    function body of B gives it (the views, policies, triggers, keys and rows on it follow it)."""
+    return one_renamed(draw, doc, "tables", [t for t in doc["tables"] if t in prev.get("tables", {})], 4)
 
 
 def triggers(draw, name: str, cols: list[str]) -> dict:
@@ -405,8 +464,11 @@ def schema(draw, prev: Optional[dict] = None) -> dict:
             doc["materialized_views"] = {"mv1": spec}
     if fns:
         doc["functions"] = fns
+    doc["default_privileges"] = default_privileges(draw, prev.get("default_privileges") if was else None)
     doc.pop("_columns")
     doc.pop("_updatable")
+    if was:
+        doc = table_renamed(draw, doc, prev)
     return {k: v for k, v in doc.items() if v or k == "tables"}
 
 
@@ -433,15 +495,15 @@ ORACLES = (security, comments)
 @settings(max_examples=int(os.environ.get("SCHEMAC_PROPERTY_EXAMPLES", "3")),
           derandomize="SCHEMAC_PROPERTY_EXAMPLES" not in os.environ, **COMMON)
 @given(ab=schema_pair())
-def test_objects_a_to_b_leave_no_drift(dbs, ab):
-    _check_a_to_b(dbs[0], *ab, oracles=ORACLES, dev_url=dbs[1])
+def test_objects_a_to_b_leave_no_drift(dbs, me, ab):
+    _check_a_to_b(dbs[0], *(run_by(doc, me) for doc in ab), oracles=ORACLES, dev_url=dbs[1])
 
 
 @pytest.mark.slow
 @settings(max_examples=100, **COMMON)
 @given(ab=schema_pair())
-def test_objects_a_to_b_leave_no_drift_100(dbs, ab):
-    _check_a_to_b(dbs[0], *ab, oracles=ORACLES, dev_url=dbs[1])
+def test_objects_a_to_b_leave_no_drift_100(dbs, me, ab):
+    _check_a_to_b(dbs[0], *(run_by(doc, me) for doc in ab), oracles=ORACLES, dev_url=dbs[1])
 
 
 # --- the bugs this test found, each at its smallest ------------------------------------------------------

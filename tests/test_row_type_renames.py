@@ -52,15 +52,22 @@ def _apply(url: str, out: str) -> None:
         apply_files(conn, Layout(out).migrations())
 
 
-def _renamed(url: str, tmp_path, before_text: str, after_text: str, rows: str, functions: str) -> list:
-    """`before_text` generated and applied to `url`, `rows` inserted, then `after_text` generated (no DROP FUNCTION)
-    and applied, diff clean: the rows of `functions` after, each function's OID the same as before."""
+def _made_with_rows(url: str, tmp_path, text: str, rows: str):
+    """schema.yaml `text` generated and applied to `url`, `rows` inserted: (its path, the output folder)."""
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    schema.write_text(before_text)
+    schema.write_text(text)
     assert generate(str(schema), out).status == "written"
     _apply(url, out)
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(rows)
+    return schema, out
+
+
+def _renamed(url: str, tmp_path, before_text: str, after_text: str, rows: str, functions: str) -> list:
+    """`before_text` generated and applied to `url`, `rows` inserted, then `after_text` generated (no DROP FUNCTION)
+    and applied, diff clean: the rows of `functions` after, each function's OID the same as before."""
+    schema, out = _made_with_rows(url, tmp_path, before_text, rows)
+    with psycopg.connect(url) as conn:
         before = {r[0]: r[1] for r in conn.execute(functions)}
     schema.write_text(after_text)
     result = generate(str(schema), out)
@@ -190,3 +197,55 @@ def test_a_column_renamed_under_standard_bodies_reading_its_new_name(any_db_url,
         assert len(defs) == 3 and all("author_id" in d and "creator_id" not in d for d in defs), defs
     drift = check_drift(str(schema), any_db_url, out_dir=out)
     assert drift.differences == (), drift.render("text")
+
+
+READER_BEFORE = """\
+tables:
+  t: {columns: {c1: integer, c2: integer, c3: text}}
+functions:
+  f: {returns: bigint, language: sql, volatility: stable, body: "BEGIN ATOMIC\\n SELECT count(t.c1) AS count\\n    FROM t;\\nEND"}
+  g: {returns: bigint, language: sql, volatility: stable, body: "BEGIN ATOMIC\\n SELECT count(t.c3) AS count\\n    FROM t;\\nEND"}
+"""
+READER_AFTER = """\
+tables:
+  u: {renamed_from: t, columns: {c2: integer, c3: varchar(20)}}
+functions:
+  f: {returns: bigint, language: sql, volatility: stable, body: "BEGIN ATOMIC\\n SELECT count(u.c2) AS count\\n    FROM u;\\nEND"}
+  g: {returns: bigint, language: sql, volatility: stable, body: "BEGIN ATOMIC\\n SELECT count(u.c3) AS count\\n    FROM u;\\nEND"}
+"""
+
+
+def test_standard_bodies_over_a_renamed_tables_columns_dropped_and_retyped(any_db_url, tmp_path):
+    """Table t renamed u while a column f's BEGIN ATOMIC body reads is dropped and one g's reads retyped: the bodies
+    name t (as recorded), the column changes u, so neither function was dropped and made again around them
+    ('cannot drop column c1 of table u because other objects depend on it'; 16: 'unexpected object depending on
+    column: function g()'; test_property_objects' random search on 16). Now they are, and the rows stay."""
+    _destructive_edit(any_db_url, tmp_path, READER_BEFORE, "INSERT INTO t VALUES (1, 2, 'a'), (3, NULL, NULL)",
+                      READER_AFTER)
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        assert conn.execute("SELECT f(), g()").fetchone() == (1, 1)
+        assert conn.execute("SELECT c2, c3 FROM u ORDER BY c2").fetchall() == [(2, "a"), (None, None)]
+        assert conn.execute("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'u'::regclass "
+                            "AND attname = 'c3'").fetchone() == ("character varying(20)",)
+
+
+def _destructive_edit(url: str, tmp_path, before_text: str, rows: str, after_text: str) -> None:
+    """`before_text` generated and applied to `url`, `rows` inserted, then `after_text` generated with
+    --allow-destructive and applied: diff clean."""
+    schema, out = _made_with_rows(url, tmp_path, before_text, rows)
+    schema.write_text(after_text)
+    result = generate(str(schema), out, allow_destructive=True)
+    assert result.status == "written", result.message
+    _apply(url, out)
+    drift = check_drift(str(schema), url, out_dir=out)
+    assert drift.differences == (), drift.render("text")
+
+
+def test_a_standard_body_dropped_with_a_renamed_tables_column_it_reads(any_db_url, tmp_path):
+    """Table t renamed u, its column c1 dropped, and f, whose BEGIN ATOMIC body reads it, dropped too: f's drop named
+    t.c1, the column's u.c1, so nothing ordered it first ('cannot drop column c1 of table u because other objects
+    depend on it'; test_property_objects' random search on 15). Now f goes first, and u keeps its rows."""
+    _destructive_edit(any_db_url, tmp_path, READER_BEFORE.split("  g:")[0], "INSERT INTO t VALUES (1, 2, 'a')",
+                      "tables:\n  u: {renamed_from: t, columns: {c2: integer, c3: text}}\n")
+    with psycopg.connect(any_db_url) as conn:
+        assert conn.execute("SELECT c2, c3, to_regproc('f') FROM u").fetchall() == [(2, "a", None)]

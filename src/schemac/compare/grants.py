@@ -11,6 +11,7 @@ from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.compare.changes import Change
+from schemac.compare.column_renames import column_moves
 from schemac.compare.foreign_servers import made_again
 from schemac.compare.given_back import MIGRATION_ROLE, given_back, held_alike, owners_by_default
 from schemac.compare.identities import (IdentityDifferences, IdentitySequence, identity_differences,
@@ -146,9 +147,12 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
             continue  # a partition's identity is its root's sequence, compared there
         if key not in identities.grants:
             continue  # object_changes would find each identity's sequence's access list the same
-        was = identity_sequences(cur_tables.get(key))
+        cur = cur_tables.get(key)
+        was = identity_sequences(cur)
+        renamed = {new: old for old, new in column_moves(cur, t)} if cur is not None else {}  # (RENAME COLUMN: the
+        # sequence keeps its name, `t_old_seq`)
         for column, s in identity_sequences(t).items():  # an existing sequence keeps its name (a table renamed)
-            old = was.get(column)
+            old = was.get(renamed.get(column, column))
             out += object_changes(old, s if old is None else replace(s, name=old.name), *defaulted(current, desired, s))
     cur_seq = {(s.schema, s.name): s for s in current.sequences}
     if any((s.schema, s.name) not in cur_seq for s in desired.sequences):  # renamed or moved (ALTER SEQUENCE): its

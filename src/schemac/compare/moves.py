@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from schemac.model.frozen import replace
-from typing import Container, Optional, Union
+from typing import Callable, Container, Optional, Union
 
 from schemac.compare.changes import Change
 from schemac.compare.column_renames import references_follow_renames
@@ -34,6 +34,14 @@ def old_key(t: Union[Table, Sequence, View], keys: Container[Key]) -> Optional[K
     schema, dot, name = t.renamed_from.rpartition(".")
     candidates = [(t.schema, t.renamed_from)] + ([(schema, name)] if dot and schema else [])
     return next((k for k in candidates if k != (t.schema, t.name) and k in keys), None)
+
+
+def as_current(changes: list[Change]) -> Callable[[str, str], Key]:
+    """A change's table as `current` holds it: a table renamed or moved (`renamed_from`) is there under its old key,
+    while its changes (its columns dropped, retyped, added) name the new one."""
+    was = {(c.schema, c.table): (c.old.schema, c.old.name) for c in changes
+           if c.kind == "rename_table" and isinstance(c.old, Table)}
+    return lambda schema, table: was.get((schema, table), (schema, table))
 
 
 def renamed_tables(current: Schema, cur_tables: dict[Key, Table],

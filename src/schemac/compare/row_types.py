@@ -7,6 +7,7 @@ column of it is no such user: compare.views makes the view again around the chan
 from __future__ import annotations
 
 from schemac.compare.changes import Change
+from schemac.compare.moves import as_current
 from schemac.model import Schema
 from schemac.pg.types import type_name
 
@@ -35,10 +36,11 @@ def row_type_retypes(changes: list[Change], current: Schema) -> list[tuple[Chang
     retyped = [c for c in changes if c.kind == "alter_column_type"]
     if not retyped:
         return []
-    gone = {(c.schema, c.table, c.name) for c in changes if c.kind == "drop_column"}
+    at = as_current(changes)
+    gone = {(*at(c.schema, c.table), c.name) for c in changes if c.kind == "drop_column"}
     # a holder of the table's own row type retyped away from it in the same change: no holder then (its ALTER runs
     # first: plan.row_type_order); one holding it through a composite type or a domain is still refused
-    retypes = {(c.schema, c.table, c.name): type_name(c.new.type) for c in retyped}  # type: ignore[union-attr]
+    retypes = {(*at(c.schema, c.table), c.name): type_name(c.new.type) for c in retyped}  # type: ignore[union-attr]
     dropped = {(c.schema, c.table) for c in changes if c.kind == "drop_table"}
     # The columns that may hold a row type (of a table's, a composite's or a domain's type: what holding_types
     # returns), in the tables' order, found in one pass: once per retyped column was quadratic (a 10,000-table
@@ -49,11 +51,11 @@ def row_type_retypes(changes: list[Change], current: Schema) -> list[tuple[Chang
              if (key := type_name(col.type)) in holders and (t.schema, t.name, col.name) not in gone]
     out = []
     for c in retyped:
-        held = holding_types(current, (c.schema, c.table))
+        was = at(c.schema, c.table)
+        held = holding_types(current, was)
         user = next((f"{t.schema}.{t.name}.{col.name}" for t, col, key in users
-                     if key in held and (t.schema, t.name) != (c.schema, c.table)
-                     and (retypes.get((t.schema, t.name, col.name), key) in held or key != (c.schema, c.table))),
-                    None)
+                     if key in held and (t.schema, t.name) != was
+                     and (retypes.get((t.schema, t.name, col.name), key) in held or key != was)), None)
         if user is not None:
             out.append((c, f"table {c.schema}.{c.table}: column {c.name} cannot change its type ({c.old.type} -> "  # type: ignore[union-attr]
                            f"{c.new.type}) while column {user} holds the table's row type (Postgres refuses it: "  # type: ignore[union-attr]
@@ -71,9 +73,10 @@ def row_type_drops(changes: list[Change], current: Schema) -> list[tuple[Change,
     dropped = [c for c in changes if c.kind in ("drop_table", "drop_composite_type", "drop_view")]
     if not dropped:
         return []
+    at = as_current(changes)
     tables = {(c.schema, c.table) for c in changes if c.kind == "drop_table"}
-    gone = {(c.schema, c.table, c.name) for c in changes if c.kind == "drop_column"}
-    retypes = {(c.schema, c.table, c.name): type_name(c.new.type) for c in changes  # type: ignore[union-attr]
+    gone = {(*at(c.schema, c.table), c.name) for c in changes if c.kind == "drop_column"}
+    retypes = {(*at(c.schema, c.table), c.name): type_name(c.new.type) for c in changes  # type: ignore[union-attr]
                if c.kind == "alter_column_type"}
     remade = {(c.schema, c.name) for c in changes if c.kind in ("add_view", "replace_view")}
     out = []
@@ -116,7 +119,8 @@ def row_type_additions(changes: list[Change], current: Schema) -> list[tuple[Cha
     added = [c for c in changes if fills_rows(c)]
     if not added:
         return []
-    gone = {(c.schema, c.table, c.name) for c in changes if c.kind == "drop_column"}
+    at = as_current(changes)
+    gone = {(*at(c.schema, c.table), c.name) for c in changes if c.kind == "drop_column"}
     dropped = {(c.schema, c.table) for c in changes if c.kind == "drop_table"}
     # The columns kept, by type name, in the model's order (one walk: ~5% of 10,000 tables edited add ~500 columns)
     users: dict[str, list[tuple[int, str, tuple[str, str]]]] = {}
@@ -126,8 +130,9 @@ def row_type_additions(changes: list[Change], current: Schema) -> list[tuple[Cha
         users.setdefault(type_name(col.type), []).append((n, f"{t.schema}.{t.name}.{col.name}", (t.schema, t.name)))
     out = []
     for c in added:
-        held = holding_types(current, (c.schema, c.table))
-        found = [next((u for u in users.get(h, ()) if u[2] != (c.schema, c.table)), None) for h in held]
+        was = at(c.schema, c.table)
+        held = holding_types(current, was)
+        found = [next((u for u in users.get(h, ()) if u[2] != was), None) for h in held]
         user = min((u for u in found if u is not None), default=(0, None))[1]
         if user is not None:
             done = "cannot be made UNLOGGED" if c.kind == "set_logging" else \

@@ -16,10 +16,12 @@ from typing import Optional
 
 from schemac.compare.around import ATTRIBUTE_REBUILT, TYPE_NAMED_REBUILT, changed_attributes, set_aside_types
 from schemac.compare.changes import DOMAIN_CHECKS_LATER, Change
+from schemac.compare.moves import as_current
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, dropped_functions
 from schemac.model import Function, Schema, Table
 from schemac.model.frozen import replace
 from schemac.pg.lazy import lazy
+from schemac.pg.names import quote_ident
 from schemac.pg.types import type_name
 
 sql_body_refs = lazy("schemac.pg.sqlbody", "sql_body_refs")
@@ -28,6 +30,7 @@ referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 query_refs = lazy("schemac.pg.sqlbody", "query_refs")
 named_types = lazy("schemac.pg.verbatim", "named_types")
 selected_fields = lazy("schemac.pg.verbatim", "selected_fields")
+verbatim_renamed = lazy("schemac.pg.verbatim", "renamed")
 
 _SETOF = re.compile(r"^\s*SETOF\s+", re.IGNORECASE)
 COLUMN_REBUILT = "re-created around a column its body reads"
@@ -36,6 +39,21 @@ _COLUMN_CHANGES = ("alter_column_type", "drop_column", "alter_generated")
 
 def functions_around_columns(changes: list[Change], current: Schema, desired: Schema,
                              views: frozenset[tuple[str, str]] = frozenset()) -> list[Change]:
+    """_around_columns, each standard-body function's drop naming the tables the migration renames as Postgres holds
+    them after the RENAME (_after_renames): a function dropped, or made again, over a column dropped or retyped of a
+    renamed table is dropped first."""
+    changes = _around_columns(changes, current, desired, views)
+    at = as_current(changes)
+    renamed = {at(c.schema, c.table): (c.schema, c.table) for c in changes if c.kind == "rename_table"}
+    if not renamed:
+        return changes
+    return [replace(c, old=_after_renames(c.old, renamed))
+            if c.kind == "drop_function" and isinstance(c.old, Function) and c.old.standard_body else c
+            for c in changes]
+
+
+def _around_columns(changes: list[Change], current: Schema, desired: Schema,
+                    views: frozenset[tuple[str, str]] = frozenset()) -> list[Change]:
     """`changes` with each standard-body function reading a table whose column changes type, is dropped or
     changes its generation expression, or one of `views` (dropped, or re-created: Postgres refuses DROP VIEW
     under it), or calling a function dropped (or created again, as this one then is), dropped and created
@@ -43,7 +61,9 @@ def functions_around_columns(changes: list[Change], current: Schema, desired: Sc
     calls one (`t text DEFAULT app.tenant()`), or whose DEFAULT or standard body names a type set aside and
     created again (`'a'::mood`), or selects an attribute dropped or retyped (`(c).y`): Postgres records those
     too, and refuses the DROP (the ALTER TYPE) under them."""
-    tables = {(c.schema, c.table) for c in changes if c.kind in _COLUMN_CHANGES} | views
+    at = as_current(changes)  # (a body in `current` names a renamed table by its old name)
+    tables = {k for c in changes if c.kind in _COLUMN_CHANGES for k in ((c.schema, c.table), at(c.schema, c.table))} \
+        | views
     gone = dropped_functions(changes)  # (schema, name): a body calling one is moved too, and so on
     types = set_aside_types(changes)
     attributes = frozenset(changed_attributes(changes))
@@ -74,6 +94,18 @@ def functions_around_columns(changes: list[Change], current: Schema, desired: Sc
         if new.comment:
             out.append(Change("set_type_comment", new.schema, "", new.signature, None, new, None, why))
     return out
+
+
+def _after_renames(f: Function, renamed: dict[tuple[str, str], tuple[str, str]]) -> Function:
+    """`f` with its standard body naming each table of `renamed` (old key -> new) by its new name, as Postgres holds it
+    after the RENAME (it records the table by OID): its drop is then ordered before the column changes it is dropped
+    around, which name the new one (plan.keys reads the body's names)."""
+    if not f.standard_body or not renamed:
+        return f
+    body = f.body
+    for (_, name), (_, new) in renamed.items():
+        body = verbatim_renamed(body, name, quote_ident(new)) if new != name else body
+    return replace(f, body=body)
 
 
 def named_types_of(f: Function) -> frozenset[tuple[str, str]]:
