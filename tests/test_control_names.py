@@ -90,6 +90,8 @@ def test_names_holding_control_characters_round_trip_with_a_warning_each(any_db_
     inspected = schemac("inspect", "--database-url", any_db_url, "--output", "schema.yaml")
     assert inspected.returncode == 0, inspected.stderr
     assert _lines(inspected.stderr), inspected.stderr
+    written = (tmp_path / "schema.yaml").read_text(encoding="utf-8")
+    assert _visible(written), written  # YAML escapes: a bidirectional override too ("h\\u202Ei")
 
     made = schemac("generate", "--out", "generated")
     assert made.returncode == 0, made.stderr
