@@ -7,6 +7,7 @@ import sys
 from typing import Callable, Optional
 
 from schemac.commands.loading import loading, may_skip_teardown
+from schemac.errors import printable
 
 with loading():  # no cyclic GC while modules load (commands/loading.py)
     import click
@@ -67,6 +68,7 @@ def _verify_wanted(ctx: click.Context, verify: bool, dev_url: Optional[str]) -> 
 def _report_generated(result) -> None:
     """Print what `generate` did (its notices on stderr) and end with its exit status when not 0."""
     for notice in result.notices:  # a warning (a declared query losing its index) or a note (plan.rights) says so itself
+        notice = printable(notice)  # a name holding a line break or an escape is printed escaped (one line each)
         click.echo(f"schemac: {notice}" if notice.startswith(("warning: ", "note: ")) else f"schemac: notice: {notice}", err=True)
     if result.status in ("refused", "pending"):
         click.echo(result.message, err=result.status == "refused")
@@ -170,7 +172,7 @@ def diff(schema_path: str, database_url: Optional[str], fmt: str, strict: bool, 
                              out_dir=out_dir, strict=strict)
     result = result.only(only) if only else result
     for notice in result.notices:
-        click.echo(f"schemac: notice: {notice}", err=True)
+        click.echo(f"schemac: notice: {printable(notice)}", err=True)
     # With --sql, stdout is the script alone (pipe it to a file or psql) and the report goes to stderr.
     click.echo(result.render(fmt), nl=False, color=None if fmt == "text" else False, err=show_sql)
     if show_sql:
@@ -274,7 +276,7 @@ def inspect(database_url: Optional[str], schemas: tuple[str, ...], old_schema_fl
                + (f"; {counted(len(s.unmanaged), 'object')} not managed (listed at the end)" if s.unmanaged else "")
                + (f"; wrote {output}" if output else ""), err=True)
     for note in inspect_notes(s):
-        click.echo(note, err=True)
+        click.echo(printable(note), err=True)
     warn_verbatim(result.yaml, output or "schema.yaml", result.schema)
     if may_skip_teardown():
         _end_process(0)

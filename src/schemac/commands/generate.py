@@ -106,7 +106,7 @@ def header(name: str, message: Optional[str], digest: str, schema_label: str, no
         "-- change schema.yaml and run `schemac generate` instead.",
     ]
     if note:  # the rights the file's statements need (plan.rights), last: the lines above are read back
-        lines.append(f"-- {note}")
+        lines.append(f"-- {printable(note)}")  # (it names roles: one holding a line break stays in the comment)
     return "\n".join(lines) + "\n\n"
 
 
@@ -240,7 +240,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
         lines = ["Refusing to write a migration that can destroy data (nothing written):"]
         for c, reason in refused:
             where = c.source or (c.table_def.source if c.table_def else None)
-            lines.append(f"  {where or layout.state_path}: {reason}")
+            lines.append(f"  {where or layout.state_path}: {printable(reason)}")
         lines.append("Rerun with --allow-destructive to write it anyway, or use renamed_from: for a rename.")
         return Result("refused", "\n".join(lines), changes=tuple(changes), notices=notices)
     name = name or default_name(changes)

@@ -8,6 +8,7 @@ from typing import Iterator, Optional
 from sqlglot import exp
 
 from schemac.compare.changes import INHERITED, Change
+from schemac.errors import printable
 from schemac.model import Table, Trigger, expression_dropped, index_comment
 from schemac.model.triggers import replaced_in_place
 from schemac.pg.dialect import RENDER
@@ -333,7 +334,8 @@ def _marked(changes: list[Change]) -> str:
         statements = statements_for(c)
         if statements:
             reason = destructive_reason(c, held)
-            scripts.append((f"-- DESTRUCTIVE: {reason}\n" if reason else "") + render_sql(statements))
+            # (a name holding a line break would end the comment and start SQL: printed escaped)
+            scripts.append((f"-- DESTRUCTIVE: {printable(reason)}\n" if reason else "") + render_sql(statements))
     head = preamble(changes, pinned=False)
     return "\n".join(([render_sql(head)] if head and scripts else []) + scripts)
 

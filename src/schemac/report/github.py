@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from typing import Optional, Sequence
 
+from schemac.errors import printable
 from schemac.model import Unmanaged
 from schemac.report.describe import Difference
 from schemac.report.unmanaged import unmanaged_summary
 
 
 def _gh_escape(text: str, prop: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's value: a name's line break or escape printed escaped as the text report does
+    (errors.printable), then what GitHub reads specially (%, and : , in a property) encoded."""
+    text = printable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if prop:
         text = text.replace(":", "%3A").replace(",", "%2C")
     return text

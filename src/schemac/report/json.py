@@ -12,6 +12,17 @@ from schemac.report.describe import Difference
 
 JSON_FORMAT = 1
 
+
+def visible_json(doc: object, **options) -> str:
+    """json.dumps(doc, indent=2, ensure_ascii=False, **options), where a character that is not printable (a name
+    read from a database may hold a bidirectional override, NEL, ESC: json escapes only those below U+0020) is
+    written as its \\u escape: the same document, which no terminal or review page redraws."""
+    text = json.dumps(doc, indent=2, ensure_ascii=False, **options)
+    if text.isascii() or all(c.isprintable() or c == "\n" for c in text):
+        return text
+    return "".join(c if c.isprintable() or c == "\n" else json.dumps(c)[1:-1] for c in text)
+
+
 def render_json(diffs: list[Difference], target: dict, schema_file: str,
                 unmanaged: Sequence[Unmanaged] = (), extra: Optional[dict] = None) -> str:
     """`extra`: keys another report adds to the document (check-queries: "queries")."""
@@ -27,4 +38,4 @@ def render_json(diffs: list[Difference], target: dict, schema_file: str,
         "not_managed": [{"kind": u.kind, "schema": u.schema, "name": u.name} for u in unmanaged],
     }
     doc.update(extra or {})
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return visible_json(doc) + "\n"

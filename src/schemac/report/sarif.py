@@ -8,13 +8,13 @@ when it is known. The output is deterministic: rules sorted by id, results in th
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 if TYPE_CHECKING:
     from schemac.report.describe import Difference
 
+from schemac.report.json import visible_json
 from schemac.report.security import SECURITY_KINDS, severity
 
 SARIF_VERSION = "2.1.0"
@@ -353,4 +353,4 @@ def render_sarif(diffs: list[Difference], schema_file: str, tool_version: str,
             "results": [_result(d, index[d.kind], schema_file) for d in diffs],
         }],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    return visible_json(log, sort_keys=True) + "\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from schemac.errors import printable
 from schemac.model import Unmanaged
 from schemac.report.describe import Difference
 
@@ -21,4 +22,4 @@ def unmanaged_summary(unmanaged: Sequence[Unmanaged]) -> str:
     for u in unmanaged:
         by_kind.setdefault(u.kind, []).append(u.path)
     parts = [f"{len(v)} {k}: {', '.join(v)}" for k, v in sorted(by_kind.items())]
-    return f"Not managed by schemac ({len(unmanaged)}): " + "; ".join(parts)
+    return printable(f"Not managed by schemac ({len(unmanaged)}): " + "; ".join(parts))

@@ -184,7 +184,7 @@ class FastEmitter:
 
 def _unescaped(c: str) -> bool:
     """Characters PyYAML writes as themselves in a double-quoted scalar (allow_unicode)."""
-    return c not in '"\\\x85\u2028\u2029\ufeff' and ("\x20" <= c <= "\x7e" or "\xa0" <= c <= "\ud7ff"
+    return c not in '"\\\x85\u2028\u2029\ufeff' and ("\x20" <= c <= "\x7e" or c.isprintable() and "\xa0" <= c <= "\ud7ff"
                                                       or "\ue000" <= c <= "\ufffd")
 
 

@@ -12,7 +12,7 @@ from typing import Callable, Optional
 
 from yaml.nodes import Node
 
-from schemac.errors import SchemaFileError
+from schemac.errors import SchemaFileError, printable
 from schemac.model import SequenceOptions
 from schemac.model.collnames import from_yaml, ref_parts
 from schemac.pg.loaded import ExpressionError, check_expression, is_verbatim
@@ -96,8 +96,9 @@ class FieldReader:
         # (printable ASCII holds none: the per-character look-up is for the rest)
         bad = None if name.isascii() and name.isprintable() else next((c for c in name if _invisible(c)), None)
         if bad is not None:
-            raise self.fail(node, f"{what} {name!r} contains the control character U+{ord(bad):04X}; names may not "
-                                  "hold line breaks, tabs, terminal escapes or bidirectional overrides")
+            # Postgres holds such a name (inspect writes it): a warning, the name printed escaped (errors.printable)
+            self.warnings.append(f"{self.w.src(node)}: {what} '{printable(name)}' holds the control character "
+                                 f"U+{ord(bad):04X}; it is kept, quoted in SQL and printed escaped")
         size = len(name.encode("utf-8"))
         if size > MAX_IDENTIFIER_BYTES:
             raise self.fail(node, f"{what} '{name[:20]}…' is {size} bytes; Postgres identifiers are at most "

@@ -23,8 +23,24 @@ def literal_exact(text: str) -> bool:
     return _RAW.match(text) is not None
 
 
+def hidden(text: str) -> bool:
+    """Whether `text` holds a character YAML counts printable, and so writes raw, that a reader does not see: a
+    bidirectional override (U+202E reorders what a reviewer reads), a zero-width or line separator character."""
+    return not text.isprintable() and any(c >= "\xa0" and not c.isprintable() for c in text)
+
+
 class LiteralDumper(yaml.SafeDumper):
-    """Writes a scalar asked for as `|` in a literal block whenever `literal_exact` says it may."""
+    """Writes a scalar asked for as `|` in a literal block whenever `literal_exact` says it may; a text holding a
+    `hidden` character double-quoted with every character outside ASCII escaped (\\u202e)."""
+
+    def write_double_quoted(self, text, split=True):
+        if not hidden(text):
+            return super().write_double_quoted(text, split)
+        self.allow_unicode = False  # PyYAML escapes what is outside ASCII: the same text read back
+        try:
+            return super().write_double_quoted(text, split)
+        finally:
+            self.allow_unicode = True
 
     def analyze_scalar(self, scalar: str):
         analysis = super().analyze_scalar(scalar)

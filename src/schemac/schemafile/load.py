@@ -12,7 +12,7 @@ from typing import Callable, Optional
 
 from yaml.nodes import Node
 
-from schemac.errors import SchemaFileError
+from schemac.errors import SchemaFileError, printable
 from schemac.model import Schema, Source, Table
 from schemac.pg.collector import GCPause
 from schemac.schemafile.aggregates import AggregateReader
@@ -128,7 +128,7 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
                 composed(root)
             schema = self._model(root)
         for line in self.warnings:  # after the whole file read: no warning is given for a file refused
-            print(f"schemac: warning: {line}", file=sys.stderr)
+            print(f"schemac: warning: {printable(line)}", file=sys.stderr)
         return schema
 
     def _model(self, root: Node) -> Schema:

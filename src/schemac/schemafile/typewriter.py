@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from schemac.errors import printable
 from schemac.model import (Check, Collation, CompositeType, Domain, Enum, ForeignKey, RangeType, Rule, TextSearchConfig,
                            TextSearchDictionary, Unmanaged)
 from schemac.model.collnames import yaml_spelling
@@ -154,5 +155,6 @@ def unmanaged_comment(unmanaged: tuple[Unmanaged, ...]) -> str:
     for u in unmanaged:
         by_kind.setdefault(u.kind, []).append(u.path)
     for kind in sorted(by_kind):
-        lines.append(f"#   {kind} ({len(by_kind[kind])}): {', '.join(by_kind[kind])}")
+        # (a name holding a line break would end the comment: the rest of it read as YAML)
+        lines.append(f"#   {kind} ({len(by_kind[kind])}): {printable(', '.join(by_kind[kind]))}")
     return "\n".join(lines) + "\n"

@@ -20,7 +20,7 @@ from schemac.schemafile.aggregates import aggregate_spec
 from schemac.schemafile.operators import operator_spec
 from schemac.pg.routines import arguments_text
 from schemac.schemafile.emit import FastEmitter
-from schemac.schemafile.literal import LiteralDumper
+from schemac.schemafile.literal import LiteralDumper, hidden
 from schemac.compare.inherited_checks import reordered_child
 from schemac.schemafile.inherits import own_columns, parent_spec as _parent_spec
 from schemac.schemafile.extended_statistics import statistics_spec
@@ -55,7 +55,7 @@ def _escaped_next_line(value: str) -> Optional[str]:
     """A text holding U+0085 (NEL: what a cp1252 ellipsis becomes read as Latin-1) double-quoted, where PyYAML escapes
     it (`\\N`): YAML counts NEL as a line break, and PyYAML writes it raw in a quoted scalar, which reads it back
     folded into a space; nor may a literal block hold it."""
-    return '"' if "\x85" in value else None
+    return '"' if "\x85" in value or hidden(value) else None
 
 
 def _str_style(value: str) -> Optional[str]:
