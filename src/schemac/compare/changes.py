@@ -228,6 +228,9 @@ class Change:
     # the parent's sequence): it starts past that sequence's last value too, kept before the DETACH
     # (compare.inherited_checks.past_the_old_parent, plan.identity_ddl.kept_before_detach).
     past_old_parent: bool = False
+    # An add_table of a new INHERITS child: (schema, parent, column) of its new parents' columns added after it
+    # (compare.parents_columns_later), which it does not wait for and which wait for it.
+    before_parents: tuple = ()
 
     @property
     def from_enum(self) -> bool:
