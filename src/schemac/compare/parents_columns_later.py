@@ -24,7 +24,8 @@ def _conflict(given: Column, parent: Column) -> bool:
 
 
 def columns_after_children(tables: dict, current: dict) -> dict[tuple[str, str], tuple[str, ...]]:
-    """(schema, parent) -> the names of its columns added after its children, for new parents of new children."""
+    """(schema, parent) -> the names of its columns added after its new children (of a parent that exists, those
+    it gains: its ADD COLUMN waits for them too)."""
     later: dict[tuple[str, str], set[str]] = {}
     for key, child in tables.items():
         if not child.inherits or child.partition_of is not None or key in current:
@@ -32,10 +33,12 @@ def columns_after_children(tables: dict, current: dict) -> dict[tuple[str, str],
         own = {c.name: c for c in own_columns(child)}
         parents = [(q.schema, q.name) for q in child.inherits]
         for at, pk in enumerate(parents):
-            parent = tables.get(pk)
-            if parent is None or pk in current:
+            parent, was = tables.get(pk), current.get(pk)
+            if parent is None:
                 continue
             for col in parent.columns:
+                if was is not None and was.column(col.name) is not None:
+                    continue  # (an existing parent's column: its child is made under it as it is)
                 given = own.get(col.name) or next((c for q in parents[:at] for c in (tables[q].column(col.name),)
                                                    if q in tables and c is not None), None)
                 if given is not None and _conflict(given, col):
