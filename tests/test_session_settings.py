@@ -212,3 +212,43 @@ def test_a_column_retyped_in_another_session_converts_as_the_read_does(any_db_ur
                             "'\\x0102'::bytea::text").fetchone()
     assert row == read == ("2024-03-01 10:00:00+00", "2024-03-01 10:00:00+00", "0.30000000000000004", "\\x0102"), \
         (row, read)
+
+
+DRIFTED = RETYPED_FROM.replace("at: timestamp", "at: timestamptz") + """\
+      due: {type: timestamptz, default: "'2024-03-01 10:00'"}
+      span: {type: interval, default: "'-1 day 02:00:00'"}
+    checks:
+      k: "due >= '2024-01-01 00:00'"
+"""
+
+
+def test_diff_sql_run_in_another_session_stores_what_diff_reads(any_db_url, tmp_path, schemac):
+    db_url = any_db_url
+    """`diff --sql` printed the DDL `generate` writes but none of the SET LOCALs a migration file sets
+    (plan.session_pin): run under Asia/Tokyo, DMY and sql_standard intervals, the default `'2024-03-01 10:00'` was
+    stored 01:00 UTC, the interval's `'-1 day 02:00:00'` -1 day -02:00, the CHECK's instant the Tokyo one, and the
+    `timestamp` column retyped `timestamptz` converted its row's 10:00 as Tokyo's, where `diff` reads them in UTC. The
+    script now pins them, in a transaction of its own (SET LOCAL does nothing outside one). Oracle: Postgres's print of
+    what the script stored, and the rows, read in UTC; `diff` clean after."""
+    (tmp_path / "schema.yaml").write_text(RETYPED_FROM, encoding="utf-8")
+    assert schemac("generate", "--name", "init", "--no-verify").returncode == 0
+    assert schemac("apply", "--database-url", db_url).returncode == 0
+    with psycopg.connect(db_url, options="-c TimeZone=UTC") as conn:
+        conn.execute("INSERT INTO ev (id, at) VALUES (1, '2024-03-01 10:00:00')")
+    (tmp_path / "schema.yaml").write_text(DRIFTED, encoding="utf-8")
+    fix = schemac("diff", "--database-url", db_url, "--sql")
+    assert fix.returncode == 1, fix.stdout + fix.stderr
+    elsewhere = "-c TimeZone=Asia/Tokyo -c DateStyle=ISO,DMY -c IntervalStyle=sql_standard"
+    with psycopg.connect(db_url, options=elsewhere, autocommit=True) as conn:  # (as `psql -f` runs it)
+        conn.execute(fix.stdout)
+    with psycopg.connect(db_url, options="-c TimeZone=UTC -c DateStyle=ISO,MDY -c IntervalStyle=postgres") as conn:
+        defaults = dict(conn.execute("SELECT a.attname, pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d JOIN "
+                                     "pg_attribute a ON (a.attrelid, a.attnum) = (d.adrelid, d.adnum) "
+                                     "WHERE d.adrelid = 'ev'::regclass").fetchall())
+        (check,) = conn.execute("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'k'").fetchone()
+        row = conn.execute("SELECT at::text, due::text, span::text FROM ev").fetchone()
+    assert defaults == {"due": "'2024-03-01 10:00:00+00'::timestamp with time zone",
+                        "span": "'-1 days +02:00:00'::interval"}, defaults
+    assert check == "CHECK ((due >= '2024-01-01 00:00:00+00'::timestamp with time zone))", check
+    assert row == ("2024-03-01 10:00:00+00", "2024-03-01 10:00:00+00", "-1 days +02:00:00"), row
+    assert schemac("diff", "--database-url", db_url).returncode == 0

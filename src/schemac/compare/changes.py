@@ -237,6 +237,9 @@ class Change:
     # already (under Postgres's name, or renamed since): renamed to it rather than a second index made beside it
     # (compare.partition_copies.copies_renamed, plan.partition_index_ddl.add_partition_index); () else.
     renames_copy_of: tuple = ()
+    # An add_table of a new INHERITS child: (schema, parent, column) of its new parents' columns added after it
+    # (compare.parents_columns_later), which it does not wait for and which wait for it.
+    before_parents: tuple = ()
 
     @property
     def from_enum(self) -> bool:

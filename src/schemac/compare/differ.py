@@ -15,6 +15,7 @@ from schemac.compare.around import (around_functions_moved, around_recreated, do
 from schemac.compare.casts import diff_casts
 from schemac.compare.opclasses import around_operator_classes, diff_operator_classes
 from schemac.compare.operators import diff_operators
+from schemac.compare.parents_columns_later import columns_after_children
 from schemac.compare.changes import (CARRIED_TO_PARTITIONS, INHERITED, NAMED_BELOW, NEW_TABLE, KEEPS_COLUMN, KEPT_BELOW, AFTER_ONLY, BEFORE_PARENTS_COLUMNS, KINDS, TYPED_REBUILT, Change, takes_using)
 from schemac.compare.grants import diff_grants
 from schemac.compare.grantor_usage import lent_usage
@@ -265,10 +266,13 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     per_table: dict[tuple[str, str], list[Change]] = {}
     readers = table_readers(desired) if desired.functions else {}
     objects = domains_after_readers(objects, readers)
+    later = columns_after_children(des_tables, cur_tables)
     for key, t in des_tables.items():
         old = cur_tables.get(key)
         if old is None:
             made = without_calls_to(t, readers.get(key, frozenset()))  # SET DEFAULT, ADD CONSTRAINT: after them
+            if key in later:  # (added after its new children: compare.parents_columns_later)
+                made = replace(made, columns=tuple(c for c in made.columns if c.name not in later[key]))
             made = parents_names_given(made, des_tables)  # (a child's NOT NULL it declares again: the parent's name)
             parent = des_tables.get((t.partition_of.parent_schema, t.partition_of.parent)) if t.partition_of else None
             copies: list[Change] = []
@@ -283,7 +287,9 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
                 created, t = made, replace(t, checks_inherited=made.checks_inherited)  # (its INHERITs leave the scratch)
             created = parents_generation_given(created, des_tables) if created is made else created  # (declared bare)
             changes.append(Change("add_table", t.schema, t.name, None, None, created, created,
-                                  FOREIGN_REMADE if key in remade else None))
+                                  FOREIGN_REMADE if key in remade else None,
+                                  before_parents=tuple((q.schema, q.name, n) for q in t.inherits
+                                                       for n in later.get((q.schema, q.name), ()))))
             changes.extend(copies)
             changes.extend(replace(c, cause=NEW_TABLE) for c in diff_table(created_by_create_table(made, parent, des_tables), t))
         elif not (old.partition_of or t.partition_of or old.inherits or t.inherits) and unchanged(old, t, rebuilt):

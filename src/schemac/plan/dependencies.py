@@ -81,6 +81,9 @@ def deps(c: Change) -> Deps:
     elif k == "add_table":
         makes |= table_members(new)  # type: ignore[arg-type]
         new_refs |= table_refs(new)  # type: ignore[arg-type]
+        if c.before_parents:  # its parents' columns added after it (compare.parents_columns_later)
+            new_refs -= {("column", *x) for x in c.before_parents}
+            makes |= {("gives later", *x) for x in c.before_parents}
         for check in new.checks:  # type: ignore[union-attr]  (in the CREATE TABLE: what they call, first)
             new_refs |= refs_of(new, check) if not check.not_valid else set()
         if new.partition_of is not None:  # PARTITION OF copies the parent's storage and compression as they are then

@@ -57,6 +57,8 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
                 names = [x.name for x in t.columns]  # type: ignore[union-attr]
                 at = names.index(c.name)
                 new_refs |= {col(names[at - 1])} if at else set()
+            if k == "add_column":  # after its new children, where compare.parents_columns_later adds it after them
+                new_refs.add(("gives later", t.schema, t.name, c.name))  # type: ignore[union-attr]
         if old is not None:
             removes.add(col(c.name))
             for q in c.through[1:]:  # (compare.scratch_retypes: one ALTER retypes every parent's column)

@@ -35,6 +35,7 @@ from schemac.plan.identity_ddl import alter_column, alter_identity, kept_before_
 from schemac.plan.graph import ordered
 from schemac.plan.views import view_statements
 from schemac.plan.preamble import expression_marks, preamble, widened
+from schemac.plan.session_pin import pins_needed, retypes_in_session
 from schemac.plan.sql_strings import comment_value
 
 
@@ -281,11 +282,15 @@ def marked_script(changes: list[Change]) -> str:
     (render_sql joins paragraphs with a blank line, so joining the changes' scripts with one gives the same text.)
     Where `generate` writes several files (transactions_apart), the script commits each part in turn: each part is its
     own BEGIN ... COMMIT, so the script runs by `psql -f` and `psql -1 -f` (which only warns of the transaction
-    already, or no longer, in progress) alike."""
-    parts = transactions_apart(changes)
-    if len(parts) == 1:
-        return _marked(changes)
-    return "\n".join([TRANSACTIONS_APART] + [f"BEGIN;\n\n{_marked(part)}\nCOMMIT;\n" for _, part in parts])
+    already, or no longer, in progress) alike. So is a script whose constants, or retypes, the session's zone and
+    styles read (the SET LOCALs a migration file sets first, plan.session_pin): a person's psql under PGTZ=Asia/Tokyo
+    stored another instant than `diff` then reads."""
+    parts = [_marked(part) for _, part in transactions_apart(changes)]
+    if len(parts) == 1 and not parts[0][0]:
+        return parts[0][1]
+    return "\n".join([TRANSACTIONS_APART if len(parts) > 1 else PINNED_IN_TRANSACTION]
+                     + ["\n".join(["BEGIN;\n", *(["".join(pins)] if pins else []), script, "COMMIT;\n"])
+                        for pins, script in parts])
 
 
 def transactions_apart(changes: list[Change]) -> list[tuple[str, list[Change]]]:
@@ -321,13 +326,16 @@ def _named_before_renames(values: list[Change], rest: list[Change]) -> list[Chan
     return out
 
 
+PINNED_IN_TRANSACTION = ("-- One transaction, committed by the script: the SET LOCALs that read its constants, or convert its "
+                         "retyped columns' rows, as `diff` reads them last only until it ends.\n")
 TRANSACTIONS_APART = ("-- Transactions one after another, each committed by the script, with psql -1 too: a value added "
                       "to an enum cannot be used before it is committed, and the settings and comments of an extension's "
                       "own objects are told from its script's by the transaction that made them.\n")
 
 
-def _marked(changes: list[Change]) -> str:
-    """marked_script of changes Postgres takes in one transaction."""
+def _marked(changes: list[Change]) -> tuple[tuple[str, ...], str]:
+    """marked_script of changes Postgres takes in one transaction, and the SET LOCALs it needs first
+    (session_pin.pins_needed)."""
     scripts = []
     held = enums_holding_values(changes)
     for c in ordered(changes):
@@ -337,7 +345,7 @@ def _marked(changes: list[Change]) -> str:
             # (a name holding a line break would end the comment and start SQL: printed escaped)
             scripts.append((f"-- DESTRUCTIVE: {printable(reason)}\n" if reason else "") + render_sql(statements))
     head = preamble(changes, pinned=False)
-    return "\n".join(([render_sql(head)] if head and scripts else []) + scripts)
+    return pins_needed(scripts, retypes_in_session(changes)), "\n".join(([render_sql(head)] if head and scripts else []) + scripts)
 
 
 def validate_constraint(table: Table, name: str) -> exp.Command:

@@ -76,12 +76,18 @@ def retypes_in_session(changes: Iterable[Change]) -> tuple[str, ...]:
     return (*timed, *(line for pattern, line in _CONVERTED if any(pattern.search(text) for text in texts)))
 
 
+def pins_needed(run: list[str], retyped: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The SET LOCALs (each a line) statements' texts need: PIN where one that is not itself a SET LOCAL reads a
+    constant reads_in_session finds, and `retyped` (retypes_in_session of their changes); () for most."""
+    read = PIN if any(reads_in_session(text) for text in run if not text.startswith("SET LOCAL ")) else ()
+    return tuple(dict.fromkeys((*read, *retyped)))
+
+
 def pinned_where_read(run: list[str], retyped: tuple[str, ...] = ()) -> list[str]:
     """A transactional file's statements (each rendered alone), with PIN after its leading SET LOCALs (the
     preamble: plan.preamble) where one statement reads a constant reads_in_session finds, and the settings
     `retyped` adds (retypes_in_session of the file's changes)."""
-    read = PIN if any(reads_in_session(text) for text in run if not text.startswith("SET LOCAL ")) else ()
-    pins = list(dict.fromkeys((*read, *retyped)))
+    pins = pins_needed(run, retyped)
     if not pins:
         return run
     at = next((i for i, text in enumerate(run) if not text.startswith("SET LOCAL ")), len(run))
