@@ -98,9 +98,9 @@ def row_type_drops(changes: list[Change], current: Schema) -> list[tuple[Change,
 
 
 def after_attribute_drops(changes: list[Change], current: Schema) -> Schema:
-    """`current` with each composite type the migration alters holding only the attributes it keeps as they are: an
-    attribute dropped or retyped (ALTER TYPE ... DROP / ALTER ATTRIBUTE, which the plan makes before the DROP TABLE)
-    no longer holds the dropped table's row type when Postgres drops it."""
+    """`current` with each composite type the migration alters holding only the attributes it keeps of the same type
+    (a comment or collation changed keeps one): an attribute dropped or retyped (ALTER TYPE ... DROP / ALTER
+    ATTRIBUTE, which the plan makes before the DROP TABLE) no longer holds the dropped table's row type then."""
     altered = {(c.schema, c.name): c.new for c in changes if c.kind == "alter_composite_type"}
     if not altered:
         return current
@@ -108,7 +108,8 @@ def after_attribute_drops(changes: list[Change], current: Schema) -> Schema:
     for t in current.composite_types:
         new = altered.get((t.schema, t.name))
         if new is not None:
-            t = dataclasses.replace(t, attributes=tuple(a for a in t.attributes if a in new.attributes))  # type: ignore[attr-defined]
+            same = {(a.name, type_name(a.type)) for a in new.attributes}  # type: ignore[attr-defined]
+            t = dataclasses.replace(t, attributes=tuple(a for a in t.attributes if (a.name, type_name(a.type)) in same))
         types.append(t)
     return dataclasses.replace(current, composite_types=tuple(types))
 
