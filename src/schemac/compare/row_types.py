@@ -6,6 +6,8 @@ column of it is no such user: compare.views makes the view again around the chan
 
 from __future__ import annotations
 
+import dataclasses
+
 from schemac.compare.changes import Change
 from schemac.compare.moves import as_current
 from schemac.model import Schema
@@ -79,11 +81,12 @@ def row_type_drops(changes: list[Change], current: Schema) -> list[tuple[Change,
     retypes = {(*at(c.schema, c.table), c.name): type_name(c.new.type) for c in changes  # type: ignore[union-attr]
                if c.kind == "alter_column_type"}
     remade = {(c.schema, c.name) for c in changes if c.kind in ("add_view", "replace_view")}
+    kept = after_attribute_drops(changes, current)
     out = []
     for c in dropped:
         kind, key = ("table", (c.schema, c.table)) if c.kind == "drop_table" else \
             ("view", (c.schema, c.name)) if c.kind == "drop_view" else ("type", (c.schema, c.name))
-        held = holding_types(current, key)
+        held = holding_types(kept, key)
         user = next((f"{t.schema}.{t.name}.{col.name}" for t in current.tables if t.key not in tables
                      for col in t.columns if (t.schema, t.name, col.name) not in gone
                      and type_name(col.type) in held and retypes.get((t.schema, t.name, col.name), key) in held), None)
@@ -95,6 +98,23 @@ def row_type_drops(changes: list[Change], current: Schema) -> list[tuple[Change,
                            f"{key[1]} because other objects depend on it'); drop that column, or change its type, in a "
                            "migration of its own first"))
     return out
+
+
+def after_attribute_drops(changes: list[Change], current: Schema) -> Schema:
+    """`current` with each composite type the migration alters holding only the attributes it keeps of the same type
+    (a comment or collation changed keeps one): an attribute dropped or retyped (ALTER TYPE ... DROP / ALTER
+    ATTRIBUTE, which the plan makes before the DROP TABLE) no longer holds the dropped table's row type then."""
+    altered = {(c.schema, c.name): c.new for c in changes if c.kind == "alter_composite_type"}
+    if not altered:
+        return current
+    types = []
+    for t in current.composite_types:
+        new = altered.get((t.schema, t.name))
+        if new is not None:
+            same = {(a.name, type_name(a.type)) for a in new.attributes}  # type: ignore[attr-defined]
+            t = dataclasses.replace(t, attributes=tuple(a for a in t.attributes if (a.name, type_name(a.type)) in same))
+        types.append(t)
+    return dataclasses.replace(current, composite_types=tuple(types))
 
 
 def fills_rows(c: Change) -> bool:
