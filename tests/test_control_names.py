@@ -40,6 +40,7 @@ CREATE TABLE U&"u\\202Ev" (id int REFERENCES U&"t\\000Aa", CONSTRAINT U&"k\\000D
 GRANT SELECT ON U&"t\\000Aa" TO U&"ctl41d\\000Ax";
 GRANT INSERT (U&"h\\202Ei") ON U&"t\\000Aa" TO U&"ctl41d\\001B[1m";
 ALTER TABLE U&"u\\202Ev" OWNER TO U&"ctl41d\\000Ax";
+CREATE VIEW U&"w\\0009v" AS SELECT U&"c\\000Dr", U&"e\\001B[31m" FROM U&"t\\000Aa";
 """
 
 # Every name of the public schema's relations, columns, constraints and the roles granted to: the test's own read.
@@ -79,6 +80,12 @@ def _visible(text: str) -> bool:
     return not any(c in RAW for c in text)
 
 
+def _no_raw_control(sql: str) -> bool:
+    """SQL schemac wrote holds no byte below 0x20 but line feeds, no NEL nor bidirectional override: its names are
+    written U&"t\\000Aa" (a raw CR is what git's end-of-line conversion rewrites, an ESC repaints a terminal)."""
+    return all(c == "\n" or c.isprintable() for c in sql)
+
+
 def _lines(stderr: str) -> bool:
     """Every line of stderr is one of schemac's own (a name's raw line feed would start a line of its own)."""
     return _visible(stderr) and all(line.startswith("schemac: ") for line in stderr.splitlines())
@@ -104,6 +111,7 @@ def test_names_holding_control_characters_round_trip_with_a_warning_each(any_db_
     sql = "".join(open(m.path, encoding="utf-8").read() for m in files)
     comments = [line for line in sql.splitlines() if line.startswith("--")]
     assert all(_visible(line) for line in comments) and "-- Source: schema.yaml" in comments[1], sql
+    assert _no_raw_control(sql) and 'U&"t\\000Aa"' in sql, sql
 
     with sibling_database(any_db_url) as other:
         with psycopg.connect(other, autocommit=True) as conn:
@@ -124,8 +132,10 @@ def test_names_holding_control_characters_round_trip_with_a_warning_each(any_db_
         (tmp_path / "schema.yaml").write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
         second = schemac("generate", "--out", "generated")
         assert second.returncode == 0 and _lines(second.stderr), second.stderr
+        files = Layout(str(tmp_path / "generated")).migrations()
+        assert _no_raw_control(open(files[-1].path, encoding="utf-8").read()), files[-1].path
         with psycopg.connect(other, autocommit=True) as conn:
-            apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+            apply_files(conn, files)
             assert conn.execute('SELECT "c\rr", "d\tx", "e\x1b[31m", "f\x85g", "m\u202en" FROM "t\na" '
                                 "ORDER BY 1").fetchall() == [(1, "one", None, 7, 5), (2, None, "two", None, 5)]
 
@@ -168,7 +178,7 @@ def test_the_script_of_diff_names_what_it_drops_escaped(db_url, schemac, tmp_pat
     assert r.returncode == 1, r.stderr
     comments = [line for line in r.stdout.splitlines() if line.startswith("--")]
     assert any("DESTRUCTIVE" in line and "t\\na" in line for line in comments), r.stdout
-    assert all(_visible(line) for line in comments), r.stdout
+    assert all(_visible(line) for line in comments) and _no_raw_control(r.stdout), r.stdout
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute(r.stdout)
         assert conn.execute("SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace "

@@ -36,7 +36,7 @@ from schemac.plan.graph import ordered
 from schemac.plan.views import view_statements
 from schemac.plan.preamble import expression_marks, preamble, widened
 from schemac.plan.session_pin import pins_needed, retypes_in_session
-from schemac.plan.sql_strings import comment_value
+from schemac.plan.sql_strings import comment_value, visible_sql
 
 
 # CREATE / DROP / ALTER STATISTICS and their comments (plan/statistics_ddl.py), each one statement.
@@ -374,7 +374,7 @@ def render_sql(statements: list[exp.Expression]) -> str:
             parts.append(f"{head} (\n  {items}\n){tail};" if items else f"{head} (){tail};")
         else:
             parts.append(printer.generate(s, copy=False) + ";")
-    return "\n\n".join(parts) + ("\n" if parts else "")
+    return visible_sql("\n\n".join(parts) + ("\n" if parts else ""))
 
 
 def drop_public() -> exp.Expression:

@@ -17,7 +17,7 @@ from schemac.pg.settings import LIST_SETTINGS, list_items
 from schemac.pg.routines import PSEUDO_TYPES, argument_text, dollar_quoted, parse_argument
 from schemac.pg.types import build_type
 from schemac.plan.ddl import command, literal
-from schemac.plan.sql_strings import without_raw_cr
+from schemac.plan.sql_strings import visible_sql
 
 
 def routine_type_sql(type_text: str) -> str:
@@ -85,7 +85,7 @@ def create_function(f: Function, replace: bool = False) -> exp.Command:
     if f.library is not None:  # C: the library and its link symbol, as pg_dump writes them
         parts += ["AS", literal(f.library) + ",", literal(f.body)]
     else:
-        parts += [without_raw_cr(f.body.strip())] if f.standard_body else ["AS", _body_sql(f.body)]
+        parts += [visible_sql(f.body.strip())] if f.standard_body else ["AS", _body_sql(f.body)]
     return command("CREATE", *parts)
 
 

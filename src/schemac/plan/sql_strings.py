@@ -20,34 +20,72 @@ def string_literal(text: str) -> exp.Expression:
     return exp.Var(this=escaped_string(text))
 
 
-# In SQL text as Postgres deparses it (a view's query): a literal E'...' (backslash escapes), a plain literal '...', a
-# quoted name "...", each with its doubled quotes; a dollar-quoted string, a comment and a U&'...' or U&"..." (its
-# escapes of its own) are passed over whole.
+# In SQL text (a view's query as Postgres deparses it, a statement schemac printed): a literal E'...' (backslash
+# escapes), a plain literal '...', a quoted name "...", each with its doubled quotes; a dollar-quoted string (its tag), a
+# comment and a U&'...' or U&"..." (its escapes of its own) are passed over whole, but for a DO block's body schemac
+# built ($schemac$: plan.sql_strings.do_block), whose names and literals are looked at as the statement's own.
 _QUOTED = re.compile("|".join((
     r"""(?<![\w$])[Uu]&(?:'(?:[^']|'')*'|"(?:[^"]|"")*")""",  # U&'...', U&"..."
     r"""(?<![\w$])[Ee]'(?:[^'\\]|\\.|'')*'""",  # E'...'
     r"""'(?:[^']|'')*'""",
     r'"(?:[^"]|"")*"',
-    r"""(\$\w*\$).*?\1|--[^\n]*|/\*.*?\*/""")), re.S)
+    r"""(\$\w*\$)(.*?)\1|--[^\n]*|/\*.*?\*/""")), re.S)
 
 
-def without_raw_cr(sql: str) -> str:
-    """`sql` with each literal or quoted name holding a CR escaped (E'...', U&"..."), the same SQL to Postgres: a
-    view's query keeps its literals' CRs as the database has them, and the migration file carries no raw CR that
-    git's end-of-line conversion could rewrite (string_literal)."""
-    if "\r" not in sql:
+def shown(text: str) -> bool:
+    """Whether `text` holds no character a reader does not see but line feeds: no CR, tab, terminal escape, NEL,
+    bidirectional override or zero-width character (str.isprintable, as errors.printable and the YAML writer)."""
+    return text.isprintable() or all(line.isprintable() for line in text.split("\n"))
+
+
+def visible_sql(sql: str) -> str:
+    """`sql` with each quoted name holding a character that is not printable (a line feed too) written U&"t\\000Aa",
+    and each literal holding one but line feeds written E'...' with escapes: the same SQL to Postgres (U&"..."
+    whatever standard_conforming_strings says), and the migration file carries no raw CR that git's end-of-line
+    conversion could rewrite, nor an ESC or a bidirectional override that reaches the terminal printing it. A name
+    or literal without such characters is written as it was. A view's query keeps its literals' values and its
+    names as the database has them."""
+    if shown(sql) and not _named_line_feed(sql):
         return sql
-    return _QUOTED.sub(lambda m: _escaped_cr(m.group()) if "\r" in m.group() else m.group(), sql)
+    return _QUOTED.sub(_visible_token, sql)
 
 
-def _escaped_cr(token: str) -> str:
+def _named_line_feed(sql: str) -> bool:
+    return '"' in sql and "\n" in sql and any("\n" in m.group() for m in re.finditer(r'"(?:[^"]|"")*"', sql))
+
+
+def _visible_token(m: re.Match) -> str:
+    token = m.group()
+    if m.group(1) is not None:  # a dollar-quoted string: only a DO body schemac built is SQL of its own
+        return token if not m.group(1).startswith("$schemac") else m.group(1) + visible_sql(m.group(2)) + m.group(1)
+    if token[0] == '"':
+        return unicode_ident(token[1:-1].replace('""', '"')) if not token.isprintable() else token
+    if shown(token):
+        return token
     if token[0] in "Ee":
-        return token.replace("\r", "\\r")
+        return token[:2] + "".join(c if c.isprintable() or c == "\n" else _escape_in_e(c) for c in token[2:])
     if token[0] == "'":
         return escaped_string(token[1:-1].replace("''", "'"))
-    if token[0] == '"':
-        return 'U&"' + token[1:-1].replace("\\", "\\\\").replace("\r", "\\000D") + '"'
-    return token  # a U&'...' or U&"...", a dollar-quoted string or a comment: as it is
+    return token  # a U&'...' or U&"...", or a comment: as it is
+
+
+def _escape_in_e(c: str) -> str:
+    return f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
+
+
+def unicode_ident(name: str) -> str:
+    """A quoted name as U&"...": every character that is not printable \\XXXX or \\+XXXXXX, a backslash doubled."""
+    out = []
+    for c in name:
+        if c == "\\":
+            out.append("\\\\")
+        elif c == '"':
+            out.append('""')
+        elif c.isprintable():
+            out.append(c)
+        else:
+            out.append(f"\\{ord(c):04X}" if ord(c) <= 0xFFFF else f"\\+{ord(c):06X}")
+    return 'U&"' + "".join(out) + '"'
 
 
 def literal(text: str) -> str:

@@ -19,7 +19,7 @@ from schemac.pg.expressions import parse_expression
 from schemac.pg.names import qualified, quote_ident
 from schemac.pg.views import values_view
 from schemac.plan import ddl
-from schemac.plan.sql_strings import without_raw_cr
+from schemac.plan.sql_strings import visible_sql
 from schemac.plan.storage_ddl import alter_parameters
 from schemac.plan.stubs import STUB, STUBBED
 
@@ -44,7 +44,7 @@ def create_view(v: View, replace: bool = False) -> exp.Command:
     return ddl.command("CREATE", "OR REPLACE" if replace else "", _word(v), qualified(v.schema, v.name),
                        f"({', '.join(values[0])})" if values else "",
                        f"WITH ({', '.join(options)})" if options else ddl.storage_clause(v.parameters),
-                       f"AS\n{without_raw_cr(query)}{tail}")
+                       f"AS\n{visible_sql(query)}{tail}")
 
 
 def stub_view(v: View, replace: bool = False) -> exp.Command:
