@@ -1,7 +1,7 @@
-"""A view's deparse (pg_get_viewdef) as Postgres prints it after ALTER TABLE ... RENAME COLUMN under it: the stored
-query follows the column, so its references print the new name, and an output column that was the bare column keeps
+"""A view's deparse (pg_get_viewdef), or a policy's condition, as Postgres prints it after ALTER TABLE ... RENAME
+COLUMN of a column it reads: the stored query follows the column, so its references print the new name, and an output column that was the bare column keeps
 its name (`n` is printed `m AS n`; `n AS m` is printed `m`). Edited on the text, at the identifiers' places, so the
-rest stays Postgres's own spelling, comparable with the desired deparse (compare.view_renames)."""
+rest stays Postgres's own spelling, comparable with the desired deparse (compare.view_renames, compare.policies)."""
 
 from __future__ import annotations
 
@@ -24,11 +24,13 @@ def _sources(select: exp.Select) -> list[exp.Expression]:
     return ([first.this] if first is not None else []) + [j.this for j in select.args.get("joins") or ()]
 
 
-def column_renamed(text: str, schema: str, table: str, old: str, new: str, unqualified: bool) -> Optional[str]:
+def column_renamed(text: str, schema: str, table: str, old: str, new: str, unqualified: bool,
+                   owner: Optional[tuple[str, str]] = None) -> Optional[str]:
     """`text` (a deparse) after RENAME COLUMN `old` TO `new` of `schema`.`table`; None where a reference to a column
     `old` cannot be told to be the table's or another's (a USING join on it, a bare name among several relations,
     a CTE of the table's name, text sqlglot cannot read): the caller then compares the deparse as it was.
-    `unqualified`: a relation printed without its schema that is named `table` is this one."""
+    `unqualified`: a relation printed without its schema that is named `table` is this one. `owner`: a policy's table,
+    which a reference outside any subquery, or qualified by its name where no FROM around names it, is of."""
     try:
         tree = parse_one(text, read="postgres")
     except (SqlglotError, ValueError):
@@ -49,13 +51,19 @@ def column_renamed(text: str, schema: str, table: str, old: str, new: str, unqua
         if not isinstance(name, exp.Identifier) or _folded(name) != old:
             continue
         scopes = enclosing_selects(col)
-        if not scopes or "start" not in name.meta:
+        if "start" not in name.meta or not scopes and owner is None:
             return None
-        if col.table:
+        if not scopes:
+            if owner != (schema, table):
+                continue
+        elif col.table:
             found = next((s for select in scopes for s in _sources(select) if s.alias_or_name == col.table), None)
-            if found is None:
+            if found is None and owner is not None and col.table == owner[1]:
+                if owner != (schema, table):
+                    continue
+            elif found is None:
                 return None
-            if not ours(found):
+            elif not ours(found):
                 continue
         else:
             sources = _sources(scopes[0])
