@@ -16,7 +16,8 @@ is: an old schema with rows, and the new schema loaded directly. Markers, each o
                                         table (schema.table <- its old name, or old_schema.name) or a column
                                         (schema.table.column <- its old name); the rows are compared under the new
                                         names, and no view, materialized view, policy or trigger of A may be dropped
-                                        (its OID kept) unless `allow: recreated` (a column retyped under it)
+                                        (its OID kept), nor a policy altered or a view replaced (its pg_policy or
+                                        pg_rewrite row kept), unless `allow: recreated` (a column retyped under it)
     -- kept: oids                       (optional) that check without renames, constraints, indexes and columns'
                                         defaults too: each of A's keeps its OID (renamed, not made again)
     -- old:                             the old schema, and INSERTs: the rows a migration must keep

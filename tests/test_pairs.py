@@ -128,6 +128,19 @@ def _made_again(url: str, keys: bool = False) -> list[tuple[str, int]]:
                "oid::int FROM pg_attrdef" if keys else "")).fetchall()
 
 
+def _rewritten(url: str) -> dict[int, tuple[str, str]]:
+    """The policies and plain views of `url` by OID (a rename keeps it), each with its name and the transaction that
+    last wrote its catalog row (pg_policy's, pg_rewrite's xmin): ALTER POLICY and CREATE OR REPLACE VIEW write it,
+    RENAME COLUMN and RENAME TABLE do not (the stored trees name columns and relations by number and OID), so a
+    `-- renamed:` pair's renames alone leave it."""
+    with psycopg.connect(url) as conn:
+        return {oid: (name, xmin) for oid, name, xmin in conn.execute(
+            "SELECT oid::int, 'policy ' || polname, xmin::text FROM pg_policy "
+            "UNION ALL SELECT c.oid::int, 'view ' || relname, r.xmin::text FROM pg_rewrite r JOIN pg_class c "
+            "ON c.oid = r.ev_class WHERE c.relkind = 'v' AND c.relnamespace NOT IN ('pg_catalog'::regnamespace, "
+            "'information_schema'::regnamespace)").fetchall()}
+
+
 class NewSide(NamedTuple):
     """What converges read of the new side's database B while it stood, for `with_new` (test_kinds rebuilds B from
     it: B's inspect and oracle readings are not taken twice)."""
@@ -161,6 +174,7 @@ def converges(a: str, tmp_path, pair, with_new: Optional[Callable[[NewSide], Non
         before = {names[k]: v for k, v in before.items()}
     keys_kept = getattr(pair, "kept", False)
     made = _made_again(a, keys_kept)
+    written = _rewritten(a) if pair.renamed and not getattr(pair, "recreated", False) else {}
     _inspected(a, schema)
     first = generate(str(schema), out, name="old")
     assert first.status == "written", first.message
@@ -193,6 +207,10 @@ def converges(a: str, tmp_path, pair, with_new: Optional[Callable[[NewSide], Non
         there = {oid for _, oid in _made_again(a, keys_kept)}
         lost = sorted(name for name, oid in made if oid not in there)
         assert not lost, f"dropped and made again where the rename alone does: {lost}\n{result.sql}"
+    if written:  # (and neither altered nor replaced: their catalog rows as the renames left them)
+        now = _rewritten(a)
+        touched = sorted(name for oid, (name, xmin) in written.items() if now.get(oid, (name, xmin))[1] != xmin)
+        assert not touched, f"altered or replaced where the rename alone does: {touched}\n{result.sql}"
     drift = check_drift(str(schema), a)
     assert drift.differences == (), drift.render("text") + "\n" + result.sql
     again = generate(str(schema), out, name="again", allow_destructive=True, dry_run=True)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Optional
 
+from schemac.model.frozen import replace
+
 from schemac.compare.changes import Change
-from schemac.compare.column_renames import with_column_renames
+from schemac.compare.column_renames import column_moves, with_column_renames
 from schemac.compare.normalize import same_expression
 from schemac.model import Column, Policy, Table, expression_dropped
 from schemac.pg.lazy import lazy
@@ -16,6 +18,7 @@ comparable_policy_text = lazy("schemac.pg.policies", "comparable_policy_text")
 policy_refs = lazy("schemac.pg.policies", "policy_refs")
 referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 qualified_policy_text = lazy("schemac.pg.policies", "qualified_policy_text")
+column_renamed = lazy("schemac.pg.view_renames", "column_renamed")
 
 
 def _same(a: Optional[str], b: Optional[str], table: tuple[str, str], columns_of) -> bool:
@@ -128,7 +131,27 @@ def diff_policies(cur_tables: dict, des_tables: dict, rebuilt: frozenset = froze
             columns[schema, name] = {c.name for c in t.columns}
         return columns[schema, name]
 
+    renames = [(*key, a, b) for key, t in des_tables.items() if any(c.renamed_from for c in t.columns)
+               and key in cur_tables for a, b in column_moves(cur_tables[key], t)]
+    if renames:  # (a table printed unqualified is the one renamed where no other schema has one of its name)
+        renames = [r for r in renames if sum(k[1] == r[1] for k in des_tables) == 1]
     for key, t in des_tables.items():
         old = cur_tables.get(key)
+        if renames and old is not None and old.policies:
+            old = _others_renamed(old, renames)
         out += policy_changes(old, t, None if old is not None else "new table", columns_of, rebuilt)
     return out
+
+
+def _others_renamed(t: Table, renames: list[tuple[str, str, str, str]]) -> Table:
+    """`t` with its policies' conditions as Postgres prints them after another table's RENAME COLUMNs `renames`
+    ((schema, table, old, new) each) that a subquery of theirs reads (`m.a` is `m.c`): kept, not altered. A condition
+    whose references pg.view_renames cannot tell apart stays as it was (altered, as before); the table's own renames
+    are with_column_renames'."""
+    def renamed(text: Optional[str]) -> Optional[str]:
+        for schema, table, a, b in renames:
+            if text is not None and (schema, table) != t.key and a.lower() in text.lower():
+                text = column_renamed(text, schema, table, a, b, True, t.key) or text
+        return text
+    return replace(t, policies=tuple(replace(p, using=renamed(p.using), with_check=renamed(p.with_check))
+                                     for p in t.policies))

@@ -30,6 +30,7 @@ from schemac.pg.types import type_name
 from schemac.compare.around import around_recreated, recreated_uses
 from schemac.compare.opclasses import around_operator_classes
 from schemac.compare.tables import diff_table, parameters_changed
+from schemac.compare.view_renames import views_after_column_renames
 from schemac.compare.view_reads import disturbed, names_any, reads_any, text_keys, view_keys, view_refs
 from schemac.compare.domain_casts import table_as_written
 from schemac.compare.domain_overloads import lazy_overloads
@@ -208,6 +209,7 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
         if was is not None and was not in des:
             renamed[key] = cur.pop(was)
             cur[key] = replace(renamed[key], schema=v.schema, name=v.name)
+    views_after_column_renames(cur, others)  # (their deparse as Postgres prints it after a RENAME COLUMN under them)
 
     rebuilt: set[tuple[str, str]] = set()  # current views dropped to be created again
     changed: list[tuple[str, str]] = []

@@ -102,7 +102,7 @@ def qualified_policy_text(text: str, schema: str, table: str, columns_of) -> str
         if not isinstance(col.this, exp.Identifier):
             continue
         name = col.this.name if col.this.quoted else col.this.name.lower()
-        scopes = [s for s in _enclosing_selects(col)]
+        scopes = [s for s in enclosing_selects(col)]
         if not scopes:
             if col.table == table:
                 col.set("table", None)
@@ -146,12 +146,13 @@ def policy_column_renamed(text: str, table: str, old: str, new: str) -> str:
     for col in list(tree.find_all(exp.Column)):
         if not isinstance(col.this, exp.Identifier) or (col.this.name if col.this.quoted else col.this.name.lower()) != old:
             continue
-        if col.table == table or not col.table and not _enclosing_selects(col):
+        if col.table == table or not col.table and not enclosing_selects(col):
             col.set("this", ident(new))
     return tree.sql(dialect=DIALECT)
 
 
-def _enclosing_selects(node: exp.Expression) -> list[exp.Select]:
+def enclosing_selects(node: exp.Expression) -> list[exp.Select]:
+    """The SELECTs around `node`, innermost first (pg.view_renames resolves a view's columns by them too)."""
     out = []
     parent = node.parent
     while parent is not None:
@@ -164,7 +165,7 @@ def _enclosing_selects(node: exp.Expression) -> list[exp.Select]:
 def _resolve(name: str, scopes: list[exp.Select], columns_of) -> "str | None":
     """The alias (or name) of the innermost FROM/JOIN relation holding column `name`."""
     for select in scopes:
-        sources = [t for t in select.find_all(exp.Table) if _enclosing_selects(t)[:1] == [select]]
+        sources = [t for t in select.find_all(exp.Table) if enclosing_selects(t)[:1] == [select]]
         for t in sources:
             columns = columns_of(t.db or "public", t.name)
             if columns is not None and name in columns:
