@@ -18,7 +18,7 @@ comparable_policy_text = lazy("schemac.pg.policies", "comparable_policy_text")
 policy_refs = lazy("schemac.pg.policies", "policy_refs")
 referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 qualified_policy_text = lazy("schemac.pg.policies", "qualified_policy_text")
-column_renamed = lazy("schemac.pg.view_renames", "column_renamed")
+column_renamed = lazy("schemac.pg.query_renames", "column_renamed")
 
 
 def _same(a: Optional[str], b: Optional[str], table: tuple[str, str], columns_of) -> bool:
@@ -146,7 +146,7 @@ def diff_policies(cur_tables: dict, des_tables: dict, rebuilt: frozenset = froze
 def _others_renamed(t: Table, renames: list[tuple[str, str, str, str]]) -> Table:
     """`t` with its policies' conditions as Postgres prints them after another table's RENAME COLUMNs `renames`
     ((schema, table, old, new) each) that a subquery of theirs reads (`m.a` is `m.c`): kept, not altered. A condition
-    whose references pg.view_renames cannot tell apart stays as it was (altered, as before); the table's own renames
+    whose references pg.query_renames cannot tell apart stays as it was (altered, as before); the table's own renames
     are with_column_renames'."""
     def renamed(text: Optional[str]) -> Optional[str]:
         for schema, table, a, b in renames:

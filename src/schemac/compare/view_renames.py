@@ -11,12 +11,12 @@ from schemac.compare.changes import Change
 from schemac.model import Column, View
 from schemac.pg.lazy import lazy
 
-column_renamed = lazy("schemac.pg.view_renames", "column_renamed")
+column_renamed = lazy("schemac.pg.query_renames", "column_renamed")
 
 
 def views_after_column_renames(cur: dict, others: list[Change]) -> None:
     """`cur` (key -> current view) with each view reading a column a rename_column of `others` renames as it is after
-    it: its deparse (where pg.view_renames can tell each reference apart; else as it was) and what it reads."""
+    it: its deparse (where pg.query_renames can tell each reference apart; else as it was) and what it reads."""
     renames = [(c.schema, c.table, c.old.name, c.name) for c in others
                if c.kind == "rename_column" and isinstance(c.old, Column) and c.name]
     if not renames:  # (most diffs)

@@ -152,7 +152,7 @@ def policy_column_renamed(text: str, table: str, old: str, new: str) -> str:
 
 
 def enclosing_selects(node: exp.Expression) -> list[exp.Select]:
-    """The SELECTs around `node`, innermost first (pg.view_renames resolves a view's columns by them too)."""
+    """The SELECTs around `node`, innermost first (pg.query_renames resolves a view's columns by them too)."""
     out = []
     parent = node.parent
     while parent is not None:
