@@ -23,6 +23,12 @@ class SchemacError(Exception):
         return printable(text)
 
 
+def shown(text: str) -> bool:
+    """Whether `text` holds no character a reader does not see but line feeds: no CR, tab, terminal escape, NEL,
+    bidirectional override or zero-width character (str.isprintable, as printable reads it)."""
+    return text.isprintable() or all(line.isprintable() for line in text.split("\n"))
+
+
 def printable(text: str) -> str:
     """One visible line: line breaks, terminal escapes and other invisible characters become escapes.
 

@@ -6,11 +6,10 @@ column of it is no such user: compare.views makes the view again around the chan
 
 from __future__ import annotations
 
-import dataclasses
-
 from schemac.compare.changes import Change
 from schemac.compare.moves import as_current
 from schemac.model import Schema
+from schemac.model.frozen import replace
 from schemac.pg.types import type_name
 
 
@@ -112,9 +111,9 @@ def after_attribute_drops(changes: list[Change], current: Schema) -> Schema:
         new = altered.get((t.schema, t.name))
         if new is not None:
             same = {(a.name, type_name(a.type)) for a in new.attributes}  # type: ignore[attr-defined]
-            t = dataclasses.replace(t, attributes=tuple(a for a in t.attributes if (a.name, type_name(a.type)) in same))
+            t = replace(t, attributes=tuple(a for a in t.attributes if (a.name, type_name(a.type)) in same))
         types.append(t)
-    return dataclasses.replace(current, composite_types=tuple(types))
+    return replace(current, composite_types=tuple(types))
 
 
 def fills_rows(c: Change) -> bool:

@@ -8,6 +8,7 @@ from typing import Optional
 
 from sqlglot import exp
 
+from schemac.errors import shown
 from schemac.pg.dialect import RENDER, escaped_string
 from schemac.pg.names import quote_ident
 
@@ -15,7 +16,7 @@ from schemac.pg.names import quote_ident
 def string_literal(text: str) -> exp.Expression:
     """A string literal; one holding control characters (CR, TAB...) is written E'...' with escapes, so
     the migration file never carries a raw CR that git's end-of-line conversion could rewrite."""
-    if text.isprintable() or all(c.isprintable() or c == "\n" for c in text):
+    if shown(text):
         return exp.Literal.string(text)
     return exp.Var(this=escaped_string(text))
 
@@ -30,12 +31,6 @@ _QUOTED = re.compile("|".join((
     r"""'(?:[^']|'')*'""",
     r'"(?:[^"]|"")*"',
     r"""(\$\w*\$)(.*?)\1|--[^\n]*|/\*.*?\*/""")), re.S)
-
-
-def shown(text: str) -> bool:
-    """Whether `text` holds no character a reader does not see but line feeds: no CR, tab, terminal escape, NEL,
-    bidirectional override or zero-width character (str.isprintable, as errors.printable and the YAML writer)."""
-    return text.isprintable() or all(line.isprintable() for line in text.split("\n"))
 
 
 def visible_sql(sql: str) -> str:

@@ -7,6 +7,7 @@ import json
 from typing import Optional, Sequence
 
 from schemac import __version__
+from schemac.errors import shown
 from schemac.model import Unmanaged
 from schemac.report.describe import Difference
 
@@ -18,7 +19,7 @@ def visible_json(doc: object, **options) -> str:
     read from a database may hold a bidirectional override, NEL, ESC: json escapes only those below U+0020) is
     written as its \\u escape: the same document, which no terminal or review page redraws."""
     text = json.dumps(doc, indent=2, ensure_ascii=False, **options)
-    if text.isascii() or all(c.isprintable() or c == "\n" for c in text):
+    if text.isascii() or shown(text):
         return text
     return "".join(c if c.isprintable() or c == "\n" else json.dumps(c)[1:-1] for c in text)
 
