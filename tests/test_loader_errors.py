@@ -373,6 +373,11 @@ CASES = [
      "  p1:\n    partition_of: {parent: p, bound: FOR VALUES IN (1)}\n    unique:\n"
      "      - {columns: [a], name: p1_mine, beside_copy: true}\n", 8,
      "UNIQUE p1_mine of table public.p1: beside_copy, but no table it is a partition of has a key of its definition"),
+    ("schema-of-an-undeclared-extension", "schemas:\n  - {name: kit, extension: citext}\n", 2,
+     "extension of schema 'kit' must be an extension schema.yaml declares"),
+    ("schema-of-an-extension-given-grants", "extensions: [citext]\nschemas:\n"
+     "  - {name: kit, extension: citext, grants: {PUBLIC: [usage]}}\n", 3,
+     "schema 'kit' is extension citext's: give its grants under extensions: (as `SCHEMA kit`), not here"),
 ]
 
 

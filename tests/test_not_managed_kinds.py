@@ -246,3 +246,25 @@ def test_an_index_on_a_postgis_table_is_listed():
         conn.execute("CREATE INDEX spatial_ref_sys_auth ON spatial_ref_sys (auth_name, auth_srid)")
         listed = [(u.schema, u.name) for u in inspect_database(db, schemas).schema.unmanaged if u.kind == _ON_EXT]
     assert listed == [("public", "index spatial_ref_sys_auth")]
+
+
+@pytest.mark.parametrize("major_db", MAJORS, indirect=True)
+def test_objects_marked_as_depending_on_an_extension_are_listed(major_db):
+    """ALTER INDEX / FUNCTION / MATERIALIZED VIEW / TRIGGER ... DEPENDS ON EXTENSION (pg_depend deptype 'x', which pg_dump
+    writes: test_pg_dump's extdependtab indexes): the objects are managed, the mark was lost silently. plpgsql is the
+    extension every database has. The oracle: pg_depend's 'x' rows."""
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        conn.execute("CREATE TABLE dep_tab (c1 int PRIMARY KEY, c2 int); CREATE INDEX dep_tab_c2 ON dep_tab (c2); "
+                     "CREATE FUNCTION dep_fn() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END'; "
+                     "CREATE TRIGGER dep_trg BEFORE INSERT ON dep_tab FOR EACH ROW EXECUTE FUNCTION dep_fn(); "
+                     "CREATE MATERIALIZED VIEW dep_mv AS SELECT c1 FROM dep_tab")
+        assert _listed(major_db, "depends on extension") == []
+        conn.execute("ALTER INDEX dep_tab_c2 DEPENDS ON EXTENSION plpgsql; ALTER INDEX dep_tab_pkey DEPENDS ON EXTENSION plpgsql; "
+                     "ALTER FUNCTION dep_fn() DEPENDS ON EXTENSION plpgsql; "
+                     "ALTER TRIGGER dep_trg ON dep_tab DEPENDS ON EXTENSION plpgsql; "
+                     "ALTER MATERIALIZED VIEW dep_mv DEPENDS ON EXTENSION plpgsql")
+        marked = conn.execute("SELECT count(*) FROM pg_depend WHERE deptype = 'x'").fetchone()[0]
+    assert marked == 5
+    assert [n for _, _, n in _listed(major_db, "depends on extension")] == [
+        "function dep_fn() on plpgsql", "index dep_tab_c2 on plpgsql", "index dep_tab_pkey on plpgsql",
+        "materialized view dep_mv on plpgsql", "trigger dep_trg on table dep_tab on plpgsql"]

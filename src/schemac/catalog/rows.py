@@ -327,10 +327,14 @@ def trigger_of(row: dict[str, Any]) -> Trigger:
 
 def commented_namespaces(namespaces: tuple[Namespace, ...], rows: list[dict[str, Any]]) -> tuple[Namespace, ...]:
     """The namespaces with their comments (schemas.sql), public's own ("standard public schema") left out; public
-    without one reads '' (COMMENT ... IS '' removes it: a database built from the model has initdb's otherwise)."""
+    without one reads '' (COMMENT ... IS '' removes it: a database built from the model has initdb's otherwise).
+    A schema an extension's script made is that extension's, its access list, owner and comment the extension's
+    (the extension's grants and comments hold what changed since)."""
     comments = {r["schema_name"]: r["comment"] for r in rows}
+    extensions = {r["schema_name"]: r["extension"] for r in rows if r["extension"]}
     public = {"standard public schema": None, None: ""}.get(comments.get("public"), comments.get("public"))
-    return tuple(replace(n, comment=public if n.name == "public" else comments.get(n.name)) for n in namespaces)
+    return tuple(Namespace(n.name, extension=extensions[n.name]) if n.name in extensions else
+                 replace(n, comment=public if n.name == "public" else comments.get(n.name)) for n in namespaces)
 
 
 def enum_of(row: dict[str, Any]) -> Enum:

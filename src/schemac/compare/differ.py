@@ -19,7 +19,7 @@ from schemac.compare.parents_columns_later import columns_after_children
 from schemac.compare.changes import (CARRIED_TO_PARTITIONS, INHERITED, NAMED_BELOW, NEW_TABLE, KEEPS_COLUMN, KEPT_BELOW, AFTER_ONLY, BEFORE_PARENTS_COLUMNS, KINDS, TYPED_REBUILT, Change, takes_using)
 from schemac.compare.grants import diff_grants
 from schemac.compare.grantor_usage import lent_usage
-from schemac.compare.namespaces import public_schema_changes, schema_comments
+from schemac.compare.namespaces import extension_schemas, public_schema_changes, schema_comments
 from schemac.compare.normalize import on_desired_path
 from schemac.compare.own_expressions import own_expressions_again
 from schemac.compare.identities import (identities_over_children, identity_comment_changes, identity_differences,
@@ -249,10 +249,10 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         changes += _dropped(old, FOREIGN_REMADE) + ([Change("remake_foreign_table", old.schema, old.name, None, old,
                                                            des_tables[key], des_tables[key])]
                                                     if foreign_drift(old, des_tables[key]) else [])
-    cur_ns = set(before.namespaces) | {"public"}
+    cur_ns = set(before.namespaces) | {"public"} | extension_schemas(desired)  # (made by CREATE EXTENSION)
     for ns in sorted(set(desired.namespaces) - cur_ns):
         changes.append(Change("add_schema", ns, "", None, None, ns))
-    for ns in sorted(set(before.namespaces) - set(desired.namespaces) - {"public"}):
+    for ns in sorted(set(before.namespaces) - set(desired.namespaces) - {"public"} - extension_schemas(before)):
         changes.append(Change("drop_schema", ns, "", None, ns, None))
     changes += public_schema_changes(before, desired)
     changes += schema_comments(before, desired)

@@ -18,6 +18,13 @@ def namespace(model: Schema, name: str) -> Namespace:
     return Namespace(name, PUBLIC_SCHEMA_DEFAULT if name == "public" else ())
 
 
+def extension_schemas(model: Schema) -> set[str]:
+    """The schemas of `model` an extension's script makes (`schemas: [{name, extension}]`): CREATE EXTENSION makes
+    them and DROP EXTENSION drops them; a migration neither creates one nor drops it (Postgres refuses DROP SCHEMA of
+    an extension's member), whatever objects of the database's own it holds or no longer holds."""
+    return {n.name for n in model.namespace_access if n.extension is not None}
+
+
 # initdb's comment on `public`, which the catalog reads as None (catalog.rows.commented_namespaces: public without
 # a comment reads '').
 PUBLIC_COMMENT = "standard public schema"

@@ -70,6 +70,9 @@ class Namespace:
     owner: Optional[str] = None  # None: not compared
     source: Optional[Source] = _src()
     comment: Optional[str] = None  # COMMENT ON SCHEMA; None: none (public's "standard public schema" reads None: compare.grants.schema_comments)
+    # The extension whose script made the schema, where schema.yaml puts objects of its own there: CREATE EXTENSION
+    # makes it and DROP EXTENSION drops it, never a migration; its owner, grants and comment are the extension's.
+    extension: Optional[str] = None
 
     @property
     def schema(self) -> str:

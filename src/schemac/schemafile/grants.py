@@ -16,7 +16,7 @@ from schemac.schemafile.fields import FieldReader
 from schemac.schemafile.typewriter import Flow, FlowList
 
 GRANT_KEYS = {"privileges": False, "with_grant_option": False, "granted_by": False}
-NAMESPACE_KEYS = {"name": True, "owner": False, "grants": False, "comment": False, "absent": False}
+NAMESPACE_KEYS = {"name": True, "owner": False, "grants": False, "comment": False, "absent": False, "extension": False}
 DEFAULT_PRIVILEGES_KEYS = {"role": True, "objects": True, "schema": False, "extension": False, "grants": True}
 _PRIVILEGE = re.compile(r"\s*([A-Za-z]+)(?:(?<=all)\s+PRIVILEGES)?\s*(?:\(([^()]*)\))?\s*", re.I)  # ALL PRIVILEGES: ALL
 # What every role may do on an object of this kind unless revoked (Postgres's default access lists).
@@ -48,6 +48,7 @@ class GrantReader(FieldReader):
         names: list[str] = []
         access: list[Namespace] = []
         absent: Optional[bool] = None
+        self.extension_schema_nodes: dict[str, Node] = {}  # schema -> its `extension:` (schema_extensions_declared)
         for item in self.w.sequence(node, "schemas") if node is not None else ():
             if not isinstance(item, MappingNode):
                 names.append(self.identifier(item, "schema name"))
@@ -59,12 +60,34 @@ class GrantReader(FieldReader):
                 absent = self.public_absent(f, name) or absent
                 continue
             names.append(name)
+            if "extension" in f:  # a schema an extension's script makes: the extension's (its grants and comments)
+                access.append(self.extension_schema(f, name, self.w.src(item)))
+                continue
             default = PUBLIC_SCHEMA_DEFAULT if name == "public" else ()
             grants = self.grants(f, what, "schema", public_default=default) if "grants" in f else default
             access.append(Namespace(name, grants, self.owner(f, what), self.w.src(item), self.opt_string(f, "comment", what)))
         if absent and "public" in names:
             raise self.fail(node, "schema 'public' is declared absent and listed: give one or the other")
         return {"schemas": tuple(names), "namespace_access": tuple(access), "public_absent": absent}
+
+    def extension_schema(self, f: dict, name: str, src) -> Namespace:
+        """{name, extension}: a schema the extension's script makes, where schema.yaml puts objects of its own; its
+        owner, grants and comment are the extension's (`extensions:`' grants and comments), not given here.
+        (Whether `extensions:` declares the extension is checked once it is read: schema_extensions_declared.)"""
+        beside = sorted(set(f) & {"owner", "grants", "comment"})
+        if beside:
+            raise self.fail(f[beside[0]][1], f"schema '{name}' is extension {f['extension'][1].value}'s: give its {beside[0]} "
+                                             f"under extensions: (as `SCHEMA {name}`), not here")
+        self.extension_schema_nodes[name] = f["extension"][1]
+        return Namespace(name, (), None, src, extension=self.identifier(f["extension"][1], f"extension of schema '{name}'"))
+
+    def schema_extensions_declared(self, access: tuple[Namespace, ...], extensions: tuple) -> None:
+        """Each schema given an `extension` names one `extensions:` declares."""
+        declared = {e.name for e in extensions}
+        for n in access:
+            if n.extension is not None and n.extension not in declared:
+                raise self.fail(self.extension_schema_nodes[n.name], f"extension of schema '{n.name}' must be an "
+                                "extension schema.yaml declares (under extensions:), whose script makes the schema")
 
     def public_absent(self, f: dict, name: str) -> Optional[bool]:
         """`absent: true` of {name: public, absent: true}: the database has no public schema (the only schema that
@@ -241,6 +264,9 @@ def written_namespaces(names: list[str], access: tuple[Namespace, ...], public_a
         items["public"] = {"name": "public", "absent": True}
     for n in access:
         default = set(PUBLIC_SCHEMA_DEFAULT) if n.name == "public" else set()
+        if n.extension is not None:  # the extension's: its owner, grants and comment are the extension's
+            items[n.name] = {"name": n.name, "extension": n.extension}
+            continue
         item: dict = {"name": n.name, **({"owner": n.owner} if n.owner else {}), **({"comment": n.comment} if n.comment is not None else {})}
         if {(p.grantee, p.key, p.grantable) for p in n.grants} != {(p.grantee, p.key, p.grantable) for p in default}:
             written = written_grants(n.grants, "schema")

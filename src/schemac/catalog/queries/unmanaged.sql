@@ -534,6 +534,21 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
   AND CASE WHEN pg_catalog.has_table_privilege(c.oid, 'SELECT')
            THEN pg_catalog.query_to_xml(pg_catalog.format('SELECT 1 AS x FROM %%s %%s LIMIT 1', c.oid::regclass,
                                                           COALESCE(x.cond, '')), false, true, '')::text <> '' END
+UNION ALL  -- a function, procedure, trigger, materialized view or index marked as depending on an extension (ALTER ...
+           -- DEPENDS ON EXTENSION: pg_depend deptype 'x', dropped with the extension), as pg_dump writes it (test_pg_dump's
+           -- extdependtab indexes): the object is managed, the mark is not; said so rather than lost. The object as
+           -- pg_describe_object names it, "on" the extension
+/* if extension_dependents */
+SELECT 'depends on extension', o.schema, pg_catalog.pg_describe_object(d.classid, d.objid, 0) || ' on ' || x.extname::text
+FROM pg_catalog.pg_extension x  -- (pg_depend_reference_index: the extensions' dependents, not all of pg_depend)
+JOIN pg_catalog.pg_depend d ON d.refclassid = 'pg_catalog.pg_extension'::regclass AND d.refobjid = x.oid
+CROSS JOIN LATERAL (SELECT COALESCE(i.schema, (SELECT tn.nspname::text  -- a trigger's: its table's schema
+                                               FROM pg_catalog.pg_trigger tg
+                                               JOIN pg_catalog.pg_class tc ON tc.oid = tg.tgrelid
+                                               JOIN pg_catalog.pg_namespace tn ON tn.oid = tc.relnamespace
+                                               WHERE d.classid = 'pg_catalog.pg_trigger'::regclass AND tg.oid = d.objid)) AS schema
+                    FROM pg_catalog.pg_identify_object(d.classid, d.objid, 0) i) o
+WHERE d.deptype = 'x' AND o.schema = ANY (%(schemas)s::name[])
 UNION ALL
 /* if foreign_servers */
 SELECT 'user mapping', '', (CASE WHEN m.umuser = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(m.umuser)::text END)

@@ -37,4 +37,7 @@ SELECT EXISTS (SELECT FROM pg_catalog.pg_proc p
        EXISTS (SELECT FROM pg_catalog.pg_foreign_data_wrapper) AS foreign_data_wrappers,
        EXISTS (SELECT FROM pg_catalog.pg_constraint k WHERE k.conparentid > 0) AS constraint_copies,
        EXISTS (SELECT FROM pg_catalog.pg_extension e WHERE e.extconfig IS NOT NULL) AS extension_configuration,
-       EXISTS (SELECT FROM pg_catalog.pg_foreign_server) AS foreign_servers;
+       EXISTS (SELECT FROM pg_catalog.pg_foreign_server) AS foreign_servers,
+       EXISTS (SELECT FROM pg_catalog.pg_extension e  -- (pg_depend_reference_index)
+               JOIN pg_catalog.pg_depend dep ON dep.refclassid = 'pg_catalog.pg_extension'::regclass
+                                            AND dep.refobjid = e.oid AND dep.deptype = 'x') AS extension_dependents;
