@@ -259,3 +259,37 @@ def test_what_postgres_refuses_under_partitioning_is_refused_at_its_line(db_url)
                  "      pb: {columns: [b]}\n")]):
             conn.execute(f"CREATE TABLE x{n} " + sql.format(n=n))
             load_text(text, "schema.yaml")
+
+
+SUB_KEYED = """
+tables:
+  events:
+    partition_by: {strategy: list, key: region}
+    columns: {region: text, created_on: date}
+  events_eu:
+    partition_of: {parent: events, bound: "FOR VALUES IN ('eu')"}
+    partition_by: {strategy: range, key: created_on}
+"""
+
+
+def test_a_column_keying_a_sub_partition_retyped_is_refused(tmp_path, any_db_url):
+    """`created_on` keys the sub-partitioned events_eu, not the root: the root's ALTER COLUMN ... TYPE recurses into
+    events_eu, where Postgres refuses it (as here), and generate wrote it: the migration did not apply (pg-delta's
+    corpus partitioned-table-operations--subpartition-key-column-type-change). Now refused at events_eu's line, as a
+    column of the root's own key is."""
+    from pgharness import takes
+
+    from schemac.plan.objects import PlanError
+
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(SUB_KEYED, encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        assert not takes(conn, "ALTER TABLE events ALTER COLUMN created_on TYPE timestamp",
+                         psycopg.errors.InvalidTableDefinition)
+    schema.write_text(SUB_KEYED.replace("created_on: date", "created_on: timestamp"), encoding="utf-8")
+    with pytest.raises(PlanError, match=r"schema.yaml:\d+:\d+: table public.events_eu: column created_on is in its "
+                                        r"partition key, whose types Postgres cannot change \(date -> timestamp"):
+        generate(str(schema), out)
+    assert len(Layout(out).migrations()) == 1  # nothing written

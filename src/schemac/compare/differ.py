@@ -64,6 +64,7 @@ from schemac.compare.held_relations import held_in_schema
 from schemac.compare.extension_moves import with_moved_extension_types
 from schemac.compare.recreated import privileges_of_recreated
 from schemac.compare.routine_dependents import dropped_functions, dropped_row_types, functions_around_types
+from schemac.compare.row_type_callers import members_dropped_first
 from schemac.compare.retype_casts import own_type_sides
 from schemac.compare.types import cast_directly, diff_objects, keyed_domains
 from schemac.compare.views import diff_views
@@ -370,6 +371,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes.extend(diff_validated_checks(cur_tables, des_tables, changes))
     changes.extend(diff_copy_comments(cur_tables, des_tables, changes))
     changes = sequences_fed(made_under_kept(lent_usage(changes, current, desired), current, desired), desired)
+    changes = members_dropped_first(changes)  # (a dropped table's index calling a dropped function of its row type)
     order = {k: n for n, k in enumerate(KINDS)}  # (a stable sort: schema.yaml's order inside each kind)
     drops = [c for c in changes if c.kind == "drop_table"][::-1]  # (drops of tables in reverse)
     out = sorted([c for c in changes if c.kind != "drop_table"] + drops, key=lambda c: order[c.kind])

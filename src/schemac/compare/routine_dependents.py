@@ -23,7 +23,7 @@ FUNCTION_REBUILT = "re-created around a function dropped and created again"
 TYPE_REBUILT = "re-created around its type"
 
 
-def _reads_types(f: Function, types: frozenset) -> bool:
+def reads_types(f: Function, types: frozenset) -> bool:
     """Whether a type of `f`'s arguments or result is one of `types` ((schema, name))."""
     spelled = [a.type for a in f.arguments]
     result = f.returns or ""
@@ -42,7 +42,7 @@ def functions_around_types(objects: list[Change], current: Schema, desired: Sche
         return objects
     des = {(f.schema, f.name, f.identity): f for f in desired.functions}
     moved = {(f.schema, f.name, f.identity): f for f in current.functions
-             if (f.schema, f.name, f.identity) in des and _reads_types(f, rebuilt)}
+             if (f.schema, f.name, f.identity) in des and reads_types(f, rebuilt)}
     if not moved:
         return objects
     out = [c for c in objects if not (c.kind == "alter_function" and

@@ -11,7 +11,7 @@ from schemac.compare.extension_members import member_settings_differ
 from schemac.compare.extension_takes import taken_objects
 from schemac.compare.moves import old_key
 from schemac.compare.sequences import renamed_sequences
-from schemac.compare.normalize import normal_form, same_default
+from schemac.compare.normalize import normal_form, same_default, same_expression
 from schemac.model import Domain, Enum, Function, Schema, Sequence
 from schemac.pg.routines import comparable_body
 from schemac.pg.names import qualified
@@ -151,7 +151,17 @@ def same_function(a: Function, b: Function) -> bool:
                 not same_default(x.default, y.default, x.type):
             return False
     return equal_except(a, b, "arguments", "body", "comment") and (
-        a.body == b.body or comparable_body(a) == comparable_body(b))  # (the same text first: most functions)
+        a.body == b.body or comparable_body(a) == comparable_body(b)  # (the same text first: most functions)
+        or _same_returned(a, b))
+
+
+def _same_returned(a: Function, b: Function) -> bool:
+    """Two SQL-standard `RETURN expr` bodies whose expressions are one (compare.normalize): Postgres prints a row
+    comparison it stored, `(a, b, c) IS DISTINCT FROM (1, 2, 3)`, as nested ORs, `((x OR y) OR z)`, which a CREATE of
+    that text stores flat, `(x OR y OR z)`: a function made from inspect's text prints otherwise than its source."""
+    x, y = comparable_body(a), comparable_body(b)
+    return a.standard_body and b.standard_body and x[:7].upper() == y[:7].upper() == "RETURN " and \
+        same_expression(x[7:], y[7:])
 
 
 def replaceable(old: Function, new: Function) -> bool:

@@ -46,10 +46,7 @@ def column_statements(change: Change) -> list[exp.Expression]:
     col: Column = change.new  # type: ignore[assignment]
     if k == "alter_column_type":
         old: Column = change.old  # type: ignore[assignment]
-        if t.partition_by is not None and col.name in referenced_columns(f"({t.partition_by.key})"):
-            raise PlanError(("" if col.source is None else f"{col.source}: ") + f"table {t.qualified_name}: column "
-                            f"{col.name} is in its partition key, whose types Postgres cannot change ({old.type} -> "
-                            f"{col.type}); create a new partitioned table and move the rows into it")
+        key_retype_refused(change)
         # A generated column takes no USING (Postgres computes it again from its expression, and refuses one).
         value = exp.Column(this=ident(col.name))
         using = None if old.generated and col.generated else fresh_expression(col.using) if takes_using(change) \
@@ -96,3 +93,14 @@ def _through_text(value: exp.Expression, change: Change) -> exp.Expression:
             not (is_text_like(old) or is_text_like(new)):
         return exp.Cast(this=value, to=fresh_type("text"))
     return value
+
+
+def key_retype_refused(change: Change) -> None:
+    """Refuse an alter_column_type of a column in its table's partition key, which Postgres cannot retype: the
+    root's key, or a sub-partitioned partition's own (its change INHERITED, made by the root's ALTER, which recurses
+    into it: 'cannot alter column "c" because it is part of the partition key of relation "p"')."""
+    t, col, old = change.table_def, change.new, change.old
+    if t.partition_by is not None and col.name in referenced_columns(f"({t.partition_by.key})"):  # type: ignore
+        raise PlanError(("" if col.source is None else f"{col.source}: ") + f"table {t.qualified_name}: column "  # type: ignore
+                        f"{col.name} is in its partition key, whose types Postgres cannot change ({old.type} -> "  # type: ignore
+                        f"{col.type}); create a new partitioned table and move the rows into it")  # type: ignore

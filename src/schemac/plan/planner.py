@@ -16,7 +16,7 @@ from schemac.pg.idents import ident, schema_part
 from schemac.pg.names import constraint_name, qualified, quote_ident
 from schemac.pg.types import type_name
 from schemac.plan import ddl, inherit_ddl, printing, routine_ddl, rule_ddl, scratch_retype_ddl, statistics_ddl
-from schemac.plan.column_changes import COLUMN_KINDS, column_statements
+from schemac.plan.column_changes import COLUMN_KINDS, column_statements, key_retype_refused
 from schemac.plan.ddl import alter_table as _alter
 from schemac.plan.default_rows_ddl import key_again, key_off, moved_around, put_back
 from schemac.plan.grants import grant_statements
@@ -71,6 +71,8 @@ _ROUTINES = frozenset({"add_function", "alter_function", "drop_function"})
 def _statements_for(change: Change) -> list[exp.Expression]:
     if change.cause == INHERITED:  # (made by the parent's statement; its indexes' comments given back after it)
         retyped = change.kind == "alter_column_type"
+        if retyped:  # (a sub-partitioned partition's own key: the parent's ALTER refused there)
+            key_retype_refused(change)
         return own_comments_again(change.table_def, change.name) if retyped else []  # type: ignore[arg-type]
     if change.through:  # one parent's retype through a scratch parent, for all (compare.scratch_retypes)
         return scratch_retype_ddl.scratch_retype(change, _statements_for)
