@@ -137,7 +137,9 @@ _OBJECT_KINDS = {Index: "index", PrimaryKey: "primary key", Unique: "unique cons
                  DatabaseGrant: "database grant"}
 
 
-@frozen
+# (slots: past 29 fields CPython 3.11 gives each instance a __dict__ of its own, ~1.6 KB against ~0.3: a plan of 1,000
+# tables with a view and a trigger function each held +8 MiB of them once a 30th field came; docs/benchmarks-catalog.md)
+@frozen(slots=True)
 class Change:
     """One difference. `old` is the object in the current model, `new` the one in the desired model."""
 

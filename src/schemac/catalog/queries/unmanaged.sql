@@ -139,7 +139,7 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
           AND dep.objid = p.oid
           AND dep.deptype = 'i')
 UNION ALL
-/* if triggers */
+/* if foreign_triggers */
 SELECT 'trigger', n.nspname::text, c.relname::text || '.' || tg.tgname::text
 FROM pg_catalog.pg_trigger tg
 JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid
