@@ -162,3 +162,39 @@ def test_foreign_server_loader_errors(text, message):
     with pytest.raises(SchemaFileError) as e:
         load_text(text, "schema.yaml")
     assert message in str(e.value), str(e.value)
+
+
+# A server dropped for good while user mappings are on it (schemac manages none): Postgres refuses DROP SERVER while
+# they are there, so the migration drops them first, by role name alone; another server's mapping is kept.
+MAPPED = """\
+DO $$ BEGIN CREATE ROLE "Seq-Owner"; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+CREATE FOREIGN DATA WRAPPER own_fdw;
+CREATE SERVER kept FOREIGN DATA WRAPPER own_fdw;
+CREATE USER MAPPING FOR "Seq-Owner" SERVER kept OPTIONS (password 'kept-secret');
+"""
+MAPPINGS = "SELECT srvname, usename FROM pg_user_mappings ORDER BY 1, 2"
+
+
+@pytest.mark.parametrize("major_db", MAJORS, indirect=True)
+def test_server_dropped_over_its_user_mappings(tmp_path, major_db, schemac):
+    from catalog_oracle import sibling_database
+
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        conn.execute(MAPPED + "CREATE SERVER far FOREIGN DATA WRAPPER own_fdw; CREATE USER MAPPING FOR CURRENT_USER "
+                     "SERVER far OPTIONS (password 'far-secret'); CREATE USER MAPPING FOR PUBLIC SERVER far; "
+                     'CREATE USER MAPPING FOR "Seq-Owner" SERVER far; CREATE FOREIGN TABLE far_t (id int) SERVER far;')
+    assert schemac("inspect", "--database-url", major_db, "--output", "schema.yaml").returncode == 0
+    assert schemac("generate", "--name", "base").returncode == 0  # the database is that schema already
+    with sibling_database(major_db) as b:
+        with psycopg.connect(b, autocommit=True) as conn:
+            conn.execute(MAPPED)
+        assert schemac("inspect", "--database-url", b, "--output", "schema.yaml", "--force").returncode == 0
+    r = schemac("generate", "--name", "drop", "--allow-destructive")
+    assert r.returncode == 0, r.stdout + r.stderr
+    sql = _migration(tmp_path, "drop")
+    assert "secret" not in sql + r.stdout + r.stderr, sql
+    with psycopg.connect(major_db) as conn:  # one transaction, as sqlx applies a file
+        conn.execute(sql)
+    with psycopg.connect(major_db) as conn:
+        assert conn.execute(MAPPINGS).fetchall() == [("kept", "Seq-Owner")]
+        assert conn.execute("SELECT srvname FROM pg_foreign_server").fetchall() == [("kept",)]

@@ -1,7 +1,8 @@
 """Statements for foreign servers: CREATE SERVER name [TYPE 't'] [VERSION 'v'] FOREIGN DATA WRAPPER w
 [OPTIONS (k 'v', ...)]; ALTER SERVER ... VERSION 'v' OPTIONS (SET k 'v', ADD k 'v', DROP k), OWNER TO;
 COMMENT ON SERVER. Another wrapper or type is DROP and CREATE. compare.changes.KINDS creates servers right
-after extensions (the wrapper's) and drops them after the tables, before extensions are dropped."""
+after extensions (the wrapper's) and drops them after the tables, before extensions are dropped. A server dropped
+for good takes its user mappings (not managed) with it, as Postgres asks before DROP SERVER."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from schemac.model import Column, ForeignDataWrapper, ForeignServer, Table
 from schemac.pg.dialect import RENDER
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan import ddl
-from schemac.plan.ddl import command, comment_value, literal
+from schemac.plan.ddl import command, comment_value, do_block, literal
 from schemac.plan.not_null_ddl import not_valid_statements
 from schemac.plan.trees import fresh_type
 from schemac.plan.publication_ddl import owned_statements
@@ -37,6 +38,18 @@ def create_foreign_server(s: ForeignServer) -> exp.Command:
     return command("CREATE", "SERVER", quote_ident(s.name), f"TYPE {literal(s.type)}" if s.type is not None else "",
                    f"VERSION {literal(s.version)}" if s.version is not None else "", "FOREIGN DATA WRAPPER",
                    quote_ident(s.wrapper), fdw_options(s.options))
+
+
+def user_mappings_dropped(server: str) -> exp.Command:
+    """A DO block dropping the user mappings on `server`, which cannot outlive it (DROP SERVER is refused while one
+    is there: 'cannot drop server ... because other objects depend on it'). schemac reads none (their options hold
+    passwords); the migration finds them where it runs, by role name alone (pg_user_mappings' usename, PUBLIC's
+    where umuser is 0), never their options."""
+    name = literal(server)
+    return do_block("DECLARE m record; BEGIN FOR m IN SELECT u.umuser, u.usename FROM pg_catalog.pg_user_mappings u "
+                    f"WHERE u.srvname = {name} LOOP EXECUTE pg_catalog.format('DROP USER MAPPING FOR %s SERVER %I', "
+                    "CASE WHEN m.umuser = 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(m.usename) END, "
+                    f"{name}); END LOOP; END")
 
 
 def _function(name: Optional[str]) -> str:
@@ -76,7 +89,9 @@ def foreign_server_statements(change: Change) -> Optional[list[exp.Expression]]:
         return [create_foreign_server(new)]  # type: ignore[arg-type]
     if k in ("drop_foreign_server", "alter_foreign_server"):
         drop = command("DROP", "SERVER IF EXISTS", quote_ident(old.name))  # type: ignore[union-attr]
-        return [drop, create_foreign_server(new)] if k == "alter_foreign_server" else [drop]  # type: ignore[arg-type]
+        if k == "alter_foreign_server":  # made again: a user mapping on it blocks the DROP (README: drop it first)
+            return [drop, create_foreign_server(new)]  # type: ignore[arg-type]
+        return [user_mappings_dropped(old.name), drop]  # type: ignore[union-attr]
     if k == "set_foreign_server_options":
         version = "" if old.version == new.version else \
             f"VERSION {literal(new.version)}" if new.version is not None else "VERSION NULL"  # type: ignore[union-attr]
