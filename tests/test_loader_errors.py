@@ -373,6 +373,10 @@ CASES = [
      "  p1:\n    partition_of: {parent: p, bound: FOR VALUES IN (1)}\n    unique:\n"
      "      - {columns: [a], name: p1_mine, beside_copy: true}\n", 8,
      "UNIQUE p1_mine of table public.p1: beside_copy, but no table it is a partition of has a key of its definition"),
+    ("foreign-partition-under-a-unique", "tables:\n  p:\n    partition_by: {strategy: list, key: a}\n    columns: {a: integer}\n"
+     "    unique:\n      - {columns: [a]}\n  p1:\n    partition_of: {parent: p, bound: FOR VALUES IN (1)}\n"
+     "    foreign: {server: s}\nforeign_data_wrappers:\n  w: {}\nforeign_servers:\n  s: {wrapper: w}\n", 7,
+     "table public.p1 is a foreign table (foreign:) and a partition under public.p, which has a UNIQUE"),
 ]
 
 
