@@ -378,6 +378,10 @@ CASES = [
     ("schema-of-an-extension-given-grants", "extensions: [citext]\nschemas:\n"
      "  - {name: kit, extension: citext, grants: {PUBLIC: [usage]}}\n", 3,
      "schema 'kit' is extension citext's: give its grants under extensions: (as `SCHEMA kit`), not here"),
+    ("foreign-partition-under-a-unique", "tables:\n  p:\n    partition_by: {strategy: list, key: a}\n    columns: {a: integer}\n"
+     "    unique:\n      - {columns: [a]}\n  p1:\n    partition_of: {parent: p, bound: FOR VALUES IN (1)}\n"
+     "    foreign: {server: s}\nforeign_data_wrappers:\n  w: {}\nforeign_servers:\n  s: {wrapper: w}\n", 7,
+     "table public.p1 is a foreign table (foreign:) and a partition under public.p, which has a UNIQUE"),
 ]
 
 

@@ -16,9 +16,21 @@ renamed (or its constraint renamed) since. Those are kept as the partition's own
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from schemac.pg.childindex import is_child_index_name, is_child_key_name
+from schemac.pg.childindex import child_index_name, is_child_index_name, is_child_key_name
+
+
+def _numbered_below(r: dict[str, Any], names: set[str]) -> bool:
+    """Whether the copy `r`'s name, where Postgres numbered it (`<partition>_b_idx1`), took its number from indexes
+    of its own table (`names`): every name below it is one of theirs, which a fresh build makes so too. One numbered
+    because another relation of the schema held the name (a partition `x`'s copy `x_a_b_idx` beside a partition
+    `x_a`'s `x_a_b_idx1` of another parent) is kept under it: the build makes the two in an order of its own."""
+    m = re.search(r"idx(\d*)$", r["index_name"])
+    below = range(int(m.group(1))) if m is not None and m.group(1) else range(0)
+    expressions = r["expressions"] or [None] * len(r["attnames"])
+    return all(child_index_name(r["table_name"], r["attnames"], expressions, f"idx{n or ''}") in names for n in below)
 
 
 def own_indexes(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -36,6 +48,9 @@ def own_indexes(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     harmless: the index is made on the partition first, then attached."""
     by_oid = {r["index_oid"]: r for r in rows}
     left_out: dict[int, bool] = {}
+    names: dict[int, set[str]] = {}
+    for r in rows:
+        names.setdefault(r["table_oid"], set()).add(r["index_name"])
 
     def copy(r: dict[str, Any]) -> bool:
         oid = r["index_oid"]
@@ -46,10 +61,24 @@ def own_indexes(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 and not r["parameters_of_its_own"] \
                 and (not r["attached_to"] or (parent is not None and copy(parent))) \
                 and is_child_index_name(r["index_name"], r["table_name"], r["attnames"],
-                                        r["expressions"] or [None] * len(r["attnames"]))
+                                        r["expressions"] or [None] * len(r["attnames"])) \
+                and _numbered_below(r, names[r["table_oid"]])
         return left_out[oid]
     kept = [r for r in rows if not copy(r)]
-    return [{**r, "attached_to": None} if r["attached_to"] and copy(by_oid[r["parent_index_oid"]]) else r for r in kept]
+    return [{**r, "attached_to": None} if r["attached_to"] and copy(by_oid[r["parent_index_oid"]]) else
+            {**r, "attached_to": by_oid[r["parent_index_oid"]]["index_name"]} if _renumbered(r, by_oid, copy, names)
+            else r for r in kept]
+
+
+def _renumbered(r: dict[str, Any], by_oid: dict, copy, names: dict[int, set[str]]) -> bool:
+    """Whether `r` is a copy kept for its number alone (_numbered_below): written attached_to its parent's index, so
+    that its numbered name does not read as the partition's own index beside the copy (pg.beside_copies)."""
+    parent = by_oid.get(r["parent_index_oid"])
+    return bool(r["attached"]) and not r["attached_to"] and parent is not None and not copy(parent) \
+        and r["comment"] is None and r["key_statistics"] is None and not r["parameters_of_its_own"] \
+        and is_child_index_name(r["index_name"], r["table_name"], r["attnames"],
+                                r["expressions"] or [None] * len(r["attnames"])) \
+        and not _numbered_below(r, names[r["table_oid"]])
 
 
 def own_constraints(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -34,6 +34,7 @@ from schemac.compare.trigger_clones import diff_clone_comments, diff_cloned_trig
 from schemac.compare.copies import diff_copy_comments
 from schemac.compare.replanned import with_neighbours
 from schemac.compare.foreign_servers import FOREIGN_REMADE, diff_foreign_servers, foreign_drift, remade_foreign_tables
+from schemac.compare.beside_remade import beside_remade
 from schemac.compare.declared_copies import without_declared_copies
 from schemac.compare.partition_copies import (adopted_by_attach, copies_renamed, named_adopted_copies,
                                              under_grandparents, with_detached_copies, without_implied_twin_copies)
@@ -317,6 +318,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         changes.extend(around_retypes(cur_tables[key], des_tables[key], per_table, des_tables, exact))
     changes = own_expressions_again(changes, des_tables)  # (a partition's own, after its parent's new expression)
     changes = identities_over_children(named_in_partitions(changes, des_tables), cur_tables, des_tables)
+    changes = beside_remade(changes, cur_tables, des_tables)  # (its own beside a new copy: dropped, made after it)
     changes = adopted_by_attach(changes, cur_tables, des_tables)  # (an index or key ATTACH adopts: dropped after it)
     changes = named_adopted_copies(changes, cur_tables, des_tables)  # (as a new build names them: before the DETACH)
     changes = under_grandparents(changes, cur_tables, des_tables)  # (a leaf's index: before the root's CREATE INDEX)

@@ -109,9 +109,13 @@ def create_foreign_table(t: Table) -> list[exp.Expression]:
     then its columns' OPTIONS and its valid CHECKs (ALTER FOREIGN TABLE: Postgres takes them so too). A NOT VALID
     CHECK is left out: compare.created_tables leaves it out of what CREATE makes, so the differ adds it after. Its
     NOT VALID NOT NULLs and its NOT NULLs' comments follow, as a table's do (PostgreSQL 18)."""
+    server = ("SERVER", quote_ident(t.foreign.server), fdw_options(t.foreign.options))  # type: ignore[union-attr]
+    if t.partition_of is not None:  # PARTITION OF its parent, as a table's, then its server (the columns its parent's)
+        made = ddl.create_partition(t).sql(dialect=RENDER)
+        return [command(f"CREATE FOREIGN TABLE{made[len('CREATE TABLE'):]}", *server)] + \
+            [column_options(t, c.name, (), c.fdw_options) for c in t.columns if c.fdw_options]
     columns = ", ".join(ddl.column_def(c, schema=t.schema).sql(dialect=RENDER) for c in t.columns)
-    out: list[exp.Expression] = [command("CREATE", _foreign(t), f"({columns})", "SERVER",
-                                         quote_ident(t.foreign.server), fdw_options(t.foreign.options))]  # type: ignore
+    out: list[exp.Expression] = [command("CREATE", _foreign(t), f"({columns})", *server)]
     out += [column_options(t, c.name, (), c.fdw_options) for c in t.columns if c.fdw_options]
     return out + [ddl.add_constraint(t, c) for c in t.checks if not c.not_valid] + not_valid_statements(t, t.columns)
 

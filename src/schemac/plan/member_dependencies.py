@@ -121,8 +121,12 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
         if (k == "add_index" or isinstance(new, UNIQUE_KEY_TYPES)) and t.partition_by is not None and not beside:  # type: ignore
             makes.add(("partitioned keys",))  # (any table's: its copies go down every level below it; not one beside a
             # copy, a sub-partitioned partition's: it waits for them itself, attached_beside)
-        if beside:  # after the ancestors' keys and indexes, whose copies it stands beside (pg.beside_copies)
-            new_refs.add(("partitioned keys",))
+        if beside:  # after the ancestors' keys and indexes, whose copies it stands beside (pg.beside_copies), theirs
+            new_refs.add(("partitioned keys",))  # beside copies too (made first, their ADD would take it as its copy)
+            p = t.partition_of  # type: ignore[union-attr]
+            new_refs |= {("beside", *q) for q in ((p.parent_schema, p.parent), *c.above)}  # type: ignore[union-attr]
+            if t.partition_by is not None:  # type: ignore[union-attr]
+                makes.add(("beside", t.schema, t.name))  # type: ignore[union-attr]
         if k in ("add_index", "drop_index"):  # catalog/partition_indexes.py
             # A partition's own index is made before its parent's, whose CREATE INDEX attaches it; dropped
             # after (IF EXISTS: the parent's DROP took it along).

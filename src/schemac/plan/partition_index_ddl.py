@@ -60,8 +60,16 @@ def add_partition_index(t: Table, index: Index, copy_of: tuple) -> list[exp.Expr
             f"to_regclass({literal(parent)})) LIMIT 1;")
     rename = f"pg_catalog.format('ALTER INDEX %I.%I RENAME TO %I', {literal(t.schema)}, copy, {literal(index.name)})"
     create = create_index(t, index).sql(dialect=RENDER)
-    return [do_block(f"DECLARE copy name; BEGIN {find} IF copy IS NULL THEN {create}; ELSIF copy <> "
-                     f"{literal(index.name)} THEN EXECUTE {rename}; END IF; END")]
+    # Its name held by another partition's copy (Postgres numbered the two for each other's names, made in another
+    # order: catalog.partition_indexes): the two names swapped, that one moved aside first.
+    held = f"pg_catalog.to_regclass({literal(qualified(t.schema, index.name))})"
+    aside = (f"other := {held}; IF other IS NOT NULL AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits WHERE inhrelid = "
+             f"other) THEN EXECUTE pg_catalog.format('ALTER INDEX %s RENAME TO %I', other, 'schemac_' || other::oid); "
+             "ELSE other := NULL; END IF;")
+    back = ("IF other IS NOT NULL THEN EXECUTE pg_catalog.format('ALTER INDEX %I.%I RENAME TO %I', "
+            f"{literal(t.schema)}, 'schemac_' || other::oid, copy); END IF;")
+    return [do_block(f"DECLARE copy name; other regclass; BEGIN {find} IF copy IS NULL THEN {create}; ELSIF copy <> "
+                     f"{literal(index.name)} THEN {aside} EXECUTE {rename}; {back} END IF; END")]
 
 
 def drop_partition_index(t: Table, index: Index) -> list[exp.Expression]:

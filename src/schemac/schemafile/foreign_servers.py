@@ -21,7 +21,7 @@ WRAPPER_KEYS = {"handler": False, "validator": False, "options": False, "owner":
 _NOT_FOREIGN = {"primary_key": lambda t: t.primary_key is not None, "unique": lambda t: bool(t.uniques),
                 "indexes": lambda t: bool(t.indexes), "foreign_keys": lambda t: bool(t.foreign_keys),
                 "exclude": lambda t: bool(t.exclusions), "partition_by": lambda t: t.partition_by is not None,
-                "partition_of": lambda t: t.partition_of is not None, "inherits": lambda t: bool(t.inherits),
+                "inherits": lambda t: bool(t.inherits),
                 "of": lambda t: t.of is not None, "unlogged": lambda t: t.unlogged,
                 "cluster_on": lambda t: t.cluster_on is not None, "with": lambda t: bool(t.parameters),
                 "replica_identity": lambda t: t.replica_identity != "default",

@@ -63,6 +63,21 @@ def _check_own_key(t: Table, parent: Table) -> None:
                               f"not ({', '.join(mine.columns + mine.include)})", mine.source)
 
 
+def check_foreign_partition(t: Table, above: list[Table]) -> None:
+    """A foreign table as a partition, under no table holding a unique index: Postgres builds no index on a foreign
+    partition, and refuses one under a primary key, UNIQUE or unique index ('cannot create foreign partition of
+    partitioned table'), or such a key added over it ('cannot create unique index on partitioned table')."""
+    if t.foreign is None:
+        return
+    for a in above:
+        held = "a primary key" if a.primary_key is not None else "a UNIQUE" if a.uniques else \
+            "a unique index" if any(i.unique for i in a.indexes) else None
+        if held:
+            raise SchemaFileError(f"table {t.qualified_name} is a foreign table (foreign:) and a partition under "
+                                  f"{a.qualified_name}, which has {held}: Postgres builds no index on a foreign "
+                                  "partition and refuses it under a unique one", t.source)
+
+
 def _check_not_nulls(columns: list[Column], pk: Optional[PrimaryKey], partitioned: bool, what: str) -> None:
     """What Postgres refuses of a column's `not_null`: NOT VALID under a primary key (made validated with
     it), NO INHERIT on a partitioned table (its partitions must have it)."""

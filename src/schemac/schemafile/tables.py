@@ -21,7 +21,7 @@ from schemac.schemafile.triggers import check_cloned_triggers
 from schemac.schemafile.copies import check_copy_comments
 from schemac.pg.typetext import name_parts
 from schemac.schemafile.table_keys import (_check_columns_known, _check_not_nulls, _check_own_key, _check_referenced_key,
-                                           _with_parent_columns)
+                                           _with_parent_columns, check_foreign_partition)
 
 MAX_TABLE_COLUMNS = 1600  # PostgreSQL's MaxHeapAttributeNumber
 TABLE_KEYS = {"name": False, "schema": False, "renamed_from": False, "comment": False, "columns": False, "foreign_keys": False,
@@ -256,6 +256,11 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                 else:
                     t = _with_parent_columns(t, parent)
                 _check_own_key(t, parent)
+                above, up = [], parent
+                while up is not None and up not in above:
+                    above.append(up)
+                    up = by_key.get((up.partition_of.parent_schema, up.partition_of.parent)) if up.partition_of else None
+                check_foreign_partition(t, above)
             done[t.key] = t
             return t
 

@@ -27,7 +27,8 @@
 -- statistics: its extended statistics objects (CREATE STATISTICS), each {name, schema, kinds (stxkind: d
 -- ndistinct, f dependencies, m mcv, e expressions'), columns (in the table's order, as Postgres keeps
 -- them), expressions (deparsed), target (stxstattarget: -1, or null on 17+, the default), comment, owner}.
--- Foreign tables (relkind 'f') are tables too, but those that are a partition or inherit (unmanaged.sql lists them):
+-- Foreign tables (relkind 'f') are tables too (a partition too), but those that inherit or are inherited (unmanaged.sql
+-- lists them):
 -- foreign_server, foreign_options (ftoptions as [[name, value], ...] in the catalog's order); null on another table.
 -- validated_checks: the CHECKs it inherits that are validated here while a parent's of the same name is NOT VALID
 -- (a partition or child made or attached after the parent's ADD CONSTRAINT ... NOT VALID, or ALTER TABLE child
@@ -151,8 +152,8 @@ LEFT JOIN LATERAL (SELECT tc.oid, tc.reloptions FROM pg_catalog.pg_class tc
                    OFFSET 0) tc ON true
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND (c.relkind IN ('r', 'p')
-       OR c.relkind = 'f' AND NOT c.relispartition
-          AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits fi WHERE fi.inhrelid = c.oid OR fi.inhparent = c.oid))
+       OR c.relkind = 'f' AND (c.relispartition
+          OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits fi WHERE fi.inhrelid = c.oid OR fi.inhparent = c.oid)))
   AND NOT EXISTS (
         SELECT 1
         FROM pg_catalog.pg_depend dep

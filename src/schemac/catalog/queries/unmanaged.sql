@@ -1,6 +1,6 @@
 -- Objects of the requested schemas that schemac reads but does not manage, listed so a report can
 -- name them (never diffed): one row per object, (kind, schema_name, object_name).
---   foreign table        pg_class relkind 'f' that is a partition or in an inheritance tree (the others are managed as
+--   foreign table        pg_class relkind 'f' in an inheritance tree, not a partition (the others are managed as
 --                        tables: tables.sql; views and materialized views are managed: views.sql)
 --   function (plain and window), procedure, aggregate   pg_proc prokind 'f'/'w', 'p', 'a': those
 --             functions.sql does not manage (window functions, C and internal ones of a base type:
@@ -9,7 +9,7 @@
 --             another object (a range type's constructor functions, whose privileges range_types.sql reads); one
 --             row per overload, named without
 --             arguments
---   trigger   "table.trigger": user triggers on a foreign table that is a partition or in an inheritance tree (those
+--   trigger   "table.trigger": user triggers on a foreign table in an inheritance tree, not a partition (those
 --             on tables, views and other foreign tables are managed: triggers.sql); not internal ones, not the clones
 --             Postgres puts on partitions
 --   policy    "relation.policy": policies on relations that are not tables (those on tables are
@@ -116,7 +116,7 @@ SELECT 'foreign table' AS kind,
        c.relname::text AS object_name
 FROM rels c  -- the foreign tables first: an empty pg_inherits is costed nothing, and its EXISTS came before relkind
 WHERE c.relkind = 'f' AND c.read
-  AND (c.relispartition OR EXISTS (SELECT 1 FROM pg_catalog.pg_inherits fi WHERE fi.inhrelid = c.oid)
+  AND (NOT c.relispartition AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits fi WHERE fi.inhrelid = c.oid)
        OR EXISTS (SELECT 1 FROM pg_catalog.pg_inherits fi WHERE fi.inhparent = c.oid))  -- each by its index
   AND (c.oid) NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
 UNION ALL
@@ -148,7 +148,7 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
   AND NOT tg.tgisinternal
   AND tg.tgparentid = 0
   AND c.relkind NOT IN ('r', 'p', 'v')
-  AND (c.relkind <> 'f' OR c.relispartition OR EXISTS (SELECT 1 FROM pg_catalog.pg_inherits fi WHERE fi.inhrelid = c.oid)
+  AND (c.relkind <> 'f' OR NOT c.relispartition AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits fi WHERE fi.inhrelid = c.oid)
        OR EXISTS (SELECT 1 FROM pg_catalog.pg_inherits fi WHERE fi.inhparent = c.oid))
   AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
 UNION ALL
