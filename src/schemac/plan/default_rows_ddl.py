@@ -100,10 +100,13 @@ def moved_around(change: Change, made: list[exp.Expression]) -> list[exp.Express
     assert p is not None
     parent, default, names = qualified(p.parent_schema, p.parent), qualified(schema, name), _columns(t)
     where = rows_of_bound(strategy, key, p.bound)
-    which = f" WHERE {where}" if where else ""
+    leaving = change.over_default[5:] == (True,)  # (the partition's own rows outside its new bound: leaving_rows)
+    which = (f" WHERE ({where}) IS NOT TRUE" if leaving else f" WHERE {where}") if where else ""
     held = command("CREATE", f"TEMPORARY TABLE {_held(t)} AS SELECT {names} FROM {default} LIMIT 0")
     note = (f" the rows of {qualified(t.schema, t.name)}'s bound the default partition {default} holds, moved into "
-            f"it: taken out of {default} here, put back through {parent} after it (every row kept) ")
+            f"it: taken out of {default} here, put back through {parent} after it (every row kept) ") if not leaving else \
+        (f" the rows of {default} outside its new bound, which its ATTACH refuses: taken out here, put back through "
+         f"{parent} once its partitions are there (every row kept) ")
     held.add_comments([note.replace("*/", "* /")])
     out = command("WITH", f"moved AS (DELETE FROM {default}{which} RETURNING {names}) "
                           f"INSERT INTO {_held(t)} ({names}) SELECT {names} FROM moved")
