@@ -7,11 +7,11 @@ from schemac.model.frozen import made as made_by, replace
 import json
 from typing import Any, Callable, Optional
 
-from schemac.model import (CAST_CONTEXTS, Cast, ClassFunction, ClassOperator, OperatorClass, OperatorFamily, family_members, Operator, AGGREGATE_FUNCTIONS, STATISTICS_KINDS, Statistics, EVENT_TRIGGER_STATES, PUBLISH_ACTIONS, EventTrigger, ForeignDataWrapper, ForeignServer, ForeignTable, Publication, PublishedTable, Aggregate, Argument, Attribute, Collation, CompositeType, Function, RangeType, Rule, TextSearchConfig,
+from schemac.model import (CAST_CONTEXTS, Cast, ClassFunction, ClassOperator, OperatorClass, OperatorFamily, family_members, Operator, AGGREGATE_FUNCTIONS, STATISTICS_KINDS, Statistics, names_a_column, EVENT_TRIGGER_STATES, PUBLISH_ACTIONS, EventTrigger, ForeignDataWrapper, ForeignServer, ForeignTable, Publication, PublishedTable, Aggregate, Argument, Attribute, Collation, CompositeType, Function, RangeType, Rule, TextSearchConfig,
                            TextSearchDictionary, TextSearchMapping, default_multirange, Column, NotNull)
 from schemac.pg import ruledef
 from schemac.pg.indexdef import collation_from_sql, top_level_items
-from schemac.pg.names import default_not_null_name, joined_reference, reference_part
+from schemac.pg.names import default_not_null_name, joined_reference, quote_ident, reference_part
 from schemac.pg.redeparse import deparse_kept, hidden_names_kept
 from schemac.model.functions import default_cost
 from schemac.pg.routines import result_type
@@ -104,7 +104,8 @@ def statistics(d: dict[str, Any], table_schema: str) -> Statistics:
     """One object of tables.sql's `statistics` (its schema only where it is not the table's, as schema.yaml)."""
     kinds = tuple(_STATISTICS_KINDS[k] for k in "dfm" if k in d["kinds"])
     target = d["target"] if d["target"] is not None and d["target"] >= 0 else None
-    return Statistics(name=d["name"], elements=(*d["columns"], *(deparse_kept(e) for e in d["expressions"] or ())),
+    columns = (x if names_a_column(x) else quote_ident(x) for x in d["columns"])  # ("A b": Postgres takes the
+    return Statistics(name=d["name"], elements=(*columns, *(deparse_kept(e) for e in d["expressions"] or ())),  # column)
                       kinds=() if kinds == STATISTICS_KINDS else kinds,
                       schema=d["schema"] if d["schema"] != table_schema else None, target=target,
                       comment=d["comment"], owner=d.get("owner"))

@@ -76,6 +76,31 @@ def over_defaults(changes: list[Change], cur_tables: dict, des_tables: dict) -> 
     return out
 
 
+def leaving_rows(changes: list[Change], cur_tables: dict, des_tables: dict) -> list[Change]:
+    """`changes` with each partition detached and attached again under another bound (or parent) marked as over a
+    default, the partition itself in the default's place and `leaving` set: Postgres refuses the ATTACH over its rows
+    outside the new bound ('partition constraint ... is violated by some row': a range partition split in two, a hash
+    partition given a greater modulus), so plan.default_rows_ddl takes them out before the ATTACH and puts them back
+    through the parent once every partition of it is made and attached (its new siblings take them)."""
+    again = {(c.schema, c.table) for c in changes if c.kind == "detach_partition"}
+    out = []
+    for c in changes:
+        p = getattr(c.new, "partition_of", None) if c.kind == "attach_partition" else None
+        parent = des_tables.get((p.parent_schema, p.parent)) if p is not None else None
+        if p is None or parent is None or parent.partition_by is None or c.over_default or \
+                (c.schema, c.table) not in again or (c.schema, c.table) not in cur_tables or \
+                p.bound.strip().upper() == "DEFAULT":
+            out.append(c)
+            continue
+        me = (c.schema, c.table)
+        mark = (me, parent.partition_by.strategy, parent.partition_by.key,
+                ancestors(parent, des_tables) + (me,) + _below(c.new, des_tables),
+                (ancestors(parent, des_tables)[0],) + _below(parent, des_tables), True)
+        out += [replace(c, over_default=mark),
+                Change("put_back_rows", c.schema, c.table, None, None, c.new, c.new, ROWS_MOVED, over_default=mark)]
+    return out
+
+
 def moved_under(changes: list[Change]) -> dict:
     """The tables whose rows the migration moves between partitions ((schema, name) of each parent and ancestor): the
     defaults ((schema, name), ...) their rows are taken out of, which a foreign key's ROWS_MOVED changes are given as

@@ -58,7 +58,7 @@ from schemac.compare.not_nulls import (across_no_inherit, before_inherit, defaul
                                        names_its_own, parents_names_given)
 from schemac.compare.not_null_renames import renamed_on_leaves
 from schemac.compare.defaults_below import defaults_kept_below
-from schemac.compare.default_rows import REBOUND, ROWS_MOVED, moved_under, over_defaults, rebound
+from schemac.compare.default_rows import REBOUND, ROWS_MOVED, leaving_rows, moved_under, over_defaults, rebound
 from schemac.compare.definition_keys import constraint_key
 from schemac.compare.loose_collations import loosening_left, nondeterministic
 from schemac.compare.held_relations import held_in_schema
@@ -328,6 +328,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         if key not in des_tables:
             changes += _dropped(t)
     changes = over_defaults(changes, cur_tables, des_tables)  # (rows of a new partition in a kept default: moved)
+    changes = leaving_rows(changes, cur_tables, des_tables)  # (a rebound partition's rows outside its new bound: moved)
     changes = rebound(changes, cur_tables, des_tables)  # (a partition detached and attached again under foreign keys)
     loose = nondeterministic(current), nondeterministic(desired)  # (a key over a column leaving one: checked again)
     changes.extend(_foreign_keys_around_rebuilt_keys(changes, cur_tables, des_tables, loose))

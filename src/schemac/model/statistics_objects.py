@@ -24,7 +24,8 @@ STATISTICS_KINDS = ("ndistinct", "dependencies", "mcv")
 
 @frozen
 class Statistics:
-    """CREATE STATISTICS name [(kinds)] ON elements FROM table. `elements`: column names, and expressions
+    """CREATE STATISTICS name [(kinds)] ON elements FROM table. `elements`: column names (one names_a_column
+    refuses, `A b`, as its quoted identifier `"A b"`, which Postgres takes for the column), and expressions
     as Postgres prints them (PostgreSQL 14+); Postgres keeps the columns in the table's order, so the order
     written is not compared. `kinds` () is every kind. `schema` None: the table's. `target`: ALTER
     STATISTICS ... SET STATISTICS (None: the default)."""

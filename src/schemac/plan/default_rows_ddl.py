@@ -11,11 +11,13 @@ The rows of the bound, as Postgres routes them: a list's `key IN (...)` (or NULL
 range's `ROW(key) >= ROW(from) AND ROW(key) < ROW(to)`, cut at the first MINVALUE or MAXVALUE (FROM (1, MAXVALUE) is
 `> ROW(1)`, TO (1, MAXVALUE) `<= ROW(1)`; MINVALUE first in FROM, or MAXVALUE first in TO, no limit there). A key
 sqlglot cannot split (an operator class named in it), or a bound it cannot read, moves every row of the default: the
-parent routes each back where it belongs."""
+parent routes each back where it belongs. A hash partition attached again under a greater modulus keeps the rows
+satisfies_hash_partition() gives it."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Optional
 
 from sqlglot import exp
@@ -78,6 +80,16 @@ def rows_of_bound(strategy: str, key: str, bound: str) -> Optional[str]:
     return None
 
 
+def _hashed(parent: str, key: str, bound: str) -> Optional[str]:
+    """The rows a hash partition of `bound` holds, as Postgres routes them (satisfies_hash_partition over the parent's
+    key); None where the key or the bound does not read."""
+    parts = _key_parts(key)
+    m = re.search(r"modulus\s+(\d+)\s*,\s*remainder\s+(\d+)", bound, re.I)
+    if parts is None or m is None:
+        return None
+    return f"pg_catalog.satisfies_hash_partition({literal(parent)}::pg_catalog.regclass, {m[1]}, {m[2]}, {', '.join(parts)})"
+
+
 def _held(t: Table) -> str:
     """The temporary table holding the rows of `t`'s bound: one per partition (two may be made before either's rows are
     put back), named by a digest of its qualified name (within 63 bytes, whatever the name)."""
@@ -99,11 +111,14 @@ def moved_around(change: Change, made: list[exp.Expression]) -> list[exp.Express
     p = t.partition_of
     assert p is not None
     parent, default, names = qualified(p.parent_schema, p.parent), qualified(schema, name), _columns(t)
-    where = rows_of_bound(strategy, key, p.bound)
-    which = f" WHERE {where}" if where else ""
+    leaving = change.over_default[5:] == (True,)  # (the partition's own rows outside its new bound: leaving_rows)
+    where = rows_of_bound(strategy, key, p.bound) if strategy != "hash" or not leaving else _hashed(parent, key, p.bound)
+    which = (f" WHERE ({where}) IS NOT TRUE" if leaving else f" WHERE {where}") if where else ""
     held = command("CREATE", f"TEMPORARY TABLE {_held(t)} AS SELECT {names} FROM {default} LIMIT 0")
     note = (f" the rows of {qualified(t.schema, t.name)}'s bound the default partition {default} holds, moved into "
-            f"it: taken out of {default} here, put back through {parent} after it (every row kept) ")
+            f"it: taken out of {default} here, put back through {parent} after it (every row kept) ") if not leaving else \
+        (f" the rows of {default} outside its new bound, which its ATTACH refuses: taken out here, put back through "
+         f"{parent} once its partitions are there (every row kept) ")
     held.add_comments([note.replace("*/", "* /")])
     out = command("WITH", f"moved AS (DELETE FROM {default}{which} RETURNING {names}) "
                           f"INSERT INTO {_held(t)} ({names}) SELECT {names} FROM moved")
