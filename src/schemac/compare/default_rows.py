@@ -81,7 +81,8 @@ def leaving_rows(changes: list[Change], cur_tables: dict, des_tables: dict) -> l
     default, the partition itself in the default's place and `leaving` set: Postgres refuses the ATTACH over its rows
     outside the new bound ('partition constraint ... is violated by some row': a range partition split in two, a hash
     partition given a greater modulus), so plan.default_rows_ddl takes them out before the ATTACH and puts them back
-    through the parent once every partition of it is made and attached (its new siblings take them)."""
+    through the parent once every partition of it is made and attached (its new siblings take them). Not a foreign
+    partition: Postgres checks no row of a foreign table it attaches, and most wrappers cannot DELETE."""
     again = {(c.schema, c.table) for c in changes if c.kind == "detach_partition"}
     out = []
     for c in changes:
@@ -89,7 +90,7 @@ def leaving_rows(changes: list[Change], cur_tables: dict, des_tables: dict) -> l
         parent = des_tables.get((p.parent_schema, p.parent)) if p is not None else None
         if p is None or parent is None or parent.partition_by is None or c.over_default or \
                 (c.schema, c.table) not in again or (c.schema, c.table) not in cur_tables or \
-                p.bound.strip().upper() == "DEFAULT":
+                p.bound.strip().upper() == "DEFAULT" or c.new.foreign is not None:
             out.append(c)
             continue
         me = (c.schema, c.table)
