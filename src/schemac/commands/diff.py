@@ -258,6 +258,11 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
             from schemac.compare.shortcut import EarlyAnswers
             from schemac.report.describe import differences  # noqa: F401
 
+            # Credential options are never read from a database (model.credentials): one schema.yaml declares is
+            # neither drift nor planned here.
+            from schemac.model.credentials import without_credentials
+
+            desired = without_credentials(desired)
             # The tables compared while the server answers the last queries, not after (compare/shortcut.py).
             early = EarlyAnswers()
             builder = ModelBuilder(on_tables=lambda tables: early.compare(tables, desired.tables))
@@ -282,7 +287,9 @@ def judged_read(schema_path: str, label: str, read: Optional[tuple[IntrospectRes
     from schemac.compare.shortcut import EarlyAnswers
     from schemac.schemafile.load import load_file
 
-    desired = load_file(schema_path)
+    from schemac.model.credentials import without_credentials
+
+    desired = without_credentials(load_file(schema_path))
     if read is None or set(desired.namespaces) != set(read[2]):
         return None
     result, rows, _ = read

@@ -25,6 +25,7 @@ from schemac.commands.generate import Result, generate
 from schemac.errors import SchemacError
 from schemac.migrations.layout import Layout, MigrationFile, locked
 from schemac.migrations.state import State, file_sha384, write_atomic
+from schemac.model import Schema
 
 # The suffixes `generate` adds to one change's name when it writes several files.
 _PART_SUFFIX = re.compile(r"_(enum_values|part_\d+|index_\d+|validate)$")
@@ -51,7 +52,7 @@ def rebuild_state(out_dir: str, dev_url: Optional[str] = None) -> Rebuilt:
                 os.unlink(layout.state_path)  # no migration: the next generate starts from nothing
             return Rebuilt(None, 0, "no migration to replay")
         with replayed(layout, dev_url) as (url, where):
-            schema = inspect_database(url).schema
+            schema = _with_credentials(url, inspect_database(url).schema)
         last = ups[-1]
         # No schema.yaml is recorded (""): `diff` must never take this model for schema.yaml's.
         try:
@@ -59,6 +60,20 @@ def rebuild_state(out_dir: str, dev_url: Optional[str] = None) -> Rebuilt:
         except OSError as e:
             raise SchemacError(f"{layout.state_path}: cannot write ({e.strerror})") from None
     return Rebuilt(last.filename, len(schema.tables), where)
+
+
+def _with_credentials(url: str, schema: Schema) -> Schema:
+    """`schema` with the credential options the replayed migrations set (model.credentials.with_credentials): inspect
+    never reads them, but they are the project's own migration files' values, which schema.yaml declared."""
+    import psycopg
+
+    from schemac.catalog.queries import sql_text
+    from schemac.model.credentials import with_credentials
+
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(sql_text("credential_options"), {"schemas": list(schema.namespaces)},
+                            prepare=False).fetchall()
+    return with_credentials(schema, rows)
 
 
 # -- rebase -------------------------------------------------------------------------------------------------

@@ -7,8 +7,9 @@ from schemac.model.frozen import replace
 
 from yaml.nodes import Node
 
-from schemac.errors import SchemaFileError
+from schemac.errors import SchemaFileError, printable
 from schemac.model import ForeignDataWrapper, ForeignServer, ForeignTable, Table
+from schemac.model.credentials import is_credential
 from schemac.schemafile.grants import GrantReader, grants_flow, written_grants
 from schemac.schemafile.typewriter import Flow, drop_empty
 
@@ -40,6 +41,11 @@ class ForeignServerReader(GrantReader):
             if not name:
                 raise self.fail(key, f"an option of {what} has an empty name")
             out.append((name, self.w.text(value, f"option {name} of {what}")))
+            if is_credential(name):  # honoured (the user wrote it), said: inspect never writes one (model.credentials)
+                self.warnings.append(f"{self.w.src(key)}: option {printable(name)} of {what} names a credential: its "
+                                     "value goes into the migration files and state.json, which are committed; schemac "
+                                     "never reads it from a database (diff does not compare it): better set by hand where "
+                                     "the database is (ALTER ... OPTIONS (ADD ...))")
         return tuple(out)
 
     def foreign_table(self, f: dict, what: str, table: Table) -> Table:

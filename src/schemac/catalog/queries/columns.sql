@@ -35,7 +35,7 @@
 -- a table made first and then attached (pg_dump's partitions) or INHERIT'ed, or a child declaring the column NOT
 -- NULL itself, keeps that name, which PARTITION OF / INHERITS alone would not give it.
 -- fdw_options: a foreign table's column's OPTIONS (attfdwoptions) as JSON text [[name, value], ...] (text: the
--- reader shares equal rows by their values), else null.
+-- reader shares equal rows by their values), but those naming a credential (credential_option.sql), else null.
 -- Rows for tables tables.sql left out (extension-owned) are dropped by the caller.
 -- Parameter: schemas, an array of schema names. One row per column.
 -- (A parent's name is looked for only where the constraint has a parent's merged in: coninhcount > 0.)
@@ -94,7 +94,8 @@ SELECT a.attrelid AS table_oid,
          WHERE pg_catalog.split_part(o, '=', 1) IN ('n_distinct', 'n_distinct_inherited')), ','), '') END AS options,
        CASE WHEN a.attfdwoptions IS NOT NULL THEN (
          SELECT json_agg(json_build_array(o.option_name, o.option_value) ORDER BY o.n)
-         FROM pg_catalog.pg_options_to_table(a.attfdwoptions) WITH ORDINALITY AS o(option_name, option_value, n))::text
+         FROM pg_catalog.pg_options_to_table(a.attfdwoptions) WITH ORDINALITY AS o(option_name, option_value, n)
+         WHERE NOT /* include credential_option(name=o.option_name) */)::text
          END AS fdw_options,
        CASE WHEN nn.coninhcount > 0 OR nn.conname <> c.relname || '_' || a.attname || '_not_null' THEN nn.conname::text END
          AS not_null_name,

@@ -3,7 +3,8 @@
 -- a function of the database's own (a C function, or one in a procedural language: unmanaged.sql lists those).
 -- handler, validator: the function as a name, schema-qualified outside pg_catalog (an extension's: CREATE FOREIGN
 -- DATA WRAPPER w2 HANDLER postgres_fdw_handler), or null (NO HANDLER / NO VALIDATOR). options: fdwoptions as
--- [[name, value], ...] in the catalog's order.
+-- [[name, value], ...] in the catalog's order, but those naming a credential (credential_option.sql: never read;
+-- unmanaged.sql lists their keys).
 WITH ext_owned AS (
   SELECT dep.classid, dep.objid FROM pg_catalog.pg_depend dep WHERE dep.deptype = 'e'
 ), fdw AS (
@@ -27,7 +28,8 @@ SELECT fdw.fdwname::text AS wrapper_name,
        fdw.handler,
        fdw.validator,
        COALESCE((SELECT json_agg(json_build_array(o.option_name, o.option_value) ORDER BY o.n)
-                 FROM pg_catalog.pg_options_to_table(fdw.fdwoptions) WITH ORDINALITY AS o(option_name, option_value, n)),
+                 FROM pg_catalog.pg_options_to_table(fdw.fdwoptions) WITH ORDINALITY AS o(option_name, option_value, n)
+                 WHERE NOT /* include credential_option(name=o.option_name) */),
                 '[]'::json) AS options,
        pg_catalog.pg_get_userbyid(fdw.fdwowner)::text AS owner,
        d.description AS comment

@@ -29,7 +29,8 @@
 -- them), expressions (deparsed), target (stxstattarget: -1, or null on 17+, the default), comment, owner}.
 -- Foreign tables (relkind 'f') are tables too (a partition too), but those that inherit or are inherited (unmanaged.sql
 -- lists them):
--- foreign_server, foreign_options (ftoptions as [[name, value], ...] in the catalog's order); null on another table.
+-- foreign_server, foreign_options (ftoptions as [[name, value], ...] in the catalog's order, but those naming a
+-- credential: credential_option.sql); null on another table.
 -- validated_checks: the CHECKs it inherits that are validated here while a parent's of the same name is NOT VALID
 -- (a partition or child made or attached after the parent's ADD CONSTRAINT ... NOT VALID, or ALTER TABLE child
 -- VALIDATE CONSTRAINT), by name; a NOT ENFORCED parent's (18) is not NOT VALID.
@@ -68,7 +69,8 @@ SELECT c.oid AS table_oid,
        fs.srvname::text AS foreign_server,
        CASE WHEN ft.ftrelid IS NOT NULL THEN COALESCE((
          SELECT json_agg(json_build_array(o.option_name, o.option_value) ORDER BY o.n)
-         FROM pg_catalog.pg_options_to_table(ft.ftoptions) WITH ORDINALITY AS o(option_name, option_value, n)),
+         FROM pg_catalog.pg_options_to_table(ft.ftoptions) WITH ORDINALITY AS o(option_name, option_value, n)
+         WHERE NOT /* include credential_option(name=o.option_name) */),
          '[]'::json) END AS foreign_options,
        CASE WHEN c.relkind = 'f' THEN 'default' ELSE CASE c.relreplident WHEN 'f' THEN 'full' WHEN 'n' THEN 'nothing'
             WHEN 'i' THEN CASE WHEN ri.relname IS NULL THEN 'nothing' ELSE 'index' END ELSE 'default' END END AS replica_identity,

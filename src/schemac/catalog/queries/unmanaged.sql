@@ -40,6 +40,9 @@
 -- triggers, publications and foreign servers, the database's too, are managed: event_triggers.sql,
 -- publications.sql, foreign_servers.sql). A user mapping is listed as "role@server", never its options
 -- (they hold passwords): pg_user_mappings' umoptions is not read. A server's access list is managed (privileges.sql).
+-- An option of a wrapper, a server, a foreign table or its column whose key names a credential (credential_option.sql:
+-- `password`, `passfile`, `api_key`...; the queries that read options leave it out): kind 'credential option', by its
+-- key alone, "server s: password", "wrapper w: api_key" (the database's), "t: password", "t.c: password".
 -- Column privileges changed on an extension's own relations (GRANT SELECT (col) after CREATE EXTENSION): kind
 -- 'extension column privileges', "relation.column", where the column's access list is not the one the extension's
 -- script left (pg_init_privs); the extension's grants on whole objects are managed (extensions.sql's member_grants).
@@ -554,4 +557,29 @@ UNION ALL
 SELECT 'user mapping', '', (CASE WHEN m.umuser = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(m.umuser)::text END)
                            || '@' || m.srvname::text
 FROM pg_catalog.pg_user_mappings m  -- the view any role reads (pg_user_mapping is the superuser's); umoptions not read
+UNION ALL  -- an option of a wrapper naming a credential (credential_option.sql): by its key alone, never its value
+/* if foreign_data_wrappers */
+SELECT 'credential option', '', 'wrapper ' || w.fdwname::text || ': ' || o.option_name
+FROM pg_catalog.pg_foreign_data_wrapper w
+CROSS JOIN LATERAL pg_catalog.pg_options_to_table(w.fdwoptions) o
+WHERE w.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_foreign_data_wrapper'::regclass)
+  AND /* include credential_option(name=o.option_name) */
+UNION ALL  -- of a server, a foreign table or a foreign table's column likewise ("server s: password", "t: password",
+           -- "t.c: password")
+/* if foreign_servers */
+SELECT 'credential option', x.schema_name, x.object_name || ': ' || o.option_name
+FROM (SELECT '' AS schema_name, 'server ' || s.srvname::text AS object_name, s.srvoptions AS options
+      FROM pg_catalog.pg_foreign_server s
+      WHERE s.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_foreign_server'::regclass)
+        AND s.srvoptions IS NOT NULL
+      UNION ALL
+      SELECT c.nspname::text, c.relname::text, ft.ftoptions
+      FROM rels c JOIN pg_catalog.pg_foreign_table ft ON ft.ftrelid = c.oid
+      WHERE c.relkind = 'f' AND c.read AND ft.ftoptions IS NOT NULL
+      UNION ALL
+      SELECT c.nspname::text, c.relname::text || '.' || a.attname::text, a.attfdwoptions
+      FROM rels c JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid
+      WHERE c.relkind = 'f' AND c.read AND a.attnum > 0 AND NOT a.attisdropped AND a.attfdwoptions IS NOT NULL) x
+CROSS JOIN LATERAL pg_catalog.pg_options_to_table(x.options) o(option_name, option_value)
+WHERE /* include credential_option(name=o.option_name) */
 ORDER BY kind, schema_name, object_name;  -- the caller sorts again, by code point
