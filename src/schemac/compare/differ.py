@@ -21,7 +21,7 @@ from schemac.compare.grants import diff_grants
 from schemac.compare.grantor_usage import lent_usage
 from schemac.compare.namespaces import public_schema_changes, schema_comments
 from schemac.compare.normalize import on_desired_path
-from schemac.compare.own_expressions import own_expressions_again
+from schemac.compare.own_expressions import held_for_children, kept_for_children, marked_for_children, own_expressions_again
 from schemac.compare.identities import (identities_over_children, identity_comment_changes, identity_differences,
                                         identity_sequences_aside, identity_sequences_named)
 from schemac.compare.policies import diff_policies
@@ -267,6 +267,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     readers = table_readers(desired) if desired.functions else {}
     objects = domains_after_readers(objects, readers)
     later = columns_after_children(des_tables, cur_tables)
+    kept = kept_for_children(cur_tables, des_tables)  # (a child's own expression changed: its parent's, before 17)
+    cur_tables = held_for_children(cur_tables, des_tables, kept)
     below = received_later(later, des_tables, cur_tables)
     for key, t in des_tables.items():
         old = cur_tables.get(key)
@@ -314,7 +316,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     for key, table_changes in per_table.items():
         changes.extend(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table, only, held))
         changes.extend(around_retypes(cur_tables[key], des_tables[key], per_table, des_tables, exact))
-    changes = own_expressions_again(changes, des_tables)  # (a partition's own, after its parent's new expression)
+    changes = own_expressions_again(marked_for_children(changes, kept), des_tables)  # (a partition's own, after its parent's new expression)
     changes = identities_over_children(named_in_partitions(changes, des_tables), cur_tables, des_tables)
     changes = adopted_by_attach(changes, cur_tables, des_tables)  # (an index or key ATTACH adopts: dropped after it)
     changes = named_adopted_copies(changes, cur_tables, des_tables)  # (as a new build names them: before the DETACH)
