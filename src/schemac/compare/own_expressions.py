@@ -44,7 +44,7 @@ def own_expressions_again(changes: list[Change], des_tables: dict) -> list[Chang
             own.add((c.schema, c.table, c.name))
         out.append(c)
     changed = {(c.schema, c.table, c.name) for c in out if c.kind == "alter_generated" and c.cause is None}
-    out = [replace(c, followers=_followers(c, des_tables, changed)) if c.kind == "alter_generated" and
+    out = [replace(c, followers=c.followers + _followers(c, des_tables, changed)) if c.kind == "alter_generated" and
            (c.cause is None or c.cause == FOR_CHILD) and c.table_def.partition_of is None and c.new.generated
            else c for c in out]  # type: ignore[union-attr]
     out = [replace(c, cause=OWN_AGAIN) if c.kind == "alter_generated" and c.cause is None and
@@ -61,11 +61,15 @@ def own_expressions_again(changes: list[Change], des_tables: dict) -> list[Chang
     return out
 
 
-def kept_for_children(current: dict, desired: dict) -> dict[tuple[str, str, str], Column]:
-    """(schema, parent, column) -> the parent's current column, for each INHERITS parent keeping a STORED generated
-    column as it is over a child (its one parent) that declares it with an expression of its own that changes: before
-    17 the child's DROP COLUMN is refused ('cannot drop inherited column'), so the parent's column is dropped and
-    added (FOR_CHILD), the child's between (plan.generated_ddl)."""
+def kept_for_children(current: dict, desired: dict) -> dict[tuple[str, str, str], tuple[Column, tuple]]:
+    """(schema, parent, column) -> the parent's current column and the children released, for each INHERITS parent
+    keeping a STORED generated column as it is over a child (its one parent) that declares it with an expression of
+    its own that changes: before 17 the child's DROP COLUMN is refused ('cannot drop inherited column'), so the
+    parent's column is dropped and added (FOR_CHILD), the child's between (plan.generated_ddl); or over a child that
+    declared it with an expression of its own (attislocal) and no longer declares it (released): on every major its
+    column is dropped between, and the parent's ADD gives it the parent's, attislocal false, as a fresh build has it
+    (no other DDL turns it back; one that declared it with the parent's expression keeps it: inherited_only is not
+    compared)."""
     out: dict = {}
     for key, t in desired.items():
         was = current.get(key)
@@ -73,13 +77,20 @@ def kept_for_children(current: dict, desired: dict) -> dict[tuple[str, str, str]
             continue
         q = t.inherits[0]
         p, p_was = desired.get((q.schema, q.name)), current.get((q.schema, q.name))
-        for col in own_columns(t):
+        declared = {c.name for c in own_columns(t)}
+        for col in t.columns:
             old = was.column(col.name)
             mine, theirs = p.column(col.name) if p else None, p_was.column(col.name) if p_was else None
-            if col.generated and old is not None and old.generated and not same_expression(old.generated, col.generated) \
-                    and mine is not None and theirs is not None and mine.generated and not mine.virtual \
-                    and theirs.generated and same_expression(mine.generated, theirs.generated) and mine.type == theirs.type:
-                out[(q.schema, q.name, col.name)] = theirs
+            if not (col.generated and old is not None and old.generated and mine is not None and theirs is not None
+                    and mine.generated and not mine.virtual and theirs.generated and mine.type == theirs.type
+                    and same_expression(mine.generated, theirs.generated)):
+                continue
+            k = (q.schema, q.name, col.name)
+            if col.name in declared and not same_expression(old.generated, col.generated):
+                out[k] = (theirs, out.get(k, (theirs, ()))[1])
+            elif col.name not in declared and t.source is not None and was.source is not None and \
+                    col.name in {c.name for c in own_columns(was)} and not same_expression(old.generated, col.generated):
+                out[k] = (theirs, out.get(k, (theirs, ()))[1] + ((t.schema, t.name),))
     return out
 
 
@@ -106,7 +117,7 @@ def held_for_children(current: dict, desired: dict, kept: dict) -> dict:
     return out
 
 
-def marked_for_children(changes: list[Change], kept: dict) -> list[Change]:
+def marked_for_children(changes: list[Change], kept: dict, tables: dict) -> list[Change]:
     """`changes` with each kept parent's alter_generated FOR_CHILD (its old column as it is) and its children's own
     changes their own again (compare.differ had marked them INHERITED under it)."""
     if not kept:
@@ -114,7 +125,8 @@ def marked_for_children(changes: list[Change], kept: dict) -> list[Change]:
     out = []
     for c in changes:
         if c.kind == "alter_generated" and (c.schema, c.table, c.name) in kept:
-            c = replace(c, old=kept[(c.schema, c.table, c.name)], cause=FOR_CHILD)
+            col, released = kept[(c.schema, c.table, c.name)]
+            c = replace(c, old=col, cause=FOR_CHILD, followers=tuple((tables[r], None) for r in released))
         elif c.kind == "alter_generated" and c.cause == INHERITED and isinstance(t := c.table_def, Table) and \
                 len(t.inherits) == 1 and (t.inherits[0].schema, t.inherits[0].name, c.name) in kept and \
                 c.name in {x.name for x in own_columns(t)}:
@@ -125,7 +137,7 @@ def marked_for_children(changes: list[Change], kept: dict) -> list[Change]:
 
 def _followed(changes: list[Change]) -> set:
     """(schema, table, column) of the followers of `changes` (made by their parents' DROP and ADD before 17)."""
-    return {(t.schema, t.name, col.name) for c in changes for t, col in c.followers}
+    return {(t.schema, t.name, c.name) for c in changes for t, col in c.followers if col is not None}
 
 
 def _followers(c: Change, tables: dict, changed: set) -> tuple:

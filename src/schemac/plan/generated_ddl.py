@@ -34,8 +34,10 @@ def regenerated(t: Table, old: Column, col: Column, again: bool = False, followe
     """The statements giving `t`'s column `old` its new generation expression, as `col` has it (`again`: an INHERITS
     child's own after its parent's, compare.own_expressions: on 17+ only). Where it is dropped and added, the tables
     under it declaring it with that expression (`followers`, parents first), which the DROP leaves theirs as it was,
-    drop theirs after it and add it again before the ADD, which merges into theirs (attislocal kept); `for_child`: the
-    column kept as it is, dropped and added before 17 only, for a child's own expression (compare.own_expressions)."""
+    drop theirs after it and add it again before the ADD, which merges into theirs (attislocal kept; one without a
+    column, released, is dropped only: the ADD gives it the parent's); `for_child`: the column kept as it is, dropped
+    and added before 17 only, for a child's own expression, or on every major for a child released
+    (compare.own_expressions)."""
     drop, add = _drop_column(t, col.name), _add_column(t, col)
     in_place = alter_column(t, col.name, "SET EXPRESSION AS", f"({fresh_expression(col.generated).sql(dialect=RENDER)})")
     if again:
@@ -43,7 +45,10 @@ def regenerated(t: Table, old: Column, col: Column, again: bool = False, followe
     if t.partition_of is not None:
         older = [detach_partition(t), drop, add, attach_partition(t)]
         return [by_server_version(170000, in_place.sql(dialect=RENDER), [s.sql(dialect=RENDER) for s in older])]
-    around = [drop, *(_drop_column(f, c.name) for f, c in followers), *(_add_column(f, c) for f, c in reversed(followers)), add]
+    around = [drop, *(_drop_column(f, col.name) for f, _ in followers),
+              *(_add_column(f, c) for f, c in reversed(followers) if c is not None), add]
+    if for_child and any(c is None for _, c in followers):  # (a child released: on every major)
+        return around
     if for_child:  # (17+: the child's own SET EXPRESSION, compare.own_expressions)
         return [do_block("BEGIN IF pg_catalog.current_setting('server_version_num')::int < 170000 THEN " +
                          " ".join(f"EXECUTE {literal(s.sql(dialect=RENDER))};" for s in around) + " END IF; END")]
