@@ -61,8 +61,9 @@ def own_expressions_again(changes: list[Change], des_tables: dict) -> list[Chang
     return out
 
 
-def kept_for_children(current: dict, desired: dict) -> dict[tuple[str, str, str], tuple[Column, tuple]]:
-    """(schema, parent, column) -> the parent's current column and the children released, for each INHERITS parent
+def kept_for_children(current: dict, desired: dict) -> dict[tuple[str, str, str], tuple[Column, tuple, bool]]:
+    """(schema, parent, column) -> the parent's current column, the children released and whether it keeps it as it
+    is (else its own expression changes: only the released children are its concern here), for each INHERITS parent
     keeping a STORED generated column as it is over a child (its one parent) that declares it with an expression of
     its own that changes: before 17 the child's DROP COLUMN is refused ('cannot drop inherited column'), so the
     parent's column is dropped and added (FOR_CHILD), the child's between (plan.generated_ddl); or over a child that
@@ -82,15 +83,14 @@ def kept_for_children(current: dict, desired: dict) -> dict[tuple[str, str, str]
             old = was.column(col.name)
             mine, theirs = p.column(col.name) if p else None, p_was.column(col.name) if p_was else None
             if not (col.generated and old is not None and old.generated and mine is not None and theirs is not None
-                    and mine.generated and not mine.virtual and theirs.generated and mine.type == theirs.type
-                    and same_expression(mine.generated, theirs.generated)):
+                    and mine.generated and not mine.virtual and theirs.generated and mine.type == theirs.type):
                 continue
-            k = (q.schema, q.name, col.name)
-            if col.name in declared and not same_expression(old.generated, col.generated):
-                out[k] = (theirs, out.get(k, (theirs, ()))[1])
+            k, as_is = (q.schema, q.name, col.name), same_expression(mine.generated, theirs.generated)
+            if col.name in declared and not same_expression(old.generated, col.generated) and as_is:
+                out[k] = (theirs, out.get(k, (theirs, ()))[1], True)
             elif col.name not in declared and t.source is not None and was.source is not None and \
                     col.name in {c.name for c in own_columns(was)} and not same_expression(old.generated, col.generated):
-                out[k] = (theirs, out.get(k, (theirs, ()))[1] + ((t.schema, t.name),))
+                out[k] = (theirs, out.get(k, (theirs, ()))[1] + ((t.schema, t.name),), as_is)
     return out
 
 
@@ -101,7 +101,7 @@ def held_for_children(current: dict, desired: dict, kept: dict) -> dict:
     if not kept:
         return current
     out = dict(current)
-    for (schema, name, column) in kept:
+    for (schema, name, column) in (k for k, (_, _, as_is) in kept.items() if as_is):
         todo = [(schema, name)]
         while todo:
             key = todo.pop()
@@ -125,11 +125,12 @@ def marked_for_children(changes: list[Change], kept: dict, tables: dict) -> list
     out = []
     for c in changes:
         if c.kind == "alter_generated" and (c.schema, c.table, c.name) in kept:
-            col, released = kept[(c.schema, c.table, c.name)]
-            c = replace(c, old=col, cause=FOR_CHILD, followers=tuple((tables[r], None) for r in released))
+            col, released, as_is = kept[(c.schema, c.table, c.name)]
+            c = replace(c, followers=tuple((tables[r], None) for r in released))  # (a changed one's: cause None)
+            c = replace(c, old=col, cause=FOR_CHILD) if as_is else c
         elif c.kind == "alter_generated" and c.cause == INHERITED and isinstance(t := c.table_def, Table) and \
-                len(t.inherits) == 1 and (t.inherits[0].schema, t.inherits[0].name, c.name) in kept and \
-                c.name in {x.name for x in own_columns(t)}:
+                len(t.inherits) == 1 and kept.get((t.inherits[0].schema, t.inherits[0].name, c.name), (0, 0, False))[2] \
+                and c.name in {x.name for x in own_columns(t)}:
             c = replace(c, cause=None)
         out.append(c)
     return out
