@@ -62,6 +62,13 @@ KINDS = (
 TYPED_REBUILT = "the table's composite type changes"
 # The cause of a partition's column change that its parent's ALTER TABLE makes for it.
 INHERITED = "inherited from the parent"
+# The cause of an INHERITS child's alter_generated of an expression of its own: on 17+ only (SET EXPRESSION, after its
+# parent's, which may reach it); before 17 its parent's DROP and ADD COLUMN make it (compare.own_expressions).
+OWN_AGAIN = "its own expression again after its parent's"
+# The cause of an INHERITS parent's alter_generated of a column it keeps as it is, made before 17 only: its DROP and
+# ADD COLUMN, between which a child's own column is dropped and added with its new expression (Change.followers):
+# Postgres refuses the child's DROP COLUMN of an inherited column, and has no SET EXPRESSION before 17.
+FOR_CHILD = "dropped and added for a child's own expression"
 # The cause of a child's NO INHERIT and INHERIT around its parent's DROP COLUMN of a column the child keeps:
 # the pair makes the child's columns its own, so the parent's DROP COLUMN leaves the child's.
 KEEPS_COLUMN = "keeps a column its parent drops"
@@ -243,6 +250,9 @@ class Change:
     # An add_table of a new INHERITS child: (schema, parent, column) of its new parents' columns added after it
     # (compare.parents_columns_later), which it does not wait for and which wait for it.
     before_parents: tuple = ()
+    # An alter_generated of an INHERITS parent's column: (table, column) of the tables under it that declare the column
+    # with its new expression (compare.own_expressions), dropped and added between its DROP and ADD COLUMN; () else.
+    followers: tuple = ()
 
     @property
     def from_enum(self) -> bool:

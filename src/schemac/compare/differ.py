@@ -15,13 +15,13 @@ from schemac.compare.around import (around_functions_moved, around_recreated, do
 from schemac.compare.casts import diff_casts
 from schemac.compare.opclasses import around_operator_classes, diff_operator_classes
 from schemac.compare.operators import diff_operators
-from schemac.compare.parents_columns_later import columns_after_children
+from schemac.compare.parents_columns_later import columns_after_children, made_without, ordered_by_later, received_later
 from schemac.compare.changes import (CARRIED_TO_PARTITIONS, INHERITED, NAMED_BELOW, NEW_TABLE, KEEPS_COLUMN, KEPT_BELOW, AFTER_ONLY, BEFORE_PARENTS_COLUMNS, KINDS, TYPED_REBUILT, Change, takes_using)
 from schemac.compare.grants import diff_grants
 from schemac.compare.grantor_usage import lent_usage
 from schemac.compare.namespaces import extension_schemas, public_schema_changes, schema_comments
 from schemac.compare.normalize import on_desired_path
-from schemac.compare.own_expressions import own_expressions_again
+from schemac.compare.own_expressions import held_for_children, kept_for_children, marked_for_children, own_expressions_again
 from schemac.compare.identities import (identities_over_children, identity_comment_changes, identity_differences,
                                         identity_sequences_aside, identity_sequences_named)
 from schemac.compare.policies import diff_policies
@@ -269,12 +269,14 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     readers = table_readers(desired) if desired.functions else {}
     objects = domains_after_readers(objects, readers)
     later = columns_after_children(des_tables, cur_tables)
+    kept = kept_for_children(cur_tables, des_tables)  # (a child's own expression changed: its parent's, before 17)
+    cur_tables = held_for_children(cur_tables, des_tables, kept)
+    below = received_later(later, des_tables, cur_tables)
     for key, t in des_tables.items():
         old = cur_tables.get(key)
         if old is None:
             made = without_calls_to(t, readers.get(key, frozenset()))  # SET DEFAULT, ADD CONSTRAINT: after them
-            if key in later:  # (added after its new children: compare.parents_columns_later)
-                made = replace(made, columns=tuple(c for c in made.columns if c.name not in later[key]))
+            made = made_without(made, later.get(key, ()))  # (added after its new children: compare.parents_columns_later)
             made = parents_names_given(made, des_tables)  # (a child's NOT NULL it declares again: the parent's name)
             parent = des_tables.get((t.partition_of.parent_schema, t.partition_of.parent)) if t.partition_of else None
             copies: list[Change] = []
@@ -284,7 +286,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
                 made, copies, created = attached_partition(parents_names_given(made, des_tables, attached=True),
                                                            parent)  # type: ignore[arg-type]
                 parent = None
-            elif reordered_child(t, des_tables):  # the same for an INHERITS child: CREATE TABLE, then INHERIT
+            elif reordered_child(t, des_tables) and not ordered_by_later(t, des_tables, below):  # the same for an INHERITS child: CREATE TABLE, then INHERIT
                 made, copies = inherited_child(made, des_tables, cur_tables)
                 created, t = made, replace(t, checks_inherited=made.checks_inherited)  # (its INHERITs leave the scratch)
             created = parents_generation_given(created, des_tables) if created is made else created  # (declared bare)
@@ -316,7 +318,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     for key, table_changes in per_table.items():
         changes.extend(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table, only, held))
         changes.extend(around_retypes(cur_tables[key], des_tables[key], per_table, des_tables, exact))
-    changes = own_expressions_again(changes, des_tables)  # (a partition's own, after its parent's new expression)
+    changes = own_expressions_again(marked_for_children(changes, kept, des_tables), des_tables)  # (a partition's own, after its parent's new expression)
     changes = identities_over_children(named_in_partitions(changes, des_tables), cur_tables, des_tables)
     changes = beside_remade(changes, cur_tables, des_tables)  # (its own beside a new copy: dropped, made after it)
     changes = adopted_by_attach(changes, cur_tables, des_tables)  # (an index or key ATTACH adopts: dropped after it)

@@ -7,14 +7,19 @@ writes them as the database holds them; CREATE TABLE ... INHERITS makes none of 
 expression (drift) or refuses ('child column "g" specifies generation expression', 'column "g" inherits from
 generated column but specifies default', 'inherited column "g" has a generation conflict'), and so does ALTER TABLE
 ... INHERIT ('column "g" in child table must be a generated column'). So the parent is created without those columns
-and each is added after its children (compare.differ; plan.dependencies orders them): only the parent's last
-columns, whose place ADD COLUMN keeps.
-"""
+and each is added after its children (compare.differ; plan.dependencies orders them), with every column the parent
+has after the first of them (ADD COLUMN puts a column last: the parent's order kept), where that gives each new child
+its order too (the later columns come after its own, as a parent's ADD COLUMN puts them). The parent's CHECKs, PRIMARY
+KEY and UNIQUEs over those columns are added after them (made_without)."""
 
 from __future__ import annotations
 
 from schemac.model import Column, Table
+from schemac.model.frozen import replace
 from schemac.model.tables import own_columns
+from schemac.pg.lazy import lazy
+
+referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 
 
 def _conflict(given: Column, parent: Column) -> bool:
@@ -43,16 +48,75 @@ def columns_after_children(tables: dict, current: dict) -> dict[tuple[str, str],
                                                    if q in tables and c is not None), None)
                 if given is not None and _conflict(given, col):
                     later.setdefault(pk, set()).add(col.name)
-    return {pk: tail for pk, names in later.items() if (tail := _trailing(tables[pk], names))}
+    tails = {pk: tail for pk, names in later.items() if (tail := _trailing(tables[pk], names))}
+    below = received_later(tails, tables, current)
+    return {pk: tail for pk, tail in tails.items()
+            if all(ordered_by_later(c, tables, below) for c in _new_children(pk, tables, current, below))}
+
+
+def received_later(later: dict, tables: dict, current: dict) -> dict:
+    """`later` and, for each new INHERITS table under those parents (at any depth), the later columns it does not
+    declare: it gains them from its parent's ADD COLUMN, after its own (its new children after theirs)."""
+    out = dict(later)
+    for _ in range(len(tables)):
+        grown = False
+        for key, t in tables.items():
+            if key in current or t.partition_of is not None or key in later:
+                continue
+            own = {c.name for c in own_columns(t)}
+            got = tuple(dict.fromkeys(n for q in t.inherits for n in out.get((q.schema, q.name), ()) if n not in own))
+            if got and out.get(key) != got:
+                out[key], grown = got, True
+        if not grown:
+            return out
+    return out
+
+
+def ordered_by_later(t: Table, tables: dict, later: dict) -> bool:
+    """Whether `t`, a child of a parent with `later` columns, has the order its CREATE TABLE and their ADD COLUMNs
+    give it (order_made): made by CREATE TABLE ... INHERITS, not in an order of its own (compare.inherited_checks)."""
+    return any((q.schema, q.name) in later for q in t.inherits) and order_made(t, tables, later) == [c.name for c in t.columns]
+
+
+def _new_children(pk: tuple[str, str], tables: dict, current: dict, below: dict) -> list[Table]:
+    """The new INHERITS tables under `pk` (not partitions): its children, and theirs that gain its later columns."""
+    out, todo = [], [pk]
+    while todo:
+        up = todo.pop()
+        for key, t in tables.items():
+            if key not in current and t.partition_of is None and any((q.schema, q.name) == up for q in t.inherits) \
+                    and t not in out:
+                out.append(t)
+                todo += [key] if key in below and key not in todo else []
+    return out
+
+
+def order_made(t: Table, tables: dict, later: dict) -> list[str]:
+    """The column order CREATE TABLE ... INHERITS gives `t` under parents without their `later` columns, then their
+    ADD COLUMNs: its parents' columns, its own, then the later ones it does not declare, each parent's in turn."""
+    parents = [tables.get((q.schema, q.name)) for q in t.inherits]
+    names = list(dict.fromkeys(c.name for p in parents if p is not None for c in p.columns
+                               if c.name not in later.get(p.key, ())))
+    names += [c.name for c in own_columns(t) if c.name not in names]
+    return names + list(dict.fromkeys(n for p in parents if p is not None for n in later.get(p.key, ()) if n not in names))
+
+
+def made_without(t: Table, names: tuple[str, ...]) -> Table:
+    """`t` as CREATE TABLE makes it before its columns `names` are added: without them, nor the CHECKs and keys over
+    them (the differ adds those after the columns, as it adds a new table's later constraints)."""
+    if not names:
+        return t
+    over = lambda cols: any(n in names for n in cols)  # noqa: E731
+    pk = t.primary_key
+    return replace(t, columns=tuple(c for c in t.columns if c.name not in names),
+                   primary_key=None if pk is not None and over(pk.columns) else pk,
+                   uniques=tuple(u for u in t.uniques if not over(u.columns)),
+                   checks=tuple(c for c in t.checks if not over(referenced_columns(c.expression))))
 
 
 def _trailing(t: Table, names: set[str]) -> tuple[str, ...]:
-    """`names` in `t`'s order when they are its last columns and nothing CREATE TABLE makes reads them; else ()."""
+    """`t`'s columns from the first of `names` on, in its order ((): where it is partitioned)."""
+    if t.partition_by is not None:
+        return ()
     order = [c.name for c in t.columns]
-    tail = order[min(order.index(n) for n in names):]
-    if set(tail) != names:
-        return ()
-    keys = [*(t.primary_key.columns if t.primary_key else ()), *(n for u in t.uniques for n in u.columns)]
-    if any(n in keys for n in names) or t.checks or t.partition_by is not None:
-        return ()
-    return tuple(tail)
+    return tuple(order[min(order.index(n) for n in names):])

@@ -82,7 +82,7 @@ def deps(c: Change) -> Deps:
         makes |= table_members(new)  # type: ignore[arg-type]
         new_refs |= table_refs(new)  # type: ignore[arg-type]
         if c.before_parents:  # its parents' columns added after it (compare.parents_columns_later)
-            new_refs -= {("column", *x) for x in c.before_parents}
+            new_refs -= {(kind, *x) for x in c.before_parents for kind in ("column", "notnull")}
             makes |= {("gives later", *x) for x in c.before_parents}
         for check in new.checks:  # type: ignore[union-attr]  (in the CREATE TABLE: what they call, first)
             new_refs |= refs_of(new, check) if not check.not_valid else set()

@@ -29,24 +29,48 @@ from schemac.plan.sql_strings import by_server_version, do_block, literal
 from schemac.plan.trees import fresh_expression
 
 
-def regenerated(t: Table, old: Column, col: Column) -> list[exp.Expression]:
-    """The statements giving `t`'s column `old` its new generation expression, as `col` has it."""
-    table = ddl.table_ref(t)
-    drop = exp.Alter(this=table, kind="TABLE", actions=[exp.Drop(tables=[exp.Column(this=ident(col.name))], kind="COLUMN")])
-    add = exp.Alter(this=table.copy(), kind="TABLE", actions=[ddl.column_def(col, schema=t.schema)])
+def regenerated(t: Table, old: Column, col: Column, again: bool = False, followers: tuple = (),
+                for_child: bool = False) -> list[exp.Expression]:
+    """The statements giving `t`'s column `old` its new generation expression, as `col` has it (`again`: an INHERITS
+    child's own after its parent's, compare.own_expressions: on 17+ only). Where it is dropped and added, the tables
+    under it declaring it with that expression (`followers`, parents first), which the DROP leaves theirs as it was,
+    drop theirs after it and add it again before the ADD, which merges into theirs (attislocal kept; one without a
+    column, released, is dropped only: the ADD gives it the parent's); `for_child`: the column kept as it is, dropped
+    and added before 17 only, for a child's own expression, or on every major for a child released
+    (compare.own_expressions)."""
+    drop, add = _drop_column(t, col.name), _add_column(t, col)
     in_place = alter_column(t, col.name, "SET EXPRESSION AS", f"({fresh_expression(col.generated).sql(dialect=RENDER)})")
+    if again:
+        return [by_server_version(170000, in_place.sql(dialect=RENDER), [])]
     if t.partition_of is not None:
         older = [detach_partition(t), drop, add, attach_partition(t)]
         return [by_server_version(170000, in_place.sql(dialect=RENDER), [s.sql(dialect=RENDER) for s in older])]
+    around = [drop, *(_drop_column(f, col.name) for f, _ in followers),
+              *(_add_column(f, c) for f, c in reversed(followers) if c is not None), add]
+    if for_child and any(c is None for _, c in followers):  # (a child released: on every major)
+        return around
+    if for_child:  # (17+: the child's own SET EXPRESSION, compare.own_expressions)
+        return [do_block("BEGIN IF pg_catalog.current_setting('server_version_num')::int < 170000 THEN " +
+                         " ".join(f"EXECUTE {literal(s.sql(dialect=RENDER))};" for s in around) + " END IF; END")]
     if not expression_set_in_place(old, col):
-        return [drop, add]
+        return around
     run = lambda s: f"EXECUTE {literal(s.sql(dialect=RENDER))};"  # noqa: E731
-    kept = _kept_below(t, col.name)
+    kept, remade = _kept_below(t, col.name), " ".join(run(s) for s in around)
     if col.virtual:  # (18+ only: no older server holds one)
         return [do_block(f"BEGIN IF {kept} THEN BEGIN {run(in_place)} RETURN; EXCEPTION WHEN feature_not_supported "
-                         f"THEN NULL; END; END IF; {run(drop)} {run(add)} END")]
+                         f"THEN NULL; END; END IF; {remade} END")]
     return [do_block(f"BEGIN IF pg_catalog.current_setting('server_version_num')::int >= 170000 AND {kept} THEN "
-                     f"{run(in_place)} ELSE {run(drop)} {run(add)} END IF; END")]
+                     f"{run(in_place)} ELSE {remade} END IF; END")]
+
+
+def _drop_column(t: Table, name: str) -> exp.Alter:
+    """ALTER TABLE t DROP COLUMN name."""
+    return exp.Alter(this=ddl.table_ref(t), kind="TABLE", actions=[exp.Drop(tables=[exp.Column(this=ident(name))], kind="COLUMN")])
+
+
+def _add_column(t: Table, col: Column) -> exp.Alter:
+    """ALTER TABLE t ADD COLUMN as `col` declares it."""
+    return exp.Alter(this=ddl.table_ref(t), kind="TABLE", actions=[ddl.column_def(col, schema=t.schema)])
 
 
 def _kept_below(t: Table, column: str) -> str:

@@ -7,7 +7,7 @@ from typing import Iterator, Optional
 
 from sqlglot import exp
 
-from schemac.compare.changes import INHERITED, Change
+from schemac.compare.changes import FOR_CHILD, INHERITED, OWN_AGAIN, Change
 from schemac.errors import printable
 from schemac.model import Table, Trigger, expression_dropped, index_comment
 from schemac.model.triggers import replaced_in_place
@@ -213,7 +213,8 @@ def _statements_for(change: Change) -> list[exp.Expression]:
     if k == "alter_generated" and virtual_made_plain(change.old, change.new):  # type: ignore[arg-type]
         return virtual_values_kept(t, change.new, change.over_children)  # type: ignore[arg-type]
     if k == "alter_generated":  # (dropped and added; a partition's set in place on 17+: plan.generated_ddl)
-        return regenerated(t, change.old, change.new)  # type: ignore[arg-type]
+        return regenerated(t, change.old, change.new, change.cause == OWN_AGAIN, change.followers,  # type: ignore[arg-type]
+                           change.cause == FOR_CHILD)
     if k == "drop_table":
         return [exp.Drop(tables=[ddl.table_ref(t)], kind="TABLE")]  # type: ignore[arg-type]
     if k == "add_index":
