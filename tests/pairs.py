@@ -13,7 +13,7 @@ is: an old schema with rows, and the new schema loaded directly. Markers, each o
     -- apply as: owner                  (optional) both sides handed to a non-superuser owner of the database and
                                         the migration applied as it (tests/owner_mode.py), as teams deploy
     -- renamed: s.t2 <- t, s.t2.b <- a  (optional) `renamed_from:` hints written into the new side's schema.yaml: a
-                                        table (schema.table <- its old name, or old_schema.name) or a column
+                                        table or view (schema.name <- its old name, or old_schema.name) or a column
                                         (schema.table.column <- its old name); the rows are compared under the new
                                         names, and no view, materialized view, policy or trigger of A may be dropped
                                         (its OID kept), nor a policy altered or a view replaced (its pg_policy or
@@ -130,20 +130,21 @@ def with_renames(text: str, renamed: tuple[tuple[str, str], ...]) -> str:
 
 
 def _table_line(lines: list[str], schema: str, table: str) -> int:
-    """The index of table `schema.table`'s line under `tables:` (public's: no `schema:` line under it)."""
-    start = lines.index("tables:")
-    for i in range(start + 1, len(lines)):
-        if lines[i] and not lines[i].startswith(" "):
-            break
-        if lines[i] == f"  {table}:":
-            block = []
-            for j in range(i + 1, len(lines)):
-                if not lines[j].startswith("    "):
-                    break
-                block.append(lines[j])
-            if (f"    schema: {schema}" in block) == (schema != "public"):
-                return i
-    raise ValueError(f"renamed: no table {schema}.{table} in inspect's schema.yaml")
+    """The index of table (or view, materialized view) `schema.table`'s line under `tables:` (`views:`,
+    `materialized_views:`; public's: no `schema:` line under it)."""
+    for start in (i for i, line in enumerate(lines) if line in ("tables:", "views:", "materialized_views:")):
+        for i in range(start + 1, len(lines)):
+            if lines[i] and not lines[i].startswith(" "):
+                break
+            if lines[i] in (f"  {table}:", f"  {schema}.{table}:"):  # (the latter where two schemas hold the name)
+                block = []
+                for j in range(i + 1, len(lines)):
+                    if not lines[j].startswith("    "):
+                        break
+                    block.append(lines[j])
+                if (f"    schema: {schema}" in block) == (schema != "public"):
+                    return i
+    raise ValueError(f"renamed: no table or view {schema}.{table} in inspect's schema.yaml")
 
 
 def rename_keys(pair: Pair, before: dict) -> dict:

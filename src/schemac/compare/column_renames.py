@@ -45,7 +45,7 @@ def _rename_in_table(t: Table, old: str, new: str) -> Table:
     expr = lambda e: rename_column_in_expression(e, old, new) if e is not None else None  # noqa: E731
     # (an expression not naming it is not read again: a policy's, as Postgres printed it, kept as it is)
     reads = lambda e: expr(e) if e is not None and old.lower() in e.lower() else e  # noqa: E731
-    condition = lambda e: policy_column_renamed(e, t.name, old, new) if e is not None and old.lower() in e.lower() \
+    condition = lambda e: policy_column_renamed(e, t.schema, t.name, old, new) if e is not None and old.lower() in e.lower() \
         else e  # noqa: E731  (a policy's: subqueries, whose own columns of that name stay)
     return replace(
         t,

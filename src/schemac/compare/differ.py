@@ -51,7 +51,7 @@ from schemac.compare.inherited_checks import across_parents, after_no_inherit, a
     reordered_partition
 from schemac.compare.domain_casts import domains_as_written, table_as_written
 from schemac.compare.domain_overloads import lazy_overloads
-from schemac.compare.moves import renamed_tables
+from schemac.compare.moves import policies_over_renamed_views, renamed_tables
 from schemac.compare.inherited_renames import children_follow_renames
 from schemac.compare.type_moves import moved_types, row_types_moved, view_row_types_moved
 from schemac.compare.not_nulls import (across_no_inherit, before_inherit, defaults_as_held, held_as_parents, kept_below, named_as_attached, named_in_partitions, named_where_claimed,
@@ -241,6 +241,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     cur_tables = {t.key: t for t in current.tables}
     des_tables = {t.key: t for t in desired.tables}
     renames, current = renamed_tables(current, cur_tables, des_tables)  # (cur_tables renamed, moved)
+    policies_over_renamed_views(current, desired, cur_tables)  # (a policy reading a view renamed: kept)
     current = row_types_moved(current, cur_tables, renames)  # (functions of their row types follow them)
     changes += renames
     des_tables = children_follow_renames(cur_tables, des_tables)  # (a parent's RENAME COLUMN recurses)

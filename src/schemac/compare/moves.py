@@ -22,6 +22,7 @@ from schemac.pg.lazy import lazy
 from schemac.pg.names import default_constraint_name, default_not_null_name, regclass_literal
 
 policy_table_renamed = lazy("schemac.pg.policies", "policy_table_renamed")
+table_renamed = lazy("schemac.pg.query_renames", "table_renamed")
 
 Key = tuple[str, str]
 
@@ -60,19 +61,16 @@ def renamed_tables(current: Schema, cur_tables: dict[Key, Table],
         statistics = tuple(replace(s, schema=s.schema or old.schema) for s in old.statistics)
         # (the constraints named after the old name are renamed by the migration: plan.table_renames.defaults_renamed)
         kept = _sequences_named(old)
-        # (its policies' references to it in their subqueries, `m.a = t.a`, name it anew)
-        policies = tuple(replace(p, using=policy_table_renamed(p.using, old.name, t.name) if p.using else None,
-                                 with_check=policy_table_renamed(p.with_check, old.name, t.name) if p.with_check else None)
-                         for p in old.policies) if old.name != t.name else old.policies
-        cur_tables[key] = replace(kept, schema=t.schema, name=t.name, statistics=statistics, policies=policies)
+        cur_tables[key] = replace(kept, schema=t.schema, name=t.name, statistics=statistics)
         moved[was] = key
+    origin = {key: was for was, key in moved.items()}
     for key, table in cur_tables.items() if moved else ():  # (most diffs: none walked for the keys of none moved)
-        cur_tables[key] = _repointed(table, moved)
+        cur_tables[key] = _policies_after(_repointed(table, moved), origin.get(key, key), moved)
     references_follow_renames(cur_tables, des_tables)  # (and at the columns renamed in them)
     if not moved:
         return changes, current
     if current.views:
-        current = replace(current, views=tuple(_reading_moved(v, moved) for v in current.views))
+        current = replace(current, views=tuple(reading_moved(v, moved) for v in current.views))
     schemas = {was: key for was, key in moved.items() if was[0] != key[0]}
     return changes, _sequences_moved(current, cur_tables, schemas) if schemas else current
 
@@ -139,13 +137,70 @@ def _names_kept(old: Table, t: Table) -> Table:
                    exclusions=tuple(map(kept, old.exclusions)))
 
 
-def _reading_moved(v: View, moved: dict[Key, Key]) -> View:
+def reading_moved(v: View, moved: dict[Key, Key]) -> View:
     """`v` with what it reads named as pg_depend names it after the relations `moved` (old key -> new) were renamed
-    or moved: the rebuilds and the order around a column dropped under it follow."""
+    or moved: the rebuilds and the order around a column dropped under it follow; and its deparse as Postgres prints
+    it after (query_moved)."""
     if not any(d.kind in ("relation", "column") and (d.schema, d.name) in moved for d in v.depends):
         return v
-    return replace(v, depends=tuple(replace(d, schema=moved[k][0], name=moved[k][1]) if d.kind in ("relation", "column")
-                                    and (k := (d.schema, d.name)) in moved else d for d in v.depends))
+    return query_moved(replace(v, depends=tuple(
+        replace(d, schema=moved[k][0], name=moved[k][1]) if d.kind in ("relation", "column")
+        and (k := (d.schema, d.name)) in moved else d for d in v.depends)), moved, v)
+
+
+def query_moved(v: View, moved: dict[Key, Key], was: Optional[View] = None) -> View:
+    """`v` (`was` before its reads were named anew) with its deparse as Postgres prints it after the relations `moved`
+    (old key -> new) it reads were renamed or moved (pg.query_renames.table_renamed; as it was where that cannot be
+    told), so that the rename alone neither replaces it nor makes it again. What it reads stays: a view renamed and
+    dropped to be made again is dropped under its old name, after its readers (compare.views)."""
+    read = {(d.schema, d.name) for d in (was or v).depends if d.kind in ("relation", "column")}
+    text = v.definition
+    for old, key in moved.items():  # (in the migration's order: a chain's b -> c before a -> b)
+        if old in read and text is not None:
+            text = table_renamed(text, old, key)
+            read.add(key)
+    if text is None or text == v.definition:
+        return v
+    return replace(v, definition=text, query=text if v.query == v.definition else v.query)
+
+
+def policies_over_renamed_views(current: Schema, desired: Schema, cur_tables: dict[Key, Table]) -> None:
+    """`cur_tables` with their policies' conditions as Postgres prints them after the views and materialized views
+    schema.yaml renames or moves (`renamed_from`, compare.views' ALTER VIEW ... RENAME TO, SET SCHEMA) that a
+    subquery of theirs reads: kept, not altered."""
+    hinted = [v for v in desired.views if v.renamed_from]
+    if not hinted:  # (most diffs)
+        return
+    cur, des = {v.key for v in current.views}, {v.key for v in desired.views}
+    moved = {was: v.key for v in hinted if v.key not in cur and (was := old_key(v, cur)) is not None and was not in des}
+    for key, t in cur_tables.items() if moved else ():
+        if t.policies:
+            cur_tables[key] = _policies_after(t, key, moved)
+
+
+def _policies_after(t: Table, was: Key, moved: dict[Key, Key]) -> Table:
+    """`t` (`was` before the renames) with its policies' conditions as Postgres prints them after the relations
+    `moved` were renamed or moved: a subquery's FROM naming one, and the columns qualified by its name (the policy's
+    own table's, `m.a = t.a`, too). A condition pg.query_renames cannot tell apart stays as it was (altered, as
+    before), but for its own table's name, taken anew wherever it qualifies a column (as before)."""
+    if not t.policies:
+        return t
+
+    def renamed(text: Optional[str]) -> Optional[str]:
+        owner = was
+        for old, key in moved.items():
+            if text is None:
+                return None
+            if old[1].lower() in text.lower():
+                after = table_renamed(text, old, key, owner)
+                if after is None and old == owner and old[1] != key[1]:
+                    after = policy_table_renamed(text, old[1], key[1])
+                text = after if after is not None else text
+            owner = key if owner == old else owner
+        return text
+
+    policies = tuple(replace(p, using=renamed(p.using), with_check=renamed(p.with_check)) for p in t.policies)
+    return t if policies == t.policies else replace(t, policies=policies)
 
 
 def _repointed(t: Table, moved: dict[Key, Key]) -> Table:

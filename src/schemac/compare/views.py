@@ -20,7 +20,7 @@ from typing import Callable, Optional
 from schemac.compare.changes import Change
 from schemac.compare.grants import defaulted, object_changes
 from schemac.compare.given_back import held_alike, owners_by_default
-from schemac.compare.moves import old_key
+from schemac.compare.moves import old_key, query_moved
 from schemac.compare.normalize import normal_form, search_path
 from schemac.compare.row_types import fills_rows
 from schemac.pg.column_storage import storage_of
@@ -209,6 +209,9 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
         if was is not None and was not in des:
             renamed[key] = cur.pop(was)
             cur[key] = replace(renamed[key], schema=v.schema, name=v.name)
+    if renamed:  # (the views reading one as Postgres prints them after its RENAME TO, SET SCHEMA: kept, not replaced)
+        moved = {old.key: key for key, old in renamed.items()}
+        cur = {key: query_moved(v, moved) for key, v in cur.items()}
     views_after_column_renames(cur, others)  # (their deparse as Postgres prints it after a RENAME COLUMN under them)
 
     rebuilt: set[tuple[str, str]] = set()  # current views dropped to be created again

@@ -16,6 +16,7 @@ from schemac.pg.sqlbody import call_key
 from schemac.pg.syntax import Verbatim
 from schemac.pg.idents import ident
 from schemac.pg.names import quote_ident
+from schemac.pg.query_renames import column_renamed, enclosing_selects
 
 _NEVER = (exp.DDL, exp.DML, exp.Command, exp.Transaction, exp.Commit, exp.Rollback, exp.Set, exp.Use,
           exp.Describe, exp.Pragma, exp.Drop, exp.Create, exp.Alter, exp.Into)
@@ -132,34 +133,16 @@ def policy_table_renamed(text: str, old: str, new: str) -> str:
     return tree.sql(dialect=DIALECT)
 
 
-def policy_column_renamed(text: str, table: str, old: str, new: str) -> str:
-    """The condition as Postgres prints it after its table's RENAME COLUMN old TO new: a reference to the table's
-    column follows (unqualified, or qualified by the table's name, at the top level; inside a subquery only qualified
-    by it: Postgres prints an outer column so), a subquery's own column `old` of another table does not. One sqlglot
-    cannot read is renamed on its tokens (every name `old`: the text then may differ, and the policy is replaced)."""
-    try:
-        tree = _policy_tree(text).copy()
-    except ExpressionError:
-        return text
-    if isinstance(tree, Verbatim):
-        return verbatim.renamed(text, old, quote_ident(new))
-    for col in list(tree.find_all(exp.Column)):
-        if not isinstance(col.this, exp.Identifier) or (col.this.name if col.this.quoted else col.this.name.lower()) != old:
-            continue
-        if col.table == table or not col.table and not enclosing_selects(col):
-            col.set("this", ident(new))
-    return tree.sql(dialect=DIALECT)
-
-
-def enclosing_selects(node: exp.Expression) -> list[exp.Select]:
-    """The SELECTs around `node`, innermost first (pg.query_renames resolves a view's columns by them too)."""
-    out = []
-    parent = node.parent
-    while parent is not None:
-        if isinstance(parent, exp.Select):
-            out.append(parent)
-        parent = parent.parent
-    return out
+def policy_column_renamed(text: str, schema: str, table: str, old: str, new: str) -> str:
+    """The condition as Postgres prints it after its table's RENAME COLUMN old TO new (pg.query_renames.column_renamed,
+    the table its owner: a reference to its column follows, unqualified or qualified by the table's name at the top
+    level, qualified by its name or an alias of a subquery's FROM reading it inside one; another table's column of that
+    name does not). One sqlglot cannot read is renamed on its tokens (every name `old`: the text then may differ, and
+    the policy is replaced); one whose references cannot be told apart stays as it was (altered)."""
+    after = column_renamed(text, schema, table, old, new, schema == "public", (schema, table))
+    if after is not None:
+        return after
+    return verbatim.renamed(text, old, quote_ident(new)) if is_verbatim_policy(text) else text
 
 
 def _resolve(name: str, scopes: list[exp.Select], columns_of) -> "str | None":
