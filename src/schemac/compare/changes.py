@@ -225,7 +225,8 @@ class Change:
     # An add_table or attach_partition of a partition beside a DEFAULT partition its parent keeps, which may hold rows
     # of its bound, and its put_back_rows: ((schema, default), strategy, key, (parent and its ancestors), (the tables under
     # it), leaving) (compare.default_rows); `leaving` (a 6th item, True): the partition's own rows outside its new bound,
-    # detached and attached again (compare.default_rows.leaving_rows), the partition itself in the default's place.
+    # detached and attached again (compare.default_rows.leaving_rows), the partition itself in the default's place;
+    # (False, True) as 6th and 7th items (`also`): the default's rows of the bound AND the partition's own outside it.
     over_default: tuple = ()
     # A detach_partition and attach_partition of one partition (another bound, or another parent): the parent it leaves
     # and its ancestors (of the current model), or the one it joins and its ancestors (of the desired model), whose

@@ -82,21 +82,33 @@ def leaving_rows(changes: list[Change], cur_tables: dict, des_tables: dict) -> l
     outside the new bound ('partition constraint ... is violated by some row': a range partition split in two, a hash
     partition given a greater modulus), so plan.default_rows_ddl takes them out before the ATTACH and puts them back
     through the parent once every partition of it is made and attached (its new siblings take them). Not a foreign
-    partition: Postgres checks no row of a foreign table it attaches, and most wrappers cannot DELETE."""
+    partition: Postgres checks no row of a foreign table it attaches, and most wrappers cannot DELETE. One over_defaults
+    marked already (its parent keeps a DEFAULT whose rows of the new bound move in) keeps that mark, widened (`also`, a
+    7th item): its own rows outside the bound are taken out too, into the same held rows, put back once every
+    partition of the parent is there."""
     again = {(c.schema, c.table) for c in changes if c.kind == "detach_partition"}
-    out = []
+    out, widened = [], {}
     for c in changes:
+        if c.kind == "put_back_rows" and (c.schema, c.table) in widened:
+            out.append(replace(c, over_default=widened[(c.schema, c.table)]))
+            continue
         p = getattr(c.new, "partition_of", None) if c.kind == "attach_partition" else None
         parent = des_tables.get((p.parent_schema, p.parent)) if p is not None else None
-        if p is None or parent is None or parent.partition_by is None or c.over_default or \
+        if p is None or parent is None or parent.partition_by is None or c.over_default[5:] or \
                 (c.schema, c.table) not in again or (c.schema, c.table) not in cur_tables or \
                 p.bound.strip().upper() == "DEFAULT" or c.new.foreign is not None:
             out.append(c)
             continue
         me = (c.schema, c.table)
-        mark = (me, parent.partition_by.strategy, parent.partition_by.key,
-                ancestors(parent, des_tables) + (me,) + _below(c.new, des_tables),
-                (ancestors(parent, des_tables)[0],) + _below(parent, des_tables), True)
+        tables = ancestors(parent, des_tables) + (me,) + _below(c.new, des_tables)
+        under = (ancestors(parent, des_tables)[0],) + _below(parent, des_tables)
+        if c.over_default:  # (the default's rows of the bound move in too: one mark for both, put back after all)
+            d = c.over_default
+            mark = widened[me] = (d[0], d[1], d[2], tuple(dict.fromkeys(d[3] + tables)),
+                                  tuple(dict.fromkeys(d[4] + under)), False, True)
+            out.append(replace(c, over_default=mark))
+            continue
+        mark = (me, parent.partition_by.strategy, parent.partition_by.key, tables, under, True)
         out += [replace(c, over_default=mark),
                 Change("put_back_rows", c.schema, c.table, None, None, c.new, c.new, ROWS_MOVED, over_default=mark)]
     return out
@@ -109,7 +121,8 @@ def moved_under(changes: list[Change]) -> dict:
     out: dict = {}
     for c in changes:
         for a in c.over_default[3] if c.kind == "put_back_rows" else ():
-            out[a] = tuple(dict.fromkeys(out.get(a, ()) + (c.over_default[0],)))
+            own = ((c.schema, c.table),) if c.over_default[6:] == (True,) else ()  # (`also`: its own rows leave too)
+            out[a] = tuple(dict.fromkeys(out.get(a, ()) + (c.over_default[0],) + own))
     return out
 
 

@@ -120,9 +120,14 @@ def moved_around(change: Change, made: list[exp.Expression]) -> list[exp.Express
         (f" the rows of {default} outside its new bound, which its ATTACH refuses: taken out here, put back through "
          f"{parent} once its partitions are there (every row kept) ")
     held.add_comments([note.replace("*/", "* /")])
-    out = command("WITH", f"moved AS (DELETE FROM {default}{which} RETURNING {names}) "
-                          f"INSERT INTO {_held(t)} ({names}) SELECT {names} FROM moved")
-    return [held, *quieted(parent, unforced_table(default, [out]), INSERT_OR_DELETE), *made]
+    outs = [(default, which)]
+    if change.over_default[5:] == (False, True):  # (`also`: its own rows outside its new bound leave too, held alike)
+        own = rows_of_bound(strategy, key, p.bound)
+        outs.append((qualified(t.schema, t.name), f" WHERE ({own}) IS NOT TRUE" if own else ""))
+    taken = [unforced_table(table, [command("WITH", f"moved AS (DELETE FROM {table}{test} RETURNING {names}) "
+                                                    f"INSERT INTO {_held(t)} ({names}) SELECT {names} FROM moved")])
+             for table, test in outs]
+    return [held, *quieted(parent, [s for one in taken for s in one], INSERT_OR_DELETE), *made]
 
 
 def put_back(change: Change) -> list[exp.Expression]:
