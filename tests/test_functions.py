@@ -578,3 +578,30 @@ def test_a_row_comparison_returned_by_a_standard_body_is_in_sync_once_rebuilt(tm
         assert conn.execute("SELECT moved(1, 2, 3), moved(1, 2, 4), moved(NULL, 2, 3)").fetchone() == \
             (False, True, True)
     _inspected_and_rebuilt(tmp_path, any_db_url, schemac, check)
+
+
+def test_a_row_comparison_in_an_atomic_body_is_in_sync_once_rebuilt(tmp_path, any_db_url, schemac):
+    """A `BEGIN ATOMIC` body of two statements, the second `SELECT (m.a, m.b, m.c) IS DISTINCT FROM (1, 2, 3) ...`
+    beside a string holding a `;`: Postgres prints the row comparison it stored as nested ORs, which, made again from
+    inspect's text, it stores flat and prints otherwise, so `diff` of the rebuilt database reported the body changed,
+    drift no migration ends. Each statement of the two bodies is one in the normal form (compare.types.same_function)."""
+    body = "SELECT pg_get_function_sqlbody('off_mark(int)'::regprocedure)"
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE marks (id int PRIMARY KEY, a int, b int, c int, note text);"
+                     "CREATE TABLE calls (id int);"
+                     "CREATE FUNCTION off_mark(x int) RETURNS boolean LANGUAGE sql BEGIN ATOMIC "
+                     "INSERT INTO calls VALUES (x); "
+                     "SELECT (m.a, m.b, m.c) IS DISTINCT FROM (1, 2, 3) AND m.note <> 'a;b' FROM marks m WHERE m.id = x; "
+                     "END")
+        nested = conn.execute(body).fetchone()[0]
+    assert "(((m.a IS DISTINCT FROM 1) OR (m.b IS DISTINCT FROM 2)) OR" in nested
+
+    def check(conn):
+        assert conn.execute(body).fetchone()[0] != nested  # (the flat print: the shape this test is about)
+        conn.execute("INSERT INTO marks VALUES (1, 1, 2, 3, 'n'), (2, 1, 2, 4, 'n'), (3, NULL, 2, 3, 'n'),"
+                     " (4, 1, 2, 4, 'a;b')")
+        assert conn.execute("SELECT off_mark(1), off_mark(2), off_mark(3), off_mark(4), off_mark(5)").fetchone() == \
+            (False, True, True, False, None)
+        assert conn.execute("SELECT array_agg(id ORDER BY id) FROM calls").fetchone()[0] == [1, 2, 3, 4, 5]
+        conn.commit()
+    _inspected_and_rebuilt(tmp_path, any_db_url, schemac, check)

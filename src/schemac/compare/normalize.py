@@ -102,7 +102,7 @@ def searched(path: tuple[str, ...], symbols: frozenset[str] = frozenset(),
 @lru_cache(maxsize=None)
 def fingerprint() -> str:
     """What normal forms depend on: this module, rewrite.py, literals.py, numeric_literals.py, implicit_casts.py,
-    jsonpath.py, typed_literals.py (and pg/ewkb.py), time_ranges.py, in_lists.py, tsquery.py, late_bound.py and type_calls.py (and the
+    jsonpath.py, typed_literals.py (and pg/ewkb.py), time_ranges.py, in_lists.py, chains.py, tsquery.py, late_bound.py and type_calls.py (and the
     type names it reads, pg/casts.py and pg/knowntypes.py, and own_types.py with pg/typetext.py), the parser's and the dialect's code (with the operators and spellings it reads), sqlglot's version.
     A record made by other code is not used, even under the same schemac version number."""
     import hashlib
@@ -120,7 +120,7 @@ def fingerprint() -> str:
                  os.path.join(here, "numeric_literals.py"), os.path.join(here, "implicit_casts.py"),
                  os.path.join(here, "jsonpath.py"), os.path.join(here, "typed_literals.py"),
                  os.path.join(here, "tsquery.py"), os.path.join(here, "on_path.py"), os.path.join(here, "time_ranges.py"),
-                 os.path.join(here, "in_lists.py"), os.path.join(here, "type_calls.py"),
+                 os.path.join(here, "in_lists.py"), os.path.join(here, "type_calls.py"), os.path.join(here, "chains.py"),
                  os.path.join(here, "late_bound.py"), os.path.join(here, "own_types.py"),
                  os.path.join(pg, "expressions.py"), os.path.join(pg, "dialect.py"), os.path.join(pg, "dialect_printers.py"),
                  os.path.join(pg, "operators.py"),

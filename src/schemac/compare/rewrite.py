@@ -8,6 +8,7 @@ from typing import Optional
 
 from sqlglot import exp
 
+from schemac.compare.chains import left_deep
 from schemac.compare.late_bound import TEXT_TYPES as _TEXT_TYPES, late_bound, unparen as _unparen
 from schemac.compare.implicit_casts import dates_as_arguments
 from schemac.compare.in_lists import some_as_any, split_in_list
@@ -179,6 +180,8 @@ def _negated(node: exp.Expression) -> Optional[exp.Expression]:
 def _rewrite(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Paren):
         return node.this
+    if type(node) in (exp.And, exp.Or) and type(_unparen(node.expression)) is type(node):
+        return left_deep(node)
     if isinstance(node, exp.Alias) and node.alias == "?column?":  # a subquery's unnamed output, named by inspect
         return node.this  # (pg.redeparse.hidden_names_kept) as Postgres names it
     if isinstance(node, exp.Cast) and not isinstance(node, exp.TryCast):

@@ -13,7 +13,7 @@ from schemac.compare.moves import old_key
 from schemac.compare.sequences import renamed_sequences
 from schemac.compare.normalize import normal_form, same_default, same_expression
 from schemac.model import Domain, Enum, Function, Schema, Sequence
-from schemac.pg.routines import comparable_body
+from schemac.pg.routines import comparable_body, standard_statements
 from schemac.pg.names import qualified
 from schemac.pg.casts import converts
 from schemac.pg.types import type_name
@@ -156,12 +156,15 @@ def same_function(a: Function, b: Function) -> bool:
 
 
 def _same_returned(a: Function, b: Function) -> bool:
-    """Two SQL-standard `RETURN expr` bodies whose expressions are one (compare.normalize): Postgres prints a row
-    comparison it stored, `(a, b, c) IS DISTINCT FROM (1, 2, 3)`, as nested ORs, `((x OR y) OR z)`, which a CREATE of
-    that text stores flat, `(x OR y OR z)`: a function made from inspect's text prints otherwise than its source."""
-    x, y = comparable_body(a), comparable_body(b)
-    return a.standard_body and b.standard_body and x[:7].upper() == y[:7].upper() == "RETURN " and \
-        same_expression(x[7:], y[7:])
+    """Two SQL-standard bodies (`RETURN expr`, `BEGIN ATOMIC ... END`) whose statements are one by one the same in
+    one normal form (compare.normalize): Postgres prints a row comparison it stored, `(a, b, c) IS DISTINCT FROM
+    (1, 2, 3)`, as nested ORs, `((x OR y) OR z)`, which a CREATE of that text stores flat, `(x OR y OR z)`: a function
+    made from inspect's text prints otherwise than its source."""
+    if not (a.standard_body and b.standard_body):
+        return False
+    x, y = standard_statements(a.body), standard_statements(b.body)
+    return x is not None and y is not None and len(x) == len(y) and \
+        all(s == t or same_expression(s, t) for s, t in zip(x, y))
 
 
 def replaceable(old: Function, new: Function) -> bool:
