@@ -572,7 +572,8 @@ def insert_rows(conn: psycopg.Connection, a: dict) -> None:
         if "partition_of" in spec:
             continue
         cols = {c: s for c, s in spec["columns"].items()
-                if "identity" not in s and not str(s.get("default", "")).startswith("nextval")}
+                if "identity" not in s and "generated" not in s
+                and not str(s.get("default", "")).startswith("nextval")}
         query = sql.SQL("INSERT INTO {} ({}) VALUES ({})" if cols else "INSERT INTO {} DEFAULT VALUES").format(
             sql.Identifier(name), sql.SQL(", ").join(map(sql.Identifier, cols)),
             sql.SQL(", ").join(sql.Placeholder() * len(cols)))
@@ -613,7 +614,8 @@ def keep_only_rows_b_can_hold(conn: psycopg.Connection, scratch: psycopg.Connect
         if not rows or now is None:
             continue
         b_cols = columns_of(b, now)
-        shared = {c: a_name(b_cols, c) for c in b_cols if a_name(b_cols, c) in a_cols}  # B's name -> A's
+        shared = {c: a_name(b_cols, c) for c in b_cols  # B's name -> A's (a generated column's value is its own)
+                  if a_name(b_cols, c) in a_cols and "generated" not in b_cols[c]}
         casts = []
         for c, was in shared.items():
             old, new = a_cols[was]["type"], b_cols[c]["type"]

@@ -28,11 +28,18 @@ What a schema draws, beside the plain tables t1, t2 of test_property (columns, k
 
 Each object of A lives on in B most of the time, changed (B is drawn with A in view). What generate refuses as
 the README says is not drawn (a composite's attribute retyped while a column has the type). What schemac cannot
-do yet would be left out while listed in KNOWN_BUGS, with the reason (none is). FIXED_BUG_CASES keep the smallest
+do yet would be left out while listed in KNOWN_BUGS, with the reason (one is). FIXED_BUG_CASES keep the smallest
 case of every bug this test found, each a test of its own.
 
-Default run: 3 examples on PostgreSQL 18 (SCHEMAC_PROPERTY_EXAMPLES=n for more); `pytest -m slow` runs 100 more,
-on 18, 16 and 15 (test_property's `databases` fixture).
+Two more properties draw what the one above does not: test_renames_under_readers (readers_schema) two tables under
+every kind of reader naming a column (a view, a join view, a materialized view with an index, policies over the own
+table's column and over another table's in a subquery, a trigger's UPDATE OF and WHEN, statistics, expression and
+partial indexes, a CHECK, a generated column, column grants), B renaming a column or two (now and then retyped too)
+and a table under them; test_partition_trees (tree_schema) a partition tree two levels deep with UNIQUE keys and
+indexes declared at each level, B re-bounding, detaching, dropping and attaching partitions under them.
+
+Default run: 3 examples on PostgreSQL 18 (the two others: 1 each; SCHEMAC_PROPERTY_EXAMPLES=n for more); `pytest -m slow`
+runs 100 more of each, on 18, 16 and 15 (test_property's `databases` fixture).
 """
 
 from __future__ import annotations
@@ -58,7 +65,10 @@ assert databases  # the fixture this module's tests take, imported
 
 ROLES = ["schemac_prop_r1", "schemac_prop_r2"]
 # Shapes schemac cannot migrate yet, each with its reason: while listed, the pairs are drawn around them. None is.
-KNOWN_BUGS: dict[str, str] = {}
+KNOWN_BUGS: dict[str, str] = {
+    "policy-over-a-renamed-tables-column-retyped": "a policy of t2 reading t1.c1 in a subquery, t1 renamed and c1 retyped: "
+    "the policy's text still names t1, compare.readers misses it: 'cannot alter type of a column used in a policy "
+    "definition' (readers_schema retypes no column of a renamed t1 under t2's policy)"}
 
 
 @pytest.fixture(scope="module")
@@ -482,6 +492,11 @@ def security(url: str) -> dict:
     """security_fingerprint blind to the names of identities' sequences (`t1_c1_seq`, which a column renamed since
     keeps: B built from scratch has `t1_c1r_seq`), as test_property's without_implicit_names is in the catalog's."""
     fp = security_fingerprint(url)
+    # and to the name a subquery's output keeps after RENAME COLUMN of what it selects (`SELECT t2.xr AS x`; a
+    # database built from scratch prints `SELECT t2.xr`): the same condition, which schemac leaves in place (pairs:
+    # policy-subquery-reading-another-tables-renamed-column keeps the pg_policy row)
+    fp["policies"] = sorted((tuple(re.sub(r"\b(\w+\.\w+) AS \w+\b", r"\1", x) if isinstance(x, str) and i in (6, 7)
+                                   else x for i, x in enumerate(r)) for r in fp["policies"]), key=repr)
     fp["relation_security"] = sorted(((r[0], "<identity>", *r[2:]) if r[2] == "S" else r
                                       for r in fp["relation_security"]), key=repr)
     return fp
@@ -504,6 +519,265 @@ def test_objects_a_to_b_leave_no_drift(dbs, me, ab):
 @given(ab=schema_pair())
 def test_objects_a_to_b_leave_no_drift_100(dbs, me, ab):
     _check_a_to_b(dbs[0], *(run_by(doc, me) for doc in ab), oracles=ORACLES, dev_url=dbs[1])
+
+
+# --- renames under what reads the column or the table -----------------------------------------------------
+
+# t1's and t2's columns (none named alike but id, which is never renamed) and what B may rename: the readers below
+# name them, and B's renames (one_renamed) write each reader anew.
+RENAMING = {"t1": {"id": "integer", "c1": "integer", "c2": "text", "c3": "integer"},
+            "t2": {"id": "integer", "x": "integer", "y": "integer"}}
+
+
+def reader_keys(draw, prev: Optional[set], pool: list[str]) -> set:
+    """Which of `pool` a schema draws: A's about half, B's most of A's and now and then another."""
+    if prev is None:
+        return {k for k in pool if draw(st.booleans())}
+    return {k for k in pool if (k in prev and draw(st.integers(0, 4))) or (k not in prev and chance(draw, 4))}
+
+
+@st.composite
+def readers_schema(draw, prev: Optional[dict] = None) -> dict:
+    """t1 and t2 under every kind that reads a column by name (a view and a materialized view with an index, policies
+    over the own table's column and another table's in a subquery, a trigger's UPDATE OF and WHEN, statistics,
+    expression and partial indexes, a CHECK, a generated column, column grants); with `prev` (A), B: A's readers kept
+    most of the time, a column or two renamed (`renamed_from`) under them, now and then retyped too, and a table
+    renamed under its views and the other table's policy."""
+    have = set(prev["_readers"]) if prev else None
+    keys = reader_keys(draw, have, ["gen", "check", "exprix", "partial", "stats", "trigger", "own_pol", "sub_pol",
+                                    "other_pol", "grants", "v1", "v2", "mv1", "mv_ix"])
+    t1: dict = {"columns": {c: {"type": t} for c, t in RENAMING["t1"].items()}}
+    t2: dict = {"columns": {c: {"type": t} for c, t in RENAMING["t2"].items()}}
+    if "gen" in keys:
+        t1["columns"]["g"] = {"type": "integer", "generated": "c1 * 2"}
+    if "check" in keys:
+        t1["checks"] = {"t1_ck": "c1 > -100 AND c3 IS DISTINCT FROM 7"}
+    if "exprix" in keys:
+        t1.setdefault("indexes", {})["t1_ex"] = {"columns": [{"expression": "c1 + c3"}]}
+    if "partial" in keys:
+        t1.setdefault("indexes", {})["t1_pa"] = {"columns": ["c2"], "where": "c3 > 0"}
+    if "stats" in keys:
+        t1["statistics"] = {"t1_st": {"columns": ["c1", "c3"] if chance(draw, 2) else ["c1 + 1", "c3"]}}
+    if "trigger" in keys:
+        t1["triggers"] = {"t1_tr": {"function": "tf", "events": ["update"], "timing": "before", "for_each": "row",
+                                    "update_of": ["c1", "c3"], "when": "old.c2 IS DISTINCT FROM new.c2"}}
+    pols: dict = {}
+    if "own_pol" in keys:
+        pols["t1_own"] = {"using": "c1 > 0", "with_check": "c3 IS NOT NULL"}
+    if "sub_pol" in keys:
+        pols["t1_sub"] = {"command": "select", "using": "c3 IN (SELECT t2.x FROM t2 WHERE t2.y > 0)"}
+    if pols:
+        t1["row_level_security"] = {"enabled": True}
+        t1["policies"] = pols
+    if "other_pol" in keys:
+        t2["row_level_security"] = {"enabled": True}
+        t2["policies"] = {"t2_sub": {"using": "x IN (SELECT t1.c1 FROM t1 WHERE t1.c2 <> '')"}}
+    if "grants" in keys:
+        t1["grants"] = {ROLES[0]: ["select (c1)", "update (c2, c3)"]}
+    doc: dict = {"functions": {"tf": {"returns": "trigger", "language": "plpgsql",
+                                      "body": "begin return new; end"}} if "trigger" in keys else {},
+                 "tables": {"t1": t1, "t2": t2}, "views": {}, "materialized_views": {}}
+    if "v1" in keys:
+        doc["views"]["v1"] = {"query": "SELECT id, c1, c2 FROM t1 WHERE c3 > 0"}
+    if "v2" in keys:
+        doc["views"]["v2"] = {"query": "SELECT t1.c1, t2.y FROM t1 JOIN t2 ON t2.x = t1.c3"}
+    if "mv1" in keys:
+        mv: dict = {"query": "SELECT id, c1 AS k, c3 FROM t1 WHERE c2 IS NOT NULL"}
+        if "mv_ix" in keys:
+            mv["indexes"] = {"mv1_ix": {"columns": ["k"]}}
+        doc["materialized_views"]["mv1"] = mv
+    doc = {k: v for k, v in doc.items() if v or k == "tables"}
+    if prev is not None:
+        for _ in range(2):  # a column of each table, or two of one (their old names read in every reader, rewritten)
+            t = draw(st.sampled_from(["t1", "t2"]))
+            kept = [c for c in doc["tables"][t]["columns"]
+                    if c != "id" and "renamed_from" not in doc["tables"][t]["columns"][c]]
+            if kept and chance(draw, 2):  # (the old name is unique to the table: every word of it in doc is its)
+                c = draw(st.sampled_from(kept))
+                doc = json.loads(re.sub(rf"\b{c}\b", f"{c}r", json.dumps(doc)))
+                doc["tables"][t]["columns"][f"{c}r"]["renamed_from"] = c
+        for t in ("t1", "t2"):
+            for c, x in doc["tables"][t]["columns"].items():
+                if "renamed_from" in x and "generated" not in x and chance(draw, 5):
+                    x["type"] = "bigint" if x["type"] == "integer" else "varchar(30)"
+        doc = one_renamed(draw, doc, "tables", ["t1", "t2"], 3)
+        if "t1r" in doc["tables"] and "other_pol" in keys:  # (KNOWN_BUGS' policy-over-a-renamed-tables-column-retyped)
+            for c, x in doc["tables"]["t1r"]["columns"].items():
+                x["type"] = RENAMING["t1"].get(x.get("renamed_from", c), x["type"])
+    return {**doc, "_readers": sorted(keys)}
+
+
+@st.composite
+def readers_pair(draw) -> tuple[dict, dict]:
+    a = draw(readers_schema())
+    b = draw(readers_schema(prev=a))
+    return tuple({k: v for k, v in doc.items() if k != "_readers"} for doc in (a, b))
+
+
+@settings(max_examples=int(os.environ.get("SCHEMAC_PROPERTY_EXAMPLES", "1")),
+          derandomize="SCHEMAC_PROPERTY_EXAMPLES" not in os.environ, **COMMON)
+@given(ab=readers_pair())
+def test_renames_under_readers_leave_no_drift(dbs, ab):
+    _check_a_to_b(dbs[0], *ab, oracles=ORACLES, dev_url=dbs[1])
+
+
+@pytest.mark.slow
+@settings(max_examples=100, **COMMON)
+@given(ab=readers_pair())
+def test_renames_under_readers_leave_no_drift_100(dbs, ab):
+    _check_a_to_b(dbs[0], *ab, oracles=ORACLES, dev_url=dbs[1])
+
+
+# --- partition trees two levels deep ------------------------------------------------------------------------
+
+# p (RANGE on k) over p_0 and p_2 (leaves) and p_1 (LIST on s) over p_1_a, p_1_b and now and then p_1_d (DEFAULT);
+# q a plain table of the same columns that B may attach, p_2 a leaf B may detach (a plain table then), drop or
+# re-bound; each slot's bounds (its first A's, the others B's re-bounds).
+TREE_COLUMNS = {"k": {"type": "integer"}, "s": {"type": "integer"}, "v": {"type": "integer"}}
+TREE_BOUNDS = {"p_0": ("p", ["FROM (MINVALUE) TO (0)", "FROM (MINVALUE) TO (-3)"]),
+               "p_1": ("p", ["FROM (0) TO (100)", "FROM (0) TO (50)"]),
+               "p_2": ("p", ["FROM (100) TO (200)", "FROM (100) TO (300)", "FROM (150) TO (200)"]),
+               "q": ("p", ["FROM (200) TO (MAXVALUE)", "FROM (300) TO (MAXVALUE)"]),
+               "p_1_a": ("p_1", ["IN (0)", "IN (0, 3)"]), "p_1_b": ("p_1", ["IN (1, 2)", "IN (1)"]),
+               "p_1_d": ("p_1", ["DEFAULT"])}
+
+
+@st.composite
+def tree_schema(draw, prev: Optional[dict] = None) -> dict:
+    """The tree with UNIQUE keys and indexes declared at each level (the root's copied down to every partition, a
+    sub-partitioned partition's own beside them, a leaf's own); with `prev` (A), B: most of A's keys, indexes and
+    partitions kept, some partitions re-bounded, detached (a plain table), dropped or attached (q)."""
+    old = prev["tables"] if prev else {}
+
+    def keep(name: str, key: str, what: object, n: int = 3) -> Optional[object]:
+        """A's `what` under `key` of table `name` most of the time; drawn afresh one time in `n`, or none."""
+        was = old.get(name, {}).get(key)
+        if prev is not None and was is not None and draw(st.integers(0, 4)):
+            return was
+        return what if chance(draw, n) else None
+
+    tables: dict = {"p": {"columns": dict(TREE_COLUMNS), "partition_by": {"strategy": "range", "key": "k"}}}
+    for name, (parent, bounds) in TREE_BOUNDS.items():
+        if parent not in tables or "partition_by" not in tables[parent]:
+            continue
+        was = old.get(name)
+        if name == "p_1":  # (always there, sub-partitioned: its partitioning never changes)
+            attached = True
+        elif prev is None:
+            attached = name != "q" and (name in ("p_1_a",) or draw(st.booleans()))
+        else:
+            attached = (was is not None and "partition_of" in was and draw(st.integers(0, 3))) or chance(draw, 4)
+        if attached:
+            bound = (was or {}).get("partition_of", {}).get("bound")
+            if bound is None or chance(draw, 4):
+                bound = f"FOR VALUES {draw(st.sampled_from(bounds))}" if bounds != ["DEFAULT"] else "DEFAULT"
+            tables[name] = {"partition_of": {"parent": parent, "bound": bound}}
+        elif name in ("p_2", "q") and (name == "q" and prev is None or was is not None and chance(draw, 2)):
+            tables[name] = {"columns": dict(TREE_COLUMNS)}  # a plain table: q to attach, p_2 detached
+        if name == "p_1" and attached:
+            tables[name]["partition_by"] = {"strategy": "list", "key": "s"}
+    for name, key, what in (("p", "unique", [{"columns": ["k", "s"]}]),
+                            ("p", "indexes", {"p_v": {"columns": ["v"]}}),
+                            ("p_1", "unique", [{"name": "p_1_sv", "columns": ["s", "v"]}]),
+                            ("p_1", "indexes", {"p_1_vk": {"columns": ["v", "k"], "where": "v > -5"}}),
+                            ("p_1_a", "indexes", {"p_1_a_v": {"columns": [{"expression": "v + 1"}]}}),
+                            ("p_1_b", "unique", [{"name": "p_1_b_vk", "columns": ["v", "k"]}]),
+                            ("p_2", "indexes", {"p_2_s": {"columns": ["s"]}}),
+                            ("q", "indexes", {"q_v": {"columns": ["v"]}})):
+        if name in tables and (got := keep(name, key, what)) is not None:
+            tables[name][key] = got
+    if "TO (300)" in tables.get("p_2", {}).get("partition_of", {}).get("bound", "") and \
+            "partition_of" in tables.get("q", {}):  # (no two bounds overlap)
+        tables["q"]["partition_of"]["bound"] = "FOR VALUES FROM (300) TO (MAXVALUE)"
+    return json.loads(json.dumps({"tables": tables}))  # (no object shared: no YAML anchors)
+
+
+@st.composite
+def tree_pair(draw) -> tuple[dict, dict]:
+    a = draw(tree_schema())
+    return a, draw(tree_schema(prev=a))
+
+
+@settings(max_examples=int(os.environ.get("SCHEMAC_PROPERTY_EXAMPLES", "1")),
+          derandomize="SCHEMAC_PROPERTY_EXAMPLES" not in os.environ, **COMMON)
+@given(ab=tree_pair())
+def test_partition_trees_leave_no_drift(dbs, ab):
+    _check_a_to_b(dbs[0], *ab, oracles=ORACLES, dev_url=dbs[1])
+
+
+@pytest.mark.slow
+@settings(max_examples=100, **COMMON)
+@given(ab=tree_pair())
+def test_partition_trees_leave_no_drift_100(dbs, ab):
+    _check_a_to_b(dbs[0], *ab, oracles=ORACLES, dev_url=dbs[1])
+
+
+# --- INHERITS children under a parent's column changed ---------------------------------------------------------
+
+@st.composite
+def inherits_schema(draw, prev: Optional[dict] = None) -> dict:
+    """h and its INHERITS children h1 (declaring h's b again with a default, a NOT NULL and a CHECK of its own, beside
+    a column of its own) and h2 (a column of its own); with `prev` (A), B: h's b retyped, renamed
+    (`renamed_from`, the children following), or dropped (a child declaring it keeps its copy, its own then), and the
+    children's own parts of A kept most of the time."""
+    if prev is None:
+        h: dict = {"columns": {"a": {"type": "integer"}, "b": {"type": "integer"}, "c": {"type": "text"}}}
+        if chance(draw, 2):
+            h["columns"]["b"]["default"] = "1"
+        if chance(draw, 2):
+            h["checks"] = {"h_ck": "b > -100"}
+        b1: dict = {"type": "integer"}
+        for key, value in (("default", "5"), ("nullable", False)):
+            if chance(draw, 2):
+                b1[key] = value
+        h1: dict = {"inherits": ["h"], "columns": {"d": {"type": "integer"}}}
+        if chance(draw, 3) or len(b1) > 1:
+            h1["columns"] = {"b": b1, **h1["columns"]}
+        if chance(draw, 2):
+            h1["checks"] = {"h1_ck": "b <> 3"}
+        h2: dict = {"inherits": ["h"], "columns": {"e": {"type": "text"}}}  # (test_property's rows take columns)
+        return {"tables": {"h": h, "h1": h1, "h2": h2}}
+    doc = json.loads(json.dumps(prev))
+    tables = doc["tables"]
+    how = draw(st.sampled_from(["same", "retype", "rename", "drop"]))
+    if how == "retype":
+        for t in tables.values():
+            if "b" in t.get("columns", {}):
+                t["columns"]["b"]["type"] = "bigint"
+    elif how == "rename":
+        doc = json.loads(re.sub(r"\bb\b", "br", json.dumps(doc)))
+        doc["tables"]["h"]["columns"]["br"]["renamed_from"] = "b"
+    elif how == "drop":
+        del tables["h"]["columns"]["b"]
+        tables["h"].pop("checks", None)
+        if "b" in tables["h1"].get("columns", {}) and chance(draw, 2):
+            del tables["h1"]["columns"]["b"]
+        if "b" not in tables["h1"].get("columns", {}):
+            tables["h1"].pop("checks", None)
+    for t, key in (("h1", "checks"), ("h", "checks")):
+        if key in doc["tables"][t] and chance(draw, 5):
+            del doc["tables"][t][key]
+    return doc
+
+
+@st.composite
+def inherits_pair(draw) -> tuple[dict, dict]:
+    a = draw(inherits_schema())
+    return a, draw(inherits_schema(prev=a))
+
+
+@settings(max_examples=int(os.environ.get("SCHEMAC_PROPERTY_EXAMPLES", "1")),
+          derandomize="SCHEMAC_PROPERTY_EXAMPLES" not in os.environ, **COMMON)
+@given(ab=inherits_pair())
+def test_inherits_children_leave_no_drift(dbs, ab):
+    _check_a_to_b(dbs[0], *ab, oracles=ORACLES, dev_url=dbs[1])
+
+
+@pytest.mark.slow
+@settings(max_examples=100, **COMMON)
+@given(ab=inherits_pair())
+def test_inherits_children_leave_no_drift_100(dbs, ab):
+    _check_a_to_b(dbs[0], *ab, oracles=ORACLES, dev_url=dbs[1])
 
 
 # --- the bugs this test found, each at its smallest ------------------------------------------------------

@@ -62,7 +62,9 @@ def defaults_kept_below(changes: list[Change], cur_tables: dict, des_tables: dic
                 continue  # (set again already: the parent drops its default and sets it again)
             if mine is not None and mine.kind == "set_default":
                 if mine.cause == INHERITED:  # its own value, not the parent's: made by its own statement
-                    out[out.index(mine)] = replace(mine, cause=None)
+                    # (and found so again by the parent's next change of that column: a DROP and a SET DEFAULT
+                    # around its ALTER TYPE)
+                    out[out.index(mine)] = own[(t.schema, t.name, c.name)] = replace(mine, cause=None)
                 continue
             old = next((x for x in cur_tables[t.key].columns if x.name == c.name), None)  # None: a table attached
             new = next(x for x in t.columns if x.name == c.name)

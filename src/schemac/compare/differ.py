@@ -73,6 +73,7 @@ from schemac.compare.readers import readers_around
 from schemac.compare.sqlbodies import domains_after_readers, functions_around_columns, table_readers, without_calls_to
 from schemac.compare.usertypes import composites_over_rebuilt, diff_user_types, ranges_over_recreated, remade_types
 from schemac.model import ForeignKey, Index, Schema, Table
+from schemac.model.tables import own_columns
 from schemac.pg.casts import relabels
 from schemac.pg.types import type_name
 
@@ -94,6 +95,11 @@ def _not_inherited(changes: list[Change], old: Table, new: Table, per_table: dic
     out = [c if c.kind not in CARRIED_TO_PARTITIONS or (c.kind, c.name) not in parent else
            replace(c, cause=NAMED_BELOW if names_its_own(c, new) else INHERITED) for c in changes]
     below = {c.name for c in changes if c.kind == "drop_column" for p in parents if (*p, c.name) in only}
+    # (a column it declares itself, attislocal, outlives its parent's DROP COLUMN: its own DROP after it)
+    declared = {x.name for x in own_columns(old)} - set(old.inherited_only) if old.inherits and \
+        old.partition_of is None else set()  # (a partition's columns are never its own)
+    below |= {c.name for c in out if c.kind == "drop_column" and c.cause == INHERITED and c.name in declared
+              and (new.schema, new.name, c.name) not in held}
     out = [replace(c, cause=KEPT_BELOW) if c.kind == "drop_column" and (c.schema, c.table, c.name) in only else
            replace(c, cause=AFTER_ONLY) if c.kind == "drop_column" and c.name in below else c for c in out]
     if new.partition_of is None:  # a column the child keeps while its parent drops it: NO INHERIT, INHERIT
@@ -222,6 +228,18 @@ def _typed_tables(cur_tables: dict, des_tables: dict, objects: list[Change]) -> 
             cause = TYPED_REBUILT if was == t.of else NEW_TABLE if old is None else None
             out.append(Change("set_of", t.schema, t.name, t.of, old, t, t, cause))
     return out
+
+
+def _tables_renamed(current: Schema, renames: list[Change], cur_tables: dict) -> Schema:
+    """`current` with the tables the migration renames under their new names (cur_tables': their policies' subqueries
+    naming them anew): compare.readers drops a reader after the RENAME TO, so on the name it has then (a renamed
+    table's policy over another table's column retyped was left standing, under its new name unseen: 'cannot alter
+    type of a column used in a policy definition')."""
+    if not renames:
+        return current
+    new = [cur_tables[c.schema, c.table] for c in renames if (c.schema, c.table) in cur_tables]
+    left = {(c.old.schema, c.old.name) for c in renames} | {t.key for t in new}
+    return replace(current, tables=tuple(t for t in current.tables if t.key not in left) + tuple(new))
 
 
 def _dropped(t: Table, cause: Optional[str] = None) -> list[Change]:
@@ -362,7 +380,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         around = around_functions_moved(around, dropped_functions(changes), current, desired, cur_tables, des_tables)
         changes, views = around, diff_views(current, desired, around)
     changes = defaults_kept_below(privileges_of_recreated(changes, current, desired), cur_tables, des_tables)
-    changes = readers_around(changes + views, current, desired)
+    changes = readers_around(changes + views, _tables_renamed(current, renames, cur_tables), desired)
     changes.extend(diff_publications(current, desired, changes) + diff_event_triggers(current, desired, changes)
                    + diff_casts(current, desired, changes) + diff_foreign_servers(current, desired)
                    + diff_database_settings(current, desired) + diff_database_grants(current, desired)

@@ -71,8 +71,8 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
             old_refs.add(_held_aside(old.type))  # type: ignore[union-attr]
             if k == "drop_column" and old.identity is not None:  # type: ignore[union-attr]
                 removes.add(_identity_sequence(t, c.name))  # type: ignore[arg-type]
-            if k == "drop_column":  # (a parent's ONLY before its children's own: compare.inherited_drops.kept_below)
-                makes |= {("dropped only", t.schema, t.name, c.name)} if c.cause == KEPT_BELOW else set()  # type: ignore
+            if k == "drop_column":  # (a parent's, ONLY or not, before its children's own: compare.inherited_drops)
+                makes |= {("dropped only", t.schema, t.name, c.name)} if c.cause in (KEPT_BELOW, None) else set()  # type: ignore
                 new_refs |= {("dropped only", *p, c.name) for p in parents_of(t)} if c.cause == AFTER_ONLY else set()  # type: ignore
                 removes.add(("notnull", t.schema, t.name, c.name))  # type: ignore[union-attr]
                 removes.add(("column name", t.schema, t.name, c.name))  # type: ignore[union-attr]
