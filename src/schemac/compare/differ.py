@@ -51,7 +51,7 @@ from schemac.compare.inherited_checks import across_parents, after_no_inherit, a
     reordered_partition
 from schemac.compare.domain_casts import domains_as_written, table_as_written
 from schemac.compare.domain_overloads import lazy_overloads
-from schemac.compare.moves import policies_over_renamed_views, renamed_tables
+from schemac.compare.moves import policies_over_renamed_views, renamed_tables, tables_renamed
 from schemac.compare.inherited_renames import children_follow_renames
 from schemac.compare.type_moves import moved_types, row_types_moved, view_row_types_moved
 from schemac.compare.not_nulls import (across_no_inherit, before_inherit, defaults_as_held, held_as_parents, kept_below, named_as_attached, named_in_partitions, named_where_claimed,
@@ -230,18 +230,6 @@ def _typed_tables(cur_tables: dict, des_tables: dict, objects: list[Change]) -> 
     return out
 
 
-def _tables_renamed(current: Schema, renames: list[Change], cur_tables: dict) -> Schema:
-    """`current` with the tables the migration renames under their new names (cur_tables': their policies' subqueries
-    naming them anew): compare.readers drops a reader after the RENAME TO, so on the name it has then (a renamed
-    table's policy over another table's column retyped was left standing, under its new name unseen: 'cannot alter
-    type of a column used in a policy definition')."""
-    if not renames:
-        return current
-    new = [cur_tables[c.schema, c.table] for c in renames if (c.schema, c.table) in cur_tables]
-    left = {(c.old.schema, c.old.name) for c in renames} | {t.key for t in new}
-    return replace(current, tables=tuple(t for t in current.tables if t.key not in left) + tuple(new))
-
-
 def _dropped(t: Table, cause: Optional[str] = None) -> list[Change]:
     """DROP TABLE, and its foreign keys before it (so drop order never matters)."""
     return [Change("drop_table", t.schema, t.name, None, t, None, t, cause)] + \
@@ -380,7 +368,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         around = around_functions_moved(around, dropped_functions(changes), current, desired, cur_tables, des_tables)
         changes, views = around, diff_views(current, desired, around)
     changes = defaults_kept_below(privileges_of_recreated(changes, current, desired), cur_tables, des_tables)
-    changes = readers_around(changes + views, _tables_renamed(current, renames, cur_tables), desired)
+    changes = readers_around(changes + views, tables_renamed(current, renames, cur_tables), desired,
+                             {(c.old.schema, c.old.name): (c.schema, c.table) for c in renames})
     changes.extend(diff_publications(current, desired, changes) + diff_event_triggers(current, desired, changes)
                    + diff_casts(current, desired, changes) + diff_foreign_servers(current, desired)
                    + diff_database_settings(current, desired) + diff_database_grants(current, desired)

@@ -250,3 +250,15 @@ def nextval_renamed(cur_tables: dict[Key, Table], literals: dict[str, str]) -> N
         columns = tuple(default(c) for c in table.columns)
         if columns != table.columns:
             cur_tables[key] = replace(table, columns=columns)
+
+
+def tables_renamed(current: Schema, renames: list[Change], cur_tables: dict) -> Schema:
+    """`current` with the tables the migration renames under their new names (cur_tables': their policies' subqueries
+    naming them anew): compare.readers drops a reader after the RENAME TO, so on the name it has then (a renamed
+    table's policy over another table's column retyped was left standing, under its new name unseen: 'cannot alter
+    type of a column used in a policy definition')."""
+    if not renames:
+        return current
+    new = [cur_tables[c.schema, c.table] for c in renames if (c.schema, c.table) in cur_tables]
+    left = {(c.old.schema, c.old.name) for c in renames} | {t.key for t in new}
+    return replace(current, tables=tuple(t for t in current.tables if t.key not in left) + tuple(new))

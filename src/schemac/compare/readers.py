@@ -45,17 +45,26 @@ def _texts(obj: Rule | Policy) -> tuple[Optional[str], ...]:
     return (obj.where, *obj.actions) if isinstance(obj, Rule) else (obj.using, obj.with_check)
 
 
-def readers_around(changes: list[Change], current: Schema, desired: Schema) -> list[Change]:
+def readers_around(changes: list[Change], current: Schema, desired: Schema,
+                   renamed: Optional[dict[tuple[str, str], tuple[str, str]]] = None) -> list[Change]:
     """`changes` with each rule and policy that reads a relation changed under it, or uses a function or an
     operator dropped, or a name gaining an overload (around.gained_overloads), dropped before and created again after
-    (see the module's docstring)."""
+    (see the module's docstring). `renamed`: the tables the migration renames, (schema, old name) -> (schema, new
+    name): a reader of another table names one by its old name (its text is as the database printed it before the
+    RENAME), while the changes under it name it by its new one."""
     under = {(c.schema, c.table or c.name) for c in changes if c.kind in _UNDER}
+    renamed = renamed or {}
+    anew = set(renamed.values())  # (a renamed table's own readers: compare.differ gave them their new names already)
+
+    def read(obj: Rule | Policy, owner: tuple[str, str]) -> frozenset:
+        rels = rule_relations(obj) | {owner} if isinstance(obj, Rule) else policy_relations(obj)
+        return rels if owner in anew else frozenset(renamed.get(r, r) for r in rels)
     uses = recreated_uses(changes, gained_overloads(current, desired))
     functions = dropped_functions(changes)  # a rule's actions are statements: their calls read as such
 
     def why(obj: Rule | Policy, owner: tuple[str, str]) -> Optional[str]:
         # A rule reads its own table's columns too (NEW.c, OLD.c: pg_depend holds them, and ALTER ... TYPE refuses)
-        if (rule_relations(obj) | {owner} if isinstance(obj, Rule) else policy_relations(obj)) & under:
+        if read(obj, owner) & under:
             return READ_REBUILT
         if isinstance(obj, Rule) and functions and any(statement_refs(a)[1] & functions for a in obj.actions):
             return FUNCTION_REBUILT
