@@ -451,6 +451,8 @@ _OBJECTS = """
     SELECT i.type, i.identity FROM objs o, pg_identify_object(o.classid, o.objid, 0) i
     WHERE (o.classid, o.objid) NOT IN (SELECT classid, objid FROM left_out)
       AND coalesce(i.schema, '') NOT IN ('pg_toast') AND coalesce(i.schema, '') NOT LIKE 'pg\\_temp\\_%%'
+      -- (a session's temporary schemas, left in pg_namespace once a migration's move of rows made a temporary table)
+      AND NOT (i.type = 'schema' AND (i.identity LIKE 'pg\\_temp\\_%%' OR i.identity LIKE 'pg\\_toast\\_temp\\_%%'))
       AND NOT (o.classid = 'pg_trigger'::regclass AND (SELECT t.tgisinternal FROM pg_trigger t WHERE t.oid = o.objid))
     ORDER BY 1, 2"""
 
