@@ -154,28 +154,22 @@ def comparable_body(f: Function) -> str:
     return f.body.replace("\r\n", "\n").strip()
 
 
-_ATOMIC = re.compile(r"^BEGIN\s+ATOMIC\b(.*)\bEND\s*;?$", re.IGNORECASE | re.DOTALL)
-
-
 def standard_statements(body: str) -> Optional[tuple[str, ...]]:
-    """A SQL-standard body's statements, each its text without the `;` closing it: `RETURN expr` as `SELECT expr`,
-    `BEGIN ATOMIC s1; s2; END` split at its `;`s outside strings, comments and parentheses (pg.sqllex). None for
+    """A SQL-standard body's statements (pg.sqlbody.standard_text: `RETURN expr` as `SELECT expr`), each its text
+    without the `;` closing it, split at the `;`s outside strings, comments and parentheses (pg.sqllex). None for
     another body, or one Postgres's lexical rules cannot read."""
+    from schemac.pg.sqlbody import standard_text
     from schemac.pg.sqllex import LexError, tokens
 
-    text = body.replace("\r\n", "\n").strip()
-    if text[:7].upper() == "RETURN " or text[:7].upper() == "RETURN\n":
-        return ("SELECT " + text[7:],)
-    m = _ATOMIC.match(text)
-    if m is None:
+    text = standard_text(body.replace("\r\n", "\n"))
+    if text is None:
         return None
-    inner = m.group(1)
     try:
-        ends = [t.start for t in tokens(inner) if t.text == ";" and t.depth == 0]
+        ends = [t.start for t in tokens(text) if t.text == ";" and t.depth == 0]
     except LexError:
         return None
     starts = [0] + [e + 1 for e in ends]
-    parts = (inner[a:b].strip() for a, b in zip(starts, ends + [len(inner)]))
+    parts = (text[a:b].strip() for a, b in zip(starts, ends + [len(text)]))
     return tuple(p for p in parts if p)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Optional
 
 from sqlglot import exp
 
@@ -25,15 +26,23 @@ def sql_body_refs(body: str) -> tuple[frozenset[tuple[str, str]], frozenset[tupl
     cannot parse the body (PostgreSQL 17's JSON_TABLE), every word of it may name a relation, a function or a column
     (`_words`): Postgres resolves what it names at CREATE and refuses a retype of a column it reads, so a body with
     no edges was created before its table, or kept while its column was retyped (a migration that did not apply)."""
-    m = _RETURN.match(body)
-    atomic = None if m else _ATOMIC.match(body)
-    text = "SELECT " + m.group(1) if m else atomic.group(1) if atomic else None
+    text = standard_text(body)
     if text is None:
         return frozenset(), frozenset(), frozenset()
     refs = statement_refs(text)
     if not any(refs):
         refs = statement_refs(_OPERATOR.sub(" = ", text))
     return refs if any(refs) else _words(text)
+
+
+def standard_text(body: str) -> Optional[str]:
+    """A SQL-standard body as the SQL statements it holds: `RETURN expr` as `SELECT expr`, `BEGIN ATOMIC s1; s2; END`
+    as `s1; s2;`; None for another body."""
+    m = _RETURN.match(body)
+    if m:
+        return "SELECT " + m.group(1)
+    atomic = _ATOMIC.match(body)
+    return atomic.group(1) if atomic else None
 
 
 def call_key(call: exp.Anonymous) -> tuple[str, str]:
