@@ -164,16 +164,28 @@ def query_moved(v: View, moved: dict[Key, Key], was: Optional[View] = None) -> V
     return replace(v, definition=text, query=text if v.query == v.definition else v.query)
 
 
+def views_moved(current: Schema, desired: Schema) -> dict[Key, Key]:
+    """The views and materialized views schema.yaml renames or moves (`renamed_from`): old key -> new, in schema.yaml's
+    order, each old view to the first that names it (compare.views renames them; what reads them follows)."""
+    if not any(v.renamed_from for v in desired.views):  # (most diffs)
+        return {}
+    keys, des = {v.key for v in current.views}, {v.key for v in desired.views}
+    moved: dict[Key, Key] = {}
+    for v in desired.views:
+        was = old_key(v, keys) if v.renamed_from and v.key not in keys else None
+        if was is not None and was not in des:
+            keys.discard(was)
+            keys.add(v.key)
+            moved[was] = v.key
+    return moved
+
+
 def policies_over_renamed_views(current: Schema, desired: Schema, cur_tables: dict[Key, Table]) -> None:
     """`cur_tables` with their policies' conditions as Postgres prints them after the views and materialized views
     schema.yaml renames or moves (`renamed_from`, compare.views' ALTER VIEW ... RENAME TO, SET SCHEMA) that a
     subquery of theirs reads: kept, not altered."""
-    hinted = [v for v in desired.views if v.renamed_from]
-    if not hinted:  # (most diffs)
-        return
-    cur, des = {v.key for v in current.views}, {v.key for v in desired.views}
-    moved = {was: v.key for v in hinted if v.key not in cur and (was := old_key(v, cur)) is not None and was not in des}
-    for key, t in cur_tables.items() if moved else ():
+    moved = views_moved(current, desired)
+    for key, t in cur_tables.items() if moved else ():  # (most diffs: none)
         if t.policies:
             cur_tables[key] = _policies_after(t, key, moved)
 

@@ -20,7 +20,7 @@ from typing import Callable, Optional
 from schemac.compare.changes import Change
 from schemac.compare.grants import defaulted, object_changes
 from schemac.compare.given_back import held_alike, owners_by_default
-from schemac.compare.moves import old_key, query_moved
+from schemac.compare.moves import query_moved, views_moved
 from schemac.compare.normalize import normal_form, search_path
 from schemac.compare.row_types import fills_rows
 from schemac.pg.column_storage import storage_of
@@ -204,13 +204,11 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
         out.append(Change(kind, v.schema, "", v.name, old, new, None, cause))
 
     renamed: dict[tuple[str, str], View] = {}  # (renamed_from) new key -> the view as it was, renamed or moved
-    for key, v in des.items():
-        was = old_key(v, cur) if v.renamed_from and key not in cur else None
-        if was is not None and was not in des:
-            renamed[key] = cur.pop(was)
-            cur[key] = replace(renamed[key], schema=v.schema, name=v.name)
+    moved = views_moved(current, desired)
+    for was, key in moved.items():
+        renamed[key] = cur.pop(was)
+        cur[key] = replace(renamed[key], schema=des[key].schema, name=des[key].name)
     if renamed:  # (the views reading one as Postgres prints them after its RENAME TO, SET SCHEMA: kept, not replaced)
-        moved = {old.key: key for key, old in renamed.items()}
         cur = {key: query_moved(v, moved) for key, v in cur.items()}
     views_after_column_renames(cur, others)  # (their deparse as Postgres prints it after a RENAME COLUMN under them)
 
