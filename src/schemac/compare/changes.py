@@ -144,6 +144,22 @@ _OBJECT_KINDS = {Index: "index", PrimaryKey: "primary key", Unique: "unique cons
                  DatabaseGrant: "database grant"}
 
 
+@frozen
+class RowsHeld:
+    """Rows a migration takes out of a table into a temporary one before a partition's CREATE or ATTACH, which
+    Postgres refuses over them, and puts back through the parent once the partition and the tables under it are
+    there (every row kept): the DEFAULT partition's rows of a new partition's bound, or (`leaving`) a partition's own
+    rows outside the new bound it is attached again under."""
+
+    source: tuple[str, str]  # the table the rows are taken out of: the default, or the partition itself (`leaving`)
+    strategy: str  # the parent's partitioning, which says what a bound holds
+    key: str
+    tables: tuple  # the parent, its ancestors and the tables whose rows those are: a foreign key to one is set aside
+    under: tuple  # the tables under the new partition (and, `leaving`, under the parent): the rows wait for them
+    leaving: bool = False  # `source` is the partition itself, its rows outside its new bound taken out
+    also: bool = False  # the default's rows of the bound and the partition's own outside it, held alike
+
+
 # (slots: past 29 fields CPython 3.11 gives each instance a __dict__ of its own, ~1.6 KB against ~0.3: a plan of 1,000
 # tables with a view and a trigger function each held +8 MiB of them once a 30th field came; docs/benchmarks-catalog.md)
 @frozen(slots=True)
@@ -222,12 +238,12 @@ class Change:
     # alike (compare.scratch_retypes): ((schema, scratch table), the parent whose change runs the one ALTER of the
     # scratch parent they all join, the others (their changes run none)); () for any other.
     through: tuple = ()
-    # An add_table or attach_partition of a partition beside a DEFAULT partition its parent keeps, which may hold rows
-    # of its bound, and its put_back_rows: ((schema, default), strategy, key, (parent and its ancestors), (the tables under
-    # it), leaving) (compare.default_rows); `leaving` (a 6th item, True): the partition's own rows outside its new bound,
-    # detached and attached again (compare.default_rows.leaving_rows), the partition itself in the default's place;
-    # (False, True) as 6th and 7th items (`also`): the default's rows of the bound AND the partition's own outside it.
-    over_default: tuple = ()
+    # An add_table or attach_partition of a partition whose CREATE/ATTACH Postgres refuses over rows it would have to
+    # move, and its put_back_rows: what is taken out before it and put back after (compare.default_rows); None else.
+    over_default: Optional[RowsHeld] = None
+    # A foreign key's drop and add around rows moved out of partitions (ROWS_MOVED): the tables ((schema, name), ...)
+    # the rows are taken out of; dropped and added only where one of them holds a row (plan.default_rows_ddl.key_off).
+    held_from: tuple = ()
     # A detach_partition and attach_partition of one partition (another bound, or another parent): the parent it leaves
     # and its ancestors (of the current model), or the one it joins and its ancestors (of the desired model), whose
     # foreign keys are dropped before the DETACH and added after the ATTACH (compare.default_rows.rebound); () else.

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from schemac.compare.changes import NEW_TABLE, Change
+from schemac.compare.changes import NEW_TABLE, Change, RowsHeld
 from schemac.model import Table
 
 # The cause of a foreign key's drop and add around rows moved out of a default partition into a new partition.
@@ -49,9 +49,9 @@ def _below(t: Table, des_tables: dict) -> tuple[tuple[str, str], ...]:
 
 def over_defaults(changes: list[Change], cur_tables: dict, des_tables: dict) -> list[Change]:
     """`changes` with each new partition (add_table, attach_partition) beside a DEFAULT partition of its parent that
-    the current model has there already marked `over_default`: ((schema, default), strategy, key, ancestors, the tables
-    under it); and after each, its `put_back_rows` (ROWS_MOVED): the rows taken out put back once the partition's own
-    partitions are there too."""
+    the current model has there already marked `over_default` (RowsHeld: the default's rows of the bound); and after
+    each, its `put_back_rows` (ROWS_MOVED): the rows taken out put back once the partition's own partitions are there
+    too."""
     out, created = [], {(c.schema, c.table) for c in changes if c.kind == "add_table"}
     for c in changes:
         made = c.kind == "add_table" and c.cause is None  # (a new table in a column order of its own: its ATTACH)
@@ -69,8 +69,8 @@ def over_defaults(changes: list[Change], cur_tables: dict, des_tables: dict) -> 
             continue
         # (a table attached as the DEFAULT by the same migration too: attached first, then its rows are moved alike)
         by, held = parent.partition_by, ((default.schema, default.name),) + _below(default, des_tables)
-        mark = ((default.schema, default.name), by.strategy, by.key, ancestors(parent, des_tables) + held,
-                _below(new, des_tables))
+        mark = RowsHeld((default.schema, default.name), by.strategy, by.key, ancestors(parent, des_tables) + held,
+                        _below(new, des_tables))
         out += [replace(c, over_default=mark),
                 Change("put_back_rows", c.schema, c.table, None, None, new, new, ROWS_MOVED, over_default=mark)]
     return out
@@ -78,13 +78,13 @@ def over_defaults(changes: list[Change], cur_tables: dict, des_tables: dict) -> 
 
 def leaving_rows(changes: list[Change], cur_tables: dict, des_tables: dict) -> list[Change]:
     """`changes` with each partition detached and attached again under another bound (or parent) marked as over a
-    default, the partition itself in the default's place and `leaving` set: Postgres refuses the ATTACH over its rows
+    default, the partition itself in the default's place (RowsHeld.leaving): Postgres refuses the ATTACH over its rows
     outside the new bound ('partition constraint ... is violated by some row': a range partition split in two, a hash
     partition given a greater modulus), so plan.default_rows_ddl takes them out before the ATTACH and puts them back
     through the parent once every partition of it is made and attached (its new siblings take them). Not a foreign
     partition: Postgres checks no row of a foreign table it attaches, and most wrappers cannot DELETE. One over_defaults
-    marked already (its parent keeps a DEFAULT whose rows of the new bound move in) keeps that mark, widened (`also`, a
-    7th item): its own rows outside the bound are taken out too, into the same held rows, put back once every
+    marked already (its parent keeps a DEFAULT whose rows of the new bound move in) keeps that mark, widened (`also`):
+    its own rows outside the bound are taken out too, into the same held rows, put back once every
     partition of the parent is there."""
     again = {(c.schema, c.table) for c in changes if c.kind == "detach_partition"}
     out, widened = [], {}
@@ -94,7 +94,8 @@ def leaving_rows(changes: list[Change], cur_tables: dict, des_tables: dict) -> l
             continue
         p = getattr(c.new, "partition_of", None) if c.kind == "attach_partition" else None
         parent = des_tables.get((p.parent_schema, p.parent)) if p is not None else None
-        if p is None or parent is None or parent.partition_by is None or c.over_default[5:] or \
+        if p is None or parent is None or parent.partition_by is None or \
+                c.over_default is not None and (c.over_default.leaving or c.over_default.also) or \
                 (c.schema, c.table) not in again or (c.schema, c.table) not in cur_tables or \
                 p.bound.strip().upper() == "DEFAULT" or c.new.foreign is not None:
             out.append(c)
@@ -104,11 +105,11 @@ def leaving_rows(changes: list[Change], cur_tables: dict, des_tables: dict) -> l
         under = (ancestors(parent, des_tables)[0],) + _below(parent, des_tables)
         if c.over_default:  # (the default's rows of the bound move in too: one mark for both, put back after all)
             d = c.over_default
-            mark = widened[me] = (d[0], d[1], d[2], tuple(dict.fromkeys(d[3] + tables)),
-                                  tuple(dict.fromkeys(d[4] + under)), False, True)
+            mark = widened[me] = replace(d, tables=tuple(dict.fromkeys(d.tables + tables)),
+                                         under=tuple(dict.fromkeys(d.under + under)), also=True)
             out.append(replace(c, over_default=mark))
             continue
-        mark = (me, parent.partition_by.strategy, parent.partition_by.key, tables, under, True)
+        mark = RowsHeld(me, parent.partition_by.strategy, parent.partition_by.key, tables, under, leaving=True)
         out += [replace(c, over_default=mark),
                 Change("put_back_rows", c.schema, c.table, None, None, c.new, c.new, ROWS_MOVED, over_default=mark)]
     return out
@@ -116,13 +117,14 @@ def leaving_rows(changes: list[Change], cur_tables: dict, des_tables: dict) -> l
 
 def moved_under(changes: list[Change]) -> dict:
     """The tables whose rows the migration moves between partitions ((schema, name) of each parent and ancestor): the
-    defaults ((schema, name), ...) their rows are taken out of, which a foreign key's ROWS_MOVED changes are given as
-    their `over_default` (plan.default_rows_ddl drops and adds the key only where one of them holds rows)."""
+    tables ((schema, name), ...) their rows are taken out of, which a foreign key's ROWS_MOVED changes are given as
+    their `held_from` (plan.default_rows_ddl drops and adds the key only where one of them holds rows)."""
     out: dict = {}
     for c in changes:
-        for a in c.over_default[3] if c.kind == "put_back_rows" else ():
-            own = ((c.schema, c.table),) if c.over_default[6:] == (True,) else ()  # (`also`: its own rows leave too)
-            out[a] = tuple(dict.fromkeys(out.get(a, ()) + (c.over_default[0],) + own))
+        held = c.over_default if c.kind == "put_back_rows" else None
+        for a in held.tables if held is not None else ():
+            own = ((c.schema, c.table),) if held.also else ()  # (its own rows leave too)
+            out[a] = tuple(dict.fromkeys(out.get(a, ()) + (held.source,) + own))
     return out
 
 

@@ -198,8 +198,8 @@ def _foreign_keys_around_rebuilt_keys(changes: list[Change], cur_tables: dict, d
                 old_fk = replace(old_fk, name=None)  # (renamed first to the name Postgres gives it: dropped by that)
             if old_fk is not None:
                 held = moved.get((fk.ref_schema, fk.ref_table), ()) if cause == ROWS_MOVED else ()
-                out += [Change("drop_foreign_key", t.schema, t.name, old_fk.name, old_fk, fk, t, cause, over_default=held),
-                        Change("add_foreign_key", t.schema, t.name, fk.name, old_fk, fk, t, cause, over_default=held)]
+                out += [Change("drop_foreign_key", t.schema, t.name, old_fk.name, old_fk, fk, t, cause, held_from=held),
+                        Change("add_foreign_key", t.schema, t.name, fk.name, old_fk, fk, t, cause, held_from=held)]
                 if fk.comment:  # (comments go with a dropped constraint: the one added again gets its back)
                     out.append(Change("set_constraint_comment", t.schema, t.name, fk.name, old_fk, fk, t,
                                       "comment of a re-created object"))

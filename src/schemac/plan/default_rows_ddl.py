@@ -104,14 +104,15 @@ def _columns(t: Table) -> str:
 def moved_around(change: Change, made: list[exp.Expression]) -> list[exp.Expression]:
     """`made` (the CREATE ... PARTITION OF or ATTACH of `change`'s table) after the rows of its bound are taken out of
     the default partition into a temporary table (put_back_rows puts them back through the parent)."""
-    if not change.over_default:
+    rows = change.over_default
+    if rows is None:
         return made
-    (schema, name), strategy, key = change.over_default[:3]
+    (schema, name), strategy, key = rows.source, rows.strategy, rows.key
     t: Table = change.new  # type: ignore[assignment]
     p = t.partition_of
     assert p is not None
     parent, default, names = qualified(p.parent_schema, p.parent), qualified(schema, name), _columns(t)
-    leaving = change.over_default[5:] == (True,)  # (the partition's own rows outside its new bound: leaving_rows)
+    leaving = rows.leaving  # (the partition's own rows outside its new bound: leaving_rows)
     where = rows_of_bound(strategy, key, p.bound) if strategy != "hash" or not leaving else _hashed(parent, key, p.bound)
     which = (f" WHERE ({where}) IS NOT TRUE" if leaving else f" WHERE {where}") if where else ""
     held = command("CREATE", f"TEMPORARY TABLE {_held(t)} AS SELECT {names} FROM {default} LIMIT 0")
@@ -121,7 +122,7 @@ def moved_around(change: Change, made: list[exp.Expression]) -> list[exp.Express
          f"{parent} once its partitions are there (every row kept) ")
     held.add_comments([note.replace("*/", "* /")])
     outs = [(default, which)]
-    if change.over_default[5:] == (False, True):  # (`also`: its own rows outside its new bound leave too, held alike)
+    if rows.also:  # (its own rows outside its new bound leave too, held alike)
         own = rows_of_bound(strategy, key, p.bound)
         outs.append((qualified(t.schema, t.name), f" WHERE ({own}) IS NOT TRUE" if own else ""))
     taken = [unforced_table(table, [command("WITH", f"moved AS (DELETE FROM {table}{test} RETURNING {names}) "
@@ -148,15 +149,15 @@ def put_back(change: Change) -> list[exp.Expression]:
 def key_off(change: Change, made: list[exp.Expression]) -> list[exp.Expression]:
     """A foreign key's drop around rows moved out of default partitions (ROWS_MOVED): only where one of them holds a row
     (an empty default, a premake's usual case, moves none: the key stays, and no scan checks it again)."""
-    if change.cause != ROWS_MOVED or not change.over_default:
+    if change.cause != ROWS_MOVED or not change.held_from:
         return made
-    test = " OR ".join(f"EXISTS (SELECT FROM {qualified(*d)})" for d in change.over_default)
+    test = " OR ".join(f"EXISTS (SELECT FROM {qualified(*d)})" for d in change.held_from)
     return [do_block(f"BEGIN IF {test} THEN {'; '.join(s.sql(dialect=RENDER) for s in made)}; END IF; END")]
 
 
 def key_again(change: Change, name: str, made: list[exp.Expression]) -> list[exp.Expression]:
     """... and its add: where `key_off` dropped it (the table has no constraint of its name)."""
-    if change.cause != ROWS_MOVED or not change.over_default:
+    if change.cause != ROWS_MOVED or not change.held_from:
         return made
     t: Table = change.table_def  # type: ignore[assignment]
     return [do_block(f"BEGIN IF NOT EXISTS (SELECT FROM pg_catalog.pg_constraint WHERE conrelid = pg_catalog.to_regclass("

@@ -321,14 +321,14 @@ def deps(c: Change) -> Deps:
             new_refs.add((_MOVED, old.schema, old.owned_by.rpartition(".")[0]))
     if k == "put_back_rows":  # once the partition and the tables under it are there; before the foreign keys again
         new_refs |= {("rows held", c.schema, c.table), ("attached to", c.schema, c.table)} | \
-            {(kind, *b) for b in c.over_default[4] for kind in ("table", "attached to")}
-        makes |= {("rows back", *a) for a in c.over_default[3]}
+            {(kind, *b) for b in c.over_default.under for kind in ("table", "attached to")}  # type: ignore[union-attr]
+        makes |= {("rows back", *a) for a in c.over_default.tables}  # type: ignore[union-attr]
     elif c.cause in (ROWS_MOVED, REBOUND):  # a foreign key's drop and add (compare.default_rows)
         ref = (new or old).ref_schema, (new or old).ref_table  # type: ignore[union-attr]
         removes.add(("rows out", *ref)) if k == "drop_foreign_key" else new_refs.add(("rows back", *ref))
     elif c.over_default:  # rows taken out of a default partition: after the foreign keys on them are dropped, and
-        makes |= {("rows out", *a) for a in c.over_default[3]} | {("rows held", c.schema, c.table)}
-        new_refs.add(("default attached", *c.over_default[0]))  # after the default's ATTACH, where the migration makes it
+        makes |= {("rows out", *a) for a in c.over_default.tables} | {("rows held", c.schema, c.table)}
+        new_refs.add(("default attached", *c.over_default.source))  # after the default's ATTACH, where the migration makes it
     if c.rebound:  # a partition detached and attached again: after the keys on its parents are dropped, before again
         makes |= {("rows out" if k == "detach_partition" else "rows back", *a) for a in c.rebound}
     if k == "attach_partition" and new.partition_of.bound.strip().upper() == "DEFAULT":  # type: ignore[union-attr]

@@ -170,7 +170,7 @@ def row_failures(changes: list[Change],
         if warning:
             out.append(warning)
             continue
-        if c.kind == "add_foreign_key" and c.cause == ROWS_MOVED and (c.new.ref_schema, c.new.ref_table) in c.over_default:  # type: ignore
+        if c.kind == "add_foreign_key" and c.cause == ROWS_MOVED and (c.new.ref_schema, c.new.ref_table) in c.held_from:  # type: ignore
             out.append(f"warning: {c.source or c.path}: foreign key {constraint_name(c.table_def, c.new)} references "  # type: ignore
                        f"{c.new.ref_schema}.{c.new.ref_table}, a DEFAULT partition whose rows of a new partition's "  # type: ignore
                        "bound the migration moves out of it: the migration fails where a row references one of them "
