@@ -144,3 +144,19 @@ def test_a_key_referencing_the_default_itself_fails_where_a_row_references_a_mov
         assert conn.execute("SELECT * FROM c ORDER BY id").fetchall() == [(1, 500), (2, 150)]
         assert conn.execute("SELECT id, tableoid::regclass::text FROM p ORDER BY id").fetchall() == \
             [(1, "p_low"), (150, "p_rest"), (500, "p_rest")]
+
+
+def test_a_partition_moved_to_a_parent_partitioned_alike_keeps_its_rows_in_place(db_url, tmp_path):
+    """A partition moved to another parent of the same key under the same bound: its rows are not taken out and put
+    back (they were, through a temporary table); the new parent's DEFAULT still gives up its rows of the bound. By SQL
+    of the test's own: each row in the partition it belongs to."""
+    pair = next(p for p in load_pairs() if p.id == "part-partition-moved-to-a-parent-partitioned-alike-keeps-its-rows-in-place")
+    converges(db_url, tmp_path, pair)
+    text = "".join(m.read_text() for m in sorted((tmp_path / "generated" / "migrations").glob("*_new*.sql")))
+    assert "DELETE FROM jobs_low" not in text and "DELETE FROM tags_x" not in text
+    assert "DELETE FROM tags_b_rest" in text  # (the default's row of 'x' moves in, as before)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        assert conn.execute("SELECT id, tableoid::regclass::text, note FROM jobs_b ORDER BY id").fetchall() == \
+            [(1, "jobs_low", "first"), (99, "jobs_low", "last")]
+        assert conn.execute("SELECT k, n, tableoid::regclass::text FROM tags_b ORDER BY n").fetchall() == \
+            [("x", 1, "tags_x"), ("x", 2, "tags_x"), ("y", 3, "tags_b_rest")]

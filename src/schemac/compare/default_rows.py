@@ -101,6 +101,9 @@ def leaving_rows(changes: list[Change], cur_tables: dict, des_tables: dict) -> l
             out.append(c)
             continue
         me = (c.schema, c.table)
+        if _keeps_its_rows(cur_tables[me], c.new, parent, cur_tables):
+            out.append(c)
+            continue
         tables = ancestors(parent, des_tables) + (me,) + _below(c.new, des_tables)
         under = (ancestors(parent, des_tables)[0],) + _below(parent, des_tables)
         if c.over_default:  # (the default's rows of the bound move in too: one mark for both, put back after all)
@@ -113,6 +116,18 @@ def leaving_rows(changes: list[Change], cur_tables: dict, des_tables: dict) -> l
         out += [replace(c, over_default=mark),
                 Change("put_back_rows", c.schema, c.table, None, None, c.new, c.new, ROWS_MOVED, over_default=mark)]
     return out
+
+
+def _keeps_its_rows(was: Table, t: Table, parent: Table, cur_tables: dict) -> bool:
+    """Whether every row of `was` is inside `t`'s bound: the same bound under a parent partitioned alike (a partition
+    moved to another parent as it was), its columns as they were (a retype can reorder a range: '9' > '10' as text)."""
+    old, new = was.partition_of, t.partition_of
+    if old is None or new is None or old.bound != new.bound:
+        return False
+    old_parent = cur_tables.get((old.parent_schema, old.parent))
+    by = old_parent.partition_by if old_parent is not None else None
+    return by is not None and by == parent.partition_by and \
+        [(x.name, x.type, x.collation) for x in was.columns] == [(x.name, x.type, x.collation) for x in t.columns]
 
 
 def moved_under(changes: list[Change]) -> dict:
