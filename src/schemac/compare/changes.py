@@ -21,7 +21,7 @@ Constraint = Union[PrimaryKey, Unique, Check, ForeignKey, Exclusion]
 KINDS = (
     "drop_event_trigger",  # first: an event trigger fires on the migration's own DDL (and is created last)
     "add_extension", "alter_extension", "add_foreign_data_wrapper", "set_foreign_data_wrapper_options", "add_foreign_server", "alter_foreign_server", "set_foreign_server_options", "add_schema", "add_collation", "alter_collation", "add_text_search_dictionary",
-    "alter_text_search_dictionary", "add_text_search_config", "alter_text_search_config", "rename_type", "add_enum", "add_enum_value", "alter_enum",
+    "alter_text_search_dictionary", "add_text_search_config", "alter_text_search_config", "rename_type", "add_enum", "rename_enum_value", "add_enum_value", "alter_enum",
     "add_domain", "alter_domain",
     "add_range_type", "alter_range_type", "add_composite_type", "alter_composite_type", "add_sequence", "alter_sequence",
     "add_function", "alter_function", "add_aggregate", "alter_aggregate", "add_operator", "alter_operator", "add_cast", "add_operator_family", "add_operator_class",

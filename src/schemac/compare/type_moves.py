@@ -66,7 +66,27 @@ def moved_types(current: Schema, desired: Schema) -> tuple[list[Change], Schema]
             moved[was] = key
             if isinstance(t, RangeType):  # its multirange type: moved and renamed by the migration too
                 moved[(cur[was].multirange_in, cur[was].multirange_name)] = (t.multirange_in, t.multirange_name)
-    return changes, (_renamed(current, moved) if moved else current)
+    return changes, _labels_renamed(_renamed(current, moved) if moved else current, desired)
+
+
+def _labels_renamed(current: Schema, desired: Schema) -> Schema:
+    """`current` with the enum labels schema.yaml's `renamed_values` rename (ALTER TYPE ... RENAME VALUE) renamed
+    where an expression casts them (`'happy'::mood`, as pg_get_expr and pg_get_viewdef print a label, held by its OID):
+    the CHECKs, defaults, indexes and views naming one follow it, nothing is made again around it."""
+    if not any(e.renamed_values for e in desired.enums):
+        return current
+    cur, casts = {(e.schema, e.name): e for e in current.enums}, []
+    for d in desired.enums:
+        e = cur.get((d.schema, d.name))
+        for new, old in d.renamed_values if e is not None else ():
+            if old in e.values and new not in e.values:  # type: ignore[union-attr]
+                t = spelled((d.schema, d.name))
+                casts.append((re.compile(re.escape(_quoted(old) + "::" + t) + r'(?![\w."$])'), _quoted(new) + "::" + t))
+    return _walk(current, [], casts, {}) if casts else current
+
+
+def _quoted(label: str) -> str:
+    return "'" + label.replace("'", "''") + "'"
 
 
 def row_types_moved(current: Schema, cur_tables: dict[Key, Any], renames: list[Change]) -> Schema:

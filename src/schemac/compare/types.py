@@ -38,6 +38,22 @@ def _diff_types(ch, kind: str, current, desired, changes, on_add=lambda obj: [])
             ch(f"drop_{kind}", obj, obj, None)
 
 
+def _renamed_values(current: tuple, desired: tuple, ch) -> list[Enum]:
+    """The current enums with the labels schema.yaml's `renamed_values` rename (the type holding the old label and not
+    the new) renamed, each such enum's rename_enum_value changed first: what else differs is then told from them."""
+    des, out = _keyed(desired), []
+    for e in current:
+        d = des.get((e.schema, e.name))
+        renames = {old: new for new, old in (d.renamed_values if d is not None else ())
+                   if old in e.values and new not in e.values}
+        if renames:
+            now = replace(e, values=tuple(renames.get(v, v) for v in e.values))
+            ch("rename_enum_value", d, e, replace(now, renamed_values=tuple((n, o) for o, n in renames.items())))
+            e = now
+        out.append(e)
+    return out
+
+
 def diff_objects(current: Schema, desired: Schema) -> list[Change]:
     """Extensions, enums, domains and sequences: the schema-level objects tables depend on."""
     out: list[Change] = []
@@ -85,7 +101,8 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
         return (["alter_sequence"] if (old.options, old.unlogged) != (new.options, new.unlogged) else []) + \
             (["set_sequence_owner"] if old.owned_by != new.owned_by else [])
 
-    _diff_types(ch, "enum", current.enums, desired.enums, enum_changes)
+    cur_enums = _renamed_values(current.enums, desired.enums, ch)
+    _diff_types(ch, "enum", cur_enums, desired.enums, enum_changes)
     for c in [c for c in out if c.kind == "alter_enum"]:
         aside = replace(c.old, name=set_aside_name(c.old.name))  # type: ignore[type-var]
         out.append(Change("drop_enum", c.schema, "", aside.name, aside, None, cause=ENUM_REBUILT))

@@ -27,6 +27,10 @@ class Enum:
     # auth.t.m', 'function auth.f(public.mood)', 'domain auth.d'): not compared; generate refuses to drop it (or make
     # it again) while they stand.
     used_outside: tuple[str, ...] = field(default=(), compare=False)
+    # `renamed_values` ((new label, old label), ...): a hint, as renamed_from: where the type holds the old label and
+    # not the new, ALTER TYPE ... RENAME VALUE (rows, defaults, CHECKs, views, bounds hold a label by its OID: they
+    # follow) instead of the new one added and the old one removed (the type made again, over the rows' old labels).
+    renamed_values: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
 
 @frozen

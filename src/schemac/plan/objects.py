@@ -29,7 +29,8 @@ from schemac.plan.event_trigger_ddl import event_trigger_statements
 from schemac.plan.foreign_server_ddl import foreign_server_statements, foreign_table_statements
 from schemac.plan.publication_ddl import publication_statements
 from schemac.plan.textsearch_ddl import text_search_statements
-from schemac.plan.type_ddl import add_enum_value, alter_domain, create_domain, create_enum, user_type_statements
+from schemac.plan.type_ddl import (add_enum_value, alter_domain, create_domain, create_enum, rename_enum_values,
+                                   user_type_statements)
 from schemac.plan.unforced_rls import unforced
 
 
@@ -106,6 +107,8 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
         return [ddl.command("DROP", "EXTENSION IF EXISTS", quote_ident(old.name))]  # type: ignore
     if k == "add_enum":
         return [create_enum(new)]  # type: ignore[arg-type]
+    if k == "rename_enum_value":  # (`new`: the type as it is after, its renamed_values those it needs)
+        return rename_enum_values(new)  # type: ignore[arg-type]
     if k == "add_enum_value":
         out: list[exp.Expression] = []
         # Each new value goes right after its predecessor in schema.yaml (added just before, or already

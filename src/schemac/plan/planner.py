@@ -306,9 +306,9 @@ def transactions_apart(changes: list[Change]) -> list[tuple[str, list[Change]]]:
     members = [c for c in changes if c.kind == "set_extension_grants" and c.name in made
                and (c.new.settings or c.new.comments)]  # type: ignore[union-attr]
     rest = [c for c in changes if c not in members] if members else changes
-    values = [c for c in rest if c.kind == "add_enum_value"]
-    if values and len(values) < len(rest):
-        rest = [c for c in rest if c.kind != "add_enum_value"]
+    values = [c for c in rest if c.kind in ("rename_enum_value", "add_enum_value")]  # (a value added AFTER a renamed one)
+    if any(c.kind == "add_enum_value" for c in values) and len(values) < len(rest):
+        rest = [c for c in rest if c.kind not in ("rename_enum_value", "add_enum_value")]
         values = _named_before_renames(values, rest)
     else:
         values = []

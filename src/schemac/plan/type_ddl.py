@@ -51,6 +51,12 @@ def add_enum_value(e: Enum, value: str, before: Optional[str], after: Optional[s
     return command("ALTER", "TYPE", qualified(e.schema, e.name), "ADD VALUE IF NOT EXISTS", literal(value), where)
 
 
+def rename_enum_values(e: Enum) -> list[exp.Command]:
+    """ALTER TYPE ... RENAME VALUE for each (new, old) of `e.renamed_values` (the renames the type needs)."""
+    return [command("ALTER", "TYPE", qualified(e.schema, e.name), "RENAME VALUE", literal(old), "TO", literal(new))
+            for new, old in e.renamed_values]
+
+
 def create_domain(d: Domain) -> exp.Command:
     parts = ["DOMAIN", qualified(d.schema, d.name), "AS", build_type(d.type).sql(dialect=RENDER),
              *(["COLLATE", collate(d.collation).sql(dialect=RENDER)] if d.collation else [])]

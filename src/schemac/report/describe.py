@@ -165,7 +165,7 @@ def _difference(c: Change) -> Optional[Difference]:
                           f"table {c.schema}.{c.table}: {attr.replace('_', ' ')} is {a or 'none'}, expected "
                           f"{e or 'none'}", file, line)
     if k in ("add_extension", "alter_extension", "add_enum", "add_domain", "add_sequence", "drop_extension",
-             "drop_enum", "drop_domain", "drop_sequence", "add_enum_value", "alter_enum", "alter_domain", "alter_sequence", "set_sequence_owner",
+             "drop_enum", "drop_domain", "drop_sequence", "rename_enum_value", "add_enum_value", "alter_enum", "alter_domain", "alter_sequence", "set_sequence_owner",
              "add_function", "drop_function", "alter_function", "add_aggregate", "drop_aggregate", "alter_aggregate", "add_operator", "drop_operator", "alter_operator",
              "add_composite_type", "drop_composite_type", "add_operator_class", "drop_operator_class", "add_operator_family", "drop_operator_family",
              "alter_composite_type", "add_range_type", "drop_range_type", "alter_range_type", "add_collation",

@@ -10,7 +10,7 @@ from schemac.pg.types import TypeSyntaxError, canonical_type
 from schemac.schemafile.fields import FieldReader
 
 ENUM_KEYS = {"values": True, "name": False, "schema": False, "comment": False, "grants": False, "owner": False,
-             "renamed_from": False, "used_outside": False}
+             "renamed_from": False, "used_outside": False, "renamed_values": False}
 DOMAIN_KEYS = {"type": True, "name": False, "schema": False, "default": False, "not_null": False, "checks": False,
                "comment": False, "grants": False, "owner": False, "collation": False, "renamed_from": False,
                "used_outside": False}
@@ -45,8 +45,25 @@ class TypeReader(FieldReader):
             schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
             out.append(Enum(name, tuple(values), schema, self.opt_string(f, "comment", what), self.w.src(key),
                             *self.type_security(f, what), self.moved_from(f, what, schema, name),
-                            self.used_outside(f, what)))  # type: ignore[attr-defined]
+                            self.used_outside(f, what),  # type: ignore[attr-defined]
+                            renamed_values=self.renamed_values(f, what, values)))
         return out
+
+    def renamed_values(self, f: dict, what: str, values: list[str]) -> tuple[tuple[str, str], ...]:
+        """`renamed_values: {new: old}`: each new label one of `values`, each old one not (it would stay), each once."""
+        if "renamed_values" not in f:
+            return ()
+        out: list[tuple[str, str]] = []
+        for new, key, value in self.w.mapping(f["renamed_values"][1], f"renamed_values of {what}"):
+            old = self.w.string(value, f"old label of {what}'s value {new!r}")
+            if new not in values:
+                raise self.fail(key, f"renamed_values of {what} names {new!r}, which is not one of its values")
+            if old in values:
+                raise self.fail(value, f"{what}'s value {new!r} is renamed from {old!r}, which it still lists")
+            if old in (o for _, o in out):
+                raise self.fail(value, f"renamed_values of {what} renames {old!r} twice")
+            out.append((new, old))
+        return tuple(out)
 
     def domains(self, node: Node) -> list[Domain]:
         out = []
