@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from schemac.compare.changes import JOINS
 from schemac.model import Column, Table, expression_set_in_place
 from schemac.pg.dialect import RENDER
 from schemac.pg.idents import ident
@@ -45,10 +46,10 @@ def regenerated(t: Table, old: Column, col: Column, again: bool = False, followe
     if t.partition_of is not None:
         older = [detach_partition(t), drop, add, attach_partition(t)]
         return [by_server_version(170000, in_place.sql(dialect=RENDER), [s.sql(dialect=RENDER) for s in older])]
-    around = [drop, *(_drop_column(f, col.name) for f, _ in followers),
-              *(_add_column(f, c) for f, c in reversed(followers) if c is not None), add]
-    if any(c is None for _, c in followers):  # (a child released: on every major, SET EXPRESSION would leave it its own)
-        return around
+    around = [drop, *(_drop_column(f[0], col.name) for f in followers if f[2:] != (JOINS,)),
+              *(_add_column(f[0], f[1]) for f in reversed(followers) if f[1] is not None), add]
+    if any(f[1] is None or f[2:] == (JOINS,) for f in followers):  # (a child released or joining: on every major,
+        return around  # SET EXPRESSION would leave the one its own and the other its parent's only)
     if for_child:  # (17+: the child's own SET EXPRESSION, compare.own_expressions)
         return [do_block("BEGIN IF pg_catalog.current_setting('server_version_num')::int < 170000 THEN " +
                          " ".join(f"EXECUTE {literal(s.sql(dialect=RENDER))};" for s in around) + " END IF; END")]
