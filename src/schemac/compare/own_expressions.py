@@ -31,7 +31,7 @@ def own_expressions_again(changes: list[Change], des_tables: dict, cur_tables: d
     def given(t, name: str):  # the parent's new column, where its expression changes
         for _ in range(len(des_tables)) if t is not None and t.partition_of is None else ():  # (an INHERITS child's:
             hit = next((new[k] for q in t.inherits if (k := (q.schema, q.name, name)) in new), None)  # its first
-            up = des_tables.get((t.inherits[0].schema, t.inherits[0].name)) if len(t.inherits) == 1 else None
+            up = des_tables.get((g.schema, g.name)) if (g := _giver(t, name, des_tables)) is not None else None
             if hit is not None or up is None or name in {x.name for x in own_columns(up)}:  # parent's that changes,
                 return hit  # or the one above a parent of one parent not declaring it, whose change reaches it)
             t = up
@@ -80,11 +80,14 @@ def kept_for_children(current: dict, desired: dict) -> dict[tuple[str, str, str]
     out: dict = {}
     for key, t in desired.items():
         was = current.get(key)
-        if was is None or t.partition_of is not None or len(t.inherits) != 1 or was.inherits != t.inherits:
+        if was is None or t.partition_of is not None or not t.inherits:
             continue
         declared = {c.name for c in own_columns(t)}
         for col in t.columns:
-            q = _declaring(t.inherits[0], col.name, current, desired)
+            q = _giver(t, col.name, desired)
+            if q is None or q != _giver(was, col.name, current):
+                continue
+            q = _declaring(q, col.name, current, desired)
             p, p_was = desired.get((q.schema, q.name)), current.get((q.schema, q.name))
             old = was.column(col.name)
             mine, theirs = p.column(col.name) if p else None, p_was.column(col.name) if p_was else None
@@ -105,10 +108,11 @@ def _declaring(q, name: str, current: dict, desired: dict):
     sides, that does not declare it (its DROP COLUMN, or its change, is that ancestor's reaching it)."""
     for _ in range(len(desired)):
         p, p_was = desired.get((q.schema, q.name)), current.get((q.schema, q.name))
-        if p is None or p_was is None or len(p.inherits) != 1 or p.inherits != p_was.inherits or p.source is None \
+        up = _giver(p, name, desired) if p is not None and p_was is not None else None
+        if up is None or up != _giver(p_was, name, current) or p.source is None \
                 or p_was.source is None or name in {c.name for c in (*own_columns(p), *own_columns(p_was))}:
             return q
-        q = p.inherits[0]
+        q = up
     return q
 
 
@@ -147,7 +151,7 @@ def marked_for_children(changes: list[Change], kept: dict, tables: dict) -> list
             c = replace(c, followers=tuple((tables[r], None) for r in released))  # (a changed one's: cause None)
             c = replace(c, old=col, cause=FOR_CHILD) if as_is else c
         elif c.kind == "alter_generated" and c.cause == INHERITED and isinstance(t := c.table_def, Table) and \
-                len(t.inherits) == 1 and _kept_above(t, c.name, kept, tables)[2] \
+                _kept_above(t, c.name, kept, tables)[2] \
                 and c.name in {x.name for x in own_columns(t)}:
             c = replace(c, cause=None)
         out.append(c)
@@ -157,15 +161,21 @@ def marked_for_children(changes: list[Change], kept: dict, tables: dict) -> list
 def _kept_above(t: Table, name: str, kept: dict, tables: dict) -> tuple:
     """`kept`'s entry for `t`'s column `name` under the nearest parent above it that has one, through parents of one
     parent not declaring it (compare.own_expressions._declaring); (0, 0, False) where none has."""
-    q = t.inherits[0]
-    for _ in range(len(tables)):
+    q = _giver(t, name, tables)
+    for _ in range(len(tables)) if q is not None else ():
         if (q.schema, q.name, name) in kept:
             return kept[(q.schema, q.name, name)]
         up = tables.get((q.schema, q.name))
-        if up is None or len(up.inherits) != 1 or name in {c.name for c in own_columns(up)}:
+        if up is None or name in {c.name for c in own_columns(up)} or (q := _giver(up, name, tables)) is None:
             break
-        q = up.inherits[0]
     return (0, 0, False)
+
+
+def _giver(t: Table, name: str, tables: dict):
+    """The one parent of INHERITS table `t` that has its column `name` (None where none has, or more than one: their
+    DROP COLUMNs would have to go together, which nothing here plans)."""
+    got = [q for q in t.inherits if (p := tables.get((q.schema, q.name))) is not None and p.column(name) is not None]
+    return got[0] if len(got) == 1 else None
 
 
 def _followed(changes: list[Change]) -> set:
@@ -187,7 +197,7 @@ def _followers(c: Change, tables: dict, current: dict, changed: set) -> tuple:
         for t in tables.values():
             col = t.column(c.name)
             if t.partition_of is not None or col is None or not col.generated or \
-                    [(q.schema, q.name) for q in t.inherits] != [(up.schema, up.name)]:
+                    (g := _giver(t, c.name, tables)) is None or (g.schema, g.name) != (up.schema, up.name):
                 continue
             declares = col.name in {x.name for x in own_columns(t)}
             if declares and (same_expression(col.generated, c.new.generated) or (t.schema, t.name, c.name) in changed):  # type: ignore
