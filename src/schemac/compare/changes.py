@@ -69,6 +69,9 @@ OWN_AGAIN = "its own expression again after its parent's"
 # ADD COLUMN, between which a child's own column is dropped and added with its new expression (Change.followers):
 # Postgres refuses the child's DROP COLUMN of an inherited column, and has no SET EXPRESSION before 17.
 FOR_CHILD = "dropped and added for a child's own expression"
+# A follower (Change.followers' third item) whose column was its parent's only: the parent's DROP COLUMN takes it, and
+# it is added (its own, attislocal) before the parent's ADD merges into it (compare.own_expressions).
+JOINS = "declares the column it had from its parent only"
 # The cause of a child's NO INHERIT and INHERIT around its parent's DROP COLUMN of a column the child keeps:
 # the pair makes the child's columns its own, so the parent's DROP COLUMN leaves the child's.
 KEEPS_COLUMN = "keeps a column its parent drops"

@@ -325,7 +325,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     for key, table_changes in per_table.items():
         changes.extend(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table, only, held))
         changes.extend(around_retypes(cur_tables[key], des_tables[key], per_table, des_tables, exact))
-    changes = own_expressions_again(marked_for_children(changes, kept, des_tables), des_tables)  # (a partition's own, after its parent's new expression)
+    changes = own_expressions_again(marked_for_children(changes, kept, des_tables), des_tables, cur_tables)  # (a partition's own, after its parent's new expression)
     changes = identities_over_children(named_in_partitions(changes, des_tables), cur_tables, des_tables)
     changes = beside_remade(changes, cur_tables, des_tables)  # (its own beside a new copy: dropped, made after it)
     changes = adopted_by_attach(changes, cur_tables, des_tables)  # (an index or key ATTACH adopts: dropped after it)

@@ -13,14 +13,14 @@ child's DROP COLUMN of an inherited column and has no SET EXPRESSION."""
 
 from __future__ import annotations
 
-from schemac.compare.changes import FOR_CHILD, INHERITED, OWN_AGAIN, Change
+from schemac.compare.changes import FOR_CHILD, INHERITED, JOINS, OWN_AGAIN, Change
 from schemac.compare.normalize import same_expression
 from schemac.model import Column, Table
 from schemac.model.frozen import replace
 from schemac.model.tables import own_columns
 
 
-def own_expressions_again(changes: list[Change], des_tables: dict) -> list[Change]:
+def own_expressions_again(changes: list[Change], des_tables: dict, cur_tables: dict) -> list[Change]:
     """`changes` with each partition's, and INHERITS child's, own generation expression set again after its parent's
     new one, and the parents' changes given the children they drop and add (followers)."""
     new = {(c.schema, c.table, c.name): c.new for c in changes
@@ -29,8 +29,14 @@ def own_expressions_again(changes: list[Change], des_tables: dict) -> list[Chang
         return changes
 
     def given(t, name: str):  # the parent's new column, where its expression changes
-        if t is not None and t.partition_of is None:  # (an INHERITS child's: its first parent's that changes)
-            return next((new[k] for q in t.inherits if (k := (q.schema, q.name, name)) in new), None)
+        for _ in range(len(des_tables)) if t is not None and t.partition_of is None else ():  # (an INHERITS child's:
+            hit = next((new[k] for q in t.inherits if (k := (q.schema, q.name, name)) in new), None)  # its first
+            up = des_tables.get((g.schema, g.name)) if (g := _giver(t, name, des_tables)) is not None else None
+            if hit is not None or up is None or name in {x.name for x in own_columns(up)}:  # parent's that changes,
+                return hit  # or the one above a parent of one parent not declaring it, whose change reaches it)
+            t = up
+        if t is not None and t.partition_of is None:
+            return None
         p = t.partition_of if t is not None else None
         return None if p is None else new.get((p.parent_schema, p.parent, name))
 
@@ -44,7 +50,7 @@ def own_expressions_again(changes: list[Change], des_tables: dict) -> list[Chang
             own.add((c.schema, c.table, c.name))
         out.append(c)
     changed = {(c.schema, c.table, c.name) for c in out if c.kind == "alter_generated" and c.cause is None}
-    out = [replace(c, followers=c.followers + _followers(c, des_tables, changed)) if c.kind == "alter_generated" and
+    out = [replace(c, followers=c.followers + _followers(c, des_tables, cur_tables, changed)) if c.kind == "alter_generated" and
            (c.cause is None or c.cause == FOR_CHILD) and c.table_def.partition_of is None and c.new.generated
            else c for c in out]  # type: ignore[union-attr]
     out = [replace(c, cause=OWN_AGAIN) if c.kind == "alter_generated" and c.cause is None and
@@ -74,12 +80,15 @@ def kept_for_children(current: dict, desired: dict) -> dict[tuple[str, str, str]
     out: dict = {}
     for key, t in desired.items():
         was = current.get(key)
-        if was is None or t.partition_of is not None or len(t.inherits) != 1 or was.inherits != t.inherits:
+        if was is None or t.partition_of is not None or not t.inherits:
             continue
-        q = t.inherits[0]
-        p, p_was = desired.get((q.schema, q.name)), current.get((q.schema, q.name))
         declared = {c.name for c in own_columns(t)}
         for col in t.columns:
+            q = _giver(t, col.name, desired)
+            if q is None or q != _giver(was, col.name, current):
+                continue
+            q = _declaring(q, col.name, current, desired)
+            p, p_was = desired.get((q.schema, q.name)), current.get((q.schema, q.name))
             old = was.column(col.name)
             mine, theirs = p.column(col.name) if p else None, p_was.column(col.name) if p_was else None
             if not (col.generated and old is not None and old.generated and mine is not None and theirs is not None
@@ -92,6 +101,19 @@ def kept_for_children(current: dict, desired: dict) -> dict[tuple[str, str, str]
                     col.name in {c.name for c in own_columns(was)} and not same_expression(old.generated, col.generated):
                 out[k] = (theirs, out.get(k, (theirs, ()))[1] + ((t.schema, t.name),), as_is)
     return out
+
+
+def _declaring(q, name: str, current: dict, desired: dict):
+    """The parent `q`, or the ancestor above it whose column `name` it passes on: a parent of one parent, on both
+    sides, that does not declare it (its DROP COLUMN, or its change, is that ancestor's reaching it)."""
+    for _ in range(len(desired)):
+        p, p_was = desired.get((q.schema, q.name)), current.get((q.schema, q.name))
+        up = _giver(p, name, desired) if p is not None and p_was is not None else None
+        if up is None or up != _giver(p_was, name, current) or p.source is None \
+                or p_was.source is None or name in {c.name for c in (*own_columns(p), *own_columns(p_was))}:
+            return q
+        q = up
+    return q
 
 
 def held_for_children(current: dict, desired: dict, kept: dict) -> dict:
@@ -129,24 +151,45 @@ def marked_for_children(changes: list[Change], kept: dict, tables: dict) -> list
             c = replace(c, followers=tuple((tables[r], None) for r in released))  # (a changed one's: cause None)
             c = replace(c, old=col, cause=FOR_CHILD) if as_is else c
         elif c.kind == "alter_generated" and c.cause == INHERITED and isinstance(t := c.table_def, Table) and \
-                len(t.inherits) == 1 and kept.get((t.inherits[0].schema, t.inherits[0].name, c.name), (0, 0, False))[2] \
+                _kept_above(t, c.name, kept, tables)[2] \
                 and c.name in {x.name for x in own_columns(t)}:
             c = replace(c, cause=None)
         out.append(c)
     return out
 
 
+def _kept_above(t: Table, name: str, kept: dict, tables: dict) -> tuple:
+    """`kept`'s entry for `t`'s column `name` under the nearest parent above it that has one, through parents of one
+    parent not declaring it (compare.own_expressions._declaring); (0, 0, False) where none has."""
+    q = _giver(t, name, tables)
+    for _ in range(len(tables)) if q is not None else ():
+        if (q.schema, q.name, name) in kept:
+            return kept[(q.schema, q.name, name)]
+        up = tables.get((q.schema, q.name))
+        if up is None or name in {c.name for c in own_columns(up)} or (q := _giver(up, name, tables)) is None:
+            break
+    return (0, 0, False)
+
+
+def _giver(t: Table, name: str, tables: dict):
+    """The one parent of INHERITS table `t` that has its column `name` (None where none has, or more than one: their
+    DROP COLUMNs would have to go together, which nothing here plans)."""
+    got = [q for q in t.inherits if (p := tables.get((q.schema, q.name))) is not None and p.column(name) is not None]
+    return got[0] if len(got) == 1 else None
+
+
 def _followed(changes: list[Change]) -> set:
     """(schema, table, column) of the followers of `changes` (made by their parents' DROP and ADD before 17)."""
-    return {(t.schema, t.name, c.name) for c in changes for t, col in c.followers if col is not None}
+    return {(f[0].schema, f[0].name, c.name) for c in changes for f in c.followers if f[1] is not None}
 
 
-def _followers(c: Change, tables: dict, changed: set) -> tuple:
+def _followers(c: Change, tables: dict, current: dict, changed: set) -> tuple:
     """(table, column) of each INHERITS table under `c`'s (at any depth, each after its parent) that declares the
     column (attislocal) with the parent's new expression, or an expression of its own that changes (in `changed`),
     and has it from that parent alone: DROP COLUMN on the parent leaves it theirs, as it was, and ADD merges into it:
     the parent's DROP and ADD (before 17, or where a child keeps an expression of its own) drop and add theirs
-    between, each its own (plan.generated_ddl)."""
+    between, each its own (plan.generated_ddl). One that did not declare it (its column the parent's only: the
+    parent's DROP takes it) is added only (table, column, JOINS), on every major: no other DDL makes it its own."""
     out: list = []
     todo = [c.table_def]
     while todo:
@@ -154,12 +197,15 @@ def _followers(c: Change, tables: dict, changed: set) -> tuple:
         for t in tables.values():
             col = t.column(c.name)
             if t.partition_of is not None or col is None or not col.generated or \
-                    [(q.schema, q.name) for q in t.inherits] != [(up.schema, up.name)]:
+                    (g := _giver(t, c.name, tables)) is None or (g.schema, g.name) != (up.schema, up.name):
                 continue
-            if col.name in {x.name for x in own_columns(t)} and (same_expression(col.generated, c.new.generated) or  # type: ignore
-                                                                 (t.schema, t.name, c.name) in changed):
-                out.append((t, col))
-                todo.append(t)
+            declares = col.name in {x.name for x in own_columns(t)}
+            if declares and (same_expression(col.generated, c.new.generated) or (t.schema, t.name, c.name) in changed):  # type: ignore
+                was = current.get(t.key)
+                out.append((t, col, JOINS) if was is not None and was.source is not None and t.source is not None and
+                           was.column(c.name) is not None and c.name not in {x.name for x in own_columns(was)} else (t, col))
+            if not declares or out[-1:] and out[-1][0] is t:
+                todo.append(t)  # (one not declaring it passes the parent's DROP and ADD on to its own children)
     return tuple(out)
 
 

@@ -9,11 +9,13 @@ generated column but specifies default', 'inherited column "g" has a generation 
 ... INHERIT ('column "g" in child table must be a generated column'). So the parent is created without those columns
 and each is added after its children (compare.differ; plan.dependencies orders them), with every column the parent
 has after the first of them (ADD COLUMN puts a column last: the parent's order kept), where that gives each new child
-its order too (the later columns come after its own, as a parent's ADD COLUMN puts them). The parent's CHECKs, PRIMARY
+its order too (the later columns come after its own, as a parent's ADD COLUMN puts them), or the child, made in an
+order of its own, joins the parent once it has them (its INHERIT needs them as the parent has them). The parent's CHECKs, PRIMARY
 KEY and UNIQUEs over those columns are added after them (made_without)."""
 
 from __future__ import annotations
 
+from schemac.compare.inherited_checks import reordered_child
 from schemac.model import Column, Table
 from schemac.model.frozen import replace
 from schemac.model.tables import own_columns
@@ -51,7 +53,23 @@ def columns_after_children(tables: dict, current: dict) -> dict[tuple[str, str],
     tails = {pk: tail for pk, names in later.items() if (tail := _trailing(tables[pk], names))}
     below = received_later(tails, tables, current)
     return {pk: tail for pk, tail in tails.items()
-            if all(ordered_by_later(c, tables, below) for c in _new_children(pk, tables, current, below))}
+            if all(ordered_by_later(c, tables, below) or _joined_after(c, tables, tails)
+                   for c in _new_children(pk, tables, current, below))}
+
+
+def _joined_after(t: Table, tables: dict, later: dict) -> bool:
+    """Whether `t`, a new child in an order of its own (made on its own, then INHERIT: compare.inherited_checks), can
+    join its parents once they have their `later` columns: it has each of them as the parent's (its INHERIT would be
+    refused otherwise), and no new child of its own is made under it (which would count on it gaining them later)."""
+    if not reordered_child(t, tables) or any((q.schema, q.name) == t.key for x in tables.values() for q in x.inherits):
+        return False
+    for q in t.inherits:
+        p = tables.get((q.schema, q.name))
+        for name in later.get((q.schema, q.name), ()) if p is not None else ():
+            mine, theirs = t.column(name), p.column(name)
+            if mine is not None and theirs is not None and _conflict(mine, theirs):
+                return False
+    return True
 
 
 def received_later(later: dict, tables: dict, current: dict) -> dict:

@@ -4,8 +4,8 @@ table's columns (a new attnum), where a fresh build of schema.yaml has it in its
 ... SET EXPRESSION recomputes a STORED column where it stands (its place, comment, privileges and statistics kept);
 generate knows no target's major, so where only the expression changes (model.expression_set_in_place) the statement
 chooses by server_version_num when it runs; and where a table under it (INHERITS) declares the column of its own with
-an expression of its own, which DROP and ADD leave it but SET EXPRESSION, which recurses, would not, it drops and adds
-on 17+ too. A VIRTUAL column (18+) is set in place too, but Postgres refuses that
+an expression of its own, which DROP and ADD leave it but SET EXPRESSION, which recurses, would not, or declared it
+and no longer does (SET EXPRESSION would leave it its own, attislocal), it drops and adds on 17+ too. A VIRTUAL column (18+) is set in place too, but Postgres refuses that
 where its table (or a child of it) has a CHECK or is published ('not supported for virtual generated columns in
 tables with check constraints'): there, and only there (feature_not_supported), it is dropped and added. The plan
 still drops and makes again what stands on the column around it (the older branch needs that): on 17+ that is work
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from schemac.compare.changes import JOINS
 from schemac.model import Column, Table, expression_set_in_place
 from schemac.pg.dialect import RENDER
 from schemac.pg.idents import ident
@@ -35,9 +36,9 @@ def regenerated(t: Table, old: Column, col: Column, again: bool = False, followe
     child's own after its parent's, compare.own_expressions: on 17+ only). Where it is dropped and added, the tables
     under it declaring it with that expression (`followers`, parents first), which the DROP leaves theirs as it was,
     drop theirs after it and add it again before the ADD, which merges into theirs (attislocal kept; one without a
-    column, released, is dropped only: the ADD gives it the parent's); `for_child`: the column kept as it is, dropped
-    and added before 17 only, for a child's own expression, or on every major for a child released
-    (compare.own_expressions)."""
+    column, released, is dropped only: the ADD gives it the parent's, attislocal false; so where one is, on every
+    major: 17+'s SET EXPRESSION would leave it its own); `for_child`: the column kept as it is, dropped and added
+    before 17 only, for a child's own expression (compare.own_expressions)."""
     drop, add = _drop_column(t, col.name), _add_column(t, col)
     in_place = alter_column(t, col.name, "SET EXPRESSION AS", f"({fresh_expression(col.generated).sql(dialect=RENDER)})")
     if again:
@@ -45,10 +46,10 @@ def regenerated(t: Table, old: Column, col: Column, again: bool = False, followe
     if t.partition_of is not None:
         older = [detach_partition(t), drop, add, attach_partition(t)]
         return [by_server_version(170000, in_place.sql(dialect=RENDER), [s.sql(dialect=RENDER) for s in older])]
-    around = [drop, *(_drop_column(f, col.name) for f, _ in followers),
-              *(_add_column(f, c) for f, c in reversed(followers) if c is not None), add]
-    if for_child and any(c is None for _, c in followers):  # (a child released: on every major)
-        return around
+    around = [drop, *(_drop_column(f[0], col.name) for f in followers if f[2:] != (JOINS,)),
+              *(_add_column(f[0], f[1]) for f in reversed(followers) if f[1] is not None), add]
+    if any(f[1] is None or f[2:] == (JOINS,) for f in followers):  # (a child released or joining: on every major,
+        return around  # SET EXPRESSION would leave the one its own and the other its parent's only)
     if for_child:  # (17+: the child's own SET EXPRESSION, compare.own_expressions)
         return [do_block("BEGIN IF pg_catalog.current_setting('server_version_num')::int < 170000 THEN " +
                          " ".join(f"EXECUTE {literal(s.sql(dialect=RENDER))};" for s in around) + " END IF; END")]
