@@ -21,6 +21,8 @@
 -- (GROUP BY on a primary key: "table.constraint" in name), an operator (type: its argument types, NONE for a prefix
 -- operator's left), a text search configuration (`'app.cfg'::regconfig`), dictionary (`::regdictionary`) or a
 -- collation (`COLLATE app.c`): Postgres refuses to drop any of them under the view.
+-- written_aliases: the aliases written in the query (its rule's range tables' `:alias`, not those Postgres's deparse
+-- makes unique, `m3_1`) that end in _<digits>, as pg.relation_renames tells the two apart (none: an empty array).
 -- Parameter: schemas, an array of schema names. One row per view.
 -- What the views read is gathered for all of them at once, one branch per kind of object referenced, so
 -- that each pg_depend row is looked up in the one catalog it names (a join over all four looked each up in
@@ -121,6 +123,10 @@ SELECT c.oid AS view_oid,
        c.relname::text AS view_name,
        c.relkind = 'm' AS materialized,
        pg_catalog.pg_get_viewdef(c.oid, true) AS definition,
+       ARRAY(SELECT pg_catalog.replace(m[1], '\', '')
+             FROM pg_catalog.pg_rewrite wr,
+                  pg_catalog.regexp_matches(wr.ev_action::text, ':alias \{ALIAS :aliasname ((?:[^\s\\]|\\.)*_[0-9]+) ', 'g') m
+             WHERE wr.ev_class = c.oid AND wr.rulename = '_RETURN') AS written_aliases,
        c.reloptions::text[] AS options,
        c.relispopulated AS populated,
        CASE WHEN c.relkind = 'm' THEN COALESCE(c.reloptions::text[], '{}') || ARRAY(
