@@ -11,24 +11,7 @@ from sqlglot import exp, parse_one
 from sqlglot.errors import SqlglotError
 
 from schemac.pg.names import format_type_ident
-from schemac.pg.refnames import enclosing_selects, folded as _folded  # noqa: F401  (pg.policies' too)
-
-
-def relations(select: exp.Select) -> list[exp.Expression]:
-    """The relations of a SELECT's own FROM and JOINs (a table, a subquery, a function, LATERAL), those of a join
-    Postgres prints parenthesised (`FROM (t JOIN u USING (id))`) among them, not its subqueries' own."""
-    out: list[exp.Expression] = []
-    todo = [select.args.get("from_"), *(select.args.get("joins") or ())]
-    while todo:
-        node = todo.pop()
-        if isinstance(node, (exp.From, exp.Join, exp.Paren)) or isinstance(node, exp.Subquery) \
-                and not node.alias and not isinstance(node.this, exp.Query):  # (a parenthesised join)
-            todo.append(node.this)
-        elif node is not None:
-            out.append(node)
-        if isinstance(node, (exp.Table, exp.Subquery)):
-            todo.extend(node.args.get("joins") or ())
-    return out
+from schemac.pg.refnames import enclosing_selects, folded as _folded, items  # noqa: F401  (pg.policies' too)
 
 
 def _join_inputs(j: exp.Join) -> list[exp.Expression]:
@@ -98,7 +81,7 @@ def column_renamed(text: str, schema: str, table: str, old: str, new: str, unqua
             if owner != (schema, table):
                 continue
         elif col.table:
-            found = next((s for select in scopes for s in relations(select) if s.alias_or_name == col.table), None)
+            found = next((s for select in scopes for s in items(select) if s.alias_or_name == col.table), None)
             if found is None and owner is not None and col.table == owner[1]:
                 if owner != (schema, table):
                     continue
@@ -107,7 +90,7 @@ def column_renamed(text: str, schema: str, table: str, old: str, new: str, unqua
             elif not ours(found) or id(found) in forced:
                 continue
         else:
-            sources = relations(scopes[0])
+            sources = items(scopes[0])
             if len(sources) != 1:
                 return None
             if not ours(sources[0]) or id(sources[0]) in forced:

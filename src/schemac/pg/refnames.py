@@ -31,7 +31,7 @@ def enclosing_selects(node: exp.Expression) -> list[exp.Select]:
 
 def items(select: exp.Select) -> list[exp.Expression]:
     """The relations of `select`'s own FROM and JOINs in the order Postgres's range table holds them (left to right;
-    a parenthesised join's inside it)."""
+    a parenthesised join's inside it; not its subqueries' own)."""
     out: list[exp.Expression] = []
 
     def visit(node: Optional[exp.Expression]) -> None:
