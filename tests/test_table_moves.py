@@ -392,3 +392,59 @@ def test_sequence_renamed_with_its_grants_changed(any_db_url, reader, tmp_path):
     assert set(acl) == {"s2", "u_n_seq"} and f"{reader}=U/" in acl["s2"] and f"{reader}=r/" in acl["u_n_seq"], acl
     drift = check_drift(str(schema), any_db_url, out_dir=out)
     assert drift.differences == (), drift.render("text") + result.sql
+
+
+NUMBERED = """\
+tables:
+  m3:
+    columns:
+      x: {type: integer, primary_key: true}
+      y: {type: integer}
+views:
+  v:
+    query: SELECT x FROM m3 WHERE y IN (SELECT x FROM m3)
+  w:
+    query: WITH m4 AS (SELECT x, y FROM m3) SELECT x FROM m4
+materialized_views:
+  mv:
+    query: WITH m3 AS (SELECT x, y FROM m3) SELECT x FROM m3
+"""
+RENUMBERED = {"v": "SELECT x FROM m4 WHERE y IN (SELECT x FROM m4)",
+              "w": "WITH m4 AS (SELECT x, y FROM public.m4) SELECT x FROM m4",
+              "mv": "WITH m3 AS (SELECT x, y FROM m4) SELECT x FROM m3"}
+
+
+def test_readers_of_a_renamed_table_whose_names_postgres_made_unique_are_kept(any_db_url, tmp_path):
+    """A table renamed (`renamed_from`) that views read where Postgres makes a relation's name unique (`FROM m3 m3_1`
+    in a sublink, `public.m3 m3_1` in a CTE named m3; after the rename `m4 m4_1`, or `m4` bare, and `public.m4 m4_1`
+    in a CTE named m4): the names follow the rename as Postgres gives them (pg.refnames), so the views and the
+    materialized view are kept (OIDs, pg_rewrite rows, the matview's rows not recomputed); they were made again,
+    the names made unique being taken as written."""
+    dev = psycopg.conninfo.make_conninfo(any_db_url, dbname="postgres")  # views deparsed by the database's major
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(NUMBERED)
+    assert generate(str(schema), out, dev_url=dev).status == "written"
+    _apply(any_db_url, out)
+    kept = "SELECT c.relname, c.oid, r.xmin::text FROM pg_class c JOIN pg_rewrite r ON r.ev_class = c.oid " \
+           "WHERE c.relname IN ('v', 'w', 'mv') ORDER BY 1"
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO m3 VALUES (1, 1), (2, 1); REFRESH MATERIALIZED VIEW mv; INSERT INTO m3 VALUES (3, 3)")
+        before = conn.execute(kept).fetchall()
+    text = NUMBERED.replace("  m3:\n", "  m4:\n    renamed_from: m3\n").split("views:")[0] + "views:\n" + \
+        "".join(f"  {n}:\n    query: {RENUMBERED[n]}\n" for n in ("v", "w")) + \
+        f"materialized_views:\n  mv:\n    query: {RENUMBERED['mv']}\n"
+    schema.write_text(text)
+    result = generate(str(schema), out, dev_url=dev)
+    assert result.status == "written" and "VIEW" not in result.sql, result.sql
+    _apply(any_db_url, out)
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        assert conn.execute(kept).fetchall() == before
+        assert conn.execute("SELECT array_agg(x ORDER BY x) FROM mv").fetchone()[0] == [1, 2]  # (not REFRESHed)
+        for name, query in RENUMBERED.items():  # each as a view made of its new query prints it
+            conn.execute(f"CREATE VIEW fresh AS {query}")
+            kept_text, fresh = conn.execute(f"SELECT pg_get_viewdef('{name}'::regclass, true), "
+                                            "pg_get_viewdef('fresh'::regclass, true)").fetchone()
+            assert kept_text == fresh, name
+            conn.execute("DROP VIEW fresh")
+    drift = check_drift(str(schema), any_db_url, out_dir=out)
+    assert drift.differences == (), drift.render("text") + result.sql

@@ -57,7 +57,8 @@ def build_view(row: dict[str, Any], indexes: list[Index], canonical: Callable[[s
         comment=row["comment"], cluster_on=row["cluster_on"], columns=comments, definition=definition, output=output,
         depends=_depends(row["depends"], canonical),
         statistics=tuple(statistics(s, row["schema_name"]) for s in row["statistics"]) if row.get("statistics") else (),
-        used_outside=tuple(row.get("used_outside") or ()), **more)
+        used_outside=tuple(row.get("used_outside") or ()),
+        written_aliases=tuple(row["written_aliases"]) if row.get("written_aliases") is not None else None, **more)
 
 
 # `made`'s keys (beside those of _one, the class first): of an output column's values as its row holds them (views.sql's),

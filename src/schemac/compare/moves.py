@@ -22,7 +22,8 @@ from schemac.pg.lazy import lazy
 from schemac.pg.names import default_constraint_name, default_not_null_name, regclass_literal
 
 policy_table_renamed = lazy("schemac.pg.policies", "policy_table_renamed")
-table_renamed = lazy("schemac.pg.query_renames", "table_renamed")
+table_renamed = lazy("schemac.pg.relation_renames", "table_renamed")
+aliases_written = lazy("schemac.pg.refnames", "aliases_written")
 
 Key = tuple[str, str]
 
@@ -155,9 +156,12 @@ def query_moved(v: View, moved: dict[Key, Key], was: Optional[View] = None) -> V
     dropped to be made again is dropped under its old name, after its readers (compare.views)."""
     read = {(d.schema, d.name) for d in (was or v).depends if d.kind in ("relation", "column")}
     text = v.definition
+    # (the aliases it holds as written, which Postgres's own made unique (`m3_1`) are not: the catalog's, else
+    # those of schema.yaml's query that state.json records)
+    written = v.written_aliases if v.written_aliases is not None else aliases_written(v.query, v.definition)
     for old, key in moved.items():  # (in the migration's order: a chain's b -> c before a -> b)
         if old in read and text is not None:
-            text = table_renamed(text, old, key)
+            text = table_renamed(text, old, key, written=written)
             read.add(key)
     if text is None or text == v.definition:
         return v

@@ -210,7 +210,7 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
         cur[key] = replace(renamed[key], schema=des[key].schema, name=des[key].name)
     if renamed:  # (the views reading one as Postgres prints them after its RENAME TO, SET SCHEMA: kept, not replaced)
         cur = {key: query_moved(v, moved) for key, v in cur.items()}
-    views_after_column_renames(cur, others)  # (their deparse as Postgres prints it after a RENAME COLUMN under them)
+    views_after_column_renames(cur, others, current)  # (their deparse as Postgres prints it after a RENAME COLUMN under them)
 
     rebuilt: set[tuple[str, str]] = set()  # current views dropped to be created again
     changed: list[tuple[str, str]] = []

@@ -87,6 +87,9 @@ class View(Qualified):
     # As a table's: what a schema schema.yaml does not cover holds that reads it (inspect -n: 'view api.v2 (a)'): not
     # compared; generate refuses to drop it (or make it again) while they stand.
     used_outside: tuple[str, ...] = field(default=(), compare=False)
+    # The aliases ending in _<digits> its stored query holds as written (the catalog's; None: not read), which
+    # pg.relation_renames tells from those Postgres's deparse made unique (`FROM m3 m3_1`) when a table it reads is renamed.
+    written_aliases: Optional[tuple[str, ...]] = field(default=None, compare=False, metadata={"recorded": False})
 
     @property
     def stub_columns(self) -> tuple[ViewColumn, ...]:

@@ -21,6 +21,10 @@
 -- (GROUP BY on a primary key: "table.constraint" in name), an operator (type: its argument types, NONE for a prefix
 -- operator's left), a text search configuration (`'app.cfg'::regconfig`), dictionary (`::regdictionary`) or a
 -- collation (`COLLATE app.c`): Postgres refuses to drop any of them under the view.
+-- written_aliases: the aliases written in the query (its rule's range tables' `:alias`, not those Postgres's deparse
+-- makes unique, `m3_1`) that end in _<digits>, as pg.relation_renames tells the two apart (none: an empty array);
+-- the rule's node tree (about 11 kB a view) is searched only where the deparse holds `_<digit>` at all (searching
+-- every one: views.sql's time at 1,000 views doubled, /work/rwfiles/fix43d/bench2.py).
 -- Parameter: schemas, an array of schema names. One row per view.
 -- What the views read is gathered for all of them at once, one branch per kind of object referenced, so
 -- that each pg_depend row is looked up in the one catalog it names (a join over all four looked each up in
@@ -120,7 +124,12 @@ SELECT c.oid AS view_oid,
        n.nspname::text AS schema_name,
        c.relname::text AS view_name,
        c.relkind = 'm' AS materialized,
-       pg_catalog.pg_get_viewdef(c.oid, true) AS definition,
+       vt.definition,
+       CASE WHEN vt.definition ~ '_[0-9]' THEN ARRAY(
+         SELECT pg_catalog.replace(m[1], '\', '')
+         FROM pg_catalog.pg_rewrite wr,
+              pg_catalog.regexp_matches(wr.ev_action::text, ':alias \{ALIAS :aliasname ((?:[^\s\\]|\\.)*_[0-9]+) ', 'g') m
+         WHERE wr.ev_class = c.oid AND wr.rulename = '_RETURN') ELSE '{}' END AS written_aliases,
        c.reloptions::text[] AS options,
        c.relispopulated AS populated,
        CASE WHEN c.relkind = 'm' THEN COALESCE(c.reloptions::text[], '{}') || ARRAY(
@@ -170,6 +179,7 @@ LEFT JOIN pg_catalog.pg_class tc ON tc.oid = c.reltoastrelid
 -- Whether any column of the view has a comment (once a view): a column's comment and default are looked up only where
 -- it may have one (the view's column_comments, the column's atthasdef), not joined to every column (2 x 11,474
 -- searches at 1,000 views for no row).
+CROSS JOIN LATERAL (SELECT pg_catalog.pg_get_viewdef(c.oid, true) AS definition OFFSET 0) vt  -- (OFFSET 0: computed once, not pulled up into each use)
 CROSS JOIN LATERAL (SELECT EXISTS (SELECT FROM pg_catalog.pg_description cd
                                    WHERE cd.objoid = c.oid AND cd.classoid = 'pg_catalog.pg_class'::regclass
                                      AND cd.objsubid > 0) AS column_comments) vd
