@@ -175,3 +175,18 @@ def test_a_hand_written_public_support_function_is_the_bare_one_inspect_reads(db
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     _step(schema, out, db_url, SCHEMA.replace("function: 'pair_cmp(public.pair, pair)'", "function: 'public.pair_cmp(public.pair, pair)'"))
     assert ("1 pair_cmp(pair,pair)", "4 btequalimage(oid)") in {row[6] for row in _rows(db_url, CLASSES)}
+
+
+def test_a_family_owner_is_only_for_the_class_own_family():
+    """`family_owner` pins the owner of the family a class's CREATE makes (which ALTER OPERATOR CLASS ... OWNER TO
+    leaves to its first owner); a class naming another's family (`family:`) has none of its own: refused at the
+    key, in one line, as a hand edit inspect never writes."""
+    from schemac.errors import SchemaFileError
+
+    own = SCHEMA.replace("    comment: by a only\n", "    comment: by a only\n    owner: alice\n    family_owner: bob\n")
+    assert next(c for c in load_text(own).operator_classes if c.name == "pair_a_ops").family_owner == "bob"
+    other = SCHEMA.replace("    type: pair\n", "    type: pair\n    family: ops.pair_other_ops\n    family_owner: bob\n")
+    with pytest.raises(SchemaFileError) as e:
+        load_text(other)
+    assert "family_owner of operator class 'pair_hash_ops': only for the class's own family" in str(e.value)
+    assert "\n" not in str(e.value)

@@ -260,7 +260,7 @@ def operator_classes(rows: list[dict[str, Any]]) -> tuple[OperatorClass, ...]:
         name=r["class_name"], method=r["method"], type=_type_text(r["type_name"]), schema=r["schema_name"],
         default=r["is_default"], family=r["family"], storage=r["storage"] and _type_text(r["storage"]),
         **_members(r, lambda t, r=r: None if t == r["type_name"] else t and _type_text(t)),
-        comment=r["comment"], owner=r["owner"]) for r in rows)
+        comment=r["comment"], owner=r["owner"], family_owner=r["family_owner"]) for r in rows)
 
 
 def operator_families(rows: list[dict[str, Any]]) -> tuple[OperatorFamily, ...]:

@@ -27,6 +27,7 @@ from schemac.compare.outside_users import outside_drops
 from schemac.compare.outside_children import outside_child_notices
 from schemac.compare.inherited_renames import renames_refused
 from schemac.compare.external_type_users import external_type_notices
+from schemac.plan.outside_methods import outside_method_notices
 from schemac.plan.stale_search import retemplated_dictionary_notices
 from schemac.plan.constructor_owner import constructor_grant_notices, constructor_move_notices
 from schemac.plan.foreign_reads import foreign_read_notices
@@ -201,7 +202,8 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
                     + left_notices
                     + view_notices
                     + joined_parent_notices(current, desired) + retype_wrap_notices(changes, desired)
-                    + external_type_notices(changes, desired) + foreign_read_notices(changes, desired)
+                    + external_type_notices(changes, desired) + outside_method_notices(changes, desired)
+                    + foreign_read_notices(changes, desired)
                     + restricted_path_notices(changes, desired) + outside_child_notices(changes, current, desired)
                     + stale_value_notices(changes, desired) + retemplated_dictionary_notices(changes, desired)
                     + constructor_grant_notices(changes) + constructor_move_notices(changes)

@@ -92,9 +92,20 @@ def diff_operator_classes(current: Schema, desired: Schema, changes: list[Change
     back = owners_by_default(current)  # an owner pinned no more, given back (compare.given_back)
     for c in (*desired.operator_families, *desired.operator_classes):
         old = None if c.identity in made else cur.get(c.identity)
-        if c.owner is not None and c.owner != (old.owner if old is not None else None) or given_back(old, c, back):
+        if c.owner is not None and c.owner != (old.owner if old is not None else None) or given_back(old, c, back) \
+                or _family_owner_moved(old, c):
             out.append(Change("set_object_owner", c.schema, "", c.signature, old, c))
     return out
+
+
+def _family_owner_moved(old, new) -> bool:
+    """Whether a class's own family changes owner apart from the class: schema.yaml pins `family_owner` (another
+    role than the class's), or pinned it before, or the class's owner is pinned and the family's is another."""
+    if not isinstance(new, OperatorClass) or new.family is not None:
+        return False
+    before = getattr(old, "family_owner", None)
+    return new.family_owner != before and (new.family_owner is not None or new.owner is not None or old is None
+                                           or before is not None)
 
 
 def class_key(reference: Optional[str]) -> Optional[tuple[str, str]]:

@@ -56,7 +56,9 @@ class OperatorClass(_UsingMethod):
     """An operator class (pg_opclass) of `method` for `type` (format_type's spelling). `family` is None for the
     class's own (the family of its name that CREATE OPERATOR CLASS makes), else another class's own, bare in
     the class's schema or `schema.name`; `storage` the type the index stores where not `type`. Identity:
-    (schema, name, method). `owner` is compared where schema.yaml pins it."""
+    (schema, name, method). `owner` is compared where schema.yaml pins it; `family_owner` is its own family's
+    owner where that is another role (ALTER OPERATOR CLASS ... OWNER TO moves the class alone), else None: the
+    family follows the class's owner."""
 
     name: str
     method: str
@@ -70,6 +72,7 @@ class OperatorClass(_UsingMethod):
     comment: Optional[str] = None
     owner: Optional[str] = _security(None)
     source: Optional[Source] = _src()
+    family_owner: Optional[str] = _security(None)
 
     def family_key(self) -> tuple[str, str, str]:
         """(schema, name, method) of its operator family."""

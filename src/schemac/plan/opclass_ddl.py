@@ -91,8 +91,9 @@ def operator_class_statements(change: Change) -> Optional[list[exp.Expression]]:
                         class_target(old))]  # type: ignore[arg-type]
     if k == "set_object_owner":
         out = [command("ALTER", "OPERATOR CLASS", class_target(new), "OWNER TO", owner_sql(new.owner))]  # type: ignore
-        if new.family is None:  # type: ignore[union-attr]
-            out.append(command("ALTER", "OPERATOR FAMILY", class_target(new), "OWNER TO", owner_sql(new.owner)))  # type: ignore
+        if new.family is None:  # its own family: the class's owner's, or its family_owner's (model.opclasses)
+            out.append(command("ALTER", "OPERATOR FAMILY", class_target(new), "OWNER TO",  # type: ignore
+                               owner_sql(new.family_owner or new.owner)))  # type: ignore[union-attr]
         return out  # type: ignore[return-value]
     if k == "set_type_comment":
         return [command("COMMENT", "ON OPERATOR CLASS", class_target(new), "IS", comment_value(new.comment))]  # type: ignore

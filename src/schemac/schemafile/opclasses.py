@@ -23,7 +23,8 @@ from schemac.schemafile.grants import owner_spec
 from schemac.schemafile.typewriter import Flow, drop_empty
 
 CLASS_KEYS = {"name": False, "schema": False, "method": True, "type": True, "default": False, "family": False,
-              "storage": False, "operators": False, "functions": False, "comment": False, "owner": False}
+              "storage": False, "operators": False, "functions": False, "comment": False, "owner": False,
+              "family_owner": False}
 OPERATOR_KEYS = {"strategy": True, "operator": True, "left": False, "right": False, "order_by": False}
 FUNCTION_KEYS = {"number": True, "function": True, "left": False, "right": False}
 FAMILY_KEYS = {"name": False, "schema": False, "method": True, "operators": False, "functions": False, "comment": False,
@@ -75,10 +76,15 @@ class OperatorClassReader(CastReader):
                 if "functions" in f else ()
             family = self._family(f, what, schema, name)
             storage = self._cast_type(f["storage"][1], f"storage of {what}") if "storage" in f else None
+            if "family_owner" in f and family is not None:  # ALTER OPERATOR FAMILY names it: its own owner
+                raise self.fail(f["family_owner"][1], f"family_owner of {what}: only for the class's own family "  # type: ignore
+                                f"(the one its CREATE makes); {family} is declared on its own, with its owner")
+            family_owner = self.owner({"owner": f["family_owner"]}, f"{what}'s own family") \
+                if "family_owner" in f else None  # type: ignore[attr-defined]
             c = OperatorClass(name, method, type_, schema, self.opt_bool(f, "default", what), family,
                               None if storage == type_ else storage, operators, support,  # type: ignore[arg-type]
                               self.opt_string(f, "comment", what), self.owner(f, what),  # type: ignore[attr-defined]
-                              self.w.src(key_node))
+                              self.w.src(key_node), family_owner)
             self.overload_once(seen, c, key_node, "operator class")
             out.append(c)
         made = {c.identity for c in out} | {f.identity for f in families}
@@ -197,7 +203,8 @@ def _written(field: str, objects: tuple, spec) -> dict:
     out = {}
     for c in objects:
         level = next(n for n in range(3) if [key(x, n) for x in objects].count(key(c, n)) == 1)
-        written = {**spec(c), **owner_spec(c)}
+        written = {**spec(c), **owner_spec(c), **({"family_owner": c.family_owner}
+                                                   if getattr(c, "family_owner", None) is not None else {})}
         out[key(c, level)] = written if level == 0 else {"name": c.name, **written}
     return {field: out} if out else {}
 

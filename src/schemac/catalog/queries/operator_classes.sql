@@ -13,7 +13,9 @@
 -- the sort family of a FOR ORDER BY member (bare in pg_catalog and public, else schema.name), else NULL.
 -- functions: the class's pg_amproc rows, chosen so, each {number, function, left, right}: function `name(types)`,
 -- bare in public, else `schema.name(types)`, the types as format_type prints them.
--- owner: the owning role's name. Parameter: schemas, an array of schema names. One row per class.
+-- owner: the owning role's name. family_owner: the owner of the class's own family where it is another role
+-- (ALTER OPERATOR CLASS ... OWNER TO leaves the family its CREATE made to its first owner), else NULL.
+-- Parameter: schemas, an array of schema names. One row per class.
 WITH member AS (  -- (catalog, row, class) of each pg_amop and pg_amproc row a class holds
   SELECT dep.classid, dep.objid, dep.refobjid AS holder
   FROM pg_catalog.pg_depend dep
@@ -38,7 +40,9 @@ SELECT n.nspname::text AS schema_name,
        CASE WHEN oc.opckeytype <> 0 THEN pg_catalog.format_type(oc.opckeytype, NULL) END AS storage,
        /* include opclass_members */,
        d.description AS comment,
-       pg_catalog.pg_get_userbyid(oc.opcowner)::text AS owner
+       pg_catalog.pg_get_userbyid(oc.opcowner)::text AS owner,
+       CASE WHEN (f.opfname, f.opfnamespace) = (oc.opcname, oc.opcnamespace) AND f.opfowner <> oc.opcowner
+            THEN pg_catalog.pg_get_userbyid(f.opfowner)::text END AS family_owner
 FROM pg_catalog.pg_opclass oc
 JOIN pg_catalog.pg_namespace n ON n.oid = oc.opcnamespace
 JOIN pg_catalog.pg_am am ON am.oid = oc.opcmethod
