@@ -31,7 +31,7 @@ def outside_method_notices(changes: list[Change], desired: Schema) -> list[str]:
     """One notice per index a change makes with an access method the migration cannot expect to exist."""
     if any(e.name not in CLASSES and e.name not in RELOCATABLE and e.name != "plpgsql" for e in desired.extensions):
         return []  # an extension this does not know may bring the method (contrib's bloom is in CLASSES)
-    known = {*INDEX_METHODS, *(m for e in desired.extensions for m in CLASSES[e.name])}
+    known = {*INDEX_METHODS, *(m for e in desired.extensions for m in CLASSES.get(e.name, ()))}
     out: dict[str, str] = {}
     for c in changes:
         for where, index in _indexes(c):
