@@ -268,3 +268,19 @@ def test_objects_marked_as_depending_on_an_extension_are_listed(major_db):
     assert [n for _, _, n in _listed(major_db, "depends on extension")] == [
         "function dep_fn() on plpgsql", "index dep_tab_c2 on plpgsql", "index dep_tab_pkey on plpgsql",
         "materialized view dep_mv on plpgsql", "trigger dep_trg on table dep_tab on plpgsql"]
+
+
+@pytest.mark.parametrize("major_db", MAJORS, indirect=True)
+def test_a_mark_on_an_object_of_a_schema_named_in_mixed_case_is_listed(major_db):
+    """pg_identify_object names the schema quoted ("Ext"), which the schemas read (Ext) never equalled: the index's
+    DEPENDS ON EXTENSION mark of a mixed-case schema was lost silently. The oracle: pg_depend's 'x' rows."""
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        conn.execute('CREATE SCHEMA "Ext"; CREATE TABLE "Ext".t (c int); CREATE INDEX t_c ON "Ext".t (c); '
+                     'CREATE FUNCTION "Ext"."Fn"() RETURNS int LANGUAGE sql AS \'SELECT 1\'; '
+                     'ALTER INDEX "Ext".t_c DEPENDS ON EXTENSION plpgsql; '
+                     'ALTER FUNCTION "Ext"."Fn"() DEPENDS ON EXTENSION plpgsql')
+        marked = conn.execute("SELECT count(*) FROM pg_depend WHERE deptype = 'x'").fetchone()[0]
+    assert marked == 2
+    listed = sorted((u.schema, u.name) for u in inspect_database(major_db, ("public", "Ext")).schema.unmanaged
+                    if u.kind == "depends on extension")
+    assert listed == [("Ext", 'function "Ext"."Fn"() on plpgsql'), ("Ext", 'index "Ext".t_c on plpgsql')]
