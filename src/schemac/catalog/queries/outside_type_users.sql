@@ -6,7 +6,8 @@
 -- to it whose function is of such a schema ('cast (public.mood AS text)': a cast belongs to no schema, and one whose
 -- function the read does not hold is not managed, catalog.outside; its function may take anyenum or record, so no
 -- other entry names the type). Postgres refuses DROP TYPE under them (a type re-created too: an enum's values removed
--- or reordered, a range's definition).
+-- or reordered, a range's definition). pg_identify_object's schema is quoted as an identifier ("mySchema"), so the
+-- schemas read are compared quoted too (a column of a mixed-case schema read is no user outside).
 ARRAY(SELECT DISTINCT (CASE WHEN ud.classid = 'pg_catalog.pg_type'::regclass AND (
                                 SELECT ut.typtype FROM pg_catalog.pg_type ut WHERE ut.oid = ud.objid) = 'd'
                               THEN 'domain' ELSE uo.type END || ' ' || uo.identity) COLLATE "C"
@@ -17,9 +18,10 @@ ARRAY(SELECT DISTINCT (CASE WHEN ud.classid = 'pg_catalog.pg_type'::regclass AND
               SELECT pg_catalog.unnest(ARRAY[um.oid, um.typarray])
               FROM pg_catalog.pg_range ur JOIN pg_catalog.pg_type um ON um.oid = ur.rngmultitypid
               WHERE ur.rngtypid = t.oid))
-        AND NOT COALESCE(uo.schema, (SELECT fn.nspname FROM pg_catalog.pg_cast uca
+        AND NOT COALESCE(uo.schema, (SELECT pg_catalog.quote_ident(fn.nspname) FROM pg_catalog.pg_cast uca
                                      JOIN pg_catalog.pg_proc ufp ON ufp.oid = uca.castfunc
                                      JOIN pg_catalog.pg_namespace fn ON fn.oid = ufp.pronamespace
                                      WHERE ud.classid = 'pg_catalog.pg_cast'::regclass AND uca.oid = ud.objid))
-                = ANY (%(schemas)s::name[] || '{pg_catalog,information_schema}'::name[])
+                = ANY (ARRAY(SELECT pg_catalog.quote_ident(rs) FROM pg_catalog.unnest(
+                               %(schemas)s::name[] || '{pg_catalog,information_schema}'::name[]) rs))
       ORDER BY 1)

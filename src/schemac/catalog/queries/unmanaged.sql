@@ -545,11 +545,13 @@ UNION ALL  -- a function, procedure, trigger, materialized view or index marked 
 SELECT 'depends on extension', o.schema, pg_catalog.pg_describe_object(d.classid, d.objid, 0) || ' on ' || x.extname::text
 FROM pg_catalog.pg_extension x  -- (pg_depend_reference_index: the extensions' dependents, not all of pg_depend)
 JOIN pg_catalog.pg_depend d ON d.refclassid = 'pg_catalog.pg_extension'::regclass AND d.refobjid = x.oid
-CROSS JOIN LATERAL (SELECT COALESCE(i.schema, (SELECT tn.nspname::text  -- a trigger's: its table's schema
-                                               FROM pg_catalog.pg_trigger tg
-                                               JOIN pg_catalog.pg_class tc ON tc.oid = tg.tgrelid
-                                               JOIN pg_catalog.pg_namespace tn ON tn.oid = tc.relnamespace
-                                               WHERE d.classid = 'pg_catalog.pg_trigger'::regclass AND tg.oid = d.objid)) AS schema
+CROSS JOIN LATERAL (SELECT COALESCE((SELECT xn.nspname::text  -- pg_identify_object's schema is quoted ("Ext"): its name
+                                      FROM pg_catalog.pg_namespace xn WHERE pg_catalog.quote_ident(xn.nspname) = i.schema),
+                                     (SELECT tn.nspname::text  -- a trigger's: its table's schema
+                                      FROM pg_catalog.pg_trigger tg
+                                      JOIN pg_catalog.pg_class tc ON tc.oid = tg.tgrelid
+                                      JOIN pg_catalog.pg_namespace tn ON tn.oid = tc.relnamespace
+                                      WHERE d.classid = 'pg_catalog.pg_trigger'::regclass AND tg.oid = d.objid)) AS schema
                     FROM pg_catalog.pg_identify_object(d.classid, d.objid, 0) i) o
 WHERE d.deptype = 'x' AND o.schema = ANY (%(schemas)s::name[])
 UNION ALL
