@@ -1104,6 +1104,11 @@ FIXED_BUG_CASES: dict[str, tuple[str, str]] = {
     "renamed-column-of-a-partitioned-table": (  # RENAME COLUMN on the parent renames its partitions' column too: the
         # partition's own RENAME COLUMN then failed ('column "c" does not exist'); its column grant follows the column
         PARTITIONED.replace("e: {type: integer, renamed_from: c}", "c: integer").replace("(e)", "(c)"), PARTITIONED),
+    "domain-over-a-domain-declaring-no-default": (  # CREATE DOMAIN dd AS dpos copies dpos's DEFAULT into dd: drift
+        # after the migration that made it, "domain public.dd is DOMAIN AS dpos DEFAULT 1, expected DOMAIN AS dpos"
+        "tables: {}\n",
+        "domains:\n  dpos: {type: integer, default: '1'}\n  dd: {type: dpos}\n"
+        "tables:\n  t: {columns: {id: integer, k: dd}}\n"),
 }
 
 
@@ -1111,6 +1116,17 @@ FIXED_BUG_CASES: dict[str, tuple[str, str]] = {
 def test_fixed_bug(dbs, bug):
     assert bug not in KNOWN_BUGS
     _a_then_b(dbs[0][0], *FIXED_BUG_CASES[bug], dev_url=dbs[1])
+
+
+def test_domain_over_a_domain_takes_no_default_it_does_not_declare(dbs):
+    """CREATE DOMAIN dd AS dpos copies dpos's DEFAULT into dd (pg_type.typdefault); schema.yaml declaring none for dd,
+    the migration takes the copy away: a row inserted without k holds NULL, as the file says."""
+    _a_then_b(dbs[0][0], *FIXED_BUG_CASES["domain-over-a-domain-declaring-no-default"], dev_url=dbs[1])
+    with psycopg.connect(dbs[0][0], autocommit=True) as conn:
+        assert conn.execute("SELECT typname, typdefault FROM pg_type WHERE typname IN ('dpos', 'dd') ORDER BY 1"
+                            ).fetchall() == [("dd", None), ("dpos", "1")]
+        conn.execute("INSERT INTO t (id) VALUES (1)")
+        assert conn.execute("SELECT k FROM t").fetchall() == [(None,)]
 
 
 def test_noop_casts_generated_again_are_unchanged(dbs):
