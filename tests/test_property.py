@@ -45,7 +45,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from typing import Optional
+from typing import Callable, Optional
 
 import psycopg
 import pytest
@@ -553,6 +553,8 @@ def row_value(doc: dict, spec: dict, i: int):
     composite = doc.get("composite_types", {}).get(spec["type"])
     if composite is not None:  # a row literal, each attribute (a number or a string) i
         return "(" + ",".join(str(i) for _ in composite["attributes"]) + ")"
+    if spec["type"] in doc.get("range_types", {}):  # a range of its subtype's numbers i to i + 5
+        return f"[{i},{i + 5})"
     kind = kind_of(spec["type"])
     if kind in ("int", "num"):
         return i
@@ -777,10 +779,13 @@ def with_using_for_casts(a: dict, b: dict) -> dict:
     return b
 
 
-def _check_a_to_b(databases: tuple[str, str], a: dict, b: dict, oracles: tuple = (), dev_url: Optional[str] = None) -> None:
+def _check_a_to_b(databases: tuple[str, str], a: dict, b: dict, oracles: tuple = (), dev_url: Optional[str] = None,
+                  read_back: Optional[Callable[[str, dict], dict]] = None) -> None:
     """The property for one pair; `oracles` read more of a database (url -> comparable value), each compared
     between A migrated to B and B built from scratch, as the catalog's fingerprint is; `dev_url`: the server views'
-    queries are deparsed on (generate's --dev-url: the major under test's, whose spelling the database has)."""
+    queries are deparsed on (generate's --dev-url: the major under test's, whose spelling the database has);
+    `read_back` (url, the schema it is at -> values by a key both schemas share) reads rows' values before A→B and
+    after, where their types are renamed or made again (which kept_values, by type, leaves out)."""
     url, other = databases
     kw = {"dev_url": dev_url} if dev_url else {}
     empty(url)
@@ -799,6 +804,7 @@ def _check_a_to_b(databases: tuple[str, str], a: dict, b: dict, oracles: tuple =
             insert_rows(conn, a)
             kept = keep_only_rows_b_can_hold(conn, s, a, b)
         before = kept_values(url, a, b, kept)
+        texts = read_back(url, a) if read_back else {}
         with open(path, "w") as f:
             f.write(dump(b))
         try:
@@ -842,6 +848,10 @@ def _check_a_to_b(databases: tuple[str, str], a: dict, b: dict, oracles: tuple =
                 fingerprint_difference(got, wanted) if isinstance(got, dict) else f"{set(got) ^ set(wanted)}")
         after = kept_values(url, a, b, kept, before=False)
         assert after == before, context + f"values changed: {set(before.items()) ^ set(after.items())}"
+        if read_back:
+            now = read_back(url, b)
+            lost = {k: (v, now.get(k)) for k, v in texts.items() if k in now and now[k] != v}
+            assert not lost, context + f"values read back otherwise (before, after): {lost}"
 
 
 @pytest.fixture(scope="module", params=["pg18", pytest.param("pg16", marks=pytest.mark.slow),

@@ -123,14 +123,19 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
         if old_d is not None and (d.schema, d.name) in rebuilt_domains:
             # Set aside (renamed) like an enum re-created, created again (over the new enum or domain, or
             # over its new base type); its columns are retyped through text, then the old one is dropped
-            # (before the enum or domain it stands on, itself set aside under it).
-            if type_name(old_d.type) in rebuilt and type_name(d.type) == type_name(old_d.type):
+            # (before the enum or domain it stands on, itself set aside under it, whatever the new one stands on).
+            if type_name(old_d.type) in rebuilt:
                 e_schema, e_name = type_name(old_d.type)
                 aside = replace(old_d, name=set_aside_name(old_d.name), type=qualified(e_schema, set_aside_name(e_name)))
             else:
                 aside = replace(old_d, name=set_aside_name(old_d.name))
             out.append(Change("alter_domain", d.schema, "", d.name, old_d, d, cause=ENUM_REBUILT))
             out.append(Change("drop_domain", d.schema, "", aside.name, aside, None, cause=ENUM_REBUILT))
+    for i, c in enumerate(out):  # a domain dropped over one made again stands on the old one, set aside: dropped first
+        if c.kind == "drop_domain" and c.cause is None and type_name(c.old.type) in rebuilt:  # type: ignore[union-attr]
+            t_schema, t_name = type_name(c.old.type)  # type: ignore[union-attr]
+            under = qualified(t_schema, set_aside_name(t_name)) + ("[]" if c.old.type.endswith("]") else "")  # type: ignore
+            out[i] = replace(c, old=replace(c.old, type=under))  # type: ignore[type-var]
     renamed = renamed_sequences(current, desired)
     for old_q, new_q in renamed:  # ALTER SEQUENCE ... RENAME (and to the options): OWNED BY follows a table's rename
         ch("alter_sequence", new_q, old_q, new_q)

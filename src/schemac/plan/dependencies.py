@@ -277,8 +277,10 @@ def deps(c: Change) -> Deps:
                 # (ALTER SEQUENCE alters in place: what named it, a table's default dropped with it, needs no turn first)
                 removes |= own_keys(None, old) if (new is None or k.startswith("alter_")) else set()
             old_refs |= refs_of(None, old)
-            if k == "alter_domain" and new is not None and drops_only(old, new):  # (compare.around's first step)
-                new_refs -= refs_of(None, old)  # it stands on them already: a composite base type altered after
+            if k == "alter_domain" and new is not None and drops_only(old, new) and c.cause != ENUM_REBUILT:
+                # (compare.around's first step) it stands on them already: a composite base type altered after; not
+                # one made again, whose CREATE DOMAIN waits for the base it stands on made again too
+                new_refs -= refs_of(None, old)
     if t is not None and k in CARRIED_TO_PARTITIONS:  # a typed table's column changes: between NOT OF and OF
         new_refs.add(("untyped", t.schema, t.name))
         makes.add(("typed columns", t.schema, t.name))

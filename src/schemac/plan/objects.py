@@ -29,7 +29,7 @@ from schemac.plan.event_trigger_ddl import event_trigger_statements
 from schemac.plan.foreign_server_ddl import foreign_server_statements, foreign_table_statements
 from schemac.plan.publication_ddl import publication_statements
 from schemac.plan.textsearch_ddl import text_search_statements
-from schemac.plan.type_ddl import (add_enum_value, alter_domain, create_domain, create_enum, rename_enum_values,
+from schemac.plan.type_ddl import (add_enum_value, alter_domain, create_enum, created_domain, rename_enum_values,
                                    user_type_statements)
 from schemac.plan.unforced_rls import unforced
 
@@ -127,7 +127,7 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
     if k == "drop_enum":
         return [ddl.command("DROP", "TYPE IF EXISTS", qualified(old.schema, old.name))]  # type: ignore
     if k == "add_domain":
-        return [create_domain(new)] + _not_valid_checks(new) + _domain_check_comments(None, new)  # type: ignore
+        return created_domain(new) + _not_valid_checks(new) + _domain_check_comments(None, new)  # type: ignore
     if k == "drop_domain":
         return [ddl.command("DROP", "DOMAIN IF EXISTS", qualified(old.schema, old.name))]  # type: ignore
     if k == "alter_domain" and change.cause == ENUM_REBUILT:  # over a re-created enum: set aside, created again
@@ -135,7 +135,7 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
         # Its NOT NULL named (17+ keeps one): the old domain, set aside, still holds <domain>_not_null, and Postgres
         # would choose <domain>_not_null1 for a NOT NULL left unnamed (a name no other major reads: none to 16)
         made = replace(new, not_null_name=_not_null_name(new)) if new.not_null else new  # type: ignore[union-attr]
-        return [aside, create_domain(made), *_not_valid_checks(new)] + _carried_comment(change) + \
+        return [aside, *created_domain(made), *_not_valid_checks(new)] + _carried_comment(change) + \
             _domain_check_comments(None, new)  # type: ignore
     if k == "alter_domain":
         return _alter_domain(old, new)  # type: ignore[arg-type]

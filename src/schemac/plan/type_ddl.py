@@ -20,7 +20,7 @@ from schemac.pg.dialect import RENDER
 from schemac.pg.constructors import constructor_signatures
 from schemac.pg.idents import ident, schema_part
 from schemac.pg.names import qualified, quote_ident, reference_sql
-from schemac.pg.types import build_type
+from schemac.pg.types import build_type, is_known_spelling, is_user_defined
 
 
 class TypePlanError(SchemacError):
@@ -68,6 +68,14 @@ def create_domain(d: Domain) -> exp.Command:
         if not c.not_valid:  # a NOT VALID one is added after (plan.objects)
             parts += ["CONSTRAINT", quote_ident(c.name), check_body(c).sql(dialect=RENDER)]
     return command("CREATE", *parts)
+
+
+def created_domain(d: Domain) -> list[exp.Expression]:
+    """CREATE DOMAIN, and where it declares no DEFAULT over another domain, ALTER DOMAIN ... DROP DEFAULT: Postgres
+    copies the base domain's DEFAULT into the new one (DefineDomain), which schema.yaml does not declare (inspect
+    writes such a copy as the domain's own DEFAULT)."""
+    over_domain = not d.type.endswith("]") and not is_known_spelling(d.type) and is_user_defined(d.type)
+    return [create_domain(d)] + ([alter_domain(d, "DROP DEFAULT")] if d.default is None and over_domain else [])
 
 
 def alter_domain(d: Domain, *action: str) -> exp.Command:
