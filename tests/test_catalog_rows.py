@@ -530,6 +530,28 @@ def test_views_read_the_columns_they_read_view_by_view(any_db_url):
             "v": [("id", "integer", None), ("a", "text", None), ("b", "text", None), ("x", "integer", None)],
             "w": [("n", "bigint", None)], "m": [("a", "text", '"C"', None, None, None, None, None)]}
 
+
+def test_functions_look_up_support_and_arguments_only_where_there_are_some(any_db_url):
+    """functions.sql named each function's support function (a lookup of pg_proc by prosupport) and listed its
+    arguments (an unnest of its argument types, aggregated) in a subquery run for every function, also where prosupport
+    is 0 and there is no argument: 1,000 trigger functions at 1,000 tables, the query's CPU 12.2 -> 10.6 ms without.
+    The oracle is Postgres's EXPLAIN ANALYZE (the support lookup never run, the unnest run for the two functions with
+    arguments, OUT ones alone included) and the rows."""
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("CREATE FUNCTION f0() RETURNS trigger LANGUAGE plpgsql AS 'begin return new; end';"
+                     "CREATE FUNCTION f1() RETURNS integer LANGUAGE sql RETURN 1;"
+                     "CREATE FUNCTION g(a integer, OUT b text) LANGUAGE sql AS 'SELECT a::text';"
+                     "CREATE FUNCTION h(OUT x integer) LANGUAGE sql AS 'SELECT 1'")
+        plan = _plan(conn, "functions")
+        support = sum(s["Actual Loops"] for s in _scans(plan) if s["Relation Name"] == "pg_proc" and s["Alias"] == "s")
+        unnested = sum(n["Actual Loops"] for n in _nodes(plan) if n["Node Type"] == "Function Scan"
+                       and n.get("Alias") == "a")
+        assert (support, unnested) == (0, 2), (support, unnested)
+        assert {r["function_name"]: (r["support"], r["arguments"]) for r in fetch(conn, ("public",), "functions")} \
+            == {"f0": (None, []), "f1": (None, []),
+                "g": (None, [{"name": "a", "type": "integer", "mode": "i"}, {"name": "b", "type": "text", "mode": "o"}]),
+                "h": (None, [{"name": "x", "type": "integer", "mode": "o"}])}
+
 def test_a_views_reads_are_each_listed_once_in_order(any_db_url):
     """catalog.views._depends makes each view's reads itself, deduplicated and sorted by their key (no memo of every
     view's by value, which cost the fast path ~8 ms of its CPU at 1,000 views). A relation's system columns read are in
