@@ -75,15 +75,19 @@ def _columns(columns: list[list[Optional[str]]], canonical: Callable[[str], str]
              made: dict) -> tuple[tuple[ViewColumn, ...], tuple[ViewColumn, ...]]:
     """(output, columns) of a view: every column as Postgres computed it, and those with a comment, a default or a
     materialized view's setting (statistics, storage, compression), as schema.yaml gives them. Each column is
-    views.sql's array [name, type, collation, comment, default, statistics, storage, compression]."""
+    views.sql's array [name, type, collation, comment, default, statistics, storage, compression], or [name, type,
+    collation] of a view that can have none of the five others (views.sql's columns)."""
     output, comments = [], []
-    for name, type_text, collation, comment, default, stats, storage, compression in columns:
+    for name, type_text, collation, *more in columns:
         raw = (_RAW_OUTPUT, name, type_text, collation)
         column = made.get(raw)
         if column is None:  # (storage: None)
             column = made[raw] = _one(made, ViewColumn, name, canonical(type_text),  # type: ignore[arg-type]
                                       None, None, None, None, collation_from_sql(collation))
         output.append(column)
+        if not more:
+            continue
+        comment, default, stats, storage, compression = more
         if comment is not None or default is not None or stats is not None or storage is not None \
                 or compression is not None:
             comments.append(ViewColumn(name, comment=comment, default=default,  # type: ignore[arg-type]

@@ -34,21 +34,24 @@ SELECT p.oid AS function_oid,
        p.prorows::float8 AS rows,
        p.proretset AS returns_set,
        p.proconfig::text[] AS config,
-       (SELECT CASE WHEN sn.nspname IN ('pg_catalog', 'public') THEN ''
-                    ELSE /* include quoted_part(name=sn.nspname) */ || '.' END
-               || /* include quoted_part(name=s.proname) */
-        FROM pg_catalog.pg_proc s JOIN pg_catalog.pg_namespace sn ON sn.oid = s.pronamespace
-        WHERE s.oid = p.prosupport) AS support,
+       -- (the support function and the arguments looked up only where there are some: a subquery run for each function,
+       -- 1,000 trigger functions of no argument and no support function, for nothing: the query's CPU 12.2 -> 10.6 ms)
+       CASE WHEN p.prosupport <> 0 THEN (
+         SELECT CASE WHEN sn.nspname IN ('pg_catalog', 'public') THEN ''
+                     ELSE /* include quoted_part(name=sn.nspname) */ || '.' END
+                || /* include quoted_part(name=s.proname) */
+         FROM pg_catalog.pg_proc s JOIN pg_catalog.pg_namespace sn ON sn.oid = s.pronamespace
+         WHERE s.oid = p.prosupport) END AS support,
        p.pronargdefaults AS default_count,
        CASE WHEN p.pronargdefaults > 0 THEN pg_catalog.pg_get_expr(p.proargdefaults, 0) END AS defaults,
-       COALESCE((
+       CASE WHEN p.pronargs = 0 AND p.proallargtypes IS NULL THEN '[]'::json ELSE COALESCE((
          SELECT json_agg(json_build_object(
                   'name', NULLIF(COALESCE(p.proargnames[a.ord], ''), ''),
                   'type', pg_catalog.format_type(a.type_oid, NULL),
                   'mode', COALESCE(p.proargmodes[a.ord]::text, 'i'))
                 ORDER BY a.ord)
          FROM unnest(COALESCE(p.proallargtypes, p.proargtypes::oid[])) WITH ORDINALITY AS a(type_oid, ord)
-       ), '[]'::json) AS arguments,
+       ), '[]'::json) END AS arguments,
        COALESCE((  -- what a schema not read holds that depends on it: a trigger running it (or calling it in its WHEN), a
                    -- policy, view, materialized view or rule calling it, a function or procedure of a SQL-standard body
                    -- (BEGIN ATOMIC) calling it, an aggregate made of it; a default, generated column, CHECK, index or

@@ -10,7 +10,10 @@
 -- columns.sql reads a table column's: COLLATE "C" of what the query reads), comment, default (ALTER VIEW ...
 -- ALTER COLUMN ... SET DEFAULT, deparsed), statistics (a materialized view's SET STATISTICS target, as text, or null),
 -- storage (a materialized view's SET STORAGE where not its type's typstorage, as columns.sql reads a table's, or null),
--- compression (a materialized view's SET COMPRESSION, pglz or lz4, as columns.sql reads a table's, or null)].
+-- compression (a materialized view's SET COMPRESSION, pglz or lz4, as columns.sql reads a table's, or null)]; of a
+-- plain view none of whose columns has a comment or a default, [name, type, collation] alone: Postgres refuses SET
+-- STATISTICS, STORAGE and COMPRESSION on a view ("not supported for views"), so the other five are null there (at
+-- 1,000 views of 11 columns, 69,000 nulls neither built, sent nor read: the query's CPU ~-4 ms).
 -- Arrays, not JSON objects repeating their keys (nor the depends'): at 1,000 views of 11 columns, 2.1 -> 1.3 MB of
 -- rows sent to diff's parent, and cheaper to build, decode and read (catalog/views.py unpacks them by position).
 -- statistics: a materialized view's extended statistics objects (statistics_objects.sql, as tables.sql's), else NULL.
@@ -26,9 +29,9 @@
 -- the rule's node tree (about 11 kB a view) is searched only where the deparse holds `_<digit>` at all (searching
 -- every one: views.sql's time at 1,000 views doubled, /work/rwfiles/fix43d/bench2.py).
 -- Parameter: schemas, an array of schema names. One row per view.
--- What the views read is gathered for all of them at once, one branch per kind of object referenced, so
--- that each pg_depend row is looked up in the one catalog it names (a join over all four looked each up in
--- every one: a third of the query's time at 1,000 views).
+-- What the views read but columns is gathered for all of them at once (rule_deps, items, deps), one branch per kind of
+-- object referenced, so that each pg_depend row is looked up in the one catalog it names (a join over all four looked
+-- each up in every one: a third of the query's time at 1,000 views); the columns they read, view by view (depends).
 WITH shown AS MATERIALIZED (
   -- The views and materialized views of the schemas read, found from their queries' rules: every one has its
   -- _RETURN rule (pg_rewrite: a few hundred rows, Postgres's own views' among them), each relation looked up by its
@@ -47,7 +50,9 @@ WITH shown AS MATERIALIZED (
     ON dep.classid = 'pg_catalog.pg_rewrite'::regclass AND dep.objid = s.rule_oid AND dep.deptype = 'n'
   -- (the view itself as a whole: up to PostgreSQL 15 every view's rule names it, for OLD and NEW; a column of its
   -- own is read by a view that reads itself, made by CREATE OR REPLACE VIEW: plan.stubs)
-  WHERE dep.refobjid <> s.view_oid OR dep.refobjsubid > 0
+  WHERE (dep.refobjid <> s.view_oid OR dep.refobjsubid > 0)
+    -- (the columns read: depends below, view by view)
+    AND NOT (dep.refclassid = 'pg_catalog.pg_class'::regclass AND dep.refobjsubid > 0)
 ), items AS (
   SELECT d.view_oid, CASE WHEN d.refobjsubid = 0 THEN 'relation' ELSE 'column' END AS kind,
          rn.nspname AS schema_name, rc.relname::text AS name, NULL::text AS column_name, NULL::text AS type
@@ -55,21 +60,6 @@ WITH shown AS MATERIALIZED (
   JOIN pg_catalog.pg_class rc ON rc.oid = d.refobjid
   JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
   WHERE d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjsubid <= 0  -- (< 0: a system column, unnamed)
-  UNION ALL
-  -- a column read: its own branch, so that pg_attribute is looked up by (attrelid, attnum) (joined in the
-  -- branch above, the planner scanned every attribute of the relation for each one: a fifth of the query). The
-  -- columns a view reads of one relation are gathered first: the relation and its schema looked up once, its
-  -- attributes in one index scan (attnum = ANY), not all three once per column (11,474 columns of 1,000 views:
-  -- 189,530 -> 107,512 buffers; the query's CPU -14 ms).
-  SELECT d.view_oid, 'column', rn.nspname, rc.relname::text, ra.attname::text,
-         pg_catalog.format_type(ra.atttypid, ra.atttypmod)
-  FROM (SELECT view_oid, refobjid, array_agg(refobjsubid) AS attnums
-        FROM rule_deps
-        WHERE refclassid = 'pg_catalog.pg_class'::regclass AND refobjsubid > 0
-        GROUP BY view_oid, refobjid) d
-  JOIN pg_catalog.pg_class rc ON rc.oid = d.refobjid
-  JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
-  JOIN pg_catalog.pg_attribute ra ON ra.attrelid = d.refobjid AND ra.attnum = ANY (d.attnums)
   UNION ALL
   SELECT d.view_oid, 'function', pn.nspname, p.proname::text, pg_catalog.pg_get_function_result(p.oid),
          (SELECT string_agg(pg_catalog.format_type(x.t, NULL), ', ' ORDER BY x.ord)
@@ -139,7 +129,7 @@ SELECT c.oid AS view_oid,
        (SELECT ci.relname::text FROM pg_catalog.pg_index ix JOIN pg_catalog.pg_class ci ON ci.oid = ix.indexrelid
         WHERE ix.indrelid = c.oid AND ix.indisclustered) AS cluster_on,
        d.description AS comment,
-       COALESCE((
+       CASE WHEN c.relkind = 'm' OR vd.column_comments OR vd.column_defaults THEN COALESCE((
          SELECT array_agg(ARRAY[
                   a.attname::text,
                   pg_catalog.format_type(a.atttypid, a.atttypmod),
@@ -158,8 +148,35 @@ SELECT c.oid AS view_oid,
          FROM pg_catalog.pg_attribute a
          JOIN view_types t ON t.oid = a.atttypid
          WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-       ), '{}') AS columns,
-       COALESCE(deps.depends, '{}') AS depends,
+       ), '{}')
+       ELSE COALESCE((
+         SELECT array_agg(ARRAY[
+                  a.attname::text,
+                  pg_catalog.format_type(a.atttypid, a.atttypmod),
+                  CASE WHEN a.attcollation <> t.typcollation THEN a.attcollation::pg_catalog.regcollation::text END]
+                ORDER BY a.attnum)
+         FROM pg_catalog.pg_attribute a
+         JOIN view_types t ON t.oid = a.atttypid
+         WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+       ), '{}') END AS columns,
+       -- The columns the view reads (most of what views read: 11,474 of 11,492 at 1,000 views), gathered view by view:
+       -- its rule's pg_depend rows (one index scan), those of one relation at once (the relation and its schema looked
+       -- up once, its attributes in one index scan, attnum = ANY: not all three once per column, 189,530 -> 107,512
+       -- buffers at 1,000 views). Kept out of rule_deps and deps, where they were written to a tuplestore, scanned
+       -- by every branch, sorted and aggregated by view, and hashed back to the views: the query's CPU ~-8 ms there.
+       COALESCE(deps.depends, '{}') || COALESCE((
+         SELECT array_agg(ARRAY['column', rn.nspname::text, rc.relname::text, ra.attname::text,
+                                pg_catalog.format_type(ra.atttypid, ra.atttypmod)])
+         FROM (SELECT dep.refobjid, array_agg(dep.refobjsubid) AS attnums
+               FROM pg_catalog.pg_depend dep
+               WHERE dep.classid = 'pg_catalog.pg_rewrite'::regclass AND dep.objid = s.rule_oid AND dep.deptype = 'n'
+                 AND dep.refclassid = 'pg_catalog.pg_class'::regclass AND dep.refobjsubid > 0
+               GROUP BY dep.refobjid) d
+         JOIN pg_catalog.pg_class rc ON rc.oid = d.refobjid
+         JOIN pg_catalog.pg_namespace rn
+           ON rn.oid = rc.relnamespace AND rn.nspname NOT IN ('pg_catalog', 'information_schema')
+         JOIN pg_catalog.pg_attribute ra ON ra.attrelid = d.refobjid AND ra.attnum = ANY (d.attnums)
+       ), '{}') AS depends,
        COALESCE(o.readers, '{}') AS used_outside,
        CASE WHEN c.relkind = 'm' THEN /* include statistics_objects */ END AS statistics
 -- deps FULL JOINed: every view it holds is one of shown's, so as a LEFT JOIN, but one a nested loop cannot run.
@@ -176,13 +193,15 @@ JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
 LEFT JOIN pg_catalog.pg_class tc ON tc.oid = c.reltoastrelid
--- Whether any column of the view has a comment (once a view): a column's comment and default are looked up only where
--- it may have one (the view's column_comments, the column's atthasdef), not joined to every column (2 x 11,474
--- searches at 1,000 views for no row).
+-- Whether any column of the view has a comment, and any a default (once a view): a column's comment and default are
+-- looked up only where it may have one (the view's column_comments, the column's atthasdef), not joined to every
+-- column (2 x 11,474 searches at 1,000 views for no row); a plain view with neither sends its columns narrow.
 CROSS JOIN LATERAL (SELECT pg_catalog.pg_get_viewdef(c.oid, true) AS definition OFFSET 0) vt  -- (OFFSET 0: computed once, not pulled up into each use)
 CROSS JOIN LATERAL (SELECT EXISTS (SELECT FROM pg_catalog.pg_description cd
                                    WHERE cd.objoid = c.oid AND cd.classoid = 'pg_catalog.pg_class'::regclass
-                                     AND cd.objsubid > 0) AS column_comments) vd
+                                     AND cd.objsubid > 0) AS column_comments,
+                           EXISTS (SELECT FROM pg_catalog.pg_attrdef cf WHERE cf.adrelid = c.oid) AS column_defaults
+                    OFFSET 0) vd  -- (evaluated once a view: inlined, its EXISTS ran again where the columns use it)
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND c.relkind IN ('v', 'm')
   AND NOT EXISTS (
