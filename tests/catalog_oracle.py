@@ -429,6 +429,14 @@ def values(url: str, renamed: Optional[dict[tuple[str, str], tuple[str, str]]] =
     return out
 
 
+
+def user_mappings(url: str) -> list[tuple[str, str, list[str]]]:
+    """(server, role, options) of every user mapping, its options in full (the superuser the tests connect as reads
+    them): schemac manages none, but a migration that drops and creates their server carries them over."""
+    with psycopg.connect(url) as conn:
+        return [tuple(r) for r in conn.execute(  # type: ignore[misc]
+            "SELECT srvname, usename, coalesce(umoptions, '{}') FROM pg_user_mappings ORDER BY 1, 2").fetchall()]
+
 # Every catalog whose rows are objects (pg_identify_object names them); objects a user made (oid >= 16384,
 # FirstNormalObjectId) and not an extension's own, nor what belongs to one (its rowtype, array type, indexes,
 # sequences, toast: auto and internal dependencies, to a fixed point), nor sqlx's history table and its parts,

@@ -198,3 +198,60 @@ def test_server_dropped_over_its_user_mappings(tmp_path, major_db, schemac):
     with psycopg.connect(major_db) as conn:
         assert conn.execute(MAPPINGS).fetchall() == [("kept", "Seq-Owner")]
         assert conn.execute("SELECT srvname FROM pg_foreign_server").fetchall() == [("kept",)]
+
+
+# A server made again (another wrapper) carries its user mappings over, options and all, read where the migration runs
+# as the role applying it sees them in pg_user_mappings. A non-superuser owner of the server reads PUBLIC's and its own,
+# not another role's: then the migration stops before anything is dropped, naming that mapping, never a password.
+REMADE = """\
+DO $$ BEGIN CREATE ROLE "Seq-Owner"; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+DO $$ BEGIN CREATE ROLE fdw_app; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+CREATE FOREIGN DATA WRAPPER own_fdw;
+CREATE FOREIGN DATA WRAPPER other_fdw;
+GRANT USAGE ON FOREIGN DATA WRAPPER own_fdw, other_fdw TO fdw_app;
+CREATE SERVER far FOREIGN DATA WRAPPER {wrapper};
+ALTER SERVER far OWNER TO fdw_app;
+"""
+MAPPED_OPTIONS = "SELECT srvname, usename, umoptions FROM pg_user_mappings ORDER BY 1, 2"
+
+
+@pytest.mark.parametrize("major_db", MAJORS, indirect=True)
+def test_server_made_again_by_its_owner_keeps_or_stops_over_its_user_mappings(tmp_path, major_db, schemac):
+    from catalog_oracle import sibling_database
+
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        conn.execute(REMADE.format(wrapper="own_fdw") + "CREATE USER MAPPING FOR PUBLIC SERVER far OPTIONS "
+                     "(password 'public-secret'); CREATE USER MAPPING FOR fdw_app SERVER far OPTIONS "
+                     "(user 'app', password 'app-secret');")
+    assert schemac("inspect", "--database-url", major_db, "--output", "schema.yaml").returncode == 0
+    assert schemac("generate", "--name", "base").returncode == 0
+    with sibling_database(major_db) as b:
+        with psycopg.connect(b, autocommit=True) as conn:
+            conn.execute(REMADE.format(wrapper="other_fdw"))
+        assert schemac("inspect", "--database-url", b, "--output", "schema.yaml", "--force").returncode == 0
+    r = schemac("generate", "--name", "remade")
+    assert r.returncode == 0, r.stdout + r.stderr
+    sql = _migration(tmp_path, "remade")
+    assert "secret" not in sql + r.stdout + r.stderr, sql
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        conn.execute("CREATE USER MAPPING FOR \"Seq-Owner\" SERVER far OPTIONS (password 'seq-secret')")
+        before = conn.execute(MAPPED_OPTIONS).fetchall()
+    with pytest.raises(psycopg.errors.InsufficientPrivilege) as e:
+        with psycopg.connect(major_db) as conn:  # one transaction, as sqlx applies a file
+            conn.execute("SET ROLE fdw_app")
+            conn.execute(sql)
+    message = f"{e.value} {e.value.diag.message_hint}"
+    assert 'user mapping for Seq-Owner are not readable by role fdw_app' in message and "secret" not in message, message
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        assert conn.execute(MAPPED_OPTIONS).fetchall() == before
+        conn.execute('DROP USER MAPPING FOR "Seq-Owner" SERVER far')
+        before = conn.execute(MAPPED_OPTIONS).fetchall()
+    with psycopg.connect(major_db) as conn:
+        conn.execute("SET ROLE fdw_app")
+        conn.execute(sql)
+    with psycopg.connect(major_db) as conn:
+        assert conn.execute(MAPPED_OPTIONS).fetchall() == before == [
+            ("far", "fdw_app", ["user=app", "password=app-secret"]), ("far", "public", ["password=public-secret"])]
+        assert conn.execute("SELECT s.srvname, w.fdwname, s.srvowner::regrole::text FROM pg_foreign_server s "
+                            "JOIN pg_foreign_data_wrapper w ON w.oid = s.srvfdw").fetchall() == \
+            [("far", "other_fdw", "fdw_app")]

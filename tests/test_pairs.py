@@ -30,7 +30,7 @@ from typing import Callable, NamedTuple, Optional
 
 import psycopg
 import pytest
-from catalog_oracle import comments, fingerprint, objects, fingerprint_difference, sibling_database, values
+from catalog_oracle import comments, fingerprint, objects, fingerprint_difference, sibling_database, user_mappings, values
 from conftest import MAJORS, each_case_on_one_major
 from owner_mode import EVERY_PAIR, as_owner, hand_over
 from pairs import load_pairs, qualified_changed, rename_keys, spread, with_renames
@@ -189,6 +189,7 @@ def converges(a: str, tmp_path, pair, with_new: Optional[Callable[[NewSide], Non
         ordered = fingerprint(b, order=with_new is not None)  # the columns' order only for a rebuild's comparison
         expected = {kind: rows for kind, rows in ordered.items() if kind != "column_order"}
         expected_security = security_fingerprint(b)
+        expected_mappings = user_mappings(b)  # (not managed, but carried over where their server is made again)
         expected_comments = (objects(b), comments(b)) if comments_too else None
         if with_new is not None:
             with_new(NewSide(b, inspected, ordered, expected_comments))
@@ -222,6 +223,7 @@ def converges(a: str, tmp_path, pair, with_new: Optional[Callable[[NewSide], Non
         fingerprint_difference(actual_security, expected_security) + "\n" + result.sql
     if comments_too:
         assert (objects(a), comments(a)) == expected_comments, result.sql
+    assert user_mappings(a) == expected_mappings, result.sql
     after = values(a)
     changed = qualified_changed(pair)
     stale = sorted(k for k in changed if k not in before and k not in after)

@@ -234,7 +234,8 @@ def constraints_by_table(rows: list[dict[str, Any]]) -> dict[int, TableConstrain
                                         include=tuple(con["include_names"] or ()),
                                         index_comment=con["index_comment"], without_overlaps=con["period"],
                                         parameters=tuple(con["key_parameters"] or ()), valid=con["key_valid"],
-                                        beside_copy=bool(con.get("beside_parents"))))
+                                        beside_copy=bool(con.get("beside_parents")),
+                                        attached_to=con.get("attached_to")))
         elif con["kind"] == "c":
             found.checks.append(made(Check)(name=con["constraint_name"], expression=kept(con["expression"]),
                                       comment=con["comment"], not_valid=con["not_valid"],

@@ -31,7 +31,7 @@ from schemac.plan.outside_methods import outside_method_notices
 from schemac.plan.stale_search import retemplated_dictionary_notices
 from schemac.plan.constructor_owner import constructor_grant_notices, constructor_move_notices
 from schemac.plan.foreign_reads import foreign_read_notices
-from schemac.plan.partition_index_ddl import unlogged_partitioned
+from schemac.plan.partitioning_refusals import unlogged_partitioned
 from schemac.compare.stale_values import stale_value_notices
 from schemac.errors import SchemacError, printable
 from schemac.migrations.layout import Layout, MigrationFile, NewMigration, locked, next_version, validate_name

@@ -18,7 +18,7 @@ def constraint_key(c: Constraint) -> tuple:
         return ("p", c.columns, c.include, c.deferrable, c.initially_deferred, c.without_overlaps, _key_parameters(c))
     if isinstance(c, Unique):
         return ("u", c.columns, c.include, c.nulls_not_distinct, c.deferrable, c.initially_deferred, c.without_overlaps,
-                _key_parameters(c))
+                _key_parameters(c), c.attached_to)
     if isinstance(c, ForeignKey):
         return ("f", c.columns, c.ref_schema, c.ref_table, c.ref_columns, c.on_delete, c.on_delete_columns,
                 c.on_update, c.match_full, c.deferrable, c.initially_deferred, c.period, c.enforced)

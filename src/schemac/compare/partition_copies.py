@@ -103,8 +103,10 @@ def with_detached_copies(cur: Table, des: Table, cur_tables: dict, des_tables: d
         k = parent.primary_key
         pk = replace(k, name=child_key_name(cur.name, True, k.columns + k.include), comment=None, index_comment=None)
     own = {constraint_key(u) for u in cur.uniques if not beside_copy(cur, u)}
-    uniques = cur.uniques + tuple(replace(u, name=child_key_name(cur.name, False, u.columns + u.include), comment=None,
-                                          index_comment=None) for u in parent.uniques if constraint_key(u) not in own)
+    # (a copy renamed, attached_to one of the parent's two UNIQUEs of its definition: the table's own after the DETACH)
+    uniques = tuple(replace(u, attached_to=None) for u in cur.uniques) + tuple(replace(u, name=child_key_name(cur.name, False, u.columns + u.include), comment=None,
+                                          index_comment=None, attached_to=None)
+                                  for u in parent.uniques if constraint_key(u) not in own)
     names = {c.name for c in cur.checks}
     checks = cur.checks + tuple(replace(c, comment=None) for c in parent.checks if not c.no_inherit and c.name not in names)
     indexes = cur.indexes + tuple(copies[i.name] for i in parent.indexes if i.name in copies)

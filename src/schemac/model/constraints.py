@@ -44,6 +44,9 @@ class Unique:
     valid: bool = field(default=True, compare=False, metadata={"recorded": False})  # as PrimaryKey's
     # Of a partition's: its own, beside Postgres's copy of its parent's UNIQUE of its definition (as Index.beside_copy).
     beside_copy: bool = False
+    # Of a partition's copy renamed (kept by name): the name of its parent's UNIQUE it is attached to, where the parent
+    # holds two of its definition (a sub-partitioned partition's own beside its copy of the root's), as Index.attached_to.
+    attached_to: Optional[str] = None
 
 
 @frozen

@@ -1,8 +1,9 @@
 """Statements for foreign servers: CREATE SERVER name [TYPE 't'] [VERSION 'v'] FOREIGN DATA WRAPPER w
 [OPTIONS (k 'v', ...)]; ALTER SERVER ... VERSION 'v' OPTIONS (SET k 'v', ADD k 'v', DROP k), OWNER TO;
-COMMENT ON SERVER. Another wrapper or type is DROP and CREATE. compare.changes.KINDS creates servers right
-after extensions (the wrapper's) and drops them after the tables, before extensions are dropped. A server dropped
-for good takes its user mappings (not managed) with it, as Postgres asks before DROP SERVER."""
+COMMENT ON SERVER. Another wrapper or type is DROP and CREATE, the user mappings on it carried over with their
+options inside the migration (server_made_again). compare.changes.KINDS creates servers right after extensions (the
+wrapper's) and drops them after the tables, before extensions are dropped. A server dropped for good takes its user
+mappings (not managed) with it, as Postgres asks before DROP SERVER."""
 
 from __future__ import annotations
 
@@ -40,16 +41,66 @@ def create_foreign_server(s: ForeignServer) -> exp.Command:
                    quote_ident(s.wrapper), fdw_options(s.options))
 
 
+def _mappings_dropped(name: str) -> str:
+    """PL/pgSQL dropping the user mappings on the server `name` (a literal) where it runs, by role name alone
+    (pg_user_mappings' usename, PUBLIC's where umuser is 0); `m` is a record variable of the block."""
+    return (f"FOR m IN SELECT u.umuser, u.usename FROM pg_catalog.pg_user_mappings u WHERE u.srvname = {name} LOOP "
+            "EXECUTE pg_catalog.format('DROP USER MAPPING FOR %s SERVER %I', CASE WHEN m.umuser = 0 THEN 'PUBLIC' "
+            f"ELSE pg_catalog.quote_ident(m.usename) END, {name}); END LOOP;")
+
+
 def user_mappings_dropped(server: str) -> exp.Command:
     """A DO block dropping the user mappings on `server`, which cannot outlive it (DROP SERVER is refused while one
     is there: 'cannot drop server ... because other objects depend on it'). schemac reads none (their options hold
-    passwords); the migration finds them where it runs, by role name alone (pg_user_mappings' usename, PUBLIC's
-    where umuser is 0), never their options."""
-    name = literal(server)
-    return do_block("DECLARE m record; BEGIN FOR m IN SELECT u.umuser, u.usename FROM pg_catalog.pg_user_mappings u "
-                    f"WHERE u.srvname = {name} LOOP EXECUTE pg_catalog.format('DROP USER MAPPING FOR %s SERVER %I', "
-                    "CASE WHEN m.umuser = 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(m.usename) END, "
-                    f"{name}); END LOOP; END")
+    passwords); the migration finds them where it runs, by role name alone, never their options."""
+    return do_block(f"DECLARE m record; BEGIN {_mappings_dropped(literal(server))} END")
+
+
+# Whether the applying role reads a mapping's options in pg_user_mappings (`u`, its server `s`): the view's own test
+# (the same on 15 to 18): a superuser reads all, the server's owner PUBLIC's, a role its own (with USAGE on the server);
+# another's options show as NULL, as a mapping without options does.
+_READABLE = ("((SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = CURRENT_USER) "
+             "OR (u.umuser = 0 AND pg_catalog.pg_has_role(s.srvowner, 'USAGE')) "
+             "OR (u.umuser <> 0 AND u.usename = CURRENT_USER AND (pg_catalog.pg_has_role(s.srvowner, 'USAGE') "
+             "OR pg_catalog.has_server_privilege(s.oid, 'USAGE'))))")
+
+
+def server_made_again(old: ForeignServer, new: ForeignServer) -> exp.Command:
+    """`old` dropped and `new` created under its name (another wrapper or type) with the user mappings on it carried
+    over, in one DO block: DROP SERVER is refused while one is there, and a mapping is no object of schemac's (its
+    options hold passwords, never read by schemac). The block reads them where it runs, as the applying role sees
+    them in pg_user_mappings, into CREATE USER MAPPING statements held in a variable (no table, file or message
+    holds them), drops them and the server, creates the server and runs them. A mapping whose options that role
+    cannot read (another role's, unless a superuser applies it) raises before anything is dropped: its options
+    would be lost."""
+    name = literal(old.name)
+    carried = ("pg_catalog.format('CREATE USER MAPPING FOR %s SERVER %I%s', CASE WHEN u.umuser = 0 THEN 'PUBLIC' "
+               "ELSE pg_catalog.quote_ident(u.usename) END, u.srvname, (SELECT ' OPTIONS (' || pg_catalog.string_agg("
+               "pg_catalog.format('%I %L', o.k, o.v), ', ' ORDER BY o.n) || ')' FROM pg_catalog.pg_options_to_table("
+               "u.umoptions) WITH ORDINALITY o(k, v, n)))")
+    hidden = ("RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege', MESSAGE = pg_catalog.format('server %I is "
+              "made again (another wrapper or type), and the options of its user mapping for %s are not readable by "
+              "role %I (another role''s are a superuser''s to read): they would be lost', "
+              f"{name}, m.usename, CURRENT_USER), HINT = 'Apply this migration as a superuser, or drop that user "
+              "mapping first and create it again after.'")
+    drop = command("DROP", "SERVER IF EXISTS", quote_ident(old.name)).sql(dialect=RENDER)
+    create = create_foreign_server(new).sql(dialect=RENDER)
+    # (a mapping the new wrapper's validator refuses: Postgres's error, without the statement, which holds the
+    # options, in its context)
+    refused = ("EXCEPTION WHEN OTHERS THEN GET STACKED DIAGNOSTICS hint = PG_EXCEPTION_HINT; RAISE EXCEPTION USING "
+               "ERRCODE = SQLSTATE, MESSAGE = pg_catalog.format('server %I is made again (another wrapper or type), "
+               f"and its user mapping for %s cannot be made again on it: %s', {name}, who[i], SQLERRM), "
+               "HINT = hint")
+    return do_block(
+        "DECLARE m record; who text[]; made text[]; hint text; BEGIN "
+        f"SELECT u.usename INTO m FROM pg_catalog.pg_user_mappings u JOIN pg_catalog.pg_foreign_server s "
+        f"ON s.oid = u.srvid WHERE u.srvname = {name} AND NOT {_READABLE} ORDER BY u.usename LIMIT 1; "
+        f"IF FOUND THEN {hidden}; END IF; "
+        f"SELECT pg_catalog.array_agg(u.usename ORDER BY u.umuser), pg_catalog.array_agg({carried} ORDER BY u.umuser) "
+        f"INTO who, made FROM pg_catalog.pg_user_mappings u WHERE u.srvname = {name}; "
+        f"{_mappings_dropped(name)} EXECUTE {literal(drop)}; EXECUTE {literal(create)}; "
+        f"FOR i IN 1 .. coalesce(pg_catalog.cardinality(made), 0) LOOP BEGIN EXECUTE made[i]; {refused}; END; "
+        "END LOOP; END")
 
 
 def _function(name: Optional[str]) -> str:
@@ -88,10 +139,9 @@ def foreign_server_statements(change: Change) -> Optional[list[exp.Expression]]:
     if k == "add_foreign_server":
         return [create_foreign_server(new)]  # type: ignore[arg-type]
     if k in ("drop_foreign_server", "alter_foreign_server"):
-        drop = command("DROP", "SERVER IF EXISTS", quote_ident(old.name))  # type: ignore[union-attr]
-        if k == "alter_foreign_server":  # made again: a user mapping on it blocks the DROP (README: drop it first)
-            return [drop, create_foreign_server(new)]  # type: ignore[arg-type]
-        return [user_mappings_dropped(old.name), drop]  # type: ignore[union-attr]
+        if k == "alter_foreign_server":  # made again, the user mappings on it carried over
+            return [server_made_again(old, new)]  # type: ignore[arg-type]
+        return [user_mappings_dropped(old.name), command("DROP", "SERVER IF EXISTS", quote_ident(old.name))]  # type: ignore
     if k == "set_foreign_server_options":
         version = "" if old.version == new.version else \
             f"VERSION {literal(new.version)}" if new.version is not None else "VERSION NULL"  # type: ignore[union-attr]

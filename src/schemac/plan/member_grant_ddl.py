@@ -1,7 +1,9 @@
 """GRANT and REVOKE (and ALTER ... OWNER TO) on an extension's own objects: from what the database holds to what schema.yaml says, relative
 to the access lists the extension's script left (a grant schema.yaml drops is revoked, a revoke it drops is granted
 back). A grant made by another role than the object's owner is made (and taken back) as that role, as pg_dump
-writes it, after the grant that gave it the grant option."""
+writes it, after the grant that gave it the grant option. Each GRANT and REVOKE runs where its object is there
+(`present`): one the database put into the extension by hand (ALTER EXTENSION ... ADD TABLE t), which no CREATE
+EXTENSION makes, is skipped with a WARNING where it is missing (an empty database), as it failed the migration."""
 
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ from schemac.model import PUBLIC, Extension, MemberGrant
 from schemac.pg.names import quote_ident
 from schemac.plan import ddl
 from schemac.plan.grants import as_grantor
+from schemac.plan.sql_strings import do_block, literal
+from schemac.pg.dialect import RENDER
 from schemac.plan.routine_ddl import setting_value
 
 
@@ -21,11 +25,36 @@ def _grantee(name: str) -> str:
     return PUBLIC if name == PUBLIC else quote_ident(name)
 
 
+# How a member GRANT names its object (extensions.sql's member_grants: its kind, then pg_identify_object's identity)
+# -> the test of its existence where the migration runs.
+_LOOKUPS = (("TABLE ", "pg_catalog.to_regclass({})"), ("SEQUENCE ", "pg_catalog.to_regclass({})"),
+            ("ROUTINE ", "pg_catalog.to_regprocedure({})"), ("TYPE ", "pg_catalog.to_regtype({})"),
+            ("SCHEMA ", "pg_catalog.to_regnamespace({})"),
+            ("FOREIGN DATA WRAPPER ", "(SELECT w.oid FROM pg_catalog.pg_foreign_data_wrapper w "
+                                      "WHERE pg_catalog.quote_ident(w.fdwname) = {})"))
+
+
+def present(on: str, statement: exp.Expression) -> exp.Expression:
+    """`statement` on the extension's object `on`, run only where the object is there, else a WARNING naming it: an
+    object put into the extension by ALTER EXTENSION ... ADD after its script ran is a member inspect reads the grants
+    of, but no CREATE EXTENSION makes it, and schema.yaml does not either (GRANT ... ON TABLE t failed: 'relation
+    "t" does not exist'). An `on` of another kind (none inspect writes) is left as it is. (Its OWNER TO, ALTER FUNCTION
+    and COMMENT ON stay bare: plan.rights reads their text.)"""
+    test = next((f.format(literal(on[len(kind):])) for kind, f in _LOOKUPS if on.startswith(kind)), None)
+    if test is None:
+        return statement
+    text = statement.sql(dialect=RENDER)
+    warning = (f"{on} is not here (an object put into its extension by ALTER EXTENSION ... ADD, which CREATE "
+               f"EXTENSION does not make?): not run: {text}")
+    return do_block(f"BEGIN IF {test} IS NOT NULL THEN EXECUTE {literal(text)}; "
+                    f"ELSE RAISE WARNING USING MESSAGE = {literal(warning)}; END IF; END")
+
+
 def _statement(g: MemberGrant, give: bool) -> exp.Expression:
     if give:
-        return ddl.command("GRANT", g.privilege, "ON", g.on, "TO", _grantee(g.grantee),
-                           "WITH GRANT OPTION" if g.grantable else "")
-    return ddl.command("REVOKE", g.privilege, "ON", g.on, "FROM", _grantee(g.grantee))
+        return present(g.on, ddl.command("GRANT", g.privilege, "ON", g.on, "TO", _grantee(g.grantee),
+                                         "WITH GRANT OPTION" if g.grantable else ""))
+    return present(g.on, ddl.command("REVOKE", g.privilege, "ON", g.on, "FROM", _grantee(g.grantee)))
 
 
 def _in_grant_order(grants: list[MemberGrant]) -> list[MemberGrant]:

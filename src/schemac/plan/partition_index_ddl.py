@@ -148,9 +148,14 @@ def add_partition_key(t: Table, key: Key) -> list[exp.Expression]:
                          f"to_regclass({literal(table)}) AND conname = {literal(name)}) THEN "
                          f"{add_constraint(t, key).sql(dialect=RENDER)}; END IF; END")]
     columns = "ARRAY[" + ", ".join(literal(c) for c in _key_columns(key)) + "]::text[]"
+    # (the copy of the parent's UNIQUE attached_to names, where the parent holds two of the definition: one each)
+    whose = "" if not isinstance(key, Unique) or key.attached_to is None else \
+        ("AND c.conparentid = (SELECT p.oid FROM pg_catalog.pg_constraint p JOIN pg_catalog.pg_inherits h ON "
+         f"h.inhparent = p.conrelid WHERE h.inhrelid = pg_catalog.to_regclass({literal(table)}) AND p.conname = "
+         f"{literal(key.attached_to)}) ")
     find = ("SELECT c.conname INTO copy FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_index i ON i.indexrelid = "
             f"c.conindid WHERE c.conrelid = pg_catalog.to_regclass({literal(table)}) AND c.conparentid <> 0 AND "
-            f"c.contype = {literal('p' if isinstance(key, PrimaryKey) else 'u')} AND ARRAY(SELECT a.attname::text "
+            f"c.contype = {literal('p' if isinstance(key, PrimaryKey) else 'u')} {whose}AND ARRAY(SELECT a.attname::text "
             "FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord) JOIN pg_catalog.pg_attribute a ON "
             f"a.attrelid = i.indrelid AND a.attnum = k.attnum ORDER BY k.ord) = {columns} LIMIT 1;")
     statement = literal(f"ALTER TABLE {table.replace('%', '%%')} RENAME CONSTRAINT %I TO %I")
@@ -171,6 +176,8 @@ def drop_partition_key(t: Table, key: Key) -> list[exp.Expression]:
     table, name = qualified(t.schema, t.name), constraint_name(t, key)
     keep_as = child_key_name(t.name, isinstance(key, PrimaryKey), _key_columns(key))
     rename = rename_constraint(t, name, keep_as).sql(dialect=RENDER) + ";" if keep_as != name else "NULL;"
+    if isinstance(key, Unique) and key.attached_to is not None:  # (one of two copies: the name Postgres gives it)
+        rename = _renamed_to_a_free_name(t, name, key)
     drop = f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {quote_ident(name)};"
     # Its index held by the parent's plain index (pg_dump's shape), Postgres refuses the DROP: the parent's index is
     # dropped keeping the keys (this one too, now its own alone), this one dropped, the parent's index made again,
@@ -186,6 +193,22 @@ def drop_partition_key(t: Table, key: Key) -> list[exp.Expression]:
                      f"{comment} RETURN; END IF; IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = "
                      f"pg_catalog.to_regclass({literal(table)}) AND conname = {literal(name)} AND conparentid <> 0) THEN "
                      f"{rename} ELSE {drop} END IF; END")]
+
+
+def _renamed_to_a_free_name(t: Table, name: str, key: Unique) -> str:
+    """PL/pgSQL renaming the copy `name` (attached_to one of two UNIQUEs of its parent) to the name Postgres would give
+    it now: `<partition>_<columns>_key`, or that taken (by the other copy), the first of `..._key1`, `..._key2`... free in
+    the schema (ChooseRelationName's way)."""
+    names = [child_index_name(t.name, _key_columns(key), [None] * len(_key_columns(key)), f"key{n or ''}")
+             for n in range(10)]
+    free = ("SELECT u.x INTO free FROM unnest(ARRAY[" + ", ".join(literal(n) for n in names) + "]::text[]) WITH "
+            "ORDINALITY AS u(x, n) WHERE u.x = " + literal(name) + " OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class r "
+            "WHERE r.relnamespace = (SELECT s.relnamespace FROM pg_catalog.pg_class s WHERE s.oid = pg_catalog.to_regclass("
+            f"{literal(qualified(t.schema, t.name))})) AND r.relname = u.x) "
+            "ORDER BY u.n LIMIT 1;")
+    statement = literal(f"ALTER TABLE {qualified(t.schema, t.name).replace('%', '%%')} RENAME CONSTRAINT %I TO %I")
+    return (f"DECLARE free text; BEGIN {free} IF free IS DISTINCT FROM {literal(name)} THEN EXECUTE pg_catalog.format("
+            f"{statement}, {literal(name)}, free); END IF; END;")
 
 
 def renamed_after_detach(old: Table, new: Table) -> list[exp.Command]:
@@ -254,49 +277,6 @@ def detach_partition(table: Table) -> exp.Command:
     assert p is not None
     return command("ALTER", "TABLE", qualified(p.parent_schema, p.parent), "DETACH PARTITION",
                    qualified(table.schema, table.name))
-
-
-def partitioning_refused(old: Table, new: Table) -> str:
-    """generate's one line for a table made partitioned or plain, or re-keyed. Not planned: Postgres has no ALTER for
-    it, and moving the rows into a new table is not always possible (a row outside every new partition's bound fails
-    the INSERT, and with it the migration); what to do instead, at schema.yaml's line of the table."""
-    def text(t: Table) -> str:
-        by = t.partition_by
-        return "plain" if by is None else f"PARTITION BY {by.strategy.upper()} ({by.key})"
-    where = f"{new.source}: " if new.source else ""
-    what = "made partitioned" if old.partition_by is None else "made plain" if new.partition_by is None else \
-        f"{text(old)} -> {text(new)}"
-    rows = ", and rows outside every new partition would fail a move" if new.partition_by is not None else ""
-    return (f"{where}table {new.qualified_name}: its partitioning cannot change in place ({what}; Postgres has no ALTER "
-            f"for it{rows}): declare the new table under another name"
-            f"{' with its partitions' if new.partition_by is not None else ''}, move the rows in a migration of your own "
-            f"(INSERT INTO ... SELECT ... FROM {new.qualified_name}), drop {new.qualified_name}, and in the next "
-            "migration give the new table its name (renamed_from)")
-
-
-def logging_refused(old: Table, new: Table) -> str:
-    """generate's one line for a partitioned table made LOGGED or UNLOGGED. Not planned: before PostgreSQL 18 ALTER TABLE
-    ... SET LOGGED / UNLOGGED of a partitioned table does nothing (the migration applied, the drift stayed), 18 refuses
-    it (and makes no unlogged partitioned table); its partitions each change in place."""
-    def text(t: Table) -> str:
-        return "UNLOGGED" if t.unlogged else "LOGGED"
-    where = f"{new.source}: " if new.source else ""
-    return (f"{where}table {new.qualified_name}: a partitioned table's persistence cannot change in place ({text(old)} "
-            f"-> {text(new)}; before PostgreSQL 18 ALTER TABLE ... SET {text(new)} does nothing to a partitioned table, "
-            f"18 refuses it): keep unlogged: {'true' if old.unlogged else 'false'} on {new.qualified_name} and change "
-            "its partitions' own, or declare the new table under another name with its partitions, move the rows in a "
-            f"migration of your own, drop {new.qualified_name}, and in the next migration give the new table its name "
-            "(renamed_from)")
-
-
-def unlogged_partitioned(changes: list) -> list[str]:
-    """generate's warning for a partitioned table created UNLOGGED (as `inspect` reads one a server before 18 made):
-    PostgreSQL 18 refuses CREATE UNLOGGED TABLE ... PARTITION BY, so the migration fails there; before 18 the mark is
-    kept but makes nothing unlogged (each partition's own `unlogged` does)."""
-    return [f"warning: {c.source or c.path}: table {c.path} is a partitioned table created UNLOGGED, which PostgreSQL "
-            "18 refuses (partitioned tables cannot be unlogged): the migration fails there; before 18 the mark makes "
-            "nothing unlogged (its partitions' own unlogged does), so leave it out to run on 18"
-            for c in changes if c.kind == "add_table" and c.new.partition_by is not None and c.new.unlogged]
 
 
 def copies_uncommented(t: Table, column: str) -> list[exp.Expression]:

@@ -24,7 +24,8 @@ from schemac.plan.objects import PlanError, first_statements, object_statements
 from schemac.plan.policies import policy_statements
 from schemac.plan.storage_ddl import alter_parameters
 from schemac.plan.generated_ddl import regenerated
-from schemac.plan.partition_index_ddl import (partitioning_refused, logging_refused, copy_settings, own_comments_again, add_partition_key, attach_partition, detach_partition, copies_named, add_partition_index, drop_partition_index,
+from schemac.plan.partitioning_refusals import logging_refused, partitioning_refused
+from schemac.plan.partition_index_ddl import (copy_settings, own_comments_again, add_partition_key, attach_partition, detach_partition, copies_named, add_partition_index, drop_partition_index,
                                              drop_partition_key, is_partition_key, renamed_after_detach)
 from schemac.plan.column_ddl import column_settings_statements, index_statistics, virtual_made_plain, virtual_values_kept
 from schemac.plan.not_null_ddl import inherited_not_null_comments, not_valid_statements

@@ -63,7 +63,8 @@ def describe(obj: object) -> Optional[str]:
         return f"PRIMARY KEY ({marked_columns(obj.columns, key_mark(obj))})" + _included(obj.include) + _clauses(deferral(obj))
     if isinstance(obj, Unique):
         return (f"UNIQUE{' NULLS NOT DISTINCT' if obj.nulls_not_distinct else ''} ({marked_columns(obj.columns, key_mark(obj))})"
-                + _included(obj.include) + _clauses(deferral(obj)))
+                + _included(obj.include) + _clauses(deferral(obj))
+                + (f" (copy of the parent's {obj.attached_to})" if obj.attached_to else ""))
     if isinstance(obj, Check):
         return f"CHECK ({obj.expression})" + (" NO INHERIT" if obj.no_inherit else "") + \
             (" NOT VALID" if obj.not_valid else "") + not_enforced(obj)

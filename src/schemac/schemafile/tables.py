@@ -36,7 +36,7 @@ PK_KEYS = {"columns": True, "name": False, "include": False, "without_overlaps":
            "initially_deferred": False, "comment": False, "index_comment": False, "with": False}
 UNIQUE_KEYS = {"columns": True, "name": False, "include": False, "nulls_not_distinct": False, "without_overlaps": False,
                "deferrable": False, "initially_deferred": False, "comment": False, "index_comment": False, "with": False,
-               "beside_copy": False}
+               "beside_copy": False, "attached_to": False}
 PARTITION_BY_KEYS = {"strategy": True, "key": True}
 PARTITION_OF_KEYS = {"parent": True, "bound": True, "schema": False}
 
@@ -135,7 +135,9 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                                       self.opt_string(uf, "index_comment", what),
                                       self.temporal(uf, "without_overlaps", len(cols), f"unique constraint of {what}"),
                                       self.storage_parameters(uf, f"unique constraint of {what}"),
-                                      beside_copy=self.opt_bool(uf, "beside_copy", what)))
+                                      beside_copy=self.opt_bool(uf, "beside_copy", what),
+                                      attached_to=self.identifier(uf["attached_to"][1], f"attached_to of {what}")
+                                      if "attached_to" in uf else None))
 
         unnamed: dict[tuple[tuple[str, ...], tuple[str, ...]], Unique] = {}
         for u in uniques:

@@ -175,7 +175,7 @@ def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
                                              "without_overlaps": u.without_overlaps, "deferrable": u.deferrable,
                                              "initially_deferred": u.initially_deferred, "comment": u.comment,
                                              "index_comment": u.index_comment, **storage_spec(u),
-                                             "beside_copy": u.beside_copy}))
+                                             "beside_copy": u.beside_copy, "attached_to": u.attached_to}))
                           for u in t.uniques]
     if t.checks:
         spec["checks"] = {c.name: check_spec(c) for c in t.checks}

@@ -25,6 +25,9 @@
 -- and keeps the ones whose name the partition had of its own (made before it was attached, or renamed).
 -- beside_parents: a partition's own UNIQUE (not attached) of the definition of a UNIQUE of the table it is a partition
 -- of (its index compared as indexes.sql's beside_parents): written beside_copy, added after the parent's.
+-- attached_to: of a partition's copy of a UNIQUE, the name of the parent's UNIQUE it is attached to, where the parent
+-- holds another UNIQUE of that definition (columns, classes, collations, options, NULLS NOT DISTINCT): which copy is
+-- whose, as indexes.sql's attached_to.
 -- Rows for tables tables.sql left out are dropped by the caller.
 -- Parameter: schemas, an array of schema names. One row per constraint.
 -- The rows are made (OFFSET 0) before they are sorted: the sort then holds the rows sent, not the catalog rows
@@ -97,6 +100,17 @@ SELECT con.conrelid AS table_oid,
                 AND ARRAY(SELECT pg_catalog.pg_get_indexdef(pi.indexrelid, k, false) FROM generate_series(1, pi.indnatts) k)
                     = ARRAY(SELECT pg_catalog.pg_get_indexdef(ix.indexrelid, k, false) FROM generate_series(1, ix.indnatts) k))
             ELSE false END AS beside_parents,
+       CASE WHEN con.contype = 'u' AND con.conparentid <> 0 THEN (
+              SELECT pcon.conname::text FROM pg_catalog.pg_constraint pcon
+              JOIN pg_catalog.pg_index pi ON pi.indexrelid = pcon.conindid
+              WHERE pcon.oid = con.conparentid AND EXISTS (
+                SELECT 1 FROM pg_catalog.pg_constraint ocon JOIN pg_catalog.pg_index oi ON oi.indexrelid = ocon.conindid
+                WHERE ocon.conrelid = pcon.conrelid AND ocon.contype = 'u' AND ocon.oid <> pcon.oid
+                  AND oi.indnatts = pi.indnatts AND oi.indnkeyatts = pi.indnkeyatts
+                  AND oi.indkey::text = pi.indkey::text AND oi.indclass::text = pi.indclass::text
+                  AND oi.indcollation::text = pi.indcollation::text AND oi.indoption::text = pi.indoption::text
+                  AND oi.indnullsnotdistinct = pi.indnullsnotdistinct))
+            END AS attached_to,
        COALESCE(ix.indisvalid, true) AS key_valid
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
