@@ -66,6 +66,16 @@ EXTENSION_CASTS = {
 }
 _CAST_TYPES = {t for e in EXTENSION_CASTS for t in EXTENSION_TYPES[e]}
 _EXTENSION_CASTS = frozenset().union(*EXTENSION_CASTS.values())
+# Those of the casts that keep every value whole, as integer -> bigint does (plan.hazards: not destructive): each pair
+# of an hstore becomes a key of the JSON object and its value a string or null; none is refused, none merged (an
+# hstore holds a key once).
+EXTENSION_WIDENINGS = frozenset({("hstore", "json"), ("hstore", "jsonb")})
+
+
+def widens_extension(old: str, new: str) -> bool:
+    """Whether `old` -> `new` is one of EXTENSION_WIDENINGS, element by element between arrays of as many dimensions."""
+    (a, a_dims), (b, b_dims) = _bare(old), _bare(new)
+    return a_dims == b_dims and (a, b) in EXTENSION_WIDENINGS
 
 
 def _bare(t: str) -> tuple[str, int]:

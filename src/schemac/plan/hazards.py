@@ -3,7 +3,7 @@
 A type change is safe only when every value of the old type fits the new one unchanged
 (``varchar(80)`` -> ``varchar(200)`` or ``text``, ``text`` -> ``varchar``, ``integer`` -> ``bigint``, ``numeric(3,2)`` ->
 ``numeric(6,2)``, ``interval second(1)`` -> ``interval``, ``char(1)`` -> ``text``, whose padding blanks bpchar ignores,
-``text`` -> ``citext``). Everything else may truncate, round, reinterpret or fail on existing rows.
+``text`` -> ``citext``, ``hstore`` -> ``jsonb``). Everything else may truncate, round, reinterpret or fail.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, tak
 from schemac.compare.default_rows import ROWS_MOVED, ancestors
 from schemac.pg.casts import STRING_TYPES, base_and_dims, converts, converts_own, is_string_type, type_parts as _split
 from schemac.pg import pgvector
-from schemac.pg.knowntypes import converts_extension
+from schemac.pg.knowntypes import converts_extension, widens_extension
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, constraint_name
 from schemac.pg.sequences import filled
 from schemac.pg.postgis import YES, fits, refusal
@@ -87,7 +87,7 @@ def is_widening(old: str, new: str) -> bool:
             return True
         p2, s2 = np_ if len(np_) == 2 else (np_[0], 0)
         return p2 - s2 >= _INT_DIGITS[ob]
-    return False
+    return widens_extension(old, new)  # (hstore -> jsonb)
 
 
 def enums_holding_values(changes: list[Change]) -> set[tuple[str, str]]:
