@@ -132,5 +132,5 @@ def test_foreign_table_drift_is_reported(tmp_path, db_url, schemac):
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute(r.stdout)
         assert conn.execute("SELECT ftoptions FROM pg_foreign_table WHERE ftrelid = 'remote_orders'::regclass"
-                            ).fetchone()[0] == ["table_name=orders", "schema_name=sales"]
+                            ).fetchone()[0] == ["schema_name=sales", "table_name=orders"]  # as CREATE gave them
     assert schemac("diff", "--database-url", db_url).returncode == 0

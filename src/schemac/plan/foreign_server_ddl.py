@@ -28,10 +28,21 @@ def fdw_options(pairs: tuple[tuple[str, str], ...]) -> str:
 
 
 def changed_fdw_options(old: tuple[tuple[str, str], ...], new: tuple[tuple[str, str], ...]) -> str:
-    """OPTIONS (SET k 'v', ADD k 'v', DROP k) from `old` to `new`, or nothing when they are the same."""
+    """OPTIONS (DROP k, SET k 'v', ADD k 'v') from `old` to `new`, or nothing when they are the same.
+
+    Postgres keeps the options as a list: SET changes one in place, ADD appends it. The kept options that already
+    lead in `new`'s order are SET in place; any other kept one is dropped where it stands and added again with
+    the new ones, in `new`'s order, so the list ends as CREATE ... OPTIONS gives it (and inspect writes it)."""
     was, now = dict(old), dict(new)
-    parts = [f"DROP {quote_ident(k)}" for k in was if k not in now]
-    parts += [f"{'SET' if k in was else 'ADD'} {quote_ident(k)} {literal(v)}" for k, v in new if was.get(k) != v]
+    order = [k for k, _ in new]
+    kept = [k for k in was if k in now]
+    lead = 0
+    while lead < len(kept) and kept[lead] == order[lead]:
+        lead += 1
+    moved = set(kept[lead:])
+    parts = [f"DROP {quote_ident(k)}" for k in was if k not in now or k in moved]
+    parts += [f"SET {quote_ident(k)} {literal(now[k])}" for k in order[:lead] if was[k] != now[k]]
+    parts += [f"ADD {quote_ident(k)} {literal(now[k])}" for k in order[lead:]]
     return f"OPTIONS ({', '.join(parts)})" if parts else ""
 
 
