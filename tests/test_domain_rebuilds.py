@@ -7,6 +7,9 @@ from __future__ import annotations
 import psycopg
 import pytest
 
+from conftest import MAJORS
+from test_type_moves import _made_with_rows
+
 from schemac.commands.generate import generate
 from schemac.errors import SchemacError
 from schemac.migrations.apply import apply_files
@@ -257,3 +260,34 @@ def test_a_domain_made_over_a_base_its_old_one_has_no_cast_to_asks_for_using(tmp
         assert conn.execute("SELECT typname::text, format_type(typbasetype, NULL) FROM pg_type WHERE typtype = 'd' "
                             "AND typnamespace = 'public'::regnamespace ORDER BY 1").fetchall() == [
             ("day", "integer"), ("route", "text[]"), ("stamp", "text"), ("tag", "text[]")]
+
+
+@pytest.mark.parametrize("major_db", [pytest.param(m, marks=() if m == MAJORS[0] else pytest.mark.slow, id=m)
+                                      for m in MAJORS], indirect=True)
+def test_a_column_of_an_enum_made_again_moved_to_a_domain_over_it_with_using(major_db, tmp_path):
+    """An enum made again (a value removed, the others reordered) whose column schema.yaml moves to a domain over the
+    new enum with `using: e::dm`, beside a column of the enum it keeps and a column of a domain over the enum moved to
+    text with `using:` naming the enum: the USING ran once the column held the enum set aside, 'cannot cast type
+    mood__schemac_old to dm'. The user's expression reads the column as of the enum's new definition: it is retyped onto
+    the new enum through text first. Judged on the rows' values (the USING's CASE applied), the columns' types
+    (pg_attribute) and no type left aside."""
+    schema, out = _made_with_rows(major_db, tmp_path, "enums: {mood: [d, \"it's\", ok]}\ndomains: {dold: {type: mood}}\n"
+                                  "tables:\n  t: {columns: {id: {type: integer, primary_key: true}, e: mood, k: mood, "
+                                  "w: dold}}\n", "INSERT INTO t VALUES (1, 'ok', 'ok', 'ok'), (2, 'it''s', 'it''s', "
+                                  "'it''s'), (3, NULL, NULL, NULL)")
+    schema.write_text("enums: {mood: [ok, \"it's\"]}\ndomains: {dm: {type: mood, checks: {dm_ck: \"VALUE <> 'ok'\"}}, "
+                      "dold: {type: mood}}\ntables:\n  t: {columns: {id: {type: integer, primary_key: true}, "
+                      "e: {type: dm, using: \"CASE WHEN e = 'ok'::mood THEN NULL ELSE e END::dm\"}, k: mood, "
+                      "w: {type: text, using: \"CASE w::mood WHEN 'ok'::mood THEN 'fine' ELSE w::text END\"}}}\n", encoding="utf-8")
+    result = generate(str(schema), out, allow_destructive=True)
+    assert result.status == "written", result.message
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[1:])
+        assert conn.execute("SELECT id, e::text, k::text, w FROM t ORDER BY id").fetchall() == [
+            (1, None, "ok", "fine"), (2, "it's", "it's", "it's"), (3, None, None, None)], result.sql
+        assert conn.execute("SELECT attname::text, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
+                            "'t'::regclass AND attnum > 0 ORDER BY attnum").fetchall() == [
+            ("id", "integer"), ("e", "dm"), ("k", "mood"), ("w", "text")]
+        assert conn.execute("SELECT array_agg(enumlabel::text ORDER BY enumsortorder) FROM pg_enum").fetchone()[0] == \
+            ["ok", "it's"]
+        assert conn.execute("SELECT count(*) FROM pg_type WHERE typname LIKE '%schemac_old%'").fetchone()[0] == 0

@@ -498,3 +498,57 @@ def test_grants_on_a_table_put_into_an_extension_by_hand(major, schemac, tmp_pat
             assert conn.execute(_ADDED_ACL).fetchone() == table_acl
             assert conn.execute(_MEMBERS, (name,)).fetchall() == expected
         assert schemac("diff", "--database-url", target, cwd=tmp_path).returncode == 0
+
+
+
+_HAND_ADDED = ("SELECT c.relowner::regrole::text, obj_description(c.oid, 'pg_class'), col_description(c.oid, 1), "
+               "p.proowner::regrole::text, p.proconfig::text[], p.procost::float8, obj_description(p.oid, 'pg_proc') "
+               "FROM pg_class c, pg_proc p WHERE c.oid = to_regclass('public.added_later') "
+               "AND p.oid = to_regprocedure('public.f_added()')")
+
+
+@pytest.mark.parametrize("major", MAJORS)
+def test_owners_settings_and_comments_of_members_put_into_an_extension_by_hand(major, schemac, tmp_path):
+    """A table and a function of the database's own put into an extension by ALTER EXTENSION ... ADD, given another
+    owner, a setting, a cost and comments since: inspect writes them under the extension's owners, settings and
+    comments, and their ALTER ... OWNER TO, ALTER FUNCTION and COMMENT ON were bare statements, which failed the
+    migration on an empty database ('function public.f_added() does not exist'), as the grants did. Each now runs where
+    its object is there, else a WARNING naming it; where the objects are there (put into the extension by hand), the
+    owners, settings and comments are the source's (the oracle: pg_class, pg_proc, pg_description), and generate's
+    note still names the OWNER TO the migration runs."""
+    with _created_on(major, "schemac_ext_added2") as (name, (source, target)):
+        def added(conn):
+            conn.execute(sql.SQL("CREATE TABLE added_later (c1 int); CREATE FUNCTION f_added() RETURNS int LANGUAGE sql "
+                                 "AS 'select 1'; ALTER EXTENSION {0} ADD TABLE added_later; "
+                                 "ALTER EXTENSION {0} ADD FUNCTION f_added()").format(sql.Identifier(name)))
+        with psycopg.connect(source, autocommit=True) as conn:
+            added(conn)
+            for statement in ("ALTER TABLE added_later OWNER TO schemac_ext_added2",
+                              "ALTER FUNCTION f_added() OWNER TO schemac_ext_added2",
+                              "ALTER FUNCTION f_added() SET work_mem = '8MB'", "ALTER FUNCTION f_added() COST 7",
+                              "COMMENT ON TABLE added_later IS 'by hand'", "COMMENT ON COLUMN added_later.c1 IS 'its c1'",
+                              "COMMENT ON FUNCTION f_added() IS 'fn by hand'"):
+                conn.execute(statement)
+            expected = conn.execute(_HAND_ADDED).fetchall()
+        assert expected == [("schemac_ext_added2", "by hand", "its c1", "schemac_ext_added2", ["work_mem=8MB"], 7.0,
+                             "fn by hand")]
+        assert schemac("inspect", "--database-url", source, "--output", "schema.yaml", cwd=tmp_path).returncode == 0
+        assert "FUNCTION public.f_added(): fn by hand" in (tmp_path / "schema.yaml").read_text(encoding="utf-8")
+        r = schemac("generate", cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        assert "ALTER TABLE OWNER TO" in r.stderr and "schemac_ext_added2" in r.stderr, r.stderr
+        migrations = Layout(str(tmp_path / "generated")).migrations()
+        warnings: list[str] = []
+        with psycopg.connect(target, autocommit=True) as conn:
+            conn.add_notice_handler(lambda d: warnings.append(f"{d.severity_nonlocalized}: {d.message_primary}"))
+            apply_files(conn, migrations, record=False)
+            assert conn.execute(_HAND_ADDED).fetchall() == []  # (neither is there)
+        skipped = [w for w in warnings if w.startswith("WARNING") and " is not here " in w]
+        assert len(skipped) == 6 == len(warnings), warnings  # two owners, a setting, three comments
+        with psycopg.connect(target, autocommit=True) as conn:  # both there (put into the extension by hand)
+            conn.execute(sql.SQL("DROP EXTENSION {} CASCADE").format(sql.Identifier(name)))
+            conn.execute(sql.SQL("CREATE EXTENSION {}").format(sql.Identifier(name)))
+            added(conn)
+            apply_files(conn, migrations, record=False)
+            assert conn.execute(_HAND_ADDED).fetchall() == expected
+        assert schemac("diff", "--database-url", target, cwd=tmp_path).returncode == 0

@@ -263,3 +263,36 @@ def test_enum_renamed_and_given_a_value_in_one_migration(major_db, tmp_path, sch
         conn.execute("INSERT INTO t (id) VALUES (3)")
         assert conn.execute("SELECT id, k::text FROM t ORDER BY id").fetchall() == [(1, "no_code"), (2, "code"), (3, "auto")]
     assert check_drift(str(schema), major_db, out_dir=out).differences == (), result.sql
+
+
+@pytest.mark.parametrize("major_db", [pytest.param(m, marks=() if m == MAJORS[0] else pytest.mark.slow, id=m)
+                                      for m in MAJORS], indirect=True)
+def test_function_and_view_dropped_beside_a_domain_renamed_over_one_made_again(major_db, tmp_path):
+    """A domain renamed (dd -> ddr) over a domain made again on another base (dpos integer -> bigint), beside an enum
+    made again (its values reordered); a function f_d(dpos) RETURNS dd and a view naming the enum ('a'::mood) and dd
+    dropped in the same migration. What the current model names by the renamed type's new name (the function's result,
+    the view's cast) waited for ddr made again, which follows the set-aside of dpos and of mood: DROP FUNCTION IF EXISTS
+    f_d(dpos) then named the new dpos (skipped) and DROP DOMAIN ddr__schemac_old failed ('function
+    f_d(dpos__schemac_old) depends on type ddr__schemac_old'), and DROP VIEW v2 ran after DROP TYPE mood__schemac_old
+    ('view v2 depends on type mood__schemac_old'). Judged on pg_type (nothing set aside, the bases), pg_proc, pg_class
+    and the rows."""
+    text = "enums:\n  mood: [a, x y]\ndomains:\n  dpos: {type: integer}\n  dd: {type: dpos}\nfunctions:\n  f_d: " \
+           "{arguments: a dpos, returns: dd, language: sql, body: select (a)::dd}\ntables:\n  t: {columns: {id: {type: " \
+           "integer, primary_key: true}, k: dd, d: dpos, e: mood}}\nviews:\n  v2: {query: \"SELECT 'a'::mood AS lit, " \
+           "(d)::dd AS dc FROM t\"}\n"
+    schema, out = _made_with_rows(major_db, tmp_path, text, "INSERT INTO t VALUES (1, 2, 3, 'x y'), (2, NULL, -4, 'a')")
+    schema.write_text("enums:\n  mood: [x y, a]\ndomains:\n  dpos: {type: bigint}\n  ddr: {type: dpos, renamed_from: dd}\n"
+                      "tables:\n  t: {columns: {id: {type: integer, primary_key: true}, k: ddr, d: dpos, e: mood}}\n")
+    result = generate(str(schema), out, allow_destructive=True)
+    assert result.status == "written", result.message
+    _apply(major_db, out)
+    with psycopg.connect(major_db) as conn:
+        assert conn.execute("SELECT typname::text, typtype::text, coalesce(format_type(nullif(typbasetype, 0), NULL), '') "
+                            "FROM pg_type WHERE typnamespace = 'public'::regnamespace AND typtype IN ('e', 'd') ORDER BY 1"
+                            ).fetchall() == [("ddr", "d", "dpos"), ("dpos", "d", "bigint"), ("mood", "e", "")]
+        assert conn.execute("SELECT count(*) FROM pg_proc WHERE proname = 'f_d'").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM pg_class WHERE relname = 'v2'").fetchone()[0] == 0
+        assert conn.execute("SELECT id, k::text, d::text, e::text, pg_typeof(k)::text, pg_typeof(d)::text FROM t "
+                            "ORDER BY id").fetchall() == [(1, "2", "3", "x y", "ddr", "dpos"), (2, None, "-4", "a", "ddr", "dpos")]
+        assert conn.execute("SELECT array_agg(enumlabel::text ORDER BY enumsortorder) FROM pg_enum").fetchone()[0] == ["x y", "a"]
+    assert check_drift(str(schema), major_db, out_dir=out).differences == (), result.sql

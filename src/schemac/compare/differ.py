@@ -315,7 +315,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             before += checks_for_attach(old, t, cur_tables, des_tables)
             old, renamed = across_no_inherit(old, t, cur_tables, des_tables)
             renamed += [c for c in before_inherit(old, t, des_tables) if c.name not in {r.name for r in renamed}]
-            retypes = own_type_sides(cast_directly(diff_table(held_as_parents(old, t, cur_tables), t, rebuilt), *domains),
+            retypes = own_type_sides(cast_directly(diff_table(held_as_parents(old, t, cur_tables), t, rebuilt), *domains, rebuilt),
                                      current, desired)
             retypes = past_the_old_parent(numbered_by_parents_identity(retypes, old, t, des_tables), old, t)
             per_table[key] = before + after_no_inherit(retypes, left) + renamed

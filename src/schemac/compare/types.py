@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from schemac.model.frozen import replace
 
-from schemac.compare.changes import ENUM_REBUILT, OWNS_VALUES, Change, set_aside_name
+from schemac.compare.changes import ENUM_REBUILT, OWNS_VALUES, Change, set_aside_name, takes_using
 from schemac.compare.domain_arrays import rebuilt_for_arrays
 from schemac.compare.equality import equal_except
 from schemac.compare.extension_members import member_settings_differ
@@ -278,14 +278,19 @@ def open_base(type_text: str, domains: dict) -> str:
     return base_type(type_text, domains)
 
 
-def cast_directly(changes: list[Change], current: dict, desired: dict) -> list[Change]:
+def cast_directly(changes: list[Change], current: dict, desired: dict, rebuilt: frozenset = frozenset()) -> list[Change]:
     """`changes` with each column retype from or to a domain marked `direct_cast` where both base types are
     Postgres's own and one casts to the other (pg.casts): ALTER COLUMN ... TYPE then takes `CAST(c AS d)`, as
     Postgres's `USING c::d` does (numeric -> integer rounds). A domain over an enum (created again: no cast leads
     from the one set aside) still goes through text. A retype from a domain is marked with its `from_base` too, one to a
     domain that checks nothing with its `to_base`, one onto its domain created again over another base type with
-    that type (`rebased`).
-    `current`, `desired`: the domains by (schema, name)."""
+    that type (`rebased`). One taking schema.yaml's `using:` from an enum made again (or a domain over one), which the
+    expression reads as of the type's new definition, is marked `via` it.
+    `current`, `desired`: the domains by (schema, name); `rebuilt`: the enums and domains set aside and made again."""
+    if rebuilt:
+        changes = [replace(c, via=c.old.type) if c.kind == "alter_column_type" and type_name(c.old.type) in rebuilt  # type: ignore
+                   and type_name(base_type(c.old.type, current)) in rebuilt and takes_using(c) else c  # type: ignore
+                   for c in changes]
     if not current and not desired:
         return changes
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from schemac.compare.changes import KEPT_BELOW, NUMBERED_BY_PARENT, Change, takes_using
+from schemac.compare.changes import ENUM_REBUILT, KEPT_BELOW, NUMBERED_BY_PARENT, Change, takes_using
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.model import Column
+from schemac.model.frozen import replace
 from schemac.pg.casts import base_and_dims, is_string_type
 from schemac.pg.expressions import referenced_columns
 from schemac.pg.idents import ident
@@ -53,6 +54,7 @@ def column_statements(change: Change) -> list[exp.Expression]:
             else exp.Cast(this=_through_text(value, change), to=fresh_type(col.type))
         collation = ddl.collate(col.collation) if col.collation is not None else None  # (else the new type's default)
         before, after = copy_names_kept(t, col.name)
+        before += _onto_the_type_made_again(change) if change.via and takes_using(change) and using is not None else []
         return before + [_alter(t, exp.AlterColumn(this=ident(col.name), dtype=fresh_type(col.type), collate=collation,
                                                    using=using))] + copies_uncommented(t, col.name) + after
     if k == "set_not_null":
@@ -76,6 +78,19 @@ def column_statements(change: Change) -> list[exp.Expression]:
         kept = [last_handed_out(s) for s in handed_out(t, change.old)] if col.identity is not None else []  # type: ignore
         return kept + [_alter(t, exp.AlterColumn(this=ident(col.name), drop=True))]
     raise ValueError(f"no DDL for change kind {k}")
+
+
+def _onto_the_type_made_again(change: Change) -> list[exp.Expression]:
+    """A column of an enum or domain made again by this migration that schema.yaml's `using:` moves to another type:
+    first retyped onto the type made again (through text, as its other columns), since the user's expression reads it
+    as of that type's new definition; it held the old type, set aside, which casts to nothing of the new ('cannot cast
+    type mood__schemac_old to dm')."""
+    old: Column = change.old  # type: ignore[assignment]
+    step = replace(change, new=replace(old, using=None), cause=ENUM_REBUILT, direct_cast=False, to_base="", rebased="")
+    value = exp.Cast(this=_through_text(exp.Column(this=ident(old.name)), step), to=fresh_type(change.via))
+    collation = ddl.collate(old.collation) if old.collation is not None else None
+    return [_alter(change.table_def, exp.AlterColumn(this=ident(old.name), dtype=fresh_type(change.via), collate=collation,
+                                                     using=value))]
 
 
 def _through_text(value: exp.Expression, change: Change) -> exp.Expression:

@@ -14,7 +14,7 @@ from schemac.plan.fill_order import replaced_triggers_first
 from schemac.plan.member_dependencies import attached_beside
 from schemac.plan.privilege_order import CREATED as _CREATED
 from schemac.plan.populate import EMPTIED, refreshed_before
-from schemac.plan.renamed_rebuilds import dropped_before_set_aside, renamed_then_rebuilt
+from schemac.plan.renamed_rebuilds import after_renames, renamed_then_rebuilt
 from schemac.plan.row_type_order import row_type_freed
 
 
@@ -57,10 +57,7 @@ def plan_deps(changes: list[Change]) -> list[Deps]:
     # A type moved or renamed: what the current model names by its new name (a function dropped, its signature) is so
     # named only once it is there (compare.type_moves).
     out = renamed_then_rebuilt(changes, out)  # a type renamed and re-created: the rename, then the re-creation
-    moved = frozenset(k for c, d in zip(changes, out) if c.kind == "rename_type" for k in d.makes)
-    if moved:
-        out = dropped_before_set_aside([Deps(d.makes, d.removes, d.needs | (d.frees & moved), d.frees - moved)
-                                        if c.kind != "rename_type" else d for c, d in zip(changes, out)])
+    out = after_renames(changes, out)
     for i, c in enumerate(changes):
         if c.kind == "drop_table" and (c.schema, c.table) in owned:
             d = out[i]

@@ -10,7 +10,7 @@ from schemac.compare.definition_keys import index_signature
 from schemac.model import Check, UNIQUE_KEY_TYPES
 from schemac.pg.types import type_name
 from schemac.plan.keys import (Key, _attribute_refs, _col, _identity_sequence, _table, column_refs, expression_refs, own_keys,
-                               refs_of, twins_before)
+                               refs_of, twins_before, type_key)
 from schemac.pg.beside_copies import beside_copy
 from schemac.plan.name_swaps import not_null_name
 from schemac.plan.not_null_order import not_null_keys
@@ -47,6 +47,7 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
                 gone = {r for r in reads if r[0] == "column" and t.column(r[3]) is None}  # type: ignore[union-attr]
                 new_refs |= reads - gone  # columns this edit drops or renames: read before their DROP COLUMN, or RENAME
                 old_refs |= gone | {("column name", *r[1:]) for r in gone}  # (USING is parsed as it runs: plan.implied)
+                new_refs |= {type_key(c.via)} if c.via else set()  # retyped onto the type made again first
             if not new.nullable and k == "add_column":  # type: ignore[union-attr]
                 makes.add(("notnull", t.schema, t.name, c.name))  # type: ignore[union-attr]
                 new_refs.add(("named below", t.schema, t.name, c.name))  # type: ignore[union-attr]

@@ -1,12 +1,13 @@
-"""GRANT and REVOKE (and ALTER ... OWNER TO) on an extension's own objects: from what the database holds to what schema.yaml says, relative
-to the access lists the extension's script left (a grant schema.yaml drops is revoked, a revoke it drops is granted
-back). A grant made by another role than the object's owner is made (and taken back) as that role, as pg_dump
-writes it, after the grant that gave it the grant option. Each GRANT and REVOKE runs where its object is there
+"""GRANT and REVOKE (and ALTER ... OWNER TO, ALTER FUNCTION, COMMENT ON) on an extension's own objects: from what the
+database holds to what schema.yaml says, relative to the access lists the extension's script left (a grant schema.yaml
+drops is revoked, a revoke it drops is granted back). A grant made by another role than the object's owner is made (and taken back) as that role, as pg_dump
+writes it, after the grant that gave it the grant option. Each statement runs where its object is there
 (`present`): one the database put into the extension by hand (ALTER EXTENSION ... ADD TABLE t), which no CREATE
 EXTENSION makes, is skipped with a WARNING where it is missing (an empty database), as it failed the migration."""
 
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 from sqlglot import exp
@@ -25,29 +26,49 @@ def _grantee(name: str) -> str:
     return PUBLIC if name == PUBLIC else quote_ident(name)
 
 
-# How a member GRANT names its object (extensions.sql's member_grants: its kind, then pg_identify_object's identity)
-# -> the test of its existence where the migration runs.
+# How a member GRANT names its object (extensions.sql's member_grants: its kind, then pg_identify_object's identity;
+# an owner's, a setting's or a comment's by pg_identify_object's type: a view, a function, a column...) -> the test of
+# its existence where the migration runs.
 _LOOKUPS = (("TABLE ", "pg_catalog.to_regclass({})"), ("SEQUENCE ", "pg_catalog.to_regclass({})"),
-            ("ROUTINE ", "pg_catalog.to_regprocedure({})"), ("TYPE ", "pg_catalog.to_regtype({})"),
+            ("VIEW ", "pg_catalog.to_regclass({})"), ("MATERIALIZED VIEW ", "pg_catalog.to_regclass({})"),
+            ("FOREIGN TABLE ", "pg_catalog.to_regclass({})"),
+            ("ROUTINE ", "pg_catalog.to_regprocedure({})"), ("FUNCTION ", "pg_catalog.to_regprocedure({})"),
+            ("PROCEDURE ", "pg_catalog.to_regprocedure({})"),
+            ("TYPE ", "pg_catalog.to_regtype({})"), ("DOMAIN ", "pg_catalog.to_regtype({})"),
             ("SCHEMA ", "pg_catalog.to_regnamespace({})"),
+            ("COLUMN ", "(SELECT a.attnum FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+                        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE NOT a.attisdropped AND "
+                        "pg_catalog.concat_ws('.', pg_catalog.quote_ident(n.nspname), pg_catalog.quote_ident(c.relname), "
+                        "pg_catalog.quote_ident(a.attname)) = {})"),
             ("FOREIGN DATA WRAPPER ", "(SELECT w.oid FROM pg_catalog.pg_foreign_data_wrapper w "
                                       "WHERE pg_catalog.quote_ident(w.fdwname) = {})"))
 
 
 def present(on: str, statement: exp.Expression) -> exp.Expression:
     """`statement` on the extension's object `on`, run only where the object is there, else a WARNING naming it: an
-    object put into the extension by ALTER EXTENSION ... ADD after its script ran is a member inspect reads the grants
-    of, but no CREATE EXTENSION makes it, and schema.yaml does not either (GRANT ... ON TABLE t failed: 'relation
-    "t" does not exist'). An `on` of another kind (none inspect writes) is left as it is. (Its OWNER TO, ALTER FUNCTION
-    and COMMENT ON stay bare: plan.rights reads their text.)"""
+    object put into the extension by ALTER EXTENSION ... ADD after its script ran is a member inspect reads the grants,
+    owner, settings and comment of, but no CREATE EXTENSION makes it, and schema.yaml does not either (GRANT ... ON
+    TABLE t failed: 'relation "t" does not exist'; ALTER FUNCTION f() OWNER TO, SET, COMMENT ON: 'function f() does not
+    exist'). An `on` of another kind (an operator class, a cast...) is left as it is. plan.rights reads the statement
+    the block runs (`guarded_statement`)."""
     test = next((f.format(literal(on[len(kind):])) for kind, f in _LOOKUPS if on.startswith(kind)), None)
     if test is None:
         return statement
     text = statement.sql(dialect=RENDER)
-    warning = (f"{on} is not here (an object put into its extension by ALTER EXTENSION ... ADD, which CREATE "
-               f"EXTENSION does not make?): not run: {text}")
+    warning = (f"{on} is not here (an object put into its extension by ALTER EXTENSION ... ADD, which the "
+               f"extension's script does not make?): not run: {text}")
     return do_block(f"BEGIN IF {test} IS NOT NULL THEN EXECUTE {literal(text)}; "
                     f"ELSE RAISE WARNING USING MESSAGE = {literal(warning)}; END IF; END")
+
+
+_GUARDED = re.compile(r"DO (\$\w*\$)BEGIN IF .*? IS NOT NULL THEN EXECUTE '((?:[^']|'')*)'; ELSE RAISE WARNING .*\1;?\s*$",
+                      re.S)
+
+
+def guarded_statement(text: str) -> str:
+    """The statement a `present` block runs, as it reads bare (with its semicolon), else `text` itself."""
+    m = _GUARDED.match(text.lstrip())
+    return m.group(2).replace("''", "'") + ";" if m is not None else text
 
 
 def _statement(g: MemberGrant, give: bool) -> exp.Expression:
@@ -77,7 +98,7 @@ def member_owner_statements(old: Optional[Extension], new: Extension) -> list[ex
     running the migration where that is unknown)."""
     want, have = dict(new.owners), dict(old.owners if old is not None else ())
     back = quote_ident(old.members_owner) if old is not None and old.members_owner else "CURRENT_USER"
-    return [ddl.command("ALTER", on, "OWNER TO", quote_ident(want[on]) if on in want else back)
+    return [present(on, ddl.command("ALTER", on, "OWNER TO", quote_ident(want[on]) if on in want else back))
             for on in sorted(set(want) | set(have)) if want.get(on) != have.get(on)]
 
 
@@ -117,6 +138,7 @@ def member_setting_statements(old: Optional[Extension], new: Extension) -> list[
             for setting in m.config:
                 name, _, value = setting.partition("=")
                 parts += ["SET", ".".join(quote_ident(n) for n in name.split(".")), "=", setting_value(name, value)]
-        out.append(ddl.command("ALTER", m.on, *parts))
-    out += [ddl.command("COMMENT ON", on, "IS", ddl.literal(text)) for on, text in changed_member_comments(old, new)]
+        out.append(present(m.on, ddl.command("ALTER", m.on, *parts)))
+    out += [present(on, ddl.command("COMMENT ON", on, "IS", ddl.literal(text)))
+            for on, text in changed_member_comments(old, new)]
     return out

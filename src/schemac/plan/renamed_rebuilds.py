@@ -13,6 +13,8 @@ from schemac.plan.dependencies import Deps
 # What a change dropping a function of the type's signature frees, and the re-creation removes, in place of the
 # "signature type" key the rename makes (compare.type_moves' names: dropped under the new name, after the rename).
 _SET_ASIDE = "signature before set aside"
+# Made by a type's rename alone, beside each key it makes: what names the type by its new name needs it.
+_RENAMED = "renamed to"
 
 
 def renamed_then_rebuilt(changes: list[Change], out: list[Deps]) -> list[Deps]:
@@ -37,9 +39,16 @@ def renamed_then_rebuilt(changes: list[Change], out: list[Deps]) -> list[Deps]:
     return done
 
 
-def dropped_before_set_aside(out: list[Deps]) -> list[Deps]:
-    """`out` once what names a moved type's new name waits for its rename (plan.implied: the frees made needs): a
-    change freeing a renamed type's signature before it is set aside (DROP FUNCTION f(new name)) waits for the rename
-    alone, not for the re-creation, which makes the type's key again after it."""
-    return [Deps(d.makes, d.removes, d.needs - {("type", *k[1:]) for k in d.frees if k[0] == _SET_ASIDE}, d.frees)
-            if any(k[0] == _SET_ASIDE for k in d.frees) else d for d in out]
+def after_renames(changes: list[Change], out: list[Deps]) -> list[Deps]:
+    """`out` once what names a moved type by its new name waits for its rename (the keys the rename makes that a
+    change's old form refers to, freed, become needs): for the rename alone, through a key only it makes, not for what
+    makes the type's key again after it (its re-creation, set aside under the new name, or an in-place ALTER DOMAIN):
+    a function returning a renamed domain made again over one made again, dropped, then waited for that re-creation,
+    which follows the set-aside of the type its signature names ('cannot drop type ... function f_d(dpos__schemac_old)
+    depends on')."""
+    moved = frozenset(k for c, d in zip(changes, out) if c.kind == "rename_type" for k in d.makes)
+    if not moved:
+        return out
+    return [Deps(d.makes | {(_RENAMED, *k) for k in d.makes}, d.removes, d.needs, d.frees) if c.kind == "rename_type"
+            else Deps(d.makes, d.removes, d.needs | {(_RENAMED, *k) for k in d.frees & moved}, d.frees - moved)
+            for c, d in zip(changes, out)]

@@ -25,6 +25,7 @@ import re
 from typing import Iterable, Optional
 
 from schemac.model import Table
+from schemac.plan.member_grant_ddl import guarded_statement
 from schemac.pg.names import qualified
 
 # (the statement's start, how the note names it): Postgres's "must be superuser" / "permission denied to create" ones
@@ -145,6 +146,7 @@ def needed_rights(statements: Iterable[str], outside: Optional[dict[str, str]] =
     settings: dict[str, int] = {}
     for text in statements:
         text = text.lstrip()
+        text = guarded_statement(text) if text.startswith("DO ") else text  # (an extension member's: as it runs)
         if text.startswith(_ROUTINE_STARTS) and (" SET " in text or " SUPPORT " in text):
             support, named = _routine_needs(text)
             if support:

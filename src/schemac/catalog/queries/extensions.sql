@@ -51,7 +51,7 @@ WITH moved AS MATERIALIZED (  -- the extensions' own objects (of the kinds an ow
     JOIN pg_catalog.pg_roles u ON u.oid = e.extowner
     WHERE m.owner <> CASE WHEN u.rolsuper THEN u.oid ELSE 10 END
       -- what follows another object's owner (looked for only where the owner differs): an index, a sequence a column
-      -- owns, an array or multirange type
+      -- owns, an array or multirange type, a relation's row type
       AND NOT EXISTS (SELECT FROM pg_catalog.pg_class c
                       WHERE m.classid = 'pg_catalog.pg_class'::regclass AND c.oid = m.objid
                         AND (c.relkind NOT IN ('r', 'p', 'v', 'm', 'S', 'f')
@@ -61,7 +61,9 @@ WITH moved AS MATERIALIZED (  -- the extensions' own objects (of the kinds an ow
       AND NOT EXISTS (SELECT FROM pg_catalog.pg_type t
                       WHERE m.classid = 'pg_catalog.pg_type'::regclass AND t.oid = m.objid
                         AND (t.typtype = 'm' OR EXISTS (SELECT FROM pg_catalog.pg_type b
-                                                        WHERE b.oid = t.typelem AND b.typarray = t.oid)))
+                                                        WHERE b.oid = t.typelem AND b.typarray = t.oid)
+                             -- a table's (view's...) row type, a member beside it: ALTER TYPE refuses it
+                             OR EXISTS (SELECT FROM pg_catalog.pg_class r WHERE r.oid = t.typrelid AND r.relkind <> 'c')))
 )
 , made AS MATERIALIZED (  -- the transactions that made each extension's objects
     SELECT dp.refobjid AS ext, array_agg(DISTINCT dp.xmin::text) AS xids
