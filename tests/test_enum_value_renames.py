@@ -3,7 +3,8 @@ schema.yaml could only say the old label removed and the new one added (the type
 --allow-destructive, and the rows holding the old label failing the cast with it). By SQL of the test's own: the
 type keeps its OID, the rows hold the new label, and the CHECK, default, partial index, view and materialized view
 naming the label keep theirs (test_pairs.converges with `kept: oids`: each of A's keeps its OID; no drift after);
-a list partition of the label keeps its rows (its bound, printed without a cast, is detached and attached again)."""
+a list partition of the label keeps its rows and stays attached (its bound, printed without a cast, follows the label
+too: it was detached and attached again)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,10 @@ CREATE TABLE e (m mood NOT NULL, at int) PARTITION BY LIST (m);
 CREATE TABLE e_happy PARTITION OF e FOR VALUES IN ('happy');
 CREATE TABLE e_rest PARTITION OF e DEFAULT;
 INSERT INTO e VALUES ('happy', 1), ('sad', 2);
+CREATE TABLE r (at int, m mood) PARTITION BY RANGE (at, m);
+CREATE TABLE r_low PARTITION OF r FOR VALUES FROM (0, 'happy') TO (0, 'o''k');
+CREATE TABLE r_rest PARTITION OF r DEFAULT;
+INSERT INTO r VALUES (0, 'happy'), (0, 'o''k'), (1, 'sad');
 """
 _NEW = _OLD.replace("'happy'", "'joyful'").replace("{happy,sad}", "{joyful,sad}").replace("'o''k'", "'fine'")
 
@@ -40,18 +45,26 @@ def _hinted(path) -> None:
     path.write_text(text)
 
 
-def test_a_renamed_label_is_renamed_in_place(db_url, tmp_path):
-    pair = Pair("enum-label-renamed", "test", _OLD, _NEW, kept=True, changed=(("t", "m"), ("t", "ms"), ("e", "m")))
+def test_a_renamed_label_is_renamed_in_place(any_db_url, tmp_path):
+    db_url = any_db_url
+    pair = Pair("enum-label-renamed", "test", _OLD, _NEW, kept=True,
+                changed=(("t", "m"), ("t", "ms"), ("e", "m"), ("r", "m")))
     converges(db_url, tmp_path, pair, with_new=lambda side: _hinted(tmp_path / "schema.yaml"))
     text = "".join(m.read_text() for m in sorted((tmp_path / "generated" / "migrations").glob("*_new*.sql")))
     assert "RENAME VALUE 'happy' TO 'joyful'" in text and "RENAME VALUE 'o''k' TO 'fine'" in text
     assert "CREATE TYPE" not in text and "DROP TYPE" not in text
+    assert "DETACH" not in text and "ATTACH" not in text  # (the list partition's bound follows the label)
     with psycopg.connect(db_url, autocommit=True) as conn:
         assert conn.execute("SELECT id, m::text, ms::text FROM t ORDER BY id").fetchall() == \
             [(1, "joyful", "{joyful,sad}"), (2, "sad", None)]
         assert conn.execute("SELECT m::text, n FROM moods ORDER BY moods.m").fetchall() == [("sad", 1), ("joyful", 1)]
         assert conn.execute("SELECT m::text, tableoid::regclass::text FROM e ORDER BY at").fetchall() == \
             [("joyful", "e_happy"), ("sad", "e_rest")]
+        assert conn.execute("SELECT m::text, tableoid::regclass::text FROM r ORDER BY at, 1").fetchall() == \
+            [("fine", "r_rest"), ("joyful", "r_low"), ("sad", "r_rest")]
+        assert conn.execute("SELECT pg_get_expr(relpartbound, oid) FROM pg_class WHERE relname IN ('e_happy', 'r_low')"
+                            " ORDER BY relname").fetchall() == \
+            [("FOR VALUES IN ('joyful')",), ("FOR VALUES FROM (0, 'joyful') TO (0, 'fine')",)]
         assert conn.execute("SELECT enumlabel FROM pg_enum WHERE enumtypid = 'mood'::regtype ORDER BY enumsortorder"
                             ).fetchall() == [("sad",), ("joyful",), ("fine",)]
 

@@ -75,14 +75,71 @@ def _labels_renamed(current: Schema, desired: Schema) -> Schema:
     the CHECKs, defaults, indexes and views naming one follow it, nothing is made again around it."""
     if not any(e.renamed_values for e in desired.enums):
         return current
-    cur, casts = {(e.schema, e.name): e for e in current.enums}, []
+    cur, casts, labels = {(e.schema, e.name): e for e in current.enums}, [], {}
     for d in desired.enums:
         e = cur.get((d.schema, d.name))
         for new, old in d.renamed_values if e is not None else ():
             if old in e.values and new not in e.values:  # type: ignore[union-attr]
                 t = spelled((d.schema, d.name))
                 casts.append((re.compile(re.escape(_quoted(old) + "::" + t) + r'(?![\w."$])'), _quoted(new) + "::" + t))
-    return _walk(current, [], casts, {}) if casts else current
+                labels.setdefault(t, {})[old] = new
+    return _bounds_renamed(_walk(current, [], casts, {}), labels) if casts else current
+
+
+_VALUES = r"((?:'(?:[^']|'')*'|[^'])*?)"  # (a bound's values: a label may hold a parenthesis or a comma)
+_LIST = re.compile(r"^(\s*FOR\s+VALUES\s+IN\s*\()" + _VALUES + r"(\)\s*)$", re.I | re.S)
+_RANGE = re.compile(r"^(\s*FOR\s+VALUES\s+FROM\s*\()" + _VALUES + r"(\)\s*TO\s*\()" + _VALUES + r"(\)\s*)$", re.I | re.S)
+_LABEL = re.compile(r"'(?:[^']|'')*'")
+_ITEM = re.compile(r"(?:'(?:[^']|'')*'|[^,'])+")
+
+
+def _bounds_renamed(current: Schema, labels: dict[str, dict[str, str]]) -> Schema:
+    """`current` with the list and range partitions' bounds as Postgres prints them after ALTER TYPE ... RENAME VALUE
+    (`labels`: the enum as spelled -> old label -> new) of a key column of that enum: it holds each label by OID and
+    prints it without a cast, `FOR VALUES IN ('joyful')`; else the partition was detached and attached again."""
+    tables = {(t.schema, t.name): t for t in current.tables}
+    out = []
+    for t in current.tables:
+        parent = tables.get((t.partition_of.parent_schema, t.partition_of.parent)) if t.partition_of else None
+        key = parent.partition_by if parent is not None else None
+        if key is None or key.strategy == "hash":
+            out.append(t)
+            continue
+        columns = [parent.column(_unquoted(k)) for k in _split(key.key)]  # type: ignore[union-attr]
+        renames = [labels.get(c.type, {}) if c is not None else {} for c in columns]
+        bound = _bound_renamed(t.partition_of.bound, renames) if any(renames) else None  # type: ignore[union-attr]
+        out.append(replace(t, partition_of=replace(t.partition_of, bound=bound)) if bound else t)
+    return replace(current, tables=tuple(out))
+
+
+def _unquoted(name: str) -> str:
+    return name[1:-1].replace('""', '"') if name.startswith('"') and name.endswith('"') else name
+
+
+def _bound_renamed(bound: str, renames: list[dict[str, str]]) -> Optional[str]:
+    """A list or range bound with the labels `renames` renames (for each key column: old -> new) renamed at their
+    places; None where it names none, or is not one of those (DEFAULT)."""
+    def values(text: str) -> Optional[str]:  # (a range's: one per key column)
+        items = [i.strip() for i in _ITEM.findall(text)]
+        if len(items) != len(renames):
+            return None
+        return ", ".join(_LABEL.sub(lambda x: _label_renamed(x.group(0), r), i) for i, r in zip(items, renames))
+
+    listed, ranged = _LIST.match(bound), _RANGE.match(bound)
+    if listed is not None and len(renames) == 1:
+        now = listed.group(1) + _LABEL.sub(lambda x: _label_renamed(x.group(0), renames[0]), listed.group(2)) + \
+            listed.group(3)
+    elif ranged is not None and (low := values(ranged.group(2))) is not None \
+            and (high := values(ranged.group(4))) is not None:
+        now = ranged.group(1) + low + ranged.group(3) + high + ranged.group(5)
+    else:
+        return None
+    return now if now != bound else None
+
+
+def _label_renamed(quoted: str, renames: dict[str, str]) -> str:
+    label = quoted[1:-1].replace("''", "'")
+    return _quoted(renames[label]) if label in renames else quoted
 
 
 def _quoted(label: str) -> str:

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from schemac.model.frozen import replace
 
-from typing import Optional
+from typing import Callable, Optional
 
 from schemac.compare.changes import Change
+from schemac.compare.column_renames import _rename_in_table
 from schemac.compare.moves import as_current
-from schemac.model import Column, Schema, View
+from schemac.model import Column, Schema, Table, View
 from schemac.pg.lazy import lazy
 
 column_renamed = lazy("schemac.pg.query_renames", "column_renamed")
+outputs_renamed = lazy("schemac.pg.query_renames", "outputs_renamed")
 
 
 def views_after_column_renames(cur: dict, others: list[Change], current: Optional[Schema] = None) -> None:
@@ -31,23 +33,37 @@ def views_after_column_renames(cur: dict, others: list[Change], current: Optiona
             cur[key] = _renamed(v, renames, columns)
 
 
+# A table's changes after which its columns' order (attnum) is not told here: a generated column's new expression, which
+# PostgreSQL 17+ sets in place and an older one by DROP and ADD COLUMN, at the end; a table made again.
+_UNTOLD_ORDER = frozenset(("alter_generated", "add_table", "drop_table", "alter_partitioning", "set_of", "drop_of"))
+
+
 def _columns_after(current: Schema, others: list[Change]) -> dict[tuple[str, str], tuple[str, ...]]:
-    """The columns of each table whose columns are renamed, in their order after the migration's renames, where
-    schema.yaml declares those very columns in that order (else the order after the migration is not told here)."""
+    """The columns of each table whose columns are renamed as Postgres holds them after the migration (attnum order):
+    the current model's, renamed, those dropped gone, those added at the end in the order the migration adds them,
+    whatever order schema.yaml declares them in (not compared). Left out where that order is not told: a change of
+    _UNTOLD_ORDER on the table, or two columns added of which one is generated (the plan may add it after one
+    declared after it, which it reads)."""
     was = as_current(others)
     tables = {t.key: t for t in current.tables}
+    mine: dict[tuple[str, str], list[Change]] = {}
+    for c in others:
+        mine.setdefault((c.schema, c.table), []).append(c)
     out: dict[tuple[str, str], tuple[str, ...]] = {}
     for c in others:
         if c.kind != "rename_column" or c.table_def is None or (c.schema, c.table) in out:
             continue
         t = tables.get(was(c.schema, c.table))
-        if t is None:
+        changes = mine[(c.schema, c.table)]
+        added = [x.new.name for x in changes if x.kind == "add_column"]  # type: ignore[union-attr]
+        if t is None or any(x.kind in _UNTOLD_ORDER for x in changes) or len(added) > 1 and any(
+                x.kind == "add_column" and x.new.generated for x in changes):  # type: ignore[union-attr]
             continue
         names = tuple(col.name for col in t.columns)
         for a, b in c.column_renames:  # (in the migration's order: a chain's b -> c before a -> b)
             names = tuple(b if n == a else n for n in names)
-        if names == tuple(col.name for col in c.table_def.columns):
-            out[(c.schema, c.table)] = names
+        dropped = {x.old.name for x in changes if x.kind == "drop_column"}  # type: ignore[union-attr]
+        out[(c.schema, c.table)] = tuple(n for n in names if n not in dropped) + tuple(added)
     return out
 
 
@@ -67,3 +83,63 @@ def _renamed(v: View, renames: list[tuple[str, str, str, str]],
     if text is None:
         return replace(v, depends=depends)
     return replace(v, definition=text, query=text if v.query == v.definition else v.query, depends=depends)
+
+
+def views_after_output_renames(cur: dict, des: dict, same: Callable[[View, View], bool]) -> dict[tuple, tuple]:
+    """key -> the RENAME COLUMNs (old, new), in the order they can run, of each view of `cur` whose columns schema.yaml
+    names otherwise where renaming them alone makes it `des`'s (`same`): `cur` then holds it as it is after them
+    (Postgres prints `expr AS new`, a column named after the new name bare: pg.query_renames.outputs_renamed), and the
+    views reading those columns as they print them then (`v.new AS old`), which may be kept or renamed in turn. Else
+    (a column renamed under a view whose output column follows it: `SELECT s.report` -> `SELECT s.polrep_id`) the view
+    was dropped and made again: a materialized view's rows computed again, grants and dependents made again."""
+    found: dict[tuple, tuple] = {}
+    grown = True
+    while grown:
+        grown = False
+        for key, new in des.items():
+            old = cur.get(key)
+            moves = _output_moves(old, new) if old is not None and key not in found else None
+            after = _outputs_after(old, moves) if moves else None  # type: ignore[arg-type]
+            if after is None or not same(after, new):
+                continue
+            cur[key], found[key], grown = after, moves, True
+            renames = [(old.schema, old.name, a, b) for a, b in moves]  # type: ignore[union-attr, misc]
+            for k, v in cur.items():  # (its readers as Postgres prints them after: `v.new AS old`)
+                if any(d.kind == "column" and (d.schema, d.name, d.column) == r[:3] for d in v.depends for r in renames):
+                    cur[k] = _renamed(v, renames, {})
+    return found
+
+
+def _output_moves(old: View, new: View) -> Optional[tuple[tuple[str, str], ...]]:
+    """The RENAME COLUMNs (old, new) that give `old`'s columns `new`'s names, where both deparses and their columns
+    are known, as many and of the same types, in an order in which none takes a name another still holds (a name
+    passed on along a chain); None where there is none, or only a swap (a cycle) would do."""
+    if old.definition is None or new.definition is None or not old.output or len(old.output) != len(new.output) \
+            or any(a.type != b.type for a, b in zip(old.output, new.output)):
+        return None
+    pending = {a.name: b.name for a, b in zip(old.output, new.output) if a.name != b.name}
+    out: list[tuple[str, str]] = []
+    while pending:
+        ready = [a for a, b in pending.items() if b not in pending]
+        if not ready:
+            return None
+        out += [(a, pending.pop(a)) for a in ready]
+    return tuple(out) or None
+
+
+def _outputs_after(v: View, moves: tuple[tuple[str, str], ...]) -> Optional[View]:
+    """`v` after ALTER [MATERIALIZED] VIEW ... RENAME COLUMN of each of `moves`: its deparse, columns, column grants,
+    and a materialized view's indexes and statistics (by attnum: they follow); None where the deparse cannot be told."""
+    names = dict(moves)
+    text = outputs_renamed(v.definition, {i: (c.name, names[c.name]) for i, c in enumerate(v.output)
+                                          if c.name in names})
+    if text is None:
+        return None
+    col = lambda c: replace(c, name=names.get(c.name, c.name))  # noqa: E731
+    members = Table(name=v.name, schema=v.schema, indexes=v.indexes, statistics=v.statistics, triggers=v.triggers)
+    for a, b in moves:
+        members = _rename_in_table(members, a, b)
+    return replace(v, definition=text, query=text if v.query == v.definition else v.query,
+                   output=tuple(map(col, v.output)), columns=tuple(map(col, v.columns)),
+                   grants=tuple(replace(p, column=names.get(p.column, p.column)) if p.column else p for p in v.grants),
+                   indexes=members.indexes, statistics=members.statistics, triggers=members.triggers)

@@ -30,7 +30,7 @@ from schemac.pg.types import type_name
 from schemac.compare.around import around_recreated, recreated_uses
 from schemac.compare.opclasses import around_operator_classes
 from schemac.compare.tables import diff_table, parameters_changed
-from schemac.compare.view_renames import views_after_column_renames
+from schemac.compare.view_renames import views_after_column_renames, views_after_output_renames
 from schemac.compare.view_reads import disturbed, names_any, reads_any, text_keys, view_keys, view_refs
 from schemac.compare.domain_casts import table_as_written
 from schemac.compare.domain_overloads import lazy_overloads
@@ -211,6 +211,8 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
     if renamed:  # (the views reading one as Postgres prints them after its RENAME TO, SET SCHEMA: kept, not replaced)
         cur = {key: query_moved(v, moved) for key, v in cur.items()}
     views_after_column_renames(cur, others, current)  # (their deparse as Postgres prints it after a RENAME COLUMN under them)
+    before = dict(cur)
+    outputs = views_after_output_renames(cur, des, same_view)  # (ALTER VIEW ... RENAME COLUMN: kept, not made again)
 
     rebuilt: set[tuple[str, str]] = set()  # current views dropped to be created again
     changed: list[tuple[str, str]] = []
@@ -267,6 +269,12 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
             cur[key] = old
         else:
             ch("rename_view", des[key], old, des[key])
+    for key, moves in outputs.items():
+        if key in rebuilt:  # (dropped as it is: with the columns it has)
+            cur[key] = before[key] if key not in renamed else cur[key]
+        else:
+            out.append(Change("rename_view_column", des[key].schema, "", des[key].name, before[key], des[key],
+                              column_renames=moves))
     for key in changed:  # OR REPLACE in place, or created again after its drop
         ch("replace_view" if key in rebuilt else "alter_view", des[key], cur[key], des[key])
     for key in sorted(rebuilt):

@@ -107,3 +107,38 @@ def column_renamed(text: str, schema: str, table: str, old: str, new: str, unqua
     for start, end, spelled in sorted(edits, reverse=True):
         text = text[:start] + spelled + text[end:]
     return text
+
+
+def outputs_renamed(text: str, moves: dict[int, tuple[str, str]]) -> Optional[str]:
+    """A view's deparse after ALTER VIEW ... RENAME COLUMN of its output columns (`moves`: position -> (old, new)):
+    pg_get_viewdef names each output column after the view's own column, `expr AS new`, but a column read under that
+    very name bare (`s.new`). None where the deparse is not one SELECT whose list holds the column at that place
+    (a set operation, whose branches print the names otherwise; text sqlglot cannot read): compared as it was."""
+    try:
+        tree = parse_one(text, read="postgres")
+    except (SqlglotError, ValueError):
+        return None
+    if not isinstance(tree, exp.Select) or any(isinstance(e, exp.Star) for e in tree.expressions):
+        return None
+    edits: list[tuple[int, int, str]] = []
+    for at, (old, new) in moves.items():
+        if at >= len(tree.expressions):
+            return None
+        item = tree.expressions[at]
+        alias = item.args.get("alias") if isinstance(item, exp.Alias) else None
+        if isinstance(alias, exp.Identifier):
+            if _folded(alias) != old or "end" not in alias.meta:
+                return None
+            read = item.this.this if isinstance(item.this, exp.Column) else None
+            if isinstance(read, exp.Identifier) and _folded(read) == new and "end" in read.meta:
+                edits.append((read.meta["end"] + 1, alias.meta["end"] + 1, ""))  # (`s.new AS old`: now `s.new`)
+            else:
+                edits.append((alias.meta["start"], alias.meta["end"] + 1, format_type_ident(new)))
+        elif isinstance(item, exp.Column) and isinstance(item.this, exp.Identifier) and _folded(item.this) == old \
+                and "end" in item.this.meta:
+            edits.append((item.this.meta["end"] + 1, item.this.meta["end"] + 1, f" AS {format_type_ident(new)}"))
+        else:
+            return None
+    for start, end, spelled in sorted(edits, reverse=True):
+        text = text[:start] + spelled + text[end:]
+    return text

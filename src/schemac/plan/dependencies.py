@@ -123,6 +123,10 @@ def deps(c: Change) -> Deps:
         makes |= own_keys(None, new) | {(_MOVED, new.schema, new.name)}  # type: ignore[union-attr, arg-type]
         new_refs.add(("schema", new.schema))  # type: ignore[union-attr]
         old_refs.add(("schema", old.schema))  # type: ignore[union-attr]
+    elif k == "rename_view_column":  # ALTER [MATERIALIZED] VIEW ... RENAME COLUMN: what reads the new names, after
+        removes |= {("column", new.schema, new.name, a) for a, _ in c.column_renames}  # type: ignore[union-attr]
+        makes |= {("column", new.schema, new.name, b) for _, b in c.column_renames}  # type: ignore[union-attr]
+        new_refs.add(("table", new.schema, new.name))  # type: ignore[union-attr]
     elif k in ("grant", "revoke", "set_owner"):  # on the object (and columns) as they are once made
         makes, removes, old_refs, new_refs = privilege_deps(c)
     elif k in ("attach_partition", "detach_partition", "alter_partitioning", "set_logging",

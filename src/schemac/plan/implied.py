@@ -91,5 +91,5 @@ def plan_deps(changes: list[Change]) -> list[Deps]:
 
 
 def _renames(c: Change) -> bool:
-    return c.kind in ("rename_table", "rename_view", "rename_column") or (c.kind == "alter_sequence" and  # type: ignore[union-attr]
+    return c.kind in ("rename_table", "rename_view", "rename_column", "rename_view_column") or (c.kind == "alter_sequence" and  # type: ignore[union-attr]
                                         (c.old.schema, c.old.name) != (c.new.schema, c.new.name))  # type: ignore

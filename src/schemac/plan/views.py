@@ -137,6 +137,9 @@ def view_statements(change: Change) -> Optional[list[exp.Expression]]:
                              quote_ident(new.schema))] if old.schema != new.schema else []) + \
             ([ddl.command("ALTER", _word(old), qualified(new.schema, old.name), "RENAME TO",  # type: ignore
                           quote_ident(new.name))] if old.name != new.name else [])  # type: ignore[union-attr]
+    if k == "rename_view_column":  # its columns given the names schema.yaml's query gives them (compare.view_renames)
+        return [ddl.command("ALTER", _word(new), qualified(new.schema, new.name), "RENAME COLUMN",  # type: ignore
+                            quote_ident(a), "TO", quote_ident(b)) for a, b in change.column_renames]
     if k == "refresh_view":
         return [ddl.command("REFRESH", "MATERIALIZED VIEW", qualified(new.schema, new.name),  # type: ignore
                             "" if new.with_data else "WITH NO DATA")]  # type: ignore[union-attr]

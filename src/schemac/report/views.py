@@ -12,7 +12,7 @@ from schemac.pg.lazy import lazy
 comparable = lazy("schemac.pg.views", "comparable")
 
 VIEW_CHANGE_KINDS = ("add_view", "drop_view", "alter_view", "replace_view", "refresh_view", "set_view_comment",
-                     "set_view_defaults", "set_view_parameters")
+                     "set_view_defaults", "set_view_parameters", "rename_view_column")
 
 
 def describe_view(v: Optional[View]) -> Optional[str]:
