@@ -273,6 +273,10 @@ class Change:
     # An alter_generated of an INHERITS parent's column: (table, column) of the tables under it that declare the column
     # with its new expression (compare.own_expressions), dropped and added between its DROP and ADD COLUMN; () else.
     followers: tuple = ()
+    # A drop_index or drop_constraint of a partitioned table's index or UNIQUE: ((schema, partition, ((n, name), ...)),
+    # ...), the partitions under it holding a copy of another's of its definition that Postgres numbered past its own
+    # copy's name, and the names by number such a copy takes (compare.renumbered_copies, plan.renumbering_ddl).
+    renumbers: tuple = ()
 
     @property
     def from_enum(self) -> bool:
