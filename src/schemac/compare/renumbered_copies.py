@@ -47,17 +47,20 @@ def _below(t: Table, tables: dict) -> list[Table]:
     return [tables[k] for k in out]
 
 
-def _renumbered(t: Table, obj: object, cur_tables: dict, des_tables: dict) -> tuple:
+def _renumbered(t: Table, obj: object, cur_tables: dict, des_tables: dict, added: set) -> tuple:
     """((schema, partition, ((n, name), ...)), ...): the partitions under `t` left holding a copy of another table's
     index (UNIQUE) of `obj`'s name parts, each with the names Postgres gives such a copy by number (`_key`, `_key1`...)
-    but those it declares itself (made or kept by the migration: not a copy's to take)."""
+    but those it declares itself (made or kept by the migration: not a copy's to take). Not one under a table the
+    migration adds one of those name parts to (`added`: the dropped one made again, changed), whose new copy takes the
+    first name free, as a fresh build, which makes it first, names it."""
     columns, expressions, label = _parts(obj)
     out = []
     for d in _below(t, cur_tables):
         kept = des_tables.get(d.key)
         p = kept.partition_of if kept is not None else None
         parent = des_tables.get((p.parent_schema, p.parent)) if p is not None else None
-        if parent is None or not any(_alike(des_tables[a], obj) for a in ancestors(parent, des_tables)):
+        above = ancestors(parent, des_tables) if parent is not None else ()
+        if not any(_alike(des_tables[a], obj) for a in above) or any((*a, _parts(obj)) in added for a in above):
             continue
         declared = {i.name for i in kept.indexes} | {constraint_name(kept, k) for k in kept.indexed_keys()}  # type: ignore
         names = [(n, child_index_name(d.name, columns, expressions, f"{label}{n or ''}")) for n in range(_NUMBERS)]
@@ -68,11 +71,14 @@ def _renumbered(t: Table, obj: object, cur_tables: dict, des_tables: dict) -> tu
 def renumbered_below(changes: list[Change], cur_tables: dict, des_tables: dict) -> list[Change]:
     """`changes` with each drop of a partitioned table's index or UNIQUE carrying the partitions whose copies of
     another's of its definition a fresh build names otherwise (`renumbers`)."""
+    added = {(c.schema, c.table, _parts(c.new)) for c in changes
+             if c.kind in ("add_index", "add_constraint") and isinstance(c.new, (Index, Unique))}
+
     def marked(c: Change) -> Change:
         t = cur_tables.get((c.schema, c.table))
         if c.kind not in ("drop_index", "drop_constraint") or t is None or t.partition_by is None \
                 or not isinstance(c.old, (Index, Unique)):
             return c
-        found = _renumbered(t, c.old, cur_tables, des_tables)
+        found = _renumbered(t, c.old, cur_tables, des_tables, added)
         return replace(c, renumbers=found) if found else c
     return [marked(c) for c in changes]
