@@ -278,6 +278,10 @@ class Change:
     # the column as (its new definition): the column is retyped onto it through text first, as its other columns are,
     # then the USING runs (plan.column_changes); "" else.
     via: str = ""
+    # A drop_index or drop_constraint of a partitioned table's index or UNIQUE: ((schema, partition, ((n, name), ...)),
+    # ...), the partitions under it holding a copy of another's of its definition that Postgres numbered past its own
+    # copy's name, and the names by number such a copy takes (compare.renumbered_copies, plan.renumbering_ddl).
+    renumbers: tuple = ()
 
     @property
     def from_enum(self) -> bool:

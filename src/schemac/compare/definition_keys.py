@@ -78,19 +78,24 @@ def renamed_key(old: Constraint, new: Constraint) -> bool:
 
 
 def _match_constraints(current: list[Constraint], desired: list[Constraint]):
-    """Pair constraints: named desired ones by name, unnamed ones by definition, and an unnamed one left
-    over with a constraint of its kind on the same columns (then one "changed", not missing + unexpected), and a
-    named one no constraint holds the name of with one of its definition whose name none declares (renamed_key)."""
+    """Pair constraints: named desired ones by name, then unnamed ones by definition (not taking one a named one
+    holds by its name: two UNIQUEs of one definition, the unnamed listed first, were paired crosswise and swapped
+    names), and an unnamed one left over with a constraint of its kind on the same columns (then one "changed", not
+    missing + unexpected), and a named one no constraint holds the name of with one of its definition whose name
+    none declares (renamed_key)."""
     unmatched_current = list(current)
     found: dict[int, Optional[Constraint]] = {}
-    for n, d in enumerate(desired):
-        if d.name is not None:
-            match = next((c for c in unmatched_current if c.name == d.name), None)
-        else:
-            match = next((c for c in unmatched_current if type(c) is type(d) and constraint_key(c) == constraint_key(d)), None)
-        if match is not None:
-            unmatched_current.remove(match)
-        found[n] = match
+    for named in (True, False):
+        for n, d in enumerate(desired):
+            if (d.name is not None) != named:
+                continue
+            if named:
+                match = next((c for c in unmatched_current if c.name == d.name), None)
+            else:
+                match = next((c for c in unmatched_current if type(c) is type(d) and constraint_key(c) == constraint_key(d)), None)
+            if match is not None:
+                unmatched_current.remove(match)
+            found[n] = match
     for n, d in enumerate(desired):
         if found[n] is None and d.name is None and not isinstance(d, Check):
             match = next((c for c in unmatched_current if type(c) is type(d) and c.columns == d.columns), None)  # type: ignore

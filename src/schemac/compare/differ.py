@@ -36,6 +36,7 @@ from schemac.compare.replanned import with_neighbours
 from schemac.compare.foreign_servers import FOREIGN_REMADE, diff_foreign_servers, foreign_drift, remade_foreign_tables
 from schemac.compare.beside_remade import beside_remade
 from schemac.compare.declared_copies import without_declared_copies
+from schemac.compare.renumbered_copies import renumbered_below
 from schemac.compare.partition_copies import (adopted_by_attach, copies_renamed, named_adopted_copies,
                                              under_grandparents, with_detached_copies, without_implied_twin_copies)
 from schemac.compare.inherited_drops import held_elsewhere, kept_below as kept_below_parents, stable_parents
@@ -332,6 +333,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes = named_adopted_copies(changes, cur_tables, des_tables)  # (as a new build names them: before the DETACH)
     changes = under_grandparents(changes, cur_tables, des_tables)  # (a leaf's index: before the root's CREATE INDEX)
     changes = copies_renamed(changes, des_tables)  # (a copy renamed by hand: ALTER INDEX of the copy, not a second)
+    changes = renumbered_below(changes, cur_tables, des_tables)  # (copies numbered past a dropped one's: renamed)
     changes = held_in_schema(changes, current)  # (a recorded unnamed key Postgres numbered: found by what it is)
     for key, t in cur_tables.items():
         if key not in des_tables:

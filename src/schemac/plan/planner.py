@@ -22,6 +22,7 @@ from schemac.plan.default_rows_ddl import key_again, key_off, moved_around, put_
 from schemac.plan.grants import grant_statements
 from schemac.plan.objects import PlanError, first_statements, object_statements
 from schemac.plan.policies import policy_statements
+from schemac.plan.renumbering_ddl import renumbered_copies
 from schemac.plan.storage_ddl import alter_parameters
 from schemac.plan.generated_ddl import regenerated
 from schemac.plan.partitioning_refusals import logging_refused, partitioning_refused
@@ -58,7 +59,7 @@ def statements_for(change: Change) -> list[exp.Expression]:
     """The change's statements; one whose deparsed text calls an `=` it cannot name (plan.preamble.widened) runs
     with the schemas holding an `=` on the search_path: a view's, a trigger's, a policy's, a SQL-standard
     function body's (a PL/pgSQL or quoted SQL body is read when called, under its own or the caller's path)."""
-    made = _statements_for(change)
+    made = _statements_for(change) + renumbered_copies(change)  # (copies numbered past a dropped one's: renamed)
     if change.kind in _ROUTINES and not getattr(change.new, "standard_body", False):
         return made
     trees, calls = expression_marks(change.new, change)
