@@ -776,11 +776,18 @@ def _labels(doc: dict, enum: str) -> list:
 
 def retype_needs_using(a: dict, b: dict, old: str, new: str) -> bool:
     """needs_using, or one enum (or enum array) made another of the same dimensions lacking one of its labels: a
-    row holding it has no value there (refused until `using:` says where it goes)."""
+    row holding it has no value there (refused until `using:` says where it goes); a domain B makes again over
+    another enum is such a move though the column's type keeps its name."""
     if needs_using(old, new):
         return True
-    return old != new and kind_of(old) == kind_of(new) in ("enum", "enumarr") and \
+    moved = old != new or _base(a, old) != _base(b, new)
+    return moved and kind_of(old) == kind_of(new) in ("enum", "enumarr") and \
         any(v not in _labels(b, new.removesuffix("[]")) for v in _labels(a, old.removesuffix("[]")))
+
+
+def _base(doc: dict, t: str) -> str:
+    """The type a domain `t` is over (or `t`)."""
+    return doc.get("domains", {}).get(t, {}).get("type", t)
 
 
 def with_using_for_casts(a: dict, b: dict) -> dict:
