@@ -661,9 +661,7 @@ def type_of(doc: dict, t: str) -> tuple:
 
 def renamed_labels(doc: dict, t: str) -> dict[str, str]:
     """Old label -> new of the enum `t` is (or an array of, or a domain over), as its `renamed_values` say."""
-    base = t.removesuffix("[]")
-    base = doc.get("domains", {}).get(base, {}).get("type", base)
-    spec = doc.get("enums", {}).get(base)
+    spec = doc.get("enums", {}).get(_base(doc, t.removesuffix("[]")))
     return {old: new for new, old in spec.get("renamed_values", {}).items()} if isinstance(spec, dict) else {}
 
 
@@ -769,7 +767,7 @@ def needs_using(old: str, new: str) -> bool:
 
 
 def _labels(doc: dict, enum: str) -> list:
-    enum = doc.get("domains", {}).get(enum, {}).get("type", enum)  # (a domain over an enum: its labels)
+    enum = _base(doc, enum)  # (a domain over an enum: its labels)
     spec = doc.get("enums", {}).get(enum, [])
     return spec["values"] if isinstance(spec, dict) else spec
 
