@@ -631,8 +631,9 @@ def keep_only_rows_b_can_hold(conn: psycopg.Connection, scratch: psycopg.Connect
             sql.Identifier(now), sql.SQL(", ").join(map(sql.Identifier, shared)), sql.SQL(", ").join(casts))
         try:
             with scratch.transaction(force_rollback=True):
-                for row in rows:
-                    scratch.execute(query, [row[i] for i in at])
+                for row in rows:  # (a label B renames offered under its new name, as the migration renames it)
+                    scratch.execute(query, [relabelled(renamed_labels(b, b_cols[c]["type"]), row[i])
+                                            for c, i in zip(shared, at)])
             kept.add(name)
         except psycopg.Error:
             conn.execute(sql.SQL("DELETE FROM ONLY {}").format(sql.Identifier(name)))
@@ -652,8 +653,32 @@ def b_table(b: dict, t: str) -> Optional[str]:
 
 
 def type_of(doc: dict, t: str) -> tuple:
-    """A column type as its values' text form depends on it: its name, and a domain's or composite type's definition."""
-    return t, repr(doc.get("domains", {}).get(t)), repr(doc.get("composite_types", {}).get(t, {}).get("attributes"))
+    """A column type as its values' text form depends on it: its name, a domain's or composite type's definition,
+    and the labels its enum renames (`renamed_values`)."""
+    return t, repr(doc.get("domains", {}).get(t)), repr(doc.get("composite_types", {}).get(t, {}).get("attributes")), \
+        renamed_labels(doc, t)
+
+
+def renamed_labels(doc: dict, t: str) -> dict[str, str]:
+    """Old label -> new of the enum `t` is (or an array of, or a domain over), as its `renamed_values` say."""
+    spec = doc.get("enums", {}).get(_base(doc, t.removesuffix("[]")))
+    return {old: new for new, old in spec.get("renamed_values", {}).items()} if isinstance(spec, dict) else {}
+
+
+def relabelled(labels: dict[str, str], text: Optional[str]) -> Optional[str]:
+    """A label's text, or an array of labels' (`{a,"x y"}`), with each of `labels` (old -> new) renamed."""
+    if text is None or not labels or not text.startswith("{"):
+        return labels.get(text, text) if text is not None else None
+    items = []
+    for m in re.finditer(r'"((?:[^"\\]|\\.)*)"|([^,{}]+)', text[1:-1]):
+        if m.group(2) == "NULL":
+            items.append("NULL")
+            continue
+        v = re.sub(r"\\(.)", r"\1", m.group(1)) if m.group(1) is not None else m.group(2)
+        v = labels.get(v, v)  # (quoted where Postgres's array output quotes it)
+        items.append('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+                     if not v or v.upper() == "NULL" or re.search(r'[\s,{}"\\]', v) else v)
+    return "{" + ",".join(items) + "}"
 
 
 def kept_values(url: str, a: dict, b: dict, kept: set, before: bool = True) -> dict:
@@ -742,18 +767,25 @@ def needs_using(old: str, new: str) -> bool:
 
 
 def _labels(doc: dict, enum: str) -> list:
-    enum = doc.get("domains", {}).get(enum, {}).get("type", enum)  # (a domain over an enum: its labels)
+    enum = _base(doc, enum)  # (a domain over an enum: its labels)
     spec = doc.get("enums", {}).get(enum, [])
     return spec["values"] if isinstance(spec, dict) else spec
 
 
 def retype_needs_using(a: dict, b: dict, old: str, new: str) -> bool:
     """needs_using, or one enum (or enum array) made another of the same dimensions lacking one of its labels: a
-    row holding it has no value there (refused until `using:` says where it goes)."""
+    row holding it has no value there (refused until `using:` says where it goes); a domain B makes again over
+    another enum is such a move though the column's type keeps its name."""
     if needs_using(old, new):
         return True
-    return old != new and kind_of(old) == kind_of(new) in ("enum", "enumarr") and \
+    moved = old != new or _base(a, old) != _base(b, new)
+    return moved and kind_of(old) == kind_of(new) in ("enum", "enumarr") and \
         any(v not in _labels(b, new.removesuffix("[]")) for v in _labels(a, old.removesuffix("[]")))
+
+
+def _base(doc: dict, t: str) -> str:
+    """The type a domain `t` is over (or `t`)."""
+    return doc.get("domains", {}).get(t, {}).get("type", t)
 
 
 def with_using_for_casts(a: dict, b: dict) -> dict:

@@ -42,7 +42,8 @@ defaults, NOT NULL), one over the enum, a composite and a range type under their
 a partition key, a generated column, a default, CHECKs, expression and partial indexes, views casting to them and
 comparing with labels, a materialized view, functions taking and returning them, SETOF, a trigger's WHEN), B adding,
 removing and reordering the enum's values, changing the domains' CHECK, default, NOT NULL and base, adding or
-dropping the composite's attributes, moving a column to another type with `using:` and renaming a type
+dropping the composite's attributes, moving a column to another type with `using:`, renaming one of the enum's labels
+(`renamed_values`, every literal naming it written anew, the rows following it) and renaming a type
 (`renamed_from`); besides the harness's oracle, the enum and domain columns' values are read back as text by row.
 Two shapes it found are not drawn until they are fixed (LEFT in /work/rwfiles/FOUND.txt, session 43): a column moved
 off the enum made again with `using:`, and dd renamed while the domain under it is made again.
@@ -67,7 +68,7 @@ from hypothesis import strategies as st
 from catalog_oracle import comments
 from security_oracle import security_fingerprint
 from test_property import (COMMON, LABELS, _a_then_b, _check_a_to_b, _migrate, comment, databases, empty,
-                           evolved_values, kind_of, names, plain_tables, quote, table)
+                           evolved_values, kind_of, names, plain_tables, quote, relabelled, table)
 
 from schemac.commands.generate import generate
 
@@ -848,6 +849,21 @@ def type_functions(draw, doc: dict, old: dict) -> dict:
     return out
 
 
+def label_renamed(draw, doc: dict, kept: list[str]) -> dict:
+    """`doc` with one of the enum's labels A has and B keeps renamed `<label>2` (`renamed_values`), in its place
+    among the values, and every literal naming it (defaults, CHECKs, indexes, views, a trigger's WHEN, a domain's
+    CHECK, a partition's bound) written so: the rows holding it follow it."""
+    if not kept:
+        return doc
+    old = draw(st.sampled_from(kept))
+    new = f"{old}2"
+    doc = json.loads(json.dumps(doc).replace(json.dumps(quote(old))[1:-1], json.dumps(quote(new))[1:-1]))
+    mood = doc["enums"]["mood"]
+    mood["values"] = [new if v == old else v for v in mood["values"]]
+    mood["renamed_values"] = {new: old}
+    return doc
+
+
 @st.composite
 def types_schema(draw, prev: Optional[dict] = None) -> dict:
     """An enum, domains over a base type and over another domain, a composite and a range type under every kind of
@@ -855,7 +871,8 @@ def types_schema(draw, prev: Optional[dict] = None) -> dict:
     indexes, views casting to them and comparing with labels, a materialized view, functions' arguments and results,
     SETOF, a trigger's WHEN); with `prev` (A), B: the enum's values added, removed or reordered, the domains' CHECK,
     default, NOT NULL and base changed, the composite's attributes added or dropped, a column moved to another type
-    with `using:`, and now and then a type renamed (`renamed_from`) under all of them."""
+    with `using:`, now and then one of its labels renamed (`renamed_values`) and a type renamed (`renamed_from`)
+    under all of them."""
     old = prev or {}
     was_vals = old.get("enums", {}).get("mood", {}).get("values")
     vals = draw(evolved_values(was_vals)) if was_vals else \
@@ -970,6 +987,8 @@ def types_schema(draw, prev: Optional[dict] = None) -> dict:
             mv["indexes"] = {"mv1_ix": {"columns": ["m"]}}
         doc["materialized_views"]["mv1"] = mv
     doc = {k: v for k, v in doc.items() if v or k == "tables"}
+    if prev is not None and chance(draw, 4):
+        doc = label_renamed(draw, doc, [v for v in vals if v in was_vals])
     if prev is not None:  # a type renamed under every user (renamed_from), each word naming it written anew
         rebased = doc["domains"]["dpos"]["type"] != old["domains"]["dpos"]["type"]  # (LEFT: not renamed then)
         for kind, name in (("enums", "mood"), ("domains", "dpos"), ("domains", "dd"), ("composite_types", "pt")):
@@ -986,9 +1005,11 @@ def types_pair(draw) -> tuple[dict, dict]:
 
 def read_types(url: str, doc: dict) -> dict:
     """The values of the enum and domain columns of t1 and t2 (moved to another type or not), as text by the table,
-    column and row id: what A→B must keep under the types renamed, made again or moved. (Not p1's: B's partitions may
-    drop its rows.)"""
+    column and row id: what A→B must keep under the types renamed, made again or moved, a label B renames read as A's
+    (`renamed_values`, in any column: a column moved off the enum to text may take either). (Not p1's: B's partitions
+    may drop its rows.)"""
     out: dict = {}
+    back = {new: old for spec in doc.get("enums", {}).values() for new, old in spec.get("renamed_values", {}).items()}
     with psycopg.connect(url) as conn:
         for t, key in (("t1", "id"), ("t2", "id")):
             for c in doc["tables"].get(t, {}).get("columns", {}):
@@ -996,7 +1017,7 @@ def read_types(url: str, doc: dict) -> dict:
                     continue
                 rows = conn.execute(sql.SQL("SELECT {}::text, {}::text FROM {}").format(
                     sql.Identifier(key), sql.Identifier(c), sql.Identifier(t))).fetchall()
-                out[(t, c)] = sorted(rows, key=repr)
+                out[(t, c)] = sorted(((k, relabelled(back, v)) for k, v in rows), key=repr)
     return out
 
 
