@@ -112,12 +112,12 @@ def alter_composite(old: CompositeType, new: CompositeType, user: Optional[objec
     kept_old = [a.name for a in old.attributes if a.name in news]
     kept_new = [a.name for a in new.attributes if a.name in olds]
     if kept_old != kept_new:
-        raise TypePlanError(f"{what}: its attributes cannot be reordered in place; create a new type")
+        raise TypePlanError(f"{what}: its attributes cannot be reordered in place; create a new type", new.source)
     last_kept = max((i for i, a in enumerate(new.attributes) if a.name in olds), default=-1)
     early = next((a.name for a in new.attributes[:max(last_kept, 0)] if a.name not in olds), None)
     if early is not None:
         raise TypePlanError(f"{what}: attribute {early} can only be added after the existing ones "
-                            "(ALTER TYPE ... ADD ATTRIBUTE appends); move it to the end in schema.yaml")
+                            "(ALTER TYPE ... ADD ATTRIBUTE appends); move it to the end in schema.yaml", new.source)
     actions = [f"DROP ATTRIBUTE {quote_ident(a.name)}" for a in old.attributes if a.name not in news]
     for a in new.attributes:
         was = olds.get(a.name)
@@ -130,11 +130,11 @@ def alter_composite(old: CompositeType, new: CompositeType, user: Optional[objec
                                     "CHECK or NOT NULL given to a domain a column holds in a row or an array, which "
                                     f"Postgres cannot check in place), while table {user.schema}.{user.name} has a "  # type: ignore
                                     "column of the composite type: Postgres cannot retype the attribute then "
-                                    "(ALTER ATTRIBUTE ... TYPE); keep the type as it is, or drop the attribute first")
+                                    "(ALTER ATTRIBUTE ... TYPE); keep the type as it is, or drop the attribute first", new.source)
             if user is not None:
                 raise TypePlanError(f"{what}: attribute {a.name} cannot change its type while table "
                                     f"{user.schema}.{user.name} has a column of the type (Postgres refuses "  # type: ignore
-                                    "ALTER ATTRIBUTE ... TYPE then); drop and add the attribute instead")
+                                    "ALTER ATTRIBUTE ... TYPE then); drop and add the attribute instead", new.source)
             collate = f' COLLATE {collate_sql(a.collation)}' if a.collation else ""
             actions.append(f"ALTER ATTRIBUTE {quote_ident(a.name)} TYPE {_type(a.type)}{collate}")
     return [exp.Command(this="ALTER", expression=f"TYPE {qualified(new.schema, new.name)} {', '.join(actions)}")
