@@ -18,7 +18,7 @@ from typing import Any, Optional
 
 from schemac.compare.changes import Change
 from schemac.compare.moves import old_key
-from schemac.model import Dependency, ForeignServer, OperatorClass, RangeType, Schema, Trigger
+from schemac.model import Dependency, Enum, ForeignServer, OperatorClass, RangeType, Schema, Trigger
 from schemac.model.types import default_multirange
 from schemac.pg.names import format_type_ident
 
@@ -69,6 +69,13 @@ def moved_types(current: Schema, desired: Schema) -> tuple[list[Change], Schema]
     return changes, _labels_renamed(_renamed(current, moved) if moved else current, desired)
 
 
+def label_renames(current: Enum, desired: Optional[Enum]) -> dict[str, str]:
+    """The labels (old -> new) of `desired`'s `renamed_values` the migration renames: `current` holds the old label
+    and not the new one (else the hint is spent, or another label holds the name)."""
+    return {old: new for new, old in (desired.renamed_values if desired is not None else ())
+            if old in current.values and new not in current.values}
+
+
 def _labels_renamed(current: Schema, desired: Schema) -> Schema:
     """`current` with the enum labels schema.yaml's `renamed_values` rename (ALTER TYPE ... RENAME VALUE) renamed
     where an expression casts them (`'happy'::mood`, as pg_get_expr and pg_get_viewdef print a label, held by its OID):
@@ -78,11 +85,10 @@ def _labels_renamed(current: Schema, desired: Schema) -> Schema:
     cur, casts, labels = {(e.schema, e.name): e for e in current.enums}, [], {}
     for d in desired.enums:
         e = cur.get((d.schema, d.name))
-        for new, old in d.renamed_values if e is not None else ():
-            if old in e.values and new not in e.values:  # type: ignore[union-attr]
-                t = spelled((d.schema, d.name))
-                casts.append((re.compile(re.escape(_quoted(old) + "::" + t) + r'(?![\w."$])'), _quoted(new) + "::" + t))
-                labels.setdefault(t, {})[old] = new
+        for old, new in label_renames(e, d).items() if e is not None else ():
+            t = spelled((d.schema, d.name))
+            casts.append((re.compile(re.escape(_quoted(old) + "::" + t) + r'(?![\w."$])'), _quoted(new) + "::" + t))
+            labels.setdefault(t, {})[old] = new
     return _bounds_renamed(_walk(current, [], casts, {}), labels) if casts else current
 
 

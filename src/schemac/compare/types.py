@@ -11,6 +11,7 @@ from schemac.compare.extension_members import member_settings_differ
 from schemac.compare.extension_takes import taken_objects
 from schemac.compare.moves import old_key
 from schemac.compare.sequences import renamed_sequences
+from schemac.compare.type_moves import label_renames
 from schemac.compare.normalize import normal_form, same_default, same_expression
 from schemac.model import Domain, Enum, Function, Schema, Sequence
 from schemac.pg.routines import comparable_body, standard_statements
@@ -44,8 +45,7 @@ def _renamed_values(current: tuple, desired: tuple, ch) -> list[Enum]:
     des, out = _keyed(desired), []
     for e in current:
         d = des.get((e.schema, e.name))
-        renames = {old: new for new, old in (d.renamed_values if d is not None else ())
-                   if old in e.values and new not in e.values}
+        renames = label_renames(e, d)
         if renames:
             now = replace(e, values=tuple(renames.get(v, v) for v in e.values))
             ch("rename_enum_value", d, e, replace(now, renamed_values=tuple((n, o) for o, n in renames.items())))
