@@ -14,6 +14,7 @@ from schemac.compare.column_renames import _rename_in_table
 from schemac.compare.moves import as_current
 from schemac.model import Column, Schema, Table, View
 from schemac.pg.lazy import lazy
+from schemac.pg.names import scratch_name
 
 column_renamed = lazy("schemac.pg.query_renames", "column_renamed")
 outputs_renamed = lazy("schemac.pg.query_renames", "outputs_renamed")
@@ -68,11 +69,14 @@ def _columns_after(current: Schema, others: list[Change]) -> dict[tuple[str, str
 
 
 def _renamed(v: View, renames: list[tuple[str, str, str, str]],
-             columns: dict[tuple[str, str], tuple[str, ...]]) -> View:
-    """`v` after the renames of the columns it reads, in the migration's order."""
+             columns: dict[tuple[str, str], tuple[str, ...]], held: tuple[str, str] = ("", "")) -> View:
+    """`v` after the renames of the columns it reads, in the migration's order. `held`: the key its `depends` names
+    the relation by where it is not the one the renames name (a view renamed by `renamed_from:`: what reads it names
+    it as it was, its deparse by its new name)."""
     text, depends = v.definition, v.depends
     for schema, table, old, new in renames:
-        read = lambda d: d.kind == "column" and (d.schema, d.name, d.column) == (schema, table, old)  # noqa: E731
+        key = held if held[1] else (schema, table)
+        read = lambda d: d.kind == "column" and (d.schema, d.name, d.column) == (*key, old)  # noqa: E731
         if not any(map(read, depends)):
             continue
         # (a relation of that name printed unqualified is this one unless the view reads another of its name)
@@ -85,14 +89,17 @@ def _renamed(v: View, renames: list[tuple[str, str, str, str]],
     return replace(v, definition=text, query=text if v.query == v.definition else v.query, depends=depends)
 
 
-def views_after_output_renames(cur: dict, des: dict, same: Callable[[View, View], bool]) -> dict[tuple, tuple]:
+def views_after_output_renames(cur: dict, des: dict, same: Callable[[View, View], bool],
+                               moved: Optional[dict[tuple, tuple]] = None) -> dict[tuple, tuple]:
     """key -> the RENAME COLUMNs (old, new), in the order they can run, of each view of `cur` whose columns schema.yaml
     names otherwise where renaming them alone makes it `des`'s (`same`): `cur` then holds it as it is after them
     (Postgres prints `expr AS new`, a column named after the new name bare: pg.query_renames.outputs_renamed), and the
     views reading those columns as they print them then (`v.new AS old`), which may be kept or renamed in turn. Else
     (a column renamed under a view whose output column follows it: `SELECT s.report` -> `SELECT s.polrep_id`) the view
-    was dropped and made again: a materialized view's rows computed again, grants and dependents made again."""
+    was dropped and made again: a materialized view's rows computed again, grants and dependents made again.
+    `moved`: the views `renamed_from:` renames (old key -> new), whose readers' `depends` name them as they were."""
     found: dict[tuple, tuple] = {}
+    was = {new: old for old, new in (moved or {}).items()}  # (a view renamed: its readers' depends name the old key)
     grown = True
     while grown:
         grown = False
@@ -104,16 +111,19 @@ def views_after_output_renames(cur: dict, des: dict, same: Callable[[View, View]
                 continue
             cur[key], found[key], grown = after, moves, True
             renames = [(old.schema, old.name, a, b) for a, b in moves]  # type: ignore[union-attr, misc]
+            held = was.get(key, key)
             for k, v in cur.items():  # (its readers as Postgres prints them after: `v.new AS old`)
-                if any(d.kind == "column" and (d.schema, d.name, d.column) == r[:3] for d in v.depends for r in renames):
-                    cur[k] = _renamed(v, renames, {})
+                if any(d.kind == "column" and (d.schema, d.name, d.column) == (*held, a) for d in v.depends
+                       for a, _ in moves):
+                    cur[k] = _renamed(v, renames, {}, held)
     return found
 
 
 def _output_moves(old: View, new: View) -> Optional[tuple[tuple[str, str], ...]]:
     """The RENAME COLUMNs (old, new) that give `old`'s columns `new`'s names, where both deparses and their columns
     are known, as many and of the same types, in an order in which none takes a name another still holds (a name
-    passed on along a chain); None where there is none, or only a swap (a cycle) would do."""
+    passed on along a chain; on a cycle, two names swapped, one set aside under a scratch name first, as
+    plan.name_swaps does with relations); None where there is none, or the scratch name is a column's."""
     if old.definition is None or new.definition is None or not old.output or len(old.output) != len(new.output) \
             or any(a.type != b.type for a, b in zip(old.output, new.output)):
         return None
@@ -121,16 +131,30 @@ def _output_moves(old: View, new: View) -> Optional[tuple[tuple[str, str], ...]]
     out: list[tuple[str, str]] = []
     while pending:
         ready = [a for a, b in pending.items() if b not in pending]
-        if not ready:
-            return None
+        if not ready:  # (a cycle: its first name set aside; the one taking it is then ready, the aside one last)
+            first = next(iter(pending))
+            aside = scratch_name(first)
+            if any(c.name == aside for c in (*old.output, *new.output)):
+                return None
+            out.append((first, aside))
+            pending[aside] = pending.pop(first)
+            continue
         out += [(a, pending.pop(a)) for a in ready]
     return tuple(out) or None
+
+
+def net_renames(moves: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Each column's name before `moves` (in their order, through a scratch name too) -> its name after them."""
+    now = {}  # name after the moves so far -> name before them
+    for a, b in moves:
+        now[b] = now.pop(a, a)
+    return {was: name for name, was in now.items() if was != name}
 
 
 def _outputs_after(v: View, moves: tuple[tuple[str, str], ...]) -> Optional[View]:
     """`v` after ALTER [MATERIALIZED] VIEW ... RENAME COLUMN of each of `moves`: its deparse, columns, column grants,
     and a materialized view's indexes and statistics (by attnum: they follow); None where the deparse cannot be told."""
-    names = dict(moves)
+    names = net_renames(moves)
     text = outputs_renamed(v.definition, {i: (c.name, names[c.name]) for i, c in enumerate(v.output)
                                           if c.name in names})
     if text is None:

@@ -212,7 +212,7 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
         cur = {key: query_moved(v, moved) for key, v in cur.items()}
     views_after_column_renames(cur, others, current)  # (their deparse as Postgres prints it after a RENAME COLUMN under them)
     before = dict(cur)
-    outputs = views_after_output_renames(cur, des, same_view)  # (ALTER VIEW ... RENAME COLUMN: kept, not made again)
+    outputs = views_after_output_renames(cur, des, same_view, moved)  # (ALTER VIEW ... RENAME COLUMN: kept, not made again)
 
     rebuilt: set[tuple[str, str]] = set()  # current views dropped to be created again
     changed: list[tuple[str, str]] = []

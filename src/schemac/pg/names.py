@@ -117,6 +117,16 @@ def clip_bytes(name: str, nbytes: int) -> str:
     return data.decode("utf-8", errors="ignore")
 
 
+SWAP_SUFFIX = "__schemac_swap"
+
+
+def scratch_name(name: str) -> str:
+    """The name a relation or a view's column holds between the two steps of a rename on a cycle of renames (two
+    names swapped: one set aside first, as a swap of two values is), at most 63 bytes (plan.name_swaps,
+    compare.view_renames)."""
+    return clip_bytes(name, MAX_IDENTIFIER_BYTES - len(SWAP_SUFFIX)) + SWAP_SUFFIX
+
+
 def make_object_name(name1: str, name2: Optional[str], label: str) -> str:
     """Postgres's makeObjectName(): how it names unnamed constraints (t_pkey, t_a_b_key, t_a_check)."""
     b1, b2 = len(name1.encode()), len(name2.encode()) if name2 else 0

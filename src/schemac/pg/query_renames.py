@@ -112,19 +112,21 @@ def column_renamed(text: str, schema: str, table: str, old: str, new: str, unqua
 def outputs_renamed(text: str, moves: dict[int, tuple[str, str]]) -> Optional[str]:
     """A view's deparse after ALTER VIEW ... RENAME COLUMN of its output columns (`moves`: position -> (old, new)):
     pg_get_viewdef names each output column after the view's own column, `expr AS new`, but a column read under that
-    very name bare (`s.new`). None where the deparse is not one SELECT whose list holds the column at that place
-    (a set operation, whose branches print the names otherwise; text sqlglot cannot read): compared as it was."""
+    very name bare (`s.new`); in a set operation (UNION, INTERSECT, EXCEPT, nested or parenthesised) every branch's
+    SELECT so. None where a SELECT's list does not hold the column at that place (a `*`, a VALUES branch, text
+    sqlglot cannot read): compared as it was."""
     try:
         tree = parse_one(text, read="postgres")
     except (SqlglotError, ValueError):
         return None
-    if not isinstance(tree, exp.Select) or any(isinstance(e, exp.Star) for e in tree.expressions):
+    selects = _branches(tree)
+    if not selects or any(isinstance(e, exp.Star) for s in selects for e in s.expressions):
         return None
     edits: list[tuple[int, int, str]] = []
-    for at, (old, new) in moves.items():
-        if at >= len(tree.expressions):
+    for select, (at, (old, new)) in ((s, m) for s in selects for m in moves.items()):
+        if at >= len(select.expressions):
             return None
-        item = tree.expressions[at]
+        item = select.expressions[at]
         alias = item.args.get("alias") if isinstance(item, exp.Alias) else None
         if isinstance(alias, exp.Identifier):
             if _folded(alias) != old or "end" not in alias.meta:
@@ -142,3 +144,16 @@ def outputs_renamed(text: str, moves: dict[int, tuple[str, str]]) -> Optional[st
     for start, end, spelled in sorted(edits, reverse=True):
         text = text[:start] + spelled + text[end:]
     return text
+
+
+def _branches(node: exp.Expression) -> list[exp.Select]:
+    """The SELECTs whose lists name a query's output columns: the query's own, or each branch's of a set operation
+    (Postgres prints the view's column names in every one); [] where a branch is no SELECT (VALUES)."""
+    if isinstance(node, exp.Subquery):
+        return _branches(node.this)
+    if isinstance(node, exp.Select):
+        return [node]
+    if isinstance(node, exp.SetOperation):
+        left, right = _branches(node.this), _branches(node.expression)
+        return left + right if left and right else []
+    return []

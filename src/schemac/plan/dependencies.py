@@ -28,6 +28,7 @@ from schemac.compare.changes import (AFTER_DETACH, BEFORE_PARENTS_COLUMNS, NAMED
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.compare.default_rows import REBOUND, ROWS_MOVED
 from schemac.compare.inherited_retypes import parents_wrapped
+from schemac.compare.view_renames import net_renames
 from schemac.plan.stubs import STUB, STUBBED
 from schemac.plan.not_null_order import attach_needs
 from schemac.plan.privilege_order import CREATED as _CREATED, privilege_deps
@@ -124,8 +125,9 @@ def deps(c: Change) -> Deps:
         new_refs.add(("schema", new.schema))  # type: ignore[union-attr]
         old_refs.add(("schema", old.schema))  # type: ignore[union-attr]
     elif k == "rename_view_column":  # ALTER [MATERIALIZED] VIEW ... RENAME COLUMN: what reads the new names, after
-        removes |= {("column", new.schema, new.name, a) for a, _ in c.column_renames}  # type: ignore[union-attr]
-        makes |= {("column", new.schema, new.name, b) for _, b in c.column_renames}  # type: ignore[union-attr]
+        net = net_renames(c.column_renames)  # (a swap's scratch name is neither)
+        removes |= {("column", new.schema, new.name, a) for a in net}  # type: ignore[union-attr]
+        makes |= {("column", new.schema, new.name, b) for b in net.values()}  # type: ignore[union-attr]
         new_refs.add(("table", new.schema, new.name))  # type: ignore[union-attr]
     elif k in ("grant", "revoke", "set_owner"):  # on the object (and columns) as they are once made
         makes, removes, old_refs, new_refs = privilege_deps(c)

@@ -12,9 +12,7 @@ from typing import Optional
 from schemac.compare.changes import NAMED_AS_DEFAULT, Change
 from schemac.model import INDEXED_KEY_TYPES, Column
 from schemac.model.frozen import replace
-from schemac.pg.names import MAX_IDENTIFIER_BYTES, clip_bytes
-
-_SUFFIX = "__schemac_swap"
+from schemac.pg.names import scratch_name
 # The second step's cause: it needs what the first made (not the drop-then-make order of a name removed and taken).
 FROM_SCRATCH = "from its scratch name"
 
@@ -33,11 +31,6 @@ def _moved(c: Change) -> Optional[tuple[tuple, str, str]]:
 def not_null_name(col: object) -> Optional[str]:
     """The name of a column's NOT NULL constraint, where it has one named."""
     return col.not_null.name if isinstance(col, Column) and col.not_null is not None else None
-
-
-def scratch_name(name: str) -> str:
-    """The name a relation holds between the two steps of its rename (at most 63 bytes)."""
-    return clip_bytes(name, MAX_IDENTIFIER_BYTES - len(_SUFFIX)) + _SUFFIX
 
 
 def through_scratch(changes: list[Change]) -> list[Change]:
