@@ -273,6 +273,10 @@ class Change:
     # An alter_generated of an INHERITS parent's column: (table, column) of the tables under it that declare the column
     # with its new expression (compare.own_expressions), dropped and added between its DROP and ADD COLUMN; () else.
     followers: tuple = ()
+    # An alter_generated of the first of an INHERITS child's parents that give it the column, where the child starts or
+    # stops declaring it: (table, column) of the others, dropped after its DROP and added after its ADD COLUMN
+    # (compare.shared_generation); () else.
+    fellows: tuple = ()
     # An alter_column_type taking schema.yaml's `using:` from an enum this migration sets aside and makes again (or a
     # domain over one, made again with it: compare.types.cast_directly): that type, which the user's expression reads
     # the column as (its new definition): the column is retyped onto it through text first, as its other columns are,

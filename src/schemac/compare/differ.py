@@ -15,13 +15,15 @@ from schemac.compare.around import (around_functions_moved, around_recreated, do
 from schemac.compare.casts import diff_casts
 from schemac.compare.opclasses import around_operator_classes, diff_operator_classes
 from schemac.compare.operators import diff_operators
-from schemac.compare.parents_columns_later import columns_after_children, made_without, ordered_by_later, received_later
+from schemac.compare.parents_columns_later import columns_after_children, joined_before, joined_first, made_without, ordered_by_later, \
+    received_later
 from schemac.compare.changes import (CARRIED_TO_PARTITIONS, INHERITED, NAMED_BELOW, NEW_TABLE, KEEPS_COLUMN, KEPT_BELOW, AFTER_ONLY, BEFORE_PARENTS_COLUMNS, KINDS, TYPED_REBUILT, Change, takes_using)
 from schemac.compare.grants import diff_grants
 from schemac.compare.grantor_usage import lent_usage
 from schemac.compare.namespaces import extension_schemas, public_schema_changes, schema_comments
 from schemac.compare.normalize import on_desired_path
 from schemac.compare.own_expressions import held_for_children, kept_for_children, marked_for_children, own_expressions_again
+from schemac.compare.shared_generation import shared_generation
 from schemac.compare.identities import (identities_over_children, identity_comment_changes, identity_differences,
                                         identity_sequences_aside, identity_sequences_named)
 from schemac.compare.policies import diff_policies
@@ -280,11 +282,12 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     kept = kept_for_children(cur_tables, des_tables)  # (a child's own expression changed: its parent's, before 17)
     cur_tables = held_for_children(cur_tables, des_tables, kept)
     below = received_later(later, des_tables, cur_tables)
+    first = joined_before(later, des_tables, cur_tables)  # (INHERIT before the parents' later columns)
     for key, t in des_tables.items():
         old = cur_tables.get(key)
         if old is None:
             made = without_calls_to(t, readers.get(key, frozenset()))  # SET DEFAULT, ADD CONSTRAINT: after them
-            made = made_without(made, later.get(key, ()))  # (added after its new children: compare.parents_columns_later)
+            made = made_without(made, later.get(key, ()) or first.get(key, ()))  # (added after its children, or its parents' ADDs give them)
             made = parents_names_given(made, des_tables)  # (a child's NOT NULL it declares again: the parent's name)
             parent = des_tables.get((t.partition_of.parent_schema, t.partition_of.parent)) if t.partition_of else None
             copies: list[Change] = []
@@ -296,14 +299,16 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
                 parent = None
             elif reordered_child(t, des_tables) and not ordered_by_later(t, des_tables, below):  # the same for an INHERITS child: CREATE TABLE, then INHERIT
                 made, copies = inherited_child(made, des_tables, cur_tables)
-                created, t = made, replace(t, checks_inherited=made.checks_inherited)  # (its INHERITs leave the scratch)
+                created, t = made, replace(t, checks_inherited=made.checks_inherited,  # (its INHERITs leave the scratch;
+                                           inherited_only=made.inherited_only)  # none for the columns it gains later)
             created = parents_generation_given(created, des_tables) if created is made else created  # (declared bare)
             changes.append(Change("add_table", t.schema, t.name, None, None, created, created,
                                   FOREIGN_REMADE if key in remade else None,
                                   before_parents=tuple((q.schema, q.name, n) for q in t.inherits
-                                                       for n in later.get((q.schema, q.name), ()))))
+                                                       for n in below.get((q.schema, q.name), ()))))
             changes.extend(copies)
-            changes.extend(replace(c, cause=NEW_TABLE) for c in diff_table(created_by_create_table(made, parent, des_tables), t))
+            changes.extend(joined_first([replace(c, cause=NEW_TABLE) for c in diff_table(created_by_create_table(made, parent, des_tables), t)],
+                                        first.get(key), later))
         elif not (old.partition_of or t.partition_of or old.inherits or t.inherits) and unchanged(old, t, rebuilt):
             # (a table of no parent, either side, in sync: what every step below gives it back as it is, and diff_table
             # none; most of a schema's tables, each otherwise through ~14 calls that find nothing to do)
@@ -327,6 +332,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         changes.extend(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table, only, held))
         changes.extend(around_retypes(cur_tables[key], des_tables[key], per_table, des_tables, exact))
     changes = own_expressions_again(marked_for_children(changes, kept, des_tables), des_tables, cur_tables)  # (a partition's own, after its parent's new expression)
+    changes = shared_generation(changes, des_tables, cur_tables)  # (a child's column two parents give: all dropped, added)
     changes = identities_over_children(named_in_partitions(changes, des_tables), cur_tables, des_tables)
     changes = beside_remade(changes, cur_tables, des_tables)  # (its own beside a new copy: dropped, made after it)
     changes = adopted_by_attach(changes, cur_tables, des_tables)  # (an index or key ATTACH adopts: dropped after it)

@@ -15,6 +15,9 @@ KEY and UNIQUEs over those columns are added after them (made_without)."""
 
 from __future__ import annotations
 
+from typing import Optional
+
+from schemac.compare.changes import INHERITED
 from schemac.compare.inherited_checks import reordered_child
 from schemac.model import Column, Table
 from schemac.model.frozen import replace
@@ -53,8 +56,40 @@ def columns_after_children(tables: dict, current: dict) -> dict[tuple[str, str],
     tails = {pk: tail for pk, names in later.items() if (tail := _trailing(tables[pk], names))}
     below = received_later(tails, tables, current)
     return {pk: tail for pk, tail in tails.items()
-            if all(ordered_by_later(c, tables, below) or _joined_after(c, tables, tails)
+            if all(ordered_by_later(c, tables, below) or _joined_after(c, tables, tails) or _joins_before(c, tables, tails, below)
                    for c in _new_children(pk, tables, current, below))}
+
+
+def joined_before(later: dict, tables: dict, current: dict) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(schema, child) -> the later columns it gains, of each new child in an order of its own that joins its parents
+    before they gain their `later` columns (_joins_before)."""
+    below = received_later(later, tables, current)
+    return {key: below.get(key, ()) for key, t in tables.items()
+            if key not in current and t.partition_of is None and not ordered_by_later(t, tables, below)
+            and not _joined_after(t, tables, later) and _joins_before(t, tables, later, below)}
+
+
+def _joins_before(t: Table, tables: dict, later: dict, below: dict) -> bool:
+    """Whether `t`, a new child in an order of its own that cannot join its parents after their `later` columns (its
+    own column of another generation under one: INHERIT refuses it; or a new child of its own made under it), joins
+    them before: made without the later columns it gains (`below`), which their ADD COLUMNs then give it after its own,
+    as in a database where the parent gained them after the INHERIT (its order says so)."""
+    if t.key in later or not reordered_child(t, tables) or not any((q.schema, q.name) in later for q in t.inherits):
+        return False
+    gained = below.get(t.key, ())
+    names = [c.name for c in t.columns]
+    return names == [n for n in names if n not in gained] + list(gained)
+
+
+def joined_first(changes: list, gained: Optional[tuple[str, ...]], later: dict) -> list:
+    """The changes completing a new table; of a child that joins its parents before their `later` columns (joined_before:
+    `gained`, the columns their ADD COLUMN gives it), each INHERIT carries the parent's later columns and those
+    (plan.dependencies: it runs before their ADD COLUMN, which reaches the child: its own ADD COLUMN of each it gained
+    runs no statement, INHERITED)."""
+    if gained is None:
+        return changes
+    return [replace(c, old=tuple(dict.fromkeys(later.get((c.new.schema, c.new.name), ()) + gained))) if c.kind == "add_inherit"
+            else replace(c, cause=INHERITED) if c.kind == "add_column" and c.name in gained else c for c in changes]
 
 
 def _joined_after(t: Table, tables: dict, later: dict) -> bool:
@@ -127,6 +162,7 @@ def made_without(t: Table, names: tuple[str, ...]) -> Table:
     over = lambda cols: any(n in names for n in cols)  # noqa: E731
     pk = t.primary_key
     return replace(t, columns=tuple(c for c in t.columns if c.name not in names),
+                   inherited_only=tuple(n for n in t.inherited_only if n not in names),
                    primary_key=None if pk is not None and over(pk.columns) else pk,
                    uniques=tuple(u for u in t.uniques if not over(u.columns)),
                    checks=tuple(c for c in t.checks if not over(referenced_columns(c.expression))))

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from schemac.model.frozen import frozen
 from schemac.model.types import drops_only
-from schemac.compare.changes import (AFTER_DETACH, BEFORE_PARENTS_COLUMNS, NAMED_BELOW, CARRIED_TO_PARTITIONS, DOMAIN_CHECKS_LATER, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, Change, set_aside_name)
+from schemac.compare.changes import (AFTER_DETACH, BEFORE_PARENTS_COLUMNS, NAMED_BELOW, NEW_TABLE, CARRIED_TO_PARTITIONS, DOMAIN_CHECKS_LATER, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, Change, set_aside_name)
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.compare.default_rows import REBOUND, ROWS_MOVED
 from schemac.compare.inherited_retypes import parents_wrapped
@@ -188,14 +188,16 @@ def deps(c: Change) -> Deps:
             old_refs |= parent_columns - kept  # (and before its ADD COLUMNs: KINDS puts add_inherit first)
             new_refs |= {("table", q.schema, q.name), _table(t)}  # type: ignore[union-attr, arg-type]
         else:  # (but the columns the parent gains after it: compare.differ._joined_before_parents_columns)
-            later = set(old) if c.cause == BEFORE_PARENTS_COLUMNS else set()  # type: ignore[arg-type]
+            later = set(old) if c.cause == BEFORE_PARENTS_COLUMNS or c.cause == NEW_TABLE and isinstance(old, tuple) \
+                else set()  # type: ignore[arg-type]  (a new child's: compare.parents_columns_later.joined_first)
             new_refs |= {r for r in parent_columns if r[3] not in later} | {("table", q.schema, q.name), _table(t)} | \
                 {col(x.name) for x in t.columns if x.name not in later}  # type: ignore[union-attr]
             makes |= {("joined", q.schema, q.name, x) for x in later} | {("inherits from", t.schema, t.name)}  # type: ignore
             at = t.inherits.index(q) if q in t.inherits else -1  # type: ignore[union-attr]  in their order (inhseqno),
             makes.add(("inherit", t.schema, t.name, at))  # type: ignore[union-attr]  the last one leaving a scratch parent
             new_refs.add(("inherit", t.schema, t.name, at - 1))  # type: ignore[union-attr]  (plan.inherit_ddl)
-            new_refs |= {("notnull", t.schema, t.name, x.name) for x in t.columns if not x.nullable}  # type: ignore
+            new_refs |= {("notnull", t.schema, t.name, x.name) for x in t.columns  # type: ignore[union-attr]
+                         if not x.nullable and x.name not in later}
             new_refs.add(("for inherit", t.schema, t.name))  # type: ignore[union-attr]  after the CHECKs it needs
     elif k == "drop_of":  # NOT OF: before its type changes or goes, and before the table's column changes
         old_refs.add(type_key(old.of))  # type: ignore[union-attr]

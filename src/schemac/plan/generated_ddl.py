@@ -19,6 +19,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from schemac.compare.changes import JOINS
+from schemac.compare.normalize import same_expression
 from schemac.model import Column, Table, expression_set_in_place
 from schemac.pg.dialect import RENDER
 from schemac.pg.idents import ident
@@ -39,15 +40,13 @@ def regenerated(t: Table, old: Column, col: Column, again: bool = False, followe
     column, released, is dropped only: the ADD gives it the parent's, attislocal false; so where one is, on every
     major: 17+'s SET EXPRESSION would leave it its own); `for_child`: the column kept as it is, dropped and added
     before 17 only, for a child's own expression (compare.own_expressions)."""
-    drop, add = _drop_column(t, col.name), _add_column(t, col)
-    in_place = alter_column(t, col.name, "SET EXPRESSION AS", f"({fresh_expression(col.generated).sql(dialect=RENDER)})")
+    in_place = _set_expression(t, col)
     if again:
         return [by_server_version(170000, in_place.sql(dialect=RENDER), [])]
     if t.partition_of is not None:
-        older = [detach_partition(t), drop, add, attach_partition(t)]
+        older = [detach_partition(t), _drop_column(t, col.name), _add_column(t, col), attach_partition(t)]
         return [by_server_version(170000, in_place.sql(dialect=RENDER), [s.sql(dialect=RENDER) for s in older])]
-    around = [drop, *(_drop_column(f[0], col.name) for f in followers if f[2:] != (JOINS,)),
-              *(_add_column(f[0], f[1]) for f in reversed(followers) if f[1] is not None), add]
+    around = _around(t, col, followers)
     if any(f[1] is None or f[2:] == (JOINS,) for f in followers):  # (a child released or joining: on every major,
         return around  # SET EXPRESSION would leave the one its own and the other its parent's only)
     if for_child:  # (17+: the child's own SET EXPRESSION, compare.own_expressions)
@@ -62,6 +61,36 @@ def regenerated(t: Table, old: Column, col: Column, again: bool = False, followe
                          f"THEN NULL; END; END IF; {remade} END")]
     return [do_block(f"BEGIN IF pg_catalog.current_setting('server_version_num')::int >= 170000 AND {kept} THEN "
                      f"{run(in_place)} ELSE {remade} END IF; END")]
+
+
+def _around(t: Table, col: Column, followers: tuple, fellows: tuple = ()) -> list[exp.Alter]:
+    """`t`'s DROP COLUMN, its `fellows`' (the other parents giving the column), the `followers`' (but a joining one's),
+    their ADD COLUMNs back up (but a released one's), `t`'s ADD COLUMN, its fellows'."""
+    return [_drop_column(t, col.name), *(_drop_column(f[0], col.name) for f in fellows),
+            *(_drop_column(f[0], col.name) for f in followers if f[2:] != (JOINS,)),
+            *(_add_column(f[0], f[1]) for f in reversed(followers) if f[1] is not None), _add_column(t, col),
+            *(_add_column(f[0], f[1]) for f in fellows)]
+
+
+def regenerated_together(t: Table, old: Column, col: Column, followers: tuple, fellows: tuple) -> list[exp.Expression]:
+    """The statements giving a column that `t` and its `fellows` (table, column, whether its expression changes) give
+    a child together their new expressions (compare.shared_generation): every one's DROP and ADD COLUMN around the
+    children's (`followers`) on every major where a child starts or stops declaring it, else before 17 only; 17+ sets
+    the changed expressions in place, then each declaring child's own (they reach it)."""
+    around = _around(t, col, followers, fellows)
+    if any(f[1] is None or f[2:] == (JOINS,) for f in followers):
+        return around
+    set_again = [(t, col)] if not same_expression(old.generated, col.generated) else []
+    set_again += [(f[0], f[1]) for f in fellows if f[2]] + [(f[0], f[1]) for f in followers]
+    run = lambda s: f"EXECUTE {literal(s.sql(dialect=RENDER))};"  # noqa: E731
+    return [do_block("BEGIN IF pg_catalog.current_setting('server_version_num')::int >= 170000 THEN " +
+                     " ".join(run(_set_expression(x, c)) for x, c in set_again) + " ELSE " +
+                     " ".join(run(s) for s in around) + " END IF; END")]
+
+
+def _set_expression(t: Table, col: Column) -> exp.Expression:
+    """ALTER TABLE t ALTER COLUMN ... SET EXPRESSION AS `col`'s (17+)."""
+    return alter_column(t, col.name, "SET EXPRESSION AS", f"({fresh_expression(col.generated).sql(dialect=RENDER)})")
 
 
 def _drop_column(t: Table, name: str) -> exp.Alter:

@@ -68,6 +68,9 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
             for q in c.through[1:]:  # (compare.scratch_retypes: one ALTER retypes every parent's column)
                 removes.add(("column", *q, c.name))
                 makes.add(("column", *q, c.name))
+            for f in c.fellows:  # (compare.shared_generation: the other parents' columns dropped and added with it)
+                removes.add(("column", f[0].schema, f[0].name, c.name))
+                makes.add(("column", f[0].schema, f[0].name, c.name))
             old_refs |= column_refs(t, old)  # type: ignore[arg-type]
             old_refs.add(_held_aside(old.type))  # type: ignore[union-attr]
             if k == "drop_column" and old.identity is not None:  # type: ignore[union-attr]

@@ -24,7 +24,7 @@ from schemac.plan.objects import PlanError, first_statements, object_statements
 from schemac.plan.policies import policy_statements
 from schemac.plan.renumbering_ddl import renumbered_copies
 from schemac.plan.storage_ddl import alter_parameters
-from schemac.plan.generated_ddl import regenerated
+from schemac.plan.generated_ddl import regenerated, regenerated_together
 from schemac.plan.partitioning_refusals import logging_refused, partitioning_refused
 from schemac.plan.partition_index_ddl import (copy_settings, own_comments_again, add_partition_key, attach_partition, detach_partition, copies_named, add_partition_index, drop_partition_index,
                                              drop_partition_key, is_partition_key, renamed_after_detach)
@@ -215,6 +215,8 @@ def _statements_for(change: Change) -> list[exp.Expression]:
     if k == "alter_generated" and virtual_made_plain(change.old, change.new):  # type: ignore[arg-type]
         return virtual_values_kept(t, change.new, change.over_children)  # type: ignore[arg-type]
     if k == "alter_generated":  # (dropped and added; a partition's set in place on 17+: plan.generated_ddl)
+        if change.fellows:  # (a column other parents give a child too: compare.shared_generation)
+            return regenerated_together(t, change.old, change.new, change.followers, change.fellows)  # type: ignore[arg-type]
         return regenerated(t, change.old, change.new, change.cause == OWN_AGAIN, change.followers,  # type: ignore[arg-type]
                            change.cause == FOR_CHILD)
     if k == "drop_table":
