@@ -17,7 +17,7 @@ from schemac.compare.changes import Change
 from schemac.compare.default_rows import ancestors
 from schemac.compare.definition_keys import attach_key, index_signature
 from schemac.compare.tables import constraint_key
-from schemac.model import Index, Table, Unique
+from schemac.model import Index, PrimaryKey, Table, Unique
 from schemac.pg.beside_copies import beside_copy
 
 _ADDS = ("add_constraint", "add_index")
@@ -35,8 +35,9 @@ def _definition(obj: object) -> Optional[tuple]:
 
 
 def _taken_by(obj: object) -> Optional[tuple]:
-    """The definition by which an ancestor's ADD takes `obj` as its copy (not its storage parameters, deferrability)."""
-    return attach_key(obj) if isinstance(obj, (Unique, Index)) else None
+    """The definition by which an ancestor's ADD takes `obj` as its copy (not its storage parameters, deferrability;
+    a PRIMARY KEY's ADD takes a UNIQUE of its columns)."""
+    return attach_key(obj) if isinstance(obj, (Unique, PrimaryKey, Index)) else None
 
 
 def _added(changes: list[Change]) -> set[tuple]:
