@@ -448,3 +448,48 @@ def test_readers_of_a_renamed_table_whose_names_postgres_made_unique_are_kept(an
             conn.execute("DROP VIEW fresh")
     drift = check_drift(str(schema), any_db_url, out_dir=out)
     assert drift.differences == (), drift.render("text") + result.sql
+
+
+def test_diff_tells_a_policys_aliases_postgres_made_unique_from_written_ones_across_a_rename(any_db_url, tmp_path):
+    """A policy whose subquery reads its own table again (`FROM issues`, printed `issues issues_1`) or another table
+    twice (`lots lots_1`), one written with that alias, and one reading the renamed table beside another's alias of
+    its name (`lots, bins lots_1`): `diff` of the database against a schema.yaml renaming the
+    table (renamed_from) names the rename alone. After ALTER TABLE ... RENAME Postgres prints the alias it made unique
+    anew (`tickets tickets_1`), a written one as written (`tickets issues_1`): pg_policy's conditions are read with the
+    aliases they hold as written (Policy.written_aliases, as a view's), so each is read as Postgres will print it; the
+    one it made unique was reported before as a policy changed (a security drift) though the rename alone makes it.
+    generate, which reads state.json's text (written in every database built from it, Postgres's in the one inspect
+    read), still alters such a policy: only that converges both."""
+    from catalog_oracle import sibling_database
+    from pairs import with_renames
+    from schemac.commands.inspect import inspect_database
+
+    tables = "CREATE TABLE {i} (id int PRIMARY KEY, owner text); CREATE TABLE {l} (id int PRIMARY KEY, amount int);" \
+             "CREATE TABLE claims (id int PRIMARY KEY); CREATE TABLE bins (id int PRIMARY KEY);"
+    policies = ("CREATE POLICY hand ON {i} USING (owner = current_user OR EXISTS (SELECT 1 FROM {i} WHERE {i}.id = 3));"
+                "CREATE POLICY built ON {i} USING (EXISTS (SELECT 1 FROM {i} {w} WHERE {w}.id = 4));"
+                "CREATE POLICY twice ON claims USING (EXISTS (SELECT 1 FROM {l} WHERE {l}.id = claims.id "
+                "AND {l}.amount IN (SELECT {l}.amount FROM {l} WHERE {l}.id > 0)));"
+                "CREATE POLICY beside ON claims USING (EXISTS (SELECT 1 FROM {l}, bins lots_1 WHERE lots_1.id = {l}.id));")
+    read = "SELECT p.oid::int, p.polname::text, pg_get_expr(p.polqual, p.polrelid) FROM pg_policy p ORDER BY 2"
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute((tables + policies).format(i="issues", l="lots", w="issues_1"))
+        before = conn.execute(read).fetchall()
+    assert "issues issues_1" in before[2][2] and "lots lots_1" in before[3][2]  # (hand, twice: Postgres's aliases)
+    schema = tmp_path / "schema.yaml"
+    with sibling_database(any_db_url) as b:
+        with psycopg.connect(b, autocommit=True) as conn:
+            conn.execute((tables + policies).format(i="tickets", l="parcels", w="issues_1"))
+        schema.write_text(with_renames(inspect_database(b).yaml, (("public.tickets", "issues"),
+                                                                   ("public.parcels", "lots"))))
+    drift = check_drift(str(schema), any_db_url)
+    assert sorted(d.message.split(" is ")[0] for d in drift.differences) == ["table issues", "table lots"], \
+        drift.render("text")
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("ALTER TABLE issues RENAME TO tickets; ALTER TABLE lots RENAME TO parcels")
+        after = conn.execute(read).fetchall()
+    assert [(oid, name) for oid, name, _ in after] == [(oid, name) for oid, name, _ in before]
+    assert "tickets tickets_1" in after[2][2] and "tickets issues_1" in after[1][2] and \
+        "parcels parcels_1" in after[3][2] and "bins lots_1" in after[0][2]
+    drift = check_drift(str(schema), any_db_url)
+    assert drift.differences == (), drift.render("text")

@@ -16,7 +16,7 @@ def policies_by_table(rows: list[dict[str, Any]]) -> dict[int, tuple[Policy, ...
         out.setdefault(r["table_oid"], []).append(Policy(
             name=r["policy_name"], command=_COMMANDS[r["command"]], permissive=r["permissive"],  # type: ignore
             roles=tuple(sorted(r["roles"])), using=_kept(r["using_expr"]), with_check=_kept(r["with_check_expr"]),
-            comment=r["comment"]))
+            comment=r["comment"], written_aliases=tuple(r["written_aliases"]) if "written_aliases" in r else None))
     return {oid: tuple(sorted(ps, key=lambda p: p.name)) for oid, ps in out.items()}
 
 

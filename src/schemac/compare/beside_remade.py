@@ -15,9 +15,9 @@ from typing import Optional
 
 from schemac.compare.changes import Change
 from schemac.compare.default_rows import ancestors
-from schemac.compare.definition_keys import index_signature
+from schemac.compare.definition_keys import attach_key, index_signature
 from schemac.compare.tables import constraint_key
-from schemac.model import Index, Table, Unique
+from schemac.model import Index, PrimaryKey, Table, Unique
 from schemac.pg.beside_copies import beside_copy
 
 _ADDS = ("add_constraint", "add_index")
@@ -34,10 +34,17 @@ def _definition(obj: object) -> Optional[tuple]:
     return None
 
 
+def _taken_by(obj: object) -> Optional[tuple]:
+    """The definition by which an ancestor's ADD takes `obj` as its copy (not its storage parameters, deferrability;
+    a PRIMARY KEY's ADD takes a UNIQUE of its columns)."""
+    return attach_key(obj) if isinstance(obj, (Unique, PrimaryKey, Index)) else None
+
+
 def _added(changes: list[Change]) -> set[tuple]:
-    """(schema, table, definition) of each key or index a partitioned table gets in this migration."""
+    """(schema, table, definition as Postgres attaches) of each key or index a partitioned table gets in this
+    migration."""
     return {(c.schema, c.table, d) for c in changes if c.kind in _ADDS and c.table_def is not None
-            and c.table_def.partition_by is not None and (d := _definition(c.new)) is not None}
+            and c.table_def.partition_by is not None and (d := _taken_by(c.new)) is not None}
 
 
 def _standing(cur: Table, new: object, changes: list[Change]) -> Optional[object]:
@@ -67,7 +74,7 @@ def beside_remade(changes: list[Change], cur_tables: dict, des_tables: dict) -> 
                 if _left_to_its_parent(cur, new, parent, above, added, changes):
                     remade.append((t, _named(cur, new.name), None))  # type: ignore[union-attr]
                     continue
-                if not beside_copy(t, new) or not any((*a, d) in added for a in above):
+                if not beside_copy(t, new) or not any((*a, _taken_by(new)) in added for a in above):
                     continue
                 old = _standing(cur, new, changes)
                 if old is not None and not any(c.kind == "drop_" + d[0].replace("key", "constraint")  # type: ignore
@@ -98,7 +105,7 @@ def _left_to_its_parent(cur: Table, new: object, parent: Table, above: tuple, ad
         return False
     old = _named(cur, new.name)
     if old is None or old.attached_to is not None or not beside_copy(cur, old) or \
-            index_signature(old) != index_signature(new) or not any((*a, _definition(new)) in added for a in above[1:]):
+            index_signature(old) != index_signature(new) or not any((*a, _taken_by(new)) in added for a in above[1:]):
         return False
     dropped = any(c.kind == "drop_index" and (c.schema, c.table) == cur.key and c.old == old for c in changes)
     return not dropped and any(c.kind == "add_index" and (c.schema, c.table) == parent.key and c.name == new.attached_to

@@ -54,6 +54,22 @@ def index_signature(i: Index) -> tuple:
             i.nulls_not_distinct)
 
 
+def attach_key(c: Union[Index, PrimaryKey, Unique]) -> tuple:
+    """What Postgres compares when it takes a partition's index or UNIQUE, not attached, as the copy of its parent's
+    (ADD UNIQUE / CREATE INDEX on the parent, ATTACH PARTITION: keys and expressions, classes, collations, order,
+    INCLUDE, predicate, uniqueness, NULLS NOT DISTINCT, method), not what the copy Postgres makes takes from the
+    parent's besides: storage parameters, operator class options, deferrability (a plain UNIQUE is taken as the copy
+    of a DEFERRABLE one WITH (fillfactor = 70), or of a PRIMARY KEY of its columns, a gist index with siglen = 100 of
+    one with 200: 18/16/15). So
+    catalog/queries' beside_parents compare; the loader's beside_copy checks the same (schemafile.indexes)."""
+    if isinstance(c, Unique):
+        return ("u", c.columns, c.include, c.nulls_not_distinct, c.without_overlaps)
+    if isinstance(c, PrimaryKey):  # (a parent's ADD PRIMARY KEY takes a partition's UNIQUE of its columns as its copy)
+        return ("u", c.columns, c.include, False, c.without_overlaps)
+    return ("i", tuple(_element_key(replace(e, opclass_options=())) for e in c.elements), c.unique, c.method,
+            normal_form(c.where), c.include, c.nulls_not_distinct)
+
+
 def parameter_values(obj: Union[Index, Table, View], toast: bool = True) -> dict[str, str]:
     """Storage parameters (of an index, table or materialized view) by name, values spelled as written (`off` and
     `false` mean the same, but schema.yaml's spelling is what the catalog should read back). Without `toast` (the

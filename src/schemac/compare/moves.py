@@ -202,20 +202,21 @@ def _policies_after(t: Table, was: Key, moved: dict[Key, Key]) -> Table:
     if not t.policies:
         return t
 
-    def renamed(text: Optional[str]) -> Optional[str]:
+    def renamed(text: Optional[str], written: Optional[tuple[str, ...]]) -> Optional[str]:
         owner = was
         for old, key in moved.items():
             if text is None:
                 return None
             if old[1].lower() in text.lower():
-                after = table_renamed(text, old, key, owner)
+                after = table_renamed(text, old, key, owner, written=written)
                 if after is None and old == owner and old[1] != key[1]:
                     after = policy_table_renamed(text, old[1], key[1])
                 text = after if after is not None else text
             owner = key if owner == old else owner
         return text
 
-    policies = tuple(replace(p, using=renamed(p.using), with_check=renamed(p.with_check)) for p in t.policies)
+    policies = tuple(replace(p, using=renamed(p.using, p.written_aliases), with_check=renamed(p.with_check, p.written_aliases))
+                     for p in t.policies)
     return t if policies == t.policies else replace(t, policies=policies)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import field
+
 from schemac.model.frozen import frozen
 from typing import Literal, Optional
 
@@ -24,3 +26,6 @@ class Policy:
     with_check: Optional[str] = None
     comment: Optional[str] = None
     source: Optional[Source] = _src()
+    # The aliases ending in _<digits> its stored conditions hold as written (the catalog's; None: not read), as a view's
+    # (View.written_aliases): pg.relation_renames tells them from those Postgres's print made unique (`issues issues_1`).
+    written_aliases: Optional[tuple[str, ...]] = field(default=None, compare=False, metadata={"recorded": False})

@@ -78,13 +78,15 @@ def table_renamed(text: str, was: Key, now: Key, owner: Optional[Key] = None,
             if id(n) in mine and folded(a).startswith(new + "_"):
                 user[id(n)] = True  # (one of the new name's: written so, Postgres makes the old name's)
                 continue
+            if id(n) not in mine and written is not None and _held(nodes, folded(a), written) == (True, True):
+                user[id(n)] = True  # (another relation's alias written so, `bins lots_1`: kept as written)
+                continue
             return None  # (another relation's name made unique against the old or new name: not told)
         else:
-            times = sum(1 for m in nodes if _alias(m) is not None and folded(_alias(m)) == folded(a))  # type: ignore
-            held = written.count(folded(a))
-            if held and held < times:
+            some, every = _held(nodes, folded(a), written)
+            if some and not every:
                 return None
-            user[id(n)] = bool(held)
+            user[id(n)] = some
 
     def base(name_now: str):
         def of(n: exp.Expression) -> Optional[str]:
@@ -145,6 +147,14 @@ def table_renamed(text: str, was: Key, now: Key, owner: Optional[Key] = None,
     for start, end, spelled in sorted(edits, reverse=True):
         text = text[:start] + spelled + text[end:]
     return text
+
+
+def _held(nodes: list, alias: str, written: tuple[str, ...]) -> tuple[bool, bool]:
+    """Whether some, and whether every, relation of the text printed under `alias` holds it as written (the stored
+    query's own, `written`)."""
+    times = sum(1 for m in nodes if _alias(m) is not None and folded(_alias(m)) == alias)  # type: ignore[arg-type]
+    held = written.count(alias)
+    return held > 0, held >= times
 
 
 def _rowtype(d: exp.DataType, schema: str, old: str, printed: Optional[str]) -> bool:

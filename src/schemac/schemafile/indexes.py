@@ -155,15 +155,15 @@ def check_attached_indexes(tables: list[Table]) -> None:
     from schemac.compare.tables import index_signature
 
     by_key = {t.key: t for t in tables}
-    from schemac.compare.definition_keys import constraint_key
+    from schemac.compare.definition_keys import attach_key
 
     for t in tables:
         for u in t.uniques:
             if u.beside_copy:
-                _check_beside(t, u, by_key, constraint_key, lambda up: up.unique_keys(), "UNIQUE", "a key")
+                _check_beside(t, u, by_key, lambda up: up.unique_keys(), "UNIQUE", "a key")
         for i in t.indexes:
             if i.beside_copy:
-                _check_beside(t, i, by_key, index_signature, lambda up: up.indexes, "index", "an index")
+                _check_beside(t, i, by_key, lambda up: up.indexes, "index", "an index")
             if i.attached_to is None:
                 continue
             p = by_key.get((t.partition_of.parent_schema, t.partition_of.parent)) if t.partition_of is not None else None
@@ -174,9 +174,13 @@ def check_attached_indexes(tables: list[Table]) -> None:
                                       "is a partition of", i.source)
 
 
-def _check_beside(t: Table, i, by_key: dict, signature, held, kind: str, one: str) -> None:
+def _check_beside(t: Table, i, by_key: dict, held, kind: str, one: str) -> None:
     """beside_copy: the index (UNIQUE) of a partition, attached to nothing, beside Postgres's copy of one of that
-    definition one of the tables it is a partition of declares (its parent's own copy may be left out)."""
+    definition one of the tables it is a partition of declares (its parent's own copy may be left out). Of that
+    definition as Postgres attaches (compare.definition_keys.attach_key, as inspect's beside_parents): not storage
+    parameters, operator class options or deferrability, which its copy takes from the parent's."""
+    from schemac.compare.definition_keys import attach_key
+
     if getattr(i, "attached_to", None) is not None:
         raise SchemaFileError(f"index {i.name} of table {t.qualified_name}: beside_copy and attached_to say opposite "
                               "things (attached to an index of its parent, or beside the copy of one)", i.source)
@@ -186,7 +190,7 @@ def _check_beside(t: Table, i, by_key: dict, signature, held, kind: str, one: st
         up = by_key.get((up.partition_of.parent_schema, up.partition_of.parent))
         if up is None:
             break
-        if any(signature(j) == signature(i) for j in held(up)):
+        if any(attach_key(j) == attach_key(i) for j in held(up)):
             return
     raise SchemaFileError(f"{kind} {i.name or ', '.join(i.columns)} of table {t.qualified_name}: beside_copy, but no "
                           f"table it is a partition of has {one} of its definition to copy beside it", i.source)

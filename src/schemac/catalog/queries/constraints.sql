@@ -23,8 +23,10 @@
 -- attached: a partition's copy of its parent's PRIMARY KEY or UNIQUE (conparentid <> 0). Postgres names
 -- it as an unnamed one on the partition would be: the caller (catalog/partition_indexes.py) drops those
 -- and keeps the ones whose name the partition had of its own (made before it was attached, or renamed).
--- beside_parents: a partition's own UNIQUE (not attached) of the definition of a UNIQUE of the table it is a partition
--- of (its index compared as indexes.sql's beside_parents): written beside_copy, added after the parent's.
+-- beside_parents: a partition's own UNIQUE (not attached) of the definition of a UNIQUE or PRIMARY KEY of the table it
+-- is a partition of (its index compared as indexes.sql's beside_parents, as Postgres compares when it attaches one: not
+-- storage parameters or deferrability; the parent's ADD PRIMARY KEY takes a partition's UNIQUE as its copy too):
+-- written beside_copy, added after the parent's.
 -- attached_to: of a partition's copy of a UNIQUE, the name of the parent's UNIQUE it is attached to, where the parent
 -- holds another UNIQUE of that definition (columns, classes, collations, options, NULLS NOT DISTINCT): which copy is
 -- whose, as indexes.sql's attached_to.
@@ -90,7 +92,7 @@ SELECT con.conrelid AS table_oid,
        con.conparentid <> 0 AS attached,
        CASE WHEN con.contype = 'u' AND con.conparentid = 0 AND c.relispartition THEN EXISTS (
               SELECT 1 FROM pg_catalog.pg_inherits ti
-              JOIN pg_catalog.pg_constraint pcon ON pcon.conrelid = ti.inhparent AND pcon.contype = 'u'
+              JOIN pg_catalog.pg_constraint pcon ON pcon.conrelid = ti.inhparent AND pcon.contype IN ('p', 'u')
               JOIN pg_catalog.pg_index pi ON pi.indexrelid = pcon.conindid
               JOIN pg_catalog.pg_class pic ON pic.oid = pi.indexrelid
               WHERE ti.inhrelid = con.conrelid AND pic.relam = ki.relam AND pi.indnatts = ix.indnatts
