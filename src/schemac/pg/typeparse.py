@@ -11,6 +11,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
+from schemac.pg.casts import BUILTIN_TYPES, base_and_dims
 from schemac.pg.dialect import DIALECT
 from schemac.pg.foreign_names import ANOTHER_DIALECTS_WORDS
 from schemac.pg.typetext import _BARE, _SERIAL_NAMES, _VARBIT, NEGATIVE_SCALE, TypeSyntaxError, _with_modifiers
@@ -226,10 +227,13 @@ def _built(canonical: str) -> exp.DataType:
 
 @lru_cache(maxsize=4096)
 def is_user_defined(canonical: str) -> bool:
-    """An enum, a domain, a composite or an extension's type: not one sqlglot knows as Postgres's own (`bit
-    varying(n)` and a negative numeric scale are Postgres's, which _built keeps as names: a column retyped between
-    two of them went through text, a rewrite, where Postgres changes the modifier in place)."""
-    if _VARBIT.match(canonical) or NEGATIVE_SCALE.match(canonical):
+    """An enum, a domain, a composite or an extension's type: not one of Postgres's own. sqlglot knows most of
+    those; the rest are pg_catalog's types it reads as names (`bit varying(n)` and a negative numeric scale, which
+    _built keeps as names; `circle`, `box`, `cidr`, `macaddr8`, `"char"`, `tsvector`... of pg.casts.BUILTIN_TYPES):
+    a column retyped between two of them went through text, a rewrite where Postgres changes the modifier in place,
+    and a failure where their text forms differ (`circle` -> `box`: 'invalid input syntax for type box', where
+    pg_cast's `box(circle)` converts)."""
+    if _VARBIT.match(canonical) or NEGATIVE_SCALE.match(canonical) or base_and_dims(canonical)[0] in BUILTIN_TYPES:
         return False
     built = _built(canonical)
     return any(n.this == T.USERDEFINED for n in built.walk() if isinstance(n, exp.DataType))

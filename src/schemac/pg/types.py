@@ -106,7 +106,7 @@ def is_known_spelling(canonical: str) -> bool:
 
 
 def is_user_defined(canonical: str) -> bool:
-    """An enum, a domain, a composite or an extension's type: not one sqlglot knows as Postgres's own."""
+    """An enum, a domain, a composite or an extension's type: not one of Postgres's own (typeparse's)."""
     from schemac.pg.typeparse import is_user_defined as user_defined
 
     return user_defined(canonical)

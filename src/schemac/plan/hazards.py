@@ -3,7 +3,7 @@
 A type change is safe only when every value of the old type fits the new one unchanged
 (``varchar(80)`` -> ``varchar(200)`` or ``text``, ``text`` -> ``varchar``, ``integer`` -> ``bigint``, ``numeric(3,2)`` ->
 ``numeric(6,2)``, ``interval second(1)`` -> ``interval``, ``char(1)`` -> ``text``, whose padding blanks bpchar ignores,
-``text`` -> ``citext``, ``hstore`` -> ``jsonb``). Everything else may truncate, round, reinterpret or fail.
+``text`` -> ``citext``, ``hstore`` -> ``jsonb``, ``cidr`` -> ``inet``, ``macaddr`` -> ``macaddr8``, ``"char"`` -> ``text``). Everything else may truncate, round, reinterpret or fail.
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ from schemac.plan.null_checks import null_check_warning
 _INT_DIGITS = {"smallint": 5, "integer": 10, "bigint": 19}
 _WIDENINGS = {("smallint", "integer"), ("smallint", "bigint"), ("integer", "bigint"), ("real", "double precision"),
               ("character varying", "text"), ("bit varying", "bit varying"), ("date", "timestamp without time zone"),
-              ("name", "text"), ("oid", "bigint")}  # (an oid is an unsigned 4-byte integer; a name, 63 bytes at most)
+              ("name", "text"), ("oid", "bigint"), ("cidr", "inet"), ("macaddr", "macaddr8"), ('"char"', "text")}
+# (an oid is an unsigned 4-byte integer; a name, 63 bytes at most; every cidr is an inet of the same text; a macaddr
+# is a macaddr8 with FF:FE in its middle, which the cast back takes out; a "char" is one byte, read back as text)
 _NAME_CHARACTERS = 63  # NAMEDATALEN - 1 bytes: as many characters at most
 
 
