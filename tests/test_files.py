@@ -428,8 +428,8 @@ def test_a_widened_search_path_stays_in_the_file_of_its_statement(monkeypatch):
     pin, widen = render_sql([pinned_search_path()]), render_sql([widened_search_path()])
     view = "CREATE VIEW v AS SELECT a IS DISTINCT FROM b AS moved FROM t;\n"
     monkeypatch.setattr(statement_runs, "LOCKS_PER_FILE", 7)
-    runs = statement_runs.split([(pin, 2, True), ("CREATE TABLE t (a int, b int);\n", 3, False),
-                                 (widen, 2, False), (view, 2, False), (pin, 2, True)])
+    runs = statement_runs.split([(pin, 2, True, ""), ("CREATE TABLE t (a int, b int);\n", 3, False, ""),
+                                 (widen, 2, False, ""), (view, 2, False, ""), (pin, 2, True, "")])
     assert runs == [[pin, "CREATE TABLE t (a int, b int);\n"], [pin, widen, view, pin]]
 
 

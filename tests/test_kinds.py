@@ -26,7 +26,7 @@ import psycopg
 import pytest
 import test_pairs
 from catalog_oracle import comments, fingerprint, objects, fingerprint_difference, sibling_database
-from conftest import MAJORS
+from conftest import MAJORS, inspected_after
 from pairs import load_pairs
 from sqlx_project import inspected_and_rebuilt
 
@@ -165,8 +165,7 @@ TYPES = "composite_types:\n  addr:\n    attributes: {a: integer, b: text}\n"
      "tables:\n  t:\n    columns: {x: d}\n", "attribute c can only be added after the existing ones"),
     ("composite_types:\n  addr:\n    attributes: {b: text, a: integer}\n  wrap:\n    attributes: {v: addr}\n"
      "tables:\n  t:\n    columns: {x: 'wrap[]'}\n", "cannot be reordered in place"),
-    ("composite_types:\n  addr:\n    attributes: {a: bigint, b: text}\n"
-     "tables:\n  t:\n    columns: {x: addr}\n", "while table public.t has a column of the type"),
+    # (an attribute retyped under a column of the type is dropped and added again: test_composite_retyped_under_a_column)
     # An attribute of an enum the migration sets aside and creates again (a value removed): after the rename it is
     # of the old type, which the migration's DROP TYPE then found in use (it did not apply); with a table's column
     # of the composite, no ALTER retypes it, so generate refuses.
@@ -190,6 +189,26 @@ def test_composite_changes_postgres_cannot_make_are_refused(new, message):
 def test_composite_retyped_in_place_when_no_column_uses_it():
     sql = _plan_between(TYPES, "composite_types:\n  addr:\n    attributes: {a: bigint, c: date}\n")
     assert "ALTER TYPE addr DROP ATTRIBUTE b, ALTER ATTRIBUTE a TYPE BIGINT, ADD ATTRIBUTE c DATE;" in sql
+
+
+def test_composite_retyped_under_a_column_drops_and_adds_the_attribute_and_those_after_it():
+    """Postgres refuses ALTER ATTRIBUTE ... TYPE while a column holds the type ('cannot alter type "addr" because
+    column "t.x" uses it'), and generate refused it even with --allow-destructive (probe43c: a PostGraphile schema's
+    app.application_setting value text -> jsonb under an array column): the attribute is dropped and added again, and
+    those after it (ADD ATTRIBUTE appends: schema.yaml's order kept), destructive, naming them and the column (pairs
+    type-composite-attribute-retyped-under-*, on a server)."""
+    from schemac.compare.differ import diff
+    from schemac.plan.hazards import destructive_reason
+
+    table = "tables:\n  t:\n    columns: {x: addr}\n"
+    new = "composite_types:\n  addr:\n    attributes: {a: bigint, b: text, c: date}\n" + table
+    sql = _plan_between(TYPES + table, new)
+    assert "ALTER TYPE addr DROP ATTRIBUTE a, DROP ATTRIBUTE b, ADD ATTRIBUTE a BIGINT, ADD ATTRIBUTE b TEXT, ADD " \
+        "ATTRIBUTE c DATE;" in sql, sql
+    reasons = [r for r in map(destructive_reason, diff(load_text(TYPES + table), load_text(new))) if r]
+    assert reasons == ["composite type public.addr: attribute a, b dropped and added again (Postgres cannot retype an "
+                       "attribute while column public.t.x holds the type): its values in every column of the type are "
+                       "lost (NULL)"]
 
 
 @pytest.mark.parametrize("attributes", ["{b: text, a: integer}", "{a: integer, c: date, b: text}"])
@@ -217,10 +236,50 @@ def test_an_attribute_dropped_is_destructive_only_where_a_column_holds_the_type(
                        if held else [])
 
 
-def test_a_range_type_definition_change_is_refused():
+@pytest.mark.parametrize("users,named", [
+    ("tables:\n  t:\n    columns: {s: r}\n", "table public.t uses"),
+    ("tables:\n  t:\n    columns: {m: r_multirange}\n", "table public.t uses"),
+    ("functions:\n  f: {arguments: x r, returns: integer, language: sql, body: select 1}\n", "function public.f uses"),
+    ("domains:\n  d: {type: 'r[]'}\ncomposite_types:\n  p:\n    attributes: {a: r}\n",
+     "domain public.d and composite type public.p use"),
+])
+def test_a_range_type_definition_change_is_refused_where_something_uses_it(users, named):
+    """Postgres has no ALTER for a range's definition, and DROP TYPE under its users would take them (or their values)
+    along: refused at the type's line, naming them. With no user it is made again (pairs range-*-made-again-*)."""
     with pytest.raises(SchemacError) as e:
-        _plan_between("range_types:\n  r: {subtype: integer}\n", "range_types:\n  r: {subtype: bigint}\n")
-    assert "range type public.r: its definition cannot change in place" in str(e.value)
+        _plan_between("range_types:\n  r: {subtype: integer}\n" + users, "range_types:\n  r: {subtype: bigint}\n" + users)
+    assert re.fullmatch(r"schema\.yaml:2:3: range type public\.r: its definition cannot change in place \(Postgres has "
+                        rf"no ALTER for it\) while {named} it; create a new type", str(e.value)), str(e.value)
+
+
+def test_a_range_type_or_collation_no_object_uses_is_made_again():
+    """A column named as the range and the collation (`r`, `c`) is no user of either: DROP, CREATE."""
+    users = "tables:\n  t:\n    columns: {r: text, c: text}\n"
+    sql = _plan_between("range_types:\n  r: {subtype: integer}\ncollations:\n  c: {locale: C}\n" + users,
+                        "range_types:\n  r: {subtype: bigint}\ncollations:\n  c: {locale: POSIX}\n" + users)
+    statements = [s.strip() for s in sql.split(";\n")]
+    made = ["DROP COLLATION IF EXISTS c", "CREATE COLLATION c (provider = libc, locale = 'POSIX')",
+            "DROP TYPE IF EXISTS r", "CREATE TYPE r AS RANGE (SUBTYPE = BIGINT)"]
+    assert sorted(s for s in statements if s.startswith(("DROP", "CREATE"))) == sorted(made), sql
+    assert statements.index(made[0]) < statements.index(made[1]) and statements.index(made[2]) < statements.index(made[3])
+
+
+def test_a_range_type_or_collation_made_again_is_reported_as_changed():
+    """diff's report of one made again is its definition's change, as before (not a drop and an add), its comment
+    and owner given back no difference, a comment changed too one of its own."""
+    from schemac.compare.differ import diff
+    from schemac.report.describe import differences
+
+    old = ("range_types:\n  r: {subtype: integer, comment: hi, owner: pg_monitor}\n"
+           "collations:\n  c: {locale: C, comment: cc, owner: pg_monitor}\n")
+    new = old.replace("integer", "bigint").replace("locale: C,", "locale: POSIX,").replace("cc", "dd")
+    found = [(d.kind, d.message) for d in differences(diff(load_text(old), load_text(new)))]
+    assert found == [
+        ("range_type_changed", "range type public.r is TYPE AS RANGE (SUBTYPE = integer), expected TYPE AS RANGE "
+                               "(SUBTYPE = bigint)"),
+        ("collation_changed", "collation public.c is COLLATION (provider = libc, locale = C), expected COLLATION "
+                              "(provider = libc, locale = POSIX)"),
+        ("comment_changed", "collation c: comment is 'cc', expected 'dd'")], found
 
 
 def test_a_range_types_function_made_again_is_refused():
@@ -375,9 +434,48 @@ def test_collation_loader_errors(entry, message):
 def test_a_libc_collation_with_one_locale_reads_as_the_catalog_gives_it():
     (c,) = load_text("collations:\n  c: {lc_collate: C, lc_ctype: C}\n").collations
     assert (c.locale, c.lc_collate, c.lc_ctype) == ("C", None, None)
+
+
+@pytest.mark.parametrize("users,named", [
+    ("tables:\n  t:\n    columns: {s: {type: text, collation: c}}\n", "table public.t uses"),
+    ("tables:\n  t:\n    columns: {s: text}\n    indexes:\n      t_s: {columns: [{expression: s COLLATE c}]}\n",
+     "table public.t uses"),
+    ("domains:\n  d: {type: text, collation: c}\nrange_types:\n  r: {subtype: text, collation: c}\n",
+     "domain public.d and range type public.r use"),
+    ("composite_types:\n  p:\n    attributes: {a: {type: text, collation: public.c}}\n", "composite type public.p uses"),
+    ("views:\n  v: {query: \"SELECT 'a' COLLATE c AS a\"}\n", "view public.v uses"),
+])
+def test_a_collation_definition_change_is_refused_where_something_uses_it(users, named):
+    """As a range type's: refused at the collation's line, naming what uses it (made again where nothing does)."""
     with pytest.raises(SchemacError) as e:
-        _plan_between("collations:\n  c: {locale: C}\n", "collations:\n  c: {locale: POSIX}\n")
-    assert "collation public.c: its definition cannot change in place" in str(e.value)
+        _plan_between("collations:\n  c: {locale: C}\n" + users, "collations:\n  c: {locale: POSIX}\n" + users)
+    assert re.fullmatch(r"schema\.yaml:2:3: collation public\.c: its definition cannot change in place \(Postgres has "
+                        rf"no ALTER for it\) while {named} it; create a new collation", str(e.value)), str(e.value)
+
+
+def test_a_used_collation_and_range_read_from_a_database_are_refused_naming_their_users(any_db_url):
+    """The users read from a live database (what `diff --sql` compares from): a collation only an index expression and
+    a view's query name, a range only a function's argument names; schema.yaml edited (the locale, the subtype) is
+    refused at each one's line (the first change refused: the collation's), naming them."""
+    text = inspected_after(any_db_url, "CREATE COLLATION bytes (provider = libc, locale = 'C'); "
+                           "CREATE TABLE t (id integer, s text); CREATE INDEX t_s ON t ((s COLLATE bytes)); "
+                           "CREATE VIEW v AS SELECT s COLLATE bytes AS s FROM t; CREATE TYPE r AS RANGE (SUBTYPE = int4); "
+                           "CREATE FUNCTION f(x r) RETURNS integer LANGUAGE sql AS 'SELECT 1'")
+    lines = text.splitlines()
+    at = next(n for n, line in enumerate(lines, 1) if line.strip().startswith("bytes:"))
+    edited = text.replace("locale: C", "locale: POSIX")
+    assert edited != text
+    with pytest.raises(SchemacError) as e:
+        _plan_between(text, edited)
+    assert re.fullmatch(rf"schema\.yaml:{at}:\d+: collation public\.bytes: .* while table public\.t and view public\.v "
+                        "use it; create a new collation", str(e.value)), str(e.value)
+    ranged = text.replace("subtype: integer", "subtype: bigint")
+    assert ranged != text
+    at = next(n for n, line in enumerate(lines, 1) if line.strip().startswith("r:"))
+    with pytest.raises(SchemacError) as e:
+        _plan_between(text, ranged)
+    assert re.fullmatch(rf"schema\.yaml:{at}:\d+: range type public\.r: .* while function public\.f uses it; create a "
+                        "new type", str(e.value)), str(e.value)
 
 
 @pytest.mark.parametrize("entry,message", [

@@ -93,29 +93,49 @@ def test_a_holder_retyped_to_an_array_of_the_row_type_still_holds_it(db_url, tmp
 
 
 COMPOSITE_USERS = {  # how reg holds composite type entity -> its SQL
-    "domain": "CREATE DOMAIN entity_dmn AS entity CHECK ((VALUE).table_name IS NOT NULL); CREATE TABLE reg (id int, e entity_dmn);",
+    # (its CHECK reads the attribute kept: one refusing the retyped attribute's NULL would refuse the rows once its
+    # values are lost, as Postgres refuses them when the migration adds it again after the ALTER TYPE)
+    "domain": "CREATE DOMAIN entity_dmn AS entity CHECK ((VALUE).schema_name IS NOT NULL); CREATE TABLE reg (id int, e entity_dmn);",
     "domain array": "CREATE DOMAIN entity_dmn AS entity; CREATE TABLE reg (id int, e entity_dmn[]);",
     "composite": "CREATE TYPE pair AS (a entity, b int); CREATE TABLE reg (id int, p pair);",
 }
 
 
 @pytest.mark.parametrize("held", sorted(COMPOSITE_USERS))
-def test_a_composite_attribute_retyped_under_a_table_holding_it_through_another_type_is_refused(db_url, tmp_path, held):
-    """The same rule for a composite type's attribute (ALTER TYPE ... ALTER ATTRIBUTE ... TYPE), which generate
-    refused only where a table column is of the composite itself: held through a domain over it (a bitemporal
-    schema's vrsn.entity_fullname_dmn), an array of such a domain, or another composite, the migration was written
-    and Postgres refused it ('cannot alter type "entity" because column "reg.e" uses it')."""
+def test_a_composite_attribute_retyped_under_a_table_holding_it_through_another_type_is_dropped_and_added(
+        db_url, tmp_path, held):
+    """The same rule for a composite type's attribute (ALTER TYPE ... ALTER ATTRIBUTE ... TYPE), held through a domain
+    over it (a bitemporal schema's vrsn.entity_fullname_dmn), an array of such a domain, or another composite: Postgres
+    refuses the retype ('cannot alter type "entity" because column "reg.e" uses it'), so the attribute is dropped and
+    added again, its values lost: refused without --allow-destructive, naming the column; with it, written, applied
+    over rows (the other attribute's values kept, the retyped one's NULL), in sync with schema.yaml."""
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     old = f"CREATE TYPE entity AS (schema_name text, table_name varchar(30)); {COMPOSITE_USERS[held]}"
     with migrated_then_described(db_url, schema, out, old, old.replace("varchar(30)", "varchar(63)")):
-        with pytest.raises(SchemacError) as e:
-            generate(str(schema), out)
-    assert "composite type public.entity: attribute table_name cannot change its type while table public.reg has a " \
-        "column of the type" in str(e.value)
-    assert len(Layout(out).migrations()) == 1
-    with psycopg.connect(db_url) as conn, pytest.raises(psycopg.errors.FeatureNotSupported) as refused:
+        refused = generate(str(schema), out)
+        assert refused.status == "refused", refused.sql
+        assert "composite type public.entity: attribute table_name dropped and added again (Postgres cannot retype an " \
+            "attribute while column public.reg.%s holds the type): its values in every column of the type are lost (NULL)" \
+            % ("p" if held == "composite" else "e") in refused.message, refused.message
+        assert "--allow-destructive" in refused.message
+        result = generate(str(schema), out, allow_destructive=True)
+        assert result.status == "written", result.message
+    with psycopg.connect(db_url) as conn, pytest.raises(psycopg.errors.FeatureNotSupported) as refusal:
         conn.execute("ALTER TYPE entity ALTER ATTRIBUTE table_name TYPE varchar(63)")
-    assert 'because column "reg.' in str(refused.value)
+    assert 'because column "reg.' in str(refusal.value)
+    value = {"domain": "ROW('s', 't')::entity", "domain array": "ARRAY[ROW('s', 't')::entity]",
+             "composite": "ROW(ROW('s', 't')::entity, 7)"}[held]
+    read = {"domain": "(e).schema_name, (e).table_name", "domain array": "(e[1]).schema_name, (e[1]).table_name",
+            "composite": "((p).a).schema_name, ((p).a).table_name, (p).b"}[held]
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(f"INSERT INTO reg VALUES (1, {value})")
+        apply_files(conn, [m for m in Layout(out).migrations() if "old" not in m.path], record=False)
+        rows = conn.execute(f"SELECT {read} FROM reg").fetchall()
+        (kind,) = conn.execute("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
+                               "'entity'::regclass AND attname = 'table_name'").fetchone()
+    assert rows == [("s", None) + ((7,) if held == "composite" else ())]
+    assert kind == "character varying(63)"
+    assert check_drift(str(schema), db_url).differences == ()
 
 
 @pytest.mark.parametrize("made", ["view", "composite"])
@@ -268,3 +288,44 @@ def test_a_renamed_tables_change_under_its_row_type_held_elsewhere_is_refused(db
         conn.execute("ALTER TABLE u ALTER COLUMN i TYPE bigint" if "bigint" in column else
                      "ALTER TABLE u ADD COLUMN n integer DEFAULT 1")  # (Postgres's own answer)
     assert "uses its row type" in str(refused.value)
+
+
+HELD_COMPOSITE = """\
+composite_types:
+  setting:
+    attributes: {key: text, value: text, at: {type: date, comment: when}}
+tables:
+  pack: {columns: {id: integer, settings: 'setting[]', one: setting}}
+views:
+  keys: {query: 'SELECT id, (one).key AS key FROM pack'}
+  vals: {query: 'SELECT id, (one).value AS value FROM pack'}
+  ats: {query: 'SELECT id, (one).at AS at, one FROM pack'}
+"""
+
+
+def test_a_composite_attribute_retyped_under_columns_and_views_keeps_the_other_attributes(any_db_url, tmp_path):
+    """probe43c's shape (a PostGraphile schema's app.application_setting value text -> jsonb under an array column),
+    the attribute in the middle, views reading it, the one after it and the one before: Postgres refuses ALTER
+    ATTRIBUTE ... TYPE under the columns; value and `at` after it are dropped and added again (their values NULL),
+    the views reading them dropped before and made again after (Postgres refuses DROP ATTRIBUTE under them), `key`'s
+    values kept in the array's elements and the plain column alike; at's comment given again."""
+    _generated_then_applied(any_db_url, tmp_path, HELD_COMPOSITE)
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO pack VALUES (1, ARRAY[ROW('a', '{\"x\": 1}', '2020-01-01')::setting, ROW('b', NULL, "
+                     "NULL)::setting], ROW('k', '2', '2021-02-02')), (2, NULL, NULL)")
+    sql = _generated_then_applied(any_db_url, tmp_path, HELD_COMPOSITE.replace("value: text", "value: jsonb"),
+                                  allow_destructive=True)
+    assert "ALTER TYPE setting DROP ATTRIBUTE value, DROP ATTRIBUTE at, ADD ATTRIBUTE value JSONB, ADD ATTRIBUTE at DATE" \
+        in sql, sql
+    with psycopg.connect(any_db_url) as conn:
+        rows = conn.execute("SELECT id, (SELECT array_agg(ROW(e.key, e.value, e.at)::text ORDER BY n) FROM "
+                            "unnest(settings) WITH ORDINALITY e(key, value, at, n)), (one).key, (one).value, (one).at "
+                            "FROM pack ORDER BY id").fetchall()
+        assert rows == [(1, ["(a,,)", "(b,,)"], "k", None, None), (2, None, None, None, None)]
+        assert conn.execute("SELECT array_agg(attname || ' ' || format_type(atttypid, atttypmod) ORDER BY attnum) FROM "
+                            "pg_attribute WHERE attrelid = 'setting'::regclass AND NOT attisdropped").fetchone() == (
+            ["key text", "value jsonb", "at date"],)
+        assert conn.execute("SELECT col_description(attrelid, attnum) FROM pg_attribute WHERE attrelid = "
+                            "'setting'::regclass AND attname = 'at'").fetchone() == ("when",)
+        assert conn.execute("SELECT key FROM keys WHERE id = 1").fetchone() == ("k",)
+        assert conn.execute("SELECT count(*) FROM pg_views WHERE viewname IN ('keys', 'vals', 'ats')").fetchone() == (3,)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import re
-from schemac.model.frozen import frozen
-from typing import Iterable, Optional
+from schemac.model.frozen import frozen, replace
+from typing import Iterable, Iterator, Optional
 
 from schemac import __version__
 from schemac.pg.collector import GCPause, OutOfSight
@@ -62,6 +62,9 @@ class Unit:
     name: str
     statements: tuple[str, ...]  # each rendered alone, ending with ";\n"
     no_transaction: bool = False
+    # The statements as plan.rights reads them where one is an extension member's guarded by its object's existence
+    # (plan.member_grant_ddl.present: the statement its DO block runs in its place); () where none is
+    runs: tuple[str, ...] = ()
 
     @property
     def sql(self) -> str:
@@ -118,13 +121,23 @@ def _transactional(name: str, items: Iterable[Item], changes: list[Change]) -> l
     moving rows out of a default partition into a temporary table and back (compare.default_rows): a file ending
     between would leave them in a table the session's end drops."""
     whole = any(c.kind.startswith("drop_") or c.kind == "put_back_rows" for c in changes)
-    runs = split(items) if not whole else [[text for text, _, _ in items]]
+    guarded: dict[str, str] = {}  # a guarded statement's text -> what it runs (Item's last)
+
+    def noted() -> Iterator[Item]:
+        for item in items:
+            if item[3]:
+                guarded[item[0]] = item[3]
+            yield item
+
+    runs = split(noted()) if not whole else [[text for text, *_ in noted()]]
     restore = printed(restored_search_path())  # each file pinned the search_path first (plan.preamble)
     # (the zone and styles its constants are read in, where it holds one, or retypes a column they convert:
     # plan.session_pin)
     retyped = retypes_in_session(changes)
-    return [Unit(name if n == 1 else f"{name}_part_{n}", (*pinned_where_read(run, retyped), restore))
-            for n, run in enumerate(runs, 1)]
+    units = [Unit(name if n == 1 else f"{name}_part_{n}", (*pinned_where_read(run, retyped), restore))
+             for n, run in enumerate(runs, 1)]
+    return [replace(u, runs=tuple(guarded.get(text, text) for text in u.statements))
+            if guarded and any(text in guarded for text in u.statements) else u for u in units]
 
 
 def _units(changes: list[Change], current: Schema, name: str, concurrently: bool,
@@ -253,7 +266,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     versions = [m.version for m in layout.migrations()]
     files = []
     outside = extension_tables(desired.tables)  # (an untrusted extension's tables they inherit or reference)
-    needed = [needed_rights(unit.statements, outside) for unit in units]  # (each file's statements read once: plan.rights)
+    needed = [needed_rights(unit.runs or unit.statements, outside) for unit in units]  # (each file's statements read once: plan.rights)
     for n, (unit, rights) in enumerate(zip(units, needed), 1):
         v = next_version(versions)
         versions.append(v)

@@ -10,6 +10,7 @@ from sqlglot import exp
 from schemac.compare.changes import Change
 from schemac.migrations.childwork import ChildWork
 from schemac.pg.syntax import Printed
+from schemac.plan.member_grant_ddl import guard_of
 from schemac.plan.planner import planned_parts, render_sql, statements_for
 from schemac.plan.preamble import is_widening
 from schemac.plan.trees import release
@@ -66,15 +67,17 @@ def keys_of_create_table(stmt: exp.Create) -> int:
     return n
 
 
-Item = tuple[str, int, bool]  # a statement's text, the locks it takes (_locks), whether it is a SET LOCAL
+# A statement's text, the locks it takes (_locks), whether it is a SET LOCAL, and what it runs where plan.member_grant_ddl
+# guards it (its Guard's statement, which plan.rights reads; "" for any other)
+Item = tuple[str, int, bool, str]
 
 
 def items(statements: Iterable[exp.Expression]) -> Iterator[Item]:
     """Each statement rendered alone as it comes: its tree can go then (the first migration of 10,000
     tables held all of them, over 300 MiB)."""
     for stmt in statements:
-        local, cost = is_set_local(stmt), _locks(stmt)  # (before _printed lets the tree go)
-        yield printed(stmt), cost, local
+        local, cost, guard = is_set_local(stmt), _locks(stmt), guard_of(stmt)  # (before _printed lets the tree go)
+        yield printed(stmt), cost, local, guard.statement if guard is not None else ""
 
 
 def split(items: Iterable[Item]) -> list[list[str]]:
@@ -85,7 +88,7 @@ def split(items: Iterable[Item]) -> list[list[str]]:
     head: list[str] = []
     leading = True
     held = 0
-    for text, cost, local in items:
+    for text, cost, local, _ in items:
         if runs[-1] and held + cost > LOCKS_PER_FILE:
             # a widened search_path (plan.preamble.widened) goes with the statement it is for
             carried = [runs[-1].pop()] if is_widening(runs[-1][-1]) else []

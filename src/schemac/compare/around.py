@@ -63,15 +63,35 @@ def changed_attributes(changes: Iterable[Change]) -> dict[str, set[tuple[str, st
     return out
 
 
+def readded_attributes(old, new) -> list[str]:
+    """The attributes of composite type `new` dropped and added again where a column holds the type (Postgres refuses
+    ALTER ATTRIBUTE ... TYPE then): each retyped one (or given another collation), and every one kept after the first
+    (ADD ATTRIBUTE appends: so they keep schema.yaml's order). Their values in every column of the type are lost."""
+    olds = {a.name: a for a in old.attributes}
+    changed = [n for n, a in enumerate(new.attributes) if a.name in olds
+               and (olds[a.name].type, olds[a.name].collation) != (a.type, a.collation)]
+    return [a.name for a in new.attributes[changed[0]:] if a.name in olds] if changed else []
+
+
+def readded(c: Change) -> list[str]:
+    """readded_attributes of an alter_composite_type under a column of the type (`table_def`: compare.usertypes), but
+    one retyped to an enum made again (ENUM_REBUILT), which the plan refuses there (plan.type_ddl)."""
+    if c.kind != "alter_composite_type" or c.table_def is None or c.cause == ENUM_REBUILT:
+        return []
+    return readded_attributes(c.old, c.new)
+
+
 def attributes_made_removed(c: Change) -> tuple[set[tuple], set[tuple]]:
     """The keys ("column", schema, type, attribute) of the attributes an alter_composite_type makes (added,
-    retyped) and removes (dropped, retyped)."""
+    retyped, added again: readded) and removes (dropped, retyped, dropped to be added again)."""
     olds = {a.name: a for a in c.old.attributes}  # type: ignore[union-attr]
     news = {a.name: a for a in c.new.attributes}  # type: ignore[union-attr]
     made, removed = set(), set()
+    again = set(readded(c))
     for name in olds.keys() | news.keys():
         was, now = olds.get(name), news.get(name)
-        if was is not None and now is not None and (was.type, was.collation) == (now.type, now.collation):
+        if was is not None and now is not None and (was.type, was.collation) == (now.type, now.collation) \
+                and name not in again:
             continue
         key = ("column", c.schema, c.name, name)
         if now is not None:

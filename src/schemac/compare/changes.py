@@ -111,6 +111,10 @@ AFTER_DETACH = CARRIED_TO_PARTITIONS | {"add_constraint", "drop_constraint", "dr
 NUMBERED_BY_PARENT = "numbered by its new parent's identity"
 # The cause of the changes that complete a new table after its CREATE TABLE (compare.differ).
 NEW_TABLE = "new table"
+# The cause of a collation's or range type's DROP where its definition changed and nothing uses it (Postgres has no
+# ALTER for it: compare.usertypes.remade_definition), and of its comment and owner given back as they were: the
+# report shows the paired CREATE as the definition changed (report.describe), not a drop and an add.
+DEFINITION_REMADE = "made again: its definition changed, which Postgres cannot alter"
 # The cause of the changes around an enum re-created with values removed or reordered: the old type is
 # renamed aside, the new one created, every column retyped to it through text, the old one dropped.
 ENUM_REBUILT = "enum re-created"
@@ -286,6 +290,11 @@ class Change:
     # ...), the partitions under it holding a copy of another's of its definition that Postgres numbered past its own
     # copy's name, and the names by number such a copy takes (compare.renumbered_copies, plan.renumbering_ddl).
     renumbers: tuple = ()
+    # An alter_collation or alter_range_type (its definition changed, which Postgres cannot ALTER): what of the current
+    # model uses it ("table s.t", ...: compare.definition_users), which the plan's refusal names. Where nothing does it
+    # is dropped and created again instead (compare.usertypes.remade_definition). An alter_composite_type: the columns
+    # holding the type ("column s.t.c"), which plan.hazards names where an attribute is dropped and added again.
+    users: tuple = ()
 
     @property
     def from_enum(self) -> bool:

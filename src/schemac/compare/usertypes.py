@@ -10,7 +10,8 @@ import re
 from schemac.model.frozen import replace
 from typing import Optional
 
-from schemac.compare.changes import ENUM_REBUILT, Change, set_aside_name
+from schemac.compare.changes import DEFINITION_REMADE, ENUM_REBUILT, Change, set_aside_name
+from schemac.compare.definition_users import definition_users
 from schemac.compare.given_back import given_back, owners_by_default
 from schemac.compare.opclasses import class_key
 from schemac.compare.row_types import holding_types
@@ -25,14 +26,22 @@ def _user(current: Schema, c: CompositeType) -> Optional[Table]:
     """A table (or materialized view) of `current` with a column of composite type `c` (or an array of it, of a
     domain or composite type over it): Postgres refuses ALTER ATTRIBUTE ... TYPE while one stands; with none, no
     value of the type is stored (an attribute dropped loses nothing: plan.hazards)."""
+    return next((t for t, _ in _holders(current, c)), None)
+
+
+def _holders(current: Schema, c: CompositeType) -> list[tuple[Table, str]]:
+    """Each table (or materialized view) of _user's with its first column holding `c`, as `column s.t.c`."""
     held = holding_types(current, (c.schema, c.name))
+    out = []
     for t in current.tables:
-        if any(type_name(col.type) in held for col in t.columns):
-            return t
+        col = next((col for col in t.columns if type_name(col.type) in held), None)
+        if col is not None:
+            out.append((t, f"column {t.schema}.{t.name}.{col.name}"))
     for v in current.views:  # a materialized view's rows hold values of it too
-        if v.materialized and any(col.type and type_name(col.type) in held for col in v.output):
-            return v  # type: ignore[return-value]
-    return None
+        col = next((col for col in v.output if v.materialized and col.type and type_name(col.type) in held), None)
+        if col is not None:
+            out.append((v, f"column {v.schema}.{v.name}.{col.name}"))  # type: ignore[arg-type]
+    return out
 
 
 _OWNED_HERE = ("collation", "text_search_dictionary", "text_search_config")
@@ -51,7 +60,7 @@ def diff_user_types(current: Schema, desired: Schema, others: list[Change]) -> l
         cur = {(o.schema, o.name): o for o in cur_objs}
         des = {(o.schema, o.name): o for o in des_objs}
         for key, obj in des.items():
-            old = cur.get(key)
+            old = was = cur.get(key)
             if old is None:
                 out.append(Change(f"add_{kind}", obj.schema, "", obj.name, None, obj))
             elif kind == "composite_type" and old.attributes != obj.attributes and not _in_place(old, obj) \
@@ -65,25 +74,59 @@ def diff_user_types(current: Schema, desired: Schema, others: list[Change]) -> l
                 continue
             elif kind == "composite_type" and old.attributes != obj.attributes:
                 # table_def: a table using the type, where an attribute's type cannot change in place
-                out.append(Change("alter_composite_type", obj.schema, "", obj.name, old, obj, _user(current, old)))
+                holders = _holders(current, old)
+                out.append(Change("alter_composite_type", obj.schema, "", obj.name, old, obj, _user(current, old),
+                                  users=tuple(label for _, label in holders)))
             elif kind == "range_type" and _definition(old) != _definition(replace(
                     obj, canonical=as_read(obj.canonical, old.canonical), subtype_diff=as_read(obj.subtype_diff, old.subtype_diff))):
-                out.append(Change("alter_range_type", obj.schema, "", obj.name, old, obj))
-            elif kind in ("collation", "text_search_config", "text_search_dictionary") and replace(old, comment=None) != replace(obj, comment=None):
+                made, old = remade_definition(current, kind, old, obj)
+                out += made
+            elif kind == "collation" and replace(old, comment=None, owner=None) != replace(obj, comment=None, owner=None):
+                made, old = remade_definition(current, kind, old, obj)
+                out += made
+            elif kind in ("text_search_config", "text_search_dictionary") and replace(old, comment=None) != replace(obj, comment=None):
                 out.append(Change(f"alter_{kind}", obj.schema, "", obj.name, old, obj))
-            if (getattr(old, "comment", None) or None) != (obj.comment or None):
+            if was is not None and old is None:  # made again (remade_definition): its comment and owner given back
+                out += _given_back_comments(kind, was, obj)
+            elif (getattr(old, "comment", None) or None) != (obj.comment or None):
                 out.append(Change("set_type_comment", obj.schema, "", obj.name, old, obj))
-            if kind == "range_type" and (getattr(old, "multirange_comment", None) or None) != (obj.multirange_comment or None):
+            if kind == "range_type" and (was is None or old is not None) and \
+                    (getattr(old, "multirange_comment", None) or None) != (obj.multirange_comment or None):
                 out.append(Change("set_type_comment", obj.multirange_in, "", obj.multirange_name, *map(_multirange, (old, obj))))
             if kind in _OWNED_HERE and (obj.owner is not None and obj.owner != getattr(old, "owner", None) or  # type: ignore
                                         given_back(old, obj, owners_by_default(current))):
                 # pinned, and another role (or made here, by the migration's role): ALTER ... OWNER TO after it; or
                 # pinned no more, given back (compare.given_back). The types' owners are compared with their grants.
-                out.append(Change("set_object_owner", obj.schema, "", obj.name, old, obj))
+                out.append(Change("set_object_owner", obj.schema, "", obj.name, was if old is None else old, obj,
+                                  cause=DEFINITION_REMADE if was is not None and old is None and was.owner == obj.owner
+                                  else None))
         for key, obj in cur.items():
             if key not in des:
                 out.append(Change(f"drop_{kind}", obj.schema, "", obj.name, obj, None))
     return holders_remade(others + out, current, desired)
+
+
+def _given_back_comments(kind: str, was, new) -> list[Change]:
+    """The COMMENT ONs of a collation or range type (and its multirange) made again, as schema.yaml has them, against
+    `was` (what the report reads): a comment kept is given back (DEFINITION_REMADE: no difference)."""
+    sides = [(new.schema, new.name, was, new)]
+    if kind == "range_type":
+        sides.append((new.multirange_in, new.multirange_name, _multirange(was), _multirange(new)))
+    return [Change("set_type_comment", schema, "", name, old, obj,
+                   cause=DEFINITION_REMADE if (old.comment or None) == obj.comment else None)
+            for schema, name, old, obj in sides if obj.comment]
+
+
+def remade_definition(current: Schema, kind: str, old, new) -> tuple[list[Change], object]:
+    """A collation's or range type's definition changed (Postgres has no ALTER for it): where nothing of `current` uses
+    it (compare.definition_users), dropped and created again (no value is held; its comment, owner and grants given
+    back as a new one's: the second item, `old` as the caller compares it then, is None), else an alter_ change naming
+    its users, which the plan refuses (plan.type_ddl)."""
+    users = definition_users(current, old)
+    if users:
+        return [Change(f"alter_{kind}", new.schema, "", new.name, old, new, users=users)], old
+    return [Change(f"drop_{kind}", new.schema, "", new.name, old, None, cause=DEFINITION_REMADE),
+            Change(f"add_{kind}", new.schema, "", new.name, None, new)], None
 
 
 def _remakeable(current: Schema, c: CompositeType) -> bool:
@@ -134,10 +177,11 @@ def _in_place(old: CompositeType, new: CompositeType) -> bool:
 
 
 def remade_types(objects: list[Change]) -> frozenset:
-    """(schema, name) of the composite types (and domains: holders_remade) `objects` drop and create again: made
+    """(schema, name) of the composite and range types (and domains: holders_remade) `objects` drop and create again: made
     anew, they start with Postgres's default privileges (compare.grants gives schema.yaml's again)."""
-    dropped = {(c.kind[5:], c.schema, c.name) for c in objects if c.kind in ("drop_composite_type", "drop_domain")}
-    return frozenset((c.schema, c.name) for c in objects if c.kind in ("add_composite_type", "add_domain")
+    dropped = {(c.kind[5:], c.schema, c.name) for c in objects if c.kind in ("drop_composite_type", "drop_domain",
+                                                                               "drop_range_type")}
+    return frozenset((c.schema, c.name) for c in objects if c.kind in ("add_composite_type", "add_domain", "add_range_type")
                      and (c.kind[4:], c.schema, c.name) in dropped)
 
 
@@ -185,7 +229,7 @@ def ranges_over_recreated(objects: list[Change], current: Schema, desired: Schem
     alter_range_type (cause FUNCTION_REBUILT), which the plan refuses, naming the function."""
     gone = dropped_functions(objects) if current.range_types else set()
     des = {(r.schema, r.name): r for r in desired.range_types} if gone else {}
-    had = {(c.schema, c.name) for c in objects if c.kind == "alter_range_type"}
+    had = {(c.schema, c.name) for c in objects if c.kind in ("alter_range_type", "drop_range_type")}
     return objects + [Change("alter_range_type", r.schema, "", r.name, r, des[(r.schema, r.name)], None, FUNCTION_REBUILT)
                       for r in current.range_types if (r.schema, r.name) in des and (r.schema, r.name) not in had
                       and any(f and tuple(class_key(f)) in gone for f in (r.canonical, r.subtype_diff))]

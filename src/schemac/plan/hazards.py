@@ -23,6 +23,7 @@ from schemac.pg.types import type_name
 from schemac.plan.empty_parents import empty_parent_warning
 from schemac.plan.folded_keys import extension_string, folded_key_warning
 from schemac.plan.null_checks import null_check_warning
+from schemac.plan.type_ddl import attributes_lost
 
 _INT_DIGITS = {"smallint": 5, "integer": 10, "bigint": 19}
 _WIDENINGS = {("smallint", "integer"), ("smallint", "bigint"), ("integer", "bigint"), ("real", "double precision"),
@@ -132,10 +133,7 @@ def destructive_reason(change: Change, held: Optional[AbstractSet[tuple[str, str
         return (f"domain {change.schema}.{change.name}: base type {change.old.type} -> {change.new.type}: existing "  # type: ignore
                 "values in its columns may be truncated, rounded or rejected")
     if change.kind == "alter_composite_type" and change.table_def is not None:  # (none: no value stored)
-        gone = [a.name for a in change.old.attributes if a.name not in {b.name for b in change.new.attributes}]  # type: ignore
-        if gone:
-            return (f"composite type {change.schema}.{change.name}: attribute {', '.join(gone)} dropped: its values "
-                    "in every column of the type are lost")
+        return attributes_lost(change)
     if change.kind == "alter_column_type" and not _of_foreign_table(change):
         old, new = change.old.type, change.new.type  # type: ignore[union-attr]
         # (a domain's values are values of its base type: made that type or a wider one, each is kept; a domain that

@@ -7,13 +7,13 @@ EXTENSION makes, is skipped with a WARNING where it is missing (an empty databas
 
 from __future__ import annotations
 
-import re
 from typing import Optional
 
 from sqlglot import exp
 
 from schemac.compare.extension_members import changed_member_comments, changed_member_settings, held_settings
 from schemac.model import PUBLIC, Extension, MemberGrant
+from schemac.model.frozen import frozen
 from schemac.pg.names import quote_ident
 from schemac.plan import ddl
 from schemac.plan.grants import as_grantor
@@ -44,31 +44,37 @@ _LOOKUPS = (("TABLE ", "pg_catalog.to_regclass({})"), ("SEQUENCE ", "pg_catalog.
                                       "WHERE pg_catalog.quote_ident(w.fdwname) = {})"))
 
 
+@frozen
+class Guard:
+    """What a `present` block runs, as data (carried in its DO command's sqlglot meta, `guard_of`): the object its
+    statement names (`TABLE public.t`, as the statement does) and the statement as it reads bare, with its semicolon,
+    which plan.rights reads (an OWNER TO, a routine's SET) where the block stands."""
+
+    on: str
+    statement: str
+
+
 def present(on: str, statement: exp.Expression) -> exp.Expression:
     """`statement` on the extension's object `on`, run only where the object is there, else a WARNING naming it: an
     object put into the extension by ALTER EXTENSION ... ADD after its script ran is a member inspect reads the grants,
     owner, settings and comment of, but no CREATE EXTENSION makes it, and schema.yaml does not either (GRANT ... ON
     TABLE t failed: 'relation "t" does not exist'; ALTER FUNCTION f() OWNER TO, SET, COMMENT ON: 'function f() does not
-    exist'). An `on` of another kind (an operator class, a cast...) is left as it is. plan.rights reads the statement
-    the block runs (`guarded_statement`)."""
+    exist'). An `on` of another kind (an operator class, a cast...) is left as it is. The block carries its Guard."""
     test = next((f.format(literal(on[len(kind):])) for kind, f in _LOOKUPS if on.startswith(kind)), None)
     if test is None:
         return statement
     text = statement.sql(dialect=RENDER)
     warning = (f"{on} is not here (an object put into its extension by ALTER EXTENSION ... ADD, which the "
                f"extension's script does not make?): not run: {text}")
-    return do_block(f"BEGIN IF {test} IS NOT NULL THEN EXECUTE {literal(text)}; "
-                    f"ELSE RAISE WARNING USING MESSAGE = {literal(warning)}; END IF; END")
+    block = do_block(f"BEGIN IF {test} IS NOT NULL THEN EXECUTE {literal(text)}; "
+                     f"ELSE RAISE WARNING USING MESSAGE = {literal(warning)}; END IF; END")
+    block.meta["guard"] = Guard(on, text + ";")
+    return block
 
 
-_GUARDED = re.compile(r"DO (\$\w*\$)BEGIN IF .*? IS NOT NULL THEN EXECUTE '((?:[^']|'')*)'; ELSE RAISE WARNING .*\1;?\s*$",
-                      re.S)
-
-
-def guarded_statement(text: str) -> str:
-    """The statement a `present` block runs, as it reads bare (with its semicolon), else `text` itself."""
-    m = _GUARDED.match(text.lstrip())
-    return m.group(2).replace("''", "'") + ";" if m is not None else text
+def guard_of(stmt: exp.Expression) -> Optional[Guard]:
+    """The Guard of a `present` block, else None (no other statement holds one)."""
+    return stmt.meta.get("guard") if isinstance(stmt, exp.Command) and stmt.this == "DO" else None
 
 
 def _statement(g: MemberGrant, give: bool) -> exp.Expression:

@@ -25,7 +25,6 @@ import re
 from typing import Iterable, Optional
 
 from schemac.model import Table
-from schemac.plan.member_grant_ddl import guarded_statement
 from schemac.pg.names import qualified
 
 # (the statement's start, how the note names it): Postgres's "must be superuser" / "permission denied to create" ones
@@ -140,13 +139,13 @@ Needed = tuple[dict[str, int], dict[str, dict[str, int]], dict[str, int]]
 
 def needed_rights(statements: Iterable[str], outside: Optional[dict[str, str]] = None) -> Needed:
     """({what needs a superuser: how many}, {role: {ALTER kind OWNER TO: how many}}, {setting a routine's SET needs
-    SET ON PARAMETER for: how many}), in the statements' order; `outside`: extension_tables' answer."""
+    SET ON PARAMETER for: how many}), in the statements' order (an extension member's guarded by its object's
+    existence read as the statement its block runs: commands.generate.Unit.runs); `outside`: extension_tables'."""
     superuser: dict[str, int] = {}
     roles: dict[str, dict[str, int]] = {}
     settings: dict[str, int] = {}
     for text in statements:
         text = text.lstrip()
-        text = guarded_statement(text) if text.startswith("DO ") else text  # (an extension member's: as it runs)
         if text.startswith(_ROUTINE_STARTS) and (" SET " in text or " SUPPORT " in text):
             support, named = _routine_needs(text)
             if support:

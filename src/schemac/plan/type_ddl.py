@@ -9,6 +9,7 @@ from typing import Optional, Union
 
 from sqlglot import exp
 
+from schemac.compare.around import readded, readded_attributes
 from schemac.compare.changes import ENUM_REBUILT, Change
 from schemac.errors import SchemacError
 from schemac.model import Attribute, Collation, CompositeType, Domain, Enum, RangeType
@@ -105,7 +106,8 @@ def create_range(r: RangeType) -> exp.Command:
 def alter_composite(old: CompositeType, new: CompositeType, user: Optional[object],
                     set_aside: bool = False) -> list[exp.Expression]:
     """One ALTER TYPE with the attributes dropped, added (at the end: Postgres has no other place) and
-    retyped; `user`: a table with a column of the type, where Postgres refuses a retype; `set_aside`: the
+    retyped; `user`: a table with a column of the type, where Postgres refuses a retype: the attribute is dropped and
+    added again (compare.around.readded_attributes; destructive, plan.hazards); `set_aside`: the
     retype is to an enum this migration creates again (compare.usertypes.composites_over_rebuilt)."""
     what = f"composite type {new.schema}.{new.name}"
     olds, news = {a.name: a for a in old.attributes}, {a.name: a for a in new.attributes}
@@ -118,10 +120,11 @@ def alter_composite(old: CompositeType, new: CompositeType, user: Optional[objec
     if early is not None:
         raise TypePlanError(f"{what}: attribute {early} can only be added after the existing ones "
                             "(ALTER TYPE ... ADD ATTRIBUTE appends); move it to the end in schema.yaml", new.source)
-    actions = [f"DROP ATTRIBUTE {quote_ident(a.name)}" for a in old.attributes if a.name not in news]
+    readded = set(readded_attributes(old, new)) if user is not None and not set_aside else set()
+    actions = [f"DROP ATTRIBUTE {quote_ident(a.name)}" for a in old.attributes if a.name not in news or a.name in readded]
     for a in new.attributes:
         was = olds.get(a.name)
-        if was is None:
+        if was is None or a.name in readded:
             actions.append(f"ADD ATTRIBUTE {_attribute(a)}")
         elif replace(was, comment=None) != replace(a, comment=None):
             if user is not None and set_aside:
@@ -131,14 +134,25 @@ def alter_composite(old: CompositeType, new: CompositeType, user: Optional[objec
                                     f"Postgres cannot check in place), while table {user.schema}.{user.name} has a "  # type: ignore
                                     "column of the composite type: Postgres cannot retype the attribute then "
                                     "(ALTER ATTRIBUTE ... TYPE); keep the type as it is, or drop the attribute first", new.source)
-            if user is not None:
-                raise TypePlanError(f"{what}: attribute {a.name} cannot change its type while table "
-                                    f"{user.schema}.{user.name} has a column of the type (Postgres refuses "  # type: ignore
-                                    "ALTER ATTRIBUTE ... TYPE then); drop and add the attribute instead", new.source)
             collate = f' COLLATE {collate_sql(a.collation)}' if a.collation else ""
             actions.append(f"ALTER ATTRIBUTE {quote_ident(a.name)} TYPE {_type(a.type)}{collate}")
+    was = replace(old, attributes=tuple(replace(a, comment=None) if a.name in readded else a for a in old.attributes))
     return [exp.Command(this="ALTER", expression=f"TYPE {qualified(new.schema, new.name)} {', '.join(actions)}")
-            for _ in actions[:1]] + attribute_comments(old, new)
+            for _ in actions[:1]] + attribute_comments(was, new)
+
+
+def attributes_lost(change: Change) -> Optional[str]:
+    """Why an alter_composite_type under a column of the type destroys data (plan.hazards), else None: an attribute
+    dropped, or dropped and added again (compare.around.readded: Postgres refuses ALTER ATTRIBUTE ... TYPE there)."""
+    gone = [a.name for a in change.old.attributes if a.name not in {b.name for b in change.new.attributes}]  # type: ignore
+    again = readded(change)
+    what = f"composite type {change.schema}.{change.name}: " + (f"attribute {', '.join(gone)} dropped" if gone else "")
+    if again:
+        held = " and ".join(change.users) or "a column"
+        return (f"{what}{', ' if gone else ''}attribute {', '.join(again)} dropped and added again (Postgres cannot "
+                f"retype an attribute while {held} {'hold' if len(change.users) > 1 else 'holds'} the type): its values "
+                "in every column of the type are lost (NULL)")
+    return f"{what}: its values in every column of the type are lost" if gone else None
 
 
 def attribute_comments(old: Optional[CompositeType], new: CompositeType) -> list[exp.Expression]:
@@ -235,7 +249,7 @@ def user_type_statements(change: Change) -> Optional[list[exp.Expression]]:
         return [exp.Command(this="DROP", expression=f"COLLATION IF EXISTS {qualified(old.schema, old.name)}")]  # type: ignore
     if k == "alter_collation":
         raise TypePlanError(f"collation {new.schema}.{new.name}: its definition cannot change in place (Postgres "  # type: ignore
-                            "has no ALTER for it); create a new collation", new.source)  # type: ignore[union-attr]
+                            f"has no ALTER for it) while {_users(change)} it; create a new collation", new.source)  # type: ignore
     if k == "alter_range_type" and change.cause is not None:  # compare.usertypes.ranges_over_recreated
         names = ", ".join(f for f in (old.canonical, old.subtype_diff) if f)  # type: ignore[union-attr]
         raise TypePlanError(f"range type {new.schema}.{new.name}: its function {names} is dropped and created again "  # type: ignore
@@ -244,5 +258,12 @@ def user_type_statements(change: Change) -> Optional[list[exp.Expression]]:
                             "create a new type", new.source)  # type: ignore[union-attr]
     if k == "alter_range_type":
         raise TypePlanError(f"range type {new.schema}.{new.name}: its definition cannot change in place "  # type: ignore
-                            "(Postgres has no ALTER for it); create a new type", new.source)  # type: ignore[union-attr]
+                            f"(Postgres has no ALTER for it) while {_users(change)} it; create a new type", new.source)  # type: ignore
     return None
+
+
+def _users(change: Change) -> str:
+    """`change.users` (compare.definition_users) as a sentence's subject: 'table s.t and view s.v use'."""
+    users = list(change.users) or ["an object"]
+    named = users[0] if len(users) == 1 else ", ".join(users[:-1]) + " and " + users[-1]
+    return f"{named} {'uses' if len(users) == 1 else 'use'}"

@@ -7,10 +7,10 @@ something means the database has it *unexpectedly*.
 
 from __future__ import annotations
 
-from schemac.model.frozen import frozen
+from schemac.model.frozen import frozen, replace
 from typing import Optional
 
-from schemac.compare.changes import NAMED_AS_DEFAULT, Change
+from schemac.compare.changes import DEFINITION_REMADE, NAMED_AS_DEFAULT, Change
 from schemac.model import INDEXED_KEY_TYPES, index_comment, nullabilities
 from schemac.report.database_objects import DATABASE_OBJECT_KINDS, database_object_difference, member_settings_difference
 from schemac.report.invalid import invalid_difference
@@ -243,7 +243,10 @@ def differences(changes: list[Change]) -> list[Difference]:
     # A missing table is one difference, not one more per index and comment it would bring along; an
     # unexpected table is one too, not one more per foreign key its DROP takes along.
     whole = {(c.schema, c.table) for c in changes if c.kind in ("add_table", "drop_table") and c.cause is None}
-    changes = [c for c in changes
+    # A collation or range type made again (its definition changed): its CREATE read as the change, against the old one
+    remade = {(c.kind[5:], c.schema, c.name): c.old for c in changes if c.cause == DEFINITION_REMADE and c.kind[:5] == "drop_"}
+    changes = [replace(c, old=remade[(c.kind[4:], c.schema, c.name)]) if remade and (c.kind[4:], c.schema, c.name) in remade
+               and c.kind[:4] == "add_" else c for c in changes
                if c.cause is None and (c.kind in ("add_table", "drop_table") or (c.schema, c.table) not in whole)]
     out = [d for d in (_difference(c) for c in changes) if d is not None]
     return sorted(out, key=lambda d: (d.schema, d.table, d.line or 0))
