@@ -30,8 +30,15 @@ def views_after_column_renames(cur: dict, others: list[Change], current: Optiona
         return
     columns = _columns_after(current, others) if current is not None else {}
     for key, v in cur.items():
-        if any(d.kind == "column" and (d.schema, d.name, d.column) == r[:3] for d in v.depends for r in renames):
+        if _unread(v) or any(d.kind == "column" and (d.schema, d.name, d.column) == r[:3] for d in v.depends
+                             for r in renames):
             cur[key] = _renamed(v, renames, columns)
+
+
+def _unread(v: View) -> bool:
+    """A view known by its query as written only (no deparse, nothing read of what it reads: one reading an extension
+    the throwaway server lacks, PostGIS): pg.query_renames.column_renamed tells which columns it reads."""
+    return v.definition is None and not v.depends and v.query is not None
 
 
 # A table's changes after which its columns' order (attnum) is not told here: a generated column's new expression, which
@@ -73,19 +80,25 @@ def _renamed(v: View, renames: list[tuple[str, str, str, str]],
     """`v` after the renames of the columns it reads, in the migration's order. `held`: the key its `depends` names
     the relation by where it is not the one the renames name (a view renamed by `renamed_from:`: what reads it names
     it as it was, its deparse by its new name)."""
-    text, depends = v.definition, v.depends
+    # (_unread: its query as written, renamed alike, as Postgres prints it after the RENAME COLUMN; else it was
+    # replaced for nothing. A relation it names unqualified is the migration's search_path's, public's)
+    written = _unread(v)
+    text, depends = v.query if written else v.definition, v.depends
     for schema, table, old, new in renames:
         key = held if held[1] else (schema, table)
         read = lambda d: d.kind == "column" and (d.schema, d.name, d.column) == (*key, old)  # noqa: E731
-        if not any(map(read, depends)):
+        if not written and not any(map(read, depends)):
             continue
         # (a relation of that name printed unqualified is this one unless the view reads another of its name)
-        alone = not any(d.name == table and d.schema != schema for d in depends if d.kind in ("relation", "column"))
+        alone = schema == "public" if written else \
+            not any(d.name == table and d.schema != schema for d in depends if d.kind in ("relation", "column"))
         text = column_renamed(text, schema, table, old, new, alone, None, columns.get((schema, table))) \
             if text is not None else None
         depends = tuple(replace(d, column=new) if read(d) else d for d in depends)
     if text is None:
         return replace(v, depends=depends)
+    if written:
+        return replace(v, query=text, depends=depends)
     return replace(v, definition=text, query=text if v.query == v.definition else v.query, depends=depends)
 
 
