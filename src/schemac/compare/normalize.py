@@ -196,6 +196,11 @@ def same_default(a: Optional[str], b: Optional[str], type_text: str) -> bool:
     stores it ('off' on a boolean is `false`, '{1, 2}' on an integer[] is '{1,2}'::integer[])."""
     if a == b:  # the same text (most columns of a plan): no need to parse it
         return True
+    from schemac.compare.numeric_literals import stored_number
+
+    x, y = stored_number(a), stored_number(b)
+    if x is not None and y is not None:  # (the scale written is kept: DEFAULT 5.0 is not DEFAULT 5)
+        return x == y
     return same_expression(_typed(a, type_text), _typed(b, type_text))
 
 

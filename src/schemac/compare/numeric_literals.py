@@ -86,3 +86,23 @@ def compared(kind: type, x: exp.Expression, y: exp.Expression) -> exp.Expression
     """`x kind y` built by a rewrite (BETWEEN's, a row's fields), in normal form as to strings beside a column."""
     node = kind(this=x, expression=y)
     return numbers_beside_a_column(node) or node
+
+
+# A default that is a number as Postgres stores it: bare (`5.0`, `(-6)`), or a string or number cast to numeric with
+# no modifier (`'-5.50'::numeric`, `5::numeric`: a negative or integral numeric constant's print).
+_STORED_NUMBER = re.compile(
+    r"\(*\s*(?P<sign>-)?\s*\(*\s*(?P<q>'?)(?P<n>-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)(?P=q)"
+    r"\s*(?:::\s*numeric)?\s*\)*\s*")
+
+
+def stored_number(text: Optional[str]) -> Optional[str]:
+    """A default that is a number literal as Postgres prints it once stored (numeric_out keeps the scale written:
+    `5.0` stays `5.0`, `1.50e1` is `15.0`, `.5` is `0.5`), else None. The normal form reads 5 and 5.0 as one number,
+    right in a comparison; but a default is a value: DEFAULT 5.0 of a numeric column inserts 5.0, DEFAULT 5 inserts 5."""
+    m = _STORED_NUMBER.fullmatch(text) if text else None
+    if m is None or (m["q"] and not text.rstrip(" )").endswith("numeric")):
+        return None  # (a bare string is read as the column's type: '5'::integer, '5.0'::double precision)
+    value = Decimal(m["n"])
+    if m["sign"]:
+        value = -value
+    return format(value.copy_abs() if value.is_zero() else value, "f")
