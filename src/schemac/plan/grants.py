@@ -108,12 +108,13 @@ def _owner_table_wide(h: Holding, whole: list[Privilege], grantor: Optional[str]
     """Where a relation's owner gives up table-wide privileges so that those it keeps and those revoked are every one
     of a table's but MAINTAIN (its defaults as ALTER ... OWNER TO merged them: schemac's list of them names no
     MAINTAIN, which PostgreSQL 17 and later give an owner too), the entries it keeps table-wide, granted again after
-    REVOKE ALL (which takes MAINTAIN where there is one, as the list schema.yaml gives the owner leaves it); else None."""
+    REVOKE ALL (which takes MAINTAIN where there is one, as the list schema.yaml gives the owner leaves it, and every
+    column's privilege: those it keeps are granted again, _columns_taken); else None."""
     if grantor is not None or h.grantee != h.owner or not isinstance(h.obj, (Table, View)) or \
-            any(p.privilege == ALL or p.column is not None or p.grantable for p in whole):
+            any(p.privilege == ALL for p in whole):
         return None
     kept = [p for p in h.entries if p.column is None and p.grantor is None]
-    names = {p.privilege for p in whole} | {p.privilege for p in kept}
+    names = {p.privilege for p in whole if p.column is None} | {p.privilege for p in kept}
     return kept if names >= set(PRIVILEGES["table"]) and not any(p.privilege == ALL for p in kept) else None
 
 
