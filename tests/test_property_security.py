@@ -57,7 +57,7 @@ ME = "<the migrations' role>"
 # Shapes schemac cannot migrate yet, each with its reason: while listed, the pairs are drawn around them. None is.
 KNOWN_BUGS: dict[str, str] = {}
 
-TABLE_PRIVILEGES = ["select", "insert", "update", "delete", "truncate", "references", "trigger"]
+TABLE_PRIVILEGES = ["select", "insert", "update", "delete", "truncate", "references", "trigger", "all"]
 COLUMN_PRIVILEGES = ["select", "insert", "update", "references"]
 T1 = {"id": "integer", "c1": "integer", "n1": "text", "m1": "mood", "d1": "dpos"}
 T2 = {"id": "integer", "k2": "integer", "tag2": "text"}
@@ -106,6 +106,8 @@ def acl(draw, privileges: list[str], was: Optional[dict], public: bool = False, 
     pool = privileges + [f"{p} ({c})" for c in columns for p in COLUMN_PRIVILEGES]
     for r in draw(st.lists(st.sampled_from(ROLES3), min_size=1, max_size=3, unique=True)):
         out[r] = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=3, unique=True))
+        if "all" in out[r]:  # (it holds the others: listing one beside it is refused, "lists INSERT twice")
+            out[r] = ["all"] + [p for p in out[r] if "(" in p]
     if public and chance(draw, 2):
         out["PUBLIC"] = [] if privileges in (["execute"], ["usage"]) else [privileges[0]]
     if options and chance(draw, 4):
@@ -349,7 +351,8 @@ def security_schema(draw, prev: Optional[dict] = None) -> dict:
                                                    public=True))}
     if (fresh and draw(st.booleans())) or "sq" in old.get("sequences", {}):
         doc["sequences"] = {"sq": pinned({}, owner(draw, was("sequences", "sq", "owner"), fresh),
-                                         acl(draw, ["usage", "select", "update"], was("sequences", "sq", "grants")))}
+                                         acl(draw, ["usage", "select", "update"], was("sequences", "sq", "grants"),
+                                             options=True))}
     # f_ok, which the policies call
     if fresh or "f_ok" in old.get("functions", {}):
         arg = was("functions", "f_ok", "arguments") or "a integer"
@@ -360,7 +363,8 @@ def security_schema(draw, prev: Optional[dict] = None) -> dict:
         if (was("functions", "f_ok", "security_definer") and draw(st.integers(0, 3))) or chance(draw, 4):
             spec["security_definer"] = True
         doc["functions"] = {"f_ok": pinned(spec, owner(draw, was("functions", "f_ok", "owner"), fresh),
-                                           acl(draw, ["execute"], was("functions", "f_ok", "grants"), public=True))}
+                                           acl(draw, ["execute"], was("functions", "f_ok", "grants"), public=True,
+                                               options=True))}
     # tables
     doc["tables"] = {}
     for t, pool in (("t1", T1), ("t2", T2)):
@@ -378,7 +382,7 @@ def security_schema(draw, prev: Optional[dict] = None) -> dict:
                 v1[option] = True
         views["v1"] = pinned(v1, owner(draw, was("views", "v1", "owner"), fresh),
                              acl(draw, ["select", "insert", "update", "delete"], was("views", "v1", "grants"),
-                                 columns=tuple(c for c in vcols if c != "id")))
+                                 columns=tuple(c for c in vcols if c != "id"), options=True))
         if fresh and draw(st.booleans()) or "v2" in old.get("views", {}) and draw(st.integers(0, 5)):
             views["v2"] = pinned({"query": "SELECT v1.id FROM v1 WHERE v1.id > 0"},
                                  owner(draw, was("views", "v2", "owner"), fresh),
@@ -447,7 +451,8 @@ def security_schema(draw, prev: Optional[dict] = None) -> dict:
             if c in doc["tables"][tab]["columns"] and c in old["tables"][t]["columns"] and chance(draw, 5):
                 doc = renamed_word(doc, c)
                 doc["tables"][tab]["columns"][f"{c}r"]["renamed_from"] = c
-    for spec in doc["tables"].values():  # (after the roles swapped: `granted_by` names a role beside the owner)
+    for spec in (x for kind in ("tables", "views", "functions", "sequences") for x in doc.get(kind, {}).values()):
+        # (after the roles swapped: `granted_by` names a role beside the owner)
         if granted_by_owner(spec.get("grants"), spec.get("owner")):
             spec["grants"] = {r: g for r, g in spec["grants"].items()
                               if isinstance(g, list) and all(isinstance(p, str) for p in g)}
