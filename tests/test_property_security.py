@@ -452,6 +452,20 @@ def security_schema(draw, prev: Optional[dict] = None) -> dict:
             if c in doc["tables"][tab]["columns"] and c in old["tables"][t]["columns"] and chance(draw, 5):
                 doc = renamed_word(doc, c)
                 doc["tables"][tab]["columns"][f"{c}r"]["renamed_from"] = c
+    sq = next(iter(doc.get("sequences", {}).values()), None)  # (sq, or sqr renamed from it)
+    t1 = "t1r" if "t1r" in doc["tables"] else "t1"
+    if sq is not None and (was("sequences", "sq", "owned_by") or (fresh and chance(draw, 3))):
+        # owned by t1.id, it follows t1's owner (none pinned: the README's `owner` row); its grants name no role
+        # that owns t1 in A or B (an owner's own list is its table's owner's, compared there)
+        sq.pop("owner", None)
+        sq["owned_by"] = f"{t1}.id"
+        owners = {doc["tables"][t1].get("owner"), was("tables", "t1", "owner")}
+        if sq.get("grants"):
+            sq["grants"] = {r: g for r, g in sq["grants"].items() if r not in owners and not any(
+                isinstance(i, dict) and i.get("granted_by") in owners for i in (g if isinstance(g, list) else [g]))}
+            if not sq["grants"] or any(isinstance(i, dict) and i.get("granted_by") not in sq["grants"]
+                                       for g in sq["grants"].values() for i in (g if isinstance(g, list) else [g])):
+                sq.pop("grants")
     for spec in (x for kind in ("tables", "views", "functions", "sequences") for x in doc.get(kind, {}).values()):
         # (after the roles swapped: `granted_by` names a role beside the owner)
         if granted_by_owner(spec.get("grants"), spec.get("owner")):
