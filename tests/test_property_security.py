@@ -29,7 +29,9 @@ to another role (r1 and r2 swapped), row level security switched, policies' cond
 
 An owner A pins stays pinned in B (another role, or the migrations' own): one left out is not compared (the
 README's `owner` row), which B built from scratch would not show. What schemac cannot do yet would be left out while
-listed in KNOWN_BUGS, with the reason (none is).
+listed in KNOWN_BUGS, with the reason (none is: one shape found in session 44 is left in /work/rwfiles/FOUND.txt and
+still drawn, a view renamed and made again under another table's policies reading it, whose DROP VIEW ran first).
+The sequence is now and then owned by t1.id (its owner t1's, none pinned).
 
 Default run: 2 examples on PostgreSQL 18 (SCHEMAC_PROPERTY_EXAMPLES=n for more); `pytest -m slow` runs 100 more, on
 18, 16 and 15 (test_property's `databases` fixture).
