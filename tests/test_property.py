@@ -739,13 +739,18 @@ DEFAULT_ACL_KINDS = {"r": ("TABLES", None), "S": ("SEQUENCES", None), "f": ("FUN
 
 
 def empty(url: str) -> None:
-    """The database as CREATE DATABASE leaves it (schemas dropped, public re-created, default privileges of every
-    schema back to Postgres's own, which removes their pg_default_acl rows): quicker than a new one."""
+    """The database as CREATE DATABASE leaves it (schemas dropped, public re-created as template0's, default
+    privileges of every schema back to Postgres's own, which removes their pg_default_acl rows): quicker than a new
+    one."""
     with psycopg.connect(url, autocommit=True) as conn:
         for (ns,) in conn.execute("SELECT nspname FROM pg_namespace WHERE nspname <> 'information_schema' "
                                   "AND nspname !~ '^pg_'").fetchall():
             conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(ns)))
-        conn.execute("CREATE SCHEMA public")
+        # (owned by pg_database_owner, PUBLIC's USAGE and its comment as template0's: a migration takes a new
+        # database's public as initdb left it, and `grants: {PUBLIC: [usage]}` on it is that default, no GRANT)
+        conn.execute("CREATE SCHEMA public AUTHORIZATION pg_database_owner")
+        conn.execute("GRANT USAGE ON SCHEMA public TO PUBLIC")
+        conn.execute("COMMENT ON SCHEMA public IS 'standard public schema'")
         for role, kind, grantees in conn.execute(
                 "SELECT d.defaclrole::regrole::text, d.defaclobjtype::text, array_agg(DISTINCT CASE a.grantee WHEN 0 "
                 "THEN 'PUBLIC' ELSE a.grantee::regrole::text END) FROM pg_default_acl d, aclexplode(d.defaclacl) a "

@@ -104,8 +104,10 @@ def object_changes(old: Optional[Secured], new: Secured, maybe: tuple[Privilege,
     kind = privileges_kind(new)
     created = _CREATED_WITH.get(kind_of(new), ())
     if old is not None and owner is not None and (new.owner is not None or back or isinstance(new, IdentitySequence)):
-        # ALTER ... OWNER TO hands the old owner's entries on
-        old = replace(old, grants=as_owned_by(old.grants, was_owner, owner, kind))  # type: ignore[arg-type, type-var]
+        # ALTER ... OWNER TO hands the old owner's entries on (an owner schema.yaml did not pin: the migration's
+        # role's, which holds its defaults; the new owner's grants merge into them)
+        old = replace(old, grants=as_owned_by(old.grants, MIGRATION_ROLE if was_owner is None and not back else
+                                              was_owner, owner, kind))  # type: ignore[arg-type, type-var]
     before = _held(old, owner, kind, tuple(p for p in created if p not in withheld))
     could = _held(old, owner, kind, created + _others(maybe, owner)) if old is None and (maybe or withheld) else before
     after = _held(new, owner, kind)

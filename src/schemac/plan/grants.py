@@ -13,7 +13,7 @@ from schemac.compare.grants import OWN_LIST_ONLY, TYPES, Holding, to_revoke
 from schemac.compare.given_back import MIGRATION_ROLE
 from schemac.model import (Aggregate, Constructor, DefaultPrivileges, ForeignDataWrapper, ForeignServer, Multirange, Domain, Namespace, Privilege,
                            Sequence, Table, View)
-from schemac.model.grants import ALL, grouped
+from schemac.model.grants import ALL, PRIVILEGES, grouped
 from schemac.pg.dialect import RENDER
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan.ddl import command, do_block, literal
@@ -76,13 +76,17 @@ def grant_statements(change: Change) -> Optional[list[exp.Expression]]:
             if any(p.privilege == ALL and p.column is None for p in whole):  # (it takes the others, columns' too:
                 whole = [p for p in whole if p.privilege == ALL and p.column is None][:1]  # `REVOKE SELECT, ALL` is no SQL)
             option = [p for p in gone if p.key in kept]
+            again = _owner_table_wide(new, whole, grantor)  # type: ignore[arg-type]
+            if again is not None:
+                whole = [Privilege(new.grantee, ALL)]  # type: ignore[union-attr]
             some: list[exp.Expression] = []
             if whole:
                 some.append(_statement(new, "REVOKE", privilege_list(whole), "ON", target, "FROM", role))  # type: ignore
             if option:
                 some.append(_statement(new, "REVOKE", "GRANT OPTION FOR", privilege_list(option), "ON",  # type: ignore
                                        target, "FROM", role))
-            some += _grants(new, target, role, _columns_taken(old.entries, new.entries, grantor, whole, option))  # type: ignore
+            some += _grants(new, target, role, (again or []) +  # type: ignore[arg-type]
+                            _columns_taken(old.entries, new.entries, grantor, whole, option))  # type: ignore
             out += as_grantor(grantor, some, _lent_in(new, grantor))  # type: ignore[arg-type]
         return out
     o = new.obj  # type: ignore[union-attr]
@@ -98,6 +102,20 @@ def _grants(h: Holding, target: str, role: str, entries: list[Privilege]) -> lis
     """GRANT `entries` (of one grantor), those with the grant option in a statement of their own."""
     return [_statement(h, "GRANT", privilege_list(some), "ON", target, "TO", role, "WITH GRANT OPTION" if grantable else "")
             for grantable in (False, True) for some in [[p for p in entries if p.grantable == grantable]] if some]
+
+
+def _owner_table_wide(h: Holding, whole: list[Privilege], grantor: Optional[str]) -> Optional[list[Privilege]]:
+    """Where a relation's owner gives up table-wide privileges so that those it keeps and those revoked are every one
+    of a table's but MAINTAIN (its defaults as ALTER ... OWNER TO merged them: schemac's list of them names no
+    MAINTAIN, which PostgreSQL 17 and later give an owner too), the entries it keeps table-wide, granted again after
+    REVOKE ALL (which takes MAINTAIN where there is one, as the list schema.yaml gives the owner leaves it, and every
+    column's privilege: those it keeps are granted again, _columns_taken); else None."""
+    if grantor is not None or h.grantee != h.owner or not isinstance(h.obj, (Table, View)) or \
+            any(p.privilege == ALL for p in whole):
+        return None
+    kept = [p for p in h.entries if p.column is None and p.grantor is None]
+    names = {p.privilege for p in whole if p.column is None} | {p.privilege for p in kept}
+    return kept if names >= set(PRIVILEGES["table"]) and not any(p.privilege == ALL for p in kept) else None
 
 
 def _columns_taken(held: tuple[Privilege, ...], kept: tuple[Privilege, ...], grantor: Optional[str],
