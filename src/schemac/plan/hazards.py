@@ -32,6 +32,7 @@ _WIDENINGS = {("smallint", "integer"), ("smallint", "bigint"), ("integer", "bigi
 # (an oid is an unsigned 4-byte integer; a name, 63 bytes at most; every cidr is an inet of the same text; a macaddr
 # is a macaddr8 with FF:FE in its middle, which the cast back takes out; a "char" is one byte, read back as text)
 _NAME_CHARACTERS = 63  # NAMEDATALEN - 1 bytes: as many characters at most
+_UUID_CHARACTERS = 36  # a uuid's text: 32 hex digits and 4 hyphens
 
 
 _UNBOUNDED = ("text", "character varying", "character")  # (a char(n) only to an extension's string type)
@@ -79,6 +80,10 @@ def is_widening(old: str, new: str) -> bool:
         return True
     if (ob, nb) == ("name", "character varying"):
         return not np_ or np_[0] >= _NAME_CHARACTERS
+    # a uuid prints as its 36 characters (Supabase's storage.objects.owner made text), which the cast back reads as
+    # the same uuid
+    if ob == "uuid" and (nb == "text" or nb == "character varying" and (not np_ or np_[0] >= _UUID_CHARACTERS)):
+        return True
     # to or from an extension's string type (citext): its I/O reads and prints each value's text unchanged, so text, a
     # varchar or a char(n) (less its padding blanks, as to text) goes in whole, and comes out whole to text or a varchar
     # without a length
