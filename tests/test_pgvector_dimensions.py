@@ -21,7 +21,7 @@ from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
 from schemac.pg.pgvector import fits, refusal
 from schemac.pg.postgis import NO, YES
-from schemac.plan.hazards import is_widening
+from schemac.plan.widenings import is_widening
 
 OLD = """
 CREATE EXTENSION vector;

@@ -32,7 +32,7 @@ from schemac.pg.expressions import parse_expression
 from schemac.pg.operators import OPERATORS
 from schemac.pg.types import canonical_type
 from schemac.plan.graph import ordered
-from schemac.plan.hazards import is_widening
+from schemac.plan.widenings import is_widening
 
 OLD = """
 CREATE SCHEMA extensions;
