@@ -548,12 +548,14 @@ def reader_keys(draw, prev: Optional[set], pool: list[str]) -> set:
 def readers_schema(draw, prev: Optional[dict] = None) -> dict:
     """t1 and t2 under every kind that reads a column by name (a view and a materialized view with an index, policies
     over the own table's column and another table's in a subquery, a trigger's UPDATE OF and WHEN, statistics,
-    expression and partial indexes, a CHECK, a generated column, column grants); with `prev` (A), B: A's readers kept
-    most of the time, a column or two renamed (`renamed_from`) under them, now and then retyped too, and a table
-    renamed under its views and the other table's policy."""
+    expression and partial indexes, a CHECK, a generated column, column grants, views of UNION, EXCEPT and INTERSECT);
+    with `prev` (A), B: A's readers kept most of the time, a column or two renamed (`renamed_from`) under them, now
+    and then retyped too, a table renamed under its views and the other table's policy, and a view's two columns'
+    names swapped."""
     have = set(prev["_readers"]) if prev else None
     keys = reader_keys(draw, have, ["gen", "check", "exprix", "partial", "stats", "trigger", "own_pol", "sub_pol",
-                                    "other_pol", "grants", "v1", "v2", "mv1", "mv_ix"])
+                                    "other_pol", "grants", "v1", "v2", "mv1", "mv_ix", "v_union", "v_except",
+                                    "v_swap"])
     t1: dict = {"columns": {c: {"type": t} for c, t in RENAMING["t1"].items()}}
     t2: dict = {"columns": {c: {"type": t} for c, t in RENAMING["t2"].items()}}
     if "gen" in keys:
@@ -589,6 +591,13 @@ def readers_schema(draw, prev: Optional[dict] = None) -> dict:
         doc["views"]["v1"] = {"query": "SELECT id, c1, c2 FROM t1 WHERE c3 > 0"}
     if "v2" in keys:
         doc["views"]["v2"] = {"query": "SELECT t1.c1, t2.y FROM t1 JOIN t2 ON t2.x = t1.c3"}
+    if "v_union" in keys:  # (every branch prints the view's column names: fix44c)
+        doc["views"]["vu"] = {"query": "SELECT c1, c3 FROM t1 UNION SELECT x, y FROM t2 WHERE y > 0"}
+    if "v_except" in keys:
+        doc["views"]["ve"] = {"query": "SELECT c1 FROM t1 EXCEPT (SELECT x FROM t2 INTERSECT SELECT c3 FROM t1)"}
+    if "v_swap" in keys:  # (B swapping its two columns' names: a rename through a scratch name, fix44c)
+        swapped = prev is not None and "v_swap" in have and chance(draw, 2)  # type: ignore[operator]
+        doc["views"]["vs"] = {"query": "SELECT c1 AS hi, c3 AS lo FROM t1" if swapped else "SELECT c1 AS lo, c3 AS hi FROM t1"}
     if "mv1" in keys:
         mv: dict = {"query": "SELECT id, c1 AS k, c3 FROM t1 WHERE c2 IS NOT NULL"}
         if "mv_ix" in keys:
