@@ -682,8 +682,9 @@ def relabelled(labels: dict[str, str], text: Optional[str]) -> Optional[str]:
 
 
 def kept_values(url: str, a: dict, b: dict, kept: set, before: bool = True) -> dict:
-    """Checksums of the columns A→B must keep as they are: same type, in a plain table of both, by their names in A
-    (read `before` A→B, or after, under the names B gives the table and the column)."""
+    """Checksums of the columns A→B must keep as they are: same type (and generation expression: a generated column's
+    values follow its new one), in a plain table of both, by their names in A (read `before` A→B, or after, under the
+    names B gives the table and the column)."""
     plain = {t for t in kept
              if "partition_of" not in a["tables"][t] and "partition_of" not in b["tables"][b_table(b, t)]}
     read = values(url)
@@ -693,7 +694,8 @@ def kept_values(url: str, a: dict, b: dict, kept: set, before: bool = True) -> d
         a_cols, b_cols = a["tables"][t]["columns"], b["tables"][now]["columns"]
         for c, spec in b_cols.items():
             was = a_name(b_cols, c)
-            if was in a_cols and type_of(a, a_cols[was]["type"]) == type_of(b, spec["type"]):
+            if was in a_cols and type_of(a, a_cols[was]["type"]) == type_of(b, spec["type"]) and \
+                    spec.get("generated") == a_cols[was].get("generated"):
                 out[(t, was)] = read[(f"public.{t if before else now}", was if before else c)]  # (all public's)
     return out
 

@@ -13,6 +13,8 @@ child's DROP COLUMN of an inherited column and has no SET EXPRESSION."""
 
 from __future__ import annotations
 
+from typing import Optional
+
 from schemac.compare.changes import FOR_CHILD, INHERITED, JOINS, OWN_AGAIN, Change
 from schemac.compare.normalize import same_expression
 from schemac.model import Column, Table
@@ -85,7 +87,7 @@ def kept_for_children(current: dict, desired: dict) -> dict[tuple[str, str, str]
         declared = {c.name for c in own_columns(t)}
         for col in t.columns:
             q = _giver(t, col.name, desired)
-            if q is None or q != _giver(was, col.name, current):
+            if q is None or q != _giver(was, col.name, current, desired):
                 continue
             q = _declaring(q, col.name, current, desired)
             p, p_was = desired.get((q.schema, q.name)), current.get((q.schema, q.name))
@@ -171,10 +173,12 @@ def _kept_above(t: Table, name: str, kept: dict, tables: dict) -> tuple:
     return (0, 0, False)
 
 
-def _giver(t: Table, name: str, tables: dict):
+def _giver(t: Table, name: str, tables: dict, kept_in: Optional[dict] = None):
     """The one parent of INHERITS table `t` that has its column `name` (None where none has, or more than one: their
-    DROP COLUMNs would have to go together, which nothing here plans)."""
-    got = [q for q in t.inherits if (p := tables.get((q.schema, q.name))) is not None and p.column(name) is not None]
+    DROP COLUMNs would have to go together, which nothing here plans); with `kept_in` (the desired tables), of those
+    keeping it there: another parent's DROP COLUMN (recursing) leaves the child that one's alone, as a fresh build."""
+    got = [q for q in t.inherits if (p := tables.get((q.schema, q.name))) is not None and p.column(name) is not None
+           and (kept_in is None or ((k := kept_in.get((q.schema, q.name))) is not None and k.column(name) is not None))]
     return got[0] if len(got) == 1 else None
 
 
@@ -203,10 +207,22 @@ def _followers(c: Change, tables: dict, current: dict, changed: set) -> tuple:
             if declares and (same_expression(col.generated, c.new.generated) or (t.schema, t.name, c.name) in changed):  # type: ignore
                 was = current.get(t.key)
                 out.append((t, col, JOINS) if was is not None and was.source is not None and t.source is not None and
-                           was.column(c.name) is not None and c.name not in {x.name for x in own_columns(was)} else (t, col))
+                           was.column(c.name) is not None and c.name not in {x.name for x in own_columns(was)} and
+                           not _made_own_by_a_drop(t, was, c.name, tables, current) else (t, col))
             if not declares or out[-1:] and out[-1][0] is t:
                 todo.append(t)  # (one not declaring it passes the parent's DROP and ADD on to its own children)
     return tuple(out)
+
+
+def _made_own_by_a_drop(t: Table, was: Table, name: str, tables: dict, current: dict) -> bool:
+    """Whether another parent of `t` (kept on both sides) loses its column `name` that `t`, declaring it, keeps: its
+    DROP COLUMN is ALTER TABLE ONLY (compare.inherited_drops.kept_below), which makes `t`'s column its own first."""
+    return any(q in was.inherits and _has(current, q, name) and not _has(tables, q, name) for q in t.inherits)
+
+
+def _has(tables: dict, q, name: str) -> bool:
+    p = tables.get((q.schema, q.name))
+    return p is not None and p.column(name) is not None
 
 
 def _downwards(tables: dict) -> list:
