@@ -2,7 +2,7 @@
 
 A type change is safe only when every value of the old type fits the new one unchanged
 (``varchar(80)`` -> ``varchar(200)`` or ``text``, ``text`` -> ``varchar``, ``integer`` -> ``bigint``, ``numeric(3,2)`` ->
-``numeric(6,2)``, ``interval second(1)`` -> ``interval``, ``char(1)`` -> ``text``, whose padding blanks bpchar ignores,
+``numeric(6,2)``, ``interval second(1)`` -> ``interval``, ``interval hour to minute`` -> ``interval day to second``, ``char(1)`` -> ``text``, whose padding blanks bpchar ignores,
 ``text`` -> ``citext``, ``hstore`` -> ``jsonb``, ``cidr`` -> ``inet``, ``macaddr`` -> ``macaddr8``, ``"char"`` -> ``text``). Everything else may truncate, round, reinterpret or fail.
 """
 
@@ -47,6 +47,8 @@ def is_widening(old: str, new: str) -> bool:
     nb, np_, na = _split(new)
     if oa != na:
         return False
+    if ob.startswith("interval") and nb.startswith("interval"):
+        return _interval_kept(ob, op, nb, np_)
     if ob == nb:
         # A longer char(n) only pads with blanks, which bpchar ignores ('ab' = 'ab   ').
         if ob in ("character varying", "bit varying", "character"):
@@ -59,13 +61,9 @@ def is_widening(old: str, new: str) -> bool:
             p, s = op if len(op) == 2 else (op[0], 0)
             p2, s2 = np_ if len(np_) == 2 else (np_[0], 0)
             return s2 >= s and p2 - s2 >= p - s
-        if ob.startswith(("timestamp", "time", "interval")):
+        if ob.startswith(("timestamp", "time")):
             return (np_[0] if np_ else 6) >= (op[0] if op else 6)
         return False
-    # an interval restricted to some fields (interval second, interval day to second(4)) made a plain interval, at a
-    # precision as fine: each value is an interval already, kept whole
-    if ob.startswith("interval ") and nb == "interval":
-        return (np_[0] if np_ else 6) >= (op[0] if op else 6)
     if (ob, nb) in _WIDENINGS or ob == "text" and nb == "character varying" and not np_:  # (varchar without a length
         return True                                                                        # is text's equal)
     # char(n) to text or a varchar as long: only the padding blanks go, which bpchar ignores ('ab' = 'ab   '); bit(n)
@@ -90,6 +88,25 @@ def is_widening(old: str, new: str) -> bool:
         p2, s2 = np_ if len(np_) == 2 else (np_[0], 0)
         return p2 - s2 >= _INT_DIGITS[ob]
     return widens_extension(old, new)  # (hstore -> jsonb)
+
+
+# What an interval's last field keeps of a value (AdjustIntervalForTypmod): YEAR whole years, MONTH (YEAR TO MONTH) no
+# days or time, DAY (DAY alone) no time, HOUR and MINUTE the time cut there, SECOND (and no fields) the time at its
+# precision; no field larger than the last is ever cut (`interval hour to minute` keeps '1 mon 2 days 03:04')
+_INTERVAL_CUTS = {"year": 0, "month": 1, "day": 2, "hour": 3, "minute": 4, "second": 5}
+
+
+def _interval_kept(ob: str, op: tuple[int, ...], nb: str, np_: tuple[int, ...]) -> bool:
+    """Whether every value of interval type `ob`(`op`) is kept by `nb`(`np_`) (fields and precision): the new last
+    field as fine as the old, and where it is SECOND, its precision as fine as the old's (unless the old's values hold
+    no seconds' fractions: its last field is larger). 18/16/15 agree over rows (tests/test_widenings.py)."""
+    def cut(base: str) -> int:
+        fields = base.split()[1:]
+        return _INTERVAL_CUTS.get(fields[-1], -1) if fields else 5
+    old, new = cut(ob), cut(nb)
+    if old < 0 or new < 0:
+        return False
+    return new >= old and (old < 5 or (np_[0] if np_ else 6) >= (op[0] if op else 6))
 
 
 def enums_holding_values(changes: list[Change]) -> set[tuple[str, str]]:
