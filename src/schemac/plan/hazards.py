@@ -13,6 +13,7 @@ from typing import AbstractSet, Optional
 from schemac.model.frozen import replace
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, takes_using
 from schemac.compare.default_rows import ROWS_MOVED, ancestors
+from schemac.pg.intervals import interval_kept
 from schemac.pg.casts import STRING_TYPES, base_and_dims, converts, converts_own, is_string_type, type_parts as _split
 from schemac.pg import pgvector
 from schemac.pg.knowntypes import converts_extension, widens_extension
@@ -48,7 +49,7 @@ def is_widening(old: str, new: str) -> bool:
     if oa != na:
         return False
     if ob.startswith("interval") and nb.startswith("interval"):
-        return _interval_kept(ob, op, nb, np_)
+        return interval_kept(ob, op, nb, np_)
     if ob == nb:
         # A longer char(n) only pads with blanks, which bpchar ignores ('ab' = 'ab   ').
         if ob in ("character varying", "bit varying", "character"):
@@ -88,25 +89,6 @@ def is_widening(old: str, new: str) -> bool:
         p2, s2 = np_ if len(np_) == 2 else (np_[0], 0)
         return p2 - s2 >= _INT_DIGITS[ob]
     return widens_extension(old, new)  # (hstore -> jsonb)
-
-
-# What an interval's last field keeps of a value (AdjustIntervalForTypmod): YEAR whole years, MONTH (YEAR TO MONTH) no
-# days or time, DAY (DAY alone) no time, HOUR and MINUTE the time cut there, SECOND (and no fields) the time at its
-# precision; no field larger than the last is ever cut (`interval hour to minute` keeps '1 mon 2 days 03:04')
-_INTERVAL_CUTS = {"year": 0, "month": 1, "day": 2, "hour": 3, "minute": 4, "second": 5}
-
-
-def _interval_kept(ob: str, op: tuple[int, ...], nb: str, np_: tuple[int, ...]) -> bool:
-    """Whether every value of interval type `ob`(`op`) is kept by `nb`(`np_`) (fields and precision): the new last
-    field as fine as the old, and where it is SECOND, its precision as fine as the old's (unless the old's values hold
-    no seconds' fractions: its last field is larger). 18/16/15 agree over rows (tests/test_widenings.py)."""
-    def cut(base: str) -> int:
-        fields = base.split()[1:]
-        return _INTERVAL_CUTS.get(fields[-1], -1) if fields else 5
-    old, new = cut(ob), cut(nb)
-    if old < 0 or new < 0:
-        return False
-    return new >= old and (old < 5 or (np_[0] if np_ else 6) >= (op[0] if op else 6))
 
 
 def enums_holding_values(changes: list[Change]) -> set[tuple[str, str]]:
