@@ -145,3 +145,32 @@ def test_an_ltree_made_a_text_array_needs_using(schemac, tmp_path, db_url):
         assert conn.execute("SELECT id, path FROM asset ORDER BY id").fetchall() == expected == [
             ("a", ["a"]), ("b", ["a", "b"]), ("c", None)]
     assert schemac("diff", "--database-url", db_url).returncode == 0
+
+
+def test_a_char_holding_a_letter_made_integer_fails_as_postgres_refuses(schemac, tmp_path, db_url):
+    """A "char" made integer reads what it holds through text ('7' -> 7: pair type-char-byte-to-numbers-reads-its-text),
+    not the byte's code of Postgres's one cast ('7' -> 55); a row holding a letter then fails the migration with
+    Postgres's own error, nothing changed, as its ALTER ... TYPE integer without USING refuses the retype."""
+    from schemac.migrations.apply import apply_files
+    from schemac.migrations.layout import Layout
+
+    schema = tmp_path / "schema.yaml"
+    base = "tables:\n  t:\n    columns:\n      id: {type: integer, primary_key: true}\n"
+    schema.write_text(base + "      c: '\"char\"'\n")
+    assert schemac("generate").returncode == 0, schemac("generate").stderr
+    migrations = Layout(str(tmp_path / "generated"))
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, migrations.migrations())
+        conn.execute("INSERT INTO t VALUES (1, '7'), (2, 'a')")
+    schema.write_text(base + "      c: integer\n")
+    assert schemac("generate", "--allow-destructive").returncode == 0
+    written = open(migrations.migrations()[-1].path, encoding="utf-8").read()
+    assert "USING CAST(CAST(c AS TEXT) AS INT)" in written, written
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        with pytest.raises(psycopg.errors.InvalidTextRepresentation, match='invalid input syntax for type integer: "a"'):
+            apply_files(conn, migrations.migrations()[1:])
+        assert conn.execute("SELECT id, c::text, pg_typeof(c)::text FROM t ORDER BY id").fetchall() == [
+            (1, "7", '"char"'), (2, "a", '"char"')]
+        conn.execute("DELETE FROM t WHERE id = 2")
+        apply_files(conn, migrations.migrations()[1:])
+        assert conn.execute("SELECT id, c FROM t").fetchall() == [(1, 7)]

@@ -7,6 +7,7 @@ attached, or renamed since) come back under their names; the oracle is pg_constr
 from __future__ import annotations
 
 import psycopg
+import pytest
 
 from catalog_oracle import sibling_database
 
@@ -64,22 +65,29 @@ CONSTRAINTS = ("SELECT conrelid::regclass::text, conname, contype::text, conpare
                "WHERE connamespace = 'public'::regnamespace AND contype IN ('p', 'u') AND conrelid::regclass::text LIKE 'ord%' ORDER BY 1, 2")
 
 
-def test_partition_keys_named_of_their_own_come_back_and_drift(tmp_path, db_url):
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute(KEYS)
-        before = conn.execute(CONSTRAINTS).fetchall()
-    assert ("ord_0", "ord_0_own_pk", "p", True) in before and ("ord_1", "ord_1_own_uq", "u", True) in before
-    text = inspect_database(db_url).yaml
-    (tmp_path / "schema.yaml").write_text(text, encoding="utf-8")
+def _built_from_inspect(tmp_path, db_url: str, query: str) -> list:
+    """`query`'s rows in an empty database built by the migration generated from inspect's schema.yaml of `db_url`,
+    which then reads in sync with that schema.yaml."""
+    (tmp_path / "schema.yaml").write_text(inspect_database(db_url).yaml, encoding="utf-8")
     out = str(tmp_path / "generated")
     assert generate(str(tmp_path / "schema.yaml"), out, name="init").status == "written"
     with sibling_database(db_url) as url:
         with psycopg.connect(url, autocommit=True) as conn:
             apply_files(conn, Layout(out).migrations())
-            assert conn.execute(CONSTRAINTS).fetchall() == before
+            built = conn.execute(query).fetchall()
     assert check_drift(str(tmp_path / "schema.yaml"), db_url).differences == ()
+    return built
+
+
+def test_partition_keys_named_of_their_own_come_back_and_drift(tmp_path, db_url):
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(KEYS)
+        before = conn.execute(CONSTRAINTS).fetchall()
+    assert ("ord_0", "ord_0_own_pk", "p", True) in before and ("ord_1", "ord_1_own_uq", "u", True) in before
+    assert _built_from_inspect(tmp_path, db_url, CONSTRAINTS) == before
     # schema.yaml naming a partition's key otherwise is drift: the same definition under another name, a rename
     # (compare.definition_keys.renamed_key), not a key missing and another unexpected
+    text = (tmp_path / "schema.yaml").read_text(encoding="utf-8")
     (tmp_path / "schema.yaml").write_text(text.replace("ord_1_own_uq", "ord_1_other_uq"), encoding="utf-8")
     found = check_drift(str(tmp_path / "schema.yaml"), db_url).differences
     assert {(d.kind, d.table, d.expected, d.actual) for d in found} == {
@@ -134,3 +142,30 @@ def test_a_table_attached_keeps_the_index_and_key_its_attach_adopts(db_url, tmp_
     assert [(r[0], r[3]) for r in after] == [("p2_pkey", "p_pkey"), ("p2_v_idx", "p_v_idx")], after
     assert after[0][1:3] == before["p2_own_key"] and after[1][1:3] == before["p2_by_v"], (before, after)
     assert check_drift(str(schema), db_url, out_dir=out).differences == ()
+
+
+TAKEN = """\
+CREATE TABLE tote (a int NOT NULL, b int NOT NULL, c text) PARTITION BY LIST (a);
+CREATE TABLE tote_1 PARTITION OF tote FOR VALUES IN (1);
+CREATE TABLE tote_2 PARTITION OF tote FOR VALUES IN (2);
+ALTER TABLE tote_1 ADD CONSTRAINT tote_1_mine UNIQUE (a, b);
+ALTER TABLE tote ADD CONSTRAINT tote_pk PRIMARY KEY (a, b);
+INSERT INTO tote VALUES (1, 5, 'x'), (2, 6, 'y');
+"""
+PARENTED = ("SELECT conrelid::regclass::text, conname, contype::text, (SELECT p.conname FROM pg_constraint p WHERE p.oid = "
+            "k.conparentid) FROM pg_constraint k WHERE connamespace = 'public'::regnamespace AND contype IN ('p', 'u') "
+            "AND conrelid::regclass::text LIKE 'tote%' ORDER BY 1, 2")
+
+
+@pytest.mark.parametrize("major_db", ["pg18", "pg16", "pg15"], indirect=True)
+def test_a_partitions_unique_its_parents_primary_key_took_is_built_so(tmp_path, major_db):
+    """A partition's UNIQUE made before its parent's PRIMARY KEY of its columns, whose ADD took it as its copy (fix44a's
+    LEFT): a build from inspect's schema.yaml made the key in CREATE TABLE, so tote_1 got tote_1_pkey, and tote_1_mine
+    beside it attached to nothing (one key more). Now the key is added after the UNIQUE, as the hand-made database
+    holds them: the oracle is pg_constraint (name, kind, the parent's key each is attached to)."""
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        conn.execute(TAKEN)
+        before = conn.execute(PARENTED).fetchall()
+    assert before == [("tote", "tote_pk", "p", None), ("tote_1", "tote_1_mine", "u", "tote_pk"),
+                      ("tote_2", "tote_2_pkey", "p", "tote_pk")], before
+    assert _built_from_inspect(tmp_path, major_db, PARENTED) == before

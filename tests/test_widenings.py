@@ -8,12 +8,14 @@ test's own SQL: pg_relation_filenode, format_type and the values."""
 from __future__ import annotations
 
 import psycopg
+import pytest
 from conftest import migrated_then_described
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
+from schemac.plan.hazards import is_widening
 
 IN_PLACE = {  # column -> (old type, new type, a value)
     "a": ("varchar(5)", "varchar(20)", "'abc'"), "b": ("varchar(10)", "text", "'x y'"), "c": ("numeric(5,2)", "numeric", "1.5"),
@@ -60,3 +62,34 @@ def test_widenings_are_written_without_allow_destructive_and_in_place_where_post
                 assert _values(conn, ["h", "i", "j", "k"]) == [("y", "ab", "q", "101")] and \
                     _values(conn, ["l"]) == [("{ab}",)]
         assert check_drift(str(schema), db_url).differences == ()
+
+
+_INTERVALS = ["year", "month", "day", "hour", "minute", "second", "year to month", "day to hour", "day to minute",
+              "day to second", "hour to minute", "hour to second", "minute to second", "second(2)", "day to second(2)",
+              "hour to second(0)", "minute to second(3)", ""]
+_INTERVAL_ROWS = ["3 years 14 months 40 days 27:59:59.123456", "-1 year -5 months -3 days -01:02:03.654321",
+                  "0.5 seconds", "13 months", "25 hours 1 minute", "-7 days", "1 day 02:03:04.567"]
+
+
+@pytest.mark.parametrize("major_db", ["pg18", "pg16", "pg15"], indirect=True)
+def test_interval_fields_widened_are_what_postgres_keeps_over_rows(major_db):
+    """An interval's fields and precision changed (peer44a's LEFT: `interval hour to minute` -> `interval day to
+    second` was refused without --allow-destructive): is_widening says lossless exactly where each row of a column of
+    the old type, cast to the new one, keeps its text (a wider set of fields or a finer last one keeps every value; a
+    narrower one, `day to second` -> `hour to minute`, or a precision cut, `second(3)` -> `second(0)`, does not)."""
+    columns = {f"c{n}": f"interval {f}".strip() for n, f in enumerate(_INTERVALS)}
+    pairs = [(a, b) for a in columns for b in columns if a != b]
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        conn.execute("CREATE TABLE iv (" + ", ".join(f"{c} {t}" for c, t in columns.items()) + ")")
+        for v in _INTERVAL_ROWS:
+            conn.execute("INSERT INTO iv VALUES (" + ", ".join(f"'{v}'::interval" for _ in columns) + ")")
+        kept = conn.execute("SELECT " + ", ".join(f"bool_and(({a}::{columns[b]})::text = {a}::text)" for a, b in pairs)
+                            + " FROM iv").fetchone()
+        typed = dict(conn.execute("SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
+                                  "WHERE attrelid = 'iv'::regclass AND attnum > 0").fetchall())
+    said = {(typed[a], typed[b]): is_widening(typed[a], typed[b]) for a, b in pairs}
+    truth = {(typed[a], typed[b]): k for (a, b), k in zip(pairs, kept)}
+    assert said == truth, [p for p in said if said[p] != truth[p]]
+    assert truth[("interval hour to minute", "interval day to second")] and \
+        not truth[("interval day to second", "interval hour to minute")]
+    assert is_widening("interval hour to minute[]", "interval day to second[]")

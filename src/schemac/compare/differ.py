@@ -45,7 +45,7 @@ from schemac.compare.inherited_drops import held_elsewhere, kept_below as kept_b
 from schemac.compare.inherited_retypes import around_retypes
 from schemac.compare.scratch_retypes import through_scratch
 from schemac.compare.sequence_feeds import sequences_fed
-from schemac.compare.created_tables import created_by_create_table, parents_generation_given
+from schemac.compare.created_tables import created_by_create_table, key_after_partitions, parents_generation_given
 from schemac.compare.shortcut import unchanged
 from schemac.compare.statistics import statistics_given_back
 from schemac.compare.tables import diff_table
@@ -288,7 +288,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         if old is None:
             made = without_calls_to(t, readers.get(key, frozenset()))  # SET DEFAULT, ADD CONSTRAINT: after them
             made = made_without(made, later.get(key, ()) or first.get(key, ()))  # (added after its children, or its parents' ADDs give them)
-            made = parents_names_given(made, des_tables)  # (a child's NOT NULL it declares again: the parent's name)
+            made = key_after_partitions(parents_names_given(made, des_tables), des_tables)  # (a child's NOT NULL it declares again: the parent's name; a key a partition's UNIQUE copies, after it)
             parent = des_tables.get((t.partition_of.parent_schema, t.partition_of.parent)) if t.partition_of else None
             copies: list[Change] = []
             created = made

@@ -4,6 +4,7 @@ HOUR` (a number and a field qualifier, SQL's spelling: the constant `'02:00:00':
 sqlglot reads both as one tree (it takes the unit out of `'1 day'`, INTERVAL '1' DAY) and writes `INTERVAL '2 HOUR'`,
 which Postgres stores without the modifier (`'02:00:00'::interval`): another catalog than the one the hand-written
 SQL builds. Read here, the first keeps its string and no unit, the second its qualifier, written after the string.
+And which retypes between interval types keep every value (interval_kept, for plan.hazards).
 """
 
 from __future__ import annotations
@@ -85,3 +86,22 @@ def qualified_interval_text(value: str, unit: Optional[str]) -> str:
         return f"00:{text}"
     years_months = re.fullmatch(r"(\d+)-(\d+)", text)
     return f"{years_months[1]} years {years_months[2]} months" if years_months else value
+
+
+# What an interval's last field keeps of a value (AdjustIntervalForTypmod): YEAR whole years, MONTH (YEAR TO MONTH) no
+# days or time, DAY (DAY alone) no time, HOUR and MINUTE the time cut there, SECOND (and no fields) the time at its
+# precision; no field larger than the last is ever cut (`interval hour to minute` keeps '1 mon 2 days 03:04')
+_INTERVAL_CUTS = {"year": 0, "month": 1, "day": 2, "hour": 3, "minute": 4, "second": 5}
+
+
+def interval_kept(ob: str, op: tuple[int, ...], nb: str, np_: tuple[int, ...]) -> bool:
+    """Whether every value of interval type `ob`(`op`) is kept by `nb`(`np_`) (fields and precision): the new last
+    field as fine as the old, and where it is SECOND, its precision as fine as the old's (unless the old's values hold
+    no seconds' fractions: its last field is larger). 18/16/15 agree over rows (tests/test_widenings.py)."""
+    def cut(base: str) -> int:
+        fields = base.split()[1:]
+        return _INTERVAL_CUTS.get(fields[-1], -1) if fields else 5
+    old, new = cut(ob), cut(nb)
+    if old < 0 or new < 0:
+        return False
+    return new >= old and (old < 5 or (np_[0] if np_ else 6) >= (op[0] if op else 6))

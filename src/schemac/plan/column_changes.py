@@ -99,10 +99,12 @@ def _through_text(value: exp.Expression, change: Change) -> exp.Expression:
     value (or a domain's over one) to a type of no string kind (uuid, an enum, a number, a domain over one) too, as
     text[] for an array, whatever cast there is: Postgres's I/O conversion hands the target's input function the
     padded form ('0cbe...ab  ' in a char(38)), which uuid and enum labels refuse; its cast to text drops the
-    padding, as character(n) compares."""
+    padding, as character(n) compares. A "char" too: its one cast to a number, to integer, gives the byte's code
+    ('7' -> 55), and its text is what it holds ('7' -> 7; a letter then refused by the number's input, as Postgres's
+    own ALTER without USING refuses the retype)."""
     old, new = change.old.type, change.new.type  # type: ignore[union-attr]
     (was, dims), will = base_and_dims(change.from_base or old), base_and_dims(change.rebased or change.to_base or new)[0]
-    if was == "character" and not is_string_type(will):
+    if was in ("character", '"char"') and not is_string_type(will):
         return exp.Cast(this=value, to=fresh_type("text" + "[]" * dims))
     if not change.direct_cast and (is_user_defined(old) or is_user_defined(new)) and \
             not (is_text_like(old) or is_text_like(new)):

@@ -6,8 +6,8 @@ from __future__ import annotations
 from schemac.compare.changes import (AFTER_ONLY, KEPT_BELOW, MERGED_COPY, NEW_TABLE, NUMBERED_BY_PARENT, Change, set_aside_name,
                                      takes_using)
 from schemac.compare.defaults_below import DEFAULT_KEPT, parents_of
-from schemac.compare.definition_keys import index_signature
-from schemac.model import Check, UNIQUE_KEY_TYPES
+from schemac.compare.definition_keys import attach_key, index_signature
+from schemac.model import Check, PrimaryKey, Table, Unique, UNIQUE_KEY_TYPES
 from schemac.pg.types import type_name
 from schemac.plan.keys import (Key, _attribute_refs, _col, _identity_sequence, _table, column_refs, expression_refs, own_keys,
                                refs_of, twins_before, type_key)
@@ -128,6 +128,9 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
         if (k == "add_index" or isinstance(new, UNIQUE_KEY_TYPES)) and t.partition_by is not None and not beside:  # type: ignore
             makes.add(("partitioned keys",))  # (any table's: its copies go down every level below it; not one beside a
             # copy, a sub-partitioned partition's: it waits for them itself, attached_beside)
+        if k == "add_constraint" and isinstance(new, UNIQUE_KEY_TYPES):  # (compare.unique_pk_copies)
+            makes |= _unique_before_parents_key(t, new)  # type: ignore[arg-type]
+            new_refs |= _parents_key_after_unique(t, new)  # type: ignore[arg-type]
         if beside:  # after the ancestors' keys and indexes, whose copies it stands beside (pg.beside_copies), theirs
             new_refs.add(("partitioned keys",))  # beside copies too (made first, their ADD would take it as its copy)
             p = t.partition_of  # type: ignore[union-attr]
@@ -164,6 +167,23 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
         if k == "drop_constraint" and isinstance(old, Check):  # a child's copy merged with it: after (compare.around)
             makes.add(("check dropped", t.schema, t.name, old.name))  # type: ignore[union-attr]
             new_refs |= {("check dropped", q.schema, q.name, old.name) for q in t.inherits} if c.cause == MERGED_COPY else set()  # type: ignore
+
+
+def _unique_before_parents_key(t: Table, key: object) -> set:
+    """A partition's UNIQUE, not beside a copy nor attached_to a twin: made before its parent's PRIMARY KEY of its
+    definition, whose ADD takes it as the key's copy (compare.unique_pk_copies)."""
+    if not isinstance(key, Unique) or t.partition_of is None or key.beside_copy or key.attached_to is not None:
+        return set()
+    return {("unique under key", t.partition_of.parent_schema, t.partition_of.parent, attach_key(key))}
+
+
+def _parents_key_after_unique(t: Table, key: object) -> set:
+    """A partitioned table's PRIMARY KEY added after its partitions' UNIQUEs of its definition (where it holds no
+    UNIQUE of that definition, whose copies they are)."""
+    if not isinstance(key, PrimaryKey) or t.partition_by is None or \
+            any(attach_key(u) == attach_key(key) for u in t.uniques):
+        return set()
+    return {("unique under key", t.schema, t.name, attach_key(key))}
 
 
 def attached_beside(changes: list[Change], out: list) -> list:

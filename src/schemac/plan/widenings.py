@@ -1,0 +1,88 @@
+"""Which type changes keep every value: a column retyped so is no destructive change (plan.hazards asks).
+
+A type change is safe only when every value of the old type fits the new one unchanged
+(``varchar(80)`` -> ``varchar(200)`` or ``text``, ``text`` -> ``varchar``, ``integer`` -> ``bigint``, ``numeric(3,2)`` ->
+``numeric(6,2)``, ``interval second(1)`` -> ``interval``, ``interval hour to minute`` -> ``interval day to second``,
+``char(1)`` -> ``text``, whose padding blanks bpchar ignores,
+``text`` -> ``citext``, ``hstore`` -> ``jsonb``, ``cidr`` -> ``inet``, ``macaddr`` -> ``macaddr8``, ``"char"`` -> ``text``,
+``uuid`` -> ``text``). Everything else may truncate, round, reinterpret or fail.
+"""
+
+from __future__ import annotations
+
+from schemac.pg import pgvector
+from schemac.pg.casts import type_parts as _split
+from schemac.pg.intervals import interval_kept
+from schemac.pg.knowntypes import widens_extension
+from schemac.pg.postgis import YES, fits
+from schemac.plan.folded_keys import extension_string
+
+INT_DIGITS = {"smallint": 5, "integer": 10, "bigint": 19}
+_WIDENINGS = {("smallint", "integer"), ("smallint", "bigint"), ("integer", "bigint"), ("real", "double precision"),
+              ("character varying", "text"), ("bit varying", "bit varying"), ("date", "timestamp without time zone"),
+              ("name", "text"), ("oid", "bigint"), ("cidr", "inet"), ("macaddr", "macaddr8"), ('"char"', "text")}
+# (an oid is an unsigned 4-byte integer; a name, 63 bytes at most; every cidr is an inet of the same text; a macaddr
+# is a macaddr8 with FF:FE in its middle, which the cast back takes out; a "char" is one byte, read back as text)
+_NAME_CHARACTERS = 63  # NAMEDATALEN - 1 bytes: as many characters at most
+_UUID_CHARACTERS = 36  # a uuid's text: 32 hex digits and 4 hyphens
+
+
+_UNBOUNDED = ("text", "character varying", "character")  # (a char(n) only to an extension's string type)
+
+
+def is_widening(old: str, new: str) -> bool:
+    """True when every value of type `old` converts to `new` without loss or error."""
+    if old == new:
+        return True
+    spatial = fits(old, new) or pgvector.fits(old, new)  # PostGIS, pgvector: modifiers dropped or widened
+    if spatial is not None:
+        return spatial == YES
+    ob, op, oa = _split(old)
+    nb, np_, na = _split(new)
+    if oa != na:
+        return False
+    if ob.startswith("interval") and nb.startswith("interval"):
+        return interval_kept(ob, op, nb, np_)
+    if ob == nb:
+        # A longer char(n) only pads with blanks, which bpchar ignores ('ab' = 'ab   ').
+        if ob in ("character varying", "bit varying", "character"):
+            return not np_ or (bool(op) and np_[0] >= op[0])
+        if ob == "numeric":
+            if not np_:
+                return True
+            if not op:
+                return False
+            p, s = op if len(op) == 2 else (op[0], 0)
+            p2, s2 = np_ if len(np_) == 2 else (np_[0], 0)
+            return s2 >= s and p2 - s2 >= p - s
+        if ob.startswith(("timestamp", "time")):
+            return (np_[0] if np_ else 6) >= (op[0] if op else 6)
+        return False
+    if (ob, nb) in _WIDENINGS or ob == "text" and nb == "character varying" and not np_:  # (varchar without a length
+        return True                                                                        # is text's equal)
+    # char(n) to text or a varchar as long: only the padding blanks go, which bpchar ignores ('ab' = 'ab   '); bit(n)
+    # to a bit varying as long keeps every bit
+    if (ob, nb) in (("character", "text"), ("character", "character varying"), ("bit", "bit varying")):
+        return not np_ or np_[0] >= (op[0] if op else 1)  # (character and bit alone are of length 1)
+    # bpchar is a char without a length (any length, its blanks kept): char(n) fits it whole, and it goes to text or a
+    # varchar without a length as char(n) does, only its padding blanks gone
+    if ob == "character" and nb == "bpchar" or ob == "bpchar" and (nb == "text" or nb == "character varying" and not np_):
+        return True
+    if (ob, nb) == ("name", "character varying"):
+        return not np_ or np_[0] >= _NAME_CHARACTERS
+    # a uuid prints as its 36 characters (Supabase's storage.objects.owner made text), which the cast back reads as
+    # the same uuid
+    if ob == "uuid" and (nb == "text" or nb == "character varying" and (not np_ or np_[0] >= _UUID_CHARACTERS)):
+        return True
+    # to or from an extension's string type (citext): its I/O reads and prints each value's text unchanged, so text, a
+    # varchar or a char(n) (less its padding blanks, as to text) goes in whole, and comes out whole to text or a varchar
+    # without a length
+    if extension_string(nb) and (ob in _UNBOUNDED or extension_string(ob)) \
+            or extension_string(ob) and ob != nb and nb in _UNBOUNDED[:2] and not np_:
+        return True
+    if ob in INT_DIGITS and nb == "numeric":
+        if not np_:
+            return True
+        p2, s2 = np_ if len(np_) == 2 else (np_[0], 0)
+        return p2 - s2 >= INT_DIGITS[ob]
+    return widens_extension(old, new)  # (hstore -> jsonb)
