@@ -203,7 +203,7 @@ def composites_over_rebuilt(objects: list[Change], current: Schema, desired: Sch
     """`objects` with each composite type kept whose attribute is of an enum (or a domain over one) set aside
     and created again (`rebuilt`) retyped to the new one: after the rename the attribute is of the old type,
     and Postgres refuses DROP TYPE under it. Planned as an attribute retype from the set-aside type
-    (ALTER ATTRIBUTE ... TYPE, which the plan refuses where a table has a column of the composite)."""
+    (ALTER ATTRIBUTE ... TYPE; dropped and added again where a column holds the composite: plan.type_ddl)."""
     if not rebuilt:
         return objects
     des = {(c.schema, c.name): c for c in desired.composite_types}
@@ -216,7 +216,8 @@ def composites_over_rebuilt(objects: list[Change], current: Schema, desired: Sch
         if new is None or aside == old.attributes:
             continue
         changed[key] = Change("alter_composite_type", old.schema, "", old.name, replace(old, attributes=aside), new,
-                              _user(current, old), ENUM_REBUILT)
+                              _user(current, old), ENUM_REBUILT,
+                              users=tuple(label for _, label in _holders(current, old)))
     return out + list(changed.values())
 
 
