@@ -10,6 +10,7 @@ import pytest
 from conftest import MAJORS
 from test_type_moves import _made_with_rows
 
+from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
 from schemac.errors import SchemacError
 from schemac.migrations.apply import apply_files
@@ -143,13 +144,35 @@ tables:
 """
 
 
-def test_a_check_given_to_a_domain_a_table_holds_in_a_row_is_refused_at_generate(tmp_path, db_url):
+def test_a_check_given_to_a_domain_a_table_holds_in_a_row_drops_and_adds_the_attribute(tmp_path, db_url):
     """Postgres refuses ALTER DOMAIN ... ADD CONSTRAINT while a column holds the domain inside a composite value
-    (it cannot check those), and the composite's attribute cannot follow a domain created again while a table has a
-    column of the composite: generate refuses the change, naming both, and writes no migration that would fail."""
-    message, _ = _check_refused(tmp_path, db_url, ROW_HELD, "INSERT INTO orders VALUES (1, ROW('a', 2)::orderline)",
-                                "orders.l")
-    assert "orderline" in message and "public.orders" in message and "a domain a column holds in a row" in message
+    (it cannot check those), and the composite's attribute cannot be retyped onto the domain created again while a
+    table has a column of the composite: generate refused it even with --allow-destructive. It is dropped and added
+    again (its values lost, NULL: destructive), as any attribute retyped under such a column: refused without the flag,
+    naming the column; with it, written and applied over the row (sku kept, n NULL), the attribute of the new domain,
+    which holds the CHECK."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(ROW_HELD.format(checks=""), encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        conn.execute("INSERT INTO orders VALUES (1, ROW('a', 2)::orderline)")
+        with pytest.raises(psycopg.errors.FeatureNotSupported, match='because column "orders.l" uses it'):
+            with conn.transaction():
+                conn.execute("ALTER DOMAIN qty ADD CONSTRAINT qty_positive CHECK (VALUE > 0)")
+    schema.write_text(ROW_HELD.format(checks=", checks: {qty_positive: VALUE > 0}"), encoding="utf-8")
+    refused = generate(str(schema), out)
+    assert refused.status == "refused" and "attribute n dropped and added again (Postgres cannot retype an attribute " \
+        "while column public.orders.l holds the type)" in refused.message, refused.message
+    assert generate(str(schema), out, allow_destructive=True).status == "written"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        assert conn.execute("SELECT (l).sku, (l).n FROM orders").fetchall() == [("a", None)]
+        assert conn.execute("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
+                            "'orderline'::regclass AND attname = 'n'").fetchone() == ("qty",)
+        assert conn.execute("SELECT conname FROM pg_constraint WHERE contypid = 'qty'::regtype").fetchall() == \
+            [("qty_positive",)]
+    assert check_drift(str(schema), db_url).differences == ()
 
 
 RANGE_HELD = """domains:

@@ -440,3 +440,42 @@ def test_inspects_read_judged_against_schema_yaml_as_diff_judges_its_own(db_url,
         [(d.kind, d.name) for d in check_drift(str(schema), db_url).differences]
     schema.write_text("schemas: [app]\ntables:\n  t:\n    columns:\n      id: integer\n", encoding="utf-8")
     assert judged_read(str(schema), inspected.label, inspected.read) is None
+
+
+def test_a_composite_type_made_again_is_reported_as_changed(any_db_url, schemac, tmp_path):
+    """A composite type no column holds whose attributes schema.yaml orders otherwise is made again (no ALTER TYPE
+    reorders them), with a composite type and a domain over it: diff reports the type's change as one difference, its
+    comment kept none, the holder changed too (an attribute retyped, its comment) one change each, the unchanged
+    holder none (not each one missing and unexpected). Its --sql applies: pg_attribute's order and pg_description
+    then as schema.yaml has them, diff clean."""
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("CREATE TYPE p AS (b text, a integer); COMMENT ON TYPE p IS 'pp'; "
+                     "CREATE TYPE q AS (x p, y integer); COMMENT ON TYPE q IS 'qq'; "
+                     "CREATE DOMAIN d AS p; COMMENT ON DOMAIN d IS 'dd'; "
+                     "CREATE TABLE t (id int PRIMARY KEY, v text); INSERT INTO t VALUES (1, 'one')")
+    (tmp_path / "schema.yaml").write_text(
+        "composite_types:\n  p:\n    attributes: {a: integer, b: text}\n    comment: pp\n"
+        "  q:\n    attributes: {x: p, y: bigint}\n    comment: qz\n"
+        "domains:\n  d: {type: p, comment: dd}\n"
+        "tables:\n  t:\n    columns:\n      id: {type: integer, primary_key: true}\n      v: text\n", encoding="utf-8")
+    r = schemac("diff", "--database-url", any_db_url, "--format", "json", cwd=tmp_path)
+    assert r.returncode == 1, r.stdout + r.stderr
+    found = [(d["kind"], d["object"]["path"], d["actual"], d["expected"]) for d in json.loads(r.stdout)["differences"]]
+    assert found == [("composite_type_changed", "public.p", "TYPE AS (b text, a integer)", "TYPE AS (a integer, b text)"),
+                     ("composite_type_changed", "public.q", "TYPE AS (x p, y integer)", "TYPE AS (x p, y bigint)"),
+                     ("comment_changed", "public.q", "qq", "qz")], r.stdout
+    fix = schemac("diff", "--database-url", any_db_url, "--sql", cwd=tmp_path)
+    with psycopg.connect(any_db_url) as conn:
+        conn.execute(fix.stdout)
+        conn.commit()
+        assert conn.execute("SELECT t.typname, string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod), ', '"
+                            " ORDER BY a.attnum) FROM pg_type t JOIN pg_attribute a ON a.attrelid = t.typrelid "
+                            "AND a.attnum > 0 AND NOT a.attisdropped WHERE t.typname IN ('p', 'q') GROUP BY 1 ORDER BY 1"
+                            ).fetchall() == [("p", "a integer, b text"), ("q", "x p, y bigint")]
+        assert conn.execute("SELECT t.typname, obj_description(t.oid, 'pg_type') FROM pg_type t WHERE t.typname IN "
+                            "('d', 'p', 'q') ORDER BY 1").fetchall() == [("d", "dd"), ("p", "pp"), ("q", "qz")]
+        assert conn.execute("SELECT d.typbasetype = p.oid FROM pg_type d, pg_type p WHERE d.typname = 'd' AND "
+                            "p.typname = 'p'").fetchone() == (True,)
+        assert conn.execute("SELECT v FROM t").fetchall() == [("one",)]
+    r = schemac("diff", "--database-url", any_db_url, "--format", "json", cwd=tmp_path)
+    assert r.returncode == 0 and json.loads(r.stdout)["differences"] == [], r.stdout + r.stderr

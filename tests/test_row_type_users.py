@@ -329,3 +329,49 @@ def test_a_composite_attribute_retyped_under_columns_and_views_keeps_the_other_a
                             "'setting'::regclass AND attname = 'at'").fetchone() == ("when",)
         assert conn.execute("SELECT key FROM keys WHERE id = 1").fetchone() == ("k",)
         assert conn.execute("SELECT count(*) FROM pg_views WHERE viewname IN ('keys', 'vals', 'ats')").fetchone() == (3,)
+
+
+MADE_AGAIN = {  # how the attribute's type is made again -> (old SQL, new SQL, the plain column's value, its labels read)
+    "enum reordered": ("CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');", "CREATE TYPE mood AS ENUM ('happy', 'ok', 'sad');"),
+    "enum value removed": ("CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');", "CREATE TYPE mood AS ENUM ('sad', 'ok');"),
+    "domain base type": ("CREATE DOMAIN mood AS varchar(10);", "CREATE DOMAIN mood AS varchar(20);"),
+}
+
+
+@pytest.mark.parametrize("made", sorted(MADE_AGAIN))
+def test_a_composite_attribute_of_an_enum_made_again_under_a_column_of_the_type_is_dropped_and_added(
+        any_db_url, tmp_path, made):
+    """An enum made again (its values reordered, or one removed), or a domain (its base type changed), retypes a
+    composite type's attribute of it from the set-aside type; where a table has a column of the composite, Postgres
+    refuses ALTER ATTRIBUTE ... TYPE ('cannot alter type "entry" because column "reg.e" uses it'), and generate refused
+    it even with --allow-destructive. The attribute is dropped and added again (and those after it), as any retyped
+    under such a column: refused without the flag naming the column, written with it; over rows the attribute before
+    it keeps its values, it and those after are NULL, a plain column of the type keeps its value; pg_attribute then
+    names the new type, the set-aside one is gone, and diff is clean."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    before, after = MADE_AGAIN[made]
+    old = f"{before} CREATE TYPE entry AS (n int, m mood, k text); CREATE TABLE reg (id int, e entry); " \
+          "CREATE TABLE plain (id int, m mood);"
+    with migrated_then_described(any_db_url, schema, out, old, old.replace(before, after)):
+        refused = generate(str(schema), out)
+        assert refused.status == "refused", refused.sql
+        assert "composite type public.entry: attribute m, k dropped and added again (Postgres cannot retype an " \
+            "attribute while column public.reg.e holds the type)" in refused.message, refused.message
+        result = generate(str(schema), out, allow_destructive=True)
+        assert result.status == "written", result.message
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO reg VALUES (1, ROW(7, 'ok', 'x')), (2, NULL); INSERT INTO plain VALUES (1, 'ok')")
+        apply_files(conn, [m for m in Layout(out).migrations() if "old" not in m.path], record=False)
+        rows = conn.execute("SELECT id, (e).n, (e).m::text, (e).k FROM reg ORDER BY id").fetchall()
+        plain = conn.execute("SELECT m::text, pg_typeof(m)::text FROM plain").fetchall()
+        attributes = conn.execute("SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
+                                  "'entry'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum").fetchall()
+        types = conn.execute("SELECT typname, format_type(typbasetype, typtypmod), (SELECT string_agg(enumlabel, ' ' "
+                             "ORDER BY enumsortorder) FROM pg_enum WHERE enumtypid = t.oid) FROM pg_type t WHERE "
+                             "typname LIKE '%mood%' AND typtype IN ('e', 'd')").fetchall()
+    assert rows == [(1, 7, None, None), (2, None, None, None)]
+    assert plain == [("ok", "mood")]
+    assert attributes == [("n", "integer"), ("m", "mood"), ("k", "text")]
+    assert types == [{"enum reordered": ("mood", "-", "happy ok sad"), "enum value removed": ("mood", "-", "sad ok"),
+                      "domain base type": ("mood", "character varying(20)", None)}[made]]
+    assert check_drift(str(schema), any_db_url).differences == ()

@@ -74,9 +74,9 @@ def readded_attributes(old, new) -> list[str]:
 
 
 def readded(c: Change) -> list[str]:
-    """readded_attributes of an alter_composite_type under a column of the type (`table_def`: compare.usertypes), but
-    one retyped to an enum made again (ENUM_REBUILT), which the plan refuses there (plan.type_ddl)."""
-    if c.kind != "alter_composite_type" or c.table_def is None or c.cause == ENUM_REBUILT:
+    """readded_attributes of an alter_composite_type under a column of the type (`table_def`: compare.usertypes), one
+    retyped to an enum or domain made again (ENUM_REBUILT: from the set-aside type) too."""
+    if c.kind != "alter_composite_type" or c.table_def is None:
         return []
     return readded_attributes(c.old, c.new)
 

@@ -67,10 +67,10 @@ def diff_user_types(current: Schema, desired: Schema, others: list[Change]) -> l
                     and _remakeable(current, old):
                 # no ALTER TYPE puts an attribute before another or reorders them: made again, what names it in
                 # its signature around it (compare.routine_dependents.dropped_row_types), as pg_dump's reload would
-                out += [Change("drop_composite_type", obj.schema, "", obj.name, old, None),
+                # (DEFINITION_REMADE: the report reads the pair as one change, a comment kept as none)
+                out += [Change("drop_composite_type", obj.schema, "", obj.name, old, None, cause=DEFINITION_REMADE),
                         Change("add_composite_type", obj.schema, "", obj.name, None, obj)]
-                if obj.comment:
-                    out.append(Change("set_type_comment", obj.schema, "", obj.name, None, obj))
+                out += _given_back_comments(kind, was, obj)
                 continue
             elif kind == "composite_type" and old.attributes != obj.attributes:
                 # table_def: a table using the type, where an attribute's type cannot change in place
@@ -107,7 +107,7 @@ def diff_user_types(current: Schema, desired: Schema, others: list[Change]) -> l
 
 
 def _given_back_comments(kind: str, was, new) -> list[Change]:
-    """The COMMENT ONs of a collation or range type (and its multirange) made again, as schema.yaml has them, against
+    """The COMMENT ONs of a collation, range type (and its multirange), composite type or domain made again, as schema.yaml has them, against
     `was` (what the report reads): a comment kept is given back (DEFINITION_REMADE: no difference)."""
     sides = [(new.schema, new.name, was, new)]
     if kind == "range_type":
@@ -153,15 +153,18 @@ def holders_remade(objects: list[Change], current: Schema, desired: Schema) -> l
         return objects
     out = [c for c in objects if not ((c.schema, c.name) in held and c.kind in (
         "alter_domain", "alter_composite_type", "set_type_comment"))]
+    changed = {(c.kind[6:], c.schema, c.name) for c in objects if c.kind in ("alter_domain", "alter_composite_type")}
     for kind, cur_objs, des_objs in (("domain", current.domains, desired.domains),
                                      ("composite_type", current.composite_types, desired.composite_types)):
         des = {(o.schema, o.name): o for o in des_objs}
         for old in cur_objs:
             new = des.get(key := (old.schema, old.name))
             if key in held and new is not None:
-                out += [Change(f"drop_{kind}", old.schema, "", old.name, old, None),
-                        Change(f"add_{kind}", new.schema, "", new.name, None, new)]
-                out += [Change("set_type_comment", new.schema, "", new.name, None, new)] if new.comment else []
+                # (DEFINITION_REMADE: the report reads a change of its own as one, one unchanged as none)
+                out += [Change(f"drop_{kind}", old.schema, "", old.name, old, None, cause=DEFINITION_REMADE),
+                        Change(f"add_{kind}", new.schema, "", new.name, None, new,
+                               cause=None if (kind, *key) in changed else DEFINITION_REMADE)]
+                out += _given_back_comments(kind, old, new)
     return out
 
 
@@ -200,7 +203,7 @@ def composites_over_rebuilt(objects: list[Change], current: Schema, desired: Sch
     """`objects` with each composite type kept whose attribute is of an enum (or a domain over one) set aside
     and created again (`rebuilt`) retyped to the new one: after the rename the attribute is of the old type,
     and Postgres refuses DROP TYPE under it. Planned as an attribute retype from the set-aside type
-    (ALTER ATTRIBUTE ... TYPE, which the plan refuses where a table has a column of the composite)."""
+    (ALTER ATTRIBUTE ... TYPE; dropped and added again where a column holds the composite: plan.type_ddl)."""
     if not rebuilt:
         return objects
     des = {(c.schema, c.name): c for c in desired.composite_types}
@@ -213,7 +216,8 @@ def composites_over_rebuilt(objects: list[Change], current: Schema, desired: Sch
         if new is None or aside == old.attributes:
             continue
         changed[key] = Change("alter_composite_type", old.schema, "", old.name, replace(old, attributes=aside), new,
-                              _user(current, old), ENUM_REBUILT)
+                              _user(current, old), ENUM_REBUILT,
+                              users=tuple(label for _, label in _holders(current, old)))
     return out + list(changed.values())
 
 

@@ -10,7 +10,7 @@ from typing import Optional, Union
 from sqlglot import exp
 
 from schemac.compare.around import readded, readded_attributes
-from schemac.compare.changes import ENUM_REBUILT, Change
+from schemac.compare.changes import Change
 from schemac.errors import SchemacError
 from schemac.model import Attribute, Collation, CompositeType, Domain, Enum, RangeType
 from schemac.model.collnames import collate_sql
@@ -103,12 +103,11 @@ def create_range(r: RangeType) -> exp.Command:
     return exp.Command(this="CREATE", expression=f"TYPE {qualified(r.schema, r.name)} AS RANGE ({', '.join(options)})")
 
 
-def alter_composite(old: CompositeType, new: CompositeType, user: Optional[object],
-                    set_aside: bool = False) -> list[exp.Expression]:
+def alter_composite(old: CompositeType, new: CompositeType, user: Optional[object]) -> list[exp.Expression]:
     """One ALTER TYPE with the attributes dropped, added (at the end: Postgres has no other place) and
     retyped; `user`: a table with a column of the type, where Postgres refuses a retype: the attribute is dropped and
-    added again (compare.around.readded_attributes; destructive, plan.hazards); `set_aside`: the
-    retype is to an enum this migration creates again (compare.usertypes.composites_over_rebuilt)."""
+    added again (compare.around.readded_attributes; destructive, plan.hazards), one of an enum or domain this migration
+    creates again too (compare.usertypes.composites_over_rebuilt: `old` holds the set-aside type)."""
     what = f"composite type {new.schema}.{new.name}"
     olds, news = {a.name: a for a in old.attributes}, {a.name: a for a in new.attributes}
     kept_old = [a.name for a in old.attributes if a.name in news]
@@ -120,20 +119,13 @@ def alter_composite(old: CompositeType, new: CompositeType, user: Optional[objec
     if early is not None:
         raise TypePlanError(f"{what}: attribute {early} can only be added after the existing ones "
                             "(ALTER TYPE ... ADD ATTRIBUTE appends); move it to the end in schema.yaml", new.source)
-    readded = set(readded_attributes(old, new)) if user is not None and not set_aside else set()
+    readded = set(readded_attributes(old, new)) if user is not None else set()
     actions = [f"DROP ATTRIBUTE {quote_ident(a.name)}" for a in old.attributes if a.name not in news or a.name in readded]
     for a in new.attributes:
         was = olds.get(a.name)
         if was is None or a.name in readded:
             actions.append(f"ADD ATTRIBUTE {_attribute(a)}")
         elif replace(was, comment=None) != replace(a, comment=None):
-            if user is not None and set_aside:
-                raise TypePlanError(f"{what}: attribute {a.name} is of {a.type}, which this migration creates again "
-                                    "(an enum's values removed or reordered, or a domain's base type changed, or a "
-                                    "CHECK or NOT NULL given to a domain a column holds in a row or an array, which "
-                                    f"Postgres cannot check in place), while table {user.schema}.{user.name} has a "  # type: ignore
-                                    "column of the composite type: Postgres cannot retype the attribute then "
-                                    "(ALTER ATTRIBUTE ... TYPE); keep the type as it is, or drop the attribute first", new.source)
             collate = f' COLLATE {collate_sql(a.collation)}' if a.collation else ""
             actions.append(f"ALTER ATTRIBUTE {quote_ident(a.name)} TYPE {_type(a.type)}{collate}")
     was = replace(old, attributes=tuple(replace(a, comment=None) if a.name in readded else a for a in old.attributes))
@@ -242,7 +234,7 @@ def user_type_statements(change: Change) -> Optional[list[exp.Expression]]:
     if k in ("drop_composite_type", "drop_range_type"):
         return [exp.Command(this="DROP", expression=f"TYPE IF EXISTS {qualified(old.schema, old.name)}")]  # type: ignore
     if k == "alter_composite_type":
-        return alter_composite(old, new, change.table_def, change.cause == ENUM_REBUILT)  # type: ignore[arg-type]
+        return alter_composite(old, new, change.table_def)  # type: ignore[arg-type]
     if k == "add_collation":
         return [create_collation(new)]  # type: ignore[arg-type]
     if k == "drop_collation":
