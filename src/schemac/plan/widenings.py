@@ -5,7 +5,7 @@ A type change is safe only when every value of the old type fits the new one unc
 ``numeric(6,2)``, ``interval second(1)`` -> ``interval``, ``interval hour to minute`` -> ``interval day to second``,
 ``char(1)`` -> ``text``, whose padding blanks bpchar ignores,
 ``text`` -> ``citext``, ``hstore`` -> ``jsonb``, ``cidr`` -> ``inet``, ``macaddr`` -> ``macaddr8``, ``"char"`` -> ``text``,
-``uuid`` -> ``text``). Everything else may truncate, round, reinterpret or fail.
+``uuid`` -> ``text``, ``integer`` -> ``text``). Everything else may truncate, round, reinterpret or fail.
 """
 
 from __future__ import annotations
@@ -79,6 +79,10 @@ def is_widening(old: str, new: str) -> bool:
     # without a length
     if extension_string(nb) and (ob in _UNBOUNDED or extension_string(ob)) \
             or extension_string(ob) and ob != nb and nb in _UNBOUNDED[:2] and not np_:
+        return True
+    # an integer prints as its digits and sign (at most INT_DIGITS + 1 characters), which the cast back reads as the
+    # same number
+    if ob in INT_DIGITS and (nb == "text" or nb == "character varying" and (not np_ or np_[0] > INT_DIGITS[ob])):
         return True
     if ob in INT_DIGITS and nb == "numeric":
         if not np_:
