@@ -12,12 +12,13 @@ from typing import Callable, Optional
 from schemac.compare.changes import Change
 from schemac.compare.column_renames import _rename_in_table
 from schemac.compare.moves import as_current
-from schemac.model import Column, Schema, Table, View
+from schemac.model import Column, Rule, Schema, Table, View
 from schemac.pg.lazy import lazy
 from schemac.pg.names import scratch_name
 
 column_renamed = lazy("schemac.pg.query_renames", "column_renamed")
 outputs_renamed = lazy("schemac.pg.query_renames", "outputs_renamed")
+action_renamed = lazy("schemac.pg.query_renames", "action_renamed")
 
 
 def views_after_column_renames(cur: dict, others: list[Change], current: Optional[Schema] = None) -> None:
@@ -33,6 +34,21 @@ def views_after_column_renames(cur: dict, others: list[Change], current: Optiona
         if _unread(v) or any(d.kind == "column" and (d.schema, d.name, d.column) == r[:3] for d in v.depends
                              for r in renames):
             cur[key] = _renamed(v, renames, columns)
+    for key, v in cur.items():  # (its rules' actions as Postgres prints them after: `INSERT INTO t (new, ...)`)
+        if v.rules:
+            cur[key] = replace(v, rules=tuple(rule_renamed(r, renames, (v.schema, v.name)) for r in v.rules))
+
+
+def rule_renamed(r: Rule, renames: list[tuple[str, str, str, str]], owner: tuple[str, str]) -> Rule:
+    """`r` (a rule on `owner`) with its actions after the renames of the columns they name, in the migration's order;
+    an action pg.query_renames.action_renamed cannot tell as it was (then replaced, as before)."""
+    actions = []
+    for text in r.actions:
+        after: Optional[str] = text
+        for schema, table, old, new in renames:
+            after = action_renamed(after, schema, table, old, new, owner) if after is not None else None
+        actions.append(after if after is not None else text)
+    return replace(r, actions=tuple(actions)) if tuple(actions) != r.actions else r
 
 
 def _unread(v: View) -> bool:
