@@ -10,7 +10,7 @@ from schemac.model.frozen import replace
 from typing import Callable, Optional
 
 from schemac.compare.changes import Change
-from schemac.compare.column_renames import _rename_in_table
+from schemac.compare.column_renames import _rename_in_table, column_moves
 from schemac.compare.moves import as_current
 from schemac.model import Column, Rule, Schema, Table, View
 from schemac.pg.lazy import lazy
@@ -37,6 +37,18 @@ def views_after_column_renames(cur: dict, others: list[Change], current: Optiona
     for key, v in cur.items():  # (its rules' actions as Postgres prints them after: `INSERT INTO t (new, ...)`)
         if v.rules:
             cur[key] = replace(v, rules=tuple(rule_renamed(r, renames, (v.schema, v.name)) for r in v.rules))
+
+
+def table_rules_after_column_renames(cur_tables: dict, des_tables: dict) -> None:
+    """`cur_tables` (key -> current table) with their rules' actions after the RENAME COLUMNs of other tables that
+    schema.yaml's `renamed_from:` asks for (rule_renamed): a rule inserting into such a table kept, not replaced."""
+    renames = [(*key, a, b) for key, t in des_tables.items() if key in cur_tables and any(c.renamed_from for c in t.columns)
+               for a, b in column_moves(cur_tables[key], t)]
+    if not renames:  # (most diffs)
+        return
+    for key, t in cur_tables.items():
+        if t.rules:
+            cur_tables[key] = replace(t, rules=tuple(rule_renamed(r, renames, key) for r in t.rules))
 
 
 def rule_renamed(r: Rule, renames: list[tuple[str, str, str, str]], owner: tuple[str, str]) -> Rule:
