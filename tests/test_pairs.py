@@ -129,8 +129,9 @@ def _made_again(url: str, keys: bool = False) -> list[tuple[str, int]]:
 
 
 def _rewritten(url: str) -> dict[int, tuple[str, str]]:
-    """The policies and plain views of `url` by OID (a rename keeps it), each with its name and the transaction that
-    last wrote its catalog row (pg_policy's, pg_rewrite's xmin): ALTER POLICY and CREATE OR REPLACE VIEW write it,
+    """The policies, plain views and rules (a table's or a view's, by their own OID) of `url` by OID (a rename keeps
+    it), each with its name and the transaction that last wrote its catalog row (pg_policy's, pg_rewrite's xmin):
+    ALTER POLICY, CREATE OR REPLACE VIEW and CREATE OR REPLACE RULE write it,
     RENAME COLUMN and RENAME TABLE do not (the stored trees name columns and relations by number and OID), so a
     `-- renamed:` pair's renames alone leave it."""
     with psycopg.connect(url) as conn:
@@ -138,7 +139,10 @@ def _rewritten(url: str) -> dict[int, tuple[str, str]]:
             "SELECT oid::int, 'policy ' || polname, xmin::text FROM pg_policy "
             "UNION ALL SELECT c.oid::int, 'view ' || relname, r.xmin::text FROM pg_rewrite r JOIN pg_class c "
             "ON c.oid = r.ev_class WHERE c.relkind = 'v' AND c.relnamespace NOT IN ('pg_catalog'::regnamespace, "
-            "'information_schema'::regnamespace)").fetchall()}
+            "'information_schema'::regnamespace) "
+            "UNION ALL SELECT r.oid::int, 'rule ' || rulename || ' on ' || relname, r.xmin::text FROM pg_rewrite r "
+            "JOIN pg_class c ON c.oid = r.ev_class WHERE r.rulename <> '_RETURN' AND c.relnamespace NOT IN "
+            "('pg_catalog'::regnamespace, 'information_schema'::regnamespace)").fetchall()}
 
 
 class NewSide(NamedTuple):

@@ -55,6 +55,7 @@ from schemac.compare.inherited_checks import across_parents, after_no_inherit, a
 from schemac.compare.domain_casts import domains_as_written, table_as_written
 from schemac.compare.domain_overloads import lazy_overloads
 from schemac.compare.moves import policies_over_renamed_views, renamed_tables, tables_renamed
+from schemac.compare.view_renames import table_rules_after_column_renames
 from schemac.compare.inherited_renames import children_follow_renames
 from schemac.compare.type_moves import moved_types, row_types_moved, view_row_types_moved
 from schemac.compare.not_nulls import (across_no_inherit, before_inherit, defaults_as_held, held_as_parents, kept_below, named_as_attached, named_in_partitions, named_where_claimed,
@@ -254,6 +255,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     current = row_types_moved(current, cur_tables, renames)  # (functions of their row types follow them)
     changes += renames
     des_tables = children_follow_renames(cur_tables, des_tables)  # (a parent's RENAME COLUMN recurses)
+    table_rules_after_column_renames(cur_tables, des_tables)  # (a rule inserting into a column renamed: kept)
     defaults_follow_sequences(current, desired, cur_tables)  # (a serial's nextval() of its sequence renamed)
     remade = remade_foreign_tables(cur_tables, des_tables, current, desired)
     for key in remade:  # dropped, then created as a new table (with its grants, owner, comment, triggers)

@@ -10,14 +10,15 @@ from schemac.model.frozen import replace
 from typing import Callable, Optional
 
 from schemac.compare.changes import Change
-from schemac.compare.column_renames import _rename_in_table
+from schemac.compare.column_renames import _rename_in_table, column_moves
 from schemac.compare.moves import as_current
-from schemac.model import Column, Schema, Table, View
+from schemac.model import Column, Rule, Schema, Table, View
 from schemac.pg.lazy import lazy
 from schemac.pg.names import scratch_name
 
 column_renamed = lazy("schemac.pg.query_renames", "column_renamed")
 outputs_renamed = lazy("schemac.pg.query_renames", "outputs_renamed")
+action_renamed = lazy("schemac.pg.query_renames", "action_renamed")
 
 
 def views_after_column_renames(cur: dict, others: list[Change], current: Optional[Schema] = None) -> None:
@@ -33,6 +34,33 @@ def views_after_column_renames(cur: dict, others: list[Change], current: Optiona
         if _unread(v) or any(d.kind == "column" and (d.schema, d.name, d.column) == r[:3] for d in v.depends
                              for r in renames):
             cur[key] = _renamed(v, renames, columns)
+    for key, v in cur.items():  # (its rules' actions as Postgres prints them after: `INSERT INTO t (new, ...)`)
+        if v.rules:
+            cur[key] = replace(v, rules=tuple(rule_renamed(r, renames, (v.schema, v.name)) for r in v.rules))
+
+
+def table_rules_after_column_renames(cur_tables: dict, des_tables: dict) -> None:
+    """`cur_tables` (key -> current table) with their rules' actions after the RENAME COLUMNs of other tables that
+    schema.yaml's `renamed_from:` asks for (rule_renamed): a rule inserting into such a table kept, not replaced."""
+    renames = [(*key, a, b) for key, t in des_tables.items() if key in cur_tables and any(c.renamed_from for c in t.columns)
+               for a, b in column_moves(cur_tables[key], t)]
+    if not renames:  # (most diffs)
+        return
+    for key, t in cur_tables.items():
+        if t.rules:
+            cur_tables[key] = replace(t, rules=tuple(rule_renamed(r, renames, key) for r in t.rules))
+
+
+def rule_renamed(r: Rule, renames: list[tuple[str, str, str, str]], owner: tuple[str, str]) -> Rule:
+    """`r` (a rule on `owner`) with its actions after the renames of the columns they name, in the migration's order;
+    an action pg.query_renames.action_renamed cannot tell as it was (then replaced, as before)."""
+    actions = []
+    for text in r.actions:
+        after: Optional[str] = text
+        for schema, table, old, new in renames:
+            after = action_renamed(after, schema, table, old, new, owner) if after is not None else None
+        actions.append(after if after is not None else text)
+    return replace(r, actions=tuple(actions)) if tuple(actions) != r.actions else r
 
 
 def _unread(v: View) -> bool:

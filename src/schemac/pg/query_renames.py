@@ -157,3 +157,32 @@ def _branches(node: exp.Expression) -> list[exp.Select]:
         left, right = _branches(node.this), _branches(node.expression)
         return left + right if left and right else []
     return []
+
+
+def action_renamed(text: str, schema: str, table: str, old: str, new: str, owner: tuple[str, str]) -> Optional[str]:
+    """A rule's action (`text`, pg_get_ruledef's statement) after RENAME COLUMN `old` TO `new` of `schema`.`table`:
+    an INSERT into that table names the new column in its column list; NEW and OLD are the rule's relation, `owner`'s
+    (not the table: else None). Another statement: as column_renamed edits a query (None where it cannot tell)."""
+    try:
+        tree = parse_one(text, read="postgres")
+    except (SqlglotError, ValueError):
+        return None
+    if not isinstance(tree, exp.Insert):
+        return column_renamed(text, schema, table, old, new, schema == "public")
+    target = tree.this
+    relation = target.this if isinstance(target, exp.Schema) else target
+    if not isinstance(relation, exp.Table) or not isinstance(relation.this, exp.Identifier):
+        return None
+    if _folded(relation.this) != table or (relation.db or "public") != schema:
+        return column_renamed(text, schema, table, old, new, schema == "public")
+    if owner == (schema, table) or any(_folded(c.this) == old and c.table.lower() not in ("new", "old")
+                                       for c in tree.expression.find_all(exp.Column)):
+        return None  # (NEW.old of the table itself, or the column read in the rows inserted: not told here)
+    listed = [i for i in (target.expressions if isinstance(target, exp.Schema) else ())
+              if isinstance(i, exp.Identifier) and _folded(i) == old]
+    if any("start" not in i.meta for i in listed):
+        return None
+    edits = [(i.meta["start"], i.meta["end"] + 1) for i in listed]
+    for start, end in sorted(edits, reverse=True):
+        text = text[:start] + format_type_ident(new) + text[end:]
+    return text

@@ -14,7 +14,7 @@ from schemac.plan.fill_order import replaced_triggers_first
 from schemac.plan.member_dependencies import attached_beside
 from schemac.plan.privilege_order import CREATED as _CREATED
 from schemac.plan.populate import EMPTIED, refreshed_before
-from schemac.plan.renamed_rebuilds import after_renames, renamed_then_rebuilt
+from schemac.plan.renamed_rebuilds import after_renames, renamed_then_rebuilt, renamed_views_dropped
 from schemac.plan.row_type_order import row_type_freed
 
 
@@ -58,6 +58,7 @@ def plan_deps(changes: list[Change]) -> list[Deps]:
     # named only once it is there (compare.type_moves).
     out = renamed_then_rebuilt(changes, out)  # a type renamed and re-created: the rename, then the re-creation
     out = after_renames(changes, out)
+    out = renamed_views_dropped(changes, out)  # a view renamed and made again: its DROP after its readers' (new name)
     for i, c in enumerate(changes):
         if c.kind == "drop_table" and (c.schema, c.table) in owned:
             d = out[i]

@@ -7,8 +7,12 @@ exist')."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from schemac.compare.changes import ENUM_REBUILT, Change
 from schemac.plan.dependencies import Deps
+from schemac.plan.keys import own_keys
+from schemac.plan.stubs import STUB
 
 # What a change dropping a function of the type's signature frees, and the re-creation removes, in place of the
 # "signature type" key the rename makes (compare.type_moves' names: dropped under the new name, after the rename).
@@ -52,3 +56,26 @@ def after_renames(changes: list[Change], out: list[Deps]) -> list[Deps]:
     return [Deps(d.makes | {(_RENAMED, *k) for k in d.makes}, d.removes, d.needs, d.frees) if c.kind == "rename_type"
             else Deps(d.makes, d.removes, d.needs | {(_RENAMED, *k) for k in d.frees & moved}, d.frees - moved)
             for c, d in zip(changes, out)]
+
+
+def renamed_views_dropped(changes: list[Change], out: list[Deps]) -> list[Deps]:
+    """`out` once the DROP of a view `renamed_from:` renames and the plan makes again (dropped under its old name, not
+    renamed first) also removes its keys under the new name: what read it is compared under that name (a policy of
+    another table, a view), so what drops such a reader frees the new name's keys and must run before this DROP
+    ('cannot drop view v1 because other objects depend on it ... policy p on table t2 depends on view v1')."""
+    made = [c.new for c in changes if c.kind in ("add_view", "replace_view") and getattr(c.new, "renamed_from", None)]
+    if not made:
+        return out
+    to: dict[tuple[str, str], tuple[str, str]] = {}  # (schema, old name) -> (schema, new name)
+    for v in made:
+        schema, dot, name = v.renamed_from.rpartition(".")  # type: ignore[union-attr]
+        for was in [(v.schema, v.renamed_from)] + ([(schema, name)] if dot and schema else []):  # type: ignore
+            to[was] = (v.schema, v.name)  # type: ignore[union-attr]
+    done = []
+    for c, d in zip(changes, out):
+        old = c.old
+        if c.kind == "drop_view" and c.cause != STUB and (old.schema, old.name) in to:  # type: ignore[union-attr]
+            schema, name = to[(old.schema, old.name)]  # type: ignore[union-attr]
+            d = Deps(d.makes, d.removes | own_keys(None, replace(old, schema=schema, name=name)), d.needs, d.frees)
+        done.append(d)
+    return done
