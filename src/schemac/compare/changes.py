@@ -281,6 +281,9 @@ class Change:
     # stops declaring it: (table, column) of the others, dropped after its DROP and added after its ADD COLUMN
     # (compare.shared_generation); () else.
     fellows: tuple = ()
+    # The same alter_generated: the desired tables (but its own) whose column it drops and adds again (its fellows, the
+    # child, the tables under them taking the column from them: compare.shared_generation._taken); () else.
+    remakes: tuple = ()
     # An alter_column_type taking schema.yaml's `using:` from an enum this migration sets aside and makes again (or a
     # domain over one, made again with it: compare.types.cast_directly): that type, which the user's expression reads
     # the column as (its new definition): the column is retyped onto it through text first, as its other columns are,
@@ -353,4 +356,6 @@ def remade_columns(changes: list[Change]) -> dict[tuple[str, str], set[str]]:
                 c.kind in ("drop_column", "add_column") and c.cause == GENERATED_REBUILT) or (
                 c.kind == "alter_generated" and not expression_dropped(c.old, c.new)):  # type: ignore[arg-type]
             out.setdefault((c.schema, c.table), set()).add(c.name)  # type: ignore[arg-type]
+            for t in c.remakes:  # (compare.shared_generation: the other tables' columns dropped and added with it)
+                out.setdefault(t.key, set()).add(c.name)  # type: ignore[arg-type]
     return out

@@ -69,6 +69,7 @@ def _column_privileges_of_remade(changes: list[Change], current: Schema) -> list
     desired = {c.new.obj.key: c.new.obj for c in changes if on(c)}  # type: ignore[union-attr]
     desired.update({c.table_def.key: c.table_def for c in changes if c.kind in ("add_column", "alter_generated")
                     and isinstance(c.table_def, Table) and c.table_def.key in tables})
+    desired.update({t.key: t for c in changes for t in c.remakes if t.key in tables})  # (compare.shared_generation)
     had = {(c.kind, c.new.grantee) for c in changes if on(c)}  # type: ignore[union-attr]
     out = [c for c in changes if not on(c)]
     for key, old in tables.items():

@@ -194,24 +194,6 @@ def _any_member(v: View) -> bool:
     return bool(v.indexes or v.statistics or v.triggers or v.rules)
 
 
-def _inherited_below(current: Schema, tops: list[tuple[str, str]], column: str) -> set[tuple]:
-    """The column keys of `column` in `tops` and every table under them (INHERITS, any depth): the parents' DROP
-    COLUMNs of a column two of them give (compare.shared_generation: one change, the other parents its fellows, the
-    children's own changes left out) take the children's too, which Postgres refuses under a view reading one."""
-    children: dict[tuple, list] = {}
-    for t in current.tables:
-        for q in t.inherits:
-            children.setdefault((q.schema, q.name), []).append(t)
-    out, todo, seen = {("column", *k, column) for k in tops}, list(tops), set(tops)
-    while todo:
-        for t in children.get(todo.pop(), ()):
-            if (t.schema, t.name) not in seen and t.column(column) is not None:
-                seen.add((t.schema, t.name))
-                todo.append((t.schema, t.name))
-                out.add(("column", t.schema, t.name, column))
-    return out
-
-
 def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[Change]:
     """The changes of views, and the views re-created around `others` (the other changes)."""
     out: list[Change] = []
@@ -260,8 +242,7 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
             removed |= view_keys(old)
     for c in others:
         removed |= disturbed(c)
-        if c.kind == "alter_generated" and c.fellows:
-            removed |= _inherited_below(current, [(c.schema, c.table), *((f[0].schema, f[0].name) for f in c.fellows)], c.name)
+        removed |= {("column", t.schema, t.name, c.name) for t in c.remakes}  # (compare.shared_generation)
     uses = recreated_uses(others)  # a column default using one: Postgres refuses DROP FUNCTION (OPERATOR) under it
     if uses is not None:  # (this and the next: most diffs have no such change, no view walked)
         rebuilt |= {key for key, old in cur.items() if key in des and uses(*(c.default for c in old.columns))}
