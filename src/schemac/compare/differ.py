@@ -17,7 +17,7 @@ from schemac.compare.opclasses import around_operator_classes, diff_operator_cla
 from schemac.compare.operators import diff_operators
 from schemac.compare.parents_columns_later import columns_after_children, joined_before, joined_first, made_without, ordered_by_later, \
     received_later
-from schemac.compare.changes import (CARRIED_TO_PARTITIONS, INHERITED, NAMED_BELOW, NEW_TABLE, KEEPS_COLUMN, KEPT_BELOW, AFTER_ONLY, BEFORE_PARENTS_COLUMNS, KINDS, TYPED_REBUILT, Change, takes_using)
+from schemac.compare.changes import (CARRIED_TO_PARTITIONS, INHERITED, NAMED_BELOW, NEW_TABLE, KEEPS_COLUMN, KEPT_BELOW, AFTER_ONLY, BEFORE_PARENTS_COLUMNS, KINDS, TYPED_REBUILT, Change)
 from schemac.compare.grants import diff_grants
 from schemac.compare.grantor_usage import lent_usage
 from schemac.compare.namespaces import extension_schemas, public_schema_changes, schema_comments
@@ -62,9 +62,9 @@ from schemac.compare.not_nulls import (across_no_inherit, before_inherit, defaul
                                        names_its_own, parents_names_given)
 from schemac.compare.not_null_renames import renamed_on_leaves
 from schemac.compare.defaults_below import defaults_kept_below
-from schemac.compare.default_rows import REBOUND, ROWS_MOVED, leaving_rows, moved_under, over_defaults, rebound
-from schemac.compare.definition_keys import constraint_key
-from schemac.compare.loose_collations import loosening_left, nondeterministic
+from schemac.compare.default_rows import leaving_rows, over_defaults, rebound
+from schemac.compare.rebuilt_keys import foreign_keys_around_rebuilt_keys
+from schemac.compare.loose_collations import nondeterministic
 from schemac.compare.held_relations import held_in_schema
 from schemac.compare.extension_moves import with_moved_extension_types
 from schemac.compare.recreated import privileges_of_recreated
@@ -76,9 +76,8 @@ from schemac.compare.views import diff_views
 from schemac.compare.readers import readers_around
 from schemac.compare.sqlbodies import domains_after_readers, functions_around_columns, table_readers, without_calls_to
 from schemac.compare.usertypes import composites_over_rebuilt, diff_user_types, ranges_over_recreated, remade_types
-from schemac.model import ForeignKey, Index, Schema, Table
+from schemac.model import Schema, Table
 from schemac.model.tables import own_columns
-from schemac.pg.casts import relabels
 from schemac.pg.types import type_name
 
 __all__ = ["Change", "diff"]
@@ -140,81 +139,6 @@ def _joined_before_parents_columns(changes: list[Change], old: Table, new: Table
             replace(c, old=given[(c.new.schema, c.new.name)], cause=BEFORE_PARENTS_COLUMNS)  # type: ignore[union-attr]
             if c.kind == "add_inherit" and c.cause is None and given.get((c.new.schema, c.new.name)) else c  # type: ignore
             for c in changes]
-
-
-# A foreign key dropped and added again around the key it references: Postgres refuses to drop one under it.
-KEY_REBUILT = "referenced key re-created"
-# ... and around a retype of both its ends: between the two ALTER TYPEs they differ (grade2 and grade, text and
-# integer), and Postgres, rebuilding the key after the first, refuses it ('cannot be implemented'); where they may not
-# (integer to bigint), it checks the key over the rows after each (a rewrite: two scans, where ADD FOREIGN KEY is one).
-# Not where both retypes keep every value as stored (varchar(10) to varchar(20) or text: pg.casts.relabels): Postgres
-# rebuilds the key itself with no scan, where dropping and adding it would check it over every row.
-BOTH_ENDS_RETYPED = "both ends retyped"
-
-
-# ... and around a retype of the referenced column leaving a nondeterministic collation (`und-u-ks-level2`), whose
-# equality the key's check uses: Postgres reuses the key (the same equality operator) without checking the rows, and
-# would keep a row that matched its referenced one only under it ('firefox' referencing 'Firefox').
-COLLATION_LEFT = "referenced column leaves a nondeterministic collation"
-
-
-def _rebuilt_by_postgres(c: Change) -> bool:
-    return not (takes_using(c) or c.from_kind or c.to_kind) and relabels(c.old.type, c.new.type)  # type: ignore
-
-
-def _foreign_keys_around_rebuilt_keys(changes: list[Change], cur_tables: dict, des_tables: dict,
-                                      loose: tuple[frozenset, frozenset]) -> list[Change]:
-    retyped = {(c.schema, c.table, c.name) for c in changes if c.kind == "alter_column_type" and not _rebuilt_by_postgres(c)}
-    retyped_too = {(c.schema, c.table, c.name) for c in changes if c.kind == "alter_column_type"}
-    left = {(c.schema, c.table, c.name) for c in changes if c.kind == "alter_column_type"
-            and loosening_left(c.old, c.new, loose)}
-    rebuilt = set()
-    for c in changes:
-        if c.kind in ("drop_constraint", "drop_index"):  # replaced, or dropped while another key takes over
-            columns = getattr(c.old, "columns", None)
-            if isinstance(c.old, Index):
-                columns = [e.column for e in c.old.elements] if c.old.unique and c.old.where is None else None
-            if columns and all(columns):
-                rebuilt.add((c.schema, c.table, frozenset(columns)))
-    touched = {(c.schema, c.table, c.name or c.new or c.old) for c in changes  # (an unnamed key: by itself, not None)
-               if c.kind in ("drop_foreign_key", "add_foreign_key")}
-    out, moved = [], moved_under(changes)
-    rebound_under = {a for c in changes for a in c.rebound}
-    # the keys schema.yaml now leaves unnamed that the migration renames to Postgres's name (compare.tables'
-    # default_name_given: Prisma 2's "Booking.userEmail_fkey"), which the DROP must then name
-    renamed = {(c.schema, c.table, c.old.name) for c in changes if c.kind == "rename_constraint"}  # type: ignore[union-attr]
-    for key, t in des_tables.items():
-        old_t = cur_tables.get(key)
-        if old_t is None:
-            continue
-        for fk in t.foreign_keys:
-            cause = KEY_REBUILT if (fk.ref_schema, fk.ref_table, frozenset(fk.ref_columns)) in rebuilt else \
-                BOTH_ENDS_RETYPED if any({(t.schema, t.name, a), (fk.ref_schema, fk.ref_table, b)} <= retyped_too and
-                                         {(t.schema, t.name, a), (fk.ref_schema, fk.ref_table, b)} & retyped
-                                         for a, b in zip(fk.columns, fk.ref_columns)) else \
-                ROWS_MOVED if (fk.ref_schema, fk.ref_table) in moved else \
-                REBOUND if (fk.ref_schema, fk.ref_table) in rebound_under else \
-                COLLATION_LEFT if any((fk.ref_schema, fk.ref_table, b) in left for b in fk.ref_columns) else None
-            if cause is None or (t.schema, t.name, fk.name or fk) in touched:
-                continue
-            old_fk = next((f for f in old_t.foreign_keys if _same_key(f, fk)), None)
-            if old_fk is not None and (t.schema, t.name, old_fk.name) in renamed:
-                old_fk = replace(old_fk, name=None)  # (renamed first to the name Postgres gives it: dropped by that)
-            if old_fk is not None:
-                held = moved.get((fk.ref_schema, fk.ref_table), ()) if cause == ROWS_MOVED else ()
-                out += [Change("drop_foreign_key", t.schema, t.name, old_fk.name, old_fk, fk, t, cause, held_from=held),
-                        Change("add_foreign_key", t.schema, t.name, fk.name, old_fk, fk, t, cause, held_from=held)]
-                if fk.comment:  # (comments go with a dropped constraint: the one added again gets its back)
-                    out.append(Change("set_constraint_comment", t.schema, t.name, fk.name, old_fk, fk, t,
-                                      "comment of a re-created object"))
-    return out
-
-
-def _same_key(old: ForeignKey, new: ForeignKey) -> bool:
-    """`old` is the key `new` declares: by name where it is named, else by definition (compare.definition_keys), as the
-    tables' keys are paired: not as an equal key, which a comment changed with it, or the name the catalog gives an
-    unnamed one (`diff` reads the database, where schema.yaml leaves it out), would tell apart."""
-    return old.name == new.name if new.name else constraint_key(old) == constraint_key(new)
 
 
 def _typed_tables(cur_tables: dict, des_tables: dict, objects: list[Change]) -> list[Change]:
@@ -351,7 +275,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes = leaving_rows(changes, cur_tables, des_tables)  # (a rebound partition's rows outside its new bound: moved)
     changes = rebound(changes, cur_tables, des_tables)  # (a partition detached and attached again under foreign keys)
     loose = nondeterministic(current), nondeterministic(desired)  # (a key over a column leaving one: checked again)
-    changes.extend(_foreign_keys_around_rebuilt_keys(changes, cur_tables, des_tables, loose))
+    changes.extend(foreign_keys_around_rebuilt_keys(changes, cur_tables, des_tables, loose))
     changes.extend(_typed_tables(cur_tables, des_tables, objects))
     changes.extend(objects + diff_aggregates(current, desired, objects) + diff_operators(current, desired, objects))
     changes.extend(diff_operator_classes(current, desired, changes) + statistics_given_back(current, cur_tables, desired, changes))
@@ -361,7 +285,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes = split_around_recreated(changes)
     changes.extend(around_recreated(changes, cur_tables, des_tables, gained_overloads(current, desired)))
     classes = around_operator_classes(changes, cur_tables, des_tables)  # and the foreign keys on their keys
-    changes.extend(classes + _foreign_keys_around_rebuilt_keys(changes + classes, cur_tables, des_tables, loose) if classes
+    changes.extend(classes + foreign_keys_around_rebuilt_keys(changes + classes, cur_tables, des_tables, loose) if classes
                    else [])
     changes = domains_around_recreated(changes, current, desired)
     before = dropped_functions(changes)  # functions moved around those: what calls them is moved in turn

@@ -234,7 +234,7 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
                 or isinstance(old_c, Exclusion) and (_rebuilt_from_deparse(old_c, retyped)
                                                     or over_retyped(*_expressions(old_c))):
             # (A key, EXCLUDE or foreign key on a column dropped and added again goes with the DROP COLUMN:
-            # and a foreign key standing on the key refuses it, compare.differ's KEY_REBUILT.)
+            # and a foreign key standing on the key refuses it, compare.rebuilt_keys' KEY_REBUILT.)
             ch("drop_foreign_key" if fk else "drop_constraint", old_c.name, old_c, new_c, "retype",
                name_held=default_name_held(cur, old_c))
             ch(add, new_c.name, old_c, new_c, "retype")

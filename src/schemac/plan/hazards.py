@@ -207,7 +207,7 @@ def _enum_as_text(change: Change) -> bool:
 def _enum_into_enum(change: Change) -> bool:
     """One enum (or an array of one) to another holding every label of the first (`apart` names a label it lacks, or
     arrays of other dimensions): the values go through text, and each label spells one of the new type (a key's too: a
-    foreign key between two enum columns is dropped around their retypes, compare.differ's BOTH_ENDS_RETYPED)."""
+    foreign key between two enum columns is dropped around their retypes, compare.rebuilt_keys' BOTH_ENDS_RETYPED)."""
     return change.from_enum and change.to_enum and not change.apart
 
 
