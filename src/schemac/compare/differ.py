@@ -207,7 +207,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     later = columns_after_children(des_tables, cur_tables)
     kept = kept_for_children(cur_tables, des_tables)  # (a child's own expression changed: its parent's, before 17)
     cur_tables = held_for_children(cur_tables, des_tables, kept)
-    cur_tables, given = held_for_givers(cur_tables, des_tables)  # (a child's column two parents give: all dropped, added)
+    cur_tables, givers = held_for_givers(cur_tables, des_tables)  # (a child's column two parents give: all dropped, added)
     below = received_later(later, des_tables, cur_tables)
     first = joined_before(later, des_tables, cur_tables)  # (INHERIT before the parents' later columns)
     for key, t in des_tables.items():
@@ -259,7 +259,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         changes.extend(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table, only, held))
         changes.extend(around_retypes(cur_tables[key], des_tables[key], per_table, des_tables, exact))
     changes = own_expressions_again(marked_for_children(changes, kept, des_tables), des_tables, cur_tables)  # (a partition's own, after its parent's new expression)
-    changes = shared_generation(changes, des_tables, cur_tables, given)  # (a child's column two parents give: all dropped, added)
+    changes = shared_generation(changes, des_tables, cur_tables, givers)  # (a child's column two parents give: all dropped, added)
     changes = identities_over_children(named_in_partitions(changes, des_tables), cur_tables, des_tables)
     changes = beside_remade(changes, cur_tables, des_tables)  # (its own beside a new copy: dropped, made after it)
     changes = adopted_by_attach(changes, cur_tables, des_tables)  # (an index or key ATTACH adopts: dropped after it)
