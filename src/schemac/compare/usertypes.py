@@ -74,9 +74,9 @@ def diff_user_types(current: Schema, desired: Schema, others: list[Change]) -> l
                 continue
             elif kind == "composite_type" and old.attributes != obj.attributes:
                 # table_def: a table using the type, where an attribute's type cannot change in place
-                holders = _holders(current, old)
-                out.append(Change("alter_composite_type", obj.schema, "", obj.name, old, obj, _user(current, old),
-                                  users=tuple(label for _, label in holders)))
+                holders = _holders(current, old)  # (the first: _user's)
+                out.append(Change("alter_composite_type", obj.schema, "", obj.name, old, obj,
+                                  holders[0][0] if holders else None, users=tuple(label for _, label in holders)))
             elif kind == "range_type" and _definition(old) != _definition(replace(
                     obj, canonical=as_read(obj.canonical, old.canonical), subtype_diff=as_read(obj.subtype_diff, old.subtype_diff))):
                 made, old = remade_definition(current, kind, old, obj)

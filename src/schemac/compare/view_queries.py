@@ -28,6 +28,7 @@ from schemac.compare.normalize import search_path
 from schemac.compare.rewrite import _parenthesize, _rewrite_tree
 from schemac.compare.view_casts import output_types, own_type_casts_dropped
 from schemac.pg.dialect import DIALECT
+from schemac.pg.query_renames import set_leaves
 from schemac.pg.expressions import parse_to_compare
 from schemac.pg.indexdef import top_level_items
 from schemac.compare.query_sources import (ColumnsOf, FunctionColumns, TypesOf, arrows_read, bare_of_tables, call_name,
@@ -84,22 +85,13 @@ def _name(node: exp.Expression) -> tuple[str, int]:
     return _UNNAMED, 0
 
 
-def _leaves(node: exp.Expression) -> list[exp.Expression]:
-    """The SELECTs (or other queries) of a set operation, left to right; a query that is none: itself."""
-    if isinstance(node, exp.Subquery):
-        return _leaves(node.unnest())
-    if isinstance(node, exp.SetOperation):
-        return _leaves(node.this) + _leaves(node.expression)
-    return [node]
-
-
 def _name_outputs(tree: exp.Expression) -> list[exp.Select]:
     """Every output column of every SELECT given the name Postgres gives it; the SELECTs whose names nothing
     reads (a set operation's branches after its first), which are unnamed after qualify names them."""
     later: list[exp.Select] = []
     for op in tree.find_all(exp.SetOperation):
         if not isinstance(op.parent, exp.SetOperation):
-            later += [s for s in _leaves(op)[1:] if isinstance(s, exp.Select)]
+            later += [s for s in set_leaves(op)[1:] if isinstance(s, exp.Select)]
     for select in tree.find_all(exp.Select):
         for item in list(select.expressions):
             if not isinstance(item, (exp.Alias, exp.Column, exp.Star)):
@@ -283,7 +275,7 @@ def _unquoted(name: str) -> str:
 
 def _output_names(tree: exp.Query) -> Optional[list[str]]:
     """The names of a query's output columns (its first SELECT's), None where a `*` is left (columns unknown)."""
-    first = _leaves(tree)[0]
+    first = set_leaves(tree)[0]
     if not isinstance(first, exp.Select):
         return None
     names = []

@@ -146,17 +146,20 @@ def outputs_renamed(text: str, moves: dict[int, tuple[str, str]]) -> Optional[st
     return text
 
 
+def set_leaves(node: exp.Expression) -> list[exp.Expression]:
+    """The SELECTs (or other queries) of a set operation, left to right; a query that is none: itself."""
+    if isinstance(node, exp.Subquery):
+        return set_leaves(node.unnest())
+    if isinstance(node, exp.SetOperation):
+        return set_leaves(node.this) + set_leaves(node.expression)
+    return [node]
+
+
 def _branches(node: exp.Expression) -> list[exp.Select]:
     """The SELECTs whose lists name a query's output columns: the query's own, or each branch's of a set operation
     (Postgres prints the view's column names in every one); [] where a branch is no SELECT (VALUES)."""
-    if isinstance(node, exp.Subquery):
-        return _branches(node.this)
-    if isinstance(node, exp.Select):
-        return [node]
-    if isinstance(node, exp.SetOperation):
-        left, right = _branches(node.this), _branches(node.expression)
-        return left + right if left and right else []
-    return []
+    leaves = set_leaves(node)
+    return leaves if all(isinstance(q, exp.Select) for q in leaves) else []  # type: ignore[return-value]
 
 
 def action_renamed(text: str, schema: str, table: str, old: str, new: str, owner: tuple[str, str]) -> Optional[str]:
