@@ -19,6 +19,7 @@ from schemac.pg.names import scratch_name
 column_renamed = lazy("schemac.pg.query_renames", "column_renamed")
 outputs_renamed = lazy("schemac.pg.query_renames", "outputs_renamed")
 action_renamed = lazy("schemac.pg.query_renames", "action_renamed")
+rule_refs_renamed = lazy("schemac.pg.query_renames", "rule_refs_renamed")
 
 
 def views_after_column_renames(cur: dict, others: list[Change], current: Optional[Schema] = None) -> None:
@@ -52,15 +53,20 @@ def table_rules_after_column_renames(cur_tables: dict, des_tables: dict) -> None
 
 
 def rule_renamed(r: Rule, renames: list[tuple[str, str, str, str]], owner: tuple[str, str]) -> Rule:
-    """`r` (a rule on `owner`) with its actions after the renames of the columns they name, in the migration's order;
-    an action pg.query_renames.action_renamed cannot tell as it was (then replaced, as before)."""
+    """`r` (a rule on `owner`) with its actions after the renames of the columns they name, in the migration's order,
+    and its condition after those of `owner`'s own (NEW.old, OLD.old); an action or condition pg.query_renames cannot
+    tell as it was (then replaced, as before)."""
     actions = []
     for text in r.actions:
         after: Optional[str] = text
         for schema, table, old, new in renames:
             after = action_renamed(after, schema, table, old, new, owner) if after is not None else None
         actions.append(after if after is not None else text)
-    return replace(r, actions=tuple(actions)) if tuple(actions) != r.actions else r
+    where = r.where
+    for schema, table, old, new in renames if r.where else ():
+        where = rule_refs_renamed(where, old, new) if where is not None and (schema, table) == owner else where
+    where = where if where is not None else r.where
+    return replace(r, actions=tuple(actions), where=where) if (tuple(actions), where) != (r.actions, r.where) else r
 
 
 def _unread(v: View) -> bool:

@@ -162,10 +162,36 @@ def _branches(node: exp.Expression) -> list[exp.Select]:
     return leaves if all(isinstance(q, exp.Select) for q in leaves) else []  # type: ignore[return-value]
 
 
+def rule_refs_renamed(text: str, old: str, new: str) -> Optional[str]:
+    """A rule's condition or action (`text`) after RENAME COLUMN `old` TO `new` of the rule's own relation: Postgres
+    prints its NEW.old and OLD.old as NEW.new and OLD.new (the stored tree names the column by number). None where
+    sqlglot cannot read it."""
+    try:
+        tree = parse_one(text, read="postgres")
+    except (SqlglotError, ValueError):
+        return None
+    edits = []
+    for col in tree.find_all(exp.Column):
+        qualifier = col.args.get("table")
+        if isinstance(qualifier, exp.Identifier) and _folded(qualifier) in ("new", "old") \
+                and isinstance(col.this, exp.Identifier) and _folded(col.this) == old:
+            if "start" not in col.this.meta:
+                return None
+            edits.append((col.this.meta["start"], col.this.meta["end"] + 1))
+    for start, end in sorted(edits, reverse=True):
+        text = text[:start] + format_type_ident(new) + text[end:]
+    return text
+
+
 def action_renamed(text: str, schema: str, table: str, old: str, new: str, owner: tuple[str, str]) -> Optional[str]:
     """A rule's action (`text`, pg_get_ruledef's statement) after RENAME COLUMN `old` TO `new` of `schema`.`table`:
     an INSERT into that table names the new column in its column list; NEW and OLD are the rule's relation, `owner`'s
-    (not the table: else None). Another statement: as column_renamed edits a query (None where it cannot tell)."""
+    (the table: their references renamed, rule_refs_renamed). Another statement: as column_renamed edits a query
+    (None where it cannot tell)."""
+    if owner == (schema, table):
+        text = rule_refs_renamed(text, old, new)  # type: ignore[assignment]
+        if text is None:
+            return None
     try:
         tree = parse_one(text, read="postgres")
     except (SqlglotError, ValueError):
@@ -178,9 +204,9 @@ def action_renamed(text: str, schema: str, table: str, old: str, new: str, owner
         return None
     if _folded(relation.this) != table or (relation.db or "public") != schema:
         return column_renamed(text, schema, table, old, new, schema == "public")
-    if owner == (schema, table) or any(_folded(c.this) == old and c.table.lower() not in ("new", "old")
-                                       for c in tree.expression.find_all(exp.Column)):
-        return None  # (NEW.old of the table itself, or the column read in the rows inserted: not told here)
+    if any(_folded(c.this) == old and c.table.lower() not in ("new", "old")
+           for c in tree.expression.find_all(exp.Column)):
+        return None  # (the column read in the rows inserted: not told here)
     listed = [i for i in (target.expressions if isinstance(target, exp.Schema) else ())
               if isinstance(i, exp.Identifier) and _folded(i) == old]
     if any("start" not in i.meta for i in listed):
