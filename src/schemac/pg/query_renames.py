@@ -249,6 +249,9 @@ def action_renamed(text: str, schema: str, table: str, old: str, new: str, owner
         tree = parse_one(text, read="postgres")
     except (SqlglotError, ValueError):
         return None
+    if isinstance(tree, (exp.Update, exp.Delete)) and not any(tree.args.get(k) for k in ("from_", "using", "with_")) \
+            and next(tree.find_all(exp.Select, exp.Subquery), None) is None:
+        return _one_target_renamed(tree, text, schema, table, old, new)
     if not isinstance(tree, exp.Insert):
         return column_renamed(text, schema, table, old, new, schema == "public")
     target = tree.this
@@ -265,6 +268,31 @@ def action_renamed(text: str, schema: str, table: str, old: str, new: str, owner
     if any("start" not in i.meta for i in listed):
         return None
     edits = [(i.meta["start"], i.meta["end"] + 1) for i in listed]
+    for start, end in sorted(edits, reverse=True):
+        text = text[:start] + format_type_ident(new) + text[end:]
+    return text
+
+
+def _one_target_renamed(tree: exp.Expression, text: str, schema: str, table: str, old: str, new: str) -> Optional[str]:
+    """An UPDATE or DELETE reading no relation but its target and NEW and OLD (no FROM, USING, WITH nor subquery),
+    after RENAME COLUMN `old` of `schema`.`table`: where the target is that table, its columns `old` (bare, or
+    qualified by its name or alias) print `new`; else it reads none of the table's (NEW and OLD: rule_refs_renamed)."""
+    target = tree.this
+    if not isinstance(target, exp.Table) or not isinstance(target.this, exp.Identifier):
+        return None
+    if _folded(target.this) != table or (target.db or "public") != schema:
+        return text
+    alias = target.args.get("alias")
+    named = alias.this if isinstance(alias, exp.TableAlias) and isinstance(alias.this, exp.Identifier) else target.this
+    edits = []
+    for col in tree.find_all(exp.Column):
+        qualifier = col.args.get("table")
+        if not isinstance(col.this, exp.Identifier) or _folded(col.this) != old or qualifier is not None and (
+                not isinstance(qualifier, exp.Identifier) or _folded(qualifier) != _folded(named)):
+            continue
+        if "start" not in col.this.meta:
+            return None
+        edits.append((col.this.meta["start"], col.this.meta["end"] + 1))
     for start, end in sorted(edits, reverse=True):
         text = text[:start] + format_type_ident(new) + text[end:]
     return text
