@@ -223,17 +223,7 @@ def rule_refs_renamed(text: str, old: str, new: str) -> Optional[str]:
         tree = parse_one(text, read="postgres")
     except (SqlglotError, ValueError):
         return None
-    edits = []
-    for col in tree.find_all(exp.Column):
-        qualifier = col.args.get("table")
-        if isinstance(qualifier, exp.Identifier) and _folded(qualifier) in ("new", "old") \
-                and isinstance(col.this, exp.Identifier) and _folded(col.this) == old:
-            if "start" not in col.this.meta:
-                return None
-            edits.append((col.this.meta["start"], col.this.meta["end"] + 1))
-    for start, end in sorted(edits, reverse=True):
-        text = text[:start] + format_type_ident(new) + text[end:]
-    return text
+    return _columns_renamed(tree, text, old, new, ("new", "old"))
 
 
 def action_renamed(text: str, schema: str, table: str, old: str, new: str, owner: tuple[str, str]) -> Optional[str]:
@@ -263,14 +253,8 @@ def action_renamed(text: str, schema: str, table: str, old: str, new: str, owner
     if any(_folded(c.this) == old and c.table.lower() not in ("new", "old")
            for c in tree.expression.find_all(exp.Column)):
         return None  # (the column read in the rows inserted: not told here)
-    listed = [i for i in (target.expressions if isinstance(target, exp.Schema) else ())
-              if isinstance(i, exp.Identifier) and _folded(i) == old]
-    if any("start" not in i.meta for i in listed):
-        return None
-    edits = [(i.meta["start"], i.meta["end"] + 1) for i in listed]
-    for start, end in sorted(edits, reverse=True):
-        text = text[:start] + format_type_ident(new) + text[end:]
-    return text
+    return _spelled(text, [i for i in (target.expressions if isinstance(target, exp.Schema) else ())
+                           if isinstance(i, exp.Identifier) and _folded(i) == old], new)
 
 
 def _one_target_renamed(tree: exp.Expression, text: str, schema: str, table: str, old: str, new: str) -> Optional[str]:
@@ -284,15 +268,22 @@ def _one_target_renamed(tree: exp.Expression, text: str, schema: str, table: str
         return text
     alias = target.args.get("alias")
     named = alias.this if isinstance(alias, exp.TableAlias) and isinstance(alias.this, exp.Identifier) else target.this
-    edits = []
-    for col in tree.find_all(exp.Column):
-        qualifier = col.args.get("table")
-        if not isinstance(col.this, exp.Identifier) or _folded(col.this) != old or qualifier is not None and (
-                not isinstance(qualifier, exp.Identifier) or _folded(qualifier) != _folded(named)):
-            continue
-        if "start" not in col.this.meta:
-            return None
-        edits.append((col.this.meta["start"], col.this.meta["end"] + 1))
-    for start, end in sorted(edits, reverse=True):
-        text = text[:start] + format_type_ident(new) + text[end:]
+    return _columns_renamed(tree, text, old, new, (None, _folded(named)))
+
+
+def _columns_renamed(tree: exp.Expression, text: str, old: str, new: str, qualifiers: tuple) -> Optional[str]:
+    """`text` (`tree`'s) with its columns `old` qualified by one of `qualifiers` (None: bare) spelled `new`."""
+    def qualifier(c: exp.Column) -> Optional[str]:
+        q = c.args.get("table")
+        return None if q is None else _folded(q) if isinstance(q, exp.Identifier) else ""
+    return _spelled(text, [c.this for c in tree.find_all(exp.Column) if isinstance(c.this, exp.Identifier)
+                           and _folded(c.this) == old and qualifier(c) in qualifiers], new)
+
+
+def _spelled(text: str, names: list[exp.Identifier], new: str) -> Optional[str]:
+    """`text` with each of `names` (identifiers read from it) spelled `new`; None where one has no place in it."""
+    if any("start" not in i.meta for i in names):
+        return None
+    for i in sorted(names, key=lambda i: i.meta["start"], reverse=True):
+        text = text[:i.meta["start"]] + format_type_ident(new) + text[i.meta["end"] + 1:]
     return text
