@@ -817,7 +817,12 @@ def test_cycle_mark_values_are_written_as_constants(db_url, tmp_path):
     ("SELECT x.id, x.d FROM public.t x", "SELECT id, d FROM public.t x"),
     ("SELECT t.id, 't.x' AS \"t.y\" FROM t", "SELECT id, 't.x' AS \"t.y\" FROM t"),
     ("SELECT tt.id, t.d FROM t", "SELECT tt.id, d FROM t"),
+    # a view's VALUES list under names of its own (15's; 16+ print `SELECT column1 AS n, column2 FROM (VALUES ...`)
+    ("SELECT \"*VALUES*\".column1 AS n,\n    \"*VALUES*\".column2\n   FROM (VALUES (1,'x'::text)) \"*VALUES*\";",
+     "SELECT column1 AS n,\n    column2\n   FROM (VALUES (1,'x'::text)) \"*VALUES*\";"),
     # not one relation and nothing after it: as written
+    ("SELECT \"*VALUES*\".column1 FROM (VALUES (1)) \"*VALUES*\" UNION SELECT \"*VALUES*\".column1 FROM (VALUES (2)) \"*VALUES*\"",
+     None),
     ("SELECT t.id FROM t WHERE (t.id > 1)", None),
     ("SELECT t.id, (SELECT 1 FROM u) FROM t", None),
     ("SELECT t.id FROM t JOIN u USING (id)", None),

@@ -19,6 +19,7 @@ from schemac.pg.names import scratch_name
 column_renamed = lazy("schemac.pg.query_renames", "column_renamed")
 outputs_renamed = lazy("schemac.pg.query_renames", "outputs_renamed")
 action_renamed = lazy("schemac.pg.query_renames", "action_renamed")
+rule_refs_renamed = lazy("schemac.pg.query_renames", "rule_refs_renamed")
 
 
 def views_after_column_renames(cur: dict, others: list[Change], current: Optional[Schema] = None) -> None:
@@ -52,15 +53,18 @@ def table_rules_after_column_renames(cur_tables: dict, des_tables: dict) -> None
 
 
 def rule_renamed(r: Rule, renames: list[tuple[str, str, str, str]], owner: tuple[str, str]) -> Rule:
-    """`r` (a rule on `owner`) with its actions after the renames of the columns they name, in the migration's order;
-    an action pg.query_renames.action_renamed cannot tell as it was (then replaced, as before)."""
+    """`r` (a rule on `owner`) with its actions after the renames of the columns they name, in the migration's order,
+    and its condition after those of `owner`'s own (NEW.old, OLD.old); an action or condition pg.query_renames cannot
+    tell as it was (then replaced, as before)."""
     actions = []
     for text in r.actions:
         after: Optional[str] = text
         for schema, table, old, new in renames:
             after = action_renamed(after, schema, table, old, new, owner) if after is not None else None
         actions.append(after if after is not None else text)
-    return replace(r, actions=tuple(actions)) if tuple(actions) != r.actions else r
+    own = tuple((old, new) for schema, table, old, new in renames if (schema, table) == owner)
+    where = _own_refs_renamed(r.where, own) if r.where and own else r.where
+    return replace(r, actions=tuple(actions), where=where) if (tuple(actions), where) != (r.actions, r.where) else r
 
 
 def _unread(v: View) -> bool:
@@ -194,7 +198,8 @@ def net_renames(moves: tuple[tuple[str, str], ...]) -> dict[str, str]:
 
 def _outputs_after(v: View, moves: tuple[tuple[str, str], ...]) -> Optional[View]:
     """`v` after ALTER [MATERIALIZED] VIEW ... RENAME COLUMN of each of `moves`: its deparse, columns, column grants,
-    and a materialized view's indexes and statistics (by attnum: they follow); None where the deparse cannot be told."""
+    its rules' NEW and OLD (own_rules_renamed), and a materialized view's indexes and statistics (by attnum: they
+    follow); None where the deparse cannot be told."""
     names = net_renames(moves)
     text = outputs_renamed(v.definition, {i: (c.name, names[c.name]) for i, c in enumerate(v.output)
                                           if c.name in names})
@@ -207,4 +212,22 @@ def _outputs_after(v: View, moves: tuple[tuple[str, str], ...]) -> Optional[View
     return replace(v, definition=text, query=text if v.query == v.definition else v.query,
                    output=tuple(map(col, v.output)), columns=tuple(map(col, v.columns)),
                    grants=tuple(replace(p, column=names.get(p.column, p.column)) if p.column else p for p in v.grants),
-                   indexes=members.indexes, statistics=members.statistics, triggers=members.triggers)
+                   indexes=members.indexes, statistics=members.statistics, triggers=members.triggers,
+                   rules=tuple(own_rules_renamed(r, moves) for r in v.rules))
+
+
+def own_rules_renamed(r: Rule, moves: tuple[tuple[str, str], ...]) -> Rule:
+    """`r` after RENAME COLUMN of each of `moves` (in their order) of its own relation: its actions and condition
+    name them through NEW and OLD, which Postgres prints by their new names (pg.query_renames.rule_refs_renamed); a
+    text it cannot read as it was (the rule then replaced)."""
+    return replace(r, actions=tuple(_own_refs_renamed(a, moves) for a in r.actions),
+                   where=_own_refs_renamed(r.where, moves) if r.where else r.where)
+
+
+def _own_refs_renamed(text: str, moves: tuple[tuple[str, str], ...]) -> str:
+    """A rule's action or condition after RENAME COLUMN of each of `moves` of its own relation (NEW.a, OLD.a); as it
+    was where it cannot be read."""
+    out: Optional[str] = text
+    for a, b in moves:
+        out = rule_refs_renamed(out, a, b) if out is not None else None
+    return out if out is not None else text

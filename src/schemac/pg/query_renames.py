@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import Optional
 
-from sqlglot import exp, parse_one
+from sqlglot import Dialect, exp, parse_one
 from sqlglot.errors import SqlglotError
+from sqlglot.tokens import TokenType
 
 from schemac.pg.names import format_type_ident
 from schemac.pg.refnames import enclosing_selects, folded as _folded, items  # noqa: F401  (pg.policies' too)
@@ -113,16 +114,21 @@ def outputs_renamed(text: str, moves: dict[int, tuple[str, str]]) -> Optional[st
     """A view's deparse after ALTER VIEW ... RENAME COLUMN of its output columns (`moves`: position -> (old, new)):
     pg_get_viewdef names each output column after the view's own column, `expr AS new`, but a column read under that
     very name bare (`s.new`); in a set operation (UNION, INTERSECT, EXCEPT, nested or parenthesised) every branch's
-    SELECT so. None where a SELECT's list does not hold the column at that place (a `*`, a VALUES branch, text
+    SELECT so; a bare VALUES list (the view's names were column1, column2...: Postgres printed it bare) as the SELECT
+    it then prints (values_renamed). None where a SELECT's list does not hold the column at that place (a `*`, text
     sqlglot cannot read): compared as it was."""
     try:
         tree = parse_one(text, read="postgres")
     except (SqlglotError, ValueError):
         return None
-    selects = _branches(tree)
-    if not selects or any(isinstance(e, exp.Star) for s in selects for e in s.expressions):
+    leaves = set_leaves(tree)
+    values = [q for q in leaves if _bare_values(q) is not None]
+    edits = values_renamed(text, [_bare_values(q) for q in values], moves,  # type: ignore[misc]
+                           not isinstance(tree, exp.Values)) if values else []
+    selects = [q for q in leaves if all(q is not v for v in values)]
+    if edits is None or not all(isinstance(q, exp.Select) for q in selects) \
+            or any(isinstance(e, exp.Star) for s in selects for e in s.expressions):
         return None
-    edits: list[tuple[int, int, str]] = []
     for select, (at, (old, new)) in ((s, m) for s in selects for m in moves.items()):
         if at >= len(select.expressions):
             return None
@@ -146,6 +152,60 @@ def outputs_renamed(text: str, moves: dict[int, tuple[str, str]]) -> Optional[st
     return text
 
 
+def _bare_values(q: exp.Expression) -> Optional[exp.Values]:
+    """The VALUES list a set operation's leaf (or the query) is where Postgres printed it bare: sqlglot reads a bare
+    leaf of a set operation as `SELECT * FROM (VALUES ...) AS _values` (a `*` pg_get_viewdef never prints)."""
+    if isinstance(q, exp.Values):
+        return q
+    source = q.args.get("from_") if isinstance(q, exp.Select) else None
+    if source is not None and isinstance(source.this, exp.Values) and source.this.alias == "_values" \
+            and [type(e) for e in q.expressions] == [exp.Star] \
+            and not any(v for k, v in q.args.items() if k not in ("expressions", "from_")):
+        return source.this
+    return None
+
+
+def values_renamed(text: str, lists: list[exp.Values], moves: dict[int, tuple[str, str]], qualified: bool
+                   ) -> Optional[list[tuple[int, int, str]]]:
+    """The edits (start, end, text) that make each bare VALUES list of `text` (`lists`, left to right: one view's, so
+    its columns were named column1, column2...) the SELECT Postgres prints after the view's columns are renamed
+    (`moves`): `SELECT "*VALUES*".column1 AS n, "*VALUES*".column2 FROM (VALUES ...) "*VALUES*"` in a set operation
+    (`qualified`), `SELECT column1 AS n, column2 FROM ...` the whole query (16+'s print; 15 qualifies the columns
+    there, compared alike: pg.views.sole_relation_unqualified). None where the lists are not found so in the text
+    (one under ORDER BY or LIMIT), or a name moved was not columnN."""
+    tokens = Dialect.get_or_raise("postgres").tokenize(text)
+    spans = []
+    for i, tok in enumerate(tokens):
+        before = next((t for t in reversed(tokens[:i]) if t.token_type != TokenType.L_PAREN), None)
+        if tok.token_type != TokenType.VALUES or before is not None and before.token_type not in _LEAF_AFTER:
+            continue
+        depth, end = 0, i
+        for j in range(i + 1, len(tokens)):
+            kind = tokens[j].token_type
+            depth += (kind == TokenType.L_PAREN) - (kind == TokenType.R_PAREN)
+            if depth < 0 or depth == 0 and (kind in _LEAF_AFTER or kind == TokenType.SEMICOLON):
+                break
+            if depth == 0 and kind in _QUERY_TAIL:
+                return None
+            end = j
+        spans.append((tok.start, tokens[end].end + 1))
+    if len(spans) != len(lists) or any(not v.expressions for v in lists):
+        return None
+    width = len(lists[0].expressions[0].expressions)
+    if any(at >= width or old != f"column{at + 1}" for at, (old, _) in moves.items()):
+        return None
+    names = [moves[at][1] if at in moves else f"column{at + 1}" for at in range(width)]
+    prefix = '"*VALUES*".' if qualified else ""
+    listed = ", ".join(f"{prefix}column{at}" + ("" if name == f"column{at}" else f" AS {format_type_ident(name)}")
+                       for at, name in enumerate(names, 1))
+    return [(start, end, f"SELECT {listed} FROM ({text[start:end]}) \"*VALUES*\"") for start, end in spans]
+
+
+# The tokens after which a set operation's leaf starts (and before which one ends), and those that end a query.
+_LEAF_AFTER = frozenset((TokenType.UNION, TokenType.INTERSECT, TokenType.EXCEPT, TokenType.ALL, TokenType.DISTINCT))
+_QUERY_TAIL = frozenset((TokenType.ORDER_BY, TokenType.LIMIT, TokenType.OFFSET, TokenType.FETCH))
+
+
 def set_leaves(node: exp.Expression) -> list[exp.Expression]:
     """The SELECTs (or other queries) of a set operation, left to right; a query that is none: itself."""
     if isinstance(node, exp.Subquery):
@@ -155,21 +215,33 @@ def set_leaves(node: exp.Expression) -> list[exp.Expression]:
     return [node]
 
 
-def _branches(node: exp.Expression) -> list[exp.Select]:
-    """The SELECTs whose lists name a query's output columns: the query's own, or each branch's of a set operation
-    (Postgres prints the view's column names in every one); [] where a branch is no SELECT (VALUES)."""
-    leaves = set_leaves(node)
-    return leaves if all(isinstance(q, exp.Select) for q in leaves) else []  # type: ignore[return-value]
+def rule_refs_renamed(text: str, old: str, new: str) -> Optional[str]:
+    """A rule's condition or action (`text`) after RENAME COLUMN `old` TO `new` of the rule's own relation: Postgres
+    prints its NEW.old and OLD.old as NEW.new and OLD.new (the stored tree names the column by number). None where
+    sqlglot cannot read it."""
+    try:
+        tree = parse_one(text, read="postgres")
+    except (SqlglotError, ValueError):
+        return None
+    return _columns_renamed(tree, text, old, new, ("new", "old"))
 
 
 def action_renamed(text: str, schema: str, table: str, old: str, new: str, owner: tuple[str, str]) -> Optional[str]:
     """A rule's action (`text`, pg_get_ruledef's statement) after RENAME COLUMN `old` TO `new` of `schema`.`table`:
     an INSERT into that table names the new column in its column list; NEW and OLD are the rule's relation, `owner`'s
-    (not the table: else None). Another statement: as column_renamed edits a query (None where it cannot tell)."""
+    (the table: their references renamed, rule_refs_renamed). Another statement: as column_renamed edits a query
+    (None where it cannot tell)."""
+    if owner == (schema, table):
+        text = rule_refs_renamed(text, old, new)  # type: ignore[assignment]
+        if text is None:
+            return None
     try:
         tree = parse_one(text, read="postgres")
     except (SqlglotError, ValueError):
         return None
+    if isinstance(tree, (exp.Update, exp.Delete)) and not any(tree.args.get(k) for k in ("from_", "using", "with_")) \
+            and next(tree.find_all(exp.Select, exp.Subquery), None) is None:
+        return _one_target_renamed(tree, text, schema, table, old, new)
     if not isinstance(tree, exp.Insert):
         return column_renamed(text, schema, table, old, new, schema == "public")
     target = tree.this
@@ -178,14 +250,40 @@ def action_renamed(text: str, schema: str, table: str, old: str, new: str, owner
         return None
     if _folded(relation.this) != table or (relation.db or "public") != schema:
         return column_renamed(text, schema, table, old, new, schema == "public")
-    if owner == (schema, table) or any(_folded(c.this) == old and c.table.lower() not in ("new", "old")
-                                       for c in tree.expression.find_all(exp.Column)):
-        return None  # (NEW.old of the table itself, or the column read in the rows inserted: not told here)
-    listed = [i for i in (target.expressions if isinstance(target, exp.Schema) else ())
-              if isinstance(i, exp.Identifier) and _folded(i) == old]
-    if any("start" not in i.meta for i in listed):
+    if any(_folded(c.this) == old and c.table.lower() not in ("new", "old")
+           for c in tree.expression.find_all(exp.Column)):
+        return None  # (the column read in the rows inserted: not told here)
+    return _spelled(text, [i for i in (target.expressions if isinstance(target, exp.Schema) else ())
+                           if isinstance(i, exp.Identifier) and _folded(i) == old], new)
+
+
+def _one_target_renamed(tree: exp.Expression, text: str, schema: str, table: str, old: str, new: str) -> Optional[str]:
+    """An UPDATE or DELETE reading no relation but its target and NEW and OLD (no FROM, USING, WITH nor subquery),
+    after RENAME COLUMN `old` of `schema`.`table`: where the target is that table, its columns `old` (bare, or
+    qualified by its name or alias) print `new`; else it reads none of the table's (NEW and OLD: rule_refs_renamed)."""
+    target = tree.this
+    if not isinstance(target, exp.Table) or not isinstance(target.this, exp.Identifier):
         return None
-    edits = [(i.meta["start"], i.meta["end"] + 1) for i in listed]
-    for start, end in sorted(edits, reverse=True):
-        text = text[:start] + format_type_ident(new) + text[end:]
+    if _folded(target.this) != table or (target.db or "public") != schema:
+        return text
+    alias = target.args.get("alias")
+    named = alias.this if isinstance(alias, exp.TableAlias) and isinstance(alias.this, exp.Identifier) else target.this
+    return _columns_renamed(tree, text, old, new, (None, _folded(named)))
+
+
+def _columns_renamed(tree: exp.Expression, text: str, old: str, new: str, qualifiers: tuple) -> Optional[str]:
+    """`text` (`tree`'s) with its columns `old` qualified by one of `qualifiers` (None: bare) spelled `new`."""
+    def qualifier(c: exp.Column) -> Optional[str]:
+        q = c.args.get("table")
+        return None if q is None else _folded(q) if isinstance(q, exp.Identifier) else ""
+    return _spelled(text, [c.this for c in tree.find_all(exp.Column) if isinstance(c.this, exp.Identifier)
+                           and _folded(c.this) == old and qualifier(c) in qualifiers], new)
+
+
+def _spelled(text: str, names: list[exp.Identifier], new: str) -> Optional[str]:
+    """`text` with each of `names` (identifiers read from it) spelled `new`; None where one has no place in it."""
+    if any("start" not in i.meta for i in names):
+        return None
+    for i in sorted(names, key=lambda i: i.meta["start"], reverse=True):
+        text = text[:i.meta["start"]] + format_type_ident(new) + text[i.meta["end"] + 1:]
     return text

@@ -96,8 +96,10 @@ def comparable(text: Optional[str]) -> Optional[str]:
 
 _NAME = r'(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)'
 # A query of one relation and nothing after it: `SELECT t.id, t.d FROM t` (pg_get_viewdef's of PostgreSQL 15, which
-# qualifies every column; 16 and later print `SELECT id, d FROM t`), `FROM s.t`, `FROM t x`, `FROM t AS x`
-_SOLE = re.compile(rf"^\s*SELECT\s+(?P<items>.*?)\s+FROM\s+(?:{_NAME}\s*\.\s*)?(?P<rel>{_NAME})"
+# qualifies every column; 16 and later print `SELECT id, d FROM t`), `FROM s.t`, `FROM t x`, `FROM t AS x`, a view's
+# VALUES list under names of its own (`FROM (VALUES ...) "*VALUES*"`)
+_SOLE = re.compile(rf"^\s*SELECT\s+(?P<items>.*?)\s+FROM\s+(?:(?:{_NAME}\s*\.\s*)?(?P<rel>{_NAME})"
+                   r'|\(VALUES\s(?:(?!"\*VALUES\*").)*\)(?=\s+"\*VALUES\*"\s*;?\s*$))'
                    rf"(?:\s+(?:AS\s+)?(?P<alias>{_NAME}))?\s*;?\s*$", re.S | re.I)
 _NOT_ALIASES = {"where", "group", "order", "limit", "offset", "having", "window", "union", "intersect", "except",
                 "fetch", "for", "join", "natural", "cross", "inner", "left", "right", "full", "tablesample"}
