@@ -251,24 +251,68 @@ def test_a_lane_opens_its_snapshot_transaction_in_one_round_trip(populated, tmp_
         first.execute("ROLLBACK")
 
 
-def test_the_indexes_are_asked_on_the_connection_that_asked_the_constraints(populated, monkeypatch):
-    """lanes.SAME_LANE_AFTER: the indexes query is asked by the lane that asked the constraints query, right after it
-    (the server process deparsing the partial indexes' predicates then has the tables' descriptors, built to deparse
-    the CHECKs), while the other lane takes the queries after it. The oracle: each query replaced by one saying its
-    backend, the columns and constraints queries slow enough that the lane done first with the columns would
-    otherwise take the views and the indexes (reading_order: columns, constraints, views, indexes, ...)."""
+def test_the_indexes_and_views_are_asked_on_the_connection_that_asked_the_constraints(populated, monkeypatch):
+    """lanes.SAME_LANE_AFTER: the indexes and the views queries are asked by the lane that asked the constraints query,
+    right after it (the server process deparsing the partial indexes' predicates and the views' queries then has the
+    tables' descriptors, built to deparse the CHECKs), while the other lane takes the queries after them. The oracle:
+    each query replaced by one saying its backend, the columns and constraints queries slow enough that the lane done
+    first with the columns would otherwise take the views and the indexes (reading_order: columns, constraints, views,
+    indexes, ...)."""
     from schemac.catalog import fetch as fetch_module
     from schemac.catalog.worker import CatalogRead
 
     monkeypatch.setattr(fetch_module, "sql_text", lambda name, major: (
         "SELECT pg_catalog.pg_backend_pid() AS pid, pg_catalog.pg_sleep(%s)::text AS slept, %%(schemas)s::text[] AS s"
-        % ("0.5" if name == "constraints" else "0.3" if name == "columns" else "0.01")))
+        % ("0.4" if name == "constraints" else "0.3" if name == "columns" else "0.01")))
     read = CatalogRead(populated, 10, 30000, 5000)
     got: dict = {}
     read.result(("public",), lambda name, rows: got.setdefault(name, rows))
     pid = {name: rows[0]["pid"] for name, rows in got.items() if name != "server"}
     assert sorted(pid) == sorted(QUERY_NAMES)
-    assert pid["indexes"] == pid["constraints"] != pid["columns"] == pid["views"]
+    assert pid["indexes"] == pid["constraints"] == pid["views"] != pid["columns"] == pid["privileges"]
+
+
+def test_the_views_are_taken_by_the_other_lane_once_it_has_nothing_else_to_ask(populated, monkeypatch):
+    """lanes.TAKEN_WHEN_IDLE: where the constraints query runs longer than every query the other lane may ask, that
+    lane asks the views (reserved for the constraints' lane) rather than end idle; the indexes it leaves to the
+    constraints' lane (SAME_LANE_AFTER). The oracle: each query replaced by one saying its backend."""
+    from schemac.catalog import fetch as fetch_module
+    from schemac.catalog.worker import CatalogRead
+
+    monkeypatch.setattr(fetch_module, "sql_text", lambda name, major: (
+        "SELECT pg_catalog.pg_backend_pid() AS pid, pg_catalog.pg_sleep(%s)::text AS slept, %%(schemas)s::text[] AS s"
+        % ("1.5" if name == "constraints" else "0.01")))
+    read = CatalogRead(populated, 10, 30000, 5000)
+    got: dict = {}
+    read.result(("public",), lambda name, rows: got.setdefault(name, rows))
+    pid = {name: rows[0]["pid"] for name, rows in got.items() if name != "server"}
+    assert sorted(pid) == sorted(QUERY_NAMES)
+    assert pid["indexes"] == pid["constraints"] != pid["columns"] == pid["views"] == pid["privileges"]
+
+
+def test_a_query_reserved_for_a_lane_is_not_sent_where_the_probe_finds_nothing_for_it(populated, monkeypatch):
+    """A query SAME_LANE_AFTER reserves for the lane that asked the constraints, before the presence probe on the other
+    lane has answered (while the constraints query runs), stays on the list until asked: the probe takes it off, and
+    it is not sent (no row), as where nothing reserved it."""
+    from schemac.catalog import fetch as fetch_module
+    from schemac.catalog.fetch import PROBED
+    from schemac.catalog.worker import CatalogRead
+
+    def text(name: str, major: int) -> str:
+        if name == "presence":  # slow: the constraints' lane has reserved the views by its answer
+            return "SELECT " + ", ".join("false" if n == "views" else "true" for n in PROBED) + \
+                " FROM pg_catalog.pg_sleep(0.2), unnest(%(schemas)s::text[]) LIMIT 1"
+        return "SELECT pg_catalog.pg_backend_pid() AS pid, pg_catalog.pg_sleep(%s)::text AS slept, %%(schemas)s::text[] AS s" \
+            % ("0.6" if name == "constraints" else "0.01")
+
+    monkeypatch.setattr(fetch_module, "sql_text", text)
+    read = CatalogRead(populated, 10, 30000, 5000)
+    got: dict = {}
+    read.result(("public",), lambda name, rows: got.setdefault(name, rows))
+    assert sorted(got) == sorted([*QUERY_NAMES, "server"])
+    assert len(got["views"]) == 0 and all(len(rows) == 1 for name, rows in got.items() if name != "views")
+    pid = {name: rows[0]["pid"] for name, rows in got.items() if name not in ("server", "views")}
+    assert pid["indexes"] == pid["constraints"] != pid["columns"]
 
 
 _COLUMNS = ", ".join(f"{n} AS c{n}" for n in range(16))  # wide enough for a shared key table to be the smaller

@@ -28,14 +28,21 @@ COSTLIEST_FIRST = ("columns", "constraints", "views", "indexes", "privileges", "
                    "rules", "policies", "functions", "unmanaged", "sequences", "aggregates")
 
 
-# A query asked right after another, by the lane that asked that one (on its connection): the indexes query deparses
-# each partial index's predicate (pg_get_expr with its table), the constraints query each CHECK, and a server process
-# opens a table to deparse its expressions, building the table's descriptor (relcache) the first time (~20 us a
-# table: ~210 ms of the constraints query's ~700 at 10,000 tables, whose CHECKs are on every table). Asked on the
-# other connection, the indexes query built them again for the tables with a partial index (~160 ms of CPU of the
+# Queries asked right after another, in this order, by the lane that asked that one (on its connection): the indexes
+# query deparses each partial index's predicate (pg_get_expr with its table), the constraints query each CHECK, and a
+# server process opens a table to deparse its expressions, building the table's descriptor (relcache) the first time
+# (~20 us a table: ~210 ms of the constraints query's ~700 at 10,000 tables, whose CHECKs are on every table). Asked on
+# the other connection, the indexes query built them again for the tables with a partial index (~160 ms of CPU of the
 # server at 10,000 tables of gen_schema.py's shape: 630 ms alone, 470 after the constraints query on the same
-# connection). The other lane takes the queries after them meanwhile.
-SAME_LANE_AFTER = {"constraints": "indexes"}
+# connection). The views query's deparses open every view and every table a view reads too (pg_get_viewdef): after
+# those two on their connection, not after the columns query on the other (which opens none), it cost the server ~50 ms
+# less at 1,000 views, and the queries it left to the other lane ~20 less (docs/benchmarks-catalog.md, session 45). The
+# other lane takes the queries after them meanwhile; a query reserved so is still on the list until its lane asks it
+# (the presence probe may take it off: fetch._probed).
+SAME_LANE_AFTER = {"constraints": ("indexes", "views")}
+# Of those, what the other lane takes once nothing else is left for it, rather than wait idle: the views query may be
+# as long as the rest together (many views over few tables), and its server process better busy than sharing caches.
+TAKEN_WHEN_IDLE = frozenset({"views"})
 
 
 def reading_order(names: Iterable[str]) -> list[str]:
@@ -54,7 +61,7 @@ class SharedRead:
 
     def __init__(self, names: Iterable[str]):
         self._names = deque(reading_order(names))
-        self._held: dict[int, str] = {}  # by the thread of a lane: the query it asks next (SAME_LANE_AFTER)
+        self._held: dict[int, list[str]] = {}  # by the thread of a lane: the queries it asks next (SAME_LANE_AFTER)
         self._lock = threading.Condition()
         self._snapshot: Optional[str] = None
         self.schemas: tuple[str, ...] = ()
@@ -131,17 +138,22 @@ class SharedRead:
         self._first_connected.set()
 
     def next(self) -> Optional[str]:
-        """The next query for the calling lane (its thread) to ask, None when none is left."""
+        """The next query for the calling lane (its thread) to ask, None when none is left for it: those SAME_LANE_AFTER
+        reserved for it first, else the first on the list that is not reserved for the other lane, else one reserved
+        for the other lane that TAKEN_WHEN_IDLE lets it take."""
         with self._lock:
-            lane = threading.get_ident()
-            held = self._held.pop(lane, None)
-            if held is not None or not self._names:
-                return held
-            name = self._names.popleft()
-            after = SAME_LANE_AFTER.get(name)
-            if after in self._names:
-                self._names.remove(after)
-                self._held[lane] = after
+            held = self._held.setdefault(threading.get_ident(), [])
+            while held:
+                name = held.pop(0)
+                if name in self._names:
+                    self._names.remove(name)
+                    return name
+            reserved = {n for names in self._held.values() for n in names}
+            name = next((n for n in self._names if n not in reserved), None) or \
+                next((n for n in self._names if n in TAKEN_WHEN_IDLE), None)
+            if name is not None:
+                self._names.remove(name)
+                held.extend(n for n in SAME_LANE_AFTER.get(name, ()) if n in self._names and n not in reserved)
             return name
 
     def drop(self, names: frozenset[str]) -> frozenset[str]:
