@@ -221,7 +221,9 @@ TYPE_CHANGES = [
     ("bigint", "varchar(19)", True),
     ("smallint", "varchar(6)", False), ("smallint", "varchar(5)", True), ("integer[]", "text[]", False),
     ("integer[]", "bigint[]", False), ("bigint[]", "integer[]", True), ("real", "double precision", False),
-    ("double precision", "real", True), ("jsonb", "json", True), ("json", "jsonb", True),
+    ("double precision", "real", True), ("smallint", "real", False), ("smallint", "double precision", False),
+    ("integer", "double precision", False), ("integer", "real", True), ("bigint", "double precision", True),
+    ("bigint", "real", True), ("double precision", "integer", True), ("jsonb", "json", True), ("json", "jsonb", True),
     ("bit(3)", "bit(5)", True), ("integer[]", "integer", True), ("varchar(10)[]", "varchar(20)[]", False),
     ("date", "timestamp without time zone", False), ("date", "timestamp with time zone", True),
     # (only the padding blanks go, which bpchar ignores)

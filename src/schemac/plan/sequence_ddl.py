@@ -181,9 +181,14 @@ def fed_past_the_rows(table: Table, column: Column, handed_out: tuple[str, ...] 
 
 
 def _setval(sequence: str, o: SequenceOptions, table: str, column: str, also: list[str] = []) -> exp.Command:
-    """setval to the rows' furthest value, or further where `also` (positions of old sequences) is."""
-    agg, reaches = ("max", ">=") if (o.increment or 1) > 0 else ("min", "<=")
+    """setval to the rows' furthest value, or further where `also` (positions of old sequences) is; no further than
+    the sequence's bound (MAXVALUE, MINVALUE descending), which setval refuses to pass ('value 20000 is out of bounds
+    for sequence'), where a row holds a value past it (an identity given a MAXVALUE below the rows), as
+    past_attached_rows stops there: the sequence is at its end, and hands out no value below it again."""
+    up = (o.increment or 1) > 0
+    agg, reaches = ("max", ">=") if up else ("min", "<=")
     far = f"{agg}({quote_ident(column)})"
     if also:
-        far = f"{'GREATEST' if agg == 'max' else 'LEAST'}({', '.join([far, *also])})"
-    return command("SELECT", f"pg_catalog.setval({sequence}, {far}) FROM {table} HAVING {far} {reaches} {o.start}")
+        far = f"{'GREATEST' if up else 'LEAST'}({', '.join([far, *also])})"
+    bounded = f"{'LEAST' if up else 'GREATEST'}({far}, {o.max_value if up else o.min_value})"
+    return command("SELECT", f"pg_catalog.setval({sequence}, {bounded}) FROM {table} HAVING {far} {reaches} {o.start}")
