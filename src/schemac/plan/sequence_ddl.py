@@ -180,6 +180,9 @@ def fed_past_the_rows(table: Table, column: Column, handed_out: tuple[str, ...] 
     return out
 
 
+BIGINT_ENDS = (2**63 - 1, -(2**63))  # no column value lies past them: no bound to write
+
+
 def _setval(sequence: str, o: SequenceOptions, table: str, column: str, also: list[str] = []) -> exp.Command:
     """setval to the rows' furthest value, or further where `also` (positions of old sequences) is; no further than
     the sequence's bound (MAXVALUE, MINVALUE descending), which setval refuses to pass ('value 20000 is out of bounds
@@ -190,5 +193,6 @@ def _setval(sequence: str, o: SequenceOptions, table: str, column: str, also: li
     far = f"{agg}({quote_ident(column)})"
     if also:
         far = f"{'GREATEST' if up else 'LEAST'}({', '.join([far, *also])})"
-    bounded = f"{'LEAST' if up else 'GREATEST'}({far}, {o.max_value if up else o.min_value})"
+    bound = o.max_value if up else o.min_value
+    bounded = far if bound in BIGINT_ENDS else f"{'LEAST' if up else 'GREATEST'}({far}, {bound})"
     return command("SELECT", f"pg_catalog.setval({sequence}, {bounded}) FROM {table} HAVING {far} {reaches} {o.start}")
