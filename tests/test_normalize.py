@@ -319,9 +319,14 @@ DEFAULTS = [("date", "'2020-1-1'"), ("date", "'2020-1-1'::date"), ("boolean", "'
             ("boolean", "'YES'"), ("integer[]", "'{1, 2}'"), ("text[]", "'{\"a b\", c, \"d\"}'"),
             ("integer[]", "'{{1, 2}, {3, 4}}'"), ("text[]", "'{\"\", NULL, \"NULL\"}'"),
             ("timestamp with time zone", "'2020-1-1 3:00:00+02'"), ("timestamp without time zone", "'2020-01-01 5:07'"),
-            ("text", "'t'"), ("boolean", "true"), ("interval", "'1 day'"), ("text[]", "'{a b, \\\\x}'")]
+            ("text", "'t'"), ("boolean", "true"), ("interval", "'1 day'"), ("text[]", "'{a b, \\\\x}'"),
+            # SQL value functions and now(): Postgres keeps each one's own spelling, not its case or schema
+            ("timestamp with time zone", "pg_catalog.NOW()"), ("timestamp with time zone", "current_timestamp"),
+            ("timestamp without time zone", "localtimestamp(2)"), ("text", "current_user"), ("text", "session_user")]
 DIFFERENT_DEFAULTS = [("boolean", "'t'", "false"), ("text", "'t'", "true"), ("integer[]", "'{1, 2}'", "'{2,1}'"),
-                      ("date", "'2020-1-1'", "'2020-01-02'::date"), ("text[]", "'{a b}'", "'{a,b}'")]
+                      ("date", "'2020-1-1'", "'2020-01-02'::date"), ("text[]", "'{a b}'", "'{a,b}'"),
+                      ("timestamp with time zone", "now()", "CURRENT_TIMESTAMP"),
+                      ("text", "CURRENT_USER", '"current_user"()'), ("text", "CURRENT_SCHEMA", '"current_schema"()')]
 
 
 @pytest.mark.every_major

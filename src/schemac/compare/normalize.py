@@ -4,8 +4,9 @@ schema.yaml says ``correlation_score BETWEEN 0 AND 1``; Postgres stores and depa
 ``((correlation_score >= (0)::numeric) AND (correlation_score <= (1)::numeric))``. Both sides pass
 through :func:`normal_form`, which undoes exactly the rewrites Postgres applies when it stores an
 expression: parentheses, implicit casts of literals (and of columns to text), ``IN`` as
-``= ANY (ARRAY[...])``, ``BETWEEN`` as two comparisons, ``-1`` as ``'-1'::integer``, ``now()`` as
-``CURRENT_TIMESTAMP``, case folding of unquoted names, and numeric spelling (``0.10`` = ``0.1``).
+``= ANY (ARRAY[...])``, ``BETWEEN`` as two comparisons, ``-1`` as ``'-1'::integer``, case folding of
+unquoted names, and numeric spelling (``0.10`` = ``0.1``). Not ``now()`` as ``CURRENT_TIMESTAMP``: Postgres keeps
+each as written (pg_get_expr on 15, 16 and 18), so a changed spelling is a change (ALTER COLUMN ... SET DEFAULT).
 The round-trip tests (generate -> apply -> introspect -> diff) keep this honest on real servers.
 """
 

@@ -300,8 +300,6 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
             escaped = match.copy()
             escaped.set("expression", exp.Anonymous(this="like_escape", expressions=[pattern.copy(), node.expression]))
             return escaped
-    if isinstance(node, exp.Anonymous) and str(node.this).lower() == "now" and not node.expressions:
-        return exp.CurrentTimestamp()
     if isinstance(node, exp.Interval) and isinstance(node.this, exp.Literal):
         unit = node.args.get("unit")
         return _interval_literal(node.this.this, unit and unit.sql(dialect=DIALECT).lower())
