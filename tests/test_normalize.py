@@ -319,9 +319,14 @@ DEFAULTS = [("date", "'2020-1-1'"), ("date", "'2020-1-1'::date"), ("boolean", "'
             ("boolean", "'YES'"), ("integer[]", "'{1, 2}'"), ("text[]", "'{\"a b\", c, \"d\"}'"),
             ("integer[]", "'{{1, 2}, {3, 4}}'"), ("text[]", "'{\"\", NULL, \"NULL\"}'"),
             ("timestamp with time zone", "'2020-1-1 3:00:00+02'"), ("timestamp without time zone", "'2020-01-01 5:07'"),
-            ("text", "'t'"), ("boolean", "true"), ("interval", "'1 day'"), ("text[]", "'{a b, \\\\x}'")]
+            ("text", "'t'"), ("boolean", "true"), ("interval", "'1 day'"), ("text[]", "'{a b, \\\\x}'"),
+            # SQL value functions and now(): Postgres keeps each one's own spelling, not its case or schema
+            ("timestamp with time zone", "pg_catalog.NOW()"), ("timestamp with time zone", "current_timestamp"),
+            ("timestamp without time zone", "localtimestamp(2)"), ("text", "current_user"), ("text", "session_user")]
 DIFFERENT_DEFAULTS = [("boolean", "'t'", "false"), ("text", "'t'", "true"), ("integer[]", "'{1, 2}'", "'{2,1}'"),
-                      ("date", "'2020-1-1'", "'2020-01-02'::date"), ("text[]", "'{a b}'", "'{a,b}'")]
+                      ("date", "'2020-1-1'", "'2020-01-02'::date"), ("text[]", "'{a b}'", "'{a,b}'"),
+                      ("timestamp with time zone", "now()", "CURRENT_TIMESTAMP"),
+                      ("text", "CURRENT_USER", '"current_user"()'), ("text", "CURRENT_SCHEMA", '"current_schema"()')]
 
 
 @pytest.mark.every_major
@@ -337,3 +342,34 @@ def test_defaults_read_back_as_written(any_db_url):
             assert same_default(written, stored, type_text), (type_text, written, stored)
     for type_text, a, b in DIFFERENT_DEFAULTS:
         assert not same_default(a, b, type_text), (type_text, a, b)
+
+
+# Generated columns' expressions as written in schema.yaml, each read back (pg_get_expr) the same values: the number
+# literals' scales Postgres keeps (normalize.same_scales) compared where both sides state them, a string's not.
+STORED_ALIKE = ["a * 1.0", "a * -1.50", "1.50e1 + a", "a + 1", "i * 1.00", "f * 2", "f * 1.00", "f * '1.50'::float8",
+                "a * '1.50'", "a * 5::numeric", "a * 1.0::numeric(6,3)", "coalesce(a, 0.0)", "round(a * 1.0, 2)",
+                "CASE WHEN a BETWEEN SYMMETRIC 1.0 AND 2.00 THEN 1.0 ELSE 0.00 END", "a * .5", "a * 1.0e-2"]
+STORED_APART = [("a * 1.0", "a * 1.00"), ("a + 1", "a + 1.0"), ("f * 1.0", "f * 1.00"), ("a * -1.5", "a * -1.50"),
+                ("CASE WHEN a > 0 THEN 1.0 ELSE 0.0 END", "CASE WHEN a > 0 THEN 1.0 ELSE 0.00 END"),
+                ("1.5e1 + a", "15.0 + a")]
+
+
+@pytest.mark.every_major
+def test_literals_scales_compared_as_postgres_stores_them(any_db_url):
+    from schemac.compare.normalize import same_values
+
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        for n, written in enumerate(STORED_ALIKE):
+            kind = "double precision" if written.startswith("f") else "numeric"
+            conn.execute(f"CREATE TABLE g{n} (a numeric, f float8, i int, g {kind} GENERATED ALWAYS AS ({written}) STORED)")
+            (stored,) = conn.execute("SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef WHERE adrelid = %s::regclass",
+                                     (f"g{n}",)).fetchone()
+            assert same_values(written, stored), (written, stored)
+        for n, (a, b) in enumerate(STORED_APART):
+            stored = []
+            for side, text in (("a", a), ("b", b)):
+                conn.execute(f"CREATE TABLE d{n}{side} (a numeric, f float8, g numeric GENERATED ALWAYS AS ({text}) STORED)")
+                stored += conn.execute("SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef WHERE adrelid = %s::regclass",
+                                       (f"d{n}{side}",)).fetchone()
+            assert stored[0] != stored[1] and not same_values(a, b) and not same_values(stored[0], stored[1]), (a, b)
+            assert same_values(a, stored[0]) and same_values(b, stored[1]), (a, b, stored)

@@ -6,7 +6,7 @@ from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.compare.not_nulls import partition_names_it
-from schemac.compare.normalize import normal_form
+from schemac.compare.normalize import same_values
 from schemac.compare.tables import repeated_keys
 from schemac.compare.definition_keys import attach_key
 from schemac.model import Column, Table, Unique, own_columns
@@ -99,11 +99,12 @@ def parents_generation_given(t: Table, tables: dict) -> Table:
     declared there, 'child column "b" specifies generation expression'); one of an expression of its own keeps it."""
     if not t.inherits or t.partition_of is not None or not any(c.generated for c in t.columns):
         return t
-    given = {c.name: normal_form(c.generated) for q in t.inherits for c in getattr(tables.get((q.schema, q.name)), "columns", ())
+    given = {c.name: c.generated for q in t.inherits for c in getattr(tables.get((q.schema, q.name)), "columns", ())
              if c.generated is not None and not c.virtual}
     own = {c.name for c in own_columns(t)}
     return replace(t, columns=tuple(replace(c, generated=None) if c.name in own and c.generated is not None and not c.virtual
-                                    and given.get(c.name) == normal_form(c.generated) else c for c in t.columns))
+                                    and c.name in given and same_values(given[c.name], c.generated) else c
+                                    for c in t.columns))  # (`a * 1.00` is its own where the parent's is `a * 1.0`)
 
 # A partition's UNIQUE that is the copy of its parent's PRIMARY KEY: Postgres's ALTER TABLE ... ADD PRIMARY KEY on a
 # partitioned table, going down its partitions, takes a partition's UNIQUE of the key's columns (attached to nothing)

@@ -7,7 +7,7 @@ from schemac.model.frozen import replace
 from schemac.model.references import path_operator
 from typing import Optional, Union
 from schemac.compare.changes import Constraint
-from schemac.compare.normalize import normal_form
+from schemac.compare.normalize import normal_form, same_scales
 from schemac.model import Check, Exclusion, ForeignKey, Index, IndexElement, PrimaryKey, Table, Unique, View
 from schemac.pg.names import default_constraint_name
 from schemac.pg.reloptions import TOAST_PREFIX
@@ -47,6 +47,13 @@ def _same_constraint(a: Constraint, b: Constraint) -> bool:
 
 def _element_key(e: IndexElement) -> tuple:
     return (e.column, normal_form(e.expression), e.order, e.effective_nulls, e.opclass, e.collation, e.opclass_options)
+
+
+def same_key_values(a: Union[Index, Exclusion], b: Union[Index, Exclusion]) -> bool:
+    """Whether two indexes (or EXCLUDEs) of one signature store the same values: their keys' number literals written
+    with the same scales (normalize.same_scales: `(a * 1.0)` keeps 2.0, `(a * 1.00)` 2.00, which an index-only scan
+    returns)."""
+    return all(same_scales(x.expression, y.expression) for x, y in zip(a.elements, b.elements))
 
 
 def index_signature(i: Index) -> tuple:

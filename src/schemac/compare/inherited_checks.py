@@ -18,7 +18,7 @@ from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.compare.changes import NUMBERED_BY_PARENT, Change
-from schemac.compare.normalize import normal_form
+from schemac.compare.normalize import normal_form, same_values
 from schemac.compare.partitioning import partition_of_key
 from schemac.model import Check, Table
 from schemac.pg.names import constraint_name
@@ -93,8 +93,8 @@ def reordered_partition(t: Table, parent: Optional[Table]) -> bool:
     mine, theirs = [c.name for c in t.columns], [c.name for c in parent.columns]
     if mine != theirs and sorted(mine) == sorted(theirs):
         return True
-    expressions = {c.name: normal_form(c.generated) for c in parent.columns if c.generated is not None}
-    return any(c.generated is not None and c.name in expressions and normal_form(c.generated) != expressions[c.name]
+    expressions = {c.name: c.generated for c in parent.columns if c.generated is not None}
+    return any(c.generated is not None and c.name in expressions and not same_values(c.generated, expressions[c.name])
                for c in t.columns)
 
 

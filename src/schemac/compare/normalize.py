@@ -4,8 +4,9 @@ schema.yaml says ``correlation_score BETWEEN 0 AND 1``; Postgres stores and depa
 ``((correlation_score >= (0)::numeric) AND (correlation_score <= (1)::numeric))``. Both sides pass
 through :func:`normal_form`, which undoes exactly the rewrites Postgres applies when it stores an
 expression: parentheses, implicit casts of literals (and of columns to text), ``IN`` as
-``= ANY (ARRAY[...])``, ``BETWEEN`` as two comparisons, ``-1`` as ``'-1'::integer``, ``now()`` as
-``CURRENT_TIMESTAMP``, case folding of unquoted names, and numeric spelling (``0.10`` = ``0.1``).
+``= ANY (ARRAY[...])``, ``BETWEEN`` as two comparisons, ``-1`` as ``'-1'::integer``, case folding of
+unquoted names, and numeric spelling (``0.10`` = ``0.1``). Not ``now()`` as ``CURRENT_TIMESTAMP``: Postgres keeps
+each as written (pg_get_expr on 15, 16 and 18), so a changed spelling is a change (ALTER COLUMN ... SET DEFAULT).
 The round-trip tests (generate -> apply -> introspect -> diff) keep this honest on real servers.
 """
 
@@ -191,6 +192,29 @@ def same_expression(a: Optional[str], b: Optional[str]) -> bool:
     return normal_form(a) == normal_form(b)
 
 
+def same_scales(a: Optional[str], b: Optional[str]) -> bool:
+    """Whether the number literals of two expressions of one normal form were written with the same scales, where both
+    are known (compare.rewrite.literal_scales). Postgres stores a numeric constant with its scale, which numeric's
+    arithmetic carries to the value: `a * 1.0` gives 2.0 where `a * 1.00` gives 2.00 (and pg_get_expr tells them apart)."""
+    if a == b or a is None or b is None:
+        return True
+    x, y = _scales(a, _path, user_types()), _scales(b, _path, user_types())
+    return len(x) != len(y) or all(p is None or q is None or p == q for p, q in zip(x, y))
+
+
+@lru_cache(maxsize=4096)
+def _scales(text: str, path: tuple[str, ...], types: frozenset[str]) -> tuple:
+    from schemac.compare.literal_scales import literal_scales
+
+    return literal_scales(text, path)
+
+
+def same_values(a: Optional[str], b: Optional[str]) -> bool:
+    """same_expression, and the same scales of its number literals: for an expression whose values are stored (a
+    generated column's, an index's key), which a literal's scale changes (`a * 1.0`, `a * 1.00` of a numeric a)."""
+    return same_expression(a, b) and same_scales(a, b)
+
+
 def same_default(a: Optional[str], b: Optional[str], type_text: str) -> bool:
     """Two defaults of a column of `type_text`: a bare string literal is read as that type, as Postgres
     stores it ('off' on a boolean is `false`, '{1, 2}' on an integer[] is '{1,2}'::integer[])."""
@@ -201,7 +225,8 @@ def same_default(a: Optional[str], b: Optional[str], type_text: str) -> bool:
     x, y = stored_number(a), stored_number(b)
     if x is not None and y is not None:  # (the scale written is kept: DEFAULT 5.0 is not DEFAULT 5)
         return x == y
-    return same_expression(_typed(a, type_text), _typed(b, type_text))
+    x, y = _typed(a, type_text), _typed(b, type_text)
+    return same_expression(x, y) and same_scales(x, y)  # (DEFAULT 2.50 * 3 inserts 7.50, DEFAULT 2.5 * 3 7.5)
 
 
 # DEFAULT NULL (or NULL::type): Postgres stores no default for a null constant. schema.yaml says it where an

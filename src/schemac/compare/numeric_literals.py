@@ -24,6 +24,29 @@ def number(text: str) -> Optional[exp.Literal]:
     return exp.Literal.number(s)
 
 
+# Where a number literal keeps, in a tree being rewritten (compare.rewrite.literal_scales), the scale it was written
+# with: Postgres stores a numeric constant with it (`a * 1.0` and `a * 1.00`, `(1.00)::double precision` of a float),
+# which the normal form drops (0.10 == 0.1), so a stored value can differ where normal forms are equal.
+SCALE = "scale"
+
+
+def scale_of(text: str) -> Optional[int]:
+    """The scale numeric_in gives a number spelled `text` (`1.50` 2, `1.50e1` 1, `1e3` 0), None for no number."""
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        return None
+    exponent = value.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else None
+
+
+def scale_kept(new: exp.Expression, old: exp.Expression) -> exp.Expression:
+    """`new`, a number a rewrite made of the literal `old`, holding the scale `old` was written with (if known)."""
+    if old._meta and SCALE in old._meta:  # (a negative one is sqlglot's Neg of the literal)
+        (new.this if isinstance(new, exp.Neg) else new).meta[SCALE] = old._meta[SCALE]
+    return new
+
+
 _DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
 COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
 

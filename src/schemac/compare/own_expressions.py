@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Optional
 
 from schemac.compare.changes import FOR_CHILD, INHERITED, JOINS, OWN_AGAIN, Change
-from schemac.compare.normalize import same_expression
+from schemac.compare.normalize import same_values
 from schemac.model import Column, Table
 from schemac.model.frozen import replace
 from schemac.model.tables import own_columns
@@ -46,7 +46,7 @@ def own_expressions_again(changes: list[Change], des_tables: dict, cur_tables: d
     for c in changes:
         t = des_tables.get((c.schema, c.table))
         if c.kind == "alter_generated" and c.cause == INHERITED and (g := given(t, c.name)) is not None \
-                and c.new.generated and not same_expression(g.generated, c.new.generated):  # type: ignore[union-attr]
+                and c.new.generated and not same_values(g.generated, c.new.generated):  # type: ignore[union-attr]
             c = replace(c, cause=None)
         if c.kind == "alter_generated":
             own.add((c.schema, c.table, c.name))
@@ -61,7 +61,7 @@ def own_expressions_again(changes: list[Change], des_tables: dict, cur_tables: d
         for col in t.columns if t.partition_of is not None or t.inherits else ():
             g = given(t, col.name)
             if g is None or not col.generated or (t.schema, t.name, col.name) in own or \
-                    same_expression(g.generated, col.generated):
+                    same_values(g.generated, col.generated):
                 continue
             out.append(Change("alter_generated", t.schema, t.name, col.name, replace(col, generated=g.generated), col, t,
                               None if t.partition_of is not None else OWN_AGAIN))
@@ -96,11 +96,11 @@ def kept_for_children(current: dict, desired: dict) -> dict[tuple[str, str, str]
             if not (col.generated and old is not None and old.generated and mine is not None and theirs is not None
                     and mine.generated and not mine.virtual and theirs.generated and mine.type == theirs.type):
                 continue
-            k, as_is = (q.schema, q.name, col.name), same_expression(mine.generated, theirs.generated)
-            if col.name in declared and not same_expression(old.generated, col.generated) and as_is:
+            k, as_is = (q.schema, q.name, col.name), same_values(mine.generated, theirs.generated)
+            if col.name in declared and not same_values(old.generated, col.generated) and as_is:
                 out[k] = (theirs, out.get(k, (theirs, ()))[1], True)
             elif col.name not in declared and t.source is not None and was.source is not None and \
-                    col.name in {c.name for c in own_columns(was)} and not same_expression(old.generated, col.generated):
+                    col.name in {c.name for c in own_columns(was)} and not same_values(old.generated, col.generated):
                 out[k] = (theirs, out.get(k, (theirs, ()))[1] + ((t.schema, t.name),), as_is)
     return out
 
@@ -204,7 +204,7 @@ def _followers(c: Change, tables: dict, current: dict, changed: set) -> tuple:
                     (g := _giver(t, c.name, tables)) is None or (g.schema, g.name) != (up.schema, up.name):
                 continue
             declares = col.name in {x.name for x in own_columns(t)}
-            if declares and (same_expression(col.generated, c.new.generated) or (t.schema, t.name, c.name) in changed):  # type: ignore
+            if declares and (same_values(col.generated, c.new.generated) or (t.schema, t.name, c.name) in changed):  # type: ignore
                 was = current.get(t.key)
                 out.append((t, col, JOINS) if was is not None and was.source is not None and t.source is not None and
                            was.column(c.name) is not None and c.name not in {x.name for x in own_columns(was)} and

@@ -9,7 +9,7 @@ from schemac.model.frozen import replace
 
 from schemac.compare.changes import Change
 from schemac.compare.column_renames import column_moves, with_column_renames
-from schemac.compare.normalize import same_expression
+from schemac.compare.normalize import same_expression, same_values
 from schemac.model import Column, Policy, Table, expression_dropped
 from schemac.pg.lazy import lazy
 from schemac.pg.types import type_name
@@ -51,7 +51,7 @@ def generation_changed(old: Column, new: Column) -> bool:
     is retyped too, by text. ALTER TYPE keeps the old expression under an implicit cast to the new type, which
     Postgres prints without it: `st_area(geometry)` where schema.yaml says `st_area(geometry)::numeric` (equal normal
     forms, another catalog than a database made from schema.yaml), so such a column is dropped and added again."""
-    if not same_expression(old.generated, new.generated) or old.virtual != new.virtual:
+    if not same_values(old.generated, new.generated) or old.virtual != new.virtual:  # (`a * 1.0` is not `a * 1.00`)
         return True
     return old.generated != new.generated and (old.type, old.collation) != (new.type, new.collation)
 

@@ -17,7 +17,7 @@ from schemac.compare.tsquery import tsquery_literals
 from schemac.compare.typed_literals import typed_literals
 from schemac.compare.type_calls import type_call
 from schemac.compare.literals import BOOLEAN_WORDS, array_text, interval_value, qualified_interval_value, timestamp_value
-from schemac.compare.numeric_literals import compared, number, numbers_beside_a_column
+from schemac.compare.numeric_literals import compared, number, numbers_beside_a_column, scale_kept
 from schemac.compare.on_path import ALWAYS, unqualified, verbatim_text
 from schemac.compare.own_types import own_type_named
 from schemac.pg.dialect import DIALECT
@@ -97,7 +97,8 @@ def _strip_cast(node: exp.Cast) -> Optional[exp.Expression]:
             spelled = number(inner.this) if isinstance(inner, exp.Literal) and inner.is_string else None
             return exp.Cast(this=spelled, to=node.to) if spelled is not None else None
         if isinstance(inner, exp.Literal) and inner.is_string and kind in _NUMERIC_TYPES:
-            return number(inner.this) or inner
+            spelled = number(inner.this)
+            return inner if spelled is None else scale_kept(spelled, inner)
         if isinstance(inner, exp.Literal) and inner.is_string and kind == T.INTERVAL:
             return _interval_literal(inner.this, "second")  # (a bare number: seconds, `'1.55'::interval`)
         if isinstance(inner, exp.Literal) and inner.is_string and kind == T.USERDEFINED and _own_type(node.to):
@@ -196,10 +197,11 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
     if numbers is not None:
         return numbers
     if isinstance(node, exp.Neg) and isinstance(_unparen(node.this), exp.Literal) and not _unparen(node.this).is_string:
-        return number("-" + _unparen(node.this).this) or node
+        negated = number("-" + _unparen(node.this).this)
+        return node if negated is None else scale_kept(negated, _unparen(node.this))
     if isinstance(node, exp.Literal) and not node.is_string:
         spelled = number(node.this)
-        return node if spelled is None or spelled.this == node.this else spelled
+        return node if spelled is None or spelled.this == node.this else scale_kept(spelled, node)
     if isinstance(node, exp.Literal) and node.is_string and not node.this.startswith(("interval:", "instant:")) \
             and not isinstance(node.parent, exp.Interval):  # (`INTERVAL '1:30' MINUTE TO SECOND`: its qualifier's)
         # `iv < '1 day'` on an interval column is stored as `iv < '1 day'::interval`, `t > '2020-01-01'`
@@ -300,8 +302,6 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
             escaped = match.copy()
             escaped.set("expression", exp.Anonymous(this="like_escape", expressions=[pattern.copy(), node.expression]))
             return escaped
-    if isinstance(node, exp.Anonymous) and str(node.this).lower() == "now" and not node.expressions:
-        return exp.CurrentTimestamp()
     if isinstance(node, exp.Interval) and isinstance(node.this, exp.Literal):
         unit = node.args.get("unit")
         return _interval_literal(node.this.this, unit and unit.sql(dialect=DIALECT).lower())
@@ -337,6 +337,11 @@ def _rewrite_tree(node: exp.Expression, path: tuple[str, ...] = ()) -> exp.Expre
         node = new
     # (a name of public, pg_catalog or an extension's schema on the path: read again bare, compare.on_path)
     return node if (bare := unqualified(node, ALWAYS + path)) is None else _rewrite_tree(bare, path)
+
+
+def rewritten_tree(tree: exp.Expression, path: tuple[str, ...] = ()) -> exp.Expression:
+    """A parsed tree in normal form, unparenthesized (compare.literal_scales reads its literals)."""
+    return _rewrite_tree(tree, path)
 
 
 _OPERATORS = (exp.Binary, exp.Not, exp.Neg, exp.Predicate)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from schemac.compare.changes import JOINS, Change
-from schemac.compare.normalize import same_expression
+from schemac.compare.normalize import same_values
 from schemac.model import Table
 from schemac.model.frozen import replace
 from schemac.model.tables import own_columns
@@ -58,7 +58,7 @@ def _same(was: Table, t: Table, name: str) -> bool:
     """Whether `t`'s column `name` is generated as `was`'s (both have it, generated)."""
     old, new = was.column(name), t.column(name)
     return old is not None and new is not None and bool(old.generated) and bool(new.generated) and \
-        same_expression(new.generated, old.generated)
+        same_values(new.generated, old.generated)
 
 
 def _taken(key: tuple, name: str, givers: list, desired: dict, current: dict) -> list[tuple[str, str]]:
@@ -113,7 +113,7 @@ def shared_generation(changes: list[Change], des_tables: dict, cur_tables: dict,
             Change("alter_generated", schema, table, name, cur_tables[(schema, table)].column(name), lead.column(name), lead)
         change = replace(change, followers=kept + tuple(followers), remakes=tuple(des_tables[k] for k in taken),
                          fellows=tuple((des_tables[g], des_tables[g].column(name),
-                                        not same_expression(des_tables[g].column(name).generated, held.get(
+                                        not same_values(des_tables[g].column(name).generated, held.get(
                                             (*g, name), cur_tables[g].column(name)).generated)) for g in fellows))
         out = [change if c is mine else c for c in out] if mine is not None else out + [change]
     return out

@@ -26,7 +26,7 @@ from schemac.pg.lazy import lazy
 from schemac.pg.names import constraint_name
 from schemac.pg.types import type_name
 from schemac.compare.definition_keys import (_match_constraints, _same_constraint, constraint_key, default_name_given,
-                                             default_name_held, enforced_only, index_signature,
+                                             default_name_held, enforced_only, index_signature, same_key_values,
                                              parameter_values, parameters_changed, renamed_key)
 
 referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
@@ -51,7 +51,8 @@ def _same_index(old: Index, new: Index) -> bool:
     """Whether `new` is `old` under another name (RENAME, not built again): the same definition and storage
     parameters, valid, attached to no other (a partition's copy follows its parent's)."""
     return old.valid and old.attached_to is None and new.attached_to is None and \
-        index_signature(old) == index_signature(new) and parameter_values(old) == parameter_values(new)
+        index_signature(old) == index_signature(new) and same_key_values(old, new) and \
+        parameter_values(old) == parameter_values(new)
 
 
 def index_comment_of_key(c: object) -> Optional[str]:
@@ -222,6 +223,7 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
             ch("drop_foreign_key" if isinstance(old_c, ForeignKey) else "drop_constraint", old_c.name, old_c, None,
                name_held=default_name_held(cur, old_c))
         elif not (_same_constraint(old_c, new_c) or enforced_only(old_c, new_c)) or type(old_c) is not type(new_c) or \
+                isinstance(old_c, Exclusion) and not same_key_values(old_c, new_c) or \
                 (getattr(new_c, "not_valid", False) and not getattr(old_c, "not_valid", False)) or \
                 not getattr(old_c, "valid", True):  # (a key's index INVALID, made ON ONLY: rebuilt, as an index)
             # (Validated, but declared NOT VALID: only re-adding it NOT VALID says so: no scan, brief lock.)
@@ -273,7 +275,8 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
         old_i = cur_idx.get(name)
         if old_i is None:
             added("add_index", name, idx, "set_index_comment")
-        elif index_signature(old_i) != index_signature(idx) or not old_i.valid or (  # an invalid one is rebuilt
+        elif index_signature(old_i) != index_signature(idx) or not same_key_values(old_i, idx) or \
+                not old_i.valid or (  # an invalid one is rebuilt
                 cur.partition_by is not None and parameter_values(old_i) != parameter_values(idx)):
             # (a partitioned table's: Postgres refuses ALTER INDEX ... SET / RESET on a partitioned index)
             ch("drop_index", name, old_i, idx)

@@ -166,8 +166,10 @@ class Table(Qualified):
     row_type_comment: Optional[str] = None
     # A child's columns it has from its parents only (pg_attribute.attislocal false): the catalog's, and
     # schema.yaml's `inherited_only:` of a child in an order of its own. Made exactly at CREATE only (no DDL
-    # makes a column of an existing table inherited-only), so not compared, as the column order is not.
-    inherited_only: tuple[str, ...] = field(default=(), compare=False, metadata={"recorded": False})
+    # makes a column of an existing table inherited-only), so not compared, as the column order is not. Recorded
+    # in state.json: which columns a child declares (own_columns) tells the next migration a child starting to
+    # declare one with an expression of its own (compare.own_expressions' JOINS) where it lists one for its comment.
+    inherited_only: tuple[str, ...] = field(default=(), compare=False)
     # The parents a child made on its own (column_order) joins by ALTER TABLE ... INHERIT after its CREATE:
     # created after them (compare.inherited_checks.inherited_child).
     joins: tuple[Parent, ...] = field(default=(), compare=False, metadata={"recorded": False})
