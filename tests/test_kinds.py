@@ -715,3 +715,56 @@ def test_statistics_operators_and_the_like_are_listed_not_lost(db_url, tmp_path)
     strict = check_drift(str(schema), db_url, strict=True).differences
     assert sorted((d.object_type, d.name) for d in strict) == [
         ("operator", "!~~=(integer, integer)"), ("text search template", "tmpl")]
+
+
+UNMANAGED = {  # what schemac makes again -> (schema.yaml's entry, the edit, what a schema it leaves out holds, the
+    # user Postgres describes, the catalog's definition before and after)
+    "collation": ("collations:\n  c: {locale: C}\n", ("locale: C", "locale: POSIX"),
+                  "CREATE TABLE other.u (s text COLLATE public.c)", "column s of table other.u",
+                  "SELECT collcollate FROM pg_collation WHERE oid = to_regcollation('public.c')", ("C",), ("POSIX",)),
+    "range type": ("range_types:\n  r: {subtype: integer}\n", ("integer", "bigint"),
+                   "CREATE FUNCTION other.f(x public.r_multirange) RETURNS integer LANGUAGE sql AS 'SELECT 1'",
+                   "function other.f(r_multirange)",
+                   "SELECT rngsubtype::regtype::text FROM pg_range WHERE rngtypid = to_regtype('public.r')",
+                   ("integer",), ("bigint",)),
+    "composite type": ("composite_types:\n  p:\n    attributes: {a: integer, b: text}\n", ("a: integer, b: text",
+                       "b: text, a: integer"), "CREATE VIEW other.v AS SELECT (ROW(1, 'x')::public.p).a",
+                       "view other.v", "SELECT array_agg(attname::text ORDER BY attnum) FROM pg_attribute WHERE attrelid "
+                       "= (SELECT typrelid FROM pg_type WHERE oid = to_regtype('public.p')) AND NOT attisdropped",
+                       (["a", "b"],), (["b", "a"],)),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(UNMANAGED))
+def test_a_definition_made_again_under_a_user_schemac_does_not_manage_fails_naming_it(any_db_url, tmp_path, kind):
+    """A collation, range or composite type whose definition schema.yaml changes, which nothing schemac manages uses,
+    is dropped and made again; generate cannot see a user outside its model (here a schema schema.yaml leaves out,
+    made after the first migration), and the migration failed at the DROP with Postgres's 'cannot drop ... because
+    other objects depend on it'. The migration asks pg_depend first and fails with one message naming the user, in
+    the file's transaction: nothing of it done (a table it adds first is not there, the definition as it was). With
+    the user gone, the same file applies."""
+    from schemac.commands.generate import generate
+    from schemac.migrations.apply import apply_files
+    from schemac.migrations.layout import Layout
+
+    entry, (was, now), outside, user, query, before, after = UNMANAGED[kind]
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(entry)
+    assert generate(str(schema), out, name="old").status == "written"
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        conn.execute(f"CREATE SCHEMA other; {outside}")
+    schema.write_text(entry.replace(was, now) + "tables:\n  added:\n    columns: {id: integer}\n")
+    assert generate(str(schema), out, name="new").status == "written"
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        with pytest.raises(Exception) as e:
+            apply_files(conn, Layout(out).migrations())
+        assert f"{kind} public.{entry.split()[1].rstrip(':')}: its definition changes, which Postgres cannot alter, so " \
+            f"this migration drops it and creates it again, but what schemac does not manage uses it ({user}); drop " \
+            "or change those first" in str(e.value), str(e.value)
+        assert conn.execute("SELECT to_regclass('public.added')").fetchone() == (None,)
+        assert conn.execute(query).fetchone() == before
+        conn.execute("DROP SCHEMA other CASCADE")
+        apply_files(conn, Layout(out).migrations())
+        assert conn.execute(query).fetchone() == after
+        assert conn.execute("SELECT to_regclass('public.added') IS NOT NULL").fetchone() == (True,)
