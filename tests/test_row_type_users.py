@@ -177,12 +177,7 @@ def test_a_column_added_with_a_value_under_its_tables_row_type_held_elsewhere_is
     with migrated_then_described(db_url, schema, out, old, old.replace("i integer", f"i integer, {column}")):
         with pytest.raises(SchemacError) as e:
             generate(str(schema), out)
-    assert f"{schema}:" in str(e.value) and f"cannot be added with {what} while column public.i_1.i holds the " \
-        "table's row type" in str(e.value), str(e.value)
-    assert len(Layout(out).migrations()) == 1
-    with psycopg.connect(db_url) as conn, pytest.raises(psycopg.errors.FeatureNotSupported) as refused:
-        conn.execute(f"ALTER TABLE i_0 ADD COLUMN {column}")  # (what the refusal says: Postgres's own answer)
-    assert "uses its row type" in str(refused.value)
+    _refused_as_postgres_does(db_url, str(e.value), f"{schema}:", f"cannot be added with {what}", out, column)
     plain = column.split(" NOT NULL")[0].split(" DEFAULT")[0].split(" GENERATED")[0]
     with sibling_database(db_url) as other:
         schema.write_text(inspected_after(other, old.replace("i integer", f"i integer, {plain}")), encoding="utf-8")
@@ -421,3 +416,39 @@ def test_a_composite_attribute_of_a_domain_refusing_null_added_under_a_column_of
     with psycopg.connect(any_db_url, autocommit=True) as conn:
         assert conn.execute("SELECT id, (c).a, (c).b, pg_catalog.num_nonnulls(c::text::ct) FROM t ORDER BY id"
                             ).fetchall() == [(1, 1, None, 1), (2, None, None, 0)]
+
+
+@pytest.mark.parametrize("domain", ["pos", "nn", "dflt", "over", "open"])
+def test_a_column_added_of_a_checked_domain_under_its_tables_row_type_held_elsewhere_is_refused(db_url, tmp_path, domain):
+    """ADD COLUMN of a domain with a CHECK (even one NULL passes), a NOT NULL or a DEFAULT, or over such a domain, gives
+    the table's rows its value through the domain, which Postgres refuses while another table's column holds the row
+    type ('cannot alter table "i_0" because column "i_1.i" uses its row type'; generate wrote it): refused at the
+    column's line, naming the domain. A domain that checks nothing adds as a plain column: written, applied."""
+    domains = "CREATE DOMAIN pos AS integer CHECK (VALUE > 0); CREATE DOMAIN nn AS integer NOT NULL; " \
+              "CREATE DOMAIN dflt AS integer DEFAULT 7; CREATE DOMAIN over AS pos; CREATE DOMAIN open AS integer;"
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    old = f"{domains} CREATE TABLE i_0 (i integer); CREATE TABLE i_1 (id int, i i_0); INSERT INTO i_0 VALUES (1); " \
+          "INSERT INTO i_1 VALUES (1, ROW(1));"
+    new = old.split(" INSERT")[0].replace("i integer", f"i integer, d {domain}")
+    with migrated_then_described(db_url, schema, out, old, new):
+        if domain == "open":
+            assert generate(str(schema), out).status == "written"
+            with psycopg.connect(db_url, autocommit=True) as conn:
+                apply_files(conn, Layout(out).migrations()[1:])
+                assert conn.execute("SELECT (i).i, (i).d FROM i_1").fetchall() == [(1, None)]
+            return
+        with pytest.raises(SchemacError) as e:
+            generate(str(schema), out)
+    held = "public.pos" if domain == "over" else f"public.{domain}"
+    _refused_as_postgres_does(db_url, str(e.value), f"{schema}:", f"column d cannot be added with domain {held}'s "
+                              "checks or default", out, f"d {domain}")
+
+
+def _refused_as_postgres_does(url: str, refusal: str, at: str, said: str, out: str, column: str) -> None:
+    """generate's refusal (at its line, `said` while public.i_1.i holds i_0's row type; no file written), and
+    Postgres's own answer to the ADD COLUMN of `column`."""
+    assert at in refusal and f"{said} while column public.i_1.i holds the table's row type" in refusal, refusal
+    assert len(Layout(out).migrations()) == 1
+    with psycopg.connect(url) as conn, pytest.raises(psycopg.errors.FeatureNotSupported) as refused:
+        conn.execute(f"ALTER TABLE i_0 ADD COLUMN {column}")
+    assert "uses its row type" in str(refused.value)

@@ -244,7 +244,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     # (no migration that Postgres refuses)
     for c, why in (inherited_renames(changes, current) + renames_refused(changes, current)
                    + row_type_retypes(changes, current) + row_type_drops(changes, current)
-                   + row_type_additions(changes, current) + range_held(changes, current)
+                   + row_type_additions(changes, current, desired) + range_held(changes, current)
                    + null_domain_attributes(changes, desired))[:1]:
         raise SchemacError(f"{getattr(c.new, 'source', None) or c.path}: {why}")
     outside = outside_drops(changes, desired, current)  # every one at once: each is undone outside schemac
