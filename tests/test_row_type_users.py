@@ -419,7 +419,7 @@ def test_a_composite_attribute_of_a_domain_refusing_null_added_under_a_column_of
 
 
 @pytest.mark.parametrize("domain", ["pos", "nn", "dflt", "over", "open"])
-def test_a_column_added_of_a_checked_domain_under_its_tables_row_type_held_elsewhere_is_refused(db_url, tmp_path, domain):
+def test_a_column_added_of_a_checked_domain_under_its_tables_row_type_held_elsewhere_is_refused(any_db_url, tmp_path, domain):
     """ADD COLUMN of a domain with a CHECK (even one NULL passes), a NOT NULL or a DEFAULT, or over such a domain, gives
     the table's rows its value through the domain, which Postgres refuses while another table's column holds the row
     type ('cannot alter table "i_0" because column "i_1.i" uses its row type'; generate wrote it): refused at the
@@ -430,17 +430,17 @@ def test_a_column_added_of_a_checked_domain_under_its_tables_row_type_held_elsew
     old = f"{domains} CREATE TABLE i_0 (i integer); CREATE TABLE i_1 (id int, i i_0); INSERT INTO i_0 VALUES (1); " \
           "INSERT INTO i_1 VALUES (1, ROW(1));"
     new = old.split(" INSERT")[0].replace("i integer", f"i integer, d {domain}")
-    with migrated_then_described(db_url, schema, out, old, new):
+    with migrated_then_described(any_db_url, schema, out, old, new):
         if domain == "open":
             assert generate(str(schema), out).status == "written"
-            with psycopg.connect(db_url, autocommit=True) as conn:
+            with psycopg.connect(any_db_url, autocommit=True) as conn:
                 apply_files(conn, Layout(out).migrations()[1:])
                 assert conn.execute("SELECT (i).i, (i).d FROM i_1").fetchall() == [(1, None)]
             return
         with pytest.raises(SchemacError) as e:
             generate(str(schema), out)
     held = "public.pos" if domain == "over" else f"public.{domain}"
-    _refused_as_postgres_does(db_url, str(e.value), f"{schema}:", f"column d cannot be added with domain {held}'s "
+    _refused_as_postgres_does(any_db_url, str(e.value), f"{schema}:", f"column d cannot be added with domain {held}'s "
                               "checks or default", out, f"d {domain}")
 
 
