@@ -75,13 +75,10 @@ def _table_uses(t: Table, u: _Uses) -> bool:
 
 
 def _view_uses(v: View, u: _Uses) -> bool:
-    """As Postgres recorded what it reads (its query's text where that is unknown), its columns' types, a materialized
-    view's indexes."""
-    if v.depends or v.definition is not None:
-        read = any(d.kind == "collation" and u.collated(collation_ref(d.schema, d.name))
-                   or d.kind == "type" and (d.schema, d.name) in u.types for d in v.depends)
-    else:
-        read = u.said(v.query)
+    """As Postgres recorded what it reads, and its query's text (a record may be missing: a model from schema.yaml),
+    its columns' types, a materialized view's indexes."""
+    read = any(d.kind == "collation" and u.collated(collation_ref(d.schema, d.name))
+               or d.kind == "type" and (d.schema, d.name) in u.types for d in v.depends) or u.said(v.query)
     return read or any(u.typed(c.type) or u.collated(c.collation) for c in (*v.output, *v.columns)) or \
         any(u.collated(e.collation) or u.said(e.expression) for e in _elements(v)) or \
         u.said(*(i.where for i in v.indexes))
