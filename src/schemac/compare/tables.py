@@ -314,8 +314,9 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
     des_tg = {g.name: g for g in des.triggers}
     gone_tg = [n for n in cur_tg if n not in des_tg]
     for name, g in des_tg.items() if gone_tg else ():  # one of the same definition under another name: ALTER TRIGGER
+        # (not a constraint trigger: ALTER TRIGGER leaves its pg_constraint row under the old name)
         old_name = next((n for n in gone_tg if same_trigger(cur_tg[n], replace(g, name=n))), None) \
-            if name not in cur_tg else None
+            if name not in cur_tg and not g.constraint else None
         if old_name is not None:
             gone_tg.remove(old_name)
             ch("rename_trigger", name, cur_tg[old_name], g)
