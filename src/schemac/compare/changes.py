@@ -25,7 +25,7 @@ KINDS = (
     "add_domain", "alter_domain",
     "add_range_type", "alter_range_type", "add_composite_type", "alter_composite_type", "add_sequence", "alter_sequence",
     "add_function", "alter_function", "add_aggregate", "alter_aggregate", "add_operator", "alter_operator", "add_cast", "add_operator_family", "add_operator_class",
-    "rename_table", "rename_view", "rename_column", "rename_view_column", "rename_index", "rename_constraint", "rename_publication", "drop_publication", "drop_view",
+    "rename_table", "rename_view", "rename_column", "rename_view_column", "rename_index", "rename_trigger", "rename_constraint", "rename_publication", "drop_publication", "drop_view",
     "drop_rule", "drop_policy", "drop_statistics", "drop_trigger", "drop_foreign_key", "drop_index", "drop_constraint", "detach_partition", "drop_inherit", "drop_of",
     "drop_column", "drop_table",
     "drop_operator_class", "drop_operator_family", "drop_cast", "drop_operator", "drop_shell_operator", "drop_aggregate", "drop_function", "drop_sequence", "drop_composite_type", "drop_range_type", "drop_domain", "drop_enum",

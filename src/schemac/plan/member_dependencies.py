@@ -19,8 +19,8 @@ MEMBER_KINDS = frozenset(("rename_column", "add_column", "drop_column", "alter_c
                           "set_not_null", "drop_not_null", "alter_not_null", "set_default", "drop_default",
                           "alter_identity", "drop_identity", "add_constraint", "add_foreign_key", "add_index",
                           "drop_constraint", "drop_foreign_key", "drop_index", "rename_index", "add_trigger",
-                          "drop_trigger", "alter_trigger", "add_rule", "drop_rule", "alter_rule", "add_policy",
-                          "drop_policy", "alter_policy", "add_statistics", "drop_statistics"))
+                          "rename_trigger", "drop_trigger", "alter_trigger", "add_rule", "drop_rule", "alter_rule",
+                          "add_policy", "drop_policy", "alter_policy", "add_statistics", "drop_statistics"))
 
 
 def _held_aside(type_text: str) -> Key:
@@ -117,9 +117,9 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
         if old.identity is None and new is not None and new.identity is not None:  # type: ignore[union-attr]
             makes.add(own)
     elif k in ("add_constraint", "add_foreign_key", "add_index", "drop_constraint", "drop_foreign_key",
-               "drop_index", "rename_index", "add_trigger", "drop_trigger", "alter_trigger", "add_rule", "drop_rule",
+               "drop_index", "rename_index", "add_trigger", "rename_trigger", "drop_trigger", "alter_trigger", "add_rule", "drop_rule",
                "alter_rule", "add_policy", "drop_policy", "alter_policy", "add_statistics", "drop_statistics"):
-        if k.startswith("add_") or k in ("rename_index", "alter_trigger", "alter_rule", "alter_policy"):
+        if k.startswith("add_") or k in ("rename_index", "rename_trigger", "alter_trigger", "alter_rule", "alter_policy"):
             makes |= own_keys(t, new) | ({("trigger named", c.name)} if k in ("add_trigger", "alter_trigger") else set())
             new_refs |= refs_of(t, new)
         if k == "add_constraint" and t.partition_by is not None and isinstance(new, Check) and not new.no_inherit:  # type: ignore
@@ -161,7 +161,7 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
                 new_refs.add(("copy renamed", t.schema, t.name, index_signature(old)))  # type: ignore[arg-type]
         if c.adopted_by is not None:  # after the ATTACH that adopts it (compare.partition_copies.adopted_by_attach)
             new_refs.add(("attached to", *c.adopted_by))
-        if k.startswith("drop_") or k in ("rename_index", "alter_trigger", "alter_rule", "alter_policy"):
+        if k.startswith("drop_") or k in ("rename_index", "rename_trigger", "alter_trigger", "alter_rule", "alter_policy"):
             removes |= own_keys(t, old)
             old_refs |= refs_of(t, old)
         if k == "drop_constraint" and isinstance(old, Check):  # a child's copy merged with it: after (compare.around)
