@@ -12,9 +12,10 @@ a UNIQUE as the partition's (not beside_copy). So:
   (`key_after_partitions`; plan.member_dependencies orders them);
 - where the key stands and the partitions whose UNIQUE it takes are not those it takes in the database (a UNIQUE given
   to a partition holding the PRIMARY KEY copy, a new partition with one, one no longer given, whose partition a fresh
-  build gives the PRIMARY KEY copy), the key is dropped, which takes its copies along, and added again after the
-  UNIQUEs (`keys_remade_for_copies`, cause COPIES_RETAKEN): its foreign keys are dropped and added around it
-  (compare.rebuilt_keys), its rows kept.
+  build gives the PRIMARY KEY copy, one a DETACH and ATTACH leave unattached), the key is dropped, which takes its
+  copies along (the UNIQUEs it held too, and their copies below: added again, with the copies renamed by hand), and
+  added again after the UNIQUEs (`keys_remade_for_copies`, cause COPIES_RETAKEN): its foreign keys, and those
+  referencing a partition's copy, are dropped and added around it (compare.rebuilt_keys), its rows kept.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def _taking(t: Table, key: tuple) -> Unique | None:
     return next((u for u in t.uniques if attach_key(u) == key and not u.beside_copy and u.attached_to is None), None)
 
 
-def taken_copies(t: Table, tables: dict, below: dict | None = None) -> dict[tuple[str, str], str]:
+def taken_copies(t: Table, tables: dict, children: dict | None = None) -> dict[tuple[str, str], str]:
     """The partitions under `t`, at any depth, whose own UNIQUE `t`'s PRIMARY KEY's ADD takes as its copy: (schema,
     table) -> the UNIQUE's name (None unnamed). Under a partition without one (its copy a PRIMARY KEY) it goes on down;
     not under one holding a UNIQUE of the definition beside its copy, nor where `t` holds one (whose copies they are)."""
@@ -53,12 +54,12 @@ def taken_copies(t: Table, tables: dict, below: dict | None = None) -> dict[tupl
     key = attach_key(t.primary_key)
     if any(attach_key(u) == key for u in t.uniques):
         return {}
-    below = _partitions(tables) if below is None else below
+    children = _partitions(tables) if children is None else children
     out, level = {}, [t]
     while level:
         nxt = []
         for p in level:
-            for d in below.get((p.schema, p.name), ()):
+            for d in children.get((p.schema, p.name), ()):
                 mine = _taking(d, key)
                 if mine is not None:
                     out[(d.schema, d.name)] = mine.name
@@ -82,12 +83,13 @@ def keys_remade_for_copies(changes: list[Change], cur_tables: dict, des_tables: 
     the key's ADD after them)."""
     des_below, cur_below = _partitions(des_tables), _partitions(cur_tables)
     out, above = list(changes), {}
+    attached = {(c.schema, c.table) for c in changes if c.kind == "attach_partition"}
     for key, t in des_tables.items():
         taken = taken_copies(t, des_tables, des_below)
-        for d in taken:
-            up = _ancestors_between(des_tables[d], t, des_tables)
-            if up:
-                above[d] = above.get(d, ()) + up
+        for d in taken:  # (below a partition of `t`: the tables above its parent, `t` too)
+            path = _path(des_tables[d], t, des_tables)
+            if path:
+                above[d] = above.get(d, ()) + path[1:] + (key,)
         cur = cur_tables.get(key)
         if cur is None or cur.primary_key is None or t.primary_key is None or attach_key(cur.primary_key) != \
                 attach_key(t.primary_key) or any((c.schema, c.table) == key and c.kind in ("drop_constraint",
@@ -97,46 +99,59 @@ def keys_remade_for_copies(changes: list[Change], cur_tables: dict, des_tables: 
         kept_below = set(below(t, des_tables))
         dropped = {(c.schema, c.table) for c in changes if c.kind == "drop_constraint" and isinstance(c.old, Unique)
                    and (c.schema, c.table) in was and was[(c.schema, c.table)] == c.old.name}
+        # (one DETACHed and ATTACHed again, or under a partition so: DETACH leaves the UNIQUE unattached, 18's ATTACH
+        # gives a PRIMARY KEY copy beside it)
+        dropped |= {d for d in taken if {d, *_path(des_tables[d], t, des_tables)} & attached}
         if any(d not in was or d in dropped for d in taken) or any(d in kept_below and d not in taken for d in was):
-            out += _again(cur, t) + _copies_named_again(changes, cur_tables, des_tables, kept_below)
+            out += _again(cur, t) + _copies_again(changes, cur_tables, des_tables,
+                                                   kept_below & set(below(cur, cur_tables)), attach_key(t.primary_key))
     return [replace(c, above=above[(c.schema, c.table)]) if c.kind == "add_constraint" and isinstance(c.new, Unique)
             and (c.schema, c.table) in above and not c.above else c for c in out]
 
 
-def _ancestors_between(d: Table, top: Table, tables: dict) -> tuple[tuple[str, str], ...]:
-    """The tables above `d`'s parent up to `top` (its ancestor), `top` too."""
+def _path(d: Table, top: Table, tables: dict) -> tuple[tuple[str, str], ...]:
+    """The tables between partition `d` and `top`, its ancestor: its parent and those above it, below `top`."""
     out, p = [], d.partition_of
-    t = tables.get((p.parent_schema, p.parent)) if p is not None else None
-    while t is not None and t.key != top.key and t.partition_of is not None:
-        q = t.partition_of
-        t = tables.get((q.parent_schema, q.parent))
-        if t is not None:
-            out.append(t.key)
+    while p is not None and (p.parent_schema, p.parent) != top.key:
+        out.append((p.parent_schema, p.parent))
+        q = tables.get(out[-1])
+        p = q.partition_of if q is not None else None
     return tuple(out)
 
 
-def _copies_named_again(changes: list[Change], cur_tables: dict, des_tables: dict, below: set) -> list[Change]:
-    """The PRIMARY KEYs of the partitions under a key made again that schema.yaml lists (its copies renamed by hand),
-    their ADDs left unplanned: added again, which renames the new copy (plan.partition_index_ddl.add_partition_key)."""
-    out = []
-    for d in sorted(below):
+def _copies_again(changes: list[Change], cur_tables: dict, des_tables: dict, under: set, key: tuple) -> list[Change]:
+    """What a key's DROP takes along that schema.yaml lists on the partitions `under` it in both models, their ADDs
+    left unplanned: a PRIMARY KEY (its copy renamed by hand) and a UNIQUE of its definition attached into it (the copy
+    taken, or one attached to that one below), added again after it (plan.partition_index_ddl.add_partition_key
+    renames the copy the key's ADD made, or adds it), with their comments."""
+    out: list[Change] = []
+    for d in sorted(under):
         t, cur = des_tables[d], cur_tables.get(d)
-        if t.primary_key is not None and cur is not None and not any(
-                (c.schema, c.table) == d and c.kind == "add_constraint" and isinstance(c.new, PrimaryKey) for c in changes):
-            out.append(Change("add_constraint", t.schema, t.name, t.primary_key.name, cur.primary_key, t.primary_key, t,
-                              COPIES_RETAKEN))
+        if cur is None:
+            continue
+        for new in (t.primary_key, _taking(t, key)):
+            if new is None:
+                continue
+            old = cur.primary_key if isinstance(new, PrimaryKey) else _taking(cur, key)
+            if old is not None and old.name == new.name and not any(
+                    (c.schema, c.table) == d and c.kind == "add_constraint" and type(c.new) is type(new)
+                    and c.name == new.name for c in changes):
+                out += _added_again(t, old, new)
     return out
 
 
 def _again(cur: Table, t: Table) -> list[Change]:
     """DROP and ADD of `t`'s PRIMARY KEY, its comments after (they went with the DROP)."""
     old, new = cur.primary_key, t.primary_key
-    out = [Change("drop_constraint", t.schema, t.name, old.name, old, new, t, COPIES_RETAKEN,  # type: ignore[union-attr]
-                  name_held=default_name_held(cur, old)),
-           Change("add_constraint", t.schema, t.name, new.name, old, new, t, COPIES_RETAKEN)]  # type: ignore[union-attr]
+    return [Change("drop_constraint", t.schema, t.name, old.name, old, new, t, COPIES_RETAKEN,  # type: ignore[union-attr]
+                   name_held=default_name_held(cur, old))] + _added_again(t, old, new)
+
+
+def _added_again(t: Table, old: object, new: PrimaryKey | Unique) -> list[Change]:
+    out = [Change("add_constraint", t.schema, t.name, new.name, old, new, t, COPIES_RETAKEN)]
     again = "comment of a re-created object"
-    if new.comment:  # type: ignore[union-attr]
-        out.append(Change("set_constraint_comment", t.schema, t.name, new.name, old, new, t, again))  # type: ignore
+    if new.comment:
+        out.append(Change("set_constraint_comment", t.schema, t.name, new.name, old, new, t, again))
     if index_comment_of_key(new):
         out.append(Change("set_index_comment", t.schema, t.name, None, old, new, t, again))
     return out
