@@ -264,7 +264,9 @@ class Change:
     past_old_parent: bool = False
     # An add_index or drop_index of the own index of a partition whose parent is a partition too: (schema, table) of
     # each table above that parent, whose CREATE INDEX, going down, attaches it to the copy it makes there: made
-    # before theirs, dropped after (compare.partition_copies.under_grandparents, plan.member_dependencies); () else.
+    # before theirs, dropped after (compare.partition_copies.under_grandparents, plan.member_dependencies); so too an
+    # add_constraint of such a partition's UNIQUE that an ancestor's PRIMARY KEY takes through its parent's PRIMARY KEY
+    # copy: made before that key's ADD (compare.unique_pk_copies); () else.
     above: tuple = ()
     # An add_index of a partition's own index of the definition of an index its ancestors hold (one, no twin), under a
     # name Postgres does not give its copy: (schema, name) of that ancestor's index, whose copy the partition may hold

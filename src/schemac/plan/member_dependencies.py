@@ -129,7 +129,7 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
             makes.add(("partitioned keys",))  # (any table's: its copies go down every level below it; not one beside a
             # copy, a sub-partitioned partition's: it waits for them itself, attached_beside)
         if k == "add_constraint" and isinstance(new, UNIQUE_KEY_TYPES):  # (compare.unique_pk_copies)
-            makes |= _unique_before_parents_key(t, new)  # type: ignore[arg-type]
+            makes |= _unique_before_parents_key(t, new, c.above)  # type: ignore[arg-type]
             new_refs |= _parents_key_after_unique(t, new)  # type: ignore[arg-type]
         if beside:  # after the ancestors' keys and indexes, whose copies it stands beside (pg.beside_copies), theirs
             new_refs.add(("partitioned keys",))  # beside copies too (made first, their ADD would take it as its copy)
@@ -169,12 +169,14 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
             new_refs |= {("check dropped", q.schema, q.name, old.name) for q in t.inherits} if c.cause == MERGED_COPY else set()  # type: ignore
 
 
-def _unique_before_parents_key(t: Table, key: object) -> set:
+def _unique_before_parents_key(t: Table, key: object, above: tuple) -> set:
     """A partition's UNIQUE, not beside a copy nor attached_to a twin: made before its parent's PRIMARY KEY of its
-    definition, whose ADD takes it as the key's copy (compare.unique_pk_copies)."""
+    definition, whose ADD takes it as the key's copy, and before the PRIMARY KEY of each table in `above` (the
+    Change's: compare.unique_pk_copies), whose ADD goes down through its parent's PRIMARY KEY copy to take it."""
     if not isinstance(key, Unique) or t.partition_of is None or key.beside_copy or key.attached_to is not None:
         return set()
-    return {("unique under key", t.partition_of.parent_schema, t.partition_of.parent, attach_key(key))}
+    return {("unique under key", *q, attach_key(key)) for q in ((t.partition_of.parent_schema, t.partition_of.parent),
+                                                                 *above)}
 
 
 def _parents_key_after_unique(t: Table, key: object) -> set:
