@@ -197,15 +197,19 @@ def references_follow_renames(cur_tables: dict[tuple[str, str], Table], des_tabl
                 if (m := renames.get((f.ref_schema, f.ref_table))) else f for f in t.foreign_keys))
 
 
-def without_name_cycles(desired: Schema) -> Schema:
+def without_name_cycles(desired: Schema, parents_only: bool = False) -> Schema:
     """`desired` without its tables' hints that make a cycle (two columns swapping names, a rotation), for a comparison
     with a database: its catalog records no hint, so a swap made cannot be told from one to make (the columns are
-    compared as they are, a type that differs still told); state.json's record tells generate (_cycles)."""
+    compared as they are, a type that differs still told); state.json's record tells generate (_cycles).
+    `parents_only`: of the INHERITS parents alone (compare.differ, compare.notices), whose RENAME COLUMNs reach
+    children that no hint follows through a cycle (not made so)."""
+    parents = {(p.schema, p.name) for t in desired.tables for p in t.inherits} if parents_only else None
     def plain(t: Table) -> Table:
         looped = {new for cycle in _loops({c.renamed_from: c.name for c in t.columns if c.renamed_from
                                            and t.column(c.renamed_from) is not None}) for _, new in cycle}
         return replace(t, columns=tuple(replace(c, renamed_from=None) if c.name in looped else c
                                         for c in t.columns)) if looped else t
-    if not any(c.renamed_from for t in desired.tables for c in t.columns):  # (most schemas)
+    if not any(c.renamed_from for t in desired.tables for c in t.columns) or parents == set():  # (most schemas)
         return desired
-    return replace(desired, tables=tuple(map(plain, desired.tables)))
+    return replace(desired, tables=tuple(plain(t) if parents is None or t.key in parents else t
+                                         for t in desired.tables))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Optional
 
 from schemac.compare.changes import Change, takes_using
-from schemac.compare.column_renames import column_moves, net_renames
+from schemac.compare.column_renames import column_moves, net_renames, without_name_cycles
 from schemac.compare.moves import old_key
 from schemac.compare.tables import repeated_keys
 from schemac.model import Schema
@@ -41,6 +41,7 @@ def _rename_hints(current: Schema, desired: Schema) -> list[tuple[str, str, str,
     both otherwise (renamed onto a name no hint frees, a swap of a table with parents, children or a partition key)."""
     hints = []
     keys = {t.key for t in current.tables} if any(t.renamed_from for t in desired.tables) else set()
+    honoured = {t.key: t for t in without_name_cycles(desired, parents_only=True).tables}  # (as compare.differ's)
     for t in desired.tables:
         was = old_key(t, keys) if t.renamed_from else None
         old_t = current.table(*was) if was else None
@@ -49,7 +50,7 @@ def _rename_hints(current: Schema, desired: Schema) -> list[tuple[str, str, str,
             new_name = f"{t.schema}.{t.name}" if "." in t.renamed_from else t.name  # (schema.name: moved)
             hints.append((str(t.source or t.qualified_name), "table", t.renamed_from, new_name, new_t is not None))
         cur = old_t or new_t
-        moves = net_renames(column_moves(cur, t)).items() if cur is not None and any(c.renamed_from for c in t.columns) \
+        moves = net_renames(column_moves(cur, honoured[t.key])).items() if cur is not None and any(c.renamed_from for c in t.columns) \
             else {}.items()
         for c in t.columns:
             if c.renamed_from and (cur is None or cur.column(c.renamed_from) is None):
