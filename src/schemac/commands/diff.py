@@ -323,8 +323,10 @@ def _judged(schema_path: str, label: str, result: IntrospectResult, rows: Catalo
         check_roles(desired, result.roles, label)
     from schemac.compare.normalize import schema_searched
 
+    from schemac.compare.column_renames import without_name_cycles
+
     with schema_searched(desired), early.used():  # (the plan's search_path too: plan.preamble)
-        changes = diff(actual, desired)
+        changes = diff(actual, without_name_cycles(desired))  # (a swap of names made cannot be told from one to make)
         sql = ""
         if changes:
             from schemac.plan.planner import marked_script

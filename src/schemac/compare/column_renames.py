@@ -7,9 +7,9 @@ from schemac.model.frozen import replace
 from typing import Callable
 
 from schemac.compare.normalize import rename_column_in_expression
-from schemac.model import Exclusion, NotNull, Table, names_a_column
+from schemac.model import Exclusion, NotNull, Schema, Table, names_a_column
 from schemac.pg.lazy import lazy
-from schemac.pg.names import default_constraint_name, default_not_null_name
+from schemac.pg.names import default_constraint_name, default_not_null_name, scratch_name
 
 policy_column_renamed = lazy("schemac.pg.policies", "policy_column_renamed")
 
@@ -80,27 +80,90 @@ def with_column_renames(cur: Table, des: Table) -> Table:
 
 
 def column_moves(cur: Table, des: Table) -> list[tuple[str, str]]:
-    """The RENAME COLUMNs (old, new) `des`'s hints make of `cur`, in schema.yaml's order: each from a name `cur` holds
-    then to one it does not (a hint whose both names it holds, two columns swapping names, is none)."""
+    """The RENAME COLUMNs (old, new) `des`'s hints make of `cur`, in an order they can run: each from a name `cur`
+    holds then to one it does not, in schema.yaml's order; then each cycle of hints (two columns swapping names, or
+    rotating them) through a scratch name (_cycle_moves). A hint whose both names `cur` holds otherwise is none."""
     names, moves = {c.name for c in cur.columns}, []
+    cycles = _cycles(cur, des)
+    taken = {old for cycle in cycles for old, _ in cycle}
     for col in des.columns:
         old = col.renamed_from
-        if old and old in names and col.name not in names:
+        if old and old in names and col.name not in names and old not in taken:
             moves.append((old, col.name))
             names = (names - {old}) | {col.name}
+    for cycle in cycles:
+        moves += _cycle_moves(cycle)
     return moves
+
+
+def _cycles(cur: Table, des: Table) -> list[list[tuple[str, str]]]:
+    """Each cycle of `des`'s hints (old, new) over names `cur` holds, from its first hint in schema.yaml's order: a
+    swap (b <- a, a <- b) or a rotation, which RENAME COLUMN makes through a scratch name. None where the scratch name
+    is a column's, nor one whose every hint `cur` records already (state.json keeps the hints: an earlier migration
+    made it; a database read cannot tell, compare.column_renames.without_name_cycles), nor of a table with parents or
+    children of a partition key (its RENAME COLUMNs reach them: not made so)."""
+    if cur.inherits or cur.partition_of or cur.partition_by or des.inherits or des.partition_of or des.partition_by:
+        return []
+    names = {c.name for c in cur.columns}
+    hints = [(c.renamed_from, c.name) for c in des.columns if c.renamed_from in names and c.name in names]
+    olds = [old for old, _ in hints]
+    out = []
+    for cycle in _loops({old: new for old, new in hints if olds.count(old) == 1}):
+        done = all((c := cur.column(b)) is not None and c.renamed_from == a for a, b in cycle)
+        if not done and scratch_name(cycle[0][0]) not in names | {c.name for c in des.columns}:
+            out.append(cycle)
+    return out
+
+
+def _loops(step: dict[str, str]) -> list[list[tuple[str, str]]]:
+    """The cycles of renames `step` (old -> new; each name renamed once) makes, each (old, new) from its first old
+    name in `step`'s order."""
+    out, seen = [], set()
+    for start in step:
+        path, at = [], start
+        while at in step and at not in seen and at not in path:
+            path.append(at)
+            at = step[at]
+        if at == start and path:
+            seen.update(path)
+            out.append([(a, step[a]) for a in path])
+    return out
+
+
+def _cycle_moves(cycle: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A cycle's RENAME COLUMNs: its first column set aside under a scratch name, each name then taken as it is freed,
+    the aside one last (the order plan.name_swaps gives the first's rename split in two)."""
+    first, to = cycle[0]
+    back = {b: a for a, b in cycle}
+    moves, free = [(first, scratch_name(first))], first
+    while back[free] != first:
+        moves.append((back[free], free))
+        free = back[free]
+    return moves + [(scratch_name(first), to)]
+
+
+def net_renames(moves) -> dict[str, str]:
+    """Each column's name before `moves` (in their order, through a scratch name too) -> its name after them."""
+    now = {}  # name after the moves so far -> name before them
+    for a, b in moves:
+        now[b] = now.pop(a, a)
+    return {was: name for name, was in now.items() if was != name}
 
 
 def applied_column_renames(cur: Table, des: Table, ch: Callable[..., None]) -> Table:
     """`cur` after the RENAME COLUMNs schema.yaml's `renamed_from:` asks for, each reported through `ch` with all of
-    them (a renamed_from: whose rename an earlier migration made is none), and the migration's renames of the
-    constraints named after their old names (_kept_names)."""
+    them (a renamed_from: whose rename an earlier migration made is none; a cycle's by their names before and after,
+    plan.name_swaps then sets its first aside), and the migration's renames of the constraints named after their old
+    names (_kept_names)."""
     moves = column_moves(cur, des)
-    was = cur
+    was, net = cur, net_renames(moves)
     for old, new in moves:
-        ch("rename_column", new, cur.column(old), des.column(new), column_renames=tuple(moves))
+        if old in net and des.column(net[old]) is not None:  # (a cycle's: its first at its set-aside step)
+            ch("rename_column", net[old], cur.column(old), des.column(net[old]),
+               column_renames=tuple(moves))
         cur = _rename_in_table(cur, old, new)
-    return _kept_names(was, _not_nulls_kept(cur, tuple(moves), des), tuple(moves), des) if moves else cur
+    pairs = tuple(net.items())
+    return _kept_names(was, _not_nulls_kept(cur, pairs, des), pairs, des) if moves else cur
 
 
 def _not_nulls_kept(t: Table, moves: tuple[tuple[str, str], ...], des: Table) -> Table:
@@ -124,8 +187,7 @@ def references_follow_renames(cur_tables: dict[tuple[str, str], Table], des_tabl
         cur = cur_tables.get(key)
         if cur is None or not any(c.renamed_from for c in t.columns):
             continue
-        names = {c.name for c in cur.columns}
-        renames[key] = {c.renamed_from: c.name for c in t.columns if c.renamed_from in names and c.name not in names}
+        renames[key] = net_renames(column_moves(cur, t))
     if not any(renames.values()):  # (most diffs: no foreign key walked)
         return
     for key, t in cur_tables.items():
@@ -133,3 +195,21 @@ def references_follow_renames(cur_tables: dict[tuple[str, str], Table], des_tabl
             cur_tables[key] = replace(t, foreign_keys=tuple(
                 replace(f, ref_columns=tuple(m.get(c, c) for c in f.ref_columns))
                 if (m := renames.get((f.ref_schema, f.ref_table))) else f for f in t.foreign_keys))
+
+
+def without_name_cycles(desired: Schema, parents_only: bool = False) -> Schema:
+    """`desired` without its tables' hints that make a cycle (two columns swapping names, a rotation), for a comparison
+    with a database: its catalog records no hint, so a swap made cannot be told from one to make (the columns are
+    compared as they are, a type that differs still told); state.json's record tells generate (_cycles).
+    `parents_only`: of the INHERITS parents alone (compare.differ, compare.notices), whose RENAME COLUMNs reach
+    children that no hint follows through a cycle (not made so)."""
+    parents = {(p.schema, p.name) for t in desired.tables for p in t.inherits} if parents_only else None
+    def plain(t: Table) -> Table:
+        looped = {new for cycle in _loops({c.renamed_from: c.name for c in t.columns if c.renamed_from
+                                           and t.column(c.renamed_from) is not None}) for _, new in cycle}
+        return replace(t, columns=tuple(replace(c, renamed_from=None) if c.name in looped else c
+                                        for c in t.columns)) if looped else t
+    if not any(c.renamed_from for t in desired.tables for c in t.columns) or parents == set():  # (most schemas)
+        return desired
+    return replace(desired, tables=tuple(plain(t) if parents is None or t.key in parents else t
+                                         for t in desired.tables))

@@ -56,6 +56,7 @@ from schemac.compare.inherited_checks import across_parents, after_no_inherit, a
 from schemac.compare.domain_casts import domains_as_written, table_as_written
 from schemac.compare.domain_overloads import lazy_overloads
 from schemac.compare.moves import policies_over_renamed_views, renamed_tables, tables_renamed
+from schemac.compare.column_renames import without_name_cycles
 from schemac.compare.view_renames import table_rules_after_column_renames
 from schemac.compare.inherited_renames import children_follow_renames
 from schemac.compare.type_moves import moved_types, row_types_moved, view_row_types_moved
@@ -169,6 +170,7 @@ def _dropped(t: Table, cause: Optional[str] = None) -> list[Change]:
 def diff(current: Schema, desired: Schema) -> list[Change]:
     """Changes that turn `current` into `desired`, in the order their DDL must run."""
     current, desired = without_declared_copies(current), without_declared_copies(desired)  # (a partition's key copies)
+    desired = without_name_cycles(desired, parents_only=True)  # (an INHERITS parent's swap of column names: not made)
     before = given = current  # (its namespaces: a sequence or type moved names the schema it moves to)
     changes, current = moved_types(current, desired)  # ALTER TYPE ... SET SCHEMA: what names them follows
     current = domains_as_written(current, desired)  # (`(VALUE)::integer` in a CHECK of a domain over a domain)

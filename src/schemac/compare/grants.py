@@ -11,7 +11,7 @@ from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.compare.changes import Change
-from schemac.compare.column_renames import column_moves
+from schemac.compare.column_renames import column_moves, net_renames
 from schemac.compare.foreign_servers import made_again
 from schemac.compare.given_back import MIGRATION_ROLE, given_back, held_alike, owners_by_default
 from schemac.compare.identities import (IdentityDifferences, IdentitySequence, identity_differences,
@@ -151,7 +151,7 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
             continue  # object_changes would find each identity's sequence's access list the same
         cur = cur_tables.get(key)
         was = identity_sequences(cur)
-        renamed = {new: old for old, new in column_moves(cur, t)} if cur is not None else {}  # (RENAME COLUMN: the
+        renamed = {new: old for old, new in net_renames(column_moves(cur, t)).items()} if cur is not None else {}  # (RENAME COLUMN: the
         # sequence keeps its name, `t_old_seq`)
         for column, s in identity_sequences(t).items():  # an existing sequence keeps its name (a table renamed)
             old = was.get(renamed.get(column, column))
@@ -194,8 +194,7 @@ def _columns_renamed(old: Optional[Table], new: Table) -> Optional[Table]:
     at, where it has no column privilege: every table of a schema, most without a grant.)"""
     if old is None or not old.grants or not any(p.column for p in old.grants):
         return old
-    names = {c.name for c in old.columns}
-    renames = {c.renamed_from: c.name for c in new.columns if c.renamed_from in names and c.name not in names}
+    renames = net_renames(column_moves(old, new))
     return replace(old, grants=tuple(replace(p, column=renames.get(p.column, p.column)) for p in old.grants)) \
         if renames else old
 

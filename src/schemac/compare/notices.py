@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Optional
 
 from schemac.compare.changes import Change, takes_using
-from schemac.compare.column_renames import column_moves
+from schemac.compare.column_renames import column_moves, net_renames, without_name_cycles
 from schemac.compare.moves import old_key
 from schemac.compare.tables import repeated_keys
 from schemac.model import Schema
@@ -34,12 +34,14 @@ def unused_usings(desired: Schema, changes: list[Change]) -> list[str]:
             for t in desired.tables for c in t.columns if c.using and (t.schema, t.name, c.name) not in used]
 
 
-def _rename_hints(current: Schema, desired: Schema) -> list[tuple[str, str, str, str, Optional[bool]]]:
+def _rename_hints(current: Schema, desired: Schema) -> list[tuple[str, str, str, str, object]]:
     """Each `renamed_from` hint that `current` cannot rename: (where, kind, old name, new name, done),
-    done when `current` already has the new name and not the old one (the rename happened), None where a column's
-    table holds both (compare.column_renames renames none: two columns swapping names, a cycle, look as before)."""
+    done when `current` already has the new name and not the old one (the rename happened), or holds both and records
+    the hint (a swap or rotation an earlier migration made: compare.column_renames), None where a column's table holds
+    both otherwise (renamed onto a name no hint frees, a swap of a table with parents, children or a partition key)."""
     hints = []
     keys = {t.key for t in current.tables} if any(t.renamed_from for t in desired.tables) else set()
+    honoured = {t.key: t for t in without_name_cycles(desired, parents_only=True).tables}  # (as compare.differ's)
     for t in desired.tables:
         was = old_key(t, keys) if t.renamed_from else None
         old_t = current.table(*was) if was else None
@@ -48,13 +50,15 @@ def _rename_hints(current: Schema, desired: Schema) -> list[tuple[str, str, str,
             new_name = f"{t.schema}.{t.name}" if "." in t.renamed_from else t.name  # (schema.name: moved)
             hints.append((str(t.source or t.qualified_name), "table", t.renamed_from, new_name, new_t is not None))
         cur = old_t or new_t
-        moves = column_moves(cur, t) if cur is not None and any(c.renamed_from for c in t.columns) else []
+        moves = net_renames(column_moves(cur, honoured[t.key])).items() if cur is not None and any(c.renamed_from for c in t.columns) \
+            else {}.items()
         for c in t.columns:
             if c.renamed_from and (cur is None or cur.column(c.renamed_from) is None):
                 hints.append((str(c.source or c.name), "column", c.renamed_from, c.name,
                               cur is not None and cur.column(c.name) is not None))
-            elif c.renamed_from and cur is not None and (c.renamed_from, c.name) not in moves:
-                hints.append((str(c.source or c.name), "column", c.renamed_from, c.name, None))  # both held: a swap
+            elif c.renamed_from and cur is not None and (c.renamed_from, c.name) not in moves:  # both held: a swap
+                done = "swapped" if (h := cur.column(c.name)) is not None and h.renamed_from == c.renamed_from else None
+                hints.append((str(c.source or c.name), "column", c.renamed_from, c.name, done))
         for i in t.indexes:
             if not i.renamed_from:
                 continue
@@ -79,12 +83,14 @@ def ignored_renames(current: Schema, desired: Schema) -> list[str]:
     notes = []
     for where, kind, old, new, done in _rename_hints(current, desired):
         if done is None:
-            notes.append(f"{where}: renamed_from '{old}' ignored: the recorded table has both column {old} and {new}; "
-                         "a swap (or cycle) of column names could not be told from done: rename through a third name, "
+            notes.append(f"{where}: renamed_from '{old}' ignored: the recorded table has both column {old} and {new}, "
+                         f"and no hint renames {new} away (a swap or rotation of names is made where each name of it "
+                         "is renamed, of a table of no parent, child or partition key): rename through a third name, "
                          "in two migrations")
         elif done:
-            notes.append(f"{where}: renamed_from '{old}' has done its work: the recorded schema has {kind} {new} "
-                         f"and no {old}; remove it once the migration that renamed it is applied to every "
+            did = "records this hint, of a swap or rotation of names" if done == "swapped" else \
+                f"has {kind} {new} and no {old}"
+            notes.append(f"{where}: renamed_from '{old}' has done its work: the recorded schema {did}; remove it once the migration that renamed it is applied to every "
                          f"database (`schemac diff` against a database says when)")
         else:
             scope = "table" if kind in ("column", "index") else "schema"

@@ -23,9 +23,10 @@ def unchanged(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> bool:
     """What compared_table answers with no change, known without walking it: the two tables equal (the
     fields they compare by; grants and owners are diff_grants'), with nothing compared_table reads beside
     them (a TOAST table where a `toast.` parameter is set, an invalid index or key, a column of an enum re-created, a
-    statistics object's owner: diff_statistics'). ~5x faster than the walk; tests/test_compare_shortcut.py holds
-    compared_table to [] for them."""
-    return (_equal_but_chosen_names(cur, des) and (cur.toast_table == des.toast_table or not _toast_parameters(des))
+    statistics object's owner: diff_statistics'; a column's hint, no part of the table, where two columns swap names:
+    compare.column_renames). ~5x faster than the walk; tests/test_compare_shortcut.py holds compared_table to [] for
+    them."""
+    return (_equal_but_chosen_names(cur, des) and not any(c.renamed_from for c in des.columns) and (cur.toast_table == des.toast_table or not _toast_parameters(des))
             and all(map(_valid, cur.indexes)) and all(map(_valid, cur.uniques)) and (cur.primary_key is None or cur.primary_key.valid) and not (rebuilt and any(type_name(c.type) in rebuilt for c in des.columns))
             and (not cur.statistics or all(b.owner is None or a.owner == b.owner for a, b in zip(cur.statistics, des.statistics))))
 

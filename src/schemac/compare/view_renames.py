@@ -10,7 +10,7 @@ from schemac.model.frozen import replace
 from typing import Callable, Optional
 
 from schemac.compare.changes import Change
-from schemac.compare.column_renames import _rename_in_table, column_moves
+from schemac.compare.column_renames import _rename_in_table, column_moves, net_renames
 from schemac.compare.moves import as_current
 from schemac.model import Column, Rule, Schema, Table, View
 from schemac.pg.lazy import lazy
@@ -26,8 +26,11 @@ def views_after_column_renames(cur: dict, others: list[Change], current: Optiona
     """`cur` (key -> current view) with each view reading a column a rename_column of `others` renames as it is after
     it: its deparse (where pg.query_renames can tell each reference apart; else as it was) and what it reads.
     `current`: its tables, whose columns a USING join on a renamed column prints (_columns_after)."""
-    renames = [(c.schema, c.table, c.old.name, c.name) for c in others
-               if c.kind == "rename_column" and isinstance(c.old, Column) and c.name]
+    renames, seen = [], set()
+    for c in others:  # (a table's in the order they run: a cycle's through its scratch name, as column_renames has it)
+        if c.kind == "rename_column" and isinstance(c.old, Column) and c.name and (c.schema, c.table) not in seen:
+            renames += [(c.schema, c.table, a, b) for a, b in c.column_renames or ((c.old.name, c.name),)]
+            seen |= {(c.schema, c.table)} if c.column_renames else set()
     if not renames:  # (most diffs)
         return
     columns = _columns_after(current, others) if current is not None else {}
@@ -186,14 +189,6 @@ def _output_moves(old: View, new: View) -> Optional[tuple[tuple[str, str], ...]]
             continue
         out += [(a, pending.pop(a)) for a in ready]
     return tuple(out) or None
-
-
-def net_renames(moves: tuple[tuple[str, str], ...]) -> dict[str, str]:
-    """Each column's name before `moves` (in their order, through a scratch name too) -> its name after them."""
-    now = {}  # name after the moves so far -> name before them
-    for a, b in moves:
-        now[b] = now.pop(a, a)
-    return {was: name for name, was in now.items() if was != name}
 
 
 def _outputs_after(v: View, moves: tuple[tuple[str, str], ...]) -> Optional[View]:

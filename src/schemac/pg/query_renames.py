@@ -149,6 +149,44 @@ def outputs_renamed(text: str, moves: dict[int, tuple[str, str]]) -> Optional[st
             return None
     for start, end, spelled in sorted(edits, reverse=True):
         text = text[:start] + spelled + text[end:]
+    return _bare_again(text) or text
+
+
+def _bare_again(text: str) -> Optional[str]:
+    """`text` (a view's deparse, its columns renamed) as Postgres prints it where each SELECT of it reads a VALUES
+    list's column1, column2... in order under those very names (the view's columns renamed back to Postgres's own):
+    each such list bare again, `VALUES (...)`; None where it is not so."""
+    try:
+        leaves = set_leaves(parse_one(text, read="postgres"))
+    except (SqlglotError, ValueError):
+        return None
+    for q in leaves:
+        src = q.args.get("from_") if isinstance(q, exp.Select) else None
+        if src is None or not isinstance(src.this, exp.Values) or src.this.alias != "*VALUES*" \
+                or any(v for k, v in q.args.items() if k not in ("expressions", "from_")):
+            return None
+        for at, e in enumerate(q.expressions, 1):
+            read = e.this if isinstance(e, exp.Alias) and e.alias == f"column{at}" else e
+            if not isinstance(read, exp.Column) or read.name != f"column{at}" or read.table not in ("", "*VALUES*"):
+                return None
+    tokens = Dialect.get_or_raise("postgres").tokenize(text)
+    edits, select = [], None
+    for i, tok in enumerate(tokens):
+        if tok.token_type == TokenType.SELECT:
+            select = tok.start
+        elif tok.token_type == TokenType.VALUES and select is not None and i and tokens[i - 1].token_type == TokenType.L_PAREN:
+            depth, j = 1, i
+            while depth and j + 1 < len(tokens):
+                j += 1
+                depth += (tokens[j].token_type == TokenType.L_PAREN) - (tokens[j].token_type == TokenType.R_PAREN)
+            if depth or j + 1 >= len(tokens) or tokens[j + 1].text != "*VALUES*":
+                return None
+            edits.append((select, tokens[j + 1].end + 1, text[tok.start:tokens[j - 1].end + 1]))
+            select = None
+    if len(edits) != len(leaves):
+        return None
+    for start, end, spelled in sorted(edits, reverse=True):
+        text = text[:start] + spelled + text[end:]
     return text
 
 

@@ -28,7 +28,7 @@ from schemac.compare.changes import (AFTER_DETACH, BEFORE_PARENTS_COLUMNS, NAMED
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.compare.default_rows import REBOUND, ROWS_MOVED
 from schemac.compare.inherited_retypes import parents_wrapped
-from schemac.compare.view_renames import net_renames
+from schemac.compare.column_renames import column_moves, net_renames
 from schemac.plan.stubs import STUB, STUBBED
 from schemac.plan.not_null_order import attach_needs
 from schemac.plan.privilege_order import CREATED as _CREATED, privilege_deps
@@ -102,7 +102,8 @@ def deps(c: Change) -> Deps:
                     relation_key(old.schema, old.name)}  # type: ignore[union-attr]
         makes |= {_table(new), ("type", new.schema, new.name), ("signature type", new.schema, new.name),
                   relation_key(new.schema, new.name)}  # type: ignore[union-attr]
-        makes |= {col(x.name) for x in new.columns}  # type: ignore[union-attr, arg-type]
+        renamed = set(net_renames(column_moves(old, new)).values())  # type: ignore[arg-type]  (a RENAME COLUMN's,
+        makes |= {col(x.name) for x in new.columns if x.name not in renamed}  # type: ignore  a swap's names too)
         if old.schema != new.schema:  # type: ignore[union-attr]  SET SCHEMA: into a schema made first
             new_refs.add(("schema", new.schema))  # type: ignore[union-attr]
             old_refs.add(("schema", old.schema))  # type: ignore[union-attr]

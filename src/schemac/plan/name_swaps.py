@@ -1,6 +1,7 @@
 """Names of a schema's relations that a migration swaps: one table's key renamed to the name another table's key gives
 up, which takes the first one's (two tables' keys recorded under each other's Postgres names, left unnamed now; or
-two indexes renamed with `renamed_from:`). A key's or an index's name is a relation's of the schema, so each rename
+two indexes renamed with `renamed_from:`; two columns of a table swapping names, or rotating them, by their hints:
+compare.column_renames). A key's or an index's name is a relation's of the schema, so each rename
 waits for the other (plan.keys.relation_key): one of each such cycle goes through a scratch name first, as a swap of
 two values does. So do two NOT NULLs of a table (PostgreSQL 18) swapping names, in the table's constraint names.
 Renames that only follow one another (a chain) need none: the graph orders them."""
@@ -22,6 +23,8 @@ def _moved(c: Change) -> Optional[tuple[tuple, str, str]]:
     or of a NOT NULL it renames (the table's constraints; one renamed only, or to Postgres's name)."""
     if c.kind == "rename_constraint" and isinstance(c.old, INDEXED_KEY_TYPES) or c.kind == "rename_index":
         return (c.schema,), c.old.name, c.name  # type: ignore[union-attr, return-value]
+    if c.kind == "rename_column" and c.cause is None:  # (a table's columns: two swapping names, a rotation)
+        return (c.schema, c.table, "column"), c.old.name, c.name  # type: ignore[union-attr, return-value]
     if c.kind == "alter_not_null" and c.cause in (None, NAMED_AS_DEFAULT) and (was := not_null_name(c.old)) \
             and (will := not_null_name(c.new)) and was != will:
         return (c.schema, c.table), was, will
@@ -74,4 +77,4 @@ def scratch_keys(c: Change, removes: set) -> set:
     if c.cause != FROM_SCRATCH:
         return set()
     aside = not_null_name(c.old) if c.kind == "alter_not_null" else c.old.name  # type: ignore[union-attr]
-    return {k for k in removes if k[0] in ("relation", "constraint", "index") and k[-1] == aside}
+    return {k for k in removes if k[0] in ("relation", "constraint", "index", "column", "column name") and k[-1] == aside}

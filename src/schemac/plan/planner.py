@@ -95,7 +95,7 @@ def _statements_for(change: Change) -> list[exp.Expression]:
     if k == "rename_column":
         return [_alter(t, exp.RenameColumn(this=exp.Column(this=ident(change.old.name)),  # type: ignore
                                            to=exp.Column(this=ident(change.name)))),  # type: ignore[arg-type]
-                *column_defaults_renamed(t, change.old.name, change.name, change.column_renames)]  # type: ignore
+                *column_defaults_renamed(t, change.old.name, change.name, change.column_renames, change.new)]  # type: ignore
     if k == "rename_index":
         return [exp.Alter(this=_index_ref(t, change.old.name), kind="INDEX",  # type: ignore
                           actions=[exp.AlterRename(this=exp.Table(this=ident(change.name)))])]  # type: ignore

@@ -9,7 +9,8 @@ from sqlglot import exp
 from typing import Optional
 
 from schemac.compare.changes import Constraint
-from schemac.model import ForeignKey, Table
+from schemac.compare.column_renames import net_renames
+from schemac.model import Column, ForeignKey, Table
 from schemac.model.frozen import replace
 from schemac.pg.idents import ident
 from schemac.compare.partition_copies import name_parts
@@ -84,20 +85,24 @@ def _copies_renamed(old: Table, name: str, kept: frozenset[str]) -> list[exp.Exp
         f"pg_catalog.format('ALTER INDEX %I.%I RENAME TO %I', {literal(old.schema)}, r.n, {new}); END LOOP; END")]
 
 
-def column_defaults_renamed(t: Table, was: str, now: str, moves: tuple[tuple[str, str], ...]) -> list[exp.Expression]:
+def column_defaults_renamed(t: Table, was: str, now: str, moves: tuple[tuple[str, str], ...],
+                            column: Optional[Column] = None) -> list[exp.Expression]:
     """After ALTER TABLE t RENAME COLUMN was TO now: its NOT NULL (18: t_was_not_null) named as it would be over `now`;
     and after the last of the table's RENAME COLUMNs of the migration (`moves`, (old, new) each), the UNIQUEs, EXCLUDEs
     and foreign keys schema.yaml leaves unnamed over any of them (t_a_b_key, t_a_b_fkey, a partitioned table's clones
     of the key too), renamed once from the name Postgres gave them over the old columns to the one over the new
-    (t_a2_b2_key), as defaults_renamed does for a table (compare.column_renames keeps them so)."""
+    (t_a2_b2_key), as defaults_renamed does for a table (compare.column_renames keeps them so). `column`: the column as
+    schema.yaml has it where `now` is not its name (a cycle's scratch name, plan.name_swaps: its NOT NULL set aside
+    with it, the name it gives up free for the column taking it)."""
     pairs = []
-    column = next((c for c in t.columns if c.name == now), None)
+    column = column or next((c for c in t.columns if c.name == now), None)
     if column is not None and not column.nullable and (column.not_null is None or column.not_null.name is None):
         pairs.append((default_not_null_name(t.name, was), default_not_null_name(t.name, now)))
     fks: list[tuple[str, str]] = []
     last = bool(moves) and now == moves[-1][1]  # (the table's last RENAME COLUMN of the migration)
     if last:
-        olds, new = {n: o for o, n in moves}, {n for _, n in moves}
+        olds = {n: o for o, n in net_renames(moves).items()}  # (a cycle's scratch name neither)
+        new = set(olds)
         back = lambda cs: tuple(olds.get(c, c) for c in cs)  # noqa: E731
         pairs += [(default_constraint_name(t, replace(u, columns=back(u.columns), include=back(u.include))),
                    default_constraint_name(t, u)) for u in t.uniques if not u.name and not new.isdisjoint((*u.columns, *u.include))]
@@ -118,7 +123,8 @@ def _copies_over_renamed(t: Table, moves: tuple[tuple[str, str], ...]) -> list[e
     names over the new (c_2024_a2_d_key, c_2024_b2_idx1), as a fresh build names them and compare.partition_copies
     expects them. The partition's name is known on the server only: makeObjectName runs there (_OBJECT_NAME). Only a
     copy under such a name, and where the new one is free."""
-    olds, new = {n: o for o, n in moves}, {n for _, n in moves}
+    olds = {n: o for o, n in net_renames(moves).items()}
+    new = set(olds)
     relid = f"{literal(qualified(t.schema, t.name))}::regclass"
     key = lambda c: f"(SELECT conindid FROM pg_catalog.pg_constraint WHERE conrelid = {relid} AND conname = " \
         f"{literal(constraint_name(t, c))})"  # noqa: E731
