@@ -18,10 +18,12 @@ from typing import Iterable, Optional, Union
 from schemac.compare.sqlbodies import named_types_of
 from schemac.model import Collation, RangeType, Schema, Table, View
 from schemac.model.collnames import collation_ref
-from schemac.pg.calls import called_functions
+from schemac.pg.lazy import lazy
 from schemac.pg.routines import result_types
 from schemac.pg.types import type_name
 from schemac.pg.verbatim import collated_names, named_types
+
+called_functions = lazy("schemac.pg.calls", "called_functions")  # (sqlglot: imported when first called, not on diff's fast path)
 
 
 class _Uses:

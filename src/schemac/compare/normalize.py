@@ -196,10 +196,14 @@ def same_scales(a: Optional[str], b: Optional[str]) -> bool:
     """Whether the number literals of two expressions of one normal form were written with the same scales, where both
     are known (compare.rewrite.literal_scales). Postgres stores a numeric constant with its scale, which numeric's
     arithmetic carries to the value: `a * 1.0` gives 2.0 where `a * 1.00` gives 2.00 (and pg_get_expr tells them apart)."""
-    if a == b or a is None or b is None:
-        return True
+    if a == b or a is None or b is None or _NUMBERS.findall(a) == _NUMBERS.findall(b):
+        return True  # (the same number spellings in the same order: the same scales, and no parse on the fast path)
     x, y = _scales(a, _path, user_types()), _scales(b, _path, user_types())
     return len(x) != len(y) or all(p is None or q is None or p == q for p, q in zip(x, y))
+
+
+# A number as written, not part of a name: what same_scales looks at before it parses (a `$1`, `x1` or `"a1"` is none).
+_NUMBERS = re.compile(r'(?<![\w$."])(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?')
 
 
 @lru_cache(maxsize=4096)
