@@ -26,9 +26,12 @@ is: an old schema with rows, and the new schema loaded directly. Markers, each o
 
 from __future__ import annotations
 
+import io
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "pairs")
 _MARK = re.compile(r"^-- (case|allow|changed|since|apply as|renamed|kept|old|new):\s*(.*)$")
@@ -49,10 +52,18 @@ class Pair:
     kept: bool = False  # `-- kept: oids`: A's views, ..., constraints and indexes keep their OIDs
 
 
-def _parse(path: str) -> list[Pair]:
+def _parse(path: str) -> tuple[Pair, ...]:
+    with open(path, encoding="utf-8") as f:
+        return _parsed(path, f.read())
+
+
+@lru_cache(maxsize=None)
+def _parsed(path: str, text: str) -> tuple[Pair, ...]:
+    """A pair file's cases, parsed once a process for each text it holds: eight test modules load every file at
+    collection, in each pytest-xdist worker (7 of 8 parses were repeats)."""
     cases: list[dict] = []
     section = None
-    for n, line in enumerate(open(path, encoding="utf-8"), 1):
+    for n, line in enumerate(io.StringIO(text), 1):  # (lines as the file gives them: at "\n" only)
         m = _MARK.match(line.rstrip("\n"))
         if m is None:
             if section is None:
@@ -89,7 +100,7 @@ def _parse(path: str) -> list[Pair]:
             raise ValueError(f"{path}: case {c['id']}: kept: {c['kept']!r} is not 'oids'")
         out.append(Pair(c["id"], name, c["old"], c["new"], "destructive" in allow, changed,  # type: ignore[arg-type]
                         int(c["since"] or 0), c["apply as"] == "owner", renamed, "recreated" in allow, c["kept"] == "oids"))
-    return out
+    return tuple(out)
 
 
 def _column(path: str, case: str, entry: str) -> tuple[str, str]:
@@ -167,8 +178,7 @@ def qualified_changed(pair: Pair) -> set[tuple[str, str]]:
 
 def load_pairs(folder: str = HERE) -> list[Pair]:
     pairs = [p for f in sorted(os.listdir(folder)) if f.endswith(".sql") for p in _parse(os.path.join(folder, f))]
-    ids = [p.id for p in pairs]
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    dupes = sorted(i for i, n in Counter(p.id for p in pairs).items() if n > 1)
     if dupes:
         raise ValueError(f"case ids used twice in {folder}: {', '.join(dupes)}")
     return pairs

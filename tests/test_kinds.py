@@ -715,3 +715,102 @@ def test_statistics_operators_and_the_like_are_listed_not_lost(db_url, tmp_path)
     strict = check_drift(str(schema), db_url, strict=True).differences
     assert sorted((d.object_type, d.name) for d in strict) == [
         ("operator", "!~~=(integer, integer)"), ("text search template", "tmpl")]
+
+
+UNMANAGED = {  # what schemac makes again -> (schema.yaml's entry, the edit, what a schema it leaves out holds, the
+    # user Postgres describes, the catalog's definition before and after)
+    "collation": ("collations:\n  c: {locale: C}\n", ("locale: C", "locale: POSIX"),
+                  "CREATE TABLE other.u (s text COLLATE public.c)", "column s of table other.u",
+                  "SELECT collcollate FROM pg_collation WHERE oid = to_regcollation('public.c')", ("C",), ("POSIX",)),
+    "range type": ("range_types:\n  r: {subtype: integer}\n", ("integer", "bigint"),
+                   "CREATE FUNCTION other.f(x public.r_multirange) RETURNS integer LANGUAGE sql AS 'SELECT 1'",
+                   "function other.f(r_multirange)",
+                   "SELECT rngsubtype::regtype::text FROM pg_range WHERE rngtypid = to_regtype('public.r')",
+                   ("integer",), ("bigint",)),
+    "composite type": ("composite_types:\n  p:\n    attributes: {a: integer, b: text}\n", ("a: integer, b: text",
+                       "b: text, a: integer"), "CREATE VIEW other.v AS SELECT (ROW(1, 'x')::public.p).a",
+                       "view other.v", "SELECT array_agg(attname::text ORDER BY attnum) FROM pg_attribute WHERE attrelid "
+                       "= (SELECT typrelid FROM pg_type WHERE oid = to_regtype('public.p')) AND NOT attisdropped",
+                       (["a", "b"],), (["b", "a"],)),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(UNMANAGED))
+def test_a_definition_made_again_under_a_user_schemac_does_not_manage_fails_naming_it(any_db_url, tmp_path, kind):
+    """A collation, range or composite type whose definition schema.yaml changes, which nothing schemac manages uses,
+    is dropped and made again; generate cannot see a user outside its model (here a schema schema.yaml leaves out,
+    made after the first migration), and the migration failed at the DROP with Postgres's 'cannot drop ... because
+    other objects depend on it'. The migration asks pg_depend first and fails with one message naming the user, in
+    the file's transaction: nothing of it done (a table it adds first is not there, the definition as it was). With
+    the user gone, the same file applies."""
+    from schemac.commands.generate import generate
+    from schemac.migrations.apply import apply_files
+    from schemac.migrations.layout import Layout
+
+    entry, (was, now), outside, user, query, before, after = UNMANAGED[kind]
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(entry)
+    assert generate(str(schema), out, name="old").status == "written"
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        conn.execute(f"CREATE SCHEMA other; {outside}")
+    schema.write_text(entry.replace(was, now) + "tables:\n  added:\n    columns: {id: integer}\n")
+    assert generate(str(schema), out, name="new").status == "written"
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        with pytest.raises(Exception) as e:
+            apply_files(conn, Layout(out).migrations())
+        assert f"{kind} public.{entry.split()[1].rstrip(':')}: its definition changes, which Postgres cannot alter, so " \
+            f"this migration drops it and creates it again, but what schemac does not manage uses it ({user}); drop " \
+            "or change those first" in str(e.value), str(e.value)
+        assert conn.execute("SELECT to_regclass('public.added')").fetchone() == (None,)
+        assert conn.execute(query).fetchone() == before
+        conn.execute("DROP SCHEMA other CASCADE")
+        apply_files(conn, Layout(out).migrations())
+        assert conn.execute(query).fetchone() == after
+        assert conn.execute("SELECT to_regclass('public.added') IS NOT NULL").fetchone() == (True,)
+
+
+def test_every_kind_of_user_of_a_collation_or_range_read_from_a_database_is_named(any_db_url):
+    """compare.definition_users walks each object's parts: every kind that pg_depend records as using the collation
+    (a column, a CHECK's COLLATE, an index key's collation, a partition key, a policy, a domain, a composite attribute,
+    a range, a view, a SQL-standard body) or the range type (a column, of its multirange too, a CHECK's cast, an index
+    expression calling its constructor, a domain, an attribute, a function's argument and result, an aggregate's
+    state, an operator, a view's column) is named by the refusal; what only mentions either (a column named so, a
+    string, a comment, a PL/pgSQL body) is not."""
+    text = inspected_after(any_db_url, """
+        CREATE COLLATION c (provider = libc, locale = 'C'); CREATE TYPE r AS RANGE (SUBTYPE = int4);
+        CREATE TABLE t1 (s text COLLATE c); CREATE TABLE t2 (s text CHECK (s COLLATE c > 'a'));
+        CREATE TABLE t3 (s text); CREATE INDEX t3_s ON t3 (s COLLATE c);
+        CREATE TABLE t4 (s text) PARTITION BY LIST ((s COLLATE c));
+        CREATE TABLE t5 (s text); CREATE POLICY p5 ON t5 USING (s COLLATE c > 'a');
+        CREATE DOMAIN d AS text COLLATE c; CREATE TYPE p AS (a text COLLATE c); CREATE TYPE rc AS RANGE (SUBTYPE = text, COLLATION = c);
+        CREATE VIEW v AS SELECT s COLLATE c AS s FROM t3;
+        CREATE FUNCTION fs(x text) RETURNS boolean LANGUAGE sql BEGIN ATOMIC SELECT x COLLATE c > 'a'; END;
+        CREATE TABLE u1 (x r); CREATE TABLE u2 (m r_multirange); CREATE TABLE u3 (a int CHECK ('[1,2)'::r @> a));
+        CREATE TABLE u4 (a int, b int); CREATE INDEX u4_ab ON u4 (r(a, b));
+        CREATE DOMAIN rd AS r; CREATE TYPE rp AS (x r); CREATE FUNCTION rf(x r) RETURNS int LANGUAGE sql AS 'SELECT 1';
+        CREATE FUNCTION rg() RETURNS r LANGUAGE sql AS 'SELECT NULL::r';
+        CREATE FUNCTION acc(r, int) RETURNS r LANGUAGE sql AS 'SELECT $1';
+        CREATE AGGREGATE ra(int) (SFUNC = acc, STYPE = r);
+        CREATE FUNCTION near(r, r) RETURNS boolean LANGUAGE sql AS 'SELECT true';
+        CREATE OPERATOR ~~~ (LEFTARG = r, RIGHTARG = r, FUNCTION = near);
+        CREATE VIEW rv AS SELECT NULL::r AS x;
+        CREATE TABLE n (c text, r text DEFAULT 'x COLLATE c', CHECK (r <> '::r'));
+        COMMENT ON TABLE n IS 'COLLATE c, ::r';
+        CREATE FUNCTION plain(x text) RETURNS boolean LANGUAGE plpgsql AS $$BEGIN RETURN x COLLATE c > r(1, 2)::text; END$$;
+        """)
+    edited = text.replace("locale: C", "locale: POSIX")
+    assert edited != text
+    with pytest.raises(SchemacError) as e:
+        _plan_between(text, edited)
+    assert re.search(r"collation public\.c: .* while table public\.t1, table public\.t2, table public\.t3, table public\.t4, "
+                     r"table public\.t5, view public\.v, domain public\.d, composite type public\.p, range type public\.rc "
+                     r"and function public\.fs use it;", str(e.value)), str(e.value)
+    ranged = text.replace("subtype: integer", "subtype: bigint", 1)
+    assert ranged != text
+    with pytest.raises(SchemacError) as e:
+        _plan_between(text, ranged)
+    assert re.search(r"range type public\.r: .* while table public\.u1, table public\.u2, table public\.u3, table "
+                     r"public\.u4, view public\.rv, domain public\.rd, composite type public\.rp, function public\.acc, "
+                     r"function public\.near, function public\.rf, function public\.rg, aggregate public\.ra and operator "
+                     r"public\.~~~ use it;", str(e.value)), str(e.value)

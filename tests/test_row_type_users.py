@@ -177,12 +177,7 @@ def test_a_column_added_with_a_value_under_its_tables_row_type_held_elsewhere_is
     with migrated_then_described(db_url, schema, out, old, old.replace("i integer", f"i integer, {column}")):
         with pytest.raises(SchemacError) as e:
             generate(str(schema), out)
-    assert f"{schema}:" in str(e.value) and f"cannot be added with {what} while column public.i_1.i holds the " \
-        "table's row type" in str(e.value), str(e.value)
-    assert len(Layout(out).migrations()) == 1
-    with psycopg.connect(db_url) as conn, pytest.raises(psycopg.errors.FeatureNotSupported) as refused:
-        conn.execute(f"ALTER TABLE i_0 ADD COLUMN {column}")  # (what the refusal says: Postgres's own answer)
-    assert "uses its row type" in str(refused.value)
+    _refused_as_postgres_does(db_url, str(e.value), f"{schema}:", f"cannot be added with {what}", out, column)
     plain = column.split(" NOT NULL")[0].split(" DEFAULT")[0].split(" GENERATED")[0]
     with sibling_database(db_url) as other:
         schema.write_text(inspected_after(other, old.replace("i integer", f"i integer, {plain}")), encoding="utf-8")
@@ -375,3 +370,85 @@ def test_a_composite_attribute_of_an_enum_made_again_under_a_column_of_the_type_
     assert types == [{"enum reordered": ("mood", "-", "happy ok sad"), "enum value removed": ("mood", "-", "sad ok"),
                       "domain base type": ("mood", "character varying(20)", None)}[made]]
     assert check_drift(str(schema), any_db_url).differences == ()
+
+
+NULL_REFUSING = {  # the domain an attribute of ct is given -> (its SQL, the attribute's old and new definition, refused)
+    "not-null-added-again": ("CREATE DOMAIN nn AS integer NOT NULL;", "b text", "b nn", "added again", "public.nn"),
+    "check-added-again": ("CREATE DOMAIN nn AS integer CHECK (VALUE IS NOT NULL AND VALUE > 0);", "b text", "b nn",
+                          "added again", "public.nn"),
+    "over-one-added": ("CREATE DOMAIN nn AS integer NOT NULL; CREATE DOMAIN over AS nn;", "b text",
+                       "b text, z over", "added", "public.nn"),
+    "check-takes-null": ("CREATE DOMAIN nn AS integer CHECK (VALUE > 0);", "b text", "b nn", "", ""),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NULL_REFUSING))
+def test_a_composite_attribute_of_a_domain_refusing_null_added_under_a_column_of_the_type_is_refused(
+        any_db_url, tmp_path, case):
+    """An attribute added (or dropped and added again: retyped under a column of the type, --allow-destructive) of a
+    domain that refuses NULL: every value the column holds takes NULL in it, which Postgres does not check, so the
+    database holds values that no longer read back as the type (a dump fails to load them): generate refuses at the
+    type's line, naming the type, the attribute and the column. A domain whose CHECK takes NULL is written and applied.
+    The oracle: Postgres's own ALTER TYPE leaves a value whose text reads back refused."""
+    domain, was, now, done, name = NULL_REFUSING[case]
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    old = f"{domain} CREATE TYPE ct AS (a integer, {was}); CREATE TABLE t (id integer, c ct);"
+    with sibling_database(any_db_url) as other:
+        new_yaml = inspected_after(other, old.replace(was, now))
+    with sibling_database(any_db_url) as other:
+        _generated_then_applied(any_db_url, tmp_path, inspected_after(other, old))
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO t VALUES (1, ROW(1, '5')), (2, NULL)")
+    schema.write_text(new_yaml)
+    if done:
+        with pytest.raises(SchemacError) as e:
+            generate(str(schema), out, allow_destructive=True)
+        assert f"{schema}:" in str(e.value) and f"composite type public.ct: attribute {now.split()[-2]} of domain " \
+            f"{name}, which refuses NULL, is {done} while column public.t.c holds the type" in str(e.value)
+        assert len(Layout(out).migrations()) == 1
+        with psycopg.connect(any_db_url, autocommit=True) as conn:
+            conn.execute(f"ALTER TYPE ct {'DROP ATTRIBUTE b, ' if done == 'added again' else ''}ADD ATTRIBUTE "
+                         f"{now.split(', ')[-1]}")  # (Postgres takes it...)
+            with pytest.raises((psycopg.errors.NotNullViolation, psycopg.errors.CheckViolation)):
+                conn.execute("SELECT c::text::ct FROM t WHERE id = 1")  # (...and its value no longer reads back)
+        return
+    _generated_then_applied(any_db_url, tmp_path, new_yaml, allow_destructive=True)
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        assert conn.execute("SELECT id, (c).a, (c).b, pg_catalog.num_nonnulls(c::text::ct) FROM t ORDER BY id"
+                            ).fetchall() == [(1, 1, None, 1), (2, None, None, 0)]
+
+
+@pytest.mark.parametrize("domain", ["pos", "nn", "dflt", "over", "open"])
+def test_a_column_added_of_a_checked_domain_under_its_tables_row_type_held_elsewhere_is_refused(any_db_url, tmp_path, domain):
+    """ADD COLUMN of a domain with a CHECK (even one NULL passes), a NOT NULL or a DEFAULT, or over such a domain, gives
+    the table's rows its value through the domain, which Postgres refuses while another table's column holds the row
+    type ('cannot alter table "i_0" because column "i_1.i" uses its row type'; generate wrote it): refused at the
+    column's line, naming the domain. A domain that checks nothing adds as a plain column: written, applied."""
+    domains = "CREATE DOMAIN pos AS integer CHECK (VALUE > 0); CREATE DOMAIN nn AS integer NOT NULL; " \
+              "CREATE DOMAIN dflt AS integer DEFAULT 7; CREATE DOMAIN over AS pos; CREATE DOMAIN open AS integer;"
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    old = f"{domains} CREATE TABLE i_0 (i integer); CREATE TABLE i_1 (id int, i i_0); INSERT INTO i_0 VALUES (1); " \
+          "INSERT INTO i_1 VALUES (1, ROW(1));"
+    new = old.split(" INSERT")[0].replace("i integer", f"i integer, d {domain}")
+    with migrated_then_described(any_db_url, schema, out, old, new):
+        if domain == "open":
+            assert generate(str(schema), out).status == "written"
+            with psycopg.connect(any_db_url, autocommit=True) as conn:
+                apply_files(conn, Layout(out).migrations()[1:])
+                assert conn.execute("SELECT (i).i, (i).d FROM i_1").fetchall() == [(1, None)]
+            return
+        with pytest.raises(SchemacError) as e:
+            generate(str(schema), out)
+    held = "public.pos" if domain == "over" else f"public.{domain}"
+    _refused_as_postgres_does(any_db_url, str(e.value), f"{schema}:", f"column d cannot be added with domain {held}'s "
+                              "checks or default", out, f"d {domain}")
+
+
+def _refused_as_postgres_does(url: str, refusal: str, at: str, said: str, out: str, column: str) -> None:
+    """generate's refusal (at its line, `said` while public.i_1.i holds i_0's row type; no file written), and
+    Postgres's own answer to the ADD COLUMN of `column`."""
+    assert at in refusal and f"{said} while column public.i_1.i holds the table's row type" in refusal, refusal
+    assert len(Layout(out).migrations()) == 1
+    with psycopg.connect(url) as conn, pytest.raises(psycopg.errors.FeatureNotSupported) as refused:
+        conn.execute(f"ALTER TABLE i_0 ADD COLUMN {column}")
+    assert "uses its row type" in str(refused.value)

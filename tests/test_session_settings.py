@@ -86,7 +86,10 @@ def test_generate_in_another_zone_records_what_the_migration_stores(db_url, tmp_
     migration made (applied in UTC) is the one state.json records."""
     (tmp_path / "schema.yaml").write_text(VIEW, encoding="utf-8")
     elsewhere = {"PGTZ": "Asia/Tokyo", "PGDATESTYLE": "ISO, DMY"}
-    r = schemac("generate", "--name", "init", "--verify", env=elsewhere)
+    # (--verify replays in a scratch database of the tests' server, its session the caller's zone and styles all the
+    # same: an embedded server of its own, an initdb, a start and a stop, was most of the test's time; the embedded
+    # replay is test_offline_history's test_offline_replay_in_sync)
+    r = schemac("generate", "--name", "init", "--verify", "--dev-url", db_url, env=elsewhere)
     assert r.returncode == 0, r.stdout + r.stderr
     assert schemac("apply", "--database-url", db_url, env={"PGTZ": "UTC"}).returncode == 0
     with psycopg.connect(db_url, options="-c TimeZone=UTC -c DateStyle=ISO,MDY") as conn:

@@ -14,7 +14,7 @@ from schemac.compare.differ import diff
 from schemac.compare.notices import ignored_renames, repeated_key_notices, unused_usings
 from schemac.plan.dropped_sequences import dropped_sequence_defaults
 from schemac.plan.shared_defaults import one_value_keys
-from schemac.plan.null_checks import null_domain_columns
+from schemac.plan.null_checks import null_domain_attributes, null_domain_columns
 from schemac.compare.using_reads import unknown_using_columns
 from schemac.compare.inherited_retypes import retype_wrap_notices
 from schemac.compare.joined_parents import joined_parent_notices
@@ -244,7 +244,8 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     # (no migration that Postgres refuses)
     for c, why in (inherited_renames(changes, current) + renames_refused(changes, current)
                    + row_type_retypes(changes, current) + row_type_drops(changes, current)
-                   + row_type_additions(changes, current) + range_held(changes, current))[:1]:
+                   + row_type_additions(changes, current, desired) + range_held(changes, current)
+                   + null_domain_attributes(changes, desired))[:1]:
         raise SchemacError(f"{getattr(c.new, 'source', None) or c.path}: {why}")
     outside = outside_drops(changes, desired, current)  # every one at once: each is undone outside schemac
     if outside:

@@ -25,7 +25,7 @@ KINDS = (
     "add_domain", "alter_domain",
     "add_range_type", "alter_range_type", "add_composite_type", "alter_composite_type", "add_sequence", "alter_sequence",
     "add_function", "alter_function", "add_aggregate", "alter_aggregate", "add_operator", "alter_operator", "add_cast", "add_operator_family", "add_operator_class",
-    "rename_table", "rename_view", "rename_column", "rename_view_column", "rename_index", "rename_constraint", "rename_publication", "drop_publication", "drop_view",
+    "rename_table", "rename_view", "rename_column", "rename_view_column", "rename_index", "rename_trigger", "rename_constraint", "rename_publication", "drop_publication", "drop_view",
     "drop_rule", "drop_policy", "drop_statistics", "drop_trigger", "drop_foreign_key", "drop_index", "drop_constraint", "detach_partition", "drop_inherit", "drop_of",
     "drop_column", "drop_table",
     "drop_operator_class", "drop_operator_family", "drop_cast", "drop_operator", "drop_shell_operator", "drop_aggregate", "drop_function", "drop_sequence", "drop_composite_type", "drop_range_type", "drop_domain", "drop_enum",
@@ -264,7 +264,9 @@ class Change:
     past_old_parent: bool = False
     # An add_index or drop_index of the own index of a partition whose parent is a partition too: (schema, table) of
     # each table above that parent, whose CREATE INDEX, going down, attaches it to the copy it makes there: made
-    # before theirs, dropped after (compare.partition_copies.under_grandparents, plan.member_dependencies); () else.
+    # before theirs, dropped after (compare.partition_copies.under_grandparents, plan.member_dependencies); so too an
+    # add_constraint of such a partition's UNIQUE that an ancestor's PRIMARY KEY takes through its parent's PRIMARY KEY
+    # copy: made before that key's ADD (compare.unique_pk_copies); () else.
     above: tuple = ()
     # An add_index of a partition's own index of the definition of an index its ancestors hold (one, no twin), under a
     # name Postgres does not give its copy: (schema, name) of that ancestor's index, whose copy the partition may hold

@@ -8,8 +8,7 @@ from typing import Optional
 from schemac.compare.not_nulls import partition_names_it
 from schemac.compare.normalize import same_values
 from schemac.compare.tables import repeated_keys
-from schemac.compare.definition_keys import attach_key
-from schemac.model import Column, Table, Unique, own_columns
+from schemac.model import Column, Table, own_columns
 from schemac.pg.column_storage import DEFAULT_SETTINGS
 
 
@@ -105,33 +104,3 @@ def parents_generation_given(t: Table, tables: dict) -> Table:
     return replace(t, columns=tuple(replace(c, generated=None) if c.name in own and c.generated is not None and not c.virtual
                                     and c.name in given and same_values(given[c.name], c.generated) else c
                                     for c in t.columns))  # (`a * 1.00` is its own where the parent's is `a * 1.0`)
-
-# A partition's UNIQUE that is the copy of its parent's PRIMARY KEY: Postgres's ALTER TABLE ... ADD PRIMARY KEY on a
-# partitioned table, going down its partitions, takes a partition's UNIQUE of the key's columns (attached to nothing)
-# as the key's copy, which stays a UNIQUE (contype 'u', conparentid the key's) under its own name. Neither CREATE TABLE
-# ... PARTITION OF under the key nor (18) ATTACH PARTITION makes that: both give the partition a PRIMARY KEY copy,
-# `<partition>_pkey`, and a UNIQUE made then stands beside it. inspect writes such a UNIQUE as the partition's (not
-# beside_copy); so a new partitioned table whose partition has one is made without its PRIMARY KEY, which is added
-# after the partition's UNIQUE (plan.member_dependencies), as Postgres made it.
-
-
-def copies_parents_key(t: Table, u: Unique, parent: Optional[Table]) -> bool:
-    """Whether `u`, a UNIQUE of partition `t`, is the copy of `parent`'s PRIMARY KEY: of its definition as Postgres
-    attaches, not beside a copy, and the parent holding no UNIQUE of that definition (whose copy it would be)."""
-    if parent is None or parent.primary_key is None or t.partition_of is None or u.beside_copy or \
-            u.attached_to is not None:
-        return False
-    key = attach_key(u)
-    return key == attach_key(parent.primary_key) and not any(attach_key(p) == key for p in parent.uniques)
-
-
-def key_after_partitions(t: Table, tables: dict) -> Table:
-    """`t` as CREATE TABLE makes it: without its PRIMARY KEY where a partition of it schema.yaml lists holds a UNIQUE
-    that is that key's copy (the differ then adds the key after CREATE TABLE, after that UNIQUE)."""
-    if t.partition_by is None or t.primary_key is None:
-        return t
-    for p in tables.values():
-        if p.partition_of is not None and (p.partition_of.parent_schema, p.partition_of.parent) == (t.schema, t.name) \
-                and any(copies_parents_key(p, u, t) for u in p.uniques):
-            return replace(t, primary_key=None)
-    return t

@@ -37,8 +37,9 @@ def ancestors(parent: Table, des_tables: dict) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def _below(t: Table, des_tables: dict) -> tuple[tuple[str, str], ...]:
-    """The tables under `t` (its partitions, theirs...): the rows put back through the parent wait for them all."""
+def below(t: Table, des_tables: dict) -> tuple[tuple[str, str], ...]:
+    """The tables under `t` (its partitions, theirs...): the rows put back through the parent wait for them all (and
+    the copies of a partitioned table's key are theirs: compare.rebuilt_keys, compare.unique_pk_copies)."""
     out, level = [], [(t.schema, t.name)]
     while level:
         level = [(u.schema, u.name) for u in des_tables.values() if u.partition_of is not None
@@ -68,9 +69,9 @@ def over_defaults(changes: list[Change], cur_tables: dict, des_tables: dict) -> 
             out.append(c)  # (a default made anew holds no rows)
             continue
         # (a table attached as the DEFAULT by the same migration too: attached first, then its rows are moved alike)
-        by, held = parent.partition_by, ((default.schema, default.name),) + _below(default, des_tables)
+        by, held = parent.partition_by, ((default.schema, default.name),) + below(default, des_tables)
         mark = RowsHeld((default.schema, default.name), by.strategy, by.key, ancestors(parent, des_tables) + held,
-                        _below(new, des_tables))
+                        below(new, des_tables))
         out += [replace(c, over_default=mark),
                 Change("put_back_rows", c.schema, c.table, None, None, new, new, ROWS_MOVED, over_default=mark)]
     return out
@@ -104,8 +105,8 @@ def leaving_rows(changes: list[Change], cur_tables: dict, des_tables: dict) -> l
         if _keeps_its_rows(cur_tables[me], c.new, parent, cur_tables):
             out.append(c)
             continue
-        tables = ancestors(parent, des_tables) + (me,) + _below(c.new, des_tables)
-        under = (ancestors(parent, des_tables)[0],) + _below(parent, des_tables)
+        tables = ancestors(parent, des_tables) + (me,) + below(c.new, des_tables)
+        under = (ancestors(parent, des_tables)[0],) + below(parent, des_tables)
         if c.over_default:  # (the default's rows of the bound move in too: one mark for both, put back after all)
             d = c.over_default
             mark = widened[me] = replace(d, tables=tuple(dict.fromkeys(d.tables + tables)),

@@ -45,7 +45,8 @@ from schemac.compare.inherited_drops import held_elsewhere, kept_below as kept_b
 from schemac.compare.inherited_retypes import around_retypes
 from schemac.compare.scratch_retypes import through_scratch
 from schemac.compare.sequence_feeds import sequences_fed
-from schemac.compare.created_tables import created_by_create_table, key_after_partitions, parents_generation_given
+from schemac.compare.created_tables import created_by_create_table, parents_generation_given
+from schemac.compare.unique_pk_copies import key_after_partitions, keys_remade_for_copies
 from schemac.compare.shortcut import unchanged
 from schemac.compare.statistics import statistics_given_back
 from schemac.compare.tables import diff_table
@@ -262,6 +263,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes = shared_generation(changes, des_tables, cur_tables, givers)  # (a child's column two parents give: all dropped, added)
     changes = identities_over_children(named_in_partitions(changes, des_tables), cur_tables, des_tables)
     changes = beside_remade(changes, cur_tables, des_tables)  # (its own beside a new copy: dropped, made after it)
+    changes = keys_remade_for_copies(changes, cur_tables, des_tables)  # (a key to take partitions' UNIQUEs: made again)
     changes = adopted_by_attach(changes, cur_tables, des_tables)  # (an index or key ATTACH adopts: dropped after it)
     changes = named_adopted_copies(changes, cur_tables, des_tables)  # (as a new build names them: before the DETACH)
     changes = under_grandparents(changes, cur_tables, des_tables)  # (a leaf's index: before the root's CREATE INDEX)

@@ -4,7 +4,7 @@ retyped, the referenced table's rows moved or its partition detached, a collatio
 from __future__ import annotations
 
 from schemac.compare.changes import Change, takes_using
-from schemac.compare.default_rows import REBOUND, ROWS_MOVED, moved_under
+from schemac.compare.default_rows import REBOUND, ROWS_MOVED, below, moved_under
 from schemac.compare.definition_keys import constraint_key
 from schemac.compare.loose_collations import loosening_left
 from schemac.model.frozen import replace
@@ -46,6 +46,10 @@ def foreign_keys_around_rebuilt_keys(changes: list[Change], cur_tables: dict, de
                 columns = [e.column for e in c.old.elements] if c.old.unique and c.old.where is None else None
             if columns and all(columns):
                 rebuilt.add((c.schema, c.table, frozenset(columns)))
+                # (and its copies, which the DROP takes along: a foreign key referencing a partition stands on one)
+                cur = cur_tables.get((c.schema, c.table))
+                if cur is not None and cur.partition_by is not None:
+                    rebuilt |= {(*d, frozenset(columns)) for d in below(cur, cur_tables)}
     touched = {(c.schema, c.table, c.name or c.new or c.old) for c in changes  # (an unnamed key: by itself, not None)
                if c.kind in ("drop_foreign_key", "add_foreign_key")}
     out, moved = [], moved_under(changes)

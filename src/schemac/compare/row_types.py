@@ -6,6 +6,8 @@ column of it is no such user: compare.views makes the view again around the chan
 
 from __future__ import annotations
 
+from typing import Optional
+
 from schemac.compare.changes import Change
 from schemac.compare.moves import as_current
 from schemac.model import Schema
@@ -116,7 +118,21 @@ def after_attribute_drops(changes: list[Change], current: Schema) -> Schema:
     return replace(current, composite_types=tuple(types))
 
 
-def fills_rows(c: Change) -> bool:
+def _checked_domain(type_text: str, domains: dict) -> Optional[str]:
+    """The domain (`type_text`'s, or one under it) with a CHECK, a NOT NULL or a DEFAULT, as schema.name, else None:
+    ADD COLUMN of it gives each row that default, or NULL, through the domain's checks (ATExecAddColumn's new value,
+    as a default's); an array of one none."""
+    name, seen = type_name(type_text), set()
+    while not type_text.rstrip().endswith("]") and name in domains and name not in seen:
+        seen.add(name)
+        d = domains[name]
+        if d.checks or d.not_null or d.default is not None:
+            return f"{d.schema}.{d.name}"
+        name = type_name(d.type)
+    return None
+
+
+def fills_rows(c: Change, domains: Optional[dict] = None) -> bool:
     """An ADD COLUMN giving the table's rows a value (a default, an identity, a generation expression; a generation
     expression changed is a column dropped and added again, plan.planner), or ALTER TABLE ... SET UNLOGGED, on a table
     with rows of its own (not a partitioned parent): Postgres refuses it while a column holds the table's row type (a
@@ -125,17 +141,21 @@ def fills_rows(c: Change) -> bool:
         return False
     if c.kind == "set_logging":
         return bool(c.new.unlogged)  # type: ignore[union-attr]
-    return (c.kind == "add_column" and bool(c.new.default or c.new.identity or c.new.generated)  # type: ignore[union-attr]
+    return (c.kind == "add_column" and bool(c.new.default or c.new.identity or c.new.generated  # type: ignore[union-attr]
+                                            or domains and _checked_domain(c.new.type, domains))  # type: ignore[union-attr]
             or c.kind == "alter_generated" and bool(c.new.generated))  # type: ignore[union-attr]
 
 
-def row_type_additions(changes: list[Change], current: Schema) -> list[tuple[Change, str]]:
+def row_type_additions(changes: list[Change], current: Schema, desired: Optional[Schema] = None
+                       ) -> list[tuple[Change, str]]:
     """Each column added with a default, an identity or a generation expression (STORED or VIRTUAL) to a table with
     rows of its own (not a partitioned parent) whose row type a column of another table holds (one the migration
     keeps): Postgres refuses that ADD COLUMN, as it would have to give the new column's value to the rows the other
     column holds too ("cannot alter table "t" because column "u.c" uses its row type"), while it takes one without
-    them (and SET DEFAULT after); with why `generate` cannot."""
-    added = [c for c in changes if fills_rows(c)]
+    them (and SET DEFAULT after); with why `generate` cannot. So is one of a domain of `desired` with a CHECK, NOT NULL
+    or DEFAULT (or over one): Postgres gives the rows its value through the domain (_checked_domain)."""
+    domains = {(d.schema, d.name): d for d in desired.domains} if desired is not None else {}
+    added = [c for c in changes if fills_rows(c, domains)]
     if not added:
         return []
     at = as_current(changes)
@@ -157,7 +177,9 @@ def row_type_additions(changes: list[Change], current: Schema) -> list[tuple[Cha
             done = "cannot be made UNLOGGED" if c.kind == "set_logging" else \
                 f"column {c.name} cannot change its generation expression" if c.kind == "alter_generated" else \
                 f"column {c.name} cannot be added with " + ("a default" if c.new.default else "an identity"  # type: ignore[union-attr]
-                                                            if c.new.identity else "a generation expression")  # type: ignore[union-attr]
+                                                            if c.new.identity else "a generation expression"  # type: ignore[union-attr]
+                                                            if c.new.generated else  # type: ignore[union-attr]
+                                                            f"domain {_checked_domain(c.new.type, domains)}'s checks or default")  # type: ignore
             out.append((c, f"table {c.schema}.{c.table}: {done} while column "
                            f"{user} holds the table's row type (Postgres refuses it: 'cannot alter table "
                            f"\"{c.table}\" because column ... uses its row type'); add it without one (a default "

@@ -314,7 +314,17 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
             ch("drop_inherit", f"{parent.schema}.{parent.name}", parent, None)
 
     cur_tg = {g.name: g for g in cur.triggers}
-    for name, g in {g.name: g for g in des.triggers}.items():
+    des_tg = {g.name: g for g in des.triggers}
+    gone_tg = [n for n in cur_tg if n not in des_tg]
+    for name, g in des_tg.items() if gone_tg else ():  # one of the same definition under another name: ALTER TRIGGER
+        # (not a constraint trigger: ALTER TRIGGER leaves its pg_constraint row under the old name)
+        old_name = next((n for n in gone_tg if same_trigger(cur_tg[n], replace(g, name=n))), None) \
+            if name not in cur_tg and not g.constraint else None
+        if old_name is not None:
+            gone_tg.remove(old_name)
+            ch("rename_trigger", name, cur_tg[old_name], g)
+            cur_tg[name] = replace(cur_tg.pop(old_name), name=name)
+    for name, g in des_tg.items():
         old_g = cur_tg.get(name)
         if old_g is None:
             added("add_trigger", name, g, "set_trigger_comment")
@@ -339,7 +349,7 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
         if (old_g.comment or None) != (g.comment or None) and (not altered or replaced_in_place(old_g, g)):
             ch("set_trigger_comment", name, old_g, g)
     for name, g in cur_tg.items():
-        if name not in {x.name for x in des.triggers}:
+        if name not in des_tg:
             ch("drop_trigger", name, g, None)
 
     diff_rules(cur, des, ch)

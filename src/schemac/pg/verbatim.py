@@ -172,22 +172,34 @@ def calls_if_tokenized(text: str) -> frozenset[tuple[str, str]]:
         return frozenset()
 
 
-@lru_cache(maxsize=4096)
-def named_types(text: str) -> frozenset[tuple[str, str]]:
-    """(schema, name) of every type the text names after '::' or AS (`'admin'::app_role`, `CAST(x AS
-    app.mood)`), public when unqualified: a superset (a subquery's output names among them) of the types an
-    expression depends on without a column of them. Empty when it does not tokenize."""
+def _names_after(text: str, words: tuple[str, ...], symbol: str = "") -> frozenset[tuple[Optional[str], str]]:
+    """(schema or None, name) of each name the text holds after one of `words` (upper case) or the token `symbol`,
+    as Postgres resolves the names (no string or comment holds one). Empty when it does not tokenize."""
     try:
         toks = tokens(text)
     except LexError:
         return frozenset()
     out = set()
     for i, t in enumerate(toks[:-1]):
-        if not (t.kind == "::" or (t.kind == "word" and t.text.upper() == "AS")) or not _is_name(toks[i + 1]):
+        if not (t.kind == symbol or (t.kind == "word" and t.text.upper() in words)) or not _is_name(toks[i + 1]):
             continue
         qualified = i + 3 < len(toks) and toks[i + 2].kind == "." and _is_name(toks[i + 3])
-        out.add((_name(toks[i + 1]), _name(toks[i + 3])) if qualified else ("public", _name(toks[i + 1])))
+        out.add((_name(toks[i + 1]), _name(toks[i + 3])) if qualified else (None, _name(toks[i + 1])))
     return frozenset(out)
+
+
+@lru_cache(maxsize=4096)
+def named_types(text: str) -> frozenset[tuple[str, str]]:
+    """(schema, name) of every type the text names after '::' or AS (`'admin'::app_role`, `CAST(x AS
+    app.mood)`), public when unqualified: a superset (a subquery's output names among them) of the types an
+    expression depends on without a column of them. Empty when it does not tokenize."""
+    return frozenset((schema or "public", name) for schema, name in _names_after(text, ("AS",), "::"))
+
+
+def collated_names(text: str) -> frozenset[tuple[Optional[str], str]]:
+    """(schema or None, name) of every collation the text names after COLLATE (`s COLLATE app."C"`): a string or
+    comment holding the word names none."""
+    return _names_after(text, ("COLLATE",))
 
 
 @lru_cache(maxsize=4096)

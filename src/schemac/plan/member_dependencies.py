@@ -19,8 +19,8 @@ MEMBER_KINDS = frozenset(("rename_column", "add_column", "drop_column", "alter_c
                           "set_not_null", "drop_not_null", "alter_not_null", "set_default", "drop_default",
                           "alter_identity", "drop_identity", "add_constraint", "add_foreign_key", "add_index",
                           "drop_constraint", "drop_foreign_key", "drop_index", "rename_index", "add_trigger",
-                          "drop_trigger", "alter_trigger", "add_rule", "drop_rule", "alter_rule", "add_policy",
-                          "drop_policy", "alter_policy", "add_statistics", "drop_statistics"))
+                          "rename_trigger", "drop_trigger", "alter_trigger", "add_rule", "drop_rule", "alter_rule",
+                          "add_policy", "drop_policy", "alter_policy", "add_statistics", "drop_statistics"))
 
 
 def _held_aside(type_text: str) -> Key:
@@ -117,9 +117,9 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
         if old.identity is None and new is not None and new.identity is not None:  # type: ignore[union-attr]
             makes.add(own)
     elif k in ("add_constraint", "add_foreign_key", "add_index", "drop_constraint", "drop_foreign_key",
-               "drop_index", "rename_index", "add_trigger", "drop_trigger", "alter_trigger", "add_rule", "drop_rule",
+               "drop_index", "rename_index", "add_trigger", "rename_trigger", "drop_trigger", "alter_trigger", "add_rule", "drop_rule",
                "alter_rule", "add_policy", "drop_policy", "alter_policy", "add_statistics", "drop_statistics"):
-        if k.startswith("add_") or k in ("rename_index", "alter_trigger", "alter_rule", "alter_policy"):
+        if k.startswith("add_") or k in ("rename_index", "rename_trigger", "alter_trigger", "alter_rule", "alter_policy"):
             makes |= own_keys(t, new) | ({("trigger named", c.name)} if k in ("add_trigger", "alter_trigger") else set())
             new_refs |= refs_of(t, new)
         if k == "add_constraint" and t.partition_by is not None and isinstance(new, Check) and not new.no_inherit:  # type: ignore
@@ -129,7 +129,7 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
             makes.add(("partitioned keys",))  # (any table's: its copies go down every level below it; not one beside a
             # copy, a sub-partitioned partition's: it waits for them itself, attached_beside)
         if k == "add_constraint" and isinstance(new, UNIQUE_KEY_TYPES):  # (compare.unique_pk_copies)
-            makes |= _unique_before_parents_key(t, new)  # type: ignore[arg-type]
+            makes |= _unique_before_parents_key(t, new, c.above)  # type: ignore[arg-type]
             new_refs |= _parents_key_after_unique(t, new)  # type: ignore[arg-type]
         if beside:  # after the ancestors' keys and indexes, whose copies it stands beside (pg.beside_copies), theirs
             new_refs.add(("partitioned keys",))  # beside copies too (made first, their ADD would take it as its copy)
@@ -161,7 +161,7 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
                 new_refs.add(("copy renamed", t.schema, t.name, index_signature(old)))  # type: ignore[arg-type]
         if c.adopted_by is not None:  # after the ATTACH that adopts it (compare.partition_copies.adopted_by_attach)
             new_refs.add(("attached to", *c.adopted_by))
-        if k.startswith("drop_") or k in ("rename_index", "alter_trigger", "alter_rule", "alter_policy"):
+        if k.startswith("drop_") or k in ("rename_index", "rename_trigger", "alter_trigger", "alter_rule", "alter_policy"):
             removes |= own_keys(t, old)
             old_refs |= refs_of(t, old)
         if k == "drop_constraint" and isinstance(old, Check):  # a child's copy merged with it: after (compare.around)
@@ -169,12 +169,14 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
             new_refs |= {("check dropped", q.schema, q.name, old.name) for q in t.inherits} if c.cause == MERGED_COPY else set()  # type: ignore
 
 
-def _unique_before_parents_key(t: Table, key: object) -> set:
+def _unique_before_parents_key(t: Table, key: object, above: tuple) -> set:
     """A partition's UNIQUE, not beside a copy nor attached_to a twin: made before its parent's PRIMARY KEY of its
-    definition, whose ADD takes it as the key's copy (compare.unique_pk_copies)."""
+    definition, whose ADD takes it as the key's copy, and before the PRIMARY KEY of each table in `above` (the
+    Change's: compare.unique_pk_copies), whose ADD goes down through its parent's PRIMARY KEY copy to take it."""
     if not isinstance(key, Unique) or t.partition_of is None or key.beside_copy or key.attached_to is not None:
         return set()
-    return {("unique under key", t.partition_of.parent_schema, t.partition_of.parent, attach_key(key))}
+    return {("unique under key", *q, attach_key(key)) for q in ((t.partition_of.parent_schema, t.partition_of.parent),
+                                                                 *above)}
 
 
 def _parents_key_after_unique(t: Table, key: object) -> set:

@@ -10,13 +10,14 @@ from typing import Optional, Union
 from sqlglot import exp
 
 from schemac.compare.around import readded, readded_attributes
-from schemac.compare.changes import Change
+from schemac.compare.changes import DEFINITION_REMADE, Change
 from schemac.errors import SchemacError
 from schemac.model import Attribute, Collation, CompositeType, Domain, Enum, RangeType
 from schemac.model.collnames import collate_sql
 from schemac.plan.ddl import check_body, collate, comment_value, command, do_block, literal
 from schemac.plan.sql_strings import string_literal
 from schemac.plan.trees import default_expression
+from schemac.plan.unmanaged_users import unmanaged_users_guard
 from schemac.pg.dialect import RENDER
 from schemac.pg.constructors import constructor_signatures
 from schemac.pg.idents import ident, schema_part
@@ -231,14 +232,16 @@ def user_type_statements(change: Change) -> Optional[list[exp.Expression]]:
         return [create_composite(new)] + attribute_comments(None, new)  # type: ignore[arg-type]
     if k == "add_range_type":
         return [create_range(new)]  # type: ignore[arg-type]
+    guard = [unmanaged_users_guard(k[5:].replace("_", " "), old.schema, old.name)] \
+        if change.cause == DEFINITION_REMADE and k.startswith("drop_") else []  # type: ignore[union-attr]
     if k in ("drop_composite_type", "drop_range_type"):
-        return [exp.Command(this="DROP", expression=f"TYPE IF EXISTS {qualified(old.schema, old.name)}")]  # type: ignore
+        return guard + [exp.Command(this="DROP", expression=f"TYPE IF EXISTS {qualified(old.schema, old.name)}")]  # type: ignore
     if k == "alter_composite_type":
         return alter_composite(old, new, change.table_def)  # type: ignore[arg-type]
     if k == "add_collation":
         return [create_collation(new)]  # type: ignore[arg-type]
     if k == "drop_collation":
-        return [exp.Command(this="DROP", expression=f"COLLATION IF EXISTS {qualified(old.schema, old.name)}")]  # type: ignore
+        return guard + [exp.Command(this="DROP", expression=f"COLLATION IF EXISTS {qualified(old.schema, old.name)}")]  # type: ignore
     if k == "alter_collation":
         raise TypePlanError(f"collation {new.schema}.{new.name}: its definition cannot change in place (Postgres "  # type: ignore
                             f"has no ALTER for it) while {_users(change)} it; create a new collation", new.source)  # type: ignore

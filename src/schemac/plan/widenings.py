@@ -5,7 +5,8 @@ A type change is safe only when every value of the old type fits the new one unc
 ``numeric(6,2)``, ``interval second(1)`` -> ``interval``, ``interval hour to minute`` -> ``interval day to second``,
 ``char(1)`` -> ``text``, whose padding blanks bpchar ignores,
 ``text`` -> ``citext``, ``hstore`` -> ``jsonb``, ``cidr`` -> ``inet``, ``macaddr`` -> ``macaddr8``, ``"char"`` -> ``text``,
-``uuid`` -> ``text``, ``integer`` -> ``text``, ``smallint`` -> ``real``, ``integer`` -> ``double precision``). Everything
+``uuid`` -> ``text``, ``integer`` -> ``text``, ``smallint`` -> ``real``, ``integer`` -> ``double precision``,
+``xml`` -> ``text``). Everything
 else may truncate, round, reinterpret or fail.
 """
 
@@ -22,11 +23,14 @@ INT_DIGITS = {"smallint": 5, "integer": 10, "bigint": 19}
 _WIDENINGS = {("smallint", "integer"), ("smallint", "bigint"), ("integer", "bigint"), ("real", "double precision"),
               ("character varying", "text"), ("bit varying", "bit varying"), ("date", "timestamp without time zone"),
               ("name", "text"), ("oid", "bigint"), ("cidr", "inet"), ("macaddr", "macaddr8"), ('"char"', "text"),
-              ("smallint", "real"), ("smallint", "double precision"), ("integer", "double precision")}
+              ("smallint", "real"), ("smallint", "double precision"), ("integer", "double precision"),
+              ("xml", "text")}
 # (an oid is an unsigned 4-byte integer; a name, 63 bytes at most; every cidr is an inet of the same text; a macaddr
 # is a macaddr8 with FF:FE in its middle, which the cast back takes out; a "char" is one byte, read back as text; a
 # real holds every integer of 24 bits, a double precision of 53, exactly, each printed as its digits below 10^6 and
-# 10^15: so every smallint and integer, not a bigint (2^53 + 1), nor an integer in a real (16777217 -> 16777216))
+# 10^15: so every smallint and integer, not a bigint (2^53 + 1), nor an integer in a real (16777217 -> 16777216); an
+# xml value is stored as its text, which the cast to text gives whole: a document's XML declaration, which xml's output
+# leaves out, is kept)
 _NAME_CHARACTERS = 63  # NAMEDATALEN - 1 bytes: as many characters at most
 _UUID_CHARACTERS = 36  # a uuid's text: 32 hex digits and 4 hyphens
 

@@ -108,13 +108,13 @@ def _difference(c: Change) -> Optional[Difference]:
     if k == "rename_constraint":  # a named one of the same definition under another name (definition_keys.renamed_key)
         return Difference("pending_rename", "constraint", c.schema, c.table, name, name, act.name,  # type: ignore[union-attr]
                           f"constraint {act.name} is named so, expected {name}", file, line)  # type: ignore[union-attr]
-    if k in ("rename_table", "rename_column", "rename_index", "rename_view", "rename_type"):
+    if k in ("rename_table", "rename_column", "rename_index", "rename_trigger", "rename_view", "rename_type"):
         what = kind_of if k == "rename_type" else k.split("_", 1)[1]
         old_name, new_name = (f"{act.schema}.{act.name}", f"{c.schema}.{c.table or name}") if k in ("rename_table",
             "rename_view", "rename_type") and act.schema != c.schema else (getattr(act, "name", None), name or c.table)  # type: ignore
         return Difference("pending_rename", what, c.schema, c.table, name, new_name, old_name,
                           f"{what} {old_name} is still named {old_name}, expected {new_name}" + (
-                              " (renamed_from in schema.yaml)" if getattr(exp_, "renamed_from", None) or k != "rename_index"
+                              " (renamed_from in schema.yaml)" if getattr(exp_, "renamed_from", None) or k not in ("rename_index", "rename_trigger")
                               else " (the same definition)"), file, line)
     if k == "set_index_comment" and isinstance(exp_ if exp_ is not None else act, INDEXED_KEY_TYPES):
         e, a = (index_comment(x) if x is not None else None for x in (exp_, act))  # type: ignore[arg-type]
