@@ -819,12 +819,15 @@ def with_using_for_casts(a: dict, b: dict) -> dict:
 
 
 def _check_a_to_b(databases: tuple[str, str], a: dict, b: dict, oracles: tuple = (), dev_url: Optional[str] = None,
-                  read_back: Optional[Callable[[str, dict], dict]] = None) -> None:
+                  read_back: Optional[Callable[[str, dict], dict]] = None,
+                  rows: Optional[Callable[[psycopg.Connection, dict], None]] = None, destructive: bool = True) -> None:
     """The property for one pair; `oracles` read more of a database (url -> comparable value), each compared
     between A migrated to B and B built from scratch, as the catalog's fingerprint is; `dev_url`: the server views'
     queries are deparsed on (generate's --dev-url: the major under test's, whose spelling the database has);
     `read_back` (url, the schema it is at -> values by a key both schemas share) reads rows' values before A→B and
-    after, where their types are renamed or made again (which kept_values, by type, leaves out)."""
+    after, where their types are renamed or made again (which kept_values, by type, leaves out); `rows` (a connection to
+    A, A) inserts A's rows in place of insert_rows; `destructive=False`: A→B is generated without --allow-destructive
+    (B changes nothing generate may call destructive)."""
     url, other = databases
     kw = {"dev_url": dev_url} if dev_url else {}
     empty(url)
@@ -840,7 +843,7 @@ def _check_a_to_b(databases: tuple[str, str], a: dict, b: dict, oracles: tuple =
         expected = without_implicit_names(fingerprint(other))
         expected_more = [oracle(other) for oracle in oracles]
         with psycopg.connect(url, autocommit=True) as conn, psycopg.connect(other, autocommit=True) as s:
-            insert_rows(conn, a)
+            (rows or insert_rows)(conn, a)
             kept = keep_only_rows_b_can_hold(conn, s, a, b)
         before = kept_values(url, a, b, kept)
         texts = read_back(url, a) if read_back else {}
@@ -848,7 +851,7 @@ def _check_a_to_b(databases: tuple[str, str], a: dict, b: dict, oracles: tuple =
             f.write(dump(b))
         try:
             try:
-                result = generate(path, out, allow_destructive=True, **kw)
+                result = generate(path, out, allow_destructive=destructive, **kw)
             except PlanError:  # (a SchemacError: the refusal to re-key a partitioned table, below)
                 raise
             except SchemacError as e:

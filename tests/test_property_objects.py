@@ -28,7 +28,8 @@ What a schema draws, beside the plain tables t1, t2 of test_property (columns, k
 
 Each object of A lives on in B most of the time, changed (B is drawn with A in view). What generate refuses as
 the README says is not drawn (a composite's attribute retyped while a column has the type). What schemac cannot
-do yet would be left out while listed in KNOWN_BUGS, with the reason (none is). FIXED_BUG_CASES keep the smallest
+do yet would be left out while listed in KNOWN_BUGS, with the reason (one is: test_partition_trees' partitions' own
+UNIQUE (k, s) under the root's key). FIXED_BUG_CASES keep the smallest
 case of every bug this test found, each a test of its own.
 
 Two more properties draw what the one above does not: test_renames_under_readers (readers_schema) two tables under
@@ -36,7 +37,9 @@ every kind of reader naming a column (a view, a join view, a materialized view w
 table's column and over another table's in a subquery, a trigger's UPDATE OF and WHEN, statistics, expression and
 partial indexes, a CHECK, a generated column, column grants), B renaming a column or two (now and then retyped too)
 and a table under them; test_partition_trees (tree_schema) a partition tree two levels deep with UNIQUE keys and
-indexes declared at each level, B re-bounding, detaching, dropping and attaching partitions under them;
+indexes declared at each level (and, once KNOWN_BUGS does not list it, the root's PRIMARY KEY (k, s) over partitions
+at both levels declaring a UNIQUE (k, s) of their own, which the key takes as its copy), B re-bounding, detaching,
+dropping and attaching partitions under them;
 test_types_under_their_users (types_schema) an enum, domains over a base type and over another domain (CHECKs,
 defaults, NOT NULL), one over the enum, a composite and a range type under their users (columns with rows, an array,
 a partition key, a generated column, a default, CHECKs, expression and partial indexes, views casting to them and
@@ -75,8 +78,15 @@ from schemac.commands.generate import generate
 assert databases  # the fixture this module's tests take, imported
 
 ROLES = ["schemac_prop_r1", "schemac_prop_r2"]
-# Shapes schemac cannot migrate yet, each with its reason: while listed, the pairs are drawn around them. None is.
-KNOWN_BUGS: dict[str, str] = {}
+# Shapes schemac cannot migrate yet, each with its reason: while listed, the pairs are drawn around them.
+KNOWN_BUGS: dict[str, str] = {
+    "partitions-unique-the-root-key-takes": "a partition's own UNIQUE (k, s) under the root's PRIMARY KEY or UNIQUE "
+    "(k, s), which takes it as its copy where the key is added after it: on main, given where the key stands already "
+    "it is added beside the key's copy (fix44d's LEFT, fix45a's branch); on fix45a's, a kept partition's taken UNIQUE is "
+    "lost where the key is made again for another's (fixed by 10417814); on main after fix45a's merge, still 'unique "
+    "constraint p_1_a_ks is missing' (18, seed 45151) and 'constraint \"p_2_pkey\" of relation \"p_2\" does not exist' "
+    "(15, seed 45153) (prop45's LEFT, FOUND.txt). Drawn by tree_schema once not listed",
+}
 
 
 @pytest.fixture(scope="module")
@@ -659,7 +669,9 @@ TREE_BOUNDS = {"p_0": ("p", ["FROM (MINVALUE) TO (0)", "FROM (MINVALUE) TO (-3)"
 @st.composite
 def tree_schema(draw, prev: Optional[dict] = None) -> dict:
     """The tree with UNIQUE keys and indexes declared at each level (the root's copied down to every partition, a
-    sub-partitioned partition's own beside them, a leaf's own); with `prev` (A), B: most of A's keys, indexes and
+    sub-partitioned partition's own beside them, a leaf's own; now and then the root's PRIMARY KEY (k, s) in place of
+    its UNIQUE, under partitions at both levels declaring a UNIQUE (k, s) of their own, which the key takes as its
+    copy); with `prev` (A), B: most of A's keys, indexes and
     partitions kept, some partitions re-bounded, detached (a plain table), dropped or attached (q)."""
     old = prev["tables"] if prev else {}
 
@@ -690,16 +702,25 @@ def tree_schema(draw, prev: Optional[dict] = None) -> dict:
             tables[name] = {"columns": dict(TREE_COLUMNS)}  # a plain table: q to attach, p_2 detached
         if name == "p_1" and attached:
             tables[name]["partition_by"] = {"strategy": "list", "key": "s"}
-    for name, key, what in (("p", "unique", [{"columns": ["k", "s"]}]),
+    taken = "partitions-unique-the-root-key-takes" not in KNOWN_BUGS
+    p_1_keys = draw(st.sampled_from([[{"name": "p_1_sv", "columns": ["s", "v"]}],
+                                     [{"name": "p_1_sv", "columns": ["s", "v"]}, {"name": "p_1_ks", "columns": ["k", "s"]}]]
+                                    [:1 + taken]))
+    for name, key, what in (("p", "primary_key", {"columns": ["k", "s"]} if taken else None),
+                            ("p", "unique", [{"columns": ["k", "s"]}]),
                             ("p", "indexes", {"p_v": {"columns": ["v"]}}),
-                            ("p_1", "unique", [{"name": "p_1_sv", "columns": ["s", "v"]}]),
+                            ("p_1", "unique", p_1_keys),
                             ("p_1", "indexes", {"p_1_vk": {"columns": ["v", "k"], "where": "v > -5"}}),
+                            ("p_1_a", "unique", [{"name": "p_1_a_ks", "columns": ["k", "s"]}] if taken else None),
                             ("p_1_a", "indexes", {"p_1_a_v": {"columns": [{"expression": "v + 1"}]}}),
                             ("p_1_b", "unique", [{"name": "p_1_b_vk", "columns": ["v", "k"]}]),
+                            ("p_2", "unique", [{"name": "p_2_ks", "columns": ["k", "s"]}] if taken else None),
                             ("p_2", "indexes", {"p_2_s": {"columns": ["s"]}}),
                             ("q", "indexes", {"q_v": {"columns": ["v"]}})):
-        if name in tables and (got := keep(name, key, what)) is not None:
-            tables[name][key] = got
+        if name in tables and (got := keep(name, key, what)) is not None and \
+                not (name == "p" and key == "unique" and "primary_key" in tables["p"]):
+            tables[name][key] = got  # (the root's PRIMARY KEY or UNIQUE on (k, s): a partition's own UNIQUE on
+            # (k, s) is then the key's copy where the key is added after it, Postgres's choice a fresh build shows)
     if "TO (300)" in tables.get("p_2", {}).get("partition_of", {}).get("bound", "") and \
             "partition_of" in tables.get("q", {}):  # (no two bounds overlap)
         tables["q"]["partition_of"]["bound"] = "FOR VALUES FROM (300) TO (MAXVALUE)"
