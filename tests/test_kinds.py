@@ -743,11 +743,23 @@ def test_a_definition_made_again_under_a_user_schemac_does_not_manage_fails_nami
     other objects depend on it'. The migration asks pg_depend first and fails with one message naming the user, in
     the file's transaction: nothing of it done (a table it adds first is not there, the definition as it was). With
     the user gone, the same file applies."""
+    entry, (was, now), outside, user, query, before, after = UNMANAGED[kind]
+    said = f"{kind} public.{entry.split()[1].rstrip(':')}: its definition changes, which Postgres cannot alter, so " \
+        f"this migration drops it and creates it again, but what schemac does not manage uses it ({user}); drop " \
+        "or change those first"
+    _made_again_under_an_unmanaged_user(any_db_url, tmp_path, entry, (was, now), outside, said, query, before, after)
+
+
+def _made_again_under_an_unmanaged_user(any_db_url, tmp_path, entry: str, edit: tuple[str, str], outside: str,
+                                        said: str, query: str, before: tuple, after: tuple) -> None:
+    """schema.yaml's `entry` applied, `outside` made in a schema it leaves out, `edit` applied with a table added: the
+    migration fails saying `said`, nothing of it done (`query` reads `before`, no table added); with that schema
+    dropped, the same file applies (`query` reads `after`)."""
     from schemac.commands.generate import generate
     from schemac.migrations.apply import apply_files
     from schemac.migrations.layout import Layout
 
-    entry, (was, now), outside, user, query, before, after = UNMANAGED[kind]
+    was, now = edit
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     schema.write_text(entry)
     assert generate(str(schema), out, name="old").status == "written"
@@ -759,15 +771,48 @@ def test_a_definition_made_again_under_a_user_schemac_does_not_manage_fails_nami
     with psycopg.connect(any_db_url, autocommit=True) as conn:
         with pytest.raises(Exception) as e:
             apply_files(conn, Layout(out).migrations())
-        assert f"{kind} public.{entry.split()[1].rstrip(':')}: its definition changes, which Postgres cannot alter, so " \
-            f"this migration drops it and creates it again, but what schemac does not manage uses it ({user}); drop " \
-            "or change those first" in str(e.value), str(e.value)
+        assert said in str(e.value), str(e.value)
         assert conn.execute("SELECT to_regclass('public.added')").fetchone() == (None,)
         assert conn.execute(query).fetchone() == before
         conn.execute("DROP SCHEMA other CASCADE")
         apply_files(conn, Layout(out).migrations())
         assert conn.execute(query).fetchone() == after
         assert conn.execute("SELECT to_regclass('public.added') IS NOT NULL").fetchone() == (True,)
+
+
+_LABELS = "SELECT array_agg(enumlabel::text ORDER BY enumsortorder) FROM pg_enum WHERE enumtypid = to_regtype('public.mood')"
+_SET_ASIDE = "this migration sets it aside and creates it again (Postgres cannot alter its values or what it stands on), " \
+    "then drops the one set aside, but what schemac does not manage uses it"
+SET_ASIDE = {  # an enum or domain made again (set aside, or around a composite type made again) -> (schema.yaml's
+    # entry, the edit, what a schema it leaves out holds, the message, the catalog's definition before and after)
+    "enum set aside": ("enums:\n  mood: {values: [sad, ok, happy]}\n", ("[sad, ok, happy]", "[happy, ok, sad]"),
+                       "CREATE TABLE other.u (m public.mood); INSERT INTO other.u VALUES ('ok')",
+                       f"enum public.mood: {_SET_ASIDE} (column m of table other.u)", _LABELS,
+                       (["sad", "ok", "happy"],), (["happy", "ok", "sad"],)),
+    "domain over an enum set aside": (
+        "enums:\n  mood: {values: [sad, ok, happy]}\ndomains:\n  feel: {type: mood}\n",
+        ("[sad, ok, happy]", "[happy, ok, sad]"), "CREATE FUNCTION other.f(x public.feel) RETURNS integer "
+        "LANGUAGE sql AS 'SELECT 1'", f"domain public.feel: {_SET_ASIDE} (function other.f(feel__schemac_old))", _LABELS,
+        (["sad", "ok", "happy"],), (["happy", "ok", "sad"],)),
+    "domain around a composite type made again": (
+        "composite_types:\n  p:\n    attributes: {a: integer, b: text}\ndomains:\n  dp: {type: p}\n",
+        ("a: integer, b: text", "b: text, a: integer"), "CREATE TABLE other.u (x public.dp)",
+        "domain public.dp: a type it stands on is made again, so this migration drops it and creates it again, but "
+        "what schemac does not manage uses it (column x of table other.u)",
+        "SELECT array_agg(attname::text ORDER BY attnum) FROM pg_attribute WHERE attrelid = (SELECT typrelid FROM "
+        "pg_type WHERE oid = to_regtype('public.p')) AND NOT attisdropped", (["a", "b"],), (["b", "a"],)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SET_ASIDE))
+def test_an_enum_or_domain_made_again_under_a_user_schemac_does_not_manage_fails_naming_it(any_db_url, tmp_path, case):
+    """An enum whose values schema.yaml reorders (a domain over it with it) is set aside under another name, created
+    again, its columns retyped and the old one dropped; a domain over a composite type made again is dropped and made
+    again. A user outside schemac's model (a schema schema.yaml leaves out) failed the DROP with Postgres's 'cannot
+    drop type ... because other objects depend on it'; the migration now fails with one message naming it, nothing
+    of it done, and applies once the user is gone."""
+    entry, edit, outside, said, query, before, after = SET_ASIDE[case]
+    _made_again_under_an_unmanaged_user(any_db_url, tmp_path, entry, edit, outside, said, query, before, after)
 
 
 def test_every_kind_of_user_of_a_collation_or_range_read_from_a_database_is_named(any_db_url):

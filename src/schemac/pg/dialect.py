@@ -31,6 +31,7 @@ from schemac.pg.numerals import merge_numerals
 from schemac.pg.operators import (OPERATORS, TOKEN, OtherOperator, PrefixOperator, merge_operators, other_sql,
                                   parse_other, parse_prefix, prefix_sql)
 from schemac.pg.syntax import (AtLocal, Printed, SpelledCall, SqlValue, Verbatim, at_local_sql, collation_for,
+                               current_schema_call, current_schema_called,
                                finish_type, interval_sql, is_words, negated_after, not_after,
                                similar_substring, spelled_sql, sql_position, sql_value, verbatim_sql,
                                xml_call)
@@ -240,6 +241,8 @@ class SchemacPostgres(Postgres):
             # with commas, "substring"(s, 1, 3) or "position"(a, b) (sqlglot read them as the SQL syntax
             # SUBSTRING(s FROM 1 FOR 3), which Postgres 16+ stores and prints apart)
             token = self._curr
+            if current_schema_called(self):
+                return current_schema_call(self)
             if token is None or token.token_type != TokenType.IDENTIFIER or self._next is None \
                     or self._next.token_type != TokenType.L_PAREN:
                 return super()._parse_function_call(functions, anonymous, optional_parens, any_token)

@@ -219,6 +219,21 @@ def sql_value(parser) -> Optional[exp.Expression]:
     return parser._parse_column_ops(SqlValue(this=curr.text.upper()))
 
 
+def current_schema_called(parser) -> bool:
+    """Whether `current_schema()` (the keyword called, with its parentheses) starts here."""
+    tokens = parser._tokens[parser._index:parser._index + 3]
+    return len(tokens) == 3 and tokens[0].token_type == TokenType.CURRENT_SCHEMA \
+        and tokens[1].token_type == TokenType.L_PAREN and tokens[2].token_type == TokenType.R_PAREN
+
+
+def current_schema_call(parser) -> exp.Expression:
+    """`current_schema()` as the call `"current_schema"()`: Postgres stores the keyword called so (pg_get_expr on 15,
+    16 and 18) and the bare keyword as CURRENT_SCHEMA, which sqlglot read as one (a default written `current_schema()`
+    compared apart from the catalog's print of the very default the migration made)."""
+    parser._advance(3)
+    return exp.Anonymous(this=exp.Identifier(this="current_schema", quoted=True), expressions=[])
+
+
 class AtLocal(exp.Expression, exp.Func):
     """`ts AT LOCAL` (PostgreSQL 17): refused by sqlglot, which knows AT TIME ZONE only."""
 

@@ -7,7 +7,7 @@ from typing import Callable, Optional
 
 from sqlglot import exp
 
-from schemac.compare.changes import ENUM_REBUILT, OWNS_VALUES, Change, set_aside_name
+from schemac.compare.changes import DEFINITION_REMADE, ENUM_REBUILT, OWNS_VALUES, Change, set_aside_name
 from schemac.compare.normalize import same_default, same_expression
 from schemac.compare.types import replaceable
 from schemac.errors import SchemacError
@@ -17,6 +17,7 @@ from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.names import make_object_name, qualified, quote_ident
 from schemac.plan.sql_strings import owner_sql
+from schemac.plan.unmanaged_users import HELD, SET_ASIDE, unmanaged_users_guard
 from schemac.plan.member_grant_ddl import member_grant_statements
 from schemac.plan.detached_ddl import taken_back
 from schemac.plan import ddl, routine_ddl, sequence_ddl
@@ -125,11 +126,11 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
                             quote_ident(set_aside_name(old.name)))  # type: ignore[union-attr]
         return [aside, create_enum(new)] + _carried_comment(change)  # type: ignore[arg-type]
     if k == "drop_enum":
-        return [ddl.command("DROP", "TYPE IF EXISTS", qualified(old.schema, old.name))]  # type: ignore
+        return _guarded(change) + [ddl.command("DROP", "TYPE IF EXISTS", qualified(old.schema, old.name))]  # type: ignore
     if k == "add_domain":
         return created_domain(new) + _not_valid_checks(new) + _domain_check_comments(None, new)  # type: ignore
     if k == "drop_domain":
-        return [ddl.command("DROP", "DOMAIN IF EXISTS", qualified(old.schema, old.name))]  # type: ignore
+        return _guarded(change) + [ddl.command("DROP", "DOMAIN IF EXISTS", qualified(old.schema, old.name))]  # type: ignore
     if k == "alter_domain" and change.cause == ENUM_REBUILT:  # over a re-created enum: set aside, created again
         aside = alter_domain(old, "RENAME TO", quote_ident(set_aside_name(old.name)))  # type: ignore
         # Its NOT NULL named (17+ keeps one): the old domain, set aside, still holds <domain>_not_null, and Postgres
@@ -169,6 +170,19 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
     if k == "set_type_comment":
         return type_comment(change, unset=True)
     return None
+
+
+def _guarded(change: Change) -> list[exp.Expression]:
+    """plan.unmanaged_users' guard before the DROP of an enum or domain made again (set aside, or dropped around a
+    composite type made again): what schemac does not manage and uses it named in one message, not Postgres's
+    'cannot drop type ... because other objects depend on it'. None before a plain DROP."""
+    old = change.old
+    if change.cause == DEFINITION_REMADE:
+        return [unmanaged_users_guard(change.kind[5:], old.schema, old.name, why=HELD)]  # type: ignore[union-attr]
+    if change.cause == ENUM_REBUILT:
+        shown = old.name[:-len(set_aside_name(""))] if old.name.endswith(set_aside_name("")) else old.name  # type: ignore
+        return [unmanaged_users_guard(change.kind[5:], old.schema, old.name, shown, SET_ASIDE)]  # type: ignore[union-attr]
+    return []
 
 
 def _carried_comment(change: Change) -> list[exp.Expression]:

@@ -1,11 +1,15 @@
 """The guard before the DROP of a collation, range or composite type the migration makes again (its definition
-changed, which Postgres cannot alter: compare.usertypes): generate reads schema.yaml and state.json, not the database,
+changed, which Postgres cannot alter: compare.usertypes), of a domain made again around one (holders_remade), and of
+an enum or domain set aside under its old name and created again (ENUM_REBUILT: values removed or reordered, a domain
+over one, or checking values held in arrays: compare.domain_arrays): generate reads schema.yaml and state.json, not the database,
 so what schemac does not manage and uses the object (a table of a schema left out or listed as not managed, an
 extension's member, an object made by hand since) is not in its model, and the DROP failed on it with Postgres's
 'cannot drop ... because other objects depend on it'. The migration asks pg_depend first, where it runs, and raises
 one message naming those users; the file's transaction leaves nothing done."""
 
 from __future__ import annotations
+
+from typing import Optional
 
 from sqlglot import exp
 
@@ -32,15 +36,22 @@ _USERS = ("WITH target(classid, objid) AS ({targets}), users(what) AS (SELECT DI
           "ORDER BY what) INTO users FROM users")
 
 
-def unmanaged_users_guard(kind: str, schema: str, name: str) -> exp.Command:
-    """A DO block raising where anything depends on `kind` (collation, range type, composite type) schema.name as the
-    migration reaches its DROP (what schemac manages and uses it is dropped before, or generate refused the change:
-    compare.definition_users), naming each user as Postgres describes it ('column s of table other.t')."""
+_REMADE = "its definition changes, which Postgres cannot alter, so this migration drops it and creates it again"
+HELD = "a type it stands on is made again, so this migration drops it and creates it again"
+SET_ASIDE = ("this migration sets it aside and creates it again (Postgres cannot alter its values or what it stands on), "
+             "then drops the one set aside")
+
+
+def unmanaged_users_guard(kind: str, schema: str, name: str, shown: Optional[str] = None,
+                          why: str = _REMADE) -> exp.Command:
+    """A DO block raising where anything depends on `kind` (collation, range type, composite type, domain, enum)
+    schema.name as the migration reaches its DROP (what schemac manages and uses it is dropped or retyped before, or
+    generate refused the change: compare.definition_users), naming each user as Postgres describes it ('column s of
+    table other.t'); `shown`: the name the message gives (a type set aside is dropped under another)."""
     target = qualified(schema, name)
     lookup = "pg_catalog.to_regcollation({})" if kind == "collation" else "pg_catalog.to_regtype({})"
     targets = (_COLLATION if kind == "collation" else _TYPE).format(found=lookup.format(literal(target)))
-    said = (f"{kind} {schema}.{name}: its definition changes, which Postgres cannot alter, so this migration drops it "
-            "and creates it again, but what schemac does not manage uses it (")
+    said = f"{kind} {schema}.{shown or name}: {why}, but what schemac does not manage uses it ("
     fix = "); drop or change those first, outside schemac, or keep its definition in schema.yaml"
     return do_block(f"DECLARE users text; BEGIN {_USERS.format(targets=targets)}; IF users IS NOT NULL THEN RAISE "
                     "EXCEPTION USING ERRCODE = 'dependent_objects_still_exist', MESSAGE = "
