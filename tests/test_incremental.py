@@ -266,6 +266,13 @@ def test_renamed_from_says_when_it_can_be_removed(schemac, tmp_path, db_url):
                             "'customers'::regclass AND attname IN ('name', 'status') ORDER BY 1").fetchall() == \
             [("name", "character varying(20)"), ("status", "text")]
     assert schemac("diff", "--database-url", db_url).returncode == 0
+    # rebuild-state records what a replay of the migrations builds, whose catalog holds no hint: the old record's hints
+    # of the swap are carried over (the migration it was written with is still on disk), or the next generate would
+    # swap the names back (before: 'rename column public.customers.name', '... status' again).
+    r = schemac("rebuild-state", "--dev-url", db_url)
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = schemac("generate", "--check")
+    assert r.returncode == 0 and "No changes" in r.stdout, r.stdout + r.stderr
 
 
 def test_an_inherits_parents_swap_of_column_names_is_not_made(schemac, tmp_path):

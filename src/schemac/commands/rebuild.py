@@ -24,8 +24,9 @@ from typing import Optional
 from schemac.commands.generate import Result, generate
 from schemac.errors import SchemacError
 from schemac.migrations.layout import Layout, MigrationFile, locked
-from schemac.migrations.state import State, file_sha384, write_atomic
+from schemac.migrations.state import State, file_sha384, read_state, write_atomic
 from schemac.model import Schema
+from schemac.model.frozen import replace
 
 # The suffixes `generate` adds to one change's name when it writes several files.
 _PART_SUFFIX = re.compile(r"_(enum_values|part_\d+|index_\d+|validate)$")
@@ -51,8 +52,11 @@ def rebuild_state(out_dir: str, dev_url: Optional[str] = None) -> Rebuilt:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(layout.state_path)  # no migration: the next generate starts from nothing
             return Rebuilt(None, 0, "no migration to replay")
+        old = read_state(layout.state_path)
         with replayed(layout, dev_url) as (url, where):
             schema = _with_credentials(url, inspect_database(url).schema)
+        if old is not None and any(m.filename == old.migration for m in ups):
+            schema = _swaps_kept(schema, old.schema)
         last = ups[-1]
         # No schema.yaml is recorded (""): `diff` must never take this model for schema.yaml's.
         try:
@@ -60,6 +64,22 @@ def rebuild_state(out_dir: str, dev_url: Optional[str] = None) -> Rebuilt:
         except OSError as e:
             raise SchemacError(f"{layout.state_path}: cannot write ({e.strerror})") from None
     return Rebuilt(last.filename, len(schema.tables), where)
+
+
+def _swaps_kept(schema: Schema, old: Schema) -> Schema:
+    """`schema` with the old record's column hints of swaps and rotations of names (a <- b, b <- a), where the
+    migration that record was written with is still on disk: the catalog cannot tell such a swap made from one to make,
+    only the record's hints can (compare.column_renames), and a replayed database holds none: without them the next
+    `generate` would swap the columns' names again."""
+    kept = {(t.schema, t.name): {c.name: c.renamed_from for c in t.columns if c.renamed_from
+                                 and t.column(c.renamed_from) is not None} for t in old.tables}
+    tables = []
+    for t in schema.tables:
+        hints = {n: h for n, h in kept.get((t.schema, t.name), {}).items()
+                 if t.column(n) is not None and t.column(h) is not None}
+        tables.append(replace(t, columns=tuple(replace(c, renamed_from=hints[c.name]) if c.name in hints else c
+                                               for c in t.columns)) if hints else t)
+    return replace(schema, tables=tuple(tables))
 
 
 def _with_credentials(url: str, schema: Schema) -> Schema:
