@@ -7,7 +7,7 @@ from __future__ import annotations
 from schemac.model.frozen import replace
 from schemac.model.references import as_read
 from schemac.model.triggers import replaced_in_place
-from typing import Iterable, Optional, Union
+from typing import Any, Callable, Iterable, Optional, Union
 
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, Constraint
 from schemac.compare.equality import equal_except
@@ -87,6 +87,18 @@ def repeated_keys(t: Table) -> list[Unique]:
             out.append(u)
         seen.add(u.columns)
     return out
+
+
+def _renamed_alike(cur: dict, des: dict, kind: str, ch: Callable, same: Callable[[Any, Any], bool]) -> None:
+    """One gone from `cur` whose definition a new one of `des` has under another name (`same`): ALTER INDEX /
+    TRIGGER ... RENAME, not DROP and CREATE (its OID, comment, state kept); `cur` then holds it under the new name."""
+    gone = [n for n in cur if n not in des]
+    for name, new in des.items() if gone else ():
+        old_name = next((n for n in gone if same(cur[n], new)), None) if name not in cur else None
+        if old_name is not None:
+            gone.remove(old_name)
+            ch(f"rename_{kind}", name, cur[old_name], new)
+            cur[name] = replace(cur.pop(old_name), name=name)
 
 
 def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list[Change]:
@@ -261,16 +273,9 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
         if old_name and old_name in cur_idx and name not in cur_idx:
             ch("rename_index", name, cur_idx[old_name], idx)
             cur_idx[name] = replace(cur_idx.pop(old_name), name=name)
-    gone = [n for n in cur_idx if n not in des_idx]
-    for name, idx in des_idx.items() if gone else ():  # one of the same definition under another name: ALTER INDEX
-        old_name = next((n for n in gone if _same_index(cur_idx[n], idx) and not over_retyped(
-            cur_idx[n].where, *(e.expression for e in cur_idx[n].elements),
-            columns=[e.column for e in cur_idx[n].elements] + list(cur_idx[n].include))), None) \
-            if name not in cur_idx and not idx.renamed_from else None
-        if old_name is not None:
-            gone.remove(old_name)
-            ch("rename_index", name, cur_idx[old_name], idx)
-            cur_idx[name] = replace(cur_idx.pop(old_name), name=name)
+    _renamed_alike(cur_idx, des_idx, "index", ch, lambda old, idx: not idx.renamed_from and _same_index(old, idx) and
+                   not over_retyped(old.where, *(e.expression for e in old.elements),
+                                    columns=[e.column for e in old.elements] + list(old.include)))
     for name, idx in des_idx.items():
         old_i = cur_idx.get(name)
         if old_i is None:
@@ -315,15 +320,9 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
 
     cur_tg = {g.name: g for g in cur.triggers}
     des_tg = {g.name: g for g in des.triggers}
-    gone_tg = [n for n in cur_tg if n not in des_tg]
-    for name, g in des_tg.items() if gone_tg else ():  # one of the same definition under another name: ALTER TRIGGER
-        # (not a constraint trigger: ALTER TRIGGER leaves its pg_constraint row under the old name)
-        old_name = next((n for n in gone_tg if same_trigger(cur_tg[n], replace(g, name=n))), None) \
-            if name not in cur_tg and not g.constraint else None
-        if old_name is not None:
-            gone_tg.remove(old_name)
-            ch("rename_trigger", name, cur_tg[old_name], g)
-            cur_tg[name] = replace(cur_tg.pop(old_name), name=name)
+    # (not a constraint trigger: ALTER TRIGGER leaves its pg_constraint row under the old name)
+    _renamed_alike(cur_tg, des_tg, "trigger", ch,
+                   lambda old, g: not g.constraint and same_trigger(old, replace(g, name=old.name)))
     for name, g in des_tg.items():
         old_g = cur_tg.get(name)
         if old_g is None:
