@@ -293,3 +293,39 @@ def test_a_column_keying_a_sub_partition_retyped_is_refused(tmp_path, any_db_url
                                         r"partition key, whose types Postgres cannot change \(date -> timestamp"):
         generate(str(schema), out)
     assert len(Layout(out).migrations()) == 1  # nothing written
+
+
+TOTE = """
+tables:
+  tote:
+    partition_by: {strategy: list, key: a}
+    columns: {a: {type: integer, nullable: false}, b: {type: integer, nullable: false}}
+    primary_key: {columns: [a, b]}
+  tote_1:
+    partition_of: {parent: tote, bound: FOR VALUES IN (1)}
+    columns: {a: {type: integer, nullable: false}, b: {type: integer, nullable: false}}
+    unique:
+      - {columns: [a, b], name: tote_1_mine}
+"""
+
+
+@pytest.mark.every_major
+def test_a_copy_beside_the_unique_a_fresh_build_makes_the_copy_is_drift(tmp_path, any_db_url):
+    """A database whose partition holds its own UNIQUE tote_1_mine beside the PRIMARY KEY's copy tote_1_pkey (the key
+    made first, as builds before session 45 did) against schema.yaml whose fresh build makes tote_1_mine the key's
+    copy (one key fewer): diff said "In sync" (beside_copy is no part of a constraint's definition, and the key's
+    remake, compare.unique_pk_copies, is a caused change the report left out). Now it is one difference, at the key."""
+    schema, empty = tmp_path / "schema.yaml", tmp_path / "empty"
+    schema.write_text(TOTE, encoding="utf-8")
+    empty.mkdir()
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE tote (a int NOT NULL, b int NOT NULL, PRIMARY KEY (a, b)) PARTITION BY LIST (a); "
+                     "CREATE TABLE tote_1 PARTITION OF tote FOR VALUES IN (1); "
+                     "ALTER TABLE tote_1 ADD CONSTRAINT tote_1_mine UNIQUE (a, b); INSERT INTO tote VALUES (1, 2)")
+        stands = conn.execute("SELECT conname, contype, conparentid <> 0 FROM pg_constraint "
+                              "WHERE conrelid = 'tote_1'::regclass AND contype IN ('p', 'u') ORDER BY 1").fetchall()
+    # (the oracle: what stands in the partition, the key's copy beside the partition's own UNIQUE)
+    assert stands == [("tote_1_mine", "u", False), ("tote_1_pkey", "p", True)], stands
+    found = check_drift(str(schema), any_db_url, out_dir=str(empty)).differences
+    assert [(d.kind, d.table, d.name) for d in found] == [("constraint_copies_changed", "tote", "tote_pkey")], found
+    assert "copies" in found[0].message and found[0].line is not None

@@ -19,6 +19,12 @@ st_tileenvelope(z, x, y))`, `st_xmin(g)`, `st_xmax(st_extent(g))`: the implicit 
 box2d) is stored with the cast, `st_asmvtgeom(g, st_tileenvelope(z, x, y)::box2d)`; a cast to box2d or box3d that is a
 call's argument is dropped, whatever it casts (an overload taking either, `st_expand(g::box2d, 1)` against
 `st_expand(g, 1)`, then compares equal: write such a view with --dev-url, which has Postgres deparse it).
+
+A name-typed SQL value function (CURRENT_SCHEMA, CURRENT_USER, CURRENT_ROLE, USER, SESSION_USER, CURRENT_CATALOG,
+current_schema(), current_database(); not SYSTEM_USER, a text) beside text in `||` takes the implicit cast name ->
+text: `'in ' || CURRENT_SCHEMA` is stored `('in '::text || (CURRENT_SCHEMA)::text)`. The cast to text of such a
+function is dropped there only, where it changes no value (elsewhere, a comparison, it changes the collation: name's
+"C" against text's default).
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ from __future__ import annotations
 from typing import Optional
 
 from sqlglot import exp
+
+from schemac.pg.syntax import SqlValue
 
 
 _TZ = (exp.DataType.Type.TIMESTAMPTZ,)
@@ -116,6 +124,37 @@ def _unboxed(arg: exp.Expression) -> exp.Expression:
             and arg.to.args["kind"].name.lower() in _BOXES:
         return _bare(arg.this)
     return arg
+
+
+_NAMED = (exp.CurrentSchema, exp.CurrentUser, exp.SessionUser, exp.CurrentCatalog, exp.CurrentDatabase)
+_NAMED_CALLS = ("current_schema", "current_database")  # (pg.syntax reads `current_schema()` as this call)
+
+
+def _named(node: exp.Expression) -> bool:
+    return isinstance(node, _NAMED) or isinstance(node, exp.Anonymous) and not node.expressions \
+        and node.name.lower() in _NAMED_CALLS or isinstance(node, SqlValue) and node.this in ("CURRENT_ROLE", "USER")
+
+
+def _unnamed(arg: exp.Expression) -> exp.Expression:
+    """`arg` without a cast to text of a name-typed SQL value function (above)."""
+    cast = _bare(arg)
+    if isinstance(cast, exp.Cast) and not isinstance(cast, exp.TryCast) and isinstance(cast.to, exp.DataType) \
+            and cast.to.this == exp.DataType.Type.TEXT and _named(_bare(cast.this)):
+        return _bare(cast.this)
+    return arg
+
+
+def names_as_text(node: exp.Expression) -> Optional[exp.Expression]:
+    """The concatenation with its sides' casts to text of a name-typed function dropped; None if it has none."""
+    if not isinstance(node, exp.DPipe):
+        return None
+    left, right = _unnamed(node.this), _unnamed(node.expression)
+    if left is node.this and right is node.expression:
+        return None
+    copy = node.copy()
+    copy.set("this", left.copy())
+    copy.set("expression", right.copy())
+    return copy
 
 
 def dates_as_arguments(node: exp.Expression) -> Optional[exp.Expression]:

@@ -10,7 +10,7 @@ from sqlglot import exp
 
 from schemac.compare.chains import left_deep
 from schemac.compare.late_bound import TEXT_TYPES as _TEXT_TYPES, late_bound, unparen as _unparen
-from schemac.compare.implicit_casts import dates_as_arguments
+from schemac.compare.implicit_casts import dates_as_arguments, names_as_text
 from schemac.compare.in_lists import some_as_any, split_in_list
 from schemac.compare.jsonpath import jsonpath_literals
 from schemac.compare.tsquery import tsquery_literals
@@ -192,8 +192,9 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
     cast = type_call(node)
     if cast is not None:
         return cast
-    numbers = numbers_beside_a_column(node) or dates_as_arguments(node) or jsonpath_literals(node) \
-        or typed_literals(node) or tsquery_literals(node) or split_in_list(node) or some_as_any(node)
+    numbers = numbers_beside_a_column(node) or dates_as_arguments(node) or names_as_text(node) \
+        or jsonpath_literals(node) or typed_literals(node) or tsquery_literals(node) or split_in_list(node) \
+        or some_as_any(node)
     if numbers is not None:
         return numbers
     if isinstance(node, exp.Neg) and isinstance(_unparen(node.this), exp.Literal) and not _unparen(node.this).is_string:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from schemac.model.frozen import frozen, replace
 from typing import Optional
 
+from schemac.compare.unique_pk_copies import COPIES_RETAKEN
 from schemac.compare.changes import DEFINITION_REMADE, NAMED_AS_DEFAULT, Change
 from schemac.model import INDEXED_KEY_TYPES, index_comment, nullabilities
 from schemac.report.database_objects import DATABASE_OBJECT_KINDS, database_object_difference, member_settings_difference
@@ -229,6 +230,19 @@ def _difference(c: Change) -> Optional[Difference]:
     raise ValueError(f"unknown change kind {k}")
 
 
+def _copies_retaken(changes: list[Change]) -> list[Difference]:
+    """One difference per key `differences` finds made again for its copies (COPIES_RETAKEN)."""
+    out = []
+    for c in changes:
+        src = c.source
+        message = (f"{c.object_kind} {c.path}: its copies in the partitions are not a fresh build's (the database "
+                   f"holds a copy beside a partition's UNIQUE of its columns, or misses one): made again, its ADD "
+                   f"takes the partitions' UNIQUEs as its copies")
+        out.append(Difference("constraint_copies_changed", c.object_kind, c.schema, c.table, c.name, describe(c.new),
+                              describe(c.old), message, src.file if src else None, src.line if src else None))
+    return out
+
+
 def _columns_of(obj: object) -> str:
     """How to point at a constraint schema.yaml leaves unnamed: its columns, "(owner_id)"."""
     columns = getattr(obj, "columns", None)
@@ -243,11 +257,14 @@ def differences(changes: list[Change]) -> list[Difference]:
     # A missing table is one difference, not one more per index and comment it would bring along; an
     # unexpected table is one too, not one more per foreign key its DROP takes along.
     whole = {(c.schema, c.table) for c in changes if c.kind in ("add_table", "drop_table") and c.cause is None}
+    # A partitioned table's key made again to take the partitions' UNIQUEs as its copies: the database holds copies
+    # (or UNIQUEs beside them) a fresh build does not, drift of its own (compare.unique_pk_copies)
+    retaken = [c for c in changes if c.cause == COPIES_RETAKEN and c.kind == "drop_constraint"]
     # A collation or range type made again (its definition changed): its CREATE read as the change, against the old one
     remade = {(c.kind[5:], c.schema, c.name): c.old for c in changes if c.cause == DEFINITION_REMADE and c.kind[:5] == "drop_"}
     changes = [replace(c, old=remade[(c.kind[4:], c.schema, c.name)]) if remade and (c.kind[4:], c.schema, c.name) in remade
                and c.kind[:4] == "add_" else c for c in changes
                if c.cause is None and (c.kind in ("add_table", "drop_table") or (c.schema, c.table) not in whole)]
-    out = [d for d in (_difference(c) for c in changes) if d is not None]
+    out = [d for d in (_difference(c) for c in changes) if d is not None] + _copies_retaken(retaken)
     return sorted(out, key=lambda d: (d.schema, d.table, d.line or 0))
 

@@ -75,6 +75,9 @@ KIND_DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "constraint_changed": ("Constraint differs",
                            "A constraint exists under the declared name but its definition differs from "
                            "schema.yaml."),
+    "constraint_copies_changed": ("Partitioned key's copies differ",
+                                  "A partitioned table's key whose copies in the partitions are not a fresh build's: "
+                                  "a copy beside a partition's UNIQUE of its columns that the key's ADD takes."),
     "missing_index": ("Index is missing",
                       "An index declared in schema.yaml does not exist in the database."),
     "unexpected_index": ("Index is not in schema.yaml",
