@@ -28,8 +28,8 @@ What a schema draws, beside the plain tables t1, t2 of test_property (columns, k
 
 Each object of A lives on in B most of the time, changed (B is drawn with A in view). What generate refuses as
 the README says is not drawn (a composite's attribute retyped while a column has the type). What schemac cannot
-do yet would be left out while listed in KNOWN_BUGS, with the reason (one is: test_partition_trees' partitions' own
-UNIQUE (k, s) under the root's key). FIXED_BUG_CASES keep the smallest
+do yet would be left out while listed in KNOWN_BUGS, with the reason (empty by policy: a bug found is fixed, its
+smallest case kept). FIXED_BUG_CASES keep the smallest
 case of every bug this test found, each a test of its own.
 
 Two more properties draw what the one above does not: test_renames_under_readers (readers_schema) two tables under
@@ -37,8 +37,8 @@ every kind of reader naming a column (a view, a join view, a materialized view w
 table's column and over another table's in a subquery, a trigger's UPDATE OF and WHEN, statistics, expression and
 partial indexes, a CHECK, a generated column, column grants), B renaming a column or two (now and then retyped too)
 and a table under them; test_partition_trees (tree_schema) a partition tree two levels deep with UNIQUE keys and
-indexes declared at each level (and, once KNOWN_BUGS does not list it, the root's PRIMARY KEY (k, s) over partitions
-at both levels declaring a UNIQUE (k, s) of their own, which the key takes as its copy), B re-bounding, detaching,
+indexes declared at each level (and the root's PRIMARY KEY (k, s) over partitions at both levels declaring a UNIQUE
+(k, s) of their own, which the key takes as its copy), B re-bounding, detaching,
 dropping and attaching partitions under them;
 test_types_under_their_users (types_schema) an enum, domains over a base type and over another domain (CHECKs,
 defaults, NOT NULL), one over the enum, a composite and a range type under their users (columns with rows, an array,
@@ -79,14 +79,7 @@ assert databases  # the fixture this module's tests take, imported
 
 ROLES = ["schemac_prop_r1", "schemac_prop_r2"]
 # Shapes schemac cannot migrate yet, each with its reason: while listed, the pairs are drawn around them.
-KNOWN_BUGS: dict[str, str] = {
-    "partitions-unique-the-root-key-takes": "a partition's own UNIQUE (k, s) under the root's PRIMARY KEY or UNIQUE "
-    "(k, s), which takes it as its copy where the key is added after it: on main, given where the key stands already "
-    "it is added beside the key's copy (fix44d's LEFT, fix45a's branch); on fix45a's, a kept partition's taken UNIQUE is "
-    "lost where the key is made again for another's (fixed by 10417814); on main after fix45a's merge, still 'unique "
-    "constraint p_1_a_ks is missing' (18, seed 45151) and 'constraint \"p_2_pkey\" of relation \"p_2\" does not exist' "
-    "(15, seed 45153) (prop45's LEFT, FOUND.txt). Drawn by tree_schema once not listed",
-}
+KNOWN_BUGS: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,10 @@ a UNIQUE as the partition's (not beside_copy). So:
   build gives the PRIMARY KEY copy, one a DETACH and ATTACH leave unattached), the key is dropped, which takes its
   copies along (the UNIQUEs it held too, and their copies below: added again, with the copies renamed by hand), and
   added again after the UNIQUEs (`keys_remade_for_copies`, cause COPIES_RETAKEN): its foreign keys, and those
-  referencing a partition's copy, are dropped and added around it (compare.rebuilt_keys), its rows kept.
+  referencing a partition's copy, are dropped and added around it (compare.rebuilt_keys), its rows kept;
+- a partitioned table's PRIMARY KEY or UNIQUE dropped (for good or for another key) takes along the partitions' own
+  UNIQUEs it took, which schema.yaml still lists (below it, or DETACHed to stand alone): added again
+  (`_copies_of_dropped`); a DETACHed partition's copy it took along is dropped IF EXISTS (`_taken_along`).
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from schemac.model import PrimaryKey, Table, Unique
 # A partitioned table's PRIMARY KEY dropped and added again so that its ADD takes the partitions' UNIQUEs schema.yaml
 # gives as its copies (or gives them back Postgres's PRIMARY KEY copies).
 COPIES_RETAKEN = "made again: its ADD takes the partitions' UNIQUEs as its copies"
+# A detached partition's copy of its parent's key, which the key's DROP takes along first: DROP CONSTRAINT IF EXISTS.
+TAKEN_ALONG = "its parent's key's DROP takes it along"
 
 
 def _partitions(tables: dict) -> dict[tuple[str, str], list[Table]]:
@@ -105,8 +110,53 @@ def keys_remade_for_copies(changes: list[Change], cur_tables: dict, des_tables: 
         if any(d not in was or d in dropped for d in taken) or any(d in kept_below and d not in taken for d in was):
             out += _again(cur, t) + _copies_again(changes, cur_tables, des_tables,
                                                    kept_below & set(below(cur, cur_tables)), attach_key(t.primary_key))
+    out = _taken_along(out + _copies_of_dropped(out, cur_tables, des_tables), cur_tables, des_tables)
     return [replace(c, above=above[(c.schema, c.table)]) if c.kind == "add_constraint" and isinstance(c.new, Unique)
             and (c.schema, c.table) in above and not c.above else c for c in out]
+
+
+def _copies_of_dropped(changes: list[Change], cur_tables: dict, des_tables: dict) -> list[Change]:
+    """A kept partitioned table's PRIMARY KEY or UNIQUE dropped (for good, or for a key of its definition)
+    takes along the partitions' own UNIQUEs (and PRIMARY KEYs renamed by hand) it took as its copies, at any depth,
+    that schema.yaml still lists on them, below it or DETACHed: added again after the DROP (`_copies_again`)."""
+    out: list[Change] = []
+    remade = {(c.schema, c.table) for c in changes if c.kind in ("add_table", "drop_table")}
+    for c in changes:
+        if c.kind != "drop_constraint" or not isinstance(c.old, (PrimaryKey, Unique)):
+            continue
+        cur, t = cur_tables.get((c.schema, c.table)), des_tables.get((c.schema, c.table))
+        if cur is None or t is None or cur.partition_by is None or t.partition_by is None or cur.key in remade:
+            continue
+        key = attach_key(c.old)
+        # (kept below it, or DETACHed to stand alone: its copy, now its own, waits for the DETACH)
+        kept = set(below(t, des_tables)) | {d for d in below(cur, cur_tables) if d in des_tables
+                                            and des_tables[d].partition_of is None}
+        under = {d for d in kept & set(below(cur, cur_tables)) - remade
+                 if isinstance(c.old, Unique) or cur_tables[d].primary_key is None
+                 or attach_key(cur_tables[d].primary_key) == key}
+        out += [a for a in _copies_again(changes + out, cur_tables, des_tables, under, key)
+                if isinstance(c.old, PrimaryKey) or not isinstance(a.new, PrimaryKey)]
+    return out
+
+
+def _taken_along(changes: list[Change], cur_tables: dict, des_tables: dict) -> list[Change]:
+    """`changes` with the DROP of a detached partition's copy of its parent's key made IF EXISTS (cause TAKEN_ALONG)
+    where that key is dropped too: the key's DROP, before the DETACH, takes the copy along."""
+    gone: dict[tuple[str, str], set] = {}
+    for c in changes:
+        cur = cur_tables.get((c.schema, c.table))
+        if c.kind == "drop_constraint" and isinstance(c.old, (PrimaryKey, Unique)) and cur is not None \
+                and cur.partition_by is not None:
+            for d in below(cur, cur_tables):
+                gone.setdefault(d, set()).add(attach_key(c.old))
+    out = []
+    for c in changes:
+        d, t = (c.schema, c.table), des_tables.get((c.schema, c.table))
+        if c.kind == "drop_constraint" and isinstance(c.old, (PrimaryKey, Unique)) and d in gone and t is not None \
+                and t.partition_of is None and attach_key(c.old) in gone[d]:
+            c = replace(c, cause=TAKEN_ALONG)
+        out.append(c)
+    return out
 
 
 def _path(d: Table, top: Table, tables: dict) -> tuple[tuple[str, str], ...]:

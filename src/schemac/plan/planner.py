@@ -11,6 +11,7 @@ from schemac.compare.changes import FOR_CHILD, INHERITED, OWN_AGAIN, Change
 from schemac.errors import printable
 from schemac.model import Table, Trigger, expression_dropped, index_comment
 from schemac.model.triggers import replaced_in_place
+from schemac.compare.unique_pk_copies import TAKEN_ALONG
 from schemac.pg.dialect import RENDER
 from schemac.pg.idents import ident, schema_part
 from schemac.pg.names import constraint_name, qualified, quote_ident
@@ -245,7 +246,8 @@ def _statements_for(change: Change) -> list[exp.Expression]:
         if held is not None:  # (its default name another constraint holds: plan.held_names)
             return [held]
         name = constraint_name(t, change.old)  # type: ignore[arg-type]
-        return [_alter(t, exp.Drop(tables=[exp.Table(this=ident(name))], kind="CONSTRAINT"))]
+        return [_alter(t, exp.Drop(tables=[exp.Table(this=ident(name))], kind="CONSTRAINT",
+                                   exists=change.cause == TAKEN_ALONG))]  # (compare.unique_pk_copies)
     if k == "set_table_comment":
         return [ddl.comment_on_table(t, change.new.comment)]  # type: ignore
     if k == "set_row_type_comment":  # COMMENT ON TYPE of the table's row type
