@@ -248,13 +248,14 @@ def test_type_change_hazard(old, new, lossy):
 
 
 # An enum's labels read back as the same text: to text, varchar without a length or citext no value is lost, nor to a
-# varchar(63) or longer (a label is 63 bytes at most); to a shorter varchar(n) a longer label fails, to char(n) it is cut
-# or padded (the pairs enum-to-text, enum-array-to-varchar-array and enum-to-varchar-as-long-as-a-label-can-be apply
-# them over rows without --allow-destructive).
+# varchar(n) as long as its longest label (bb: 2) or longer; to a shorter varchar(n) that label fails, to char(n) it is
+# cut or padded (the pairs enum-to-text, enum-array-to-varchar-array, enum-to-varchar-as-long-as-a-label-can-be and
+# enum-to-varchar-as-long-as-its-longest-label apply them over rows without --allow-destructive).
 ENUM_TYPE_CHANGES = [("mood", "text", False), ("mood", "varchar", False), ("mood[]", "text[]", False),
-                     ("mood", "varchar(10)", True), ("mood", "char(10)", True), ("mood", "citext", False),
+                     ("mood", "varchar(10)", False), ("mood", "char(10)", True), ("mood", "citext", False),
                      ("mood[]", "citext[]", False), ("mood", "ext.citext", False), ("mood", "varchar(63)", False),
-                     ("mood", "varchar(62)", True), ("mood[]", "varchar(100)[]", False), ("mood", "char(63)", True)]
+                     ("mood", "varchar(2)", False), ("mood", "varchar(1)", True), ("mood[]", "varchar(1)[]", True),
+                     ("mood[]", "varchar(100)[]", False), ("mood", "char(63)", True)]
 
 
 @pytest.mark.parametrize("old,new,lossy", ENUM_TYPE_CHANGES, ids=[f"{o}->{n}" for o, n, _ in ENUM_TYPE_CHANGES])

@@ -204,6 +204,9 @@ class Change:
     # (compare.retype_casts.apart): composite types of different attribute counts ('(1,2)' is no three-attribute
     # literal), an enum with labels the other lacks, range types over different subtypes; "" where it may.
     apart: str = ""
+    # An alter_column_type from an enum of the current model's (an array of one, a domain over one): the characters of
+    # its longest label, which bound every value (a varchar(n) as long holds each: plan.hazards); None else.
+    longest_label: Optional[int] = None
     # A SET DEFAULT nextval() of a sequence the old default did not call, on an integer column of a table with rows
     # (Hibernate 6's per-entity sequences replacing hibernate_sequence): the sequence stands behind what the rows hold;
     # moved past them after the SET DEFAULT (compare.sequence_feeds, plan.sequence_ddl.fed_past_the_rows). Not a cause:

@@ -62,7 +62,8 @@ def declared_casts(schema: Schema) -> set[tuple[tuple[str, str], tuple[str, str]
 
 def own_type_sides(changes: list[Change], current: Schema, desired: Schema) -> list[Change]:
     """`changes` with each column retype marked with the kind of its old type where it is one of `current`'s own (or
-    an array of one, or a domain over one; `from_kind`), of its new type where one of `desired`'s (`to_kind`), and
+    an array of one, or a domain over one; `from_kind`, and an enum's longest label: `longest_label`), of its new type
+    where one of `desired`'s (`to_kind`), and
     `direct_cast` where `desired` declares a cast between their base types (arrays of as many dimensions: element
     by element)."""
     if not any(c.kind == "alter_column_type" for c in changes):
@@ -90,7 +91,9 @@ def own_type_sides(changes: list[Change], current: Schema, desired: Schema) -> l
                      "an array of one only to an array of as many dimensions")  # e1[] -> e2: no text form reads back
         elif from_kind == to_kind and a != b:
             apart = apart_why(from_kind, a, b, *sides, subtypes)
-        return replace(c, from_kind=from_kind, to_kind=to_kind, direct_cast=direct, apart=apart)
+        labels = sides[0].get(a) if from_kind == "enum" else None
+        longest = max(map(len, labels), default=0) if labels is not None else None
+        return replace(c, from_kind=from_kind, to_kind=to_kind, direct_cast=direct, apart=apart, longest_label=longest)
 
     return [marked(c) if c.kind == "alter_column_type" else c for c in changes]
 

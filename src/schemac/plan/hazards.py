@@ -196,10 +196,11 @@ def _string_to_array(old: str, new: str) -> bool:
 
 def _enum_as_text(change: Change) -> bool:
     """An enum (or an array of enums) to a string type without a length (text, varchar, an extension's: citext), or
-    to a varchar as long as a label can be (63 bytes, so 63 characters at most: MAX_IDENTIFIER_BYTES): each label reads
-    back as the same text; to a shorter varchar(n) a longer label fails."""
+    to a varchar as long as a label can be (63 bytes, so 63 characters at most: MAX_IDENTIFIER_BYTES) or as its own
+    longest label: each label reads back as the same text; to a shorter varchar(n) a longer label fails."""
     (_, _, oa), (nb, params, na) = _split(change.old.type), _split(change.new.type)  # type: ignore[union-attr]
-    long_enough = not params or nb == "character varying" and params[0] >= MAX_IDENTIFIER_BYTES
+    longest = MAX_IDENTIFIER_BYTES if change.longest_label is None else change.longest_label
+    long_enough = not params or nb == "character varying" and params[0] >= longest
     return change.from_enum and not change.to_kind and nb != "character" and is_string_type(nb) and long_enough \
         and oa == na
 

@@ -30,7 +30,9 @@ def privilege_deps(c: Change) -> tuple[set[Key], set[Key], set[Key], set[Key]]:
         makes |= owned
         if new.grantee == MIGRATION_ROLE:  # type: ignore[union-attr]
             removes |= back
-    elif new.grantee == new.owner:  # type: ignore[union-attr]
+    elif new.grantee == new.owner or new.grantee == MIGRATION_ROLE and new.owner is None:  # type: ignore[union-attr]
+        # (the migration's role's list where schema.yaml pins no owner: compare.grants read it as ALTER ... OWNER TO
+        # CURRENT_USER leaves it, the old owner's entries merged into it, so its GRANT and REVOKE follow that change)
         new_refs |= owned
     if k == "revoke" and new.grantee != MIGRATION_ROLE:  # type: ignore[union-attr]
         # before the object goes back to the migration's role (unnamed): that role may be the grantee (Supabase's
