@@ -89,3 +89,14 @@ def test_a_cte_or_an_alias_named_like_the_function_is_no_call():
     with pytest.raises(SchemaFileError, match="calls norm"):
         load_text(HEAD + "views:\n  v: {query: \"WITH norm(x) AS (SELECT 2) SELECT x, NOT norm(name) AS n "
                          "FROM norm, t\"}\n")
+
+
+def test_a_name_a_declared_extension_has_is_the_extensions():
+    """PostGIS's geometrytype(geometry) in public beside topology.geometrytype(topogeometry) (postgis_topology loaded
+    as plain SQL): tiger's CHECKs call it bare, and Postgres finds PostGIS's; a name PostGIS lacks is still refused."""
+    text = HEAD.replace("  - {name: pg_trgm, schema: ext}\n", "  - {name: pg_trgm, schema: ext}\n  - postgis\n") \
+        .replace("  norm:\n", "  geometrytype:\n    schema: util\n    arguments: tg integer\n    returns: text\n"
+                              "    language: sql\n    body: SELECT 'x'\n  norm:\n")
+    load_text(text + "    checks:\n      c: \"geometrytype(NULL::integer) IS NOT NULL\"\n")
+    with pytest.raises(SchemaFileError, match="calls norm"):
+        load_text(text + "    checks:\n      c: \"norm(name) IS NOT NULL\"\n")

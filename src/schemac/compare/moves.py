@@ -138,10 +138,23 @@ def _names_kept(old: Table, t: Table) -> Table:
                    exclusions=tuple(map(kept, old.exclusions)))
 
 
+def written_only(v: View) -> bool:
+    """A view known by its query as written only (no deparse, nothing read of what it reads: one reading an extension
+    the throwaway server lacks, PostGIS): the renames are applied to that query (pg.query_renames, pg.relation_renames
+    tell which relations and columns it reads)."""
+    return v.definition is None and not v.depends and v.query is not None
+
+
 def reading_moved(v: View, moved: dict[Key, Key]) -> View:
     """`v` with what it reads named as pg_depend names it after the relations `moved` (old key -> new) were renamed
     or moved: the rebuilds and the order around a column dropped under it follow; and its deparse as Postgres prints
-    it after (query_moved)."""
+    it after (query_moved). A view known by its query as written only has that query renamed alike (a relation named
+    unqualified is the migration's search_path's, public's), else it was dropped and made again for nothing."""
+    if written_only(v):
+        text: Optional[str] = v.query
+        for old, key in moved.items():  # (in the migration's order)
+            text = table_renamed(text, old, key) if text is not None else None
+        return v if text is None else replace(v, query=text)
     if not any(d.kind in ("relation", "column") and (d.schema, d.name) in moved for d in v.depends):
         return v
     return query_moved(replace(v, depends=tuple(

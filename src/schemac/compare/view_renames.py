@@ -11,7 +11,7 @@ from typing import Callable, Optional
 
 from schemac.compare.changes import Change
 from schemac.compare.column_renames import _rename_in_table, column_moves, net_renames
-from schemac.compare.moves import as_current
+from schemac.compare.moves import as_current, written_only
 from schemac.model import Column, Rule, Schema, Table, View
 from schemac.pg.lazy import lazy
 from schemac.pg.names import scratch_name
@@ -35,7 +35,7 @@ def views_after_column_renames(cur: dict, others: list[Change], current: Optiona
         return
     columns = _columns_after(current, others) if current is not None else {}
     for key, v in cur.items():
-        if _unread(v) or any(d.kind == "column" and (d.schema, d.name, d.column) == r[:3] for d in v.depends
+        if written_only(v) or any(d.kind == "column" and (d.schema, d.name, d.column) == r[:3] for d in v.depends
                              for r in renames):
             cur[key] = _renamed(v, renames, columns)
     for key, v in cur.items():  # (its rules' actions as Postgres prints them after: `INSERT INTO t (new, ...)`)
@@ -68,12 +68,6 @@ def rule_renamed(r: Rule, renames: list[tuple[str, str, str, str]], owner: tuple
     own = tuple((old, new) for schema, table, old, new in renames if (schema, table) == owner)
     where = _own_refs_renamed(r.where, own) if r.where and own else r.where
     return replace(r, actions=tuple(actions), where=where) if (tuple(actions), where) != (r.actions, r.where) else r
-
-
-def _unread(v: View) -> bool:
-    """A view known by its query as written only (no deparse, nothing read of what it reads: one reading an extension
-    the throwaway server lacks, PostGIS): pg.query_renames.column_renamed tells which columns it reads."""
-    return v.definition is None and not v.depends and v.query is not None
 
 
 # A table's changes after which its columns' order (attnum) is not told here: a generated column's new expression, which
@@ -115,9 +109,9 @@ def _renamed(v: View, renames: list[tuple[str, str, str, str]],
     """`v` after the renames of the columns it reads, in the migration's order. `held`: the key its `depends` names
     the relation by where it is not the one the renames name (a view renamed by `renamed_from:`: what reads it names
     it as it was, its deparse by its new name)."""
-    # (_unread: its query as written, renamed alike, as Postgres prints it after the RENAME COLUMN; else it was
+    # (written_only: its query as written, renamed alike, as Postgres prints it after the RENAME COLUMN; else it was
     # replaced for nothing. A relation it names unqualified is the migration's search_path's, public's)
-    written = _unread(v)
+    written = written_only(v)
     text, depends = v.query if written else v.definition, v.depends
     for schema, table, old, new in renames:
         key = held if held[1] else (schema, table)

@@ -6,7 +6,9 @@ CHECK, default, generated column, policy, trigger WHEN or view that calls `norm(
 `norm` in schema `util` alone, therefore fails when the migration applies ("function norm(text) does not exist"),
 though generate wrote it without a word. The loader refuses it at the expression's line, naming the qualified call
 to write. A name Postgres may have of its own (sqlglot knows a function by it: `lower`, `now`) is left alone: pg_catalog
-comes first on every path, so the bare call may well be Postgres's.
+comes first on every path, so the bare call may well be Postgres's; so is a name a declared extension has
+(pg.extension_functions): every extension's schema is on the path, so `geometrytype(the_geom)` in tiger's CHECKs is
+PostGIS's, though schema.yaml declares geometrytype only in topology (postgis_topology loaded as plain SQL).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Iterable, Iterator, Optional
 
 from schemac.errors import SchemaFileError
 from schemac.model import Source
+from schemac.pg.extension_functions import EXTENSION_FUNCTIONS
 from schemac.pg.keywords import is_postgres_keyword
 from schemac.pg.sqllex import LexError, folded, tokens
 from schemac.model.references import split_reference
@@ -28,13 +31,15 @@ def check_bare_calls(tables: Iterable, views: Iterable, routines: Iterable, exte
     from schemac.compare.normalize import extension_path
 
     path = {"public", "pg_catalog", *extension_path(extensions)}
+    theirs = {n for e in extensions if (e.schema or "public") in path for n in EXTENSION_FUNCTIONS.get(e.name, ())}
     found: dict[str, set[str]] = {}
     for r in routines:
         found.setdefault(r.name, set()).add(r.schema)
     for name in external:
         schema, bare = split_reference(name, "public")
         found.setdefault(bare, set()).add(schema)
-    astray = {name: schemas for name, schemas in found.items() if not schemas & path and not _maybe_postgres(name)}
+    astray = {name: schemas for name, schemas in found.items()
+              if not schemas & path and name not in theirs and not _maybe_postgres(name)}
     if not astray:
         return
     for text, kind, holder, of in _expressions(tables, views):
