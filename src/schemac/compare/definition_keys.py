@@ -107,7 +107,8 @@ def _match_constraints(current: list[Constraint], desired: list[Constraint], tab
     missing + unexpected), and a named one no constraint holds the name of with one of its definition whose name
     none declares (renamed_key); or, of current `table`, one of its definition left unnamed, which holds Postgres's
     name for it (`users_pkey` named `users_pk`: RENAME CONSTRAINT, its index and the foreign keys on it kept, not
-    dropped and made again; not one whose name Postgres numbered, default_name_held, nor a CHECK)."""
+    dropped and made again; not one whose name Postgres numbered, default_name_held, nor a CHECK, nor a partition's
+    own, whose names its ancestors' new keys' copies may take: compare.unique_pk_copies)."""
     unmatched_current = list(current)
     found: dict[int, Optional[Constraint]] = {}
     for named in (True, False):
@@ -131,7 +132,7 @@ def _match_constraints(current: list[Constraint], desired: list[Constraint], tab
     for n, d in enumerate(desired):  # a named one renamed, its definition kept: RENAME CONSTRAINT (renamed_key)
         if found[n] is None and d.name is not None:
             match = next((c for c in unmatched_current if c.name not in names and renamed_key(c, d)), None)
-            if match is None and table is not None and not isinstance(d, Check):
+            if match is None and table is not None and table.partition_of is None and not isinstance(d, Check):
                 match = next((c for c in unmatched_current if c.name is None and type(c) is type(d)
                               and not default_name_held(table, c) and renamed_key(_named(table, c), d)), None)
                 if match is not None:
