@@ -117,19 +117,22 @@ def _applied_once_true(db_url: str, out: str, rows: str, warned: bool, gone: str
 
 
 @pytest.mark.parametrize("after, warned", [
-    ("{type: integer, nullable: false}", True),
-    ("{type: integer, nullable: false, default: 7}", False),
-    ("{type: integer, not_null: {not_valid: true}}", False),
-], ids=["without-default", "with-default", "not-valid"])
+    ("{type: integer, nullable: false}", "made NOT NULL without a default: the migration fails where a row holds NULL "
+     "in it (fill those rows first, or give it a default, which the migration gives them)"),
+    ("{type: integer, nullable: false, default: 7}", None),
+    ("{type: integer, not_null: {not_valid: true}}", None),
+    ("{type: integer, identity: by_default}", "made an identity, which Postgres takes only on a NOT NULL column: the "
+     "migration fails where a row holds NULL in it (fill those rows first)"),
+], ids=["without-default", "with-default", "not-valid", "made-an-identity"])
 def test_a_column_made_not_null_without_a_default_is_warned(tmp_path, db_url, after, warned):
     """An existing column made NOT NULL (pgquarrel's dellstore: the new side filled its NULLs by an UPDATE no
     schema.yaml holds): without a default nothing fills the rows holding NULL, so generate warns, and the warning is
-    true (the migration fails over such a row and applies once it is gone)."""
+    true (the migration fails over such a row and applies once it is gone). A nullable column made an identity
+    (psqldef's AddIdentityWithSequenceToExistingColumn) is made NOT NULL before ADD GENERATED, which Postgres
+    refuses on a nullable column, and no value fills its NULLs either: warned, so."""
     _step(tmp_path, db_url, _table("integer"))
     schema, out, warnings = _warnings_of(tmp_path, _table(after))
-    assert warnings == ([f"warning: {schema}:6:7: column public.t.a is made NOT NULL without a default: the migration "
-                         "fails where a row holds NULL in it (fill those rows first, or give it a default, which the "
-                         "migration gives them)"] if warned else [])
+    assert warnings == ([f"warning: {schema}:6:7: column public.t.a is {warned}"] if warned else [])
     assert _applied_once_true(db_url, out, "INSERT INTO t (id, k, a) VALUES (1, 1, NULL), (2, 1, 5)", warned,
                               "DELETE FROM t WHERE a IS NULL") is True
 

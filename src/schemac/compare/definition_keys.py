@@ -100,12 +100,15 @@ def renamed_key(old: Constraint, new: Constraint) -> bool:
         bool(getattr(old, "not_valid", False)) == bool(getattr(new, "not_valid", False))
 
 
-def _match_constraints(current: list[Constraint], desired: list[Constraint]):
+def _match_constraints(current: list[Constraint], desired: list[Constraint], table: Optional[Table] = None):
     """Pair constraints: named desired ones by name, then unnamed ones by definition (not taking one a named one
     holds by its name: two UNIQUEs of one definition, the unnamed listed first, were paired crosswise and swapped
     names), and an unnamed one left over with a constraint of its kind on the same columns (then one "changed", not
     missing + unexpected), and a named one no constraint holds the name of with one of its definition whose name
-    none declares (renamed_key)."""
+    none declares (renamed_key); or, of current `table`, one of its definition left unnamed, which holds Postgres's
+    name for it (`users_pkey` named `users_pk`: RENAME CONSTRAINT, its index and the foreign keys on it kept, not
+    dropped and made again; not one whose name Postgres numbered, default_name_held, nor a CHECK, nor a partition's
+    own, whose names its ancestors' new keys' copies may take: compare.unique_pk_copies)."""
     unmatched_current = list(current)
     found: dict[int, Optional[Constraint]] = {}
     for named in (True, False):
@@ -129,12 +132,24 @@ def _match_constraints(current: list[Constraint], desired: list[Constraint]):
     for n, d in enumerate(desired):  # a named one renamed, its definition kept: RENAME CONSTRAINT (renamed_key)
         if found[n] is None and d.name is not None:
             match = next((c for c in unmatched_current if c.name not in names and renamed_key(c, d)), None)
+            if match is None and table is not None and table.partition_of is None and not isinstance(d, Check):
+                match = next((c for c in unmatched_current if c.name is None and type(c) is type(d)
+                              and not default_name_held(table, c) and renamed_key(_named(table, c), d)), None)
+                if match is not None:
+                    unmatched_current.remove(match)
+                    found[n] = _named(table, match)
+                    continue
             if match is not None:
                 unmatched_current.remove(match)
                 found[n] = match
     pairs: list[tuple[Optional[Constraint], Optional[Constraint]]] = [(found[n], d) for n, d in enumerate(desired)]
     pairs.extend((c, None) for c in unmatched_current)
     return pairs
+
+
+def _named(t: Table, c: Constraint) -> Constraint:
+    """Unnamed `c` of `t` under the name Postgres gave it."""
+    return replace(c, name=default_constraint_name(t, c))  # type: ignore[arg-type]
 
 
 def default_name_given(des: Table, old: Constraint, new: Constraint) -> Optional[str]:

@@ -215,7 +215,7 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
             return False
         return bool(set(columns) & regenerated) or any(e and referenced_columns(e) & touched for e in exprs)
 
-    for old_c, new_c in _match_constraints(_constraints(cur), _constraints(des)):
+    for old_c, new_c in _match_constraints(_constraints(cur), _constraints(des), cur):
         fk = isinstance(new_c if new_c is not None else old_c, ForeignKey)
         add = "add_foreign_key" if fk else "add_constraint"
         if old_c is not None and new_c is not None and renamed_key(old_c, new_c):

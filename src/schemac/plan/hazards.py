@@ -120,6 +120,11 @@ def row_failures(changes: list[Change],
                        "migration fails where a row holds NULL in it (fill those rows first, or give it a default, "
                        "which the migration gives them)")
             continue
+        if c.kind == "set_not_null" and c.cause is None and col.identity is not None \
+                and c.table_def.foreign is None:  # type: ignore[union-attr]
+            out.append(f"warning: {c.source or c.path}: column {c.path} is made an identity, which Postgres takes only "
+                       "on a NOT NULL column: the migration fails where a row holds NULL in it (fill those rows first)")
+            continue
         if c.kind != "add_column" or c.cause is not None or col.nullable or col.default is not None \
                 or col.identity is not None or col.generated or c.table_def.foreign is not None:  # type: ignore
             continue
