@@ -148,8 +148,15 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
             continue
         if old.generated and col.generated and (referenced_columns(old.generated) & retyped_names):
             # Postgres refuses to retype a column a generated column reads: dropped before, added after,
-            # with its own new type, NOT NULL and settings (no ALTER of it in between: it is not there).
-            ch("drop_column", name, old, None, GENERATED_REBUILT)
+            # with its own new type, NOT NULL and settings (no ALTER of it in between: it is not there). One renamed
+            # (not in a swap) is dropped under its old name in place of the RENAME, which a DROP under the new name
+            # would come before.
+            renamed = next((c for c in changes if c.kind == "rename_column" and c.name == name and
+                            c.old.name not in des_cols), None)  # type: ignore[union-attr]
+            if renamed is not None:
+                changes.remove(renamed)
+            ch("drop_column", renamed.old.name if renamed else name, renamed.old if renamed else old, None,  # type: ignore[union-attr]
+               GENERATED_REBUILT)
             ch("add_column", name, None, col, GENERATED_REBUILT)
             if col.comment:
                 ch("set_column_comment", name, None, col, GENERATED_REBUILT)
