@@ -35,11 +35,13 @@ case of every bug this test found, each a test of its own.
 Two more properties draw what the one above does not: test_renames_under_readers (readers_schema) two tables under
 every kind of reader naming a column (a view, a join view, a materialized view with an index, policies over the own
 table's column and over another table's in a subquery, a trigger's UPDATE OF and WHEN, statistics, expression and
-partial indexes, a CHECK, a generated column, column grants), B renaming a column or two (now and then retyped too)
-and a table under them; test_partition_trees (tree_schema) a partition tree two levels deep with UNIQUE keys and
-indexes declared at each level (and the root's PRIMARY KEY (k, s) over partitions at both levels declaring a UNIQUE
-(k, s) of their own, which the key takes as its copy), B re-bounding, detaching,
-dropping and attaching partitions under them;
+partial indexes, a CHECK, a generated column, column grants of both tables, a view over a function over a domain),
+B renaming a column or two (now and then retyped too, a kept one more rarely), swapping or rotating a table's column
+names (`renamed_from`, the rows' values of each column its own: distinct_rows), dropping a column under a view,
+rebasing the domain, naming the trigger otherwise (same definition) and a table under them; test_partition_trees
+(tree_schema) a partition tree two levels deep with UNIQUE keys and indexes declared at each level (and the root's
+PRIMARY KEY (k, s) over partitions at both levels declaring a UNIQUE (k, s) of their own, which the key takes as its
+copy, q and p_2 too as B attaches them), B re-bounding, detaching, dropping and attaching partitions under them;
 test_types_under_their_users (types_schema) an enum, domains over a base type and over another domain (CHECKs,
 defaults, NOT NULL), one over the enum, a composite and a range type under their users (columns with rows, an array,
 a partition key, a generated column, a default, CHECKs, expression and partial indexes, views casting to them and
@@ -551,16 +553,20 @@ def reader_keys(draw, prev: Optional[set], pool: list[str]) -> set:
 def readers_schema(draw, prev: Optional[dict] = None) -> dict:
     """t1 and t2 under every kind that reads a column by name (a view and a materialized view with an index, policies
     over the own table's column and another table's in a subquery, a trigger's UPDATE OF and WHEN, statistics,
-    expression and partial indexes, a CHECK, a generated column, column grants, views of UNION, EXCEPT and INTERSECT);
-    with `prev` (A), B: A's readers kept most of the time, a column or two renamed (`renamed_from`) under them, now
-    and then retyped too, a table renamed under its views and the other table's policy, and a view's two columns'
-    names swapped."""
+    expression and partial indexes, a CHECK, a generated column, column grants, views of UNION, EXCEPT and INTERSECT,
+    a view vf over a function over a domain, a column c4 a view vd reads); with `prev` (A), B: A's readers kept most
+    of the time, a table's columns swapping or rotating names (names_cycled), a column or two renamed (`renamed_from`)
+    under them, now and then retyped too (a kept one more rarely), c4 dropped under vd, the domain made again on
+    another base under vf, the trigger named otherwise (its definition kept), a table renamed under its views and the
+    other table's policy, and a view's two columns' names swapped."""
     have = set(prev["_readers"]) if prev else None
     keys = reader_keys(draw, have, ["gen", "check", "exprix", "partial", "stats", "trigger", "own_pol", "sub_pol",
                                     "other_pol", "grants", "v1", "v2", "mv1", "mv_ix", "v_union", "v_except",
-                                    "v_swap"])
+                                    "v_swap", "c4", "vd", "vfd", "grants2"])
     t1: dict = {"columns": {c: {"type": t} for c, t in RENAMING["t1"].items()}}
     t2: dict = {"columns": {c: {"type": t} for c, t in RENAMING["t2"].items()}}
+    if "c4" in keys:  # (B leaving it out drops it, under the view vd reading it)
+        t1["columns"]["c4"] = {"type": "integer"}
     if "gen" in keys:
         t1["columns"]["g"] = {"type": "integer", "generated": "c1 * 2"}
     if "check" in keys:
@@ -571,9 +577,17 @@ def readers_schema(draw, prev: Optional[dict] = None) -> dict:
         t1.setdefault("indexes", {})["t1_pa"] = {"columns": ["c2"], "where": "c3 > 0"}
     if "stats" in keys:
         t1["statistics"] = {"t1_st": {"columns": ["c1", "c3"] if chance(draw, 2) else ["c1 + 1", "c3"]}}
-    if "trigger" in keys:
-        t1["triggers"] = {"t1_tr": {"function": "tf", "events": ["update"], "timing": "before", "for_each": "row",
-                                    "update_of": ["c1", "c3"], "when": "old.c2 IS DISTINCT FROM new.c2"}}
+    if "trigger" in keys:  # (B naming it otherwise now and then: a rename of the same definition, probe45b)
+        was = next(iter(prev["tables"]["t1"].get("triggers", {}).items()), None) if prev else None
+        spec = {"function": "tf", "events": ["update"], "timing": "before", "for_each": "row",
+                "update_of": ["c1", "c3"], "when": "old.c2 IS DISTINCT FROM new.c2"}
+        if chance(draw, 3):
+            spec["enabled"] = "disabled"
+        if chance(draw, 3):
+            spec["comment"] = "fires on c2"
+        name = was[0] if was is not None else "t1_tr"
+        t1["triggers"] = {{"t1_tr": "t1_tg", "t1_tg": "t1_tr"}[name] if was is not None and chance(draw, 3) else name:
+                          spec}
     pols: dict = {}
     if "own_pol" in keys:
         pols["t1_own"] = {"using": "c1 > 0", "with_check": "c3 IS NOT NULL"}
@@ -587,9 +601,21 @@ def readers_schema(draw, prev: Optional[dict] = None) -> dict:
         t2["policies"] = {"t2_sub": {"using": "x IN (SELECT t1.c1 FROM t1 WHERE t1.c2 <> '')"}}
     if "grants" in keys:
         t1["grants"] = {ROLES[0]: ["select (c1)", "update (c2, c3)"]}
+    if "grants2" in keys:
+        t2["grants"] = {ROLES[1]: ["insert (x)", "references (x, y)"], ROLES[0]: ["select (y)"]}
     doc: dict = {"functions": {"tf": {"returns": "trigger", "language": "plpgsql",
                                       "body": "begin return new; end"}} if "trigger" in keys else {},
                  "tables": {"t1": t1, "t2": t2}, "views": {}, "materialized_views": {}}
+    if "vfd" in keys:  # a view over a function over a domain, the function given a column cast to the domain
+        base = (prev or {}).get("domains", {}).get("dpos", {}).get("type", "integer")
+        if prev is not None and chance(draw, 3):  # (the domain made again on another base: its users with it)
+            base = "bigint" if base == "integer" else "integer"
+        doc["domains"] = {"dpos": {"type": base, "checks": {"dpos_ck": "VALUE > -1000"}}}
+        doc["functions"]["fdom"] = {"arguments": "v dpos", "returns": "dpos", "language": "sql",
+                                    "body": "SELECT (v + 1)::dpos"}
+        doc["views"]["vf"] = {"query": "SELECT id, fdom(c1::dpos) AS f, c3 FROM t1"}
+    if "vd" in keys:  # (its columns change as c4 comes and goes: dropped and made again)
+        doc["views"]["vd"] = {"query": "SELECT id, c1, c4 FROM t1" if "c4" in keys else "SELECT id, c1 FROM t1"}
     if "v1" in keys:
         doc["views"]["v1"] = {"query": "SELECT id, c1, c2 FROM t1 WHERE c3 > 0"}
     if "v2" in keys:
@@ -608,6 +634,7 @@ def readers_schema(draw, prev: Optional[dict] = None) -> dict:
         doc["materialized_views"]["mv1"] = mv
     doc = {k: v for k, v in doc.items() if v or k == "tables"}
     if prev is not None:
+        doc = names_cycled(draw, doc)
         for _ in range(2):  # a column of each table, or two of one (their old names read in every reader, rewritten)
             t = draw(st.sampled_from(["t1", "t2"]))
             kept = [c for c in doc["tables"][t]["columns"]
@@ -616,12 +643,39 @@ def readers_schema(draw, prev: Optional[dict] = None) -> dict:
                 c = draw(st.sampled_from(kept))
                 doc = json.loads(re.sub(rf"\b{c}\b", f"{c}r", json.dumps(doc)))
                 doc["tables"][t]["columns"][f"{c}r"]["renamed_from"] = c
-        for t in ("t1", "t2"):
+        for t in ("t1", "t2"):  # (a renamed column retyped now and then, a kept one more rarely)
             for c, x in doc["tables"][t]["columns"].items():
-                if "renamed_from" in x and "generated" not in x and chance(draw, 5):
+                if c != "id" and "generated" not in x and chance(draw, 5 if "renamed_from" in x else 8):
                     x["type"] = "bigint" if x["type"] == "integer" else "varchar(30)"
         doc = one_renamed(draw, doc, "tables", ["t1", "t2"], 3)
     return {**doc, "_readers": sorted(keys)}
+
+
+def names_cycled(draw, doc: dict) -> dict:
+    """B's `doc` with, one time in three, columns of one table swapping or rotating their names (`renamed_from`:
+    t1's c1 and c3, its c1, c2, c3 round, or t2's x and y), every reader naming them written anew at once (fix45d)."""
+    if not chance(draw, 3):
+        return doc
+    t, cycle = draw(st.sampled_from([("t1", ["c1", "c3"]), ("t1", ["c1", "c2", "c3"]), ("t1", ["c3", "c2", "c1"]),
+                                     ("t2", ["x", "y"])]))
+    new = {old: cycle[(i + 1) % len(cycle)] for i, old in enumerate(cycle)}
+    doc = json.loads(re.sub(rf"\b({'|'.join(cycle)})\b", lambda m: new[m.group(1)], json.dumps(doc)))
+    for old, now in new.items():
+        doc["tables"][t]["columns"][now]["renamed_from"] = old
+    return doc
+
+
+def distinct_rows(conn: psycopg.Connection, a: dict) -> None:
+    """Two rows in each of A's tables whose columns hold values of their own (a column's number or text names it):
+    where names swap or rotate, a column left under its old name holds another's values (kept_values sees it)."""
+    for name, spec in a["tables"].items():
+        cols = {c: s["type"] for c, s in spec["columns"].items() if "generated" not in s}
+        for i in range(2):
+            row = [i if c == "id" else 100 * (j + 1) + i if kind_of(t) == "int" else f"{c}-{i}"
+                   for j, (c, t) in enumerate(cols.items())]
+            conn.execute(sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
+                sql.Identifier(name), sql.SQL(", ").join(map(sql.Identifier, cols)),
+                sql.SQL(", ").join(sql.Placeholder() * len(cols))), row)
 
 
 @st.composite
@@ -635,14 +689,14 @@ def readers_pair(draw) -> tuple[dict, dict]:
           derandomize="SCHEMAC_PROPERTY_EXAMPLES" not in os.environ, **COMMON)
 @given(ab=readers_pair())
 def test_renames_under_readers_leave_no_drift(dbs, ab):
-    _check_a_to_b(dbs[0], *ab, oracles=ORACLES, dev_url=dbs[1])
+    _check_a_to_b(dbs[0], *ab, oracles=ORACLES, dev_url=dbs[1], rows=distinct_rows)
 
 
 @pytest.mark.slow
 @settings(max_examples=100, **COMMON)
 @given(ab=readers_pair())
 def test_renames_under_readers_leave_no_drift_100(dbs, ab):
-    _check_a_to_b(dbs[0], *ab, oracles=ORACLES, dev_url=dbs[1])
+    _check_a_to_b(dbs[0], *ab, oracles=ORACLES, dev_url=dbs[1], rows=distinct_rows)
 
 
 # --- partition trees two levels deep ------------------------------------------------------------------------
@@ -664,8 +718,9 @@ def tree_schema(draw, prev: Optional[dict] = None) -> dict:
     """The tree with UNIQUE keys and indexes declared at each level (the root's copied down to every partition, a
     sub-partitioned partition's own beside them, a leaf's own; now and then the root's PRIMARY KEY (k, s) in place of
     its UNIQUE, under partitions at both levels declaring a UNIQUE (k, s) of their own, which the key takes as its
-    copy); with `prev` (A), B: most of A's keys, indexes and
-    partitions kept, some partitions re-bounded, detached (a plain table), dropped or attached (q)."""
+    copy; q, and now and then p_2, a plain table in A with a UNIQUE (k, s) of its own the key takes as B attaches it);
+    with `prev` (A), B: most of A's keys, indexes and partitions kept, some partitions re-bounded, detached (a plain
+    table), dropped or attached (q, p_2)."""
     old = prev["tables"] if prev else {}
 
     def keep(name: str, key: str, what: object, n: int = 3) -> Optional[object]:
@@ -691,8 +746,9 @@ def tree_schema(draw, prev: Optional[dict] = None) -> dict:
             if bound is None or chance(draw, 4):
                 bound = f"FOR VALUES {draw(st.sampled_from(bounds))}" if bounds != ["DEFAULT"] else "DEFAULT"
             tables[name] = {"partition_of": {"parent": parent, "bound": bound}}
-        elif name in ("p_2", "q") and (name == "q" and prev is None or was is not None and chance(draw, 2)):
-            tables[name] = {"columns": dict(TREE_COLUMNS)}  # a plain table: q to attach, p_2 detached
+        elif name in ("p_2", "q") and (name == "q" and prev is None or was is not None and chance(draw, 2) or
+                                       name == "p_2" and prev is None and chance(draw, 3)):
+            tables[name] = {"columns": dict(TREE_COLUMNS)}  # a plain table: q or p_2 to attach, p_2 detached
         if name == "p_1" and attached:
             tables[name]["partition_by"] = {"strategy": "list", "key": "s"}
     taken = "partitions-unique-the-root-key-takes" not in KNOWN_BUGS
@@ -709,6 +765,7 @@ def tree_schema(draw, prev: Optional[dict] = None) -> dict:
                             ("p_1_b", "unique", [{"name": "p_1_b_vk", "columns": ["v", "k"]}]),
                             ("p_2", "unique", [{"name": "p_2_ks", "columns": ["k", "s"]}] if taken else None),
                             ("p_2", "indexes", {"p_2_s": {"columns": ["s"]}}),
+                            ("q", "unique", [{"name": "q_ks", "columns": ["k", "s"]}] if taken else None),
                             ("q", "indexes", {"q_v": {"columns": ["v"]}})):
         if name in tables and (got := keep(name, key, what)) is not None and \
                 not (name == "p" and key == "unique" and "primary_key" in tables["p"]):

@@ -148,8 +148,15 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
             continue
         if old.generated and col.generated and (referenced_columns(old.generated) & retyped_names):
             # Postgres refuses to retype a column a generated column reads: dropped before, added after,
-            # with its own new type, NOT NULL and settings (no ALTER of it in between: it is not there).
-            ch("drop_column", name, old, None, GENERATED_REBUILT)
+            # with its own new type, NOT NULL and settings (no ALTER of it in between: it is not there). One renamed
+            # (not in a swap) is dropped under its old name in place of the RENAME, which a DROP under the new name
+            # would come before.
+            renamed = next((c for c in changes if c.kind == "rename_column" and c.name == name and
+                            c.old.name not in des_cols), None)  # type: ignore[union-attr]
+            if renamed is not None:
+                changes.remove(renamed)
+            ch("drop_column", renamed.old.name if renamed else name, renamed.old if renamed else old, None,  # type: ignore[union-attr]
+               GENERATED_REBUILT)
             ch("add_column", name, None, col, GENERATED_REBUILT)
             if col.comment:
                 ch("set_column_comment", name, None, col, GENERATED_REBUILT)
@@ -320,9 +327,15 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
 
     cur_tg = {g.name: g for g in cur.triggers}
     des_tg = {g.name: g for g in des.triggers}
-    # (not a constraint trigger: ALTER TRIGGER leaves its pg_constraint row under the old name)
+    def trigger_over_retyped(g) -> bool:
+        """Postgres refuses ALTER TYPE of a column a trigger's WHEN or UPDATE OF names (and DROP COLUMN)."""
+        return over_retyped(g.when, columns=g.update_columns) or bool(set(g.update_columns) & retyped)
+
+    # (not a constraint trigger: ALTER TRIGGER leaves its pg_constraint row under the old name; nor one over a column
+    # retyped: dropped under its old name before the ALTER TYPE, made under its new one after)
     _renamed_alike(cur_tg, des_tg, "trigger", ch,
-                   lambda old, g: not g.constraint and same_trigger(old, replace(g, name=old.name)))
+                   lambda old, g: not g.constraint and same_trigger(old, replace(g, name=old.name)) and
+                   not trigger_over_retyped(old))
     for name, g in des_tg.items():
         old_g = cur_tg.get(name)
         if old_g is None:
@@ -330,8 +343,7 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
             if g.enabled != "origin":
                 ch("set_trigger_enabled", name, None, g, "state of a new object")
             continue
-        # Postgres refuses ALTER TYPE of a column a trigger's WHEN or UPDATE OF names (and DROP COLUMN).
-        if over_retyped(old_g.when, columns=old_g.update_columns) or set(old_g.update_columns) & retyped:
+        if trigger_over_retyped(old_g):
             ch("drop_trigger", name, old_g, None, "retype")
             ch("add_trigger", name, None, g, "retype")
             if g.enabled != "origin":
