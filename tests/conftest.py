@@ -209,6 +209,15 @@ def sampled(cases: list, every: int) -> list:
             for n, c in enumerate(cases)]
 
 
+def one_of_each_class(ids, slow: dict[str, str]) -> list:
+    """Parameters (one id each) of a table of cases whose default run takes one case of each class: `slow` maps each
+    case left to `-m slow` to the case of its class the default run keeps (checked: a kept case, not a slow one)."""
+    ids = list(ids)
+    assert set(slow) <= set(ids), sorted(set(slow) - set(ids))
+    assert set(slow.values()) <= set(ids) - set(slow), sorted(set(slow.values()) - (set(ids) - set(slow)))
+    return [pytest.param(c, id=c, marks=(pytest.mark.slow,) if c in slow else ()) for c in ids]
+
+
 def each_case_on_one_major(cases: list, every: int = 1, taken: Optional[Collection[str]] = None,
                            able: Optional[Callable[[object], Collection[str]]] = None) -> list:
     """Parameters (major, *case) for a table of cases: the default run takes each case on one major, in

@@ -93,8 +93,21 @@ def test_version_loaded_strictly(tmp_path):
     assert load_schema(str(schema)).extensions[0].version == "1.10"
 
 
-@pytest.mark.parametrize("major_db,pair", [pytest.param(m, p, id=f"{m}-{p.id}") for p in load_pairs()
-                                           if p.file == "extensions" for m in MAJORS], indirect=["major_db"])
+# Pairs whose class another default test keeps (each runs here under -m slow, as test_pairs runs every pair of the
+# file): the pair -> the default test of its class.
+SLOW_PAIRS = {
+    "extension-moved-under-classes-with-parameters-and-an-exclusion": "test_pairs' own sample takes it (on 15)",
+    "extension-vector-index-parameters-and-class-changed": "extension-classes-parameters-changed",
+    "extension-schema-loses-the-objects-of-the-database": "extension-schema-gains-objects-of-the-database",
+    "extension-string-columns-made-citext-and-back":
+        "extension-hstore-columns-made-jsonb-under-a-view-without-allow-destructive; test_citext_key_warning",
+}
+
+
+@pytest.mark.parametrize("major_db,pair", [pytest.param(m, p, id=f"{m}-{p.id}",
+                                                        marks=(pytest.mark.slow,) if p.id in SLOW_PAIRS else ())
+                                           for p in load_pairs() if p.file == "extensions" for m in MAJORS],
+                         indirect=["major_db"])
 def test_version_pairs(major_db, tmp_path, pair):
     _needs_citext(major_db)
     converges(major_db, tmp_path, pair)

@@ -53,7 +53,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from catalog_oracle import fingerprint, fingerprint_difference, values, without_key_names
-from conftest import fresh_database
+from conftest import fresh_database, one_of_each_class
 from psycopg import sql
 
 from schemac.migrations.apply import apply_files
@@ -1055,7 +1055,25 @@ FIXED_BUG_CASES = {
 }
 
 
-@pytest.mark.parametrize("bug", list(FIXED_BUG_CASES))
+# The default run takes one case of each class of bug (the others under -m slow, with every case on 16 and 15): the
+# case -> the default case of its class. The two bugs of PostgreSQL 16 and 15 alone (their comments say so) cannot
+# fail on 18, the default run's major.
+SLOW_BUGS = {
+    "attach-before-parent-drop-column": "attach-before-parent-drop-not-null",
+    "attach-before-partition-columns": "attach-before-parent-drop-not-null",
+    "attach-before-own-drop-column": "attach-before-parent-drop-not-null",
+    "identity-of-a-table-attached": "identity-on-partitioned-parent",
+    "sequence-name-of-dropped-identity": "sequence-name-held-by-identity",
+    "enum-set-aside-dropped-first": "enum-set-aside-left",
+    "owner-dropped-before-default": "owner-column-dropped-before-default",
+    "detached-copies-of-twin-indexes": "detached-partition-keeps-parent-copies",
+    "rebound-partition-misses-parent-columns": "rebound-partition-given-the-parents-new-identity",
+    "partition-under-a-parents-identity": "identity-on-partitioned-parent",  # (16 and 15 alone)
+    "copies-of-a-commented-index-retyped": "index-comment-lost-on-rebuild",  # (16 and 15 alone)
+}
+
+
+@pytest.mark.parametrize("bug", one_of_each_class(FIXED_BUG_CASES, SLOW_BUGS))
 def test_fixed_bug(databases, bug):
     assert bug not in KNOWN_BUGS
     _a_then_b(databases[0], *FIXED_BUG_CASES[bug])
