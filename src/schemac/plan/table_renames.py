@@ -8,7 +8,7 @@ from sqlglot import exp
 
 from typing import Optional
 
-from schemac.compare.changes import Constraint
+from schemac.compare.changes import Change, Constraint
 from schemac.compare.column_renames import net_renames
 from schemac.model import Column, ForeignKey, Table
 from schemac.model.frozen import replace
@@ -16,7 +16,7 @@ from schemac.pg.idents import ident
 from schemac.compare.partition_copies import name_parts
 from schemac.pg.childindex import index_column_names
 from schemac.pg.names import NAMEDATALEN, constraint_name, default_constraint_name, default_not_null_name, qualified, \
-    quote_ident
+    quote_ident, scratch_name
 from schemac.plan.ddl import command, do_block, literal, table_ref
 
 
@@ -83,6 +83,12 @@ def _copies_renamed(old: Table, name: str, kept: frozenset[str]) -> list[exp.Exp
         f"{relid} AND left(x.relname, {cut - 1}) = {literal(prefix)} AND x.relname <> ALL ({own}) AND NOT EXISTS (SELECT 1 FROM "
         "pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid) LOOP EXECUTE "
         f"pg_catalog.format('ALTER INDEX %I.%I RENAME TO %I', {literal(old.schema)}, r.n, {new}); END LOOP; END")]
+
+
+def defaults_after_rename(c: Change) -> list[exp.Expression]:
+    """column_defaults_renamed after a rename_column change `c`: a table's own, or an INHERITS child's or partition's
+    the parent's RENAME COLUMN reached (INHERITED: its own unnamed keys over the column, none inherited, named anew)."""
+    return column_defaults_renamed(c.table_def, c.old.name, c.name, c.column_renames, c.new)  # type: ignore
 
 
 def column_defaults_renamed(t: Table, was: str, now: str, moves: tuple[tuple[str, str], ...],
@@ -196,8 +202,11 @@ def _renamed(target: str, pairs: list[tuple[str, str]], free: Optional[str] = No
              "SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN d ON i.inhparent = d.r) SELECT 1 FROM d WHERE NOT EXISTS "
              "(SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conrelid = d.r AND c.conname = {})")
     unused = f" AND pg_catalog.to_regclass({literal(free)}) IS NULL" if free else ""  # (the name a key's index takes)
+    moves = {was: now for was, now in dict(pairs).items() if was != now}
+    if not set(moves).isdisjoint(moves.values()):  # (names taken from one another: two columns' keys swapping names)
+        moves = {**{was: scratch_name(was) for was in moves}, **{scratch_name(was): now for was, now in moves.items()}}
     steps = [f"IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = {relid} AND conname = {literal(was)} "
              f"AND coninhcount = 0 AND (contype <> 'n' OR NOT EXISTS ({below.format(literal(was))}))){unused} THEN ALTER TABLE "
              f"{target} RENAME CONSTRAINT {quote_ident(was)} TO {quote_ident(now)}; END IF;"
-             for was, now in dict(pairs).items() if was != now]
+             for was, now in moves.items()]
     return [do_block("BEGIN " + " ".join(steps) + " END")] if steps else []
