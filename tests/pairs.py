@@ -14,8 +14,9 @@ is: an old schema with rows, and the new schema loaded directly. Markers, each o
                                         the migration applied as it (tests/owner_mode.py), as teams deploy
     -- renamed: s.t2 <- t, s.t2.b <- a  (optional) `renamed_from:` hints written into the new side's schema.yaml: a
                                         table or view (schema.name <- its old name, or old_schema.name) or a column
-                                        (schema.table.column <- its old name); the rows are compared under the new
-                                        names, and no view, materialized view, policy or trigger of A may be dropped
+                                        (schema.table.column <- its old name; an INHERITS child's column inspect
+                                        leaves out, its parent's: no hint, its rows only); the rows are compared
+                                        under the new names, and no view, materialized view, policy or trigger of A may be dropped
                                         (its OID kept), nor a policy altered or a view replaced (its pg_policy or
                                         pg_rewrite row kept), unless `allow: recreated` (a column retyped under it)
     -- kept: oids                       (optional) that check without renames, constraints, indexes and columns'
@@ -129,7 +130,12 @@ def with_renames(text: str, renamed: tuple[tuple[str, str], ...]) -> str:
         if not column:
             lines.insert(at + 1, f"    renamed_from: {old}")
             continue
-        i = next(i for i in range(at + 1, len(lines)) if re.match(rf"^      {re.escape(column)}:( |$)", lines[i]))
+        end = next((j for j in range(at + 1, len(lines)) if not lines[j].startswith("    ")), len(lines))
+        i = next((i for i in range(at + 1, end) if re.match(rf"^      {re.escape(column)}:( |$)", lines[i])), None)
+        if i is None and any(x.startswith("    inherits:") for x in lines[at + 1:end]):  # (a column it has from a parent,
+            continue  # which inspect leaves out: renamed by its parent's hint; the entry names the rows' new column)
+        if i is None:
+            raise ValueError(f"renamed: no column {column} of {schema}.{table} in inspect's schema.yaml")
         head, _, rest = lines[i].partition(": ")
         if not rest:
             lines.insert(i + 1, f"        renamed_from: {old}")

@@ -25,7 +25,8 @@ from schemac.commands.generate import Result, generate
 from schemac.errors import SchemacError
 from schemac.migrations.layout import Layout, MigrationFile, locked
 from schemac.migrations.state import State, file_sha384, read_state, write_atomic
-from schemac.model import Schema
+from schemac.model import Schema, Table
+from schemac.pg.types import canonical_type
 from schemac.model.frozen import replace
 
 # The suffixes `generate` adds to one change's name when it writes several files.
@@ -55,8 +56,8 @@ def rebuild_state(out_dir: str, dev_url: Optional[str] = None) -> Rebuilt:
         old = read_state(layout.state_path)
         with replayed(layout, dev_url) as (url, where):
             schema = _with_credentials(url, inspect_database(url).schema)
-        if old is not None and any(m.filename == old.migration for m in ups):
-            schema = _swaps_kept(schema, old.schema)
+        if old is not None:
+            schema = _swaps_kept(schema, old.schema, any(m.filename == old.migration for m in ups))
         last = ups[-1]
         # No schema.yaml is recorded (""): `diff` must never take this model for schema.yaml's.
         try:
@@ -66,20 +67,43 @@ def rebuild_state(out_dir: str, dev_url: Optional[str] = None) -> Rebuilt:
     return Rebuilt(last.filename, len(schema.tables), where)
 
 
-def _swaps_kept(schema: Schema, old: Schema) -> Schema:
-    """`schema` with the old record's column hints of swaps and rotations of names (a <- b, b <- a), where the
-    migration that record was written with is still on disk: the catalog cannot tell such a swap made from one to make,
-    only the record's hints can (compare.column_renames), and a replayed database holds none: without them the next
-    `generate` would swap the columns' names again."""
-    kept = {(t.schema, t.name): {c.name: c.renamed_from for c in t.columns if c.renamed_from
-                                 and t.column(c.renamed_from) is not None} for t in old.tables}
+def _swaps_kept(schema: Schema, old: Schema, on_disk: bool) -> Schema:
+    """`schema` with the old record's column hints of swaps and rotations of names (a <- b, b <- a) the replay made:
+    the catalog cannot tell such a swap made from one to make, only the record's hints can (compare.column_renames),
+    and a replayed database holds none: without them the next `generate` would swap the columns' names again. Made
+    where the replayed columns have the types the record gives their names, and not where they have those of the
+    names they were renamed from (_made); where types cannot tell (every column of one type), where the migration
+    that record was written with is still on disk (`on_disk`: a deleted last migration's are not carried)."""
+    recorded = {t.key: t for t in old.tables}
     tables = []
     for t in schema.tables:
-        hints = {n: h for n, h in kept.get((t.schema, t.name), {}).items()
-                 if t.column(n) is not None and t.column(h) is not None}
-        tables.append(replace(t, columns=tuple(replace(c, renamed_from=hints[c.name]) if c.name in hints else c
-                                               for c in t.columns)) if hints else t)
+        was = recorded.get(t.key)
+        hints = {} if was is None else {c.name: c.renamed_from for c in was.columns if c.renamed_from
+                                        and was.column(c.renamed_from) is not None and t.column(c.name) is not None
+                                        and t.column(c.renamed_from) is not None}
+        if hints and _made(t, was, hints, on_disk):  # type: ignore[arg-type]
+            t = replace(t, columns=tuple(replace(c, renamed_from=hints[c.name]) if c.name in hints else c
+                                         for c in t.columns))
+        tables.append(t)
     return replace(schema, tables=tuple(tables))
+
+
+def _made(replayed: Table, recorded: Table, hints: dict[str, str], on_disk: bool) -> bool:
+    """Whether the replay made the swap `hints` (name -> name it was renamed from) the record holds: its columns have
+    the types the record gives their names (a baseline squashing the swap's migration away), not those of the names
+    they were renamed from; else, where types cannot tell, `on_disk`."""
+    typed = lambda t, name: _spelled(t.column(name).type)  # type: ignore[union-attr]  # noqa: E731
+    after = all(typed(replayed, n) == typed(recorded, n) for n in hints)
+    before = all(typed(replayed, n) == typed(recorded, h) for n, h in hints.items())
+    return after if after != before else on_disk
+
+
+def _spelled(type_text: str) -> str:
+    """A column's type in Postgres's spelling, as inspect writes it (`varchar(20)`: `character varying(20)`)."""
+    try:
+        return canonical_type(type_text)
+    except ValueError:
+        return type_text
 
 
 def _with_credentials(url: str, schema: Schema) -> Schema:

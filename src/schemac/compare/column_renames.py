@@ -4,14 +4,16 @@ rest of the comparison to see."""
 from __future__ import annotations
 
 from schemac.model.frozen import replace
-from typing import Callable
+from typing import Callable, Optional
 
 from schemac.compare.normalize import rename_column_in_expression
-from schemac.model import Exclusion, NotNull, Schema, Table, names_a_column
+from schemac.model import Exclusion, NotNull, Partitioning, Schema, Table, names_a_column
 from schemac.pg.lazy import lazy
 from schemac.pg.names import default_constraint_name, default_not_null_name, scratch_name
 
 policy_column_renamed = lazy("schemac.pg.policies", "policy_column_renamed")
+parse_partition_key = lazy("schemac.pg.expressions", "parse_partition_key")
+partition_key_opclasses = lazy("schemac.pg.expressions", "partition_key_opclasses")
 
 
 def _kept_names(was: Table, t: Table, moves: tuple[tuple[str, str], ...], des: Table) -> Table:
@@ -68,7 +70,18 @@ def _rename_in_table(t: Table, old: str, new: str) -> Table:
                                  where=expr(x.where), include=tuple(map(col, x.include))) for x in t.exclusions),
         foreign_keys=tuple(replace(f, columns=tuple(map(col, f.columns)), on_delete_columns=tuple(map(col, f.on_delete_columns)))
                            if old in f.columns else f for f in t.foreign_keys),
+        partition_by=_key_renamed(t.partition_by, old, new),
     )
+
+
+def _key_renamed(p: Optional[Partitioning], old: str, new: str) -> Optional[Partitioning]:
+    """A partition key naming column `old` as Postgres prints it after RENAME COLUMN old TO new (it stores the
+    column's number): a sub-partitioned partition's key under its parent's rename, or a partitioned table's own."""
+    if p is None or old.lower() not in p.key.lower():
+        return p
+    parts = [rename_column_in_expression(e, old, new) + (f" {c}" if c else "")
+             for e, c in zip(parse_partition_key(p.key), partition_key_opclasses(p.key))]
+    return replace(p, key=", ".join(parts))
 
 
 def with_column_renames(cur: Table, des: Table) -> Table:
@@ -100,10 +113,11 @@ def _cycles(cur: Table, des: Table) -> list[list[tuple[str, str]]]:
     """Each cycle of `des`'s hints (old, new) over names `cur` holds, from its first hint in schema.yaml's order: a
     swap (b <- a, a <- b) or a rotation, which RENAME COLUMN makes through a scratch name. None where the scratch name
     is a column's, nor one whose every hint `cur` records already (state.json keeps the hints: an earlier migration
-    made it; a database read cannot tell, compare.column_renames.without_name_cycles), nor of a table with parents or
-    children of a partition key (its RENAME COLUMNs reach them: not made so)."""
-    if cur.inherits or cur.partition_of or cur.partition_by or des.inherits or des.partition_of or des.partition_by:
-        return []
+    made it; a database read cannot tell, compare.column_renames.without_name_cycles). An INHERITS parent's or a
+    partitioned table's RENAME COLUMNs reach its children and partitions, which are given its cycles' hints
+    (compare.inherited_renames.children_follow_renames): theirs then, made by the parent's statements (INHERITED);
+    a child's own columns' cycle is its own; one of a column it has from a parent Postgres refuses
+    (inherited_renames.renames_refused)."""
     names = {c.name for c in cur.columns}
     hints = [(c.renamed_from, c.name) for c in des.columns if c.renamed_from in names and c.name in names]
     olds = [old for old, _ in hints]
@@ -140,6 +154,12 @@ def _cycle_moves(cycle: list[tuple[str, str]]) -> list[tuple[str, str]]:
         moves.append((back[free], free))
         free = back[free]
     return moves + [(scratch_name(first), to)]
+
+
+def swapped_names(moves) -> set[str]:
+    """The names `moves` (a table's RENAME COLUMNs, through a scratch name too) take from one column to another on a
+    cycle: each given up, then taken again."""
+    return {a for cycle in _loops(net_renames(moves)) for a, _ in cycle}
 
 
 def net_renames(moves) -> dict[str, str]:
@@ -197,19 +217,15 @@ def references_follow_renames(cur_tables: dict[tuple[str, str], Table], des_tabl
                 if (m := renames.get((f.ref_schema, f.ref_table))) else f for f in t.foreign_keys))
 
 
-def without_name_cycles(desired: Schema, parents_only: bool = False) -> Schema:
+def without_name_cycles(desired: Schema) -> Schema:
     """`desired` without its tables' hints that make a cycle (two columns swapping names, a rotation), for a comparison
     with a database: its catalog records no hint, so a swap made cannot be told from one to make (the columns are
-    compared as they are, a type that differs still told); state.json's record tells generate (_cycles).
-    `parents_only`: of the INHERITS parents alone (compare.differ, compare.notices), whose RENAME COLUMNs reach
-    children that no hint follows through a cycle (not made so)."""
-    parents = {(p.schema, p.name) for t in desired.tables for p in t.inherits} if parents_only else None
+    compared as they are, a type that differs still told); state.json's record tells generate (_cycles)."""
     def plain(t: Table) -> Table:
         looped = {new for cycle in _loops({c.renamed_from: c.name for c in t.columns if c.renamed_from
                                            and t.column(c.renamed_from) is not None}) for _, new in cycle}
         return replace(t, columns=tuple(replace(c, renamed_from=None) if c.name in looped else c
                                         for c in t.columns)) if looped else t
-    if not any(c.renamed_from for t in desired.tables for c in t.columns) or parents == set():  # (most schemas)
+    if not any(c.renamed_from for t in desired.tables for c in t.columns):  # (most schemas)
         return desired
-    return replace(desired, tables=tuple(plain(t) if parents is None or t.key in parents else t
-                                         for t in desired.tables))
+    return replace(desired, tables=tuple(map(plain, desired.tables)))

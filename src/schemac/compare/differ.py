@@ -56,9 +56,9 @@ from schemac.compare.inherited_checks import across_parents, after_no_inherit, a
 from schemac.compare.domain_casts import domains_as_written, table_as_written
 from schemac.compare.domain_overloads import lazy_overloads
 from schemac.compare.moves import policies_over_renamed_views, renamed_tables, tables_renamed
-from schemac.compare.column_renames import without_name_cycles
 from schemac.compare.view_renames import table_rules_after_column_renames
 from schemac.compare.inherited_renames import children_follow_renames
+from schemac.compare.column_renames import references_follow_renames
 from schemac.compare.type_moves import moved_types, row_types_moved, view_row_types_moved
 from schemac.compare.not_nulls import (across_no_inherit, before_inherit, defaults_as_held, held_as_parents, kept_below, named_as_attached, named_in_partitions, named_where_claimed,
                                        names_its_own, parents_names_given)
@@ -170,7 +170,6 @@ def _dropped(t: Table, cause: Optional[str] = None) -> list[Change]:
 def diff(current: Schema, desired: Schema) -> list[Change]:
     """Changes that turn `current` into `desired`, in the order their DDL must run."""
     current, desired = without_declared_copies(current), without_declared_copies(desired)  # (a partition's key copies)
-    desired = without_name_cycles(desired, parents_only=True)  # (an INHERITS parent's swap of column names: not made)
     before = given = current  # (its namespaces: a sequence or type moved names the schema it moves to)
     changes, current = moved_types(current, desired)  # ALTER TYPE ... SET SCHEMA: what names them follows
     current = domains_as_written(current, desired)  # (`(VALUE)::integer` in a CHECK of a domain over a domain)
@@ -182,6 +181,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     current = row_types_moved(current, cur_tables, renames)  # (functions of their row types follow them)
     changes += renames
     des_tables = children_follow_renames(cur_tables, des_tables)  # (a parent's RENAME COLUMN recurses)
+    references_follow_renames(cur_tables, des_tables)  # (foreign keys at the columns renamed, a child's too)
     table_rules_after_column_renames(cur_tables, des_tables)  # (a rule inserting into a column renamed: kept)
     defaults_follow_sequences(current, desired, cur_tables)  # (a serial's nextval() of its sequence renamed)
     remade = remade_foreign_tables(cur_tables, des_tables, current, desired)

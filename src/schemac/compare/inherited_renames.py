@@ -11,6 +11,7 @@ loader copies its parent's, without their hints), a sub-partition's too: its col
 from __future__ import annotations
 
 from schemac.compare.changes import Change
+from schemac.compare.column_renames import _cycles
 from schemac.model import Schema, Table
 from schemac.model.frozen import replace
 
@@ -34,6 +35,7 @@ def children_follow_renames(cur_tables: dict[Key, Table], des_tables: dict[Key, 
             return t
         had = {c.name for c in old.columns}
         renames: dict[str, str] = {}
+        cycled: dict[str, str] = {}  # (a parent's swap or rotation of names: the child's columns swap alike)
         for pkey, kept in _parents(t, old):
             if not kept or pkey not in out or pkey not in cur_tables:
                 continue  # (a parent it joins or leaves: its ALTER TABLE does not reach the child)
@@ -41,8 +43,13 @@ def children_follow_renames(cur_tables: dict[Key, Table], des_tables: dict[Key, 
             for c in parent.columns:
                 if c.renamed_from in parent_had and c.name not in parent_had and c.renamed_from in had:
                     renames.setdefault(c.name, c.renamed_from)  # type: ignore[arg-type]
+            for cycle in _cycles(cur_tables[pkey], parent):  # (a swap, a rotation: each name held before and after)
+                if all(a in had for a, _ in cycle):
+                    cycled.update((b, a) for a, b in cycle)
         names = {c.name for c in t.columns}
         follows = {n for n, was in renames.items() if n not in had and was not in names}
+        renames.update(cycled)
+        follows |= {n for n in cycled if n in names}
         if any(c.name in follows and c.renamed_from is None for c in t.columns):  # (a hint: columns compare equal)
             out[key] = replace(t, columns=tuple(replace(c, renamed_from=renames[c.name])
                                                 if c.name in follows and c.renamed_from is None else c for c in t.columns))
@@ -63,20 +70,26 @@ def _parents(t: Table, old: Table) -> list[tuple[Key, bool]]:
     return [((p.schema, p.name), p in old.inherits) for p in t.inherits]
 
 
+def _parent_keys(t: Table) -> list[Key]:
+    """The keys of `t`'s INHERITS parents, or of a partition's parent."""
+    p = t.partition_of
+    return [(q.schema, q.name) for q in t.inherits] + ([(p.parent_schema, p.parent)] if p is not None else [])
+
+
 def renames_refused(changes: list[Change], current: Schema) -> list[tuple[Change, str]]:
     """Each RENAME COLUMN Postgres refuses ('cannot rename inherited column'), with why generate does: of a column a
-    table has from a parent (renamed on the child alone), or of a parent's column a child of it has from another
-    parent too (merged: the rename cannot reach it, nor can the other parent's)."""
+    table has from a parent (renamed on the child or partition alone, in a swap of names too), or of a parent's column
+    a child of it has from another parent too (merged: the rename cannot reach it, nor can the other parent's)."""
     renames = [c for c in changes if c.kind == "rename_column" and c.cause is None]
-    if not renames or not any(t.inherits for t in current.tables):
+    if not renames or not any(t.inherits or t.partition_of for t in current.tables):
         return []
     tables = {t.key: t for t in current.tables}
     out = []
     for c in renames:
         old = getattr(c.old, "name", None)
         t = tables.get((c.schema, c.table))
-        given = [] if t is None else [f"{q.schema}.{q.name}" for q in t.inherits
-                                      if (q.schema, q.name) in tables and tables[(q.schema, q.name)].column(old)]
+        given = [] if t is None else [f"{q[0]}.{q[1]}" for q in _parent_keys(t)
+                                      if q in tables and tables[q].column(old)]
         if given:
             out.append((c, f"table {c.schema}.{c.table}: column {old} is inherited from {', '.join(given)}, and Postgres "
                            "cannot rename an inherited column: rename it in the parent (its children follow)"))

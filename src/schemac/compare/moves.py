@@ -15,7 +15,6 @@ from schemac.model.frozen import replace
 from typing import Callable, Container, Optional, Union
 
 from schemac.compare.changes import Change
-from schemac.compare.column_renames import references_follow_renames
 from schemac.model import Column, NotNull, Parent, Schema, Sequence, Table, View
 from schemac.model.sequences import identity_sequence_name
 from schemac.pg.lazy import lazy
@@ -67,7 +66,6 @@ def renamed_tables(current: Schema, cur_tables: dict[Key, Table],
     origin = {key: was for was, key in moved.items()}
     for key, table in cur_tables.items() if moved else ():  # (most diffs: none walked for the keys of none moved)
         cur_tables[key] = _policies_after(_repointed(table, moved), origin.get(key, key), moved)
-    references_follow_renames(cur_tables, des_tables)  # (and at the columns renamed in them)
     if not moved:
         return changes, current
     if current.views:

@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Optional
 
 from schemac.compare.changes import Change, takes_using
-from schemac.compare.column_renames import column_moves, net_renames, without_name_cycles
+from schemac.compare.column_renames import column_moves, net_renames
+from schemac.compare.inherited_renames import children_follow_renames
 from schemac.compare.moves import old_key
 from schemac.compare.tables import repeated_keys
 from schemac.model import Schema
@@ -38,11 +39,11 @@ def _rename_hints(current: Schema, desired: Schema) -> list[tuple[str, str, str,
     """Each `renamed_from` hint that `current` cannot rename: (where, kind, old name, new name, done),
     done when `current` already has the new name and not the old one (the rename happened), or holds both and records
     the hint (a swap or rotation an earlier migration made: compare.column_renames), None where a column's table holds
-    both otherwise (renamed onto a name no hint frees, a swap of a table with parents, children or a partition key)."""
+    both otherwise (renamed onto a name no hint frees)."""
     hints = []
     keys = {t.key for t in current.tables} if any(t.renamed_from for t in desired.tables) else set()
-    honoured = {t.key: t for t in without_name_cycles(desired, parents_only=True).tables}  # (as compare.differ's)
-    for t in desired.tables:
+    honoured = children_follow_renames({t.key: t for t in current.tables}, {t.key: t for t in desired.tables})
+    for t in desired.tables:  # (a child's hint its parent's swap makes too: not ignored)
         was = old_key(t, keys) if t.renamed_from else None
         old_t = current.table(*was) if was else None
         new_t = current.table(t.schema, t.name)
@@ -85,8 +86,7 @@ def ignored_renames(current: Schema, desired: Schema) -> list[str]:
         if done is None:
             notes.append(f"{where}: renamed_from '{old}' ignored: the recorded table has both column {old} and {new}, "
                          f"and no hint renames {new} away (a swap or rotation of names is made where each name of it "
-                         "is renamed, of a table of no parent, child or partition key): rename through a third name, "
-                         "in two migrations")
+                         "is renamed): rename through a third name, in two migrations")
         elif done:
             did = "records this hint, of a swap or rotation of names" if done == "swapped" else \
                 f"has {kind} {new} and no {old}"

@@ -3,8 +3,9 @@ triggers, rules, policies or statistics makes, removes, needs and frees: plan.de
 
 from __future__ import annotations
 
-from schemac.compare.changes import (AFTER_ONLY, KEPT_BELOW, MERGED_COPY, NEW_TABLE, NUMBERED_BY_PARENT, Change, set_aside_name,
+from schemac.compare.changes import (AFTER_ONLY, INHERITED, KEPT_BELOW, MERGED_COPY, NEW_TABLE, NUMBERED_BY_PARENT, Change, set_aside_name,
                                      takes_using)
+from schemac.compare.column_renames import swapped_names
 from schemac.compare.defaults_below import DEFAULT_KEPT, parents_of
 from schemac.compare.definition_keys import attach_key, index_signature
 from schemac.model import Check, PrimaryKey, Table, Unique, UNIQUE_KEY_TYPES
@@ -34,8 +35,11 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
     """Adds to deps' four sets what a change of MEMBER_KINDS makes, removes and refers to (see plan.dependencies)."""
     k, t, old, new = c.kind, c.table_def, c.old, c.new
     col = lambda name: _col(t, name)  # noqa: E731
-    if k == "rename_column":
-        removes |= {col(old.name), ("column name", t.schema, t.name, old.name)}  # type: ignore[union-attr]
+    if k == "rename_column":  # (a child's swap or rotation its parent's RENAMEs make, INHERITED: each of its names
+        # made again by another of its renames, which would wait for it; it removes none, the parent's order it)
+        removes.add(("column name", t.schema, t.name, old.name))  # type: ignore[union-attr]
+        if c.cause != INHERITED or old.name not in swapped_names(c.column_renames):  # type: ignore[union-attr]
+            removes.add(col(old.name))  # type: ignore[union-attr]
         makes.add(col(c.name))
         new_refs.add(_table(t))  # type: ignore[arg-type]
     elif k in ("add_column", "drop_column", "alter_column_type", "alter_generated"):

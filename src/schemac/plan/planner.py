@@ -31,7 +31,7 @@ from schemac.plan.partition_index_ddl import (copy_settings, own_comments_again,
                                              drop_partition_key, is_partition_key, renamed_after_detach)
 from schemac.plan.column_ddl import column_settings_statements, index_statistics, virtual_made_plain, virtual_values_kept
 from schemac.plan.not_null_ddl import inherited_not_null_comments, not_valid_statements
-from schemac.plan.table_renames import column_defaults_renamed, given_default_name, named_renamed, renamed_table
+from schemac.plan.table_renames import defaults_after_rename, given_default_name, named_renamed, renamed_table
 from schemac.plan.hazards import destructive_reason, enums_holding_values
 from schemac.plan.held_names import held_key_comment, held_key_drop, held_key_statement
 from schemac.plan.identity_ddl import alter_column, alter_identity, kept_before_detach, kept_before_move, past_attached_rows
@@ -76,7 +76,8 @@ def _statements_for(change: Change) -> list[exp.Expression]:
         retyped = change.kind == "alter_column_type"
         if retyped:  # (a sub-partitioned partition's own key: the parent's ALTER refused there)
             key_retype_refused(change)
-        return own_comments_again(change.table_def, change.name) if retyped else []  # type: ignore[arg-type]
+        return own_comments_again(change.table_def, change.name) if retyped else \
+            defaults_after_rename(change) if change.kind == "rename_column" else []  # type: ignore[arg-type]  (its own keys)
     if change.through:  # one parent's retype through a scratch parent, for all (compare.scratch_retypes)
         return scratch_retype_ddl.scratch_retype(change, _statements_for)
     objects = first_statements((object_statements, view_statements, policy_statements, grant_statements), change)
@@ -96,7 +97,7 @@ def _statements_for(change: Change) -> list[exp.Expression]:
     if k == "rename_column":
         return [_alter(t, exp.RenameColumn(this=exp.Column(this=ident(change.old.name)),  # type: ignore
                                            to=exp.Column(this=ident(change.name)))),  # type: ignore[arg-type]
-                *column_defaults_renamed(t, change.old.name, change.name, change.column_renames, change.new)]  # type: ignore
+                *defaults_after_rename(change)]
     if k == "rename_index":
         return [exp.Alter(this=_index_ref(t, change.old.name), kind="INDEX",  # type: ignore
                           actions=[exp.AlterRename(this=exp.Table(this=ident(change.name)))])]  # type: ignore

@@ -8,15 +8,15 @@ from sqlglot import exp
 
 from typing import Optional
 
-from schemac.compare.changes import Constraint
+from schemac.compare.changes import Change, Constraint
 from schemac.compare.column_renames import net_renames
-from schemac.model import Column, ForeignKey, Table
+from schemac.model import Column, ForeignKey, Index, Table
 from schemac.model.frozen import replace
 from schemac.pg.idents import ident
 from schemac.compare.partition_copies import name_parts
 from schemac.pg.childindex import index_column_names
-from schemac.pg.names import NAMEDATALEN, constraint_name, default_constraint_name, default_not_null_name, qualified, \
-    quote_ident
+from schemac.pg.names import NAMEDATALEN, constraint_name, default_constraint_name, default_not_null_name, \
+    make_object_name, qualified, quote_ident, scratch_name
 from schemac.plan.ddl import command, do_block, literal, table_ref
 
 
@@ -85,6 +85,12 @@ def _copies_renamed(old: Table, name: str, kept: frozenset[str]) -> list[exp.Exp
         f"pg_catalog.format('ALTER INDEX %I.%I RENAME TO %I', {literal(old.schema)}, r.n, {new}); END LOOP; END")]
 
 
+def defaults_after_rename(c: Change) -> list[exp.Expression]:
+    """column_defaults_renamed after a rename_column change `c`: a table's own, or an INHERITS child's or partition's
+    the parent's RENAME COLUMN reached (INHERITED: its own unnamed keys over the column, none inherited, named anew)."""
+    return column_defaults_renamed(c.table_def, c.old.name, c.name, c.column_renames, c.new)  # type: ignore
+
+
 def column_defaults_renamed(t: Table, was: str, now: str, moves: tuple[tuple[str, str], ...],
                             column: Optional[Column] = None) -> list[exp.Expression]:
     """After ALTER TABLE t RENAME COLUMN was TO now: its NOT NULL (18: t_was_not_null) named as it would be over `now`;
@@ -130,7 +136,7 @@ def _copies_over_renamed(t: Table, moves: tuple[tuple[str, str], ...]) -> list[e
         f"{literal(constraint_name(t, c))})"  # noqa: E731
     found = [(key(u), [*u.columns, *u.include], [None] * (len(u.columns) + len(u.include)), "key") for u in t.uniques]
     found += [(key(x), *name_parts(x), "excl") for x in t.exclusions]  # type: ignore[arg-type]
-    found += [(f"pg_catalog.to_regclass({literal(qualified(t.schema, i.name))})", *name_parts(i), "idx") for i in t.indexes]
+    found += [(_index_lookup(t, i, olds), *name_parts(i), "idx") for i in t.indexes]
     rows = [(parent, index_column_names([olds.get(c, c) if c else c for c in columns], expressions),
              index_column_names(columns, expressions), label) for parent, columns, expressions, label in found
             if not new.isdisjoint(columns)]
@@ -152,6 +158,19 @@ def _copies_over_renamed(t: Table, moves: tuple[tuple[str, str], ...]) -> list[e
         "conrelid = r.t AND conname = names[2]) THEN IF r.con THEN EXECUTE pg_catalog.format('ALTER TABLE %s RENAME "
         "CONSTRAINT %I TO %I', r.t, names[1], names[2]); ELSE EXECUTE pg_catalog.format('ALTER INDEX %s RENAME TO %I', "
         "r.x, names[2]); END IF; END IF; END LOOP; END")]
+
+
+def _index_lookup(t: Table, i: Index, olds: dict[str, str]) -> str:
+    """The lookup of a partitioned table's index `i` by its name; of one under Postgres's name over the new columns
+    (`pd_a2_idx`, as inspect writes it), by its name over the old (`pd_a_idx`) too: its rename_index, which reads the
+    new columns, runs after _copies_over_renamed's DO block."""
+    lookup = f"pg_catalog.to_regclass({literal(qualified(t.schema, i.name))})"
+    columns, expressions = name_parts(i)
+    was = index_column_names([olds.get(c, c) if c else c for c in columns], expressions)
+    now = index_column_names(columns, expressions)
+    if was == now or i.name != make_object_name(t.name, now, "idx"):
+        return lookup
+    return f"coalesce({lookup}, pg_catalog.to_regclass({literal(qualified(t.schema, make_object_name(t.name, was, 'idx')))}))"
 
 
 # PL/pgSQL setting names to pg.names.make_object_name(r.p, <columns>, l) over the old columns (r.w) and the new (r.v):
@@ -196,8 +215,11 @@ def _renamed(target: str, pairs: list[tuple[str, str]], free: Optional[str] = No
              "SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN d ON i.inhparent = d.r) SELECT 1 FROM d WHERE NOT EXISTS "
              "(SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conrelid = d.r AND c.conname = {})")
     unused = f" AND pg_catalog.to_regclass({literal(free)}) IS NULL" if free else ""  # (the name a key's index takes)
+    moves = {was: now for was, now in dict(pairs).items() if was != now}
+    if not set(moves).isdisjoint(moves.values()):  # (names taken from one another: two columns' keys swapping names)
+        moves = {**{was: scratch_name(was) for was in moves}, **{scratch_name(was): now for was, now in moves.items()}}
     steps = [f"IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = {relid} AND conname = {literal(was)} "
              f"AND coninhcount = 0 AND (contype <> 'n' OR NOT EXISTS ({below.format(literal(was))}))){unused} THEN ALTER TABLE "
              f"{target} RENAME CONSTRAINT {quote_ident(was)} TO {quote_ident(now)}; END IF;"
-             for was, now in dict(pairs).items() if was != now]
+             for was, now in moves.items()]
     return [do_block("BEGIN " + " ".join(steps) + " END")] if steps else []
