@@ -372,7 +372,7 @@ def test_a_composite_attribute_of_an_enum_made_again_under_a_column_of_the_type_
     assert check_drift(str(schema), any_db_url).differences == ()
 
 
-NULL_REFUSING = {  # the domain an attribute of ct is given -> (its SQL, the attribute's old and new definition, refused)
+NULL_REFUSING = {  # the domain an attribute of ct is given -> (its SQL, the attribute's old and new definition, guarded)
     "not-null-added-again": ("CREATE DOMAIN nn AS integer NOT NULL;", "b text", "b nn", "added again", "public.nn"),
     "check-added-again": ("CREATE DOMAIN nn AS integer CHECK (VALUE IS NOT NULL AND VALUE > 0);", "b text", "b nn",
                           "added again", "public.nn"),
@@ -380,16 +380,20 @@ NULL_REFUSING = {  # the domain an attribute of ct is given -> (its SQL, the att
                        "b text, z over", "added", "public.nn"),
     "check-takes-null": ("CREATE DOMAIN nn AS integer CHECK (VALUE > 0);", "b text", "b nn", "", ""),
 }
+_CT = "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'ct'::regclass AND " \
+      "attnum > 0 AND NOT attisdropped ORDER BY attnum"
 
 
 @pytest.mark.parametrize("case", sorted(NULL_REFUSING))
-def test_a_composite_attribute_of_a_domain_refusing_null_added_under_a_column_of_the_type_is_refused(
+def test_a_composite_attribute_of_a_domain_refusing_null_added_under_a_column_of_the_type_is_guarded(
         any_db_url, tmp_path, case):
     """An attribute added (or dropped and added again: retyped under a column of the type, --allow-destructive) of a
-    domain that refuses NULL: every value the column holds takes NULL in it, which Postgres does not check, so the
-    database holds values that no longer read back as the type (a dump fails to load them): generate refuses at the
-    type's line, naming the type, the attribute and the column. A domain whose CHECK takes NULL is written and applied.
-    The oracle: Postgres's own ALTER TYPE leaves a value whose text reads back refused."""
+    domain that refuses NULL: every value of the type stored takes NULL in it, which Postgres does not check (the
+    database would hold values that no longer read back as the type: a dump fails to load them). generate refused it
+    even over an empty table (design45); now it writes it with a warning naming the column, and the migration looks
+    at the rows first: over a row holding a value it fails naming the column, ct's attributes and the rows as they
+    were; once the value is NULL (a NULL composite holds no attribute) it applies. A domain whose CHECK takes NULL is
+    no such attribute: no guard, applied over the value."""
     domain, was, now, done, name = NULL_REFUSING[case]
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     old = f"{domain} CREATE TYPE ct AS (a integer, {was}); CREATE TABLE t (id integer, c ct);"
@@ -399,23 +403,43 @@ def test_a_composite_attribute_of_a_domain_refusing_null_added_under_a_column_of
         _generated_then_applied(any_db_url, tmp_path, inspected_after(other, old))
     with psycopg.connect(any_db_url, autocommit=True) as conn:
         conn.execute("INSERT INTO t VALUES (1, ROW(1, '5')), (2, NULL)")
+        before = conn.execute(_CT).fetchall(), conn.execute("SELECT id, c::text FROM t ORDER BY id").fetchall()
     schema.write_text(new_yaml)
-    if done:
-        with pytest.raises(SchemacError) as e:
-            generate(str(schema), out, allow_destructive=True)
-        assert f"{schema}:" in str(e.value) and f"composite type public.ct: attribute {now.split()[-2]} of domain " \
-            f"{name}, which refuses NULL, is {done} while column public.t.c holds the type" in str(e.value)
-        assert len(Layout(out).migrations()) == 1
+    result = generate(str(schema), out, allow_destructive=True)
+    assert result.status == "written", result.message
+    warned = [n for n in result.notices if "refuses NULL" in n]
+    if not done:
+        assert warned == [] and "DO $" not in result.sql
         with psycopg.connect(any_db_url, autocommit=True) as conn:
-            conn.execute(f"ALTER TYPE ct {'DROP ATTRIBUTE b, ' if done == 'added again' else ''}ADD ATTRIBUTE "
-                         f"{now.split(', ')[-1]}")  # (Postgres takes it...)
-            with pytest.raises((psycopg.errors.NotNullViolation, psycopg.errors.CheckViolation)):
-                conn.execute("SELECT c::text::ct FROM t WHERE id = 1")  # (...and its value no longer reads back)
+            apply_files(conn, Layout(out).migrations())
+            assert conn.execute("SELECT id, (c).a, (c).b, pg_catalog.num_nonnulls(c::text::ct) FROM t ORDER BY id"
+                                ).fetchall() == [(1, 1, None, 1), (2, None, None, 0)]
         return
-    _generated_then_applied(any_db_url, tmp_path, new_yaml, allow_destructive=True)
+    assert len(warned) == 1 and warned[0].startswith(f"warning: {schema}:"), result.notices
+    assert warned[0].split(": ", 2)[2] == (
+        f"composite type public.ct: attribute {now.split()[-2]} of domain {name}, which refuses NULL, is {done} while "
+        "column public.t.c holds the type: the migration fails where a row holds a value of the type, which would hold "
+        "NULL in it (Postgres does not check it): empty those columns first, or give the attribute a type that takes "
+        "NULL"), warned
     with psycopg.connect(any_db_url, autocommit=True) as conn:
-        assert conn.execute("SELECT id, (c).a, (c).b, pg_catalog.num_nonnulls(c::text::ct) FROM t ORDER BY id"
-                            ).fetchall() == [(1, 1, None, 1), (2, None, None, 0)]
+        with pytest.raises(psycopg.errors.IntegrityConstraintViolation) as e:
+            apply_files(conn, Layout(out).migrations())
+        assert str(e.value).startswith(f"composite type public.ct: attribute {now.split()[-2]} of domain {name}, "
+                                       "which refuses NULL, is added while column public.t.c holds a value of the "
+                                       "type"), str(e.value)
+        assert (conn.execute(_CT).fetchall(), conn.execute("SELECT id, c::text FROM t ORDER BY id").fetchall()) == before
+    with psycopg.connect(any_db_url) as conn:  # (in a transaction rolled back)
+        conn.execute("ALTER TYPE ct {}ADD ATTRIBUTE {}".format("DROP ATTRIBUTE b, " if done == "added again" else "",
+                                                                now.split(", ")[-1]))  # (Postgres takes it...)
+        with pytest.raises((psycopg.errors.NotNullViolation, psycopg.errors.CheckViolation)):
+            conn.execute("SELECT c::text::ct FROM t WHERE id = 1")  # (...and its value no longer reads back)
+        conn.rollback()
+    with psycopg.connect(any_db_url, autocommit=True) as conn:  # (the value made NULL: the guard lets it through)
+        conn.execute("UPDATE t SET c = NULL")
+        apply_files(conn, Layout(out).migrations())
+        assert conn.execute(_CT).fetchall()[-1] == tuple(now.split()[-2:])
+        assert conn.execute("SELECT id, c FROM t ORDER BY id").fetchall() == [(1, None), (2, None)]
+    assert check_drift(str(schema), any_db_url, out_dir=out).differences == ()
 
 
 @pytest.mark.parametrize("domain", ["pos", "nn", "dflt", "over", "open"])
@@ -452,3 +476,53 @@ def _refused_as_postgres_does(url: str, refusal: str, at: str, said: str, out: s
     with psycopg.connect(url) as conn, pytest.raises(psycopg.errors.FeatureNotSupported) as refused:
         conn.execute(f"ALTER TABLE i_0 ADD COLUMN {column}")
     assert "uses its row type" in str(refused.value)
+
+
+HOLDERS = (  # each column that can hold a value of ct, with a value holding one and values holding none
+    ("h_column", "c ct", "ROW(NULL)::ct", "NULL"),  # (a value of NULL attributes is no NULL)
+    ("h_array", "c ct[]", "ARRAY[NULL, ROW(1)::ct]", "'{}'), (1, ARRAY[NULL::ct]"),
+    ("h_domain", "c dct", "ROW(1)::dct", "NULL"),
+    ("h_nested", "c outer_t", "ROW(1, NULL, ARRAY[NULL, ROW(2)::dct])", "ROW(1, NULL, ARRAY[NULL::dct])"),
+    ("h_nested_array", "c outer_t[]", "ARRAY[ROW(1, ROW(3)::ct, NULL)::outer_t]",
+     "ARRAY[NULL::outer_t, ROW(1, NULL, NULL)::outer_t]"),
+    ("h_range", "c ctr", "ctr(NULL, ROW(1)::ct)", "'empty'), (1, ctr(NULL, NULL)"),
+    ("h_multirange", "c ctr_multirange", "ctr_multirange(ctr(ROW(1)::ct, NULL))", "'{}'"),
+    ("h_row", "c h_column", "ROW(7, ROW(1)::ct)", "ROW(7, NULL)"),
+    ("h_parted_1", "", "ROW(1)", "NULL"),  # (h_parted's rows are its partition's)
+)
+
+
+def test_every_holder_of_a_composite_gaining_an_attribute_of_a_not_null_domain_is_looked_at(any_db_url, tmp_path):
+    """The migration's look at the rows before ALTER TYPE ct ADD ATTRIBUTE n nn (nn NOT NULL) reaches every column
+    Postgres's ADD ATTRIBUTE gives NULL in n: of ct, of an array of it, of a domain over it, of a composite type
+    holding it (directly or in an array of a domain over it) and an array of that, of a range of it and its multirange,
+    of a table's row type holding it, and a partition's (its parent holds none of its own). Each holding a value alone:
+    the migration fails naming that table and column, ct as it was; each holding only NULLs (a NULL column, element,
+    attribute or bound; an empty array, range or multirange): it applies, every row kept."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    types = "CREATE DOMAIN nn AS integer NOT NULL; CREATE TYPE ct AS (a integer); CREATE DOMAIN dct AS ct; " \
+            "CREATE TYPE outer_t AS (x integer, y ct, z dct[]); CREATE TYPE ctr AS RANGE (subtype = ct);"
+    tables = " ".join(f"CREATE TABLE {name} (id integer, {column});" for name, column, _, _ in HOLDERS if column) + \
+        " CREATE TABLE h_parted (id integer, c ct) PARTITION BY LIST (id); CREATE TABLE h_parted_1 PARTITION OF " \
+        "h_parted FOR VALUES IN (1, 2);"
+    old = f"{types} {tables}"
+    with migrated_then_described(any_db_url, schema, out, old, old.replace("(a integer)", "(a integer, n nn)")):
+        result = generate(str(schema), out)
+        assert result.status == "written", result.message
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        for name, _, _, none in HOLDERS:
+            conn.execute(f"INSERT INTO {name} VALUES (1, {none})")
+        kept = "SELECT count(*), pg_catalog.sum(pg_catalog.num_nulls(c)) FROM {}"
+        rows = {name: conn.execute(kept.format(name)).fetchone() for name, *_ in HOLDERS}
+        for name, _, held, _ in HOLDERS:
+            conn.execute(f"INSERT INTO {name} VALUES (2, {held})")
+            with pytest.raises(psycopg.errors.IntegrityConstraintViolation) as e:
+                apply_files(conn, Layout(out).migrations()[1:])
+            assert str(e.value).startswith("composite type public.ct: attribute n of domain public.nn, which refuses "
+                                           f"NULL, is added while column public.{name}.c holds a value of the type"), \
+                (name, str(e.value))
+            assert conn.execute(_CT).fetchall() == [("a", "integer")]
+            conn.execute(f"DELETE FROM {name} WHERE id = 2")
+        apply_files(conn, Layout(out).migrations()[1:])
+        assert conn.execute(_CT).fetchall() == [("a", "integer"), ("n", "nn")]
+        assert {name: conn.execute(kept.format(name)).fetchone() for name, *_ in HOLDERS} == rows

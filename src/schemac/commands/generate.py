@@ -209,7 +209,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     dropped_sequence_defaults(desired, changes)  # (a sequence this edit drops is called by a kept default)
     notices = tuple(ignored_renames(current, desired) + repeated_key_notices(desired) + unused_usings(desired, changes)
                     + change_notices(changes, desired) + row_failures(changes, (nondeterministic(current), nondeterministic(desired)))
-                    + one_value_keys(changes, desired) + null_domain_columns(changes, desired)
+                    + one_value_keys(changes, desired) + null_domain_columns(changes, desired) + null_domain_attributes(changes)
                     + detach_failures(changes, current, desired) + narrower_identities(changes, current)
                     + unlogged_partitioned(changes)
                     + left_notices
@@ -244,8 +244,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     # (no migration that Postgres refuses)
     for c, why in (inherited_renames(changes, current) + renames_refused(changes, current)
                    + row_type_retypes(changes, current) + row_type_drops(changes, current)
-                   + row_type_additions(changes, current, desired) + range_held(changes, current)
-                   + null_domain_attributes(changes, desired))[:1]:
+                   + row_type_additions(changes, current, desired) + range_held(changes, current))[:1]:
         raise SchemacError(f"{getattr(c.new, 'source', None) or c.path}: {why}")
     outside = outside_drops(changes, desired, current)  # every one at once: each is undone outside schemac
     if outside:

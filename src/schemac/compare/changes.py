@@ -303,6 +303,10 @@ class Change:
     # is dropped and created again instead (compare.usertypes.remade_definition). An alter_composite_type: the columns
     # holding the type ("column s.t.c"), which plan.hazards names where an attribute is dropped and added again.
     users: tuple = ()
+    # An alter_composite_type adding (or adding again) attributes of a domain refusing NULL: (attribute, domain) of each,
+    # which every stored value of the type takes NULL in: the plan looks for such values first (compare.null_attributes,
+    # plan.held_values); () else.
+    refusing_null: tuple = ()
 
     @property
     def from_enum(self) -> bool:

@@ -12,6 +12,7 @@ attaches as the DEFAULT is one too: its ATTACH comes first (plan.dependencies), 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Optional
 
 from schemac.compare.changes import NEW_TABLE, Change, RowsHeld
 from schemac.model import Table
@@ -37,13 +38,29 @@ def ancestors(parent: Table, des_tables: dict) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def below(t: Table, des_tables: dict) -> tuple[tuple[str, str], ...]:
-    """The tables under `t` (its partitions, theirs...): the rows put back through the parent wait for them all (and
-    the copies of a partitioned table's key are theirs: compare.rebuilt_keys, compare.unique_pk_copies)."""
-    out, level = [], [(t.schema, t.name)]
+def partitions(tables: dict) -> dict[tuple[str, str], list[Table]]:
+    """Each partitioned table's partitions, (schema, name) -> in `tables`' order: the tree below walks, built once."""
+    out: dict[tuple[str, str], list[Table]] = {}
+    for t in tables.values():
+        if t.partition_of is not None:
+            out.setdefault((t.partition_of.parent_schema, t.partition_of.parent), []).append(t)
+    return out
+
+
+def below(t: Table, des_tables: dict, children: Optional[dict] = None) -> tuple[tuple[str, str], ...]:
+    """The tables under `t` (its partitions, theirs...), level by level, each level in `des_tables`' order: the rows
+    put back through the parent wait for them all (and the copies of a partitioned table's key are theirs:
+    compare.rebuilt_keys, compare.unique_pk_copies). `children`: partitions(des_tables), built once by a caller
+    walking many trees."""
+    children = partitions(des_tables) if children is None else children
+    out: list[tuple[str, str]] = []
+    level, order = [(t.schema, t.name)], None
     while level:
-        level = [(u.schema, u.name) for u in des_tables.values() if u.partition_of is not None
-                 and (u.partition_of.parent_schema, u.partition_of.parent) in level and (u.schema, u.name) not in out]
+        found = [u for p in level for u in children.get(p, ())]
+        if len(level) > 1:  # (partitions of several parents: in des_tables' order, as one pass over them gave them)
+            order = order or {k: n for n, k in enumerate(des_tables)}
+            found.sort(key=lambda u: order[(u.schema, u.name)])
+        level = [(u.schema, u.name) for u in found if (u.schema, u.name) not in out]
         out += level
     return tuple(out)
 

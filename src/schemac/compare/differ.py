@@ -77,6 +77,7 @@ from schemac.compare.types import cast_directly, diff_objects, keyed_domains
 from schemac.compare.views import diff_views
 from schemac.compare.readers import readers_around
 from schemac.compare.sqlbodies import domains_after_readers, functions_around_columns, table_readers, without_calls_to
+from schemac.compare.null_attributes import null_refusing_attributes
 from schemac.compare.usertypes import composites_over_rebuilt, diff_user_types, ranges_over_recreated, remade_types
 from schemac.model import Schema, Table
 from schemac.model.tables import own_columns
@@ -200,7 +201,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     objects = ranges_over_recreated(diff_user_types(current, desired, diff_objects(current, desired)), current, desired)
     rebuilt = frozenset(set_aside_types(objects))
     objects = functions_around_types(objects, current, desired, rebuilt)
-    objects = composites_over_rebuilt(objects, current, desired, rebuilt)
+    objects = null_refusing_attributes(composites_over_rebuilt(objects, current, desired, rebuilt), desired)
     domains = (keyed_domains(current), keyed_domains(desired))
     composites = {(c.schema, c.name): c for c in current.composite_types} if current.domains else {}
     overloads = lazy_overloads((current, desired), domains)  # (f(d1) beside f(integer): `(dc)::integer` chooses one)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from schemac.model.frozen import replace
 from schemac.compare.changes import Change
-from schemac.compare.default_rows import below
+from schemac.compare.default_rows import below, partitions
 from schemac.compare.definition_keys import attach_key, default_name_held
 from schemac.compare.tables import index_comment_of_key
 from schemac.model import PrimaryKey, Table, Unique
@@ -35,14 +35,6 @@ from schemac.model import PrimaryKey, Table, Unique
 COPIES_RETAKEN = "made again: its ADD takes the partitions' UNIQUEs as its copies"
 # A detached partition's copy of its parent's key, which the key's DROP takes along first: DROP CONSTRAINT IF EXISTS.
 TAKEN_ALONG = "its parent's key's DROP takes it along"
-
-
-def _partitions(tables: dict) -> dict[tuple[str, str], list[Table]]:
-    out: dict[tuple[str, str], list[Table]] = {}
-    for t in tables.values():
-        if t.partition_of is not None:
-            out.setdefault((t.partition_of.parent_schema, t.partition_of.parent), []).append(t)
-    return out
 
 
 def _taking(t: Table, key: tuple) -> Unique | None:
@@ -59,7 +51,7 @@ def taken_copies(t: Table, tables: dict, children: dict | None = None) -> dict[t
     key = attach_key(t.primary_key)
     if any(attach_key(u) == key for u in t.uniques):
         return {}
-    children = _partitions(tables) if children is None else children
+    children = partitions(tables) if children is None else children
     out, level = {}, [t]
     while level:
         nxt = []
@@ -86,7 +78,7 @@ def keys_remade_for_copies(changes: list[Change], cur_tables: dict, des_tables: 
     under a partition kept below it); and the partitions' UNIQUE ADDs that such a key, or one this migration adds,
     takes under a partition of a partition carrying the tables above it (`above`: plan.member_dependencies orders
     the key's ADD after them)."""
-    des_below, cur_below = _partitions(des_tables), _partitions(cur_tables)
+    des_below, cur_below = partitions(des_tables), partitions(cur_tables)
     out, above = list(changes), {}
     attached = {(c.schema, c.table) for c in changes if c.kind == "attach_partition"}
     for key, t in des_tables.items():
@@ -101,15 +93,15 @@ def keys_remade_for_copies(changes: list[Change], cur_tables: dict, des_tables: 
                 "add_constraint") and isinstance(c.old or c.new, PrimaryKey) for c in changes):
             continue  # (new, or its key added or made again anyway: added after the UNIQUEs it takes)
         was = taken_copies(cur, cur_tables, cur_below)
-        kept_below = set(below(t, des_tables))
+        kept_below = set(below(t, des_tables, des_below))
         dropped = {(c.schema, c.table) for c in changes if c.kind == "drop_constraint" and isinstance(c.old, Unique)
                    and (c.schema, c.table) in was and was[(c.schema, c.table)] == c.old.name}
         # (one DETACHed and ATTACHed again, or under a partition so: DETACH leaves the UNIQUE unattached, 18's ATTACH
         # gives a PRIMARY KEY copy beside it)
         dropped |= {d for d in taken if {d, *_path(des_tables[d], t, des_tables)} & attached}
         if any(d not in was or d in dropped for d in taken) or any(d in kept_below and d not in taken for d in was):
-            out += _again(cur, t) + _copies_again(changes, cur_tables, des_tables,
-                                                   kept_below & set(below(cur, cur_tables)), attach_key(t.primary_key))
+            out += _again(cur, t) + _copies_again(changes, cur_tables, des_tables, kept_below & set(below(
+                cur, cur_tables, cur_below)), attach_key(t.primary_key))
     out = _taken_along(out + _copies_of_dropped(out, cur_tables, des_tables), cur_tables, des_tables)
     return [replace(c, above=above[(c.schema, c.table)]) if c.kind == "add_constraint" and isinstance(c.new, Unique)
             and (c.schema, c.table) in above and not c.above else c for c in out]

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Optional
 
-from schemac.compare.around import readded
 from schemac.compare.changes import Change
+from schemac.compare.null_attributes import refuses_null
 from schemac.compare.types import keyed_domains
 from schemac.model.constraints import Check
 from schemac.model.schema import Schema
@@ -65,7 +65,7 @@ def null_domain_columns(changes: list[Change], desired: Schema) -> list[str]:
         name, seen, refuses = type_name(col.type), set(), False  # type: ignore[attr-defined]
         while name in domains and name not in seen and domains[name].default is None:
             seen.add(name)
-            refuses = refuses or _refuses_null(domains[name])
+            refuses = refuses or refuses_null(domains[name])
             name = type_name(domains[name].type)
         if refuses and not (name in domains and name not in seen):  # (no default met on the way down)
             out.append(f"warning: {c.source or c.path}: column {c.path} is added of domain {col.type}, which "  # type: ignore
@@ -74,45 +74,19 @@ def null_domain_columns(changes: list[Change], desired: Schema) -> list[str]:
     return out
 
 
-def _refuses_null(d) -> bool:
-    """Whether domain `d` itself refuses NULL: NOT NULL, or a CHECK (valid, enforced) whose top-level ANDs say VALUE IS
-    NOT NULL (any other comparison with NULL is NULL, which a CHECK passes)."""
-    return d.not_null or any(not k.not_valid and k.enforced and "value" in required_not_null(k.expression)
-                             for k in d.checks)
-
-
-def null_refusing_domain(type_text: str, domains: dict) -> Optional[str]:
-    """The domain (`type_text`'s, or one under it) that refuses NULL, as schema.name, else None; an array of one
-    refuses nothing (a NULL array holds no element). A domain's DEFAULT is no value here (a composite's attribute
-    takes none)."""
-    name, seen = type_name(type_text), set()
-    while not type_text.rstrip().endswith("]") and name in domains and name not in seen:
-        seen.add(name)
-        if _refuses_null(domains[name]):
-            return f"{name[0]}.{name[1]}"
-        name = type_name(domains[name].type)
-    return None
-
-
-def null_domain_attributes(changes: list[Change], desired: Schema) -> list[tuple[Change, str]]:
-    """Each composite type whose ALTER TYPE adds an attribute (new, or dropped and added again: compare.around.readded)
-    of a domain that refuses NULL while a column holds the type, with why generate refuses it: every value there takes
-    NULL in it, which Postgres does not check (ADD ATTRIBUTE reads no row) and the domain refuses, so the database then
-    holds values no INSERT could, and a dump of it fails to load ('domain ... does not allow null values', in COPY)."""
-    domains, out = keyed_domains(desired), []
+def null_domain_attributes(changes: list[Change]) -> list[str]:
+    """generate's warnings for each composite type whose ALTER TYPE adds (or adds again) an attribute of a domain that
+    refuses NULL while a column schema.yaml knows holds the type (compare.null_attributes): every value there takes NULL
+    in it, which Postgres does not check, so the migration looks for one first and fails where a row holds one
+    (plan.held_values); generate never sees the rows."""
+    out = []
     for c in changes:
-        if c.kind != "alter_composite_type" or c.table_def is None:
-            continue
-        olds, again = {a.name for a in c.old.attributes}, set(readded(c))  # type: ignore[union-attr]
-        for a in c.new.attributes:  # type: ignore[union-attr]
-            domain = null_refusing_domain(a.type, domains) if a.name not in olds or a.name in again else None
-            if domain is not None:
-                held = " and ".join(c.users) or "a column"
-                out.append((c, f"composite type {c.schema}.{c.name}: attribute {a.name} of domain {domain}, which "
-                               f"refuses NULL, is {'added again' if a.name in olds else 'added'} while {held} "
-                               f"{'hold' if len(c.users) > 1 else 'holds'} the type: each value there would hold NULL "
-                               "in it, which Postgres does not check (a dump of the database then fails to load: "
-                               "'domain ... does not allow null values'); give the attribute a type that takes NULL, "
-                               "or drop those columns first"))
-                break
+        if c.refusing_null and c.users:
+            (name, domain), held = c.refusing_null[0], " and ".join(c.users)
+            again = name in {a.name for a in c.old.attributes}  # type: ignore[union-attr]
+            out.append(f"warning: {c.source or c.path}: composite type {c.path}: attribute {name} of domain {domain}, "
+                       f"which refuses NULL, is {'added again' if again else 'added'} while {held} "
+                       f"{'hold' if len(c.users) > 1 else 'holds'} the type: the migration fails where a row holds a "
+                       "value of the type, which would hold NULL in it (Postgres does not check it): empty those "
+                       "columns first, or give the attribute a type that takes NULL")
     return out

@@ -139,7 +139,8 @@ def _key_columns(key: Key) -> list[str]:
 
 def add_partition_key(t: Table, key: Key) -> list[exp.Expression]:
     """ALTER TABLE ... ADD CONSTRAINT, or RENAME CONSTRAINT of the copy of the parent's key the partition
-    holds: a key of its kind, attached, on the same columns (keys, then INCLUDE's, as its index lists them); a key
+    holds: a key of its kind, attached, on the same columns (keys, then INCLUDE's, as its index lists them) and NULLS
+    [NOT] DISTINCT as it is (a copy of another parent's UNIQUE of its columns stands beside one NOT DISTINCT); a key
     of the partition's own beside that copy (pg.beside_copies) is added, the copy kept, unless the copy holds its
     name (the copy's own taken by a relation elsewhere: as CREATE INDEX IF NOT EXISTS of an index beside one)."""
     table, name = qualified(t.schema, t.name), constraint_name(t, key)
@@ -155,7 +156,8 @@ def add_partition_key(t: Table, key: Key) -> list[exp.Expression]:
          f"{literal(key.attached_to)}) ")
     find = ("SELECT c.conname INTO copy FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_index i ON i.indexrelid = "
             f"c.conindid WHERE c.conrelid = pg_catalog.to_regclass({literal(table)}) AND c.conparentid <> 0 AND "
-            f"c.contype = {literal('p' if isinstance(key, PrimaryKey) else 'u')} {whose}AND ARRAY(SELECT a.attname::text "
+            f"c.contype = {literal('p' if isinstance(key, PrimaryKey) else 'u')} {whose}AND i.indnullsnotdistinct = "
+            f"{'true' if isinstance(key, Unique) and key.nulls_not_distinct else 'false'} AND ARRAY(SELECT a.attname::text "
             "FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord) JOIN pg_catalog.pg_attribute a ON "
             f"a.attrelid = i.indrelid AND a.attnum = k.attnum ORDER BY k.ord) = {columns} LIMIT 1;")
     statement = literal(f"ALTER TABLE {table.replace('%', '%%')} RENAME CONSTRAINT %I TO %I")

@@ -17,6 +17,7 @@ from schemac.model.collnames import collate_sql
 from schemac.plan.ddl import check_body, collate, comment_value, command, do_block, literal
 from schemac.plan.sql_strings import string_literal
 from schemac.plan.trees import default_expression
+from schemac.plan.held_values import held_values_guard
 from schemac.plan.unmanaged_users import unmanaged_users_guard
 from schemac.pg.dialect import RENDER
 from schemac.pg.constructors import constructor_signatures
@@ -236,8 +237,9 @@ def user_type_statements(change: Change) -> Optional[list[exp.Expression]]:
         if change.cause == DEFINITION_REMADE and k.startswith("drop_") else []  # type: ignore[union-attr]
     if k in ("drop_composite_type", "drop_range_type"):
         return guard + [exp.Command(this="DROP", expression=f"TYPE IF EXISTS {qualified(old.schema, old.name)}")]  # type: ignore
-    if k == "alter_composite_type":
-        return alter_composite(old, new, change.table_def)  # type: ignore[arg-type]
+    if k == "alter_composite_type":  # (an attribute of a domain refusing NULL: no stored value takes NULL in it)
+        held = [held_values_guard(new.schema, new.name, change.refusing_null)] if change.refusing_null else []  # type: ignore
+        return held + alter_composite(old, new, change.table_def)  # type: ignore[arg-type]
     if k == "add_collation":
         return [create_collation(new)]  # type: ignore[arg-type]
     if k == "drop_collation":

@@ -1,0 +1,57 @@
+"""A composite type's attribute added (new, or dropped and added again: compare.around.readded) of a domain that
+refuses NULL: ALTER TYPE ... ADD ATTRIBUTE reads no row, so every value of the type stored anywhere takes NULL in it,
+which Postgres does not check against the domain; the database then holds values no INSERT could make, and a dump of
+it fails to load ('domain ... does not allow null values', in COPY). Generate cannot see whether a row holds a value
+of the type, so the change carries the attributes (`Change.refusing_null`) and the plan guards its ALTER TYPE with a
+look at the rows (plan.held_values)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from schemac.compare.around import readded
+from schemac.compare.changes import Change
+from schemac.compare.types import keyed_domains
+from schemac.model.frozen import replace
+from schemac.model.schema import Schema
+from schemac.pg.lazy import lazy
+from schemac.pg.types import type_name
+
+required_not_null = lazy("schemac.pg.expressions", "required_not_null")  # (sqlglot only where a domain checks)
+
+
+def refuses_null(d) -> bool:
+    """Whether domain `d` itself refuses NULL: NOT NULL, or a CHECK (valid, enforced) whose top-level ANDs say VALUE IS
+    NOT NULL (any other comparison with NULL is NULL, which a CHECK passes)."""
+    return d.not_null or any(not k.not_valid and k.enforced and "value" in required_not_null(k.expression)
+                             for k in d.checks)
+
+
+def null_refusing_domain(type_text: str, domains: dict) -> Optional[str]:
+    """The domain (`type_text`'s, or one under it) that refuses NULL, as schema.name, else None; an array of one
+    refuses nothing (a NULL array holds no element). A domain's DEFAULT is no value here (a composite's attribute
+    takes none)."""
+    name, seen = type_name(type_text), set()
+    while not type_text.rstrip().endswith("]") and name in domains and name not in seen:
+        seen.add(name)
+        if refuses_null(domains[name]):
+            return f"{name[0]}.{name[1]}"
+        name = type_name(domains[name].type)
+    return None
+
+
+def null_refusing_attributes(objects: list[Change], desired: Schema) -> list[Change]:
+    """`objects` with each alter_composite_type adding (or adding again) an attribute of a domain refusing NULL given
+    them in `refusing_null`, as (attribute, domain) pairs."""
+    if not desired.domains or not any(c.kind == "alter_composite_type" for c in objects):
+        return objects
+    domains, out = keyed_domains(desired), []
+    for c in objects:
+        if c.kind == "alter_composite_type":
+            olds, again = {a.name for a in c.old.attributes}, set(readded(c))  # type: ignore[union-attr]
+            found = tuple((a.name, domain) for a in c.new.attributes  # type: ignore[union-attr]
+                          if (a.name not in olds or a.name in again)
+                          and (domain := null_refusing_domain(a.type, domains)) is not None)
+            c = replace(c, refusing_null=found) if found else c
+        out.append(c)
+    return out

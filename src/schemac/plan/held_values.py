@@ -1,0 +1,58 @@
+"""The guard before an ALTER TYPE adding (or adding again) a composite type's attribute of a domain that refuses NULL
+(compare.null_attributes): every value of the type stored anywhere takes NULL in it, which Postgres does not check, so
+a row holding one would be left with a value no INSERT could make and a dump would not load. generate cannot see the
+rows; the migration looks, where it runs, in every column Postgres's ADD ATTRIBUTE reaches (of the type, of a domain,
+array, range or multirange over it, of a composite type or row type holding it, at any depth: pg_catalog walked up
+from the type), and raises one message naming the first table and column holding a value; the file's transaction
+leaves nothing done. A NULL of the type (a NULL column, array element, attribute, bound) holds no attribute: none
+refuses the change, so empty holders apply."""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from schemac.pg.names import qualified
+from schemac.plan.sql_strings import do_block, literal
+
+# The steps from a type to one holding it: a domain over it ('d'), an array or multirange of it ('a': unnest), a range
+# of it ('r': its bounds) and a composite or row type with an attribute of it ('c'), walked up from the type (`found`)
+# as `up`: each type reached with the test of a value of it, `head` || value || `tail`, that is true where the value
+# holds a non-NULL value of the type (num_nonnulls: a composite whose attributes are all NULL is no NULL); then every
+# stored column of one (tables and populated materialized views: a partitioned table's rows are its partitions') with
+# that test. The aliases are numbered by depth, so nested ones never shadow the one they read.
+_HOLDERS = (
+    "WITH RECURSIVE steps(outer_type, inner_type, kind, attname) AS (SELECT t.oid, t.typbasetype, 'd', NULL::name FROM "
+    "pg_catalog.pg_type t WHERE t.typtype = 'd' UNION ALL SELECT e.typarray, e.oid, 'a', NULL FROM pg_catalog.pg_type e "
+    "WHERE e.typarray <> 0 UNION ALL SELECT g.rngmultitypid, g.rngtypid, 'a', NULL FROM pg_catalog.pg_range g UNION ALL "
+    "SELECT g.rngtypid, g.rngsubtype, 'r', NULL FROM pg_catalog.pg_range g UNION ALL SELECT c.reltype, a.atttypid, 'c', "
+    "a.attname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT "
+    "a.attisdropped WHERE c.reltype <> 0), up(type, head, tail, depth) AS (SELECT {found}::oid, "
+    "'pg_catalog.num_nonnulls('::text COLLATE \"C\", ') > 0'::text COLLATE \"C\", 0 UNION ALL SELECT s.outer_type, "
+    "CASE s.kind WHEN 'a' THEN 'EXISTS (SELECT FROM (SELECT pg_catalog.unnest(' WHEN 'r' THEN 'EXISTS (SELECT FROM "
+    "(SELECT pg_catalog.unnest(ARRAY[pg_catalog.lower(b' || up.depth || '.v), pg_catalog.upper(b' || up.depth || "
+    "'.v)]) AS v FROM (SELECT ' ELSE up.head || '(' END, CASE s.kind WHEN 'd' THEN ')::' || up.type::regtype::text || "
+    "up.tail WHEN 'c' THEN ').' || pg_catalog.quote_ident(s.attname) || up.tail ELSE CASE s.kind WHEN 'r' THEN ' AS v) "
+    "b' || up.depth || ') e' ELSE ') AS v) e' END || up.depth || ' WHERE ' || up.head || 'e' || up.depth || '.v' || "
+    "up.tail || ')' END, up.depth + 1 FROM up JOIN steps s ON s.inner_type = up.type) SELECT n.nspname, c.relname, "
+    "a.attname, up.head || pg_catalog.quote_ident(a.attname) || up.tail AS test FROM up JOIN pg_catalog.pg_attribute a "
+    "ON a.atttypid = up.type AND a.attnum > 0 AND NOT a.attisdropped JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'm') AND c.relpersistence <> "
+    "'t' AND (c.relkind <> 'm' OR c.relispopulated) ORDER BY 1, 2, 3")
+
+
+def held_values_guard(schema: str, name: str, refusing: tuple) -> exp.Command:
+    """A DO block raising where a stored column holds a non-NULL value of composite type schema.name, whose ALTER TYPE
+    follows it adding `refusing` ((attribute, domain) pairs: compare.null_attributes)."""
+    target = qualified(schema, name)
+    named = " and ".join(f"attribute {a} of domain {d}" for a, d in refusing)
+    said = f"composite type {schema}.{name}: {named}, which " + \
+        ("refuses NULL, is" if len(refusing) == 1 else "refuse NULL, are") + " added while column "
+    fix = (" holds a value of the type: each such value would hold NULL in it, which Postgres does not check (a dump of "
+           "the database would then not load); empty those columns (set them NULL) first, or give the attribute a type "
+           "that takes NULL")
+    return do_block("DECLARE r record; held boolean; BEGIN FOR r IN "
+                    f"{_HOLDERS.format(found=f'pg_catalog.to_regtype({literal(target)})')} LOOP EXECUTE 'SELECT EXISTS "
+                    "(SELECT FROM ONLY ' || pg_catalog.quote_ident(r.nspname) || '.' || pg_catalog.quote_ident(r.relname) "
+                    "|| ' WHERE ' || r.test || ')' INTO held; IF held THEN RAISE EXCEPTION USING ERRCODE = "
+                    f"'integrity_constraint_violation', MESSAGE = {literal(said)} || r.nspname || '.' || r.relname || "
+                    f"'.' || r.attname || {literal(fix)}; END IF; END LOOP; END")
