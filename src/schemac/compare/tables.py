@@ -320,9 +320,11 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
 
     cur_tg = {g.name: g for g in cur.triggers}
     des_tg = {g.name: g for g in des.triggers}
-    # (not a constraint trigger: ALTER TRIGGER leaves its pg_constraint row under the old name)
+    # (a constraint trigger's pg_constraint row, which ALTER TRIGGER leaves under the old name, follows by RENAME
+    # CONSTRAINT: plan.planner; not on a partitioned table or a partition, whose clones' rows that would not reach)
     _renamed_alike(cur_tg, des_tg, "trigger", ch,
-                   lambda old, g: not g.constraint and same_trigger(old, replace(g, name=old.name)))
+                   lambda old, g: (not g.constraint or not (des.partition_by or des.partition_of))
+                   and same_trigger(old, replace(g, name=old.name)))
     for name, g in des_tg.items():
         old_g = cur_tg.get(name)
         if old_g is None:
