@@ -94,3 +94,26 @@ def test_a_point_made_of_dropped_coordinates(major_db, tmp_path):
                                   "ORDER BY id")
     assert columns == ["id", "location"]
     assert rows == [(1, "POINT(1.5 2.5)", 4326, 1.5, 2.5), (2, "POINT(3 4)", 4326, 3.0, 4.0)]
+
+
+NULLED_OLD = """tables:
+  ev:
+    columns: {id: {type: integer, primary_key: true}, locked: {type: boolean, nullable: false, default: 'false'}}
+"""
+NULLED_NEW = """tables:
+  ev:
+    columns:
+      id: {type: integer, primary_key: true}
+      locked: {type: timestamp with time zone, using: "CASE WHEN locked THEN '2024-01-02 03:04:05+00'::timestamptz END"}
+"""
+
+
+@pytest.mark.parametrize("major_db", EACH_MAJOR, indirect=True)
+def test_a_using_giving_null_runs_after_the_not_null_it_drops(major_db, tmp_path):
+    """Hasura's event_log.locked, boolean NOT NULL made a nullable timestamptz by a CASE giving NULL for false: the
+    ALTER ... TYPE ran before the DROP NOT NULL ('column "locked" of relation "ev" contains null values')."""
+    columns, rows = _folded(major_db, tmp_path, NULLED_OLD, NULLED_NEW, "INSERT INTO ev VALUES (1, false), (2, true)",
+                            "ev", "SELECT id, locked::text, (SELECT attnotnull FROM pg_attribute WHERE attrelid = 'ev'::regclass"
+                                  " AND attname = 'locked') FROM ev ORDER BY id")
+    assert columns == ["id", "locked"]
+    assert rows == [(1, None, False), (2, "2024-01-02 03:04:05+00", False)]

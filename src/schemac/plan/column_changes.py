@@ -55,6 +55,7 @@ def column_statements(change: Change) -> list[exp.Expression]:
         collation = ddl.collate(col.collation) if col.collation is not None else None  # (else the new type's default)
         before, after = copy_names_kept(t, col.name)
         before += _onto_the_type_made_again(change) if change.via and takes_using(change) and using is not None else []
+        before += _loosened_first(change) if takes_using(change) and using is not None else []
         return before + [_alter(t, exp.AlterColumn(this=ident(col.name), dtype=fresh_type(col.type), collate=collation,
                                                    using=using))] + copies_uncommented(t, col.name) + after
     if k == "set_not_null":
@@ -78,6 +79,17 @@ def column_statements(change: Change) -> list[exp.Expression]:
         kept = [last_handed_out(s) for s in handed_out(t, change.old)] if col.identity is not None else []  # type: ignore
         return kept + [_alter(t, exp.AlterColumn(this=ident(col.name), drop=True))]
     raise ValueError(f"no DDL for change kind {k}")
+
+
+def _loosened_first(change: Change) -> list[exp.Expression]:
+    """A NOT NULL schema.yaml drops from a column its `using:` retypes: dropped before the ALTER ... TYPE, since the
+    expression may give NULL (Hasura's `CASE WHEN locked THEN now() ELSE NULL END`, boolean to timestamptz) and
+    Postgres checks the NOT NULL as it rewrites ('column "locked" ... contains null values'); the drop_not_null change
+    after it then finds the column nullable (a no-op)."""
+    old, new = change.old, change.new
+    if old.nullable or not new.nullable:  # type: ignore[union-attr]
+        return []
+    return [_alter(change.table_def, exp.AlterColumn(this=ident(new.name), drop=True, allow_null=True))]  # type: ignore
 
 
 def _onto_the_type_made_again(change: Change) -> list[exp.Expression]:
