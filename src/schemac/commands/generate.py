@@ -242,7 +242,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
         also = "; also " + ", ".join(f"{c.source or c.path} ({retype_said(c)})" for c, _ in rest) if rest else ""
         raise SchemacError(f"{first.source or first.path}: {why}{also}")
     # (no migration that Postgres refuses)
-    for c, why in (inherited_renames(changes, current) + renames_refused(changes, current)
+    for c, why in (inherited_renames(changes, current) + renames_refused(changes, current, desired)
                    + row_type_retypes(changes, current) + row_type_drops(changes, current)
                    + row_type_additions(changes, current, desired) + range_held(changes, current))[:1]:
         raise SchemacError(f"{getattr(c.new, 'source', None) or c.path}: {why}")

@@ -76,20 +76,22 @@ def _parent_keys(t: Table) -> list[Key]:
     return [(q.schema, q.name) for q in t.inherits] + ([(p.parent_schema, p.parent)] if p is not None else [])
 
 
-def renames_refused(changes: list[Change], current: Schema) -> list[tuple[Change, str]]:
+def renames_refused(changes: list[Change], current: Schema, desired: Schema) -> list[tuple[Change, str]]:
     """Each RENAME COLUMN Postgres refuses ('cannot rename inherited column'), with why generate does: of a column a
-    table has from a parent (renamed on the child or partition alone, in a swap of names too), or of a parent's column
-    a child of it has from another parent too (merged: the rename cannot reach it, nor can the other parent's)."""
+    table has from a parent it keeps (renamed on the child or partition alone, in a swap of names too: a partition
+    DETACHed first renames its own), or of a parent's column a child of it has from another parent too (merged: the
+    rename cannot reach it, nor can the other parent's)."""
     renames = [c for c in changes if c.kind == "rename_column" and c.cause is None]
     if not renames or not any(t.inherits or t.partition_of for t in current.tables):
         return []
     tables = {t.key: t for t in current.tables}
+    kept = {t.key: set(_parent_keys(t)) for t in desired.tables}
     out = []
     for c in renames:
         old = getattr(c.old, "name", None)
         t = tables.get((c.schema, c.table))
         given = [] if t is None else [f"{q[0]}.{q[1]}" for q in _parent_keys(t)
-                                      if q in tables and tables[q].column(old)]
+                                      if q in tables and tables[q].column(old) and q in kept.get(t.key, ())]
         if given:
             out.append((c, f"table {c.schema}.{c.table}: column {old} is inherited from {', '.join(given)}, and Postgres "
                            "cannot rename an inherited column: rename it in the parent (its children follow)"))
