@@ -15,7 +15,14 @@ from psycopg import conninfo, sql
 from schemac.commands.diff import check_drift
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
+from schemac.plan.planner import PINNED_IN_TRANSACTION
 from conftest import each_case_on_one_major
+
+
+def sql_script(body: str) -> str:
+    """`diff --sql`'s script of statements Postgres takes in one transaction: in a BEGIN ... COMMIT of its own that
+    pins the search_path a migration file does (plan.planner.marked_script)."""
+    return f"{PINNED_IN_TRANSACTION}\nBEGIN;\n\nSET LOCAL search_path = public;\n\n{body}\nCOMMIT;\n"
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCHEMA = os.path.join(ROOT, "schema.yaml")
@@ -198,7 +205,8 @@ def test_failed_concurrent_index_build_is_reported_invalid(any_db_url, schemac, 
     assert (item["kind"], item["object"]["path"], item["expected"], item["actual"], item["line"]) == \
         ("index_invalid", "public.accounts.accounts_email", "VALID", "INVALID", 7)
     assert "is INVALID" in item["message"]
-    assert r.stdout == "DROP INDEX IF EXISTS accounts_email;\n\nCREATE UNIQUE INDEX IF NOT EXISTS accounts_email ON accounts(email);\n"
+    assert r.stdout == sql_script("DROP INDEX IF EXISTS accounts_email;\n\n"
+                                  "CREATE UNIQUE INDEX IF NOT EXISTS accounts_email ON accounts(email);\n"), r.stdout
     fix = r.stdout
     # inspect writes it as declared, and says it is INVALID
     r = schemac("inspect", "--database-url", any_db_url, cwd=tmp_path)
@@ -218,7 +226,7 @@ def test_sql_option_prints_the_fix_without_running_it(db_url, schemac):
     # --sql: stdout is the script alone, the report goes to stderr, in every format
     r = schemac("diff", "--schema", SCHEMA, "--database-url", url, "--sql")
     assert r.returncode == 1
-    assert r.stdout == f"ALTER TABLE {T} ALTER COLUMN confidence SET NOT NULL;\n"
+    assert r.stdout == sql_script(f"ALTER TABLE {T} ALTER COLUMN confidence SET NOT NULL;\n"), r.stdout
     assert "column confidence: is NULL, expected NOT NULL" in r.stderr and "Drift: 1 difference(s)" in r.stderr
     r2 = schemac("diff", "--schema", SCHEMA, "--database-url", url, "--format", "json")
     assert r2.returncode == 1 and r2.stderr == ""  # still drifted: --sql never runs anything
@@ -239,8 +247,8 @@ def test_sql_marks_what_can_destroy_data(db_url, schemac):
         conn.execute(f"ALTER TABLE {T} ADD COLUMN notes text")
     r = schemac("diff", "--schema", SCHEMA, "--database-url", url, "--sql")
     assert r.returncode == 1
-    assert r.stdout == (f"-- DESTRUCTIVE: drop column notes of public.{T}: its values are lost\n"
-                        f"ALTER TABLE {T} DROP COLUMN notes;\n"), r.stdout
+    assert r.stdout == sql_script(f"-- DESTRUCTIVE: drop column notes of public.{T}: its values are lost\n"
+                                  f"ALTER TABLE {T} DROP COLUMN notes;\n"), r.stdout
 
 
 ENUM_KEY = """enums:

@@ -12,6 +12,7 @@ import json
 import psycopg
 import pytest
 from catalog_oracle import sibling_database
+from test_drift import sql_script
 from test_foreign_servers import MAJORS, _migration, inspected
 from test_functions import _apply
 from test_view_grants import roles, with_roles
@@ -101,7 +102,7 @@ def test_foreign_server_grants_round_trip_change_and_drift(tmp_path, major_db, r
         assert r.returncode == 1 and [(d["kind"], d["object"]["name"], d.get("category")) for d in found] == \
             [("unexpected_privilege", "bare", "security")], found
         r = schemac("diff", "--database-url", b, "--sql")
-        assert r.stdout.strip() == f'REVOKE USAGE ON FOREIGN SERVER bare FROM {roles["reader"]};', r.stdout
+        assert r.stdout == sql_script(f'REVOKE USAGE ON FOREIGN SERVER bare FROM {roles["reader"]};\n'), r.stdout
         with psycopg.connect(b, autocommit=True) as conn:
             conn.execute(r.stdout)
         assert acl(b, roles) == CHANGED

@@ -13,6 +13,7 @@ Oracle: Postgres itself, asked under those settings, prints the same objects oth
 from __future__ import annotations
 
 import psycopg
+import pytest
 
 SCHEMA = r"""
 tables:
@@ -255,3 +256,176 @@ def test_diff_sql_run_in_another_session_stores_what_diff_reads(any_db_url, tmp_
     assert check == "CHECK ((due >= '2024-01-01 00:00:00+00'::timestamp with time zone))", check
     assert row == ("2024-03-01 10:00:00+00", "2024-03-01 10:00:00+00", "-1 days +02:00:00"), row
     assert schemac("diff", "--database-url", db_url).returncode == 0
+
+
+RANGED = """\
+tables:
+  stay:
+    columns:
+      id: {type: integer, primary_key: true}
+      booked: tstzrange
+      nights: daterange
+"""
+
+
+def test_a_range_retyped_in_another_session_converts_as_the_read_does(any_db_url, tmp_path, schemac):
+    db_url = any_db_url
+    """A `tstzrange` or `daterange` column retyped to `text` prints its bounds in the applying session's zone and
+    DateStyle: under Asia/Tokyo and SQL, DMY, `'[2024-03-01 10:00+00,2024-03-02 10:00+00)'` was stored
+    `'["01/03/2024 19:00:00 JST","02/03/2024 19:00:00 JST")'`, the dates `'[01/03/2024,05/03/2024)'`: the file pinned
+    nothing, as it does for a timestamptz (plan.session_pin names Postgres's ranges and multiranges over those types
+    now). Oracle: the casts of the same values in the read's settings."""
+    (tmp_path / "schema.yaml").write_text(RANGED, encoding="utf-8")
+    assert schemac("generate", "--name", "init", "--no-verify").returncode == 0
+    assert schemac("apply", "--database-url", db_url).returncode == 0
+    with psycopg.connect(db_url, options="-c TimeZone=UTC") as conn:
+        conn.execute("INSERT INTO stay VALUES (1, '[2024-03-01 10:00+00,2024-03-02 10:00+00)', '[2024-03-01,2024-03-05)')")
+    (tmp_path / "schema.yaml").write_text(RANGED.replace("tstzrange", "text").replace("daterange", "text"),
+                                          encoding="utf-8")
+    made = schemac("generate", "--name", "retyped", "--no-verify", "--allow-destructive")
+    assert made.returncode == 0, made.stdout + made.stderr
+    applied = schemac("apply", "--database-url", db_url, env={"PGTZ": "Asia/Tokyo", "PGDATESTYLE": "SQL, DMY"})
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    with psycopg.connect(db_url, options="-c TimeZone=UTC -c DateStyle=ISO,MDY") as conn:
+        row = conn.execute("SELECT booked, nights FROM stay").fetchone()
+        read = conn.execute("SELECT '[2024-03-01 10:00+00,2024-03-02 10:00+00)'::tstzrange::text, "
+                            "'[2024-03-01,2024-03-05)'::daterange::text").fetchone()
+    assert row == read == ('["2024-03-01 10:00:00+00","2024-03-02 10:00:00+00")', "[2024-03-01,2024-03-05)"), \
+        (row, read)
+
+
+PATHED = """\
+schemas: [other]
+tables:
+  ev:
+    columns:
+      id: {type: integer, primary_key: true}
+      rel: text
+      kind: regclass
+  u:
+    columns: {id: integer}
+  other_u:
+    name: u
+    schema: other
+    columns: {id: integer}
+"""
+PATHED_TO = PATHED.replace("rel: text", "rel: regclass").replace("kind: regclass", "kind: text") + """\
+  w:
+    columns:
+      id: integer
+      n: {type: integer, default: "nextval('s')"}
+sequences:
+  s: {}
+"""
+
+
+def test_diff_sql_run_on_another_search_path_names_what_diff_reads(any_db_url, tmp_path, schemac):
+    db_url = any_db_url
+    """`diff --sql` left out the search_path a migration file pins (plan.preamble): run where the session's path is
+    `other, public` (a role's or database's `SET search_path`), its new table w was made in `other` (drift: public.w
+    missing, other.w not in schema.yaml), and the text `'u'` retyped regclass took other.u. The script now pins
+    the path in its transaction. Oracle: pg_class's schema of w, the OID each row names, read back; `diff` clean after."""
+    (tmp_path / "schema.yaml").write_text(PATHED, encoding="utf-8")
+    assert schemac("generate", "--name", "init", "--no-verify").returncode == 0
+    assert schemac("apply", "--database-url", db_url).returncode == 0
+    with psycopg.connect(db_url) as conn:
+        conn.execute("INSERT INTO ev VALUES (1, 'u', 'public.u')")
+    (tmp_path / "schema.yaml").write_text(PATHED_TO, encoding="utf-8")
+    fix = schemac("diff", "--database-url", db_url, "--sql")
+    assert fix.returncode == 1, fix.stdout + fix.stderr
+    with psycopg.connect(db_url, options="-c search_path=other,public", autocommit=True) as conn:  # (as `psql -f`)
+        conn.execute(fix.stdout)
+    with psycopg.connect(db_url) as conn:
+        made = conn.execute("SELECT relnamespace::regnamespace::text, relname FROM pg_class "
+                            "WHERE relname IN ('w', 's') ORDER BY relname").fetchall()
+        row = conn.execute("SELECT rel::oid = 'public.u'::regclass::oid, kind FROM ev").fetchone()
+    assert row == (True, "u"), row
+    assert made == [("public", "s"), ("public", "w")], made
+    assert schemac("diff", "--database-url", db_url).returncode == 0
+
+
+MARKUP = """\
+tables:
+  page:
+    columns:
+      id: {type: integer, primary_key: true}
+      body: text
+"""
+MARKUP_TO = MARKUP.replace("body: text", "body: xml") + """\
+      foot: {type: xml, default: "'<hr/>end'"}
+"""
+
+
+def test_xml_made_in_a_document_session_takes_fragments_as_the_replay_does(any_db_url, tmp_path, schemac):
+    db_url = any_db_url
+    """A text column retyped xml, and a new xml column's default, read their text by the applying session's xmloption:
+    under `xmloption = document` (a role's or database's SET) the rows `'abc'` and `'<a/><b/>'` and the default
+    `'<hr/>end'` are no documents, and the migration failed ('invalid XML document'), where the throwaway replay,
+    in Postgres's default (content), took them. The file now sets content first (plan.session_pin.XML_CONTENT).
+    Oracle: the rows' text read back, and a new row's default. Only where the server is built with libxml (15 here)."""
+    with psycopg.connect(db_url) as conn:
+        try:
+            conn.execute("SELECT 'a'::xml")
+        except psycopg.errors.FeatureNotSupported:
+            pytest.skip("this server is built without libxml")
+    (tmp_path / "schema.yaml").write_text(MARKUP, encoding="utf-8")
+    assert schemac("generate", "--name", "init", "--no-verify").returncode == 0
+    assert schemac("apply", "--database-url", db_url).returncode == 0
+    with psycopg.connect(db_url) as conn:
+        conn.execute("INSERT INTO page VALUES (1, 'abc'), (2, '<a/><b/>')")
+    (tmp_path / "schema.yaml").write_text(MARKUP_TO, encoding="utf-8")
+    made = schemac("generate", "--name", "xml", "--no-verify", "--allow-destructive")
+    assert made.returncode == 0, made.stdout + made.stderr
+    applied = schemac("apply", "--database-url", db_url, env={"PGOPTIONS": "-c xmloption=document"})
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    with psycopg.connect(db_url) as conn:
+        conn.execute("INSERT INTO page (id) VALUES (3)")
+        rows = conn.execute("SELECT id, body::text, foot::text FROM page ORDER BY id").fetchall()
+    assert rows == [(1, "abc", "<hr/>end"), (2, "<a/><b/>", "<hr/>end"), (3, None, "<hr/>end")], rows
+    assert schemac("diff", "--database-url", db_url).returncode == 0
+
+
+OWN_TYPES = """\
+domains:
+  later: {type: timestamptz, checks: {k: "VALUE > '2000-01-01 00:00+00'"}}
+composite_types:
+  stamp: {attributes: {at: timestamptz, n: double precision}}
+range_types:
+  tzr: {subtype: timestamptz}
+tables:
+  ev:
+    columns:
+      id: {type: integer, primary_key: true}
+      due: text
+      st: stamp
+      span: tzr
+"""
+
+
+def test_a_type_of_the_schemas_own_retyped_in_another_session_converts_as_the_read_does(any_db_url, tmp_path, schemac):
+    db_url = any_db_url
+    """The types a retype's values are made of were looked for in the column's types and an open domain's base only:
+    `text` -> a domain with a CHECK over timestamptz read '2024-03-01 10:00' in the applying session's zone (20:15 the
+    day before under Pacific/Chatham), a composite of a timestamptz and a double precision and a range over
+    timestamptz -> `text` printed Chatham's time, SQL's day order and '0.3'. plan.session_pin now reads the types
+    those of the model's own are made of (Change.made_of). Oracle: the same casts in the read's settings."""
+    (tmp_path / "schema.yaml").write_text(OWN_TYPES, encoding="utf-8")
+    assert schemac("generate", "--name", "init", "--no-verify").returncode == 0
+    assert schemac("apply", "--database-url", db_url).returncode == 0
+    values = "'2024-03-01 10:00', ROW('2024-03-01 10:00+00', 0.1::float8 + 0.2), '[2024-03-01 10:00+00,2024-03-02 10:00+00)'"
+    with psycopg.connect(db_url, options="-c TimeZone=UTC") as conn:
+        conn.execute(f"INSERT INTO ev VALUES (1, {values})")
+    (tmp_path / "schema.yaml").write_text(OWN_TYPES.replace("due: text", "due: later").replace("st: stamp", "st: text")
+                                          .replace("span: tzr", "span: text"), encoding="utf-8")
+    made = schemac("generate", "--name", "retyped", "--no-verify", "--allow-destructive")
+    assert made.returncode == 0, made.stdout + made.stderr
+    hostile = "-c TimeZone=Pacific/Chatham -c DateStyle=SQL,DMY -c extra_float_digits=0"
+    applied = schemac("apply", "--database-url", db_url, env={"PGOPTIONS": hostile})
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    with psycopg.connect(db_url, options="-c TimeZone=UTC -c DateStyle=ISO,MDY -c extra_float_digits=1") as conn:
+        row = conn.execute("SELECT due::text, st, span FROM ev").fetchone()
+        read = conn.execute("SELECT '2024-03-01 10:00'::timestamptz::text, ROW('2024-03-01 10:00+00'::timestamptz, "
+                            "0.1::float8 + 0.2)::text, '[2024-03-01 10:00+00,2024-03-02 10:00+00)'::tstzrange::text"
+                            ).fetchone()
+    assert row == read == ("2024-03-01 10:00:00+00", '("2024-03-01 10:00:00+00",0.30000000000000004)',
+                           '["2024-03-01 10:00:00+00","2024-03-02 10:00:00+00")'), (row, read)

@@ -207,6 +207,11 @@ class Change:
     # An alter_column_type from an enum of the current model's (an array of one, a domain over one): the characters of
     # its longest label, which bound every value (a varchar(n) as long holds each: plan.hazards); None else.
     longest_label: Optional[int] = None
+    # An alter_column_type from or to a type of the model's own: the types its values are made of, at any depth (a
+    # domain's base, a composite's attributes, a range's subtype; compare.retype_casts.made_of), whose text forms
+    # the session's settings may print otherwise (plan.session_pin.retypes_in_session): a composite holding a
+    # timestamptz cast to text prints it in the applying session's zone.
+    made_of: tuple[str, ...] = ()
     # A SET DEFAULT nextval() of a sequence the old default did not call, on an integer column of a table with rows
     # (Hibernate 6's per-entity sequences replacing hibernate_sequence): the sequence stands behind what the rows hold;
     # moved past them after the SET DEFAULT (compare.sequence_feeds, plan.sequence_ddl.fed_past_the_rows). Not a cause:

@@ -93,9 +93,36 @@ def own_type_sides(changes: list[Change], current: Schema, desired: Schema) -> l
             apart = apart_why(from_kind, a, b, *sides, subtypes)
         labels = sides[0].get(a) if from_kind == "enum" else None
         longest = max(map(len, labels), default=0) if labels is not None else None
-        return replace(c, from_kind=from_kind, to_kind=to_kind, direct_cast=direct, apart=apart, longest_label=longest)
+        return replace(c, from_kind=from_kind, to_kind=to_kind, direct_cast=direct, apart=apart, longest_label=longest,
+                       made_of=(*made_of(c.old.type, held[0]), *made_of(c.new.type, held[1])))  # type: ignore[union-attr]
+
+    held = (_parts(current), _parts(desired))
 
     return [marked(c) if c.kind == "alter_column_type" else c for c in changes]
+
+
+def _parts(schema: Schema) -> dict[tuple[str, str], tuple[str, ...]]:
+    """The types each domain, composite, range and multirange type of `schema`'s own holds its values in, by (schema,
+    name): a domain's base, a composite's attributes' types, a range's subtype."""
+    out = {(d.schema, d.name): (d.type,) for d in schema.domains}
+    out.update({(c.schema, c.name): tuple(a.type for a in c.attributes) for c in schema.composite_types})
+    for r in schema.range_types:
+        out[(r.schema, r.name)] = out[_multirange(r)] = (r.subtype,)
+    return out
+
+
+def made_of(type_text: str, parts: dict[tuple[str, str], tuple[str, ...]]) -> tuple[str, ...]:
+    """The types a value of `type_text` is made of, at any depth, through `parts` (_parts); () for a type of
+    Postgres's own."""
+    out: list[str] = []
+    todo, seen = [type_text], set()
+    while todo:
+        key = type_name(base_and_dims(todo.pop())[0])
+        if key in parts and key not in seen:
+            seen.add(key)
+            out.extend(parts[key])
+            todo.extend(parts[key])
+    return tuple(out)
 
 
 def _shapes(schema: Schema) -> dict[tuple[str, str], tuple]:

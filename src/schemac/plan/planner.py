@@ -296,10 +296,13 @@ def marked_script(changes: list[Change]) -> str:
     own BEGIN ... COMMIT, so the script runs by `psql -f` and `psql -1 -f` (which only warns of the transaction
     already, or no longer, in progress) alike. So is a script whose constants, or retypes, the session's zone and
     styles read (the SET LOCALs a migration file sets first, plan.session_pin): a person's psql under PGTZ=Asia/Tokyo
-    stored another instant than `diff` then reads."""
-    parts = [_marked(part) for _, part in transactions_apart(changes)]
-    if len(parts) == 1 and not parts[0][0]:
-        return parts[0][1]
+    stored another instant than `diff` then reads. Every script pins the search_path a migration file does
+    (plan.preamble) in its transaction: run under `search_path = other, public` its new tables were made in `other`,
+    and a text column retyped regclass took `other`'s relation of the name."""
+    parts = [(pins, script) for pins, script in map(_marked, (part for _, part in transactions_apart(changes)))
+             if script]
+    if not parts:
+        return ""
     return "\n".join([TRANSACTIONS_APART if len(parts) > 1 else PINNED_IN_TRANSACTION]
                      + ["\n".join(["BEGIN;\n", *(["".join(pins)] if pins else []), script, "COMMIT;\n"])
                         for pins, script in parts])
@@ -338,8 +341,8 @@ def _named_before_renames(values: list[Change], rest: list[Change]) -> list[Chan
     return out
 
 
-PINNED_IN_TRANSACTION = ("-- One transaction, committed by the script: the SET LOCALs that read its constants, or convert its "
-                         "retyped columns' rows, as `diff` reads them last only until it ends.\n")
+PINNED_IN_TRANSACTION = ("-- One transaction, committed by the script: the SET LOCALs that name its objects, read its "
+                         "constants or convert its retyped columns' rows as `diff` reads them last only until it ends.\n")
 TRANSACTIONS_APART = ("-- Transactions one after another, each committed by the script, with psql -1 too: a value added "
                       "to an enum cannot be used before it is committed, and the settings and comments of an extension's "
                       "own objects are told from its script's by the transaction that made them.\n")
@@ -356,7 +359,7 @@ def _marked(changes: list[Change]) -> tuple[tuple[str, ...], str]:
             reason = destructive_reason(c, held)
             # (a name holding a line break would end the comment and start SQL: printed escaped)
             scripts.append((f"-- DESTRUCTIVE: {printable(reason)}\n" if reason else "") + render_sql(statements))
-    head = preamble(changes, pinned=False)
+    head = preamble(changes)  # (the search_path first: marked_script runs each part in a transaction of its own)
     return pins_needed(scripts, retypes_in_session(changes)), "\n".join(([render_sql(head)] if head and scripts else []) + scripts)
 
 

@@ -184,15 +184,15 @@ def _rendered(s: exp.Expression) -> str:
         f"CREATE {s.args.get('kind') or ''}" if isinstance(s, exp.Create) else "UPDATE" if isinstance(s, exp.Update) else ""
 
 
-def preamble(changes: list[Change], pinned: bool = True) -> list[exp.Expression]:
-    """The search_path pinned (pinned_search_path; not with `pinned` false: `diff --sql`'s script for a person to
-    run, in a session of their own); `SET LOCAL check_function_bodies = off` where functions are created: Postgres
+def preamble(changes: list[Change]) -> list[exp.Expression]:
+    """The search_path pinned (pinned_search_path; `diff --sql`'s script too, in a transaction of its own:
+    plan.planner.marked_script); `SET LOCAL check_function_bodies = off` where functions are created: Postgres
     would check a SQL body, and PL/pgSQL's `%ROWTYPE`/`%TYPE` declarations, against tables the same migration
     creates later (pg_dump does the same). Each lasts until the file's transaction ends. An empty DO block where a
     function's SET names a PL/pgSQL setting (_sets_plpgsql)."""
     if not changes:
         return []
-    out = [pinned_search_path()] if pinned else []
+    out = [pinned_search_path()]
     if any(c.kind in ("add_function", "alter_function") for c in changes):
         out.append(ddl.command("SET", "LOCAL check_function_bodies = off"))
     if any(c.kind in ("add_function", "alter_function") and _sets_plpgsql(c.new) for c in changes):

@@ -15,10 +15,11 @@ a domain over date). Every date, time, timestamp or interval input holds a digit
 (`now`, `today`, `tomorrow`, `yesterday`). So a literal holding a digit or one of those words pins the file: never a
 file that needs it left out, sometimes one that does not (a `'v2'` text); a file without one (most) is written as
 before. So does a file retyping a column from, to or through a date, time or interval type (`timestamp` ->
-`timestamptz`, `timestamptz` -> `text`, a domain over one, a `using:` naming one): Postgres converts every row's value
+`timestamptz`, `timestamptz` -> `text`, a domain over one, a `using:` naming one, a `tstzrange` or `daterange`): Postgres converts every row's value
 by the applying session's zone and styles (`'2024-03-01 10:00'` stored as 10:00 UTC, or as 01:00 UTC under
-Asia/Tokyo), as the throwaway database's replay and the catalog read convert it in UTC; and a float or bytea column
-retyped sets the read's extra_float_digits or bytea_output, which its text form follows.
+Asia/Tokyo), as the throwaway database's replay and the catalog read convert it in UTC; a float or bytea column
+retyped sets the read's extra_float_digits or bytea_output, which its text form follows; an xml one, or a file holding
+an xml constant, Postgres's default xmloption (content), under which a fragment is xml.
 """
 
 from __future__ import annotations
@@ -55,32 +56,44 @@ def reads_in_session(text: str) -> bool:
     return False
 
 
-# A date, time or interval type's name, in a column's type, its domain's base type or a `using:` expression
-_TIMED = re.compile(r"\b(?:timestamptz|timestamp|date|timetz|time|interval)\b", re.IGNORECASE)
+# A date, time or interval type's name, or one of Postgres's ranges and multiranges over them (a tstzrange's text holds
+# its bounds in the session's zone, a daterange's in its DateStyle), in a column's type, its domain's base type or a
+# `using:` expression
+_TIMED = re.compile(r"\b(?:timestamptz|timestamp|date|timetz|time|interval|(?:tstz|ts|date)(?:multi)?range)\b",
+                    re.IGNORECASE)
+# Postgres's default xmloption, under which the throwaway database replays: a text value read as xml (a column retyped
+# xml, a default or CHECK constant of it) is a document or a fragment; under `xmloption = document` a fragment ('abc',
+# '<a/><b/>') is refused ('invalid XML document'), and the migration failed
+XML_CONTENT = "SET LOCAL xmloption = 'content';\n"
+_XML = re.compile(r"\bxml\b", re.IGNORECASE)
 # The other settings the catalog read pins (catalog.connection.begin_read_only) that a retype's conversion reads: a
 # float's and a bytea's text (0.30000000000000004 was stored '0.3' under extra_float_digits=0, '\x0102'
 # '\001\002' under bytea_output=escape)
 _CONVERTED = ((re.compile(r"\b(?:real|float4|float8|float|double precision)\b", re.IGNORECASE),
                "SET LOCAL extra_float_digits = '1';\n"),
-              (re.compile(r"\bbytea\b", re.IGNORECASE), "SET LOCAL bytea_output = 'hex';\n"))
+              (re.compile(r"\bbytea\b", re.IGNORECASE), "SET LOCAL bytea_output = 'hex';\n"),
+              (_XML, XML_CONTENT))
 
 
 def retypes_in_session(changes: Iterable[Change]) -> tuple[str, ...]:
     """The SET LOCALs a file needs where a change retypes a column from, to or through a type whose values the
-    session's settings convert (the old and new types, the bases of domains, the `using:` expression): PIN for a date,
-    time or interval type, the read's own setting for a float or a bytea."""
+    session's settings convert (the old and new types, the types of the model's own are made of, the `using:`
+    expression): PIN for a date,
+    time or interval type, the read's own setting for a float or a bytea, XML_CONTENT for xml."""
     texts = [text or "" for c in changes if c.kind == "alter_column_type"
              for text in (getattr(c.old, "type", ""), getattr(c.new, "type", ""), getattr(c.new, "using", ""),
-                          c.from_base, c.to_base)]
+                          c.from_base, c.to_base, *c.made_of)]
     timed = PIN if any(_TIMED.search(text) for text in texts) else ()
     return (*timed, *(line for pattern, line in _CONVERTED if any(pattern.search(text) for text in texts)))
 
 
 def pins_needed(run: list[str], retyped: tuple[str, ...] = ()) -> tuple[str, ...]:
     """The SET LOCALs (each a line) statements' texts need: PIN where one that is not itself a SET LOCAL reads a
-    constant reads_in_session finds, and `retyped` (retypes_in_session of their changes); () for most."""
+    constant reads_in_session finds, `retyped` (retypes_in_session of their changes), and XML_CONTENT where one
+    holding a quote names the xml type; () for most."""
     read = PIN if any(reads_in_session(text) for text in run if not text.startswith("SET LOCAL ")) else ()
-    return tuple(dict.fromkeys((*read, *retyped)))
+    xml = (XML_CONTENT,) if any("'" in text and _XML.search(text) for text in run) else ()
+    return tuple(dict.fromkeys((*read, *retyped, *xml)))
 
 
 def pinned_where_read(run: list[str], retyped: tuple[str, ...] = ()) -> list[str]:
