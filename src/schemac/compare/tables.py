@@ -331,11 +331,11 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
         """Postgres refuses ALTER TYPE of a column a trigger's WHEN or UPDATE OF names (and DROP COLUMN)."""
         return over_retyped(g.when, columns=g.update_columns) or bool(set(g.update_columns) & retyped)
 
-    # (not a constraint trigger: ALTER TRIGGER leaves its pg_constraint row under the old name; nor one over a column
-    # retyped: dropped under its old name before the ALTER TYPE, made under its new one after)
+    # (a constraint trigger's constraint follows by RENAME CONSTRAINT, not reaching a partitioned tree's clones; one
+    # over a column retyped is dropped under its old name before the ALTER TYPE, made under its new one after)
     _renamed_alike(cur_tg, des_tg, "trigger", ch,
-                   lambda old, g: not g.constraint and same_trigger(old, replace(g, name=old.name)) and
-                   not trigger_over_retyped(old))
+                   lambda old, g: (not g.constraint or not (des.partition_by or des.partition_of))
+                   and same_trigger(old, replace(g, name=old.name)) and not trigger_over_retyped(old))
     for name, g in des_tg.items():
         old_g = cur_tg.get(name)
         if old_g is None:

@@ -188,8 +188,7 @@ def _statements_for(change: Change) -> list[exp.Expression]:
         # CREATE OR REPLACE TRIGGER makes it fire on origin again: a disabled or replica one is set again.
         return [routine_ddl.create_trigger(t, change.new, replace=True)] + _state_again(t, change.new)  # type: ignore
     if k == "rename_trigger":  # (a partitioned table's clones in its partitions follow: Postgres 15+)
-        return [ddl.command("ALTER", "TRIGGER", quote_ident(change.old.name), "ON", qualified(t.schema, t.name),  # type: ignore
-                            "RENAME TO", quote_ident(change.name))]  # type: ignore[union-attr, arg-type]
+        return routine_ddl.rename_trigger(t, change.old.name, change.new)  # type: ignore[union-attr, arg-type]
     if k in ("drop_trigger", "alter_trigger"):  # a constraint trigger has no OR REPLACE
         drop = ddl.command("DROP", "TRIGGER IF EXISTS", quote_ident(change.old.name), "ON",  # type: ignore
                            qualified(t.schema, t.name))  # type: ignore[union-attr]

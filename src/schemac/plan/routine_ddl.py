@@ -122,6 +122,16 @@ def create_trigger(table: Table, g: Trigger, replace: bool = False) -> exp.Comma
                    "EXECUTE FUNCTION", f"{reference_sql(g.function)}({', '.join(literal(a) for a in g.arguments)})")
 
 
+def rename_trigger(table: Table, old_name: str, g: Trigger) -> list[exp.Command]:
+    """ALTER TRIGGER ... RENAME TO; a constraint trigger's pg_constraint row, which that leaves under the old name,
+    follows by ALTER TABLE ... RENAME CONSTRAINT (both then named as a fresh build names them, the OIDs kept)."""
+    on = qualified(table.schema, table.name)
+    renamed = [command("ALTER", "TRIGGER", quote_ident(old_name), "ON", on, "RENAME TO", quote_ident(g.name))]
+    if g.constraint:
+        renamed.append(command("ALTER", "TABLE", on, "RENAME CONSTRAINT", quote_ident(old_name), "TO", quote_ident(g.name)))
+    return renamed
+
+
 # A trigger's or a rule's `enabled` -> ALTER TABLE's words.
 ENABLE_WORDS = {"origin": "ENABLE", "disabled": "DISABLE", "replica": "ENABLE REPLICA", "always": "ENABLE ALWAYS"}
 
