@@ -249,6 +249,13 @@ class Change:
     # renamed_from: an earlier migration applied), so plan.table_renames renames a key over several of them once, from
     # the name Postgres gave it over the old columns to the one over the new.
     column_renames: tuple = ()
+    # A rename_column of a partitioned table: (new name, old name) of each of its indexes and keys this migration
+    # renames too (compare.column_renames.renamed_along), whose ALTER INDEX / RENAME CONSTRAINT reads the new columns
+    # and so runs after plan.table_renames renames their partitions' copies: it finds them under their old names.
+    renamed_along: tuple = ()
+    # An add_constraint of a UNIQUE or PRIMARY KEY that takes the unique index of its name the table had
+    # (compare.keys_over_indexes): ADD CONSTRAINT ... USING INDEX, the index kept; "" for any other.
+    using_index: str = ""
     # An alter_column_type of a parent's column an INHERITS child has from it and other parents, all retyping it
     # alike (compare.scratch_retypes): ((schema, scratch table), the parent whose change runs the one ALTER of the
     # scratch parent they all join, the others (their changes run none)); () for any other.

@@ -6,8 +6,9 @@ from __future__ import annotations
 from schemac.model.frozen import replace
 from typing import Callable, Optional
 
+from schemac.compare.changes import Change
 from schemac.compare.normalize import rename_column_in_expression
-from schemac.model import Exclusion, NotNull, Partitioning, Schema, Table, names_a_column
+from schemac.model import INDEXED_KEY_TYPES, Exclusion, NotNull, Partitioning, Schema, Table, names_a_column
 from schemac.pg.lazy import lazy
 from schemac.pg.names import default_constraint_name, default_not_null_name, scratch_name
 
@@ -184,6 +185,19 @@ def applied_column_renames(cur: Table, des: Table, ch: Callable[..., None]) -> T
         cur = _rename_in_table(cur, old, new)
     pairs = tuple(net.items())
     return _kept_names(was, _not_nulls_kept(cur, pairs, des), pairs, des) if moves else cur
+
+
+def renamed_along(changes: list[Change], t: Table) -> list[Change]:
+    """A partitioned table's `changes` with its rename_column ones given the (new name, old name) of each index and
+    key its rename_index and rename_constraint ones rename (`Change.renamed_along`), one by definition or `renamed_from:`
+    too, to a name of the user's (pd_mine) as much as to Postgres's over the new columns. `t`: the desired table."""
+    if t.partition_by is None:  # (its copies renamed after the RENAME COLUMNs: plan.table_renames)
+        return changes
+    renames = tuple((c.name, c.old.name) for c in changes if c.kind == "rename_index" or  # type: ignore[union-attr]
+                    c.kind == "rename_constraint" and isinstance(c.old, INDEXED_KEY_TYPES))
+    if not renames:
+        return changes
+    return [replace(c, renamed_along=renames) if c.kind == "rename_column" else c for c in changes]
 
 
 def _not_nulls_kept(t: Table, moves: tuple[tuple[str, str], ...], des: Table) -> Table:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from schemac.compare.changes import Change, takes_using
 from schemac.compare.default_rows import REBOUND, ROWS_MOVED, below, moved_under
 from schemac.compare.definition_keys import constraint_key
+from schemac.compare.keys_over_indexes import TAKEN_BY_KEY
 from schemac.compare.loose_collations import loosening_left
 from schemac.model.frozen import replace
 from schemac.model import ForeignKey, Index
@@ -40,7 +41,8 @@ def foreign_keys_around_rebuilt_keys(changes: list[Change], cur_tables: dict, de
             and loosening_left(c.old, c.new, loose)}
     rebuilt = set()
     for c in changes:
-        if c.kind in ("drop_constraint", "drop_index"):  # replaced, or dropped while another key takes over
+        if c.kind in ("drop_constraint", "drop_index") and c.cause != TAKEN_BY_KEY:  # replaced, or dropped while
+            # another key takes over (not an index a key takes: compare.keys_over_indexes, the foreign keys kept)
             columns = getattr(c.old, "columns", None)
             if isinstance(c.old, Index):
                 columns = [e.column for e in c.old.elements] if c.old.unique and c.old.where is None else None

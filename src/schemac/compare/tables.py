@@ -14,7 +14,8 @@ from schemac.compare.equality import equal_except
 from schemac.compare.rules import diff_rules
 from schemac.compare.shortcut import unchanged
 from schemac.compare.statistics import diff_statistics
-from schemac.compare.column_renames import applied_column_renames
+from schemac.compare.column_renames import applied_column_renames, renamed_along
+from schemac.compare.keys_over_indexes import keys_over_indexes
 from schemac.compare.normalize import same_default, same_expression
 from schemac.compare.not_nulls import not_null_changes
 from schemac.compare.policies import generation_changed
@@ -112,8 +113,7 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
     """diff_table, walked."""
     changes: list[Change] = []
 
-    def ch(kind: str, name: Optional[str] = None, old: object = None, new: object = None,
-           cause: Optional[str] = None, **more) -> None:
+    def ch(kind: str, name: Optional[str] = None, old: object = None, new: object = None, cause: Optional[str] = None, **more) -> None:
         changes.append(Change(kind, des.schema, des.name, name, old, new, des, cause, **more))
 
     def added(kind: str, name: Optional[str], obj, comment_kind: str) -> None:
@@ -246,8 +246,7 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
                 (getattr(new_c, "not_valid", False) and not getattr(old_c, "not_valid", False)) or \
                 not getattr(old_c, "valid", True):  # (a key's index INVALID, made ON ONLY: rebuilt, as an index)
             # (Validated, but declared NOT VALID: only re-adding it NOT VALID says so: no scan, brief lock.)
-            ch("drop_foreign_key" if fk else "drop_constraint", old_c.name, old_c, new_c,
-               name_held=default_name_held(cur, old_c))
+            ch("drop_foreign_key" if fk else "drop_constraint", old_c.name, old_c, new_c, name_held=default_name_held(cur, old_c))
             ch(add, new_c.name, old_c, new_c)
             recreated(old_c, new_c)
         elif isinstance(old_c, Check) and over_retyped(old_c.expression) or \
@@ -309,6 +308,7 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
     for name, idx in cur_idx.items():
         if name not in des_idx:
             ch("drop_index", name, idx, None)
+    changes[:] = keys_over_indexes(renamed_along(changes, des), cur, des)  # (plan.table_renames; USING INDEX)
 
     if not same_partitioning(cur, des):
         ch("alter_partitioning", None, cur, des)

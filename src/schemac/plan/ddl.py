@@ -11,7 +11,9 @@ from typing import Iterable, Optional
 
 from sqlglot import exp
 
+from schemac.compare.changes import Change
 from schemac.compare.created_tables import key_after_create
+from schemac.compare.keys_over_indexes import TAKEN_BY_KEY
 from schemac.compare.tables import repeated_keys
 from schemac.model import (Check, collate_sql, Column, deferral, Exclusion, Extension, ForeignKey, Identity, Index,
                            IndexElement, key_mark, own_columns, PrimaryKey, Table, Unique)
@@ -153,6 +155,20 @@ def add_constraint(table: Table, c: PrimaryKey | Unique | Check | ForeignKey | E
     if not_valid or getattr(c, "not_valid", False):
         stmt.set("not_valid", True)
     return stmt
+
+
+def key_using_index(change: Change) -> Optional[list[exp.Expression]]:
+    """A UNIQUE or PRIMARY KEY that takes a unique index the table has (compare.keys_over_indexes): ADD CONSTRAINT ...
+    USING INDEX, the index kept (its rows not read again; the foreign keys on it stand); the index's drop none. None:
+    any other change."""
+    if change.kind == "drop_index" and change.cause == TAKEN_BY_KEY:
+        return []
+    if change.kind != "add_constraint" or not change.using_index:
+        return None
+    t, key = change.table_def, change.new
+    return [command("ALTER", "TABLE", qualified(t.schema, t.name), "ADD CONSTRAINT", quote_ident(change.using_index),  # type: ignore
+                    "PRIMARY KEY" if isinstance(key, PrimaryKey) else "UNIQUE", "USING INDEX",
+                    quote_ident(change.using_index), *deferral(key))]  # type: ignore[arg-type]
 
 
 def create_table(table: Table) -> exp.Create:

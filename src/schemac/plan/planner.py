@@ -80,7 +80,7 @@ def _statements_for(change: Change) -> list[exp.Expression]:
             defaults_after_rename(change) if change.kind == "rename_column" else []  # type: ignore[arg-type]  (its own keys)
     if change.through:  # one parent's retype through a scratch parent, for all (compare.scratch_retypes)
         return scratch_retype_ddl.scratch_retype(change, _statements_for)
-    objects = first_statements((object_statements, view_statements, policy_statements, grant_statements), change)
+    objects = first_statements((object_statements, view_statements, policy_statements, grant_statements, ddl.key_using_index), change)
     if objects is not None:
         return objects
     t = change.table_def

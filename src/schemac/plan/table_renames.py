@@ -10,13 +10,13 @@ from typing import Optional
 
 from schemac.compare.changes import Change, Constraint
 from schemac.compare.column_renames import net_renames
-from schemac.model import Column, ForeignKey, Index, Table
+from schemac.model import Column, ForeignKey, Table
 from schemac.model.frozen import replace
 from schemac.pg.idents import ident
 from schemac.compare.partition_copies import name_parts
 from schemac.pg.childindex import index_column_names
 from schemac.pg.names import NAMEDATALEN, constraint_name, default_constraint_name, default_not_null_name, \
-    make_object_name, qualified, quote_ident, scratch_name
+    qualified, quote_ident, scratch_name
 from schemac.plan.ddl import command, do_block, literal, table_ref
 
 
@@ -88,18 +88,19 @@ def _copies_renamed(old: Table, name: str, kept: frozenset[str]) -> list[exp.Exp
 def defaults_after_rename(c: Change) -> list[exp.Expression]:
     """column_defaults_renamed after a rename_column change `c`: a table's own, or an INHERITS child's or partition's
     the parent's RENAME COLUMN reached (INHERITED: its own unnamed keys over the column, none inherited, named anew)."""
-    return column_defaults_renamed(c.table_def, c.old.name, c.name, c.column_renames, c.new)  # type: ignore
+    return column_defaults_renamed(c.table_def, c.old.name, c.name, c.column_renames, c.new,  # type: ignore
+                                   c.renamed_along)
 
 
 def column_defaults_renamed(t: Table, was: str, now: str, moves: tuple[tuple[str, str], ...],
-                            column: Optional[Column] = None) -> list[exp.Expression]:
+                            column: Optional[Column] = None, along: tuple = ()) -> list[exp.Expression]:
     """After ALTER TABLE t RENAME COLUMN was TO now: its NOT NULL (18: t_was_not_null) named as it would be over `now`;
     and after the last of the table's RENAME COLUMNs of the migration (`moves`, (old, new) each), the UNIQUEs, EXCLUDEs
     and foreign keys schema.yaml leaves unnamed over any of them (t_a_b_key, t_a_b_fkey, a partitioned table's clones
     of the key too), renamed once from the name Postgres gave them over the old columns to the one over the new
     (t_a2_b2_key), as defaults_renamed does for a table (compare.column_renames keeps them so). `column`: the column as
     schema.yaml has it where `now` is not its name (a cycle's scratch name, plan.name_swaps: its NOT NULL set aside
-    with it, the name it gives up free for the column taking it)."""
+    with it, the name it gives up free for the column taking it). `along`: Change.renamed_along."""
     pairs = []
     column = column or next((c for c in t.columns if c.name == now), None)
     if column is not None and not column.nullable and (column.not_null is None or column.not_null.name is None):
@@ -118,25 +119,32 @@ def column_defaults_renamed(t: Table, was: str, now: str, moves: tuple[tuple[str
         fks = [(default_constraint_name(t, replace(f, columns=back(f.columns))), default_constraint_name(t, f))
                for f in t.foreign_keys if not f.name and not new.isdisjoint(f.columns)]
     target = qualified(t.schema, t.name)
-    copies = _copies_over_renamed(t, moves) if t.partition_by and last else []
+    copies = _copies_over_renamed(t, moves, dict(along)) if t.partition_by and last else []
     return _renamed(target, pairs + fks) + (_clones_renamed(target, fks) if t.partition_by else []) + copies
 
 
-def _copies_over_renamed(t: Table, moves: tuple[tuple[str, str], ...]) -> list[exp.Expression]:
+def _copies_over_renamed(t: Table, moves: tuple[tuple[str, str], ...], along: dict[str, str]) -> list[exp.Expression]:
     """After a partitioned table's RENAME COLUMNs (`moves`): its partitions' copies, at any depth, of its UNIQUEs,
     EXCLUDEs (17+) and indexes over any of them, which Postgres named over the old columns (c_2024_a_d_key,
     c_2024_b_idx, a second copy over them c_2024_b_idx1: pg.childindex) and RENAME COLUMN leaves so, renamed to the
     names over the new (c_2024_a2_d_key, c_2024_b2_idx1), as a fresh build names them and compare.partition_copies
     expects them. The partition's name is known on the server only: makeObjectName runs there (_OBJECT_NAME). Only a
-    copy under such a name, and where the new one is free."""
+    copy under such a name, and where the new one is free. A parent index or key the migration renames too (`along`:
+    new name -> old) is found under its old name: its own rename reads the new columns, so runs after this block (a
+    one's that ran before, under its new name)."""
     olds = {n: o for o, n in net_renames(moves).items()}
     new = set(olds)
     relid = f"{literal(qualified(t.schema, t.name))}::regclass"
-    key = lambda c: f"(SELECT conindid FROM pg_catalog.pg_constraint WHERE conrelid = {relid} AND conname = " \
-        f"{literal(constraint_name(t, c))})"  # noqa: E731
+    conindid = lambda name: f"(SELECT conindid FROM pg_catalog.pg_constraint WHERE conrelid = {relid} AND conname = " \
+        f"{literal(name)})"  # noqa: E731
+    key = lambda c: conindid(constraint_name(t, c)) if constraint_name(t, c) not in along else \
+        f"coalesce({conindid(along[constraint_name(t, c)])}, {conindid(constraint_name(t, c))})"  # noqa: E731
+    regclass = lambda name: f"pg_catalog.to_regclass({literal(qualified(t.schema, name))})"  # noqa: E731
+    index = lambda i: regclass(i.name) if i.name not in along else \
+        f"coalesce({regclass(along[i.name])}, {regclass(i.name)})"  # noqa: E731
     found = [(key(u), [*u.columns, *u.include], [None] * (len(u.columns) + len(u.include)), "key") for u in t.uniques]
     found += [(key(x), *name_parts(x), "excl") for x in t.exclusions]  # type: ignore[arg-type]
-    found += [(_index_lookup(t, i, olds), *name_parts(i), "idx") for i in t.indexes]
+    found += [(index(i), *name_parts(i), "idx") for i in t.indexes]
     rows = [(parent, index_column_names([olds.get(c, c) if c else c for c in columns], expressions),
              index_column_names(columns, expressions), label) for parent, columns, expressions, label in found
             if not new.isdisjoint(columns)]
@@ -158,19 +166,6 @@ def _copies_over_renamed(t: Table, moves: tuple[tuple[str, str], ...]) -> list[e
         "conrelid = r.t AND conname = names[2]) THEN IF r.con THEN EXECUTE pg_catalog.format('ALTER TABLE %s RENAME "
         "CONSTRAINT %I TO %I', r.t, names[1], names[2]); ELSE EXECUTE pg_catalog.format('ALTER INDEX %s RENAME TO %I', "
         "r.x, names[2]); END IF; END IF; END LOOP; END")]
-
-
-def _index_lookup(t: Table, i: Index, olds: dict[str, str]) -> str:
-    """The lookup of a partitioned table's index `i` by its name; of one under Postgres's name over the new columns
-    (`pd_a2_idx`, as inspect writes it), by its name over the old (`pd_a_idx`) too: its rename_index, which reads the
-    new columns, runs after _copies_over_renamed's DO block."""
-    lookup = f"pg_catalog.to_regclass({literal(qualified(t.schema, i.name))})"
-    columns, expressions = name_parts(i)
-    was = index_column_names([olds.get(c, c) if c else c for c in columns], expressions)
-    now = index_column_names(columns, expressions)
-    if was == now or i.name != make_object_name(t.name, now, "idx"):
-        return lookup
-    return f"coalesce({lookup}, pg_catalog.to_regclass({literal(qualified(t.schema, make_object_name(t.name, was, 'idx')))}))"
 
 
 # PL/pgSQL setting names to pg.names.make_object_name(r.p, <columns>, l) over the old columns (r.w) and the new (r.v):

@@ -7,6 +7,7 @@ from schemac.model.frozen import replace
 from typing import Sequence
 
 from schemac.compare.changes import Change
+from schemac.compare.keys_over_indexes import TAKEN_BY_KEY
 from schemac.model import Query, Schema, UNIQUE_KEY_TYPES
 from schemac.pg.names import constraint_name
 from schemac.report.describe import Difference
@@ -67,6 +68,8 @@ _INDEX_CHANGES = {"drop_index": "drops", "rename_index": "renames", "set_index_p
 
 def _index_name(c: Change) -> str | None:
     obj = c.old if c.old is not None else c.new
+    if c.cause == TAKEN_BY_KEY:  # (a key's ADD CONSTRAINT ... USING INDEX keeps it: compare.keys_over_indexes)
+        return None
     if c.kind == "drop_constraint" and isinstance(obj, UNIQUE_KEY_TYPES) and c.table_def is not None:
         return constraint_name(c.table_def, obj)
     if c.kind == "rename_index":
