@@ -79,11 +79,12 @@ SELECT 'PUBLICATION', quote_ident(p.pubname) FROM pg_publication p WHERE p.pubow
 """
 
 
-def ensure_owner(conn: psycopg.Connection) -> None:
-    """OWNER, made once on the cluster (roles are shared by its databases; a concurrent worker may make it too)."""
-    if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (OWNER,)).fetchone() is None:
+def ensure_owner(conn: psycopg.Connection, role: str = OWNER) -> None:
+    """OWNER (or another NOLOGIN `role`), made once on the cluster (roles are shared by its databases; a concurrent
+    worker may make it too)."""
+    if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone() is None:
         try:
-            conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(OWNER)))
+            conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
         except psycopg.errors.UniqueViolation:
             pass
         except psycopg.errors.DuplicateObject:

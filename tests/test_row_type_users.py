@@ -10,6 +10,7 @@ import psycopg
 import pytest
 from catalog_oracle import fingerprint, fingerprint_difference, sibling_database, values
 from conftest import inspected_after, migrated_then_described
+from owner_mode import OWNER, as_owner, ensure_owner, hand_over
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
@@ -526,3 +527,69 @@ def test_every_holder_of_a_composite_gaining_an_attribute_of_a_not_null_domain_i
         apply_files(conn, Layout(out).migrations()[1:])
         assert conn.execute(_CT).fetchall() == [("a", "integer"), ("n", "nn")]
         assert {name: conn.execute(kept.format(name)).fetchone() for name, *_ in HOLDERS} == rows
+
+
+OTHER = "schemac_guard_other"  # a role owning a table of the type besides the migration's (NOLOGIN, cluster-wide)
+UNREADABLE = {  # the holder the migration's role (the database's owner, not a superuser) reads -> (setup, what happens)
+    # its own table, FORCE ROW LEVEL SECURITY, a policy hiding the row holding a value: the guard lifts FORCE to read it
+    "forced": ("INSERT INTO t VALUES (1, ROW(1, '5')); ALTER TABLE t ENABLE ROW LEVEL SECURITY; ALTER TABLE t FORCE ROW LEVEL SECURITY; "
+               "CREATE POLICY nulls ON t USING (c IS NULL)", "held"),
+    # another role's table it may not SELECT (which ALTER TYPE does not need): Postgres's 'permission denied' before
+    "not-granted": (f"SET ROLE {OTHER}; CREATE TABLE theirs (id integer, c ct); RESET ROLE", "may not read"),
+    # another role's table it may SELECT, whose policies filter its reads (not its owner: FORCE is not its to lift)
+    "policies": (f"SET ROLE {OTHER}; CREATE TABLE theirs (id integer, c ct); INSERT INTO theirs VALUES (1, ROW(1, '5'));"
+                 f" ALTER TABLE theirs ENABLE ROW LEVEL SECURITY; GRANT SELECT ON theirs TO {OWNER}; RESET ROLE",
+                 "policies"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNREADABLE))
+def test_the_guard_of_an_attribute_refusing_null_sees_every_row_as_a_non_superuser_or_says_it_cannot(
+        any_db_url, tmp_path, case):
+    """The guard before ALTER TYPE ... ADD ATTRIBUTE of a domain refusing NULL, run by the database's owner (not a
+    superuser), as teams deploy: over its own table under FORCE ROW LEVEL SECURITY whose policy hides the row holding
+    a value, it saw no value and the attribute was added (the value then no longer reads back as the type); now it
+    lifts FORCE around its look (plan.unforced_rls), fails naming the column, and applies once the value is NULL, FORCE
+    set again. Over another role's table it may not read, it failed on Postgres's bare 'permission denied for table
+    theirs'; over one whose policies filter its reads, it saw nothing: now both fail saying that the migration cannot
+    look at every row of it, and why. The type and the rows as they were after each failure."""
+    setup, outcome = UNREADABLE[case]
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    old = "CREATE DOMAIN nn AS integer NOT NULL; CREATE TYPE ct AS (a integer, b text); CREATE TABLE t (id integer, c ct);"
+    with sibling_database(any_db_url) as other:
+        new_yaml = inspected_after(other, old.replace("b text", "b text, z nn"))
+    with sibling_database(any_db_url) as other:
+        _generated_then_applied(any_db_url, tmp_path, inspected_after(other, old))
+    schema.write_text(new_yaml)
+    assert generate(str(schema), out).status == "written"
+    hand_over(any_db_url)
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        ensure_owner(conn, OTHER)
+        conn.execute(f"GRANT CREATE ON SCHEMA public TO {OTHER}")
+        conn.execute("INSERT INTO t VALUES (2, NULL)")
+        conn.execute(setup)
+        before = conn.execute(_CT).fetchall(), conn.execute("SELECT id, c::text FROM t ORDER BY id").fetchall()
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        as_owner(conn)
+        with pytest.raises(psycopg.Error) as e:
+            apply_files(conn, Layout(out).migrations())
+    said = "composite type public.ct: attribute z of domain public.nn, which refuses NULL, is added while column "
+    if outcome == "held":
+        assert isinstance(e.value, psycopg.errors.IntegrityConstraintViolation)
+        assert str(e.value).startswith(said + "public.t.c holds a value of the type"), str(e.value)
+    else:
+        assert isinstance(e.value, psycopg.errors.InsufficientPrivilege)
+        assert str(e.value).startswith(said + "public.theirs.c holds the type, and the migration's role "
+                                       f"{OWNER} cannot read every row of public.theirs"), str(e.value)
+        assert (" (it may not SELECT the column)" if outcome == "may not read" else
+                " (row-level security policies filter its reads)") in str(e.value), str(e.value)
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        assert (conn.execute(_CT).fetchall(), conn.execute("SELECT id, c::text FROM t ORDER BY id").fetchall()) == before
+        conn.execute("UPDATE t SET c = NULL")
+        conn.execute("DROP TABLE IF EXISTS theirs")
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        as_owner(conn)
+        apply_files(conn, Layout(out).migrations())
+        assert conn.execute(_CT).fetchall()[-1] == ("z", "nn")
+        assert conn.execute("SELECT relforcerowsecurity FROM pg_class WHERE oid = 't'::regclass").fetchone()[0] is \
+            (case == "forced")

@@ -176,7 +176,8 @@ def named_where_claimed(changes: list[Change], current: Schema, desired: Schema)
     created first when its name sorts first, and every INHERITS child made before its parent (column_order), which
     is made with its parent's names. The NOT NULLs that new tables, new columns and SET NOT NULL make are named
     explicitly where another table of either model, or one made, names one so (never on a schema without named
-    NOT NULLs: nothing older than 18 has any)."""
+    NOT NULLs: nothing older than 18 has any); a SET NOT NULL on 18 too (named_on_18) where the migration renames
+    another's so first (before_inherit: a partition's as its parent's, before the ATTACH the parent's SET waits for)."""
     if not any(ch.kind in ("add_table", "add_column", "set_not_null") for ch in changes):
         return changes  # (no walk of every column when nothing makes a NOT NULL: `diff` in sync)
     claimed: dict[tuple[str, str], set[str]] = {}
@@ -185,7 +186,9 @@ def named_where_claimed(changes: list[Change], current: Schema, desired: Schema)
         for c in t.columns:
             if c.not_null is not None and c.not_null.name:
                 claimed.setdefault((t.schema, c.not_null.name), set()).add(t.name)
-    if not claimed:
+    renamed = {(ch.schema, ch.new.not_null.name, ch.table) for ch in changes if ch.kind == "alter_not_null"  # (18)
+               and isinstance(ch.new, Column) and ch.new.not_null is not None and ch.new.not_null.name}
+    if not claimed and not renamed:
         return changes
 
     def named(t: Table, c: Column) -> Column:
@@ -203,7 +206,13 @@ def named_where_claimed(changes: list[Change], current: Schema, desired: Schema)
             made = replace(ch.new, columns=tuple(named(ch.new, c) for c in ch.new.columns))
             ch = replace(ch, new=made, table_def=made if t is ch.new else t)
         elif ch.kind in ("add_column", "set_not_null") and isinstance(ch.new, Column) and t is not None:
-            ch = replace(ch, new=named(t, ch.new))
+            col, name = named(t, ch.new), default_not_null_name(t.name, ch.new.name)
+            if ch.kind == "set_not_null" and not (col.not_null and col.not_null.name) and \
+                    any(r[:2] == (t.schema, name) and r[2] != t.name for r in renamed):
+                ch = replace(ch, named_on_18=True, new=replace(col, not_null=replace(col.not_null or NotNull(),
+                                                                                    name=name)))
+            else:
+                ch = replace(ch, new=col)
         out.append(ch)
     return out
 

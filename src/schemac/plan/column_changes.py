@@ -10,6 +10,7 @@ from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.model import Column
 from schemac.model.frozen import replace
 from schemac.pg.casts import base_and_dims, is_string_type
+from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import referenced_columns
 from schemac.pg.idents import ident
 from schemac.pg.types import is_text_like, is_user_defined
@@ -22,6 +23,7 @@ from schemac.plan.objects import PlanError
 from schemac.plan.partition_index_ddl import copies_uncommented, copy_names_kept, renamed_after_leaving
 from schemac.plan.partitioned_identity import add_identity_column, numbered_by_parent
 from schemac.plan.sequence_ddl import fed_past_the_rows, last_handed_out
+from schemac.plan.sql_strings import by_server_version
 from schemac.plan.trees import fresh_expression, fresh_type
 from schemac.plan.unforced_rls import unforced
 
@@ -59,9 +61,10 @@ def column_statements(change: Change) -> list[exp.Expression]:
         return before + [_alter(t, exp.AlterColumn(this=ident(col.name), dtype=fresh_type(col.type), collate=collation,
                                                    using=using))] + copies_uncommented(t, col.name) + after
     if k == "set_not_null":
+        plain = _alter(t, exp.AlterColumn(this=ident(col.name), allow_null=False))
         return nulls_given_the_default(t, col, change.over_children) + [  # type: ignore[arg-type]
-            add_not_null(t, col) if col.not_null is not None else  # type: ignore[arg-type]
-            _alter(t, exp.AlterColumn(this=ident(col.name), allow_null=False))]
+            by_server_version(180000, add_not_null(t, col).sql(dialect=RENDER), [plain.sql(dialect=RENDER)])  # type: ignore
+            if change.named_on_18 else add_not_null(t, col) if col.not_null is not None else plain]  # type: ignore
     if k == "alter_not_null":
         if change.cause in (AFTER_NO_INHERIT, FOR_INHERIT):  # (with the comment it had under the old name)
             was, will = change.old.not_null, col.not_null  # type: ignore[union-attr]

@@ -13,6 +13,7 @@ from sqlglot import exp
 
 from schemac.pg.names import qualified
 from schemac.plan.sql_strings import do_block, literal
+from schemac.plan.unforced_rls import force_again, lift_force
 
 # The steps from a type to one holding it: a domain over it ('d'), an array or multirange of it ('a': unnest), a range
 # of it ('r': its bounds) and a composite or row type with an attribute of it ('c'), walked up from the type (`found`)
@@ -34,7 +35,7 @@ _HOLDERS = (
     "up.tail WHEN 'c' THEN ').' || pg_catalog.quote_ident(s.attname) || up.tail ELSE CASE s.kind WHEN 'r' THEN ' AS v) "
     "b' || up.depth || ') e' ELSE ') AS v) e' END || up.depth || ' WHERE ' || up.head || 'e' || up.depth || '.v' || "
     "up.tail || ')' END, up.depth + 1 FROM up JOIN steps s ON s.inner_type = up.type) SELECT n.nspname, c.relname, "
-    "a.attname, up.head || pg_catalog.quote_ident(a.attname) || up.tail AS test FROM up JOIN pg_catalog.pg_attribute a "
+    "a.attname, up.head || pg_catalog.quote_ident(a.attname) || up.tail AS test, c.oid AS rel FROM up JOIN pg_catalog.pg_attribute a "
     "ON a.atttypid = up.type AND a.attnum > 0 AND NOT a.attisdropped JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'm') AND c.relpersistence <> "
     "'t' AND (c.relkind <> 'm' OR c.relispopulated) ORDER BY 1, 2, 3")
@@ -50,9 +51,28 @@ def held_values_guard(schema: str, name: str, refusing: tuple) -> exp.Command:
     fix = (" holds a value of the type: each such value would hold NULL in it, which Postgres does not check (a dump of "
            "the database would then not load); empty those columns (set them NULL) first, or give the attribute a type "
            "that takes NULL")
-    return do_block("DECLARE r record; held boolean; BEGIN FOR r IN "
-                    f"{_HOLDERS.format(found=f'pg_catalog.to_regtype({literal(target)})')} LOOP EXECUTE 'SELECT EXISTS "
-                    "(SELECT FROM ONLY ' || pg_catalog.quote_ident(r.nspname) || '.' || pg_catalog.quote_ident(r.relname) "
-                    "|| ' WHERE ' || r.test || ')' INTO held; IF held THEN RAISE EXCEPTION USING ERRCODE = "
+    return do_block("DECLARE r record; held boolean; lifted boolean; BEGIN FOR r IN "
+                    f"{_HOLDERS.format(found=f'pg_catalog.to_regtype({literal(target)})')} LOOP "
+                    # (not its to read: raised before any look, as Postgres would with no word of why)
+                    "IF NOT pg_catalog.has_column_privilege(r.rel, r.attname, 'SELECT') THEN "
+                    f"{_cannot(said, ' (it may not SELECT the column)')} END IF; "
+                    f"{lift_force('r.rel', 'lifted')} "
+                    f"IF pg_catalog.row_security_active(r.rel) THEN "
+                    f"{_cannot(said, ' (row-level security policies filter its reads)')} END IF; "
+                    "EXECUTE 'SELECT EXISTS (SELECT FROM ONLY ' || pg_catalog.quote_ident(r.nspname) || '.' || "
+                    "pg_catalog.quote_ident(r.relname) || ' WHERE ' || r.test || ')' INTO held; "
+                    f"{force_again('r.rel', 'lifted')} IF held THEN RAISE EXCEPTION USING ERRCODE = "
                     f"'integrity_constraint_violation', MESSAGE = {literal(said)} || r.nspname || '.' || r.relname || "
                     f"'.' || r.attname || {literal(fix)}; END IF; END LOOP; END")
+
+
+def _cannot(said: str, why: str) -> str:
+    """The RAISE where the migration's role cannot see every row of the holder: its look would miss a value."""
+    return (f"RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege', MESSAGE = {literal(said)} || r.nspname || '.' "
+            f"|| r.relname || '.' || r.attname || {literal(' holds the type, and the migration' + chr(39) + 's role ')} "
+            f"|| current_user || ' cannot read every row of ' || r.nspname || '.' || r.relname || {literal(why + _UNREAD)};")
+
+
+_UNREAD = (", which the migration must, to see that no row holds a value of the type: run it as a role that may (the "
+           "table's owner, a superuser or a role with BYPASSRLS), or grant this one SELECT on the column and a policy "
+           "showing it every row")

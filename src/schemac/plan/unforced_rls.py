@@ -44,3 +44,17 @@ def unforced_table(table: str, statements: list[exp.Expression]) -> list[exp.Exp
             f"EXECUTE pg_catalog.format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', pg_catalog.current_setting({kept})); "
             f"PERFORM pg_catalog.set_config({kept}, '', false); END IF; END")
     return [do_block(off), *statements, do_block(back)]
+
+
+def lift_force(rel: str, flag: str) -> str:
+    """PL/pgSQL statements for inside a DO block: the FORCE ROW LEVEL SECURITY of `rel` (a regclass or oid expression
+    of the block: a table found as it runs, as plan.held_values' holders are) lifted where it is forced and the role
+    owns the table, the boolean variable `flag` saying whether; force_again sets it again after the block's reads."""
+    return (f"{flag} := false; IF EXISTS ({_FORCED.format(table=rel)}) THEN EXECUTE pg_catalog.format("
+            f"'ALTER TABLE %s NO FORCE ROW LEVEL SECURITY', {rel}::pg_catalog.regclass); {flag} := true; END IF;")
+
+
+def force_again(rel: str, flag: str) -> str:
+    """lift_force's FORCE ROW LEVEL SECURITY of `rel` set again where `flag` says it was lifted."""
+    return (f"IF {flag} THEN EXECUTE pg_catalog.format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', "
+            f"{rel}::pg_catalog.regclass); END IF;")
