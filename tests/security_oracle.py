@@ -13,7 +13,7 @@ behave the same; grantors are compared too (a grant made by another role is anot
 from __future__ import annotations
 
 import psycopg
-from catalog_oracle import _NOT_EXTENSION_MEMBER, _USER_NS, IGNORED_RELATIONS
+from catalog_oracle import _NOT_EXTENSION_MEMBER, _USER_NS, IGNORED_RELATIONS, pipelined
 
 _ROLE = "CASE WHEN {0} = 0 THEN 'PUBLIC' ELSE {0}::regrole::text END"
 _ACL = (f"{_ROLE.format('a.grantee')}, {_ROLE.format('a.grantor')}, a.privilege_type, a.is_grantable")
@@ -119,6 +119,10 @@ SECURITY = {
 def security_fingerprint(url: str) -> dict[str, list[tuple]]:
     """Every owner, grant, default privilege and policy of the user's schemas, as sorted rows."""
     with psycopg.connect(url) as conn:
-        return {kind: sorted((tuple(tuple(v) if isinstance(v, list) else v for v in r)
-                              for r in conn.execute(q, {"ignored": list(IGNORED_RELATIONS)})), key=repr)
-                for kind, q in SECURITY.items()}
+        return security_on(conn)
+
+
+def security_on(conn: psycopg.Connection) -> dict[str, list[tuple]]:
+    """security_fingerprint() on an open connection, its queries in one round trip."""
+    return {kind: sorted((tuple(tuple(v) if isinstance(v, list) else v for v in r) for r in rows), key=repr)
+            for kind, rows in pipelined(conn, SECURITY, {"ignored": list(IGNORED_RELATIONS)}).items()}

@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from catalog_oracle import fingerprint, fingerprint_difference, sibling_database
+from catalog_oracle import fingerprint_difference, fingerprint_on, pipelined, sibling_database
 from conftest import one_of_each_class
 
 from schemac.commands.diff import check_drift
@@ -1702,16 +1702,19 @@ ON t.oid = d.dicttemplate WHERE dictnamespace = 'public'::regnamespace ORDER BY 
 
 
 def _catalog(url: str) -> dict:
-    fp = {k: [r for r in v if "_sqlx_migrations" not in repr(r)] for k, v in fingerprint(url).items()}
-    with psycopg.connect(url) as conn:
-        fp["text_search"] = conn.execute(TEXT_SEARCH).fetchall()
-        fp["policies"] = conn.execute("SELECT polname, polroles::regrole[]::text FROM pg_policy ORDER BY 1").fetchall()
-        fp["ranges"] = conn.execute("SELECT rngtypid::regtype::text, o.opcname FROM pg_range r JOIN pg_opclass o "
-                                    "ON o.oid = r.rngsubopc JOIN pg_type t ON t.oid = r.rngtypid "
-                                    "WHERE typnamespace = 'public'::regnamespace").fetchall()
-        fp["acl"] = conn.execute("SELECT relname, relacl::text FROM pg_class WHERE relnamespace = 'public'::regnamespace "
-                                 "AND relacl IS NOT NULL AND relname <> '_sqlx_migrations' ORDER BY 1").fetchall()
-    return fp
+    with psycopg.connect(url) as conn:  # (one connection, the queries in one round trip each: see catalog_oracle.pipelined)
+        fp = {k: [r for r in v if "_sqlx_migrations" not in repr(r)] for k, v in fingerprint_on(conn).items()}
+        return fp | pipelined(conn, _MORE, {})
+
+
+_MORE = {  # what fingerprint does not read of what the cases make
+    "text_search": TEXT_SEARCH,
+    "policies": "SELECT polname, polroles::regrole[]::text FROM pg_policy ORDER BY 1",
+    "ranges": "SELECT rngtypid::regtype::text, o.opcname FROM pg_range r JOIN pg_opclass o ON o.oid = r.rngsubopc "
+              "JOIN pg_type t ON t.oid = r.rngtypid WHERE typnamespace = 'public'::regnamespace",
+    "acl": "SELECT relname, relacl::text FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relacl IS NOT NULL "
+           "AND relname <> '_sqlx_migrations' ORDER BY 1",
+}
 
 
 # The default run takes one case of each class of spelling (a kind of object or expression, a family of literals); the
