@@ -296,11 +296,9 @@ def marked_script(changes: list[Change]) -> str:
     own BEGIN ... COMMIT, so the script runs by `psql -f` and `psql -1 -f` (which only warns of the transaction
     already, or no longer, in progress) alike. So is a script whose constants, or retypes, the session's zone and
     styles read (the SET LOCALs a migration file sets first, plan.session_pin): a person's psql under PGTZ=Asia/Tokyo
-    stored another instant than `diff` then reads. Every script pins the search_path a migration file does
-    (plan.preamble) in its transaction: run under `search_path = other, public` its new tables were made in `other`,
-    and a text column retyped regclass took `other`'s relation of the name."""
-    parts = [(pins, script) for pins, script in map(_marked, (part for _, part in transactions_apart(changes)))
-             if script]
+    stored another instant than `diff` then reads. Every script pins a migration's search_path (plan.preamble): under
+    `search_path = other, public` its new tables went to `other`, a text retyped regclass took `other`'s relation."""
+    parts = [(p, s) for p, s in map(_marked, (part for _, part in transactions_apart(changes))) if s]
     if not parts:
         return ""
     return "\n".join([TRANSACTIONS_APART if len(parts) > 1 else PINNED_IN_TRANSACTION]
