@@ -194,8 +194,8 @@ def test_plan_and_report(record):
 
 
 # Type changes and whether generate refuses them without --allow-destructive: (old, new, refused?).
-# Safe only when every value of the old type converts unchanged; a change of kind (integer -> text,
-# jsonb -> json) reinterprets values (their order, equality, operators) and counts as destructive.
+# Safe only when every value of the old type converts unchanged, its text the same (integer -> text, jsonb -> json or
+# text, json -> text); one that may change a value (json -> jsonb: keys twice, spaces) counts as destructive.
 TYPE_CHANGES = [
     ("varchar(10)", "varchar(20)", False), ("varchar(20)", "varchar(10)", True), ("varchar(10)", "text", False),
     ("text", "varchar(10)", True), ("char(5)", "char(3)", True), ("char(3)", "char(5)", False),
@@ -223,7 +223,8 @@ TYPE_CHANGES = [
     ("integer[]", "bigint[]", False), ("bigint[]", "integer[]", True), ("real", "double precision", False),
     ("double precision", "real", True), ("smallint", "real", False), ("smallint", "double precision", False),
     ("integer", "double precision", False), ("integer", "real", True), ("bigint", "double precision", True),
-    ("bigint", "real", True), ("double precision", "integer", True), ("jsonb", "json", True), ("json", "jsonb", True),
+    ("bigint", "real", True), ("double precision", "integer", True), ("jsonb", "json", False), ("json", "jsonb", True),
+    ("jsonb", "text", False), ("json", "text", False), ("text", "json", True),
     ("bit(3)", "bit(5)", True), ("integer[]", "integer", True), ("varchar(10)[]", "varchar(20)[]", False),
     ("date", "timestamp without time zone", False), ("date", "timestamp with time zone", True),
     # (only the padding blanks go, which bpchar ignores)

@@ -6,7 +6,7 @@ A type change is safe only when every value of the old type fits the new one unc
 ``char(1)`` -> ``text``, whose padding blanks bpchar ignores,
 ``text`` -> ``citext``, ``hstore`` -> ``jsonb``, ``cidr`` -> ``inet``, ``macaddr`` -> ``macaddr8``, ``"char"`` -> ``text``,
 ``uuid`` -> ``text``, ``integer`` -> ``text``, ``smallint`` -> ``real``, ``integer`` -> ``double precision``,
-``xml`` -> ``text``). Everything
+``xml`` -> ``text``, ``jsonb`` -> ``json`` or ``text``, ``json`` -> ``text``). Everything
 else may truncate, round, reinterpret or fail.
 """
 
@@ -24,13 +24,14 @@ _WIDENINGS = {("smallint", "integer"), ("smallint", "bigint"), ("integer", "bigi
               ("character varying", "text"), ("bit varying", "bit varying"), ("date", "timestamp without time zone"),
               ("name", "text"), ("oid", "bigint"), ("cidr", "inet"), ("macaddr", "macaddr8"), ('"char"', "text"),
               ("smallint", "real"), ("smallint", "double precision"), ("integer", "double precision"),
-              ("xml", "text")}
+              ("xml", "text"), ("jsonb", "json"), ("jsonb", "text"), ("json", "text")}
 # (an oid is an unsigned 4-byte integer; a name, 63 bytes at most; every cidr is an inet of the same text; a macaddr
 # is a macaddr8 with FF:FE in its middle, which the cast back takes out; a "char" is one byte, read back as text; a
 # real holds every integer of 24 bits, a double precision of 53, exactly, each printed as its digits below 10^6 and
 # 10^15: so every smallint and integer, not a bigint (2^53 + 1), nor an integer in a real (16777217 -> 16777216); an
 # xml value is stored as its text, which the cast to text gives whole: a document's XML declaration, which xml's output
-# leaves out, is kept)
+# leaves out, is kept; a jsonb value prints as its normal text, which json and text keep whole, and a json value is
+# stored as the text it was given (its spaces, its keys twice), which text keeps; not json -> jsonb, which drops both)
 _NAME_CHARACTERS = 63  # NAMEDATALEN - 1 bytes: as many characters at most
 _UUID_CHARACTERS = 36  # a uuid's text: 32 hex digits and 4 hyphens
 
