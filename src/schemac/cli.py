@@ -327,6 +327,8 @@ def rebuild_state(out_dir: str, dev_url: Optional[str]) -> None:
     from schemac.commands.rebuild import rebuild_state as run
 
     done = run(out_dir, dev_url)
+    for line in done.warnings:  # (the replay's server warnings: what it recorded lacks what they skipped)
+        click.echo(f"schemac: {printable(line)}", err=True)
     state = os.path.join(out_dir, "state.json")
     if done.migration is None:
         click.echo(f"No migration in {os.path.join(out_dir, 'migrations')}: removed {state}; "
