@@ -239,8 +239,7 @@ def apply(database_url: Optional[str], out_dir: str, dry_run: bool, connect_time
         click.echo(f"Would apply {m.filename}")
     click.echo(result.summary)
     if strict and result.result.warnings:
-        click.echo(f"schemac: --strict: the server sent {len(result.result.warnings)} warning(s) while the migrations "
-                   "ran (above); they stay applied", err=True)
+        click.echo("schemac: --strict: the server warned while the migrations ran (above); they stay applied", err=True)
         sys.exit(1)
 
 

@@ -22,6 +22,8 @@ from schemac.migrations import sqltext as stmts
 
 # privilege_not_revoked, privilege_not_granted (errcodes.txt, class 01: warning).
 PRIVILEGE_SKIPPED = frozenset({"01006", "01007"})
+# The privilege warnings of one file told one by one; the rest counted (an extension's every routine revoked: 200 and more).
+SHOWN_SKIPPED = 5
 # Postgres's words for one column of a relation ("... for column "c" of relation "t""), one warning per column.
 _COLUMN = re.compile(r'^.+ for column ".*" of relation "(?P<name>.*)"$')
 _OBJECT = re.compile(r'^.+ for "(?P<name>.*)"$')
@@ -65,7 +67,8 @@ def told(conn: psycopg.Connection, path: str, text: str, warnings: list[ServerWa
 
 def lines(path: str, text: str, warnings: list[ServerWarning], role: str) -> list[str]:
     """One line a warning, naming the file (and the statement when one GRANT/REVOKE of it names the object);
-    the per-column warnings one REVOKE on a table sends (system columns too) folded into the first."""
+    the per-column warnings one REVOKE on a table sends (system columns too) folded into the first; a file's
+    privilege warnings after the first SHOWN_SKIPPED counted in one line, what they mean said once."""
     out: list[str] = []
     folded: list[tuple[ServerWarning, int]] = []
     for w in warnings:
@@ -77,20 +80,28 @@ def lines(path: str, text: str, warnings: list[ServerWarning], role: str) -> lis
                 continue
         folded.append((w, 0))
     statements = stmts.split(text)
+    skipped = 0
     for w, more in folded:
         where = path
         said = w.message + "".join(f"; {label}: {v}" for label, v in (("detail", w.detail), ("hint", w.hint)) if v)
         if more:
             said += f" (and {more} more such warning(s) for columns of it)"
         if w.sqlstate in PRIVILEGE_SKIPPED:
+            skipped += 1
+            if skipped > SHOWN_SKIPPED:
+                continue
             found = _naming(statements, w.message)
             if found is not None:
-                where = f"{path}:{found.line}: `{found.first_line}`"
+                first = found.first_line
+                where = f"{path}:{found.line}: `{first if len(first) <= 100 else first[:96] + ' ...'}`"
             said += (f" (the role applying, {role}, neither owns that object nor holds the grant option on these "
                      "privileges, so Postgres skipped them: the database is short of what the migration says and "
                      "`schemac diff` will report it; apply it as the object's owner, or have the owner grant them "
-                     "WITH GRANT OPTION)")
+                     "WITH GRANT OPTION)" if skipped == 1 else " (skipped likewise)")
         out.append(f"warning: {where}: Postgres warned: {said}")
+    if skipped > SHOWN_SKIPPED:
+        out.append(f"warning: {path}: Postgres warned {skipped - SHOWN_SKIPPED} more time(s) that it skipped a GRANT or "
+                   "REVOKE of the file likewise (`schemac diff` lists what the database lacks)")
     return out
 
 
@@ -101,7 +112,8 @@ def _object(message: str) -> Optional[str]:
 
 
 def _naming(statements: list[stmts.Statement], message: str) -> Optional[stmts.Statement]:
-    """The file's only GRANT or REVOKE that names the object of a privilege warning (None: none, or several)."""
+    """The file's only GRANT, REVOKE or DO block (generate's guarded REVOKE on an extension's member) that names the
+    object of a privilege warning (None: none, or several)."""
     name = _object(message)
     if name is None:
         return None
@@ -109,5 +121,5 @@ def _naming(statements: list[stmts.Statement], message: str) -> Optional[stmts.S
     if re.fullmatch(r"[a-z_][a-z0-9_$]*", name):
         forms.append(name)
     pattern = re.compile(r"(?<![\w$\"])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w$\"])", re.I)
-    hits = [s for s in statements if re.match(r"\s*(GRANT|REVOKE)\b", s.text, re.I) and pattern.search(s.text)]
+    hits = [s for s in statements if re.match(r"\s*(GRANT|REVOKE|DO)\b", s.text, re.I) and pattern.search(s.text)]
     return hits[0] if len(hits) == 1 else None
