@@ -11,12 +11,13 @@ import shutil
 import subprocess
 import sys
 import time
+import uuid
 import zlib
 from urllib.parse import quote
 
 import psycopg
 import pytest
-from psycopg import conninfo
+from psycopg import conninfo, sql
 
 from schemac.migrations.sqlx import lock_id
 from sqlx_project import ROOT, SHIPPED, project, run_cli
@@ -280,3 +281,56 @@ def test_statements_are_told_apart_as_psql_does():
         (2, "CREATE TABLE a (x text DEFAULT ';', \"b;c\" int);"), (3, "SELECT $$a;b$$, $f$;$f$, E'\\';';"),
         (4, "CREATE FUNCTION f() RETURNS int LANGUAGE sql ..."), (9, "ALTER TABLE a ...")]
     assert at(found, text.index("ADD y")) is found[3] and at(found, 0) is None
+
+
+def test_warnings_of_a_role_that_does_not_own_are_printed_with_the_file(cli, tmp_path, any_db_url):
+    """Applied by a role that neither owns `ledger` nor `stamp()` nor holds a grant option on them, a REVOKE only
+    warns ('no privileges could be revoked') and the file commits: apply prints each warning on stderr naming the
+    file and its statement, exit 0; --strict exits 1; a clean file prints nothing (a NOTICE neither). The oracle:
+    has_*_privilege shows the REVOKEs did nothing, as the warnings say."""
+    role, password = f"apply_app_{uuid.uuid4().hex[:8]}", f"pw-{uuid.uuid4().hex}"
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(role), sql.Literal(password)))
+        conn.execute("CREATE TABLE ledger (id int PRIMARY KEY, amount numeric); INSERT INTO ledger VALUES (1, 2.5);"
+                     "CREATE FUNCTION stamp() RETURNS int LANGUAGE sql AS 'select 1'")
+        conn.execute(sql.SQL("GRANT CREATE ON SCHEMA public TO {0}; GRANT SELECT ON ledger TO {0}")
+                     .format(sql.Identifier(role)))
+    params = conninfo.conninfo_to_dict(any_db_url)
+    url = conninfo.make_conninfo(**{**params, "user": role, "password": password})
+    folder = project(tmp_path, ("20300101000000_own.sql", "CREATE TABLE own_t (a int);\n"
+                     "CREATE TABLE IF NOT EXISTS own_t (a int);\nREVOKE ALL ON own_t FROM PUBLIC;\n"))
+    try:
+        clean = cli("apply", "--database-url", url)
+        assert clean.exit_code == 0 and clean.stderr == "", clean.output
+        with open(os.path.join(folder, "20300101000001_lock_down.sql"), "w", encoding="utf-8") as f:
+            f.write("CREATE TABLE lock_down_t (a int);\n\nREVOKE SELECT ON ledger FROM PUBLIC;\n"
+                    "REVOKE EXECUTE ON FUNCTION stamp() FROM PUBLIC;\n")
+        r = cli("apply", "--database-url", url)
+        assert r.exit_code == 0 and "Applied 20300101000001_lock_down.sql" in r.stdout, r.output
+        lines = r.stderr.splitlines()
+        assert len(lines) == 2, r.stderr
+        assert re.match(r"schemac: warning: \S*20300101000001_lock_down\.sql:3: `REVOKE SELECT ON ledger FROM "
+                        r'PUBLIC;`: Postgres warned: no privileges could be revoked for "ledger" \(and \d+ more such '
+                        r"warning\(s\) for columns of it\) \(the role applying", lines[0]), lines[0]
+        assert re.match(r"schemac: warning: \S*20300101000001_lock_down\.sql:4: `REVOKE EXECUTE ON FUNCTION "
+                        r'stamp\(\) FROM PUBLIC;`: Postgres warned: no privileges could be revoked for "stamp" '
+                        r"\(skipped likewise\)$", lines[1]), lines[1]
+        assert "the role applying, " + role + ", neither owns" in lines[0]
+        with open(os.path.join(folder, "20300101000002_again.sql"), "w", encoding="utf-8") as f:
+            f.write("REVOKE EXECUTE ON FUNCTION stamp() FROM PUBLIC;\n" * 7)
+        strict = cli("apply", "--database-url", url, "--strict")
+        assert strict.exit_code == 1 and "Applied 20300101000002_again.sql" in strict.stdout, strict.output
+        told = strict.stderr.splitlines()  # the first five told, the other two counted, what they mean said once
+        assert len(told) == 7 and all("20300101000002_again.sql: Postgres warned" in t for t in told[:6]), told
+        assert "neither owns" in told[0] and all(t.endswith("(skipped likewise)") for t in told[1:5]), told
+        assert "Postgres warned 2 more time(s) that it skipped a GRANT or REVOKE" in told[5], told
+        assert told[6] == "schemac: --strict: the server warned while the migrations ran (above); they stay applied"
+        assert password not in r.output + clean.output + strict.output
+        with psycopg.connect(any_db_url) as conn:
+            assert conn.execute("SELECT has_function_privilege('public', 'stamp()', 'EXECUTE'), "
+                                "to_regclass('lock_down_t') IS NOT NULL, (SELECT count(*) FROM ledger)").fetchone() \
+                == (True, True, 1)
+        assert [v for v, *_ in rows(any_db_url)][-3:] == [20300101000000, 20300101000001, 20300101000002]
+    finally:
+        with psycopg.connect(any_db_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP OWNED BY {0}; DROP ROLE {0}").format(sql.Identifier(role)))

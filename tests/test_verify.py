@@ -10,11 +10,15 @@ from __future__ import annotations
 import json
 import os
 import re
+import uuid
 
 import click
+import psycopg
 import pytest
+from psycopg import conninfo, sql
 
 from schemac.commands.generate import generate
+from schemac.commands.rebuild import rebuild_state
 
 BASE = """\
 enums:
@@ -213,3 +217,31 @@ def test_the_setting_and_the_embedded_server(schemac, tmp_path):
     # Nothing changed: nothing to verify (no server is started).
     again = generate(str(tmp_path / "schema.yaml"), str(tmp_path / "generated"), verify=True, dev_url="postgresql://nowhere")
     assert again.status == "unchanged" and "Verified" not in again.message
+
+
+def test_a_dev_url_role_that_is_no_superuser_is_told_what_the_server_warned(tmp_path, server):
+    """On a --dev-url role with CREATEDB alone, btree_gist (trusted) is made by the bootstrap superuser, who owns
+    its members: the migration's REVOKE on one only warns ('no privileges could be revoked'), and the replay
+    differs from schema.yaml. --verify refuses it, and now says why: the server's warning, naming the file;
+    rebuild-state's replay says it too."""
+    role = f"verify_dev_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server.url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE ROLE {} LOGIN CREATEDB").format(sql.Identifier(role)))
+    try:
+        (tmp_path / "schema.yaml").write_text("extensions:\n  - name: btree_gist\n    grants:\n      ROUTINE "
+                                              "public.cash_dist(money, money): {revoke: {PUBLIC: [execute]}}\n")
+        result = generate(str(tmp_path / "schema.yaml"), str(tmp_path / "generated"), verify=True,
+                          dev_url=conninfo.make_conninfo(server.url, user=role))
+        assert result.status == "unverified", result.message
+        warned = [n for n in result.notices if n.startswith("warning: ")]
+        assert len(warned) == 1 and re.match(r"warning: \S+_update_schema\.sql(:\d+: `[^`]+`)?: Postgres warned: no "
+                                             r'privileges could be revoked for "cash_dist" \(the role applying, '
+                                             + role + ", neither owns", warned[0]), result.notices
+        assert generate(str(tmp_path / "schema.yaml"), str(tmp_path / "generated")).status == "written"
+        rebuilt = rebuild_state(str(tmp_path / "generated"), dev_url=conninfo.make_conninfo(server.url, user=role))
+        assert [line.split(": Postgres warned: ")[1] for line in rebuilt.warnings] == \
+            [warned[0].split(": Postgres warned: ")[1]], rebuilt.warnings  # rebuild-state's replay alike
+        assert no_scratch_database_left(server)
+    finally:
+        with psycopg.connect(server.url, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))

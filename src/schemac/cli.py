@@ -171,8 +171,9 @@ def diff(schema_path: str, database_url: Optional[str], fmt: str, strict: bool, 
                              statement_timeout_ms=statement_timeout * 1000, lock_timeout_ms=lock_timeout * 1000,
                              out_dir=out_dir, strict=strict)
     result = result.only(only) if only else result
-    for notice in result.notices:
-        click.echo(f"schemac: notice: {printable(notice)}", err=True)
+    for notice in result.notices:  # (a replay's server warning says so itself)
+        notice = printable(notice)
+        click.echo(f"schemac: {notice}" if notice.startswith("warning: ") else f"schemac: notice: {notice}", err=True)
     # With --sql, stdout is the script alone (pipe it to a file or psql) and the report goes to stderr.
     click.echo(result.render(fmt), nl=False, color=None if fmt == "text" else False, err=show_sql)
     if show_sql:
@@ -190,7 +191,10 @@ def diff(schema_path: str, database_url: Optional[str], fmt: str, strict: bool, 
               help="List the migrations that would be applied, after the same checks; run, lock and create nothing.")
 @click.option("--connect-timeout", default=10, show_default=True, type=click.IntRange(1, 3600),
               help="Seconds to wait for the connection.")
-def apply(database_url: Optional[str], out_dir: str, dry_run: bool, connect_timeout: int) -> None:
+@click.option("--strict", is_flag=True,
+              help="Exit 1 when the server sent a WARNING while a migration ran (a GRANT or REVOKE it skipped "
+                   "because the role applying does not own the object): the files stay applied.")
+def apply(database_url: Optional[str], out_dir: str, dry_run: bool, connect_timeout: int, strict: bool) -> None:
     """Apply the pending migrations of OUT/migrations, exactly as `sqlx migrate run` does.
 
     Files run in version order, each in one transaction (a file starting with `-- no-transaction`
@@ -199,12 +203,15 @@ def apply(database_url: Optional[str], out_dir: str, dry_run: bool, connect_time
     advisory lock keeps a second `schemac apply` or sqlx migrator waiting until this one is done.
     Nothing runs when an applied migration was edited or is missing from OUT/migrations, or one is
     marked failed. The first statement that fails stops the run; it is named with the server's
-    message, and its file rolled back.
+    message, and its file rolled back. A WARNING the server sends while a file runs is printed on
+    stderr with the file's name: a GRANT or REVOKE by a role that neither owns the object nor holds the
+    grant option does nothing but warn, and leaves the database short of schema.yaml.
 
     This is the only schemac command that changes a database, and it runs nothing but the files of
     OUT/migrations.
 
-    Exit status: 0 applied, or nothing to apply; 1 refused (nothing was run); 2 error (cannot
+    Exit status: 0 applied (with --strict: and no WARNING), or nothing to apply; 1 refused (nothing
+    was run) or, with --strict, applied but the server warned; 2 error (cannot
     connect, a folder sqlx would refuse, a statement failed, a partition the file does not drop that
     its DROP TABLE would take: named, none of the file run; the files before it stay applied).
     """
@@ -217,9 +224,12 @@ def apply(database_url: Optional[str], out_dir: str, dry_run: bool, connect_time
     def waiting(label: str) -> None:
         click.echo(f"schemac: waiting for another migration run on {label} to finish (sqlx's advisory lock)", err=True)
 
+    def warned(line: str) -> None:
+        click.echo(f"schemac: {printable(line)}", err=True)
+
     try:
         result = apply_pending(database_url, out_dir, dry_run=dry_run, connect_timeout=connect_timeout,
-                               on_wait=waiting, on_applied=applied)
+                               on_wait=waiting, on_applied=applied, on_warning=warned)
     except Refused as e:
         click.echo("Refusing to apply migrations; nothing was run:", err=True)
         for reason in e.reasons:
@@ -228,6 +238,9 @@ def apply(database_url: Optional[str], out_dir: str, dry_run: bool, connect_time
     for m in result.result.pending:
         click.echo(f"Would apply {m.filename}")
     click.echo(result.summary)
+    if strict and result.result.warnings:
+        click.echo("schemac: --strict: the server warned while the migrations ran (above); they stay applied", err=True)
+        sys.exit(1)
 
 
 @main.command()
@@ -313,6 +326,8 @@ def rebuild_state(out_dir: str, dev_url: Optional[str]) -> None:
     from schemac.commands.rebuild import rebuild_state as run
 
     done = run(out_dir, dev_url)
+    for line in done.warnings:  # (the replay's server warnings: what it recorded lacks what they skipped)
+        click.echo(f"schemac: {printable(line)}", err=True)
     state = os.path.join(out_dir, "state.json")
     if done.migration is None:
         click.echo(f"No migration in {os.path.join(out_dir, 'migrations')}: removed {state}; "

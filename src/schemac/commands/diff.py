@@ -184,10 +184,11 @@ def check_drift_offline(schema_path: str, out_dir: Optional[str], dev_url: Optio
         from schemac.schemafile.load import load_file
 
         desired, desired_from = _recorded_view_forms(load_file(schema_path), out_dir), "schema.yaml"
-    with replayed(Layout(out_dir or "generated"), dev_url, new) as (url, where):
+    warned: list[str] = []  # (what the server warned as the migrations ran: a --dev-url role's skipped REVOKE)
+    with replayed(Layout(out_dir or "generated"), dev_url, new, warned) as (url, where):
         result = check_drift(schema_path, url, out_dir=out_dir, strict=strict, history=False, desired=desired,
                              desired_from=desired_from)
-    return replace(result, target_label=where, notices=())  # a throwaway replay: its renames say nothing
+    return replace(result, target_label=where, notices=tuple(warned))  # a throwaway replay: its renames say nothing
 
 
 def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: int = 10,

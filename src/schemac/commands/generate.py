@@ -280,7 +280,8 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
         new = [NewMigration(MigrationFile(v, unit.name, os.path.join(layout.migrations_dir, filename)),
                             body.encode("utf-8"), unit.statements)
                for (v, filename, body), unit in zip(files, units)]
-        failure, verified = _verify(layout, new, desired, schema_path, dev_url)
+        failure, verified, warned = _verify(layout, new, desired, schema_path, dev_url)
+        notices += warned
         if failure:
             return Result("unverified", failure, changes=tuple(changes), notices=notices)
     if mode == "dry-run":
@@ -297,9 +298,10 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
 
 
 def _verify(layout: Layout, new: list[NewMigration], desired: Schema, schema_path: str,
-            dev_url: Optional[str]) -> tuple[str, str]:
-    """(why the new migration(s) must not be written, or "", and what was proven, or ""): the migrations
-    on disk and `new`, replayed in order into a throwaway PostgreSQL, must apply and build exactly `desired`."""
+            dev_url: Optional[str]) -> tuple[str, str, tuple[str, ...]]:
+    """(why the new migration(s) must not be written, or "", what was proven, or "", and what the server warned
+    as they ran): the migrations on disk and `new`, replayed in order into a throwaway PostgreSQL, must apply and
+    build exactly `desired`."""
     from schemac.commands.diff import check_drift_offline
     from schemac.migrations.replay import ReplayFailed
 
@@ -315,11 +317,11 @@ def _verify(layout: Layout, new: list[NewMigration], desired: Schema, schema_pat
                       [f"{e.path}: statement:", *(f"  {line}" for line in statement)])
         lines.append(f"server: {e.server}")
         lines += [f"{label}: {text}" for label, text in (("detail", e.detail), ("hint", e.hint)) if text]
-        return "\n".join(printable(line) for line in lines) + "\n", ""
+        return "\n".join(printable(line) for line in lines) + "\n", "", ()
     if drift.differences:
         return (f"schemac: --verify: the new migration applies, but the database the migrations build differs "
-                f"from {schema_path}; nothing written\n{drift.render('text')}"), ""
-    return "", f"Verified: the {drift.target_label} matches {schema_path}."
+                f"from {schema_path}; nothing written\n{drift.render('text')}"), "", drift.notices
+    return "", f"Verified: the {drift.target_label} matches {schema_path}.", drift.notices
 
 
 def _check_last(layout: Layout, state: State) -> None:

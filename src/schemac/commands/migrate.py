@@ -34,14 +34,15 @@ class ApplyResult:
 
 def apply_pending(database_url: Optional[str], out_dir: str, dry_run: bool = False, connect_timeout: int = 10,
                   on_wait: Callable[[str], None] = lambda label: None,
-                  on_applied: Callable[[MigrationFile, int], None] = lambda m, ns: None) -> ApplyResult:
+                  on_applied: Callable[[MigrationFile, int], None] = lambda m, ns: None,
+                  on_warning: Callable[[str], None] = lambda line: None) -> ApplyResult:
     layout = Layout(out_dir)
     layout.migrations()  # a folder sqlx would refuse is refused before connecting
     with connect(database_url, connect_timeout=connect_timeout) as conn:
         label = database_label(conn)
         try:
             result = migrate(conn, layout, label, dry_run=dry_run, on_wait=lambda: on_wait(label),
-                             on_applied=on_applied)
+                             on_applied=on_applied, on_warning=on_warning)
         except psycopg.Error as e:  # sqlx's bookkeeping failed (permissions, a lost connection)
             detail = e.diag.message_primary or str(e).split("\n", 1)[0] or type(e).__name__
             raise SchemacError(f"applying migrations to {label}: {detail}") from None

@@ -39,6 +39,7 @@ class Rebuilt:
     migration: Optional[str]  # the last migration, or None when there is none (state.json removed)
     tables: int
     where: str
+    warnings: tuple[str, ...] = ()  # what the server warned as the migrations ran (migrations.server_warnings)
 
 
 def rebuild_state(out_dir: str, dev_url: Optional[str] = None) -> Rebuilt:
@@ -54,7 +55,8 @@ def rebuild_state(out_dir: str, dev_url: Optional[str] = None) -> Rebuilt:
                 os.unlink(layout.state_path)  # no migration: the next generate starts from nothing
             return Rebuilt(None, 0, "no migration to replay")
         old = read_state(layout.state_path)
-        with replayed(layout, dev_url) as (url, where):
+        warned: list[str] = []  # (a --dev-url role that is no superuser: a REVOKE on a trusted extension's member)
+        with replayed(layout, dev_url, warned=warned) as (url, where):
             schema = _with_credentials(url, inspect_database(url).schema)
         if old is not None:
             schema = _swaps_kept(schema, old.schema, any(m.filename == old.migration for m in ups))
@@ -64,7 +66,7 @@ def rebuild_state(out_dir: str, dev_url: Optional[str] = None) -> Rebuilt:
             State("", last.filename, schema, file_sha384(last.path)).write(layout.state_path)
         except OSError as e:
             raise SchemacError(f"{layout.state_path}: cannot write ({e.strerror})") from None
-    return Rebuilt(last.filename, len(schema.tables), where)
+    return Rebuilt(last.filename, len(schema.tables), where, tuple(warned))
 
 
 def _swaps_kept(schema: Schema, old: Schema, on_disk: bool) -> Schema:

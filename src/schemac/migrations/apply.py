@@ -24,6 +24,7 @@ from schemac.errors import SchemacError
 from schemac.migrations import sqltext as stmts
 from schemac.migrations.drops import refuse_lost
 from schemac.migrations.layout import Layout, MigrationFile, NewMigration
+from schemac.migrations.server_warnings import collected, told
 from schemac.migrations.sqlx import DEFAULT_TABLE, NO_TRANSACTION, SqlxConfig, lock_id
 
 # sqlx-postgres `ensure_migrations_table`, to the letter.
@@ -153,15 +154,18 @@ class MigrateResult:
     files: int  # migrations in the folder (not counting .down.sql)
     applied: list[tuple[MigrationFile, int]] = field(default_factory=list)  # (file, nanoseconds), in order
     pending: list[MigrationFile] = field(default_factory=list)  # with dry_run: what would run
+    warnings: list[str] = field(default_factory=list)  # what the server warned as the applied files ran, one a line
 
 
 def migrate(conn: psycopg.Connection, layout: Layout, label: str, dry_run: bool = False,
             on_wait: Callable[[], None] = lambda: None,
-            on_applied: Callable[[MigrationFile, int], None] = lambda m, ns: None) -> MigrateResult:
+            on_applied: Callable[[MigrationFile, int], None] = lambda m, ns: None,
+            on_warning: Callable[[str], None] = lambda line: None) -> MigrateResult:
     """`sqlx migrate run` on an autocommit connection: take sqlx's advisory lock (`on_wait()` when another
     migrator holds it), create sqlx.toml's schemas and the table, refuse (Refused) when an applied
     migration is missing, edited or failed, then apply the pending files in version order, each as one
-    query string as sqlx sends it, calling `on_applied(file, ns)`. A file that fails raises a
+    query string as sqlx sends it, calling `on_applied(file, ns)`, then `on_warning(line)` for each WARNING
+    the server sent while it ran (migrations.server_warnings; also kept in the result). A file that fails raises a
     SchemacError naming its statement and the server's message; what ran before it stays applied.
     With `dry_run`, nothing is locked, created or run: the result lists what would run."""
     config = layout.sqlx
@@ -184,9 +188,13 @@ def migrate(conn: psycopg.Connection, layout: Layout, label: str, dry_run: bool 
             if dry_run:
                 result.pending.append(m)
                 continue
-            ns = _apply_one(conn, m, texts[m.path], config)
+            with collected(conn) as warned:
+                ns = _apply_one(conn, m, texts[m.path], config)
             result.applied.append((m, ns))
             on_applied(m, ns)
+            for line in told(conn, m.path, texts[m.path], warned):
+                result.warnings.append(line)
+                on_warning(line)
     finally:
         if not dry_run and not conn.closed and not conn.broken:
             with contextlib.suppress(psycopg.Error):

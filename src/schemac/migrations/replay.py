@@ -23,6 +23,7 @@ from psycopg import conninfo, sql
 from schemac.catalog.connection import redact_url
 from schemac.errors import SchemacError
 from schemac.migrations.apply import StatementFailed, apply_files, apply_new
+from schemac.migrations.server_warnings import collected, told
 from schemac.migrations.layout import Layout, NewMigration
 from schemac.plan.session_pin import READING
 
@@ -171,10 +172,12 @@ class ReplayFailed(SchemacError):
 
 
 @contextlib.contextmanager
-def replayed(layout: Layout, dev_url: Optional[str] = None,
-             new: Sequence[NewMigration] = ()) -> Iterator[tuple[str, str]]:
+def replayed(layout: Layout, dev_url: Optional[str] = None, new: Sequence[NewMigration] = (),
+             warned: Optional[list[str]] = None) -> Iterator[tuple[str, str]]:
     """A database holding exactly what generated/migrations builds, then `new` (migrations not written
-    yet, newest last); yields (url, description). A migration that fails raises ReplayFailed."""
+    yet, newest last); yields (url, description). A migration that fails raises ReplayFailed. `warned`
+    gets a line for each WARNING the server sent (migrations.server_warnings): on a --dev-url role that is
+    no superuser, a REVOKE on a trusted extension's member (the bootstrap superuser's) only warns."""
     files = layout.migrations()
     with throwaway(dev_url) as (url, where):
         try:
@@ -185,13 +188,20 @@ def replayed(layout: Layout, dev_url: Optional[str] = None,
             conn.execute(PINNED_SESSION)
             for m in files:
                 try:
-                    apply_files(conn, [m])
+                    with collected(conn) as got:
+                        apply_files(conn, [m])
                 except psycopg.Error as e:
                     raise ReplayFailed(m.path, e) from None
+                if got and warned is not None:
+                    with open(m.path, "rb") as f:
+                        warned += told(conn, m.path, f.read().decode("utf-8"), got)
             for n in new:
                 try:
-                    apply_new(conn, n)
+                    with collected(conn) as got:
+                        apply_new(conn, n)
                 except StatementFailed as e:
                     raise ReplayFailed(n.file.path, e.error, e.statement) from None
+                if got and warned is not None:
+                    warned += told(conn, n.file.path, n.data.decode("utf-8"), got)
         also = f" and {len(new)} new one(s)" if new else ""
         yield url, f"offline replay of {len(files)} migration(s) from {layout.migrations_dir}{also} in {where}"
