@@ -6,7 +6,7 @@ A type change is safe only when every value of the old type fits the new one unc
 ``char(1)`` -> ``text``, whose padding blanks bpchar ignores,
 ``text`` -> ``citext``, ``hstore`` -> ``jsonb``, ``cidr`` -> ``inet``, ``macaddr`` -> ``macaddr8``, ``"char"`` -> ``text``,
 ``uuid`` -> ``text``, ``integer`` -> ``text``, ``smallint`` -> ``real``, ``integer`` -> ``double precision``,
-``xml`` -> ``text``, ``jsonb`` -> ``json`` or ``text``, ``json`` -> ``text``). Everything
+``xml`` -> ``text``, ``jsonb`` -> ``json`` or ``text``, ``json`` -> ``text``, ``text[]`` -> ``text``). Everything
 else may truncate, round, reinterpret or fail.
 """
 
@@ -37,6 +37,11 @@ _UUID_CHARACTERS = 36  # a uuid's text: 32 hex digits and 4 hyphens
 
 
 _UNBOUNDED = ("text", "character varying", "character")  # (a char(n) only to an extension's string type)
+# An array is written as its elements' texts in braces (quoted where they must be, its bounds where they are not 1),
+# which the cast back reads as the same array where each element's own text does, whatever the session's settings:
+# strings, integers, numeric, uuid, boolean (not a date or a time, whose text follows DateStyle and TimeZone; not a
+# float, whose digits follow extra_float_digits)
+_ARRAY_AS_TEXT = frozenset({*_UNBOUNDED, "bpchar", "name", "uuid", "boolean", "numeric", *INT_DIGITS})
 
 
 def is_widening(old: str, new: str) -> bool:
@@ -48,6 +53,8 @@ def is_widening(old: str, new: str) -> bool:
         return spatial == YES
     ob, op, oa = _split(old)
     nb, np_, na = _split(new)
+    if oa and not na and ob in _ARRAY_AS_TEXT and (nb == "text" or nb == "character varying" and not np_):
+        return True  # (the keywords text[] a catalog keeps as one string)
     if oa != na:
         return False
     if ob.startswith("interval") and nb.startswith("interval"):
