@@ -283,6 +283,34 @@ def test_statements_are_told_apart_as_psql_does():
     assert at(found, text.index("ADD y")) is found[3] and at(found, 0) is None
 
 
+def test_warnings_of_a_no_transaction_file_that_fails_after_a_commit_are_printed(cli, tmp_path, db_url):
+    """A `-- no-transaction` file whose COMMIT kept a REVOKE that only warned ('no privileges could be revoked': the
+    role applying owns nothing) and whose next statement failed: the warning is printed before the failure, as the
+    REVOKE stays done (fix46f's LEFT: only the error was printed). The oracle: the file is not recorded, and
+    has_table_privilege shows the REVOKE did nothing."""
+    role, password = f"apply_nt_{uuid.uuid4().hex[:8]}", f"pw-{uuid.uuid4().hex}"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(role), sql.Literal(password)))
+        conn.execute("CREATE TABLE IF NOT EXISTS nt_ledger (id int PRIMARY KEY); GRANT SELECT ON nt_ledger TO PUBLIC")
+        conn.execute(sql.SQL("GRANT CREATE ON SCHEMA public TO {}").format(sql.Identifier(role)))
+    url = conninfo.make_conninfo(**{**conninfo.conninfo_to_dict(db_url), "user": role, "password": password})
+    project(tmp_path, ("20300101000000_nt.sql", "-- no-transaction\nBEGIN;\nREVOKE SELECT ON nt_ledger FROM PUBLIC;\n"
+                                               "COMMIT;\nSELECT 1 / 0;\n"))
+    try:
+        r = cli("apply", "--database-url", url)
+        assert r.exit_code != 0, r.output
+        warned = [line for line in r.stderr.splitlines() if "Postgres warned" in line]
+        assert len(warned) == 1 and "20300101000000_nt.sql" in warned[0] and "nt_ledger" in warned[0], r.stderr
+        assert "division by zero" in r.stderr and password not in r.output, r.output
+        with psycopg.connect(db_url) as conn:
+            assert conn.execute("SELECT has_table_privilege('public', 'nt_ledger', 'SELECT')").fetchone()[0] is True
+            assert conn.execute("SELECT to_regclass('_sqlx_migrations') IS NULL OR NOT EXISTS (SELECT FROM "
+                                "_sqlx_migrations WHERE version = 20300101000000)").fetchone()[0] is True
+    finally:
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP TABLE nt_ledger; DROP OWNED BY {0}; DROP ROLE {0}").format(sql.Identifier(role)))
+
+
 def test_warnings_of_a_role_that_does_not_own_are_printed_with_the_file(cli, tmp_path, any_db_url):
     """Applied by a role that neither owns `ledger` nor `stamp()` nor holds a grant option on them, a REVOKE only
     warns ('no privileges could be revoked') and the file commits: apply prints each warning on stderr naming the

@@ -166,7 +166,8 @@ def migrate(conn: psycopg.Connection, layout: Layout, label: str, dry_run: bool 
     migration is missing, edited or failed, then apply the pending files in version order, each as one
     query string as sqlx sends it, calling `on_applied(file, ns)`, then `on_warning(line)` for each WARNING
     the server sent while it ran (migrations.server_warnings; also kept in the result). A file that fails raises a
-    SchemacError naming its statement and the server's message; what ran before it stays applied.
+    SchemacError naming its statement and the server's message; what ran before it stays applied (a
+    `-- no-transaction` file's statements a COMMIT kept too: their warnings are told first).
     With `dry_run`, nothing is locked, created or run: the result lists what would run."""
     config = layout.sqlx
     files = layout.migrations()
@@ -189,17 +190,27 @@ def migrate(conn: psycopg.Connection, layout: Layout, label: str, dry_run: bool 
                 result.pending.append(m)
                 continue
             with collected(conn) as warned:
-                ns = _apply_one(conn, m, texts[m.path], config)
+                try:
+                    ns = _apply_one(conn, m, texts[m.path], config)
+                except SchemacError:
+                    if texts[m.path].startswith(NO_TRANSACTION):  # (what ran before the error stays, and its warnings)
+                        _tell(conn, m, texts[m.path], warned, result, on_warning)
+                    raise
             result.applied.append((m, ns))
             on_applied(m, ns)
-            for line in told(conn, m.path, texts[m.path], warned):
-                result.warnings.append(line)
-                on_warning(line)
+            _tell(conn, m, texts[m.path], warned, result, on_warning)
     finally:
         if not dry_run and not conn.closed and not conn.broken:
             with contextlib.suppress(psycopg.Error):
                 conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
     return result
+
+
+def _tell(conn: psycopg.Connection, m: MigrationFile, text: str, warned: list, result: MigrateResult,
+          on_warning: Callable[[str], None]) -> None:
+    for line in told(conn, m.path, text, warned):
+        result.warnings.append(line)
+        on_warning(line)
 
 
 def _history(conn: psycopg.Connection, config: SqlxConfig, create: bool) -> dict[int, tuple[bool, bytes]]:
