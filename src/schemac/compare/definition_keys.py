@@ -132,16 +132,14 @@ def _match_constraints(current: list[Constraint], desired: list[Constraint], tab
     for n, d in enumerate(desired):  # a named one renamed, its definition kept: RENAME CONSTRAINT (renamed_key)
         if found[n] is None and d.name is not None:
             match = next((c for c in unmatched_current if c.name not in names and renamed_key(c, d)), None)
+            paired = match
             if match is None and table is not None and table.partition_of is None and not isinstance(d, Check):
                 match = next((c for c in unmatched_current if c.name is None and type(c) is type(d)
                               and not default_name_held(table, c) and renamed_key(_named(table, c), d)), None)
-                if match is not None:
-                    unmatched_current.remove(match)
-                    found[n] = _named(table, match)
-                    continue
+                paired = _named(table, match) if match is not None else None
             if match is not None:
                 unmatched_current.remove(match)
-                found[n] = match
+                found[n] = paired
     pairs: list[tuple[Optional[Constraint], Optional[Constraint]]] = [(found[n], d) for n, d in enumerate(desired)]
     pairs.extend((c, None) for c in unmatched_current)
     return pairs

@@ -63,9 +63,8 @@ def declared_casts(schema: Schema) -> set[tuple[tuple[str, str], tuple[str, str]
 def own_type_sides(changes: list[Change], current: Schema, desired: Schema) -> list[Change]:
     """`changes` with each column retype marked with the kind of its old type where it is one of `current`'s own (or
     an array of one, or a domain over one; `from_kind`, and an enum's longest label: `longest_label`), of its new type
-    where one of `desired`'s (`to_kind`), and
-    `direct_cast` where `desired` declares a cast between their base types (arrays of as many dimensions: element
-    by element)."""
+    where one of `desired`'s (`to_kind`), `direct_cast` where `desired` declares a cast between their base types
+    (arrays of as many dimensions: element by element), and the types each side is made of (`made_of`)."""
     if not any(c.kind == "alter_column_type" for c in changes):
         return changes
     was, will = type_kinds(current), type_kinds(desired)
@@ -74,6 +73,7 @@ def own_type_sides(changes: list[Change], current: Schema, desired: Schema) -> l
 
     subtypes = {**_subtypes(current), **_subtypes(desired)}
     sides = (_shapes(current), _shapes(desired))
+    held = (_parts(current), _parts(desired))
 
     def marked(c: Change) -> Change:
         old, new = base_type(c.old.type, below), base_type(c.new.type, above)  # type: ignore[union-attr]
@@ -95,8 +95,6 @@ def own_type_sides(changes: list[Change], current: Schema, desired: Schema) -> l
         longest = max(map(len, labels), default=0) if labels is not None else None
         return replace(c, from_kind=from_kind, to_kind=to_kind, direct_cast=direct, apart=apart, longest_label=longest,
                        made_of=(*made_of(c.old.type, held[0]), *made_of(c.new.type, held[1])))  # type: ignore[union-attr]
-
-    held = (_parts(current), _parts(desired))
 
     return [marked(c) if c.kind == "alter_column_type" else c for c in changes]
 

@@ -15,11 +15,11 @@ a domain over date). Every date, time, timestamp or interval input holds a digit
 (`now`, `today`, `tomorrow`, `yesterday`). So a literal holding a digit or one of those words pins the file: never a
 file that needs it left out, sometimes one that does not (a `'v2'` text); a file without one (most) is written as
 before. So does a file retyping a column from, to or through a date, time or interval type (`timestamp` ->
-`timestamptz`, `timestamptz` -> `text`, a domain over one, a `using:` naming one, a `tstzrange` or `daterange`): Postgres converts every row's value
-by the applying session's zone and styles (`'2024-03-01 10:00'` stored as 10:00 UTC, or as 01:00 UTC under
-Asia/Tokyo), as the throwaway database's replay and the catalog read convert it in UTC; a float or bytea column
-retyped sets the read's extra_float_digits or bytea_output, which its text form follows; an xml one, or a file holding
-an xml constant, Postgres's default xmloption (content), under which a fragment is xml.
+`timestamptz`, `timestamptz` -> `text`, a domain over one, a `using:` naming one, a `tstzrange` or `daterange`):
+Postgres converts every row's value by the applying session's zone and styles (`'2024-03-01 10:00'` stored as 10:00
+UTC, or as 01:00 UTC under Asia/Tokyo), as the throwaway database's replay and the catalog read convert it in UTC; a
+float or bytea column retyped sets the read's extra_float_digits or bytea_output, which its text form follows; an xml
+one, or a file holding an xml constant, Postgres's default xmloption (content), under which a fragment is xml.
 """
 
 from __future__ import annotations
@@ -78,8 +78,8 @@ _CONVERTED = ((re.compile(r"\b(?:real|float4|float8|float|double precision)\b", 
 def retypes_in_session(changes: Iterable[Change]) -> tuple[str, ...]:
     """The SET LOCALs a file needs where a change retypes a column from, to or through a type whose values the
     session's settings convert (the old and new types, the types of the model's own are made of, the `using:`
-    expression): PIN for a date,
-    time or interval type, the read's own setting for a float or a bytea, XML_CONTENT for xml."""
+    expression): PIN for a date, time or interval type, the read's own setting for a float or a bytea, XML_CONTENT
+    for xml."""
     texts = [text or "" for c in changes if c.kind == "alter_column_type"
              for text in (getattr(c.old, "type", ""), getattr(c.new, "type", ""), getattr(c.new, "using", ""),
                           c.from_base, c.to_base, *c.made_of)]

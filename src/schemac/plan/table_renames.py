@@ -137,11 +137,12 @@ def _copies_over_renamed(t: Table, moves: tuple[tuple[str, str], ...], along: di
     relid = f"{literal(qualified(t.schema, t.name))}::regclass"
     conindid = lambda name: f"(SELECT conindid FROM pg_catalog.pg_constraint WHERE conrelid = {relid} AND conname = " \
         f"{literal(name)})"  # noqa: E731
-    key = lambda c: conindid(constraint_name(t, c)) if constraint_name(t, c) not in along else \
-        f"coalesce({conindid(along[constraint_name(t, c)])}, {conindid(constraint_name(t, c))})"  # noqa: E731
     regclass = lambda name: f"pg_catalog.to_regclass({literal(qualified(t.schema, name))})"  # noqa: E731
-    index = lambda i: regclass(i.name) if i.name not in along else \
-        f"coalesce({regclass(along[i.name])}, {regclass(i.name)})"  # noqa: E731
+    # (one the migration renames too: under its old name first, then its new one)
+    looked_up = lambda by, name: by(name) if name not in along else \
+        f"coalesce({by(along[name])}, {by(name)})"  # noqa: E731
+    key = lambda c: looked_up(conindid, constraint_name(t, c))  # noqa: E731
+    index = lambda i: looked_up(regclass, i.name)  # noqa: E731
     found = [(key(u), [*u.columns, *u.include], [None] * (len(u.columns) + len(u.include)), "key") for u in t.uniques]
     found += [(key(x), *name_parts(x), "excl") for x in t.exclusions]  # type: ignore[arg-type]
     found += [(index(i), *name_parts(i), "idx") for i in t.indexes]
