@@ -23,6 +23,7 @@ from sqlglot import exp
 
 from schemac.model import Table
 from schemac.pg.names import qualified
+from schemac.plan.deferred_checks import TREE, checked_now
 from schemac.plan.sql_strings import do_block, literal
 from schemac.plan.unforced_rls import unforced
 
@@ -30,9 +31,7 @@ KEPT = "schemac.quieted_triggers"  # (the setting holding the statements that gi
 _UPDATE = 16  # pg_trigger.tgtype's TRIGGER_TYPE_UPDATE bit
 INSERT_OR_DELETE = 4 | 8  # ... its TRIGGER_TYPE_INSERT and TRIGGER_TYPE_DELETE bits: rows moved between partitions
 
-_QUIETED = ("WITH RECURSIVE tree(rel, depth) AS (SELECT {table}::pg_catalog.regclass::pg_catalog.oid, 0 UNION ALL "
-            "SELECT i.inhrelid, tree.depth + 1 FROM pg_catalog.pg_inherits i JOIN tree ON i.inhparent = tree.rel) "
-            "SELECT DISTINCT g.tgrelid::pg_catalog.regclass AS rel, g.tgname, g.tgenabled, tree.depth "
+_QUIETED = (TREE + "SELECT DISTINCT g.tgrelid::pg_catalog.regclass AS rel, g.tgname, g.tgenabled, tree.depth "
             "FROM tree JOIN pg_catalog.pg_trigger g ON g.tgrelid = tree.rel "
             "JOIN pg_catalog.pg_class c ON c.oid = tree.rel "
             "WHERE NOT g.tgisinternal AND g.tgtype & {events} <> 0 AND pg_catalog.pg_has_role(c.relowner, 'USAGE') "
@@ -46,7 +45,7 @@ def untriggered(t: Table, statements: list[exp.Expression], over_children: bool 
     tables under it (`over_children`: tables inherit it; partitions are known by `t`) and give each its state again;
     `statements` alone where no trigger can fire: `t` has none firing on UPDATE and no table is under or over it.
     Where `t` has row-level security, its FORCE is lifted around them too (plan.unforced_rls)."""
-    statements = unforced(t, statements)
+    statements = unforced(t, checked_now(t, statements))  # (the checks first: both blocks after them ALTER the table)
     if not statements or not (over_children or t.partition_by or t.partition_of
                               or any("update" in g.events for g in t.triggers)):
         return statements
