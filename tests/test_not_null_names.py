@@ -348,12 +348,13 @@ def test_a_renamed_column_whose_not_null_schema_yaml_names_keeps_or_takes_that_n
         assert conn.execute("SELECT id, category, status FROM lg").fetchall() == [(1, "a", "b")]
 
 
-def test_a_partitioned_tables_column_renamed_over_an_attached_partition_is_refused_as_postgres_would(db_url, tmp_path):
+def test_a_partitioned_tables_column_renamed_over_an_attached_partition_keeps_its_not_null_name(db_url, tmp_path):
     """pg_dump's partitions are attached: pt1 holds its own pt1_a_not_null, inherited from pt's. pt.a renamed
     (`renamed_from:`) to aa, with schema.yaml naming pt1's pt1_aa_not_null (as inspect of the new schema built from
     scratch writes it): generate wrote ALTER TABLE pt1 RENAME CONSTRAINT, which Postgres refuses ("cannot rename
-    inherited constraint", checked here), and now refuses it at pt1 as it does a partition's NOT NULL renamed alone;
-    the name left out of schema.yaml, the migration applies over the rows and diff is clean."""
+    inherited constraint", checked here), then refused the edit at pt1 (fix46a); now it keeps pt1_a_not_null, says
+    so, and the migration applies over the rows; `diff` takes schema.yaml's default name as the one kept (as with the
+    name left out of schema.yaml)."""
     tree = ("CREATE TABLE pt ({0} int NOT NULL, b int NOT NULL) PARTITION BY LIST (b); CREATE TABLE pt1 ({0} int NOT NULL, "
             "b int NOT NULL); ALTER TABLE pt ATTACH PARTITION pt1 FOR VALUES IN (1);")
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
@@ -367,16 +368,19 @@ def test_a_partitioned_tables_column_renamed_over_an_attached_partition_is_refus
         text = inspect_database(after).yaml
     assert "not_null: {name: pt1_aa_not_null}" in text, text
     schema.write_text(text.replace("      aa: {", "      aa: {renamed_from: a, ", 1), encoding="utf-8")
-    with pytest.raises(SchemacError, match="pt1: the NOT NULL of column aa is inherited from public.pt"):
-        generate(str(schema), out)
     with sibling_database(db_url) as probe:
         _load(probe, tree.format("a") + "ALTER TABLE pt RENAME COLUMN a TO aa")
         with psycopg.connect(probe) as conn, pytest.raises(psycopg.errors.InvalidTableDefinition):
             conn.execute("ALTER TABLE pt1 RENAME CONSTRAINT pt1_a_not_null TO pt1_aa_not_null")
-    schema.write_text(schema.read_text().replace(", not_null: {name: pt1_aa_not_null}", ""), encoding="utf-8")
     result = generate(str(schema), out)
     assert result.status == "written", result.message
+    said = [n for n in result.notices if "public.pt1 keeps its name pt1_a_not_null" in n]
+    assert said and "(a new build names it pt1_aa_not_null)" in said[0], result.notices
     _apply(db_url, out)
     with psycopg.connect(db_url) as conn:
         assert conn.execute("SELECT aa, b FROM pt1").fetchall() == [(5, 1)]
+        assert conn.execute("SELECT conname FROM pg_constraint WHERE conrelid = 'pt1'::regclass AND contype = 'n' "
+                            "AND conkey = '{1}'").fetchall() == [("pt1_a_not_null",)]
     assert check_drift(str(schema), db_url, out_dir=out).differences == ()
+    assert check_drift(str(schema), db_url).differences == ()  # (schema.yaml itself, not the record)
+    assert generate(str(schema), out).status == "unchanged"

@@ -1,8 +1,9 @@
 """pgvector's dimensions changed over rows (issue 13: `vector(1536)` to another model's size is a changed type).
 
 pgvector refuses every value of other dimensions (`CAST(e AS vector(4))` over a vector(3): "expected 4 dimensions,
-not 3"), so the migration `generate --allow-destructive` wrote failed on the first row. generate now asks for
-`using:` at the column's line, as it does for a PostGIS SRID changed (pg.pgvector, plan.hazards): with
+not 3"), so the migration `generate --allow-destructive` wrote failed on the first row. Without `using:`, generate
+writes it behind a look at the rows (plan.held_values: Postgres takes it over NULLs alone) that fails naming the
+`using:` to write, as for a PostGIS SRID changed (pg.pgvector, plan.hazards): with
 `using: "NULL"` the embeddings are cleared (computed again after), with `subvector(...)` the first dimensions kept,
 under the hnsw index over the column and a view reading it. The dimensions dropped (`vector(3)` to `vector`) keep
 every value: neither refused nor destructive. On 18 and 16 (pgvector there; subvector where the build has it).
@@ -10,13 +11,14 @@ every value: neither refused nor destructive. On 18 and 16 (pgvector there; subv
 
 from __future__ import annotations
 
+import shutil
+
 import psycopg
 import pytest
 
 from catalog_oracle import values
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
-from schemac.errors import SchemacError
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
 from schemac.pg.pgvector import fits, refusal
@@ -67,11 +69,21 @@ def test_dimensions_changed_need_using_and_convert_the_rows(major_db, tmp_path):
     assert generate(str(schema), out, name="old").status == "written"  # (the database is that schema already)
 
     schema.write_text(SCHEMA.format(e="vector(4)"), encoding="utf-8")
-    with pytest.raises(SchemacError) as refused:
-        generate(str(schema), out, name="dims", allow_destructive=True)
-    message = str(refused.value)
-    assert message.startswith(f"{schema}:") and "dimensions 3 to 4" in message and 'using: "NULL"' in message, message
-    assert len(Layout(out).migrations()) == 1
+    # without `using:`: written behind a look at the rows (Postgres takes it over NULLs alone), which fails over these
+    # saying which `using:` to write, leaving everything as it was (it was refused at generate)
+    unguarded = values(major_db)
+    shutil.copytree(out, str(tmp_path / "before"))
+    guarded = generate(str(schema), out, name="dims")
+    assert guarded.status == "written", guarded.message
+    assert [n for n in guarded.notices if "column public.docs.e" in n and "dimensions 3 to 4" in n], guarded.notices
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        with pytest.raises(psycopg.errors.IntegrityConstraintViolation) as failed:
+            apply_files(conn, Layout(out).migrations()[1:], record=False)
+    message = failed.value.diag.message_primary or ""
+    assert "column public.docs.e holds a value" in message and "dimensions 3 to 4" in message, message
+    assert 'using: "NULL"' in message and values(major_db) == unguarded, message
+    shutil.rmtree(out)
+    shutil.copytree(str(tmp_path / "before"), out)  # (the project as before that generate: `using:` next)
 
     using, expected = ("{type: 'vector(2)', using: 'subvector(e, 1, 2)::vector(2)'}", [(1, "[1,2]"), (2, None), (3, "[4,5]")]) \
         if subvector else ("{type: 'vector(2)', using: 'NULL'}", [(1, None), (2, None), (3, None)])

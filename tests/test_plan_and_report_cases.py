@@ -213,7 +213,9 @@ TYPE_CHANGES = [
     ("timestamp(3) without time zone", "timestamp without time zone", False),
     ("timestamp without time zone", "timestamp(6) without time zone", False),
     ("numeric(5,1)", "numeric(6)", True), ("numeric(5)", "numeric(5,1)", True), ("numeric(5)", "numeric(6,1)", False),
-    ("integer", "numeric(10)", False), ("geometry(Point,4326)", "geometry(Polygon,4326)", True),
+    # (a shape PostGIS refuses every value of: written behind a look at the rows, plan.held_values: it fails over a
+    # value, loses none)
+    ("integer", "numeric(10)", False), ("geometry(Point,4326)", "geometry(Polygon,4326)", False),
     ("time(2) without time zone", "time(1) without time zone", True),
     ("time(2) without time zone", "time without time zone", False),
     ("bit varying(8)", "bit varying(4)", True), ("integer", "text", False), ("text", "integer", True),

@@ -10,6 +10,7 @@ round trips and the plans that need no `using:`.
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import replace
 
 import psycopg
@@ -22,7 +23,6 @@ from schemac.commands.inspect import inspect_database
 from schemac.compare.differ import diff
 from schemac.compare.normalize import normal_form
 from schemac.model import Column, Extension, Schema, Table, View
-from schemac.errors import SchemacError
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
 from schemac.pg.knowntypes import unknown_type
@@ -59,8 +59,10 @@ def _postgis(url: str) -> None:
 
 @pytest.mark.parametrize("major_db", ["pg15"], indirect=True)
 def test_srid_change_needs_using_and_converts_the_rows(major_db, tmp_path):
-    """A changed SRID makes PostGIS refuse every existing value: generate asks for `using:` at the column's
-    line (no migration that fails on the first row), and with it the values are transformed, under the
+    """A changed SRID makes PostGIS refuse every existing value: without `using:`, generate writes the retype behind
+    a look at the rows (plan.held_values: Postgres takes it over NULLs alone), which fails over these naming the
+    `using:` to write, and warns (it was refused at generate, where the column held no value too); with `using:`
+    the values are transformed, under the
     views, the gist index and the CHECK that read the column. Also: the views the throwaway server cannot
     build (no PostGIS there) give one notice naming the extension, and a view reading a relation that
     does not exist keeps a notice of its own."""
@@ -88,12 +90,25 @@ def test_srid_change_needs_using_and_converts_the_rows(major_db, tmp_path):
     retyped = retyped.replace("(extensions.st_srid(geom) = 4326)", "(extensions.st_srid(geom) = 3857)")
     assert retyped.count("3857") == 2, text
     schema.write_text(retyped, encoding="utf-8")
-    with pytest.raises(SchemacError) as refused:
-        generate(str(schema), out, name="srid")
-    message = str(refused.value)
-    assert message.startswith(f"{schema}:") and "SRID 4326 to 3857" in message, message
-    assert 'using: "extensions.st_transform(geom, 3857)"' in message and "st_setsrid" in message, message
-    assert len(Layout(out).migrations()) == 1
+    # without `using:`: written (Postgres takes it over NULLs alone), behind a look at the rows that fails over these,
+    # saying which `using:` to write; the transaction leaves everything as it was (it was refused at generate)
+    unguarded = values(major_db)
+    shutil.copytree(out, str(tmp_path / "before"))
+    guarded = generate(str(schema), out, name="srid")
+    assert guarded.status == "written", guarded.message
+    said = [n for n in guarded.notices if "column public.places.geom" in n and "SRID 4326 to 3857" in n]
+    assert said and 'using: "extensions.st_transform(geom, 3857)"' in said[0] and "st_setsrid" in said[0], guarded.notices
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        with pytest.raises(psycopg.errors.IntegrityConstraintViolation) as failed:
+            apply_files(conn, Layout(out).migrations()[1:], record=False)
+        typ = conn.execute("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+                           "WHERE attrelid = 'places'::regclass AND attname = 'geom'").fetchone()
+    message = failed.value.diag.message_primary or ""
+    assert "column public.places.geom holds a value" in message and "SRID 4326 to 3857" in message, message
+    assert 'using: "extensions.st_transform(geom, 3857)"' in message, message
+    assert typ == ("extensions.geometry(Point,4326)",) and values(major_db) == unguarded
+    shutil.rmtree(out)
+    shutil.copytree(str(tmp_path / "before"), out)  # (the project as before that generate: `using:` next)
 
     using = retyped.replace("geom: extensions.geometry(Point,3857)",
                             "geom: {type: 'extensions.geometry(Point,3857)', using: 'extensions.st_transform(geom, 3857)'}")

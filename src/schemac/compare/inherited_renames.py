@@ -70,7 +70,7 @@ def _parents(t: Table, old: Table) -> list[tuple[Key, bool]]:
     return [((p.schema, p.name), p in old.inherits) for p in t.inherits]
 
 
-def _parent_keys(t: Table) -> list[Key]:
+def parent_keys(t: Table) -> list[Key]:
     """The keys of `t`'s INHERITS parents, or of a partition's parent."""
     p = t.partition_of
     return [(q.schema, q.name) for q in t.inherits] + ([(p.parent_schema, p.parent)] if p is not None else [])
@@ -85,12 +85,12 @@ def renames_refused(changes: list[Change], current: Schema, desired: Schema) -> 
     if not renames or not any(t.inherits or t.partition_of for t in current.tables):
         return []
     tables = {t.key: t for t in current.tables}
-    kept = {t.key: set(_parent_keys(t)) for t in desired.tables}
+    kept = {t.key: set(parent_keys(t)) for t in desired.tables}
     out = []
     for c in renames:
         old = getattr(c.old, "name", None)
         t = tables.get((c.schema, c.table))
-        given = [] if t is None else [f"{q[0]}.{q[1]}" for q in _parent_keys(t)
+        given = [] if t is None else [f"{q[0]}.{q[1]}" for q in parent_keys(t)
                                       if q in tables and tables[q].column(old) and q in kept.get(t.key, ())]
         if given:
             out.append((c, f"table {c.schema}.{c.table}: column {old} is inherited from {', '.join(given)}, and Postgres "

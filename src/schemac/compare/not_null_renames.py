@@ -1,16 +1,20 @@
 """A NOT NULL renamed to Postgres's default name (compare.not_nulls.not_null_changes, cause NAMED_AS_DEFAULT) on a
 table with partitions or INHERITS children: kept only where Postgres's recursing RENAME CONSTRAINT finds the same
-name in each of them; where it does not, generate records and says the name left (left_names)."""
+name in each of them; where it does not, generate records and says the name left (left_names). The same for a
+child's or partition's own NOT NULL merged with its parent's (PostgreSQL 18: conislocal, coninhcount 1), which
+schema.yaml names by Postgres's default over a column or table renamed (a fresh build's name): Postgres refuses
+to rename an inherited constraint (inherited_left)."""
 
 from __future__ import annotations
 
 from typing import Callable, Optional
 
 from schemac.compare.changes import NAMED_AS_DEFAULT, Change
+from schemac.compare.inherited_renames import children_follow_renames, parent_keys
 from schemac.compare.moves import chained_renames
 from schemac.model import NotNull, Schema
 from schemac.model.frozen import replace
-from schemac.pg.names import default_not_null_name
+from schemac.pg.names import default_not_null_name, postgres_named
 
 
 def renamed_on_leaves(changes: list[Change], current: Schema) -> list[Change]:
@@ -55,7 +59,47 @@ def left_names(current: Schema, desired: Schema) -> tuple[Schema, list[str]]:
                            f"name it in schema.yaml (not_null: {{name: {held}}}) to keep it so")
             columns.append(col)
         tables.append(replace(t, columns=tuple(columns)) if columns != list(t.columns) else t)
+    desired = replace(desired, tables=tuple(tables)) if out else desired
+    desired, kept = inherited_left(current, desired, was_named)
+    return desired, out + kept
+
+
+def inherited_left(current: Schema, desired: Schema, was_named: dict) -> tuple[Schema, list[str]]:
+    """`desired` with each NOT NULL a child or partition holds as its own, merged with the one a parent it keeps
+    passes down, named as the database holds it where schema.yaml gives it Postgres's default name for the table
+    and column it becomes (inspect of a fresh build: RENAME COLUMN on the parent, or RENAME TABLE, keeps the old
+    one): RENAME CONSTRAINT refuses an inherited constraint ('cannot rename inherited constraint'), where generate
+    refused the whole edit; and generate's warning for each. A name of schema.yaml's own stays refused
+    (compare.not_nulls.inherited_renames: nothing written would give it)."""
+    if not any(t.inherits or t.partition_of for t in desired.tables):
+        return desired, []
+    cur, des = {t.key: t for t in current.tables}, {t.key: t for t in desired.tables}
+    followed = children_follow_renames(cur, des)  # (a parent's column renamed: its children's follow, hinted)
+    tables, out = [], []
+    for t in desired.tables:
+        old = cur.get(was_named.get(t.key, t.key))
+        kept = set(parent_keys(t)) & set(parent_keys(old)) if old is not None else set()
+        columns = []
+        for col in t.columns:
+            was = old.column(followed[t.key].column(col.name).renamed_from or col.name) if kept else None  # type: ignore
+            held = was.not_null.name if was is not None and was.not_null is not None and not was.nullable else None
+            want = col.not_null.name if col.not_null is not None and not col.nullable else None
+            if held is not None and postgres_named(held) and want == default_not_null_name(t.name, col.name) != held \
+                    and any(_passes(des.get(k), col.name) for k in kept):
+                col = replace(col, not_null=replace(col.not_null, name=held))  # type: ignore[arg-type]
+                out.append(f"warning: {col.source or t.source or t.qualified_name}: the NOT NULL of column {col.name} "
+                           f"of {t.qualified_name} keeps its name {held} (a new build names it {want}): it is merged "
+                           "with the one its parent passes down, and Postgres cannot rename an inherited constraint; "
+                           f"name it in schema.yaml (not_null: {{name: {held}}}) to keep it so")
+            columns.append(col)
+        tables.append(replace(t, columns=tuple(columns)) if columns != list(t.columns) else t)
     return (replace(desired, tables=tuple(tables)) if out else desired), out
+
+
+def _passes(parent, column: str) -> bool:
+    """Whether `parent` (a Table, or None) passes a NOT NULL on `column` down to its children."""
+    pc = parent.column(column) if parent is not None else None
+    return pc is not None and not pc.nullable and not (pc.not_null is not None and pc.not_null.no_inherit)
 
 
 def _holder(current: Schema) -> Callable[[tuple, str, str], Optional[str]]:

@@ -8,9 +8,10 @@ from typing import Optional
 
 from schemac.compare.changes import INHERITED, NAMED_AS_DEFAULT, NAMED_BELOW, Change
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
+from schemac.compare.inherited_renames import parent_keys
 from schemac.compare.partitioning import partition_of_key
 from schemac.model import Column, NotNull, Schema, Table
-from schemac.pg.names import default_not_null_name
+from schemac.pg.names import default_not_null_name, postgres_named
 
 # The cause of a child's (or partition's) SET NOT NULL on a column whose parent drops its NOT NULL while the child keeps
 # it: the parent's DROP NOT NULL takes the child's along (where the child has it from the parent only: every child
@@ -248,9 +249,7 @@ def inherited_renames(changes: list[Change], current: Schema) -> list[tuple[Chan
     out = []
     for c in renames:
         t = tables.get((c.schema, c.table)) or moved.get((c.schema, c.table))  # (renamed_from: old name in `current`)
-        parents = [] if t is None else [(q.schema, q.name) for q in t.inherits] + \
-            ([(t.partition_of.parent_schema, t.partition_of.parent)] if t.partition_of is not None else [])
-        for key in parents:
+        for key in [] if t is None else parent_keys(t):
             pc = tables[key].column(was.get((*key, c.name), c.name)) if key in tables else None
             if pc is not None and not pc.nullable and not (pc.not_null is not None and pc.not_null.no_inherit):
                 out.append((c, f"table {c.schema}.{c.table}: the NOT NULL of column {c.name} is inherited from "
@@ -291,9 +290,7 @@ def named_in_partitions(changes: list[Change], des_tables: dict) -> list[Change]
 
 
 def _parents(t: Table, tables: dict) -> list[Table]:
-    keys = [(q.schema, q.name) for q in t.inherits] + \
-        ([(t.partition_of.parent_schema, t.partition_of.parent)] if t.partition_of is not None else [])
-    return [tables[k] for k in keys if k in tables and k != t.key]
+    return [tables[k] for k in parent_keys(t) if k in tables and k != t.key]
 
 
 def _held_names(t: Table, column: str, tables: dict, depth: int = 0) -> list[str]:
@@ -323,7 +320,9 @@ def defaults_as_held(cur: Table, des: Table, cur_tables: dict, des_tables: dict)
     """`des` with each NOT NULL it inherits under one of Postgres's two names for it, its parent's (PARTITION OF,
     INHERITS) or its own <table>_<column>_not_null (a table made first, then attached or INHERIT'ed, or declaring
     the column NOT NULL itself), named as `cur` has it where `cur` has either or none: the two are one, since Postgres
-    cannot rename an inherited NOT NULL (the name is given where the table is made: compare.differ)."""
+    cannot rename an inherited NOT NULL (the name is given where the table is made: compare.differ). So too where
+    schema.yaml says Postgres's default and `cur` holds Postgres's name of an older table or column (a merged one kept
+    through RENAME TABLE or COLUMN: compare.not_null_renames.inherited_left)."""
     if not (des.inherits or des.partition_of):
         return des
     columns = []
@@ -335,7 +334,8 @@ def defaults_as_held(cur: Table, des: Table, cur_tables: dict, des_tables: dict)
         given = parents_not_null_names(des, c.name, des_tables) + parents_not_null_names(cur, c.name, cur_tables)
         either = set(given) | {default_not_null_name(des.name, c.name), default_not_null_name(cur.name, c.name)}
         held = old.not_null.name if old.not_null is not None else None
-        if given and c.not_null.name in either and (held is None or held in either):
+        renamed = postgres_named(held or "") and c.not_null.name == default_not_null_name(des.name, c.name)  # (below)
+        if given and c.not_null.name in either and (held is None or held in either or renamed):
             nn = replace(c.not_null, name=held)
             c = replace(c, not_null=None if nn == NotNull() else nn)
         columns.append(c)

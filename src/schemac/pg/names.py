@@ -145,6 +145,12 @@ def default_not_null_name(table: str, column: str) -> str:
     return make_object_name(table, column, "not_null")
 
 
+def postgres_named(name: str) -> bool:
+    """A NOT NULL's name as Postgres makes one, <table>_<column>_not_null (numbered where taken), of any table and
+    column: an older one's, kept through RENAME TABLE or COLUMN."""
+    return re.search(r"_not_null\d*$", name) is not None
+
+
 # The names the raw parser gives a type written with SQL's own syntax (SystemTypeName): what FigureColname() names a
 # cast of a constant after. Any other type is named as written, its last part.
 _SYSTEM_TYPE_NAMES = {"int": "int4", "integer": "int4", "smallint": "int2", "bigint": "int8", "real": "float4",

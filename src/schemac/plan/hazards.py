@@ -19,6 +19,7 @@ from schemac.pg.postgis import refusal
 from schemac.pg.types import type_name
 from schemac.plan.empty_parents import empty_parent_warning
 from schemac.plan.folded_keys import folded_key_warning
+from schemac.plan.held_values import refused_values
 from schemac.plan.null_checks import null_check_warning
 from schemac.plan.type_ddl import attributes_lost
 from schemac.plan.widenings import INT_DIGITS, is_widening  # (the digits: to_timestamp's hint)
@@ -70,7 +71,8 @@ def destructive_reason(change: Change, held: Optional[AbstractSet[tuple[str, str
         # checks nothing takes every value of its base type)
         if not is_widening(old, new) and not (change.from_base and is_widening(change.from_base, new)) \
                 and not (change.to_base and is_widening(change.from_base or old, change.to_base)) \
-                and not _enum_as_text(change) and not _enum_into_enum(change):
+                and not _enum_as_text(change) and not _enum_into_enum(change) \
+                and refused_values(change) is None:  # (guarded: applies over NULLs alone, else fails: plan.held_values)
             return (f"change type of column {change.name} of {change.schema}.{change.table} from {old} to {new}: "
                     "existing values may be truncated, rounded or rejected")
     return None
@@ -90,13 +92,17 @@ def row_failures(changes: list[Change],
     where a row matched its referenced one only ignoring case (plan.folded_keys). A foreign key referencing a DEFAULT
     partition whose rows of a new partition's bound move out of it fails its check again where a row references one of
     them (compare.default_rows); a foreign key of a kept table onto a table the migration creates, empty, fails where a
-    row holds a key (plan.empty_parents); so does a CHECK saying IS NOT NULL a column added with it (plan.null_checks)."""
+    row holds a key (plan.empty_parents); so does a CHECK saying IS NOT NULL a column added with it (plan.null_checks),
+    and a column retyped without `using:` where PostGIS or pgvector refuse every value (plan.held_values)."""
     out = []
     made = {(c.schema, c.table) for c in changes if c.kind == "add_table"}
     retypes = {(c.schema, c.table, c.name): c for c in changes if c.kind == "alter_column_type"}
     for c in changes:
+        refused = refused_values(c)
         warning = folded_key_warning(c, loose, retypes) or empty_parent_warning(c, made, changes) \
-            or null_check_warning(c, changes)
+            or null_check_warning(c, changes) or (refused and f"warning: {c.source or c.path}: column {c.path}: "
+                                                   f"{refused}: the migration fails where a row holds a value in it "
+                                                   "(it looks first: over NULLs alone, the type changes)")
         if warning:
             out.append(warning)
             continue
@@ -301,18 +307,20 @@ def retype_said(change: Change) -> str:
     return f"{change.old.type} -> {change.new.type}"  # type: ignore[union-attr]
 
 
-def _missing_cast(change: Change) -> Optional[str]:
+def _missing_cast(change: Change, guarded: bool = True) -> Optional[str]:
+    """missing_cast's; `guarded`: the change as planned (not a domain's base types standing in for it), which
+    plan.held_values may guard instead."""
     if change.rebased and not takes_using(change):  # its values convert as its domain's old base type's to the new
         why = _missing_cast(replace(change, cause=None, direct_cast=False, rebased="", old=replace(
-            change.old, type=change.from_base), new=replace(change.new, type=change.rebased)))  # type: ignore
+            change.old, type=change.from_base), new=replace(change.new, type=change.rebased)), False)  # type: ignore
         return why and why.replace(": ", f" (its domain {'.'.join(type_name(change.new.type))} created again over "  # type: ignore
                                    f"{change.rebased}): ", 1)
     if change.kind != "alter_column_type" or change.cause is not None or takes_using(change) or _of_foreign_table(change):
         return None
     old, new = change.old.type, change.new.type  # type: ignore[union-attr]
     spatial = refusal(change.name or "", old, new) or pgvector.refusal(change.name or "", old, new)
-    if spatial is not None:
-        return f"column {change.path}: {spatial}, used by this migration only"
+    if spatial is not None:  # (written behind plan.held_values' guard where it can be)
+        return None if guarded and refused_values(change) else f"column {change.path}: {spatial}, used by this migration only"
     if _string_to_array(old, new):
         return (f"column {change.path}: {old} -> {new} would read each value as an array literal ('{{a,b}}'), "
                 f"which text is not; add `using:` to the column: an SQL expression that computes the new value from "

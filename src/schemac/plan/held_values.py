@@ -1,16 +1,26 @@
-"""The guard before an ALTER TYPE adding (or adding again) a composite type's attribute of a domain that refuses NULL
+"""The guards a migration runs over rows generate cannot see, each raising one message naming the first table and
+column holding a value; the file's transaction leaves nothing done.
+
+Before an ALTER TYPE adding (or adding again) a composite type's attribute of a domain that refuses NULL
 (compare.null_attributes): every value of the type stored anywhere takes NULL in it, which Postgres does not check, so
-a row holding one would be left with a value no INSERT could make and a dump would not load. generate cannot see the
-rows; the migration looks, where it runs, in every column Postgres's ADD ATTRIBUTE reaches (of the type, of a domain,
-array, range or multirange over it, of a composite type or row type holding it, at any depth: pg_catalog walked up
-from the type), and raises one message naming the first table and column holding a value; the file's transaction
-leaves nothing done. A NULL of the type (a NULL column, array element, attribute, bound) holds no attribute: none
-refuses the change, so empty holders apply."""
+a row holding one would be left with a value no INSERT could make and a dump would not load. The migration looks in
+every column Postgres's ADD ATTRIBUTE reaches (of the type, of a domain, array, range or multirange over it, of a
+composite type or row type holding it, at any depth: pg_catalog walked up from the type). A NULL of the type (a NULL
+column, array element, attribute, bound) holds no attribute: none refuses the change, so empty holders apply.
+
+Before a column's ALTER ... TYPE that Postgres refuses for every non-NULL value (refused_values: a PostGIS SRID
+changed, pgvector's dimensions): the migration looks in the column, in the table and those below it, and names the
+`using:` to write; over NULLs alone (an empty table) it applies, where generate refused it."""
 
 from __future__ import annotations
 
+from typing import Optional
+
 from sqlglot import exp
 
+from schemac.compare.changes import Change, takes_using
+from schemac.model import Table
+from schemac.pg import pgvector, postgis
 from schemac.pg.names import qualified
 from schemac.plan.sql_strings import do_block, literal
 from schemac.plan.unforced_rls import force_again, lift_force
@@ -51,8 +61,55 @@ def held_values_guard(schema: str, name: str, refusing: tuple) -> exp.Command:
     fix = (" holds a value of the type: each such value would hold NULL in it, which Postgres does not check (a dump of "
            "the database would then not load); empty those columns (set them NULL) first, or give the attribute a type "
            "that takes NULL")
+    return _guard(_HOLDERS.format(found=f"pg_catalog.to_regtype({literal(target)})"), said, fix)
+
+
+def refused_values(change: Change) -> Optional[str]:
+    """Why Postgres refuses every non-NULL value of a column retype without `using:` (a PostGIS SRID, shape or
+    dimensions changed, pgvector's dimensions: pg.postgis.refusal, pg.pgvector.refusal), with the `using:` to write;
+    None for any other change. Such a retype applies over NULLs alone: generate writes it behind retyped_over_nulls'
+    guard, not refused (a generated column's, computed again, and a domain's base type changed stay refused)."""
+    if change.kind != "alter_column_type" or change.cause is not None or takes_using(change) or change.rebased \
+            or change.table_def is None or change.table_def.foreign is not None or change.new.generated:  # type: ignore
+        return None
+    old, new = change.old.type, change.new.type  # type: ignore[union-attr]
+    return postgis.refusal(change.name or "", old, new) or pgvector.refusal(change.name or "", old, new)
+
+
+def retyped_over_nulls(change: Change) -> list[exp.Command]:
+    """The guard before an ALTER COLUMN ... TYPE of refused_values: raising, with why and the `using:` to write,
+    where a row holds a value; [] for any other change."""
+    why = refused_values(change)
+    if why is None:
+        return []
+    old, new = change.old.type, change.new.type  # type: ignore[union-attr]
+    return [retype_guard(change.table_def, change.name, new.endswith("[]"),  # type: ignore[arg-type]
+                         f"column {change.path} is retyped {old} -> {new} while column ",
+                         f" holds a value: {why}, used by this migration only")]
+
+
+def retype_guard(t: Table, column: str, array: bool, said: str, fix: str) -> exp.Command:
+    """A DO block raising where `t` (or a table below it: ALTER COLUMN ... TYPE recurses into its partitions and
+    children) holds a non-NULL value in `column` (an `array`: a non-NULL element), the ALTER ... TYPE following it
+    refusing every such value (PostGIS's SRID, shape or dimensions changed, pgvector's dimensions: plan.hazards.
+    refused_values), which Postgres applies over NULLs alone."""
+    test = ("'EXISTS (SELECT FROM pg_catalog.unnest(' || pg_catalog.quote_ident(a.attname) || ') AS e(v) WHERE e.v IS "
+            "NOT NULL)'") if array else "'pg_catalog.num_nonnulls(' || pg_catalog.quote_ident(a.attname) || ') > 0'"
+    holders = ("WITH RECURSIVE d(r) AS (SELECT pg_catalog.to_regclass("
+               f"{literal(qualified(t.schema, t.name))})::oid UNION SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN "
+               "d ON i.inhparent = d.r) SELECT n.nspname, c.relname, a.attname, "
+               f"{test} AS test, c.oid AS rel FROM d JOIN pg_catalog.pg_class c ON c.oid = d.r JOIN pg_catalog.pg_namespace "
+               "n ON n.oid = c.relnamespace JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attname = "
+               f"{literal(column)} AND NOT a.attisdropped WHERE c.relkind = 'r' ORDER BY 1, 2, 3")
+    return _guard(holders, said, fix)
+
+
+def _guard(holders: str, said: str, fix: str) -> exp.Command:
+    """The DO block looking, in each table and column `holders` gives (nspname, relname, attname, test: a condition
+    true where a row holds a value, rel), for a row that does; raising `said` || the column || `fix` at the first one
+    (or where the migration's role could not see every row)."""
     return do_block("DECLARE r record; held boolean; lifted boolean; BEGIN FOR r IN "
-                    f"{_HOLDERS.format(found=f'pg_catalog.to_regtype({literal(target)})')} LOOP "
+                    f"{holders} LOOP "
                     # (not its to read: raised before any look, as Postgres would with no word of why)
                     "IF NOT pg_catalog.has_column_privilege(r.rel, r.attname, 'SELECT') THEN "
                     f"{_cannot(said, ' (it may not SELECT the column)')} END IF; "
