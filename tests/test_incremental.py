@@ -339,6 +339,29 @@ def test_rebuild_state_after_a_swap_squashed_or_deleted(schemac, tmp_path, db_ur
             assert r.returncode == 1 and "rename column public.t.a" in r.stdout, r.stdout + r.stderr
 
 
+def test_rebuild_state_warns_of_a_swap_of_one_type_it_cannot_tell(schemac, tmp_path, db_url):
+    """A swap of two columns of one type (a <- b, b <- a) after the migration the record was written with is gone (a
+    squashed baseline, or the swap's migration deleted): no catalog tells it made from not, so rebuild-state carries
+    no hint and says so (fix46a's LEFT), naming the table and the hints; with that migration on disk, nothing said."""
+    v1 = "tables:\n  t:\n    columns:\n      id: integer\n      a: integer\n      b: integer\n"
+    v2 = ("tables:\n  t:\n    columns:\n      id: integer\n      a: {type: integer, renamed_from: b}\n"
+          "      b: {type: integer, renamed_from: a}\n")
+    folder = tmp_path / "generated" / "migrations"
+    (tmp_path / "schema.yaml").write_text(v1)
+    assert schemac("generate", "--name", "first").returncode == 0
+    (tmp_path / "schema.yaml").write_text(v2)
+    assert schemac("generate", "--name", "swap").returncode == 0
+    r = schemac("rebuild-state", "--dev-url", db_url)
+    assert r.returncode == 0 and "cannot tell" not in r.stderr, r.stdout + r.stderr
+    for f in folder.glob("*.sql"):  # (a baseline of the table as the swap left it: the same as before it)
+        f.unlink()
+    (folder / "29990101000000_baseline.sql").write_text("CREATE TABLE t (id integer, a integer, b integer);\n")
+    r = schemac("rebuild-state", "--dev-url", db_url)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "cannot tell whether the migrations on disk make the swap of names of public.t's columns a <- b, b <- a" \
+        in r.stderr, r.stderr
+
+
 def test_concurrently_splits_index_builds_into_no_transaction_files(db_url, tmp_path):
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     schema.write_text(BASE)

@@ -59,7 +59,7 @@ def rebuild_state(out_dir: str, dev_url: Optional[str] = None) -> Rebuilt:
         with replayed(layout, dev_url, warned=warned) as (url, where):
             schema = _with_credentials(url, inspect_database(url).schema)
         if old is not None:
-            schema = _swaps_kept(schema, old.schema, any(m.filename == old.migration for m in ups))
+            schema = _swaps_kept(schema, old.schema, any(m.filename == old.migration for m in ups), warned)
         last = ups[-1]
         # No schema.yaml is recorded (""): `diff` must never take this model for schema.yaml's.
         try:
@@ -69,13 +69,15 @@ def rebuild_state(out_dir: str, dev_url: Optional[str] = None) -> Rebuilt:
     return Rebuilt(last.filename, len(schema.tables), where, tuple(warned))
 
 
-def _swaps_kept(schema: Schema, old: Schema, on_disk: bool) -> Schema:
+def _swaps_kept(schema: Schema, old: Schema, on_disk: bool, warned: list[str]) -> Schema:
     """`schema` with the old record's column hints of swaps and rotations of names (a <- b, b <- a) the replay made:
     the catalog cannot tell such a swap made from one to make, only the record's hints can (compare.column_renames),
     and a replayed database holds none: without them the next `generate` would swap the columns' names again. Made
     where the replayed columns have the types the record gives their names, and not where they have those of the
-    names they were renamed from (_made); where types cannot tell (every column of one type), where the migration
-    that record was written with is still on disk (`on_disk`: a deleted last migration's are not carried)."""
+    names they were renamed from (_typed_as); where types cannot tell (every column of one type), where the migration
+    that record was written with is still on disk (`on_disk`: a deleted last migration's are not carried), and where
+    it is not, `warned` says so: no catalog records such a swap, so a squashed baseline's is not told from one deleted
+    (fix46a's LEFT: a marker in the database would be an object of the user's schema or a comment of theirs)."""
     recorded = {t.key: t for t in old.tables}
     tables = []
     for t in schema.tables:
@@ -83,21 +85,28 @@ def _swaps_kept(schema: Schema, old: Schema, on_disk: bool) -> Schema:
         hints = {} if was is None else {c.name: c.renamed_from for c in was.columns if c.renamed_from
                                         and was.column(c.renamed_from) is not None and t.column(c.name) is not None
                                         and t.column(c.renamed_from) is not None}
-        if hints and _made(t, was, hints, on_disk):  # type: ignore[arg-type]
+        after, before = _typed_as(t, was, hints) if hints else (False, False)  # type: ignore[arg-type]
+        if hints and after == before and not on_disk:  # (types cannot tell, and the record's migration is gone)
+            named = ", ".join(f"{n} <- {h}" for n, h in sorted(hints.items()))
+            warned.append(f"cannot tell whether the migrations on disk make the swap of names of {t.schema}.{t.name}'s "
+                          f"columns {named} (renamed_from: hints of the old state.json; columns of one type, and the "
+                          "migration it was written with is gone): not recorded as made. If a squashed baseline made "
+                          "it, remove those hints from schema.yaml before the next `schemac generate`, which would "
+                          "swap the names (and the values) again")
+        if hints and (after if after != before else on_disk):  # (made: the types the record gives their names)
             t = replace(t, columns=tuple(replace(c, renamed_from=hints[c.name]) if c.name in hints else c
                                          for c in t.columns))
         tables.append(t)
     return replace(schema, tables=tuple(tables))
 
 
-def _made(replayed: Table, recorded: Table, hints: dict[str, str], on_disk: bool) -> bool:
-    """Whether the replay made the swap `hints` (name -> name it was renamed from) the record holds: its columns have
-    the types the record gives their names (a baseline squashing the swap's migration away), not those of the names
-    they were renamed from; else, where types cannot tell, `on_disk`."""
+def _typed_as(replayed: Table, recorded: Table, hints: dict[str, str]) -> tuple[bool, bool]:
+    """Whether the replayed columns have the types the record gives their names (the replay made the swap `hints`,
+    name -> name it was renamed from: a baseline squashing the swap's migration away), and whether they have those
+    of the names they were renamed from (it did not): both where types cannot tell."""
     typed = lambda t, name: _spelled(t.column(name).type)  # type: ignore[union-attr]  # noqa: E731
-    after = all(typed(replayed, n) == typed(recorded, n) for n in hints)
-    before = all(typed(replayed, n) == typed(recorded, h) for n, h in hints.items())
-    return after if after != before else on_disk
+    return (all(typed(replayed, n) == typed(recorded, n) for n in hints),
+            all(typed(replayed, n) == typed(recorded, h) for n, h in hints.items()))
 
 
 def _spelled(type_text: str) -> str:

@@ -16,8 +16,10 @@ TAKEN_BY_KEY = "taken by a key's ADD CONSTRAINT ... USING INDEX"
 
 def keys_over_indexes(changes: list[Change], cur: Table, des: Table) -> list[Change]:
     """`changes` of a table with each new UNIQUE or PRIMARY KEY that a unique index it drops can become given that
-    index (`Change.using_index`), the index's drop marked TAKEN_BY_KEY. Not on a partitioned table nor a partition
-    (Postgres refuses USING INDEX on the first; a partition's index may be a copy)."""
+    index (`Change.using_index`), the index's drop marked TAKEN_BY_KEY: the one of the key's name, else one of another
+    name (`users_email_idx` made `UNIQUE (email)`, users_email_key: ADD CONSTRAINT ... USING INDEX renames the index
+    to the key's name, where ALTER INDEX ... RENAME and the ADD would do the same). Not on a partitioned table nor a
+    partition (Postgres refuses USING INDEX on the first; a partition's index may be a copy)."""
     if des.partition_by is not None or des.partition_of is not None or cur.partition_by is not None or \
             cur.partition_of is not None:
         return changes
@@ -25,15 +27,30 @@ def keys_over_indexes(changes: list[Change], cur: Table, des: Table) -> list[Cha
                if c.kind == "drop_index" and c.cause is None and c.new is None}
     if not dropped:
         return changes
-    out = list(changes)
-    for n, c in enumerate(changes):
-        if c.kind != "add_constraint" or c.old is not None or not isinstance(c.new, (Unique, PrimaryKey)):
-            continue
-        name = constraint_name(des, c.new)  # (of the key's name only: one of another is renamed to it, a name the
-        if name in dropped and _takes(changes[dropped[name]].old, c.new):  # type: ignore[arg-type]  plan frees)
-            out[dropped[name]] = replace(changes[dropped[name]], cause=TAKEN_BY_KEY)
-            out[n] = replace(c, using_index=name)
+    out, took = list(changes), {}  # (key name -> the index of another name it takes)
+    keys = [n for n, c in enumerate(changes)
+            if c.kind == "add_constraint" and c.old is None and isinstance(c.new, (Unique, PrimaryKey))]
+    for own in (True, False):  # (the index of the key's name first, then one of another)
+        for n in keys:
+            c, name = out[n], constraint_name(des, out[n].new)  # type: ignore[arg-type]
+            taken = None if c.using_index else next((i for i, at in dropped.items() if out[at].cause is None and
+                                                     (i == name) == own and _takes(changes[at].old, c.new) and
+                                                     (own or not _closes(took, name, i))), None)
+            if taken is not None:
+                out[dropped[taken]] = replace(changes[dropped[taken]], cause=TAKEN_BY_KEY)
+                out[n] = replace(c, using_index=taken)
+                took.update({} if own else {name: taken})
     return out
+
+
+def _closes(took: dict[str, str], name: str, index: str) -> bool:
+    """Whether key `name` taking `index` closes a cycle of keys each taking the index whose name the next key takes
+    (two unique indexes made keys under each other's names): each ADD would wait for the other to free its name."""
+    seen = set()
+    while index in took and index not in seen:
+        seen.add(index)
+        index = took[index]
+    return index == name
 
 
 def _takes(index: Index, key: object) -> bool:

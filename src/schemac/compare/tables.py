@@ -16,6 +16,7 @@ from schemac.compare.shortcut import unchanged
 from schemac.compare.statistics import diff_statistics
 from schemac.compare.column_renames import applied_column_renames, renamed_along
 from schemac.compare.keys_over_indexes import keys_over_indexes
+from schemac.compare.index_swaps import same_index, swapped_indexes
 from schemac.compare.normalize import same_default, same_expression
 from schemac.compare.not_nulls import not_null_changes
 from schemac.compare.policies import generation_changed
@@ -46,14 +47,6 @@ def same_trigger(a: Trigger, b: Trigger) -> bool:
     """One definition (its WHEN compared as an expression, `b`'s public.name function as `a` reads: as_read)."""
     b = replace(b, function=as_read(b.function, a.function))
     return equal_except(a, b, "when", "enabled", "comment") and same_expression(a.when, b.when)
-
-
-def _same_index(old: Index, new: Index) -> bool:
-    """Whether `new` is `old` under another name (RENAME, not built again): the same definition and storage
-    parameters, valid, attached to no other (a partition's copy follows its parent's)."""
-    return old.valid and old.attached_to is None and new.attached_to is None and \
-        index_signature(old) == index_signature(new) and same_key_values(old, new) and \
-        parameter_values(old) == parameter_values(new)
 
 
 def index_comment_of_key(c: object) -> Optional[str]:
@@ -279,9 +272,9 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
         if old_name and old_name in cur_idx and name not in cur_idx:
             ch("rename_index", name, cur_idx[old_name], idx)
             cur_idx[name] = replace(cur_idx.pop(old_name), name=name)
-    _renamed_alike(cur_idx, des_idx, "index", ch, lambda old, idx: not idx.renamed_from and _same_index(old, idx) and
-                   not over_retyped(old.where, *(e.expression for e in old.elements),
-                                    columns=[e.column for e in old.elements] + list(old.include)))
+    same = lambda old, idx: not idx.renamed_from and same_index(old, idx) and not over_retyped(  # noqa: E731
+        old.where, *(e.expression for e in old.elements), columns=[e.column for e in old.elements] + list(old.include))
+    _renamed_alike(cur_idx, swapped_indexes(cur_idx, des_idx, ch, same), "index", ch, same)  # (a swap: index_swaps)
     for name, idx in des_idx.items():
         old_i = cur_idx.get(name)
         if old_i is None:
@@ -368,8 +361,9 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
     if cur.unlogged != des.unlogged:
         ch("set_logging", None, cur, des)
     def remade(index: str) -> bool:
-        """Whether the index of that name, or the key's (by the name Postgres gave it: a_pkey), is dropped here."""
-        return any(c.kind == "drop_index" and c.name == index or c.kind == "drop_constraint" and isinstance(
+        """Whether the index of that name, or the key's (by the name Postgres gave it: a_pkey), is dropped here (or
+        another index renamed to it: compare.index_swaps)."""
+        return any(c.kind in ("drop_index", "rename_index") and c.name == index or c.kind == "drop_constraint" and isinstance(
             c.old, INDEXED_KEY_TYPES) and constraint_name(cur, c.old) == index for c in changes)
 
     if cur.cluster_on != des.cluster_on or (des.cluster_on and remade(des.cluster_on)):  # made again: marked again

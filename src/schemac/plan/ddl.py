@@ -20,7 +20,7 @@ from schemac.model import (Check, collate_sql, Column, deferral, Exclusion, Exte
 from schemac.pg.dialect import RENDER
 from schemac.pg.idents import ident, schema_part
 from schemac.pg.expressions import parse_expression, parse_partition_bound, parse_partition_key, partition_key_opclasses
-from schemac.pg.names import qualified, quote_ident, reference_parts
+from schemac.pg.names import constraint_name, qualified, quote_ident, reference_parts
 from schemac.pg.syntax import Printed
 from schemac.plan import printing
 from schemac.plan.exclusion_ddl import exclusion_body
@@ -165,8 +165,8 @@ def key_using_index(change: Change) -> Optional[list[exp.Expression]]:
         return []
     if change.kind != "add_constraint" or not change.using_index:
         return None
-    t, key = change.table_def, change.new
-    return [command("ALTER", "TABLE", qualified(t.schema, t.name), "ADD CONSTRAINT", quote_ident(change.using_index),  # type: ignore
+    t, key = change.table_def, change.new  # (an index of another name: Postgres renames it to the key's)
+    return [command("ALTER", "TABLE", qualified(t.schema, t.name), "ADD CONSTRAINT", quote_ident(constraint_name(t, key)),  # type: ignore
                     "PRIMARY KEY" if isinstance(key, PrimaryKey) else "UNIQUE", "USING INDEX",
                     quote_ident(change.using_index), *deferral(key))]  # type: ignore[arg-type]
 

@@ -357,6 +357,8 @@ def deps(c: Change) -> Deps:
         new_refs.add(("column", p.parent_schema, p.parent, c.name))
     elif c.cause == INHERITED and t is not None:
         new_refs |= {("column", q.schema, q.name, c.name) for q in t.inherits}
+    if c.using_index:  # ADD CONSTRAINT ... USING INDEX one of another name: renamed to the key's, its own freed
+        removes |= {relation_key(t.schema, c.using_index), ("index", t.schema, t.name, c.using_index)} - makes  # type: ignore
     if c.cause == FROM_SCRATCH:  # a rename's second step (plan.name_swaps): after its first
         aside = scratch_keys(c, removes)
         removes, new_refs = removes - aside, new_refs | aside

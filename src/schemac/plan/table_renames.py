@@ -16,7 +16,7 @@ from schemac.pg.idents import ident
 from schemac.compare.partition_copies import name_parts
 from schemac.pg.childindex import index_column_names
 from schemac.pg.names import NAMEDATALEN, constraint_name, default_constraint_name, default_not_null_name, \
-    qualified, quote_ident, scratch_name
+    SWAP_SUFFIX, qualified, quote_ident, scratch_name
 from schemac.plan.ddl import command, do_block, literal, table_ref
 
 
@@ -154,19 +154,42 @@ def _copies_over_renamed(t: Table, moves: tuple[tuple[str, str], ...], along: di
     if not values:
         return []
     return [do_block(
-        "DECLARE r record; a text; b text; l text; n1 int; n2 int; names text[]; BEGIN FOR r IN WITH RECURSIVE k(o, oid, "
-        "w, v, l) AS (SELECT c.o, h.inhrelid, c.w, c.v, c.l FROM (VALUES " + values + ") c(o, parent, w, v, l) JOIN "
-        "pg_catalog.pg_inherits h ON h.inhparent = c.parent UNION ALL SELECT k.o, i.inhrelid, k.w, k.v, k.l FROM "
-        "pg_catalog.pg_inherits i JOIN k ON i.inhparent = k.oid) SELECT k.w, k.v, k.l, x.oid::pg_catalog.regclass AS x, "
-        "x.relname::text AS n, x.relnamespace AS s, p.oid::pg_catalog.regclass AS t, p.relname::text AS p, c.oid IS NOT "
-        "NULL AS con FROM k JOIN pg_catalog.pg_class x ON x.oid = k.oid JOIN pg_catalog.pg_index i ON i.indexrelid = "
-        "x.oid JOIN pg_catalog.pg_class p ON p.oid = i.indrelid LEFT JOIN pg_catalog.pg_constraint c ON c.conindid = "
-        "x.oid AND c.conrelid = p.oid ORDER BY k.o, x.oid LOOP l := r.l || coalesce(pg_catalog.substring(r.n, '_' || r.l "
-        "|| '([0-9]*)$'), ''); " + _OBJECT_NAME + " IF r.n = names[1] AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class "
-        "WHERE relnamespace = r.s AND relname = names[2]) AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE "
-        "conrelid = r.t AND conname = names[2]) THEN IF r.con THEN EXECUTE pg_catalog.format('ALTER TABLE %s RENAME "
-        "CONSTRAINT %I TO %I', r.t, names[1], names[2]); ELSE EXECUTE pg_catalog.format('ALTER INDEX %s RENAME TO %I', "
-        "r.x, names[2]); END IF; END IF; END LOOP; END")]
+        "DECLARE r record; a text; b text; l text; n1 int; n2 int; names text[]; ci int; cn int; " + _HELD + " BEGIN FOR r "
+        "IN WITH RECURSIVE k(o, oid, w, v, l) AS (SELECT c.o, h.inhrelid, c.w, c.v, c.l FROM (VALUES " + values + ") c(o, "
+        "parent, w, v, l) JOIN pg_catalog.pg_inherits h ON h.inhparent = c.parent UNION ALL SELECT k.o, i.inhrelid, k.w, "
+        "k.v, k.l FROM pg_catalog.pg_inherits i JOIN k ON i.inhparent = k.oid) SELECT k.w, k.v, k.l, x.oid AS x, "
+        "x.relname::text AS n, x.relnamespace AS s, p.oid AS t, p.relname::text AS p, c.oid IS NOT NULL AS con FROM k "
+        "JOIN pg_catalog.pg_class x ON x.oid = k.oid JOIN pg_catalog.pg_index i ON i.indexrelid = x.oid JOIN "
+        "pg_catalog.pg_class p ON p.oid = i.indrelid LEFT JOIN pg_catalog.pg_constraint c ON c.conindid = x.oid AND "
+        "c.conrelid = p.oid ORDER BY k.o, x.oid LOOP l := r.l || coalesce(pg_catalog.substring(r.n, '_' || r.l || "
+        "'([0-9]*)$'), ''); " + _OBJECT_NAME + " IF r.n = names[1] AND names[1] <> names[2] THEN xs := xs || r.x; ts := "
+        "ts || r.t; ss := ss || r.s; cs := cs || r.con; ws := ws || names[1]; vs := vs || names[2]; ok := ok || true; "
+        "END IF; END LOOP; " + _MOVABLE + " FOR ci IN 1 .. coalesce(pg_catalog.array_length(xs, 1), 0) LOOP IF ok[ci] "
+        "THEN " + _RENAME.format("ws[ci]", "'copy_' || xs[ci] || " + literal(SWAP_SUFFIX)) + " END IF; END LOOP; FOR ci IN "
+        "1 .. coalesce(pg_catalog.array_length(xs, 1), 0) LOOP IF ok[ci] THEN IF " + _FREE.format("vs[ci]") + " THEN " +
+        _RENAME.format("'copy_' || xs[ci] || " + literal(SWAP_SUFFIX), "vs[ci]") + " ELSE " +
+        _RENAME.format("'copy_' || xs[ci] || " + literal(SWAP_SUFFIX), "ws[ci]") + " END IF; END IF; END LOOP; END")]
+
+
+# The copies _copies_over_renamed renames: each index's OID, its table's, namespace, whether a key's, its name now,
+# the one it takes, and whether it is renamed (ok).
+_HELD = ("xs oid[] := '{}'; ts oid[] := '{}'; ss oid[] := '{}'; cs boolean[] := '{}'; ws text[] := '{}'; vs text[] := "
+         "'{}'; ok boolean[] := '{}';")
+# Whether name {0} is free for copy ci: no relation of its namespace, no constraint of its table, holds it.
+_FREE = ("NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE relnamespace = ss[ci] AND relname = {0}) AND NOT EXISTS "
+         "(SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = ts[ci] AND conname = {0})")
+# Copy i, a key's or an index, renamed from {0} to {1}.
+_RENAME = ("IF cs[ci] THEN EXECUTE pg_catalog.format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', ts[ci]::pg_catalog.regclass, "
+           "{0}, {1}); ELSE EXECUTE pg_catalog.format('ALTER INDEX %I.%I RENAME TO %I', (SELECT nspname FROM "
+           "pg_catalog.pg_namespace WHERE oid = ss[ci]), {0}, {1}); END IF;")
+# The copies left as they are: each whose new name a relation or constraint holds that is not one renamed (then
+# set aside first: two copies swapping names, two columns swapping theirs), until none is left so.
+_MOVABLE = ("LOOP cn := 0; FOR ci IN 1 .. coalesce(pg_catalog.array_length(xs, 1), 0) LOOP IF ok[ci] AND (EXISTS (SELECT 1 "
+            "FROM pg_catalog.pg_class WHERE relnamespace = ss[ci] AND relname = vs[ci] AND NOT EXISTS (SELECT 1 FROM "
+            "pg_catalog.generate_subscripts(xs, 1) j WHERE ok[j] AND xs[j] = pg_class.oid)) OR EXISTS (SELECT 1 FROM "
+            "pg_catalog.pg_constraint WHERE conrelid = ts[ci] AND conname = vs[ci] AND NOT EXISTS (SELECT 1 FROM "
+            "pg_catalog.generate_subscripts(xs, 1) j WHERE ok[j] AND xs[j] = pg_constraint.conindid))) THEN ok[ci] := "
+            "false; cn := cn + 1; END IF; END LOOP; EXIT WHEN cn = 0; END LOOP;")
 
 
 # PL/pgSQL setting names to pg.names.make_object_name(r.p, <columns>, l) over the old columns (r.w) and the new (r.v):

@@ -1,0 +1,53 @@
+"""Indexes whose definitions swap names, or rotate them: each one renamed to the name of the definition it holds
+(ALTER INDEX ... RENAME, one of each cycle through a scratch name: plan.name_swaps), not dropped and built again.
+Two columns swapping names by their hints (compare.column_renames) leave the indexes Postgres named after them so:
+`t_a_idx` stands on the column now named b, and schema.yaml's `t_a_idx` on the one now named a."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from schemac.compare.definition_keys import index_signature, parameter_values, same_key_values
+from schemac.model import Index
+from schemac.model.frozen import replace
+
+
+def swapped_indexes(cur: dict[str, Index], des: dict[str, Index], ch: Callable[..., None],
+                    same: Callable[[Index, Index], bool]) -> dict[str, Index]:
+    """`des` (by name), each cycle of names of both `cur` and `des` whose definitions move round it reported through
+    `ch` as its rename_index changes, `cur` then holding each under its new name. A name's index `same` (compare.tables:
+    a rename keeps it) as the one another name of the cycle asks for; none whose own name keeps its definition."""
+    moved = [n for n, i in des.items() if n in cur and not _kept(cur[n], i)]
+    if len(moved) < 2:
+        return des
+    source: dict[str, str] = {}  # name -> the name whose index it takes
+    for n in moved:
+        taken = set(source.values())
+        source[n] = next((m for m in moved if m != n and m not in taken and same(cur[m], des[n])), "")
+    done: set[str] = set()
+    for start in moved:
+        path, at = [], start
+        while at and at not in path and at not in done:
+            path.append(at)
+            at = source[at]
+        if at != start or start in done:
+            continue
+        done.update(path)
+        held = {n: cur[n] for n in path}
+        for n in path:
+            ch("rename_index", n, held[source[n]], des[n])
+            cur[n] = replace(held[source[n]], name=n)
+    return des
+
+
+def same_index(old: Index, new: Index) -> bool:
+    """Whether `new` is `old` under another name (RENAME, not built again): the same definition and storage
+    parameters, valid, attached to no other (a partition's copy follows its parent's)."""
+    return old.valid and old.attached_to is None and new.attached_to is None and \
+        index_signature(old) == index_signature(new) and same_key_values(old, new) and \
+        parameter_values(old) == parameter_values(new)
+
+
+def _kept(old: Index, new: Index) -> bool:
+    """Whether the index of a name keeps its definition (compare.tables alters it in place, if at all)."""
+    return index_signature(old) == index_signature(new) and same_key_values(old, new) and old.valid
