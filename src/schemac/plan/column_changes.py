@@ -19,6 +19,7 @@ from schemac.plan import ddl
 from schemac.plan.column_ddl import nulls_given_the_default
 from schemac.plan.ddl import alter_table as _alter
 from schemac.plan.identity_ddl import alter_column, handed_out
+from schemac.plan.not_null_order import LOOSENED_BY_RETYPE, loosened_first
 from schemac.plan.not_null_ddl import add_not_null, alter_not_null, not_null_comment, not_valid_statements
 from schemac.plan.objects import PlanError
 from schemac.plan.partition_index_ddl import copies_uncommented, copy_names_kept, renamed_after_leaving
@@ -59,7 +60,7 @@ def column_statements(change: Change) -> list[exp.Expression]:
         collation = ddl.collate(col.collation) if col.collation is not None else None  # (else the new type's default)
         before, after = copy_names_kept(t, col.name)
         before += _onto_the_type_made_again(change) if change.via and takes_using(change) and using is not None else []
-        before += _loosened_first(change) if takes_using(change) and using is not None else []
+        before += _loosened_first(change) if loosened_first(change) else []
         return before + [_alter(t, exp.AlterColumn(this=ident(col.name), dtype=fresh_type(col.type), collate=collation,
                                                    using=using))] + copies_uncommented(t, col.name) + after
     if k == "set_not_null":
@@ -73,8 +74,8 @@ def column_statements(change: Change) -> list[exp.Expression]:
             return [renamed_after_leaving(t, change.old, col)] + (  # type: ignore[arg-type]
                 [not_null_comment(t, col.name, will)] if was.comment != will.comment else [])  # type: ignore
         return alter_not_null(t, change.old, col)  # type: ignore[arg-type]
-    if k == "drop_not_null":
-        return [_alter(t, exp.AlterColumn(this=ident(col.name), drop=True, allow_null=True))]
+    if k == "drop_not_null":  # (none where its column's retype dropped it first: plan.not_null_order)
+        return [] if change.cause == LOOSENED_BY_RETYPE else [_alter(t, exp.AlterColumn(this=ident(col.name), drop=True, allow_null=True))]
     if k == "set_default":  # (a new sequence's nextval() over the rows: moved past them, compare.sequence_feeds,
         # past every row: the owner's max() under FORCE ROW LEVEL SECURITY sees the rows its policies show)
         return [_alter(t, exp.AlterColumn(this=ident(col.name), default=fresh_expression(col.default)))] + \
@@ -87,14 +88,11 @@ def column_statements(change: Change) -> list[exp.Expression]:
 
 
 def _loosened_first(change: Change) -> list[exp.Expression]:
-    """A NOT NULL schema.yaml drops from a column its `using:` retypes: dropped before the ALTER ... TYPE, since the
-    expression may give NULL (Hasura's `CASE WHEN locked THEN now() ELSE NULL END`, boolean to timestamptz) and
-    Postgres checks the NOT NULL as it rewrites ('column "locked" ... contains null values'); the drop_not_null change
-    after it then finds the column nullable (a no-op)."""
-    old, new = change.old, change.new
-    if old.nullable or not new.nullable:  # type: ignore[union-attr]
-        return []
-    return [_alter(change.table_def, exp.AlterColumn(this=ident(new.name), drop=True, allow_null=True))]  # type: ignore
+    """A NOT NULL schema.yaml drops from a column its `using:` retypes (plan.not_null_order.loosened_first): dropped
+    before the ALTER ... TYPE, since the expression may give NULL (Hasura's `CASE WHEN locked THEN now() ELSE NULL END`,
+    boolean to timestamptz) and Postgres checks the NOT NULL as it rewrites ('column "locked" ... contains null
+    values'); the drop_not_null change after it writes nothing (it wrote a second DROP NOT NULL)."""
+    return [_alter(change.table_def, exp.AlterColumn(this=ident(change.new.name), drop=True, allow_null=True))]  # type: ignore
 
 
 def _onto_the_type_made_again(change: Change) -> list[exp.Expression]:
