@@ -143,3 +143,31 @@ def test_the_replay_takes_a_fragment_in_a_document_session(any_db_url, tmp_path,
     with psycopg.connect(any_db_url) as conn:
         conn.execute("INSERT INTO page (id) VALUES (1)")
         assert conn.execute("SELECT body::text FROM page").fetchone() == ("<a/><b/>",)
+
+
+ZONED = """\
+tables:
+  ev:
+    columns:
+      id: {type: integer, primary_key: true}
+      at: text
+"""
+
+
+def test_a_zone_abbreviation_reads_as_the_replays(db_url, tmp_path, schemac):
+    """A timestamp's text naming its zone by an abbreviation reads by the session's timezone_abbreviations: a text
+    column retyped timestamptz took '2024-03-01 10:00 IST' as India's (04:30 UTC) under `timezone_abbreviations =
+    India`, where Postgres's Default (the replay's, the read's) has Israel's, 08:00 UTC. The file pins it with the
+    zone (PIN). Oracle: the same text cast in a Default session."""
+    (tmp_path / "schema.yaml").write_text(ZONED, encoding="utf-8")
+    assert schemac("generate", "--name", "init", "--no-verify").returncode == 0
+    assert schemac("apply", "--database-url", db_url).returncode == 0
+    with psycopg.connect(db_url) as conn:
+        conn.execute("INSERT INTO ev VALUES (1, '2024-03-01 10:00 IST')")
+    (tmp_path / "schema.yaml").write_text(ZONED.replace("at: text", "at: timestamptz"), encoding="utf-8")
+    assert schemac("generate", "--name", "zoned", "--no-verify", "--allow-destructive").returncode == 0
+    applied = schemac("apply", "--database-url", db_url, env={"PGOPTIONS": "-c timezone_abbreviations=India"})
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    with psycopg.connect(db_url, options="-c TimeZone=UTC -c timezone_abbreviations=Default") as conn:
+        row = conn.execute("SELECT at::text, '2024-03-01 10:00 IST'::timestamptz::text FROM ev").fetchone()
+    assert row == ("2024-03-01 08:00:00+00", "2024-03-01 08:00:00+00"), row

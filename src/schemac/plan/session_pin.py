@@ -33,8 +33,12 @@ if TYPE_CHECKING:  # (migrations.replay reads PIN without the compare package)
 
 # (setting, value): the catalog read's (catalog.connection.begin_read_only) that change how a constant is read
 READING = (("TimeZone", "UTC"), ("DateStyle", "ISO, MDY"), ("IntervalStyle", "postgres"))
-# (as render_sql prints them; written out so that migrations.replay takes READING without the planner's imports)
-PIN = tuple(f"SET LOCAL {name} = '{value}';\n" for name, value in READING)
+# ... and the abbreviations a timestamp's text may name its zone by, which the read prints none of but a constant or a
+# retyped text is read by: '2024-03-01 10:00 IST' is Israel's under Postgres's Default, India's under `India` (04:30
+# UTC, not 08:00)
+PINNED = (*READING, ("timezone_abbreviations", "Default"))
+# (as render_sql prints them; written out so that migrations.replay takes PINNED without the planner's imports)
+PIN = tuple(f"SET LOCAL {name} = '{value}';\n" for name, value in PINNED)
 
 _READ = re.compile(r"[0-9]|\b(?:now|today|tomorrow|yesterday)\b", re.IGNORECASE)
 # What may hold a quote without being a string literal, and the literals, as Postgres's lexer tells them apart
