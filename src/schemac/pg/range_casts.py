@@ -53,9 +53,10 @@ def range_route(old: str, new: str) -> Optional[str]:
 def range_refusal(old: str, new: str) -> str:
     """Why range_route found no way between `old` and `new`, for plan.hazards' message."""
     (a, dims), (b, _) = base_and_dims(old), base_and_dims(new)
-    table = RANGES if a in RANGES else MULTIRANGES
-    why = f"{'ranges' if table is RANGES else 'multiranges'} over {table[a]} and {table[b]}"
+    table, kind = (RANGES, "range") if a in RANGES else (MULTIRANGES, "multirange")
+    why = f"{kind}s over {table[a]} and {table[b]}"
     if converts(table[a], table[b]):
-        return (f"{why}: '[1.5,2.5)' is no {b} literal, and a {'multirange' if table is MULTIRANGES else 'range'}"
-                f"{' array' if dims else ''} cannot be rebuilt from its bounds in a USING")
+        what = f"an array of {kind}s" if dims else f"a {kind}"
+        return (f"{why}: a {table[a]}'s text is no {table[b]} ('1.5'), and {what} cannot be rebuilt from its bounds "
+                "in a USING")
     return f"{why}: {table[a]} has no cast to {table[b]}"
