@@ -14,6 +14,18 @@ import datetime as dt
 import psycopg
 import pytest
 
+def _migrated(url: str, tmp_path, schemac, old: str, rows: str, new: str) -> None:
+    """`old` made and applied, `rows` inserted, then the migration to `new` written (not applied)."""
+    (tmp_path / "schema.yaml").write_text(old, encoding="utf-8")
+    assert schemac("generate", "--name", "init", "--no-verify").returncode == 0
+    assert schemac("apply", "--database-url", url).returncode == 0
+    with psycopg.connect(url) as conn:
+        conn.execute(rows)
+    (tmp_path / "schema.yaml").write_text(new, encoding="utf-8")
+    made = schemac("generate", "--name", "changed", "--no-verify", "--allow-destructive")
+    assert made.returncode == 0, made.stdout + made.stderr
+
+
 ARRAYS = """\
 tables:
   t:
@@ -30,14 +42,8 @@ def test_array_nulls_off_reads_no_null_otherwise(any_db_url, tmp_path, schemac):
     """Under `array_nulls = off` an array's unquoted NULL is the string 'NULL': a tsrange[] retyped tstzrange[]
     (through text) failed ('malformed range literal: "NULL"'), and a new column's default `'{a,NULL}'` was stored as
     two strings, `'{a,"NULL"}'` (drift)."""
-    (tmp_path / "schema.yaml").write_text(ARRAYS, encoding="utf-8")
-    assert schemac("generate", "--name", "init", "--no-verify").returncode == 0
-    assert schemac("apply", "--database-url", any_db_url).returncode == 0
-    with psycopg.connect(any_db_url) as conn:
-        conn.execute("INSERT INTO t VALUES (1, '{NULL,\"[2024-03-01 10:00,2024-03-02 10:00)\"}')")
-    (tmp_path / "schema.yaml").write_text(ARRAYS_TO, encoding="utf-8")
-    made = schemac("generate", "--name", "arrays", "--no-verify", "--allow-destructive")
-    assert made.returncode == 0, made.stdout + made.stderr
+    _migrated(any_db_url, tmp_path, schemac, ARRAYS,
+              "INSERT INTO t VALUES (1, '{NULL,\"[2024-03-01 10:00,2024-03-02 10:00)\"}')", ARRAYS_TO)
     applied = schemac("apply", "--database-url", any_db_url, env={"PGOPTIONS": "-c array_nulls=off"})
     assert applied.returncode == 0, applied.stdout + applied.stderr
     with psycopg.connect(any_db_url, options="-c TimeZone=UTC") as conn:
@@ -62,10 +68,7 @@ NULL_EQUALS_TO = NULL_EQUALS + """\
 def test_transform_null_equals_on_stores_no_other_expression(db_url, tmp_path, schemac):
     """Under `transform_null_equals = on`, a CHECK's `n = NULL` was stored as `n IS NULL`, and `diff` reported the
     CHECK changed."""
-    (tmp_path / "schema.yaml").write_text(NULL_EQUALS, encoding="utf-8")
-    assert schemac("generate", "--name", "init", "--no-verify").returncode == 0
-    (tmp_path / "schema.yaml").write_text(NULL_EQUALS_TO, encoding="utf-8")
-    assert schemac("generate", "--name", "check", "--no-verify").returncode == 0
+    _migrated(db_url, tmp_path, schemac, NULL_EQUALS, "INSERT INTO t VALUES (1, 2)", NULL_EQUALS_TO)
     applied = schemac("apply", "--database-url", db_url, env={"PGOPTIONS": "-c transform_null_equals=on"})
     assert applied.returncode == 0, applied.stdout + applied.stderr
     with psycopg.connect(db_url) as conn:
@@ -93,13 +96,7 @@ def test_a_default_computed_over_the_rows_is_the_replays_zone(db_url, tmp_path, 
     but in the applying session's zone (UTC+14 under Pacific/Kiritimati) the rows held another time than the same
     file gives where its other constants pin the zone, or the throwaway replay (UTC). The file pins it now (PIN):
     each row holds UTC's time of the migration."""
-    (tmp_path / "schema.yaml").write_text(STAMPED, encoding="utf-8")
-    assert schemac("generate", "--name", "init", "--no-verify").returncode == 0
-    assert schemac("apply", "--database-url", db_url).returncode == 0
-    with psycopg.connect(db_url) as conn:
-        conn.execute("INSERT INTO ev VALUES (1), (2)")
-    (tmp_path / "schema.yaml").write_text(STAMPED_TO, encoding="utf-8")
-    assert schemac("generate", "--name", "stamped", "--no-verify").returncode == 0
+    _migrated(db_url, tmp_path, schemac, STAMPED, "INSERT INTO ev VALUES (1), (2)", STAMPED_TO)
     before = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     applied = schemac("apply", "--database-url", db_url, env={"PGTZ": "Pacific/Kiritimati"})
     after = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
@@ -159,13 +156,8 @@ def test_a_zone_abbreviation_reads_as_the_replays(db_url, tmp_path, schemac):
     column retyped timestamptz took '2024-03-01 10:00 IST' as India's (04:30 UTC) under `timezone_abbreviations =
     India`, where Postgres's Default (the replay's, the read's) has Israel's, 08:00 UTC. The file pins it with the
     zone (PIN). Oracle: the same text cast in a Default session."""
-    (tmp_path / "schema.yaml").write_text(ZONED, encoding="utf-8")
-    assert schemac("generate", "--name", "init", "--no-verify").returncode == 0
-    assert schemac("apply", "--database-url", db_url).returncode == 0
-    with psycopg.connect(db_url) as conn:
-        conn.execute("INSERT INTO ev VALUES (1, '2024-03-01 10:00 IST')")
-    (tmp_path / "schema.yaml").write_text(ZONED.replace("at: text", "at: timestamptz"), encoding="utf-8")
-    assert schemac("generate", "--name", "zoned", "--no-verify", "--allow-destructive").returncode == 0
+    _migrated(db_url, tmp_path, schemac, ZONED, "INSERT INTO ev VALUES (1, '2024-03-01 10:00 IST')",
+              ZONED.replace("at: text", "at: timestamptz"))
     applied = schemac("apply", "--database-url", db_url, env={"PGOPTIONS": "-c timezone_abbreviations=India"})
     assert applied.returncode == 0, applied.stdout + applied.stderr
     with psycopg.connect(db_url, options="-c TimeZone=UTC -c timezone_abbreviations=Default") as conn:
