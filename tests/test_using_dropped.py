@@ -111,9 +111,13 @@ NULLED_NEW = """tables:
 @pytest.mark.parametrize("major_db", EACH_MAJOR, indirect=True)
 def test_a_using_giving_null_runs_after_the_not_null_it_drops(major_db, tmp_path):
     """Hasura's event_log.locked, boolean NOT NULL made a nullable timestamptz by a CASE giving NULL for false: the
-    ALTER ... TYPE ran before the DROP NOT NULL ('column "locked" of relation "ev" contains null values')."""
+    ALTER ... TYPE ran before the DROP NOT NULL ('column "locked" of relation "ev" contains null values'). The
+    drop_not_null change then wrote a second DROP NOT NULL after the retype (a no-op): one now, before it."""
     columns, rows = _folded(major_db, tmp_path, NULLED_OLD, NULLED_NEW, "INSERT INTO ev VALUES (1, false), (2, true)",
                             "ev", "SELECT id, locked::text, (SELECT attnotnull FROM pg_attribute WHERE attrelid = 'ev'::regclass"
                                   " AND attname = 'locked') FROM ev ORDER BY id")
     assert columns == ["id", "locked"]
     assert rows == [(1, None, False), (2, "2024-01-02 03:04:05+00", False)]
+    migration = sorted((tmp_path / "generated" / "migrations").glob("*.sql"))[-1].read_text()
+    dropped, retyped = migration.find("locked DROP NOT NULL"), migration.find("locked SET DATA TYPE")
+    assert migration.count("DROP NOT NULL") == 1 and -1 < dropped < retyped, migration

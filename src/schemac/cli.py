@@ -176,6 +176,10 @@ def diff(schema_path: str, database_url: Optional[str], fmt: str, strict: bool, 
         click.echo(f"schemac: {notice}" if notice.startswith("warning: ") else f"schemac: notice: {notice}", err=True)
     # With --sql, stdout is the script alone (pipe it to a file or psql) and the report goes to stderr.
     click.echo(result.render(fmt), nl=False, color=None if fmt == "text" else False, err=show_sql)
+    if show_sql and result.sql_refused:  # (a script Postgres would refuse: none, as `generate` writes none)
+        from schemac.errors import SchemacError
+
+        raise SchemacError(f"no --sql script: {result.sql_refused}")
     if show_sql:
         click.echo(result.sql, nl=False)
     _end_process(1 if result.differences else 0)

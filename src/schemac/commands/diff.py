@@ -52,6 +52,9 @@ class DriftResult:
     # (actual, desired): the two models compared, for a caller that wants to look further; `schemac
     # diff` also keeps them alive to the end of the process, which it ends without freeing them.
     compared: Optional[tuple[Schema, Schema]] = field(default=None, repr=False, compare=False)
+    # Why no `sql` could be written (commands.refusals: a migration Postgres would refuse, which --sql says and ends
+    # with exit 2, as `generate` does); "" where it could
+    sql_refused: str = ""
 
     def only(self, category: str) -> "DriftResult":
         """The result with the differences of one category (`security`) alone."""
@@ -327,12 +330,15 @@ def _judged(schema_path: str, label: str, result: IntrospectResult, rows: Catalo
     from schemac.compare.column_renames import without_name_cycles
 
     with schema_searched(desired), early.used():  # (the plan's search_path too: plan.preamble)
-        changes = diff(actual, without_name_cycles(desired))  # (a swap of names made cannot be told from one to make)
-        sql = ""
+        wanted = without_name_cycles(desired)  # (a swap of names made cannot be told from one to make)
+        changes = diff(actual, wanted)
+        sql, refused = "", None
         if changes:
+            from schemac.commands.refusals import postgres_refusal
             from schemac.plan.planner import marked_script
 
-            sql = marked_script(changes)
+            refused = postgres_refusal(changes, actual, wanted)  # (as `generate` refuses it: no script that fails)
+            sql = "" if refused else marked_script(changes)
     found = differences(changes)
     if desired.queries:  # a missing index names the declared queries that use it
         from schemac.queries.indexes import noted
@@ -348,5 +354,5 @@ def _judged(schema_path: str, label: str, result: IntrospectResult, rows: Catalo
 
         found += unmanaged_differences(unmanaged)
     return DriftResult(schema_path, label, result.server_version, result.queries, tuple(found),
-                       sql, desired_from, unmanaged, compared=(actual, desired),
+                       sql, desired_from, unmanaged, compared=(actual, desired), sql_refused=refused or "",
                        notices=tuple(applied_renames(actual, desired) + unrecorded_outside(actual, desired)))

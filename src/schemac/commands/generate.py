@@ -19,13 +19,9 @@ from schemac.compare.using_reads import unknown_using_columns
 from schemac.compare.inherited_retypes import retype_wrap_notices
 from schemac.compare.joined_parents import joined_parent_notices
 from schemac.compare.normalize import schema_searched
-from schemac.compare.not_nulls import inherited_renames
 from schemac.compare.not_null_renames import left_names
-from schemac.compare.domain_arrays import range_held
-from schemac.compare.row_types import row_type_additions, row_type_drops, row_type_retypes
 from schemac.compare.outside_users import outside_drops
 from schemac.compare.outside_children import outside_child_notices
-from schemac.compare.inherited_renames import renames_refused
 from schemac.compare.external_type_users import external_type_notices
 from schemac.plan.outside_methods import outside_method_notices
 from schemac.plan.stale_search import retemplated_dictionary_notices
@@ -40,8 +36,9 @@ from schemac.migrations.state import State, file_sha384, read_state
 from schemac.migrations.childwork import ChildWork, write_migrations
 from schemac.model import Schema
 from schemac.compare.loose_collations import nondeterministic
-from schemac.plan.hazards import (destructive_reason, detach_failures, enums_holding_values, missing_cast, narrower_identities,
-                                  retype_said, row_failures)
+from schemac.plan.hazards import (destructive_reason, detach_failures, enums_holding_values, narrower_identities,
+                                  row_failures)
+from schemac.commands.refusals import postgres_refusal
 from schemac.plan.online import plan_online, relation_names, widened_indexes
 from schemac.plan.planner import planned, transactions_apart
 from schemac.plan.preamble import restored_search_path
@@ -236,16 +233,9 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
         lines = [f"schema.yaml has {len(changes)} change(s) not yet in a migration (run `schemac generate`):"]
         lines += [f"  {c.kind.replace('_', ' ')} {c.path}" + (f"  [{c.source}]" if c.source else "") for c in changes]
         return Result("pending", "\n".join(lines), changes=tuple(changes), notices=notices)
-    uncastable = [(c, r) for c in changes if (r := missing_cast(c))]
-    if uncastable:
-        (first, why), rest = uncastable[0], uncastable[1:]
-        also = "; also " + ", ".join(f"{c.source or c.path} ({retype_said(c)})" for c, _ in rest) if rest else ""
-        raise SchemacError(f"{first.source or first.path}: {why}{also}")
-    # (no migration that Postgres refuses)
-    for c, why in (inherited_renames(changes, current) + renames_refused(changes, current, desired)
-                   + row_type_retypes(changes, current) + row_type_drops(changes, current)
-                   + row_type_additions(changes, current, desired) + range_held(changes, current))[:1]:
-        raise SchemacError(f"{getattr(c.new, 'source', None) or c.path}: {why}")
+    refused_by_postgres = postgres_refusal(changes, current, desired)  # (no migration that Postgres refuses)
+    if refused_by_postgres:
+        raise SchemacError(refused_by_postgres)
     outside = outside_drops(changes, desired, current)  # every one at once: each is undone outside schemac
     if outside:
         raise SchemacError("\n".join(dict.fromkeys(why for _, why in outside)))

@@ -16,6 +16,7 @@ from schemac.compare.changes import Change
 from schemac.compare.types import base_type, keyed_domains
 from schemac.model import Schema
 from schemac.pg.casts import base_and_dims
+from schemac.pg.range_casts import MULTIRANGES, RANGES, subtype_text_reads
 from schemac.pg.types import type_name
 
 
@@ -29,13 +30,6 @@ def type_kinds(schema: Schema) -> dict[tuple[str, str], str]:
     return kinds
 
 
-# Postgres's range types and multirange types, by their subtype: one of a user's over the same subtype reads the same
-# text ('[1,3)'), as one enum reads another's labels: the values go through text.
-_BUILTIN_RANGES = {"int4range": "integer", "int8range": "bigint", "numrange": "numeric", "daterange": "date",
-                   "tsrange": "timestamp without time zone", "tstzrange": "timestamp with time zone"}
-_BUILTIN_MULTIRANGES = {k.replace("range", "multirange"): v for k, v in _BUILTIN_RANGES.items()}
-
-
 def _subtypes(schema: Schema) -> dict[tuple[str, str], str]:
     """The subtype of each range and multirange type of `schema`'s own, by (schema, name)."""
     out = {(r.schema, r.name): base_and_dims(r.subtype)[0] for r in schema.range_types}
@@ -43,11 +37,15 @@ def _subtypes(schema: Schema) -> dict[tuple[str, str], str]:
     return out
 
 
-def _as_builtin_range(kind: str, builtin: str, subtype: str) -> str:
-    """`kind` where `builtin` (a type of Postgres's own, array brackets taken off) is a range (multirange) type over
-    `subtype` and `kind` that of a range (multirange) type: one text form for both."""
-    table = _BUILTIN_RANGES if kind == "range type" else _BUILTIN_MULTIRANGES if kind == "multirange type" else {}
-    return kind if subtype and table.get(builtin) == subtype else ""
+def _as_builtin_range(kind: str, builtin: str, subtype: str, into_own: bool) -> str:
+    """`kind` where `builtin` (a type of Postgres's own, array brackets taken off) is a range (multirange) type whose
+    subtype's text reads as `subtype` (or, not `into_own`, `subtype`'s as its: pg.range_casts.subtype_text_reads) and
+    `kind` that of a range (multirange) type: one of a user's reads the other's text ('[1,3)'), as one enum reads
+    another's labels: the values go through text."""
+    table = RANGES if kind == "range type" else MULTIRANGES if kind == "multirange type" else {}
+    if not subtype or builtin not in table:
+        return ""
+    return kind if subtype_text_reads(*((table[builtin], subtype) if into_own else (subtype, table[builtin]))) else ""
 
 
 def _multirange(r) -> tuple[str, str]:
@@ -82,9 +80,9 @@ def own_type_sides(changes: list[Change], current: Schema, desired: Schema) -> l
                                    and base_and_dims(old)[1] == base_and_dims(new)[1])
         from_kind, to_kind = was.get(a, ""), will.get(b, "")
         if to_kind and not from_kind:
-            from_kind = _as_builtin_range(to_kind, base_and_dims(old)[0], subtypes.get(b, ""))
+            from_kind = _as_builtin_range(to_kind, base_and_dims(old)[0], subtypes.get(b, ""), True)
         elif from_kind and not to_kind:
-            to_kind = _as_builtin_range(from_kind, base_and_dims(new)[0], subtypes.get(a, ""))
+            to_kind = _as_builtin_range(from_kind, base_and_dims(new)[0], subtypes.get(a, ""), False)
         apart = ""
         if from_kind and from_kind == to_kind and base_and_dims(old)[1] != base_and_dims(new)[1]:
             apart = (f"{'an' if from_kind[0] in 'aeiou' else 'a'} {from_kind} casts only to and from the string types, "
@@ -133,7 +131,8 @@ def _shapes(schema: Schema) -> dict[tuple[str, str], tuple]:
 def apart_why(kind: str, a: tuple[str, str], b: tuple[str, str], was: dict, will: dict, subtypes: dict) -> str:
     """Why a value of `a` (current) may spell no value of `b` (desired), two types of one `kind`, through text: a
     composite of another attribute count, an enum label the other lacks (ALTER COLUMN TYPE ... USING c::text::b
-    fails on the first row holding it), a range (multirange) over another subtype ('[1,3)' is no date range);
+    fails on the first row holding it), a range (multirange) over a subtype whose text the other's does not read
+    ('[1,3)' is no date range, '[1.5,2)' no integer range);
     "" where every value reads back."""
     if kind == "composite type" and was.get(a) != will.get(b):
         return "composite types of different attribute counts: no text form of one reads as the other"
@@ -143,6 +142,7 @@ def apart_why(kind: str, a: tuple[str, str], b: tuple[str, str], was: dict, will
             return (f"{'labels' if len(missing) > 1 else 'label'} {', '.join(repr(v) for v in missing[:5])} of "
                     f"{a[1]} {'are' if len(missing) > 1 else 'is'} no label of {b[1]}: a row holding "
                     f"{'one' if len(missing) > 1 else 'it'} has no value there")
-    if kind in ("range type", "multirange type") and a in subtypes and b in subtypes and subtypes[a] != subtypes[b]:
+    if kind in ("range type", "multirange type") and a in subtypes and b in subtypes \
+            and not subtype_text_reads(subtypes[a], subtypes[b]):  # (integer's '[1,3)' reads as bigint's)
         return f"{kind}s over {subtypes[a]} and {subtypes[b]}: no text form of one reads as the other"
     return ""

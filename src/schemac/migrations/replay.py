@@ -25,7 +25,7 @@ from schemac.errors import SchemacError
 from schemac.migrations.apply import StatementFailed, apply_files, apply_new
 from schemac.migrations.server_warnings import collected, told
 from schemac.migrations.layout import Layout, NewMigration
-from schemac.plan.session_pin import READING
+from schemac.plan.session_pin import PINNED
 
 
 def _first_line(e: BaseException) -> str:
@@ -146,9 +146,12 @@ def _scratch(dev_url: str) -> Iterator[tuple[str, str]]:
 # embedded server takes the machine's zone at initdb) say: `'2024-01-01 00:00'::timestamptz` in a view or a CHECK is
 # midnight UTC, `'01/02/2024'::date` the 2nd of January, in the recorded deparse and the replayed database alike; and
 # a migration's `'\x0102'` is two bytes, as schemac writes it (a --dev-url session's standard_conforming_strings off
-# read it as an escape string: `'\x013032'::bytea`).
-PINNED_SESSION = "".join(f"SET {name} = '{value}'; " for name, value in READING) + "SET standard_conforming_strings = on"
-# (READING: what each migration that holds such a constant sets first, plan.session_pin)
+# read it as an escape string: `'\x013032'::bytea`). So are Postgres's defaults a migration (one written before
+# plan.session_pin set them, or by hand) may read: xmloption content (a role's `document` refused a fragment, '<a/><b/>',
+# that `apply` under the default takes), array_nulls on, transform_null_equals off.
+PINNED_SESSION = "".join(f"SET {name} = '{value}'; " for name, value in PINNED) + (
+    "SET standard_conforming_strings = on; SET xmloption = content; SET array_nulls = on; SET transform_null_equals = off")
+# (PINNED: what each migration that holds such a constant sets first, plan.session_pin)
 
 
 def throwaway(dev_url: Optional[str] = None) -> contextlib.AbstractContextManager[tuple[str, str]]:

@@ -13,15 +13,18 @@ from schemac.pg.casts import base_and_dims, is_string_type
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import referenced_columns
 from schemac.pg.idents import ident
+from schemac.pg.range_casts import range_route
 from schemac.pg.types import is_text_like, is_user_defined
 from schemac.plan import ddl
 from schemac.plan.column_ddl import nulls_given_the_default
 from schemac.plan.ddl import alter_table as _alter
 from schemac.plan.held_values import retyped_over_nulls
 from schemac.plan.identity_ddl import alter_column, handed_out
+from schemac.plan.not_null_order import LOOSENED_BY_RETYPE, loosened_first
 from schemac.plan.not_null_ddl import add_not_null, alter_not_null, not_null_comment, not_valid_statements
 from schemac.plan.objects import PlanError
 from schemac.plan.partition_index_ddl import copies_uncommented, copy_names_kept, renamed_after_leaving
+from schemac.plan.range_ddl import rebuilt_range
 from schemac.plan.partitioned_identity import add_identity_column, numbered_by_parent
 from schemac.plan.sequence_ddl import fed_past_the_rows, last_handed_out
 from schemac.plan.sql_strings import by_server_version
@@ -54,11 +57,11 @@ def column_statements(change: Change) -> list[exp.Expression]:
         # A generated column takes no USING (Postgres computes it again from its expression, and refuses one).
         value = exp.Column(this=ident(col.name))
         using = None if old.generated and col.generated else fresh_expression(col.using) if takes_using(change) \
-            else exp.Cast(this=_through_text(value, change), to=fresh_type(col.type))
+            else rebuilt_range(change) or exp.Cast(this=_through_text(value, change), to=fresh_type(col.type))
         collation = ddl.collate(col.collation) if col.collation is not None else None  # (else the new type's default)
         before, after = copy_names_kept(t, col.name)
         before += _onto_the_type_made_again(change) if change.via and takes_using(change) and using is not None else []
-        before += _loosened_first(change) if takes_using(change) and using is not None else []
+        before += _loosened_first(change) if loosened_first(change) else []
         before += retyped_over_nulls(change)  # (PostGIS's SRID, pgvector's dimensions changed: over NULLs alone)
         return before + [_alter(t, exp.AlterColumn(this=ident(col.name), dtype=fresh_type(col.type), collate=collation,
                                                    using=using))] + copies_uncommented(t, col.name) + after
@@ -73,8 +76,8 @@ def column_statements(change: Change) -> list[exp.Expression]:
             return [renamed_after_leaving(t, change.old, col)] + (  # type: ignore[arg-type]
                 [not_null_comment(t, col.name, will)] if was.comment != will.comment else [])  # type: ignore
         return alter_not_null(t, change.old, col)  # type: ignore[arg-type]
-    if k == "drop_not_null":
-        return [_alter(t, exp.AlterColumn(this=ident(col.name), drop=True, allow_null=True))]
+    if k == "drop_not_null":  # (none where its column's retype dropped it first: plan.not_null_order)
+        return [] if change.cause == LOOSENED_BY_RETYPE else [_alter(t, exp.AlterColumn(this=ident(col.name), drop=True, allow_null=True))]
     if k == "set_default":  # (a new sequence's nextval() over the rows: moved past them, compare.sequence_feeds,
         # past every row: the owner's max() under FORCE ROW LEVEL SECURITY sees the rows its policies show)
         return [_alter(t, exp.AlterColumn(this=ident(col.name), default=fresh_expression(col.default)))] + \
@@ -87,14 +90,11 @@ def column_statements(change: Change) -> list[exp.Expression]:
 
 
 def _loosened_first(change: Change) -> list[exp.Expression]:
-    """A NOT NULL schema.yaml drops from a column its `using:` retypes: dropped before the ALTER ... TYPE, since the
-    expression may give NULL (Hasura's `CASE WHEN locked THEN now() ELSE NULL END`, boolean to timestamptz) and
-    Postgres checks the NOT NULL as it rewrites ('column "locked" ... contains null values'); the drop_not_null change
-    after it then finds the column nullable (a no-op)."""
-    old, new = change.old, change.new
-    if old.nullable or not new.nullable:  # type: ignore[union-attr]
-        return []
-    return [_alter(change.table_def, exp.AlterColumn(this=ident(new.name), drop=True, allow_null=True))]  # type: ignore
+    """A NOT NULL schema.yaml drops from a column its `using:` retypes (plan.not_null_order.loosened_first): dropped
+    before the ALTER ... TYPE, since the expression may give NULL (Hasura's `CASE WHEN locked THEN now() ELSE NULL END`,
+    boolean to timestamptz) and Postgres checks the NOT NULL as it rewrites ('column "locked" ... contains null
+    values'); the drop_not_null change after it writes nothing (it wrote a second DROP NOT NULL)."""
+    return [_alter(change.table_def, exp.AlterColumn(this=ident(change.new.name), drop=True, allow_null=True))]  # type: ignore
 
 
 def _onto_the_type_made_again(change: Change) -> list[exp.Expression]:
@@ -118,8 +118,12 @@ def _through_text(value: exp.Expression, change: Change) -> exp.Expression:
     padded form ('0cbe...ab  ' in a char(38)), which uuid and enum labels refuse; its cast to text drops the
     padding, as character(n) compares. A "char" too: its one cast to a number, to integer, gives the byte's code
     ('7' -> 55), and its text is what it holds ('7' -> 7; a letter then refused by the number's input, as Postgres's
-    own ALTER without USING refuses the retype)."""
+    own ALTER without USING refuses the retype). A range, multirange or array of them of Postgres's to another over
+    a subtype reading its subtype's text (int4range -> int8range, tsrange -> tstzrange: pg.range_casts), which have no
+    cast between them."""
     old, new = change.old.type, change.new.type  # type: ignore[union-attr]
+    if range_route(old, new) == "text":
+        return exp.Cast(this=value, to=fresh_type("text"))
     (was, dims), will = base_and_dims(change.from_base or old), base_and_dims(change.rebased or change.to_base or new)[0]
     if was in ("character", '"char"') and not is_string_type(will):
         return exp.Cast(this=value, to=fresh_type("text" + "[]" * dims))

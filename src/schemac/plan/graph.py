@@ -15,6 +15,7 @@ from collections import defaultdict
 from schemac.compare.changes import KINDS, Change
 from schemac.plan.implied import plan_deps
 from schemac.plan.name_swaps import through_scratch
+from schemac.plan.not_null_order import loosened_by_retypes
 from schemac.plan.owner_moves import detached_first
 from schemac.plan.populate import deferred_views, emptied_after, emptied_views, split as split_populated
 from schemac.plan.stubs import on_cycles, self_readers, split, stubbed_view
@@ -80,6 +81,7 @@ def _planned(changes: list[Change]) -> tuple[list[Change], list[int], list[int]]
     last split (plan.populate); their order; the cycles broken."""
     changes = through_scratch(changes)  # a swap of two relations' names (plan.name_swaps)
     changes = detached_first(changes)  # a sequence moved off a column the plan drops (plan.owner_moves)
+    changes = loosened_by_retypes(changes)  # a NOT NULL its column's retype drops first: not twice (plan.not_null_order)
     emptied = emptied_views(changes)
     if emptied:
         changes = emptied_after(changes, emptied)

@@ -16,6 +16,7 @@ from schemac.pg.knowntypes import converts_extension
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, constraint_name
 from schemac.pg.sequences import filled
 from schemac.pg.postgis import refusal
+from schemac.pg.range_casts import range_refusal, range_route
 from schemac.pg.types import type_name
 from schemac.plan.empty_parents import empty_parent_warning
 from schemac.plan.folded_keys import folded_key_warning
@@ -331,6 +332,13 @@ def _missing_cast(change: Change, guarded: bool = True) -> Optional[str]:
         return (f"column {change.path}: PostgreSQL has no cast from {old} to {new} ({_only_casts(change)}); add "
                 f"`using:` to the column: an SQL expression that computes the new value from the row{_example(change)}, "
                 "used by this migration only (or declare the cast under `casts:`)")
+    route = range_route(old, new)  # (Postgres's ranges: through text or their bounds, else no way: pg.range_casts)
+    if route is not None:
+        example = f" (e.g. using: \"{new}(<lower({c}) as a new bound>, <upper({c}) as a new bound>)\")" \
+            if new.endswith("range") else ""
+        return None if route else (f"column {change.path}: PostgreSQL has no cast from {old} to {new} "
+                                   f"({range_refusal(old, new)}); add `using:` to the column: an SQL expression that "
+                                   f"computes the new value from the row{example}, used by this migration only")
     judged = converts(old, new)
     if judged is None and not (change.from_kind or change.to_kind):
         judged = converts_extension(old, new)  # ltree -> text[]: an extension's type to or from an array

@@ -33,8 +33,12 @@ if TYPE_CHECKING:  # (migrations.replay reads PIN without the compare package)
 
 # (setting, value): the catalog read's (catalog.connection.begin_read_only) that change how a constant is read
 READING = (("TimeZone", "UTC"), ("DateStyle", "ISO, MDY"), ("IntervalStyle", "postgres"))
-# (as render_sql prints them; written out so that migrations.replay takes READING without the planner's imports)
-PIN = tuple(f"SET LOCAL {name} = '{value}';\n" for name, value in READING)
+# ... and the abbreviations a timestamp's text may name its zone by, which the read prints none of but a constant or a
+# retyped text is read by: '2024-03-01 10:00 IST' is Israel's under Postgres's Default, India's under `India` (04:30
+# UTC, not 08:00)
+PINNED = (*READING, ("timezone_abbreviations", "Default"))
+# (as render_sql prints them; written out so that migrations.replay takes PINNED without the planner's imports)
+PIN = tuple(f"SET LOCAL {name} = '{value}';\n" for name, value in PINNED)
 
 _READ = re.compile(r"[0-9]|\b(?:now|today|tomorrow|yesterday)\b", re.IGNORECASE)
 # What may hold a quote without being a string literal, and the literals, as Postgres's lexer tells them apart
@@ -45,13 +49,14 @@ _LEXED = re.compile(r"""(?<![\w$])(?:[eE]'((?:[^'\\]|''|\\.)*)'|(?:[nN]|[uU]&)?'
                     r"""|"(?:[^"]|"")*"|--[^\n]*|/\*.*?\*/|(?<![\w$])(\$(?:[A-Za-z_]\w*)?\$).*?\3|'""", re.DOTALL)
 
 
-def reads_in_session(text: str) -> bool:
-    """Whether a statement's text holds a string literal the session's zone or styles may read otherwise."""
-    if "'" not in text or not _READ.search(text):
+def reads_in_session(text: str, read: re.Pattern = _READ) -> bool:
+    """Whether a statement's text holds a string literal the session's zone or styles may read otherwise (or, `read`
+    given, one that pattern finds)."""
+    if "'" not in text or not read.search(text):
         return False
     for m in _LEXED.finditer(text):
         literal = m.group(1) if m.group(1) is not None else m.group(2)
-        if literal is not None and _READ.search(literal) or m.group(0) == "'":
+        if literal is not None and read.search(literal) or m.group(0) == "'":
             return True  # (a quote left open: schemac's statements close theirs, and this is the safe side)
     return False
 
@@ -75,6 +80,29 @@ _CONVERTED = ((re.compile(r"\b(?:real|float4|float8|float|double precision)\b", 
               (_XML, XML_CONTENT))
 
 
+# The other settings that change what a migration stores, and the statements that need them:
+# - array_nulls: off, an array's unquoted NULL is the string 'NULL' ('{a,NULL}' a text[] of two strings; a tsrange[]
+#   retyped through text failed: 'malformed range literal: "NULL"'): an array constant holding NULL, a retype to an array;
+# - transform_null_equals: on, `c = NULL` is stored as `c IS NULL` (a CHECK, a view, an index's WHERE: diff then
+#   reads another expression than schema.yaml's): a statement comparing with NULL by `=`;
+# - TimeZone (PIN): a default computed over a table's rows as the migration runs, `DEFAULT CURRENT_DATE`, `now()` into
+#   a timestamp, a `using:` or a backfill calling them, is the applying session's day or time; evaluated when the
+#   migration runs, by design, in the zone the catalog is read and the replay runs (UTC), as every other value it stores.
+ARRAY_NULLS = "SET LOCAL array_nulls = 'on';\n"
+NULL_EQUALS = "SET LOCAL transform_null_equals = 'off';\n"
+_ARRAY_NULL = re.compile(r"\{.*\bnull\b", re.IGNORECASE | re.DOTALL)
+_NULL_EQUALS = re.compile(r"=\s*NULL\b|\bNULL\s*=", re.IGNORECASE)
+_NOW = re.compile(r"\b(?:now|current_date|current_time|current_timestamp|localtime|localtimestamp|statement_timestamp"
+                  r"|transaction_timestamp|clock_timestamp|timeofday)\b", re.IGNORECASE)
+_OVER_ROWS = re.compile(r"^(?:UPDATE\b|ALTER TABLE\b.*\b(?:ADD COLUMN|USING)\b)", re.IGNORECASE | re.DOTALL)
+
+
+def _computed_now(text: str) -> bool:
+    """Whether a statement computes the time or day over a table's rows (ADD COLUMN ... DEFAULT CURRENT_DATE, an
+    ALTER ... TYPE's USING, an UPDATE filling NULLs with a default)."""
+    return bool(_NOW.search(text)) and bool(_OVER_ROWS.match(text))
+
+
 def retypes_in_session(changes: Iterable[Change]) -> tuple[str, ...]:
     """The SET LOCALs a file needs where a change retypes a column from, to or through a type whose values the
     session's settings convert (the old and new types, the types of the model's own are made of, the `using:`
@@ -84,16 +112,22 @@ def retypes_in_session(changes: Iterable[Change]) -> tuple[str, ...]:
              for text in (getattr(c.old, "type", ""), getattr(c.new, "type", ""), getattr(c.new, "using", ""),
                           c.from_base, c.to_base, *c.made_of)]
     timed = PIN if any(_TIMED.search(text) for text in texts) else ()
-    return (*timed, *(line for pattern, line in _CONVERTED if any(pattern.search(text) for text in texts)))
+    arrays = (ARRAY_NULLS,) if any(c.kind == "alter_column_type" and getattr(c.new, "type", "").endswith("]")
+                                   for c in changes) else ()
+    return (*timed, *(line for pattern, line in _CONVERTED if any(pattern.search(text) for text in texts)), *arrays)
 
 
 def pins_needed(run: list[str], retyped: tuple[str, ...] = ()) -> tuple[str, ...]:
     """The SET LOCALs (each a line) statements' texts need: PIN where one that is not itself a SET LOCAL reads a
-    constant reads_in_session finds, `retyped` (retypes_in_session of their changes), and XML_CONTENT where one
-    holding a quote names the xml type; () for most."""
-    read = PIN if any(reads_in_session(text) for text in run if not text.startswith("SET LOCAL ")) else ()
+    constant reads_in_session finds or computes the time over rows, `retyped` (retypes_in_session of their changes),
+    XML_CONTENT where one holding a quote names the xml type, ARRAY_NULLS where an array constant holds NULL,
+    NULL_EQUALS where one compares `= NULL`; () for most."""
+    run = [text for text in run if not text.startswith("SET LOCAL ")]
+    read = PIN if any(reads_in_session(text) or _computed_now(text) for text in run) else ()
     xml = (XML_CONTENT,) if any("'" in text and _XML.search(text) for text in run) else ()
-    return tuple(dict.fromkeys((*read, *retyped, *xml)))
+    nulls = (ARRAY_NULLS,) if any(reads_in_session(text, _ARRAY_NULL) for text in run) else ()
+    equals = (NULL_EQUALS,) if any(_NULL_EQUALS.search(text) for text in run) else ()
+    return tuple(dict.fromkeys((*read, *retyped, *xml, *nulls, *equals)))
 
 
 def pinned_where_read(run: list[str], retyped: tuple[str, ...] = ()) -> list[str]:

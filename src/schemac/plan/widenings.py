@@ -6,8 +6,9 @@ A type change is safe only when every value of the old type fits the new one unc
 ``char(1)`` -> ``text``, whose padding blanks bpchar ignores,
 ``text`` -> ``citext``, ``hstore`` -> ``jsonb``, ``cidr`` -> ``inet``, ``macaddr`` -> ``macaddr8``, ``"char"`` -> ``text``,
 ``uuid`` -> ``text``, ``integer`` -> ``text``, ``smallint`` -> ``real``, ``integer`` -> ``double precision``,
-``xml`` -> ``text``, ``jsonb`` -> ``json`` or ``text``, ``json`` -> ``text``, ``text[]`` -> ``text``). Everything
-else may truncate, round, reinterpret or fail.
+``xml`` -> ``text``, ``jsonb`` -> ``json`` or ``text``, ``json`` -> ``text``, ``text[]`` -> ``text``, a range or
+multirange of Postgres's to one over a wider subtype: ``int4range`` -> ``int8range``, ``daterange`` -> ``tsrange``).
+Everything else may truncate, round, reinterpret or fail.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from schemac.pg.casts import type_parts as _split
 from schemac.pg.intervals import interval_kept
 from schemac.pg.knowntypes import widens_extension
 from schemac.pg.postgis import YES, fits
+from schemac.pg.range_casts import MULTIRANGES, RANGES
 from schemac.plan.folded_keys import extension_string
 
 INT_DIGITS = {"smallint": 5, "integer": 10, "bigint": 19}
@@ -74,6 +76,9 @@ def is_widening(old: str, new: str) -> bool:
         if ob.startswith(("timestamp", "time")):
             return (np_[0] if np_ else 6) >= (op[0] if op else 6)
         return False
+    for table in (RANGES, MULTIRANGES):  # (a range's bounds each kept: int4range -> int8range, daterange -> tsrange)
+        if ob in table and nb in table:
+            return is_widening(table[ob], table[nb])
     if (ob, nb) in _WIDENINGS or ob == "text" and nb == "character varying" and not np_:  # (varchar without a length
         return True                                                                        # is text's equal)
     # char(n) to text or a varchar as long: only the padding blanks go, which bpchar ignores ('ab' = 'ab   '); bit(n)
