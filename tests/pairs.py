@@ -141,8 +141,8 @@ def with_renames(text: str, renamed: tuple[tuple[str, str], ...]) -> str:
             lines.insert(i + 1, f"        renamed_from: {old}")
         elif rest.startswith("{"):
             lines[i] = f"{head}: {{renamed_from: {old}, {rest[1:]}"
-        else:  # (a bare `numeric(7,3)` quoted: its comma would split the flow mapping)
-            rest = rest if "," not in rest or rest[0] in "'\"" else "'" + rest.replace("'", "''") + "'"
+        else:  # (a bare `numeric(7,3)` or `text[]` quoted: its comma or brackets would break the flow mapping)
+            rest = rest if not set(rest) & set(",[]{}") or rest[0] in "'\"" else "'" + rest.replace("'", "''") + "'"
             lines[i] = f"{head}: {{type: {rest}, renamed_from: {old}}}"
     return "\n".join(lines)
 

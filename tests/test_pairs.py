@@ -285,6 +285,8 @@ def test_renamed_and_kept_lines(tmp_path):
     assert with_renames(text, pair.renamed) == (
         "tables:\n  t:\n    columns:\n      y: {renamed_from: x, type: integer, nullable: false}\n  u2:\n"
         "    renamed_from: u\n    schema: s\n    columns:\n      b: {type: integer, renamed_from: a}\n")
+    assert with_renames("tables:\n  t:\n    columns:\n      labels: text[]\n", (("public.t.labels", "tags"),)) == (
+        "tables:\n  t:\n    columns:\n      labels: {type: 'text[]', renamed_from: tags}\n")  # (not a flow sequence)
     names = rename_keys(pair, {("s.u", "a"): "", ("s.u", "id"): "", ("public.t", "x"): "", ("public.v", "x"): ""})
     assert names == {("s.u", "a"): ("s.u2", "b"), ("s.u", "id"): ("s.u2", "id"), ("public.t", "x"): ("public.t", "y"),
                      ("public.v", "x"): ("public.v", "x")}
