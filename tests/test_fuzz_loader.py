@@ -675,3 +675,29 @@ def test_cli_on_hostile_documents(schemac, tmp_path, case):
     assert "Traceback" not in r.stderr
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and re.match(r"^schemac: error: schema\.yaml:\d+:\d+: ", lines[0]), r.stderr[-2000:]
+
+
+def test_the_default_runs_draws_are_the_same_whatever_the_process_loaded_before(tmp_path, monkeypatch):
+    """A derandomized draw is the same on every run: hypothesis mixes constants of the local modules loaded so far into
+    its draws, and which of schemac's modules a pytest-xdist worker has loaded when a test runs depends on the tests it
+    ran before (worksteal: a different order each run). The default run draws without them (tests/conftest.py)."""
+    import importlib
+    import sys
+
+    @settings(max_examples=60, derandomize=True, deadline=None, database=None)
+    @given(st.text(max_size=8), st.integers())
+    def draw(text, number):
+        seen.append((text, number))
+
+    seen: list = []
+    draw()
+    first, seen = seen, []
+    (tmp_path / "constants47.py").write_text("WORDS = [" + ", ".join(f"'word{n}'" for n in range(200)) + "]\n"
+                                             "NUMBERS = [" + ", ".join(str(10 ** 9 + n) for n in range(200)) + "]\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.import_module("constants47")  # a module of the project's own loaded between the two runs
+    try:
+        draw()
+    finally:
+        sys.modules.pop("constants47", None)
+    assert seen == first
