@@ -6,7 +6,7 @@ state's JSON round trip, diff against itself), or raise ``SchemaFileError`` whos
 ``schema.yaml:LINE:COL: message``. Any other exception, a hang (per-document alarm) or a message
 spanning lines is a bug.
 
-Default run: 100 examples per strategy (a smoke test, ~20 s in all), the same on every run (derandomized:
+Default run: 50 examples per strategy (a smoke test), the same on every run (derandomized:
 a failure CI finds is the code's, not the draw's; SCHEMAC_FUZZ_EXAMPLES=n draws n afresh). ``-m slow``: at
 least 10 000, drawn afresh.
 Memory is checked separately: hostile documents (anchor bombs, alias floods, deep nesting, huge
@@ -49,7 +49,7 @@ PER_DOCUMENT_SECONDS = 20
 # Profiles: the default run stays quick, the slow one is the real fuzz campaign.
 _COMMON = dict(deadline=None, print_blob=True,
                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
-settings.register_profile("schemac-fuzz", max_examples=int(os.environ.get("SCHEMAC_FUZZ_EXAMPLES", 100)),
+settings.register_profile("schemac-fuzz", max_examples=int(os.environ.get("SCHEMAC_FUZZ_EXAMPLES", 50)),
                           derandomize="SCHEMAC_FUZZ_EXAMPLES" not in os.environ, **_COMMON)
 settings.register_profile("schemac-fuzz-slow", max_examples=int(os.environ.get("SCHEMAC_SLOW_FUZZ_EXAMPLES", 12_000)),
                           derandomize=False, **_COMMON)

@@ -275,7 +275,7 @@ def check_expression(draw) -> str:
     return f"NOT ({joined})" if draw(st.booleans()) and len(parts) > 1 else joined
 
 
-EXAMPLES = int(os.environ.get("SCHEMAC_NORMALIZE_EXAMPLES", "60"))
+EXAMPLES = int(os.environ.get("SCHEMAC_NORMALIZE_EXAMPLES", "30"))
 
 
 def _check_against_server(conn: psycopg.Connection, expression: str) -> None:
@@ -308,7 +308,7 @@ def _property(db_url: str, examples: int, derandomize: bool) -> None:
 
 @pytest.mark.every_major
 def test_written_and_deparsed_checks_normalize_alike(any_db_url):
-    _property(any_db_url, EXAMPLES, "SCHEMAC_NORMALIZE_EXAMPLES" not in os.environ)  # the same 60 on every run
+    _property(any_db_url, EXAMPLES, "SCHEMAC_NORMALIZE_EXAMPLES" not in os.environ)  # the same 30 on every run
 
 
 @pytest.mark.slow
