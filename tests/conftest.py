@@ -41,6 +41,19 @@ _bytecode = bytecode_cache.start()  # before pytest-xdist starts its workers: th
 
 def pytest_configure(config):
     bytecode_cache.rewrite_tests(config, _bytecode, os.path.dirname(__file__))
+    _draws_without_the_modules_loaded_so_far()
+
+
+def _draws_without_the_modules_loaded_so_far() -> None:
+    """Hypothesis mixes constants of the project's modules loaded so far into its draws (providers' local constants),
+    and which of schemac's modules a worker has loaded when a test runs depends on the tests it ran before (worksteal:
+    another order each run): a derandomized test drew other examples from run to run. Its draws take hypothesis's own
+    constants alone (test_fuzz_loader's test_the_default_runs_draws_are_the_same_whatever_the_process_loaded_before)."""
+    from hypothesis.internal.conjecture import providers
+    from hypothesis.internal.constants_ast import Constants
+
+    none = Constants()
+    providers._get_local_constants = lambda: none
 
 
 def pytest_unconfigure(config):

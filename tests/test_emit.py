@@ -61,8 +61,9 @@ documents = st.one_of(
 
 
 # Drawing a document is most of an example's time (hypothesis's draws of the nested strategies, not the writers):
-# the default run takes 12 (SCHEMAC_EMIT_EXAMPLES=n for more), `-m slow` 300 more.
-@settings(max_examples=int(os.environ.get("SCHEMAC_EMIT_EXAMPLES", "12")), deadline=None)
+# the default run takes 6, the same on every run (SCHEMAC_EMIT_EXAMPLES=n draws n afresh), `-m slow` 300 more, afresh.
+@settings(max_examples=int(os.environ.get("SCHEMAC_EMIT_EXAMPLES", "6")), deadline=None,
+          derandomize="SCHEMAC_EMIT_EXAMPLES" not in os.environ)
 @given(documents)
 def test_generated_documents(doc):
     same(doc)

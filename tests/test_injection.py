@@ -413,7 +413,7 @@ _HOSTILE = dict(table=hostile_names, column=hostile_names, index=hostile_names, 
                 value=hostile_literals, comment=hostile_literals)
 
 
-@settings(max_examples=5, **_ROUND_TRIP)
+@settings(max_examples=5, derandomize=True, **_ROUND_TRIP)  # the same 5 on every run; the slow test's 40 afresh
 @given(**_HOSTILE)
 def test_generated_hostile_names_round_trip(db, schemac, tmp_path_factory, table, column, index, check, value, comment):
     _hostile_round_trip(db, schemac, tmp_path_factory, table, column, index, check, value, comment)

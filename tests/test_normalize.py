@@ -275,7 +275,7 @@ def check_expression(draw) -> str:
     return f"NOT ({joined})" if draw(st.booleans()) and len(parts) > 1 else joined
 
 
-EXAMPLES = int(os.environ.get("SCHEMAC_NORMALIZE_EXAMPLES", "60"))
+EXAMPLES = int(os.environ.get("SCHEMAC_NORMALIZE_EXAMPLES", "30"))
 
 
 def _check_against_server(conn: psycopg.Connection, expression: str) -> None:
@@ -296,9 +296,9 @@ def _probe(db_url: str) -> psycopg.Connection:
     return conn
 
 
-def _property(db_url: str, examples: int) -> None:
+def _property(db_url: str, examples: int, derandomize: bool) -> None:
     with _probe(db_url) as conn:
-        @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck))
+        @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck), derandomize=derandomize)
         @given(check_expression())
         def prop(expression: str) -> None:
             _check_against_server(conn, expression)
@@ -308,12 +308,12 @@ def _property(db_url: str, examples: int) -> None:
 
 @pytest.mark.every_major
 def test_written_and_deparsed_checks_normalize_alike(any_db_url):
-    _property(any_db_url, EXAMPLES)
+    _property(any_db_url, EXAMPLES, "SCHEMAC_NORMALIZE_EXAMPLES" not in os.environ)  # the same 30 on every run
 
 
 @pytest.mark.slow
 def test_written_and_deparsed_checks_normalize_alike_many(any_db_url):
-    _property(any_db_url, 1000)
+    _property(any_db_url, 1000, False)
 
 
 # (column type, default as written in schema.yaml): Postgres stores each in its own spelling

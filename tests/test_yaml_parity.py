@@ -149,7 +149,8 @@ styled_yaml = st.builds(
                  max_leaves=25),
     st.sampled_from([False, True, None]), st.sampled_from([None, "'", '"', "|", ">"]), st.sampled_from([20, 80]))
 
-PARITY = settings(max_examples=60, deadline=None)  # the default run; test_parity_campaign (-m slow) runs the many
+# The default run: the same 60 on every run; test_parity_campaign (-m slow) runs the many, drawn afresh.
+PARITY = settings(max_examples=60, deadline=None, derandomize=True)
 
 
 @PARITY
