@@ -13,6 +13,7 @@ from schemac.pg import ruledef
 from schemac.pg.indexdef import collation_from_sql, top_level_items
 from schemac.pg.names import default_not_null_name, joined_reference, quote_ident, reference_part
 from schemac.pg.redeparse import deparse_kept, hidden_names_kept
+from schemac.pg.sqllex import tokens
 from schemac.model.functions import default_cost
 from schemac.pg.routines import result_type
 from schemac.pg.typetext import named_type
@@ -172,7 +173,28 @@ def function(row: dict[str, Any], **access: Any) -> Function:
         config=tuple(row["config"] or ()), comment=row["comment"], library=row.get("library"),
         support=row.get("support"), used_outside=tuple(sorted(row.get("used_outside") or ())), **access)
     # a SQL-standard body is Postgres's deparse (pg_get_function_sqlbody), written to parse back to itself
-    return replace(f, body=hidden_names_kept(deparse_kept(f.body), top_hidden=True)) if f.standard_body else f
+    if not f.standard_body:
+        return f
+    body = _unnamed_parameter(f.body, row["arguments"])
+    return replace(f, body=hidden_names_kept(deparse_kept(body), top_hidden=True))
+
+
+def _unnamed_parameter(body: str, arguments: list[dict[str, Any]]) -> str:
+    """A SQL-standard body with its one unnamed input argument as $n where Postgres's deparse wrote "": a function
+    that names some arguments but not that one (f(text, dict text)) has proargnames '' for it, which ruleutils
+    prints as a zero-length quoted name (upper("")) that no server parses. With two unnamed inputs or more the ""
+    cannot tell which one: left as it is."""
+    if '""' not in body:
+        return body
+    # (ruleutils names parameter n by the n-th of all arguments, OUT ones too: n runs over the inputs' count)
+    inputs = sum(a["mode"] in ("i", "b", "v") for a in arguments)
+    unnamed = [n for n, a in enumerate(arguments[:inputs]) if a["name"] is None]
+    if len(unnamed) != 1 or all(a["name"] is None for a in arguments):
+        return body
+    spots = [t.start for t in tokens(body) if t.kind == "name" and t.text == '""']
+    for at in reversed(spots):
+        body = f"{body[:at]}${unnamed[0] + 1}{body[at + 2:]}"
+    return body
 
 
 def _arguments(row: dict[str, Any]) -> tuple[Argument, ...]:
