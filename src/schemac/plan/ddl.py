@@ -14,7 +14,7 @@ from sqlglot import exp
 from schemac.compare.changes import Change
 from schemac.compare.created_tables import key_after_create
 from schemac.compare.keys_over_indexes import TAKEN_BY_KEY
-from schemac.compare.tables import repeated_keys
+from schemac.compare.key_parts import repeated_keys
 from schemac.model import (Check, collate_sql, Column, deferral, Exclusion, Extension, ForeignKey, Identity, Index,
                            IndexElement, key_mark, own_columns, PrimaryKey, Table, Unique)
 from schemac.pg.dialect import RENDER
