@@ -19,7 +19,8 @@ from schemac.model import (Check, collate_sql, Column, deferral, Exclusion, Exte
                            IndexElement, key_mark, own_columns, PrimaryKey, Table, Unique)
 from schemac.pg.dialect import RENDER
 from schemac.pg.idents import ident, schema_part
-from schemac.pg.expressions import parse_expression, parse_partition_bound, parse_partition_key, partition_key_opclasses
+from schemac.pg.expressions import parse_expression
+from schemac.pg.partition_texts import parse_partition_bound, parse_partition_key, partition_key_opclasses
 from schemac.pg.names import constraint_name, qualified, quote_ident, reference_parts
 from schemac.pg.syntax import Printed
 from schemac.plan import printing

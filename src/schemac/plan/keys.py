@@ -19,7 +19,8 @@ from schemac.model import (Aggregate, Cast, Operator, OperatorClass, OperatorFam
 from schemac.model.collnames import collation_ref
 from schemac.pg.calls import called_functions
 from schemac.pg.named_refs import named_refs
-from schemac.pg.expressions import partition_key_opclasses, referenced_columns, used_operators
+from schemac.pg.expressions import referenced_columns, used_operators
+from schemac.pg.partition_texts import partition_key_opclasses
 from schemac.pg.knowntypes import EXTENSION_REQUIRES
 from schemac.pg.names import call_parts, default_constraint_name, make_object_name, split_reference
 from schemac.pg.policies import policy_refs
