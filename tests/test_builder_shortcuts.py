@@ -74,7 +74,8 @@ def _pair(name: str, comment: str = "kept"):
 def test_the_steps_the_differ_skips_for_a_table_of_no_parent_in_sync_do_nothing():
     from schemac.compare.inherited_checks import (across_parents, after_no_inherit, checks_for_attach,
                                                   identities_given_by_attach, numbered_by_parents_identity)
-    from schemac.compare.not_nulls import across_no_inherit, before_inherit, defaults_as_held, held_as_parents
+    from schemac.compare.not_nulls import across_no_inherit, before_inherit
+    from schemac.compare.not_null_names import defaults_as_held, held_as_parents
     from schemac.compare.partition_copies import with_detached_copies, without_implied_twin_copies
     from schemac.compare.shortcut import unchanged
     from schemac.compare.tables import diff_table

@@ -15,14 +15,14 @@ from psycopg import conninfo, sql
 from schemac.commands.diff import check_drift
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
-from schemac.plan.planner import PINNED_IN_TRANSACTION
+from schemac.plan.transactions import PINNED_IN_TRANSACTION
 from base_copies import copy_of
 from conftest import each_case_on_one_major, one_of_each_class
 
 
 def sql_script(body: str) -> str:
     """`diff --sql`'s script of statements Postgres takes in one transaction: in a BEGIN ... COMMIT of its own that
-    pins the search_path a migration file does (plan.planner.marked_script)."""
+    pins the search_path a migration file does (plan.transactions.marked_script)."""
     return f"{PINNED_IN_TRANSACTION}\nBEGIN;\n\nSET LOCAL search_path = public;\n\n{body}\nCOMMIT;\n"
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

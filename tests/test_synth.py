@@ -11,7 +11,7 @@ import random
 import psycopg
 import pytest
 
-from schemac.plan.planner import marked_script
+from schemac.plan.transactions import marked_script
 from schemac.compare.differ import diff
 from schemac.model import Schema
 from schemac.queries.fill import fill

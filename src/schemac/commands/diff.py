@@ -335,7 +335,7 @@ def _judged(schema_path: str, label: str, result: IntrospectResult, rows: Catalo
         sql, refused = "", None
         if changes:
             from schemac.commands.refusals import postgres_refusal
-            from schemac.plan.planner import marked_script
+            from schemac.plan.transactions import marked_script
 
             refused = postgres_refusal(changes, actual, wanted)  # (as `generate` refuses it: no script that fails)
             sql = "" if refused else marked_script(changes)

@@ -40,7 +40,8 @@ from schemac.plan.hazards import (destructive_reason, detach_failures, enums_hol
                                   row_failures)
 from schemac.commands.refusals import postgres_refusal
 from schemac.plan.online import plan_online, relation_names, widened_indexes
-from schemac.plan.planner import planned, transactions_apart
+from schemac.plan.planner import planned
+from schemac.plan.transactions import transactions_apart
 from schemac.plan.preamble import restored_search_path
 from schemac.plan.rights import combined, extension_tables, needed_rights, rights_note
 from schemac.plan.session_pin import pinned_where_read, retypes_in_session

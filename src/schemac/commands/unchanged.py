@@ -65,7 +65,7 @@ def _unchanged(schema_path: str, out_dir: str) -> Optional[Unchanged]:
 
 def _repeated_keys(doc: dict) -> bool:
     """Whether a table repeats the columns of its primary key or of an earlier UNIQUE in a UNIQUE
-    (compare.tables.repeated_keys, on the record): generate prints a notice about each."""
+    (compare.key_parts.repeated_keys, on the record): generate prints a notice about each."""
     for t in doc["tables"]:
         pk = t.get("primary_key")
         seen = {tuple(pk["columns"])} if pk else set()

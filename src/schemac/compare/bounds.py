@@ -14,7 +14,8 @@ from sqlglot import exp
 
 from schemac.compare.literals import timestamp_value
 from schemac.pg.operators import PrefixOperator
-from schemac.pg.expressions import ExpressionError, _parse_statement, hash_bound_in_order
+from schemac.pg.expressions import ExpressionError
+from schemac.pg.partition_texts import _parse_statement, hash_bound_in_order
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?", re.I)
 

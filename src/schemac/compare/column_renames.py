@@ -13,8 +13,8 @@ from schemac.pg.lazy import lazy
 from schemac.pg.names import default_constraint_name, default_not_null_name, scratch_name
 
 policy_column_renamed = lazy("schemac.pg.policies", "policy_column_renamed")
-parse_partition_key = lazy("schemac.pg.expressions", "parse_partition_key")
-partition_key_opclasses = lazy("schemac.pg.expressions", "partition_key_opclasses")
+parse_partition_key = lazy("schemac.pg.partition_texts", "parse_partition_key")
+partition_key_opclasses = lazy("schemac.pg.partition_texts", "partition_key_opclasses")
 
 
 def _kept_names(was: Table, t: Table, moves: tuple[tuple[str, str], ...], des: Table) -> Table:

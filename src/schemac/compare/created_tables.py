@@ -5,9 +5,9 @@ from __future__ import annotations
 from schemac.model.frozen import replace
 from typing import Optional
 
-from schemac.compare.not_nulls import partition_names_it
+from schemac.compare.not_null_names import partition_names_it
 from schemac.compare.normalize import same_values
-from schemac.compare.tables import repeated_keys
+from schemac.compare.key_parts import repeated_keys
 from schemac.model import Column, Table, own_columns
 from schemac.pg.column_storage import DEFAULT_SETTINGS
 

@@ -60,8 +60,9 @@ from schemac.compare.view_renames import table_rules_after_column_renames
 from schemac.compare.inherited_renames import children_follow_renames
 from schemac.compare.column_renames import references_follow_renames
 from schemac.compare.type_moves import moved_types, row_types_moved, view_row_types_moved
-from schemac.compare.not_nulls import (across_no_inherit, before_inherit, defaults_as_held, held_as_parents, kept_below, named_as_attached, named_in_partitions, named_where_claimed,
-                                       names_its_own, parents_names_given)
+from schemac.compare.not_nulls import across_no_inherit, before_inherit, kept_below, named_in_partitions, names_its_own
+from schemac.compare.not_null_names import (defaults_as_held, held_as_parents, named_as_attached, named_where_claimed,
+                                            parents_names_given)
 from schemac.compare.not_null_renames import renamed_on_leaves
 from schemac.compare.defaults_below import defaults_kept_below
 from schemac.compare.default_rows import leaving_rows, over_defaults, rebound

@@ -195,7 +195,7 @@ def _checks(cur: Table, des: Table, text) -> tuple:
 def _partition_key(a: str, b: str, text) -> str:
     """`b`, where partition keys `a` and `b` have as many elements, the same operator classes, and each element of
     `a` reads as `b`'s (`((dc)::integer + 1)` as `(dc + 1)`); else `a`."""
-    from schemac.pg.expressions import parse_partition_key, partition_key_opclasses
+    from schemac.pg.partition_texts import parse_partition_key, partition_key_opclasses
 
     try:
         mine, theirs = parse_partition_key(a), parse_partition_key(b)

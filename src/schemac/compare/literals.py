@@ -9,7 +9,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Optional
 
-from schemac.pg.array_literals import BOOLEAN_WORDS, array_text  # noqa: F401 (compare.rewrite's, typed_literals')
+from schemac.pg.array_literals import BOOLEAN_WORDS, array_text  # noqa: F401 (compare.cast_forms', typed_literals')
 
 _INTERVAL_UNITS = {
     "microsecond": (0, 0, 1), "millisecond": (0, 0, 1000), "second": (0, 0, 1_000_000),

@@ -102,10 +102,12 @@ def searched(path: tuple[str, ...], symbols: frozenset[str] = frozenset(),
 
 @lru_cache(maxsize=None)
 def fingerprint() -> str:
-    """What normal forms depend on: this module, rewrite.py, literals.py, numeric_literals.py, implicit_casts.py,
-    jsonpath.py, typed_literals.py (and pg/ewkb.py), time_ranges.py, in_lists.py, chains.py, tsquery.py, late_bound.py and type_calls.py (and the
-    type names it reads, pg/casts.py and pg/knowntypes.py, and own_types.py with pg/typetext.py), the parser's and the dialect's code (with the operators and spellings it reads), sqlglot's version.
-    A record made by other code is not used, even under the same schemac version number."""
+    """What normal forms depend on: this module, rewrite.py (cast_forms.py, predicate_forms.py), literals.py,
+    numeric_literals.py, implicit_casts.py, jsonpath.py, typed_literals.py (and pg/ewkb.py), time_ranges.py,
+    in_lists.py, chains.py, tsquery.py, late_bound.py and type_calls.py (and the type names it reads, pg/casts.py and
+    pg/knowntypes.py, and own_types.py with pg/typetext.py), the parser's and the dialect's code (with the operators
+    and spellings it reads), sqlglot's version. A record made by other code is not used, even under the same schemac
+    version number."""
     import hashlib
     import importlib.util
 
@@ -123,7 +125,8 @@ def fingerprint() -> str:
                  os.path.join(here, "tsquery.py"), os.path.join(here, "on_path.py"), os.path.join(here, "time_ranges.py"),
                  os.path.join(here, "in_lists.py"), os.path.join(here, "type_calls.py"), os.path.join(here, "chains.py"),
                  os.path.join(here, "late_bound.py"), os.path.join(here, "own_types.py"),
-                 os.path.join(pg, "expressions.py"), os.path.join(pg, "dialect.py"), os.path.join(pg, "dialect_printers.py"),
+                 os.path.join(here, "cast_forms.py"), os.path.join(here, "predicate_forms.py"),
+                 os.path.join(pg, "expressions.py"), os.path.join(pg, "partition_texts.py"), os.path.join(pg, "dialect.py"), os.path.join(pg, "dialect_printers.py"),
                  os.path.join(pg, "operators.py"),
                  os.path.join(pg, "syntax.py"), os.path.join(pg, "keywordcalls.py"), os.path.join(pg, "verbatim.py"),
                  os.path.join(pg, "sqllex.py"), os.path.join(pg, "numerals.py"), os.path.join(pg, "intervals.py"),

@@ -10,7 +10,7 @@ from schemac.compare.changes import Change, takes_using
 from schemac.compare.column_renames import column_moves, net_renames
 from schemac.compare.inherited_renames import children_follow_renames
 from schemac.compare.moves import old_key
-from schemac.compare.tables import repeated_keys
+from schemac.compare.key_parts import repeated_keys
 from schemac.model import Schema
 
 __all__ = ["applied_renames", "ignored_renames", "repeated_key_notices", "unused_usings"]

@@ -28,7 +28,7 @@ from schemac.pg.lazy import lazy
 from schemac.pg.names import call_parts, split_operator, split_reference
 from schemac.pg.types import type_name
 
-partition_key_opclasses = lazy("schemac.pg.expressions", "partition_key_opclasses")
+partition_key_opclasses = lazy("schemac.pg.partition_texts", "partition_key_opclasses")
 
 CLASS_REBUILT = "re-created: Postgres cannot change an operator class's members"
 FAMILY_REBUILT = "re-created: Postgres binds a family's members by its own rules; a new family with the classes in it"

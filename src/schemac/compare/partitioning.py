@@ -12,8 +12,8 @@ from schemac.pg.lazy import lazy
 from schemac.pg.opclasses import without_default
 
 bound_values = lazy("schemac.compare.bounds", "bound_values")
-parse_partition_key = lazy("schemac.pg.expressions", "parse_partition_key")
-partition_key_opclasses = lazy("schemac.pg.expressions", "partition_key_opclasses")
+parse_partition_key = lazy("schemac.pg.partition_texts", "parse_partition_key")
+partition_key_opclasses = lazy("schemac.pg.partition_texts", "partition_key_opclasses")
 plain_column = lazy("schemac.pg.expressions", "plain_column")
 
 

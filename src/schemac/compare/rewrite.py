@@ -4,178 +4,37 @@ parsed, never on `schemac diff`'s fast path, whose forms state.json records."""
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from sqlglot import exp
 
+from schemac.compare.cast_forms import _interval_literal, _strip_cast
 from schemac.compare.chains import left_deep
-from schemac.compare.late_bound import TEXT_TYPES as _TEXT_TYPES, late_bound, unparen as _unparen
+from schemac.compare.late_bound import late_bound, unparen as _unparen
 from schemac.compare.implicit_casts import dates_as_arguments, names_as_text
 from schemac.compare.in_lists import some_as_any, split_in_list
 from schemac.compare.jsonpath import jsonpath_literals
 from schemac.compare.tsquery import tsquery_literals
 from schemac.compare.typed_literals import typed_literals
 from schemac.compare.type_calls import type_call
-from schemac.compare.literals import BOOLEAN_WORDS, array_text, interval_value, qualified_interval_value, timestamp_value
+from schemac.compare.literals import interval_value, timestamp_value
 from schemac.compare.numeric_literals import compared, number, numbers_beside_a_column, scale_kept
 from schemac.compare.on_path import ALWAYS, unqualified, verbatim_text
-from schemac.compare.own_types import own_type_named
+from schemac.compare.predicate_forms import (_fieldwise, _is_null, _is_range, _is_similar, _negated, _outside,
+                                             _quantifier, _row)
 from schemac.pg.dialect import DIALECT
 from schemac.pg.idents import ident
-from schemac.pg.intervals import qualified_interval_text
 from schemac.pg.names import quote_ident
 from schemac.pg.expressions import is_verbatim, parse_expression, parse_to_compare
 from schemac.pg.verbatim import renamed
 from schemac.pg.operators import OtherOperator
 from schemac.pg.syntax import NOT_AFTER, Verbatim
 
-T = exp.DataType.Type
-_NUMERIC_TYPES = {T.SMALLINT, T.INT, T.BIGINT, T.DECIMAL, T.FLOAT, T.DOUBLE, T.MONEY}
-# Where Postgres's implicit numeric promotions take an operand (integer to numeric, numeric to double
-# precision) when the other one is of the wider type, or a function's argument of the wider type (integer to
-# bigint: `f(n)` of an f(bigint) over an integer n is stored as `f((n)::bigint)`). Dropped from the normal
-# form: an explicit cast to one of these (without a precision) in schema.yaml therefore compares equal to no cast.
-_PROMOTIONS = {T.DECIMAL, T.DOUBLE, T.BIGINT}
-
-# Expressions of their arguments' type, which Postgres casts as it casts a column of that type (to text, from varchar)
-_OF_ITS_ARGUMENTS_TYPE = (exp.Coalesce, exp.Nullif, exp.Greatest, exp.Least, exp.Case)
 
 _MATCHES = (exp.Like, exp.ILike, OtherOperator, exp.RegexpLike)  # LIKE, SIMILAR TO..., as rewritten
 _UNICODE_ESCAPE = re.compile(r"\\(?:\+([0-9A-Fa-f]{6})|([0-9A-Fa-f]{4}))")
 
 
-def _interval_literal(text: str, unit: Optional[str] = None) -> exp.Expression:
-    value = qualified_interval_value(text, unit)  # (`INTERVAL '1.5 days' DAY` is stored `'1 day'::interval day`)
-    if value is None:
-        return exp.Literal.string(qualified_interval_text(text, unit))
-    return exp.Literal.string("interval:%d:%d:%d" % value)
-
-
-def _is_constant(node: exp.Expression) -> bool:
-    node = _unparen(node)
-    if isinstance(node, (exp.Literal, exp.Null, exp.Boolean, exp.BitString, exp.ByteString, exp.UnicodeString)):
-        return True
-    if isinstance(node, exp.Neg):
-        return _is_constant(node.this)
-    if isinstance(node, exp.Array):
-        return all(_is_constant(e) for e in node.expressions)
-    if isinstance(node, exp.Cast):
-        return _is_constant(node.this)
-    return False
-
-
-def _target_kind(to: exp.Expression) -> Optional[exp.DataType.Type]:
-    if isinstance(to, exp.DataType):
-        if to.this == exp.DataType.Type.ARRAY and to.expressions:
-            return _target_kind(to.expressions[0])
-        return to.this
-    return None
-
-
-def _own_type(to: exp.DataType) -> bool:
-    """A type of schema.yaml's own (compare.own_types): not a built-in one sqlglot reads as named, `'101'::"bit"`, whose
-    string is no number (B'101')."""
-    kind = to.args.get("kind")
-    spelled = isinstance(kind, (exp.Identifier, exp.Dot, exp.Var))  # (`mood`, `app.mood`, `"App"."Mood"`)
-    name = kind if isinstance(kind, str) else kind.sql(dialect=DIALECT) if spelled else None
-    return name is not None and own_type_named(name)
-
-
-def _strip_cast(node: exp.Cast) -> Optional[exp.Expression]:
-    """The cast's operand, if the cast is one Postgres adds on its own; else None."""
-    inner = _unparen(node.this)
-    kind = _target_kind(node.to)
-    if isinstance(inner, exp.Literal) and inner.is_string and isinstance(node.to, exp.DataType) \
-            and node.to.this == T.ARRAY:
-        return exp.Literal.string(array_text(inner.this))
-    if isinstance(inner, exp.Literal) and inner.is_string and kind == T.BOOLEAN \
-            and inner.this.strip().lower() in BOOLEAN_WORDS:
-        return exp.Boolean(this=BOOLEAN_WORDS[inner.this.strip().lower()])
-    if _is_constant(inner):
-        if isinstance(node.to, exp.DataType) and node.to.this == T.DECIMAL and node.to.expressions \
-                and isinstance(inner, (exp.Literal, exp.Neg)):  # `'5.55'::numeric(10,1)`: `5.55::numeric(10,1)`, 5.6
-            spelled = number(inner.this) if isinstance(inner, exp.Literal) and inner.is_string else None
-            return exp.Cast(this=spelled, to=node.to) if spelled is not None else None
-        if isinstance(inner, exp.Literal) and inner.is_string and kind in _NUMERIC_TYPES:
-            spelled = number(inner.this)
-            return inner if spelled is None else scale_kept(spelled, inner)
-        if isinstance(inner, exp.Literal) and inner.is_string and kind == T.INTERVAL:
-            return _interval_literal(inner.this, "second")  # (a bare number: seconds, `'1.55'::interval`)
-        if isinstance(inner, exp.Literal) and inner.is_string and kind == T.USERDEFINED and _own_type(node.to):
-            return number(inner.this) or inner  # (`pos('5')` of a domain over integer is stored `(5)::pos`)
-        return inner
-    if isinstance(inner, _OF_ITS_ARGUMENTS_TYPE + (exp.Column, exp.Array, exp.Cast)) and kind in _TEXT_TYPES:
-        return inner  # `COALESCE(v, 'x') <> ''` on a varchar v is stored as `(COALESCE(v, 'x'::varchar))::text <> ''`
-    if kind in _PROMOTIONS and not node.to.expressions:
-        return inner  # `n = 0.10` on an integer n is stored as `(n)::numeric = 0.10`
-    return None
-
-
 _TRIMS = {"BOTH": "btrim", "LEADING": "ltrim", "TRAILING": "rtrim"}
-
-def _is_null(node: Optional[exp.Expression]) -> bool:
-    """A NULL constant, under casts and parentheses (`NULL::integer`)."""
-    while isinstance(node, (exp.Cast, exp.Paren)):
-        node = node.this
-    return isinstance(node, exp.Null)
-
-
-def _quantifier(node: exp.Expression) -> Optional[tuple[str, exp.Expression]]:
-    """('any'|'all', operand) for ANY(...)/ALL(...), however sqlglot happened to parse it."""
-    if isinstance(node, exp.Any):
-        return "any", _unparen(node.this)
-    if isinstance(node, exp.All):
-        return "all", _unparen(node.this)
-    if isinstance(node, exp.Anonymous) and str(node.this).lower() in ("any", "all") and len(node.expressions) == 1:
-        return str(node.this).lower(), _unparen(node.expressions[0])
-    return None
-
-
-def _is_similar(node: exp.Expression) -> bool:
-    """`b ~ similar_to_escape(p)`: what SIMILAR TO becomes (Postgres's and the rewrite's)."""
-    return isinstance(node, exp.RegexpLike) and isinstance(node.expression, exp.Anonymous) \
-        and str(node.expression.this).lower() == "similar_to_escape"
-
-
-def _is_range(node: exp.Expression) -> bool:
-    """`x >= l AND x <= h` (BETWEEN's rewrite) of one x."""
-    return isinstance(node, exp.And) and isinstance(node.this, exp.GTE) and isinstance(node.expression, exp.LTE) \
-        and node.this.this == node.expression.this
-
-
-def _outside(rng: exp.And) -> exp.Expression:
-    """`x < l OR x > h` of `x >= l AND x <= h`: NOT BETWEEN as Postgres stores it."""
-    x, low, high = rng.this.this, rng.this.expression, rng.expression.expression
-    return exp.or_(exp.LT(this=x.copy(), expression=low.copy()), exp.GT(this=x.copy(), expression=high.copy()),
-                   copy=False)
-
-
-def _row(node: exp.Expression) -> Optional[list]:
-    """The fields of a row constructor (ROW(a, b), as the rewrite spells `(a, b)`), else None."""
-    node = _unparen(node)
-    return node.expressions if isinstance(node, exp.Anonymous) and node.this == "ROW" else None
-
-
-def _fieldwise(kind: type, left: list, right: list) -> exp.Expression:
-    """`(a, b) = (1, 2)` as Postgres stores it, field by field: `a = 1 AND b = 2` (<>, IS DISTINCT FROM: OR)."""
-    pairs = [compared(kind, x.copy(), y.copy()) for x, y in zip(left, right)]
-    join = exp.and_ if kind is exp.EQ else exp.or_
-    return join(*pairs, copy=False) if len(pairs) > 1 else pairs[0]
-
-
-def _negated(node: exp.Expression) -> Optional[exp.Expression]:
-    """NOT of what row comparisons expand to (an AND or OR of =, or one =): `a <> 1 OR b <> 2`, by De Morgan, as
-    Postgres stores `(a, b) NOT IN ((1, 2))`; None for any other."""
-    node = _unparen(node)
-    if isinstance(node, exp.EQ):
-        return exp.NEQ(this=node.this, expression=node.expression)
-    if isinstance(node, (exp.And, exp.Or)):
-        left, right = _negated(node.this), _negated(node.expression)
-        if left is None or right is None:
-            return None
-        join = exp.or_ if isinstance(node, exp.And) else exp.and_
-        return join(exp.Paren(this=left), exp.Paren(this=right), copy=False)
-    return None
 
 
 def _rewrite(node: exp.Expression) -> exp.Expression:
@@ -359,7 +218,6 @@ def _parenthesize(tree: exp.Expression) -> exp.Expression:
                 if isinstance(child, _OPERATORS) and not isinstance(child, exp.Paren):
                     node.set(key, exp.Paren(this=child))
     return tree
-
 
 
 def parsed_normal_form(text: str, path: tuple[str, ...] = ()) -> str:

@@ -1,27 +1,28 @@
 """Tables compared: columns, constraints (matched by name or by definition), indexes, partitioning,
-comments and renames.
+comments and renames; triggers in compare.table_triggers, what keys and indexes stand on in compare.key_parts.
 """
 
 from __future__ import annotations
 
 from schemac.model.frozen import replace
-from schemac.model.references import as_read
-from schemac.model.triggers import replaced_in_place
-from typing import Any, Callable, Iterable, Optional, Union
+from typing import Iterable, Optional
 
-from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, Constraint
-from schemac.compare.equality import equal_except
+from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change
 from schemac.compare.rules import diff_rules
 from schemac.compare.shortcut import unchanged
 from schemac.compare.statistics import diff_statistics
 from schemac.compare.column_renames import applied_column_renames, renamed_along
+from schemac.compare.key_parts import (_columns, _constraints, _expressions, _rebuilt_from_deparse,
+                                       index_comment_of_key)
 from schemac.compare.keys_over_indexes import keys_over_indexes
 from schemac.compare.index_swaps import same_index, swapped_indexes
-from schemac.compare.normalize import same_default, same_expression
+from schemac.compare.normalize import same_default
 from schemac.compare.not_nulls import not_null_changes
 from schemac.compare.policies import generation_changed
 from schemac.compare.partitioning import partition_of_key, same_partitioning
-from schemac.model import Check, Column, Exclusion, ForeignKey, expression_dropped, expression_set_in_place, INDEXED_KEY_TYPES, Index, Table, Trigger, Unique
+from schemac.compare.table_triggers import _renamed_alike, trigger_changes
+from schemac.model import (Check, Column, Exclusion, ForeignKey, expression_dropped, expression_set_in_place,
+                           INDEXED_KEY_TYPES, Index, Table)
 from schemac.pg.column_storage import DEFAULT_SETTINGS, column_settings, has_settings
 from schemac.compare.foreign_servers import foreign_table_changes
 from schemac.pg.lazy import lazy
@@ -32,67 +33,6 @@ from schemac.compare.definition_keys import (_match_constraints, _same_constrain
                                              parameter_values, parameters_changed, renamed_key)
 
 referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
-
-
-def _rebuilt_from_deparse(index: Union[Index, Exclusion], retyped: set) -> bool:
-    """Whether ALTER TYPE of a column `index` (an EXCLUDE's too) holds would build it again from its deparse, which
-    Postgres does not always read back as itself (pg.redeparse: `kind IN ('a', 'b')` over a varchar column comes back
-    `ARRAY[('a'::character varying)::text, ...]`): one with a predicate or an expression is made again around the type
-    change from schema.yaml's text instead, at no more cost (ALTER TYPE builds it again either way)."""
-    return bool(retyped) and (index.where is not None or any(e.expression for e in index.elements)) and \
-        bool(({e.column for e in index.elements} | set(index.include)) & retyped)
-
-
-def same_trigger(a: Trigger, b: Trigger) -> bool:
-    """One definition (its WHEN compared as an expression, `b`'s public.name function as `a` reads: as_read)."""
-    b = replace(b, function=as_read(b.function, a.function))
-    return equal_except(a, b, "when", "enabled", "comment") and same_expression(a.when, b.when)
-
-
-def index_comment_of_key(c: object) -> Optional[str]:
-    return getattr(c, "index_comment", None) or None
-
-
-def _constraints(t: Table) -> list[Constraint]:
-    out: list[Constraint] = [t.primary_key] if t.primary_key else []
-    return out + list(t.uniques) + list(t.checks) + list(t.foreign_keys) + list(t.exclusions)
-
-
-def _columns(c: Constraint) -> list[Optional[str]]:
-    """The columns a key, EXCLUDE or foreign key stands on (its INCLUDE columns too)."""
-    if isinstance(c, Exclusion):
-        return [e.column for e in c.elements] + list(c.include)
-    return list(c.columns) + list(getattr(c, "include", ()))  # type: ignore[union-attr]
-
-
-def _expressions(c: Constraint) -> tuple[Optional[str], ...]:
-    """The expressions of an EXCLUDE's elements and its WHERE (none for the other kinds)."""
-    return (c.where, *(e.expression for e in c.elements)) if isinstance(c, Exclusion) else ()
-
-
-def repeated_keys(t: Table) -> list[Unique]:
-    """UNIQUEs on the columns of the primary key or of an earlier UNIQUE. Postgres keeps both when the
-    second is added by ALTER TABLE (real databases hold them; inspect writes them), but CREATE TABLE
-    would silently merge them: they are added after it."""
-    seen = {t.primary_key.columns} if t.primary_key else set()
-    out = []
-    for u in t.uniques:
-        if u.columns in seen:
-            out.append(u)
-        seen.add(u.columns)
-    return out
-
-
-def _renamed_alike(cur: dict, des: dict, kind: str, ch: Callable, same: Callable[[Any, Any], bool]) -> None:
-    """One gone from `cur` whose definition a new one of `des` has under another name (`same`): ALTER INDEX /
-    TRIGGER ... RENAME, not DROP and CREATE (its OID, comment, state kept); `cur` then holds it under the new name."""
-    gone = [n for n in cur if n not in des]
-    for name, new in des.items() if gone else ():
-        old_name = next((n for n in gone if same(cur[n], new)), None) if name not in cur else None
-        if old_name is not None:
-            gone.remove(old_name)
-            ch(f"rename_{kind}", name, cur[old_name], new)
-            cur[name] = replace(cur.pop(old_name), name=name)
 
 
 def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list[Change]:
@@ -106,7 +46,8 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
     """diff_table, walked."""
     changes: list[Change] = []
 
-    def ch(kind: str, name: Optional[str] = None, old: object = None, new: object = None, cause: Optional[str] = None, **more) -> None:
+    def ch(kind: str, name: Optional[str] = None, old: object = None, new: object = None,
+           cause: Optional[str] = None, **more) -> None:
         changes.append(Change(kind, des.schema, des.name, name, old, new, des, cause, **more))
 
     def added(kind: str, name: Optional[str], obj, comment_kind: str) -> None:
@@ -239,11 +180,13 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
                 (getattr(new_c, "not_valid", False) and not getattr(old_c, "not_valid", False)) or \
                 not getattr(old_c, "valid", True):  # (a key's index INVALID, made ON ONLY: rebuilt, as an index)
             # (Validated, but declared NOT VALID: only re-adding it NOT VALID says so: no scan, brief lock.)
-            ch("drop_foreign_key" if fk else "drop_constraint", old_c.name, old_c, new_c, name_held=default_name_held(cur, old_c))
+            ch("drop_foreign_key" if fk else "drop_constraint", old_c.name, old_c, new_c,
+               name_held=default_name_held(cur, old_c))
             ch(add, new_c.name, old_c, new_c)
             recreated(old_c, new_c)
         elif isinstance(old_c, Check) and over_retyped(old_c.expression) or \
-                (regenerated and not isinstance(old_c, Check) and over_retyped(*_expressions(old_c), columns=_columns(old_c))) \
+                (regenerated and not isinstance(old_c, Check)
+                 and over_retyped(*_expressions(old_c), columns=_columns(old_c))) \
                 or isinstance(old_c, Exclusion) and (_rebuilt_from_deparse(old_c, retyped)
                                                     or over_retyped(*_expressions(old_c))):
             # (A key, EXCLUDE or foreign key on a column dropped and added again goes with the DROP COLUMN:
@@ -318,43 +261,7 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
         if parent not in des.inherits:
             ch("drop_inherit", f"{parent.schema}.{parent.name}", parent, None)
 
-    cur_tg = {g.name: g for g in cur.triggers}
-    des_tg = {g.name: g for g in des.triggers}
-    def trigger_over_retyped(g) -> bool:
-        """Postgres refuses ALTER TYPE of a column a trigger's WHEN or UPDATE OF names (and DROP COLUMN)."""
-        return over_retyped(g.when, columns=g.update_columns) or bool(set(g.update_columns) & retyped)
-
-    # (a constraint trigger's constraint follows by RENAME CONSTRAINT, not reaching a partitioned tree's clones; one
-    # over a column retyped is dropped under its old name before the ALTER TYPE, made under its new one after)
-    _renamed_alike(cur_tg, des_tg, "trigger", ch,
-                   lambda old, g: (not g.constraint or not (des.partition_by or des.partition_of))
-                   and same_trigger(old, replace(g, name=old.name)) and not trigger_over_retyped(old))
-    for name, g in des_tg.items():
-        old_g = cur_tg.get(name)
-        if old_g is None:
-            added("add_trigger", name, g, "set_trigger_comment")
-            if g.enabled != "origin":
-                ch("set_trigger_enabled", name, None, g, "state of a new object")
-            continue
-        if trigger_over_retyped(old_g):
-            ch("drop_trigger", name, old_g, None, "retype")
-            ch("add_trigger", name, None, g, "retype")
-            if g.enabled != "origin":
-                ch("set_trigger_enabled", name, None, g, "retype")
-            if g.comment:
-                ch("set_trigger_comment", name, None, g, "retype")
-            continue
-        altered = not same_trigger(old_g, g)
-        if altered:
-            ch("alter_trigger", name, old_g, g)
-        # (A trigger created or replaced fires on origin: the planner sets its state again, and comments one created.)
-        if old_g.enabled != g.enabled and not altered:
-            ch("set_trigger_enabled", name, old_g, g)
-        if (old_g.comment or None) != (g.comment or None) and (not altered or replaced_in_place(old_g, g)):
-            ch("set_trigger_comment", name, old_g, g)
-    for name, g in cur_tg.items():
-        if name not in des_tg:
-            ch("drop_trigger", name, g, None)
+    trigger_changes(cur, des, ch, added, over_retyped, retyped)
 
     diff_rules(cur, des, ch)
     diff_statistics(cur, des, ch, frozenset(regenerated))
@@ -363,8 +270,8 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
     def remade(index: str) -> bool:
         """Whether the index of that name, or the key's (by the name Postgres gave it: a_pkey), is dropped here (or
         another index renamed to it: compare.index_swaps)."""
-        return any(c.kind in ("drop_index", "rename_index") and c.name == index or c.kind == "drop_constraint" and isinstance(
-            c.old, INDEXED_KEY_TYPES) and constraint_name(cur, c.old) == index for c in changes)
+        return any(c.kind in ("drop_index", "rename_index") and c.name == index or c.kind == "drop_constraint"
+                   and isinstance(c.old, INDEXED_KEY_TYPES) and constraint_name(cur, c.old) == index for c in changes)
 
     if cur.cluster_on != des.cluster_on or (des.cluster_on and remade(des.cluster_on)):  # made again: marked again
         ch("set_cluster_on", None, cur, des)
@@ -391,4 +298,3 @@ def _settings_either_way(old: Column, new: Column) -> Optional[Column]:
     keep = {f: getattr(old, f) if getattr(old, f) != getattr(new, f) else v for f, v in DEFAULT_SETTINGS.items()}
     keep["options"] = tuple(o for o in old.options if o not in new.options)
     return replace(old, **keep)
-

@@ -27,7 +27,7 @@ from schemac.model.frozen import replace
 from schemac.compare.changes import Change
 from schemac.compare.default_rows import below, partitions
 from schemac.compare.definition_keys import attach_key, default_name_held
-from schemac.compare.tables import index_comment_of_key
+from schemac.compare.key_parts import index_comment_of_key
 from schemac.model import PrimaryKey, Table, Unique
 
 # A partitioned table's PRIMARY KEY dropped and added again so that its ADD takes the partitions' UNIQUEs schema.yaml

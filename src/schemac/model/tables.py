@@ -29,7 +29,7 @@ class NotNull:
     not_valid: bool = False
     no_inherit: bool = False
     comment: Optional[str] = None  # COMMENT ON CONSTRAINT: made after the NOT NULL (plan.not_null_ddl)
-    # A new INHERITS child's column it declares again, NOT NULL only as its parent is (compare.not_nulls'
+    # A new INHERITS child's column it declares again, NOT NULL only as its parent is (compare.not_null_names'
     # parents_names_given): CREATE TABLE ... INHERITS leaves NOT NULL out, and the parent's reaches it inherited
     # (PostgreSQL 18: conislocal false, under the parent's name), as it is in the database inspect read.
     from_parent: bool = field(default=False, compare=False, metadata={"recorded": False})

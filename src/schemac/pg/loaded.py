@@ -14,8 +14,8 @@ from schemac.pg.lazy import lazy
 from schemac.pg.readable import form_reading
 
 # A partitioned table's key and a partition's bound: no form of pg.readable, sqlglot's at the first one.
-parse_partition_key = lazy("schemac.pg.expressions", "parse_partition_key")
-parse_partition_bound = lazy("schemac.pg.expressions", "parse_partition_bound")
+parse_partition_key = lazy("schemac.pg.partition_texts", "parse_partition_key")
+parse_partition_bound = lazy("schemac.pg.partition_texts", "parse_partition_bound")
 
 
 def check_expression(text: str) -> None:

@@ -14,12 +14,13 @@ from sqlglot import exp
 from schemac.compare.changes import Change
 from schemac.compare.created_tables import key_after_create
 from schemac.compare.keys_over_indexes import TAKEN_BY_KEY
-from schemac.compare.tables import repeated_keys
+from schemac.compare.key_parts import repeated_keys
 from schemac.model import (Check, collate_sql, Column, deferral, Exclusion, Extension, ForeignKey, Identity, Index,
                            IndexElement, key_mark, own_columns, PrimaryKey, Table, Unique)
 from schemac.pg.dialect import RENDER
 from schemac.pg.idents import ident, schema_part
-from schemac.pg.expressions import parse_expression, parse_partition_bound, parse_partition_key, partition_key_opclasses
+from schemac.pg.expressions import parse_expression
+from schemac.pg.partition_texts import parse_partition_bound, parse_partition_key, partition_key_opclasses
 from schemac.pg.names import constraint_name, qualified, quote_ident, reference_parts
 from schemac.pg.syntax import Printed
 from schemac.plan import printing

@@ -26,8 +26,9 @@ from schemac.compare.changes import Change
 from schemac.compare.default_rows import ROWS_MOVED
 from schemac.model import Table
 from schemac.pg.dialect import DIALECT, RENDER
-from schemac.pg.expressions import (ExpressionError, _parse_statement, hash_bound_in_order, parse_partition_key,
-                                     partition_key_opclasses)
+from schemac.pg.expressions import ExpressionError
+from schemac.pg.partition_texts import (_parse_statement, hash_bound_in_order, parse_partition_key,
+                                        partition_key_opclasses)
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan.quiet_triggers import INSERT_OR_DELETE, quieted
 from schemac.plan.sql_strings import command, do_block, literal

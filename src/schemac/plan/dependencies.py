@@ -33,8 +33,9 @@ from schemac.plan.stubs import STUB, STUBBED
 from schemac.plan.not_null_order import attach_needs
 from schemac.plan.privilege_order import CREATED as _CREATED, privilege_deps
 from schemac.plan.trigger_clone_order import trigger_clone_keys
-from schemac.plan.keys import (Key, collation_keys, relation_key, copy_keys, _col, _identity_sequence, _owner, _table, type_key,
-                               own_keys, refs_of, table_members, table_refs)
+from schemac.plan.keys import (Key, collation_keys, relation_key, _col, _identity_sequence, _table, type_key, own_keys,
+                               refs_of, table_members, table_refs)
+from schemac.plan.member_refs import _owner, copy_keys
 from schemac.model import Check, INDEXED_KEY_TYPES, Sequence, Table, View
 from schemac.compare.identities import identity_sequences
 from schemac.pg.names import make_object_name

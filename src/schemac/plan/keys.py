@@ -10,15 +10,17 @@ from schemac.compare.changes import set_aside_name
 from schemac.compare.identities import IdentitySequence
 from schemac.compare.opclasses import class_key
 from schemac.compare.sqlbodies import named_types_of
-from schemac.compare.tables import index_signature
 from schemac.compare.view_reads import view_keys, view_refs
-from schemac.model import (Aggregate, Cast, Operator, OperatorClass, OperatorFamily, EventTrigger, ForeignDataWrapper, ForeignServer, Publication, Check, Collation, Column, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey,
-                           Function, Index, Policy, PrimaryKey, RangeType, Rule, Sequence, Statistics, Table, TextSearchConfig, TextSearchDictionary, Trigger, INDEXED_KEY_TYPES, UNIQUE_KEY_TYPES,
-                           View)
+from schemac.model import (Aggregate, Cast, Operator, OperatorClass, OperatorFamily, EventTrigger, ForeignDataWrapper,
+                           ForeignServer, Publication, Check, Collation, Column, CompositeType, Domain, Enum, Exclusion,
+                           Extension, ForeignKey, Function, Index, Policy, PrimaryKey, RangeType, Rule, Sequence,
+                           Statistics, Table, TextSearchConfig, TextSearchDictionary, Trigger, INDEXED_KEY_TYPES,
+                           UNIQUE_KEY_TYPES, View)
 from schemac.model.collnames import collation_ref
 from schemac.pg.calls import called_functions
 from schemac.pg.named_refs import named_refs
-from schemac.pg.expressions import partition_key_opclasses, referenced_columns, used_operators
+from schemac.pg.expressions import referenced_columns, used_operators
+from schemac.pg.partition_texts import partition_key_opclasses
 from schemac.pg.knowntypes import EXTENSION_REQUIRES
 from schemac.pg.names import call_parts, default_constraint_name, make_object_name, split_reference
 from schemac.pg.policies import policy_refs
@@ -345,50 +347,3 @@ def own_keys(t: Optional[Table], obj: object) -> set[Key]:
     if isinstance(obj, View):  # a relation ("table" key), and its columns
         return view_keys(obj)
     return set()
-
-
-def _attribute_refs(t: Table, name: str, col: Optional[Column], attribute: str) -> set[Key]:
-    """Refs of one attribute of column `name` (its default, its identity): the column, the table, what
-    the default calls, the NOT NULL an identity stands on."""
-    if col is None:
-        return set()
-    out = {_col(t, name), _table(t)}
-    if attribute == "default":
-        out |= expression_refs(col.default, t.schema, None)
-    elif col.identity is not None:
-        out.add(("notnull", t.schema, t.name, name))
-    return out
-
-
-def _owner(seq: Optional[Sequence]) -> set[Key]:
-    """The column a sequence is OWNED BY (in its own schema). A sequence goes with its owner (DROP
-    COLUMN or DROP TABLE drops it), so only OWNED BY itself waits for the column, and OWNED BY NONE
-    must run before the column goes."""
-    if seq is None or not seq.owned_by:
-        return set()
-    table, column = seq.owned_by.rsplit(".", 1)
-    return {("column", seq.schema, table, column)}
-
-
-def twins_before(t: Table, i: Index) -> set[Key]:
-    """Where a parent has two indexes of one definition, Postgres attaches to each one made the first of its
-    partition's matching indexes (by OID) not attached yet: the parent's twins are made in the order of their
-    names, and a partition's copies (attached_to) in the order of their parents' names, so each gets its own."""
-    sig = index_signature(i)
-    if i.attached_to is not None:
-        return {("index", t.schema, t.name, j.name) for j in t.indexes
-                if j.attached_to is not None and j.attached_to < i.attached_to and index_signature(j) == sig}
-    if t.partition_by is None:
-        return set()
-    return {("index", t.schema, t.name, j.name) for j in t.indexes if j.name < i.name and index_signature(j) == sig}
-
-
-def copy_keys(t: Table, copy) -> set[Key]:
-    """What a comment on a child's copy of a parent's constraint (model.copies.ConstraintCopy) needs: the child, and the
-    constraint (or NOT NULL) on each table above it, each attached or joined (the copy is made with any of them)."""
-    out: set[Key] = {_table(t), ("inherits from", t.schema, t.name)}
-    for s, n in copy.above:
-        out |= {("constraint", s, n, copy.name), ("attached to", s, n), ("inherits from", s, n)}
-        if copy.column is not None:
-            out.add(("notnull", s, n, copy.column))
-    return out

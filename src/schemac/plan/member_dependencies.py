@@ -10,8 +10,9 @@ from schemac.compare.defaults_below import DEFAULT_KEPT, parents_of
 from schemac.compare.definition_keys import attach_key, index_signature
 from schemac.model import Check, PrimaryKey, Table, Unique, UNIQUE_KEY_TYPES
 from schemac.pg.types import type_name
-from schemac.plan.keys import (Key, _attribute_refs, _col, _identity_sequence, _table, column_refs, expression_refs, own_keys,
-                               refs_of, twins_before, type_key)
+from schemac.plan.keys import (Key, _col, _identity_sequence, _table, column_refs, expression_refs, own_keys, refs_of,
+                               type_key)
+from schemac.plan.member_refs import _attribute_refs, twins_before
 from schemac.pg.beside_copies import beside_copy
 from schemac.plan.name_swaps import not_null_name
 from schemac.plan.not_null_order import not_null_keys

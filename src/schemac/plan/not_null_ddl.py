@@ -8,7 +8,7 @@ from typing import Optional
 
 from sqlglot import exp
 
-from schemac.compare.not_nulls import partition_names_it
+from schemac.compare.not_null_names import partition_names_it
 from schemac.model import Column, NotNull, Table
 from schemac.pg.idents import ident
 from schemac.pg.names import default_not_null_name, qualified, quote_ident

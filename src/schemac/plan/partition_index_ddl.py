@@ -26,7 +26,8 @@ from schemac.model import Column, Exclusion, Index, PrimaryKey, Table, Unique, U
 from schemac.pg.childindex import child_index_name, child_key_name, is_child_index_name
 from schemac.pg.dialect import RENDER
 from schemac.pg.names import constraint_name, qualified, quote_ident
-from schemac.pg.expressions import parse_partition_bound, referenced_columns
+from schemac.pg.expressions import referenced_columns
+from schemac.pg.partition_texts import parse_partition_bound
 from schemac.pg.beside_copies import beside_copy
 from schemac.plan.ddl import add_constraint, command, create_index, do_block, literal, storage_clause
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Iterator, Optional
 
 from sqlglot import exp
 
 from schemac.compare.changes import FOR_CHILD, INHERITED, OWN_AGAIN, Change
-from schemac.errors import printable
 from schemac.model import Table, Trigger, expression_dropped, index_comment
 from schemac.model.triggers import replaced_in_place
 from schemac.compare.unique_pk_copies import TAKEN_ALONG
@@ -27,18 +25,19 @@ from schemac.plan.renumbering_ddl import renumbered_copies
 from schemac.plan.storage_ddl import alter_parameters
 from schemac.plan.generated_ddl import regenerated, regenerated_together
 from schemac.plan.partitioning_refusals import logging_refused, partitioning_refused
-from schemac.plan.partition_index_ddl import (copy_settings, own_comments_again, add_partition_key, attach_partition, detach_partition, copies_named, add_partition_index, drop_partition_index,
+from schemac.plan.partition_index_ddl import (copy_settings, own_comments_again, add_partition_key, attach_partition,
+                                             detach_partition, copies_named, add_partition_index, drop_partition_index,
                                              drop_partition_key, is_partition_key, renamed_after_detach)
-from schemac.plan.column_ddl import column_settings_statements, index_statistics, virtual_made_plain, virtual_values_kept
+from schemac.plan.column_ddl import (column_settings_statements, index_statistics, virtual_made_plain,
+                                     virtual_values_kept)
 from schemac.plan.not_null_ddl import inherited_not_null_comments, not_valid_statements
 from schemac.plan.table_renames import defaults_after_rename, given_default_name, named_renamed, renamed_table
-from schemac.plan.hazards import destructive_reason, enums_holding_values
 from schemac.plan.held_names import held_key_comment, held_key_drop, held_key_statement
-from schemac.plan.identity_ddl import alter_column, alter_identity, kept_before_detach, kept_before_move, past_attached_rows
+from schemac.plan.identity_ddl import (alter_column, alter_identity, kept_before_detach, kept_before_move,
+                                       past_attached_rows)
 from schemac.plan.graph import ordered
 from schemac.plan.views import view_statements
 from schemac.plan.preamble import expression_marks, preamble, widened
-from schemac.plan.session_pin import pins_needed, retypes_in_session
 from schemac.plan.sql_strings import comment_value, visible_sql
 
 
@@ -285,80 +284,6 @@ def planned(changes: list[Change]) -> Iterator[exp.Expression]:
 def planned_parts(changes: list[Change]) -> tuple[list[exp.Expression], list[Change]]:
     """planned(changes) as its preamble and the changes in the order their statements come."""
     return preamble(changes), ordered(changes)
-
-
-def marked_script(changes: list[Change]) -> str:
-    """render_sql(plan(changes)) but the search_path a migration file pins (plan/preamble.py: SET LOCAL does nothing
-    outside a transaction, which a script run by hand is not in), with each change's statements that can destroy data preceded by
-    `-- DESTRUCTIVE: why`: whoever runs `diff --sql` by hand has no --allow-destructive to stop them.
-    (render_sql joins paragraphs with a blank line, so joining the changes' scripts with one gives the same text.)
-    Where `generate` writes several files (transactions_apart), the script commits each part in turn: each part is its
-    own BEGIN ... COMMIT, so the script runs by `psql -f` and `psql -1 -f` (which only warns of the transaction
-    already, or no longer, in progress) alike. So is a script whose constants, or retypes, the session's zone and
-    styles read (the SET LOCALs a migration file sets first, plan.session_pin): a person's psql under PGTZ=Asia/Tokyo
-    stored another instant than `diff` then reads. Every script pins a migration's search_path (plan.preamble): under
-    `search_path = other, public` its new tables went to `other`, a text retyped regclass took `other`'s relation."""
-    parts = [(p, s) for p, s in map(_marked, (part for _, part in transactions_apart(changes))) if s]
-    if not parts:
-        return ""
-    return "\n".join([TRANSACTIONS_APART if len(parts) > 1 else PINNED_IN_TRANSACTION]
-                     + ["\n".join(["BEGIN;\n", *(["".join(pins)] if pins else []), script, "COMMIT;\n"])
-                        for pins, script in parts])
-
-
-def transactions_apart(changes: list[Change]) -> list[tuple[str, list[Change]]]:
-    """`changes` as the transactions they are committed in, in order, each with the suffix of its migration file's
-    name ('' for the one of the rest): the values added to enums first, as Postgres refuses a new value's use in the
-    transaction that added it ('unsafe use of new value': as a default, in a CHECK, an index predicate or a row); the
-    settings and comments made on the own objects of an extension the same changes create last, as inspect tells them
-    from the extension script's own by the transaction that made them (catalog/queries/extensions.sql)."""
-    made = {c.name for c in changes if c.kind == "add_extension" and c.old is None}
-    members = [c for c in changes if c.kind == "set_extension_grants" and c.name in made
-               and (c.new.settings or c.new.comments)]  # type: ignore[union-attr]
-    rest = [c for c in changes if c not in members] if members else changes
-    values = [c for c in rest if c.kind in ("rename_enum_value", "add_enum_value")]  # (a value added AFTER a renamed one)
-    if any(c.kind == "add_enum_value" for c in values) and len(values) < len(rest):
-        rest = [c for c in rest if c.kind not in ("rename_enum_value", "add_enum_value")]
-        values = _named_before_renames(values, rest)
-    else:
-        values = []
-    return [part for part in (("_enum_values", values), ("", rest), ("_extension_members", members)) if part[1]]
-
-
-def _named_before_renames(values: list[Change], rest: list[Change]) -> list[Change]:
-    """The values' enums as named before the rest's rename_type (renamed_from: ALTER TYPE ... RENAME TO, SET SCHEMA)
-    runs: their file is committed first, while the type still has its old name (ADD VALUE on the new one: 'type does
-    not exist')."""
-    was = {(c.new.schema, c.new.name): c.old for c in rest if c.kind == "rename_type"}  # type: ignore[union-attr]
-    out = []
-    for c in values:
-        o = was.get((c.new.schema, c.new.name))  # type: ignore[union-attr]
-        out.append(c if o is None else replace(c, schema=o.schema, name=o.name,  # type: ignore[union-attr]
-                                               old=replace(c.old, schema=o.schema, name=o.name),  # type: ignore
-                                               new=replace(c.new, schema=o.schema, name=o.name)))  # type: ignore
-    return out
-
-
-PINNED_IN_TRANSACTION = ("-- One transaction, committed by the script: the SET LOCALs that name its objects, read its "
-                         "constants or convert its retyped columns' rows as `diff` reads them last only until it ends.\n")
-TRANSACTIONS_APART = ("-- Transactions one after another, each committed by the script, with psql -1 too: a value added "
-                      "to an enum cannot be used before it is committed, and the settings and comments of an extension's "
-                      "own objects are told from its script's by the transaction that made them.\n")
-
-
-def _marked(changes: list[Change]) -> tuple[tuple[str, ...], str]:
-    """marked_script of changes Postgres takes in one transaction, and the SET LOCALs it needs first
-    (session_pin.pins_needed)."""
-    scripts = []
-    held = enums_holding_values(changes)
-    for c in ordered(changes):
-        statements = statements_for(c)
-        if statements:
-            reason = destructive_reason(c, held)
-            # (a name holding a line break would end the comment and start SQL: printed escaped)
-            scripts.append((f"-- DESTRUCTIVE: {printable(reason)}\n" if reason else "") + render_sql(statements))
-    head = preamble(changes)  # (the search_path first: marked_script runs each part in a transaction of its own)
-    return pins_needed(scripts, retypes_in_session(changes)), "\n".join(([render_sql(head)] if head and scripts else []) + scripts)
 
 
 def validate_constraint(table: Table, name: str) -> exp.Command:

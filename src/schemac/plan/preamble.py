@@ -186,7 +186,7 @@ def _rendered(s: exp.Expression) -> str:
 
 def preamble(changes: list[Change]) -> list[exp.Expression]:
     """The search_path pinned (pinned_search_path; `diff --sql`'s script too, in a transaction of its own:
-    plan.planner.marked_script); `SET LOCAL check_function_bodies = off` where functions are created: Postgres
+    plan.transactions.marked_script); `SET LOCAL check_function_bodies = off` where functions are created: Postgres
     would check a SQL body, and PL/pgSQL's `%ROWTYPE`/`%TYPE` declarations, against tables the same migration
     creates later (pg_dump does the same). Each lasts until the file's transaction ends. An empty DO block where a
     function's SET names a PL/pgSQL setting (_sets_plpgsql)."""

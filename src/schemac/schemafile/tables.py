@@ -142,7 +142,7 @@ class TableReader(StorageReader, ReplicaIdentityReader):
         unnamed: dict[tuple[tuple[str, ...], tuple[str, ...]], Unique] = {}
         for u in uniques:
             # Postgres accepts a UNIQUE repeating another key (added after CREATE TABLE, see
-            # compare.tables.repeated_keys), but two unnamed ones would get the same name: its columns and INCLUDE
+            # compare.key_parts.repeated_keys), but two unnamed ones would get the same name: its columns and INCLUDE
             # columns make it (UNIQUE (a) and UNIQUE (a) INCLUDE (b) are t_a_key and t_a_b_key, as inspect writes).
             named_by = (u.columns, u.include)
             if u.name is None and named_by in unnamed:

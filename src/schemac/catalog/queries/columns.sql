@@ -30,7 +30,7 @@
 -- CHECKs, where it has the parent's name (CREATE ... INHERITS / PARTITION OF names it so); a local one under the
 -- parent's name (declared in CREATE TABLE ... INHERITS, copied by LIKE, or SET NOT NULL on a column the child only
 -- inherits) is read with it: it is the child's own too, as schema.yaml's named NOT NULL of a child is, where an
--- unnamed one is the parent's only (compare.not_nulls.parents_names_given), which would lose conislocal.
+-- unnamed one is the parent's only (compare.not_null_names.parents_names_given), which would lose conislocal.
 -- One inherited (coninhcount > 0) under a name of its own is read even where that is <table>_<column>_not_null:
 -- a table made first and then attached (pg_dump's partitions) or INHERIT'ed, or a child declaring the column NOT
 -- NULL itself, keeps that name, which PARTITION OF / INHERITS alone would not give it.
