@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from schemac.model.frozen import replace
 
-from schemac.compare.changes import Change
+from schemac.compare.changes import ENUM_REBUILT, Change
 from schemac.compare.types import base_type, keyed_domains
 from schemac.model import Schema
 from schemac.pg.casts import base_and_dims
@@ -62,8 +62,9 @@ def own_type_sides(changes: list[Change], current: Schema, desired: Schema) -> l
     """`changes` with each column retype marked with the kind of its old type where it is one of `current`'s own (or
     an array of one, or a domain over one; `from_kind`, and an enum's longest label: `longest_label`), of its new type
     where one of `desired`'s (`to_kind`), `direct_cast` where `desired` declares a cast between their base types
-    (arrays of as many dimensions: element by element), and the types each side is made of (`made_of`)."""
-    if not any(c.kind == "alter_column_type" for c in changes):
+    (arrays of as many dimensions: element by element), and the types each side is made of (`made_of`). A domain
+    created again on another base (ENUM_REBUILT) is marked by its bases alike: plan.hazards judges it as its columns."""
+    if not any(_retyped(c) for c in changes):
         return changes
     was, will = type_kinds(current), type_kinds(desired)
     below, above = keyed_domains(current), keyed_domains(desired)
@@ -94,7 +95,13 @@ def own_type_sides(changes: list[Change], current: Schema, desired: Schema) -> l
         return replace(c, from_kind=from_kind, to_kind=to_kind, direct_cast=direct, apart=apart, longest_label=longest,
                        made_of=(*made_of(c.old.type, held[0]), *made_of(c.new.type, held[1])))  # type: ignore[union-attr]
 
-    return [marked(c) if c.kind == "alter_column_type" else c for c in changes]
+    return [marked(c) if _retyped(c) else c for c in changes]
+
+
+def _retyped(c: Change) -> bool:
+    """A column retyped, or a domain created again whose values its columns' retypes carry to a new base type."""
+    return c.kind == "alter_column_type" or (c.kind == "alter_domain" and c.cause == ENUM_REBUILT
+                                             and c.old.type != c.new.type)  # type: ignore[union-attr]
 
 
 def _parts(schema: Schema) -> dict[tuple[str, str], tuple[str, ...]]:

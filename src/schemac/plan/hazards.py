@@ -61,7 +61,8 @@ def destructive_reason(change: Change, held: Optional[AbstractSet[tuple[str, str
             return (f"enum {change.schema}.{change.name}: re-created without {', '.join(map(repr, gone))}: "
                     "the migration fails if a row holds a removed value")
     if change.kind == "alter_domain" and change.cause == ENUM_REBUILT \
-            and change.old.type != change.new.type and not is_widening(change.old.type, change.new.type):  # type: ignore
+            and change.old.type != change.new.type and not is_widening(change.old.type, change.new.type) \
+            and not _enum_as_text(change) and not _enum_into_enum(change):  # type: ignore  (an enum's labels kept)
         return (f"domain {change.schema}.{change.name}: base type {change.old.type} -> {change.new.type}: existing "  # type: ignore
                 "values in its columns may be truncated, rounded or rejected")
     if change.kind == "alter_composite_type" and change.table_def is not None:  # (none: no value stored)
