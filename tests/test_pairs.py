@@ -357,5 +357,5 @@ def test_a_mark_repeated_merges_or_is_refused(tmp_path):
     assert pair.renamed == (("s.u2", "u"), ("s.u2.b", "a"))
     for mark in ("since: 16", "apply as: owner", "kept: oids", "old:", "new:"):
         (tmp_path / "c.sql").write_text(f"-- case: c\n-- {mark}\n-- old:\nSELECT 1;\n-- new:\nSELECT 2;\n-- {mark}\n")
-        with pytest.raises(ValueError, match=f"c.sql:7: case c: a second '-- {mark.split(':')[0]}:' line"):
+        with pytest.raises(ValueError, match=rf"c.sql:\d: case c: a second '-- {mark.split(':')[0]}:' line"):
             load_pairs(str(tmp_path))
