@@ -622,6 +622,24 @@ CREATE FUNCTION f_grouped(int, m int, int) RETURNS TABLE (g int, n bigint) LANGU
   BEGIN ATOMIC SELECT id % $3 + $1, count(*) + m FROM item GROUP BY id % $3 + $1 ORDER BY 1; END;
 CREATE FUNCTION f_sliced(int[], lo int, int) RETURNS int[] LANGUAGE sql IMMUTABLE RETURN $1[lo:$3];
 CREATE FUNCTION f_out(a int, OUT int, int) LANGUAGE sql IMMUTABLE BEGIN ATOMIC SELECT a * 10 + $2; END;
+CREATE FUNCTION d_on(int, k int, int) RETURNS SETOF int LANGUAGE sql BEGIN ATOMIC
+  SELECT DISTINCT ON (id % $3) id + $1 FROM item WHERE qty > k ORDER BY id % $3, qty * $1; END;
+CREATE FUNCTION agg_o(text, k int, text) RETURNS text LANGUAGE sql BEGIN ATOMIC SELECT string_agg(id::text || $1, $3
+  ORDER BY qty % k, id * length($3)) FILTER (WHERE qty > length($1)) FROM item; END;
+CREATE FUNCTION ins(int, k int, int) RETURNS int LANGUAGE sql BEGIN ATOMIC INSERT INTO item (id, qty) VALUES ($3, $1 + k)
+  ON CONFLICT (id) DO UPDATE SET qty = excluded.qty + $3 WHERE item.qty > $1 RETURNING qty - $3; END;
+CREATE FUNCTION del(int, k int, int) RETURNS SETOF int LANGUAGE sql BEGIN ATOMIC
+  DELETE FROM item USING (SELECT $3 AS x) s WHERE item.id = s.x + $1 RETURNING id * k; END;
+CREATE FUNCTION cte_u(int, k int, int) RETURNS SETOF int LANGUAGE sql BEGIN ATOMIC WITH w AS (SELECT id * $3 AS v FROM item
+  LIMIT $1) SELECT v FROM w UNION ALL SELECT $1 + $3 ORDER BY 1 OFFSET $3 LIMIT k; END;
+CREATE FUNCTION win_named(int, k int, int) RETURNS SETOF bigint LANGUAGE sql BEGIN ATOMIC SELECT sum(qty * $1) OVER w + k
+  FROM item WINDOW w AS (PARTITION BY id % $3 ORDER BY id ROWS BETWEEN $1 PRECEDING AND CURRENT ROW); END;
+CREATE FUNCTION grp(int, k int, int) RETURNS SETOF bigint LANGUAGE sql BEGIN ATOMIC
+  SELECT count(*) FROM item GROUP BY id % $3 HAVING sum(qty) > $1 * k; END;
+CREATE FUNCTION sub_in(int, k int, int) RETURNS boolean LANGUAGE sql
+  RETURN $3 IN (SELECT id + $1 FROM item WHERE qty = k) AND EXISTS (SELECT 1 WHERE $1 > $3);
+CREATE FUNCTION two(int, k int, int) RETURNS SETOF int LANGUAGE sql BEGIN ATOMIC
+  SELECT x FROM (VALUES ($3), ($1)) v(x) WHERE x > k ORDER BY x; SELECT 1 + $1 - $3; END;
 CREATE PROCEDURE p_take(int, amount int, int) LANGUAGE sql BEGIN ATOMIC
   UPDATE item SET qty = qty - amount * $3 WHERE id = $1 AND qty > $3;
 END;
@@ -632,19 +650,27 @@ _UNNAMED_CALLS = ("INSERT INTO item SELECT g, g * 10 FROM generate_series(1, 9) 
                   "CALL p_take(2, 1, 3)", "SELECT array_agg(qty ORDER BY id) FROM item")
 
 
+# each body's parse tree, but what differs between two databases (OIDs of its tables, row types, an ON CONFLICT's index,
+# offsets in the source text)
+_TREES = ("SELECT proname, regexp_replace(prosqlbody::text, "
+          "':(relid|resorigtbl|vartype|location|stmt_location|stmt_len) -?[0-9]+|:arbiterIndexes \\(o[0-9 ]*\\)', '', 'g') "
+          "FROM pg_proc WHERE pronamespace = 'public'::regnamespace ORDER BY 1")
+
+
 def _unnamed_results(conn) -> list:
     with conn.transaction(force_rollback=True):
         return [conn.execute(c).fetchall() if c.startswith("SELECT") else conn.execute(c).rowcount
-                for c in _UNNAMED_CALLS]  # (the rows each time, in the empty rebuilt database too)
+                for c in _UNNAMED_CALLS] + conn.execute(_TREES).fetchall()  # (the rows each time: in B too)
 
 
 def test_standard_bodies_with_several_unnamed_arguments_keep_each_in_its_place(tmp_path, any_db_url, schemac):
     """f(text, sep text, text) returning $1 || sep || $3 was inspected as `"" || sep || ""` (two inputs unnamed:
     the one-unnamed fix could not tell them), and the migration failed ('zero-length delimited identifier'). Each
-    "" is now its $n: the rebuilt functions return what the originals do (the oracle: their results, a swap of
-    $1 and $3 changes every one), over a subquery, an ORDER BY printing a select item again, a window's PARTITION
-    BY, a GROUP BY (18: its Vars of the GROUP RTE), array bounds, an unnamed OUT argument before an input, and a
-    procedure's UPDATE."""
+    "" is now its $n: the rebuilt functions return what the originals do and their parse trees are the originals'
+    (the oracles: their results, a swap of $1 and $3 changes every one; prosqlbody, every PARAM's paramid), over a subquery, an ORDER BY printing a select item again, a window's PARTITION
+    BY, a GROUP BY (18: its Vars of the GROUP RTE), array bounds, an unnamed OUT argument before an input, a
+    procedure's UPDATE; and (trees only) DISTINCT ON, an aggregate's ORDER BY and FILTER, INSERT ... ON CONFLICT,
+    DELETE USING, a CTE, UNION, OFFSET, a named WINDOW's frame, HAVING, IN and EXISTS, two statements."""
     with psycopg.connect(any_db_url, autocommit=True) as conn:
         conn.execute(_UNNAMED)
         expected = _unnamed_results(conn)
