@@ -35,6 +35,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "pairs")
+# the marks whose entries a case may spread over several lines (`-- allow: destructive` then `-- allow: recreated`)
+_LISTS = ("allow", "changed", "renamed")
 _MARK = re.compile(r"^-- (case|allow|changed|since|apply as|renamed|kept|old|new):\s*(.*)$")
 
 
@@ -63,7 +65,7 @@ def _parsed(path: str, text: str) -> tuple[Pair, ...]:
     """A pair file's cases, parsed once a process for each text it holds: eight test modules load every file at
     collection, in each pytest-xdist worker (7 of 8 parses were repeats)."""
     cases: list[dict] = []
-    section = None
+    section, seen = None, set[str]()
     for n, line in enumerate(io.StringIO(text), 1):  # (lines as the file gives them: at "\n" only)
         m = _MARK.match(line.rstrip("\n"))
         if m is None:
@@ -76,13 +78,19 @@ def _parsed(path: str, text: str) -> tuple[Pair, ...]:
         key, value = m.groups()
         if key == "case":
             cases.append({"id": value.strip(), "old": "", "new": "", "allow": "", "changed": "", "since": "", "apply as": "", "renamed": "", "kept": ""})
-            section = None
+            section, seen = None, set()
+            continue
         elif not cases:
             raise ValueError(f"{path}:{n}: '-- {key}:' before the first '-- case:'")
+        elif key in seen:  # (a list mark's lines merge; any other mark twice was its last line's only, silently)
+            if key not in _LISTS:
+                raise ValueError(f"{path}:{n}: case {cases[-1]['id']}: a second '-- {key}:' line")
+            cases[-1][key] = ", ".join(x for x in (cases[-1][key], value.strip()) if x)
         elif key in ("old", "new"):
             section = key
         else:
             cases[-1][key] = value.strip()
+        seen.add(key)
     name = os.path.basename(path)[:-4]
     out = []
     for c in cases:

@@ -343,3 +343,19 @@ def test_a_since_mark_skips_where_the_server_refuses_and_fails_where_it_loads(tm
     (tmp_path / "c.sql").write_text("-- case: c\n-- since: pg17\n-- old:\nSELECT 1;\n-- new:\nSELECT 2;\n")
     with pytest.raises(ValueError, match="case c: since: 'pg17' is not a major version"):
         load_pairs(str(tmp_path))
+
+
+def test_a_mark_repeated_merges_or_is_refused(tmp_path):
+    """A list mark (allow, changed, renamed) over several lines keeps every line's entries (`-- allow: destructive`
+    then `-- allow: recreated` kept only `recreated`: the pair ran without --allow-destructive, silently); a mark of
+    one value (since, apply as, kept, old, new) twice is refused at its case and line."""
+    (tmp_path / "c.sql").write_text("-- case: c\n-- allow: destructive\n-- allow: recreated\n-- changed: t.v\n"
+                                    "-- changed: t.w\n-- renamed: s.u2 <- u\n-- renamed: s.u2.b <- a\n-- old:\n"
+                                    "SELECT 1;\n-- new:\nSELECT 2;\n", encoding="utf-8")
+    (pair,) = load_pairs(str(tmp_path))
+    assert pair.destructive and pair.recreated and pair.changed == (("t", "v"), ("t", "w"))
+    assert pair.renamed == (("s.u2", "u"), ("s.u2.b", "a"))
+    for mark in ("since: 16", "apply as: owner", "kept: oids", "old:", "new:"):
+        (tmp_path / "c.sql").write_text(f"-- case: c\n-- {mark}\n-- old:\nSELECT 1;\n-- new:\nSELECT 2;\n-- {mark}\n")
+        with pytest.raises(ValueError, match=rf"c.sql:\d: case c: a second '-- {mark.split(':')[0]}:' line"):
+            load_pairs(str(tmp_path))

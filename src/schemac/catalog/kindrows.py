@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from schemac.model.frozen import made as made_by, replace
 import json
+import re
 from typing import Any, Callable, Optional
 
 from schemac.model import (CAST_CONTEXTS, Cast, ClassFunction, ClassOperator, OperatorClass, OperatorFamily, family_members, Operator, AGGREGATE_FUNCTIONS, STATISTICS_KINDS, Statistics, names_a_column, EVENT_TRIGGER_STATES, PUBLISH_ACTIONS, EventTrigger, ForeignDataWrapper, ForeignServer, ForeignTable, Publication, PublishedTable, Aggregate, Argument, Attribute, Collation, CompositeType, Function, RangeType, Rule, TextSearchConfig,
@@ -13,6 +14,7 @@ from schemac.pg import ruledef
 from schemac.pg.indexdef import collation_from_sql, top_level_items
 from schemac.pg.names import default_not_null_name, joined_reference, quote_ident, reference_part
 from schemac.pg.redeparse import deparse_kept, hidden_names_kept
+from schemac.pg.param_order import node_tree, printed_parameters
 from schemac.pg.sqllex import tokens
 from schemac.model.functions import default_cost
 from schemac.pg.routines import result_type
@@ -175,26 +177,44 @@ def function(row: dict[str, Any], **access: Any) -> Function:
     # a SQL-standard body is Postgres's deparse (pg_get_function_sqlbody), written to parse back to itself
     if not f.standard_body:
         return f
-    body = _unnamed_parameter(f.body, row["arguments"])
+    body = _unnamed_parameters(f.body, row["arguments"], row.get("body_tree"))
     return replace(f, body=hidden_names_kept(deparse_kept(body), top_hidden=True))
 
 
-def _unnamed_parameter(body: str, arguments: list[dict[str, Any]]) -> str:
-    """A SQL-standard body with its one unnamed input argument as $n where Postgres's deparse wrote "": a function
-    that names some arguments but not that one (f(text, dict text)) has proargnames '' for it, which ruleutils
-    prints as a zero-length quoted name (upper("")) that no server parses. With two unnamed inputs or more the ""
-    cannot tell which one: left as it is."""
-    if '""' not in body:
+def _unnamed_parameters(body: str, arguments: list[dict[str, Any]], tree: Optional[str]) -> str:
+    """A SQL-standard body with each unnamed input argument as $n where Postgres's deparse wrote "" (or `f.""`): a
+    function that names some arguments but not that one (f(text, sep text, text)) has proargnames '' for it, which
+    ruleutils prints as a zero-length quoted name that no server parses. Which parameter each "" is, the body's parse
+    tree tells (pg.param_order); where its print order is not told and the "" are not all one parameter, the body is
+    left as it is (inspect warns: catalog.outside.bodies_unnamed)."""
+    spots = _empty_names(body)
+    if not spots or tree is None:
         return body
-    # (ruleutils names parameter n by the n-th of all arguments, OUT ones too: n runs over the inputs' count)
-    inputs = sum(a["mode"] in ("i", "b", "v") for a in arguments)
-    unnamed = [n for n, a in enumerate(arguments[:inputs]) if a["name"] is None]
-    if len(unnamed) != 1 or all(a["name"] is None for a in arguments):
-        return body
-    spots = [t.start for t in tokens(body) if t.kind == "name" and t.text == '""']
-    for at in reversed(spots):
-        body = f"{body[:at]}${unnamed[0] + 1}{body[at + 2:]}"
+    # (ruleutils names parameter n by the n-th of ALL arguments, OUT ones too)
+    unnamed = {n for n, a in enumerate(arguments, 1) if a["name"] is None}
+    printed = printed_parameters(node_tree(tree))
+    order = [n for n in printed or () if n in unnamed]
+    if printed is None or len(order) != len(spots):
+        ids = {int(n) for n in re.findall(r"\{PARAM :paramkind 0 :paramid (\d+)", tree)} & unnamed
+        if len(ids) != 1:
+            return body
+        order = [ids.pop()] * len(spots)
+    for (start, end), n in reversed(list(zip(spots, order))):
+        body = f"{body[:start]}${n}{body[end:]}"
     return body
+
+
+def _empty_names(body: str) -> list[tuple[int, int]]:
+    """Where a body's "" names are, each with its qualifier (ruleutils' `f.""` in a query reading a table)."""
+    if '""' not in body:
+        return []
+    toks = tokens(body)
+    out = []
+    for i, t in enumerate(toks):
+        if t.kind == "name" and t.text == '""':
+            qualified = i > 1 and toks[i - 1].kind == "." and toks[i - 2].kind in ("word", "name")
+            out.append((toks[i - 2].start if qualified else t.start, t.start + 2))
+    return out
 
 
 def _arguments(row: dict[str, Any]) -> tuple[Argument, ...]:

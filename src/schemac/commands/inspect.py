@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Optional
 import psycopg
 
 from schemac.catalog.connection import database_label
-from schemac.catalog.outside import expressions_naming_unmanaged, views_reading_unmanaged
+from schemac.catalog.outside import bodies_unnamed, expressions_naming_unmanaged, views_reading_unmanaged
 from schemac.catalog.queries import sql_text
 from schemac.commands.diff import IGNORED_TABLES
 from schemac.errors import SchemacError
@@ -114,7 +114,7 @@ _WORD = re.compile(r"\w+")
 def inspect_notes(schema: Schema) -> list[str]:
     """What inspect says beside the file: indexes and keys INVALID in the database, views reading an object schemac does
     not manage (catalog.outside.views_reading_unmanaged), table expressions naming one
-    (catalog.outside.expressions_naming_unmanaged)."""
+    (catalog.outside.expressions_naming_unmanaged), SQL-standard bodies naming an argument "" (catalog.outside.bodies_unnamed)."""
     out = []
     for t in schema.tables:
         for i in t.indexes:
@@ -128,7 +128,7 @@ def inspect_notes(schema: Schema) -> list[str]:
                            f"{NOT_MANAGED}); written as declared: make the partition's key and attach it (ALTER INDEX ... "
                            "ATTACH PARTITION)")
     return out + [f"schemac: warning: {w}" for w in (*views_reading_unmanaged(schema),
-                                                       *expressions_naming_unmanaged(schema))]
+                                                       *expressions_naming_unmanaged(schema), *bodies_unnamed(schema))]
 
 
 def write_output(path: str, text: str, force: bool) -> None:

@@ -23,6 +23,9 @@ SELECT p.oid AS function_oid,
        p.prokind = 'p' AS is_procedure,
        l.lanname::text AS language,
        CASE WHEN p.prosqlbody IS NULL THEN p.prosrc ELSE pg_catalog.pg_get_function_sqlbody(p.oid) END AS body,
+       -- (the parse tree of a SQL-standard body naming some arguments but not all, whose deparse prints an unnamed
+       -- one as "": pg.param_order tells which one each is)
+       CASE WHEN p.prosqlbody IS NOT NULL AND '' = ANY (p.proargnames) THEN p.prosqlbody::text END AS body_tree,
        p.probin AS library,
        pg_catalog.pg_get_function_result(p.oid) AS result,
        p.provolatile::text AS volatility,
