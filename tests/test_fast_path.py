@@ -508,8 +508,8 @@ def test_record_decodes_to_exactly_the_yaml_model(tmp_path, which, lazy):
 def test_in_sync_fast_path_never_imports_sqlglot(project, schemac):
     """A schema.yaml that spells what the database holds as Postgres does (as `inspect` writes it, or as
     state.json remembers its normal forms) needs no parse on the fast path, so no sqlglot (its import was
-    an eighth of the fast path at 1,000 tables). The same run with a drifted database does import it (it
-    prints the fix), which shows the check can see the import."""
+    an eighth of the fast path at 1,000 tables). The same run with a drifted database does import it with --sql (it
+    prints the fix), which shows the check can see the import; without --sql, it plans nothing (no schemac.plan)."""
     import subprocess
 
     project_dir, url = project
@@ -531,7 +531,10 @@ def test_in_sync_fast_path_never_imports_sqlglot(project, schemac):
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("ALTER TABLE orders ALTER COLUMN status SET DEFAULT 'new'")
     code_drift, modules = imported("--sql")
-    assert code_drift == 1 and "sqlglot" in modules
+    assert code_drift == 1 and "sqlglot" in modules and "schemac.plan.planner" in modules
+    # a plain diff of the same drift plans no script it does not print (commands.drift_script)
+    code_drift, modules = imported()
+    assert code_drift == 1 and not {m for m in modules if m.startswith("schemac.plan.")}, sorted(modules)
 
 
 def test_in_sync_fast_path_reads_no_code_for_the_fingerprint(project, schemac):

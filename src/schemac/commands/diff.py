@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Callable, Optional, Sequence
 if TYPE_CHECKING:  # imported lazily: `schemac diff` loads only what it uses, in the order it needs it
     from schemac.catalog.catalogrows import CatalogRows
     from schemac.catalog.rows import IntrospectResult
+    from schemac.commands.drift_script import DriftScript
     from schemac.compare.shortcut import EarlyAnswers
     from schemac.migrations.layout import Layout, NewMigration
     from schemac.model import Schema
@@ -44,7 +45,7 @@ class DriftResult:
     server_version: int
     queries: int
     differences: tuple[Difference, ...]
-    sql: str
+    script: Optional[DriftScript] = field(repr=False, compare=False)  # --sql's, planned when read (sql, sql_refused)
     desired_from: str = "schema.yaml"  # or "state.json": where the desired model came from (never rendered)
     unmanaged: tuple = ()  # objects schemac does not manage, listed (differences too, with strict)
     notices: tuple[str, ...] = ()  # for stderr: `renamed_from` hints this database no longer needs
@@ -52,9 +53,17 @@ class DriftResult:
     # (actual, desired): the two models compared, for a caller that wants to look further; `schemac
     # diff` also keeps them alive to the end of the process, which it ends without freeing them.
     compared: Optional[tuple[Schema, Schema]] = field(default=None, repr=False, compare=False)
-    # Why no `sql` could be written (commands.refusals: a migration Postgres would refuse, which --sql says and ends
-    # with exit 2, as `generate` does); "" where it could
-    sql_refused: str = ""
+
+    @property
+    def sql(self) -> str:
+        """The DDL that would bring the database to schema.yaml (`diff --sql`): planned now, not by the read."""
+        return self.script.sql if self.script is not None else ""
+
+    @property
+    def sql_refused(self) -> str:
+        """Why no `sql` could be written (commands.refusals: a migration Postgres would refuse, or one the plan
+        refuses, which --sql says and ends with exit 2, as `generate` does); "" where it could."""
+        return self.script.refused if self.script is not None else ""
 
     def only(self, category: str) -> "DriftResult":
         """The result with the differences of one category (`security`) alone."""
@@ -332,13 +341,9 @@ def _judged(schema_path: str, label: str, result: IntrospectResult, rows: Catalo
     with schema_searched(desired), early.used():  # (the plan's search_path too: plan.preamble)
         wanted = without_name_cycles(desired)  # (a swap of names made cannot be told from one to make)
         changes = diff(actual, wanted)
-        sql, refused = "", None
-        if changes:
-            from schemac.commands.refusals import postgres_refusal
-            from schemac.plan.transactions import marked_script
+    from schemac.commands.drift_script import DriftScript
 
-            refused = postgres_refusal(changes, actual, wanted)  # (as `generate` refuses it: no script that fails)
-            sql = "" if refused else marked_script(changes)
+    script = DriftScript(changes, actual, wanted, desired)  # (planned when --sql reads it: a plain diff plans nothing)
     found = differences(changes)
     if desired.queries:  # a missing index names the declared queries that use it
         from schemac.queries.indexes import noted
@@ -354,5 +359,5 @@ def _judged(schema_path: str, label: str, result: IntrospectResult, rows: Catalo
 
         found += unmanaged_differences(unmanaged)
     return DriftResult(schema_path, label, result.server_version, result.queries, tuple(found),
-                       sql, desired_from, unmanaged, compared=(actual, desired), sql_refused=refused or "",
+                       script, desired_from, unmanaged, compared=(actual, desired),
                        notices=tuple(applied_renames(actual, desired) + unrecorded_outside(actual, desired)))

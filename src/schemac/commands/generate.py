@@ -20,7 +20,6 @@ from schemac.compare.inherited_retypes import retype_wrap_notices
 from schemac.compare.joined_parents import joined_parent_notices
 from schemac.compare.normalize import schema_searched
 from schemac.compare.not_null_renames import left_names
-from schemac.compare.outside_users import outside_drops
 from schemac.compare.outside_children import outside_child_notices
 from schemac.compare.external_type_users import external_type_notices
 from schemac.plan.outside_methods import outside_method_notices
@@ -237,9 +236,6 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     refused_by_postgres = postgres_refusal(changes, current, desired)  # (no migration that Postgres refuses)
     if refused_by_postgres:
         raise SchemacError(refused_by_postgres)
-    outside = outside_drops(changes, desired, current)  # every one at once: each is undone outside schemac
-    if outside:
-        raise SchemacError("\n".join(dict.fromkeys(why for _, why in outside)))
     held = enums_holding_values(changes)
     refused = [(c, r) for c in changes if c.cause != INHERITED and (r := destructive_reason(c, held))]
     if refused and not allow_destructive:

@@ -4,7 +4,9 @@ script alike, from one list of checks.
 `diff --sql` printed the plan without them: a tsrange column made a tstzrange was written `USING CAST(r AS
 TSTZRANGE)` ('cannot cast type tsrange to tstzrange': a script that fails at its first row), where `generate`
 asked for `using:`. A change Postgres cannot make as planned (no cast without `using:`, a column of a table's row
-type retyped...) is now said in `generate`'s words by both.
+type retyped...) is now said in `generate`'s words by both. So is a drop of what a schema schema.yaml does not cover
+uses (compare.outside_users: `used_outside:`, or what the catalog reads there): Postgres refuses it ('other objects
+depend on it') whatever --allow-destructive says, so it is refused, not marked `-- DESTRUCTIVE:`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from schemac.compare.changes import Change
 from schemac.compare.domain_arrays import range_held
 from schemac.compare.inherited_renames import renames_refused
 from schemac.compare.not_nulls import inherited_renames
+from schemac.compare.outside_users import outside_drops
 from schemac.compare.row_types import row_type_additions, row_type_drops, row_type_retypes
 from schemac.model import Schema
 from schemac.plan.hazards import missing_cast, retype_said
@@ -22,8 +25,8 @@ from schemac.plan.hazards import missing_cast, retype_said
 
 def postgres_refusal(changes: list[Change], current: Schema, desired: Schema) -> Optional[str]:
     """Why Postgres would refuse the migration of `changes` (from `current` to `desired`): every column retype
-    without a cast at once (missing_cast, the first said whole), else the first of the other refusals; None where
-    it applies."""
+    without a cast at once (missing_cast, the first said whole), else the first of the other refusals, else every
+    drop of what is used outside schemac at once (outside_drops); None where it applies."""
     uncastable = [(c, r) for c in changes if (r := missing_cast(c))]
     if uncastable:
         (first, why), rest = uncastable[0], uncastable[1:]
@@ -33,4 +36,5 @@ def postgres_refusal(changes: list[Change], current: Schema, desired: Schema) ->
                    + row_type_retypes(changes, current) + row_type_drops(changes, current)
                    + row_type_additions(changes, current, desired) + range_held(changes, current))[:1]:
         return f"{getattr(c.new, 'source', None) or c.path}: {why}"
-    return None
+    outside = outside_drops(changes, desired, current)  # every one at once: each is undone outside schemac
+    return "\n".join(dict.fromkeys(why for _, why in outside)) or None

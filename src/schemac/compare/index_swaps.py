@@ -1,7 +1,9 @@
 """Indexes whose definitions swap names, or rotate them: each one renamed to the name of the definition it holds
 (ALTER INDEX ... RENAME, one of each cycle through a scratch name: plan.name_swaps), not dropped and built again.
 Two columns swapping names by their hints (compare.column_renames) leave the indexes Postgres named after them so:
-`t_a_idx` stands on the column now named b, and schema.yaml's `t_a_idx` on the one now named a."""
+`t_a_idx` stands on the column now named b, and schema.yaml's `t_a_idx` on the one now named a. A chain that closes no
+cycle (a(x), b(y) -> a(z), b(x)) keeps the index it moves too: DROP INDEX b, ALTER INDEX a RENAME TO b, CREATE INDEX a
+(plan.dependencies orders them by the names each frees and takes), where both were dropped and built again."""
 
 from __future__ import annotations
 
@@ -30,6 +32,17 @@ def swapped_indexes(cur: dict[str, Index], des: dict[str, Index], ch: Callable[.
         while at and at not in path and at not in done:
             path.append(at)
             at = source[at]
+        if at == "" and len(path) > 1 and start not in _taken(source) and \
+                not _wanted_elsewhere(cur[start], cur, des, same):
+            # a chain, not a loop: start's index goes (no name wants it), the last name's is built new
+            done.update(path)
+            held = {n: cur[n] for n in path}
+            ch("drop_index", start, held[start], None)
+            for n in path[:-1]:
+                ch("rename_index", n, held[source[n]], des[n])
+                cur[n] = replace(held[source[n]], name=n)
+            del cur[path[-1]]  # (added again under des's definition by compare.tables)
+            continue
         if at != start or start in done:
             continue
         done.update(path)
@@ -38,6 +51,17 @@ def swapped_indexes(cur: dict[str, Index], des: dict[str, Index], ch: Callable[.
             ch("rename_index", n, held[source[n]], des[n])
             cur[n] = replace(held[source[n]], name=n)
     return des
+
+
+def _taken(source: dict[str, str]) -> set[str]:
+    """The names whose index another name takes."""
+    return {m for m in source.values() if m}
+
+
+def _wanted_elsewhere(index: Index, cur: dict[str, Index], des: dict[str, Index],
+                      same: Callable[[Index, Index], bool]) -> bool:
+    """Whether a new name of `des` (none of `cur`) asks for `index`: compare.tables renames it there instead."""
+    return any(n not in cur and same(index, i) for n, i in des.items())
 
 
 def same_index(old: Index, new: Index) -> bool:
