@@ -537,6 +537,14 @@ def test_objects_a_to_b_leave_no_drift_100(dbs, me, ab):
 
 # --- renames under what reads the column or the table -----------------------------------------------------
 
+# The materialized view mv1's queries (A's the first), each with the column k its index takes.
+MV1_QUERIES = ["SELECT id, c1 AS k, c3 FROM t1 WHERE c2 IS NOT NULL", "SELECT id, c1 AS k, c3, c2 FROM t1 WHERE c3 > 0",
+               "SELECT id, c1 + c3 AS k FROM t1"]
+
+# An identity's ways of counting, which B may change as it renames or retypes the column.
+IDENTITIES = ["by_default", "always", {"generated": "by_default", "start": 1000, "increment": 5},
+              {"generated": "always", "increment": 2, "cache": 3}]
+
 # t1's and t2's columns (none named alike but id, which is never renamed) and what B may rename: the readers below
 # name them, and B's renames (one_renamed) write each reader anew.
 RENAMING = {"t1": {"id": "integer", "c1": "integer", "c2": "text", "c3": "integer"},
@@ -555,21 +563,25 @@ def readers_schema(draw, prev: Optional[dict] = None) -> dict:
     """t1 and t2 under every kind that reads a column by name (a view and a materialized view with an index, policies
     over the own table's column and another table's in a subquery, a trigger's UPDATE OF and WHEN, statistics,
     expression and partial indexes, a CHECK, a generated column, column grants, views of UNION, EXCEPT and INTERSECT,
-    a view vf over a function over a domain, a column c4 a view vd reads); with `prev` (A), B: A's readers kept most
+    a view vf over a function over a domain, a column c4 a view vd reads, a view vv and a materialized view mvv with
+    a unique index over the view v1, an identity nq); with `prev` (A), B: A's readers kept most
     of the time, a table's columns swapping or rotating names (names_cycled), a column or two renamed (`renamed_from`)
     under them, now and then retyped too (a kept one more rarely), c4 dropped under vd, the domain made again on
     another base under vf, the trigger named otherwise (its definition kept), a table renamed under its views and the
-    other table's policy, and a view's two columns' names swapped."""
+    other table's policy, a view's two columns' names swapped, the identity's kind and options changed, and mv1's
+    query."""
     have = set(prev["_readers"]) if prev else None
     keys = reader_keys(draw, have, ["gen", "check", "exprix", "partial", "stats", "trigger", "own_pol", "sub_pol",
                                     "other_pol", "grants", "v1", "v2", "mv1", "mv_ix", "v_union", "v_except",
-                                    "v_swap", "c4", "vd", "vfd", "grants2"])
+                                    "v_swap", "c4", "vd", "vfd", "grants2", "vv", "mvv", "ident"])
     t1: dict = {"columns": {c: {"type": t} for c, t in RENAMING["t1"].items()}}
     t2: dict = {"columns": {c: {"type": t} for c, t in RENAMING["t2"].items()}}
     if "c4" in keys:  # (B leaving it out drops it, under the view vd reading it)
         t1["columns"]["c4"] = {"type": "integer"}
     if "gen" in keys:
         t1["columns"]["g"] = {"type": "integer", "generated": "c1 * 2"}
+    if "ident" in keys:  # an identity beside the renames, B changing how or from where it counts (prop47)
+        t1["columns"]["nq"] = {"type": "integer", "identity": draw(st.sampled_from(IDENTITIES))}
     if "check" in keys:
         t1["checks"] = {"t1_ck": "c1 > -100 AND c3 IS DISTINCT FROM 7"}
     if "exprix" in keys:
@@ -619,6 +631,11 @@ def readers_schema(draw, prev: Optional[dict] = None) -> dict:
         doc["views"]["vd"] = {"query": "SELECT id, c1, c4 FROM t1" if "c4" in keys else "SELECT id, c1 FROM t1"}
     if "v1" in keys:
         doc["views"]["v1"] = {"query": "SELECT id, c1, c2 FROM t1 WHERE c3 > 0"}
+        if "vv" in keys:  # views and a materialized view over v1: t1's columns renamed or retyped under both
+            doc["views"]["vv"] = {"query": "SELECT id, c1 * 2 AS c1d, c2 FROM v1 WHERE c1 > 0"}
+        if "mvv" in keys:
+            doc["materialized_views"]["mvv"] = {"query": "SELECT c2, count(*) AS cnt FROM v1 GROUP BY c2",
+                                                "indexes": {"mvv_ix": {"columns": ["c2"], "unique": True}}}
     if "v2" in keys:
         doc["views"]["v2"] = {"query": "SELECT t1.c1, t2.y FROM t1 JOIN t2 ON t2.x = t1.c3"}
     if "v_union" in keys:  # (every branch prints the view's column names: fix44c)
@@ -628,14 +645,18 @@ def readers_schema(draw, prev: Optional[dict] = None) -> dict:
     if "v_swap" in keys:  # (B swapping its two columns' names: a rename through a scratch name, fix44c)
         swapped = prev is not None and "v_swap" in have and chance(draw, 2)  # type: ignore[operator]
         doc["views"]["vs"] = {"query": "SELECT c1 AS hi, c3 AS lo FROM t1" if swapped else "SELECT c1 AS lo, c3 AS hi FROM t1"}
-    if "mv1" in keys:
-        mv: dict = {"query": "SELECT id, c1 AS k, c3 FROM t1 WHERE c2 IS NOT NULL"}
+    if "mv1" in keys:  # (B changing its query now and then under its index: a column more, another WHERE, k's sum)
+        mv: dict = {"query": MV1_QUERIES[0] if prev is None or not chance(draw, 3) else
+                    draw(st.sampled_from(MV1_QUERIES[1:]))}
         if "mv_ix" in keys:
             mv["indexes"] = {"mv1_ix": {"columns": ["k"]}}
         doc["materialized_views"]["mv1"] = mv
     doc = {k: v for k, v in doc.items() if v or k == "tables"}
     if prev is not None:
         doc = names_cycled(draw, doc)
+        if "nq" in doc["tables"]["t1"]["columns"] and chance(draw, 3):  # (the identity renamed as its options change)
+            doc = json.loads(re.sub(r"\bnq\b", "nqr", json.dumps(doc)))
+            doc["tables"]["t1"]["columns"]["nqr"]["renamed_from"] = "nq"
         for _ in range(2):  # a column of each table, or two of one (their old names read in every reader, rewritten)
             t = draw(st.sampled_from(["t1", "t2"]))
             kept = [c for c in doc["tables"][t]["columns"]
@@ -674,7 +695,7 @@ def distinct_rows(conn: psycopg.Connection, a: dict) -> None:
         for i in range(2):
             row = [i if c == "id" else 100 * (j + 1) + i if kind_of(t) == "int" else f"{c}-{i}"
                    for j, (c, t) in enumerate(cols.items())]
-            conn.execute(sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
+            conn.execute(sql.SQL("INSERT INTO {} ({}) OVERRIDING SYSTEM VALUE VALUES ({})").format(
                 sql.Identifier(name), sql.SQL(", ").join(map(sql.Identifier, cols)),
                 sql.SQL(", ").join(sql.Placeholder() * len(cols))), row)
 
