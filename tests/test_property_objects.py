@@ -35,10 +35,12 @@ case of every bug this test found, each a test of its own.
 Two more properties draw what the one above does not: test_renames_under_readers (readers_schema) two tables under
 every kind of reader naming a column (a view, a join view, a materialized view with an index, policies over the own
 table's column and over another table's in a subquery, a trigger's UPDATE OF and WHEN, statistics, expression and
-partial indexes, a CHECK, a generated column, column grants of both tables, a view over a function over a domain),
-B renaming a column or two (now and then retyped too, a kept one more rarely), swapping or rotating a table's column
-names (`renamed_from`, the rows' values of each column its own: distinct_rows), dropping a column under a view,
-rebasing the domain, naming the trigger otherwise (same definition) and a table under them; test_partition_trees
+partial indexes, a CHECK, a generated column, column grants of both tables, a view over a function over a domain,
+a view and a materialized view with a unique index over a view, an identity), B renaming a column or two (now and
+then retyped too, a kept one more rarely), swapping or rotating a table's column names (`renamed_from`, the rows'
+values of each column its own: distinct_rows), dropping a column under a view, rebasing the domain, naming the
+trigger otherwise (same definition), changing the identity's kind and options as it renames it, changing the
+materialized view's query under its index, and renaming a table under them; test_partition_trees
 (tree_schema) a partition tree two levels deep with UNIQUE keys and indexes declared at each level (and the root's
 PRIMARY KEY (k, s) over partitions at both levels declaring a UNIQUE (k, s) of their own, which the key takes as its
 copy, q and p_2 too as B attaches them), B re-bounding, detaching, dropping and attaching partitions under them;
