@@ -521,6 +521,17 @@ def security(url: str) -> dict:
 ORACLES = (security, comments)
 
 
+def identity_sequence_names(url: str) -> list:
+    """Each identity's sequence by its table and column, named as a fresh build names it (the fingerprint and security
+    leave the name out: test_property's standalone sequences may hold it first); readers_schema has no other."""
+    with psycopg.connect(url) as conn:
+        return sorted(conn.execute(
+            "SELECT d.refobjid::regclass::text, a.attname::text, s.oid::regclass::text FROM pg_class s JOIN pg_depend d "
+            "ON d.classid = 'pg_class'::regclass AND d.objid = s.oid AND d.refclassid = 'pg_class'::regclass AND "
+            "d.deptype = 'i' JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid "
+            "WHERE s.relkind = 'S'").fetchall())
+
+
 # The default run's few examples are the same on every run (CI's verdict is the change's, not the draw's); the
 # -m slow runs below and SCHEMAC_PROPERTY_EXAMPLES draw afresh.
 @settings(max_examples=int(os.environ.get("SCHEMAC_PROPERTY_EXAMPLES", "3")),
@@ -671,6 +682,9 @@ def readers_schema(draw, prev: Optional[dict] = None) -> dict:
             for c, x in doc["tables"][t]["columns"].items():
                 if c != "id" and "generated" not in x and chance(draw, 5 if "renamed_from" in x else 8):
                     x["type"] = "bigint" if x["type"] == "integer" else "varchar(30)"
+        if "vv" in keys and "v1" in keys and chance(draw, 3):  # (t1's text column retyped under v1 and vv over it)
+            for x in doc["tables"]["t1"]["columns"].values():
+                x["type"] = "varchar(30)" if x["type"] == "text" else x["type"]
         doc = one_renamed(draw, doc, "tables", ["t1", "t2"], 3)
     return {**doc, "_readers": sorted(keys)}
 
@@ -713,14 +727,14 @@ def readers_pair(draw) -> tuple[dict, dict]:
           derandomize="SCHEMAC_PROPERTY_EXAMPLES" not in os.environ, **COMMON)
 @given(ab=readers_pair())
 def test_renames_under_readers_leave_no_drift(dbs, ab):
-    _check_a_to_b(dbs[0], *ab, oracles=ORACLES, dev_url=dbs[1], rows=distinct_rows)
+    _check_a_to_b(dbs[0], *ab, oracles=(*ORACLES, identity_sequence_names), dev_url=dbs[1], rows=distinct_rows)
 
 
 @pytest.mark.slow
 @settings(max_examples=100, **COMMON)
 @given(ab=readers_pair())
 def test_renames_under_readers_leave_no_drift_100(dbs, ab):
-    _check_a_to_b(dbs[0], *ab, oracles=ORACLES, dev_url=dbs[1], rows=distinct_rows)
+    _check_a_to_b(dbs[0], *ab, oracles=(*ORACLES, identity_sequence_names), dev_url=dbs[1], rows=distinct_rows)
 
 
 # --- partition trees two levels deep ------------------------------------------------------------------------
