@@ -35,10 +35,12 @@ case of every bug this test found, each a test of its own.
 Two more properties draw what the one above does not: test_renames_under_readers (readers_schema) two tables under
 every kind of reader naming a column (a view, a join view, a materialized view with an index, policies over the own
 table's column and over another table's in a subquery, a trigger's UPDATE OF and WHEN, statistics, expression and
-partial indexes, a CHECK, a generated column, column grants of both tables, a view over a function over a domain),
-B renaming a column or two (now and then retyped too, a kept one more rarely), swapping or rotating a table's column
-names (`renamed_from`, the rows' values of each column its own: distinct_rows), dropping a column under a view,
-rebasing the domain, naming the trigger otherwise (same definition) and a table under them; test_partition_trees
+partial indexes, a CHECK, a generated column, column grants of both tables, a view over a function over a domain,
+a view and a materialized view with a unique index over a view, an identity), B renaming a column or two (now and
+then retyped too, a kept one more rarely), swapping or rotating a table's column names (`renamed_from`, the rows'
+values of each column its own: distinct_rows), dropping a column under a view, rebasing the domain, naming the
+trigger otherwise (same definition), changing the identity's kind and options as it renames it, changing the
+materialized view's query under its index, and renaming a table under them; test_partition_trees
 (tree_schema) a partition tree two levels deep with UNIQUE keys and indexes declared at each level (and the root's
 PRIMARY KEY (k, s) over partitions at both levels declaring a UNIQUE (k, s) of their own, which the key takes as its
 copy, q and p_2 too as B attaches them), B re-bounding, detaching, dropping and attaching partitions under them;
@@ -519,6 +521,17 @@ def security(url: str) -> dict:
 ORACLES = (security, comments)
 
 
+def identity_sequence_names(url: str) -> list:
+    """Each identity's sequence by its table and column, named as a fresh build names it (the fingerprint and security
+    leave the name out: test_property's standalone sequences may hold it first); readers_schema has no other."""
+    with psycopg.connect(url) as conn:
+        return sorted(conn.execute(
+            "SELECT d.refobjid::regclass::text, a.attname::text, s.oid::regclass::text FROM pg_class s JOIN pg_depend d "
+            "ON d.classid = 'pg_class'::regclass AND d.objid = s.oid AND d.refclassid = 'pg_class'::regclass AND "
+            "d.deptype = 'i' JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid "
+            "WHERE s.relkind = 'S'").fetchall())
+
+
 # The default run's few examples are the same on every run (CI's verdict is the change's, not the draw's); the
 # -m slow runs below and SCHEMAC_PROPERTY_EXAMPLES draw afresh.
 @settings(max_examples=int(os.environ.get("SCHEMAC_PROPERTY_EXAMPLES", "3")),
@@ -536,6 +549,14 @@ def test_objects_a_to_b_leave_no_drift_100(dbs, me, ab):
 
 
 # --- renames under what reads the column or the table -----------------------------------------------------
+
+# The materialized view mv1's queries (A's the first), each with the column k its index takes.
+MV1_QUERIES = ["SELECT id, c1 AS k, c3 FROM t1 WHERE c2 IS NOT NULL", "SELECT id, c1 AS k, c3, c2 FROM t1 WHERE c3 > 0",
+               "SELECT id, c1 + c3 AS k FROM t1"]
+
+# An identity's ways of counting, which B may change as it renames or retypes the column.
+IDENTITIES = ["by_default", "always", {"generated": "by_default", "start": 1000, "increment": 5},
+              {"generated": "always", "increment": 2, "cache": 3}]
 
 # t1's and t2's columns (none named alike but id, which is never renamed) and what B may rename: the readers below
 # name them, and B's renames (one_renamed) write each reader anew.
@@ -555,21 +576,25 @@ def readers_schema(draw, prev: Optional[dict] = None) -> dict:
     """t1 and t2 under every kind that reads a column by name (a view and a materialized view with an index, policies
     over the own table's column and another table's in a subquery, a trigger's UPDATE OF and WHEN, statistics,
     expression and partial indexes, a CHECK, a generated column, column grants, views of UNION, EXCEPT and INTERSECT,
-    a view vf over a function over a domain, a column c4 a view vd reads); with `prev` (A), B: A's readers kept most
+    a view vf over a function over a domain, a column c4 a view vd reads, a view vv and a materialized view mvv with
+    a unique index over the view v1, an identity nq); with `prev` (A), B: A's readers kept most
     of the time, a table's columns swapping or rotating names (names_cycled), a column or two renamed (`renamed_from`)
     under them, now and then retyped too (a kept one more rarely), c4 dropped under vd, the domain made again on
     another base under vf, the trigger named otherwise (its definition kept), a table renamed under its views and the
-    other table's policy, and a view's two columns' names swapped."""
+    other table's policy, a view's two columns' names swapped, the identity's kind and options changed, and mv1's
+    query."""
     have = set(prev["_readers"]) if prev else None
     keys = reader_keys(draw, have, ["gen", "check", "exprix", "partial", "stats", "trigger", "own_pol", "sub_pol",
                                     "other_pol", "grants", "v1", "v2", "mv1", "mv_ix", "v_union", "v_except",
-                                    "v_swap", "c4", "vd", "vfd", "grants2"])
+                                    "v_swap", "c4", "vd", "vfd", "grants2", "vv", "mvv", "ident"])
     t1: dict = {"columns": {c: {"type": t} for c, t in RENAMING["t1"].items()}}
     t2: dict = {"columns": {c: {"type": t} for c, t in RENAMING["t2"].items()}}
     if "c4" in keys:  # (B leaving it out drops it, under the view vd reading it)
         t1["columns"]["c4"] = {"type": "integer"}
     if "gen" in keys:
         t1["columns"]["g"] = {"type": "integer", "generated": "c1 * 2"}
+    if "ident" in keys:  # an identity beside the renames, B changing how or from where it counts (prop47)
+        t1["columns"]["nq"] = {"type": "integer", "identity": draw(st.sampled_from(IDENTITIES))}
     if "check" in keys:
         t1["checks"] = {"t1_ck": "c1 > -100 AND c3 IS DISTINCT FROM 7"}
     if "exprix" in keys:
@@ -619,6 +644,11 @@ def readers_schema(draw, prev: Optional[dict] = None) -> dict:
         doc["views"]["vd"] = {"query": "SELECT id, c1, c4 FROM t1" if "c4" in keys else "SELECT id, c1 FROM t1"}
     if "v1" in keys:
         doc["views"]["v1"] = {"query": "SELECT id, c1, c2 FROM t1 WHERE c3 > 0"}
+        if "vv" in keys:  # views and a materialized view over v1: t1's columns renamed or retyped under both
+            doc["views"]["vv"] = {"query": "SELECT id, c1 * 2 AS c1d, c2 FROM v1 WHERE c1 > 0"}
+        if "mvv" in keys:
+            doc["materialized_views"]["mvv"] = {"query": "SELECT c2, count(*) AS cnt FROM v1 GROUP BY c2",
+                                                "indexes": {"mvv_ix": {"columns": ["c2"], "unique": True}}}
     if "v2" in keys:
         doc["views"]["v2"] = {"query": "SELECT t1.c1, t2.y FROM t1 JOIN t2 ON t2.x = t1.c3"}
     if "v_union" in keys:  # (every branch prints the view's column names: fix44c)
@@ -628,14 +658,18 @@ def readers_schema(draw, prev: Optional[dict] = None) -> dict:
     if "v_swap" in keys:  # (B swapping its two columns' names: a rename through a scratch name, fix44c)
         swapped = prev is not None and "v_swap" in have and chance(draw, 2)  # type: ignore[operator]
         doc["views"]["vs"] = {"query": "SELECT c1 AS hi, c3 AS lo FROM t1" if swapped else "SELECT c1 AS lo, c3 AS hi FROM t1"}
-    if "mv1" in keys:
-        mv: dict = {"query": "SELECT id, c1 AS k, c3 FROM t1 WHERE c2 IS NOT NULL"}
+    if "mv1" in keys:  # (B changing its query now and then under its index: a column more, another WHERE, k's sum)
+        mv: dict = {"query": MV1_QUERIES[0] if prev is None or not chance(draw, 3) else
+                    draw(st.sampled_from(MV1_QUERIES[1:]))}
         if "mv_ix" in keys:
             mv["indexes"] = {"mv1_ix": {"columns": ["k"]}}
         doc["materialized_views"]["mv1"] = mv
     doc = {k: v for k, v in doc.items() if v or k == "tables"}
     if prev is not None:
         doc = names_cycled(draw, doc)
+        if "nq" in doc["tables"]["t1"]["columns"] and chance(draw, 3):  # (the identity renamed as its options change)
+            doc = json.loads(re.sub(r"\bnq\b", "nqr", json.dumps(doc)))
+            doc["tables"]["t1"]["columns"]["nqr"]["renamed_from"] = "nq"
         for _ in range(2):  # a column of each table, or two of one (their old names read in every reader, rewritten)
             t = draw(st.sampled_from(["t1", "t2"]))
             kept = [c for c in doc["tables"][t]["columns"]
@@ -648,6 +682,9 @@ def readers_schema(draw, prev: Optional[dict] = None) -> dict:
             for c, x in doc["tables"][t]["columns"].items():
                 if c != "id" and "generated" not in x and chance(draw, 5 if "renamed_from" in x else 8):
                     x["type"] = "bigint" if x["type"] == "integer" else "varchar(30)"
+        if "vv" in keys and "v1" in keys and chance(draw, 3):  # (t1's text column retyped under v1 and vv over it)
+            for x in doc["tables"]["t1"]["columns"].values():
+                x["type"] = "varchar(30)" if x["type"] == "text" else x["type"]
         doc = one_renamed(draw, doc, "tables", ["t1", "t2"], 3)
     return {**doc, "_readers": sorted(keys)}
 
@@ -674,7 +711,7 @@ def distinct_rows(conn: psycopg.Connection, a: dict) -> None:
         for i in range(2):
             row = [i if c == "id" else 100 * (j + 1) + i if kind_of(t) == "int" else f"{c}-{i}"
                    for j, (c, t) in enumerate(cols.items())]
-            conn.execute(sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
+            conn.execute(sql.SQL("INSERT INTO {} ({}) OVERRIDING SYSTEM VALUE VALUES ({})").format(
                 sql.Identifier(name), sql.SQL(", ").join(map(sql.Identifier, cols)),
                 sql.SQL(", ").join(sql.Placeholder() * len(cols))), row)
 
@@ -690,14 +727,14 @@ def readers_pair(draw) -> tuple[dict, dict]:
           derandomize="SCHEMAC_PROPERTY_EXAMPLES" not in os.environ, **COMMON)
 @given(ab=readers_pair())
 def test_renames_under_readers_leave_no_drift(dbs, ab):
-    _check_a_to_b(dbs[0], *ab, oracles=ORACLES, dev_url=dbs[1], rows=distinct_rows)
+    _check_a_to_b(dbs[0], *ab, oracles=(*ORACLES, identity_sequence_names), dev_url=dbs[1], rows=distinct_rows)
 
 
 @pytest.mark.slow
 @settings(max_examples=100, **COMMON)
 @given(ab=readers_pair())
 def test_renames_under_readers_leave_no_drift_100(dbs, ab):
-    _check_a_to_b(dbs[0], *ab, oracles=ORACLES, dev_url=dbs[1], rows=distinct_rows)
+    _check_a_to_b(dbs[0], *ab, oracles=(*ORACLES, identity_sequence_names), dev_url=dbs[1], rows=distinct_rows)
 
 
 # --- partition trees two levels deep ------------------------------------------------------------------------

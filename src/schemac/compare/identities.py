@@ -12,6 +12,7 @@ from operator import attrgetter
 from typing import Optional
 
 from schemac.compare.changes import INHERITED, NAME_TAKEN, NAMED_AS_DEFAULT, Change
+from schemac.compare.moves import sequences_named
 from schemac.compare.outside_children import outside_children
 from schemac.model import Schema, Sequence, Table
 from schemac.model.sequences import identity_sequence_name
@@ -158,20 +159,24 @@ def identity_sequences_aside(current: Schema, desired: Schema, changes: list[Cha
 def identity_sequences_named(current: Schema, desired: Schema, changes: list[Change],
                              cur_tables: Optional[dict] = None) -> list[Change]:
     """ALTER SEQUENCE ... RENAME TO Postgres's name (`t_id_seq`) of a kept identity's sequence held under another (an
-    older table's, `t_old_id_seq`, kept through a RENAME TABLE of the project's history or of this migration:
+    older table's or column's, `t_old_id_seq`, kept through a RENAME TABLE or COLUMN of the project's history or of
+    this migration, its options changed in place or not:
     `cur_tables`, the tables as Postgres has them after compare.moves) where schema.yaml gives it no `sequence_name`:
     a fresh build names it so, as a serial's owned sequence is renamed. Not drift (cause NAMED_AS_DEFAULT:
     report.describe), as `sequence_name` is not compared; left where a relation of either side holds that name (but
     an identity's sequence renamed away here: a chain of table renames, b_n_seq -> c_n_seq, a_n_seq -> b_n_seq), the
     identity is dropped or made again, or the table is a partition (its root's sequence)."""
-    tables = list(cur_tables.values()) if cur_tables is not None else list(current.tables)
+    renamed = {(c.schema, c.table, c.old.name): c.name for c in changes if c.kind == "rename_column"}  # type: ignore
+    tables = [sequences_named(t) if any((t.schema, t.name, c.name) in renamed for c in t.columns) else t  # (as made)
+              for t in (cur_tables.values() if cur_tables is not None else current.tables)]
     des_tables = {t.key: t for t in desired.tables}
     held = [(t, des_tables.get(t.key)) for t in tables if t.partition_of is None
             and any(c.identity is not None and c.identity.sequence_name for c in t.columns)]
     held = [(t, kept) for t, kept in held if kept is not None and kept.partition_of is None]
     if not held:
         return []
-    remade = {(c.schema, c.table, c.name) for c in changes if c.kind in ("drop_identity", "alter_identity", "drop_column")}
+    remade = {(c.schema, c.table, c.name) for c in changes if c.kind in ("drop_identity", "drop_column")
+              or c.kind == "alter_identity" and getattr(c.old, "identity", None) is None}  # (one added: a new sequence)
     taken = {(x.schema, n) for m in (current, desired) for x in (*m.tables, *m.views, *m.sequences)
              for n in (x.name, *(getattr(i, "name", None) for i in getattr(x, "indexes", ())))}
     taken -= {(t.schema, t.name) for t in current.tables} - {(t.schema, t.name) for t in tables}  # (renamed away)
@@ -182,7 +187,8 @@ def identity_sequences_named(current: Schema, desired: Schema, changes: list[Cha
     todo = [(t, kept, column, s) for t, kept in held for column, s in identity_sequences(t).items()]
     while todo:  # (again while a rename frees a name another waits for: a chain's)
         left = []
-        for t, kept, column, s in todo:
+        for t, kept, was, s in todo:
+            column = renamed.get((kept.schema, kept.name, was), was)  # (a RENAME COLUMN of this migration's)
             new_c = kept.column(column)
             if new_c is None or new_c.identity is None or new_c.identity.sequence_name or \
                     (kept.schema, kept.name, column) in remade:
@@ -191,7 +197,7 @@ def identity_sequences_named(current: Schema, desired: Schema, changes: list[Cha
             if name == s.name or wanted.get((s.schema, name), (kept.name, column)) != (kept.name, column):
                 continue
             if (s.schema, name) in taken:
-                left.append((t, kept, column, s))
+                left.append((t, kept, was, s))
                 continue
             taken.add((s.schema, name))
             taken.discard((s.schema, s.name))

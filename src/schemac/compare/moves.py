@@ -60,7 +60,7 @@ def renamed_tables(current: Schema, cur_tables: dict[Key, Table],
         # (its extended statistics stay in their schema: Postgres does not move them)
         statistics = tuple(replace(s, schema=s.schema or old.schema) for s in old.statistics)
         # (the constraints named after the old name are renamed by the migration: plan.table_renames.defaults_renamed)
-        kept = _sequences_named(old)
+        kept = sequences_named(old)
         cur_tables[key] = replace(kept, schema=t.schema, name=t.name, statistics=statistics)
         moved[was] = key
     origin = {key: was for was, key in moved.items()}
@@ -105,7 +105,7 @@ def _chained(cur_tables: dict[Key, Table], des_tables: dict[Key, Table]) -> list
     return order
 
 
-def _sequences_named(old: Table) -> Table:
+def sequences_named(old: Table) -> Table:
     """`old` with each identity's sequence named as Postgres keeps it through the rename (`a_n_seq`, where the record
     leaves it to Postgres): compare.identities.identity_sequences_named renames it to the new table's (a chain's from
     its end), as a fresh build names it; one moved to another schema there, after the move (the rename names the

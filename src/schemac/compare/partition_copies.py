@@ -15,6 +15,8 @@ from typing import Optional
 from schemac.compare.tables import constraint_key, index_signature
 from schemac.compare.changes import Change
 from schemac.compare.default_rows import ancestors
+from schemac.compare.definition_keys import attach_key
+from schemac.compare.unique_pk_copies import taking
 from schemac.model import Check, Index, Table, UNIQUE_KEY_TYPES
 from schemac.pg.beside_copies import beside_copy
 from schemac.pg.childindex import child_index_name, child_key_name, is_child_index_name
@@ -99,7 +101,9 @@ def with_detached_copies(cur: Table, des: Table, cur_tables: dict, des_tables: d
     if new_parent is not None:
         parent = _sorted_by(parent, new_parent, False)
     pk = cur.primary_key
-    if pk is None and parent.primary_key is not None:
+    # (not where its own UNIQUE of the key's columns is the key's copy, which DETACH leaves the table's: unique_pk_copies)
+    if pk is None and parent.primary_key is not None and (taking(cur, key := attach_key(parent.primary_key)) is None
+                                                          or any(attach_key(u) == key for u in parent.uniques)):
         k = parent.primary_key
         pk = replace(k, name=child_key_name(cur.name, True, k.columns + k.include), comment=None, index_comment=None)
     own = {constraint_key(u) for u in cur.uniques if not beside_copy(cur, u)}

@@ -37,7 +37,7 @@ COPIES_RETAKEN = "made again: its ADD takes the partitions' UNIQUEs as its copie
 TAKEN_ALONG = "its parent's key's DROP takes it along"
 
 
-def _taking(t: Table, key: tuple) -> Unique | None:
+def taking(t: Table, key: tuple) -> Unique | None:
     """`t`'s UNIQUE an ancestor's PRIMARY KEY of attach key `key` takes (not beside a copy nor attached_to a twin)."""
     return next((u for u in t.uniques if attach_key(u) == key and not u.beside_copy and u.attached_to is None), None)
 
@@ -57,7 +57,7 @@ def taken_copies(t: Table, tables: dict, children: dict | None = None) -> dict[t
         nxt = []
         for p in level:
             for d in children.get((p.schema, p.name), ()):
-                mine = _taking(d, key)
+                mine = taking(d, key)
                 if mine is not None:
                     out[(d.schema, d.name)] = mine.name
                 elif not any(attach_key(u) == key for u in d.uniques):
@@ -171,10 +171,10 @@ def _copies_again(changes: list[Change], cur_tables: dict, des_tables: dict, und
         t, cur = des_tables[d], cur_tables.get(d)
         if cur is None:
             continue
-        for new in (t.primary_key, _taking(t, key)):
+        for new in (t.primary_key, taking(t, key)):
             if new is None:
                 continue
-            old = cur.primary_key if isinstance(new, PrimaryKey) else _taking(cur, key)
+            old = cur.primary_key if isinstance(new, PrimaryKey) else taking(cur, key)
             if old is not None and old.name == new.name and not any(
                     (c.schema, c.table) == d and c.kind == "add_constraint" and type(c.new) is type(new)
                     and c.name == new.name for c in changes):
