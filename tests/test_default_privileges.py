@@ -328,8 +328,9 @@ def test_an_identity_column_renamed_under_default_privileges_on_sequences(any_re
     force: its sequence, which Postgres does not rename (`t_id_seq`), was taken for a new one under the new names
     and its defaults revoked from `t_ident_seq` / `u_ident_seq`: 'relation "u_ident_seq" does not exist', the
     migration did not apply (test_property_objects' random search on 15). Now compared under the name it has: the
-    migration applies over rows, the sequence goes on, the reader holds on it what it held (nothing: made before
-    the default privileges)."""
+    migration applies over rows, the sequence goes on, renamed as a fresh build names it (`t_ident_seq` /
+    `u_ident_seq`: compare.identities.identity_sequences_named, prop47), and the reader holds on it what it held
+    (nothing: made before the default privileges; a sequence made anew would have given it USAGE)."""
     db_url, (name, me) = any_reader
     folder = str(tmp_path)
     defaults = f"default_privileges:\n  - {{role: {me}, objects: sequences, grants: {{{name}: [usage]}}}}\n"
@@ -344,4 +345,4 @@ def test_an_identity_column_renamed_under_default_privileges_on_sequences(any_re
         assert conn.execute(f"SELECT ident, v FROM {table} ORDER BY ident").fetchall() == [(1, "a"), (2, "b"), (3, "c")]
         assert conn.execute(f"SELECT pg_get_serial_sequence('{table}', 'ident'), has_sequence_privilege(%s, "
                             f"pg_get_serial_sequence('{table}', 'ident'), 'USAGE')", (name,)).fetchone() \
-            == ("public.t_id_seq", False)
+            == (f"public.{table}_ident_seq", False)
