@@ -18,11 +18,8 @@ from sqlglot import exp
 
 from schemac.model import Table
 from schemac.pg.names import qualified
-from schemac.plan.sql_strings import do_block, literal
+from schemac.plan.sql_strings import TREE, do_block, literal
 
-# `table` (a regclass literal) and every table under it in pg_inherits, each with its depth (plan.quiet_triggers too)
-TREE = ("WITH RECURSIVE tree(rel, depth) AS (SELECT {table}::pg_catalog.regclass::pg_catalog.oid, 0 UNION ALL "
-        "SELECT i.inhrelid, tree.depth + 1 FROM pg_catalog.pg_inherits i JOIN tree ON i.inhparent = tree.rel) ")
 # (`shared`: another constraint of the schema, DEFERRABLE INITIALLY IMMEDIATE, has the name)
 _DEFERRED = (TREE + "SELECT DISTINCT n.nspname, c.conname, EXISTS (SELECT FROM pg_catalog.pg_constraint o "
              "WHERE o.connamespace = c.connamespace AND o.conname = c.conname AND o.condeferrable "

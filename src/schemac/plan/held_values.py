@@ -22,7 +22,7 @@ from schemac.compare.changes import Change, takes_using
 from schemac.model import Table
 from schemac.pg import pgvector, postgis
 from schemac.pg.names import qualified
-from schemac.plan.sql_strings import do_block, literal
+from schemac.plan.sql_strings import TREE, do_block, literal
 from schemac.plan.unforced_rls import force_again, lift_force
 
 # The steps from a type to one holding it: a domain over it ('d'), an array or multirange of it ('a': unnest), a range
@@ -95,12 +95,10 @@ def retype_guard(t: Table, column: str, array: bool, said: str, fix: str) -> exp
     refused_values), which Postgres applies over NULLs alone."""
     test = ("'EXISTS (SELECT FROM pg_catalog.unnest(' || pg_catalog.quote_ident(a.attname) || ') AS e(v) WHERE e.v IS "
             "NOT NULL)'") if array else "'pg_catalog.num_nonnulls(' || pg_catalog.quote_ident(a.attname) || ') > 0'"
-    holders = ("WITH RECURSIVE d(r) AS (SELECT pg_catalog.to_regclass("
-               f"{literal(qualified(t.schema, t.name))})::oid UNION SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN "
-               "d ON i.inhparent = d.r) SELECT n.nspname, c.relname, a.attname, "
-               f"{test} AS test, c.oid AS rel FROM d JOIN pg_catalog.pg_class c ON c.oid = d.r JOIN pg_catalog.pg_namespace "
-               "n ON n.oid = c.relnamespace JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attname = "
-               f"{literal(column)} AND NOT a.attisdropped WHERE c.relkind = 'r' ORDER BY 1, 2, 3")
+    holders = (TREE.format(table=literal(qualified(t.schema, t.name))) + "SELECT DISTINCT n.nspname, c.relname, "
+               f"a.attname, {test} AS test, c.oid AS rel FROM tree JOIN pg_catalog.pg_class c ON c.oid = tree.rel "
+               "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace JOIN pg_catalog.pg_attribute a ON a.attrelid "
+               f"= c.oid AND a.attname = {literal(column)} AND NOT a.attisdropped WHERE c.relkind = 'r' ORDER BY 1, 2, 3")
     return _guard(holders, said, fix)
 
 

@@ -23,8 +23,8 @@ from sqlglot import exp
 
 from schemac.model import Table
 from schemac.pg.names import qualified
-from schemac.plan.deferred_checks import TREE, checked_now
-from schemac.plan.sql_strings import do_block, literal
+from schemac.plan.deferred_checks import checked_now
+from schemac.plan.sql_strings import TREE, do_block, literal
 from schemac.plan.unforced_rls import unforced
 
 KEPT = "schemac.quieted_triggers"  # (the setting holding the statements that give them their states again)

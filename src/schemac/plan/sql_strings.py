@@ -13,6 +13,12 @@ from schemac.pg.dialect import RENDER, escaped_string
 from schemac.pg.names import quote_ident
 
 
+# `table` (a regclass literal) and every table under it in pg_inherits, each with its depth (plan.deferred_checks,
+# plan.quiet_triggers, plan.held_values: what an UPDATE or ALTER ... TYPE of it reaches)
+TREE = ("WITH RECURSIVE tree(rel, depth) AS (SELECT {table}::pg_catalog.regclass::pg_catalog.oid, 0 UNION ALL "
+        "SELECT i.inhrelid, tree.depth + 1 FROM pg_catalog.pg_inherits i JOIN tree ON i.inhparent = tree.rel) ")
+
+
 def string_literal(text: str) -> exp.Expression:
     """A string literal; one holding control characters (CR, TAB...) is written E'...' with escapes, so
     the migration file never carries a raw CR that git's end-of-line conversion could rewrite."""
