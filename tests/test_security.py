@@ -378,16 +378,29 @@ def test_a_role_that_may_only_connect_reads_the_same_report(db_url, roles, tmp_p
 
 @pytest.mark.parametrize("where,line", [("grants:\n      nobody_{s}: [select]", 5), ("owner: nobody_{s}", 2),
                                         ("policies:\n      p: {{roles: [nobody_{s}], using: 'true'}}", 5)])
-def test_a_role_that_does_not_exist_is_an_error_at_its_line(db_url, tmp_path, schemac, where, line):
-    """Named at its line (an owner: at its object's), one line, exit status 2 (the CLI, once)."""
+def test_a_role_that_does_not_exist_is_drift_at_its_line(db_url, tmp_path, schemac, where, line):
+    """A role schema.yaml names that the database lacks is drift of the database (it cannot hold what schema.yaml
+    gives the role), not an error: a `missing_role` difference at its line (an owner: at its object's), security
+    drift, exit 1 in every format; `diff --sql` writes no script (roles are created outside schema.yaml) and says why
+    in one line, exit 2. Before, a plain diff stopped at the role with exit 2 and no report."""
     s = uuid.uuid4().hex[:8]
     (tmp_path / "schema.yaml").write_text("tables:\n  t:\n    columns: {id: integer}\n    " + where.format(s=s) + "\n")
-    with pytest.raises(SchemaFileError) as e:
-        check_drift(str(tmp_path / "schema.yaml"), db_url)
-    assert f"schema.yaml:{line}:" in str(e.value) and f"role 'nobody_{s}' does not exist" in str(e.value)
-    if line == 2:
-        r = schemac("diff", "--database-url", db_url)
-        assert r.returncode == 2 and r.stderr.count("\n") == 1 and f"role 'nobody_{s}'" in r.stderr, r.stderr
+    found = check_drift(str(tmp_path / "schema.yaml"), db_url).differences
+    roles = [d for d in found if d.kind == "missing_role"]
+    assert [(d.name, os.path.basename(d.file), d.line, d.category, d.expected, d.actual) for d in roles] == \
+        [(f"nobody_{s}", "schema.yaml", line, "security", f"nobody_{s}", None)], found
+    assert ("missing_table", "t") in [(d.kind, d.table) for d in found]  # (the rest of the drift reported too)
+    r = schemac("diff", "--database-url", db_url, "--format", "json")
+    assert r.returncode == 1, r.stdout + r.stderr
+    report = json.loads(r.stdout)
+    assert [(d["kind"], d["object"]["type"], d["object"]["name"], d["line"]) for d in report["differences"]
+            if d["kind"] == "missing_role"] == [("missing_role", "role", f"nobody_{s}", line)]
+    r = schemac("diff", "--database-url", db_url, "--only", "security")
+    assert r.returncode == 1 and f"role nobody_{s} does not exist" in r.stdout, r.stdout + r.stderr
+    r = schemac("diff", "--database-url", db_url, "--sql")
+    errors = [x for x in r.stderr.splitlines() if x.startswith("schemac: error:")]
+    assert r.returncode == 2 and r.stdout == "" and len(errors) == 1, r.stdout + r.stderr
+    assert f"role 'nobody_{s}' (schema.yaml:{line}) does not exist" in errors[0], errors
 
 
 ONE_CASE = each_case_on_one_major([pytest.param(id="schema")])  # 18 by default, every major under -m slow

@@ -330,10 +330,9 @@ def _judged(schema_path: str, label: str, result: IntrospectResult, rows: Catalo
     from schemac.catalog.outside import as_schema_yaml_reads
 
     actual = as_schema_yaml_reads(actual, desired)
-    if result.roles:
-        from schemac.compare.roles import check_roles
+    from schemac.compare.roles import missing_roles, missing_roles_refusal
 
-        check_roles(desired, result.roles, label)
+    missing = missing_roles(desired, result.roles) if result.roles else []  # (drift: reported, no --sql script)
     from schemac.compare.normalize import schema_searched
 
     from schemac.compare.column_renames import without_name_cycles
@@ -343,8 +342,13 @@ def _judged(schema_path: str, label: str, result: IntrospectResult, rows: Catalo
         changes = diff(actual, wanted)
     from schemac.commands.drift_script import DriftScript
 
-    script = DriftScript(changes, actual, wanted, desired)  # (planned when --sql reads it: a plain diff plans nothing)
-    found = differences(changes)
+    script = DriftScript(changes, actual, wanted, desired, missing_roles_refusal(missing, label) if missing else "")
+    found = differences(changes)  # (the script planned when --sql reads it: a plain diff plans nothing)
+    if missing:
+        from schemac.report.describe import Difference
+        from schemac.report.security import missing_role_differences
+
+        found = missing_role_differences(missing, Difference) + found
     if desired.queries:  # a missing index names the declared queries that use it
         from schemac.queries.indexes import noted
 
