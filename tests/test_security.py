@@ -403,6 +403,26 @@ def test_a_role_that_does_not_exist_is_drift_at_its_line(db_url, tmp_path, schem
     assert f"role 'nobody_{s}' (schema.yaml:{line}) does not exist" in errors[0], errors
 
 
+@pytest.mark.slow
+def test_the_roles_schema_yaml_names_are_made_on_the_embedded_replay_server(schemac, tmp_path):
+    """generate --verify, the offline diff and rebuild-state replay into an embedded server of their own: a new
+    cluster, holding none of the roles schema.yaml names, so Postgres refused the replay of every schema granting to
+    a role or pinning an owner ('role "nobody_..." does not exist', exit 2). They are made there NOLOGIN before the
+    migrations run (migrations.replay; never on a --dev-url cluster, whose roles are the user's)."""
+    s = uuid.uuid4().hex[:8]
+    (tmp_path / "schema.yaml").write_text(
+        f"tables:\n  t:\n    columns: {{id: integer}}\n    owner: nobody_o{s}\n    grants:\n      nobody_g{s}: [select]\n"
+        f"    row_level_security: {{enabled: true}}\n    policies:\n      p: {{roles: [nobody_g{s}], using: 'true'}}\n")
+    env = {"SCHEMAC_DEV_URL": None, "DATABASE_URL": None, "PGHOST": None, "PGDATABASE": None, "PGPORT": None}
+    r = schemac("generate", "--verify", env=env)
+    assert r.returncode == 0 and "Verified" in r.stdout, r.stdout + r.stderr
+    r = schemac("diff", env=env)
+    assert r.returncode == 0 and "In sync" in r.stdout, r.stdout + r.stderr
+    r = schemac("rebuild-state", env=env)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert f'"nobody_g{s}"' in (tmp_path / "generated" / "state.json").read_text()
+
+
 ONE_CASE = each_case_on_one_major([pytest.param(id="schema")])  # 18 by default, every major under -m slow
 
 POLICY_CONDITIONS = """\

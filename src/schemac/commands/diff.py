@@ -197,7 +197,10 @@ def check_drift_offline(schema_path: str, out_dir: Optional[str], dev_url: Optio
 
         desired, desired_from = _recorded_view_forms(load_file(schema_path), out_dir), "schema.yaml"
     warned: list[str] = []  # (what the server warned as the migrations ran: a --dev-url role's skipped REVOKE)
-    with replayed(Layout(out_dir or "generated"), dev_url, new, warned) as (url, where):
+    from schemac.compare.roles import roles_named
+
+    roles = [r for r, _ in roles_named(desired)] if desired is not None else []  # (made on the embedded server)
+    with replayed(Layout(out_dir or "generated"), dev_url, new, warned, roles) as (url, where):
         result = check_drift(schema_path, url, out_dir=out_dir, strict=strict, history=False, desired=desired,
                              desired_from=desired_from)
     return replace(result, target_label=where, notices=tuple(warned))  # a throwaway replay: its renames say nothing
