@@ -45,6 +45,7 @@ def missing_roles(schema: Schema, roles: frozenset) -> list[tuple[str, Optional[
 
 def missing_roles_refusal(missing: list[tuple[str, Optional[Source]]], where: str) -> str:
     """Why `diff --sql` writes no script where roles are missing: one line, each role at its line."""
-    named = ", ".join(f"{role!r}" + (f" ({s.file}:{s.line})" if s is not None and s.line else "") for role, s in missing)
+    named = ", ".join(f"{role!r}" + (f" ({s.file}:{s.line})" if s is not None and s.line else "")
+                      for role, s in missing)
     return (f"role{'s' if len(missing) > 1 else ''} {named} {'do' if len(missing) > 1 else 'does'} not exist in "
             f"{where}: roles are created outside schema.yaml (CREATE ROLE), schemac only names them")

@@ -2,10 +2,10 @@
 up, which takes the first one's (two tables' keys recorded under each other's Postgres names, left unnamed now; or
 two indexes renamed with `renamed_from:`; two columns of a table swapping names, or rotating them, by their hints:
 compare.column_renames; two unique indexes made keys under each other's names, each ADD CONSTRAINT ... USING INDEX
-renaming its index to the key's name: compare.keys_over_indexes). A key's or an index's name is a relation's of the schema, so each rename
-waits for the other (plan.keys.relation_key): one of each such cycle goes through a scratch name first, as a swap of
-two values does. So do two NOT NULLs of a table (PostgreSQL 18) swapping names, in the table's constraint names.
-Renames that only follow one another (a chain) need none: the graph orders them."""
+renaming its index to the key's name: compare.keys_over_indexes). A key's or an index's name is a relation's of the
+schema, so each rename waits for the other (plan.keys.relation_key): one of each such cycle goes through a scratch name
+first, as a swap of two values does. So do two NOT NULLs of a table (PostgreSQL 18) swapping names, in the table's
+constraint names. Renames that only follow one another (a chain) need none: the graph orders them."""
 
 from __future__ import annotations
 
@@ -88,6 +88,7 @@ def scratch_keys(c: Change, removes: set) -> set:
     if c.cause != FROM_SCRATCH:
         return set()
     if c.kind == "add_constraint":
-        return {k for k in removes if k[0] == "key" or k[0] in ("relation", "index") and k[-1] == c.using_index}
+        return {k for k in removes
+                if k[0] == "key" or k[0] in ("relation", "index") and k[-1] == c.using_index}
     aside = not_null_name(c.old) if c.kind == "alter_not_null" else c.old.name  # type: ignore[union-attr]
     return {k for k in removes if k[0] in ("relation", "constraint", "index", "column", "column name") and k[-1] == aside}

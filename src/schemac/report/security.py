@@ -175,5 +175,6 @@ def missing_role_differences(missing: list, make: Callable[..., object]) -> list
     compare.roles.missing_roles: drift of the database, at the first line naming the role."""
     return [make("missing_role", "role", "", "", role, role, None,
                  f"role {role} does not exist in the database's cluster: schema.yaml names it (roles are created "
-                 "outside schema.yaml: CREATE ROLE)", s.file if s is not None else None, s.line if s is not None else None, SECURITY)
+                 "outside schema.yaml: CREATE ROLE)", s.file if s is not None else None,
+                 s.line if s is not None else None, SECURITY)
             for role, s in missing]
