@@ -155,7 +155,8 @@ def test_an_owner_that_is_no_role_is_named_at_its_line(tmp_path, db_url, schemac
     (tmp_path / "schema.yaml").write_text("tables:\n  t: {columns: {id: integer}}\npublications:\n  p:\n"
                                           "    tables: [t]\n    owner: no_such_role\n")
     d = schemac("diff", "--database-url", db_url)
-    assert d.returncode == 2 and "schema.yaml:4:" in d.stderr and "role 'no_such_role' does not exist" in d.stderr, d.stderr
+    assert d.returncode == 1 and "role no_such_role does not exist" in d.stdout and "[schema.yaml:4]" in d.stdout, \
+        d.stdout + d.stderr
 
 
 def test_publication_drift_made_by_hand(tmp_path, db_url, schemac):

@@ -378,16 +378,49 @@ def test_a_role_that_may_only_connect_reads_the_same_report(db_url, roles, tmp_p
 
 @pytest.mark.parametrize("where,line", [("grants:\n      nobody_{s}: [select]", 5), ("owner: nobody_{s}", 2),
                                         ("policies:\n      p: {{roles: [nobody_{s}], using: 'true'}}", 5)])
-def test_a_role_that_does_not_exist_is_an_error_at_its_line(db_url, tmp_path, schemac, where, line):
-    """Named at its line (an owner: at its object's), one line, exit status 2 (the CLI, once)."""
+def test_a_role_that_does_not_exist_is_drift_at_its_line(db_url, tmp_path, schemac, where, line):
+    """A role schema.yaml names that the database lacks is drift of the database (it cannot hold what schema.yaml
+    gives the role), not an error: a `missing_role` difference at its line (an owner: at its object's), security
+    drift, exit 1 in every format; `diff --sql` writes no script (roles are created outside schema.yaml) and says why
+    in one line, exit 2. Before, a plain diff stopped at the role with exit 2 and no report."""
     s = uuid.uuid4().hex[:8]
     (tmp_path / "schema.yaml").write_text("tables:\n  t:\n    columns: {id: integer}\n    " + where.format(s=s) + "\n")
-    with pytest.raises(SchemaFileError) as e:
-        check_drift(str(tmp_path / "schema.yaml"), db_url)
-    assert f"schema.yaml:{line}:" in str(e.value) and f"role 'nobody_{s}' does not exist" in str(e.value)
-    if line == 2:
-        r = schemac("diff", "--database-url", db_url)
-        assert r.returncode == 2 and r.stderr.count("\n") == 1 and f"role 'nobody_{s}'" in r.stderr, r.stderr
+    found = check_drift(str(tmp_path / "schema.yaml"), db_url).differences
+    roles = [d for d in found if d.kind == "missing_role"]
+    assert [(d.name, os.path.basename(d.file), d.line, d.category, d.expected, d.actual) for d in roles] == \
+        [(f"nobody_{s}", "schema.yaml", line, "security", f"nobody_{s}", None)], found
+    assert ("missing_table", "t") in [(d.kind, d.table) for d in found]  # (the rest of the drift reported too)
+    r = schemac("diff", "--database-url", db_url, "--format", "json")
+    assert r.returncode == 1, r.stdout + r.stderr
+    report = json.loads(r.stdout)
+    assert [(d["kind"], d["object"]["type"], d["object"]["name"], d["line"]) for d in report["differences"]
+            if d["kind"] == "missing_role"] == [("missing_role", "role", f"nobody_{s}", line)]
+    r = schemac("diff", "--database-url", db_url, "--only", "security")
+    assert r.returncode == 1 and f"role nobody_{s} does not exist" in r.stdout, r.stdout + r.stderr
+    r = schemac("diff", "--database-url", db_url, "--sql")
+    errors = [x for x in r.stderr.splitlines() if x.startswith("schemac: error:")]
+    assert r.returncode == 2 and r.stdout == "" and len(errors) == 1, r.stdout + r.stderr
+    assert f"role 'nobody_{s}' (schema.yaml:{line}) does not exist" in errors[0], errors
+
+
+@pytest.mark.slow
+def test_the_roles_schema_yaml_names_are_made_on_the_embedded_replay_server(schemac, tmp_path):
+    """generate --verify, the offline diff and rebuild-state replay into an embedded server of their own: a new
+    cluster, holding none of the roles schema.yaml names, so Postgres refused the replay of every schema granting to
+    a role or pinning an owner ('role "nobody_..." does not exist', exit 2). They are made there NOLOGIN before the
+    migrations run (migrations.replay; never on a --dev-url cluster, whose roles are the user's)."""
+    s = uuid.uuid4().hex[:8]
+    (tmp_path / "schema.yaml").write_text(
+        f"tables:\n  t:\n    columns: {{id: integer}}\n    owner: nobody_o{s}\n    grants:\n      nobody_g{s}: [select]\n"
+        f"    row_level_security: {{enabled: true}}\n    policies:\n      p: {{roles: [nobody_g{s}], using: 'true'}}\n")
+    env = {"SCHEMAC_DEV_URL": None, "DATABASE_URL": None, "PGHOST": None, "PGDATABASE": None, "PGPORT": None}
+    r = schemac("generate", "--verify", env=env)
+    assert r.returncode == 0 and "Verified" in r.stdout, r.stdout + r.stderr
+    r = schemac("diff", env=env)
+    assert r.returncode == 0 and "In sync" in r.stdout, r.stdout + r.stderr
+    r = schemac("rebuild-state", env=env)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert f'"nobody_g{s}"' in (tmp_path / "generated" / "state.json").read_text()
 
 
 ONE_CASE = each_case_on_one_major([pytest.param(id="schema")])  # 18 by default, every major under -m slow

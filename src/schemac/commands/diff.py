@@ -197,7 +197,10 @@ def check_drift_offline(schema_path: str, out_dir: Optional[str], dev_url: Optio
 
         desired, desired_from = _recorded_view_forms(load_file(schema_path), out_dir), "schema.yaml"
     warned: list[str] = []  # (what the server warned as the migrations ran: a --dev-url role's skipped REVOKE)
-    with replayed(Layout(out_dir or "generated"), dev_url, new, warned) as (url, where):
+    from schemac.compare.roles import roles_named
+
+    roles = [r for r, _ in roles_named(desired)] if desired is not None else []  # (made on the embedded server)
+    with replayed(Layout(out_dir or "generated"), dev_url, new, warned, roles) as (url, where):
         result = check_drift(schema_path, url, out_dir=out_dir, strict=strict, history=False, desired=desired,
                              desired_from=desired_from)
     return replace(result, target_label=where, notices=tuple(warned))  # a throwaway replay: its renames say nothing
@@ -330,10 +333,9 @@ def _judged(schema_path: str, label: str, result: IntrospectResult, rows: Catalo
     from schemac.catalog.outside import as_schema_yaml_reads
 
     actual = as_schema_yaml_reads(actual, desired)
-    if result.roles:
-        from schemac.compare.roles import check_roles
+    from schemac.compare.roles import missing_roles, missing_roles_refusal
 
-        check_roles(desired, result.roles, label)
+    missing = missing_roles(desired, result.roles) if result.roles else []  # (drift: reported, no --sql script)
     from schemac.compare.normalize import schema_searched
 
     from schemac.compare.column_renames import without_name_cycles
@@ -343,8 +345,13 @@ def _judged(schema_path: str, label: str, result: IntrospectResult, rows: Catalo
         changes = diff(actual, wanted)
     from schemac.commands.drift_script import DriftScript
 
-    script = DriftScript(changes, actual, wanted, desired)  # (planned when --sql reads it: a plain diff plans nothing)
-    found = differences(changes)
+    script = DriftScript(changes, actual, wanted, desired, missing_roles_refusal(missing, label) if missing else "")
+    found = differences(changes)  # (the script planned when --sql reads it: a plain diff plans nothing)
+    if missing:
+        from schemac.report.describe import Difference
+        from schemac.report.security import missing_role_differences
+
+        found = missing_role_differences(missing, Difference) + found
     if desired.queries:  # a missing index names the declared queries that use it
         from schemac.queries.indexes import noted
 

@@ -24,9 +24,11 @@ class DriftScript:
 
     __slots__ = ("_changes", "_actual", "_wanted", "_desired", "_made")
 
-    def __init__(self, changes: list[Change], actual: Schema, wanted: Schema, desired: Schema) -> None:
+    def __init__(self, changes: list[Change], actual: Schema, wanted: Schema, desired: Schema,
+                 refused: str = "") -> None:
         self._changes, self._actual, self._wanted, self._desired = changes, actual, wanted, desired
-        self._made: Optional[tuple[str, str]] = None
+        # (refused: known before planning, e.g. a role schema.yaml names that the database lacks: no script)
+        self._made: Optional[tuple[str, str]] = ("", refused) if refused else None
 
     @property
     def sql(self) -> str:

@@ -95,7 +95,10 @@ def check_queries_offline(schema_path: str, out_dir: str, dev_url: Optional[str]
                "queries": 0.0}
     layout = Layout(out_dir)
     rng = random.Random(seed)
-    with replayed(layout, dev_url, _pending(layout, desired, schema_path)) as (url, where):
+    from schemac.compare.roles import roles_named
+
+    with replayed(layout, dev_url, _pending(layout, desired, schema_path),
+                  roles=[r for r, _ in roles_named(desired)]) as (url, where):  # (made on the embedded server)
         timings["build schema"] = time.perf_counter() - started
         with psycopg.connect(url, autocommit=True) as conn:
             for size, queries in check.sizes_of(desired, rows):

@@ -56,7 +56,10 @@ def rebuild_state(out_dir: str, dev_url: Optional[str] = None) -> Rebuilt:
             return Rebuilt(None, 0, "no migration to replay")
         old = read_state(layout.state_path)
         warned: list[str] = []  # (a --dev-url role that is no superuser: a REVOKE on a trusted extension's member)
-        with replayed(layout, dev_url, warned=warned) as (url, where):
+        from schemac.compare.roles import roles_named
+
+        roles = [r for r, _ in roles_named(old.schema)] if old is not None else []  # (made on the embedded server)
+        with replayed(layout, dev_url, warned=warned, roles=roles) as (url, where):
             schema = _with_credentials(url, inspect_database(url).schema)
         if old is not None:
             schema = _swaps_kept(schema, old.schema, any(m.filename == old.migration for m in ups), warned)

@@ -27,30 +27,18 @@ def keys_over_indexes(changes: list[Change], cur: Table, des: Table) -> list[Cha
                if c.kind == "drop_index" and c.cause is None and c.new is None}
     if not dropped:
         return changes
-    out, took = list(changes), {}  # (key name -> the index of another name it takes)
+    out = list(changes)
     keys = [n for n, c in enumerate(changes)
             if c.kind == "add_constraint" and c.old is None and isinstance(c.new, (Unique, PrimaryKey))]
     for own in (True, False):  # (the index of the key's name first, then one of another)
         for n in keys:
             c, name = out[n], constraint_name(des, out[n].new)  # type: ignore[arg-type]
             taken = None if c.using_index else next((i for i, at in dropped.items() if out[at].cause is None and
-                                                     (i == name) == own and _takes(changes[at].old, c.new) and
-                                                     (own or not _closes(took, name, i))), None)
-            if taken is not None:
+                                                     (i == name) == own and _takes(changes[at].old, c.new)), None)
+            if taken is not None:  # (keys taking each other's names: one index renamed aside first, plan.name_swaps)
                 out[dropped[taken]] = replace(changes[dropped[taken]], cause=TAKEN_BY_KEY)
                 out[n] = replace(c, using_index=taken)
-                took.update({} if own else {name: taken})
     return out
-
-
-def _closes(took: dict[str, str], name: str, index: str) -> bool:
-    """Whether key `name` taking `index` closes a cycle of keys each taking the index whose name the next key takes
-    (two unique indexes made keys under each other's names): each ADD would wait for the other to free its name."""
-    seen = set()
-    while index in took and index not in seen:
-        seen.add(index)
-        index = took[index]
-    return index == name
 
 
 def _takes(index: Index, key: object) -> bool:

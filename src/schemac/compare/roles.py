@@ -32,12 +32,20 @@ def roles_named(schema: Schema) -> list[tuple[str, Optional[Source]]]:
                                                 *schema.text_search_configs) if o.owner is not None]
 
 
-def check_roles(schema: Schema, roles: frozenset, where: str) -> None:
-    """Roles are cluster objects schemac never creates: one schema.yaml names that `where` lacks is an error
-    at its line (SchemaFileError), before any report."""
-    from schemac.errors import SchemaFileError
-
+def missing_roles(schema: Schema, roles: frozenset) -> list[tuple[str, Optional[Source]]]:
+    """Each role schema.yaml names that the database (`roles`, its cluster's) lacks, once, at the first line naming
+    it: drift of the database (it cannot hold what schema.yaml gives the role), which `diff` reports; a script for
+    it cannot be written (roles are created outside schema.yaml, CREATE ROLE: missing_roles_refusal)."""
+    seen: dict[str, Optional[Source]] = {}
     for role, source in roles_named(schema):
-        if role not in roles:
-            raise SchemaFileError(f"role {role!r} does not exist in {where}: roles are created outside schema.yaml "
-                                  "(CREATE ROLE), schemac only names them", source)
+        if role not in roles and role not in seen:
+            seen[role] = source
+    return list(seen.items())
+
+
+def missing_roles_refusal(missing: list[tuple[str, Optional[Source]]], where: str) -> str:
+    """Why `diff --sql` writes no script where roles are missing: one line, each role at its line."""
+    named = ", ".join(f"{role!r}" + (f" ({s.file}:{s.line})" if s is not None and s.line else "")
+                      for role, s in missing)
+    return (f"role{'s' if len(missing) > 1 else ''} {named} {'do' if len(missing) > 1 else 'does'} not exist in "
+            f"{where}: roles are created outside schema.yaml (CREATE ROLE), schemac only names them")

@@ -176,11 +176,12 @@ class ReplayFailed(SchemacError):
 
 @contextlib.contextmanager
 def replayed(layout: Layout, dev_url: Optional[str] = None, new: Sequence[NewMigration] = (),
-             warned: Optional[list[str]] = None) -> Iterator[tuple[str, str]]:
+             warned: Optional[list[str]] = None, roles: Sequence[str] = ()) -> Iterator[tuple[str, str]]:
     """A database holding exactly what generated/migrations builds, then `new` (migrations not written
     yet, newest last); yields (url, description). A migration that fails raises ReplayFailed. `warned`
     gets a line for each WARNING the server sent (migrations.server_warnings): on a --dev-url role that is
-    no superuser, a REVOKE on a trusted extension's member (the bootstrap superuser's) only warns."""
+    no superuser, a REVOKE on a trusted extension's member (the bootstrap superuser's) only warns. `roles`:
+    those schema.yaml names, made on the embedded server (ours, thrown away; never on --dev-url's cluster)."""
     files = layout.migrations()
     with throwaway(dev_url) as (url, where):
         try:
@@ -188,6 +189,8 @@ def replayed(layout: Layout, dev_url: Optional[str] = None, new: Sequence[NewMig
         except psycopg.Error as e:
             raise SchemacError(f"cannot connect to the replay database ({where}): {_first_line(e)}") from None
         with conn:
+            if not dev_url:
+                _roles_made(conn, roles)
             conn.execute(PINNED_SESSION)
             for m in files:
                 try:
@@ -208,3 +211,12 @@ def replayed(layout: Layout, dev_url: Optional[str] = None, new: Sequence[NewMig
                     warned += told(conn, n.file.path, n.data.decode("utf-8"), got)
         also = f" and {len(new)} new one(s)" if new else ""
         yield url, f"offline replay of {len(files)} migration(s) from {layout.migrations_dir}{also} in {where}"
+
+
+def _roles_made(conn: psycopg.Connection, roles: Sequence[str]) -> None:
+    """The roles a replay's migrations grant to or make owners, which a new cluster lacks (roles are the cluster's,
+    made outside schema.yaml: `role "app" does not exist` refused the replay of every schema naming one), made
+    NOLOGIN on the embedded server before the migrations run."""
+    have = {r for (r,) in conn.execute("SELECT rolname FROM pg_roles")}
+    for role in sorted(set(roles) - have):
+        conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))

@@ -361,8 +361,8 @@ def deps(c: Change) -> Deps:
     if c.using_index:  # ADD CONSTRAINT ... USING INDEX one of another name: renamed to the key's, its own freed
         removes |= {relation_key(t.schema, c.using_index), ("index", t.schema, t.name, c.using_index)} - makes  # type: ignore
     if c.cause == FROM_SCRATCH:  # a rename's second step (plan.name_swaps): after its first
-        aside = scratch_keys(c, removes)
-        removes, new_refs = removes - aside, new_refs | aside
+        aside = scratch_keys(c, removes | makes)
+        removes, makes, new_refs = removes - aside, makes - aside, new_refs | aside
     return Deps(frozenset(makes), frozenset(removes), frozenset(new_refs - makes),
                 frozenset(old_refs - new_refs - removes))
 

@@ -47,6 +47,10 @@ SECURITY_KINDS: dict[str, tuple[float, str, str]] = {
     "owner_changed": (7.0, "Owner changed",
                       "The object is owned by another role than schema.yaml pins (an owner bypasses privileges and, "
                       "unless forced, row-level security)."),
+    "missing_role": (3.0, "Role missing",
+                     "schema.yaml names a role (an owner, a grantee or grantor, a policy's role, default privileges) "
+                     "that the database's cluster lacks: nothing can be granted to it or owned by it until it is "
+                     "created (CREATE ROLE; schemac never creates roles)."),
     "extension_grants_changed": (6.0, "Grants on an extension's objects differ",
                                  "The GRANT and REVOKE (or ALTER ... OWNER TO) made on an extension's own tables, "
                                  "routines or types (after its script ran) differ from the extension's grants (or "
@@ -164,3 +168,13 @@ def security_difference(c: Change, make: Callable[..., object]) -> Optional[obje
         return make("policy_changed", "policy", c.schema, c.table, c.name, _policy(new), _policy(old),  # type: ignore
                     f"policy {c.name} is {_policy(old)}, expected {_policy(new)}")  # type: ignore[arg-type]
     return None
+
+
+def missing_role_differences(missing: list, make: Callable[..., object]) -> list:
+    """A `missing_role` difference (made by `make`, Difference's constructor) for each (role, source) of
+    compare.roles.missing_roles: drift of the database, at the first line naming the role."""
+    return [make("missing_role", "role", "", "", role, role, None,
+                 f"role {role} does not exist in the database's cluster: schema.yaml names it (roles are created "
+                 "outside schema.yaml: CREATE ROLE)", s.file if s is not None else None,
+                 s.line if s is not None else None, SECURITY)
+            for role, s in missing]
