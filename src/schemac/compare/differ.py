@@ -17,6 +17,7 @@ from schemac.compare.opclasses import around_operator_classes, diff_operator_cla
 from schemac.compare.operators import diff_operators
 from schemac.compare.parents_columns_later import columns_after_children, joined_before, joined_first, made_without, ordered_by_later, \
     received_later
+from schemac.compare.new_row_triggers import columns_after_triggers
 from schemac.compare.changes import (CARRIED_TO_PARTITIONS, INHERITED, NAMED_BELOW, NEW_TABLE, KEEPS_COLUMN, KEPT_BELOW, AFTER_ONLY, BEFORE_PARENTS_COLUMNS, KINDS, TYPED_REBUILT, Change)
 from schemac.compare.grants import diff_grants
 from schemac.compare.grantor_usage import lent_usage
@@ -211,6 +212,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     readers = table_readers(desired) if desired.functions else {}
     objects = domains_after_readers(objects, readers)
     later = columns_after_children(des_tables, cur_tables)
+    after_triggers = columns_after_triggers(des_tables, cur_tables)  # (a BEFORE trigger reading NEW's whole row: first)
     kept = kept_for_children(cur_tables, des_tables)  # (a child's own expression changed: its parent's, before 17)
     cur_tables = held_for_children(cur_tables, des_tables, kept)
     cur_tables, givers = held_for_givers(cur_tables, des_tables)  # (a child's column two parents give: all dropped, added)
@@ -220,7 +222,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         old = cur_tables.get(key)
         if old is None:
             made = without_calls_to(t, readers.get(key, frozenset()))  # SET DEFAULT, ADD CONSTRAINT: after them
-            made = made_without(made, later.get(key, ()) or first.get(key, ()))  # (added after its children, or its parents' ADDs give them)
+            made = made_without(made, (later.get(key, ()) or first.get(key, ())) + after_triggers.get(key, ()))  # (added after its
+            # children, or its parents' ADDs give them; or after its triggers Postgres refuses beside them)
             made = key_after_partitions(parents_names_given(made, des_tables), des_tables)  # (a child's NOT NULL it declares again: the parent's name; a key a partition's UNIQUE copies, after it)
             parent = des_tables.get((t.partition_of.parent_schema, t.partition_of.parent)) if t.partition_of else None
             copies: list[Change] = []

@@ -1,0 +1,86 @@
+"""A BEFORE row trigger whose WHEN reads NEW's whole row beside generated columns, which CREATE TRIGGER refuses.
+
+Postgres (every major, trigger.c) refuses a BEFORE trigger's WHEN reading NEW's whole row (`new.*`, `new`, `f(new)`)
+on a table that has a generated column (STORED; 18: VIRTUAL too), or reading NEW.g of a generated g ('BEFORE
+trigger's WHEN condition cannot reference NEW generated columns'), but ALTER TABLE ... ADD COLUMN of a generated
+column checks no trigger: 3DCityDB's `OLD.* IS DISTINCT FROM NEW.*` triggers stand beside generated columns added
+after them, and inspect writes them. Every column such a trigger names then precedes the table's first generated
+column (none existed when it was made), so a new table is made without its columns from the first generated one on,
+the trigger made, and those columns added in their order (`columns_after_triggers`; compare.differ, with
+compare.parents_columns_later.made_without): its catalog as the source's. plan.member_dependencies orders a
+generated column's ADD after such a trigger's CREATE (`reads_new_row`): an existing table's too. Where the table
+keeps a generated column under a trigger the migration makes so, nothing is exact (dropping and adding the column
+again moves it, and what stands on it): the plan refuses it, naming both (`refused_beside`, plan.planner)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from schemac.model import Table, Trigger
+from schemac.pg.sqllex import LexError, folded, tokens
+
+# The cause of an add_trigger or alter_trigger Postgres refuses beside a generated column the table keeps.
+BESIDE_GENERATED = "beside a generated column"
+
+
+def _row_reads(when: str) -> tuple[bool, frozenset[str], frozenset[str]]:
+    """Whether `when` reads NEW's whole row, the fields it reads of NEW, and of OLD and NEW (where it cannot be
+    read: False, none)."""
+    try:
+        toks = tokens(when)
+    except LexError:
+        return False, frozenset(), frozenset()
+    whole, fields, new_fields = False, set(), set()
+    for i, t in enumerate(toks):
+        if t.kind not in ("word", "name") or folded(t) not in ("new", "old") or (i and toks[i - 1].kind in (".", "::")):
+            continue
+        after = toks[i + 1] if i + 1 < len(toks) else None
+        if after is not None and after.kind == "." and i + 2 < len(toks) and toks[i + 2].kind in ("word", "name"):
+            fields.add(folded(toks[i + 2]))
+            new_fields |= {folded(toks[i + 2])} if folded(t) == "new" else set()
+        elif folded(t) == "new" and (after is None or after.kind != "("):  # new.*, new (a call new(...) is none)
+            whole = True
+    return whole, frozenset(new_fields), frozenset(fields)
+
+
+def reads_new_row(g: Trigger) -> bool:
+    """Whether `g` is a BEFORE row trigger whose WHEN reads NEW's whole row: made before its table's generated
+    columns, it stands beside them."""
+    return g.timing == "before" and g.for_each_row and g.when is not None and "new" in g.when.lower() and \
+        _row_reads(g.when)[0]
+
+
+def refused_beside(g: Trigger, t: Table) -> Optional[str]:
+    """The generated column of `t` beside which Postgres refuses CREATE TRIGGER `g` (its first, where `g` reads
+    NEW's whole row; the one it reads of NEW), or None."""
+    if g.timing != "before" or not g.for_each_row or g.when is None or "new" not in g.when.lower():
+        return None
+    generated = [c.name for c in t.columns if c.generated is not None]
+    if not generated:
+        return None
+    whole, fields, _ = _row_reads(g.when)
+    return generated[0] if whole else next((n for n in generated if n in fields), None)
+
+
+def named_by(g: Trigger) -> frozenset[str]:
+    """The columns `g` names: its UPDATE OF, the fields its WHEN reads of OLD and NEW."""
+    return frozenset(g.update_columns) | (_row_reads(g.when)[2] if g.when else frozenset())
+
+
+def columns_after_triggers(tables: dict, current: dict) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(schema, table) -> the columns a new table gets by ADD COLUMN after its triggers Postgres refuses beside its
+    generated columns: from the first generated one on (but those the triggers name, which the CREATE TABLE keeps:
+    a schema.yaml only, no database holds such a trigger). Not a partition's nor an INHERITS child's, whose columns
+    their parents give."""
+    out: dict[tuple[str, str], tuple[str, ...]] = {}
+    for key, t in tables.items():
+        if key in current or t.partition_of is not None or t.inherits or not t.triggers:
+            continue
+        before = [g for g in t.triggers if refused_beside(g, t) is not None]
+        if not before:
+            continue
+        names = [c.name for c in t.columns]
+        first = min(names.index(c.name) for c in t.columns if c.generated is not None)
+        named = frozenset().union(*(named_by(g) for g in before))
+        out[key] = tuple(n for n in names[first:] if n not in named or t.column(n).generated is not None)
+    return out
