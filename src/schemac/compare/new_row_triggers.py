@@ -10,18 +10,18 @@ the trigger made, and those columns added in their order (`columns_after_trigger
 compare.parents_columns_later.made_without): its catalog as the source's. plan.member_dependencies orders a
 generated column's ADD after such a trigger's CREATE (`reads_new_row`): an existing table's too. Where the table
 keeps a generated column under a trigger the migration makes so, nothing is exact (dropping and adding the column
-again moves it, and what stands on it): the plan refuses it, naming both (`refused_beside`, plan.planner)."""
+again moves it last, and what stands on it with it): generate and `diff --sql` refuse it, naming both
+(`triggers_refused`, commands.refusals)."""
 
 from __future__ import annotations
 
 from typing import Optional
 
-from schemac.model import Table, Trigger
+from schemac.compare.changes import NEW_TABLE, Change
+from schemac.compare.moves import as_current
+from schemac.model import Schema, Table, Trigger
+from schemac.model.frozen import replace
 from schemac.pg.sqllex import LexError, folded, tokens
-
-# The cause of an add_trigger or alter_trigger Postgres refuses beside a generated column the table keeps.
-BESIDE_GENERATED = "beside a generated column"
-
 
 def _row_reads(when: str) -> tuple[bool, frozenset[str], frozenset[str]]:
     """Whether `when` reads NEW's whole row, the fields it reads of NEW, and of OLD and NEW (where it cannot be
@@ -83,4 +83,38 @@ def columns_after_triggers(tables: dict, current: dict) -> dict[tuple[str, str],
         first = min(names.index(c.name) for c in t.columns if c.generated is not None)
         named = frozenset().union(*(named_by(g) for g in before))
         out[key] = tuple(n for n in names[first:] if n not in named or t.column(n).generated is not None)
+    return out
+
+
+def triggers_refused(changes: list, current: Schema) -> list[tuple[Change, str]]:
+    """Each trigger the migration creates or replaces that Postgres refuses, with why: one reading NEW.g of a
+    generated g (on every path: g stands before any trigger can name it), one reading NEW's whole row beside a
+    generated column its table keeps (neither dropped nor made plain by the migration): no order makes it, and
+    dropping the column and adding it again would move it last (and what stands on it with it), which the user
+    chooses in a migration of its own."""
+    at = as_current(changes)
+    tables = {(t.schema, t.name): t for t in current.tables}
+    gone = {(c.schema, c.table, c.name) for c in changes if c.kind == "drop_column" or c.kind == "alter_generated"
+            and getattr(c.new, "generated", None) is None}
+    out = []
+    for c in changes:
+        if c.kind not in ("add_trigger", "alter_trigger") or not isinstance(c.new, Trigger) or c.table_def is None \
+                or (column := refused_beside(c.new, c.table_def)) is None:
+            continue
+        start = f"table {c.schema}.{c.table}: BEFORE trigger {c.new.name}, whose WHEN reads "
+        if not _row_reads(c.new.when or "")[0]:
+            out.append((c, start + f"NEW.{column} of generated column {column}, cannot be created (Postgres refuses it "
+                           f"whatever the order: 'BEFORE trigger's WHEN condition cannot reference NEW generated "
+                           f"columns'): read OLD.{column}, or the columns it is computed from, or make the trigger AFTER"))
+            continue
+        was = tables.get(at(c.schema, c.table)) if c.cause != NEW_TABLE else None
+        kept = None if was is None else \
+            refused_beside(c.new, replace(was, columns=tuple(x for x in was.columns if (c.schema, c.table, x.name) not in gone)))
+        if kept is not None:
+            out.append((c, start + f"NEW's whole row, cannot be created while the table has generated column {kept} "
+                           "(Postgres refuses it: 'BEFORE trigger's WHEN condition cannot reference NEW generated "
+                           "columns'; it takes ADD COLUMN of a generated column after such a trigger): drop the column "
+                           "in a migration of its own first and declare it again in the next, after the trigger (its "
+                           "values are computed again; it comes last), or compare NEW's columns by name in the WHEN, "
+                           "or make the trigger AFTER"))
     return out
