@@ -70,19 +70,43 @@ def named_by(g: Trigger) -> frozenset[str]:
 def columns_after_triggers(tables: dict, current: dict) -> dict[tuple[str, str], tuple[str, ...]]:
     """(schema, table) -> the columns a new table gets by ADD COLUMN after its triggers Postgres refuses beside its
     generated columns: from the first generated one on (but those the triggers name, which the CREATE TABLE keeps:
-    a schema.yaml only, no database holds such a trigger). Not a partition's nor an INHERITS child's, whose columns
-    their parents give."""
+    a schema.yaml only, no database holds such a trigger). A new partitioned table's too where a new partition of it
+    has such a trigger of its own, and that partition's, made PARTITION OF it before them (compare.differ: the
+    parent's ADD COLUMN gives them). Not an INHERITS child's, whose columns its parents give (parents_after_triggers)."""
     out: dict[tuple[str, str], tuple[str, ...]] = {}
     for key, t in tables.items():
-        if key in current or t.partition_of is not None or t.inherits or not t.triggers:
+        if key in current or t.inherits or not t.triggers:
             continue
         before = [g for g in t.triggers if refused_beside(g, t) is not None]
-        if not before:
+        p = tables.get((t.partition_of.parent_schema, t.partition_of.parent)) if t.partition_of is not None else None
+        if not before or (t.partition_of is not None and (p is None or p.key in current or p.partition_of is not None)):
             continue
-        names = [c.name for c in t.columns]
-        first = min(names.index(c.name) for c in t.columns if c.generated is not None)
+        top = p if p is not None else t
+        names = [c.name for c in top.columns]
+        first = min(names.index(c.name) for c in top.columns if c.generated is not None)
         named = frozenset().union(*(named_by(g) for g in before))
-        out[key] = tuple(n for n in names[first:] if n not in named or t.column(n).generated is not None)
+        cut = tuple(n for n in names[first:] if n not in named or top.column(n).generated is not None)
+        for k in (key, top.key):
+            out[k] = tuple(dict.fromkeys(out.get(k, ()) + cut))
+    return out
+
+
+def parents_after_triggers(tables: dict, current: dict) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(schema, parent) -> the columns a new INHERITS parent adds after its new child's own trigger Postgres refuses
+    beside its generated columns (made while the parent had none: from the parent's first generated one on), for
+    compare.parents_columns_later.columns_after_children, which adds them after the children."""
+    out: dict[tuple[str, str], tuple[str, ...]] = {}
+    for key, t in tables.items():
+        if key in current or not t.inherits or t.partition_of is not None or \
+                not any(refused_beside(g, t) is not None for g in t.triggers):
+            continue
+        for q in t.inherits:
+            p = tables.get((q.schema, q.name))
+            if p is None or p.key in current or not any(c.generated is not None for c in p.columns):
+                continue
+            names = [c.name for c in p.columns]
+            first = min(names.index(c.name) for c in p.columns if c.generated is not None)
+            out[p.key] = tuple(dict.fromkeys(out.get(p.key, ()) + tuple(names[first:])))
     return out
 
 

@@ -130,7 +130,9 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
         if k.startswith("add_") or k in ("rename_index", "rename_trigger", "alter_trigger", "alter_rule", "alter_policy"):
             makes |= own_keys(t, new) | ({("trigger named", c.name)} if k in ("add_trigger", "alter_trigger") else set())
             if k in ("add_trigger", "alter_trigger") and reads_new_row(new):  # type: ignore[arg-type]  (Postgres refuses
-                makes.add(("new row read", t.schema, t.name))  # type: ignore[union-attr]  it beside a generated column)
+                makes |= {("new row read", *q) for q in [(t.schema, t.name)] + [(p.schema, p.name) for p in t.inherits] +  # type: ignore
+                          ([(t.partition_of.parent_schema, t.partition_of.parent)] if t.partition_of else [])}  # type: ignore
+                # (it beside a generated column: its parents' too, whose ADD COLUMN gives it theirs)
             new_refs |= refs_of(t, new)
         if k == "add_constraint" and t.partition_by is not None and isinstance(new, Check) and not new.no_inherit:  # type: ignore
             new_refs.add(("attached to", t.schema, t.name))  # type: ignore[union-attr]  (after its partitions' ATTACH)
