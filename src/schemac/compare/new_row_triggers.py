@@ -116,6 +116,8 @@ def triggers_refused(changes: list, current: Schema) -> list[tuple[Change, str]]
     generated column its table keeps (neither dropped nor made plain by the migration): no order makes it, and
     dropping the column and adding it again would move it last (and what stands on it with it), which the user
     chooses in a migration of its own."""
+    if not any(c.kind in ("add_trigger", "alter_trigger") for c in changes):
+        return []
     at = as_current(changes)
     tables = {(t.schema, t.name): t for t in current.tables}
     gone = {(c.schema, c.table, c.name) for c in changes if c.kind == "drop_column" or c.kind == "alter_generated"
