@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 import psycopg
 import pytest
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
-from schemac.errors import SchemaFileError
+from schemac.errors import SchemacError, SchemaFileError
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
 from schemac.schemafile.load import load_text
 
 from conftest import MAJORS
+from pgharness import takes
 
 SCHEMA = """\
 functions:
@@ -49,7 +52,8 @@ def test_trigger_drift_made_by_hand(tmp_path, db_url):
 
 
 
-RECREATED = """\
+# A trigger function f and a table t keyed by id, the rest of whose columns and triggers a test adds.
+FUNCTION_AND_TABLE = """\
 functions:
   f:
     returns: trigger
@@ -59,9 +63,23 @@ tables:
   t:
     columns:
       id: {type: integer, primary_key: true}
+"""
+RECREATED = FUNCTION_AND_TABLE + """\
     triggers:
       t_c: {function: f, timing: after, events: [insert], for_each: row, constraint: true, comment: old words}
 """
+
+
+def _applied(text: str, tmp_path, url: str, rows: str):
+    """schema.yaml `text` generated and applied to `url`, `rows` inserted: its path, the migrations' folder and the
+    migrations applied."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(text)
+    assert generate(str(schema), out, name="old").status == "written"
+    with psycopg.connect(url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        conn.execute(rows)
+    return schema, out, {m.path for m in Layout(out).migrations()}
 
 
 @pytest.mark.parametrize("major_db", [pytest.param(m, marks=() if m == MAJORS[0] else pytest.mark.slow, id=m)
@@ -69,13 +87,7 @@ tables:
 def test_a_recreated_trigger_whose_comment_and_state_changed_is_commented_and_set_once(major_db, tmp_path):
     """A constraint trigger made deferrable is dropped and created (it has no OR REPLACE), which writes its comment
     and its state (ENABLE REPLICA): their own changes fold into it (each was written twice)."""
-    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    schema.write_text(RECREATED)
-    assert generate(str(schema), out, name="old").status == "written"
-    with psycopg.connect(major_db, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations())
-        conn.execute("INSERT INTO t VALUES (1)")
-    done = {m.path for m in Layout(out).migrations()}
+    schema, out, done = _applied(RECREATED, tmp_path, major_db, "INSERT INTO t VALUES (1)")
     schema.write_text(RECREATED.replace("constraint: true, comment: old words",
                                         "constraint: true, deferrable: true, comment: new words, enabled: replica"))
     result = generate(str(schema), out, name="new")
@@ -87,6 +99,41 @@ def test_a_recreated_trigger_whose_comment_and_state_changed_is_commented_and_se
                             "ON d.objoid = g.oid AND d.classoid = 'pg_trigger'::regclass WHERE g.tgname = 't_c'"
                             ).fetchall() == [(True, "R", "new words")]
     assert check_drift(str(schema), major_db).differences == ()
+
+
+BESIDE_GENERATED = FUNCTION_AND_TABLE + """\
+      a: integer
+      g: {type: integer, generated: a * 2}
+"""
+
+
+@pytest.mark.parametrize("major_db", [pytest.param(m, marks=() if m == MAJORS[0] else pytest.mark.slow, id=m)
+                                      for m in MAJORS], indirect=True)
+def test_a_before_trigger_reading_the_whole_new_row_beside_a_kept_generated_column_is_refused(major_db, tmp_path):
+    """Postgres refuses a BEFORE trigger whose WHEN reads NEW's whole row (or NEW.g) beside a generated column g the
+    table keeps, whatever the order (compare.new_row_triggers): generate says so, naming both, rather than write a
+    migration that fails; an AFTER trigger, or one comparing NEW's plain columns, is written and applies."""
+    schema, out, done = _applied(BESIDE_GENERATED, tmp_path, major_db, "INSERT INTO t (id, a) VALUES (1, 2)")
+    trigger = "\n    triggers:\n      t_touch: {function: f, timing: %s, events: [update], for_each: row, when: '%s'}\n"
+    for when, said in (("OLD.* IS DISTINCT FROM NEW.*", "NEW's whole row, cannot be created while the table has "
+                                                         "generated column g"),
+                       ("NEW.g > 0", "NEW.g of generated column g, cannot be created")):
+        schema.write_text(BESIDE_GENERATED + trigger % ("before", when))
+        with pytest.raises(SchemacError, match=f"trigger t_touch, whose WHEN reads {re.escape(said)}"):
+            generate(str(schema), out, name="new")
+        with psycopg.connect(major_db, autocommit=True) as conn:  # (as Postgres has it)
+            assert not takes(conn, f"CREATE TRIGGER t_touch BEFORE UPDATE ON t FOR EACH ROW WHEN ({when}) "
+                                   "EXECUTE FUNCTION f()", psycopg.errors.InvalidObjectDefinition)
+    schema.write_text(BESIDE_GENERATED + trigger % ("before", "OLD.a IS DISTINCT FROM NEW.a") +
+                      "      t_after: {function: f, timing: after, events: [update], for_each: row, "
+                      "when: 'OLD.* IS DISTINCT FROM NEW.*'}\n")
+    assert generate(str(schema), out, name="taken").status == "written"
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        apply_files(conn, [m for m in Layout(out).migrations() if m.path not in done])
+    assert check_drift(str(schema), major_db).differences == ()
+    schema.write_text(schema.read_text().replace("OLD.a IS DISTINCT FROM NEW.a", "OLD IS DISTINCT FROM NEW"))
+    with pytest.raises(SchemacError, match="trigger t_touch, whose WHEN reads NEW's whole row, cannot be created"):
+        generate(str(schema), out, name="replaced")  # (CREATE OR REPLACE TRIGGER is refused alike)
 
 
 def test_a_hand_written_public_function_is_the_bare_one_inspect_reads(tmp_path, db_url):

@@ -16,6 +16,7 @@ from typing import Optional
 from schemac.compare.changes import Change
 from schemac.compare.domain_arrays import range_held
 from schemac.compare.inherited_renames import renames_refused
+from schemac.compare.new_row_triggers import triggers_refused
 from schemac.compare.not_nulls import inherited_renames
 from schemac.compare.outside_users import outside_drops
 from schemac.compare.row_types import row_type_additions, row_type_drops, row_type_retypes
@@ -34,7 +35,8 @@ def postgres_refusal(changes: list[Change], current: Schema, desired: Schema) ->
         return f"{first.source or first.path}: {why}{also}"
     for c, why in (inherited_renames(changes, current) + renames_refused(changes, current, desired)
                    + row_type_retypes(changes, current) + row_type_drops(changes, current)
-                   + row_type_additions(changes, current, desired) + range_held(changes, current))[:1]:
+                   + row_type_additions(changes, current, desired) + range_held(changes, current)
+                   + triggers_refused(changes, current))[:1]:
         return f"{getattr(c.new, 'source', None) or c.path}: {why}"
     outside = outside_drops(changes, desired, current)  # every one at once: each is undone outside schemac
     return "\n".join(dict.fromkeys(why for _, why in outside)) or None

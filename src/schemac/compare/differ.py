@@ -17,6 +17,7 @@ from schemac.compare.opclasses import around_operator_classes, diff_operator_cla
 from schemac.compare.operators import diff_operators
 from schemac.compare.parents_columns_later import columns_after_children, joined_before, joined_first, made_without, ordered_by_later, \
     received_later
+from schemac.compare.new_row_triggers import columns_after_triggers, parents_after_triggers
 from schemac.compare.changes import (CARRIED_TO_PARTITIONS, INHERITED, NAMED_BELOW, NEW_TABLE, KEEPS_COLUMN, KEPT_BELOW, AFTER_ONLY, BEFORE_PARENTS_COLUMNS, KINDS, TYPED_REBUILT, Change)
 from schemac.compare.grants import diff_grants
 from schemac.compare.grantor_usage import lent_usage
@@ -210,7 +211,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     per_table: dict[tuple[str, str], list[Change]] = {}
     readers = table_readers(desired) if desired.functions else {}
     objects = domains_after_readers(objects, readers)
-    later = columns_after_children(des_tables, cur_tables)
+    later = columns_after_children(des_tables, cur_tables, parents_after_triggers(des_tables, cur_tables))
+    after_triggers = columns_after_triggers(des_tables, cur_tables)  # (a BEFORE trigger reading NEW's whole row: first)
     kept = kept_for_children(cur_tables, des_tables)  # (a child's own expression changed: its parent's, before 17)
     cur_tables = held_for_children(cur_tables, des_tables, kept)
     cur_tables, givers = held_for_givers(cur_tables, des_tables)  # (a child's column two parents give: all dropped, added)
@@ -220,12 +222,15 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         old = cur_tables.get(key)
         if old is None:
             made = without_calls_to(t, readers.get(key, frozenset()))  # SET DEFAULT, ADD CONSTRAINT: after them
-            made = made_without(made, later.get(key, ()) or first.get(key, ()))  # (added after its children, or its parents' ADDs give them)
-            made = key_after_partitions(parents_names_given(made, des_tables), des_tables)  # (a child's NOT NULL it declares again: the parent's name; a key a partition's UNIQUE copies, after it)
             parent = des_tables.get((t.partition_of.parent_schema, t.partition_of.parent)) if t.partition_of else None
+            own_order = parent is not None and (reordered_partition(t, parent) or named_as_attached(t, des_tables))
+            given = () if own_order else after_triggers.get(key, ())  # (after its triggers Postgres refuses beside them)
+            made = made_without(made, (later.get(key, ()) or first.get(key, ())) + given)  # (added after its
+            # children, or its parents' ADDs give them)
+            made = key_after_partitions(parents_names_given(made, des_tables), des_tables)  # (a child's NOT NULL it declares again: the parent's name; a key a partition's UNIQUE copies, after it)
             copies: list[Change] = []
             created = made
-            if reordered_partition(t, parent) or (parent is not None and named_as_attached(t, des_tables)):
+            if own_order:
                 # made on its own, then attached (ATTACH is among diff_table's)
                 made, copies, created = attached_partition(parents_names_given(made, des_tables, attached=True),
                                                            parent)  # type: ignore[arg-type]
@@ -238,9 +243,11 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             changes.append(Change("add_table", t.schema, t.name, None, None, created, created,
                                   FOREIGN_REMADE if key in remade else None,
                                   before_parents=tuple((q.schema, q.name, n) for q in t.inherits
-                                                       for n in below.get((q.schema, q.name), ()))))
+                                                       for n in below.get((q.schema, q.name), ())) +
+                                  tuple((parent.schema, parent.name, n) for n in given if parent is not None)))
             changes.extend(copies)
-            changes.extend(joined_first([replace(c, cause=NEW_TABLE) for c in diff_table(created_by_create_table(made, parent, des_tables), t)],
+            changes.extend(joined_first([replace(c, cause=INHERITED if parent is not None and c.name in given else NEW_TABLE)
+                                         for c in diff_table(created_by_create_table(made, parent, des_tables), t)],
                                         first.get(key), later))
         elif not (old.partition_of or t.partition_of or old.inherits or t.inherits) and unchanged(old, t, rebuilt):
             # (a table of no parent, either side, in sync: what every step below gives it back as it is, and diff_table

@@ -33,10 +33,11 @@ def _conflict(given: Column, parent: Column) -> bool:
         (given.generated is not None and parent.generated is not None and given.virtual != parent.virtual)
 
 
-def columns_after_children(tables: dict, current: dict) -> dict[tuple[str, str], tuple[str, ...]]:
+def columns_after_children(tables: dict, current: dict, given: Optional[dict] = None) -> dict[tuple[str, str], tuple[str, ...]]:
     """(schema, parent) -> the names of its columns added after its new children (of a parent that exists, those
-    it gains: its ADD COLUMN waits for them too)."""
-    later: dict[tuple[str, str], set[str]] = {}
+    it gains: its ADD COLUMN waits for them too); `given`: (schema, parent) -> names its children need added after
+    them for another cause (compare.new_row_triggers: a child's trigger Postgres refuses beside them)."""
+    later: dict[tuple[str, str], set[str]] = {pk: set(names) for pk, names in (given or {}).items()}
     for key, child in tables.items():
         if not child.inherits or child.partition_of is not None or key in current:
             continue

@@ -6,6 +6,7 @@ from __future__ import annotations
 from schemac.compare.changes import (AFTER_ONLY, INHERITED, KEPT_BELOW, MERGED_COPY, NEW_TABLE, NUMBERED_BY_PARENT, Change, set_aside_name,
                                      takes_using)
 from schemac.compare.column_renames import swapped_names
+from schemac.compare.new_row_triggers import reads_new_row
 from schemac.compare.defaults_below import DEFAULT_KEPT, parents_of
 from schemac.compare.definition_keys import attach_key, index_signature
 from schemac.model import Check, PrimaryKey, Table, Unique, UNIQUE_KEY_TYPES
@@ -65,6 +66,8 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
                 new_refs |= {col(names[at - 1])} if at else set()
             if k == "add_column":  # after its new children, where compare.parents_columns_later adds it after them
                 new_refs.add(("gives later", t.schema, t.name, c.name))  # type: ignore[union-attr]
+            if k == "add_column" and new.generated is not None:  # type: ignore[union-attr]  after a BEFORE trigger
+                new_refs.add(("new row read", t.schema, t.name))  # type: ignore[union-attr]  reading NEW's whole row
             if k == "alter_generated" and new.generated and t.partition_of is not None:  # type: ignore[union-attr]
                 p = t.partition_of  # type: ignore[union-attr]  a partition's own expression after its parent's change,
                 new_refs.add(("column", p.parent_schema, p.parent, c.name))  # which reaches it (compare.own_expressions)
@@ -126,6 +129,10 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
                "alter_rule", "add_policy", "drop_policy", "alter_policy", "add_statistics", "drop_statistics"):
         if k.startswith("add_") or k in ("rename_index", "rename_trigger", "alter_trigger", "alter_rule", "alter_policy"):
             makes |= own_keys(t, new) | ({("trigger named", c.name)} if k in ("add_trigger", "alter_trigger") else set())
+            if k in ("add_trigger", "alter_trigger") and reads_new_row(new):  # type: ignore[arg-type]  (Postgres refuses
+                makes |= {("new row read", *q) for q in [(t.schema, t.name)] + [(p.schema, p.name) for p in t.inherits] +  # type: ignore
+                          ([(t.partition_of.parent_schema, t.partition_of.parent)] if t.partition_of else [])}  # type: ignore
+                # (it beside a generated column: its parents' too, whose ADD COLUMN gives it theirs)
             new_refs |= refs_of(t, new)
         if k == "add_constraint" and t.partition_by is not None and isinstance(new, Check) and not new.no_inherit:  # type: ignore
             new_refs.add(("attached to", t.schema, t.name))  # type: ignore[union-attr]  (after its partitions' ATTACH)

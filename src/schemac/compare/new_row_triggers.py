@@ -1,0 +1,146 @@
+"""A BEFORE row trigger whose WHEN reads NEW's whole row beside generated columns, which CREATE TRIGGER refuses.
+
+Postgres (every major, trigger.c) refuses a BEFORE trigger's WHEN reading NEW's whole row (`new.*`, `new`, `f(new)`)
+on a table that has a generated column (STORED; 18: VIRTUAL too), or reading NEW.g of a generated g ('BEFORE
+trigger's WHEN condition cannot reference NEW generated columns'), but ALTER TABLE ... ADD COLUMN of a generated
+column checks no trigger: 3DCityDB's `OLD.* IS DISTINCT FROM NEW.*` triggers stand beside generated columns added
+after them, and inspect writes them. Every column such a trigger names then precedes the table's first generated
+column (none existed when it was made), so a new table is made without its columns from the first generated one on,
+the trigger made, and those columns added in their order (`columns_after_triggers`; compare.differ, with
+compare.parents_columns_later.made_without): its catalog as the source's. plan.member_dependencies orders a
+generated column's ADD after such a trigger's CREATE (`reads_new_row`): an existing table's too. Where the table
+keeps a generated column under a trigger the migration makes so, nothing is exact (dropping and adding the column
+again moves it last, and what stands on it with it): generate and `diff --sql` refuse it, naming both
+(`triggers_refused`, commands.refusals)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from schemac.compare.changes import NEW_TABLE, Change
+from schemac.compare.moves import as_current
+from schemac.model import Schema, Table, Trigger
+from schemac.model.frozen import replace
+from schemac.pg.sqllex import LexError, folded, tokens
+
+def _row_reads(when: str) -> tuple[bool, frozenset[str], frozenset[str]]:
+    """Whether `when` reads NEW's whole row, the fields it reads of NEW, and of OLD and NEW (where it cannot be
+    read: False, none)."""
+    try:
+        toks = tokens(when)
+    except LexError:
+        return False, frozenset(), frozenset()
+    whole, fields, new_fields = False, set(), set()
+    for i, t in enumerate(toks):
+        if t.kind not in ("word", "name") or folded(t) not in ("new", "old") or (i and toks[i - 1].kind in (".", "::")):
+            continue
+        after = toks[i + 1] if i + 1 < len(toks) else None
+        if after is not None and after.kind == "." and i + 2 < len(toks) and toks[i + 2].kind in ("word", "name"):
+            fields.add(folded(toks[i + 2]))
+            new_fields |= {folded(toks[i + 2])} if folded(t) == "new" else set()
+        elif folded(t) == "new" and (after is None or after.kind != "("):  # new.*, new (a call new(...) is none)
+            whole = True
+    return whole, frozenset(new_fields), frozenset(fields)
+
+
+def reads_new_row(g: Trigger) -> bool:
+    """Whether `g` is a BEFORE row trigger whose WHEN reads NEW's whole row: made before its table's generated
+    columns, it stands beside them."""
+    return g.timing == "before" and g.for_each_row and g.when is not None and "new" in g.when.lower() and \
+        _row_reads(g.when)[0]
+
+
+def refused_beside(g: Trigger, t: Table) -> Optional[str]:
+    """The generated column of `t` beside which Postgres refuses CREATE TRIGGER `g` (its first, where `g` reads
+    NEW's whole row; the one it reads of NEW), or None."""
+    if g.timing != "before" or not g.for_each_row or g.when is None or "new" not in g.when.lower():
+        return None
+    generated = [c.name for c in t.columns if c.generated is not None]
+    if not generated:
+        return None
+    whole, fields, _ = _row_reads(g.when)
+    return generated[0] if whole else next((n for n in generated if n in fields), None)
+
+
+def named_by(g: Trigger) -> frozenset[str]:
+    """The columns `g` names: its UPDATE OF, the fields its WHEN reads of OLD and NEW."""
+    return frozenset(g.update_columns) | (_row_reads(g.when)[2] if g.when else frozenset())
+
+
+def columns_after_triggers(tables: dict, current: dict) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(schema, table) -> the columns a new table gets by ADD COLUMN after its triggers Postgres refuses beside its
+    generated columns: from the first generated one on (but those the triggers name, which the CREATE TABLE keeps:
+    a schema.yaml only, no database holds such a trigger). A new partitioned table's too where a new partition of it
+    has such a trigger of its own, and that partition's, made PARTITION OF it before them (compare.differ: the
+    parent's ADD COLUMN gives them). Not an INHERITS child's, whose columns its parents give (parents_after_triggers)."""
+    out: dict[tuple[str, str], tuple[str, ...]] = {}
+    for key, t in tables.items():
+        if key in current or t.inherits or not t.triggers:
+            continue
+        before = [g for g in t.triggers if refused_beside(g, t) is not None]
+        p = tables.get((t.partition_of.parent_schema, t.partition_of.parent)) if t.partition_of is not None else None
+        if not before or (t.partition_of is not None and (p is None or p.key in current or p.partition_of is not None)):
+            continue
+        top = p if p is not None else t
+        names = [c.name for c in top.columns]
+        first = min(names.index(c.name) for c in top.columns if c.generated is not None)
+        named = frozenset().union(*(named_by(g) for g in before))
+        cut = tuple(n for n in names[first:] if n not in named or top.column(n).generated is not None)
+        for k in (key, top.key):
+            out[k] = tuple(dict.fromkeys(out.get(k, ()) + cut))
+    return out
+
+
+def parents_after_triggers(tables: dict, current: dict) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(schema, parent) -> the columns a new INHERITS parent adds after its new child's own trigger Postgres refuses
+    beside its generated columns (made while the parent had none: from the parent's first generated one on), for
+    compare.parents_columns_later.columns_after_children, which adds them after the children."""
+    out: dict[tuple[str, str], tuple[str, ...]] = {}
+    for key, t in tables.items():
+        if key in current or not t.inherits or t.partition_of is not None or \
+                not any(refused_beside(g, t) is not None for g in t.triggers):
+            continue
+        for q in t.inherits:
+            p = tables.get((q.schema, q.name))
+            if p is None or p.key in current or not any(c.generated is not None for c in p.columns):
+                continue
+            names = [c.name for c in p.columns]
+            first = min(names.index(c.name) for c in p.columns if c.generated is not None)
+            out[p.key] = tuple(dict.fromkeys(out.get(p.key, ()) + tuple(names[first:])))
+    return out
+
+
+def triggers_refused(changes: list, current: Schema) -> list[tuple[Change, str]]:
+    """Each trigger the migration creates or replaces that Postgres refuses, with why: one reading NEW.g of a
+    generated g (on every path: g stands before any trigger can name it), one reading NEW's whole row beside a
+    generated column its table keeps (neither dropped nor made plain by the migration): no order makes it, and
+    dropping the column and adding it again would move it last (and what stands on it with it), which the user
+    chooses in a migration of its own."""
+    if not any(c.kind in ("add_trigger", "alter_trigger") for c in changes):
+        return []
+    at = as_current(changes)
+    tables = {(t.schema, t.name): t for t in current.tables}
+    gone = {(c.schema, c.table, c.name) for c in changes if c.kind == "drop_column" or c.kind == "alter_generated"
+            and getattr(c.new, "generated", None) is None}
+    out = []
+    for c in changes:
+        if c.kind not in ("add_trigger", "alter_trigger") or not isinstance(c.new, Trigger) or c.table_def is None \
+                or (column := refused_beside(c.new, c.table_def)) is None:
+            continue
+        start = f"table {c.schema}.{c.table}: BEFORE trigger {c.new.name}, whose WHEN reads "
+        if not _row_reads(c.new.when or "")[0]:
+            out.append((c, start + f"NEW.{column} of generated column {column}, cannot be created (Postgres refuses it "
+                           f"whatever the order: 'BEFORE trigger's WHEN condition cannot reference NEW generated "
+                           f"columns'): read OLD.{column}, or the columns it is computed from, or make the trigger AFTER"))
+            continue
+        was = tables.get(at(c.schema, c.table)) if c.cause != NEW_TABLE else None
+        kept = None if was is None else \
+            refused_beside(c.new, replace(was, columns=tuple(x for x in was.columns if (c.schema, c.table, x.name) not in gone)))
+        if kept is not None:
+            out.append((c, start + f"NEW's whole row, cannot be created while the table has generated column {kept} "
+                           "(Postgres refuses it: 'BEFORE trigger's WHEN condition cannot reference NEW generated "
+                           "columns'; it takes ADD COLUMN of a generated column after such a trigger): drop the column "
+                           "in a migration of its own first and declare it again in the next, after the trigger (its "
+                           "values are computed again; it comes last), or compare NEW's columns by name in the WHEN, "
+                           "or make the trigger AFTER"))
+    return out
