@@ -193,9 +193,14 @@ QUERIES = {
         WHERE c.relnamespace IN ({_USER_NS}) AND c.relkind IN ('v', 'm')
           AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_class'", oid="c.oid")}
     """,
+    # A function as Postgres deparses it, and of a SQL-standard body the parameter each reference of its parse tree
+    # is, in the tree's order: an argument left unnamed beside named ones prints as "" (its name, ''), so two of them
+    # swapped print alike; the text's every other part, the deparse tells.
     "functions": f"""
         SELECT n.nspname, p.proname, pg_get_function_identity_arguments(p.oid), pg_get_functiondef(p.oid),
-               obj_description(p.oid, 'pg_proc')
+               obj_description(p.oid, 'pg_proc'),
+               ARRAY(SELECT m[1] FROM regexp_matches(COALESCE(p.prosqlbody::text, ''), ':paramkind 0 :paramid ([0-9]+)',
+                                                    'g') WITH ORDINALITY AS x(m, i) ORDER BY i)
         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
         WHERE p.pronamespace IN ({_USER_NS}) AND p.prokind IN ('f', 'p')
           AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_proc'", oid="p.oid")}

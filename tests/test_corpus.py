@@ -138,3 +138,11 @@ def test_the_oracle_sees_views_functions_and_triggers(db_url):
     edits = {"views": ("a > 0;", "a > 1;"), "functions": ("RETURN NEW", "RETURN OLD"),
              "triggers": ("(NEW.a > 0)", "(NEW.a > 1)")}
     assert told_apart(db_url, base, edits) == {kind: [kind] for kind in edits}
+
+
+def test_the_oracle_tells_two_unnamed_arguments_apart(db_url):
+    """f(text, k int, text) returning position($3 in $1) or position($1 in $3) prints alike, `POSITION(("") IN (""))`
+    (an unnamed argument beside named ones prints as its name, ''): the oracle reads which parameter each reference of
+    the body's parse tree is, so a migration swapping two such arguments fails it."""
+    base = "CREATE FUNCTION f(text, k int, text) RETURNS int LANGUAGE sql RETURN position($3 in $1) + k;"
+    assert told_apart(db_url, base, {"functions": ("$3 in $1", "$1 in $3")}) == {"functions": ["functions"]}

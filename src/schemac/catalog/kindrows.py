@@ -14,7 +14,8 @@ from schemac.pg import ruledef
 from schemac.pg.indexdef import collation_from_sql, top_level_items
 from schemac.pg.names import default_not_null_name, joined_reference, quote_ident, reference_part
 from schemac.pg.redeparse import deparse_kept, hidden_names_kept
-from schemac.pg.param_order import node_tree, printed_parameters
+from schemac.pg.node_trees import node_tree
+from schemac.pg.param_order import printed_parameters
 from schemac.pg.sqllex import tokens
 from schemac.model.functions import default_cost
 from schemac.pg.routines import result_type
