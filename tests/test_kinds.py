@@ -306,6 +306,21 @@ def test_a_range_types_function_made_again_is_refused():
     assert "range type public.r: its function fdiff is dropped and created again" in str(e.value)
 
 
+def test_a_range_type_over_an_enum_set_aside_is_refused_where_something_uses_it():
+    """An enum losing a value is set aside and created again; a range type over it stayed over the one set aside, and
+    the migration failed at its end on the set-aside enum's DROP (its guard: 'what schemac does not manage uses it
+    (function r(e__schemac_old,...)'). Postgres has no ALTER for a range's subtype: with a column of the range, refused
+    at the range's line, naming it; with no user it is made again over the new enum (pair
+    enum-value-removed-under-a-range-type-over-it-that-nothing-uses)."""
+    users = "range_types:\n  r: {subtype: e}\ntables:\n  t:\n    columns: {s: r}\n"
+    with pytest.raises(SchemacError) as e:
+        _plan_between("enums:\n  e: [a, b, x]\n" + users, "enums:\n  e: [a, b]\n" + users)
+    assert re.fullmatch(r"schema\.yaml:4:3: range type public\.r: its subtype e is set aside and created again \(its "
+                        r"values removed or reordered\), and a range's subtype cannot change in place \(Postgres has no "
+                        r"ALTER for it\) while table public\.t uses it; create a new range type over a new enum, or keep "
+                        r"the enum's values", str(e.value)), str(e.value)
+
+
 @pytest.mark.parametrize("text,message", [
     ("composite_types:\n  c:\n    attributes: {a: txet}\n", "unknown type 'txet'"),
     ("composite_types:\n  c: {attributes: {a: integer}, colour: red}\n", "colour"),

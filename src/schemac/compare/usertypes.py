@@ -227,6 +227,30 @@ def _aside(type_text: str) -> str:
     return f"{quote_ident(schema)}.{quote_ident(set_aside_name(name))}" + ("[]" if type_text.endswith("[]") else "")
 
 
+def ranges_over_rebuilt(objects: list[Change], current: Schema, desired: Schema, rebuilt: frozenset) -> list[Change]:
+    """`objects` with each range type kept whose subtype is an enum (or a domain) set aside and created again
+    (`rebuilt`): the range stays over the one set aside, which the migration drops at its end ('cannot drop type
+    e__schemac_old because other objects depend on it'), and Postgres has no ALTER for a range's subtype. Where
+    nothing of `current` uses the range, it is dropped and created again over the new one (remade_definition); else an
+    alter_range_type (cause ENUM_REBUILT) naming its users, which the plan refuses."""
+    if not rebuilt or not current.range_types:
+        return objects
+    des = {(r.schema, r.name): r for r in desired.range_types}
+    had = {(c.schema, c.name) for c in objects if c.kind in ("alter_range_type", "drop_range_type")}
+    out = list(objects)
+    for r in current.range_types:
+        new = des.get(key := (r.schema, r.name))
+        if new is None or key in had or type_name(r.subtype) not in rebuilt:
+            continue
+        users = definition_users(current, r)
+        if users:
+            out.append(Change("alter_range_type", r.schema, "", r.name, r, new, None, ENUM_REBUILT, users=users))
+            continue
+        out += [Change("drop_range_type", r.schema, "", r.name, r, None, cause=DEFINITION_REMADE),
+                Change("add_range_type", new.schema, "", new.name, None, new)] + _given_back_comments("range_type", r, new)
+    return out
+
+
 def ranges_over_recreated(objects: list[Change], current: Schema, desired: Schema) -> list[Change]:
     """`objects` with each range type kept whose canonical or subtype_diff function they drop and create again (its
     signature or result changed): Postgres refuses DROP FUNCTION under the type and has no ALTER for it, so it is an

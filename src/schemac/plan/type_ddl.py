@@ -10,7 +10,7 @@ from typing import Optional, Union
 from sqlglot import exp
 
 from schemac.compare.around import readded, readded_attributes
-from schemac.compare.changes import DEFINITION_REMADE, Change
+from schemac.compare.changes import DEFINITION_REMADE, ENUM_REBUILT, Change
 from schemac.errors import SchemacError
 from schemac.model import Attribute, Collation, CompositeType, Domain, Enum, RangeType
 from schemac.model.collnames import collate_sql
@@ -247,6 +247,11 @@ def user_type_statements(change: Change) -> Optional[list[exp.Expression]]:
     if k == "alter_collation":
         raise TypePlanError(f"collation {new.schema}.{new.name}: its definition cannot change in place (Postgres "  # type: ignore
                             f"has no ALTER for it) while {_users(change)} it; create a new collation", new.source)  # type: ignore
+    if k == "alter_range_type" and change.cause == ENUM_REBUILT:  # compare.usertypes.ranges_over_rebuilt
+        raise TypePlanError(f"range type {new.schema}.{new.name}: its subtype {old.subtype} is set aside and created "  # type: ignore
+                            "again (its values removed or reordered), and a range's subtype cannot change in place "
+                            f"(Postgres has no ALTER for it) while {_users(change)} it; create a new range type over "
+                            "a new enum, or keep the enum's values", new.source)  # type: ignore[union-attr]
     if k == "alter_range_type" and change.cause is not None:  # compare.usertypes.ranges_over_recreated
         names = ", ".join(f for f in (old.canonical, old.subtype_diff) if f)  # type: ignore[union-attr]
         raise TypePlanError(f"range type {new.schema}.{new.name}: its function {names} is dropped and created again "  # type: ignore
