@@ -505,11 +505,16 @@ def test_record_decodes_to_exactly_the_yaml_model(tmp_path, which, lazy):
         assert [(c.name, c.renamed_from) for c in renamed] == [("note", "remark")]
 
 
-def test_in_sync_fast_path_never_imports_sqlglot(project, schemac):
+def test_in_sync_fast_path_never_imports_sqlglot_nor_reads_code_for_the_fingerprint(project, schemac):
     """A schema.yaml that spells what the database holds as Postgres does (as `inspect` writes it, or as
     state.json remembers its normal forms) needs no parse on the fast path, so no sqlglot (its import was
     an eighth of the fast path at 1,000 tables). The same run with a drifted database does import it with --sql (it
-    prints the fix), which shows the check can see the import; without --sql, it plans nothing (no schemac.plan)."""
+    prints the fix), which shows the check can see the import; without --sql, it plans nothing (no schemac.plan).
+
+    And state.json's normal forms are trusted once their fingerprint (normalize.fingerprint: ~20 modules' text read and
+    hashed, ~3.5 ms) says this code made them; an in-sync fast path asks no normal form, so it never works that out.
+    A drifted database's (its default's form asked) does, and takes the record's forms in. (One project for both: its
+    set-up, inspect and generate were each test's; every interpreter of the two is still started.)"""
     import subprocess
 
     project_dir, url = project
@@ -525,9 +530,21 @@ def test_in_sync_fast_path_never_imports_sqlglot(project, schemac):
         modules = {line.split("|")[-1].strip() for line in r.stderr.splitlines() if line.startswith("import time:")}
         return r.returncode, modules
 
+    fingerprint_code = ("import sys\nfrom schemac.commands.diff import check_drift\nfrom schemac.compare import normalize\n"
+                        "r = check_drift('schema.yaml', sys.argv[1], out_dir='generated')\n"
+                        "print(r.desired_from, len(r.differences), normalize.fingerprint.cache_info().currsize, "
+                        "sorted(k for forms in normalize._by_path.values() for k in forms)[:1])\n")
+
+    def fingerprinted() -> str:
+        r = subprocess.run([sys.executable, "-c", fingerprint_code, url], cwd=adopted, capture_output=True, text=True,
+                           timeout=120)
+        assert r.returncode == 0, r.stderr
+        return r.stdout.strip()
+
     code_in_sync, modules = imported()
     assert code_in_sync == 0 and "schemac.compare.differ" in modules
     assert not {m for m in modules if m == "sqlglot" or m.startswith("sqlglot.")}
+    assert fingerprinted() == "state.json 0 0 []"
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("ALTER TABLE orders ALTER COLUMN status SET DEFAULT 'new'")
     code_drift, modules = imported("--sql")
@@ -535,32 +552,7 @@ def test_in_sync_fast_path_never_imports_sqlglot(project, schemac):
     # a plain diff of the same drift plans no script it does not print (commands.drift_script)
     code_drift, modules = imported()
     assert code_drift == 1 and not {m for m in modules if m.startswith("schemac.plan.")}, sorted(modules)
-
-
-def test_in_sync_fast_path_reads_no_code_for_the_fingerprint(project, schemac):
-    """state.json's normal forms are trusted once their fingerprint (normalize.fingerprint: ~20 modules' text read and
-    hashed, ~3.5 ms) says this code made them; an in-sync fast path asks no normal form, so it never works that out.
-    A drifted database's (its default's form asked) does, and takes the record's forms in."""
-    import subprocess
-
-    project_dir, url = project  # schema.yaml made inspect's (Postgres's spellings), recorded by generate
-    assert schemac("inspect", "--database-url", url, "--output", "schema.yaml", "--force", cwd=project_dir).returncode == 0
-    assert schemac("generate", cwd=project_dir).returncode == 0
-    code = ("import sys\nfrom schemac.commands.diff import check_drift\nfrom schemac.compare import normalize\n"
-            "r = check_drift('schema.yaml', sys.argv[1], out_dir='generated')\n"
-            "print(r.desired_from, len(r.differences), normalize.fingerprint.cache_info().currsize, "
-            "sorted(k for forms in normalize._by_path.values() for k in forms)[:1])\n")
-
-    def run() -> str:
-        r = subprocess.run([sys.executable, "-c", code, url], cwd=project_dir, capture_output=True, text=True,
-                           timeout=120)
-        assert r.returncode == 0, r.stderr
-        return r.stdout.strip()
-
-    assert run() == "state.json 0 0 []"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("ALTER TABLE orders ALTER COLUMN status SET DEFAULT 'new'")
-    desired_from, found, computed, forms = run().split(" ", 3)
+    desired_from, found, computed, forms = fingerprinted().split(" ", 3)
     assert (desired_from, found, computed) == ("state.json", "1", "1") and forms != "[]"  # the record's forms, taken
 
 

@@ -29,6 +29,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from conftest import one_of_each_class
 from sqlglot import exp
 
 from schemac.pg.dialect import DIALECT
@@ -570,6 +571,15 @@ def _bomb_in_index(levels: int, width: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _many_tables(count: int) -> str:
+    return "tables:\n" + "".join(f"  t{i}: {{columns: {{a: text, b: integer}}, checks: {{c{i}: a > 'x'}}}}\n"
+                                  for i in range(count))
+
+
+def _long_expression(terms: int) -> str:
+    return "tables:\n  t:\n    columns: {a: integer}\n    checks:\n      c: '" + " + ".join(["a"] * terms) + " > 0'\n"
+
+
 MEMORY_CASES = {
     "billion-laughs": _bomb(9, 10) + "tables:\n  t: {columns: {a: text}}\n",
     "bomb-in-index-columns": _bomb_in_index(8, 10),
@@ -577,11 +587,12 @@ MEMORY_CASES = {
     "deep-flow": "tables: " + "[" * 100_000 + "]" * 100_000 + "\n",
     "deep-flow-mappings": "tables: " + "{a: " * 50_000 + "b" + "}" * 50_000 + "\n",
     "deep-block": "tables:\n" + "".join("  " * i + "- \n" for i in range(1, 3000)),
-    "many-tables": "tables:\n" + "".join(f"  t{i}: {{columns: {{a: text, b: integer}}, checks: {{c{i}: a > 'x'}}}}\n"
-                                         for i in range(3000)),
+    "many-tables": _many_tables(3000),
+    "many-tables-1000": _many_tables(1000),
     "huge-scalar": "tables:\n  t:\n    comment: '" + "x" * 12_000_000 + "'\n    columns: {a: text}\n",
     "too-large": "# " + "x" * (17 * 1024 * 1024) + "\n",
-    "long-expression": "tables:\n  t:\n    columns: {a: integer}\n    checks:\n      c: '" + " + ".join(["a"] * 20_000) + " > 0'\n",
+    "long-expression": _long_expression(20_000),
+    "long-expression-5000": _long_expression(5_000),
     "deep-expression": "tables:\n  t:\n    columns: {a: integer}\n    checks:\n      c: '" + "(" * 5000 + "a" + ")" * 5000 + " > 0'\n",
 }
 
@@ -654,7 +665,13 @@ def memory_runner():
         runner.wait(timeout=60)
 
 
-@pytest.mark.parametrize("case", sorted(MEMORY_CASES))
+# The largest of a class under -m slow only (conftest.one_of_each_class): the default run loads, diffs, plans and renders
+# the same document a quarter or a third its size (the whole of each, linear in it: 20,000 terms 2.9 s of CPU, 5,000
+# 0.6 s; 3,000 tables 0.9 s, 1,000 0.3 s; session 48).
+LARGEST_UNDER_SLOW = {"long-expression": "long-expression-5000", "many-tables": "many-tables-1000"}
+
+
+@pytest.mark.parametrize("case", one_of_each_class(sorted(MEMORY_CASES), LARGEST_UNDER_SLOW))
 def test_hostile_documents_in_bounded_memory_and_time(tmp_path, case, memory_runner):
     path = tmp_path / "schema.yaml"
     path.write_text(MEMORY_CASES[case], encoding="utf-8")
