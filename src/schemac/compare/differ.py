@@ -68,6 +68,7 @@ from schemac.compare.not_null_renames import renamed_on_leaves
 from schemac.compare.defaults_below import defaults_kept_below
 from schemac.compare.default_rows import leaving_rows, over_defaults, rebound
 from schemac.compare.rebuilt_keys import foreign_keys_around_rebuilt_keys
+from schemac.compare.taken_sequences import defaults_around_taken_sequences
 from schemac.compare.loose_collations import nondeterministic
 from schemac.compare.held_relations import held_in_schema
 from schemac.compare.extension_moves import with_moved_extension_types
@@ -299,6 +300,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
                                  identities := identity_differences(cur_tables, des_tables)))
     changes = split_around_recreated(changes)
     changes.extend(around_recreated(changes, cur_tables, des_tables, gained_overloads(current, desired)))
+    changes.extend(defaults_around_taken_sequences(changes, cur_tables, des_tables))  # (a serial made an identity)
     classes = around_operator_classes(changes, cur_tables, des_tables)  # and the foreign keys on their keys
     changes.extend(classes + foreign_keys_around_rebuilt_keys(changes + classes, cur_tables, des_tables, loose) if classes
                    else [])

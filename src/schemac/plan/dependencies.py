@@ -34,7 +34,7 @@ from schemac.plan.not_null_order import attach_needs
 from schemac.plan.privilege_order import CREATED as _CREATED, privilege_deps
 from schemac.plan.trigger_clone_order import trigger_clone_keys
 from schemac.plan.keys import (Key, collation_keys, relation_key, _col, _identity_sequence, _table, type_key, own_keys,
-                               refs_of, table_members, table_refs)
+                               refs_of, replica_identity_key, table_members, table_refs)
 from schemac.plan.member_refs import _owner, copy_keys
 from schemac.model import Check, INDEXED_KEY_TYPES, Sequence, Table, View
 from schemac.compare.identities import identity_sequences
@@ -174,9 +174,11 @@ def deps(c: Change) -> Deps:
     elif k in ("set_column_settings", "set_column_fdw_options"):  # on the column as it is once made or retyped
         new_refs |= {_table(t), col(c.name)}  # type: ignore[arg-type]
         makes.add(("settings", t.schema, t.name, c.name))  # type: ignore[union-attr]
-    elif k == "set_replica_identity":  # after the index or key it names is made, before the old one is dropped
+    elif k == "set_replica_identity":  # after the index or key it names is made, before the old one is dropped (but
+        # after both where the new one is a key over the old one's columns, made only once the old one is dropped)
+        moved_over = bool(replica_identity_key(old) & replica_identity_key(new))  # type: ignore[arg-type]
         for side, refs in ((new, new_refs), (old, old_refs)):
-            on = side.replica_identity_index  # type: ignore[union-attr]
+            on = None if side is old and moved_over else side.replica_identity_index  # type: ignore[union-attr]
             refs |= {_table(t)} | ({("index", t.schema, t.name, on), ("constraint", t.schema, t.name, on)} if on else set())  # type: ignore
     elif k in ("add_inherit", "drop_inherit"):  # the parent and its columns; the child's own, as they will be
         q = new if k == "add_inherit" else old

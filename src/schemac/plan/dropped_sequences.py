@@ -6,6 +6,7 @@ a renamed sequence (renamed_from:, or following its table) is no drop, and one d
 from __future__ import annotations
 
 from schemac.compare.changes import Change
+from schemac.compare.taken_sequences import identity_taken
 from schemac.errors import SchemaFileError
 from schemac.model import Schema
 from schemac.pg.named_refs import named_refs
@@ -16,7 +17,8 @@ __all__ = ["dropped_sequence_defaults"]
 def dropped_sequence_defaults(desired: Schema, changes: list[Change]) -> None:
     """Raises SchemaFileError (file, line, key) for a column default of schema.yaml calling a sequence this migration
     drops and does not make again."""
-    declared = {(q.schema, q.name) for q in desired.sequences}
+    declared = {(q.schema, q.name) for q in desired.sequences}  # (and an identity's, which takes the name again:
+    declared |= {(s, n) for _, s, n in identity_taken(changes, {t.key: t for t in desired.tables})}  # compare.taken_sequences)
     dropped = {("sequence", c.schema, c.name) for c in changes
                if c.kind == "drop_sequence" and (c.schema, c.name) not in declared}
     if not dropped:

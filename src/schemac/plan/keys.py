@@ -347,3 +347,14 @@ def own_keys(t: Optional[Table], obj: object) -> set[Key]:
     if isinstance(obj, View):  # a relation ("table" key), and its columns
         return view_keys(obj)
     return set()
+
+
+def replica_identity_key(t: Table) -> set[Key]:
+    """The ("key", ...) mark of the unique index or key a table's REPLICA IDENTITY USING INDEX names: an index of another
+    name over the same columns is made only after the old one is dropped (plan.graph: what removes a key runs before
+    what makes it again), so the identity moves after both
+    (Postgres lets the index of a replica identity be dropped)."""
+    on = t.replica_identity_index
+    named = [*(i for i in t.indexes if i.name == on),
+             *(u for u in t.unique_keys() if (u.name or default_constraint_name(t, u)) == on)] if on else []
+    return {k for obj in named for k in own_keys(t, obj) if k[0] == "key"}
