@@ -73,6 +73,7 @@ def own_type_sides(changes: list[Change], current: Schema, desired: Schema) -> l
     subtypes = {**_subtypes(current), **_subtypes(desired)}
     sides = (_shapes(current), _shapes(desired))
     held = (_parts(current), _parts(desired))
+    own = held[0].keys() | was.keys()
 
     def marked(c: Change) -> Change:
         old, new = base_type(c.old.type, below), base_type(c.new.type, above)  # type: ignore[union-attr]
@@ -92,8 +93,11 @@ def own_type_sides(changes: list[Change], current: Schema, desired: Schema) -> l
             apart = apart_why(from_kind, a, b, *sides, subtypes)
         labels = sides[0].get(a) if from_kind == "enum" else None
         longest = max(map(len, labels), default=0) if labels is not None else None
+        parts = made_of(c.old.type, held[0])  # type: ignore[union-attr]
+        leaves = tuple(t for t in parts if type_name(base_and_dims(t)[0]) not in own) \
+            if from_kind == "composite type" else ()
         return replace(c, from_kind=from_kind, to_kind=to_kind, direct_cast=direct, apart=apart, longest_label=longest,
-                       made_of=(*made_of(c.old.type, held[0]), *made_of(c.new.type, held[1])))  # type: ignore[union-attr]
+                       made_of=(*parts, *made_of(c.new.type, held[1])), leaves=leaves)  # type: ignore[union-attr]
 
     return [marked(c) if _retyped(c) else c for c in changes]
 
