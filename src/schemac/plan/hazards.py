@@ -240,7 +240,8 @@ def _own_type_without_cast(change: Change) -> bool:
     none: a cast through text would fail on the rows. Between two of one kind (one enum to another) the values go
     through text, as their text forms may agree, but where they cannot (`apart`: composite types of different attribute
     counts, an enum label the other lacks, ranges over different subtypes)."""
-    if change.direct_cast or (change.from_kind and change.from_kind == change.to_kind and not change.apart):
+    if change.direct_cast or change.from_bounds or (change.from_kind and change.from_kind == change.to_kind
+                                                    and not change.apart):  # (a range rebuilt: plan.range_ddl)
         return False
     if change.apart:
         return True
