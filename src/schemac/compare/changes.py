@@ -219,7 +219,8 @@ class Change:
     leaves: tuple[str, ...] = ()
     # An alter_column_type between range types (multirange types, arrays of either of as many dimensions), Postgres's or
     # the schema's own, over subtypes the one casts to the other whose text it does not read (numeric -> integer:
-    # '[1.5,2.5)' is no integer range): ("range" or "multirange", the new range type, its subtype), by whose constructor
+    # '[1.5,2.5)' is no integer range): ("range", "multirange", "range[]" or "multirange[]": the new type's kind, at the
+    # bottom of its domains; the new range type; its subtype), by whose constructor
     # each range is made again from its bounds cast so (compare.retype_casts.from_bounds, plan.range_ddl); () else.
     from_bounds: tuple[str, str, str] = ()
     # A SET DEFAULT nextval() of a sequence the old default did not call, on an integer column of a table with rows

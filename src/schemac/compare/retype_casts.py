@@ -130,12 +130,12 @@ def _range_side(type_text: str, ranges: dict) -> tuple[str, ...]:
 def from_bounds(old: str, new: str, ranges: dict) -> tuple[str, str, str]:
     """The Change's `from_bounds` of a retype from `old` to `new` (domains followed down): both range types (multirange
     types, arrays of either of as many dimensions) over subtypes whose cast Postgres has but whose text the new one does
-    not read (pg.range_casts.bounds_route); () else."""
+    not read (pg.range_casts.bounds_route); () else. Its kind is "range[]" or "multirange[]" for arrays."""
     (a, a_dims), (b, b_dims) = base_and_dims(old), base_and_dims(new)
     was, will = _range_side(a, ranges), _range_side(b, ranges)
     if not was or not will or was[0] != will[0] or a_dims != b_dims or bounds_route(was[2], will[2]) != "bounds":
         return ()
-    return (will[0], will[1], will[2])
+    return (will[0] + "[]" * bool(b_dims), will[1], will[2])
 
 
 def _retyped(c: Change) -> bool:

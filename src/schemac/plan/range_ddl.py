@@ -20,7 +20,6 @@ from typing import Optional
 from sqlglot import exp
 
 from schemac.compare.changes import Change
-from schemac.pg.casts import base_and_dims
 from schemac.pg.dialect import RENDER
 from schemac.pg.idents import ident
 from schemac.pg.names import qualified
@@ -69,7 +68,7 @@ def rebuilt_range(change: Change) -> Optional[exp.Expression]:
         return None
     kind, to, subtype = change.from_bounds
     column = exp.Column(this=ident(change.new.name))  # type: ignore[union-attr]
-    if kind == "range" and not base_and_dims(change.new.type)[1]:  # type: ignore[union-attr]
+    if kind == "range":
         return _range(column, to, subtype)
     return exp.Dot(this=ident("pg_temp"), expression=exp.Anonymous(this=ident(_helper(change)), expressions=[column]))
 
@@ -77,18 +76,19 @@ def rebuilt_range(change: Change) -> Optional[exp.Expression]:
 def range_helper(change: Change) -> tuple[list[exp.Expression], list[exp.Expression]]:
     """The CREATE FUNCTION before the ALTER ... TYPE whose USING calls it (a multirange or an array: rebuilt_range) and
     the DROP FUNCTION after; ([], []) for any other retype."""
-    if not change.from_bounds or isinstance(rebuilt_range(change), exp.Case):
+    if not change.from_bounds or change.from_bounds[0] == "range":
         return [], []
     kind, to, subtype = change.from_bounds
     old = fresh_type(change.old.type).sql(dialect=RENDER)  # type: ignore[union-attr]
     new = fresh_type(change.new.type).sql(dialect=RENDER)  # type: ignore[union-attr]
 
     def element(value: str) -> str:  # (one range, or one multirange made again of its ranges)
-        r = _range(exp.Column(this=ident("r" if kind == "range" else "x")), to, subtype).sql(dialect=RENDER)
-        return r if kind == "range" else \
+        ranges = kind.startswith("range")
+        r = _range(exp.Column(this=ident("r" if ranges else "x")), to, subtype).sql(dialect=RENDER)
+        return r if ranges else \
             f"(SELECT COALESCE(pg_catalog.range_agg({r}), '{{}}') FROM pg_catalog.unnest({value}) AS u(x))"
 
-    if not base_and_dims(change.new.type)[1]:  # type: ignore[union-attr]
+    if not kind.endswith("[]"):
         body = f"SELECT ({element('v')})::{new}"
     else:
         body = (f"""SELECT pg_catalog.string_agg(s.part || CASE WHEN e.i IS NULL THEN '' WHEN e.r IS NULL THEN 'NULL' """
