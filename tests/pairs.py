@@ -19,6 +19,9 @@ is: an old schema with rows, and the new schema loaded directly. Markers, each o
                                         under the new names, and no view, materialized view, policy or trigger of A may be dropped
                                         (its OID kept), nor a policy altered or a view replaced (its pg_policy or
                                         pg_rewrite row kept), unless `allow: recreated` (a column retyped under it)
+    -- renamed: type s.mood2 <- mood    (optional) a type's `renamed_from:` (an enum, domain, composite or range type:
+                                        schema.name <- its old name, or old_schema.name), kept by OID as the views are
+    -- renamed: value s.mood.joy <- ok  an enum's label (schema.enum.label <- its old label): `renamed_values:`
     -- kept: oids                       (optional) that check without renames, constraints, indexes and columns'
                                         defaults too: each of A's keeps its OID (renamed, not made again)
     -- old:                             the old schema, and INSERTs: the rows a migration must keep
@@ -28,6 +31,7 @@ is: an old schema with rows, and the new schema loaded directly. Markers, each o
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 from collections import Counter
@@ -120,11 +124,17 @@ def _column(path: str, case: str, entry: str) -> tuple[str, str]:
     return (table, column)
 
 
+_TYPE_MARKS = ("type ", "value ")  # (a type's entry and an enum label's: `type s.mood2 <- mood`, `value s.mood.b <- a`)
+
+
 def _renamed(path: str, case: str, entry: str) -> tuple[str, str]:
-    """A `renamed:` entry as (new, old): `schema.table <- old` or `schema.table.column <- old`."""
+    """A `renamed:` entry as (new, old): `schema.table <- old` or `schema.table.column <- old`, `type schema.name <- old`,
+    `value schema.enum.label <- old` (kept with its mark)."""
     new, arrow, old = (x.strip() for x in entry.partition("<-"))
-    if not arrow or not old or new.count(".") not in (1, 2):
-        raise ValueError(f"{path}: case {case}: renamed: {entry!r} is not schema.table[.column] <- old")
+    dots = (1,) if new.startswith("type ") else (2,) if new.startswith("value ") else (1, 2)
+    if not arrow or not old or new.count(".") not in dots and not (new.startswith("value ") and new.count(".") > 2):
+        raise ValueError(f"{path}: case {case}: renamed: {entry!r} is not schema.table[.column] <- old, "
+                         "type schema.name <- old or value schema.enum.label <- old")
     return (new, old)
 
 
@@ -133,6 +143,9 @@ def with_renames(text: str, renamed: tuple[tuple[str, str], ...]) -> str:
     the column's mapping (a bare type `c: integer` made `{type: integer, renamed_from: a}`)."""
     lines = text.split("\n")
     for new, old in renamed:
+        if new.startswith(_TYPE_MARKS):
+            _type_hint(lines, new, old)
+            continue
         schema, table, column = (new.split(".") + [""])[:3]
         at = _table_line(lines, schema, table)
         if not column:
@@ -155,28 +168,62 @@ def with_renames(text: str, renamed: tuple[tuple[str, str], ...]) -> str:
     return "\n".join(lines)
 
 
-def _table_line(lines: list[str], schema: str, table: str) -> int:
+_TYPE_SECTIONS = ("enums:", "domains:", "composite_types:", "range_types:")
+
+
+def _type_hint(lines: list[str], new: str, old: str) -> None:
+    """`lines` (inspect's schema.yaml) with a type's hint written into its entry (a block mapping: a line under its key;
+    a flow mapping, or an enum's bare list of values, made one holding the hint): `renamed_from: old`, or a label's
+    `renamed_values: {label: old}` (one mapping for every label of the enum)."""
+    mark, _, rest = new.partition(" ")
+    schema, name, label = (rest.split(".", 2) + [""])[:3]
+    at = _table_line(lines, schema, name, _TYPE_SECTIONS)
+    key = "renamed_from" if mark == "type" else "renamed_values"
+    value = old if mark == "type" else "{" + json.dumps(label) + ": " + json.dumps(old) + "}"
+    head, _, body = lines[at].partition(": ")
+    if body.startswith("["):  # (an enum as its list of values)
+        body = "{values: " + body + "}"
+    if body.startswith("{"):
+        had = f"{key}: {{"
+        lines[at] = f"{head}: " + (body.replace(had, had + value[1:-1] + ", ", 1) if had in body
+                                   else f"{{{key}: {value}, {body[1:]}")
+        return
+    end = next((j for j in range(at + 1, len(lines)) if not lines[j].startswith("    ")), len(lines))
+    had = next((j for j in range(at + 1, end) if lines[j].startswith(f"    {key}: {{")), None)
+    if had is not None:  # (a second label of the enum)
+        lines[had] = f"    {key}: {{{value[1:-1]}, {lines[had].partition(': {')[2]}"
+    else:
+        lines.insert(at + 1, f"    {key}: {value}")
+
+
+def _table_line(lines: list[str], schema: str, table: str,
+                sections: tuple[str, ...] = ("tables:", "views:", "materialized_views:")) -> int:
     """The index of table (or view, materialized view) `schema.table`'s line under `tables:` (`views:`,
     `materialized_views:`; public's: no `schema:` line under it)."""
-    for start in (i for i, line in enumerate(lines) if line in ("tables:", "views:", "materialized_views:")):
+    for start in (i for i, line in enumerate(lines) if line in sections):
         for i in range(start + 1, len(lines)):
             if lines[i] and not lines[i].startswith(" "):
                 break
-            if lines[i] in (f"  {table}:", f"  {schema}.{table}:"):  # (the latter where two schemas hold the name)
-                block = []
+            key, _, flow = lines[i].partition(": ")
+            if (key if flow else lines[i]) in (f"  {table}", f"  {table}:", f"  {schema}.{table}", f"  {schema}.{table}:"):
+                block = []  # (the latter where two schemas hold the name)
                 for j in range(i + 1, len(lines)):
                     if not lines[j].startswith("    "):
                         break
                     block.append(lines[j])
+                if flow:
+                    block = [f"    schema: {s}" for s in re.findall(r"\bschema: ([^,}]+)", flow)]
                 if (f"    schema: {schema}" in block) == (schema != "public"):
                     return i
-    raise ValueError(f"renamed: no table or view {schema}.{table} in inspect's schema.yaml")
+    raise ValueError(f"renamed: no {'table or view' if 'tables:' in sections else 'type'} {schema}.{table} in "
+                     "inspect's schema.yaml")
 
 
 def rename_keys(pair: Pair, before: dict) -> dict:
     """catalog_oracle.values' keys before the pair's renames, -> their names after them."""
-    tables = {old if "." in old else f"{new.split('.')[0]}.{old}": new for new, old in pair.renamed if new.count(".") == 1}
-    columns = {(new.rsplit(".", 1)[0], old): new.rsplit(".", 1)[1] for new, old in pair.renamed if new.count(".") == 2}
+    renamed = [(new, old) for new, old in pair.renamed if not new.startswith(_TYPE_MARKS)]  # (a type's: no table's)
+    tables = {old if "." in old else f"{new.split('.')[0]}.{old}": new for new, old in renamed if new.count(".") == 1}
+    columns = {(new.rsplit(".", 1)[0], old): new.rsplit(".", 1)[1] for new, old in renamed if new.count(".") == 2}
     out = {}
     for t, c in before:
         nt = tables.get(t, t)

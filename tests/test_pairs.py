@@ -110,11 +110,12 @@ def _inspected(url: str, path) -> str:
     return text
 
 
-def _made_again(url: str, keys: bool = False) -> list[tuple[str, int]]:
+def _made_again(url: str, keys: bool = False, types: bool = False) -> list[tuple[str, int]]:
     """The views, materialized views, policies, triggers, statistics objects and publications' members of `url`, and
     their OIDs: one dropped and made again has another (`-- renamed:` pairs: RENAME COLUMN and RENAME TABLE keep them,
     and their grants and comments); `keys` (`-- kept: oids`): its constraints, indexes and columns' defaults too
-    (renamed, not rebuilt nor set again)."""
+    (renamed, not rebuilt nor set again); `types` (a `-- renamed: type` pair): its enums, domains, composite and range
+    types too (ALTER TYPE ... RENAME keeps the OID a column's values, and what reads them, name it by)."""
     with psycopg.connect(url) as conn:
         return conn.execute(
             "SELECT 'relation ' || oid::regclass::text, oid::int FROM pg_class WHERE relkind IN ('v', 'm') "
@@ -128,7 +129,11 @@ def _made_again(url: str, keys: bool = False) -> list[tuple[str, int]]:
                "UNION ALL SELECT 'index ' || oid::regclass::text, oid::int FROM pg_class WHERE relkind IN ('i', 'I') "
                "AND relnamespace IN (SELECT oid FROM pg_namespace WHERE nspname !~ '^pg_' AND nspname <> "
                "'information_schema') UNION ALL SELECT 'default of ' || adrelid::regclass::text || ' ' || adnum, "
-               "oid::int FROM pg_attrdef" if keys else "")).fetchall()
+               "oid::int FROM pg_attrdef" if keys else "")
+            + (" UNION ALL SELECT 'type ' || t.oid::regtype::text, t.oid::int FROM pg_type t LEFT JOIN pg_class c ON "
+               "c.oid = t.typrelid WHERE t.typtype IN ('e', 'd', 'c', 'r') AND coalesce(c.relkind, 'c') = 'c' AND "
+               "t.typnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)" if types else "")
+        ).fetchall()
 
 
 def _rewritten(url: str) -> dict[int, tuple[str, str]]:
@@ -199,7 +204,8 @@ def converges(a: str, tmp_path, pair, with_new: Optional[Callable[[NewSide], Non
         names = rename_keys(pair, before)
         before = {names[k]: v for k, v in before.items()}
     keys_kept = getattr(pair, "kept", False)
-    made = _made_again(a, keys_kept)
+    types = any(new.startswith(("type ", "value ")) for new, _ in pair.renamed)
+    made = _made_again(a, keys_kept, types)
     written = _rewritten(a) if pair.renamed and not getattr(pair, "recreated", False) else {}
     _inspected(a, schema)
     first = generate(str(schema), out, name="old")
@@ -228,7 +234,7 @@ def converges(a: str, tmp_path, pair, with_new: Optional[Callable[[NewSide], Non
         except psycopg.Error as e:
             pytest.fail(f"the migration does not apply: {e}\n{result.sql}")
     if keys_kept or pair.renamed and not getattr(pair, "recreated", False):
-        there = {oid for _, oid in _made_again(a, keys_kept)}
+        there = {oid for _, oid in _made_again(a, keys_kept, types)}
         lost = sorted(name for name, oid in made if oid not in there)
         assert not lost, f"dropped and made again where the rename alone does: {lost}\n{result.sql}"
     if written:  # (and neither altered nor replaced: their catalog rows as the renames left them)
@@ -269,6 +275,35 @@ def test_a_bare_changed_entry_means_publics_table(tmp_path):
     assert qualified_changed(pair) == {("public.t", "v"), ("audit.t", "w")}
     (tmp_path / "c.sql").write_text("-- case: c\n-- changed: t\n-- old:\nSELECT 1;\n-- new:\nSELECT 2;\n")
     with pytest.raises(ValueError, match="case c: changed: 't' is not table.column"):
+        load_pairs(str(tmp_path))
+
+
+def test_renamed_types_and_labels_lines(tmp_path):
+    """`-- renamed: type s.n <- old` writes a type's `renamed_from:` into its entry (a block mapping, a flow one, an
+    enum's bare list of values made a mapping; one of two schemas' by its key or its `schema:`), `-- renamed: value
+    s.e.label <- old` an enum label's into one `renamed_values:` of the enum (fix48c: pairs enum-renamed-*,
+    enum-labels-renamed-*, type-domain-composite-and-range-renamed-*); the rows' names stay as they are."""
+    (tmp_path / "c.sql").write_text(
+        "-- case: c\n-- renamed: type public.feeling <- mood, type s.span <- public.span, type public.p <- q\n"
+        "-- renamed: value s.e.b c <- a, value s.e.d <- o'k, type public.e2 <- e1\n-- old:\nSELECT 1;\n-- new:\nSELECT 2;\n",
+        encoding="utf-8")
+    (pair,) = load_pairs(str(tmp_path))
+    assert pair.renamed == (("type public.feeling", "mood"), ("type s.span", "public.span"), ("type public.p", "q"),
+                            ("value s.e.b c", "a"), ("value s.e.d", "o'k"), ("type public.e2", "e1"))
+    text = ("enums:\n  feeling:\n    values: [sad, happy]\n  e:\n    values: [b c, d]\n    schema: s\n  e2: [x]\n"
+            "composite_types:\n  public.p:\n    name: p\n    attributes: {a: integer}\n  s.p:\n    name: p\n"
+            "    attributes: {a: integer}\n    schema: s\nrange_types:\n  span: {subtype: integer, schema: s}\n"
+            "tables:\n  t:\n    columns:\n      id: integer\n")
+    assert with_renames(text, pair.renamed) == (
+        "enums:\n  feeling:\n    renamed_from: mood\n    values: [sad, happy]\n  e:\n"
+        "    renamed_values: {\"d\": \"o'k\", \"b c\": \"a\"}\n    values: [b c, d]\n    schema: s\n"
+        "  e2: {renamed_from: e1, values: [x]}\n"
+        "composite_types:\n  public.p:\n    renamed_from: q\n    name: p\n    attributes: {a: integer}\n  s.p:\n"
+        "    name: p\n    attributes: {a: integer}\n    schema: s\nrange_types:\n"
+        "  span: {renamed_from: public.span, subtype: integer, schema: s}\ntables:\n  t:\n    columns:\n      id: integer\n")
+    assert rename_keys(pair, {("public.t", "m"): ""}) == {("public.t", "m"): ("public.t", "m")}
+    (tmp_path / "c.sql").write_text("-- case: c\n-- renamed: type s.t.c <- u\n-- old:\nSELECT 1;\n-- new:\nSELECT 2;\n")
+    with pytest.raises(ValueError, match="case c: renamed: 'type s.t.c <- u' is not"):
         load_pairs(str(tmp_path))
 
 

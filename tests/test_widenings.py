@@ -16,6 +16,7 @@ from schemac.commands.generate import generate
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
 from schemac.plan.hazards import is_widening
+from schemac.schemafile.load import load_text
 
 IN_PLACE = {  # column -> (old type, new type, a value)
     "a": ("varchar(5)", "varchar(20)", "'abc'"), "b": ("varchar(10)", "text", "'x y'"), "c": ("numeric(5,2)", "numeric", "1.5"),
@@ -93,3 +94,32 @@ def test_interval_fields_widened_are_what_postgres_keeps_over_rows(major_db):
     assert truth[("interval hour to minute", "interval day to second")] and \
         not truth[("interval day to second", "interval hour to minute")]
     assert is_widening("interval hour to minute[]", "interval day to second[]")
+
+
+@pytest.mark.parametrize("attributes,to,kept", [
+    ("{a: text, b: integer, c: 'uuid[]', d: email}", "text", True),
+    ("{a: text, b: inner}", "character varying", True),
+    ("{a: text, b: 'timestamp with time zone'}", "text", False),  # (printed in the applying session's zone)
+    ("{a: text, b: date}", "text", False),  # (DateStyle)
+    ("{a: text, b: real}", "text", False),  # (extra_float_digits)
+    ("{a: text, b: inner_late}", "text", False),  # (a date two levels down)
+    ("{a: text, b: interval}", "text", False),  # (IntervalStyle)
+    ("{a: text, b: integer}", "character varying(200)", False),  # (a row's text may be longer)
+])
+def test_a_composite_made_text_keeps_its_values_where_every_attribute_prints_text_read_back(attributes, to, kept):
+    """A composite type's column made text (or a varchar without a length) keeps every value where every attribute, at
+    any depth (a domain's, a nested composite's), prints a text its input reads back whatever the settings: no
+    --allow-destructive (fix48c; pairs type-composite-*-made-text-*, over rows on a server). A date, a time, a float or
+    an interval prints as the session's settings say: still destructive."""
+    from schemac.compare.differ import diff
+    from schemac.plan.hazards import destructive_reason
+
+    types = ("domains:\n  email: {type: text, checks: {at: \"VALUE LIKE '%@%'\"}}\ncomposite_types:\n"
+             "  inner:\n    attributes: {x: integer, y: 'text[]'}\n  inner_late:\n    attributes: {x: integer, y: inner_d}\n"
+             "  inner_d:\n    attributes: {z: date}\n"
+             f"  p:\n    attributes: {attributes}\n")
+    changes = diff(load_text(types + "tables:\n  t:\n    columns: {x: p}\n"),
+                   load_text(types + f"tables:\n  t:\n    columns: {{x: '{to}'}}\n"))
+    reasons = [r for r in map(destructive_reason, changes) if r]
+    assert reasons == ([] if kept else [f"change type of column x of public.t from p to {to}: existing values may be "
+                                        "truncated, rounded or rejected"])

@@ -212,6 +212,17 @@ class Change:
     # the session's settings may print otherwise (plan.session_pin.retypes_in_session): a composite holding a
     # timestamptz cast to text prints it in the applying session's zone.
     made_of: tuple[str, ...] = ()
+    # An alter_column_type from a composite type of the current model's own (an array of one, a domain over one): the
+    # types not the model's own its values are made of at any depth (its domains, composites, enums and ranges passed
+    # through to theirs, an enum's labels being text), which plan.widenings.text_exact judges: where each prints a text
+    # its input reads back whatever the settings, the composite's text reads back as the same row (plan.hazards).
+    leaves: tuple[str, ...] = ()
+    # An alter_column_type between range types (multirange types, arrays of either of as many dimensions), Postgres's or
+    # the schema's own, over subtypes the one casts to the other whose text it does not read (numeric -> integer:
+    # '[1.5,2.5)' is no integer range): ("range", "multirange", "range[]" or "multirange[]": the new type's kind, at the
+    # bottom of its domains; the new range type; its subtype), by whose constructor
+    # each range is made again from its bounds cast so (compare.retype_casts.from_bounds, plan.range_ddl); () else.
+    from_bounds: tuple[str, str, str] = ()
     # A SET DEFAULT nextval() of a sequence the old default did not call, on an integer column of a table with rows
     # (Hibernate 6's per-entity sequences replacing hibernate_sequence): the sequence stands behind what the rows hold;
     # moved past them after the SET DEFAULT (compare.sequence_feeds, plan.sequence_ddl.fed_past_the_rows). Not a cause:

@@ -16,7 +16,8 @@ from schemac.compare.changes import ENUM_REBUILT, Change
 from schemac.compare.types import base_type, keyed_domains
 from schemac.model import Schema
 from schemac.pg.casts import base_and_dims
-from schemac.pg.range_casts import MULTIRANGES, RANGES, subtype_text_reads
+from schemac.pg.names import qualified
+from schemac.pg.range_casts import MULTIRANGES, RANGES, bounds_route, range_of, subtype_text_reads
 from schemac.pg.types import type_name
 
 
@@ -73,6 +74,8 @@ def own_type_sides(changes: list[Change], current: Schema, desired: Schema) -> l
     subtypes = {**_subtypes(current), **_subtypes(desired)}
     sides = (_shapes(current), _shapes(desired))
     held = (_parts(current), _parts(desired))
+    own = held[0].keys() | was.keys()
+    ranges = {**_ranges(current), **_ranges(desired)}
 
     def marked(c: Change) -> Change:
         old, new = base_type(c.old.type, below), base_type(c.new.type, above)  # type: ignore[union-attr]
@@ -92,10 +95,47 @@ def own_type_sides(changes: list[Change], current: Schema, desired: Schema) -> l
             apart = apart_why(from_kind, a, b, *sides, subtypes)
         labels = sides[0].get(a) if from_kind == "enum" else None
         longest = max(map(len, labels), default=0) if labels is not None else None
+        bounds = from_bounds(old, new, ranges)
+        if bounds:
+            apart = ""
+        parts = made_of(c.old.type, held[0])  # type: ignore[union-attr]
+        leaves = tuple(t for t in parts if type_name(base_and_dims(t)[0]) not in own) \
+            if from_kind == "composite type" else ()
         return replace(c, from_kind=from_kind, to_kind=to_kind, direct_cast=direct, apart=apart, longest_label=longest,
-                       made_of=(*made_of(c.old.type, held[0]), *made_of(c.new.type, held[1])))  # type: ignore[union-attr]
+                       made_of=(*parts, *made_of(c.new.type, held[1])), leaves=leaves,  # type: ignore[union-attr]
+                       from_bounds=bounds)
 
     return [marked(c) if _retyped(c) else c for c in changes]
+
+
+def _ranges(schema: Schema) -> dict[tuple[str, str], tuple[str, str, str]]:
+    """("range" or "multirange", its range type, the subtype) of each range and multirange type of `schema`'s own."""
+    out = {}
+    for r in schema.range_types:
+        made = (qualified(r.schema, r.name), base_and_dims(r.subtype)[0])
+        out[(r.schema, r.name)], out[_multirange(r)] = ("range", *made), ("multirange", *made)
+    return out
+
+
+def _range_side(type_text: str, ranges: dict) -> tuple[str, ...]:
+    """("range" or "multirange", its range type, the subtype) of a range or multirange type, Postgres's or one of
+    `ranges` (_ranges); () for any other type."""
+    if type_text in RANGES:
+        return ("range", type_text, RANGES[type_text])
+    if type_text in MULTIRANGES:
+        return ("multirange", range_of(type_text), MULTIRANGES[type_text])
+    return ranges.get(type_name(type_text), ())
+
+
+def from_bounds(old: str, new: str, ranges: dict) -> tuple[str, str, str]:
+    """The Change's `from_bounds` of a retype from `old` to `new` (domains followed down): both range types (multirange
+    types, arrays of either of as many dimensions) over subtypes whose cast Postgres has but whose text the new one does
+    not read (pg.range_casts.bounds_route); () else. Its kind is "range[]" or "multirange[]" for arrays."""
+    (a, a_dims), (b, b_dims) = base_and_dims(old), base_and_dims(new)
+    was, will = _range_side(a, ranges), _range_side(b, ranges)
+    if not was or not will or was[0] != will[0] or a_dims != b_dims or bounds_route(was[2], will[2]) != "bounds":
+        return ()
+    return (will[0] + "[]" * bool(b_dims), will[1], will[2])
 
 
 def _retyped(c: Change) -> bool:

@@ -5,10 +5,10 @@ int4range to int8range'), only a range's to its own multirange. A range's text f
 value of the old subtype prints a text the new subtype reads as the value the subtypes' own cast gives, the range's
 text reads as the new range (`'[1,5)'`, `'["2024-03-01 10:00:00","2024-03-02 11:00:00")'` as a tstzrange in the zone
 the migration pins: plan.session_pin), a multirange's and an array's too, element by element. A numeric's text is no
-integer ('1.5'), where the cast rounds: a range is rebuilt from its bounds by the new type's constructor
-(plan.range_ddl); a multirange or an array of them cannot be (a constructor over unnest() would be a subquery, which
-ALTER ... TYPE ... USING refuses): refused, asking for `using:`, as between subtypes with no cast (daterange ->
-int4range).
+integer ('1.5'), where the cast rounds: a range is rebuilt from its bounds by the new type's constructor, a multirange
+or an array of ranges each of its ranges so, in a function the migration makes for it (ALTER ... TYPE ... USING refuses
+a subquery and an aggregate: plan.range_ddl), the schema's own range types alike (compare.retype_casts); between
+subtypes with no cast (daterange -> int4range) it is refused, asking for `using:`.
 """
 
 from __future__ import annotations
@@ -43,20 +43,22 @@ def range_route(old: str, new: str) -> Optional[str]:
     (a, a_dims), (b, b_dims) = base_and_dims(old), base_and_dims(new)
     for table in (RANGES, MULTIRANGES):
         if a in table and b in table and a != b and a_dims == b_dims:
-            if subtype_text_reads(table[a], table[b]):
-                return "text"
-            plain = table is RANGES and a_dims == 0
-            return "bounds" if plain and converts(table[a], table[b]) else ""
+            return bounds_route(table[a], table[b])
     return None
+
+
+def bounds_route(old: str, new: str) -> str:
+    """range_route's between ranges over subtypes `old` and `new`: "text", "bounds" or ""."""
+    return "text" if subtype_text_reads(old, new) else "bounds" if converts(old, new) else ""
+
+
+def range_of(multirange: str) -> str:
+    """The range type of one of Postgres's multirange types (int4multirange: int4range), whose constructor makes each."""
+    return multirange.replace("multirange", "range", 1)
 
 
 def range_refusal(old: str, new: str) -> str:
     """Why range_route found no way between `old` and `new`, for plan.hazards' message."""
-    (a, dims), (b, _) = base_and_dims(old), base_and_dims(new)
+    a, b = base_and_dims(old)[0], base_and_dims(new)[0]
     table, kind = (RANGES, "range") if a in RANGES else (MULTIRANGES, "multirange")
-    why = f"{kind}s over {table[a]} and {table[b]}"
-    if converts(table[a], table[b]):
-        what = f"an array of {kind}s" if dims else f"a {kind}"
-        return (f"{why}: a {table[a]}'s text is no {table[b]} ('1.5'), and {what} cannot be rebuilt from its bounds "
-                "in a USING")
-    return f"{why}: {table[a]} has no cast to {table[b]}"
+    return f"{kind}s over {table[a]} and {table[b]}: {table[a]} has no cast to {table[b]}"

@@ -24,7 +24,7 @@ from schemac.plan.not_null_order import LOOSENED_BY_RETYPE, loosened_first
 from schemac.plan.not_null_ddl import add_not_null, alter_not_null, not_null_comment, not_valid_statements
 from schemac.plan.objects import PlanError
 from schemac.plan.partition_index_ddl import copies_uncommented, copy_names_kept, renamed_after_leaving
-from schemac.plan.range_ddl import rebuilt_range
+from schemac.plan.range_ddl import range_helper, rebuilt_range
 from schemac.plan.partitioned_identity import add_identity_column, numbered_by_parent
 from schemac.plan.sequence_ddl import fed_past_the_rows, last_handed_out
 from schemac.plan.sql_strings import by_server_version
@@ -63,8 +63,9 @@ def column_statements(change: Change) -> list[exp.Expression]:
         before += _onto_the_type_made_again(change) if change.via and takes_using(change) and using is not None else []
         before += _loosened_first(change) if loosened_first(change) else []
         before += retyped_over_nulls(change)  # (PostGIS's SRID, pgvector's dimensions changed: over NULLs alone)
-        return before + [_alter(t, exp.AlterColumn(this=ident(col.name), dtype=fresh_type(col.type), collate=collation,
-                                                   using=using))] + copies_uncommented(t, col.name) + after
+        helper, dropped = range_helper(change) if using is not None and not takes_using(change) else ([], [])
+        return before + helper + [_alter(t, exp.AlterColumn(this=ident(col.name), dtype=fresh_type(col.type), collate=collation,
+                                                   using=using))] + dropped + copies_uncommented(t, col.name) + after
     if k == "set_not_null":
         plain = _alter(t, exp.AlterColumn(this=ident(col.name), allow_null=False))
         return nulls_given_the_default(t, col, change.over_children) + [  # type: ignore[arg-type]

@@ -23,7 +23,7 @@ from schemac.plan.folded_keys import folded_key_warning
 from schemac.plan.held_values import refused_values
 from schemac.plan.null_checks import null_check_warning
 from schemac.plan.type_ddl import attributes_lost
-from schemac.plan.widenings import INT_DIGITS, is_widening  # (the digits: to_timestamp's hint)
+from schemac.plan.widenings import INT_DIGITS, holds_text_of, is_widening, text_exact  # (the digits: to_timestamp's hint)
 
 def enums_holding_values(changes: list[Change]) -> set[tuple[str, str]]:
     """The (schema, name) of the types whose values a column may hold as this migration runs: each column retyped
@@ -73,7 +73,7 @@ def destructive_reason(change: Change, held: Optional[AbstractSet[tuple[str, str
         # checks nothing takes every value of its base type)
         if not is_widening(old, new) and not (change.from_base and is_widening(change.from_base, new)) \
                 and not (change.to_base and is_widening(change.from_base or old, change.to_base)) \
-                and not _enum_as_text(change) and not _enum_into_enum(change) \
+                and not _enum_as_text(change) and not _enum_into_enum(change) and not _composite_as_text(change) \
                 and refused_values(change) is None:  # (guarded: applies over NULLs alone, else fails: plan.held_values)
             return (f"change type of column {change.name} of {change.schema}.{change.table} from {old} to {new}: "
                     "existing values may be truncated, rounded or rejected")
@@ -218,6 +218,15 @@ def _enum_as_text(change: Change) -> bool:
         and oa == na
 
 
+def _composite_as_text(change: Change) -> bool:
+    """A composite type of the schema's own (an array of one, a domain over one) made text or a varchar without a
+    length, whose every attribute at any depth prints a text its input reads back whatever the settings (`leaves`:
+    strings, integers, numeric, uuid, boolean, arrays of them; not a date, a time nor a float): the row's text, each
+    attribute quoted where it must be, is read back by the cast as the same row."""
+    return change.from_kind == "composite type" and not change.to_kind and all(map(text_exact, change.leaves)) \
+        and holds_text_of(change.from_base or change.old.type, change.to_base or change.new.type)  # type: ignore
+
+
 def _enum_into_enum(change: Change) -> bool:
     """One enum (or an array of one) to another holding every label of the first (`apart` names a label it lacks, or
     arrays of other dimensions): the values go through text, and each label spells one of the new type (a key's too: a
@@ -231,7 +240,8 @@ def _own_type_without_cast(change: Change) -> bool:
     none: a cast through text would fail on the rows. Between two of one kind (one enum to another) the values go
     through text, as their text forms may agree, but where they cannot (`apart`: composite types of different attribute
     counts, an enum label the other lacks, ranges over different subtypes)."""
-    if change.direct_cast or (change.from_kind and change.from_kind == change.to_kind and not change.apart):
+    if change.direct_cast or change.from_bounds or (change.from_kind and change.from_kind == change.to_kind
+                                                    and not change.apart):  # (a range rebuilt: plan.range_ddl)
         return False
     if change.apart:
         return True

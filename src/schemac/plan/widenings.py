@@ -6,7 +6,8 @@ A type change is safe only when every value of the old type fits the new one unc
 ``char(1)`` -> ``text``, whose padding blanks bpchar ignores,
 ``text`` -> ``citext``, ``hstore`` -> ``jsonb``, ``cidr`` -> ``inet``, ``macaddr`` -> ``macaddr8``, ``"char"`` -> ``text``,
 ``uuid`` -> ``text``, ``integer`` -> ``text``, ``smallint`` -> ``real``, ``integer`` -> ``double precision``,
-``xml`` -> ``text``, ``jsonb`` -> ``json`` or ``text``, ``json`` -> ``text``, ``text[]`` -> ``text``, a range or
+``xml`` -> ``text``, ``jsonb`` -> ``json`` or ``text``, ``json`` -> ``text``, ``text[]`` -> ``text``, a
+composite of such types -> ``text`` (plan.hazards, by its `leaves`), a range or
 multirange of Postgres's to one over a wider subtype: ``int4range`` -> ``int8range``, ``daterange`` -> ``tsrange``).
 Everything else may truncate, round, reinterpret or fail.
 """
@@ -14,7 +15,7 @@ Everything else may truncate, round, reinterpret or fail.
 from __future__ import annotations
 
 from schemac.pg import pgvector
-from schemac.pg.casts import type_parts as _split
+from schemac.pg.casts import base_and_dims, type_parts as _split
 from schemac.pg.intervals import interval_kept
 from schemac.pg.knowntypes import widens_extension
 from schemac.pg.postgis import YES, fits
@@ -44,6 +45,21 @@ _UNBOUNDED = ("text", "character varying", "character")  # (a char(n) only to an
 # strings, integers, numeric, uuid, boolean (not a date or a time, whose text follows DateStyle and TimeZone; not a
 # float, whose digits follow extra_float_digits)
 _ARRAY_AS_TEXT = frozenset({*_UNBOUNDED, "bpchar", "name", "uuid", "boolean", "numeric", *INT_DIGITS})
+
+
+def text_exact(type_text: str) -> bool:
+    """Whether each value of `type_text` (or an array of it) prints a text its input reads back as the same value
+    whatever the session's settings: one of _ARRAY_AS_TEXT's types. A composite type whose every attribute is (at any
+    depth: compare.retype_casts) is written as their texts in parentheses, quoted where they must be, which the cast
+    back reads as the same row: made text, it keeps every value (`text_exact` of a Change)."""
+    return base_and_dims(type_text)[0] in _ARRAY_AS_TEXT
+
+
+def holds_text_of(old: str, new: str) -> bool:
+    """Whether `new` holds the text of each value of `old` whole: text or a varchar without a length, or an array of
+    either of as many dimensions as `old`, element by element."""
+    dims, to_dims = base_and_dims(old)[1], base_and_dims(new)[1]
+    return new[:len(new) - 2 * to_dims] in ("text", "character varying") and to_dims in (0, dims)
 
 
 def is_widening(old: str, new: str) -> bool:
