@@ -685,9 +685,13 @@ def readers_schema(draw, prev: Optional[dict] = None) -> dict:
     if "vd" in keys:  # (its columns change as c4 comes and goes: dropped and made again)
         doc["views"]["vd"] = {"query": "SELECT id, c1, c4 FROM t1" if "c4" in keys else "SELECT id, c1 FROM t1"}
     if "v1" in keys:
-        doc["views"]["v1"] = {"query": "SELECT id, c1, c2 FROM t1 WHERE c3 > 0"}
+        # (v1's column c1 now and then named c1v, B naming it so or back under vv: prop48)
+        was_v1 = (prev or {}).get("views", {}).get("v1", {}).get("query", "")
+        alias = ("c1v" in was_v1) != chance(draw, 4) if prev is not None and "v1" in have else chance(draw, 4)
+        doc["views"]["v1"] = {"query": f"SELECT id, c1{' AS c1v' if alias else ''}, c2 FROM t1 WHERE c3 > 0"}
         if "vv" in keys:  # views and a materialized view over v1: t1's columns renamed or retyped under both
-            doc["views"]["vv"] = {"query": "SELECT id, c1 * 2 AS c1d, c2 FROM v1 WHERE c1 > 0"}
+            out = "c1v" if alias else "c1"
+            doc["views"]["vv"] = {"query": f"SELECT id, {out} * 2 AS c1d, c2 FROM v1 WHERE {out} > 0"}
         if "mvv" in keys:
             doc["materialized_views"]["mvv"] = {"query": "SELECT c2, count(*) AS cnt FROM v1 GROUP BY c2",
                                                 "indexes": {"mvv_ix": {"columns": ["c2"], "unique": True}}}
