@@ -36,14 +36,16 @@ Two more properties draw what the one above does not: test_renames_under_readers
 every kind of reader naming a column (a view, a join view, a materialized view with an index, policies over the own
 table's column and over another table's in a subquery, a trigger's UPDATE OF and WHEN, statistics, expression and
 partial indexes, a CHECK, a generated column, column grants of both tables, a view over a function over a domain,
-a view and a materialized view with a unique index over a view, an identity), B renaming a column or two (now and
+a view and a materialized view with a unique index over a view, an identity, a generated column VIRTUAL now and then
+(18) under a view, an index and a trigger, an IMMUTABLE function under a generated column, a CHECK, an index and a
+default, a trigger over a column B drops), B changing that function's signature or result, renaming a column or two (now and
 then retyped too, a kept one more rarely), swapping or rotating a table's column names (`renamed_from`, the rows'
 values of each column its own: distinct_rows), dropping a column under a view, rebasing the domain, naming the
 trigger otherwise (same definition), changing the identity's kind and options as it renames it, changing the
 materialized view's query under its index, and renaming a table under them; test_partition_trees
 (tree_schema) a partition tree two levels deep with UNIQUE keys and indexes declared at each level (and the root's
 PRIMARY KEY (k, s) over partitions at both levels declaring a UNIQUE (k, s) of their own, which the key takes as its
-copy, q and p_2 too as B attaches them), B re-bounding, detaching, dropping and attaching partitions under them;
+copy, q and p_2 too as B attaches them) and row triggers at each level, B re-bounding, detaching, dropping and attaching partitions under them;
 test_types_under_their_users (types_schema) an enum, domains over a base type and over another domain (CHECKs,
 defaults, NOT NULL), one over the enum, a composite and a range type under their users (columns with rows, an array,
 a partition key, a generated column, a default, CHECKs, expression and partial indexes, views casting to them and
