@@ -36,14 +36,16 @@ Two more properties draw what the one above does not: test_renames_under_readers
 every kind of reader naming a column (a view, a join view, a materialized view with an index, policies over the own
 table's column and over another table's in a subquery, a trigger's UPDATE OF and WHEN, statistics, expression and
 partial indexes, a CHECK, a generated column, column grants of both tables, a view over a function over a domain,
-a view and a materialized view with a unique index over a view, an identity), B renaming a column or two (now and
+a view and a materialized view with a unique index over a view, an identity, a generated column VIRTUAL now and then
+(18) under a view, an index and a trigger, an IMMUTABLE function under a generated column, a CHECK, an index and a
+default, a trigger over a column B drops), B changing that function's signature or result, renaming a column or two (now and
 then retyped too, a kept one more rarely), swapping or rotating a table's column names (`renamed_from`, the rows'
 values of each column its own: distinct_rows), dropping a column under a view, rebasing the domain, naming the
 trigger otherwise (same definition), changing the identity's kind and options as it renames it, changing the
 materialized view's query under its index, and renaming a table under them; test_partition_trees
 (tree_schema) a partition tree two levels deep with UNIQUE keys and indexes declared at each level (and the root's
 PRIMARY KEY (k, s) over partitions at both levels declaring a UNIQUE (k, s) of their own, which the key takes as its
-copy, q and p_2 too as B attaches them), B re-bounding, detaching, dropping and attaching partitions under them;
+copy, q and p_2 too as B attaches them) and row triggers at each level, B re-bounding, detaching, dropping and attaching partitions under them;
 test_types_under_their_users (types_schema) an enum, domains over a base type and over another domain (CHECKs,
 defaults, NOT NULL), one over the enum, a composite and a range type under their users (columns with rows, an array,
 a partition key, a generated column, a default, CHECKs, expression and partial indexes, views casting to them and
@@ -577,26 +579,37 @@ def readers_schema(draw, prev: Optional[dict] = None) -> dict:
     over the own table's column and another table's in a subquery, a trigger's UPDATE OF and WHEN, statistics,
     expression and partial indexes, a CHECK, a generated column, column grants, views of UNION, EXCEPT and INTERSECT,
     a view vf over a function over a domain, a column c4 a view vd reads, a view vv and a materialized view mvv with
-    a unique index over the view v1, an identity nq); with `prev` (A), B: A's readers kept most
+    a unique index over the view v1, an identity nq; a generated g, VIRTUAL now and then (18), under a view, an index
+    and an AFTER trigger's WHEN; an IMMUTABLE fg under a STORED generated column, a CHECK, an expression index and t2's
+    default; a trigger over c4); with `prev` (A), B: A's readers kept most
     of the time, a table's columns swapping or rotating names (names_cycled), a column or two renamed (`renamed_from`)
     under them, now and then retyped too (a kept one more rarely), c4 dropped under vd, the domain made again on
     another base under vf, the trigger named otherwise (its definition kept), a table renamed under its views and the
     other table's policy, a view's two columns' names swapped, the identity's kind and options changed, and mv1's
-    query."""
+    query, g made STORED or VIRTUAL, fg's argument's name or type or its result changed (prop48)."""
     have = set(prev["_readers"]) if prev else None
     keys = reader_keys(draw, have, ["gen", "check", "exprix", "partial", "stats", "trigger", "own_pol", "sub_pol",
                                     "other_pol", "grants", "v1", "v2", "mv1", "mv_ix", "v_union", "v_except",
-                                    "v_swap", "c4", "vd", "vfd", "grants2", "vv", "mvv", "ident"])
+                                    "v_swap", "c4", "vd", "vfd", "grants2", "vv", "mvv", "ident", "gread", "fgen", "c4tr"])
     t1: dict = {"columns": {c: {"type": t} for c, t in RENAMING["t1"].items()}}
     t2: dict = {"columns": {c: {"type": t} for c, t in RENAMING["t2"].items()}}
     if "c4" in keys:  # (B leaving it out drops it, under the view vd reading it)
         t1["columns"]["c4"] = {"type": "integer"}
-    if "gen" in keys:
-        t1["columns"]["g"] = {"type": "integer", "generated": "c1 * 2"}
+    if "gen" in keys:  # (VIRTUAL now and then, PostgreSQL 18's: _check_renames draws it on 18 alone; prop48)
+        was_g = (prev or {}).get("tables", {}).get("t1", {}).get("columns", {}).get("g", {}).get("generated")
+        virtual = isinstance(was_g, dict) if was_g is not None and draw(st.integers(0, 3)) else chance(draw, 2)
+        t1["columns"]["g"] = {"type": "integer",
+                              "generated": {"expression": "c1 * 2", "stored": False} if virtual else "c1 * 2"}
+    if "fgen" in keys:  # a STORED generated column, a CHECK, an expression index and t2's default calling fg (prop48)
+        t1["columns"]["gf"] = {"type": "bigint", "generated": "fg(c3)"}
+        t1.setdefault("indexes", {})["t1_fix"] = {"columns": [{"expression": "fg(c3)"}]}
+        t2["columns"]["y"]["default"] = "fg(7)"
     if "ident" in keys:  # an identity beside the renames, B changing how or from where it counts (prop47)
         t1["columns"]["nq"] = {"type": "integer", "identity": draw(st.sampled_from(IDENTITIES))}
     if "check" in keys:
         t1["checks"] = {"t1_ck": "c1 > -100 AND c3 IS DISTINCT FROM 7"}
+    if "fgen" in keys:
+        t1.setdefault("checks", {})["t1_fck"] = "fg(c3) > -100000"
     if "exprix" in keys:
         t1.setdefault("indexes", {})["t1_ex"] = {"columns": [{"expression": "c1 + c3"}]}
     if "partial" in keys:
@@ -604,7 +617,8 @@ def readers_schema(draw, prev: Optional[dict] = None) -> dict:
     if "stats" in keys:
         t1["statistics"] = {"t1_st": {"columns": ["c1", "c3"] if chance(draw, 2) else ["c1 + 1", "c3"]}}
     if "trigger" in keys:  # (B naming it otherwise now and then: a rename of the same definition, probe45b)
-        was = next(iter(prev["tables"]["t1"].get("triggers", {}).items()), None) if prev else None
+        was = next((x for x in prev["tables"]["t1"].get("triggers", {}).items() if x[0] in ("t1_tr", "t1_tg")),
+                   None) if prev else None
         spec = {"function": "tf", "events": ["update"], "timing": "before", "for_each": "row",
                 "update_of": ["c1", "c3"], "when": "old.c2 IS DISTINCT FROM new.c2"}
         if chance(draw, 3):
@@ -632,6 +646,36 @@ def readers_schema(draw, prev: Optional[dict] = None) -> dict:
     doc: dict = {"functions": {"tf": {"returns": "trigger", "language": "plpgsql",
                                       "body": "begin return new; end"}} if "trigger" in keys else {},
                  "tables": {"t1": t1, "t2": t2}, "views": {}, "materialized_views": {}}
+    if "gen" in keys and "gread" in keys:  # what reads g: a view, an index (not of a VIRTUAL one), an AFTER trigger's
+        # UPDATE OF and WHEN (a BEFORE one's WHEN may not read NEW's generated columns), as c1 under g is renamed,
+        # retyped or swapped (prop48)
+        doc["views"]["vg"] = {"query": "SELECT id, g, c2 FROM t1 WHERE g > 0"}
+        if not isinstance(t1["columns"]["g"]["generated"], dict):
+            t1.setdefault("indexes", {})["t1_gix"] = {"columns": ["g", "c2"]}
+        t1.setdefault("triggers", {})["t1_gtr"] = {"function": "tf", "events": ["update"], "timing": "after",
+                                                   "for_each": "row", "update_of": ["c1"],
+                                                   "when": "new.g IS DISTINCT FROM old.g"}
+        doc["functions"]["tf"] = {"returns": "trigger", "language": "plpgsql", "body": "begin return new; end"}
+    if "c4tr" in keys:  # an AFTER trigger's UPDATE OF and WHEN over c4 (and c1), which B renames, retypes or drops
+        # under it (the trigger then over c1 alone; prop48)
+        four = "c4" in keys
+        t1.setdefault("triggers", {})["t1_c4tr"] = {
+            "function": "tf", "events": ["update"], "timing": "after", "for_each": "row",
+            "update_of": ["c4", "c1"] if four else ["c1"],
+            "when": "old.c4 IS DISTINCT FROM new.c4 OR old.c1 <> new.c1" if four else "old.c1 <> new.c1"}
+        doc["functions"]["tf"] = {"returns": "trigger", "language": "plpgsql", "body": "begin return new; end"}
+    if "fgen" in keys:  # (B changing its argument's name or type or its result's type: dropped and made again with
+        # every user, its body $1's, whose values stay)
+        was_f = (prev or {}).get("functions", {}).get("fg")
+        arg, ret = was_f["arguments"].split() if was_f else ["v", "integer"], was_f["returns"] if was_f else "integer"
+        if prev is not None and chance(draw, 3):
+            arg[0] = "w" if arg[0] == "v" else "v"
+        if prev is not None and chance(draw, 3):
+            arg[1] = "bigint" if arg[1] == "integer" else "integer"
+        if prev is not None and chance(draw, 3):
+            ret = "bigint" if ret == "integer" else "integer"
+        doc["functions"]["fg"] = {"arguments": " ".join(arg), "returns": ret, "language": "sql",
+                                  "volatility": "immutable", "body": f"SELECT ($1 * 3)::{ret}"}
     if "vfd" in keys:  # a view over a function over a domain, the function given a column cast to the domain
         base = (prev or {}).get("domains", {}).get("dpos", {}).get("type", "integer")
         if prev is not None and chance(draw, 3):  # (the domain made again on another base: its users with it)
@@ -643,9 +687,13 @@ def readers_schema(draw, prev: Optional[dict] = None) -> dict:
     if "vd" in keys:  # (its columns change as c4 comes and goes: dropped and made again)
         doc["views"]["vd"] = {"query": "SELECT id, c1, c4 FROM t1" if "c4" in keys else "SELECT id, c1 FROM t1"}
     if "v1" in keys:
-        doc["views"]["v1"] = {"query": "SELECT id, c1, c2 FROM t1 WHERE c3 > 0"}
+        # (v1's column c1 now and then named c1v, B naming it so or back under vv: prop48)
+        was_v1 = (prev or {}).get("views", {}).get("v1", {}).get("query", "")
+        alias = ("c1v" in was_v1) != chance(draw, 4) if prev is not None and "v1" in have else chance(draw, 4)
+        doc["views"]["v1"] = {"query": f"SELECT id, c1{' AS c1v' if alias else ''}, c2 FROM t1 WHERE c3 > 0"}
         if "vv" in keys:  # views and a materialized view over v1: t1's columns renamed or retyped under both
-            doc["views"]["vv"] = {"query": "SELECT id, c1 * 2 AS c1d, c2 FROM v1 WHERE c1 > 0"}
+            out = "c1v" if alias else "c1"
+            doc["views"]["vv"] = {"query": f"SELECT id, {out} * 2 AS c1d, c2 FROM v1 WHERE {out} > 0"}
         if "mvv" in keys:
             doc["materialized_views"]["mvv"] = {"query": "SELECT c2, count(*) AS cnt FROM v1 GROUP BY c2",
                                                 "indexes": {"mvv_ix": {"columns": ["c2"], "unique": True}}}
@@ -685,6 +733,11 @@ def readers_schema(draw, prev: Optional[dict] = None) -> dict:
         if "vv" in keys and "v1" in keys and chance(draw, 3):  # (t1's text column retyped under v1 and vv over it)
             for x in doc["tables"]["t1"]["columns"].values():
                 x["type"] = "varchar(30)" if x["type"] == "text" else x["type"]
+        if "fg" in doc.get("functions", {}):  # (fg taking a bigint where the column it reads is made one)
+            cols = doc["tables"]["t1"]["columns"]
+            read = next(m.group(1) for x in cols.values() if (m := re.fullmatch(r"fg\((\w+)\)", str(x.get("generated")))))
+            if cols[read]["type"] == "bigint":
+                doc["functions"]["fg"]["arguments"] = doc["functions"]["fg"]["arguments"].split()[0] + " bigint"
         doc = one_renamed(draw, doc, "tables", ["t1", "t2"], 3)
     return {**doc, "_readers": sorted(keys)}
 
@@ -727,13 +780,23 @@ def readers_pair(draw) -> tuple[dict, dict]:
           derandomize="SCHEMAC_PROPERTY_EXAMPLES" not in os.environ, **COMMON)
 @given(ab=readers_pair())
 def test_renames_under_readers_leave_no_drift(dbs, ab):
-    _check_a_to_b(dbs[0], *ab, oracles=(*ORACLES, identity_sequence_names), dev_url=dbs[1], rows=distinct_rows)
+    _check_renames(dbs, ab)
 
 
 @pytest.mark.slow
 @settings(max_examples=100, **COMMON)
 @given(ab=readers_pair())
 def test_renames_under_readers_leave_no_drift_100(dbs, ab):
+    _check_renames(dbs, ab)
+
+
+def _check_renames(dbs, ab: tuple[dict, dict]) -> None:
+    """The property, a VIRTUAL generated column drawn on PostgreSQL 18 alone (16 and 15 have none)."""
+    with psycopg.connect(dbs[0][0]) as conn:
+        major = conn.info.server_version // 10000
+    assume(major >= 18 or not any(isinstance(x.get("generated"), dict)
+                                  for doc in ab for x in doc["tables"].get("t1", doc["tables"].get("t1r", {}))
+                                  .get("columns", {}).values()))
     _check_a_to_b(dbs[0], *ab, oracles=(*ORACLES, identity_sequence_names), dev_url=dbs[1], rows=distinct_rows)
 
 
@@ -758,7 +821,7 @@ def tree_schema(draw, prev: Optional[dict] = None) -> dict:
     its UNIQUE, under partitions at both levels declaring a UNIQUE (k, s) of their own, which the key takes as its
     copy; q, and now and then p_2, a plain table in A with a UNIQUE (k, s) of its own the key takes as B attaches it);
     with `prev` (A), B: most of A's keys, indexes and partitions kept, some partitions re-bounded, detached (a plain
-    table), dropped or attached (q, p_2)."""
+    table), dropped or attached (q, p_2); row triggers at each level (the root's cloned down, prop48)."""
     old = prev["tables"] if prev else {}
 
     def keep(name: str, key: str, what: object, n: int = 3) -> Optional[object]:
@@ -804,7 +867,19 @@ def tree_schema(draw, prev: Optional[dict] = None) -> dict:
                             ("p_2", "unique", [{"name": "p_2_ks", "columns": ["k", "s"]}] if taken else None),
                             ("p_2", "indexes", {"p_2_s": {"columns": ["s"]}}),
                             ("q", "unique", [{"name": "q_ks", "columns": ["k", "s"]}] if taken else None),
-                            ("q", "indexes", {"q_v": {"columns": ["v"]}})):
+                            ("q", "indexes", {"q_v": {"columns": ["v"]}}),
+                            # row triggers: the root's, cloned to every partition (q's as B attaches it, p_2's gone as
+                            # B detaches it), a sub-partitioned partition's, a leaf's own (prop48)
+                            ("p", "triggers", {"p_tr": {"function": "tf", "events": ["insert", "update"],
+                                                        "timing": "after", "for_each": "row", "update_of": ["v"],
+                                                        "when": "new.v IS NOT NULL"}}),
+                            ("p_1", "triggers", {"p_1_tr": {"function": "tf", "events": ["update"], "timing": "before",
+                                                            "for_each": "row", "update_of": ["s", "v"],
+                                                            "when": "old.v IS DISTINCT FROM new.v"}}),
+                            ("p_1_a", "triggers", {"p_1_a_tr": {"function": "tf", "events": ["delete"],
+                                                                "timing": "before", "for_each": "row"}}),
+                            ("p_2", "triggers", {"p_2_tr": {"function": "tf", "events": ["insert"], "timing": "after",
+                                                            "for_each": "row", "when": "new.k > 150"}})):
         if name in tables and (got := keep(name, key, what)) is not None and \
                 not (name == "p" and key == "unique" and "primary_key" in tables["p"]):
             tables[name][key] = got  # (the root's PRIMARY KEY or UNIQUE on (k, s): a partition's own UNIQUE on
@@ -812,7 +887,11 @@ def tree_schema(draw, prev: Optional[dict] = None) -> dict:
     if "TO (300)" in tables.get("p_2", {}).get("partition_of", {}).get("bound", "") and \
             "partition_of" in tables.get("q", {}):  # (no two bounds overlap)
         tables["q"]["partition_of"]["bound"] = "FOR VALUES FROM (300) TO (MAXVALUE)"
-    return json.loads(json.dumps({"tables": tables}))  # (no object shared: no YAML anchors)
+    doc: dict = {"tables": tables}
+    if any("triggers" in t for t in tables.values()):
+        doc["functions"] = {"tf": {"returns": "trigger", "language": "plpgsql",
+                                   "body": "begin if tg_op = 'DELETE' then return old; end if; return new; end"}}
+    return json.loads(json.dumps(doc))  # (no object shared: no YAML anchors)
 
 
 @st.composite

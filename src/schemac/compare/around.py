@@ -19,6 +19,7 @@ from schemac.model.frozen import replace
 from typing import Callable, Iterable, Optional
 
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, MERGED_COPY, Change
+from schemac.compare.column_renames import column_moves, net_renames
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, calls, dropped_functions
 from schemac.model import Check, Exclusion, Function, Schema, Table, names_a_column
 from schemac.pg.column_storage import has_settings
@@ -287,11 +288,13 @@ def _table(old_t: Table, new_t: Table, uses: Uses, touched: Callable[[str, Optio
     # Generated columns that use it are dropped and added again: the indexes and CHECKs over them go with the
     # DROP COLUMN, so they are made again too.
     new_cols = {c.name: c for c in new_t.columns}
-    names = {c.name for c in old_t.columns}  # a column renamed (renamed_from): its default under its new name
-    renamed = {c.renamed_from: c for c in new_t.columns if c.renamed_from in names and c.name not in names}
+    # a column renamed (renamed_from): its default under its new name, one of two swapping names or of a rotation too
+    moved = net_renames(column_moves(old_t, new_t))
     regenerated: set[str] = set()
     for col in old_t.columns:
-        n = renamed.get(col.name, new_cols.get(col.name))
+        n = new_cols.get(moved.get(col.name, col.name))
+        if n is not None and col.generated and n.generated and n.name != col.name and uses(col.generated):
+            regenerated.add(col.name)  # (renamed: split_around_recreated drops and adds it; what is over it goes too)
         if n is None or touched("drop_column", col.name) or touched("alter_generated", col.name):
             continue
         if col.generated and n.generated and n.name == col.name and col.name not in from_parents and \

@@ -45,8 +45,9 @@ def privilege_deps(c: Change) -> tuple[set[Key], set[Key], set[Key], set[Key]]:
         new_refs |= new.grantor_keys()  # type: ignore[union-attr]
         if k == "revoke":  # (a grant makes only what the new list adds, as its grantors: new_refs)
             old_refs |= old.grantor_keys()  # type: ignore[union-attr]
-        if k == "revoke" and c.cause is None:  # a column's privilege: before the column goes (DROP, RENAME)
-            old_refs |= {key for key in old.keys() if key[0] == "column"}  # type: ignore[union-attr]
+        if k == "revoke" and c.cause is None:  # a column's privilege: before the column's name goes (DROP, RENAME),
+            # not before a retype, which keeps it (and a grant it waits for may wait for the retype: prop48)
+            old_refs |= {("column name", *key[1:]) for key in old.keys() if key[0] == "column"}  # type: ignore[union-attr]
         kept = old.given_keys() if k == "revoke" else set()  # type: ignore[union-attr]
         # (a revoke makes none of what its grantee held before: a grantor's revoke of what it gave, which needs its
         # option on another privilege kept and one this revoke takes away, comes before it: no cycle)
