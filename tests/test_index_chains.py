@@ -22,14 +22,20 @@ INDEXES = ("SELECT c.relname, c.oid::int, pg_get_indexdef(c.oid) FROM pg_index i
            "WHERE i.indrelid = 't'::regclass ORDER BY 1")
 
 
-def test_an_index_name_chain_renames_the_index_it_moves(any_db_url, tmp_path):
+def _old_applied(url: str, tmp_path) -> tuple:
+    """OLD generated and applied to `url`, with rows: (schema.yaml, the output folder, the OIDs of indexes a and b)."""
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     schema.write_text(OLD, encoding="utf-8")
     assert generate(str(schema), out).status == "written"
-    with psycopg.connect(any_db_url, autocommit=True) as conn:
+    with psycopg.connect(url, autocommit=True) as conn:
         apply_files(conn, Layout(out).migrations())
         conn.execute("INSERT INTO t VALUES (1, 1, 2, 3), (2, 4, 5, 6)")
-        (_, on_x, _), _ = conn.execute(INDEXES).fetchall()
+        (_, on_x, _), (_, on_y, _) = conn.execute(INDEXES).fetchall()
+    return schema, out, on_x, on_y
+
+
+def test_an_index_name_chain_renames_the_index_it_moves(any_db_url, tmp_path):
+    schema, out, on_x, _ = _old_applied(any_db_url, tmp_path)
     schema.write_text(OLD.replace("a: {columns: [x]}", "a: {columns: [z]}").replace("b: {columns: [y]}",
                                                                                    "b: {columns: [x]}"), encoding="utf-8")
     result = generate(str(schema), out)
@@ -46,13 +52,7 @@ def test_an_index_name_chain_renames_the_index_it_moves(any_db_url, tmp_path):
 def test_an_index_name_taken_from_a_name_gone_renames_its_index(any_db_url, tmp_path):
     """a(x), b(y) -> a(y), b gone: DROP INDEX a, ALTER INDEX b RENAME TO a (the index on y keeps its OID), where
     before the index of name a changing definition was dropped and built again beside b's drop."""
-    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    schema.write_text(OLD, encoding="utf-8")
-    assert generate(str(schema), out).status == "written"
-    with psycopg.connect(any_db_url, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations())
-        conn.execute("INSERT INTO t VALUES (1, 1, 2, 3), (2, 4, 5, 6)")
-        _, (_, on_y, _) = conn.execute(INDEXES).fetchall()
+    schema, out, _, on_y = _old_applied(any_db_url, tmp_path)
     schema.write_text(OLD.replace("a: {columns: [x]}", "a: {columns: [y]}").replace("      b: {columns: [y]}\n", ""),
                       encoding="utf-8")
     result = generate(str(schema), out)
