@@ -22,14 +22,20 @@ INDEXES = ("SELECT c.relname, c.oid::int, pg_get_indexdef(c.oid) FROM pg_index i
            "WHERE i.indrelid = 't'::regclass ORDER BY 1")
 
 
-def test_an_index_name_chain_renames_the_index_it_moves(any_db_url, tmp_path):
+def _old_applied(url: str, tmp_path) -> tuple:
+    """OLD generated and applied to `url`, with rows: (schema.yaml, the output folder, the OIDs of indexes a and b)."""
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     schema.write_text(OLD, encoding="utf-8")
     assert generate(str(schema), out).status == "written"
-    with psycopg.connect(any_db_url, autocommit=True) as conn:
+    with psycopg.connect(url, autocommit=True) as conn:
         apply_files(conn, Layout(out).migrations())
         conn.execute("INSERT INTO t VALUES (1, 1, 2, 3), (2, 4, 5, 6)")
-        (_, on_x, _), _ = conn.execute(INDEXES).fetchall()
+        (_, on_x, _), (_, on_y, _) = conn.execute(INDEXES).fetchall()
+    return schema, out, on_x, on_y
+
+
+def test_an_index_name_chain_renames_the_index_it_moves(any_db_url, tmp_path):
+    schema, out, on_x, _ = _old_applied(any_db_url, tmp_path)
     schema.write_text(OLD.replace("a: {columns: [x]}", "a: {columns: [z]}").replace("b: {columns: [y]}",
                                                                                    "b: {columns: [x]}"), encoding="utf-8")
     result = generate(str(schema), out)
@@ -39,5 +45,22 @@ def test_an_index_name_chain_renames_the_index_it_moves(any_db_url, tmp_path):
         (a, a_oid, a_def), (b, b_oid, b_def) = conn.execute(INDEXES).fetchall()
         assert (a, b) == ("a", "b") and a_def.endswith("(z)") and b_def.endswith("(x)"), (a_def, b_def)
         assert b_oid == on_x, result.sql  # renamed, not built again
+        assert conn.execute("SELECT * FROM t ORDER BY id").fetchall() == [(1, 1, 2, 3), (2, 4, 5, 6)]
+    assert check_drift(str(schema), any_db_url).differences == ()
+
+
+def test_an_index_name_taken_from_a_name_gone_renames_its_index(any_db_url, tmp_path):
+    """a(x), b(y) -> a(y), b gone: DROP INDEX a, ALTER INDEX b RENAME TO a (the index on y keeps its OID), where
+    before the index of name a changing definition was dropped and built again beside b's drop."""
+    schema, out, _, on_y = _old_applied(any_db_url, tmp_path)
+    schema.write_text(OLD.replace("a: {columns: [x]}", "a: {columns: [y]}").replace("      b: {columns: [y]}\n", ""),
+                      encoding="utf-8")
+    result = generate(str(schema), out)
+    assert result.status == "written", result.message
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[1:])
+        [(a, a_oid, a_def)] = conn.execute(INDEXES).fetchall()
+        assert a == "a" and a_def.endswith("(y)"), a_def
+        assert a_oid == on_y, result.sql  # renamed, not built again
         assert conn.execute("SELECT * FROM t ORDER BY id").fetchall() == [(1, 1, 2, 3), (2, 4, 5, 6)]
     assert check_drift(str(schema), any_db_url).differences == ()

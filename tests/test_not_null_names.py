@@ -348,6 +348,31 @@ def test_a_renamed_column_whose_not_null_schema_yaml_names_keeps_or_takes_that_n
         assert conn.execute("SELECT id, category, status FROM lg").fetchall() == [(1, "a", "b")]
 
 
+def _renamed_over_own(db_url: str, tmp_path, tree: str, rows: str, parent: str, child: str,
+                      read: str = "SELECT 1") -> tuple:
+    """`tree` (its column `{0}` a, then aa) built, generated and applied to `db_url` with `rows`; schema.yaml inspected
+    from a build with aa, hinted `renamed_from: a`; Postgres's refusal of RENAME CONSTRAINT of `child`'s checked.
+    (schema.yaml, the output folder, `read`'s rows over the build with aa)."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    with sibling_database(db_url) as before:
+        _load(before, tree.format("a"))
+        _generated(schema, before, out)
+    _apply(db_url, out)
+    _load(db_url, rows)
+    with sibling_database(db_url) as after:
+        _load(after, tree.format("aa"))
+        text = inspect_database(after).yaml
+        with psycopg.connect(after) as conn:
+            got = conn.execute(read).fetchall()
+    assert f"not_null: {{name: {child}_aa_not_null}}" in text, text
+    schema.write_text(text.replace("      aa: {", "      aa: {renamed_from: a, ", 1), encoding="utf-8")
+    with sibling_database(db_url) as probe:
+        _load(probe, tree.format("a") + f"ALTER TABLE {parent} RENAME COLUMN a TO aa")
+        with psycopg.connect(probe) as conn, pytest.raises(psycopg.errors.InvalidTableDefinition):
+            conn.execute(f"ALTER TABLE {child} RENAME CONSTRAINT {child}_a_not_null TO {child}_aa_not_null")
+    return schema, out, got
+
+
 def test_a_partitioned_tables_column_renamed_over_an_attached_partition_keeps_its_not_null_name(db_url, tmp_path):
     """pg_dump's partitions are attached: pt1 holds its own pt1_a_not_null, inherited from pt's. pt.a renamed
     (`renamed_from:`) to aa, with schema.yaml naming pt1's pt1_aa_not_null (as inspect of the new schema built from
@@ -357,21 +382,7 @@ def test_a_partitioned_tables_column_renamed_over_an_attached_partition_keeps_it
     name left out of schema.yaml)."""
     tree = ("CREATE TABLE pt ({0} int NOT NULL, b int NOT NULL) PARTITION BY LIST (b); CREATE TABLE pt1 ({0} int NOT NULL, "
             "b int NOT NULL); ALTER TABLE pt ATTACH PARTITION pt1 FOR VALUES IN (1);")
-    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    with sibling_database(db_url) as before:
-        _load(before, tree.format("a"))
-        _generated(schema, before, out)
-    _apply(db_url, out)
-    _load(db_url, "INSERT INTO pt VALUES (5, 1)")
-    with sibling_database(db_url) as after:
-        _load(after, tree.format("aa"))
-        text = inspect_database(after).yaml
-    assert "not_null: {name: pt1_aa_not_null}" in text, text
-    schema.write_text(text.replace("      aa: {", "      aa: {renamed_from: a, ", 1), encoding="utf-8")
-    with sibling_database(db_url) as probe:
-        _load(probe, tree.format("a") + "ALTER TABLE pt RENAME COLUMN a TO aa")
-        with psycopg.connect(probe) as conn, pytest.raises(psycopg.errors.InvalidTableDefinition):
-            conn.execute("ALTER TABLE pt1 RENAME CONSTRAINT pt1_a_not_null TO pt1_aa_not_null")
+    schema, out, _ = _renamed_over_own(db_url, tmp_path, tree, "INSERT INTO pt VALUES (5, 1)", "pt", "pt1")
     result = generate(str(schema), out)
     assert result.status == "written", result.message
     said = [n for n in result.notices if "public.pt1 keeps its name pt1_a_not_null" in n]
@@ -381,6 +392,44 @@ def test_a_partitioned_tables_column_renamed_over_an_attached_partition_keeps_it
         assert conn.execute("SELECT aa, b FROM pt1").fetchall() == [(5, 1)]
         assert conn.execute("SELECT conname FROM pg_constraint WHERE conrelid = 'pt1'::regclass AND contype = 'n' "
                             "AND conkey = '{1}'").fetchall() == [("pt1_a_not_null",)]
+    assert check_drift(str(schema), db_url, out_dir=out).differences == ()
+    assert check_drift(str(schema), db_url).differences == ()  # (schema.yaml itself, not the record)
+    assert generate(str(schema), out).status == "unchanged"
+
+
+MERGED = ("SELECT c.relname, k.conname, k.conislocal, k.coninhcount FROM pg_constraint k JOIN pg_class c ON c.oid = "
+          "k.conrelid JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.conkey[1] WHERE k.contype = 'n' AND "
+          "c.relname LIKE 'kt%' AND a.attname <> 'id' ORDER BY 1")
+
+
+def test_a_parents_column_renamed_over_a_childs_own_not_null_takes_a_new_builds_names(db_url, tmp_path):
+    """kt.a renamed (`renamed_from:`) to aa, INHERITS child kt1 holding its own kt1_a_not_null merged with kt's
+    (PostgreSQL 18: conislocal, coninhcount 1), kt2 only inheriting it: Postgres refuses RENAME CONSTRAINT of kt1's
+    ("cannot rename inherited constraint", checked here) and renames kt's only where every child holds its name, so
+    generate kept kt1_a_not_null (warning) and kt_a_not_null (its rename along skipped). Now kt1's is made its own, kt's
+    dropped, kt1's renamed, kt's added again (compare.not_null_remade): the names, conislocal and coninhcount of
+    schemac's own build of schema.yaml and of Postgres's of the new SQL, the rows kept, in sync."""
+    tree = ("CREATE TABLE kt (id int, {0} int NOT NULL); CREATE TABLE kt1 ({0} int NOT NULL, x int) INHERITS (kt); "
+            "CREATE TABLE kt2 (y int) INHERITS (kt);")
+    rows = "INSERT INTO kt VALUES (0, 1); INSERT INTO kt1 VALUES (1, 2, 3); INSERT INTO kt2 VALUES (2, 4, 5)"
+    schema, out, built_by_postgres = _renamed_over_own(db_url, tmp_path, tree, rows, "kt", "kt1", MERGED)
+    assert built_by_postgres == [("kt", "kt_aa_not_null", True, 0), ("kt1", "kt1_aa_not_null", True, 1),
+                                 ("kt2", "kt_aa_not_null", False, 1)], built_by_postgres
+    result = generate(str(schema), out)
+    assert result.status == "written", result.message
+    assert not [n for n in result.notices if "keeps its name" in n], result.notices
+    _apply(db_url, out)
+    with sibling_database(db_url) as fresh:
+        built = str(tmp_path / "fresh")
+        assert generate(str(schema), built).status == "written"
+        _apply(fresh, built)
+        with psycopg.connect(fresh) as conn:
+            assert conn.execute(MERGED).fetchall() == built_by_postgres
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute("SELECT * FROM ONLY kt").fetchall() == [(0, 1)]
+        assert conn.execute("SELECT * FROM kt1").fetchall() == [(1, 2, 3)]
+        assert conn.execute("SELECT * FROM kt2").fetchall() == [(2, 4, 5)]
+        assert conn.execute(MERGED).fetchall() == built_by_postgres, result.sql
     assert check_drift(str(schema), db_url, out_dir=out).differences == ()
     assert check_drift(str(schema), db_url).differences == ()  # (schema.yaml itself, not the record)
     assert generate(str(schema), out).status == "unchanged"

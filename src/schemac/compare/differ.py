@@ -64,6 +64,7 @@ from schemac.compare.type_moves import moved_types, row_types_moved, view_row_ty
 from schemac.compare.not_nulls import across_no_inherit, before_inherit, kept_below, named_in_partitions, names_its_own
 from schemac.compare.not_null_names import (defaults_as_held, held_as_parents, named_as_attached, named_where_claimed,
                                             parents_names_given)
+from schemac.compare.not_null_remade import remade_under_parents
 from schemac.compare.not_null_renames import renamed_on_leaves
 from schemac.compare.defaults_below import defaults_kept_below
 from schemac.compare.default_rows import leaving_rows, over_defaults, rebound
@@ -332,7 +333,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes.extend(identity_comment_changes(cur_tables, des_tables, changes, identities))
     changes.extend(identity_sequences_aside(current, desired, changes))
     changes.extend(identity_sequences_named(current, desired, changes, cur_tables))
-    changes = renamed_on_leaves(changes, current)
+    changes = remade_under_parents(renamed_on_leaves(changes, current), current, desired)
     changes.extend(diff_validated_checks(cur_tables, des_tables, changes))
     changes.extend(diff_copy_comments(cur_tables, des_tables, changes))
     changes = sequences_fed(made_under_kept(lent_usage(changes, current, desired), current, desired), desired)

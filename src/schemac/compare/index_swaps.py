@@ -21,7 +21,7 @@ def swapped_indexes(cur: dict[str, Index], des: dict[str, Index], ch: Callable[.
     a rename keeps it) as the one another name of the cycle asks for; none whose own name keeps its definition."""
     moved = [n for n, i in des.items() if n in cur and not _kept(cur[n], i)]
     if len(moved) < 2:
-        return des
+        return _taken_from_gone(cur, des, ch, same)
     source: dict[str, str] = {}  # name -> the name whose index it takes
     for n in moved:
         taken = set(source.values())
@@ -50,6 +50,26 @@ def swapped_indexes(cur: dict[str, Index], des: dict[str, Index], ch: Callable[.
         for n in path:
             ch("rename_index", n, held[source[n]], des[n])
             cur[n] = replace(held[source[n]], name=n)
+    return _taken_from_gone(cur, des, ch, same)
+
+
+def _taken_from_gone(cur: dict[str, Index], des: dict[str, Index], ch: Callable[..., None],
+                     same: Callable[[Index, Index], bool]) -> dict[str, Index]:
+    """`des`, each name of both whose definition changes to one a name schema.yaml no longer has holds (an index's
+    name given to a key: `CREATE INDEX k2` made `CONSTRAINT k2 UNIQUE`, `k1` now on k2's columns) given that index
+    by ALTER INDEX ... RENAME, its own dropped first (or taken by a key's ADD CONSTRAINT ... USING INDEX under the
+    name the first gives up: compare.keys_over_indexes, a cycle plan.name_swaps breaks), not both built again. Not
+    where a new name asks for the name's own index (compare.tables renames it there)."""
+    gone = [n for n in cur if n not in des]
+    for n, i in des.items() if gone else ():
+        if n not in cur or _kept(cur[n], i) or _wanted_elsewhere(cur[n], cur, des, same):
+            continue
+        held = next((m for m in gone if same(cur[m], i)), None)
+        if held is not None:
+            gone.remove(held)
+            ch("drop_index", n, cur[n], None)
+            ch("rename_index", n, cur[held], i)
+            cur[n] = replace(cur.pop(held), name=n)
     return des
 
 

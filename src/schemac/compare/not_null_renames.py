@@ -12,6 +12,7 @@ from typing import Callable, Optional
 from schemac.compare.changes import NAMED_AS_DEFAULT, Change
 from schemac.compare.inherited_renames import children_follow_renames, parent_keys
 from schemac.compare.moves import chained_renames
+from schemac.compare.not_null_remade import safe_parent
 from schemac.model import NotNull, Schema
 from schemac.model.frozen import replace
 from schemac.pg.names import default_not_null_name, postgres_named
@@ -69,7 +70,8 @@ def inherited_left(current: Schema, desired: Schema, was_named: dict) -> tuple[S
     passes down, named as the database holds it where schema.yaml gives it Postgres's default name for the table
     and column it becomes (inspect of a fresh build: RENAME COLUMN on the parent, or RENAME TABLE, keeps the old
     one): RENAME CONSTRAINT refuses an inherited constraint ('cannot rename inherited constraint'), where generate
-    refused the whole edit; and generate's warning for each. A name of schema.yaml's own stays refused
+    refused the whole edit; and generate's warning for each. Not where compare.not_null_remade renames it through its
+parent's DROP and ADD (safe_parent). A name of schema.yaml's own stays refused
     (compare.not_nulls.inherited_renames: nothing written would give it)."""
     if not any(t.inherits or t.partition_of for t in desired.tables):
         return desired, []
@@ -85,7 +87,8 @@ def inherited_left(current: Schema, desired: Schema, was_named: dict) -> tuple[S
             held = was.not_null.name if was is not None and was.not_null is not None and not was.nullable else None
             want = col.not_null.name if col.not_null is not None and not col.nullable else None
             if held is not None and postgres_named(held) and want == default_not_null_name(t.name, col.name) != held \
-                    and any(_passes(des.get(k), col.name) for k in kept):
+                    and any(_passes(des.get(k), col.name) for k in kept) \
+                    and (old.key != t.key or safe_parent(cur, des, t.key, col.name, was.name) is None):  # type: ignore
                 col = replace(col, not_null=replace(col.not_null, name=held))  # type: ignore[arg-type]
                 out.append(f"warning: {col.source or t.source or t.qualified_name}: the NOT NULL of column {col.name} "
                            f"of {t.qualified_name} keeps its name {held} (a new build names it {want}): it is merged "

@@ -185,7 +185,8 @@ def inherited_renames(changes: list[Change], current: Schema) -> list[tuple[Chan
     """Each change renaming a child's (or partition's) NOT NULL it inherits from a parent, with why `generate`
     cannot: Postgres refuses to rename an inherited constraint (the child's own merged into it too), and
     keeps one NOT NULL per column. Its name is given where the table is made, or its parent's NOT NULL set."""
-    renames = [c for c in changes if c.kind == "alter_not_null" and c.cause is None and isinstance(c.old, Column)
+    renames = [c for c in changes if c.kind == "alter_not_null" and c.cause is None and not c.under_parent
+               and isinstance(c.old, Column)
                and isinstance(c.new, Column) and c.new.not_null is not None and c.new.not_null.name is not None
                and c.new.not_null.name != (c.old.not_null or NotNull()).name]
     if not renames:

@@ -23,6 +23,7 @@ from psycopg import conninfo, sql
 from schemac.catalog.connection import redact_url
 from schemac.errors import SchemacError
 from schemac.migrations.apply import StatementFailed, apply_files, apply_new
+from schemac.migrations.file_roles import file_roles
 from schemac.migrations.server_warnings import collected, told
 from schemac.migrations.layout import Layout, NewMigration
 from schemac.plan.session_pin import PINNED
@@ -190,7 +191,7 @@ def replayed(layout: Layout, dev_url: Optional[str] = None, new: Sequence[NewMig
             raise SchemacError(f"cannot connect to the replay database ({where}): {_first_line(e)}") from None
         with conn:
             if not dev_url:
-                _roles_made(conn, roles)
+                _roles_made(conn, roles, [_read(m.path) for m in files] + [n.data.decode("utf-8") for n in new])
             conn.execute(PINNED_SESSION)
             for m in files:
                 try:
@@ -213,10 +214,17 @@ def replayed(layout: Layout, dev_url: Optional[str] = None, new: Sequence[NewMig
         yield url, f"offline replay of {len(files)} migration(s) from {layout.migrations_dir}{also} in {where}"
 
 
-def _roles_made(conn: psycopg.Connection, roles: Sequence[str]) -> None:
+def _read(path: str) -> str:
+    with open(path, "rb") as f:
+        return f.read().decode("utf-8", errors="replace")
+
+
+def _roles_made(conn: psycopg.Connection, roles: Sequence[str], texts: Sequence[str]) -> None:
     """The roles a replay's migrations grant to or make owners, which a new cluster lacks (roles are the cluster's,
     made outside schema.yaml: `role "app" does not exist` refused the replay of every schema naming one), made
-    NOLOGIN on the embedded server before the migrations run."""
+    NOLOGIN on the embedded server before the migrations run: `roles` (schema.yaml's, state.json's) and those the
+    migration files (`texts`) name, where an older one names a role schema.yaml no longer does; none a file makes."""
+    named, made = file_roles(texts)
     have = {r for (r,) in conn.execute("SELECT rolname FROM pg_roles")}
-    for role in sorted(set(roles) - have):
+    for role in sorted((set(roles) | named) - made - have):
         conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))

@@ -21,7 +21,8 @@ from schemac.plan.ddl import alter_table as _alter
 from schemac.plan.held_values import retyped_over_nulls
 from schemac.plan.identity_ddl import alter_column, handed_out
 from schemac.plan.not_null_order import LOOSENED_BY_RETYPE, loosened_first
-from schemac.plan.not_null_ddl import add_not_null, alter_not_null, not_null_comment, not_valid_statements
+from schemac.plan.not_null_ddl import add_not_null, alter_not_null, not_null_comment, not_valid_statements, \
+    remade_under_parent
 from schemac.plan.objects import PlanError
 from schemac.plan.partition_index_ddl import copies_uncommented, copy_names_kept, renamed_after_leaving
 from schemac.plan.range_ddl import range_helper, rebuilt_range
@@ -72,6 +73,8 @@ def column_statements(change: Change) -> list[exp.Expression]:
             by_server_version(180000, add_not_null(t, col).sql(dialect=RENDER), [plain.sql(dialect=RENDER)])  # type: ignore
             if change.named_on_18 else add_not_null(t, col) if col.not_null is not None else plain]  # type: ignore
     if k == "alter_not_null":
+        if change.under_parent:  # (a child's own merged with its parent's: compare.not_null_remade)
+            return remade_under_parent(t, change.old, col, change.under_parent)  # type: ignore[arg-type]
         if change.cause in (AFTER_NO_INHERIT, FOR_INHERIT):  # (with the comment it had under the old name)
             was, will = change.old.not_null, col.not_null  # type: ignore[union-attr]
             return [renamed_after_leaving(t, change.old, col)] + (  # type: ignore[arg-type]

@@ -80,6 +80,19 @@ def alter_not_null(t: Table, old: Column, new: Column) -> list[exp.Expression]:
     return out
 
 
+def remade_under_parent(t: Table, old: Column, new: Column, parent: tuple) -> list[exp.Expression]:
+    """The rename of `t`'s own NOT NULL merged with its parent's (compare.not_null_remade; parent: schema, name, its
+    NOT NULL's name), which Postgres refuses while the parent's holds: made its own, the parent's dropped, renamed,
+    the parent's added again (it merges into `t`'s and reaches its other children under the parent's name)."""
+    up, column = qualified(parent[0], parent[1]), quote_ident(new.name)
+    return [exp.Command(this="ALTER", expression=f"TABLE ONLY {qualified(t.schema, t.name)} ALTER COLUMN {column} "
+                                                 "SET NOT NULL"),
+            exp.Command(this="ALTER", expression=f"TABLE {up} ALTER COLUMN {column} DROP NOT NULL"),
+            _alter(t, "RENAME CONSTRAINT", quote_ident(old.not_null.name),  # type: ignore[union-attr, arg-type]
+                   "TO", quote_ident(new.not_null.name or default_not_null_name(t.name, new.name))),  # type: ignore
+            exp.Command(this="ALTER", expression=f"TABLE {up} ADD CONSTRAINT {quote_ident(parent[2])} NOT NULL {column}")]
+
+
 def partition_not_nulls(t: Table) -> str:
     """A partition's own named NOT NULLs, as CREATE TABLE ... PARTITION OF parent (col WITH OPTIONS CONSTRAINT name NOT
     NULL) declares them (compare.created_tables.created_by_create_table): the only way to name one, the parent's copy

@@ -1,0 +1,87 @@
+"""An INHERITS child's own NOT NULL merged with its parent's (PostgreSQL 18: conislocal, coninhcount 1) that
+schema.yaml names otherwise (a fresh build's name over a column the parent renames: pt1_a_not_null -> pt1_aa_not_null).
+Postgres refuses RENAME CONSTRAINT of an inherited constraint, and DROP NOT NULL of the child's while the parent's
+holds; it is renamed while the parent holds none (plan.not_null_ddl.remade_under_parent): the child's made its own
+(ALTER TABLE ONLY ... SET NOT NULL: a no-op, as it is local already), the parent's dropped (the children that only inherit it lose theirs),
+the child's renamed, the parent's added again under its name (merged into the child's, coninhcount 1; given to the
+others under the parent's name, as CREATE ... INHERITS names them), scanning the parent's own rows and those children's. Where the tree is deeper, the child has other parents, or a comment would be lost, the name is
+kept with a warning (compare.not_null_renames.inherited_left). Not a partition's: the SET NOT NULL leaves it local
+(conislocal true), which schemac's build of it (PARTITION OF ... WITH OPTIONS) and ATTACH do not, and a later DROP NOT
+NULL of the parent would leave it NOT NULL."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from schemac.compare.changes import Change
+from schemac.compare.inherited_renames import parent_keys
+from schemac.model import Column, Schema, Table
+from schemac.model.frozen import replace
+from schemac.pg.names import default_not_null_name
+
+
+def remade_under_parents(changes: list[Change], current: Schema, desired: Schema) -> list[Change]:
+    """`changes` with each rename of a child's own merged NOT NULL that safe_parent allows given `under_parent`."""
+    if not any(c.kind == "alter_not_null" and c.cause is None for c in changes):
+        return changes
+    cur, des = {t.key: t for t in current.tables}, {t.key: t for t in desired.tables}
+    was = {(c.schema, c.table, c.name): c.old.name for c in changes  # (a column renamed: `current` holds its old name)
+           if c.kind == "rename_column" and isinstance(c.old, Column)}
+    touched = {(c.schema, c.table, c.name) for c in changes if c.kind in ("set_not_null", "drop_not_null",
+                                                                          "alter_not_null")}
+    out = []
+    for c in changes:
+        if c.kind == "alter_not_null" and c.cause is None and isinstance(c.old, Column) and isinstance(c.new, Column):
+            parent = safe_parent(cur, des, (c.schema, c.table), c.name, was.get((c.schema, c.table, c.name), c.name))
+            if parent is not None and (parent.schema, parent.name, c.name) not in touched:  # (the parent's own changed)
+                c = replace(c, under_parent=(parent.schema, parent.name, _name(parent, c.name)))  # type: ignore[arg-type]
+        out.append(c)
+    return out
+
+
+def safe_parent(cur: dict, des: dict, key: tuple, column: str, was: str) -> Optional[Table]:
+    """The desired parent of table `key`, whose own NOT NULL on `column` (`was` before a rename) is merged with that
+    parent's and renamed, where renaming it through the parent's DROP and ADD (module docstring) gives a fresh build's
+    catalog: an INHERITS child (a partition's ends local, conislocal true, where schemac's build, PARTITION OF ... WITH
+    OPTIONS, and ATTACH leave it inherited only), of one parent, kept, of no parent itself, none of its children with
+    children, the child's NOT NULL named as recorded, no NOT VALID, NO INHERIT nor comment on either NOT NULL nor on the copies of the other children (which
+    the DROP and ADD make again); else None."""
+    t, old = des.get(key), cur.get(key)
+    if t is None or old is None or t.partition_of is not None or old.partition_of is not None or \
+            len(parent_keys(t)) != 1 or parent_keys(old) != parent_keys(t):
+        return None
+    pk = parent_keys(t)[0]
+    p, p_old = des.get(pk), cur.get(pk)
+    if p is None or p_old is None or parent_keys(p) or parent_keys(p_old):
+        return None
+    for tables in (cur, des):
+        children = [x for x in tables.values() if pk in parent_keys(x)]
+        if any(set(parent_keys(x)) & {c.key for c in children} for x in tables.values()):
+            return None  # (a grandchild: the DROP and ADD recurse through it)
+        if any(_commented(x.column(was if tables is cur else column)) for x in children if x.key != key):
+            return None
+    ends = [(p, t, column), (p_old, old, was)]
+    if not all(_plain(x.column(c)) for a, b, c in ends for x in (a, b)):
+        return None
+    held = old.column(was).not_null  # type: ignore[union-attr]
+    if held is None or not held.name:  # (a child's unnamed one may hold its parent's name: RENAME would miss it)
+        return None
+    (pn, cn), (pn_old, cn_old) = [(_name(a, c), _name(b, c)) for a, b, c in ends]
+    return p if cn_old != pn_old and cn != pn and cn != cn_old else None
+
+
+def _name(t: Table, column: str) -> str:
+    """The name of the NOT NULL of `t`'s `column`: its own, else Postgres's default."""
+    nn = t.column(column).not_null  # type: ignore[union-attr]
+    return nn.name if nn is not None and nn.name else default_not_null_name(t.name, column)
+
+
+def _plain(col: Optional[Column]) -> bool:
+    """A NOT NULL column whose constraint is valid, inherited, uncommented (or a bare NOT NULL: no NotNull)."""
+    nn = col.not_null if col is not None and not col.nullable else None
+    return col is not None and not col.nullable and (
+        nn is None or not nn.not_valid and not nn.no_inherit and nn.comment is None)
+
+
+def _commented(col: Optional[Column]) -> bool:
+    return col is not None and col.not_null is not None and col.not_null.comment is not None
