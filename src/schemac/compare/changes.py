@@ -217,11 +217,10 @@ class Change:
     # through to theirs, an enum's labels being text), which plan.widenings.text_exact judges: where each prints a text
     # its input reads back whatever the settings, the composite's text reads back as the same row (plan.hazards).
     leaves: tuple[str, ...] = ()
-    # An alter_column_type between range types (multirange types, arrays of either of as many dimensions), Postgres's or
-    # the schema's own, over subtypes the one casts to the other whose text it does not read (numeric -> integer:
-    # '[1.5,2.5)' is no integer range): ("range", "multirange", "range[]" or "multirange[]": the new type's kind, at the
-    # bottom of its domains; the new range type; its subtype), by whose constructor
-    # each range is made again from its bounds cast so (compare.retype_casts.from_bounds, plan.range_ddl); () else.
+    # An alter_column_type between range types (multirange types, arrays of either), Postgres's or the schema's own,
+    # over subtypes the one casts to the other whose text it does not read (numeric -> integer: '[1.5,2.5)'): (the new
+    # type's kind under its domains, "range", "multirange", "range[]" or "multirange[]"; the new range type, whose
+    # constructor makes each range again from its bounds cast: compare.retype_casts.from_bounds, plan.range_ddl; its subtype).
     from_bounds: tuple[str, str, str] = ()
     # A SET DEFAULT nextval() of a sequence the old default did not call, on an integer column of a table with rows
     # (Hibernate 6's per-entity sequences replacing hibernate_sequence): the sequence stands behind what the rows hold;
