@@ -4,9 +4,11 @@ AUTHORIZATION, and the access list keeps that grantor (`anon=r/editor`, not `ano
 
 from __future__ import annotations
 
+import json
 import re
 
 import psycopg
+
 import pytest
 
 from schemac.errors import SchemaFileError
@@ -83,10 +85,16 @@ def test_grants_by_another_role_round_trip_and_drift(tmp_path, db_url, roles, sc
 
 
 def test_a_grantor_that_is_no_role_is_named_at_its_line(tmp_path, db_url, schemac):
+    """A grantor the database lacks is drift at its line, as any role schema.yaml names (fix48b's missing_role: exit 1,
+    the rest reported); `diff --sql` writes no script and names it at its line, exit 2."""
     (tmp_path / "schema.yaml").write_text("tables:\n  t:\n    columns: {id: integer}\n    grants:\n"
                                           "      PUBLIC: {privileges: [select], granted_by: no_such_grantor}\n")
-    d = schemac("diff", "--database-url", db_url)
-    assert d.returncode == 2 and "schema.yaml:5:" in d.stderr and "'no_such_grantor' does not exist" in d.stderr, d.stderr
+    d = schemac("diff", "--database-url", db_url, "--format", "json")
+    assert d.returncode == 1, d.stdout + d.stderr
+    assert [(x["object"]["name"], x["line"]) for x in json.loads(d.stdout)["differences"]
+            if x["kind"] == "missing_role"] == [("no_such_grantor", 5)], d.stdout
+    d = schemac("diff", "--database-url", db_url, "--sql")
+    assert d.returncode == 2 and d.stdout == "" and "'no_such_grantor' (schema.yaml:5) does not exist" in d.stderr, d.stderr
 
 
 @pytest.mark.parametrize("grants,message", [
