@@ -1,6 +1,7 @@
-"""The migration's own UPDATEs run without user triggers: a schema change's backfill (NULLs given the default before
-SET NOT NULL, a VIRTUAL column's values copied to a plain one, an identity numbering rows in steps) is no application
-write, and should neither bump a `touched := now()` column in every row nor write audit rows.
+"""The migration's own UPDATEs run without user triggers, nor rules (which would rewrite them): a schema change's
+backfill (NULLs given the default before SET NOT NULL, a VIRTUAL column's values copied to a plain one, an identity
+numbering rows in steps) is no application write, and should neither bump a `touched := now()` column in every row
+nor write audit rows (nor be made NOTHING by an append-only table's DO INSTEAD NOTHING rule).
 
 An UPDATE of a partitioned or INHERITS parent updates its partitions' and children's rows, firing their row triggers:
 their own, and the clones of the parent's, each in its own state (a partition's clone may be disabled, or ENABLE
@@ -31,36 +32,46 @@ KEPT = "schemac.quieted_triggers"  # (the setting holding the statements that gi
 _UPDATE = 16  # pg_trigger.tgtype's TRIGGER_TYPE_UPDATE bit
 INSERT_OR_DELETE = 4 | 8  # ... its TRIGGER_TYPE_INSERT and TRIGGER_TYPE_DELETE bits: rows moved between partitions
 
-_QUIETED = (TREE + "SELECT DISTINCT g.tgrelid::pg_catalog.regclass AS rel, g.tgname, g.tgenabled, tree.depth "
-            "FROM tree JOIN pg_catalog.pg_trigger g ON g.tgrelid = tree.rel "
+# The user triggers and rewrite rules firing on `events` there: a rule rewrites the migration's own statement as it
+# would an application's (DO INSTEAD NOTHING leaves the NULLs SET NOT NULL then refuses; DO ALSO writes audit rows),
+# and ALTER TABLE ... DISABLE RULE quiets it as DISABLE TRIGGER does a trigger (ev_type: 2 UPDATE, 3 INSERT, 4 DELETE).
+_QUIETED = (TREE + "SELECT DISTINCT q.rel, q.name, q.enabled, q.kind, q.depth FROM ("
+            "SELECT g.tgrelid::pg_catalog.regclass AS rel, g.tgname AS name, g.tgenabled AS enabled, "
+            "'TRIGGER'::text AS kind, tree.depth, c.relowner FROM tree "
+            "JOIN pg_catalog.pg_trigger g ON g.tgrelid = tree.rel JOIN pg_catalog.pg_class c ON c.oid = tree.rel "
+            "WHERE NOT g.tgisinternal AND g.tgtype & {events} <> 0 UNION ALL "
+            "SELECT w.ev_class::pg_catalog.regclass, w.rulename, w.ev_enabled, 'RULE'::text, tree.depth, c.relowner "
+            "FROM tree JOIN pg_catalog.pg_rewrite w ON w.ev_class = tree.rel "
             "JOIN pg_catalog.pg_class c ON c.oid = tree.rel "
-            "WHERE NOT g.tgisinternal AND g.tgtype & {events} <> 0 AND pg_catalog.pg_has_role(c.relowner, 'USAGE') "
-            "ORDER BY tree.depth, g.tgname")
-_STATE = ("CASE r.tgenabled WHEN 'A' THEN 'ENABLE ALWAYS' WHEN 'R' THEN 'ENABLE REPLICA' WHEN 'D' THEN 'DISABLE' "
+            "WHERE (CASE w.ev_type WHEN '2' THEN 16 WHEN '3' THEN 4 WHEN '4' THEN 8 ELSE 0 END) & {events} <> 0) q "
+            "WHERE pg_catalog.pg_has_role(q.relowner, 'USAGE') ORDER BY q.depth, q.kind, q.name")
+_STATE = ("CASE r.enabled WHEN 'A' THEN 'ENABLE ALWAYS' WHEN 'R' THEN 'ENABLE REPLICA' WHEN 'D' THEN 'DISABLE' "
           "ELSE 'ENABLE' END")
 
 
 def untriggered(t: Table, statements: list[exp.Expression], over_children: bool = False) -> list[exp.Expression]:
-    """`statements` (UPDATEs of `t`) between the DO blocks that disable the triggers firing on UPDATE of `t` and of the
-    tables under it (`over_children`: tables inherit it; partitions are known by `t`) and give each its state again;
-    `statements` alone where no trigger can fire: `t` has none firing on UPDATE and no table is under or over it.
+    """`statements` (UPDATEs of `t`) between the DO blocks that disable the triggers and rules firing on UPDATE of `t`
+    and of the tables under it (`over_children`: tables inherit it; partitions are known by `t`) and give each its state
+    again; `statements` alone where none can fire: `t` has none firing on UPDATE and no table is under or over it.
     Where `t` has row-level security, its FORCE is lifted around them too (plan.unforced_rls)."""
     statements = unforced(t, checked_now(t, statements))  # (the checks first: both blocks after them ALTER the table)
     if not statements or not (over_children or t.partition_by or t.partition_of
-                              or any("update" in g.events for g in t.triggers)):
+                              or any("update" in g.events for g in t.triggers)
+                              or any(r.event == "update" for r in t.rules)):
         return statements
     return quieted(qualified(t.schema, t.name), statements)
 
 
 def quieted(table: str, statements: list[exp.Expression], events: int = _UPDATE) -> list[exp.Expression]:
-    """`statements` between the DO blocks quieting the triggers firing on `events` (tgtype bits) of `table` (qualified)
-    and of the tables under it, as they are when the first runs: the migration's own moves of rows (plan.default_rows_ddl
-    moves rows out of a default partition and back through the parent) are no application write either."""
+    """`statements` between the DO blocks quieting the triggers and rules firing on `events` (tgtype bits) of `table`
+    (qualified) and of the tables under it, as they are when the first runs: the migration's own moves of rows
+    (plan.default_rows_ddl moves rows out of a default partition and back through the parent) are no application write
+    either."""
     table = literal(table)
     off = (f"DECLARE r record; back text[] := '{{}}'; BEGIN FOR r IN {_QUIETED.format(table=table, events=events)} "
-           "LOOP IF r.tgenabled <> 'D' THEN "
-           "EXECUTE pg_catalog.format('ALTER TABLE %s DISABLE TRIGGER %I', r.rel, r.tgname); END IF; "
-           f"back := back || pg_catalog.format('ALTER TABLE %s %s TRIGGER %I', r.rel, {_STATE}, r.tgname); END LOOP; "
+           "LOOP IF r.enabled <> 'D' THEN "
+           "EXECUTE pg_catalog.format('ALTER TABLE %s DISABLE %s %I', r.rel, r.kind, r.name); END IF; "
+           f"back := back || pg_catalog.format('ALTER TABLE %s %s %s %I', r.rel, {_STATE}, r.kind, r.name); END LOOP; "
            f"PERFORM pg_catalog.set_config({literal(KEPT)}, back::text, false); END")
     back = (f"DECLARE s text; BEGIN FOREACH s IN ARRAY pg_catalog.current_setting({literal(KEPT)})::text[] LOOP "
             f"EXECUTE s; END LOOP; PERFORM pg_catalog.set_config({literal(KEPT)}, '', false); END")
