@@ -172,3 +172,36 @@ def test_a_foreign_keys_referenced_end_moved_to_another_nondeterministic_collati
     assert rows_of(major_db, "SELECT conname, convalidated FROM pg_constraint WHERE contype = 'f'") == [
         ("c_k_fkey", True)]
     assert rows_of(major_db, "SELECT c.id FROM c LEFT JOIN p ON p.k = c.k WHERE p.k IS NULL") == []
+
+
+SEARCHED = """collations:
+  ci: {provider: icu, locale: und-u-ks-level2, deterministic: false}
+tables:
+  t:
+    columns:
+      id: integer
+      email: %s
+    indexes:
+      t_norm: {columns: [{expression: "replace(email, ' ', '')"}]}
+      t_plain: {columns: [{expression: lower(email)}]}
+    checks:
+      t_at: "position('@' in email) > 1"
+      t_fixed: "replace(email COLLATE \\"C\\", ' ', '') <> ''"
+"""
+
+
+@pytest.mark.parametrize("major_db", ["pg15"], indirect=True)
+def test_a_column_given_a_nondeterministic_collation_under_a_substring_search_is_warned_and_fails_over_any_row(
+        major_db, tmp_path):
+    """An index and a CHECK calling replace() and position() over the column (which Postgres refuses over a
+    nondeterministic collation: "not supported for substring searches") fail the migration over any row; generate warns
+    at the column's line naming them, not the index calling lower() nor the CHECK giving its call COLLATE "C"."""
+    schema, warnings = warned_then_applied(major_db, tmp_path, SEARCHED % "text", SEARCHED % "{type: text, collation: ci}",
+                                           "INSERT INTO t VALUES (1, 'Ann@x'), (2, 'Bob@x')", "DELETE FROM t",
+                                           refused=psycopg.errors.FeatureNotSupported)
+    assert warnings == [
+        f"warning: {schema}:7:7: column public.t.email is given collation ci, which is nondeterministic: Postgres "
+        "refuses replace() in index t_norm; position() in CHECK t_at over it (\"nondeterministic collations are not "
+        "supported for substring searches\", regular expressions, ILIKE; LIKE before 18): the migration fails over any "
+        "row (give the expression a deterministic COLLATE, e.g. \"C\", or keep the column's collation)"]
+    assert rows_of(major_db, COLLATION) == [("ci",)]

@@ -182,3 +182,41 @@ def test_the_note_names_an_untrusted_extensions_tables_inherited_or_referenced(m
     finally:
         with psycopg.connect(major_db, autocommit=True) as conn:
             conn.execute(f"REASSIGN OWNED BY {RUNNER} TO postgres; DROP OWNED BY {RUNNER}; DROP ROLE {RUNNER}")
+
+
+def test_the_note_names_the_temporary_privilege_a_pg_temp_function_needs(tmp_path, any_db_url, schemac):
+    """A multirange over numeric made an integer one is rebuilt by a function the migration makes in pg_temp
+    (plan.range_ddl): the note names the database's TEMPORARY privilege, which the owner of the table lacks where
+    PUBLIC's is revoked (Postgres refuses it "permission denied to create temporary tables"), and granted it applies."""
+    db_url = any_db_url
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {RUNNER}")
+        conn.execute("DO $$ BEGIN EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', current_database()); END $$")
+    try:
+        (tmp_path / "schema.yaml").write_text("tables:\n  t:\n    columns: {id: bigint, m: nummultirange}\n")
+        r = schemac("generate", "--name", "base")
+        assert r.returncode == 0 and "note:" not in r.stderr, r.stdout + r.stderr
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            conn.execute(_migration(tmp_path, "base"))
+            conn.execute(f"ALTER TABLE t OWNER TO {RUNNER}; INSERT INTO t VALUES (1, '{{[1.5,2.5),(3.2,4.7]}}'), (2, NULL)")
+        (tmp_path / "schema.yaml").write_text("tables:\n  t:\n    columns: {id: bigint, m: int4multirange}\n")
+        r = schemac("generate", "--name", "integers", "--allow-destructive")
+        note = ("note: applying this migration needs the database's TEMPORARY privilege (PUBLIC's unless revoked, its "
+                "owner's) for CREATE FUNCTION pg_temp")
+        assert r.returncode == 0 and f"schemac: {note}\n" in r.stderr, r.stdout + r.stderr
+        migration = _migration(tmp_path, "integers")
+        assert f"\n-- {note}\n" in migration.split("\n\n", 1)[0] + "\n", migration
+        with psycopg.connect(db_url) as conn:  # (a new session: no temporary schema made yet)
+            conn.execute(f"SET ROLE {RUNNER}")
+            with pytest.raises(psycopg.errors.InsufficientPrivilege, match="temporary tables"):
+                conn.execute(migration)
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            conn.execute(f"DO $$ BEGIN EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO {RUNNER}', current_database()); END $$")
+        with psycopg.connect(db_url) as conn:
+            conn.execute(f"SET ROLE {RUNNER}")
+            conn.execute(migration)
+            assert conn.execute("SELECT m::text FROM t ORDER BY id").fetchall() == [("{[2,3),[4,6)}",), (None,)]
+    finally:
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            conn.execute(f"REASSIGN OWNED BY {RUNNER} TO postgres; DROP OWNED BY {RUNNER}; DROP ROLE {RUNNER}")
+            conn.execute("DO $$ BEGIN EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO PUBLIC', current_database()); END $$")

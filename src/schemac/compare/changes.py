@@ -294,7 +294,8 @@ class Change:
     # each table above that parent, whose CREATE INDEX, going down, attaches it to the copy it makes there: made
     # before theirs, dropped after (compare.partition_copies.under_grandparents, plan.member_dependencies); so too an
     # add_constraint of such a partition's UNIQUE that an ancestor's PRIMARY KEY takes through its parent's PRIMARY KEY
-    # copy: made before that key's ADD (compare.unique_pk_copies); () else.
+    # copy: made before that key's ADD (compare.unique_pk_copies); an add_trigger reading NEW's whole row there too:
+    # before each one's ADD COLUMN of a generated column (compare.new_row_triggers); () else.
     above: tuple = ()
     # An add_index of a partition's own index of the definition of an index its ancestors hold (one, no twin), under a
     # name Postgres does not give its copy: (schema, name) of that ancestor's index, whose copy the partition may hold

@@ -227,7 +227,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             made = without_calls_to(t, readers.get(key, frozenset()))  # SET DEFAULT, ADD CONSTRAINT: after them
             parent = des_tables.get((t.partition_of.parent_schema, t.partition_of.parent)) if t.partition_of else None
             own_order = parent is not None and (reordered_partition(t, parent) or named_as_attached(t, des_tables))
-            given = () if own_order else after_triggers.get(key, ())  # (after its triggers Postgres refuses beside them)
+            given = after_triggers.get(key, ())  # (after its triggers Postgres refuses beside them; one made on its own
+            given = () if own_order and tuple(c.name for c in t.columns)[-len(given):] != given else given  # and attached: its tail alone)
             made = made_without(made, (later.get(key, ()) or first.get(key, ())) + given)  # (added after its
             # children, or its parents' ADDs give them)
             made = key_after_partitions(parents_names_given(made, des_tables), des_tables)  # (a child's NOT NULL it declares again: the parent's name; a key a partition's UNIQUE copies, after it)

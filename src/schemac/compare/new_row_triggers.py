@@ -71,24 +71,59 @@ def columns_after_triggers(tables: dict, current: dict) -> dict[tuple[str, str],
     """(schema, table) -> the columns a new table gets by ADD COLUMN after its triggers Postgres refuses beside its
     generated columns: from the first generated one on (but those the triggers name, which the CREATE TABLE keeps:
     a schema.yaml only, no database holds such a trigger). A new partitioned table's too where a new partition of it
+    (at any level below: every new level between, whose trigger compare.partition_copies.under_grandparents marks)
     has such a trigger of its own, and that partition's, made PARTITION OF it before them (compare.differ: the
-    parent's ADD COLUMN gives them). Not an INHERITS child's, whose columns its parents give (parents_after_triggers)."""
+    root's ADD COLUMN gives them; one made in an order of its own and attached only where its order ends with them).
+    An INHERITS child's own columns from its own first generated one on (_own_after); the columns its parents give,
+    they add after it (parents_after_triggers)."""
     out: dict[tuple[str, str], tuple[str, ...]] = {}
     for key, t in tables.items():
-        if key in current or t.inherits or not t.triggers:
+        if key in current or not t.triggers:
             continue
         before = [g for g in t.triggers if refused_beside(g, t) is not None]
-        p = tables.get((t.partition_of.parent_schema, t.partition_of.parent)) if t.partition_of is not None else None
-        if not before or (t.partition_of is not None and (p is None or p.key in current or p.partition_of is not None)):
+        if t.inherits:  # (its own columns from its own first generated one on, where its parents give none)
+            own = _own_after(t, before, tables)
+            if own:
+                out[key] = own
             continue
-        top = p if p is not None else t
+        chain = _new_parents(t, tables, current) if before else None
+        if chain is None:
+            continue
+        top = chain[-1]
         names = [c.name for c in top.columns]
         first = min(names.index(c.name) for c in top.columns if c.generated is not None)
         named = frozenset().union(*(named_by(g) for g in before))
         cut = tuple(n for n in names[first:] if n not in named or top.column(n).generated is not None)
-        for k in (key, top.key):
+        for k in [key] + [q.key for q in chain]:
             out[k] = tuple(dict.fromkeys(out.get(k, ()) + cut))
     return out
+
+
+def _own_after(t: Table, before: list[Trigger], tables: dict) -> tuple[str, ...]:
+    """The columns INHERITS child `t` declares beyond its parents', from its first generated one on (but those
+    `before`, its triggers Postgres refuses beside it, name): added after them. None where a parent gives a generated
+    column (parents_after_triggers) or is not in `tables`."""
+    parents = [tables.get((q.schema, q.name)) for q in t.inherits]
+    if not before or any(p is None or any(c.generated is not None for c in p.columns) for p in parents):
+        return ()
+    given = {c.name for p in parents for c in p.columns}  # type: ignore[union-attr]
+    names = [c.name for c in t.columns if c.name not in given]
+    first = next((n for n, name in enumerate(names) if t.column(name).generated is not None), None)
+    named = frozenset().union(*(named_by(g) for g in before))
+    return () if first is None else \
+        tuple(n for n in names[first:] if n not in named or t.column(n).generated is not None)
+
+
+def _new_parents(t: Table, tables: dict, current: dict) -> Optional[list[Table]]:
+    """The new partitioned tables above partition `t`, up to its root (the table itself where it is no partition);
+    None where one of them is not new (its columns stand already)."""
+    chain = [t]
+    while (q := chain[-1].partition_of) is not None:
+        p = tables.get((q.parent_schema, q.parent))
+        if p is None or p.key in current:
+            return None
+        chain.append(p)
+    return chain if len(chain) == 1 else chain[1:]
 
 
 def parents_after_triggers(tables: dict, current: dict) -> dict[tuple[str, str], tuple[str, ...]]:

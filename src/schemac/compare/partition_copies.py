@@ -17,7 +17,8 @@ from schemac.compare.changes import Change
 from schemac.compare.default_rows import ancestors
 from schemac.compare.definition_keys import attach_key
 from schemac.compare.unique_pk_copies import taking
-from schemac.model import Check, Index, Table, UNIQUE_KEY_TYPES
+from schemac.compare.new_row_triggers import reads_new_row
+from schemac.model import Check, Index, Table, Trigger, UNIQUE_KEY_TYPES
 from schemac.pg.beside_copies import beside_copy
 from schemac.pg.childindex import child_index_name, child_key_name, is_child_index_name
 from schemac.pg.names import constraint_name
@@ -170,14 +171,17 @@ def adopted_by_attach(changes: list[Change], cur_tables: dict, des_tables: dict)
 def under_grandparents(changes: list[Change], cur_tables: dict, des_tables: dict) -> list[Change]:
     """`changes` with each add_index (drop_index) of a partition of a partition carrying the tables above its parent in
     the desired (current) model (`above`): the root's CREATE INDEX makes the middle's copy, which attaches the leaf's
-    index of that definition made before it (a copy renamed since), as the parent's own CREATE INDEX does."""
+    index of that definition made before it (a copy renamed since), as the parent's own CREATE INDEX does; so each
+    add_trigger reading NEW's whole row: every ADD COLUMN of a generated column above waits for it (new_row_triggers)."""
     def above(c: Change) -> tuple:
-        tables = des_tables if c.kind == "add_index" else cur_tables
+        tables = cur_tables if c.kind == "drop_index" else des_tables
         t = tables.get((c.schema, c.table))
         p = t.partition_of if t is not None else None
         parent = tables.get((p.parent_schema, p.parent)) if p is not None else None
         return ancestors(parent, tables)[1:] if parent is not None else ()
-    return [replace(c, above=up) if c.kind in ("add_index", "drop_index") and (up := above(c)) else c for c in changes]
+    return [replace(c, above=up) if (c.kind in ("add_index", "drop_index") or c.kind in ("add_trigger", "alter_trigger")
+                                     and isinstance(c.new, Trigger) and reads_new_row(c.new)) and (up := above(c)) else c
+            for c in changes]
 
 
 def copies_renamed(changes: list[Change], des_tables: dict) -> list[Change]:

@@ -19,6 +19,7 @@ from schemac.pg.postgis import refusal
 from schemac.pg.range_casts import range_refusal, range_route
 from schemac.pg.types import type_name
 from schemac.plan.empty_parents import empty_parent_warning
+from schemac.plan.collation_searches import searched_collation_warning
 from schemac.plan.folded_keys import folded_key_warning
 from schemac.plan.held_values import refused_values
 from schemac.plan.null_checks import null_check_warning
@@ -95,11 +96,15 @@ def row_failures(changes: list[Change],
     partition whose rows of a new partition's bound move out of it fails its check again where a row references one of
     them (compare.default_rows); a foreign key of a kept table onto a table the migration creates, empty, fails where a
     row holds a key (plan.empty_parents); so does a CHECK saying IS NOT NULL a column added with it (plan.null_checks),
-    and a column retyped without `using:` where PostGIS or pgvector refuse every value (plan.held_values)."""
+    and a column retyped without `using:` where PostGIS or pgvector refuse every value (plan.held_values). A column given
+    a nondeterministic collation under an index or CHECK calling a substring search over it fails over any row
+    (plan.collation_searches)."""
     out = []
     made = {(c.schema, c.table) for c in changes if c.kind == "add_table"}
     retypes = {(c.schema, c.table, c.name): c for c in changes if c.kind == "alter_column_type"}
     for c in changes:
+        searched = searched_collation_warning(c, loose)  # (beside a key's warning: plan.collation_searches)
+        out += [searched] if searched else []
         refused = refused_values(c)
         warning = folded_key_warning(c, loose, retypes) or empty_parent_warning(c, made, changes) \
             or null_check_warning(c, changes) or (refused and f"warning: {c.source or c.path}: column {c.path}: "

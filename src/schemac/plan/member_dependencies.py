@@ -131,7 +131,8 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
             makes |= own_keys(t, new) | ({("trigger named", c.name)} if k in ("add_trigger", "alter_trigger") else set())
             if k in ("add_trigger", "alter_trigger") and reads_new_row(new):  # type: ignore[arg-type]  (Postgres refuses
                 makes |= {("new row read", *q) for q in [(t.schema, t.name)] + [(p.schema, p.name) for p in t.inherits] +  # type: ignore
-                          ([(t.partition_of.parent_schema, t.partition_of.parent)] if t.partition_of else [])}  # type: ignore
+                          ([(t.partition_of.parent_schema, t.partition_of.parent)] if t.partition_of else []) +  # type: ignore
+                          list(c.above)}
                 # (it beside a generated column: its parents' too, whose ADD COLUMN gives it theirs)
             new_refs |= refs_of(t, new)
         if k == "add_constraint" and t.partition_by is not None and isinstance(new, Check) and not new.no_inherit:  # type: ignore

@@ -17,6 +17,10 @@ an object away (plan.grants, plan.objects, plan.opclass_ddl...). A routine's bod
 [OR REPLACE] FUNCTION, so only its clauses before the body are read (plan.routine_ddl writes them in one order:
 LANGUAGE, its attributes, SUPPORT, SECURITY DEFINER, each SET; plan.member_grant_ddl's ALTER FUNCTION: COST, ROWS,
 RESET ALL, each SET).
+
+A migration that makes something in pg_temp (plan.range_ddl's function rebuilding a multirange or an array of ranges,
+plan.default_rows_ddl's temporary table holding a default partition's rows) needs the database's TEMPORARY privilege:
+PUBLIC's by default, but a hardened database revokes it ("permission denied to create temporary tables in database").
 """
 
 from __future__ import annotations
@@ -97,6 +101,9 @@ log_transaction_sample_rate max_stack_depth output_plugin_libraries session_prel
 temp_file_limit track_activities track_cost_delay_timing track_counts track_functions track_io_timing
 track_wal_io_timing update_process_title wal_compression wal_consistency_checking wal_init_zero wal_recycle
 zero_damaged_pages""".split())
+# A statement making something in pg_temp, after the comments plan.default_rows_ddl puts before it
+_TEMPORARY = re.compile(r"(?:/\*.*?\*/\s*)*CREATE (?:(?:OR REPLACE )?FUNCTION pg_temp\.|TEMP(?:ORARY)? TABLE\b)", re.S)
+_TEMPORARY_LABELS = ("CREATE TEMPORARY TABLE", "CREATE FUNCTION pg_temp")
 _USER_PLACEHOLDERS = frozenset({"plpgsql.extra_warnings", "plpgsql.extra_errors", "plpgsql.print_strict_params",
                                 "plpgsql.check_asserts"})
 
@@ -133,19 +140,24 @@ def _routine_needs(text: str) -> tuple[bool, list[str]]:
     return support, settings
 
 
-# ({what needs a superuser: how many}, {role: {ALTER kind OWNER TO: how many}}, {setting a routine sets: how many})
-Needed = tuple[dict[str, int], dict[str, dict[str, int]], dict[str, int]]
+# ({what needs a superuser: how many}, {role: {ALTER kind OWNER TO: how many}}, {setting a routine sets: how many},
+#  {what is made in pg_temp: how many})
+Needed = tuple[dict[str, int], dict[str, dict[str, int]], dict[str, int], dict[str, int]]
 
 
 def needed_rights(statements: Iterable[str], outside: Optional[dict[str, str]] = None) -> Needed:
     """({what needs a superuser: how many}, {role: {ALTER kind OWNER TO: how many}}, {setting a routine's SET needs
-    SET ON PARAMETER for: how many}), in the statements' order (an extension member's guarded by its object's
+    SET ON PARAMETER for: how many}, {what needs the database's TEMPORARY privilege: how many}), in the statements' order (an extension member's guarded by its object's
     existence read as the statement its block runs: commands.generate.Unit.runs); `outside`: extension_tables'."""
     superuser: dict[str, int] = {}
     roles: dict[str, dict[str, int]] = {}
     settings: dict[str, int] = {}
+    temporary: dict[str, int] = {}
     for text in statements:
         text = text.lstrip()
+        if ("pg_temp." in text or "TEMP" in text) and (made := _TEMPORARY.match(text)) is not None:
+            made_in = _TEMPORARY_LABELS[made.group(0).endswith("pg_temp.")]
+            temporary[made_in] = temporary.get(made_in, 0) + 1
         if text.startswith(_ROUTINE_STARTS) and (" SET " in text or " SUPPORT " in text):
             support, named = _routine_needs(text)
             if support:
@@ -177,7 +189,7 @@ def needed_rights(statements: Iterable[str], outside: Optional[dict[str, str]] =
             kinds = roles.setdefault(role, {})
             kind = f"ALTER {owner.group(1)}OWNER TO" if owner is not None else "ALTER DEFAULT PRIVILEGES FOR ROLE"
             kinds[kind] = kinds.get(kind, 0) + 1
-    return superuser, roles, settings
+    return superuser, roles, settings, temporary
 
 
 def _counted(counts: dict[str, int]) -> str:
@@ -190,7 +202,10 @@ def combined(each: Iterable[Needed]) -> Needed:
     superuser: dict[str, int] = {}
     roles: dict[str, dict[str, int]] = {}
     settings: dict[str, int] = {}
-    for file_superuser, file_roles, file_settings in each:
+    temporary: dict[str, int] = {}
+    for file_superuser, file_roles, file_settings, file_temporary in each:
+        for what, n in file_temporary.items():
+            temporary[what] = temporary.get(what, 0) + n
         for what, n in file_superuser.items():
             superuser[what] = superuser.get(what, 0) + n
         for name, n in file_settings.items():
@@ -199,18 +214,21 @@ def combined(each: Iterable[Needed]) -> Needed:
             counted = roles.setdefault(role, {})
             for kind, n in kinds.items():
                 counted[kind] = counted.get(kind, 0) + n
-    return superuser, roles, settings
+    return superuser, roles, settings, temporary
 
 
 def rights_note(needed: Needed) -> str:
     """One line, "" when the statements need nothing beyond owning what they change (`needed`: needed_rights' answer):
     a superuser for <statements>; and a superuser or a role that can SET ROLE to each role an OWNER TO names (being it
-    will do), with its statements; and a superuser or a role granted SET ON PARAMETER each setting a routine sets."""
-    superuser, roles, settings = needed
+    will do), with its statements; and a superuser or a role granted SET ON PARAMETER each setting a routine sets; and
+    the database's TEMPORARY privilege for what it makes in pg_temp."""
+    superuser, roles, settings, temporary = needed
     parts = [f"a superuser for {_counted(superuser)}"] if superuser else []
     if roles:
         members = "; ".join(f"{role} ({_counted(kinds)})" for role, kinds in roles.items())
         parts.append(f"a superuser or a role that can SET ROLE to {members}")
     if settings:
         parts.append(f"a superuser or a role granted SET ON PARAMETER {_counted(settings)} (a routine's SET)")
+    if temporary:
+        parts.append(f"the database's TEMPORARY privilege (PUBLIC's unless revoked, its owner's) for {_counted(temporary)}")
     return f"note: applying this migration needs {'; and '.join(parts)}" if parts else ""
