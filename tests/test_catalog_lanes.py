@@ -16,6 +16,7 @@ import pytest
 from psycopg import conninfo, sql
 
 from schemac.catalog.connection import begin_read_only
+from schemac.catalog import lanes as lanes_module
 from schemac.catalog.lanes import SharedRead, second_lane
 from schemac.catalog.builder import TABLE_QUERIES, ModelBuilder
 from schemac.catalog.fetch import QUERY_NAMES, CatalogRows, fetch, read_catalog, shared_key_rows
@@ -117,7 +118,11 @@ def test_the_second_lane_sees_the_first_lanes_snapshot(populated):
 
 def test_one_connection_allowed_reads_alone(schemac, tmp_path, server, populated):
     """A role limited to one connection: the second lane cannot connect; diff reads on one and still
-    sees drift (the oracle: the column added with another role)."""
+    sees drift (the oracle: the column added with another role). The database is made large enough for the second
+    lane to try (lanes.TWO_LANES_FROM)."""
+    from schemac.catalog.lanes import TWO_LANES_FROM
+
+    _pad(populated, TWO_LANES_FROM)
     role = "schemac_one_connection"
     with server.admin() as conn:
         conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
@@ -204,6 +209,7 @@ def test_the_read_plans_no_parallel_workers_but_for_the_columns_and_some_joins_a
         "'join_collapse_limit') || '/' || pg_catalog.current_setting('from_collapse_limit') AS limits"))
     url = conninfo.make_conninfo(populated, options="-c max_parallel_workers_per_gather=3 -c join_collapse_limit=5 "
                                  "-c from_collapse_limit=5")
+    monkeypatch.setattr(lanes_module, "TWO_LANES_FROM", 0)  # (both lanes: the database is small)
     read = CatalogRead(url, 10, 30000, 5000)
     got: dict = {}
     read.result(("public",), lambda name, rows: got.setdefault(name, rows))
@@ -264,6 +270,7 @@ def test_the_indexes_and_views_are_asked_on_the_connection_that_asked_the_constr
     monkeypatch.setattr(fetch_module, "sql_text", lambda name, major: (
         "SELECT pg_catalog.pg_backend_pid() AS pid, pg_catalog.pg_sleep(%s)::text AS slept, %%(schemas)s::text[] AS s"
         % ("0.4" if name == "constraints" else "0.3" if name == "columns" else "0.01")))
+    monkeypatch.setattr(lanes_module, "TWO_LANES_FROM", 0)  # (both lanes: the database is small)
     read = CatalogRead(populated, 10, 30000, 5000)
     got: dict = {}
     read.result(("public",), lambda name, rows: got.setdefault(name, rows))
@@ -275,13 +282,15 @@ def test_the_indexes_and_views_are_asked_on_the_connection_that_asked_the_constr
 def test_the_views_are_taken_by_the_other_lane_once_it_has_nothing_else_to_ask(populated, monkeypatch):
     """lanes.TAKEN_WHEN_IDLE: where the constraints query runs longer than every query the other lane may ask, that
     lane asks the views (reserved for the constraints' lane) rather than end idle; the indexes it leaves to the
-    constraints' lane (SAME_LANE_AFTER). The oracle: each query replaced by one saying its backend."""
+    constraints' lane (SAME_LANE_AFTER). The oracle: each query replaced by one saying its backend (the columns query
+    long enough for the second lane to connect meanwhile, under load too)."""
     from schemac.catalog import fetch as fetch_module
     from schemac.catalog.worker import CatalogRead
 
     monkeypatch.setattr(fetch_module, "sql_text", lambda name, major: (
         "SELECT pg_catalog.pg_backend_pid() AS pid, pg_catalog.pg_sleep(%s)::text AS slept, %%(schemas)s::text[] AS s"
-        % ("1.5" if name == "constraints" else "0.01")))
+        % ("1.5" if name == "constraints" else "0.3" if name == "columns" else "0.01")))
+    monkeypatch.setattr(lanes_module, "TWO_LANES_FROM", 0)  # (both lanes: the database is small)
     read = CatalogRead(populated, 10, 30000, 5000)
     got: dict = {}
     read.result(("public",), lambda name, rows: got.setdefault(name, rows))
@@ -306,6 +315,7 @@ def test_a_query_reserved_for_a_lane_is_not_sent_where_the_probe_finds_nothing_f
             % ("0.6" if name == "constraints" else "0.01")
 
     monkeypatch.setattr(fetch_module, "sql_text", text)
+    monkeypatch.setattr(lanes_module, "TWO_LANES_FROM", 0)  # (both lanes: the database is small)
     read = CatalogRead(populated, 10, 30000, 5000)
     got: dict = {}
     read.result(("public",), lambda name, rows: got.setdefault(name, rows))
@@ -416,3 +426,50 @@ def test_the_tables_are_compared_while_the_other_queries_are_answered(populated)
         # An answer worked out is the one given, for those objects: where the two tables differ, so does it.
         early.compare([drifted], [twin[drifted.key]])
         assert not unchanged(drifted, twin[drifted.key]) and unchanged(schema.tables[0], twin[drifted.key])
+
+
+def _pad(url: str, tables: int) -> None:
+    """`tables` more relations made in the database: empty tables, one pg_class row each."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"DO $$ BEGIN FOR i IN 1..{int(tables)} LOOP EXECUTE format('CREATE TABLE pad_%s ()', i); "
+                     "END LOOP; END $$")
+
+
+def _connections_opened(server, url: str, run) -> int:
+    """The client connections `run()` opened to `url`'s database, as the server counts them (pg_stat_database.sessions,
+    flushed as each server process exits: waited for, on a connection to another database)."""
+    import time
+
+    dbname = conninfo.conninfo_to_dict(url)["dbname"]
+    count = sql.SQL("SELECT sessions FROM pg_catalog.pg_stat_database WHERE datname = {}").format(sql.Literal(dbname))
+    left = sql.SQL("SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE datname = {} AND backend_type = 'client backend'"
+                   ).format(sql.Literal(dbname))
+    with server.admin() as admin:
+        before = admin.execute(count).fetchone()[0]
+        run()
+        until = time.monotonic() + 20
+        while admin.execute(left).fetchone()[0] and time.monotonic() < until:
+            time.sleep(0.05)
+        return admin.execute(count).fetchone()[0] - before
+
+
+def test_a_small_database_is_read_on_one_connection_and_a_large_one_on_two(schemac, server, populated):
+    """Below lanes.TWO_LANES_FROM relations made, the second connection costs the server more than it saves
+    (docs/benchmarks-catalog.md, session 48): `inspect` and `diff` open one; from there on, two. The oracle is the
+    server's own count of the connections made to the database, and the model read either way."""
+    from schemac.catalog.lanes import TWO_LANES_FROM
+
+    def read(*command: str, exits: int = 0):
+        def run():
+            r = schemac(*command, "--database-url", populated, process=True)
+            assert r.returncode == exits, r.stdout + r.stderr
+        return run
+
+    with psycopg.connect(populated) as conn:
+        assert conn.execute("SELECT count(*) FROM pg_class WHERE oid >= 16384").fetchone()[0] < TWO_LANES_FROM
+    assert _connections_opened(server, populated, read("inspect", "--output", "schema.yaml")) == 1
+    assert schemac("generate", "--name", "init").returncode == 0
+    assert _connections_opened(server, populated, read("diff")) == 1
+    _pad(populated, TWO_LANES_FROM)
+    assert _connections_opened(server, populated, read("inspect", "--output", "padded.yaml")) == 2
+    assert _connections_opened(server, populated, read("diff", exits=1)) == 2  # (the padding tables: drift)

@@ -315,6 +315,14 @@ def test_diff_sends_only_reads_in_a_read_only_transaction(project, db_url, monke
     monkeypatch.setenv("SCHEMAC_FORK", "0")
     result = check_drift(str(project / "schema.yaml"), migrated, out_dir=str(project / "generated"))
     assert not result.differences
+    # The database's size, counted on the first connection before the read (lanes.worth_a_second, whether a second
+    # connection pays): a READ ONLY transaction of its own, under the read's timeouts, rolled back, in one round trip.
+    probes = [text for _, text in sent if "pg_catalog.pg_class WHERE oid >= 16384" in text]
+    assert len(probes) == 1, sent
+    parts = [part.strip() for part in probes[0].split(";") if part.strip()]
+    assert parts[0] == "BEGIN READ ONLY" and parts[-1] == "ROLLBACK", parts
+    assert {p.split("=")[0].strip() for p in parts[1:3]} == {"SET LOCAL statement_timeout", "SET LOCAL lock_timeout"}
+    sent = [(conn, text) for conn, text in sent if text != probes[0]]
     lanes = {}
     for conn, text in sent:
         lanes.setdefault(conn, []).append(text)

@@ -20,6 +20,8 @@ from typing import Any, Callable, Iterable, Optional
 import psycopg
 from psycopg.pq import TransactionStatus
 
+from schemac.catalog.connection import rollback_quietly
+
 # Costliest first, as measured at 1,000 to 10,000 tables (docs/benchmarks-catalog.md): whichever lane is
 # free takes the next one, so the long ones start at once and the short ones fill in at the end. What the tables
 # are made of comes before the rest (the views aside, often long): the tables are built once it is in
@@ -43,6 +45,36 @@ SAME_LANE_AFTER = {"constraints": ("indexes", "views")}
 # Of those, what the other lane takes once nothing else is left for it, rather than wait idle: the views query may be
 # as long as the rest together (many views over few tables), and its server process better busy than sharing caches.
 TAKEN_WHEN_IDLE = frozenset({"views"})
+
+
+# The second connection pays from this many relations the database made (pg_class rows past initdb's, oid >= 16384:
+# tables, their indexes, sequences and TOAST tables, views; gen_schema.py's shape makes ~8 a table): below, its server
+# process's start and its own catalog caches cost the server 13-18 ms of CPU more than one connection's 70-105 ms
+# (docs/benchmarks-catalog.md, session 48: 0 to 100 tables), while the command's own CPU, several times that, runs
+# beside the read anyway; from 300 tables on, as before (+25 ms at 300, +40-60 at 1,000, where the read is the
+# command's critical path and two server cores shorten it). Counted on the first connection before the second opens,
+# outside the read's snapshot: a bound, not the read's own count.
+TWO_LANES_FROM = 1000
+# (counted up to the bound only: an index-only walk of pg_class's oids that stops there, whatever the database's size;
+# in a READ ONLY transaction of its own, under the read's timeouts, all in one round trip, before the read's own)
+RELATIONS_MADE = ("BEGIN READ ONLY; SET LOCAL statement_timeout = {}; SET LOCAL lock_timeout = {}; "
+                  "SELECT count(*) FROM (SELECT 1 FROM pg_catalog.pg_class WHERE oid >= 16384 LIMIT {}) AS made; "
+                  "ROLLBACK")
+
+
+def worth_a_second(conn: psycopg.Connection, statement_timeout_ms: int, lock_timeout_ms: int) -> bool:
+    """Whether the database is large enough for a second connection to pay (TWO_LANES_FROM): asked on the first,
+    before the second connects. Where the count fails, two lanes, as before (the read reports what is wrong)."""
+    query = RELATIONS_MADE.format(int(statement_timeout_ms), int(lock_timeout_ms), int(TWO_LANES_FROM))
+    try:
+        cur = conn.execute(query, prepare=False)
+        while cur.description is None and cur.nextset():
+            pass  # (BEGIN, SET, SET: the count is the fourth statement's)
+        row = cur.fetchone()
+    except psycopg.Error:
+        rollback_quietly(conn)
+        return True
+    return row is not None and row[0] >= TWO_LANES_FROM
 
 
 def reading_order(names: Iterable[str]) -> list[str]:

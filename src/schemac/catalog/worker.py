@@ -71,7 +71,13 @@ class CatalogRead:
         try:
             with connect(url, connect_timeout=connect_timeout) as conn:
                 if self._shared is not None:
-                    self._shared.connected()
+                    from schemac.catalog.lanes import worth_a_second
+
+                    if worth_a_second(conn, statement_timeout_ms, lock_timeout_ms):
+                        self._shared.connected()
+                    else:  # small: the second lane never connects, and this one reads alone
+                        self._shared.withdraw()
+                        self._shared = None
                 label = database_label(conn)
                 self._go.wait()
                 if self._abandoned:
