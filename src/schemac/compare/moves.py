@@ -149,10 +149,7 @@ def reading_moved(v: View, moved: dict[Key, Key]) -> View:
     it after (query_moved). A view known by its query as written only has that query renamed alike (a relation named
     unqualified is the migration's search_path's, public's), else it was dropped and made again for nothing."""
     if written_only(v):
-        text: Optional[str] = v.query
-        for old, key in moved.items():  # (in the migration's order)
-            text = table_renamed(text, old, key) if text is not None else None
-        return v if text is None else replace(v, query=text)
+        return _written_moved(v, moved)
     if not any(d.kind in ("relation", "column") and (d.schema, d.name) in moved for d in v.depends):
         return v
     return query_moved(replace(v, depends=tuple(
@@ -164,7 +161,10 @@ def query_moved(v: View, moved: dict[Key, Key], was: Optional[View] = None) -> V
     """`v` (`was` before its reads were named anew) with its deparse as Postgres prints it after the relations `moved`
     (old key -> new) it reads were renamed or moved (pg.query_renames.table_renamed; as it was where that cannot be
     told), so that the rename alone neither replaces it nor makes it again. What it reads stays: a view renamed and
-    dropped to be made again is dropped under its old name, after its readers (compare.views)."""
+    dropped to be made again is dropped under its old name, after its readers (compare.views). One known by its query
+    as written only (state.json's, PostGIS's) has that query renamed alike, else it was made again for nothing."""
+    if written_only(v):
+        return _written_moved(v, moved)
     read = {(d.schema, d.name) for d in (was or v).depends if d.kind in ("relation", "column")}
     text = v.definition
     # (the aliases it holds as written, which Postgres's own made unique (`m3_1`) are not: the catalog's, else
@@ -177,6 +177,15 @@ def query_moved(v: View, moved: dict[Key, Key], was: Optional[View] = None) -> V
     if text is None or text == v.definition:
         return v
     return replace(v, definition=text, query=text if v.query == v.definition else v.query)
+
+
+def _written_moved(v: View, moved: dict[Key, Key]) -> View:
+    """`v`, known by its query as written only, with that query naming the relations `moved` (old key -> new) anew (a
+    relation named unqualified is the migration's search_path's, public's); as it was where that cannot be told."""
+    text: Optional[str] = v.query
+    for old, key in moved.items():  # (in the migration's order)
+        text = table_renamed(text, old, key) if text is not None else None
+    return v if text is None else replace(v, query=text)
 
 
 def views_moved(current: Schema, desired: Schema) -> dict[Key, Key]:
