@@ -217,10 +217,9 @@ class Change:
     # through to theirs, an enum's labels being text), which plan.widenings.text_exact judges: where each prints a text
     # its input reads back whatever the settings, the composite's text reads back as the same row (plan.hazards).
     leaves: tuple[str, ...] = ()
-    # An alter_column_type between range types (multirange types, arrays of either), Postgres's or the schema's own,
-    # over subtypes the one casts to the other whose text it does not read (numeric -> integer: '[1.5,2.5)'): (the new
-    # type's kind under its domains, "range", "multirange", "range[]" or "multirange[]"; the new range type, whose
-    # constructor makes each range again from its bounds cast: compare.retype_casts.from_bounds, plan.range_ddl; its subtype).
+    # An alter_column_type between range types (multiranges, arrays of either) over subtypes whose text the other does
+    # not read (numeric -> integer): (the new type's kind under its domains: range, multirange, range[] or multirange[];
+    # the new range type, whose constructor makes each range again from its bounds cast; its subtype) (plan.range_ddl).
     from_bounds: tuple[str, str, str] = ()
     # A SET DEFAULT nextval() of a sequence the old default did not call, on an integer column of a table with rows
     # (Hibernate 6's per-entity sequences replacing hibernate_sequence): the sequence stands behind what the rows hold;
@@ -294,8 +293,8 @@ class Change:
     # each table above that parent, whose CREATE INDEX, going down, attaches it to the copy it makes there: made
     # before theirs, dropped after (compare.partition_copies.under_grandparents, plan.member_dependencies); so too an
     # add_constraint of such a partition's UNIQUE that an ancestor's PRIMARY KEY takes through its parent's PRIMARY KEY
-    # copy: made before that key's ADD (compare.unique_pk_copies); an add_trigger reading NEW's whole row there too:
-    # before each one's ADD COLUMN of a generated column (compare.new_row_triggers); () else.
+    # copy: made before that key's ADD (compare.unique_pk_copies); a trigger reading NEW's whole row: before each one's
+    # ADD COLUMN of a generated column (compare.new_row_triggers); () else.
     above: tuple = ()
     # An add_index of a partition's own index of the definition of an index its ancestors hold (one, no twin), under a
     # name Postgres does not give its copy: (schema, name) of that ancestor's index, whose copy the partition may hold
