@@ -553,7 +553,11 @@ def row_value(doc: dict, spec: dict, i: int):
     composite = doc.get("composite_types", {}).get(spec["type"])
     if composite is not None:  # a row literal, each attribute (a number or a string) i
         return "(" + ",".join(str(i) for _ in composite["attributes"]) + ")"
-    if spec["type"] in doc.get("range_types", {}):  # a range of its subtype's numbers i to i + 5
+    subtype = doc.get("range_types", {}).get(spec["type"], {}).get("subtype")
+    if subtype in doc.get("enums", {}):  # a range over an enum: its first label to its i-th
+        labels = [x.replace("\\", "\\\\").replace('"', '\\"') for x in enum_values(doc, subtype)]
+        return f'["{labels[0]}","{labels[i % len(labels)]}"]'
+    if subtype is not None:  # a range of its subtype's numbers i to i + 5
         return f"[{i},{i + 5})"
     kind = kind_of(spec["type"])
     if kind in ("int", "num"):

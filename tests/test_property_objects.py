@@ -586,11 +586,13 @@ def readers_schema(draw, prev: Optional[dict] = None) -> dict:
     under them, now and then retyped too (a kept one more rarely), c4 dropped under vd, the domain made again on
     another base under vf, the trigger named otherwise (its definition kept), a table renamed under its views and the
     other table's policy, a view's two columns' names swapped, the identity's kind and options changed, and mv1's
-    query, g made STORED or VIRTUAL, fg's argument's name or type or its result changed (prop48)."""
+    query, g made STORED or VIRTUAL, fg's argument's name or type or its result changed (prop48); a policy calling fg, a
+    sequence OWNED BY c3 (B: by t2's x now and then), a materialized view WITH NO DATA over v1 (prop48b)."""
     have = set(prev["_readers"]) if prev else None
     keys = reader_keys(draw, have, ["gen", "check", "exprix", "partial", "stats", "trigger", "own_pol", "sub_pol",
                                     "other_pol", "grants", "v1", "v2", "mv1", "mv_ix", "v_union", "v_except",
-                                    "v_swap", "c4", "vd", "vfd", "grants2", "vv", "mvv", "ident", "gread", "fgen", "c4tr"])
+                                    "v_swap", "c4", "vd", "vfd", "grants2", "vv", "mvv", "ident", "gread", "fgen", "c4tr",
+                                    "seq", "fpol", "mvnd"])
     t1: dict = {"columns": {c: {"type": t} for c, t in RENAMING["t1"].items()}}
     t2: dict = {"columns": {c: {"type": t} for c, t in RENAMING["t2"].items()}}
     if "c4" in keys:  # (B leaving it out drops it, under the view vd reading it)
@@ -633,6 +635,8 @@ def readers_schema(draw, prev: Optional[dict] = None) -> dict:
         pols["t1_own"] = {"using": "c1 > 0", "with_check": "c3 IS NOT NULL"}
     if "sub_pol" in keys:
         pols["t1_sub"] = {"command": "select", "using": "c3 IN (SELECT t2.x FROM t2 WHERE t2.y > 0)"}
+    if "fpol" in keys and "fgen" in keys:  # a policy calling fg, whose signature or result B changes (prop48b)
+        pols["t1_fpol"] = {"command": "select", "using": "fg(c3) > -100000"}
     if pols:
         t1["row_level_security"] = {"enabled": True}
         t1["policies"] = pols
@@ -712,6 +716,14 @@ def readers_schema(draw, prev: Optional[dict] = None) -> dict:
         if "mv_ix" in keys:
             mv["indexes"] = {"mv1_ix": {"columns": ["k"]}}
         doc["materialized_views"]["mv1"] = mv
+    if "mvnd" in keys and "v1" in keys:  # WITH NO DATA over v1, whose column B renames (c1v) under it (prop48b)
+        out = "c1v" if "AS c1v" in doc["views"]["v1"]["query"] else "c1"
+        doc["materialized_views"]["mvnd"] = with_comment(draw, {"query": f"SELECT id, {out}, c2 FROM v1",
+                                                                "with_data": False})
+    if "seq" in keys:  # a sequence OWNED BY c3 (B: by t2's x now and then), renamed, retyped or swapped under it
+        was_o = (prev or {}).get("sequences", {}).get("sq", {}).get("owned_by")
+        owner = "t2.x" if (was_o == "t2.x") != (prev is not None and chance(draw, 4)) else "t1.c3"
+        doc["sequences"] = {"sq": with_comment(draw, {"type": "bigint", "owned_by": owner})}
     doc = {k: v for k, v in doc.items() if v or k == "tables"}
     if prev is not None:
         doc = names_cycled(draw, doc)
@@ -1111,7 +1123,8 @@ def types_schema(draw, prev: Optional[dict] = None) -> dict:
     SETOF, a trigger's WHEN); with `prev` (A), B: the enum's values added, removed or reordered, the domains' CHECK,
     default, NOT NULL and base changed, the composite's attributes added or dropped, a column moved to another type
     with `using:`, now and then one of its labels renamed (`renamed_values`) and a type renamed (`renamed_from`)
-    under all of them."""
+    under all of them; a domain over the composite with a CHECK reading its attribute, a range over the enum under a
+    column and a view calling its constructor (prop48b)."""
     old = prev or {}
     was_vals = old.get("enums", {}).get("mood", {}).get("values")
     vals = draw(evolved_values(was_vals)) if was_vals else \
@@ -1124,11 +1137,18 @@ def types_schema(draw, prev: Optional[dict] = None) -> dict:
                  "composite_types": {}, "range_types": {}, "functions": {}, "tables": {}, "views": {},
                  "materialized_views": {}}
     old_t = old.get("tables", {})
-    used = "t3" in old_t and "p" in old_t["t3"]["columns"]
+    used = "t3" in old_t and ("p" in old_t["t3"]["columns"] or "q" in old_t["t3"]["columns"])
     if not prev or "pt" in old.get("composite_types", {}) or chance(draw, 3):
         doc["composite_types"]["pt"] = composite(draw, old.get("composite_types", {}).get("pt"), used)
+    if "pt" in doc["composite_types"] and ("dpt" in old.get("domains", {}) or chance(draw, 3)):
+        # a domain over the composite with a CHECK reading its attribute (B: dropped, added, the type renamed)
+        x = "x" in doc["composite_types"]["pt"]["attributes"]
+        doc["domains"]["dpt"] = {"type": "pt", "checks": {
+            "dpt_ck": "(VALUE).x IS DISTINCT FROM 99" if x and chance(draw, 4) != 0 else "VALUE IS NOT NULL"}}
     if not prev or "rg" in old.get("range_types", {}) or chance(draw, 3):
         doc["range_types"]["rg"] = {"subtype": "numeric"}
+    if "rm" in old.get("range_types", {}) or chance(draw, 3):  # a range over the enum (prop48b)
+        doc["range_types"]["rm"] = {"subtype": "mood"}
     doc["functions"] = type_functions(draw, doc, old.get("functions") if prev is not None else None)
     fns = doc["functions"]
 
@@ -1193,6 +1213,8 @@ def types_schema(draw, prev: Optional[dict] = None) -> dict:
     t3: dict = {"columns": {"id": {"type": "integer"}}}
     if "pt" in doc["composite_types"] and (("p" in was and draw(st.integers(0, 4))) or (not was and chance(draw, 2))):
         t3["columns"]["p"] = {"type": "pt"}
+    if "dpt" in doc["domains"] and (("q" in was and draw(st.integers(0, 4))) or (not was and chance(draw, 2))):
+        t3["columns"]["q"] = {"type": "dpt"}
     if "rg" in doc["range_types"] and (("r" in was and draw(st.integers(0, 4))) or chance(draw, 3)):
         t3["columns"]["r"] = {"type": "rg"}
         if chance(draw, 2):
@@ -1200,7 +1222,14 @@ def types_schema(draw, prev: Optional[dict] = None) -> dict:
     if "p" in t3["columns"] and chance(draw, 2):
         t3.setdefault("checks", {})["t3_p"] = "(p).x IS DISTINCT FROM 99" if "x" in \
             doc["composite_types"]["pt"]["attributes"] else "p IS NOT NULL"
+    if "rm" in doc["range_types"] and (was_vals is None or only_added) and (("rr" in was and draw(st.integers(0, 4)))
+                                                                            or chance(draw, 3)):
+        t3["columns"]["rr"] = {"type": "rm"}  # (not over a label removed: fix48f's LEFT)
     doc["tables"]["t3"] = t3
+
+    # (LEFT, prop48b: generate refuses the range over the enum made again under A's v4 or t3.rr even where B drops
+    # them, as fix48f's LEFT under a column)
+    assume(only_added or ("v4" not in old.get("views", {}) and "rr" not in old_t.get("t3", {}).get("columns", {})))
 
     # p1: partitioned on the enum (not kept over the enum made again: Postgres cannot retype a partition key's column,
     # and generate refuses it, "column m is in its partition key, whose types Postgres cannot change")
@@ -1220,6 +1249,9 @@ def types_schema(draw, prev: Optional[dict] = None) -> dict:
         doc["views"]["v2"] = {"query": f"SELECT {label()}::mood AS lit, (d)::dd AS dc FROM t1"}
     if "f_set" in fns and chance(draw, 3):
         doc["views"]["v3"] = {"query": "SELECT s.v FROM f_set() s(v)"}
+    if "m" in cols and "rm" in doc["range_types"] and only_added and chance(draw, 2):  # the enum's range under a
+        # view (not over the enum made again: generate refuses a range's subtype set aside under a user, prop48b)
+        doc["views"]["v4"] = {"query": f"SELECT id, rm(m, m, '[]') AS r FROM t1 WHERE m <> {label()}::mood"}
     if "m" in cols and chance(draw, 2):
         mv: dict = {"query": "SELECT m, count(*) AS n FROM t1 GROUP BY m"}
         if chance(draw, 2):
@@ -1230,7 +1262,8 @@ def types_schema(draw, prev: Optional[dict] = None) -> dict:
         doc = label_renamed(draw, doc, [v for v in vals if v in was_vals])
     if prev is not None:  # a type renamed under every user (renamed_from), each word naming it written anew
         rebased = doc["domains"]["dpos"]["type"] != old["domains"]["dpos"]["type"]  # (LEFT: not renamed then)
-        for kind, name in (("enums", "mood"), ("domains", "dpos"), ("domains", "dd"), ("composite_types", "pt")):
+        for kind, name in (("enums", "mood"), ("domains", "dpos"), ("domains", "dd"), ("composite_types", "pt"),
+                           ("domains", "dpt"), ("range_types", "rm")):
             if name in doc.get(kind, {}) and name in old.get(kind, {}) and not (name == "dd" and rebased):
                 doc = one_renamed(draw, doc, kind, [name], 6)
     return json.loads(json.dumps(doc))

@@ -49,6 +49,7 @@ def moved_types(current: Schema, desired: Schema) -> tuple[list[Change], Schema]
     and 18), and `current` as Postgres has it after them."""
     changes: list[Change] = []
     moved: dict[Key, Key] = {}
+    calls: dict[Key, Key] = {}  # a range's constructors (its multirange's in its schema), renamed with it
     for kind, field in _FIELDS:
         ranges = field == "range_types" and bool(desired.range_types)  # (a multirange renamed in place: below)
         if not ranges and not any(t.renamed_from for t in getattr(desired, field)):
@@ -66,7 +67,8 @@ def moved_types(current: Schema, desired: Schema) -> tuple[list[Change], Schema]
             moved[was] = key
             if isinstance(t, RangeType):  # its multirange type: moved and renamed by the migration too
                 moved[(cur[was].multirange_in, cur[was].multirange_name)] = (t.multirange_in, t.multirange_name)
-    return changes, _labels_renamed(_renamed(current, moved) if moved else current, desired)
+                calls |= {was: key, (was[0], cur[was].multirange_name): (key[0], t.multirange_name)}
+    return changes, _labels_renamed(_renamed(current, moved, calls) if moved else current, desired)
 
 
 def label_renames(current: Enum, desired: Optional[Enum]) -> dict[str, str]:
@@ -193,9 +195,12 @@ def _rules(moved: dict[Key, Key]) -> tuple[list, list]:
     return rules, casts
 
 
-def _renamed(current: Schema, moved: dict[Key, Key]) -> Schema:
-    """`current` with the types `moved` (old key -> new) where they are now, and every name of them so."""
+def _renamed(current: Schema, moved: dict[Key, Key], calls: dict[Key, Key]) -> Schema:
+    """`current` with the types `moved` (old key -> new) where they are now, and every name of them so (the range
+    constructors `calls` renames where an expression calls them: `span(a, b)` follows ALTER FUNCTION, prop48b)."""
     rules, casts = _rules(moved)
+    casts += [(re.compile(r'(?<![\w."$])' + re.escape(spelled(was)) + r'(?=\()'), spelled(now))
+              for was, now in calls.items() if was != now]
     fields: dict[str, Any] = {}
     for _, field in _FIELDS:
         fields[field] = tuple(_moved_type(t, moved) for t in getattr(current, field))

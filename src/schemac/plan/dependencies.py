@@ -39,6 +39,7 @@ from schemac.plan.member_refs import _owner, copy_keys
 from schemac.model import Check, INDEXED_KEY_TYPES, Sequence, Table, View
 from schemac.compare.identities import identity_sequences
 from schemac.pg.names import make_object_name
+from schemac.pg.types import type_name
 from schemac.pg.sequences import serial_base
 from schemac.pg.named_refs import named_refs
 from schemac.plan.name_swaps import FROM_SCRATCH, scratch_keys
@@ -121,6 +122,8 @@ def deps(c: Change) -> Deps:
         makes |= own_keys(None, new) | {("signature type", new.schema, new.name)}  # type: ignore[union-attr]
         new_refs.add(("schema", new.schema))  # type: ignore[union-attr]
         old_refs.add(("schema", old.schema))  # type: ignore[union-attr]
+        if getattr(new, "subtype", None):  # a range's constructors renamed by a signature naming its subtype anew
+            new_refs.add(("signature type", *type_name(new.subtype)))  # type: ignore[union-attr]
     elif k == "rename_view":  # ALTER [MATERIALIZED] VIEW ... SET SCHEMA (into a schema made first), RENAME TO
         removes |= own_keys(None, old)  # type: ignore[arg-type]
         makes |= own_keys(None, new) | {(_MOVED, new.schema, new.name)}  # type: ignore[union-attr, arg-type]

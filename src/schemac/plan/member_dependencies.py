@@ -42,7 +42,7 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
         removes.add(("column name", t.schema, t.name, old.name))  # type: ignore[union-attr]
         if c.cause != INHERITED or old.name not in swapped_names(c.column_renames):  # type: ignore[union-attr]
             removes.add(col(old.name))  # type: ignore[union-attr]
-        makes.add(col(c.name))
+        makes |= {col(c.name), ("column named", t.schema, t.name, c.name)}  # (a column REVOKE names it so: after)
         new_refs.add(_table(t))  # type: ignore[arg-type]
     elif k in ("add_column", "drop_column", "alter_column_type", "alter_generated"):
         if new is not None:
@@ -87,7 +87,8 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
                 makes |= {("dropped only", t.schema, t.name, c.name)} if c.cause in (KEPT_BELOW, None) else set()  # type: ignore
                 new_refs |= {("dropped only", *p, c.name) for p in parents_of(t)} if c.cause == AFTER_ONLY else set()  # type: ignore
                 removes.add(("notnull", t.schema, t.name, c.name))  # type: ignore[union-attr]
-                removes.add(("column name", t.schema, t.name, c.name))  # type: ignore[union-attr]
+                removes |= {("column name", t.schema, t.name, c.name),  # type: ignore[union-attr]
+                            ("column until dropped", t.schema, t.name, c.name)}  # type: ignore[union-attr]
                 makes.add(("columns dropped", t.schema, t.name))  # type: ignore[union-attr]
     elif k in ("set_not_null", "drop_not_null", "alter_not_null"):
         (removes if k == "drop_not_null" else makes).add(("notnull", t.schema, t.name, c.name))  # type: ignore

@@ -195,7 +195,8 @@ def move_type(old: Union[Enum, Domain, CompositeType, RangeType], new: Union[Enu
         if old.multirange_name != new.multirange_name:
             out.append(_alter("TYPE", qualified(new.multirange_in, old.multirange_name),
                               f"RENAME TO {quote_ident(new.multirange_name)}"))
-        now = replace(old, schema=new.schema, name=new.name, multirange=new.multirange_name,
+        # (its subtype by its new name: a subtype renamed too is renamed first, plan.dependencies)
+        now = replace(old, schema=new.schema, name=new.name, subtype=new.subtype, multirange=new.multirange_name,
                       multirange_schema=new.multirange_in)
         for n, (name, arguments) in enumerate(constructor_signatures(now)):
             was = old.name if n < 2 else old.multirange_name  # r(...) twice, then its multirange's three
