@@ -22,7 +22,7 @@ from psycopg import conninfo, sql
 
 from schemac.catalog.connection import redact_url
 from schemac.errors import SchemacError
-from schemac.migrations.apply import StatementFailed, apply_files, apply_new
+from schemac.migrations.apply import StatementFailed, apply_files, apply_new, read_text
 from schemac.migrations.file_roles import file_roles
 from schemac.migrations.server_warnings import collected, told
 from schemac.migrations.layout import Layout, NewMigration
@@ -191,7 +191,7 @@ def replayed(layout: Layout, dev_url: Optional[str] = None, new: Sequence[NewMig
             raise SchemacError(f"cannot connect to the replay database ({where}): {_first_line(e)}") from None
         with conn:
             if not dev_url:
-                _roles_made(conn, roles, [_read(m.path) for m in files] + [n.data.decode("utf-8") for n in new])
+                _roles_made(conn, roles, [read_text(m) for m in files] + [n.data.decode("utf-8") for n in new])
             conn.execute(PINNED_SESSION)
             for m in files:
                 try:
@@ -212,11 +212,6 @@ def replayed(layout: Layout, dev_url: Optional[str] = None, new: Sequence[NewMig
                     warned += told(conn, n.file.path, n.data.decode("utf-8"), got)
         also = f" and {len(new)} new one(s)" if new else ""
         yield url, f"offline replay of {len(files)} migration(s) from {layout.migrations_dir}{also} in {where}"
-
-
-def _read(path: str) -> str:
-    with open(path, "rb") as f:
-        return f.read().decode("utf-8", errors="replace")
 
 
 def _roles_made(conn: psycopg.Connection, roles: Sequence[str], texts: Sequence[str]) -> None:
