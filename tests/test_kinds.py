@@ -28,7 +28,7 @@ import test_pairs
 from catalog_oracle import comments, fingerprint, objects, fingerprint_difference, sibling_database
 from conftest import MAJORS, inspected_after
 from pairs import load_pairs
-from sqlx_project import inspected_and_rebuilt
+from sqlx_project import apply_all, inspected_and_rebuilt
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
@@ -620,8 +620,7 @@ def test_drift_of_each_kind_made_by_hand(tmp_path, db_url):
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     schema.write_text(KINDS_SCHEMA)
     assert generate(str(schema), out).status == "written"
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations())
+    apply_all(db_url, out)
     assert check_drift(str(schema), db_url).differences == ()
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute("ALTER TABLE base DROP CONSTRAINT base_apart")
