@@ -32,21 +32,30 @@ def run_cli(*args: str) -> Result:
         return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
-def generated_and_applied(tmp_path, url: str, text: str, allow_destructive: bool = False) -> str:
-    """schema.yaml in tmp_path made `text`, `generate`d into tmp_path/generated and every migration applied to
-    `url` (those applied already are skipped): the new migration's SQL."""
+def apply_all(url: str, out) -> None:
+    """Every migration of the output folder `out` applied to `url` as `schemac apply` does (those applied already
+    are skipped): the step most database tests take after a `generate`."""
     import psycopg
 
-    from schemac.commands.generate import generate
     from schemac.migrations.apply import apply_files
+    from schemac.migrations.layout import Layout
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        apply_files(conn, Layout(str(out)).migrations())
+
+
+def generated_and_applied(tmp_path, url: str, text: str, **generate_options) -> str:
+    """schema.yaml in tmp_path made `text`, `generate`d into tmp_path/generated (with `generate_options`:
+    allow_destructive=True...) and every migration applied to `url` (those applied already are skipped): the new
+    migration's SQL."""
+    from schemac.commands.generate import generate
     from schemac.migrations.layout import Layout
 
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     schema.write_text(text, encoding="utf-8")
-    result = generate(str(schema), out, allow_destructive=allow_destructive)
+    result = generate(str(schema), out, **generate_options)
     assert result.status == "written", result.message
-    with psycopg.connect(url, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations())
+    apply_all(url, out)
     return open(Layout(out).migrations()[-1].path, encoding="utf-8").read()
 
 

@@ -13,6 +13,8 @@ import pytest
 
 from catalog_oracle import QUERIES, fingerprint
 from conftest import MAJORS
+from sqlx_project import apply_all
+
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
 from schemac.errors import SchemaFileError
@@ -87,8 +89,7 @@ def _step(schema, out: str, url: str, text: str) -> str:
     assert result.status == "written", result.message
     # every view built from schema.yaml alone (the note of the rights the migration needs aside: plan.rights)
     assert not [n for n in result.notices if not n.startswith("note: ")], result.notices
-    with psycopg.connect(url, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations())
+    apply_all(url, out)
     drift = check_drift(str(schema), url, out_dir=out)
     assert drift.differences == (), drift.render("text")
     return re.sub(r"^-- note: .*\n", "", result.sql, flags=re.M)  # (the header's note names statements too)

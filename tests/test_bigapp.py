@@ -33,9 +33,8 @@ from conftest import MAJORS
 from pairs import Pair
 from test_pairs import test_pair_applies_over_rows_and_converges as converges
 from test_scale import assert_rebuilt_equal
+from sqlx_project import apply_all
 
-from schemac.migrations.apply import apply_files
-from schemac.migrations.layout import Layout
 
 _PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "corpus", "bigapp", "generate.py")
 _spec = importlib.util.spec_from_file_location("bigapp_generate", _PATH)
@@ -97,8 +96,7 @@ def test_bigapp_round_trip(major_db, schemac, tmp_path, request):
     srv = _server(request.node.callspec.params["major_db"])
     b = srv.create_database()
     try:
-        with psycopg.connect(b, autocommit=True) as conn:
-            apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+        apply_all(b, tmp_path / "generated")
         assert _counts(b) == _expected(gis)
         assert_rebuilt_equal(schemac, a, b, ALL_RELKINDS)
     finally:

@@ -22,8 +22,8 @@ from catalog_oracle import TABLES, fingerprint, fingerprint_difference, told_apa
 from security_oracle import security_fingerprint
 from conftest import MAJORS
 from test_views import views_of
-from schemac.migrations.apply import apply_files
-from schemac.migrations.layout import Layout
+from sqlx_project import apply_all
+
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPUS = os.environ.get("SCHEMAC_CORPUS", os.path.join(ROOT, "tests", "fixtures", "corpus"))
@@ -107,8 +107,7 @@ def test_corpus_round_trip(sample, major_db, server, schemac, tmp_path, request)
     srv = _server(major)
     b = srv.create_database()
     try:
-        with psycopg.connect(b, autocommit=True) as conn:
-            apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+        apply_all(b, tmp_path / "generated")
         # diff clean on both: B's in JSON, A's as text (below), each format over the whole sample once
         d = schemac("diff", "--database-url", b, "--format", "json")
         assert d.returncode == 0, d.stdout + d.stderr

@@ -65,7 +65,7 @@ def _yaml_body(text: str) -> str:
 @pytest.mark.parametrize("major_db", MAJORS, indirect=True)
 def test_credential_options_never_read_written_nor_drift(tmp_path, major_db, schemac):
     from catalog_oracle import sibling_database
-    from test_functions import _apply
+    from sqlx_project import apply_all
 
     with psycopg.connect(major_db, autocommit=True) as conn:
         conn.execute(SOURCE)
@@ -90,7 +90,7 @@ def test_credential_options_never_read_written_nor_drift(tmp_path, major_db, sch
     assert "state.json" in os.listdir(generated) and "CREATE SERVER cli_server" in written, os.listdir(generated)
     assert not any(v in written for v in VALUES) and not any(k in written for k in KEYS), written
     with sibling_database(major_db) as b:
-        _apply(b, str(generated))
+        apply_all(b, str(generated))
         assert options(b) == (["use_remote_estimate=true"], ["host=remote.example.com", "port=5432"],
                               ["schema_name=remote_schema"], ["column_name=ident"])
         r = schemac("diff", "--database-url", b)
@@ -120,7 +120,7 @@ def test_credential_options_never_read_written_nor_drift(tmp_path, major_db, sch
         assert "ALTER SERVER cli_server OPTIONS (ADD passfile '/run/typed');" in sql, sql
         r = schemac("diff", "--database-url", b, "--out", "elsewhere")  # (no history) the database lacks it: no drift
         assert r.returncode == 0 and "/run/typed" not in r.stdout, r.stdout + r.stderr
-        _apply(b, str(generated))
+        apply_all(b, str(generated))
         assert options(b)[1] == ["host=remote.example.com", "port=5432", "password=set-by-hand", "passfile=/run/typed"]
         r = schemac("diff", "--database-url", b)
         assert r.returncode == 0 and "/run/typed" not in r.stdout + r.stderr.replace(f"schema.yaml:{line}", ""), \

@@ -12,13 +12,12 @@ import uuid
 import psycopg
 import pytest
 from psycopg import sql
+from sqlx_project import apply_all
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
 from schemac.commands.inspect import inspect_database
 from schemac.errors import SchemaFileError
-from schemac.migrations.apply import apply_files
-from schemac.migrations.layout import Layout
 from schemac.schemafile.load import load_text
 
 from conftest import fresh_database
@@ -98,8 +97,7 @@ def _step(schema, out: str, url: str, text: str) -> str:
     schema.write_text(text, encoding="utf-8")
     result = generate(str(schema), out)
     assert result.status == "written", result.message
-    with psycopg.connect(url, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations())
+    apply_all(url, out)
     drift = check_drift(str(schema), url, out_dir=out)
     assert drift.differences == (), drift.render("text")
     return result.sql
@@ -133,8 +131,7 @@ def test_database_settings_made_changed_and_reset_by_migrations(db_url, tmp_path
                      ("missing_database_setting", "application_name", "a, b's %s", None)}, found
     schema.write_text("tables:\n  t: {columns: {id: integer}}\nschemas: [topo]\n", encoding="utf-8")
     result = generate(str(schema), out)
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations())
+    apply_all(db_url, out)
     assert _settings(db_url) == {("", "lock_timeout"): "1s"}  # what the migrations made (work_mem too), reset
     assert "RESET search_path" in result.sql and "RESET \"TimeZone\"" in result.sql, result.sql
 

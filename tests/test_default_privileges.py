@@ -16,6 +16,7 @@ import test_security
 from catalog_oracle import sibling_database
 from conftest import MAJORS
 from test_views import test_loader_errors as views_loader_errors
+from sqlx_project import apply_all
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
@@ -149,8 +150,7 @@ def test_default_privileges_on_large_objects_round_trip(server, db_url, reader, 
     assert r.returncode == 0, r.stderr
     target = server.create_database()
     try:
-        with psycopg.connect(target, autocommit=True) as conn:
-            apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+        apply_all(target, tmp_path / "generated")
         assert _default_acls(target) == expected
         for url in (db_url, target):
             r = schemac("diff", "--database-url", url, cwd=tmp_path)

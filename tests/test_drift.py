@@ -11,6 +11,7 @@ import time
 import psycopg
 import pytest
 from psycopg import conninfo, sql
+from sqlx_project import apply_all
 
 from schemac.commands.diff import check_drift
 from schemac.migrations.apply import apply_files
@@ -32,8 +33,7 @@ P = f"public.{T}"
 
 
 def migrated(url: str) -> str:
-    with psycopg.connect(url, autocommit=True) as conn:
-        apply_files(conn, Layout(os.path.join(ROOT, "generated")).migrations())
+    apply_all(url, os.path.join(ROOT, "generated"))
     return url
 
 

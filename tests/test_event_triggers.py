@@ -75,7 +75,7 @@ def _statements(sql):
                                       pytest.param("pg18", marks=pytest.mark.slow)], indirect=True)
 def test_event_triggers_round_trip_and_a_migration_they_fire_on(tmp_path, major_db, schemac):
     from catalog_oracle import sibling_database
-    from test_functions import _apply
+    from sqlx_project import apply_all
 
     with psycopg.connect(major_db, autocommit=True) as conn:
         conn.execute(SOURCE)
@@ -90,7 +90,7 @@ def test_event_triggers_round_trip_and_a_migration_they_fire_on(tmp_path, major_
     first = next(n for n, s in enumerate(statements) if "EVENT TRIGGER" in s)
     assert first > 0 and all("EVENT TRIGGER" in s for s in statements[first:]), statements  # created last
     with sibling_database(major_db) as b:
-        _apply(b, str(tmp_path / "generated"))
+        apply_all(b, str(tmp_path / "generated"))
         assert _event_triggers(b) == _event_triggers(major_db)
         assert _log(b) == []  # created after the migration's own CREATE TABLE and CREATE FUNCTION
         assert schemac("diff", "--database-url", b).returncode == 0
@@ -121,7 +121,7 @@ def test_event_triggers_round_trip_and_a_migration_they_fire_on(tmp_path, major_
             statements
         with psycopg.connect(b, autocommit=True) as conn:
             conn.execute("INSERT INTO ddl_log (tag) VALUES ('before')")
-        _apply(b, str(tmp_path / "generated"))
+        apply_all(b, str(tmp_path / "generated"))
         assert ("CREATE TABLE", "public.notes") in _log(b) and ("CREATE FUNCTION", "public.touch()") in _log(b), _log(b)
         assert _log(b)[0] == ("before", None)
         assert not any(tag.startswith("DROP") for tag, _ in _log(b))  # the drop watch went first
@@ -182,7 +182,7 @@ def test_triggers_whose_function_is_not_read_are_written_with_external_functions
     not make it); one running Postgres's own is written as before. A database that has those functions takes
     the migration, and diff names none of them."""
     from catalog_oracle import sibling_database
-    from test_functions import _apply
+    from sqlx_project import apply_all
 
     audit = "CREATE FUNCTION extensions.audit() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;"
     with psycopg.connect(db_url, autocommit=True) as conn:
@@ -203,7 +203,7 @@ def test_triggers_whose_function_is_not_read_are_written_with_external_functions
     with sibling_database(db_url) as b:
         with psycopg.connect(b, autocommit=True) as conn:
             conn.execute(functions + audit)
-        _apply(b, str(tmp_path / "generated"))
+        apply_all(b, str(tmp_path / "generated"))
         with psycopg.connect(b) as conn:
             assert conn.execute("SELECT evtname, evtfoid::regproc::text, evtenabled FROM pg_event_trigger ORDER BY 1").fetchall() == \
                 [("issue_pg_cron_access", "extensions.grant_pg_cron_access", "D"),

@@ -25,6 +25,7 @@ import psycopg
 import pytest
 from catalog_oracle import fingerprint, fingerprint_difference, sibling_database
 from conftest import one_of_each_class
+from sqlx_project import apply_all
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
@@ -349,8 +350,7 @@ def test_an_extension_class_as_people_write_it_builds_and_stays_in_sync(tmp_path
             except (psycopg.errors.FeatureNotSupported, psycopg.errors.UndefinedFile) as e:
                 pytest.skip(f"this server's build lacks an extension of the case: {e.diag.message_primary}")
         assert generate(str(schema), out).status == "written"
-        with psycopg.connect(major_db, autocommit=True) as conn:
-            apply_files(conn, Layout(out).migrations())
+        apply_all(major_db, out)
         ours, theirs = _catalog(major_db), _catalog(other)
         assert ours == theirs, fingerprint_difference(ours, theirs)
         assert check_drift(str(schema), other, out_dir=str(empty)).differences == ()

@@ -8,6 +8,7 @@ import psycopg
 import pytest
 import yaml
 from psycopg import conninfo, sql
+from sqlx_project import apply_all
 
 from schemac.migrations.apply import apply_files
 from schemac.commands.diff import check_drift
@@ -117,8 +118,7 @@ def test_inspect_same_names_in_two_schemas_round_trip(server, schemac, tmp_path)
             assert f"  {key}:" in text, text
         r = schemac("generate", cwd=tmp_path)
         assert r.returncode == 0, r.stderr
-        with psycopg.connect(target, autocommit=True) as conn:
-            apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+        apply_all(target, tmp_path / "generated")
         for url in (source, target):
             r = schemac("diff", "--database-url", url, cwd=tmp_path)
             assert r.returncode == 0, r.stdout + r.stderr

@@ -16,12 +16,11 @@ from dataclasses import fields, is_dataclass, replace
 import msgspec
 import psycopg
 import pytest
+from sqlx_project import apply_all
 
 from schemac import __version__
-from schemac.migrations.apply import apply_files
 from schemac.commands.diff import check_drift
 from schemac.schemafile.load import load_file, load_text
-from schemac.migrations.layout import Layout
 from schemac import model as model_module
 from schemac.migrations.record import compiled_model, read_record
 from schemac.migrations.state import State, _Decoder, compiled_schema, schema_from_json
@@ -90,8 +89,7 @@ def project(tmp_path, schemac, db_url):
     (tmp_path / "schema.yaml").write_text(SCHEMA, encoding="utf-8")
     r = schemac("generate", "--name", "init", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+    apply_all(db_url, tmp_path / "generated")
     return tmp_path, db_url
 
 

@@ -22,6 +22,7 @@ from urllib.parse import quote
 import psycopg
 import pytest
 from psycopg import conninfo, sql
+from sqlx_project import apply_all
 
 SCHEMA = """\
 tables:
@@ -287,12 +288,9 @@ def test_diff_sends_only_reads_in_a_read_only_transaction(project, db_url, monke
     The database was migrated as sqlx would, so the migration history is read too."""
     from schemac.commands.diff import check_drift
     from schemac.commands.generate import generate
-    from schemac.migrations.apply import apply_files
-    from schemac.migrations.layout import Layout
 
     generate(str(project / "schema.yaml"), str(project / "generated"))
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        apply_files(conn, Layout(str(project / "generated")).migrations())
+    apply_all(db_url, project / "generated")
     migrated = db_url
 
     sent: list[tuple[int, str]] = []  # (connection, statement): the catalog is read on two connections

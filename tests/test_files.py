@@ -20,6 +20,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from sqlx_project import apply_all
 
 from schemac.errors import SchemacError
 from schemac.migrations.apply import apply_files
@@ -376,9 +377,7 @@ def test_change_written_as_several_files_when_it_needs_many_locks(tmp_path, monk
     import schemac.commands.generate as gen
     import schemac.commands.statement_runs as statement_runs
     import schemac.migrations.childwork as childwork
-    from schemac.migrations.apply import apply_files
     from schemac.commands.diff import check_drift
-    from schemac.migrations.layout import Layout
 
     tables = "".join(f"  t{i}:\n    columns:\n      id: {{type: bigint, primary_key: true}}\n"
                      f"      up: {{type: bigint}}\n      note: {{type: text}}\n"
@@ -396,8 +395,7 @@ def test_change_written_as_several_files_when_it_needs_many_locks(tmp_path, monk
         assert_whole_migration(p)
     sql = "".join(p.read_text() for p in files)
     assert sql.index("CREATE TABLE IF NOT EXISTS t7") < sql.index("ALTER TABLE t7 ADD FOREIGN KEY")  # order kept
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations())
+    apply_all(db_url, out)
     assert check_drift(str(tmp_path / "schema.yaml"), db_url, out_dir=out).differences == ()
     assert gen.generate(str(tmp_path / "schema.yaml"), out).status == "unchanged"
     assert result.status == "written"
@@ -501,8 +499,7 @@ def _applied_without_cr(schemac, tmp_path: Path, db_url: str, schema_yaml: str) 
     assert r.returncode == 0, r.stderr
     (path,) = migration_files(tmp_path / "generated")
     assert_whole_migration(path)
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+    apply_all(db_url, tmp_path / "generated")
 
 
 def test_carriage_return_inside_a_function_body(schemac, tmp_path, db_url):
@@ -592,8 +589,7 @@ def test_a_change_that_drops_is_one_file_whatever_its_locks(tmp_path, monkeypatc
     (tmp_path / "schema.yaml").write_text(base, encoding="utf-8")
     out = str(tmp_path / "generated")
     assert gen.generate(str(tmp_path / "schema.yaml"), out, name="init").status == "written"
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations())
+    apply_all(db_url, out)
     monkeypatch.setattr(statement_runs, "LOCKS_PER_FILE", 4)
     (tmp_path / "schema.yaml").write_text(base.replace("note: varchar(10)", "note: varchar(20)"), encoding="utf-8")
     result = gen.generate(str(tmp_path / "schema.yaml"), out, name="widen")

@@ -14,7 +14,7 @@ import pytest
 from catalog_oracle import sibling_database
 from test_drift import sql_script
 from test_foreign_servers import MAJORS, _migration, inspected
-from test_functions import _apply
+from sqlx_project import apply_all
 from test_view_grants import roles, with_roles
 
 FIXTURES = (roles,)  # the tests' three roles (test_view_grants), a fixture this module uses
@@ -77,7 +77,7 @@ def test_foreign_server_grants_round_trip_change_and_drift(tmp_path, major_db, r
     sql = _migration(tmp_path, "base")
     assert sql.index("CREATE SERVER s1") < sql.index("GRANT USAGE ON FOREIGN SERVER s1"), sql
     with sibling_database(major_db) as b:  # an empty database
-        _apply(b, str(tmp_path / "generated"))
+        apply_all(b, str(tmp_path / "generated"))
         assert acl(b, roles) == acl(major_db, roles)
         r = schemac("diff", "--database-url", b)
         assert r.returncode == 0, r.stdout + r.stderr
@@ -92,7 +92,7 @@ def test_foreign_server_grants_round_trip_change_and_drift(tmp_path, major_db, r
         (tmp_path / "schema.yaml").write_text(edited)
         r = schemac("generate", "--name", "change", "--allow-destructive")
         assert r.returncode == 0, r.stdout + r.stderr
-        _apply(b, str(tmp_path / "generated"))
+        apply_all(b, str(tmp_path / "generated"))
         assert acl(b, roles) == CHANGED
         assert schemac("diff", "--database-url", b).returncode == 0
         with psycopg.connect(b, autocommit=True) as conn:  # drift made by hand

@@ -58,7 +58,7 @@ def _migration(tmp_path, name):
 @pytest.mark.parametrize("major_db", MAJORS, indirect=True)
 def test_foreign_servers_round_trip_and_change(tmp_path, major_db, schemac):
     from catalog_oracle import sibling_database
-    from test_functions import _apply
+    from sqlx_project import apply_all
 
     need_postgres_fdw(major_db)
     with psycopg.connect(major_db, autocommit=True) as conn:
@@ -75,7 +75,7 @@ def test_foreign_servers_round_trip_and_change(tmp_path, major_db, schemac):
     sql = _migration(tmp_path, "base")
     assert sql.index("CREATE EXTENSION") < sql.index("CREATE SERVER remote_pg") and "hunter2" not in sql, sql
     with sibling_database(major_db) as b:
-        _apply(b, str(tmp_path / "generated"))
+        apply_all(b, str(tmp_path / "generated"))
         assert servers(b) == servers(major_db)
         r = schemac("diff", "--database-url", b)
         assert r.returncode == 0, r.stdout + r.stderr
@@ -91,7 +91,7 @@ def test_foreign_servers_round_trip_and_change(tmp_path, major_db, schemac):
         sql = _migration(tmp_path, "change")
         assert "ALTER SERVER remote_pg VERSION '16' OPTIONS (DROP dbname, SET host 'db2.example', " \
                "ADD sslmode 'require');" in sql, sql
-        _apply(b, str(tmp_path / "generated"))
+        apply_all(b, str(tmp_path / "generated"))
         with sibling_database(major_db) as c:
             with psycopg.connect(c, autocommit=True) as conn:
                 conn.execute("CREATE EXTENSION postgres_fdw; CREATE SERVER remote_pg TYPE 'pg' VERSION '16' "
@@ -115,7 +115,7 @@ EXTENSIONS = "SELECT e.extname, n.nspname FROM pg_extension e JOIN pg_namespace 
 @pytest.mark.parametrize("major_db", MAJORS, indirect=True)
 def test_server_waits_for_its_wrappers_extension(tmp_path, major_db, schemac):
     from catalog_oracle import sibling_database
-    from test_functions import _apply
+    from sqlx_project import apply_all
 
     with psycopg.connect(major_db, autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'file_fdw'").fetchone():
@@ -124,7 +124,7 @@ def test_server_waits_for_its_wrappers_extension(tmp_path, major_db, schemac):
     assert schemac("inspect", "--database-url", major_db, "--output", "schema.yaml").returncode == 0
     assert schemac("generate", "--name", "base").returncode == 0
     with sibling_database(major_db) as b:
-        _apply(b, str(tmp_path / "generated"))
+        apply_all(b, str(tmp_path / "generated"))
         assert servers(b) == servers(major_db)
         with psycopg.connect(b) as conn:
             assert ("file_fdw", "zz") in conn.execute(EXTENSIONS).fetchall()
@@ -133,7 +133,7 @@ def test_server_waits_for_its_wrappers_extension(tmp_path, major_db, schemac):
         (tmp_path / "schema.yaml").write_text("schemas: [zz]\n")
         r = schemac("generate", "--name", "gone", "--allow-destructive")
         assert r.returncode == 0, r.stdout + r.stderr
-        _apply(b, str(tmp_path / "generated"))
+        apply_all(b, str(tmp_path / "generated"))
         assert servers(b) == []
         with psycopg.connect(b) as conn:
             assert "file_fdw" not in [x[0] for x in conn.execute(EXTENSIONS).fetchall()]

@@ -15,7 +15,7 @@ import psycopg
 import pytest
 from catalog_oracle import sibling_database
 from test_foreign_servers import MAJORS, _migration, inspected
-from test_functions import _apply
+from sqlx_project import apply_all
 
 SOURCE = """\
 CREATE EXTENSION postgres_fdw;
@@ -78,7 +78,7 @@ def test_foreign_table_server_changed_and_made_foreign_or_not(tmp_path, major_db
     text = inspected(tmp_path, major_db, SOURCE, schemac)
     assert schemac("generate", "--name", "base").returncode == 0
     with sibling_database(major_db) as b:
-        _apply(b, str(tmp_path / "generated"))
+        apply_all(b, str(tmp_path / "generated"))
         assert relations(b) == relations(major_db)
         edited = text.replace("foreign: {server: remote_a, options: {table_name: orders}}",
                               "foreign: {server: remote_b, options: {table_name: orders}}")
@@ -97,7 +97,7 @@ def test_foreign_table_server_changed_and_made_foreign_or_not(tmp_path, major_db
         assert sql.index("DROP VIEW") < sql.index("DROP FOREIGN TABLE remote_orders") < \
             sql.index("CREATE FOREIGN TABLE remote_orders") < sql.index("CREATE TRIGGER t_audit") < \
             sql.index("CREATE VIEW v_orders") < sql.index("CREATE VIEW v_big") < sql.index("GRANT SELECT ON TABLE v_big"), sql
-        _apply(b, str(tmp_path / "generated"))
+        apply_all(b, str(tmp_path / "generated"))
         with sibling_database(major_db) as c:
             with psycopg.connect(c, autocommit=True) as conn:
                 conn.execute(EDITED)

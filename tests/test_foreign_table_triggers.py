@@ -12,7 +12,7 @@ import psycopg
 import pytest
 from catalog_oracle import sibling_database
 from test_foreign_servers import MAJORS, _migration, inspected
-from test_functions import _apply
+from sqlx_project import apply_all
 
 SOURCE = """\
 CREATE EXTENSION postgres_fdw;
@@ -55,7 +55,7 @@ def test_foreign_table_triggers_round_trip_and_change(tmp_path, major_db, schema
     assert sql.index("CREATE FUNCTION ext.audit") < sql.index("CREATE TRIGGER t_before") and \
         sql.index("CREATE FOREIGN TABLE remote_orders") < sql.index("CREATE TRIGGER t_before"), sql
     with sibling_database(major_db) as b:  # an empty database
-        _apply(b, str(tmp_path / "generated"))
+        apply_all(b, str(tmp_path / "generated"))
         assert triggers(b) == triggers(major_db)
         r = schemac("diff", "--database-url", b)
         assert r.returncode == 0, r.stdout + r.stderr
@@ -68,7 +68,7 @@ def test_foreign_table_triggers_round_trip_and_change(tmp_path, major_db, schema
         (tmp_path / "schema.yaml").write_text(edited)
         r = schemac("generate", "--name", "change")
         assert r.returncode == 0, r.stdout + r.stderr
-        _apply(b, str(tmp_path / "generated"))
+        apply_all(b, str(tmp_path / "generated"))
         with sibling_database(major_db) as c:  # the edited schema.yaml, by hand
             with psycopg.connect(c, autocommit=True) as conn:
                 conn.execute(SOURCE.replace("WHEN (OLD.id > 0)", "WHEN (OLD.id > 10)")

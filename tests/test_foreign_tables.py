@@ -57,7 +57,7 @@ def catalog(url):
 @pytest.mark.parametrize("major_db", MAJORS, indirect=True)
 def test_foreign_tables_round_trip_and_change(tmp_path, major_db, schemac):
     from catalog_oracle import sibling_database
-    from test_functions import _apply
+    from sqlx_project import apply_all
 
     need_postgres_fdw(major_db)
     with psycopg.connect(major_db, autocommit=True) as conn:
@@ -72,7 +72,7 @@ def test_foreign_tables_round_trip_and_change(tmp_path, major_db, schemac):
     sql = _migration(tmp_path, "base")
     assert sql.index("CREATE SERVER") < sql.index("CREATE FOREIGN TABLE remote_orders") < sql.index("CREATE VIEW"), sql
     with sibling_database(major_db) as b:  # an empty database: the view after the foreign table it reads
-        _apply(b, str(tmp_path / "generated"))
+        apply_all(b, str(tmp_path / "generated"))
         assert catalog(b) == catalog(major_db)
         assert schemac("diff", "--database-url", b).returncode == 0
         edited = text.replace("table_name: orders}", "table_name: orders_v2}")
@@ -89,7 +89,7 @@ def test_foreign_tables_round_trip_and_change(tmp_path, major_db, schemac):
         sql = _migration(tmp_path, "change")
         assert "ALTER FOREIGN TABLE remote_orders OPTIONS (SET table_name 'orders_v2');" in sql, sql
         assert "DROP FOREIGN TABLE ext.remote_users;" in sql, sql
-        _apply(b, str(tmp_path / "generated"))
+        apply_all(b, str(tmp_path / "generated"))
         with sibling_database(major_db) as c:
             with psycopg.connect(c, autocommit=True) as conn:
                 conn.execute(SERVER + (ORDERS % (",\n  extra text OPTIONS (column_name 'x')", "orders_v2")).replace(

@@ -21,9 +21,8 @@ import pytest
 from catalog_oracle import fingerprint, sibling_database
 from psycopg import conninfo
 from test_catalog_lanes import DDL  # tables, a key, an index, a trigger, a view: what the read covers
+from sqlx_project import apply_all
 
-from schemac.migrations.apply import apply_files
-from schemac.migrations.layout import Layout
 from schemac.pg.forks import forking
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the child is forked on Linux only")
@@ -263,6 +262,5 @@ def test_generate_shares_its_work_with_a_child(db_url, schemac, tmp_path, fail):
     again = schemac("generate", "--out", "helped", process=True)  # the record reads back: nothing to do
     assert again.returncode == 0 and "No changes" in again.stdout, again.stdout + again.stderr
     with sibling_database(db_url) as other:
-        with psycopg.connect(other, autocommit=True) as conn:
-            apply_files(conn, Layout(str(tmp_path / "helped")).migrations())
+        apply_all(other, tmp_path / "helped")
         assert fingerprint(other) == fingerprint(db_url)

@@ -10,11 +10,11 @@ import psycopg
 import pytest
 from pairs import load_pairs
 from test_pairs import converges
+from sqlx_project import apply_all
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
 from schemac.errors import SchemaFileError
-from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
 from schemac.schemafile.load import load_text
 
@@ -38,16 +38,11 @@ tables:
 """
 
 
-def _apply(url, out):
-    with psycopg.connect(url, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations())
-
-
 def generated_and_applied(tmp_path, url, schemac, text: str, name: str) -> None:
     """schema.yaml `text` generated (migration `name`) in `tmp_path` and applied to `url`."""
     (tmp_path / "schema.yaml").write_text(text)
     assert schemac("generate", "--name", name).returncode == 0
-    _apply(url, str(tmp_path / "generated"))
+    apply_all(url, str(tmp_path / "generated"))
 
 
 def _oid(url, signature):
@@ -61,7 +56,7 @@ def test_changes_in_place_keep_the_function_and_drift_is_reported(tmp_path, db_u
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     schema.write_text(SCHEMA)
     assert generate(str(schema), out).status == "written"
-    _apply(db_url, out)
+    apply_all(db_url, out)
     assert check_drift(str(schema), db_url).differences == ()
     with psycopg.connect(db_url) as conn:
         src, config = conn.execute("SELECT prosrc, proconfig FROM pg_proc WHERE proname = 'touch'").fetchone()
@@ -75,7 +70,7 @@ def test_changes_in_place_keep_the_function_and_drift_is_reported(tmp_path, db_u
     result = generate(str(schema), out)
     assert result.status == "written", result.message
     assert "CREATE OR REPLACE FUNCTION add(" in result.sql and "CREATE OR REPLACE FUNCTION touch()" in result.sql
-    _apply(db_url, out)
+    apply_all(db_url, out)
     assert _oid(db_url, "add(integer, integer)") == before
     assert check_drift(str(schema), db_url).differences == ()
 
@@ -122,7 +117,7 @@ def test_an_edited_body_file_is_a_change_for_every_fast_path(tmp_path, db_url, s
     (tmp_path / "sql" / "touch.sql").write_text("begin return new; end\n")
     (tmp_path / "schema.yaml").write_text(SCHEMA)
     assert schemac("generate").returncode == 0
-    _apply(db_url, str(tmp_path / "generated"))
+    apply_all(db_url, str(tmp_path / "generated"))
     assert schemac("diff", "--database-url", db_url).returncode == 0
     assert schemac("generate", "--check").returncode == 0
     (tmp_path / "sql" / "touch.sql").write_text("begin return old; end\n")
@@ -169,7 +164,7 @@ def test_sql_standard_bodies_round_trip_and_change_in_place(tmp_path, db_url, sc
     expected = _bodies(db_url)
     assert len(expected) == 2
     with sibling_database(db_url) as b:
-        _apply(b, str(tmp_path / "generated"))
+        apply_all(b, str(tmp_path / "generated"))
         assert _bodies(b) == expected
         with psycopg.connect(b, autocommit=True) as conn:
             conn.execute("INSERT INTO shop.items VALUES (1, 10, false), (2, 5, true)")
@@ -181,7 +176,7 @@ def test_sql_standard_bodies_round_trip_and_change_in_place(tmp_path, db_url, sc
         r = schemac("generate", "--name", "all_items")
         assert r.returncode == 0 and "CREATE OR REPLACE FUNCTION shop.visible_total()" in r.stdout + _sql(tmp_path), \
             r.stdout + r.stderr
-        _apply(b, str(tmp_path / "generated"))
+        apply_all(b, str(tmp_path / "generated"))
         with psycopg.connect(b) as conn:
             assert conn.execute("SELECT total FROM shop.summary").fetchone()[0] == 6
             assert conn.execute("SELECT 'shop.visible_total()'::regprocedure::oid").fetchone()[0] == before
@@ -208,7 +203,7 @@ def _inspected_and_rebuilt(tmp_path, db_url, schemac, check) -> str:
     with psycopg.connect(db_url) as conn:
         expected = conn.execute(_SIGNATURES).fetchall()
     with sibling_database(db_url) as b:
-        _apply(b, str(tmp_path / "generated"))
+        apply_all(b, str(tmp_path / "generated"))
         with psycopg.connect(b) as conn:
             assert conn.execute(_SIGNATURES).fetchall() == expected
             check(conn)
@@ -361,7 +356,7 @@ def test_argument_types_written_with_modifiers_by_hand(tmp_path, db_url):
         "    returns: interval hour to minute\n    body: select i\n", encoding="utf-8")
     out = str(tmp_path / "generated")
     generate(str(tmp_path / "schema.yaml"), out, name="span")
-    _apply(db_url, out)
+    apply_all(db_url, out)
     with psycopg.connect(db_url) as conn:
         assert conn.execute("SELECT pg_get_function_identity_arguments('span'::regproc), "
                             "pg_get_function_result('span'::regproc)").fetchone() == \
@@ -419,7 +414,7 @@ def test_a_partition_key_over_what_is_re_created_is_refused_at_its_line(tmp_path
     that does not apply."""
     (tmp_path / "schema.yaml").write_text(PARTITION_KEYS)
     assert schemac("generate").returncode == 0
-    _apply(db_url, str(tmp_path / "generated"))
+    apply_all(db_url, str(tmp_path / "generated"))
     with psycopg.connect(db_url, autocommit=True) as conn:  # the oracle: the key holds them
         held = conn.execute("SELECT count(*) FROM pg_depend WHERE classid = 'pg_class'::regclass AND objid = %s::regclass"
                             " AND refclassid IN ('pg_proc'::regclass, 'pg_operator'::regclass)", (table,)).fetchone()
@@ -450,7 +445,7 @@ def test_a_setting_whose_value_holds_a_comma_is_one_value(tmp_path, db_url, sche
         expected = conn.execute(query).fetchone()[0]
     assert "application_name=a, b" in expected
     with sibling_database(db_url) as b:
-        _apply(b, str(tmp_path / "generated"))
+        apply_all(b, str(tmp_path / "generated"))
         with psycopg.connect(b) as conn:
             assert conn.execute(query).fetchone()[0] == expected
 
@@ -475,7 +470,7 @@ def test_list_settings_names_longer_than_an_identifier_are_kept_whole(tmp_path, 
     r = schemac("generate", "--name", "pinned")
     assert r.returncode == 0, r.stdout + r.stderr
     with sibling_database(db_url) as b:
-        _apply(b, str(tmp_path / "generated"))
+        apply_all(b, str(tmp_path / "generated"))
         with psycopg.connect(b) as conn:
             assert conn.execute(query).fetchone()[0] == expected
         assert schemac("diff", "--database-url", b).returncode == 0

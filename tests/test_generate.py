@@ -8,6 +8,7 @@ import json
 import os
 
 import pytest
+from sqlx_project import apply_all
 
 from schemac.errors import SchemacError
 from schemac.migrations.layout import Layout, next_version, write_new
@@ -318,8 +319,6 @@ def test_a_text_column_made_an_array_needs_using(schemac, tmp_path, db_url):
 def _refused_then_written(schemac, tmp_path, db_url: str, without: str, with_using: str) -> str:
     """schema.yaml `without` the `using:`s is refused at generate on one line (nothing written), `with_using` is
     written and applied to `db_url`: the refusal's text."""
-    from schemac.migrations.apply import apply_files
-
     schema = tmp_path / "schema.yaml"
     schema.write_text(without)
     refused = schemac("generate", "--allow-destructive")
@@ -329,10 +328,7 @@ def _refused_then_written(schemac, tmp_path, db_url: str, without: str, with_usi
     schema.write_text(with_using)
     r = schemac("generate", "--allow-destructive")
     assert r.returncode == 0, r.stderr
-    import psycopg
-
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+    apply_all(db_url, tmp_path / "generated")
     return refused.stderr
 
 

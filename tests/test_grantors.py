@@ -51,7 +51,7 @@ def _acl(url):
 def test_grants_by_another_role_round_trip_and_drift(tmp_path, db_url, roles, schemac):
     from catalog_oracle import sibling_database
     from security_oracle import security_fingerprint
-    from test_functions import _apply
+    from sqlx_project import apply_all
 
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute(SOURCE)
@@ -70,7 +70,7 @@ def test_grants_by_another_role_round_trip_and_drift(tmp_path, db_url, roles, sc
            "gr_anon; RESET SESSION AUTHORIZATION;" in sql, sql
     assert sql.index("TO gr_editor WITH GRANT OPTION") < sql.index("SET SESSION AUTHORIZATION"), sql
     with sibling_database(db_url) as b:
-        _apply(b, str(tmp_path / "generated"))
+        apply_all(b, str(tmp_path / "generated"))
         assert _acl(b) == _acl(db_url)
         assert security_fingerprint(b) == security_fingerprint(db_url)
         assert schemac("diff", "--database-url", b).returncode == 0

@@ -15,10 +15,10 @@ import pytest
 from base_copies import base_copy
 from catalog_oracle import fingerprint, fingerprint_difference, values
 from conftest import built_from_scratch, each_case_on_one_major, one_of_each_class
+from sqlx_project import apply_all
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
-from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
 
 BASE = """\
@@ -146,11 +146,6 @@ OF_THE_CLASS_OF = {
 TAKEN = [c.values[0] for c in one_of_each_class([c[0] for c in CASES], OF_THE_CLASS_OF) if not c.marks]
 
 
-def _apply(url: str, out: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations())
-
-
 # What a case removes or renames, for the values check. (A renamed table's unnamed key and NOT NULLs are renamed with
 # it, orders_pkey -> purchases_pkey: the catalog is compared as it is.)
 ORDERS_RENAMED = {("public.orders", c): ("public.purchases", c) for c in ("id", "customer_id", "total")}
@@ -182,7 +177,7 @@ def test_change_applies_over_rows_without_drift(base_db, tmp_path, case):
     else:
         result = generate(str(schema), out)
     assert result.status == "written", result.message
-    _apply(base_db, out)
+    apply_all(base_db, out)
     drift = check_drift(str(schema), base_db)
     assert drift.differences == (), drift.render("text") + result.sql
     # The oracle: the same catalog as the new schema.yaml built from scratch, and every kept column's values.
@@ -230,7 +225,7 @@ def test_renamed_from_says_when_it_can_be_removed(schemac, tmp_path, db_url):
     not of one that does not yet."""
     (tmp_path / "schema.yaml").write_text(BASE)
     assert schemac("generate").returncode == 0
-    _apply(db_url, str(tmp_path / "generated"))
+    apply_all(db_url, str(tmp_path / "generated"))
     (tmp_path / "schema.yaml").write_text(edit(BASE, "  orders:\n", "  purchases:\n    renamed_from: orders\n"))
     r = schemac("diff", "--database-url", db_url)
     assert r.returncode == 1 and "renamed_from" not in r.stderr  # the database still has orders
@@ -243,7 +238,7 @@ def test_renamed_from_says_when_it_can_be_removed(schemac, tmp_path, db_url):
     assert r.returncode == 0 and "No changes" in r.stdout
     assert ("renamed_from 'orders' has done its work: the recorded schema has table purchases and no orders; "
             "remove it once the migration that renamed it is applied to every database") in r.stderr
-    _apply(db_url, str(tmp_path / "generated"))
+    apply_all(db_url, str(tmp_path / "generated"))
     with psycopg.connect(db_url) as conn:  # the oracle: the database has the rename
         assert conn.execute("SELECT to_regclass('purchases') IS NOT NULL AND to_regclass('orders') IS NULL"
                             ).fetchone()[0]
@@ -277,7 +272,7 @@ def test_renamed_from_says_when_it_can_be_removed(schemac, tmp_path, db_url):
     for where, old in (("6:7", "status"), ("8:7", "name")):
         assert (f"schema.yaml:{where}: renamed_from '{old}' has done its work: the recorded schema records this hint, "
                 "of a swap or rotation of names") in r.stderr, r.stderr
-    _apply(db_url, str(tmp_path / "generated"))
+    apply_all(db_url, str(tmp_path / "generated"))
     with psycopg.connect(db_url) as conn:  # the oracle: the columns' types went with their values
         assert conn.execute("SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
                             "'customers'::regclass AND attname IN ('name', 'status') ORDER BY 1").fetchall() == \
@@ -305,7 +300,7 @@ def test_an_inherits_parents_swap_of_column_names_is_made_once(schemac, tmp_path
               "  pt_2:\n    partition_of: {parent: pt, bound: 'FOR VALUES IN (2)'}\n")
     (tmp_path / "schema.yaml").write_text(tables % ("integer", "text", "a: integer", "a", "integer", "text"))
     assert schemac("generate").returncode == 0
-    _apply(db_url, str(tmp_path / "generated"))
+    apply_all(db_url, str(tmp_path / "generated"))
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute("INSERT INTO par VALUES (1, 10, 'p'); INSERT INTO kid VALUES (2, 20, 'k', 7); "
                      "INSERT INTO pt VALUES (1, 30, 'x'), (2, 40, 'y')")
@@ -314,7 +309,7 @@ def test_an_inherits_parents_swap_of_column_names_is_made_once(schemac, tmp_path
                                                     "{type: integer, renamed_from: a}"))
     r = schemac("generate")
     assert r.returncode == 0 and "ignored" not in r.stderr, r.stdout + r.stderr
-    _apply(db_url, str(tmp_path / "generated"))
+    apply_all(db_url, str(tmp_path / "generated"))
     with psycopg.connect(db_url) as conn:  # the oracle: each table's rows, read apart, under the new names
         for table, rows in (("ONLY par", [(1, "p", 10)]), ("kid", [(2, "k", 20)]), ("pt_1", [(1, "x", 30)]),
                             ("pt_2", [(2, "y", 40)])):
@@ -383,7 +378,7 @@ def test_concurrently_splits_index_builds_into_no_transaction_files(db_url, tmp_
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     schema.write_text(BASE)
     generate(str(schema), out)
-    _apply(db_url, out)
+    apply_all(db_url, out)
     with psycopg.connect(db_url, autocommit=True) as conn:
         for stmt in ROWS:
             conn.execute(stmt)
@@ -404,7 +399,7 @@ def test_concurrently_splits_index_builds_into_no_transaction_files(db_url, tmp_
     for b in bodies[1:3]:
         assert b.startswith("-- no-transaction\n") and b.count("CREATE INDEX CONCURRENTLY IF NOT EXISTS") == 1
     assert "VALIDATE CONSTRAINT email_has_at" in bodies[3] and not bodies[0].startswith("-- no-transaction")
-    _apply(db_url, out)
+    apply_all(db_url, out)
     assert check_drift(str(schema), db_url).differences == ()
     with psycopg.connect(db_url) as conn:
         assert conn.execute("SELECT bool_and(convalidated) FROM pg_constraint WHERE conname = 'email_has_at'"

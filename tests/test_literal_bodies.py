@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import psycopg
 import yaml
+from sqlx_project import apply_all
 
-from schemac.migrations.apply import apply_files
-from schemac.migrations.layout import Layout
 
 BODY = "\nDECLARE x integer;\nBEGIN\n  x := 1;   \n\tRETURN x;\t\n  \nEND "  # trailing blanks and tabs, a blank-only line, no final break
 CRLF = "BEGIN\r\n  RETURN 1;\r\nEND"  # a carriage return: a literal block cannot keep it, it stays escaped
@@ -55,8 +54,7 @@ def test_trailing_blanks_and_tabs_are_written_as_literal_blocks(tmp_path, db_url
     r = schemac("generate", "--name", "literal")
     assert r.returncode == 0, r.stdout + r.stderr
     with sibling_database(db_url) as b:
-        with psycopg.connect(b, autocommit=True) as conn:
-            apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+        apply_all(b, tmp_path / "generated")
         assert _texts(b) == expected
         assert schemac("diff", "--database-url", b).returncode == 0
     r = schemac("generate", "--check")

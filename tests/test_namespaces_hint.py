@@ -11,12 +11,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import psycopg
 import pytest
+from sqlx_project import apply_all
 
 from schemac.commands.diff import check_drift
-from schemac.migrations.apply import apply_files
-from schemac.migrations.layout import Layout
 from schemac.model.frozen import replace
 from schemac.schemafile.load import Loader, load_text
 from schemac.schemafile.namespaces_hint import namespaces_hint, public_only
@@ -148,8 +146,7 @@ def _slow_path_events(tmp_path, schemac, db_url, monkeypatch, text: str, step: t
     `step` (an object and its attribute's name: compose, Loader._model), in order."""
     (tmp_path / "schema.yaml").write_text(text, encoding="utf-8")
     assert schemac("generate", "--name", "init", cwd=tmp_path).returncode == 0
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+    apply_all(db_url, tmp_path / "generated")
     events: list = []
     owner, name = step
     real = getattr(owner, name)

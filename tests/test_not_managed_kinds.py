@@ -31,14 +31,14 @@ def _round_trip(url: str, tmp_path, schemac) -> str:
     """inspect, generate and apply to an empty database (which must succeed), diff clean; schema.yaml's text less its
     comment lines (the not-managed list names what it lists)."""
     from catalog_oracle import sibling_database
-    from test_functions import _apply
+    from sqlx_project import apply_all
 
     r = schemac("inspect", "--database-url", url, "--output", "schema.yaml")
     assert r.returncode == 0, r.stderr
     r = schemac("generate", "--name", "create")
     assert r.returncode == 0, r.stdout + r.stderr
     with sibling_database(url) as b:
-        _apply(b, str(tmp_path / "generated"))
+        apply_all(b, str(tmp_path / "generated"))
         d = schemac("diff", "--database-url", b)
         assert d.returncode == 0, d.stdout + d.stderr
     return "".join(l for l in (tmp_path / "schema.yaml").read_text().splitlines(True) if not l.startswith("#"))

@@ -15,6 +15,7 @@ import pytest
 import yaml
 from catalog_oracle import sibling_database
 from conftest import MAJORS
+from sqlx_project import apply_all
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
@@ -112,11 +113,6 @@ def _load(url: str, text: str) -> None:
         conn.execute(text)
 
 
-def _apply(url: str, out: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations())
-
-
 def _generated(schema, url: str, out: str) -> str:
     """`url` inspected into `schema` and generated into `out`: the new migration's SQL."""
     schema.write_text(inspect_database(url).yaml, encoding="utf-8")
@@ -132,7 +128,7 @@ def _built_then_read(db_url: str, tmp_path, old: str, rows: str, new: str) -> tu
     with sibling_database(db_url) as before:
         _load(before, old)
         _generated(schema, before, out)
-    _apply(db_url, out)
+    apply_all(db_url, out)
     _load(db_url, rows)
     with sibling_database(db_url) as after:
         _load(after, new)
@@ -148,7 +144,7 @@ def _renamed_and_applied(db_url: str, schema, out: str, text: str, renames: dict
     schema.write_text(text, encoding="utf-8")
     result = generate(str(schema), out)
     assert result.status == "written" and "RENAME COLUMN" in (result.sql or ""), result.message
-    _apply(db_url, out)
+    apply_all(db_url, out)
     assert _names(db_url) == expected, result.sql
     assert check_drift(str(schema), db_url, out_dir=out).differences == ()
 
@@ -160,7 +156,7 @@ def _migrated(db_url: str, tmp_path, old: str, rows: str, new: str) -> tuple[lis
     schema.write_text(text, encoding="utf-8")  # type: ignore[attr-defined]
     result = generate(str(schema), out)
     assert result.status == "written", result.message
-    _apply(db_url, out)
+    apply_all(db_url, out)
     return expected, result.sql or "", str(schema), out
 
 
@@ -189,7 +185,7 @@ def test_not_null_names_of_partitions_and_children_round_trip(major_db, tmp_path
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     sql = _generated(schema, major_db, out)
     with sibling_database(major_db) as other:
-        _apply(other, out)
+        apply_all(other, out)
         assert _names(other, own=True) == expected, sql
         assert inspect_database(other).yaml.split("\n", 2)[2] == schema.read_text(encoding="utf-8").split("\n", 2)[2]
         assert check_drift(str(schema), other).differences == ()
@@ -266,7 +262,7 @@ def test_a_not_null_named_as_postgres_names_it_is_in_sync(major_db, tmp_path):
     with sibling_database(major_db) as fresh:
         made = str(tmp_path / "fresh")
         assert generate(str(schema), made).status == "written"
-        _apply(fresh, made)
+        apply_all(fresh, made)
         assert check_drift(str(schema), fresh).differences == ()
         assert _names(major_db) == _names(fresh), result.sql
 
@@ -285,7 +281,7 @@ def test_a_partition_moved_to_another_parent_takes_its_name(db_url, tmp_path):
                      "CREATE TABLE y PARTITION OF q FOR VALUES IN (1)")
         expected = _names(after)
         sql = _generated(schema, after, out)
-    _apply(db_url, out)
+    apply_all(db_url, out)
     assert _names(db_url) == expected, sql
     with psycopg.connect(db_url) as conn:
         assert conn.execute("SELECT tableoid::regclass::text, a FROM q ORDER BY a").fetchall() == [("y", 7), ("y", 8)]
@@ -357,7 +353,7 @@ def _renamed_over_own(db_url: str, tmp_path, tree: str, rows: str, parent: str, 
     with sibling_database(db_url) as before:
         _load(before, tree.format("a"))
         _generated(schema, before, out)
-    _apply(db_url, out)
+    apply_all(db_url, out)
     _load(db_url, rows)
     with sibling_database(db_url) as after:
         _load(after, tree.format("aa"))
@@ -387,7 +383,7 @@ def test_a_partitioned_tables_column_renamed_over_an_attached_partition_keeps_it
     assert result.status == "written", result.message
     said = [n for n in result.notices if "public.pt1 keeps its name pt1_a_not_null" in n]
     assert said and "(a new build names it pt1_aa_not_null)" in said[0], result.notices
-    _apply(db_url, out)
+    apply_all(db_url, out)
     with psycopg.connect(db_url) as conn:
         assert conn.execute("SELECT aa, b FROM pt1").fetchall() == [(5, 1)]
         assert conn.execute("SELECT conname FROM pg_constraint WHERE conrelid = 'pt1'::regclass AND contype = 'n' "
@@ -418,11 +414,11 @@ def test_a_parents_column_renamed_over_a_childs_own_not_null_takes_a_new_builds_
     result = generate(str(schema), out)
     assert result.status == "written", result.message
     assert not [n for n in result.notices if "keeps its name" in n], result.notices
-    _apply(db_url, out)
+    apply_all(db_url, out)
     with sibling_database(db_url) as fresh:
         built = str(tmp_path / "fresh")
         assert generate(str(schema), built).status == "written"
-        _apply(fresh, built)
+        apply_all(fresh, built)
         with psycopg.connect(fresh) as conn:
             assert conn.execute(MERGED).fetchall() == built_by_postgres
     with psycopg.connect(db_url) as conn:

@@ -7,6 +7,7 @@ import psycopg
 import pytest
 from catalog_oracle import sibling_database
 from conftest import inspected_after
+from sqlx_project import apply_all
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
@@ -81,8 +82,7 @@ def test_a_renamed_tables_not_null_is_changed_under_the_name_it_kept(pg18, tmp_p
                       "      id: {type: integer, primary_key: true}\n      a: {type: integer, not_null: {name: a_given}}\n")
     result = generate(str(schema), out)
     assert result.status == "written", result.message
-    with psycopg.connect(pg18, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations())
+    apply_all(pg18, out)
     names = _not_nulls(pg18)
     assert names[("purchases", "a")] == ("a_given", True), result.sql
     assert names[("purchases", "id")] == ("purchases_id_not_null", True)
@@ -100,8 +100,7 @@ def test_an_attached_partitions_own_not_null_name_is_kept(pg18, tmp_path):
     schema.write_text(text, encoding="utf-8")
     assert generate(str(schema), out).status == "written"
     with sibling_database(pg18) as other:
-        with psycopg.connect(other, autocommit=True) as conn:
-            apply_files(conn, Layout(out).migrations())
+        apply_all(other, out)
         assert _not_nulls(other)[("x", "a")][0] == _not_nulls(pg18)[("x", "a")][0] == "x_a_own"
         assert _not_nulls(other)[("y", "a")][0] == _not_nulls(pg18)[("y", "a")][0] == "p_a_not_null"
         assert check_drift(str(schema), other, out_dir=out).differences == ()
@@ -139,8 +138,7 @@ def test_a_childs_named_not_null_is_made_before_its_parents(pg18, tmp_path):
                                  "{type: integer, not_null: {name: q_a_nn}}",
                                  ", z: {type: integer, not_null: {name: q_z_nn}}"), encoding="utf-8")
     assert generate(str(schema), out).status == "written"
-    with psycopg.connect(pg18, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations())
+    apply_all(pg18, out)
     names = _not_nulls(pg18)
     assert {k: names[k][0] for k in [("c", "a"), ("c", "z"), ("q", "a"), ("q", "z"), ("p", "a"), ("pp", "z")]} == {
         ("c", "a"): "c_a_nn", ("c", "z"): "c_z_nn", ("q", "a"): "q_a_nn", ("q", "z"): "q_z_nn",
@@ -155,8 +153,7 @@ def test_renaming_an_inherited_not_null_is_refused_at_generate(pg18, tmp_path):
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     schema.write_text(PARENTS % (NOT_NULL, "", NOT_NULL, "", NOT_NULL, "", NOT_NULL, ""), encoding="utf-8")
     assert generate(str(schema), out).status == "written"
-    with psycopg.connect(pg18, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations())
+    apply_all(pg18, out)
     for edited in (PARENTS % (NOT_NULL, "", "{type: integer, not_null: {name: c_a_nn}}", "", NOT_NULL, "", NOT_NULL, ""),
                    PARENTS % (NOT_NULL, "", NOT_NULL, "", NOT_NULL, "", "{type: integer, not_null: {name: q_a_nn}}", "")):
         schema.write_text(edited, encoding="utf-8")

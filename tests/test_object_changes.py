@@ -23,10 +23,10 @@ import pytest
 from base_copies import base_copy
 from catalog_oracle import fingerprint, fingerprint_difference, sibling_database, values
 from conftest import built_from_scratch, each_case_on_one_major, one_of_each_class
+from sqlx_project import apply_all
+
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
-from schemac.migrations.apply import apply_files
-from schemac.migrations.layout import Layout
 
 BASE = """\
 schemas: [audit]
@@ -240,8 +240,7 @@ TAKEN = [c.values[0] for c in one_of_each_class([c.id for c in CASES], OF_THE_CL
 
 
 def _migrate(url: str, out: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations())
+    apply_all(url, out)
 
 
 @pytest.fixture

@@ -14,11 +14,11 @@ import pytest
 
 from test_aggregates import _step
 from test_operator_classes import SCHEMA as CLASS_SCHEMA, inspected_back
+from sqlx_project import apply_all
+
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
 from schemac.commands.inspect import inspect_database
-from schemac.migrations.apply import apply_files
-from schemac.migrations.layout import Layout
 from schemac.schemafile.load import load_text
 
 _CMP = "".join(f"      - {{strategy: {n}, operator: '{op}'}}\n" for n, op in enumerate(("<", "<=", "=", ">=", ">"), 1))
@@ -250,8 +250,7 @@ def test_a_class_member_postgres_binds_to_the_family_is_warned(db_url, tmp_path,
     schema.write_text(text)
     dev = psycopg.conninfo.make_conninfo(db_url, dbname="postgres")  # the view built there, as _step does
     assert generate(str(schema), str(tmp_path / "generated"), dev_url=dev).status == "written"
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+    apply_all(db_url, tmp_path / "generated")
     ops, fns = _members(db_url)
     assert "1 <(smallint,integer) smallint integer family" in ops and \
         "1 <(smallint,smallint) smallint smallint my_int2_ops" in ops, ops

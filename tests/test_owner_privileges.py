@@ -12,6 +12,7 @@ import pytest
 import yaml
 from catalog_oracle import sibling_database
 from conftest import each_case_on_one_major
+from sqlx_project import apply_all
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
@@ -125,8 +126,7 @@ def test_owner_privileges_rebuilt_and_compared(major_db, app, tmp_path):
     out = str(tmp_path / "generated")
     assert generate(str(schema), out).status == "written"
     with sibling_database(major_db) as other:
-        with psycopg.connect(other, autocommit=True) as conn:
-            apply_files(conn, Layout(out).migrations())
+        apply_all(other, out)
         assert _oracle(other, app) == original
         assert check_drift(str(schema), other).differences == ()
         with psycopg.connect(other, autocommit=True) as conn:  # the owner's own privileges drift

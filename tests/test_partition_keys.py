@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import psycopg
 import pytest
+from sqlx_project import apply_all
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
@@ -40,8 +41,7 @@ def test_another_key_is_still_a_change_of_partitioning(tmp_path, db_url, key):
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     schema.write_text(_schema({"p": ("range", "id,at")}), encoding="utf-8")
     assert generate(str(schema), out).status == "written"
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations())
+    apply_all(db_url, out)
     schema.write_text(_schema({"p": ("range", key)}), encoding="utf-8")
     drift = check_drift(str(schema), db_url, out_dir=out)  # (drift, exit 1: the plan refuses only --sql's script)
     assert drift.differences and drift.sql == "" and "partitioning cannot change in place" in drift.sql_refused

@@ -47,7 +47,7 @@ def _migration(tmp_path, name):
                                       pytest.param("pg18", marks=pytest.mark.slow)], indirect=True)
 def test_publications_round_trip(tmp_path, major_db, schemac):
     from catalog_oracle import sibling_database
-    from test_functions import _apply
+    from sqlx_project import apply_all
 
     with psycopg.connect(major_db, autocommit=True) as conn:
         conn.execute(SOURCE)
@@ -63,7 +63,7 @@ def test_publications_round_trip(tmp_path, major_db, schemac):
            "TABLE ONLY parent;\n  ELSE\n" in sql, sql  # (or joined, where the database has it: made_or_joined)
     assert sql.index("CREATE PUBLICATION") > sql.rindex("CREATE TABLE"), sql  # after the tables it names
     with sibling_database(major_db) as b:
-        _apply(b, str(tmp_path / "generated"))
+        apply_all(b, str(tmp_path / "generated"))
         assert _publications(b) == _publications(major_db)
         assert schemac("diff", "--database-url", b).returncode == 0
         assert schemac("diff", "--database-url", major_db).returncode == 0
@@ -75,7 +75,7 @@ def test_publication_changes_over_rows(tmp_path, db_url, schemac):
     to FOR ALL TABLES (drop and create), a column of a list and filter retyped (the member dropped and added
     around it); the result is what the tests' SQL builds from scratch."""
     from catalog_oracle import sibling_database
-    from test_functions import _apply
+    from sqlx_project import apply_all
 
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute(SOURCE)
@@ -85,7 +85,7 @@ def test_publication_changes_over_rows(tmp_path, db_url, schemac):
     text = (tmp_path / "schema.yaml").read_text()
     assert schemac("generate", "--name", "base").returncode == 0
     with sibling_database(db_url) as b:
-        _apply(b, str(tmp_path / "generated"))
+        apply_all(b, str(tmp_path / "generated"))
         with psycopg.connect(b, autocommit=True) as conn:
             conn.execute("INSERT INTO messages VALUES (1, 'hi', 'sent', 's'), (2, 'yo', 'draft', 't');"
                          "INSERT INTO app.orders VALUES (1, 'new')")
@@ -109,7 +109,7 @@ def test_publication_changes_over_rows(tmp_path, db_url, schemac):
         assert sql.index("DROP TABLE ONLY messages") < sql.index("ALTER COLUMN status SET DATA TYPE") < \
             sql.index("ADD TABLE ONLY messages (id, status)"), sql
         assert "ALTER PUBLICATION filtered RENAME TO search_feed" in sql, sql
-        _apply(b, str(tmp_path / "generated"))
+        apply_all(b, str(tmp_path / "generated"))
         assert schemac("diff", "--database-url", b).returncode == 0
         with psycopg.connect(b) as conn:  # the rows stay
             assert conn.execute("SELECT id, body, status FROM messages ORDER BY id").fetchall() == \
@@ -138,8 +138,8 @@ def test_a_schema_only_a_publication_names_and_an_empty_publish(tmp_path, db_url
         "tables:\n  orders: {schema: app, columns: {id: integer}}\npublications:\n"
         "  app_and_public:\n    tables_in_schema: [app, public]\n  paused:\n    all_tables: true\n    publish: []\n")
     assert schemac("generate", "--name", "pubs").returncode == 0
-    from test_functions import _apply
-    _apply(db_url, str(tmp_path / "generated"))
+    from sqlx_project import apply_all
+    apply_all(db_url, str(tmp_path / "generated"))
     with psycopg.connect(db_url) as conn:
         assert conn.execute("SELECT pubinsert OR pubupdate OR pubdelete OR pubtruncate FROM pg_publication "
                             "WHERE pubname = 'paused'").fetchone() == (False,)

@@ -14,6 +14,7 @@ import pytest
 from catalog_oracle import sibling_database
 from conftest import MAJORS
 import test_security
+from sqlx_project import apply_all
 
 from schemac.commands.diff import check_drift
 from schemac.migrations.apply import apply_files
@@ -54,8 +55,7 @@ def _rebuilt(url: str, tmp_path, schemac) -> tuple[list, list]:
     assert r.returncode == 0, r.stderr
     assert check_drift(str(tmp_path / "schema.yaml"), url, out_dir=str(tmp_path / "generated")).differences == ()
     with sibling_database(url) as other:
-        with psycopg.connect(other, autocommit=True) as conn:
-            apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+        apply_all(other, tmp_path / "generated")
         assert check_drift(str(tmp_path / "schema.yaml"), other, out_dir=str(tmp_path / "generated")).differences == ()
         return _read(other, CONSTRUCTORS), _read(other, TYPES)
 

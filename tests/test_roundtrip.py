@@ -9,6 +9,7 @@ import shutil
 
 import psycopg
 import pytest
+from sqlx_project import apply_all
 
 from schemac.migrations.apply import apply_files
 from schemac.commands.diff import check_drift
@@ -26,8 +27,7 @@ FIXTURES = [os.path.join(HERE, "fixtures", "everything.yaml"), os.path.join(HERE
 
 def migrate(schema_path: str, out: str, url: str) -> None:
     generate(schema_path, out)
-    with psycopg.connect(url, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations())
+    apply_all(url, out)
 
 
 @pytest.mark.every_major
@@ -177,8 +177,7 @@ def test_a_table_without_columns_round_trips(db_url, tmp_path, schemac):
     r = schemac("generate", cwd=tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
     with sibling_database(db_url) as rebuilt:
-        with psycopg.connect(rebuilt, autocommit=True) as conn:
-            apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+        apply_all(rebuilt, tmp_path / "generated")
         assert schemac("diff", "--database-url", rebuilt, cwd=tmp_path).returncode == 0
         assert fingerprint(rebuilt) == fingerprint(db_url)
 

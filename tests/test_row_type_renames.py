@@ -8,11 +8,10 @@ diff."""
 from __future__ import annotations
 
 import psycopg
+from sqlx_project import apply_all
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
-from schemac.migrations.apply import apply_files
-from schemac.migrations.layout import Layout
 
 BEFORE = """\
 schemas: [worker]
@@ -47,17 +46,12 @@ FUNCTIONS = "SELECT proname, oid, pg_get_function_result(oid), pg_get_function_a
             "WHERE pronamespace = 'worker'::regnamespace ORDER BY 1"
 
 
-def _apply(url: str, out: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations())
-
-
 def _made_with_rows(url: str, tmp_path, text: str, rows: str):
     """schema.yaml `text` generated and applied to `url`, `rows` inserted: (its path, the output folder)."""
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     schema.write_text(text)
     assert generate(str(schema), out).status == "written"
-    _apply(url, out)
+    apply_all(url, out)
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(rows)
     return schema, out
@@ -73,7 +67,7 @@ def _renamed(url: str, tmp_path, before_text: str, after_text: str, rows: str, f
     result = generate(str(schema), out)
     assert result.status == "written", result.message
     assert "DROP FUNCTION" not in result.sql, result.sql
-    _apply(url, out)
+    apply_all(url, out)
     with psycopg.connect(url, autocommit=True) as conn:
         after = conn.execute(functions).fetchall()
     assert [(r[0], r[1]) for r in after] == sorted(before.items())  # the same functions: not made again
@@ -177,7 +171,7 @@ def test_a_column_renamed_under_standard_bodies_reading_its_new_name(any_db_url,
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     schema.write_text(COLUMN_BEFORE)
     assert generate(str(schema), out).status == "written"
-    _apply(any_db_url, out)
+    apply_all(any_db_url, out)
     with psycopg.connect(any_db_url, autocommit=True) as conn:
         conn.execute("INSERT INTO comment VALUES (1, 10), (2, 20), (3, 10)")
         attnums = conn.execute(ATTNUMS).fetchall()
@@ -185,7 +179,7 @@ def test_a_column_renamed_under_standard_bodies_reading_its_new_name(any_db_url,
     schema.write_text(COLUMN_AFTER)
     result = generate(str(schema), out)
     assert result.status == "written", result.message
-    _apply(any_db_url, out)
+    apply_all(any_db_url, out)
     with psycopg.connect(any_db_url, autocommit=True) as conn:
         assert conn.execute(ATTNUMS).fetchall() == [("id", attnums[0][1]), ("author_id", attnums[1][1])]
         assert dict(conn.execute("SELECT proname, oid FROM pg_proc WHERE proname IN ('creator_of', 'creators')")) \
@@ -236,7 +230,7 @@ def _destructive_edit(url: str, tmp_path, before_text: str, rows: str, after_tex
     schema.write_text(after_text)
     result = generate(str(schema), out, allow_destructive=True)
     assert result.status == "written", result.message
-    _apply(url, out)
+    apply_all(url, out)
     drift = check_drift(str(schema), url, out_dir=out)
     assert drift.differences == (), drift.render("text")
 

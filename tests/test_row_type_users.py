@@ -11,6 +11,7 @@ import pytest
 from catalog_oracle import fingerprint, fingerprint_difference, sibling_database, values
 from conftest import inspected_after, migrated_then_described, one_of_each_class
 from owner_mode import OWNER, as_owner, ensure_owner, hand_over
+from sqlx_project import apply_all, generated_and_applied
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
@@ -54,8 +55,7 @@ def test_a_column_retyped_where_the_row_types_holders_go_is_written(db_url, tmp_
             as (new, _):
         assert generate(str(schema), out, allow_destructive=True).status == "written"
         before = values(db_url)
-        with psycopg.connect(db_url, autocommit=True) as conn:
-            apply_files(conn, Layout(out).migrations())
+        apply_all(db_url, out)
         actual, expected = fingerprint(db_url), fingerprint(new)
         assert actual == expected, fingerprint_difference(actual, expected)
     assert check_drift(str(schema), db_url, out_dir=out).differences == ()
@@ -183,8 +183,7 @@ def test_a_column_added_with_a_value_under_its_tables_row_type_held_elsewhere_is
     with sibling_database(db_url) as other:
         schema.write_text(inspected_after(other, old.replace("i integer", f"i integer, {plain}")), encoding="utf-8")
     assert generate(str(schema), out, name="plain").status == "written"
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations())
+    apply_all(db_url, out)
     assert check_drift(str(schema), db_url, out_dir=out).differences == ()
 
 
@@ -236,15 +235,10 @@ tables:
 
 
 def _generated_then_applied(url: str, tmp_path, text: str, **kw) -> str:
-    """schema.yaml `text` generated and applied to `url`; the migration's SQL."""
-    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    schema.write_text(text)
-    result = generate(str(schema), out, **kw)
-    assert result.status == "written", result.message
-    with psycopg.connect(url, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations())
-    assert check_drift(str(schema), url, out_dir=out).differences == ()
-    return result.sql
+    """schema.yaml `text` generated and applied to `url`, which is in sync with it after; the migration's SQL."""
+    sql = generated_and_applied(tmp_path, url, text, **kw)
+    assert check_drift(str(tmp_path / "schema.yaml"), url, out_dir=str(tmp_path / "generated")).differences == ()
+    return sql
 
 
 def test_a_renamed_tables_column_dropped_with_its_type_is_written(any_db_url, tmp_path):

@@ -15,6 +15,7 @@ import psycopg.conninfo
 import pytest
 from catalog_oracle import sibling_database
 from conftest import each_case_on_one_major
+from sqlx_project import apply_all
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
@@ -230,8 +231,7 @@ def _built_from_scratch(url: str, text: str, folder, roles: dict) -> dict:
     path = _write(folder, text)
     generate(path, os.path.join(folder, "generated"))
     with sibling_database(url) as other:
-        with psycopg.connect(other, autocommit=True) as conn:
-            apply_files(conn, Layout(os.path.join(folder, "generated")).migrations())
+        apply_all(other, os.path.join(folder, "generated"))
         return security_fingerprint(other, roles)
 
 
@@ -542,8 +542,7 @@ def test_a_real_world_schema_inspected_and_rebuilt(major_db, tmp_path, schemac):
     assert check_drift(str(tmp_path / "schema.yaml"), major_db).differences == ()
     names = {"anon": "anon", "authenticated": "authenticated", "service_role": "service_role"}
     with sibling_database(major_db) as other:
-        with psycopg.connect(other, autocommit=True) as conn:
-            apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+        apply_all(other, tmp_path / "generated")
         assert check_drift(str(tmp_path / "schema.yaml"), other).differences == ()
         rebuilt = security_fingerprint(other, names)
     original = security_fingerprint(major_db, names)

@@ -10,7 +10,7 @@ import pytest
 
 from catalog_oracle import sibling_database
 from conftest import MAJORS
-from test_table_moves import _apply
+from sqlx_project import apply_all
 
 from schemac.commands.generate import generate
 from schemac.migrations.layout import Layout
@@ -79,7 +79,7 @@ def test_views_reading_themselves_are_inspected_and_created_from_a_stub(major_db
         with psycopg.connect(other, autocommit=True) as conn:
             conn.execute("CREATE TABLE IF NOT EXISTS projects (id integer PRIMARY KEY, name text, client_id integer)")
             conn.execute("INSERT INTO projects VALUES (1, 'one', 10), (2, 'two', 20)")
-        _apply(other, str(tmp_path / "generated"))
+        apply_all(other, str(tmp_path / "generated"))
         assert _oracle(other) == expected
 
 
@@ -122,18 +122,18 @@ def test_changed_views_reading_themselves_are_made_again_from_a_stub(major_db, t
     assert AFTER != BEFORE and AFTER.count("code") == 2 and "1::bigint" in AFTER
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     _generated(schema, out, BEFORE)
-    _apply(major_db, out)
+    apply_all(major_db, out)
     with psycopg.connect(major_db, autocommit=True) as conn:
         conn.execute("INSERT INTO projects VALUES (1, 'one'), (2, 'two')")
     migration = _generated(schema, out, AFTER)
     assert "DROP VIEW" in migration and "CREATE OR REPLACE VIEW looped" in migration
-    _apply(major_db, out)
+    apply_all(major_db, out)
     fresh = tmp_path / "fresh"
     fresh.mkdir()
     _generated(fresh / "schema.yaml", str(fresh / "generated"), AFTER)
     rows = "SELECT id, code, name, label(named) FROM named ORDER BY 1"
     with sibling_database(major_db) as other:
-        _apply(other, str(fresh / "generated"))
+        apply_all(other, str(fresh / "generated"))
         with psycopg.connect(other, autocommit=True) as conn:
             conn.execute("INSERT INTO projects VALUES (1, 'one'), (2, 'two')")
         expected = _oracle(other, rows)
@@ -159,13 +159,13 @@ def test_views_reading_themselves_dropped_with_the_function_of_their_row_type(db
     its row, DROP FUNCTION while the view calls it; the view is emptied to its stub first."""
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     _generated(schema, out, BEFORE)
-    _apply(db_url, out)
+    apply_all(db_url, out)
     gone = BEFORE.split("functions:")[0] + "views:\n  looped:\n    columns: {id: {type: integer}, name: {type: text}}\n" \
         "    query: SELECT id, name FROM looped\n"
     migration = _generated(schema, out, gone)
     assert migration.index("CREATE OR REPLACE VIEW named AS\nSELECT NULL::integer AS id") < \
         migration.index("DROP FUNCTION") < migration.index("DROP VIEW IF EXISTS named"), migration
-    _apply(db_url, out)
+    apply_all(db_url, out)
     with psycopg.connect(db_url) as conn:
         assert conn.execute(VIEWS).fetchall() == [("looped", " SELECT id,\n    name\n   FROM looped;")]
         assert conn.execute("SELECT count(*) FROM pg_proc WHERE proname = 'label'").fetchone()[0] == 0

@@ -48,11 +48,10 @@ import psycopg
 import pytest
 from catalog_oracle import fingerprint_difference, fingerprint_on, pipelined, sibling_database
 from conftest import one_of_each_class
+from sqlx_project import apply_all
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
-from schemac.migrations.apply import apply_files
-from schemac.migrations.layout import Layout
 
 CASES = {
     # A bound by its values: relpartbound holds constants of the key's types (compare/bounds.py).
@@ -1763,8 +1762,7 @@ def test_a_spelling_postgres_accepts_builds_and_stays_in_sync(tmp_path, db_url, 
     schema.write_text(text, encoding="utf-8")
     empty.mkdir()
     assert generate(str(schema), out).status == "written"
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations())
+    apply_all(db_url, out)
     with sibling_database(db_url) as other:
         with psycopg.connect(other, autocommit=True) as conn:
             conn.execute(by_hand)

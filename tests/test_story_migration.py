@@ -7,9 +7,8 @@ import os
 
 import psycopg
 import pytest
+from sqlx_project import apply_all
 
-from schemac.migrations.apply import apply_files
-from schemac.migrations.layout import Layout
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TABLE = "test_integration_correlations"
@@ -35,8 +34,7 @@ def story_migration() -> str:
 
 
 def apply(url: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        apply_files(conn, Layout(os.path.join(ROOT, "generated")).migrations())
+    apply_all(url, os.path.join(ROOT, "generated"))
 
 
 def test_committed_migration_file_follows_sqlx_rules():

@@ -8,10 +8,9 @@ from __future__ import annotations
 import psycopg
 import pytest
 from catalog_oracle import fingerprint, fingerprint_difference, sibling_database
+from sqlx_project import apply_all
 
 from schemac.errors import SchemaFileError
-from schemac.migrations.apply import apply_files
-from schemac.migrations.layout import Layout
 from schemac.schemafile.load import load_text
 
 SETUP = """
@@ -39,11 +38,6 @@ def replica_identities(url: str) -> list[tuple]:
             "AND c.relname <> '_sqlx_migrations' ORDER BY 1").fetchall()
 
 
-def _apply(url: str, folder) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        apply_files(conn, Layout(str(folder / "generated")).migrations())
-
-
 def test_replica_identity_round_trips_and_changes_over_rows(tmp_path, db_url, schemac):
     """Every form is read and written (replica_identity:), made again on a database built anew (a partitioned
     table and its partition each their own), then moved default -> full -> using index -> nothing -> default;
@@ -58,7 +52,7 @@ def test_replica_identity_round_trips_and_changes_over_rows(tmp_path, db_url, sc
     expected = replica_identities(db_url)
     assert expected == [("msgs", "f", None), ("p1", "f", None), ("pt", "i", "pt_key"), ("t", "d", None)]
     with sibling_database(db_url) as b:
-        _apply(b, tmp_path)
+        apply_all(b, tmp_path / "generated")
         with psycopg.connect(b, autocommit=True) as conn:
             conn.execute(ROWS)
         assert replica_identities(b) == expected
@@ -86,7 +80,7 @@ def test_replica_identity_round_trips_and_changes_over_rows(tmp_path, db_url, sc
             yaml_path.write_text(edited)
             r = schemac("generate", "--name", f"step{n}")
             assert r.returncode == 0 and "No changes" not in r.stdout, r.stdout + r.stderr
-            _apply(b, tmp_path)
+            apply_all(b, tmp_path / "generated")
             with psycopg.connect(b) as conn:
                 assert conn.execute("SELECT count(*) FROM t").fetchone()[0] == 2
             assert [x for x in replica_identities(b) if x[0] == "t"] == [want], n
@@ -161,7 +155,7 @@ def test_column_settings_set_changed_and_reset_over_rows(tmp_path, db_url, schem
         yaml_path.write_text(COLUMNS % settings)
         r = schemac("generate", "--name", f"step{n}")
         assert r.returncode == 0 and "No changes" not in r.stdout, r.stdout + r.stderr
-        _apply(db_url, tmp_path)
+        apply_all(db_url, tmp_path / "generated")
         if n == 0:
             with psycopg.connect(db_url, autocommit=True) as conn:
                 conn.execute("INSERT INTO t VALUES (1, repeat('x', 5000), '{\"a\": 1}', 2.5)")
@@ -208,7 +202,7 @@ def test_options_the_server_writes_itself_are_not_read(tmp_path, db_url, schemac
     assert r.returncode == 0, r.stdout + r.stderr
     assert column_settings(db_url) == {("t", "n"): (-1, "p", "", ["n_distinct=5"])}
     with sibling_database(db_url) as b:
-        _apply(b, tmp_path)
+        apply_all(b, tmp_path / "generated")
         assert column_settings(b) == column_settings(db_url)
         assert schemac("diff", "--database-url", b).returncode == 0
     assert schemac("diff", "--database-url", db_url).returncode == 0

@@ -8,11 +8,10 @@ import uuid
 
 import psycopg
 import pytest
+from sqlx_project import apply_all
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
-from schemac.migrations.apply import apply_files
-from schemac.migrations.layout import Layout
 
 BEFORE = """\
 schemas: [archive]
@@ -69,17 +68,12 @@ def reader(any_db_url):
         conn.execute(f'DROP ROLE "{name}"')
 
 
-def _apply(url: str, out: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations())
-
-
 def _first(url: str, tmp_path, text: str, rows: str) -> tuple:
     """schema.yaml `text` generated and applied, then `rows` inserted: (schema.yaml's path, the output folder)."""
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     schema.write_text(text)
     assert generate(str(schema), out).status == "written"
-    _apply(url, out)
+    apply_all(url, out)
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(rows)
     return schema, out
@@ -90,7 +84,7 @@ def _second(url: str, schema, out: str, text: str):
     schema.write_text(text)
     result = generate(str(schema), out)
     assert result.status == "written", result.message
-    _apply(url, out)
+    apply_all(url, out)
     return result
 
 
@@ -122,7 +116,7 @@ def test_table_moved_to_another_schema_keeps_rows_serial_and_readers(any_db_url,
     schema.write_text(BEFORE.replace("READER", reader))
     dev = psycopg.conninfo.make_conninfo(any_db_url, dbname="postgres")  # views deparsed by the database's major
     assert generate(str(schema), out, dev_url=dev).status == "written"
-    _apply(any_db_url, out)
+    apply_all(any_db_url, out)
     with psycopg.connect(any_db_url, autocommit=True) as conn:
         conn.execute("INSERT INTO t (id, v) VALUES (1, 'a'), (2, 'b')")
         conn.execute("INSERT INTO r VALUES (10, 1), (20, 2)")
@@ -137,7 +131,7 @@ def test_table_moved_to_another_schema_keeps_rows_serial_and_readers(any_db_url,
     assert not [s for s in ("DROP TABLE", "DROP SEQUENCE", "CREATE TABLE", "CREATE SEQUENCE") if s in result.sql], result.sql
     assert "ALTER TABLE t SET SCHEMA archive;" in result.sql
     assert "FOREIGN KEY" not in result.sql  # r's foreign key follows t by its oid: not dropped and validated again
-    _apply(any_db_url, out)
+    apply_all(any_db_url, out)
 
     cat = _catalog(any_db_url, name)
     assert ("public", "t", "r") not in cat["relations"] and ("archive", name, "r") in cat["relations"]
@@ -334,7 +328,7 @@ def test_views_moved_and_renamed(any_db_url, reader, tmp_path, query):
     assert result.status == "written", result.message
     assert "ALTER MATERIALIZED VIEW mv SET SCHEMA archive;" in result.sql and "DROP MATERIALIZED" not in result.sql
     assert ("ALTER VIEW v SET SCHEMA archive;" in result.sql) == (query != "SELECT id FROM t"), result.sql
-    _apply(any_db_url, out)
+    apply_all(any_db_url, out)
     with psycopg.connect(any_db_url, autocommit=True) as conn:
         assert sorted(conn.execute("SELECT n.nspname, c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON "
                                    "n.oid = c.relnamespace WHERE n.nspname IN ('public', 'archive') AND c.relkind IN ('v', 'm', 'i') "
@@ -364,7 +358,7 @@ def test_column_dropped_under_a_view_of_a_moved_table(db_url, tmp_path, new):
                       .replace("      c: {type: integer}\n", "").replace("FROM t WHERE c > 0", f"FROM {new}"))
     result = generate(str(schema), out, allow_destructive=True)  # (the column's values go)
     assert result.status == "written", result.message
-    _apply(db_url, out)
+    apply_all(db_url, out)
     with psycopg.connect(db_url, autocommit=True) as conn:
         assert conn.execute("SELECT array_agg(id ORDER BY id) FROM v").fetchone()[0] == [1, 2]
         assert conn.execute(f"SELECT count(*) FROM pg_attribute WHERE attrelid = '{new}'::regclass AND attnum > 0 "
@@ -424,7 +418,7 @@ def test_readers_of_a_renamed_table_whose_names_postgres_made_unique_are_kept(an
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     schema.write_text(NUMBERED)
     assert generate(str(schema), out, dev_url=dev).status == "written"
-    _apply(any_db_url, out)
+    apply_all(any_db_url, out)
     kept = "SELECT c.relname, c.oid, r.xmin::text FROM pg_class c JOIN pg_rewrite r ON r.ev_class = c.oid " \
            "WHERE c.relname IN ('v', 'w', 'mv') ORDER BY 1"
     with psycopg.connect(any_db_url, autocommit=True) as conn:
@@ -436,7 +430,7 @@ def test_readers_of_a_renamed_table_whose_names_postgres_made_unique_are_kept(an
     schema.write_text(text)
     result = generate(str(schema), out, dev_url=dev)
     assert result.status == "written" and "VIEW" not in result.sql, result.sql
-    _apply(any_db_url, out)
+    apply_all(any_db_url, out)
     with psycopg.connect(any_db_url, autocommit=True) as conn:
         assert conn.execute(kept).fetchall() == before
         assert conn.execute("SELECT array_agg(x ORDER BY x) FROM mv").fetchone()[0] == [1, 2]  # (not REFRESHed)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 from pgharness import takes
+from sqlx_project import apply_all
 
 from schemac.commands.generate import generate
 from schemac.commands.inspect import inspect_database
@@ -41,8 +42,7 @@ def applied(db_url, tmp_path):
     (tmp_path / "schema.yaml").write_text(SCHEMA, encoding="utf-8")
     result = generate(str(tmp_path / "schema.yaml"), str(tmp_path / "generated"))
     assert result.status == "written", result.message
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+    apply_all(db_url, tmp_path / "generated")
     return db_url
 
 

@@ -42,7 +42,7 @@ def _configs(url):
 
 def test_text_search_configuration_round_trip_and_mapping_change(tmp_path, db_url, schemac):
     from catalog_oracle import sibling_database
-    from test_functions import _apply
+    from sqlx_project import apply_all
 
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute(SOURCE)
@@ -52,7 +52,7 @@ def test_text_search_configuration_round_trip_and_mapping_change(tmp_path, db_ur
     assert schemac("generate", "--name", "fts").returncode == 0
     expected = _configs(db_url)
     with sibling_database(db_url) as b:
-        _apply(b, str(tmp_path / "generated"))
+        apply_all(b, str(tmp_path / "generated"))
         assert _configs(b) == expected
         with psycopg.connect(b, autocommit=True) as conn:
             conn.execute("INSERT INTO app.notes (id, body) VALUES (1, 'running dogs'), (2, 'jumping cats')")
@@ -65,7 +65,7 @@ def test_text_search_configuration_round_trip_and_mapping_change(tmp_path, db_ur
         sql = "".join(p.read_text() for p in sorted((tmp_path / "generated" / "migrations").glob("*stem_words*.sql")))
         assert "ALTER TEXT SEARCH CONFIGURATION app.english_simple ALTER MAPPING FOR asciiword WITH english_stem" in sql, sql
         assert "DROP" not in sql, sql
-        _apply(b, str(tmp_path / "generated"))
+        apply_all(b, str(tmp_path / "generated"))
         with psycopg.connect(b) as conn:
             assert conn.execute("SELECT to_tsvector('app.english_simple', 'running dogs')::text").fetchone()[0] == \
                 "'dog':2 'run':1"
@@ -115,7 +115,7 @@ def _dictionaries(url):
 def test_text_search_dictionaries_round_trip_and_options_change(tmp_path, db_url, schemac):
     """Dictionaries a configuration maps to: created before it, options changed in place (one reset)."""
     from catalog_oracle import sibling_database
-    from test_functions import _apply
+    from sqlx_project import apply_all
 
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute(DICTIONARIES)
@@ -126,7 +126,7 @@ def test_text_search_dictionaries_round_trip_and_options_change(tmp_path, db_url
     assert schemac("generate", "--name", "dicts").returncode == 0
     expected = _dictionaries(db_url)
     with sibling_database(db_url) as b:
-        _apply(b, str(tmp_path / "generated"))
+        apply_all(b, str(tmp_path / "generated"))
         assert _dictionaries(b) == expected and _configs_public(b) == _configs_public(db_url)
         with psycopg.connect(b, autocommit=True) as conn:
             conn.execute("INSERT INTO docs VALUES (1, 'the running dogs')")
@@ -136,7 +136,7 @@ def test_text_search_dictionaries_round_trip_and_options_change(tmp_path, db_url
         (tmp_path / "schema.yaml").write_text(text.replace("{stopwords: english, accept: 'false'}", "{accept: 'true'}"))
         r = schemac("generate", "--name", "keep_stop_words")
         assert r.returncode == 0, r.stdout + r.stderr
-        _apply(b, str(tmp_path / "generated"))
+        apply_all(b, str(tmp_path / "generated"))
         with psycopg.connect(b) as conn:
             assert conn.execute("SELECT dictinitoption FROM pg_ts_dict WHERE dictname = 'plain'").fetchone()[0] == \
                 "accept = 'true'"

@@ -11,12 +11,12 @@ from __future__ import annotations
 import psycopg
 import pytest
 from catalog_oracle import sibling_database
+from sqlx_project import apply_all
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
 from schemac.commands.inspect import inspect_database
 from schemac.errors import SchemaFileError
-from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
 from schemac.schemafile.load import load_text
 
@@ -47,11 +47,6 @@ def _states(url: str) -> list[tuple]:
         return conn.execute(STATES).fetchall()
 
 
-def _apply(url: str, out: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations())
-
-
 def test_inspected_clone_states_are_built_again(tmp_path, any_db_url):
     with psycopg.connect(any_db_url, autocommit=True) as conn:
         conn.execute(BY_HAND)
@@ -62,7 +57,7 @@ def test_inspected_clone_states_are_built_again(tmp_path, any_db_url):
     schema.write_text(text, encoding="utf-8")
     assert generate(str(schema), out).status == "written"
     with sibling_database(any_db_url) as other:
-        _apply(other, out)
+        apply_all(other, out)
         assert _states(other) == _states(any_db_url) == [
             ("m", "m_s", "D"), ("m", "m_t", "O"), ("m_2024", "m_s", "O"), ("m_2024", "m_t", "D"),
             ("m_2025", "m_s", "D"), ("m_2025", "m_t", "R"), ("m_2025_1", "m_s", "D"), ("m_2025_1", "m_t", "R"),
@@ -110,7 +105,7 @@ def test_clone_states_migrate(tmp_path, any_db_url):
     for n, (text, expected) in enumerate(steps):
         schema.write_text(text, encoding="utf-8")
         assert generate(str(schema), out).status == "written", n
-        _apply(any_db_url, out)
+        apply_all(any_db_url, out)
         assert [(t, e) for t, _, e in _states(any_db_url)] == expected, n
         assert check_drift(str(schema), any_db_url, out_dir=out).differences == (), n
         assert generate(str(schema), out).status == "unchanged", n
@@ -122,7 +117,7 @@ def test_clone_state_drift_is_reported(tmp_path, db_url):
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     schema.write_text(V1 % ("", "\n    cloned_triggers: {m_t: disabled}", ""), encoding="utf-8")
     assert generate(str(schema), out).status == "written"
-    _apply(db_url, out)
+    apply_all(db_url, out)
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute("ALTER TABLE m_2024 ENABLE TRIGGER m_t")
         conn.execute("ALTER TABLE m_2025 ENABLE REPLICA TRIGGER m_t")

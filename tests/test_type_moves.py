@@ -9,7 +9,7 @@ import psycopg
 import pytest
 
 from conftest import MAJORS
-from test_table_moves import _apply
+from sqlx_project import apply_all
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
@@ -83,7 +83,7 @@ def _generated(url: str, schema, out: str, text: str):
     schema.write_text(text)
     result = generate(str(schema), out, dev_url=psycopg.conninfo.make_conninfo(url, dbname="postgres"))
     assert result.status == "written", result.message
-    _apply(url, out)
+    apply_all(url, out)
     return result
 
 
@@ -219,7 +219,7 @@ def test_enum_renamed_and_recreated_in_one_migration(major_db, tmp_path):
                       .replace("renamed_from: act_kind", "renamed_from: ev_kind").replace("d: ev_code", "d: act_code"))
     result = generate(str(schema), out, allow_destructive=True)
     assert result.status == "written", result.message
-    _apply(major_db, out)
+    apply_all(major_db, out)
     with psycopg.connect(major_db) as conn:
         assert conn.execute("SELECT t.typname::text, e.enumlabel::text FROM pg_enum e JOIN pg_type t ON t.oid = "
                             "e.enumtypid ORDER BY 1, e.enumsortorder").fetchall() == [("act_kind", "code"),
@@ -256,7 +256,7 @@ def test_enum_renamed_and_given_a_value_in_one_migration(major_db, tmp_path, sch
         .replace("k: {type: ev_kind, default: \"'code'::ev_kind\"}", f"k: {{type: {where}act_kind, default: \"'auto'::{where}act_kind\"}}"))
     result = generate(str(schema), out)
     assert result.status == "written", result.message
-    _apply(major_db, out)
+    apply_all(major_db, out)
     with psycopg.connect(major_db, autocommit=True) as conn:
         assert conn.execute(query).fetchall() == [(oid, "app" if schema_line else "public", "act_kind",
                                                    ["code", "auto", "no_code"])]
@@ -285,7 +285,7 @@ def test_function_and_view_dropped_beside_a_domain_renamed_over_one_made_again(m
                       "tables:\n  t: {columns: {id: {type: integer, primary_key: true}, k: ddr, d: dpos, e: mood}}\n")
     result = generate(str(schema), out, allow_destructive=True)
     assert result.status == "written", result.message
-    _apply(major_db, out)
+    apply_all(major_db, out)
     with psycopg.connect(major_db) as conn:
         assert conn.execute("SELECT typname::text, typtype::text, coalesce(format_type(nullif(typbasetype, 0), NULL), '') "
                             "FROM pg_type WHERE typnamespace = 'public'::regnamespace AND typtype IN ('e', 'd') ORDER BY 1"

@@ -16,11 +16,10 @@ import sys
 import psycopg
 import pytest
 from catalog_oracle import sibling_database
+from sqlx_project import apply_all
 
 from schemac.compare.normalize import normal_form
 from schemac.errors import SchemacError
-from schemac.migrations.apply import apply_files
-from schemac.migrations.layout import Layout
 from schemac.pg.calls import called_functions
 from schemac.pg.expressions import is_verbatim, referenced_columns
 from schemac.pg.verbatim import normal_text, refusal
@@ -92,8 +91,7 @@ def test_inspected_database_with_unreadable_expressions_round_trips(db_url, sche
 
 
 def _rebuilt_alike(db_url: str, rebuilt: str, schemac, tmp_path) -> None:
-    with psycopg.connect(rebuilt, autocommit=True) as conn:
-        apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+    apply_all(rebuilt, tmp_path / "generated")
     assert _catalog(rebuilt) == _catalog(db_url)  # the oracle: Postgres's own deparse of every expression
     for url in (db_url, rebuilt):
         r = schemac("diff", "--database-url", url)

@@ -15,6 +15,7 @@ import psycopg
 import pytest
 from catalog_oracle import fingerprint, fingerprint_difference, sibling_database, values
 from conftest import MAJORS
+from sqlx_project import apply_all
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
@@ -364,8 +365,7 @@ def test_a_view_reading_what_schemac_does_not_manage(db_url, tmp_path):
             "         FROM t\n")
     project, r = _generated(db_url, tmp_path, text)
     assert len(_notices(project, r, " (function my_sum(integer) does not exist)")) == 1
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        apply_files(conn, Layout(project.out).migrations())
+    apply_all(db_url, project.out)
     assert project.drift() == ()
     assert [u.kind for u in check_drift(project.schema, db_url, out_dir=project.out).unmanaged] == ["function"]
     # Tried once: the next generate does not build the schema again for it (no server reachable here).
@@ -544,8 +544,7 @@ def test_another_major_deparses_otherwise(tmp_path, server):
         with open(project.schema, "w", encoding="utf-8") as f:
             f.write(BASE)
         assert generate(project.schema, project.out, dev_url=_admin(server.url)).status == "written"  # on 18
-        with psycopg.connect(url, autocommit=True) as conn:
-            apply_files(conn, Layout(project.out).migrations())
+        apply_all(url, project.out)
         found = {d.name: d.message for d in project.drift()}
         # (v's `t.id` reads equal to 18's `id` in the normal form now: x's deparse still differs, and says why)
         assert found and all("deparsed by PostgreSQL 18 for schema.yaml, by 15 here" in m for m in found.values()), found
@@ -714,8 +713,7 @@ def test_rules_on_views_round_trip_and_survive_a_rebuilt_view(tmp_path, db_url, 
         r = schemac("generate", "--name", "anon")
         sql = "".join(p.read_text() for p in (tmp_path / "generated" / "migrations").glob("*_anon.sql"))
         assert r.returncode == 0 and "CREATE" not in sql and "ALTER COLUMN id DROP DEFAULT" in sql, sql
-        with psycopg.connect(b, autocommit=True) as conn:
-            apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+        apply_all(b, tmp_path / "generated")
         assert _view_defaults(b) == [("name", "'anon'::text")]
         assert schemac("diff", "--database-url", b).returncode == 0
 
