@@ -17,6 +17,8 @@ from schemac.compare.given_back import owners_by_default
 from schemac.compare.publications import by_name
 from schemac.model import EventTrigger, Schema
 from schemac.pg.names import split_reference
+from schemac.pg.sqllex import LexError
+from schemac.pg.verbatim import without_comments
 
 # The cause of a kept event trigger's drop and create around the replacement of its function.
 FUNCTION_REPLACED = "its function replaced under it"
@@ -43,19 +45,30 @@ def _function_key(e: EventTrigger) -> tuple[str, str]:
 
 
 def _reached(start: tuple[str, str], current: Schema, desired: Schema) -> set[tuple[str, str]]:
-    """`start` and the functions its body names, in turn (either model's body; a name as a word of the text, as
-    PL/pgSQL's PERFORM helper(...) calls it: a body is text Postgres records no dependency of)."""
+    """`start` and the functions its body calls, in turn (either model's body; a name followed by its '(' in the text
+    but its comments, as PL/pgSQL's PERFORM helper(...) calls it, or a string EXECUTE runs: a body is text Postgres
+    records no dependency of). A name in a comment or a word of a string is no call: pgMemento's
+    table_alter_post_trigger says "register renamed version" in a comment, and its event trigger was dropped and made
+    again, which needs a superuser, around a change of pgmemento.version()."""
     bodies: dict[tuple[str, str], list[str]] = {}
     for f in (*current.functions, *desired.functions):
-        bodies.setdefault((f.schema, f.name), []).append(f.body.lower())
+        bodies.setdefault((f.schema, f.name), []).append(_uncommented(f.body).lower())
     seen, todo = {start}, [start]
     while todo:
         text = " ".join(bodies.get(todo.pop(), ()))
         for key in bodies.keys() - seen:
-            if re.search(rf"(?<![\w$]){re.escape(key[1].lower())}(?![\w$])", text):
+            if re.search(rf'(?<![\w$]){re.escape(key[1].lower())}"?\s*\(', text):
                 seen.add(key)
                 todo.append(key)
     return seen
+
+
+def _uncommented(body: str) -> str:
+    """The body without its comments (as written where it does not lex)."""
+    try:
+        return without_comments(body)
+    except LexError:
+        return body
 
 
 def _remade(current: Schema, desired: Schema, changes: list[Change]) -> set[str]:
