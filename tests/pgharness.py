@@ -88,8 +88,8 @@ def close_admin_connections() -> None:
 # copied once and connected to once, which wrote its relation cache init file (pg_internal.init: the catalogs' cached
 # descriptors a new server process loads rather than build from the catalogs). CREATE DATABASE's FILE_COPY copies
 # that file with the rest, as it copied template1's before 15, so each test database's first connection finds it:
-# ~4 ms of the server's CPU less a database (pg18: create, connect and drop 22.5 -> 18.8 ms, medians of three
-# interleaved rounds of 8, /work/rwfiles/tests49a/micro49.py); the same catalogs as template0's, nothing else differs.
+# ~3 ms of the server's CPU less a database (create, connect and drop 22.5 -> 20.0 ms on 18, 20.5 -> 17.5 on 16,
+# medians of 7 interleaved rounds of 20, /work/rwfiles/tests49a/micro49c.py); the same catalogs as template0's.
 # A server given by URL is shared with others (two workers' creates of it at once): template0 there.
 _PRIMED: dict[tuple, str] = {}
 PRIMED_TEMPLATE = "schemac_primed"
