@@ -20,10 +20,11 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 _TAIL = f".{sys.implementation.cache_tag}.pyc"
 _given: dict = {}  # the variables start() changed, as they were
+_PREFIX = "schemac-pycache-"  # the cache's name: start()'s, not one the run was given
 
 
 def _link_installed(prefix: str, roots: list[str], own: str) -> None:
@@ -62,7 +63,7 @@ def start() -> Optional[str]:
     if (not sys.dont_write_bytecode or os.environ.get("PYTHONPYCACHEPREFIX")
             or os.environ.get("PYTEST_XDIST_WORKER")):
         return None
-    prefix = tempfile.mkdtemp(prefix="schemac-pycache-", dir=temproot)
+    prefix = tempfile.mkdtemp(prefix=_PREFIX, dir=temproot)
     atexit.register(shutil.rmtree, prefix, True)  # also where pytest ends before its unconfigure (a usage error)
     own = os.path.abspath(package_dir)
     _link_installed(prefix, [os.path.abspath(p) for p in dict.fromkeys(sys.path) if p and os.path.isdir(p)], own)
@@ -75,29 +76,64 @@ def start() -> Optional[str]:
 
 def rewrite_tests(config, prefix: Optional[str], folder: str) -> None:
     """The test modules of `folder` the run names (its arguments: files, or the folder itself) and its conftest.py,
-    their asserts rewritten once here into the cache (pytest's own functions, the pyc its import reads: keyed by
-    the source's hash), for the pytest-xdist workers that each import every one of them next (~3.5 s of CPU a
-    worker for the whole folder). Only where there is a cache and workers to use it (not `-n 0`, --collect-only)."""
+    their asserts rewritten once into the cache (pytest's own functions, the pyc its import reads: keyed by the
+    source's hash), for the pytest-xdist workers that each import every one of them next (~3.5 s of CPU a worker for
+    the whole folder): here conftest.py, which a worker imports before its configure, and in each worker its share
+    of the test modules (worker_share), which the other workers then read. The whole folder rewritten here, before
+    the workers started, was ~6 s of one core while the other waited (the run's wall). Only where there is a cache
+    and workers to use it (not `-n 0`, nor --collect-only)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is not None:
+        given = os.environ.get("PYTHONPYCACHEPREFIX", "")
+        if os.path.basename(given).startswith(_PREFIX) and not sys.dont_write_bytecode:  # start()'s, inherited
+            _rewrite_into(config, folder, worker_share(worker, os.environ.get("PYTEST_XDIST_WORKER_COUNT")))
+        return
     if prefix is None or getattr(config.option, "dist", "no") == "no" or config.option.collectonly:
         return
+    _rewrite_into(config, folder, None)
+
+
+def worker_share(worker: str, count: Optional[str]) -> Optional[Callable[[list[Path]], list[Path]]]:
+    """Of the test modules, those worker `gwN` of `count` rewrites: the largest first to the worker with the fewest
+    bytes so far (the workers start at once and their shares take about as long), then in the order collection
+    imports them, so that each worker's share is in the cache by the time the other's collection reaches it."""
     try:
-        _rewrite_into(config, folder)
-    except (ImportError, AttributeError, TypeError, ValueError):  # pytest's private functions changed: each worker rewrites
+        index, workers = int(worker[2:]), int(count or "")
+    except ValueError:
+        return None
+
+    def share(files: list[Path]) -> list[Path]:
+        loads, mine = [0] * workers, []
+        for f in sorted(files, key=lambda f: (-f.stat().st_size, f.name)):
+            least = loads.index(min(loads))
+            loads[least] += f.stat().st_size
+            if least == index:
+                mine.append(f)
+        return sorted(mine)
+
+    return share
+
+
+def _rewrite_into(config, folder: str, share: Optional[Callable[[list[Path]], list[Path]]]) -> None:
+    """The test modules `share` picks (None: conftest.py alone) rewritten into the cache; where pytest's private
+    functions changed, nothing (each worker then rewrites what it imports)."""
+    try:
+        from _pytest.assertion import rewrite
+
+        here = Path(folder).resolve()
+        named = [(config.invocation_params.dir / arg.split("::", 1)[0]).resolve() for arg in config.args]
+        files = [f for f in here.glob("test_*.py") if f in named or any(p == here or p in here.parents for p in named)]
+        state = config.stash[rewrite.assertstate_key]
+        for fn in share(files) if share is not None else [here / "conftest.py"]:
+            cache = rewrite.get_cache_dir(fn)
+            pyc = cache / (fn.name[:-3] + rewrite.PYC_TAIL)
+            if share is not None and rewrite._read_pyc(fn, pyc, lambda *_: None) is not None:
+                continue  # (another worker's, there already)
+            source_hash, code = rewrite._rewrite_test(fn, config)
+            os.makedirs(cache, exist_ok=True)
+            rewrite._write_pyc(state, code, source_hash, pyc)
+    except (ImportError, AttributeError, TypeError, ValueError):
         pass
-
-
-def _rewrite_into(config, folder: str) -> None:
-    from _pytest.assertion import rewrite
-
-    here = Path(folder).resolve()
-    named = [(config.invocation_params.dir / arg.split("::", 1)[0]).resolve() for arg in config.args]
-    files = {f for f in here.glob("test_*.py") if f in named or any(p == here or p in here.parents for p in named)}
-    state = config.stash[rewrite.assertstate_key]
-    for fn in sorted(files) + [here / "conftest.py"]:
-        source_hash, code = rewrite._rewrite_test(fn, config)
-        cache = rewrite.get_cache_dir(fn)
-        os.makedirs(cache, exist_ok=True)
-        rewrite._write_pyc(state, code, source_hash, cache / (fn.name[:-3] + rewrite.PYC_TAIL))
 
 
 def stop(prefix: Optional[str]) -> None:
