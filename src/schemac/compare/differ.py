@@ -321,7 +321,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     if around != changes:  # (and what calls those functions, in turn)
         around = around_functions_moved(around, dropped_functions(changes), current, desired, cur_tables, des_tables)
         changes, views = around, diff_views(current, desired, around)
-    changes = defaults_kept_below(privileges_of_recreated(changes, current, desired), cur_tables, des_tables)
+    changes = defaults_kept_below(privileges_of_recreated(changes, current, desired, cur_tables), cur_tables, des_tables)
     changes = readers_around(changes + views, tables_renamed(current, renames, cur_tables), desired,
                              {(c.old.schema, c.old.name): (c.schema, c.table) for c in renames})
     changes.extend(diff_publications(current, desired, changes) + diff_event_triggers(current, desired, changes)
