@@ -82,7 +82,8 @@ from schemac.compare.views import diff_views
 from schemac.compare.readers import readers_around
 from schemac.compare.sqlbodies import domains_after_readers, functions_around_columns, table_readers, without_calls_to
 from schemac.compare.null_attributes import null_refusing_attributes
-from schemac.compare.usertypes import composites_over_rebuilt, diff_user_types, ranges_over_rebuilt, ranges_over_recreated, remade_types
+from schemac.compare.usertypes import (composites_over_rebuilt, diff_user_types, ranges_over_rebuilt, ranges_over_recreated,
+                                      rebuilt_ranges_unrenamed, remade_types)
 from schemac.model import Schema, Table
 from schemac.model.tables import own_columns
 from schemac.pg.types import type_name
@@ -206,6 +207,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     objects = ranges_over_recreated(diff_user_types(current, desired, objects), current, desired)
     rebuilt = frozenset(set_aside_types(objects))
     objects = ranges_over_rebuilt(objects, current, desired, rebuilt)  # (a range over an enum set aside)
+    changes, objects = rebuilt_ranges_unrenamed(changes, objects, rebuilt)  # (dropped under its old name)
     objects = functions_around_types(objects, current, desired, rebuilt)
     objects = null_refusing_attributes(composites_over_rebuilt(objects, current, desired, rebuilt), desired)
     domains = (keyed_domains(current), keyed_domains(desired))
@@ -321,7 +323,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     if around != changes:  # (and what calls those functions, in turn)
         around = around_functions_moved(around, dropped_functions(changes), current, desired, cur_tables, des_tables)
         changes, views = around, diff_views(current, desired, around)
-    changes = defaults_kept_below(privileges_of_recreated(changes, current, desired), cur_tables, des_tables)
+    changes = defaults_kept_below(privileges_of_recreated(changes, current, desired, cur_tables), cur_tables, des_tables)
     changes = readers_around(changes + views, tables_renamed(current, renames, cur_tables), desired,
                              {(c.old.schema, c.old.name): (c.schema, c.table) for c in renames})
     changes.extend(diff_publications(current, desired, changes) + diff_event_triggers(current, desired, changes)

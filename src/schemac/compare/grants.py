@@ -143,7 +143,7 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
     identities = identities or identity_differences(cur_tables, des_tables)
     back = owners_by_default(current)  # whose objects schema.yaml leaves unpinned (compare.given_back)
     for key, t in des_tables.items():
-        if not held_alike(old := _columns_renamed(cur_tables.get(key), t), t, back):  # (most: no defaulted() call)
+        if not held_alike(old := privileges_renamed(cur_tables.get(key), t), t, back):  # (most: no defaulted() call)
             out += object_changes(old, t, *defaulted(current, desired, t), back)
         if t.partition_of is not None:
             continue  # a partition's identity is its root's sequence, compared there
@@ -188,7 +188,7 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
     return out
 
 
-def _columns_renamed(old: Optional[Table], new: Table) -> Optional[Table]:
+def privileges_renamed(old: Optional[Table], new: Table) -> Optional[Table]:
     """`old`'s column privileges as RENAME COLUMN leaves them (`renamed_from:`): they follow the column, so nothing is
     revoked under the old name and granted again under the new one. (`old` as it is, before any column is looked
     at, where it has no column privilege: every table of a schema, most without a grant.)"""

@@ -12,7 +12,7 @@ from schemac.model.frozen import replace
 
 from schemac.compare.aggregates import replaceable_aggregate
 from schemac.compare.changes import GENERATED_REBUILT, Change, remade_columns
-from schemac.compare.grants import Holding, defaulted, object_changes
+from schemac.compare.grants import Holding, defaulted, object_changes, privileges_renamed
 from schemac.compare.routine_dependents import FUNCTION_REBUILT
 from schemac.compare.types import replaceable
 from schemac.model import Aggregate, Function, Schema, Table
@@ -25,11 +25,13 @@ def _key(schema: str, obj: object) -> tuple:
     return (schema, getattr(obj, "name", None), getattr(obj, "identity", None))
 
 
-def privileges_of_recreated(changes: list[Change], current: Schema, desired: Schema) -> list[Change]:
+def privileges_of_recreated(changes: list[Change], current: Schema, desired: Schema,
+                            cur_tables: dict) -> list[Change]:
     """`changes` with the privileges and owner of every function and aggregate the migration drops and creates
     again under the same identity set from a new one's defaults (see the module), and the column privileges of
-    every column it drops and adds again (a generated one: compare.tables) granted again."""
-    changes = _column_privileges_of_remade(changes, current)
+    every column it drops and adds again (a generated one: compare.tables) granted again; `cur_tables`: the
+    tables as the migration's renames leave them (compare.moves.renamed_tables)."""
+    changes = _column_privileges_of_remade(changes, cur_tables)
     again: dict = {}
     for drop, add, alter, in_place in _KINDS.values():
         dropped = {_key(c.schema, c.old) for c in changes if c.kind == drop}
@@ -51,14 +53,15 @@ def privileges_of_recreated(changes: list[Change], current: Schema, desired: Sch
     return out
 
 
-def _column_privileges_of_remade(changes: list[Change], current: Schema) -> list[Change]:
+def _column_privileges_of_remade(changes: list[Change], cur_tables: dict) -> list[Change]:
     """The grants of a table with columns dropped and added again compared as if the old table held no privilege
-    on those columns: what schema.yaml grants on them is granted again after the ADD COLUMN."""
+    on those columns: what schema.yaml grants on them is granted again after the ADD COLUMN. (The old table under
+    its new name, as the DROP and ADD COLUMN name it: a table renamed lost them, prop49.)"""
     remade = remade_columns(changes)
     if not remade:
         return changes
-    tables = {t.key: t for t in current.tables if t.key in remade and
-              any(p.column in remade[t.key] for p in t.grants)}
+    tables = {key: t for key, t in cur_tables.items() if key in remade and
+              any(p.column in remade[key] for p in t.grants)}
     if not tables:
         return changes
 
@@ -73,6 +76,7 @@ def _column_privileges_of_remade(changes: list[Change], current: Schema) -> list
     had = {(c.kind, c.new.grantee) for c in changes if on(c)}  # type: ignore[union-attr]
     out = [c for c in changes if not on(c)]
     for key, old in tables.items():
+        old = privileges_renamed(old, desired[key]) or old  # (the other columns' renames: RENAME COLUMN takes them)
         kept = replace(old, grants=tuple(p for p in old.grants if p.column not in remade[key]))
         out += [c if (c.kind, c.new.grantee) in had else replace(c, cause=GENERATED_REBUILT)  # type: ignore[union-attr]
                 for c in object_changes(kept, desired[key]) if c.kind in ("grant", "revoke")]

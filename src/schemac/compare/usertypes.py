@@ -251,6 +251,23 @@ def ranges_over_rebuilt(objects: list[Change], current: Schema, desired: Schema,
     return out
 
 
+def rebuilt_ranges_unrenamed(changes: list[Change], objects: list[Change],
+                             rebuilt: frozenset) -> tuple[list[Change], list[Change]]:
+    """`changes` and `objects` once a range type ranges_over_rebuilt drops and creates again (its subtype set aside)
+    that `renamed_from` renames is dropped under its old name and not renamed: its rename ran after the subtype was set
+    aside, naming its constructors by the new subtype's name ('function rm(mood, mood) does not exist', prop49)."""
+    remade = {(c.schema, c.name) for c in objects if c.kind == "drop_range_type" and c.cause == DEFINITION_REMADE
+              and type_name(c.old.subtype) in rebuilt}  # type: ignore[union-attr]
+    renames = {(c.new.schema, c.new.name): c for c in changes if c.kind == "rename_type"  # type: ignore[union-attr]
+               and (c.new.schema, c.new.name) in remade}  # type: ignore[union-attr]
+    if not renames:
+        return changes, objects
+    spent = {id(c) for c in renames.values()}
+    return [c for c in changes if id(c) not in spent], [
+        replace(c, schema=was.old.schema, name=was.old.name, old=was.old)  # type: ignore[union-attr]
+        if c.kind == "drop_range_type" and (was := renames.get((c.schema, c.name))) is not None else c for c in objects]
+
+
 def ranges_over_recreated(objects: list[Change], current: Schema, desired: Schema) -> list[Change]:
     """`objects` with each range type kept whose canonical or subtype_diff function they drop and create again (its
     signature or result changed): Postgres refuses DROP FUNCTION under the type and has no ALTER for it, so it is an

@@ -46,7 +46,7 @@ def privilege_deps(c: Change) -> tuple[set[Key], set[Key], set[Key], set[Key]]:
         if k == "revoke":  # (a grant makes only what the new list adds, as its grantors: new_refs)
             old_refs |= old.grantor_keys()  # type: ignore[union-attr]
         if k == "revoke" and c.cause is None:  # a column's privilege, named as its column's renames leave it
-            # (compare.grants._columns_renamed): after them, before its DROP COLUMN, not before a retype, which keeps
+            # (compare.grants.privileges_renamed): after them, before its DROP COLUMN, not before a retype, which keeps
             # it (a grant it waits for may wait for the retype: prop48; before a swap's RENAME of the other column
             # taking its name was a cycle, and before a plain one it said the names it had not yet: prop48b)
             columns = [key[1:] for key in old.keys() if key[0] == "column"]  # type: ignore[union-attr]
