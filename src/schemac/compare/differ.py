@@ -93,8 +93,8 @@ __all__ = ["Change", "diff"]
 def _not_inherited(changes: list[Change], old: Table, new: Table, per_table: dict[tuple[str, str], list[Change]],
                    only: frozenset = frozenset(), held: frozenset = frozenset()) -> list[Change]:
     """A partition's (or INHERITS child's) changes, those its parent's ALTER TABLE carries down to it
-    marked INHERITED: they run no statement of their own, but order what depends on them (a partition
-    attached below it). A partition detached to be attached again takes its own changes. `only`: the parents'
+    marked INHERITED: they run no statement of their own (but a DROP NOT NULL, after the parent's: plan.planner), but
+    order what depends on them (a partition attached below it). A partition detached to be attached again takes its own changes. `only`: the parents'
     DROP COLUMNs a child keeps (inherited_drops.kept_below): the parent's made ONLY, a child's own that drops it too
     after; `held`: a child's columns another parent gives too (inherited_drops.held_elsewhere), left to the parent's."""
     if not changes and not new.inherits and new.partition_of is None:  # (most tables: nothing to mark, no INHERIT)
