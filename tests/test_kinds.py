@@ -311,7 +311,8 @@ def test_a_range_type_over_an_enum_set_aside_is_destructive_where_a_column_holds
     too and created again over the new enum, its column retyped through text (pairs
     enum-value-removed-under-a-range-over-it-that-columns-and-a-view-keep, ...-whose-column-goes; it was refused before
     fix49b). A bound of the removed label fails there, as a value of the enum's own column does: generate refuses it
-    without --allow-destructive, naming the label, where a column of the range (or of its multirange) holds values;
+    without --allow-destructive, naming the label and the range, where a column of the range (or of its multirange)
+    holds values, and the range where the enum's values are reordered only (a range's bounds the new order reverses);
     where only a view uses the range no row holds one."""
     from schemac.compare.differ import diff
     from schemac.plan.hazards import destructive_reason, enums_holding_values
@@ -321,9 +322,15 @@ def test_a_range_type_over_an_enum_set_aside_is_destructive_where_a_column_holds
         held = enums_holding_values(changes)
         return [r for c in changes if (r := destructive_reason(c, held))]
     ranges = "range_types:\n  r: {subtype: e}\n"
-    gone = ["enum public.e: re-created without 'x': the migration fails if a row holds a removed value"]
+    gone = ["enum public.e: re-created without 'x': the migration fails if a row holds a removed value",
+            "range type public.r: created again over e, made again (values removed or reordered): the migration fails "
+            "if a row holds a bound of a removed value, or bounds the new order reverses"]
     assert reasons(ranges + "tables:\n  t:\n    columns: {s: r}\n") == gone
     assert reasons(ranges + "tables:\n  t:\n    columns: {s: r_multirange}\n") == gone
+    reordered = diff(load_text("enums:\n  e: [a, b]\n" + ranges + "tables:\n  t:\n    columns: {s: r}\n"),
+                     load_text("enums:\n  e: [b, a]\n" + ranges + "tables:\n  t:\n    columns: {s: r}\n"))
+    assert [r for c in reordered if (r := destructive_reason(c, enums_holding_values(reordered)))] == \
+        [gone[1]]  # ('[a,b]' is '[b,a]' after: Postgres refuses it, 'range lower bound must be less than or equal...')
     assert reasons(ranges + "tables:\n  t:\n    columns: {i: integer}\n"
                    "views:\n  v:\n    query: SELECT r('a'::e, 'b'::e) AS k FROM t\n") == []
 

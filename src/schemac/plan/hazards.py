@@ -72,6 +72,11 @@ def destructive_reason(change: Change, held: Optional[AbstractSet[tuple[str, str
                 "values in its columns may be truncated, rounded or rejected")
     if change.kind == "alter_composite_type" and change.table_def is not None:  # (none: no value stored)
         return attributes_lost(change)
+    if change.kind == "alter_range_type" and change.cause == ENUM_REBUILT and (held is None or held & {  # type: ignore
+            (change.schema, change.name), (change.old.multirange_in, change.old.multirange_name)}):  # type: ignore
+        return (f"range type {change.schema}.{change.name}: created again over {change.old.subtype}, made again "  # type: ignore
+                "(values removed or reordered): the migration fails if a row holds a bound of a removed value, or "
+                "bounds the new order reverses")
     if change.kind == "alter_column_type" and not _of_foreign_table(change):
         old, new = change.old.type, change.new.type  # type: ignore[union-attr]
         # (a domain's values are values of its base type: made that type or a wider one, each is kept; a domain that
