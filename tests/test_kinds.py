@@ -335,6 +335,22 @@ def test_a_range_type_over_an_enum_set_aside_is_destructive_where_a_column_holds
                    "views:\n  v:\n    query: SELECT r('a'::e, 'b'::e) AS k FROM t\n") == []
 
 
+@pytest.mark.parametrize("user,label", [("domains:\n  d: {type: r}\n", "domain public.d"),
+                                        ("composite_types:\n  c:\n    attributes: {x: r}\n", "composite type public.c")])
+def test_a_range_type_over_an_enum_set_aside_is_refused_under_a_domain_or_composite_over_it(user, label):
+    """A range type over an enum set aside is set aside too where columns, views and functions use it (pairs
+    enum-value-removed-under-a-range-over-it-*); a domain over it or a composite type's attribute would stay over the
+    one set aside, whose DROP fails at the migration's end ('what schemac does not manage uses it (type d)', checked on
+    18): refused at the range's line, naming them, as before fix49b."""
+    users = "range_types:\n  r: {subtype: e}\n" + user
+    with pytest.raises(SchemacError) as e:
+        _plan_between("enums:\n  e: [a, b, x]\n" + users, "enums:\n  e: [a, b]\n" + users)
+    assert re.fullmatch(r"schema\.yaml:4:3: range type public\.r: its subtype e is set aside and created again \(its "
+                        r"values removed or reordered\), and a range's subtype cannot change in place \(Postgres has no "
+                        rf"ALTER for it\) while {label} uses it; create a new range type over a new enum, or keep "
+                        r"the enum's values", str(e.value)), str(e.value)
+
+
 @pytest.mark.parametrize("text,message", [
     ("composite_types:\n  c:\n    attributes: {a: txet}\n", "unknown type 'txet'"),
     ("composite_types:\n  c: {attributes: {a: integer}, colour: red}\n", "colour"),

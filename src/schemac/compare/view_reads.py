@@ -8,7 +8,7 @@ import re
 
 from schemac.compare.aggregates import replaceable_aggregate
 from schemac.compare.around import changed_attributes, sets_aside
-from schemac.compare.changes import ENUM_REBUILT, Change
+from schemac.compare.changes import Change
 from schemac.compare.types import replaceable
 from schemac.model import PrimaryKey, View
 from schemac.model.collnames import collation_ref

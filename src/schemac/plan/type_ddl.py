@@ -11,6 +11,7 @@ from sqlglot import exp
 
 from schemac.compare.around import readded, readded_attributes
 from schemac.compare.changes import DEFINITION_REMADE, ENUM_REBUILT, Change, set_aside_name
+from schemac.compare.usertypes import RANGE_HELD
 from schemac.errors import SchemacError
 from schemac.model import Attribute, Collation, CompositeType, Domain, Enum, RangeType
 from schemac.model.collnames import collate_sql
@@ -253,6 +254,11 @@ def user_type_statements(change: Change) -> Optional[list[exp.Expression]]:
                             f"has no ALTER for it) while {_users(change)} it; create a new collation", new.source)  # type: ignore
     if k == "alter_range_type" and change.cause == ENUM_REBUILT:  # compare.usertypes.ranges_over_rebuilt
         return range_set_aside(old, new)  # type: ignore[arg-type]
+    if k == "alter_range_type" and change.cause == RANGE_HELD:
+        raise TypePlanError(f"range type {new.schema}.{new.name}: its subtype {old.subtype} is set aside and created "  # type: ignore
+                            "again (its values removed or reordered), and a range's subtype cannot change in place "
+                            f"(Postgres has no ALTER for it) while {_users(change)} it; create a new range type over "
+                            "a new enum, or keep the enum's values", new.source)  # type: ignore[union-attr]
     if k == "alter_range_type" and change.cause is not None:  # compare.usertypes.ranges_over_recreated
         names = ", ".join(f for f in (old.canonical, old.subtype_diff) if f)  # type: ignore[union-attr]
         raise TypePlanError(f"range type {new.schema}.{new.name}: its function {names} is dropped and created again "  # type: ignore
