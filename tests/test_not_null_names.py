@@ -402,16 +402,7 @@ def test_a_partitioned_tables_column_renamed_over_a_partitions_own_not_null_take
     schema, out, built_by_postgres = _renamed_over_own(db_url, tmp_path, tree, rows, "pt", "pt1", PARTS)
     assert built_by_postgres == [("pt", "pt_aa_not_null", True, 0), ("pt1", "pt1_aa_not_null", made != "attached", 1),
                                  ("pt2", "pt_aa_not_null", False, 1)], built_by_postgres
-    result = generate(str(schema), out)
-    assert result.status == "written", result.message
-    assert not [n for n in result.notices if "keeps its name" in n], result.notices
-    _apply(db_url, out)
-    with sibling_database(db_url) as fresh:
-        built = str(tmp_path / "fresh")
-        assert generate(str(schema), built).status == "written"
-        _apply(fresh, built)
-        with psycopg.connect(fresh) as conn:
-            by_schemac = conn.execute(PARTS).fetchall()
+    result, by_schemac = _applied_beside_a_fresh_build(db_url, tmp_path, schema, out, PARTS)
     names = lambda rows: [(t, n, count) for t, n, _, count in rows]  # noqa: E731
     assert names(by_schemac) == names(built_by_postgres), by_schemac
     with psycopg.connect(db_url) as conn:
@@ -421,6 +412,20 @@ def test_a_partitioned_tables_column_renamed_over_a_partitions_own_not_null_take
     assert check_drift(str(schema), db_url).differences == ()  # (schema.yaml itself, not the record)
     assert generate(str(schema), out).status == "unchanged"
 
+
+def _applied_beside_a_fresh_build(db_url: str, tmp_path, schema, out: str, read: str) -> tuple:
+    """generate (written, no name kept with a notice) applied to `db_url`; (its result, `read`'s rows over schemac's
+    own build of schema.yaml in a fresh database)."""
+    result = generate(str(schema), out)
+    assert result.status == "written", result.message
+    assert not [n for n in result.notices if "keeps its name" in n], result.notices
+    _apply(db_url, out)
+    with sibling_database(db_url) as fresh:
+        built = str(tmp_path / "fresh")
+        assert generate(str(schema), built).status == "written"
+        _apply(fresh, built)
+        with psycopg.connect(fresh) as conn:
+            return result, conn.execute(read).fetchall()
 
 
 def test_a_parents_column_renamed_over_a_childs_own_not_null_takes_a_new_builds_names(db_url, tmp_path):
@@ -436,16 +441,8 @@ def test_a_parents_column_renamed_over_a_childs_own_not_null_takes_a_new_builds_
     schema, out, built_by_postgres = _renamed_over_own(db_url, tmp_path, tree, rows, "kt", "kt1", MERGED)
     assert built_by_postgres == [("kt", "kt_aa_not_null", True, 0), ("kt1", "kt1_aa_not_null", True, 1),
                                  ("kt2", "kt_aa_not_null", False, 1)], built_by_postgres
-    result = generate(str(schema), out)
-    assert result.status == "written", result.message
-    assert not [n for n in result.notices if "keeps its name" in n], result.notices
-    _apply(db_url, out)
-    with sibling_database(db_url) as fresh:
-        built = str(tmp_path / "fresh")
-        assert generate(str(schema), built).status == "written"
-        _apply(fresh, built)
-        with psycopg.connect(fresh) as conn:
-            assert conn.execute(MERGED).fetchall() == built_by_postgres
+    result, by_schemac = _applied_beside_a_fresh_build(db_url, tmp_path, schema, out, MERGED)
+    assert by_schemac == built_by_postgres
     with psycopg.connect(db_url) as conn:
         assert conn.execute("SELECT * FROM ONLY kt").fetchall() == [(0, 1)]
         assert conn.execute("SELECT * FROM kt1").fetchall() == [(1, 2, 3)]
