@@ -310,18 +310,48 @@ def test_a_range_types_function_made_again_is_refused():
     assert "range type public.r: its function fdiff is dropped and created again" in str(e.value)
 
 
-def test_a_range_type_over_an_enum_set_aside_is_refused_where_something_uses_it():
-    """An enum losing a value is set aside and created again; a range type over it stayed over the one set aside, and
-    the migration failed at its end on the set-aside enum's DROP (its guard: 'what schemac does not manage uses it
-    (function r(e__schemac_old,...)'). Postgres has no ALTER for a range's subtype: with a column of the range, refused
-    at the range's line, naming it; with no user it is made again over the new enum (pair
-    enum-value-removed-under-a-range-type-over-it-that-nothing-uses)."""
-    users = "range_types:\n  r: {subtype: e}\ntables:\n  t:\n    columns: {s: r}\n"
+def test_a_range_type_over_an_enum_set_aside_is_destructive_where_a_column_holds_it():
+    """An enum losing a value is set aside and created again; a range type over it that a column uses is set aside
+    too and created again over the new enum, its column retyped through text (pairs
+    enum-value-removed-under-a-range-over-it-that-columns-and-a-view-keep, ...-whose-column-goes; it was refused before
+    fix49b). A bound of the removed label fails there, as a value of the enum's own column does: generate refuses it
+    without --allow-destructive, naming the label and the range, where a column of the range (or of its multirange)
+    holds values, and the range where the enum's values are reordered only (a range's bounds the new order reverses);
+    where only a view uses the range no row holds one."""
+    from schemac.compare.differ import diff
+    from schemac.plan.hazards import destructive_reason, enums_holding_values
+
+    def reasons(users: str) -> list[str]:
+        changes = diff(load_text("enums:\n  e: [a, b, x]\n" + users), load_text("enums:\n  e: [a, b]\n" + users))
+        held = enums_holding_values(changes)
+        return [r for c in changes if (r := destructive_reason(c, held))]
+    ranges = "range_types:\n  r: {subtype: e}\n"
+    gone = ["enum public.e: re-created without 'x': the migration fails if a row holds a removed value",
+            "range type public.r: created again over e, made again (values removed or reordered): the migration fails "
+            "if a row holds a bound of a removed value, or bounds the new order reverses"]
+    assert reasons(ranges + "tables:\n  t:\n    columns: {s: r}\n") == gone
+    assert reasons(ranges + "tables:\n  t:\n    columns: {s: r_multirange}\n") == gone
+    reordered = diff(load_text("enums:\n  e: [a, b]\n" + ranges + "tables:\n  t:\n    columns: {s: r}\n"),
+                     load_text("enums:\n  e: [b, a]\n" + ranges + "tables:\n  t:\n    columns: {s: r}\n"))
+    assert [r for c in reordered if (r := destructive_reason(c, enums_holding_values(reordered)))] == \
+        [gone[1]]  # ('[a,b]' is '[b,a]' after: Postgres refuses it, 'range lower bound must be less than or equal...')
+    assert reasons(ranges + "tables:\n  t:\n    columns: {i: integer}\n"
+                   "views:\n  v:\n    query: SELECT r('a'::e, 'b'::e) AS k FROM t\n") == []
+
+
+@pytest.mark.parametrize("user,label", [("domains:\n  d: {type: r}\n", "domain public.d"),
+                                        ("composite_types:\n  c:\n    attributes: {x: r}\n", "composite type public.c")])
+def test_a_range_type_over_an_enum_set_aside_is_refused_under_a_domain_or_composite_over_it(user, label):
+    """A range type over an enum set aside is set aside too where columns, views and functions use it (pairs
+    enum-value-removed-under-a-range-over-it-*); a domain over it or a composite type's attribute would stay over the
+    one set aside, whose DROP fails at the migration's end ('what schemac does not manage uses it (type d)', checked on
+    18): refused at the range's line, naming them, as before fix49b."""
+    users = "range_types:\n  r: {subtype: e}\n" + user
     with pytest.raises(SchemacError) as e:
         _plan_between("enums:\n  e: [a, b, x]\n" + users, "enums:\n  e: [a, b]\n" + users)
     assert re.fullmatch(r"schema\.yaml:4:3: range type public\.r: its subtype e is set aside and created again \(its "
                         r"values removed or reordered\), and a range's subtype cannot change in place \(Postgres has no "
-                        r"ALTER for it\) while table public\.t uses it; create a new range type over a new enum, or keep "
+                        rf"ALTER for it\) while {label} uses it; create a new range type over a new enum, or keep "
                         r"the enum's values", str(e.value)), str(e.value)
 
 

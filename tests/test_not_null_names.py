@@ -369,33 +369,59 @@ def _renamed_over_own(db_url: str, tmp_path, tree: str, rows: str, parent: str, 
     return schema, out, got
 
 
-def test_a_partitioned_tables_column_renamed_over_an_attached_partition_keeps_its_not_null_name(db_url, tmp_path):
-    """pg_dump's partitions are attached: pt1 holds its own pt1_a_not_null, inherited from pt's. pt.a renamed
-    (`renamed_from:`) to aa, with schema.yaml naming pt1's pt1_aa_not_null (as inspect of the new schema built from
-    scratch writes it): generate wrote ALTER TABLE pt1 RENAME CONSTRAINT, which Postgres refuses ("cannot rename
-    inherited constraint", checked here), then refused the edit at pt1 (fix46a); now it keeps pt1_a_not_null, says
-    so, and the migration applies over the rows; `diff` takes schema.yaml's default name as the one kept (as with the
-    name left out of schema.yaml)."""
-    tree = ("CREATE TABLE pt ({0} int NOT NULL, b int NOT NULL) PARTITION BY LIST (b); CREATE TABLE pt1 ({0} int NOT NULL, "
-            "b int NOT NULL); ALTER TABLE pt ATTACH PARTITION pt1 FOR VALUES IN (1);")
-    schema, out, _ = _renamed_over_own(db_url, tmp_path, tree, "INSERT INTO pt VALUES (5, 1)", "pt", "pt1")
-    result = generate(str(schema), out)
-    assert result.status == "written", result.message
-    said = [n for n in result.notices if "public.pt1 keeps its name pt1_a_not_null" in n]
-    assert said and "(a new build names it pt1_aa_not_null)" in said[0], result.notices
-    apply_all(db_url, out)
+MERGED = ("SELECT c.relname, k.conname, k.conislocal, k.coninhcount FROM pg_constraint k JOIN pg_class c ON c.oid = "
+          "k.conrelid JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.conkey[1] WHERE k.contype = 'n' AND "
+          "c.relname LIKE 'kt%' AND a.attname <> 'id' ORDER BY 1")
+
+
+PARTS = MERGED.replace("'kt%'", "'pt%'").replace("<> 'id'", "= 'aa'")
+
+
+@pytest.mark.parametrize("made", ["attached", "partition of"])
+def test_a_partitioned_tables_column_renamed_over_a_partitions_own_not_null_takes_a_new_builds_names(
+        db_url, tmp_path, made):
+    """pt.a renamed (`renamed_from:`) to aa over pt1 holding its own pt1_a_not_null, inherited from pt's (pg_dump's
+    partitions are attached: conislocal false; PARTITION OF pt (a NOT NULL): true), pt2 only inheriting it, schema.yaml
+    naming pt1's pt1_aa_not_null (inspect of the new schema built from scratch): Postgres refuses ALTER TABLE pt1
+    RENAME CONSTRAINT ("cannot rename inherited constraint", checked here) and renames pt's only where every partition
+    holds its name. generate kept pt1_a_not_null with a notice, and pt's pt_a_not_null silently, where a new build
+    names it pt_aa_not_null (fix48e's LEFT). Now pt1's is made its own, pt's dropped, pt1's renamed, pt's added again
+    (compare.not_null_remade, as under INHERITS): the names and inheritance counts of schemac's own build of schema.yaml
+    and of Postgres's of the new SQL, the rows kept, in sync (fix49b). (pt1's ends local, conislocal true, as PARTITION
+    OF pt (aa NOT NULL) makes it, where ATTACH and schemac's own build leave it inherited only: no statement makes a
+    local one inherited only; the pair oracle leaves an inherited one's conislocal out.)"""
+    one = ("CREATE TABLE pt1 ({0} int NOT NULL, b int NOT NULL); ALTER TABLE pt ATTACH PARTITION pt1 FOR VALUES IN (1);"
+           if made == "attached" else "CREATE TABLE pt1 PARTITION OF pt ({0} NOT NULL) FOR VALUES IN (1);")
+    tree = ("CREATE TABLE pt ({0} int NOT NULL, b int NOT NULL) PARTITION BY LIST (b); " + one +
+            " CREATE TABLE pt2 PARTITION OF pt FOR VALUES IN (2);")
+    rows = "INSERT INTO pt VALUES (5, 1), (6, 2)"
+    schema, out, built_by_postgres = _renamed_over_own(db_url, tmp_path, tree, rows, "pt", "pt1", PARTS)
+    assert built_by_postgres == [("pt", "pt_aa_not_null", True, 0), ("pt1", "pt1_aa_not_null", made != "attached", 1),
+                                 ("pt2", "pt_aa_not_null", False, 1)], built_by_postgres
+    result, by_schemac = _applied_beside_a_fresh_build(db_url, tmp_path, schema, out, PARTS)
+    names = lambda rows: [(t, n, count) for t, n, _, count in rows]  # noqa: E731
+    assert names(by_schemac) == names(built_by_postgres), by_schemac
     with psycopg.connect(db_url) as conn:
-        assert conn.execute("SELECT aa, b FROM pt1").fetchall() == [(5, 1)]
-        assert conn.execute("SELECT conname FROM pg_constraint WHERE conrelid = 'pt1'::regclass AND contype = 'n' "
-                            "AND conkey = '{1}'").fetchall() == [("pt1_a_not_null",)]
+        assert conn.execute("SELECT aa, b FROM pt ORDER BY b").fetchall() == [(5, 1), (6, 2)]
+        assert names(conn.execute(PARTS).fetchall()) == names(by_schemac), result.sql
     assert check_drift(str(schema), db_url, out_dir=out).differences == ()
     assert check_drift(str(schema), db_url).differences == ()  # (schema.yaml itself, not the record)
     assert generate(str(schema), out).status == "unchanged"
 
 
-MERGED = ("SELECT c.relname, k.conname, k.conislocal, k.coninhcount FROM pg_constraint k JOIN pg_class c ON c.oid = "
-          "k.conrelid JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.conkey[1] WHERE k.contype = 'n' AND "
-          "c.relname LIKE 'kt%' AND a.attname <> 'id' ORDER BY 1")
+def _applied_beside_a_fresh_build(db_url: str, tmp_path, schema, out: str, read: str) -> tuple:
+    """generate (written, no name kept with a notice) applied to `db_url`; (its result, `read`'s rows over schemac's
+    own build of schema.yaml in a fresh database)."""
+    result = generate(str(schema), out)
+    assert result.status == "written", result.message
+    assert not [n for n in result.notices if "keeps its name" in n], result.notices
+    apply_all(db_url, out)
+    with sibling_database(db_url) as fresh:
+        built = str(tmp_path / "fresh")
+        assert generate(str(schema), built).status == "written"
+        apply_all(fresh, built)
+        with psycopg.connect(fresh) as conn:
+            return result, conn.execute(read).fetchall()
 
 
 def test_a_parents_column_renamed_over_a_childs_own_not_null_takes_a_new_builds_names(db_url, tmp_path):
@@ -411,16 +437,8 @@ def test_a_parents_column_renamed_over_a_childs_own_not_null_takes_a_new_builds_
     schema, out, built_by_postgres = _renamed_over_own(db_url, tmp_path, tree, rows, "kt", "kt1", MERGED)
     assert built_by_postgres == [("kt", "kt_aa_not_null", True, 0), ("kt1", "kt1_aa_not_null", True, 1),
                                  ("kt2", "kt_aa_not_null", False, 1)], built_by_postgres
-    result = generate(str(schema), out)
-    assert result.status == "written", result.message
-    assert not [n for n in result.notices if "keeps its name" in n], result.notices
-    apply_all(db_url, out)
-    with sibling_database(db_url) as fresh:
-        built = str(tmp_path / "fresh")
-        assert generate(str(schema), built).status == "written"
-        apply_all(fresh, built)
-        with psycopg.connect(fresh) as conn:
-            assert conn.execute(MERGED).fetchall() == built_by_postgres
+    result, by_schemac = _applied_beside_a_fresh_build(db_url, tmp_path, schema, out, MERGED)
+    assert by_schemac == built_by_postgres
     with psycopg.connect(db_url) as conn:
         assert conn.execute("SELECT * FROM ONLY kt").fetchall() == [(0, 1)]
         assert conn.execute("SELECT * FROM kt1").fetchall() == [(1, 2, 3)]

@@ -13,7 +13,8 @@ from __future__ import annotations
 from schemac.model.frozen import replace
 from typing import Any, Callable, Optional
 
-from schemac.compare.changes import ENUM_REBUILT, Change
+from schemac.compare.around import sets_aside
+from schemac.compare.changes import Change
 from schemac.compare.routine_dependents import dropped_functions
 from schemac.model import AGGREGATE_FUNCTIONS, Aggregate, Schema
 from schemac.model.references import as_read
@@ -76,7 +77,7 @@ def diff_aggregates(current: Schema, desired: Schema, changes: list[Change]) -> 
     created again around the functions `changes` drop."""
     gone = dropped_functions(changes)
     rebuilt = {(c.schema, c.name) for c in changes  # enums (and domains over them) set aside and created again
-               if c.kind == "alter_enum" or (c.kind == "alter_domain" and c.cause == ENUM_REBUILT)}
+               if sets_aside(c)}
 
     def rebuild(old: Aggregate, new: Aggregate) -> Optional[str]:
         return REBUILT if any(_function_key(f) in gone for f in old.functions()) or \

@@ -45,11 +45,18 @@ def dropped_operators(changes: Iterable[Change]) -> set[tuple[str, str]]:
     return {(c.schema, c.old.name) for c in changes if c.kind == "drop_operator"}  # type: ignore[union-attr]
 
 
+def sets_aside(c: Change) -> bool:
+    """An enum re-created (values removed or reordered), or a domain or range type over one (ENUM_REBUILT): its old
+    self renamed aside, the new one created, what uses it moved to the new one, the old one dropped at the end."""
+    return c.kind == "alter_enum" or (c.kind in ("alter_domain", "alter_range_type") and c.cause == ENUM_REBUILT)
+
+
 def set_aside_types(changes: Iterable[Change]) -> set[tuple[str, str]]:
-    """(schema, name) of the enums and domains `changes` set aside and create again (ENUM_REBUILT): the
-    old type is dropped at the end, under whatever still names it."""
-    return {(c.schema, c.name) for c in changes
-            if c.kind == "alter_enum" or (c.kind == "alter_domain" and c.cause == ENUM_REBUILT)}
+    """(schema, name) of the enums, domains and range types (their multiranges too) `changes` set aside and create
+    again (sets_aside): the old type is dropped at the end, under whatever still names it."""
+    return {key for c in changes if sets_aside(c) for key in
+            ((c.schema, c.name),) + (((c.old.multirange_in, c.old.multirange_name),)  # type: ignore[union-attr]
+                                     if c.kind == "alter_range_type" else ())}
 
 
 def changed_attributes(changes: Iterable[Change]) -> dict[str, set[tuple[str, str]]]:

@@ -11,7 +11,8 @@ from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.compare.aggregates import diff_overloads
-from schemac.compare.changes import ENUM_REBUILT, Change
+from schemac.compare.around import sets_aside
+from schemac.compare.changes import Change
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, dropped_functions
 from schemac.model import Cast, Schema
 from schemac.model.references import as_read
@@ -35,7 +36,7 @@ def diff_casts(current: Schema, desired: Schema, changes: list[Change]) -> list[
     `changes` drop or create again dropped before and made after."""
     gone = dropped_functions(changes)
     rebuilt = {(c.schema, c.name) for c in changes
-               if c.kind == "alter_enum" or (c.kind == "alter_domain" and c.cause == ENUM_REBUILT)}
+               if sets_aside(c)}
 
     def rebuild(old: Cast, new: Cast) -> Optional[str]:
         parts = cast_function_parts(old)

@@ -94,8 +94,8 @@ __all__ = ["Change", "diff"]
 def _not_inherited(changes: list[Change], old: Table, new: Table, per_table: dict[tuple[str, str], list[Change]],
                    only: frozenset = frozenset(), held: frozenset = frozenset()) -> list[Change]:
     """A partition's (or INHERITS child's) changes, those its parent's ALTER TABLE carries down to it
-    marked INHERITED: they run no statement of their own, but order what depends on them (a partition
-    attached below it). A partition detached to be attached again takes its own changes. `only`: the parents'
+    marked INHERITED: they run no statement of their own (but a DROP NOT NULL, after the parent's: plan.planner), but
+    order what depends on them (a partition attached below it). A partition detached to be attached again takes its own changes. `only`: the parents'
     DROP COLUMNs a child keeps (inherited_drops.kept_below): the parent's made ONLY, a child's own that drops it too
     after; `held`: a child's columns another parent gives too (inherited_drops.held_elsewhere), left to the parent's."""
     if not changes and not new.inherits and new.partition_of is None:  # (most tables: nothing to mark, no INHERIT)
@@ -206,7 +206,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     objects = own_type_sides(diff_objects(current, desired), current, desired)  # (a domain moved onto another enum)
     objects = ranges_over_recreated(diff_user_types(current, desired, objects), current, desired)
     rebuilt = frozenset(set_aside_types(objects))
-    objects = ranges_over_rebuilt(objects, current, desired, rebuilt)  # (a range over an enum set aside)
+    objects = ranges_over_rebuilt(objects, current, desired, rebuilt)  # (a range over an enum set aside: set aside too)
+    rebuilt = frozenset(set_aside_types(objects))
     changes, objects = rebuilt_ranges_unrenamed(changes, objects, rebuilt)  # (dropped under its old name)
     objects = functions_around_types(objects, current, desired, rebuilt)
     objects = null_refusing_attributes(composites_over_rebuilt(objects, current, desired, rebuilt), desired)

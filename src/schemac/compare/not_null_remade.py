@@ -1,13 +1,16 @@
-"""An INHERITS child's own NOT NULL merged with its parent's (PostgreSQL 18: conislocal, coninhcount 1) that
+"""An INHERITS child's or a partition's own NOT NULL merged with its parent's (PostgreSQL 18: conislocal, coninhcount 1) that
 schema.yaml names otherwise (a fresh build's name over a column the parent renames: pt1_a_not_null -> pt1_aa_not_null).
 Postgres refuses RENAME CONSTRAINT of an inherited constraint, and DROP NOT NULL of the child's while the parent's
 holds; it is renamed while the parent holds none (plan.not_null_ddl.remade_under_parent): the child's made its own
 (ALTER TABLE ONLY ... SET NOT NULL: a no-op, as it is local already), the parent's dropped (the children that only inherit it lose theirs),
 the child's renamed, the parent's added again under its name (merged into the child's, coninhcount 1; given to the
 others under the parent's name, as CREATE ... INHERITS names them), scanning the parent's own rows and those children's. Where the tree is deeper, the child has other parents, or a comment would be lost, the name is
-kept with a warning (compare.not_null_renames.inherited_left). Not a partition's: the SET NOT NULL leaves it local
-(conislocal true), which schemac's build of it (PARTITION OF ... WITH OPTIONS) and ATTACH do not, and a later DROP NOT
-NULL of the parent would leave it NOT NULL."""
+kept with a warning (compare.not_null_renames.inherited_left). A partition's too (fix49b): it ends local and inherited
+(conislocal true, coninhcount 1), as CREATE TABLE ... PARTITION OF p (a NOT NULL) and schemac's build of it (PARTITION
+OF ... (a WITH OPTIONS CONSTRAINT name NOT NULL)) make it on 18 (one made first and ATTACHed is not local: the pair
+oracle leaves an inherited one's name and conislocal out); before, the parent's kept its old name silently (its RENAME
+CONSTRAINT recurses, and the partition holds another name). Not where Postgres refuses the parent's DROP NOT NULL: a
+column of a primary key, an identity, a replica identity index, in the parent or a child."""
 
 from __future__ import annotations
 
@@ -42,13 +45,13 @@ def remade_under_parents(changes: list[Change], current: Schema, desired: Schema
 def safe_parent(cur: dict, des: dict, key: tuple, column: str, was: str) -> Optional[Table]:
     """The desired parent of table `key`, whose own NOT NULL on `column` (`was` before a rename) is merged with that
     parent's and renamed, where renaming it through the parent's DROP and ADD (module docstring) gives a fresh build's
-    catalog: an INHERITS child (a partition's ends local, conislocal true, where schemac's build, PARTITION OF ... WITH
-    OPTIONS, and ATTACH leave it inherited only), of one parent, kept, of no parent itself, none of its children with
-    children, the child's NOT NULL named as recorded, no NOT VALID, NO INHERIT nor comment on either NOT NULL nor on the copies of the other children (which
-    the DROP and ADD make again); else None."""
+    catalog: an INHERITS child or a partition (which ends local, conislocal true, as PARTITION OF ... (a NOT NULL)
+    makes it), of one parent, kept, of no parent itself, none of its children with children nor another naming its own,
+    the child's NOT NULL named as recorded, no NOT VALID, NO INHERIT nor comment on either NOT NULL nor on the copies of
+    the other children (which the DROP and ADD make again), nor a key, identity or replica identity Postgres keeps the
+    column NOT NULL for; else None."""
     t, old = des.get(key), cur.get(key)
-    if t is None or old is None or t.partition_of is not None or old.partition_of is not None or \
-            len(parent_keys(t)) != 1 or parent_keys(old) != parent_keys(t):
+    if t is None or old is None or len(parent_keys(t)) != 1 or parent_keys(old) != parent_keys(t):
         return None
     pk = parent_keys(t)[0]
     p, p_old = des.get(pk), cur.get(pk)
@@ -58,8 +61,10 @@ def safe_parent(cur: dict, des: dict, key: tuple, column: str, was: str) -> Opti
         children = [x for x in tables.values() if pk in parent_keys(x)]
         if any(set(parent_keys(x)) & {c.key for c in children} for x in tables.values()):
             return None  # (a grandchild: the DROP and ADD recurse through it)
-        if any(_commented(x.column(was if tables is cur else column)) for x in children if x.key != key):
-            return None
+        name = was if tables is cur else column
+        if any(_commented(x.column(name)) or _own_name(x, name, tables[pk]) for x in children if x.key != key) or \
+                any(_dropping_refused(x, name) for x in (tables[pk], *children)):
+            return None  # (another child's own name: the parent's DROP NOT NULL takes it where it is not local)
     ends = [(p, t, column), (p_old, old, was)]
     if not all(_plain(x.column(c)) for a, b, c in ends for x in (a, b)):
         return None
@@ -81,6 +86,21 @@ def _plain(col: Optional[Column]) -> bool:
     nn = col.not_null if col is not None and not col.nullable else None
     return col is not None and not col.nullable and (
         nn is None or not nn.not_valid and not nn.no_inherit and nn.comment is None)
+
+
+def _own_name(t: Table, column: str, parent: Table) -> bool:
+    """`t`'s NOT NULL on `column` is named, not as its parent's: a partition ATTACHed holds its own, inherited only
+    (conislocal false), which the parent's DROP NOT NULL drops and its ADD gives back under the parent's name."""
+    nn = t.column(column).not_null if t.column(column) is not None else None  # type: ignore[union-attr]
+    return nn is not None and bool(nn.name) and nn.name != _name(parent, column)
+
+
+def _dropping_refused(t: Table, column: str) -> bool:
+    """Postgres refuses DROP NOT NULL of `t`'s `column` (the parent's recursing to it): 'column is in a primary key',
+    'column is an identity column', or in the index of its replica identity."""
+    col = t.column(column)
+    return (t.primary_key is not None and column in t.primary_key.columns) or (col is not None and col.identity is not None) \
+        or t.replica_identity == "index"
 
 
 def _commented(col: Optional[Column]) -> bool:

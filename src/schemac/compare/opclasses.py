@@ -17,8 +17,8 @@ from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.compare.aggregates import diff_overloads
-from schemac.compare.around import dropped_operators
-from schemac.compare.changes import ENUM_REBUILT, Change
+from schemac.compare.around import dropped_operators, sets_aside
+from schemac.compare.changes import Change
 from schemac.compare.given_back import given_back, owners_by_default
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, dropped_functions
 from schemac.model.references import as_read
@@ -56,7 +56,7 @@ def _rebuilt(current: Schema, desired: Schema, changes: list[Change]) -> dict[tu
     """identity -> why, of each current class or family dropped and created again (or dropped for good: no cause
     needed). A family's identity stands for the family's (and a class's own family is the class's identity)."""
     functions, operators = dropped_functions(changes), dropped_operators(changes)
-    types = {(c.schema, c.name) for c in changes if c.kind == "alter_enum" or (c.kind == "alter_domain" and c.cause == ENUM_REBUILT)}
+    types = {(c.schema, c.name) for c in changes if sets_aside(c)}
     des = {c.identity: c for c in (*desired.operator_classes, *desired.operator_families)}
     out: dict[tuple, str] = {}
     for c in (*current.operator_families, *current.operator_classes):

@@ -227,12 +227,22 @@ def _aside(type_text: str) -> str:
     return f"{quote_ident(schema)}.{quote_ident(set_aside_name(name))}" + ("[]" if type_text.endswith("[]") else "")
 
 
+# What a range type set aside with its enum takes along (columns retyped through text; views and functions made again
+# around it), by definition_users' labels; the cause of the alter_range_type refused under anything else.
+_FOLLOWING = ("table ", "view ", "function ")
+RANGE_HELD = "a range over an enum set aside, under what cannot follow it"
+
+
 def ranges_over_rebuilt(objects: list[Change], current: Schema, desired: Schema, rebuilt: frozenset) -> list[Change]:
     """`objects` with each range type kept whose subtype is an enum (or a domain) set aside and created again
     (`rebuilt`): the range stays over the one set aside, which the migration drops at its end ('cannot drop type
     e__schemac_old because other objects depend on it'), and Postgres has no ALTER for a range's subtype. Where
-    nothing of `current` uses the range, it is dropped and created again over the new one (remade_definition); else an
-    alter_range_type (cause ENUM_REBUILT) naming its users, which the plan refuses."""
+    nothing of `current` uses the range, it is dropped and created again over the new one (remade_definition); else it
+    is set aside as the enum is (an alter_range_type, cause ENUM_REBUILT: renamed aside with its multirange, created
+    again over the new enum), its columns retyped through text (a bound of a label removed fails there, as under the
+    enum's own columns), what names it made again around it, and the one set aside dropped at the end (fix49b); under
+    a domain, a composite type or another kind of user (not _FOLLOWING) an alter_range_type (RANGE_HELD) the plan
+    refuses, naming them."""
     if not rebuilt or not current.range_types:
         return objects
     des = {(r.schema, r.name): r for r in desired.range_types}
@@ -243,8 +253,15 @@ def ranges_over_rebuilt(objects: list[Change], current: Schema, desired: Schema,
         if new is None or key in had or type_name(r.subtype) not in rebuilt:
             continue
         users = definition_users(current, r)
+        if any(not u.startswith(_FOLLOWING) for u in users):  # (a domain over it, a composite's attribute: they
+            # would stay over the one set aside, whose DROP fails; refused at the range's line, naming them)
+            out.append(Change("alter_range_type", r.schema, "", r.name, r, new, None, RANGE_HELD, users=users))
+            continue
         if users:
-            out.append(Change("alter_range_type", r.schema, "", r.name, r, new, None, ENUM_REBUILT, users=users))
+            aside = replace(r, name=set_aside_name(r.name), subtype=_aside(r.subtype),
+                            multirange=set_aside_name(r.multirange_name))
+            out += [Change("alter_range_type", r.schema, "", r.name, r, new, None, ENUM_REBUILT, users=users),
+                    Change("drop_range_type", r.schema, "", aside.name, aside, None, cause=ENUM_REBUILT)]
             continue
         out += [Change("drop_range_type", r.schema, "", r.name, r, None, cause=DEFINITION_REMADE),
                 Change("add_range_type", new.schema, "", new.name, None, new)] + _given_back_comments("range_type", r, new)

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 
 from schemac.compare.aggregates import replaceable_aggregate
-from schemac.compare.around import changed_attributes
-from schemac.compare.changes import ENUM_REBUILT, Change
+from schemac.compare.around import changed_attributes, sets_aside
+from schemac.compare.changes import Change
 from schemac.compare.types import replaceable
 from schemac.model import PrimaryKey, View
 from schemac.model.collnames import collation_ref
@@ -90,8 +90,7 @@ def disturbed(c: Change) -> set[tuple]:
         return {("collation", collation_ref(c.schema, c.old.name))}  # type: ignore[union-attr]
     if k == "drop_operator":  # for good, or to create it again (compare.operators)
         return {("operator", c.schema, c.old.name)}  # type: ignore[union-attr]
-    if k in ("alter_enum", "drop_enum", "drop_domain", "drop_composite_type") or (
-            k == "alter_domain" and c.cause == ENUM_REBUILT):
+    if k in ("alter_enum", "drop_enum", "drop_domain", "drop_composite_type") or sets_aside(c):
         return {("type", c.schema, c.old.name)}  # type: ignore[union-attr]
     if k == "alter_composite_type":  # an attribute dropped or retyped: `(cc).y` reads it (changed_attributes)
         return {("column", c.schema, c.name, a) for a in changed_attributes([c])}

@@ -43,6 +43,7 @@ from schemac.pg.types import type_name
 from schemac.pg.sequences import serial_base
 from schemac.pg.named_refs import named_refs
 from schemac.plan.name_swaps import FROM_SCRATCH, scratch_keys
+from schemac.compare.around import sets_aside
 from schemac.plan.member_dependencies import MEMBER_KINDS, _held_aside, member_deps
 
 # Made by every change that creates an object default privileges reach: ALTER DEFAULT PRIVILEGES waits
@@ -284,7 +285,7 @@ def deps(c: Change) -> Deps:
             makes |= own_keys(None, new) if k != "set_type_comment" else set()
             new_refs |= refs_of(None, new) | (own_keys(None, new) if not k.startswith("add_") else set())
         if old is not None and k != "set_type_comment":
-            if k == "alter_enum" or (k == "alter_domain" and c.cause == ENUM_REBUILT):
+            if sets_aside(c):
                 # Set aside, not removed: what uses it follows it under its new name (Postgres holds OIDs); only a
                 # statement naming the type by name (a function's signature) must run before the rename.
                 removes.add(("signature type", old.schema, old.name))  # type: ignore[union-attr]
@@ -304,9 +305,9 @@ def deps(c: Change) -> Deps:
     if c.cause == DOMAIN_CHECKS_LATER:  # the domain made already, used by what the function reads: no key of its own
         own = own_keys(None, new)  # type: ignore[arg-type]
         makes, removes, new_refs = makes - own, removes - own, new_refs | own
-    if k == "alter_enum" or (k == "alter_domain" and c.cause == ENUM_REBUILT):  # renames the old type aside
+    if sets_aside(c):  # renames the old type aside
         makes.add(("set aside", c.schema, set_aside_name(c.name)))
-    if c.cause == ENUM_REBUILT and k in ("drop_enum", "drop_domain"):  # the type set aside: after the rename
+    if c.cause == ENUM_REBUILT and k in ("drop_enum", "drop_domain", "drop_range_type"):  # the type set aside: after the rename
         new_refs.add(("set aside", c.schema, c.name))
     if k in _CREATES:
         makes.add(_CREATED)

@@ -40,6 +40,10 @@ def enums_holding_values(changes: list[Change]) -> set[tuple[str, str]]:
             held.add(type_name(c.old.type))  # type: ignore[union-attr]
         elif c.kind == "alter_composite_type" and c.cause == ENUM_REBUILT:
             held |= {type_name(a.type) for a in c.new.attributes}  # type: ignore[union-attr]
+    for c in changes:  # a range type over it set aside, whose columns (or its multirange's) are retyped: their bounds
+        if c.kind == "alter_range_type" and c.cause == ENUM_REBUILT and \
+                held & {(c.schema, c.name), (c.old.multirange_in, c.old.multirange_name)}:  # type: ignore[union-attr]
+            held.add(type_name(c.old.subtype))  # type: ignore[union-attr]
     return held
 
 
@@ -68,6 +72,11 @@ def destructive_reason(change: Change, held: Optional[AbstractSet[tuple[str, str
                 "values in its columns may be truncated, rounded or rejected")
     if change.kind == "alter_composite_type" and change.table_def is not None:  # (none: no value stored)
         return attributes_lost(change)
+    if change.kind == "alter_range_type" and change.cause == ENUM_REBUILT and (held is None or held & {  # type: ignore
+            (change.schema, change.name), (change.old.multirange_in, change.old.multirange_name)}):  # type: ignore
+        return (f"range type {change.schema}.{change.name}: created again over {change.old.subtype}, made again "  # type: ignore
+                "(values removed or reordered): the migration fails if a row holds a bound of a removed value, or "
+                "bounds the new order reverses")
     if change.kind == "alter_column_type" and not _of_foreign_table(change):
         old, new = change.old.type, change.new.type  # type: ignore[union-attr]
         # (a domain's values are values of its base type: made that type or a wider one, each is kept; a domain that

@@ -7,7 +7,7 @@ parent: compare.not_nulls.before_inherit renames it just after (a rename that wa
 
 from __future__ import annotations
 
-from schemac.compare.changes import Change, takes_using
+from schemac.compare.changes import INHERITED, Change, takes_using
 from schemac.compare.inherited_checks import FOR_INHERIT
 from schemac.compare.not_nulls import KEEPS_NOT_NULL
 from schemac.model import Table
@@ -19,8 +19,12 @@ def not_null_keys(c: Change) -> tuple[set[Key], set[Key]]:
     """(makes, needs) of a set_not_null, drop_not_null or alter_not_null beyond its ("notnull", ...) key."""
     t: Table = c.table_def  # type: ignore[assignment]
     at = (t.schema, t.name, c.name)
-    if c.kind == "drop_not_null":  # after a parent's NO INHERIT, which leaves the child's copy its own to drop
-        return {("nullable", *at)}, {("notnull", q.schema, q.name, c.name) for q in t.inherits}
+    if c.kind == "drop_not_null":  # after a parent's NO INHERIT, which leaves the child's copy its own to drop, and
+        # after the parent's DROP NOT NULL it is carried by (INHERITED: Postgres refuses the child's before it)
+        p = t.partition_of
+        parents = [(q.schema, q.name) for q in t.inherits] + ([(p.parent_schema, p.parent)] if p is not None else [])
+        return {("nullable", *at)}, {("notnull", q.schema, q.name, c.name) for q in t.inherits} | \
+            ({("nullable", *q, c.name) for q in parents} if c.cause == INHERITED else set())
     if c.kind == "set_not_null" and c.cause == KEEPS_NOT_NULL:  # after its parents' DROP NOT NULL, which took it along
         p = t.partition_of
         parents = [(q.schema, q.name) for q in t.inherits] + ([(p.parent_schema, p.parent)] if p is not None else [])

@@ -72,6 +72,9 @@ _ROUTINES = frozenset({"add_function", "alter_function", "drop_function"})
 
 def _statements_for(change: Change) -> list[exp.Expression]:
     if change.cause == INHERITED:  # (made by the parent's statement; its indexes' comments given back after it)
+        if change.kind == "drop_not_null":  # (on 18 a child's own NOT NULL merged with the parent's, conislocal, outlives
+            # the parent's DROP NOT NULL, which schema.yaml does not tell: dropped after it, a no-op where it went along)
+            return [_alter(change.table_def, exp.AlterColumn(this=ident(change.name), drop=True, allow_null=True))]  # type: ignore
         retyped = change.kind == "alter_column_type"
         if retyped:  # (a sub-partitioned partition's own key: the parent's ALTER refused there)
             key_retype_refused(change)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from schemac.compare.changes import ENUM_REBUILT, Change
+from schemac.compare.around import sets_aside
+from schemac.compare.changes import Change
 from schemac.plan.dependencies import Deps
 from schemac.plan.keys import own_keys
 from schemac.plan.stubs import STUB
@@ -26,7 +27,7 @@ def renamed_then_rebuilt(changes: list[Change], out: list[Deps]) -> list[Deps]:
     signature key (a DROP FUNCTION naming it), no longer removing the key the rename makes."""
     renamed = {(c.new.schema, c.new.name) for c in changes if c.kind == "rename_type"}  # type: ignore[union-attr]
     rebuilt = {i: (c.new.schema, c.new.name) for i, c in enumerate(changes)  # type: ignore[union-attr]
-               if (c.kind == "alter_enum" or (c.kind == "alter_domain" and c.cause == ENUM_REBUILT))
+               if sets_aside(c)
                and (c.new.schema, c.new.name) in renamed}  # type: ignore[union-attr]
     if not rebuilt:
         return out

@@ -10,7 +10,8 @@ from typing import Optional, Union
 from sqlglot import exp
 
 from schemac.compare.around import readded, readded_attributes
-from schemac.compare.changes import DEFINITION_REMADE, ENUM_REBUILT, Change
+from schemac.compare.changes import DEFINITION_REMADE, ENUM_REBUILT, Change, set_aside_name
+from schemac.compare.usertypes import RANGE_HELD
 from schemac.errors import SchemacError
 from schemac.model import Attribute, Collation, CompositeType, Domain, Enum, RangeType
 from schemac.model.collnames import collate_sql
@@ -18,7 +19,7 @@ from schemac.plan.ddl import check_body, collate, comment_value, command, do_blo
 from schemac.plan.sql_strings import string_literal
 from schemac.plan.trees import default_expression
 from schemac.plan.held_values import held_values_guard
-from schemac.plan.unmanaged_users import unmanaged_users_guard
+from schemac.plan.unmanaged_users import SET_ASIDE, unmanaged_users_guard
 from schemac.pg.dialect import RENDER
 from schemac.pg.constructors import constructor_signatures
 from schemac.pg.idents import ident, schema_part
@@ -236,6 +237,9 @@ def user_type_statements(change: Change) -> Optional[list[exp.Expression]]:
         return [create_range(new)]  # type: ignore[arg-type]
     guard = [unmanaged_users_guard(k[5:].replace("_", " "), old.schema, old.name)] \
         if change.cause == DEFINITION_REMADE and k.startswith("drop_") else []  # type: ignore[union-attr]
+    if change.cause == ENUM_REBUILT and k == "drop_range_type":  # the one set aside (range_set_aside)
+        guard = [unmanaged_users_guard("range type", old.schema, old.name, old.name[:-len(set_aside_name(""))],  # type: ignore
+                                       SET_ASIDE)]
     if k in ("drop_composite_type", "drop_range_type"):
         return guard + [exp.Command(this="DROP", expression=f"TYPE IF EXISTS {qualified(old.schema, old.name)}")]  # type: ignore
     if k == "alter_composite_type":  # (an attribute of a domain refusing NULL: no stored value takes NULL in it)
@@ -249,6 +253,8 @@ def user_type_statements(change: Change) -> Optional[list[exp.Expression]]:
         raise TypePlanError(f"collation {new.schema}.{new.name}: its definition cannot change in place (Postgres "  # type: ignore
                             f"has no ALTER for it) while {_users(change)} it; create a new collation", new.source)  # type: ignore
     if k == "alter_range_type" and change.cause == ENUM_REBUILT:  # compare.usertypes.ranges_over_rebuilt
+        return range_set_aside(old, new)  # type: ignore[arg-type]
+    if k == "alter_range_type" and change.cause == RANGE_HELD:
         raise TypePlanError(f"range type {new.schema}.{new.name}: its subtype {old.subtype} is set aside and created "  # type: ignore
                             "again (its values removed or reordered), and a range's subtype cannot change in place "
                             f"(Postgres has no ALTER for it) while {_users(change)} it; create a new range type over "
@@ -263,6 +269,26 @@ def user_type_statements(change: Change) -> Optional[list[exp.Expression]]:
         raise TypePlanError(f"range type {new.schema}.{new.name}: its definition cannot change in place "  # type: ignore
                             f"(Postgres has no ALTER for it) while {_users(change)} it; create a new type", new.source)  # type: ignore
     return None
+
+
+def range_set_aside(old: RangeType, new: RangeType) -> list[exp.Expression]:
+    """A range type over an enum set aside and created again, where something uses it: renamed aside with its
+    multirange and the multirange's constructor of no argument (whose name and signature the new one's CREATE TYPE
+    would take: 'function "r_multirange" already exists with same argument types'), created again over the new enum,
+    its comments carried over (a changed one is a set_type_comment of its own). Its columns follow through text
+    (compare.tables), and the one set aside is dropped at the end (its drop_range_type, cause ENUM_REBUILT)."""
+    mr = qualified(old.multirange_in, old.multirange_name)
+    out: list[exp.Expression] = [
+        command("ALTER", "TYPE", qualified(old.schema, old.name), "RENAME TO", quote_ident(set_aside_name(old.name))),
+        command("ALTER", "TYPE", mr, "RENAME TO", quote_ident(set_aside_name(old.multirange_name))),
+        command("ALTER", "FUNCTION", f"{mr}()", "RENAME TO", quote_ident(set_aside_name(old.multirange_name))),
+        create_range(new)]
+    if new.comment is not None and new.comment == old.comment:
+        out.append(command("COMMENT", "ON", "TYPE", qualified(new.schema, new.name), "IS", comment_value(new.comment)))
+    if new.multirange_comment is not None and new.multirange_comment == old.multirange_comment:
+        out.append(command("COMMENT", "ON", "TYPE", qualified(new.multirange_in, new.multirange_name), "IS",
+                           comment_value(new.multirange_comment)))
+    return out
 
 
 def _users(change: Change) -> str:
