@@ -14,8 +14,11 @@ from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
 from schemac.schemafile.load import load_text
 
+from catalog_oracle import fingerprint
 from conftest import MAJORS
+from pairs import load_pairs
 from pgharness import takes
+from test_pairs import converges
 
 SCHEMA = """\
 functions:
@@ -104,6 +107,7 @@ def test_a_recreated_trigger_whose_comment_and_state_changed_is_commented_and_se
 BESIDE_GENERATED = FUNCTION_AND_TABLE + """\
       a: integer
       g: {type: integer, generated: a * 2}
+      h: text
 """
 
 
@@ -111,7 +115,8 @@ BESIDE_GENERATED = FUNCTION_AND_TABLE + """\
                                       for m in MAJORS], indirect=True)
 def test_a_before_trigger_reading_the_whole_new_row_beside_a_kept_generated_column_is_refused(major_db, tmp_path):
     """Postgres refuses a BEFORE trigger whose WHEN reads NEW's whole row (or NEW.g) beside a generated column g the
-    table keeps, whatever the order (compare.new_row_triggers): generate says so, naming both, rather than write a
+    table keeps, whatever the order (compare.new_row_triggers), where g is not among the table's last columns (h after
+    it: dropping and adding g again would put it after h): generate says so, naming both, rather than write a
     migration that fails; an AFTER trigger, or one comparing NEW's plain columns, is written and applies."""
     schema, out, done = _applied(BESIDE_GENERATED, tmp_path, major_db, "INSERT INTO t (id, a) VALUES (1, 2)")
     trigger = "\n    triggers:\n      t_touch: {function: f, timing: %s, events: [update], for_each: row, when: '%s'}\n"
@@ -181,3 +186,27 @@ def test_loader_errors(trigger, message):
     with pytest.raises(SchemaFileError) as e:
         load_text(text, "schema.yaml")
     assert "schema.yaml:5:" in str(e.value) and message in str(e.value), str(e.value)
+
+
+# The pairs of triggers.sql where such a trigger stands beside generated columns made after it (compare.new_row_triggers),
+# and the VIRTUAL one's oldest major: test_pairs converges them, but compares no column order.
+ORDERED = {"tg-before-whole-new-row-of-partitions-made-on-their-own-and-attached": 15,
+           "tg-before-whole-new-row-of-new-partitions-under-a-standing-parent": 15,
+           "tg-before-whole-new-row-added-beside-the-last-generated-columns": 15,
+           "tg-before-whole-new-row-beside-virtual-columns-added-and-attached": 18}
+
+
+@pytest.mark.parametrize("major_db, case", [
+    pytest.param(m, case, id=f"{m}-{case}", marks=() if m == MAJORS[0] else pytest.mark.slow)
+    for case, since in ORDERED.items() for m in MAJORS if int(m[2:]) >= since], indirect=["major_db"])
+def test_generated_columns_made_after_a_whole_row_trigger_keep_a_fresh_builds_order(major_db, tmp_path, case):
+    """The generated columns dropped and added again around such a trigger, and a partition's made on its own and
+    attached, stand in the order of the new side built from its SQL (attnum, holes left out), with their values."""
+    pair = next(p for p in load_pairs() if p.id == case)
+    built: dict = {}
+    converges(major_db, tmp_path, pair, with_new=lambda side: built.update(order=side.catalog["column_order"]))
+    assert fingerprint(major_db, order=True)["column_order"] == built["order"]
+    with psycopg.connect(major_db) as conn:
+        if case == "tg-before-whole-new-row-added-beside-the-last-generated-columns":
+            assert conn.execute("SELECT count(*) FROM feature WHERE g IS DISTINCT FROM a * 2 OR h IS DISTINCT FROM "
+                                "note || 'x'").fetchone() == (0,)
