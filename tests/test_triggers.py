@@ -141,6 +141,34 @@ def test_a_before_trigger_reading_the_whole_new_row_beside_a_kept_generated_colu
         generate(str(schema), out, name="replaced")  # (CREATE OR REPLACE TRIGGER is refused alike)
 
 
+LAST_GENERATED = FUNCTION_AND_TABLE + """\
+      a: integer
+      g: {type: integer, generated: a * 2}
+"""
+WHOLE_ROW = "    triggers:\n      t_touch: {function: f, timing: before, events: [update], for_each: row, " \
+            "when: 'OLD.* IS DISTINCT FROM NEW.*'}\n"
+
+
+@pytest.mark.parametrize("others, why", [
+    ("  c:\n    inherits: [t]\n    columns:\n      own: integer\n", "nor an INHERITS parent's or child's"),
+    ("    partition_by: {strategy: range, key: id}\n", "but not a partitioned table's"),
+])
+def test_a_whole_row_trigger_beside_last_generated_columns_of_a_parent_is_refused(tmp_path, others, why):
+    """Where the generated columns are a table's last, generate drops and adds them again around such a trigger
+    (compare.new_row_triggers.dropped_for_triggers), but not an INHERITS parent's, whose DROP COLUMN recurses into its
+    children (their orders their own), nor a partitioned table's: refused as before, naming the trigger, the column,
+    why and the way out."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    table = LAST_GENERATED + (others if others.startswith("    ") else "")
+    rest = "" if others.startswith("    ") else others
+    schema.write_text(table + rest)
+    assert generate(str(schema), out, name="old").status == "written"
+    schema.write_text(table + WHOLE_ROW + rest)
+    with pytest.raises(SchemacError, match=f"trigger t_touch, whose WHEN reads NEW's whole row, cannot be created while "
+                                           f"the table has generated column g .*{re.escape(why)}.*drop the column"):
+        generate(str(schema), out, name="new")
+
+
 def test_a_hand_written_public_function_is_the_bare_one_inspect_reads(tmp_path, db_url):
     """`function: public.stamp` (no pg_catalog function hides it) is the function the catalog reader names bare: no
     drift (the reader keeps `public.name`, which a trigger function pg_catalog's hides needs: the pair

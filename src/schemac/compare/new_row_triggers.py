@@ -8,10 +8,11 @@ after them, and inspect writes them. Every column such a trigger names then prec
 column (none existed when it was made), so a new table is made without its columns from the first generated one on,
 the trigger made, and those columns added in their order (`columns_after_triggers`; compare.differ, with
 compare.parents_columns_later.made_without): its catalog as the source's. plan.member_dependencies orders a
-generated column's ADD after such a trigger's CREATE (`reads_new_row`): an existing table's too. Where the table
-keeps a generated column under a trigger the migration makes so, nothing is exact (dropping and adding the column
-again moves it last, and what stands on it with it): generate and `diff --sql` refuse it, naming both
-(`triggers_refused`, commands.refusals)."""
+generated column's ADD after such a trigger's CREATE (`reads_new_row`): an existing table's too. A new partition
+made on its own and attached is cut in its own order (`made_apart`). Where the table keeps generated columns under a
+trigger the migration makes so, they are dropped and added again around it where they are its last columns
+(`dropped_for_triggers`: dropping and adding moves a column last); elsewhere nothing is exact: generate and
+`diff --sql` refuse it, naming both (`triggers_refused`, commands.refusals)."""
 
 from __future__ import annotations
 
@@ -201,9 +202,10 @@ def dropped_for_triggers(changes: list, cur: Table, des: Table) -> frozenset[str
 def triggers_refused(changes: list, current: Schema) -> list[tuple[Change, str]]:
     """Each trigger the migration creates or replaces that Postgres refuses, with why: one reading NEW.g of a
     generated g (on every path: g stands before any trigger can name it), one reading NEW's whole row beside a
-    generated column its table keeps (neither dropped nor made plain by the migration): no order makes it, and
-    dropping the column and adding it again would move it last (and what stands on it with it), which the user
-    chooses in a migration of its own."""
+    generated column its table keeps (neither dropped nor made plain by the migration, nor dropped and added again
+    by dropped_for_triggers but on an INHERITS parent, whose DROP COLUMN recurses): no order makes it, and dropping
+    the column and adding it again would move it last (and what stands on it with it), which the user chooses in a
+    migration of its own."""
     if not any(c.kind in ("add_trigger", "alter_trigger") for c in changes):
         return []
     at = as_current(changes)

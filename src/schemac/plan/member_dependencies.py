@@ -71,11 +71,11 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
                 new_refs.add(("gives later", t.schema, t.name, c.name))  # type: ignore[union-attr]
             if k == "add_column" and new.generated is not None:  # type: ignore[union-attr]  after a BEFORE trigger
                 new_refs.add(("new row read", t.schema, t.name))  # type: ignore[union-attr]  reading NEW's whole row
-        if k == "drop_column" and old.generated is not None:  # type: ignore[union-attr]  (such a trigger after it)
-            makes.add(("generated gone", t.schema, t.name))  # type: ignore[union-attr]
             if k == "alter_generated" and new.generated and t.partition_of is not None:  # type: ignore[union-attr]
                 p = t.partition_of  # type: ignore[union-attr]  a partition's own expression after its parent's change,
                 new_refs.add(("column", p.parent_schema, p.parent, c.name))  # which reaches it (compare.own_expressions)
+        if k == "drop_column" and old.generated is not None:  # type: ignore[union-attr]  (such a trigger after it)
+            makes.add(("generated gone", t.schema, t.name))  # type: ignore[union-attr]
         if old is not None:
             removes.add(col(c.name))
             for q in c.through[1:]:  # (compare.scratch_retypes: one ALTER retypes every parent's column)
