@@ -14,8 +14,11 @@ from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
 from schemac.schemafile.load import load_text
 
+from catalog_oracle import fingerprint
 from conftest import MAJORS
+from pairs import load_pairs
 from pgharness import takes
+from test_pairs import converges
 
 SCHEMA = """\
 functions:
@@ -104,6 +107,7 @@ def test_a_recreated_trigger_whose_comment_and_state_changed_is_commented_and_se
 BESIDE_GENERATED = FUNCTION_AND_TABLE + """\
       a: integer
       g: {type: integer, generated: a * 2}
+      h: text
 """
 
 
@@ -111,7 +115,8 @@ BESIDE_GENERATED = FUNCTION_AND_TABLE + """\
                                       for m in MAJORS], indirect=True)
 def test_a_before_trigger_reading_the_whole_new_row_beside_a_kept_generated_column_is_refused(major_db, tmp_path):
     """Postgres refuses a BEFORE trigger whose WHEN reads NEW's whole row (or NEW.g) beside a generated column g the
-    table keeps, whatever the order (compare.new_row_triggers): generate says so, naming both, rather than write a
+    table keeps, whatever the order (compare.new_row_triggers), where g is not among the table's last columns (h after
+    it: dropping and adding g again would put it after h): generate says so, naming both, rather than write a
     migration that fails; an AFTER trigger, or one comparing NEW's plain columns, is written and applies."""
     schema, out, done = _applied(BESIDE_GENERATED, tmp_path, major_db, "INSERT INTO t (id, a) VALUES (1, 2)")
     trigger = "\n    triggers:\n      t_touch: {function: f, timing: %s, events: [update], for_each: row, when: '%s'}\n"
@@ -134,6 +139,34 @@ def test_a_before_trigger_reading_the_whole_new_row_beside_a_kept_generated_colu
     schema.write_text(schema.read_text().replace("OLD.a IS DISTINCT FROM NEW.a", "OLD IS DISTINCT FROM NEW"))
     with pytest.raises(SchemacError, match="trigger t_touch, whose WHEN reads NEW's whole row, cannot be created"):
         generate(str(schema), out, name="replaced")  # (CREATE OR REPLACE TRIGGER is refused alike)
+
+
+LAST_GENERATED = FUNCTION_AND_TABLE + """\
+      a: integer
+      g: {type: integer, generated: a * 2}
+"""
+WHOLE_ROW = "    triggers:\n      t_touch: {function: f, timing: before, events: [update], for_each: row, " \
+            "when: 'OLD.* IS DISTINCT FROM NEW.*'}\n"
+
+
+@pytest.mark.parametrize("others, why", [
+    ("  c:\n    inherits: [t]\n    columns:\n      own: integer\n", "nor an INHERITS parent's or child's"),
+    ("    partition_by: {strategy: range, key: id}\n", "but not a partitioned table's"),
+])
+def test_a_whole_row_trigger_beside_last_generated_columns_of_a_parent_is_refused(tmp_path, others, why):
+    """Where the generated columns are a table's last, generate drops and adds them again around such a trigger
+    (compare.new_row_triggers.dropped_for_triggers), but not an INHERITS parent's, whose DROP COLUMN recurses into its
+    children (their orders their own), nor a partitioned table's: refused as before, naming the trigger, the column,
+    why and the way out."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    table = LAST_GENERATED + (others if others.startswith("    ") else "")
+    rest = "" if others.startswith("    ") else others
+    schema.write_text(table + rest)
+    assert generate(str(schema), out, name="old").status == "written"
+    schema.write_text(table + WHOLE_ROW + rest)
+    with pytest.raises(SchemacError, match=f"trigger t_touch, whose WHEN reads NEW's whole row, cannot be created while "
+                                           f"the table has generated column g .*{re.escape(why)}.*drop the column"):
+        generate(str(schema), out, name="new")
 
 
 def test_a_hand_written_public_function_is_the_bare_one_inspect_reads(tmp_path, db_url):
@@ -181,3 +214,27 @@ def test_loader_errors(trigger, message):
     with pytest.raises(SchemaFileError) as e:
         load_text(text, "schema.yaml")
     assert "schema.yaml:5:" in str(e.value) and message in str(e.value), str(e.value)
+
+
+# The pairs of triggers.sql where such a trigger stands beside generated columns made after it (compare.new_row_triggers),
+# and the VIRTUAL one's oldest major: test_pairs converges them, but compares no column order.
+ORDERED = {"tg-before-whole-new-row-of-partitions-made-on-their-own-and-attached": 15,
+           "tg-before-whole-new-row-of-new-partitions-under-a-standing-parent": 15,
+           "tg-before-whole-new-row-added-beside-the-last-generated-columns": 15,
+           "tg-before-whole-new-row-beside-virtual-columns-added-and-attached": 18}
+
+
+@pytest.mark.parametrize("major_db, case", [
+    pytest.param(m, case, id=f"{m}-{case}", marks=() if m == MAJORS[0] else pytest.mark.slow)
+    for case, since in ORDERED.items() for m in MAJORS if int(m[2:]) >= since], indirect=["major_db"])
+def test_generated_columns_made_after_a_whole_row_trigger_keep_a_fresh_builds_order(major_db, tmp_path, case):
+    """The generated columns dropped and added again around such a trigger, and a partition's made on its own and
+    attached, stand in the order of the new side built from its SQL (attnum, holes left out), with their values."""
+    pair = next(p for p in load_pairs() if p.id == case)
+    built: dict = {}
+    converges(major_db, tmp_path, pair, with_new=lambda side: built.update(order=side.catalog["column_order"]))
+    assert fingerprint(major_db, order=True)["column_order"] == built["order"]
+    with psycopg.connect(major_db) as conn:
+        if case == "tg-before-whole-new-row-added-beside-the-last-generated-columns":
+            assert conn.execute("SELECT count(*) FROM feature WHERE g IS DISTINCT FROM a * 2 OR h IS DISTINCT FROM "
+                                "note || 'x'").fetchone() == (0,)

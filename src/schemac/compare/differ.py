@@ -17,7 +17,7 @@ from schemac.compare.opclasses import around_operator_classes, diff_operator_cla
 from schemac.compare.operators import diff_operators
 from schemac.compare.parents_columns_later import columns_after_children, joined_before, joined_first, made_without, ordered_by_later, \
     received_later
-from schemac.compare.new_row_triggers import columns_after_triggers, parents_after_triggers
+from schemac.compare.new_row_triggers import apart_for_triggers, columns_after_triggers, made_apart, parents_after_triggers
 from schemac.compare.changes import (CARRIED_TO_PARTITIONS, INHERITED, NAMED_BELOW, NEW_TABLE, KEEPS_COLUMN, KEPT_BELOW, AFTER_ONLY, BEFORE_PARENTS_COLUMNS, KINDS, TYPED_REBUILT, Change)
 from schemac.compare.grants import diff_grants
 from schemac.compare.grantor_usage import lent_usage
@@ -52,8 +52,7 @@ from schemac.compare.shortcut import unchanged
 from schemac.compare.statistics import statistics_given_back
 from schemac.compare.tables import diff_table
 from schemac.compare.inherited_checks import across_parents, after_no_inherit, attached_partition, checks_for_attach, \
-    identities_given_by_attach, inherited_child, numbered_by_parents_identity, past_the_old_parent, reordered_child, \
-    reordered_partition
+    identities_given_by_attach, inherited_child, numbered_by_parents_identity, past_the_old_parent, reordered_child
 from schemac.compare.domain_casts import domains_as_written, table_as_written
 from schemac.compare.domain_overloads import lazy_overloads
 from schemac.compare.moves import policies_over_renamed_views, renamed_tables, tables_renamed
@@ -62,7 +61,7 @@ from schemac.compare.inherited_renames import children_follow_renames
 from schemac.compare.column_renames import references_follow_renames
 from schemac.compare.type_moves import moved_types, row_types_moved, view_row_types_moved
 from schemac.compare.not_nulls import across_no_inherit, before_inherit, kept_below, named_in_partitions, names_its_own
-from schemac.compare.not_null_names import (defaults_as_held, held_as_parents, named_as_attached, named_where_claimed,
+from schemac.compare.not_null_names import (defaults_as_held, held_as_parents, named_where_claimed,
                                             parents_names_given)
 from schemac.compare.not_null_remade import remade_under_parents
 from schemac.compare.not_null_renames import renamed_on_leaves
@@ -219,6 +218,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     objects = domains_after_readers(objects, readers)
     later = columns_after_children(des_tables, cur_tables, parents_after_triggers(des_tables, cur_tables))
     after_triggers = columns_after_triggers(des_tables, cur_tables)  # (a BEFORE trigger reading NEW's whole row: first)
+    apart = apart_for_triggers(des_tables, cur_tables)  # (a new partition of such a trigger under a standing parent)
     kept = kept_for_children(cur_tables, des_tables)  # (a child's own expression changed: its parent's, before 17)
     cur_tables = held_for_children(cur_tables, des_tables, kept)
     cur_tables, givers = held_for_givers(cur_tables, des_tables)  # (a child's column two parents give: all dropped, added)
@@ -229,9 +229,9 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         if old is None:
             made = without_calls_to(t, readers.get(key, frozenset()))  # SET DEFAULT, ADD CONSTRAINT: after them
             parent = des_tables.get((t.partition_of.parent_schema, t.partition_of.parent)) if t.partition_of else None
-            own_order = parent is not None and (reordered_partition(t, parent) or named_as_attached(t, des_tables))
+            own_order = made_apart(t, des_tables, apart)
             given = after_triggers.get(key, ())  # (after its triggers Postgres refuses beside them; one made on its own
-            given = () if own_order and tuple(c.name for c in t.columns)[-len(given):] != given else given  # and attached: its tail alone)
+            # and attached: its own, from its own first generated one on, added before its ATTACH)
             made = made_without(made, (later.get(key, ()) or first.get(key, ())) + given)  # (added after its
             # children, or its parents' ADDs give them)
             made = key_after_partitions(parents_names_given(made, des_tables), des_tables)  # (a child's NOT NULL it declares again: the parent's name; a key a partition's UNIQUE copies, after it)

@@ -8,17 +8,20 @@ after them, and inspect writes them. Every column such a trigger names then prec
 column (none existed when it was made), so a new table is made without its columns from the first generated one on,
 the trigger made, and those columns added in their order (`columns_after_triggers`; compare.differ, with
 compare.parents_columns_later.made_without): its catalog as the source's. plan.member_dependencies orders a
-generated column's ADD after such a trigger's CREATE (`reads_new_row`): an existing table's too. Where the table
-keeps a generated column under a trigger the migration makes so, nothing is exact (dropping and adding the column
-again moves it last, and what stands on it with it): generate and `diff --sql` refuse it, naming both
-(`triggers_refused`, commands.refusals)."""
+generated column's ADD after such a trigger's CREATE (`reads_new_row`): an existing table's too. A new partition
+made on its own and attached is cut in its own order (`made_apart`). Where the table keeps generated columns under a
+trigger the migration makes so, they are dropped and added again around it where they are its last columns
+(`dropped_for_triggers`: dropping and adding moves a column last); elsewhere nothing is exact: generate and
+`diff --sql` refuse it, naming both (`triggers_refused`, commands.refusals)."""
 
 from __future__ import annotations
 
 from typing import Optional
 
-from schemac.compare.changes import NEW_TABLE, Change
+from schemac.compare.changes import GENERATED_REBUILT, NEW_TABLE, Change
+from schemac.compare.inherited_checks import reordered_partition
 from schemac.compare.moves import as_current
+from schemac.compare.not_null_names import named_as_attached
 from schemac.model import Schema, Table, Trigger
 from schemac.model.frozen import replace
 from schemac.pg.sqllex import LexError, folded, tokens
@@ -77,6 +80,7 @@ def columns_after_triggers(tables: dict, current: dict) -> dict[tuple[str, str],
     An INHERITS child's own columns from its own first generated one on (_own_after); the columns its parents give,
     they add after it (parents_after_triggers)."""
     out: dict[tuple[str, str], tuple[str, ...]] = {}
+    apart = apart_for_triggers(tables, current)
     for key, t in tables.items():
         if key in current or not t.triggers:
             continue
@@ -86,7 +90,7 @@ def columns_after_triggers(tables: dict, current: dict) -> dict[tuple[str, str],
             if own:
                 out[key] = own
             continue
-        chain = _new_parents(t, tables, current) if before else None
+        chain = _new_parents(t, tables, current, apart) if before else None
         if chain is None:
             continue
         top = chain[-1]
@@ -114,16 +118,45 @@ def _own_after(t: Table, before: list[Trigger], tables: dict) -> tuple[str, ...]
         tuple(n for n in names[first:] if n not in named or t.column(n).generated is not None)
 
 
-def _new_parents(t: Table, tables: dict, current: dict) -> Optional[list[Table]]:
-    """The new partitioned tables above partition `t`, up to its root (the table itself where it is no partition);
-    None where one of them is not new (its columns stand already)."""
+def _new_parents(t: Table, tables: dict, current: dict, apart: frozenset) -> Optional[list[Table]]:
+    """The new partitioned tables above partition `t`, up to its root or the first made on its own and attached
+    (the table itself where it is neither a partition nor made PARTITION OF: its parents give it no column);
+    None where its parent is not in `tables`."""
     chain = [t]
-    while (q := chain[-1].partition_of) is not None:
+    while (q := chain[-1].partition_of) is not None and not made_apart(chain[-1], tables, apart):
         p = tables.get((q.parent_schema, q.parent))
         if p is None or p.key in current:
             return None
         chain.append(p)
     return chain if len(chain) == 1 else chain[1:]
+
+
+def made_apart(t: Table, tables: dict, apart: frozenset = frozenset()) -> bool:
+    """Whether partition `t` is made on its own and attached (compare.differ, compare.inherited_checks.
+    attached_partition): one in `apart` (apart_for_triggers), or with an order or NOT NULL names of its own. Its
+    columns come in its own order, none from its parent's ADD COLUMN."""
+    q = t.partition_of
+    parent = tables.get((q.parent_schema, q.parent)) if q is not None else None
+    return parent is not None and (t.key in apart or reordered_partition(t, parent) or named_as_attached(t, tables))
+
+
+def apart_for_triggers(tables: dict, current: dict) -> frozenset[tuple[str, str]]:
+    """The new partitions made on their own and attached for a trigger Postgres refuses beside generated columns,
+    theirs or a new partition's under them: the highest new level under a parent that stands already, which
+    PARTITION OF would give the generated columns before the trigger (nothing new above it to make without them)."""
+    out: set[tuple[str, str]] = set()
+    for key, t in tables.items():
+        if key in current or t.inherits or not any(refused_beside(g, t) is not None for g in t.triggers):
+            continue
+        while (q := t.partition_of) is not None and not made_apart(t, tables):
+            p = tables.get((q.parent_schema, q.parent))
+            if p is None:
+                break
+            if p.key in current:
+                out.add(t.key)
+                break
+            t = p
+    return frozenset(out)
 
 
 def parents_after_triggers(tables: dict, current: dict) -> dict[tuple[str, str], tuple[str, ...]]:
@@ -145,17 +178,41 @@ def parents_after_triggers(tables: dict, current: dict) -> dict[tuple[str, str],
     return out
 
 
+def dropped_for_triggers(changes: list, cur: Table, des: Table) -> frozenset[str]:
+    """The generated columns compare.tables drops and adds again as they are (GENERATED_REBUILT) around a trigger
+    `changes` create or replace that reads NEW's whole row, which Postgres refuses beside them: where they are the
+    last columns of `cur`, and of `des` in that order (but columns it adds: plan.member_dependencies adds them in
+    order), on a table of no parent nor partitions (a partition's column is
+    not its own to drop; a partition's order is its own). Their values are computed again; what stands on them is made
+    again around; the trigger made between (plan.member_dependencies), the ADDs in order, as a fresh build has the
+    table (made without them, the trigger, then them). An INHERITS parent's: refused (triggers_refused)."""
+    if not any(c.kind in ("add_trigger", "alter_trigger") and isinstance(c.new, Trigger) and reads_new_row(c.new)
+               and refused_beside(c.new, des) is not None for c in changes) or cur.partition_of or des.partition_of \
+            or cur.partition_by or des.partition_by or cur.inherits or des.inherits:
+        return frozenset()
+    first = next((n for n, c in enumerate(cur.columns) if c.generated is not None), None)
+    tail = tuple(c.name for c in cur.columns[first:]) if first is not None else ()
+    names = [c.name for c in des.columns]
+    at = min((names.index(n) for n in tail if n in names), default=None)
+    wanted = tuple(n for n in names[at:] if cur.column(n) is not None) if at is not None else ()  # (new ones added
+    return frozenset(tail) if tail and wanted == tail and all(cur.column(n).generated and des.column(n).generated  # type: ignore
+                                                               for n in tail) else frozenset()  # between, in order)
+
+
 def triggers_refused(changes: list, current: Schema) -> list[tuple[Change, str]]:
     """Each trigger the migration creates or replaces that Postgres refuses, with why: one reading NEW.g of a
     generated g (on every path: g stands before any trigger can name it), one reading NEW's whole row beside a
-    generated column its table keeps (neither dropped nor made plain by the migration): no order makes it, and
-    dropping the column and adding it again would move it last (and what stands on it with it), which the user
-    chooses in a migration of its own."""
+    generated column its table keeps (neither dropped nor made plain by the migration, nor dropped and added again
+    by dropped_for_triggers but on an INHERITS parent, whose DROP COLUMN recurses): no order makes it, and dropping
+    the column and adding it again would move it last (and what stands on it with it), which the user chooses in a
+    migration of its own."""
     if not any(c.kind in ("add_trigger", "alter_trigger") for c in changes):
         return []
     at = as_current(changes)
     tables = {(t.schema, t.name): t for t in current.tables}
-    gone = {(c.schema, c.table, c.name) for c in changes if c.kind == "drop_column" or c.kind == "alter_generated"
+    parents = {(q.schema, q.name) for t in current.tables for q in t.inherits}  # (their DROP COLUMN recurses)
+    gone = {(c.schema, c.table, c.name) for c in changes if c.kind == "drop_column" and not (
+        c.cause == GENERATED_REBUILT and at(c.schema, c.table) in parents) or c.kind == "alter_generated"
             and getattr(c.new, "generated", None) is None}
     out = []
     for c in changes:
@@ -174,8 +231,18 @@ def triggers_refused(changes: list, current: Schema) -> list[tuple[Change, str]]
         if kept is not None:
             out.append((c, start + f"NEW's whole row, cannot be created while the table has generated column {kept} "
                            "(Postgres refuses it: 'BEFORE trigger's WHEN condition cannot reference NEW generated "
-                           "columns'; it takes ADD COLUMN of a generated column after such a trigger): drop the column "
-                           "in a migration of its own first and declare it again in the next, after the trigger (its "
-                           "values are computed again; it comes last), or compare NEW's columns by name in the WHEN, "
-                           "or make the trigger AFTER"))
+                           "columns'; it takes ADD COLUMN of a generated column after such a trigger; generate drops "
+                           "and adds again the generated columns a table ends with around it, " +
+                           _not_last(was, kept, parents) + "): drop the column in a migration of its own first and "  # type: ignore[arg-type]
+                           "declare it again in the next, after the trigger (its values are computed again; it comes "
+                           "last), or compare NEW's columns by name in the WHEN, or make the trigger AFTER"))
     return out
+
+
+def _not_last(t: Table, column: str, parents: set) -> str:
+    """Why generate does not drop and add again `t`'s generated `column` around a trigger (dropped_for_triggers)."""
+    if t.partition_of is not None or t.partition_by is not None or t.inherits or t.key in parents:
+        return "but not a partitioned table's, a partition's, nor an INHERITS parent's or child's"
+    names = [c.name for c in t.columns]
+    after = next((c.name for c in t.columns[names.index(column):] if c.generated is None), None)
+    return f"but not {column}, which column {after} follows" if after else "but schema.yaml orders them otherwise"

@@ -15,6 +15,7 @@ from schemac.compare.column_renames import applied_column_renames, renamed_along
 from schemac.compare.key_parts import (_columns, _constraints, _expressions, _rebuilt_from_deparse,
                                        index_comment_of_key)
 from schemac.compare.keys_over_indexes import keys_over_indexes
+from schemac.compare.new_row_triggers import dropped_for_triggers
 from schemac.compare.index_swaps import same_index, swapped_indexes
 from schemac.compare.normalize import same_default
 from schemac.compare.not_nulls import not_null_changes
@@ -39,11 +40,13 @@ def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list
     """`rebuilt`: the (schema, name) of enums re-created under their columns (ENUM_REBUILT)."""
     if unchanged(cur, des, rebuilt):
         return []
-    return compared_table(cur, des, rebuilt)
+    changes = compared_table(cur, des, rebuilt)
+    again = dropped_for_triggers(changes, cur, des)  # (generated columns a new BEFORE trigger cannot stand beside)
+    return compared_table(cur, des, rebuilt, again) if again else changes
 
 
-def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list[Change]:
-    """diff_table, walked."""
+def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset(), again: frozenset = frozenset()) -> list[Change]:
+    """diff_table, walked; `again`: generated columns dropped and added again as they are (GENERATED_REBUILT)."""
     changes: list[Change] = []
 
     def ch(kind: str, name: Optional[str] = None, old: object = None, new: object = None,
@@ -76,15 +79,16 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
             if has_settings(col):
                 ch("set_column_settings", name, None, col, "settings of a new object")
             continue
-        if old == col and not (col.generated and retyped_names) and not (rebuilt and type_name(col.type) in rebuilt):
+        if old == col and not (col.generated and retyped_names) and not (rebuilt and type_name(col.type) in rebuilt) \
+                and name not in again:
             # Every compared field the same (the common case: most columns of a table in sync): none of the
             # checks below can find a change, except those that depend on the other columns, excluded here.
             continue
-        if old.generated and col.generated and (referenced_columns(old.generated) & retyped_names):
+        if name in again or old.generated and col.generated and (referenced_columns(old.generated) & retyped_names):
             # Postgres refuses to retype a column a generated column reads: dropped before, added after,
             # with its own new type, NOT NULL and settings (no ALTER of it in between: it is not there). One renamed
             # (not in a swap) is dropped under its old name in place of the RENAME, which a DROP under the new name
-            # would come before.
+            # would come before. So too one `again` (compare.new_row_triggers).
             renamed = next((c for c in changes if c.kind == "rename_column" and c.name == name and
                             c.old.name not in des_cols), None)  # type: ignore[union-attr]
             if renamed is not None:

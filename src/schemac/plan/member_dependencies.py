@@ -3,7 +3,7 @@ triggers, rules, policies or statistics makes, removes, needs and frees: plan.de
 
 from __future__ import annotations
 
-from schemac.compare.changes import (AFTER_ONLY, INHERITED, KEPT_BELOW, MERGED_COPY, NEW_TABLE, NUMBERED_BY_PARENT, Change, set_aside_name,
+from schemac.compare.changes import (AFTER_ONLY, GENERATED_REBUILT, INHERITED, KEPT_BELOW, MERGED_COPY, NEW_TABLE, NUMBERED_BY_PARENT, Change, set_aside_name,
                                      takes_using)
 from schemac.compare.column_renames import swapped_names
 from schemac.compare.new_row_triggers import reads_new_row
@@ -60,7 +60,10 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
             if k == "add_column" and c.cause == NUMBERED_BY_PARENT:  # after the parent's identity, which numbers it
                 p = t.partition_of  # type: ignore[union-attr]
                 new_refs.add(("column", p.parent_schema, p.parent, c.name))  # type: ignore[union-attr]
-            if k == "add_column" and c.cause == NEW_TABLE:  # a new table's columns its CREATE left out: in order
+            if k == "add_column" and (c.cause == NEW_TABLE or c.cause in (GENERATED_REBUILT, None) and  # type: ignore
+                                      any(reads_new_row(g) for g in t.triggers)):  # type: ignore[union-attr]
+                # a new table's columns its CREATE left out, or those of a table with a BEFORE trigger reading NEW's
+                # whole row, beside the ones dropped for it (compare.new_row_triggers.dropped_for_triggers): in order
                 names = [x.name for x in t.columns]  # type: ignore[union-attr]
                 at = names.index(c.name)
                 new_refs |= {col(names[at - 1])} if at else set()
@@ -71,6 +74,8 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
             if k == "alter_generated" and new.generated and t.partition_of is not None:  # type: ignore[union-attr]
                 p = t.partition_of  # type: ignore[union-attr]  a partition's own expression after its parent's change,
                 new_refs.add(("column", p.parent_schema, p.parent, c.name))  # which reaches it (compare.own_expressions)
+        if k == "drop_column" and old.generated is not None:  # type: ignore[union-attr]  (such a trigger after it)
+            makes.add(("generated gone", t.schema, t.name))  # type: ignore[union-attr]
         if old is not None:
             removes.add(col(c.name))
             for q in c.through[1:]:  # (compare.scratch_retypes: one ALTER retypes every parent's column)
@@ -135,6 +140,7 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
                           ([(t.partition_of.parent_schema, t.partition_of.parent)] if t.partition_of else []) +  # type: ignore
                           list(c.above)}
                 # (it beside a generated column: its parents' too, whose ADD COLUMN gives it theirs)
+                new_refs.add(("generated gone", t.schema, t.name))  # type: ignore[union-attr]
             new_refs |= refs_of(t, new)
         if k == "add_constraint" and t.partition_by is not None and isinstance(new, Check) and not new.no_inherit:  # type: ignore
             new_refs.add(("attached to", t.schema, t.name))  # type: ignore[union-attr]  (after its partitions' ATTACH)
