@@ -29,7 +29,7 @@ What a schema draws, beside the plain tables t1, t2 of test_property (columns, k
 Each object of A lives on in B most of the time, changed (B is drawn with A in view). What generate refuses as
 the README says is not drawn (a composite's attribute retyped while a column has the type). What schemac cannot
 do yet would be left out while listed in KNOWN_BUGS, with the reason (empty by policy: a bug found is fixed, its
-smallest case kept; one now, prop49's LEFT: a partition's transition-table trigger as it is attached, not drawn). FIXED_BUG_CASES keep the smallest
+smallest case kept). FIXED_BUG_CASES keep the smallest
 case of every bug this test found, each a test of its own.
 
 Two more properties draw what the one above does not: test_renames_under_readers (readers_schema) two tables under
@@ -49,7 +49,7 @@ an INSERT policy's WITH CHECK over it); test_partition_trees
 (tree_schema) a partition tree two levels deep with UNIQUE keys and indexes declared at each level (and the root's
 PRIMARY KEY (k, s) over partitions at both levels declaring a UNIQUE (k, s) of their own, which the key takes as its
 copy, q and p_2 too as B attaches them) and row triggers at each level, statement triggers with transition tables
-(REFERENCING OLD/NEW TABLE) on the root (prop49; p_1's while KNOWN_BUGS does not list it), B re-bounding, detaching, dropping and attaching
+(REFERENCING OLD/NEW TABLE) on the root and on p_1 (prop49; p_1's dropped and created again around its ATTACH: fix49d), B re-bounding, detaching, dropping and attaching
 partitions under them;
 test_types_under_their_users (types_schema) an enum, domains over a base type and over another domain (CHECKs,
 defaults, NOT NULL), one over the enum, a composite and a range type under their users (columns with rows, an array,
@@ -93,13 +93,7 @@ assert databases  # the fixture this module's tests take, imported
 
 ROLES = ["schemac_prop_r1", "schemac_prop_r2"]
 # Shapes schemac cannot migrate yet, each with its reason: while listed, the pairs are drawn around them.
-KNOWN_BUGS: dict[str, str] = {
-    # (prop49, test_partition_trees at seed 49119 on 16 with the transition-table draws: LEFT) Postgres 15 and 16 refuse
-    # to ATTACH a table holding a trigger with a transition table, a statement one too ('trigger "p_1_tt" prevents
-    # table "p_1" from becoming a partition'), which a partition re-bounded (DETACH, ATTACH) or a table attached holds:
-    # the migration must drop it before and create it again after. The root's are drawn, p_1's is not.
-    "transition-trigger-on-a-partition-attached": "ATTACH refused on 15 and 16 under a statement transition trigger",
-}
+KNOWN_BUGS: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
@@ -865,7 +859,7 @@ TREE_BOUNDS = {"p_0": ("p", ["FROM (MINVALUE) TO (0)", "FROM (MINVALUE) TO (-3)"
 
 # Statement triggers with transition tables (REFERENCING) on the tree: the root's two (its partitions' rows), a
 # sub-partitioned partition's (Postgres refuses them FOR EACH ROW on a partitioned table or a partition; prop49),
-# not drawn while KNOWN_BUGS lists its ATTACH.
+# which 16.2 refuses its ATTACH under (plan.transition_triggers: dropped before, created again after).
 TREE_TRANSITIONS = {"p": {"p_tt": {"function": "tf", "events": ["update"], "timing": "after", "old_table": "ot",
                                    "new_table": "nt"},
                           "p_it": {"function": "tf", "events": ["insert"], "timing": "after", "new_table": "nr"}},
@@ -943,8 +937,7 @@ def tree_schema(draw, prev: Optional[dict] = None) -> dict:
             tables[name][key] = got  # (the root's PRIMARY KEY or UNIQUE on (k, s): a partition's own UNIQUE on
             # (k, s) is then the key's copy where the key is added after it, Postgres's choice a fresh build shows)
     for name, transition in TREE_TRANSITIONS.items():  # (beside the row triggers above: kept, dropped or added)
-        if "partition_by" not in tables.get(name, {}) or \
-                (name != "p" and "transition-trigger-on-a-partition-attached" in KNOWN_BUGS):
+        if "partition_by" not in tables.get(name, {}):
             continue
         was = {k: v for k, v in old.get(name, {}).get("triggers", {}).items() if k in transition}
         mine = {k: v for k, v in tables[name].get("triggers", {}).items() if k not in transition}

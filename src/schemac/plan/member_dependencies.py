@@ -16,6 +16,7 @@ from schemac.plan.keys import (Key, _col, _identity_sequence, _table, column_ref
 from schemac.plan.member_refs import _attribute_refs, twins_before
 from schemac.pg.beside_copies import beside_copy
 from schemac.plan.name_swaps import not_null_name
+from schemac.plan.transition_triggers import trigger_keys
 from schemac.plan.not_null_order import not_null_keys
 
 MEMBER_KINDS = frozenset(("rename_column", "add_column", "drop_column", "alter_column_type", "alter_generated",
@@ -142,6 +143,10 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
                 # (it beside a generated column: its parents' too, whose ADD COLUMN gives it theirs)
                 new_refs.add(("generated gone", t.schema, t.name))  # type: ignore[union-attr]
             new_refs |= refs_of(t, new)
+        if k in ("add_trigger", "drop_trigger", "alter_trigger"):  # around its table's ATTACH (plan.transition_triggers)
+            made, needed = trigger_keys(c, t)
+            makes |= made
+            new_refs |= needed
         if k == "add_constraint" and t.partition_by is not None and isinstance(new, Check) and not new.no_inherit:  # type: ignore
             new_refs.add(("attached to", t.schema, t.name))  # type: ignore[union-attr]  (after its partitions' ATTACH)
         beside = k in ("add_index", "add_constraint") and beside_copy(t, new)
