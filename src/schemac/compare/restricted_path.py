@@ -28,6 +28,7 @@ _calls = verbatim.calls_if_tokenized
 # The changes whose statement rewrites their table, building each of its indexes again from its expressions.
 _REBUILDS = frozenset({"alter_column_type", "add_column", "alter_generated", "set_logging"})
 _POPULATES = frozenset({"add_view", "replace_view", "refresh_view"})
+_COPIES = frozenset({"add_table", "attach_partition"})  # (of a partition)
 
 
 def _bare_names(body: str) -> set[str]:
@@ -91,17 +92,25 @@ class Reach:
         return ", ".join(dict.fromkeys(quote_ident(s) for s in ("public", *search_path(), *more)))
 
 
-def built_texts(c: Change) -> list[str]:
+def built_texts(c: Change, tables: dict[tuple[str, str], Table]) -> list[str]:
     """The expressions a change makes Postgres compute under 17+'s restricted path: a new index's keys and WHERE, a
-    populated materialized view's query and its indexes', the indexes of a table its statement rewrites."""
-    new = c.new
+    populated materialized view's query and its indexes', the indexes of a table its statement rewrites, the copies of
+    its ancestors' indexes a partition made or attached builds (even over no rows: a SQL function is inlined first)."""
+    new, table = c.new, c.table_def
     if c.kind == "add_index" and isinstance(new, Index):
         return keyed(new)
     if isinstance(new, View) and new.materialized and new.with_data and c.kind in _POPULATES:
         return [new.query, *(t for i in new.indexes for t in keyed(i))]
-    if c.kind in _REBUILDS and c.table_def is not None:
-        return [t for i in c.table_def.indexes for t in keyed(i)]
-    return []
+    if table is None or c.kind not in _REBUILDS | _COPIES or (c.kind in _COPIES and table.partition_of is None):
+        return []
+    out = [t for i in table.indexes for t in keyed(i)] if c.kind in _REBUILDS else []
+    while table.partition_of is not None:  # (a partition's copies of its ancestors' indexes, which the models leave out)
+        up = table.partition_of
+        table = tables.get((up.parent_schema, up.parent))  # type: ignore[assignment]
+        if table is None:
+            break
+        out += [t for i in table.indexes for t in keyed(i)]
+    return out
 
 
 def keyed(index: Index) -> list[str]:
@@ -110,10 +119,13 @@ def keyed(index: Index) -> list[str]:
 
 def lent_paths(changes: list[Change], desired: Schema) -> list[Change]:
     """`changes`, each that builds what calls such a function given the functions and paths to lend (lent_path)."""
+    if not desired.functions:
+        return changes
     reach: Optional[Reach] = None
+    tables = {(t.schema, t.name): t for t in desired.tables}
     out = []
     for c in changes:
-        texts = built_texts(c) if desired.functions else []
+        texts = built_texts(c, tables)
         if texts:
             reach = reach or Reach(desired)
             lent = {id(f): (f, reach.path(f, names, texts)) for text in texts for _, f, names in reach.unsafe(text)}
