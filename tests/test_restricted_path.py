@@ -2,9 +2,10 @@
 `clean` bare with no search_path of its own (made, as people do, under a path that held util). On 15 and 16 the
 migration computes them with util on the path (plan.preamble.widened: the REFRESH of the materialized view was run
 under `public` alone, "function clean(text) does not exist"). PostgreSQL 17 and later compute both with the path
-`pg_catalog, pg_temp` whatever the session's: `generate` says so of each, on every major, naming the function and
-the `set:` to give it (plan.maintenance_path); with `set: {search_path: util}` no notice, and the migration applies
-over the rows on 18."""
+`pg_catalog, pg_temp` whatever the session's: the migration lends util.norm the path around each (ALTER FUNCTION ...
+SET search_path, then RESET: compare.restricted_path), and applies over the rows on every major, util.norm's
+settings left as they were; `generate` says so of each, naming the function and the `set:` to give it, as REINDEX
+and ANALYZE fail there after (plan.maintenance_path); with `set: {search_path: util}` no notice, nothing lent."""
 
 from __future__ import annotations
 
@@ -64,18 +65,21 @@ def test_functions_an_index_or_a_materialized_view_computes_with_a_path_of_their
     result, files, schema = _added_over_rows(major_db, tmp_path / "bare", BASE)
     tail = ("calls util.norm, whose body names clean (util) bare and sets no search_path: PostgreSQL 17 and later "
             "compute it (CREATE INDEX, REINDEX, REFRESH MATERIALIZED VIEW, ANALYZE) with the search_path pg_catalog, "
-            "pg_temp, where it is not found; give util.norm `set: {search_path: util}` or name the schema in its body")
+            "pg_temp, where it is not found (the migration lends it a path while it builds it; REINDEX and ANALYZE "
+            "after fail); give util.norm `set: {search_path: util}` or name the schema in its body")
     assert [n.replace(str(schema), "schema.yaml") for n in result.notices] == [
         f"schema.yaml:13:15: index t_norm {tail}", f"schema.yaml:15:3: materialized view public.names {tail}"]
-    with psycopg.connect(major_db) as conn:
-        before_17 = conn.info.server_version < 170000
-    if before_17:  # computed under the widened path
-        _applied(major_db, files, schema)
-        return
+    assert result.sql.count("ALTER FUNCTION util.norm(TEXT) SET search_path = 'public', 'util';") == 2
+    assert result.sql.count("ALTER FUNCTION util.norm(TEXT) RESET search_path;") == 2
+    _applied(major_db, files, schema)
     with psycopg.connect(major_db, autocommit=True) as conn:
-        with pytest.raises(psycopg.errors.UndefinedFunction):
-            apply_files(conn, files)
+        assert conn.execute("SELECT proconfig FROM pg_proc WHERE oid = 'util.norm(text)'::regprocedure").fetchone() \
+            == (None,)
+        if conn.info.server_version >= 170000:  # (what the notice says: the path was the migration's alone)
+            with pytest.raises(psycopg.errors.UndefinedFunction):
+                conn.execute("REINDEX INDEX t_norm")
         conn.execute("DROP SCHEMA util CASCADE; DROP TABLE t; DROP TABLE _sqlx_migrations")
     result, files, schema = _added_over_rows(major_db, tmp_path / "set", BASE.replace(*SET))
     assert result.notices == ()
+    assert "ALTER FUNCTION" not in result.sql
     _applied(major_db, files, schema)

@@ -23,6 +23,7 @@ from schemac.compare.grants import diff_grants
 from schemac.compare.grantor_usage import lent_usage
 from schemac.compare.namespaces import extension_schemas, public_schema_changes, schema_comments
 from schemac.compare.normalize import on_desired_path
+from schemac.compare.restricted_path import lent_paths
 from schemac.compare.own_expressions import held_for_children, kept_for_children, marked_for_children, own_expressions_again
 from schemac.compare.shared_generation import held_for_givers, shared_generation
 from schemac.compare.identities import (identities_over_children, identity_comment_changes, identity_differences,
@@ -342,6 +343,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes.extend(diff_copy_comments(cur_tables, des_tables, changes))
     changes = sequences_fed(made_under_kept(lent_usage(changes, current, desired), current, desired), desired)
     changes = members_dropped_first(changes)  # (a dropped table's index calling a dropped function of its row type)
+    changes = lent_paths(changes, desired)  # (17+'s path for index builds: a function without one lent one)
     order = {k: n for n, k in enumerate(KINDS)}  # (a stable sort: schema.yaml's order inside each kind)
     drops = [c for c in changes if c.kind == "drop_table"][::-1]  # (drops of tables in reverse)
     out = sorted([c for c in changes if c.kind != "drop_table"] + drops, key=lambda c: order[c.kind])

@@ -13,7 +13,7 @@ from schemac.compare.grants import OWN_LIST_ONLY, TYPES, Holding, to_revoke
 from schemac.compare.given_back import MIGRATION_ROLE
 from schemac.model import (Aggregate, Constructor, DefaultPrivileges, ForeignDataWrapper, ForeignServer, Multirange, Domain, Namespace, Privilege,
                            Sequence, Table, View)
-from schemac.model.grants import ALL, PRIVILEGES, grouped
+from schemac.model.grants import ALL, PRIVILEGES, TABLE_ONLY, grouped
 from schemac.pg.dialect import RENDER
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan.ddl import command, do_block, literal
@@ -73,8 +73,8 @@ def grant_statements(change: Change) -> Optional[list[exp.Expression]]:
         kept = {p.key: p.grantable for p in new.entries}  # type: ignore[union-attr]
         for grantor, gone in _by_grantor(to_revoke(old.entries, new.entries)):  # type: ignore[union-attr]
             whole = [p for p in gone if p.key not in kept]
-            if any(p.privilege == ALL and p.column is None for p in whole):  # (it takes the others, columns' too:
-                whole = [p for p in whole if p.privilege == ALL and p.column is None][:1]  # `REVOKE SELECT, ALL` is no SQL)
+            if _every_one(whole):  # (it takes the others, columns' too: `REVOKE SELECT, ALL` is no SQL)
+                whole = [Privilege(new.grantee, ALL)]  # type: ignore[union-attr]
             option = [p for p in gone if p.key in kept]
             again = _owner_table_wide(new, whole, grantor)  # type: ignore[arg-type]
             if again is not None:
@@ -102,6 +102,14 @@ def _grants(h: Holding, target: str, role: str, entries: list[Privilege]) -> lis
     """GRANT `entries` (of one grantor), those with the grant option in a statement of their own."""
     return [_statement(h, "GRANT", privilege_list(some), "ON", target, "TO", role, "WITH GRANT OPTION" if grantable else "")
             for grantable in (False, True) for some in [[p for p in entries if p.grantable == grantable]] if some]
+
+
+def _every_one(whole: list[Privilege]) -> bool:
+    """Whether REVOKE of `whole` is REVOKE ALL: it names ALL, or every privilege of a table with MAINTAIN (what an
+    owner's defaults are on PostgreSQL 17 and later, which ALTER ... OWNER TO hands on: REVOKE ALL takes them on
+    every major, where 15 and 16 know no MAINTAIN to name)."""
+    names = {p.privilege for p in whole if p.column is None}
+    return ALL in names or names >= set(PRIVILEGES["table"] + TABLE_ONLY)
 
 
 def _owner_table_wide(h: Holding, whole: list[Privilege], grantor: Optional[str]) -> Optional[list[Privilege]]:

@@ -4,59 +4,30 @@ schema.yaml's objects bare and sets no search_path of its own. Since 17, CREATE 
 MATERIALIZED VIEW, ANALYZE and VACUUM run such expressions with the search_path `pg_catalog, pg_temp` whatever the
 session's (a security fix: "functions used by expression indexes and materialized views that need to reference
 non-default schemas must specify a search path"), where that name is found nowhere ("function clean(text) does not
-exist", the body inlined). No path the migration sets reaches there (plan.preamble.widened serves 15 and 16): the
-function needs `set: {search_path: ...}` in schema.yaml, or the names in its body their schema."""
+exist", the body inlined). No path the migration's session sets reaches there (plan.preamble.widened serves 15 and
+16): the migration lends the function one around the statement (compare.restricted_path), but REINDEX, ANALYZE and
+VACUUM FULL outside it fail there still: the function needs `set: {search_path: ...}` in schema.yaml, or the names in
+its body their schema."""
 
 from __future__ import annotations
 
-from typing import Iterator, Optional
-
 from schemac.compare.changes import Change
-from schemac.model import Function, Index, Schema, Table, View
-from schemac.pg import verbatim
-from schemac.pg.sqllex import LexError, folded, tokens
+from schemac.compare.restricted_path import Reach, keyed
+from schemac.model import Index, Schema, View
+from schemac.plan.ddl import command
+from schemac.plan.routine_ddl import function_target, setting_value
 
 
-# `schema.name(` and `name(` of a text (a bare one is public's, as the migration's path reads it), none where it does
-# not tokenize.
-_calls = verbatim.calls_if_tokenized
-
-
-def _bare_names(body: str) -> set[str]:
-    """The names a body says without a schema before them (words, "quoted" names), in Postgres's folding."""
-    try:
-        toks = tokens(body)
-    except LexError:
-        return set()
-    out = set()
-    for i, t in enumerate(toks):
-        if t.kind not in ("word", "name") or (i and toks[i - 1].kind == ".") or \
-                (i + 1 < len(toks) and toks[i + 1].kind == "."):
-            continue
-        out.add(folded(t))
-    return out
-
-
-def _expressions(c: Change) -> Iterator[tuple[str, str]]:
+def _expressions(c: Change):
     """(what, text) the change makes Postgres compute under the restricted path: an index's keys and WHERE, a
     materialized view's query where it is populated."""
     new = c.new
     if c.kind == "add_index" and isinstance(new, Index):
-        for text in (new.where, *(e.expression for e in new.elements)):
-            if text:
-                yield f"index {new.name}", text
+        for text in keyed(new):
+            yield f"index {new.name}", text
     elif isinstance(new, View) and new.materialized and new.with_data and \
             c.kind in ("add_view", "replace_view", "refresh_view"):
         yield f"materialized view {new.schema}.{new.name}", new.query
-
-
-def _unsafe(f: Function, declared: dict[str, list[str]]) -> Optional[str]:
-    """The first of schema.yaml's names (outside pg_catalog) `f`'s body says bare, where its body is read when it
-    runs (quoted SQL, PL/pgSQL) and it sets no search_path; else None."""
-    if f.language not in ("sql", "plpgsql") or f.standard_body or any(c.startswith("search_path=") for c in f.config):
-        return None
-    said = _bare_names(f.body) - {a.name for a in f.arguments if a.name}
-    return next((n for n in sorted(said) if n in declared and n != f.name), None)
 
 
 def restricted_path_notices(changes: list[Change], desired: Schema) -> list[str]:
@@ -66,33 +37,29 @@ def restricted_path_notices(changes: list[Change], desired: Schema) -> list[str]
     computed = [(c, what, text) for c in changes for what, text in _expressions(c)]
     if not computed or not desired.functions:
         return []
-    functions: dict[tuple[str, str], list[Function]] = {}
-    for f in desired.functions:
-        functions.setdefault((f.schema, f.name), []).append(f)
-    declared: dict[str, list[str]] = {}
-    for obj in (*desired.functions, *desired.tables, *desired.views):
-        if isinstance(obj, (Function, Table, View)) and obj.schema != "pg_catalog":
-            declared.setdefault(obj.name, []).append(obj.schema)
+    reach = Reach(desired)
     out: dict[tuple, str] = {}
     for c, what, text in computed:
-        seen: set[tuple[str, str]] = set()
-        todo = sorted(_calls(text))
-        while todo:
-            key = todo.pop()
-            if key in seen or key not in functions:
+        for key, f, names in reach.unsafe(text):
+            if (what, key) in out:
                 continue
-            seen.add(key)
-            for f in functions[key]:
-                name = _unsafe(f, declared)
-                if name is not None and (what, key) not in out:
-                    source = getattr(c.new, "source", None) or c.source
-                    schemas = ", ".join(sorted(set(declared[name])))
-                    out[what, key] = (
-                        f"{source or what}: {what} calls {key[0]}.{key[1]}, whose body names {name} ({schemas}) "
-                        "bare and sets no search_path: PostgreSQL 17 and later compute it (CREATE INDEX, REINDEX, "
-                        "REFRESH MATERIALIZED VIEW, ANALYZE) with the search_path pg_catalog, pg_temp, where it is "
-                        f"not found; give {key[0]}.{key[1]} `set: {{search_path: {schemas}}}` or name the schema "
-                        "in its body")
-                called = _calls(f.body)  # (a bare call in its body: its own schema's, as where it was made)
-                todo.extend(sorted(called | {(f.schema, n) for s, n in called if s == "public"}))
+            name = names[0]
+            source = getattr(c.new, "source", None) or c.source
+            schemas = ", ".join(sorted(set(reach.declared[name])))
+            out[what, key] = (
+                f"{source or what}: {what} calls {key[0]}.{key[1]}, whose body names {name} ({schemas}) "
+                "bare and sets no search_path: PostgreSQL 17 and later compute it (CREATE INDEX, REINDEX, "
+                "REFRESH MATERIALIZED VIEW, ANALYZE) with the search_path pg_catalog, pg_temp, where it is "
+                f"not found (the migration lends it a path while it builds it; REINDEX and ANALYZE after fail); give "
+                f"{key[0]}.{key[1]} `set: {{search_path: {schemas}}}` or name the schema in its body")
     return list(out.values())
+
+
+def lent(change: Change, statements: list) -> list:
+    """`statements` after ALTER FUNCTION ... SET search_path of each function `change` lends a path
+    (compare.restricted_path) and before its RESET search_path, which leaves the function's settings as they were."""
+    if not change.lent_path or not statements:
+        return statements
+    return [*(command("ALTER", "FUNCTION", function_target(f), "SET search_path =", setting_value("search_path", path))
+              for f, path in change.lent_path), *statements,
+            *(command("ALTER", "FUNCTION", function_target(f), "RESET search_path") for f, _ in change.lent_path)]

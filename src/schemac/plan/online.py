@@ -187,7 +187,7 @@ def _widened(c: Change) -> bool:
     may name that schema's objects bare (plan.preamble.schemas_called: the main file runs it with that schema on
     the path), or holds a constant the session reads (_reads_constants); or is an index of a partitioned table."""
     return _partitioned(c) or _unqualified_equals(c) or _on_extension_path(c) or bool(schemas_called(c)) \
-        or _reads_constants(c)
+        or _reads_constants(c) or bool(c.lent_path)
 
 
 def _under_new_keys(changes: list[Change]) -> set[tuple[str, str, frozenset[str]]]:
@@ -253,4 +253,6 @@ def _why_in_transaction(c: Change) -> str:
             "which Postgres finds only on the search_path the migration widens for it (plan.preamble.widened)"
             if schemas_called(c) else "it holds a date, time or interval constant, which Postgres reads in the "
             "applying session's TimeZone, DateStyle and IntervalStyle, which the migration's transaction sets "
-            "(plan.session_pin)") + ", which a `-- no-transaction` file cannot set"
+            "(plan.session_pin)" if _reads_constants(c) else "it calls a function whose body names objects bare, "
+            "which PostgreSQL 17 and later find only on the path the migration lends it while it builds the index "
+            "(compare.restricted_path)") + ", which a `-- no-transaction` file cannot set"

@@ -39,6 +39,7 @@ from schemac.plan.graph import ordered
 from schemac.plan.views import view_statements
 from schemac.plan.transition_triggers import around_attach, remade
 from schemac.plan.preamble import expression_marks, preamble, widened
+from schemac.plan.maintenance_path import lent
 from schemac.plan.sql_strings import comment_value, visible_sql
 
 
@@ -64,8 +65,8 @@ def statements_for(change: Change) -> list[exp.Expression]:
     if change.kind in _ROUTINES and not getattr(change.new, "standard_body", False):
         return made
     trees, calls = expression_marks(change.new, change)
-    return widened(made, lambda s: str(s.expression or "") if isinstance(s, exp.Command)
-                   else render_sql([s]) if trees else "", change if calls else None)
+    return lent(change, widened(made, lambda s: str(s.expression or "") if isinstance(s, exp.Command)
+                                else render_sql([s]) if trees else "", change if calls else None))
 
 
 _ROUTINES = frozenset({"add_function", "alter_function", "drop_function"})

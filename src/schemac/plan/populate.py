@@ -82,7 +82,8 @@ def split(changes: list[Change], which: set[int]) -> list[Change]:
     out: list[Change] = []
     for i, c in enumerate(changes):
         if i in which:
-            out += [replace(c, cause=DEFERRED), Change("refresh_view", c.schema, c.table, c.name, None, c.new, None, DEFERRED)]
+            out += [replace(c, cause=DEFERRED, lent_path=()),  # (the REFRESH computes it: compare.restricted_path)
+                    replace(Change("refresh_view", c.schema, c.table, c.name, None, c.new, None, DEFERRED), lent_path=c.lent_path)]
         else:
             out.append(c)
     return out

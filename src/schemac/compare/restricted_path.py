@@ -1,0 +1,134 @@
+"""The functions PostgreSQL 17 and later cannot run where a migration builds an index or populates a materialized view,
+and the search_path lent them around it. Since 17, CREATE INDEX, REINDEX, a table rewrite's index rebuild (ALTER
+COLUMN ... TYPE, a column added with a volatile default), CREATE and REFRESH MATERIALIZED VIEW, CLUSTER, ANALYZE and
+VACUUM FULL compute with the search_path `pg_catalog, pg_temp` whatever the session's (a security fix: "functions
+used by expression indexes and materialized views that need to reference non-default schemas must specify a search
+path"): a function whose quoted SQL or PL/pgSQL body names one of schema.yaml's objects bare and sets no search_path
+of its own finds it nowhere there ("function clean(text) does not exist", the body inlined), though Postgres holds
+such indexes (built on 16 and upgraded, or while the function had a path). Around such a statement the migration
+gives each such function the path the statement has on 15 and 16 (`ALTER FUNCTION ... SET search_path`, which also
+keeps Postgres from inlining it) and takes it back after (`RESET search_path`): the index's stored expression names
+the function, not its body, and the function's settings end as they were."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Iterator, Optional
+
+from schemac.compare.changes import Change
+from schemac.compare.normalize import search_path
+from schemac.model import Function, Index, Schema, Table, View
+from schemac.pg import verbatim
+from schemac.pg.names import quote_ident
+from schemac.pg.sqllex import LexError, folded, tokens
+
+# `schema.name(` and `name(` of a text (a bare one is public's, as the migration's path reads it), none where it does
+# not tokenize.
+_calls = verbatim.calls_if_tokenized
+# The changes whose statement rewrites their table, building each of its indexes again from its expressions.
+_REBUILDS = frozenset({"alter_column_type", "add_column", "alter_generated", "set_logging"})
+_POPULATES = frozenset({"add_view", "replace_view", "refresh_view"})
+_COPIES = frozenset({"add_table", "attach_partition"})  # (of a partition)
+
+
+def _bare_names(body: str) -> set[str]:
+    """The names a body says without a schema before them (words, "quoted" names), in Postgres's folding."""
+    try:
+        toks = tokens(body)
+    except LexError:
+        return set()
+    out = set()
+    for i, t in enumerate(toks):
+        if t.kind not in ("word", "name") or (i and toks[i - 1].kind == ".") or \
+                (i + 1 < len(toks) and toks[i + 1].kind == "."):
+            continue
+        out.add(folded(t))
+    return out
+
+
+def _unsafe(f: Function, declared: dict[str, list[str]]) -> list[str]:
+    """schema.yaml's names (outside pg_catalog) `f`'s body says bare, sorted, where its body is read when it runs
+    (quoted SQL, PL/pgSQL) and it sets no search_path; else none."""
+    if f.language not in ("sql", "plpgsql") or f.standard_body or any(c.startswith("search_path=") for c in f.config):
+        return []
+    said = _bare_names(f.body) - {a.name for a in f.arguments if a.name}
+    return [n for n in sorted(said) if n in declared and n != f.name]
+
+
+class Reach:
+    """schema.yaml's functions by (schema, name), and the schemas of its functions, tables and views by name."""
+
+    def __init__(self, desired: Schema):
+        self.functions: dict[tuple[str, str], list[Function]] = {}
+        for f in desired.functions:
+            self.functions.setdefault((f.schema, f.name), []).append(f)
+        self.declared: dict[str, list[str]] = {}
+        for obj in (*desired.functions, *desired.tables, *desired.views):
+            if isinstance(obj, (Function, Table, View)) and obj.schema != "pg_catalog":
+                self.declared.setdefault(obj.name, []).append(obj.schema)
+
+    def unsafe(self, text: str) -> Iterator[tuple[tuple[str, str], Function, list[str]]]:
+        """(key, function, the names its body says bare) of each function `text` calls, directly or through such
+        bodies' calls, that 17+ cannot run under `pg_catalog, pg_temp`."""
+        seen: set[tuple[str, str]] = set()
+        todo = sorted(_calls(text))
+        while todo:
+            key = todo.pop()
+            if key in seen or key not in self.functions:
+                continue
+            seen.add(key)
+            for f in self.functions[key]:
+                names = _unsafe(f, self.declared)
+                if names:
+                    yield key, f, names
+                called = _calls(f.body)  # (a bare call in its body: its own schema's, as where it was made)
+                todo.extend(sorted(called | {(f.schema, n) for s, n in called if s == "public"}))
+
+    def path(self, f: Function, names: list[str], texts: list[str]) -> str:
+        """The path lent `f`: the migration's own (public, then the extensions' schemas), then the schemas `texts`
+        call and those of the names `f` says bare: where 15 and 16 find them, under the migration's widened path."""
+        called = {s for text in texts for s, _ in _calls(text)}
+        more = sorted((called | {f.schema} | {s for n in names for s in self.declared[n]}) - {"public", "pg_catalog"})
+        return ", ".join(dict.fromkeys(quote_ident(s) for s in ("public", *search_path(), *more)))
+
+
+def built_texts(c: Change, tables: dict[tuple[str, str], Table]) -> list[str]:
+    """The expressions a change makes Postgres compute under 17+'s restricted path: a new index's keys and WHERE, a
+    populated materialized view's query and its indexes', the indexes of a table its statement rewrites, the copies of
+    its ancestors' indexes a partition made or attached builds (even over no rows: a SQL function is inlined first)."""
+    new, table = c.new, c.table_def
+    if c.kind == "add_index" and isinstance(new, Index):
+        return keyed(new)
+    if isinstance(new, View) and new.materialized and new.with_data and c.kind in _POPULATES:
+        return [new.query, *(t for i in new.indexes for t in keyed(i))]
+    if table is None or c.kind not in _REBUILDS | _COPIES or (c.kind in _COPIES and table.partition_of is None):
+        return []
+    out = [t for i in table.indexes for t in keyed(i)] if c.kind in _REBUILDS else []
+    while table.partition_of is not None:  # (a partition's copies of its ancestors' indexes, which the models leave out)
+        up = table.partition_of
+        table = tables.get((up.parent_schema, up.parent))  # type: ignore[assignment]
+        if table is None:
+            break
+        out += [t for i in table.indexes for t in keyed(i)]
+    return out
+
+
+def keyed(index: Index) -> list[str]:
+    return [text for text in (index.where, *(e.expression for e in index.elements)) if text]
+
+
+def lent_paths(changes: list[Change], desired: Schema) -> list[Change]:
+    """`changes`, each that builds what calls such a function given the functions and paths to lend (lent_path)."""
+    if not desired.functions:
+        return changes
+    reach: Optional[Reach] = None
+    tables = {(t.schema, t.name): t for t in desired.tables}
+    out = []
+    for c in changes:
+        texts = built_texts(c, tables)
+        if texts:
+            reach = reach or Reach(desired)
+            lent = {id(f): (f, reach.path(f, names, texts)) for text in texts for _, f, names in reach.unsafe(text)}
+            c = replace(c, lent_path=tuple(lent.values())) if lent else c
+        out.append(c)
+    return out
