@@ -377,7 +377,7 @@ MERGED = ("SELECT c.relname, k.conname, k.conislocal, k.coninhcount FROM pg_cons
 PARTS = MERGED.replace("'kt%'", "'pt%'").replace("<> 'id'", "= 'aa'")
 
 
-@pytest.mark.parametrize("made", ["attached", "partition of"])
+@pytest.mark.parametrize("made", ["attached", "partition of", "beside an attached sibling"])
 def test_a_partitioned_tables_column_renamed_over_a_partitions_own_not_null_takes_a_new_builds_names(
         db_url, tmp_path, made):
     """pt.a renamed (`renamed_from:`) to aa over pt1 holding its own pt1_a_not_null, inherited from pt's (pg_dump's
@@ -389,20 +389,25 @@ def test_a_partitioned_tables_column_renamed_over_a_partitions_own_not_null_take
     (compare.not_null_remade, as under INHERITS): the names and inheritance counts of schemac's own build of schema.yaml
     and of Postgres's of the new SQL, the rows kept, in sync (fix49b). (pt1's ends local, conislocal true, as PARTITION
     OF pt (aa NOT NULL) makes it, where ATTACH and schemac's own build leave it inherited only: no statement makes a
-    local one inherited only; the pair oracle leaves an inherited one's conislocal out.)"""
+    local one inherited only; the pair oracle leaves an inherited one's conislocal out.) Beside pt3, ATTACHed holding
+    its own pt3_a_not_null (inherited only), pt's DROP NOT NULL took pt3's, so generate kept pt's name silently: now
+    pt3's is made local first and renamed with pt1's, under one DROP and ADD (fix49f)."""
     one = ("CREATE TABLE pt1 ({0} int NOT NULL, b int NOT NULL); ALTER TABLE pt ATTACH PARTITION pt1 FOR VALUES IN (1);"
            if made == "attached" else "CREATE TABLE pt1 PARTITION OF pt ({0} NOT NULL) FOR VALUES IN (1);")
+    three = (" CREATE TABLE pt3 (b int NOT NULL, {0} int NOT NULL); ALTER TABLE pt ATTACH PARTITION pt3 FOR VALUES IN"
+             " (3);" if made == "beside an attached sibling" else "")
     tree = ("CREATE TABLE pt ({0} int NOT NULL, b int NOT NULL) PARTITION BY LIST (b); " + one +
-            " CREATE TABLE pt2 PARTITION OF pt FOR VALUES IN (2);")
-    rows = "INSERT INTO pt VALUES (5, 1), (6, 2)"
+            " CREATE TABLE pt2 PARTITION OF pt FOR VALUES IN (2);" + three)
+    rows = "INSERT INTO pt VALUES (5, 1), (6, 2)" + (", (7, 3)" if three else "")
     schema, out, built_by_postgres = _renamed_over_own(db_url, tmp_path, tree, rows, "pt", "pt1", PARTS)
     assert built_by_postgres == [("pt", "pt_aa_not_null", True, 0), ("pt1", "pt1_aa_not_null", made != "attached", 1),
-                                 ("pt2", "pt_aa_not_null", False, 1)], built_by_postgres
+                                 ("pt2", "pt_aa_not_null", False, 1)] + \
+        ([("pt3", "pt3_aa_not_null", False, 1)] if three else []), built_by_postgres
     result, by_schemac = _applied_beside_a_fresh_build(db_url, tmp_path, schema, out, PARTS)
     names = lambda rows: [(t, n, count) for t, n, _, count in rows]  # noqa: E731
     assert names(by_schemac) == names(built_by_postgres), by_schemac
     with psycopg.connect(db_url) as conn:
-        assert conn.execute("SELECT aa, b FROM pt ORDER BY b").fetchall() == [(5, 1), (6, 2)]
+        assert conn.execute("SELECT aa, b FROM pt ORDER BY b").fetchall() == [(5, 1), (6, 2)] + ([(7, 3)] if three else [])
         assert names(conn.execute(PARTS).fetchall()) == names(by_schemac), result.sql
     assert check_drift(str(schema), db_url, out_dir=out).differences == ()
     assert check_drift(str(schema), db_url).differences == ()  # (schema.yaml itself, not the record)
@@ -446,4 +451,41 @@ def test_a_parents_column_renamed_over_a_childs_own_not_null_takes_a_new_builds_
         assert conn.execute(MERGED).fetchall() == built_by_postgres, result.sql
     assert check_drift(str(schema), db_url, out_dir=out).differences == ()
     assert check_drift(str(schema), db_url).differences == ()  # (schema.yaml itself, not the record)
+    assert generate(str(schema), out).status == "unchanged"
+
+
+def test_a_partitioned_tables_column_renamed_in_its_primary_key_over_a_partitions_own_not_null_keeps_both_names(
+        db_url, tmp_path):
+    """pt.a renamed (`renamed_from:`) to aa, a column of pt's PRIMARY KEY, over pt1 PARTITION OF pt (a NOT NULL)
+    holding its own pt1_a_not_null merged with pt's: no statement gives a fresh build's names (pt_aa_not_null,
+    pt1_aa_not_null) short of dropping the key or a DETACH and ATTACH over the rows. Postgres refuses (checked here)
+    pt's DROP NOT NULL ('column "aa" is in a primary key'), pt's RENAME CONSTRAINT, which recurses into pt1 holding
+    another name, and its ONLY, and pt1's RENAME of an inherited constraint. generate kept pt's name silently, where a
+    new build names it otherwise (fix49b's LEFT); now it records and says both names kept (fix49f), and the database
+    is in sync with them."""
+    tree = ("CREATE TABLE pt ({0} int NOT NULL, b int NOT NULL, PRIMARY KEY ({0}, b)) PARTITION BY LIST (b); "
+            "CREATE TABLE pt1 PARTITION OF pt ({0} NOT NULL) FOR VALUES IN (1); "
+            "CREATE TABLE pt2 PARTITION OF pt FOR VALUES IN (2);")
+    schema, out, _ = _renamed_over_own(db_url, tmp_path, tree, "INSERT INTO pt VALUES (5, 1), (6, 2)", "pt", "pt1")
+    with sibling_database(db_url) as probe:
+        _load(probe, tree.format("a") + "ALTER TABLE pt RENAME COLUMN a TO aa")
+        with psycopg.connect(probe, autocommit=True) as conn:
+            for refused, error in [("ALTER TABLE pt ALTER COLUMN aa DROP NOT NULL", psycopg.errors.InvalidTableDefinition),
+                                   ("ALTER TABLE pt RENAME CONSTRAINT pt_a_not_null TO pt_aa_not_null",
+                                    psycopg.errors.UndefinedObject),
+                                   ("ALTER TABLE ONLY pt RENAME CONSTRAINT pt_a_not_null TO pt_aa_not_null",
+                                    psycopg.errors.InvalidTableDefinition)]:
+                with pytest.raises(error):
+                    conn.execute(refused)
+    result = generate(str(schema), out)
+    assert result.status == "written", result.message
+    kept = [n for n in result.notices if "keeps its name" in n]
+    assert len(kept) == 2 and "keeps its name pt_a_not_null (a new build names it pt_aa_not_null)" in kept[0] and \
+        "keeps its name pt1_a_not_null (a new build names it pt1_aa_not_null)" in kept[1], result.notices
+    apply_all(db_url, out)
+    with psycopg.connect(db_url) as conn:
+        assert [(t, n, count) for t, n, _, count in conn.execute(PARTS).fetchall()] == [
+            ("pt", "pt_a_not_null", 0), ("pt1", "pt1_a_not_null", 1), ("pt2", "pt_a_not_null", 1)]
+        assert conn.execute("SELECT aa, b FROM pt ORDER BY b").fetchall() == [(5, 1), (6, 2)]
+    assert check_drift(str(schema), db_url, out_dir=out).differences == ()
     assert generate(str(schema), out).status == "unchanged"

@@ -32,13 +32,21 @@ def remade_under_parents(changes: list[Change], current: Schema, desired: Schema
            if c.kind == "rename_column" and isinstance(c.old, Column)}
     touched = {(c.schema, c.table, c.name) for c in changes if c.kind in ("set_not_null", "drop_not_null",
                                                                           "alter_not_null")}
-    out = []
+    out, group = [], {}  # (group: (parent, column) -> the indexes in `out` of the renames under it)
     for c in changes:
         if c.kind == "alter_not_null" and c.cause is None and isinstance(c.old, Column) and isinstance(c.new, Column):
-            parent = safe_parent(cur, des, (c.schema, c.table), c.name, was.get((c.schema, c.table, c.name), c.name))
+            at = was.get((c.schema, c.table, c.name), c.name)
+            parent = safe_parent(cur, des, (c.schema, c.table), c.name, at)
             if parent is not None and (parent.schema, parent.name, c.name) not in touched:  # (the parent's own changed)
+                group.setdefault((parent.key, c.name, at), []).append(len(out))
                 c = replace(c, under_parent=(parent.schema, parent.name, _name(parent, c.name)))  # type: ignore[arg-type]
         out.append(c)
+    for (pk, column, at), idx in group.items():  # (the first rename under a parent does them all: one DROP, one ADD)
+        renames = tuple((out[i].schema, out[i].table, out[i].old.not_null.name, out[i].new.not_null.name  # type: ignore
+                         or default_not_null_name(out[i].table, column)) for i in idx)
+        own = tuple(x.key for x in cur.values() if pk in parent_keys(x) and _own_name(x, at, cur[pk]))
+        for n, i in enumerate(idx):
+            out[i] = replace(out[i], under_parent=(*out[i].under_parent, own if n == 0 else (), renames if n == 0 else ()))
     return out
 
 
@@ -62,9 +70,10 @@ def safe_parent(cur: dict, des: dict, key: tuple, column: str, was: str) -> Opti
         if any(set(parent_keys(x)) & {c.key for c in children} for x in tables.values()):
             return None  # (a grandchild: the DROP and ADD recurse through it)
         name = was if tables is cur else column
-        if any(_commented(x.column(name)) or _own_name(x, name, tables[pk]) for x in children if x.key != key) or \
-                any(_dropping_refused(x, name) for x in (tables[pk], *children)):
-            return None  # (another child's own name: the parent's DROP NOT NULL takes it where it is not local)
+        if any(_commented(x.column(name)) or _own_name(x, name, tables[pk]) and (x.key not in des or x.key not in cur
+                                                                                 or not _plain(x.column(name)))
+               for x in children if x.key != key) or any(_dropping_refused(x, name) for x in (tables[pk], *children)):
+            return None  # (another child's own name is made local first, as it stays: where it is a table kept)
     ends = [(p, t, column), (p_old, old, was)]
     if not all(_plain(x.column(c)) for a, b, c in ends for x in (a, b)):
         return None

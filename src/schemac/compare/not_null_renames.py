@@ -41,16 +41,18 @@ def left_names(current: Schema, desired: Schema) -> tuple[Schema, list[str]]:
     cur = {t.key: t for t in current.tables}
     was_named = dict(chained_renames(current, desired))  # (a table renamed: its NOT NULLs as its old self holds them)
     holder, tables, out = _holder(current), [], []
+    des = {t.key: t for t in desired.tables}
     for t in desired.tables:
         old, columns = cur.get(was_named.get(t.key, t.key)), []
         for col in t.columns:
-            was = old.column(col.name) if old is not None else None
+            was = old.column(col.renamed_from or col.name) if old is not None else None  # (a column renamed too)
             held = was.not_null.name if was is not None and was.not_null is not None else None
-            if held is None and was is not None and not was.nullable and old.name != t.name:  # type: ignore[union-attr]
-                held = default_not_null_name(old.name, col.name)  # type: ignore[union-attr]  (renamed: the old name's)
+            if held is None and was is not None and not was.nullable and (old.name, was.name) != (t.name, col.name):  # type: ignore[union-attr]
+                held = default_not_null_name(old.name, was.name)  # type: ignore[union-attr]  (renamed: the old name's)
             default = default_not_null_name(t.name, col.name)
-            child = None if (col.nullable or (col.not_null is not None and col.not_null.name) or held in (None, default)) \
-                else holder(old.key, col.name, held)  # type: ignore[arg-type, union-attr]
+            child = None if (col.nullable or (col.not_null is not None and col.not_null.name) or held in (None, default)
+                             or _remade(cur, des, old.key, col.name, was.name)) \
+                else holder(old.key, was.name, held)  # type: ignore[arg-type, union-attr]
             if child is not None:
                 col = replace(col, not_null=replace(col.not_null or NotNull(), name=held))
                 out.append(f"warning: {col.source or t.source or t.qualified_name}: the NOT NULL of column {col.name} "
@@ -97,6 +99,13 @@ parent's DROP and ADD (safe_parent). A name of schema.yaml's own stays refused
             columns.append(col)
         tables.append(replace(t, columns=tuple(columns)) if columns != list(t.columns) else t)
     return (replace(desired, tables=tuple(tables)) if out else desired), out
+
+
+def _remade(cur: dict, des: dict, key: tuple, column: str, was: str) -> bool:
+    """Whether a child's own NOT NULL merged with table `key`'s on `column` is renamed through that table's DROP and
+    ADD (compare.not_null_remade), which gives it its new name on every child at once."""
+    return any(key in parent_keys(x) and x.key in des and safe_parent(cur, des, x.key, column, was) is not None
+               for x in cur.values())
 
 
 def _passes(parent, column: str) -> bool:

@@ -231,6 +231,7 @@ def _aside(type_text: str) -> str:
 # around it), by definition_users' labels; the cause of the alter_range_type refused under anything else.
 _FOLLOWING = ("table ", "view ", "function ")
 RANGE_HELD = "a range over an enum set aside, under what cannot follow it"
+_TYPES = ("domain ", "composite type ")  # (those the migration may drop first: _kept)
 
 
 def ranges_over_rebuilt(objects: list[Change], current: Schema, desired: Schema, rebuilt: frozenset) -> list[Change]:
@@ -241,8 +242,8 @@ def ranges_over_rebuilt(objects: list[Change], current: Schema, desired: Schema,
     is set aside as the enum is (an alter_range_type, cause ENUM_REBUILT: renamed aside with its multirange, created
     again over the new enum), its columns retyped through text (a bound of a label removed fails there, as under the
     enum's own columns), what names it made again around it, and the one set aside dropped at the end (fix49b); under
-    a domain, a composite type or another kind of user (not _FOLLOWING) an alter_range_type (RANGE_HELD) the plan
-    refuses, naming them."""
+    a domain, a composite type or another kind of user (not _FOLLOWING) that `desired` keeps, an alter_range_type
+    (RANGE_HELD) the plan refuses, naming them."""
     if not rebuilt or not current.range_types:
         return objects
     des = {(r.schema, r.name): r for r in desired.range_types}
@@ -253,8 +254,10 @@ def ranges_over_rebuilt(objects: list[Change], current: Schema, desired: Schema,
         if new is None or key in had or type_name(r.subtype) not in rebuilt:
             continue
         users = definition_users(current, r)
-        if any(not u.startswith(_FOLLOWING) for u in users):  # (a domain over it, a composite's attribute: they
-            # would stay over the one set aside, whose DROP fails; refused at the range's line, naming them)
+        kept = _kept(desired)
+        if any(not u.startswith(_FOLLOWING) and (not u.startswith(_TYPES) or u in kept) for u in users):  # (a domain
+            # over it kept, a composite's attribute: they would stay over the one set aside, whose DROP fails; refused
+            # at the range's line, naming them; one dropped goes first, plan.dependencies)
             out.append(Change("alter_range_type", r.schema, "", r.name, r, new, None, RANGE_HELD, users=users))
             continue
         if users:
@@ -266,6 +269,16 @@ def ranges_over_rebuilt(objects: list[Change], current: Schema, desired: Schema,
         out += [Change("drop_range_type", r.schema, "", r.name, r, None, cause=DEFINITION_REMADE),
                 Change("add_range_type", new.schema, "", new.name, None, new)] + _given_back_comments("range_type", r, new)
     return out
+
+
+def _kept(desired: Schema) -> frozenset:
+    """definition_users' labels of the domains and composite types `desired` keeps: one the migration drops lets the
+    range be set aside (it is dropped before the one set aside is, at the end: plan.dependencies) (fix49f)."""
+    def labels(kind: str, x) -> list[str]:  # (under its old name too: renamed_from, a name or schema.name)
+        was = x.renamed_from or x.name
+        return [f"{kind} {x.schema}.{x.name}", f"{kind} {was if '.' in was else f'{x.schema}.{was}'}"]
+    return frozenset([lb for d in desired.domains for lb in labels("domain", d)] +
+                     [lb for c in desired.composite_types for lb in labels("composite type", c)])
 
 
 def rebuilt_ranges_unrenamed(changes: list[Change], objects: list[Change],

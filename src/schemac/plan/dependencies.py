@@ -297,6 +297,9 @@ def deps(c: Change) -> Deps:
                 # (ALTER SEQUENCE alters in place: what named it, a table's default dropped with it, needs no turn first)
                 removes |= own_keys(None, old) if (new is None or k.startswith("alter_")) else set()
             old_refs |= refs_of(None, old)
+            if k in ("drop_domain", "drop_composite_type"):  # (over a type set aside, which its own drop waits for)
+                old_refs |= {_held_aside(x) for x in ([old.type] if k == "drop_domain" else  # type: ignore[union-attr]
+                                                      [a.type for a in old.attributes])}  # type: ignore[union-attr]
             if k == "alter_domain" and new is not None and drops_only(old, new) and c.cause != ENUM_REBUILT:
                 # (compare.around's first step) it stands on them already: a composite base type altered after; not
                 # one made again, whose CREATE DOMAIN waits for the base it stands on made again too

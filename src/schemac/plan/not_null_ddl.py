@@ -81,16 +81,21 @@ def alter_not_null(t: Table, old: Column, new: Column) -> list[exp.Expression]:
 
 
 def remade_under_parent(t: Table, old: Column, new: Column, parent: tuple) -> list[exp.Expression]:
-    """The rename of `t`'s own NOT NULL merged with its parent's (compare.not_null_remade; parent: schema, name, its
-    NOT NULL's name), which Postgres refuses while the parent's holds: made its own, the parent's dropped, renamed,
-    the parent's added again (it merges into `t`'s and reaches its other children under the parent's name)."""
+    """The renames of the children's own NOT NULLs merged with their parent's (compare.not_null_remade; parent: schema,
+    name, its NOT NULL's name, the children holding one of their own, (schema, table, name, new name) of each rename),
+    which Postgres refuses while the parent's holds: those children's made their own (ALTER TABLE ONLY ... SET NOT
+    NULL: an ATTACHed partition's is inherited only, which the parent's DROP would take), the parent's dropped, each
+    renamed, the parent's added again (it merges into theirs and reaches its other children under the parent's name).
+    Written once, by the first rename under that parent; () by the others."""
     up, column = qualified(parent[0], parent[1]), quote_ident(new.name)
-    return [exp.Command(this="ALTER", expression=f"TABLE ONLY {qualified(t.schema, t.name)} ALTER COLUMN {column} "
-                                                 "SET NOT NULL"),
-            exp.Command(this="ALTER", expression=f"TABLE {up} ALTER COLUMN {column} DROP NOT NULL"),
-            _alter(t, "RENAME CONSTRAINT", quote_ident(old.not_null.name),  # type: ignore[union-attr, arg-type]
-                   "TO", quote_ident(new.not_null.name or default_not_null_name(t.name, new.name))),  # type: ignore
-            exp.Command(this="ALTER", expression=f"TABLE {up} ADD CONSTRAINT {quote_ident(parent[2])} NOT NULL {column}")]
+    if not parent[4]:
+        return []
+    return [exp.Command(this="ALTER", expression=f"TABLE ONLY {qualified(*own)} ALTER COLUMN {column} SET NOT NULL")
+            for own in parent[3]] + \
+        [exp.Command(this="ALTER", expression=f"TABLE {up} ALTER COLUMN {column} DROP NOT NULL")] + \
+        [exp.Command(this="ALTER", expression=f"TABLE {qualified(schema, name)} RENAME CONSTRAINT {quote_ident(was)} "
+                                              f"TO {quote_ident(will)}") for schema, name, was, will in parent[4]] + \
+        [exp.Command(this="ALTER", expression=f"TABLE {up} ADD CONSTRAINT {quote_ident(parent[2])} NOT NULL {column}")]
 
 
 def partition_not_nulls(t: Table) -> str:
