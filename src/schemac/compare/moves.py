@@ -82,15 +82,17 @@ def chained_renames(current: Schema, desired: Schema) -> list[tuple[Key, Key]]:
 
 def _chained(cur_tables: dict[Key, Table], des_tables: dict[Key, Table]) -> list[tuple[Key, Key]]:
     """The renames to make, (new key, old key), each after the one freeing its new name: a table renamed to a name
-    that `current` holds, or from a name schema.yaml keeps, only where that one is renamed away too, in a chain
-    (a -> b, b -> c: b -> c first). Not a cycle (a -> b, b -> a): after it the names alone look as before, so the
-    hints could not be told from done (the tables' columns then differ: refused as destructive, as before). The
-    sequences a chain's tables own follow them (compare.sequences, compare.identities.identity_sequences_named)."""
+    that `current` holds only where that one is renamed away too, in a chain (a -> b, b -> c: b -> c first). One from
+    a name schema.yaml gives a new table too is made where its new name is free (Discourse's TableDropper: a renamed
+    aside, a new a made; once made, `current` holds the new name and the hint rests). Not a cycle (a -> b, b -> a):
+    after it the names alone look as before, so the hints could not be told from done (the tables' columns then
+    differ: refused as destructive, as before). The sequences a chain's tables own follow them (compare.sequences, compare.identities.identity_sequences_named)."""
     pending = {key: was for key, t in des_tables.items()
                if t.renamed_from and (was := old_key(t, cur_tables)) is not None}  # (most tables: no old_key call)
     freed = set(pending.values())
     pending = {key: was for key, was in pending.items()
-               if (key not in cur_tables or key in freed) and (was not in des_tables or was in pending)}
+               if (key not in cur_tables or key in freed)
+               and (was not in des_tables or was in pending or key not in cur_tables)}
     order: list[tuple[Key, Key]] = []
     held = set(cur_tables)
     while pending:
