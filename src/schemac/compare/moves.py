@@ -192,14 +192,15 @@ def _written_moved(v: View, moved: dict[Key, Key]) -> View:
 
 def views_moved(current: Schema, desired: Schema) -> dict[Key, Key]:
     """The views and materialized views schema.yaml renames or moves (`renamed_from`): old key -> new, in schema.yaml's
-    order, each old view to the first that names it (compare.views renames them; what reads them follows)."""
+    order, each old view to the first that names it (compare.views renames them; what reads them follows), where
+    the new name is free: one schema.yaml gives a new view too is made after the rename frees it."""
     if not any(v.renamed_from for v in desired.views):  # (most diffs)
         return {}
-    keys, des = {v.key for v in current.views}, {v.key for v in desired.views}
+    keys = {v.key for v in current.views}
     moved: dict[Key, Key] = {}
     for v in desired.views:
         was = old_key(v, keys) if v.renamed_from and v.key not in keys else None
-        if was is not None and was not in des:
+        if was is not None:  # (`was` may be a new view's of schema.yaml: made once this rename frees its name)
             keys.discard(was)
             keys.add(v.key)
             moved[was] = v.key
