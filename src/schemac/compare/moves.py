@@ -82,15 +82,17 @@ def chained_renames(current: Schema, desired: Schema) -> list[tuple[Key, Key]]:
 
 def _chained(cur_tables: dict[Key, Table], des_tables: dict[Key, Table]) -> list[tuple[Key, Key]]:
     """The renames to make, (new key, old key), each after the one freeing its new name: a table renamed to a name
-    that `current` holds, or from a name schema.yaml keeps, only where that one is renamed away too, in a chain
-    (a -> b, b -> c: b -> c first). Not a cycle (a -> b, b -> a): after it the names alone look as before, so the
-    hints could not be told from done (the tables' columns then differ: refused as destructive, as before). The
-    sequences a chain's tables own follow them (compare.sequences, compare.identities.identity_sequences_named)."""
+    that `current` holds only where that one is renamed away too, in a chain (a -> b, b -> c: b -> c first). One from
+    a name schema.yaml gives a new table too is made where its new name is free (Discourse's TableDropper: a renamed
+    aside, a new a made; once made, `current` holds the new name and the hint rests). Not a cycle (a -> b, b -> a):
+    after it the names alone look as before, so the hints could not be told from done (the tables' columns then
+    differ: refused as destructive, as before). The sequences a chain's tables own follow them (compare.sequences, compare.identities.identity_sequences_named)."""
     pending = {key: was for key, t in des_tables.items()
                if t.renamed_from and (was := old_key(t, cur_tables)) is not None}  # (most tables: no old_key call)
     freed = set(pending.values())
     pending = {key: was for key, was in pending.items()
-               if (key not in cur_tables or key in freed) and (was not in des_tables or was in pending)}
+               if (key not in cur_tables or key in freed)
+               and (was not in des_tables or was in pending or key not in cur_tables)}
     order: list[tuple[Key, Key]] = []
     held = set(cur_tables)
     while pending:
@@ -190,14 +192,15 @@ def _written_moved(v: View, moved: dict[Key, Key]) -> View:
 
 def views_moved(current: Schema, desired: Schema) -> dict[Key, Key]:
     """The views and materialized views schema.yaml renames or moves (`renamed_from`): old key -> new, in schema.yaml's
-    order, each old view to the first that names it (compare.views renames them; what reads them follows)."""
+    order, each old view to the first that names it (compare.views renames them; what reads them follows), where
+    the new name is free: one schema.yaml gives a new view too is made after the rename frees it."""
     if not any(v.renamed_from for v in desired.views):  # (most diffs)
         return {}
-    keys, des = {v.key for v in current.views}, {v.key for v in desired.views}
+    keys = {v.key for v in current.views}
     moved: dict[Key, Key] = {}
     for v in desired.views:
         was = old_key(v, keys) if v.renamed_from and v.key not in keys else None
-        if was is not None and was not in des:
+        if was is not None:  # (`was` may be a new view's of schema.yaml: made once this rename frees its name)
             keys.discard(was)
             keys.add(v.key)
             moved[was] = v.key

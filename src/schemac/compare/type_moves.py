@@ -43,8 +43,8 @@ def spelled(key: Key) -> str:
 
 
 def moved_types(current: Schema, desired: Schema) -> tuple[list[Change], Schema]:
-    """A rename_type for each type `current` has under the old key `renamed_from` names (and neither the new key
-    nor schema.yaml the old one), and for each range type whose multirange schema.yaml names or places otherwise
+    """A rename_type for each type `current` has under the old key `renamed_from` names (and not the new key; a
+    new type schema.yaml makes under the old name is made after the rename frees it), and for each range type whose multirange schema.yaml names or places otherwise
     (Postgres renames and moves a multirange and its constructors in place: ALTER TYPE, ALTER FUNCTION, on 15, 16
     and 18), and `current` as Postgres has it after them."""
     changes: list[Change] = []
@@ -61,7 +61,7 @@ def moved_types(current: Schema, desired: Schema) -> tuple[list[Change], Schema]
             if was is None and ranges and key in cur and (cur[key].multirange_in, cur[key].multirange_name) != \
                     (t.multirange_in, t.multirange_name):  # type: ignore[union-attr]
                 was = key  # its multirange renamed or moved, the range kept: ALTER TYPE and FUNCTION, as below
-            elif was is None or was in des:
+            elif was is None:  # (`was` may be a new type's of schema.yaml: made once this rename frees its name)
                 continue
             changes.append(Change("rename_type", t.schema, "", t.name, cur[was], t))
             moved[was] = key
