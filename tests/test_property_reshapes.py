@@ -8,16 +8,17 @@ What it draws (each part present one time in two or more):
 - partition trees re-shaped with rows: r (LIST on k) over r_a, r_b and now and then a DEFAULT r_d holding rows, r2
   (LIST on k) over r2_a; B moves r_b from r to r2 (a DETACH and an ATTACH elsewhere), detaches it for good (a plain
   table), adds or drops the DEFAULTs, adds r_c for a key the DEFAULT holds rows of, now and then partitioned itself
-  (a sub-partition: the tree gains a level under rows the DEFAULT gives back);
+  (a sub-partition: the tree gains a level under rows the DEFAULT gives back); now and then r has a UNIQUE (k) that
+  rf's foreign key references, its rows referencing r_a's;
 - INHERITS: h1, a child declaring h's column hb again with a default and a CHECK of its own, B renaming and retyping
   hb at once;
 - functions: fo(x integer) and its overload fo(x text), one of them read by a view, a default and an expression
-  index, B dropping the other; fs() SECURITY DEFINER with `SET search_path`, B changing the path, dropping it, or
+  index, B dropping the other, or moving the readers to the other and dropping the one they read; fs() SECURITY DEFINER with `SET search_path`, B changing the path, dropping it, or
   making it SECURITY INVOKER;
 - a sequence sh shared by two tables' defaults, B renaming it (`renamed_from`), changing its increment, or leaving
   one default off;
 - generated columns g1 and g2 over t's qn and qs (Postgres refuses one generated column reading another), B renaming
-  them and the columns they read (`renamed_from`);
+  them and the columns they read (`renamed_from`), and now and then t itself under all that reads it;
 - a view vw over t, updatable, B toggling WITH CHECK OPTION (local, cascaded), security_barrier and
   security_invoker under grants to the two roles;
 - a trigger t_tr, B naming it otherwise (its definition kept: ALTER TRIGGER ... RENAME) as its state moves between
@@ -64,6 +65,10 @@ def _tree(draw, old: Optional[dict]) -> dict:
             tables["r_d"] = {"partition_of": {"parent": "r", "bound": "DEFAULT"}}
         if chance(draw, 3):
             tables["r"]["indexes"] = {"r_v": {"columns": ["v"]}}
+        if chance(draw, 2):  # a foreign key into the tree, its rows referencing r_a's (which never moves)
+            tables["r"]["unique"] = [{"name": "r_k", "columns": ["k"]}]
+            tables["rf"] = {"columns": {"rk": {"type": "integer"}, "note": {"type": "text"}},
+                            "foreign_keys": [{"columns": ["rk"], "references": {"table": "r", "columns": ["k"]}}]}
         return tables
     tables = json.loads(json.dumps(old))
     how = draw(st.sampled_from(["same", "moved", "moved_narrowed", "detached"]))
@@ -79,11 +84,16 @@ def _tree(draw, old: Optional[dict]) -> dict:
             tables[default] = {"partition_of": {"parent": root, "bound": "DEFAULT"}}
     if chance(draw, 2):  # r_c for keys a DEFAULT of A may hold: a leaf, or partitioned itself (a level more)
         tables["r_c"] = {"partition_of": {"parent": "r", "bound": "FOR VALUES IN (7, -5)"}}
-        if chance(draw, 2):
+        if chance(draw, 2) and "unique" not in tables["r"]:
             tables["r_c"]["partition_by"] = {"strategy": "range", "key": "v"}
             tables["r_c_1"] = {"partition_of": {"parent": "r_c", "bound": "FOR VALUES FROM (MINVALUE) TO (1)"}}
             if chance(draw, 2):
                 tables["r_c_2"] = {"partition_of": {"parent": "r_c", "bound": "FOR VALUES FROM (1) TO (MAXVALUE)"}}
+        elif chance(draw, 2):  # (under r's UNIQUE (k), which every partition key must be part of)
+            tables["r_c"]["partition_by"] = {"strategy": "list", "key": "k"}
+            tables["r_c_1"] = {"partition_of": {"parent": "r_c", "bound": "FOR VALUES IN (7)"}}
+            if chance(draw, 2):
+                tables["r_c_2"] = {"partition_of": {"parent": "r_c", "bound": "DEFAULT"}}
     return tables
 
 
@@ -123,8 +133,11 @@ def reshapes_schema(draw, prev: Optional[dict] = None) -> dict:
     was_t = old.get("tables", {}).get("t") or old.get("tables", {}).get("tr", {})
     if "overloads" in parts:
         used = old["_used"] if prev else draw(st.sampled_from(["integer", "text"]))
-        doc["_used"] = used
         dropped = prev is not None and chance(draw, 2)
+        if prev is not None and chance(draw, 4):  # its readers moved to the other overload, the one read dropped
+            used = "text" if used == "integer" else "integer"
+            dropped = True
+        doc["_used"] = used
         if used == "integer" or not dropped:
             fns["fo"] = {"arguments": "x integer", "returns": "integer", "language": "sql", "volatility": "immutable",
                          "body": "select x + 1"}
@@ -201,6 +214,10 @@ def reshapes_schema(draw, prev: Optional[dict] = None) -> dict:
         tables, doc["views"] = moved["tables"], moved["views"]
         for c, n in ren.items():
             tables["t"]["columns"][n]["renamed_from"] = c
+        if chance(draw, 4):  # t renamed under its view, index, trigger, defaults and generated columns
+            moved = json.loads(re.sub(r"\bt\b", "tr", json.dumps({"tables": tables, "views": doc.get("views", {})})))
+            tables, doc["views"] = moved["tables"], moved["views"]
+            tables["tr"]["renamed_from"] = "t"
     doc["tables"] = tables
     if fns:
         doc["functions"] = fns
@@ -221,7 +238,7 @@ def reshapes_pair(draw) -> tuple[dict, dict]:
 def tree_rows(conn: psycopg.Connection, a: dict) -> None:
     """test_property's rows in every table but the trees', and through each root a row per key of KEYS that a
     partition takes (a DEFAULT's among them)."""
-    insert_rows(conn, {**a, "tables": {n: s for n, s in a["tables"].items() if n not in KEYS and
+    insert_rows(conn, {**a, "tables": {n: s for n, s in a["tables"].items() if n not in (*KEYS, "rf") and
                                        s.get("partition_of", {}).get("parent") not in KEYS}})
     for root, keys in KEYS.items():
         if root not in a["tables"]:
@@ -232,6 +249,8 @@ def tree_rows(conn: psycopg.Connection, a: dict) -> None:
                              [k, i, 2 * i - 9])
             except psycopg.errors.IntegrityError:  # no partition takes it
                 pass
+    if "rf" in a["tables"]:
+        conn.execute("INSERT INTO rf (rk, note) VALUES (1, 'one'), (4, 'four'), (NULL, 'none')")
 
 
 def _default_rows_to_roots(keep):
@@ -251,7 +270,9 @@ def _default_rows_to_roots(keep):
                             sql.Identifier(a["tables"][n]["partition_of"]["parent"])), row)
             except psycopg.Error:
                 conn.execute(sql.SQL("DELETE FROM ONLY {}").format(sql.Identifier(n)))
-        return keep(conn, scratch, {**a, "tables": {n: s for n, s in a["tables"].items() if n not in routed}}, b)
+        # (rf's rows reference r_a's, which B keeps: offered to B built from scratch, with no rows, they would fail)
+        return keep(conn, scratch, {**a, "tables": {n: s for n, s in a["tables"].items()
+                                                    if n not in routed and n != "rf"}}, b)
     return kept
 
 
