@@ -21,6 +21,10 @@ from schemac.model import Table
 ROWS_MOVED = "rows moved out of the default partition"
 # The cause of a foreign key's drop and add around a partition of the table it references detached and attached again.
 REBOUND = "a partition of the referenced table detached and attached again"
+# The cause of a drop of a partition of a table a foreign key references: Postgres refuses its DROP TABLE, which the key's
+# pg_constraint row on the partition depends on ('cannot drop table ... because other objects depend on it'), until
+# it is DETACHed (which checks that no row references one of its rows, as a DELETE of them would).
+REFERENCED_PARTITION = "a partition of a table a foreign key references"
 
 
 def _is_default(t: Table, parent: tuple[str, str]) -> bool:
@@ -36,6 +40,16 @@ def ancestors(parent: Table, des_tables: dict) -> tuple[tuple[str, str], ...]:
         p = t.partition_of
         t = des_tables.get((p.parent_schema, p.parent)) if p is not None else None
     return tuple(out)
+
+
+def referenced_partition(t: Table, cur_tables: dict) -> Optional[str]:
+    """REFERENCED_PARTITION where a foreign key of the current model references `t`'s parent or a table over it (its
+    drop is then a DETACH and a DROP); None else."""
+    p = t.partition_of
+    parent = cur_tables.get((p.parent_schema, p.parent)) if p is not None else None
+    over = set(ancestors(parent, cur_tables)) if parent is not None else set()
+    return REFERENCED_PARTITION if over and any((fk.ref_schema, fk.ref_table) in over for x in cur_tables.values()
+                                                for fk in x.foreign_keys) else None
 
 
 def partitions(tables: dict) -> dict[tuple[str, str], list[Table]]:

@@ -67,7 +67,7 @@ from schemac.compare.not_null_names import (defaults_as_held, held_as_parents, n
 from schemac.compare.not_null_remade import remade_under_parents
 from schemac.compare.not_null_renames import renamed_on_leaves
 from schemac.compare.defaults_below import defaults_kept_below
-from schemac.compare.default_rows import leaving_rows, over_defaults, rebound
+from schemac.compare.default_rows import leaving_rows, over_defaults, rebound, referenced_partition
 from schemac.compare.rebuilt_keys import foreign_keys_around_rebuilt_keys
 from schemac.compare.taken_sequences import defaults_around_taken_sequences
 from schemac.compare.loose_collations import nondeterministic
@@ -292,7 +292,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes = held_in_schema(changes, current)  # (a recorded unnamed key Postgres numbered: found by what it is)
     for key, t in cur_tables.items():
         if key not in des_tables:
-            changes += _dropped(t)
+            changes += _dropped(t, referenced_partition(t, cur_tables))  # (DETACHed first where a key references it)
     changes = over_defaults(changes, cur_tables, des_tables)  # (rows of a new partition in a kept default: moved)
     changes = leaving_rows(changes, cur_tables, des_tables)  # (a rebound partition's rows outside its new bound: moved)
     changes = rebound(changes, cur_tables, des_tables)  # (a partition detached and attached again under foreign keys)

@@ -17,6 +17,7 @@ from schemac.pg.types import type_name
 from schemac.plan import ddl, inherit_ddl, printing, routine_ddl, rule_ddl, scratch_retype_ddl, statistics_ddl
 from schemac.plan.column_changes import COLUMN_KINDS, column_statements, key_retype_refused
 from schemac.plan.ddl import alter_table as _alter
+from schemac.compare.default_rows import REFERENCED_PARTITION
 from schemac.plan.default_rows_ddl import key_again, key_off, moved_around, put_back
 from schemac.plan.grants import grant_statements
 from schemac.plan.objects import PlanError, first_statements, object_statements
@@ -227,8 +228,9 @@ def _statements_for(change: Change) -> list[exp.Expression]:
             return regenerated_together(t, change.old, change.new, change.followers, change.fellows)  # type: ignore[arg-type]
         return regenerated(t, change.old, change.new, change.cause == OWN_AGAIN, change.followers,  # type: ignore[arg-type]
                            change.cause == FOR_CHILD)
-    if k == "drop_table":
-        return [exp.Drop(tables=[ddl.table_ref(t)], kind="TABLE")]  # type: ignore[arg-type]
+    if k == "drop_table":  # (a partition a foreign key references through its parent: DETACHed first)
+        detached = [detach_partition(t)] if change.cause == REFERENCED_PARTITION else []  # type: ignore[arg-type]
+        return detached + [exp.Drop(tables=[ddl.table_ref(t)], kind="TABLE")]  # type: ignore[arg-type]
     if k == "add_index":
         made = add_partition_index(t, change.new, change.renames_copy_of) if change.renames_copy_of else \
             [ddl.create_index(t, change.new)]  # type: ignore[arg-type]  (a copy renamed by hand: the copy renamed)
