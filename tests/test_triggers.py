@@ -221,7 +221,8 @@ def test_loader_errors(trigger, message):
 ORDERED = {"tg-before-whole-new-row-of-partitions-made-on-their-own-and-attached": 15,
            "tg-before-whole-new-row-of-new-partitions-under-a-standing-parent": 15,
            "tg-before-whole-new-row-added-beside-the-last-generated-columns": 15,
-           "tg-before-whole-new-row-beside-virtual-columns-added-and-attached": 18}
+           "tg-before-whole-new-row-beside-virtual-columns-added-and-attached": 18,
+           "tg-before-whole-new-row-of-inherits-children-made-on-their-own": 15}
 
 
 @pytest.mark.parametrize("major_db, case", [
@@ -229,7 +230,8 @@ ORDERED = {"tg-before-whole-new-row-of-partitions-made-on-their-own-and-attached
     for case, since in ORDERED.items() for m in MAJORS if int(m[2:]) >= since], indirect=["major_db"])
 def test_generated_columns_made_after_a_whole_row_trigger_keep_a_fresh_builds_order(major_db, tmp_path, case):
     """The generated columns dropped and added again around such a trigger, and a partition's made on its own and
-    attached, stand in the order of the new side built from its SQL (attnum, holes left out), with their values."""
+    attached (an INHERITS child's, joined), stand in the order of the new side built from its SQL (attnum, holes left
+    out), with their values."""
     pair = next(p for p in load_pairs() if p.id == case)
     built: dict = {}
     converges(major_db, tmp_path, pair, with_new=lambda side: built.update(order=side.catalog["column_order"]))
