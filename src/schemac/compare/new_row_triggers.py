@@ -210,17 +210,19 @@ def dropped_for_triggers(changes: list, cur: Table, des: Table) -> frozenset[str
                                                                for n in tail) else frozenset()  # between, in order)
 
 
-def triggers_refused(changes: list, current: Schema) -> list[tuple[Change, str]]:
+def triggers_refused(changes: list, current: Schema, desired: Optional[Schema] = None) -> list[tuple[Change, str]]:
     """Each trigger the migration creates or replaces that Postgres refuses, with why: one reading NEW.g of a
     generated g (on every path: g stands before any trigger can name it), one reading NEW's whole row beside a
     generated column its table keeps (neither dropped nor made plain by the migration, nor dropped and added again
     by dropped_for_triggers but on an INHERITS parent, whose DROP COLUMN recurses): no order makes it, and dropping
     the column and adding it again would move it last (and what stands on it with it), which the user chooses in a
-    migration of its own."""
+    migration of its own; one of a new INHERITS child made CREATE TABLE ... INHERITS under a parent that stands with
+    a generated column it keeps, which gives the child the column first (_given_first)."""
     if not any(c.kind in ("add_trigger", "alter_trigger") for c in changes):
         return []
     at = as_current(changes)
     tables = {(t.schema, t.name): t for t in current.tables}
+    wanted = {(t.schema, t.name): t for t in desired.tables} if desired is not None else {}
     parents = {(q.schema, q.name) for t in current.tables for q in t.inherits}  # (their DROP COLUMN recurses)
     gone = {(c.schema, c.table, c.name) for c in changes if c.kind == "drop_column" and not (
         c.cause == GENERATED_REBUILT and at(c.schema, c.table) in parents) or c.kind == "alter_generated"
@@ -237,6 +239,16 @@ def triggers_refused(changes: list, current: Schema) -> list[tuple[Change, str]]
                            f"columns'): read OLD.{column}, or the columns it is computed from, or make the trigger AFTER"))
             continue
         was = tables.get(at(c.schema, c.table)) if c.cause != NEW_TABLE else None
+        given = _given_first(c.table_def, tables, wanted, gone, at) if was is None else None
+        if given is not None:
+            out.append((c, start + f"NEW's whole row, cannot be created on the new table: CREATE TABLE ... INHERITS "
+                           f"gives it generated column {given[1]} of {given[0]}, which stands, first (Postgres refuses it: "
+                           "'BEFORE trigger's WHEN condition cannot reference NEW generated columns'; a database holds "
+                           "it where the parent gained the column after the trigger): drop the parent's column in a "
+                           "migration of its own first and declare it again in the next (its values are computed "
+                           "again; it comes last), or compare NEW's columns by name in the WHEN, or make the trigger "
+                           "AFTER"))
+            continue
         kept = None if was is None else \
             refused_beside(c.new, replace(was, columns=tuple(x for x in was.columns if (c.schema, c.table, x.name) not in gone)))
         if kept is not None:
@@ -248,6 +260,20 @@ def triggers_refused(changes: list, current: Schema) -> list[tuple[Change, str]]
                            "declare it again in the next, after the trigger (its values are computed again; it comes "
                            "last), or compare NEW's columns by name in the WHEN, or make the trigger AFTER"))
     return out
+
+
+def _given_first(t: Table, tables: dict, wanted: dict, gone: set, at) -> Optional[tuple[str, str]]:
+    """(parent, column): the generated column a standing parent of new INHERITS child `t` keeps, which CREATE TABLE
+    ... INHERITS gives `t` before its trigger (not a child made on its own, _apart_child, nor a partition:
+    apart_for_triggers); None where there is none."""
+    if not t.inherits or t.partition_of is not None or _apart_child(t, wanted):
+        return None
+    for q in t.inherits:
+        p = tables.get(at(q.schema, q.name))
+        for x in p.columns if p is not None else ():
+            if x.generated is not None and (q.schema, q.name, x.name) not in gone and t.column(x.name) is not None:
+                return f"{q.schema}.{q.name}", x.name
+    return None
 
 
 def _not_last(t: Table, column: str, parents: set) -> str:
