@@ -9,7 +9,8 @@ column (none existed when it was made), so a new table is made without its colum
 the trigger made, and those columns added in their order (`columns_after_triggers`; compare.differ, with
 compare.parents_columns_later.made_without): its catalog as the source's. plan.member_dependencies orders a
 generated column's ADD after such a trigger's CREATE (`reads_new_row`): an existing table's too. A new partition
-made on its own and attached is cut in its own order (`made_apart`). Where the table keeps generated columns under a
+made on its own and attached is cut in its own order (`made_apart`), and so is a new INHERITS child made on its own and
+joined by INHERIT (`_apart_child`). Where the table keeps generated columns under a
 trigger the migration makes so, they are dropped and added again around it where they are its last columns
 (`dropped_for_triggers`: dropping and adding moves a column last); elsewhere nothing is exact: generate and
 `diff --sql` refuse it, naming both (`triggers_refused`, commands.refusals)."""
@@ -19,7 +20,7 @@ from __future__ import annotations
 from typing import Optional
 
 from schemac.compare.changes import GENERATED_REBUILT, NEW_TABLE, Change
-from schemac.compare.inherited_checks import reordered_partition
+from schemac.compare.inherited_checks import reordered_child, reordered_partition
 from schemac.compare.moves import as_current
 from schemac.compare.not_null_names import named_as_attached
 from schemac.model import Schema, Table, Trigger
@@ -106,16 +107,26 @@ def columns_after_triggers(tables: dict, current: dict) -> dict[tuple[str, str],
 def _own_after(t: Table, before: list[Trigger], tables: dict) -> tuple[str, ...]:
     """The columns INHERITS child `t` declares beyond its parents', from its first generated one on (but those
     `before`, its triggers Postgres refuses beside it, name): added after them. None where a parent gives a generated
-    column (parents_after_triggers) or is not in `tables`."""
+    column (parents_after_triggers) or is not in `tables`. A child made on its own (_apart_child): every column of it
+    from its first generated one on, its parents' too."""
     parents = [tables.get((q.schema, q.name)) for q in t.inherits]
-    if not before or any(p is None or any(c.generated is not None for c in p.columns) for p in parents):
+    apart = _apart_child(t, tables)
+    if not before or not apart and any(p is None or any(c.generated is not None for c in p.columns) for p in parents):
         return ()
-    given = {c.name for p in parents for c in p.columns}  # type: ignore[union-attr]
+    given = set() if apart else {c.name for p in parents for c in p.columns}  # type: ignore[union-attr]
     names = [c.name for c in t.columns if c.name not in given]
     first = next((n for n, name in enumerate(names) if t.column(name).generated is not None), None)
     named = frozenset().union(*(named_by(g) for g in before))
     return () if first is None else \
         tuple(n for n in names[first:] if n not in named or t.column(n).generated is not None)
+
+
+def _apart_child(t: Table, tables: dict) -> bool:
+    """Whether INHERITS child `t` is made on its own in its order and joins its parents after (compare.inherited_checks.
+    inherited_child: its INHERIT waits for its ADD COLUMNs), every column its own (attislocal, none inherited_only):
+    its parents, standing or new, give it nothing, so nothing of theirs is cut for its trigger (one inherited_only
+    came from a parent's ADD COLUMN after its INHERIT: parents_after_triggers)."""
+    return not t.inherited_only and reordered_child(t, tables)
 
 
 def _new_parents(t: Table, tables: dict, current: dict, apart: frozenset) -> Optional[list[Table]]:
@@ -165,7 +176,7 @@ def parents_after_triggers(tables: dict, current: dict) -> dict[tuple[str, str],
     compare.parents_columns_later.columns_after_children, which adds them after the children."""
     out: dict[tuple[str, str], tuple[str, ...]] = {}
     for key, t in tables.items():
-        if key in current or not t.inherits or t.partition_of is not None or \
+        if key in current or not t.inherits or t.partition_of is not None or _apart_child(t, tables) or \
                 not any(refused_beside(g, t) is not None for g in t.triggers):
             continue
         for q in t.inherits:
@@ -199,17 +210,19 @@ def dropped_for_triggers(changes: list, cur: Table, des: Table) -> frozenset[str
                                                                for n in tail) else frozenset()  # between, in order)
 
 
-def triggers_refused(changes: list, current: Schema) -> list[tuple[Change, str]]:
+def triggers_refused(changes: list, current: Schema, desired: Optional[Schema] = None) -> list[tuple[Change, str]]:
     """Each trigger the migration creates or replaces that Postgres refuses, with why: one reading NEW.g of a
     generated g (on every path: g stands before any trigger can name it), one reading NEW's whole row beside a
     generated column its table keeps (neither dropped nor made plain by the migration, nor dropped and added again
     by dropped_for_triggers but on an INHERITS parent, whose DROP COLUMN recurses): no order makes it, and dropping
     the column and adding it again would move it last (and what stands on it with it), which the user chooses in a
-    migration of its own."""
+    migration of its own; one of a new INHERITS child made CREATE TABLE ... INHERITS under a parent that stands with
+    a generated column it keeps, which gives the child the column first (_given_first)."""
     if not any(c.kind in ("add_trigger", "alter_trigger") for c in changes):
         return []
     at = as_current(changes)
     tables = {(t.schema, t.name): t for t in current.tables}
+    wanted = {(t.schema, t.name): t for t in desired.tables} if desired is not None else {}
     parents = {(q.schema, q.name) for t in current.tables for q in t.inherits}  # (their DROP COLUMN recurses)
     gone = {(c.schema, c.table, c.name) for c in changes if c.kind == "drop_column" and not (
         c.cause == GENERATED_REBUILT and at(c.schema, c.table) in parents) or c.kind == "alter_generated"
@@ -226,6 +239,16 @@ def triggers_refused(changes: list, current: Schema) -> list[tuple[Change, str]]
                            f"columns'): read OLD.{column}, or the columns it is computed from, or make the trigger AFTER"))
             continue
         was = tables.get(at(c.schema, c.table)) if c.cause != NEW_TABLE else None
+        given = _given_first(c.table_def, tables, wanted, gone, at) if was is None else None
+        if given is not None:
+            out.append((c, start + f"NEW's whole row, cannot be created on the new table: CREATE TABLE ... INHERITS "
+                           f"gives it generated column {given[1]} of {given[0]}, which stands, first (Postgres refuses it: "
+                           "'BEFORE trigger's WHEN condition cannot reference NEW generated columns'; a database holds "
+                           "it where the parent gained the column after the trigger): drop the parent's column in a "
+                           "migration of its own first and declare it again in the next (its values are computed "
+                           "again; it comes last), or compare NEW's columns by name in the WHEN, or make the trigger "
+                           "AFTER"))
+            continue
         kept = None if was is None else \
             refused_beside(c.new, replace(was, columns=tuple(x for x in was.columns if (c.schema, c.table, x.name) not in gone)))
         if kept is not None:
@@ -237,6 +260,20 @@ def triggers_refused(changes: list, current: Schema) -> list[tuple[Change, str]]
                            "declare it again in the next, after the trigger (its values are computed again; it comes "
                            "last), or compare NEW's columns by name in the WHEN, or make the trigger AFTER"))
     return out
+
+
+def _given_first(t: Table, tables: dict, wanted: dict, gone: set, at) -> Optional[tuple[str, str]]:
+    """(parent, column): the generated column a standing parent of new INHERITS child `t` keeps, which CREATE TABLE
+    ... INHERITS gives `t` before its trigger (not a child made on its own, _apart_child, nor a partition:
+    apart_for_triggers); None where there is none."""
+    if not t.inherits or t.partition_of is not None or _apart_child(t, wanted):
+        return None
+    for q in t.inherits:
+        p = tables.get(at(q.schema, q.name))
+        for x in p.columns if p is not None else ():
+            if x.generated is not None and (q.schema, q.name, x.name) not in gone and t.column(x.name) is not None:
+                return f"{q.schema}.{q.name}", x.name
+    return None
 
 
 def _not_last(t: Table, column: str, parents: set) -> str:
