@@ -8,7 +8,10 @@ of its own finds it nowhere there ("function clean(text) does not exist", the bo
 such indexes (built on 16 and upgraded, or while the function had a path). Around such a statement the migration
 gives each such function the path the statement has on 15 and 16 (`ALTER FUNCTION ... SET search_path`, which also
 keeps Postgres from inlining it) and takes it back after (`RESET search_path`): the index's stored expression names
-the function, not its body, and the function's settings end as they were."""
+the function, not its body, and the function's settings end as they were. A name the body calls bare that is neither
+schema.yaml's nor surely Postgres's may be an extension's (Supabase's unaccent in `extensions`): where schema.yaml
+has extensions off that path, the function is lent the path with their schemas too (a path lent needlessly is harmless:
+it is taken back after; one not lent fails the migration)."""
 
 from __future__ import annotations
 
@@ -19,6 +22,8 @@ from schemac.compare.changes import Change
 from schemac.compare.normalize import search_path
 from schemac.model import Function, Index, Schema, Table, View
 from schemac.pg import verbatim
+from schemac.pg.builtin_arity import POSTGRES_ARITY
+from schemac.pg.keywords import is_postgres_keyword
 from schemac.pg.names import quote_ident
 from schemac.pg.sqllex import LexError, folded, tokens
 
@@ -29,34 +34,45 @@ _calls = verbatim.calls_if_tokenized
 _REBUILDS = frozenset({"alter_column_type", "add_column", "alter_generated", "set_logging"})
 _POPULATES = frozenset({"add_view", "replace_view", "refresh_view"})
 _COPIES = frozenset({"add_table", "attach_partition"})  # (of a partition)
+# PL/pgSQL's statement words that a '(' may follow (`IF (...) THEN`, `RETURN (...)`): not calls.
+_PLPGSQL_WORDS = frozenset({"if", "elsif", "elseif", "while", "return", "perform", "query", "foreach", "exit",
+                            "continue", "raise", "assert", "strict", "case"})
 
 
-def _bare_names(body: str) -> set[str]:
-    """The names a body says without a schema before them (words, "quoted" names), in Postgres's folding."""
+def _bare_names(body: str) -> tuple[set[str], set[str]]:
+    """The names a body says without a schema before them (words, "quoted" names), in Postgres's folding, and those
+    of them it calls (a '(' after, none after '::')."""
     try:
         toks = tokens(body)
     except LexError:
-        return set()
-    out = set()
+        return set(), set()
+    out, called = set(), set()
     for i, t in enumerate(toks):
         if t.kind not in ("word", "name") or (i and toks[i - 1].kind == ".") or \
                 (i + 1 < len(toks) and toks[i + 1].kind == "."):
             continue
         out.add(folded(t))
-    return out
+        if i + 1 < len(toks) and toks[i + 1].kind == "(" and not (i and toks[i - 1].kind == "::"):
+            called.add(folded(t))
+    return out, called
 
 
-def _unsafe(f: Function, declared: dict[str, list[str]]) -> list[str]:
-    """schema.yaml's names (outside pg_catalog) `f`'s body says bare, sorted, where its body is read when it runs
-    (quoted SQL, PL/pgSQL) and it sets no search_path; else none."""
+def _unsafe(f: Function, declared: dict[str, list[str]], extended: bool) -> list[str]:
+    """The names `f`'s body says bare that 17+'s path does not find, sorted, where its body is read when it runs
+    (quoted SQL, PL/pgSQL) and it sets no search_path (else none): schema.yaml's (outside pg_catalog), then, where
+    schema.yaml has extensions off that path (`extended`), each it calls that is neither schema.yaml's, nor surely
+    Postgres's, nor a keyword: an extension's maybe."""
     if f.language not in ("sql", "plpgsql") or f.standard_body or any(c.startswith("search_path=") for c in f.config):
         return []
-    said = _bare_names(f.body) - {a.name for a in f.arguments if a.name}
-    return [n for n in sorted(said) if n in declared and n != f.name]
+    said, called = (names - {a.name for a in f.arguments if a.name} - {f.name} for names in _bare_names(f.body))
+    own = [n for n in sorted(said) if n in declared]
+    return own + sorted(n for n in called - declared.keys() - POSTGRES_ARITY.keys() - _PLPGSQL_WORDS
+                        if extended and not is_postgres_keyword(n))
 
 
 class Reach:
-    """schema.yaml's functions by (schema, name), and the schemas of its functions, tables and views by name."""
+    """schema.yaml's functions by (schema, name), the schemas of its functions, tables and views by name, and those of
+    its extensions off 17+'s path (pg_catalog, pg_temp)."""
 
     def __init__(self, desired: Schema):
         self.functions: dict[tuple[str, str], list[Function]] = {}
@@ -66,6 +82,7 @@ class Reach:
         for obj in (*desired.functions, *desired.tables, *desired.views):
             if isinstance(obj, (Function, Table, View)) and obj.schema != "pg_catalog":
                 self.declared.setdefault(obj.name, []).append(obj.schema)
+        self.extension_schemas = sorted({e.schema or "public" for e in desired.extensions} - {"pg_catalog"})
 
     def unsafe(self, text: str) -> Iterator[tuple[tuple[str, str], Function, list[str]]]:
         """(key, function, the names its body says bare) of each function `text` calls, directly or through such
@@ -78,7 +95,7 @@ class Reach:
                 continue
             seen.add(key)
             for f in self.functions[key]:
-                names = _unsafe(f, self.declared)
+                names = _unsafe(f, self.declared, bool(self.extension_schemas))
                 if names:
                     yield key, f, names
                 called = _calls(f.body)  # (a bare call in its body: its own schema's, as where it was made)
@@ -88,8 +105,12 @@ class Reach:
         """The path lent `f`: the migration's own (public, then the extensions' schemas), then the schemas `texts`
         call and those of the names `f` says bare: where 15 and 16 find them, under the migration's widened path."""
         called = {s for text in texts for s, _ in _calls(text)}
-        more = sorted((called | {f.schema} | {s for n in names for s in self.declared[n]}) - {"public", "pg_catalog"})
+        more = sorted((called | {f.schema} | {s for n in names for s in self.schemas(n)}) - {"public", "pg_catalog"})
         return ", ".join(dict.fromkeys(quote_ident(s) for s in ("public", *search_path(), *more)))
+
+    def schemas(self, name: str) -> list[str]:
+        """Where 15 and 16 find a name a body says bare: schema.yaml's schemas of it, else its extensions'."""
+        return self.declared.get(name) or self.extension_schemas
 
 
 def built_texts(c: Change, tables: dict[tuple[str, str], Table]) -> list[str]:

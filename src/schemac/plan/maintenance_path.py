@@ -45,7 +45,7 @@ def restricted_path_notices(changes: list[Change], desired: Schema) -> list[str]
                 continue
             name = names[0]
             source = getattr(c.new, "source", None) or c.source
-            schemas = ", ".join(sorted(set(reach.declared[name])))
+            schemas = ", ".join(sorted(set(reach.schemas(name))))
             out[what, key] = (
                 f"{source or what}: {what} calls {key[0]}.{key[1]}, whose body names {name} ({schemas}) "
                 "bare and sets no search_path: PostgreSQL 17 and later compute it (CREATE INDEX, REINDEX, "
