@@ -35,6 +35,11 @@ class Trigger:
 
 
 
+def transitions(g: Trigger) -> bool:
+    """Whether `g` has transition tables (REFERENCING OLD/NEW TABLE), which ATTACH PARTITION and INHERIT refuse."""
+    return g.old_table is not None or g.new_table is not None
+
+
 def replaced_in_place(old: Trigger, new: Trigger) -> bool:
     """Whether a changed trigger is CREATE OR REPLACEd, which keeps its comment; a constraint trigger has no OR
     REPLACE: dropped and created, it is commented again (plan.planner), its comment's change folded in."""

@@ -7,8 +7,9 @@ refuses, 15.18 and 18 take it). A statement one is allowed on a partition (CREAT
 drops it before and creates it again after, in its new state (enabled, comment): on every server alike, as
 `generate` knows no target's minor release. A row-level one cannot be on a partition at all: a new schema holding one
 fails to build (CREATE TRIGGER refuses it, the loader at its line: schemafile.refused_shapes); one `old` holds and `new` drops is dropped before the ATTACH (the graph's
-keys below), and one the table gains is created after it. (ALTER TABLE ... INHERIT makes the same check: not handled
-here yet.)"""
+keys below), and one the table gains is created after it. ALTER TABLE ... INHERIT makes the same check: there the table's triggers with transition tables are
+dropped and made again by the compare (compare.table_triggers), and the keys below put the drops before the INHERIT
+(its "for inherit") and the creations after it ("inherits from")."""
 
 from __future__ import annotations
 
@@ -18,13 +19,10 @@ from sqlglot import exp
 
 from schemac.compare.changes import Change
 from schemac.model import Table, Trigger
+from schemac.model.triggers import transitions
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan import ddl, routine_ddl
 from schemac.plan.keys import Key
-
-
-def transitions(g: Trigger) -> bool:
-    return g.old_table is not None or g.new_table is not None
 
 
 def remade(t: Table, g: Trigger) -> list[exp.Expression]:
@@ -68,14 +66,17 @@ def attach_keys(change: Change) -> tuple[set[Key], set[Key]]:
 
 
 def trigger_keys(change: Change, t: Optional[Table]) -> tuple[set[Key], set[Key]]:
-    """What a trigger's change makes and needs around its table's ATTACH: a drop of one with transition tables before
-    it, a creation after it."""
+    """What a trigger's change makes and needs around its table's ATTACH or INHERIT: a drop of one with transition
+    tables before it, a creation after it."""
     if t is None:
         return set(), set()
     was = isinstance(change.old, Trigger) and transitions(change.old)
     will = isinstance(change.new, Trigger) and transitions(change.new)
     if change.kind in ("drop_trigger", "alter_trigger") and was and not will:
-        return {("transition trigger dropped", t.schema, t.name, change.old.name)}, set()  # type: ignore[union-attr]
+        return {("transition trigger dropped", t.schema, t.name, change.old.name),  # type: ignore[union-attr]
+                ("for inherit", t.schema, t.name)}, set()
     if change.kind in ("add_trigger", "alter_trigger") and will and t.partition_of is not None:
         return set(), {("partition attached", t.schema, t.name)}
+    if change.kind in ("add_trigger", "alter_trigger") and will and t.inherits:
+        return set(), {("inherits from", t.schema, t.name)}
     return set(), set()
