@@ -233,3 +233,25 @@ def test_an_extensions_table_in_a_publication_is_left_out(tmp_path, major_db, sc
     assert "  maps:\n    tables: [places]\n" in text, text
     d = schemac("diff", "--database-url", major_db)
     assert d.returncode == 0, d.stdout + d.stderr
+
+
+def test_a_publication_renamed_aside_keeps_its_oid_a_new_one_made_under_its_name(tmp_path, db_url):
+    """feed renamed_from aside as feed_old while schema.yaml makes a new feed (the new one first in schema.yaml):
+    feed renamed (its OID and members kept), then the new feed made. Before, the hint was dropped silently: feed was
+    altered in place into the new one and feed_old made anew."""
+    from schemac.commands.diff import check_drift
+    from sqlx_project import generated_and_applied
+
+    tables = "tables:\n  t:\n    columns:\n      id: {type: integer, primary_key: true}\n" \
+             "  u:\n    columns:\n      id: {type: integer, primary_key: true}\n"
+    generated_and_applied(tmp_path, db_url, tables + "publications:\n  feed:\n    tables: [t]\n")
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        oid = conn.execute("SELECT oid FROM pg_publication WHERE pubname = 'feed'").fetchone()[0]
+    sql = generated_and_applied(tmp_path, db_url, tables + "publications:\n  feed:\n    tables: [u]\n"
+                                "  feed_old:\n    renamed_from: feed\n    tables: [t]\n")
+    assert "ALTER PUBLICATION feed RENAME TO feed_old" in sql, sql
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        assert conn.execute("SELECT p.pubname::text, p.oid = %s, array_agg(r.prrelid::regclass::text) FROM pg_publication p"
+                            " JOIN pg_publication_rel r ON r.prpubid = p.oid GROUP BY 1, 2 ORDER BY 1", (oid,)
+                            ).fetchall() == [("feed", False, ["u"]), ("feed_old", True, ["t"])]
+    assert check_drift(str(tmp_path / "schema.yaml"), db_url).differences == ()

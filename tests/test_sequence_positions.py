@@ -315,3 +315,35 @@ def test_a_default_made_nextval_of_a_kept_sequence_is_reported_as_drift(tmp_path
     (tmp_path / "schema.yaml").write_text(PER_TABLE, encoding="utf-8")
     found = check_drift(str(tmp_path / "schema.yaml"), db_url).differences
     assert ("column_default_changed", "public.label.id") in {(d.kind, d.path) for d in found}, found
+
+
+ASIDE = ("sequences:\n  orders_id_seq: {{type: integer{new_owner}}}\n"
+         "  orders_id_seq_old: {{type: integer, renamed_from: orders_id_seq{old_owner}}}\n"
+         "tables:\n  orders:\n    columns:\n"
+         "      id: {{type: integer, primary_key: true, default: \"nextval('{seq}'::regclass)\"}}\n      v: text\n")
+
+
+@pytest.mark.parametrize("owner, keeps_owner", [("orders_id_seq_old", True), ("orders_id_seq", False)],
+                         ids=["default-follows-the-old", "default-and-owner-to-the-new"])
+def test_a_sequence_renamed_aside_keeps_its_position_a_new_one_made_under_its_name(tmp_path, db_url, owner,
+                                                                                    keeps_owner):
+    """orders_id_seq renamed_from aside as orders_id_seq_old while schema.yaml makes a new orders_id_seq (the
+    TableDropper way, for a sequence): the old one renamed, keeping its position (and its OWNED BY, or OWNED BY NONE
+    where schema.yaml hands it to the new one), then the new one made. Before, the hint was dropped silently: the
+    old sequence kept the old name and orders_id_seq_old was made anew; and a hinted rename never wrote OWNED BY."""
+    _step(tmp_path, db_url, EXPLICIT.format(seq="orders_id_seq"))
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO orders (v) VALUES ('a'), ('b')")
+    held = ", owned_by: orders.id"
+    sql = _step(tmp_path, db_url, ASIDE.format(seq=owner, new_owner="" if keeps_owner else held,
+                                               old_owner=held if keeps_owner else ""))
+    assert "ALTER SEQUENCE orders_id_seq RENAME TO orders_id_seq_old" in sql, sql
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO orders (v) VALUES ('c')")
+        assert conn.execute("SELECT id, v FROM orders ORDER BY id").fetchall() == [(1, "a"), (2, "b"), (3, "c")]
+        assert conn.execute("SELECT last_value FROM orders_id_seq_old").fetchone()[0] == (3 if keeps_owner else 2)
+        assert conn.execute("SELECT pg_get_serial_sequence('orders', 'id')").fetchone()[0] == f"public.{owner}"
+        assert conn.execute("SELECT count(*) FROM pg_depend WHERE classid = 'pg_class'::regclass AND deptype = 'a' "
+                            "AND refobjid = 'orders'::regclass AND objid IN ('orders_id_seq'::regclass, "
+                            "'orders_id_seq_old'::regclass)").fetchone()[0] == 1  # one sequence owns orders.id
+    assert check_drift(str(tmp_path / "schema.yaml"), db_url).differences == ()

@@ -119,12 +119,14 @@ def diff_publications(current: Schema, desired: Schema, changes: list[Change]) -
            for p in current.publications}
     des = {p.name: p for p in desired.publications}
     out: list[Change] = []
-    for name, p in des.items():
-        old = cur.get(name)
-        if old is None and p.renamed_from in cur and p.renamed_from not in des:
+    held = set(cur)  # (a name a rename below gives is not renamed again)
+    for name, p in des.items():  # the renames first: one schema.yaml gives a new publication the old name of is
+        if name not in held and p.renamed_from in held and p.renamed_from in cur:  # made after (renamed aside)
             old = cur.pop(p.renamed_from)  # type: ignore[arg-type]
             out.append(Change("rename_publication", "", "", name, old, p))
-            old = replace(old, name=name)
+            cur[name] = replace(old, name=name)
+    for name, p in des.items():
+        old = cur.get(name)
         if old is None:
             out += [Change("add_publication", "", "", name, None, p)] + owned_changes("publication", None, p)
         elif old.all_tables != p.all_tables:  # no ALTER for it: dropped and created again (plan.publication_ddl)

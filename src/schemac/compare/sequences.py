@@ -68,7 +68,7 @@ def _hinted(current: Schema, desired: Schema, cur_keys: set, des_keys: set) -> l
     pairs = []
     for q in desired.sequences:
         was = old_key(q, by_key) if q.renamed_from and (q.schema, q.name) not in cur_keys else None
-        if was is None or was in des_keys or (by_key[was].owned_by and was[0] != q.schema):
+        if was is None or (by_key[was].owned_by and was[0] != q.schema):  # (`was` may be a new one's: made after)
             continue
         pairs.append((by_key[was], q))
     return pairs

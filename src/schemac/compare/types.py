@@ -139,6 +139,8 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
     renamed = renamed_sequences(current, desired)
     for old_q, new_q in renamed:  # ALTER SEQUENCE ... RENAME (and to the options): OWNED BY follows a table's rename
         ch("alter_sequence", new_q, old_q, new_q)
+        if (old_q.owned_by is None) != (new_q.owned_by is None):  # (a hint's: OWNED BY given or taken, NONE first)
+            ch("set_sequence_owner", new_q, old_q, new_q)
         if (old_q.comment or None) != (new_q.comment or None):
             ch("set_type_comment", new_q, old_q, new_q)
     _diff_types(ch, "sequence", [q for q in current.sequences if all(q is not o for o, _ in renamed)],
