@@ -22,7 +22,6 @@ from schemac.compare.changes import Change
 from schemac.compare.normalize import search_path
 from schemac.model import Function, Index, Schema, Table, View
 from schemac.pg import verbatim
-from schemac.pg.builtin_arity import POSTGRES_ARITY
 from schemac.pg.catalog_function_names import catalog_function_names
 from schemac.pg.keywords import is_postgres_keyword
 from schemac.pg.names import quote_ident
@@ -67,8 +66,7 @@ def _unsafe(f: Function, declared: dict[str, list[str]], extended: bool) -> list
         return []
     said, called = (names - {a.name for a in f.arguments if a.name} - {f.name} for names in _bare_names(f.body))
     own = [n for n in sorted(said) if n in declared]
-    postgres = POSTGRES_ARITY.keys() | catalog_function_names()
-    return own + sorted(n for n in called - declared.keys() - postgres - _PLPGSQL_WORDS
+    return own + sorted(n for n in called - declared.keys() - catalog_function_names() - _PLPGSQL_WORDS
                         if extended and not is_postgres_keyword(n))
 
 

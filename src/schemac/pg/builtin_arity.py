@@ -1,5 +1,5 @@
-"""How many arguments each of Postgres's functions sqlglot has a builder for takes (pg.foreign_names, pg.dialect), and
-so which bare calls are surely Postgres's own (compare.restricted_path): free of sqlglot, for the diff's fast path."""
+"""How many arguments each of Postgres's functions sqlglot has a builder for takes (pg.foreign_names, pg.dialect): a
+table of its own, free of sqlglot. Which bare calls are Postgres's own at all: pg.catalog_function_names."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Every function name pg_catalog holds on the majors schemac serves (catalog_functions.txt, read once): a bare call of
 one is Postgres's own, found under 17+'s restricted search_path (compare.restricted_path), not an extension's that
-needs a path lent. POSTGRES_ARITY knows only the names sqlglot builds; free of sqlglot, for the diff's fast path."""
+needs a path lent (builtin_arity's POSTGRES_ARITY holds only the 173 sqlglot builds, a subset); free of sqlglot, for
+the diff's fast path."""
 
 from __future__ import annotations
 
