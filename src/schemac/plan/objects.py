@@ -17,7 +17,7 @@ from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.names import make_object_name, qualified, quote_ident
 from schemac.plan.sql_strings import owner_sql
-from schemac.plan.unmanaged_users import HELD, SET_ASIDE, unmanaged_users_guard
+from schemac.plan.unmanaged_users import HELD, set_aside_guard, unmanaged_users_guard
 from schemac.plan.member_grant_ddl import member_grant_statements
 from schemac.plan.detached_ddl import taken_back
 from schemac.plan import ddl, routine_ddl, sequence_ddl
@@ -180,8 +180,7 @@ def _guarded(change: Change) -> list[exp.Expression]:
     if change.cause == DEFINITION_REMADE:
         return [unmanaged_users_guard(change.kind[5:], old.schema, old.name, why=HELD)]  # type: ignore[union-attr]
     if change.cause == ENUM_REBUILT:
-        shown = old.name[:-len(set_aside_name(""))] if old.name.endswith(set_aside_name("")) else old.name  # type: ignore
-        return [unmanaged_users_guard(change.kind[5:], old.schema, old.name, shown, SET_ASIDE)]  # type: ignore[union-attr]
+        return [set_aside_guard(change.kind[5:], old.schema, old.name)]  # type: ignore[union-attr]
     return []
 
 

@@ -19,7 +19,7 @@ from schemac.plan.ddl import check_body, collate, comment_value, command, do_blo
 from schemac.plan.sql_strings import string_literal
 from schemac.plan.trees import default_expression
 from schemac.plan.held_values import held_values_guard
-from schemac.plan.unmanaged_users import SET_ASIDE, unmanaged_users_guard
+from schemac.plan.unmanaged_users import set_aside_guard, unmanaged_users_guard
 from schemac.pg.dialect import RENDER
 from schemac.pg.constructors import constructor_signatures
 from schemac.pg.idents import ident, schema_part
@@ -238,8 +238,7 @@ def user_type_statements(change: Change) -> Optional[list[exp.Expression]]:
     guard = [unmanaged_users_guard(k[5:].replace("_", " "), old.schema, old.name)] \
         if change.cause == DEFINITION_REMADE and k.startswith("drop_") else []  # type: ignore[union-attr]
     if change.cause == ENUM_REBUILT and k == "drop_range_type":  # the one set aside (range_set_aside)
-        guard = [unmanaged_users_guard("range type", old.schema, old.name, old.name[:-len(set_aside_name(""))],  # type: ignore
-                                       SET_ASIDE)]
+        guard = [set_aside_guard("range type", old.schema, old.name)]  # type: ignore[union-attr]
     if k in ("drop_composite_type", "drop_range_type"):
         return guard + [exp.Command(this="DROP", expression=f"TYPE IF EXISTS {qualified(old.schema, old.name)}")]  # type: ignore
     if k == "alter_composite_type":  # (an attribute of a domain refusing NULL: no stored value takes NULL in it)

@@ -13,6 +13,7 @@ from typing import Optional
 
 from sqlglot import exp
 
+from schemac.compare.changes import set_aside_name
 from schemac.pg.names import qualified
 from schemac.plan.sql_strings import do_block, literal
 
@@ -56,3 +57,10 @@ def unmanaged_users_guard(kind: str, schema: str, name: str, shown: Optional[str
     return do_block(f"DECLARE users text; BEGIN {_USERS.format(targets=targets)}; IF users IS NOT NULL THEN RAISE "
                     "EXCEPTION USING ERRCODE = 'dependent_objects_still_exist', MESSAGE = "
                     f"{literal(said)} || users || {literal(fix)}; END IF; END")
+
+
+def set_aside_guard(kind: str, schema: str, name: str) -> exp.Command:
+    """unmanaged_users_guard before the DROP of a type set aside (SET_ASIDE), its message naming the type as schema.yaml
+    does: `name` without set_aside_name's suffix."""
+    suffix = set_aside_name("")
+    return unmanaged_users_guard(kind, schema, name, name[:-len(suffix)] if name.endswith(suffix) else name, SET_ASIDE)
