@@ -120,8 +120,8 @@ def built_texts(c: Change, tables: dict[tuple[str, str], Table]) -> list[str]:
     new, table = c.new, c.table_def
     if c.kind == "add_index" and isinstance(new, Index):
         return keyed(new)
-    if isinstance(new, View) and new.materialized and new.with_data and c.kind in _POPULATES:
-        return [new.query, *(t for i in new.indexes for t in keyed(i))]
+    if populated(c):
+        return [new.query, *(t for i in new.indexes for t in keyed(i))]  # type: ignore[union-attr]
     if table is None or c.kind not in _REBUILDS | _COPIES or (c.kind in _COPIES and table.partition_of is None):
         return []
     out = [t for i in table.indexes for t in keyed(i)] if c.kind in _REBUILDS else []
@@ -132,6 +132,12 @@ def built_texts(c: Change, tables: dict[tuple[str, str], Table]) -> list[str]:
             break
         out += [t for i in table.indexes for t in keyed(i)]
     return out
+
+
+def populated(c: Change) -> bool:
+    """Whether `c` makes Postgres run a materialized view's query: one made, replaced or refreshed WITH DATA."""
+    new = c.new
+    return isinstance(new, View) and new.materialized and new.with_data and c.kind in _POPULATES
 
 
 def keyed(index: Index) -> list[str]:

@@ -12,8 +12,8 @@ its body their schema."""
 from __future__ import annotations
 
 from schemac.compare.changes import Change
-from schemac.compare.restricted_path import Reach, keyed
-from schemac.model import Index, Schema, View
+from schemac.compare.restricted_path import Reach, keyed, populated
+from schemac.model import Index, Schema
 from schemac.plan.ddl import command
 from schemac.plan.routine_ddl import function_target, setting_value
 
@@ -25,9 +25,8 @@ def _expressions(c: Change):
     if c.kind == "add_index" and isinstance(new, Index):
         for text in keyed(new):
             yield f"index {new.name}", text
-    elif isinstance(new, View) and new.materialized and new.with_data and \
-            c.kind in ("add_view", "replace_view", "refresh_view"):
-        yield f"materialized view {new.schema}.{new.name}", new.query
+    elif populated(c):
+        yield f"materialized view {new.schema}.{new.name}", new.query  # type: ignore[union-attr]
 
 
 def restricted_path_notices(changes: list[Change], desired: Schema) -> list[str]:
