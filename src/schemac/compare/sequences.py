@@ -19,7 +19,7 @@ def renamed_sequences(current: Schema, desired: Schema) -> list[tuple[Sequence, 
     (a table or column schema.yaml renames: under its old name in the catalog)."""
     cur_keys = {(q.schema, q.name) for q in current.sequences}
     des_keys = {(q.schema, q.name) for q in desired.sequences}
-    hinted = _hinted(current, desired, cur_keys, des_keys) if any(q.renamed_from for q in desired.sequences) else []
+    hinted = _hinted(current, desired, cur_keys) if any(q.renamed_from for q in desired.sequences) else []
     if hinted:  # the others among the rest
         taken = {id(x) for pair in hinted for x in pair}
         rest = renamed_sequences(replace(current, sequences=tuple(q for q in current.sequences if id(q) not in taken)),
@@ -61,7 +61,7 @@ def defaults_follow_sequences(current: Schema, desired: Schema, cur_tables: dict
         nextval_renamed(cur_tables, literals)
 
 
-def _hinted(current: Schema, desired: Schema, cur_keys: set, des_keys: set) -> list[tuple[Sequence, Sequence]]:
+def _hinted(current: Schema, desired: Schema, cur_keys: set) -> list[tuple[Sequence, Sequence]]:
     """The sequences schema.yaml renames or moves (`renamed_from`), found under the old name and not the new one. One
     a column owns moves only with its table (Postgres refuses ALTER SEQUENCE ... SET SCHEMA on it): not paired so."""
     by_key = {(q.schema, q.name): q for q in current.sequences}
