@@ -66,6 +66,11 @@ def refused_beside(g: Trigger, t: Table) -> Optional[str]:
     return generated[0] if whole else next((n for n in generated if n in fields), None)
 
 
+def refused_triggers(t: Table) -> list[Trigger]:
+    """`t`'s triggers Postgres refuses beside its generated columns (refused_beside), in order."""
+    return [g for g in t.triggers if refused_beside(g, t) is not None]
+
+
 def named_by(g: Trigger) -> frozenset[str]:
     """The columns `g` names: its UPDATE OF, the fields its WHEN reads of OLD and NEW."""
     return frozenset(g.update_columns) | (_row_reads(g.when)[2] if g.when else frozenset())
@@ -85,7 +90,7 @@ def columns_after_triggers(tables: dict, current: dict) -> dict[tuple[str, str],
     for key, t in tables.items():
         if key in current or not t.triggers:
             continue
-        before = [g for g in t.triggers if refused_beside(g, t) is not None]
+        before = refused_triggers(t)
         if t.inherits:  # (its own columns from its own first generated one on, where its parents give none)
             own = _own_after(t, before, tables)
             if own:
@@ -157,7 +162,7 @@ def apart_for_triggers(tables: dict, current: dict) -> frozenset[tuple[str, str]
     PARTITION OF would give the generated columns before the trigger (nothing new above it to make without them)."""
     out: set[tuple[str, str]] = set()
     for key, t in tables.items():
-        if key in current or t.inherits or not any(refused_beside(g, t) is not None for g in t.triggers):
+        if key in current or t.inherits or not refused_triggers(t):
             continue
         while (q := t.partition_of) is not None and not made_apart(t, tables):
             p = tables.get((q.parent_schema, q.parent))
@@ -177,7 +182,7 @@ def parents_after_triggers(tables: dict, current: dict) -> dict[tuple[str, str],
     out: dict[tuple[str, str], tuple[str, ...]] = {}
     for key, t in tables.items():
         if key in current or not t.inherits or t.partition_of is not None or _apart_child(t, tables) or \
-                not any(refused_beside(g, t) is not None for g in t.triggers):
+                not refused_triggers(t):
             continue
         for q in t.inherits:
             p = tables.get((q.schema, q.name))
