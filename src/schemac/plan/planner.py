@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from typing import Iterator
 
 from sqlglot import exp
 
 from schemac.compare.changes import FOR_CHILD, INHERITED, OWN_AGAIN, Change
-from schemac.model import Table, Trigger, expression_dropped, index_comment
+from schemac.model import Table, expression_dropped, index_comment
 from schemac.model.triggers import replaced_in_place
 from schemac.compare.unique_pk_copies import TAKEN_ALONG
 from schemac.pg.dialect import RENDER
@@ -38,7 +38,7 @@ from schemac.plan.identity_ddl import (alter_column, alter_identity, kept_before
                                        past_attached_rows)
 from schemac.plan.graph import ordered
 from schemac.plan.views import view_statements
-from schemac.plan.transition_triggers import around_attach, remade
+from schemac.plan.transition_triggers import around_attach
 from schemac.plan.preamble import expression_marks, preamble, widened
 from schemac.plan.maintenance_path import lent
 from schemac.plan.sql_strings import comment_value, visible_sql
@@ -192,7 +192,7 @@ def _statements_for(change: Change) -> list[exp.Expression]:
         return [routine_ddl.create_trigger(t, change.new, replace=change.replacing)]  # type: ignore[arg-type]
     if k == "alter_trigger" and replaced_in_place(change.old, change.new):  # type: ignore[arg-type]
         # CREATE OR REPLACE TRIGGER makes it fire on origin again: a disabled or replica one is set again.
-        return [routine_ddl.create_trigger(t, change.new, replace=True)] + _state_again(t, change.new)  # type: ignore
+        return [routine_ddl.create_trigger(t, change.new, replace=True)] + routine_ddl.state_again(t, change.new)  # type: ignore
     if k == "rename_trigger":  # (a partitioned table's clones in its partitions follow: Postgres 15+)
         return routine_ddl.rename_trigger(t, change.old.name, change.new)  # type: ignore[union-attr, arg-type]
     if k in ("drop_trigger", "alter_trigger"):  # a constraint trigger has no OR REPLACE
@@ -200,11 +200,11 @@ def _statements_for(change: Change) -> list[exp.Expression]:
                            qualified(t.schema, t.name))  # type: ignore[union-attr]
         if k == "drop_trigger":
             return [drop]
-        return [drop, *remade(t, change.new)]  # type: ignore[arg-type]
+        return [drop, *routine_ddl.remade_trigger(t, change.new)]  # type: ignore[arg-type]
     if k == "set_trigger_enabled":
         return [routine_ddl.trigger_state(t, change.new)]  # type: ignore[arg-type]
     if k == "set_trigger_comment":
-        return _trigger_comment(t, change.new, unset=True)  # type: ignore[arg-type]
+        return routine_ddl.trigger_comment(t, change.new, unset=True)  # type: ignore[arg-type]
     if k == "set_index_parameters":
         return alter_parameters("INDEX", _index_ref(t, change.new.name).sql(dialect=RENDER), change.old, change.new) + \
             index_statistics(t, change.old, change.new)  # type: ignore
@@ -263,17 +263,6 @@ def _statements_for(change: Change) -> list[exp.Expression]:
     if k == "set_column_comment":
         return [ddl.comment_on_column(t, change.name, change.new.comment)]  # type: ignore
     raise ValueError(f"no DDL for change kind {k}")
-
-
-def _state_again(t: Table, trigger: Trigger) -> list[exp.Expression]:
-    """A trigger created (again) fires on origin: ENABLE REPLICA / ALWAYS or DISABLE where it must not."""
-    return [routine_ddl.trigger_state(t, trigger)] if trigger.enabled != "origin" else []
-
-
-def _trigger_comment(t: Table, g: Trigger, unset: bool = False) -> list[exp.Expression]:
-    if g.comment is None and not unset:
-        return []
-    return [ddl.comment_on_constraint(t, g.name, g.comment, kind="TRIGGER")]
 
 
 def plan(changes: list[Change]) -> list[exp.Expression]:

@@ -16,7 +16,7 @@ from schemac.pg.names import is_postgres_keyword, qualified, quote_ident, refere
 from schemac.pg.settings import LIST_SETTINGS, list_items
 from schemac.pg.routines import PSEUDO_TYPES, argument_text, dollar_quoted, parse_argument
 from schemac.pg.types import build_type
-from schemac.plan.ddl import command, literal
+from schemac.plan.ddl import command, comment_on_constraint, literal
 from schemac.plan.sql_strings import visible_sql
 
 
@@ -139,3 +139,21 @@ ENABLE_WORDS = {"origin": "ENABLE", "disabled": "DISABLE", "replica": "ENABLE RE
 def trigger_state(table: Table, g: Trigger) -> exp.Command:
     word = ENABLE_WORDS[g.enabled]
     return command("ALTER", "TABLE", qualified(table.schema, table.name), word, "TRIGGER", quote_ident(g.name))
+
+
+def state_again(table: Table, g: Trigger) -> list[exp.Expression]:
+    """A trigger created (again) fires on origin: ENABLE REPLICA / ALWAYS or DISABLE where it must not."""
+    return [trigger_state(table, g)] if g.enabled != "origin" else []
+
+
+def trigger_comment(table: Table, g: Trigger, unset: bool = False) -> list[exp.Expression]:
+    """COMMENT ON TRIGGER of `g` (`unset`: IS NULL where it has none), none where it has none."""
+    if g.comment is None and not unset:
+        return []
+    return [comment_on_constraint(table, g.name, g.comment, kind="TRIGGER")]
+
+
+def remade_trigger(table: Table, g: Trigger) -> list[exp.Expression]:
+    """CREATE TRIGGER of `g`, then its state where not origin and its comment: a trigger dropped and created again
+    (a constraint trigger changed, one around its table's ATTACH PARTITION: plan.transition_triggers)."""
+    return [create_trigger(table, g), *state_again(table, g), *trigger_comment(table, g)]

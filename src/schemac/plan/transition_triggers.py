@@ -25,13 +25,6 @@ from schemac.plan import ddl, routine_ddl
 from schemac.plan.keys import Key
 
 
-def remade(t: Table, g: Trigger) -> list[exp.Expression]:
-    """CREATE TRIGGER of `g`, then its state where not origin (a trigger created fires on origin) and its comment."""
-    state = [routine_ddl.trigger_state(t, g)] if g.enabled != "origin" else []
-    comment = [ddl.comment_on_constraint(t, g.name, g.comment, kind="TRIGGER")] if g.comment is not None else []
-    return [routine_ddl.create_trigger(t, g), *state, *comment]
-
-
 def _kept(old: Table, new: Table) -> list[tuple[Trigger, Trigger]]:
     """The triggers with transition tables `old` holds that `new` holds with transition tables too, each as
     (its old form, its new form): dropped before the ATTACH, created after it as `new` has them (a change of its own
@@ -50,7 +43,7 @@ def around_attach(change: Change, attach: exp.Expression) -> list[exp.Expression
     if drops:
         drops[0].add_comments([" a trigger with transition tables, which ATTACH PARTITION refuses (a statement one too, "
                                "on a minor release without postgres commit afdb4cde): dropped, created again after it "])
-    return [*drops, attach, *(s for _, g in kept for s in remade(new, g))]
+    return [*drops, attach, *(s for _, g in kept for s in routine_ddl.remade_trigger(new, g))]
 
 
 def attach_keys(change: Change) -> tuple[set[Key], set[Key]]:
