@@ -80,7 +80,7 @@ def alter_not_null(t: Table, old: Column, new: Column) -> list[exp.Expression]:
     return out
 
 
-def remade_under_parent(t: Table, old: Column, new: Column, parent: tuple) -> list[exp.Expression]:
+def remade_under_parent(new: Column, parent: tuple) -> list[exp.Expression]:
     """The renames of the children's own NOT NULLs merged with their parent's (compare.not_null_remade; parent: schema,
     name, its NOT NULL's name, the children holding one of their own, (schema, table, name, new name) of each rename),
     which Postgres refuses while the parent's holds: those children's made their own (ALTER TABLE ONLY ... SET NOT
