@@ -240,3 +240,54 @@ def test_loader_errors(text, line, message):
     with pytest.raises(SchemaFileError) as e:
         load_text(functions + text, "schema.yaml")
     assert f"schema.yaml:{line + 3}:" in str(e.value) and message in str(e.value), str(e.value)
+
+
+PARSED = """functions:
+  log_alter:
+    returns: event_trigger
+    language: plpgsql
+    body: |
+      BEGIN
+        IF (SELECT count(*) FROM regexp_matches(current_query(), 'ALTER TABLE', 'gi')) > 1 THEN
+          RAISE EXCEPTION 'cannot tell which table the query alters';
+        END IF;
+      END
+event_triggers:
+  log_alter: {{event: ddl_command_start, function: log_alter, tags: [ALTER TABLE]}}
+tables:
+  t:
+    columns: {{id: {{type: integer, primary_key: true}}{t}}}
+  u:
+    columns: {{id: {{type: integer, primary_key: true}}{u}}}
+"""
+
+
+def test_an_event_trigger_parsing_current_query_is_warned_of_where_the_file_holds_two_of_its_statements(tmp_path,
+                                                                                                        db_url):
+    """pgMemento's table_alter_pre_trigger parses current_query(), which under sqlx and `schemac apply` (one query a
+    file) is the whole migration: a file with two ALTER TABLEs of audited tables failed inside it (probe49b). A
+    stand-in of ours, on ALTER TABLE, refuses a query holding two: generate says so where the recorded schema has such
+    an event trigger (its function, or one it calls, reads current_query()) and the file holds two statements or more
+    of its tags, naming it and the way out (the change in steps, one such statement a migration), which then applies;
+    nothing is said of one ALTER TABLE."""
+    from sqlx_project import generated_and_applied
+
+    from schemac.commands.generate import generate
+
+    generated_and_applied(tmp_path, db_url, PARSED.format(t="", u=""))
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(PARSED.format(t=", a: text", u=", b: text"), encoding="utf-8")
+    both = generate(str(schema), out, dry_run=True)
+    said = [n for n in both.notices if "current_query()" in n]
+    assert len(said) == 1 and "event trigger log_alter (ddl_command_start, ALTER TABLE) runs public.log_alter, which " \
+        "reads current_query()" in said[0] and "2 ALTER TABLE statements" in said[0], both.notices
+    with psycopg.connect(db_url) as conn:  # (what the notice says: the file run as one query, as sqlx runs it)
+        with pytest.raises(psycopg.errors.RaiseException, match="cannot tell which table the query alters"):
+            conn.execute(both.sql)
+    for step in (PARSED.format(t=", a: text", u=""), PARSED.format(t=", a: text", u=", b: text")):  # (the way out)
+        schema.write_text(step, encoding="utf-8")
+        assert not [n for n in generate(str(schema), out, dry_run=True).notices if "current_query()" in n]
+        generated_and_applied(tmp_path, db_url, step)
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute("SELECT count(*) FROM pg_attribute WHERE attname IN ('a', 'b') AND attrelid IN "
+                            "('t'::regclass, 'u'::regclass)").fetchone() == (2,)

@@ -324,3 +324,46 @@ def test_an_extension_is_created_after_those_it_requires():
     assert made.index("fuzzystrmatch") < made.index("postgis_tiger_geocoder")
     dropped = [c.old.name for c in ordered(diff(both, Schema()))]
     assert dropped.index("pgrouting") < dropped.index("postgis")
+
+
+ENFORCED = ("extensions: [postgis]\ntables:\n  core_path:\n    columns:\n      id: {{type: integer, primary_key: true}}\n"
+            "      geom: {type}\n{checks}")
+_CHECKS = {"dims": "st_ndims(geom) = 2", "geotype": "geometrytype(geom) = 'LINESTRING'::text OR geom IS NULL",
+           "srid": "st_srid(geom) = 2154"}
+
+
+@pytest.mark.parametrize("major_db", ["pg15"], indirect=True)
+@pytest.mark.parametrize("checks, target", [
+    (_CHECKS, "geometry(LineString,2154)"),
+    ({k: v for k, v in _CHECKS.items() if k != "dims"}, None),
+    (_CHECKS, "geometry(MultiLineString,2154)"),
+    ({**_CHECKS, "srid": {"expression": _CHECKS["srid"], "not_valid": True}}, None),
+], ids=["proven", "dimensions-open", "another-shape", "srid-not-valid"])
+def test_a_typmod_that_postgis_1x_checks_prove_is_no_destructive_change(major_db, tmp_path, checks, target):
+    """A plain geometry column typed by PostGIS 1.x's enforce_dims_, enforce_geotype_ and enforce_srid_ CHECKs (probe49a,
+    Geotrek) given the typmod they prove, geometry(LineString,2154), the CHECKs dropped: no value can be rejected,
+    so generate writes it without --allow-destructive, saying which CHECKs prove it; where they prove less (the
+    dimensions left open, another shape, a CHECK NOT VALID, whose rows were never checked) it is refused as before."""
+    from sqlx_project import generated_and_applied
+
+    _postgis(major_db)
+    listed = "    checks:\n" + "".join(f"      enforce_{k}_geom: {json.dumps(v)}\n" for k, v in checks.items())
+    generated_and_applied(tmp_path, major_db, ENFORCED.format(type="geometry", checks=listed))
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        conn.execute("INSERT INTO core_path VALUES (1, 'SRID=2154;LINESTRING(700000 6600000,700100 6600000)'), (2, NULL)")
+    to = target or "geometry(LineString,2154)"
+    (tmp_path / "schema.yaml").write_text(ENFORCED.format(type=f"'{to}'", checks=""), encoding="utf-8")
+    result = generate(str(tmp_path / "schema.yaml"), str(tmp_path / "generated"), name="typmod")
+    if to != "geometry(LineString,2154)" or target is None:
+        assert result.status == "refused" and f"from geometry to {to}" in result.message, result.message
+        return
+    assert result.status == "written", result.message
+    assert "/* every row fits geometry(LineString,2154): the CHECKs enforce_dims_geom, enforce_geotype_geom, " \
+           "enforce_srid_geom prove it */" in result.sql, result.sql
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        apply_files(conn, Layout(str(tmp_path / "generated")).migrations()[1:], record=False)
+        assert conn.execute("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
+                            "'core_path'::regclass AND attname = 'geom'").fetchone() == ("geometry(LineString,2154)",)
+        assert conn.execute("SELECT id, st_astext(geom) FROM core_path ORDER BY id").fetchall() == \
+            [(1, "LINESTRING(700000 6600000,700100 6600000)"), (2, None)]
+    assert check_drift(str(tmp_path / "schema.yaml"), major_db).differences == ()

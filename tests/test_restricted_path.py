@@ -100,22 +100,74 @@ tables:
 """
 
 
+def _indexed_over_rows(url: str, tmp_path, base: str, rows: str, indexes: str) -> tuple:
+    """`base` generated and applied to `url`, `rows` inserted into t, then `base` with `indexes` generated: the
+    result, the schema.yaml path and the output folder."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(base, encoding="utf-8")
+    assert generate(str(schema), out, name="old").status == "written"
+    apply_all(url, out)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"INSERT INTO t VALUES {rows}")
+    schema.write_text(base + indexes, encoding="utf-8")
+    result = generate(str(schema), out, name="new")
+    assert result.status == "written", result.message
+    return result, schema, out
+
+
 def test_a_body_calling_postgres_functions_bare_beside_an_extension_off_the_path_is_lent_nothing(db_url, tmp_path):
     """doc() calls to_tsvector and jsonb_build_object bare, unaccent lives in `ext`: both are pg_catalog's, found under
     17+'s `pg_catalog, pg_temp` (Postgres builds the index over the rows: the oracle), so nothing is lent and nothing is
     said of REINDEX (fix49h counted every name outside POSTGRES_ARITY's 173 an extension's maybe: catalog_functions.txt,
     every pg_catalog name on 18, 16 and 15, now tells)."""
-    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    schema.write_text(BUILTINS, encoding="utf-8")
-    assert generate(str(schema), out, name="old").status == "written"
-    apply_all(db_url, out)
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute("INSERT INTO t VALUES (1, 'a b'), (2, 'c')")
-    schema.write_text(BUILTINS + "    indexes: {t_doc: {columns: [{expression: doc(name)}], method: gin}}\n", encoding="utf-8")
-    result = generate(str(schema), out, name="new")
-    assert result.status == "written", result.message
+    result, schema, out = _indexed_over_rows(db_url, tmp_path, BUILTINS, "(1, 'a b'), (2, 'c')",
+                                             "    indexes: {t_doc: {columns: [{expression: doc(name)}], method: gin}}\n")
     assert "ALTER FUNCTION" not in result.sql and not [n for n in result.notices if "doc(" in n], result.notices
     apply_all(db_url, out)
     with psycopg.connect(db_url) as conn:
         assert conn.execute("SELECT count(*) FROM pg_index WHERE indexrelid = 'public.t_doc'::regclass").fetchone() == (1,)
     assert check_drift(str(schema), db_url, out_dir=out).differences == ()
+
+
+SHADOWED = """schemas: [extensions]
+extensions: [{name: citext, schema: extensions}]
+functions:
+  squeeze: {arguments: v citext, returns: text, volatility: immutable, body: "SELECT replace(v, 'b', '')"}
+  at_b: {arguments: v citext, returns: integer, volatility: immutable, body: "SELECT strpos(v, 'b')"}
+  marked: {arguments: v citext, returns: text, volatility: immutable, language: plpgsql,
+           body: "BEGIN RETURN regexp_replace(v, 'b', '-'); END"}
+tables:
+  t:
+    columns: {id: {type: integer, primary_key: true}, v: citext}
+"""
+
+
+@pytest.mark.parametrize("major_db", ["pg18", "pg15"], indirect=True)  # (16's pgserver build has no citext)
+def test_an_extensions_function_of_a_pg_catalog_name_is_called_by_the_index_as_on_16(major_db, tmp_path):
+    """citext in `extensions` has its own replace, strpos and regexp_replace over citext, case-insensitive; a body
+    calling them bare over a citext argument calls them under a path holding `extensions` (the migration's, and the
+    application's, as Supabase's), but pg_catalog's over text (the argument cast) under 17+'s `pg_catalog, pg_temp`:
+    the index built over rows held 'ABC' for squeeze('ABC') where a query computes 'AC', and found no row for it (a
+    case-sensitive index over a case-insensitive function). The names pg_catalog shares with an extension off that
+    path count as maybe the extension's: the functions are lent the path, the index holds what queries compute, on
+    every major; generate says REINDEX on 17+ computes pg_catalog's."""
+    result, schema, out = _indexed_over_rows(major_db, tmp_path, SHADOWED, "(1, 'ABC'), (2, 'abc'), (3, 'xyz')",
+                                             "    indexes:\n" + "".join(f"      t_{f}: {{columns: [{{expression: {f}(v)}}]}}\n"
+                                                                   for f in ("squeeze", "at_b", "marked")))
+    apply_all(major_db, out)
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        conn.execute("SET search_path = public, extensions")
+        for f, values in (("squeeze", ["AC", "ac", "xyz"]), ("at_b", [2, 2, 0]), ("marked", ["A-C", "a-c", "xyz"])):
+            assert [v for v, in conn.execute(f"SELECT {f}(v) FROM t ORDER BY id")] == values
+            conn.execute("SET enable_seqscan = off")
+            found = [conn.execute(f"SELECT array_agg(id ORDER BY id) FROM t WHERE {f}(v) = %s", (v,)).fetchone()[0]
+                     for v in dict.fromkeys(values)]  # (by the index: each row found by what a query computes)
+            conn.execute("RESET enable_seqscan")
+            assert found == {"squeeze": [[1], [2], [3]], "at_b": [[1, 2], [3]], "marked": [[1], [2], [3]]}[f], f
+        assert conn.execute("SELECT count(*) FROM pg_proc WHERE proconfig IS NOT NULL AND pronamespace = "
+                            "'public'::regnamespace").fetchone() == (0,)
+    assert check_drift(str(schema), major_db, out_dir=out).differences == ()
+    assert result.sql.count("SET search_path = 'public', 'extensions'") == 3, result.sql
+    said = [n for n in result.notices if "pg_catalog's" in n]
+    assert len(said) == 3 and "calls public.squeeze, whose body calls replace bare, which citext (extensions) defines " \
+        "too" in said[0], result.notices

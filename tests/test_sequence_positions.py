@@ -347,3 +347,46 @@ def test_a_sequence_renamed_aside_keeps_its_position_a_new_one_made_under_its_na
                             "AND refobjid = 'orders'::regclass AND objid IN ('orders_id_seq'::regclass, "
                             "'orders_id_seq_old'::regclass)").fetchone()[0] == 1  # one sequence owns orders.id
     assert check_drift(str(tmp_path / "schema.yaml"), db_url).differences == ()
+
+
+MOVING = ("sequences:\n  {seq}: {{type: integer{owner}{hint}}}\n"
+          "tables:\n  {orders}:\n{orders_hint}    columns:\n"
+          "      id: {{type: integer, primary_key: true, default: \"nextval('{seq}'::regclass)\"}}\n"
+          "      {n}: {{type: integer{n_hint}}}\n      v: text\n"
+          "  other:\n    columns:\n      id: integer\n{fresh}")
+
+
+@pytest.mark.parametrize("owner, table, column, owns", [
+    (", owned_by: fresh.id", "orders", "n", "fresh.id"),
+    (", owned_by: orders.n", "orders", "n", "orders.n"),
+    (", owned_by: other.id", "orders", "n", "other.id"),
+    ("", "orders", "n", None),
+    (", owned_by: purchases.n", "purchases", "n", "purchases.n"),
+    (", owned_by: purchases.num", "purchases", "num", "purchases.num"),
+    (", owned_by: purchases.id", "purchases", "n", "purchases.id"),
+    (", owned_by: other.id", "purchases", "num", "other.id"),
+], ids=["to-a-new-table", "to-another-column", "to-another-table", "to-none", "to-another-column-table-renamed",
+        "to-a-renamed-column-table-renamed", "kept-table-renamed", "to-another-table-own-renamed"])
+def test_a_renamed_sequence_moves_its_owned_by_as_schema_yaml_says(tmp_path, db_url, owner, table, column, owns):
+    """A sequence renamed (`renamed_from`) whose OWNED BY schema.yaml moves at once to another column, another table's
+    column, a new table's or none (its table or the new owner column renamed too): the rename, then OWNED BY the new one. Before, a
+    hinted rename wrote OWNED BY only where it was given or taken: the sequence stayed owned by orders.id, diff
+    reported drift after the apply (and a DROP of orders.id would take it)."""
+    _step(tmp_path, db_url, MOVING.format(seq="orders_id_seq", owner=", owned_by: orders.id", hint="", orders="orders",
+                                          orders_hint="", n="n", n_hint="", fresh=""))
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO orders (v) VALUES ('a'), ('b')")
+    sql = _step(tmp_path, db_url, MOVING.format(
+        seq="order_numbers", owner=owner, hint=", renamed_from: orders_id_seq", orders=table,
+        orders_hint="" if table == "orders" else "    renamed_from: orders\n", n=column,
+        n_hint="" if column == "n" else ", renamed_from: n", fresh="  fresh:\n    columns:\n      id: integer\n"))
+    assert "DROP SEQUENCE" not in sql and "RENAME TO order_numbers" in sql, sql
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(f"INSERT INTO {table} (v) VALUES ('c')")
+        assert conn.execute(f"SELECT id, v FROM {table} ORDER BY id").fetchall() == [(1, "a"), (2, "b"), (3, "c")]
+        got = conn.execute("SELECT c.relname || '.' || a.attname FROM pg_depend d JOIN pg_class c ON c.oid = d.refobjid "
+                           "JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid "
+                           "WHERE d.classid = 'pg_class'::regclass AND d.deptype = 'a' "
+                           "AND d.objid = 'order_numbers'::regclass").fetchall()
+    assert got == ([(owns,)] if owns else []), sql
+    assert check_drift(str(tmp_path / "schema.yaml"), db_url).differences == (), sql

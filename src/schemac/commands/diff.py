@@ -342,6 +342,10 @@ def _judged(schema_path: str, label: str, result: IntrospectResult, rows: Catalo
 
     with schema_searched(desired), early.used():  # (the plan's search_path too: plan.preamble)
         wanted = without_name_cycles(desired)  # (a swap of names made cannot be told from one to make)
+        if any(p.renamed_from for p in wanted.publications):
+            from schemac.compare.publications import without_cycles
+
+            wanted = replace(wanted, publications=without_cycles(wanted.publications))
         changes = diff(actual, wanted)
     from schemac.commands.drift_script import DriftScript
 

@@ -11,6 +11,7 @@ from schemac import __version__
 from schemac.pg.collector import GCPause, OutOfSight
 from schemac.compare.changes import INHERITED, Change
 from schemac.compare.differ import diff
+from schemac.compare.event_triggers import query_readers
 from schemac.compare.notices import ignored_renames, repeated_key_notices, unused_usings
 from schemac.plan.dropped_sequences import dropped_sequence_defaults
 from schemac.plan.shared_defaults import one_value_keys
@@ -43,6 +44,7 @@ from schemac.plan.planner import planned
 from schemac.plan.transactions import transactions_apart
 from schemac.plan.preamble import restored_search_path
 from schemac.plan.rights import combined, extension_tables, needed_rights, rights_note
+from schemac.plan.one_query import one_query_notices
 from schemac.plan.session_pin import pinned_where_read, retypes_in_session
 from schemac.commands.statement_runs import Item, items, printed, rendered, shared, split
 from schemac.queries.indexes import change_notices
@@ -262,6 +264,9 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
         files.append((v, f"{v}_{unit.name}.sql", body))
     needs = rights_note(combined(needed))  # (said before anyone runs it)
     notices += (needs,) if needs else ()
+    if current.event_triggers:  # (one parsing current_query(), which is the whole file: plan.one_query)
+        notices += tuple(one_query_notices([(f, u.statements) for (_, f, _), u in zip(files, units)],
+                                           query_readers(current, desired, changes)))
     verified = ""
     if verify:  # (mode "check" has returned above)
         new = [NewMigration(MigrationFile(v, unit.name, os.path.join(layout.migrations_dir, filename)),

@@ -62,7 +62,8 @@ def rebuild_state(out_dir: str, dev_url: Optional[str] = None) -> Rebuilt:
         with replayed(layout, dev_url, warned=warned, roles=roles) as (url, where):
             schema = _with_credentials(url, inspect_database(url).schema)
         if old is not None:
-            schema = _swaps_kept(schema, old.schema, any(m.filename == old.migration for m in ups), warned)
+            on_disk = any(m.filename == old.migration for m in ups)
+            schema = _publication_swaps_kept(_swaps_kept(schema, old.schema, on_disk, warned), old.schema, on_disk)
         last = ups[-1]
         # No schema.yaml is recorded (""): `diff` must never take this model for schema.yaml's.
         try:
@@ -101,6 +102,29 @@ def _swaps_kept(schema: Schema, old: Schema, on_disk: bool, warned: list[str]) -
                                          for c in t.columns))
         tables.append(t)
     return replace(schema, tables=tuple(tables))
+
+
+def _publication_swaps_kept(schema: Schema, old: Schema, on_disk: bool) -> Schema:
+    """`schema` with the old record's publication hints of swaps and rotations of names the replay made (a <- b, b <- a:
+    compare.publications.publication_moves tells made from to make by them alone): where each replayed publication
+    publishes what the record gives its name and not what it gives the name it was renamed from, or, where both
+    publish the same, where the record's migration is still on disk."""
+    from schemac.compare.publications import same_definition, without_cycles
+
+    if not any(p.renamed_from for p in old.publications):
+        return schema
+    recorded, replayed = {p.name: p for p in old.publications}, {p.name: p for p in schema.publications}
+    plain = {p.name for p in without_cycles(old.publications) if not p.renamed_from}
+    hints = {p.name: p.renamed_from for p in old.publications if p.renamed_from and p.name in plain
+             and p.name in replayed and p.renamed_from in replayed}
+    if not hints:
+        return schema
+    after = all(same_definition(replayed[n], recorded[n]) for n in hints)
+    before = all(same_definition(replayed[n], recorded[h]) for n, h in hints.items())
+    if not (after if after != before else on_disk):
+        return schema
+    return replace(schema, publications=tuple(replace(p, renamed_from=hints[p.name]) if p.name in hints else p
+                                              for p in schema.publications))
 
 
 def _typed_as(replayed: Table, recorded: Table, hints: dict[str, str]) -> tuple[bool, bool]:

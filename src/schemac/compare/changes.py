@@ -328,15 +328,15 @@ class Change:
     # Postgres would then number this one (t_c_not_null1); named as a new build names it on 18, which alone has such
     # names (plan.column_changes; the RENAME asks the server too).
     named_on_18: bool = False
-    # An alter_collation or alter_range_type (its definition changed, which Postgres cannot ALTER): what of the current model uses
-    # it ("table s.t", ...: compare.definition_users), which the plan's refusal names. Where nothing does it is dropped and
-    # created again instead (compare.usertypes.remade_definition). An alter_composite_type: the columns holding the type
-    # ("column s.t.c"), which plan.hazards names where an attribute is dropped and added again.
+    # An alter_collation or alter_range_type (its definition changed, which Postgres cannot ALTER): what of the current model
+    # uses it ("table s.t", ...: compare.definition_users), which the plan's refusal names; where nothing does, dropped and made
+    # again (compare.usertypes.remade_definition). An alter_composite_type: its columns ("column s.t.c"), for plan.hazards.
     users: tuple = ()
     # An alter_composite_type adding (or adding again) attributes of a domain refusing NULL: (attribute, domain) of each, which every
     # stored value of the type takes NULL in: the plan looks for such values first (compare.null_attributes, plan.held_values).
     refusing_null: tuple = ()
     lent_path: tuple = ()  # ((function, search_path), ...) lent around what it builds on 17+ (compare.restricted_path)
+    fits_by: tuple = ()  # an alter_column_type to a geometry typmod: the CHECKs proving each value fits (compare.spatial_checks)
 
     @property
     def from_enum(self) -> bool:

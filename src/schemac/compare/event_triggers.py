@@ -108,3 +108,22 @@ def made_under_kept(changes: list[Change], current: Schema, desired: Schema) -> 
         return changes
     return [replace(c, replacing=True) if c.kind == "add_trigger" and not c.new.constraint else c  # type: ignore
             for c in changes]
+
+
+def query_readers(current: Schema, desired: Schema, changes: list[Change]) -> list[tuple[EventTrigger, list[str]]]:
+    """The event triggers that fire on the migration's statements (firing in `current` and kept as they are: not
+    dropped first, nor for good) whose function, or one its body calls, reads current_query(): each with the chain of
+    functions from its own to that one ("schema.name"). pgMemento's table_alter_pre_trigger parses that query, which
+    under sqlx and `schemac apply` is the whole file (plan.one_query)."""
+    dropped = {c.name for c in changes if c.kind == "drop_event_trigger"}
+    kept = {e.name for e in desired.event_triggers if _firing(e)}
+    out = []
+    firing = [e for e in current.event_triggers if _firing(e) and e.name not in dropped and e.name in kept]
+    bodies = {(f.schema, f.name): _uncommented(f.body) for f in current.functions} if firing else {}
+    for e in firing:
+        own = _function_key(e)
+        reader = next((k for k in sorted(_reached(own, current, current), key=lambda k: (k != own, k))
+                       if re.search(r"(?<![\w$])current_query\s*\(", bodies.get(k, ""), re.I)), None)
+        if reader is not None:
+            out.append((e, [f"{s}.{n}" for s, n in dict.fromkeys((own, reader))]))
+    return out

@@ -14,6 +14,7 @@ from schemac.compare.column_renames import column_moves
 from schemac.compare.moves import chained_renames
 from schemac.compare.equality import equal_except
 from schemac.compare.normalize import rename_column_in_expression, same_expression
+from schemac.pg.names import scratch_name
 from schemac.model import EventTrigger, ForeignServer, Publication, PublishedTable, Schema
 from schemac.pg.lazy import lazy
 
@@ -110,6 +111,56 @@ def _around_retyped(old: Publication, new: Publication, retyped: set) -> list[Ch
                    cause=None if not same_definition(old, new) else COLUMN_RETYPED)]
 
 
+def publication_moves(cur: dict[str, Publication], des: dict[str, Publication]) -> list[tuple[str, str]]:
+    """The RENAMEs (old name, new name) the `renamed_from` hints of `des` make of `cur`, in an order they can run: each
+    to a name free then (a chain, a -> b while c -> a: a first), a cycle (a swap, a rotation) through a scratch name
+    for its first. A hint to a name `cur` holds and no hint frees is none, as one whose rename `cur` records done
+    (state.json keeps the hints: an earlier migration made it; a database read records none, so its cycles are left
+    out of the comparison: without_cycles)."""
+    pending: dict[str, str] = {}  # new name -> old name
+    for name, p in des.items():
+        was = p.renamed_from
+        if was and was != name and was in cur and was not in pending.values() and \
+                not (name in cur and cur[name].renamed_from == was):
+            pending[name] = was
+    while True:  # (a hint to a name held that no other hint frees: none; that may leave another's name held)
+        freed = set(pending.values())
+        kept = {name: was for name, was in pending.items() if name not in cur or name in freed}
+        if kept == pending:
+            break
+        pending = kept
+    moves: list[tuple[str, str]] = []
+    held = set(cur)
+    while pending:
+        ready = [(name, was) for name, was in pending.items() if name not in held]
+        if not ready:  # a cycle: its first set aside under a scratch name, renamed from it once its name is freed
+            name, was = next(iter(pending.items()))
+            if scratch_name(was) in held | set(des):
+                break  # (a publication holds that name: the cycle's hints are none)
+            ready, pending[name] = [(scratch_name(was), was)], scratch_name(was)
+        for name, was in ready:
+            moves.append((was, name))
+            held = (held - {was}) | {name}
+            pending.pop(name, None)
+    return moves
+
+
+def without_cycles(publications: tuple[Publication, ...]) -> tuple[Publication, ...]:
+    """`publications` without the hints that make a cycle of names (a swap, a rotation), for a comparison with a
+    database, which records no hint: a swap made cannot be told from one to make (compared by name instead)."""
+    step = {p.renamed_from: p.name for p in publications if p.renamed_from}
+    names = {p.name for p in publications}
+    looped = set()
+    for start in step:
+        at, path = start, []
+        while at in step and at in names and at not in path:
+            path.append(at)
+            at = step[at]
+        if at == start:
+            looped.update(step[a] for a in path)
+    return tuple(replace(p, renamed_from=None) if p.name in looped else p for p in publications)
+
+
 def diff_publications(current: Schema, desired: Schema, changes: list[Change]) -> list[Change]:
     """The publications' changes; `changes`: the tables' (a column retyped under a member: `_around_retyped`)."""
     retyped = {(c.schema, c.table, c.name) for c in changes if c.kind == "alter_column_type"} | \
@@ -119,12 +170,10 @@ def diff_publications(current: Schema, desired: Schema, changes: list[Change]) -
            for p in current.publications}
     des = {p.name: p for p in desired.publications}
     out: list[Change] = []
-    held = set(cur)  # (a name a rename below gives is not renamed again)
-    for name, p in des.items():  # the renames first: one schema.yaml gives a new publication the old name of is
-        if name not in held and p.renamed_from in held and p.renamed_from in cur:  # made after (renamed aside)
-            old = cur.pop(p.renamed_from)  # type: ignore[arg-type]
-            out.append(Change("rename_publication", "", "", name, old, p))
-            cur[name] = replace(old, name=name)
+    for was, name in publication_moves(cur, des):  # the renames first: a new publication given an old name is made
+        old = cur.pop(was)  # after (renamed aside); a chain's, each once its new name is freed; a cycle's through a
+        cur[name] = replace(old, name=name)  # scratch name
+        out.append(Change("rename_publication", "", "", name, old, des.get(name) or cur[name]))
     for name, p in des.items():
         old = cur.get(name)
         if old is None:

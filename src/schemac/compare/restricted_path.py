@@ -23,6 +23,7 @@ from schemac.compare.normalize import search_path
 from schemac.model import Function, Index, Schema, Table, View
 from schemac.pg import verbatim
 from schemac.pg.catalog_function_names import catalog_function_names
+from schemac.pg.extension_shadows import EXTENSION_SHADOWS
 from schemac.pg.keywords import is_postgres_keyword
 from schemac.pg.names import quote_ident
 from schemac.pg.sqllex import LexError, folded, tokens
@@ -57,17 +58,18 @@ def _bare_names(body: str) -> tuple[set[str], set[str]]:
     return out, called
 
 
-def _unsafe(f: Function, declared: dict[str, list[str]], extended: bool) -> list[str]:
+def _unsafe(f: Function, declared: dict[str, list[str]], extended: bool, shadowed: dict[str, list[str]]) -> list[str]:
     """The names `f`'s body says bare that 17+'s path does not find, sorted, where its body is read when it runs
     (quoted SQL, PL/pgSQL) and it sets no search_path (else none): schema.yaml's (outside pg_catalog), then, where
     schema.yaml has extensions off that path (`extended`), each it calls that is neither schema.yaml's, nor surely
-    Postgres's, nor a keyword: an extension's maybe."""
+    Postgres's, nor a keyword: an extension's maybe; and each it calls that such an extension gives a function of its
+    own beside pg_catalog's (`shadowed`: citext's replace), which that path finds as pg_catalog's."""
     if f.language not in ("sql", "plpgsql") or f.standard_body or any(c.startswith("search_path=") for c in f.config):
         return []
     said, called = (names - {a.name for a in f.arguments if a.name} - {f.name} for names in _bare_names(f.body))
     own = [n for n in sorted(said) if n in declared]
-    return own + sorted(n for n in called - declared.keys() - catalog_function_names() - _PLPGSQL_WORDS
-                        if extended and not is_postgres_keyword(n))
+    return own + sorted(n for n in called - declared.keys() - _PLPGSQL_WORDS
+                        if n in shadowed or extended and n not in catalog_function_names() and not is_postgres_keyword(n))
 
 
 class Reach:
@@ -76,6 +78,7 @@ class Reach:
 
     def __init__(self, desired: Schema):
         self.functions: dict[tuple[str, str], list[Function]] = {}
+        self.extensions = desired.extensions
         for f in desired.functions:
             self.functions.setdefault((f.schema, f.name), []).append(f)
         self.declared: dict[str, list[str]] = {}
@@ -83,6 +86,11 @@ class Reach:
             if isinstance(obj, (Function, Table, View)) and obj.schema != "pg_catalog":
                 self.declared.setdefault(obj.name, []).append(obj.schema)
         self.extension_schemas = sorted({e.schema or "public" for e in desired.extensions} - {"pg_catalog"})
+        self.shadowed: dict[str, list[str]] = {}  # a name of pg_catalog's -> the extensions off the path giving it too
+        for e in desired.extensions:
+            if (e.schema or "public") != "pg_catalog":
+                for n in EXTENSION_SHADOWS.get(e.name, ()):
+                    self.shadowed.setdefault(n, []).append(e.name)
 
     def unsafe(self, text: str) -> Iterator[tuple[tuple[str, str], Function, list[str]]]:
         """(key, function, the names its body says bare) of each function `text` calls, directly or through such
@@ -95,7 +103,7 @@ class Reach:
                 continue
             seen.add(key)
             for f in self.functions[key]:
-                names = _unsafe(f, self.declared, bool(self.extension_schemas))
+                names = _unsafe(f, self.declared, bool(self.extension_schemas), self.shadowed)
                 if names:
                     yield key, f, names
                 called = _calls(f.body)  # (a bare call in its body: its own schema's, as where it was made)
@@ -109,8 +117,10 @@ class Reach:
         return ", ".join(dict.fromkeys(quote_ident(s) for s in ("public", *search_path(), *more)))
 
     def schemas(self, name: str) -> list[str]:
-        """Where 15 and 16 find a name a body says bare: schema.yaml's schemas of it, else its extensions'."""
-        return self.declared.get(name) or self.extension_schemas
+        """Where 15 and 16 find a name a body says bare: schema.yaml's schemas of it, else those of the extensions
+        giving it beside pg_catalog, else every extension's."""
+        return self.declared.get(name) or sorted({e.schema or "public" for e in self.extensions
+                                                   if e.name in self.shadowed.get(name, ())}) or self.extension_schemas
 
 
 def built_texts(c: Change, tables: dict[tuple[str, str], Table]) -> list[str]:

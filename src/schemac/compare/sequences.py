@@ -7,6 +7,8 @@ sequence schema.yaml renames keeps owning its column."""
 
 from __future__ import annotations
 
+from typing import Callable
+
 from schemac.model.frozen import replace
 
 from schemac.compare.moves import chained_renames, nextval_renamed, old_key
@@ -26,7 +28,6 @@ def renamed_sequences(current: Schema, desired: Schema) -> list[tuple[Sequence, 
                                  replace(desired, sequences=tuple(q for q in desired.sequences if id(q) not in taken)))
         return hinted + rest
     renames = dict(chained_renames(current, desired)) if any(t.renamed_from for t in desired.tables) else {}
-    old_names = {key: was[1] for key, was in renames.items()}  # (a table moved: its sequences moved with it)
     # A chain of table renames (b from a, c from b): b's b_id_seq goes with it to c, a's a_id_seq takes its name.
     held = _held_by_another(current, desired, renames) if renames else set()
     cur_keys -= held
@@ -36,19 +37,43 @@ def renamed_sequences(current: Schema, desired: Schema) -> list[tuple[Sequence, 
             gone.setdefault((q.schema, q.owned_by), []).append(q)
     if not gone:  # (every `diff` in sync: no walk of the tables' columns)
         return []
-    old_columns = {(t.schema, t.name, c.name): c.renamed_from for t in desired.tables for c in t.columns if c.renamed_from}
+    owner_then = _owners_then(desired, renames)
     pairs = []
     for q in desired.sequences:
         if (q.schema, q.name) in cur_keys or not q.owned_by:
             continue
-        table, _, column = q.owned_by.rpartition(".")
-        was = f"{old_names.get((q.schema, table)) or table}.{old_columns.get((q.schema, table, column)) or column}"
+        was = owner_then(q)
         for owner in (was, q.owned_by if was != q.owned_by else None):  # (its table's old name first: a chain's)
             found = gone.get((q.schema, owner)) if owner else None
             if found and len(found) == 1:
                 pairs.append((found.pop(), q))
                 break
     return pairs
+
+
+def owners_moved(current: Schema, desired: Schema,
+                 pairs: list[tuple[Sequence, Sequence]]) -> list[tuple[Sequence, Sequence]]:
+    """The pairs of `pairs` (renamed_sequences') that schema.yaml renames (`renamed_from`) and whose OWNED BY it moves
+    to another column, its table's or another's, or to none: the column it names under the names `current` has
+    (a table or column renamed too) is not the one the sequence is owned by (nor is none where it is)."""
+    hinted = [(o, n) for o, n in pairs if n.renamed_from and o.owned_by != n.owned_by]
+    if not hinted:
+        return []
+    renames = dict(chained_renames(current, desired)) if any(t.renamed_from for t in desired.tables) else {}
+    owner_then = _owners_then(desired, renames)
+    return [(o, n) for o, n in hinted if o.owned_by != (owner_then(n) if n.owned_by else None)]
+
+
+def _owners_then(desired: Schema, renames: dict) -> Callable[[Sequence], str]:
+    """A desired sequence's OWNED BY (`table.column`) as the current names spell it: its table and column renamed
+    (`renames`: chained_renames', new key -> old; a table moved: its sequences moved with it) under their old names."""
+    old_names = {key: was[1] for key, was in renames.items()}
+    old_columns = {(t.schema, t.name, c.name): c.renamed_from for t in desired.tables for c in t.columns if c.renamed_from}
+
+    def then(q: Sequence) -> str:
+        table, _, column = (q.owned_by or "").rpartition(".")
+        return f"{old_names.get((q.schema, table)) or table}.{old_columns.get((q.schema, table, column)) or column}"
+    return then
 
 
 def defaults_follow_sequences(current: Schema, desired: Schema, cur_tables: dict[tuple[str, str], Table]) -> None:

@@ -10,7 +10,7 @@ from schemac.compare.equality import equal_except
 from schemac.compare.extension_members import member_settings_differ
 from schemac.compare.extension_takes import taken_objects
 from schemac.compare.moves import old_key
-from schemac.compare.sequences import renamed_sequences
+from schemac.compare.sequences import owners_moved, renamed_sequences
 from schemac.compare.type_moves import label_renames
 from schemac.compare.normalize import normal_form, same_default, same_expression
 from schemac.model import Domain, Enum, Function, Schema, Sequence
@@ -137,9 +137,10 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
             under = qualified(t_schema, set_aside_name(t_name)) + ("[]" if c.old.type.endswith("]") else "")  # type: ignore
             out[i] = replace(c, old=replace(c.old, type=under))  # type: ignore[type-var]
     renamed = renamed_sequences(current, desired)
+    moved = {id(n) for _, n in owners_moved(current, desired, renamed)}
     for old_q, new_q in renamed:  # ALTER SEQUENCE ... RENAME (and to the options): OWNED BY follows a table's rename
         ch("alter_sequence", new_q, old_q, new_q)
-        if (old_q.owned_by is None) != (new_q.owned_by is None):  # (a hint's: OWNED BY given or taken, NONE first)
+        if id(new_q) in moved:  # (a hint's: OWNED BY given, taken (NONE first) or moved to another column)
             ch("set_sequence_owner", new_q, old_q, new_q)
         if (old_q.comment or None) != (new_q.comment or None):
             ch("set_type_comment", new_q, old_q, new_q)

@@ -8,7 +8,8 @@ Z and M dimensions exactly the column's whenever it has modifiers. `ALTER COLUMN
 dimension rejects every existing value, and the migration fails on the first row. What `generate` does
 with that (`plan.hazards`): it asks for `using:` (st_transform, st_multi, st_force2d...), as it does for
 built-in types with no cast; a change that may reject some values (modifiers added to a column that had
-none) is destructive; one that every value fits (modifiers dropped or widened, geometry to geography in
+none) is destructive, but where the table's CHECKs prove each value fits (compare.spatial_checks); one that every
+value fits (modifiers dropped or widened, geometry to geography in
 lon/lat) is neither."""
 
 from __future__ import annotations

@@ -65,8 +65,11 @@ def column_statements(change: Change) -> list[exp.Expression]:
         before += _loosened_first(change) if loosened_first(change) else []
         before += retyped_over_nulls(change)  # (PostGIS's SRID, pgvector's dimensions changed: over NULLs alone)
         helper, dropped = range_helper(change) if using is not None and not takes_using(change) else ([], [])
-        return before + helper + [_alter(t, exp.AlterColumn(this=ident(col.name), dtype=fresh_type(col.type), collate=collation,
-                                                   using=using))] + dropped + copies_uncommented(t, col.name) + after
+        retyped = _alter(t, exp.AlterColumn(this=ident(col.name), dtype=fresh_type(col.type), collate=collation, using=using))
+        if change.fits_by:  # (not refused as destructive: compare.spatial_checks)
+            retyped.add_comments([f" every row fits {col.type}: the CHECKs {', '.join(change.fits_by)} prove it "
+                                  .replace("*/", "* /")])
+        return before + helper + [retyped] + dropped + copies_uncommented(t, col.name) + after
     if k == "set_not_null":
         plain = _alter(t, exp.AlterColumn(this=ident(col.name), allow_null=False))
         return nulls_given_the_default(t, col, change.over_children) + [  # type: ignore[arg-type]

@@ -45,12 +45,17 @@ def restricted_path_notices(changes: list[Change], desired: Schema) -> list[str]
             name = names[0]
             source = getattr(c.new, "source", None) or c.source
             schemas = ", ".join(sorted(set(reach.schemas(name))))
+            given = ", ".join(reach.shadowed[name]) if name in reach.shadowed and name not in reach.declared else ""
+            said = f"calls {name} bare, which {given} ({schemas}) defines too," if given else \
+                f"names {name} ({schemas}) bare"
+            found = f"pg_catalog's {name} is called instead, its {given} arguments cast to text: other values" \
+                if given else "it is not found"
+            after = "REINDEX after computes pg_catalog's" if given else "REINDEX and ANALYZE after fail"
             out[what, key] = (
-                f"{source or what}: {what} calls {key[0]}.{key[1]}, whose body names {name} ({schemas}) "
-                "bare and sets no search_path: PostgreSQL 17 and later compute it (CREATE INDEX, REINDEX, "
-                "REFRESH MATERIALIZED VIEW, ANALYZE) with the search_path pg_catalog, pg_temp, where it is "
-                f"not found (the migration lends it a path while it builds it; REINDEX and ANALYZE after fail); give "
-                f"{key[0]}.{key[1]} `set: {{search_path: {schemas}}}` or name the schema in its body")
+                f"{source or what}: {what} calls {key[0]}.{key[1]}, whose body {said} and sets no search_path: "
+                "PostgreSQL 17 and later compute it (CREATE INDEX, REINDEX, REFRESH MATERIALIZED VIEW, ANALYZE) with "
+                f"the search_path pg_catalog, pg_temp, where {found} (the migration lends it a path while it builds "
+                f"it; {after}); give {key[0]}.{key[1]} `set: {{search_path: {schemas}}}` or name the schema in its body")
     return list(out.values())
 
 

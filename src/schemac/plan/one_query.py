@@ -1,0 +1,61 @@
+"""generate's warning of an event trigger that parses current_query() where a migration file holds two or more of the
+statements it fires on. sqlx and `schemac apply` send a file as one query (psql -f sends one a statement), so inside
+an event trigger current_query() is the whole file: pgMemento's table_alter_pre_trigger, which reads the ALTER TABLE it
+fires on from there, logged the first's event at the second and failed (`null value in column "event_key" of relation
+"row_log"`: probe49b), and any such parser may take another statement's table. The way out is the change made in
+steps, one such statement a migration. Statements are read by their first words (a DO block by the commands in it),
+as Postgres tags them (CREATE UNIQUE INDEX: CREATE INDEX; CREATE OR REPLACE FUNCTION: CREATE FUNCTION)."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from schemac.model import EventTrigger
+
+_LEADING = re.compile(r"\A(?:\s+|--[^\n]*\n|/\*.*?\*/)*", re.S)  # (blank space and comments before a statement)
+# Words between a command's first and its object's name that its tag leaves out (CREATE OR REPLACE VIEW: CREATE VIEW)
+_MODIFIERS = frozenset({"OR", "REPLACE", "UNIQUE", "UNLOGGED", "TEMP", "TEMPORARY", "GLOBAL", "LOCAL", "CONSTRAINT",
+                        "RECURSIVE", "TRUSTED", "PROCEDURAL"})
+_DDL = ("CREATE", "ALTER", "DROP", "COMMENT", "GRANT", "REVOKE", "SECURITY", "IMPORT", "REFRESH")
+
+
+def _tag_words(text: str) -> list[str]:
+    """The first words of a statement, upper case, without the modifiers its command tag leaves out."""
+    words = re.findall(r"[A-Za-z_]+", text[_LEADING.match(text).end():][:120])  # type: ignore[union-attr]
+    return [w.upper() for w in words[:1]] + [w.upper() for w in words[1:6] if w.upper() not in _MODIFIERS]
+
+
+def _firings(statements: Iterable[str], tags: tuple[str, ...]) -> int:
+    """How many times the statements fire an event trigger limited to `tags` (none: every DDL command)."""
+    wanted = [t.split() for t in tags] or [[w] for w in _DDL]
+    inside = re.compile(r"\b(?:" + "|".join(r"\s+".join(t) for t in wanted) + r")\b", re.I)
+    n = 0
+    for text in statements:
+        words = _tag_words(text)
+        if words[:1] == ["DO"]:  # (each command its block runs fires it; the query is still the whole file)
+            n += len(inside.findall(text))
+        elif any(words[:len(t)] == t for t in wanted):
+            n += 1
+    return n
+
+
+def one_query_notices(files: list[tuple[str, tuple[str, ...]]],
+                      readers: list[tuple[EventTrigger, list[str]]]) -> list[str]:
+    """One warning per file and event trigger of `readers` (compare.event_triggers.query_readers) the file's
+    statements (`files`: (file name, statements)) fire twice or more."""
+    out = []
+    for name, statements in files:
+        for e, chain in readers:
+            n = _firings(statements, e.tags)
+            if n < 2:
+                continue
+            what = f"{n} {e.tags[0]} statements" if len(e.tags) == 1 else \
+                f"{n} statements of its tags" if e.tags else f"{n} DDL statements"
+            runs = ", which calls ".join(chain)
+            out.append(f"{name}: event trigger {e.name} ({e.event}, {', '.join(e.tags) or 'every command'}) runs "
+                       f"{runs}, which reads current_query(): sqlx and `schemac apply` send a migration file as one "
+                       f"query, so each of its {what} there reads them all (pgMemento's audit trigger, which parses "
+                       "it, fails or logs another table); make the change in steps, one such statement a migration "
+                       "(edit schema.yaml a part at a time and generate after each)")
+    return out
