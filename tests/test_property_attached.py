@@ -10,20 +10,21 @@ What it draws (each part present one time in two or more):
   REPLICA, ALWAYS); B changes its tags and state, replaces its function's body, or moves it to another function and
   drops the one it called;
 - publications: pub1 of p with a column list and a row filter, B renaming (`renamed_from`) and retyping the columns
-  they name, dropping one they name, changing the list, the filter and what it publishes; pbs FOR TABLES IN SCHEMA ps (pubs), B adding a table
+  they name, dropping one they name, renaming p, changing the list, the filter and what it publishes; pbs FOR TABLES IN SCHEMA ps (pubs), B adding a table
   there;
 - extended statistics on s over two columns or a column and an expression, kinds (ndistinct, dependencies, mcv) and a
   STATISTICS target drawn; B renaming and retyping the columns, changing kinds and target;
 - rules: a DO ALSO rule on q copying a column to ql, a DO INSTEAD rule on the view qv writing q; B renaming and
-  retyping q's columns under them, adding a WHERE, changing the table rule's state;
+  retyping q's columns under them and renaming ql's, adding a WHERE, changing the table rule's state;
 - collations: a libc collation cc (and an ICU one, nondeterministic, where the server has ICU) on a column under
   retype, an index key and a domain; B moving each to another;
-- an identity's START, INCREMENT and CYCLE changed beside its ALWAYS/BY DEFAULT switch, over rows;
+- an identity's START, INCREMENT and CYCLE changed beside its ALWAYS/BY DEFAULT switch, over rows, its column
+  now and then made integer;
 - an enum's labels added BEFORE or AFTER others while a default and a CHECK name them (B's default a new label);
 - a domain CHECK added NOT VALID, then validated, or another added NOT VALID;
 - a partial index whose predicate calls pf, a function B replaces (another body, its argument renamed);
 - a foreign key ON DELETE SET NULL (a column list, 15+), ON UPDATE, DEFERRABLE and INITIALLY DEFERRED toggled over
-  rows;
+  rows, both ends of its second column retyped now and then;
 - a column moving between an INHERITS child hc and its parent h (down from the parent, or up to it where the child
   keeps declaring it).
 
@@ -125,6 +126,10 @@ def _pub(draw, prev: Optional[dict], tables: dict, doc: dict) -> None:
                                                                                 if c in tables["p"]["columns"]),
                                                  doc["publications"])
         tables["p"] = moved["p"]
+        if chance(draw, 4):  # p renamed under its publication
+            moved = json.loads(re.sub(r'"p"', '"p2"', json.dumps({"t": {"p": tables.pop("p")},
+                                                                   "pubs": doc["publications"]})))
+            tables["p2"], doc["publications"] = dict(moved["t"]["p2"], renamed_from="p"), moved["pubs"]
 
 
 def _stats(draw, prev: Optional[dict], tables: dict) -> None:
@@ -169,6 +174,8 @@ def _rules(draw, prev: Optional[dict], tables: dict, doc: dict) -> None:
             tables["q"]["columns"]["qa"]["type"] = "bigint"
         moved, doc["views"], _ = _renamed(draw, {"q": tables["q"]}, "q", ("qa", "qb"), doc["views"])
         tables["q"] = moved["q"]
+        moved, _, _ = _renamed(draw, {"q": tables["q"], "ql": tables["ql"]}, "ql", ("lq",), {})  # under q's rule
+        tables["q"], tables["ql"] = moved["q"], moved["ql"]
 
 
 def _coll(draw, prev: Optional[dict], tables: dict, doc: dict) -> None:
@@ -226,7 +233,7 @@ def _partial(draw, prev: Optional[dict], tables: dict, fns: dict) -> None:
                     "indexes": {"pi_ix": {"columns": ["pb"], "where": "(pf(pa) > 0)"}}}
 
 
-def _fk(draw, tables: dict) -> None:
+def _fk(draw, prev: Optional[dict], tables: dict) -> None:
     tables["fp"] = {"columns": {"id": {"type": "integer", "nullable": False}, "id2": {"type": "integer"}},
                     "primary_key": {"columns": ["id"]}, "unique": [{"name": "fp_u", "columns": ["id", "id2"]}]}
     fk: dict = {"name": "fc_fk", "columns": ["fid", "fid2"], "references": {"table": "fp", "columns": ["id", "id2"]}}
@@ -246,6 +253,8 @@ def _fk(draw, tables: dict) -> None:
             fk["initially_deferred"] = True
     tables["fc"] = {"columns": {"cid": {"type": "integer"}, "fid": {"type": "integer"}, "fid2": {"type": "integer"}},
                     "foreign_keys": [fk]}
+    if prev is not None and chance(draw, 3):  # both ends of the key's second column retyped
+        tables["fp"]["columns"]["id2"]["type"] = tables["fc"]["columns"]["fid2"]["type"] = "bigint"
 
 
 def _inh(draw, prev: Optional[dict], tables: dict) -> None:
@@ -283,8 +292,8 @@ def attached_schema(draw, prev: Optional[dict] = None) -> dict:
     if "coll" in parts:
         _coll(draw, prev, tables, doc)
     if "ident" in parts:
-        tables["idt"] = {"columns": {"iv": {"type": "bigint", "identity": dict(draw(st.sampled_from(IDENTS)))},
-                                     "note": {"type": "text"}}}
+        tables["idt"] = {"columns": {"iv": {"type": "integer" if prev is not None and chance(draw, 3) else "bigint",
+                                            "identity": dict(draw(st.sampled_from(IDENTS)))}, "note": {"type": "text"}}}
     if "enum" in parts:
         _enum(draw, prev, tables, doc)
     if "dom" in parts:
@@ -292,7 +301,7 @@ def attached_schema(draw, prev: Optional[dict] = None) -> dict:
     if "partial" in parts:
         _partial(draw, prev, tables, fns)
     if "fk" in parts:
-        _fk(draw, tables)
+        _fk(draw, prev, tables)
     if "inh" in parts:
         _inh(draw, prev, tables)
     doc["tables"] = tables

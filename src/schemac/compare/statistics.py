@@ -31,7 +31,7 @@ def diff_statistics(cur: Table, des: Table, ch, regenerated: frozenset = frozens
     set_statistics_comment, through `ch` (diff_table's). One on a column of `regenerated` (dropped and added
     again: DROP COLUMN takes it along) is made again after it; so too one with a target on a column of `retyped`
     (a type or collation changed), or a pinned owner: ALTER COLUMN ... TYPE makes it again from its definition,
-    without its target (on 18, 16 and 15), and on 16 owned by the migration's role."""
+    without its target (on 18, 16 and 15), and on 16 and 15 owned by the migration's role."""
     old_by_name = {s.label(cur.schema): s for s in cur.statistics}
     for s in des.statistics:
         name = s.label(des.schema)
