@@ -10,8 +10,8 @@ What it draws (each part present one time in two or more):
   REPLICA, ALWAYS); B changes its tags and state, replaces its function's body, or moves it to another function and
   drops the one it called;
 - publications: pub1 of p with a column list and a row filter, B renaming (`renamed_from`) and retyping the columns
-  they name, dropping one they name, renaming p, changing the list, the filter and what it publishes; pbs FOR TABLES IN SCHEMA ps (pubs), B adding a table
-  there;
+  they name, dropping one they name, renaming p, changing the list, the filter and what it publishes; pubs FOR TABLES
+  IN SCHEMA ps, B adding a table there;
 - extended statistics on s over two columns or a column and an expression, kinds (ndistinct, dependencies, mcv) and a
   STATISTICS target drawn; B renaming and retyping the columns, changing kinds and target;
 - rules: a DO ALSO rule on q copying a column to ql, a DO INSTEAD rule on the view qv writing q; B renaming and
