@@ -14,18 +14,23 @@ _FILLS = frozenset({"set_not_null", "alter_generated", "add_column"})  # (their 
 
 
 def published_fills(changes: list[Change], current: Schema, desired: Schema) -> list[Change]:
-    """`changes` with each that may UPDATE a published table's rows marked `published`."""
-    if not any(c.kind in _FILLS for c in changes):
+    """`changes` with each that may UPDATE a published table's rows marked `published`; so is each moving rows out of a
+    default partition and back through its parent (`over_default`: its DELETE and INSERT) where they are published."""
+    moves = any(c.over_default is not None for c in changes)
+    if not moves and not any(c.kind in _FILLS for c in changes):
         return changes
-    marked = _published(current) | _published(desired)
-    return [replace(c, published=True) if c.kind in _FILLS and (c.schema, c.table) in marked else c for c in changes]
+    updated = _published(current, "update") | _published(desired, "update")
+    moved = _published(current, "insert", "delete") | _published(desired, "insert", "delete") if moves else set()
+    return [replace(c, published=True) if (c.schema, c.table) in (updated if c.kind in _FILLS else moved if
+                                                                  c.over_default is not None else ()) else c
+            for c in changes]
 
 
-def _published(schema: Schema) -> set[tuple[str, str]]:
-    """The tables of `schema` a publication publishing UPDATEs names (FOR ALL TABLES, TABLES IN SCHEMA, its own
-    member), and every table above or under one (an UPDATE through a parent reaches its partitions' and children's
+def _published(schema: Schema, *actions: str) -> set[tuple[str, str]]:
+    """The tables of `schema` a publication publishing one of `actions` names (FOR ALL TABLES, TABLES IN SCHEMA, its
+    own member), and every table above or under one (an UPDATE through a parent reaches its partitions' and children's
     rows; a partition is published as its parent's member)."""
-    pubs = [p for p in schema.publications if "update" in p.publish]
+    pubs = [p for p in schema.publications if set(actions) & set(p.publish)]
     if not pubs:
         return set()
     every = any(p.all_tables for p in pubs)
