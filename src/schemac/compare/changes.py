@@ -336,7 +336,7 @@ class Change:
     refusing_null: tuple = ()
     lent_path: tuple = ()  # ((function, search_path), ...) lent around what it builds on 17+ (compare.restricted_path)
     fits_by: tuple = ()  # an alter_column_type to a geometry typmod: the CHECKs proving each value fits (compare.spatial_checks)
-    published: bool = False  # its UPDATE's table a publication publishes: published no more around it (compare.published_backfills)
+    published: bool = False  # its UPDATE's (or row move's) table published: sent no more around it (compare.published_backfills)
 
     @property
     def from_enum(self) -> bool:

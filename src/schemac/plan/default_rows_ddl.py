@@ -133,8 +133,8 @@ def moved_around(change: Change, made: list[exp.Expression]) -> list[exp.Express
     taken = [unforced_table(table, [command("WITH", f"moved AS (DELETE FROM {table}{test} RETURNING {names}) "
                                                     f"INSERT INTO {_held(t)} ({names}) SELECT {names} FROM moved")])
              for table, test in outs]
-    taken = [s for one in taken for s in one]
-    return [held, *quieted(parent, unpublished(parent, taken, MOVES) if change.published else taken, INSERT_OR_DELETE),
+    steps = [s for one in taken for s in one]
+    return [held, *quieted(parent, unpublished(parent, steps, MOVES) if change.published else steps, INSERT_OR_DELETE),
             *made]
 
 
@@ -150,8 +150,8 @@ def put_back(change: Change) -> list[exp.Expression]:
     # identity refuses the kept value where the partition's model has none (a table attached under such a parent, its
     # identity dropped); Postgres takes the clause where no column is an identity.
     back = command("INSERT", f"INTO {parent} ({names}) OVERRIDING SYSTEM VALUE SELECT {names} FROM {_held(t)}")
-    back = unpublished(parent, [back], MOVES) if change.published else [back]
-    return [*quieted(parent, unforced_table(parent, back), INSERT_OR_DELETE), command("DROP", f"TABLE {_held(t)}")]
+    steps = unpublished(parent, [back], MOVES) if change.published else [back]
+    return [*quieted(parent, unforced_table(parent, steps), INSERT_OR_DELETE), command("DROP", f"TABLE {_held(t)}")]
 
 
 def key_off(change: Change, made: list[exp.Expression]) -> list[exp.Expression]:
