@@ -268,8 +268,7 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset(), aga
     trigger_changes(cur, des, ch, added, over_retyped, retyped)
 
     diff_rules(cur, des, ch)
-    diff_statistics(cur, des, ch, frozenset(regenerated), frozenset(retyped | {
-        n for n, c in des_cols.items() if n in cur_cols and cur_cols[n].collation != c.collation}))
+    diff_statistics(cur, des, ch, frozenset(regenerated), frozenset(retyped_names))
     if cur.unlogged != des.unlogged:
         ch("set_logging", None, cur, des)
     def remade(index: str) -> bool:

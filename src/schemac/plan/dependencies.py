@@ -35,7 +35,7 @@ from schemac.plan.privilege_order import CREATED as _CREATED, privilege_deps
 from schemac.plan.trigger_clone_order import trigger_clone_keys
 from schemac.plan.transition_triggers import attach_keys
 from schemac.plan.keys import (Key, collation_keys, relation_key, _col, _identity_sequence, _table, type_key, own_keys,
-                               refs_of, replica_identity_key, table_members, table_refs)
+                               refs_of, replica_identity_key, table_members, table_refs, view_default_refs)
 from schemac.plan.member_refs import _owner, copy_keys
 from schemac.model import Check, INDEXED_KEY_TYPES, Sequence, Table, View
 from schemac.compare.identities import identity_sequences
@@ -243,8 +243,7 @@ def deps(c: Change) -> Deps:
         if new is not None and new.materialized:  # type: ignore[union-attr]  its rows: of a stubbed view's query
             new_refs |= {("view query", *x[1:]) for x in new_refs if x[0] == "table"}
         removes |= own_keys(None, old) if k == "drop_view" else set()
-        # replace_view creates a view re-created (its drop_view is a change of its own): what the old one read
-        # orders that drop, not the creation.
+        # replace_view: a view re-created (its drop_view a change of its own): what the old one read orders that drop.
         old_refs |= refs_of(None, old) if old is not None and k != "replace_view" else set()
     elif k in ("validate_constraint", "enforce_foreign_key", "set_constraint_comment", "set_index_comment", "set_index_parameters",
                "set_column_comment", "set_trigger_enabled", "set_trigger_comment", "set_copy_comment", "refresh_view", "set_view_comment", "set_view_defaults",
@@ -256,8 +255,7 @@ def deps(c: Change) -> Deps:
                "set_object_owner", "set_statistics_owner"):
         target = new if new is not None else old
         new_refs |= {col(c.name)} if k == "set_column_comment" else own_keys(t, target)
-        if k in ("set_foreign_server_owner", "set_foreign_data_wrapper_owner"):  # the owner's own privileges once
-            # it owns it, as set_owner's
+        if k in ("set_foreign_server_owner", "set_foreign_data_wrapper_owner"):  # its owner's privileges, as set_owner's
             makes |= {("owned by", *key) for key in own_keys(None, new)}
         if k == "set_trigger_enabled":
             makes |= trigger_clone_keys(c, new_refs)
@@ -265,6 +263,8 @@ def deps(c: Change) -> Deps:
             trigger_clone_keys(c, new_refs)
         elif k == "set_copy_comment":  # of a copy of a parent's constraint: once the copy is made
             new_refs |= copy_keys(t, new)  # type: ignore[arg-type]
+        elif k == "set_view_defaults":  # after the sequences and functions it names are made, before the old go
+            old_refs, new_refs = old_refs | view_default_refs(old), new_refs | view_default_refs(new)  # type: ignore
         if k == "validate_constraint" and t is not None and isinstance(target, Check) and \
                 all(x.name != target.name for x in t.checks):  # a copy of a parent's (compare/check_validity.py)
             new_refs |= {_table(t)} | {("constraint", s, n, target.name) for s, n in
