@@ -18,6 +18,7 @@ from typing import Optional
 
 from schemac.compare.changes import Change
 from schemac.compare.inherited_renames import parent_keys
+from schemac.compare.under_parent import UnderParent
 from schemac.model import Column, Schema, Table
 from schemac.model.frozen import replace
 from schemac.pg.names import default_not_null_name
@@ -39,14 +40,14 @@ def remade_under_parents(changes: list[Change], current: Schema, desired: Schema
             parent = safe_parent(cur, des, (c.schema, c.table), c.name, at)
             if parent is not None and (parent.schema, parent.name, c.name) not in touched:  # (the parent's own changed)
                 group.setdefault((parent.key, c.name, at), []).append(len(out))
-                c = replace(c, under_parent=(parent.schema, parent.name, _name(parent, c.name)))  # type: ignore[arg-type]
+                c = replace(c, under_parent=UnderParent(parent.schema, parent.name, _name(parent, c.name)))
         out.append(c)
     for (pk, column, at), idx in group.items():  # (the first rename under a parent does them all: one DROP, one ADD)
         renames = tuple((out[i].schema, out[i].table, out[i].old.not_null.name, out[i].new.not_null.name  # type: ignore
                          or default_not_null_name(out[i].table, column)) for i in idx)
         own = tuple(x.key for x in cur.values() if pk in parent_keys(x) and _own_name(x, at, cur[pk]))
-        for n, i in enumerate(idx):
-            out[i] = replace(out[i], under_parent=(*out[i].under_parent, own if n == 0 else (), renames if n == 0 else ()))
+        first = out[idx[0]]
+        out[idx[0]] = replace(first, under_parent=replace(first.under_parent, made_own=own, renames=renames, lead=True))
     return out
 
 
