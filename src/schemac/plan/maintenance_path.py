@@ -1,14 +1,14 @@
-"""`generate`'s notices of the functions PostgreSQL 17 and later cannot run where a migration needs them to: an index
-it builds (new, built again by a table's rewrite, copied to a partition made or attached), or a materialized view it
+"""`generate`'s notices of the functions PostgreSQL 17 and later cannot run where a migration needs them to: an index it
+builds (new, built again by a table's rewrite, copied to a partition made or attached), or a materialized view it
 populates, calls a function whose quoted SQL or PL/pgSQL body names one of schema.yaml's objects bare and sets no
-search_path of its own: wherever the migration lends it a path (Change.lent_path). Since 17, CREATE INDEX, REINDEX, CREATE and REFRESH
-MATERIALIZED VIEW, ANALYZE and VACUUM run such expressions with the search_path `pg_catalog, pg_temp` whatever the
-session's (a security fix: "functions used by expression indexes and materialized views that need to reference
-non-default schemas must specify a search path"), where that name is found nowhere ("function clean(text) does not
-exist", the body inlined). No path the migration's session sets reaches there (plan.preamble.widened serves 15 and
-16): the migration lends the function one around the statement (compare.restricted_path), but REINDEX, ANALYZE and
-VACUUM FULL outside it fail there still: the function needs `set: {search_path: ...}` in schema.yaml, or the names in
-its body their schema."""
+search_path of its own: wherever the migration lends it a path (Change.lent_path). Since 17, CREATE INDEX, REINDEX,
+CREATE and REFRESH MATERIALIZED VIEW, ANALYZE and VACUUM run such expressions with the search_path `pg_catalog,
+pg_temp` whatever the session's (a security fix: "functions used by expression indexes and materialized views that
+need to reference non-default schemas must specify a search path"), where that name is found nowhere ("function
+clean(text) does not exist", the body inlined). No path the migration's session sets reaches there
+(plan.preamble.widened serves 15 and 16): the migration lends the function one around the statement
+(compare.restricted_path), but REINDEX, ANALYZE and VACUUM FULL outside it fail there still: the function needs `set:
+{search_path: ...}` in schema.yaml, or the names in its body their schema."""
 
 from __future__ import annotations
 
