@@ -340,7 +340,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes.extend(identity_comment_changes(cur_tables, des_tables, changes, identities))
     changes.extend(identity_sequences_aside(current, desired, changes))
     changes.extend(identity_sequences_named(current, desired, changes, cur_tables))
-    changes = remade_under_parents(renamed_on_leaves(changes, current), current, desired)
+    changes = remade_under_parents(renamed_on_leaves(changes, current, desired), current, desired)
     changes.extend(diff_validated_checks(cur_tables, des_tables, changes))
     changes.extend(diff_copy_comments(cur_tables, des_tables, changes))
     changes = sequences_fed(made_under_kept(lent_usage(changes, current, desired), current, desired), desired)
