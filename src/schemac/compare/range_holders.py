@@ -9,7 +9,7 @@ from typing import Optional
 
 from schemac.model.frozen import replace
 
-from schemac.compare.around import COMPOSITE_ASIDE
+from schemac.compare.around import COMPOSITE_ASIDE, set_aside_types
 from schemac.compare.changes import ENUM_REBUILT, Change, set_aside_name
 from schemac.compare.row_types import holding_types
 from schemac.compare.types import domain_set_aside, rebuilt_domains_over
@@ -37,37 +37,38 @@ def following(current: Schema, desired: Schema, key: tuple[str, str]) -> frozens
 
 
 def domains_over_set_aside(objects: list[Change], current: Schema, desired: Schema) -> list[Change]:
-    """`objects` with each domain kept over a range type set aside (or over such a domain, to a fixed point) set aside
-    and made again as one over a re-created enum is (compare.types.domain_set_aside), its in-place alter_domain (a
+    """`objects` with each domain kept over a range type or composite type set aside (or over such a domain, to a fixed
+    point) set aside and made again as one over a re-created enum is (compare.types.domain_set_aside), its in-place alter_domain (a
     CHECK changed) replaced: the new one is created as schema.yaml has it."""
-    ranges = ranges_set_aside(objects)
-    if not ranges or not current.domains:
+    aside = frozenset(set_aside_types(objects))
+    if not ranges_set_aside(objects) and not any(c.cause == COMPOSITE_ASIDE for c in objects) or not current.domains:
         return objects
     cur = {(d.schema, d.name): d for d in current.domains}
     done = {(c.schema, c.name) for c in objects if c.kind in ("alter_domain", "drop_domain") and c.cause == ENUM_REBUILT}
-    follow = rebuilt_domains_over(cur, desired.domains, ranges, set()) - done
+    follow = rebuilt_domains_over(cur, desired.domains, aside, set()) - done
     if not follow:
         return objects
     out = [c for c in objects if not (c.kind == "alter_domain" and (c.schema, c.name) in follow)]
     for d in desired.domains:
         if (d.schema, d.name) in follow:
-            out += domain_set_aside(cur[(d.schema, d.name)], d, ranges | follow)
+            out += domain_set_aside(cur[(d.schema, d.name)], d, aside | follow)
     return out
 
 
 def composite_set_aside(old: CompositeType, new: CompositeType, holders: list[tuple[object, str]],
-                        rebuilt: frozenset, current: Schema) -> Optional[list[Change]]:
+                        rebuilt: frozenset, current: Schema, desired: Schema) -> Optional[list[Change]]:
     """A composite type kept whose attributes (the same, in the same order, of the same types) some are of a type set
-    aside and made again (`rebuilt`: an enum, a domain or range type over one), where a table's column holds it (`holders`: usertypes._holders, none a materialized view):
-    set aside and made again as they are (an alter_composite_type, cause COMPOSITE_ASIDE), its columns retyped through
+    aside and made again (`rebuilt`: an enum, a domain or range type over one), where a table's column holds it
+    (`holders`: usertypes._holders, none a materialized view): set aside and made again as they are (an alter_composite_type, cause COMPOSITE_ASIDE), its columns retyped through
     text (a row's text reads back as the same row of the new type: every value kept; a label removed fails there, as
     under the enum's own columns), the one set aside dropped at the end; Postgres refuses ALTER ATTRIBUTE ... TYPE
     under a column, where the attribute dropped and added again lost every value (NULL). None otherwise, and where
-    a domain, another composite type, a range type or a typed table stands on it (they would stay over the one set
-    aside, whose DROP fails: left to the attribute dropped and added again, destructive)."""
+    another composite type, a range type, a typed table or a domain that does not follow it (domains_over_set_aside)
+    stands on it (they would stay over the one set aside, whose DROP fails: left to the attribute dropped and added
+    again, destructive)."""
     same = [(a.name, a.type, a.collation) for a in old.attributes] == [(a.name, a.type, a.collation) for a in new.attributes]
     if not holders or not same or not all(isinstance(t, Table) for t, _ in holders) or \
-            not any(type_name(a.type) in rebuilt for a in old.attributes) or _held_otherwise(current, old):
+            not any(type_name(a.type) in rebuilt for a in old.attributes) or _held_otherwise(current, desired, old):
         return None
     aside = replace(old, name=set_aside_name(old.name))  # (its attributes of the types' names: plan.dependencies'
     # _held_aside drops it before them)
@@ -76,8 +77,13 @@ def composite_set_aside(old: CompositeType, new: CompositeType, holders: list[tu
             Change("drop_composite_type", old.schema, "", aside.name, aside, None, cause=ENUM_REBUILT)]
 
 
-def _held_otherwise(current: Schema, c: CompositeType) -> bool:
-    """Whether a domain, composite type, range type or typed table of `current` stands on composite type `c`."""
+def _held_otherwise(current: Schema, desired: Schema, c: CompositeType) -> bool:
+    """Whether a composite type, range type or typed table of `current` stands on composite type `c`, or a domain
+    that does not follow it (domains_over_set_aside: kept under its name, over the same type)."""
     key = (c.schema, c.name)
-    return holding_types(current, key) != {key} or any(type_name(r.subtype) == key for r in current.range_types) \
-        or any(t.of is not None and type_name(t.of) == key for t in current.tables)
+    des = {(d.schema, d.name): d for d in desired.domains if not d.renamed_from}
+    kept = {(d.schema, d.name) for d in current.domains
+            if (d.schema, d.name) in des and type_name(d.type) == type_name(des[(d.schema, d.name)].type)}
+    return bool(holding_types(current, key) - {key} - kept) or \
+        any(type_name(r.subtype) == key for r in current.range_types) or \
+        any(t.of is not None and type_name(t.of) == key for t in current.tables)

@@ -223,7 +223,7 @@ def composites_over_rebuilt(objects: list[Change], current: Schema, desired: Sch
         if new is None or aside == old.attributes:
             continue
         holders = _holders(current, old)
-        apart = composite_set_aside(old, new, holders, rebuilt, current)
+        apart = composite_set_aside(old, new, holders, rebuilt, current, desired)
         if apart is not None:  # (held by a column: set aside and made again, its values kept)
             changed[key], out = apart[0], out + apart[1:]
             continue
