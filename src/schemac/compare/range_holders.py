@@ -10,6 +10,7 @@ from typing import Optional
 from schemac.model.frozen import replace
 
 from schemac.compare.around import COMPOSITE_ASIDE, set_aside_types
+from schemac.compare.attribute_renames import attribute_moves
 from schemac.compare.changes import ENUM_REBUILT, Change, set_aside_name
 from schemac.compare.row_types import holding_types
 from schemac.compare.types import domain_set_aside, rebuilt_domains_over
@@ -56,19 +57,13 @@ def domains_over_set_aside(objects: list[Change], current: Schema, desired: Sche
 
 
 def composite_set_aside(old: CompositeType, new: CompositeType, holders: list[tuple[object, str]],
-                        rebuilt: frozenset, current: Schema, desired: Schema) -> Optional[list[Change]]:
-    """A composite type kept whose attributes (the same, in the same order, of the same types) some are of a type set
-    aside and made again (`rebuilt`: an enum, a domain or range type over one), where a table's column holds it
-    (`holders`: usertypes._holders, none a materialized view): set aside and made again as they are (an alter_composite_type, cause COMPOSITE_ASIDE), its columns retyped through
-    text (a row's text reads back as the same row of the new type: every value kept; a label removed fails there, as
-    under the enum's own columns), the one set aside dropped at the end; Postgres refuses ALTER ATTRIBUTE ... TYPE
-    under a column, where the attribute dropped and added again lost every value (NULL). None otherwise, and where
-    another composite type, a range type, a typed table or a domain that does not follow it (domains_over_set_aside)
-    stands on it (they would stay over the one set aside, whose DROP fails: left to the attribute dropped and added
-    again, destructive)."""
-    same = [(a.name, a.type, a.collation) for a in old.attributes] == [(a.name, a.type, a.collation) for a in new.attributes]
-    if not holders or not same or not all(isinstance(t, Table) for t, _ in holders) or \
-            not any(type_name(a.type) in rebuilt for a in old.attributes) or _held_otherwise(current, desired, old):
+                        follow: frozenset) -> Optional[list[Change]]:
+    """A composite type of composites_following (`follow`): set aside and made again as it is (an alter_composite_type,
+    cause COMPOSITE_ASIDE), its columns retyped through text (a row's text reads back as the same row of the new type:
+    every value kept; a label removed fails there, as under the enum's own columns), the one set aside dropped at the
+    end; Postgres refuses ALTER ATTRIBUTE ... TYPE under a column, where the attribute dropped and added again lost
+    every value (NULL). None for any other."""
+    if (old.schema, old.name) not in follow:
         return None
     aside = replace(old, name=set_aside_name(old.name))  # (its attributes of the types' names: plan.dependencies'
     # _held_aside drops it before them)
@@ -77,13 +72,36 @@ def composite_set_aside(old: CompositeType, new: CompositeType, holders: list[tu
             Change("drop_composite_type", old.schema, "", aside.name, aside, None, cause=ENUM_REBUILT)]
 
 
-def _held_otherwise(current: Schema, desired: Schema, c: CompositeType) -> bool:
-    """Whether a composite type, range type or typed table of `current` stands on composite type `c`, or a domain
-    that does not follow it (domains_over_set_aside: kept under its name, over the same type)."""
-    key = (c.schema, c.name)
-    des = {(d.schema, d.name): d for d in desired.domains if not d.renamed_from}
+def composites_following(current: Schema, desired: Schema, rebuilt: frozenset, holders) -> frozenset:
+    """(schema, name) of the composite types kept whose attributes (the same, in the same order, of the same types,
+    none renamed) some are of a type set aside and made again (`rebuilt`: an enum, a domain or range type over one, or
+    another of these composites: a composite nested in one), where a table's column holds it (`holders(c)`:
+    usertypes._holders, none a materialized view), and no range type, typed table, composite type not of these (nor
+    holding no value: retyped in place), nor domain not following it (domains_over_set_aside: kept under its name over the same type) stands on it: they would
+    stay over the one set aside, whose DROP fails (those keep their attributes dropped and added again, destructive)."""
+    des = {(c.schema, c.name): c for c in desired.composite_types if not c.renamed_from}
+    ds = {(d.schema, d.name): d for d in desired.domains if not d.renamed_from}
     kept = {(d.schema, d.name) for d in current.domains
-            if (d.schema, d.name) in des and type_name(d.type) == type_name(des[(d.schema, d.name)].type)}
-    return bool(holding_types(current, key) - {key} - kept) or \
-        any(type_name(r.subtype) == key for r in current.range_types) or \
-        any(t.of is not None and type_name(t.of) == key for t in current.tables)
+            if (d.schema, d.name) in ds and type_name(d.type) == type_name(ds[(d.schema, d.name)].type)}
+    shape = lambda c: [(a.name, a.type, a.collation) for a in c.attributes]  # noqa: E731
+    cur = {(c.schema, c.name): c for c in current.composite_types
+           if (c.schema, c.name) in des and shape(c) == shape(des[(c.schema, c.name)])
+           and not attribute_moves(c, des[(c.schema, c.name)])
+           and not any(type_name(r.subtype) == (c.schema, c.name) for r in current.range_types)
+           and not any(t.of is not None and type_name(t.of) == (c.schema, c.name) for t in current.tables)
+           and (h := holders(c)) and all(isinstance(t, Table) for t, _ in h)}
+    above = {k: holding_types(current, k) - {k} for k in cur}
+    free = {(c.schema, c.name) for c in current.composite_types if not holders(c)}  # (retyped in place: no value)
+    follow = set(cur)
+    while True:  # (those over the types set aside, through each other; each kept where all above it follow)
+        grown: set = set()
+        while True:
+            more = {k for k in follow if any(type_name(a.type) in rebuilt or type_name(a.type) in grown
+                                             for a in cur[k].attributes)}
+            if more == grown:
+                break
+            grown = more
+        kept_up = {k for k in grown if above[k] <= kept | free | grown}
+        if kept_up == follow:
+            return frozenset(follow)
+        follow = kept_up

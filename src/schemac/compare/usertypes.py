@@ -13,7 +13,7 @@ from typing import Optional
 from schemac.compare.attribute_renames import attribute_moves, renamed_attributes
 from schemac.compare.changes import DEFINITION_REMADE, ENUM_REBUILT, Change, set_aside_name
 from schemac.compare.definition_users import definition_users
-from schemac.compare.range_holders import composite_set_aside, following
+from schemac.compare.range_holders import composite_set_aside, composites_following, following
 from schemac.compare.given_back import given_back, owners_by_default
 from schemac.compare.opclasses import class_key
 from schemac.compare.row_types import holding_types
@@ -214,6 +214,8 @@ def composites_over_rebuilt(objects: list[Change], current: Schema, desired: Sch
     des = {(c.schema, c.name): c for c in desired.composite_types}
     changed = {(c.schema, c.name): c for c in objects if c.kind == "alter_composite_type"}
     out = [c for c in objects if c.kind != "alter_composite_type"]  # (its comment, grants, owner stay)
+    follow = composites_following(current, desired, rebuilt, lambda c: _holders(current, c))
+    rebuilt = rebuilt | follow  # (a composite nested in one set aside: its attribute of it)
     for old in current.composite_types:
         key, new = (old.schema, old.name), des.get((old.schema, old.name))
         moves = changed[key].column_renames if key in changed else ()
@@ -223,7 +225,7 @@ def composites_over_rebuilt(objects: list[Change], current: Schema, desired: Sch
         if new is None or aside == old.attributes:
             continue
         holders = _holders(current, old)
-        apart = composite_set_aside(old, new, holders, rebuilt, current, desired)
+        apart = composite_set_aside(old, new, holders, follow)
         if apart is not None:  # (held by a column: set aside and made again, its values kept)
             changed[key], out = apart[0], out + apart[1:]
             continue
