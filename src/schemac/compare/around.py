@@ -45,10 +45,15 @@ def dropped_operators(changes: Iterable[Change]) -> set[tuple[str, str]]:
     return {(c.schema, c.old.name) for c in changes if c.kind == "drop_operator"}  # type: ignore[union-attr]
 
 
+COMPOSITE_ASIDE = "composite type set aside with its enum"  # (compare.range_holders.composite_set_aside)
+
+
 def sets_aside(c: Change) -> bool:
-    """An enum re-created (values removed or reordered), or a domain or range type over one (ENUM_REBUILT): its old
-    self renamed aside, the new one created, what uses it moved to the new one, the old one dropped at the end."""
-    return c.kind == "alter_enum" or (c.kind in ("alter_domain", "alter_range_type") and c.cause == ENUM_REBUILT)
+    """An enum re-created (values removed or reordered), or a domain or range type over one (ENUM_REBUILT), or a
+    composite type held by a column (COMPOSITE_ASIDE): its old self renamed aside, the new one created, what uses it
+    moved to the new one, the old one dropped at the end."""
+    return c.kind == "alter_enum" or (c.kind in ("alter_domain", "alter_range_type") and c.cause == ENUM_REBUILT) \
+        or (c.kind == "alter_composite_type" and c.cause == COMPOSITE_ASIDE)
 
 
 def set_aside_types(changes: Iterable[Change]) -> set[tuple[str, str]]:

@@ -68,6 +68,8 @@ from schemac.compare.not_null_remade import remade_under_parents
 from schemac.compare.not_null_renames import renamed_on_leaves
 from schemac.compare.defaults_below import defaults_kept_below
 from schemac.compare.default_rows import leaving_rows, over_defaults, rebound, referenced_partition
+from schemac.compare.attribute_renames import typed_tables_follow
+from schemac.compare.range_holders import domains_over_set_aside
 from schemac.compare.rebuilt_keys import foreign_keys_around_rebuilt_keys
 from schemac.compare.taken_sequences import defaults_around_taken_sequences
 from schemac.compare.loose_collations import nondeterministic
@@ -179,6 +181,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     current, desired = without_declared_copies(current), without_declared_copies(desired)  # (a partition's key copies)
     before = given = current  # (its namespaces: a sequence or type moved names the schema it moves to)
     changes, current = moved_types(current, desired)  # ALTER TYPE ... SET SCHEMA: what names them follows
+    desired = typed_tables_follow(current, desired)  # (a typed table's column renamed with its type's attribute)
     current = domains_as_written(current, desired)  # (`(VALUE)::integer` in a CHECK of a domain over a domain)
     current = with_moved_extension_types(current, desired)  # (its columns follow an extension moved)
     cur_tables = {t.key: t for t in current.tables}
@@ -208,10 +211,13 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     objects = ranges_over_recreated(diff_user_types(current, desired, objects), current, desired)
     rebuilt = frozenset(set_aside_types(objects))
     objects = ranges_over_rebuilt(objects, current, desired, rebuilt)  # (a range over an enum set aside: set aside too)
+    objects = domains_over_set_aside(objects, current, desired)  # (and the domains kept over it)
     rebuilt = frozenset(set_aside_types(objects))
     changes, objects = rebuilt_ranges_unrenamed(changes, objects, rebuilt)  # (dropped under its old name)
-    objects = functions_around_types(objects, current, desired, rebuilt)
     objects = null_refusing_attributes(composites_over_rebuilt(objects, current, desired, rebuilt), desired)
+    objects = domains_over_set_aside(objects, current, desired)  # (over a composite type set aside with them)
+    rebuilt = frozenset(set_aside_types(objects))  # (a composite type a column holds, set aside with them)
+    objects = functions_around_types(objects, current, desired, rebuilt)
     domains = (keyed_domains(current), keyed_domains(desired))
     composites = {(c.schema, c.name): c for c in current.composite_types} if current.domains else {}
     overloads = lazy_overloads((current, desired), domains)  # (f(d1) beside f(integer): `(dc)::integer` chooses one)

@@ -314,7 +314,7 @@ def deps(c: Change) -> Deps:
         makes, removes, new_refs = makes - own, removes - own, new_refs | own
     if sets_aside(c):  # renames the old type aside
         makes.add(("set aside", c.schema, set_aside_name(c.name)))
-    if c.cause == ENUM_REBUILT and k in ("drop_enum", "drop_domain", "drop_range_type"):  # the type set aside: after the rename
+    if c.cause == ENUM_REBUILT and k in ("drop_enum", "drop_domain", "drop_range_type", "drop_composite_type"):  # aside
         new_refs.add(("set aside", c.schema, c.name))
     if k in _CREATES:
         makes.add(_CREATED)
