@@ -265,7 +265,8 @@ ORDERED = {"tg-before-whole-new-row-of-partitions-made-on-their-own-and-attached
            "tg-before-whole-new-row-added-on-a-partition-beside-its-roots-last-generated-column": 15,
            "tg-before-whole-new-row-added-beside-partitions-own-generation-expressions": 16,
            "tg-before-whole-new-row-added-beside-an-inherits-parents-last-generated-columns": 15,
-           "tg-before-whole-new-row-added-beside-an-inherits-parents-generated-column-a-child-declares": 16}
+           "tg-before-whole-new-row-added-beside-an-inherits-parents-generated-column-a-child-declares": 16,
+           "tg-before-whole-new-row-added-beside-virtual-columns-of-a-partitioned-table-and-a-parent": 18}
 
 
 @pytest.mark.parametrize("major_db, case", [
