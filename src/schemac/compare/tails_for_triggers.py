@@ -20,15 +20,17 @@ from schemac.compare.changes import GENERATED_REBUILT, Change
 from schemac.compare.default_rows import below, partitions
 from schemac.compare.new_row_triggers import ends_with, last_generated, refused_triggers
 from schemac.compare.normalize import same_values
+from schemac.compare.table_triggers import same_trigger
 from schemac.model import Table
 from schemac.model.frozen import replace
 from schemac.model.tables import own_columns
 
 
 def _made_now(t: Table, cur: Optional[Table]) -> bool:
-    """Whether `t` has a trigger Postgres refuses beside its generated columns that `cur` has not as it is."""
-    had = {g.name: g for g in cur.triggers} if cur is not None else {}
-    return any(had.get(g.name) != g for g in refused_triggers(t))
+    """Whether `t` has a trigger Postgres refuses beside its generated columns that the migration creates or replaces:
+    `cur` has none of its definition, under its name or another (a RENAME, a comment or a state checks nothing)."""
+    had = cur.triggers if cur is not None else ()
+    return any(not any(same_trigger(replace(x, name=g.name), g) for x in had) for g in refused_triggers(t))
 
 
 def tails_for_triggers(cur_tables: dict, des_tables: dict) -> dict[tuple[str, str], frozenset[str]]:
