@@ -150,8 +150,9 @@ WHOLE_ROW = "    triggers:\n      t_touch: {function: f, timing: before, events:
 
 
 @pytest.mark.parametrize("inside, others, why", [
-    ("", "  c:\n    inherits: [t]\n    columns:\n      own: integer\n", "an INHERITS parent's too where each child has them "
-     "from it alone, declared on both sides or neither, and ends with those it does not declare, but not here"),
+    ("", "  c:\n    inherits: [t]\n    columns:\n      own: integer\n", "an INHERITS parent's too, the trigger on it or on a "
+     "table under it, where each child has them from it alone, declared on both sides or neither, and ends with those it "
+     "does not declare, but not here"),
     ("    partition_by: {strategy: range, key: id}\n", "  t1:\n    partition_of: {parent: t, bound: FOR VALUES FROM (0) TO "
      "(10)}\n    columns:\n      g: {type: integer, generated: a * 2}\n      a: integer\n      id: {type: integer, nullable: "
      "false}\n", "a partitioned table's too where every partition ends with them in its order, but not here"),
@@ -266,7 +267,8 @@ ORDERED = {"tg-before-whole-new-row-of-partitions-made-on-their-own-and-attached
            "tg-before-whole-new-row-added-beside-partitions-own-generation-expressions": 16,
            "tg-before-whole-new-row-added-beside-an-inherits-parents-last-generated-columns": 15,
            "tg-before-whole-new-row-added-beside-an-inherits-parents-generated-column-a-child-declares": 16,
-           "tg-before-whole-new-row-added-beside-virtual-columns-of-a-partitioned-table-and-a-parent": 18}
+           "tg-before-whole-new-row-added-beside-virtual-columns-of-a-partitioned-table-and-a-parent": 18,
+           "tg-before-whole-new-row-added-on-inherits-children-beside-their-parents-last-generated-column": 15}
 
 
 @pytest.mark.parametrize("major_db, case", [

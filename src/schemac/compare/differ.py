@@ -18,7 +18,7 @@ from schemac.compare.operators import diff_operators
 from schemac.compare.parents_columns_later import columns_after_children, joined_before, joined_first, made_without, ordered_by_later, \
     received_later
 from schemac.compare.new_row_triggers import apart_for_triggers, columns_after_triggers, made_apart, parents_after_triggers
-from schemac.compare.tails_for_triggers import again_for_triggers, own_generation_again, tails_for_triggers
+from schemac.compare.tails_for_triggers import again_for_triggers, own_generation_again, read_above, tails_for_triggers
 from schemac.compare.changes import (CARRIED_TO_PARTITIONS, INHERITED, NAMED_BELOW, NEW_TABLE, KEEPS_COLUMN, KEPT_BELOW, AFTER_ONLY, BEFORE_PARENTS_COLUMNS, KINDS, TYPED_REBUILT, Change)
 from schemac.compare.grants import diff_grants
 from schemac.compare.grantor_usage import lent_usage
@@ -287,7 +287,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         changes.extend(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table, only, held, tails))
         changes.extend(around_retypes(cur_tables[key], des_tables[key], per_table, des_tables, exact))
     changes = own_expressions_again(marked_for_children(changes, kept, des_tables), des_tables, cur_tables)  # (a partition's own, after its parent's new expression)
-    changes = own_generation_again(changes, tails, des_tables)  # (a partition's own, after its parent's ADD again)
+    changes = read_above(own_generation_again(changes, tails, des_tables), tails, des_tables)  # (a partition's own
+    # expression after its parent's ADD again; a grandchild's trigger before the root's ADD)
     changes = shared_generation(changes, des_tables, cur_tables, givers)  # (a child's column two parents give: all dropped, added)
     changes = identities_over_children(named_in_partitions(changes, des_tables), cur_tables, des_tables)
     changes = beside_remade(changes, cur_tables, des_tables)  # (its own beside a new copy: dropped, made after it)

@@ -37,8 +37,8 @@ def tails_for_triggers(cur_tables: dict, des_tables: dict) -> dict[tuple[str, st
     """(schema, table) -> the generated columns dropped and added again, of each standing partitioned root (of no
     parent) with a trigger the migration makes, on it or on a partition of it, that Postgres refuses beside them, and
     of each of its partitions at every level (their DROP and ADD its own carry down); none where a partition, standing
-    or new, does not end with them in the root's order. So too of a standing INHERITS parent with such a trigger of
-    its own and of the children its DROP COLUMN reaches (_inherits_tails)."""
+    or new, does not end with them in the root's order. So too of a standing INHERITS parent with such a trigger, of
+    its own or of a table under it, and of the children its DROP COLUMN reaches (_inherits_tails)."""
     out: dict[tuple[str, str], frozenset[str]] = {}
     children: Optional[dict] = None
     kids: Optional[dict] = None
@@ -49,8 +49,10 @@ def tails_for_triggers(cur_tables: dict, des_tables: dict) -> dict[tuple[str, st
             continue
         if t.partition_by is None:
             kids = _children(des_tables) if kids is None else kids
-            if key in kids and _made_now(t, was) and (tail := last_generated(was, t)):
-                out.update(_inherits_tails(key, tail, cur_tables, des_tables, kids))
+            if key in kids and any(refused_triggers(des_tables[k]) for k in _below(key, kids)) and \
+                    (tail := last_generated(was, t)):  # (such a trigger on it or on a table under it)
+                tree = _inherits_tails(key, tail, cur_tables, des_tables, kids)
+                out.update(tree if any(_made_now(des_tables[k], cur_tables.get(k)) for k in tree) else {})
             continue
         children = partitions(des_tables) if children is None else children
         tree = [des_tables[k] for k in below(t, des_tables, children)]
@@ -68,6 +70,14 @@ def _children(tables: dict) -> dict[tuple[str, str], list[tuple[str, str]]]:
     for key, t in tables.items():
         for q in t.inherits:
             out.setdefault((q.schema, q.name), []).append(key)
+    return out
+
+
+def _below(key: tuple[str, str], kids: dict) -> list[tuple[str, str]]:
+    """`key` and the INHERITS tables under it, at any depth."""
+    out = [key]
+    for k in out:
+        out += [c for c in kids.get(k, ()) if c not in out]
     return out
 
 
@@ -130,6 +140,23 @@ def own_generation_again(changes: list[Change], tails: dict, des_tables: dict) -
             out.append(Change("alter_generated", t.schema, t.name, c.name, replace(c, generated=p.column(c.name).generated),  # type: ignore[union-attr]
                               c, t, GENERATED_REBUILT))
     return out
+
+
+def read_above(changes: list[Change], tails: dict, des_tables: dict) -> list[Change]:
+    """`changes` with each trigger reading NEW's whole row made on an INHERITS table of `tails` carrying its INHERITS
+    ancestors above its parents (`above`, as compare.partition_copies.under_grandparents gives a sub-partition's): the
+    root's ADD COLUMN, which reaches it, waits for it (plan.member_dependencies: key 'new row read')."""
+    def up(t: Table) -> tuple:
+        out, todo = [], [(q.schema, q.name) for q in t.inherits]
+        for k in todo:
+            p = des_tables.get(k)
+            more = [(q.schema, q.name) for q in p.inherits] if p is not None and k in tails else []
+            out += [m for m in more if m not in out]
+            todo += [m for m in more if m not in todo]
+        return tuple(out)
+    return [replace(c, above=c.above + above) if c.kind in ("add_trigger", "alter_trigger") and (c.schema, c.table) in tails
+            and (t := des_tables.get((c.schema, c.table))) is not None and t.inherits and (above := up(t)) else c
+            for c in changes]
 
 
 def again_for_triggers(changes: list[Change], tails: dict) -> dict[tuple[str, str], frozenset[str]]:

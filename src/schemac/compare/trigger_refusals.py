@@ -92,8 +92,8 @@ def _not_last(t: Table, column: str, parents: set) -> str:
     if t.partition_of is not None or t.partition_by is not None:
         return "a partitioned table's too where every partition ends with them in its order, but not here"
     if t.inherits or t.key in parents:
-        return "an INHERITS parent's too where each child has them from it alone, declared on both sides or neither, " \
-               "and ends with those it does not declare, but not here, nor a child's"
+        return "an INHERITS parent's too, the trigger on it or on a table under it, where each child has them from it " \
+               "alone, declared on both sides or neither, and ends with those it does not declare, but not here"
     names = [c.name for c in t.columns]
     after = next((c.name for c in t.columns[names.index(column):] if c.generated is None), None)
     return f"but not {column}, which column {after} follows" if after else "but schema.yaml orders them otherwise"
