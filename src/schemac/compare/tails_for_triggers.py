@@ -1,4 +1,5 @@
-"""A partitioned table's last generated columns dropped and added again around a BEFORE trigger reading NEW's whole row.
+"""A partitioned table's (an INHERITS parent's) last generated columns dropped and added again around a BEFORE trigger
+reading NEW's whole row.
 
 Postgres refuses CREATE TRIGGER of such a trigger beside a generated column (compare.new_row_triggers) but not ADD
 COLUMN of one after it. A table of no parent nor partitions whose last columns are generated has them dropped and
@@ -10,7 +11,10 @@ the root's ADD COLUMNs). Each partition's changes mark those columns dropped and
 parent's carry down, compare.differ._not_inherited) so that what stands on them of its own (indexes, CHECKs,
 statistics, comments, grants, policies) is made again around; a partition's generation expression of its own (16+)
 is set again after the parent's ADD (own_generation_again), as compare.own_expressions does after a parent's new
-expression. Where a partition's order ends otherwise nothing is exact: generate refuses it, as before."""
+expression. An INHERITS parent's alike, the trigger on it or on a table under it: its DROP takes a child's column it
+has from it alone and does not declare (attislocal false), the ADD gives it back last; a declared one stays where it is
+(_inherits_tails). Where a partition's or child's order ends otherwise nothing is exact: generate refuses it, as
+before (compare.trigger_refusals)."""
 
 from __future__ import annotations
 
