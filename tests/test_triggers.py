@@ -149,21 +149,24 @@ WHOLE_ROW = "    triggers:\n      t_touch: {function: f, timing: before, events:
             "when: 'OLD.* IS DISTINCT FROM NEW.*'}\n"
 
 
-@pytest.mark.parametrize("others, why", [
-    ("  c:\n    inherits: [t]\n    columns:\n      own: integer\n", "nor an INHERITS parent's or child's"),
-    ("    partition_by: {strategy: range, key: id}\n", "but not a partitioned table's"),
+@pytest.mark.parametrize("inside, others, why", [
+    ("", "  c:\n    inherits: [t]\n    columns:\n      own: integer\n", "an INHERITS parent's too, the trigger on it or on a "
+     "table under it, where each child has them from it alone, declared on both sides or neither, and ends with those it "
+     "does not declare, but not here"),
+    ("    partition_by: {strategy: range, key: id}\n", "  t1:\n    partition_of: {parent: t, bound: FOR VALUES FROM (0) TO "
+     "(10)}\n    columns:\n      g: {type: integer, generated: a * 2}\n      a: integer\n      id: {type: integer, nullable: "
+     "false}\n", "a partitioned table's too where every partition ends with them in its order, but not here"),
 ])
-def test_a_whole_row_trigger_beside_last_generated_columns_of_a_parent_is_refused(tmp_path, others, why):
+def test_a_whole_row_trigger_beside_last_generated_columns_of_a_parent_is_refused(tmp_path, inside, others, why):
     """Where the generated columns are a table's last, generate drops and adds them again around such a trigger
-    (compare.new_row_triggers.dropped_for_triggers), but not an INHERITS parent's, whose DROP COLUMN recurses into its
-    children (their orders their own), nor a partitioned table's: refused as before, naming the trigger, the column,
-    why and the way out."""
+    (compare.new_row_triggers.dropped_for_triggers), an INHERITS parent's or a partitioned table's too where what its
+    DROP and ADD COLUMN leave every table under it is the order schema.yaml gives it (compare.tails_for_triggers): not
+    a child whose own column would come before them, nor a partition in an order of its own that does not end with
+    them: refused as before, naming the trigger, the column, why and the way out."""
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    table = LAST_GENERATED + (others if others.startswith("    ") else "")
-    rest = "" if others.startswith("    ") else others
-    schema.write_text(table + rest)
+    schema.write_text(LAST_GENERATED + inside + others)
     assert generate(str(schema), out, name="old").status == "written"
-    schema.write_text(table + WHOLE_ROW + rest)
+    schema.write_text(LAST_GENERATED + inside + WHOLE_ROW + others)
     with pytest.raises(SchemacError, match=f"trigger t_touch, whose WHEN reads NEW's whole row, cannot be created while "
                                            f"the table has generated column g .*{re.escape(why)}.*drop the column"):
         generate(str(schema), out, name="new")
@@ -258,7 +261,14 @@ ORDERED = {"tg-before-whole-new-row-of-partitions-made-on-their-own-and-attached
            "tg-before-whole-new-row-of-new-partitions-under-a-standing-parent": 15,
            "tg-before-whole-new-row-added-beside-the-last-generated-columns": 15,
            "tg-before-whole-new-row-beside-virtual-columns-added-and-attached": 18,
-           "tg-before-whole-new-row-of-inherits-children-made-on-their-own": 15}
+           "tg-before-whole-new-row-of-inherits-children-made-on-their-own": 15,
+           "tg-before-whole-new-row-added-beside-a-partitioned-tables-last-generated-columns": 15,
+           "tg-before-whole-new-row-added-on-a-partition-beside-its-roots-last-generated-column": 15,
+           "tg-before-whole-new-row-added-beside-partitions-own-generation-expressions": 16,
+           "tg-before-whole-new-row-added-beside-an-inherits-parents-last-generated-columns": 15,
+           "tg-before-whole-new-row-added-beside-an-inherits-parents-generated-column-a-child-declares": 16,
+           "tg-before-whole-new-row-added-beside-virtual-columns-of-a-partitioned-table-and-a-parent": 18,
+           "tg-before-whole-new-row-added-on-inherits-children-beside-their-parents-last-generated-column": 15}
 
 
 @pytest.mark.parametrize("major_db, case", [

@@ -36,8 +36,11 @@ from schemac.compare.definition_keys import (_match_constraints, _same_constrain
 referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 
 
-def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list[Change]:
-    """`rebuilt`: the (schema, name) of enums re-created under their columns (ENUM_REBUILT)."""
+def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset(), tail: frozenset = frozenset()) -> list[Change]:
+    """`rebuilt`: the (schema, name) of enums re-created under their columns (ENUM_REBUILT); `tail`: the generated
+    columns a partitioned table and its partitions drop and add again (compare.tails_for_triggers)."""
+    if tail:
+        return compared_table(cur, des, rebuilt, tail)
     if unchanged(cur, des, rebuilt):
         return []
     changes = compared_table(cur, des, rebuilt)

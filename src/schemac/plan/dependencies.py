@@ -366,11 +366,11 @@ def deps(c: Change) -> Deps:
         p = t.partition_of  # type: ignore[union-attr]
         makes |= {("named below", q.schema, q.name, c.name) for q in t.inherits} | \
             ({("named below", p.parent_schema, p.parent, c.name)} if p is not None else set())  # type: ignore[union-attr]
-    if c.cause == INHERITED and t is not None and t.partition_of is not None:  # made by the parent's change
-        p = t.partition_of
-        new_refs.add(("column", p.parent_schema, p.parent, c.name))
-    elif c.cause == INHERITED and t is not None:
-        new_refs |= {("column", q.schema, q.name, c.name) for q in t.inherits}
+    if c.cause == INHERITED and t is not None and t.partition_of is not None:  # made by the parent's change (a DROP
+        p = t.partition_of  # by its DROP: a trigger of the partition waits for it, the parent's ADD for the trigger)
+        new_refs.add(("column dropped" if k == "drop_column" else "column", p.parent_schema, p.parent, c.name))
+    elif c.cause == INHERITED and t is not None:  # (an INHERITS child's DROP by its parent's DROP, as a partition's)
+        new_refs |= {("column dropped" if k == "drop_column" else "column", q.schema, q.name, c.name) for q in t.inherits}
     if c.using_index:  # ADD CONSTRAINT ... USING INDEX one of another name: renamed to the key's, its own freed
         removes |= {relation_key(t.schema, c.using_index), ("index", t.schema, t.name, c.using_index)} - makes  # type: ignore
     if c.cause == FROM_SCRATCH:  # a rename's second step (plan.name_swaps): after its first
