@@ -1,6 +1,6 @@
 """A table's triggers compared (compare.tables): renamed where a gone one's definition is a new one's, dropped and
-made again around a retyped column they read or an INHERIT (one with transition tables), altered, enabled or
-commented in place."""
+made again around a retyped column they read or an ATTACH PARTITION or INHERIT (one with transition tables), altered,
+enabled or commented in place."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from schemac.model.triggers import replaced_in_place, transitions
 
 from schemac.compare.equality import equal_except
 from schemac.compare.normalize import same_expression
+from schemac.compare.partitioning import partition_of_key
 from schemac.model import Table, Trigger
 
-AROUND_INHERIT = "a trigger with transition tables, around its table's INHERIT"
+AROUND_JOINING = "a trigger with transition tables, around its table's ATTACH PARTITION or INHERIT"
 
 
 def same_trigger(a: Trigger, b: Trigger) -> bool:
@@ -44,16 +45,18 @@ def trigger_changes(cur: Table, des: Table, ch: Callable, added: Callable, over_
     def trigger_over_retyped(g) -> bool:
         """Postgres refuses ALTER TYPE of a column a trigger's WHEN or UPDATE OF names (and DROP COLUMN)."""
         return over_retyped(g.when, columns=g.update_columns) or bool(set(g.update_columns) & retyped)
-    # ALTER TABLE ... INHERIT refuses a table holding a trigger with transition tables (a statement one too on a minor
-    # release without postgres commit afdb4cde, as 16.2): dropped before it, made again after (plan.transition_triggers)
-    inherit = des.partition_of is None and any(p not in cur.inherits for p in des.inherits)
+    # ATTACH PARTITION (of a table attached, or of a partition given another bound or parent: DETACH, ATTACH) and
+    # INHERIT refuse a table holding a trigger with transition tables (a statement one too on a minor release without
+    # postgres commit afdb4cde, as 16.2): dropped before it, made again after (plan.transition_triggers)
+    joining = des.partition_of is not None and partition_of_key(cur) != partition_of_key(des) or \
+        des.partition_of is None and any(p not in cur.inherits for p in des.inherits)
 
     # (a constraint trigger's constraint follows by RENAME CONSTRAINT, not reaching a partitioned tree's clones; one
     # over a column retyped is dropped under its old name before the ALTER TYPE, made under its new one after)
     _renamed_alike(cur_tg, des_tg, "trigger", ch,
                    lambda old, g: (not g.constraint or not (des.partition_by or des.partition_of))
                    and same_trigger(old, replace(g, name=old.name)) and not trigger_over_retyped(old)
-                   and not (inherit and transitions(old)))
+                   and not (joining and transitions(old)))
     for name, g in des_tg.items():
         old_g = cur_tg.get(name)
         if old_g is None:
@@ -61,7 +64,7 @@ def trigger_changes(cur: Table, des: Table, ch: Callable, added: Callable, over_
             if g.enabled != "origin":
                 ch("set_trigger_enabled", name, None, g, "state of a new object")
             continue
-        again = "retype" if trigger_over_retyped(old_g) else AROUND_INHERIT if inherit and transitions(old_g) else None
+        again = "retype" if trigger_over_retyped(old_g) else AROUND_JOINING if joining and transitions(old_g) else None
         if again:
             ch("drop_trigger", name, old_g, None, again)
             ch("add_trigger", name, None, g, again)
