@@ -10,12 +10,14 @@ from schemac.model.frozen import replace
 from schemac.model.references import as_read
 from schemac.model.triggers import replaced_in_place, transitions
 
+from schemac.compare.changes import Change
 from schemac.compare.equality import equal_except
 from schemac.compare.normalize import same_expression
 from schemac.compare.partitioning import partition_of_key
 from schemac.model import Table, Trigger
 
 AROUND_JOINING = "a trigger with transition tables, around its table's ATTACH PARTITION or INHERIT"
+_IN_PLACE = ("alter_trigger", "rename_trigger", "set_trigger_enabled", "set_trigger_comment")
 
 
 def same_trigger(a: Trigger, b: Trigger) -> bool:
@@ -66,12 +68,7 @@ def trigger_changes(cur: Table, des: Table, ch: Callable, added: Callable, over_
             continue
         again = "retype" if trigger_over_retyped(old_g) else AROUND_JOINING if joining and transitions(old_g) else None
         if again:
-            ch("drop_trigger", name, old_g, None, again)
-            ch("add_trigger", name, None, g, again)
-            if g.enabled != "origin":
-                ch("set_trigger_enabled", name, None, g, again)
-            if g.comment:
-                ch("set_trigger_comment", name, None, g, again)
+            trigger_made_again(ch, old_g, g, again)
             continue
         altered = not same_trigger(old_g, g)
         if altered:
@@ -84,3 +81,36 @@ def trigger_changes(cur: Table, des: Table, ch: Callable, added: Callable, over_
     for name, g in cur_tg.items():
         if name not in des_tg:
             ch("drop_trigger", name, g, None)
+
+
+def trigger_made_again(ch: Callable, old_g: Trigger, g: Trigger, cause: str) -> None:
+    """`old_g` dropped and `g` made (a trigger created fires on origin: its state set again; its comment), for `cause`."""
+    ch("drop_trigger", old_g.name, old_g, None, cause)
+    ch("add_trigger", g.name, None, g, cause)
+    if g.enabled != "origin":
+        ch("set_trigger_enabled", g.name, None, g, cause)
+    if g.comment:
+        ch("set_trigger_comment", g.name, None, g, cause)
+
+
+def rejoined(changes: list[Change], old: Table, new: Table) -> list[Change]:
+    """`changes` of a table joining again a parent it has (NO INHERIT, INHERIT around its parents' retypes:
+    compare.inherited_retypes; or differ's KEEPS_COLUMN), or a scratch parent its column is retyped through
+    (compare.scratch_retypes): each of its triggers with transition tables kept (its changes in place, a rename's
+    too, left out) dropped before and made again after, as trigger_changes does for a parent it gains."""
+    if not any(c.kind == "add_inherit" and c.new in old.inherits or c.kind == "alter_column_type" and c.through
+               for c in changes):
+        return changes
+    dropped = {c.old.name for c in changes if c.kind == "drop_trigger"}  # (around a retype: already)
+    renamed = {c.old.name: c.name for c in changes if c.kind == "rename_trigger"}
+    names = {g.name: renamed.get(g.name, g.name) for g in old.triggers if transitions(g) and g.name not in dropped}
+    if not names:
+        return changes
+    out = [c for c in changes if c.kind not in _IN_PLACE or c.name not in names.values()]
+    now = {g.name: g for g in new.triggers}
+    ch = lambda kind, name, was, will, cause: out.append(  # noqa: E731
+        Change(kind, new.schema, new.name, name, was, will, new, cause))
+    for g in old.triggers:
+        if g.name in names:
+            trigger_made_again(ch, g, now[names[g.name]], AROUND_JOINING)
+    return out

@@ -44,8 +44,7 @@ def trigger_keys(change: Change, t: Optional[Table]) -> tuple[set[Key], set[Key]
     will = isinstance(change.new, Trigger) and transitions(change.new)
     if change.kind in ("drop_trigger", "alter_trigger") and was and not will:
         return {("for inherit", t.schema, t.name)}, set()
-    if change.kind in ("add_trigger", "alter_trigger") and will and t.partition_of is not None:
-        return set(), {("partition attached", t.schema, t.name)}
-    if change.kind in ("add_trigger", "alter_trigger") and will and t.inherits:
-        return set(), {("inherits from", t.schema, t.name)}
+    if change.kind in ("add_trigger", "alter_trigger") and will:  # (a table of no parent: after a scratch parent's
+        # INHERIT and NO INHERIT, which a retype through it makes: plan.member_dependencies)
+        return set(), {("partition attached" if t.partition_of is not None else "inherits from", t.schema, t.name)}
     return set(), set()
