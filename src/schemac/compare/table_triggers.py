@@ -84,13 +84,20 @@ def trigger_changes(cur: Table, des: Table, ch: Callable, added: Callable, over_
 
 
 def trigger_made_again(ch: Callable, old_g: Trigger, g: Trigger, cause: str) -> None:
-    """`old_g` dropped and `g` made (a trigger created fires on origin: its state set again; its comment), for `cause`."""
-    ch("drop_trigger", old_g.name, old_g, None, cause)
-    ch("add_trigger", g.name, None, g, cause)
-    if g.enabled != "origin":
-        ch("set_trigger_enabled", g.name, None, g, cause)
-    if g.comment:
-        ch("set_trigger_comment", g.name, None, g, cause)
+    """`old_g` dropped and `g` made (a trigger created fires on origin: its state set again; its comment), for `cause`.
+    Around an ATTACH or INHERIT, what of `g` differs from `old_g` is a change the report tells (cause None: a rename
+    as a drop and an add, its definition, state or comment as changed, against `old_g`); the rest is hidden."""
+    told = cause == AROUND_JOINING
+    renamed = told and old_g.name != g.name
+    shown = lambda differs: told and not renamed and differs  # noqa: E731
+    changed = shown(not same_trigger(old_g, g))
+    ch("drop_trigger", old_g.name, old_g, None, None if renamed else cause)
+    ch("add_trigger", g.name, old_g if changed else None, g, None if renamed or changed else cause)
+    for kind, differs, wanted in (("set_trigger_enabled", old_g.enabled != g.enabled, g.enabled != "origin"),
+                                  ("set_trigger_comment", (old_g.comment or None) != (g.comment or None),
+                                   bool(g.comment))):
+        if shown(differs) or wanted:
+            ch(kind, g.name, old_g if shown(differs) else None, g, None if shown(differs) else cause)
 
 
 def rejoined(changes: list[Change], old: Table, new: Table) -> list[Change]:
