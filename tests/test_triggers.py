@@ -9,12 +9,13 @@ import pytest
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
+from schemac.commands.inspect import inspect_database
 from schemac.errors import SchemacError, SchemaFileError
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
 from schemac.schemafile.load import load_text
 
-from catalog_oracle import fingerprint
+from catalog_oracle import fingerprint, sibling_database
 from conftest import MAJORS
 from pairs import load_pairs
 from pgharness import takes
@@ -286,3 +287,42 @@ def test_generated_columns_made_after_a_whole_row_trigger_keep_a_fresh_builds_or
         if case == "tg-before-whole-new-row-added-beside-the-last-generated-columns":
             assert conn.execute("SELECT count(*) FROM feature WHERE g IS DISTINCT FROM a * 2 OR h IS DISTINCT FROM "
                                 "note || 'x'").fetchone() == (0,)
+
+
+# A table attached as a partition, or given a parent, under triggers with transition tables, which the migration drops
+# and makes again around the ATTACH or INHERIT (compare.table_triggers): the report says what differs of each as of
+# any table's trigger (its definition, state, comment; one renamed gone and missing), nothing of one kept as it is.
+JOINED = """CREATE FUNCTION tf() RETURNS trigger LANGUAGE plpgsql AS $$begin return new; end$$;
+CREATE TABLE p (k int, v int) PARTITION BY RANGE (k);
+CREATE TABLE ip (k int, v int);
+CREATE TABLE q (k int, v int);
+CREATE TRIGGER q_same AFTER DELETE ON q REFERENCING OLD TABLE AS o FOR EACH STATEMENT EXECUTE FUNCTION tf();
+CREATE TRIGGER q_when AFTER INSERT ON q REFERENCING NEW TABLE AS n FOR EACH STATEMENT
+  WHEN (pg_trigger_depth() {op} 1) EXECUTE FUNCTION tf();
+CREATE TRIGGER q_state AFTER UPDATE ON q REFERENCING NEW TABLE AS n FOR EACH STATEMENT EXECUTE FUNCTION tf();
+CREATE TRIGGER q_note AFTER UPDATE ON q REFERENCING OLD TABLE AS o FOR EACH STATEMENT EXECUTE FUNCTION tf();
+COMMENT ON TRIGGER q_note ON q IS '{note}';
+CREATE TRIGGER {moved} AFTER INSERT ON q REFERENCING NEW TABLE AS m FOR EACH STATEMENT EXECUTE FUNCTION tf();
+"""
+
+
+@pytest.mark.parametrize("joined", ["ALTER TABLE p ATTACH PARTITION q FOR VALUES FROM (0) TO (50)",
+                                    "ALTER TABLE q INHERIT ip"], ids=["attach", "inherit"])
+def test_triggers_made_again_around_a_join_are_reported_as_they_differ(tmp_path, db_url, joined):
+    schema = tmp_path / "schema.yaml"
+    with sibling_database(db_url) as b:
+        with psycopg.connect(b, autocommit=True) as conn:
+            conn.execute(JOINED.format(op="=", note="after", moved="q_moved") + joined + ";"
+                         "ALTER TABLE q DISABLE TRIGGER q_state")
+        schema.write_text(inspect_database(b).yaml)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(JOINED.format(op="<=", note="before", moved="q_old"))
+    found = {(d.kind, d.name, d.actual) for d in check_drift(str(schema), db_url).differences
+             if d.object_type in ("trigger", "comment") or d.name and d.name.startswith("q_")}
+    assert found == {
+        ("trigger_changed", "q_when", "TRIGGER AFTER INSERT FOR EACH STATEMENT REFERENCING NEW TABLE AS n WHEN "
+                                      "((pg_trigger_depth() <= 1)) EXECUTE FUNCTION tf()"),
+        ("trigger_state_changed", "q_state", "origin"), ("comment_changed", "q_note", "before"),
+        ("unexpected_trigger", "q_old", "TRIGGER AFTER INSERT FOR EACH STATEMENT REFERENCING NEW TABLE AS m EXECUTE "
+                                        "FUNCTION tf()"),
+        ("missing_trigger", "q_moved", None)}

@@ -53,6 +53,7 @@ from schemac.compare.unique_pk_copies import key_after_partitions, keys_remade_f
 from schemac.compare.shortcut import unchanged
 from schemac.compare.statistics import statistics_given_back
 from schemac.compare.tables import diff_table
+from schemac.compare.table_triggers import rejoined
 from schemac.compare.inherited_checks import across_parents, after_no_inherit, attached_partition, checks_for_attach, \
     identities_given_by_attach, inherited_child, numbered_by_parents_identity, past_the_old_parent, reordered_child
 from schemac.compare.domain_casts import domains_as_written, table_as_written
@@ -291,9 +292,12 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     held = frozenset(held_elsewhere(per_table, cur_tables, des_tables))
     only = frozenset(kept_below_parents(per_table, cur_tables, des_tables, held))
     exact = frozenset(through_scratch(per_table, cur_tables, des_tables))
-    for key, table_changes in per_table.items():
-        changes.extend(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table, only, held, tails))
-        changes.extend(around_retypes(cur_tables[key], des_tables[key], per_table, des_tables, exact))
+    for key, table_changes in per_table.items():  # (a table joining a parent again: its triggers with transition
+        # tables dropped and made again around it, compare.table_triggers)
+        changes.extend(rejoined(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table, only, held,
+                                               tails) +
+                                around_retypes(cur_tables[key], des_tables[key], per_table, des_tables, exact),
+                                cur_tables[key], des_tables[key]))
     changes = own_expressions_again(marked_for_children(changes, kept, des_tables), des_tables, cur_tables)  # (a partition's own, after its parent's new expression)
     changes = read_above(own_generation_again(changes, tails, des_tables), tails, des_tables)  # (a partition's own
     # expression after its parent's ADD again; a grandchild's trigger before the root's ADD)

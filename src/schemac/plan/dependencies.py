@@ -33,7 +33,6 @@ from schemac.plan.stubs import STUB, STUBBED
 from schemac.plan.not_null_order import attach_needs
 from schemac.plan.privilege_order import CREATED as _CREATED, privilege_deps
 from schemac.plan.trigger_clone_order import trigger_clone_keys
-from schemac.plan.transition_triggers import attach_keys
 from schemac.plan.keys import (Key, collation_keys, relation_key, _col, _identity_sequence, _table, type_key, own_keys,
                                refs_of, replica_identity_key, table_members, table_refs, view_default_refs)
 from schemac.plan.member_refs import _owner, copy_keys
@@ -162,9 +161,8 @@ def deps(c: Change) -> Deps:
             new_refs.add(("for inherit", t.schema, t.name))  # type: ignore[union-attr]  after the parent's CHECKs it needs
             # ... and after the table's identities are dropped: ATTACH refuses a table with one (PostgreSQL 17+)
             new_refs |= {("no identity", t.schema, t.name, x.name) for x in new.columns}  # type: ignore[union-attr]
-            made, needed = attach_keys(c)  # after the drops of its triggers with transition tables, before their
-            makes |= made  # creation (plan.transition_triggers)
-            new_refs |= needed
+            makes.add(("partition attached", t.schema, t.name))  # type: ignore[union-attr]  before its triggers with
+            # transition tables are made again ("for inherit": after their drops; plan.transition_triggers)
         if k == "detach_partition":
             p = old.partition_of  # type: ignore[union-attr]
             old_refs.add(("table", p.parent_schema, p.parent))

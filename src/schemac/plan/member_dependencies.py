@@ -86,6 +86,9 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
             for q in c.through[1:]:  # (compare.scratch_retypes: one ALTER retypes every parent's column)
                 removes.add(("column", *q, c.name))
                 makes.add(("column", *q, c.name))
+                if c.through[1] == (t.schema, t.name):  # the lead's, which has each INHERIT the scratch parent: after
+                    new_refs.add(("for inherit", *q))  # the drops of their triggers with transition tables, before
+                    makes.add(("inherits from", *q))  # their creation (plan.transition_triggers)
             for f in c.fellows:  # (compare.shared_generation: the other parents' columns dropped and added with it)
                 removes.add(("column", f[0].schema, f[0].name, c.name))
                 makes.add(("column", f[0].schema, f[0].name, c.name))
