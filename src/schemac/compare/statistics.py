@@ -1,7 +1,9 @@
 """Extended statistics of a table compared, by name (`schema.name` outside the table's schema): what they are on (the columns as a set, since Postgres
 keeps them in the table's order; expressions by meaning), their kinds (none written is every kind), their
 schema, target and comment. Postgres cannot change what a statistics object is on: it is dropped and
-created again; the target changes in place (ALTER STATISTICS ... SET STATISTICS)."""
+created again; the target changes in place (ALTER STATISTICS ... SET STATISTICS). ALTER COLUMN ... TYPE makes
+again one on the column from its definition, which leaves out its target (and makes it the migration role's):
+one with a target or an owner is made again around the retype instead."""
 
 from __future__ import annotations
 
