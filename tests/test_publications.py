@@ -303,3 +303,37 @@ def test_publications_renamed_in_a_chain_or_a_cycle_keep_their_oids(tmp_path, db
             rebuild_state(str(tmp_path / "generated"), dev_url=server.url)
         again = generate(str(tmp_path / "schema.yaml"), str(tmp_path / "generated"), dry_run=True)
         assert again.status == "unchanged", (rebuilt, again.sql)
+        if not rebuilt:  # (each hint said done, as other kinds' are: compare.notices)
+            done = [n for n in again.notices if "has done its work" in n]
+            assert len(done) == len(names), again.notices
+            kind = "of a swap or rotation of names" if set(names) == set(names.values()) else "of a chain of renames"
+            assert any(kind in n for n in done), done
+
+
+def test_publication_rename_hints_are_said_done_or_ignored(tmp_path, db_url):
+    """A publication's `renamed_from` whose rename a migration made is said to have done its work (generate) and to be
+    removable where the database has it (diff); one naming no publication recorded is said ignored: as every other
+    kind's hints. Before, compare.notices said nothing of publications' hints."""
+    from schemac.commands.diff import check_drift
+    from schemac.commands.generate import generate
+    from sqlx_project import generated_and_applied
+
+    tables = "tables:\n  t:\n    columns:\n      id: {type: integer, primary_key: true}\n"
+    generated_and_applied(tmp_path, db_url, tables + "publications:\n  feed:\n    tables: [t]\n")
+    after = tables + "publications:\n  news:\n    renamed_from: feed\n    tables: [t]\n  other:\n" \
+        "    renamed_from: nosuch\n    tables: [t]\n"
+    (tmp_path / "schema.yaml").write_text(after, encoding="utf-8")
+    first = generate(str(tmp_path / "schema.yaml"), str(tmp_path / "generated"), dry_run=True)
+    assert any("renamed_from 'nosuch' ignored: no such publication in the recorded schema" in n
+               for n in first.notices), first.notices
+    sql = generated_and_applied(tmp_path, db_url, after)
+    assert "ALTER PUBLICATION feed RENAME TO news" in sql, sql
+    again = generate(str(tmp_path / "schema.yaml"), str(tmp_path / "generated"), dry_run=True)
+    assert again.status == "unchanged", again.sql
+    assert any("renamed_from 'feed' has done its work: the recorded schema has publication news and no feed" in n
+               for n in again.notices), again.notices
+    drift = check_drift(str(tmp_path / "schema.yaml"), db_url)
+    assert drift.differences == ()
+    assert any("renamed_from 'feed' can be removed: this database has the rename (publication news, no feed)" in n
+               for n in drift.notices), drift.notices
+    assert any("renamed_from 'nosuch' has done its work" in n for n in again.notices)  # (other made: the hint moot)

@@ -323,10 +323,9 @@ class Change:
     # ...), the partitions under it holding a copy of another's of its definition that Postgres numbered past its own
     # copy's name, and the names by number such a copy takes (compare.renumbered_copies, plan.renumbering_ddl).
     renumbers: tuple = ()
-    # A set_not_null whose default name (<table>_<column>_not_null) a partition's or child's NOT NULL takes by the
-    # RENAME CONSTRAINT of this migration (compare.not_nulls.before_inherit, .across_no_inherit), which may run first:
-    # Postgres would then number this one (t_c_not_null1); named as a new build names it on 18, which alone has such
-    # names (plan.column_changes; the RENAME asks the server too).
+    # A set_not_null whose default name (<table>_<column>_not_null) a partition's or child's NOT NULL takes by a RENAME CONSTRAINT
+    # of this migration (compare.not_nulls.before_inherit, .across_no_inherit) that may run first, Postgres then numbering this one
+    # (t_c_not_null1): named as a new build names it on 18, alone to have such names (plan.column_changes; the RENAME asks too).
     named_on_18: bool = False
     # An alter_collation or alter_range_type (its definition changed, which Postgres cannot ALTER): what of the current model
     # uses it ("table s.t", ...: compare.definition_users), which the plan's refusal names; where nothing does, dropped and made
@@ -337,6 +336,7 @@ class Change:
     refusing_null: tuple = ()
     lent_path: tuple = ()  # ((function, search_path), ...) lent around what it builds on 17+ (compare.restricted_path)
     fits_by: tuple = ()  # an alter_column_type to a geometry typmod: the CHECKs proving each value fits (compare.spatial_checks)
+    published: bool = False  # its UPDATE's (or row move's) table published: sent no more around it (compare.published_backfills)
 
     @property
     def from_enum(self) -> bool:

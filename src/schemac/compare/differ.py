@@ -32,6 +32,7 @@ from schemac.compare.identities import (identities_over_children, identity_comme
 from schemac.compare.policies import diff_policies
 from schemac.compare.sequences import defaults_follow_sequences
 from schemac.compare.publications import diff_publications
+from schemac.compare.published_backfills import published_fills
 from schemac.compare.database_settings import diff_database_comment, diff_database_grants, diff_database_settings
 from schemac.compare.event_triggers import diff_event_triggers, made_under_kept
 from schemac.compare.check_validity import diff_validated_checks
@@ -365,6 +366,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes = sequences_fed(made_under_kept(lent_usage(changes, current, desired), current, desired), desired)
     changes = members_dropped_first(changes)  # (a dropped table's index calling a dropped function of its row type)
     changes = lent_paths(changes, desired)  # (17+'s path for index builds: a function without one lent one)
+    changes = published_fills(changes, current, desired)  # (a backfill of a published table: not published)
     order = {k: n for n, k in enumerate(KINDS)}  # (a stable sort: schema.yaml's order inside each kind)
     drops = [c for c in changes if c.kind == "drop_table"][::-1]  # (drops of tables in reverse)
     out = sorted([c for c in changes if c.kind != "drop_table"] + drops, key=lambda c: order[c.kind])

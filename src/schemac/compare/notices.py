@@ -75,7 +75,7 @@ def _rename_hints(current: Schema, desired: Schema) -> list[tuple[str, str, str,
             if q.renamed_from and old_key(q, keys) is None:
                 hints.append((str(q.source or q.name), kind, q.renamed_from, f"{q.schema}.{q.name}",
                               (q.schema, q.name) in keys))
-    return hints + _attribute_hints(current, desired)
+    return hints + _attribute_hints(current, desired) + _publication_hints(current, desired)
 
 
 def _attribute_hints(current: Schema, desired: Schema) -> list[tuple[str, str, str, str, object]]:
@@ -93,6 +93,28 @@ def _attribute_hints(current: Schema, desired: Schema) -> list[tuple[str, str, s
     return hints
 
 
+def _publication_hints(current: Schema, desired: Schema) -> list[tuple[str, str, str, str, object]]:
+    """_rename_hints' of publications (a database's, by name alone): done where `current` has the new name and not
+    the old, or holds both and records the hint (compare.publications.publication_moves renames none then): of a
+    swap or rotation where the hints lead back to it, else of a chain (b from a while a from c)."""
+    cur = {p.name: p for p in current.publications}
+    step = {p.name: p.renamed_from for p in desired.publications if p.renamed_from}
+    hints: list[tuple[str, str, str, str, object]] = []
+    for p in desired.publications:
+        was = p.renamed_from
+        if not was or was == p.name:
+            continue
+        if was not in cur:
+            hints.append((str(p.source or p.name), "publication", was, p.name, p.name in cur))
+        elif p.name in cur and cur[p.name].renamed_from == was:
+            at, seen = was, set()
+            while at in step and at not in seen and at != p.name:
+                seen.add(at)
+                at = step[at]
+            hints.append((str(p.source or p.name), "publication", was, p.name, "swapped" if at == p.name else "chained"))
+    return hints
+
+
 def ignored_renames(current: Schema, desired: Schema) -> list[str]:
     """`renamed_from` hints the next migration cannot use: said, then ignored. One whose rename an
     earlier migration made says when it can go: once that migration is applied everywhere."""
@@ -104,7 +126,7 @@ def ignored_renames(current: Schema, desired: Schema) -> list[str]:
                          "is renamed): rename through a third name, in two migrations")
         elif done:
             did = "records this hint, of a swap or rotation of names" if done == "swapped" else \
-                f"has {kind} {new} and no {old}"
+                "records this hint, of a chain of renames" if done == "chained" else f"has {kind} {new} and no {old}"
             notes.append(f"{where}: renamed_from '{old}' has done its work: the recorded schema {did}; remove it once the migration that renamed it is applied to every "
                          f"database (`schemac diff` against a database says when)")
         else:

@@ -45,7 +45,8 @@ def column_statements(change: Change) -> list[exp.Expression]:
                 alter_column(t, change.name, "DROP DEFAULT")]  # type: ignore[arg-type]
     if k == "add_column":
         cache = ddl.identity_cache(t, change.new)  # type: ignore[arg-type]
-        return [*add_identity_column(t, change.new, _alter(t, ddl.column_def(change.new, schema=t.schema)), change.over_children)] + \
+        return [*add_identity_column(t, change.new, _alter(t, ddl.column_def(change.new, schema=t.schema)), change.over_children,
+                                     change.published)] + \
             ([cache] if cache else []) + not_valid_statements(t, (change.new,))  # type: ignore[arg-type]
     if k == "drop_column":  # ONLY where every child keeps it (compare.inherited_drops.kept_below)
         dropped = _alter(t, exp.Drop(tables=[exp.Column(this=ident(change.name))], kind="COLUMN"))  # type: ignore
@@ -72,7 +73,7 @@ def column_statements(change: Change) -> list[exp.Expression]:
         return before + helper + [retyped] + dropped + copies_uncommented(t, col.name) + after
     if k == "set_not_null":
         plain = _alter(t, exp.AlterColumn(this=ident(col.name), allow_null=False))
-        return nulls_given_the_default(t, col, change.over_children) + [  # type: ignore[arg-type]
+        return nulls_given_the_default(t, col, change.over_children, change.published) + [  # type: ignore[arg-type]
             by_server_version(180000, add_not_null(t, col).sql(dialect=RENDER), [plain.sql(dialect=RENDER)])  # type: ignore
             if change.named_on_18 else add_not_null(t, col) if col.not_null is not None else plain]  # type: ignore
     if k == "alter_not_null":

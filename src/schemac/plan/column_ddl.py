@@ -73,7 +73,8 @@ def index_statistics(t: Table, old: Optional[Index], new: Index) -> list[exp.Exp
             for n, e in enumerate(new.elements, 1) if (was[n - 1] if n <= len(was) else None) != e.statistics]
 
 
-def nulls_given_the_default(t: Table, column: Column, over_children: bool = False) -> list[exp.Expression]:
+def nulls_given_the_default(t: Table, column: Column, over_children: bool = False,
+                            publishes: bool = False) -> list[exp.Expression]:
     """UPDATE t SET c = <default> WHERE c IS NULL, before a column with a default is made NOT NULL: Postgres
     fills a new column's rows with its default, never an existing column's NULLs, so SET NOT NULL would fail
     on them (the backfill people write by hand before it). Not for a NOT VALID NOT NULL (rows are left
@@ -85,7 +86,8 @@ def nulls_given_the_default(t: Table, column: Column, over_children: bool = Fals
         return []
     target = exp.Column(this=ident(column.name))
     return untriggered(t, [exp.Update(this=ddl.table_ref(t), expressions=[exp.EQ(this=target, expression=fresh_expression(
-        column.default))], where=exp.Where(this=exp.Is(this=target.copy(), expression=exp.Null())))], over_children)
+        column.default))], where=exp.Where(this=exp.Is(this=target.copy(), expression=exp.Null())))], over_children,
+        publishes)
 
 
 def virtual_made_plain(old: Column, new: Column) -> bool:
@@ -94,7 +96,8 @@ def virtual_made_plain(old: Column, new: Column) -> bool:
     return bool(old.generated) and old.virtual and not new.generated and new.identity is None
 
 
-def virtual_values_kept(t: Table, new: Column, over_children: bool = False) -> list[exp.Expression]:
+def virtual_values_kept(t: Table, new: Column, over_children: bool = False,
+                        publishes: bool = False) -> list[exp.Expression]:
     """A VIRTUAL column made plain with the values its rows read: a plain column added beside it (nullable: filled
     next), given them, the virtual one dropped, the plain one renamed to its name, then its NOT NULL."""
     kept = f"{new.name[:40]}_schemac_kept"
@@ -106,7 +109,8 @@ def virtual_values_kept(t: Table, new: Column, over_children: bool = False) -> l
     plain = ddl.column_def(replace(new, name=kept, nullable=True, not_null=None), schema=t.schema)
     return [alter(plain),
             *untriggered(t, [exp.Update(this=table.copy(), expressions=[exp.EQ(this=exp.Column(this=ident(kept)),
-                                                                               expression=exp.Column(this=ident(new.name)))])], over_children),
+                                                                               expression=exp.Column(this=ident(new.name)))])], over_children,
+                         publishes),
             alter(exp.Drop(tables=[exp.Column(this=ident(new.name))], kind="COLUMN")),
             alter(exp.RenameColumn(this=exp.Column(this=ident(kept)), to=exp.Column(this=ident(new.name)))),
             *([add_not_null(t, new)] if not new.nullable else [])]

@@ -30,9 +30,13 @@ from schemac.pg.expressions import ExpressionError
 from schemac.pg.partition_texts import (_parse_statement, hash_bound_in_order, parse_partition_key,
                                         partition_key_opclasses)
 from schemac.pg.names import qualified, quote_ident
+from schemac.plan.published_fills import unpublished
 from schemac.plan.quiet_triggers import INSERT_OR_DELETE, quieted
 from schemac.plan.sql_strings import command, do_block, literal
 from schemac.plan.unforced_rls import unforced_table
+
+MOVES = ("insert", "delete")  # (what a publication does not send of the moves: plan.published_fills)
+
 
 def _sql(node: exp.Expression) -> str:
     return node.sql(dialect=DIALECT)
@@ -129,7 +133,9 @@ def moved_around(change: Change, made: list[exp.Expression]) -> list[exp.Express
     taken = [unforced_table(table, [command("WITH", f"moved AS (DELETE FROM {table}{test} RETURNING {names}) "
                                                     f"INSERT INTO {_held(t)} ({names}) SELECT {names} FROM moved")])
              for table, test in outs]
-    return [held, *quieted(parent, [s for one in taken for s in one], INSERT_OR_DELETE), *made]
+    steps = [s for one in taken for s in one]
+    return [held, *quieted(parent, unpublished(parent, steps, MOVES) if change.published else steps, INSERT_OR_DELETE),
+            *made]
 
 
 def put_back(change: Change) -> list[exp.Expression]:
@@ -144,7 +150,8 @@ def put_back(change: Change) -> list[exp.Expression]:
     # identity refuses the kept value where the partition's model has none (a table attached under such a parent, its
     # identity dropped); Postgres takes the clause where no column is an identity.
     back = command("INSERT", f"INTO {parent} ({names}) OVERRIDING SYSTEM VALUE SELECT {names} FROM {_held(t)}")
-    return [*quieted(parent, unforced_table(parent, [back]), INSERT_OR_DELETE), command("DROP", f"TABLE {_held(t)}")]
+    steps = unpublished(parent, [back], MOVES) if change.published else [back]
+    return [*quieted(parent, unforced_table(parent, steps), INSERT_OR_DELETE), command("DROP", f"TABLE {_held(t)}")]
 
 
 def key_off(change: Change, made: list[exp.Expression]) -> list[exp.Expression]:

@@ -24,7 +24,8 @@ from schemac.plan.sequence_ddl import handed_out_setting, identity_sequence_sql
 from schemac.plan.sql_strings import by_server_version
 
 
-def add_identity_column(t: Table, col: Column, added: exp.Expression, over_children: bool = False) -> list:
+def add_identity_column(t: Table, col: Column, added: exp.Expression, over_children: bool = False,
+                        publishes: bool = False) -> list:
     """`added` (ALTER TABLE t ADD COLUMN col ...), where `col` is an identity of partitioned `t`: it on 17+,
     the four statements above before 17; of a table others inherit (`over_children`: refused on every major), the
     four statements (ADD GENERATED does not recurse to an INHERITS child, whose column holds none, as one made by
@@ -39,8 +40,8 @@ def add_identity_column(t: Table, col: Column, added: exp.Expression, over_child
              f"{ddl.identity_constraint(col.identity, t.schema).sql(dialect=RENDER)}",
              f"UPDATE {table} SET {column} = DEFAULT"]
     if t.partition_by is None:  # (its UPDATE quiet of the table's triggers: plan.quiet_triggers)
-        return untriggered(t, [ddl.command(*s.split(" ", 1)) for s in older], over_children)
-    return untriggered(t, [by_server_version(170000, added.sql(dialect=RENDER), older)], over_children)
+        return untriggered(t, [ddl.command(*s.split(" ", 1)) for s in older], over_children, publishes)
+    return untriggered(t, [by_server_version(170000, added.sql(dialect=RENDER), older)], over_children, publishes)
 
 
 def numbered_by_parent(t: Table, col: Column) -> tuple[exp.Command, Column]:

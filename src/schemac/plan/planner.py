@@ -222,7 +222,7 @@ def _statements_for(change: Change) -> list[exp.Expression]:
         # A stored generated column made plain keeps its values (PostgreSQL 13+).
         return [alter_column(t, change.name, "DROP EXPRESSION")]  # type: ignore[arg-type]
     if k == "alter_generated" and virtual_made_plain(change.old, change.new):  # type: ignore[arg-type]
-        return virtual_values_kept(t, change.new, change.over_children)  # type: ignore[arg-type]
+        return virtual_values_kept(t, change.new, change.over_children, change.published)  # type: ignore[arg-type]
     if k == "alter_generated":  # (dropped and added; a partition's set in place on 17+: plan.generated_ddl)
         if change.fellows:  # (a column other parents give a child too: compare.shared_generation)
             return regenerated_together(t, change.old, change.new, change.followers, change.fellows)  # type: ignore[arg-type]

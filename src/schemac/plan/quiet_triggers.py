@@ -25,7 +25,8 @@ from sqlglot import exp
 from schemac.model import Table
 from schemac.pg.names import qualified
 from schemac.plan.deferred_checks import checked_now
-from schemac.plan.sql_strings import TREE, do_block, literal
+from schemac.plan.published_fills import published
+from schemac.plan.sql_strings import TREE, do_block, given_back, literal
 from schemac.plan.unforced_rls import unforced
 
 KEPT = "schemac.quieted_triggers"  # (the setting holding the statements that give them their states again)
@@ -49,12 +50,15 @@ _STATE = ("CASE r.enabled WHEN 'A' THEN 'ENABLE ALWAYS' WHEN 'R' THEN 'ENABLE RE
           "ELSE 'ENABLE' END")
 
 
-def untriggered(t: Table, statements: list[exp.Expression], over_children: bool = False) -> list[exp.Expression]:
+def untriggered(t: Table, statements: list[exp.Expression], over_children: bool = False,
+                publishes: bool = False) -> list[exp.Expression]:
     """`statements` (UPDATEs of `t`) between the DO blocks that disable the triggers and rules firing on UPDATE of `t`
     and of the tables under it (`over_children`: tables inherit it; partitions are known by `t`) and give each its state
     again; `statements` alone where none can fire: `t` has none firing on UPDATE and no table is under or over it.
-    Where `t` has row-level security, its FORCE is lifted around them too (plan.unforced_rls)."""
-    statements = unforced(t, checked_now(t, statements))  # (the checks first: both blocks after them ALTER the table)
+    Where `t` has row-level security, its FORCE is lifted around them too (plan.unforced_rls); where a publication
+    publishes it (`publishes`), that publishes no UPDATEs around them (plan.published_fills)."""
+    # (the checks first: the blocks after them ALTER the table)
+    statements = unforced(t, published(t, checked_now(t, statements), publishes))
     if not statements or not (over_children or t.partition_by or t.partition_of
                               or any("update" in g.events for g in t.triggers)
                               or any(r.event == "update" for r in t.rules)):
@@ -73,6 +77,4 @@ def quieted(table: str, statements: list[exp.Expression], events: int = _UPDATE)
            "EXECUTE pg_catalog.format('ALTER TABLE %s DISABLE %s %I', r.rel, r.kind, r.name); END IF; "
            f"back := back || pg_catalog.format('ALTER TABLE %s %s %s %I', r.rel, {_STATE}, r.kind, r.name); END LOOP; "
            f"PERFORM pg_catalog.set_config({literal(KEPT)}, back::text, false); END")
-    back = (f"DECLARE s text; BEGIN FOREACH s IN ARRAY pg_catalog.current_setting({literal(KEPT)})::text[] LOOP "
-            f"EXECUTE s; END LOOP; PERFORM pg_catalog.set_config({literal(KEPT)}, '', false); END")
-    return [do_block(off), *statements, do_block(back)]
+    return [do_block(off), *statements, given_back(KEPT)]

@@ -117,6 +117,14 @@ def do_block(body: str) -> exp.Command:
     return command("DO", f"{tag}{body}{tag}")
 
 
+def given_back(setting: str) -> exp.Command:
+    """The DO block running each statement the session's `setting` holds (a text[] a DO block before kept there: a
+    DO block has no variable another can read), then emptying it (plan.quiet_triggers, plan.published_fills)."""
+    kept = literal(setting)
+    return do_block(f"DECLARE s text; BEGIN FOREACH s IN ARRAY pg_catalog.current_setting({kept})::text[] LOOP "
+                    f"EXECUTE s; END LOOP; PERFORM pg_catalog.set_config({kept}, '', false); END")
+
+
 def by_server_version(since: int, newer: str, older: list[str]) -> exp.Command:
     """A DO block running `newer` where the server's version is `since` (server_version_num) or later, else each of
     `older`: for a change a later major makes in one statement and an earlier one in several, chosen where the

@@ -1,0 +1,63 @@
+"""plan.published_fills under a role that owns the table and one of its publications, not the other: the migration's
+backfill UPDATE of a table without a replica identity that a column list's publication (the role's) and a FOR ALL
+TABLES one (a superuser's, which the role cannot alter) publish UPDATEs of. Postgres refuses the UPDATE ('does not
+have a replica identity and publishes updates'); REPLICA IDENTITY FULL alone would not do ('Column list used by the
+publication does not cover the replica identity'). The role's publication publishes no UPDATEs around it, the table
+has FULL for the other's, and both are as they were after. The oracle: the statements apply under SET ROLE,
+pg_publication's and pg_class's flags after, the rows."""
+
+import uuid
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from conftest import rows_of
+
+SETUP = """
+CREATE TABLE p (id int, a int, b int);
+CREATE PUBLICATION everything FOR ALL TABLES WITH (publish = 'update, truncate');
+INSERT INTO p VALUES (1, NULL, 2), (2, 3, NULL);
+"""
+
+
+def _backfill(publishes: bool) -> str:
+    from schemac.model import Table
+    from schemac.plan import ddl
+    from schemac.plan.planner import render_sql
+    from schemac.plan.quiet_triggers import untriggered
+
+    return render_sql(untriggered(Table(name="p"), [ddl.command("UPDATE", "p SET a = 0 WHERE a IS NULL")],
+                                  publishes=publishes))
+
+
+def _as(conn: psycopg.Connection, role: str, statement: str) -> None:
+    """`statement` run in a transaction of its own under SET LOCAL ROLE `role`."""
+    with conn.transaction():
+        conn.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(role)))
+        conn.execute(statement)
+
+
+def test_a_backfill_of_a_table_two_publications_publish_applies_and_leaves_them_as_they_were(any_db_url):
+    app = f"pf_app_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE ROLE {0} NOLOGIN").format(sql.Identifier(app)))
+        try:
+            conn.execute(SETUP)
+            conn.execute(sql.SQL("ALTER TABLE p OWNER TO {0}; GRANT CREATE ON DATABASE {1} TO {0}").format(
+                sql.Identifier(app), sql.Identifier(conn.info.dbname)))
+            _as(conn, app, "CREATE PUBLICATION mine FOR TABLE p (id, a) WITH (publish = 'insert, update')")
+            with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState, match="does not have a replica identity"):
+                _as(conn, app, _backfill(False))  # (without the blocks: refused, as before)
+            _as(conn, app, _backfill(True))
+            rows = rows_of(any_db_url, "SELECT id, a, b FROM p ORDER BY id")
+            pubs = rows_of(any_db_url, "SELECT pubname, pubinsert, pubupdate, pubdelete, pubtruncate "
+                                       "FROM pg_publication ORDER BY pubname")
+            identity = rows_of(any_db_url, "SELECT relreplident FROM pg_class WHERE oid = 'p'::regclass")
+        finally:
+            conn.execute("DROP PUBLICATION IF EXISTS mine; DROP PUBLICATION everything; DROP TABLE p")
+            conn.execute(sql.SQL("REVOKE CREATE ON DATABASE {1} FROM {0}; DROP ROLE {0}").format(
+                sql.Identifier(app), sql.Identifier(conn.info.dbname)))
+    assert rows == [(1, 0, 2), (2, 3, None)]
+    assert pubs == [("everything", False, True, False, True), ("mine", True, True, False, False)]
+    assert identity == [("d",)]
