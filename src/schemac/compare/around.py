@@ -335,7 +335,7 @@ def _table(old_t: Table, new_t: Table, uses: Uses, touched: Callable[[str, Optio
     for g in old_t.triggers:  # a trigger's WHEN calling it: Postgres refuses DROP FUNCTION under it too
         n = new_tg.get(g.name)
         if n is not None and not touched("drop_trigger", g.name) and not touched("alter_trigger", g.name) and \
-                (why := uses(g.when)):
+                (why := over(g.when, columns=g.update_columns)):  # (UPDATE OF or WHEN over a column made again)
             ch("drop_trigger", g.name, g, None, why)
             ch("add_trigger", g.name, None, n, why)
             if n.enabled != "origin":
