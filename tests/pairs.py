@@ -38,6 +38,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+import yaml
+
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "pairs")
 # the marks whose entries a case may spread over several lines (`-- allow: destructive` then `-- allow: recreated`)
 _LISTS = ("allow", "changed", "renamed")
@@ -124,17 +126,18 @@ def _column(path: str, case: str, entry: str) -> tuple[str, str]:
     return (table, column)
 
 
-_TYPE_MARKS = ("type ", "value ")  # (a type's entry and an enum label's: `type s.mood2 <- mood`, `value s.mood.b <- a`)
+_TYPE_MARKS = ("type ", "value ", "attribute ")  # (a type's entry, an enum label's and a composite attribute's:
+# `type s.mood2 <- mood`, `value s.mood.b <- a`, `attribute s.ct.z <- y`)
 
 
 def _renamed(path: str, case: str, entry: str) -> tuple[str, str]:
     """A `renamed:` entry as (new, old): `schema.table <- old` or `schema.table.column <- old`, `type schema.name <- old`,
     `value schema.enum.label <- old` (kept with its mark)."""
     new, arrow, old = (x.strip() for x in entry.partition("<-"))
-    dots = (1,) if new.startswith("type ") else (2,) if new.startswith("value ") else (1, 2)
+    dots = (1,) if new.startswith("type ") else (2,) if new.startswith(("value ", "attribute ")) else (1, 2)
     if not arrow or not old or new.count(".") not in dots and not (new.startswith("value ") and new.count(".") > 2):
         raise ValueError(f"{path}: case {case}: renamed: {entry!r} is not schema.table[.column] <- old, "
-                         "type schema.name <- old or value schema.enum.label <- old")
+                         "type schema.name <- old, value schema.enum.label <- old or attribute schema.type.name <- old")
     return (new, old)
 
 
@@ -178,6 +181,13 @@ def _type_hint(lines: list[str], new: str, old: str) -> None:
     mark, _, rest = new.partition(" ")
     schema, name, label = (rest.split(".", 2) + [""])[:3]
     at = _table_line(lines, schema, name, _TYPE_SECTIONS)
+    if mark == "attribute":  # (inspect writes a composite's attributes as one flow mapping: written again as JSON)
+        i = next(j for j in range(at + 1, len(lines)) if lines[j].startswith("    attributes: "))
+        attributes = yaml.safe_load(lines[i].partition(": ")[2])
+        was = attributes[label]
+        attributes[label] = {**(was if isinstance(was, dict) else {"type": was}), "renamed_from": old}
+        lines[i] = "    attributes: " + json.dumps(attributes)
+        return
     key = "renamed_from" if mark == "type" else "renamed_values"
     value = old if mark == "type" else "{" + json.dumps(label) + ": " + json.dumps(old) + "}"
     head, _, body = lines[at].partition(": ")

@@ -147,8 +147,8 @@ def test_a_check_and_an_index_calling_another_schemas_function_under_concurrentl
     assert [n.replace(str(schema), "schema.yaml") for n in result.notices] == [
         "schema.yaml:10:15: index t_norm calls util.norm, whose body names clean (util) bare and sets no search_path: "
         "PostgreSQL 17 and later compute it (CREATE INDEX, REINDEX, REFRESH MATERIALIZED VIEW, ANALYZE) with the "
-        "search_path pg_catalog, pg_temp, where it is not found; give util.norm `set: {search_path: util}` or name the "
-        "schema in its body",  # (plan.maintenance_path: tests/test_restricted_path.py)
+        "search_path pg_catalog, pg_temp, where it is not found (the migration lends it a path while it builds it; "
+        "REINDEX and ANALYZE after fail); give util.norm `set: {search_path: util}` or name the schema in its body",  # (plan.maintenance_path: tests/test_restricted_path.py)
         "schema.yaml:10:15: index t_norm is built in the migration's transaction, not CONCURRENTLY: it calls functions "
         "of util, whose bodies may name their schema's objects bare, which Postgres finds only on the search_path the "
         "migration widens for it (plan.preamble.widened), which a `-- no-transaction` file cannot set"

@@ -339,20 +339,38 @@ def test_a_range_type_over_an_enum_set_aside_is_destructive_where_a_column_holds
                    "views:\n  v:\n    query: SELECT r('a'::e, 'b'::e) AS k FROM t\n") == []
 
 
-@pytest.mark.parametrize("user,label", [("domains:\n  d: {type: r}\n", "domain public.d"),
-                                        ("composite_types:\n  c:\n    attributes: {x: r}\n", "composite type public.c")])
-def test_a_range_type_over_an_enum_set_aside_is_refused_under_a_domain_or_composite_over_it(user, label):
+@pytest.mark.parametrize("old,new,label", [
+    ("domains:\n  d0: {type: r}\n", "domains:\n  d: {type: r, renamed_from: d0}\n", "domain public.d"),
+    ("composite_types:\n  c0:\n    attributes: {x: r}\n",
+     "composite_types:\n  c:\n    renamed_from: c0\n    attributes: {x: r}\n", "composite type public.c")])
+def test_a_range_type_over_an_enum_set_aside_is_refused_under_a_domain_or_composite_renamed_over_it(old, new, label):
     """A range type over an enum set aside is set aside too where columns, views and functions use it (pairs
-    enum-value-removed-under-a-range-over-it-*); a domain over it or a composite type's attribute would stay over the
-    one set aside, whose DROP fails at the migration's end ('what schemac does not manage uses it (type d)', checked on
-    18): refused at the range's line, naming them, as before fix49b."""
-    users = "range_types:\n  r: {subtype: e}\n" + user
+    enum-value-removed-under-a-range-over-it-*), and a domain or composite type over it that schema.yaml keeps with it
+    (compare.range_holders, fix50d: pairs ...-under-a-domain-kept, ...-under-a-composite-type-kept); one schema.yaml
+    renames (renamed_from) would stay over the one set aside, whose DROP fails at the migration's end ('what schemac
+    does not manage uses it (type d)'): refused at the range's line, naming it (by its new name: renamed first)."""
+    users = "range_types:\n  r: {subtype: e}\n"
     with pytest.raises(SchemacError) as e:
-        _plan_between("enums:\n  e: [a, b, x]\n" + users, "enums:\n  e: [a, b]\n" + users)
+        _plan_between("enums:\n  e: [a, b, x]\n" + users + old, "enums:\n  e: [a, b]\n" + users + new)
     assert re.fullmatch(r"schema\.yaml:4:3: range type public\.r: its subtype e is set aside and created again \(its "
                         r"values removed or reordered\), and a range's subtype cannot change in place \(Postgres has no "
                         rf"ALTER for it\) while {label} uses it; create a new range type over a new enum, or keep "
                         r"the enum's values", str(e.value)), str(e.value)
+
+
+@pytest.mark.parametrize("user", ["domains:\n  d: {type: r}\ntables:\n  t:\n    columns: {x: d}\n",
+                                  "composite_types:\n  c:\n    attributes: {x: r}\ntables:\n  t:\n    columns: {x: c}\n"])
+def test_a_domain_or_composite_kept_over_a_range_set_aside_is_set_aside_with_it(user):
+    """A domain, or a composite type a column holds, kept over a range type set aside with its enum: set aside and made
+    again with it (renamed, created, its column retyped through text, the one set aside dropped before the range's),
+    where generate refused it (fix49b). Applied over rows: the pairs named in the test above."""
+    users = "range_types:\n  r: {subtype: e}\n" + user
+    sql = _plan_between("enums:\n  e: [a, b, x]\n" + users, "enums:\n  e: [a, b]\n" + users)
+    kind, name = ("DOMAIN", "d") if user.startswith("domains") else ("TYPE", "c")
+    at = [sql.index(s) for s in (f"ALTER {kind} {name} RENAME TO {name}__schemac_old", "CREATE TYPE r AS RANGE",
+                                 f"ALTER TABLE t ALTER COLUMN x SET DATA TYPE {name} USING CAST(CAST(x AS TEXT) AS {name})",
+                                 f"DROP {kind} IF EXISTS {name}__schemac_old", "DROP TYPE IF EXISTS r__schemac_old")]
+    assert at[1:] == sorted(at[1:]) and at[0] < at[2], sql
 
 
 @pytest.mark.parametrize("text,message", [
@@ -924,3 +942,32 @@ def test_every_kind_of_user_of_a_collation_or_range_read_from_a_database_is_name
                      r"public\.u4, view public\.rv, domain public\.rd, composite type public\.rp, function public\.acc, "
                      r"function public\.near, function public\.rf, function public\.rg, aggregate public\.ra and operator "
                      r"public\.~~~ use it;", str(e.value)), str(e.value)
+
+
+_RENAMED_OLD = "composite_types:\n  ct:\n    attributes: {x: integer, y: text}\ntables:\n  t:\n    columns: {c: ct}\n"
+
+
+def test_a_composite_attribute_renamed_by_its_hint_is_a_rename_attribute():
+    """An attribute's `renamed_from:` is ALTER TYPE ... RENAME ATTRIBUTE, nothing destroyed (pairs
+    type-composite-attribute-renamed-by-its-hint*: values kept over rows); without it the attribute is dropped and added
+    again, destructive, the reason naming the hint; a hint naming no attribute of the recorded type is ignored with a
+    notice, one whose rename was made says so; inspect's writer never writes one (it reads none)."""
+    from schemac.compare.differ import diff
+    from schemac.compare.notices import ignored_renames
+    from schemac.plan.hazards import destructive_reason
+    from schemac.schemafile.typewriter import composite_spec
+
+    new = _RENAMED_OLD.replace("y: text}", "z: {type: text, renamed_from: y}}")
+    changes = diff(load_text(_RENAMED_OLD), load_text(new))
+    sql = _plan_between(_RENAMED_OLD, new)
+    assert "ALTER TYPE ct RENAME ATTRIBUTE y TO z;" in sql and "DROP ATTRIBUTE" not in sql, sql
+    assert [r for c in changes if (r := destructive_reason(c))] == []
+    bare = diff(load_text(_RENAMED_OLD), load_text(_RENAMED_OLD.replace("y: text}", "z: text}")))
+    assert [r for c in bare if (r := destructive_reason(c))] == [
+        "composite type public.ct: attribute y dropped: its values in every column of the type are lost (attribute z "
+        "renamed from y? give it `renamed_from: y`: ALTER TYPE ... RENAME ATTRIBUTE keeps them)"]
+    assert ignored_renames(load_text(_RENAMED_OLD), load_text(new.replace("renamed_from: y", "renamed_from: q"))) == [
+        "schema.yaml:2:3: renamed_from 'q' ignored: no such attribute in the recorded type"]
+    assert ignored_renames(load_text(new), load_text(new))[0].startswith(
+        "schema.yaml:2:3: renamed_from 'y' has done its work: the recorded schema has attribute z and no y")
+    assert "renamed_from" not in str(composite_spec(load_text(new).composite_types[0]))

@@ -382,6 +382,17 @@ CASES = [
      "    unique:\n      - {columns: [a]}\n  p1:\n    partition_of: {parent: p, bound: FOR VALUES IN (1)}\n"
      "    foreign: {server: s}\nforeign_data_wrappers:\n  w: {}\nforeign_servers:\n  s: {wrapper: w}\n", 7,
      "table public.p1 is a foreign table (foreign:) and a partition under public.p, which has a UNIQUE"),
+    # (a composite type's attribute renamed: fix50d)
+    ("attribute-renamed-from-itself", "composite_types:\n  c:\n    attributes:\n      a: {type: integer, renamed_from: a}\n",
+     4, "renamed_from of attribute 'a' of composite type 'c' is its own name"),
+    ("attribute-renamed-from-one-still-listed", "composite_types:\n  c:\n    attributes:\n      a: integer\n"
+     "      b: {type: integer, renamed_from: a}\n", 5,
+     "renamed_from of attribute 'b' of composite type 'c' names 'a', which composite type 'c' still lists"),
+    ("attributes-renamed-from-the-same", "composite_types:\n  c:\n    attributes:\n      b: {type: integer, renamed_from: a}\n"
+     "      d: {type: text, renamed_from: a}\n", 5,
+     "renamed_from of attribute 'd' of composite type 'c': another attribute of composite type 'c' is renamed from 'a'"),
+    ("attribute-renamed-from-no-name", "composite_types:\n  c:\n    attributes:\n      b: {type: integer, renamed_from: ''}\n",
+     4, "renamed_from of attribute 'b'"),
 ]
 
 

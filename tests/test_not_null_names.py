@@ -489,3 +489,47 @@ def test_a_partitioned_tables_column_renamed_in_its_primary_key_over_a_partition
         assert conn.execute("SELECT aa, b FROM pt ORDER BY b").fetchall() == [(5, 1), (6, 2)]
     assert check_drift(str(schema), db_url, out_dir=out).differences == ()
     assert generate(str(schema), out).status == "unchanged"
+
+
+def test_a_partitioned_tables_column_renamed_over_an_attached_partitions_own_named_not_null_takes_a_new_builds_name(
+        db_url, tmp_path):
+    """pt.a renamed (`renamed_from:`) to aa over pt1 ATTACHed holding its own NOT NULL pt1_own (inherited only), no
+    partition renaming its own: pt's RENAME CONSTRAINT recurses into pt1 and fails there ('does not exist', checked),
+    so generate kept pt_a_not_null with a warning where a fresh build names it pt_aa_not_null (fix49f's LEFT). Now
+    pt1's is made local, pt's dropped and added again under pt_aa_not_null (compare.not_null_remade.parent_remade), no
+    warning: the names and inheritance counts of Postgres's build of the new SQL, the rows kept, in sync. (pt1_own ends
+    local, conislocal true, as fix49f's attached sibling does, where the fresh ATTACH leaves it inherited only.)"""
+    tree = ("CREATE TABLE pt ({0} int NOT NULL, b int NOT NULL) PARTITION BY LIST (b); CREATE TABLE pt1 (b int NOT NULL, "
+            "{0} int CONSTRAINT pt1_own NOT NULL); ALTER TABLE pt ATTACH PARTITION pt1 FOR VALUES IN (1); "
+            "CREATE TABLE pt2 PARTITION OF pt FOR VALUES IN (2);")
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    with sibling_database(db_url) as before:
+        _load(before, tree.format("a"))
+        _generated(schema, before, out)
+    apply_all(db_url, out)
+    _load(db_url, "INSERT INTO pt VALUES (5, 1), (6, 2)")
+    with sibling_database(db_url) as after:
+        _load(after, tree.format("aa"))
+        text = inspect_database(after).yaml
+        with psycopg.connect(after) as conn:
+            built_by_postgres = conn.execute(PARTS).fetchall()
+    assert built_by_postgres == [("pt", "pt_aa_not_null", True, 0), ("pt1", "pt1_own", False, 1),
+                                 ("pt2", "pt_aa_not_null", False, 1)], built_by_postgres
+    schema.write_text(text.replace("      aa: {", "      aa: {renamed_from: a, ", 1), encoding="utf-8")
+    with sibling_database(db_url) as probe:
+        _load(probe, tree.format("a") + "ALTER TABLE pt RENAME COLUMN a TO aa")
+        with psycopg.connect(probe) as conn, pytest.raises(psycopg.errors.UndefinedObject):
+            conn.execute("ALTER TABLE pt RENAME CONSTRAINT pt_a_not_null TO pt_aa_not_null")
+    result = generate(str(schema), out)
+    assert result.status == "written", result.message
+    assert not [n for n in result.notices if "keeps its name" in n], result.notices
+    assert "ALTER TABLE ONLY pt1 ALTER COLUMN aa SET NOT NULL;\n\nALTER TABLE pt ALTER COLUMN aa DROP NOT NULL;\n\n" \
+           "ALTER TABLE pt ADD CONSTRAINT pt_aa_not_null NOT NULL aa;" in result.sql, result.sql
+    apply_all(db_url, out)
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute(PARTS).fetchall() == [("pt", "pt_aa_not_null", True, 0), ("pt1", "pt1_own", True, 1),
+                                                  ("pt2", "pt_aa_not_null", False, 1)]
+        assert conn.execute("SELECT aa, b FROM pt ORDER BY b").fetchall() == [(5, 1), (6, 2)]
+    assert check_drift(str(schema), db_url, out_dir=out).differences == ()
+    assert check_drift(str(schema), db_url).differences == ()  # (schema.yaml itself, not the record)
+    assert generate(str(schema), out).status == "unchanged"

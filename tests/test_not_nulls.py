@@ -3,6 +3,8 @@ schema.yaml that leaves them unnamed accepts. The round trips and changes over r
 
 from __future__ import annotations
 
+import datetime
+
 import psycopg
 import pytest
 from catalog_oracle import sibling_database
@@ -202,11 +204,14 @@ def test_a_not_null_differing_by_its_comment_alone_says_the_comments(pg18, tmp_p
     assert [(d.expected, d.actual) for d in check_drift(str(schema), pg18).differences] == [("NULL", "NOT NULL")]
 
 
-def test_a_renamed_parents_not_null_is_left_where_a_partition_holds_its_own(pg18, tmp_path):
+def test_a_renamed_parents_not_null_is_remade_where_a_partition_holds_its_own(pg18, tmp_path):
     """A NOT NULL a table kept through an older RENAME TABLE is renamed to Postgres's name where schema.yaml leaves it
-    unnamed (kinds/not_nulls.sql), but not on a partitioned table one of whose partitions (attached with its own)
-    holds another: RENAME CONSTRAINT recurses and Postgres refused it ('constraint "ev_old_id_not_null" for table
-    "ev_2025" does not exist'); a partition of the parent's name and a table without children are renamed."""
+    unnamed (kinds/not_nulls.sql); on a partitioned table one of whose partitions (attached with its own) holds
+    another, RENAME CONSTRAINT recurses and Postgres refuses it ('constraint "ev_old_id_not_null" for table "ev_2025"
+    does not exist'), so generate kept the parent's name with a warning (recorded: a comment given later went to it).
+    Now the partition's is made its own and kept, the parent's dropped and added again under Postgres's name
+    (compare.not_null_remade.parent_remade), without a warning, as a fresh build names it; a table without children is
+    renamed; a comment given later is made on the new name."""
     text = inspected_after(pg18, "CREATE TABLE ev_old (id int NOT NULL, at date NOT NULL) PARTITION BY RANGE (at);"
                                  "CREATE TABLE ev_2025 (id int NOT NULL, at date NOT NULL);"
                                  "ALTER TABLE ev_old ATTACH PARTITION ev_2025 FOR VALUES FROM ('2025-01-01') TO "
@@ -220,20 +225,15 @@ def test_a_renamed_parents_not_null_is_left_where_a_partition_holds_its_own(pg18
                       .replace(", not_null: {name: lone_old_id_not_null}", ""), encoding="utf-8")
     result = generate(str(schema), out)
     assert result.status == "written", result.message
+    assert not [n for n in result.notices if "keeps its name" in n], result.notices
     with psycopg.connect(pg18, autocommit=True) as conn:
         apply_files(conn, Layout(out).migrations()[-1:], record=False)
+        assert conn.execute("SELECT * FROM ev").fetchall() == [(1, datetime.date(2025, 5, 1))]
     names = _not_nulls(pg18)
-    assert names[("ev", "id")][0] == "ev_old_id_not_null" and names[("ev_2025", "id")][0] == "ev_2025_id_not_null"
-    assert names[("lone", "id")][0] == "lone_id_not_null", result.sql
+    assert {k: n for k, (n, _) in names.items()} == {
+        ("ev", "id"): "ev_id_not_null", ("ev", "at"): "ev_at_not_null", ("ev_2025", "id"): "ev_2025_id_not_null",
+        ("ev_2025", "at"): "ev_2025_at_not_null", ("lone", "id"): "lone_id_not_null"}, result.sql
     assert check_drift(str(schema), pg18).differences == ()
-    # generate says which name it leaves and why (it said nothing)
-    left = [n for n in result.notices if "keeps its name" in n]
-    columns = {n.split("column ")[1].split(" ")[0]: n for n in left}
-    assert sorted(columns) == ["at", "id"] and len(left) == 2, result.notices
-    assert all(f"keeps its name ev_old_{c}_not_null (a new build names it ev_{c}_not_null)" in n and "ev_2025" in n
-               for c, n in columns.items()), left
-    # recorded under the name it keeps: a comment given to it later is made on it (it went to ev_id_not_null, which
-    # does not exist)
     schema.write_text(schema.read_text(encoding="utf-8").replace(
         "id: {type: integer, nullable: false}", "id: {type: integer, nullable: false, not_null: {comment: the id}}", 1))
     later = generate(str(schema), out)
@@ -241,7 +241,7 @@ def test_a_renamed_parents_not_null_is_left_where_a_partition_holds_its_own(pg18
     with psycopg.connect(pg18, autocommit=True) as conn:
         apply_files(conn, Layout(out).migrations()[-1:], record=False)
         assert conn.execute("SELECT obj_description(oid, 'pg_constraint') FROM pg_constraint WHERE conname = "
-                            "'ev_old_id_not_null' AND conrelid = 'ev'::regclass").fetchone() == ("the id",), later.sql
+                            "'ev_id_not_null' AND conrelid = 'ev'::regclass").fetchone() == ("the id",), later.sql
     assert check_drift(str(schema), pg18).differences == ()
 
 

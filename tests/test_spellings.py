@@ -877,6 +877,35 @@ CREATE INDEX m1 ON mv (((d)::text COLLATE "C"), ((e)::text COLLATE "C"), ((id)::
 CREATE INDEX m2 ON mv ((d COLLATE "C"), id int4_ops, e COLLATE "C");
 CREATE INDEX m3 ON mv USING hash (d text_ops);
 """),
+    # A key's collation that is its column's own through the column's domain (`{name: kd, collation: C}` of a domain
+    # dk COLLATE "C", a domain over it, one of no collation given "default"), which pg_get_indexdef does not print:
+    # drift after the migration that built it (session 50, prop50's test_property_attached at seed 50130).
+    "index_key_collation_of_a_domain_column": ("""
+collations:
+  cc: {provider: libc, locale: C}
+domains:
+  dk: {type: text, collation: C}
+  dk2: {type: dk}
+  dc: {type: text, collation: cc}
+  dn: {type: text}
+tables:
+  k:
+    columns: {id: integer, kd: dk, kd2: dk2, kc: dc, kn: dn}
+    indexes:
+      k1: {columns: [{name: kd, collation: C}, {name: kd2, collation: C}]}
+      k2: {columns: [{name: kc, collation: cc}, {name: kn, collation: default}]}
+      k3: {columns: [{name: kc, collation: C}]}
+""", """
+CREATE COLLATION cc (provider = libc, locale = 'C');
+CREATE DOMAIN dk AS text COLLATE "C";
+CREATE DOMAIN dk2 AS dk;
+CREATE DOMAIN dc AS text COLLATE cc;
+CREATE DOMAIN dn AS text;
+CREATE TABLE k (id integer, kd dk, kd2 dk2, kc dc, kn dn);
+CREATE INDEX k1 ON k (kd COLLATE "C", kd2 COLLATE "C");
+CREATE INDEX k2 ON k (kc COLLATE cc, kn COLLATE "default");
+CREATE INDEX k3 ON k (kc COLLATE "C");
+"""),
     # Interval literals: SQL's field qualifier, `INTERVAL '2' HOUR`, is the constant `'02:00:00'::interval hour`
     # (a bare number of the qualifier's last field), which the migration wrote `INTERVAL '2 HOUR'` (another constant:
     # no type modifier), and `INTERVAL '1:30' MINUTE TO SECOND` compared as 1 h 30 min; `interval '1 day'` and

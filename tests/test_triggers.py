@@ -9,12 +9,13 @@ import pytest
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
+from schemac.commands.inspect import inspect_database
 from schemac.errors import SchemacError, SchemaFileError
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
 from schemac.schemafile.load import load_text
 
-from catalog_oracle import fingerprint
+from catalog_oracle import fingerprint, sibling_database
 from conftest import MAJORS
 from pairs import load_pairs
 from pgharness import takes
@@ -149,21 +150,24 @@ WHOLE_ROW = "    triggers:\n      t_touch: {function: f, timing: before, events:
             "when: 'OLD.* IS DISTINCT FROM NEW.*'}\n"
 
 
-@pytest.mark.parametrize("others, why", [
-    ("  c:\n    inherits: [t]\n    columns:\n      own: integer\n", "nor an INHERITS parent's or child's"),
-    ("    partition_by: {strategy: range, key: id}\n", "but not a partitioned table's"),
+@pytest.mark.parametrize("inside, others, why", [
+    ("", "  c:\n    inherits: [t]\n    columns:\n      own: integer\n", "an INHERITS parent's too, the trigger on it or on a "
+     "table under it, where each child has them from it alone, declared on both sides or neither, and ends with those it "
+     "does not declare, but not here"),
+    ("    partition_by: {strategy: range, key: id}\n", "  t1:\n    partition_of: {parent: t, bound: FOR VALUES FROM (0) TO "
+     "(10)}\n    columns:\n      g: {type: integer, generated: a * 2}\n      a: integer\n      id: {type: integer, nullable: "
+     "false}\n", "a partitioned table's too where every partition ends with them in its order, but not here"),
 ])
-def test_a_whole_row_trigger_beside_last_generated_columns_of_a_parent_is_refused(tmp_path, others, why):
+def test_a_whole_row_trigger_beside_last_generated_columns_of_a_parent_is_refused(tmp_path, inside, others, why):
     """Where the generated columns are a table's last, generate drops and adds them again around such a trigger
-    (compare.new_row_triggers.dropped_for_triggers), but not an INHERITS parent's, whose DROP COLUMN recurses into its
-    children (their orders their own), nor a partitioned table's: refused as before, naming the trigger, the column,
-    why and the way out."""
+    (compare.new_row_triggers.dropped_for_triggers), an INHERITS parent's or a partitioned table's too where what its
+    DROP and ADD COLUMN leave every table under it is the order schema.yaml gives it (compare.tails_for_triggers): not
+    a child whose own column would come before them, nor a partition in an order of its own that does not end with
+    them: refused as before, naming the trigger, the column, why and the way out."""
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    table = LAST_GENERATED + (others if others.startswith("    ") else "")
-    rest = "" if others.startswith("    ") else others
-    schema.write_text(table + rest)
+    schema.write_text(LAST_GENERATED + inside + others)
     assert generate(str(schema), out, name="old").status == "written"
-    schema.write_text(table + WHOLE_ROW + rest)
+    schema.write_text(LAST_GENERATED + inside + WHOLE_ROW + others)
     with pytest.raises(SchemacError, match=f"trigger t_touch, whose WHEN reads NEW's whole row, cannot be created while "
                                            f"the table has generated column g .*{re.escape(why)}.*drop the column"):
         generate(str(schema), out, name="new")
@@ -258,7 +262,14 @@ ORDERED = {"tg-before-whole-new-row-of-partitions-made-on-their-own-and-attached
            "tg-before-whole-new-row-of-new-partitions-under-a-standing-parent": 15,
            "tg-before-whole-new-row-added-beside-the-last-generated-columns": 15,
            "tg-before-whole-new-row-beside-virtual-columns-added-and-attached": 18,
-           "tg-before-whole-new-row-of-inherits-children-made-on-their-own": 15}
+           "tg-before-whole-new-row-of-inherits-children-made-on-their-own": 15,
+           "tg-before-whole-new-row-added-beside-a-partitioned-tables-last-generated-columns": 15,
+           "tg-before-whole-new-row-added-on-a-partition-beside-its-roots-last-generated-column": 15,
+           "tg-before-whole-new-row-added-beside-partitions-own-generation-expressions": 16,
+           "tg-before-whole-new-row-added-beside-an-inherits-parents-last-generated-columns": 15,
+           "tg-before-whole-new-row-added-beside-an-inherits-parents-generated-column-a-child-declares": 16,
+           "tg-before-whole-new-row-added-beside-virtual-columns-of-a-partitioned-table-and-a-parent": 18,
+           "tg-before-whole-new-row-added-on-inherits-children-beside-their-parents-last-generated-column": 15}
 
 
 @pytest.mark.parametrize("major_db, case", [
@@ -276,3 +287,42 @@ def test_generated_columns_made_after_a_whole_row_trigger_keep_a_fresh_builds_or
         if case == "tg-before-whole-new-row-added-beside-the-last-generated-columns":
             assert conn.execute("SELECT count(*) FROM feature WHERE g IS DISTINCT FROM a * 2 OR h IS DISTINCT FROM "
                                 "note || 'x'").fetchone() == (0,)
+
+
+# A table attached as a partition, or given a parent, under triggers with transition tables, which the migration drops
+# and makes again around the ATTACH or INHERIT (compare.table_triggers): the report says what differs of each as of
+# any table's trigger (its definition, state, comment; one renamed gone and missing), nothing of one kept as it is.
+JOINED = """CREATE FUNCTION tf() RETURNS trigger LANGUAGE plpgsql AS $$begin return new; end$$;
+CREATE TABLE p (k int, v int) PARTITION BY RANGE (k);
+CREATE TABLE ip (k int, v int);
+CREATE TABLE q (k int, v int);
+CREATE TRIGGER q_same AFTER DELETE ON q REFERENCING OLD TABLE AS o FOR EACH STATEMENT EXECUTE FUNCTION tf();
+CREATE TRIGGER q_when AFTER INSERT ON q REFERENCING NEW TABLE AS n FOR EACH STATEMENT
+  WHEN (pg_trigger_depth() {op} 1) EXECUTE FUNCTION tf();
+CREATE TRIGGER q_state AFTER UPDATE ON q REFERENCING NEW TABLE AS n FOR EACH STATEMENT EXECUTE FUNCTION tf();
+CREATE TRIGGER q_note AFTER UPDATE ON q REFERENCING OLD TABLE AS o FOR EACH STATEMENT EXECUTE FUNCTION tf();
+COMMENT ON TRIGGER q_note ON q IS '{note}';
+CREATE TRIGGER {moved} AFTER INSERT ON q REFERENCING NEW TABLE AS m FOR EACH STATEMENT EXECUTE FUNCTION tf();
+"""
+
+
+@pytest.mark.parametrize("joined", ["ALTER TABLE p ATTACH PARTITION q FOR VALUES FROM (0) TO (50)",
+                                    "ALTER TABLE q INHERIT ip"], ids=["attach", "inherit"])
+def test_triggers_made_again_around_a_join_are_reported_as_they_differ(tmp_path, db_url, joined):
+    schema = tmp_path / "schema.yaml"
+    with sibling_database(db_url) as b:
+        with psycopg.connect(b, autocommit=True) as conn:
+            conn.execute(JOINED.format(op="=", note="after", moved="q_moved") + joined + ";"
+                         "ALTER TABLE q DISABLE TRIGGER q_state")
+        schema.write_text(inspect_database(b).yaml)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(JOINED.format(op="<=", note="before", moved="q_old"))
+    found = {(d.kind, d.name, d.actual) for d in check_drift(str(schema), db_url).differences
+             if d.object_type in ("trigger", "comment") or d.name and d.name.startswith("q_")}
+    assert found == {
+        ("trigger_changed", "q_when", "TRIGGER AFTER INSERT FOR EACH STATEMENT REFERENCING NEW TABLE AS n WHEN "
+                                      "((pg_trigger_depth() <= 1)) EXECUTE FUNCTION tf()"),
+        ("trigger_state_changed", "q_state", "origin"), ("comment_changed", "q_note", "before"),
+        ("unexpected_trigger", "q_old", "TRIGGER AFTER INSERT FOR EACH STATEMENT REFERENCING NEW TABLE AS m EXECUTE "
+                                        "FUNCTION tf()"),
+        ("missing_trigger", "q_moved", None)}

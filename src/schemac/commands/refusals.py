@@ -16,7 +16,7 @@ from typing import Optional
 from schemac.compare.changes import Change
 from schemac.compare.domain_arrays import range_held
 from schemac.compare.inherited_renames import renames_refused
-from schemac.compare.new_row_triggers import triggers_refused
+from schemac.compare.trigger_refusals import triggers_refused
 from schemac.compare.not_nulls import inherited_renames
 from schemac.compare.outside_users import outside_drops
 from schemac.compare.row_types import row_type_additions, row_type_drops, row_type_retypes

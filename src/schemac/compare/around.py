@@ -22,6 +22,7 @@ from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, MERGED_COPY
 from schemac.compare.column_renames import column_moves, net_renames
 from schemac.compare.regenerated_keys import keys_over
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, calls, dropped_functions
+from schemac.compare.table_triggers import trigger_made_again
 from schemac.model import Check, Exclusion, Function, Schema, Table, names_a_column
 from schemac.pg.column_storage import has_settings
 from schemac.pg.names import constraint_name
@@ -46,10 +47,15 @@ def dropped_operators(changes: Iterable[Change]) -> set[tuple[str, str]]:
     return {(c.schema, c.old.name) for c in changes if c.kind == "drop_operator"}  # type: ignore[union-attr]
 
 
+COMPOSITE_ASIDE = "composite type set aside with its enum"  # (compare.range_holders.composite_set_aside)
+
+
 def sets_aside(c: Change) -> bool:
-    """An enum re-created (values removed or reordered), or a domain or range type over one (ENUM_REBUILT): its old
-    self renamed aside, the new one created, what uses it moved to the new one, the old one dropped at the end."""
-    return c.kind == "alter_enum" or (c.kind in ("alter_domain", "alter_range_type") and c.cause == ENUM_REBUILT)
+    """An enum re-created (values removed or reordered), or a domain or range type over one (ENUM_REBUILT), or a
+    composite type held by a column (COMPOSITE_ASIDE): its old self renamed aside, the new one created, what uses it
+    moved to the new one, the old one dropped at the end."""
+    return c.kind == "alter_enum" or (c.kind in ("alter_domain", "alter_range_type") and c.cause == ENUM_REBUILT) \
+        or (c.kind == "alter_composite_type" and c.cause == COMPOSITE_ASIDE)
 
 
 def set_aside_types(changes: Iterable[Change]) -> set[tuple[str, str]]:
@@ -336,12 +342,7 @@ def _table(old_t: Table, new_t: Table, uses: Uses, touched: Callable[[str, Optio
         n = new_tg.get(g.name)
         if n is not None and not touched("drop_trigger", g.name) and not touched("alter_trigger", g.name) and \
                 (why := over(g.when, columns=g.update_columns)):  # (UPDATE OF or WHEN over a column made again)
-            ch("drop_trigger", g.name, g, None, why)
-            ch("add_trigger", g.name, None, n, why)
-            if n.enabled != "origin":
-                ch("set_trigger_enabled", g.name, None, n, why)
-            if n.comment:
-                ch("set_trigger_comment", g.name, None, n, why)
+            trigger_made_again(ch, g, n, why)
     new_checks = {c.name: c for c in new_t.checks if c.name}
     for c in old_t.checks:
         n = new_checks.get(c.name)  # type: ignore[arg-type]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from schemac.model.frozen import frozen
 from typing import Optional, Union
 
+from schemac.compare.under_parent import UnderParent
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, clip_bytes
 from schemac.model import (Cast, expression_dropped, DatabaseGrant, DatabaseSetting, Operator, OperatorClass, OperatorFamily, Aggregate, Check, EventTrigger, ForeignServer, Namespace, Publication, Collation, TextSearchConfig, TextSearchDictionary, CompositeType, Domain, Enum, Exclusion, Extension, ForeignDataWrapper, ForeignKey, Function, Index,
                            Policy, PrimaryKey, RangeType, Rule, Sequence, Source, Statistics, Table, Trigger, Unique, View)
@@ -282,9 +283,8 @@ class Change:
     # A drop of an unnamed key whose default name another constraint or index of the CURRENT table holds (which the
     # same migration may drop: the planner sees only the desired table): plan.held_names drops it by what it is.
     name_held: bool = False
-    # An alter_not_null renaming a child's own NOT NULL merged with its parent's (compare.not_null_remade): (the
-    # parent's schema, name, its NOT NULL's name), dropped and added again around the rename; () for any other.
-    under_parent: tuple = ()
+    # An alter_not_null renaming a child's own NOT NULL merged with its parent's: the parent (compare.not_null_remade).
+    under_parent: Optional[UnderParent] = None
     # An alter_identity adding an identity to a column of a partition this migration detaches (its values drawn from
     # the parent's sequence): it starts past that sequence's last value too, kept before the DETACH
     # (compare.inherited_checks.past_the_old_parent, plan.identity_ddl.kept_before_detach).

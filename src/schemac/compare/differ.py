@@ -19,6 +19,7 @@ from schemac.compare.operators import diff_operators
 from schemac.compare.parents_columns_later import columns_after_children, joined_before, joined_first, made_without, ordered_by_later, \
     received_later
 from schemac.compare.new_row_triggers import apart_for_triggers, columns_after_triggers, made_apart, parents_after_triggers
+from schemac.compare.tails_for_triggers import again_for_triggers, own_generation_again, read_above, tails_for_triggers
 from schemac.compare.changes import (CARRIED_TO_PARTITIONS, INHERITED, NAMED_BELOW, NEW_TABLE, KEEPS_COLUMN, KEPT_BELOW, AFTER_ONLY, BEFORE_PARENTS_COLUMNS, KINDS, TYPED_REBUILT, GENERATED_REBUILT, Change)
 from schemac.compare.grants import diff_grants
 from schemac.compare.grantor_usage import lent_usage
@@ -53,6 +54,7 @@ from schemac.compare.unique_pk_copies import key_after_partitions, keys_remade_f
 from schemac.compare.shortcut import unchanged
 from schemac.compare.statistics import statistics_given_back
 from schemac.compare.tables import diff_table
+from schemac.compare.table_triggers import rejoined
 from schemac.compare.inherited_checks import across_parents, after_no_inherit, attached_partition, checks_for_attach, \
     identities_given_by_attach, inherited_child, numbered_by_parents_identity, past_the_old_parent, reordered_child
 from schemac.compare.domain_casts import domains_as_written, table_as_written
@@ -69,6 +71,8 @@ from schemac.compare.not_null_remade import remade_under_parents
 from schemac.compare.not_null_renames import renamed_on_leaves
 from schemac.compare.defaults_below import defaults_kept_below
 from schemac.compare.default_rows import leaving_rows, over_defaults, rebound, referenced_partition
+from schemac.compare.attribute_renames import typed_tables_follow
+from schemac.compare.range_holders import domains_over_set_aside
 from schemac.compare.rebuilt_keys import foreign_keys_around_rebuilt_keys
 from schemac.compare.taken_sequences import defaults_around_taken_sequences
 from schemac.compare.loose_collations import nondeterministic
@@ -94,12 +98,14 @@ __all__ = ["Change", "diff"]
 
 
 def _not_inherited(changes: list[Change], old: Table, new: Table, per_table: dict[tuple[str, str], list[Change]],
-                   only: frozenset = frozenset(), held: frozenset = frozenset()) -> list[Change]:
+                   only: frozenset = frozenset(), held: frozenset = frozenset(), tails: Optional[dict] = None) -> list[Change]:
     """A partition's (or INHERITS child's) changes, those its parent's ALTER TABLE carries down to it
     marked INHERITED: they run no statement of their own (but a DROP NOT NULL, after the parent's: plan.planner), but
     order what depends on them (a partition attached below it). A partition detached to be attached again takes its own changes. `only`: the parents'
     DROP COLUMNs a child keeps (inherited_drops.kept_below): the parent's made ONLY, a child's own that drops it too
-    after; `held`: a child's columns another parent gives too (inherited_drops.held_elsewhere), left to the parent's."""
+    after; `held`: a child's columns another parent gives too (inherited_drops.held_elsewhere), left to the parent's.; `tails`:
+    the parents' generated columns dropped and added again around a trigger (compare.tails_for_triggers), which the
+    DROP takes from a child or leaves it, as a fresh build has it: no NO INHERIT around them."""
     if not changes and not new.inherits and new.partition_of is None:  # (most tables: nothing to mark, no INHERIT)
         return []
     parents = stable_parents(old, new)
@@ -120,7 +126,8 @@ def _not_inherited(changes: list[Change], old: Table, new: Table, per_table: dic
         for q in new.inherits:
             kept = tuple(c.name for c in per_table.get((q.schema, q.name), ())
                          if c.kind == "drop_column" and c.name in names and (q.schema, q.name) in parents
-                         and (q.schema, q.name, c.name) not in only and (new.schema, new.name, c.name) not in held)
+                         and (q.schema, q.name, c.name) not in only and (new.schema, new.name, c.name) not in held
+                         and c.name not in (tails or {}).get((q.schema, q.name), ()))
             if kept:  # (the INHERIT carries the columns kept, for its place in the plan: plan.dependencies)
                 name = f"{q.schema}.{q.name}"
                 out += [Change("drop_inherit", new.schema, new.name, name, q, None, new, KEEPS_COLUMN),
@@ -180,6 +187,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     current, desired = without_declared_copies(current), without_declared_copies(desired)  # (a partition's key copies)
     before = given = current  # (its namespaces: a sequence or type moved names the schema it moves to)
     changes, current = moved_types(current, desired)  # ALTER TYPE ... SET SCHEMA: what names them follows
+    desired = typed_tables_follow(current, desired)  # (a typed table's column renamed with its type's attribute)
     current = domains_as_written(current, desired)  # (`(VALUE)::integer` in a CHECK of a domain over a domain)
     current = with_moved_extension_types(current, desired)  # (its columns follow an extension moved)
     cur_tables = {t.key: t for t in current.tables}
@@ -209,10 +217,13 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     objects = ranges_over_recreated(diff_user_types(current, desired, objects), current, desired)
     rebuilt = frozenset(set_aside_types(objects))
     objects = ranges_over_rebuilt(objects, current, desired, rebuilt)  # (a range over an enum set aside: set aside too)
+    objects = domains_over_set_aside(objects, current, desired)  # (and the domains kept over it)
     rebuilt = frozenset(set_aside_types(objects))
     changes, objects = rebuilt_ranges_unrenamed(changes, objects, rebuilt)  # (dropped under its old name)
-    objects = functions_around_types(objects, current, desired, rebuilt)
     objects = null_refusing_attributes(composites_over_rebuilt(objects, current, desired, rebuilt), desired)
+    objects = domains_over_set_aside(objects, current, desired)  # (over a composite type set aside with them)
+    rebuilt = frozenset(set_aside_types(objects))  # (a composite type a column holds, set aside with them)
+    objects = functions_around_types(objects, current, desired, rebuilt)
     domains = (keyed_domains(current), keyed_domains(desired))
     composites = {(c.schema, c.name): c for c in current.composite_types} if current.domains else {}
     overloads = lazy_overloads((current, desired), domains)  # (f(d1) beside f(integer): `(dc)::integer` chooses one)
@@ -222,6 +233,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     later = columns_after_children(des_tables, cur_tables, parents_after_triggers(des_tables, cur_tables))
     after_triggers = columns_after_triggers(des_tables, cur_tables)  # (a BEFORE trigger reading NEW's whole row: first)
     apart = apart_for_triggers(des_tables, cur_tables)  # (a new partition of such a trigger under a standing parent)
+    tails = tails_for_triggers(cur_tables, des_tables)  # (a partitioned table's last generated columns, for such a one)
     kept = kept_for_children(cur_tables, des_tables)  # (a child's own expression changed: its parent's, before 17)
     cur_tables = held_for_children(cur_tables, des_tables, kept)
     cur_tables, givers = held_for_givers(cur_tables, des_tables)  # (a child's column two parents give: all dropped, added)
@@ -259,7 +271,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             changes.extend(joined_first([replace(c, cause=INHERITED if parent is not None and c.name in given else NEW_TABLE)
                                          for c in diff_table(created_by_create_table(made, parent, des_tables), t)],
                                         first.get(key), later))
-        elif not (old.partition_of or t.partition_of or old.inherits or t.inherits) and unchanged(old, t, rebuilt):
+        elif not (old.partition_of or t.partition_of or old.inherits or t.inherits) and key not in tails and \
+                unchanged(old, t, rebuilt):
             # (a table of no parent, either side, in sync: what every step below gives it back as it is, and diff_table
             # none; most of a schema's tables, each otherwise through ~14 calls that find nothing to do)
             per_table[key] = []
@@ -271,7 +284,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             before += checks_for_attach(old, t, cur_tables, des_tables)
             old, renamed = across_no_inherit(old, t, cur_tables, des_tables)
             renamed += [c for c in before_inherit(old, t, des_tables) if c.name not in {r.name for r in renamed}]
-            retypes = own_type_sides(cast_directly(diff_table(held_as_parents(old, t, cur_tables), t, rebuilt), *domains, rebuilt),
+            retypes = own_type_sides(cast_directly(diff_table(held_as_parents(old, t, cur_tables), t, rebuilt, tails.get(key, frozenset())),
+                                                   *domains, rebuilt),
                                      current, desired)
             retypes = checked_fits(retypes, old) if old.checks and desired.extensions else retypes
             retypes = past_the_old_parent(numbered_by_parents_identity(retypes, old, t, des_tables), old, t)
@@ -279,10 +293,15 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     held = frozenset(held_elsewhere(per_table, cur_tables, des_tables))
     only = frozenset(kept_below_parents(per_table, cur_tables, des_tables, held))
     exact = frozenset(through_scratch(per_table, cur_tables, des_tables))
-    for key, table_changes in per_table.items():
-        changes.extend(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table, only, held))
-        changes.extend(around_retypes(cur_tables[key], des_tables[key], per_table, des_tables, exact))
+    for key, table_changes in per_table.items():  # (a table joining a parent again: its triggers with transition
+        # tables dropped and made again around it, compare.table_triggers)
+        changes.extend(rejoined(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table, only, held,
+                                               tails) +
+                                around_retypes(cur_tables[key], des_tables[key], per_table, des_tables, exact),
+                                cur_tables[key], des_tables[key]))
     changes = own_expressions_again(marked_for_children(changes, kept, des_tables), des_tables, cur_tables)  # (a partition's own, after its parent's new expression)
+    changes = read_above(own_generation_again(changes, tails, des_tables), tails, des_tables)  # (a partition's own
+    # expression after its parent's ADD again; a grandchild's trigger before the root's ADD)
     changes = shared_generation(changes, des_tables, cur_tables, givers)  # (a child's column two parents give: all dropped, added)
     changes = identities_over_children(named_in_partitions(changes, des_tables), cur_tables, des_tables)
     changes = beside_remade(changes, cur_tables, des_tables)  # (its own beside a new copy: dropped, made after it)
@@ -304,7 +323,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes.extend(_typed_tables(cur_tables, des_tables, objects))
     changes.extend(objects + diff_aggregates(current, desired, objects) + diff_operators(current, desired, objects))
     changes.extend(diff_operator_classes(current, desired, changes) + statistics_given_back(current, cur_tables, desired, changes))
-    changes.extend(diff_policies(cur_tables, des_tables, rebuilt)
+    changes.extend(diff_policies(cur_tables, des_tables, rebuilt, again_for_triggers(changes, tails))
                    + diff_grants(cur_tables, des_tables, current, desired, rebuilt | remade_types(objects),
                                  identities := identity_differences(cur_tables, des_tables)))
     changes = split_around_recreated(changes)
@@ -343,7 +362,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes.extend(identity_comment_changes(cur_tables, des_tables, changes, identities))
     changes.extend(identity_sequences_aside(current, desired, changes))
     changes.extend(identity_sequences_named(current, desired, changes, cur_tables))
-    changes = remade_under_parents(renamed_on_leaves(changes, current), current, desired)
+    changes = remade_under_parents(renamed_on_leaves(changes, current, desired), current, desired)
     changes.extend(diff_validated_checks(cur_tables, des_tables, changes))
     changes.extend(diff_copy_comments(cur_tables, des_tables, changes))
     changes = sequences_fed(made_under_kept(lent_usage(changes, current, desired), current, desired), desired)

@@ -10,24 +10,22 @@ the trigger made, and those columns added in their order (`columns_after_trigger
 compare.parents_columns_later.made_without): its catalog as the source's. plan.member_dependencies orders a
 generated column's ADD after such a trigger's CREATE (`reads_new_row`): an existing table's too. A new partition
 made on its own and attached is cut in its own order (`made_apart`), and so is a new INHERITS child made on its own and
-joined by INHERIT (`_apart_child`). Where the table keeps generated columns under a
+joined by INHERIT (`apart_child`). Where the table keeps generated columns under a
 trigger the migration makes so, they are dropped and added again around it where they are its last columns
-(`dropped_for_triggers`: dropping and adding moves a column last); elsewhere nothing is exact: generate and
-`diff --sql` refuse it, naming both (`triggers_refused`, commands.refusals)."""
+(`dropped_for_triggers`: dropping and adding moves a column last; a partitioned table's and an INHERITS parent's,
+with the tables under them: compare.tails_for_triggers); elsewhere nothing is exact: generate and
+`diff --sql` refuse it, naming both (compare.trigger_refusals, commands.refusals)."""
 
 from __future__ import annotations
 
 from typing import Optional
 
-from schemac.compare.changes import GENERATED_REBUILT, NEW_TABLE, Change
 from schemac.compare.inherited_checks import reordered_child, reordered_partition
-from schemac.compare.moves import as_current
 from schemac.compare.not_null_names import named_as_attached
-from schemac.model import Schema, Table, Trigger
-from schemac.model.frozen import replace
+from schemac.model import Table, Trigger
 from schemac.pg.sqllex import LexError, folded, tokens
 
-def _row_reads(when: str) -> tuple[bool, frozenset[str], frozenset[str]]:
+def row_reads(when: str) -> tuple[bool, frozenset[str], frozenset[str]]:
     """Whether `when` reads NEW's whole row, the fields it reads of NEW, and of OLD and NEW (where it cannot be
     read: False, none)."""
     try:
@@ -51,7 +49,7 @@ def reads_new_row(g: Trigger) -> bool:
     """Whether `g` is a BEFORE row trigger whose WHEN reads NEW's whole row: made before its table's generated
     columns, it stands beside them."""
     return g.timing == "before" and g.for_each_row and g.when is not None and "new" in g.when.lower() and \
-        _row_reads(g.when)[0]
+        row_reads(g.when)[0]
 
 
 def refused_beside(g: Trigger, t: Table) -> Optional[str]:
@@ -62,7 +60,7 @@ def refused_beside(g: Trigger, t: Table) -> Optional[str]:
     generated = [c.name for c in t.columns if c.generated is not None]
     if not generated:
         return None
-    whole, fields, _ = _row_reads(g.when)
+    whole, fields, _ = row_reads(g.when)
     return generated[0] if whole else next((n for n in generated if n in fields), None)
 
 
@@ -73,7 +71,7 @@ def refused_triggers(t: Table) -> list[Trigger]:
 
 def named_by(g: Trigger) -> frozenset[str]:
     """The columns `g` names: its UPDATE OF, the fields its WHEN reads of OLD and NEW."""
-    return frozenset(g.update_columns) | (_row_reads(g.when)[2] if g.when else frozenset())
+    return frozenset(g.update_columns) | (row_reads(g.when)[2] if g.when else frozenset())
 
 
 def columns_after_triggers(tables: dict, current: dict) -> dict[tuple[str, str], tuple[str, ...]]:
@@ -112,10 +110,10 @@ def columns_after_triggers(tables: dict, current: dict) -> dict[tuple[str, str],
 def _own_after(t: Table, before: list[Trigger], tables: dict) -> tuple[str, ...]:
     """The columns INHERITS child `t` declares beyond its parents', from its first generated one on (but those
     `before`, its triggers Postgres refuses beside it, name): added after them. None where a parent gives a generated
-    column (parents_after_triggers) or is not in `tables`. A child made on its own (_apart_child): every column of it
+    column (parents_after_triggers) or is not in `tables`. A child made on its own (apart_child): every column of it
     from its first generated one on, its parents' too."""
     parents = [tables.get((q.schema, q.name)) for q in t.inherits]
-    apart = _apart_child(t, tables)
+    apart = apart_child(t, tables)
     if not before or not apart and any(p is None or any(c.generated is not None for c in p.columns) for p in parents):
         return ()
     given = set() if apart else {c.name for p in parents for c in p.columns}  # type: ignore[union-attr]
@@ -126,7 +124,7 @@ def _own_after(t: Table, before: list[Trigger], tables: dict) -> tuple[str, ...]
         tuple(n for n in names[first:] if n not in named or t.column(n).generated is not None)
 
 
-def _apart_child(t: Table, tables: dict) -> bool:
+def apart_child(t: Table, tables: dict) -> bool:
     """Whether INHERITS child `t` is made on its own in its order and joins its parents after (compare.inherited_checks.
     inherited_child: its INHERIT waits for its ADD COLUMNs), every column its own (attislocal, none inherited_only):
     its parents, standing or new, give it nothing, so nothing of theirs is cut for its trigger (one inherited_only
@@ -181,7 +179,7 @@ def parents_after_triggers(tables: dict, current: dict) -> dict[tuple[str, str],
     compare.parents_columns_later.columns_after_children, which adds them after the children."""
     out: dict[tuple[str, str], tuple[str, ...]] = {}
     for key, t in tables.items():
-        if key in current or not t.inherits or t.partition_of is not None or _apart_child(t, tables) or \
+        if key in current or not t.inherits or t.partition_of is not None or apart_child(t, tables) or \
                 not refused_triggers(t):
             continue
         for q in t.inherits:
@@ -201,90 +199,25 @@ def dropped_for_triggers(changes: list, cur: Table, des: Table) -> frozenset[str
     order), on a table of no parent nor partitions (a partition's column is
     not its own to drop; a partition's order is its own). Their values are computed again; what stands on them is made
     again around; the trigger made between (plan.member_dependencies), the ADDs in order, as a fresh build has the
-    table (made without them, the trigger, then them). An INHERITS parent's: refused (triggers_refused)."""
+    table (made without them, the trigger, then them). A partitioned table's and an INHERITS parent's, with what their
+    DROP and ADD COLUMN reach below: compare.tails_for_triggers (elsewhere refused: compare.trigger_refusals)."""
     if not any(c.kind in ("add_trigger", "alter_trigger") and isinstance(c.new, Trigger) and reads_new_row(c.new)
                and refused_beside(c.new, des) is not None for c in changes) or cur.partition_of or des.partition_of \
             or cur.partition_by or des.partition_by or cur.inherits or des.inherits:
         return frozenset()
+    return frozenset(last_generated(cur, des))
+
+
+def last_generated(cur: Table, des: Table) -> tuple[str, ...]:
+    """`cur`'s last columns from its first generated one on, where each is generated, on both sides, and `des` ends
+    with them in that order (but columns it adds among them: their ADDs come in order); else ()."""
     first = next((n for n, c in enumerate(cur.columns) if c.generated is not None), None)
     tail = tuple(c.name for c in cur.columns[first:]) if first is not None else ()
-    names = [c.name for c in des.columns]
-    at = min((names.index(n) for n in tail if n in names), default=None)
-    wanted = tuple(n for n in names[at:] if cur.column(n) is not None) if at is not None else ()  # (new ones added
-    return frozenset(tail) if tail and wanted == tail and all(cur.column(n).generated and des.column(n).generated  # type: ignore
-                                                               for n in tail) else frozenset()  # between, in order)
+    return tail if tail and ends_with(cur, des, tail) and all(
+        cur.column(n).generated and des.column(n) is not None and des.column(n).generated for n in tail) else ()  # type: ignore[union-attr]
 
 
-def triggers_refused(changes: list, current: Schema, desired: Optional[Schema] = None) -> list[tuple[Change, str]]:
-    """Each trigger the migration creates or replaces that Postgres refuses, with why: one reading NEW.g of a
-    generated g (on every path: g stands before any trigger can name it), one reading NEW's whole row beside a
-    generated column its table keeps (neither dropped nor made plain by the migration, nor dropped and added again
-    by dropped_for_triggers but on an INHERITS parent, whose DROP COLUMN recurses): no order makes it, and dropping
-    the column and adding it again would move it last (and what stands on it with it), which the user chooses in a
-    migration of its own; one of a new INHERITS child made CREATE TABLE ... INHERITS under a parent that stands with
-    a generated column it keeps, which gives the child the column first (_given_first)."""
-    if not any(c.kind in ("add_trigger", "alter_trigger") for c in changes):
-        return []
-    at = as_current(changes)
-    tables = {(t.schema, t.name): t for t in current.tables}
-    wanted = {(t.schema, t.name): t for t in desired.tables} if desired is not None else {}
-    parents = {(q.schema, q.name) for t in current.tables for q in t.inherits}  # (their DROP COLUMN recurses)
-    gone = {(c.schema, c.table, c.name) for c in changes if c.kind == "drop_column" and not (
-        c.cause == GENERATED_REBUILT and at(c.schema, c.table) in parents) or c.kind == "alter_generated"
-            and getattr(c.new, "generated", None) is None}
-    out = []
-    for c in changes:
-        if c.kind not in ("add_trigger", "alter_trigger") or not isinstance(c.new, Trigger) or c.table_def is None \
-                or (column := refused_beside(c.new, c.table_def)) is None:
-            continue
-        start = f"table {c.schema}.{c.table}: BEFORE trigger {c.new.name}, whose WHEN reads "
-        if not _row_reads(c.new.when or "")[0]:
-            out.append((c, start + f"NEW.{column} of generated column {column}, cannot be created (Postgres refuses it "
-                           f"whatever the order: 'BEFORE trigger's WHEN condition cannot reference NEW generated "
-                           f"columns'): read OLD.{column}, or the columns it is computed from, or make the trigger AFTER"))
-            continue
-        was = tables.get(at(c.schema, c.table)) if c.cause != NEW_TABLE else None
-        given = _given_first(c.table_def, tables, wanted, gone, at) if was is None else None
-        if given is not None:
-            out.append((c, start + f"NEW's whole row, cannot be created on the new table: CREATE TABLE ... INHERITS "
-                           f"gives it generated column {given[1]} of {given[0]}, which stands, first (Postgres refuses it: "
-                           "'BEFORE trigger's WHEN condition cannot reference NEW generated columns'; a database holds "
-                           "it where the parent gained the column after the trigger): drop the parent's column in a "
-                           "migration of its own first and declare it again in the next (its values are computed "
-                           "again; it comes last), or compare NEW's columns by name in the WHEN, or make the trigger "
-                           "AFTER"))
-            continue
-        kept = None if was is None else \
-            refused_beside(c.new, replace(was, columns=tuple(x for x in was.columns if (c.schema, c.table, x.name) not in gone)))
-        if kept is not None:
-            out.append((c, start + f"NEW's whole row, cannot be created while the table has generated column {kept} "
-                           "(Postgres refuses it: 'BEFORE trigger's WHEN condition cannot reference NEW generated "
-                           "columns'; it takes ADD COLUMN of a generated column after such a trigger; generate drops "
-                           "and adds again the generated columns a table ends with around it, " +
-                           _not_last(was, kept, parents) + "): drop the column in a migration of its own first and "  # type: ignore[arg-type]
-                           "declare it again in the next, after the trigger (its values are computed again; it comes "
-                           "last), or compare NEW's columns by name in the WHEN, or make the trigger AFTER"))
-    return out
-
-
-def _given_first(t: Table, tables: dict, wanted: dict, gone: set, at) -> Optional[tuple[str, str]]:
-    """(parent, column): the generated column a standing parent of new INHERITS child `t` keeps, which CREATE TABLE
-    ... INHERITS gives `t` before its trigger (not a child made on its own, _apart_child, nor a partition:
-    apart_for_triggers); None where there is none."""
-    if not t.inherits or t.partition_of is not None or _apart_child(t, wanted):
-        return None
-    for q in t.inherits:
-        p = tables.get(at(q.schema, q.name))
-        for x in p.columns if p is not None else ():
-            if x.generated is not None and (q.schema, q.name, x.name) not in gone and t.column(x.name) is not None:
-                return f"{q.schema}.{q.name}", x.name
-    return None
-
-
-def _not_last(t: Table, column: str, parents: set) -> str:
-    """Why generate does not drop and add again `t`'s generated `column` around a trigger (dropped_for_triggers)."""
-    if t.partition_of is not None or t.partition_by is not None or t.inherits or t.key in parents:
-        return "but not a partitioned table's, a partition's, nor an INHERITS parent's or child's"
-    names = [c.name for c in t.columns]
-    after = next((c.name for c in t.columns[names.index(column):] if c.generated is None), None)
-    return f"but not {column}, which column {after} follows" if after else "but schema.yaml orders them otherwise"
+def ends_with(cur: Table, des: Table, tail: tuple[str, ...]) -> bool:
+    """Whether `des`'s columns `cur` has end with `tail`, in its order."""
+    names = [c.name for c in des.columns if cur.column(c.name) is not None]
+    return len(names) >= len(tail) and tuple(names[len(names) - len(tail):]) == tail

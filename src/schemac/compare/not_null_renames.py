@@ -12,23 +12,26 @@ from typing import Callable, Optional
 from schemac.compare.changes import NAMED_AS_DEFAULT, Change
 from schemac.compare.inherited_renames import children_follow_renames, parent_keys
 from schemac.compare.moves import chained_renames
-from schemac.compare.not_null_remade import safe_parent
+from schemac.compare.not_null_remade import parent_remade, safe_parent
 from schemac.model import NotNull, Schema
 from schemac.model.frozen import replace
 from schemac.pg.names import default_not_null_name, postgres_named
 
 
-def renamed_on_leaves(changes: list[Change], current: Schema) -> list[Change]:
+def renamed_on_leaves(changes: list[Change], current: Schema, desired: Schema) -> list[Change]:
     """`changes` less the NAMED_AS_DEFAULT renames (not_null_changes) of a table whose partitions or INHERITS children
     hold that NOT NULL under a name of their own: Postgres's RENAME CONSTRAINT recurses into them and refuses one
     that holds another (a table attached as a partition keeps `ev_2025_id_not_null`), while ONLY is refused for an
-    inherited constraint; the name is left as it is, as before. Children holding the parent's (read unnamed, or
-    under it) are renamed along, as a fresh build names them."""
+    inherited constraint; the name is left as it is, as before, but where the parent's is dropped and added again
+    (compare.not_null_remade.parent_remade). Children holding the parent's (read unnamed, or under it) are renamed
+    along, as a fresh build names them."""
     if not any(c.kind == "alter_not_null" and c.cause == NAMED_AS_DEFAULT for c in changes):
         return changes
     holder = _holder(current)
+    cur, des = {t.key: t for t in current.tables}, {t.key: t for t in desired.tables}
     return [c for c in changes if not (c.kind == "alter_not_null" and c.cause == NAMED_AS_DEFAULT
-                                       and holder((c.schema, c.table), c.name, c.old.not_null.name) is not None)]
+                                       and holder((c.schema, c.table), c.name, c.old.not_null.name) is not None
+                                       and parent_remade(cur, des, (c.schema, c.table), c.name, c.name) is None)]
 
 
 def left_names(current: Schema, desired: Schema) -> tuple[Schema, list[str]]:
@@ -51,7 +54,8 @@ def left_names(current: Schema, desired: Schema) -> tuple[Schema, list[str]]:
                 held = default_not_null_name(old.name, was.name)  # type: ignore[union-attr]  (renamed: the old name's)
             default = default_not_null_name(t.name, col.name)
             child = None if (col.nullable or (col.not_null is not None and col.not_null.name) or held in (None, default)
-                             or _remade(cur, des, old.key, col.name, was.name)) \
+                             or _remade(cur, des, old.key, col.name, was.name)
+                             or old.key == t.key and parent_remade(cur, des, t.key, col.name, was.name)) \
                 else holder(old.key, was.name, held)  # type: ignore[arg-type, union-attr]
             if child is not None:
                 col = replace(col, not_null=replace(col.not_null or NotNull(), name=held))

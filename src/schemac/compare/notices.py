@@ -75,6 +75,21 @@ def _rename_hints(current: Schema, desired: Schema) -> list[tuple[str, str, str,
             if q.renamed_from and old_key(q, keys) is None:
                 hints.append((str(q.source or q.name), kind, q.renamed_from, f"{q.schema}.{q.name}",
                               (q.schema, q.name) in keys))
+    return hints + _attribute_hints(current, desired)
+
+
+def _attribute_hints(current: Schema, desired: Schema) -> list[tuple[str, str, str, str, object]]:
+    """_rename_hints' of composite types' attributes: a `renamed_from` naming no attribute the recorded type has (the
+    rename made already where it has the new one), of a type it has under its name or its old one (renamed_from)."""
+    hints: list[tuple[str, str, str, str, object]] = []
+    if not any(a.renamed_from for c in desired.composite_types for a in c.attributes):
+        return hints
+    keys = {(c.schema, c.name): c for c in current.composite_types}
+    for c in desired.composite_types:
+        cur = keys.get(old_key(c, set(keys)) or (c.schema, c.name))
+        names = {a.name for a in cur.attributes} if cur is not None else set()
+        hints += [(str(c.source or c.name), "attribute", a.renamed_from, a.name, a.name in names)
+                  for a in c.attributes if a.renamed_from and a.renamed_from not in names]
     return hints
 
 
@@ -93,7 +108,7 @@ def ignored_renames(current: Schema, desired: Schema) -> list[str]:
             notes.append(f"{where}: renamed_from '{old}' has done its work: the recorded schema {did}; remove it once the migration that renamed it is applied to every "
                          f"database (`schemac diff` against a database says when)")
         else:
-            scope = "table" if kind in ("column", "index") else "schema"
+            scope = "table" if kind in ("column", "index") else "type" if kind == "attribute" else "schema"
             notes.append(f"{where}: renamed_from '{old}' ignored: no such {kind} in the recorded {scope}")
     return notes
 

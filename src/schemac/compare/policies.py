@@ -73,9 +73,11 @@ def regenerated_columns(old: Table, new: Table, retyped: set[str]) -> set[str]:
 
 
 def policy_changes(old: Optional[Table], new: Table, cause: Optional[str] = None,
-                   columns_of=lambda schema, name: None, rebuilt: frozenset = frozenset()) -> list[Change]:
+                   columns_of=lambda schema, name: None, rebuilt: frozenset = frozenset(),
+                   again: frozenset = frozenset()) -> list[Change]:
     """set_row_security, add/drop/alter_policy and set_policy_comment that turn `old` (None: a table this
-    migration creates, with row-level security off and no policies) into `new`."""
+    migration creates, with row-level security off and no policies) into `new`; `again`: its columns dropped and added
+    again for another cause (a BEFORE trigger reading NEW's whole row: compare.tails_for_triggers)."""
     out: list[Change] = []
 
     def ch(kind: str, name: Optional[str], o: object, n: object) -> None:
@@ -85,7 +87,7 @@ def policy_changes(old: Optional[Table], new: Table, cause: Optional[str] = None
     if new.policies and old is not None and old.policies:
         old = with_column_renames(old, new)  # (RENAME COLUMN: Postgres's policies read the new name, kept as they are)
         retyped = _retyped(old, new, rebuilt)
-        retyped |= regenerated_columns(old, new, retyped)  # dropped and added again: as retyped
+        retyped |= regenerated_columns(old, new, retyped) | again  # dropped and added again: as retyped
     rls = (old.row_level_security, old.force_row_level_security) if old is not None else (False, False)
     if rls != (new.row_level_security, new.force_row_level_security):
         ch("set_row_security", None, old, new)
@@ -117,9 +119,10 @@ def _over(p: Policy, columns: set[str]) -> bool:
     return bool(columns) and any(policy_refs(t)[0] & columns for t in (p.using, p.with_check) if t is not None)
 
 
-def diff_policies(cur_tables: dict, des_tables: dict, rebuilt: frozenset = frozenset()) -> list[Change]:
+def diff_policies(cur_tables: dict, des_tables: dict, rebuilt: frozenset = frozenset(), again: Optional[dict] = None) -> list[Change]:
     """Every table schema.yaml keeps; a new table's changes carry `cause` (reports leave them out: the
-    missing table is the difference). `rebuilt`: the types (schema, name) the migration re-creates."""
+    missing table is the difference). `rebuilt`: the types (schema, name) the migration re-creates; `again`: (schema,
+    table) -> its generated columns dropped and added again around a trigger (policy_changes)."""
     out: list[Change] = []
     columns: dict[tuple[str, str], set[str]] = {}  # made for the tables a policy names (most have none)
 
@@ -139,7 +142,8 @@ def diff_policies(cur_tables: dict, des_tables: dict, rebuilt: frozenset = froze
         old = cur_tables.get(key)
         if renames and old is not None and old.policies:
             old = _others_renamed(old, renames)
-        out += policy_changes(old, t, None if old is not None else "new table", columns_of, rebuilt)
+        out += policy_changes(old, t, None if old is not None else "new table", columns_of, rebuilt,
+                              (again or {}).get(key, frozenset()))
     return out
 
 

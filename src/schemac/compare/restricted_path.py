@@ -124,24 +124,40 @@ class Reach:
 
 
 def built_texts(c: Change, tables: dict[tuple[str, str], Table]) -> list[str]:
-    """The expressions a change makes Postgres compute under 17+'s restricted path: a new index's keys and WHERE, a
-    populated materialized view's query and its indexes', the indexes of a table its statement rewrites, the copies of
-    its ancestors' indexes a partition made or attached builds (even over no rows: a SQL function is inlined first)."""
+    """The expressions a change makes Postgres compute under 17+'s restricted path (built's texts)."""
+    return [text for _, _, text in built(c, tables)]
+
+
+def built(c: Change, tables: dict[tuple[str, str], Table]) -> Iterator[tuple[tuple, str, str]]:
+    """(key, what, text) of each expression a change makes Postgres compute under 17+'s restricted path: a new index's
+    keys and WHERE, a populated materialized view's query and its indexes', the indexes of a table its statement
+    rewrites, the copies of its ancestors' indexes a partition made or attached builds (even over no rows: a SQL
+    function is inlined first); `key` names the index or view (one per index, whichever change builds it), `what` says
+    it and how it is built."""
     new, table = c.new, c.table_def
     if c.kind == "add_index" and isinstance(new, Index):
-        return keyed(new)
+        yield from ((("index", c.schema, c.table, new.name), f"index {new.name}", t) for t in keyed(new))
+        return
     if populated(c):
-        return [new.query, *(t for i in new.indexes for t in keyed(i))]  # type: ignore[union-attr]
+        yield ("view", new.schema, new.name), f"materialized view {new.schema}.{new.name}", new.query  # type: ignore
+        for i in new.indexes:  # type: ignore[union-attr]
+            yield from ((("index", new.schema, new.name, i.name), f"index {i.name} (built again by the REFRESH of "
+                         f"{new.schema}.{new.name})", t) for t in keyed(i))  # type: ignore[union-attr]
+        return
     if table is None or c.kind not in _REBUILDS | _COPIES or (c.kind in _COPIES and table.partition_of is None):
-        return []
-    out = [t for i in table.indexes for t in keyed(i)] if c.kind in _REBUILDS else []
+        return
+    made = f"{table.schema}.{table.name}"
+    how = f"built again by the rewrite of {made}" if c.kind in _REBUILDS else f"copied to partition {made}"
+    for i in table.indexes if c.kind in _REBUILDS else ():
+        yield from ((("index", table.schema, table.name, i.name), f"index {i.name} ({how})", t) for t in keyed(i))
     while table.partition_of is not None:  # (a partition's copies of its ancestors' indexes, which the models leave out)
         up = table.partition_of
         table = tables.get((up.parent_schema, up.parent))  # type: ignore[assignment]
         if table is None:
             break
-        out += [t for i in table.indexes for t in keyed(i)]
-    return out
+        for i in table.indexes:  # (each copy an index of its own, which REINDEX builds alike)
+            yield from ((("copy", table.schema, table.name, i.name, made), f"index {i.name} of {table.schema}."
+                         f"{table.name} ({how})", t) for t in keyed(i))
 
 
 def populated(c: Change) -> bool:

@@ -1,7 +1,9 @@
 """Extended statistics of a table compared, by name (`schema.name` outside the table's schema): what they are on (the columns as a set, since Postgres
 keeps them in the table's order; expressions by meaning), their kinds (none written is every kind), their
 schema, target and comment. Postgres cannot change what a statistics object is on: it is dropped and
-created again; the target changes in place (ALTER STATISTICS ... SET STATISTICS)."""
+created again; the target changes in place (ALTER STATISTICS ... SET STATISTICS). ALTER COLUMN ... TYPE makes
+again one on the column from its definition, which leaves out its target (and makes it the migration role's):
+one with a target or an owner is made again around the retype instead."""
 
 from __future__ import annotations
 
@@ -25,16 +27,20 @@ def _over(s: Statistics, columns: frozenset) -> bool:
                                  for e in s.elements)
 
 
-def diff_statistics(cur: Table, des: Table, ch, regenerated: frozenset = frozenset()) -> None:
+def diff_statistics(cur: Table, des: Table, ch, regenerated: frozenset = frozenset(),
+                    retyped: frozenset = frozenset()) -> None:
     """add_statistics, drop_statistics (a changed one: both), alter_statistics (its target) and
     set_statistics_comment, through `ch` (diff_table's). One on a column of `regenerated` (dropped and added
-    again: DROP COLUMN takes it along) is made again after it."""
+    again: DROP COLUMN takes it along) is made again after it; so too one with a target on a column of `retyped`
+    (a type or collation changed), or a pinned owner: ALTER COLUMN ... TYPE makes it again from its definition,
+    without its target (on 18, 16 and 15), and on 16 and 15 owned by the migration's role."""
     old_by_name = {s.label(cur.schema): s for s in cur.statistics}
     for s in des.statistics:
         name = s.label(des.schema)
         old = old_by_name.get(name)
         changed = old is not None and _shape(old, cur) != _shape(s, des)
-        again = old is not None and not changed and _over(old, regenerated)
+        again = old is not None and not changed and (_over(old, regenerated) or (
+            (s.target not in (None, -1) or s.owner is not None) and _over(old, retyped)))
         made = old is None or changed or again
         if s.owner is not None and s.owner != (None if made else old.owner):  # type: ignore[union-attr]
             ch("set_statistics_owner", name, None if made else old, s)  # ALTER ... OWNER TO after it (made)

@@ -1,6 +1,6 @@
 """A table's triggers compared (compare.tables): renamed where a gone one's definition is a new one's, dropped and
-made again around a retyped column they read or an INHERIT (one with transition tables), altered, enabled or
-commented in place."""
+made again around a retyped column they read or an ATTACH PARTITION or INHERIT (one with transition tables), altered,
+enabled or commented in place."""
 
 from __future__ import annotations
 
@@ -10,11 +10,14 @@ from schemac.model.frozen import replace
 from schemac.model.references import as_read
 from schemac.model.triggers import replaced_in_place, transitions
 
+from schemac.compare.changes import Change
 from schemac.compare.equality import equal_except
 from schemac.compare.normalize import same_expression
+from schemac.compare.partitioning import partition_of_key
 from schemac.model import Table, Trigger
 
-AROUND_INHERIT = "a trigger with transition tables, around its table's INHERIT"
+AROUND_JOINING = "a trigger with transition tables, around its table's ATTACH PARTITION or INHERIT"
+_IN_PLACE = ("alter_trigger", "rename_trigger", "set_trigger_enabled", "set_trigger_comment")
 
 
 def same_trigger(a: Trigger, b: Trigger) -> bool:
@@ -44,16 +47,18 @@ def trigger_changes(cur: Table, des: Table, ch: Callable, added: Callable, over_
     def trigger_over_retyped(g) -> bool:
         """Postgres refuses ALTER TYPE of a column a trigger's WHEN or UPDATE OF names (and DROP COLUMN)."""
         return over_retyped(g.when, columns=g.update_columns) or bool(set(g.update_columns) & retyped)
-    # ALTER TABLE ... INHERIT refuses a table holding a trigger with transition tables (a statement one too on a minor
-    # release without postgres commit afdb4cde, as 16.2): dropped before it, made again after (plan.transition_triggers)
-    inherit = des.partition_of is None and any(p not in cur.inherits for p in des.inherits)
+    # ATTACH PARTITION (of a table attached, or of a partition given another bound or parent: DETACH, ATTACH) and
+    # INHERIT refuse a table holding a trigger with transition tables (a statement one too on a minor release without
+    # postgres commit afdb4cde, as 16.2): dropped before it, made again after (plan.transition_triggers)
+    joining = des.partition_of is not None and partition_of_key(cur) != partition_of_key(des) or \
+        des.partition_of is None and any(p not in cur.inherits for p in des.inherits)
 
     # (a constraint trigger's constraint follows by RENAME CONSTRAINT, not reaching a partitioned tree's clones; one
     # over a column retyped is dropped under its old name before the ALTER TYPE, made under its new one after)
     _renamed_alike(cur_tg, des_tg, "trigger", ch,
                    lambda old, g: (not g.constraint or not (des.partition_by or des.partition_of))
                    and same_trigger(old, replace(g, name=old.name)) and not trigger_over_retyped(old)
-                   and not (inherit and transitions(old)))
+                   and not (joining and transitions(old)))
     for name, g in des_tg.items():
         old_g = cur_tg.get(name)
         if old_g is None:
@@ -61,14 +66,9 @@ def trigger_changes(cur: Table, des: Table, ch: Callable, added: Callable, over_
             if g.enabled != "origin":
                 ch("set_trigger_enabled", name, None, g, "state of a new object")
             continue
-        again = "retype" if trigger_over_retyped(old_g) else AROUND_INHERIT if inherit and transitions(old_g) else None
+        again = "retype" if trigger_over_retyped(old_g) else AROUND_JOINING if joining and transitions(old_g) else None
         if again:
-            ch("drop_trigger", name, old_g, None, again)
-            ch("add_trigger", name, None, g, again)
-            if g.enabled != "origin":
-                ch("set_trigger_enabled", name, None, g, again)
-            if g.comment:
-                ch("set_trigger_comment", name, None, g, again)
+            trigger_made_again(ch, old_g, g, again)
             continue
         altered = not same_trigger(old_g, g)
         if altered:
@@ -81,3 +81,43 @@ def trigger_changes(cur: Table, des: Table, ch: Callable, added: Callable, over_
     for name, g in cur_tg.items():
         if name not in des_tg:
             ch("drop_trigger", name, g, None)
+
+
+def trigger_made_again(ch: Callable, old_g: Trigger, g: Trigger, cause: str) -> None:
+    """`old_g` dropped and `g` made (a trigger created fires on origin: its state set again; its comment), for `cause`.
+    Around an ATTACH or INHERIT, what of `g` differs from `old_g` is a change the report tells (cause None: a rename
+    as a drop and an add, its definition, state or comment as changed, against `old_g`); the rest is hidden."""
+    told = cause == AROUND_JOINING
+    renamed = told and old_g.name != g.name
+    shown = lambda differs: told and not renamed and differs  # noqa: E731
+    changed = shown(not same_trigger(old_g, g))
+    ch("drop_trigger", old_g.name, old_g, None, None if renamed else cause)
+    ch("add_trigger", g.name, old_g if changed else None, g, None if renamed or changed else cause)
+    for kind, differs, wanted in (("set_trigger_enabled", old_g.enabled != g.enabled, g.enabled != "origin"),
+                                  ("set_trigger_comment", (old_g.comment or None) != (g.comment or None),
+                                   bool(g.comment))):
+        if shown(differs) or wanted:
+            ch(kind, g.name, old_g if shown(differs) else None, g, None if shown(differs) else cause)
+
+
+def rejoined(changes: list[Change], old: Table, new: Table) -> list[Change]:
+    """`changes` of a table joining again a parent it has (NO INHERIT, INHERIT around its parents' retypes:
+    compare.inherited_retypes; or differ's KEEPS_COLUMN), or a scratch parent its column is retyped through
+    (compare.scratch_retypes): each of its triggers with transition tables kept (its changes in place, a rename's
+    too, left out) dropped before and made again after, as trigger_changes does for a parent it gains."""
+    if not any(c.kind == "add_inherit" and c.new in old.inherits or c.kind == "alter_column_type" and c.through
+               for c in changes):
+        return changes
+    dropped = {c.old.name for c in changes if c.kind == "drop_trigger"}  # (around a retype: already)
+    renamed = {c.old.name: c.name for c in changes if c.kind == "rename_trigger"}
+    names = {g.name: renamed.get(g.name, g.name) for g in old.triggers if transitions(g) and g.name not in dropped}
+    if not names:
+        return changes
+    out = [c for c in changes if c.kind not in _IN_PLACE or c.name not in names.values()]
+    now = {g.name: g for g in new.triggers}
+    ch = lambda kind, name, was, will, cause: out.append(  # noqa: E731
+        Change(kind, new.schema, new.name, name, was, will, new, cause))
+    for g in old.triggers:
+        if g.name in names:
+            trigger_made_again(ch, g, now[names[g.name]], AROUND_JOINING)
+    return out

@@ -36,8 +36,11 @@ from schemac.compare.definition_keys import (_match_constraints, _same_constrain
 referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 
 
-def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list[Change]:
-    """`rebuilt`: the (schema, name) of enums re-created under their columns (ENUM_REBUILT)."""
+def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset(), tail: frozenset = frozenset()) -> list[Change]:
+    """`rebuilt`: the (schema, name) of enums re-created under their columns (ENUM_REBUILT); `tail`: the generated
+    columns a partitioned table and its partitions drop and add again (compare.tails_for_triggers)."""
+    if tail:
+        return compared_table(cur, des, rebuilt, tail)
     if unchanged(cur, des, rebuilt):
         return []
     changes = compared_table(cur, des, rebuilt)
@@ -268,7 +271,7 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset(), aga
     trigger_changes(cur, des, ch, added, over_retyped, retyped)
 
     diff_rules(cur, des, ch)
-    diff_statistics(cur, des, ch, frozenset(regenerated))
+    diff_statistics(cur, des, ch, frozenset(regenerated), frozenset(retyped_names))
     if cur.unlogged != des.unlogged:
         ch("set_logging", None, cur, des)
     def remade(index: str) -> bool:

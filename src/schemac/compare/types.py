@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import AbstractSet
+
 from schemac.model.frozen import replace
 
 from schemac.compare.changes import ENUM_REBUILT, OWNS_VALUES, Change, set_aside_name, takes_using
@@ -108,7 +110,7 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
         out.append(Change("drop_enum", c.schema, "", aside.name, aside, None, cause=ENUM_REBUILT))
     rebuilt = {(c.schema, c.name) for c in out if c.kind == "alter_enum"}
     cur_domains = _keyed(current.domains)
-    rebuilt_domains = _rebuilt_domains(cur_domains, desired.domains, rebuilt,
+    rebuilt_domains = rebuilt_domains_over(cur_domains, desired.domains, rebuilt,
                                        rebuilt_for_arrays(current, cur_domains, desired.domains))
     rebuilt |= rebuilt_domains
 
@@ -121,16 +123,7 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
     for d in desired.domains:
         old_d = cur_domains.get((d.schema, d.name))
         if old_d is not None and (d.schema, d.name) in rebuilt_domains:
-            # Set aside (renamed) like an enum re-created, created again (over the new enum or domain, or
-            # over its new base type); its columns are retyped through text, then the old one is dropped
-            # (before the enum or domain it stands on, itself set aside under it, whatever the new one stands on).
-            if type_name(old_d.type) in rebuilt:
-                e_schema, e_name = type_name(old_d.type)
-                aside = replace(old_d, name=set_aside_name(old_d.name), type=qualified(e_schema, set_aside_name(e_name)))
-            else:
-                aside = replace(old_d, name=set_aside_name(old_d.name))
-            out.append(Change("alter_domain", d.schema, "", d.name, old_d, d, cause=ENUM_REBUILT))
-            out.append(Change("drop_domain", d.schema, "", aside.name, aside, None, cause=ENUM_REBUILT))
+            out += domain_set_aside(old_d, d, rebuilt)
     for i, c in enumerate(out):  # a domain dropped over one made again stands on the old one, set aside: dropped first
         if c.kind == "drop_domain" and c.cause is None and type_name(c.old.type) in rebuilt:  # type: ignore[union-attr]
             t_schema, t_name = type_name(c.old.type)  # type: ignore[union-attr]
@@ -230,7 +223,20 @@ def _diff_functions(ch, current, desired) -> None:
             ch("drop_function", f, f, None)
 
 
-def _rebuilt_domains(cur_domains: dict, desired: tuple[Domain, ...], rebuilt: set,
+def domain_set_aside(old_d: Domain, d: Domain, rebuilt: AbstractSet[tuple[str, str]]) -> list[Change]:
+    """A domain set aside (renamed) like an enum re-created, created again (over the new enum, domain or range type, or
+    over its new base type): its columns are retyped through text, then the old one is dropped (before the type it
+    stands on, itself set aside under it, whatever the new one stands on)."""
+    if type_name(old_d.type) in rebuilt:
+        e_schema, e_name = type_name(old_d.type)
+        aside = replace(old_d, name=set_aside_name(old_d.name), type=qualified(e_schema, set_aside_name(e_name)))
+    else:
+        aside = replace(old_d, name=set_aside_name(old_d.name))
+    return [Change("alter_domain", d.schema, "", d.name, old_d, d, cause=ENUM_REBUILT),
+            Change("drop_domain", d.schema, "", aside.name, aside, None, cause=ENUM_REBUILT)]
+
+
+def rebuilt_domains_over(cur_domains: dict, desired: tuple[Domain, ...], rebuilt: AbstractSet,
                      arrayed: set[tuple[str, str]]) -> set[tuple[str, str]]:
     """Domains created again under their columns: Postgres has no ALTER DOMAIN for a base type or collation, nor
     one checking values held in arrays (`arrayed`: compare.domain_arrays); a domain over an enum or domain created

@@ -10,8 +10,10 @@ import re
 from schemac.model.frozen import replace
 from typing import Optional
 
+from schemac.compare.attribute_renames import attribute_moves, renamed_attributes
 from schemac.compare.changes import DEFINITION_REMADE, ENUM_REBUILT, Change, set_aside_name
 from schemac.compare.definition_users import definition_users
+from schemac.compare.range_holders import composite_set_aside, composites_following, following
 from schemac.compare.given_back import given_back, owners_by_default
 from schemac.compare.opclasses import class_key
 from schemac.compare.row_types import holding_types
@@ -61,6 +63,8 @@ def diff_user_types(current: Schema, desired: Schema, others: list[Change]) -> l
         des = {(o.schema, o.name): o for o in des_objs}
         for key, obj in des.items():
             old = was = cur.get(key)
+            moves = attribute_moves(old, obj) if kind == "composite_type" and old is not None else ()
+            old = renamed_attributes(old, moves) if moves else old  # (RENAME ATTRIBUTE first: compare.attribute_renames)
             if old is None:
                 out.append(Change(f"add_{kind}", obj.schema, "", obj.name, None, obj))
             elif kind == "composite_type" and old.attributes != obj.attributes and not _in_place(old, obj) \
@@ -72,11 +76,12 @@ def diff_user_types(current: Schema, desired: Schema, others: list[Change]) -> l
                         Change("add_composite_type", obj.schema, "", obj.name, None, obj)]
                 out += _given_back_comments(kind, was, obj)
                 continue
-            elif kind == "composite_type" and old.attributes != obj.attributes:
+            elif kind == "composite_type" and (old.attributes != obj.attributes or moves):
                 # table_def: a table using the type, where an attribute's type cannot change in place
                 holders = _holders(current, old)  # (the first: _user's)
                 out.append(Change("alter_composite_type", obj.schema, "", obj.name, old, obj,
-                                  holders[0][0] if holders else None, users=tuple(label for _, label in holders)))
+                                  holders[0][0] if holders else None, users=tuple(label for _, label in holders),
+                                  column_renames=moves))
             elif kind == "range_type" and _definition(old) != _definition(replace(
                     obj, canonical=as_read(obj.canonical, old.canonical), subtype_diff=as_read(obj.subtype_diff, old.subtype_diff))):
                 made, old = remade_definition(current, kind, old, obj)
@@ -209,15 +214,24 @@ def composites_over_rebuilt(objects: list[Change], current: Schema, desired: Sch
     des = {(c.schema, c.name): c for c in desired.composite_types}
     changed = {(c.schema, c.name): c for c in objects if c.kind == "alter_composite_type"}
     out = [c for c in objects if c.kind != "alter_composite_type"]  # (its comment, grants, owner stay)
+    follow = composites_following(current, desired, rebuilt, lambda c: _holders(current, c))
+    rebuilt = rebuilt | follow  # (a composite nested in one set aside: its attribute of it)
     for old in current.composite_types:
         key, new = (old.schema, old.name), des.get((old.schema, old.name))
+        moves = changed[key].column_renames if key in changed else ()
+        old = changed[key].old if moves else old  # (its attributes renamed first)
         aside = tuple(replace(a, type=_aside(a.type)) if type_name(a.type) in rebuilt and a.name in
                       {b.name for b in new.attributes} else a for a in old.attributes) if new is not None else ()
         if new is None or aside == old.attributes:
             continue
+        holders = _holders(current, old)
+        apart = composite_set_aside(old, new, holders, follow)
+        if apart is not None:  # (held by a column: set aside and made again, its values kept)
+            changed[key], out = apart[0], out + apart[1:]
+            continue
         changed[key] = Change("alter_composite_type", old.schema, "", old.name, replace(old, attributes=aside), new,
                               _user(current, old), ENUM_REBUILT,
-                              users=tuple(label for _, label in _holders(current, old)))
+                              users=tuple(label for _, label in holders), column_renames=moves)
     return out + list(changed.values())
 
 
@@ -254,10 +268,11 @@ def ranges_over_rebuilt(objects: list[Change], current: Schema, desired: Schema,
         if new is None or key in had or type_name(r.subtype) not in rebuilt:
             continue
         users = definition_users(current, r)
-        kept = _kept(desired)
-        if any(not u.startswith(_FOLLOWING) and (not u.startswith(_TYPES) or u in kept) for u in users):  # (a domain
-            # over it kept, a composite's attribute: they would stay over the one set aside, whose DROP fails; refused
-            # at the range's line, naming them; one dropped goes first, plan.dependencies)
+        kept, follow = _kept(desired), following(current, desired, key)
+        if any(not u.startswith(_FOLLOWING) and (not u.startswith(_TYPES) or u in kept and u not in follow)
+               for u in users):  # (a domain over it renamed, or whose CHECK alone names it: they would stay over the
+            # one set aside, whose DROP fails; refused at the range's line, naming them; one dropped goes first,
+            # plan.dependencies; one kept follows it: compare.range_holders)
             out.append(Change("alter_range_type", r.schema, "", r.name, r, new, None, RANGE_HELD, users=users))
             continue
         if users:

@@ -132,6 +132,9 @@ class Attribute:
     type: str
     collation: Optional[str] = None  # None: the type's own
     comment: Optional[str] = None  # COMMENT ON COLUMN type.attribute (PostGraphile documents its types so)
+    # `renamed_from`: its old name (ALTER TYPE ... RENAME ATTRIBUTE: the values in columns of the type kept), a hint
+    # as a column's; never read from a database.
+    renamed_from: Optional[str] = _hint()
 
 
 @frozen

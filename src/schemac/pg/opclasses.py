@@ -5,10 +5,12 @@ the database schema.yaml's own migration built (an index re-created, a range typ
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Mapping, Optional
 
 from schemac.model import Table
 from schemac.model.frozen import replace
+from schemac.pg.noop_casts import _word
+from schemac.pg.typed_strings import _QUALIFIED
 
 _BY_TYPE = {
     '"char"': "char_ops", "bigint": "int8_ops", "bit": "bit_ops", "bit varying": "varbit_ops", "boolean": "bool_ops",
@@ -46,18 +48,40 @@ def without_default(opclass: Optional[str], method: str, canonical_type: Optiona
     return None if "." not in bare and bare == default_opclass(method, canonical_type) else opclass
 
 
-def default_opclasses_dropped(table: Table) -> Table:
+def _named(type_text: str, schema: str, by_key: Mapping):
+    """The value `by_key` holds for the domain `type_text` names, looked up in `schema`, then public (or None)."""
+    m = _QUALIFIED.fullmatch(type_text)
+    if m is None:
+        return None
+    name = _word(m.group(2))
+    return next((by_key[s, name] for s in ((_word(m.group(1)),) if m.group(1) else (schema, "public"))
+                 if (s, name) in by_key), None)
+
+
+def domain_collations(domains) -> dict[tuple[str, str], str]:
+    """(schema, name) of each domain -> the collation a column of it has (pg_attribute.attcollation): its own, or the
+    domains' under it, or "default" (its base type's), for default_opclasses_dropped."""
+    by_key = {(d.schema, d.name): d for d in domains}
+
+    def held(d, depth: int = 0) -> str:
+        under = _named(d.type, d.schema, by_key) if d.collation is None and depth < 8 else None
+        return d.collation or (held(under, depth + 1) if under is not None else "default")
+    return {k: held(d) for k, d in by_key.items()}
+
+
+def default_opclasses_dropped(table: Table, domains: Mapping[tuple[str, str], str] = {}) -> Table:
     """`table` with each btree or hash key's operator class that is its column's type's default left out, as the
     catalog reader leaves it out (above): `{name: id, opclass: int4_ops}` is the key `id`. So too a column
     key's collation that is the column's own (`{name: e, collation: C}` or `(e COLLATE "C")` on a column of collation
-    C, `d COLLATE "default"` on one of none), which pg_get_indexdef does not print. The loader's every table, and a
+    C, `d COLLATE "default"` on one of none; a column of a domain has the domain's, `domains`: domain_collations),
+    which pg_get_indexdef does not print. The loader's every table, and a
     materialized view's indexes as the table of its columns (compare.views: their types and collations are Postgres's
     answers for its query)."""
     if not any(e.opclass or e.collation for i in table.indexes for e in i.elements) and \
             not any(e.opclass or e.collation for x in table.exclusions for e in x.elements):
         return table  # (most tables: no walk, no copies; 25 ms of `generate` at 1,000 tables)
     types = {c.name: c.type for c in table.columns}
-    collations = {c.name: c.collation or "default" for c in table.columns}
+    collations = {c.name: c.collation or _named(c.type, table.schema, domains) or "default" for c in table.columns}
 
     def key(e, method: str):
         opclass = without_default(e.opclass, method, types.get(e.column)) if e.column is not None else e.opclass

@@ -77,7 +77,7 @@ def column_statements(change: Change) -> list[exp.Expression]:
             if change.named_on_18 else add_not_null(t, col) if col.not_null is not None else plain]  # type: ignore
     if k == "alter_not_null":
         if change.under_parent:  # (a child's own merged with its parent's: compare.not_null_remade)
-            return remade_under_parent(col, change.under_parent)  # type: ignore[arg-type]
+            return remade_under_parent(col, change.under_parent)
         if change.cause in (AFTER_NO_INHERIT, FOR_INHERIT):  # (with the comment it had under the old name)
             was, will = change.old.not_null, col.not_null  # type: ignore[union-attr]
             return [renamed_after_leaving(t, change.old, col)] + (  # type: ignore[arg-type]

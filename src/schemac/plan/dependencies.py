@@ -33,9 +33,8 @@ from schemac.plan.stubs import STUB, STUBBED
 from schemac.plan.not_null_order import attach_needs
 from schemac.plan.privilege_order import CREATED as _CREATED, privilege_deps
 from schemac.plan.trigger_clone_order import trigger_clone_keys
-from schemac.plan.transition_triggers import attach_keys
 from schemac.plan.keys import (Key, collation_keys, relation_key, _col, _identity_sequence, _table, type_key, own_keys,
-                               refs_of, replica_identity_key, table_members, table_refs)
+                               refs_of, replica_identity_key, table_members, table_refs, view_default_refs)
 from schemac.plan.member_refs import _owner, copy_keys
 from schemac.model import Check, INDEXED_KEY_TYPES, Sequence, Table, View
 from schemac.compare.identities import identity_sequences
@@ -162,9 +161,8 @@ def deps(c: Change) -> Deps:
             new_refs.add(("for inherit", t.schema, t.name))  # type: ignore[union-attr]  after the parent's CHECKs it needs
             # ... and after the table's identities are dropped: ATTACH refuses a table with one (PostgreSQL 17+)
             new_refs |= {("no identity", t.schema, t.name, x.name) for x in new.columns}  # type: ignore[union-attr]
-            made, needed = attach_keys(c)  # after the drops of its triggers with transition tables, before their
-            makes |= made  # creation (plan.transition_triggers)
-            new_refs |= needed
+            makes.add(("partition attached", t.schema, t.name))  # type: ignore[union-attr]  before its triggers with
+            # transition tables are made again ("for inherit": after their drops; plan.transition_triggers)
         if k == "detach_partition":
             p = old.partition_of  # type: ignore[union-attr]
             old_refs.add(("table", p.parent_schema, p.parent))
@@ -243,8 +241,7 @@ def deps(c: Change) -> Deps:
         if new is not None and new.materialized:  # type: ignore[union-attr]  its rows: of a stubbed view's query
             new_refs |= {("view query", *x[1:]) for x in new_refs if x[0] == "table"}
         removes |= own_keys(None, old) if k == "drop_view" else set()
-        # replace_view creates a view re-created (its drop_view is a change of its own): what the old one read
-        # orders that drop, not the creation.
+        # replace_view: a view re-created (its drop_view a change of its own): what the old one read orders that drop.
         old_refs |= refs_of(None, old) if old is not None and k != "replace_view" else set()
     elif k in ("validate_constraint", "enforce_foreign_key", "set_constraint_comment", "set_index_comment", "set_index_parameters",
                "set_column_comment", "set_trigger_enabled", "set_trigger_comment", "set_copy_comment", "refresh_view", "set_view_comment", "set_view_defaults",
@@ -256,8 +253,7 @@ def deps(c: Change) -> Deps:
                "set_object_owner", "set_statistics_owner"):
         target = new if new is not None else old
         new_refs |= {col(c.name)} if k == "set_column_comment" else own_keys(t, target)
-        if k in ("set_foreign_server_owner", "set_foreign_data_wrapper_owner"):  # the owner's own privileges once
-            # it owns it, as set_owner's
+        if k in ("set_foreign_server_owner", "set_foreign_data_wrapper_owner"):  # its owner's privileges, as set_owner's
             makes |= {("owned by", *key) for key in own_keys(None, new)}
         if k == "set_trigger_enabled":
             makes |= trigger_clone_keys(c, new_refs)
@@ -265,6 +261,8 @@ def deps(c: Change) -> Deps:
             trigger_clone_keys(c, new_refs)
         elif k == "set_copy_comment":  # of a copy of a parent's constraint: once the copy is made
             new_refs |= copy_keys(t, new)  # type: ignore[arg-type]
+        elif k == "set_view_defaults":  # after the sequences and functions it names are made, before the old go
+            old_refs, new_refs = old_refs | view_default_refs(old), new_refs | view_default_refs(new)  # type: ignore
         if k == "validate_constraint" and t is not None and isinstance(target, Check) and \
                 all(x.name != target.name for x in t.checks):  # a copy of a parent's (compare/check_validity.py)
             new_refs |= {_table(t)} | {("constraint", s, n, target.name) for s, n in
@@ -314,7 +312,7 @@ def deps(c: Change) -> Deps:
         makes, removes, new_refs = makes - own, removes - own, new_refs | own
     if sets_aside(c):  # renames the old type aside
         makes.add(("set aside", c.schema, set_aside_name(c.name)))
-    if c.cause == ENUM_REBUILT and k in ("drop_enum", "drop_domain", "drop_range_type"):  # the type set aside: after the rename
+    if c.cause == ENUM_REBUILT and k in ("drop_enum", "drop_domain", "drop_range_type", "drop_composite_type"):  # aside
         new_refs.add(("set aside", c.schema, c.name))
     if k in _CREATES:
         makes.add(_CREATED)
@@ -366,11 +364,11 @@ def deps(c: Change) -> Deps:
         p = t.partition_of  # type: ignore[union-attr]
         makes |= {("named below", q.schema, q.name, c.name) for q in t.inherits} | \
             ({("named below", p.parent_schema, p.parent, c.name)} if p is not None else set())  # type: ignore[union-attr]
-    if c.cause == INHERITED and t is not None and t.partition_of is not None:  # made by the parent's change
-        p = t.partition_of
-        new_refs.add(("column", p.parent_schema, p.parent, c.name))
-    elif c.cause == INHERITED and t is not None:
-        new_refs |= {("column", q.schema, q.name, c.name) for q in t.inherits}
+    if c.cause == INHERITED and t is not None and t.partition_of is not None:  # made by the parent's change (a DROP
+        p = t.partition_of  # by its DROP: a trigger of the partition waits for it, the parent's ADD for the trigger)
+        new_refs.add(("column dropped" if k == "drop_column" else "column", p.parent_schema, p.parent, c.name))
+    elif c.cause == INHERITED and t is not None:  # (an INHERITS child's DROP by its parent's DROP, as a partition's)
+        new_refs |= {("column dropped" if k == "drop_column" else "column", q.schema, q.name, c.name) for q in t.inherits}
     if c.using_index:  # ADD CONSTRAINT ... USING INDEX one of another name: renamed to the key's, its own freed
         removes |= {relation_key(t.schema, c.using_index), ("index", t.schema, t.name, c.using_index)} - makes  # type: ignore
     if c.cause == FROM_SCRATCH:  # a rename's second step (plan.name_swaps): after its first

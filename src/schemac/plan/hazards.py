@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import AbstractSet, Optional
 
 from schemac.model.frozen import replace
+from schemac.compare.around import COMPOSITE_ASIDE
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, takes_using
 from schemac.compare.default_rows import ROWS_MOVED, ancestors
 from schemac.pg.casts import STRING_TYPES, base_and_dims, converts, converts_own, is_string_type, type_parts as _split
@@ -38,7 +39,7 @@ def enums_holding_values(changes: list[Change]) -> set[tuple[str, str]]:
             held |= {type_name(c.old.type), type_name(c.new.type)}  # type: ignore[union-attr]
         elif c.kind == "alter_domain" and c.cause == ENUM_REBUILT:
             held.add(type_name(c.old.type))  # type: ignore[union-attr]
-        elif c.kind == "alter_composite_type" and c.cause == ENUM_REBUILT:
+        elif c.kind == "alter_composite_type" and c.cause in (ENUM_REBUILT, COMPOSITE_ASIDE):
             held |= {type_name(a.type) for a in c.new.attributes}  # type: ignore[union-attr]
     for c in changes:  # a range type over it set aside, whose columns (or its multirange's) are retyped: their bounds
         if c.kind == "alter_range_type" and c.cause == ENUM_REBUILT and \

@@ -14,7 +14,8 @@ from schemac.plan.fill_order import replaced_triggers_first
 from schemac.plan.member_dependencies import attached_beside
 from schemac.plan.privilege_order import CREATED as _CREATED
 from schemac.plan.populate import EMPTIED, refreshed_before
-from schemac.plan.renamed_rebuilds import after_renames, renamed_then_rebuilt, renamed_views_dropped
+from schemac.plan.renamed_rebuilds import after_renames, members_after_table_renames, renamed_then_rebuilt, \
+    renamed_views_dropped
 from schemac.plan.row_type_order import row_type_freed
 
 
@@ -59,6 +60,7 @@ def plan_deps(changes: list[Change]) -> list[Deps]:
     out = renamed_then_rebuilt(changes, out)  # a type renamed and re-created: the rename, then the re-creation
     out = after_renames(changes, out)
     out = renamed_views_dropped(changes, out)  # a view renamed and made again: its DROP after its readers' (new name)
+    out = members_after_table_renames(changes, out)  # a renamed table's member changes after its RENAME TO
     for i, c in enumerate(changes):
         if c.kind == "drop_table" and (c.schema, c.table) in owned:
             d = out[i]

@@ -244,11 +244,13 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
     if isinstance(obj, Table):  # a foreign table's server too
         return table_refs(obj)
     if isinstance(obj, View):  # what Postgres recorded it reads (compare.views), what its column defaults call
-        out = view_refs(obj)
-        for c in obj.columns:
-            out |= expression_refs(c.default, obj.schema, None)
-        return out
+        return view_refs(obj) | view_default_refs(obj)
     return set()
+
+
+def view_default_refs(v: View) -> set[Key]:
+    """The sequences and functions a view's column defaults (ALTER VIEW ... SET DEFAULT) name or call."""
+    return {key for c in v.columns for key in expression_refs(c.default, v.schema, None)}
 
 
 def _default_classes(t: Table, method: str, columns) -> set[Key]:

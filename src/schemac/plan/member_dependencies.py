@@ -62,7 +62,9 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
                 p = t.partition_of  # type: ignore[union-attr]
                 new_refs.add(("column", p.parent_schema, p.parent, c.name))  # type: ignore[union-attr]
             if k == "add_column" and (c.cause == NEW_TABLE or c.cause in (GENERATED_REBUILT, None) and  # type: ignore
-                                      any(reads_new_row(g) for g in t.triggers)):  # type: ignore[union-attr]
+                                      any(reads_new_row(g) for g in t.triggers)) or \
+                    k == "alter_generated" and c.cause == GENERATED_REBUILT:  # type: ignore[union-attr]  (and a
+                # partition's own expressions set again in order: compare.tails_for_triggers.own_generation_again)
                 # a new table's columns its CREATE left out, or those of a table with a BEFORE trigger reading NEW's
                 # whole row, beside the ones dropped for it (compare.new_row_triggers.dropped_for_triggers): in order
                 names = [x.name for x in t.columns]  # type: ignore[union-attr]
@@ -77,11 +79,16 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
                 new_refs.add(("column", p.parent_schema, p.parent, c.name))  # which reaches it (compare.own_expressions)
         if k == "drop_column" and old.generated is not None:  # type: ignore[union-attr]  (such a trigger after it)
             makes.add(("generated gone", t.schema, t.name))  # type: ignore[union-attr]
+        if k == "drop_column":  # (a partition's, which its parent's carries down: after it, plan.dependencies)
+            makes.add(("column dropped", t.schema, t.name, c.name))  # type: ignore[union-attr]
         if old is not None:
             removes.add(col(c.name))
             for q in c.through[1:]:  # (compare.scratch_retypes: one ALTER retypes every parent's column)
                 removes.add(("column", *q, c.name))
                 makes.add(("column", *q, c.name))
+                if c.through[1] == (t.schema, t.name):  # the lead's, which has each INHERIT the scratch parent: after
+                    new_refs.add(("for inherit", *q))  # the drops of their triggers with transition tables, before
+                    makes.add(("inherits from", *q))  # their creation (plan.transition_triggers)
             for f in c.fellows:  # (compare.shared_generation: the other parents' columns dropped and added with it)
                 removes.add(("column", f[0].schema, f[0].name, c.name))
                 makes.add(("column", f[0].schema, f[0].name, c.name))

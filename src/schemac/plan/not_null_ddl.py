@@ -9,6 +9,7 @@ from typing import Optional
 from sqlglot import exp
 
 from schemac.compare.not_null_names import partition_names_it
+from schemac.compare.under_parent import UnderParent
 from schemac.model import Column, NotNull, Table
 from schemac.pg.idents import ident
 from schemac.pg.names import default_not_null_name, qualified, quote_ident
@@ -80,22 +81,21 @@ def alter_not_null(t: Table, old: Column, new: Column) -> list[exp.Expression]:
     return out
 
 
-def remade_under_parent(new: Column, parent: tuple) -> list[exp.Expression]:
-    """The renames of the children's own NOT NULLs merged with their parent's (compare.not_null_remade; parent: schema,
-    name, its NOT NULL's name, the children holding one of their own, (schema, table, name, new name) of each rename),
-    which Postgres refuses while the parent's holds: those children's made their own (ALTER TABLE ONLY ... SET NOT
-    NULL: an ATTACHed partition's is inherited only, which the parent's DROP would take), the parent's dropped, each
-    renamed, the parent's added again (it merges into theirs and reaches its other children under the parent's name).
-    Written once, by the first rename under that parent; () by the others."""
-    up, column = qualified(parent[0], parent[1]), quote_ident(new.name)
-    if not parent[4]:
+def remade_under_parent(new: Column, parent: UnderParent) -> list[exp.Expression]:
+    """The renames of the children's own NOT NULLs merged with their parent's (compare.not_null_remade), which Postgres
+    refuses while the parent's holds: those children's made their own (ALTER TABLE ONLY ... SET NOT NULL: an ATTACHed
+    partition's is inherited only, which the parent's DROP would take), the parent's dropped, each renamed, the
+    parent's added again (it merges into theirs and reaches its other children under the parent's name). Written once,
+    by the lead change under that parent; () by the others."""
+    up, column = qualified(parent.schema, parent.name), quote_ident(new.name)
+    if not parent.lead:
         return []
     return [exp.Command(this="ALTER", expression=f"TABLE ONLY {qualified(*own)} ALTER COLUMN {column} SET NOT NULL")
-            for own in parent[3]] + \
+            for own in parent.made_own] + \
         [exp.Command(this="ALTER", expression=f"TABLE {up} ALTER COLUMN {column} DROP NOT NULL")] + \
         [exp.Command(this="ALTER", expression=f"TABLE {qualified(schema, name)} RENAME CONSTRAINT {quote_ident(was)} "
-                                              f"TO {quote_ident(will)}") for schema, name, was, will in parent[4]] + \
-        [exp.Command(this="ALTER", expression=f"TABLE {up} ADD CONSTRAINT {quote_ident(parent[2])} NOT NULL {column}")]
+                                              f"TO {quote_ident(will)}") for schema, name, was, will in parent.renames] + \
+        [exp.Command(this="ALTER", expression=f"TABLE {up} ADD CONSTRAINT {quote_ident(parent.not_null)} NOT NULL {column}")]
 
 
 def partition_not_nulls(t: Table) -> str:

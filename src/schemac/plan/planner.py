@@ -38,7 +38,7 @@ from schemac.plan.identity_ddl import (alter_column, alter_identity, kept_before
                                        past_attached_rows)
 from schemac.plan.graph import ordered
 from schemac.plan.views import view_statements
-from schemac.plan.transition_triggers import around_attach
+from schemac.plan.transition_triggers import dropped_for_joining
 from schemac.plan.preamble import expression_marks, preamble, widened
 from schemac.plan.maintenance_path import lent
 from schemac.plan.sql_strings import comment_value, visible_sql
@@ -133,7 +133,7 @@ def _statements_for(change: Change) -> list[exp.Expression]:
     if k in ("add_inherit", "drop_inherit"):
         return inherit_ddl.inherit_statements(change)
     if k == "attach_partition":
-        return moved_around(change, [*around_attach(change, attach_partition(change.new)),  # type: ignore[arg-type]
+        return moved_around(change, [attach_partition(change.new),  # type: ignore[arg-type]
                                      *past_attached_rows(change.new)])  # type: ignore[arg-type]
     if k == "put_back_rows":  # (taken out of a kept default partition by the partition's change: compare.default_rows)
         return put_back(change)
@@ -199,7 +199,7 @@ def _statements_for(change: Change) -> list[exp.Expression]:
         drop = ddl.command("DROP", "TRIGGER IF EXISTS", quote_ident(change.old.name), "ON",  # type: ignore
                            qualified(t.schema, t.name))  # type: ignore[union-attr]
         if k == "drop_trigger":
-            return [drop]
+            return [dropped_for_joining(change, drop)]
         return [drop, *routine_ddl.remade_trigger(t, change.new)]  # type: ignore[arg-type]
     if k == "set_trigger_enabled":
         return [routine_ddl.trigger_state(t, change.new)]  # type: ignore[arg-type]

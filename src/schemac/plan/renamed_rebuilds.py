@@ -3,7 +3,7 @@ removed or reordered: Prisma's `_new` dance in a replayed history): ALTER TYPE .
 function naming the type in its signature (by its new name, compare.type_moves), then the re-creation setting the type
 aside under that name (plan.objects), then what creates the function again. By their keys alone the re-creation,
 which removes the new name's "signature type" that the rename makes, would run before the rename ('type does not
-exist')."""
+exist'). And a table renamed onto the name of a relation the plan drops: its own changes after the RENAME TO."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from schemac.compare.around import sets_aside
 from schemac.compare.changes import Change
 from schemac.plan.dependencies import Deps
 from schemac.plan.keys import own_keys
+from schemac.plan.member_dependencies import MEMBER_KINDS
 from schemac.plan.stubs import STUB
 
 # What a change dropping a function of the type's signature frees, and the re-creation removes, in place of the
@@ -20,6 +21,8 @@ from schemac.plan.stubs import STUB
 _SET_ASIDE = "signature before set aside"
 # Made by a type's rename alone, beside each key it makes: what names the type by its new name needs it.
 _RENAMED = "renamed to"
+# A relation's keys under the name a renamed table takes from it (members_after_table_renames), apart from the table's.
+_REPLACED = "replaced by a rename"
 
 
 def renamed_then_rebuilt(changes: list[Change], out: list[Deps]) -> list[Deps]:
@@ -78,5 +81,30 @@ def renamed_views_dropped(changes: list[Change], out: list[Deps]) -> list[Deps]:
         if c.kind == "drop_view" and c.cause != STUB and (old.schema, old.name) in to:  # type: ignore[union-attr]
             schema, name = to[(old.schema, old.name)]  # type: ignore[union-attr]
             d = Deps(d.makes, d.removes | own_keys(None, replace(old, schema=schema, name=name)), d.needs, d.frees)
+        done.append(d)
+    return done
+
+
+def members_after_table_renames(changes: list[Change], out: list[Deps]) -> list[Deps]:
+    """`out` once what changes a table renamed onto a name the plan frees (a stand-in view of it dropped: Windmill's
+    v2_job_queue renamed back to queue) waits for its RENAME TO: its columns, constraints, indexes, policies are
+    written under the new name (ALTER TABLE queue DROP COLUMN status), but their DROPs free that name's table and
+    column keys, which the view's DROP removes, so they ran before it, before the rename ('ALTER action DROP COLUMN
+    cannot be performed on relation "queue" ... not supported for views'). What the dropped relation removes, and what
+    the other changes free under that name (the view's readers, dropped before it), is set apart from the table's."""
+    into = {(c.new.schema, c.new.name) for c in changes if c.kind == "rename_table" and  # type: ignore[union-attr]
+            (c.old.schema, c.old.name) != (c.new.schema, c.new.name)}  # type: ignore[union-attr]
+    if not into:
+        return out
+    gone = lambda keys: {k for k in keys if k[0] in ("table", "column") and k[1:3] in into}  # noqa: E731
+    done = []
+    for c, d in zip(changes, out):
+        if c.kind == "rename_table":
+            pass
+        elif (c.schema, c.table) in into:  # the renamed table's own: after its rename
+            d = Deps(d.makes, d.removes, d.needs | {("table", c.schema, c.table)}, d.frees)
+        elif gone(d.removes) or gone(d.frees):  # the relation it replaces, and what read that one
+            aside = lambda keys: (keys - gone(keys)) | {(_REPLACED, *k) for k in gone(keys)}  # noqa: E731
+            d = Deps(d.makes, aside(d.removes), d.needs, aside(d.frees))
         done.append(d)
     return done

@@ -154,6 +154,6 @@ def trigger_comment(table: Table, g: Trigger, unset: bool = False) -> list[exp.E
 
 
 def remade_trigger(table: Table, g: Trigger) -> list[exp.Expression]:
-    """CREATE TRIGGER of `g`, then its state where not origin and its comment: a trigger dropped and created again
-    (a constraint trigger changed, one around its table's ATTACH PARTITION: plan.transition_triggers)."""
+    """CREATE TRIGGER of `g`, then its state where not origin and its comment: a constraint trigger changed, which has
+    no OR REPLACE, dropped and created again."""
     return [create_trigger(table, g), *state_again(table, g), *trigger_comment(table, g)]

@@ -9,7 +9,7 @@ from typing import Optional, Union
 
 from sqlglot import exp
 
-from schemac.compare.around import readded, readded_attributes
+from schemac.compare.around import COMPOSITE_ASIDE, readded, readded_attributes
 from schemac.compare.changes import DEFINITION_REMADE, ENUM_REBUILT, Change, set_aside_name
 from schemac.compare.usertypes import RANGE_HELD
 from schemac.errors import SchemacError
@@ -136,6 +136,14 @@ def alter_composite(old: CompositeType, new: CompositeType, user: Optional[objec
             for _ in actions[:1]] + attribute_comments(was, new)
 
 
+def renamed_attributes(change: Change) -> list[exp.Expression]:
+    """ALTER TYPE ... RENAME ATTRIBUTE of each attribute schema.yaml renames (compare.attribute_renames; `change.old`
+    is the type after them), before its other changes: a typed table is made plain around them (its column renamed
+    on its own: RENAME COLUMN)."""
+    return [command("ALTER", "TYPE", qualified(change.schema, change.name), "RENAME ATTRIBUTE", quote_ident(a), "TO",
+                    quote_ident(b)) for a, b in change.column_renames]
+
+
 def attributes_lost(change: Change) -> Optional[str]:
     """Why an alter_composite_type under a column of the type destroys data (plan.hazards), else None: an attribute
     dropped, or dropped and added again (compare.around.readded: Postgres refuses ALTER ATTRIBUTE ... TYPE there)."""
@@ -147,7 +155,17 @@ def attributes_lost(change: Change) -> Optional[str]:
         return (f"{what}{', ' if gone else ''}attribute {', '.join(again)} dropped and added again (Postgres cannot "
                 f"retype an attribute while {held} {'hold' if len(change.users) > 1 else 'holds'} the type): its values "
                 "in every column of the type are lost (NULL)")
-    return f"{what}: its values in every column of the type are lost" if gone else None
+    return f"{what}: its values in every column of the type are lost{_rename_hint(change)}" if gone else None
+
+
+def _rename_hint(change: Change) -> str:
+    """Where an attribute dropped is at the place of one added of its type (a rename schema.yaml does not say), how to
+    keep the values: its `renamed_from:` (ALTER TYPE ... RENAME ATTRIBUTE)."""
+    olds, news = change.old.attributes, change.new.attributes  # type: ignore[union-attr]
+    names, was = {a.name for a in olds}, {a.name for a in news}
+    pairs = [(a.name, b.name) for a, b in zip(olds, news) if a.name not in was and b.name not in names and a.type == b.type]
+    return "".join(f" (attribute {b} renamed from {a}? give it `renamed_from: {a}`: ALTER TYPE ... RENAME ATTRIBUTE "
+                   "keeps them)" for a, b in pairs[:1])
 
 
 def attribute_comments(old: Optional[CompositeType], new: CompositeType) -> list[exp.Expression]:
@@ -237,13 +255,15 @@ def user_type_statements(change: Change) -> Optional[list[exp.Expression]]:
         return [create_range(new)]  # type: ignore[arg-type]
     guard = [unmanaged_users_guard(k[5:].replace("_", " "), old.schema, old.name)] \
         if change.cause == DEFINITION_REMADE and k.startswith("drop_") else []  # type: ignore[union-attr]
-    if change.cause == ENUM_REBUILT and k == "drop_range_type":  # the one set aside (range_set_aside)
-        guard = [set_aside_guard("range type", old.schema, old.name)]  # type: ignore[union-attr]
+    if change.cause == ENUM_REBUILT and k in ("drop_range_type", "drop_composite_type"):  # the one set aside
+        guard = [set_aside_guard(k[5:].replace("_", " "), old.schema, old.name)]  # type: ignore[union-attr]
+    if k == "alter_composite_type" and change.cause == COMPOSITE_ASIDE:  # compare.range_holders.composite_set_aside
+        return composite_set_aside(old, new)  # type: ignore[arg-type]
     if k in ("drop_composite_type", "drop_range_type"):
         return guard + [exp.Command(this="DROP", expression=f"TYPE IF EXISTS {qualified(old.schema, old.name)}")]  # type: ignore
     if k == "alter_composite_type":  # (an attribute of a domain refusing NULL: no stored value takes NULL in it)
         held = [held_values_guard(new.schema, new.name, change.refusing_null)] if change.refusing_null else []  # type: ignore
-        return held + alter_composite(old, new, change.table_def)  # type: ignore[arg-type]
+        return held + renamed_attributes(change) + alter_composite(old, new, change.table_def)  # type: ignore[arg-type]
     if k == "add_collation":
         return [create_collation(new)]  # type: ignore[arg-type]
     if k == "drop_collation":
@@ -287,6 +307,17 @@ def range_set_aside(old: RangeType, new: RangeType) -> list[exp.Expression]:
     if new.multirange_comment is not None and new.multirange_comment == old.multirange_comment:
         out.append(command("COMMENT", "ON", "TYPE", qualified(new.multirange_in, new.multirange_name), "IS",
                            comment_value(new.multirange_comment)))
+    return out
+
+
+def composite_set_aside(old: CompositeType, new: CompositeType) -> list[exp.Expression]:
+    """A composite type held by a column, over an enum (or a type over one) set aside: renamed aside and created again
+    as it is, over the new types, its comments carried over (a changed one is a change of its own); its columns follow
+    through text (compare.tables), the one set aside is dropped at the end (its drop_composite_type, ENUM_REBUILT)."""
+    out = [command("ALTER", "TYPE", qualified(old.schema, old.name), "RENAME TO", quote_ident(set_aside_name(old.name))),
+           create_composite(new)] + attribute_comments(None, new)
+    if new.comment is not None and new.comment == old.comment:
+        out.append(command("COMMENT", "ON", "TYPE", qualified(new.schema, new.name), "IS", comment_value(new.comment)))
     return out
 
 

@@ -199,7 +199,7 @@ def _difference(c: Change) -> Optional[Difference]:
                           name or getattr(act, "name", None), describe(exp_), describe(act),
                           f"{label} {shown} is {describe(act)}, expected {describe(exp_)}", file, line)
     if k in ("add_trigger", "drop_trigger", "alter_trigger", "set_trigger_enabled"):
-        if k == "add_trigger":
+        if k == "add_trigger" and act is None:  # (with the one it replaces, around an ATTACH: changed)
             return Difference("missing_trigger", "trigger", c.schema, c.table, name, describe(exp_), None,
                               f"trigger {name} is missing", file, line)
         if k == "drop_trigger":

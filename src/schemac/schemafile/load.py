@@ -39,7 +39,7 @@ from schemac.pg.extension_types import qualify_extension_types
 from schemac.schemafile.sequences import SequenceReader
 from schemac.schemafile.strict import compose
 from schemac.schemafile.tables import TableReader
-from schemac.pg.opclasses import default_opclasses_dropped
+from schemac.pg.opclasses import default_opclasses_dropped, domain_collations
 from schemac.pg.typed_strings import domain_strings_typed, domain_types, strings_typed
 from schemac.pg.noop_casts import noop_casts_dropped
 from schemac.schemafile.textsearch import TextSearchReader, bare_public_dictionaries
@@ -178,8 +178,9 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
             tables = [noop_casts_dropped(t, casting.get(t.key)) if t.key in casting or t.partition_of or t.inherits
                       else t for t in tables]
         # (after: a key that was a cast, `(e)::text COLLATE "C"`, is the column, whose own collation is none)
-        tables = [default_opclasses_dropped(t) for t in tables]
         domains = self.domains(top["domains"][1]) if "domains" in top else []
+        held = domain_collations(domains)  # (a key `{name: d, collation: C}` of a domain d of collation C: the column)
+        tables = [default_opclasses_dropped(t, held) for t in tables]
         types = domain_types(domains)
         tables = [strings_typed(t, types) for t in tables]  # (`b <> 'no'` on a boolean b: `b <> 'no'::boolean`, as stored)
         enums = self.enums(top["enums"][1]) if "enums" in top else []

@@ -18,7 +18,7 @@ from schemac.schemafile.fields import FieldReader, bare_in, plain_reference
 
 COMPOSITE_KEYS = {"attributes": True, "name": False, "schema": False, "comment": False, "grants": False, "owner": False,
                   "renamed_from": False, "used_outside": False}
-ATTRIBUTE_KEYS = {"type": True, "collation": False, "comment": False}
+ATTRIBUTE_KEYS = {"type": True, "collation": False, "comment": False, "renamed_from": False}
 RANGE_KEYS = {"subtype": True, "name": False, "schema": False, "subtype_opclass": False, "collation": False,
               "grants": False, "owner": False,
               "canonical": False, "subtype_diff": False, "multirange": False, "comment": False,
@@ -41,7 +41,8 @@ class UserTypeReader(FieldReader):
             f = self.w.fields(value, f"composite type '{name}'", COMPOSITE_KEYS)
             name = self.object_name(f, key, "composite type name")
             what = f"composite type '{name}'"
-            attributes = []
+            attributes: list[Attribute] = []
+            listed = {n for n, _, _ in self.w.mapping(f["attributes"][1], f"attributes of {what}")}
             for a_name, a_key, a_node in self.w.mapping(f["attributes"][1], f"attributes of {what}"):
                 a_name = self.identifier(a_key, f"attribute name of {what}")
                 a_what = f"attribute '{a_name}' of {what}"
@@ -50,7 +51,8 @@ class UserTypeReader(FieldReader):
                 collation = self.collation(af["collation"][1], f"collation of {a_what}") if "collation" in af else None
                 attributes.append(Attribute(a_name, self.type_of(af["type"][1], f"type of {a_what}"),
                                             None if collation == "default" else collation,
-                                            self.opt_string(af, "comment", a_what)))
+                                            self.opt_string(af, "comment", a_what),
+                                            self._attribute_renamed_from(af, a_what, a_name, attributes, listed, what)))
             if not attributes:  # (Postgres takes `AS ()`: ADD ATTRIBUTE gives it some later; inspect writes it)
                 self.warnings.append(f"{self.w.src(f['attributes'][1])}: {what} has no attributes")  # type: ignore[attr-defined]
             schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
@@ -59,6 +61,20 @@ class UserTypeReader(FieldReader):
                                      self.moved_from(f, what, schema, name),  # type: ignore[attr-defined]
                                      self.used_outside(f, what)))  # type: ignore[attr-defined]
         return out
+
+    def _attribute_renamed_from(self, af: dict, what: str, name: str, before: list[Attribute], listed: set,
+                                type_what: str) -> Optional[str]:
+        """An attribute's `renamed_from:` (ALTER TYPE ... RENAME ATTRIBUTE): not a name the type still lists (a swap
+        of two attributes' names is no rename Postgres makes in one step), nor one an earlier attribute is renamed from."""
+        old = self.renamed_from(af, what, name)
+        if old is None:
+            return None
+        node = af["renamed_from"][1]
+        if old in listed:
+            raise self.fail(node, f"renamed_from of {what} names {old!r}, which {type_what} still lists")
+        if any(a.renamed_from == old for a in before):
+            raise self.fail(node, f"renamed_from of {what}: another attribute of {type_what} is renamed from {old!r}")
+        return old
 
     def range_types(self, node: Node) -> list[RangeType]:
         out = []

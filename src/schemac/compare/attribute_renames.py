@@ -1,0 +1,45 @@
+"""Composite types' attributes renamed (`renamed_from:` of an attribute): ALTER TYPE ... RENAME ATTRIBUTE, which
+keeps every value in the columns of the type, where an attribute dropped and added again loses them (NULL). Postgres
+follows the rename in what it stores parsed (views, SQL-standard bodies, index expressions: `(c).a` reads `(c).b`);
+a function's body in a string is compared as schema.yaml writes it, and replaced."""
+
+from __future__ import annotations
+
+from schemac.model.frozen import replace
+
+from schemac.model import CompositeType, Schema
+from schemac.pg.types import type_name
+
+
+def attribute_moves(old: CompositeType, new: CompositeType) -> tuple[tuple[str, str], ...]:
+    """(old name, new name) of each attribute of `new` whose `renamed_from` `old` holds, its own name not held by
+    `old` (a hint whose rename an earlier migration made is none: state.json keeps the hints), in `new`'s order."""
+    names = {a.name for a in old.attributes}
+    return tuple((a.renamed_from, a.name) for a in new.attributes
+                 if a.renamed_from and a.renamed_from in names and a.name not in names)
+
+
+def renamed_attributes(old: CompositeType, moves: tuple[tuple[str, str], ...]) -> CompositeType:
+    """`old` as Postgres has it after `moves`' RENAME ATTRIBUTEs (each attribute's type, collation, comment kept)."""
+    to = dict(moves)
+    return replace(old, attributes=tuple(replace(a, name=to.get(a.name, a.name)) for a in old.attributes))
+
+
+def typed_tables_follow(current: Schema, desired: Schema) -> Schema:
+    """`desired` with the columns of each typed table (`of:`) of a composite type whose attributes schema.yaml renames
+    given the rename's hint where they have none: the table is made plain around the ALTER TYPE (compare.differ's
+    _typed_tables), and its column renamed there (RENAME COLUMN), its values kept, not dropped and added again."""
+    if not current.composite_types or not any(a.renamed_from for c in desired.composite_types for a in c.attributes):
+        return desired
+    cur = {(c.schema, c.name): c for c in current.composite_types}
+    moves = {(c.schema, c.name): dict((b, a) for a, b in attribute_moves(cur[(c.schema, c.name)], c))
+             for c in desired.composite_types if (c.schema, c.name) in cur}
+    was = {t.key: t for t in current.tables}
+
+    def hinted(t):
+        back, old = moves.get(type_name(t.of)) if t.of else None, was.get(t.key)
+        if not back or old is None or old.of is None:
+            return t
+        return replace(t, columns=tuple(replace(c, renamed_from=back[c.name]) if c.name in back and not c.renamed_from
+                                        and old.column(back[c.name]) is not None else c for c in t.columns))
+    return replace(desired, tables=tuple(hinted(t) for t in desired.tables))

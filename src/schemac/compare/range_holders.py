@@ -1,0 +1,107 @@
+"""Domains and composite types kept over a range type set aside with its enum (compare.usertypes.ranges_over_rebuilt):
+Postgres has no ALTER for a domain's base type, and refuses a composite's ALTER ATTRIBUTE ... TYPE while a column holds
+the type, so each is set aside with the range and made again over the new one, their columns retyped through text
+(compare.tables), the ones set aside dropped at the end, before the range set aside (fix50d)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from schemac.model.frozen import replace
+
+from schemac.compare.around import COMPOSITE_ASIDE, set_aside_types
+from schemac.compare.attribute_renames import attribute_moves
+from schemac.compare.changes import ENUM_REBUILT, Change, set_aside_name
+from schemac.compare.row_types import holding_types
+from schemac.compare.types import domain_set_aside, rebuilt_domains_over
+from schemac.model import CompositeType, Schema, Table
+from schemac.pg.types import type_name
+
+
+def ranges_set_aside(objects: list[Change]) -> frozenset:
+    """(schema, name) of the range types `objects` set aside (alter_range_type, cause ENUM_REBUILT), multiranges too."""
+    return frozenset(key for c in objects if c.kind == "alter_range_type" and c.cause == ENUM_REBUILT for key in
+                     ((c.schema, c.name), (c.old.multirange_in, c.old.multirange_name)))  # type: ignore[union-attr]
+
+
+def following(current: Schema, desired: Schema, key: tuple[str, str]) -> frozenset:
+    """definition_users' labels of the domains and composite types that follow range type `key` when it is set aside:
+    kept under their name (not renamed: the rename would run on the one set aside), a domain of the range itself
+    (or its multirange; one whose CHECK alone names it stands on another type), a composite type whatever its
+    attributes (compare.usertypes.composites_over_rebuilt retypes or sets it aside)."""
+    des_d = {(d.schema, d.name): d for d in desired.domains if not d.renamed_from}
+    des_c = {(c.schema, c.name) for c in desired.composite_types if not c.renamed_from}
+    return frozenset([f"domain {d.schema}.{d.name}" for d in current.domains if (d.schema, d.name) in des_d
+                      and type_name(d.type) == key == type_name(des_d[(d.schema, d.name)].type)] +
+                     [f"composite type {c.schema}.{c.name}" for c in current.composite_types
+                      if (c.schema, c.name) in des_c])
+
+
+def domains_over_set_aside(objects: list[Change], current: Schema, desired: Schema) -> list[Change]:
+    """`objects` with each domain kept over a range type or composite type set aside (or over such a domain, to a fixed
+    point) set aside and made again as one over a re-created enum is (compare.types.domain_set_aside), its in-place alter_domain (a
+    CHECK changed) replaced: the new one is created as schema.yaml has it."""
+    aside = frozenset(set_aside_types(objects))
+    if not ranges_set_aside(objects) and not any(c.cause == COMPOSITE_ASIDE for c in objects) or not current.domains:
+        return objects
+    cur = {(d.schema, d.name): d for d in current.domains}
+    done = {(c.schema, c.name) for c in objects if c.kind in ("alter_domain", "drop_domain") and c.cause == ENUM_REBUILT}
+    follow = rebuilt_domains_over(cur, desired.domains, aside, set()) - done
+    if not follow:
+        return objects
+    out = [c for c in objects if not (c.kind == "alter_domain" and (c.schema, c.name) in follow)]
+    for d in desired.domains:
+        if (d.schema, d.name) in follow:
+            out += domain_set_aside(cur[(d.schema, d.name)], d, aside | follow)
+    return out
+
+
+def composite_set_aside(old: CompositeType, new: CompositeType, holders: list[tuple[object, str]],
+                        follow: frozenset) -> Optional[list[Change]]:
+    """A composite type of composites_following (`follow`): set aside and made again as it is (an alter_composite_type,
+    cause COMPOSITE_ASIDE), its columns retyped through text (a row's text reads back as the same row of the new type:
+    every value kept; a label removed fails there, as under the enum's own columns), the one set aside dropped at the
+    end; Postgres refuses ALTER ATTRIBUTE ... TYPE under a column, where the attribute dropped and added again lost
+    every value (NULL). None for any other."""
+    if (old.schema, old.name) not in follow:
+        return None
+    aside = replace(old, name=set_aside_name(old.name))  # (its attributes of the types' names: plan.dependencies'
+    # _held_aside drops it before them)
+    return [Change("alter_composite_type", old.schema, "", old.name, old, new, None, COMPOSITE_ASIDE,
+                   users=tuple(label for _, label in holders)),
+            Change("drop_composite_type", old.schema, "", aside.name, aside, None, cause=ENUM_REBUILT)]
+
+
+def composites_following(current: Schema, desired: Schema, rebuilt: frozenset, holders) -> frozenset:
+    """(schema, name) of the composite types kept whose attributes (the same, in the same order, of the same types,
+    none renamed) some are of a type set aside and made again (`rebuilt`: an enum, a domain or range type over one, or
+    another of these composites: a composite nested in one), where a table's column holds it (`holders(c)`:
+    usertypes._holders, none a materialized view), and no range type, typed table, composite type not of these (nor
+    holding no value: retyped in place), nor domain not following it (domains_over_set_aside: kept under its name over the same type) stands on it: they would
+    stay over the one set aside, whose DROP fails (those keep their attributes dropped and added again, destructive)."""
+    des = {(c.schema, c.name): c for c in desired.composite_types if not c.renamed_from}
+    ds = {(d.schema, d.name): d for d in desired.domains if not d.renamed_from}
+    kept = {(d.schema, d.name) for d in current.domains
+            if (d.schema, d.name) in ds and type_name(d.type) == type_name(ds[(d.schema, d.name)].type)}
+    shape = lambda c: [(a.name, a.type, a.collation) for a in c.attributes]  # noqa: E731
+    cur = {(c.schema, c.name): c for c in current.composite_types
+           if (c.schema, c.name) in des and shape(c) == shape(des[(c.schema, c.name)])
+           and not attribute_moves(c, des[(c.schema, c.name)])
+           and not any(type_name(r.subtype) == (c.schema, c.name) for r in current.range_types)
+           and not any(t.of is not None and type_name(t.of) == (c.schema, c.name) for t in current.tables)
+           and (h := holders(c)) and all(isinstance(t, Table) for t, _ in h)}
+    above = {k: holding_types(current, k) - {k} for k in cur}
+    free = {(c.schema, c.name) for c in current.composite_types if not holders(c)}  # (retyped in place: no value)
+    follow = set(cur)
+    while True:  # (those over the types set aside, through each other; each kept where all above it follow)
+        grown: set = set()
+        while True:
+            more = {k for k in follow if any(type_name(a.type) in rebuilt or type_name(a.type) in grown
+                                             for a in cur[k].attributes)}
+            if more == grown:
+                break
+            grown = more
+        kept_up = {k for k in grown if above[k] <= kept | free | grown}
+        if kept_up == follow:
+            return frozenset(follow)
+        follow = kept_up
