@@ -20,6 +20,7 @@ from typing import Callable, Iterable, Optional
 
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, MERGED_COPY, Change
 from schemac.compare.column_renames import column_moves, net_renames
+from schemac.compare.regenerated_keys import keys_over
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, calls, dropped_functions
 from schemac.compare.table_triggers import trigger_made_again
 from schemac.model import Check, Exclusion, Function, Schema, Table, names_a_column
@@ -340,7 +341,7 @@ def _table(old_t: Table, new_t: Table, uses: Uses, touched: Callable[[str, Optio
     for g in old_t.triggers:  # a trigger's WHEN calling it: Postgres refuses DROP FUNCTION under it too
         n = new_tg.get(g.name)
         if n is not None and not touched("drop_trigger", g.name) and not touched("alter_trigger", g.name) and \
-                (why := uses(g.when)):
+                (why := over(g.when, columns=g.update_columns)):  # (UPDATE OF or WHEN over a column made again)
             trigger_made_again(ch, g, n, why)
     new_checks = {c.name: c for c in new_t.checks if c.name}
     for c in old_t.checks:
@@ -356,6 +357,8 @@ def _table(old_t: Table, new_t: Table, uses: Uses, touched: Callable[[str, Optio
         if n is not None and not touched("drop_constraint", name) and (why := over(
                 x.where, *(e.expression for e in x.elements), columns=[e.column for e in x.elements] + list(x.include))):
             again("constraint", n.name, x, n, why)  # type: ignore[arg-type]
+    if regenerated:  # a PRIMARY KEY, UNIQUE or foreign key on a column dropped and added again goes with the DROP
+        out += keys_over(old_t, new_t, regenerated, touched)
     new_stats = {s.label(new_t.schema): s for s in new_t.statistics}
     for s in old_t.statistics:  # extended statistics on an expression
         n = new_stats.get(label := s.label(old_t.schema))
@@ -379,3 +382,4 @@ def around_functions_moved(changes: list[Change], before: set[tuple[str, str]], 
         return changes
     changes = split_around_recreated(changes)
     return domains_around_recreated(changes + around_recreated(changes, cur_tables, des_tables), current, desired)
+

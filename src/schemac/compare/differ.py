@@ -10,6 +10,7 @@ from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.compare.aggregates import diff_aggregates
+from schemac.compare.regenerated_keys import retypes_left_out
 from schemac.compare.around import (around_functions_moved, around_recreated, domains_around_recreated, set_aside_types,
                                     gained_overloads, split_around_recreated)
 from schemac.compare.casts import diff_casts
@@ -19,7 +20,7 @@ from schemac.compare.parents_columns_later import columns_after_children, joined
     received_later
 from schemac.compare.new_row_triggers import apart_for_triggers, columns_after_triggers, made_apart, parents_after_triggers
 from schemac.compare.tails_for_triggers import again_for_triggers, own_generation_again, read_above, tails_for_triggers
-from schemac.compare.changes import (CARRIED_TO_PARTITIONS, INHERITED, NAMED_BELOW, NEW_TABLE, KEEPS_COLUMN, KEPT_BELOW, AFTER_ONLY, BEFORE_PARENTS_COLUMNS, KINDS, TYPED_REBUILT, Change)
+from schemac.compare.changes import (CARRIED_TO_PARTITIONS, INHERITED, NAMED_BELOW, NEW_TABLE, KEEPS_COLUMN, KEPT_BELOW, AFTER_ONLY, BEFORE_PARENTS_COLUMNS, KINDS, TYPED_REBUILT, GENERATED_REBUILT, Change)
 from schemac.compare.grants import diff_grants
 from schemac.compare.grantor_usage import lent_usage
 from schemac.compare.namespaces import extension_schemas, public_schema_changes, schema_comments
@@ -327,11 +328,13 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
                    + diff_grants(cur_tables, des_tables, current, desired, rebuilt | remade_types(objects),
                                  identities := identity_differences(cur_tables, des_tables)))
     changes = split_around_recreated(changes)
-    changes.extend(around_recreated(changes, cur_tables, des_tables, gained_overloads(current, desired)))
+    made = around_recreated(changes, cur_tables, des_tables, gained_overloads(current, desired))
+    changes = retypes_left_out(changes, made) + made
     changes.extend(defaults_around_taken_sequences(changes, cur_tables, des_tables))  # (a serial made an identity)
     classes = around_operator_classes(changes, cur_tables, des_tables)  # and the foreign keys on their keys
-    changes.extend(classes + foreign_keys_around_rebuilt_keys(changes + classes, cur_tables, des_tables, loose) if classes
-                   else [])
+    keyed = classes or any(c.kind == "drop_constraint" and c.cause == GENERATED_REBUILT for c in made)  # (a key dropped
+    changes.extend(classes + foreign_keys_around_rebuilt_keys(changes + classes, cur_tables, des_tables, loose) if keyed
+                   else [])  # with a generated column made again around a function: what references it goes too)
     changes = domains_around_recreated(changes, current, desired)
     before = dropped_functions(changes)  # functions moved around those: what calls them is moved in turn
     changes = around_functions_moved(functions_around_columns(changes, current, desired), before, current, desired,

@@ -18,7 +18,8 @@ from __future__ import annotations
 from typing import Iterable, Optional
 
 from schemac.compare.around import gained_overloads, recreated_uses
-from schemac.compare.changes import Change
+from schemac.compare.changes import GENERATED_REBUILT, Change
+from schemac.compare.policies import _over as policy_over
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, dropped_functions
 from schemac.compare.views import stand_in
 from schemac.model import Policy, Rule, Schema, Table, View
@@ -61,11 +62,17 @@ def readers_around(changes: list[Change], current: Schema, desired: Schema,
         return rels if owner in anew else frozenset(renamed.get(r, r) for r in rels)
     uses = recreated_uses(changes, gained_overloads(current, desired))
     functions = dropped_functions(changes)  # a rule's actions are statements: their calls read as such
+    regenerated: dict[tuple[str, str], set[str]] = {}  # generated columns dropped and added around a function
+    for c in changes:  # (compare.around; those compare.tables drops, compare.policies moved their policies around)
+        if c.kind == "drop_column" and c.cause == GENERATED_REBUILT:
+            regenerated.setdefault((c.schema, c.table), set()).add(c.name)  # type: ignore[arg-type]
 
     def why(obj: Rule | Policy, owner: tuple[str, str]) -> Optional[str]:
         # A rule reads its own table's columns too (NEW.c, OLD.c: pg_depend holds them, and ALTER ... TYPE refuses)
         if read(obj, owner) & under:
             return READ_REBUILT
+        if isinstance(obj, Policy) and owner in regenerated and policy_over(obj, regenerated[owner]):
+            return GENERATED_REBUILT  # (a policy over its own table's column: Postgres refuses the DROP COLUMN)
         if isinstance(obj, Rule) and functions and any(statement_refs(a)[1] & functions for a in obj.actions):
             return FUNCTION_REBUILT
         return uses(*_texts(obj)) if uses is not None else None
