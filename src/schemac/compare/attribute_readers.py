@@ -1,8 +1,9 @@
 """What reads a composite type's attribute renamed by `renamed_from:` (ALTER TYPE ... RENAME ATTRIBUTE), as Postgres
-has it after the rename: views and materialized views, CHECKs, index expressions, generated columns, policies and
-triggers' WHEN store their expressions parsed, naming the attribute by number, and print the new name (pg.field_renames).
-The current schema is given them so, for the comparisons: without it each was replaced or made again for nothing (a
-materialized view's rows computed again, an index built again, a generated column dropped and added before 17)."""
+has it after the rename: views and materialized views, CHECKs, index expressions, generated columns, policies,
+triggers' WHEN, statistics and domains' CHECKs store their expressions parsed, naming the attribute by number, and
+print the new name (pg.field_renames). The current schema is given them so, for the comparisons: without it each was
+replaced or made again for nothing (a materialized view's rows computed again, an index built again, a generated
+column dropped and added before 17)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ folded = lazy("schemac.pg.refnames", "folded")
 
 def readers_follow_attributes(current: Schema, desired: Schema) -> Schema:
     """`current` with the readers of each attribute `desired` renames (`renamed_from:`) as they print after the
-    RENAME ATTRIBUTE; one whose field selections are not all told apart (a function's result) as it was."""
+    RENAME ATTRIBUTE (a domain's CHECK too: `(VALUE).a`); one whose field selections are not all told apart (a
+    function's result, a cast's) as it was."""
     if not current.composite_types or not any(a.renamed_from for c in desired.composite_types for a in c.attributes):
         return current  # (most diffs)
     cur = {(c.schema, c.name): c for c in current.composite_types}
@@ -47,7 +49,9 @@ def readers_follow_attributes(current: Schema, desired: Schema) -> Schema:
                    for t in current.tables)
     views = tuple(_view(v, text, _resolver(relations, (v.schema, v.name)), renames) for v in current.views)
     functions = tuple(_function(f, fields, relations) if f.standard_body else f for f in current.functions)
-    return replace(current, tables=tables, views=views, functions=functions)
+    domains = tuple(replace(d, checks=tuple(replace(c, expression=text(c.expression, _resolver(
+        {}, ("", ""), (), {"value": d.type}))) for c in d.checks)) if d.checks else d for d in current.domains)
+    return replace(current, tables=tables, views=views, functions=functions, domains=domains)
 
 
 def _function(f: Function, fields, relations: dict) -> Function:
@@ -59,7 +63,8 @@ def _function(f: Function, fields, relations: dict) -> Function:
 
 
 def _table(t: Table, text: Callable, resolve: Callable, when: Callable) -> Table:
-    """`t` with its CHECKs, index and exclusion expressions, generated columns, policies and triggers' WHEN renamed."""
+    """`t` with its CHECKs, index and exclusion expressions, generated columns, policies, triggers' WHEN and statistics'
+    expressions renamed."""
     return replace(
         t, checks=tuple(replace(c, expression=text(c.expression, resolve)) for c in t.checks),
         indexes=tuple(_index(i, text, resolve) for i in t.indexes),
@@ -67,7 +72,8 @@ def _table(t: Table, text: Callable, resolve: Callable, when: Callable) -> Table
         columns=tuple(replace(c, generated=text(c.generated, resolve)) if c.generated else c for c in t.columns),
         policies=tuple(replace(p, using=text(p.using, resolve), with_check=text(p.with_check, resolve))
                        for p in t.policies),
-        triggers=tuple(replace(g, when=text(g.when, when)) if g.when else g for g in t.triggers))
+        triggers=tuple(replace(g, when=text(g.when, when)) if g.when else g for g in t.triggers),
+        statistics=tuple(replace(x, elements=tuple(text(e, resolve) for e in x.elements)) for x in t.statistics))
 
 
 def _index(i, text: Callable, resolve: Callable):
