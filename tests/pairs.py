@@ -17,8 +17,9 @@ is: an old schema with rows, and the new schema loaded directly. Markers, each o
                                         (schema.table.column <- its old name; an INHERITS child's column inspect
                                         leaves out, its parent's: no hint, its rows only); the rows are compared
                                         under the new names, and no view, materialized view, policy or trigger of A may be dropped
-                                        (its OID kept), nor a policy altered or a view replaced (its pg_policy or
-                                        pg_rewrite row kept), unless `allow: recreated` (a column retyped under it)
+                                        (its OID kept), nor a policy altered or a view, trigger or function with a
+                                        SQL-standard body replaced (its pg_policy, pg_rewrite, pg_trigger or pg_proc
+                                        row kept), unless `allow: recreated` (a column retyped under it)
     -- renamed: type s.mood2 <- mood    (optional) a type's `renamed_from:` (an enum, domain, composite or range type:
                                         schema.name <- its old name, or old_schema.name), kept by OID as the views are
     -- renamed: value s.mood.joy <- ok  an enum's label (schema.enum.label <- its old label): `renamed_values:`

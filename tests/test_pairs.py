@@ -141,9 +141,10 @@ def _made_again(url: str, keys: bool = False, types: bool = False) -> list[tuple
 
 
 def _rewritten(url: str) -> dict[int, tuple[str, str]]:
-    """The policies, plain views and rules (a table's or a view's, by their own OID) of `url` by OID (a rename keeps
-    it), each with its name and the transaction that last wrote its catalog row (pg_policy's, pg_rewrite's xmin):
-    ALTER POLICY, CREATE OR REPLACE VIEW and CREATE OR REPLACE RULE write it,
+    """The policies, plain views, rules (a table's or a view's, by their own OID), triggers and functions with a
+    SQL-standard body of `url` by OID (a rename keeps it), each with its name and the transaction that last wrote its
+    catalog row (pg_policy's, pg_rewrite's, pg_trigger's, pg_proc's xmin): ALTER POLICY, CREATE OR REPLACE VIEW,
+    RULE, TRIGGER and FUNCTION write it (ALTER TRIGGER ... RENAME too: a trigger renamed is not counted),
     RENAME COLUMN and RENAME TABLE do not (the stored trees name columns and relations by number and OID), so a
     `-- renamed:` pair's renames alone leave it."""
     with psycopg.connect(url) as conn:
@@ -154,7 +155,10 @@ def _rewritten(url: str) -> dict[int, tuple[str, str]]:
             "'information_schema'::regnamespace) "
             "UNION ALL SELECT r.oid::int, 'rule ' || rulename || ' on ' || relname, r.xmin::text FROM pg_rewrite r "
             "JOIN pg_class c ON c.oid = r.ev_class WHERE r.rulename <> '_RETURN' AND c.relnamespace NOT IN "
-            "('pg_catalog'::regnamespace, 'information_schema'::regnamespace)").fetchall()}
+            "('pg_catalog'::regnamespace, 'information_schema'::regnamespace) "
+            "UNION ALL SELECT oid::int, 'trigger ' || tgname, xmin::text FROM pg_trigger WHERE NOT tgisinternal "
+            "UNION ALL SELECT oid::int, 'function ' || proname, xmin::text FROM pg_proc WHERE prosqlbody IS NOT NULL"
+            ).fetchall()}
 
 
 class NewSide(NamedTuple):
@@ -243,7 +247,8 @@ def converges(a: str, tmp_path, pair, with_new: Optional[Callable[[NewSide], Non
         assert not lost, f"dropped and made again where the rename alone does: {lost}\n{result.sql}"
     if written:  # (and neither altered nor replaced: their catalog rows as the renames left them)
         now = _rewritten(a)
-        touched = sorted(name for oid, (name, xmin) in written.items() if now.get(oid, (name, xmin))[1] != xmin)
+        touched = sorted(name for oid, (name, xmin) in written.items() if now.get(oid, (name, xmin))[1] != xmin
+                         and not (name.startswith("trigger ") and now[oid][0] != name))  # (ALTER TRIGGER ... RENAME)
         assert not touched, f"altered or replaced where the rename alone does: {touched}\n{result.sql}"
     drift = check_drift(str(schema), a)
     assert drift.differences == (), drift.render("text") + "\n" + result.sql

@@ -73,6 +73,7 @@ from schemac.compare.not_null_renames import renamed_on_leaves
 from schemac.compare.defaults_below import defaults_kept_below
 from schemac.compare.default_rows import leaving_rows, over_defaults, rebound, referenced_partition
 from schemac.compare.attribute_renames import typed_tables_follow
+from schemac.compare.attribute_readers import readers_follow_attributes
 from schemac.compare.range_holders import domains_over_set_aside
 from schemac.compare.rebuilt_keys import foreign_keys_around_rebuilt_keys
 from schemac.compare.taken_sequences import defaults_around_taken_sequences
@@ -189,6 +190,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     before = given = current  # (its namespaces: a sequence or type moved names the schema it moves to)
     changes, current = moved_types(current, desired)  # ALTER TYPE ... SET SCHEMA: what names them follows
     desired = typed_tables_follow(current, desired)  # (a typed table's column renamed with its type's attribute)
+    current = readers_follow_attributes(current, desired)  # (what reads the attribute prints its new name)
     current = domains_as_written(current, desired)  # (`(VALUE)::integer` in a CHECK of a domain over a domain)
     current = with_moved_extension_types(current, desired)  # (its columns follow an extension moved)
     cur_tables = {t.key: t for t in current.tables}

@@ -26,11 +26,12 @@ def ranges_set_aside(objects: list[Change]) -> frozenset:
 
 def following(current: Schema, desired: Schema, key: tuple[str, str]) -> frozenset:
     """definition_users' labels of the domains and composite types that follow range type `key` when it is set aside:
-    kept under their name (not renamed: the rename would run on the one set aside), a domain of the range itself
+    kept (one renamed or moved, `renamed_from:`, too: compare.type_moves renames it first, `current` holds it under
+    its new name, and it is set aside under that), a domain of the range itself
     (or its multirange; one whose CHECK alone names it stands on another type), a composite type whatever its
     attributes (compare.usertypes.composites_over_rebuilt retypes or sets it aside)."""
-    des_d = {(d.schema, d.name): d for d in desired.domains if not d.renamed_from}
-    des_c = {(c.schema, c.name) for c in desired.composite_types if not c.renamed_from}
+    des_d = {(d.schema, d.name): d for d in desired.domains}
+    des_c = {(c.schema, c.name) for c in desired.composite_types}
     return frozenset([f"domain {d.schema}.{d.name}" for d in current.domains if (d.schema, d.name) in des_d
                       and type_name(d.type) == key == type_name(des_d[(d.schema, d.name)].type)] +
                      [f"composite type {c.schema}.{c.name}" for c in current.composite_types
@@ -73,14 +74,14 @@ def composite_set_aside(old: CompositeType, new: CompositeType, holders: list[tu
 
 
 def composites_following(current: Schema, desired: Schema, rebuilt: frozenset, holders) -> frozenset:
-    """(schema, name) of the composite types kept whose attributes (the same, in the same order, of the same types,
-    none renamed) some are of a type set aside and made again (`rebuilt`: an enum, a domain or range type over one, or
+    """(schema, name) of the composite types kept (renamed or moved too, as in following) whose attributes (the same,
+    in the same order, of the same types, none renamed) some are of a type set aside and made again (`rebuilt`: an enum, a domain or range type over one, or
     another of these composites: a composite nested in one), where a table's column holds it (`holders(c)`:
     usertypes._holders, none a materialized view), and no range type, typed table, composite type not of these (nor
     holding no value: retyped in place), nor domain not following it (domains_over_set_aside: kept under its name over the same type) stands on it: they would
     stay over the one set aside, whose DROP fails (those keep their attributes dropped and added again, destructive)."""
-    des = {(c.schema, c.name): c for c in desired.composite_types if not c.renamed_from}
-    ds = {(d.schema, d.name): d for d in desired.domains if not d.renamed_from}
+    des = {(c.schema, c.name): c for c in desired.composite_types}
+    ds = {(d.schema, d.name): d for d in desired.domains}
     kept = {(d.schema, d.name) for d in current.domains
             if (d.schema, d.name) in ds and type_name(d.type) == type_name(ds[(d.schema, d.name)].type)}
     shape = lambda c: [(a.name, a.type, a.collation) for a in c.attributes]  # noqa: E731

@@ -270,9 +270,9 @@ def ranges_over_rebuilt(objects: list[Change], current: Schema, desired: Schema,
         users = definition_users(current, r)
         kept, follow = _kept(desired), following(current, desired, key)
         if any(not u.startswith(_FOLLOWING) and (not u.startswith(_TYPES) or u in kept and u not in follow)
-               for u in users):  # (a domain over it renamed, or whose CHECK alone names it: they would stay over the
-            # one set aside, whose DROP fails; refused at the range's line, naming them; one dropped goes first,
-            # plan.dependencies; one kept follows it: compare.range_holders)
+               for u in users):  # (a domain whose CHECK alone names it: it would stay over the one set aside,
+            # whose DROP fails; refused at the range's line, naming it; one dropped goes first, plan.dependencies; one
+            # kept, renamed or not, follows it: compare.range_holders)
             out.append(Change("alter_range_type", r.schema, "", r.name, r, new, None, RANGE_HELD, users=users))
             continue
         if users:

@@ -1,0 +1,136 @@
+"""What reads a composite type's attribute renamed by `renamed_from:` (ALTER TYPE ... RENAME ATTRIBUTE), as Postgres
+has it after the rename: views and materialized views, CHECKs, index expressions, generated columns, policies,
+triggers' WHEN, statistics and domains' CHECKs store their expressions parsed, naming the attribute by number, and
+print the new name (pg.field_renames). The current schema is given them so, for the comparisons: without it each was
+replaced or made again for nothing (a materialized view's rows computed again, an index built again, a generated
+column dropped and added before 17)."""
+
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+from schemac.compare.attribute_renames import attribute_moves
+from schemac.model import Function, Schema, Table, View
+from schemac.model.frozen import replace
+from schemac.pg.lazy import lazy
+
+Fields = lazy("schemac.pg.field_renames", "Fields")
+fields_renamed = lazy("schemac.pg.field_renames", "fields_renamed")
+body_renamed = lazy("schemac.pg.field_renames", "body_renamed")
+enclosing_selects = lazy("schemac.pg.refnames", "enclosing_selects")
+items = lazy("schemac.pg.refnames", "items")
+ctes_in_scope = lazy("schemac.pg.refnames", "ctes_in_scope")
+folded = lazy("schemac.pg.refnames", "folded")
+
+
+def readers_follow_attributes(current: Schema, desired: Schema) -> Schema:
+    """`current` with the readers of each attribute `desired` renames (`renamed_from:`) as they print after the
+    RENAME ATTRIBUTE (a domain's CHECK too: `(VALUE).a`); one whose field selections are not all told apart (a
+    function's result, a cast's) as it was."""
+    if not current.composite_types or not any(a.renamed_from for c in desired.composite_types for a in c.attributes):
+        return current  # (most diffs)
+    cur = {(c.schema, c.name): c for c in current.composite_types}
+    renames = {(c.schema, c.name): dict(moves) for c in desired.composite_types if (c.schema, c.name) in cur
+               for moves in [attribute_moves(cur[(c.schema, c.name)], c)] if moves}
+    if not renames:
+        return current
+    fields = Fields({k: {a.name: a.type for a in c.attributes} for k, c in cur.items()},
+                    {(d.schema, d.name): d.type for d in current.domains}, renames)
+    relations = {t.key: {c.name: c.type for c in t.columns} for t in current.tables}
+    relations.update({(v.schema, v.name): {c.name: c.type for c in v.output if c.type} for v in current.views})
+
+    def text(value: Optional[str], resolve: Callable) -> Optional[str]:
+        if value is None:
+            return None
+        after = fields_renamed(value, fields, resolve)
+        return value if after is None else after
+
+    tables = tuple(_table(t, text, _resolver(relations, t.key), _resolver(relations, t.key, ("new", "old")))
+                   for t in current.tables)
+    views = tuple(_view(v, text, _resolver(relations, (v.schema, v.name)), renames) for v in current.views)
+    functions = tuple(_function(f, fields, relations) if f.standard_body else f for f in current.functions)
+    domains = tuple(replace(d, checks=tuple(replace(c, expression=text(c.expression, _resolver(
+        {}, ("", ""), (), {"value": d.type}))) for c in d.checks)) if d.checks else d for d in current.domains)
+    return replace(current, tables=tables, views=views, functions=functions, domains=domains)
+
+
+def _function(f: Function, fields, relations: dict) -> Function:
+    """`f` with its SQL-standard body renamed (its parameters' fields; what it reads of relations): Postgres stores it
+    parsed, as a view's query."""
+    params = {a.name: a.type for a in f.arguments if a.name and a.mode != "out"}
+    after = body_renamed(f.body, fields, _resolver(relations, ("", f.name), (), params))
+    return f if after is None else replace(f, body=after)
+
+
+def _table(t: Table, text: Callable, resolve: Callable, when: Callable) -> Table:
+    """`t` with its CHECKs, index and exclusion expressions, generated columns, policies, triggers' WHEN and statistics'
+    expressions renamed."""
+    return replace(
+        t, checks=tuple(replace(c, expression=text(c.expression, resolve)) for c in t.checks),
+        indexes=tuple(_index(i, text, resolve) for i in t.indexes),
+        exclusions=tuple(_index(x, text, resolve) for x in t.exclusions),
+        columns=tuple(replace(c, generated=text(c.generated, resolve)) if c.generated else c for c in t.columns),
+        policies=tuple(replace(p, using=text(p.using, resolve), with_check=text(p.with_check, resolve))
+                       for p in t.policies),
+        triggers=tuple(replace(g, when=text(g.when, when)) if g.when else g for g in t.triggers),
+        statistics=tuple(replace(x, elements=tuple(text(e, resolve) for e in x.elements)) for x in t.statistics))
+
+
+def _index(i, text: Callable, resolve: Callable):
+    """An index (or exclusion constraint) with its elements' expressions and its WHERE renamed."""
+    return replace(i, elements=tuple(replace(e, expression=text(e.expression, resolve)) if e.expression else e
+                                     for e in i.elements), where=text(i.where, resolve))
+
+
+def _view(v: View, text: Callable, resolve: Callable, renames: dict) -> View:
+    """`v` with its deparse renamed (its output column keeps its name), what it reads named by the new names (pg_depend
+    names the attribute it selects), a materialized view's indexes' expressions renamed."""
+    if v.definition is None:  # (known by its query as written only: compared as written)
+        return v
+    after = text(v.definition, resolve)
+    depends = tuple(replace(d, column=renames[(d.schema, d.name)].get(d.column, d.column))
+                    if d.kind == "column" and (d.schema, d.name) in renames else d for d in v.depends)
+    return replace(v, definition=after, query=after if v.query == v.definition else v.query, depends=depends,
+                   indexes=tuple(_index(i, text, _resolver(_own(v), (v.schema, v.name))) for i in v.indexes))
+
+
+def _own(v: View) -> dict:
+    return {(v.schema, v.name): {c.name: c.type for c in v.output if c.type}}
+
+
+def _resolver(relations: dict, owner: tuple[str, str], rows: tuple[str, ...] = (),
+              own: Optional[dict] = None) -> Callable:
+    """A column's type, the column of a relation of the SELECT around it (innermost first) or, outside any, bare or
+    qualified by its name or one of `rows` (a trigger's NEW and OLD), of `owner` (`own`: its columns, a function's
+    parameters); None where it is not told (a subquery's, a CTE's, a bare name two relations hold)."""
+    mine = relations.get(owner, {}) if own is None else own
+
+    def resolve(col) -> Optional[str]:
+        name, qualifier = folded(col.this), col.table
+        if col.args.get("db") is not None:
+            return None
+        ctes = ctes_in_scope(col)
+        for select in enclosing_selects(col):
+            sources = items(select)
+            if qualifier:
+                found = [s for s in sources if s.alias_or_name == qualifier]
+            else:
+                held = [_columns_of(s, relations, ctes) for s in sources]
+                if any(h is None for h in held):
+                    return None
+                found = [s for s, h in zip(sources, held) if name in h]  # type: ignore[operator]
+            if len(found) > 1:
+                return None
+            if found:
+                return (_columns_of(found[0], relations, ctes) or {}).get(name)
+        return mine.get(name) if qualifier in ("", owner[1]) or qualifier.lower() in rows else None
+    return resolve
+
+
+def _columns_of(source, relations: dict, ctes: set) -> Optional[dict]:
+    """The columns (name -> type) of a FROM item that is a table or view of the schema, else None."""
+    from sqlglot import exp
+    if not isinstance(source, exp.Table) or not isinstance(source.this, exp.Identifier) or \
+            not source.db and folded(source.this) in ctes:
+        return None
+    return relations.get((source.db or "public", folded(source.this)))
