@@ -86,7 +86,7 @@ from schemac.compare.row_type_callers import members_dropped_first
 from schemac.compare.retype_casts import own_type_sides
 from schemac.compare.spatial_checks import checked_fits
 from schemac.compare.types import cast_directly, diff_objects, keyed_domains
-from schemac.compare.views import diff_views
+from schemac.compare.views import diff_views, stand_in_readers
 from schemac.compare.readers import readers_around
 from schemac.compare.sqlbodies import domains_after_readers, functions_around_columns, table_readers, without_calls_to
 from schemac.compare.null_attributes import null_refusing_attributes
@@ -195,6 +195,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     current = with_moved_extension_types(current, desired)  # (its columns follow an extension moved)
     cur_tables = {t.key: t for t in current.tables}
     des_tables = {t.key: t for t in desired.tables}
+    stand_ins = stand_in_readers(current, desired)  # (a view a renamed table takes the name of: what reads it)
     renames, current = renamed_tables(current, cur_tables, des_tables)  # (cur_tables renamed, moved)
     policies_over_renamed_views(current, desired, cur_tables)  # (a policy reading a view renamed: kept)
     current = row_types_moved(current, cur_tables, renames)  # (functions of their row types follow them)
@@ -341,7 +342,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     before = dropped_functions(changes)  # functions moved around those: what calls them is moved in turn
     changes = around_functions_moved(functions_around_columns(changes, current, desired), before, current, desired,
                                      cur_tables, des_tables)
-    views = diff_views(current, desired, changes)
+    views = diff_views(current, desired, changes, stand_ins)
     # A function returning or taking a view's row type holds the view: around a view dropped (or re-created)
     # it is dropped before and created after, and the views reading it are planned again around that (and around
     # a table or composite type dropped whose name schema.yaml gives to another relation or type).
@@ -351,7 +352,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     around = functions_around_columns(around, current, desired, rowtypes) if rowtypes else around
     if around != changes:  # (and what calls those functions, in turn)
         around = around_functions_moved(around, dropped_functions(changes), current, desired, cur_tables, des_tables)
-        changes, views = around, diff_views(current, desired, around)
+        changes, views = around, diff_views(current, desired, around, stand_ins)
     changes = defaults_kept_below(privileges_of_recreated(changes, current, desired, cur_tables), cur_tables, des_tables)
     changes = readers_around(changes + views, tables_renamed(current, renames, cur_tables), desired,
                              {(c.old.schema, c.old.name): (c.schema, c.table) for c in renames})

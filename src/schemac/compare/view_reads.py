@@ -35,10 +35,10 @@ def view_refs(v: View) -> set[tuple]:
     return _read(v) - view_keys(v)
 
 
-def reads_itself(v: View) -> bool:
-    """Its query reads the view itself (its columns, its row type): made by CREATE OR REPLACE VIEW over the view
-    as it stood, which its query alone cannot create (plan.stubs)."""
-    return any(k[0] in ("table", "column", "type") and k[1:3] == (v.schema, v.name) for k in _read(v))
+def reads_itself(v: View, kinds: tuple[str, ...] = ("table", "column", "type")) -> bool:
+    """Its query reads the view itself (its columns, its row type: `kinds` of keys): made by CREATE OR REPLACE VIEW
+    over the view as it stood, which its query alone cannot create (plan.stubs)."""
+    return any(k[0] in kinds and k[1:3] == (v.schema, v.name) for k in _read(v))
 
 
 def _read(v: View) -> set[tuple]:

@@ -20,7 +20,7 @@ from typing import Callable, Optional
 from schemac.compare.changes import Change
 from schemac.compare.grants import defaulted, object_changes
 from schemac.compare.given_back import held_alike, owners_by_default
-from schemac.compare.moves import query_moved, views_moved
+from schemac.compare.moves import chained_renames, query_moved, views_moved
 from schemac.compare.normalize import normal_form, search_path
 from schemac.compare.row_types import fills_rows
 from schemac.pg.column_storage import storage_of
@@ -194,8 +194,23 @@ def _any_member(v: View) -> bool:
     return bool(v.indexes or v.statistics or v.triggers or v.rules)
 
 
-def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[Change]:
-    """The changes of views, and the views re-created around `others` (the other changes)."""
+def stand_in_readers(current: Schema, desired: Schema) -> dict[tuple[str, str], frozenset[tuple[str, str]]]:
+    """Each view of `current` (as inspect read it, before its tables' renames) whose name a renamed table takes
+    (Windmill's stand-in view queue, v2_job_queue renamed back onto its name), and the views reading it: compare.moves
+    names what reads the table after the rename, under that very name, so diff_views makes again around the view's
+    DROP these alone, not the table's readers, which keep reading it."""
+    if not current.views or not any(t.renamed_from for t in desired.tables):  # (most diffs)
+        return {}
+    taken = {key for key, _ in chained_renames(current, desired)} & {v.key for v in current.views}
+    views = {v.key: v for v in current.views if v.key in taken}
+    return {key: frozenset(r.key for r in current.views if r.key not in taken and reads_any(view_refs(r), view_keys(v)))
+            for key, v in views.items()}
+
+
+def diff_views(current: Schema, desired: Schema, others: list[Change],
+               stand_ins: dict[tuple[str, str], frozenset[tuple[str, str]]]) -> list[Change]:
+    """The changes of views, and the views re-created around `others` (the other changes); `stand_ins`:
+    stand_in_readers of the schema as inspect read it."""
     out: list[Change] = []
     cur = {v.key: v for v in current.views}
     des = {v.key: v for v in desired.views}
@@ -239,7 +254,10 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
     for key, old in cur.items():
         if key not in des:
             ch("drop_view", old, old, None)
-            removed |= view_keys(old)
+            if key in stand_ins:  # (its readers, by what they read before the rename)
+                rebuilt |= {r for k in stand_ins[key] if (r := moved.get(k, k)) in des and r in cur}
+            else:
+                removed |= view_keys(old)
     for c in others:
         removed |= disturbed(c)
         removed |= {("column", t.schema, t.name, c.name) for t in c.remakes}  # (compare.shared_generation)

@@ -94,6 +94,8 @@ def members_after_table_renames(changes: list[Change], out: list[Deps]) -> list[
     the other changes free under that name (the view's readers, dropped before it), is set apart from the table's."""
     into = {(c.new.schema, c.new.name) for c in changes if c.kind == "rename_table" and  # type: ignore[union-attr]
             (c.old.schema, c.old.name) != (c.new.schema, c.new.name)}  # type: ignore[union-attr]
+    if into:  # (onto a name another change's DROP frees, alone: not every rename's readers are a dropped one's)
+        into &= {k[1:3] for c, d in zip(changes, out) if c.kind != "rename_table" for k in d.removes if k[0] == "relation"}
     if not into:
         return out
     gone = lambda keys: {k for k in keys if k[0] in ("table", "column") and k[1:3] in into}  # noqa: E731
