@@ -235,8 +235,7 @@ class Change:
     # its schema (compare.extension_takes), which its script may make too where the database holds one detached from
     # it (ALTER EXTENSION ... DROP): taken out of it and dropped right after CREATE EXTENSION, before they are made.
     takes: tuple = ()
-    # An add_trigger made by CREATE OR REPLACE TRIGGER: the migration runs under an event trigger it keeps, which may
-    # have made it already on the table's CREATE or ALTER (compare.event_triggers.made_under_kept).
+    # An add_trigger made by CREATE OR REPLACE TRIGGER: the migration runs under an event trigger it keeps, which may have made it already on the table's CREATE or ALTER (compare.event_triggers.made_under_kept).
     replacing: bool = False
     # An add_column of an identity on a table that tables inherit (INHERITS, of the schemas read or, by its
     # used_outside, of another): Postgres refuses ADD COLUMN ... IDENTITY there on every major ('cannot recursively add
@@ -337,6 +336,7 @@ class Change:
     lent_path: tuple = ()  # ((function, search_path), ...) lent around what it builds on 17+ (compare.restricted_path)
     fits_by: tuple = ()  # an alter_column_type to a geometry typmod: the CHECKs proving each value fits (compare.spatial_checks)
     published: bool = False  # its UPDATE's (or row move's) table published: sent no more around it (compare.published_backfills)
+    leaves_first: tuple = ()  # a DETACH or NO INHERIT for good: keys of its ancestors' columns it holds renamed after it (compare.inherited_renames)
 
     @property
     def from_enum(self) -> bool:

@@ -62,7 +62,7 @@ from schemac.compare.domain_casts import domains_as_written, table_as_written
 from schemac.compare.domain_overloads import lazy_overloads
 from schemac.compare.moves import policies_over_renamed_views, renamed_tables, tables_renamed
 from schemac.compare.view_renames import table_rules_after_column_renames
-from schemac.compare.inherited_renames import children_follow_renames
+from schemac.compare.inherited_renames import children_follow_renames, left_before_renames
 from schemac.compare.column_renames import references_follow_renames
 from schemac.compare.type_moves import moved_types, row_types_moved, view_row_types_moved
 from schemac.compare.not_nulls import across_no_inherit, before_inherit, kept_below, named_in_partitions, names_its_own
@@ -322,6 +322,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes = over_defaults(changes, cur_tables, des_tables)  # (rows of a new partition in a kept default: moved)
     changes = leaving_rows(changes, cur_tables, des_tables)  # (a rebound partition's rows outside its new bound: moved)
     changes = rebound(changes, cur_tables, des_tables)  # (a partition detached and attached again under foreign keys)
+    changes = left_before_renames(changes, cur_tables)  # (a partition DETACHed before its parent's RENAME COLUMN)
     loose = nondeterministic(current), nondeterministic(desired)  # (a key over a column leaving one: checked again)
     changes.extend(foreign_keys_around_rebuilt_keys(changes, cur_tables, des_tables, loose))
     changes.extend(_typed_tables(cur_tables, des_tables, objects))

@@ -6,13 +6,17 @@ generate refused the drop as destructive (or wrote it, losing the child's values
 parent's `renamed_from:`, so its comparison sees the same RENAME COLUMN, which compare.differ marks INHERITED (the
 parent's statement makes it). So for a partition that lists no columns (as inspect writes one made PARTITION OF: the
 loader copies its parent's, without their hints), a sub-partition's too: its column was dropped and added, 'column
-"id" of relation "p1" does not exist' after the parent's RENAME COLUMN."""
+"id" of relation "p1" does not exist' after the parent's RENAME COLUMN. A table leaving its parent for good (DETACH
+PARTITION, NO INHERIT) is left before the parent's RENAMEs (left_before_renames), keeping its names: the name schema.yaml
+gives it there is its own RENAME COLUMN after, where it is the parent's new one."""
 
 from __future__ import annotations
 
+from typing import Optional
+
 from schemac.compare.changes import Change
 from schemac.compare.column_renames import _cycles
-from schemac.model import Schema, Table
+from schemac.model import Check, Column, Schema, Table
 from schemac.model.frozen import replace
 
 Key = tuple[str, str]
@@ -20,7 +24,7 @@ Key = tuple[str, str]
 
 def children_follow_renames(cur_tables: dict[Key, Table], des_tables: dict[Key, Table]) -> dict[Key, Table]:
     """`des_tables` with each child's column that a parent it keeps renames given that rename, grandchildren too."""
-    if not any(t.inherits or t.partition_of for t in des_tables.values()):  # (most schemas: no INHERITS at all)
+    if not any(t.inherits or t.partition_of for t in (*des_tables.values(), *cur_tables.values())):  # (most schemas)
         return des_tables
     out = dict(des_tables)
     done: set[Key] = set()
@@ -31,19 +35,22 @@ def children_follow_renames(cur_tables: dict[Key, Table], des_tables: dict[Key, 
             return t
         done.add(key)
         old = cur_tables.get(key)
-        if old is None or not (t.inherits or t.partition_of):
+        if old is None or not (t.inherits or t.partition_of or old.inherits or old.partition_of):
             return t
         had = {c.name for c in old.columns}
         renames: dict[str, str] = {}
         cycled: dict[str, str] = {}  # (a parent's swap or rotation of names: the child's columns swap alike)
-        for pkey, kept in _parents(t, old):
-            if not kept or pkey not in out or pkey not in cur_tables:
-                continue  # (a parent it joins or leaves: its ALTER TABLE does not reach the child)
+        left = [(q, None) for q in parent_keys(old) if q not in parent_keys(t)]  # (left for good: DETACHed or NO
+        # INHERITed before the parent's RENAME COLUMN (left_before_renames), its own RENAME after is the child's own)
+        for pkey, kept in _parents(t, old) + left:
+            if kept is False or pkey not in out or pkey not in cur_tables:
+                continue  # (a parent it joins: its ALTER TABLE does not reach the child)
             parent, parent_had = follow(pkey, path + (key,)), {c.name for c in cur_tables[pkey].columns}
             for c in parent.columns:
                 if c.renamed_from in parent_had and c.name not in parent_had and c.renamed_from in had:
                     renames.setdefault(c.name, c.renamed_from)  # type: ignore[arg-type]
-            for cycle in _cycles(cur_tables[pkey], parent):  # (a swap, a rotation: each name held before and after)
+            for cycle in _cycles(cur_tables[pkey], parent) if kept else ():  # (a swap, a rotation: each name held
+                # before and after; one a parent left makes is the parent's alone)
                 if all(a in had for a, _ in cycle):
                     cycled.update((b, a) for a, b in cycle)
         names = {c.name for c in t.columns}
@@ -58,6 +65,51 @@ def children_follow_renames(cur_tables: dict[Key, Table], des_tables: dict[Key, 
     for key in des_tables:
         follow(key)
     return out
+
+
+def left_before_renames(changes: list[Change], cur_tables: dict[Key, Table]) -> list[Change]:
+    """`changes` with each DETACH or NO INHERIT of a table leaving a parent for good (not a partition attached to it
+    again) given `leaves_first`: the keys of the columns of that parent and of its ancestors that the table holds too
+    and this migration renames, whose RENAME COLUMN waits for it (plan.dependencies). Run after it, it would rename the
+    table's column too, which its own comparison, against the name schema.yaml gives it there, knows nothing of:
+    'column "a" of relation "qt3" does not exist' at its DROP COLUMN, or a column left under the parent's new name.
+    Before it, the table keeps its name, and its own RENAME (children_follow_renames) follows the DETACH."""
+    renamed: dict[Key, set[str]] = {}  # (and, of a parent renaming columns, its CHECKs and NOT NULLs renamed: RENAME
+    # CONSTRAINT recurses too)
+    named: dict[Key, set[tuple]] = {}
+    for c in changes:
+        if c.kind == "rename_column" and isinstance(c.old, Column):
+            renamed.setdefault((c.schema, c.table), set()).add(c.old.name)
+        elif c.kind == "rename_constraint" and isinstance(c.old, Check) or c.kind == "alter_not_null" and (
+                was := _not_null_name(c.old)) and was != _not_null_name(c.new):
+            named.setdefault((c.schema, c.table), set()).add(("constraint", c.schema, c.table, getattr(c.old, "name")
+                                                              if c.kind == "rename_constraint" else was))
+    if not renamed:
+        return changes
+    out = []
+    for c in changes:
+        t, p = cur_tables.get((c.schema, c.table)), getattr(c.old, "partition_of", None)
+        left = (p.parent_schema, p.parent) if c.kind == "detach_partition" and p is not None and isinstance(c.new, Table) \
+            and (p.parent_schema, p.parent) not in parent_keys(c.new) else \
+            (c.old.schema, c.old.name) if c.kind == "drop_inherit" and c.cause is None else None  # type: ignore
+        if t is None or left is None:
+            out.append(c)
+            continue
+        had, above, todo = {x.name for x in t.columns}, set(), [left]
+        while todo:  # (the parent and every table above it: a RENAME COLUMN recurses down from any of them)
+            q = todo.pop()
+            if q not in above and q in cur_tables:
+                above.add(q)
+                todo += parent_keys(cur_tables[q])
+        keys = tuple(sorted({("column name", *q, n) for q in above for n in renamed.get(q, ()) if n in had}
+                            | {k for q in above if q in renamed for k in named.get(q, ())}))  # (compared so:
+        # compare.partition_copies.with_detached_copies, the copies of a parent renaming columns)
+        out.append(replace(c, leaves_first=keys) if keys else c)
+    return out
+
+
+def _not_null_name(col: object) -> Optional[str]:
+    return col.not_null.name if isinstance(col, Column) and col.not_null is not None else None
 
 
 def _parents(t: Table, old: Table) -> list[tuple[Key, bool]]:
@@ -97,8 +149,9 @@ def renames_refused(changes: list[Change], current: Schema, desired: Schema) -> 
                            "cannot rename an inherited column: rename it in the parent (its children follow)"))
             continue
         for child in current.tables:
-            if (c.schema, c.table) not in {(q.schema, q.name) for q in child.inherits}:
-                continue
+            if (c.schema, c.table) not in {(q.schema, q.name) for q in child.inherits} or \
+                    child.key in kept and (c.schema, c.table) not in kept[child.key]:
+                continue  # (one leaving it: NO INHERIT first, left_before_renames)
             others = [f"{q.schema}.{q.name}" for q in child.inherits if (q.schema, q.name) != (c.schema, c.table)
                       and (q.schema, q.name) in tables and tables[(q.schema, q.name)].column(old)]
             if others:

@@ -21,6 +21,7 @@ from typing import Optional
 
 from schemac.compare.changes import NAMED_AS_DEFAULT, Change
 from schemac.compare.inherited_renames import parent_keys
+from schemac.compare.moves import _repointed
 from schemac.compare.under_parent import UnderParent
 from schemac.model import Column, NotNull, Schema, Table
 from schemac.model.frozen import replace
@@ -30,20 +31,23 @@ from schemac.pg.names import default_not_null_name
 def remade_under_parents(changes: list[Change], current: Schema, desired: Schema) -> list[Change]:
     """`changes` with each rename of a child's own merged NOT NULL that safe_parent allows given `under_parent`, and
     each parent's own rename to Postgres's default name that parent_remade allows."""
-    if not any(c.kind in ("alter_not_null", "rename_column") for c in changes):
+    if not any(c.kind in ("alter_not_null", "rename_column", "rename_table") for c in changes):
         return changes
     cur, des = {t.key: t for t in current.tables}, {t.key: t for t in desired.tables}
-    changes = [*changes, *_under_renamed_columns(changes, cur, des)]
+    cur = under_new_names(cur, {(c.old.schema, c.old.name): (c.schema, c.table) for c in changes
+                                if c.kind == "rename_table" and isinstance(c.old, Table)})
+    changes = [*changes, *_under_renamed_columns(changes, cur, des), *_under_renamed_tables(changes, cur, des)]
     was = {(c.schema, c.table, c.name): c.old.name for c in changes  # (a column renamed: `current` holds its old name)
            if c.kind == "rename_column" and isinstance(c.old, Column)}
     touched = {(c.schema, c.table, c.name) for c in changes if c.kind in ("set_not_null", "drop_not_null",
                                                                           "alter_not_null")}
     out, group = [], {}  # (group: (parent, column) -> the indexes in `out` of the renames under it)
     for c in changes:
-        if c.kind == "alter_not_null" and c.cause == NAMED_AS_DEFAULT and c.under_parent is None \
-                and isinstance(c.old, Column):  # (a parent's own, Postgres's name over a table renamed in its history)
-            up = parent_remade(cur, des, (c.schema, c.table), c.name, was.get((c.schema, c.table, c.name), c.name))
-            c = replace(c, under_parent=up) if up is not None else c
+        up = parent_remade(cur, des, (c.schema, c.table), c.name, was.get((c.schema, c.table, c.name), c.name)) \
+            if c.kind == "alter_not_null" and (c.cause == NAMED_AS_DEFAULT or c.cause is None and _renamed_only(c)) \
+            and c.under_parent is None and isinstance(c.old, Column) else None  # (a parent's own: Postgres's name over
+        if up is not None:  # a table renamed in its history, or a name schema.yaml gives it)
+            c = replace(c, under_parent=up)
         elif c.kind == "alter_not_null" and c.cause is None and isinstance(c.old, Column) and isinstance(c.new, Column):
             at = was.get((c.schema, c.table, c.name), c.name)
             parent = safe_parent(cur, des, (c.schema, c.table), c.name, at)
@@ -81,6 +85,34 @@ def _under_renamed_columns(changes: list[Change], cur: dict, des: dict) -> list[
             was = replace(col, not_null=replace(col.not_null or NotNull(), name=held))
             out.append(replace(Change("alter_not_null", c.schema, c.table, c.name, was, col, t, NAMED_AS_DEFAULT),
                                under_parent=up))
+    return out
+
+
+def under_new_names(cur: dict, moved: dict) -> dict:
+    """`cur` (key -> current table) with the tables `moved` (old key -> new key) renames under their new names, and the
+    tables naming them as parents naming them so: a parent renamed (`renamed_from:`) is remade as one kept."""
+    return {moved.get(k, k): _repointed(replace(t, schema=moved[k][0], name=moved[k][1]) if k in moved else t, moved)
+            for k, t in cur.items()} if moved else cur
+
+
+def _under_renamed_tables(changes: list[Change], cur: dict, des: dict) -> list[Change]:
+    """An alter_not_null (NAMED_AS_DEFAULT) given `under_parent` for each NOT NULL, unnamed in schema.yaml, of a table
+    renamed whose name is Postgres's over the old table's name, where parent_remade allows: the guarded RENAME after
+    the RENAME TABLE (plan.table_renames.defaults_renamed) leaves it where a child holds its own under another name."""
+    out = []
+    for c in changes:
+        t, old = (des.get((c.schema, c.table)), c.old) if c.kind == "rename_table" else (None, None)
+        for col in t.columns if isinstance(t, Table) and isinstance(old, Table) else ():
+            was = old.column(col.name)
+            if was is None or col.nullable or was.nullable or (col.not_null is not None and col.not_null.name):
+                continue
+            held = (was.not_null.name if was.not_null is not None else None) or default_not_null_name(old.name, col.name)
+            if held != default_not_null_name(old.name, col.name) or held == default_not_null_name(t.name, col.name):
+                continue
+            up = parent_remade(cur, des, t.key, col.name, col.name)
+            if up is not None:
+                out.append(replace(Change("alter_not_null", t.schema, t.name, col.name, replace(
+                    col, not_null=replace(col.not_null or NotNull(), name=held)), col, t, NAMED_AS_DEFAULT), under_parent=up))
     return out
 
 
@@ -143,6 +175,13 @@ def parent_remade(cur: dict, des: dict, pk: tuple, column: str, was: str) -> Opt
                       for x, h in zip(own, held)):
         return None  # (a child's own renamed: safe_parent's, under that child's rename)
     return UnderParent(p.schema, p.name, _name(p, column), made_own=tuple(x.key for x in own), lead=True)
+
+
+def _renamed_only(c: Change) -> bool:
+    """An alter_not_null that renames the NOT NULL alone (to the name schema.yaml gives it)."""
+    was, will = c.old.not_null, c.new.not_null  # type: ignore[union-attr]
+    return was is not None and will is not None and bool(will.name) and will.name != was.name and \
+        replace(was, name=None) == replace(will, name=None)
 
 
 def _name(t: Table, column: str) -> str:

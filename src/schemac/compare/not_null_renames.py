@@ -12,7 +12,7 @@ from typing import Callable, Optional
 from schemac.compare.changes import NAMED_AS_DEFAULT, Change
 from schemac.compare.inherited_renames import children_follow_renames, parent_keys
 from schemac.compare.moves import chained_renames
-from schemac.compare.not_null_remade import parent_remade, safe_parent
+from schemac.compare.not_null_remade import parent_remade, safe_parent, under_new_names
 from schemac.model import NotNull, Schema
 from schemac.model.frozen import replace
 from schemac.pg.names import default_not_null_name, postgres_named
@@ -55,7 +55,7 @@ def left_names(current: Schema, desired: Schema) -> tuple[Schema, list[str]]:
             default = default_not_null_name(t.name, col.name)
             child = None if (col.nullable or (col.not_null is not None and col.not_null.name) or held in (None, default)
                              or _remade(cur, des, old.key, col.name, was.name)
-                             or old.key == t.key and parent_remade(cur, des, t.key, col.name, was.name)) \
+                             or parent_remade(under_new_names(cur, {old.key: t.key}), des, t.key, col.name, was.name)) \
                 else holder(old.key, was.name, held)  # type: ignore[arg-type, union-attr]
             if child is not None:
                 col = replace(col, not_null=replace(col.not_null or NotNull(), name=held))

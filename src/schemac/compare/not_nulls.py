@@ -100,7 +100,8 @@ def across_no_inherit(cur: Table, des: Table, cur_tables: dict,
         left.append(cur_tables.get((p.parent_schema, p.parent)))
     if not left:
         return cur, []
-    des_cols = {c.name: c for c in des.columns}
+    des_cols = {c.name: c for c in des.columns}  # (by its old name, one renamed after the DETACH: inherited_renames)
+    des_cols.update({c.renamed_from: c for c in des.columns if c.renamed_from and cur.column(c.name) is None})
     named: dict[str, Column] = {}
     changes: list[Change] = []
     for parent in left:

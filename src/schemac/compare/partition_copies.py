@@ -14,6 +14,7 @@ from typing import Optional
 
 from schemac.compare.tables import constraint_key, index_signature
 from schemac.compare.changes import Change
+from schemac.compare.column_renames import with_column_renames
 from schemac.compare.default_rows import ancestors
 from schemac.compare.definition_keys import attach_key
 from schemac.compare.unique_pk_copies import taking
@@ -60,20 +61,24 @@ def without_implied_twin_copies(cur: Table, des: Table) -> Table:
     return replace(cur, indexes=tuple(i for i in cur.indexes if not _implied_copy(cur, i)))
 
 
-def _sorted_by(parent: Table, other: Table, has: bool) -> Table:
+def _sorted_by(parent: Table, other: Table, has: bool, seen: Optional[Table] = None) -> Table:
     """`parent` with only the keys, CHECKs, foreign keys and indexes `other` has as they are (`has`), or only
-    those it lacks (not `has`). A CHECK is the same by its name too (what ATTACH looks a parent's up by)."""
+    those it lacks (not `has`). A CHECK is the same by its name too (what ATTACH looks a parent's up by). `seen`:
+    `parent` after its RENAME COLUMNs, which run after the DETACH (compare.inherited_renames.left_before_renames):
+    each compared so, and a CHECK by its definition alone (its RENAME CONSTRAINT after the DETACH too)."""
     def key(c) -> tuple:
-        return (c.name, constraint_key(c)) if isinstance(c, Check) else constraint_key(c)
+        return (c.name, constraint_key(c)) if isinstance(c, Check) and seen is None else constraint_key(c)
+    seen = seen or parent
     same = {key(c) for c in (*other.uniques, *other.checks, *other.foreign_keys)}
     same_indexes = {index_signature(i) for i in other.indexes}
     pk = parent.primary_key
-    if pk is not None and (other.primary_key is not None and constraint_key(other.primary_key) == constraint_key(pk)) != has:
+    if pk is not None and (other.primary_key is not None and constraint_key(other.primary_key) ==
+                           constraint_key(seen.primary_key)) != has:  # type: ignore[arg-type]
         pk = None
-    return replace(parent, primary_key=pk, uniques=tuple(u for u in parent.uniques if (key(u) in same) == has),
-                   checks=tuple(c for c in parent.checks if (key(c) in same) == has),
-                   foreign_keys=tuple(f for f in parent.foreign_keys if (key(f) in same) == has),
-                   indexes=tuple(i for i in parent.indexes if (index_signature(i) in same_indexes) == has))
+    return replace(parent, primary_key=pk, uniques=tuple(u for u, s in zip(parent.uniques, seen.uniques) if (key(s) in same) == has),
+                   checks=tuple(c for c, s in zip(parent.checks, seen.checks) if (key(s) in same) == has),
+                   foreign_keys=tuple(f for f, s in zip(parent.foreign_keys, seen.foreign_keys) if (key(s) in same) == has),
+                   indexes=tuple(i for i, s in zip(parent.indexes, seen.indexes) if (index_signature(s) in same_indexes) == has))
 
 
 def with_detached_copies(cur: Table, des: Table, cur_tables: dict, des_tables: dict) -> Table:
@@ -96,8 +101,9 @@ def with_detached_copies(cur: Table, des: Table, cur_tables: dict, des_tables: d
     named = [i for i in parent.indexes if index_signature(i) not in signatures]
     copies = dict(zip((i.name for i in named), _index_copies(cur, named, reserved)))
     kept = des_tables.get(parent.key)
-    if kept is not None:  # the parent stays: only what it keeps as it is is still there at the DETACH
-        parent = _sorted_by(parent, kept, True)
+    if kept is not None:  # the parent stays: only what it keeps as it is is still there at the DETACH (its renames aside)
+        moved = with_column_renames(parent, kept)
+        parent = _sorted_by(parent, kept, True, None if moved is parent else moved)
     new_parent = des_tables.get((d.parent_schema, d.parent)) if d is not None else None
     if new_parent is not None:
         parent = _sorted_by(parent, new_parent, False)

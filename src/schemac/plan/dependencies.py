@@ -163,9 +163,8 @@ def deps(c: Change) -> Deps:
             new_refs |= {("no identity", t.schema, t.name, x.name) for x in new.columns}  # type: ignore[union-attr]
             makes.add(("partition attached", t.schema, t.name))  # type: ignore[union-attr]  before its triggers with
             # transition tables are made again ("for inherit": after their drops; plan.transition_triggers)
-        if k == "detach_partition":
-            p = old.partition_of  # type: ignore[union-attr]
-            old_refs.add(("table", p.parent_schema, p.parent))
+        if k == "detach_partition":  # (before the RENAME COLUMNs above that would reach it: compare.inherited_renames)
+            old_refs |= {("table", old.partition_of.parent_schema, old.partition_of.parent), *c.leaves_first}  # type: ignore
             makes.add(("detached", t.schema, t.name))  # type: ignore[union-attr]
     elif k == "rename_constraint":  # to Postgres's name for it: after a constraint or index holding that name is dropped
         makes |= {("constraint", t.schema, t.name, c.name), ("index", t.schema, t.name, c.name)}  # type: ignore[union-attr]
@@ -190,7 +189,7 @@ def deps(c: Change) -> Deps:
         q = new if k == "add_inherit" else old
         parent_columns = {("column", p.schema, p.name, x.name) for p in parents_wrapped(c, q) for x in t.columns}  # type: ignore
         if k == "drop_inherit":
-            old_refs |= parent_columns | {("table", q.schema, q.name)}  # type: ignore[union-attr]
+            old_refs |= parent_columns | {("table", q.schema, q.name), *c.leaves_first}  # type: ignore[union-attr]
             makes.add(("no inherit", t.schema, t.name))  # type: ignore[union-attr]  (compare.inherited_checks)
         elif c.cause == KEEPS_COLUMN:  # right after the parent's DROP COLUMN of the columns kept (in `old`),
             kept = {("column", q.schema, q.name, x) for x in old}  # type: ignore

@@ -45,6 +45,8 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
             removes.add(col(old.name))  # type: ignore[union-attr]
         makes |= {col(c.name), ("column named", t.schema, t.name, c.name)}  # (a column REVOKE names it so: after)
         new_refs.add(_table(t))  # type: ignore[arg-type]
+        if c.cause is None:  # (a child's own, of a column it had from a parent it leaves: after its NO INHERIT)
+            new_refs.add(("no inherit", t.schema, t.name))  # type: ignore[union-attr]
     elif k in ("add_column", "drop_column", "alter_column_type", "alter_generated"):
         if new is not None:
             makes.add(col(c.name))
