@@ -303,7 +303,8 @@ ORDERED = {"tg-before-whole-new-row-of-partitions-made-on-their-own-and-attached
            "tg-before-whole-new-row-added-beside-virtual-columns-of-a-partitioned-table-and-a-parent": 18,
            "tg-before-whole-new-row-added-on-inherits-children-beside-their-parents-last-generated-column": 15,
            "tg-before-whole-new-row-added-beside-an-inherits-parents-last-generated-column-with-new-children": 15,
-           "tg-before-whole-new-row-added-on-an-inherits-child-beside-its-own-last-generated-column": 15}
+           "tg-before-whole-new-row-added-on-an-inherits-child-beside-its-own-last-generated-column": 15,
+           "tg-before-whole-new-row-added-beside-an-inherits-parents-last-generated-column-under-childrens-own-objects": 15}
 
 
 @pytest.mark.parametrize("major_db, case", [
