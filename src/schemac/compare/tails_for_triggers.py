@@ -13,8 +13,10 @@ statistics, comments, grants, policies) is made again around; a partition's gene
 is set again after the parent's ADD (own_generation_again), as compare.own_expressions does after a parent's new
 expression. An INHERITS parent's alike, the trigger on it or on a table under it: its DROP takes a child's column it
 has from it alone and does not declare (attislocal false), the ADD gives it back last; a declared one stays where it is
-(_inherits_tails). Where a partition's or child's order ends otherwise nothing is exact: generate refuses it, as
-before (compare.trigger_refusals)."""
+(_inherits_tails); a new table under it in the order CREATE TABLE ... INHERITS gives it while the parent lacks them
+is made between the DROP and the ADD (made_between, made_under), and a child's own last generated columns, which no
+parent has, are its own DROP and ADD (_own_tails). Where a partition's or child's order ends otherwise nothing is
+exact: generate refuses it, as before (compare.trigger_refusals)."""
 
 from __future__ import annotations
 
