@@ -293,7 +293,7 @@ class Change:
     # before theirs, dropped after (compare.partition_copies.under_grandparents, plan.member_dependencies); so too an
     # add_constraint of such a partition's UNIQUE that an ancestor's PRIMARY KEY takes through its parent's PRIMARY KEY
     # copy: made before that key's ADD (compare.unique_pk_copies); a trigger reading NEW's whole row: before each one's
-    # ADD COLUMN of a generated column (compare.new_row_triggers); () else.
+    # ADD COLUMN of a generated column (compare.new_row_triggers); an add_table: (schema, table, column) added first.
     above: tuple = ()
     # An add_index of a partition's own index of the definition of an index its ancestors hold (one, no twin), under a
     # name Postgres does not give its copy: (schema, name) of that ancestor's index, whose copy the partition may hold

@@ -19,7 +19,8 @@ from schemac.compare.operators import diff_operators
 from schemac.compare.parents_columns_later import columns_after_children, joined_before, joined_first, made_without, ordered_by_later, \
     received_later
 from schemac.compare.new_row_triggers import apart_for_triggers, columns_after_triggers, made_apart, parents_after_triggers
-from schemac.compare.tails_for_triggers import again_for_triggers, own_generation_again, read_above, tails_for_triggers
+from schemac.compare.tails_for_triggers import again_for_triggers, joined_later, made_between, made_under, own_generation_again, \
+    read_above, tails_for_triggers
 from schemac.compare.changes import (CARRIED_TO_PARTITIONS, INHERITED, NAMED_BELOW, NEW_TABLE, KEEPS_COLUMN, KEPT_BELOW, AFTER_ONLY, BEFORE_PARENTS_COLUMNS, KINDS, TYPED_REBUILT, GENERATED_REBUILT, Change)
 from schemac.compare.grants import diff_grants
 from schemac.compare.grantor_usage import lent_usage
@@ -241,7 +242,9 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     kept = kept_for_children(cur_tables, des_tables)  # (a child's own expression changed: its parent's, before 17)
     cur_tables = held_for_children(cur_tables, des_tables, kept)
     cur_tables, givers = held_for_givers(cur_tables, des_tables)  # (a child's column two parents give: all dropped, added)
+    between = made_between(tails, des_tables)  # (an INHERITS parent's: its new children made between DROP and ADD)
     below = received_later(later, des_tables, cur_tables)
+    gains = joined_later(below, received_later(between, des_tables, cur_tables))  # (and those made between)
     first = joined_before(later, des_tables, cur_tables)  # (INHERIT before the parents' later columns)
     for key, t in des_tables.items():
         old = cur_tables.get(key)
@@ -251,8 +254,10 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             own_order = made_apart(t, des_tables, apart)
             given = after_triggers.get(key, ())  # (after its triggers Postgres refuses beside them; one made on its own
             # and attached: its own, from its own first generated one on, added before its ATTACH)
-            made = made_without(made, (later.get(key, ()) or first.get(key, ())) + given)  # (added after its
-            # children, or its parents' ADDs give them)
+            under = made_under(t, between, gains, des_tables, cur_tables)  # (before or after a standing one's ADD)
+            window = gains.get(key, ()) if under[0] else ()  # (made before that ADD: the columns it gives it later)
+            made = made_without(made, (later.get(key, ()) or first.get(key, ()) or window) + given)  # (added after
+            # its children, or its parents' ADDs give them)
             made = key_after_partitions(parents_names_given(made, des_tables), des_tables)  # (a child's NOT NULL it declares again: the parent's name; a key a partition's UNIQUE copies, after it)
             copies: list[Change] = []
             created = made
@@ -261,20 +266,21 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
                 made, copies, created = attached_partition(parents_names_given(made, des_tables, attached=True),
                                                            parent)  # type: ignore[arg-type]
                 parent = None
-            elif reordered_child(t, des_tables) and not ordered_by_later(t, des_tables, below):  # the same for an INHERITS child: CREATE TABLE, then INHERIT
+            elif reordered_child(t, des_tables) and not ordered_by_later(t, des_tables, gains):  # the same for an INHERITS child: CREATE TABLE, then INHERIT
                 made, copies = inherited_child(made, des_tables, cur_tables)
                 created, t = made, replace(t, checks_inherited=made.checks_inherited,  # (its INHERITs leave the scratch;
                                            inherited_only=made.inherited_only)  # none for the columns it gains later)
             created = parents_generation_given(created, des_tables) if created is made else created  # (declared bare)
             changes.append(Change("add_table", t.schema, t.name, None, None, created, created,
                                   FOREIGN_REMADE if key in remade else None,
-                                  before_parents=tuple((q.schema, q.name, n) for q in t.inherits
-                                                       for n in below.get((q.schema, q.name), ())) +
-                                  tuple((parent.schema, parent.name, n) for n in given if parent is not None)))
+                                  before_parents=tuple(dict.fromkeys(tuple((q.schema, q.name, n) for q in t.inherits
+                                                       for n in below.get((q.schema, q.name), ())) + under[0])) +
+                                  tuple((parent.schema, parent.name, n) for n in given if parent is not None),
+                                  above=under[1]))
             changes.extend(copies)
             changes.extend(joined_first([replace(c, cause=INHERITED if parent is not None and c.name in given else NEW_TABLE)
                                          for c in diff_table(created_by_create_table(made, parent, des_tables), t)],
-                                        first.get(key), later))
+                                        first.get(key) or window or None, later))
         elif not (old.partition_of or t.partition_of or old.inherits or t.inherits) and key not in tails and \
                 unchanged(old, t, rebuilt):
             # (a table of no parent, either side, in sync: what every step below gives it back as it is, and diff_table

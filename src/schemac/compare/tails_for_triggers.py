@@ -13,8 +13,10 @@ statistics, comments, grants, policies) is made again around; a partition's gene
 is set again after the parent's ADD (own_generation_again), as compare.own_expressions does after a parent's new
 expression. An INHERITS parent's alike, the trigger on it or on a table under it: its DROP takes a child's column it
 has from it alone and does not declare (attislocal false), the ADD gives it back last; a declared one stays where it is
-(_inherits_tails). Where a partition's or child's order ends otherwise nothing is exact: generate refuses it, as
-before (compare.trigger_refusals)."""
+(_inherits_tails); a new table under it in the order CREATE TABLE ... INHERITS gives it while the parent lacks them
+is made between the DROP and the ADD (made_between, made_under), and a child's own last generated columns, which no
+parent has, are its own DROP and ADD (_own_tails). Where a partition's or child's order ends otherwise nothing is
+exact: generate refuses it, as before (compare.trigger_refusals)."""
 
 from __future__ import annotations
 
@@ -22,10 +24,11 @@ from typing import Optional
 
 from schemac.compare.changes import GENERATED_REBUILT, Change
 from schemac.compare.default_rows import below, partitions
-from schemac.compare.new_row_triggers import ends_with, last_generated, refused_triggers
+from schemac.compare.new_row_triggers import ends_with, last_generated, reads_new_row, refused_triggers
 from schemac.compare.normalize import same_values
+from schemac.compare.parents_columns_later import ordered_by_later
 from schemac.compare.table_triggers import same_trigger
-from schemac.model import Table
+from schemac.model import Table, Trigger
 from schemac.model.frozen import replace
 from schemac.model.tables import own_columns
 
@@ -56,7 +59,7 @@ def tails_for_triggers(cur_tables: dict, des_tables: dict) -> dict[tuple[str, st
             if key in kids and any(refused_triggers(des_tables[k]) for k in _below(key, kids)) and \
                     (tail := last_generated(was, t)):  # (such a trigger on it or on a table under it)
                 tree = _inherits_tails(key, tail, cur_tables, des_tables, kids)
-                out.update(tree if any(_made_now(des_tables[k], cur_tables.get(k)) for k in tree) else {})
+                out.update(tree if any(_made_now(des_tables[k], cur_tables.get(k)) for k in _below(key, kids)) else {})
             continue
         children = partitions(des_tables) if children is None else children
         tree = [des_tables[k] for k in below(t, des_tables, children)]
@@ -65,6 +68,29 @@ def tails_for_triggers(cur_tables: dict, des_tables: dict) -> dict[tuple[str, st
         tail = last_generated(was, t)
         if tail and all(_ends_alike(m, cur_tables.get(m.key), tail) for m in tree):
             out.update({m.key: frozenset(tail) for m in [t] + tree})
+    return _own_tails(out, cur_tables, des_tables, kids)
+
+
+def _own_tails(out: dict, cur_tables: dict, des_tables: dict, kids: Optional[dict]) -> dict:
+    """`out` and, of each standing INHERITS child (of the same parents on both sides) none of `out` holds whose last
+    generated columns are its own alone (no parent has them, on either side: attislocal, attinhcount 0), with such a
+    trigger made on it or on a table under it: those, which its own DROP and ADD COLUMN drop and add again, as a
+    parent's, and the tables under it that they reach (_inherits_tails)."""
+    for key, t in des_tables.items():
+        was = cur_tables.get(key)
+        if was is None or key in out or not t.inherits or t.partition_of is not None or was.partition_of is not None \
+                or t.partition_by is not None or was.partition_by is not None or \
+                [(q.schema, q.name) for q in t.inherits] != [(q.schema, q.name) for q in was.inherits]:
+            continue
+        kids = _children(des_tables) if kids is None else kids
+        if not any(refused_triggers(des_tables[k]) for k in _below(key, kids)) or not (tail := last_generated(was, t)):
+            continue
+        ups = [x for q in t.inherits for x in (des_tables.get((q.schema, q.name)), cur_tables.get((q.schema, q.name)))]
+        if any(p is None or any(p.column(n) is not None for n in tail) for p in ups):
+            continue
+        tree = _inherits_tails(key, tail, cur_tables, des_tables, kids)
+        if tree and not set(tree) & set(out) and any(_made_now(des_tables[k], cur_tables.get(k)) for k in _below(key, kids)):
+            out.update(tree)
     return out
 
 
@@ -103,6 +129,8 @@ def _inherits_tails(key: tuple[str, str], tail: tuple[str, ...], cur_tables: dic
         pk, gone = todo.pop()
         for ck in kids.get(pk, ()):
             d, c = des_tables[ck], cur_tables.get(ck)
+            if c is None and d.partition_of is None and not any(k in cur_tables for k in _below(ck, kids)):
+                continue  # (a new child, and what is new under it: made in its order, joined after the ADD)
             if c is None or ck in out or d.partition_of is not None or c.partition_of is not None or \
                     [(q.schema, q.name) for q in c.inherits] != [(q.schema, q.name) for q in d.inherits]:
                 return {}
@@ -118,6 +146,38 @@ def _inherits_tails(key: tuple[str, str], tail: tuple[str, ...], cur_tables: dic
             out[ck] = frozenset(dropped)
             todo += [(ck, dropped)] if dropped else []
     return out
+
+
+def made_between(tails: dict, des_tables: dict) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(schema, table) -> the columns of each INHERITS table of `tails` (not a partitioned one's) in its order in
+    schema.yaml, for compare.parents_columns_later as columns a standing parent gains after its new children: a new
+    child (at any depth) in the order CREATE TABLE ... INHERITS gives it between the DROP and the ADD, then the ADD
+    (ordered_by_later), is made there, its own trigger of that kind before the ADD too (a fresh build's order)."""
+    return {key: tuple(c.name for c in t.columns if c.name in names) for key, names in tails.items()
+            if (t := des_tables[key]).partition_of is None and t.partition_by is None and names}
+
+
+def made_under(t: Table, between: dict, below: dict, des_tables: dict, cur_tables: dict) -> tuple[tuple, tuple]:
+    """Of new table `t` under a standing table of `between` (made_between) through new tables: (schema, table,
+    column) of each column of `between` that standing table adds after it, as (before, after): `before` where `t` is
+    made between the DROP and the ADD in its order (ordered_by_later, `below`: compare.parents_columns_later.
+    received_later): the ADD, which reaches it, waits for its CREATE, which waits for the DROP (plan.dependencies:
+    before_parents), as its parent's do; `after` where it is made CREATE TABLE ... INHERITS under a new table made
+    there, in the order the ADD gives its parent first: its CREATE waits for the ADD (the Change's `above`)."""
+    out, todo = [], [(q.schema, q.name) for q in t.inherits]
+    for k in todo:
+        if k in cur_tables:
+            out += [(*k, n) for n in between.get(k, ()) if t.column(n) is not None]
+        elif k in des_tables:
+            todo += [(q.schema, q.name) for q in des_tables[k].inherits if (q.schema, q.name) not in todo]
+    if not out or ordered_by_later(t, des_tables, below):
+        return tuple(out), ()
+    return (), tuple(x for x in out if (x[0], x[1]) not in {(q.schema, q.name) for q in t.inherits})
+
+
+def joined_later(one: dict, other: dict) -> dict[tuple[str, str], tuple[str, ...]]:
+    """Two maps of (schema, table) -> columns added after new children, joined (each table's, in turn, once)."""
+    return {k: tuple(dict.fromkeys(one.get(k, ()) + other.get(k, ()))) for k in {**one, **other}}
 
 
 def _ends_alike(m: Table, cur: Optional[Table], tail: tuple[str, ...]) -> bool:
@@ -147,19 +207,21 @@ def own_generation_again(changes: list[Change], tails: dict, des_tables: dict) -
 
 
 def read_above(changes: list[Change], tails: dict, des_tables: dict) -> list[Change]:
-    """`changes` with each trigger reading NEW's whole row made on an INHERITS table of `tails` carrying its INHERITS
-    ancestors above its parents (`above`, as compare.partition_copies.under_grandparents gives a sub-partition's): the
-    root's ADD COLUMN, which reaches it, waits for it (plan.member_dependencies: key 'new row read')."""
+    """`changes` with each trigger reading NEW's whole row made on an INHERITS table under a table of `tails` (one of
+    them, or a new table made between their DROP and ADD: made_between) carrying its INHERITS ancestors above its
+    parents (`above`, as compare.partition_copies.under_grandparents gives a sub-partition's): the root's ADD COLUMN,
+    which reaches it, waits for it (plan.member_dependencies: key 'new row read')."""
     def up(t: Table) -> tuple:
         out, todo = [], [(q.schema, q.name) for q in t.inherits]
         for k in todo:
             p = des_tables.get(k)
-            more = [(q.schema, q.name) for q in p.inherits] if p is not None and k in tails else []
+            more = [(q.schema, q.name) for q in p.inherits] if p is not None else []
             out += [m for m in more if m not in out]
             todo += [m for m in more if m not in todo]
-        return tuple(out)
-    return [replace(c, above=c.above + above) if c.kind in ("add_trigger", "alter_trigger") and (c.schema, c.table) in tails
-            and (t := des_tables.get((c.schema, c.table))) is not None and t.inherits and (above := up(t)) else c
+        return tuple(out) if any(k in tails for k in todo) else ()
+    return [replace(c, above=c.above + above) if c.kind in ("add_trigger", "alter_trigger") and isinstance(c.new, Trigger)
+            and reads_new_row(c.new) and (t := des_tables.get((c.schema, c.table))) is not None and t.inherits
+            and (above := up(t)) else c
             for c in changes]
 
 

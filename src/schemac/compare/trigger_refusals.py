@@ -11,9 +11,11 @@ from __future__ import annotations
 from typing import Optional
 
 from schemac.compare.changes import GENERATED_REBUILT, NEW_TABLE, Change
+from schemac.compare.inherited_checks import reordered_child
 from schemac.compare.moves import as_current
 from schemac.compare.new_row_triggers import apart_child, row_reads, refused_beside
-from schemac.compare.tails_for_triggers import tails_for_triggers
+from schemac.compare.parents_columns_later import ordered_by_later, received_later
+from schemac.compare.tails_for_triggers import made_between, tails_for_triggers
 from schemac.model import Schema, Table, Trigger
 from schemac.model.frozen import replace
 
@@ -37,6 +39,7 @@ def triggers_refused(changes: list, current: Schema, desired: Optional[Schema] =
     gone = {(c.schema, c.table, c.name) for c in changes if c.kind == "drop_column" and not (
         c.cause == GENERATED_REBUILT and at(c.schema, c.table) in parents and (c.schema, c.table) not in planned)
             or c.kind == "alter_generated" and getattr(c.new, "generated", None) is None}
+    between = received_later(made_between(planned, wanted), wanted, tables)  # (new children made between)
     out = []
     for c in changes:
         if c.kind not in ("add_trigger", "alter_trigger") or not isinstance(c.new, Trigger) or c.table_def is None \
@@ -49,7 +52,9 @@ def triggers_refused(changes: list, current: Schema, desired: Optional[Schema] =
                            f"columns'): read OLD.{column}, or the columns it is computed from, or make the trigger AFTER"))
             continue
         was = tables.get(at(c.schema, c.table)) if c.cause != NEW_TABLE else None
-        given = _given_first(c.table_def, tables, wanted, gone, at) if was is None else None
+        later = _joined_after_add(c.table_def, wanted, between, tables) if was is None else None
+        given = _given_first(c.table_def, tables, wanted, gone, at) if was is None and later is None else \
+            later[:2] if later is not None and not later[2] else None
         if given is not None:
             out.append((c, start + f"NEW's whole row, cannot be created on the new table: CREATE TABLE ... INHERITS "
                            f"gives it generated column {given[1]} of {given[0]}, which stands, first (Postgres refuses it: "
@@ -58,6 +63,15 @@ def triggers_refused(changes: list, current: Schema, desired: Optional[Schema] =
                            "migration of its own first and declare it again in the next (its values are computed "
                            "again; it comes last), or compare NEW's columns by name in the WHEN, or make the trigger "
                            "AFTER"))
+            continue
+        if later is not None:
+            out.append((c, start + f"NEW's whole row, cannot be created on the new table: {later[0]}'s generated "
+                           f"column {later[1]} is dropped and added again around such a trigger, and this table, in an "
+                           "order CREATE TABLE ... INHERITS between them does not give it, joins it after the ADD, which "
+                           "gives it the column first (Postgres refuses it: 'BEFORE trigger's WHEN condition cannot "
+                           f"reference NEW generated columns'): declare it in that order (its parents' columns but "
+                           f"{later[1]}, its own, then {later[1]}), or compare NEW's columns by name in the WHEN, or make "
+                           "the trigger AFTER"))
             continue
         kept = None if was is None else \
             refused_beside(c.new, replace(was, columns=tuple(x for x in was.columns if (c.schema, c.table, x.name) not in gone)))
@@ -83,6 +97,23 @@ def _given_first(t: Table, tables: dict, wanted: dict, gone: set, at) -> Optiona
         for x in p.columns if p is not None else ():
             if x.generated is not None and (q.schema, q.name, x.name) not in gone and t.column(x.name) is not None:
                 return f"{q.schema}.{q.name}", x.name
+    return None
+
+
+def _joined_after_add(t: Table, wanted: dict, between: dict, tables: dict) -> Optional[tuple[str, str, bool]]:
+    """(table, column, in an order of its own): the standing INHERITS table above new table `t` whose generated column
+    is dropped and added again around a trigger (tails_for_triggers.made_between: `between`, with the new tables under
+    them) while `t`, not in the order CREATE TABLE ... INHERITS gives it between the DROP and the ADD, is made after
+    the ADD, or in an order of its own (reordered_child) through a scratch parent that holds the column, or joins after
+    the ADD; None where `t` is made between them (ordered_by_later), or on its own, every column its own
+    (apart_child), or gains none."""
+    if t.key not in between or t.partition_of is not None or apart_child(t, wanted) or ordered_by_later(t, wanted, between):
+        return None
+    todo = [(q.schema, q.name) for q in t.inherits]
+    for k in todo:
+        if k in tables and k in between:
+            return f"{k[0]}.{k[1]}", between[t.key][0], reordered_child(t, wanted)
+        todo += [(q.schema, q.name) for q in wanted[k].inherits if (q.schema, q.name) not in todo] if k in wanted else []
     return None
 
 

@@ -88,6 +88,8 @@ def deps(c: Change) -> Deps:
         if c.before_parents:  # its parents' columns added after it (compare.parents_columns_later)
             new_refs -= {(kind, *x) for x in c.before_parents for kind in ("column", "notnull")}
             makes |= {("gives later", *x) for x in c.before_parents}
+        new_refs |= {("column dropped", *x) for x in c.before_parents} | {("column", *x) for x in c.above}  # (after a
+        # standing parent's DROP, or its ADD: compare.tails_for_triggers.made_under)
         for check in new.checks:  # type: ignore[union-attr]  (in the CREATE TABLE: what they call, first)
             new_refs |= refs_of(new, check) if not check.not_valid else set()
         if new.partition_of is not None:  # PARTITION OF copies the parent's storage and compression as they are then
