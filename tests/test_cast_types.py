@@ -23,6 +23,7 @@ _DECLARED = frozenset({("public", "mood"), ("public", "mood2"), ("public", "shor
     ("'x'::text", "'x'"),
     ("('a'::mood)::dm", "'a'::dm"),
     ("'(1,2)'::t", "'(1,2)'"),  # a table's row type, which schema.yaml declares
+    ("(EXISTS (SELECT NULL::text AS \"?column?\" FROM t))", "EXISTS (SELECT NULL FROM t)"),  # an output's name
     ("st_dwithin(g, '0101000000000000000000F03F000000000000F03F'::geometry, 1)", "st_dwithin(g, 'POINT(1 1)', 1)"),
 ])
 def test_casts_postgres_adds_are_no_difference(database: str, written: str) -> None:

@@ -1,8 +1,8 @@
 """The user types an expression casts through, which its normal form leaves out (compare.cast_forms drops a constant's
 casts: Postgres adds them itself, `m = 'a'` on an enum m is stored `m = 'a'::mood`): `('x'::short)::text` and
 `('x'::short2)::text` have one normal form, yet the first holds the domain `short` (pg_depend: DROP DOMAIN short is
-refused under it) and the second `short2`. Read from the text's tokens (pg.verbatim.named_types), never parsed, so
-that `schemac diff`'s fast path imports no sqlglot.
+refused under it) and the second `short2`. Read from the text's tokens (pg.verbatim.cast_names: the names after `::`),
+never parsed, so that `schemac diff`'s fast path imports no sqlglot.
 
 Only what cannot be a spelling is a difference: schema.yaml's expression casts through one of its own types (enum,
 domain, composite, range) that the database's does not name (Postgres keeps every cast written, `'a'::mood` as
@@ -20,7 +20,7 @@ from schemac.pg.knowntypes import EXTENSION_TYPES, declared_types
 from schemac.pg.names import quote_ident
 from schemac.pg.routines import PSEUDO_TYPES
 from schemac.pg.types import name_parts
-from schemac.pg.verbatim import named_types
+from schemac.pg.verbatim import cast_names
 
 # Names a cast of Postgres's own types begins with (`::character varying` reads `character`, `::double precision`
 # `double`), their other spellings, and the types of the extensions schemac knows: never a type the migration drops.
@@ -59,7 +59,7 @@ def casts_moved(current: Optional[str], desired: Optional[str]) -> bool:
     other user types (see the module's docstring)."""
     if current is None or desired is None or current == desired:
         return False
-    was, will = named_types(current), named_types(desired)
+    was, will = cast_names(current), cast_names(desired)
     if was == will:
         return False
     return any(_own(*t) for t in will - was) or any(_dropped(*t) for t in was - will)
@@ -76,3 +76,9 @@ def index_casts_moved(current, desired) -> bool:
     cast through other user types (casts_moved)."""
     return casts_moved(current.where, desired.where) or len(current.elements) == len(desired.elements) and any(
         casts_moved(a.expression, b.expression) for a, b in zip(current.elements, desired.elements))
+
+
+def checks_moved(current, desired) -> frozenset[str]:
+    """The names of two domains' CHECKs whose expressions cast through other user types (casts_moved)."""
+    was = {c.name: c.expression for c in current.checks}
+    return frozenset(c.name for c in desired.checks if casts_moved(was.get(c.name), c.expression))

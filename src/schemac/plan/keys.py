@@ -169,8 +169,8 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         return out | (expression_refs(obj.when, t.schema, t.name) - {_col(t, "old"), _col(t, "new")})  # type: ignore
     if isinstance(obj, Domain):
         refs = {("schema", obj.schema), type_key(obj.type)} | expression_refs(obj.default, obj.schema, None)
-        for check in obj.checks:  # a CHECK may call the user's functions (CHECK (is_valid_slug(VALUE)))
-            refs |= function_refs(check.expression)
+        for check in obj.checks:  # a CHECK may call the user's functions (CHECK (is_valid_slug(VALUE))), cast to types
+            refs |= function_refs(check.expression) | {("type", *x) for x in named_types(check.expression)}
         return refs - {("type", obj.schema, obj.name)}
     if isinstance(obj, CompositeType):  # its schema, its attributes' types
         refs = {("schema", obj.schema)} | {type_key(a.type) for a in obj.attributes} | collation_keys(*obj.attributes)
