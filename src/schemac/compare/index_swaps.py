@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from schemac.compare.cast_types import index_casts_moved
 from schemac.compare.definition_keys import index_signature, parameter_values, same_key_values
 from schemac.model import Index
 from schemac.model.frozen import replace
@@ -89,9 +90,10 @@ def same_index(old: Index, new: Index) -> bool:
     parameters, valid, attached to no other (a partition's copy follows its parent's)."""
     return old.valid and old.attached_to is None and new.attached_to is None and \
         index_signature(old) == index_signature(new) and same_key_values(old, new) and \
-        parameter_values(old) == parameter_values(new)
+        parameter_values(old) == parameter_values(new) and not index_casts_moved(old, new)
 
 
 def _kept(old: Index, new: Index) -> bool:
     """Whether the index of a name keeps its definition (compare.tables alters it in place, if at all)."""
-    return index_signature(old) == index_signature(new) and same_key_values(old, new) and old.valid
+    return index_signature(old) == index_signature(new) and same_key_values(old, new) and old.valid and \
+        not index_casts_moved(old, new)

@@ -73,28 +73,37 @@ def schema_searched(schema) -> ContextManager[None]:
     """`extensions_searched` of a model.Schema's extensions, with its own types' names (compare.own_types)."""
     own = [t for kind in (schema.enums, schema.domains, schema.composite_types, schema.range_types) for t in kind]
     return extensions_searched(schema.extensions, frozenset(t.name.lower() for t in own if t.schema == "public")
-                               | frozenset(qualified_type(t.schema, t.name) for t in own if t.schema != "public"))
+                               | frozenset(qualified_type(t.schema, t.name) for t in own if t.schema != "public"),
+                               _declared_of(schema))
 
 
-def extensions_searched(extensions: Iterable, types: frozenset[str] = frozenset()) -> ContextManager[None]:
+def _declared_of(schema) -> frozenset[tuple[str, str]]:
+    from schemac.compare.cast_types import declared_of
+
+    return declared_of(schema)
+
+
+def extensions_searched(extensions: Iterable, types: frozenset[str] = frozenset(),
+                        declared: frozenset[tuple[str, str]] = frozenset()) -> ContextManager[None]:
     """`searched` with the path (and the captured symbols: compare.captures) of the migration of `extensions`."""
     from schemac.compare.captures import captured_symbols
 
     extensions = tuple(extensions)
     path = extension_path(extensions)
-    return searched(path, captured_symbols(extensions, path), types)
+    return searched(path, captured_symbols(extensions, path), types, declared)
 
 
 @contextmanager
 def searched(path: tuple[str, ...], symbols: frozenset[str] = frozenset(),
-             types: frozenset[str] = frozenset()) -> Iterator[None]:
+             types: frozenset[str] = frozenset(), declared: frozenset[tuple[str, str]] = frozenset()) -> Iterator[None]:
     """Normal forms (and plan.preamble's search_path) with `path` after public, plan.captured's `symbols` and the
-    schema's own `types`, until the block ends."""
+    schema's own `types` (and the (schema, name) of every type it declares: compare.cast_types), until the block
+    ends."""
     global _path, _remembered, _captured
     before, was, had = _path, _captured, user_types()
     _path, _remembered, _captured = path, _by_path.setdefault((path, types), {}), symbols
     try:
-        with held(types):
+        with held(types, declared):
             yield
     finally:
         _path, _remembered, _captured = before, _by_path.setdefault((before, had), {}), was
@@ -234,6 +243,14 @@ def same_default(a: Optional[str], b: Optional[str], type_text: str) -> bool:
         return x == y
     x, y = _typed(a, type_text), _typed(b, type_text)
     return same_expression(x, y) and same_scales(x, y)  # (DEFAULT 2.50 * 3 inserts 7.50, DEFAULT 2.5 * 3 7.5)
+
+
+def same_cast_default(current: Optional[str], desired: Optional[str], type_text: str) -> bool:
+    """same_default of the database's default `current` and schema.yaml's `desired`, casting through the same user
+    types (compare.cast_types: `('x'::short)::text` is not `('x'::short2)::text`)."""
+    from schemac.compare.cast_types import casts_moved
+
+    return same_default(current, desired, type_text) and not casts_moved(current, desired)
 
 
 # DEFAULT NULL (or NULL::type): Postgres stores no default for a null constant. schema.yaml says it where an

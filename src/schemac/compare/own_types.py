@@ -12,6 +12,9 @@ from schemac.pg.names import quote_ident
 from schemac.pg.typetext import name_parts
 
 _types: frozenset[str] = frozenset()
+# (schema, name) of every type schema.yaml declares or names as external (its tables' and views' row types, its range
+# types' multiranges): compare.cast_types tells by it a type the migration drops (set with `_types`).
+_declared: frozenset[tuple[str, str]] = frozenset()
 
 
 def qualified_type(schema: str, name: str) -> str:
@@ -32,12 +35,17 @@ def user_types() -> frozenset[str]:
     return _types
 
 
+def declared_in_force() -> frozenset[tuple[str, str]]:
+    """(schema, name) of the types schema.yaml in force declares or names (`held`)."""
+    return _declared
+
+
 @contextmanager
-def held(types: frozenset[str]) -> Iterator[None]:
-    """`types` in force until the block ends."""
-    global _types
-    was, _types = _types, types
+def held(types: frozenset[str], declared: frozenset[tuple[str, str]] = frozenset()) -> Iterator[None]:
+    """`types` (and every type `declared`) in force until the block ends."""
+    global _types, _declared
+    was, _types, had, _declared = _types, types, _declared, declared
     try:
         yield
     finally:
-        _types = was
+        _types, _declared = was, had

@@ -9,6 +9,7 @@ from schemac.model.frozen import replace
 
 from schemac.compare.changes import Change
 from schemac.compare.column_renames import column_moves, with_column_renames
+from schemac.compare.cast_types import casts_moved
 from schemac.compare.normalize import same_expression, same_values
 from schemac.model import Column, Policy, Table, expression_dropped
 from schemac.pg.lazy import lazy
@@ -35,7 +36,8 @@ def same_policy(a: Policy, b: Policy, table: tuple[str, str] = ("public", ""), c
     as Postgres resolves them, with the tables' columns from `columns_of`), names outside the search path
     qualified, a subquery's outputs named: both sides pass through the same rewriting before comparing."""
     return ((a.command, a.permissive, a.roles) == (b.command, b.permissive, b.roles)
-            and _same(a.using, b.using, table, columns_of) and _same(a.with_check, b.with_check, table, columns_of))
+            and _same(a.using, b.using, table, columns_of) and _same(a.with_check, b.with_check, table, columns_of)
+            and not casts_moved(a.using, b.using) and not casts_moved(a.with_check, b.with_check))
 
 
 def _retyped(old: Table, new: Table, rebuilt: frozenset = frozenset()) -> set[str]:
@@ -51,7 +53,8 @@ def generation_changed(old: Column, new: Column) -> bool:
     is retyped too, by text. ALTER TYPE keeps the old expression under an implicit cast to the new type, which
     Postgres prints without it: `st_area(geometry)` where schema.yaml says `st_area(geometry)::numeric` (equal normal
     forms, another catalog than a database made from schema.yaml), so such a column is dropped and added again."""
-    if not same_values(old.generated, new.generated) or old.virtual != new.virtual:  # (`a * 1.0` is not `a * 1.00`)
+    if not same_values(old.generated, new.generated) or old.virtual != new.virtual or \
+            casts_moved(old.generated, new.generated):  # (`a * 1.0` is not `a * 1.00`)
         return True
     return old.generated != new.generated and (old.type, old.collation) != (new.type, new.collation)
 

@@ -12,6 +12,7 @@ from schemac.model.triggers import replaced_in_place, transitions
 
 from schemac.compare.changes import Change
 from schemac.compare.equality import equal_except
+from schemac.compare.cast_types import casts_moved
 from schemac.compare.normalize import same_expression
 from schemac.compare.partitioning import partition_of_key
 from schemac.model import Table, Trigger
@@ -23,7 +24,8 @@ _IN_PLACE = ("alter_trigger", "rename_trigger", "set_trigger_enabled", "set_trig
 def same_trigger(a: Trigger, b: Trigger) -> bool:
     """One definition (its WHEN compared as an expression, `b`'s public.name function as `a` reads: as_read)."""
     b = replace(b, function=as_read(b.function, a.function))
-    return equal_except(a, b, "when", "enabled", "comment") and same_expression(a.when, b.when)
+    return equal_except(a, b, "when", "enabled", "comment") and same_expression(a.when, b.when) and \
+        not casts_moved(a.when, b.when)
 
 
 def _renamed_alike(cur: dict, des: dict, kind: str, ch: Callable, same: Callable[[Any, Any], bool]) -> None:

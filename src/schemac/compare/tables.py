@@ -17,7 +17,8 @@ from schemac.compare.key_parts import (_columns, _constraints, _expressions, _re
 from schemac.compare.keys_over_indexes import keys_over_indexes
 from schemac.compare.new_row_triggers import dropped_for_triggers
 from schemac.compare.index_swaps import same_index, swapped_indexes
-from schemac.compare.normalize import same_default
+from schemac.compare.cast_types import casts_moved, index_casts_moved
+from schemac.compare.normalize import same_cast_default
 from schemac.compare.not_nulls import not_null_changes
 from schemac.compare.policies import generation_changed
 from schemac.compare.partitioning import partition_of_key, same_partitioning
@@ -116,7 +117,7 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset(), aga
         own = not (des.inherits or des.partition_of)
         for kind, was, will, why in not_null_changes(cur.name, old, col, own):
             ch(kind, name, was, will, why)
-        default_changed = not same_default(old.default, col.default, col.type)
+        default_changed = not same_cast_default(old.default, col.default, col.type)
         if retyped and old.default is not None:
             # The old default would be cast to the new type during ALTER TYPE (and may not cast):
             # drop it first, set the desired one after.
@@ -185,7 +186,9 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset(), aga
         elif not (_same_constraint(old_c, new_c) or enforced_only(old_c, new_c)) or type(old_c) is not type(new_c) or \
                 isinstance(old_c, Exclusion) and not same_key_values(old_c, new_c) or \
                 (getattr(new_c, "not_valid", False) and not getattr(old_c, "not_valid", False)) or \
-                not getattr(old_c, "valid", True):  # (a key's index INVALID, made ON ONLY: rebuilt, as an index)
+                not getattr(old_c, "valid", True) or \
+                isinstance(old_c, Check) and isinstance(new_c, Check) and casts_moved(old_c.expression, new_c.expression):
+            # (A key's index INVALID, made ON ONLY: rebuilt, as an index; a CHECK casting through another user type.)
             # (Validated, but declared NOT VALID: only re-adding it NOT VALID says so: no scan, brief lock.)
             ch("drop_foreign_key" if fk else "drop_constraint", old_c.name, old_c, new_c,
                name_held=default_name_held(cur, old_c))
@@ -230,7 +233,7 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset(), aga
         if old_i is None:
             added("add_index", name, idx, "set_index_comment")
         elif index_signature(old_i) != index_signature(idx) or not same_key_values(old_i, idx) or \
-                not old_i.valid or (  # an invalid one is rebuilt
+                index_casts_moved(old_i, idx) or not old_i.valid or (  # an invalid one is rebuilt
                 cur.partition_by is not None and parameter_values(old_i) != parameter_values(idx)):
             # (a partitioned table's: Postgres refuses ALTER INDEX ... SET / RESET on a partitioned index)
             ch("drop_index", name, old_i, idx)

@@ -14,7 +14,8 @@ from schemac.compare.extension_takes import taken_objects
 from schemac.compare.moves import old_key
 from schemac.compare.sequences import owners_moved, renamed_sequences
 from schemac.compare.type_moves import label_renames
-from schemac.compare.normalize import normal_form, same_default, same_expression
+from schemac.compare.cast_types import checks_moved
+from schemac.compare.normalize import normal_form, same_cast_default, same_default, same_expression
 from schemac.model import Domain, Enum, Function, Schema, Sequence
 from schemac.pg.routines import comparable_body, standard_statements
 from schemac.pg.names import qualified
@@ -93,8 +94,9 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
 
     def _domain_changes(old: Domain, new: Domain) -> list[str]:
         same_checks = {c.name: (normal_form(c.expression), c.comment, c.not_valid) for c in old.checks} == \
-            {c.name: (normal_form(c.expression), c.comment, c.not_valid) for c in new.checks}
-        same = (old.type == new.type and same_default(old.default, new.default, new.type) and old.not_null == new.not_null
+            {c.name: (normal_form(c.expression), c.comment, c.not_valid) for c in new.checks} and \
+            not checks_moved(old, new)  # (through other user types: compare.cast_types)
+        same = (old.type == new.type and same_cast_default(old.default, new.default, new.type) and old.not_null == new.not_null
                 and (old.not_null_name, old.not_null_comment) == (new.not_null_name, new.not_null_comment)
                 and same_checks and old.collation == new.collation)
         return [] if same else ["alter_domain"]

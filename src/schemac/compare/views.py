@@ -21,6 +21,7 @@ from schemac.compare.changes import Change
 from schemac.compare.grants import defaulted, object_changes
 from schemac.compare.given_back import held_alike, owners_by_default
 from schemac.compare.moves import chained_renames, query_moved, views_moved
+from schemac.compare.cast_types import defaults_moved
 from schemac.compare.normalize import normal_form, search_path
 from schemac.compare.row_types import fills_rows
 from schemac.pg.column_storage import storage_of
@@ -314,7 +315,7 @@ def diff_views(current: Schema, desired: Schema, others: list[Change],
             continue  # (most views: no column's entry, member nor parameter; the same comment, access list and owner)
         if _comments(old) != _comments(v):
             ch("set_view_comment", v, old, v)
-        if _defaults(old) != _defaults(v):
+        if _defaults(old) != _defaults(v) or defaults_moved(old, v):
             ch("set_view_defaults", v, old, v)
         if v.materialized and parameters_changed(old, v):
             ch("set_view_parameters", v, old, v)

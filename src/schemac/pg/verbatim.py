@@ -196,6 +196,12 @@ def named_types(text: str) -> frozenset[tuple[str, str]]:
     return frozenset((schema or "public", name) for schema, name in _names_after(text, ("AS",), "::"))
 
 
+@lru_cache(maxsize=4096)
+def cast_names(text: str) -> frozenset[tuple[str, str]]:
+    """named_types after '::' alone, as the catalog prints every cast: not an output's name (`AS "?column?"`)."""
+    return frozenset((schema or "public", name) for schema, name in _names_after(text, (), "::"))
+
+
 def collated_names(text: str) -> frozenset[tuple[Optional[str], str]]:
     """(schema or None, name) of every collation the text names after COLLATE (`s COLLATE app."C"`): a string or
     comment holding the word names none."""

@@ -27,7 +27,7 @@ from schemac.pg.policies import policy_refs
 from schemac.pg.routines import cast_function_parts, result_types
 from schemac.pg.sqlbody import sql_body_refs, statement_refs
 from schemac.pg.types import name_parts, type_name
-from schemac.pg.verbatim import selected_fields
+from schemac.pg.verbatim import named_types, selected_fields
 Key = tuple
 
 
@@ -37,14 +37,14 @@ def type_key(type_text: str) -> Key:
 
 
 def expression_refs(text: Optional[str], schema: str, table: Optional[str]) -> frozenset[Key]:
-    """Sequences, configurations and collations an expression names (pg.named_refs), the columns of `table` it
-    reads."""
+    """Sequences, configurations and collations an expression names (pg.named_refs), the types it casts to
+    (`('x'::short)::text`: Postgres records the type and refuses its DROP under it), the columns of `table` it reads."""
     return _expression_refs(text, schema, table) if text else frozenset()
 
 
 @lru_cache(maxsize=16384)  # a schema repeats its defaults and checks from table to table
 def _expression_refs(text: str, schema: str, table: Optional[str]) -> frozenset[Key]:
-    out = named_refs(text)
+    out = named_refs(text) | {("type", *t) for t in named_types(text)}
     if table is not None:
         try:
             out |= {("column", schema, table, c) for c in referenced_columns(text)}
@@ -72,6 +72,7 @@ def _condition_refs(t: Table, text: str) -> set[Key]:
     WHERE); its columns as columns of each table it names too (compare.readers)."""
     columns, tables, functions = policy_refs(text)
     out: set[Key] = {_col(t, c) for c in columns} | {("table", *x) for x in tables} | named_refs(text)
+    out |= {("type", *x) for x in named_types(text)}  # (the types it casts to: compare.cast_types)
     out |= {("column", *x, c) for x in tables for c in columns}
     return out | {("function", *f) for f in functions} | {("operator", *o) for o in used_operators(text)}
 
@@ -168,8 +169,8 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         return out | (expression_refs(obj.when, t.schema, t.name) - {_col(t, "old"), _col(t, "new")})  # type: ignore
     if isinstance(obj, Domain):
         refs = {("schema", obj.schema), type_key(obj.type)} | expression_refs(obj.default, obj.schema, None)
-        for check in obj.checks:  # a CHECK may call the user's functions (CHECK (is_valid_slug(VALUE)))
-            refs |= function_refs(check.expression)
+        for check in obj.checks:  # a CHECK may call the user's functions (CHECK (is_valid_slug(VALUE))), cast to types
+            refs |= function_refs(check.expression) | {("type", *x) for x in named_types(check.expression)}
         return refs - {("type", obj.schema, obj.name)}
     if isinstance(obj, CompositeType):  # its schema, its attributes' types
         refs = {("schema", obj.schema)} | {type_key(a.type) for a in obj.attributes} | collation_keys(*obj.attributes)

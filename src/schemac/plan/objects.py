@@ -8,7 +8,8 @@ from typing import Callable, Optional
 from sqlglot import exp
 
 from schemac.compare.changes import DEFINITION_REMADE, ENUM_REBUILT, OWNS_VALUES, Change, set_aside_name
-from schemac.compare.normalize import same_default, same_expression
+from schemac.compare.cast_types import checks_moved
+from schemac.compare.normalize import same_cast_default, same_expression
 from schemac.compare.types import replaceable
 from schemac.errors import SchemacError
 from schemac.model.frozen import replace
@@ -211,7 +212,7 @@ def _alter_domain(old: Domain, new: Domain) -> list[exp.Expression]:
         raise PlanError(f"domain {new.schema}.{new.name}: its base type and collation cannot change ({old.type} "
                         f"{old.collation or ''} -> {new.type} {new.collation or ''}); create a new domain instead")
     out: list[exp.Expression] = []
-    if not same_default(old.default, new.default, new.type):  # (as compare.types: DEFAULT 5.0 is not DEFAULT 5)
+    if not same_cast_default(old.default, new.default, new.type):  # (as compare.types: DEFAULT 5.0 is not DEFAULT 5)
         out.append(alter_domain(new, "DROP DEFAULT") if new.default is None else
                    alter_domain(new, "SET DEFAULT", parse_expression(new.default).sql(dialect=RENDER)))
     if old.not_null != new.not_null:  # a named one: ADD CONSTRAINT (17+)
@@ -225,6 +226,7 @@ def _alter_domain(old: Domain, new: Domain) -> list[exp.Expression]:
     new_checks = {c.name: c for c in new.checks}
     # (Validated, but declared NOT VALID: only adding it again NOT VALID says so.)
     readded = {n for n, c in new_checks.items() if n in old_checks and c.not_valid and not old_checks[n].not_valid}
+    readded |= checks_moved(old, new)  # (casting through other user types: compare.cast_types)
     for name, c in old_checks.items():
         if name not in new_checks or not same_expression(c.expression, new_checks[name].expression) or name in readded:
             out.append(alter_domain(new, "DROP CONSTRAINT", quote_ident(name)))

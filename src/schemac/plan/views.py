@@ -12,6 +12,7 @@ from schemac.compare.changes import Change
 from schemac.model.frozen import replace
 from schemac.plan.populate import DEFERRED
 from schemac.model import Table, View, collate_sql
+from schemac.compare.cast_types import defaults_moved
 from schemac.compare.normalize import normal_form
 from schemac.pg.column_storage import default_storage, storage_of
 from schemac.pg.dialect import RENDER
@@ -83,11 +84,12 @@ def view_defaults(v: View, old: Optional[View] = None) -> list[exp.Expression]:
     was = {c.name: c.default for c in old.columns if c.default is not None} if old is not None else {}
     will = {c.name: c.default for c in v.columns if c.default is not None}
     out: list[exp.Expression] = []
+    moved = defaults_moved(old, v) if old is not None else frozenset()  # (through other user types: compare.cast_types)
     for name in [*will, *(n for n in was if n not in will)]:
         if name not in will:
             out.append(ddl.command("ALTER", "VIEW", qualified(v.schema, v.name), "ALTER COLUMN", quote_ident(name),
                                    "DROP DEFAULT"))
-        elif old is None or normal_form(was.get(name)) != normal_form(will[name]):
+        elif old is None or normal_form(was.get(name)) != normal_form(will[name]) or name in moved:
             out.append(ddl.command("ALTER", "VIEW", qualified(v.schema, v.name), "ALTER COLUMN", quote_ident(name),
                                    "SET DEFAULT", parse_expression(will[name]).sql(dialect=RENDER)))
     return out + _statistics(v, old)
