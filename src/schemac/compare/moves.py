@@ -93,17 +93,26 @@ def _chained(cur_tables: dict[Key, Table], des_tables: dict[Key, Table]) -> list
     pending = {key: was for key, was in pending.items()
                if (key not in cur_tables or key in freed)
                and (was not in des_tables or was in pending or key not in cur_tables)}
-    order: list[tuple[Key, Key]] = []
-    held = set(cur_tables)
+    return ordered_renames(pending, set(cur_tables))
+
+
+def ordered_renames(pending: dict, held: set, scratch: Optional[Callable] = None, taken: Container = ()) -> list:
+    """(new name, old name) of `pending`'s renames (new -> old) in an order they can run, each once no name of `held`
+    (what the object holds before them) is its new one. A cycle (a -> b, b -> a) ends it where there is no `scratch`;
+    else its first is renamed to scratch(old) first, and from there once its name is freed, unless that name is held
+    or `taken`: then the cycle is none."""
+    pending, held, order = dict(pending), set(held), []
     while pending:
-        ready = [(key, was) for key, was in pending.items() if key not in held]
-        if not ready:  # a cycle: none made
-            break
-        for key, was in ready:
-            order.append((key, was))
-            held.discard(was)
-            held.add(key)
-            del pending[key]
+        ready = [(new, was) for new, was in pending.items() if new not in held]
+        if not ready:  # a cycle
+            new, was = next(iter(pending.items()))
+            if scratch is None or scratch(was) in held or scratch(was) in taken:
+                break
+            ready, pending[new] = [(scratch(was), was)], scratch(was)
+        for new, was in ready:
+            order.append((new, was))
+            held = (held - {was}) | {new}
+            pending.pop(new, None)
     return order
 
 

@@ -11,7 +11,7 @@ from typing import Callable, Optional, Union
 from schemac.compare.changes import Change, remade_columns
 from schemac.compare.given_back import given_back, owners_by_default
 from schemac.compare.column_renames import column_moves
-from schemac.compare.moves import chained_renames
+from schemac.compare.moves import chained_renames, ordered_renames
 from schemac.compare.equality import equal_except
 from schemac.compare.normalize import rename_column_in_expression, same_expression
 from schemac.pg.names import scratch_name
@@ -129,20 +129,7 @@ def publication_moves(cur: dict[str, Publication], des: dict[str, Publication]) 
         if kept == pending:
             break
         pending = kept
-    moves: list[tuple[str, str]] = []
-    held = set(cur)
-    while pending:
-        ready = [(name, was) for name, was in pending.items() if name not in held]
-        if not ready:  # a cycle: its first set aside under a scratch name, renamed from it once its name is freed
-            name, was = next(iter(pending.items()))
-            if scratch_name(was) in held | set(des):
-                break  # (a publication holds that name: the cycle's hints are none)
-            ready, pending[name] = [(scratch_name(was), was)], scratch_name(was)
-        for name, was in ready:
-            moves.append((was, name))
-            held = (held - {was}) | {name}
-            pending.pop(name, None)
-    return moves
+    return [(was, name) for name, was in ordered_renames(pending, set(cur), scratch_name, des)]
 
 
 def without_cycles(publications: tuple[Publication, ...]) -> tuple[Publication, ...]:
