@@ -12,8 +12,8 @@ import re
 from typing import Iterable
 
 from schemac.model import EventTrigger
+from schemac.pg.sqllex import blank_end
 
-_LEADING = re.compile(r"\A(?:\s+|--[^\n]*\n|/\*.*?\*/)*", re.S)  # (blank space and comments before a statement)
 # Words between a command's first and its object's name that its tag leaves out (CREATE OR REPLACE VIEW: CREATE VIEW)
 _MODIFIERS = frozenset({"OR", "REPLACE", "UNIQUE", "UNLOGGED", "TEMP", "TEMPORARY", "GLOBAL", "LOCAL", "CONSTRAINT",
                         "RECURSIVE", "TRUSTED", "PROCEDURAL"})
@@ -22,7 +22,7 @@ _DDL = ("CREATE", "ALTER", "DROP", "COMMENT", "GRANT", "REVOKE", "SECURITY", "IM
 
 def _tag_words(text: str) -> list[str]:
     """The first words of a statement, upper case, without the modifiers its command tag leaves out."""
-    words = re.findall(r"[A-Za-z_]+", text[_LEADING.match(text).end():][:120])  # type: ignore[union-attr]
+    words = re.findall(r"[A-Za-z_]+", text[blank_end(text, 0):][:120])  # (after the blank space and comments before it)
     return [w.upper() for w in words[:1]] + [w.upper() for w in words[1:6] if w.upper() not in _MODIFIERS]
 
 
