@@ -94,8 +94,9 @@ def test_corpus_round_trip(sample, major_db, server, schemac, tmp_path, request)
         conn.execute(open(path, encoding="utf-8").read())
     r = schemac("inspect", "--database-url", a, "--output", "schema.yaml")
     assert r.returncode == 0, r.stderr
-    again = schemac("inspect", "--database-url", a)
-    assert again.stdout == (tmp_path / "schema.yaml").read_text(), "inspect must be byte-stable"
+    inspected = (tmp_path / "schema.yaml").read_text()
+    if sample == "pagila":  # (each sample's inspect of B below equals A's, which a text unstable from read to read fails)
+        assert schemac("inspect", "--database-url", a).stdout == inspected, "inspect must be byte-stable"
     r = schemac("generate", "--name", f"create_{sample}")
     assert r.returncode == 0, r.stdout + r.stderr
     # Every view is built from schema.yaml alone (pagila's read its aggregate group_concat, now managed).
@@ -113,10 +114,11 @@ def test_corpus_round_trip(sample, major_db, server, schemac, tmp_path, request)
         assert d.returncode == 0, d.stdout + d.stderr
         expected, actual = fingerprint(a, RELATIONS, order=True), fingerprint(b, RELATIONS, order=True)
         assert actual == expected, fingerprint_difference(actual, expected)
-        assert len(views_of(a)) == VIEWS[sample] and views_of(b) == views_of(a)
+        a_views = views_of(a)
+        assert len(a_views) == VIEWS[sample] and views_of(b) == a_views
         assert security_fingerprint(b) == security_fingerprint(a)  # owners, grants, default privileges, policies
         assert schemac("inspect", "--database-url", b).stdout == _without_configuration_rows(
-            again.stdout.replace(a.split("dbname=")[-1].split()[0], b.split("dbname=")[-1].split()[0]))
+            inspected.replace(a.split("dbname=")[-1].split()[0], b.split("dbname=")[-1].split()[0]))
         text = schemac("diff", "--database-url", a)
         assert text.returncode == 0, text.stdout + text.stderr
         if sample == "pagila":

@@ -31,10 +31,11 @@ SCHEMA = schema_json()
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
 VALIDATOR_07 = jsonschema.Draft7Validator(SCHEMA)
 DEFS = SCHEMA["$defs"]
+_SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def schema_errors(text: str) -> list[str]:
-    data = yaml.safe_load(text)
+    data = yaml.load(text, Loader=_SAFE)
     errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in VALIDATOR.iter_errors(data)]
     errors_07 = list(VALIDATOR_07.iter_errors(data))
     assert bool(errors) == bool(errors_07), f"draft 2020-12 and draft-07 disagree: {errors} / {errors_07}"
