@@ -126,11 +126,12 @@ def _not_inherited(changes: list[Change], old: Table, new: Table, per_table: dic
            replace(c, cause=AFTER_ONLY) if c.kind == "drop_column" and c.name in below else c for c in out]
     if new.partition_of is None:  # a column the child keeps while its parent drops it: NO INHERIT, INHERIT
         names = {c.name for c in new.columns}
-        for q in new.inherits:
+        for q in new.inherits:  # (not one the parent adds again, GENERATED_REBUILT: its DROP and ADD reach the child)
+            again = {c.name for c in per_table.get((q.schema, q.name), ()) if c.kind == "add_column"}
             kept = tuple(c.name for c in per_table.get((q.schema, q.name), ())
                          if c.kind == "drop_column" and c.name in names and (q.schema, q.name) in parents
                          and (q.schema, q.name, c.name) not in only and (new.schema, new.name, c.name) not in held
-                         and c.name not in (tails or {}).get((q.schema, q.name), ()))
+                         and c.name not in (tails or {}).get((q.schema, q.name), ()) and c.name not in again)
             if kept:  # (the INHERIT carries the columns kept, for its place in the plan: plan.dependencies)
                 name = f"{q.schema}.{q.name}"
                 out += [Change("drop_inherit", new.schema, new.name, name, q, None, new, KEEPS_COLUMN),
