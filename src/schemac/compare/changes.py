@@ -310,8 +310,8 @@ class Change:
     # stops declaring it: (table, column) of the others, dropped after its DROP and added after its ADD COLUMN
     # (compare.shared_generation); () else.
     fellows: tuple = ()
-    # The same alter_generated: the desired tables (but its own) whose column it drops and adds again (its fellows, the
-    # child, the tables under them taking the column from them: compare.shared_generation._taken); () else.
+    # The same alter_generated: the desired tables (but its own) whose column it drops and adds again (its fellows, the child, the
+    # tables under them: compare.shared_generation._taken); a drop_column run for a trigger: those it reaches (tails_for_triggers).
     remakes: tuple = ()
     # An alter_column_type taking schema.yaml's `using:` from an enum this migration sets aside and makes again (or a
     # domain over one, made again with it: compare.types.cast_directly): that type, which the user's expression reads

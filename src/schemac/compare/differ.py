@@ -20,7 +20,7 @@ from schemac.compare.parents_columns_later import columns_after_children, joined
     received_later
 from schemac.compare.new_row_triggers import apart_for_triggers, columns_after_triggers, made_apart, parents_after_triggers
 from schemac.compare.tails_for_triggers import again_for_triggers, joined_later, made_between, made_under, own_generation_again, \
-    read_above, tails_for_triggers
+    read_above, reached_below, tails_for_triggers
 from schemac.compare.changes import (CARRIED_TO_PARTITIONS, INHERITED, NAMED_BELOW, NEW_TABLE, KEEPS_COLUMN, KEPT_BELOW, AFTER_ONLY, BEFORE_PARENTS_COLUMNS, KINDS, TYPED_REBUILT, GENERATED_REBUILT, Change)
 from schemac.compare.grants import diff_grants
 from schemac.compare.grantor_usage import lent_usage
@@ -126,11 +126,12 @@ def _not_inherited(changes: list[Change], old: Table, new: Table, per_table: dic
            replace(c, cause=AFTER_ONLY) if c.kind == "drop_column" and c.name in below else c for c in out]
     if new.partition_of is None:  # a column the child keeps while its parent drops it: NO INHERIT, INHERIT
         names = {c.name for c in new.columns}
-        for q in new.inherits:
+        for q in new.inherits:  # (not one the parent adds again, GENERATED_REBUILT: its DROP and ADD reach the child)
+            again = {c.name for c in per_table.get((q.schema, q.name), ()) if c.kind == "add_column"}
             kept = tuple(c.name for c in per_table.get((q.schema, q.name), ())
                          if c.kind == "drop_column" and c.name in names and (q.schema, q.name) in parents
                          and (q.schema, q.name, c.name) not in only and (new.schema, new.name, c.name) not in held
-                         and c.name not in (tails or {}).get((q.schema, q.name), ()))
+                         and c.name not in (tails or {}).get((q.schema, q.name), ()) and c.name not in again)
             if kept:  # (the INHERIT carries the columns kept, for its place in the plan: plan.dependencies)
                 name = f"{q.schema}.{q.name}"
                 out += [Change("drop_inherit", new.schema, new.name, name, q, None, new, KEEPS_COLUMN),
@@ -256,7 +257,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             # and attached: its own, from its own first generated one on, added before its ATTACH)
             under = made_under(t, between, gains, des_tables, cur_tables)  # (before or after a standing one's ADD)
             window = gains.get(key, ()) if under[0] else ()  # (made before that ADD: the columns it gives it later)
-            made = made_without(made, (later.get(key, ()) or first.get(key, ()) or window) + given)  # (added after
+            made = made_without(made, (later.get(key, ()) or first.get(key, ()) or window + under[2]) + given)  # (added after
             # its children, or its parents' ADDs give them)
             made = key_after_partitions(parents_names_given(made, des_tables), des_tables)  # (a child's NOT NULL it declares again: the parent's name; a key a partition's UNIQUE copies, after it)
             copies: list[Change] = []
@@ -266,7 +267,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
                 made, copies, created = attached_partition(parents_names_given(made, des_tables, attached=True),
                                                            parent)  # type: ignore[arg-type]
                 parent = None
-            elif reordered_child(t, des_tables) and not ordered_by_later(t, des_tables, gains):  # the same for an INHERITS child: CREATE TABLE, then INHERIT
+            elif reordered_child(t, des_tables) and not ordered_by_later(made_without(t, under[2]), des_tables, gains):  # the same for an INHERITS child: CREATE TABLE, then INHERIT
                 made, copies = inherited_child(made, des_tables, cur_tables)
                 created, t = made, replace(t, checks_inherited=made.checks_inherited,  # (its INHERITs leave the scratch;
                                            inherited_only=made.inherited_only)  # none for the columns it gains later)
@@ -280,7 +281,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             changes.extend(copies)
             changes.extend(joined_first([replace(c, cause=INHERITED if parent is not None and c.name in given else NEW_TABLE)
                                          for c in diff_table(created_by_create_table(made, parent, des_tables), t)],
-                                        first.get(key) or window or None, later))
+                                        first.get(key) or window or None, later, under[2]))
         elif not (old.partition_of or t.partition_of or old.inherits or t.inherits) and key not in tails and \
                 unchanged(old, t, rebuilt):
             # (a table of no parent, either side, in sync: what every step below gives it back as it is, and diff_table
@@ -310,8 +311,9 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
                                 around_retypes(cur_tables[key], des_tables[key], per_table, des_tables, exact),
                                 cur_tables[key], des_tables[key]))
     changes = own_expressions_again(marked_for_children(changes, kept, des_tables), des_tables, cur_tables)  # (a partition's own, after its parent's new expression)
-    changes = read_above(own_generation_again(changes, tails, des_tables), tails, des_tables)  # (a partition's own
-    # expression after its parent's ADD again; a grandchild's trigger before the root's ADD)
+    changes = reached_below(read_above(own_generation_again(changes, tails, des_tables), tails, des_tables), tails,
+                            des_tables)  # (a partition's own expression after its parent's ADD again; a grandchild's
+    # trigger before the root's ADD; what stands on the columns its DROP takes below, before it)
     changes = shared_generation(changes, des_tables, cur_tables, givers)  # (a child's column two parents give: all dropped, added)
     changes = identities_over_children(named_in_partitions(changes, des_tables), cur_tables, des_tables)
     changes = beside_remade(changes, cur_tables, des_tables)  # (its own beside a new copy: dropped, made after it)

@@ -57,20 +57,20 @@ def columns_after_children(tables: dict, current: dict, given: Optional[dict] = 
     tails = {pk: tail for pk, names in later.items() if (tail := _trailing(tables[pk], names))}
     below = received_later(tails, tables, current)
     return {pk: tail for pk, tail in tails.items()
-            if all(ordered_by_later(c, tables, below) or _joined_after(c, tables, tails) or _joins_before(c, tables, tails, below)
+            if all(ordered_by_later(c, tables, below) or _joined_after(c, tables, tails) or joins_before(c, tables, tails, below)
                    for c in _new_children(pk, tables, current, below))}
 
 
 def joined_before(later: dict, tables: dict, current: dict) -> dict[tuple[str, str], tuple[str, ...]]:
     """(schema, child) -> the later columns it gains, of each new child in an order of its own that joins its parents
-    before they gain their `later` columns (_joins_before)."""
+    before they gain their `later` columns (joins_before)."""
     below = received_later(later, tables, current)
     return {key: below.get(key, ()) for key, t in tables.items()
             if key not in current and t.partition_of is None and not ordered_by_later(t, tables, below)
-            and not _joined_after(t, tables, later) and _joins_before(t, tables, later, below)}
+            and not _joined_after(t, tables, later) and joins_before(t, tables, later, below)}
 
 
-def _joins_before(t: Table, tables: dict, later: dict, below: dict) -> bool:
+def joins_before(t: Table, tables: dict, later: dict, below: dict) -> bool:
     """Whether `t`, a new child in an order of its own that cannot join its parents after their `later` columns (its
     own column of another generation under one: INHERIT refuses it; or a new child of its own made under it), joins
     them before: made without the later columns it gains (`below`), which their ADD COLUMNs then give it after its own,
@@ -82,14 +82,14 @@ def _joins_before(t: Table, tables: dict, later: dict, below: dict) -> bool:
     return names == [n for n in names if n not in gained] + list(gained)
 
 
-def joined_first(changes: list, gained: Optional[tuple[str, ...]], later: dict) -> list:
+def joined_first(changes: list, gained: Optional[tuple[str, ...]], later: dict, own: tuple[str, ...] = ()) -> list:
     """The changes completing a new table; of a child that joins its parents before their `later` columns (joined_before:
     `gained`, the columns their ADD COLUMN gives it), each INHERIT carries the parent's later columns and those
     (plan.dependencies: it runs before their ADD COLUMN, which reaches the child: its own ADD COLUMN of each it gained
-    runs no statement, INHERITED)."""
+    runs no statement, INHERITED), and `own`, the columns the child adds after them (tails_for_triggers.made_under)."""
     if gained is None:
         return changes
-    return [replace(c, old=tuple(dict.fromkeys(later.get((c.new.schema, c.new.name), ()) + gained))) if c.kind == "add_inherit"
+    return [replace(c, old=tuple(dict.fromkeys(later.get((c.new.schema, c.new.name), ()) + gained + own))) if c.kind == "add_inherit"
             else replace(c, cause=INHERITED) if c.kind == "add_column" and c.name in gained else c for c in changes]
 
 

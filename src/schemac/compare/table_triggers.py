@@ -57,12 +57,15 @@ def trigger_changes(cur: Table, des: Table, ch: Callable, added: Callable, over_
 
     # (a constraint trigger's constraint follows by RENAME CONSTRAINT, not reaching a partitioned tree's clones; one
     # over a column retyped is dropped under its old name before the ALTER TYPE, made under its new one after)
-    _renamed_alike(cur_tg, des_tg, "trigger", ch,
+    moved: dict[str, Trigger] = {}  # (one with transition tables renamed around a join: dropped under its old name,
+    # made under its new one, reported as a rename: trigger_made_again)
+    _renamed_alike(cur_tg, des_tg, "trigger",
+                   lambda kind, name, was, will: moved.update({name: was}) if joining and transitions(was) else
+                   ch(kind, name, was, will),
                    lambda old, g: (not g.constraint or not (des.partition_by or des.partition_of))
-                   and same_trigger(old, replace(g, name=old.name)) and not trigger_over_retyped(old)
-                   and not (joining and transitions(old)))
+                   and same_trigger(old, replace(g, name=old.name)) and not trigger_over_retyped(old))
     for name, g in des_tg.items():
-        old_g = cur_tg.get(name)
+        old_g = moved.get(name) or cur_tg.get(name)
         if old_g is None:
             added("add_trigger", name, g, "set_trigger_comment")
             if g.enabled != "origin":
@@ -87,14 +90,16 @@ def trigger_changes(cur: Table, des: Table, ch: Callable, added: Callable, over_
 
 def trigger_made_again(ch: Callable, old_g: Trigger, g: Trigger, cause: str) -> None:
     """`old_g` dropped and `g` made (a trigger created fires on origin: its state set again; its comment), for `cause`.
-    Around an ATTACH or INHERIT, what of `g` differs from `old_g` is a change the report tells (cause None: a rename
-    as a drop and an add, its definition, state or comment as changed, against `old_g`); the rest is hidden."""
+    Around an ATTACH or INHERIT, what of `g` differs from `old_g` is a change the report tells (cause None: its name
+    as a pending rename, its definition, state or comment as changed, against `old_g`; one renamed and redefined as a
+    drop and an add); the rest is hidden."""
     told = cause == AROUND_JOINING
-    renamed = told and old_g.name != g.name
-    shown = lambda differs: told and not renamed and differs  # noqa: E731
-    changed = shown(not same_trigger(old_g, g))
-    ch("drop_trigger", old_g.name, old_g, None, None if renamed else cause)
-    ch("add_trigger", g.name, old_g if changed else None, g, None if renamed or changed else cause)
+    changed = told and not same_trigger(replace(old_g, name=g.name), g)
+    renamed = told and old_g.name != g.name and not changed  # (report.describe: an add_trigger of `old_g`'s other name)
+    apart = told and old_g.name != g.name and changed
+    shown = lambda differs: told and not apart and differs  # noqa: E731
+    ch("drop_trigger", old_g.name, old_g, None, None if apart else cause)
+    ch("add_trigger", g.name, old_g if renamed or shown(changed) else None, g, None if apart or renamed or changed else cause)
     for kind, differs, wanted in (("set_trigger_enabled", old_g.enabled != g.enabled, g.enabled != "origin"),
                                   ("set_trigger_comment", (old_g.comment or None) != (g.comment or None),
                                    bool(g.comment))):

@@ -22,11 +22,12 @@ from __future__ import annotations
 
 from typing import Optional
 
-from schemac.compare.changes import GENERATED_REBUILT, Change
+from schemac.compare.changes import GENERATED_REBUILT, INHERITED, Change
 from schemac.compare.default_rows import below, partitions
 from schemac.compare.new_row_triggers import ends_with, last_generated, reads_new_row, refused_triggers
+from schemac.compare.inherited_checks import reordered_child
 from schemac.compare.normalize import same_values
-from schemac.compare.parents_columns_later import ordered_by_later
+from schemac.compare.parents_columns_later import joins_before, made_without, ordered_by_later
 from schemac.compare.table_triggers import same_trigger
 from schemac.model import Table, Trigger
 from schemac.model.frozen import replace
@@ -157,22 +158,43 @@ def made_between(tails: dict, des_tables: dict) -> dict[tuple[str, str], tuple[s
             if (t := des_tables[key]).partition_of is None and t.partition_by is None and names}
 
 
-def made_under(t: Table, between: dict, below: dict, des_tables: dict, cur_tables: dict) -> tuple[tuple, tuple]:
+def made_under(t: Table, between: dict, below: dict, des_tables: dict, cur_tables: dict) -> tuple[tuple, tuple, tuple]:
     """Of new table `t` under a standing table of `between` (made_between) through new tables: (schema, table,
-    column) of each column of `between` that standing table adds after it, as (before, after): `before` where `t` is
-    made between the DROP and the ADD in its order (ordered_by_later, `below`: compare.parents_columns_later.
-    received_later): the ADD, which reaches it, waits for its CREATE, which waits for the DROP (plan.dependencies:
-    before_parents), as its parent's do; `after` where it is made CREATE TABLE ... INHERITS under a new table made
-    there, in the order the ADD gives its parent first: its CREATE waits for the ADD (the Change's `above`)."""
+    column) of each column of `between` that standing table adds after it, as (before, after, own): `before` where `t` is
+    made between the DROP and the ADD (its columns but `own`, those it declares after them, which its ADD COLUMNs add
+    after that ADD, in the order CREATE TABLE ... INHERITS gives it there, ordered_by_later; or in an order of its own
+    ending with them, none declared: made on its own and joined there, parents_columns_later.joins_before): the ADD,
+    which reaches it, waits for its CREATE (or INHERIT), which waits for the DROP (plan.dependencies: before_parents),
+    as its parent's do; `after` where it is made CREATE TABLE ...
+    INHERITS under a new table made there, in the order the ADD gives its parent first: its CREATE waits for the ADD
+    (the Change's `above`)."""
     out, todo = [], [(q.schema, q.name) for q in t.inherits]
     for k in todo:
         if k in cur_tables:
             out += [(*k, n) for n in between.get(k, ()) if t.column(n) is not None]
         elif k in des_tables:
             todo += [(q.schema, q.name) for q in des_tables[k].inherits if (q.schema, q.name) not in todo]
-    if not out or ordered_by_later(t, des_tables, below):
-        return tuple(out), ()
-    return (), tuple(x for x in out if (x[0], x[1]) not in {(q.schema, q.name) for q in t.inherits})
+    if not out:
+        return (), (), ()
+    if ordered_by_later(t, des_tables, below):
+        return tuple(out), (), ()
+    own = _own_after(t, below.get(t.key, ())) if reordered_child(t, des_tables) else ()
+    made = made_without(t, own)  # (a child in the plain CREATE TABLE ... INHERITS order: made after the ADD)
+    if own and ordered_by_later(made, des_tables, below) or \
+            {x[2] for x in out} <= set(t.inherited_only) and joins_before(made, des_tables, between, below):
+        return tuple(out), (), own
+    return (), tuple(x for x in out if (x[0], x[1]) not in {(q.schema, q.name) for q in t.inherits}), ()
+
+
+def _own_after(t: Table, gained: tuple[str, ...]) -> tuple[str, ...]:
+    """The columns new table `t` declares after the last of `gained` (a fresh build's ADD COLUMNs on it after the ADD
+    that gave it those); () where one of them is not its own."""
+    names = [c.name for c in t.columns]
+    if not gained or any(n not in names for n in gained):
+        return ()
+    rest = names[max(names.index(n) for n in gained) + 1:]
+    own = {c.name for c in own_columns(t)}
+    return tuple(rest) if all(n in own for n in rest) else ()
 
 
 def joined_later(one: dict, other: dict) -> dict[tuple[str, str], tuple[str, ...]]:
@@ -235,3 +257,26 @@ def again_for_triggers(changes: list[Change], tails: dict) -> dict[tuple[str, st
         if c.kind == "drop_column" and c.cause == GENERATED_REBUILT and (c.schema, c.table) in made:
             out[c.schema, c.table] = out.get((c.schema, c.table), frozenset()) | {c.name}
     return out
+
+
+def reached_below(changes: list[Change], tails: dict, des_tables: dict) -> list[Change]:
+    """`changes` with each DROP COLUMN of `tails` that runs (a root's, a child's own: not INHERITED) carrying in
+    `remakes` the tables under it whose column it takes (their drop_column INHERITED, which runs nothing and waits for
+    it): what stands on their column (a view, a policy, an index, a CHECK...) is dropped before it (plan.member_dependencies),
+    not only before their own drop_column."""
+    taken = [(c.schema, c.table, c.name) for c in changes
+             if c.kind == "drop_column" and c.cause == INHERITED and (c.schema, c.table) in tails]
+    if not taken:
+        return changes
+
+    def above(key: tuple[str, str]) -> list[tuple[str, str]]:
+        out = [key]
+        for k in out:
+            t = des_tables.get(k)
+            q = t.partition_of if t is not None else None
+            out += [p for p in [(x.schema, x.name) for x in (t.inherits if t is not None else ())] +
+                    ([(q.parent_schema, q.parent)] if q is not None else []) if p not in out]
+        return out[1:]
+    return [replace(c, remakes=tuple(des_tables[s, t] for s, t, n in taken if n == c.name and
+                                     (c.schema, c.table) in above((s, t))))
+            if c.kind == "drop_column" and c.cause != INHERITED and (c.schema, c.table) in tails else c for c in changes]

@@ -14,8 +14,8 @@ from schemac.compare.changes import GENERATED_REBUILT, NEW_TABLE, Change
 from schemac.compare.inherited_checks import reordered_child
 from schemac.compare.moves import as_current
 from schemac.compare.new_row_triggers import apart_child, row_reads, refused_beside
-from schemac.compare.parents_columns_later import ordered_by_later, received_later
-from schemac.compare.tails_for_triggers import made_between, tails_for_triggers
+from schemac.compare.parents_columns_later import received_later
+from schemac.compare.tails_for_triggers import made_between, made_under, tails_for_triggers
 from schemac.model import Schema, Table, Trigger
 from schemac.model.frozen import replace
 
@@ -39,7 +39,8 @@ def triggers_refused(changes: list, current: Schema, desired: Optional[Schema] =
     gone = {(c.schema, c.table, c.name) for c in changes if c.kind == "drop_column" and not (
         c.cause == GENERATED_REBUILT and at(c.schema, c.table) in parents and (c.schema, c.table) not in planned)
             or c.kind == "alter_generated" and getattr(c.new, "generated", None) is None}
-    between = received_later(made_between(planned, wanted), wanted, tables)  # (new children made between)
+    raw = made_between(planned, wanted)
+    between = received_later(raw, wanted, tables)  # (new children made between)
     out = []
     for c in changes:
         if c.kind not in ("add_trigger", "alter_trigger") or not isinstance(c.new, Trigger) or c.table_def is None \
@@ -52,7 +53,7 @@ def triggers_refused(changes: list, current: Schema, desired: Optional[Schema] =
                            f"columns'): read OLD.{column}, or the columns it is computed from, or make the trigger AFTER"))
             continue
         was = tables.get(at(c.schema, c.table)) if c.cause != NEW_TABLE else None
-        later = _joined_after_add(c.table_def, wanted, between, tables) if was is None else None
+        later = _joined_after_add(c.table_def, wanted, (raw, between), tables) if was is None else None
         given = _given_first(c.table_def, tables, wanted, gone, at) if was is None and later is None else \
             later[:2] if later is not None and not later[2] else None
         if given is not None:
@@ -100,14 +101,15 @@ def _given_first(t: Table, tables: dict, wanted: dict, gone: set, at) -> Optiona
     return None
 
 
-def _joined_after_add(t: Table, wanted: dict, between: dict, tables: dict) -> Optional[tuple[str, str, bool]]:
+def _joined_after_add(t: Table, wanted: dict, window: tuple[dict, dict], tables: dict) -> Optional[tuple[str, str, bool]]:
     """(table, column, in an order of its own): the standing INHERITS table above new table `t` whose generated column
-    is dropped and added again around a trigger (tails_for_triggers.made_between: `between`, with the new tables under
-    them) while `t`, not in the order CREATE TABLE ... INHERITS gives it between the DROP and the ADD, is made after
-    the ADD, or in an order of its own (reordered_child) through a scratch parent that holds the column, or joins after
-    the ADD; None where `t` is made between them (ordered_by_later), or on its own, every column its own
-    (apart_child), or gains none."""
-    if t.key not in between or t.partition_of is not None or apart_child(t, wanted) or ordered_by_later(t, wanted, between):
+    is dropped and added again around a trigger (`window`: tails_for_triggers.made_between's, and those with the new
+    tables under them) while `t`, in an order neither CREATE TABLE ... INHERITS nor INHERIT gives it between the DROP
+    and the ADD, is made after the ADD, or through a scratch parent that holds the column, or joins after the ADD; None
+    where `t` is made between them (made_under), or on its own, every column its own (apart_child), or gains none."""
+    raw, between = window
+    if t.key not in between or t.partition_of is not None or apart_child(t, wanted) or \
+            made_under(t, raw, between, wanted, tables)[0]:
         return None
     todo = [(q.schema, q.name) for q in t.inherits]
     for k in todo:

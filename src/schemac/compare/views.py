@@ -224,8 +224,11 @@ def diff_views(current: Schema, desired: Schema, others: list[Change],
     for was, key in moved.items():
         renamed[key] = cur.pop(was)
         cur[key] = replace(renamed[key], schema=des[key].schema, name=des[key].name)
-    if renamed:  # (the views reading one as Postgres prints them after its RENAME TO, SET SCHEMA: kept, not replaced)
-        cur = {key: query_moved(v, moved) for key, v in cur.items()}
+    if renamed:  # (the views reading one as Postgres prints them after its RENAME TO, SET SCHEMA: kept, not replaced;
+        # of one whose name a renamed table takes, its readers alone: the table's, which read that name now, do not)
+        was = {new: old for old, new in moved.items()}
+        cur = {key: query_moved(v, {o: n for o, n in moved.items() if o not in stand_ins or was.get(key, key) in
+                                    stand_ins[o]}) for key, v in cur.items()}
     views_after_column_renames(cur, others, current)  # (their deparse as Postgres prints it after a RENAME COLUMN under them)
     before = dict(cur)
     outputs = views_after_output_renames(cur, des, same_view, moved)  # (ALTER VIEW ... RENAME COLUMN: kept, not made again)

@@ -83,6 +83,8 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
             makes.add(("generated gone", t.schema, t.name))  # type: ignore[union-attr]
         if k == "drop_column":  # (a partition's, which its parent's carries down: after it, plan.dependencies)
             makes.add(("column dropped", t.schema, t.name, c.name))  # type: ignore[union-attr]
+            removes |= {("column", x.schema, x.name, c.name) for x in c.remakes}  # (the tables under it it reaches:
+            # what stands on their column, dropped before it, compare.tails_for_triggers.reached_below)
         if old is not None:
             removes.add(col(c.name))
             for q in c.through[1:]:  # (compare.scratch_retypes: one ALTER retypes every parent's column)

@@ -109,6 +109,8 @@ def _difference(c: Change) -> Optional[Difference]:
     if k == "rename_constraint":  # a named one of the same definition under another name (definition_keys.renamed_key)
         return Difference("pending_rename", "constraint", c.schema, c.table, name, name, act.name,  # type: ignore[union-attr]
                           f"constraint {act.name} is named so, expected {name}", file, line)  # type: ignore[union-attr]
+    if k == "add_trigger" and act is not None and act.name != name:  # type: ignore[union-attr]  (made again under its
+        k = "rename_trigger"  # new name around its table's ATTACH or INHERIT: compare.table_triggers.trigger_made_again)
     if k in ("rename_table", "rename_column", "rename_index", "rename_trigger", "rename_view", "rename_type"):
         what = kind_of if k == "rename_type" else k.split("_", 1)[1]
         old_name, new_name = (f"{act.schema}.{act.name}", f"{c.schema}.{c.table or name}") if k in ("rename_table",
