@@ -1,6 +1,6 @@
 """What reads a composite type's attribute renamed by `renamed_from:` (ALTER TYPE ... RENAME ATTRIBUTE), as Postgres
-has it after the rename: views and materialized views, CHECKs, index expressions, generated columns, policies,
-triggers' WHEN, statistics and domains' CHECKs store their expressions parsed, naming the attribute by number, and
+has it after the rename: views and materialized views, CHECKs, index expressions, columns' defaults and generated
+expressions, policies, triggers' WHEN, statistics and domains' CHECKs store their expressions parsed, naming the attribute by number, and
 print the new name (pg.field_renames). The current schema is given them so, for the comparisons: without it each was
 replaced or made again for nothing (a materialized view's rows computed again, an index built again, a generated
 column dropped and added before 17)."""
@@ -13,10 +13,12 @@ from schemac.compare.attribute_renames import attribute_moves
 from schemac.model import Function, Schema, Table, View
 from schemac.model.frozen import replace
 from schemac.pg.lazy import lazy
+from schemac.pg.routines import result_types
 
 Fields = lazy("schemac.pg.field_renames", "Fields")
 fields_renamed = lazy("schemac.pg.field_renames", "fields_renamed")
 body_renamed = lazy("schemac.pg.field_renames", "body_renamed")
+type_of = lazy("schemac.pg.field_renames", "type_of")
 enclosing_selects = lazy("schemac.pg.refnames", "enclosing_selects")
 items = lazy("schemac.pg.refnames", "items")
 ctes_in_scope = lazy("schemac.pg.refnames", "ctes_in_scope")
@@ -34,8 +36,14 @@ def readers_follow_attributes(current: Schema, desired: Schema) -> Schema:
                for moves in [attribute_moves(cur[(c.schema, c.name)], c)] if moves}
     if not renames:
         return current
+    returns: dict[tuple[str, str], tuple] = {}
+    for f in current.functions:
+        ins = tuple(a.type for a in f.arguments if a.mode != "out")
+        returns[(f.schema, f.name)] = returns.get((f.schema, f.name), ()) + ((
+            ins, any(a.mode == "variadic" for a in f.arguments),
+            None if not f.returns or f.returns.startswith("TABLE(") else result_types(f.returns)[0]),)
     fields = Fields({k: {a.name: a.type for a in c.attributes} for k, c in cur.items()},
-                    {(d.schema, d.name): d.type for d in current.domains}, renames)
+                    {(d.schema, d.name): d.type for d in current.domains}, renames, returns)
     relations = {t.key: {c.name: c.type for c in t.columns} for t in current.tables}
     relations.update({(v.schema, v.name): {c.name: c.type for c in v.output if c.type} for v in current.views})
 
@@ -45,12 +53,13 @@ def readers_follow_attributes(current: Schema, desired: Schema) -> Schema:
         after = fields_renamed(value, fields, resolve)
         return value if after is None else after
 
-    tables = tuple(_table(t, text, _resolver(relations, t.key), _resolver(relations, t.key, ("new", "old")))
-                   for t in current.tables)
-    views = tuple(_view(v, text, _resolver(relations, (v.schema, v.name)), renames) for v in current.views)
+    tables = tuple(_table(t, text, _resolver(fields, relations, t.key),
+                          _resolver(fields, relations, t.key, ("new", "old"))) for t in current.tables)
+    views = tuple(_view(v, text, fields, relations, renames) for v in current.views)
     functions = tuple(_function(f, fields, relations) if f.standard_body else f for f in current.functions)
     domains = tuple(replace(d, checks=tuple(replace(c, expression=text(c.expression, _resolver(
-        {}, ("", ""), (), {"value": d.type}))) for c in d.checks)) if d.checks else d for d in current.domains)
+        fields, {}, ("", ""), (), {"value": d.type}))) for c in d.checks)) if d.checks else d
+        for d in current.domains)
     return replace(current, tables=tables, views=views, functions=functions, domains=domains)
 
 
@@ -58,18 +67,19 @@ def _function(f: Function, fields, relations: dict) -> Function:
     """`f` with its SQL-standard body renamed (its parameters' fields; what it reads of relations): Postgres stores it
     parsed, as a view's query."""
     params = {a.name: a.type for a in f.arguments if a.name and a.mode != "out"}
-    after = body_renamed(f.body, fields, _resolver(relations, ("", f.name), (), params))
+    after = body_renamed(f.body, fields, _resolver(fields, relations, ("", f.name), (), params))
     return f if after is None else replace(f, body=after)
 
 
 def _table(t: Table, text: Callable, resolve: Callable, when: Callable) -> Table:
-    """`t` with its CHECKs, index and exclusion expressions, generated columns, policies, triggers' WHEN and statistics'
-    expressions renamed."""
+    """`t` with its CHECKs, index and exclusion expressions, columns' defaults and generated expressions, policies,
+    triggers' WHEN and statistics' expressions renamed."""
     return replace(
         t, checks=tuple(replace(c, expression=text(c.expression, resolve)) for c in t.checks),
         indexes=tuple(_index(i, text, resolve) for i in t.indexes),
         exclusions=tuple(_index(x, text, resolve) for x in t.exclusions),
-        columns=tuple(replace(c, generated=text(c.generated, resolve)) if c.generated else c for c in t.columns),
+        columns=tuple(replace(c, default=text(c.default, resolve), generated=text(c.generated, resolve))
+                      if c.generated or c.default else c for c in t.columns),
         policies=tuple(replace(p, using=text(p.using, resolve), with_check=text(p.with_check, resolve))
                        for p in t.policies),
         triggers=tuple(replace(g, when=text(g.when, when)) if g.when else g for g in t.triggers),
@@ -82,55 +92,100 @@ def _index(i, text: Callable, resolve: Callable):
                                      for e in i.elements), where=text(i.where, resolve))
 
 
-def _view(v: View, text: Callable, resolve: Callable, renames: dict) -> View:
+def _view(v: View, text: Callable, fields, relations: dict, renames: dict) -> View:
     """`v` with its deparse renamed (its output column keeps its name), what it reads named by the new names (pg_depend
     names the attribute it selects), a materialized view's indexes' expressions renamed."""
     if v.definition is None:  # (known by its query as written only: compared as written)
         return v
-    after = text(v.definition, resolve)
+    after = text(v.definition, _resolver(fields, relations, (v.schema, v.name)))
     depends = tuple(replace(d, column=renames[(d.schema, d.name)].get(d.column, d.column))
                     if d.kind == "column" and (d.schema, d.name) in renames else d for d in v.depends)
     return replace(v, definition=after, query=after if v.query == v.definition else v.query, depends=depends,
-                   indexes=tuple(_index(i, text, _resolver(_own(v), (v.schema, v.name))) for i in v.indexes))
+                   indexes=tuple(_index(i, text, _resolver(fields, _own(v), (v.schema, v.name))) for i in v.indexes))
 
 
 def _own(v: View) -> dict:
     return {(v.schema, v.name): {c.name: c.type for c in v.output if c.type}}
 
 
-def _resolver(relations: dict, owner: tuple[str, str], rows: tuple[str, ...] = (),
+def _resolver(fields, relations: dict, owner: tuple[str, str], rows: tuple[str, ...] = (),
               own: Optional[dict] = None) -> Callable:
-    """A column's type, the column of a relation of the SELECT around it (innermost first) or, outside any, bare or
-    qualified by its name or one of `rows` (a trigger's NEW and OLD), of `owner` (`own`: its columns, a function's
-    parameters); None where it is not told (a subquery's, a CTE's, a bare name two relations hold)."""
+    """A column's type, the column of a relation of the SELECT around it (innermost first: a table or view, a subquery,
+    a CTE) or, outside any, bare or qualified by its name or one of `rows` (a trigger's NEW and OLD), of `owner`
+    (`own`: its columns, a function's parameters); None where it is not told (a function's in FROM, a bare name two
+    relations hold)."""
     mine = relations.get(owner, {}) if own is None else own
+
+    def columns_of(source) -> Optional[dict]:
+        return _columns_of(source, relations, ctes_in_scope(source), lambda e: type_of(e, fields, resolve))
 
     def resolve(col) -> Optional[str]:
         name, qualifier = folded(col.this), col.table
         if col.args.get("db") is not None:
             return None
-        ctes = ctes_in_scope(col)
         for select in enclosing_selects(col):
             sources = items(select)
             if qualifier:
                 found = [s for s in sources if s.alias_or_name == qualifier]
             else:
-                held = [_columns_of(s, relations, ctes) for s in sources]
+                held = [columns_of(s) for s in sources]
                 if any(h is None for h in held):
                     return None
                 found = [s for s, h in zip(sources, held) if name in h]  # type: ignore[operator]
             if len(found) > 1:
                 return None
             if found:
-                return (_columns_of(found[0], relations, ctes) or {}).get(name)
+                return (columns_of(found[0]) or {}).get(name)
         return mine.get(name) if qualifier in ("", owner[1]) or qualifier.lower() in rows else None
     return resolve
 
 
-def _columns_of(source, relations: dict, ctes: set) -> Optional[dict]:
-    """The columns (name -> type) of a FROM item that is a table or view of the schema, else None."""
+def _columns_of(source, relations: dict, ctes: set, typed: Callable) -> Optional[dict]:
+    """The columns (name -> type, None where `typed` does not tell it) of a FROM item that is a table or view of the
+    schema, a subquery or a CTE (its first SELECT's output, named by its alias's columns where it has them), else
+    None."""
     from sqlglot import exp
-    if not isinstance(source, exp.Table) or not isinstance(source.this, exp.Identifier) or \
-            not source.db and folded(source.this) in ctes:
+    if isinstance(source, exp.Subquery) and isinstance(source.this, exp.Query):
+        return _output(source.this, source.args.get("alias"), typed)
+    if not isinstance(source, exp.Table) or not isinstance(source.this, exp.Identifier):
         return None
+    if not source.db and folded(source.this) in ctes:
+        cte = _cte(source, folded(source.this))
+        return None if cte is None else _output(cte.this, cte.args.get("alias"), typed)
     return relations.get((source.db or "public", folded(source.this)))
+
+
+def _cte(source, name: str):
+    """The CTE `name` a FROM item reads (the innermost WITH around it holding one so named); None in a WITH RECURSIVE
+    or from inside itself, whose output may be of itself."""
+    for select in enclosing_selects(source):
+        with_ = select.args.get("with_")
+        for cte in (with_.expressions if with_ is not None else ()):
+            if cte.args.get("alias") is not None and folded(cte.args["alias"].this) == name:
+                inside = any(p is cte for p in _parents(source))
+                return None if with_.args.get("recursive") or inside else cte
+    return None
+
+
+def _parents(node):
+    while node.parent is not None:
+        node = node.parent
+        yield node
+
+
+def _output(query, alias, typed: Callable) -> Optional[dict]:
+    """A query's output columns (name -> type): its first SELECT's, as Postgres names a UNION's by its first."""
+    from sqlglot import exp
+    while isinstance(query, exp.SetOperation):
+        query = query.this
+    if not isinstance(query, exp.Select) or any(isinstance(e, exp.Star) for e in query.expressions):
+        return None
+    named = [folded(c) for c in alias.columns] if alias is not None and alias.columns else []
+    out: dict = {}
+    for i, e in enumerate(query.expressions):
+        name = named[i] if i < len(named) else folded(e.args["alias"]) if isinstance(e, exp.Alias) else \
+            folded(e.this) if isinstance(e, exp.Column) and isinstance(e.this, exp.Identifier) else \
+            folded(e.expression) if isinstance(e, exp.Dot) and isinstance(e.expression, exp.Identifier) else None
+        if name is not None:
+            out.setdefault(name, typed(e.unalias()))
+    return out

@@ -102,10 +102,10 @@ NAMED_BELOW = "names its own NOT NULL before its parent's"
 # (compare.not_nulls.not_null_changes): not drift (report.describe), as a key's rename_constraint is not.
 NAMED_AS_DEFAULT = "named as Postgres names it"
 # Changes of a partition detached that wait for the DETACH: those carried down, and those of the copies of
-# its parent's keys, CHECKs, foreign keys and indexes, which it cannot drop while attached and holds once detached
-# (compare/partition_copies.py).
+# its parent's keys, CHECKs, foreign keys and indexes, which it cannot drop (nor rename a CHECK of: 'cannot rename
+# inherited constraint') while attached and holds once detached (compare/partition_copies.py).
 AFTER_DETACH = CARRIED_TO_PARTITIONS | {"add_constraint", "drop_constraint", "drop_foreign_key", "add_index", "drop_index",
-                                        "alter_not_null"}
+                                        "alter_not_null", "rename_constraint"}
 # The cause of a column added to a partition while it is detached, which the parent it is attached to next holds as
 # an identity (ATTACH gives it the identity, compare.inherited_checks.identities_given_by_attach): NOT NULL without a
 # default, the rows it holds are numbered from that identity's sequence (plan.partitioned_identity.numbered_by_parent).

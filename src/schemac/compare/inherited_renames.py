@@ -73,9 +73,11 @@ def left_before_renames(changes: list[Change], cur_tables: dict[Key, Table]) -> 
     and this migration renames, whose RENAME COLUMN waits for it (plan.dependencies). Run after it, it would rename the
     table's column too, which its own comparison, against the name schema.yaml gives it there, knows nothing of:
     'column "a" of relation "qt3" does not exist' at its DROP COLUMN, or a column left under the parent's new name.
-    Before it, the table keeps its name, and its own RENAME (children_follow_renames) follows the DETACH."""
-    renamed: dict[Key, set[str]] = {}  # (and, of a parent renaming columns, its CHECKs and NOT NULLs renamed: RENAME
-    # CONSTRAINT recurses too)
+    Before it, the table keeps its name, and its own RENAME (children_follow_renames) follows the DETACH. So for the
+    CHECKs and NOT NULLs of those parents that the migration renames (a parent renamed by `renamed_from:` takes a new
+    build's names for them), whose RENAME CONSTRAINT recurses too: run after it, the table's copy took the parent's
+    new name where schema.yaml keeps the old."""
+    renamed: dict[Key, set[str]] = {}
     named: dict[Key, set[tuple]] = {}
     for c in changes:
         if c.kind == "rename_column" and isinstance(c.old, Column):
@@ -84,7 +86,7 @@ def left_before_renames(changes: list[Change], cur_tables: dict[Key, Table]) -> 
                 was := _not_null_name(c.old)) and was != _not_null_name(c.new):
             named.setdefault((c.schema, c.table), set()).add(("constraint", c.schema, c.table, getattr(c.old, "name")
                                                               if c.kind == "rename_constraint" else was))
-    if not renamed:
+    if not renamed and not named:
         return changes
     out = []
     for c in changes:
@@ -102,8 +104,8 @@ def left_before_renames(changes: list[Change], cur_tables: dict[Key, Table]) -> 
                 above.add(q)
                 todo += parent_keys(cur_tables[q])
         keys = tuple(sorted({("column name", *q, n) for q in above for n in renamed.get(q, ()) if n in had}
-                            | {k for q in above if q in renamed for k in named.get(q, ())}))  # (compared so:
-        # compare.partition_copies.with_detached_copies, the copies of a parent renaming columns)
+                            | {k for q in above for k in named.get(q, ())}))  # (compared so:
+        # compare.partition_copies.with_detached_copies)
         out.append(replace(c, leaves_first=keys) if keys else c)
     return out
 

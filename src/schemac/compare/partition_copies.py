@@ -1,7 +1,7 @@
 """What a partition detached holds of its parent's: the copies DETACH PARTITION leaves it as its own.
 
-A partition holds Postgres's copies of its parent's primary key, UNIQUEs, CHECKs, foreign keys and indexes; inspect
-leaves out those named as Postgres names them (catalog/partition_indexes.py, constraints.sql), so the
+A partition holds Postgres's copies of its parent's primary key, UNIQUEs, CHECKs, foreign keys, EXCLUDEs (17+) and
+indexes; inspect leaves out those named as Postgres names them (catalog/partition_indexes.py, constraints.sql), so the
 model of a partition lacks them. DETACH keeps them on the table, now its own: the table to diff against
 schema.yaml's standalone one is the partition with them, or the migration would add a primary key the
 table has (refused) and leave the copies schema.yaml does not list.
@@ -22,7 +22,7 @@ from schemac.compare.new_row_triggers import reads_new_row
 from schemac.model import Check, Index, Table, Trigger, UNIQUE_KEY_TYPES
 from schemac.pg.beside_copies import beside_copy
 from schemac.pg.childindex import child_index_name, child_key_name, is_child_index_name
-from schemac.pg.names import constraint_name
+from schemac.pg.names import constraint_name, default_constraint_name
 
 
 def name_parts(i: Index) -> tuple[list, list]:
@@ -69,7 +69,7 @@ def _sorted_by(parent: Table, other: Table, has: bool, seen: Optional[Table] = N
     def key(c) -> tuple:
         return (c.name, constraint_key(c)) if isinstance(c, Check) and seen is None else constraint_key(c)
     seen = seen or parent
-    same = {key(c) for c in (*other.uniques, *other.checks, *other.foreign_keys)}
+    same = {key(c) for c in (*other.uniques, *other.checks, *other.foreign_keys, *other.exclusions)}
     same_indexes = {index_signature(i) for i in other.indexes}
     pk = parent.primary_key
     if pk is not None and (other.primary_key is not None and constraint_key(other.primary_key) ==
@@ -78,6 +78,7 @@ def _sorted_by(parent: Table, other: Table, has: bool, seen: Optional[Table] = N
     return replace(parent, primary_key=pk, uniques=tuple(u for u, s in zip(parent.uniques, seen.uniques) if (key(s) in same) == has),
                    checks=tuple(c for c, s in zip(parent.checks, seen.checks) if (key(s) in same) == has),
                    foreign_keys=tuple(f for f, s in zip(parent.foreign_keys, seen.foreign_keys) if (key(s) in same) == has),
+                   exclusions=tuple(x for x, s in zip(parent.exclusions, seen.exclusions) if (key(s) in same) == has),
                    indexes=tuple(i for i, s in zip(parent.indexes, seen.indexes) if (index_signature(s) in same_indexes) == has))
 
 
@@ -126,7 +127,12 @@ def with_detached_copies(cur: Table, des: Table, cur_tables: dict, des_tables: d
     fks = {constraint_key(f) for f in cur.foreign_keys}
     foreign_keys = cur.foreign_keys + tuple(replace(f, name=constraint_name(parent, f), comment=None)
                                             for f in parent.foreign_keys if constraint_key(f) not in fks)
-    return replace(cur, primary_key=pk, uniques=uniques, checks=checks, indexes=indexes, foreign_keys=foreign_keys)
+    # An EXCLUDE's copy (17+) is named as its index, ChooseIndexName's `<partition>_<columns>_excl`.
+    own_x = {constraint_key(x) for x in cur.exclusions}
+    exclusions = cur.exclusions + tuple(replace(x, name=default_constraint_name(cur, x), comment=None, index_comment=None)
+                                        for x in parent.exclusions if constraint_key(x) not in own_x)
+    return replace(cur, primary_key=pk, uniques=uniques, checks=checks, indexes=indexes, foreign_keys=foreign_keys,
+                   exclusions=exclusions)
 
 
 def copies_adopted(cur: Table, des: Table, cur_tables: dict, des_tables: dict) -> tuple[tuple[str, str], ...]:

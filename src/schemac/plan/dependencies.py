@@ -174,7 +174,8 @@ def deps(c: Change) -> Deps:
         if isinstance(old, INDEXED_KEY_TYPES):  # its index's name: after a relation of the schema frees
             makes.add(relation_key(t.schema, c.name))  # type: ignore[union-attr]  it, before one takes the old
             removes.add(relation_key(t.schema, old.name))  # type: ignore[union-attr]
-        new_refs.add(_table(t))
+        new_refs |= {_table(t), ("no inherit", t.schema, t.name)}  # type: ignore[union-attr]  (a CHECK a parent it
+        # leaves gave it: renamed once its own, 'cannot rename inherited constraint' before; a DETACH: AFTER_DETACH)
     elif k == "set_cluster_on":  # after the index or key it names is made
         on = new.cluster_on  # type: ignore[union-attr]
         new_refs |= {_table(t)} | ({("index", t.schema, t.name, on), ("constraint", t.schema, t.name, on)} if on else set())  # type: ignore

@@ -214,21 +214,6 @@ def _renamed_to_a_free_name(t: Table, name: str, key: Unique) -> str:
             f"{statement}, {literal(name)}, free); END IF; END;")
 
 
-def renamed_after_detach(old: Table, new: Table) -> list[exp.Command]:
-    """After DETACH, a foreign key the table kept from its parent carries the parent's constraint's name:
-    renamed to the one the standalone table declares, or the name Postgres gives it when it declares
-    none, as it would be had the table been created with it (compare.partition_copies)."""
-    out = []
-    declared = {constraint_key(f): constraint_name(new, f) for f in new.foreign_keys}
-    taken = old.constraint_names()
-    for f in old.foreign_keys:
-        want = declared.get(constraint_key(f))
-        if f.name and want and want != f.name and want not in taken:
-            out.append(rename_constraint(new, f.name, want))
-            taken.add(want)
-    return out
-
-
 def renamed_after_leaving(t: Table, old: Column, new: Column) -> exp.Command:
     """After NO INHERIT or DETACH, a NOT NULL the table inherited carries its parent's constraint's name (PostgreSQL
     18): renamed as `new` names it (compare.not_nulls) where the table holds it under that name. The catalog

@@ -28,7 +28,7 @@ from schemac.plan.generated_ddl import regenerated, regenerated_together
 from schemac.plan.partitioning_refusals import logging_refused, partitioning_refused
 from schemac.plan.partition_index_ddl import (copy_settings, own_comments_again, add_partition_key, attach_partition,
                                              detach_partition, copies_named, add_partition_index, drop_partition_index,
-                                             drop_partition_key, is_partition_key, renamed_after_detach)
+                                             drop_partition_key, is_partition_key)
 from schemac.plan.column_ddl import (column_settings_statements, index_statistics, virtual_made_plain,
                                      virtual_values_kept)
 from schemac.plan.not_null_ddl import inherited_not_null_comments, not_valid_statements
@@ -137,11 +137,11 @@ def _statements_for(change: Change) -> list[exp.Expression]:
                                      *past_attached_rows(change.new)])  # type: ignore[arg-type]
     if k == "put_back_rows":  # (taken out of a kept default partition by the partition's change: compare.default_rows)
         return put_back(change)
-    if k == "detach_partition":  # and the foreign keys it kept from the parent under the names it declares
+    if k == "detach_partition":  # (the foreign keys it keeps from the parent: renamed after it by their
+        # rename_constraint, compare.partition_copies, AFTER_DETACH)
         kept = kept_before_detach(change.old, change.new) + kept_before_move(change.old, change.new) \
             if isinstance(change.new, Table) else []  # type: ignore
-        return copies_named(change.old, change.adopted_copies) + kept + [detach_partition(change.old)] + \
-            renamed_after_detach(change.old, change.new)  # type: ignore
+        return copies_named(change.old, change.adopted_copies) + kept + [detach_partition(change.old)]
     if k == "set_logging" and change.old.partition_by is not None:  # type: ignore[union-attr]
         raise PlanError(logging_refused(change.old, change.new))  # type: ignore[arg-type]
     if k == "set_logging":  # rewrites the table, under an ACCESS EXCLUSIVE lock
