@@ -134,7 +134,8 @@ def moved_around(change: Change, made: list[exp.Expression]) -> list[exp.Express
                                                     f"INSERT INTO {_held(t)} ({names}) SELECT {names} FROM moved")])
              for table, test in outs]
     steps = [s for one in taken for s in one]
-    return [held, *quieted(parent, unpublished(parent, steps, MOVES) if change.published else steps, INSERT_OR_DELETE),
+    steps = unpublished(parent, steps, MOVES, tuple(table for table, _ in outs)) if change.published else steps
+    return [held, *quieted(parent, steps, INSERT_OR_DELETE),
             *made]
 
 
