@@ -85,24 +85,27 @@ def published(t: Table, statements: list[exp.Expression], publishes: bool) -> li
 def unpublished(table: str, statements: list[exp.Expression], actions: tuple[str, ...],
                 also: tuple[str, ...] = ()) -> list[exp.Expression]:
     """`statements` between the DO blocks making the role's publications of `table`'s tree (qualified) publish none of
-    `actions` (its tables another role's would still refuse them on given a replica identity that serves), and each as it was again: plan.default_rows_ddl's moves of rows
-    out of a default partition and back through the parent (a DELETE, which Postgres refuses as an UPDATE, and an
-    INSERT: neither sent, as a subscriber given the one without the other would hold the rows twice or not at all),
-    `also` the trees of other tables they DELETE from (a partition detached to be attached again under another bound
-    is in no parent's tree: under FOR ALL TABLES or TABLES IN SCHEMA it is published on its own)."""
+    `actions` (its tables another role's would still refuse them on given a replica identity that serves), and each
+    as it was again: plan.default_rows_ddl's moves of rows out of a default partition and back through the parent (a
+    DELETE, which Postgres refuses as an UPDATE, and an INSERT: neither sent, as a subscriber given the one without
+    the other would hold the rows twice or not at all), `also` the trees of other tables they DELETE from (a
+    partition detached to be attached again under another bound is in no parent's tree: under FOR ALL TABLES or
+    TABLES IN SCHEMA it is published on its own)."""
     off = _publish(tuple(a for a in _FLAGS if a not in actions))
     seeds = literal(table) if not also else f"pg_catalog.unnest(ARRAY[{', '.join(map(literal, (table, *also)))}])"
     query = dict(table=seeds, off=off, publishing=" OR ".join(f"p.pub{a}" for a in actions))
     probe = " ".join(_PROBES[a] for a in _FLAGS if a in _PROBES and a in actions)
-    off = (f"DECLARE r record; way record; back text[] := '{{}}'; served boolean; refused text; detail text; owners text; "
-           f"BEGIN FOR r IN {_PUBLISHING.format(**query, mine='')} LOOP "
+    off = (f"DECLARE r record; way record; back text[] := '{{}}'; served boolean; refused text; detail text; "
+           f"owners text; BEGIN FOR r IN {_PUBLISHING.format(**query, mine='')} LOOP "
            "EXECUTE pg_catalog.format('ALTER PUBLICATION %I SET (publish = %L)', r.pubname, r.off); "
            "back := back || pg_catalog.format('ALTER PUBLICATION %I SET (publish = %L)', r.pubname, r.back); END LOOP; "
            # (each table Postgres would refuse the statements on given the first identity it takes them under)
            f"FOR r IN {_TABLES.format(table=seeds)} LOOP BEGIN {probe} CONTINUE; "
-           "EXCEPTION WHEN OTHERS THEN GET STACKED DIAGNOSTICS refused = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL; END; "
+           "EXCEPTION WHEN OTHERS THEN GET STACKED DIAGNOSTICS refused = MESSAGE_TEXT, "
+           "detail = PG_EXCEPTION_DETAIL; END; "
            f"served := false; FOR way IN {_IDENTITIES} LOOP BEGIN "
-           f"EXECUTE pg_catalog.format('ALTER TABLE %s REPLICA IDENTITY %s', r.rel, way.how); {probe} served := true; EXIT; "
+           f"EXECUTE pg_catalog.format('ALTER TABLE %s REPLICA IDENTITY %s', r.rel, way.how); {probe} "
+           "served := true; EXIT; "
            "EXCEPTION WHEN OTHERS THEN NULL; END; END LOOP; "
            f"IF NOT served THEN {_OTHERS.format(mine=_PUBLISHING.format(**query, mine='NOT '))} INTO owners; "
            "RAISE EXCEPTION '%: no replica identity of % serves publication %, which the migration''s role cannot "
