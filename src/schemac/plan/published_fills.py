@@ -52,14 +52,18 @@ _PUBLISHING = (TREE + ", rels(rel) AS (SELECT tree.rel FROM tree UNION SELECT a:
                "pn JOIN pg_catalog.pg_class c ON c.relnamespace = pn.pnnspid JOIN rels ON rels.rel = c.oid "
                "WHERE pn.pnpubid = p.oid)) ORDER BY 1")
 # The role's tables of the tree (an UPDATE or DELETE of each is checked against its publications): its identity as it
-# is (to give back), a column an UPDATE may SET to DEFAULT (the probe's), and the identities it may be given in turn.
+# is (to give back), and a column the probe's UPDATE sets to itself (DEFAULT: a GENERATED ALWAYS identity), whose
+# value's expression (a DEFAULT's function the role may not run) it then never plans.
 _TABLES = (TREE + "SELECT DISTINCT c.oid::pg_catalog.regclass AS rel, CASE c.relreplident WHEN 'd' THEN 'DEFAULT' "
            "WHEN 'f' THEN 'FULL' WHEN 'n' THEN 'NOTHING' ELSE COALESCE((SELECT pg_catalog.format("
            "'USING INDEX %I', i.relname) FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid "
-           "WHERE x.indrelid = c.oid AND x.indisreplident), 'DEFAULT') END AS was, (SELECT a.attname FROM "
-           "pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
-           "AND a.attgenerated = '' ORDER BY a.attnum LIMIT 1) AS col FROM tree JOIN pg_catalog.pg_class c "
-           "ON c.oid = tree.rel WHERE c.relkind = 'r' AND pg_catalog.pg_has_role(c.relowner, 'USAGE') ORDER BY 1")
+           "WHERE x.indrelid = c.oid AND x.indisreplident), 'DEFAULT') END AS was, col.attname AS col, CASE "
+           "col.attidentity WHEN 'a' THEN 'DEFAULT' ELSE pg_catalog.quote_ident(col.attname) END AS val "
+           "FROM tree JOIN pg_catalog.pg_class c ON c.oid = tree.rel LEFT JOIN LATERAL (SELECT a.attname, "
+           "a.attidentity FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 "
+           "AND NOT a.attisdropped "
+           "AND a.attgenerated = '' ORDER BY a.attidentity = 'a', a.attnum LIMIT 1) col ON true "
+           "WHERE c.relkind = 'r' AND pg_catalog.pg_has_role(c.relowner, 'USAGE') ORDER BY 1")
 # FULL (every column in it: any row filter's), then each unique index that may be one (a column list covering it).
 _IDENTITIES = ("SELECT 'FULL' AS how, 0 AS o UNION ALL SELECT pg_catalog.format('USING INDEX %I', i.relname), 1 "
                "FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid "
@@ -67,7 +71,7 @@ _IDENTITIES = ("SELECT 'FULL' AS how, 0 AS o UNION ALL SELECT pg_catalog.format(
                "AND x.indpred IS NULL AND x.indexprs IS NULL ORDER BY 2, 1")
 # Postgres's own check of an UPDATE or DELETE of r.rel (CheckCmdReplicaIdentity, at the executor's start, which EXPLAIN
 # runs): it reads no row and fires no statement trigger.
-_PROBES = {"update": "EXECUTE pg_catalog.format('EXPLAIN UPDATE ONLY %s SET %I = DEFAULT WHERE false', r.rel, r.col);",
+_PROBES = {"update": "EXECUTE pg_catalog.format('EXPLAIN UPDATE ONLY %s SET %I = %s WHERE false', r.rel, r.col, r.val);",
            "delete": "EXECUTE pg_catalog.format('EXPLAIN DELETE FROM ONLY %s WHERE false', r.rel);"}
 # The publications of the tree the role cannot alter (another role's, FOR ALL TABLES a superuser's), named in the error.
 _OTHERS = "SELECT pg_catalog.string_agg(pg_catalog.format('%I (owner %I)', o.pubname, o.owner), ', ') FROM ({mine}) o"
@@ -100,9 +104,12 @@ def unpublished(table: str, statements: list[exp.Expression], actions: tuple[str
            "EXECUTE pg_catalog.format('ALTER PUBLICATION %I SET (publish = %L)', r.pubname, r.off); "
            "back := back || pg_catalog.format('ALTER PUBLICATION %I SET (publish = %L)', r.pubname, r.back); END LOOP; "
            # (each table Postgres would refuse the statements on given the first identity it takes them under)
-           f"FOR r IN {_TABLES.format(table=seeds)} LOOP BEGIN {probe} CONTINUE; "
-           "EXCEPTION WHEN OTHERS THEN GET STACKED DIAGNOSTICS refused = MESSAGE_TEXT, "
-           "detail = PG_EXCEPTION_DETAIL; END; "
+           # (its refusals alone: 'does not have a replica identity', 'cannot update table': another error is the
+           # statements' own to raise, or not)
+           f"FOR r IN {_TABLES.format(table=seeds)} LOOP refused := NULL; BEGIN {probe} "
+           "EXCEPTION WHEN object_not_in_prerequisite_state OR invalid_column_reference THEN GET STACKED DIAGNOSTICS "
+           "refused = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL; WHEN OTHERS THEN NULL; END; "
+           "CONTINUE WHEN refused IS NULL; "
            f"served := false; FOR way IN {_IDENTITIES} LOOP BEGIN "
            f"EXECUTE pg_catalog.format('ALTER TABLE %s REPLICA IDENTITY %s', r.rel, way.how); {probe} "
            "served := true; EXIT; "
