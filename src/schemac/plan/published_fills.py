@@ -28,7 +28,7 @@ from sqlglot import exp
 
 from schemac.model import Table
 from schemac.pg.names import qualified
-from schemac.plan.sql_strings import TREE, do_block, given_back, literal
+from schemac.plan.sql_strings import TREE, do_block, given_back, literal, seeded
 
 KEPT = "schemac.published_fills"  # (the setting holding the statements giving identities and publications back)
 
@@ -96,7 +96,7 @@ def unpublished(table: str, statements: list[exp.Expression], actions: tuple[str
     partition detached to be attached again under another bound is in no parent's tree: under FOR ALL TABLES or
     TABLES IN SCHEMA it is published on its own)."""
     off = _publish(tuple(a for a in _FLAGS if a not in actions))
-    seeds = literal(table) if not also else f"pg_catalog.unnest(ARRAY[{', '.join(map(literal, (table, *also)))}])"
+    seeds = seeded(table, also)
     query = dict(table=seeds, off=off, publishing=" OR ".join(f"p.pub{a}" for a in actions))
     probe = " ".join(_PROBES[a] for a in _FLAGS if a in _PROBES and a in actions)
     off = (f"DECLARE r record; way record; back text[] := '{{}}'; served boolean; refused text; detail text; "
