@@ -21,13 +21,13 @@ INSERT INTO p VALUES (1, NULL, 2), (2, 3, NULL);
 """
 
 
-def _backfill(publishes: bool) -> str:
+def _backfill(publishes: bool, table: str = "p") -> str:
     from schemac.model import Table
     from schemac.plan import ddl
     from schemac.plan.planner import render_sql
     from schemac.plan.quiet_triggers import untriggered
 
-    return render_sql(untriggered(Table(name="p"), [ddl.command("UPDATE", "p SET a = 0 WHERE a IS NULL")],
+    return render_sql(untriggered(Table(name=table), [ddl.command("UPDATE", f"{table} SET a = 0 WHERE a IS NULL")],
                                   publishes=publishes))
 
 
@@ -60,4 +60,28 @@ def test_a_backfill_of_a_table_two_publications_publish_applies_and_leaves_them_
                 sql.Identifier(app), sql.Identifier(conn.info.dbname)))
     assert rows == [(1, 0, 2), (2, 3, None)]
     assert pubs == [("everything", False, True, False, True), ("mine", True, True, False, False)]
+    assert identity == [("d",)]
+
+
+def test_a_backfill_no_replica_identity_can_serve_is_refused_naming_the_publication_and_its_owner(any_db_url):
+    """Another role's column list leaving out the primary key, and no unique index inside it: neither FULL nor any
+    USING INDEX lets Postgres take the UPDATE, and the role cannot alter the publication. The first block refuses,
+    naming the publication, its owner and the table, and leaves the identity as it was (nothing half done)."""
+    app = f"pf_app_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE ROLE {0} NOLOGIN").format(sql.Identifier(app)))
+        try:
+            conn.execute("CREATE TABLE q (id int, a int, b int PRIMARY KEY, c int NOT NULL UNIQUE); "
+                         "CREATE PUBLICATION theirs FOR TABLE q (id, a); INSERT INTO q VALUES (1, NULL, 2, 3)")
+            conn.execute(sql.SQL("ALTER TABLE q OWNER TO {0}").format(sql.Identifier(app)))
+            me = conn.execute("SELECT current_user").fetchone()[0]
+            with pytest.raises(psycopg.errors.RaiseException) as refused:
+                _as(conn, app, _backfill(True, "q"))
+            identity = rows_of(any_db_url, "SELECT relreplident FROM pg_class WHERE oid = 'q'::regclass")
+        finally:
+            conn.execute("DROP PUBLICATION theirs; DROP TABLE q")
+            conn.execute(sql.SQL("DROP ROLE {0}").format(sql.Identifier(app)))
+    assert refused.value.diag.message_primary == (
+        'cannot update table "q" (Column list used by the publication does not cover the replica identity.): no '
+        f"replica identity of q serves publication theirs (owner {me}), which the migration's role cannot alter")
     assert identity == [("d",)]

@@ -220,3 +220,51 @@ def test_the_note_names_the_temporary_privilege_a_pg_temp_function_needs(tmp_pat
         with psycopg.connect(db_url, autocommit=True) as conn:
             conn.execute(f"REASSIGN OWNED BY {RUNNER} TO postgres; DROP OWNED BY {RUNNER}; DROP ROLE {RUNNER}")
             conn.execute("DO $$ BEGIN EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO PUBLIC', current_database()); END $$")
+
+
+def _filled(a: str, index: str = "") -> str:
+    """schema.yaml of RUNNER's table q whose key another role's publication leaves out of its column list."""
+    return (f"tables:\n  q:\n    columns:\n      id: {{type: bigint, nullable: false}}\n      a: {{type: integer{a}}}\n"
+            f"      b: {{type: integer, nullable: false}}\n    primary_key: {{columns: [b]}}\n    owner: {RUNNER}\n{index}"
+            f"publications:\n  theirs:\n    tables: [{{table: q, columns: [id, a]}}]\n    owner: {OTHER}\n")
+
+
+@pytest.mark.parametrize("index", ["", "    indexes:\n      q_id: {columns: [id], unique: true}\n"],
+                         ids=["no-identity-it-covers", "a-unique-index-it-covers"])
+def test_the_note_names_another_roles_publication_no_identity_serves_a_backfill_under(tmp_path, any_db_url, schemac,
+                                                                                      index):
+    """A NOT NULL's backfill of RUNNER's table q, whose key OTHER's publication leaves out of its column list: with no
+    unique index inside the list, no replica identity lets Postgres take the UPDATE (FULL is not covered by the list
+    either) and RUNNER cannot alter the publication: the note names OTHER, the table and the publication, the
+    migration applied as RUNNER stops at plan.published_fills' refusal naming them, and as a member of OTHER it
+    applies. With a unique index on a listed column (USING INDEX serves): no note, and it applies as RUNNER."""
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {RUNNER}; CREATE ROLE {OTHER}")
+    try:
+        (tmp_path / "schema.yaml").write_text(_filled("", index))
+        assert schemac("generate", "--name", "base").returncode == 0
+        with psycopg.connect(any_db_url, autocommit=True) as conn:
+            conn.execute(_migration(tmp_path, "base"))
+            conn.execute("INSERT INTO q VALUES (1, NULL, 2), (2, 3, 4)")
+        (tmp_path / "schema.yaml").write_text(_filled(", nullable: false, default: '0'", index))
+        r = schemac("generate", "--name", "filled")
+        note = (f"note: applying this migration needs a superuser or a role that can SET ROLE to {OTHER} (UPDATE q "
+                "under publication theirs)")
+        migration = _migration(tmp_path, "filled")
+        with psycopg.connect(any_db_url) as conn:
+            conn.execute(f"SET ROLE {RUNNER}")
+            if index:
+                assert r.returncode == 0 and "note:" not in r.stderr, r.stdout + r.stderr
+                conn.execute(migration)
+            else:
+                assert r.returncode == 0 and f"schemac: {note}\n" in r.stderr, r.stdout + r.stderr
+                assert f"\n-- {note}\n" in migration.split("\n\n", 1)[0] + "\n", migration
+                with pytest.raises(psycopg.errors.RaiseException, match=f"publication theirs \\(owner {OTHER}\\)"):
+                    conn.execute(migration)
+                conn.rollback()
+                conn.execute(f"RESET ROLE; GRANT {OTHER} TO {RUNNER}; SET ROLE {RUNNER}")
+                conn.execute(migration)
+            assert conn.execute("SELECT id, a FROM q ORDER BY id").fetchall() == [(1, 0), (2, 3)]
+    finally:
+        with psycopg.connect(any_db_url, autocommit=True) as conn:
+            conn.execute(f"DROP PUBLICATION IF EXISTS theirs; DROP TABLE IF EXISTS q; DROP ROLE {RUNNER}; DROP ROLE {OTHER}")

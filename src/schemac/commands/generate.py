@@ -43,6 +43,7 @@ from schemac.plan.online import plan_online, relation_names, widened_indexes
 from schemac.plan.planner import planned
 from schemac.plan.transactions import transactions_apart
 from schemac.plan.preamble import restored_search_path
+from schemac.plan.publication_rights import refused_fills
 from schemac.plan.rights import combined, extension_tables, needed_rights, rights_note
 from schemac.plan.one_query import one_query_notices
 from schemac.plan.session_pin import pinned_where_read, retypes_in_session
@@ -255,7 +256,8 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     versions = [m.version for m in layout.migrations()]
     files = []
     outside = extension_tables(desired.tables)  # (an untrusted extension's tables they inherit or reference)
-    needed = [needed_rights(unit.runs or unit.statements, outside) for unit in units]  # (each file's statements read once: plan.rights)
+    unserved = refused_fills(changes, desired)  # (a backfill another role's publication refuses)
+    needed = [needed_rights(unit.runs or unit.statements, outside, unserved) for unit in units]  # (each file's statements read once: plan.rights)
     for n, (unit, rights) in enumerate(zip(units, needed), 1):
         v = next_version(versions)
         versions.append(v)

@@ -134,7 +134,9 @@ def moved_around(change: Change, made: list[exp.Expression]) -> list[exp.Express
                                                     f"INSERT INTO {_held(t)} ({names}) SELECT {names} FROM moved")])
              for table, test in outs]
     steps = [s for one in taken for s in one]
-    return [held, *quieted(parent, unpublished(parent, steps, MOVES) if change.published else steps, INSERT_OR_DELETE),
+    sources = tuple(table for (table, _), out in zip(outs, (leaving, True)) if out)  # (detached: in no tree of the parent)
+    steps = unpublished(parent, steps, MOVES, sources) if change.published else steps
+    return [held, *quieted(parent, steps, INSERT_OR_DELETE, sources),
             *made]
 
 

@@ -8,15 +8,19 @@ compare.published_backfills marks the changes whose table the schema's publicati
 the desired one's: FOR ALL TABLES, TABLES IN SCHEMA, or the table, one above or under it); for those, a DO block before
 the UPDATEs makes each publication of the role's publishing UPDATEs of a table of the tree (the table and those under
 it in pg_inherits, and the tables it is a partition of) publish none (ALTER PUBLICATION ... SET (publish = ...)
-without update: Postgres then checks no replica identity, row filter nor column list for UPDATEs), and gives the
-role's tables of the tree that have no replica identity REPLICA IDENTITY FULL (for a publication the role cannot
-alter: FOR ALL TABLES, a superuser's); a DO block after gives each its own again, as read when the first ran
-(whatever the graph's order of the migration's own publication or REPLICA IDENTITY changes: one made before or after
-is kept). Not REPLICA IDENTITY FULL alone: a column list is not valid under it (it covers columns the list leaves
-out), nor on 18 a table with a generated column the publication does not publish ('Replica identity must not contain
-unpublished generated columns'). So the backfill's rows do not go out to subscribers, whose schema is migrated on
-its own (DDL is not replicated), with its own backfill: a schema change's backfill is no application write. The same
-blocks, for INSERTs and DELETEs, go around plan.default_rows_ddl's moves of rows out of a DEFAULT partition (`unpublished`)."""
+without update: Postgres then checks no replica identity, row filter nor column list for UPDATEs). A publication the
+role cannot alter (another role's, FOR ALL TABLES a superuser's) still checks them: each of the role's tables of the
+tree that Postgres would still refuse them on (its own check, run by EXPLAIN UPDATE ... WHERE false: no row read, no
+statement trigger fired) is given the first replica identity under which it takes them: FULL (every column in it, a
+row filter's too), else USING INDEX of one of its unique indexes (a column list covering that index where FULL is not
+valid under it; on 18 FULL beside a generated column the publication does not publish, 'Replica identity must not
+contain unpublished generated columns'). Where none serves, the block refuses, naming the table, the publications and
+their owners (nothing half done: the transaction rolls back). A DO block after gives each its own again, as read when
+the first ran (whatever the graph's order of the migration's own publication or REPLICA IDENTITY changes: one made
+before or after is kept). So the backfill's rows do not go out to subscribers of the role's publications, whose schema
+is migrated on its own (DDL is not replicated), with its own backfill: a schema change's backfill is no application
+write. The same blocks, for INSERTs and DELETEs, go around plan.default_rows_ddl's moves of rows out of a DEFAULT
+partition, or out of a partition detached to be attached again under another bound (`unpublished`)."""
 
 from __future__ import annotations
 
@@ -24,7 +28,7 @@ from sqlglot import exp
 
 from schemac.model import Table
 from schemac.pg.names import qualified
-from schemac.plan.sql_strings import TREE, do_block, given_back, literal
+from schemac.plan.sql_strings import TREE, do_block, given_back, literal, seeded
 
 KEPT = "schemac.published_fills"  # (the setting holding the statements giving identities and publications back)
 
@@ -40,19 +44,37 @@ def _publish(kept: tuple[str, ...]) -> str:
 # or of a table it is a partition of (a partition goes out as its own or its root's).
 _PUBLISHING = (TREE + ", rels(rel) AS (SELECT tree.rel FROM tree UNION SELECT a::pg_catalog.oid FROM tree, "
                "pg_catalog.pg_partition_ancestors(tree.rel::pg_catalog.regclass) a) SELECT p.pubname, {off} AS off, "
+               "p.pubowner::pg_catalog.regrole::text AS owner, "
                + _publish(_FLAGS) + " AS back FROM pg_catalog.pg_publication p WHERE ({publishing}) "
-               "AND pg_catalog.pg_has_role(p.pubowner, 'USAGE') "
+               "AND {mine}pg_catalog.pg_has_role(p.pubowner, 'USAGE') "
                "AND (p.puballtables OR EXISTS (SELECT FROM pg_catalog.pg_publication_rel pr JOIN rels ON "
                "rels.rel = pr.prrelid WHERE pr.prpubid = p.oid) OR EXISTS (SELECT FROM pg_catalog.pg_publication_namespace "
                "pn JOIN pg_catalog.pg_class c ON c.relnamespace = pn.pnnspid JOIN rels ON rels.rel = c.oid "
                "WHERE pn.pnpubid = p.oid)) ORDER BY 1")
-# The role's tables of the tree without a replica identity (NOTHING, or DEFAULT without a primary key): FULL serves
-# another role's publication (FOR ALL TABLES, a superuser's) the first block cannot stop.
-_UNIDENTIFIED = (TREE + "SELECT DISTINCT c.oid::pg_catalog.regclass AS rel, CASE c.relreplident WHEN 'd' THEN "
-                 "'DEFAULT' ELSE 'NOTHING' END AS was FROM tree JOIN pg_catalog.pg_class c ON c.oid = tree.rel "
-                 "WHERE c.relkind = 'r' AND (c.relreplident = 'n' OR c.relreplident = 'd' AND NOT EXISTS (SELECT FROM "
-                 "pg_catalog.pg_index x WHERE x.indrelid = c.oid AND x.indisprimary)) "
-                 "AND pg_catalog.pg_has_role(c.relowner, 'USAGE') ORDER BY 1")
+# The role's tables of the tree (an UPDATE or DELETE of each is checked against its publications): its identity as it
+# is (to give back), and a column the probe's UPDATE sets to itself (DEFAULT: a GENERATED ALWAYS identity), whose
+# value's expression (a DEFAULT's function the role may not run) it then never plans.
+_TABLES = (TREE + "SELECT DISTINCT c.oid::pg_catalog.regclass AS rel, CASE c.relreplident WHEN 'd' THEN 'DEFAULT' "
+           "WHEN 'f' THEN 'FULL' WHEN 'n' THEN 'NOTHING' ELSE COALESCE((SELECT pg_catalog.format("
+           "'USING INDEX %I', i.relname) FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid "
+           "WHERE x.indrelid = c.oid AND x.indisreplident), 'DEFAULT') END AS was, col.attname AS col, CASE "
+           "col.attidentity WHEN 'a' THEN 'DEFAULT' ELSE pg_catalog.quote_ident(col.attname) END AS val "
+           "FROM tree JOIN pg_catalog.pg_class c ON c.oid = tree.rel LEFT JOIN LATERAL (SELECT a.attname, "
+           "a.attidentity FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 "
+           "AND NOT a.attisdropped "
+           "AND a.attgenerated = '' ORDER BY a.attidentity = 'a', a.attnum LIMIT 1) col ON true "
+           "WHERE c.relkind = 'r' AND pg_catalog.pg_has_role(c.relowner, 'USAGE') ORDER BY 1")
+# FULL (every column in it: any row filter's), then each unique index that may be one (a column list covering it).
+_IDENTITIES = ("SELECT 'FULL' AS how, 0 AS o UNION ALL SELECT pg_catalog.format('USING INDEX %I', i.relname), 1 "
+               "FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid "
+               "WHERE x.indrelid = r.rel::pg_catalog.oid AND x.indisunique AND x.indimmediate AND x.indisvalid "
+               "AND x.indpred IS NULL AND x.indexprs IS NULL ORDER BY 2, 1")
+# Postgres's own check of an UPDATE or DELETE of r.rel (CheckCmdReplicaIdentity, at the executor's start, which EXPLAIN
+# runs): it reads no row and fires no statement trigger.
+_PROBES = {"update": "EXECUTE pg_catalog.format('EXPLAIN UPDATE ONLY %s SET %I = %s WHERE false', r.rel, r.col, r.val);",
+           "delete": "EXECUTE pg_catalog.format('EXPLAIN DELETE FROM ONLY %s WHERE false', r.rel);"}
+# The publications of the tree the role cannot alter (another role's, FOR ALL TABLES a superuser's), named in the error.
+_OTHERS = "SELECT pg_catalog.string_agg(pg_catalog.format('%I (owner %I)', o.pubname, o.owner), ', ') FROM ({mine}) o"
 
 
 def published(t: Table, statements: list[exp.Expression], publishes: bool) -> list[exp.Expression]:
@@ -64,18 +86,39 @@ def published(t: Table, statements: list[exp.Expression], publishes: bool) -> li
     return unpublished(qualified(t.schema, t.name), statements, ("update",))
 
 
-def unpublished(table: str, statements: list[exp.Expression], actions: tuple[str, ...]) -> list[exp.Expression]:
+def unpublished(table: str, statements: list[exp.Expression], actions: tuple[str, ...],
+                also: tuple[str, ...] = ()) -> list[exp.Expression]:
     """`statements` between the DO blocks making the role's publications of `table`'s tree (qualified) publish none of
-    `actions` (its tables without an identity FULL), and each as it was again: plan.default_rows_ddl's moves of rows
-    out of a default partition and back through the parent (a DELETE, which Postgres refuses as an UPDATE, and an
-    INSERT: neither sent, as a subscriber given the one without the other would hold the rows twice or not at all)."""
+    `actions` (its tables another role's would still refuse them on given a replica identity that serves), and each
+    as it was again: plan.default_rows_ddl's moves of rows out of a default partition and back through the parent (a
+    DELETE, which Postgres refuses as an UPDATE, and an INSERT: neither sent, as a subscriber given the one without
+    the other would hold the rows twice or not at all), `also` the trees of other tables they DELETE from (a
+    partition detached to be attached again under another bound is in no parent's tree: under FOR ALL TABLES or
+    TABLES IN SCHEMA it is published on its own)."""
     off = _publish(tuple(a for a in _FLAGS if a not in actions))
-    publishing = _PUBLISHING.format(table=literal(table), off=off, publishing=" OR ".join(f"p.pub{a}" for a in actions))
-    off = (f"DECLARE r record; back text[] := '{{}}'; BEGIN FOR r IN {publishing} LOOP "
+    seeds = seeded(table, also)
+    query = dict(table=seeds, off=off, publishing=" OR ".join(f"p.pub{a}" for a in actions))
+    probe = " ".join(_PROBES[a] for a in _FLAGS if a in _PROBES and a in actions)
+    off = (f"DECLARE r record; way record; back text[] := '{{}}'; served boolean; refused text; detail text; "
+           f"owners text; BEGIN FOR r IN {_PUBLISHING.format(**query, mine='')} LOOP "
            "EXECUTE pg_catalog.format('ALTER PUBLICATION %I SET (publish = %L)', r.pubname, r.off); "
            "back := back || pg_catalog.format('ALTER PUBLICATION %I SET (publish = %L)', r.pubname, r.back); END LOOP; "
-           f"FOR r IN {_UNIDENTIFIED.format(table=literal(table))} LOOP "
-           "EXECUTE pg_catalog.format('ALTER TABLE %s REPLICA IDENTITY FULL', r.rel); "
+           # (each table Postgres would refuse the statements on given the first identity it takes them under)
+           # (its refusals alone: 'does not have a replica identity', 'cannot update table': another error is the
+           # statements' own to raise, or not)
+           f"FOR r IN {_TABLES.format(table=seeds)} LOOP refused := NULL; BEGIN {probe} "
+           "EXCEPTION WHEN object_not_in_prerequisite_state OR invalid_column_reference THEN GET STACKED DIAGNOSTICS "
+           "refused = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL; WHEN OTHERS THEN NULL; END; "
+           "CONTINUE WHEN refused IS NULL; "
+           f"served := false; FOR way IN {_IDENTITIES} LOOP BEGIN "
+           f"EXECUTE pg_catalog.format('ALTER TABLE %s REPLICA IDENTITY %s', r.rel, way.how); {probe} "
+           "served := true; EXIT; "
+           "EXCEPTION WHEN OTHERS THEN NULL; END; END LOOP; "
+           f"IF NOT served THEN {_OTHERS.format(mine=_PUBLISHING.format(**query, mine='NOT '))} INTO owners; "
+           "RAISE EXCEPTION '%: no replica identity of % serves publication %, which the migration''s role cannot "
+           "alter', refused || COALESCE(' (' || detail || ')', ''), r.rel, owners USING HINT = 'Apply the "
+           "migration as a superuser or a member of the publication''s owner, or give the table a replica identity "
+           "the publication accepts.'; END IF; "
            "back := back || pg_catalog.format('ALTER TABLE %s REPLICA IDENTITY %s', r.rel, r.was); END LOOP; "
            f"PERFORM pg_catalog.set_config({literal(KEPT)}, back::text, false); END")
     return [do_block(off), *statements, given_back(KEPT)]

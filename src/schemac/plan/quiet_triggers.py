@@ -26,7 +26,7 @@ from schemac.model import Table
 from schemac.pg.names import qualified
 from schemac.plan.deferred_checks import checked_now
 from schemac.plan.published_fills import published
-from schemac.plan.sql_strings import TREE, do_block, given_back, literal
+from schemac.plan.sql_strings import TREE, do_block, given_back, literal, seeded
 from schemac.plan.unforced_rls import unforced
 
 KEPT = "schemac.quieted_triggers"  # (the setting holding the statements that give them their states again)
@@ -66,12 +66,14 @@ def untriggered(t: Table, statements: list[exp.Expression], over_children: bool 
     return quieted(qualified(t.schema, t.name), statements)
 
 
-def quieted(table: str, statements: list[exp.Expression], events: int = _UPDATE) -> list[exp.Expression]:
+def quieted(table: str, statements: list[exp.Expression], events: int = _UPDATE,
+            also: tuple[str, ...] = ()) -> list[exp.Expression]:
     """`statements` between the DO blocks quieting the triggers and rules firing on `events` (tgtype bits) of `table`
     (qualified) and of the tables under it, as they are when the first runs: the migration's own moves of rows
     (plan.default_rows_ddl moves rows out of a default partition and back through the parent) are no application write
-    either."""
-    table = literal(table)
+    either; `also` the tables they DELETE from that are in no tree of `table` (a partition detached to be attached
+    again under another bound: its own triggers fire on its DELETE)."""
+    table = seeded(table, also)
     off = (f"DECLARE r record; back text[] := '{{}}'; BEGIN FOR r IN {_QUIETED.format(table=table, events=events)} "
            "LOOP IF r.enabled <> 'D' THEN "
            "EXECUTE pg_catalog.format('ALTER TABLE %s DISABLE %s %I', r.rel, r.kind, r.name); END IF; "

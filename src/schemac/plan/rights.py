@@ -145,10 +145,16 @@ def _routine_needs(text: str) -> tuple[bool, list[str]]:
 Needed = tuple[dict[str, int], dict[str, dict[str, int]], dict[str, int], dict[str, int]]
 
 
-def needed_rights(statements: Iterable[str], outside: Optional[dict[str, str]] = None) -> Needed:
+# plan.published_fills' first block, and the table it names (its UPDATEs' table: plan.publication_rights' keys)
+_FILL_BLOCK = re.compile(r"DO \$[^$]*\$DECLARE r record; way record;.*? AS \(SELECT '((?:[^']|'')+)'::pg_catalog\.regclass")
+
+
+def needed_rights(statements: Iterable[str], outside: Optional[dict[str, str]] = None,
+                  unserved: Optional[dict[str, dict[str, dict[str, int]]]] = None) -> Needed:
     """({what needs a superuser: how many}, {role: {ALTER kind OWNER TO: how many}}, {setting a routine's SET needs
     SET ON PARAMETER for: how many}, {what needs the database's TEMPORARY privilege: how many}), in the statements' order (an extension member's guarded by its object's
-    existence read as the statement its block runs: commands.generate.Unit.runs); `outside`: extension_tables'."""
+    existence read as the statement its block runs: commands.generate.Unit.runs); `outside`: extension_tables';
+    `unserved`: plan.publication_rights.refused_fills', for the backfills another role's publication refuses."""
     superuser: dict[str, int] = {}
     roles: dict[str, dict[str, int]] = {}
     settings: dict[str, int] = {}
@@ -171,6 +177,10 @@ def needed_rights(statements: Iterable[str], outside: Optional[dict[str, str]] =
                     if name in outside:
                         what = f"{'REFERENCES' if referenced else 'INHERIT'} {name} ({outside[name]}'s)"
                         superuser[what] = superuser.get(what, 0) + 1
+        if unserved and text.startswith("DO") and (fill := _FILL_BLOCK.match(text)) is not None:
+            for role, kinds in unserved.get(fill.group(1).replace("''", "'"), {}).items():
+                for kind, n in kinds.items():
+                    roles.setdefault(role, {})[kind] = roles.get(role, {}).get(kind, 0) + n
         if not any(word in text for word in _WORDS):
             continue
         label = next((label for pattern, label in _SUPERUSER if pattern.match(text)), None)

@@ -19,6 +19,12 @@ TREE = ("WITH RECURSIVE tree(rel, depth) AS (SELECT {table}::pg_catalog.regclass
         "SELECT i.inhrelid, tree.depth + 1 FROM pg_catalog.pg_inherits i JOIN tree ON i.inhparent = tree.rel) ")
 
 
+def seeded(table: str, also: tuple[str, ...] = ()) -> str:
+    """TREE's {table}: `table` (qualified) as a literal, or with `also` an array of them unnested (a set-returning
+    call in its first SELECT: the trees of them all), as a partition detached from it is in no tree of `table`."""
+    return literal(table) if not also else f"pg_catalog.unnest(ARRAY[{', '.join(map(literal, (table, *also)))}])"
+
+
 def string_literal(text: str) -> exp.Expression:
     """A string literal; one holding control characters (CR, TAB...) is written E'...' with escapes, so
     the migration file never carries a raw CR that git's end-of-line conversion could rewrite."""
