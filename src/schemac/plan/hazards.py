@@ -68,7 +68,8 @@ def destructive_reason(change: Change, held: Optional[AbstractSet[tuple[str, str
                     "the migration fails if a row holds a removed value")
     if change.kind == "alter_domain" and change.cause == ENUM_REBUILT \
             and change.old.type != change.new.type and not is_widening(change.old.type, change.new.type) \
-            and not _enum_as_text(change) and not _enum_into_enum(change):  # type: ignore  (an enum's labels kept)
+            and not _enum_as_text(change) and not _enum_into_enum(change) \
+            and not _refused_base(change.old.type, change.new.type):  # type: ignore  (an enum's labels kept)
         return (f"domain {change.schema}.{change.name}: base type {change.old.type} -> {change.new.type}: existing "  # type: ignore
                 "values in its columns may be truncated, rounded or rejected")
     if change.kind == "alter_composite_type" and change.table_def is not None:  # (none: no value stored)
@@ -327,6 +328,12 @@ def _partition_columns(change: Change) -> str:
             f"{parent} declares them) under {t.name}'s own `columns:` and write `using:` on {change.name} there")
 
 
+def _refused_base(old: str, new: str) -> bool:
+    """A domain's base type changed where PostGIS or pgvector refuse every value (an SRID, shape or dimensions): its
+    columns' retypes are written behind plan.held_values' guard, which applies over NULLs alone and else fails."""
+    return bool(refusal("", old, new) or pgvector.refusal("", old, new))
+
+
 def retype_said(change: Change) -> str:
     """`old -> new` of a column retype, said by the base types of its domain where it is created again over another."""
     if change.rebased:
@@ -339,6 +346,8 @@ def _missing_cast(change: Change, guarded: bool = True) -> Optional[str]:
     """missing_cast's; `guarded`: the change as planned (not a domain's base types standing in for it), which
     plan.held_values may guard instead."""
     if change.rebased and not takes_using(change):  # its values convert as its domain's old base type's to the new
+        if guarded and refused_values(change):  # (PostGIS's SRID changed: written behind plan.held_values' guard)
+            return None
         why = _missing_cast(replace(change, cause=None, direct_cast=False, rebased="", old=replace(
             change.old, type=change.from_base), new=replace(change.new, type=change.rebased)), False)  # type: ignore
         return why and why.replace(": ", f" (its domain {'.'.join(type_name(change.new.type))} created again over "  # type: ignore

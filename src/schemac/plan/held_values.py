@@ -68,12 +68,21 @@ def refused_values(change: Change) -> Optional[str]:
     """Why Postgres refuses every non-NULL value of a column retype without `using:` (a PostGIS SRID, shape or
     dimensions changed, pgvector's dimensions: pg.postgis.refusal, pg.pgvector.refusal), with the `using:` to write;
     None for any other change. Such a retype applies over NULLs alone: generate writes it behind retyped_over_nulls'
-    guard, not refused (a generated column's, computed again, and a domain's base type changed stay refused)."""
-    if change.kind != "alter_column_type" or change.cause is not None or takes_using(change) or change.rebased \
+    guard, not refused (a generated column's, computed again, stays refused). A column of a domain created again over
+    another base type (`rebased`: a domain over geometry(Geometry,2154) made over geometry(Geometry,3857)) is judged
+    by the two base types, as its values convert."""
+    if change.kind != "alter_column_type" or (change.cause is not None and not change.rebased) or takes_using(change) \
             or change.table_def is None or change.table_def.foreign is not None or change.new.generated:  # type: ignore
         return None
-    old, new = change.old.type, change.new.type  # type: ignore[union-attr]
+    old, new = _types(change)
     return postgis.refusal(change.name or "", old, new) or pgvector.refusal(change.name or "", old, new)
+
+
+def _types(change: Change) -> tuple[str, str]:
+    """The old and new types a retype converts its values between: a rebased domain's base types (compare.changes)."""
+    if change.rebased:
+        return change.from_base, change.rebased
+    return change.old.type, change.new.type  # type: ignore[union-attr]
 
 
 def retyped_over_nulls(change: Change) -> list[exp.Command]:
@@ -82,7 +91,7 @@ def retyped_over_nulls(change: Change) -> list[exp.Command]:
     why = refused_values(change)
     if why is None:
         return []
-    old, new = change.old.type, change.new.type  # type: ignore[union-attr]
+    old, new = _types(change)
     return [retype_guard(change.table_def, change.name, new.endswith("[]"),  # type: ignore[arg-type]
                          f"column {change.path} is retyped {old} -> {new} while column ",
                          f" holds a value: {why}, used by this migration only")]
