@@ -10,7 +10,7 @@ What it draws (each part present one time in two or more), comments drawn on nea
   CHECK and an expression index calling it, and fp2 calling fp under a STORED generated column (chained); B toggles
   the options, replaces fp's body or renames its argument (dropped and made again under what calls it);
 - procedures: pr with a `BEGIN ATOMIC` body inserting into pt, whose columns B renames (`renamed_from`) and retypes
-  under it; pr2 in PL/pgSQL, B toggling SECURITY DEFINER and `SET search_path`, renaming or retyping its argument,
+  under it and under a policy TO roles WITH CHECK reading them; pr2 in PL/pgSQL, B toggling SECURITY DEFINER and `SET search_path`, renaming or retyping its argument,
   its EXECUTE grants (PUBLIC's revoked now and then) drawn anew;
 - an aggregate ag over a state function sf (and now and then a final function ff) under a view; B replaces sf's
   body, renames its arguments, changes the state type (sf made again), adds or drops ff, changes INITCOND and the
@@ -43,7 +43,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_property import COMMON, _check_a_to_b, comment, databases
-from test_property_objects import ORACLES, chance, dbs, grants, with_comment
+from test_property_objects import ORACLES, ROLES, chance, dbs, grants, with_comment
 
 assert databases and dbs  # the fixtures this module's tests take, imported
 
@@ -92,6 +92,14 @@ def _fnopts(draw, prev: Optional[dict], tables: dict, fns: dict) -> None:
 
 def _proc(draw, prev: Optional[dict], tables: dict, fns: dict) -> None:
     tables["pt"] = {"columns": {"pa": {"type": "integer"}, "pb": {"type": "text"}}}
+    if chance(draw, 2):  # a policy TO roles WITH CHECK over the columns B renames and retypes
+        check = draw(st.sampled_from(["(pa > 0)", "((pa > 0) AND (pb <> 'x'::text))", "(length(pb) < 50)"]))
+        pol: dict = {"command": draw(st.sampled_from(["insert", "all"])), "with_check": check}
+        roles = draw(st.sampled_from([None, ROLES[:1], ROLES]))
+        if roles:
+            pol["roles"] = roles
+        tables["pt"]["policies"] = {"pt_ins": with_comment(draw, pol)}
+        tables["pt"]["row_level_security"] = {"enabled": True, "forced": chance(draw, 2)}
     fns["pr"] = with_comment(draw, {"procedure": True, "arguments": "x integer, y text", "language": "sql",
                                     "body": "BEGIN ATOMIC\n INSERT INTO pt (pa, pb)\n   VALUES (pr.x, pr.y);\nEND"})
     arg, type_ = "n", "integer"
