@@ -11,7 +11,8 @@ What it draws (each part present one time in two or more), comments drawn on nea
   the options, replaces fp's body or renames its argument (dropped and made again under what calls it);
 - procedures: pr with a `BEGIN ATOMIC` body inserting into pt, whose columns B renames (`renamed_from`) and retypes
   under it and under a policy TO roles WITH CHECK reading them; pr2 in PL/pgSQL, B toggling SECURITY DEFINER and `SET search_path`, renaming or retyping its argument,
-  its EXECUTE grants (PUBLIC's revoked now and then) drawn anew;
+  its EXECUTE grants (PUBLIC's revoked now and then) drawn anew; pr3 and a function fo with OUT parameters, B renaming
+  or retyping the one or adding another (a procedure's result is a record even of one);
 - an aggregate ag over a state function sf (and now and then a final function ff) under a view; B replaces sf's
   body, renames its arguments, changes the state type (sf made again), adds or drops ff, changes INITCOND and the
   aggregate's EXECUTE grants;
@@ -114,6 +115,16 @@ def _proc(draw, prev: Optional[dict], tables: dict, fns: dict) -> None:
     if chance(draw, 2):
         pr2["grants"] = draw(grants(["execute"], public=True))
     fns["pr2"] = with_comment(draw, pr2)
+    outs = [("y", "integer")]  # OUT parameters of a procedure (its result a record whatever their count) and a function
+    if prev is not None:
+        outs = draw(st.sampled_from([[("y", "integer")], [("z", "integer")], [("y", "bigint")],
+                                     [("y", "integer"), ("w", "text")]]))
+    sets = "; ".join(f"{n} := x" if t != "text" else f"{n} := x::text" for n, t in outs)
+    out_args = ", ".join(f"OUT {n} {t}" for n, t in outs)
+    fns["pr3"] = with_comment(draw, {"procedure": True, "arguments": f"x integer, {out_args}", "language": "plpgsql",
+                                     "body": f"begin {sets}; end"})
+    fns["fo"] = with_comment(draw, {"arguments": f"x integer, {out_args}", "language": "plpgsql",
+                                    "returns": "record" if len(outs) > 1 else outs[0][1], "body": f"begin {sets}; end"})
     if prev is not None:
         if chance(draw, 3):
             tables["pt"]["columns"]["pa"]["type"] = "bigint"
