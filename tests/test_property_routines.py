@@ -34,9 +34,7 @@ Default run: 1 example on PostgreSQL 18 (SCHEMAC_PROPERTY_EXAMPLES=n for more); 
 
 from __future__ import annotations
 
-import json
 import os
-import re
 from typing import Optional
 
 import psycopg
@@ -44,6 +42,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_property import COMMON, _check_a_to_b, comment, databases
+from test_property_attached import _renamed
 from test_property_objects import ORACLES, ROLES, chance, dbs, grants, with_comment
 
 assert databases and dbs  # the fixtures this module's tests take, imported
@@ -54,19 +53,6 @@ PARTS = ("fnopts", "proc", "agg", "range", "ctrig", "seq", "ext")
 # fo(y)`, a fresh build `SELECT z FROM fo(1) fo(z)` (diff: view_changed).
 KNOWN_BUGS = ("fo's lone OUT parameter renamed under a view reading fo(1)'s *",)
 PATHS = ["public, pg_temp", "pg_catalog, public"]
-
-
-def _renamed(draw, tables: dict, table: str, pool: tuple, also: dict) -> tuple[dict, dict]:
-    """B's renames of `table`'s columns in `pool` (each one time in three): tables and `also` (what names them)
-    written anew, `renamed_from` on each renamed column."""
-    ren = {c: f"{c}_n" for c in pool if chance(draw, 3)}
-    text = json.dumps({"tables": tables, "also": also})
-    for c, n in ren.items():
-        text = re.sub(rf"\b{c}\b", n, text)
-    moved = json.loads(text)
-    for n in ren.values():
-        moved["tables"][table]["columns"][n]["renamed_from"] = n[:-2]
-    return moved["tables"], moved["also"]
 
 
 def _fnopts(draw, prev: Optional[dict], tables: dict, fns: dict) -> None:
@@ -137,7 +123,7 @@ def _proc(draw, prev: Optional[dict], tables: dict, fns: dict, doc: dict) -> Non
             tables["pt"]["columns"]["pa"]["type"] = "bigint"
         if chance(draw, 3):
             tables["pt"]["columns"]["pb"]["type"] = "varchar(40)"
-        moved, also = _renamed(draw, {"pt": tables["pt"]}, "pt", ("pa", "pb"), {"pr": fns["pr"]})
+        moved, also, _ = _renamed(draw, {"pt": tables["pt"]}, "pt", ("pa", "pb"), {"pr": fns["pr"]})
         tables["pt"], fns["pr"] = moved["pt"], also["pr"]  # (pr2's plpgsql body: its own text, not re-read)
         if "pa" not in tables["pt"]["columns"]:
             fns["pr2"]["body"] = fns["pr2"]["body"].replace("(pa)", "(pa_n)")
@@ -219,7 +205,7 @@ def _ctrig(draw, prev: Optional[dict], tables: dict, fns: dict) -> None:
     tables["ct"] = {"columns": {"id": {"type": "integer"}, "ca": {"type": "integer"}, "cb": {"type": "text"}},
                     "triggers": {"ctg": with_comment(draw, trig)}}
     if prev is not None:
-        moved, _ = _renamed(draw, {"ct": tables["ct"]}, "ct", ("ca", "cb"), {})
+        moved, _, _ = _renamed(draw, {"ct": tables["ct"]}, "ct", ("ca", "cb"), {})
         tables["ct"] = moved["ct"]
 
 
