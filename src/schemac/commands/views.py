@@ -83,7 +83,16 @@ def _still_reads_the_same(r: View, schema: Schema, views: dict, recorded: Schema
                     return False
             except TypeSyntaxError:
                 return False
+            if _out_columns(recorded, f) != _out_columns(schema, f):  # (`SELECT * FROM f()` names them)
+                return False
     return True
+
+
+def _out_columns(schema: Schema, f) -> Optional[tuple]:
+    """The columns function `f`'s OUT parameters give its result (names and types), as `schema` declares `f`; None
+    where it declares none of its key."""
+    g = next((g for g in schema.functions if (g.schema, g.name, g.identity) == (f.schema, f.name, f.identity)), None)
+    return None if g is None else tuple((a.name, a.type) for a in g.arguments if a.mode in ("out", "inout"))
 
 
 def dev_url_of(dev_url: Optional[str]) -> Optional[str]:

@@ -201,10 +201,11 @@ def replaceable(old: Function, new: Function) -> bool:
 
 def _out_row(f: Function) -> tuple:
     """The result an OUT/INOUT parameter list defines: their types, and with two or more their names too (the
-    row type's columns, which Postgres compares: "Row type defined by OUT parameters is different"; one OUT
-    parameter's name is free to change, its type is the result's)."""
+    row type's columns, which Postgres compares: "Row type defined by OUT parameters is different"; a function's
+    one OUT parameter's name is free to change, its type is the result's, a procedure's is not: its result is a
+    record whatever their count)."""
     outs = [a for a in f.arguments if a.mode in ("out", "inout")]
-    return tuple((a.name if len(outs) > 1 else None, a.type) for a in outs)
+    return tuple((a.name if len(outs) > 1 or f.procedure else None, a.type) for a in outs)
 
 
 def _diff_functions(ch, current, desired) -> None:

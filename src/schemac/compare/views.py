@@ -208,6 +208,18 @@ def stand_in_readers(current: Schema, desired: Schema) -> dict[tuple[str, str], 
             for key, v in views.items()}
 
 
+def _over_out_changes(current: Schema, desired: Schema) -> set[tuple[str, str]]:
+    """The current views reading a function (kept by its key) whose OUT parameters desired names or types otherwise."""
+    def outs(schema: Schema) -> dict:
+        return {(f.schema, f.name, f.identity): tuple((a.name, a.type) for a in f.arguments if a.mode in ("out", "inout"))
+                for f in schema.functions}
+    old, new = outs(current), outs(desired)
+    moved = {k for k, o in old.items() if k in new and new[k] != o}
+    return {v.key for v in current.views if moved and any(
+        d.kind == "function" and (d.schema, d.name, tuple(t for t in (d.type or "").split(", ") if t)) in moved
+        for d in v.depends)}
+
+
 def diff_views(current: Schema, desired: Schema, others: list[Change],
                stand_ins: dict[tuple[str, str], frozenset[tuple[str, str]]]) -> list[Change]:
     """The changes of views, and the views re-created around `others` (the other changes); `stand_ins`:
@@ -231,7 +243,10 @@ def diff_views(current: Schema, desired: Schema, others: list[Change],
                                     stand_ins[o]}) for key, v in cur.items()}
     views_after_column_renames(cur, others, current)  # (their deparse as Postgres prints it after a RENAME COLUMN under them)
     before = dict(cur)
-    outputs = views_after_output_renames(cur, des, same_view, moved)  # (ALTER VIEW ... RENAME COLUMN: kept, not made again)
+    # (a view reading a function whose OUT parameters change: `*` of it names them, a RENAME COLUMN of the view does
+    # not rename the function's columns it prints, `fo(1) fo(y)`: made again)
+    out_changed = _over_out_changes(current, desired) & set(des)
+    outputs = views_after_output_renames(cur, {k: v for k, v in des.items() if k not in out_changed}, same_view, moved)
 
     rebuilt: set[tuple[str, str]] = set()  # current views dropped to be created again
     changed: list[tuple[str, str]] = []
@@ -248,9 +263,9 @@ def diff_views(current: Schema, desired: Schema, others: list[Change],
             ch("add_view", v, None, v)
             out.extend(replace(c, cause=NEW_MATERIALIZED) for c in _members(None, v))
             out.extend(object_changes(None, v, *defaulted(current, desired, v)))
-        elif not same_view(old, v, meaning):
+        elif key in out_changed or not same_view(old, v, meaning):
             changed.append(key)
-            if not replaceable_view(old, v):
+            if key in out_changed or not replaceable_view(old, v):
                 rebuilt.add(key)
         elif v.materialized and old.with_data != v.with_data:
             ch("refresh_view", v, old, v)
