@@ -30,7 +30,7 @@ _FIELDS = (("enum", "enums"), ("domain", "domains"), ("composite_type", "composi
 _TYPES = frozenset(("type", "returns", "subtype", "stype", "mstype", "left", "right", "source_type", "target_type",
                     "of", "arguments", "function"))
 _EXPRESSIONS = frozenset(("default", "expression", "generated", "where", "when", "using", "with_check", "definition",
-                          "query"))
+                          "query", "actions"))  # (a rule's actions: pg_get_ruledef prints `'a'::feeling` after the move)
 
 
 _NOT_TYPES = frozenset((("arguments", Trigger), ("type", ForeignServer)))
