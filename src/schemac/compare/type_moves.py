@@ -30,7 +30,7 @@ _FIELDS = (("enum", "enums"), ("domain", "domains"), ("composite_type", "composi
 _TYPES = frozenset(("type", "returns", "subtype", "stype", "mstype", "left", "right", "source_type", "target_type",
                     "of", "arguments", "function"))
 _EXPRESSIONS = frozenset(("default", "expression", "generated", "where", "when", "using", "with_check", "definition",
-                          "query"))
+                          "query", "actions"))  # (a rule's actions: pg_get_ruledef prints `'a'::feeling` after the move)
 
 
 _NOT_TYPES = frozenset((("arguments", Trigger), ("type", ForeignServer)))
@@ -274,12 +274,14 @@ def _walk(obj: Any, rules: list, casts: list, moved: dict[Key, Key], field: Opti
         return obj
     changed = {}
     for f in dataclasses.fields(obj):
-        if not f.init or f.name in ("source", "renamed_from", "grants", "owner", "name", "schema", "body", "comment"):
-            continue
+        if not f.init or f.name in ("source", "renamed_from", "grants", "owner", "name", "schema", "comment") or \
+                f.name == "body" and not getattr(obj, "standard_body", False):
+            continue  # (a SQL-standard body is stored parsed: Postgres prints it with the new names, `'a'::feeling`)
         if (f.name, type(obj)) in _NOT_TYPES or (f.name == "storage" and not isinstance(obj, OperatorClass)):
             continue  # a trigger's string arguments, a server's type, a column's storage
         value = getattr(obj, f.name)
-        new = _walk(value, rules, casts, moved, f.name if f.name in _TYPES | _EXPRESSIONS | {"storage"} else None)
+        new = _walk(value, rules, casts, moved, f.name if f.name in _TYPES | _EXPRESSIONS | {"storage"} else
+                    "expression" if f.name == "body" else None)
         if new is not value and new != value:
             changed[f.name] = new
     return replace(obj, **changed) if changed else obj

@@ -14,7 +14,7 @@ from schemac.compare.extension_takes import taken_objects
 from schemac.compare.moves import old_key
 from schemac.compare.sequences import owners_moved, renamed_sequences
 from schemac.compare.type_moves import label_renames
-from schemac.compare.cast_types import checks_moved
+from schemac.compare.cast_types import casts_moved, checks_moved
 from schemac.compare.normalize import normal_form, same_cast_default, same_default, same_expression
 from schemac.model import Domain, Enum, Function, Schema, Sequence
 from schemac.pg.routines import comparable_body, standard_statements
@@ -161,14 +161,15 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
 
 
 def same_function(a: Function, b: Function) -> bool:
-    """One definition: arguments' defaults compared as expressions of their type, bodies without the
+    """One definition (`a` the database's, `b` schema.yaml's): arguments' defaults compared as expressions of their
+    type casting through the same user types (compare.cast_types), bodies without the
     blank space around them. An argument's DEFAULT NULL is a default (it makes the argument optional), unlike a
     column's, which Postgres does not store: one side's and none on the other differ."""
     if len(a.arguments) != len(b.arguments):
         return False
     for x, y in zip(a.arguments, b.arguments):
         if (x.type, x.name, x.mode) != (y.type, y.name, y.mode) or (x.default is None) != (y.default is None) or \
-                not same_default(x.default, y.default, x.type):
+                not same_cast_default(x.default, y.default, x.type):
             return False
     return equal_except(a, b, "arguments", "body", "comment") and (
         a.body == b.body or comparable_body(a) == comparable_body(b)  # (the same text first: most functions)
@@ -179,12 +180,13 @@ def _same_returned(a: Function, b: Function) -> bool:
     """Two SQL-standard bodies (`RETURN expr`, `BEGIN ATOMIC ... END`) whose statements are one by one the same in
     one normal form (compare.normalize): Postgres prints a row comparison it stored, `(a, b, c) IS DISTINCT FROM
     (1, 2, 3)`, as nested ORs, `((x OR y) OR z)`, which a CREATE of that text stores flat, `(x OR y OR z)`: a function
-    made from inspect's text prints otherwise than its source."""
+    made from inspect's text prints otherwise than its source. Not where they cast through other user types
+    (compare.cast_types: `RETURN ('a'::mood)::text` is not `RETURN ('a'::mood2)::text`)."""
     if not (a.standard_body and b.standard_body):
         return False
     x, y = standard_statements(a.body), standard_statements(b.body)
     return x is not None and y is not None and len(x) == len(y) and \
-        all(s == t or same_expression(s, t) for s, t in zip(x, y))
+        all(s == t or same_expression(s, t) and not casts_moved(s, t) for s, t in zip(x, y))
 
 
 def replaceable(old: Function, new: Function) -> bool:

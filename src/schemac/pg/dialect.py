@@ -28,6 +28,7 @@ from schemac.pg.foreign_names import (ANOTHER_DIALECTS_WORDS, POSTGRES_ARITY, PO
 from schemac.pg.keywords import is_postgres_keyword
 from schemac.pg.keywordcalls import is_json_as_stored, json_object_as_stored, keyword_call
 from schemac.pg.numerals import merge_numerals
+from schemac.pg.user_literals import user_typed_literal
 from schemac.pg.operators import (OPERATORS, TOKEN, OtherOperator, PrefixOperator, merge_operators, other_sql,
                                   parse_other, parse_prefix, prefix_sql)
 from schemac.pg.syntax import (AtLocal, Printed, SpelledCall, SqlValue, Verbatim, at_local_sql, collation_for,
@@ -216,6 +217,10 @@ class SchemacPostgres(Postgres):
         def _parse_unary(self):
             return parse_prefix(self) or collation_for(self) or sql_value(self) or keyword_call(self) \
                 or super()._parse_unary()
+
+        def _parse_type(self, parse_interval=True, fallback_to_identifier=False):
+            return (not fallback_to_identifier and user_typed_literal(self)) or \
+                super()._parse_type(parse_interval, fallback_to_identifier)
 
         def _parse_at_time_zone(self, this):
             if self._match_text_seq("AT", "LOCAL"):

@@ -31,13 +31,13 @@ ANOTHER_DIALECTS_WORDS = frozenset(
 
 
 def user_type_tokens(tokens: list) -> list:
-    """`tokens` with each word of ANOTHER_DIALECTS_WORDS that a cast names (after :: or AS) read as a name: sqlglot
-    took `::tinyint` for its TINYINT (printed SMALLINT), `::long` for BIGINT, `::int1` for TINYINT; a user's
-    type of that name (Icinga DB's domain uint) is kept as written."""
-    for i in range(1, len(tokens)):
-        token = tokens[i]
-        if tokens[i - 1].token_type in (TokenType.DCOLON, TokenType.ALIAS) and token.text.lower() in ANOTHER_DIALECTS_WORDS \
-                and (i + 1 == len(tokens) or tokens[i + 1].token_type != TokenType.DOT):  # (not a schema: map.zoom)
+    """`tokens` with each word of ANOTHER_DIALECTS_WORDS that a cast names (after :: or AS, or before a string: `short
+    'x'`, pg.user_literals) read as a name: sqlglot took `::tinyint` for its TINYINT (printed SMALLINT), `::long` for
+    BIGINT, `::int1` for TINYINT; a user's type of that name (Icinga DB's domain uint) is kept as written."""
+    for i, token in enumerate(tokens):
+        after = tokens[i + 1].token_type if i + 1 < len(tokens) else None
+        if (i and tokens[i - 1].token_type in (TokenType.DCOLON, TokenType.ALIAS) or after == TokenType.STRING) and \
+                token.text.lower() in ANOTHER_DIALECTS_WORDS and after != TokenType.DOT:  # (not a schema: map.zoom)
             token.token_type, token.text = TokenType.IDENTIFIER, token.text.lower()
     return tokens
 

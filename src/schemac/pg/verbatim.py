@@ -175,31 +175,66 @@ def calls_if_tokenized(text: str) -> frozenset[tuple[str, str]]:
 def _names_after(text: str, words: tuple[str, ...], symbol: str = "") -> frozenset[tuple[Optional[str], str]]:
     """(schema or None, name) of each name the text holds after one of `words` (upper case) or the token `symbol`,
     as Postgres resolves the names (no string or comment holds one). Empty when it does not tokenize."""
+    toks = _lexed(text)
+    return frozenset(_dotted(toks, i + 1) for i, t in enumerate(toks[:-1])
+                     if (t.kind == symbol or (t.kind == "word" and t.text.upper() in words)) and _is_name(toks[i + 1]))
+
+
+def _lexed(text: str) -> list[Token]:
+    """The text's tokens, none where it does not tokenize."""
     try:
-        toks = tokens(text)
+        return tokens(text)
     except LexError:
-        return frozenset()
-    out = set()
-    for i, t in enumerate(toks[:-1]):
-        if not (t.kind == symbol or (t.kind == "word" and t.text.upper() in words)) or not _is_name(toks[i + 1]):
-            continue
-        qualified = i + 3 < len(toks) and toks[i + 2].kind == "." and _is_name(toks[i + 3])
-        out.add((_name(toks[i + 1]), _name(toks[i + 3])) if qualified else (None, _name(toks[i + 1])))
-    return frozenset(out)
+        return []
+
+
+def _dotted(toks: list[Token], i: int) -> tuple[Optional[str], str]:
+    """(schema or None, name) of the name at `i`, qualified where `. name` follows it."""
+    if i + 2 < len(toks) and toks[i + 1].kind == "." and _is_name(toks[i + 2]):
+        return _name(toks[i]), _name(toks[i + 2])
+    return None, _name(toks[i])
 
 
 @lru_cache(maxsize=4096)
 def named_types(text: str) -> frozenset[tuple[str, str]]:
     """(schema, name) of every type the text names after '::' or AS (`'admin'::app_role`, `CAST(x AS
-    app.mood)`), public when unqualified: a superset (a subquery's output names among them) of the types an
-    expression depends on without a column of them. Empty when it does not tokenize."""
-    return frozenset((schema or "public", name) for schema, name in _names_after(text, ("AS",), "::"))
+    app.mood)`) or before a string (`app_role 'admin'`), public when unqualified: a superset (a subquery's output
+    names among them) of the types an expression depends on without a column of them. Empty when it does not
+    tokenize."""
+    return frozenset((schema or "public", name) for schema, name in _names_after(text, ("AS",), "::") | _typed(text))
 
 
 @lru_cache(maxsize=4096)
 def cast_names(text: str) -> frozenset[tuple[str, str]]:
-    """named_types after '::' alone, as the catalog prints every cast: not an output's name (`AS "?column?"`)."""
-    return frozenset((schema or "public", name) for schema, name in _names_after(text, (), "::"))
+    """named_types of the casts alone: after '::', as the catalog prints every cast, after a CAST's AS and before a
+    string, as schema.yaml may spell one (`CAST('a' AS mood)`, `mood 'a'`); not an output's name (`AS "?column?"`)."""
+    return frozenset((schema or "public", name) for schema, name in _names_after(text, (), "::") | _typed(text, True))
+
+
+# Words Postgres's grammar puts before a string where they name no type (`AT TIME ZONE 'utc'`, `LIKE 'a' ESCAPE '!'`,
+# `TRIM(BOTH 'x' FROM s)`, JSON_TABLE's `PATH '$.a'`): `word 'x'` is else a constant of the type `word`.
+BEFORE_STRINGS = _OPERAND_NEEDED | frozenset({
+    "ZONE", "ESCAPE", "FROM", "FOR", "PLACING", "BOTH", "LEADING", "TRAILING", "PATH", "KEY", "VALUE", "DOCUMENT",
+    "CONTENT", "PASSING", "FORMAT", "AS", "SYMMETRIC", "ASYMMETRIC", "DEFAULT", "USING", "RETURNING", "VARIADIC"})
+
+
+def _typed(text: str, casts: bool = False) -> frozenset[tuple[Optional[str], str]]:
+    """(schema or None, name) of the types of typed constants (`mood 'a'`, `app.mood E'a'`: Postgres's
+    `func_name Sconst`), and with `casts` of the types CASTs name (`CAST(x AS app.mood)`: the name after the AS at
+    the CAST's own depth). Empty when it does not tokenize."""
+    toks, out = _lexed(text), set()
+    for i, t in enumerate(toks):
+        if i and t.kind == "string" and t.text[0] not in "bBxX" and _is_name(n := toks[i - 1]) and not (
+                n.kind == "word" and n.text.upper() in BEFORE_STRINGS) and not (i > 1 and toks[i - 2].kind == "::"):
+            out.add(_dotted(toks, i - 3) if i > 2 and toks[i - 2].kind == "." and _is_name(toks[i - 3]) else
+                    (None, _name(n)))
+        elif casts and t.kind == "word" and t.text.upper() == "CAST" and i + 1 < len(toks) and toks[i + 1].kind == "(":
+            inner = toks[i + 1].depth + 1
+            at = next((j for j in range(i + 2, len(toks) - 1) if toks[j].depth == inner and toks[j].kind == "word"
+                       and toks[j].text.upper() == "AS" or toks[j].kind == ")" and toks[j].depth < inner), None)
+            if at is not None and toks[at].kind == "word" and _is_name(toks[at + 1]):
+                out.add(_dotted(toks, at + 1))
+    return frozenset(out)
 
 
 def collated_names(text: str) -> frozenset[tuple[Optional[str], str]]:
@@ -213,11 +248,7 @@ def selected_fields(text: str) -> frozenset[str]:
     """The names of the fields the text selects from a composite value, as Postgres reads `(cc).y`,
     `(f(x)).y` and `t.cc.y` (after ')' and '.', or third in a dotted name; not called): a superset of the
     attributes of composite types it reads. Empty when it does not tokenize."""
-    try:
-        toks = tokens(text)
-    except LexError:
-        return frozenset()
-    out = set()
+    toks, out = _lexed(text), set()
     for i, t in enumerate(toks):
         if i < 2 or toks[i - 1].kind != "." or not _is_name(t) or (i + 1 < len(toks) and toks[i + 1].kind == "("):
             continue

@@ -33,8 +33,8 @@ from schemac.plan.stubs import STUB, STUBBED
 from schemac.plan.not_null_order import attach_needs
 from schemac.plan.privilege_order import CREATED as _CREATED, privilege_deps
 from schemac.plan.trigger_clone_order import trigger_clone_keys
-from schemac.plan.keys import (Key, collation_keys, relation_key, _col, _identity_sequence, _table, type_key, own_keys,
-                               refs_of, replica_identity_key, table_members, table_refs, view_default_refs)
+from schemac.plan.keys import (Key, aside_twins, collation_keys, relation_key, _col, _identity_sequence, _table,
+                               type_key, own_keys, refs_of, replica_identity_key, table_members, table_refs, view_default_refs)
 from schemac.plan.member_refs import _owner, copy_keys
 from schemac.model import Check, INDEXED_KEY_TYPES, Sequence, Table, View
 from schemac.compare.identities import identity_sequences
@@ -376,8 +376,8 @@ def deps(c: Change) -> Deps:
     if c.cause == FROM_SCRATCH:  # a rename's second step (plan.name_swaps): after its first
         aside = scratch_keys(c, removes | makes)
         removes, makes, new_refs = removes - aside, makes - aside, new_refs | aside
-    return Deps(frozenset(makes), frozenset(removes), frozenset(new_refs - makes),
-                frozenset(old_refs - new_refs - removes))
+    return Deps(frozenset(makes), frozenset(removes), frozenset(new_refs - makes),  # (plan.keys.aside_twins)
+                frozenset(old_refs - (new_refs - aside_twins(new_refs)) - removes))
 
 
 def _persistence_order(old: Table, new: Table) -> tuple[set[Key], set[Key]]:

@@ -44,13 +44,34 @@ def expression_refs(text: Optional[str], schema: str, table: Optional[str]) -> f
 
 @lru_cache(maxsize=16384)  # a schema repeats its defaults and checks from table to table
 def _expression_refs(text: str, schema: str, table: Optional[str]) -> frozenset[Key]:
-    out = named_refs(text) | {("type", *t) for t in named_types(text)}
+    out = named_refs(text) | cast_type_keys(text)
     if table is not None:
         try:
             out |= {("column", schema, table, c) for c in referenced_columns(text)}
         except ValueError:
             pass
     return frozenset(out | function_refs(text))
+
+
+def cast_type_keys(text: str) -> set[Key]:
+    """The types a text casts to (pg.verbatim.named_types: after '::' or AS, before a string), each under its set-aside
+    name too: a type set aside (an enum or a domain created again) holds what casts to it until dropped, so its DROP
+    runs after."""
+    return type_keys(named_types(text))
+
+
+def type_keys(types) -> set[Key]:
+    """("type", schema, name) of each (schema, name) of `types`, and under its set-aside name (cast_type_keys)."""
+    return {k for schema, name in types for k in (("type", schema, name), ("type", schema, set_aside_name(name)))}
+
+
+_ASIDE = set_aside_name("")
+
+
+def aside_twins(refs) -> set[Key]:
+    """The set-aside names among the types `refs` name (type_keys): a change's new side holds none (its expression
+    casts to the type created again), so they do not cancel its old side's hold, freed before that type's DROP."""
+    return {k for k in refs if k[0] == "type" and k[-1].endswith(_ASIDE)}
 
 
 @lru_cache(maxsize=8192)
@@ -72,7 +93,7 @@ def _condition_refs(t: Table, text: str) -> set[Key]:
     WHERE); its columns as columns of each table it names too (compare.readers)."""
     columns, tables, functions = policy_refs(text)
     out: set[Key] = {_col(t, c) for c in columns} | {("table", *x) for x in tables} | named_refs(text)
-    out |= {("type", *x) for x in named_types(text)}  # (the types it casts to: compare.cast_types)
+    out |= cast_type_keys(text)  # (the types it casts to: compare.cast_types)
     out |= {("column", *x, c) for x in tables for c in columns}
     return out | {("function", *f) for f in functions} | {("operator", *o) for o in used_operators(text)}
 
@@ -154,7 +175,7 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         for action in obj.actions:  # columns: of any relation it names (compare.readers)
             relations, functions, columns = statement_refs(action)
             out |= {("table", *r) for r in relations} | {("function", *f) for f in functions}
-            out |= {("column", *r, c) for r in relations for c in columns}
+            out |= {("column", *r, c) for r in relations for c in columns} | cast_type_keys(action)
         return out
     if isinstance(obj, Policy):  # its table, the columns, tables and functions its conditions name
         out = {_table(t)}  # type: ignore[arg-type]
@@ -170,7 +191,7 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
     if isinstance(obj, Domain):
         refs = {("schema", obj.schema), type_key(obj.type)} | expression_refs(obj.default, obj.schema, None)
         for check in obj.checks:  # a CHECK may call the user's functions (CHECK (is_valid_slug(VALUE))), cast to types
-            refs |= function_refs(check.expression) | {("type", *x) for x in named_types(check.expression)}
+            refs |= function_refs(check.expression) | cast_type_keys(check.expression)
         return refs - {("type", obj.schema, obj.name)}
     if isinstance(obj, CompositeType):  # its schema, its attributes' types
         refs = {("schema", obj.schema)} | {type_key(a.type) for a in obj.attributes} | collation_keys(*obj.attributes)
@@ -197,8 +218,7 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
             refs |= expression_refs(a.default, obj.schema, None)
         # the types a DEFAULT or a standard body casts to: Postgres records them; one set aside (an enum created
         # again) holds it under its set-aside name until the function is dropped (plan.dependencies._held_aside)
-        refs |= {k for schema, name in named_types_of(obj) for k in (("type", schema, name),
-                                                                    ("type", schema, set_aside_name(name)))}
+        refs |= type_keys(named_types_of(obj))
         if obj.standard_body:  # Postgres resolves what it names at CREATE: those first
             relations, functions, columns = sql_body_refs(obj.body)  # columns: of any table it names
             refs |= {("operator", *o) for o in used_operators(obj.body)}
