@@ -85,7 +85,7 @@ from schemac.compare.recreated import privileges_of_recreated
 from schemac.compare.routine_dependents import dropped_functions, dropped_row_types, functions_around_types
 from schemac.compare.row_type_callers import members_dropped_first
 from schemac.compare.retype_casts import own_type_sides
-from schemac.compare.spatial_checks import checked_fits
+from schemac.compare.typmod_checks import checked_fits
 from schemac.compare.types import cast_directly, diff_objects, keyed_domains
 from schemac.compare.views import diff_views, stand_in_readers
 from schemac.compare.readers import readers_around
@@ -297,7 +297,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             retypes = own_type_sides(cast_directly(diff_table(held_as_parents(old, t, cur_tables), t, rebuilt, tails.get(key, frozenset())),
                                                    *domains, rebuilt),
                                      current, desired)
-            retypes = checked_fits(retypes, old) if old.checks and desired.extensions else retypes
+            retypes = checked_fits(retypes, old) if old.checks else retypes
             retypes = past_the_old_parent(numbered_by_parents_identity(retypes, old, t, des_tables), old, t)
             per_table[key] = before + after_no_inherit(retypes, left) + renamed
     held = frozenset(held_elsewhere(per_table, cur_tables, des_tables))
