@@ -282,6 +282,34 @@ def test_a_table_joining_a_parent_is_told_what_stays_its_own(db_url, tmp_path):
     assert rows == [(2, "c", 7)]
 
 
+
+def test_a_child_declaring_a_column_it_had_from_its_parent_only_is_told_it_stays_the_parents(db_url, tmp_path):
+    """A child that schema.yaml starts declaring a column of, which it has from its parent only (attislocal false),
+    keeps it so: no DDL makes it its own, as CREATE TABLE ... INHERITS makes a column the child lists (prop50's find:
+    generate said nothing, and the catalog differs from a fresh build's). generate says so (declared_notices), and
+    the catalog shows what it says: the parent's DROP COLUMN takes the child's column; nothing is said for a column the
+    child already declared, nor where the parent drops the column (ALTER TABLE ONLY makes the child's its own)."""
+    generated_and_applied(tmp_path, db_url, JOINING % "    inherits: [parent]\n    columns: {extra: integer}\n")
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO child VALUES (2, 'c', 7)")
+    schema = tmp_path / "schema.yaml"
+    schema.write_text(JOINING % "    inherits: [parent]\n    columns: {kind: text, extra: integer}\n", encoding="utf-8")
+    result = generate(str(schema), str(tmp_path / "generated"))  # (no migration: recorded)
+    notices = [n for n in result.notices if "now declares" in n]
+    assert result.status == "unchanged" and len(notices) == 1 and "schema.yaml:5:3: table public.child now declares column(s) kind, which it has from " \
+        "its parents only" in notices[0], notices
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute(LOCALITY, ("child",)).fetchall() == [("id", False, 1), ("kind", False, 1), ("extra", True, 0)]
+    assert not [n for n in generate(str(schema), str(tmp_path / "generated"), dry_run=True).notices if "declares" in n]
+    schema.write_text(JOINING.replace("kind: text}", "}").replace('    checks: {parent_kind_check: "kind <> \'\'"}\n', "")
+                      % "    inherits: [parent]\n    columns: {kind: text, extra: integer}\n", encoding="utf-8")
+    dropped = generate(str(schema), str(tmp_path / "generated"), dry_run=True, allow_destructive=True)
+    assert not [n for n in dropped.notices if "now declares" in n], dropped.notices
+    generated_and_applied(tmp_path, db_url, schema.read_text(encoding="utf-8"), allow_destructive=True)
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute(LOCALITY, ("child",)).fetchall() == [("id", False, 1), ("kind", True, 0), ("extra", True, 0)]
+        assert conn.execute("SELECT * FROM child").fetchall() == [(2, "c", 7)]
+
 RETYPED = """tables:
   first_parent:
     columns: {v: %s, a: text}
