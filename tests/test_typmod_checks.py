@@ -1,7 +1,8 @@
 """A column given narrower modifiers its table's CHECKs prove every value fits (compare.typmod_checks): `varchar(255)`
 -> `varchar(50)` under `char_length(code) <= 50`, `numeric(12,2)` -> `numeric(8,2)` under `total >= 0 AND total <
-1000000`, written without --allow-destructive and said at the ALTER; where the CHECKs prove less (NOT VALID, NO INHERIT,
-one bound of two, a looser bound, a scale lost, a char(n) trimmed, a `using:`), refused as before. The pairs of
+1000000`, `bigint` -> `integer` within its range, written without --allow-destructive and said at the ALTER; where the
+CHECKs prove less (NOT VALID, NO INHERIT, one bound of two, a looser bound, a scale lost, a fraction to round, a char(n)
+trimmed), refused as before. The pairs of
 tests/fixtures/pairs/types.sql hold the deparsed spellings; here schema.yaml is written as people write it."""
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ def _checks(checks: dict) -> str:
     ("text", {"v_ok": "v <> '' AND (v IS NULL OR length(v) < 51)"}, "repeat('x', 50)", "varchar(50)", "v_ok"),
     ("numeric(12,2)", {"v_min": "v >= 0", "v_max": "v < 1000000"}, "999999.99", "numeric(8,2)", "v_max, v_min"),
     ("bigint", {"v_range": "v > -100000 AND 99999 >= v"}, "-99999", "numeric(5)", "v_range"),
+    ("bigint", {"v_int4": "v >= -2147483648 AND v < 2147483648"}, "-2147483648", "integer", "v_int4"),
+    ("numeric(12)", {"v_int2": "v > -32768.5 AND v <= 32767.9"}, "32767", "smallint", "v_int2"),
     ("varchar(255)", {"v_len": {"expression": "char_length(v) <= 50", "not_valid": True}}, "'x'", "varchar(50)", None),
     ("varchar(255)", {"v_len": {"expression": "char_length(v) <= 50", "no_inherit": True}}, "'x'", "varchar(50)", None),
     ("varchar(255)", {"v_len": "char_length(v) <= 51"}, "'x'", "varchar(50)", None),
@@ -35,10 +38,13 @@ def _checks(checks: dict) -> str:
     ("varchar(255)", {"v_len": "char_length(v) > 60 OR v <> '' AND char_length(v) <= 50"}, "repeat('x', 61)",
      "varchar(50)", None),
     ("numeric(12,2)", {"v_max": "v < 1000000"}, "1", "numeric(8,2)", None),
+    ("bigint", {"v_int4": "v >= -2147483649 AND v < 2147483648"}, "1", "integer", None),
+    ("numeric(12,1)", {"v_int2": "v > -32768 AND v < 32767"}, "1", "smallint", None),
     ("numeric(12,2)", {"v_range": "v > -1000000 AND v < 1000000"}, "1", "numeric(8,1)", None),
     ("character(255)", {"v_len": "length(v) <= 50"}, "'x'", "varchar(50)", None),
-], ids=["varchar-char-length", "text-length-or-null", "numeric-two-checks", "bigint-both-ways", "not-valid",
-        "no-inherit", "looser", "or-another", "or-before-and", "one-bound", "scale-lost", "char-trimmed"])
+], ids=["varchar-char-length", "text-length-or-null", "numeric-two-checks", "bigint-both-ways", "bigint-to-integer",
+        "numeric-to-smallint", "not-valid", "no-inherit", "looser", "or-another", "or-before-and", "one-bound", "integer-below-its-range",
+        "fraction-rounded", "scale-lost", "char-trimmed"])
 def test_a_narrowing_its_checks_prove_is_no_destructive_change(db_url, tmp_path, old, checks, rows, new, proven):
     from sqlx_project import generated_and_applied
 

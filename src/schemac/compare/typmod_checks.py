@@ -6,7 +6,8 @@ and rounds nothing: plan.hazards does not count it destructive. Read exactly, or
 (an `x IS NULL OR` beside one too), each a character count of the column (char_length, character_length, length, or
 octet_length, as many bytes being at least as many characters) against a constant, or the column against a number;
 from text or a varchar (not a char(n), whose cast trims blanks) to a varchar, from a numeric of no greater scale or an
-integer to a numeric (a scale kept or widened rounds nothing; a value below 10^(precision - scale) fits); any other
+integer to a numeric (a scale kept or widened rounds nothing; a value below 10^(precision - scale) fits), from an
+integer or a numeric of scale 0 to a narrower integer type (bigint -> integer within -2^31 and 2^31 - 1); any other
 CHECK, a domain, an array, a `using:` proves nothing."""
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from schemac.pg.postgis import MAYBE, YES, fits, spatial
 _STRINGS = ("text", "character varying", "varchar")
 _NUMBER = r"'?(-?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)'?((?:::(?:numeric|integer|bigint|smallint|int[248]?))*)"
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
+_RANGES = {"smallint": 2 ** 15 - 1, "integer": 2 ** 31 - 1, "bigint": 2 ** 63 - 1}  # (each from -max - 1 to max)
 
 
 def _conjuncts(text: str) -> list[str]:
@@ -114,16 +116,26 @@ def _proving(old: str, new: str, proofs: list[tuple[str, tuple[str, str, Decimal
         names = [n for n, (what, op, v) in proofs if what == "chars" and (op == "<=" and v <= np_[0] or
                                                                            op == "<" and v <= np_[0] + 1)]
         return tuple(names[:1])
+    scale = op_[1] if len(op_) == 2 else 0
+    if nb in _RANGES and (ob in _RANGES and _RANGES[nb] < _RANGES[ob] or  # (narrowed, no fraction to round)
+                          ob == "numeric" and op_ and scale <= 0 and 10 ** (op_[0] - scale) > _RANGES[nb] + 1):
+        return _bounded(proofs, Decimal(_RANGES[nb] + 1), Decimal(-_RANGES[nb] - 2))
     if nb != "numeric" or not np_ or not (ob in INT_DIGITS or ob == "numeric" and op_):
         return ()
-    scale = 0 if ob in INT_DIGITS else (op_[1] if len(op_) == 2 else 0)
+    scale = 0 if ob in INT_DIGITS else scale
     new_scale = np_[1] if len(np_) == 2 else 0
     digits = INT_DIGITS[ob] if ob in INT_DIGITS else op_[0] - scale
     if new_scale < scale or np_[0] - new_scale >= digits:  # (rounded; or widened)
         return ()
     limit = Decimal(10) ** (np_[0] - new_scale)  # (|value| < limit fits: values at the old scale are not rounded)
-    upper = [n for n, (what, op, v) in proofs if what == "value" and (op == "<" and v <= limit or op == "<=" and v < limit)]
-    lower = [n for n, (what, op, v) in proofs if what == "value" and (op == ">" and v >= -limit or op == ">=" and v > -limit)]
+    return _bounded(proofs, limit, -limit)
+
+
+def _bounded(proofs: list[tuple[str, tuple[str, str, Decimal]]], above: Decimal, below: Decimal) -> tuple[str, ...]:
+    """The names of CHECKs keeping every value under `above` and over `below` (both: else none): `x < U` where U <=
+    above, `x <= U` where U < above (an integer's too: U < max + 1 is floor(U) <= max), and the same below."""
+    upper = [n for n, (what, op, v) in proofs if what == "value" and (op == "<" and v <= above or op == "<=" and v < above)]
+    lower = [n for n, (what, op, v) in proofs if what == "value" and (op == ">" and v >= below or op == ">=" and v > below)]
     return tuple(sorted({upper[0], lower[0]})) if upper and lower else ()
 
 
