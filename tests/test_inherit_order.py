@@ -310,6 +310,31 @@ def test_a_child_declaring_a_column_it_had_from_its_parent_only_is_told_it_stays
         assert conn.execute(LOCALITY, ("child",)).fetchall() == [("id", False, 1), ("kind", True, 0), ("extra", True, 0)]
         assert conn.execute("SELECT * FROM child").fetchall() == [(2, "c", 7)]
 
+
+def test_a_child_declaring_every_column_of_its_plain_parent_leaves_and_joins_it_again(db_url, tmp_path):
+    """Where the child then lists every column of its one parent, which has no CHECK, NOT NULL or generated column, the
+    migration makes them its own (NO INHERIT, INHERIT: compare.joined_parents.declared_rejoins), as a fresh build has
+    them, and says nothing; where the parent has a CHECK (which would become the child's own), it warns instead."""
+    plain = "tables:\n  parent:\n    columns: {id: integer, kind: text}\n  child:\n    inherits: [parent]\n%s"
+    generated_and_applied(tmp_path, db_url, plain % "    columns: {extra: integer}\n")
+    schema = tmp_path / "schema.yaml"
+    schema.write_text(plain % "    columns: {id: integer, kind: text, extra: integer}\n", encoding="utf-8")
+    result = generate(str(schema), str(tmp_path / "generated"), dry_run=True)
+    assert "ALTER TABLE child NO INHERIT parent;\n\nALTER TABLE child INHERIT parent;" in result.sql, result.sql
+    assert not [n for n in result.notices if "declares" in n], result.notices
+    generated_and_applied(tmp_path, db_url, schema.read_text(encoding="utf-8"))
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute(LOCALITY, ("child",)).fetchall() == [("id", True, 1), ("kind", True, 1), ("extra", True, 0)]
+    other = tmp_path / "checked"  # (another project, its tables named apart, in the same database)
+    other.mkdir()
+    checked = plain.replace("kind: text}\n", "kind: text}\n    checks: {kind_set: \"kind <> ''\"}\n", 1) \
+        .replace("parent", "parent2").replace("child", "child2")
+    generated_and_applied(other, db_url, checked % "    columns: {extra: integer}\n")
+    (other / "schema.yaml").write_text(checked % "    columns: {id: integer, kind: text, extra: integer}\n",
+                                       encoding="utf-8")
+    result = generate(str(other / "schema.yaml"), str(other / "generated"), dry_run=True)
+    assert "NO INHERIT" not in (result.sql or "") and [n for n in result.notices if "now declares" in n], result
+
 RETYPED = """tables:
   first_parent:
     columns: {v: %s, a: text}

@@ -85,6 +85,7 @@ from schemac.compare.recreated import privileges_of_recreated
 from schemac.compare.routine_dependents import dropped_functions, dropped_row_types, functions_around_types
 from schemac.compare.row_type_callers import members_dropped_first
 from schemac.compare.retype_casts import own_type_sides
+from schemac.compare.joined_parents import declared_rejoins
 from schemac.compare.typmod_checks import checked_fits
 from schemac.compare.types import cast_directly, diff_objects, keyed_domains
 from schemac.compare.views import diff_views, stand_in_readers
@@ -307,7 +308,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         # tables dropped and made again around it, compare.table_triggers)
         changes.extend(rejoined(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table, only, held,
                                                tails) +
-                                around_retypes(cur_tables[key], des_tables[key], per_table, des_tables, exact),
+                                around_retypes(cur_tables[key], des_tables[key], per_table, des_tables, exact) +
+                                declared_rejoins(cur_tables[key], des_tables[key], per_table, cur_tables, des_tables),
                                 cur_tables[key], des_tables[key]))
     changes = own_expressions_again(marked_for_children(changes, kept, des_tables), des_tables, cur_tables)  # (a partition's own, after its parent's new expression)
     changes = read_above(own_generation_again(changes, tails, des_tables), tails, des_tables)  # (a partition's own

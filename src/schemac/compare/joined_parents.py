@@ -8,12 +8,14 @@ The difference shows when the parent later drops the column or CHECK: the joined
 says so where schema.yaml leaves those columns to the parent, rather than leave it silent. The other way round, no
 DDL makes a column an existing child has from its parents only (attislocal false) its own, as CREATE TABLE ... INHERITS
 makes a column the child lists: NO INHERIT and INHERIT again would make every column and CHECK of that parent its own
-(and put the parent last); generate says so where schema.yaml starts declaring one.
+(and put the parent last), which is exact only where the child then lists every column of its one parent, and that
+parent has no CHECK nor NOT NULL (their copies would become the child's own, conislocal; 18's NOT NULL too) nor
+generated column: there the migration does so (`declared_rejoins`), else generate says so.
 """
 
 from __future__ import annotations
 
-from schemac.compare.changes import Change
+from schemac.compare.changes import JOINS, Change
 from schemac.model import Schema, Table, own_columns
 
 
@@ -78,5 +80,31 @@ def declared_notices(current: Schema, desired: Schema, changes: list[Change]) ->
                        "from its parents only: no DDL makes an existing child's inherited column its own (NO INHERIT "
                        "and INHERIT again would make every column and CHECK of the parent its own), so they stay the "
                        "parents' (a DROP COLUMN on the parent takes them, where a table made from schema.yaml keeps "
-                       "them): make the table again under another name to have them its own")
+                       "them): list every column of its one parent, where that parent has no CHECK, NOT NULL or "
+                       "generated column, for the migration to make them all its own (NO INHERIT, INHERIT), or make the "
+                       "table again under another name")
     return out
+
+
+def declared_rejoins(old: Table, new: Table, per_table: dict, cur: dict, des: dict) -> list[Change]:
+    """NO INHERIT and INHERIT again of the one parent of `new` (kept, unchanged by the migration) where schema.yaml now
+    lists every column it gives, one of which `old` has from it only: the columns all become the child's own
+    (attislocal, attinhcount 1), as CREATE TABLE ... INHERITS makes them; nothing else changes where the parent has no
+    CHECK, NOT NULL or generated column to copy (cause JOINS; compare.table_triggers.rejoined drops and makes again a
+    trigger with transition tables around them, which INHERIT refuses)."""
+    if len(new.inherits) != 1 or old.inherits != new.inherits or new.partition_of is not None or new.foreign is not None \
+            or old.source is None or new.source is None:
+        return []
+    q = new.inherits[0]
+    was, parent = cur.get((q.schema, q.name)), des.get((q.schema, q.name))
+    if was is None or parent is None or per_table.get((q.schema, q.name)) or any(
+            not c.no_inherit for p in (was, parent) for c in p.checks) or any(
+            not c.nullable or c.generated for p in (was, parent) for c in p.columns):
+        return []
+    names = {c.name for c in parent.columns}
+    own, had = {c.name for c in own_columns(new)}, {c.name for c in own_columns(old)}
+    if not names <= own or names <= had:
+        return []
+    name = f"{q.schema}.{q.name}"
+    return [Change("drop_inherit", new.schema, new.name, name, q, None, new, JOINS),
+            Change("add_inherit", new.schema, new.name, name, None, q, new, JOINS)]
