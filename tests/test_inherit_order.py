@@ -282,6 +282,59 @@ def test_a_table_joining_a_parent_is_told_what_stays_its_own(db_url, tmp_path):
     assert rows == [(2, "c", 7)]
 
 
+
+def test_a_child_declaring_a_column_it_had_from_its_parent_only_is_told_it_stays_the_parents(db_url, tmp_path):
+    """A child that schema.yaml starts declaring a column of, which it has from its parent only (attislocal false),
+    keeps it so: no DDL makes it its own, as CREATE TABLE ... INHERITS makes a column the child lists (prop50's find:
+    generate said nothing, and the catalog differs from a fresh build's). generate says so (declared_notices), and
+    the catalog shows what it says: the parent's DROP COLUMN takes the child's column; nothing is said for a column the
+    child already declared, nor where the parent drops the column (ALTER TABLE ONLY makes the child's its own)."""
+    generated_and_applied(tmp_path, db_url, JOINING % "    inherits: [parent]\n    columns: {extra: integer}\n")
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO child VALUES (2, 'c', 7)")
+    schema = tmp_path / "schema.yaml"
+    schema.write_text(JOINING % "    inherits: [parent]\n    columns: {kind: text, extra: integer}\n", encoding="utf-8")
+    result = generate(str(schema), str(tmp_path / "generated"))  # (no migration: recorded)
+    notices = [n for n in result.notices if "now declares" in n]
+    assert result.status == "unchanged" and len(notices) == 1 and "schema.yaml:5:3: table public.child now declares column(s) kind, which it has from " \
+        "its parents only" in notices[0], notices
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute(LOCALITY, ("child",)).fetchall() == [("id", False, 1), ("kind", False, 1), ("extra", True, 0)]
+    assert not [n for n in generate(str(schema), str(tmp_path / "generated"), dry_run=True).notices if "declares" in n]
+    schema.write_text(JOINING.replace("kind: text}", "}").replace('    checks: {parent_kind_check: "kind <> \'\'"}\n', "")
+                      % "    inherits: [parent]\n    columns: {kind: text, extra: integer}\n", encoding="utf-8")
+    dropped = generate(str(schema), str(tmp_path / "generated"), dry_run=True, allow_destructive=True)
+    assert not [n for n in dropped.notices if "now declares" in n], dropped.notices
+    generated_and_applied(tmp_path, db_url, schema.read_text(encoding="utf-8"), allow_destructive=True)
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute(LOCALITY, ("child",)).fetchall() == [("id", False, 1), ("kind", True, 0), ("extra", True, 0)]
+        assert conn.execute("SELECT * FROM child").fetchall() == [(2, "c", 7)]
+
+
+def test_a_child_declaring_every_column_of_its_plain_parent_leaves_and_joins_it_again(db_url, tmp_path):
+    """Where the child then lists every column of its one parent, which has no CHECK, NOT NULL or generated column, the
+    migration makes them its own (NO INHERIT, INHERIT: compare.joined_parents.declared_rejoins), as a fresh build has
+    them, and says nothing; where the parent has a CHECK (which would become the child's own), it warns instead."""
+    plain = "tables:\n  parent:\n    columns: {id: integer, kind: text}\n  child:\n    inherits: [parent]\n%s"
+    generated_and_applied(tmp_path, db_url, plain % "    columns: {extra: integer}\n")
+    schema = tmp_path / "schema.yaml"
+    schema.write_text(plain % "    columns: {id: integer, kind: text, extra: integer}\n", encoding="utf-8")
+    result = generate(str(schema), str(tmp_path / "generated"), dry_run=True)
+    assert "ALTER TABLE child NO INHERIT parent;\n\nALTER TABLE child INHERIT parent;" in result.sql, result.sql
+    assert not [n for n in result.notices if "declares" in n], result.notices
+    generated_and_applied(tmp_path, db_url, schema.read_text(encoding="utf-8"))
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute(LOCALITY, ("child",)).fetchall() == [("id", True, 1), ("kind", True, 1), ("extra", True, 0)]
+    other = tmp_path / "checked"  # (another project, its tables named apart, in the same database)
+    other.mkdir()
+    checked = plain.replace("kind: text}\n", "kind: text}\n    checks: {kind_set: \"kind <> ''\"}\n", 1) \
+        .replace("parent", "parent2").replace("child", "child2")
+    generated_and_applied(other, db_url, checked % "    columns: {extra: integer}\n")
+    (other / "schema.yaml").write_text(checked % "    columns: {id: integer, kind: text, extra: integer}\n",
+                                       encoding="utf-8")
+    result = generate(str(other / "schema.yaml"), str(other / "generated"), dry_run=True)
+    assert "NO INHERIT" not in (result.sql or "") and [n for n in result.notices if "now declares" in n], result
+
 RETYPED = """tables:
   first_parent:
     columns: {v: %s, a: text}

@@ -334,7 +334,7 @@ class Change:
     # stored value of the type takes NULL in: the plan looks for such values first (compare.null_attributes, plan.held_values).
     refusing_null: tuple = ()
     lent_path: tuple = ()  # ((function, search_path), ...) lent around what it builds on 17+ (compare.restricted_path)
-    fits_by: tuple = ()  # an alter_column_type to a geometry typmod: the CHECKs proving each value fits (compare.spatial_checks)
+    fits_by: tuple = ()  # an alter_column_type to narrower modifiers: the CHECKs proving each value fits (compare.typmod_checks)
     published: bool = False  # its UPDATE's (or row move's) table published: sent no more around it (compare.published_backfills)
     leaves_first: tuple = ()  # a DETACH or NO INHERIT for good: keys of its ancestors' columns it holds renamed after it (compare.inherited_renames)
 

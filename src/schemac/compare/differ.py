@@ -85,7 +85,8 @@ from schemac.compare.recreated import privileges_of_recreated
 from schemac.compare.routine_dependents import dropped_functions, dropped_row_types, functions_around_types
 from schemac.compare.row_type_callers import members_dropped_first
 from schemac.compare.retype_casts import own_type_sides
-from schemac.compare.spatial_checks import checked_fits
+from schemac.compare.joined_parents import declared_rejoins
+from schemac.compare.typmod_checks import checked_fits
 from schemac.compare.types import cast_directly, diff_objects, keyed_domains
 from schemac.compare.views import diff_views, stand_in_readers
 from schemac.compare.readers import readers_around
@@ -298,7 +299,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             retypes = own_type_sides(cast_directly(diff_table(held_as_parents(old, t, cur_tables), t, rebuilt, tails.get(key, frozenset())),
                                                    *domains, rebuilt),
                                      current, desired)
-            retypes = checked_fits(retypes, old) if old.checks and desired.extensions else retypes
+            retypes = checked_fits(retypes, old) if old.checks else retypes
             retypes = past_the_old_parent(numbered_by_parents_identity(retypes, old, t, des_tables), old, t)
             per_table[key] = before + after_no_inherit(retypes, left) + renamed
     held = frozenset(held_elsewhere(per_table, cur_tables, des_tables))
@@ -308,7 +309,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         # tables dropped and made again around it, compare.table_triggers)
         changes.extend(rejoined(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table, only, held,
                                                tails) +
-                                around_retypes(cur_tables[key], des_tables[key], per_table, des_tables, exact),
+                                around_retypes(cur_tables[key], des_tables[key], per_table, des_tables, exact) +
+                                declared_rejoins(cur_tables[key], des_tables[key], per_table, cur_tables, des_tables),
                                 cur_tables[key], des_tables[key]))
     changes = own_expressions_again(marked_for_children(changes, kept, des_tables), des_tables, cur_tables)  # (a partition's own, after its parent's new expression)
     changes = reached_below(read_above(own_generation_again(changes, tails, des_tables), tails, des_tables), tails,

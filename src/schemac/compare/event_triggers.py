@@ -110,11 +110,19 @@ def made_under_kept(changes: list[Change], current: Schema, desired: Schema) -> 
             for c in changes]
 
 
-def query_readers(current: Schema, desired: Schema, changes: list[Change]) -> list[tuple[EventTrigger, list[str]]]:
+# A body refusing a query that holds a comment: it raises, and looks for '--' or '/*' in a string (pgMemento 0.3-0.6:
+# IF ddl_text LIKE '%--%' OR ddl_text LIKE '%/*%' ... THEN RAISE EXCEPTION 'Query contains comments. ...')
+_COMMENT_TEST = re.compile(r"(?:\b(?:i?like|similar\s+to)\b|~~?\*?)\s*\(?\s*e?'[^']*(?:--|/\*)", re.I)
+_RAISES = re.compile(r"\braise\s+(?:exception\b|')", re.I)
+
+
+def query_readers(current: Schema, desired: Schema,
+                  changes: list[Change]) -> list[tuple[EventTrigger, list[str], bool]]:
     """The event triggers that fire on the migration's statements (firing in `current` and kept as they are: not
     dropped first, nor for good) whose function, or one its body calls, reads current_query(): each with the chain of
-    functions from its own to that one ("schema.name"). pgMemento's table_alter_pre_trigger parses that query, which
-    under sqlx and `schemac apply` is the whole file (plan.one_query)."""
+    functions from its own to that one ("schema.name"), and whether one of those it calls refuses a query holding a
+    comment (pgMemento 0.6's 'Query contains comments'). pgMemento's table_alter_pre_trigger parses that query, which
+    under sqlx and `schemac apply` is the whole file (plan.one_query), its header's comments too."""
     dropped = {c.name for c in changes if c.kind == "drop_event_trigger"}
     kept = {e.name for e in desired.event_triggers if _firing(e)}
     out = []
@@ -125,5 +133,7 @@ def query_readers(current: Schema, desired: Schema, changes: list[Change]) -> li
         reader = next((k for k in sorted(_reached(own, current, current), key=lambda k: (k != own, k))
                        if re.search(r"(?<![\w$])current_query\s*\(", bodies.get(k, ""), re.I)), None)
         if reader is not None:
-            out.append((e, [f"{s}.{n}" for s, n in dict.fromkeys((own, reader))]))
+            refuses = any(_COMMENT_TEST.search(b) and _RAISES.search(b)
+                          for b in (bodies.get(k, "") for k in _reached(own, current, current)))
+            out.append((e, [f"{s}.{n}" for s, n in dict.fromkeys((own, reader))], refuses))
     return out

@@ -12,11 +12,8 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from schemac.compare.changes import Change
 from schemac.model import Table
-from schemac.model.frozen import replace
 from schemac.pg.names import quote_ident
-from schemac.pg.postgis import MAYBE, YES, fits, spatial
 
 _FN = r"\(*\s*(?:(?:[a-z_][a-z0-9_$]*|\"[^\"]+\")\.)?"  # (a function's schema, extensions.st_srid)
 # geometrytype()'s names -> the typmod's, as format_type prints them (an 'M' after one: measured, without Z)
@@ -61,17 +58,3 @@ def proven_type(table: Table, column: str) -> tuple[Optional[str], tuple[str, ..
     mark = {2: "", 3: "M" if measured else "Z", 4: "ZM"}[dims]
     return f"geometry({shape}{mark},{srid})", tuple(names)
 
-
-def checked_fits(changes: list[Change], old: Table) -> list[Change]:
-    """`changes` with each retype of one of `old`'s plain geometry columns to modifiers its CHECKs prove every value
-    fits marked `fits_by` (the CHECKs' names): plan.hazards does not count it destructive."""
-    out = []
-    for c in changes:
-        if c.kind == "alter_column_type" and fits(c.old.type, c.new.type) == MAYBE:  # type: ignore[union-attr]
-            proven, names = proven_type(old, c.old.name)  # type: ignore[union-attr]
-            was = spatial(c.old.type)  # type: ignore[union-attr]
-            if proven is not None and was is not None and was.kind == "geometry" and was.shape is None and \
-                    was.srid == 0 and fits(proven, c.new.type) == YES:  # type: ignore[union-attr]
-                c = replace(c, fits_by=names)
-        out.append(c)
-    return out

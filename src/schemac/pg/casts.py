@@ -116,6 +116,7 @@ for _source, _target in ADDED_IN_18:
 
 # Category S: every type converts to and from these through its text form (I/O conversion).
 STRING_TYPES = frozenset({"text", "character varying", "character", "name"})
+INT_DIGITS = {"smallint": 5, "integer": 10, "bigint": 19}  # (the decimal digits of each integer type's widest value)
 # The types of category S among the extensions' (pg.knowntypes.EXTENSION_TYPES; pg_type.typcategory, checked by
 # tests/test_casts.py): Postgres's I/O conversion takes them as it takes text.
 EXTENSION_STRING_TYPES = frozenset({"citext"})

@@ -82,8 +82,8 @@ def destructive_reason(change: Change, held: Optional[AbstractSet[tuple[str, str
     if change.kind == "alter_column_type" and not _of_foreign_table(change):
         old, new = change.old.type, change.new.type  # type: ignore[union-attr]
         # (a domain's values are values of its base type: made that type or a wider one, each is kept; a domain that
-        # checks nothing takes every value of its base type; a geometry typmod its table's CHECKs prove each value
-        # fits, `fits_by`: compare.spatial_checks)
+        # checks nothing takes every value of its base type; modifiers its table's CHECKs prove each value fits,
+        # `fits_by`: compare.typmod_checks)
         if not is_widening(old, new) and not (change.from_base and is_widening(change.from_base, new)) \
                 and not (change.to_base and is_widening(change.from_base or old, change.to_base)) \
                 and not _enum_as_text(change) and not _enum_into_enum(change) and not _composite_as_text(change) \

@@ -15,14 +15,13 @@ Everything else may truncate, round, reinterpret or fail.
 from __future__ import annotations
 
 from schemac.pg import pgvector
-from schemac.pg.casts import base_and_dims, type_parts as _split
+from schemac.pg.casts import INT_DIGITS, base_and_dims, type_parts as _split
 from schemac.pg.intervals import interval_kept
 from schemac.pg.knowntypes import widens_extension
 from schemac.pg.postgis import YES, fits
 from schemac.pg.range_casts import MULTIRANGES, RANGES
 from schemac.plan.folded_keys import extension_string
 
-INT_DIGITS = {"smallint": 5, "integer": 10, "bigint": 19}
 _WIDENINGS = {("smallint", "integer"), ("smallint", "bigint"), ("integer", "bigint"), ("real", "double precision"),
               ("character varying", "text"), ("bit varying", "bit varying"), ("date", "timestamp without time zone"),
               ("name", "text"), ("oid", "bigint"), ("cidr", "inet"), ("macaddr", "macaddr8"), ('"char"', "text"),
