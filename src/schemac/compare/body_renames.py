@@ -36,6 +36,9 @@ def bodies_after_renames(current: Schema, tables: list[Change], cur_tables: dict
 def _renamed(f: Function, moved: dict, renames: list[tuple[str, str, str, str]]) -> Function:
     """`f` with its body after the renames of the columns it reads, in the migration's order: its queries', and the
     column lists of its INSERTs and the SET of its UPDATEs into the table (as a rule's actions are renamed)."""
+    low = f.body.lower()
+    if not any(k[1].lower() in low for k in moved) and not any(old.lower() in low for _, _, old, _ in renames):
+        return f  # (no name it follows is in it: not parsed)
     read = {k: v for k, v in moved.items() if k in sql_body_refs(f.body)[0]}
     f = after_table_renames(f, read) if read else f
     relations = sql_body_refs(f.body)[0]
