@@ -75,6 +75,7 @@ from schemac.compare.defaults_below import defaults_kept_below
 from schemac.compare.default_rows import leaving_rows, over_defaults, rebound, referenced_partition
 from schemac.compare.attribute_renames import typed_tables_follow
 from schemac.compare.attribute_readers import readers_follow_attributes
+from schemac.compare.body_renames import bodies_after_renames
 from schemac.compare.range_holders import domains_over_set_aside
 from schemac.compare.rebuilt_keys import foreign_keys_around_rebuilt_keys
 from schemac.compare.taken_sequences import defaults_around_taken_sequences
@@ -206,6 +207,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     des_tables = children_follow_renames(cur_tables, des_tables)  # (a parent's RENAME COLUMN recurses)
     references_follow_renames(cur_tables, des_tables)  # (foreign keys at the columns renamed, a child's too)
     table_rules_after_column_renames(cur_tables, des_tables)  # (a rule inserting into a column renamed: kept)
+    current = bodies_after_renames(current, renames, cur_tables, des_tables)  # (a standard body follows them)
     defaults_follow_sequences(current, desired, cur_tables)  # (a serial's nextval() of its sequence renamed)
     remade = remade_foreign_tables(cur_tables, des_tables, current, desired)
     for key in remade:  # dropped, then created as a new table (with its grants, owner, comment, triggers)

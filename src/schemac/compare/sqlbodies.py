@@ -40,14 +40,14 @@ _COLUMN_CHANGES = ("alter_column_type", "drop_column", "alter_generated")
 def functions_around_columns(changes: list[Change], current: Schema, desired: Schema,
                              views: frozenset[tuple[str, str]] = frozenset()) -> list[Change]:
     """_around_columns, each standard-body function's drop naming the tables the migration renames as Postgres holds
-    them after the RENAME (_after_renames): a function dropped, or made again, over a column dropped or retyped of a
+    them after the RENAME (after_table_renames): a function dropped, or made again, over a column dropped or retyped of a
     renamed table is dropped first."""
     changes = _around_columns(changes, current, desired, views)
     at = as_current(changes)
     renamed = {at(c.schema, c.table): (c.schema, c.table) for c in changes if c.kind == "rename_table"}
     if not renamed:
         return changes
-    return [replace(c, old=_after_renames(c.old, renamed))
+    return [replace(c, old=after_table_renames(c.old, renamed))
             if c.kind == "drop_function" and isinstance(c.old, Function) and c.old.standard_body else c
             for c in changes]
 
@@ -96,7 +96,7 @@ def _around_columns(changes: list[Change], current: Schema, desired: Schema,
     return out
 
 
-def _after_renames(f: Function, renamed: dict[tuple[str, str], tuple[str, str]]) -> Function:
+def after_table_renames(f: Function, renamed: dict[tuple[str, str], tuple[str, str]]) -> Function:
     """`f` with its standard body naming each table of `renamed` (old key -> new) by its new name, as Postgres holds it
     after the RENAME (it records the table by OID): its drop is then ordered before the column changes it is dropped
     around, which name the new one (plan.keys reads the body's names)."""

@@ -46,13 +46,19 @@ def views_after_column_renames(cur: dict, others: list[Change], current: Optiona
 def table_rules_after_column_renames(cur_tables: dict, des_tables: dict) -> None:
     """`cur_tables` (key -> current table) with their rules' actions after the RENAME COLUMNs of other tables that
     schema.yaml's `renamed_from:` asks for (rule_renamed): a rule inserting into such a table kept, not replaced."""
-    renames = [(*key, a, b) for key, t in des_tables.items() if key in cur_tables and any(c.renamed_from for c in t.columns)
-               for a, b in column_moves(cur_tables[key], t)]
+    renames = hinted_renames(cur_tables, des_tables)
     if not renames:  # (most diffs)
         return
     for key, t in cur_tables.items():
         if t.rules:
             cur_tables[key] = replace(t, rules=tuple(rule_renamed(r, renames, key) for r in t.rules))
+
+
+def hinted_renames(cur_tables: dict, des_tables: dict) -> list[tuple[str, str, str, str]]:
+    """(schema, table, old, new) of each RENAME COLUMN schema.yaml's `renamed_from:` asks for, each table's in the order
+    they run (column_moves)."""
+    return [(*key, a, b) for key, t in des_tables.items() if key in cur_tables and any(c.renamed_from for c in t.columns)
+            for a, b in column_moves(cur_tables[key], t)]
 
 
 def rule_renamed(r: Rule, renames: list[tuple[str, str, str, str]], owner: tuple[str, str]) -> Rule:

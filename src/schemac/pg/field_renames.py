@@ -128,26 +128,5 @@ def type_of(node: exp.Expression, fields: Fields, column_type: ColumnType) -> Op
 def body_renamed(body: str, fields: Fields, column_type: ColumnType) -> Optional[str]:
     """A SQL-standard body (`RETURN expr`, `BEGIN ATOMIC ... END`) after the renames, each statement as fields_renamed
     edits it; None where one is not told, or for another body."""
-    from schemac.pg.sqlbody import _ATOMIC, _RETURN
-    from schemac.pg.sqllex import LexError, tokens
-    m = _RETURN.match(body)
-    if m:
-        after = fields_renamed(m.group(1), fields, column_type)
-        return None if after is None else body[:m.start(1)] + after + body[m.end(1):]
-    m = _ATOMIC.match(body)
-    if m is None:
-        return None
-    inner = m.group(1)
-    try:
-        ends = [t.start for t in tokens(inner) if t.text == ";" and t.depth == 0]
-    except LexError:
-        return None
-    out, start = [], 0
-    for end in ends + [len(inner)]:
-        piece = inner[start:end]
-        after = fields_renamed(piece, fields, column_type) if piece.strip() else piece
-        if after is None:
-            return None
-        out.append(after + inner[end:end + 1])
-        start = end + 1
-    return body[:m.start(1)] + "".join(out) + body[m.end(1):]
+    from schemac.pg.sqlbody import statements_edited
+    return statements_edited(body, lambda piece: fields_renamed(piece, fields, column_type))

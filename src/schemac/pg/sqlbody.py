@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Optional
+from typing import Callable, Optional
 
 from sqlglot import exp
 
@@ -43,6 +43,33 @@ def standard_text(body: str) -> Optional[str]:
         return "SELECT " + m.group(1)
     atomic = _ATOMIC.match(body)
     return atomic.group(1) if atomic else None
+
+
+def statements_edited(body: str, edit: Callable[[str], Optional[str]]) -> Optional[str]:
+    """A SQL-standard body (`RETURN expr`, `BEGIN ATOMIC ... END`) with `edit` made of its expression, or of each of
+    its statements (split at their top-level `;`); None where `edit` does not tell one, or for another body."""
+    from schemac.pg.sqllex import LexError, tokens
+    m = _RETURN.match(body)
+    if m:
+        after = edit(m.group(1))
+        return None if after is None else body[:m.start(1)] + after + body[m.end(1):]
+    m = _ATOMIC.match(body)
+    if m is None:
+        return None
+    inner = m.group(1)
+    try:
+        ends = [t.start for t in tokens(inner) if t.text == ";" and t.depth == 0]
+    except LexError:
+        return None
+    out, start = [], 0
+    for end in ends + [len(inner)]:
+        piece = inner[start:end]
+        after = edit(piece) if piece.strip() else piece
+        if after is None:
+            return None
+        out.append(after + inner[end:end + 1])
+        start = end + 1
+    return body[:m.start(1)] + "".join(out) + body[m.end(1):]
 
 
 def call_key(call: exp.Anonymous) -> tuple[str, str]:
