@@ -376,3 +376,27 @@ def test_literals_scales_compared_as_postgres_stores_them(any_db_url):
                                        (f"d{n}{side}",)).fetchone()
             assert stored[0] != stored[1] and not same_values(a, b) and not same_values(stored[0], stored[1]), (a, b)
             assert same_values(a, stored[0]) and same_values(b, stored[1]), (a, b, stored)
+
+
+def test_the_types_a_schema_declares_are_in_force_under_it_once_asked():
+    """schema_searched puts in force what computes the types schema.yaml declares (compare.cast_types.declared_of),
+    computed at the first ask: the same set as before, within its block only (an inner block's own, then its
+    again), and casts_moved tells a type the migration drops by it."""
+    from schemac.compare.cast_types import casts_moved, declared_of
+    from schemac.compare.normalize import schema_searched, searched
+    from schemac.compare.own_types import declared_in_force
+    from schemac.schemafile.load import load_text
+
+    schema = load_text("enums:\n  mood: [a, b]\ndomains:\n  short2: {type: text}\ntables:\n  t:\n    columns:\n"
+                       "      a: integer\nexternal_types: [app.ext]\n")
+    declared = declared_of(schema)
+    assert {("public", "mood"), ("public", "short2"), ("public", "t"), ("app", "ext")} <= declared
+    with schema_searched(schema):
+        assert declared_in_force() == declared
+        assert not casts_moved("('(1)'::t)::text", "'(1)'")  # a row type it declares: Postgres's own cast
+        assert casts_moved("('x'::short)::text", "'x'")  # through a domain it does not declare (dropped)
+        with searched((), declared=frozenset({("public", "short")})):
+            assert declared_in_force() == {("public", "short")}
+            assert not casts_moved("('x'::short)::text", "'x'")
+        assert declared_in_force() == declared
+    assert declared_in_force() == frozenset()

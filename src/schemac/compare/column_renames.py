@@ -7,6 +7,7 @@ from schemac.model.frozen import replace
 from typing import Callable, Optional
 
 from schemac.compare.changes import Change
+from schemac.compare.moves import rename_cycles
 from schemac.compare.normalize import rename_column_in_expression
 from schemac.model import INDEXED_KEY_TYPES, Exclusion, NotNull, Partitioning, Schema, Table, names_a_column
 from schemac.pg.lazy import lazy
@@ -123,25 +124,10 @@ def _cycles(cur: Table, des: Table) -> list[list[tuple[str, str]]]:
     hints = [(c.renamed_from, c.name) for c in des.columns if c.renamed_from in names and c.name in names]
     olds = [old for old, _ in hints]
     out = []
-    for cycle in _loops({old: new for old, new in hints if olds.count(old) == 1}):
+    for cycle in rename_cycles({old: new for old, new in hints if olds.count(old) == 1}):
         done = all((c := cur.column(b)) is not None and c.renamed_from == a for a, b in cycle)
         if not done and scratch_name(cycle[0][0]) not in names | {c.name for c in des.columns}:
             out.append(cycle)
-    return out
-
-
-def _loops(step: dict[str, str]) -> list[list[tuple[str, str]]]:
-    """The cycles of renames `step` (old -> new; each name renamed once) makes, each (old, new) from its first old
-    name in `step`'s order."""
-    out, seen = [], set()
-    for start in step:
-        path, at = [], start
-        while at in step and at not in seen and at not in path:
-            path.append(at)
-            at = step[at]
-        if at == start and path:
-            seen.update(path)
-            out.append([(a, step[a]) for a in path])
     return out
 
 
@@ -160,7 +146,7 @@ def _cycle_moves(cycle: list[tuple[str, str]]) -> list[tuple[str, str]]:
 def swapped_names(moves) -> set[str]:
     """The names `moves` (a table's RENAME COLUMNs, through a scratch name too) take from one column to another on a
     cycle: each given up, then taken again."""
-    return {a for cycle in _loops(net_renames(moves)) for a, _ in cycle}
+    return {a for cycle in rename_cycles(net_renames(moves)) for a, _ in cycle}
 
 
 def net_renames(moves) -> dict[str, str]:
@@ -236,7 +222,7 @@ def without_name_cycles(desired: Schema) -> Schema:
     with a database: its catalog records no hint, so a swap made cannot be told from one to make (the columns are
     compared as they are, a type that differs still told); state.json's record tells generate (_cycles)."""
     def plain(t: Table) -> Table:
-        looped = {new for cycle in _loops({c.renamed_from: c.name for c in t.columns if c.renamed_from
+        looped = {new for cycle in rename_cycles({c.renamed_from: c.name for c in t.columns if c.renamed_from
                                            and t.column(c.renamed_from) is not None}) for _, new in cycle}
         return replace(t, columns=tuple(replace(c, renamed_from=None) if c.name in looped else c
                                         for c in t.columns)) if looped else t

@@ -116,6 +116,22 @@ def ordered_renames(pending: dict, held: set, scratch: Optional[Callable] = None
     return order
 
 
+def rename_cycles(step: dict[str, str]) -> list[list[tuple[str, str]]]:
+    """The cycles of renames `step` (old -> new; each name renamed once) makes, each (old, new) from its first old
+    name in `step`'s order: a swap (a -> b, b -> a) or a rotation, which ordered_renames makes through a scratch name
+    (columns, publications: a database records no hint, so a cycle made cannot be told from one to make)."""
+    out, seen = [], set()
+    for start in step:
+        path, at = [], start
+        while at in step and at not in seen and at not in path:
+            path.append(at)
+            at = step[at]
+        if at == start and path:
+            seen.update(path)
+            out.append([(a, step[a]) for a in path])
+    return out
+
+
 def sequences_named(old: Table) -> Table:
     """`old` with each identity's sequence named as Postgres keeps it through the rename (`a_n_seq`, where the record
     leaves it to Postgres): compare.identities.identity_sequences_named renames it to the new table's (a chain's from

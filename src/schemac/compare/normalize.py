@@ -19,7 +19,7 @@ import functools
 from functools import lru_cache
 from typing import Callable, ContextManager, Iterable, Iterator, Optional
 
-from schemac.compare.own_types import held, qualified_type, user_types
+from schemac.compare.own_types import Declared, held, qualified_type, user_types
 
 # The schemas after public on the search_path an unqualified name is read under: those of the extensions schema.yaml
 # declares outside public and pg_catalog (`extension_path`; Supabase's `extensions`), which the migration's search_path
@@ -70,11 +70,13 @@ def on_desired_path(fn: Callable) -> Callable:
 
 
 def schema_searched(schema) -> ContextManager[None]:
-    """`extensions_searched` of a model.Schema's extensions, with its own types' names (compare.own_types)."""
+    """`extensions_searched` of a model.Schema's extensions, with its own types' names (compare.own_types) and what
+    computes, once asked, every type it declares (compare.cast_types.declared_of: only an expression casting through a
+    user type asks)."""
     own = [t for kind in (schema.enums, schema.domains, schema.composite_types, schema.range_types) for t in kind]
     return extensions_searched(schema.extensions, frozenset(t.name.lower() for t in own if t.schema == "public")
                                | frozenset(qualified_type(t.schema, t.name) for t in own if t.schema != "public"),
-                               _declared_of(schema))
+                               functools.cache(lambda: _declared_of(schema)))
 
 
 def _declared_of(schema) -> frozenset[tuple[str, str]]:
@@ -84,7 +86,7 @@ def _declared_of(schema) -> frozenset[tuple[str, str]]:
 
 
 def extensions_searched(extensions: Iterable, types: frozenset[str] = frozenset(),
-                        declared: frozenset[tuple[str, str]] = frozenset()) -> ContextManager[None]:
+                        declared: Declared = frozenset()) -> ContextManager[None]:
     """`searched` with the path (and the captured symbols: compare.captures) of the migration of `extensions`."""
     from schemac.compare.captures import captured_symbols
 
@@ -95,7 +97,7 @@ def extensions_searched(extensions: Iterable, types: frozenset[str] = frozenset(
 
 @contextmanager
 def searched(path: tuple[str, ...], symbols: frozenset[str] = frozenset(),
-             types: frozenset[str] = frozenset(), declared: frozenset[tuple[str, str]] = frozenset()) -> Iterator[None]:
+             types: frozenset[str] = frozenset(), declared: Declared = frozenset()) -> Iterator[None]:
     """Normal forms (and plan.preamble's search_path) with `path` after public, plan.captured's `symbols` and the
     schema's own `types` (and the (schema, name) of every type it declares: compare.cast_types), until the block
     ends."""

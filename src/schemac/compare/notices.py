@@ -9,7 +9,7 @@ from typing import Optional
 from schemac.compare.changes import Change, takes_using
 from schemac.compare.column_renames import column_moves, net_renames
 from schemac.compare.inherited_renames import children_follow_renames
-from schemac.compare.moves import old_key
+from schemac.compare.moves import old_key, rename_cycles
 from schemac.compare.key_parts import repeated_keys
 from schemac.model import Schema
 
@@ -98,7 +98,8 @@ def _publication_hints(current: Schema, desired: Schema) -> list[tuple[str, str,
     the old, or holds both and records the hint (compare.publications.publication_moves renames none then): of a
     swap or rotation where the hints lead back to it, else of a chain (b from a while a from c)."""
     cur = {p.name: p for p in current.publications}
-    step = {p.name: p.renamed_from for p in desired.publications if p.renamed_from}
+    looped = {name for cycle in rename_cycles({p.name: p.renamed_from for p in desired.publications if p.renamed_from})
+              for name, _ in cycle}
     hints: list[tuple[str, str, str, str, object]] = []
     for p in desired.publications:
         was = p.renamed_from
@@ -107,11 +108,7 @@ def _publication_hints(current: Schema, desired: Schema) -> list[tuple[str, str,
         if was not in cur:
             hints.append((str(p.source or p.name), "publication", was, p.name, p.name in cur))
         elif p.name in cur and cur[p.name].renamed_from == was:
-            at, seen = was, set()
-            while at in step and at not in seen and at != p.name:
-                seen.add(at)
-                at = step[at]
-            hints.append((str(p.source or p.name), "publication", was, p.name, "swapped" if at == p.name else "chained"))
+            hints.append((str(p.source or p.name), "publication", was, p.name, "swapped" if p.name in looped else "chained"))
     return hints
 
 

@@ -6,15 +6,17 @@ string, `mood('happy')`, `app.mood('happy')`, is the cast Postgres stores, `'hap
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Callable, Iterator, Union
 
 from schemac.pg.names import quote_ident
 from schemac.pg.typetext import name_parts
 
 _types: frozenset[str] = frozenset()
 # (schema, name) of every type schema.yaml declares or names as external (its tables' and views' row types, its range
-# types' multiranges): compare.cast_types tells by it a type the migration drops (set with `_types`).
-_declared: frozenset[tuple[str, str]] = frozenset()
+# types' multiranges): compare.cast_types tells by it a type the migration drops (set with `_types`). Or what computes
+# them, called at the first read (most comparisons cast through no user type: they never walk every table for it).
+Declared = Union[frozenset[tuple[str, str]], Callable[[], frozenset[tuple[str, str]]]]
+_declared: Declared = frozenset()
 
 
 def qualified_type(schema: str, name: str) -> str:
@@ -37,12 +39,13 @@ def user_types() -> frozenset[str]:
 
 def declared_in_force() -> frozenset[tuple[str, str]]:
     """(schema, name) of the types schema.yaml in force declares or names (`held`)."""
-    return _declared
+    return _declared() if callable(_declared) else _declared
 
 
 @contextmanager
-def held(types: frozenset[str], declared: frozenset[tuple[str, str]] = frozenset()) -> Iterator[None]:
-    """`types` (and every type `declared`) in force until the block ends."""
+def held(types: frozenset[str], declared: Declared = frozenset()) -> Iterator[None]:
+    """`types` (and every type `declared`, or what computes them once asked: a cached callable) in force until the
+    block ends."""
     global _types, _declared
     was, _types, had, _declared = _types, types, _declared, declared
     try:

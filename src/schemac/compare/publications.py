@@ -11,7 +11,7 @@ from typing import Callable, Optional, Union
 from schemac.compare.changes import Change, remade_columns
 from schemac.compare.given_back import given_back, owners_by_default
 from schemac.compare.column_renames import column_moves
-from schemac.compare.moves import chained_renames, ordered_renames
+from schemac.compare.moves import chained_renames, ordered_renames, rename_cycles
 from schemac.compare.equality import equal_except
 from schemac.compare.normalize import rename_column_in_expression, same_expression
 from schemac.pg.names import scratch_name
@@ -135,16 +135,8 @@ def publication_moves(cur: dict[str, Publication], des: dict[str, Publication]) 
 def without_cycles(publications: tuple[Publication, ...]) -> tuple[Publication, ...]:
     """`publications` without the hints that make a cycle of names (a swap, a rotation), for a comparison with a
     database, which records no hint: a swap made cannot be told from one to make (compared by name instead)."""
-    step = {p.renamed_from: p.name for p in publications if p.renamed_from}
-    names = {p.name for p in publications}
-    looped = set()
-    for start in step:
-        at, path = start, []
-        while at in step and at in names and at not in path:
-            path.append(at)
-            at = step[at]
-        if at == start:
-            looped.update(step[a] for a in path)
+    looped = {name for cycle in rename_cycles({p.renamed_from: p.name for p in publications if p.renamed_from})
+              for _, name in cycle}
     return tuple(replace(p, renamed_from=None) if p.name in looped else p for p in publications)
 
 

@@ -31,7 +31,7 @@ from schemac.compare.parents_columns_later import joins_before, made_without, or
 from schemac.compare.table_triggers import same_trigger
 from schemac.model import Table, Trigger
 from schemac.model.frozen import replace
-from schemac.model.tables import own_columns
+from schemac.model.tables import inherits_above, own_columns
 
 
 def _made_now(t: Table, cur: Optional[Table]) -> bool:
@@ -168,12 +168,8 @@ def made_under(t: Table, between: dict, below: dict, des_tables: dict, cur_table
     as its parent's do; `after` where it is made CREATE TABLE ...
     INHERITS under a new table made there, in the order the ADD gives its parent first: its CREATE waits for the ADD
     (the Change's `above`)."""
-    out, todo = [], [(q.schema, q.name) for q in t.inherits]
-    for k in todo:
-        if k in cur_tables:
-            out += [(*k, n) for n in between.get(k, ()) if t.column(n) is not None]
-        elif k in des_tables:
-            todo += [(q.schema, q.name) for q in des_tables[k].inherits if (q.schema, q.name) not in todo]
+    out = [(*k, n) for k in inherits_above(t, des_tables, lambda k: k not in cur_tables) if k in cur_tables
+           for n in between.get(k, ()) if t.column(n) is not None]
     if not out:
         return (), (), ()
     if ordered_by_later(t, des_tables, below):
@@ -234,13 +230,9 @@ def read_above(changes: list[Change], tails: dict, des_tables: dict) -> list[Cha
     parents (`above`, as compare.partition_copies.under_grandparents gives a sub-partition's): the root's ADD COLUMN,
     which reaches it, waits for it (plan.member_dependencies: key 'new row read')."""
     def up(t: Table) -> tuple:
-        out, todo = [], [(q.schema, q.name) for q in t.inherits]
-        for k in todo:
-            p = des_tables.get(k)
-            more = [(q.schema, q.name) for q in p.inherits] if p is not None else []
-            out += [m for m in more if m not in out]
-            todo += [m for m in more if m not in todo]
-        return tuple(out) if any(k in tails for k in todo) else ()
+        ancestors = list(inherits_above(t, des_tables))
+        parents = {(q.schema, q.name) for q in t.inherits}
+        return tuple(k for k in ancestors if k not in parents) if any(k in tails for k in ancestors) else ()
     return [replace(c, above=c.above + above) if c.kind in ("add_trigger", "alter_trigger") and isinstance(c.new, Trigger)
             and reads_new_row(c.new) and (t := des_tables.get((c.schema, c.table))) is not None and t.inherits
             and (above := up(t)) else c

@@ -18,6 +18,7 @@ from schemac.compare.parents_columns_later import received_later
 from schemac.compare.tails_for_triggers import made_between, made_under, tails_for_triggers
 from schemac.model import Schema, Table, Trigger
 from schemac.model.frozen import replace
+from schemac.model.tables import inherits_above
 
 
 def triggers_refused(changes: list, current: Schema, desired: Optional[Schema] = None) -> list[tuple[Change, str]]:
@@ -111,12 +112,8 @@ def _joined_after_add(t: Table, wanted: dict, window: tuple[dict, dict], tables:
     if t.key not in between or t.partition_of is not None or apart_child(t, wanted) or \
             made_under(t, raw, between, wanted, tables)[0]:
         return None
-    todo = [(q.schema, q.name) for q in t.inherits]
-    for k in todo:
-        if k in tables and k in between:
-            return f"{k[0]}.{k[1]}", between[t.key][0], reordered_child(t, wanted)
-        todo += [(q.schema, q.name) for q in wanted[k].inherits if (q.schema, q.name) not in todo] if k in wanted else []
-    return None
+    k = next((k for k in inherits_above(t, wanted) if k in tables and k in between), None)
+    return (f"{k[0]}.{k[1]}", between[t.key][0], reordered_child(t, wanted)) if k is not None else None
 
 
 def _not_last(t: Table, column: str, parents: set) -> str:

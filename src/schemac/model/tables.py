@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import field
 from schemac.model.frozen import frozen
-from typing import Literal, Optional
+from typing import Callable, Iterator, Literal, Optional
 
 from .collnames import collate_sql
 from .constraints import (  # noqa: F401  (re-exported: split from this module)
@@ -229,6 +229,17 @@ def own_columns(table: Table) -> tuple[Column, ...]:
     if not table.inherits or table.source is None:
         return table.columns
     return tuple(c for c in table.columns if c.source != table.source and c.name not in table.inherited_only)
+
+
+def inherits_above(t: Table, tables: dict, through: Callable[[tuple[str, str]], bool] = lambda k: True
+                   ) -> Iterator[tuple[str, str]]:
+    """(schema, name) of each table `t` INHERITS from, at any depth, each once, its parents first then level by level:
+    the walk goes on above one of `tables` only where `through` (a caller stopping at standing tables)."""
+    todo = [(q.schema, q.name) for q in t.inherits]
+    for k in todo:
+        yield k
+        if (p := tables.get(k)) is not None and through(k):
+            todo += [(q.schema, q.name) for q in p.inherits if (q.schema, q.name) not in todo]
 
 
 def replica_identity_text(t: Table) -> str:
