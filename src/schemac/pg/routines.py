@@ -159,14 +159,13 @@ def standard_statements(body: str) -> Optional[tuple[str, ...]]:
     without the `;` closing it, split at the `;`s outside strings, comments and parentheses (pg.sqllex). None for
     another body, or one Postgres's lexical rules cannot read."""
     from schemac.pg.sqlbody import standard_text
-    from schemac.pg.sqllex import LexError, tokens
+    from schemac.pg.sqllex import top_level_semicolons
 
     text = standard_text(body.replace("\r\n", "\n"))
     if text is None:
         return None
-    try:
-        ends = [t.start for t in tokens(text) if t.text == ";" and t.depth == 0]
-    except LexError:
+    ends = top_level_semicolons(text)
+    if ends is None:
         return None
     starts = [0] + [e + 1 for e in ends]
     parts = (text[a:b].strip() for a, b in zip(starts, ends + [len(text)]))

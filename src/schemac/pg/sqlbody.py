@@ -48,7 +48,7 @@ def standard_text(body: str) -> Optional[str]:
 def statements_edited(body: str, edit: Callable[[str], Optional[str]]) -> Optional[str]:
     """A SQL-standard body (`RETURN expr`, `BEGIN ATOMIC ... END`) with `edit` made of its expression, or of each of
     its statements (split at their top-level `;`); None where `edit` does not tell one, or for another body."""
-    from schemac.pg.sqllex import LexError, tokens
+    from schemac.pg.sqllex import top_level_semicolons
     m = _RETURN.match(body)
     if m:
         after = edit(m.group(1))
@@ -57,9 +57,8 @@ def statements_edited(body: str, edit: Callable[[str], Optional[str]]) -> Option
     if m is None:
         return None
     inner = m.group(1)
-    try:
-        ends = [t.start for t in tokens(inner) if t.text == ";" and t.depth == 0]
-    except LexError:
+    ends = top_level_semicolons(inner)
+    if ends is None:
         return None
     out, start = [], 0
     for end in ends + [len(inner)]:

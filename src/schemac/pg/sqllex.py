@@ -165,6 +165,15 @@ OP_CHARS = frozenset("~!@#^&|?+-*/%<>=")
 _KEEPS_SIGN = frozenset("~!@#^&|`?%")
 
 
+def top_level_semicolons(text: str) -> list[int] | None:
+    """Where the `;`s outside strings, comments and parentheses stand (a body's statements end there); None where
+    Postgres's lexical rules cannot read the text."""
+    try:
+        return [t.start for t in tokens(text) if t.text == ";" and t.depth == 0]
+    except LexError:
+        return None
+
+
 def operator_run(text: str) -> list[str]:
     """A run of operator characters cut as Postgres's lexer cuts it: the longest name first, trailing + and -
     given back unless the name holds one of `_KEEPS_SIGN` (`=-1` is `=` then `-`, `===` one name)."""
