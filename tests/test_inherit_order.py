@@ -12,6 +12,7 @@ from contextlib import contextmanager
 import psycopg
 import pytest
 from conftest import MAJORS
+from catalog_oracle import sibling_database
 from sqlx_project import generated_and_applied, inspected_and_rebuilt
 
 from schemac.commands.diff import check_drift
@@ -319,3 +320,40 @@ def test_a_child_left_and_joined_around_a_retype_is_told_what_becomes_its_own(db
         assert local == [("v", False, 2), ("a", False, 1), ("b", True, 1), ("note", True, 0)] and types == [("bigint",)]
         assert check == [(True, 1)] and parents == [("first_parent",), ("second_parent",)]
         assert conn.execute("SELECT * FROM two_child").fetchall() == [(3, "a", "b", "n")]
+
+
+GAUGE = """tables:
+  gauge:
+    columns: {id: integer, a: %s, g: {type: %s, generated: a * 2}}
+  gauge_local:
+    inherits: [gauge]
+    columns: {x: integer}
+"""
+COLUMNS = "SELECT array_agg(attname::text ORDER BY attnum) FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 " \
+    "AND NOT attisdropped"
+
+
+@pytest.mark.parametrize("major_db", EACH_MAJOR, indirect=True)
+def test_a_child_whose_column_its_parent_drops_and_adds_again_is_told_the_order_it_ends_in(major_db, tmp_path):
+    """A parent's generated column dropped and added again around the retype of the column it reads takes the child's
+    copy along and gives it back last: the child (id, a, g, x) ends (id, a, x, g), where a fresh build has (id, a, g,
+    x), which no DDL but making the child again gives and diff does not report. generate says so, naming the child and
+    both orders (compare.readded_orders; it was silent), and the catalog (attnum) shows what it says: the migrated child's
+    order, and the fresh build's from a sibling database; the rows are kept."""
+    generated_and_applied(tmp_path, major_db, GAUGE % ("integer", "integer"))
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        conn.execute("INSERT INTO gauge_local VALUES (2, 7, DEFAULT, 3)")
+    schema = tmp_path / "schema.yaml"
+    schema.write_text(GAUGE % ("bigint", "bigint"), encoding="utf-8")
+    notices = _told_and_applied(tmp_path, major_db, schema, "come last")
+    assert len(notices) == 1 and "schema.yaml:4:3: table public.gauge_local's column(s) g," in notices[0], notices
+    assert "its columns will be (id, a, x, g), where a fresh build of schema.yaml has (id, a, g, x)" in notices[0], notices
+    with psycopg.connect(major_db) as conn:
+        assert conn.execute(COLUMNS, ("gauge_local",)).fetchone() == (["id", "a", "x", "g"],)
+        assert conn.execute(COLUMNS, ("gauge",)).fetchone() == (["id", "a", "g"],)
+        assert conn.execute("SELECT * FROM gauge_local").fetchall() == [(2, 7, 3, 14)]
+    (tmp_path / "fresh").mkdir()
+    with sibling_database(major_db) as fresh:
+        generated_and_applied(tmp_path / "fresh", fresh, GAUGE % ("bigint", "bigint"))
+        with psycopg.connect(fresh) as conn:
+            assert conn.execute(COLUMNS, ("gauge_local",)).fetchone() == (["id", "a", "g", "x"],)
