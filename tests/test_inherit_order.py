@@ -251,6 +251,16 @@ def _told_and_applied(tmp_path, db_url: str, schema, word: str) -> list[str]:
     return notices
 
 
+def _filled_and_told(tmp_path, db_url: str, before: str, rows: str, after: str, word: str) -> list[str]:
+    """schema.yaml `before` applied and given `rows` (SQL), then made `after`: _told_and_applied's notices."""
+    generated_and_applied(tmp_path, db_url, before)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(rows)
+    schema = tmp_path / "schema.yaml"
+    schema.write_text(after, encoding="utf-8")
+    return _told_and_applied(tmp_path, db_url, schema, word)
+
+
 JOINING = """tables:
   parent:
     columns: {id: {type: integer, nullable: false}, kind: text}
@@ -302,12 +312,9 @@ def test_a_child_left_and_joined_around_a_retype_is_told_what_becomes_its_own(db
     the column and CHECK it has from that parent only its own (attislocal, conislocal), as no fresh build has them:
     generate says so (compare.inherited_retypes.retype_wrap_notices), and the catalog shows what it says; the rows
     are kept."""
-    generated_and_applied(tmp_path, db_url, RETYPED % ("integer", "integer"))
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute("INSERT INTO two_child VALUES (3, 'a', 'b', 'n')")
-    schema = tmp_path / "schema.yaml"
-    schema.write_text(RETYPED % ("bigint", '{type: bigint, using: "v * 1"}'), encoding="utf-8")
-    notices = _told_and_applied(tmp_path, db_url, schema, "NO INHERIT")
+    notices = _filled_and_told(tmp_path, db_url, RETYPED % ("integer", "integer"),
+                               "INSERT INTO two_child VALUES (3, 'a', 'b', 'n')",
+                               RETYPED % ("bigint", '{type: bigint, using: "v * 1"}'), "NO INHERIT")
     assert len(notices) == 1 and "table public.two_child leaves public.second_parent (NO INHERIT)" in notices[0], notices
     assert "its column(s) b and CHECK(s) second_b_check become its own" in notices[0], notices
     with psycopg.connect(db_url) as conn:
@@ -340,12 +347,9 @@ def test_a_child_whose_column_its_parent_drops_and_adds_again_is_told_the_order_
     x), which no DDL but making the child again gives and diff does not report. generate says so, naming the child and
     both orders (compare.readded_orders; it was silent), and the catalog (attnum) shows what it says: the migrated child's
     order, and the fresh build's from a sibling database; the rows are kept."""
-    generated_and_applied(tmp_path, major_db, GAUGE % ("integer", "integer"))
-    with psycopg.connect(major_db, autocommit=True) as conn:
-        conn.execute("INSERT INTO gauge_local VALUES (2, 7, DEFAULT, 3)")
-    schema = tmp_path / "schema.yaml"
-    schema.write_text(GAUGE % ("bigint", "bigint"), encoding="utf-8")
-    notices = _told_and_applied(tmp_path, major_db, schema, "come last")
+    notices = _filled_and_told(tmp_path, major_db, GAUGE % ("integer", "integer"),
+                               "INSERT INTO gauge_local VALUES (2, 7, DEFAULT, 3)", GAUGE % ("bigint", "bigint"),
+                               "come last")
     assert len(notices) == 1 and "schema.yaml:4:3: table public.gauge_local's column(s) g," in notices[0], notices
     assert "its columns will be (id, a, x, g), where a fresh build of schema.yaml has (id, a, g, x)" in notices[0], notices
     with psycopg.connect(major_db) as conn:
