@@ -12,6 +12,7 @@ from contextlib import contextmanager
 import psycopg
 import pytest
 from conftest import MAJORS
+from catalog_oracle import sibling_database
 from sqlx_project import generated_and_applied, inspected_and_rebuilt
 
 from schemac.commands.diff import check_drift
@@ -250,6 +251,16 @@ def _told_and_applied(tmp_path, db_url: str, schema, word: str) -> list[str]:
     return notices
 
 
+def _filled_and_told(tmp_path, db_url: str, before: str, rows: str, after: str, word: str) -> list[str]:
+    """schema.yaml `before` applied and given `rows` (SQL), then made `after`: _told_and_applied's notices."""
+    generated_and_applied(tmp_path, db_url, before)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(rows)
+    schema = tmp_path / "schema.yaml"
+    schema.write_text(after, encoding="utf-8")
+    return _told_and_applied(tmp_path, db_url, schema, word)
+
+
 JOINING = """tables:
   parent:
     columns: {id: {type: integer, nullable: false}, kind: text}
@@ -354,12 +365,9 @@ def test_a_child_left_and_joined_around_a_retype_is_told_what_becomes_its_own(db
     the column and CHECK it has from that parent only its own (attislocal, conislocal), as no fresh build has them:
     generate says so (compare.inherited_retypes.retype_wrap_notices), and the catalog shows what it says; the rows
     are kept."""
-    generated_and_applied(tmp_path, db_url, RETYPED % ("integer", "integer"))
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute("INSERT INTO two_child VALUES (3, 'a', 'b', 'n')")
-    schema = tmp_path / "schema.yaml"
-    schema.write_text(RETYPED % ("bigint", '{type: bigint, using: "v * 1"}'), encoding="utf-8")
-    notices = _told_and_applied(tmp_path, db_url, schema, "NO INHERIT")
+    notices = _filled_and_told(tmp_path, db_url, RETYPED % ("integer", "integer"),
+                               "INSERT INTO two_child VALUES (3, 'a', 'b', 'n')",
+                               RETYPED % ("bigint", '{type: bigint, using: "v * 1"}'), "NO INHERIT")
     assert len(notices) == 1 and "table public.two_child leaves public.second_parent (NO INHERIT)" in notices[0], notices
     assert "its column(s) b and CHECK(s) second_b_check become its own" in notices[0], notices
     with psycopg.connect(db_url) as conn:
@@ -372,3 +380,37 @@ def test_a_child_left_and_joined_around_a_retype_is_told_what_becomes_its_own(db
         assert local == [("v", False, 2), ("a", False, 1), ("b", True, 1), ("note", True, 0)] and types == [("bigint",)]
         assert check == [(True, 1)] and parents == [("first_parent",), ("second_parent",)]
         assert conn.execute("SELECT * FROM two_child").fetchall() == [(3, "a", "b", "n")]
+
+
+GAUGE = """tables:
+  gauge:
+    columns: {id: integer, a: %s, g: {type: %s, generated: a * 2}}
+  gauge_local:
+    inherits: [gauge]
+    columns: {x: integer}
+"""
+COLUMNS = "SELECT array_agg(attname::text ORDER BY attnum) FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 " \
+    "AND NOT attisdropped"
+
+
+@pytest.mark.parametrize("major_db", EACH_MAJOR, indirect=True)
+def test_a_child_whose_column_its_parent_drops_and_adds_again_is_told_the_order_it_ends_in(major_db, tmp_path):
+    """A parent's generated column dropped and added again around the retype of the column it reads takes the child's
+    copy along and gives it back last: the child (id, a, g, x) ends (id, a, x, g), where a fresh build has (id, a, g,
+    x), which no DDL but making the child again gives and diff does not report. generate says so, naming the child and
+    both orders (compare.readded_orders; it was silent), and the catalog (attnum) shows what it says: the migrated child's
+    order, and the fresh build's from a sibling database; the rows are kept."""
+    notices = _filled_and_told(tmp_path, major_db, GAUGE % ("integer", "integer"),
+                               "INSERT INTO gauge_local VALUES (2, 7, DEFAULT, 3)", GAUGE % ("bigint", "bigint"),
+                               "come last")
+    assert len(notices) == 1 and "schema.yaml:4:3: table public.gauge_local's column(s) g," in notices[0], notices
+    assert "its columns will be (id, a, x, g), where a fresh build of schema.yaml has (id, a, g, x)" in notices[0], notices
+    with psycopg.connect(major_db) as conn:
+        assert conn.execute(COLUMNS, ("gauge_local",)).fetchone() == (["id", "a", "x", "g"],)
+        assert conn.execute(COLUMNS, ("gauge",)).fetchone() == (["id", "a", "g"],)
+        assert conn.execute("SELECT * FROM gauge_local").fetchall() == [(2, 7, 3, 14)]
+    (tmp_path / "fresh").mkdir()
+    with sibling_database(major_db) as fresh:
+        generated_and_applied(tmp_path / "fresh", fresh, GAUGE % ("bigint", "bigint"))
+        with psycopg.connect(fresh) as conn:
+            assert conn.execute(COLUMNS, ("gauge_local",)).fetchone() == (["id", "a", "g", "x"],)

@@ -367,3 +367,59 @@ def test_a_typmod_that_postgis_1x_checks_prove_is_no_destructive_change(major_db
         assert conn.execute("SELECT id, st_astext(geom) FROM core_path ORDER BY id").fetchall() == \
             [(1, "LINESTRING(700000 6600000,700100 6600000)"), (2, None)]
     assert check_drift(str(tmp_path / "schema.yaml"), major_db).differences == ()
+
+
+COMPOSITES = """
+CREATE EXTENSION postgis;
+CREATE DOMAIN geom_local AS geometry(Geometry,2154);
+CREATE TYPE place AS (name text, g geom_local);
+CREATE TYPE site AS (label text, at place);
+CREATE TABLE t_sites (id int PRIMARY KEY, p place, s site[]);
+INSERT INTO t_sites VALUES (1, ROW('a', 'SRID=2154;POINT(1 2)'), NULL),
+  (2, NULL, ARRAY[ROW('b', ROW('c', 'SRID=2154;POINT(3 4)'))]::site[]), (3, ROW('d', NULL), ARRAY[NULL]::site[]);
+"""
+
+
+@pytest.mark.parametrize("major_db", ["pg15"], indirect=True)
+def test_a_composites_attribute_of_a_domain_made_again_over_another_srid_is_guarded(major_db, tmp_path):
+    """A domain over geometry(Geometry,2154) made over geometry(Geometry,3857) under a composite type's attribute (and
+    a nested composite's, in an array column): the types are made again and the columns retyped through text, whose
+    cast PostGIS refuses for every value of the old SRID ('Geometry SRID (2154) does not match column SRID (3857)',
+    the migration failing on its ALTER before). Now generate warns, naming the column, the attribute and its domain,
+    and the migration looks at the rows first (plan.held_values, as for a column of the domain), raising with the same
+    names where a row holds a value in the attribute, nothing done; over NULLs in it alone it applies, diff clean."""
+    _postgis(major_db)
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        conn.execute(COMPOSITES)
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    text = inspect_database(major_db).yaml
+    schema.write_text(text, encoding="utf-8")
+    assert generate(str(schema), out, name="old").status == "written"
+    assert text.count("geometry(Geometry,2154)") == 1, text
+    schema.write_text(text.replace("geometry(Geometry,2154)", "geometry(Geometry,3857)"), encoding="utf-8")
+    result = generate(str(schema), out, name="rebased")
+    assert result.status == "written", result.message
+    for column, path in (("p", "g"), ("s", "at.g")):
+        said = [n for n in result.notices if f"column public.t_sites.{column}: its composite type's attribute {path} is "
+                f"of domain public.geom_local created again over geometry(Geometry,3857)" in n]
+        assert len(said) == 1, result.notices
+    failures = []
+    for fix in ("UPDATE t_sites SET p = ROW((p).name, NULL) WHERE p IS NOT NULL", "UPDATE t_sites SET s = NULL", None):
+        with psycopg.connect(major_db, autocommit=True) as conn:
+            if fix is None:
+                apply_files(conn, Layout(out).migrations()[1:], record=False)
+                break
+            with pytest.raises(psycopg.errors.IntegrityConstraintViolation) as failed:
+                apply_files(conn, Layout(out).migrations()[1:], record=False)
+            failures.append(failed.value.diag.message_primary or "")
+            assert conn.execute("SELECT count(*) FROM pg_type WHERE typname LIKE '%schemac_old'").fetchone() == (0,)
+            conn.execute(fix)
+    assert "column public.t_sites.p is retyped to place (composite type public.place made again): its attribute g of domain " \
+        "public.geom_local created again over geometry(Geometry,3857) (was geometry(Geometry,2154))" in failures[0], failures
+    assert "column public.t_sites.s is retyped to site[] (composite type public.site made again): its attribute at.g of " \
+        "domain public.geom_local" in failures[1] and "SRID 2154 to 3857" in failures[1], failures
+    with psycopg.connect(major_db) as conn:
+        assert conn.execute("SELECT id, (p).name, (s[1]).label FROM t_sites ORDER BY id").fetchall() == \
+            [(1, "a", None), (2, None, None), (3, "d", None)]
+    drift = check_drift(str(schema), major_db)
+    assert drift.differences == (), drift.render("text")

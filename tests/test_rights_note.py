@@ -229,15 +229,19 @@ def _filled(a: str, index: str = "") -> str:
             f"publications:\n  theirs:\n    tables: [{{table: q, columns: [id, a]}}]\n    owner: {OTHER}\n")
 
 
-@pytest.mark.parametrize("index", ["", "    indexes:\n      q_id: {columns: [id], unique: true}\n"],
-                         ids=["no-identity-it-covers", "a-unique-index-it-covers"])
+@pytest.mark.parametrize("index, inherit", [("", "INHERIT"), ("", "NOINHERIT"),
+                                            ("    indexes:\n      q_id: {columns: [id], unique: true}\n", "INHERIT")],
+                         ids=["no-identity-it-covers", "no-identity-it-covers-member-without-inheriting",
+                              "a-unique-index-it-covers"])
 def test_the_note_names_another_roles_publication_no_identity_serves_a_backfill_under(tmp_path, any_db_url, schemac,
-                                                                                      index):
+                                                                                      index, inherit):
     """A NOT NULL's backfill of RUNNER's table q, whose key OTHER's publication leaves out of its column list: with no
     unique index inside the list, no replica identity lets Postgres take the UPDATE (FULL is not covered by the list
     either) and RUNNER cannot alter the publication: the note names OTHER, the table and the publication, the
     migration applied as RUNNER stops at plan.published_fills' refusal naming them, and as a member of OTHER it
-    applies. With a unique index on a listed column (USING INDEX serves): no note, and it applies as RUNNER."""
+    applies: one that inherits OTHER's privileges, or one that does not (RUNNER NOINHERIT: on 16+ its grant is WITH
+    INHERIT FALSE) but may SET ROLE to it, which the DO block does around the ALTER PUBLICATIONs, RUNNER again after.
+    With a unique index on a listed column (USING INDEX serves): no note, and it applies as RUNNER."""
     with psycopg.connect(any_db_url, autocommit=True) as conn:
         conn.execute(f"CREATE ROLE {RUNNER}; CREATE ROLE {OTHER}")
     try:
@@ -262,8 +266,13 @@ def test_the_note_names_another_roles_publication_no_identity_serves_a_backfill_
                 with pytest.raises(psycopg.errors.RaiseException, match=f"publication theirs \\(owner {OTHER}\\)"):
                     conn.execute(migration)
                 conn.rollback()
-                conn.execute(f"RESET ROLE; GRANT {OTHER} TO {RUNNER}; SET ROLE {RUNNER}")
+                # (the member without inheriting logs in as RUNNER: no role set, which the DO block sets again after)
+                conn.execute(f"RESET ROLE; ALTER ROLE {RUNNER} {inherit}; GRANT {OTHER} TO {RUNNER}; "
+                             + (f"SET ROLE {RUNNER}" if inherit == "INHERIT" else f"SET SESSION AUTHORIZATION {RUNNER}"))
                 conn.execute(migration)
+                assert conn.execute("SELECT current_user, current_setting('role')").fetchone() == \
+                    (RUNNER, RUNNER if inherit == "INHERIT" else "none")
+                assert conn.execute("SELECT pubupdate FROM pg_publication WHERE pubname = 'theirs'").fetchone() == (True,)
             assert conn.execute("SELECT id, a FROM q ORDER BY id").fetchall() == [(1, 0), (2, 3)]
     finally:
         with psycopg.connect(any_db_url, autocommit=True) as conn:

@@ -18,6 +18,7 @@ from schemac.plan.shared_defaults import one_value_keys
 from schemac.plan.null_checks import null_domain_attributes, null_domain_columns
 from schemac.compare.using_reads import unknown_using_columns
 from schemac.compare.inherited_retypes import retype_wrap_notices
+from schemac.compare.readded_orders import readded_order_notices
 from schemac.compare.joined_parents import declared_notices, joined_parent_notices
 from schemac.compare.normalize import schema_searched
 from schemac.compare.not_null_renames import left_names
@@ -215,6 +216,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
                     + left_notices
                     + view_notices
                     + joined_parent_notices(current, desired) + declared_notices(current, desired, changes) + retype_wrap_notices(changes, desired)
+                    + readded_order_notices(changes, current, desired)
                     + external_type_notices(changes, desired) + outside_method_notices(changes, desired)
                     + foreign_read_notices(changes, desired)
                     + restricted_path_notices(changes, desired) + outside_child_notices(changes, current, desired)

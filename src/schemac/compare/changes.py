@@ -37,14 +37,12 @@ KINDS = (
     "add_constraint", "validate_constraint", "add_index", "set_index_parameters", "set_table_parameters",
     "add_foreign_key", "enforce_foreign_key",
     "add_trigger", "alter_trigger", "set_trigger_enabled", "add_rule", "alter_rule", "add_statistics", "alter_statistics",
-    "set_statistics_owner",
-    "set_cluster_on", "set_replica_identity", "set_sequence_owner",
+    "set_statistics_owner", "set_cluster_on", "set_replica_identity", "set_sequence_owner",
     "set_row_security", "add_policy", "alter_policy", "set_owner", "set_operator_owner", "set_object_owner", "revoke", "grant", "set_extension_grants",
     "add_view", "alter_view", "replace_view", "refresh_view", "set_view_defaults", "set_view_parameters",
     "add_publication", "alter_publication", "set_publication_owner", "set_publication_comment",
     "set_table_comment", "set_row_type_comment", "set_column_comment", "set_index_comment", "set_constraint_comment",
-    "set_copy_comment", "set_trigger_comment",
-    "set_rule_comment", "set_policy_comment", "set_statistics_comment",
+    "set_copy_comment", "set_trigger_comment", "set_rule_comment", "set_policy_comment", "set_statistics_comment",
     "set_type_comment", "set_view_comment", "set_foreign_server_owner", "set_foreign_server_comment",
     "set_foreign_data_wrapper_owner", "set_foreign_data_wrapper_comment",
     "alter_foreign_table", "remake_foreign_table", "set_foreign_table_options", "set_column_fdw_options",
@@ -229,8 +227,10 @@ class Change:
     feeds: bool = False
     # An alter_column_type onto a domain created again over another base type (cause ENUM_REBUILT): that new base type
     # at the bottom (compare.types.cast_directly; the old one is `from_base`). Its values are converted as a retype from
-    # `from_base` to it is: plan.hazards asks for `using:` where Postgres has none (date -> integer), and takes it.
+    # `from_base` to it is: plan.hazards asks for `using:` where Postgres has none (date -> integer), and takes it. A
+    # composite's made again: its attributes of such domains PostGIS refuses (compare.composite_rebases), guarded.
     rebased: str = ""
+    refused_attributes: tuple = ()
     # An add_extension creating the extension: the functions, aggregates, operators and views the migration makes in
     # its schema (compare.extension_takes), which its script may make too where the database holds one detached from
     # it (ALTER EXTENSION ... DROP): taken out of it and dropped right after CREATE EXTENSION, before they are made.

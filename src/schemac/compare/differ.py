@@ -57,6 +57,7 @@ from schemac.compare.shortcut import unchanged
 from schemac.compare.statistics import statistics_given_back
 from schemac.compare.tables import diff_table
 from schemac.compare.table_triggers import rejoined
+from schemac.compare.composite_rebases import rebased_attributes
 from schemac.compare.inherited_checks import across_parents, after_no_inherit, attached_partition, checks_for_attach, \
     identities_given_by_attach, inherited_child, numbered_by_parents_identity, past_the_old_parent, reordered_child
 from schemac.compare.domain_casts import domains_as_written, table_as_written
@@ -298,9 +299,9 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             before += checks_for_attach(old, t, cur_tables, des_tables)
             old, renamed = across_no_inherit(old, t, cur_tables, des_tables)
             renamed += [c for c in before_inherit(old, t, des_tables) if c.name not in {r.name for r in renamed}]
-            retypes = own_type_sides(cast_directly(diff_table(held_as_parents(old, t, cur_tables), t, rebuilt, tails.get(key, frozenset())),
+            retypes = rebased_attributes(own_type_sides(cast_directly(diff_table(held_as_parents(old, t, cur_tables), t, rebuilt, tails.get(key, frozenset())),
                                                    *domains, rebuilt),
-                                     current, desired)
+                                     current, desired), current, desired)
             retypes = checked_fits(retypes, old) if old.checks else retypes
             retypes = past_the_old_parent(numbered_by_parents_identity(retypes, old, t, des_tables), old, t)
             per_table[key] = before + after_no_inherit(retypes, left) + renamed

@@ -9,7 +9,9 @@ one. So, for the differ:
 - `ALTER TABLE child INHERIT parent` needs the child to hold each of those CHECKs already: the ones it
   lacks are added just before (cause FOR_INHERIT), and merge into the inherited ones;
 - `ALTER TABLE child NO INHERIT parent` leaves them on the child as its own: they count as the child's
-  from then on, so one schema.yaml drops is dropped after the NO INHERIT (cause AFTER_NO_INHERIT).
+  from then on, so one schema.yaml drops is dropped after the NO INHERIT (cause AFTER_NO_INHERIT); a copy of a
+  parent's NOT VALID CHECK that is validated on the child (validated_checks) is left validated, so one schema.yaml
+  declares NOT VALID is added again so.
 """
 
 from __future__ import annotations
@@ -57,7 +59,8 @@ def across_parents(cur: Table, des: Table, cur_tables: dict, des_tables: dict) -
     left = [c for q in cur.inherits if q not in des.inherits
             for c in _inheritable(cur_tables.get((q.schema, q.name)))]
     own = {c.name for c in cur.checks}
-    left = [c for c in left if c.name not in own]
+    left = [replace(c, not_valid=False) if c.not_valid and c.name in cur.validated_checks else c
+            for c in left if c.name not in own]  # (a copy validated on the child stays so: validated_checks)
     cur_checks = [c for c in cur.checks if not _named_like(c, kept_or_joined)] + left
     des_checks = [c for c in des.checks if not _named_like(c, kept_or_joined)]
     before: list[Change] = []

@@ -21,7 +21,8 @@ from sqlglot import exp
 from schemac.compare.changes import Change, takes_using
 from schemac.model import Table
 from schemac.pg import pgvector, postgis
-from schemac.pg.names import qualified
+from schemac.pg.names import qualified, quote_ident
+from schemac.pg.types import type_name
 from schemac.plan.sql_strings import TREE, do_block, literal
 from schemac.plan.unforced_rls import force_again, lift_force
 
@@ -75,7 +76,9 @@ def refused_values(change: Change) -> Optional[str]:
             or change.table_def is None or change.table_def.foreign is not None or change.new.generated:  # type: ignore
         return None
     old, new = _types(change)
-    return postgis.refusal(change.name or "", old, new) or pgvector.refusal(change.name or "", old, new)
+    why = postgis.refusal(change.name or "", old, new) or pgvector.refusal(change.name or "", old, new)
+    return f"its domain {'.'.join(type_name(change.new.type))} created again over {new}: {why}" \
+        if why and change.rebased else why  # type: ignore[union-attr]
 
 
 def _types(change: Change) -> tuple[str, str]:
@@ -89,21 +92,34 @@ def retyped_over_nulls(change: Change) -> list[exp.Command]:
     """The guard before an ALTER COLUMN ... TYPE of refused_values: raising, with why and the `using:` to write,
     where a row holds a value; [] for any other change."""
     why = refused_values(change)
-    if why is None:
-        return []
-    old, new = _types(change)
-    return [retype_guard(change.table_def, change.name, new.endswith("[]"),  # type: ignore[arg-type]
-                         f"column {change.path} is retyped {old} -> {new} while column ",
-                         f" holds a value: {why}, used by this migration only")]
+    out = [] if why is None else [retype_guard(change.table_def, change.name, _types(change)[1].endswith("[]"),  # type: ignore[arg-type]
+                                               f"column {change.path} is retyped {' -> '.join(_types(change))} while column ",
+                                               f" holds a value: {why}, used by this migration only")]
+    for path, domain, old, new in () if takes_using(change) else change.refused_attributes:
+        head = (postgis.refusal("", old, new) or pgvector.refusal("", old, new) or "").split("; add", 1)[0]
+        out.append(retype_guard(change.table_def, change.name, change.new.type.endswith("]"),  # type: ignore
+                                f"column {change.path} is retyped to {change.new.type} (composite type "  # type: ignore
+                                f"{'.'.join(type_name(change.new.type))} made again): its attribute {'.'.join(path)} "  # type: ignore
+                                f"of domain {domain} created again over {new} (was {old}), "
+                                "while column ", f" holds a value in that attribute: {head}; add `using:` to the column: "
+                                f"an SQL expression building each value with its attribute {'.'.join(path)} converted, "
+                                "used by this migration only", path))
+    return out
 
 
-def retype_guard(t: Table, column: str, array: bool, said: str, fix: str) -> exp.Command:
+def retype_guard(t: Table, column: str, array: bool, said: str, fix: str, path: tuple = ()) -> exp.Command:
     """A DO block raising where `t` (or a table below it: ALTER COLUMN ... TYPE recurses into its partitions and
-    children) holds a non-NULL value in `column` (an `array`: a non-NULL element), the ALTER ... TYPE following it
-    refusing every such value (PostGIS's SRID, shape or dimensions changed, pgvector's dimensions: plan.hazards.
-    refused_values), which Postgres applies over NULLs alone."""
+    children) holds a non-NULL value in `column` (an `array`: a non-NULL element; a composite's: its attribute at
+    `path`, through nested composites), the ALTER ... TYPE following it refusing every such value (PostGIS's SRID,
+    shape or dimensions changed, pgvector's dimensions: plan.hazards.refused_values), which Postgres applies over NULLs
+    alone."""
     test = ("'EXISTS (SELECT FROM pg_catalog.unnest(' || pg_catalog.quote_ident(a.attname) || ') AS e(v) WHERE e.v IS "
             "NOT NULL)'") if array else "'pg_catalog.num_nonnulls(' || pg_catalog.quote_ident(a.attname) || ') > 0'"
+    if path:  # ((c).a).g: the unnest in a select list, whose one column is the whole element
+        into, out = "(" * len(path), "".join(f").{quote_ident(p)}" for p in path).replace("'", "''")
+        test = (f"'EXISTS (SELECT FROM (SELECT pg_catalog.unnest(' || pg_catalog.quote_ident(a.attname) || ') AS v) e "
+                f"WHERE {into}e.v{out} IS NOT NULL)'") if array else \
+            f"'pg_catalog.num_nonnulls({into}' || pg_catalog.quote_ident(a.attname) || '{out}) > 0'"
     holders = (TREE.format(table=literal(qualified(t.schema, t.name))) + "SELECT DISTINCT n.nspname, c.relname, "
                f"a.attname, {test} AS test, c.oid AS rel FROM tree JOIN pg_catalog.pg_class c ON c.oid = tree.rel "
                "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace JOIN pg_catalog.pg_attribute a ON a.attrelid "

@@ -8,7 +8,9 @@ compare.published_backfills marks the changes whose table the schema's publicati
 the desired one's: FOR ALL TABLES, TABLES IN SCHEMA, or the table, one above or under it); for those, a DO block before
 the UPDATEs makes each publication of the role's publishing UPDATEs of a table of the tree (the table and those under
 it in pg_inherits, and the tables it is a partition of) publish none (ALTER PUBLICATION ... SET (publish = ...)
-without update: Postgres then checks no replica identity, row filter nor column list for UPDATEs). A publication the
+without update: Postgres then checks no replica identity, row filter nor column list for UPDATEs); the role's: those
+of a role whose privileges it has, or that it may SET ROLE to (a member NOINHERIT, or 16+'s WITH INHERIT FALSE: altered
+after setting that role, the role set again after, in the block giving them back too). A publication the
 role cannot alter (another role's, FOR ALL TABLES a superuser's) still checks them: each of the role's tables of the
 tree that Postgres would still refuse them on (its own check, run by EXPLAIN UPDATE ... WHERE false: no row read, no
 statement trigger fired) is given the first replica identity under which it takes them: FULL (every column in it, a
@@ -41,12 +43,16 @@ def _publish(kept: tuple[str, ...]) -> str:
 
 
 # The role's publications publishing {actions} of a table of the tree: FOR ALL TABLES, its schema's or a member of it
-# or of a table it is a partition of (a partition goes out as its own or its root's).
+# or of a table it is a partition of (a partition goes out as its own or its root's). The role's: those whose owner's
+# privileges it has (USAGE), or whose owner it may SET ROLE to (a member without them: NOINHERIT, or 16+'s grant WITH
+# INHERIT FALSE; `lent`: altered as that role, `role` the setting's value naming it).
 _PUBLISHING = (TREE + ", rels(rel) AS (SELECT tree.rel FROM tree UNION SELECT a::pg_catalog.oid FROM tree, "
                "pg_catalog.pg_partition_ancestors(tree.rel::pg_catalog.regclass) a) SELECT p.pubname, {off} AS off, "
-               "p.pubowner::pg_catalog.regrole::text AS owner, "
+               "p.pubowner::pg_catalog.regrole::text AS owner, pg_catalog.pg_get_userbyid(p.pubowner) AS role, "
+               "NOT pg_catalog.pg_has_role(p.pubowner, 'USAGE') AS lent, "
                + _publish(_FLAGS) + " AS back FROM pg_catalog.pg_publication p WHERE ({publishing}) "
-               "AND {mine}pg_catalog.pg_has_role(p.pubowner, 'USAGE') "
+               "AND {mine}(pg_catalog.pg_has_role(p.pubowner, 'USAGE') OR pg_catalog.pg_has_role(p.pubowner, CASE WHEN "
+               "pg_catalog.current_setting('server_version_num')::int >= 160000 THEN 'SET' ELSE 'MEMBER' END)) "
                "AND (p.puballtables OR EXISTS (SELECT FROM pg_catalog.pg_publication_rel pr JOIN rels ON "
                "rels.rel = pr.prrelid WHERE pr.prpubid = p.oid) OR EXISTS (SELECT FROM pg_catalog.pg_publication_namespace "
                "pn JOIN pg_catalog.pg_class c ON c.relnamespace = pn.pnnspid JOIN rels ON rels.rel = c.oid "
@@ -73,6 +79,8 @@ _IDENTITIES = ("SELECT 'FULL' AS how, 0 AS o UNION ALL SELECT pg_catalog.format(
 # runs): it reads no row and fires no statement trigger.
 _PROBES = {"update": "EXECUTE pg_catalog.format('EXPLAIN UPDATE ONLY %s SET %I = %s WHERE false', r.rel, r.col, r.val);",
            "delete": "EXECUTE pg_catalog.format('EXPLAIN DELETE FROM ONLY %s WHERE false', r.rel);"}
+# The statement (given back after the statements) taking the role {role} names (an SQL text: the setting's value).
+_AS_ROLE = "pg_catalog.format('SELECT pg_catalog.set_config(''role'', %L, false)', {role})"
 # The publications of the tree the role cannot alter (another role's, FOR ALL TABLES a superuser's), named in the error.
 _OTHERS = "SELECT pg_catalog.string_agg(pg_catalog.format('%I (owner %I)', o.pubname, o.owner), ', ') FROM ({mine}) o"
 
@@ -100,9 +108,14 @@ def unpublished(table: str, statements: list[exp.Expression], actions: tuple[str
     query = dict(table=seeds, off=off, publishing=" OR ".join(f"p.pub{a}" for a in actions))
     probe = " ".join(_PROBES[a] for a in _FLAGS if a in _PROBES and a in actions)
     off = (f"DECLARE r record; way record; back text[] := '{{}}'; served boolean; refused text; detail text; "
-           f"owners text; BEGIN FOR r IN {_PUBLISHING.format(**query, mine='')} LOOP "
+           "owners text; was text := pg_catalog.current_setting('role'); "
+           f"BEGIN FOR r IN {_PUBLISHING.format(**query, mine='')} LOOP "
+           "IF r.lent THEN PERFORM pg_catalog.set_config('role', r.role, false); END IF; "
            "EXECUTE pg_catalog.format('ALTER PUBLICATION %I SET (publish = %L)', r.pubname, r.off); "
-           "back := back || pg_catalog.format('ALTER PUBLICATION %I SET (publish = %L)', r.pubname, r.back); END LOOP; "
+           "IF r.lent THEN PERFORM pg_catalog.set_config('role', was, false); "
+           f"back := back || {_AS_ROLE.format(role='r.role')}; END IF; "
+           "back := back || pg_catalog.format('ALTER PUBLICATION %I SET (publish = %L)', r.pubname, r.back); "
+           f"IF r.lent THEN back := back || {_AS_ROLE.format(role='was')}; END IF; END LOOP; "
            # (each table Postgres would refuse the statements on given the first identity it takes them under)
            # (its refusals alone: 'does not have a replica identity', 'cannot update table': another error is the
            # statements' own to raise, or not)
