@@ -127,7 +127,18 @@ def object_changes(old: Optional[Secured], new: Secured, maybe: tuple[Privilege,
                               Holding(new, grantee, a, src), t, cause))
         if to_revoke(a, b):
             out.append(Change("grant", schema, table, _name(new), old_h, new_h, t, cause))
+    if old is None and owner is None and any(c.kind == "revoke" for c in out):
+        out.append(_owner_again(new, schema, table))
     return out
+
+
+def _owner_again(new: Secured, schema: str, table: str) -> Change:
+    """GRANT ALL ... TO CURRENT_USER after the REVOKEs of what default privileges may give a new object whose owner
+    schema.yaml leaves unpinned: the migration's role owns it and may be one of their grantees (Supabase's postgres,
+    given EXECUTE in realtime by supabase_admin's), and a REVOKE from the owner takes its own privileges away."""
+    mine = Holding(new, MIGRATION_ROLE, (Privilege(MIGRATION_ROLE, ALL),), new.source)
+    return Change("grant", schema, table, _name(new), Holding(new, MIGRATION_ROLE, ()), mine,
+                  new if isinstance(new, Table) else None, NEW_OBJECT)
 
 
 def _others(entries: tuple[Privilege, ...], owner: Optional[str]) -> tuple[Privilege, ...]:
