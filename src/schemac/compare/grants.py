@@ -194,8 +194,10 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
         found = object_changes(namespace(current, ns) if ns in existing else None, namespace(desired, ns),
                                *defaulted(current, desired, namespace(desired, ns)), back)
         # A namespace whose grants schema.yaml does not declare: what it holds beyond Postgres's defaults is
-        # drift, what it lacks is not (a public schema dropped and created again lacks PUBLIC's USAGE).
-        out += found if ns in declared else [c for c in found if c.kind != "grant"]
+        # drift, what it lacks is not (a public schema dropped and created again lacks PUBLIC's USAGE); the owner's
+        # own given back after REVOKEs of what default privileges may give (_owner_again) is kept.
+        out += found if ns in declared else [c for c in found if c.kind != "grant" or c.cause == NEW_OBJECT and
+                                             c.new.grantee == MIGRATION_ROLE]  # type: ignore[union-attr]
     return out
 
 
