@@ -127,7 +127,18 @@ def object_changes(old: Optional[Secured], new: Secured, maybe: tuple[Privilege,
                               Holding(new, grantee, a, src), t, cause))
         if to_revoke(a, b):
             out.append(Change("grant", schema, table, _name(new), old_h, new_h, t, cause))
+    if old is None and owner is None and any(c.kind == "revoke" for c in out):
+        out.append(_owner_again(new, schema, table))
     return out
+
+
+def _owner_again(new: Secured, schema: str, table: str) -> Change:
+    """GRANT ALL ... TO CURRENT_USER after the REVOKEs of what default privileges may give a new object whose owner
+    schema.yaml leaves unpinned: the migration's role owns it and may be one of their grantees (Supabase's postgres,
+    given EXECUTE in realtime by supabase_admin's), and a REVOKE from the owner takes its own privileges away."""
+    mine = Holding(new, MIGRATION_ROLE, (Privilege(MIGRATION_ROLE, ALL),), new.source)
+    return Change("grant", schema, table, _name(new), Holding(new, MIGRATION_ROLE, ()), mine,
+                  new if isinstance(new, Table) else None, NEW_OBJECT)
 
 
 def _others(entries: tuple[Privilege, ...], owner: Optional[str]) -> tuple[Privilege, ...]:
@@ -183,8 +194,10 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
         found = object_changes(namespace(current, ns) if ns in existing else None, namespace(desired, ns),
                                *defaulted(current, desired, namespace(desired, ns)), back)
         # A namespace whose grants schema.yaml does not declare: what it holds beyond Postgres's defaults is
-        # drift, what it lacks is not (a public schema dropped and created again lacks PUBLIC's USAGE).
-        out += found if ns in declared else [c for c in found if c.kind != "grant"]
+        # drift, what it lacks is not (a public schema dropped and created again lacks PUBLIC's USAGE); the owner's
+        # own given back after REVOKEs of what default privileges may give (_owner_again) is kept.
+        out += found if ns in declared else [c for c in found if c.kind != "grant" or c.cause == NEW_OBJECT and
+                                             c.new.grantee == MIGRATION_ROLE]  # type: ignore[union-attr]
     return out
 
 

@@ -281,7 +281,7 @@ def deps(c: Change) -> Deps:
             makes |= {("unpublished", x.schema, x.name) for x in old.tables} - \
                 {("unpublished", x.schema, x.name) for x in new.tables}  # type: ignore[union-attr]
     elif k == "set_sequence_owner":
-        new_refs |= _owner(new) | own_keys(None, new)  # type: ignore[arg-type]
+        new_refs |= _owner(new, c) | own_keys(None, new)  # type: ignore[arg-type]
         old_refs |= _owner(old)  # type: ignore[arg-type]
     elif k.startswith("add_") or k.startswith("drop_") or k.startswith("alter_") or k == "set_type_comment":
         # Schema-level objects: extensions, enums, domains, sequences.

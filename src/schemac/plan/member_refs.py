@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from schemac.compare.changes import OWNS_VALUES, Change
 from schemac.compare.tables import index_signature
 from schemac.model import Column, Index, Sequence, Table
 from schemac.plan.keys import Key, _col, _table, expression_refs
@@ -23,14 +24,17 @@ def _attribute_refs(t: Table, name: str, col: Optional[Column], attribute: str) 
     return out
 
 
-def _owner(seq: Optional[Sequence]) -> set[Key]:
+def _owner(seq: Optional[Sequence], change: Optional[Change] = None) -> set[Key]:
     """The column a sequence is OWNED BY (in its own schema). A sequence goes with its owner (DROP
     COLUMN or DROP TABLE drops it), so only OWNED BY itself waits for the column, and OWNED BY NONE
-    must run before the column goes."""
+    must run before the column goes. One handed to its table's pinned owner first (`change`'s: a table that exists,
+    plan.sequence_ddl.owned_as_its_table) waits for that table's own owner change too."""
     if seq is None or not seq.owned_by:
         return set()
     table, column = seq.owned_by.rsplit(".", 1)
-    return {("column", seq.schema, table, column)}
+    handed = change is not None and change.cause == OWNS_VALUES and change.table_def is not None and \
+        bool(change.table_def.owner)
+    return {("column", seq.schema, table, column)} | ({("owned by", "table", seq.schema, table)} if handed else set())
 
 
 def twins_before(t: Table, i: Index) -> set[Key]:

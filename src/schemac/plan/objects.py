@@ -155,7 +155,7 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
     if k == "alter_sequence":
         return sequence_ddl.altered_sequence(old, new)  # type: ignore[arg-type]
     if k == "set_sequence_owner":
-        return [sequence_ddl.sequence_owned_by(new)] + (unforced(  # (every row's max(): FORCE ROW LEVEL SECURITY lifted)
+        return sequence_ddl.owned_as_its_table(new, change.table_def if change.cause == OWNS_VALUES else None) + (unforced(  # (every row's max(): FORCE ROW LEVEL SECURITY lifted)
             change.table_def, [sequence_ddl.sequence_past_the_rows(new)])  # type: ignore[arg-type]
             if change.cause == OWNS_VALUES else [])
     if k == "add_function":

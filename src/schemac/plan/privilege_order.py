@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from schemac.compare.changes import Change
 from schemac.compare.given_back import MIGRATION_ROLE
+from schemac.compare.grants import NEW_OBJECT
 from schemac.compare.identities import IdentitySequence
 from schemac.model import Sequence
 from schemac.plan.keys import Key
@@ -39,6 +40,14 @@ def privilege_deps(c: Change) -> tuple[set[Key], set[Key], set[Key], set[Key]]:
         # postgres, granted USAGE on realtime by supabase_admin), and a REVOKE after ALTER ... OWNER TO CURRENT_USER
         # would take it from the owner's own entry; before it, from the old owner's grant, whoever the role is
         old_refs |= back
+    if c.cause == NEW_OBJECT and new.owner is None and not new.on == "default privileges":  # type: ignore[union-attr]
+        # a new object the migration's role owns: its GRANT ALL ... TO CURRENT_USER after every REVOKE of what default
+        # privileges may have given (compare.grants._owner_again: that role may be their grantee)
+        after = {("revoked on new", *key) for key in new.keys() if key[0] != "column"}  # type: ignore[union-attr]
+        if k == "revoke":
+            makes |= after
+        elif new.grantee == MIGRATION_ROLE:  # type: ignore[union-attr]
+            new_refs |= after
     if new.on == "default privileges":  # after every CREATE: compare.grants.defaulted  # type: ignore[union-attr]
         new_refs.add(CREATED)
     if k != "set_owner":  # a grant by another role than the owner: after what it needs, before that is revoked

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Optional
 
 from sqlglot import exp
 
@@ -84,6 +85,15 @@ def sequence_owned_by(seq: Sequence) -> exp.Command:
         table, _, column = seq.owned_by.rpartition(".")
         owner = f"{qualified(seq.schema, table)}.{quote_ident(column)}"
     return command("ALTER", "SEQUENCE", qualified(seq.schema, seq.name), "OWNED BY", owner)
+
+
+def owned_as_its_table(seq: Sequence, table: Optional[Table]) -> list[exp.Command]:
+    """OWNED BY, after ALTER SEQUENCE ... OWNER TO the owner schema.yaml pins on the table that exists already (a
+    serial column added to it, an identity made a serial): the migration's role made the sequence, and Postgres
+    refuses to link it to another role's table ("sequence must have same owner as table it is linked to")."""
+    handed = [command("ALTER", "SEQUENCE", qualified(seq.schema, seq.name), "OWNER TO", quote_ident(table.owner))] \
+        if table is not None and table.owner else []
+    return handed + [sequence_owned_by(seq)]
 
 
 def identity_sequence_sql(table: str, column: str) -> str:
