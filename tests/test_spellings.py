@@ -785,6 +785,36 @@ CREATE TABLE u (m mood DEFAULT mood 'happy', n text DEFAULT (short 'x')::text, l
   CONSTRAINT k CHECK (m <> mood 'sad' AND n <> short 'y'::text AND n <> CAST('z' AS short)));
 CREATE INDEX ui ON u ((n || short 'x')) WHERE m <> mood 'sad';
 """),
+    # The same constants with their string spelled E'...', U&'...' [UESCAPE '!'] or $$...$$ (`mood E'sa\x64'`,
+    # `CAST(E'a\n' AS short)`, `E'happy'::mood`): sqlglot tokenizes those as other kinds of string, so `t E'x'` was kept
+    # verbatim and compared as text (drift after every migration against the catalog's `'sad'::mood`), as was every
+    # text holding one beside it; U&'...' UESCAPE '!' was compared undecoded, `U&'\\0061'` (`\0061`) read as `\a`.
+    "typed_constants_of_the_schemas_own_types_in_escape_strings": (r"""
+enums:
+  mood: [happy, sad, "it's"]
+domains:
+  short: {type: text}
+tables:
+  u:
+    columns:
+      m: {type: mood, default: "mood E'h\\x61ppy'"}
+      n: {type: text, default: "(short U&'x\\0079')::text"}
+      o: {type: mood, default: "E'it\\'s'::mood"}
+      p: {type: mood, default: "mood $q$it's$q$"}
+    checks:
+      k: "m <> mood E'sa\\x64' AND n <> CAST(E'a\\n' AS short) AND m <> U&'s\\0061d'::mood"
+      k2: "n <> short U&'a!0062!!' UESCAPE '!' AND n <> short U&'\\D83D\\DE00\\\\0061'"
+    indexes:
+      ui: {columns: [n], where: "m <> mood E'sad' AND o <> mood U&'happ\\0079' AND p <> mood $$sad$$"}
+""", r"""
+CREATE TYPE mood AS ENUM ('happy', 'sad', 'it''s');
+CREATE DOMAIN short AS text;
+CREATE TABLE u (m mood DEFAULT mood E'h\x61ppy', n text DEFAULT (short U&'x\0079')::text, o mood DEFAULT E'it\'s'::mood,
+  p mood DEFAULT mood $q$it's$q$,
+  CONSTRAINT k CHECK (m <> mood E'sa\x64' AND n <> CAST(E'a\n' AS short) AND m <> U&'s\0061d'::mood),
+  CONSTRAINT k2 CHECK (n <> short U&'a!0062!!' UESCAPE '!' AND n <> short U&'\D83D\DE00\\0061'));
+CREATE INDEX ui ON u (n) WHERE m <> mood E'sad' AND o <> mood U&'happ\0079' AND p <> mood $$sad$$;
+"""),
     # A string literal compared with a column of a numeric type (or a domain over one): `c = '5'`, `c IN ('1', '2')`
     # are stored `(c = 5)`, `c = ANY (ARRAY[1, 2])` (`'-3'::bigint` for a negative), and drifted against the strings;
     # a text column keeps its strings (`d = '05'` is not `d = '5'`).

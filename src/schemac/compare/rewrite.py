@@ -31,7 +31,15 @@ from schemac.pg.syntax import NOT_AFTER, Verbatim
 
 
 _MATCHES = (exp.Like, exp.ILike, OtherOperator, exp.RegexpLike)  # LIKE, SIMILAR TO..., as rewritten
-_UNICODE_ESCAPE = re.compile(r"\\(?:\+([0-9A-Fa-f]{6})|([0-9A-Fa-f]{4}))")
+
+
+def _unicode_text(body: str, escape: str = "\\") -> str:
+    """The value of U&'body' [UESCAPE 'escape']: `\\0061` and `\\+000061` a character, `\\\\` the escape itself
+    (`U&'a\\\\0061'` is `a\\0061`), a UTF-16 surrogate pair one character (`\\D83D\\DE00`), as Postgres reads it."""
+    e = re.escape(escape)
+    text = re.sub(e + r"(?:(" + e + r")|\+([0-9A-Fa-f]{6})|([0-9A-Fa-f]{4}))",
+                  lambda m: escape if m.group(1) else chr(int(m.group(2) or m.group(3), 16)), body)
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "surrogatepass")
 
 
 _TRIMS = {"BOTH": "btrim", "LEADING": "ltrim", "TRAILING": "rtrim"}
@@ -167,10 +175,11 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
         return _interval_literal(node.this.this, unit and unit.sql(dialect=DIALECT).lower())
     if isinstance(node, exp.BitString):
         return exp.Literal.string(node.this)
-    if isinstance(node, exp.ByteString):  # E'...': sqlglot has already decoded the escapes
+    if isinstance(node, (exp.ByteString, exp.RawString)):  # E'...' (sqlglot has decoded the escapes), $$...$$
         return exp.Literal.string(node.this)
-    if isinstance(node, exp.UnicodeString) and not node.args.get("escape"):
-        return exp.Literal.string(_UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), node.this))
+    if isinstance(node, exp.UnicodeString):  # U&'...' [UESCAPE '!']
+        escape = node.args.get("escape")
+        return exp.Literal.string(_unicode_text(node.this, escape.name if escape else "\\"))
     if isinstance(node, exp.Identifier) and not node.quoted:
         return exp.Identifier(this=node.this.lower(), quoted=True)
     return node

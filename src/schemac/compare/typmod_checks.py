@@ -1,14 +1,15 @@
 """Narrower modifiers its CHECKs prove every value fits: `varchar(255)` -> `varchar(50)` under `CHECK (char_length(x) <=
 50)`, `numeric(12,2)` -> `numeric(8,2)` under `CHECK (x >= 0 AND x < 1000000)`, a plain geometry given the typmod of
 its PostGIS 1.x CHECKs (compare.spatial_checks). Postgres guarantees every row of the table and of its children passes
-its validated, enforced, inheriting CHECKs (a NULL too, which fits any modifier), so such a retype rejects, truncates
-and rounds nothing: plan.hazards does not count it destructive. Read exactly, or not at all: a top-level AND's parts
-(an `x IS NULL OR` beside one too), each a character count of the column (char_length, character_length, length, or
-octet_length, as many bytes being at least as many characters) against a constant, or the column against a number;
-from text or a varchar (not a char(n), whose cast trims blanks) to a varchar, from a numeric of no greater scale or an
-integer to a numeric (a scale kept or widened rounds nothing; a value below 10^(precision - scale) fits), from an
-integer or a numeric of scale 0 to a narrower integer type (bigint -> integer within -2^31 and 2^31 - 1); any other
-CHECK, a domain, an array, a `using:` proves nothing."""
+its validated, enforced, inheriting CHECKs (a NULL too, which fits any modifier), and every value of a column of a
+domain its validated CHECKs on VALUE, so such a retype rejects, truncates and rounds nothing: plan.hazards does not
+count it destructive. Read exactly, or not at all: ANDs and ORs (an OR bounds where each of its parts does, `x IS
+NULL` any way), BETWEEN [SYMMETRIC] as schema.yaml writes it, each other part a character count of the column
+(char_length, character_length, length, or octet_length, as many bytes being at least as many characters) against a
+constant, or the column against a number; from text or a varchar (not a char(n), whose cast trims blanks) to a
+varchar, from a numeric of no greater scale or an integer to a numeric (a scale kept or widened rounds nothing; a value
+below 10^(precision - scale) fits), from an integer or a numeric of scale 0 to a narrower integer type (bigint ->
+integer within -2^31 and 2^31 - 1); any other CHECK, an array, a `using:` proves nothing."""
 
 from __future__ import annotations
 
@@ -21,8 +22,11 @@ from schemac.compare.spatial_checks import proven_type
 from schemac.model import Table
 from schemac.model.frozen import replace
 from schemac.pg.casts import INT_DIGITS, type_parts
-from schemac.pg.names import quote_ident
+from schemac.pg.names import qualified, quote_ident
 from schemac.pg.postgis import MAYBE, YES, fits, spatial
+from schemac.pg.sqllex import LexError, tokens
+from schemac.pg.verbatim import without_comments
+from schemac.pg.types import type_name
 
 _STRINGS = ("text", "character varying", "varchar")
 _NUMBER = r"'?(-?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)'?((?:::(?:numeric|integer|bigint|smallint|int[248]?))*)"
@@ -30,26 +34,32 @@ _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
 _RANGES = {"smallint": 2 ** 15 - 1, "integer": 2 ** 31 - 1, "bigint": 2 ** 63 - 1}  # (each from -max - 1 to max)
 
 
-def _conjuncts(text: str) -> list[str]:
-    """The parts of `text`'s top-level AND chain (outer parentheses, and strings, read as such); `text` whole where an
-    OR stands beside them, which binds looser (`a OR b AND c` is `a OR (b AND c)`)."""
+def _parts(text: str, word: str) -> list[str]:
+    """The parts of `text`'s top-level `word` (AND, OR) chain, as Postgres's lexer reads it (strings, quoted names and
+    comments hold no word); an AND that ends a BETWEEN (`x BETWEEN 0 AND 9`) is the BETWEEN's own. One part: no such
+    chain, or a text that does not tokenize (which then proves nothing)."""
+    try:
+        toks = tokens(text)
+    except LexError:
+        return [text]
+    parts, at, between = [], 0, False
+    for t in toks:
+        if t.depth or t.kind != "word" or t.text.upper() not in ("BETWEEN", word):
+            continue
+        if t.text.upper() == "BETWEEN" or (word == "AND" and between):
+            between = not between
+            continue
+        parts.append(text[at:t.start].strip())
+        at = t.start + len(t.text)
+    return parts + [text[at:].strip()]
+
+
+def _unwrapped(text: str) -> str:
+    """`text` without the parentheses around the whole of it."""
     text = text.strip()
     while text.startswith("(") and _closing(text, 0) == len(text) - 1:
         text = text[1:-1].strip()
-    cuts, depth, quoted = [], 0, False
-    for i, ch in enumerate(text):
-        if ch == "'":
-            quoted = not quoted
-        elif not quoted and ch in "()":
-            depth += 1 if ch == "(" else -1
-        elif not quoted and depth == 0 and text[i:i + 4].upper() == " OR ":
-            return [text]
-        elif not quoted and depth == 0 and text[i:i + 5].upper() == " AND ":
-            cuts.append(i)
-    if not cuts:
-        return [text]
-    bounds = [0, *[c + 5 for c in cuts]], [*cuts, len(text)]
-    return [p for a, b in zip(*bounds) for p in _conjuncts(text[a:b])]
+    return text
 
 
 def _closing(text: str, at: int) -> int:
@@ -76,14 +86,25 @@ def _number(digits: str, casts: str) -> Optional[Decimal]:
     return value if "int" not in casts or value == value.to_integral_value() else None
 
 
-def _bounds(column: str, part: str) -> Optional[tuple[str, str, Decimal]]:
-    """("chars" or "value", the comparison as `<column's side> op constant`, the constant) of one conjunct, or None."""
+Bound = tuple[str, str, Decimal]  # ("chars" or "value", the comparison as `<column's side> op constant`, the constant)
+_NULL = "null"  # what `column IS NULL` proves: every value (a NULL fits any modifier)
+
+
+def _atom(column: str, part: str) -> "list[Bound] | str":
+    """The bounds one comparison sets on the column (`x BETWEEN a AND b` two, SYMMETRIC in either order), _NULL for
+    `x IS NULL`; none for anything else (proves nothing)."""
     col = rf"(?:{re.escape(column)}|{re.escape(quote_ident(column))})"
     flat = re.sub(r" ?:: ?", "::", " ".join(part.replace("(", " ").replace(")", " ").split()))  # (around terms)
-    null = rf"{col} (?i:is null)"  # (a NULL fits any modifier)
-    flat = re.sub(rf" (?i:or) {null}$", "", re.sub(rf"^{null} (?i:or) ", "", flat))
+    if re.fullmatch(rf"{col} is null", flat, re.I):
+        return _NULL
     chars = rf"(?i:(?:pg_catalog\.)?(?:char_length|character_length|length|octet_length)) {col}(?:::(?i:text|character varying))?"
     for what, side in (("chars", chars), ("value", col)):
+        if (m := re.fullmatch(rf"{side} between (symmetric |asymmetric )?{_NUMBER} and {_NUMBER}", flat, re.I)) is not None:
+            low, high = _number(m.group(2), m.group(3).lower()), _number(m.group(4), m.group(5).lower())
+            if low is None or high is None:
+                return []
+            low, high = sorted((low, high)) if m.group(1) and m.group(1).lower().startswith("s") else (low, high)
+            return [(what, ">=", low), (what, "<=", high)]
         if (m := re.fullmatch(rf"{side} (<=|<|>=|>) {_NUMBER}", flat, re.I)) is not None:
             op, digits, casts = m.groups()
         elif (m := re.fullmatch(rf"{_NUMBER} (<=|<|>=|>) {side}", flat, re.I)) is not None:
@@ -91,18 +112,52 @@ def _bounds(column: str, part: str) -> Optional[tuple[str, str, Decimal]]:
         else:
             continue
         value = _number(digits, casts.lower())
-        return None if value is None else (what, op, value)
-    return None
+        return [] if value is None else [(what, op, value)]
+    return []
 
 
-def _proofs(table: Table, column: str) -> list[tuple[str, tuple[str, str, Decimal]]]:
-    """(CHECK name, bound) for each bound `table`'s validated, enforced, inheriting CHECKs set on `column`."""
+def _implied(column: str, text: str) -> "list[Bound] | str":
+    """The bounds every value of the column passing the expression `text` has (a CHECK passing on NULL: a bound read
+    exactly or not at all): an AND's parts' together, an OR's the weakest each of its parts sets (`x IS NULL OR (x >= 0
+    AND x < 100)`, `x BETWEEN SYMMETRIC` as Postgres stores it), none where one part sets none (`x < 9 OR y > 0`)."""
+    text = _unwrapped(text)
+    if len(ors := _parts(text, "OR")) > 1:
+        sides = [side for p in ors if (side := _implied(column, p)) != _NULL]
+        return _weakest(sides) if sides else _NULL  # type: ignore[arg-type]
+    if len(ands := _parts(text, "AND")) > 1:
+        each = [_implied(column, p) for p in ands]
+        return _NULL if _NULL in each else [b for side in each for b in side]
+    return _atom(column, text)
+
+
+def _strength(bound: Bound) -> tuple:
+    """Smaller is stronger: `x < 5` than `x <= 5` than `x < 6`; `x > 5` than `x >= 5` than `x > 4`."""
+    _, op, value = bound
+    return (value, op == "<=") if op[0] == "<" else (-value, op == ">=")
+
+
+def _weakest(sides: list[list[Bound]]) -> list[Bound]:
+    """The bounds every one of `sides` sets: for each kind and direction, the weakest of each side's strongest."""
     out = []
-    for check in table.checks:
+    for kind in sorted({(b[0], b[1][0]) for b in sides[0]}):
+        strongest = [min((b for b in side if (b[0], b[1][0]) == kind), key=_strength, default=None) for side in sides]
+        if None not in strongest:
+            out.append(max(strongest, key=_strength))  # type: ignore[arg-type]
+    return out
+
+
+def _proofs(checks: tuple, column: str, owner: str = "") -> list[tuple[str, Bound]]:
+    """(CHECK name, bound) for each bound the validated, enforced, inheriting `checks` set on `column` (`owner`: of a
+    domain's, said after its name)."""
+    out = []
+    for check in checks:
         if check.not_valid or not check.enforced or check.no_inherit:  # (rows unchecked, or a child's not)
             continue
-        out += [(check.name, b) for part in _conjuncts(" ".join(check.expression.split()))
-                if (b := _bounds(column, part)) is not None]
+        try:
+            implied = _implied(column, without_comments(check.expression))
+        except LexError:  # (proves nothing)
+            continue
+        out += [(check.name + owner, b) for b in implied] if implied != _NULL else []
     return out
 
 
@@ -139,9 +194,22 @@ def _bounded(proofs: list[tuple[str, tuple[str, str, Decimal]]], above: Decimal,
     return tuple(sorted({upper[0], lower[0]})) if upper and lower else ()
 
 
-def checked_fits(changes: list[Change], old: Table) -> list[Change]:
-    """`changes` with each retype of one of `old`'s columns to modifiers its CHECKs prove every value fits marked
-    `fits_by` (the CHECKs' names): plan.hazards does not count it destructive."""
+def _under_domains(type_text: str, domains: dict) -> tuple[str, list[tuple[str, Bound]]]:
+    """The type under `type_text`'s domains (itself where it is none), and the bounds their validated CHECKs set on
+    VALUE (a domain's over a domain's too): Postgres checks each value of a column of the domain against them."""
+    proofs: list[tuple[str, Bound]] = []
+    seen = set()
+    while (key := type_name(type_text)) in domains and key not in seen and not type_text.rstrip().endswith("]"):
+        seen.add(key)
+        proofs += _proofs(domains[key].checks, "value", f" of domain {qualified(*key)}")
+        type_text = domains[key].type
+    return type_text, proofs
+
+
+def checked_fits(changes: list[Change], old: Table, domains: Optional[dict] = None) -> list[Change]:
+    """`changes` with each retype of one of `old`'s columns to modifiers its CHECKs, or those of the domain it was of
+    (`domains`: the current ones by (schema, name)), prove every value fits marked `fits_by` (the CHECKs' names):
+    plan.hazards does not count it destructive."""
     out = []
     for c in changes:
         if c.kind == "alter_column_type" and not c.new.using:  # type: ignore[union-attr]
@@ -152,7 +220,9 @@ def checked_fits(changes: list[Change], old: Table) -> list[Change]:
                 if proven is not None and plain is not None and plain.kind == "geometry" and plain.shape is None and \
                         plain.srid == 0 and fits(proven, will) == YES:
                     c = replace(c, fits_by=names)
-            elif (names := _proving(was, will, _proofs(old, name))):
-                c = replace(c, fits_by=names)
+            else:
+                was, of_domains = _under_domains(was, domains or {})
+                if (names := _proving(was, will, _proofs(old.checks, name) + of_domains)):
+                    c = replace(c, fits_by=names)
         out.append(c)
     return out

@@ -13,6 +13,7 @@ from sqlglot.tokens import TokenType
 from schemac.pg.builtin_arity import POSTGRES_ARITY, builtin_arity  # noqa: F401 (pg.dialect's names)
 from schemac.pg.keywords import CATALOG_TYPE_WORDS, is_postgres_keyword
 from schemac.pg.sqllex import OP_CHARS
+from schemac.pg.user_literals import SCONST_TOKENS
 
 # Words sqlglot's tokenizer reads as a type that are Postgres's own spellings, or syntax it needs to read as such
 # (SETOF ... ARRAY, a serial shorthand, an extension's type): every other is another dialect's (tinyint, long,
@@ -36,7 +37,7 @@ def user_type_tokens(tokens: list) -> list:
     BIGINT, `::int1` for TINYINT; a user's type of that name (Icinga DB's domain uint) is kept as written."""
     for i, token in enumerate(tokens):
         after = tokens[i + 1].token_type if i + 1 < len(tokens) else None
-        if (i and tokens[i - 1].token_type in (TokenType.DCOLON, TokenType.ALIAS) or after == TokenType.STRING) and \
+        if (i and tokens[i - 1].token_type in (TokenType.DCOLON, TokenType.ALIAS) or after in SCONST_TOKENS) and \
                 token.text.lower() in ANOTHER_DIALECTS_WORDS and after != TokenType.DOT:  # (not a schema: map.zoom)
             token.token_type, token.text = TokenType.IDENTIFIER, token.text.lower()
     return tokens
