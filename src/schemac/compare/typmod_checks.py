@@ -55,26 +55,19 @@ def _parts(text: str, word: str) -> list[str]:
 
 
 def _unwrapped(text: str) -> str:
-    """`text` without the parentheses around the whole of it."""
+    """`text` without the parentheses around the whole of it (read by Postgres's lexer: a parenthesis in a string,
+    `E'it\\'s)'` too, is none)."""
     text = text.strip()
-    while text.startswith("(") and _closing(text, 0) == len(text) - 1:
-        text = text[1:-1].strip()
+    while text.startswith("("):
+        try:
+            toks = tokens(text)
+        except LexError:
+            return text
+        close = next((t for t in toks[1:] if t.depth == 0), None)  # the first token back at the top: its ")"
+        if close is None or close is not toks[-1] or close.text != ")":
+            break
+        text = text[1:close.start].strip()
     return text
-
-
-def _closing(text: str, at: int) -> int:
-    """Where the parenthesis opened at `at` closes (-1: never)."""
-    depth, quoted = 0, False
-    for i in range(at, len(text)):
-        if text[i] == "'":
-            quoted = not quoted
-        elif not quoted and text[i] == "(":
-            depth += 1
-        elif not quoted and text[i] == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-    return -1
 
 
 def _number(digits: str, casts: str) -> Optional[Decimal]:
