@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Iterable, Optional
 
 from schemac.compare.changes import Change
+from schemac.compare.default_rows import ancestors
 from schemac.model import Schema, Table
 from schemac.model.publications import Publication
 from schemac.pg.lazy import lazy
@@ -55,11 +56,9 @@ def _tree(schema: Schema, t: Table) -> list[Table]:
 
 def _ancestors(schema: Schema, t: Table) -> list[tuple[str, str]]:
     """The keys of the tables `t` is a partition of, nearest first."""
-    out, at = [], t
-    while at is not None and at.partition_of is not None:
-        out.append((at.partition_of.parent_schema, at.partition_of.parent))
-        at = schema.table(*out[-1])
-    return out
+    p = t.partition_of
+    parent = schema.table(p.parent_schema, p.parent) if p is not None else None
+    return list(ancestors(parent, {x.key: x for x in schema.tables})) if parent is not None else []
 
 
 def _entry(schema: Schema, pub: Publication, leaf: Table) -> Optional[tuple[Optional[tuple[str, ...]], Optional[str]]]:
