@@ -465,3 +465,38 @@ def schemac(tmp_path):
                               capture_output=True, text=True, timeout=120)
 
     return run
+
+
+def retyped_schema(url: str, tmp_path, old: str, new: str) -> tuple:
+    """The schema.yaml `inspect` writes of `url` (its migration "old" generated: the database is it) with the one
+    `old` in it made `new`, and generate's result for it ("retyped", written): (schema path, out dir, result)."""
+    from schemac.commands.generate import generate
+    from schemac.commands.inspect import inspect_database
+
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    text = inspect_database(url).yaml
+    schema.write_text(text, encoding="utf-8")
+    assert generate(str(schema), out, name="old").status == "written"
+    assert text.count(old) == 1, text
+    schema.write_text(text.replace(old, new), encoding="utf-8")
+    result = generate(str(schema), out, name="retyped")
+    assert result.status == "written", result.message
+    return schema, out, result
+
+
+def refusals_until_applied(url: str, out: str, fixes: tuple[str, ...]) -> list[str]:
+    """The messages of the migrations after the first in `out` refusing (IntegrityConstraintViolation: a guard's look
+    at the rows, nothing done: no type left renamed) before each of `fixes` runs; then they apply."""
+    from schemac.migrations.apply import apply_files
+    from schemac.migrations.layout import Layout
+
+    failures = []
+    with psycopg.connect(url, autocommit=True) as conn:
+        for fix in fixes:
+            with pytest.raises(psycopg.errors.IntegrityConstraintViolation) as failed:
+                apply_files(conn, Layout(out).migrations()[1:], record=False)
+            failures.append(failed.value.diag.message_primary or "")
+            assert conn.execute("SELECT count(*) FROM pg_type WHERE typname LIKE '%schemac_old'").fetchone() == (0,)
+            conn.execute(fix)
+        apply_files(conn, Layout(out).migrations()[1:], record=False)
+    return failures
