@@ -260,6 +260,51 @@ def rows_of(url: str, query: str) -> list:
         return conn.execute(query).fetchall()
 
 
+def run_as(conn: psycopg.Connection, role: str, statement: str, login: bool = False) -> tuple:
+    """`statement` run in a transaction of its own under SET LOCAL ROLE `role`, or logged in as it (`login`: SET LOCAL
+    SESSION AUTHORIZATION, no role set, as a migration role logging in itself), and (current_user, the role setting)
+    after it."""
+    from psycopg import sql as q
+
+    with conn.transaction():
+        conn.execute(q.SQL("SET LOCAL SESSION AUTHORIZATION {}" if login else "SET LOCAL ROLE {}").format(
+            q.Identifier(role)))
+        conn.execute(statement)
+        return conn.execute("SELECT current_user, current_setting('role')").fetchone()
+
+
+@contextmanager
+def two_roles(conn: psycopg.Connection, prefix: str) -> Iterator[tuple[str, str]]:
+    """Two NOLOGIN roles of unique names, `prefix`_app_... and `prefix`_other_..., dropped after (the objects they
+    own dropped first, inside)."""
+    import uuid
+
+    from psycopg import sql as q
+
+    app, other = (f"{prefix}_{w}_{uuid.uuid4().hex[:8]}" for w in ("app", "other"))
+    conn.execute(q.SQL("CREATE ROLE {0} NOLOGIN; CREATE ROLE {1} NOLOGIN").format(q.Identifier(app), q.Identifier(other)))
+    try:
+        yield app, other
+    finally:
+        conn.execute(q.SQL("DROP ROLE {0}; DROP ROLE {1}").format(q.Identifier(app), q.Identifier(other)))
+
+
+def own(conn: psycopg.Connection, role: str, *tables: str) -> None:
+    """`tables` (names) given to `role`."""
+    from psycopg import sql as q
+
+    for table in tables:
+        conn.execute(q.SQL("ALTER TABLE {0} OWNER TO {1}").format(q.Identifier(table), q.Identifier(role)))
+
+
+def member_without_inheriting(conn: psycopg.Connection, member: str, owner: str) -> None:
+    """`member` made a member of `owner` without its privileges (NOINHERIT: on 16+ its grant is WITH INHERIT FALSE),
+    which may SET ROLE to it."""
+    from psycopg import sql as q
+
+    conn.execute(q.SQL("ALTER ROLE {0} NOINHERIT; GRANT {1} TO {0}").format(q.Identifier(member), q.Identifier(owner)))
+
+
 def inspected_after(url: str, sql: str) -> str:
     """The schema.yaml `inspect` writes of `url` once `sql` has run there."""
     from schemac.commands.inspect import inspect_database
@@ -420,3 +465,38 @@ def schemac(tmp_path):
                               capture_output=True, text=True, timeout=120)
 
     return run
+
+
+def retyped_schema(url: str, tmp_path, old: str, new: str) -> tuple:
+    """The schema.yaml `inspect` writes of `url` (its migration "old" generated: the database is it) with the one
+    `old` in it made `new`, and generate's result for it ("retyped", written): (schema path, out dir, result)."""
+    from schemac.commands.generate import generate
+    from schemac.commands.inspect import inspect_database
+
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    text = inspect_database(url).yaml
+    schema.write_text(text, encoding="utf-8")
+    assert generate(str(schema), out, name="old").status == "written"
+    assert text.count(old) == 1, text
+    schema.write_text(text.replace(old, new), encoding="utf-8")
+    result = generate(str(schema), out, name="retyped")
+    assert result.status == "written", result.message
+    return schema, out, result
+
+
+def refusals_until_applied(url: str, out: str, fixes: tuple[str, ...]) -> list[str]:
+    """The messages of the migrations after the first in `out` refusing (IntegrityConstraintViolation: a guard's look
+    at the rows, nothing done: no type left renamed) before each of `fixes` runs; then they apply."""
+    from schemac.migrations.apply import apply_files
+    from schemac.migrations.layout import Layout
+
+    failures = []
+    with psycopg.connect(url, autocommit=True) as conn:
+        for fix in fixes:
+            with pytest.raises(psycopg.errors.IntegrityConstraintViolation) as failed:
+                apply_files(conn, Layout(out).migrations()[1:], record=False)
+            failures.append(failed.value.diag.message_primary or "")
+            assert conn.execute("SELECT count(*) FROM pg_type WHERE typname LIKE '%schemac_old'").fetchone() == (0,)
+            conn.execute(fix)
+        apply_files(conn, Layout(out).migrations()[1:], record=False)
+    return failures

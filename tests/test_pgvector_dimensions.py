@@ -17,6 +17,7 @@ import psycopg
 import pytest
 
 from catalog_oracle import values
+from conftest import refusals_until_applied, retyped_schema
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
 from schemac.migrations.apply import apply_files
@@ -123,3 +124,41 @@ def test_which_pgvector_type_changes_keep_every_value():
     assert 'or "subvector(e, 1, 2)::halfvec(2)"' in refusal("e", "halfvec(4)", "halfvec(2)")
     assert "subvector" not in refusal("e", "vector(2)", "vector(4)")  # (no dimensions to keep: more are needed)
     assert 'or "ext.subvector(e, 1, 2)::ext.vector(2)"' in refusal("e", "ext.vector(3)", "ext.vector(2)")
+
+
+PARTS = """
+CREATE EXTENSION vector;
+CREATE DOMAIN embedding AS vector(3);
+CREATE TYPE scored AS (score float8, parts embedding[]);
+CREATE TABLE passages (id int PRIMARY KEY, best scored, alls scored[]);
+INSERT INTO passages VALUES (1, ROW(0.5, ARRAY[NULL, '[1,2,3]']::embedding[]), NULL),
+  (2, ROW(0.1, ARRAY[NULL]::embedding[]), ARRAY[ROW(0.2, ARRAY['[4,5,6]']::embedding[]), NULL]::scored[]),
+  (3, ROW(0.3, NULL), ARRAY[ROW(0.4, '{}')]::scored[]);
+"""
+
+
+@pytest.mark.parametrize("major_db", ["pg18", "pg16"], indirect=True)
+def test_a_composites_array_attribute_of_a_domain_given_other_dimensions_is_guarded(major_db, tmp_path):
+    """A composite type's attribute that is an array of a domain made over vector(4) from vector(3): the type is made
+    again and the columns (a plain one and an array of the type) retyped through text, whose cast pgvector refuses for
+    an element of 3 dimensions ('expected 4 dimensions, not 3', the migration failing on its ALTER before). Now generate
+    warns and the migration looks at the arrays' elements first (plan.held_values), raising naming the column and the
+    attribute parts[] where one holds a value, nothing done; over NULL elements and empty arrays it applies."""
+    _vector(major_db)
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        conn.execute(PARTS)
+    schema, out, result = retyped_schema(major_db, tmp_path, "vector(3)", "vector(4)")
+    for column in ("best", "alls"):
+        assert [n for n in result.notices if f"column public.passages.{column}: its composite type's attribute parts[] "
+                "is of domain public.embedding created again over vector(4)" in n], result.notices
+    failures = refusals_until_applied(major_db, out, ("UPDATE passages SET best = ROW((best).score, NULL) WHERE id = 1",
+                                                      "UPDATE passages SET alls = NULL WHERE id = 2"))
+    assert "column public.passages.best is retyped to scored (composite type public.scored made again): its attribute " \
+        "parts[] of domain public.embedding created again over vector(4) (was vector(3))" in failures[0], failures
+    assert "column public.passages.alls is retyped to scored[] (composite type public.scored made again): its " \
+        "attribute parts[] of domain public.embedding" in failures[1] and "dimensions 3 to 4" in failures[1], failures
+    with psycopg.connect(major_db) as conn:
+        assert conn.execute("SELECT id, (best).score, (alls[1]).score FROM passages ORDER BY id").fetchall() == \
+            [(1, 0.5, None), (2, 0.1, None), (3, 0.3, 0.4)]
+    drift = check_drift(str(schema), major_db)
+    assert drift.differences == (), drift.render("text")

@@ -17,6 +17,7 @@ import psycopg
 import pytest
 
 from catalog_oracle import values
+from conftest import refusals_until_applied, retyped_schema
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
 from schemac.commands.inspect import inspect_database
@@ -391,29 +392,13 @@ def test_a_composites_attribute_of_a_domain_made_again_over_another_srid_is_guar
     _postgis(major_db)
     with psycopg.connect(major_db, autocommit=True) as conn:
         conn.execute(COMPOSITES)
-    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    text = inspect_database(major_db).yaml
-    schema.write_text(text, encoding="utf-8")
-    assert generate(str(schema), out, name="old").status == "written"
-    assert text.count("geometry(Geometry,2154)") == 1, text
-    schema.write_text(text.replace("geometry(Geometry,2154)", "geometry(Geometry,3857)"), encoding="utf-8")
-    result = generate(str(schema), out, name="rebased")
-    assert result.status == "written", result.message
+    schema, out, result = retyped_schema(major_db, tmp_path, "geometry(Geometry,2154)", "geometry(Geometry,3857)")
     for column, path in (("p", "g"), ("s", "at.g")):
         said = [n for n in result.notices if f"column public.t_sites.{column}: its composite type's attribute {path} is "
                 f"of domain public.geom_local created again over geometry(Geometry,3857)" in n]
         assert len(said) == 1, result.notices
-    failures = []
-    for fix in ("UPDATE t_sites SET p = ROW((p).name, NULL) WHERE p IS NOT NULL", "UPDATE t_sites SET s = NULL", None):
-        with psycopg.connect(major_db, autocommit=True) as conn:
-            if fix is None:
-                apply_files(conn, Layout(out).migrations()[1:], record=False)
-                break
-            with pytest.raises(psycopg.errors.IntegrityConstraintViolation) as failed:
-                apply_files(conn, Layout(out).migrations()[1:], record=False)
-            failures.append(failed.value.diag.message_primary or "")
-            assert conn.execute("SELECT count(*) FROM pg_type WHERE typname LIKE '%schemac_old'").fetchone() == (0,)
-            conn.execute(fix)
+    failures = refusals_until_applied(major_db, out, ("UPDATE t_sites SET p = ROW((p).name, NULL) WHERE p IS NOT NULL",
+                                                      "UPDATE t_sites SET s = NULL"))
     assert "column public.t_sites.p is retyped to place (composite type public.place made again): its attribute g of domain " \
         "public.geom_local created again over geometry(Geometry,3857) (was geometry(Geometry,2154))" in failures[0], failures
     assert "column public.t_sites.s is retyped to site[] (composite type public.site made again): its attribute at.g of " \

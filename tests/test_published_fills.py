@@ -12,7 +12,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from conftest import rows_of
+from conftest import member_without_inheriting, own, rows_of, run_as, two_roles
 
 SETUP = """
 CREATE TABLE p (id int, a int, b int);
@@ -85,3 +85,28 @@ def test_a_backfill_no_replica_identity_can_serve_is_refused_naming_the_publicat
         'cannot update table "q" (Column list used by the publication does not cover the replica identity.): no '
         f"replica identity of q serves publication theirs (owner {me}), which the migration's role cannot alter")
     assert identity == [("d",)]
+
+
+def test_a_backfill_through_a_parent_gives_a_child_the_role_may_set_role_to_an_identity_as_its_owner(any_db_url):
+    """The role's parent p and another role's INHERITS child c, which a superuser's FOR ALL TABLES publication publishes
+    UPDATEs of: the UPDATE of p reaches c's rows, which Postgres refuses without a replica identity. A role not a member
+    of c's owner is refused, as before; a member without its privileges (NOINHERIT, or 16+'s grant WITH INHERIT FALSE)
+    may SET ROLE to it: the block gives c FULL as that role (plan.lent_roles) and c's DEFAULT again after, the role
+    set again as it was (none: the member logs in as itself)."""
+    with psycopg.connect(any_db_url, autocommit=True) as conn, two_roles(conn, "pf") as (app, other):
+        try:
+            conn.execute(SETUP + "CREATE TABLE c () INHERITS (p); INSERT INTO c VALUES (3, NULL, 4);")
+            own(conn, app, "p")
+            own(conn, other, "c")
+            with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState, match='table "c" because it does not'):
+                _as(conn, app, _backfill(True))
+            member_without_inheriting(conn, app, other)
+            role = run_as(conn, app, _backfill(True), login=True)
+            rows = rows_of(any_db_url, "SELECT tableoid::regclass::text, id, a FROM p ORDER BY id")
+            identity = rows_of(any_db_url, "SELECT relname, relreplident FROM pg_class WHERE relname IN ('p', 'c') "
+                                           "AND relnamespace = 'public'::regnamespace ORDER BY 1")
+        finally:
+            conn.execute("DROP PUBLICATION everything; DROP TABLE p CASCADE")
+    assert role == (app, "none")
+    assert rows == [("p", 1, 0), ("p", 2, 3), ("c", 3, 0)]
+    assert identity == [("c", "d"), ("p", "d")]

@@ -46,12 +46,12 @@ def rebased_attributes(changes: list[Change], current: Schema, desired: Schema) 
         out = []
         olds = {x.name: x.type for x in was[b].attributes}
         for x in will[b].attributes:
-            if x.name not in olds or type_name(olds[x.name]) != type_name(x.type) or x.type.endswith("]"):
+            if x.name not in olds or type_name(olds[x.name]) != type_name(x.type):
                 continue
             key = type_name(x.type)
-            if key in rebased:
-                out.append((path + (x.name,), ".".join(key), *rebased[key]))
-            else:
+            if key in rebased:  # (an array of the domain: its path's last name marked name[], its elements looked at)
+                out.append((path + (x.name + "[]" * x.type.endswith("]"),), ".".join(key), *rebased[key]))
+            elif not x.type.endswith("]"):
                 out += walk(olds[x.name], x.type, path + (x.name,), seen | {b})
         return out
 

@@ -116,15 +116,22 @@ def retype_guard(t: Table, column: str, array: bool, said: str, fix: str, path: 
     test = ("'EXISTS (SELECT FROM pg_catalog.unnest(' || pg_catalog.quote_ident(a.attname) || ') AS e(v) WHERE e.v IS "
             "NOT NULL)'") if array else "'pg_catalog.num_nonnulls(' || pg_catalog.quote_ident(a.attname) || ') > 0'"
     if path:  # ((c).a).g: the unnest in a select list, whose one column is the whole element
-        into, out = "(" * len(path), "".join(f").{quote_ident(p)}" for p in path).replace("'", "''")
+        into, out = "(" * len(path), "".join(f").{quote_ident(p.removesuffix('[]'))}" for p in path).replace("'", "''")
         test = (f"'EXISTS (SELECT FROM (SELECT pg_catalog.unnest(' || pg_catalog.quote_ident(a.attname) || ') AS v) e "
-                f"WHERE {into}e.v{out} IS NOT NULL)'") if array else \
-            f"'pg_catalog.num_nonnulls({into}' || pg_catalog.quote_ident(a.attname) || '{out}) > 0'"
+                f"WHERE {_held(path, f'{into}e.v{out}')})'") if array else \
+            f"'{_held(path, into + chr(39) + ' || pg_catalog.quote_ident(a.attname) || ' + chr(39) + out)}'"
     holders = (TREE.format(table=literal(qualified(t.schema, t.name))) + "SELECT DISTINCT n.nspname, c.relname, "
                f"a.attname, {test} AS test, c.oid AS rel FROM tree JOIN pg_catalog.pg_class c ON c.oid = tree.rel "
                "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace JOIN pg_catalog.pg_attribute a ON a.attrelid "
                f"= c.oid AND a.attname = {literal(column)} AND NOT a.attisdropped WHERE c.relkind = 'r' ORDER BY 1, 2, 3")
     return _guard(holders, said, fix)
+
+
+def _held(path: tuple, attribute: str) -> str:
+    """The condition that `attribute` (the expression reaching the attribute at `path`) holds a value: an array's
+    (its path's last name marked name[]: compare.composite_rebases) a non-NULL element."""
+    return (f"EXISTS (SELECT FROM pg_catalog.unnest({attribute}) AS w(v) WHERE w.v IS NOT NULL)"
+            if path[-1].endswith("[]") else f"pg_catalog.num_nonnulls({attribute}) > 0")
 
 
 def _guard(holders: str, said: str, fix: str) -> exp.Command:

@@ -9,10 +9,10 @@ the desired one's: FOR ALL TABLES, TABLES IN SCHEMA, or the table, one above or 
 the UPDATEs makes each publication of the role's publishing UPDATEs of a table of the tree (the table and those under
 it in pg_inherits, and the tables it is a partition of) publish none (ALTER PUBLICATION ... SET (publish = ...)
 without update: Postgres then checks no replica identity, row filter nor column list for UPDATEs); the role's: those
-of a role whose privileges it has, or that it may SET ROLE to (a member NOINHERIT, or 16+'s WITH INHERIT FALSE: altered
-after setting that role, the role set again after, in the block giving them back too). A publication the
-role cannot alter (another role's, FOR ALL TABLES a superuser's) still checks them: each of the role's tables of the
-tree that Postgres would still refuse them on (its own check, run by EXPLAIN UPDATE ... WHERE false: no row read, no
+of a role whose privileges it has, or that it may SET ROLE to (plan.lent_roles: a member NOINHERIT, or 16+'s WITH
+INHERIT FALSE: altered after setting that role, the role set again after, in the block giving them back too). A
+publication the role cannot alter (another role's, FOR ALL TABLES a superuser's) still checks them: each of the role's
+tables of the tree (alike: probed and altered as its owner where the role may only SET ROLE to it) that Postgres would still refuse them on (its own check, run by EXPLAIN UPDATE ... WHERE false: no row read, no
 statement trigger fired) is given the first replica identity under which it takes them: FULL (every column in it, a
 row filter's too), else USING INDEX of one of its unique indexes (a column list covering that index where FULL is not
 valid under it; on 18 FULL beside a generated column the publication does not publish, 'Replica identity must not
@@ -30,6 +30,7 @@ from sqlglot import exp
 
 from schemac.model import Table
 from schemac.pg.names import qualified
+from schemac.plan.lent_roles import AS_OWNER, AS_WAS, WAS, kept_back, may_alter, owner_columns
 from schemac.plan.sql_strings import TREE, do_block, given_back, literal, seeded
 
 KEPT = "schemac.published_fills"  # (the setting holding the statements giving identities and publications back)
@@ -48,11 +49,9 @@ def _publish(kept: tuple[str, ...]) -> str:
 # INHERIT FALSE; `lent`: altered as that role, `role` the setting's value naming it).
 _PUBLISHING = (TREE + ", rels(rel) AS (SELECT tree.rel FROM tree UNION SELECT a::pg_catalog.oid FROM tree, "
                "pg_catalog.pg_partition_ancestors(tree.rel::pg_catalog.regclass) a) SELECT p.pubname, {off} AS off, "
-               "p.pubowner::pg_catalog.regrole::text AS owner, pg_catalog.pg_get_userbyid(p.pubowner) AS role, "
-               "NOT pg_catalog.pg_has_role(p.pubowner, 'USAGE') AS lent, "
+               "p.pubowner::pg_catalog.regrole::text AS owner, " + owner_columns("p.pubowner") + ", "
                + _publish(_FLAGS) + " AS back FROM pg_catalog.pg_publication p WHERE ({publishing}) "
-               "AND {mine}(pg_catalog.pg_has_role(p.pubowner, 'USAGE') OR pg_catalog.pg_has_role(p.pubowner, CASE WHEN "
-               "pg_catalog.current_setting('server_version_num')::int >= 160000 THEN 'SET' ELSE 'MEMBER' END)) "
+               "AND {mine}" + may_alter("p.pubowner") + " "
                "AND (p.puballtables OR EXISTS (SELECT FROM pg_catalog.pg_publication_rel pr JOIN rels ON "
                "rels.rel = pr.prrelid WHERE pr.prpubid = p.oid) OR EXISTS (SELECT FROM pg_catalog.pg_publication_namespace "
                "pn JOIN pg_catalog.pg_class c ON c.relnamespace = pn.pnnspid JOIN rels ON rels.rel = c.oid "
@@ -64,12 +63,13 @@ _TABLES = (TREE + "SELECT DISTINCT c.oid::pg_catalog.regclass AS rel, CASE c.rel
            "WHEN 'f' THEN 'FULL' WHEN 'n' THEN 'NOTHING' ELSE COALESCE((SELECT pg_catalog.format("
            "'USING INDEX %I', i.relname) FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid "
            "WHERE x.indrelid = c.oid AND x.indisreplident), 'DEFAULT') END AS was, col.attname AS col, CASE "
-           "col.attidentity WHEN 'a' THEN 'DEFAULT' ELSE pg_catalog.quote_ident(col.attname) END AS val "
+           "col.attidentity WHEN 'a' THEN 'DEFAULT' ELSE pg_catalog.quote_ident(col.attname) END AS val, "
+           + owner_columns("c.relowner") + " "
            "FROM tree JOIN pg_catalog.pg_class c ON c.oid = tree.rel LEFT JOIN LATERAL (SELECT a.attname, "
            "a.attidentity FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 "
            "AND NOT a.attisdropped "
            "AND a.attgenerated = '' ORDER BY a.attidentity = 'a', a.attnum LIMIT 1) col ON true "
-           "WHERE c.relkind = 'r' AND pg_catalog.pg_has_role(c.relowner, 'USAGE') ORDER BY 1")
+           "WHERE c.relkind = 'r' AND " + may_alter("c.relowner") + " ORDER BY 1")
 # FULL (every column in it: any row filter's), then each unique index that may be one (a column list covering it).
 _IDENTITIES = ("SELECT 'FULL' AS how, 0 AS o UNION ALL SELECT pg_catalog.format('USING INDEX %I', i.relname), 1 "
                "FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid "
@@ -79,8 +79,6 @@ _IDENTITIES = ("SELECT 'FULL' AS how, 0 AS o UNION ALL SELECT pg_catalog.format(
 # runs): it reads no row and fires no statement trigger.
 _PROBES = {"update": "EXECUTE pg_catalog.format('EXPLAIN UPDATE ONLY %s SET %I = %s WHERE false', r.rel, r.col, r.val);",
            "delete": "EXECUTE pg_catalog.format('EXPLAIN DELETE FROM ONLY %s WHERE false', r.rel);"}
-# The statement (given back after the statements) taking the role {role} names (an SQL text: the setting's value).
-_AS_ROLE = "pg_catalog.format('SELECT pg_catalog.set_config(''role'', %L, false)', {role})"
 # The publications of the tree the role cannot alter (another role's, FOR ALL TABLES a superuser's), named in the error.
 _OTHERS = "SELECT pg_catalog.string_agg(pg_catalog.format('%I (owner %I)', o.pubname, o.owner), ', ') FROM ({mine}) o"
 
@@ -108,30 +106,26 @@ def unpublished(table: str, statements: list[exp.Expression], actions: tuple[str
     query = dict(table=seeds, off=off, publishing=" OR ".join(f"p.pub{a}" for a in actions))
     probe = " ".join(_PROBES[a] for a in _FLAGS if a in _PROBES and a in actions)
     off = (f"DECLARE r record; way record; back text[] := '{{}}'; served boolean; refused text; detail text; "
-           "owners text; was text := pg_catalog.current_setting('role'); "
-           f"BEGIN FOR r IN {_PUBLISHING.format(**query, mine='')} LOOP "
-           "IF r.lent THEN PERFORM pg_catalog.set_config('role', r.role, false); END IF; "
-           "EXECUTE pg_catalog.format('ALTER PUBLICATION %I SET (publish = %L)', r.pubname, r.off); "
-           "IF r.lent THEN PERFORM pg_catalog.set_config('role', was, false); "
-           f"back := back || {_AS_ROLE.format(role='r.role')}; END IF; "
-           "back := back || pg_catalog.format('ALTER PUBLICATION %I SET (publish = %L)', r.pubname, r.back); "
-           f"IF r.lent THEN back := back || {_AS_ROLE.format(role='was')}; END IF; END LOOP; "
+           f"owners text; {WAS}BEGIN FOR r IN {_PUBLISHING.format(**query, mine='')} LOOP {AS_OWNER}"
+           f"EXECUTE pg_catalog.format('ALTER PUBLICATION %I SET (publish = %L)', r.pubname, r.off); {AS_WAS}"
+           + kept_back("pg_catalog.format('ALTER PUBLICATION %I SET (publish = %L)', r.pubname, r.back)") + "END LOOP; "
            # (each table Postgres would refuse the statements on given the first identity it takes them under)
            # (its refusals alone: 'does not have a replica identity', 'cannot update table': another error is the
            # statements' own to raise, or not)
-           f"FOR r IN {_TABLES.format(table=seeds)} LOOP refused := NULL; BEGIN {probe} "
+           # (a lent table probed and given an identity as its owner: the role alone may not read it)
+           f"FOR r IN {_TABLES.format(table=seeds)} LOOP {AS_OWNER}refused := NULL; served := false; BEGIN {probe} "
            "EXCEPTION WHEN object_not_in_prerequisite_state OR invalid_column_reference THEN GET STACKED DIAGNOSTICS "
            "refused = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL; WHEN OTHERS THEN NULL; END; "
-           "CONTINUE WHEN refused IS NULL; "
-           f"served := false; FOR way IN {_IDENTITIES} LOOP BEGIN "
+           f"IF refused IS NOT NULL THEN FOR way IN {_IDENTITIES} LOOP BEGIN "
            f"EXECUTE pg_catalog.format('ALTER TABLE %s REPLICA IDENTITY %s', r.rel, way.how); {probe} "
            "served := true; EXIT; "
-           "EXCEPTION WHEN OTHERS THEN NULL; END; END LOOP; "
+           f"EXCEPTION WHEN OTHERS THEN NULL; END; END LOOP; END IF; {AS_WAS}"
+           "CONTINUE WHEN refused IS NULL; "
            f"IF NOT served THEN {_OTHERS.format(mine=_PUBLISHING.format(**query, mine='NOT '))} INTO owners; "
            "RAISE EXCEPTION '%: no replica identity of % serves publication %, which the migration''s role cannot "
            "alter', refused || COALESCE(' (' || detail || ')', ''), r.rel, owners USING HINT = 'Apply the "
            "migration as a superuser or a member of the publication''s owner, or give the table a replica identity "
            "the publication accepts.'; END IF; "
-           "back := back || pg_catalog.format('ALTER TABLE %s REPLICA IDENTITY %s', r.rel, r.was); END LOOP; "
+           + kept_back("pg_catalog.format('ALTER TABLE %s REPLICA IDENTITY %s', r.rel, r.was)") + "END LOOP; "
            f"PERFORM pg_catalog.set_config({literal(KEPT)}, back::text, false); END")
     return [do_block(off), *statements, given_back(KEPT)]

@@ -13,9 +13,9 @@ sets its clones too, a disabled one among them: a clone's own state is set after
 graph's order of the migration's own trigger changes around the UPDATE: a trigger dropped or replaced after it is
 quiet too, one made after it is not there yet. The statements are kept in a setting of the session (a DO block has
 no variable another can read), emptied by the second block; an error rolls both back with the transaction.
-Only the tables the role running the migration owns (or whose owner's privileges it has) are touched: ALTER TABLE ...
-DISABLE TRIGGER is the owner's, and a child of a schema not read (used_outside) may be another role's, whose
-triggers fire as before rather than fail the migration.
+Only the tables the role running the migration owns (or whose owner's privileges it has, or whose owner it may SET
+ROLE to: plan.lent_roles) are touched: ALTER TABLE ... DISABLE TRIGGER is the owner's, and a child of a schema not read
+(used_outside) may be another role's, whose triggers fire as before rather than fail the migration.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from sqlglot import exp
 from schemac.model import Table
 from schemac.pg.names import qualified
 from schemac.plan.deferred_checks import checked_now
+from schemac.plan.lent_roles import AS_OWNER, AS_WAS, WAS, kept_back, may_alter, owner_columns
 from schemac.plan.published_fills import published
 from schemac.plan.sql_strings import TREE, do_block, given_back, literal, seeded
 from schemac.plan.unforced_rls import unforced
@@ -36,7 +37,8 @@ INSERT_OR_DELETE = 4 | 8  # ... its TRIGGER_TYPE_INSERT and TRIGGER_TYPE_DELETE 
 # The user triggers and rewrite rules firing on `events` there: a rule rewrites the migration's own statement as it
 # would an application's (DO INSTEAD NOTHING leaves the NULLs SET NOT NULL then refuses; DO ALSO writes audit rows),
 # and ALTER TABLE ... DISABLE RULE quiets it as DISABLE TRIGGER does a trigger (ev_type: 2 UPDATE, 3 INSERT, 4 DELETE).
-_QUIETED = (TREE + "SELECT DISTINCT q.rel, q.name, q.enabled, q.kind, q.depth FROM ("
+_QUIETED = (TREE + "SELECT DISTINCT q.rel, q.name, q.enabled, q.kind, q.depth, " + owner_columns("q.relowner")
+            + " FROM ("
             "SELECT g.tgrelid::pg_catalog.regclass AS rel, g.tgname AS name, g.tgenabled AS enabled, "
             "'TRIGGER'::text AS kind, tree.depth, c.relowner FROM tree "
             "JOIN pg_catalog.pg_trigger g ON g.tgrelid = tree.rel JOIN pg_catalog.pg_class c ON c.oid = tree.rel "
@@ -45,7 +47,7 @@ _QUIETED = (TREE + "SELECT DISTINCT q.rel, q.name, q.enabled, q.kind, q.depth FR
             "FROM tree JOIN pg_catalog.pg_rewrite w ON w.ev_class = tree.rel "
             "JOIN pg_catalog.pg_class c ON c.oid = tree.rel "
             "WHERE (CASE w.ev_type WHEN '2' THEN 16 WHEN '3' THEN 4 WHEN '4' THEN 8 ELSE 0 END) & {events} <> 0) q "
-            "WHERE pg_catalog.pg_has_role(q.relowner, 'USAGE') ORDER BY q.depth, q.kind, q.name")
+            "WHERE " + may_alter("q.relowner") + " ORDER BY q.depth, q.kind, q.name")
 _STATE = ("CASE r.enabled WHEN 'A' THEN 'ENABLE ALWAYS' WHEN 'R' THEN 'ENABLE REPLICA' WHEN 'D' THEN 'DISABLE' "
           "ELSE 'ENABLE' END")
 
@@ -74,9 +76,9 @@ def quieted(table: str, statements: list[exp.Expression], events: int = _UPDATE,
     either; `also` the tables they DELETE from that are in no tree of `table` (a partition detached to be attached
     again under another bound: its own triggers fire on its DELETE)."""
     table = seeded(table, also)
-    off = (f"DECLARE r record; back text[] := '{{}}'; BEGIN FOR r IN {_QUIETED.format(table=table, events=events)} "
-           "LOOP IF r.enabled <> 'D' THEN "
-           "EXECUTE pg_catalog.format('ALTER TABLE %s DISABLE %s %I', r.rel, r.kind, r.name); END IF; "
-           f"back := back || pg_catalog.format('ALTER TABLE %s %s %s %I', r.rel, {_STATE}, r.kind, r.name); END LOOP; "
+    off = (f"DECLARE r record; back text[] := '{{}}'; {WAS}BEGIN "
+           f"FOR r IN {_QUIETED.format(table=table, events=events)} LOOP IF r.enabled <> 'D' THEN {AS_OWNER}"
+           f"EXECUTE pg_catalog.format('ALTER TABLE %s DISABLE %s %I', r.rel, r.kind, r.name); {AS_WAS}END IF; "
+           + kept_back(f"pg_catalog.format('ALTER TABLE %s %s %s %I', r.rel, {_STATE}, r.kind, r.name)") + "END LOOP; "
            f"PERFORM pg_catalog.set_config({literal(KEPT)}, back::text, false); END")
     return [do_block(off), *statements, given_back(KEPT)]
