@@ -11,19 +11,12 @@ column, the attribute and its domain, where one holds a value; and plan.hazards 
 
 from __future__ import annotations
 
-from typing import Optional
-
 from schemac.compare.changes import ENUM_REBUILT, Change
 from schemac.compare.types import base_type, keyed_domains
 from schemac.model import Schema
 from schemac.model.frozen import replace
 from schemac.pg import pgvector
-from schemac.pg.postgis import refusal
 from schemac.pg.types import type_name
-
-
-def _refused(old: str, new: str) -> Optional[str]:
-    return refusal("", old, new) or pgvector.refusal("", old, new)
 
 
 def rebased_attributes(changes: list[Change], current: Schema, desired: Schema) -> list[Change]:
@@ -33,7 +26,7 @@ def rebased_attributes(changes: list[Change], current: Schema, desired: Schema) 
         return changes
     below, above = keyed_domains(current), keyed_domains(desired)
     rebased = {k: (base_type(below[k].type, below), base_type(d.type, above)) for k, d in above.items() if k in below}
-    rebased = {k: v for k, v in rebased.items() if _refused(*v)}
+    rebased = {k: v for k, v in rebased.items() if pgvector.values_refused("", *v)}
     if not rebased:
         return changes
     was = {(t.schema, t.name): t for t in current.composite_types}

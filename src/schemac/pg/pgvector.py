@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from schemac.pg import postgis
 from schemac.pg.postgis import NO, YES
 
 _TYPE = re.compile(r"^(?:(?P<schema>[a-z_][a-z0-9_$]*|\"(?:[^\"]|\"\")+\")\.)?(?P<kind>vector|halfvec|sparsevec)"
@@ -53,3 +54,9 @@ def refusal(column: str, old_type: str, new_type: str) -> Optional[str]:
     if new_type.endswith("[]") or new[2] > old[2] or old[1] == "sparsevec" or new[1] == "sparsevec":  # type: ignore
         return head
     return f"{head}, or \"{new[0]}subvector({column}, 1, {new[2]})::{new_type}\" to keep the first {new[2]} dimensions"
+
+
+def values_refused(column: str, old_type: str, new_type: str) -> Optional[str]:
+    """Why PostGIS (an SRID, shape or dimensions) or pgvector (dimensions) refuses every existing value when `column`
+    goes from `old_type` to `new_type`, with the `using:` to write; None where neither does."""
+    return postgis.refusal(column, old_type, new_type) or refusal(column, old_type, new_type)

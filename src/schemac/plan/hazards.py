@@ -16,7 +16,6 @@ from schemac.pg import pgvector
 from schemac.pg.knowntypes import converts_extension
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, constraint_name
 from schemac.pg.sequences import filled
-from schemac.pg.postgis import refusal
 from schemac.pg.range_casts import range_refusal, range_route
 from schemac.pg.types import type_name
 from schemac.plan.empty_parents import empty_parent_warning
@@ -335,7 +334,7 @@ def _partition_columns(change: Change) -> str:
 def _refused_base(old: str, new: str) -> bool:
     """A domain's base type changed where PostGIS or pgvector refuse every value (an SRID, shape or dimensions): its
     columns' retypes are written behind plan.held_values' guard, which applies over NULLs alone and else fails."""
-    return bool(refusal("", old, new) or pgvector.refusal("", old, new))
+    return bool(pgvector.values_refused("", old, new))
 
 
 def retype_said(change: Change) -> str:
@@ -359,7 +358,7 @@ def _missing_cast(change: Change, guarded: bool = True) -> Optional[str]:
     if change.kind != "alter_column_type" or change.cause is not None or takes_using(change) or _of_foreign_table(change):
         return None
     old, new = change.old.type, change.new.type  # type: ignore[union-attr]
-    spatial = refusal(change.name or "", old, new) or pgvector.refusal(change.name or "", old, new)
+    spatial = pgvector.values_refused(change.name or "", old, new)
     if spatial is not None:  # (written behind plan.held_values' guard where it can be)
         return None if guarded and refused_values(change) else f"column {change.path}: {spatial}, used by this migration only"
     if _string_to_array(old, new):

@@ -20,7 +20,7 @@ from sqlglot import exp
 
 from schemac.compare.changes import Change, takes_using
 from schemac.model import Table
-from schemac.pg import pgvector, postgis
+from schemac.pg import pgvector
 from schemac.pg.names import qualified, quote_ident
 from schemac.pg.types import type_name
 from schemac.plan.sql_strings import TREE, do_block, literal
@@ -67,7 +67,7 @@ def held_values_guard(schema: str, name: str, refusing: tuple) -> exp.Command:
 
 def refused_values(change: Change) -> Optional[str]:
     """Why Postgres refuses every non-NULL value of a column retype without `using:` (a PostGIS SRID, shape or
-    dimensions changed, pgvector's dimensions: pg.postgis.refusal, pg.pgvector.refusal), with the `using:` to write;
+    dimensions changed, pgvector's dimensions: pg.pgvector.values_refused), with the `using:` to write;
     None for any other change. Such a retype applies over NULLs alone: generate writes it behind retyped_over_nulls'
     guard, not refused (a generated column's, computed again, stays refused). A column of a domain created again over
     another base type (`rebased`: a domain over geometry(Geometry,2154) made over geometry(Geometry,3857)) is judged
@@ -76,7 +76,7 @@ def refused_values(change: Change) -> Optional[str]:
             or change.table_def is None or change.table_def.foreign is not None or change.new.generated:  # type: ignore
         return None
     old, new = _types(change)
-    why = postgis.refusal(change.name or "", old, new) or pgvector.refusal(change.name or "", old, new)
+    why = pgvector.values_refused(change.name or "", old, new)
     return f"its domain {'.'.join(type_name(change.new.type))} created again over {new}: {why}" \
         if why and change.rebased else why  # type: ignore[union-attr]
 
@@ -96,7 +96,7 @@ def retyped_over_nulls(change: Change) -> list[exp.Command]:
                                                f"column {change.path} is retyped {' -> '.join(_types(change))} while column ",
                                                f" holds a value: {why}, used by this migration only")]
     for path, domain, old, new in () if takes_using(change) else change.refused_attributes:
-        head = (postgis.refusal("", old, new) or pgvector.refusal("", old, new) or "").split("; add", 1)[0]
+        head = (pgvector.values_refused("", old, new) or "").split("; add", 1)[0]
         out.append(retype_guard(change.table_def, change.name, change.new.type.endswith("]"),  # type: ignore
                                 f"column {change.path} is retyped to {change.new.type} (composite type "  # type: ignore
                                 f"{'.'.join(type_name(change.new.type))} made again): its attribute {'.'.join(path)} "  # type: ignore
