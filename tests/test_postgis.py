@@ -24,6 +24,7 @@ from schemac.commands.inspect import inspect_database
 from schemac.compare.differ import diff
 from schemac.compare.normalize import normal_form
 from schemac.model import Column, Extension, Schema, Table, View
+from schemac.model.views import Dependency, ViewColumn
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
 from schemac.pg.knowntypes import unknown_type
@@ -312,6 +313,28 @@ def test_views_of_unknown_forms_are_ordered_and_rebuilt_by_what_their_queries_na
     changes = diff(schema("geometry(Point,4326)"), schema("geometry"))
     rebuilt = sorted(c.name for c in changes if c.kind == "drop_view")
     assert rebuilt == ["place_all", "place_ids"], [(c.kind, c.name) for c in changes]
+
+
+def test_a_column_renamed_under_a_deparsed_view_that_schema_yaml_has_as_written_is_renamed_in_it():
+    """`diff --sql` against a database (its view deparsed, with columns) where schema.yaml's view reads PostGIS, which
+    the throwaway server lacks (known by its query as written only): the column renamed under it, which the view's
+    output column follows, is renamed in the view too (ALTER VIEW ... RENAME COLUMN), its columns read from the
+    query; it was dropped and made again. pairs/postgis.sql's gis-column-renamed-under-views-compared-as-written
+    applies the generate side on a server."""
+    deparse = ("SELECT points.cartodb_id,\n    points.name\n   FROM points\n  WHERE points.geom && "
+               "st_makeenvelope(0::double precision, 0::double precision, 1::double precision, 1::double precision)")
+    reads = (Dependency("relation", "public", "points"), *(Dependency("column", "public", "points", c, t)
+             for c, t in (("cartodb_id", "integer"), ("name", "text"), ("geom", "geometry"))))
+    current = Schema(tables=(Table(name="points", columns=(Column("cartodb_id", "integer"), Column("name", "text"),
+                                                           Column("geom", "geometry"))),),
+                     views=(View(name="points_tiles", query=deparse, definition=deparse, depends=reads,
+                                 output=(ViewColumn("cartodb_id", "integer"), ViewColumn("name", "text"))),))
+    desired = Schema(tables=(Table(name="points", columns=(Column("cartodb_id", "integer"),
+                                                           Column("label", "text", renamed_from="name"),
+                                                           Column("geom", "geometry"))),),
+                     views=(View(name="points_tiles", query=deparse.replace("points.name", "points.label")),))
+    assert [(c.kind, c.name, c.column_renames) for c in diff(current, desired)] == [
+        ("rename_column", "label", (("name", "label"),)), ("rename_view_column", "points_tiles", (("name", "label"),))]
 
 
 def test_an_extension_is_created_after_those_it_requires():

@@ -16,6 +16,9 @@ from schemac.model import Column, Rule, Schema, Table, View
 from schemac.pg.lazy import lazy
 from schemac.pg.names import scratch_name
 
+# A view's output columns as its query names them, in the current schema (False) or the desired one (True)
+Names = Callable[[View, bool], Optional[list[str]]]
+
 column_renamed = lazy("schemac.pg.query_renames", "column_renamed")
 outputs_renamed = lazy("schemac.pg.query_renames", "outputs_renamed")
 action_renamed = lazy("schemac.pg.query_renames", "action_renamed")
@@ -138,14 +141,17 @@ def _renamed(v: View, renames: list[tuple[str, str, str, str]],
 
 
 def views_after_output_renames(cur: dict, des: dict, same: Callable[[View, View], bool],
-                               moved: Optional[dict[tuple, tuple]] = None) -> dict[tuple, tuple]:
+                               moved: Optional[dict[tuple, tuple]] = None,
+                               names: Optional[Names] = None) -> dict[tuple, tuple]:
     """key -> the RENAME COLUMNs (old, new), in the order they can run, of each view of `cur` whose columns schema.yaml
     names otherwise where renaming them alone makes it `des`'s (`same`): `cur` then holds it as it is after them
     (Postgres prints `expr AS new`, a column named after the new name bare: pg.query_renames.outputs_renamed), and the
     views reading those columns as they print them then (`v.new AS old`), which may be kept or renamed in turn. Else
     (a column renamed under a view whose output column follows it: `SELECT s.report` -> `SELECT s.polrep_id`) the view
     was dropped and made again: a materialized view's rows computed again, grants and dependents made again.
-    `moved`: the views `renamed_from:` renames (old key -> new), whose readers' `depends` name them as they were."""
+    `moved`: the views `renamed_from:` renames (old key -> new), whose readers' `depends` name them as they were.
+    `names(view, desired)`: a view's output columns from its query where Postgres's are unknown (one known by its query
+    as written only: PostGIS, which the throwaway server lacks), asked only of a view whose query differs."""
     found: dict[tuple, tuple] = {}
     was = {new: old for old, new in (moved or {}).items()}  # (a view renamed: its readers' depends name the old key)
     grown = True
@@ -153,29 +159,40 @@ def views_after_output_renames(cur: dict, des: dict, same: Callable[[View, View]
         grown = False
         for key, new in des.items():
             old = cur.get(key)
-            moves = _output_moves(old, new) if old is not None and key not in found else None
-            after = _outputs_after(old, moves) if moves else None  # type: ignore[arg-type]
+            moves = _output_moves(old, new, names, same) if old is not None and key not in found else None
+            after = _outputs_after(old, moves, names) if moves else None  # type: ignore[arg-type]
             if after is None or not same(after, new):
                 continue
             cur[key], found[key], grown = after, moves, True
             renames = [(old.schema, old.name, a, b) for a, b in moves]  # type: ignore[union-attr, misc]
             held = was.get(key, key)
-            for k, v in cur.items():  # (its readers as Postgres prints them after: `v.new AS old`)
-                if any(d.kind == "column" and (d.schema, d.name, d.column) == (*held, a) for d in v.depends
-                       for a, _ in moves):
+            for k, v in cur.items():  # (its readers as Postgres prints them after: `v.new AS old`; one known by its
+                # query as written only, which names no column it reads, renamed where its text names the view's)
+                if k != key and written_only(v) or any(
+                        d.kind == "column" and (d.schema, d.name, d.column) == (*held, a) for d in v.depends
+                        for a, _ in moves):
                     cur[k] = _renamed(v, renames, {}, held)
     return found
 
 
-def _output_moves(old: View, new: View) -> Optional[tuple[tuple[str, str], ...]]:
+def _output_moves(old: View, new: View, names: Optional[Names] = None,
+                  same: Optional[Callable[[View, View], bool]] = None) -> Optional[tuple[tuple[str, str], ...]]:
     """The RENAME COLUMNs (old, new) that give `old`'s columns `new`'s names, where both deparses and their columns
-    are known, as many and of the same types, in an order in which none takes a name another still holds (a name
-    passed on along a chain; on a cycle, two names swapped, one set aside under a scratch name first, as
-    plan.name_swaps does with relations); None where there is none, or the scratch name is a column's."""
-    if old.definition is None or new.definition is None or not old.output or len(old.output) != len(new.output) \
-            or any(a.type != b.type for a, b in zip(old.output, new.output)):
+    are known, as many and of the same types (or, a side known by its query as written only, as many columns as
+    `names` reads in the two queries, which differ by `same`), in an order in which none takes a name another still
+    holds (a name passed on along a chain; on a cycle, two names swapped, one set aside under a scratch name first,
+    as plan.name_swaps does with relations); None where there is none, or the scratch name is a column's."""
+    if old.output and new.output and old.definition is not None and new.definition is not None:
+        if len(old.output) != len(new.output) or any(a.type != b.type for a, b in zip(old.output, new.output)):
+            return None
+        olds, news = [c.name for c in old.output], [c.name for c in new.output]
+    elif names is None or same is None or not (written_only(old) or written_only(new)) or same(old, new):
         return None
-    pending = {a.name: b.name for a, b in zip(old.output, new.output) if a.name != b.name}
+    else:
+        olds, news = _known_names(old, False, names), _known_names(new, True, names)
+        if olds is None or news is None or len(olds) != len(news):
+            return None
+    pending = {a: b for a, b in zip(olds, news) if a != b}
     out: list[tuple[str, str]] = []
     while pending:
         ready = [a for a, b in pending.items() if b not in pending]
@@ -191,20 +208,29 @@ def _output_moves(old: View, new: View) -> Optional[tuple[tuple[str, str], ...]]
     return tuple(out) or None
 
 
-def _outputs_after(v: View, moves: tuple[tuple[str, str], ...]) -> Optional[View]:
+def _known_names(v: View, desired: bool, names: Names) -> Optional[list[str]]:
+    """A view's output columns: Postgres's where known, else `names`' reading of its query."""
+    return [c.name for c in v.output] if v.output else names(v, desired)
+
+
+def _outputs_after(v: View, moves: tuple[tuple[str, str], ...], named: Optional[Names] = None) -> Optional[View]:
     """`v` after ALTER [MATERIALIZED] VIEW ... RENAME COLUMN of each of `moves`: its deparse, columns, column grants,
     its rules' NEW and OLD (own_rules_renamed), and a materialized view's indexes and statistics (by attnum: they
     follow); None where the deparse cannot be told."""
     names = net_renames(moves)
-    text = outputs_renamed(v.definition, {i: (c.name, names[c.name]) for i, c in enumerate(v.output)
-                                          if c.name in names})
+    written = written_only(v)  # (its query as written, renamed alike: its columns' places as `named` reads them)
+    columns = _known_names(v, False, named) if written and named is not None else [c.name for c in v.output]
+    source = v.query if written else v.definition
+    text = outputs_renamed(source, {i: (c, names[c]) for i, c in enumerate(columns) if c in names}) \
+        if columns and source is not None else None
     if text is None:
         return None
     col = lambda c: replace(c, name=names.get(c.name, c.name))  # noqa: E731
     members = Table(name=v.name, schema=v.schema, indexes=v.indexes, statistics=v.statistics, triggers=v.triggers)
     for a, b in moves:
         members = _rename_in_table(members, a, b)
-    return replace(v, definition=text, query=text if v.query == v.definition else v.query,
+    return replace(v, definition=None if written else text,
+                   query=text if written or v.query == v.definition else v.query,
                    output=tuple(map(col, v.output)), columns=tuple(map(col, v.columns)),
                    grants=tuple(replace(p, column=names.get(p.column, p.column)) if p.column else p for p in v.grants),
                    indexes=members.indexes, statistics=members.statistics, triggers=members.triggers,

@@ -41,6 +41,7 @@ from schemac.pg.lazy import lazy
 
 same_text = lazy("schemac.pg.views", "same_text")
 sole_relation_unqualified = lazy("schemac.pg.views", "sole_relation_unqualified")
+query_columns = lazy("schemac.compare.view_queries", "QueryForms")  # (a view's output columns from its query)
 query_forms = lazy("schemac.compare.view_queries", "query_forms")  # (a query compared as written: sqlglot)
 noop_casts_dropped = lazy("schemac.pg.noop_casts", "noop_casts_dropped")  # (only where a matview has members)
 dates_cast = lazy("schemac.pg.date_casts", "dates_cast")
@@ -220,6 +221,20 @@ def _over_out_changes(current: Schema, desired: Schema) -> set[tuple[str, str]]:
         for d in v.depends)}
 
 
+def _written_names(current: Schema, desired: Schema, moved: dict) -> Callable[[View, bool], Optional[list[str]]]:
+    """A view's output columns as its query names them (compare.view_queries, sqlglot: asked only of a view known by
+    its query as written whose query differs), in `desired` or in `current` (a view `moved` by its old key)."""
+    forms: dict[bool, object] = {}
+    back = {new: old for old, new in moved.items()}
+
+    def named(v: View, in_desired: bool) -> Optional[list[str]]:
+        if in_desired not in forms:
+            forms[in_desired] = query_columns(desired if in_desired else current)
+        key = v.key if in_desired else back.get(v.key, v.key)
+        return forms[in_desired].columns_of(*key)  # type: ignore[attr-defined]
+    return named
+
+
 def diff_views(current: Schema, desired: Schema, others: list[Change],
                stand_ins: dict[tuple[str, str], frozenset[tuple[str, str]]]) -> list[Change]:
     """The changes of views, and the views re-created around `others` (the other changes); `stand_ins`:
@@ -246,7 +261,8 @@ def diff_views(current: Schema, desired: Schema, others: list[Change],
     # (a view reading a function whose OUT parameters change: `*` of it names them, a RENAME COLUMN of the view does
     # not rename the function's columns it prints, `fo(1) fo(y)`: made again)
     out_changed = _over_out_changes(current, desired) & set(des)
-    outputs = views_after_output_renames(cur, {k: v for k, v in des.items() if k not in out_changed}, same_view, moved)
+    outputs = views_after_output_renames(cur, {k: v for k, v in des.items() if k not in out_changed}, same_view, moved,
+                                         _written_names(current, desired, moved))
 
     rebuilt: set[tuple[str, str]] = set()  # current views dropped to be created again
     changed: list[tuple[str, str]] = []
