@@ -208,7 +208,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     des_tables = children_follow_renames(cur_tables, des_tables)  # (a parent's RENAME COLUMN recurses)
     references_follow_renames(cur_tables, des_tables)  # (foreign keys at the columns renamed, a child's too)
     table_rules_after_column_renames(cur_tables, des_tables)  # (a rule inserting into a column renamed: kept)
-    current = bodies_after_renames(current, renames, cur_tables, des_tables)  # (a standard body follows them)
+    current = bodies_after_renames(current, desired, renames, cur_tables, des_tables)  # (a standard body follows them)
     defaults_follow_sequences(current, desired, cur_tables)  # (a serial's nextval() of its sequence renamed)
     remade = remade_foreign_tables(cur_tables, des_tables, current, desired)
     for key in remade:  # dropped, then created as a new table (with its grants, owner, comment, triggers)

@@ -61,8 +61,11 @@ def dropped_row_types(changes: Iterable[Change], views: Iterable[Change]) -> fro
     composite type dropped; and the domains it drops (one over a composite type made again: usertypes.holders_remade). A function naming one in its signature, or reading it in a SQL-standard body, holds
     it (Postgres refuses the DROP under it); where schema.yaml gives the name to another kind of relation or type
     (a table made a view of the same name, a composite type made a table) the function's text is unchanged, and
-    it is dropped before and created after all the same."""
+    it is dropped before and created after all the same. A view renamed (`renamed_from:`) and re-created counts
+    under its new name too: a standard body reading it names it so (compare.body_renames)."""
     return frozenset([(c.schema, c.name) for c in views if c.kind == "drop_view"]
+                     + [(c.schema, c.name) for c in views if c.kind == "replace_view" and c.old is not None
+                        and (c.old.schema, c.old.name) != (c.schema, c.name)]  # type: ignore[union-attr]
                      + [(c.schema, c.table) for c in changes if c.kind == "drop_table"]
                      + [(c.schema, c.name) for c in changes if c.kind in ("drop_composite_type", "drop_domain")])
 
