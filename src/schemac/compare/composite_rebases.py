@@ -21,7 +21,8 @@ from schemac.pg.types import type_name
 
 def rebased_attributes(changes: list[Change], current: Schema, desired: Schema) -> list[Change]:
     """`changes` with each composite column's retype through a composite made again marked with the attributes of
-    such a domain (refused_attributes: (path, domain, old base, new base))."""
+    such a domain (refused_attributes: (path, domain, old base, new base, the column's composite type)); the path
+    goes through nested composites and arrays of them (name[]: each element), at any depth."""
     if not any(c.kind == "alter_column_type" and c.cause == ENUM_REBUILT for c in changes):
         return changes
     below, above = keyed_domains(current), keyed_domains(desired)
@@ -41,10 +42,13 @@ def rebased_attributes(changes: list[Change], current: Schema, desired: Schema) 
         for x in will[b].attributes:
             if x.name not in olds or type_name(olds[x.name]) != type_name(x.type):
                 continue
-            key = type_name(x.type)
+            key, inner = type_name(x.type), base_type(x.type, above)
             if key in rebased:  # (an array of the domain: its path's last name marked name[], its elements looked at)
                 out.append((path + (x.name + "[]" * x.type.endswith("]"),), ".".join(key), *rebased[key]))
-            elif not x.type.endswith("]"):
+            elif inner.endswith("]"):  # an array of composites (or a domain over one): name[], each element walked
+                out += walk(base_type(olds[x.name], below).removesuffix("[]"), inner.removesuffix("[]"),
+                            path + (x.name + "[]",), seen | {b})
+            else:
                 out += walk(olds[x.name], x.type, path + (x.name,), seen | {b})
         return out
 
@@ -53,6 +57,7 @@ def rebased_attributes(changes: list[Change], current: Schema, desired: Schema) 
             return c
         old, new = c.old.type.removesuffix("[]"), c.new.type.removesuffix("[]")  # type: ignore[union-attr]
         found = walk(old, new, (), frozenset())
-        return replace(c, refused_attributes=tuple(found)) if found else c
+        top = ".".join(type_name(base_type(new, above)))  # (the column's type may be a domain over it)
+        return replace(c, refused_attributes=tuple((*f, top) for f in found)) if found else c
 
     return [marked(c) for c in changes]

@@ -127,7 +127,7 @@ def row_failures(changes: list[Change],
         if c.refused_attributes and not takes_using(c):  # (a composite's attributes of such domains: guarded alike)
             out += [f"warning: {c.source or c.path}: column {c.path}: its composite type's attribute {'.'.join(p)} is of "
                     f"domain {d} created again over {new} (was {old}): the migration fails where a row holds a value in "
-                    "it (it looks first: over NULLs alone, the type changes)" for p, d, old, new in c.refused_attributes]
+                    "it (it looks first: over NULLs alone, the type changes)" for p, d, old, new, _ in c.refused_attributes]
         if c.kind == "add_foreign_key" and c.cause == ROWS_MOVED and (c.new.ref_schema, c.new.ref_table) in c.held_from:  # type: ignore
             out.append(f"warning: {c.source or c.path}: foreign key {constraint_name(c.table_def, c.new)} references "  # type: ignore
                        f"{c.new.ref_schema}.{c.new.ref_table}, a DEFAULT partition whose rows of a new partition's "  # type: ignore
