@@ -19,6 +19,7 @@ from typing import Optional
 from sqlglot import exp
 
 from schemac.compare.changes import Change, takes_using
+from schemac.compare.composite_rebases import BOUNDS, said
 from schemac.model import Table
 from schemac.pg import pgvector
 from schemac.pg.names import qualified, quote_ident
@@ -95,17 +96,17 @@ def retyped_over_nulls(change: Change) -> list[exp.Command]:
     out = [] if why is None else [retype_guard(change.table_def, change.name, _types(change)[1].endswith("[]"),  # type: ignore[arg-type]
                                                f"column {change.path} is retyped {' -> '.join(_types(change))} while column ",
                                                f" holds a value: {why}, used by this migration only")]
-    for path, domain, old, new, top in () if takes_using(change) else change.refused_attributes:
+    for path, domain, old, new, (kind, top) in () if takes_using(change) else change.refused_attributes:
         head = (pgvector.values_refused("", old, new) or "").split("; add", 1)[0]
         named = ".".join(type_name(change.new.type))  # type: ignore[union-attr]
-        made = f"composite type {top}" if named == top else f"domain {named} over composite type {top}"
+        made = f"{kind} {top}" if named == top else f"domain {named} over {kind} {top}"
+        shown = said(path, kind).split("'s ", 1)[1]
         out.append(retype_guard(change.table_def, change.name, change.new.type.endswith("]"),  # type: ignore
                                 f"column {change.path} is retyped to {change.new.type} ({made} "  # type: ignore
-                                f"made again): its attribute {'.'.join(path)} "
-                                f"of domain {domain} created again over {new} (was {old}), "
+                                f"made again): its {shown} of domain {domain} created again over {new} (was {old}), "
                                 "while column ", f" holds a value in that attribute: {head}; add `using:` to the column: "
-                                f"an SQL expression building each value with its attribute {'.'.join(path)} converted, "
-                                "used by this migration only", path))
+                                f"an SQL expression building each value with its {shown} converted, used by this "
+                                "migration only", path))
     return out
 
 
@@ -133,16 +134,22 @@ _COLUMN = "\x00column\x00"  # (where the holder's column goes in _held's text)
 
 
 def _held(path: tuple, value: str, depth: int = 1) -> str:
-    """The condition that `value` (a composite) holds a non-NULL value in its attribute at `path`: through nested
-    composites and arrays of them (a name marked name[]: compare.composite_rebases), any element's; an array's at the
-    end, a non-NULL element."""
-    name, rest, w = path[0].removesuffix("[]"), path[1:], f"w{depth}"
-    attribute = f"({value}).{quote_ident(name)}"
-    if not path[0].endswith("[]"):
-        return _held(rest, attribute, depth) if rest else f"pg_catalog.num_nonnulls({attribute}) > 0"
-    if not rest:
-        return f"EXISTS (SELECT FROM pg_catalog.unnest({attribute}) AS {w}(v) WHERE {w}.v IS NOT NULL)"
-    return f"EXISTS (SELECT FROM (SELECT pg_catalog.unnest({attribute}) AS v) {w} WHERE {_held(rest, w + '.v', depth + 1)})"
+    """The condition that `value` holds a non-NULL value at `path` (compare.composite_rebases): through nested
+    composites' attributes, arrays of them (a name marked name[]: any element's), a multirange's ranges (ranges[]) and
+    a range's bounds (BOUNDS); an array's or the bounds at the end, a non-NULL one. Elements are unnested in a select
+    list, whose one column is the whole element (a composite's too)."""
+    step, rest, w = path[0], path[1:], f"w{depth}"
+    if step == "ranges[]":
+        elements = f"pg_catalog.unnest({value})"
+    elif step == BOUNDS:
+        elements = f"pg_catalog.unnest(ARRAY[pg_catalog.lower({value}), pg_catalog.upper({value})])"
+    else:
+        attribute = f"({value}).{quote_ident(step.removesuffix('[]'))}"
+        if not step.endswith("[]"):
+            return _held(rest, attribute, depth) if rest else f"pg_catalog.num_nonnulls({attribute}) > 0"
+        elements = f"pg_catalog.unnest({attribute})"
+    held = _held(rest, f"{w}.v", depth + 1) if rest else f"{w}.v IS NOT NULL"
+    return f"EXISTS (SELECT FROM (SELECT {elements} AS v) {w} WHERE {held})"
 
 
 def _guard(holders: str, said: str, fix: str) -> exp.Command:
