@@ -3,7 +3,7 @@ plain (recursing) one where the child has it from another parent as well, as a d
 
 from __future__ import annotations
 
-from schemac.compare.changes import Change
+from schemac.compare.changes import GENERATED_REBUILT, Change
 from schemac.compare.partitioning import partition_of_key
 from schemac.model import Table
 from schemac.model.tables import own_columns
@@ -44,9 +44,12 @@ def held_elsewhere(per_table: dict[tuple[str, str], list[Change]], cur_tables: d
 
 
 def _drops(per_table: dict[tuple[str, str], list[Change]]) -> set:
-    """(schema, table, column) of each DROP COLUMN of a table's own."""
+    """(schema, table, column) of each DROP COLUMN of a table's own, or of a generated column dropped to be added again
+    under another name (renamed_from: GENERATED_REBUILT, its old name not added again)."""
+    added = {(c.schema, c.table, c.name) for changes in per_table.values() for c in changes if c.kind == "add_column"}
     return {(c.schema, c.table, c.name) for changes in per_table.values() for c in changes
-            if c.kind == "drop_column" and c.cause is None}
+            if c.kind == "drop_column" and (c.cause is None or c.cause == GENERATED_REBUILT
+                                            and (c.schema, c.table, c.name) not in added)}
 
 
 def _has(tables: dict, key: tuple[str, str], name: str) -> bool:
