@@ -67,6 +67,7 @@ def kept_below(per_table: dict[tuple[str, str], list[Change]], cur_tables: dict,
     if not drops:  # (the common case: no walk of every table's columns for nothing)
         return set()
     keeps: dict[tuple, set] = {}
+    through: dict[tuple, set] = {}  # (a child dropping it too: its children's keeping reaches up through it)
     for key in per_table:
         old, new = cur_tables[key], des_tables[key]
         if new.partition_of is not None or old.partition_of is not None:
@@ -76,4 +77,13 @@ def kept_below(per_table: dict[tuple[str, str], list[Change]], cur_tables: dict,
             for c in old.columns:
                 if (*p, c.name) in drops and (*key, c.name) not in held:
                     keeps.setdefault((*p, c.name), set()).add(c.name in names)
-    return {k for k, kept in keeps.items() if True in kept}
+                    if (*key, c.name) in drops:
+                        through.setdefault((*p, c.name), set()).add((*key, c.name))
+    only = {k for k, kept in keeps.items() if True in kept}
+    grown = True
+    while grown:  # a grandchild keeping it: the plain DROP of a parent above a child that drops it too would take
+        # the grandchild's copy through the child's ('column "x" of relation "mid" does not exist' at the child's ONLY)
+        more = {k for k, kids in through.items() if k not in only and kids & only}
+        only |= more
+        grown = bool(more)
+    return only
