@@ -162,3 +162,61 @@ def test_a_composites_array_attribute_of_a_domain_given_other_dimensions_is_guar
             [(1, 0.5, None), (2, 0.1, None), (3, 0.3, 0.4)]
     drift = check_drift(str(schema), major_db)
     assert drift.differences == (), drift.render("text")
+
+
+PAGES = """
+CREATE EXTENSION vector;
+CREATE DOMAIN embedding AS vector(3);
+CREATE TYPE hit AS (score float8, e embedding);
+CREATE TYPE page AS (n int, hits hit[]);
+CREATE DOMAIN hit_d AS hit;
+CREATE TYPE erange AS RANGE (subtype = embedding);
+CREATE TABLE passages (id int PRIMARY KEY, pg page, pgs page[], top hit_d, r erange, m emultirange);
+INSERT INTO passages VALUES (1, ROW(1, ARRAY[NULL, ROW(0.1, '[1,2,3]')]::hit[]), NULL, ROW(0.2, '[1,2,3]'),
+    erange(NULL, '[1,2,3]'), emultirange(erange(NULL, '[0,0,0]'), erange('[1,1,1]', NULL))),
+  (2, ROW(2, '{}'), ARRAY[NULL, ROW(3, ARRAY[ROW(0.3, '[4,5,6]')]::hit[])]::page[], ROW(0.4, NULL), erange(NULL, NULL),
+    emultirange()),
+  (3, ROW(4, ARRAY[ROW(0.5, NULL)]::hit[]), ARRAY[ROW(5, ARRAY[NULL, ROW(0.6, NULL)]::hit[])]::page[], NULL, NULL,
+    NULL);
+"""
+
+
+@pytest.mark.parametrize("major_db", ["pg18", pytest.param("pg16", marks=pytest.mark.slow)], indirect=True)
+def test_a_composites_array_of_composites_a_domain_over_a_composite_and_a_range_are_guarded(major_db, tmp_path):
+    """A domain over vector(3) made over vector(4) under an attribute of a composite type held in an array attribute
+    of another (page.hits[].e), in a plain column and an array column: their retypes through text failed at apply
+    ('expected 4 dimensions, not 3'), no guard nor warning (compare.composite_rebases stopped at the array). Now the
+    walk goes through the array and the look tests each element's attribute; the column of a domain over the composite
+    is named as such ('domain public.hit_d over composite type public.hit', where it read 'composite type
+    public.hit_d'). A range type over the domain, set aside and made again with it, was refused as one over an enum
+    ('values removed or reordered'), then failed alike: its columns' bounds (each range's of a multirange) are looked
+    at as such attributes. NULL elements, attributes and bounds and empty arrays hold nothing: they apply."""
+    _vector(major_db)
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        conn.execute(PAGES)
+    schema, out, result = retyped_schema(major_db, tmp_path, "vector(3)", "vector(4)")
+    for column, path in (("pg", "composite type's attribute hits[].e"), ("pgs", "composite type's attribute hits[].e"),
+                         ("top", "composite type's attribute e"), ("r", "range type's bound"),
+                         ("m", "multirange type's ranges[].lower/upper")):
+        assert [n for n in result.notices if f"column public.passages.{column}: its {path} is of domain public.embedding "
+                "created again over vector(4)" in n], result.notices
+    failures = refusals_until_applied(major_db, out, ("UPDATE passages SET pg = ROW((pg).n, NULL) WHERE id = 1",
+                                                      "UPDATE passages SET pgs = NULL WHERE id = 2",
+                                                      "UPDATE passages SET top = NULL WHERE id = 1",
+                                                      "UPDATE passages SET r = erange(NULL, NULL) WHERE id = 1",
+                                                      "UPDATE passages SET m = emultirange() WHERE id = 1"))
+    assert "column public.passages.pg is retyped to page (composite type public.page made again): its attribute " \
+        "hits[].e of domain public.embedding created again over vector(4) (was vector(3))" in failures[0], failures
+    assert "column public.passages.pgs is retyped to page[] (composite type public.page made again): its attribute " \
+        "hits[].e of domain public.embedding" in failures[1] and "dimensions 3 to 4" in failures[1], failures
+    assert "column public.passages.top is retyped to hit_d (domain public.hit_d over composite type public.hit made " \
+        "again): its attribute e of domain public.embedding" in failures[2], failures
+    assert "column public.passages.r is retyped to erange (range type public.erange made again): its bound of domain " \
+        "public.embedding" in failures[3], failures
+    assert "column public.passages.m is retyped to emultirange (multirange type public.emultirange made again): its " \
+        "ranges[].lower/upper of domain public.embedding" in failures[4], failures
+    with psycopg.connect(major_db) as conn:
+        assert conn.execute("SELECT id, (pg).n, (pgs[2]).n, (top).score FROM passages ORDER BY id").fetchall() == \
+            [(1, 1, None, None), (2, 2, None, 0.4), (3, 4, None, None)]
+    drift = check_drift(str(schema), major_db)
+    assert drift.differences == (), drift.render("text")

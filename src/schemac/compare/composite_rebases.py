@@ -19,9 +19,32 @@ from schemac.pg import pgvector
 from schemac.pg.types import type_name
 
 
+BOUNDS = "lower/upper"  # (a path's step into a range's bounds; a multirange's ranges are a step "ranges[]" before it)
+
+
+def said(path: tuple, kind: str) -> str:
+    """The attribute at `path` of a value of `kind` (a composite, range or multirange type), for messages: "composite
+    type's attribute hits[].e", "range type's bound", "multirange type's ranges[].lower/upper.e"."""
+    shown = ".".join(path)
+    return f"{kind}'s bound" if kind == "range type" and path == (BOUNDS,) else f"{kind}'s attribute {shown}" \
+        if kind == "composite type" else f"{kind}'s {shown}"
+
+
+def _ranges(schema: Schema) -> dict:
+    """(schema, name) of each range type -> (its subtype, the steps to a range: () for it, ("ranges[]",) for its
+    multirange, its subtype)."""
+    out = {}
+    for r in schema.range_types:
+        out[(r.schema, r.name)] = (r.subtype, (), r.subtype)
+        out[(r.multirange_in, r.multirange_name)] = (r.subtype, ("ranges[]",), r.subtype)
+    return out
+
+
 def rebased_attributes(changes: list[Change], current: Schema, desired: Schema) -> list[Change]:
     """`changes` with each composite column's retype through a composite made again marked with the attributes of
-    such a domain (refused_attributes: (path, domain, old base, new base))."""
+    such a domain (refused_attributes: (path, domain, old base, new base, (kind, name) of the column's composite,
+    range or multirange type)); the path goes through nested composites, arrays of them (name[]: each element) and
+    ranges (BOUNDS: each bound; a multirange's ranges[] first), at any depth."""
     if not any(c.kind == "alter_column_type" and c.cause == ENUM_REBUILT for c in changes):
         return changes
     below, above = keyed_domains(current), keyed_domains(desired)
@@ -31,20 +54,32 @@ def rebased_attributes(changes: list[Change], current: Schema, desired: Schema) 
         return changes
     was = {(t.schema, t.name): t for t in current.composite_types}
     will = {(t.schema, t.name): t for t in desired.composite_types}
+    spans = [_ranges(current), _ranges(desired)]  # (range and multirange types: their bounds hold the values)
 
     def walk(old: str, new: str, path: tuple, seen: frozenset) -> list[tuple]:
         a, b = type_name(base_type(old, below)), type_name(base_type(new, above))
-        if a != b or b not in was or b not in will or b in seen or base_type(new, above).endswith("]"):
+        if a != b or b in seen or base_type(new, above).endswith("]"):
+            return []
+        if b in spans[0] and b in spans[1] and type_name(spans[0][b][0]) == type_name(spans[1][b][0]):  # (a range of the domain, or of a
+            # composite holding it: its bounds, each range's of a multirange)
+            sub, steps = spans[1][b][0], path + spans[1][b][1] + (BOUNDS,)
+            key = type_name(sub)
+            return [(steps, ".".join(key), *rebased[key])] if key in rebased else \
+                walk(spans[0][b][2], sub, steps, seen | {b})
+        if b not in was or b not in will:
             return []
         out = []
         olds = {x.name: x.type for x in was[b].attributes}
         for x in will[b].attributes:
             if x.name not in olds or type_name(olds[x.name]) != type_name(x.type):
                 continue
-            key = type_name(x.type)
+            key, inner = type_name(x.type), base_type(x.type, above)
             if key in rebased:  # (an array of the domain: its path's last name marked name[], its elements looked at)
                 out.append((path + (x.name + "[]" * x.type.endswith("]"),), ".".join(key), *rebased[key]))
-            elif not x.type.endswith("]"):
+            elif inner.endswith("]"):  # an array of composites (or a domain over one): name[], each element walked
+                out += walk(base_type(olds[x.name], below).removesuffix("[]"), inner.removesuffix("[]"),
+                            path + (x.name + "[]",), seen | {b})
+            else:
                 out += walk(olds[x.name], x.type, path + (x.name,), seen | {b})
         return out
 
@@ -53,6 +88,9 @@ def rebased_attributes(changes: list[Change], current: Schema, desired: Schema) 
             return c
         old, new = c.old.type.removesuffix("[]"), c.new.type.removesuffix("[]")  # type: ignore[union-attr]
         found = walk(old, new, (), frozenset())
-        return replace(c, refused_attributes=tuple(found)) if found else c
+        key = type_name(base_type(new, above))  # (the column's type may be a domain over it)
+        top = ("range type" if key in spans[1] and not spans[1][key][1] else "multirange type" if key in spans[1]
+               else "composite type", ".".join(key))
+        return replace(c, refused_attributes=tuple((*f, top) for f in found)) if found else c
 
     return [marked(c) for c in changes]

@@ -3,7 +3,7 @@ plain (recursing) one where the child has it from another parent as well, as a d
 
 from __future__ import annotations
 
-from schemac.compare.changes import Change
+from schemac.compare.changes import GENERATED_REBUILT, Change
 from schemac.compare.partitioning import partition_of_key
 from schemac.model import Table
 from schemac.model.tables import own_columns
@@ -44,9 +44,12 @@ def held_elsewhere(per_table: dict[tuple[str, str], list[Change]], cur_tables: d
 
 
 def _drops(per_table: dict[tuple[str, str], list[Change]]) -> set:
-    """(schema, table, column) of each DROP COLUMN of a table's own."""
+    """(schema, table, column) of each DROP COLUMN of a table's own, or of a generated column dropped to be added again
+    under another name (renamed_from: GENERATED_REBUILT, its old name not added again)."""
+    added = {(c.schema, c.table, c.name) for changes in per_table.values() for c in changes if c.kind == "add_column"}
     return {(c.schema, c.table, c.name) for changes in per_table.values() for c in changes
-            if c.kind == "drop_column" and c.cause is None}
+            if c.kind == "drop_column" and (c.cause is None or c.cause == GENERATED_REBUILT
+                                            and (c.schema, c.table, c.name) not in added)}
 
 
 def _has(tables: dict, key: tuple[str, str], name: str) -> bool:
@@ -64,6 +67,7 @@ def kept_below(per_table: dict[tuple[str, str], list[Change]], cur_tables: dict,
     if not drops:  # (the common case: no walk of every table's columns for nothing)
         return set()
     keeps: dict[tuple, set] = {}
+    through: dict[tuple, set] = {}  # (a child dropping it too: its children's keeping reaches up through it)
     for key in per_table:
         old, new = cur_tables[key], des_tables[key]
         if new.partition_of is not None or old.partition_of is not None:
@@ -73,4 +77,13 @@ def kept_below(per_table: dict[tuple[str, str], list[Change]], cur_tables: dict,
             for c in old.columns:
                 if (*p, c.name) in drops and (*key, c.name) not in held:
                     keeps.setdefault((*p, c.name), set()).add(c.name in names)
-    return {k for k, kept in keeps.items() if True in kept}
+                    if (*key, c.name) in drops:
+                        through.setdefault((*p, c.name), set()).add((*key, c.name))
+    only = {k for k, kept in keeps.items() if True in kept}
+    grown = True
+    while grown:  # a grandchild keeping it: the plain DROP of a parent above a child that drops it too would take
+        # the grandchild's copy through the child's ('column "x" of relation "mid" does not exist' at the child's ONLY)
+        more = {k for k, kids in through.items() if k not in only and kids & only}
+        only |= more
+        grown = bool(more)
+    return only

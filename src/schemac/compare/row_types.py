@@ -16,8 +16,9 @@ from schemac.pg.types import type_name
 
 
 def holding_types(current: Schema, key: tuple[str, str]) -> set[tuple[str, str]]:
-    """The types holding type `key` (a composite type, a table's row type): itself, and the composite types and
-    domains over them, as Postgres follows them (find_composite_type_dependencies)."""
+    """The types holding type `key` (a composite type, a table's row type): itself, and the composite types,
+    domains and range types (their multiranges too) over them, as Postgres follows them
+    (find_composite_type_dependencies: 'cannot alter type "hit" because column "t.r" uses it', of a range over hit)."""
     held = {key}
     grown = True
     while grown:
@@ -29,6 +30,10 @@ def holding_types(current: Schema, key: tuple[str, str]) -> set[tuple[str, str]]
         for d in current.domains:
             if (d.schema, d.name) not in held and type_name(d.type) in held:
                 held.add((d.schema, d.name))
+                grown = True
+        for r in current.range_types:
+            if (r.schema, r.name) not in held and type_name(r.subtype) in held:
+                held |= {(r.schema, r.name), (r.multirange_in, r.multirange_name)}
                 grown = True
     return held
 

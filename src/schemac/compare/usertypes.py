@@ -18,6 +18,7 @@ from schemac.compare.given_back import given_back, owners_by_default
 from schemac.compare.opclasses import class_key
 from schemac.compare.row_types import holding_types
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, dropped_functions
+from schemac.compare.types import base_type, keyed_domains
 from schemac.model import CompositeType, Schema, Table
 from schemac.model.references import as_read
 from schemac.pg.names import quote_ident
@@ -278,7 +279,12 @@ def ranges_over_rebuilt(objects: list[Change], current: Schema, desired: Schema,
         if users:
             aside = replace(r, name=set_aside_name(r.name), subtype=_aside(r.subtype),
                             multirange=set_aside_name(r.multirange_name))
-            out += [Change("alter_range_type", r.schema, "", r.name, r, new, None, ENUM_REBUILT, users=users),
+            below, above = keyed_domains(current), keyed_domains(desired)  # (over a domain: its base types, which
+            # plan.hazards judges it by)
+            bases = (base_type(r.subtype, below), base_type(new.subtype, above)) \
+                if type_name(r.subtype) in below and type_name(new.subtype) in above else ("", "")
+            out += [Change("alter_range_type", r.schema, "", r.name, r, new, None, ENUM_REBUILT, users=users,
+                           from_base=bases[0], rebased=bases[1]),
                     Change("drop_range_type", r.schema, "", aside.name, aside, None, cause=ENUM_REBUILT)]
             continue
         out += [Change("drop_range_type", r.schema, "", r.name, r, None, cause=DEFINITION_REMADE),

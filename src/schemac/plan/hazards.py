@@ -10,6 +10,7 @@ from typing import AbstractSet, Optional
 from schemac.model.frozen import replace
 from schemac.compare.around import COMPOSITE_ASIDE
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, takes_using
+from schemac.compare.composite_rebases import said
 from schemac.compare.default_rows import ROWS_MOVED, ancestors
 from schemac.pg.casts import STRING_TYPES, base_and_dims, converts, converts_own, is_string_type, type_parts as _split
 from schemac.pg import pgvector
@@ -73,7 +74,9 @@ def destructive_reason(change: Change, held: Optional[AbstractSet[tuple[str, str
                 "values in its columns may be truncated, rounded or rejected")
     if change.kind == "alter_composite_type" and change.table_def is not None:  # (none: no value stored)
         return attributes_lost(change)
-    if change.kind == "alter_range_type" and change.cause == ENUM_REBUILT and (held is None or held & {  # type: ignore
+    if change.kind == "alter_range_type" and change.cause == ENUM_REBUILT and not (change.rebased and _refused_base(
+            change.from_base, change.rebased)) and (held is None or held & {  # type: ignore  (over a domain made again
+        # over a base PostGIS or pgvector refuse every value of: its columns' retypes guarded, plan.held_values)
             (change.schema, change.name), (change.old.multirange_in, change.old.multirange_name)}):  # type: ignore
         return (f"range type {change.schema}.{change.name}: created again over {change.old.subtype}, made again "  # type: ignore
                 "(values removed or reordered): the migration fails if a row holds a bound of a removed value, or "
@@ -125,9 +128,9 @@ def row_failures(changes: list[Change],
             out.append(warning)
             continue
         if c.refused_attributes and not takes_using(c):  # (a composite's attributes of such domains: guarded alike)
-            out += [f"warning: {c.source or c.path}: column {c.path}: its composite type's attribute {'.'.join(p)} is of "
+            out += [f"warning: {c.source or c.path}: column {c.path}: its {said(p, kind)} is of "
                     f"domain {d} created again over {new} (was {old}): the migration fails where a row holds a value in "
-                    "it (it looks first: over NULLs alone, the type changes)" for p, d, old, new in c.refused_attributes]
+                    "it (it looks first: over NULLs alone, the type changes)" for p, d, old, new, (kind, _) in c.refused_attributes]
         if c.kind == "add_foreign_key" and c.cause == ROWS_MOVED and (c.new.ref_schema, c.new.ref_table) in c.held_from:  # type: ignore
             out.append(f"warning: {c.source or c.path}: foreign key {constraint_name(c.table_def, c.new)} references "  # type: ignore
                        f"{c.new.ref_schema}.{c.new.ref_table}, a DEFAULT partition whose rows of a new partition's "  # type: ignore
@@ -348,7 +351,7 @@ def retype_said(change: Change) -> str:
 def _missing_cast(change: Change, guarded: bool = True) -> Optional[str]:
     """missing_cast's; `guarded`: the change as planned (not a domain's base types standing in for it), which
     plan.held_values may guard instead."""
-    if change.rebased and not takes_using(change):  # its values convert as its domain's old base type's to the new
+    if change.kind == "alter_column_type" and change.rebased and not takes_using(change):  # its values convert as its domain's old base type's to the new
         if guarded and refused_values(change):  # (PostGIS's SRID changed: written behind plan.held_values' guard)
             return None
         why = _missing_cast(replace(change, cause=None, direct_cast=False, rebased="", old=replace(

@@ -19,6 +19,7 @@ from typing import Optional
 from sqlglot import exp
 
 from schemac.compare.changes import Change, takes_using
+from schemac.compare.composite_rebases import BOUNDS, said
 from schemac.model import Table
 from schemac.pg import pgvector
 from schemac.pg.names import qualified, quote_ident
@@ -95,31 +96,33 @@ def retyped_over_nulls(change: Change) -> list[exp.Command]:
     out = [] if why is None else [retype_guard(change.table_def, change.name, _types(change)[1].endswith("[]"),  # type: ignore[arg-type]
                                                f"column {change.path} is retyped {' -> '.join(_types(change))} while column ",
                                                f" holds a value: {why}, used by this migration only")]
-    for path, domain, old, new in () if takes_using(change) else change.refused_attributes:
+    for path, domain, old, new, (kind, top) in () if takes_using(change) else change.refused_attributes:
         head = (pgvector.values_refused("", old, new) or "").split("; add", 1)[0]
+        named = ".".join(type_name(change.new.type))  # type: ignore[union-attr]
+        made = f"{kind} {top}" if named == top else f"domain {named} over {kind} {top}"
+        shown = said(path, kind).split("'s ", 1)[1]
         out.append(retype_guard(change.table_def, change.name, change.new.type.endswith("]"),  # type: ignore
-                                f"column {change.path} is retyped to {change.new.type} (composite type "  # type: ignore
-                                f"{'.'.join(type_name(change.new.type))} made again): its attribute {'.'.join(path)} "  # type: ignore
-                                f"of domain {domain} created again over {new} (was {old}), "
+                                f"column {change.path} is retyped to {change.new.type} ({made} "  # type: ignore
+                                f"made again): its {shown} of domain {domain} created again over {new} (was {old}), "
                                 "while column ", f" holds a value in that attribute: {head}; add `using:` to the column: "
-                                f"an SQL expression building each value with its attribute {'.'.join(path)} converted, "
-                                "used by this migration only", path))
+                                f"an SQL expression building each value with its {shown} converted, used by this "
+                                "migration only", path))
     return out
 
 
 def retype_guard(t: Table, column: str, array: bool, said: str, fix: str, path: tuple = ()) -> exp.Command:
     """A DO block raising where `t` (or a table below it: ALTER COLUMN ... TYPE recurses into its partitions and
     children) holds a non-NULL value in `column` (an `array`: a non-NULL element; a composite's: its attribute at
-    `path`, through nested composites), the ALTER ... TYPE following it refusing every such value (PostGIS's SRID,
+    `path`, through nested composites and arrays of them: _held), the ALTER ... TYPE following it refusing every such value (PostGIS's SRID,
     shape or dimensions changed, pgvector's dimensions: plan.hazards.refused_values), which Postgres applies over NULLs
     alone."""
     test = ("'EXISTS (SELECT FROM pg_catalog.unnest(' || pg_catalog.quote_ident(a.attname) || ') AS e(v) WHERE e.v IS "
             "NOT NULL)'") if array else "'pg_catalog.num_nonnulls(' || pg_catalog.quote_ident(a.attname) || ') > 0'"
-    if path:  # ((c).a).g: the unnest in a select list, whose one column is the whole element
-        into, out = "(" * len(path), "".join(f").{quote_ident(p.removesuffix('[]'))}" for p in path).replace("'", "''")
-        test = (f"'EXISTS (SELECT FROM (SELECT pg_catalog.unnest(' || pg_catalog.quote_ident(a.attname) || ') AS v) e "
-                f"WHERE {_held(path, f'{into}e.v{out}')})'") if array else \
-            f"'{_held(path, into + chr(39) + ' || pg_catalog.quote_ident(a.attname) || ' + chr(39) + out)}'"
+    if path:  # ((c).a).g: an array column's elements, and an array attribute's, unnested in a select list, whose
+        # one column is the whole element
+        held = _held(path, "e.v" if array else _COLUMN)
+        held = f"EXISTS (SELECT FROM (SELECT pg_catalog.unnest({_COLUMN}) AS v) e WHERE {held})" if array else held
+        test = "'" + held.replace("'", "''").replace(_COLUMN, "' || pg_catalog.quote_ident(a.attname) || '") + "'"
     holders = (TREE.format(table=literal(qualified(t.schema, t.name))) + "SELECT DISTINCT n.nspname, c.relname, "
                f"a.attname, {test} AS test, c.oid AS rel FROM tree JOIN pg_catalog.pg_class c ON c.oid = tree.rel "
                "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace JOIN pg_catalog.pg_attribute a ON a.attrelid "
@@ -127,11 +130,26 @@ def retype_guard(t: Table, column: str, array: bool, said: str, fix: str, path: 
     return _guard(holders, said, fix)
 
 
-def _held(path: tuple, attribute: str) -> str:
-    """The condition that `attribute` (the expression reaching the attribute at `path`) holds a value: an array's
-    (its path's last name marked name[]: compare.composite_rebases) a non-NULL element."""
-    return (f"EXISTS (SELECT FROM pg_catalog.unnest({attribute}) AS w(v) WHERE w.v IS NOT NULL)"
-            if path[-1].endswith("[]") else f"pg_catalog.num_nonnulls({attribute}) > 0")
+_COLUMN = "\x00column\x00"  # (where the holder's column goes in _held's text)
+
+
+def _held(path: tuple, value: str, depth: int = 1) -> str:
+    """The condition that `value` holds a non-NULL value at `path` (compare.composite_rebases): through nested
+    composites' attributes, arrays of them (a name marked name[]: any element's), a multirange's ranges (ranges[]) and
+    a range's bounds (BOUNDS); an array's or the bounds at the end, a non-NULL one. Elements are unnested in a select
+    list, whose one column is the whole element (a composite's too)."""
+    step, rest, w = path[0], path[1:], f"w{depth}"
+    if step == "ranges[]":
+        elements = f"pg_catalog.unnest({value})"
+    elif step == BOUNDS:
+        elements = f"pg_catalog.unnest(ARRAY[pg_catalog.lower({value}), pg_catalog.upper({value})])"
+    else:
+        attribute = f"({value}).{quote_ident(step.removesuffix('[]'))}"
+        if not step.endswith("[]"):
+            return _held(rest, attribute, depth) if rest else f"pg_catalog.num_nonnulls({attribute}) > 0"
+        elements = f"pg_catalog.unnest({attribute})"
+    held = _held(rest, f"{w}.v", depth + 1) if rest else f"{w}.v IS NOT NULL"
+    return f"EXISTS (SELECT FROM (SELECT {elements} AS v) {w} WHERE {held})"
 
 
 def _guard(holders: str, said: str, fix: str) -> exp.Command:

@@ -97,6 +97,11 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
                 removes.add(("column", f[0].schema, f[0].name, c.name))
                 makes.add(("column", f[0].schema, f[0].name, c.name))
             old_refs |= column_refs(t, old)  # type: ignore[arg-type]
+            if k == "alter_generated" and t.inherits and old.generated and not new.generated:  # type: ignore  a
+                # child's expression dropped (its column kept from a parent's ALTER TABLE ONLY ... DROP COLUMN): before
+                # the parents' retypes of the columns it read, which reach it
+                old_refs |= {("column", q.schema, q.name, r[3]) for q in t.inherits  # type: ignore[union-attr]
+                             for r in column_refs(t, old) if r[0] == "column"}  # type: ignore[arg-type]
             old_refs.add(_held_aside(old.type))  # type: ignore[union-attr]
             if k == "drop_column" and old.identity is not None:  # type: ignore[union-attr]
                 removes.add(_identity_sequence(t, c.name))  # type: ignore[arg-type]
