@@ -258,7 +258,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     versions = [m.version for m in layout.migrations()]
     files = []
     outside = extension_tables(desired.tables)  # (an untrusted extension's tables they inherit or reference)
-    unserved = refused_fills(changes, desired)  # (a backfill another role's publication refuses)
+    unserved = refused_fills(changes, desired, current)  # (a backfill another role's publication refuses)
     needed = [needed_rights(unit.runs or unit.statements, outside, unserved) for unit in units]  # (each file's statements read once: plan.rights)
     for n, (unit, rights) in enumerate(zip(units, needed), 1):
         v = next_version(versions)
