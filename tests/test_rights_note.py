@@ -339,3 +339,42 @@ def test_the_note_names_a_publication_no_identity_serves_where_schema_yaml_gives
     finally:
         with psycopg.connect(any_db_url, autocommit=True) as conn:
             conn.execute(f"DROP PUBLICATION IF EXISTS theirs; DROP TABLE IF EXISTS q; DROP ROLE {RUNNER}; DROP ROLE {OTHER}")
+
+
+def test_the_note_names_the_owner_of_a_publication_the_migration_alters_that_is_not_its_tables_owner(tmp_path,
+                                                                                                     any_db_url, schemac):
+    """OTHER's publication listing RUNNER's table q, which schema.yaml moves to RUNNER's p, beside RUNNER's own
+    publication moved alike: its ALTER PUBLICATIONs are OTHER's alone to run ('must be owner of publication theirs'):
+    the note names OTHER for them (not for RUNNER's own), the migration applied as RUNNER is refused, and applies once
+    RUNNER is a member of OTHER (failed before: no note)."""
+    def schema(table: str) -> str:
+        return (f"tables:\n  q:\n    columns:\n      id: {{type: bigint}}\n    owner: {RUNNER}\n"
+                f"  p:\n    columns:\n      id: {{type: bigint}}\n    owner: {RUNNER}\n"
+                f"publications:\n  theirs:\n    tables: [{{table: {table}}}]\n    owner: {OTHER}\n"
+                f"  mine:\n    tables: [{{table: {table}}}]\n    owner: {RUNNER}\n")
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {RUNNER}; CREATE ROLE {OTHER}")
+    try:
+        (tmp_path / "schema.yaml").write_text(schema("q"))
+        assert schemac("generate", "--name", "base").returncode == 0
+        with psycopg.connect(any_db_url, autocommit=True) as conn:
+            conn.execute(_migration(tmp_path, "base"))
+        (tmp_path / "schema.yaml").write_text(schema("p"))
+        r = schemac("generate", "--name", "moved")
+        note = f"note: applying this migration needs a superuser or a role that can SET ROLE to {OTHER} (ALTER PUBLICATION x2)"
+        assert r.returncode == 0 and f"schemac: {note}\n" in r.stderr, r.stdout + r.stderr
+        migration = _migration(tmp_path, "moved")
+        assert "ALTER PUBLICATION mine" in migration, migration
+        with psycopg.connect(any_db_url) as conn:
+            conn.execute(f"SET ROLE {RUNNER}")
+            with pytest.raises(psycopg.errors.InsufficientPrivilege, match="must be owner of publication theirs"):
+                conn.execute(migration)
+            conn.rollback()
+            conn.execute(f"RESET ROLE; GRANT {OTHER} TO {RUNNER}; SET ROLE {RUNNER}")
+            conn.execute(migration)
+            assert conn.execute("SELECT pubname, prrelid::regclass::text FROM pg_publication_rel JOIN pg_publication p "
+                                "ON p.oid = prpubid ORDER BY 1").fetchall() == [("mine", "p"), ("theirs", "p")]
+    finally:
+        with psycopg.connect(any_db_url, autocommit=True) as conn:
+            conn.execute(f"DROP PUBLICATION IF EXISTS theirs, mine; DROP TABLE IF EXISTS q, p; DROP ROLE {RUNNER}; "
+                         f"DROP ROLE {OTHER}")

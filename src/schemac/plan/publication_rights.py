@@ -25,7 +25,7 @@ from schemac.model import Schema, Table
 from schemac.model.frozen import replace
 from schemac.model.publications import Publication
 from schemac.pg.lazy import lazy
-from schemac.pg.names import qualified
+from schemac.pg.names import qualified, quote_ident
 
 referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 
@@ -50,6 +50,16 @@ def refused_fills(changes: Iterable[Change], desired: Schema,
             role = pub.owner or f"the owner of publication {pub.name}"  # (not in schema.yaml: not named)
             out.setdefault(qualified(t.schema, t.name), {}).setdefault(role, {})[what] = 1
     return out
+
+
+def lent_publications(current: Schema) -> dict[str, str]:
+    """{publication's name as the migration prints it: its owner} for each publication the current schema has whose
+    `owner:` is not that of a table it lists: the migration's role, the tables' owner, cannot ALTER, DROP or COMMENT
+    ON it ('must be owner of publication p'): plan.rights names that owner. (A new one is the migration's role's until
+    its ALTER ... OWNER TO, which plan.rights names.)"""
+    owners = {t.key: t.owner for t in current.tables}
+    return {quote_ident(p.name): p.owner for p in current.publications
+            if p.owner is not None and any(owners.get(m.key) not in (None, p.owner) for m in p.tables)}
 
 
 def _tree(schema: Schema, t: Table) -> list[Table]:
