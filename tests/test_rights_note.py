@@ -277,3 +277,104 @@ def test_the_note_names_another_roles_publication_no_identity_serves_a_backfill_
     finally:
         with psycopg.connect(any_db_url, autocommit=True) as conn:
             conn.execute(f"DROP PUBLICATION IF EXISTS theirs; DROP TABLE IF EXISTS q; DROP ROLE {RUNNER}; DROP ROLE {OTHER}")
+
+
+@pytest.mark.parametrize("after", ["    tables: [{table: p}]\n", "    tables: [{table: q, columns: [id, a, b]}]\n"],
+                         ids=["table-left", "key-listed"])
+def test_the_note_names_a_publication_the_migration_changes_after_the_backfill(tmp_path, any_db_url, schemac, after):
+    """A NOT NULL's backfill of RUNNER's table q under OTHER's publication whose column list leaves out its key, which
+    schema.yaml takes q out of (or lists the key in): the migration changes the publication after the backfill, which
+    runs under it as it is (no identity covered): the note names it as it does where the publication stays, and the
+    migration applied as RUNNER stops at the backfill's refusal naming it (failed before: no note)."""
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {RUNNER}; CREATE ROLE {OTHER}")
+    try:
+        other = f"  p:\n    columns:\n      id: {{type: bigint}}\n    owner: {RUNNER}\n"
+        (tmp_path / "schema.yaml").write_text(_filled("").replace("publications:", other + "publications:"))
+        assert schemac("generate", "--name", "base").returncode == 0
+        with psycopg.connect(any_db_url, autocommit=True) as conn:
+            conn.execute(_migration(tmp_path, "base"))
+            conn.execute("INSERT INTO q VALUES (1, NULL, 2), (2, 3, 4)")
+        text = _filled(", nullable: false, default: '0'").replace("publications:", other + "publications:")
+        (tmp_path / "schema.yaml").write_text(text.replace("    tables: [{table: q, columns: [id, a]}]\n", after))
+        r = schemac("generate", "--name", "filled")
+        migration = _migration(tmp_path, "filled")
+        note = f"a superuser or a role that can SET ROLE to {OTHER} (UPDATE q under publication theirs"
+        assert r.returncode == 0 and note in r.stderr, r.stdout + r.stderr
+        with psycopg.connect(any_db_url) as conn:
+            conn.execute(f"SET ROLE {RUNNER}")
+            with pytest.raises(psycopg.errors.RaiseException, match=f"publication theirs \\(owner {OTHER}\\)"):
+                conn.execute(migration)
+    finally:
+        with psycopg.connect(any_db_url, autocommit=True) as conn:
+            conn.execute(f"DROP PUBLICATION IF EXISTS theirs; DROP TABLE IF EXISTS q, p; DROP ROLE {RUNNER}; "
+                         f"DROP ROLE {OTHER}")
+
+
+@pytest.mark.parametrize("unowned, role", [(f"    owner: {RUNNER}\n", OTHER),
+                                           (f"    owner: {OTHER}\n", "the owner of publication theirs")],
+                         ids=["table", "publication"])
+def test_the_note_names_a_publication_no_identity_serves_where_schema_yaml_gives_no_owner(tmp_path, any_db_url,
+                                                                                          schemac, unowned, role):
+    """The backfill under a publication no replica identity serves, where schema.yaml gives no owner to the table (the
+    migration's role may own the publication, or not: the note says what applying needs) or to the publication (the
+    note names its owner so): the note says it, and the migration applied by a role owning the table but not the
+    publication stops at the backfill's refusal (failed before: no note, neither being judged)."""
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {RUNNER}; CREATE ROLE {OTHER}")
+    try:
+        (tmp_path / "schema.yaml").write_text(_filled("").replace(unowned, "", 1))
+        assert schemac("generate", "--name", "base").returncode == 0
+        with psycopg.connect(any_db_url, autocommit=True) as conn:
+            conn.execute(_migration(tmp_path, "base"))
+            conn.execute(f"ALTER TABLE q OWNER TO {RUNNER}; INSERT INTO q VALUES (1, NULL, 2), (2, 3, 4)")
+        (tmp_path / "schema.yaml").write_text(_filled(", nullable: false, default: '0'").replace(unowned, "", 1))
+        r = schemac("generate", "--name", "filled")
+        note = f"note: applying this migration needs a superuser or a role that can SET ROLE to {role} (UPDATE q under"
+        assert r.returncode == 0 and f"schemac: {note} publication theirs)\n" in r.stderr, r.stdout + r.stderr
+        with psycopg.connect(any_db_url) as conn:
+            conn.execute(f"SET ROLE {RUNNER}")
+            with pytest.raises(psycopg.errors.RaiseException, match="publication theirs \\(owner "):
+                conn.execute(_migration(tmp_path, "filled"))
+    finally:
+        with psycopg.connect(any_db_url, autocommit=True) as conn:
+            conn.execute(f"DROP PUBLICATION IF EXISTS theirs; DROP TABLE IF EXISTS q; DROP ROLE {RUNNER}; DROP ROLE {OTHER}")
+
+
+def test_the_note_names_the_owner_of_a_publication_the_migration_alters_that_is_not_its_tables_owner(tmp_path,
+                                                                                                     any_db_url, schemac):
+    """OTHER's publication listing RUNNER's table q, which schema.yaml moves to RUNNER's p, beside RUNNER's own
+    publication moved alike: its ALTER PUBLICATIONs are OTHER's alone to run ('must be owner of publication theirs'):
+    the note names OTHER for them (not for RUNNER's own), the migration applied as RUNNER is refused, and applies once
+    RUNNER is a member of OTHER (failed before: no note)."""
+    def schema(table: str) -> str:
+        return (f"tables:\n  q:\n    columns:\n      id: {{type: bigint}}\n    owner: {RUNNER}\n"
+                f"  p:\n    columns:\n      id: {{type: bigint}}\n    owner: {RUNNER}\n"
+                f"publications:\n  theirs:\n    tables: [{{table: {table}}}]\n    owner: {OTHER}\n"
+                f"  mine:\n    tables: [{{table: {table}}}]\n    owner: {RUNNER}\n")
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {RUNNER}; CREATE ROLE {OTHER}")
+    try:
+        (tmp_path / "schema.yaml").write_text(schema("q"))
+        assert schemac("generate", "--name", "base").returncode == 0
+        with psycopg.connect(any_db_url, autocommit=True) as conn:
+            conn.execute(_migration(tmp_path, "base"))
+        (tmp_path / "schema.yaml").write_text(schema("p"))
+        r = schemac("generate", "--name", "moved")
+        note = f"note: applying this migration needs a superuser or a role that can SET ROLE to {OTHER} (ALTER PUBLICATION x2)"
+        assert r.returncode == 0 and f"schemac: {note}\n" in r.stderr, r.stdout + r.stderr
+        migration = _migration(tmp_path, "moved")
+        assert "ALTER PUBLICATION mine" in migration, migration
+        with psycopg.connect(any_db_url) as conn:
+            conn.execute(f"SET ROLE {RUNNER}")
+            with pytest.raises(psycopg.errors.InsufficientPrivilege, match="must be owner of publication theirs"):
+                conn.execute(migration)
+            conn.rollback()
+            conn.execute(f"RESET ROLE; GRANT {OTHER} TO {RUNNER}; SET ROLE {RUNNER}")
+            conn.execute(migration)
+            assert conn.execute("SELECT pubname, prrelid::regclass::text FROM pg_publication_rel JOIN pg_publication p "
+                                "ON p.oid = prpubid ORDER BY 1").fetchall() == [("mine", "p"), ("theirs", "p")]
+    finally:
+        with psycopg.connect(any_db_url, autocommit=True) as conn:
+            conn.execute(f"DROP PUBLICATION IF EXISTS theirs, mine; DROP TABLE IF EXISTS q, p; DROP ROLE {RUNNER}; "
+                         f"DROP ROLE {OTHER}")

@@ -111,3 +111,56 @@ def test_a_domains_checks_prove_a_narrowing_of_its_column(db_url, tmp_path, chec
                                                                    else ", (4, 999)"))
         before = conn.execute("SELECT id, v::text FROM acct ORDER BY id").fetchall()
     _narrowed(tmp_path, db_url, DOMAIN.format(check=check, type=new), before, proven, new.replace("(3)", "(3,0)"))
+
+
+TO_DOMAIN = ("domains:\n  d0: {{type: {base}}}\n  d: {{type: d0{null}{check}}}\n"
+             "tables:\n  acct:\n    columns:\n      id: {{type: integer, primary_key: true}}\n      v: {type}\n{checks}")
+
+
+@pytest.mark.parametrize("old, checks, rows, base, null, check, proven", [
+    ("text", {"v_len": "char_length(v) BETWEEN 1 AND 20"}, "repeat('é', 20)", "varchar(20)", False,
+     "char_length(VALUE) >= 1", "v_len"),
+    ("numeric(12,2)", {"v_range": "v IS NULL OR (v >= 0 AND v < 1000000)"}, "999999.99", "numeric(8,2)", False,
+     "VALUE >= 0 AND VALUE <= 1000000", "v_range"),
+    ("bigint NOT NULL", {"v_range": "v BETWEEN -1000 AND 1000"}, "-1000", "integer", True, "VALUE > -5000",
+     "v_range, NOT NULL of column v"),
+    ("varchar(20)", {"v_len": "length(v) > 0"}, "repeat('x', 20)", "text", False, "length(VALUE) >= 1", ""),
+    ("text", {"v_len": "char_length(v) <= 20"}, "'AB'", "varchar(20)", False, "VALUE ~ '^[A-Z]+$'", None),
+    ("text", {"v_len": "char_length(v) <= 20"}, "'AB'", "varchar(20)", False, "char_length(VALUE) >= 1", None),
+    ("text", {"v_len": "char_length(v) <= 20"}, "'AB'", "varchar(20)", True, "", None),
+    ("text", {"v_none": "v IS NULL"}, "NULL", "varchar(20)", False, "", None),
+    ("text", {"v_len": "char_length(v) <= 20"}, "'AB'", "varchar(20)", False, "VALUE IS NULL OR VALUE <> ''", None),
+    ("bigint", {"v_range": "v BETWEEN -1000 AND 1000"}, "1", "integer", False, "VALUE > -1000", None),
+], ids=["text-to-varchar-domain", "numeric-over-a-domain", "not-null-bigint-to-integer", "widened-base",
+        "regex-unproven", "bound-unproven", "not-null-unproven", "is-null-alone", "or-unproven", "bound-looser"])
+def test_a_retype_to_a_domain_its_checks_prove_is_no_destructive_change(db_url, tmp_path, old, checks, rows, base,
+                                                                         null, check, proven):
+    """A column made a domain (over a domain) that checks: its validated CHECKs (and NOT NULL) prove every value fits
+    the domain's base and passes each of its CHECKs and its NOT NULL (ALTER COLUMN ... TYPE checks each value against
+    them): written, said at the ALTER, applied; where one is not proven (a regex, a bound the table's do not imply, a
+    NULL the column may hold, `v IS NULL` alone, which proves nothing), refused as before."""
+    from sqlx_project import generated_and_applied
+
+    null, (type_, nn, _) = (", not_null: true" if null else ""), old.partition(" NOT NULL")
+    column = json.dumps(type_) if not nn else "{type: %s, nullable: false}" % json.dumps(type_)
+    generated_and_applied(tmp_path, db_url, TO_DOMAIN.format(base=json.dumps(base), null="", check="", type=column,
+                                                             checks=_checks(checks)))
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(f"INSERT INTO acct VALUES (1, {rows})" + ("" if nn else ", (2, NULL)"))
+        before = conn.execute("SELECT id, v::text FROM acct ORDER BY id").fetchall()
+    domain = null + (", checks: {d_ok: %s}" % json.dumps(check) if check else "")
+    (tmp_path / "schema.yaml").write_text(TO_DOMAIN.format(base=json.dumps(base), null="", check=domain,
+                                                           type="{type: d%s}" % (", nullable: false" if nn else ""),
+                                                           checks=_checks(checks)), encoding="utf-8")
+    result = generate(str(tmp_path / "schema.yaml"), str(tmp_path / "generated"), name="to_domain")
+    if proven is None:
+        assert result.status == "refused" and "column v of public.acct" in result.message, result.message
+        return
+    assert result.status == "written", result.message
+    assert (f"/* every row fits d: the CHECKs {proven} prove it */" in result.sql) == bool(proven), result.sql
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(str(tmp_path / "generated")).migrations()[1:], record=False)
+        assert conn.execute("SELECT atttypid::regtype::text FROM pg_attribute WHERE attrelid = 'acct'::regclass "
+                            "AND attname = 'v'").fetchone()[0] == "d"
+        assert conn.execute("SELECT id, v::text FROM acct ORDER BY id").fetchall() == before
+    assert check_drift(str(tmp_path / "schema.yaml"), db_url).differences == ()

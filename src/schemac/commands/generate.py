@@ -44,7 +44,7 @@ from schemac.plan.online import plan_online, relation_names, widened_indexes
 from schemac.plan.planner import planned
 from schemac.plan.transactions import transactions_apart
 from schemac.plan.preamble import restored_search_path
-from schemac.plan.publication_rights import refused_fills
+from schemac.plan.publication_rights import lent_publications, refused_fills
 from schemac.plan.rights import combined, extension_tables, needed_rights, rights_note
 from schemac.plan.one_query import one_query_notices
 from schemac.plan.session_pin import pinned_where_read, retypes_in_session
@@ -258,8 +258,9 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     versions = [m.version for m in layout.migrations()]
     files = []
     outside = extension_tables(desired.tables)  # (an untrusted extension's tables they inherit or reference)
-    unserved = refused_fills(changes, desired)  # (a backfill another role's publication refuses)
-    needed = [needed_rights(unit.runs or unit.statements, outside, unserved) for unit in units]  # (each file's statements read once: plan.rights)
+    unserved = refused_fills(changes, desired, current)  # (a backfill another role's publication refuses)
+    lent = lent_publications(current)  # (another owner's than their tables': ALTER PUBLICATION is its owner's)
+    needed = [needed_rights(unit.runs or unit.statements, outside, unserved, lent) for unit in units]  # (each file's statements read once: plan.rights)
     for n, (unit, rights) in enumerate(zip(units, needed), 1):
         v = next_version(versions)
         versions.append(v)

@@ -1,57 +1,94 @@
 """Functions and procedures with a SQL-standard body reading a table, a view, a materialized view or a column renamed
-(`renamed_from:`), as Postgres has them after the RENAME: it stores such a body parsed, naming the relation by OID and
-the column by its number as a view's query does, so pg_get_functiondef prints the new names. The current schema is given them so, for the comparison: without it each was
+(`renamed_from:`), or a table moved to another schema, as Postgres has them after the RENAME or SET SCHEMA: it stores
+such a body parsed, naming the relation by OID and the column by its number as a view's query does, so
+pg_get_functiondef prints the new names (a USING join on a column renamed in both its tables still names it as it was:
+`a a(k, x) JOIN b b(k, y) USING (k)`). The current schema is given them so, for the comparison: without it each was
 replaced (CREATE OR REPLACE) for a difference the rename alone makes."""
 
 from __future__ import annotations
+
+from typing import Optional
 
 from schemac.compare.changes import Change
 from schemac.compare.moves import views_moved
 from schemac.compare.sqlbodies import after_table_renames
 from schemac.compare.view_renames import hinted_renames
-from schemac.model import Function, Schema
+from schemac.model import Function, Schema, Table
 from schemac.model.frozen import replace
 from schemac.pg.lazy import lazy
 
 action_renamed = lazy("schemac.pg.query_renames", "action_renamed")
 statements_edited = lazy("schemac.pg.sqlbody", "statements_edited")
 sql_body_refs = lazy("schemac.pg.sqlbody", "sql_body_refs")
+table_renamed = lazy("schemac.pg.relation_renames", "table_renamed")
+target_moved = lazy("schemac.pg.relation_renames", "target_moved")
 
 
 def bodies_after_renames(current: Schema, desired: Schema, tables: list[Change], cur_tables: dict,
                          des_tables: dict) -> Schema:
-    """`current` with each standard body reading a table renamed within its schema (`tables`, rename_table changes), a
-    view or materialized view schema.yaml renames within its schema (compare.views' ALTER ... RENAME TO: crates.io's
+    """`current` with each standard body reading a table renamed or moved (`tables`, rename_table changes), a view or
+    materialized view schema.yaml renames within its schema (compare.views' ALTER ... RENAME TO: crates.io's
     recent_crate_downloads under a RETURN (SELECT ...) of it), or a column schema.yaml renames as Postgres prints it
-    after the RENAMEs (the relation's name where the body reads it; the columns' by pg.query_renames, statement by
-    statement); one it cannot tell each reference of as it was (replaced, as before)."""
+    after the RENAMEs and SET SCHEMAs (the relation's name where the body reads it, a moved table's by
+    pg.relation_renames; the columns' by pg.query_renames, statement by statement); one it cannot tell each reference
+    of as it was (replaced, as before)."""
     if not any(f.standard_body for f in current.functions):
         return current  # (most diffs)
-    moved = {(c.old.schema, c.old.name): (c.schema, c.table) for c in tables
-             if c.kind == "rename_table" and c.old is not None and c.old.schema == c.schema}  # type: ignore[union-attr]
+    moved = {(c.old.schema, c.old.name): (c.schema, c.table) for c in tables  # type: ignore[union-attr]
+             if c.kind == "rename_table" and c.old is not None}
     moved.update({was: key for was, key in views_moved(current, desired).items() if was[0] == key[0]})
     renames = hinted_renames(cur_tables, des_tables)
     if not moved and not renames:
         return current
-    return replace(current, functions=tuple(_renamed(f, moved, renames) if f.standard_body else f
+    columns = _columns_after(cur_tables, des_tables, renames)
+    return replace(current, functions=tuple(_renamed(f, moved, renames, columns) if f.standard_body else f
                                             for f in current.functions))
 
 
-def _renamed(f: Function, moved: dict, renames: list[tuple[str, str, str, str]]) -> Function:
-    """`f` with its body after the renames of the columns it reads, in the migration's order: its queries', and the
-    column lists of its INSERTs and the SET of its UPDATEs into the table (as a rule's actions are renamed)."""
+def _columns_after(cur_tables: dict, des_tables: dict, renames: list) -> dict[tuple[str, str], tuple[str, ...]]:
+    """The columns, in their order (attnum), of each table whose columns are renamed, as Postgres holds them after the
+    migration, where that is told: the current ones renamed, where schema.yaml adds, drops and regenerates none (a
+    USING join on a renamed column prints them after the table's name: pg.query_renames.column_renamed)."""
+    out: dict[tuple[str, str], tuple[str, ...]] = {}
+    for key in dict.fromkeys((s, t) for s, t, _, _ in renames):
+        cur: Table = cur_tables[key]
+        names = tuple(c.name for c in cur.columns)
+        for schema, table, old, new in renames:
+            names = tuple(new if n == old else n for n in names) if (schema, table) == key else names
+        des = {c.name: c for c in des_tables[key].columns}
+        if set(names) == set(des) and all(c.generated == des[n].generated for c, n in zip(cur.columns, names)):
+            out[key] = names
+    return out
+
+
+def _renamed(f: Function, moved: dict, renames: list[tuple[str, str, str, str]], columns: dict) -> Function:
+    """`f` with its body after the renames and moves of the tables it reads, and those of the columns it reads, in the
+    migration's order: its queries', and the column lists of its INSERTs and the SET of its UPDATEs into the table
+    (as a rule's actions are renamed)."""
     low = f.body.lower()
     if not any(k[1].lower() in low for k in moved) and not any(old.lower() in low for _, _, old, _ in renames):
         return f  # (no name it follows is in it: not parsed)
     read = {k: v for k, v in moved.items() if k in sql_body_refs(f.body)[0]}
-    f = after_table_renames(f, read) if read else f
+    f = after_table_renames(f, {k: v for k, v in read.items() if k[0] == v[0]})
+    for was, now in read.items():
+        if was[0] != now[0]:  # (SET SCHEMA, and RENAME TO: each relation of its queries, and a statement's target)
+            body = statements_edited(f.body, lambda piece: _moved(piece, was, now))
+            f = f if body is None else replace(f, body=body)
     relations = sql_body_refs(f.body)[0]
     body = f.body
     for schema, table, old, new in renames:
         if (schema, table) not in relations or old.lower() not in body.lower():
             continue
-        after = statements_edited(body, lambda piece: action_renamed(piece, schema, table, old, new, ("", "")))
+        after = statements_edited(body, lambda piece: action_renamed(piece, schema, table, old, new, ("", ""),
+                                                                      columns.get((schema, table))))
         if after is None:
             return f
         body = after
     return f if body == f.body else replace(f, body=body)
+
+
+def _moved(piece: str, was: tuple[str, str], now: tuple[str, str]) -> Optional[str]:
+    """A statement of a standard body after ALTER TABLE `was` SET SCHEMA (and RENAME TO) `now`: its queries' relations
+    (pg.relation_renames.table_renamed), then its INSERT's, UPDATE's or DELETE's target."""
+    after = table_renamed(piece, was, now)
+    return None if after is None else target_moved(after, was, now)

@@ -189,10 +189,10 @@ class Change:
     # An alter_column_type from a domain of the current model: the type it stands on at the bottom (compare.types.
     # base_type), which each of its values is (plan.hazards: a domain made its own base type keeps every value).
     from_base: str = ""
-    # An alter_column_type to a domain of the desired model that checks nothing (no CHECK nor NOT NULL, nor any domain
-    # under it): the type it stands on at the bottom (compare.types.open_base), which takes each value of a type as
-    # wide (plan.hazards); "" for any other type.
+    # An alter_column_type to a domain of the desired model that checks nothing (no CHECK nor NOT NULL, nor any domain under
+    # it): the type it stands on at the bottom (compare.types.open_base), which takes each value of a type as wide (plan.hazards).
     to_base: str = ""
+    to_checked: tuple = ()  # to one that checks: (its base, its CHECKs and NOT NULL), each value checked at the ALTER (plan.hazards)
     # An alter_column_type from a type of the current model's own (an enum, a composite, range or multirange type, an
     # array of one, a domain over one: "enum", "composite type", "range type", "multirange type"), to one of the
     # desired model's (compare.retype_casts.own_type_sides): Postgres casts these only to and from the string types

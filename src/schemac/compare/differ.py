@@ -302,7 +302,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             retypes = rebased_attributes(own_type_sides(cast_directly(diff_table(held_as_parents(old, t, cur_tables), t, rebuilt, tails.get(key, frozenset())),
                                                    *domains, rebuilt),
                                      current, desired), current, desired)
-            retypes = checked_fits(retypes, old, domains[0]) if old.checks or current.domains else retypes
+            retypes = checked_fits(retypes, old, *domains) if old.checks or current.domains or desired.domains else retypes
             retypes = past_the_old_parent(numbered_by_parents_identity(retypes, old, t, des_tables), old, t)
             per_table[key] = before + after_no_inherit(retypes, left) + renamed
     held = frozenset(held_elsewhere(per_table, cur_tables, des_tables))

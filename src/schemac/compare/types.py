@@ -292,14 +292,30 @@ def open_base(type_text: str, domains: dict) -> str:
     return base_type(type_text, domains)
 
 
+def checked_base(type_text: str, domains: dict) -> tuple:
+    """(`base_type`, the names of its CHECKs and NOT NULL) of a domain that checks something, it or a domain under it
+    (`code_upper of domain public.code20`, `NOT NULL of domain public.qty`), which ALTER COLUMN ... TYPE checks each
+    value against, refusing the migration where one fails; () for a domain that checks nothing, any other type and an
+    array."""
+    name, seen, names = type_name(type_text), set(), []
+    if name not in domains or type_text.rstrip().endswith("]"):
+        return ()
+    while name in domains and name not in seen:
+        seen.add(name)
+        of = f" of domain {qualified(*name)}"
+        names += [c.name + of for c in domains[name].checks] + (["NOT NULL" + of] if domains[name].not_null else [])
+        name = type_name(domains[name].type)
+    return (base_type(type_text, domains), *names) if names else ()
+
+
 def cast_directly(changes: list[Change], current: dict, desired: dict, rebuilt: frozenset = frozenset()) -> list[Change]:
     """`changes` with each column retype from or to a domain marked `direct_cast` where both base types are
     Postgres's own and one casts to the other (pg.casts): ALTER COLUMN ... TYPE then takes `CAST(c AS d)`, as
     Postgres's `USING c::d` does (numeric -> integer rounds). A domain over an enum (created again: no cast leads
     from the one set aside) still goes through text. A retype from a domain is marked with its `from_base` too, one to a
-    domain that checks nothing with its `to_base`, one onto its domain created again over another base type with
-    that type (`rebased`). One taking schema.yaml's `using:` from an enum made again (or a domain over one), which the
-    expression reads as of the type's new definition, is marked `via` it.
+    domain that checks nothing with its `to_base` (one that checks: `to_checked`, checked_base), one onto its domain
+    created again over another base type with that type (`rebased`). One taking schema.yaml's `using:` from an enum
+    made again (or a domain over one), which the expression reads as of the type's new definition, is marked `via` it.
     `current`, `desired`: the domains by (schema, name); `rebuilt`: the enums and domains set aside and made again."""
     if rebuilt:
         changes = [replace(c, via=c.old.type) if c.kind == "alter_column_type" and type_name(c.old.type) in rebuilt  # type: ignore
@@ -317,7 +333,7 @@ def cast_directly(changes: list[Change], current: dict, desired: dict, rebuilt: 
         if c.cause in (None, ENUM_REBUILT) and direct(old, new):
             c = replace(c, direct_cast=True)
         if type_name(new) in desired:
-            c = replace(c, to_base=open_base(new, desired))
+            c = replace(c, to_base=open_base(new, desired), to_checked=checked_base(new, desired))
             if c.cause == ENUM_REBUILT and type_name(old) in current and base_type(old, current) != base_type(new, desired):
                 c = replace(c, rebased=base_type(new, desired))
         return replace(c, from_base=base_type(old, current)) if type_name(old) in current else c

@@ -14,7 +14,7 @@ integer within -2^31 and 2^31 - 1); any other CHECK, an array, a `using:` proves
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 from typing import Optional
 
 from schemac.compare.changes import Change
@@ -199,10 +199,84 @@ def _under_domains(type_text: str, domains: dict) -> tuple[str, list[tuple[str, 
     return type_text, proofs
 
 
-def checked_fits(changes: list[Change], old: Table, domains: Optional[dict] = None) -> list[Change]:
-    """`changes` with each retype of one of `old`'s columns to modifiers its CHECKs, or those of the domain it was of
-    (`domains`: the current ones by (schema, name)), prove every value fits marked `fits_by` (the CHECKs' names):
-    plan.hazards does not count it destructive."""
+def _domain_held(c: Change, old: Table, was: str, will: str, proofs: list, domains: tuple[dict, dict]
+                 ) -> Optional[tuple[str, ...]]:
+    """The names of what proves each CHECK and NOT NULL of the domain `c` retypes a column to (and of each domain under
+    it), which ALTER COLUMN ... TYPE checks every value against (refusing the migration where one fails), holds for
+    every value the column holds (`domains`: the current and desired ones): its validated NOT NULL (or that of the
+    domain it was of) for a NOT NULL; for a CHECK, an AND of bounds (_atom's: each part a bound read exactly) that
+    the column's bounds imply, from a string type to a string type (characters) or a number type to a number type
+    (the value, which a retype whose base fits keeps). None where one is not proven (`VALUE ~ '^[A-Z]+$'`; `x IS
+    NULL` proves no bound)."""
+    held: list[str] = []
+    current, desired = domains
+    col = next((x for x in old.columns if x.name == c.old.name), None)  # type: ignore[union-attr]
+    if col is None:
+        return None
+    kinds = {"chars": _STRINGS, "value": ("numeric", *_RANGES)}
+    for key in _domain_chain(c.new.type, desired):  # type: ignore[union-attr]
+        d = desired[key]
+        if d.not_null:
+            if not col.nullable and not (col.not_null and (col.not_null.not_valid or col.not_null.no_inherit)):
+                held.append(f"NOT NULL of column {col.name}")
+            elif (was_of := next((k for k in _domain_chain(c.old.type, current) if current[k].not_null), None)):
+                held.append(f"NOT NULL of domain {qualified(*was_of)}")  # type: ignore[union-attr]
+            else:
+                return None
+        for check in d.checks:
+            text = re.sub(rf"\(VALUE\)::{re.escape(type_parts(will)[0])}\b(?!\s*[(\[])", "VALUE",  # (over a domain:
+                          without_comments(check.expression), flags=re.I)  # its base's value, as it is, cast to that)
+            parts = _parts(_unwrapped(text), "AND")
+            bounds = [_atom("value", _unwrapped(p)) for p in parts]
+            if not bounds or any(not isinstance(b, list) or not b for b in bounds):
+                return None
+            names = []
+            for what, op, v in (b for each in bounds for b in each):  # type: ignore[union-attr]
+                if type_parts(was)[0] not in kinds[what] or type_parts(will)[0] not in kinds[what]:
+                    return None
+                whole = what == "chars" or type_parts(was)[0] in _RANGES and type_parts(will)[0] in _RANGES
+                by = [n for n, (w, o, u) in proofs
+                      if w == what and o[0] == op[0] and _stronger((o, u), (op, v), whole)]
+                if not by:
+                    return None
+                names.append(by[0])
+            held += sorted(set(names))
+    return tuple(dict.fromkeys(held))
+
+
+def _stronger(have: tuple[str, Decimal], need: tuple[str, Decimal], whole: bool) -> bool:
+    """Whether a bound `have` (op, constant) on a value, in the same direction as `need`, implies `need` (`whole`: of
+    a whole number, a count of characters or an integer's value: `> 0` is `>= 1`)."""
+    (o, u), (op, v) = _closed(*have) if whole else have, _closed(*need) if whole else need
+    if op[0] == "<":
+        return u < v or u == v and (o == "<" or op == "<=")
+    return u > v or u == v and (o == ">" or op == ">=")
+
+
+def _closed(op: str, value: Decimal) -> tuple[str, Decimal]:
+    """A bound on a whole number as `<=` or `>=` a whole number (`x < 2.5` is `x <= 2`, `x > 0` is `x >= 1`)."""
+    whole = value == value.to_integral_value()
+    if op[0] == "<":
+        return "<=", (value - 1 if op == "<" and whole else value).to_integral_value(ROUND_FLOOR)
+    return ">=", (value + 1 if op == ">" and whole else value).to_integral_value(ROUND_CEILING)
+
+
+def _domain_chain(type_text: str, domains: dict) -> list[tuple[str, str]]:
+    """The keys of `type_text`'s domain and of each domain under it."""
+    out: list[tuple[str, str]] = []
+    while (key := type_name(type_text)) in domains and key not in out:
+        out.append(key)
+        type_text = domains[key].type
+    return out
+
+
+def checked_fits(changes: list[Change], old: Table, domains: Optional[dict] = None,
+                 desired: Optional[dict] = None) -> list[Change]:
+    """`changes` with each retype of one of `old`'s columns to modifiers (those of a domain's base: `varchar(20)` of
+    a domain over it) its CHECKs, or those of the domain it was of (`domains`: the current ones by (schema, name)),
+    prove every value fits marked `fits_by` (the CHECKs' names): plan.hazards does not count it destructive. One to a
+    domain that checks (`to_checked`) is so only where each of its CHECKs and NOT NULL is proven to hold too
+    (_domain_held; `desired`: the desired domains): `to_checked` then keeps its base alone."""
     out = []
     for c in changes:
         if c.kind == "alter_column_type" and not c.new.using:  # type: ignore[union-attr]
@@ -215,7 +289,16 @@ def checked_fits(changes: list[Change], old: Table, domains: Optional[dict] = No
                     c = replace(c, fits_by=names)
             else:
                 was, of_domains = _under_domains(was, domains or {})
-                if (names := _proving(was, will, _proofs(old.checks, name) + of_domains)):
-                    c = replace(c, fits_by=names)
+                will = c.to_base or (c.to_checked[0] if c.to_checked else will)  # (a domain's base)
+                proofs = _proofs(old.checks, name) + of_domains
+                held = _domain_held(c, old, was, will, proofs, (domains or {}, desired or {})) if c.to_checked else ()
+                if c.to_checked and held is None:
+                    out.append(c)  # (a value may fail its domain's checks: refused)
+                    continue
+                if c.to_checked:
+                    c = replace(c, to_checked=c.to_checked[:1])  # (each of its checks proven: plan.hazards)
+                names = _proving(was, will, proofs)
+                if names or held and type_parts(was) == type_parts(will):
+                    c = replace(c, fits_by=tuple(dict.fromkeys(names + held)))  # type: ignore[operator]
         out.append(c)
     return out

@@ -264,11 +264,12 @@ def rule_refs_renamed(text: str, old: str, new: str) -> Optional[str]:
     return _columns_renamed(tree, text, old, new, ("new", "old"))
 
 
-def action_renamed(text: str, schema: str, table: str, old: str, new: str, owner: tuple[str, str]) -> Optional[str]:
+def action_renamed(text: str, schema: str, table: str, old: str, new: str, owner: tuple[str, str],
+                   columns: Optional[tuple[str, ...]] = None) -> Optional[str]:
     """A rule's action (`text`, pg_get_ruledef's statement) after RENAME COLUMN `old` TO `new` of `schema`.`table`:
     an INSERT into that table names the new column in its column list; NEW and OLD are the rule's relation, `owner`'s
     (the table: their references renamed, rule_refs_renamed). Another statement: as column_renamed edits a query
-    (None where it cannot tell)."""
+    (None where it cannot tell; `columns`, the table's after the migration, as column_renamed's)."""
     if owner == (schema, table):
         text = rule_refs_renamed(text, old, new)  # type: ignore[assignment]
         if text is None:
@@ -281,13 +282,13 @@ def action_renamed(text: str, schema: str, table: str, old: str, new: str, owner
             and next(tree.find_all(exp.Select, exp.Subquery), None) is None:
         return _one_target_renamed(tree, text, schema, table, old, new)
     if not isinstance(tree, exp.Insert):
-        return column_renamed(text, schema, table, old, new, schema == "public")
+        return column_renamed(text, schema, table, old, new, schema == "public", None, columns)
     target = tree.this
     relation = target.this if isinstance(target, exp.Schema) else target
     if not isinstance(relation, exp.Table) or not isinstance(relation.this, exp.Identifier):
         return None
     if _folded(relation.this) != table or (relation.db or "public") != schema:
-        return column_renamed(text, schema, table, old, new, schema == "public")
+        return column_renamed(text, schema, table, old, new, schema == "public", None, columns)
     if any(_folded(c.this) == old and c.table.lower() not in ("new", "old")
            for c in tree.expression.find_all(exp.Column)):
         return None  # (the column read in the rows inserted: not told here)

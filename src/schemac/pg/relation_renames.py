@@ -194,3 +194,40 @@ def _alias_edit(n: exp.Expression, ours: bool, written: bool, before: Optional[s
             return False
         edits.append((n.this.meta["end"] + 1, a.meta["end"] + 1, ""))
     return True
+
+
+def target_moved(text: str, was: Key, now: Key) -> Optional[str]:
+    """A statement (`text`, deparsed) after ALTER TABLE `was` SET SCHEMA (and RENAME TO) `now`: an INSERT's, UPDATE's
+    or DELETE's target that is that table printed as Postgres prints it then (its queries: table_renamed), and the
+    columns qualified by its name where it has no alias. None where that is not told (a table renamed under a statement
+    reading another relation too), or sqlglot cannot read the text."""
+    try:
+        tree = parse_one(text, read="postgres")
+    except (SqlglotError, ValueError):
+        return None
+    if not isinstance(tree, (exp.Insert, exp.Update, exp.Delete)):
+        return text
+    target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
+    if not isinstance(target, exp.Table) or _own(target) != was[1] or target.args.get("catalog"):
+        return text
+    db = target.args.get("db")
+    if (folded(db) != was[0]) if isinstance(db, exp.Identifier) else _printed_schema(*was) is not None:
+        return text  # (another table of that name)
+    first = db if isinstance(db, exp.Identifier) else target.this
+    if "start" not in first.meta or "end" not in target.this.meta:
+        return None
+    schema = _printed_schema(*now)
+    edits = [(first.meta["start"], target.this.meta["end"] + 1,
+              (format_type_ident(schema) + "." if schema is not None else "") + format_type_ident(now[1]))]
+    if was[1] != now[1] and _alias(target) is None:
+        if any(tree.args.get(k) for k in ("from_", "using", "with_")) or next(tree.find_all(exp.Select), None):
+            return None
+        for col in tree.find_all(exp.Column):
+            q = col.args.get("table")
+            if isinstance(q, exp.Identifier) and folded(q) == was[1]:
+                if "start" not in q.meta:
+                    return None
+                edits.append((q.meta["start"], q.meta["end"] + 1, format_type_ident(now[1])))
+    for start, end, spelled in sorted(edits, reverse=True):
+        text = text[:start] + spelled + text[end:]
+    return text

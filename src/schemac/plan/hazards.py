@@ -88,6 +88,8 @@ def destructive_reason(change: Change, held: Optional[AbstractSet[tuple[str, str
         # `fits_by`: compare.typmod_checks)
         if not is_widening(old, new) and not (change.from_base and is_widening(change.from_base, new)) \
                 and not (change.to_base and is_widening(change.from_base or old, change.to_base)) \
+                and not (len(change.to_checked) == 1  # (a domain whose checks are proven: compare.typmod_checks)
+                         and is_widening(change.from_base or old, change.to_checked[0])) \
                 and not _enum_as_text(change) and not _enum_into_enum(change) and not _composite_as_text(change) \
                 and not change.fits_by and refused_values(change) is None:  # (guarded: applies over NULLs alone, else fails: plan.held_values)
             return (f"change type of column {change.name} of {change.schema}.{change.table} from {old} to {new}: "

@@ -6,8 +6,14 @@ UPDATEs around a backfill; another role's it cannot alter, so it gives the table
 takes the UPDATE under (REPLICA IDENTITY FULL, else USING INDEX of a unique index). Where none can (a column list
 leaving out a column of every key the table has, so no identity is covered by it, FULL being covered by no list
 that leaves out a column), its block refuses at apply: the note names, at generate time, the publication, its owner
-and the table (applying it needs a superuser or a role that can SET ROLE to that owner). Read from schema.yaml's
-owners: a table or publication without one is not judged."""
+and the table (applying it needs a superuser or a role that can SET ROLE to that owner); a publication as the
+current schema has it too, which the migration alters or drops after the backfill.
+
+generate reads no database: the owners are schema.yaml's (`owner:`). Where the table's is not given, the migration's
+role may own the publication (its block then stops it, and the note's SET ROLE to that owner is one it has) or not
+(the block refuses): the note says what applying needs either way, as it names an OWNER TO's role; where the
+publication's is not given, it names "the owner of publication p". Only a table and publication whose owners
+schema.yaml gives as one role are left out: the role owning the table then alters the publication."""
 
 from __future__ import annotations
 
@@ -16,29 +22,44 @@ from typing import Iterable, Optional
 from schemac.compare.changes import Change
 from schemac.compare.default_rows import ancestors
 from schemac.model import Schema, Table
+from schemac.model.frozen import replace
 from schemac.model.publications import Publication
 from schemac.pg.lazy import lazy
-from schemac.pg.names import qualified
+from schemac.pg.names import qualified, quote_ident
 
 referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 
 _FILLS = frozenset({"set_not_null", "alter_generated", "add_column"})  # (compare.published_backfills' UPDATEs)
 
 
-def refused_fills(changes: Iterable[Change], desired: Schema) -> dict[str, dict[str, dict[str, int]]]:
+def refused_fills(changes: Iterable[Change], desired: Schema,
+                  current: Optional[Schema] = None) -> dict[str, dict[str, dict[str, int]]]:
     """{table as plan.published_fills' block names it (qualified): {publication's owner: {what needs it: 1}}} for
     each published backfill of a table no replica identity of which another owner's publication would take the
-    UPDATE under."""
+    UPDATE under: a publication of `desired`, or one of `current` as it is before the migration changes it (its
+    ALTER PUBLICATION, DROP PUBLICATION run after the backfills: one that leaves the table, or lists its key, then)."""
     out: dict[str, dict[str, dict[str, int]]] = {}
+    before = [p for p in current.publications if p not in desired.publications] if current is not None else []
+    schemas = [desired] + ([replace(desired, publications=tuple(before))] if before else [])
     for c in changes:
         t = c.table_def
-        if not c.published or c.kind not in _FILLS or t is None or t.owner is None:
+        if not c.published or c.kind not in _FILLS or t is None:
             continue
-        for leaf in _tree(desired, t):
-            for pub in _refusing(desired, leaf, t.owner):
-                what = f"UPDATE {qualified(leaf.schema, leaf.name)} under publication {pub.name}"
-                out.setdefault(qualified(t.schema, t.name), {}).setdefault(pub.owner, {})[what] = 1  # type: ignore
+        for leaf, pub in ((leaf, pub) for s in schemas for leaf in _tree(s, t) for pub in _refusing(s, leaf, t.owner)):
+            what = f"UPDATE {qualified(leaf.schema, leaf.name)} under publication {pub.name}"
+            role = pub.owner or f"the owner of publication {pub.name}"  # (not in schema.yaml: not named)
+            out.setdefault(qualified(t.schema, t.name), {}).setdefault(role, {})[what] = 1
     return out
+
+
+def lent_publications(current: Schema) -> dict[str, str]:
+    """{publication's name as the migration prints it: its owner} for each publication the current schema has whose
+    `owner:` is not that of a table it lists: the migration's role, the tables' owner, cannot ALTER, DROP or COMMENT
+    ON it ('must be owner of publication p'): plan.rights names that owner. (A new one is the migration's role's until
+    its ALTER ... OWNER TO, which plan.rights names.)"""
+    owners = {t.key: t.owner for t in current.tables}
+    return {quote_ident(p.name): p.owner for p in current.publications
+            if p.owner is not None and any(owners.get(m.key) not in (None, p.owner) for m in p.tables)}
 
 
 def _tree(schema: Schema, t: Table) -> list[Table]:
@@ -84,12 +105,13 @@ def _identities(leaf: Table) -> list[frozenset[str]]:
     return [frozenset(c.name for c in leaf.columns)] + [frozenset(k) for k in keys if set(k) <= not_null]
 
 
-def _refusing(schema: Schema, leaf: Table, owner: str) -> list[Publication]:
-    """The publications of another owner than `owner` publishing UPDATEs of `leaf` under which no identity of it
-    takes them: a column list must cover the identity, a row filter read only columns of it."""
+def _refusing(schema: Schema, leaf: Table, owner: Optional[str]) -> list[Publication]:
+    """The publications of another owner than `owner` (either not known: maybe another) publishing UPDATEs of `leaf`
+    under which no identity of it takes them: a column list must cover the identity, a row filter read only columns
+    of it."""
     checked = []
     for pub in schema.publications:
-        if "update" in pub.publish and pub.owner is not None and pub.owner != owner:
+        if "update" in pub.publish and (pub.owner is None or pub.owner != owner):
             entry = _entry(schema, pub, leaf)
             if entry is not None and entry != (None, None):
                 columns, where = entry

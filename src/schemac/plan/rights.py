@@ -70,6 +70,8 @@ _ROLE = r'("(?:[^"]|"")+"|[a-z_][a-z0-9_$]*)'  # as quote_ident prints it (never
 # ALTER <kind words> name ... OWNER TO role; and ALTER DEFAULT PRIVILEGES FOR ROLE role ...: "must be able to SET ROLE"
 _OWNER_TO = re.compile(r"ALTER ((?:[A-Z]+ )+)\S.*\bOWNER TO " + _ROLE + r";\s*$", re.S)
 _FOR_ROLE = re.compile(r"ALTER DEFAULT PRIVILEGES FOR ROLE " + _ROLE)
+# ALTER, DROP or COMMENT ON a publication: its owner's (plan.publication_rights.lent_publications)
+_PUBLICATION = re.compile(r'(ALTER|DROP|COMMENT ON) PUBLICATION (?:IF EXISTS )?("(?:[^"]|"")+"|[^\s;]+)')
 
 
 # Words one of those statements holds: a statement without any is not matched at all (at 1,000 new tables, 3,333
@@ -150,11 +152,13 @@ _FILL_BLOCK = re.compile(r"DO \$[^$]*\$DECLARE r record; way record;.*? AS \(SEL
 
 
 def needed_rights(statements: Iterable[str], outside: Optional[dict[str, str]] = None,
-                  unserved: Optional[dict[str, dict[str, dict[str, int]]]] = None) -> Needed:
+                  unserved: Optional[dict[str, dict[str, dict[str, int]]]] = None,
+                  lent: Optional[dict[str, str]] = None) -> Needed:
     """({what needs a superuser: how many}, {role: {ALTER kind OWNER TO: how many}}, {setting a routine's SET needs
     SET ON PARAMETER for: how many}, {what needs the database's TEMPORARY privilege: how many}), in the statements' order (an extension member's guarded by its object's
     existence read as the statement its block runs: commands.generate.Unit.runs); `outside`: extension_tables';
-    `unserved`: plan.publication_rights.refused_fills', for the backfills another role's publication refuses."""
+    `unserved`: plan.publication_rights.refused_fills', for the backfills another role's publication refuses; `lent`:
+    its lent_publications', the publications of another owner than their tables' the statements alter."""
     superuser: dict[str, int] = {}
     roles: dict[str, dict[str, int]] = {}
     settings: dict[str, int] = {}
@@ -192,6 +196,9 @@ def needed_rights(statements: Iterable[str], outside: Optional[dict[str, str]] =
         if label is not None:
             superuser[label] = superuser.get(label, 0) + 1
             continue
+        if lent and (pub := _PUBLICATION.match(text)) is not None and pub.group(2) in lent and not _OWNER_TO.match(text):
+            kinds = roles.setdefault(lent[pub.group(2)], {})
+            kinds[f"{pub.group(1)} PUBLICATION"] = kinds.get(f"{pub.group(1)} PUBLICATION", 0) + 1
         owner, lender = _OWNER_TO.match(text), _FOR_ROLE.match(text)
         if owner is not None or lender is not None:
             role = owner.group(2) if owner is not None else lender.group(1)  # type: ignore[union-attr]
