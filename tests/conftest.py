@@ -391,6 +391,37 @@ def _views_deparsed_on_the_default_server(request, monkeypatch):
         monkeypatch.setenv("SCHEMAC_DEV_URL", default.url)
 
 
+# The catalog read's child (catalog/reading_child.py), which `diff` forks where it may (pg/forks.py), forked by a test's own
+# call of check_drift: a fork of the whole pytest worker (~100 MB), ~25 ms more of CPU a read than its threads (the
+# child's copied pages and its pickled rows; /work/rwfiles/trim52, session 52), ~1,000 times a default run. The test
+# process's direct calls read on its threads (the same CatalogRead, reporting alike: test_forks.py); its `schemac`
+# runs, in this process (catchable_end) or as the console script, fork as the command does.
+_FORK_READER: list = []
+
+
+@pytest.fixture(autouse=True)
+def _direct_calls_read_on_threads(monkeypatch):
+    from schemac.catalog import reading_child
+
+    if not _FORK_READER:
+        _FORK_READER.append(reading_child._fork)
+    monkeypatch.setattr(reading_child, "_fork", lambda: None)
+
+
+@contextmanager
+def _reader_forked() -> Iterator[None]:
+    """The command run in this process forks its catalog read's child as the console script does."""
+    from schemac.catalog import reading_child
+
+    given = reading_child._fork
+    if _FORK_READER:
+        reading_child._fork = _FORK_READER[0]
+    try:
+        yield
+    finally:
+        reading_child._fork = given
+
+
 def _schemac_env(env: Optional[dict]) -> dict:
     """The variables a run sees: the test's own over the process's (None removes one)."""
     full_env = {**os.environ, **(env or {})}
@@ -416,7 +447,8 @@ def catchable_end() -> Iterator[None]:
     real_end = cli._end_process
     cli._end_process = end_process
     try:
-        yield
+        with _reader_forked():
+            yield
     finally:
         cli._end_process = real_end
 
