@@ -159,10 +159,18 @@ def pytest_collection_modifyitems(config, items):
     """The same test on 16 and 15 as on 18 is `-m slow` but for tests marked `every_major` (see the module's
     docstring): `any_db_url` on 16 and 15, and a test parametrized over majors (`major_db`, `major`) whose case
     the default run takes on 18 too. A case the default run takes on 16 or 15 only (each_case_on_one_major's
-    turns, a build's extension) stays. Before `-m` deselects, so the default run stays within its few minutes."""
+    turns, a build's extension) stays. A test marked `default_on("pg16", ...)` is taken on those majors alone, the
+    others `-m slow`: a test over `any_db_url` whose code path and assertions no major changes, spread over the majors
+    by hand as each_case_on_one_major spreads a table's cases. Before `-m` deselects, so the default run stays within
+    its few minutes."""
     majors = [(item, *_major_and_twin(item)) for item in items]
     on_18 = {twin for item, major, twin in majors if major == "pg18" and item.get_closest_marker("slow") is None}
     for item, major, twin in majors:
+        chosen = item.get_closest_marker("default_on")
+        if chosen is not None and major is not None:
+            if major not in chosen.args:
+                item.add_marker(pytest.mark.slow)
+            continue
         if major in (None, "pg18") or item.get_closest_marker("every_major") is not None:
             continue
         if twin in on_18 or "any_db_url" in getattr(item, "callspec").params:
