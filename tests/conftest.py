@@ -159,10 +159,18 @@ def pytest_collection_modifyitems(config, items):
     """The same test on 16 and 15 as on 18 is `-m slow` but for tests marked `every_major` (see the module's
     docstring): `any_db_url` on 16 and 15, and a test parametrized over majors (`major_db`, `major`) whose case
     the default run takes on 18 too. A case the default run takes on 16 or 15 only (each_case_on_one_major's
-    turns, a build's extension) stays. Before `-m` deselects, so the default run stays within its few minutes."""
+    turns, a build's extension) stays. A test marked `default_on("pg16", ...)` is taken on those majors alone, the
+    others `-m slow`: a test over `any_db_url` whose code path and assertions no major changes, spread over the majors
+    by hand as each_case_on_one_major spreads a table's cases. Before `-m` deselects, so the default run stays within
+    its few minutes."""
     majors = [(item, *_major_and_twin(item)) for item in items]
     on_18 = {twin for item, major, twin in majors if major == "pg18" and item.get_closest_marker("slow") is None}
     for item, major, twin in majors:
+        chosen = item.get_closest_marker("default_on")
+        if chosen is not None and major is not None:
+            if major not in chosen.args:
+                item.add_marker(pytest.mark.slow)
+            continue
         if major in (None, "pg18") or item.get_closest_marker("every_major") is not None:
             continue
         if twin in on_18 or "any_db_url" in getattr(item, "callspec").params:
@@ -391,6 +399,37 @@ def _views_deparsed_on_the_default_server(request, monkeypatch):
         monkeypatch.setenv("SCHEMAC_DEV_URL", default.url)
 
 
+# The catalog read's child (catalog/reading_child.py), which `diff` forks where it may (pg/forks.py), forked by a test's own
+# call of check_drift: a fork of the whole pytest worker (~100 MB), ~25 ms more of CPU a read than its threads (the
+# child's copied pages and its pickled rows; /work/rwfiles/trim52, session 52), ~1,000 times a default run. The test
+# process's direct calls read on its threads (the same CatalogRead, reporting alike: test_forks.py); its `schemac`
+# runs, in this process (catchable_end) or as the console script, fork as the command does.
+_FORK_READER: list = []
+
+
+@pytest.fixture(autouse=True)
+def _direct_calls_read_on_threads(monkeypatch):
+    from schemac.catalog import reading_child
+
+    if not _FORK_READER:
+        _FORK_READER.append(reading_child._fork)
+    monkeypatch.setattr(reading_child, "_fork", lambda: None)
+
+
+@contextmanager
+def _reader_forked() -> Iterator[None]:
+    """The command run in this process forks its catalog read's child as the console script does."""
+    from schemac.catalog import reading_child
+
+    given = reading_child._fork
+    if _FORK_READER:
+        reading_child._fork = _FORK_READER[0]
+    try:
+        yield
+    finally:
+        reading_child._fork = given
+
+
 def _schemac_env(env: Optional[dict]) -> dict:
     """The variables a run sees: the test's own over the process's (None removes one)."""
     full_env = {**os.environ, **(env or {})}
@@ -416,7 +455,8 @@ def catchable_end() -> Iterator[None]:
     real_end = cli._end_process
     cli._end_process = end_process
     try:
-        yield
+        with _reader_forked():
+            yield
     finally:
         cli._end_process = real_end
 

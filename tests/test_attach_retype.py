@@ -62,7 +62,7 @@ def _write(path: str, text: str) -> None:
         f.write(text)
 
 
-@pytest.mark.every_major
+@pytest.mark.default_on("pg15")  # (no branch of its code path is a major's: spread over the majors, every major under -m slow)
 def test_table_attached_where_its_columns_need_using(any_db_url, tmp_path):
     path, out = str(tmp_path / "schema.yaml"), str(tmp_path / "generated")
     _write(path, OLD)

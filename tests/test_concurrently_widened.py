@@ -39,7 +39,7 @@ OPERATORS = """SELECT d.classid::regclass::text, o.oprnamespace::regnamespace::t
                ORDER BY 1"""
 
 
-@pytest.mark.every_major
+@pytest.mark.default_on("pg15")  # (no branch of its code path is a major's: spread over the majors, every major under -m slow); 16's build has no citext
 def test_an_index_calling_an_equals_outside_the_path_is_built_widened_not_concurrently(any_db_url, tmp_path):
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     if rows_of(any_db_url, "SELECT count(*) FROM pg_available_extensions WHERE name = 'citext'") == [(0,)]:

@@ -51,7 +51,7 @@ WHERE c.relnamespace <> 'public'::regnamespace
 ORDER BY 1, 2"""
 
 
-@pytest.mark.every_major  # (what each major's catalog holds)
+@pytest.mark.default_on("pg18")  # (no branch of its code path is a major's: spread over the majors, every major under -m slow)
 def test_what_other_schemas_hang_on_the_schemas_read(any_db_url, tmp_path):
     db_url = any_db_url
     with psycopg.connect(db_url, autocommit=True) as conn:
@@ -78,7 +78,7 @@ def test_what_other_schemas_hang_on_the_schemas_read(any_db_url, tmp_path):
         sorted([w for w in want if "trigger" not in w[0]] + [("view of a schema not read", "api.emails")])
 
 
-@pytest.mark.every_major  # (what each major's catalog holds)
+@pytest.mark.default_on("pg16")  # (as the first)
 def test_a_function_they_hang_on_is_not_dropped_under_them(any_db_url, tmp_path):
     """inspect -n public writes under each function what the schemas not read hold that depends on it
     (`used_outside:`); generate refuses a migration dropping one of them (its arguments changed, or it is no longer
@@ -146,7 +146,7 @@ def test_an_overload_nothing_outside_hangs_on_is_dropped(db_url, tmp_path):
         assert conn.execute("SELECT public.is_admin()").fetchone() == (False,)
 
 
-@pytest.mark.every_major  # (what each major's catalog records of a view's columns)
+@pytest.mark.default_on("pg15")  # (as the first)
 def test_a_table_a_view_outside_reads_is_not_dropped_under_it(any_db_url, tmp_path):
     """inspect -n public writes under public.profiles that api.profiles reads it (id, username) (`used_outside:`);
     generate refuses (SchemacError, exit 2) dropping the table, or dropping or retyping a column the view reads (or

@@ -38,7 +38,7 @@ def _read(url: str) -> tuple:
         return conn.execute(MEMBERS).fetchall(), conn.execute(OPTIONS).fetchall()
 
 
-@pytest.mark.every_major  # (what each major's catalog holds)
+@pytest.mark.default_on("pg16")  # (no branch of its code path is a major's: spread over the majors, every major under -m slow)
 def test_a_platforms_publication_gains_the_projects_tables(any_db_url, tmp_path):
     db_url = any_db_url
     with psycopg.connect(db_url, autocommit=True) as conn:
@@ -75,7 +75,7 @@ CREATE PUBLICATION supabase_realtime FOR TABLES IN SCHEMA realtime;
 """
 
 
-@pytest.mark.every_major  # (what each major's catalog holds)
+@pytest.mark.default_on("pg15")  # (as the first)
 def test_a_platforms_publication_of_a_schema_not_read(any_db_url, tmp_path):
     """The platform's publication holds a schema not read (`FOR TABLES IN SCHEMA realtime`, PostgreSQL 15+), the
     project adds its tables: that member was neither written nor listed (lost silently); it is listed as not managed
