@@ -7,6 +7,7 @@ from __future__ import annotations
 from schemac.compare.changes import Change
 from schemac.compare.given_back import MIGRATION_ROLE
 from schemac.compare.grants import NEW_OBJECT
+from schemac.compare.holdings import to_revoke
 from schemac.compare.identities import IdentitySequence
 from schemac.model import Sequence
 from schemac.plan.keys import Key
@@ -66,9 +67,43 @@ def privilege_deps(c: Change) -> tuple[set[Key], set[Key], set[Key], set[Key]]:
         # option on another privilege kept and one this revoke takes away, comes before it: no cycle)
         makes |= new.given_keys() - kept  # type: ignore[union-attr]
         if k == "revoke":  # an option its grantee keeps from another grantor is given first: else the option this
-            new_refs |= kept & new.given_keys()  # takes has dependents still (Postgres: dependent privileges exist)
+            # takes has dependents still (Postgres: dependent privileges exist); not one kept on columns alone
+            new_refs |= kept & new.given_keys() - _columns_only(new)  # type: ignore[arg-type]
         removes |= old.given_keys() - new.given_keys()  # type: ignore[union-attr]
+        wide_deps(c, makes, removes, old_refs, new_refs)
     return makes, removes, old_refs, new_refs
+
+
+def _wide(h, given: bool) -> set[Key]:
+    """Table-wide grant options: those `h`'s grantee holds (`given`), else those its grants made by other roles
+    need. A column's option does not stand for one: Postgres keeps the columns' lists apart."""
+    held = {(h.grantee, p.privilege) for p in h.entries if p.grantable and p.column is None} if given else \
+        {(p.grantor, p.privilege) for p in h.entries if p.grantor and p.column is None}
+    return {("table-wide", *key) for key in h.options(held)}
+
+
+def _columns_only(h) -> set[Key]:
+    """The grant options `h`'s grantee keeps on columns and not table-wide."""
+    return h.options({(h.grantee, p.privilege) for p in h.entries if p.grantable}) - \
+        h.options({(h.grantee, p.privilege) for p in h.entries if p.grantable and p.column is None})
+
+
+def wide_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key], new_refs: set[Key]) -> None:
+    """A grant chain moving from table-wide privileges to columns' (SELECT WITH GRANT OPTION made SELECT (a, b) WITH
+    GRANT OPTION, and what its holder granted likewise): the table-wide grants its holder made are revoked before
+    its table-wide option is, and the columns' privileges granted after that REVOKE, which takes the same privilege
+    of every column too (Postgres: 'dependent privileges exist', or the columns' grants lost)."""
+    old, new = c.old, c.new
+    if c.kind == "revoke":  # (it takes, and gives again what it takes beside, what its grantors gave while they
+        # held the option: they keep it until it has run, old_refs)
+        new_refs -= {key for key in new.grantor_keys() if key[0] == "grant option"}
+        removes |= _wide(old, True) - _wide(new, True)
+        old_refs |= _wide(old, False)
+        taken = {(p.privilege, p.grantor) for p in to_revoke(old.entries, new.entries) if p.column is None}
+        makes |= {("columns cleared", *key, g) for privilege, g in taken for key in old.options({(old.grantee, privilege)})}
+    elif c.kind == "grant":
+        new_refs |= {("columns cleared", *key, p.grantor) for p in to_revoke(new.entries, old.entries) if p.column
+                     for key in new.options({(new.grantee, p.privilege)})}
 
 
 def _owner_change(h) -> set[Key]:
