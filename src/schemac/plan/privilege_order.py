@@ -74,12 +74,14 @@ def privilege_deps(c: Change) -> tuple[set[Key], set[Key], set[Key], set[Key]]:
     return makes, removes, old_refs, new_refs
 
 
-def _wide(h, given: bool) -> set[Key]:
-    """Table-wide grant options: those `h`'s grantee holds (`given`), else those its grants made by other roles
-    need. A column's option does not stand for one: Postgres keeps the columns' lists apart."""
-    held = {(h.grantee, p.privilege) for p in h.entries if p.grantable and p.column is None} if given else \
-        {(p.grantor, p.privilege) for p in h.entries if p.grantor and p.column is None}
-    return {("table-wide", *key) for key in h.options(held)}
+def _options(h, given: bool) -> set[Key]:
+    """Grant options table-wide and on each column: those `h`'s grantee holds (`given`), else those its grants made
+    by other roles need. One on a column does not stand for the table-wide one nor for another column's: Postgres
+    keeps the columns' lists apart."""
+    held = {(h.grantee, p.privilege, p.column) for p in h.entries if p.grantable} if given else \
+        {(p.grantor, p.privilege, p.column) for p in h.entries if p.grantor}
+    whole = sorted(k for k in h.keys() if k[0] != "column")
+    return {("option on", *whole[0], *key) for key in held} if whole else set()
 
 
 def _columns_only(h) -> set[Key]:
@@ -90,15 +92,16 @@ def _columns_only(h) -> set[Key]:
 
 def wide_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key], new_refs: set[Key]) -> None:
     """A grant chain moving from table-wide privileges to columns' (SELECT WITH GRANT OPTION made SELECT (a, b) WITH
-    GRANT OPTION, and what its holder granted likewise): the table-wide grants its holder made are revoked before
-    its table-wide option is, and the columns' privileges granted after that REVOKE, which takes the same privilege
-    of every column too (Postgres: 'dependent privileges exist', or the columns' grants lost)."""
+    GRANT OPTION, and what its holder granted likewise, or the other way): the grants its holder made table-wide or on
+    a column are revoked before its option there is, and the columns' privileges granted after a table-wide REVOKE,
+    which takes the same privilege of every column too (Postgres: 'dependent privileges exist', or the columns'
+    grants lost)."""
     old, new = c.old, c.new
     if c.kind == "revoke":  # (it takes, and gives again what it takes beside, what its grantors gave while they
         # held the option: they keep it until it has run, old_refs)
         new_refs -= {key for key in new.grantor_keys() if key[0] == "grant option"}
-        removes |= _wide(old, True) - _wide(new, True)
-        old_refs |= _wide(old, False)
+        removes |= _options(old, True) - _options(new, True)
+        old_refs |= _options(old, False)
         taken = {(p.privilege, p.grantor) for p in to_revoke(old.entries, new.entries) if p.column is None}
         makes |= {("columns cleared", *key, g) for privilege, g in taken for key in old.options({(old.grantee, privilege)})}
     elif c.kind == "grant":
