@@ -270,7 +270,8 @@ def layers_schema(draw, prev: Optional[dict] = None) -> dict:
 def layers_pair(draw) -> tuple[dict, dict]:
     a = draw(layers_schema())
     b = draw(layers_schema(prev=a))
-    return tuple({k: v for k, v in doc.items() if not k.startswith("_") and v != {}} for doc in (a, b))
+    return tuple({k: v for k, v in doc.items() if not k.startswith("_") and (v != {} or k == "tables")}
+                 for doc in (a, b))
 
 
 ROWS = {"b": "INSERT INTO b VALUES (1, 1, 'one'), (2, -1, NULL), (3, NULL, 'three'), (4, 40, 'four')",
