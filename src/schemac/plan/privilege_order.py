@@ -100,6 +100,7 @@ def wide_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key],
     if c.kind == "revoke":  # (it takes, and gives again what it takes beside, what its grantors gave while they
         # held the option: they keep it until it has run, old_refs)
         new_refs -= {key for key in new.grantor_keys() if key[0] == "grant option"}
+        makes -= new.given_keys() - old.given_keys()  # (an option its grantee gains is its grant's to give)
         removes |= _options(old, True) - _options(new, True)
         old_refs |= _options(old, False)
         taken = {(p.privilege, p.grantor) for p in to_revoke(old.entries, new.entries) if p.column is None}
