@@ -131,11 +131,13 @@ def _columns_taken(held: tuple[Privilege, ...], kept: tuple[Privilege, ...], gra
     """The column privileges `grantor` gave that the list keeps as it `held` them and a REVOKE of the table-wide
     privilege takes with it: REVOKE SELECT ON t revokes SELECT on each column too (REVOKE ALL every one), REVOKE
     GRANT OPTION FOR SELECT each column's option, so `SELECT (a)` kept beside a table-wide SELECT revoked is granted
-    again after it (one the list adds is the grant change's, which follows)."""
+    again after it (one the list adds is the grant change's, which follows; one it keeps without the grant option it
+    held, again without it)."""
     gone = {p.privilege for p in whole if p.column is None}
     options = {p.privilege for p in option if p.column is None}
-    was = {(p.key, p.grantable) for p in held}
-    return [p for p in kept if p.column is not None and p.grantor == grantor and (p.key, p.grantable) in was and
+    was = {p.key: p.grantable for p in held}
+    return [p for p in kept if p.column is not None and p.grantor == grantor and p.key in was and
+            (was[p.key] or not p.grantable) and
             (ALL in gone or p.privilege in gone or (p.grantable and p.privilege in options))]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from schemac.compare.changes import Change
 from schemac.compare.given_back import MIGRATION_ROLE
 from schemac.compare.grants import NEW_OBJECT
+from schemac.compare.holdings import to_revoke
 from schemac.compare.identities import IdentitySequence
 from schemac.model import Sequence
 from schemac.plan.keys import Key
@@ -66,9 +67,47 @@ def privilege_deps(c: Change) -> tuple[set[Key], set[Key], set[Key], set[Key]]:
         # option on another privilege kept and one this revoke takes away, comes before it: no cycle)
         makes |= new.given_keys() - kept  # type: ignore[union-attr]
         if k == "revoke":  # an option its grantee keeps from another grantor is given first: else the option this
-            new_refs |= kept & new.given_keys()  # takes has dependents still (Postgres: dependent privileges exist)
+            # takes has dependents still (Postgres: dependent privileges exist); not one kept on columns alone
+            new_refs |= kept & new.given_keys() - _columns_only(new)  # type: ignore[arg-type]
         removes |= old.given_keys() - new.given_keys()  # type: ignore[union-attr]
+        wide_deps(c, makes, removes, old_refs, new_refs)
     return makes, removes, old_refs, new_refs
+
+
+def _options(h, given: bool) -> set[Key]:
+    """Grant options table-wide and on each column: those `h`'s grantee holds (`given`), else those its grants made
+    by other roles need. One on a column does not stand for the table-wide one nor for another column's: Postgres
+    keeps the columns' lists apart."""
+    held = {(h.grantee, p.privilege, p.column) for p in h.entries if p.grantable} if given else \
+        {(p.grantor, p.privilege, p.column) for p in h.entries if p.grantor}
+    whole = sorted(k for k in h.keys() if k[0] != "column")
+    return {("option on", *whole[0], *key) for key in held} if whole else set()
+
+
+def _columns_only(h) -> set[Key]:
+    """The grant options `h`'s grantee keeps on columns and not table-wide."""
+    return h.options({(h.grantee, p.privilege) for p in h.entries if p.grantable}) - \
+        h.options({(h.grantee, p.privilege) for p in h.entries if p.grantable and p.column is None})
+
+
+def wide_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key], new_refs: set[Key]) -> None:
+    """A grant chain moving from table-wide privileges to columns' (SELECT WITH GRANT OPTION made SELECT (a, b) WITH
+    GRANT OPTION, and what its holder granted likewise, or the other way): the grants its holder made table-wide or on
+    a column are revoked before its option there is, and the columns' privileges granted after a table-wide REVOKE,
+    which takes the same privilege of every column too (Postgres: 'dependent privileges exist', or the columns'
+    grants lost)."""
+    old, new = c.old, c.new
+    if c.kind == "revoke":  # (it takes, and gives again what it takes beside, what its grantors gave while they
+        # held the option: they keep it until it has run, old_refs)
+        new_refs -= {key for key in new.grantor_keys() if key[0] == "grant option"}
+        makes -= new.given_keys() - old.given_keys()  # (an option its grantee gains is its grant's to give)
+        removes |= _options(old, True) - _options(new, True)
+        old_refs |= _options(old, False)
+        taken = {(p.privilege, p.grantor) for p in to_revoke(old.entries, new.entries) if p.column is None}
+        makes |= {("columns cleared", *key, g) for privilege, g in taken for key in old.options({(old.grantee, privilege)})}
+    elif c.kind == "grant":
+        new_refs |= {("columns cleared", *key, p.grantor) for p in to_revoke(new.entries, old.entries) if p.column
+                     for key in new.options({(new.grantee, p.privilege)})}
 
 
 def _owner_change(h) -> set[Key]:
