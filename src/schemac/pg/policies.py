@@ -6,6 +6,7 @@ policies commonly do. Never a statement: no DML, DDL or command anywhere inside.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Optional
 
 from sqlglot import exp
 
@@ -52,6 +53,16 @@ def _read(text: str) -> exp.Expression:
     return node
 
 
+def _rewritable(text: str) -> Optional[exp.Expression]:
+    """A fresh tree of the condition to rewrite; None where it is not read (refused, or kept verbatim): the text
+    then stays as written."""
+    try:
+        tree = _policy_tree(text)
+    except ExpressionError:
+        return None
+    return None if isinstance(tree, Verbatim) else tree.copy()
+
+
 def check_policy_expression(text: str) -> None:
     """ExpressionError unless `text` is one condition schemac can write."""
     _policy_tree(text)
@@ -92,11 +103,8 @@ def qualified_policy_text(text: str, schema: str, table: str, columns_of) -> str
     to, innermost first (a subquery's own tables, then the policy's table), as Postgres resolves it.
     `columns_of(schema, name)` gives a table's column names, or None when unknown (then an unqualified
     name the policy's table lacks belongs to the subquery's one table)."""
-    try:
-        tree = _policy_tree(text).copy()
-    except ExpressionError:
-        return text
-    if isinstance(tree, Verbatim):
+    tree = _rewritable(text)
+    if tree is None:
         return text
     own = columns_of(schema, table) or set()
     for col in list(tree.find_all(exp.Column)):
@@ -121,11 +129,8 @@ def qualified_policy_text(text: str, schema: str, table: str, columns_of) -> str
 def policy_table_renamed(text: str, old: str, new: str) -> str:
     """The condition as Postgres prints it after ALTER TABLE old RENAME TO new: its columns qualified by the table's
     name (a subquery's references to the policy's table: `m.a = t.a`) qualified by the new one."""
-    try:
-        tree = _policy_tree(text).copy()
-    except ExpressionError:
-        return text
-    if isinstance(tree, Verbatim) or not any(c.table == old for c in tree.find_all(exp.Column)):
+    tree = _rewritable(text)
+    if tree is None or not any(c.table == old for c in tree.find_all(exp.Column)):
         return text
     for col in tree.find_all(exp.Column):
         if col.table == old:
@@ -164,11 +169,8 @@ def comparable_policy_text(text: str) -> str:
     """The condition with `public.` taken off the functions and tables it names: Postgres deparses a name
     qualified when its schema is not visible to the reading role (one without USAGE on public, as a CI
     role that may only connect), unqualified otherwise; both are the same condition."""
-    try:
-        tree = _policy_tree(text).copy()
-    except ExpressionError:
-        return text
-    if isinstance(tree, Verbatim):
+    tree = _rewritable(text)
+    if tree is None:
         return text
     for dot in list(tree.find_all(exp.Dot)):
         if isinstance(dot.expression, exp.Anonymous) and dot.this.name == "public":

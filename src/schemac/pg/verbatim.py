@@ -21,6 +21,8 @@ from typing import Optional
 from schemac.pg.sqllex import LexError, Token, tokens
 from schemac.pg.sqllex import folded as _name  # (a name as Postgres resolves it)
 
+Tokens = tuple[Token, ...]  # (a text's tokens as _lexed keeps them: shared by its callers, so never changed)
+
 # Words that start a statement, never an expression (Postgres's statement keywords that are not also
 # expression syntax; a subquery starts with '(' and a call such as delete(h, 'k') is read by sqlglot).
 STATEMENT_WORDS = frozenset({
@@ -172,23 +174,24 @@ def calls_if_tokenized(text: str) -> frozenset[tuple[str, str]]:
         return frozenset()
 
 
-def _names_after(text: str, words: tuple[str, ...], symbol: str = "") -> frozenset[tuple[Optional[str], str]]:
-    """(schema or None, name) of each name the text holds after one of `words` (upper case) or the token `symbol`,
-    as Postgres resolves the names (no string or comment holds one). Empty when it does not tokenize."""
-    toks = _lexed(text)
+def _names_after(toks: Tokens, words: tuple[str, ...], symbol: str = "") -> frozenset[tuple[Optional[str], str]]:
+    """(schema or None, name) of each name the tokens hold after one of `words` (upper case) or the token `symbol`,
+    as Postgres resolves the names (no string or comment holds one)."""
     return frozenset(_dotted(toks, i + 1) for i, t in enumerate(toks[:-1])
                      if (t.kind == symbol or (t.kind == "word" and t.text.upper() in words)) and _is_name(toks[i + 1]))
 
 
-def _lexed(text: str) -> list[Token]:
-    """The text's tokens, none where it does not tokenize."""
+@lru_cache(maxsize=4096)
+def _lexed(text: str) -> Tokens:
+    """The text's tokens, none where it does not tokenize: one lex of a text serves named_types, cast_names,
+    collated_names and selected_fields alike."""
     try:
-        return tokens(text)
+        return tuple(tokens(text))
     except LexError:
-        return []
+        return ()
 
 
-def _dotted(toks: list[Token], i: int) -> tuple[Optional[str], str]:
+def _dotted(toks: Tokens, i: int) -> tuple[Optional[str], str]:
     """(schema or None, name) of the name at `i`, qualified where `. name` follows it."""
     if i + 2 < len(toks) and toks[i + 1].kind == "." and _is_name(toks[i + 2]):
         return _name(toks[i]), _name(toks[i + 2])
@@ -201,14 +204,16 @@ def named_types(text: str) -> frozenset[tuple[str, str]]:
     app.mood)`) or before a string (`app_role 'admin'`), public when unqualified: a superset (a subquery's output
     names among them) of the types an expression depends on without a column of them. Empty when it does not
     tokenize."""
-    return frozenset((schema or "public", name) for schema, name in _names_after(text, ("AS",), "::") | _typed(text))
+    toks = _lexed(text)
+    return frozenset((schema or "public", name) for schema, name in _names_after(toks, ("AS",), "::") | _typed(toks))
 
 
 @lru_cache(maxsize=4096)
 def cast_names(text: str) -> frozenset[tuple[str, str]]:
     """named_types of the casts alone: after '::', as the catalog prints every cast, after a CAST's AS and before a
     string, as schema.yaml may spell one (`CAST('a' AS mood)`, `mood 'a'`); not an output's name (`AS "?column?"`)."""
-    return frozenset((schema or "public", name) for schema, name in _names_after(text, (), "::") | _typed(text, True))
+    toks = _lexed(text)
+    return frozenset((schema or "public", name) for schema, name in _names_after(toks, (), "::") | _typed(toks, True))
 
 
 # Words Postgres's grammar puts before a string where they name no type (`AT TIME ZONE 'utc'`, `LIKE 'a' ESCAPE '!'`,
@@ -218,11 +223,11 @@ BEFORE_STRINGS = _OPERAND_NEEDED | frozenset({
     "CONTENT", "PASSING", "FORMAT", "AS", "SYMMETRIC", "ASYMMETRIC", "DEFAULT", "USING", "RETURNING", "VARIADIC"})
 
 
-def _typed(text: str, casts: bool = False) -> frozenset[tuple[Optional[str], str]]:
+def _typed(toks: Tokens, casts: bool = False) -> frozenset[tuple[Optional[str], str]]:
     """(schema or None, name) of the types of typed constants (`mood 'a'`, `app.mood E'a'`: Postgres's
     `func_name Sconst`), and with `casts` of the types CASTs name (`CAST(x AS app.mood)`: the name after the AS at
-    the CAST's own depth). Empty when it does not tokenize."""
-    toks, out = _lexed(text), set()
+    the CAST's own depth)."""
+    out = set()
     for i, t in enumerate(toks):
         if i and t.kind == "string" and t.text[0] not in "bBxX" and _is_name(n := toks[i - 1]) and not (
                 n.kind == "word" and n.text.upper() in BEFORE_STRINGS) and not (i > 1 and toks[i - 2].kind == "::"):
@@ -240,7 +245,7 @@ def _typed(text: str, casts: bool = False) -> frozenset[tuple[Optional[str], str
 def collated_names(text: str) -> frozenset[tuple[Optional[str], str]]:
     """(schema or None, name) of every collation the text names after COLLATE (`s COLLATE app."C"`): a string or
     comment holding the word names none."""
-    return _names_after(text, ("COLLATE",))
+    return _names_after(_lexed(text), ("COLLATE",))
 
 
 @lru_cache(maxsize=4096)
