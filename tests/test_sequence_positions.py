@@ -426,20 +426,22 @@ def test_a_standalone_sequence_dropped_is_destructive_and_a_rename_is_hinted(tmp
 
 
 def test_a_bound_below_the_values_handed_out_is_said(tmp_path, db_url):
-    """A sequence given a MAXVALUE below the value it stands at is moved back to the bound so the ALTER applies;
+    """A sequence (or an identity) given a MAXVALUE below the value it stands at is moved back to the bound so the ALTER applies;
     its next nextval then fails, or with CYCLE starts over and hands out values again: generate said nothing
     (peer52). Now it warns, naming the sequence and the bounds, and the server WARNs as it applies, naming where it
     stood."""
-    _step(tmp_path, db_url, "sequences:\n  tickets: {type: integer}\n  laps: {type: integer}\n")
+    _step(tmp_path, db_url, "sequences:\n  tickets: {type: integer}\n  laps: {type: integer}\n" + IDENTITY)
     with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute("SELECT setval('tickets', 50), setval('laps', 50)")
+        conn.execute("SELECT setval('tickets', 50), setval('laps', 50), setval('orders_id_seq', 50)")
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     schema.write_text("sequences:\n  tickets: {type: integer, max_value: 20}\n"
-                      "  laps: {type: integer, max_value: 20, cycle: true}\n", encoding="utf-8")
+                      "  laps: {type: integer, max_value: 20, cycle: true}\n"
+                      + IDENTITY.replace("identity: by_default", "identity: {generated: by_default, max_value: 20}"),
+                      encoding="utf-8")
     result = generate(str(schema), out, name="bounded")
     assert result.status == "written", result.message
     said = [n for n in result.notices if "is given MAXVALUE 20 (was 2147483647)" in n]
-    assert len(said) == 2 and any("sequence public.tickets" in n and "fails ('reached maximum value" in n
+    assert len(said) == 3 and any("the identity of public.orders.id" in n for n in said) and any("sequence public.tickets" in n and "fails ('reached maximum value" in n
                                   for n in said) and any("sequence public.laps" in n and "starts over" in n
                                                          for n in said), result.notices
     warned: list[str] = []
@@ -452,5 +454,7 @@ def test_a_bound_below_the_values_handed_out_is_said(tmp_path, db_url):
     assert sorted(w for w in warned if w.startswith("sequence ")) == [
         "sequence laps stood at 50, past its new MAXVALUE 20: moved to it, its next nextval starts over at 1, handing "
         "out values again",
+        "sequence orders_id_seq stood at 50, past its new MAXVALUE 20: moved to it, its next nextval fails (reached "
+        "maximum value)",
         "sequence tickets stood at 50, past its new MAXVALUE 20: moved to it, its next nextval fails (reached maximum "
         "value)"], warned
