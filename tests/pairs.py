@@ -23,6 +23,9 @@ is: an old schema with rows, and the new schema loaded directly. Markers, each o
     -- renamed: type s.mood2 <- mood    (optional) a type's `renamed_from:` (an enum, domain, composite or range type:
                                         schema.name <- its old name, or old_schema.name), kept by OID as the views are
     -- renamed: value s.mood.joy <- ok  an enum's label (schema.enum.label <- its old label): `renamed_values:`
+    -- renamed: sequence s.q2 <- q      (optional) a sequence's `renamed_from:` (schema.name <- its old name, or
+                                        old_schema.name): its position (last_value, is_called) is compared, read
+                                        under the old name before and the new one after
     -- kept: oids                       (optional) that check without renames, constraints, indexes and columns'
                                         defaults too: each of A's keeps its OID (renamed, not made again)
     -- old:                             the old schema, and INSERTs: the rows a migration must keep
@@ -127,7 +130,7 @@ def _column(path: str, case: str, entry: str) -> tuple[str, str]:
     return (table, column)
 
 
-_TYPE_MARKS = ("type ", "value ", "attribute ")  # (a type's entry, an enum label's and a composite attribute's:
+_TYPE_MARKS = ("type ", "value ", "attribute ", "sequence ")  # (a type's entry, an enum label's and a composite attribute's:
 # `type s.mood2 <- mood`, `value s.mood.b <- a`, `attribute s.ct.z <- y`)
 
 
@@ -135,10 +138,11 @@ def _renamed(path: str, case: str, entry: str) -> tuple[str, str]:
     """A `renamed:` entry as (new, old): `schema.table <- old` or `schema.table.column <- old`, `type schema.name <- old`,
     `value schema.enum.label <- old` (kept with its mark)."""
     new, arrow, old = (x.strip() for x in entry.partition("<-"))
-    dots = (1,) if new.startswith("type ") else (2,) if new.startswith(("value ", "attribute ")) else (1, 2)
+    dots = (1,) if new.startswith(("type ", "sequence ")) else (2,) if new.startswith(("value ", "attribute ")) else (1, 2)
     if not arrow or not old or new.count(".") not in dots and not (new.startswith("value ") and new.count(".") > 2):
         raise ValueError(f"{path}: case {case}: renamed: {entry!r} is not schema.table[.column] <- old, "
-                         "type schema.name <- old, value schema.enum.label <- old or attribute schema.type.name <- old")
+                         "type schema.name <- old, value schema.enum.label <- old, attribute schema.type.name <- old "
+                         "or sequence schema.name <- old")
     return (new, old)
 
 
@@ -176,12 +180,13 @@ _TYPE_SECTIONS = ("enums:", "domains:", "composite_types:", "range_types:")
 
 
 def _type_hint(lines: list[str], new: str, old: str) -> None:
-    """`lines` (inspect's schema.yaml) with a type's hint written into its entry (a block mapping: a line under its key;
+    """`lines` (inspect's schema.yaml) with a type's (or a sequence's, under `sequences:`) hint written into its entry
+    (a block mapping: a line under its key;
     a flow mapping, or an enum's bare list of values, made one holding the hint): `renamed_from: old`, or a label's
     `renamed_values: {label: old}` (one mapping for every label of the enum)."""
     mark, _, rest = new.partition(" ")
     schema, name, label = (rest.split(".", 2) + [""])[:3]
-    at = _table_line(lines, schema, name, _TYPE_SECTIONS)
+    at = _table_line(lines, schema, name, ("sequences:",) if mark == "sequence" else _TYPE_SECTIONS)
     if mark == "attribute":  # (inspect writes a composite's attributes as one flow mapping: written again as JSON)
         i = next(j for j in range(at + 1, len(lines)) if lines[j].startswith("    attributes: "))
         attributes = yaml.safe_load(lines[i].partition(": ")[2])
@@ -189,11 +194,14 @@ def _type_hint(lines: list[str], new: str, old: str) -> None:
         attributes[label] = {**(was if isinstance(was, dict) else {"type": was}), "renamed_from": old}
         lines[i] = "    attributes: " + json.dumps(attributes)
         return
-    key = "renamed_from" if mark == "type" else "renamed_values"
-    value = old if mark == "type" else "{" + json.dumps(label) + ": " + json.dumps(old) + "}"
+    key = "renamed_values" if mark == "value" else "renamed_from"
+    value = old if mark != "value" else "{" + json.dumps(label) + ": " + json.dumps(old) + "}"
     head, _, body = lines[at].partition(": ")
     if body.startswith("["):  # (an enum as its list of values)
         body = "{values: " + body + "}"
+    if body == "{}":  # (a sequence of Postgres's defaults)
+        lines[at] = f"{head}: {{{key}: {value}}}"
+        return
     if body.startswith("{"):
         had = f"{key}: {{"
         lines[at] = f"{head}: " + (body.replace(had, had + value[1:-1] + ", ", 1) if had in body

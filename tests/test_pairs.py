@@ -30,6 +30,7 @@ from typing import Callable, NamedTuple, Optional
 
 import psycopg
 import pytest
+from psycopg import sql
 from catalog_oracle import (USER_MAPPINGS, fingerprint_difference, fingerprint_on, sibling_database, swept_on, values,
                             values_on)
 from conftest import MAJORS, each_case_on_one_major
@@ -173,6 +174,15 @@ def _rewritten(url: str) -> dict[int, tuple[str, str]]:
             ).fetchall()}
 
 
+def _positions(url: str, names: list[str]) -> list[tuple]:
+    """(last_value, is_called) of each sequence `names` names (schema.name): one dropped and made again starts over."""
+    if not names:
+        return []
+    with psycopg.connect(url) as conn:
+        return [conn.execute(sql.SQL("SELECT last_value, is_called FROM {}").format(
+            sql.Identifier(*name.split(".", 1)))).fetchone() for name in names]
+
+
 class NewSide(NamedTuple):
     """What converges read of the new side's database B while it stood, for `with_new` (test_kinds rebuilds B from
     it: B's inspect and oracle readings are not taken twice)."""
@@ -227,6 +237,10 @@ def converges(a: str, tmp_path, pair, with_new: Optional[Callable[[NewSide], Non
     types = any(new.startswith(("type ", "value ")) for new, _ in pair.renamed)
     made = _made_again(a, keys_kept, types)
     written = _rewritten(a) if pair.renamed and not getattr(pair, "recreated", False) else {}
+    # (`-- renamed: sequence`: each one's position, read under its old name before and its new one after)
+    sequences = [(new.partition(" ")[2], old if "." in old else f"{new.partition(' ')[2].split('.')[0]}.{old}")
+                 for new, old in pair.renamed if new.startswith("sequence ")]
+    positions = _positions(a, [old for _, old in sequences])
     _inspected(a, schema)
     first = generate(str(schema), out, name="old")
     assert first.status == "written", first.message
@@ -261,6 +275,7 @@ def converges(a: str, tmp_path, pair, with_new: Optional[Callable[[NewSide], Non
         touched = sorted(name for oid, (name, xmin) in written.items() if now.get(oid, (name, xmin))[1] != xmin
                          and not (name.startswith("trigger ") and now[oid][0] != name))  # (ALTER TRIGGER ... RENAME)
         assert not touched, f"altered or replaced where the rename alone does: {touched}\n{result.sql}"
+    assert _positions(a, [new for new, _ in sequences]) == positions, f"a renamed sequence's position lost\n{result.sql}"
     drift = check_drift(str(schema), a)
     assert drift.differences == (), drift.render("text") + "\n" + result.sql
     again = generate(str(schema), out, name="again", allow_destructive=True, dry_run=True)
@@ -322,6 +337,9 @@ def test_renamed_types_and_labels_lines(tmp_path):
         "    name: p\n    attributes: {a: integer}\n    schema: s\nrange_types:\n"
         "  span: {renamed_from: public.span, subtype: integer, schema: s}\ntables:\n  t:\n    columns:\n      id: integer\n")
     assert rename_keys(pair, {("public.t", "m"): ""}) == {("public.t", "m"): ("public.t", "m")}
+    sequences = (("sequence public.invoice_no", "invoice_numbers"), ("sequence billing.q", "public.q"))  # (fix52c)
+    assert with_renames("sequences:\n  invoice_no: {}\n  q: {start: 5, schema: billing}\n", sequences) == (
+        "sequences:\n  invoice_no: {renamed_from: invoice_numbers}\n  q: {renamed_from: public.q, start: 5, schema: billing}\n")
     (tmp_path / "c.sql").write_text("-- case: c\n-- renamed: type s.t.c <- u\n-- old:\nSELECT 1;\n-- new:\nSELECT 2;\n")
     with pytest.raises(ValueError, match="case c: renamed: 'type s.t.c <- u' is not"):
         load_pairs(str(tmp_path))

@@ -390,3 +390,71 @@ def test_a_renamed_sequence_moves_its_owned_by_as_schema_yaml_says(tmp_path, db_
                            "AND d.objid = 'order_numbers'::regclass").fetchall()
     assert got == ([(owns,)] if owns else []), sql
     assert check_drift(str(tmp_path / "schema.yaml"), db_url).differences == (), sql
+
+
+STANDALONE = "schemas: [billing]\nsequences:\n  {name}: {{type: bigint{more}}}\n"
+
+
+def test_a_standalone_sequence_dropped_is_destructive_and_a_rename_is_hinted(tmp_path, db_url):
+    """A sequence without OWNED BY renamed or moved to another schema without `renamed_from:` was dropped and made
+    again, its position lost (nextval gave 1 again), and generate asked no --allow-destructive (peer52): its position
+    is data, no column keeps it. Now the drop is refused, naming the `renamed_from:` that renames it; written with
+    the hint, ALTER SEQUENCE keeps the position (next value 4, after 3 handed out)."""
+    _step(tmp_path, db_url, STANDALONE.format(name="invoice_numbers", more=""))
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("SELECT nextval('invoice_numbers'), nextval('invoice_numbers'), nextval('invoice_numbers')")
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    for name, more, hint in (("invoice_no", "", "renamed_from: invoice_numbers"),
+                             ("invoice_numbers", ", schema: billing", "renamed_from: public.invoice_numbers")):
+        schema.write_text(STANDALONE.format(name=name, more=more), encoding="utf-8")
+        refused = generate(str(schema), out, name="new")
+        assert refused.status == "refused", refused.message
+        assert "drop sequence public.invoice_numbers: its position (the next value it hands out) is lost" in \
+            refused.message and f"write `{hint}` under it" in refused.message, refused.message
+    sql = _step(tmp_path, db_url, STANDALONE.format(name="invoice_numbers", more=", schema: billing, renamed_from: "
+                                                    "public.invoice_numbers"))
+    assert "DROP SEQUENCE" not in sql and "SET SCHEMA" in sql, sql
+    sql = _step(tmp_path, db_url, STANDALONE.format(name="invoice_no", more=", schema: billing, renamed_from: "
+                                                    "invoice_numbers"))
+    assert "DROP SEQUENCE" not in sql and "RENAME TO" in sql, sql
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        assert conn.execute("SELECT nextval('billing.invoice_no')").fetchone()[0] == 4
+    schema.write_text("schemas: [billing]\n", encoding="utf-8")  # (dropped for good: destructive, no hint)
+    refused = generate(str(schema), out, name="gone")
+    assert refused.status == "refused" and "drop sequence billing.invoice_no: its position" in refused.message \
+        and "is made as" not in refused.message, refused.message
+
+
+def test_a_bound_below_the_values_handed_out_is_said(tmp_path, db_url):
+    """A sequence (or an identity) given a MAXVALUE below the value it stands at is moved back to the bound so the ALTER applies;
+    its next nextval then fails, or with CYCLE starts over and hands out values again: generate said nothing
+    (peer52). Now it warns, naming the sequence and the bounds, and the server WARNs as it applies, naming where it
+    stood."""
+    _step(tmp_path, db_url, "sequences:\n  tickets: {type: integer}\n  laps: {type: integer}\n" + IDENTITY)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("SELECT setval('tickets', 50), setval('laps', 50), setval('orders_id_seq', 50)")
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text("sequences:\n  tickets: {type: integer, max_value: 20}\n"
+                      "  laps: {type: integer, max_value: 20, cycle: true}\n"
+                      + IDENTITY.replace("identity: by_default", "identity: {generated: by_default, max_value: 20}"),
+                      encoding="utf-8")
+    result = generate(str(schema), out, name="bounded")
+    assert result.status == "written", result.message
+    said = [n for n in result.notices if "is given MAXVALUE 20 (was 2147483647)" in n]
+    assert len(said) == 3 and any("the identity of public.orders.id" in n for n in said) and any("sequence public.tickets" in n and "fails ('reached maximum value" in n
+                                  for n in said) and any("sequence public.laps" in n and "starts over" in n
+                                                         for n in said), result.notices
+    warned: list[str] = []
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.add_notice_handler(lambda d: warned.append(d.message_primary or ""))
+        apply_files(conn, Layout(out).migrations()[-1:], record=False)
+        assert conn.execute("SELECT nextval('laps')").fetchone()[0] == 1  # (the values handed out come again)
+        with pytest.raises(psycopg.errors.SequenceGeneratorLimitExceeded):
+            conn.execute("SELECT nextval('tickets')")
+    assert sorted(w for w in warned if w.startswith("sequence ")) == [
+        "sequence laps stood at 50, past its new MAXVALUE 20: moved to it, its next nextval starts over at 1, handing "
+        "out values again",
+        "sequence orders_id_seq stood at 50, past its new MAXVALUE 20: moved to it, its next nextval fails (reached "
+        "maximum value)",
+        "sequence tickets stood at 50, past its new MAXVALUE 20: moved to it, its next nextval fails (reached maximum "
+        "value)"], warned

@@ -37,6 +37,7 @@ from schemac.migrations.state import State, file_sha384, read_state
 from schemac.migrations.childwork import ChildWork, write_migrations
 from schemac.model import Schema
 from schemac.compare.loose_collations import nondeterministic
+from schemac.plan.sequence_positions import clamped_positions, renamed_from_hints
 from schemac.plan.hazards import (destructive_reason, detach_failures, enums_holding_values, narrower_identities,
                                   row_failures)
 from schemac.commands.refusals import postgres_refusal
@@ -212,6 +213,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
                     + change_notices(changes, desired) + row_failures(changes, (nondeterministic(current), nondeterministic(desired)))
                     + one_value_keys(changes, desired) + null_domain_columns(changes, desired) + null_domain_attributes(changes)
                     + detach_failures(changes, current, desired) + narrower_identities(changes, current)
+                    + clamped_positions(changes)
                     + unlogged_partitioned(changes)
                     + left_notices
                     + view_notices
@@ -248,6 +250,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
         for c, reason in refused:
             where = c.source or (c.table_def.source if c.table_def else None)
             lines.append(f"  {where or layout.state_path}: {printable(reason)}")
+        lines += renamed_from_hints(changes)  # (a sequence dropped as one of its definition is made)
         lines.append("Rerun with --allow-destructive to write it anyway, or use renamed_from: for a rename.")
         return Result("refused", "\n".join(lines), changes=tuple(changes), notices=notices)
     name = name or default_name(changes)

@@ -223,7 +223,7 @@ class Change:
     # A SET DEFAULT nextval() of a sequence the old default did not call, on an integer column of a table with rows
     # (Hibernate 6's per-entity sequences replacing hibernate_sequence): the sequence stands behind what the rows hold;
     # moved past them after the SET DEFAULT (compare.sequence_feeds, plan.sequence_ddl.fed_past_the_rows). Not a cause:
-    # the change is schema.yaml's own, reported as drift like any other.
+    # the change is schema.yaml's own, reported as drift like any other. A drop_sequence's: an old default's, carried.
     feeds: bool = False
     # An alter_column_type onto a domain created again over another base type (cause ENUM_REBUILT): that new base type
     # at the bottom (compare.types.cast_directly; the old one is `from_base`). Its values are converted as a retype from

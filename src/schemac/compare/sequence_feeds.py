@@ -32,7 +32,10 @@ def sequences_fed(changes: list[Change], desired: Schema) -> list[Change]:
         return bool(declared & (_sequences(c.new.default) - _sequences(c.old.default)))  # type: ignore[union-attr]
 
     marked = {id(c) for c in sets if feeds(c)}
-    return [replace(c, feeds=True) if id(c) in marked else c for c in changes]
+    # (the sequences the old defaults drew from, dropped: their last values carried past by the move)
+    carried = {k for c in sets if id(c) in marked for k in _sequences(c.old.default)}  # type: ignore[union-attr]
+    return [replace(c, feeds=True) if id(c) in marked or c.kind == "drop_sequence" and
+            ("sequence", c.schema, c.name) in carried else c for c in changes]
 
 
 def _sequences(default: Optional[str]) -> set:

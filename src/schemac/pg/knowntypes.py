@@ -72,10 +72,18 @@ _EXTENSION_CASTS = frozenset().union(*EXTENSION_CASTS.values())
 EXTENSION_WIDENINGS = frozenset({("hstore", "json"), ("hstore", "jsonb")})
 
 
+# Extensions' types whose output their input reads back as the same value whatever the session's settings (an
+# ltree's labels joined by dots, an hstore's `"k"=>"v"` pairs): made text (or a varchar without a length), each value
+# is kept as its text, which the cast back gives again (peer52: ltree -> text asked for --allow-destructive).
+EXTENSION_TEXTS = frozenset({"ltree", "hstore"})
+
+
 def widens_extension(old: str, new: str) -> bool:
-    """Whether `old` -> `new` is one of EXTENSION_WIDENINGS, element by element between arrays of as many dimensions."""
+    """Whether `old` -> `new` is one of EXTENSION_WIDENINGS, or one of EXTENSION_TEXTS made text or a varchar without
+    a length, element by element between arrays of as many dimensions."""
     (a, a_dims), (b, b_dims) = _bare(old), _bare(new)
-    return a_dims == b_dims and (a, b) in EXTENSION_WIDENINGS
+    return a_dims == b_dims and ((a, b) in EXTENSION_WIDENINGS or a in EXTENSION_TEXTS
+                                 and new[:len(new) - 2 * b_dims] in ("text", "character varying"))
 
 
 def _bare(t: str) -> tuple[str, int]:

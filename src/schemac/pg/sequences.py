@@ -9,6 +9,8 @@ and the catalog always holds every value: :func:`without_defaults` makes both re
 
 from __future__ import annotations
 
+from typing import Optional
+
 from schemac.model import SequenceOptions
 
 # Value ranges of the types a sequence may have (format_type() spelling).
@@ -58,3 +60,23 @@ SERIALS = {"serial": "integer", "serial4": "integer", "bigserial": "bigint", "se
 def serial_base(type_text: str) -> "str | None":
     """The integer type a serial type stands for, None for any other type."""
     return SERIALS.get(type_text.strip().lower())
+
+
+def restarts(was: SequenceOptions, will: SequenceOptions) -> bool:
+    """New bounds that share no value with the old ones: the ALTER says RESTART (at the new START), as Postgres
+    rejects a position outside the bounds and setval cannot move it out of the old ones; no value the sequence
+    handed out before can come again."""
+    return will.min_value > was.max_value or will.max_value < was.min_value  # type: ignore[operator]
+
+
+def nearer_end(was: SequenceOptions, will: SequenceOptions) -> Optional[str]:
+    """`MAXVALUE n (was m)` where the new bound lies before the old one in the direction it counts (`was`, `will`
+    filled in): a position past it is moved back to it (plan.sequence_ddl.into_the_new_range), its next nextval
+    fails or, with CYCLE, starts over. None else (bounds that share no value RESTART it: `restarts`)."""
+    if restarts(was, will):
+        return None
+    if (will.increment or 1) > 0 and will.max_value < was.max_value:  # type: ignore[operator]
+        return f"MAXVALUE {will.max_value} (was {was.max_value})"
+    if (will.increment or 1) < 0 and will.min_value > was.min_value:  # type: ignore[operator]
+        return f"MINVALUE {will.min_value} (was {was.min_value})"
+    return None

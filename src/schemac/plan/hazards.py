@@ -24,6 +24,7 @@ from schemac.plan.collation_searches import searched_collation_warning
 from schemac.plan.folded_keys import folded_key_warning
 from schemac.plan.held_values import refused_values
 from schemac.plan.null_checks import null_check_warning
+from schemac.plan.sequence_positions import dropped_position
 from schemac.plan.type_ddl import attributes_lost
 from schemac.plan.widenings import INT_DIGITS, holds_text_of, is_widening, text_exact  # (the digits: to_timestamp's hint)
 
@@ -55,6 +56,8 @@ def destructive_reason(change: Change, held: Optional[AbstractSet[tuple[str, str
         return None  # a foreign table dropped (or made again: another server, or made a plain table): no rows are here
     if change.kind == "drop_table":
         return f"drop table {change.schema}.{change.table}: every row in it is lost"
+    if change.kind == "drop_sequence":
+        return dropped_position(change)  # (a standalone one's position: plan.sequence_positions)
     if change.kind == "drop_column" and change.cause != GENERATED_REBUILT and not _of_foreign_table(change):  # (derived
         # values: made again; a foreign table's are its server's)
         return f"drop column {change.name} of {change.schema}.{change.table}: its values are lost"

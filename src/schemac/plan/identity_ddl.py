@@ -11,8 +11,9 @@ from schemac.pg.names import qualified, quote_ident
 from schemac.pg.sequences import filled
 from schemac.plan import ddl
 from schemac.pg.named_refs import named_refs
+from schemac.pg.sequences import restarts
 from schemac.plan.sequence_ddl import (identity_handed_out, identity_sequence_sql, into_the_new_range, last_handed_out,
-                                      past_the_rows, restarts)
+                                      past_the_rows)
 from schemac.plan.unforced_rls import unforced
 
 

@@ -11,7 +11,7 @@ from schemac.model import Column, Sequence, SequenceOptions, Table
 from schemac.pg.dialect import RENDER
 from schemac.pg.idents import ident, schema_part
 from schemac.pg.names import qualified, quote_ident
-from schemac.pg.sequences import filled
+from schemac.pg.sequences import filled, nearer_end, restarts
 from schemac.pg.types import build_type
 from schemac.plan.ddl import command, do_block, literal, number
 from schemac.pg.named_refs import named_refs
@@ -45,24 +45,26 @@ def altered_sequence(old: Sequence, new: Sequence) -> list[exp.Command]:
         [alter_sequence(new, restart=restarts(was, will))] + persistence
 
 
-def restarts(was: SequenceOptions, will: SequenceOptions) -> bool:
-    """New bounds that share no value with the old ones: the ALTER says RESTART (at the new START), as Postgres
-    rejects a position outside the bounds and setval cannot move it out of the old ones; no value the sequence
-    handed out before can come again."""
-    return will.min_value > was.max_value or will.max_value < was.min_value  # type: ignore[operator]
-
-
 def into_the_new_range(sequence: str, was: SequenceOptions, will: SequenceOptions) -> list[exp.Command]:
     """Before an ALTER that narrows a sequence's bounds (`was` and `will` filled in): Postgres rejects the new
     MINVALUE or MAXVALUE where the position (the last value handed out, or a START not used yet) lies outside
     them. The position is moved to the nearest new bound, with its is_called kept, where it lies outside;
-    `sequence` is an SQL expression naming it (a literal, or `identity_sequence_sql` for an identity)."""
+    `sequence` is an SQL expression naming it (a literal, or `identity_sequence_sql` for an identity). Where that moves
+    it back (past the new MAXVALUE ascending, below the new MINVALUE descending), the sequence stands at its end: its
+    next nextval fails, or with CYCLE starts over, handing out values again: the server WARNs, naming where it stood
+    (schemac apply prints it; plan.sequence_positions warns at generate)."""
     low, high = int(will.min_value), int(will.max_value)  # type: ignore[arg-type]
     if (low <= was.min_value and high >= was.max_value) or restarts(was, will):  # type: ignore[operator]
         return []
+    up = (will.increment or 1) > 0
+    end = f"starts over at {low if up else high}, handing out values again" if will.cycle else \
+        f"fails (reached {'maximum' if up else 'minimum'} value)"
+    said = (f"IF v {'>' if up else '<'} {high if up else low} THEN RAISE WARNING 'sequence % stood at %, past its new "
+            f"{'MAXVALUE' if up else 'MINVALUE'} {high if up else low}: moved to it, its next nextval {end}', s, v; "
+            "END IF; ") if nearer_end(was, will) else ""
     return [do_block(f"DECLARE s regclass := ({sequence})::regclass; v bigint; c boolean; BEGIN "
                      "EXECUTE pg_catalog.format('SELECT last_value, is_called FROM %s', s) INTO v, c; "
-                     f"IF v < {low} OR v > {high} THEN "
+                     f"IF v < {low} OR v > {high} THEN {said}"
                      f"PERFORM pg_catalog.setval(s, GREATEST({low}, LEAST({high}, v)), c); END IF; END;")]
 
 
