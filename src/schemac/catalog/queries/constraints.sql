@@ -32,6 +32,8 @@
 -- whose, as indexes.sql's attached_to.
 -- Rows for tables tables.sql left out are dropped by the caller.
 -- Parameter: schemas, an array of schema names. One row per constraint.
+-- Planned with its joins in the order written (catalog/fetch.py, JOINS_AS_WRITTEN): the FROM list and beside_parents'
+-- joins are in the order the planner chose for them at 1,000 tables; keep them so when adding a join.
 -- The rows are made (OFFSET 0) before they are sorted: the sort then holds the rows sent, not the catalog rows
 -- they are made from (a CHECK's conbin, the index's and the tables' rows: ~1 kB a row, sorted on disk at 10,000
 -- tables).
@@ -93,8 +95,8 @@ SELECT con.conrelid AS table_oid,
        CASE WHEN con.contype = 'u' AND con.conparentid = 0 AND c.relispartition THEN EXISTS (
               SELECT 1 FROM pg_catalog.pg_inherits ti
               JOIN pg_catalog.pg_constraint pcon ON pcon.conrelid = ti.inhparent AND pcon.contype IN ('p', 'u')
-              JOIN pg_catalog.pg_index pi ON pi.indexrelid = pcon.conindid
-              JOIN pg_catalog.pg_class pic ON pic.oid = pi.indexrelid
+              JOIN pg_catalog.pg_class pic ON pic.oid = pcon.conindid
+              JOIN pg_catalog.pg_index pi ON pi.indexrelid = pic.oid
               WHERE ti.inhrelid = con.conrelid AND pic.relam = ki.relam AND pi.indnatts = ix.indnatts
                 AND pi.indnkeyatts = ix.indnkeyatts AND pi.indclass::text = ix.indclass::text
                 AND pi.indcollation::text = ix.indcollation::text AND pi.indoption::text = ix.indoption::text
@@ -114,9 +116,9 @@ SELECT con.conrelid AS table_oid,
                   AND oi.indnullsnotdistinct = pi.indnullsnotdistinct))
             END AS attached_to,
        COALESCE(ix.indisvalid, true) AS key_valid
-FROM pg_catalog.pg_constraint con
-JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+FROM pg_catalog.pg_namespace n
+JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid
+JOIN pg_catalog.pg_constraint con ON con.conrelid = c.oid
 CROSS JOIN LATERAL (SELECT /* since 18: con.conperiod */ false AS period,
                            /* since 18: con.conenforced */ true AS enforced) v18
 LEFT JOIN pg_catalog.pg_description d
