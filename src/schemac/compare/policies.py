@@ -19,12 +19,15 @@ comparable_policy_text = lazy("schemac.pg.policies", "comparable_policy_text")
 policy_refs = lazy("schemac.pg.policies", "policy_refs")
 referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 qualified_policy_text = lazy("schemac.pg.policies", "qualified_policy_text")
+output_renames = lazy("schemac.pg.policies", "output_renames")
 column_renamed = lazy("schemac.pg.query_renames", "column_renamed")
 
 
 def _same(a: Optional[str], b: Optional[str], table: tuple[str, str], columns_of) -> bool:
     if a is None or b is None:
         return a is b
+    if " AS " in a.upper() + b.upper() and output_renames(a) != output_renames(b):  # (a column renamed under one)
+        return False
     if same_expression(a, b):
         return True
     a, b = (comparable_policy_text(qualified_policy_text(x, *table, columns_of)) for x in (a, b))

@@ -182,3 +182,19 @@ def comparable_policy_text(text: str) -> str:
         if isinstance(alias.parent, exp.Select) and alias.arg_key == "expressions":
             alias.replace(alias.this)
     return tree.sql(dialect=DIALECT)
+
+
+def output_renames(text: str) -> frozenset[tuple[str, str]]:
+    """(column, name) of each subquery output that reads a column under another name, `roles.title AS name`: what a
+    RENAME COLUMN leaves (the output keeps the old name), which a condition written `roles.title` never prints.
+    comparable_policy_text drops every output name (Postgres names a function's, `auth.uid() AS uid`); these it must
+    not: a policy left so is another catalog than one made from schema.yaml."""
+    try:
+        tree = _policy_tree(text)
+    except ExpressionError:
+        return frozenset()
+    if isinstance(tree, Verbatim):
+        return frozenset()
+    return frozenset((a.this.name.lower(), a.alias.lower()) for a in tree.find_all(exp.Alias)
+                     if isinstance(a.parent, exp.Select) and a.arg_key == "expressions" and isinstance(a.this, exp.Column)
+                     and a.this.name.lower() != a.alias.lower())
