@@ -26,7 +26,8 @@ def lent_usage(changes: list[Change], current: Schema, desired: Schema) -> list[
 
 
 def _marked(c: Change, current: Schema, desired: Schema) -> Change:
-    grantors = sorted({p.grantor for h in (c.old, c.new) for p in h.entries if p.grantor})  # type: ignore[union-attr]
+    grantors = sorted({p.grantor for h in (c.old, c.new) for p in h.entries if p.grantor} |  # type: ignore[union-attr]
+                      _chain_grantors(c))
     if not grantors:
         return c
     existing = set(current.namespaces) | {"public"}
@@ -34,6 +35,14 @@ def _marked(c: Change, current: Schema, desired: Schema) -> Change:
                  for r in _lacking([_held(desired, schema)] + ([_held(current, schema)] if schema in existing else []),
                                    grantors))
     return replace(c, new=replace(c.new, lent=lent)) if lent else c
+
+
+def _chain_grantors(c: Change) -> set[str]:
+    """The grantors of column privileges on a revoke's object: a table-wide REVOKE that takes a column option they
+    hold has them revoke and grant again what they gave on it (plan.grants._column_chain)."""
+    if c.kind != "revoke":
+        return set()
+    return {p.grantor for p in getattr(c.new.obj, "grants", ()) if p.grantor and p.column}  # type: ignore[union-attr]
 
 
 def _held(model: Schema, name: str) -> Namespace:

@@ -85,9 +85,12 @@ def grant_statements(change: Change) -> Optional[list[exp.Expression]]:
             if option:
                 some.append(_statement(new, "REVOKE", "GRANT OPTION FOR", privilege_list(option), "ON",  # type: ignore
                                        target, "FROM", role))
-            some += _grants(new, target, role, (again or []) +  # type: ignore[arg-type]
-                            _columns_taken(old.entries, new.entries, grantor, whole, option))  # type: ignore
+            taken = _columns_taken(old.entries, new.entries, grantor, whole, option)  # type: ignore[union-attr]
+            some += _grants(new, target, role, (again or []) + taken)  # type: ignore[arg-type]
+            chain = _column_chain(old.obj, new.obj, [p for p in taken if p.grantable])  # type: ignore[union-attr]
+            out += _chain_statements(new, target, chain[::-1], "REVOKE")  # type: ignore[arg-type]
             out += as_grantor(grantor, some, _lent_in(new, grantor))  # type: ignore[arg-type]
+            out += _chain_statements(new, target, chain, "GRANT")  # type: ignore[arg-type]
         return out
     o = new.obj  # type: ignore[union-attr]
     if isinstance(o, DefaultPrivileges) and o.extension is not None and o.schema is not None:
@@ -139,6 +142,40 @@ def _columns_taken(held: tuple[Privilege, ...], kept: tuple[Privilege, ...], gra
     return [p for p in kept if p.column is not None and p.grantor == grantor and p.key in was and
             (was[p.key] or not p.grantable) and
             (ALL in gone or p.privilege in gone or (p.grantable and p.privilege in options))]
+
+
+def _column_chain(was, now, options: list[Privilege]) -> list[list[Privilege]]:
+    """The column privileges granted on, level by level, from the column grant `options` a table-wide REVOKE takes and
+    _columns_taken gives back: those the access list keeps as it held them. REVOKE SELECT ON t takes each column's
+    SELECT too, and with it the option its holder granted `SELECT (a)` on by (Postgres: 'dependent privileges exist'):
+    its grantors revoke them first, deepest first, and grant them again after."""
+    held = {(p.grantee, p.key, p.grantable) for p in getattr(was, "grants", ())}
+    kept = [p for p in getattr(now, "grants", ()) if p.column is not None and (p.grantee, p.key, p.grantable) in held]
+    out: list[list[Privilege]] = []
+    seen: set[tuple] = set()
+    level = {(p.grantee, p.privilege, p.column) for p in options}
+    while level:
+        found = [p for p in kept if (p.grantor, p.privilege, p.column) in level and (p.grantee, p.key) not in seen]
+        seen |= {(p.grantee, p.key) for p in found}
+        if found:
+            out.append(found)
+        level = {(p.grantee, p.privilege, p.column) for p in found if p.grantable}
+    return out
+
+
+def _chain_statements(h: Holding, target: str, chain: list[list[Privilege]], verb: str) -> list[exp.Expression]:
+    """REVOKE or GRANT each level of _column_chain's, as each grantor makes it."""
+    out: list[exp.Expression] = []
+    for level in chain:
+        for grantor, some in _by_grantor(level):
+            by_grantee: dict[str, list[Privilege]] = {}
+            for p in some:
+                by_grantee.setdefault(p.grantee, []).append(p)
+            out += as_grantor(grantor, [s for grantee, entries in by_grantee.items() for s in (
+                _grants(h, target, role_sql(grantee), entries) if verb == "GRANT" else
+                [_statement(h, "REVOKE", privilege_list(entries), "ON", target, "FROM", role_sql(grantee))])],
+                _lent_in(h, grantor))
+    return out
 
 
 def _own_list_only(m: Multirange, statements: list[exp.Expression]) -> exp.Expression:
