@@ -94,13 +94,17 @@ class Schema:
     queries: tuple[Query, ...] = field(default=(), compare=False)
 
     def table(self, schema: str, name: str) -> Optional[Table]:
-        by_key = self.__dict__.get("_tables_by_key")  # built on first use: callers look up every table
+        return self.tables_by_key().get((schema, name))
+
+    def tables_by_key(self) -> dict[tuple[str, str], Table]:
+        """Each table by (schema, name), built on first use (callers look up every table) and kept: not to be changed."""
+        by_key = self.__dict__.get("_tables_by_key")
         if by_key is None:
             by_key = {}
             for t in self.tables:
                 by_key.setdefault((t.schema, t.name), t)  # the first, as a scan would find
             object.__setattr__(self, "_tables_by_key", by_key)
-        return by_key.get((schema, name))
+        return by_key
 
     @property
     def namespaces(self) -> tuple[str, ...]:

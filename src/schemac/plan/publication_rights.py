@@ -79,7 +79,7 @@ def _ancestors(schema: Schema, t: Table) -> list[tuple[str, str]]:
     """The keys of the tables `t` is a partition of, nearest first."""
     p = t.partition_of
     parent = schema.table(p.parent_schema, p.parent) if p is not None else None
-    return list(ancestors(parent, {x.key: x for x in schema.tables})) if parent is not None else []
+    return list(ancestors(parent, schema.tables_by_key())) if parent is not None else []
 
 
 def _entry(schema: Schema, pub: Publication, leaf: Table) -> Optional[tuple[Optional[tuple[str, ...]], Optional[str]]]:
