@@ -199,14 +199,17 @@ def test_the_read_plans_no_parallel_workers_but_for_the_columns_and_some_joins_a
     other, on either lane (at 10,000 tables the others' workers cost the server ~10% more CPU; the oracle: each
     query replaced by one saying the setting and its backend, slow enough that both lanes take some). Likewise
     fetch.JOINS_AS_WRITTEN's queries answer with join_collapse_limit and from_collapse_limit 1 (their planning cost
-    more than their rows) and every other with the connection's own (5 here): the limits are put back after each."""
+    more than their rows), and JOINS_AS_WRITTEN_GATED's where their gate is closed (elsewhere.sql asked for real: no
+    schema but public), and every other with the connection's own (5 here): the limits are put back after each."""
     from schemac.catalog import fetch as fetch_module
     from schemac.catalog.worker import CatalogRead
 
+    real_text = fetch_module.sql_text
     monkeypatch.setattr(fetch_module, "sql_text", lambda name, major: (
+        real_text(name, major) if name == "elsewhere" else  # (tables' gate, asked for real)
         "SELECT pg_catalog.current_setting('max_parallel_workers_per_gather') AS workers, pg_catalog.pg_backend_pid() "
         "AS pid, pg_catalog.pg_sleep(0.02)::text AS slept, %(schemas)s::text[] AS schemas, pg_catalog.current_setting("
-        "'join_collapse_limit') || '/' || pg_catalog.current_setting('from_collapse_limit') AS limits"))
+        "'join_collapse_limit') || '/' || pg_catalog.current_setting('from_collapse_limit') AS limits\nORDER BY 1"))
     url = conninfo.make_conninfo(populated, options="-c max_parallel_workers_per_gather=3 -c join_collapse_limit=5 "
                                  "-c from_collapse_limit=5")
     monkeypatch.setattr(lanes_module, "TWO_LANES_FROM", 0)  # (both lanes: the database is small)
@@ -217,7 +220,8 @@ def test_the_read_plans_no_parallel_workers_but_for_the_columns_and_some_joins_a
     assert workers == {name: "3" if name == "columns" else "0" for name in QUERY_NAMES}
     limits = {name: rows[0]["limits"] for name, rows in got.items() if name != "server"}
     assert fetch_module.JOINS_AS_WRITTEN < set(QUERY_NAMES)
-    assert limits == {name: "1/1" if name in fetch_module.JOINS_AS_WRITTEN else "5/5" for name in QUERY_NAMES}
+    as_written = fetch_module.JOINS_AS_WRITTEN | {"tables"}  # (JOINS_AS_WRITTEN_GATED: no schema but public here)
+    assert limits == {name: "1/1" if name in as_written else "5/5" for name in QUERY_NAMES}
     assert len({rows[0]["pid"] for name, rows in got.items() if name != "server"}) == 2  # (both lanes read)
 
 

@@ -15,7 +15,7 @@ COALESCE((
            'comment', sd.description,
            'owner', pg_catalog.pg_get_userbyid(s.stxowner)::text) ORDER BY s.stxname)
   FROM pg_catalog.pg_statistic_ext s
-  JOIN pg_catalog.pg_namespace sn ON sn.oid = s.stxnamespace
   LEFT JOIN pg_catalog.pg_description sd
          ON sd.objoid = s.oid AND sd.classoid = 'pg_catalog.pg_statistic_ext'::regclass AND sd.objsubid = 0
+  JOIN pg_catalog.pg_namespace sn ON sn.oid = s.stxnamespace
   WHERE s.stxrelid = c.oid), '[]'::json)

@@ -57,6 +57,11 @@
 -- constraints each). The TOAST table is looked up per table by its oid (LATERAL, OFFSET 0 so it stays per
 -- table): joined, the planner hashed all of pg_class (80,401 rows at 10,000 tables) and every varlena column
 -- of the database for it.
+-- Planned with its joins in the order written where no other schema exists (catalog/fetch.py,
+-- JOINS_AS_WRITTEN_GATED: outside_reads holds nothing then): the FROM list, the nested joins in parentheses, inherits'
+-- and statistics_objects' joins are in the order the planner chose at 1,000 tables; keep them so when adding a join.
+-- An extension's table is left out by a LEFT JOIN of its pg_depend row kept where there is none (dep.objid IS NULL:
+-- an anti join where written, where NOT EXISTS in WHERE was put after every join).
 WITH /* include outside_reads */
 SELECT c.oid AS table_oid,
        n.nspname::text AS schema_name,
@@ -87,11 +92,11 @@ SELECT c.oid AS table_oid,
                                     WHERE pa.attrelid = ipc.oid AND pa.attnum > 0 AND pa.atthasdef) END)
          FROM pg_catalog.pg_inherits i
          JOIN pg_catalog.pg_class ipc ON ipc.oid = i.inhparent
-         JOIN pg_catalog.pg_namespace ipn ON ipn.oid = ipc.relnamespace
          LEFT JOIN LATERAL (
            SELECT e.extname::text FROM pg_catalog.pg_depend dx JOIN pg_catalog.pg_extension e ON e.oid = dx.refobjid
            WHERE dx.classid = 'pg_catalog.pg_class'::regclass AND dx.objid = ipc.oid AND dx.deptype = 'e'
              AND dx.refclassid = 'pg_catalog.pg_extension'::regclass) x ON true
+         JOIN pg_catalog.pg_namespace ipn ON ipn.oid = ipc.relnamespace
          WHERE i.inhrelid = c.oid
          ORDER BY i.inhseqno) ELSE '{}' END END AS inherits,
        CASE WHEN NOT c.relispartition THEN CASE WHEN par.has_parent THEN ARRAY(
@@ -130,22 +135,26 @@ SELECT c.oid AS table_oid,
        td.description AS row_type_comment,
        COALESCE(o.readers, '{}') AS used_outside,
        /* include statistics_objects */ AS statistics
-FROM pg_catalog.pg_class c
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+FROM pg_catalog.pg_namespace n
+JOIN (pg_catalog.pg_class c
+      LEFT JOIN pg_catalog.pg_description td
+             ON td.objoid = c.reltype AND td.classoid = 'pg_catalog.pg_type'::regclass AND td.objsubid = 0)
+  ON n.oid = c.relnamespace
 CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits hp WHERE hp.inhrelid = c.oid) AS has_parent) par
+LEFT JOIN (pg_catalog.pg_foreign_table ft LEFT JOIN pg_catalog.pg_foreign_server fs ON fs.oid = ft.ftserver)
+       ON ft.ftrelid = c.oid
 LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
-LEFT JOIN pg_catalog.pg_description td
-       ON td.objoid = c.reltype AND td.classoid = 'pg_catalog.pg_type'::regclass AND td.objsubid = 0
-LEFT JOIN pg_catalog.pg_foreign_table ft ON ft.ftrelid = c.oid
 LEFT JOIN outside_reads o ON o.refobjid = c.oid
-LEFT JOIN pg_catalog.pg_foreign_server fs ON fs.oid = ft.ftserver
+LEFT JOIN pg_catalog.pg_depend dep  -- an extension's table: none (dep.objid IS NULL below, an anti join)
+       ON dep.classid = 'pg_catalog.pg_class'::regclass AND dep.objid = c.oid AND dep.deptype = 'e'
+LEFT JOIN (pg_catalog.pg_inherits inh
+           LEFT JOIN pg_catalog.pg_class pc ON pc.oid = inh.inhparent
+           LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace)
+       ON c.relispartition AND inh.inhrelid = c.oid
 LEFT JOIN LATERAL (SELECT ci.relname FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ci ON ci.oid = i.indexrelid
                    WHERE c.relreplident = 'i' AND i.indrelid = c.oid AND i.indisreplident) ri ON true
 LEFT JOIN pg_catalog.pg_partitioned_table pt ON pt.partrelid = c.oid
-LEFT JOIN pg_catalog.pg_inherits inh ON c.relispartition AND inh.inhrelid = c.oid
-LEFT JOIN pg_catalog.pg_class pc ON pc.oid = inh.inhparent
-LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
 LEFT JOIN LATERAL (SELECT tc.oid, tc.reloptions FROM pg_catalog.pg_class tc
                    WHERE tc.oid = c.reltoastrelid
                      AND EXISTS (SELECT 1 FROM pg_catalog.pg_attribute ta
@@ -156,10 +165,5 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
   AND (c.relkind IN ('r', 'p')
        OR c.relkind = 'f' AND (c.relispartition
           OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits fi WHERE fi.inhrelid = c.oid OR fi.inhparent = c.oid)))
-  AND NOT EXISTS (
-        SELECT 1
-        FROM pg_catalog.pg_depend dep
-        WHERE dep.classid = 'pg_catalog.pg_class'::regclass
-          AND dep.objid = c.oid
-          AND dep.deptype = 'e')
+  AND dep.objid IS NULL
 ORDER BY n.nspname COLLATE "C", c.relname COLLATE "C";
