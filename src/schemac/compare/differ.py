@@ -231,6 +231,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     rebuilt = frozenset(set_aside_types(objects))
     changes, objects = rebuilt_ranges_unrenamed(changes, objects, rebuilt)  # (dropped under its old name)
     objects = null_refusing_attributes(composites_over_rebuilt(objects, current, desired, rebuilt), desired)
+    objects = ranges_over_rebuilt(objects, current, desired, frozenset(set_aside_types(objects)) - rebuilt)  # (a
+    # range over a composite type set aside: set aside with it, compare.range_holders._range_follows)
     objects = domains_over_set_aside(objects, current, desired)  # (over a composite type set aside with them)
     rebuilt = frozenset(set_aside_types(objects))  # (a composite type a column holds, set aside with them)
     objects = functions_around_types(objects, current, desired, rebuilt)

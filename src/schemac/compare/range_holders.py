@@ -12,9 +12,10 @@ from schemac.model.frozen import replace
 from schemac.compare.around import COMPOSITE_ASIDE, set_aside_types
 from schemac.compare.attribute_renames import attribute_moves
 from schemac.compare.changes import ENUM_REBUILT, Change, set_aside_name
+from schemac.compare.definition_users import definition_users
 from schemac.compare.row_types import holding_types
 from schemac.compare.types import domain_set_aside, rebuilt_domains_over
-from schemac.model import CompositeType, Schema, Table
+from schemac.model import CompositeType, RangeType, Schema, Table
 from schemac.pg.types import type_name
 
 
@@ -77,7 +78,7 @@ def composites_following(current: Schema, desired: Schema, rebuilt: frozenset, h
     """(schema, name) of the composite types kept (renamed or moved too, as in following) whose attributes (the same,
     in the same order, of the same types, none renamed) some are of a type set aside and made again (`rebuilt`: an enum, a domain or range type over one, or
     another of these composites: a composite nested in one), where a table's column holds it (`holders(c)`:
-    usertypes._holders, none a materialized view), and no range type, typed table, composite type not of these (nor
+    usertypes._holders, none a materialized view), and no range type (but one _range_follows), typed table, composite type not of these (nor
     holding no value: retyped in place), nor domain not following it (domains_over_set_aside: kept under its name over the same type) stands on it: they would
     stay over the one set aside, whose DROP fails (those keep their attributes dropped and added again, destructive)."""
     des = {(c.schema, c.name): c for c in desired.composite_types}
@@ -88,7 +89,8 @@ def composites_following(current: Schema, desired: Schema, rebuilt: frozenset, h
     cur = {(c.schema, c.name): c for c in current.composite_types
            if (c.schema, c.name) in des and shape(c) == shape(des[(c.schema, c.name)])
            and not attribute_moves(c, des[(c.schema, c.name)])
-           and not any(type_name(r.subtype) == (c.schema, c.name) for r in current.range_types)
+           and all(_range_follows(r, desired, current) for r in current.range_types
+                   if type_name(r.subtype) == (c.schema, c.name))
            and not any(t.of is not None and type_name(t.of) == (c.schema, c.name) for t in current.tables)
            and (h := holders(c)) and all(isinstance(t, Table) for t, _ in h)}
     above = {k: holding_types(current, k) - {k} for k in cur}
@@ -102,7 +104,20 @@ def composites_following(current: Schema, desired: Schema, rebuilt: frozenset, h
             if more == grown:
                 break
             grown = more
-        kept_up = {k for k in grown if above[k] <= kept | free | grown}
+        spans = {x for r in current.range_types if type_name(r.subtype) in grown  # (following them: _range_follows)
+                 for x in ((r.schema, r.name), (r.multirange_in, r.multirange_name))}
+        kept_up = {k for k in grown if above[k] <= kept | free | grown | spans}
         if kept_up == follow:
             return frozenset(follow)
         follow = kept_up
+
+
+def _range_follows(r: RangeType, desired: Schema, current: Schema) -> bool:
+    """Whether range type `r` over a composite type set aside follows it (compare.usertypes.ranges_over_rebuilt, called
+    again over the composites set aside: renamed aside with its multirange, created again over the new composite, its
+    columns retyped through text, every bound kept): `desired` keeps it over the same subtype, and only tables, views
+    and functions use it (what ranges_over_rebuilt takes along); else the composite's attributes are dropped and added
+    again (their values lost: destructive)."""
+    new = next((d for d in desired.range_types if (d.schema, d.name) == (r.schema, r.name)), None)
+    return new is not None and type_name(new.subtype) == type_name(r.subtype) and \
+        all(u.startswith(("table ", "view ", "function ")) for u in definition_users(current, r))

@@ -24,6 +24,7 @@ from schemac.plan.collation_searches import searched_collation_warning
 from schemac.plan.folded_keys import folded_key_warning
 from schemac.plan.held_values import refused_values
 from schemac.plan.null_checks import null_check_warning
+from schemac.plan.range_hazards import range_remade_reason
 from schemac.plan.sequence_positions import dropped_position
 from schemac.plan.type_ddl import attributes_lost
 from schemac.plan.widenings import INT_DIGITS, holds_text_of, is_widening, text_exact  # (the digits: to_timestamp's hint)
@@ -77,13 +78,8 @@ def destructive_reason(change: Change, held: Optional[AbstractSet[tuple[str, str
                 "values in its columns may be truncated, rounded or rejected")
     if change.kind == "alter_composite_type" and change.table_def is not None:  # (none: no value stored)
         return attributes_lost(change)
-    if change.kind == "alter_range_type" and change.cause == ENUM_REBUILT and not (change.rebased and _refused_base(
-            change.from_base, change.rebased)) and (held is None or held & {  # type: ignore  (over a domain made again
-        # over a base PostGIS or pgvector refuse every value of: its columns' retypes guarded, plan.held_values)
-            (change.schema, change.name), (change.old.multirange_in, change.old.multirange_name)}):  # type: ignore
-        return (f"range type {change.schema}.{change.name}: created again over {change.old.subtype}, made again "  # type: ignore
-                "(values removed or reordered): the migration fails if a row holds a bound of a removed value, or "
-                "bounds the new order reverses")
+    if change.kind == "alter_range_type":
+        return range_remade_reason(change, held)  # (set aside with its subtype: plan.range_hazards)
     if change.kind == "alter_column_type" and not _of_foreign_table(change):
         old, new = change.old.type, change.new.type  # type: ignore[union-attr]
         # (a domain's values are values of its base type: made that type or a wider one, each is kept; a domain that

@@ -1,0 +1,35 @@
+"""Why a range type set aside and created again (compare.usertypes.ranges_over_rebuilt: an alter_range_type, cause
+ENUM_REBUILT) can destroy data: its columns are retyped through text, each bound read back as one of the new subtype.
+Over an enum re-created, a bound of a removed label fails, or bounds the new order reverses; over a domain made again
+over another base type, a bound the new one cannot hold fails or is rounded; where that base widens the old (int ->
+bigint), every bound is kept: nothing to refuse (fix52e)."""
+
+from __future__ import annotations
+
+from typing import AbstractSet, Optional
+
+from schemac.compare.changes import ENUM_REBUILT, Change
+from schemac.pg import pgvector
+from schemac.pg.types import type_name
+from schemac.plan.widenings import is_widening
+
+
+def range_remade_reason(change: Change, held: Optional[AbstractSet[tuple[str, str]]]) -> Optional[str]:
+    """plan.hazards.destructive_reason's for an alter_range_type set aside (None for any other change): `held` its
+    enums_holding_values (None: every type may hold rows); none where no column of the range or its multirange is
+    retyped, nor over a domain whose new base PostGIS or pgvector refuse every value of (plan.held_values guards its
+    columns' retypes instead)."""
+    if change.kind != "alter_range_type" or change.cause != ENUM_REBUILT or held is not None and not held & {
+            (change.schema, change.name), (change.old.multirange_in, change.old.multirange_name)}:  # type: ignore
+        return None
+    r, old, new = f"range type {change.schema}.{change.name}", change.from_base, change.rebased
+    if new and pgvector.values_refused("", old, new):
+        return None
+    if new and (type_name(old), old.partition("(")[2]) != (type_name(new), new.partition("(")[2]):  # (a domain made
+        # again over another base type or modifiers; over the same, an enum re-created under it)
+        if is_widening(old, new):
+            return None
+        return (f"{r}: created again over {change.old.subtype}, a domain made again over {new} (was {old}): "  # type: ignore
+                "the migration fails if a row holds a bound the new base type rejects, and may round or truncate one")
+    return (f"{r}: created again over {change.old.subtype}, made again (values removed or reordered): the migration "  # type: ignore
+            "fails if a row holds a bound of a removed value, or bounds the new order reverses")
