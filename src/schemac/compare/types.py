@@ -264,6 +264,15 @@ def rebuilt_domains_over(cur_domains: dict, desired: tuple[Domain, ...], rebuilt
     return out
 
 
+def domain_chain(type_text: str, domains: dict) -> list[tuple[str, str]]:
+    """The keys of `type_text`'s domain and of each domain under it, top first ([] for any other type)."""
+    out: list[tuple[str, str]] = []
+    while (key := type_name(type_text)) in domains and key not in out:
+        out.append(key)
+        type_text = domains[key].type
+    return out
+
+
 def base_type(type_text: str, domains: dict) -> str:
     """The type a domain stands on at the bottom (through domains over domains), its array brackets kept; any
     other type itself."""
@@ -281,14 +290,9 @@ def base_type(type_text: str, domains: dict) -> str:
 def open_base(type_text: str, domains: dict) -> str:
     """`base_type` of a domain where neither it nor any domain under it has a CHECK or NOT NULL (every value of its
     base type is one of its values); "" for a domain that checks something, and for any other type."""
-    name, seen = type_name(type_text), set()
-    if name not in domains:
+    keys = domain_chain(type_text, domains)
+    if not keys or any(domains[k].checks or domains[k].not_null for k in keys):
         return ""
-    while name in domains and name not in seen:
-        seen.add(name)
-        if domains[name].checks or domains[name].not_null:
-            return ""
-        name = type_name(domains[name].type)
     return base_type(type_text, domains)
 
 
@@ -297,14 +301,10 @@ def checked_base(type_text: str, domains: dict) -> tuple:
     (`code_upper of domain public.code20`, `NOT NULL of domain public.qty`), which ALTER COLUMN ... TYPE checks each
     value against, refusing the migration where one fails; () for a domain that checks nothing, any other type and an
     array."""
-    name, seen, names = type_name(type_text), set(), []
-    if name not in domains or type_text.rstrip().endswith("]"):
+    if type_text.rstrip().endswith("]"):
         return ()
-    while name in domains and name not in seen:
-        seen.add(name)
-        of = f" of domain {qualified(*name)}"
-        names += [c.name + of for c in domains[name].checks] + (["NOT NULL" + of] if domains[name].not_null else [])
-        name = type_name(domains[name].type)
+    names = [n + f" of domain {qualified(*k)}" for k in domain_chain(type_text, domains)
+             for n in [c.name for c in domains[k].checks] + (["NOT NULL"] if domains[k].not_null else [])]
     return (base_type(type_text, domains), *names) if names else ()
 
 

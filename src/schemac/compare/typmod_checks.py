@@ -19,6 +19,7 @@ from typing import Optional
 
 from schemac.compare.changes import Change
 from schemac.compare.spatial_checks import proven_type
+from schemac.compare.types import domain_chain
 from schemac.model import Table
 from schemac.model.frozen import replace
 from schemac.pg.casts import INT_DIGITS, type_parts
@@ -214,12 +215,12 @@ def _domain_held(c: Change, old: Table, was: str, will: str, proofs: list, domai
     if col is None:
         return None
     kinds = {"chars": _STRINGS, "value": ("numeric", *_RANGES)}
-    for key in _domain_chain(c.new.type, desired):  # type: ignore[union-attr]
+    for key in domain_chain(c.new.type, desired):  # type: ignore[union-attr]
         d = desired[key]
         if d.not_null:
             if not col.nullable and not (col.not_null and (col.not_null.not_valid or col.not_null.no_inherit)):
                 held.append(f"NOT NULL of column {col.name}")
-            elif (was_of := next((k for k in _domain_chain(c.old.type, current) if current[k].not_null), None)):
+            elif (was_of := next((k for k in domain_chain(c.old.type, current) if current[k].not_null), None)):
                 held.append(f"NOT NULL of domain {qualified(*was_of)}")  # type: ignore[union-attr]
             else:
                 return None
@@ -259,15 +260,6 @@ def _closed(op: str, value: Decimal) -> tuple[str, Decimal]:
     if op[0] == "<":
         return "<=", (value - 1 if op == "<" and whole else value).to_integral_value(ROUND_FLOOR)
     return ">=", (value + 1 if op == ">" and whole else value).to_integral_value(ROUND_CEILING)
-
-
-def _domain_chain(type_text: str, domains: dict) -> list[tuple[str, str]]:
-    """The keys of `type_text`'s domain and of each domain under it."""
-    out: list[tuple[str, str]] = []
-    while (key := type_name(type_text)) in domains and key not in out:
-        out.append(key)
-        type_text = domains[key].type
-    return out
 
 
 def checked_fits(changes: list[Change], old: Table, domains: Optional[dict] = None,
