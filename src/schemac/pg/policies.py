@@ -53,14 +53,20 @@ def _read(text: str) -> exp.Expression:
     return node
 
 
-def _rewritable(text: str) -> Optional[exp.Expression]:
-    """A fresh tree of the condition to rewrite; None where it is not read (refused, or kept verbatim): the text
-    then stays as written."""
+def _parsed(text: str) -> Optional[exp.Expression]:
+    """The condition's tree (_policy_tree's, cached: not to be changed); None where it is not read (refused, or kept
+    verbatim): the text then stays as written."""
     try:
         tree = _policy_tree(text)
     except ExpressionError:
         return None
-    return None if isinstance(tree, Verbatim) else tree.copy()
+    return None if isinstance(tree, Verbatim) else tree
+
+
+def _rewritable(text: str) -> Optional[exp.Expression]:
+    """A fresh tree of the condition to rewrite (_parsed's copy); None where it is not read."""
+    tree = _parsed(text)
+    return None if tree is None else tree.copy()
 
 
 def check_policy_expression(text: str) -> None:
@@ -189,11 +195,8 @@ def output_renames(text: str) -> frozenset[tuple[str, str]]:
     RENAME COLUMN leaves (the output keeps the old name), which a condition written `roles.title` never prints.
     comparable_policy_text drops every output name (Postgres names a function's, `auth.uid() AS uid`); these it must
     not: a policy left so is another catalog than one made from schema.yaml."""
-    try:
-        tree = _policy_tree(text)
-    except ExpressionError:
-        return frozenset()
-    if isinstance(tree, Verbatim):
+    tree = _parsed(text)
+    if tree is None:
         return frozenset()
     return frozenset((a.this.name.lower(), a.alias.lower()) for a in tree.find_all(exp.Alias)
                      if isinstance(a.parent, exp.Select) and a.arg_key == "expressions" and isinstance(a.this, exp.Column)
