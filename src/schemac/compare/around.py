@@ -62,7 +62,7 @@ def set_aside_types(changes: Iterable[Change]) -> set[tuple[str, str]]:
     """(schema, name) of the enums, domains and range types (their multiranges too) `changes` set aside and create
     again (sets_aside): the old type is dropped at the end, under whatever still names it."""
     return {key for c in changes if sets_aside(c) for key in
-            ((c.schema, c.name),) + (((c.old.multirange_in, c.old.multirange_name),)  # type: ignore[union-attr]
+            ((c.schema, c.name),) + ((c.old.multirange_key,)  # type: ignore[union-attr]
                                      if c.kind == "alter_range_type" else ())}
 
 

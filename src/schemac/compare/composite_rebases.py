@@ -36,7 +36,7 @@ def _ranges(schema: Schema) -> dict:
     out = {}
     for r in schema.range_types:
         out[(r.schema, r.name)] = (r.subtype, (), r.subtype)
-        out[(r.multirange_in, r.multirange_name)] = (r.subtype, ("ranges[]",), r.subtype)
+        out[r.multirange_key] = (r.subtype, ("ranges[]",), r.subtype)
     return out
 
 

@@ -32,7 +32,7 @@ class _Uses:
     def __init__(self, obj: Union[Collation, RangeType]):
         self.collation = collation_ref(obj.schema, obj.name) if isinstance(obj, Collation) else None
         self.types = frozenset() if isinstance(obj, Collation) else frozenset(
-            {(obj.schema, obj.name), (obj.multirange_in, obj.multirange_name)})
+            {(obj.schema, obj.name), obj.multirange_key})
 
     def typed(self, *types: Optional[str]) -> bool:
         return any(t and type_name(t) in self.types for t in types)

@@ -22,7 +22,7 @@ from schemac.pg.types import type_name
 def ranges_set_aside(objects: list[Change]) -> frozenset:
     """(schema, name) of the range types `objects` set aside (alter_range_type, cause ENUM_REBUILT), multiranges too."""
     return frozenset(key for c in objects if c.kind == "alter_range_type" and c.cause == ENUM_REBUILT for key in
-                     ((c.schema, c.name), (c.old.multirange_in, c.old.multirange_name)))  # type: ignore[union-attr]
+                     ((c.schema, c.name), c.old.multirange_key))  # type: ignore[union-attr]
 
 
 def following(current: Schema, desired: Schema, key: tuple[str, str]) -> frozenset:
@@ -105,7 +105,7 @@ def composites_following(current: Schema, desired: Schema, rebuilt: frozenset, h
                 break
             grown = more
         spans = {x for r in current.range_types if type_name(r.subtype) in grown  # (following them: _range_follows)
-                 for x in ((r.schema, r.name), (r.multirange_in, r.multirange_name))}
+                 for x in ((r.schema, r.name), r.multirange_key)}
         kept_up = {k for k in grown if above[k] <= kept | free | grown | spans}
         if kept_up == follow:
             return frozenset(follow)

@@ -27,14 +27,14 @@ def type_kinds(schema: Schema) -> dict[tuple[str, str], str]:
     kinds.update({(c.schema, c.name): "composite type" for c in schema.composite_types})
     for r in schema.range_types:
         kinds[(r.schema, r.name)] = "range type"
-        kinds[_multirange(r)] = "multirange type"
+        kinds[r.multirange_key] = "multirange type"
     return kinds
 
 
 def _subtypes(schema: Schema) -> dict[tuple[str, str], str]:
     """The subtype of each range and multirange type of `schema`'s own, by (schema, name)."""
     out = {(r.schema, r.name): base_and_dims(r.subtype)[0] for r in schema.range_types}
-    out.update({_multirange(r): base_and_dims(r.subtype)[0] for r in schema.range_types})
+    out.update({r.multirange_key: base_and_dims(r.subtype)[0] for r in schema.range_types})
     return out
 
 
@@ -49,14 +49,10 @@ def _as_builtin_range(kind: str, builtin: str, subtype: str, into_own: bool) -> 
     return kind if subtype_text_reads(*((table[builtin], subtype) if into_own else (subtype, table[builtin]))) else ""
 
 
-def _multirange(r) -> tuple[str, str]:
-    return r.multirange_in, r.multirange_name
-
-
 def declared_casts(schema: Schema) -> set[tuple[tuple[str, str], tuple[str, str]]]:
     """(source, target) of every cast `schema` has: its `casts:`, and each range type's to its multirange."""
     return {(type_name(c.source_type), type_name(c.target_type)) for c in schema.casts} | \
-        {((r.schema, r.name), _multirange(r)) for r in schema.range_types}
+        {((r.schema, r.name), r.multirange_key) for r in schema.range_types}
 
 
 def own_type_sides(changes: list[Change], current: Schema, desired: Schema) -> list[Change]:
@@ -113,7 +109,7 @@ def _ranges(schema: Schema) -> dict[tuple[str, str], tuple[str, str, str]]:
     out = {}
     for r in schema.range_types:
         made = (qualified(r.schema, r.name), base_and_dims(r.subtype)[0])
-        out[(r.schema, r.name)], out[_multirange(r)] = ("range", *made), ("multirange", *made)
+        out[(r.schema, r.name)], out[r.multirange_key] = ("range", *made), ("multirange", *made)
     return out
 
 
@@ -150,7 +146,7 @@ def _parts(schema: Schema) -> dict[tuple[str, str], tuple[str, ...]]:
     out = {(d.schema, d.name): (d.type,) for d in schema.domains}
     out.update({(c.schema, c.name): tuple(a.type for a in c.attributes) for c in schema.composite_types})
     for r in schema.range_types:
-        out[(r.schema, r.name)] = out[_multirange(r)] = (r.subtype,)
+        out[(r.schema, r.name)] = out[r.multirange_key] = (r.subtype,)
     return out
 
 

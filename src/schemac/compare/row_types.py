@@ -33,7 +33,7 @@ def holding_types(current: Schema, key: tuple[str, str]) -> set[tuple[str, str]]
                 grown = True
         for r in current.range_types:
             if (r.schema, r.name) not in held and type_name(r.subtype) in held:
-                held |= {(r.schema, r.name), (r.multirange_in, r.multirange_name)}
+                held |= {(r.schema, r.name), r.multirange_key}
                 grown = True
     return held
 

@@ -58,15 +58,14 @@ def moved_types(current: Schema, desired: Schema) -> tuple[list[Change], Schema]
         des = {(t.schema, t.name): t for t in getattr(desired, field)}
         for key, t in des.items():
             was = old_key(t, cur) if t.renamed_from and key not in cur else None  # type: ignore[arg-type]
-            if was is None and ranges and key in cur and (cur[key].multirange_in, cur[key].multirange_name) != \
-                    (t.multirange_in, t.multirange_name):  # type: ignore[union-attr]
+            if was is None and ranges and key in cur and cur[key].multirange_key != t.multirange_key:  # type: ignore
                 was = key  # its multirange renamed or moved, the range kept: ALTER TYPE and FUNCTION, as below
             elif was is None:  # (`was` may be a new type's of schema.yaml: made once this rename frees its name)
                 continue
             changes.append(Change("rename_type", t.schema, "", t.name, cur[was], t))
             moved[was] = key
             if isinstance(t, RangeType):  # its multirange type: moved and renamed by the migration too
-                moved[(cur[was].multirange_in, cur[was].multirange_name)] = (t.multirange_in, t.multirange_name)
+                moved[cur[was].multirange_key] = t.multirange_key
                 calls |= {was: key, (was[0], cur[was].multirange_name): (key[0], t.multirange_name)}
     return changes, _labels_renamed(_renamed(current, moved, calls) if moved else current, desired)
 
@@ -213,7 +212,7 @@ def _moved_type(t: Any, moved: dict[Key, Key]) -> Any:
     if now is None:
         return t
     if isinstance(t, RangeType):  # its constructors and multirange: moved and renamed by the migration too
-        m_now = moved[(t.multirange_in, t.multirange_name)]
+        m_now = moved[t.multirange_key]
         names = {t.name: now[1], t.multirange_name: m_now[1]}  # its constructors all in the range's schema
         elsewhere = m_now[0] != now[0]
         t = replace(t, multirange=None if m_now[1] == default_multirange(now[1]) and not elsewhere else m_now[1],

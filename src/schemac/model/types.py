@@ -231,6 +231,11 @@ class RangeType:
         return self.multirange_schema or self.schema
 
     @property
+    def multirange_key(self) -> tuple[str, str]:
+        """(schema, name) of the multirange type."""
+        return self.multirange_in, self.multirange_name
+
+    @property
     def multirange_written(self) -> Optional[str]:
         """`multirange:` as schema.yaml writes it: its name (a part holding a dot quoted), schema.name where it lives
         outside the range's schema (Postgres's rule for MULTIRANGE_TYPE_NAME); None: Postgres's default."""

@@ -157,7 +157,7 @@ def declared_types(types) -> set[tuple[str, str]]:
     """(schema, name) of the enums, domains, composite and range types of a schema, and of the
     multirange type each range type brings along."""
     out = {(t.schema, t.name) for t in types}
-    return out | {(t.multirange_in, t.multirange_name) for t in types if hasattr(t, "multirange_in")}
+    return out | {t.multirange_key for t in types if hasattr(t, "multirange_in")}
 
 
 def _typed_columns(tables):

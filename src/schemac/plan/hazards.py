@@ -45,7 +45,7 @@ def enums_holding_values(changes: list[Change]) -> set[tuple[str, str]]:
             held |= {type_name(a.type) for a in c.new.attributes}  # type: ignore[union-attr]
     for c in changes:  # a range type over it set aside, whose columns (or its multirange's) are retyped: their bounds
         if c.kind == "alter_range_type" and c.cause == ENUM_REBUILT and \
-                held & {(c.schema, c.name), (c.old.multirange_in, c.old.multirange_name)}:  # type: ignore[union-attr]
+                held & {(c.schema, c.name), c.old.multirange_key}:  # type: ignore[union-attr]
             held.add(type_name(c.old.subtype))  # type: ignore[union-attr]
     return held
 

@@ -20,7 +20,7 @@ def range_remade_reason(change: Change, held: Optional[AbstractSet[tuple[str, st
     retyped, nor over a domain whose new base PostGIS or pgvector refuse every value of (plan.held_values guards its
     columns' retypes instead)."""
     if change.kind != "alter_range_type" or change.cause != ENUM_REBUILT or held is not None and not held & {
-            (change.schema, change.name), (change.old.multirange_in, change.old.multirange_name)}:  # type: ignore
+            (change.schema, change.name), change.old.multirange_key}:  # type: ignore
         return None
     r, old, new = f"range type {change.schema}.{change.name}", change.from_base, change.rebased
     if new and pgvector.values_refused("", old, new):
