@@ -194,13 +194,45 @@ def test_a_check_given_to_a_domain_a_table_holds_in_a_range_is_refused_unless_no
     message, out = _check_refused(tmp_path, db_url, RANGE_HELD, "INSERT INTO stock VALUES (1, '[1,5)')", "stock.r")
     assert "domain public.qty: a CHECK or NOT NULL cannot be given to it while column public.stock.r is of a range " \
         "type over it" in message, message
+    _not_valid_applies(tmp_path, db_url, RANGE_HELD, out).close()
+
+
+def _not_valid_applies(tmp_path, db_url, text: str, out: str) -> psycopg.Connection:
+    """`text`'s domain qty given its CHECK declared NOT VALID (which Postgres takes: no value is checked): written,
+    applied, the CHECK not validated; an open connection to the database."""
     schema = tmp_path / "schema.yaml"
-    schema.write_text(RANGE_HELD.format(checks=", checks: {qty_positive: {expression: VALUE > 0, not_valid: true}}"),
+    schema.write_text(text.format(checks=", checks: {qty_positive: {expression: VALUE > 0, not_valid: true}}"),
                       encoding="utf-8")
     assert generate(str(schema), out, name="not_valid").status == "written"
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations())
-        assert conn.execute("SELECT convalidated FROM pg_constraint WHERE conname = 'qty_positive'").fetchone() == (False,)
+    conn = psycopg.connect(db_url, autocommit=True)
+    apply_files(conn, Layout(out).migrations())
+    assert conn.execute("SELECT convalidated FROM pg_constraint WHERE conname = 'qty_positive'").fetchone() == (False,)
+    return conn
+
+
+KEY_HELD = ROW_HELD + """  stock:
+    columns:
+      id: integer
+      n: qty
+    partition_by: {{strategy: list, key: n}}
+  stock_low:
+    partition_of: {{parent: stock, bound: "FOR VALUES IN (1, 2, 3)"}}
+"""
+
+
+def test_a_check_given_to_a_domain_held_in_a_row_and_keying_a_partition_is_refused_unless_not_valid(tmp_path, db_url):
+    """Held in a composite value, the domain is created again under its columns; a column of it in its table's
+    partition key cannot follow (Postgres retypes no key column): generate named that retype, `qty -> qty`, as if the
+    user had asked for it (Promscale's hash-partitioned `_ps_trace.tag` on `tag_k`, which its `tag_pair` holds). Now
+    it names the domain, the key's column and the way out; declared NOT VALID (which Postgres takes: no value is
+    checked), it is written and applies."""
+    message, out = _check_refused(tmp_path, db_url, KEY_HELD, "INSERT INTO orders VALUES (1, ROW('a', 2)::orderline); "
+                                  "INSERT INTO stock VALUES (1, 2)", "orders.l")
+    assert "domain public.qty: a CHECK or NOT NULL cannot be given to it while a column holds it in an array or a " \
+        "composite value" in message and "column public.stock.n, in its table's partition key" in message, message
+    with _not_valid_applies(tmp_path, db_url, KEY_HELD, out) as conn:
+        assert conn.execute("SELECT (l).n FROM orders UNION ALL SELECT n FROM stock").fetchall() == [(2,), (2,)]
+    assert check_drift(str(tmp_path / "schema.yaml"), db_url).differences == ()
 
 
 def test_a_column_made_a_domain_is_refused_only_where_the_domain_checks_something(tmp_path):

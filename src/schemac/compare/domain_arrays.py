@@ -8,13 +8,15 @@ domain's CHECK tightened over a `pt[]` column of stops, say). Such a domain is s
 over a re-created enum is (compare.types, ENUM_REBUILT): its columns are retyped to the new domain, whose cast checks
 every element as the validation would have. (A composite type's attribute cannot follow it while a table has a
 column of the composite: the plan refuses that at generate, plan.type_ddl, as for an enum created again; nor can a
-range type over it, which has no ALTER for its subtype: `range_held` refuses that, unless the CHECK is NOT VALID.)
+range type over it, which has no ALTER for its subtype: `range_held` refuses that, unless the CHECK is NOT VALID;
+nor a column of it in its table's partition key, which no ALTER COLUMN ... TYPE moves: `key_held`, likewise.)
 """
 
 from __future__ import annotations
 
 from schemac.compare.normalize import same_expression
 from schemac.model import Domain, Schema
+from schemac.pg.loaded import referenced_columns
 from schemac.pg.types import type_name
 
 
@@ -92,4 +94,33 @@ def range_held(changes: list, current: Schema) -> list[tuple]:
                            "is of a range type over it (Postgres refuses it: 'cannot alter type ... because column ... "
                            "uses it'); declare the CHECK NOT VALID, or change that column in a migration of its own "
                            "first"))
+    return out
+
+
+def key_held(changes: list, current: Schema) -> list[tuple]:
+    """Each domain change that checks values while a column holds the domain in an array or a composite value (so it
+    is created again: rebuilt_for_arrays) and a column of it, or of a domain over it, is in its table's partition key
+    (Promscale's `_ps_trace.tag`, hash-partitioned on a `ps_trace.tag_k` its composite `tag_pair` holds too), with why
+    `generate` cannot: Postgres moves no partition key's column onto the domain made again ('cannot alter column
+    ... because it is part of the partition key'), and refuses the ALTER DOMAIN in place (it named the key's retype
+    `tag_k -> tag_k`, which the user never asked for)."""
+    checked = [c for c in changes if c.kind == "alter_domain" and c.old is not None and c.new is not None
+               and checks_values(c.old, c.new)]
+    held = in_arrays(current) if checked else set()
+    domains = {(d.schema, d.name): d for d in current.domains}
+    out = []
+    for c in (c for c in checked if (c.schema, c.name) in held):
+        def of_it(text: str, seen: frozenset = frozenset()) -> bool:
+            key = type_name(text)
+            return key == (c.schema, c.name) or (key in domains and key not in seen
+                                                 and of_it(domains[key].type, seen | {key}))
+        user = next((f"{t.schema}.{t.name}.{col.name}" for t in current.tables if t.partition_by is not None
+                     for col in t.columns if not col.type.rstrip().endswith("]") and of_it(col.type)
+                     and col.name in referenced_columns(f"({t.partition_by.key})")), None)
+        if user is not None:
+            out.append((c, f"domain {c.schema}.{c.name}: a CHECK or NOT NULL cannot be given to it while a column "
+                           "holds it in an array or a composite value (Postgres refuses it: 'cannot alter type ... "
+                           "because column ... uses it'), and it cannot be created again under its columns while "
+                           f"column {user}, in its table's partition key, is of it; declare the CHECK NOT VALID, or "
+                           "change the columns holding it in a migration of their own first"))
     return out
