@@ -41,8 +41,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from psycopg import sql
-from test_property import COMMON, _check_a_to_b, comment, databases
-from test_property_objects import ORACLES, ROLES, chance, dbs, with_comment
+from test_property import COMMON, _check_a_to_b, databases
+from test_property_objects import ORACLES, ROLES, chance, comments_on_tables, dbs, with_comment
 
 assert databases and dbs  # the fixtures this module's tests take, imported
 
@@ -247,12 +247,7 @@ def moves_schema(draw, prev: Optional[dict] = None) -> dict:
                        ("cgrant", _cgrant), ("types", _types), ("views", _views), ("aside", _aside)):
         if part in parts:
             make(draw, prev, doc)
-    for spec in doc["tables"].values():  # comments on tables and columns, A's and B's own
-        if (c := comment(draw)) is not None:
-            spec["comment"] = c
-        for col in spec["columns"].values():
-            if (c := comment(draw)) is not None:
-                col["comment"] = c
+    comments_on_tables(draw, doc["tables"])
     return doc
 
 
