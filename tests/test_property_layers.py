@@ -38,8 +38,8 @@ import psycopg
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_property import COMMON, _check_a_to_b, comment, databases
-from test_property_objects import ORACLES, chance, dbs, with_comment
+from test_property import COMMON, _check_a_to_b, databases
+from test_property_objects import ORACLES, chance, comments_on_tables, dbs, with_comment
 from test_property_security import ME, ROLES3, as_run_by, me, sdbs
 
 assert databases and dbs and me and sdbs  # the fixtures this module's tests take, imported
@@ -255,12 +255,7 @@ def layers_schema(draw, prev: Optional[dict] = None) -> dict:
                        ("polfn", _polfn), ("over", _over)):
         if part in parts:
             make(draw, prev, doc)
-    for spec in doc["tables"].values():  # comments on tables and columns, A's and B's own
-        if (c := comment(draw)) is not None:
-            spec["comment"] = c
-        for col in spec["columns"].values():
-            if (c := comment(draw)) is not None:
-                col["comment"] = c
+    comments_on_tables(draw, doc["tables"])
     return json.loads(json.dumps(doc).replace('"owner": null, ', "").replace(', "owner": null', ""))
 
 

@@ -125,6 +125,16 @@ def with_comment(draw, spec: dict) -> dict:
     return spec
 
 
+def comments_on_tables(draw, tables: dict) -> None:
+    """Comments drawn on `tables` (a table's kept where it has one) and on their columns, A's and B's own."""
+    for spec in tables.values():
+        if "comment" not in spec and (c := comment(draw)) is not None:
+            spec["comment"] = c
+        for col in spec["columns"].values():
+            if (c := comment(draw)) is not None:
+                col["comment"] = c
+
+
 # --- types ----------------------------------------------------------------------------------------------
 
 def domain(draw, prev: Optional[dict]) -> dict:

@@ -41,9 +41,9 @@ import psycopg
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_property import COMMON, _check_a_to_b, comment, databases
+from test_property import COMMON, _check_a_to_b, databases
 from test_property_attached import _renamed
-from test_property_objects import ORACLES, ROLES, chance, dbs, grants, with_comment
+from test_property_objects import ORACLES, ROLES, chance, comments_on_tables, dbs, grants, with_comment
 
 assert databases and dbs  # the fixtures this module's tests take, imported
 
@@ -262,12 +262,7 @@ def routines_schema(draw, prev: Optional[dict] = None, ext: bool = True) -> dict
                        ("ext", lambda: _ext(draw, prev, tables, doc))):
         if part in parts:
             make()
-    for name, spec in tables.items():  # comments on tables and columns, A's and B's own
-        if "comment" not in spec and (c := comment(draw)) is not None:
-            spec["comment"] = c
-        for col in spec["columns"].values():
-            if (c := comment(draw)) is not None:
-                col["comment"] = c
+    comments_on_tables(draw, tables)
     doc["tables"] = tables
     if fns:
         doc["functions"] = fns

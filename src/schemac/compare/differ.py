@@ -259,11 +259,11 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             made = without_calls_to(t, readers.get(key, frozenset()))  # SET DEFAULT, ADD CONSTRAINT: after them
             parent = des_tables.get((t.partition_of.parent_schema, t.partition_of.parent)) if t.partition_of else None
             own_order = made_apart(t, des_tables, apart)
-            given = after_triggers.get(key, ())  # (after its triggers Postgres refuses beside them; one made on its own
+            withheld = after_triggers.get(key, ())  # (after its triggers Postgres refuses beside them; one made on its own
             # and attached: its own, from its own first generated one on, added before its ATTACH)
             under = made_under(t, between, gains, des_tables, cur_tables)  # (before or after a standing one's ADD)
             window = gains.get(key, ()) if under[0] else ()  # (made before that ADD: the columns it gives it later)
-            made = made_without(made, (later.get(key, ()) or first.get(key, ()) or window + under[2]) + given)  # (added after
+            made = made_without(made, (later.get(key, ()) or first.get(key, ()) or window + under[2]) + withheld)  # (added after
             # its children, or its parents' ADDs give them)
             made = key_after_partitions(parents_names_given(made, des_tables), des_tables)  # (a child's NOT NULL it declares again: the parent's name; a key a partition's UNIQUE copies, after it)
             copies: list[Change] = []
@@ -282,10 +282,10 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
                                   FOREIGN_REMADE if key in remade else None,
                                   before_parents=tuple(dict.fromkeys(tuple((q.schema, q.name, n) for q in t.inherits
                                                        for n in below.get((q.schema, q.name), ())) + under[0])) +
-                                  tuple((parent.schema, parent.name, n) for n in given if parent is not None),
+                                  tuple((parent.schema, parent.name, n) for n in withheld if parent is not None),
                                   above=under[1]))
             changes.extend(copies)
-            changes.extend(joined_first([replace(c, cause=INHERITED if parent is not None and c.name in given else NEW_TABLE)
+            changes.extend(joined_first([replace(c, cause=INHERITED if parent is not None and c.name in withheld else NEW_TABLE)
                                          for c in diff_table(created_by_create_table(made, parent, des_tables), t)],
                                         first.get(key) or window or None, later, under[2]))
         elif not (old.partition_of or t.partition_of or old.inherits or t.inherits) and key not in tails and \

@@ -149,8 +149,9 @@ def _column_chain(was, now, options: list[Privilege]) -> list[list[Privilege]]:
     _columns_taken gives back: those the access list keeps as it held them. REVOKE SELECT ON t takes each column's
     SELECT too, and with it the option its holder granted `SELECT (a)` on by (Postgres: 'dependent privileges exist'):
     its grantors revoke them first, deepest first, and grant them again after."""
-    held = {(p.grantee, p.key, p.grantable) for p in getattr(was, "grants", ())}
-    kept = [p for p in getattr(now, "grants", ()) if p.column is not None and (p.grantee, p.key, p.grantable) in held]
+    held = {(p.grantee, p.key) for p in getattr(was, "grants", ())}  # (kept with or without its option: its own
+    # revoke of the option, or of what it granted on, runs first, plan.privilege_order)
+    kept = [p for p in getattr(now, "grants", ()) if p.column is not None and (p.grantee, p.key) in held]
     out: list[list[Privilege]] = []
     seen: set[tuple] = set()
     level = {(p.grantee, p.privilege, p.column) for p in options}

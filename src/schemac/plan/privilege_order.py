@@ -101,9 +101,12 @@ def wide_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key],
         # held the option: they keep it until it has run, old_refs)
         new_refs -= {key for key in new.grantor_keys() if key[0] == "grant option"}
         makes -= new.given_keys() - old.given_keys()  # (an option its grantee gains is its grant's to give)
-        removes |= _options(old, True) - _options(new, True)
-        old_refs |= _options(old, False)
         taken = {(p.privilege, p.grantor) for p in to_revoke(old.entries, new.entries) if p.column is None}
+        wide = {privilege for privilege, _ in taken}  # (its REVOKE takes the columns' options too, kept ones' also:
+        # the grants its holder made on them are revoked, or their options, first)
+        removes |= _options(old, True) - _options(new, True) | {k for k in _options(old, True) if k[-2] in wide and
+                                                                k[-1] is not None}
+        old_refs |= _options(old, False)
         makes |= {("columns cleared", *key, g) for privilege, g in taken for key in old.options({(old.grantee, privilege)})}
     elif c.kind == "grant":
         new_refs |= {("columns cleared", *key, p.grantor) for p in to_revoke(new.entries, old.entries) if p.column
