@@ -175,6 +175,31 @@ def test_a_check_given_to_a_domain_a_table_holds_in_a_row_makes_the_composite_ag
     assert check_drift(str(schema), db_url).differences == ()
 
 
+def test_a_check_narrowed_under_a_composite_a_row_fails_names_the_column_and_the_value(tmp_path, db_url):
+    """A domain's CHECK narrowed (VALUE > 0 to VALUE > 5) under a composite's attribute a column holds: the composite is
+    made again and the column retyped through text, whose cast checks each value and failed at apply with Postgres's
+    'value for domain qty violates check constraint "qty_positive"', naming no table, column nor row. Now the
+    migration runs the cast over the rows first (plan.held_values.checked_values_guard) and raises naming the column,
+    the domain and the value failing; nothing done. The row changed, it applies, every value kept."""
+    schema, out = _made_with_rows(db_url, tmp_path, ROW_HELD.format(checks=", checks: {qty_positive: VALUE > 0}"),
+                                  "INSERT INTO orders VALUES (1, ROW('a', 7)), (2, ROW('b', 2)), (3, NULL)")
+    schema.write_text(ROW_HELD.format(checks=", checks: {qty_positive: VALUE > 5}"), encoding="utf-8")
+    assert generate(str(schema), out, name="narrowed").status == "written"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        with pytest.raises(psycopg.errors.CheckViolation) as failed:
+            apply_files(conn, Layout(out).migrations()[1:], record=False)
+        message = failed.value.diag.message_primary or ""
+        assert message.startswith("column public.orders.l is retyped to orderline through text, which checks each value "
+                                  "of domain public.qty ") and "the row of orders holding (b,2) fails: value for domain " \
+            "qty violates check constraint \"qty_positive\"" in message, message
+        assert conn.execute("SELECT count(*) FROM pg_type WHERE typname LIKE '%schemac_old'").fetchone() == (0,)
+        conn.execute("UPDATE orders SET l = ROW('b', 6) WHERE id = 2")
+        apply_files(conn, Layout(out).migrations()[1:], record=False)
+        assert conn.execute("SELECT id, (l).sku, (l).n FROM orders ORDER BY id").fetchall() == [
+            (1, "a", 7), (2, "b", 6), (3, None, None)]
+    assert check_drift(str(schema), db_url).differences == ()
+
+
 RANGE_HELD = """domains:
   qty: {{type: integer{checks}}}
 range_types:

@@ -171,13 +171,15 @@ CREATE TYPE hit AS (score float8, e embedding);
 CREATE TYPE page AS (n int, hits hit[]);
 CREATE DOMAIN hit_d AS hit;
 CREATE TYPE erange AS RANGE (subtype = embedding);
-CREATE TABLE passages (id int PRIMARY KEY, pg page, pgs page[], top hit_d, r erange, m emultirange);
+CREATE TYPE hrange AS RANGE (subtype = hit);
+CREATE TABLE passages (id int PRIMARY KEY, pg page, pgs page[], top hit_d, r erange, m emultirange, hr hrange);
 INSERT INTO passages VALUES (1, ROW(1, ARRAY[NULL, ROW(0.1, '[1,2,3]')]::hit[]), NULL, ROW(0.2, '[1,2,3]'),
-    erange(NULL, '[1,2,3]'), emultirange(erange(NULL, '[0,0,0]'), erange('[1,1,1]', NULL))),
+    erange(NULL, '[1,2,3]'), emultirange(erange(NULL, '[0,0,0]'), erange('[1,1,1]', NULL)),
+    hrange(ROW(0.1, NULL)::hit, ROW(0.2, '[1,2,3]')::hit)),
   (2, ROW(2, '{}'), ARRAY[NULL, ROW(3, ARRAY[ROW(0.3, '[4,5,6]')]::hit[])]::page[], ROW(0.4, NULL), erange(NULL, NULL),
-    emultirange()),
+    emultirange(), hrange(ROW(0.3, NULL)::hit, ROW(0.4, NULL)::hit)),
   (3, ROW(4, ARRAY[ROW(0.5, NULL)]::hit[]), ARRAY[ROW(5, ARRAY[NULL, ROW(0.6, NULL)]::hit[])]::page[], NULL, NULL,
-    NULL);
+    NULL, NULL);
 """
 
 
@@ -197,14 +199,15 @@ def test_a_composites_array_of_composites_a_domain_over_a_composite_and_a_range_
     schema, out, result = retyped_schema(major_db, tmp_path, "vector(3)", "vector(4)")
     for column, path in (("pg", "composite type's attribute hits[].e"), ("pgs", "composite type's attribute hits[].e"),
                          ("top", "composite type's attribute e"), ("r", "range type's bound"),
-                         ("m", "multirange type's ranges[].lower/upper")):
+                         ("m", "multirange type's ranges[].lower/upper"), ("hr", "range type's lower/upper.e")):
         assert [n for n in result.notices if f"column public.passages.{column}: its {path} is of domain public.embedding "
                 "created again over vector(4)" in n], result.notices
     failures = refusals_until_applied(major_db, out, ("UPDATE passages SET pg = ROW((pg).n, NULL) WHERE id = 1",
                                                       "UPDATE passages SET pgs = NULL WHERE id = 2",
                                                       "UPDATE passages SET top = NULL WHERE id = 1",
                                                       "UPDATE passages SET r = erange(NULL, NULL) WHERE id = 1",
-                                                      "UPDATE passages SET m = emultirange() WHERE id = 1"))
+                                                      "UPDATE passages SET m = emultirange() WHERE id = 1",
+                                                      "UPDATE passages SET hr = NULL WHERE id = 1"))
     assert "column public.passages.pg is retyped to page (composite type public.page made again): its attribute " \
         "hits[].e of domain public.embedding created again over vector(4) (was vector(3))" in failures[0], failures
     assert "column public.passages.pgs is retyped to page[] (composite type public.page made again): its attribute " \
@@ -215,6 +218,8 @@ def test_a_composites_array_of_composites_a_domain_over_a_composite_and_a_range_
         "public.embedding" in failures[3], failures
     assert "column public.passages.m is retyped to emultirange (multirange type public.emultirange made again): its " \
         "ranges[].lower/upper of domain public.embedding" in failures[4], failures
+    assert "column public.passages.hr is retyped to hrange (range type public.hrange made again): its lower/upper.e " \
+        "of domain public.embedding" in failures[5], failures
     with psycopg.connect(major_db) as conn:
         assert conn.execute("SELECT id, (pg).n, (pgs[2]).n, (top).score FROM passages ORDER BY id").fetchall() == \
             [(1, 1, None, None), (2, 2, None, 0.4), (3, 4, None, None)]

@@ -226,11 +226,11 @@ class Change:
     # the change is schema.yaml's own, reported as drift like any other. A drop_sequence's: an old default's, carried.
     feeds: bool = False
     # An alter_column_type onto a domain created again over another base type (cause ENUM_REBUILT): that new base type
-    # at the bottom (compare.types.cast_directly; the old one is `from_base`). Its values are converted as a retype from
-    # `from_base` to it is: plan.hazards asks for `using:` where Postgres has none (date -> integer), and takes it. A
-    # composite's made again: its attributes of such domains PostGIS refuses (compare.composite_rebases), guarded.
+    # at the bottom (compare.types.cast_directly; the old one `from_base`), converted as a retype from it (plan.hazards
+    # asks for `using:` where Postgres has none). A composite's made again: its attributes of such domains, guarded.
     rebased: str = ""
-    refused_attributes: tuple = ()
+    refused_attributes: tuple = ()  # (PostGIS or pgvector refuse every value of: compare.composite_rebases)
+    checked_domains: tuple = ()  # (and the domains below it whose CHECKs or NOT NULL change: plan.held_values looks)
     # An add_extension creating the extension: the functions, aggregates, operators and views the migration makes in
     # its schema (compare.extension_takes), which its script may make too where the database holds one detached from
     # it (ALTER EXTENSION ... DROP): taken out of it and dropped right after CREATE EXTENSION, before they are made.

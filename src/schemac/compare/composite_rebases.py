@@ -47,11 +47,98 @@ def rebased_attributes(changes: list[Change], current: Schema, desired: Schema) 
     ranges (BOUNDS: each bound; a multirange's ranges[] first), at any depth."""
     if not any(c.kind == "alter_column_type" and c.cause == ENUM_REBUILT for c in changes):
         return changes
+    changes = checked_domains(changes, current, desired)
+    walk, spans = _walker(current, desired)
+    if walk is None:
+        return changes
+
+    def marked(c: Change) -> Change:
+        if c.kind != "alter_column_type" or c.cause != ENUM_REBUILT:
+            return c
+        old, new = c.old.type.removesuffix("[]"), c.new.type.removesuffix("[]")  # type: ignore[union-attr]
+        found = walk(old, new, (), frozenset())
+        key = type_name(base_type(new, keyed_domains(desired)))  # (the column's type may be a domain over it)
+        top = ("range type" if key in spans and not spans[key][1] else "multirange type" if key in spans
+               else "composite type", ".".join(key))
+        return replace(c, refused_attributes=tuple((*f, top) for f in found)) if found else c
+
+    return [marked(c) for c in changes]
+
+
+def rebased_bounds(objects: list[Change], current: Schema, desired: Schema) -> list[Change]:
+    """`objects` with each range type set aside over a composite type (an alter_range_type, cause ENUM_REBUILT, no
+    domain's bases of its own) where no enum under it is made again (whose removed or reordered values its bounds may
+    not survive) marked with what is made again under it, as its columns' retypes are (plan.range_hazards judges it
+    by them, as it does a range over a domain): the bases of a domain made over another base type (`from_base`,
+    `rebased`: the first not refused, which plan.range_hazards judges), the attributes of its bounds of a domain PostGIS or pgvector refuse every value of
+    (refused_attributes) and the domains whose CHECKs or NOT NULL change (checked_domains), both guarded at the
+    columns' retypes (plan.held_values)."""
+    if not any(c.kind == "alter_range_type" and c.cause == ENUM_REBUILT and not c.rebased for c in objects):
+        return objects
+    walk, _ = _walker(current, desired)
+    enums = {(e.schema, e.name): e for e in desired.enums}
+    remade = {(e.schema, e.name) for e in current.enums if enums.get((e.schema, e.name), e).values != e.values}
+    below, above = keyed_domains(current), keyed_domains(desired)
+    out = []
+    for c in objects:
+        if c.kind != "alter_range_type" or c.cause != ENUM_REBUILT or c.rebased or \
+                (under := _under(current, type_name(c.old.subtype))) & remade:  # type: ignore[union-attr]
+            out.append(c)
+            continue
+        found = walk(c.old.subtype, c.new.subtype, (BOUNDS,), frozenset()) if walk is not None else ()  # type: ignore
+        bases = sorted(((base_type(below[k].type, below), base_type(above[k].type, above)) for k in under
+                        if k in below and k in above and below[k].type != above[k].type),
+                       key=lambda b: bool(pgvector.values_refused("", *b)))  # (one guarded last)
+        out.append(replace(c, refused_attributes=tuple((*f, ("range type", f"{c.schema}.{c.name}")) for f in found),
+                           checked_domains=tuple(sorted(checked(current, desired) & under)),
+                           **(dict(from_base=bases[0][0], rebased=bases[0][1]) if bases else {})))
+    return out
+
+
+def checked_domains(changes: list[Change], current: Schema, desired: Schema) -> list[Change]:
+    """`changes` with each retype through text (cause ENUM_REBUILT) of a column whose new type holds, below it, a domain
+    (or is one: one set aside, its column retyped too) whose CHECKs or NOT NULL change marked with those domains
+    (Change.checked_domains): the cast checks each value held there ('value for domain pos violates check constraint
+    "pos_check"', naming no column)."""
+    changed = checked(current, desired)
+    if not changed:
+        return changes
+    return [replace(c, checked_domains=tuple(sorted(held))) if c.kind == "alter_column_type" and c.cause == ENUM_REBUILT
+            and (held := _under(desired, type_name(c.new.type)) & changed)  # type: ignore[union-attr]
+            else c for c in changes]
+
+
+def checked(current: Schema, desired: Schema) -> set:
+    """(schema, name) of the domains kept whose CHECKs or NOT NULL change."""
+    was = {(d.schema, d.name): d for d in current.domains}
+    return {(d.schema, d.name) for d in desired.domains if (d.schema, d.name) in was and
+            ({c.expression for c in d.checks}, d.not_null) !=
+            ({c.expression for c in was[(d.schema, d.name)].checks}, was[(d.schema, d.name)].not_null)}
+
+
+def _under(current: Schema, key: tuple) -> set:
+    """The types type `key` stands on, at any depth: a domain's base, a composite's attributes, a range's subtype."""
+    comps = {(c.schema, c.name): [a.type for a in c.attributes] for c in current.composite_types}
+    doms = {(d.schema, d.name): [d.type] for d in current.domains}
+    spans = {(r.schema, r.name): [r.subtype] for r in current.range_types}
+    seen, todo = set(), [key]
+    while todo:
+        k = todo.pop()
+        if k not in seen:
+            seen.add(k)
+            todo += [type_name(t) for t in comps.get(k, doms.get(k, spans.get(k, [])))]
+    return seen
+
+
+def _walker(current: Schema, desired: Schema):
+    """The walk of rebased_attributes over (old type, new type, path, seen) -> (path, domain, old base, new base) of
+    each attribute of a domain made again over a base PostGIS or pgvector refuse every value of; and the range and
+    multirange types of `desired` (_ranges). (None, {}) where no such domain is."""
     below, above = keyed_domains(current), keyed_domains(desired)
     rebased = {k: (base_type(below[k].type, below), base_type(d.type, above)) for k, d in above.items() if k in below}
     rebased = {k: v for k, v in rebased.items() if pgvector.values_refused("", *v)}
     if not rebased:
-        return changes
+        return None, {}
     was = {(t.schema, t.name): t for t in current.composite_types}
     will = {(t.schema, t.name): t for t in desired.composite_types}
     spans = [_ranges(current), _ranges(desired)]  # (range and multirange types: their bounds hold the values)
@@ -83,14 +170,4 @@ def rebased_attributes(changes: list[Change], current: Schema, desired: Schema) 
                 out += walk(olds[x.name], x.type, path + (x.name,), seen | {b})
         return out
 
-    def marked(c: Change) -> Change:
-        if c.kind != "alter_column_type" or c.cause != ENUM_REBUILT:
-            return c
-        old, new = c.old.type.removesuffix("[]"), c.new.type.removesuffix("[]")  # type: ignore[union-attr]
-        found = walk(old, new, (), frozenset())
-        key = type_name(base_type(new, above))  # (the column's type may be a domain over it)
-        top = ("range type" if key in spans[1] and not spans[1][key][1] else "multirange type" if key in spans[1]
-               else "composite type", ".".join(key))
-        return replace(c, refused_attributes=tuple((*f, top) for f in found)) if found else c
-
-    return [marked(c) for c in changes]
+    return walk, spans[1]

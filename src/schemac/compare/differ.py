@@ -57,7 +57,7 @@ from schemac.compare.shortcut import unchanged
 from schemac.compare.statistics import statistics_given_back
 from schemac.compare.tables import diff_table
 from schemac.compare.table_triggers import rejoined
-from schemac.compare.composite_rebases import rebased_attributes
+from schemac.compare.composite_rebases import rebased_attributes, rebased_bounds
 from schemac.compare.inherited_checks import across_parents, after_no_inherit, attached_partition, checks_for_attach, \
     identities_given_by_attach, inherited_child, numbered_by_parents_identity, past_the_old_parent, reordered_child
 from schemac.compare.domain_casts import domains_as_written, table_as_written
@@ -77,7 +77,6 @@ from schemac.compare.default_rows import leaving_rows, over_defaults, rebound, r
 from schemac.compare.attribute_renames import typed_tables_follow
 from schemac.compare.attribute_readers import readers_follow_attributes
 from schemac.compare.body_renames import bodies_after_renames
-from schemac.compare.range_holders import domains_over_set_aside
 from schemac.compare.rebuilt_keys import foreign_keys_around_rebuilt_keys
 from schemac.compare.taken_sequences import defaults_around_taken_sequences
 from schemac.compare.loose_collations import nondeterministic
@@ -94,7 +93,7 @@ from schemac.compare.views import diff_views, stand_in_readers
 from schemac.compare.readers import readers_around
 from schemac.compare.sqlbodies import domains_after_readers, functions_around_columns, table_readers, without_calls_to
 from schemac.compare.null_attributes import null_refusing_attributes
-from schemac.compare.usertypes import (composites_over_rebuilt, diff_user_types, ranges_over_rebuilt, ranges_over_recreated,
+from schemac.compare.usertypes import (composites_over_rebuilt, diff_user_types, ranges_over_recreated, spans_over_set_aside,
                                       rebuilt_ranges_unrenamed, remade_types)
 from schemac.model import Schema, Table
 from schemac.model.tables import own_columns
@@ -226,14 +225,14 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     objects = own_type_sides(diff_objects(current, desired), current, desired)  # (a domain moved onto another enum)
     objects = ranges_over_recreated(diff_user_types(current, desired, objects), current, desired)
     rebuilt = frozenset(set_aside_types(objects))
-    objects = ranges_over_rebuilt(objects, current, desired, rebuilt)  # (a range over an enum set aside: set aside too)
-    objects = domains_over_set_aside(objects, current, desired)  # (and the domains kept over it)
+    objects = spans_over_set_aside(objects, current, desired, rebuilt)  # (a range over an enum set aside: set aside
+    # too, and the domains kept over it, ranges over those)
     rebuilt = frozenset(set_aside_types(objects))
     changes, objects = rebuilt_ranges_unrenamed(changes, objects, rebuilt)  # (dropped under its old name)
     objects = null_refusing_attributes(composites_over_rebuilt(objects, current, desired, rebuilt), desired)
-    objects = ranges_over_rebuilt(objects, current, desired, frozenset(set_aside_types(objects)) - rebuilt)  # (a
-    # range over a composite type set aside: set aside with it, compare.range_holders._range_follows)
-    objects = domains_over_set_aside(objects, current, desired)  # (over a composite type set aside with them)
+    objects = rebased_bounds(spans_over_set_aside(objects, current, desired, frozenset(set_aside_types(objects)) -
+                                                  rebuilt), current, desired)  # (a range over a composite type set
+    # aside: set aside with it, compare.range_holders._range_follows; its bounds guarded, composite_rebases)
     rebuilt = frozenset(set_aside_types(objects))  # (a composite type a column holds, set aside with them)
     objects = functions_around_types(objects, current, desired, rebuilt)
     domains = (keyed_domains(current), keyed_domains(desired))

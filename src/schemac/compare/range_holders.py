@@ -5,7 +5,7 @@ the type, so each is set aside with the range and made again over the new one, t
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import AbstractSet, Optional
 
 from schemac.model.frozen import replace
 
@@ -30,13 +30,21 @@ def following(current: Schema, desired: Schema, key: tuple[str, str]) -> frozens
     kept (one renamed or moved, `renamed_from:`, too: compare.type_moves renames it first, `current` holds it under
     its new name, and it is set aside under that), a domain of the range itself
     (or its multirange; one whose CHECK alone names it stands on another type), a composite type whatever its
-    attributes (compare.usertypes.composites_over_rebuilt retypes or sets it aside)."""
+    attributes (compare.usertypes.composites_over_rebuilt retypes or sets it aside), a range type kept over the same
+    subtype (the range itself or its multirange: compare.usertypes.spans_over_set_aside sets it aside in turn)."""
     des_d = {(d.schema, d.name): d for d in desired.domains}
     des_c = {(c.schema, c.name) for c in desired.composite_types}
     return frozenset([f"domain {d.schema}.{d.name}" for d in current.domains if (d.schema, d.name) in des_d
                       and type_name(d.type) == key == type_name(des_d[(d.schema, d.name)].type)] +
                      [f"composite type {c.schema}.{c.name}" for c in current.composite_types
-                      if (c.schema, c.name) in des_c])
+                      if (c.schema, c.name) in des_c] +
+                     [f"range type {r.schema}.{r.name}" for r in current.range_types if _kept_over(r, desired)])
+
+
+def _kept_over(r: RangeType, desired: Schema) -> Optional[RangeType]:
+    """`desired`'s range type of `r`'s name where it stands on the same subtype, else None."""
+    new = next((d for d in desired.range_types if (d.schema, d.name) == (r.schema, r.name)), None)
+    return new if new is not None and type_name(new.subtype) == type_name(r.subtype) else None
 
 
 def domains_over_set_aside(objects: list[Change], current: Schema, desired: Schema) -> list[Change]:
@@ -98,26 +106,64 @@ def composites_following(current: Schema, desired: Schema, rebuilt: frozenset, h
     follow = set(cur)
     while True:  # (those over the types set aside, through each other; each kept where all above it follow)
         grown: set = set()
-        while True:
-            more = {k for k in follow if any(type_name(a.type) in rebuilt or type_name(a.type) in grown
-                                             for a in cur[k].attributes)}
+        while True:  # (a composite over a range over one of them too: wrap (r ptrange) over pt)
+            spans = _spans(current, grown, kept)
+            more = {k for k in follow if any(type_name(a.type) in rebuilt | grown | spans for a in cur[k].attributes)}
             if more == grown:
                 break
             grown = more
-        spans = {x for r in current.range_types if type_name(r.subtype) in grown  # (following them: _range_follows)
-                 for x in ((r.schema, r.name), r.multirange_key)}
         kept_up = {k for k in grown if above[k] <= kept | free | grown | spans}
         if kept_up == follow:
             return frozenset(follow)
         follow = kept_up
 
 
-def _range_follows(r: RangeType, desired: Schema, current: Schema) -> bool:
-    """Whether range type `r` over a composite type set aside follows it (compare.usertypes.ranges_over_rebuilt, called
-    again over the composites set aside: renamed aside with its multirange, created again over the new composite, its
-    columns retyped through text, every bound kept): `desired` keeps it over the same subtype, and only tables, views
-    and functions use it (what ranges_over_rebuilt takes along); else the composite's attributes are dropped and added
-    again (their values lost: destructive)."""
-    new = next((d for d in desired.range_types if (d.schema, d.name) == (r.schema, r.name)), None)
-    return new is not None and type_name(new.subtype) == type_name(r.subtype) and \
-        all(u.startswith(("table ", "view ", "function ")) for u in definition_users(current, r))
+def _spans(current: Schema, grown: AbstractSet, kept: AbstractSet) -> set:
+    """The range types (multiranges too) over the composite types `grown`, over such a range or a domain `kept` over
+    one, and those domains, to a fixed point: they follow them (_range_follows)."""
+    held = set(grown)
+    while True:
+        more = {x for r in current.range_types if type_name(r.subtype) in held
+                for x in ((r.schema, r.name), r.multirange_key)}
+        more |= {(d.schema, d.name) for d in current.domains if (d.schema, d.name) in kept and type_name(d.type) in held}
+        if more <= held:
+            return held - set(grown)
+        held |= more
+
+
+def spans_following(current: Schema, desired: Schema, follow: frozenset) -> set:
+    """_spans of the composite types composites_following gave: a composite over one (wrap (r ptrange)) is of a type
+    set aside too."""
+    ds = {(d.schema, d.name): d for d in desired.domains}
+    return _spans(current, follow, {(d.schema, d.name) for d in current.domains if (d.schema, d.name) in ds
+                                    and type_name(d.type) == type_name(ds[(d.schema, d.name)].type)})
+
+
+def _range_follows(r: RangeType, desired: Schema, current: Schema, seen: frozenset = frozenset()) -> bool:
+    """Whether range type `r` over a composite type set aside follows it (compare.usertypes.spans_over_set_aside, over
+    the composites set aside: renamed aside with its multirange, created again over the new composite, its columns
+    retyped through text, every bound kept): `desired` keeps it over the same subtype, and only tables, views,
+    functions, domains kept over it (set aside in turn: domains_over_set_aside), composite types kept (set aside in
+    turn where composites_following takes them, else the composite under `r` is not) and range types over it that
+    follow in turn use it (what ranges_over_rebuilt takes along); else the composite's attributes are dropped and added again
+    (their values lost: destructive)."""
+    if _kept_over(r, desired) is None or (r.schema, r.name) in seen:
+        return False
+    kept = following(current, desired, (r.schema, r.name)) | following(current, desired, r.multirange_key)
+    ranges = {f"range type {x.schema}.{x.name}": x for x in current.range_types}
+    seen = seen | {(r.schema, r.name)}
+    return all(u.startswith(("table ", "view ", "function ")) or u in ranges and
+               _range_follows(ranges[u], desired, current, seen) or u in kept and u.startswith("domain ") and
+               _over_domain_follows(tuple(u[len("domain "):].split(".", 1)), desired, current, seen)
+               or u in kept and u.startswith("composite type ")  # (composites_following: one of them, or `r` not)
+               for u in definition_users(current, r))
+
+
+def _over_domain_follows(key: tuple, desired: Schema, current: Schema, seen: frozenset) -> bool:
+    """Whether what stands on domain `key`, set aside with a range under it, follows it: no composite type's attribute
+    (it would stay over the one set aside), ranges over it that _range_follows, domains over it that follow in turn."""
+    if any(type_name(a.type) == key for c in current.composite_types for a in c.attributes):
+        return False
+    return all(_range_follows(r, desired, current, seen) for r in current.range_types if type_name(r.subtype) == key) \
+        and all(_over_domain_follows((d.schema, d.name), desired, current, seen) for d in current.domains
+                if type_name(d.type) == key and (d.schema, d.name) != key)

@@ -163,7 +163,8 @@ def made_under(t: Table, between: dict, below: dict, des_tables: dict, cur_table
     column) of each column of `between` that standing table adds after it, as (before, after, own): `before` where `t` is
     made between the DROP and the ADD (its columns but `own`, those it declares after them, which its ADD COLUMNs add
     after that ADD, in the order CREATE TABLE ... INHERITS gives it there, ordered_by_later; or in an order of its own
-    ending with them, none declared: made on its own and joined there, parents_columns_later.joins_before): the ADD,
+    ending with them, none declared: made on its own and joined there, parents_columns_later.joins_before, under a
+    new table made there too, at any depth: it joins that one in the window): the ADD,
     which reaches it, waits for its CREATE (or INHERIT), which waits for the DROP (plan.dependencies: before_parents),
     as its parent's do; `after` where it is made CREATE TABLE ...
     INHERITS under a new table made there, in the order the ADD gives its parent first: its CREATE waits for the ADD
@@ -176,8 +177,10 @@ def made_under(t: Table, between: dict, below: dict, des_tables: dict, cur_table
         return tuple(out), (), ()
     own = _own_after(t, below.get(t.key, ())) if reordered_child(t, des_tables) else ()
     made = made_without(t, own)  # (a child in the plain CREATE TABLE ... INHERITS order: made after the ADD)
+    window = {**between, **{k: below.get(k, ()) for q in t.inherits if (k := (q.schema, q.name)) not in cur_tables
+                            and k in des_tables and made_under(des_tables[k], between, below, des_tables, cur_tables)[0]}}
     if own and ordered_by_later(made, des_tables, below) or \
-            {x[2] for x in out} <= set(t.inherited_only) and joins_before(made, des_tables, between, below):
+            {x[2] for x in out} <= set(t.inherited_only) and joins_before(made, des_tables, window, below):
         return tuple(out), (), own
     return (), tuple(x for x in out if (x[0], x[1]) not in {(q.schema, q.name) for q in t.inherits}), ()
 

@@ -13,7 +13,9 @@ from typing import Optional
 from schemac.compare.attribute_renames import attribute_moves, renamed_attributes
 from schemac.compare.changes import DEFINITION_REMADE, ENUM_REBUILT, Change, set_aside_name
 from schemac.compare.definition_users import definition_users
-from schemac.compare.range_holders import composite_set_aside, composites_following, following
+from schemac.compare.around import set_aside_types
+from schemac.compare.range_holders import (composite_set_aside, composites_following, domains_over_set_aside, following,
+                                           spans_following)
 from schemac.compare.given_back import given_back, owners_by_default
 from schemac.compare.opclasses import class_key
 from schemac.compare.row_types import holding_types
@@ -216,7 +218,8 @@ def composites_over_rebuilt(objects: list[Change], current: Schema, desired: Sch
     changed = {(c.schema, c.name): c for c in objects if c.kind == "alter_composite_type"}
     out = [c for c in objects if c.kind != "alter_composite_type"]  # (its comment, grants, owner stay)
     follow = composites_following(current, desired, rebuilt, lambda c: _holders(current, c))
-    rebuilt = rebuilt | follow  # (a composite nested in one set aside: its attribute of it)
+    rebuilt = rebuilt | follow | spans_following(current, desired, follow)  # (a composite nested in one set aside,
+    # or in a range over one: its attribute of it)
     for old in current.composite_types:
         key, new = (old.schema, old.name), des.get((old.schema, old.name))
         moves = changed[key].column_renames if key in changed else ()
@@ -270,7 +273,7 @@ def ranges_over_rebuilt(objects: list[Change], current: Schema, desired: Schema,
             continue
         users = definition_users(current, r)
         kept, follow = _kept(desired), following(current, desired, key)
-        if any(not u.startswith(_FOLLOWING) and (not u.startswith(_TYPES) or u in kept and u not in follow)
+        if any(not u.startswith(_FOLLOWING) and u not in follow and (not u.startswith(_TYPES) or u in kept)
                for u in users):  # (a domain whose CHECK alone names it: it would stay over the one set aside,
             # whose DROP fails; refused at the range's line, naming it; one dropped goes first, plan.dependencies; one
             # kept, renamed or not, follows it: compare.range_holders)
@@ -290,6 +293,18 @@ def ranges_over_rebuilt(objects: list[Change], current: Schema, desired: Schema,
         out += [Change("drop_range_type", r.schema, "", r.name, r, None, cause=DEFINITION_REMADE),
                 Change("add_range_type", new.schema, "", new.name, None, new)] + _given_back_comments("range_type", r, new)
     return out
+
+
+def spans_over_set_aside(objects: list[Change], current: Schema, desired: Schema, fresh: frozenset) -> list[Change]:
+    """`objects` with the range types over the types `fresh` (set aside and created again) set aside with them
+    (ranges_over_rebuilt), the domains kept over those (range_holders.domains_over_set_aside), and so on over what each
+    round sets aside: a range over such a range or its multirange, over a domain over one (else it stays over the one
+    set aside, whose DROP fails at the end)."""
+    while fresh:
+        before = frozenset(set_aside_types(objects))
+        objects = domains_over_set_aside(ranges_over_rebuilt(objects, current, desired, fresh), current, desired)
+        fresh = frozenset(set_aside_types(objects)) - before
+    return objects
 
 
 def _kept(desired: Schema) -> frozenset:

@@ -18,7 +18,7 @@ from schemac.pg.types import is_text_like, is_user_defined
 from schemac.plan import ddl
 from schemac.plan.column_ddl import nulls_given_the_default
 from schemac.plan.ddl import alter_table as _alter
-from schemac.plan.held_values import retyped_over_nulls
+from schemac.plan.held_values import checked_values_guard, retyped_over_nulls
 from schemac.plan.identity_ddl import alter_column, handed_out
 from schemac.plan.not_null_order import LOOSENED_BY_RETYPE, loosened_first
 from schemac.plan.not_null_ddl import add_not_null, alter_not_null, not_null_comment, not_valid_statements, \
@@ -65,6 +65,7 @@ def column_statements(change: Change) -> list[exp.Expression]:
         before += _onto_the_type_made_again(change) if change.via and takes_using(change) and using is not None else []
         before += _loosened_first(change) if loosened_first(change) else []
         before += retyped_over_nulls(change)  # (PostGIS's SRID, pgvector's dimensions changed: over NULLs alone)
+        before += checked_values_guard(change, using) if using is not None else []  # (a domain's CHECK below it)
         helper, dropped = range_helper(change) if using is not None and not takes_using(change) else ([], [])
         retyped = _alter(t, exp.AlterColumn(this=ident(col.name), dtype=fresh_type(col.type), collate=collation, using=using))
         if change.fits_by:  # (not refused as destructive: compare.typmod_checks)

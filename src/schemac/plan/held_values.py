@@ -25,6 +25,7 @@ from schemac.pg import pgvector
 from schemac.pg.names import qualified, quote_ident
 from schemac.pg.types import type_name
 from schemac.plan.sql_strings import TREE, do_block, literal
+from schemac.pg.dialect import RENDER
 from schemac.plan.unforced_rls import force_again, lift_force
 
 # The steps from a type to one holding it: a domain over it ('d'), an array or multirange of it ('a': unnest), a range
@@ -108,6 +109,31 @@ def retyped_over_nulls(change: Change) -> list[exp.Command]:
                                 f"an SQL expression building each value with its {shown} converted, used by this "
                                 "migration only", path))
     return out
+
+
+def checked_values_guard(change: Change, using: exp.Expression) -> list[exp.Command]:
+    """The guard before an ALTER COLUMN ... TYPE through text (`using`) whose new type holds a domain whose CHECKs or
+    NOT NULL change below it (Change.checked_domains): Postgres checks each value held there at the ALTER, raising
+    'value for domain pos violates check constraint "pos_check"' without naming the column. The look runs the USING
+    over the table's rows (its children's and partitions' too) first; where a row fails, it finds the first one and
+    raises Postgres's message naming the column, the domains and the value; [] for any other change."""
+    if not change.checked_domains or takes_using(change):
+        return []
+    t = change.table_def
+    table, column = qualified(t.schema, t.name), quote_ident(change.name)  # type: ignore[union-attr]
+    cast = using.sql(dialect=RENDER)
+    domains = ", ".join(".".join(k) for k in change.checked_domains)
+    said = (f"column {change.path} is retyped to {change.new.type} through text, which checks each value of domain "  # type: ignore
+            f"{domains} held in it against its new CHECKs or NOT NULL: the row of ")
+    fix = ("; change or remove the values those checks refuse first (or give the column `using:`), or keep the domain's "
+           "checks")
+    return [do_block(f"DECLARE schemac__row record; BEGIN PERFORM {cast} FROM {table}; EXCEPTION WHEN check_violation OR "
+                     f"not_null_violation THEN FOR schemac__row IN SELECT tableoid::pg_catalog.regclass::text AS rel, ctid AS row, "
+                     f"pg_catalog.left(CAST({column} AS text), 200) AS v FROM {table} LOOP BEGIN PERFORM {cast} FROM "
+                     f"{table} WHERE tableoid = schemac__row.rel::pg_catalog.regclass AND ctid = schemac__row.row; EXCEPTION WHEN "
+                     f"check_violation OR not_null_violation THEN RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = "
+                     f"{literal(said)} || schemac__row.rel || ' holding ' || schemac__row.v || ' fails: ' || SQLERRM || {literal(fix)}; END; "
+                     "END LOOP; RAISE; END")]
 
 
 def retype_guard(t: Table, column: str, array: bool, said: str, fix: str, path: tuple = ()) -> exp.Command:

@@ -17,8 +17,8 @@ from schemac.plan.widenings import is_widening
 def range_remade_reason(change: Change, held: Optional[AbstractSet[tuple[str, str]]]) -> Optional[str]:
     """plan.hazards.destructive_reason's for an alter_range_type set aside (None for any other change): `held` its
     enums_holding_values (None: every type may hold rows); none where no column of the range or its multirange is
-    retyped, nor over a domain whose new base PostGIS or pgvector refuse every value of (plan.held_values guards its
-    columns' retypes instead)."""
+    retyped, nor over a domain whose new base PostGIS or pgvector refuse every value of, nor over a composite type
+    holding one and no enum made again (plan.held_values guards its columns' retypes instead)."""
     if change.kind != "alter_range_type" or change.cause != ENUM_REBUILT or held is not None and not held & {
             (change.schema, change.name), change.old.multirange_key}:  # type: ignore
         return None
@@ -31,5 +31,8 @@ def range_remade_reason(change: Change, held: Optional[AbstractSet[tuple[str, st
             return None
         return (f"{r}: created again over {change.old.subtype}, a domain made again over {new} (was {old}): "  # type: ignore
                 "the migration fails if a row holds a bound the new base type rejects, and may round or truncate one")
+    if change.refused_attributes or change.checked_domains:  # (over a composite type holding such domains and no
+        # enum made again: guarded at its columns' retypes, compare.composite_rebases.rebased_bounds)
+        return None
     return (f"{r}: created again over {change.old.subtype}, made again (values removed or reordered): the migration "  # type: ignore
             "fails if a row holds a bound of a removed value, or bounds the new order reverses")
