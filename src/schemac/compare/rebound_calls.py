@@ -8,10 +8,14 @@ new overload. So a view whose query is unchanged is built again where a function
 (`gains_overload`, commands.views) and compared by what it calls as well as by its deparse (`rebound`): with the
 same query text, a call bound to another overload of the same name, both still declared, is a change (CREATE OR
 REPLACE VIEW binds it again), where the deparse alone read them alike (the migration left it bound to the old one).
+Not where the query names the function with its schema (`public.nvl(name2, name)`): Postgres's deparse qualifies a
+call the bare name would not resolve to, so a view inspect read so is bound to an older overload than the one a build
+binds the name to, which its recorded forms keep (a build of it, which binds the name anew, would not).
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Optional
 
@@ -28,6 +32,22 @@ def _calls(v: View) -> dict[tuple[str, str], set[tuple[str, ...]]]:
     return out
 
 
+def _ident(n: str) -> str:
+    """A pattern of name `n` as a query may spell it: quoted, or bare in any letter case where it needs no quotes."""
+    quoted = re.escape('"%s"' % n.replace('"', '""'))
+    return f"(?:{quoted}|(?i:{re.escape(n)}))" if re.fullmatch(r"[a-z_][a-z0-9_$]*", n) else quoted
+
+
+def _qualified(query: str, schema: str, name: str) -> bool:
+    """`query` calls `schema.name(` so written."""
+    return re.search(rf'(?<![\w$."]){_ident(schema)}\s*\.\s*{_ident(name)}\s*\(', query) is not None
+
+
+def _bare(v: View, keys) -> set[tuple[str, str]]:
+    """Of the (schema, name) `keys`, those view `v`'s query does not call schema-qualified."""
+    return {k for k in keys if not _qualified(v.query, *k)}
+
+
 def _overloads(schema: Schema) -> dict[tuple[str, str], set[tuple[str, ...]]]:
     out: dict[tuple[str, str], set[tuple[str, ...]]] = defaultdict(set)
     for f in schema.functions:
@@ -41,10 +61,11 @@ def rebound(old: View, new: View, desired: Schema) -> bool:
     if not old.depends or not new.depends:
         return False
     was, now = _calls(old), _calls(new)
-    if not any(k in was and was[k] != ids for k, ids in now.items()):  # (most views: the same calls)
+    moved = {k for k, ids in now.items() if k in was and was[k] != ids}
+    if not moved:  # (most views: the same calls)
         return False
     declared = _overloads(desired)
-    return any(k in was and was[k] != ids and ids <= declared[k] and was[k] <= declared[k] for k, ids in now.items())
+    return any(now[k] <= declared[k] and was[k] <= declared[k] for k in _bare(new, moved))
 
 
 def gains_overload(recorded_view: View, schema: Schema, recorded: Optional[Schema]) -> bool:
@@ -54,4 +75,5 @@ def gains_overload(recorded_view: View, schema: Schema, recorded: Optional[Schem
     if recorded is None or not any(d.kind == "function" for d in recorded_view.depends):
         return False
     gained = gained_overloads(recorded, schema)
-    return bool(gained) and any((d.schema, d.name) in gained for d in recorded_view.depends if d.kind == "function")
+    return bool(gained) and bool(_bare(recorded_view, {(d.schema, d.name) for d in recorded_view.depends
+                                                       if d.kind == "function" and (d.schema, d.name) in gained}))
