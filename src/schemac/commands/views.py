@@ -13,6 +13,7 @@ from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.compare.aggregates import same_result
+from schemac.compare.rebound_calls import gains_overload
 from schemac.errors import SchemacError, SchemaFileError
 from schemac.model import Schema, View, ViewColumn
 from schemac.pg.names import split_reference
@@ -60,6 +61,8 @@ def _still_reads_the_same(r: View, schema: Schema, views: dict, recorded: Schema
     `recorded` had, that relation's columns must be those: one added since is one a fresh build's `*` reads too
     (pg.views.reads_every_column)."""
     if reads_every_column(r.query) and not _same_columns_read(r, schema, views, recorded):
+        return False
+    if gains_overload(r, schema, recorded):  # (a build may bind a call to the new overload)
         return False
     for d in r.depends:
         if (d.schema, d.name) == r.key:  # a view reading itself (plan.stubs): what it reads is what it is

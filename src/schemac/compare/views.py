@@ -32,6 +32,7 @@ from schemac.compare.around import around_recreated, recreated_uses
 from schemac.compare.opclasses import around_operator_classes
 from schemac.compare.tables import diff_table, parameters_changed
 from schemac.compare.view_renames import views_after_column_renames, views_after_output_renames
+from schemac.compare.rebound_calls import rebound
 from schemac.compare.view_reads import disturbed, names_any, reads_any, text_keys, view_keys, view_refs
 from schemac.compare.domain_casts import table_as_written
 from schemac.compare.domain_overloads import lazy_overloads
@@ -279,7 +280,7 @@ def diff_views(current: Schema, desired: Schema, others: list[Change],
             ch("add_view", v, None, v)
             out.extend(replace(c, cause=NEW_MATERIALIZED) for c in _members(None, v))
             out.extend(object_changes(None, v, *defaulted(current, desired, v)))
-        elif key in out_changed or not same_view(old, v, meaning):
+        elif key in out_changed or not same_view(old, v, meaning) or rebound(old, v, desired):
             changed.append(key)
             if key in out_changed or not replaceable_view(old, v):
                 rebuilt.add(key)

@@ -1,0 +1,79 @@
+"""A view's call of a function that another overload of its name would take, were the view made again.
+
+Postgres binds a view's call to one function when the view is created (pg_depend of its rule records which), and
+keeps it so: an overload of that name added later (ADempiere's `nvl(anyelement, anyelement)` and then an
+`nvl(character varying, character varying)`) leaves the view calling the first, and pg_get_viewdef prints the same
+text `nvl(name2, name)` as before it came. A fresh build of the new schema binds the call to the better match, the
+new overload. So a view whose query is unchanged is built again where a function of a name it calls gains an overload
+(`gains_overload`, commands.views) and compared by what it calls as well as by its deparse (`rebound`): with the
+same query text, a call bound to another overload of the same name, both still declared, is a change (CREATE OR
+REPLACE VIEW binds it again), where the deparse alone read them alike (the migration left it bound to the old one).
+Not where the query names the function with its schema (`public.nvl(name2, name)`): Postgres's deparse qualifies a
+call the bare name would not resolve to, so a view inspect read so is bound to an older overload than the one a build
+binds the name to, which its recorded forms keep (a build of it, which binds the name anew, would not).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Optional
+
+from schemac.compare.around import gained_overloads
+from schemac.model import Schema, View
+
+
+def _calls(v: View) -> dict[tuple[str, str], set[tuple[str, ...]]]:
+    """The functions view `v` calls by (schema, name): the input types of each overload (pg_depend's)."""
+    out: dict[tuple[str, str], set[tuple[str, ...]]] = defaultdict(set)
+    for d in v.depends:
+        if d.kind == "function":
+            out[(d.schema, d.name)].add(tuple(t for t in (d.type or "").split(", ") if t))
+    return out
+
+
+def _ident(n: str) -> str:
+    """A pattern of name `n` as a query may spell it: quoted, or bare in any letter case where it needs no quotes."""
+    quoted = re.escape('"%s"' % n.replace('"', '""'))
+    return f"(?:{quoted}|(?i:{re.escape(n)}))" if re.fullmatch(r"[a-z_][a-z0-9_$]*", n) else quoted
+
+
+def _qualified(query: str, schema: str, name: str) -> bool:
+    """`query` calls `schema.name(` so written."""
+    return re.search(rf'(?<![\w$."]){_ident(schema)}\s*\.\s*{_ident(name)}\s*\(', query) is not None
+
+
+def _bare(v: View, keys) -> set[tuple[str, str]]:
+    """Of the (schema, name) `keys`, those view `v`'s query does not call schema-qualified."""
+    return {k for k in keys if not _qualified(v.query, *k)}
+
+
+def _overloads(schema: Schema) -> dict[tuple[str, str], set[tuple[str, ...]]]:
+    out: dict[tuple[str, str], set[tuple[str, ...]]] = defaultdict(set)
+    for f in schema.functions:
+        out[(f.schema, f.name)].add(f.identity)
+    return out
+
+
+def rebound(old: View, new: View, desired: Schema) -> bool:
+    """Both sides' calls known, some name `new` calls (an overload `desired` declares) `old` calls another overload
+    of, which `desired` declares too: the same query made now calls another function than the view does."""
+    if not old.depends or not new.depends:
+        return False
+    was, now = _calls(old), _calls(new)
+    moved = {k for k, ids in now.items() if k in was and was[k] != ids}
+    if not moved:  # (most views: the same calls)
+        return False
+    declared = _overloads(desired)
+    return any(now[k] <= declared[k] and was[k] <= declared[k] for k in _bare(new, moved))
+
+
+def gains_overload(recorded_view: View, schema: Schema, recorded: Optional[Schema]) -> bool:
+    """A function of a name the recorded view calls has an overload in `schema` that `recorded` lacks, taking as many
+    arguments (compare.around.gained_overloads): its recorded forms may bind the call to another function than a
+    build of it now does."""
+    if recorded is None or not any(d.kind == "function" for d in recorded_view.depends):
+        return False
+    gained = gained_overloads(recorded, schema)
+    return bool(gained) and bool(_bare(recorded_view, {(d.schema, d.name) for d in recorded_view.depends
+                                                       if d.kind == "function" and (d.schema, d.name) in gained}))
