@@ -142,9 +142,12 @@ def _renamed(v: View, renames: list[tuple[str, str, str, str]],
 
 def views_after_output_renames(cur: dict, des: dict, same: Callable[[View, View], bool],
                                moved: Optional[dict[tuple, tuple]] = None,
-                               names: Optional[Names] = None) -> dict[tuple, tuple]:
+                               names: Optional[Names] = None, replacing: bool = False) -> dict[tuple, tuple]:
     """key -> the RENAME COLUMNs (old, new), in the order they can run, of each view of `cur` whose columns schema.yaml
-    names otherwise where renaming them alone makes it `des`'s (`same`): `cur` then holds it as it is after them
+    names otherwise where renaming them alone makes it `des`'s (`same`), or, `replacing`, a plain view whose columns
+    (as many, of the same types) the renames and then CREATE OR REPLACE VIEW make `des`'s (a column of a table renamed
+    under `SELECT * FROM f()` of a function returning the table's row type: Postgres keeps the old name in the
+    function's column list, `f() f(id, "Phone")`, which no RENAME COLUMN changes; probe53b): `cur` then holds it as it is after them
     (Postgres prints `expr AS new`, a column named after the new name bare: pg.query_renames.outputs_renamed), and the
     views reading those columns as they print them then (`v.new AS old`), which may be kept or renamed in turn. Else
     (a column renamed under a view whose output column follows it: `SELECT s.report` -> `SELECT s.polrep_id`) the view
@@ -161,7 +164,7 @@ def views_after_output_renames(cur: dict, des: dict, same: Callable[[View, View]
             old = cur.get(key)
             moves = _output_moves(old, new, names, same) if old is not None and key not in found else None
             after = _outputs_after(old, moves, names) if moves else None  # type: ignore[arg-type]
-            if after is None or not same(after, new):
+            if after is None or not (same(after, new) or replacing and not old.materialized and not new.materialized):  # type: ignore[union-attr]
                 continue
             cur[key], found[key], grown = after, moves, True
             renames = [(old.schema, old.name, a, b) for a, b in moves]  # type: ignore[union-attr, misc]

@@ -263,7 +263,7 @@ def diff_views(current: Schema, desired: Schema, others: list[Change],
     # not rename the function's columns it prints, `fo(1) fo(y)`: made again)
     out_changed = _over_out_changes(current, desired) & set(des)
     outputs = views_after_output_renames(cur, {k: v for k, v in des.items() if k not in out_changed}, same_view, moved,
-                                         _written_names(current, desired, moved))
+                                         _written_names(current, desired, moved), replacing=True)
 
     rebuilt: set[tuple[str, str]] = set()  # current views dropped to be created again
     changed: list[tuple[str, str]] = []
@@ -327,11 +327,12 @@ def diff_views(current: Schema, desired: Schema, others: list[Change],
     for key, moves in outputs.items():
         if key in rebuilt:  # (dropped as it is: with the columns it has)
             cur[key] = before[key] if key not in renamed else cur[key]
-        else:
+        elif key not in changed:  # (one changed too: renamed by its alter_view, before its OR REPLACE)
             out.append(Change("rename_view_column", des[key].schema, "", des[key].name, before[key], des[key],
                               column_renames=moves))
-    for key in changed:  # OR REPLACE in place, or created again after its drop
-        ch("replace_view" if key in rebuilt else "alter_view", des[key], cur[key], des[key])
+    for key in changed:  # OR REPLACE in place (after its RENAME COLUMNs), or created again after its drop
+        out.append(Change("replace_view" if key in rebuilt else "alter_view", des[key].schema, "", des[key].name,
+                          cur[key], des[key], column_renames=() if key in rebuilt else outputs.get(key, ())))
     for key in sorted(rebuilt):
         old, new = cur[key], des[key]
         ch("drop_view", old, old, None, REBUILT)

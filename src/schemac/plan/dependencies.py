@@ -242,7 +242,7 @@ def deps(c: Change) -> Deps:
         new_refs |= refs_of(None, new) if new is not None else set()
         if new is not None and new.materialized:  # type: ignore[union-attr]  its rows: of a stubbed view's query
             new_refs |= {("view query", *x[1:]) for x in new_refs if x[0] == "table"}
-        removes |= own_keys(None, old) if k == "drop_view" else set()
+        removes |= own_keys(None, old) if k == "drop_view" else {("column", new.schema, new.name, a) for a in net_renames(c.column_renames)}  # type: ignore
         # replace_view: a view re-created (its drop_view a change of its own): what the old one read orders that drop.
         old_refs |= refs_of(None, old) if old is not None and k != "replace_view" else set()
     elif k in ("validate_constraint", "enforce_foreign_key", "set_constraint_comment", "set_index_comment", "set_index_parameters",

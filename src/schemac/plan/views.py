@@ -130,8 +130,9 @@ def view_statements(change: Change) -> Optional[list[exp.Expression]]:
         if change.cause == DEFERRED:  # populated at the migration's end (plan.populate)
             return [create_view(replace(new, with_data=False))] + view_comments(new) + view_defaults(new)  # type: ignore
         return [create_view(new)] + view_comments(new) + view_defaults(new)  # type: ignore[arg-type]
-    if k == "alter_view":  # the same columns, new ones appended
-        return [create_view(new, replace=True)]  # type: ignore[arg-type]
+    if k == "alter_view":  # the same columns (renamed first: compare.view_renames), new ones appended
+        return [ddl.command("ALTER", "VIEW", qualified(new.schema, new.name), "RENAME COLUMN", quote_ident(a), "TO",  # type: ignore
+                            quote_ident(b)) for a, b in change.column_renames] + [create_view(new, replace=True)]  # type: ignore
     if k == "drop_view":
         return [drop_view(old)]  # type: ignore[arg-type]
     if k == "rename_view":  # moved to another schema (its indexes along), renamed
