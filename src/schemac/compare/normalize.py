@@ -19,7 +19,7 @@ import functools
 from functools import lru_cache
 from typing import Callable, ContextManager, Iterable, Iterator, Optional
 
-from schemac.compare.own_types import Declared, held, qualified_type, user_types
+from schemac.compare.own_types import Declared, held, own_domain_named, qualified_type, user_types
 
 # The schemas after public on the search_path an unqualified name is read under: those of the extensions schema.yaml
 # declares outside public and pg_catalog (`extension_path`; Supabase's `extensions`), which the migration's search_path
@@ -74,9 +74,13 @@ def schema_searched(schema) -> ContextManager[None]:
     computes, once asked, every type it declares (compare.cast_types.declared_of: only an expression casting through a
     user type asks)."""
     own = [t for kind in (schema.enums, schema.domains, schema.composite_types, schema.range_types) for t in kind]
-    return extensions_searched(schema.extensions, frozenset(t.name.lower() for t in own if t.schema == "public")
-                               | frozenset(qualified_type(t.schema, t.name) for t in own if t.schema != "public"),
-                               functools.cache(lambda: _declared_of(schema)))
+    return extensions_searched(schema.extensions, _spelled(own), functools.cache(lambda: _declared_of(schema)),
+                               _spelled(schema.domains))
+
+
+def _spelled(types: Iterable) -> frozenset[str]:
+    """The names of `types` as compare.own_types holds them: public's bare (lower case), another schema's qualified."""
+    return frozenset(t.name.lower() if t.schema == "public" else qualified_type(t.schema, t.name) for t in types)
 
 
 def _declared_of(schema) -> frozenset[tuple[str, str]]:
@@ -86,26 +90,26 @@ def _declared_of(schema) -> frozenset[tuple[str, str]]:
 
 
 def extensions_searched(extensions: Iterable, types: frozenset[str] = frozenset(),
-                        declared: Declared = frozenset()) -> ContextManager[None]:
+                        declared: Declared = frozenset(), domains: frozenset[str] = frozenset()) -> ContextManager[None]:
     """`searched` with the path (and the captured symbols: compare.captures) of the migration of `extensions`."""
     from schemac.compare.captures import captured_symbols
 
     extensions = tuple(extensions)
     path = extension_path(extensions)
-    return searched(path, captured_symbols(extensions, path), types, declared)
+    return searched(path, captured_symbols(extensions, path), types, declared, domains)
 
 
 @contextmanager
-def searched(path: tuple[str, ...], symbols: frozenset[str] = frozenset(),
-             types: frozenset[str] = frozenset(), declared: Declared = frozenset()) -> Iterator[None]:
+def searched(path: tuple[str, ...], symbols: frozenset[str] = frozenset(), types: frozenset[str] = frozenset(),
+             declared: Declared = frozenset(), domains: frozenset[str] = frozenset()) -> Iterator[None]:
     """Normal forms (and plan.preamble's search_path) with `path` after public, plan.captured's `symbols` and the
-    schema's own `types` (and the (schema, name) of every type it declares: compare.cast_types), until the block
-    ends."""
+    schema's own `types` (and the (schema, name) of every type it declares: compare.cast_types; the `domains` among
+    `types`: same_default), until the block ends."""
     global _path, _remembered, _captured
     before, was, had = _path, _captured, user_types()
     _path, _remembered, _captured = path, _by_path.setdefault((path, types), {}), symbols
     try:
-        with held(types, declared):
+        with held(types, declared, domains):
             yield
     finally:
         _path, _remembered, _captured = before, _by_path.setdefault((before, had), {}), was
@@ -257,15 +261,19 @@ def same_cast_default(current: Optional[str], desired: Optional[str], type_text:
 
 # DEFAULT NULL (or NULL::type): Postgres stores no default for a null constant. schema.yaml says it where an
 # INHERITS child has no default on a column whose parent has one (a child's column takes its parent's default
-# unless it declares its own).
+# unless it declares its own). Over a domain it stores one (`NULL::integer`, the null made a domain value), which
+# overrides the domain's DEFAULT: a default there, unlike none (Doctrine DBAL writes DEFAULT NULL on every nullable
+# column; `x money_d DEFAULT NULL` inserts NULL where `x money_d` inserts money_d's default).
 _NULL_DEFAULT = re.compile(r'\s*null\s*(::\s*[\w ."]+(\[\])*)?\s*', re.IGNORECASE)
 
 
 def _typed(default: Optional[str], type_text: str) -> Optional[str]:
     from schemac.compare.rewrite import is_string_literal
 
-    if default is None or _NULL_DEFAULT.fullmatch(default):
+    if default is None:
         return None
+    if _NULL_DEFAULT.fullmatch(default):
+        return "NULL" if own_domain_named(type_text) else None
     try:
         bare = is_string_literal(default)
     except ValueError:

@@ -17,6 +17,9 @@ _types: frozenset[str] = frozenset()
 # them, called at the first read (most comparisons cast through no user type: they never walk every table for it).
 Declared = Union[frozenset[tuple[str, str]], Callable[[], frozenset[tuple[str, str]]]]
 _declared: Declared = frozenset()
+# The domains among them, spelled as `_types`: a column's DEFAULT NULL over one is a default Postgres stores (a
+# CoerceToDomain, not a null constant), which overrides the domain's own DEFAULT (compare.normalize.same_default).
+_domains: frozenset[str] = frozenset()
 
 
 def qualified_type(schema: str, name: str) -> str:
@@ -26,10 +29,19 @@ def qualified_type(schema: str, name: str) -> str:
 
 def own_type_named(text: str) -> bool:
     """Whether `text`, a type's name as SQL spells it (`mood`, `app.mood`, `"App"."Mood"`), is one in force."""
+    return _named(text, _types)
+
+
+def own_domain_named(text: str) -> bool:
+    """own_type_named, of a domain (not an array of one)."""
+    return _named(text, _domains)
+
+
+def _named(text: str, names: frozenset[str]) -> bool:
     parts = name_parts(text)
     if len(parts) == 1:
-        return parts[0].lower() in _types
-    return len(parts) == 2 and (qualified_type(*parts) in _types or parts[0] == "public" and parts[1].lower() in _types)
+        return parts[0].lower() in names
+    return len(parts) == 2 and (qualified_type(*parts) in names or parts[0] == "public" and parts[1].lower() in names)
 
 
 def user_types() -> frozenset[str]:
@@ -43,12 +55,12 @@ def declared_in_force() -> frozenset[tuple[str, str]]:
 
 
 @contextmanager
-def held(types: frozenset[str], declared: Declared = frozenset()) -> Iterator[None]:
-    """`types` (and every type `declared`, or what computes them once asked: a cached callable) in force until the
-    block ends."""
-    global _types, _declared
-    was, _types, had, _declared = _types, types, _declared, declared
+def held(types: frozenset[str], declared: Declared = frozenset(), domains: frozenset[str] = frozenset()) -> Iterator[None]:
+    """`types` (and every type `declared`, or what computes them once asked: a cached callable; the `domains` among
+    `types`) in force until the block ends."""
+    global _types, _declared, _domains
+    was, _types, had, _declared, were, _domains = _types, types, _declared, declared, _domains, domains
     try:
         yield
     finally:
-        _types, _declared = was, had
+        _types, _declared, _domains = was, had, were
