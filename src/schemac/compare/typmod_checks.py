@@ -18,6 +18,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 from typing import Optional
 
 from schemac.compare.changes import Change
+from schemac.compare.null_attributes import null_held_by
 from schemac.compare.spatial_checks import proven_type
 from schemac.compare.types import domain_chain
 from schemac.model import Table
@@ -218,12 +219,9 @@ def _domain_held(c: Change, old: Table, was: str, will: str, proofs: list, domai
     for key in domain_chain(c.new.type, desired):  # type: ignore[union-attr]
         d = desired[key]
         if d.not_null:
-            if not col.nullable and not (col.not_null and (col.not_null.not_valid or col.not_null.no_inherit)):
-                held.append(f"NOT NULL of column {col.name}")
-            elif (was_of := next((k for k in domain_chain(c.old.type, current) if current[k].not_null), None)):
-                held.append(f"NOT NULL of domain {qualified(*was_of)}")  # type: ignore[union-attr]
-            else:
+            if (by := null_held_by(col, current)) is None:
                 return None
+            held.append(by)
         for check in d.checks:
             text = re.sub(rf"\(VALUE\)::{re.escape(type_parts(will)[0])}\b(?!\s*[(\[])", "VALUE",  # (over a domain:
                           without_comments(check.expression), flags=re.I)  # its base's value, as it is, cast to that)
