@@ -22,7 +22,7 @@ from schemac.pg.types import type_name
 from schemac.plan.empty_parents import empty_parent_warning
 from schemac.plan.collation_searches import searched_collation_warning
 from schemac.plan.folded_keys import folded_key_warning
-from schemac.plan.held_values import refused_values
+from schemac.plan.held_values import held_value_warning, refused_values
 from schemac.plan.null_checks import null_check_warning
 from schemac.plan.range_hazards import range_remade_reason
 from schemac.plan.sequence_positions import dropped_position
@@ -120,11 +120,8 @@ def row_failures(changes: list[Change],
     for c in changes:
         searched = searched_collation_warning(c, loose)  # (beside a key's warning: plan.collation_searches)
         out += [searched] if searched else []
-        refused = refused_values(c)
         warning = folded_key_warning(c, loose, retypes) or empty_parent_warning(c, made, changes) \
-            or null_check_warning(c, changes) or (refused and f"warning: {c.source or c.path}: column {c.path}: "
-                                                   f"{refused}: the migration fails where a row holds a value in it "
-                                                   "(it looks first: over NULLs alone, the type changes)")
+            or null_check_warning(c, changes) or held_value_warning(c)  # (written behind a guard: plan.held_values)
         if warning:
             out.append(warning)
             continue
