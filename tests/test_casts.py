@@ -147,21 +147,31 @@ def test_an_ltree_made_a_text_array_needs_using(schemac, tmp_path, db_url):
     assert schemac("diff", "--database-url", db_url).returncode == 0
 
 
-def test_a_char_holding_a_letter_made_integer_fails_as_postgres_refuses(schemac, tmp_path, db_url):
-    """A "char" made integer reads what it holds through text ('7' -> 7: pair type-char-byte-to-numbers-reads-its-text),
-    not the byte's code of Postgres's one cast ('7' -> 55); a row holding a letter then fails the migration with
-    Postgres's own error, nothing changed, as its ALTER ... TYPE integer without USING refuses the retype."""
+def _built_over(schemac, tmp_path, db_url: str, columns: str, rows: str) -> tuple:
+    """Table t (id and `columns`, schema.yaml's lines) generated, applied to `db_url` and given `rows`: schema.yaml's
+    path, its text without `columns`, and the migrations' layout."""
     from schemac.migrations.apply import apply_files
     from schemac.migrations.layout import Layout
 
     schema = tmp_path / "schema.yaml"
     base = "tables:\n  t:\n    columns:\n      id: {type: integer, primary_key: true}\n"
-    schema.write_text(base + "      c: '\"char\"'\n")
+    schema.write_text(base + columns)
     assert schemac("generate").returncode == 0, schemac("generate").stderr
     migrations = Layout(str(tmp_path / "generated"))
     with psycopg.connect(db_url, autocommit=True) as conn:
         apply_files(conn, migrations.migrations())
-        conn.execute("INSERT INTO t VALUES (1, '7'), (2, 'a')")
+        conn.execute(rows)
+    return schema, base, migrations
+
+
+def test_a_char_holding_a_letter_made_integer_fails_as_postgres_refuses(schemac, tmp_path, db_url):
+    """A "char" made integer reads what it holds through text ('7' -> 7: pair type-char-byte-to-numbers-reads-its-text),
+    not the byte's code of Postgres's one cast ('7' -> 55); a row holding a letter then fails the migration with
+    Postgres's own error, nothing changed, as its ALTER ... TYPE integer without USING refuses the retype."""
+    from schemac.migrations.apply import apply_files
+
+    schema, base, migrations = _built_over(schemac, tmp_path, db_url, "      c: '\"char\"'\n",
+                                           "INSERT INTO t VALUES (1, '7'), (2, 'a')")
     schema.write_text(base + "      c: integer\n")
     assert schemac("generate", "--allow-destructive").returncode == 0
     written = open(migrations.migrations()[-1].path, encoding="utf-8").read()
@@ -183,16 +193,10 @@ def test_a_string_made_bytea_is_guarded_where_a_value_holds_a_backslash(schemac,
     migration looks first: it stops naming the `using:` to write where a value (an array's element) holds a backslash,
     nothing changed; without one each value's text becomes its bytes."""
     from schemac.migrations.apply import apply_files
-    from schemac.migrations.layout import Layout
 
-    schema = tmp_path / "schema.yaml"
-    base = "tables:\n  t:\n    columns:\n      id: {type: integer, primary_key: true}\n"
-    schema.write_text(base + "      token: {type: varchar, nullable: false}\n      codes: 'text[]'\n")
-    assert schemac("generate").returncode == 0, schemac("generate").stderr
-    migrations = Layout(str(tmp_path / "generated"))
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        apply_files(conn, migrations.migrations())
-        conn.execute("INSERT INTO t VALUES (1, 'abc', '{x,NULL}'), (2, 'a\\b', NULL), (3, 'é', '{\"y\\\\\\\\z\"}')")
+    schema, base, migrations = _built_over(
+        schemac, tmp_path, db_url, "      token: {type: varchar, nullable: false}\n      codes: 'text[]'\n",
+        "INSERT INTO t VALUES (1, 'abc', '{x,NULL}'), (2, 'a\\b', NULL), (3, 'é', '{\"y\\\\\\\\z\"}')")
     schema.write_text(base + "      token: {type: bytea, nullable: false}\n      codes: 'bytea[]'\n")
     assert schemac("generate").returncode == 1
     written = schemac("generate", "--allow-destructive")
