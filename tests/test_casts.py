@@ -147,21 +147,31 @@ def test_an_ltree_made_a_text_array_needs_using(schemac, tmp_path, db_url):
     assert schemac("diff", "--database-url", db_url).returncode == 0
 
 
-def test_a_char_holding_a_letter_made_integer_fails_as_postgres_refuses(schemac, tmp_path, db_url):
-    """A "char" made integer reads what it holds through text ('7' -> 7: pair type-char-byte-to-numbers-reads-its-text),
-    not the byte's code of Postgres's one cast ('7' -> 55); a row holding a letter then fails the migration with
-    Postgres's own error, nothing changed, as its ALTER ... TYPE integer without USING refuses the retype."""
+def _built_over(schemac, tmp_path, db_url: str, columns: str, rows: str) -> tuple:
+    """Table t (id and `columns`, schema.yaml's lines) generated, applied to `db_url` and given `rows`: schema.yaml's
+    path, its text without `columns`, and the migrations' layout."""
     from schemac.migrations.apply import apply_files
     from schemac.migrations.layout import Layout
 
     schema = tmp_path / "schema.yaml"
     base = "tables:\n  t:\n    columns:\n      id: {type: integer, primary_key: true}\n"
-    schema.write_text(base + "      c: '\"char\"'\n")
+    schema.write_text(base + columns)
     assert schemac("generate").returncode == 0, schemac("generate").stderr
     migrations = Layout(str(tmp_path / "generated"))
     with psycopg.connect(db_url, autocommit=True) as conn:
         apply_files(conn, migrations.migrations())
-        conn.execute("INSERT INTO t VALUES (1, '7'), (2, 'a')")
+        conn.execute(rows)
+    return schema, base, migrations
+
+
+def test_a_char_holding_a_letter_made_integer_fails_as_postgres_refuses(schemac, tmp_path, db_url):
+    """A "char" made integer reads what it holds through text ('7' -> 7: pair type-char-byte-to-numbers-reads-its-text),
+    not the byte's code of Postgres's one cast ('7' -> 55); a row holding a letter then fails the migration with
+    Postgres's own error, nothing changed, as its ALTER ... TYPE integer without USING refuses the retype."""
+    from schemac.migrations.apply import apply_files
+
+    schema, base, migrations = _built_over(schemac, tmp_path, db_url, "      c: '\"char\"'\n",
+                                           "INSERT INTO t VALUES (1, '7'), (2, 'a')")
     schema.write_text(base + "      c: integer\n")
     assert schemac("generate", "--allow-destructive").returncode == 0
     written = open(migrations.migrations()[-1].path, encoding="utf-8").read()
@@ -174,3 +184,47 @@ def test_a_char_holding_a_letter_made_integer_fails_as_postgres_refuses(schemac,
         conn.execute("DELETE FROM t WHERE id = 2")
         apply_files(conn, migrations.migrations()[1:])
         assert conn.execute("SELECT id, c FROM t").fetchall() == [(1, 7)]
+
+
+def test_a_string_made_bytea_is_guarded_where_a_value_holds_a_backslash(schemac, tmp_path, db_url):
+    """varchar -> bytea without `using:` (crates.io's api_tokens.token) is `USING CAST(token AS bytea)`, whose input
+    reads a backslash as an escape: 'a\\b' failed the migration ('invalid input syntax for type bytea') and '\\x41'
+    became the byte A, with no word at generate. Now generate warns (still refused without --allow-destructive), and the
+    migration looks first: it stops naming the `using:` to write where a value (an array's element) holds a backslash,
+    nothing changed; without one each value's text becomes its bytes."""
+    from schemac.migrations.apply import apply_files
+
+    schema, base, migrations = _built_over(
+        schemac, tmp_path, db_url, "      token: {type: varchar, nullable: false}\n      codes: 'text[]'\n",
+        "INSERT INTO t VALUES (1, 'abc', '{x,NULL}'), (2, 'a\\b', NULL), (3, 'é', '{\"y\\\\\\\\z\"}')")
+    schema.write_text(base + "      token: {type: bytea, nullable: false}\n      codes: 'bytea[]'\n")
+    assert schemac("generate").returncode == 1
+    written = schemac("generate", "--allow-destructive")
+    assert written.returncode == 0, written.stderr
+    warned = [line for line in written.stderr.splitlines() if line.startswith("schemac: warning: ")]
+    assert warned == [f"schemac: warning: schema.yaml:{n}:7: column public.t.{c}: {old} -> {new}: Postgres's cast to "
+                      "bytea reads a backslash as an escape (a backslash then x and hex digits, two backslashes, a "
+                      "backslash and three octal digits), making other bytes of the value, and refuses any other "
+                      "('invalid input syntax for type bytea'); "
+                      f"add `using:` to the column: an SQL expression giving each value's bytes{kept}, or \"CAST({c} "
+                      f"AS {new})\" to read the escapes, used by this migration only: the migration fails where a row "
+                      "holds a value with a backslash (it looks first: without one, each value's text becomes its "
+                      "bytes)" for n, c, old, new, kept in (
+                          (5, "token", "character varying", "bytea",
+                           " (e.g. using: \"convert_to(token, 'UTF8')\", its text's bytes in UTF8)"),
+                          (6, "codes", "text[]", "bytea[]", ""))], written.stderr
+    held = "SELECT id, token::text, codes::text FROM t ORDER BY id"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        before = conn.execute(held).fetchall()
+        for fix, column in (("SELECT 1", "token"), ("UPDATE t SET token = '\\x41' WHERE id = 2", "token"),
+                            ("DELETE FROM t WHERE id = 2", "codes")):
+            conn.execute(fix)
+            with pytest.raises(psycopg.errors.IntegrityConstraintViolation,
+                               match=f"is retyped .* while column public.t.{column} holds a value with a backslash"):
+                apply_files(conn, migrations.migrations()[1:])
+        assert conn.execute(held).fetchall() == [before[0], before[2]]
+        conn.execute("UPDATE t SET codes = '{z}' WHERE id = 3")
+        apply_files(conn, migrations.migrations()[1:])
+        assert conn.execute("SELECT id, token, codes FROM t ORDER BY id").fetchall() == [
+            (1, b"abc", [b"x", None]), (3, "é".encode(), [b"z"])]
+    assert schemac("diff", "--database-url", db_url).returncode == 0

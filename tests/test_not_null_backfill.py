@@ -242,3 +242,29 @@ def test_a_domain_made_not_null_over_a_column_of_it_is_warned(tmp_path, any_db_u
                          "holds NULL in a column of it (public.t.a: fill those rows first)"] if warned else [])
     assert _applied_once_true(any_db_url, out, "INSERT INTO t (id) VALUES (1)", warned, "DELETE FROM t",
                               psycopg.errors.IntegrityError) is False
+
+
+@pytest.mark.parametrize("before, after", [
+    ("{type: code, nullable: false}", "{type: code, nullable: false}"),
+    ("{type: text, nullable: false}", "{type: code, nullable: false}"),
+    ("coded", "code"),
+    ("{type: text, nullable: false}\n      b: code", "{type: code, nullable: false}\n      b: code"),
+], ids=["not-null-column-of-it", "retyped-to-it-proven", "retyped-from-a-not-null-domain", "beside-a-nullable-one"])
+def test_a_domain_made_not_null_over_columns_holding_no_null_is_not_warned(tmp_path, any_db_url, before, after):
+    """A domain made NOT NULL while each column of it holds no NULL as the database has it (its validated NOT NULL,
+    or the NOT NULL of the domain it was of, the proof a retype to the domain is no destructive change by:
+    compare.typmod_checks) fails on no row: not warned (it was, for every column of it). The migration applies over
+    rows (a nullable column beside such one, named alone, holding none there)."""
+    head = "domains:\n  coded: {type: text, not_null: true}\n  code: {type: text%s}\n"
+    table = "tables:\n  t:\n    columns:\n      id: integer\n      a: %s\n"
+    _step(tmp_path, any_db_url, head % "" + table % before)
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO t (id, a, b) VALUES (1, 'x', 'y')" if " b:" in before
+                     else "INSERT INTO t (id, a) VALUES (1, 'x')")
+    schema, out, warnings = _warnings_of(tmp_path, head % ", not_null: true" + table % after)
+    assert warnings == ([f"warning: {schema}:3:3: domain public.code is made NOT NULL: the migration fails where a row "
+                         "holds NULL in a column of it (public.t.b: fill those rows first)"] if " b:" in after else [])
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        assert conn.execute("SELECT a::text, pg_typeof(a)::text FROM t").fetchall() == [("x", "code")]
+    assert check_drift(str(schema), any_db_url).differences == ()

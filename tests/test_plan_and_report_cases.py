@@ -290,12 +290,14 @@ def test_enum_to_enum_hazard(old, new, key, lossy):
     assert (destructive_reason(changes[0]) is not None) == lossy
 
 
-# A domain's values are values of the type it stands on: made that type (or a wider one) none is lost; made another
-# domain or a narrower type, its CHECK or length may refuse one (the pair rw-domain-made-its-base-type applies such a
-# change over rows without --allow-destructive).
+# A domain's values are values of the type it stands on: made that type (or a wider one) none is lost; made a narrower
+# type, its length may cut one (the pair rw-domain-made-its-base-type applies such a change over rows without
+# --allow-destructive). Made a domain over a base as wide, none is lost either: ALTER ... TYPE checks each value against
+# its CHECKs and refuses the whole statement where one fails (warned of, not refused: test_typmod_checks), and a domain
+# over the one the column is of holds its CHECKs already (`email` -> `work_email`).
 DOMAIN_TYPE_CHANGES = [("email", "varchar(200)", False), ("email", "text", False), ("email", "varchar(100)", True),
-                       ("email[]", "varchar(200)[]", False), ("work_email", "text", False), ("email", "work_email", True),
-                       ("varchar(200)", "email", True), ("email", "integer", True), ("email", "varchar(200)[]", True)]
+                       ("email[]", "varchar(200)[]", False), ("work_email", "text", False), ("email", "work_email", False),
+                       ("varchar(200)", "email", False), ("email", "integer", True), ("email", "varchar(200)[]", True)]
 
 
 @pytest.mark.parametrize("old,new,lossy", DOMAIN_TYPE_CHANGES, ids=[f"{o}->{n}" for o, n, _ in DOMAIN_TYPE_CHANGES])

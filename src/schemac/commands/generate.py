@@ -211,7 +211,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     dropped_sequence_defaults(desired, changes)  # (a sequence this edit drops is called by a kept default)
     notices = tuple(ignored_renames(current, desired) + repeated_key_notices(desired) + unused_usings(desired, changes)
                     + change_notices(changes, desired) + row_failures(changes, (nondeterministic(current), nondeterministic(desired)))
-                    + one_value_keys(changes, desired) + null_domain_columns(changes, desired) + null_domain_attributes(changes)
+                    + one_value_keys(changes, desired) + null_domain_columns(changes, desired, current) + null_domain_attributes(changes)
                     + detach_failures(changes, current, desired) + narrower_identities(changes, current)
                     + clamped_positions(changes)
                     + unlogged_partitioned(changes)

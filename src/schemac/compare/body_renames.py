@@ -1,9 +1,9 @@
 """Functions and procedures with a SQL-standard body reading a table, a view, a materialized view or a column renamed
-(`renamed_from:`), or a table moved to another schema, as Postgres has them after the RENAME or SET SCHEMA: it stores
-such a body parsed, naming the relation by OID and the column by its number as a view's query does, so
-pg_get_functiondef prints the new names (a USING join on a column renamed in both its tables still names it as it was:
-`a a(k, x) JOIN b b(k, y) USING (k)`). The current schema is given them so, for the comparison: without it each was
-replaced (CREATE OR REPLACE) for a difference the rename alone makes."""
+(`renamed_from:`), or a table, view or materialized view moved to another schema, as Postgres has them after the RENAME
+or SET SCHEMA: it stores such a body parsed, naming the relation by OID and the column by its number as a view's query
+does, so pg_get_functiondef prints the new names (a USING join on a column renamed in both its tables still names it as
+it was: `a a(k, x) JOIN b b(k, y) USING (k)`). The current schema is given them so, for the comparison: without it each
+was replaced (CREATE OR REPLACE) for a difference the rename alone makes."""
 
 from __future__ import annotations
 
@@ -27,16 +27,16 @@ target_moved = lazy("schemac.pg.relation_renames", "target_moved")
 def bodies_after_renames(current: Schema, desired: Schema, tables: list[Change], cur_tables: dict,
                          des_tables: dict) -> Schema:
     """`current` with each standard body reading a table renamed or moved (`tables`, rename_table changes), a view or
-    materialized view schema.yaml renames within its schema (compare.views' ALTER ... RENAME TO: crates.io's
+    materialized view schema.yaml renames or moves (compare.views' ALTER ... RENAME TO, SET SCHEMA: crates.io's
     recent_crate_downloads under a RETURN (SELECT ...) of it), or a column schema.yaml renames as Postgres prints it
-    after the RENAMEs and SET SCHEMAs (the relation's name where the body reads it, a moved table's by
+    after the RENAMEs and SET SCHEMAs (the relation's name where the body reads it, a moved one's by
     pg.relation_renames; the columns' by pg.query_renames, statement by statement); one it cannot tell each reference
     of as it was (replaced, as before)."""
     if not any(f.standard_body for f in current.functions):
         return current  # (most diffs)
     moved = {(c.old.schema, c.old.name): (c.schema, c.table) for c in tables  # type: ignore[union-attr]
              if c.kind == "rename_table" and c.old is not None}
-    moved.update({was: key for was, key in views_moved(current, desired).items() if was[0] == key[0]})
+    moved.update(views_moved(current, desired))
     renames = hinted_renames(cur_tables, des_tables)
     if not moved and not renames:
         return current

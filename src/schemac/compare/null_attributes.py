@@ -11,9 +11,11 @@ from typing import Optional
 
 from schemac.compare.around import readded
 from schemac.compare.changes import Change
-from schemac.compare.types import keyed_domains
+from schemac.compare.types import domain_chain, keyed_domains
 from schemac.model.frozen import replace
 from schemac.model.schema import Schema
+from schemac.model.tables import Column
+from schemac.pg.names import qualified
 from schemac.pg.lazy import lazy
 from schemac.pg.types import type_name
 
@@ -25,6 +27,18 @@ def refuses_null(d) -> bool:
     NOT NULL (any other comparison with NULL is NULL, which a CHECK passes)."""
     return d.not_null or any(not k.not_valid and k.enforced and "value" in required_not_null(k.expression)
                              for k in d.checks)
+
+
+def null_held_by(col: Column, domains: dict) -> Optional[str]:
+    """What proves no row of `col`'s table (nor of its children) holds NULL in it, as the database has it (`domains`:
+    the current ones): its validated NOT NULL that its children inherit, or the NOT NULL of its domain (or of one under
+    it; an array of one holds NULL); None where neither does. A retype to a domain that refuses NULL
+    (compare.typmod_checks) and a domain made NOT NULL (plan.null_checks) fail on no row where this proves it."""
+    if not col.nullable and not (col.not_null and (col.not_null.not_valid or col.not_null.no_inherit)):
+        return f"NOT NULL of column {col.name}"
+    chain = [] if col.type.rstrip().endswith("]") else domain_chain(col.type, domains)
+    of = next((k for k in chain if domains[k].not_null), None)
+    return None if of is None else f"NOT NULL of domain {qualified(*of)}"
 
 
 def null_refusing_domain(type_text: str, domains: dict) -> Optional[str]:

@@ -18,6 +18,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 from typing import Optional
 
 from schemac.compare.changes import Change
+from schemac.compare.null_attributes import null_held_by
 from schemac.compare.spatial_checks import proven_type
 from schemac.compare.types import domain_chain
 from schemac.model import Table
@@ -207,7 +208,8 @@ def _domain_held(c: Change, old: Table, was: str, will: str, proofs: list, domai
     every value the column holds (`domains`: the current and desired ones): its validated NOT NULL (or that of the
     domain it was of) for a NOT NULL; for a CHECK, an AND of bounds (_atom's: each part a bound read exactly) that
     the column's bounds imply, from a string type to a string type (characters) or a number type to a number type
-    (the value, which a retype whose base fits keeps). None where one is not proven (`VALUE ~ '^[A-Z]+$'`; `x IS
+    (the value, which a retype whose base fits keeps), or the same validated CHECK of a domain the column is of already
+    (a domain over it). None where one is not proven (`VALUE ~ '^[A-Z]+$'`; `x IS
     NULL` proves no bound)."""
     held: list[str] = []
     current, desired = domains
@@ -215,16 +217,18 @@ def _domain_held(c: Change, old: Table, was: str, will: str, proofs: list, domai
     if col is None:
         return None
     kinds = {"chars": _STRINGS, "value": ("numeric", *_RANGES)}
+    was_of = set() if col.type.rstrip().endswith("]") else set(domain_chain(col.type, current))
     for key in domain_chain(c.new.type, desired):  # type: ignore[union-attr]
         d = desired[key]
         if d.not_null:
-            if not col.nullable and not (col.not_null and (col.not_null.not_valid or col.not_null.no_inherit)):
-                held.append(f"NOT NULL of column {col.name}")
-            elif (was_of := next((k for k in domain_chain(c.old.type, current) if current[k].not_null), None)):
-                held.append(f"NOT NULL of domain {qualified(*was_of)}")  # type: ignore[union-attr]
-            else:
+            if (by := null_held_by(col, current)) is None:
                 return None
+            held.append(by)
         for check in d.checks:
+            if key in was_of and any(k.expression == check.expression and not k.not_valid and k.enforced
+                                     for k in current[key].checks):  # (a domain the column is of already: every
+                held.append(f"{check.name} of domain {qualified(*key)}")  # value passed it, `email` -> `work_email`)
+                continue
             text = re.sub(rf"\(VALUE\)::{re.escape(type_parts(will)[0])}\b(?!\s*[(\[])", "VALUE",  # (over a domain:
                           without_comments(check.expression), flags=re.I)  # its base's value, as it is, cast to that)
             parts = _parts(_unwrapped(text), "AND")
@@ -268,7 +272,9 @@ def checked_fits(changes: list[Change], old: Table, domains: Optional[dict] = No
     a domain over it) its CHECKs, or those of the domain it was of (`domains`: the current ones by (schema, name)),
     prove every value fits marked `fits_by` (the CHECKs' names): plan.hazards does not count it destructive. One to a
     domain that checks (`to_checked`) is so only where each of its CHECKs and NOT NULL is proven to hold too
-    (_domain_held; `desired`: the desired domains): `to_checked` then keeps its base alone."""
+    (_domain_held; `desired`: the desired domains): `to_checked` then keeps its base alone; else it stays whole, and
+    `fits_by` names what proves the base alone (ALTER ... TYPE refuses the whole statement where a value fails a CHECK
+    or NOT NULL of the domain: nothing is lost, so it is warned of, not refused)."""
     out = []
     for c in changes:
         if c.kind == "alter_column_type" and not c.new.using:  # type: ignore[union-attr]
@@ -284,8 +290,11 @@ def checked_fits(changes: list[Change], old: Table, domains: Optional[dict] = No
                 will = c.to_base or (c.to_checked[0] if c.to_checked else will)  # (a domain's base)
                 proofs = _proofs(old.checks, name) + of_domains
                 held = _domain_held(c, old, was, will, proofs, (domains or {}, desired or {})) if c.to_checked else ()
-                if c.to_checked and held is None:
-                    out.append(c)  # (a value may fail its domain's checks: refused)
+                if c.to_checked and held is None:  # (a value may fail its domain's checks, which ALTER ... TYPE
+                    # checks each value against, refusing the whole statement: its base proven alone, not destructive,
+                    # warned of by plan.null_checks.checked_domain_warning)
+                    names = _proving(was, will, proofs)
+                    out.append(replace(c, fits_by=names) if names else c)
                     continue
                 if c.to_checked:
                     c = replace(c, to_checked=c.to_checked[:1])  # (each of its checks proven: plan.hazards)

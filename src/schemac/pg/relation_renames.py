@@ -199,8 +199,10 @@ def _alias_edit(n: exp.Expression, ours: bool, written: bool, before: Optional[s
 def target_moved(text: str, was: Key, now: Key) -> Optional[str]:
     """A statement (`text`, deparsed) after ALTER TABLE `was` SET SCHEMA (and RENAME TO) `now`: an INSERT's, UPDATE's
     or DELETE's target that is that table printed as Postgres prints it then (its queries: table_renamed), and the
-    columns qualified by its name where it has no alias. None where that is not told (a table renamed under a statement
-    reading another relation too), or sqlglot cannot read the text."""
+    columns qualified by its name where it has no alias (its FROM's, USING's, subqueries' and CTEs' too: ruleutils names
+    the target by its name then, and no other relation is named anew where none holds either name). None where that is
+    not told (a table renamed under a statement reading another relation, alias or CTE of its old or new name, or one
+    made unique against them, `features_1`), or sqlglot cannot read the text."""
     try:
         tree = parse_one(text, read="postgres")
     except (SqlglotError, ValueError):
@@ -220,8 +222,8 @@ def target_moved(text: str, was: Key, now: Key) -> Optional[str]:
     edits = [(first.meta["start"], target.this.meta["end"] + 1,
               (format_type_ident(schema) + "." if schema is not None else "") + format_type_ident(now[1]))]
     if was[1] != now[1] and _alias(target) is None:
-        if any(tree.args.get(k) for k in ("from_", "using", "with_")) or next(tree.find_all(exp.Select), None):
-            return None
+        if _named_alike(tree, target, was[1], now[1]):
+            return None  # (ruleutils may name it or them anew, `flags_1`: not told)
         for col in tree.find_all(exp.Column):
             q = col.args.get("table")
             if isinstance(q, exp.Identifier) and folded(q) == was[1]:
@@ -231,3 +233,13 @@ def target_moved(text: str, was: Key, now: Key) -> Optional[str]:
     for start, end, spelled in sorted(edits, reverse=True):
         text = text[:start] + spelled + text[end:]
     return text
+
+
+def _named_alike(tree: exp.Expression, target: exp.Table, old: str, new: str) -> bool:
+    """Whether a relation of `tree` other than `target` is printed under `old` or `new`, or a name made unique
+    against one (`old_1`): a table's own name, or any alias (a table's, a subquery's, a function's, a CTE's)."""
+    made = re.compile(rf"({re.escape(old)}|{re.escape(new)})(_\d+)*")
+    names = [folded(a.this) for a in tree.find_all(exp.TableAlias) if isinstance(a.this, exp.Identifier)]
+    names += [t.name if not isinstance(t.this, exp.Identifier) else folded(t.this)
+              for t in tree.find_all(exp.Table) if t is not target]
+    return any(made.fullmatch(n) for n in names)

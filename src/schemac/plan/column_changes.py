@@ -68,8 +68,9 @@ def column_statements(change: Change) -> list[exp.Expression]:
         before += checked_values_guard(change, using) if using is not None else []  # (a domain's CHECK below it)
         helper, dropped = range_helper(change) if using is not None and not takes_using(change) else ([], [])
         retyped = _alter(t, exp.AlterColumn(this=ident(col.name), dtype=fresh_type(col.type), collate=collation, using=using))
-        if change.fits_by:  # (not refused as destructive: compare.typmod_checks)
-            retyped.add_comments([f" every row fits {col.type}: the CHECKs {', '.join(change.fits_by)} prove it "
+        if change.fits_by:  # (not refused as destructive: compare.typmod_checks; a domain's base alone, its checks not)
+            fits = col.type if len(change.to_checked) < 2 else f"{change.to_checked[0]}, the base of {col.type}"
+            retyped.add_comments([f" every row fits {fits}: the CHECKs {', '.join(change.fits_by)} prove it "
                                   .replace("*/", "* /")])
         return before + helper + [retyped] + dropped + copies_uncommented(t, col.name) + after
     if k == "set_not_null":

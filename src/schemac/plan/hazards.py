@@ -22,8 +22,8 @@ from schemac.pg.types import type_name
 from schemac.plan.empty_parents import empty_parent_warning
 from schemac.plan.collation_searches import searched_collation_warning
 from schemac.plan.folded_keys import folded_key_warning
-from schemac.plan.held_values import refused_values
-from schemac.plan.null_checks import null_check_warning
+from schemac.plan.held_values import held_value_warning, refused_values
+from schemac.plan.null_checks import checked_domain_warning, null_check_warning
 from schemac.plan.range_hazards import range_remade_reason
 from schemac.plan.sequence_positions import dropped_position
 from schemac.plan.type_ddl import attributes_lost
@@ -87,7 +87,7 @@ def destructive_reason(change: Change, held: Optional[AbstractSet[tuple[str, str
         # `fits_by`: compare.typmod_checks)
         if not is_widening(old, new) and not (change.from_base and is_widening(change.from_base, new)) \
                 and not (change.to_base and is_widening(change.from_base or old, change.to_base)) \
-                and not (len(change.to_checked) == 1  # (a domain whose checks are proven: compare.typmod_checks)
+                and not (change.to_checked  # (a domain that checks: ALTER ... TYPE refuses the whole statement where
                          and is_widening(change.from_base or old, change.to_checked[0])) \
                 and not _enum_as_text(change) and not _enum_into_enum(change) and not _composite_as_text(change) \
                 and not change.fits_by and refused_values(change) is None:  # (guarded: applies over NULLs alone, else fails: plan.held_values)
@@ -120,11 +120,9 @@ def row_failures(changes: list[Change],
     for c in changes:
         searched = searched_collation_warning(c, loose)  # (beside a key's warning: plan.collation_searches)
         out += [searched] if searched else []
-        refused = refused_values(c)
         warning = folded_key_warning(c, loose, retypes) or empty_parent_warning(c, made, changes) \
-            or null_check_warning(c, changes) or (refused and f"warning: {c.source or c.path}: column {c.path}: "
-                                                   f"{refused}: the migration fails where a row holds a value in it "
-                                                   "(it looks first: over NULLs alone, the type changes)")
+            or null_check_warning(c, changes) or checked_domain_warning(c) \
+            or held_value_warning(c)  # (written behind a guard: plan.held_values)
         if warning:
             out.append(warning)
             continue

@@ -10,7 +10,10 @@ column, array element, attribute, bound) holds no attribute: none refuses the ch
 
 Before a column's ALTER ... TYPE that Postgres refuses for every non-NULL value (refused_values: a PostGIS SRID
 changed, pgvector's dimensions): the migration looks in the column, in the table and those below it, and names the
-`using:` to write; over NULLs alone (an empty table) it applies, where generate refused it."""
+`using:` to write; over NULLs alone (an empty table) it applies, where generate refused it. Before a string column's
+made bytea without `using:` (escaped_bytes): Postgres's cast reads a backslash as an escape, refusing the value or
+making other bytes of it, so the migration looks for one and names the `using:` to write; without one, each value's
+text becomes its bytes."""
 
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from schemac.compare.changes import Change, takes_using
 from schemac.compare.composite_rebases import BOUNDS, said
 from schemac.model import Table
 from schemac.pg import pgvector
+from schemac.pg.casts import base_and_dims, is_string_type
 from schemac.pg.names import qualified, quote_ident
 from schemac.pg.types import type_name
 from schemac.plan.sql_strings import TREE, do_block, literal
@@ -83,6 +87,42 @@ def refused_values(change: Change) -> Optional[str]:
         if why and change.rebased else why  # type: ignore[union-attr]
 
 
+def escaped_bytes(change: Change) -> Optional[str]:
+    """Why a retype without `using:` of a string column (text, varchar, char(n), name, citext, an array of one, a
+    domain over one) to bytea (an array of it, a domain over it that checks nothing) may fail or change a value, with
+    the `using:` to write: Postgres's cast hands its text to bytea's input, which reads a backslash as an escape
+    (crates.io's api_tokens.token: 'invalid input syntax for type bytea'); None for any other change. Without a
+    backslash each value's text becomes its bytes (the server's encoding): retyped_over_nulls guards the others. No
+    backslash in the text: the guard's literal reads the same whatever standard_conforming_strings says."""
+    if change.kind != "alter_column_type" or change.cause is not None or takes_using(change) \
+            or change.table_def is None or change.table_def.foreign is not None or change.new.generated:  # type: ignore
+        return None
+    (was, dims), (will, into) = base_and_dims(change.from_base or change.old.type), base_and_dims(  # type: ignore
+        change.to_base or (change.to_checked[0] if change.to_checked else change.new.type))  # type: ignore[union-attr]
+    if not is_string_type(was) or will != "bytea" or dims != into:
+        return None
+    c = quote_ident(change.name or "")
+    kept = "" if dims else f" (e.g. using: \"convert_to({c}, 'UTF8')\", its text's bytes in UTF8)"
+    return ("Postgres's cast to bytea reads a backslash as an escape (a backslash then x and hex digits, two "
+            "backslashes, a backslash and three octal digits), making other bytes of the value, and refuses any other "
+            "('invalid input syntax for type bytea'); "
+            f"add `using:` to the column: an SQL expression giving each value's bytes{kept}, or \"CAST({c} AS "
+            f"{change.new.type})\" to read the escapes, used by this migration only")  # type: ignore[union-attr]
+
+
+def held_value_warning(change: Change) -> Optional[str]:
+    """generate's warning for a retype written behind retyped_over_nulls' guard, which generate cannot see the rows of:
+    refused_values' (over NULLs alone it applies) and escaped_bytes' (over values without a backslash)."""
+    refused, escaped = refused_values(change), escaped_bytes(change)
+    if refused:
+        return (f"warning: {change.source or change.path}: column {change.path}: {refused}: the migration fails where "
+                "a row holds a value in it (it looks first: over NULLs alone, the type changes)")
+    return escaped and (f"warning: {change.source or change.path}: column {change.path}: "
+                        f"{change.old.type} -> {change.new.type}: {escaped}: the migration fails where a "  # type: ignore
+                        "row holds a value with a backslash (it looks first: without one, each value's text becomes its "
+                        "bytes)")
+
+
 def _types(change: Change) -> tuple[str, str]:
     """The old and new types a retype converts its values between: a rebased domain's base types (compare.changes)."""
     if change.rebased:
@@ -97,6 +137,12 @@ def retyped_over_nulls(change: Change) -> list[exp.Command]:
     out = [] if why is None else [retype_guard(change.table_def, change.name, _types(change)[1].endswith("[]"),  # type: ignore[arg-type]
                                                f"column {change.path} is retyped {' -> '.join(_types(change))} while column ",
                                                f" holds a value: {why}, used by this migration only")]
+    escaped = escaped_bytes(change)
+    out += [] if escaped is None else [retype_guard(change.table_def, change.name, False,  # type: ignore[arg-type]
+                                                    f"column {change.path} is retyped {' -> '.join(_types(change))} "
+                                                    "while column ", f" holds a value with a backslash: {escaped}",
+                                                    where=_BACKSLASH_IN_ELEMENT if change.new.type.endswith("]")  # type: ignore
+                                                    else _BACKSLASH)]
     for path, domain, old, new, (kind, top) in () if takes_using(change) else change.refused_attributes:
         head = (pgvector.values_refused("", old, new) or "").split("; add", 1)[0]
         named = ".".join(type_name(change.new.type))  # type: ignore[union-attr]
@@ -136,19 +182,21 @@ def checked_values_guard(change: Change, using: exp.Expression) -> list[exp.Comm
                      "END LOOP; RAISE; END")]
 
 
-def retype_guard(t: Table, column: str, array: bool, said: str, fix: str, path: tuple = ()) -> exp.Command:
+def retype_guard(t: Table, column: str, array: bool, said: str, fix: str, path: tuple = (),
+                 where: Optional[str] = None) -> exp.Command:
     """A DO block raising where `t` (or a table below it: ALTER COLUMN ... TYPE recurses into its partitions and
     children) holds a non-NULL value in `column` (an `array`: a non-NULL element; a composite's: its attribute at
     `path`, through nested composites and arrays of them: _held), the ALTER ... TYPE following it refusing every such value (PostGIS's SRID,
     shape or dimensions changed, pgvector's dimensions: plan.hazards.refused_values), which Postgres applies over NULLs
-    alone."""
+    alone; or, `where` given, a value of which that condition (on _COLUMN) is true."""
     test = ("'EXISTS (SELECT FROM pg_catalog.unnest(' || pg_catalog.quote_ident(a.attname) || ') AS e(v) WHERE e.v IS "
             "NOT NULL)'") if array else "'pg_catalog.num_nonnulls(' || pg_catalog.quote_ident(a.attname) || ') > 0'"
     if path:  # ((c).a).g: an array column's elements, and an array attribute's, unnested in a select list, whose
         # one column is the whole element
         held = _held(path, "e.v" if array else _COLUMN)
-        held = f"EXISTS (SELECT FROM (SELECT pg_catalog.unnest({_COLUMN}) AS v) e WHERE {held})" if array else held
-        test = "'" + held.replace("'", "''").replace(_COLUMN, "' || pg_catalog.quote_ident(a.attname) || '") + "'"
+        where = f"EXISTS (SELECT FROM (SELECT pg_catalog.unnest({_COLUMN}) AS v) e WHERE {held})" if array else held
+    if where is not None:
+        test = "'" + where.replace("'", "''").replace(_COLUMN, "' || pg_catalog.quote_ident(a.attname) || '") + "'"
     holders = (TREE.format(table=literal(qualified(t.schema, t.name))) + "SELECT DISTINCT n.nspname, c.relname, "
                f"a.attname, {test} AS test, c.oid AS rel FROM tree JOIN pg_catalog.pg_class c ON c.oid = tree.rel "
                "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace JOIN pg_catalog.pg_attribute a ON a.attrelid "
@@ -157,6 +205,10 @@ def retype_guard(t: Table, column: str, array: bool, said: str, fix: str, path: 
 
 
 _COLUMN = "\x00column\x00"  # (where the holder's column goes in _held's text)
+# (a string value holding a backslash, chr(92): escaped_bytes; an array's element)
+_BACKSLASH = f"pg_catalog.strpos({_COLUMN}::pg_catalog.text, pg_catalog.chr(92)) > 0"
+_BACKSLASH_IN_ELEMENT = (f"EXISTS (SELECT FROM pg_catalog.unnest({_COLUMN}) AS e(v) WHERE "
+                         "pg_catalog.strpos(e.v::pg_catalog.text, pg_catalog.chr(92)) > 0)")
 
 
 def _held(path: tuple, value: str, depth: int = 1) -> str:
