@@ -80,8 +80,11 @@ def gains_overload(recorded_view: View, schema: Schema, recorded: Optional[Schem
 
 
 def _other_overloads(schema: Schema, key: tuple[str, str], bound: set[tuple[str, ...]]) -> list[str]:
-    """The signatures of the overloads of function `key` that `schema` declares beside those of `bound`."""
-    return sorted(f"{f.schema}.{f.signature}" for f in schema.functions if (f.schema, f.name) == key and f.identity not in bound)
+    """The signatures of the overloads of function `key` that `schema` declares beside those of `bound`, taking as many
+    arguments as one of them (the call's other candidates)."""
+    arities = {len(i) for i in bound}
+    return sorted(f"{f.schema}.{f.signature}" for f in schema.functions
+                  if (f.schema, f.name) == key and f.identity not in bound and len(f.identity) in arities)
 
 
 def _signatures(key: tuple[str, str], identities) -> str:
