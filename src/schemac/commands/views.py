@@ -13,7 +13,7 @@ from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.compare.aggregates import same_result
-from schemac.compare.rebound_calls import gains_overload
+from schemac.compare.rebound_calls import gains_overload, rebinding_notices
 from schemac.errors import SchemacError, SchemaFileError
 from schemac.model import Schema, View, ViewColumn
 from schemac.pg.names import split_reference
@@ -221,6 +221,7 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
             views.append(v)
         else:
             _columns_named(v, {c.name for c in b.output})
+            notices += rebinding_notices(v, b, desired)
             views.append(replace(v, definition=b.definition, output=b.output, depends=b.depends,
                                  deparsed_by=b.deparsed_by))
     if laid:

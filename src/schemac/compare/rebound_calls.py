@@ -77,3 +77,49 @@ def gains_overload(recorded_view: View, schema: Schema, recorded: Optional[Schem
     gained = gained_overloads(recorded, schema)
     return bool(gained) and bool(_bare(recorded_view, {(d.schema, d.name) for d in recorded_view.depends
                                                        if d.kind == "function" and (d.schema, d.name) in gained}))
+
+
+def _other_overloads(schema: Schema, key: tuple[str, str], bound: set[tuple[str, ...]]) -> list[str]:
+    """The signatures of the overloads of function `key` that `schema` declares beside those of `bound`, taking as many
+    arguments as one of them (the call's other candidates)."""
+    arities = {len(i) for i in bound}
+    return sorted(f"{f.schema}.{f.signature}" for f in schema.functions
+                  if (f.schema, f.name) == key and f.identity not in bound and len(f.identity) in arities)
+
+
+def _signatures(key: tuple[str, str], identities) -> str:
+    return ", ".join(f"{key[0]}.{key[1]}({', '.join(i)})" for i in sorted(identities))
+
+
+def older_bindings(schema: Schema) -> list[str]:
+    """inspect's warning for each view of a database whose call of a function of `public` Postgres prints
+    schema-qualified (`public.nvl(name2, name)`, read under search_path public: the name alone resolves to another
+    function) while `public` declares other overloads of the name: the view was made before the overload the name takes
+    now. schema.yaml records no binding, so `generate`'s CREATE VIEW, made after every function, binds the call anew."""
+    out = []
+    for v in schema.views:
+        for key, ids in sorted(_calls(v).items()):
+            others = _other_overloads(schema, key, ids) if key[0] == "public" and _qualified(v.query, *key) else []
+            if others:
+                out.append(f"{v.what} {v.qualified_name} calls {_signatures(key, ids)}, made before {', '.join(others)}, "
+                           f"which its call by name would take now (Postgres prints it {key[0]}.{key[1]}(...) so): a "
+                           "migration creating the view after both binds it to the newer one, and its rows may read "
+                           "otherwise; create the view before the newer overload by hand where that matters")
+    return out
+
+
+def rebinding_notices(v: View, built: View, schema: Schema) -> list[str]:
+    """generate's warning for view `v` of schema.yaml whose query calls a function schema-qualified (as inspect wrote
+    a call bound to an older overload than the one its name takes) that the build printed bare (the name took it) while
+    `schema` declares other overloads of the name: the database read may have the view bound to another of them."""
+    out = []
+    for key, ids in sorted(_calls(built).items()):
+        others = _other_overloads(schema, key, ids)
+        if others and _qualified(v.query, *key) and built.definition is not None \
+                and not _qualified(built.definition, *key):
+            out.append(f"warning: {v.source or v.qualified_name}: {v.what} {v.qualified_name} calls {key[0]}.{key[1]}(...) "
+                       f"schema-qualified, as Postgres prints a call bound to another overload than the one its name "
+                       f"takes (a view made before a newer overload): the migration binds it to "
+                       f"{_signatures(key, ids)}, not to {', '.join(others)}; where the database it was read from had it "
+                       "bound to another, its rows may read otherwise there")
+    return out
