@@ -56,12 +56,18 @@ def owners_moved(current: Schema, desired: Schema,
     """The pairs of `pairs` (renamed_sequences') that schema.yaml renames (`renamed_from`) and whose OWNED BY it moves
     to another column, its table's or another's, or to none: the column it names under the names `current` has
     (a table or column renamed too) is not the one the sequence is owned by (nor is none where it is)."""
-    hinted = [(o, n) for o, n in pairs if n.renamed_from and o.owned_by != n.owned_by]
+    hinted = [(o, n) for o, n in pairs if n.renamed_from and (o.owned_by != n.owned_by or unlinked(o, n))]
     if not hinted:
         return []
     renames = dict(chained_renames(current, desired)) if any(t.renamed_from for t in desired.tables) else {}
     owner_then = _owners_then(desired, renames)
-    return [(o, n) for o, n in hinted if o.owned_by != (owner_then(n) if n.owned_by else None)]
+    return [(o, n) for o, n in hinted if o.owned_by != (owner_then(n) if n.owned_by else None) or unlinked(o, n)]
+
+
+def unlinked(old: Sequence, new: Sequence) -> bool:
+    """Whether a sequence `old` a column owns moves to another schema on its own (OWNED BY NONE first: its owner,
+    once the move is made, is given again, a column of its new schema)."""
+    return bool(old.owned_by) and old.schema != new.schema
 
 
 def _owners_then(desired: Schema, renames: dict) -> Callable[[Sequence], str]:
@@ -88,12 +94,18 @@ def defaults_follow_sequences(current: Schema, desired: Schema, cur_tables: dict
 
 def _hinted(current: Schema, desired: Schema, cur_keys: set) -> list[tuple[Sequence, Sequence]]:
     """The sequences schema.yaml renames or moves (`renamed_from`), found under the old name and not the new one. One
-    a column owns moves only with its table (Postgres refuses ALTER SEQUENCE ... SET SCHEMA on it): not paired so."""
+    a column owns moves with its table where that table moves (ALTER TABLE ... SET SCHEMA takes it along): not paired
+    so; one moved off its column to another schema is (OWNED BY NONE before SET SCHEMA, which Postgres refuses on an
+    owned sequence: plan.objects), else it was dropped and made again, its position lost."""
     by_key = {(q.schema, q.name): q for q in current.sequences}
+    carried: set = set()
+    if any(t.renamed_from for t in desired.tables):
+        carried = {old for new, old in chained_renames(current, desired) if new[0] != old[0]}
     pairs = []
     for q in desired.sequences:
         was = old_key(q, by_key) if q.renamed_from and (q.schema, q.name) not in cur_keys else None
-        if was is None or (by_key[was].owned_by and was[0] != q.schema):  # (`was` may be a new one's: made after)
+        if was is None or (by_key[was].owned_by and was[0] != q.schema and  # (`was` may be a new one's: made after)
+                           (was[0], by_key[was].owned_by.rpartition(".")[0]) in carried):
             continue
         pairs.append((by_key[was], q))
     return pairs

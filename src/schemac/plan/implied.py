@@ -11,6 +11,7 @@ from schemac.plan.operator_links import one_way_links_last
 from schemac.plan.overload_order import overloads_first
 from schemac.plan.dependencies import Deps, deps
 from schemac.plan.fill_order import replaced_triggers_first
+from schemac.plan.filled_reads import owners_after_fills
 from schemac.plan.member_dependencies import attached_beside
 from schemac.plan.privilege_order import CREATED as _CREATED
 from schemac.plan.populate import EMPTIED, refreshed_before
@@ -84,6 +85,7 @@ def plan_deps(changes: list[Change]) -> list[Deps]:
         out[i] = Deps(d.makes | {("populated", changes[i].schema, changes[i].name)}, d.removes,
                       d.needs | populated | {_CREATED}, d.frees)
     populated |= {("populated", changes[i].schema, changes[i].name) for i in emptied}
+    out = owners_after_fills(changes, out)  # a view's new owner after the materialized views filled over it
     for i, c in enumerate(changes if populated else ()):
         if c.kind == "set_owner":
             before = {("populated", *k[1:3]) for k in c.new.keys() if k[0] == "table"} & populated  # type: ignore

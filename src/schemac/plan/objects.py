@@ -11,6 +11,7 @@ from schemac.compare.changes import DEFINITION_REMADE, ENUM_REBUILT, OWNS_VALUES
 from schemac.compare.cast_types import checks_moved
 from schemac.compare.normalize import same_cast_default, same_expression
 from schemac.compare.types import replaceable
+from schemac.compare.sequences import unlinked
 from schemac.errors import SchemacError
 from schemac.model.frozen import replace
 from schemac.model import Check, Collation, Domain, Extension, Function, Namespace, TextSearchConfig, TextSearchDictionary
@@ -148,6 +149,8 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
     if k == "alter_sequence" and (old.schema, old.name) != (new.schema, new.name):  # type: ignore[union-attr]
         moved = [ddl.command("ALTER", "SEQUENCE", qualified(old.schema, old.name), "SET SCHEMA",  # type: ignore
                              quote_ident(new.schema))] if old.schema != new.schema else []  # type: ignore[union-attr]
+        if unlinked(old, new):  # (Postgres: 'cannot move an owned sequence into another schema')  # type: ignore
+            moved.insert(0, ddl.command("ALTER", "SEQUENCE", qualified(old.schema, old.name), "OWNED BY NONE"))  # type: ignore
         return moved + ([ddl.command("ALTER", "SEQUENCE", qualified(new.schema, old.name), "RENAME TO",  # type: ignore
                                      quote_ident(new.name))] if old.name != new.name else []) + \
             (sequence_ddl.altered_sequence(old, new)  # type: ignore[arg-type]

@@ -1,0 +1,44 @@
+"""A view or table the migration's role owns until the plan gives it its owner (a new one, or one whose owner
+schema.yaml pins now), read by a materialized view the plan populates (CREATE ... WITH DATA, or the REFRESH after
+one made WITH NO DATA): its ALTER ... OWNER TO after that. The query reads a view with the view's owner's rights,
+and schema.yaml's owner need not read what the view reads: Postgres accepts the state once the materialized view is
+made (its next REFRESH fails, as pg_dump's restore does), while the owner set first failed the CREATE ('permission
+denied for table t'). One another role owns already keeps its place (its owner may be the one with the rights)."""
+
+from __future__ import annotations
+
+from schemac.compare.changes import Change
+from schemac.compare.given_back import MIGRATION_ROLE
+from schemac.model import View
+from schemac.plan.dependencies import Deps
+from schemac.plan.keys import refs_of
+from schemac.plan.populate import DEFERRED, _created, _made, _reached
+
+__all__ = ["owners_after_fills"]
+
+
+def owners_after_fills(changes: list[Change], out: list[Deps]) -> list[Deps]:
+    """`out` with each such set_owner needing the ("filled", schema, name) key of the materialized views that read
+    its object, directly or through views the plan creates."""
+    owners = [i for i, c in enumerate(changes) if c.kind == "set_owner" and getattr(c.old, "grantee", None) in
+              ("", MIGRATION_ROLE)]
+    deferred = {(c.schema, c.name) for c in changes if c.kind == "refresh_view" and c.cause == DEFERRED}
+    fills = [i for i, c in enumerate(changes if owners else ()) if isinstance(c.new, View) and c.new.materialized and
+             c.new.with_data and ((c.kind == "refresh_view" and c.cause == DEFERRED) or
+                                  (_created(c) and (c.schema, c.name) not in deferred))]
+    if not fills:
+        return out
+    views, functions = _made(changes)
+    out = list(out)
+    for i in fills:
+        v = changes[i].new
+        read = {k[1:3] for x in [v, *(y for y in _reached(v, views, functions) if isinstance(y, View))]  # type: ignore
+                for k in refs_of(None, x) if k[0] == "table"} - {(v.schema, v.name)}  # type: ignore[union-attr]
+        key = ("filled", v.schema, v.name)  # type: ignore[union-attr]
+        d = out[i]
+        out[i] = Deps(d.makes | {key}, d.removes, d.needs, d.frees)
+        for j in owners:
+            if any(k[0] == "table" and k[1:3] in read for k in changes[j].new.keys()):  # type: ignore[union-attr]
+                d = out[j]
+                out[j] = Deps(d.makes, d.removes, d.needs | {key}, d.frees)
+    return out
