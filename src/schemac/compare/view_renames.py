@@ -164,7 +164,7 @@ def views_after_output_renames(cur: dict, des: dict, same: Callable[[View, View]
             old = cur.get(key)
             moves = _output_moves(old, new, names, same) if old is not None and key not in found else None
             after = _outputs_after(old, moves, names) if moves else None  # type: ignore[arg-type]
-            if after is None or not (same(after, new) or replacing and not old.materialized and not new.materialized):  # type: ignore[union-attr]
+            if after is None or not (same(after, new) or replacing and _replaceable(old, new)):  # type: ignore[arg-type]
                 continue
             cur[key], found[key], grown = after, moves, True
             renames = [(old.schema, old.name, a, b) for a, b in moves]  # type: ignore[union-attr, misc]
@@ -176,6 +176,13 @@ def views_after_output_renames(cur: dict, des: dict, same: Callable[[View, View]
                         for a, _ in moves):
                     cur[k] = _renamed(v, renames, {}, held)
     return found
+
+
+def _replaceable(old: View, new: View) -> bool:
+    """Whether renames then CREATE OR REPLACE VIEW may make `old` `new` (views_after_output_renames' `replacing`): plain
+    views both known by their deparse, whose columns _output_moves matched by name and type; not one known by its query
+    as written only, whose unnamed columns (`(SELECT max(x) ...)`) a guess would rename to '' (test_view_forms)."""
+    return not (old.materialized or new.materialized) and old.definition is not None and new.definition is not None
 
 
 def _output_moves(old: View, new: View, names: Optional[Names] = None,
