@@ -4,6 +4,8 @@ another grantee's revoke before the object goes back to the migration's role."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from schemac.compare.changes import Change
 from schemac.compare.given_back import MIGRATION_ROLE
 from schemac.compare.grants import NEW_OBJECT
@@ -64,14 +66,25 @@ def privilege_deps(c: Change) -> tuple[set[Key], set[Key], set[Key], set[Key]]:
             new_refs |= {("column named", *key) for key in columns}
         kept = old.given_keys() if k == "revoke" else set()  # type: ignore[union-attr]
         # (a revoke makes none of what its grantee held before: a grantor's revoke of what it gave, which needs its
-        # option on another privilege kept and one this revoke takes away, comes before it: no cycle)
-        makes |= new.given_keys() - kept  # type: ignore[union-attr]
+        # option on another privilege kept and one this revoke takes away, comes before it: no cycle; a grant makes
+        # only what it adds, and takes nothing: _added)
+        makes |= new.given_keys() - kept if k == "revoke" else _added(old, new)  # type: ignore[union-attr]
         if k == "revoke":  # an option its grantee keeps from another grantor is given first: else the option this
             # takes has dependents still (Postgres: dependent privileges exist); not one kept on columns alone
             new_refs |= kept & new.given_keys() - _columns_only(new)  # type: ignore[arg-type]
-        removes |= old.given_keys() - new.given_keys()  # type: ignore[union-attr]
+            removes |= old.given_keys() - new.given_keys()  # type: ignore[union-attr]
         wide_deps(c, makes, removes, old_refs, new_refs)
     return makes, removes, old_refs, new_refs
+
+
+def _added(old, new) -> set[Key]:
+    """What a grant gives its grantee that it lacked: the options (USAGE on a schema) of the entries it adds, not those
+    the list keeps nor those it loses (its revoke's). Said to make the option kept, a grant ran before its grantee's
+    revoke (which waits for one kept, as for one another grantor gives), and said to take the one lost, after the
+    revokes of what was granted on it: a cycle where the revoke clears the columns the grant gives again (SELECT, UPDATE
+    WITH GRANT OPTION made SELECT (a), UPDATE), or along a chain whose privileges change (USAGE and UPDATE WITH GRANT
+    OPTION made SELECT and UPDATE: a regrantor's revoke, its grantor's grant, its own grant, its revoke again)."""
+    return replace(new, entries=tuple(to_revoke(new.entries, old.entries))).given_keys()
 
 
 def _options(h, given: bool) -> set[Key]:
