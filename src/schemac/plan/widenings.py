@@ -5,7 +5,7 @@ A type change is safe only when every value of the old type fits the new one unc
 ``numeric(6,2)``, ``interval second(1)`` -> ``interval``, ``interval hour to minute`` -> ``interval day to second``,
 ``char(1)`` -> ``text``, whose padding blanks bpchar ignores,
 ``text`` -> ``citext``, ``hstore`` -> ``jsonb``, ``cidr`` -> ``inet``, ``macaddr`` -> ``macaddr8``, ``"char"`` -> ``text``,
-``uuid`` -> ``text``, ``integer`` -> ``text``, ``smallint`` -> ``real``, ``integer`` -> ``double precision``,
+``uuid`` -> ``text``, ``inet`` -> ``text``, ``integer`` -> ``text``, ``smallint`` -> ``real``, ``integer`` -> ``double precision``,
 ``xml`` -> ``text``, ``jsonb`` -> ``json`` or ``text``, ``json`` -> ``text``, ``text[]`` -> ``text``, a
 composite of such types -> ``text`` (plan.hazards, by its `leaves`), a range or
 multirange of Postgres's to one over a wider subtype: ``int4range`` -> ``int8range``, ``daterange`` -> ``tsrange``).
@@ -109,6 +109,10 @@ def is_widening(old: str, new: str) -> bool:
     # a uuid prints as its 36 characters (Supabase's storage.objects.owner made text), which the cast back reads as
     # the same uuid
     if ob == "uuid" and (nb == "text" or nb == "character varying" and (not np_ or np_[0] >= _UUID_CHARACTERS)):
+        return True
+    # an inet or cidr is written by text() with its mask length ('192.168.0.1/32'), which the cast back reads as the
+    # same address (an audit log's client_addr made text)
+    if ob in ("inet", "cidr") and (nb == "text" or nb == "character varying" and not np_):
         return True
     # to or from an extension's string type (citext): its I/O reads and prints each value's text unchanged, so text, a
     # varchar or a char(n) (less its padding blanks, as to text) goes in whole, and comes out whole to text or a varchar
