@@ -104,18 +104,16 @@ def key_held(changes: list, current: Schema) -> list[tuple]:
     `generate` cannot: Postgres moves no partition key's column onto the domain made again ('cannot alter column
     ... because it is part of the partition key'), and refuses the ALTER DOMAIN in place (it named the key's retype
     `tag_k -> tag_k`, which the user never asked for)."""
+    from schemac.compare.types import domain_chain  # (compare.types imports this module)
     checked = [c for c in changes if c.kind == "alter_domain" and c.old is not None and c.new is not None
                and checks_values(c.old, c.new)]
     held = in_arrays(current) if checked else set()
     domains = {(d.schema, d.name): d for d in current.domains}
     out = []
     for c in (c for c in checked if (c.schema, c.name) in held):
-        def of_it(text: str, seen: frozenset = frozenset()) -> bool:
-            key = type_name(text)
-            return key == (c.schema, c.name) or (key in domains and key not in seen
-                                                 and of_it(domains[key].type, seen | {key}))
         user = next((f"{t.schema}.{t.name}.{col.name}" for t in current.tables if t.partition_by is not None
-                     for col in t.columns if not col.type.rstrip().endswith("]") and of_it(col.type)
+                     for col in t.columns if not col.type.rstrip().endswith("]")
+                     and (c.schema, c.name) in domain_chain(col.type, domains)
                      and col.name in referenced_columns(f"({t.partition_by.key})")), None)
         if user is not None:
             out.append((c, f"domain {c.schema}.{c.name}: a CHECK or NOT NULL cannot be given to it while a column "
