@@ -20,6 +20,16 @@ from schemac.pg.loaded import referenced_columns
 from schemac.pg.types import type_name
 
 
+def domain_chain(type_text: str, domains: dict) -> list[tuple[str, str]]:
+    """The keys of `type_text`'s domain and of each domain under it, top first ([] for any other type): the one walk
+    down a domain chain (compare.types, row_types, typmod_checks, key_held)."""
+    out: list[tuple[str, str]] = []
+    while (key := type_name(type_text)) in domains and key not in out:
+        out.append(key)
+        type_text = domains[key].type
+    return out
+
+
 def checks_values(old: Domain, new: Domain) -> bool:
     """Whether ALTER DOMAIN from `old` to `new` (plan.objects._alter_domain) checks the values: a NOT NULL added,
     or a CHECK added, changed or validated that is not NOT VALID."""
@@ -104,7 +114,6 @@ def key_held(changes: list, current: Schema) -> list[tuple]:
     `generate` cannot: Postgres moves no partition key's column onto the domain made again ('cannot alter column
     ... because it is part of the partition key'), and refuses the ALTER DOMAIN in place (it named the key's retype
     `tag_k -> tag_k`, which the user never asked for)."""
-    from schemac.compare.types import domain_chain  # (compare.types imports this module)
     checked = [c for c in changes if c.kind == "alter_domain" and c.old is not None and c.new is not None
                and checks_values(c.old, c.new)]
     held = in_arrays(current) if checked else set()

@@ -10,7 +10,7 @@ from typing import Optional
 
 from schemac.compare.changes import Change
 from schemac.compare.moves import as_current
-from schemac.compare.types import domain_chain
+from schemac.compare.domain_arrays import domain_chain
 from schemac.model import Schema
 from schemac.model.frozen import replace
 from schemac.pg.types import type_name
