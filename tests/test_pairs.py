@@ -115,42 +115,49 @@ def _inspected(url: str, path) -> str:
     return text
 
 
-def _made_again(url: str, keys: bool = False, types: bool = False) -> list[tuple[str, int]]:
-    """The views, materialized views, policies, triggers, statistics objects and publications' members of `url`, and
-    their OIDs: one dropped and made again has another (`-- renamed:` pairs: RENAME COLUMN and RENAME TABLE keep them,
+def _made_again(url: str, keys: bool = False, types: bool = False) -> list[tuple[str, int, int]]:
+    """The views, materialized views, policies, triggers, statistics objects and publications' members of `url`, their
+    OIDs and what holds them (a trigger's, policy's, statistics object's, constraint's, index's, default's relation or
+    domain, a publication member's publication, a view's or type's schema: a rename keeps its OID): one dropped and made
+    again has another OID (`-- renamed:` pairs: RENAME COLUMN and RENAME TABLE keep them,
     and their grants and comments); `keys` (`-- kept: oids`): its constraints, indexes and columns' defaults too
     (renamed, not rebuilt nor set again); `types` (a `-- renamed: type` pair): its enums, domains, composite and range
     types too (ALTER TYPE ... RENAME keeps the OID a column's values, and what reads them, name it by)."""
     with psycopg.connect(url) as conn:
         return conn.execute(
-            "SELECT 'relation ' || oid::regclass::text, oid::int FROM pg_class WHERE relkind IN ('v', 'm') "
-            "AND relnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace) "
-            "UNION ALL SELECT 'policy ' || polname, oid::int FROM pg_policy "
-            "UNION ALL SELECT 'trigger ' || tgname, oid::int FROM pg_trigger WHERE NOT tgisinternal "
-            "UNION ALL SELECT 'statistics ' || stxname, oid::int FROM pg_statistic_ext "
-            "UNION ALL SELECT 'publication member ' || prrelid::regclass::text, oid::int FROM pg_publication_rel"
-            + (" UNION ALL SELECT 'constraint ' || conname, oid::int FROM pg_constraint WHERE connamespace IN "
-               "(SELECT oid FROM pg_namespace WHERE nspname !~ '^pg_' AND nspname <> 'information_schema') "
-               "UNION ALL SELECT 'index ' || oid::regclass::text, oid::int FROM pg_class WHERE relkind IN ('i', 'I') "
-               "AND relnamespace IN (SELECT oid FROM pg_namespace WHERE nspname !~ '^pg_' AND nspname <> "
+            "SELECT 'relation ' || oid::regclass::text, oid::int, relnamespace::int FROM pg_class WHERE relkind IN "
+            "('v', 'm') AND relnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace) "
+            "UNION ALL SELECT 'policy ' || polname, oid::int, polrelid::int FROM pg_policy "
+            "UNION ALL SELECT 'trigger ' || tgname, oid::int, tgrelid::int FROM pg_trigger WHERE NOT tgisinternal "
+            "UNION ALL SELECT 'statistics ' || stxname, oid::int, stxrelid::int FROM pg_statistic_ext "
+            "UNION ALL SELECT 'publication member ' || prrelid::regclass::text, oid::int, prpubid::int "
+            "FROM pg_publication_rel"
+            + (" UNION ALL SELECT 'constraint ' || conname, oid::int, (conrelid::int + contypid::int) FROM pg_constraint "
+               "WHERE connamespace IN (SELECT oid FROM pg_namespace WHERE nspname !~ '^pg_' AND nspname <> "
+               "'information_schema') UNION ALL SELECT 'index ' || c.oid::regclass::text, c.oid::int, i.indrelid::int "
+               "FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid WHERE c.relkind IN ('i', 'I') "
+               "AND c.relnamespace IN (SELECT oid FROM pg_namespace WHERE nspname !~ '^pg_' AND nspname <> "
                "'information_schema') UNION ALL SELECT 'default of ' || adrelid::regclass::text || ' ' || adnum, "
-               "oid::int FROM pg_attrdef" if keys else "")
-            + (" UNION ALL SELECT 'type ' || t.oid::regtype::text, t.oid::int FROM pg_type t LEFT JOIN pg_class c ON "
-               "c.oid = t.typrelid WHERE t.typtype IN ('e', 'd', 'c', 'r') AND coalesce(c.relkind, 'c') = 'c' AND "
+               "oid::int, adrelid::int FROM pg_attrdef" if keys else "")
+            + (" UNION ALL SELECT 'type ' || t.oid::regtype::text, t.oid::int, t.typnamespace::int FROM pg_type t "
+               "LEFT JOIN pg_class c ON c.oid = t.typrelid WHERE t.typtype IN ('e', 'd', 'c', 'r') AND "
+               "coalesce(c.relkind, 'c') = 'c' AND "
                "t.typnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)" if types else "")
         ).fetchall()
 
 
-def _remade(before: list[tuple[str, int]], after: list[tuple[str, int]]) -> list[str]:
+def _remade(before: list[tuple[str, int, int]], after: list[tuple[str, int, int]]) -> list[str]:
     """The names of `before`'s objects (_made_again's) the migration dropped and made again: gone by OID, with an
-    object of a new OID in `after` under the same name, or of the same kind under a name `before` did not hold (a
-    trigger dropped and made under another where ALTER TRIGGER ... RENAME does). One the new side dropped for good
-    (a renamed table's trigger, gone) is not counted; beside a new object of its kind it is (which one the new one
-    replaces, the catalog does not say)."""
-    kept, was, names = {oid for _, oid in after}, {oid for _, oid in before}, {name for name, _ in before}
-    new = {name for name, oid in after if oid not in was}
-    kinds = {name.split(" ", 1)[0] for name in new - names}
-    return sorted(name for name, oid in before if oid not in kept and (name in new or name.split(" ", 1)[0] in kinds))
+    object of a new OID in `after` under the same name, or of the same kind on the same holder under a name `before`
+    did not hold (a trigger dropped and made under another where ALTER TRIGGER ... RENAME does). One the new side
+    dropped for good (a renamed table's trigger, gone) is not counted, beside a new object of its kind on another
+    holder too (a new table's trigger); beside one on its holder it is (which one the new one replaces, the catalog
+    does not say)."""
+    kept, was, names = {oid for _, oid, _ in after}, {oid for _, oid, _ in before}, {name for name, _, _ in before}
+    new = {name for name, oid, _ in after if oid not in was}
+    kinds = {(name.split(" ", 1)[0], on) for name, oid, on in after if oid not in was and name not in names}
+    return sorted(name for name, oid, on in before
+                  if oid not in kept and (name in new or (name.split(" ", 1)[0], on) in kinds))
 
 
 def _rewritten(url: str) -> dict[int, tuple[str, str]]:
@@ -432,6 +439,21 @@ def test_the_rename_check_fails_on_a_trigger_dropped_and_made_under_another_name
     (pair,) = load_pairs(str(tmp_path))
     with pytest.raises(AssertionError, match=r"dropped and made again where the rename alone does: \['trigger tr'\]"):
         converges(db_url, tmp_path, pair)
+
+
+def test_the_rename_check_passes_a_trigger_dropped_for_good_beside_a_new_tables_trigger(tmp_path, db_url):
+    """converges' rename check (_remade) passes a `-- renamed:` pair whose renamed table's trigger is dropped for good
+    beside a new table's new trigger (mend52: counted as made again under the new one's name, a new trigger of any
+    table then standing for it)."""
+    (tmp_path / "c.sql").write_text(
+        "-- case: c\n-- renamed: public.t2 <- t\n-- old:\nCREATE TABLE t (id int PRIMARY KEY);\n"
+        "CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;\n"
+        "CREATE TRIGGER tr BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION f();\nINSERT INTO t VALUES (1);\n-- new:\n"
+        "CREATE TABLE t2 (id int PRIMARY KEY);\nCREATE TABLE u (id int PRIMARY KEY);\n"
+        "CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;\n"
+        "CREATE TRIGGER tu BEFORE INSERT ON u FOR EACH ROW EXECUTE FUNCTION f();\n", encoding="utf-8")
+    (pair,) = load_pairs(str(tmp_path))
+    converges(db_url, tmp_path, pair)
 
 
 def test_a_mark_repeated_merges_or_is_refused(tmp_path):

@@ -82,8 +82,9 @@ class _Session:
         # prepare=False: no server-side prepared statements, so poolers in transaction mode are fine.
         major = self.conn.info.server_version // 10000
         text = sql_text(name, major)
-        closed = self.closed(name, major) if name in GATED else frozenset()
+        closed: frozenset[str] = frozenset()
         if name in GATED:
+            closed = self.closed(name, major)
             text = gated_text(text, closed)
         as_written = name in JOINS_AS_WRITTEN or JOINS_AS_WRITTEN_GATED.get(name) in closed
         if as_written:

@@ -20,6 +20,16 @@ from schemac.pg.loaded import referenced_columns
 from schemac.pg.types import type_name
 
 
+def domain_chain(type_text: str, domains: dict) -> list[tuple[str, str]]:
+    """The keys of `type_text`'s domain and of each domain under it, top first ([] for any other type): the one walk
+    down a domain chain (compare.types, row_types, typmod_checks, key_held)."""
+    out: list[tuple[str, str]] = []
+    while (key := type_name(type_text)) in domains and key not in out:
+        out.append(key)
+        type_text = domains[key].type
+    return out
+
+
 def checks_values(old: Domain, new: Domain) -> bool:
     """Whether ALTER DOMAIN from `old` to `new` (plan.objects._alter_domain) checks the values: a NOT NULL added,
     or a CHECK added, changed or validated that is not NOT VALID."""
@@ -110,12 +120,9 @@ def key_held(changes: list, current: Schema) -> list[tuple]:
     domains = {(d.schema, d.name): d for d in current.domains}
     out = []
     for c in (c for c in checked if (c.schema, c.name) in held):
-        def of_it(text: str, seen: frozenset = frozenset()) -> bool:
-            key = type_name(text)
-            return key == (c.schema, c.name) or (key in domains and key not in seen
-                                                 and of_it(domains[key].type, seen | {key}))
         user = next((f"{t.schema}.{t.name}.{col.name}" for t in current.tables if t.partition_by is not None
-                     for col in t.columns if not col.type.rstrip().endswith("]") and of_it(col.type)
+                     for col in t.columns if not col.type.rstrip().endswith("]")
+                     and (c.schema, c.name) in domain_chain(col.type, domains)
                      and col.name in referenced_columns(f"({t.partition_by.key})")), None)
         if user is not None:
             out.append((c, f"domain {c.schema}.{c.name}: a CHECK or NOT NULL cannot be given to it while a column "

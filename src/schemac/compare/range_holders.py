@@ -43,7 +43,7 @@ def following(current: Schema, desired: Schema, key: tuple[str, str]) -> frozens
 
 def _kept_over(r: RangeType, desired: Schema) -> Optional[RangeType]:
     """`desired`'s range type of `r`'s name where it stands on the same subtype, else None."""
-    new = next((d for d in desired.range_types if (d.schema, d.name) == (r.schema, r.name)), None)
+    new = desired.by_key("range_types").get((r.schema, r.name))
     return new if new is not None and type_name(new.subtype) == type_name(r.subtype) else None
 
 

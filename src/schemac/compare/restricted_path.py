@@ -20,7 +20,7 @@ from typing import Iterator, Optional
 
 from schemac.compare.changes import Change
 from schemac.compare.normalize import search_path
-from schemac.model import Function, Index, Schema, Table, View
+from schemac.model import Exclusion, Function, Index, Schema, Table, View
 from schemac.pg import verbatim
 from schemac.pg.catalog_function_names import catalog_function_names
 from schemac.pg.extension_shadows import EXTENSION_SHADOWS
@@ -166,7 +166,8 @@ def populated(c: Change) -> bool:
     return isinstance(new, View) and new.materialized and new.with_data and c.kind in _POPULATES
 
 
-def keyed(index: Index) -> list[str]:
+def keyed(index: Index | Exclusion) -> list[str]:
+    """The texts an index or EXCLUDE computes over rows: its predicate and expression keys."""
     return [text for text in (index.where, *(e.expression for e in index.elements)) if text]
 
 

@@ -10,6 +10,7 @@ from typing import Optional
 
 from schemac.compare.changes import Change
 from schemac.compare.moves import as_current
+from schemac.compare.domain_arrays import domain_chain
 from schemac.model import Schema
 from schemac.model.frozen import replace
 from schemac.pg.types import type_name
@@ -127,14 +128,9 @@ def _checked_domain(type_text: str, domains: dict) -> Optional[str]:
     """The domain (`type_text`'s, or one under it) with a CHECK, a NOT NULL or a DEFAULT, as schema.name, else None:
     ADD COLUMN of it gives each row that default, or NULL, through the domain's checks (ATExecAddColumn's new value,
     as a default's); an array of one none."""
-    name, seen = type_name(type_text), set()
-    while not type_text.rstrip().endswith("]") and name in domains and name not in seen:
-        seen.add(name)
-        d = domains[name]
-        if d.checks or d.not_null or d.default is not None:
-            return f"{d.schema}.{d.name}"
-        name = type_name(d.type)
-    return None
+    chain = [] if type_text.rstrip().endswith("]") else domain_chain(type_text, domains)
+    return next((".".join(k) for k in chain
+                 if domains[k].checks or domains[k].not_null or domains[k].default is not None), None)
 
 
 def fills_rows(c: Change, domains: Optional[dict] = None) -> bool:

@@ -7,7 +7,7 @@ from typing import AbstractSet
 from schemac.model.frozen import replace
 
 from schemac.compare.changes import ENUM_REBUILT, OWNS_VALUES, Change, set_aside_name, takes_using
-from schemac.compare.domain_arrays import rebuilt_for_arrays
+from schemac.compare.domain_arrays import domain_chain, rebuilt_for_arrays
 from schemac.compare.equality import equal_except
 from schemac.compare.extension_members import member_settings_differ
 from schemac.compare.extension_takes import taken_objects
@@ -261,15 +261,6 @@ def rebuilt_domains_over(cur_domains: dict, desired: tuple[Domain, ...], rebuilt
                     and type_name(d.type) in (rebuilt | out):
                 out.add(key)
                 grew = True
-    return out
-
-
-def domain_chain(type_text: str, domains: dict) -> list[tuple[str, str]]:
-    """The keys of `type_text`'s domain and of each domain under it, top first ([] for any other type)."""
-    out: list[tuple[str, str]] = []
-    while (key := type_name(type_text)) in domains and key not in out:
-        out.append(key)
-        type_text = domains[key].type
     return out
 
 

@@ -191,7 +191,9 @@ def _bounded(proofs: list[tuple[str, tuple[str, str, Decimal]]], above: Decimal,
 
 def _under_domains(type_text: str, domains: dict) -> tuple[str, list[tuple[str, Bound]]]:
     """The type under `type_text`'s domains (itself where it is none), and the bounds their validated CHECKs set on
-    VALUE (a domain's over a domain's too): Postgres checks each value of a column of the domain against them."""
+    VALUE (a domain's over a domain's too): Postgres checks each value of a column of the domain against them. Its own
+    walk, not compare.types.domain_chain's: it stops at a domain over an array (the CHECKs of a domain under the
+    brackets bound each element, not VALUE) and gives the type it stops at."""
     proofs: list[tuple[str, Bound]] = []
     seen = set()
     while (key := type_name(type_text)) in domains and key not in seen and not type_text.rstrip().endswith("]"):

@@ -97,13 +97,18 @@ class Schema:
         return self.tables_by_key().get((schema, name))
 
     def tables_by_key(self) -> dict[tuple[str, str], Table]:
-        """Each table by (schema, name), built on first use (callers look up every table) and kept: not to be changed."""
-        by_key = self.__dict__.get("_tables_by_key")
+        """Each table by (schema, name) (by_key)."""
+        return self.by_key("tables")
+
+    def by_key(self, kind: str) -> dict:
+        """Each object of the field `kind` ("tables", "range_types") by (schema, name), built on first use (callers
+        look up every one) and kept: not to be changed."""
+        by_key = self.__dict__.get("_by_key_" + kind)
         if by_key is None:
             by_key = {}
-            for t in self.tables:
-                by_key.setdefault((t.schema, t.name), t)  # the first, as a scan would find
-            object.__setattr__(self, "_tables_by_key", by_key)
+            for x in getattr(self, kind):
+                by_key.setdefault((x.schema, x.name), x)  # the first, as a scan would find
+            object.__setattr__(self, "_by_key_" + kind, by_key)
         return by_key
 
     @property

@@ -169,10 +169,7 @@ def _chain_statements(h: Holding, target: str, chain: list[list[Privilege]], ver
     out: list[exp.Expression] = []
     for level in chain:
         for grantor, some in _by_grantor(level):
-            by_grantee: dict[str, list[Privilege]] = {}
-            for p in some:
-                by_grantee.setdefault(p.grantee, []).append(p)
-            out += as_grantor(grantor, [s for grantee, entries in by_grantee.items() for s in (
+            out += as_grantor(grantor, [s for grantee, entries in _per(some, "grantee").items() for s in (
                 _grants(h, target, role_sql(grantee), entries) if verb == "GRANT" else
                 [_statement(h, "REVOKE", privilege_list(entries), "ON", target, "FROM", role_sql(grantee))])],
                 _lent_in(h, grantor))
@@ -206,10 +203,15 @@ def _extension_schema(schema: str, extension: str) -> exp.Expression:
 
 def _by_grantor(entries: list[Privilege]) -> list[tuple[Optional[str], list[Privilege]]]:
     """The entries per grantor, the owner's (None) first."""
+    return sorted(_per(entries, "grantor").items(), key=lambda x: (x[0] is not None, x[0] or ""))
+
+
+def _per(entries: list[Privilege], field: str) -> dict[Optional[str], list[Privilege]]:
+    """The entries per value of their `field` (grantor, grantee), in the order they come."""
     out: dict[Optional[str], list[Privilege]] = {}
     for p in entries:
-        out.setdefault(p.grantor, []).append(p)
-    return sorted(out.items(), key=lambda x: (x[0] is not None, x[0] or ""))
+        out.setdefault(getattr(p, field), []).append(p)
+    return out
 
 
 def _lent_in(h: Holding, grantor: Optional[str]) -> tuple[str, ...]:

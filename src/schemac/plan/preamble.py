@@ -9,6 +9,7 @@ from sqlglot import exp
 
 from schemac.compare.changes import Change
 from schemac.compare.replanned import replanned
+from schemac.compare.restricted_path import keyed
 from schemac.compare.normalize import search_path
 from schemac.model import Check, Column, Exclusion, Index, Table, View
 from schemac.pg.dialect import RENDER
@@ -106,7 +107,7 @@ def schemas_called(change: Change) -> tuple[str, ...]:
         if isinstance(obj, Table) else [obj.query] if isinstance(obj, View) and obj.materialized else _expressions(obj)
     if replanned(change) or change.neighbours:  # (planned over its tables' indexes: compare.replanned)
         tables = (change.table_def, *change.neighbours) if change.table_def is not None else change.neighbours
-        texts = [*texts, *(t for table in tables for i in table.indexes for t in _keyed(i))]
+        texts = [*texts, *(t for table in tables for i in table.indexes for t in keyed(i))]
     if change.kind in _FILLS_NULLS and change.table_def is not None:  # (its UPDATE fires the table's UPDATE triggers,
         # whose PL/pgSQL bodies name their schema's tables bare, found where the trigger fires: MusicBrainz's
         # a_upd_release_group inserting into artist_release_group_pending_update)
@@ -147,19 +148,15 @@ def _expressions(obj: object) -> list[str]:
         out = [text for c in obj.columns for text in (c.default, c.generated) if text]
         out += [c.expression for c in obj.checks]
         for i in (*obj.indexes, *obj.exclusions):
-            out += _keyed(i)
+            out += keyed(i)
         return out
     if isinstance(obj, Column):
         return [text for text in (obj.default, obj.generated) if text]
     if isinstance(obj, Check):
         return [obj.expression]
     if isinstance(obj, (Index, Exclusion)):
-        return _keyed(obj)
+        return keyed(obj)
     return []
-
-
-def _keyed(obj: Index | Exclusion) -> list[str]:
-    return [text for text in (obj.where, *(e.expression for e in obj.elements)) if text]
 
 
 def widened(statements: list[exp.Expression], text_of: Callable[[exp.Expression], str],
