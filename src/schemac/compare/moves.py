@@ -15,6 +15,7 @@ from schemac.model.frozen import replace
 from typing import Callable, Container, Optional, Union
 
 from schemac.compare.changes import Change
+from schemac.compare.taken_names import aside_name, taken_keys
 from schemac.model import Column, NotNull, Parent, Schema, Sequence, Table, View
 from schemac.model.sequences import identity_sequence_name
 from schemac.pg.lazy import lazy
@@ -53,7 +54,14 @@ def renamed_tables(current: Schema, cur_tables: dict[Key, Table],
     moved table owns in its new schema."""
     changes = []
     moved: dict[Key, Key] = {}
-    for key, was in _chained(cur_tables, des_tables):
+    renames = _chained(cur_tables, des_tables)
+    for key in taken_keys(renames, cur_tables):  # (a name a table schema.yaml drops holds: that one set aside first)
+        held = cur_tables.pop(key)
+        aside = replace(held, name=aside_name(held, current, des_tables))
+        changes.append(Change("rename_table", aside.schema, aside.name, None, held, aside, aside))
+        cur_tables[aside.key] = aside
+        moved[key] = aside.key
+    for key, was in renames:
         t = des_tables[key]
         old = _names_kept(cur_tables.pop(was), t)
         changes.append(Change("rename_table", t.schema, t.name, None, old, t, t))
@@ -82,7 +90,8 @@ def chained_renames(current: Schema, desired: Schema) -> list[tuple[Key, Key]]:
 
 def _chained(cur_tables: dict[Key, Table], des_tables: dict[Key, Table]) -> list[tuple[Key, Key]]:
     """The renames to make, (new key, old key), each after the one freeing its new name: a table renamed to a name
-    that `current` holds only where that one is renamed away too, in a chain (a -> b, b -> c: b -> c first). One from
+    that `current` holds only where that one is renamed away too, in a chain (a -> b, b -> c: b -> c first), or
+    where schema.yaml drops that one (compare.taken_names: renamed aside first, dropped after). One from
     a name schema.yaml gives a new table too is made where its new name is free (Discourse's TableDropper: a renamed
     aside, a new a made; once made, `current` holds the new name and the hint rests). Not a cycle (a -> b, b -> a):
     after it the names alone look as before, so the hints could not be told from done (the tables' columns then
@@ -91,9 +100,9 @@ def _chained(cur_tables: dict[Key, Table], des_tables: dict[Key, Table]) -> list
                if t.renamed_from and (was := old_key(t, cur_tables)) is not None}  # (most tables: no old_key call)
     freed = set(pending.values())
     pending = {key: was for key, was in pending.items()
-               if (key not in cur_tables or key in freed)
-               and (was not in des_tables or was in pending or key not in cur_tables)}
-    return ordered_renames(pending, set(cur_tables))
+               if (key not in cur_tables or key in freed or was not in des_tables)  # (a name a dropped table holds:
+               and (was not in des_tables or was in pending or key not in cur_tables)}  # renamed_tables sets it aside)
+    return ordered_renames(pending, set(cur_tables) - set(taken_keys(list(pending.items()), cur_tables)))
 
 
 def ordered_renames(pending: dict, held: set, scratch: Optional[Callable] = None, taken: Container = ()) -> list:

@@ -51,9 +51,10 @@ def edges(changes: list[Change]) -> dict[int, set[int]]:
             for r in removers.get(key, ()):
                 if key in x.removes:  # a change that alters a key in place is its own remover
                     continue
-                if key in d[r].makes or (changes[i].kind, changes[r].kind) == ("rename_table", "drop_column"):
+                if key in d[r].makes or changes[i].kind == "rename_table" and changes[r].kind in ("drop_column", "drop_table"):
                     out[i].add(r)  # r alters in place what x makes (RENAME COLUMN c TO e, then ALTER COLUMN e TYPE;
-                    # RENAME TO u, then DROP COLUMN g of u, as compare.around's): it must exist first
+                    # RENAME TO u, then DROP COLUMN g of u, as compare.around's; a table renamed aside, then
+                    # dropped there: compare.taken_names): it must exist first
                 else:
                     out[r].add(i)
     for i in out:
