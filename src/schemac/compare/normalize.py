@@ -259,12 +259,29 @@ def same_cast_default(current: Optional[str], desired: Optional[str], type_text:
     return same_default(current, desired, type_text) and not casts_moved(current, desired)
 
 
-# DEFAULT NULL (or NULL::type): Postgres stores no default for a null constant. schema.yaml says it where an
-# INHERITS child has no default on a column whose parent has one (a child's column takes its parent's default
-# unless it declares its own). Over a domain it stores one (`NULL::integer`, the null made a domain value), which
-# overrides the domain's DEFAULT: a default there, unlike none (Doctrine DBAL writes DEFAULT NULL on every nullable
-# column; `x money_d DEFAULT NULL` inserts NULL where `x money_d` inserts money_d's default).
-_NULL_DEFAULT = re.compile(r'\s*null\s*(::\s*[\w ."]+(\[\])*)?\s*', re.IGNORECASE)
+# DEFAULT NULL: Postgres stores no default for a null constant, but stores one where the null is coerced on the way
+# to the column's type: a type with modifiers (`NULL::character varying` on a varchar(10), `NULL::numeric` on a
+# numeric(8,2), the length coercion; not an interval's, whose constant takes them) and a domain (`NULL::integer`,
+# a CoerceToDomain, which overrides the domain's DEFAULT; Doctrine DBAL writes DEFAULT NULL on every nullable
+# column). schema.yaml says each of the three states once: no `default:` none; the stored one as Postgres prints it,
+# a cast (`NULL::character varying`, which inspect writes); a bare `NULL` none either, even where its parent has a
+# default (an INHERITS child whose default was dropped: schemafile.inherits.own_columns), which plan.ddl builds
+# (left out, and DROP DEFAULT after CREATE TABLE ... INHERITS, where DEFAULT NULL would store one: bare_null_stored).
+_NULL_DEFAULT = re.compile(r'\s*null\s*(::\s*[\w ."]+(\([^()]*\)[\w ]*)?(\[\])*)?\s*', re.IGNORECASE)
+_MODIFIED = re.compile(r'[^(]*\(', re.IGNORECASE)
+
+
+def null_stored(type_text: str) -> bool:
+    """Whether Postgres stores a default for DEFAULT NULL on a column of `type_text` (see _NULL_DEFAULT)."""
+    return own_domain_named(type_text) or (_MODIFIED.match(type_text) is not None
+                                           and not type_text.lower().startswith("interval"))
+
+
+def bare_null_stored(default: Optional[str], type_text: str) -> bool:
+    """Whether `default` is schema.yaml's bare `NULL` (no default) on a type where DEFAULT NULL would store one: the
+    plan leaves it out (and drops an INHERITS parent's after CREATE TABLE) instead of writing it."""
+    m = default is not None and _NULL_DEFAULT.fullmatch(default)
+    return bool(m) and m.group(1) is None and null_stored(type_text)  # type: ignore[union-attr]
 
 
 def _typed(default: Optional[str], type_text: str) -> Optional[str]:
@@ -272,8 +289,9 @@ def _typed(default: Optional[str], type_text: str) -> Optional[str]:
 
     if default is None:
         return None
-    if _NULL_DEFAULT.fullmatch(default):
-        return "NULL" if own_domain_named(type_text) else None
+    null = _NULL_DEFAULT.fullmatch(default)
+    if null:
+        return "NULL" if null.group(1) is not None and null_stored(type_text) else None
     try:
         bare = is_string_literal(default)
     except ValueError:

@@ -7,6 +7,7 @@ from sqlglot import exp
 
 from schemac.compare.changes import ENUM_REBUILT, KEPT_BELOW, NUMBERED_BY_PARENT, Change, takes_using
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
+from schemac.compare.normalize import bare_null_stored
 from schemac.model import Column
 from schemac.model.frozen import replace
 from schemac.pg.casts import base_and_dims, is_string_type
@@ -88,6 +89,8 @@ def column_statements(change: Change) -> list[exp.Expression]:
         return alter_not_null(t, change.old, col)  # type: ignore[arg-type]
     if k == "drop_not_null":  # (none where its column's retype dropped it first: plan.not_null_order)
         return [] if change.cause == LOOSENED_BY_RETYPE else [_alter(t, exp.AlterColumn(this=ident(col.name), drop=True, allow_null=True))]
+    if k == "set_default" and bare_null_stored(col.default, col.type):  # (schema.yaml's bare NULL: none, plan.ddl)
+        return [_alter(t, exp.AlterColumn(this=ident(col.name), drop=True))]
     if k == "set_default":  # (a new sequence's nextval() over the rows: moved past them, compare.sequence_feeds,
         # past every row: the owner's max() under FORCE ROW LEVEL SECURITY sees the rows its policies show)
         return [_alter(t, exp.AlterColumn(this=ident(col.name), default=fresh_expression(col.default)))] + \

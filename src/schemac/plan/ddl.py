@@ -15,6 +15,7 @@ from schemac.compare.changes import Change
 from schemac.compare.created_tables import key_after_create
 from schemac.compare.keys_over_indexes import TAKEN_BY_KEY
 from schemac.compare.key_parts import repeated_keys
+from schemac.compare.normalize import bare_null_stored
 from schemac.model import (Check, collate_sql, Column, deferral, Exclusion, Extension, ForeignKey, Identity, Index,
                            IndexElement, key_mark, own_columns, PrimaryKey, Table, Unique)
 from schemac.pg.dialect import RENDER
@@ -69,8 +70,8 @@ def column_def(column: Column, inline_pk: bool = False, schema: str = "public") 
         constraints.append(not_null)
     if inline_pk:
         constraints.append(exp.ColumnConstraint(kind=exp.PrimaryKeyColumnConstraint()))
-    if column.default is not None:
-        constraints.append(exp.ColumnConstraint(kind=exp.DefaultColumnConstraint(this=default_expression(column.default))))
+    if column.default is not None and not bare_null_stored(column.default, column.type):  # (none: its DEFAULT NULL
+        constraints.append(exp.ColumnConstraint(kind=exp.DefaultColumnConstraint(this=default_expression(column.default))))  # would store one)
     if column.identity is not None:
         constraints.append(exp.ColumnConstraint(kind=identity_constraint(column.identity, schema)))
     if column.generated is not None:
@@ -210,7 +211,8 @@ def _printed_column(column: Column, inline_pk: bool, schema: str) -> Printed:
     on what column_def reads, uncompared fields too (a sequence name; NotNull.from_parent, once lost: test_not_nulls)."""
     identity, not_null = column.identity, column.not_null
     key = (column.name, column.type, column.collation, column.nullable, column.default, column.generated, column.virtual,
-           identity, identity and identity.sequence_name, not_null, not_null and not_null.from_parent, inline_pk, schema)
+           identity, identity and identity.sequence_name, not_null, not_null and not_null.from_parent, inline_pk, schema,
+           bare_null_stored(column.default, column.type))
     text = _PRINTED_COLUMNS.get(key)
     if text is None:
         tree = column_def(column, inline_pk, schema)

@@ -21,7 +21,8 @@ from schemac.compare.created_tables import key_after_create
 from schemac.compare.inherited_checks import FOR_INHERIT, scratch_made
 from schemac.model import Parent, Table
 from schemac.pg.column_storage import DEFAULT_SETTINGS
-from schemac.pg.names import qualified
+from schemac.compare.normalize import bare_null_stored
+from schemac.pg.names import qualified, quote_ident
 from schemac.plan import ddl
 
 
@@ -84,3 +85,12 @@ def holder_of(change: Change) -> Table:
     if change.cause == FOR_INHERIT and through_scratch(t):  # type: ignore[arg-type]
         return replace(t, name=scratch_parent(t).name)  # type: ignore[arg-type]
     return t  # type: ignore[return-value]
+
+
+def defaults_dropped(t: Table) -> list[exp.Expression]:
+    """ALTER COLUMN ... DROP DEFAULT after a new INHERITS child's CREATE for each column schema.yaml gives a bare
+    `NULL` (no default, its parent's dropped) of a type where DEFAULT NULL would store one (a varchar(10), a domain:
+    compare.normalize.bare_null_stored): CREATE TABLE ... INHERITS gives it its parent's where the column leaves it
+    out."""
+    return [ddl.command("ALTER", "TABLE", qualified(t.schema, t.name), "ALTER COLUMN", quote_ident(c.name), "DROP DEFAULT")
+            for c in t.columns if t.inherits and bare_null_stored(c.default, c.type)]

@@ -115,7 +115,7 @@ def _statements_for(change: Change) -> list[exp.Expression]:
     if k == "add_table":
         caches = [ddl.identity_cache(t, c) for c in t.columns]  # type: ignore[union-attr]
         made = inherit_ddl.create_through_scratch(t) if inherit_ddl.through_scratch(t) else [ddl.create_table(t)]  # type: ignore
-        return made + [c for c in caches if c is not None] + \
+        return made + inherit_ddl.defaults_dropped(t) + [c for c in caches if c is not None] + \
             not_valid_statements(t, ddl.own_columns(t)) + inherited_not_null_comments(t)  # type: ignore[arg-type]
     if k in ("add_rule", "alter_rule"):
         made = rule_ddl.create_rule(t, change.new, replace=k == "alter_rule")  # type: ignore[arg-type]
