@@ -12,6 +12,7 @@ from typing import Optional
 from schemac.compare.changes import Change
 from schemac.compare.moves import views_moved
 from schemac.compare.sqlbodies import after_table_renames
+from schemac.compare.types import same_function
 from schemac.compare.view_renames import hinted_renames
 from schemac.model import Function, Schema, Table
 from schemac.model.frozen import replace
@@ -92,3 +93,38 @@ def _moved(piece: str, was: tuple[str, str], now: tuple[str, str]) -> Optional[s
     (pg.relation_renames.table_renamed), then its INSERT's, UPDATE's or DELETE's target."""
     after = table_renamed(piece, was, now)
     return None if after is None else target_moved(after, was, now)
+
+
+def bodies_after_view_renames(changes: list[Change], views: list[Change], current: Schema,
+                              desired: Schema) -> list[Change]:
+    """`changes` with each standard body reading a view whose columns compare.views renames (ALTER VIEW ... RENAME
+    COLUMN, before an OR REPLACE or alone: `views`) compared as Postgres prints it after them: it holds the column by
+    its number, `SELECT v.b AS a` after two columns a and b swap names, so a body schema.yaml leaves `SELECT a FROM v`
+    reads the other column unless replaced after the renames (an alter_function added, its old side the body as it
+    reads before them, as the view's change names the columns; so where pg.query_renames cannot tell the body after
+    them), and one schema.yaml writes as the renames leave it is kept (its alter_function left out). One dropped and
+    made again around something is left as it is."""
+    renames = [(c.schema, c.name, a, b) for c in views if c.kind in ("rename_view_column", "alter_view")
+               for a, b in c.column_renames]
+    if not renames or not any(f.standard_body for f in current.functions):  # (most diffs)
+        return changes
+    des = {(f.schema, f.name, f.identity): f for f in desired.functions}
+    at: dict[tuple, list[int]] = {}
+    for n, c in enumerate(changes):
+        f = c.new if c.new is not None else c.old
+        if c.kind in ("add_function", "alter_function", "drop_function") and isinstance(f, Function):
+            at.setdefault((f.schema, f.name, f.identity), []).append(n)
+    out, dropped = list(changes), set()
+    for f in current.functions:
+        key = (f.schema, f.name, f.identity)
+        if not f.standard_body or key not in des or any(changes[n].kind != "alter_function" for n in at.get(key, ())):
+            continue
+        relations, _, columns = sql_body_refs(f.body)
+        if not any((s, v) in relations and (a in columns or "*" in columns) for s, v, a, _ in renames):
+            continue
+        after = _renamed(f, {}, renames, {})  # (as it was where that is not told: replaced after the renames)
+        if after.body != f.body and same_function(after, des[key]):
+            dropped |= set(at.get(key, ()))
+        elif key not in at:
+            out.append(Change("alter_function", f.schema, "", f.signature, f, des[key]))
+    return [c for n, c in enumerate(out) if n not in dropped]

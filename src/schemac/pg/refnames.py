@@ -18,12 +18,15 @@ def folded(i: exp.Identifier) -> str:
     return i.name if i.quoted else i.name.lower()
 
 
-def enclosing_selects(node: exp.Expression) -> list[exp.Select]:
-    """The SELECTs around `node`, innermost first (the scopes a column is resolved in: pg.policies' too)."""
+def enclosing_selects(node: exp.Expression, statements: bool = False) -> list[exp.Select]:
+    """The SELECTs around `node`, innermost first (the scopes a column is resolved in: pg.policies' too); with
+    `statements`, the UPDATE, DELETE or INSERT around them too (a standard body's statement: its target's, FROM's and
+    USING's level)."""
+    kinds = (exp.Select, exp.Update, exp.Delete, exp.Insert) if statements else exp.Select
     out = []
     parent = node.parent
     while parent is not None:
-        if isinstance(parent, exp.Select):
+        if isinstance(parent, kinds):
             out.append(parent)
         parent = parent.parent
     return out
@@ -31,7 +34,8 @@ def enclosing_selects(node: exp.Expression) -> list[exp.Select]:
 
 def items(select: exp.Select) -> list[exp.Expression]:
     """The relations of `select`'s own FROM and JOINs in the order Postgres's range table holds them (left to right;
-    a parenthesised join's inside it; not its subqueries' own)."""
+    a parenthesised join's inside it; not its subqueries' own); an UPDATE's or DELETE's, its target, then its FROM's or
+    USING's (transformUpdateStmt adds the target first)."""
     out: list[exp.Expression] = []
 
     def visit(node: Optional[exp.Expression]) -> None:
@@ -46,17 +50,21 @@ def items(select: exp.Select) -> list[exp.Expression]:
             for j in node.args.get("joins") or ():
                 visit(j)
 
+    if isinstance(select, (exp.Update, exp.Delete)):
+        visit(select.this)
+        for u in select.args.get("using") or ():
+            visit(u)
     visit(select.args.get("from_"))
     for j in select.args.get("joins") or ():
         visit(j)
     return out
 
 
-def ctes_in_scope(node: exp.Expression) -> set[str]:
+def ctes_in_scope(node: exp.Expression, statements: bool = False) -> set[str]:
     """The names of the CTEs of the levels around `node` (its own level's among them): a table of such a name is
-    printed qualified by its schema, and a bare name of one is the CTE's."""
+    printed qualified by its schema, and a bare name of one is the CTE's (`statements`: enclosing_selects')."""
     out: set[str] = set()
-    for select in ([node] if isinstance(node, exp.Select) else []) + enclosing_selects(node):
+    for select in ([node] if isinstance(node, exp.Select) else []) + enclosing_selects(node, statements):
         with_ = select.args.get("with_")
         for cte in (with_.expressions if with_ is not None else ()):
             if cte.args.get("alias") is not None:
@@ -72,7 +80,7 @@ def unique_names(levels: list[exp.Select], base: Callable[[exp.Expression], Opti
     names: dict[int, str] = {}
     taken_by: dict[int, set[str]] = {}
     for select in levels:
-        around = enclosing_selects(select)
+        around = enclosing_selects(select, True)
         used: dict[str, int] = {n: 0 for n in roots}
         for outer in around:
             for n in taken_by.get(id(outer), ()):

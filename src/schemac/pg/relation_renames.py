@@ -58,11 +58,14 @@ def table_renamed(text: str, was: Key, now: Key, owner: Optional[Key] = None,
         db = node.args.get("db")
         if isinstance(db, exp.Identifier):
             return folded(db) == schema
-        return printed is None and old not in ctes_in_scope(node)
+        return printed is None and old not in ctes_in_scope(node, True)
 
-    levels = list(tree.find_all(exp.Select))  # (outer ones first)
+    # (an UPDATE's or DELETE's own level first: its target, FROM's and USING's relations, named as a SELECT's are)
+    levels = ([tree] if isinstance(tree, (exp.Update, exp.Delete)) else []) + list(tree.find_all(exp.Select))
     nodes = [n for select in levels for n in items(select)]
     mine = {id(n) for n in nodes if ours(n)}
+    if isinstance(tree, (exp.Update, exp.Delete)) and _namesake(tree, mine, old, new):
+        return None
     rowtypes = [d for d in tree.find_all(exp.DataType) if _rowtype(d, schema, old, printed)]
     if not mine and not rowtypes and (owner != was or old == new):
         return text
@@ -113,7 +116,7 @@ def table_renamed(text: str, was: Key, now: Key, owner: Optional[Key] = None,
             first = n.args.get("db") if n.args.get("db") is not None else n.this
             if "start" not in first.meta or "end" not in n.this.meta:
                 return None
-            db = new_schema if new in ctes_in_scope(n) else _printed_schema(new_schema, new)
+            db = new_schema if new in ctes_in_scope(n, True) else _printed_schema(new_schema, new)
             spelled = (format_type_ident(db) + "." if db is not None else "") + format_type_ident(new)
             edits.append((first.meta["start"], n.this.meta["end"] + 1, spelled))
         if not _alias_edit(n, id(n) in mine, user[id(n)], before.get(id(n)), after.get(id(n)), new, edits):
@@ -123,7 +126,7 @@ def table_renamed(text: str, was: Key, now: Key, owner: Optional[Key] = None,
         if not isinstance(q, exp.Identifier) or col.args.get("db") is not None:
             continue
         name, to = folded(q), None
-        for select in enclosing_selects(col):
+        for select in enclosing_selects(col, True):
             found = next((n for n in items(select) if before.get(id(n)) == name), None)
             if found is not None:
                 to = after.get(id(found))
@@ -222,7 +225,7 @@ def target_moved(text: str, was: Key, now: Key) -> Optional[str]:
     edits = [(first.meta["start"], target.this.meta["end"] + 1,
               (format_type_ident(schema) + "." if schema is not None else "") + format_type_ident(now[1]))]
     if was[1] != now[1] and _alias(target) is None:
-        if _named_alike(tree, target, was[1], now[1]):
+        if _named_alike(tree, {id(target)}, was[1], now[1]):
             return None  # (ruleutils may name it or them anew, `flags_1`: not told)
         for col in tree.find_all(exp.Column):
             q = col.args.get("table")
@@ -235,11 +238,22 @@ def target_moved(text: str, was: Key, now: Key) -> Optional[str]:
     return text
 
 
-def _named_alike(tree: exp.Expression, target: exp.Table, old: str, new: str) -> bool:
-    """Whether a relation of `tree` other than `target` is printed under `old` or `new`, or a name made unique
-    against one (`old_1`): a table's own name, or any alias (a table's, a subquery's, a function's, a CTE's)."""
+def _named_alike(tree: exp.Expression, skip: set[int], old: str, new: str) -> bool:
+    """Whether a relation of `tree` other than those of `skip` (ids) is printed under `old` or `new`, or a name made
+    unique against one (`old_1`): a table's own name, or any alias (a table's, a subquery's, a function's, a CTE's)."""
     made = re.compile(rf"({re.escape(old)}|{re.escape(new)})(_\d+)*")
     names = [folded(a.this) for a in tree.find_all(exp.TableAlias) if isinstance(a.this, exp.Identifier)]
     names += [t.name if not isinstance(t.this, exp.Identifier) else folded(t.this)
-              for t in tree.find_all(exp.Table) if t is not target]
+              for t in tree.find_all(exp.Table) if id(t) not in skip]
     return any(made.fullmatch(n) for n in names)
+
+
+def _namesake(tree: exp.Expression, mine: set[int], old: str, new: str) -> bool:
+    """Whether an UPDATE's or DELETE's statement (`tree`) reading the table renamed or moved (`mine`, its relations
+    that are it) holds a CTE, or (renamed) another relation or alias, of its old or new name: Postgres renames one of
+    them (`flags_1`), or names its target unqualified beside such a CTE (generate_relation_name of no namespaces),
+    which this does not tell."""
+    if not mine:
+        return False
+    ctes = {folded(c.args["alias"].this) for c in tree.find_all(exp.CTE) if isinstance(c.args.get("alias"), exp.TableAlias)}
+    return bool(ctes & {old, new}) or old != new and _named_alike(tree, mine, old, new)
