@@ -17,7 +17,6 @@ from schemac.model.schema import Schema
 from schemac.model.tables import Column
 from schemac.pg.names import qualified
 from schemac.pg.lazy import lazy
-from schemac.pg.types import type_name
 
 required_not_null = lazy("schemac.pg.expressions", "required_not_null")  # (sqlglot only where a domain checks)
 
@@ -45,13 +44,8 @@ def null_refusing_domain(type_text: str, domains: dict) -> Optional[str]:
     """The domain (`type_text`'s, or one under it) that refuses NULL, as schema.name, else None; an array of one
     refuses nothing (a NULL array holds no element). A domain's DEFAULT is no value here (a composite's attribute
     takes none)."""
-    name, seen = type_name(type_text), set()
-    while not type_text.rstrip().endswith("]") and name in domains and name not in seen:
-        seen.add(name)
-        if refuses_null(domains[name]):
-            return f"{name[0]}.{name[1]}"
-        name = type_name(domains[name].type)
-    return None
+    chain = [] if type_text.rstrip().endswith("]") else domain_chain(type_text, domains)
+    return next((f"{k[0]}.{k[1]}" for k in chain if refuses_null(domains[k])), None)
 
 
 def null_refusing_attributes(objects: list[Change], desired: Schema) -> list[Change]:

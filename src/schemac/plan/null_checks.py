@@ -14,7 +14,7 @@ from typing import Callable, Optional
 from schemac.compare.changes import Change
 from schemac.compare.moves import as_current
 from schemac.compare.null_attributes import null_held_by, refuses_null
-from schemac.compare.types import keyed_domains
+from schemac.compare.types import domain_chain, keyed_domains
 from schemac.model.constraints import Check
 from schemac.model.schema import Schema
 from schemac.model.tables import Column
@@ -82,12 +82,8 @@ def null_domain_columns(changes: list[Change], desired: Schema, current: Schema)
         if c.kind != "add_column" or c.cause is not None or col.default is not None or col.identity is not None \
                 or col.generated or c.table_def.foreign is not None or col.type.rstrip().endswith("]"):  # type: ignore
             continue
-        name, seen, refuses = type_name(col.type), set(), False  # type: ignore[attr-defined]
-        while name in domains and name not in seen and domains[name].default is None:
-            seen.add(name)
-            refuses = refuses or refuses_null(domains[name])
-            name = type_name(domains[name].type)
-        if refuses and not (name in domains and name not in seen):  # (no default met on the way down)
+        chain = domain_chain(col.type, domains)  # type: ignore[attr-defined]
+        if any(refuses_null(domains[k]) for k in chain) and all(domains[k].default is None for k in chain):
             out.append(f"warning: {c.source or c.path}: column {c.path} is added of domain {col.type}, which "  # type: ignore
                        "refuses NULL, without a default: the migration fails on a table that holds rows (give it a "
                        "default, or add it of the domain's base type, fill it, then make it the domain)")
