@@ -12,7 +12,7 @@ from schemac.compare.given_back import MIGRATION_ROLE
 from schemac.model import View
 from schemac.plan.dependencies import Deps
 from schemac.plan.keys import refs_of
-from schemac.plan.populate import DEFERRED, _created, _made, _reached
+from schemac.plan.populate import DEFERRED, view_created, views_functions_made, reached_by
 
 __all__ = ["owners_after_fills"]
 
@@ -25,14 +25,14 @@ def owners_after_fills(changes: list[Change], out: list[Deps]) -> list[Deps]:
     deferred = {(c.schema, c.name) for c in changes if c.kind == "refresh_view" and c.cause == DEFERRED}
     fills = [i for i, c in enumerate(changes if owners else ()) if isinstance(c.new, View) and c.new.materialized and
              c.new.with_data and ((c.kind == "refresh_view" and c.cause == DEFERRED) or
-                                  (_created(c) and (c.schema, c.name) not in deferred))]
+                                  (view_created(c) and (c.schema, c.name) not in deferred))]
     if not fills:
         return out
-    views, functions = _made(changes)
+    views, functions = views_functions_made(changes)
     out = list(out)
     for i in fills:
         v = changes[i].new
-        read = {k[1:3] for x in [v, *(y for y in _reached(v, views, functions) if isinstance(y, View))]  # type: ignore
+        read = {k[1:3] for x in [v, *(y for y in reached_by(v, views, functions) if isinstance(y, View))]  # type: ignore
                 for k in refs_of(None, x) if k[0] == "table"} - {(v.schema, v.name)}  # type: ignore[union-attr]
         key = ("filled", v.schema, v.name)  # type: ignore[union-attr]
         d = out[i]

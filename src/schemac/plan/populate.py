@@ -30,12 +30,12 @@ DEFERRED = "populated after every object the migration creates"
 def deferred_views(changes: list[Change]) -> set[int]:
     """The populated materialized views the migration creates, new or re-made (indexes into `changes`), whose query
     runs a function body the graph cannot read."""
-    views, functions = _made(changes)
+    views, functions = views_functions_made(changes)
     out = set()
     for i, c in enumerate(changes):
         v = c.new
-        if _created(c) and isinstance(v, View) and v.materialized and v.with_data and any(
-                x is _KEPT or (isinstance(x, Function) and not x.standard_body) for x in _reached(v, views, functions)):
+        if view_created(c) and isinstance(v, View) and v.materialized and v.with_data and any(
+                x is _KEPT or (isinstance(x, Function) and not x.standard_body) for x in reached_by(v, views, functions)):
             out.add(i)
     return out
 
@@ -50,12 +50,12 @@ EMPTIED = "populated for the materialized views reading it, emptied after them"
 def emptied_views(changes: list[Change]) -> set[int]:
     """The unpopulated materialized views the migration creates (new or re-made; indexes into `changes`) that a
     populated one it creates reads, directly or through views."""
-    if not any(_created(c) and isinstance(c.new, View) and c.new.materialized and not c.new.with_data for c in changes):
+    if not any(view_created(c) and isinstance(c.new, View) and c.new.materialized and not c.new.with_data for c in changes):
         return set()  # (most plans)
-    views, functions = _made(changes)
-    read = {(x.schema, x.name) for c in changes if _created(c) and isinstance(c.new, View) and c.new.materialized
-            and c.new.with_data for x in _reached(c.new, views, functions) if isinstance(x, View)}
-    return {i for i, c in enumerate(changes) if _created(c) and isinstance(c.new, View) and c.new.materialized
+    views, functions = views_functions_made(changes)
+    read = {(x.schema, x.name) for c in changes if view_created(c) and isinstance(c.new, View) and c.new.materialized
+            and c.new.with_data for x in reached_by(c.new, views, functions) if isinstance(x, View)}
+    return {i for i, c in enumerate(changes) if view_created(c) and isinstance(c.new, View) and c.new.materialized
             and not c.new.with_data and (c.new.schema, c.new.name) in read}
 
 
@@ -71,7 +71,7 @@ def emptied_after(changes: list[Change], which: set[int]) -> list[Change]:
     return out
 
 
-def _created(c: Change) -> bool:
+def view_created(c: Change) -> bool:
     """A view's CREATE: of a new view, or of one re-made, dropped first (compare.views' REBUILT; a replace_view is
     always one, as a materialized view has no CREATE OR REPLACE)."""
     return (c.kind == "add_view" and c.cause in (None, REBUILT)) or (c.kind == "replace_view" and c.cause is None)
@@ -95,16 +95,16 @@ def refreshed_before(changes: list[Change]) -> dict[int, set[tuple]]:
     deferred = {(c.schema, c.name) for c in changes if c.kind == "refresh_view" and c.cause == DEFERRED}
     if not deferred:  # (most plans)
         return {}
-    views, functions = _made(changes)
+    views, functions = views_functions_made(changes)
     out = {}
     for i, c in enumerate(changes):
         if c.kind == "refresh_view" and c.cause == DEFERRED:
-            read = {(x.schema, x.name) for x in _reached(c.new, views, functions) if isinstance(x, View)}  # type: ignore
+            read = {(x.schema, x.name) for x in reached_by(c.new, views, functions) if isinstance(x, View)}  # type: ignore
             out[i] = {("populated", *key) for key in read & deferred if key != (c.schema, c.name)}
     return out
 
 
-def _made(changes: list[Change]) -> tuple[dict, dict]:
+def views_functions_made(changes: list[Change]) -> tuple[dict, dict]:
     """The views and functions the migration creates (or replaces), by (schema, name)."""
     views = {(c.new.schema, c.new.name): c.new for c in changes  # type: ignore[union-attr]
              if c.kind in ("add_view", "replace_view", "alter_view") and isinstance(c.new, View)}
@@ -115,13 +115,13 @@ def _made(changes: list[Change]) -> tuple[dict, dict]:
     return views, functions
 
 
-# What _reached yields for a function of the schema the migration leaves as it is: its body is not in the plan, and may
+# What reached_by yields for a function of the schema the migration leaves as it is: its body is not in the plan, and may
 # be kept as text and read what the migration drops and creates again (a materialized view re-made around a column
 # retyped under it, read by an unchanged PL/pgSQL function that another re-made one calls).
 _KEPT = object()
 
 
-def _reached(v: View, views: dict, functions: dict) -> Iterator[object]:
+def reached_by(v: View, views: dict, functions: dict) -> Iterator[object]:
     """The views and functions of the migration that `v`'s query reads or calls, directly or through them; _KEPT for
     a function it calls that the migration does not create or replace."""
     seen: set[int] = {id(v)}
