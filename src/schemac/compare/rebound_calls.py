@@ -21,6 +21,7 @@ from typing import Optional
 
 from schemac.compare.around import gained_overloads
 from schemac.model import Schema, View
+from schemac.pg.names import quoted
 
 
 def _calls(v: View) -> dict[tuple[str, str], set[tuple[str, ...]]]:
@@ -34,8 +35,8 @@ def _calls(v: View) -> dict[tuple[str, str], set[tuple[str, ...]]]:
 
 def _ident(n: str) -> str:
     """A pattern of name `n` as a query may spell it: quoted, or bare in any letter case where it needs no quotes."""
-    quoted = re.escape('"%s"' % n.replace('"', '""'))
-    return f"(?:{quoted}|(?i:{re.escape(n)}))" if re.fullmatch(r"[a-z_][a-z0-9_$]*", n) else quoted
+    spelled = re.escape(quoted(n))
+    return f"(?:{spelled}|(?i:{re.escape(n)}))" if re.fullmatch(r"[a-z_][a-z0-9_$]*", n) else spelled
 
 
 def _qualified(query: str, schema: str, name: str) -> bool:
