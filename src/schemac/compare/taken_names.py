@@ -8,6 +8,7 @@ table was kept and retyped into the new one's columns and the renamed one droppe
 from __future__ import annotations
 
 from schemac.model import Schema, Table
+from schemac.pg.names import MAX_IDENTIFIER_BYTES, clip_bytes
 
 Key = tuple[str, str]
 
@@ -26,7 +27,7 @@ def aside_name(held: Table, current: Schema, des_tables: dict[Key, Table]) -> st
     used |= {name for schema, name in des_tables if schema == held.schema}
     for n in range(1, 1000):
         tail = "_dropped" if n == 1 else f"_dropped{n}"
-        name = held.name.encode()[:63 - len(tail)].decode(errors="ignore") + tail
+        name = clip_bytes(held.name, MAX_IDENTIFIER_BYTES - len(tail)) + tail
         if name not in used:
             return name
     raise AssertionError("no free name")  # (a thousand tables so named: never)
