@@ -4,7 +4,7 @@ and WITH NO DATA."""
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Sequence
 
 from yaml.nodes import Node, ScalarNode
 
@@ -78,7 +78,7 @@ class ViewReader(StorageReader):
             raise self.fail(f["cluster_on"][1], f"cluster_on of {what}: '{name}' is none of its indexes")  # type: ignore
         return name
 
-    def _binds(self, f: dict, what: str, functions: list, extensions: tuple) -> tuple[str, ...]:
+    def _binds(self, f: dict, what: str, functions: Sequence, extensions: tuple) -> tuple[str, ...]:
         """`binds`: the functions (`schema.name(types)`, as a cast's function) the view is made calling where a build
         after every function would call another overload of the name (compare.view_binds)."""
         if "binds" not in f:
@@ -90,7 +90,7 @@ class ViewReader(StorageReader):
                                                                names, extensions, "view"))))
         return tuple(sorted(set(out)))
 
-    def views(self, node: Node, materialized: bool, functions: list = [], extensions: tuple = ()) -> list[View]:  # noqa
+    def views(self, node: Node, materialized: bool, functions: Sequence = (), extensions: tuple = ()) -> list[View]:
         top = "materialized_views" if materialized else "views"
         out = []
         for key, key_node, value in self.w.mapping(node, top):
