@@ -59,12 +59,15 @@ def in_arrays(schema: Schema) -> set[tuple[str, str]]:
     return out
 
 
-def _holding(schema: Schema):
+def _holding(schema: Schema, ranges: bool = False):
     """type text -> (schema, name) of the domains a column of it holds in an array or a composite value: a column
     of an array of the domain, of a domain over one, of an array of a domain over it (each domain below the
-    brackets), or of a composite type (or an array of one) whose attribute is of any of these or of the domain."""
+    brackets), or of a composite type (or an array of one) whose attribute is of any of these or of the domain;
+    `ranges`: or of a range or multirange type over any of these (range_held refuses one over the domain itself)."""
     domains = {(d.schema, d.name): d for d in schema.domains}
-    rows = {(c.schema, c.name): c for c in schema.composite_types}
+    rows = {(c.schema, c.name): [a.type for a in c.attributes] for c in schema.composite_types}
+    if ranges:
+        rows.update({k: [r.subtype] for r in schema.range_types for k in ((r.schema, r.name), r.multirange_key)})
 
     def held(text: str) -> set[tuple[str, str]]:
         out: set[tuple[str, str]] = set()
@@ -79,8 +82,8 @@ def _holding(schema: Schema):
                     out.add(key)
                 below(domains[key].type, inside, seen | {key})
             elif key in rows:
-                for a in rows[key].attributes:  # inside a row: out of ALTER DOMAIN's reach as inside an array
-                    below(a.type, True, seen | {key})
+                for inner in rows[key]:  # inside a row: out of ALTER DOMAIN's reach as inside an array
+                    below(inner, True, seen | {key})
         below(text, False, frozenset())
         return out
     return held
@@ -103,7 +106,7 @@ def detoured(current: Schema, key: tuple[str, str]) -> Optional[tuple[tuple[Tabl
     None for any other domain (created again, or refused: key_held)."""
     if key_user(current, key) is None:
         return None
-    held = _holding(current)
+    held = _holding(current, ranges=True)
     if any(held(c.type) & {key} for v in current.views if v.materialized for c in v.output if c.type is not None):
         return None
     parents = {(p.schema, p.name) for t in current.tables for p in t.inherits} | \
@@ -171,8 +174,8 @@ def key_held(changes: list, current: Schema) -> list[tuple]:
                            f"column {user}, in its table's partition key, is of it, nor can the columns holding it "
                            "be moved to text and back around the ALTER (one is read as of its type by an expression, "
                            "a non-btree index, a key or a trigger of its table, or its table has a parent, partitions "
-                           "or children); declare the CHECK NOT VALID, or change the columns holding it in a "
-                           "migration of their own first"))
+                           "or children, or a materialized view holds it); declare the CHECK NOT VALID, or change "
+                           "the columns holding it in a migration of their own first"))
     return out
 
 
