@@ -122,7 +122,8 @@ def held_value_warning(change: Change) -> Optional[str]:
         return (f"warning: {change.source or change.path}: column {change.path}: {change.old.type} -> "  # type: ignore
                 f"{change.new.type}: {escaped}: the migration fails where a row holds a value with a backslash (it "  # type: ignore
                 "looks first: without one, each value's text becomes its bytes)")
-    if change.checked_domains and not takes_using(change):  # (checked_values_guard's)
+    if change.kind == "alter_column_type" and change.checked_domains and not takes_using(change):  # (the guard's; a
+        # range set aside carries its bounds' domains too, rebased_bounds, guarded at its columns' retypes)
         return (f"warning: {change.source or change.path}: column {change.path} is retyped to {change.new.type} "  # type: ignore
                 f"through text, which checks each value of domain {', '.join('.'.join(k) for k in change.checked_domains)} "
                 "held in it against its new CHECKs or NOT NULL: the migration fails where a row holds a value they "
