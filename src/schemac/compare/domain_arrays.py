@@ -103,8 +103,10 @@ def detoured(current: Schema, key: tuple[str, str]) -> Optional[tuple[tuple[Tabl
     table (key_user) and each can be moved to text around the ALTER DOMAIN in place and back (compare.key_detours):
     a column of a table of no parent, partitions nor children, of its own type (not typed, foreign), not generated,
     that nothing of its table reads as of its type (_read_as_its_type), and no materialized view holding the domain.
+    So too where no column holds it so but one holds it inside a range's bounds (a range over a composite holding it,
+    under a domain or a composite: Postgres refuses the ALTER DOMAIN in place as well, and it is not created again).
     None for any other domain (created again, or refused: key_held)."""
-    if key_user(current, key) is None:
+    if key_user(current, key) is None and range_holder(current, key) is None:
         return None
     held = _holding(current, ranges=True)
     if any(held(c.type) & {key} for v in current.views if v.materialized for c in v.output if c.type is not None):
@@ -117,6 +119,16 @@ def detoured(current: Schema, key: tuple[str, str]) -> Optional[tuple[tuple[Tabl
                       or _read_as_its_type(t, col.name) for t, col in out):
         return None
     return out
+
+
+def range_holder(current: Schema, key: tuple[str, str]) -> Optional[str]:
+    """`schema.table.column` of the first column holding domain `key` inside a range's bounds where none holds it in
+    an array or a composite value alone (in_arrays: the domain is then altered in place), else None."""
+    if key in in_arrays(current):
+        return None
+    held = _holding(current, ranges=True)
+    return next((f"{t.schema}.{t.name}.{col.name}" for t in current.tables for col in t.columns
+                 if key in held(col.type)), None)
 
 
 def rebuilt_for_arrays(current: Schema, cur_domains: dict, desired: tuple[Domain, ...]) -> set[tuple[str, str]]:
@@ -165,8 +177,20 @@ def key_held(changes: list, current: Schema) -> list[tuple]:
                and checks_values(c.old, c.new)]
     held = in_arrays(current) if checked else set()
     out = []
-    for c in (c for c in checked if (c.schema, c.name) in held):
-        user = key_user(current, (c.schema, c.name)) if detoured(current, (c.schema, c.name)) is None else None
+    for c in checked:
+        if detoured(current, (c.schema, c.name)) is not None:
+            continue
+        inside = range_holder(current, (c.schema, c.name))  # (one over the domain itself: range_held's)
+        if inside is not None:
+            out.append((c, f"domain {c.schema}.{c.name}: a CHECK or NOT NULL cannot be given to it while column "
+                           f"{inside} holds it inside a range's bounds (Postgres refuses it: 'cannot alter type ... "
+                           "because column ... uses it'), nor can that column be moved to text and back around the "
+                           "ALTER (it is read as of its type by an expression, a non-btree index, a key or a trigger "
+                           "of its table, or its table has a parent, partitions or children, or a materialized view "
+                           "holds it); declare the CHECK NOT VALID, or change that column in a migration of its own "
+                           "first"))
+            continue
+        user = key_user(current, (c.schema, c.name)) if (c.schema, c.name) in held else None
         if user is not None:
             out.append((c, f"domain {c.schema}.{c.name}: a CHECK or NOT NULL cannot be given to it while a column "
                            "holds it in an array or a composite value (Postgres refuses it: 'cannot alter type ... "
