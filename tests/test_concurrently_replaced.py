@@ -211,3 +211,18 @@ def test_a_replaced_index_is_dropped_before_the_extension_of_its_old_operator_cl
         assert conn.execute("SELECT pg_get_indexdef('t_box'::regclass), (SELECT count(*) FROM pg_extension WHERE "
                             "extname = 'btree_gist')").fetchone() == ("CREATE INDEX t_box ON public.t USING btree (lo, hi)", 0)
     assert check_drift(str(schema), db_url).differences == (), result.sql
+
+
+def test_a_replaced_index_the_table_is_clustered_on_keeps_the_mark(db_url, tmp_path):
+    """A table CLUSTERed ON an index --concurrently replaces (iNaturalist's lists, probe54a): the main file marked it
+    CLUSTER ON the old index, which DROP INDEX CONCURRENTLY then dropped with its mark, so the table was left
+    clustered on none (diff: 'the index CLUSTER uses is none'). The mark is set in the validating file, once the new
+    index has the name."""
+    old = OLD + "    cluster_on: t_w\n"
+    schema, result, files = _edited(db_url, tmp_path, old, old.replace("t_w: {columns: [w]}", "t_w: {columns: [w, k]}"),
+                                    "INSERT INTO t SELECT g, g, g FROM generate_series(1, 20) g")
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, files, record=False)
+        assert conn.execute("SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = 't'::regclass "
+                            "AND indisclustered").fetchall() == [("t_w",)], result.sql
+    assert check_drift(str(schema), db_url).differences == (), result.sql

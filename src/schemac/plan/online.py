@@ -60,9 +60,10 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]],
             continue
         if c.kind == "drop_index" and (c.schema, c.table, c.name) in swapped:
             continue  # (dropped CONCURRENTLY once the new one stands)
-        if c.kind == "set_index_comment" and (c.schema, c.table, c.name) in built:
-            validate.extend(statements_for(c))  # (once the index exists under its name)
-            continue
+        if c.kind == "set_index_comment" and (c.schema, c.table, c.name) in built \
+                or c.kind == "set_cluster_on" and (c.schema, c.table, getattr(c.new, "cluster_on", None)) in swapped:
+            validate.extend(statements_for(c))  # (once the index exists under its name: CLUSTER ON the old one went
+            continue  # with it, DROP INDEX CONCURRENTLY taking the mark)
         if c.kind == "add_index" and (c.schema, c.table, c.name) in swapped:
             concurrent.extend(_built_beside(c))
             renames.append(_renamed(c))
