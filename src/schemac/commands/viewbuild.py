@@ -224,7 +224,9 @@ def statements(changes: list[Change]) -> list[Unit]:
     for c in kept:
         made = [render_sql([s]).rstrip()[:-1] for s in statements_for(c)]
         if c.kind == "add_view":  # the CREATE alone, with the search_path it is run under (plan.preamble.widened)
-            made = made[:3] if is_widening(made[0]) else made[:1]
+            n = len(c.new.aside)  # type: ignore[union-attr]  (overloads renamed aside around it: plan.views.bound_aside)
+            made = made[:n + 3 + n] if is_widening(made[n]) else made[:n + 1 + n]
+            made = [";\n".join(made)] if n else made  # (one implicit transaction: none stays aside where it fails)
         out.append((c, made))
     return out
 

@@ -130,7 +130,7 @@ def attach_recorded(desired: Schema, recorded: Optional[Schema], major: Optional
     by_query: dict[tuple, list[View]] = {}
     for r in recorded.views:
         if _known(r) and major in (None, r.deparsed_by):
-            by_query.setdefault((comparable(r.query), r.materialized), []).append(r)
+            by_query.setdefault((comparable(r.query), r.materialized, r.binds), []).append(r)
     views = {v.key: v for v in desired.views}
     grown = True
     while grown:  # a view reading another view takes its forms once that one has them
@@ -138,7 +138,7 @@ def attach_recorded(desired: Schema, recorded: Optional[Schema], major: Optional
         for key, v in views.items():
             if _known(v):
                 continue
-            for r in by_query.get((comparable(v.query), v.materialized), ()):
+            for r in by_query.get((comparable(v.query), v.materialized, v.binds), ()):  # (bound alike: view_binds)
                 if _still_reads_the_same(r, desired, views, recorded):
                     views[key] = replace(v, definition=r.definition, output=r.output, depends=r.depends,
                                          deparsed_by=r.deparsed_by)
@@ -161,8 +161,9 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
     create there (it reads an object schemac does not manage, or its query is wrong): that one is compared
     as written. A view `recorded` already holds without forms, with the same query, is not tried again
     (no server at every `generate` for it)."""
-    tried = {(r.key, comparable(r.query), r.materialized) for r in (recorded.views if recorded else ()) if not _known(r)}
-    if all(_known(v) or (v.key, comparable(v.query), v.materialized) in tried for v in desired.views):
+    tried = {(r.key, comparable(r.query), r.materialized, r.binds) for r in (recorded.views if recorded else ())
+             if not _known(r)}
+    if all(_known(v) or (v.key, comparable(v.query), v.materialized, v.binds) in tried for v in desired.views):
         return desired, []
     import psycopg
 

@@ -93,6 +93,7 @@ from schemac.compare.views import diff_views, stand_in_readers
 from schemac.compare.readers import readers_around
 from schemac.compare.sqlbodies import domains_after_readers, functions_around_columns, table_readers, without_calls_to
 from schemac.compare.null_attributes import null_refusing_attributes
+from schemac.compare.key_detours import detours
 from schemac.compare.usertypes import (composites_over_rebuilt, diff_user_types, ranges_over_recreated, spans_over_set_aside,
                                       rebuilt_ranges_unrenamed, remade_types)
 from schemac.model import Schema, Table
@@ -307,6 +308,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             retypes = checked_fits(retypes, old, *domains) if old.checks or current.domains or desired.domains else retypes
             retypes = past_the_old_parent(numbered_by_parents_identity(retypes, old, t, des_tables), old, t)
             per_table[key] = before + after_no_inherit(retypes, left) + renamed
+    per_table.update({k: per_table.get(k, []) + s for k, s in detours(objects, current, des_tables).items()})  # (key_detours)
     held = frozenset(held_elsewhere(per_table, cur_tables, des_tables))
     only = frozenset(kept_below_parents(per_table, cur_tables, des_tables, held))
     exact = frozenset(through_scratch(per_table, cur_tables, des_tables))

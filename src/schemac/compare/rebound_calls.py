@@ -15,45 +15,16 @@ binds the name to, which its recorded forms keep (a build of it, which binds the
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
 from typing import Optional
 
 from schemac.compare.around import gained_overloads
+from schemac.compare.view_binds import calls_qualified, function_calls, overloads
 from schemac.model import Schema, View
-from schemac.pg.names import quoted
-
-
-def _calls(v: View) -> dict[tuple[str, str], set[tuple[str, ...]]]:
-    """The functions view `v` calls by (schema, name): the input types of each overload (pg_depend's)."""
-    out: dict[tuple[str, str], set[tuple[str, ...]]] = defaultdict(set)
-    for d in v.depends:
-        if d.kind == "function":
-            out[(d.schema, d.name)].add(tuple(t for t in (d.type or "").split(", ") if t))
-    return out
-
-
-def _ident(n: str) -> str:
-    """A pattern of name `n` as a query may spell it: quoted, or bare in any letter case where it needs no quotes."""
-    spelled = re.escape(quoted(n))
-    return f"(?:{spelled}|(?i:{re.escape(n)}))" if re.fullmatch(r"[a-z_][a-z0-9_$]*", n) else spelled
-
-
-def _qualified(query: str, schema: str, name: str) -> bool:
-    """`query` calls `schema.name(` so written."""
-    return re.search(rf'(?<![\w$."]){_ident(schema)}\s*\.\s*{_ident(name)}\s*\(', query) is not None
 
 
 def _bare(v: View, keys) -> set[tuple[str, str]]:
     """Of the (schema, name) `keys`, those view `v`'s query does not call schema-qualified."""
-    return {k for k in keys if not _qualified(v.query, *k)}
-
-
-def _overloads(schema: Schema) -> dict[tuple[str, str], set[tuple[str, ...]]]:
-    out: dict[tuple[str, str], set[tuple[str, ...]]] = defaultdict(set)
-    for f in schema.functions:
-        out[(f.schema, f.name)].add(f.identity)
-    return out
+    return {k for k in keys if not calls_qualified(v.query, *k)}
 
 
 def rebound(old: View, new: View, desired: Schema) -> bool:
@@ -61,11 +32,11 @@ def rebound(old: View, new: View, desired: Schema) -> bool:
     of, which `desired` declares too: the same query made now calls another function than the view does."""
     if not old.depends or not new.depends:
         return False
-    was, now = _calls(old), _calls(new)
+    was, now = function_calls(old), function_calls(new)
     moved = {k for k, ids in now.items() if k in was and was[k] != ids}
     if not moved:  # (most views: the same calls)
         return False
-    declared = _overloads(desired)
+    declared = overloads(desired.functions)
     return any(now[k] <= declared[k] and was[k] <= declared[k] for k in _bare(new, moved))
 
 
@@ -95,17 +66,19 @@ def _signatures(key: tuple[str, str], identities) -> str:
 def older_bindings(schema: Schema) -> list[str]:
     """inspect's warning for each view of a database whose call of a function of `public` Postgres prints
     schema-qualified (`public.nvl(name2, name)`, read under search_path public: the name alone resolves to another
-    function) while `public` declares other overloads of the name: the view was made before the overload the name takes
-    now. schema.yaml records no binding, so `generate`'s CREATE VIEW, made after every function, binds the call anew."""
+    function: the view was made before the overload the name takes now) where `schema` declares no function of the
+    name (public not read: `inspect -n app`): its binding cannot be kept (`binds:` names declared functions,
+    compare.view_binds), so a migration's CREATE VIEW binds the call to the overload the name takes where it runs."""
+    declared = {(f.schema, f.name) for f in schema.functions}
     out = []
     for v in schema.views:
-        for key, ids in sorted(_calls(v).items()):
-            others = _other_overloads(schema, key, ids) if key[0] == "public" and _qualified(v.query, *key) else []
-            if others:
-                out.append(f"{v.what} {v.qualified_name} calls {_signatures(key, ids)}, made before {', '.join(others)}, "
-                           f"which its call by name would take now (Postgres prints it {key[0]}.{key[1]}(...) so): a "
-                           "migration creating the view after both binds it to the newer one, and its rows may read "
-                           "otherwise; create the view before the newer overload by hand where that matters")
+        for key, ids in sorted(function_calls(v).items()):
+            if key[0] == "public" and key not in declared and calls_qualified(v.query, *key):
+                out.append(f"{v.what} {v.qualified_name} calls {_signatures(key, ids)}, which Postgres prints "
+                           f"{key[0]}.{key[1]}(...) as the name alone takes another overload now (the view was made "
+                           "before it); schema.yaml declares no function of the name, so it cannot record the binding "
+                           "(binds:): a migration creating the view binds the call to the overload its name takes "
+                           "there, and its rows may read otherwise")
     return out
 
 
@@ -114,13 +87,14 @@ def rebinding_notices(v: View, built: View, schema: Schema) -> list[str]:
     a call bound to an older overload than the one its name takes) that the build printed bare (the name took it) while
     `schema` declares other overloads of the name: the database read may have the view bound to another of them."""
     out = []
-    for key, ids in sorted(_calls(built).items()):
+    for key, ids in sorted(function_calls(built).items()):
         others = _other_overloads(schema, key, ids)
-        if others and _qualified(v.query, *key) and built.definition is not None \
-                and not _qualified(built.definition, *key):
+        if others and calls_qualified(v.query, *key) and built.definition is not None \
+                and not calls_qualified(built.definition, *key):
             out.append(f"warning: {v.source or v.qualified_name}: {v.what} {v.qualified_name} calls {key[0]}.{key[1]}(...) "
                        f"schema-qualified, as Postgres prints a call bound to another overload than the one its name "
                        f"takes (a view made before a newer overload): the migration binds it to "
                        f"{_signatures(key, ids)}, not to {', '.join(others)}; where the database it was read from had it "
-                       "bound to another, its rows may read otherwise there")
+                       "bound to another, its rows may read otherwise there (binds: names the overloads to make it "
+                       "calling, as inspect writes it)")
     return out

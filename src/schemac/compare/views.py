@@ -33,6 +33,7 @@ from schemac.compare.opclasses import around_operator_classes
 from schemac.compare.tables import diff_table, parameters_changed
 from schemac.compare.view_renames import views_after_column_renames, views_after_output_renames
 from schemac.compare.rebound_calls import rebound
+from schemac.compare.view_binds import same_binding, views_set_aside
 from schemac.compare.view_reads import disturbed, names_any, reads_any, text_keys, view_keys, view_refs
 from schemac.compare.domain_casts import table_as_written
 from schemac.compare.domain_overloads import lazy_overloads
@@ -98,11 +99,12 @@ def _same_columns(old: View, new: View) -> bool:
 
 
 def same_view(old: View, new: View, meaning: Optional[Callable[[str, str], bool]] = None) -> bool:
-    """The same query (and, when both are known, the same columns), kind and options (`meaning`: same_query's)."""
+    """The same query (and, when both are known, the same columns), kind, options and overloads it is bound to where a
+    build would call others (`binds`) (`meaning`: same_query's)."""
     if old.output and new.output and not _same_columns(old, new):
         return False
     return same_query(old, new, meaning) and (old.materialized, old.security_barrier, old.security_invoker, old.check_option) \
-        == (new.materialized, new.security_barrier, new.security_invoker, new.check_option)
+        == (new.materialized, new.security_barrier, new.security_invoker, new.check_option) and same_binding(old, new)
 
 
 def unfilled_under(cur: dict, des: dict, rebuilt: set) -> set[tuple[str, str]]:
@@ -242,7 +244,7 @@ def diff_views(current: Schema, desired: Schema, others: list[Change],
     stand_in_readers of the schema as inspect read it."""
     out: list[Change] = []
     cur = {v.key: v for v in current.views}
-    des = {v.key: v for v in desired.views}
+    des = views_set_aside(desired.views, desired.functions)  # (made with the overloads it must not call renamed aside)
 
     def ch(kind: str, v: View, old: Optional[View], new: Optional[View], cause: Optional[str] = None) -> None:
         out.append(Change(kind, v.schema, "", v.name, old, new, None, cause))

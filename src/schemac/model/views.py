@@ -90,6 +90,12 @@ class View(Qualified):
     # The aliases ending in _<digits> its stored query holds as written (the catalog's; None: not read), which
     # pg.relation_renames tells from those Postgres's deparse made unique (`FROM m3 m3_1`) when a table it reads is renamed.
     written_aliases: Optional[tuple[str, ...]] = field(default=None, compare=False, metadata={"recorded": False})
+    # The functions its rewrite rule calls (`schema.name(types)`, pg_depend's) where a build of its query after every
+    # function would call another overload of the name (a view made before a newer overload: compare.view_binds),
+    # which it is made calling; compared. `aside`: the other overloads of those names, renamed aside around its CREATE
+    # (the differ's, from the schema's functions: plan.views).
+    binds: tuple[str, ...] = ()
+    aside: tuple[str, ...] = field(default=(), compare=False, metadata={"recorded": False})
 
     @property
     def stub_columns(self) -> tuple[ViewColumn, ...]:

@@ -10,6 +10,7 @@ from schemac.compare.changes import set_aside_name
 from schemac.compare.identities import IdentitySequence
 from schemac.compare.opclasses import class_key
 from schemac.compare.sqlbodies import named_types_of
+from schemac.compare.view_binds import bound
 from schemac.compare.view_reads import view_keys, view_refs
 from schemac.model import (Aggregate, Cast, Operator, OperatorClass, OperatorFamily, EventTrigger, ForeignDataWrapper,
                            ForeignServer, Publication, Check, Collation, Column, CompositeType, Domain, Enum, Exclusion,
@@ -264,8 +265,9 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         return {("function", *split_reference(obj.function))}
     if isinstance(obj, Table):  # a foreign table's server too
         return table_refs(obj)
-    if isinstance(obj, View):  # what Postgres recorded it reads (compare.views), what its column defaults call
-        return view_refs(obj) | view_default_refs(obj)
+    if isinstance(obj, View):  # what Postgres recorded it reads (compare.views), what its column defaults call, and the
+        # overloads renamed aside around its CREATE (compare.view_binds): made before it
+        return view_refs(obj) | view_default_refs(obj) | {("function", *bound(a)) for a in obj.aside}
     return set()
 
 

@@ -17,7 +17,8 @@ from schemac.compare.normalize import normal_form
 from schemac.pg.column_storage import default_storage, storage_of
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
-from schemac.pg.names import qualified, quote_ident
+from schemac.compare.view_binds import bound
+from schemac.pg.names import MAX_IDENTIFIER_BYTES, clip_bytes, qualified, quote_ident
 from schemac.pg.views import values_view
 from schemac.plan import ddl
 from schemac.plan.sql_strings import visible_sql
@@ -46,6 +47,24 @@ def create_view(v: View, replace: bool = False) -> exp.Command:
                        f"({', '.join(values[0])})" if values else "",
                        f"WITH ({', '.join(options)})" if options else ddl.storage_clause(v.parameters),
                        f"AS\n{visible_sql(query)}{tail}")
+
+
+def bound_aside(v: View, made: list[exp.Expression]) -> list[exp.Expression]:
+    """`made` (the view's CREATE) between ALTER FUNCTION ... RENAME TO of the overloads it must not call (`v.aside`,
+    compare.view_binds) aside and back: Postgres binds each call to the overload its name takes among those left,
+    the ones the view `binds`, and keeps the binding; a rename leaves what calls a function by its OID alone."""
+    away, back = [], []
+    for entry in v.aside:
+        schema, name, types = bound(entry)
+        spare = clip_bytes(name, MAX_IDENTIFIER_BYTES - len(_ASIDE)) + _ASIDE
+        away.append(ddl.command("ALTER", "FUNCTION", f"{quote_ident(schema)}.{quote_ident(name)}({', '.join(types)})",
+                                "RENAME TO", quote_ident(spare)))
+        back.append(ddl.command("ALTER", "FUNCTION", f"{quote_ident(schema)}.{quote_ident(spare)}({', '.join(types)})",
+                                "RENAME TO", quote_ident(name)))
+    return away + made + back
+
+
+_ASIDE = "_schemac_aside"  # (an overload set aside while a view bound to another is made)
 
 
 def stub_view(v: View, replace: bool = False) -> exp.Command:
@@ -125,14 +144,16 @@ def view_statements(change: Change) -> Optional[list[exp.Expression]]:
     if change.cause == STUB:  # the stub made, or an old view emptied to its stub before its drop
         return [stub_view(old, replace=True)] if k == "drop_view" else [stub_view(new)]  # type: ignore[arg-type]
     if change.cause == STUBBED and k in ("add_view", "replace_view"):  # its query over the stub
-        return [create_view(new, replace=True)] + view_comments(new) + view_defaults(new)  # type: ignore[arg-type]
+        return bound_aside(new, [create_view(new, replace=True)]) + view_comments(new) + view_defaults(new)  # type: ignore
     if k in ("add_view", "replace_view"):  # created (again, after its drop: REBUILT), with its comments and defaults
         if change.cause == DEFERRED:  # populated at the migration's end (plan.populate)
-            return [create_view(replace(new, with_data=False))] + view_comments(new) + view_defaults(new)  # type: ignore
-        return [create_view(new)] + view_comments(new) + view_defaults(new)  # type: ignore[arg-type]
+            return bound_aside(new, [create_view(replace(new, with_data=False))]) + view_comments(new) + \
+                view_defaults(new)  # type: ignore
+        return bound_aside(new, [create_view(new)]) + view_comments(new) + view_defaults(new)  # type: ignore[arg-type]
     if k == "alter_view":  # the same columns (renamed first: compare.view_renames), new ones appended
         return [ddl.command("ALTER", "VIEW", qualified(new.schema, new.name), "RENAME COLUMN", quote_ident(a), "TO",  # type: ignore
-                            quote_ident(b)) for a, b in change.column_renames] + [create_view(new, replace=True)]  # type: ignore
+                            quote_ident(b)) for a, b in change.column_renames] + \
+            bound_aside(new, [create_view(new, replace=True)])  # type: ignore[arg-type]
     if k == "drop_view":
         return [drop_view(old)]  # type: ignore[arg-type]
     if k == "rename_view":  # moved to another schema (its indexes along), renamed

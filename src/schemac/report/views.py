@@ -16,7 +16,8 @@ VIEW_CHANGE_KINDS = ("add_view", "drop_view", "alter_view", "replace_view", "ref
 
 
 def describe_view(v: Optional[View]) -> Optional[str]:
-    """One line: the kind, options, and the query (as Postgres deparses it, when known) on one line."""
+    """One line: the kind, options, and the query (as Postgres deparses it, when known) on one line; the overloads it
+    `binds`."""
     if v is None:
         return None
     options = [o if on else f"{o}=false" for o, on in (("security_barrier", v.security_barrier),
@@ -27,6 +28,8 @@ def describe_view(v: Optional[View]) -> Optional[str]:
         words.append(f"WITH {v.check_option.upper()} CHECK OPTION")
     if v.materialized and not v.with_data:
         words.append("WITH NO DATA")
+    if v.binds:  # (the overloads it calls where its query's names would take others: compare.view_binds)
+        words.append(f"(calling {', '.join(v.binds)})")
     return " ".join(words)
 
 

@@ -4,11 +4,13 @@ and WITH NO DATA."""
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Sequence
 
 from yaml.nodes import Node, ScalarNode
 
+from schemac.compare.view_binds import binding, bound
 from schemac.model import View, ViewColumn
+from schemac.model.functions import function_names
 from schemac.pg.column_storage import COMPRESSIONS, STORAGES
 from schemac.pg.reloptions import pg_boolean
 from schemac.pg.loaded import ExpressionError, check_expression, is_verbatim
@@ -19,11 +21,11 @@ from schemac.schemafile.storage import StorageReader
 
 VIEW_KEYS = {"name": False, "schema": False, "query": False, "query_file": False, "comment": False, "columns": False,
              "security_barrier": False, "security_invoker": False, "check_option": False, "grants": False,
-             "owner": False, "triggers": False, "rules": False, "renamed_from": False, "used_outside": False}
+             "owner": False, "triggers": False, "rules": False, "renamed_from": False, "used_outside": False, "binds": False}
 MATERIALIZED_VIEW_KEYS = {"name": False, "schema": False, "query": False, "query_file": False, "comment": False,
                           "columns": False, "with_data": False, "indexes": False, "grants": False, "owner": False,
                           "with": False, "renamed_from": False, "statistics": False, "cluster_on": False,
-                          "used_outside": False}
+                          "used_outside": False, "binds": False}
 VIEW_COLUMN_KEYS = {"comment": False, "default": False, "statistics_target": False, "storage": False, "type": False,
                     "collation": False, "compression": False}
 
@@ -76,7 +78,19 @@ class ViewReader(StorageReader):
             raise self.fail(f["cluster_on"][1], f"cluster_on of {what}: '{name}' is none of its indexes")  # type: ignore
         return name
 
-    def views(self, node: Node, materialized: bool) -> list[View]:
+    def _binds(self, f: dict, what: str, functions: Sequence, extensions: tuple) -> tuple[str, ...]:
+        """`binds`: the functions (`schema.name(types)`, as a cast's function) the view is made calling where a build
+        after every function would call another overload of the name (compare.view_binds)."""
+        if "binds" not in f:
+            return ()
+        names = function_names(functions)
+        out = []
+        for item in self.w.sequence(f["binds"][1], f"binds of {what}"):
+            out.append(binding(*bound(self.function_with_types(item, f"binds of {what}", functions,  # type: ignore
+                                                               names, extensions, "view"))))
+        return tuple(sorted(set(out)))
+
+    def views(self, node: Node, materialized: bool, functions: Sequence = (), extensions: tuple = ()) -> list[View]:
         top = "materialized_views" if materialized else "views"
         out = []
         for key, key_node, value in self.w.mapping(node, top):
@@ -159,7 +173,8 @@ class ViewReader(StorageReader):
                             spelled=tuple(f"{k}={t}" for k, t in (("security_barrier", barrier_text),
                                                                   ("security_invoker", invoker_text)) if t is not None),
                             cluster_on=self._cluster_on(f, indexes, what),
-                            used_outside=self.used_outside(f, what)))  # type: ignore[attr-defined]
+                            used_outside=self.used_outside(f, what),  # type: ignore[attr-defined]
+                            binds=self._binds(f, what, functions, extensions)))
         return out
 
 

@@ -298,6 +298,8 @@ def _view(v: View) -> dict:
         spec["rules"] = rules_spec(v.rules)
     if v.used_outside:
         spec["used_outside"] = list(v.used_outside)
+    if v.binds:
+        spec["binds"] = list(v.binds)
     spec.update(_access(v, "table"))
     spec["query"] = _Block(v.query)
     return spec

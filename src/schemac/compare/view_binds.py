@@ -1,0 +1,123 @@
+"""A view bound to an older overload of a function than the one its call's name takes now, kept so (`View.binds`).
+
+Postgres binds a view's call when the view is made, and keeps it: a view made before a newer overload that its call's
+name would take now (ADempiere/metasfresh's `nvl(anyelement, anyelement)`, then `nvl(character varying, character
+varying)`) calls the older, and pg_get_viewdef prints the call schema-qualified (`public.nvl(name2, name)`: under the
+catalog reader's search_path, public, the name alone takes the newer). A build of its query after every function binds
+the newer one, and its rows read otherwise. So the catalog gives such a view `binds` (`bound_older`): the overloads its
+rewrite rule depends on (pg_depend's) of each function of `public` its deparse calls qualified, where `public` declares
+other overloads of the name; schema.yaml keeps them (`binds:`), compare.views compares them (a binding changed is a
+change), and a view with binds is made (by a migration, `diff --sql`, the throwaway build of views) with the other
+overloads of those names renamed aside around its CREATE (`set_aside`, plan.views), so it calls the bound ones
+whichever exist then. Only of `public`, the reader's path: a call of another schema's function prints qualified
+whatever it is bound to, so where one is bound to an older overload inspect cannot tell.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Iterable, Optional
+
+from schemac.model import Function, View
+from schemac.model.frozen import replace
+from schemac.model.references import call_parts, joined_reference, split_reference
+from schemac.pg.indexdef import top_level_items
+from schemac.pg.names import quoted
+
+Key = tuple[str, str]
+
+
+def function_calls(v: View) -> dict[Key, set[tuple[str, ...]]]:
+    """The functions view `v` calls by (schema, name): the input types of each overload (pg_depend's)."""
+    out: dict[Key, set[tuple[str, ...]]] = defaultdict(set)
+    for d in v.depends:
+        if d.kind == "function":
+            out[(d.schema, d.name)].add(tuple(t for t in (d.type or "").split(", ") if t))
+    return out
+
+
+def _ident(n: str) -> str:
+    """A pattern of name `n` as a query may spell it: quoted, or bare in any letter case where it needs no quotes."""
+    spelled = re.escape(quoted(n))
+    return f"(?:{spelled}|(?i:{re.escape(n)}))" if re.fullmatch(r"[a-z_][a-z0-9_$]*", n) else spelled
+
+
+def calls_qualified(query: str, schema: str, name: str) -> bool:
+    """`query` calls `schema.name(` so written."""
+    return re.search(rf'(?<![\w$."]){_ident(schema)}\s*\.\s*{_ident(name)}\s*\(', query) is not None
+
+
+def binding(schema: str, name: str, identity: Iterable[str]) -> str:
+    """`schema.name(types)`: an entry of `binds`, as schema.yaml writes it."""
+    return f"{joined_reference(schema, name)}({', '.join(identity)})"
+
+
+def bound(entry: str) -> tuple[str, str, tuple[str, ...]]:
+    """(schema, name, input types) of an entry of `binds` (binding's inverse)."""
+    head, args = call_parts(entry)
+    return (*split_reference(head), tuple(top_level_items(args[1:-1])))
+
+
+def overloads(functions: Iterable[Function]) -> dict[Key, set[tuple[str, ...]]]:
+    """The input types of each overload of `functions` by (schema, name)."""
+    out: dict[Key, set[tuple[str, ...]]] = defaultdict(set)
+    for f in functions:
+        out[(f.schema, f.name)].add(f.identity)
+    return out
+
+
+def bound_older(v: View, declared: dict[Key, set[tuple[str, ...]]]) -> tuple[str, ...]:
+    """The catalog's `binds` of view `v` (its query Postgres's deparse under search_path public): of each function of
+    public it calls qualified beside other overloads `declared` (overloads()) holds, the ones it calls."""
+    out = []
+    for key, ids in function_calls(v).items():
+        if key[0] == "public" and declared.get(key, set()) - ids and calls_qualified(v.query, *key):
+            out += [binding(*key, i) for i in ids]
+    return tuple(sorted(out))
+
+
+def with_binds(views: list[View], functions: Iterable[Function]) -> list[View]:
+    """`views` (read from a database) with their `binds`; most views have none and are the same objects."""
+    declared: Optional[dict] = None
+    out = []
+    for v in views:
+        if any(d.kind == "function" and d.schema == "public" for d in v.depends) and "public." in v.query:
+            declared = overloads(functions) if declared is None else declared
+            binds = bound_older(v, declared)
+            if binds:
+                v = replace(v, binds=binds)
+        out.append(v)
+    return out
+
+
+def same_binding(old: View, new: View) -> bool:
+    """Each overload either side `binds` is called by both: named in its binds, or, where Postgres's answer for its
+    query is known, among the functions its rule depends on (a view made before the newer overload came, which binds
+    nothing where it was read, calls what one binding the older does)."""
+    if old.binds == new.binds:
+        return True
+    calls_old, calls_new = _called(old), _called(new)
+    return all((b in calls_old) == (b in calls_new) for b in {*old.binds, *new.binds})
+
+
+def _called(v: View) -> set[str]:
+    return {*v.binds, *(binding(*key, i) for key, ids in function_calls(v).items() for i in ids)}
+
+
+def set_aside(v: View, functions: Iterable[Function]) -> tuple[str, ...]:
+    """The overloads of `functions` of the names `v.binds` names beside those it binds, which its CREATE must not see
+    (renamed aside around it: plan.views)."""
+    if not v.binds:
+        return ()
+    kept: dict[Key, set[tuple[str, ...]]] = defaultdict(set)
+    for entry in v.binds:
+        schema, name, identity = bound(entry)
+        kept[(schema, name)].add(identity)
+    return tuple(sorted(binding(f.schema, f.name, f.identity) for f in functions
+                        if (f.schema, f.name) in kept and f.identity not in kept[(f.schema, f.name)]))
+
+
+def views_set_aside(views: Iterable[View], functions: tuple[Function, ...]) -> dict[Key, View]:
+    """`views` by key, each with binds given the overloads set aside around its CREATE (`View.aside`)."""
+    return {v.key: replace(v, aside=set_aside(v, functions)) if v.binds else v for v in views}
