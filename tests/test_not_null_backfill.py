@@ -238,8 +238,13 @@ def test_a_domain_made_not_null_over_a_column_of_it_is_warned(tmp_path, any_db_u
     table = f"tables:\n  t:\n    columns:\n      id: integer\n      a: {column}\n"
     _step(tmp_path, any_db_url, "domains:\n  code: {type: text}\n" + table)
     schema, out, warnings = _warnings_of(tmp_path, "domains:\n  code: {type: text, not_null: true}\n" + table)
+    # (an array of it: the domain made again, the column retyped through text behind plan.held_values' look, which
+    # a NULL element fails: said as that guard, not as a column of it)
+    held = [f"warning: {schema}:7:7: column public.t.a is retyped to code[] through text, which checks each value of "
+            "domain public.code held in it against its new CHECKs or NOT NULL: the migration fails where a row holds a "
+            "value they refuse (it looks first, naming the row)"] if column == "code[]" else []
     assert warnings == ([f"warning: {schema}:2:3: domain public.code is made NOT NULL: the migration fails where a row "
-                         "holds NULL in a column of it (public.t.a: fill those rows first)"] if warned else [])
+                         "holds NULL in a column of it (public.t.a: fill those rows first)"] if warned else held)
     assert _applied_once_true(any_db_url, out, "INSERT INTO t (id) VALUES (1)", warned, "DELETE FROM t",
                               psycopg.errors.IntegrityError) is False
 

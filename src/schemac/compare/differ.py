@@ -72,7 +72,7 @@ from schemac.compare.not_null_names import (defaults_as_held, held_as_parents, n
                                             parents_names_given)
 from schemac.compare.not_null_remade import remade_under_parents
 from schemac.compare.not_null_renames import renamed_on_leaves
-from schemac.compare.defaults_below import defaults_kept_below
+from schemac.compare.defaults_below import defaults_kept_below, given_but_default
 from schemac.compare.default_rows import leaving_rows, over_defaults, rebound, referenced_partition
 from schemac.compare.attribute_renames import typed_tables_follow
 from schemac.compare.attribute_readers import readers_follow_attributes
@@ -93,6 +93,7 @@ from schemac.compare.views import diff_views, stand_in_readers
 from schemac.compare.readers import readers_around
 from schemac.compare.sqlbodies import domains_after_readers, functions_around_columns, table_readers, without_calls_to
 from schemac.compare.null_attributes import null_refusing_attributes
+from schemac.compare.key_detours import detours
 from schemac.compare.usertypes import (composites_over_rebuilt, diff_user_types, ranges_over_recreated, spans_over_set_aside,
                                       rebuilt_ranges_unrenamed, remade_types)
 from schemac.model import Schema, Table
@@ -152,9 +153,10 @@ def _joined_before_parents_columns(changes: list[Change], old: Table, new: Table
     given: dict[tuple, tuple[str, ...]] = {}
     for q in new.inherits:
         if q not in old.inherits:
-            added = {c.name for c in per_table.get((q.schema, q.name), ()) if c.kind == "add_column" and c.cause is None}
+            added = {c.name: c.new for c in per_table.get((q.schema, q.name), ()) if c.kind == "add_column" and c.cause is None}
             given[(q.schema, q.name)] = tuple(c.name for c in new.columns if c.name in added and c.name in new.inherited_only
-                                              and c.source == new.source and old.column(c.name) is None)
+                                              and (c.source == new.source or given_but_default(c, added[c.name]))
+                                              and old.column(c.name) is None)  # (a default of its own: set after)
     later = {n for names in given.values() for n in names}
     if not later:
         return changes
@@ -306,6 +308,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             retypes = checked_fits(retypes, old, *domains) if old.checks or current.domains or desired.domains else retypes
             retypes = past_the_old_parent(numbered_by_parents_identity(retypes, old, t, des_tables), old, t)
             per_table[key] = before + after_no_inherit(retypes, left) + renamed
+    per_table.update({k: per_table.get(k, []) + s for k, s in detours(objects, current, des_tables).items()})  # (key_detours)
     held = frozenset(held_elsewhere(per_table, cur_tables, des_tables))
     only = frozenset(kept_below_parents(per_table, cur_tables, des_tables, held))
     exact = frozenset(through_scratch(per_table, cur_tables, des_tables))

@@ -15,7 +15,10 @@ nor a column of it in its table's partition key, which no ALTER COLUMN ... TYPE 
 from __future__ import annotations
 
 from schemac.compare.normalize import same_expression
-from schemac.model import Domain, Schema
+import re
+from typing import Optional
+
+from schemac.model import Column, Domain, Schema, Table
 from schemac.pg.loaded import referenced_columns
 from schemac.pg.types import type_name
 
@@ -43,34 +46,89 @@ def checks_values(old: Domain, new: Domain) -> bool:
 
 def in_arrays(schema: Schema) -> set[tuple[str, str]]:
     """(schema, name) of the domains a column of `schema` (a table's, a materialized view's) holds in an array or a
-    composite value: a column
-    of an array of the domain, of a domain over one, of an array of a domain over it (each domain below the
-    brackets), or of a composite type (or an array of one) whose attribute is of any of these or of the domain."""
-    domains = {(d.schema, d.name): d for d in schema.domains}
-    rows = {(c.schema, c.name): c for c in schema.composite_types}
+    composite value (held_in)."""
+    held = _holding(schema)
     out: set[tuple[str, str]] = set()
-
-    def below(text: str, held: bool, seen: frozenset) -> None:
-        held = held or text.rstrip().endswith("]")
-        key = type_name(text)
-        if key in seen:
-            return
-        if key in domains:
-            if held:
-                out.add(key)
-            below(domains[key].type, held, seen | {key})
-        elif key in rows:
-            for a in rows[key].attributes:  # inside a row: out of ALTER DOMAIN's reach as inside an array
-                below(a.type, True, seen | {key})
-
     for t in schema.tables:
         for column in t.columns:
-            below(column.type, False, frozenset())
+            out |= held(column.type)
     for v in schema.views:  # a materialized view's column holds its values as a table's does
         for c in v.output if v.materialized else ():
             if c.type is not None:
-                below(c.type, False, frozenset())
+                out |= held(c.type)
     return out
+
+
+def _holding(schema: Schema, ranges: bool = False):
+    """type text -> (schema, name) of the domains a column of it holds in an array or a composite value: a column
+    of an array of the domain, of a domain over one, of an array of a domain over it (each domain below the
+    brackets), or of a composite type (or an array of one) whose attribute is of any of these or of the domain;
+    `ranges`: or of a range or multirange type over any of these (range_held refuses one over the domain itself)."""
+    domains = {(d.schema, d.name): d for d in schema.domains}
+    rows = {(c.schema, c.name): [a.type for a in c.attributes] for c in schema.composite_types}
+    if ranges:
+        rows.update({k: [r.subtype] for r in schema.range_types for k in ((r.schema, r.name), r.multirange_key)})
+
+    def held(text: str) -> set[tuple[str, str]]:
+        out: set[tuple[str, str]] = set()
+
+        def below(text: str, inside: bool, seen: frozenset) -> None:
+            inside = inside or text.rstrip().endswith("]")
+            key = type_name(text)
+            if key in seen:
+                return
+            if key in domains:
+                if inside:
+                    out.add(key)
+                below(domains[key].type, inside, seen | {key})
+            elif key in rows:
+                for inner in rows[key]:  # inside a row: out of ALTER DOMAIN's reach as inside an array
+                    below(inner, True, seen | {key})
+        below(text, False, frozenset())
+        return out
+    return held
+
+
+def key_user(current: Schema, key: tuple[str, str]) -> Optional[str]:
+    """`schema.table.column` of the first column of domain `key` (or of a domain over it; not an array) in its
+    table's partition key, else None: no ALTER COLUMN ... TYPE moves it onto the domain made again."""
+    domains = {(d.schema, d.name): d for d in current.domains}
+    return next((f"{t.schema}.{t.name}.{col.name}" for t in current.tables if t.partition_by is not None
+                 for col in t.columns if not col.type.rstrip().endswith("]") and key in domain_chain(col.type, domains)
+                 and col.name in referenced_columns(f"({t.partition_by.key})")), None)
+
+
+def detoured(current: Schema, key: tuple[str, str]) -> Optional[tuple[tuple[Table, Column], ...]]:
+    """The columns holding domain `key` in an array or a composite value, where a column of it keys a partitioned
+    table (key_user) and each can be moved to text around the ALTER DOMAIN in place and back (compare.key_detours):
+    a column of a table of no parent, partitions nor children, of its own type (not typed, foreign), not generated,
+    that nothing of its table reads as of its type (_read_as_its_type), and no materialized view holding the domain.
+    So too where no column holds it so but one holds it inside a range's bounds (a range over a composite holding it,
+    under a domain or a composite: Postgres refuses the ALTER DOMAIN in place as well, and it is not created again).
+    None for any other domain (created again, or refused: key_held)."""
+    if key_user(current, key) is None and range_holder(current, key) is None:
+        return None
+    held = _holding(current, ranges=True)
+    if any(held(c.type) & {key} for v in current.views if v.materialized for c in v.output if c.type is not None):
+        return None
+    parents = {(p.schema, p.name) for t in current.tables for p in t.inherits} | \
+        {(t.partition_of.parent_schema, t.partition_of.parent) for t in current.tables if t.partition_of is not None}
+    out = tuple((t, col) for t in current.tables for col in t.columns if key in held(col.type))
+    if not out or any(t.partition_of is not None or t.inherits or t.partition_by is not None or t.of is not None
+                      or t.foreign is not None or (t.schema, t.name) in parents or col.generated is not None
+                      or _read_as_its_type(t, col.name) for t, col in out):
+        return None
+    return out
+
+
+def range_holder(current: Schema, key: tuple[str, str]) -> Optional[str]:
+    """`schema.table.column` of the first column holding domain `key` inside a range's bounds where none holds it in
+    an array or a composite value alone (in_arrays: the domain is then altered in place), else None."""
+    if key in in_arrays(current):
+        return None
+    held = _holding(current, ranges=True)
+    return next((f"{t.schema}.{t.name}.{col.name}" for t in current.tables for col in t.columns
+                 if key in held(col.type)), None)
 
 
 def rebuilt_for_arrays(current: Schema, cur_domains: dict, desired: tuple[Domain, ...]) -> set[tuple[str, str]]:
@@ -79,7 +137,7 @@ def rebuilt_for_arrays(current: Schema, cur_domains: dict, desired: tuple[Domain
     every table (~7 ms of a 1,000-table diff's tail, after the last reply)."""
     checked = {(d.schema, d.name) for d in desired if cur_domains.get((d.schema, d.name)) is not None
                and checks_values(cur_domains[(d.schema, d.name)], d)}
-    return checked & in_arrays(current) if checked else set()
+    return {k for k in checked & in_arrays(current) if detoured(current, k) is None} if checked else set()
 
 
 def range_held(changes: list, current: Schema) -> list[tuple]:
@@ -108,26 +166,57 @@ def range_held(changes: list, current: Schema) -> list[tuple]:
 
 
 def key_held(changes: list, current: Schema) -> list[tuple]:
-    """Each domain change that checks values while a column holds the domain in an array or a composite value (so it
-    is created again: rebuilt_for_arrays) and a column of it, or of a domain over it, is in its table's partition key
-    (Promscale's `_ps_trace.tag`, hash-partitioned on a `ps_trace.tag_k` its composite `tag_pair` holds too), with why
-    `generate` cannot: Postgres moves no partition key's column onto the domain made again ('cannot alter column
-    ... because it is part of the partition key'), and refuses the ALTER DOMAIN in place (it named the key's retype
-    `tag_k -> tag_k`, which the user never asked for)."""
+    """Each domain change that checks values while a column holds the domain in an array or a composite value and a
+    column of it, or of a domain over it, is in its table's partition key (Promscale's `_ps_trace.tag`,
+    hash-partitioned on a `ps_trace.tag_k` its composite `tag_pair` holds too), where the columns holding it cannot be
+    moved to text around the ALTER DOMAIN in place (detoured), with why `generate` cannot: Postgres moves no partition
+    key's column onto the domain made again ('cannot alter column ... because it is part of the partition key'), and
+    refuses the ALTER DOMAIN in place under them (it named the key's retype `tag_k -> tag_k`, which the user never
+    asked for)."""
     checked = [c for c in changes if c.kind == "alter_domain" and c.old is not None and c.new is not None
                and checks_values(c.old, c.new)]
     held = in_arrays(current) if checked else set()
-    domains = {(d.schema, d.name): d for d in current.domains}
     out = []
-    for c in (c for c in checked if (c.schema, c.name) in held):
-        user = next((f"{t.schema}.{t.name}.{col.name}" for t in current.tables if t.partition_by is not None
-                     for col in t.columns if not col.type.rstrip().endswith("]")
-                     and (c.schema, c.name) in domain_chain(col.type, domains)
-                     and col.name in referenced_columns(f"({t.partition_by.key})")), None)
+    for c in checked:
+        if detoured(current, (c.schema, c.name)) is not None:
+            continue
+        inside = range_holder(current, (c.schema, c.name))  # (one over the domain itself: range_held's)
+        if inside is not None:
+            out.append((c, f"domain {c.schema}.{c.name}: a CHECK or NOT NULL cannot be given to it while column "
+                           f"{inside} holds it inside a range's bounds (Postgres refuses it: 'cannot alter type ... "
+                           "because column ... uses it'), nor can that column be moved to text and back around the "
+                           "ALTER (it is read as of its type by an expression, a non-btree index, a key or a trigger "
+                           "of its table, or its table has a parent, partitions or children, or a materialized view "
+                           "holds it); declare the CHECK NOT VALID, or change that column in a migration of its own "
+                           "first"))
+            continue
+        user = key_user(current, (c.schema, c.name)) if (c.schema, c.name) in held else None
         if user is not None:
             out.append((c, f"domain {c.schema}.{c.name}: a CHECK or NOT NULL cannot be given to it while a column "
                            "holds it in an array or a composite value (Postgres refuses it: 'cannot alter type ... "
                            "because column ... uses it'), and it cannot be created again under its columns while "
-                           f"column {user}, in its table's partition key, is of it; declare the CHECK NOT VALID, or "
-                           "change the columns holding it in a migration of their own first"))
+                           f"column {user}, in its table's partition key, is of it, nor can the columns holding it "
+                           "be moved to text and back around the ALTER (one is read as of its type by an expression, "
+                           "a non-btree index, a key or a trigger of its table, or its table has a parent, partitions "
+                           "or children, or a materialized view holds it); declare the CHECK NOT VALID, or change "
+                           "the columns holding it in a migration of their own first"))
     return out
+
+
+def _read_as_its_type(t: Table, name: str) -> bool:
+    """Whether something of `t` would not stand on column `name` made text: an expression of a CHECK, index, EXCLUDE,
+    policy, trigger's WHEN or statistics object naming it (`(l).n`: 'column notation .n applied to type text'; a word
+    of the name anywhere is taken to), an index key of it other than a btree or hash one of the type's default
+    operator class (a GIN over an array), a foreign key or trigger's UPDATE OF naming it, or a generated column (text
+    has no operator class for GIN; Postgres refuses the ALTER under a trigger's column list or a policy)."""
+    word = re.compile(rf'(?<![\w$"]){re.escape(name)}(?![\w$"])|"{re.escape(name.replace(chr(34), chr(34) * 2))}"',
+                      re.IGNORECASE)
+    texts = [c.expression for c in t.checks] + [p.using or "" for p in t.policies] + \
+        [p.with_check or "" for p in t.policies] + [g.when or "" for g in t.triggers] + \
+        [e for s in t.statistics for e in s.elements] + [c.generated or "" for c in t.columns] + \
+        [x.expression or "" for i in (*t.indexes, *t.exclusions) for x in i.elements] + \
+        [i.where or "" for i in (*t.indexes, *t.exclusions)]
+    return any(word.search(x) for x in texts) or any(
+        x.column == name and (i.method not in ("btree", "hash") or x.opclass or x.collation) for i in t.indexes
+        for x in i.elements) or any(x.column == name for e in t.exclusions for x in e.elements) or \
+        any(name in fk.columns for fk in t.foreign_keys) or any(name in g.update_columns for g in t.triggers)

@@ -12,6 +12,7 @@ from schemac.compare.around import COMPOSITE_ASIDE
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, takes_using
 from schemac.compare.composite_rebases import said
 from schemac.compare.default_rows import ROWS_MOVED, ancestors
+from schemac.compare.key_detours import DETOURED
 from schemac.pg.casts import STRING_TYPES, base_and_dims, converts, converts_own, is_string_type, type_parts as _split
 from schemac.pg import pgvector
 from schemac.pg.knowntypes import converts_extension
@@ -81,7 +82,8 @@ def destructive_reason(change: Change, held: Optional[AbstractSet[tuple[str, str
         return attributes_lost(change)
     if change.kind == "alter_range_type":
         return range_remade_reason(change, held)  # (set aside with its subtype: plan.range_hazards)
-    if change.kind == "alter_column_type" and not _of_foreign_table(change):
+    if change.kind == "alter_column_type" and not _of_foreign_table(change) and change.cause not in DETOURED:  # (to
+        # text and back to its type in one migration: each value's text read back by the type that wrote it)
         old, new = change.old.type, change.new.type  # type: ignore[union-attr]
         # (a domain's values are values of its base type: made that type or a wider one, each is kept; a domain that
         # checks nothing takes every value of its base type; modifiers its table's CHECKs prove each value fits,

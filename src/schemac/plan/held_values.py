@@ -111,16 +111,24 @@ def escaped_bytes(change: Change) -> Optional[str]:
 
 
 def held_value_warning(change: Change) -> Optional[str]:
-    """generate's warning for a retype written behind retyped_over_nulls' guard, which generate cannot see the rows of:
-    refused_values' (over NULLs alone it applies) and escaped_bytes' (over values without a backslash)."""
+    """generate's warning for a retype written behind a guard, which generate cannot see the rows of: retyped_over_nulls'
+    for refused_values' (over NULLs alone it applies) and escaped_bytes' (over values without a backslash), and
+    checked_values_guard's (a domain's CHECK narrowed or given under it: over values it passes)."""
     refused, escaped = refused_values(change), escaped_bytes(change)
     if refused:
         return (f"warning: {change.source or change.path}: column {change.path}: {refused}: the migration fails where "
                 "a row holds a value in it (it looks first: over NULLs alone, the type changes)")
-    return escaped and (f"warning: {change.source or change.path}: column {change.path}: "
-                        f"{change.old.type} -> {change.new.type}: {escaped}: the migration fails where a "  # type: ignore
-                        "row holds a value with a backslash (it looks first: without one, each value's text becomes its "
-                        "bytes)")
+    if escaped:
+        return (f"warning: {change.source or change.path}: column {change.path}: {change.old.type} -> "  # type: ignore
+                f"{change.new.type}: {escaped}: the migration fails where a row holds a value with a backslash (it "  # type: ignore
+                "looks first: without one, each value's text becomes its bytes)")
+    if change.kind == "alter_column_type" and change.checked_domains and not takes_using(change):  # (the guard's; a
+        # range set aside carries its bounds' domains too, rebased_bounds, guarded at its columns' retypes)
+        return (f"warning: {change.source or change.path}: column {change.path} is retyped to {change.new.type} "  # type: ignore
+                f"through text, which checks each value of domain {', '.join('.'.join(k) for k in change.checked_domains)} "
+                "held in it against its new CHECKs or NOT NULL: the migration fails where a row holds a value they "
+                "refuse (it looks first, naming the row)")
+    return None
 
 
 def _types(change: Change) -> tuple[str, str]:
