@@ -98,15 +98,17 @@ def key_user(current: Schema, key: tuple[str, str]) -> Optional[str]:
                  and col.name in referenced_columns(f"({t.partition_by.key})")), None)
 
 
-def detoured(current: Schema, key: tuple[str, str]) -> Optional[tuple[tuple[Table, Column], ...]]:
+def detoured(current: Schema, key: tuple[str, str],
+             arrays: Optional[set] = None) -> Optional[tuple[tuple[Table, Column], ...]]:
     """The columns holding domain `key` in an array or a composite value, where a column of it keys a partitioned
     table (key_user) and each can be moved to text around the ALTER DOMAIN in place and back (compare.key_detours):
     a column of a table of no parent, partitions nor children, of its own type (not typed, foreign), not generated,
     that nothing of its table reads as of its type (_read_as_its_type), and no materialized view holding the domain.
     So too where no column holds it so but one holds it inside a range's bounds (a range over a composite holding it,
     under a domain or a composite: Postgres refuses the ALTER DOMAIN in place as well, and it is not created again).
-    None for any other domain (created again, or refused: key_held)."""
-    if key_user(current, key) is None and range_holder(current, key) is None:
+    None for any other domain (created again, or refused: key_held). `arrays`: in_arrays(current), where the caller
+    has it (one walk of every column per diff)."""
+    if key_user(current, key) is None and range_holder(current, key, arrays) is None:
         return None
     held = _holding(current, ranges=True)
     if any(held(c.type) & {key} for v in current.views if v.materialized for c in v.output if c.type is not None):
@@ -121,10 +123,11 @@ def detoured(current: Schema, key: tuple[str, str]) -> Optional[tuple[tuple[Tabl
     return out
 
 
-def range_holder(current: Schema, key: tuple[str, str]) -> Optional[str]:
+def range_holder(current: Schema, key: tuple[str, str], arrays: Optional[set] = None) -> Optional[str]:
     """`schema.table.column` of the first column holding domain `key` inside a range's bounds where none holds it in
-    an array or a composite value alone (in_arrays: the domain is then altered in place), else None."""
-    if key in in_arrays(current):
+    an array or a composite value alone (in_arrays, or `arrays` where the caller has it: the domain is then altered
+    in place), else None."""
+    if key in (in_arrays(current) if arrays is None else arrays):
         return None
     held = _holding(current, ranges=True)
     return next((f"{t.schema}.{t.name}.{col.name}" for t in current.tables for col in t.columns
@@ -137,7 +140,10 @@ def rebuilt_for_arrays(current: Schema, cur_domains: dict, desired: tuple[Domain
     every table (~7 ms of a 1,000-table diff's tail, after the last reply)."""
     checked = {(d.schema, d.name) for d in desired if cur_domains.get((d.schema, d.name)) is not None
                and checks_values(cur_domains[(d.schema, d.name)], d)}
-    return {k for k in checked & in_arrays(current) if detoured(current, k) is None} if checked else set()
+    if not checked:
+        return set()
+    arrays = in_arrays(current)
+    return {k for k in checked & arrays if detoured(current, k, arrays) is None}
 
 
 def range_held(changes: list, current: Schema) -> list[tuple]:
@@ -178,9 +184,9 @@ def key_held(changes: list, current: Schema) -> list[tuple]:
     held = in_arrays(current) if checked else set()
     out = []
     for c in checked:
-        if detoured(current, (c.schema, c.name)) is not None:
+        if detoured(current, (c.schema, c.name), held) is not None:
             continue
-        inside = range_holder(current, (c.schema, c.name))  # (one over the domain itself: range_held's)
+        inside = range_holder(current, (c.schema, c.name), held)  # (one over the domain itself: range_held's)
         if inside is not None:
             out.append((c, f"domain {c.schema}.{c.name}: a CHECK or NOT NULL cannot be given to it while column "
                            f"{inside} holds it inside a range's bounds (Postgres refuses it: 'cannot alter type ... "
