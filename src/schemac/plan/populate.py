@@ -80,8 +80,8 @@ def view_created(c: Change) -> bool:
     return (c.kind == "add_view" and c.cause in (None, REBUILT)) or (c.kind == "replace_view" and c.cause is None)
 
 
-# The cause of a deferred view's CREATE ... WITH DATA where nothing else the migration makes reads it: made whole after
-# every object the migration creates. On 15 and 16, CREATE ... WITH DATA types its columns by the planned query (a SQL
+# The cause of a deferred view's CREATE ... WITH DATA where only views the migration creates read it (made_last), and
+# of theirs: made whole after every object the migration creates. On 15 and 16, CREATE ... WITH DATA types its columns by the planned query (a SQL
 # function inlined, `coalesce(name, NULL)` folded to `name`: `character varying(60)`), WITH NO DATA and REFRESH by the
 # query as written (`character varying`): the CREATE ... WITH NO DATA gave columns a fresh build lacks the typmod of.
 LAST = "made populated after every object the migration creates"
@@ -90,12 +90,25 @@ _READERS = ("add_view", "replace_view", "alter_view", "add_function", "alter_fun
             "add_composite_type", "add_range_type")
 
 
-def unread(changes: list[Change], which: set[int]) -> set[int]:
-    """Those of `which` (deferred views) whose keys no other change that creates or replaces an object reads."""
+def made_last(changes: list[Change], which: set[int]) -> set[int]:
+    """Those of `which` (deferred views) that only views the migration creates read, directly or through each other:
+    with those views (all LAST, ordered among themselves by what they read). Not one a function, a table, a type, or a
+    view replaced in place reads: it must stand before them, WITH NO DATA."""
     if not which:
         return set()
     refs = [refs_of(None, c.new) if c.kind in _READERS and c.new is not None else set() for c in changes]
-    return {i for i in which if not any(j != i and own_keys(None, changes[i].new) & r for j, r in enumerate(refs))}
+    out: set[int] = set()
+    for i in which:
+        group, keys, grew = {i}, set(own_keys(None, changes[i].new)), True
+        while grew:
+            found = {j for j, r in enumerate(refs) if j not in group and r & keys}
+            grew = bool(found)
+            group |= found
+            for j in found:
+                keys |= own_keys(None, changes[j].new)
+        if all(view_created(changes[j]) and isinstance(changes[j].new, View) for j in group - which):
+            out |= group
+    return out
 
 
 def after_the_rest(last: set[int], out: list[Deps]) -> list[Deps]:
@@ -120,8 +133,8 @@ _REST = ("created", "rest")  # made by every change a LAST CREATE does not stand
 
 def split(changes: list[Change], which: set[int]) -> list[Change]:
     """`changes` with each of `which` made two: its CREATE ... WITH NO DATA, and its REFRESH (both DEFERRED); or,
-    where nothing else of the migration reads it, its CREATE ... WITH DATA alone (LAST)."""
-    whole = unread(changes, which)
+    where only views the migration creates read it, its CREATE ... WITH DATA alone, and theirs (LAST: made_last)."""
+    whole = made_last(changes, which)
     out: list[Change] = []
     for i, c in enumerate(changes):
         if i in whole:
