@@ -39,6 +39,26 @@ if "PYTEST_DEBUG_TEMPROOT" not in os.environ and in_memory() is not None:
 _bytecode = bytecode_cache.start()  # before pytest-xdist starts its workers: they, and what they start, inherit it
 
 
+def _hypothesis_imported_as_installed() -> None:
+    """pytest rewrites the asserts of every module of a plugin's distribution (hypothesis is one, by its pytest
+    plugin): each process of a run (the controller and each pytest-xdist worker) rewrote hypothesis's 76 modules as it
+    imported them, ~0.95 s of CPU each (/work/rwfiles/speed54/rwplug.py, session 54), for asserts of hypothesis's
+    own that no test of ours reads. Unmarked here, before anything imports hypothesis: its installed bytecode is read
+    (bytecode_cache links it). Where pytest's private names changed, nothing (they are rewritten as before)."""
+    try:
+        from _pytest.assertion.rewrite import AssertionRewritingHook
+
+        for finder in sys.meta_path:
+            if isinstance(finder, AssertionRewritingHook):
+                finder._must_rewrite -= {n for n in finder._must_rewrite if n.split(".")[0] == "hypothesis"}
+                finder._marked_for_rewrite_cache.clear()
+    except (ImportError, AttributeError, TypeError):
+        pass
+
+
+_hypothesis_imported_as_installed()
+
+
 def pytest_configure(config):
     bytecode_cache.rewrite_tests(config, _bytecode, os.path.dirname(__file__))
     _draws_without_the_modules_loaded_so_far()

@@ -211,3 +211,43 @@ def test_a_replaced_index_is_dropped_before_the_extension_of_its_old_operator_cl
         assert conn.execute("SELECT pg_get_indexdef('t_box'::regclass), (SELECT count(*) FROM pg_extension WHERE "
                             "extname = 'btree_gist')").fetchone() == ("CREATE INDEX t_box ON public.t USING btree (lo, hi)", 0)
     assert check_drift(str(schema), db_url).differences == (), result.sql
+
+
+def test_a_replaced_index_the_table_is_clustered_on_keeps_the_mark(db_url, tmp_path):
+    """A table CLUSTERed ON an index --concurrently replaces (iNaturalist's lists, probe54a): the main file marked it
+    CLUSTER ON the old index, which DROP INDEX CONCURRENTLY then dropped with its mark, so the table was left
+    clustered on none (diff: 'the index CLUSTER uses is none'). The mark is set in the validating file, once the new
+    index has the name."""
+    old = OLD + "    cluster_on: t_w\n"
+    schema, result, files = _edited(db_url, tmp_path, old, old.replace("t_w: {columns: [w]}", "t_w: {columns: [w, k]}"),
+                                    "INSERT INTO t SELECT g, g, g FROM generate_series(1, 20) g")
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, files, record=False)
+        assert conn.execute("SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = 't'::regclass "
+                            "AND indisclustered").fetchall() == [("t_w",)], result.sql
+    assert check_drift(str(schema), db_url).differences == (), result.sql
+
+
+def test_a_replaced_index_reading_a_retyped_column_is_dropped_before_the_retype(db_url, tmp_path):
+    """A partial index `WHERE kind IN ('user', 'field_key')` over a varchar made an enum (ODK Central's knex enum,
+    probe54a), which --concurrently built beside the old one: the old stood through ALTER COLUMN ... TYPE, which
+    rebuilt its predicate as `(kind)::text = ANY (...)`, enum_out not IMMUTABLE, and Postgres refused the main file
+    ('functions in index predicate must be marked IMMUTABLE'). The old index is dropped before the retype."""
+    old = ("tables:\n  t:\n    columns:\n      id: {type: integer, primary_key: true}\n      kind: varchar(15)\n"
+           "    indexes:\n      t_users: {columns: [id], where: \"(kind)::text = ANY ((ARRAY['user'::character varying, "
+           "'field_key'::character varying])::text[])\"}\n")
+    new = ("enums:\n  kinds: [system, user, field_key]\ntables:\n  t:\n    columns:\n      id: {type: integer, "
+           "primary_key: true}\n      kind: kinds\n    indexes:\n      t_users: {columns: [id], where: \"kind = ANY "
+           "(ARRAY['user'::kinds, 'field_key'::kinds])\"}\n")
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(old)
+    assert generate(str(schema), out).status == "written"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations(), record=False)
+        conn.execute("INSERT INTO t VALUES (1, 'user'), (2, 'system')")
+        first = len(Layout(out).migrations())
+        schema.write_text(new)
+        result = generate(str(schema), out, concurrently=True, allow_destructive=True)  # (a varchar made an enum)
+        apply_files(conn, Layout(out).migrations()[first:], record=False)
+        assert conn.execute("SELECT count(*) FROM t WHERE kind IN ('user', 'field_key')").fetchone() == (1,)
+    assert check_drift(str(schema), db_url).differences == (), result.sql

@@ -251,12 +251,18 @@ def moves_schema(draw, prev: Optional[dict] = None) -> dict:
     return doc
 
 
-@st.composite
-def moves_pair(draw) -> tuple[dict, dict]:
-    a = draw(moves_schema())
-    b = draw(moves_schema(prev=a))
+def drawn_pair(draw, schema) -> tuple[dict, dict]:
+    """A drawn by the strategy `schema`, and B by `schema(prev=A)`: their private keys (`_parts`) and empty kinds
+    left out."""
+    a = draw(schema())
+    b = draw(schema(prev=a))
     return tuple(json.loads(json.dumps({k: v for k, v in doc.items() if not k.startswith("_") and
                                         (v != {} or k == "tables")})) for doc in (a, b))
+
+
+@st.composite
+def moves_pair(draw) -> tuple[dict, dict]:
+    return drawn_pair(draw, moves_schema)
 
 
 ROWS = {"o": "INSERT INTO o VALUES (1, 10, 'a'), (2, NULL, NULL), (3, -3, 'c')",
@@ -299,14 +305,19 @@ def moves_values(url: str, doc: dict) -> dict:
                 values = dict(zip(cols.values(), row))
                 for c, v in values.items():
                     out[(_a_name(spec.get("renamed_from"), t), c, values["id"])] = v
-        for s, spec in doc.get("sequences", {}).items():
-            out[("sequence", _a_name(spec.get("renamed_from"), s))] = conn.execute(sql.SQL(
-                "SELECT last_value, is_called FROM {}").format(sql.Identifier(spec.get("schema", "public"), s))).fetchone()
+        out.update(sequence_positions(conn, doc))
         for m, spec in doc.get("materialized_views", {}).items():  # (its query is the same in A and B)
             for row in conn.execute(sql.SQL("SELECT id::text, x2::text FROM {}").format(
                     sql.Identifier(spec.get("schema", "public"), m))):
                 out[("mm", row[0])] = row[1]
     return out
+
+
+def sequence_positions(conn: psycopg.Connection, doc: dict) -> dict:
+    """Each sequence's (last_value, is_called), by A's name."""
+    return {("sequence", _a_name(spec.get("renamed_from"), s)): conn.execute(sql.SQL(
+        "SELECT last_value, is_called FROM {}").format(sql.Identifier(spec.get("schema", "public"), s))).fetchone()
+        for s, spec in doc.get("sequences", {}).items()}
 
 
 def _check(dbs, ab: tuple[dict, dict]) -> None:

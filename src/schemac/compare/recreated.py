@@ -60,8 +60,7 @@ def _column_privileges_of_remade(changes: list[Change], cur_tables: dict) -> lis
     remade = remade_columns(changes)
     if not remade:
         return changes
-    tables = {key: t for key, t in cur_tables.items() if key in remade and
-              any(p.column in remade[key] for p in t.grants)}
+    tables = {key: t for key, t in cur_tables.items() if key in remade and any(p.column for p in t.grants)}
     if not tables:
         return changes
 
@@ -73,10 +72,15 @@ def _column_privileges_of_remade(changes: list[Change], cur_tables: dict) -> lis
     desired.update({c.table_def.key: c.table_def for c in changes if c.kind in ("add_column", "alter_generated")
                     and isinstance(c.table_def, Table) and c.table_def.key in tables})
     desired.update({t.key: t for c in changes for t in c.remakes if t.key in tables})  # (compare.shared_generation)
+    # The old grants under the names RENAME COLUMN gives (it takes them along): a column renamed and made again
+    # (`renamed_from:` of a generated column made VIRTUAL) is remade under its new name (prop54).
+    renamed = {key: privileges_renamed(t, desired[key]) or t for key, t in tables.items() if key in desired}
+    tables = {key: t for key, t in renamed.items() if any(p.column in remade[key] for p in t.grants)}
+    if not tables:
+        return changes
     had = {(c.kind, c.new.grantee) for c in changes if on(c)}  # type: ignore[union-attr]
     out = [c for c in changes if not on(c)]
     for key, old in tables.items():
-        old = privileges_renamed(old, desired[key]) or old  # (the other columns' renames: RENAME COLUMN takes them)
         kept = replace(old, grants=tuple(p for p in old.grants if p.column not in remade[key]))
         out += [c if (c.kind, c.new.grantee) in had else replace(c, cause=GENERATED_REBUILT)  # type: ignore[union-attr]
                 for c in object_changes(kept, desired[key]) if c.kind in ("grant", "revoke")]

@@ -13,6 +13,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+import time
 import uuid
 import warnings
 from typing import Any, Iterator, Optional, Sequence
@@ -139,7 +140,21 @@ def _scratch(dev_url: str) -> Iterator[tuple[str, str]]:
         try:
             yield conninfo.make_conninfo(dev_url, dbname=name), f"scratch database {name} on the --dev-url server"
         finally:
+            _until_closed(admin, name)
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+# The scratch database's server processes still ending after their clients' close: DROP DATABASE (WITH FORCE too)
+# finding one sleeps 100 ms before it looks again (CountOtherDBBackends), which 16 of 46 drops did in tests/
+# test_views.py and test_verify.py (/work/rwfiles/speed54, session 54). A poll every millisecond for at most 100.
+_SESSIONS_OF = "SELECT 1 FROM pg_catalog.pg_stat_activity WHERE datname = %s"
+
+
+def _until_closed(admin: psycopg.Connection, name: str) -> None:
+    for _ in range(100):
+        if admin.execute(_SESSIONS_OF, (name,)).fetchone() is None:
+            return
+        time.sleep(0.001)
 
 
 # The session a throwaway database's statements run in: the style `schemac diff` reads the catalog in and the normal

@@ -8,7 +8,7 @@ from schemac.compare.changes import Change
 from schemac.model import Exclusion
 from schemac.plan.attribute_order import with_attributes
 from schemac.plan.operator_links import one_way_links_last
-from schemac.plan.overload_order import overloads_first
+from schemac.plan.overload_order import overloads_first, readers_after_dropped_overloads
 from schemac.plan.dependencies import Deps, deps
 from schemac.plan.detour_order import detoured_around
 from schemac.plan.fill_order import replaced_triggers_first
@@ -29,6 +29,7 @@ def plan_deps(changes: list[Change]) -> list[Deps]:
     out = with_attributes(changes, [deps(c) for c in changes])  # around composite types' attributes changed
     out = row_type_freed(changes, out)  # a column retyped away from a table's row type before the table's retypes
     out = overloads_first(changes, out)  # a SQL-standard body calling another overload of its name: after it
+    out = readers_after_dropped_overloads(changes, out)  # what calls a name an overload of which is dropped: after it
     out = one_way_links_last(changes, out)  # an operator another names one way only: after that one
     out = replaced_triggers_first(changes, out)  # a trigger firing on UPDATE replaced before the table's backfill
     out = attached_beside(changes, out)  # a copy of a partition's own index beside its copy: after the root's

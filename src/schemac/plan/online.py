@@ -13,7 +13,7 @@ from schemac.pg.names import constraint_name, make_object_name, qualified
 from schemac.plan import ddl
 from schemac.plan.column_ddl import index_statistics
 from schemac.plan.graph import edges, ordered
-from schemac.plan.partition_index_ddl import copy_settings
+from schemac.plan.partition_index_ddl import copy_settings, index_reads
 from schemac.plan.planner import render_sql, statements_for, validate_constraint
 from schemac.plan.preamble import (UNQUALIFIED_EQUALS, may_hold_unqualified_equals, pinned_search_path, preamble,
                                    restored_search_path, schemas_called, widened)
@@ -60,9 +60,10 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]],
             continue
         if c.kind == "drop_index" and (c.schema, c.table, c.name) in swapped:
             continue  # (dropped CONCURRENTLY once the new one stands)
-        if c.kind == "set_index_comment" and (c.schema, c.table, c.name) in built:
-            validate.extend(statements_for(c))  # (once the index exists under its name)
-            continue
+        if c.kind == "set_index_comment" and (c.schema, c.table, c.name) in built \
+                or c.kind == "set_cluster_on" and (c.schema, c.table, getattr(c.new, "cluster_on", None)) in swapped:
+            validate.extend(statements_for(c))  # (once the index exists under its name: CLUSTER ON the old one went
+            continue  # with it, DROP INDEX CONCURRENTLY taking the mark)
         if c.kind == "add_index" and (c.schema, c.table, c.name) in swapped:
             concurrent.extend(_built_beside(c))
             renames.append(_renamed(c))
@@ -96,13 +97,18 @@ def _swapped(changes: list[Change], existing: set[tuple[str, str]]) -> set[tuple
     index itself changed (not dropped around a column's retype, which the old one may not survive). Not a partition's
     or a partitioned table's (their indexes are attached copies: plan.partition_index_ddl), nor an index under a
     foreign key the plan adds (Postgres ties the key to the old index, whose DROP it would then refuse), nor one built
-    in the main file (_widened)."""
-    dropped = {(c.schema, c.table, c.name) for c in changes if c.kind == "drop_index" and c.cause is None}
+    in the main file (_widened), nor one whose old definition reads a column the plan retypes, which ALTER COLUMN ...
+    TYPE rebuilds and it may not survive (a varchar's `type IN ('a')` made an enum: 'functions in index predicate must
+    be marked IMMUTABLE', its `(type)::text` now enum_out): dropped in the main file, before the retype."""
+    dropped = {(c.schema, c.table, c.name): c.old for c in changes if c.kind == "drop_index" and c.cause is None}
     referenced = {(s, t) for s, t, _ in _under_new_keys(changes)}
+    retyped = {(c.schema, c.table, c.name) for c in changes if c.kind == "alter_column_type"}
     return {(c.schema, c.table, c.name) for c in changes if c.kind == "add_index" and c.cause is None
             and (c.schema, c.table) in existing
             and (c.schema, c.table, c.name) in dropped and (c.schema, c.table) not in referenced and c.table_def is not None
-            and c.table_def.partition_of is None and c.table_def.partition_by is None and not _widened(c)}
+            and c.table_def.partition_of is None and c.table_def.partition_by is None and not _widened(c)
+            and not any(index_reads(dropped[(c.schema, c.table, c.name)], column)  # type: ignore[arg-type]
+                        for s, t, column in retyped if (s, t) == (c.schema, c.table))}
 
 
 def relation_names(schema: Schema) -> frozenset[tuple[str, str]]:

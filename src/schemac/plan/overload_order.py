@@ -6,7 +6,12 @@ name waited for nothing, and schema.yaml's order (inspect's: `hr(bigint, ...)` b
 caller first ("function hr(numeric, timestamp with time zone) does not exist"); the views' build server made a view
 calling `hr(score, ...)` before the bigint overload existed too, and recorded the call of the other one. Dropped (or
 replaced by a body that no longer calls it), such a function goes first: Postgres refuses to drop the overload it
-calls under it ("function hr(bigint,timestamp with time zone) depends on function hr(numeric,...)")."""
+calls under it ("function hr(bigint,timestamp with time zone) depends on function hr(numeric,...)").
+
+Likewise what the plan makes calling a name one of whose overloads it drops (a generated column, a default, a CHECK,
+an index, a view made again around the drop: compare.around) waits for the DROP FUNCTION: made before it, it is bound
+to the overload again, as a fresh build would not, and the DROP fails ("cannot drop function fo(integer) because
+other objects depend on it": a generated column added again before it, ranked so, beside a default set around it)."""
 
 from __future__ import annotations
 
@@ -48,4 +53,24 @@ def overloads_first(changes: list[Change], out: list[Deps]) -> list[Deps]:
             d = Deps(d.makes, d.removes, d.needs, d.frees | {("function", was.schema, was.name, x)  # type: ignore
                                                             for x in gone[(was.schema, was.name)] if x != was.identity})  # type: ignore
         out[i] = d
+    return out
+
+
+def readers_after_dropped_overloads(changes: list[Change], out: list[Deps]) -> list[Deps]:
+    """`out` with each change whose new form calls a name (("function", schema, name) among its needs) one of whose
+    overloads the plan drops needing that DROP FUNCTION first; not one that frees a key of that name too (its old form
+    held an overload: before the DROP)."""
+    gone = {(c.old.schema, c.old.name) for c in changes if c.kind == "drop_function" and isinstance(c.old, Function)}
+    if not gone:
+        return out
+    out = list(out)
+    for i, c in enumerate(changes):
+        d = out[i]
+        if c.kind == "drop_function" and isinstance(c.old, Function):
+            out[i] = Deps(d.makes | {("overload dropped", c.old.schema, c.old.name)}, d.removes, d.needs, d.frees)
+            continue
+        called = {k[1:3] for k in d.needs if k[0] == "function" and len(k) == 3 and k[1:3] in gone}
+        called -= {k[1:3] for k in d.frees if k[0] == "function"}
+        if called:
+            out[i] = Deps(d.makes, d.removes, d.needs | {("overload dropped", *n) for n in called}, d.frees)
     return out
