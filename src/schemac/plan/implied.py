@@ -14,11 +14,13 @@ from schemac.plan.detour_order import detoured_around
 from schemac.plan.fill_order import replaced_triggers_first
 from schemac.plan.filled_reads import owners_after_fills
 from schemac.plan.member_dependencies import attached_beside
+from schemac.plan.populate import EMPTIED, LAST, after_the_rest, refreshed_before
 from schemac.plan.privilege_order import CREATED as _CREATED
-from schemac.plan.populate import EMPTIED, refreshed_before
 from schemac.plan.renamed_rebuilds import after_renames, members_after_table_renames, renamed_then_rebuilt, \
     renamed_views_dropped
 from schemac.plan.row_type_order import row_type_freed
+
+_EARLY = ("created", "early")  # made by every CREATE but a LAST materialized view's (plan.populate)
 
 
 def plan_deps(changes: list[Change]) -> list[Deps]:
@@ -74,11 +76,16 @@ def plan_deps(changes: list[Change]) -> list[Deps]:
             out[i] = Deps(d.makes, d.removes | owned_by_column[(c.schema, f"{c.table}.{c.name}")], d.needs, d.frees)
     # A materialized view populated last (plan.populate): after every CREATE, after the others of the kind it reads,
     # and before its ALTER ... OWNER TO (REFRESH runs its query as the owner, which need not read what it reads).
+    # A LAST one (made whole, nothing else reading it) is a CREATE itself: after the others (_EARLY), not each other.
     refreshed = refreshed_before(changes)
+    last = {i for i in refreshed if changes[i].cause == LAST}
+    if last:
+        out = [Deps(d.makes | {_EARLY}, d.removes, d.needs, d.frees) if _CREATED in d.makes and i not in last else d
+               for i, d in enumerate(out)]
     for i, needs in refreshed.items():
         d = out[i]
         out[i] = Deps(d.makes | {("populated", changes[i].schema, changes[i].name)}, d.removes,
-                      d.needs | needs | {_CREATED}, d.frees)
+                      d.needs | needs | ({_EARLY} if last else {_CREATED}), d.frees)
     populated = {("populated", changes[i].schema, changes[i].name) for i in refreshed}
     # One populated for the materialized views reading it (plan.populate.EMPTIED): emptied after every CREATE and every
     # such refresh, and before its ALTER ... OWNER TO (REFRESH is its owner's).
@@ -95,7 +102,7 @@ def plan_deps(changes: list[Change]) -> list[Deps]:
             if before:
                 d = out[i]
                 out[i] = Deps(d.makes, d.removes, d.needs | before, d.frees)
-    return out
+    return after_the_rest(last, out) if last else out
 
 
 def _renames(c: Change) -> bool:

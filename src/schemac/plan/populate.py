@@ -11,6 +11,8 @@ SQL-standard bodies, is created WITH NO DATA in its place (its indexes,
 comments and grants follow it as before) and populated by REFRESH MATERIALIZED VIEW after every object the migration
 creates, after the refresh of any other such view it reads (a materialized view read unpopulated is an error),
 before its ALTER ... OWNER TO (REFRESH runs the query as the owner, who need not read what the query reads).
+One that nothing else the migration makes reads is instead created WITH DATA in that place (LAST): on 15 and 16 its
+columns then take the types a fresh build gives them (by the planned query: an inlined SQL function's typmod).
 One WITH NO DATA in schema.yaml stays unpopulated: it is never refreshed."""
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from schemac.compare.changes import Change
 from schemac.compare.views import REBUILT
 from schemac.model import Function, View
 from schemac.model.frozen import replace
-from schemac.plan.keys import refs_of
+from schemac.plan.dependencies import Deps
+from schemac.plan.keys import own_keys, refs_of
 
 # The cause of both halves: the CREATE MATERIALIZED VIEW ... WITH NO DATA, and the REFRESH MATERIALIZED VIEW.
 DEFERRED = "populated after every object the migration creates"
@@ -77,11 +80,66 @@ def view_created(c: Change) -> bool:
     return (c.kind == "add_view" and c.cause in (None, REBUILT)) or (c.kind == "replace_view" and c.cause is None)
 
 
+# The cause of a deferred view's CREATE ... WITH DATA where only views the migration creates read it (made_last), and
+# of theirs: made whole after every object the migration creates. On 15 and 16, CREATE ... WITH DATA types its columns by the planned query (a SQL
+# function inlined, `coalesce(name, NULL)` folded to `name`: `character varying(60)`), WITH NO DATA and REFRESH by the
+# query as written (`character varying`): the CREATE ... WITH NO DATA gave columns a fresh build lacks the typmod of.
+LAST = "made populated after every object the migration creates"
+
+_READERS = ("add_view", "replace_view", "alter_view", "add_function", "alter_function", "add_table", "add_domain",
+            "add_composite_type", "add_range_type")
+
+
+def made_last(changes: list[Change], which: set[int]) -> set[int]:
+    """Those of `which` (deferred views) that only views the migration creates read, directly or through each other:
+    with those views (all LAST, ordered among themselves by what they read). Not one a function, a table, a type, or a
+    view replaced in place reads: it must stand before them, WITH NO DATA."""
+    if not which:
+        return set()
+    refs = [refs_of(None, c.new) if c.kind in _READERS and c.new is not None else set() for c in changes]
+    out: set[int] = set()
+    for i in which:
+        group, keys, grew = {i}, set(own_keys(None, changes[i].new)), True
+        while grew:
+            found = {j for j, r in enumerate(refs) if j not in group and r & keys}
+            grew = bool(found)
+            group |= found
+            for j in found:
+                keys |= own_keys(None, changes[j].new)
+        if all(view_created(changes[j]) and isinstance(changes[j].new, View) for j in group - which):
+            out |= group
+    return out
+
+
+def after_the_rest(last: set[int], out: list[Deps]) -> list[Deps]:
+    """`out` with each LAST CREATE (of `last`) after every change but those that stand on what one makes, directly or
+    through others (its index, comment, grants, owner; a view's owner set after the fills reading it)."""
+    keys = {k for i in last for k in out[i].makes}
+    on = set(last)
+    grew = True
+    while grew:
+        grew = False
+        for j, d in enumerate(out):
+            if j not in on and (d.needs & keys or d.removes & d.makes & keys):
+                on.add(j)
+                keys |= d.makes
+                grew = True
+    return [Deps(d.makes | {_REST}, d.removes, d.needs, d.frees) if j not in on else
+            Deps(d.makes, d.removes, d.needs | {_REST}, d.frees) if j in last else d for j, d in enumerate(out)]
+
+
+_REST = ("created", "rest")  # made by every change a LAST CREATE does not stand under
+
+
 def split(changes: list[Change], which: set[int]) -> list[Change]:
-    """`changes` with each of `which` made two: its CREATE ... WITH NO DATA, and its REFRESH (both DEFERRED)."""
+    """`changes` with each of `which` made two: its CREATE ... WITH NO DATA, and its REFRESH (both DEFERRED); or,
+    where only views the migration creates read it, its CREATE ... WITH DATA alone, and theirs (LAST: made_last)."""
+    whole = made_last(changes, which)
     out: list[Change] = []
     for i, c in enumerate(changes):
-        if i in which:
+        if i in whole:
+            out.append(replace(c, cause=LAST))
+        elif i in which:
             out += [replace(c, cause=DEFERRED, lent_path=()),  # (the REFRESH computes it: compare.restricted_path)
                     replace(Change("refresh_view", c.schema, c.table, c.name, None, c.new, None, DEFERRED), lent_path=c.lent_path)]
         else:
@@ -90,18 +148,22 @@ def split(changes: list[Change], which: set[int]) -> list[Change]:
 
 
 def refreshed_before(changes: list[Change]) -> dict[int, set[tuple]]:
-    """For each DEFERRED refresh (index into `changes`): the ("populated", schema, name) keys of the other deferred
-    views its query reads, through views or not; and the key it makes is its own."""
-    deferred = {(c.schema, c.name) for c in changes if c.kind == "refresh_view" and c.cause == DEFERRED}
+    """For each DEFERRED refresh and LAST CREATE (index into `changes`): the ("populated", schema, name) keys of the
+    other deferred views its query reads, through views or not; and the key it makes is its own."""
+    deferred = {(c.schema, c.name) for c in changes if _fills_late(c)}
     if not deferred:  # (most plans)
         return {}
     views, functions = views_functions_made(changes)
     out = {}
     for i, c in enumerate(changes):
-        if c.kind == "refresh_view" and c.cause == DEFERRED:
+        if _fills_late(c):
             read = {(x.schema, x.name) for x in reached_by(c.new, views, functions) if isinstance(x, View)}  # type: ignore
             out[i] = {("populated", *key) for key in read & deferred if key != (c.schema, c.name)}
     return out
+
+
+def _fills_late(c: Change) -> bool:
+    return (c.kind == "refresh_view" and c.cause == DEFERRED) or c.cause == LAST
 
 
 def views_functions_made(changes: list[Change]) -> tuple[dict, dict]:
