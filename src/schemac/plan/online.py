@@ -62,6 +62,9 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]],
             continue  # (dropped CONCURRENTLY once the new one stands)
         if c.kind == "set_replica_identity" and _identity_on(c.new) in swapped:  # type: ignore[arg-type]
             continue  # (marked on the new index beside the old: _built_beside)
+        if c.kind == "set_replica_identity" and _identity_on(c.new) in built:  # type: ignore[arg-type]
+            validate.extend(statements_for(c))  # (once the index is built CONCURRENTLY, and checked valid: Postgres
+            continue  # refuses an index that does not exist yet, 'index "t_k2" for table "t" does not exist')
         if c.kind == "set_index_comment" and (c.schema, c.table, c.name) in built \
                 or c.kind == "set_cluster_on" and (c.schema, c.table, getattr(c.new, "cluster_on", None)) in swapped:
             validate.extend(statements_for(c))  # (once the index exists under its name: CLUSTER ON the old one went
