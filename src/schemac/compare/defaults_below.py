@@ -5,6 +5,9 @@ partition and child, below any level. A child whose default schema.yaml gives ot
 (`PARTITION OF p (c DEFAULT 7)`) loses it: its own change is then made after its parent's (plan.dependencies
 orders it), not left to the parent's (compare.differ marks a child's change INHERITED when the parent makes one of
 that kind on that column), and a child with no change of its own gets its default set again (DEFAULT_KEPT).
+ALTER TABLE parent ADD COLUMN c ... DEFAULT x likewise gives x to every table below that gains the column from it
+(an INHERITED add_column; a fresh build of a child declared without one has none): a child wanting none or another
+gets its own after (DEFAULT_KEPT, its old column None).
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from typing import Iterator, Optional
 
 from schemac.compare.changes import INHERITED, Change
 from schemac.compare.normalize import same_default
-from schemac.model import Table
+from schemac.model import Column, Table
+from schemac.model.tables import inherited_column
 
 DEFAULT_KEPT = "its own default, set again after its parent's ALTER TABLE carried the parent's down"
 _KINDS = ("set_default", "drop_default")
@@ -28,6 +32,12 @@ def parents_of(t: Table) -> Iterator[tuple[str, str]]:
         yield (q.schema, q.name)
 
 
+def given_but_default(column: Column, parent_column: Column) -> bool:
+    """Whether an inherited-only `column` of a child is what its parent's gives it but for its default (schema.yaml
+    writes it in the child for that alone: `default: 'NULL'` where the child dropped its parent's)."""
+    return replace(column, default=None, source=None) == replace(inherited_column(parent_column, None), default=None)
+
+
 def _default(t: Table, column: str) -> tuple[bool, Optional[str], str]:
     col = next((c for c in t.columns if c.name == column), None)
     return (col is not None, col.default if col is not None else None, col.type if col is not None else "")
@@ -37,6 +47,8 @@ def defaults_kept_below(changes: list[Change], cur_tables: dict, des_tables: dic
     """`changes` with the defaults of the children (at any depth) of a table whose column default changes made
     again after it where they differ from the parent's new one (see the module)."""
     carried = [c for c in changes if c.kind in _KINDS and c.cause != INHERITED]
+    added = {(c.schema, c.table, c.name): c for c in changes if c.kind == "add_column"}
+    carried += [c for c in added.values() if c.cause != INHERITED]
     if not carried or not any(t.partition_of is not None or t.inherits for t in des_tables.values()):
         return changes
     children: dict[tuple[str, str], list[Table]] = {}
@@ -46,12 +58,15 @@ def defaults_kept_below(changes: list[Change], cur_tables: dict, des_tables: dic
     own = {(c.schema, c.table, c.name): c for c in changes if c.kind in _KINDS}
     out = list(changes)
     for c in carried:
-        parent_default = c.new.default if c.kind == "set_default" else None  # type: ignore[union-attr]
+        parent_default = c.new.default if c.kind != "drop_default" else None  # type: ignore[union-attr]
         below, seen = list(children.get((c.schema, c.table), ())), set()
         while below:
             t = below.pop()
             if t.key in seen or t.key not in cur_tables:
                 continue
+            gained = added.get((t.schema, t.name, c.name))  # type: ignore[arg-type]
+            if c.kind == "add_column" and (gained is None or gained.cause != INHERITED):
+                continue  # (one it has already: the parent's ADD COLUMN merges into it, and stops there)
             seen.add(t.key)
             below += children.get(t.key, ())
             has, default, type_text = _default(t, c.name)  # type: ignore[arg-type]

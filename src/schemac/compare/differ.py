@@ -72,7 +72,7 @@ from schemac.compare.not_null_names import (defaults_as_held, held_as_parents, n
                                             parents_names_given)
 from schemac.compare.not_null_remade import remade_under_parents
 from schemac.compare.not_null_renames import renamed_on_leaves
-from schemac.compare.defaults_below import defaults_kept_below
+from schemac.compare.defaults_below import defaults_kept_below, given_but_default
 from schemac.compare.default_rows import leaving_rows, over_defaults, rebound, referenced_partition
 from schemac.compare.attribute_renames import typed_tables_follow
 from schemac.compare.attribute_readers import readers_follow_attributes
@@ -153,9 +153,10 @@ def _joined_before_parents_columns(changes: list[Change], old: Table, new: Table
     given: dict[tuple, tuple[str, ...]] = {}
     for q in new.inherits:
         if q not in old.inherits:
-            added = {c.name for c in per_table.get((q.schema, q.name), ()) if c.kind == "add_column" and c.cause is None}
+            added = {c.name: c.new for c in per_table.get((q.schema, q.name), ()) if c.kind == "add_column" and c.cause is None}
             given[(q.schema, q.name)] = tuple(c.name for c in new.columns if c.name in added and c.name in new.inherited_only
-                                              and c.source == new.source and old.column(c.name) is None)
+                                              and (c.source == new.source or given_but_default(c, added[c.name]))
+                                              and old.column(c.name) is None)  # (a default of its own: set after)
     later = {n for names in given.values() for n in names}
     if not later:
         return changes

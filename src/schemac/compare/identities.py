@@ -162,7 +162,8 @@ def identity_sequences_named(current: Schema, desired: Schema, changes: list[Cha
     older table's or column's, `t_old_id_seq`, kept through a RENAME TABLE or COLUMN of the project's history or of
     this migration, its options changed in place or not:
     `cur_tables`, the tables as Postgres has them after compare.moves) where schema.yaml gives it no `sequence_name`:
-    a fresh build names it so, as a serial's owned sequence is renamed. Not drift (cause NAMED_AS_DEFAULT:
+    a fresh build names it so, as a serial's owned sequence is renamed; to schema.yaml's `sequence_name` where it gives
+    another (a fresh build's SEQUENCE NAME: `t_ident` where the database holds `t_id_seq`). Not drift (NAMED_AS_DEFAULT:
     report.describe), as `sequence_name` is not compared; left where a relation of either side holds that name (but
     an identity's sequence renamed away here: a chain of table renames, b_n_seq -> c_n_seq, a_n_seq -> b_n_seq), the
     identity is dropped or made again, or the table is a partition (its root's sequence)."""
@@ -170,8 +171,10 @@ def identity_sequences_named(current: Schema, desired: Schema, changes: list[Cha
     tables = [sequences_named(t) if any((t.schema, t.name, c.name) in renamed for c in t.columns) else t  # (as made)
               for t in (cur_tables.values() if cur_tables is not None else current.tables)]
     des_tables = {t.key: t for t in desired.tables}
-    held = [(t, des_tables.get(t.key)) for t in tables if t.partition_of is None
-            and any(c.identity is not None and c.identity.sequence_name for c in t.columns)]
+    named = {k for k, t in des_tables.items()
+             if any(c.identity is not None and c.identity.sequence_name for c in t.columns)}
+    held = [(t, des_tables.get(t.key)) for t in tables if t.partition_of is None and (t.key in named
+            or any(c.identity is not None and c.identity.sequence_name for c in t.columns))]
     held = [(t, kept) for t, kept in held if kept is not None and kept.partition_of is None]
     if not held:
         return []
@@ -190,10 +193,9 @@ def identity_sequences_named(current: Schema, desired: Schema, changes: list[Cha
         for t, kept, was, s in todo:
             column = renamed.get((kept.schema, kept.name, was), was)  # (a RENAME COLUMN of this migration's)
             new_c = kept.column(column)
-            if new_c is None or new_c.identity is None or new_c.identity.sequence_name or \
-                    (kept.schema, kept.name, column) in remade:
+            if new_c is None or new_c.identity is None or (kept.schema, kept.name, column) in remade:
                 continue
-            name = identity_sequence_name(kept.name, column)
+            name = new_c.identity.sequence_name or identity_sequence_name(kept.name, column)
             if name == s.name or wanted.get((s.schema, name), (kept.name, column)) != (kept.name, column):
                 continue
             if (s.schema, name) in taken:

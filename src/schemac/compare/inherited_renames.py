@@ -1,7 +1,7 @@
 """A column an INHERITS parent renames (`renamed_from:`) is renamed in its children too: ALTER TABLE parent RENAME
 COLUMN recurses to every table inheriting it (Postgres renames the child's column, merged or inherited alone, and
 what reads it there follows). schema.yaml writes `renamed_from:` on the parent's column only, and the child's copy of
-it (schemafile.inherits.inherited_column) holds none: the child's comparison saw a column dropped and one added, and
+it (model.tables.inherited_column) holds none: the child's comparison saw a column dropped and one added, and
 generate refused the drop as destructive (or wrote it, losing the child's values). The child's column is given the
 parent's `renamed_from:`, so its comparison sees the same RENAME COLUMN, which compare.differ marks INHERITED (the
 parent's statement makes it). So for a partition that lists no columns (as inspect writes one made PARTITION OF: the

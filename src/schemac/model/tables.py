@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import field
-from schemac.model.frozen import frozen
+from schemac.model.frozen import frozen, replace
 from typing import Callable, Iterator, Literal, Optional
 
 from .collnames import collate_sql
@@ -229,6 +229,15 @@ def own_columns(table: Table) -> tuple[Column, ...]:
     if not table.inherits or table.source is None:
         return table.columns
     return tuple(c for c in table.columns if c.source != table.source and c.name not in table.inherited_only)
+
+
+def inherited_column(parent_column: Column, source) -> Column:
+    """What a child gets of a parent's column: not its comment, not its identity (Postgres does not
+    pass identities down; the NOT NULL stays, as a constraint Postgres names and validates for the child,
+    unless it is NO INHERIT)."""
+    no_inherit = parent_column.not_null is not None and parent_column.not_null.no_inherit
+    return replace(parent_column, comment=None, renamed_from=None, using=None, identity=None, source=source,
+                   not_null=None, nullable=parent_column.nullable or no_inherit)
 
 
 def inherits_above(t: Table, tables: dict, through: Callable[[tuple[str, str]], bool] = lambda k: True

@@ -292,8 +292,31 @@ def action_renamed(text: str, schema: str, table: str, old: str, new: str, owner
     if any(_folded(c.this) == old and c.table.lower() not in ("new", "old")
            for c in tree.expression.find_all(exp.Column)):
         return None  # (the column read in the rows inserted: not told here)
+    conflict = _conflict_names(tree.args.get("conflict"), relation, old)
+    if conflict is None:
+        return None
     return _spelled(text, [i for i in (target.expressions if isinstance(target, exp.Schema) else ())
-                           if isinstance(i, exp.Identifier) and _folded(i) == old], new)
+                           if isinstance(i, exp.Identifier) and _folded(i) == old] + conflict, new)
+
+
+def _conflict_names(conflict: Optional[exp.Expression], relation: exp.Table, old: str) -> Optional[list]:
+    """The identifiers of an INSERT's ON CONFLICT clause that are its target's column `old`: bare in the conflict
+    target (its index elements and predicate) and on the left of DO UPDATE's SET; qualified by the target's name (or
+    alias) or EXCLUDED elsewhere (bare there, a name is not a column: Postgres refuses one both hold as ambiguous).
+    None where it holds a subquery (its own names: not told)."""
+    if conflict is None:
+        return []
+    if next(conflict.find_all(exp.Select, exp.Subquery), None) is not None:
+        return None
+    alias = relation.args.get("alias")
+    named = _folded(alias.this) if isinstance(alias, exp.TableAlias) and isinstance(alias.this, exp.Identifier) \
+        else _folded(relation.this)
+    bare = [n for n in list(conflict.args.get("conflict_keys") or ()) + [conflict.args.get("index_predicate")]
+            + [e.this for e in conflict.expressions if isinstance(e, exp.EQ)] if n is not None]
+    ids = [c.this for n in bare for c in n.find_all(exp.Column) if c.args.get("table") is None]
+    ids += [c.this for c in conflict.find_all(exp.Column) if isinstance(c.args.get("table"), exp.Identifier)
+            and _folded(c.args["table"]) in (named, "excluded")]
+    return list({id(i): i for i in ids if isinstance(i, exp.Identifier) and _folded(i) == old}.values())
 
 
 def _one_target_renamed(tree: exp.Expression, text: str, schema: str, table: str, old: str, new: str) -> Optional[str]:

@@ -3,13 +3,14 @@ schema.yaml pins now), read by a materialized view the plan populates (CREATE ..
 one made WITH NO DATA): its ALTER ... OWNER TO after that. The query reads a view with the view's owner's rights,
 and schema.yaml's owner need not read what the view reads: Postgres accepts the state once the materialized view is
 made (its next REFRESH fails, as pg_dump's restore does), while the owner set first failed the CREATE ('permission
-denied for table t'). One another role owns already keeps its place (its owner may be the one with the rights)."""
+denied for table t'). So is a SECURITY DEFINER function it calls (directly, or through those views and functions),
+which runs as its owner. One another role owns already keeps its place (its owner may be the one with the rights)."""
 
 from __future__ import annotations
 
 from schemac.compare.changes import Change
 from schemac.compare.given_back import MIGRATION_ROLE
-from schemac.model import View
+from schemac.model import Function, View
 from schemac.plan.dependencies import Deps
 from schemac.plan.keys import refs_of
 from schemac.plan.populate import DEFERRED, view_created, views_functions_made, reached_by
@@ -32,13 +33,21 @@ def owners_after_fills(changes: list[Change], out: list[Deps]) -> list[Deps]:
     out = list(out)
     for i in fills:
         v = changes[i].new
-        read = {k[1:3] for x in [v, *(y for y in reached_by(v, views, functions) if isinstance(y, View))]  # type: ignore
-                for k in refs_of(None, x) if k[0] == "table"} - {(v.schema, v.name)}  # type: ignore[union-attr]
+        refs = [k for x in [v, *(y for y in reached_by(v, views, functions) if isinstance(y, (View, Function)))]
+                for k in refs_of(None, x)]  # type: ignore[arg-type]
+        read = {k[1:3] for k in refs if k[0] in ("table", "function")} - {(v.schema, v.name)}  # type: ignore[union-attr]
         key = ("filled", v.schema, v.name)  # type: ignore[union-attr]
         d = out[i]
         out[i] = Deps(d.makes | {key}, d.removes, d.needs, d.frees)
         for j in owners:
-            if any(k[0] == "table" and k[1:3] in read for k in changes[j].new.keys()):  # type: ignore[union-attr]
+            if any(k[0] in ("table", "function") and k[1:3] in read and _runs_as_owner(changes[j], k[0])
+                   for k in changes[j].new.keys()):  # type: ignore[union-attr]
                 d = out[j]
                 out[j] = Deps(d.makes, d.removes, d.needs | {key}, d.frees)
     return out
+
+
+def _runs_as_owner(c: Change, kind: str) -> bool:
+    """Whether the object of set_owner `c` (a relation, or a function: `kind`) is read with its owner's rights: a
+    view or table, or a SECURITY DEFINER function."""
+    return kind == "table" or getattr(c.new.obj, "security_definer", False)  # type: ignore[union-attr]

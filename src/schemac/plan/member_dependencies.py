@@ -136,6 +136,8 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
         makes.add(("default", t.schema, t.name, c.name))  # type: ignore[union-attr]
         if k == "set_default" or c.cause == DEFAULT_KEPT:
             new_refs |= {("default", *p, c.name) for p in parents_of(t)}  # type: ignore[arg-type]
+        if c.cause == DEFAULT_KEPT:  # (and after the parent's ADD COLUMN that gave it the column and a default)
+            new_refs.add(col(c.name))
     elif k in ("alter_identity", "drop_identity"):
         old_refs |= _attribute_refs(t, c.name, old, "identity")  # type: ignore[arg-type]
         new_refs |= _attribute_refs(t, c.name, new, "identity") if new is not None and new.identity is not None \

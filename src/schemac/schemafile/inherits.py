@@ -13,6 +13,7 @@ from yaml import MappingNode
 
 from schemac.errors import SchemaFileError
 from schemac.model import Column, Parent, Source, Table
+from schemac.model.tables import inherited_column
 from schemac.schemafile.fields import FieldReader
 from schemac.schemafile.typewriter import Flow
 
@@ -98,15 +99,6 @@ def parent_spec(p: Parent, schema: str) -> object:
     """A parent as `inherits:` lists it: its name (qualified outside the child's schema); an extension's as a mapping."""
     name = p.name if p.schema == schema else f"{p.schema}.{p.name}"
     return name if p.extension is None else Flow({"table": name, "extension": p.extension})
-
-
-def inherited_column(parent_column: Column, source) -> Column:
-    """What a child gets of a parent's column: not its comment, not its identity (Postgres does not
-    pass identities down; the NOT NULL stays, as a constraint Postgres names and validates for the child,
-    unless it is NO INHERIT)."""
-    no_inherit = parent_column.not_null is not None and parent_column.not_null.no_inherit
-    return replace(parent_column, comment=None, renamed_from=None, using=None, identity=None, source=source,
-                   not_null=None, nullable=parent_column.nullable or no_inherit)
 
 
 def merged_columns(t: Table, parents: list[Table]) -> tuple[Column, ...]:
