@@ -251,3 +251,43 @@ def test_a_replaced_index_reading_a_retyped_column_is_dropped_before_the_retype(
         apply_files(conn, Layout(out).migrations()[first:], record=False)
         assert conn.execute("SELECT count(*) FROM t WHERE kind IN ('user', 'field_key')").fetchone() == (1,)
     assert check_drift(str(schema), db_url).differences == (), result.sql
+
+
+def test_a_replaced_index_the_replica_identity_uses_keeps_it_at_every_step(db_url, tmp_path):
+    """A table whose REPLICA IDENTITY USING INDEX names an index --concurrently replaces: the main file marked the old
+    index again, which DROP INDEX CONCURRENTLY then dropped with its mark, leaving the table relreplident 'i' over no
+    index, as NOTHING (logical replication's UPDATE and DELETE refused; diff: the replica identity is nothing, expected
+    USING INDEX t_k). The new index is marked once built beside the old, before the old is dropped; the mark follows it
+    through its RENAME: at every step one index of the table is the identity."""
+    old = ("tables:\n  t:\n    columns:\n      id: {type: integer, primary_key: true}\n"
+           "      k: {type: integer, nullable: false}\n    indexes:\n      t_k: {columns: [k], unique: true}\n"
+           "    replica_identity: {index: t_k}\n")
+    schema, result, files = _edited(db_url, tmp_path, old, old.replace("columns: [k]", "columns: [k, id]"),
+                                    "INSERT INTO t SELECT g, g FROM generate_series(1, 20) g")
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        for n, m in enumerate(files):
+            apply_files(conn, [m], record=False)
+            assert conn.execute("SELECT count(*) FROM pg_index WHERE indrelid = 't'::regclass AND indisreplident"
+                                ).fetchone() == (1,), (n, result.sql)
+        assert conn.execute("SELECT relreplident::text, (SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid "
+                            "= c.oid AND indisreplident) FROM pg_class c WHERE oid = 't'::regclass").fetchone() == (
+            "i", "t_k"), result.sql
+    assert check_drift(str(schema), db_url).differences == (), result.sql
+
+
+def test_a_replica_identity_moved_to_a_new_index_is_set_once_it_is_built(db_url, tmp_path):
+    """REPLICA IDENTITY USING INDEX moved to an index the migration adds (Canvas's courses, pair
+    rw-replica-identity-moved-to-a-unique-index-over-the-same-columns): --concurrently set it in the main file, before
+    the later file's CREATE INDEX CONCURRENTLY, and Postgres refused it ('index "t_k2" for table "t" does not exist').
+    It is set in the validating file, once the index is built and found valid."""
+    old = ("tables:\n  t:\n    columns:\n      id: {type: integer, primary_key: true}\n"
+           "      k: {type: integer, nullable: false}\n    indexes:\n      t_k: {columns: [k], unique: true}\n"
+           "    replica_identity: {index: t_k}\n")
+    new = old.replace("t_k: {columns: [k], unique: true}", "t_k2: {columns: [k, id], unique: true}").replace(
+        "{index: t_k}", "{index: t_k2}")
+    schema, result, files = _edited(db_url, tmp_path, old, new, "INSERT INTO t SELECT g, g FROM generate_series(1, 20) g")
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, files, record=False)
+        assert conn.execute("SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = 't'::regclass "
+                            "AND indisreplident").fetchall() == [("t_k2",)], result.sql
+    assert check_drift(str(schema), db_url).differences == (), result.sql

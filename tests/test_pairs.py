@@ -225,11 +225,13 @@ def _read(url: str, order: bool = False, comments_too: bool = False, with_values
 
 
 def converges(a: str, tmp_path, pair, with_new: Optional[Callable[[NewSide], None]] = None,
-              comments_too: bool = False) -> None:
+              comments_too: bool = False, concurrently: bool = False) -> None:
     """The pair's migration applied over A's rows converges on the new side (see the module's docstring);
     `with_new(side)` is given the new side's database while it stands, with what was read of it (NewSide: test_kinds
     rebuilds it: no second load, inspect or oracle reading);
-    `comments_too`: every object and every comment by its identity too (catalog_oracle.objects, .comments)."""
+    `comments_too`: every object and every comment by its identity too (catalog_oracle.objects, .comments);
+    `concurrently`: the change generated `--concurrently` (tests/test_pairs_concurrently.py), its files applied in turn,
+    a `-- no-transaction` one outside any transaction, as sqlx runs it."""
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     _older_than_the_pair(a, pair)
     by_owner = getattr(pair, "as_owner", False) or EVERY_PAIR  # `-- apply as: owner` (tests/owner_mode.py)
@@ -263,7 +265,7 @@ def converges(a: str, tmp_path, pair, with_new: Optional[Callable[[NewSide], Non
         expected = {kind: rows for kind, rows in b_read.catalog.items() if kind != "column_order"}
         if with_new is not None:
             with_new(NewSide(b, inspected, b_read.catalog, b_read.swept))
-    result = generate(str(schema), out, name="new", allow_destructive=pair.destructive)
+    result = generate(str(schema), out, name="new", allow_destructive=pair.destructive, concurrently=concurrently)
     assert result.status == "written", result.message
     assert cycles(list(result.changes)) == [], "the dependency graph has a cycle"
     new_files = [m for m in Layout(out).migrations() if m.path not in old_files]

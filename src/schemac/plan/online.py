@@ -6,10 +6,10 @@ from sqlglot import exp
 
 from schemac.compare.changes import Change
 from schemac.compare.normalize import search_path
-from schemac.model import Check, ForeignKey, Schema
+from schemac.model import Check, ForeignKey, Schema, Table
 from schemac.model.frozen import frozen, replace
 from schemac.pg.idents import ident
-from schemac.pg.names import constraint_name, make_object_name, qualified
+from schemac.pg.names import constraint_name, make_object_name, qualified, quote_ident
 from schemac.plan import ddl
 from schemac.plan.column_ddl import index_statistics
 from schemac.plan.graph import edges, ordered
@@ -60,6 +60,11 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]],
             continue
         if c.kind == "drop_index" and (c.schema, c.table, c.name) in swapped:
             continue  # (dropped CONCURRENTLY once the new one stands)
+        if c.kind == "set_replica_identity" and _identity_on(c.new) in swapped:  # type: ignore[arg-type]
+            continue  # (marked on the new index beside the old: _built_beside)
+        if c.kind == "set_replica_identity" and _identity_on(c.new) in built:  # type: ignore[arg-type]
+            validate.extend(statements_for(c))  # (once the index is built CONCURRENTLY, and checked valid: Postgres
+            continue  # refuses an index that does not exist yet, 'index "t_k2" for table "t" does not exist')
         if c.kind == "set_index_comment" and (c.schema, c.table, c.name) in built \
                 or c.kind == "set_cluster_on" and (c.schema, c.table, getattr(c.new, "cluster_on", None)) in swapped:
             validate.extend(statements_for(c))  # (once the index exists under its name: CLUSTER ON the old one went
@@ -165,7 +170,20 @@ def _built_beside(c: Change) -> list[tuple[str, exp.Expression]]:
     built = ddl.create_index(table, replace(c.new, name=_new_name(c.name)), concurrently=True,  # type: ignore
                              if_not_exists=False)  # (an INVALID one a failed build left: not renamed as the index)
     old = exp.Table(this=ident(c.name), db=ident(c.schema))
-    return [(c.name, built), (c.name, exp.Drop(tables=[old], kind="INDEX", exists=True, concurrently=True))]
+    drop = (c.name, exp.Drop(tables=[old], kind="INDEX", exists=True, concurrently=True))
+    if _identity_on(table) != (c.schema, c.table, c.name):  # type: ignore[arg-type]
+        return [(c.name, built), drop]
+    # (the table's REPLICA IDENTITY USING INDEX names it: moved to the new one before the old is dropped, which would
+    # leave the table no identity (relreplident 'i' and no index marked: logical replication's UPDATE and DELETE
+    # refused); the mark follows the index through its RENAME)
+    marked = ddl.command("ALTER", "TABLE", qualified(c.schema, c.table), "REPLICA IDENTITY",  # type: ignore[arg-type]
+                         f"USING INDEX {quote_ident(_new_name(c.name))}")  # type: ignore[arg-type]
+    return [(c.name, built), (c.name, marked), drop]
+
+
+def _identity_on(table: Table) -> tuple:
+    """(schema, table, index) of the index a table's REPLICA IDENTITY USING INDEX names, else ()."""
+    return (table.schema, table.name, table.replica_identity_index) if table.replica_identity == "index" else ()
 
 
 def _built_valid(schema: str, name: str) -> exp.Expression:
