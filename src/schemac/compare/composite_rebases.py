@@ -12,6 +12,7 @@ column, the attribute and its domain, where one holds a value; and plan.hazards 
 from __future__ import annotations
 
 from schemac.compare.changes import ENUM_REBUILT, Change
+from schemac.compare.retype_casts import made_of, type_parts
 from schemac.compare.types import base_type, keyed_domains
 from schemac.model import Schema
 from schemac.model.frozen import replace
@@ -82,7 +83,7 @@ def rebased_bounds(objects: list[Change], current: Schema, desired: Schema) -> l
     out = []
     for c in objects:
         if c.kind != "alter_range_type" or c.cause != ENUM_REBUILT or c.rebased or \
-                (under := _under(current, type_name(c.old.subtype))) & remade:  # type: ignore[union-attr]
+                (under := _under(current, c.old.subtype)) & remade:  # type: ignore[union-attr]
             out.append(c)
             continue
         found = walk(c.old.subtype, c.new.subtype, (BOUNDS,), frozenset()) if walk is not None else ()  # type: ignore
@@ -104,7 +105,7 @@ def checked_domains(changes: list[Change], current: Schema, desired: Schema) -> 
     if not changed:
         return changes
     return [replace(c, checked_domains=tuple(sorted(held))) if c.kind == "alter_column_type" and c.cause == ENUM_REBUILT
-            and (held := _under(desired, type_name(c.new.type)) & changed)  # type: ignore[union-attr]
+            and (held := _under(desired, c.new.type) & changed)  # type: ignore[union-attr]
             else c for c in changes]
 
 
@@ -116,18 +117,11 @@ def checked(current: Schema, desired: Schema) -> set:
             ({c.expression for c in was[(d.schema, d.name)].checks}, was[(d.schema, d.name)].not_null)}
 
 
-def _under(current: Schema, key: tuple) -> set:
-    """The types type `key` stands on, at any depth: a domain's base, a composite's attributes, a range's subtype."""
-    comps = {(c.schema, c.name): [a.type for a in c.attributes] for c in current.composite_types}
-    doms = {(d.schema, d.name): [d.type] for d in current.domains}
-    spans = {(r.schema, r.name): [r.subtype] for r in current.range_types}
-    seen, todo = set(), [key]
-    while todo:
-        k = todo.pop()
-        if k not in seen:
-            seen.add(k)
-            todo += [type_name(t) for t in comps.get(k, doms.get(k, spans.get(k, [])))]
-    return seen
+def _under(schema: Schema, type_text: str) -> set:
+    """The types type `type_text` stands on, at any depth, and its own (schema, name): a domain's base, a composite's
+    attributes, a range's subtype (compare.retype_casts.made_of; not a multirange's range, as these walks were
+    written)."""
+    return {type_name(type_text)} | {type_name(t) for t in made_of(type_text, type_parts(schema, multiranges=False))}
 
 
 def _walker(current: Schema, desired: Schema):

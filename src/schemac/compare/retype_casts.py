@@ -69,7 +69,7 @@ def own_type_sides(changes: list[Change], current: Schema, desired: Schema) -> l
 
     subtypes = {**_subtypes(current), **_subtypes(desired)}
     sides = (_shapes(current), _shapes(desired))
-    held = (_parts(current), _parts(desired))
+    held = (type_parts(current), type_parts(desired))
     own = held[0].keys() | was.keys()
     ranges = {**_ranges(current), **_ranges(desired)}
 
@@ -140,23 +140,26 @@ def _retyped(c: Change) -> bool:
                                              and c.old.type != c.new.type)  # type: ignore[union-attr]
 
 
-def _parts(schema: Schema) -> dict[tuple[str, str], tuple[str, ...]]:
-    """The types each domain, composite, range and multirange type of `schema`'s own holds its values in, by (schema,
-    name): a domain's base, a composite's attributes' types, a range's subtype."""
+def type_parts(schema: Schema, multiranges: bool = True) -> dict[tuple[str, str], tuple[str, ...]]:
+    """The types each domain, composite, range and (`multiranges`) multirange type of `schema`'s own holds its values
+    in, by (schema, name): a domain's base, a composite's attributes' types, a range's subtype (a multirange's: its
+    range's)."""
     out = {(d.schema, d.name): (d.type,) for d in schema.domains}
     out.update({(c.schema, c.name): tuple(a.type for a in c.attributes) for c in schema.composite_types})
     for r in schema.range_types:
-        out[(r.schema, r.name)] = out[r.multirange_key] = (r.subtype,)
+        out[(r.schema, r.name)] = (r.subtype,)
+        if multiranges:
+            out[r.multirange_key] = (r.subtype,)
     return out
 
 
 def made_of(type_text: str, parts: dict[tuple[str, str], tuple[str, ...]]) -> tuple[str, ...]:
-    """The types a value of `type_text` is made of, at any depth, through `parts` (_parts); () for a type of
+    """The types a value of `type_text` is made of, at any depth, through `parts` (type_parts); () for a type of
     Postgres's own."""
     out: list[str] = []
     todo, seen = [type_text], set()
     while todo:
-        key = type_name(base_and_dims(todo.pop())[0])
+        key = type_name(todo.pop())  # (array brackets and modifiers off; a quoted name's spaces kept)
         if key in parts and key not in seen:
             seen.add(key)
             out.extend(parts[key])

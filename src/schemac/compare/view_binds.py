@@ -23,6 +23,7 @@ from schemac.model import Function, View
 from schemac.model.frozen import replace
 from schemac.model.references import call_parts, joined_reference, split_reference
 from schemac.pg.indexdef import top_level_items
+from schemac.pg.keywords import PLAIN_NAME
 from schemac.pg.names import quoted
 
 Key = tuple[str, str]
@@ -40,7 +41,7 @@ def function_calls(v: View) -> dict[Key, set[tuple[str, ...]]]:
 def _ident(n: str) -> str:
     """A pattern of name `n` as a query may spell it: quoted, or bare in any letter case where it needs no quotes."""
     spelled = re.escape(quoted(n))
-    return f"(?:{spelled}|(?i:{re.escape(n)}))" if re.fullmatch(r"[a-z_][a-z0-9_$]*", n) else spelled
+    return f"(?:{spelled}|(?i:{re.escape(n)}))" if PLAIN_NAME.fullmatch(n) else spelled
 
 
 def calls_qualified(query: str, schema: str, name: str) -> bool:

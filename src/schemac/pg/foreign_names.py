@@ -11,7 +11,7 @@ from sqlglot.dialects.postgres import Postgres
 from sqlglot.tokens import TokenType
 
 from schemac.pg.builtin_arity import POSTGRES_ARITY, builtin_arity  # noqa: F401 (pg.dialect's names)
-from schemac.pg.keywords import CATALOG_TYPE_WORDS, is_postgres_keyword
+from schemac.pg.keywords import CATALOG_TYPE_WORDS, PLAIN_NAME, is_postgres_keyword
 from schemac.pg.sqllex import OP_CHARS
 from schemac.pg.user_literals import SCONST_TOKENS
 
@@ -161,10 +161,10 @@ def keyword_schema_type(parser) -> exp.DataType | None:
     curr, dot = parser._curr, parser._next
     if curr is None or dot is None or parser._prev is None or dot.token_type != TokenType.DOT \
             or parser._prev.token_type not in (TokenType.DCOLON, TokenType.ALIAS) or curr.token_type == TokenType.VAR \
-            or not (curr.token_type == TokenType.IDENTIFIER or _BARE_NAME.fullmatch(curr.text)):
+            or not (curr.token_type == TokenType.IDENTIFIER or PLAIN_NAME.fullmatch(curr.text)):
         return None
     name = parser._tokens[parser._index + 2] if parser._index + 2 < len(parser._tokens) else None
-    if name is None or not (name.token_type == TokenType.IDENTIFIER or _BARE_NAME.fullmatch(name.text)):
+    if name is None or not (name.token_type == TokenType.IDENTIFIER or PLAIN_NAME.fullmatch(name.text)):
         return None
     parser._advance(3)
     quoted = '"' + name.text.replace('"', '""') + '"' if name.token_type == TokenType.IDENTIFIER else name.text
@@ -182,9 +182,6 @@ class QuotedUserTypes:
 
     def __contains__(self, name: str) -> bool:
         return name in ("char", "bit") or name not in CATALOG_TYPE_WORDS
-
-
-_BARE_NAME = re.compile(r"[a-z_][a-z0-9_$]*")
 
 
 # SQL/JSON's constructors and JSON_TABLE, which sqlglot reads by their grammar: not keywords before 16 (json_objectagg)

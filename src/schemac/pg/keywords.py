@@ -3,6 +3,12 @@ which pg.names (quoting) and pg.foreign_names (which of sqlglot's words a user's
 
 from __future__ import annotations
 
+import re
+
+# A name (fullmatch) a query may write bare, reading the same as quoted (a keyword below apart); quote_identifier()
+# quotes one with a $ too (pg.names.needs_quotes).
+PLAIN_NAME = re.compile(r"[a-z_][a-z0-9_$]*")
+
 # Postgres's keywords other than unreserved ones (pg_get_keywords() where catcode <> 'U', PostgreSQL 18):
 # the words its quote_identifier(), and so format_type(), quotes.
 _POSTGRES_QUOTED = frozenset("""

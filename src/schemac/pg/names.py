@@ -12,7 +12,7 @@ import re
 from typing import Optional
 
 from schemac.pg.catalog_relations import CATALOG_RELATIONS
-from schemac.pg.keywords import _POSTGRES_QUOTED, is_postgres_keyword  # noqa: F401 (re-exported)
+from schemac.pg.keywords import _POSTGRES_QUOTED, PLAIN_NAME, is_postgres_keyword  # noqa: F401 (re-exported)
 from schemac.model import Check, Exclusion, ForeignKey, PrimaryKey, Table, Unique
 from schemac.model.references import (call_parts, joined_reference,  # noqa: F401 (re-exported)
                                       plain_parts, reference_part, reference_parts, split_operator, split_reference)
@@ -80,7 +80,7 @@ def quote_ident(name: str) -> str:
 def format_type_ident(name: str) -> str:
     """A part of a type's name as format_type() prints it: quoted only where Postgres's quote_identifier()
     quotes (`extensions.geometry`, `app."order"`), not wherever sqlglot's tokenizer has a keyword."""
-    return name if re.fullmatch(r"[a-z_][a-z0-9_$]*", name) and name not in _POSTGRES_QUOTED else quoted(name)
+    return name if PLAIN_NAME.fullmatch(name) and name not in _POSTGRES_QUOTED else quoted(name)
 
 
 def reference_sql(text: str, default: str = "public") -> str:

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import re
 
+from schemac.pg.keywords import PLAIN_NAME
 from schemac.pg.names import quote_ident
 from schemac.pg.types import name_parts
 
-_PLAIN = re.compile(r"[a-z_][a-z0-9_$]*")
-
 
 def _part(name: str) -> str:
-    return name if _PLAIN.fullmatch(name) else '"' + name.replace('"', '""') + '"'
+    return name if PLAIN_NAME.fullmatch(name) else '"' + name.replace('"', '""') + '"'
 
 
 def search_name(schema: str, name: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from schemac.pg.keywords import quoted_type_is_builtin
+from schemac.pg.keywords import PLAIN_NAME, quoted_type_is_builtin
 from schemac.pg.names import format_type_ident
 from schemac.pg.typmods import modifiers_text
 
@@ -36,7 +36,7 @@ def named_type(text: str) -> "str | None":
     if m is None or ('"' not in m.group(1) and "." not in m.group(1)):
         return None
     parts = name_parts(m.group(1))
-    if len(parts) == 1 and re.match(r"^[a-z_][a-z0-9_$]*$", parts[0]) and quoted_type_is_builtin(parts[0]):
+    if len(parts) == 1 and PLAIN_NAME.fullmatch(parts[0]) and quoted_type_is_builtin(parts[0]):
         return None  # `"text"`: a name that reads the same unquoted; `"numeric"`, pg_catalog's (not `"integer"`)
     if m.group(2) is not None:  # modifiers: a type of an extension living outside the search path
         return ".".join(format_type_ident(p) for p in parts) + modifiers_text(parts[-1], m.group(2).split(",")) + \

@@ -25,6 +25,7 @@ from schemac.plan.collation_searches import searched_collation_warning
 from schemac.plan.folded_keys import folded_key_warning
 from schemac.plan.held_values import held_value_warning, refused_values
 from schemac.plan.null_checks import checked_domain_warning, null_check_warning
+from schemac.plan.partial_keys import partial_key_warning
 from schemac.plan.range_hazards import range_remade_reason
 from schemac.plan.sequence_positions import dropped_position
 from schemac.plan.type_ddl import attributes_lost
@@ -115,7 +116,8 @@ def row_failures(changes: list[Change],
     row holds a key (plan.empty_parents); so does a CHECK saying IS NOT NULL a column added with it (plan.null_checks),
     and a column retyped without `using:` where PostGIS or pgvector refuse every value (plan.held_values). A column given
     a nondeterministic collation under an index or CHECK calling a substring search over it fails over any row
-    (plan.collation_searches)."""
+    (plan.collation_searches). A key replacing a partial unique index over its columns fails where two rows outside
+    the predicate share a key (plan.partial_keys)."""
     out = []
     made = {(c.schema, c.table) for c in changes if c.kind == "add_table"}
     retypes = {(c.schema, c.table, c.name): c for c in changes if c.kind == "alter_column_type"}
@@ -124,7 +126,8 @@ def row_failures(changes: list[Change],
         out += [searched] if searched else []
         warning = folded_key_warning(c, loose, retypes) or empty_parent_warning(c, made, changes) \
             or null_check_warning(c, changes) or checked_domain_warning(c) \
-            or held_value_warning(c)  # (written behind a guard: plan.held_values)
+            or held_value_warning(c) \
+            or partial_key_warning(c, made, changes)  # (a key over a partial unique index's rows: plan.partial_keys)
         if warning:
             out.append(warning)
             continue

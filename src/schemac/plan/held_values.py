@@ -26,10 +26,10 @@ from schemac.compare.composite_rebases import BOUNDS, said
 from schemac.model import Table
 from schemac.pg import pgvector
 from schemac.pg.casts import base_and_dims, is_string_type
+from schemac.pg.dialect import RENDER
 from schemac.pg.names import qualified, quote_ident
 from schemac.pg.types import type_name
 from schemac.plan.sql_strings import TREE, do_block, literal
-from schemac.pg.dialect import RENDER
 from schemac.plan.unforced_rls import force_again, lift_force
 
 # The steps from a type to one holding it: a domain over it ('d'), an array or multirange of it ('a': unnest), a range
