@@ -322,6 +322,29 @@ def test_a_child_declaring_a_column_it_had_from_its_parent_only_is_told_it_stays
         assert conn.execute("SELECT * FROM child").fetchall() == [(2, "c", 7)]
 
 
+def test_a_child_leaving_a_column_it_declares_to_its_parent_is_told_it_stays_its_own(db_url, tmp_path):
+    """The other way round: a child that declares a column (attislocal) and that schema.yaml then leaves to its
+    parent keeps it its own, as no DDL makes it inherited only (prop54's LEFT: generate said nothing, the catalog
+    differing from a fresh build's, where it is the parent's only); so too a column the child declared before its
+    parent gains it in the same migration (the parent's ADD COLUMN merges into it). generate says so (declared_notices),
+    and the catalog shows what it says; nothing is said while the child declares them."""
+    plain = "tables:\n  parent:\n    columns: {id: integer, kind: text%s}\n  child:\n    inherits: [parent]\n%s"
+    generated_and_applied(tmp_path, db_url, plain % ("", "    columns: {kind: text, n: integer, extra: integer}\n"))
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO child VALUES (2, 'c', 5, 7)")
+    schema = tmp_path / "schema.yaml"
+    schema.write_text(plain % (", n: integer", "    columns: {kind: text, n: integer, extra: integer}\n"), encoding="utf-8")
+    assert not [n for n in generate(str(schema), str(tmp_path / "generated"), dry_run=True).notices if "leaves" in n]
+    schema.write_text(plain % (", n: integer", "    columns: {extra: integer}\n"), encoding="utf-8")
+    notices = _told_and_applied(tmp_path, db_url, schema, "leaves")  # (the parent's ADD COLUMN n merges into the child's)
+    assert len(notices) == 1 and "schema.yaml:4:3: table public.child now leaves column(s) kind, n to its parents, " \
+        "which it declares itself" in notices[0], notices
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute(LOCALITY, ("child",)).fetchall() == [("id", False, 1), ("kind", True, 1), ("n", True, 1),
+                                                                 ("extra", True, 0)]
+        assert conn.execute("SELECT * FROM child").fetchall() == [(2, "c", 5, 7)]
+
+
 def test_a_child_declaring_every_column_of_its_plain_parent_leaves_and_joins_it_again(db_url, tmp_path):
     """Where the child then lists every column of its one parent, which has no CHECK, NOT NULL or generated column, the
     migration makes them its own (NO INHERIT, INHERIT: compare.joined_parents.declared_rejoins), as a fresh build has

@@ -4,7 +4,8 @@ ALTER TABLE parent ALTER COLUMN c SET DEFAULT (or DROP DEFAULT), without ONLY, m
 partition and child, below any level. A child whose default schema.yaml gives otherwise than its parent's
 (`PARTITION OF p (c DEFAULT 7)`) loses it: its own change is then made after its parent's (plan.dependencies
 orders it), not left to the parent's (compare.differ marks a child's change INHERITED when the parent makes one of
-that kind on that column), and a child with no change of its own gets its default set again (DEFAULT_KEPT).
+that kind on that column), and a child with no change of its own gets its default set again (DEFAULT_KEPT): a child
+the migration makes too (its CREATE TABLE, ordered before the parent's ALTER, is reached by it).
 ALTER TABLE parent ADD COLUMN c ... DEFAULT x likewise gives x to every table below that gains the column from it
 (an INHERITED add_column; a fresh build of a child declared without one has none): a child wanting none or another
 gets its own after (DEFAULT_KEPT, its old column None).
@@ -16,6 +17,7 @@ from schemac.model.frozen import replace
 from typing import Iterator, Optional
 
 from schemac.compare.changes import INHERITED, Change
+from schemac.compare.declared_below import declared_before_parents
 from schemac.compare.normalize import same_default
 from schemac.model import Column, Table
 from schemac.model.tables import inherited_column
@@ -45,7 +47,9 @@ def _default(t: Table, column: str) -> tuple[bool, Optional[str], str]:
 
 def defaults_kept_below(changes: list[Change], cur_tables: dict, des_tables: dict) -> list[Change]:
     """`changes` with the defaults of the children (at any depth) of a table whose column default changes made
-    again after it where they differ from the parent's new one (see the module)."""
+    again after it where they differ from the parent's new one (see the module); a standing child's ADD COLUMN of a
+    column it starts declaring as its parents gain it made its own first (compare.declared_below), which stops theirs."""
+    changes = declared_before_parents(changes, cur_tables, des_tables)
     carried = [c for c in changes if c.kind in _KINDS and c.cause != INHERITED]
     added = {(c.schema, c.table, c.name): c for c in changes if c.kind == "add_column"}
     carried += [c for c in added.values() if c.cause != INHERITED]
@@ -62,7 +66,7 @@ def defaults_kept_below(changes: list[Change], cur_tables: dict, des_tables: dic
         below, seen = list(children.get((c.schema, c.table), ())), set()
         while below:
             t = below.pop()
-            if t.key in seen or t.key not in cur_tables:
+            if t.key in seen:
                 continue
             gained = added.get((t.schema, t.name, c.name))  # type: ignore[arg-type]
             if c.kind == "add_column" and (gained is None or gained.cause != INHERITED):
@@ -81,7 +85,9 @@ def defaults_kept_below(changes: list[Change], cur_tables: dict, des_tables: dic
                     # around its ALTER TYPE)
                     out[out.index(mine)] = own[(t.schema, t.name, c.name)] = replace(mine, cause=None)
                 continue
-            old = next((x for x in cur_tables[t.key].columns if x.name == c.name), None)  # None: a table attached
+            was = cur_tables.get(t.key)  # (None: a table made in this migration, before its parent's ALTER TABLE)
+            old = next((x for x in was.columns if x.name == c.name), None) if was is not None else None  # None: a
+            # table attached, or made
             new = next(x for x in t.columns if x.name == c.name)
             out.append(Change("set_default" if default is not None else "drop_default", t.schema, t.name, c.name,
                               old, new, t, DEFAULT_KEPT))

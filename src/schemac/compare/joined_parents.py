@@ -69,12 +69,20 @@ def declared_notices(current: Schema, desired: Schema, changes: list[Change]) ->
         if not t.inherits or old is None or old.source is None or t.source is None or old.partition_of is not None \
                 or (t.key, None) in made:
             continue
-        had = {c.name for c in own_columns(old)}
+        had, own = {c.name for c in own_columns(old)}, {c.name for c in own_columns(t)}
         givers = [(p, cur.get((p.schema, p.name)), des.get((p.schema, p.name))) for p in old.inherits]
         named = [c.name for c in own_columns(t) if c.name not in had and old.column(c.name) is not None and
                  (t.key, c.name) not in made and all(
             p in t.inherits and now is not None and now.column(c.name) is not None
             for p, was, now in givers if was is not None and was.column(c.name) is not None)]
+        left = [c.name for c in t.columns if c.name in had and c.name not in own and (t.key, c.name) not in made and
+                all(p in old.inherits for p in t.inherits)]  # (a table joining a parent: joined_parent_notices)
+        if left:
+            out.append(f"{t.source}: table {t.qualified_name} now leaves column(s) {', '.join(left)} to its parents, "
+                       "which it declares itself: no DDL makes an existing child's own column its parents' only "
+                       "(pg_attribute.attislocal), so they stay its own (a DROP COLUMN on the parent leaves them on it, "
+                       "where a table made from schema.yaml loses them): make the table again under another name to "
+                       "have them its parents' only")
         if named:
             out.append(f"{t.source}: table {t.qualified_name} now declares column(s) {', '.join(named)}, which it has "
                        "from its parents only: no DDL makes an existing child's inherited column its own (NO INHERIT "

@@ -74,6 +74,7 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
                 new_refs |= {col(names[at - 1])} if at else set()
             if k == "add_column":  # after its new children, where compare.parents_columns_later adds it after them
                 new_refs.add(("gives later", t.schema, t.name, c.name))  # type: ignore[union-attr]
+                makes |= {("gives later", *x) for x in c.before_parents}  # (before its parents': declared_below)
             if k == "add_column" and new.generated is not None:  # type: ignore[union-attr]  after a BEFORE trigger
                 new_refs.add(("new row read", t.schema, t.name))  # type: ignore[union-attr]  reading NEW's whole row
             if k == "alter_generated" and new.generated and t.partition_of is not None:  # type: ignore[union-attr]
