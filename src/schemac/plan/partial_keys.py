@@ -19,10 +19,10 @@ def partial_key_warning(change: Change, made: AbstractSet, changes: list[Change]
     """The warning for `change`, if it adds a UNIQUE or PRIMARY KEY, or a unique index without a predicate, to a table
     not in `made` (the (schema, table) the migration creates) over the very columns of a partial unique index that
     `changes` (the migration's) drop from it, or that it keeps there (one it adds holds no row yet)."""
-    key = _full_key(change)
+    key = full_key(change)
     if key is None or (change.schema, change.table) in made:
         return None
-    what, columns = key
+    what, columns = key[0], set(key[1])
     here = (change.schema, change.table)
     added = {c.name for c in changes if c.kind == "add_index" and (c.schema, c.table) == here}
     dropped = [c.old for c in changes if c.kind == "drop_index" and (c.schema, c.table) == here]
@@ -37,14 +37,14 @@ def partial_key_warning(change: Change, made: AbstractSet, changes: list[Change]
     return None
 
 
-def _full_key(change: Change) -> Optional[tuple[str, set]]:
-    """What `change` adds (how the warning names it) and its key columns, if it adds a key reading every row: a
-    UNIQUE or PRIMARY KEY, or a unique index of plain columns without a predicate."""
+def full_key(change: Change) -> Optional[tuple[str, tuple[str, ...]]]:
+    """What `change` adds (how a warning names it) and its key columns, if it adds a key reading every row: a
+    UNIQUE or PRIMARY KEY, or a unique index of plain columns without a predicate (plan.shared_defaults' too)."""
     new = change.new
     if change.kind == "add_constraint" and isinstance(new, UNIQUE_KEY_TYPES) and change.table_def is not None:
-        return f"key {constraint_name(change.table_def, new)}", set(new.columns)
+        return f"key {constraint_name(change.table_def, new)}", tuple(new.columns)
     if change.kind == "add_index" and isinstance(new, Index) and new.unique and not new.where and _plain_columns(new):
-        return f"unique index {new.name}", _plain_columns(new)  # type: ignore[return-value]
+        return f"unique index {new.name}", tuple(e.column for e in new.elements)  # type: ignore[misc]
     return None
 
 

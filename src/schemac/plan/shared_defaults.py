@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 
 from schemac.compare.changes import Change
-from schemac.model import PrimaryKey, Schema, Unique
+from schemac.model import Schema
 from schemac.pg.calls import called_functions
-from schemac.pg.names import constraint_name
+from schemac.plan.partial_keys import full_key
 
 __all__ = ["one_value_keys"]
 
@@ -37,13 +37,10 @@ def one_value_keys(changes: list[Change], desired: Schema) -> list[str]:
         return []
     out = []
     for c in changes:
-        if c.kind == "add_constraint" and isinstance(c.new, (PrimaryKey, Unique)):
-            columns, what = c.new.columns, f"key {constraint_name(c.table_def, c.new)}"  # type: ignore[arg-type]
-        elif c.kind == "add_index" and c.new.unique and c.new.where is None \
-                and all(e.column for e in c.new.elements):  # type: ignore[union-attr]
-            columns, what = tuple(e.column for e in c.new.elements), f"unique index {c.new.name}"  # type: ignore
-        else:
+        key = full_key(c)
+        if key is None:
             continue
+        what, columns = key
         cols = [added.get((c.schema, c.table, name)) for name in columns]
         if not cols or any(x is None for x in cols):
             continue
