@@ -36,7 +36,12 @@ def _result_sql(returns: str) -> str:
 
 def function_target(f: Function) -> str:
     """schema.name(input types): how DROP, ALTER and COMMENT name one overload."""
-    return f"{qualified(f.schema, f.name)}({', '.join(routine_type_sql(t) for t in f.identity)})"
+    return routine_target(f.schema, f.name, f.identity)
+
+
+def routine_target(schema: str, name: str, identity) -> str:
+    """function_target of the overload `schema.name(identity)` (one named by a view's binds: plan.views)."""
+    return f"{qualified(schema, name)}({', '.join(routine_type_sql(t) for t in identity)})"
 
 
 

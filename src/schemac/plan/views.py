@@ -8,19 +8,20 @@ from typing import Optional
 
 from sqlglot import exp
 
-from schemac.compare.changes import Change
-from schemac.model.frozen import replace
-from schemac.plan.populate import DEFERRED
-from schemac.model import Table, View, collate_sql
 from schemac.compare.cast_types import defaults_moved
+from schemac.compare.changes import Change
 from schemac.compare.normalize import normal_form
+from schemac.compare.view_binds import bound
+from schemac.model import Table, View, collate_sql
+from schemac.model.frozen import replace
 from schemac.pg.column_storage import default_storage, storage_of
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
-from schemac.compare.view_binds import bound
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, clip_bytes, qualified, quote_ident
 from schemac.pg.views import values_view
 from schemac.plan import ddl
+from schemac.plan.populate import DEFERRED
+from schemac.plan.routine_ddl import routine_target
 from schemac.plan.sql_strings import visible_sql
 from schemac.plan.storage_ddl import alter_parameters
 from schemac.plan.stubs import STUB, STUBBED
@@ -57,10 +58,8 @@ def bound_aside(v: View, made: list[exp.Expression]) -> list[exp.Expression]:
     for entry in v.aside:
         schema, name, types = bound(entry)
         spare = clip_bytes(name, MAX_IDENTIFIER_BYTES - len(_ASIDE)) + _ASIDE
-        away.append(ddl.command("ALTER", "FUNCTION", f"{quote_ident(schema)}.{quote_ident(name)}({', '.join(types)})",
-                                "RENAME TO", quote_ident(spare)))
-        back.append(ddl.command("ALTER", "FUNCTION", f"{quote_ident(schema)}.{quote_ident(spare)}({', '.join(types)})",
-                                "RENAME TO", quote_ident(name)))
+        away.append(ddl.command("ALTER", "FUNCTION", routine_target(schema, name, types), "RENAME TO", quote_ident(spare)))
+        back.append(ddl.command("ALTER", "FUNCTION", routine_target(schema, spare, types), "RENAME TO", quote_ident(name)))
     return away + made + back
 
 
