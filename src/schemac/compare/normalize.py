@@ -284,6 +284,11 @@ def bare_null_stored(default: Optional[str], type_text: str) -> bool:
     return bool(m) and m.group(1) is None and null_stored(type_text)  # type: ignore[union-attr]
 
 
+def written_default(default: Optional[str], type_text: str) -> Optional[str]:
+    """The DEFAULT the plan writes for `default` on `type_text`: none for none or for a bare NULL (bare_null_stored)."""
+    return None if default is None or bare_null_stored(default, type_text) else default
+
+
 def _typed(default: Optional[str], type_text: str) -> Optional[str]:
     from schemac.compare.rewrite import is_string_literal
 

@@ -15,7 +15,7 @@ from schemac.compare.changes import Change
 from schemac.compare.created_tables import key_after_create
 from schemac.compare.keys_over_indexes import TAKEN_BY_KEY
 from schemac.compare.key_parts import repeated_keys
-from schemac.compare.normalize import bare_null_stored
+from schemac.compare.normalize import bare_null_stored, written_default
 from schemac.model import (Check, collate_sql, Column, deferral, Exclusion, Extension, ForeignKey, Identity, Index,
                            IndexElement, key_mark, own_columns, PrimaryKey, Table, Unique)
 from schemac.pg.dialect import RENDER
@@ -70,7 +70,7 @@ def column_def(column: Column, inline_pk: bool = False, schema: str = "public") 
         constraints.append(not_null)
     if inline_pk:
         constraints.append(exp.ColumnConstraint(kind=exp.PrimaryKeyColumnConstraint()))
-    if column.default is not None and not bare_null_stored(column.default, column.type):  # (none: its DEFAULT NULL
+    if written_default(column.default, column.type) is not None:  # (none for a bare NULL: its DEFAULT NULL
         constraints.append(exp.ColumnConstraint(kind=exp.DefaultColumnConstraint(this=default_expression(column.default))))  # would store one)
     if column.identity is not None:
         constraints.append(exp.ColumnConstraint(kind=identity_constraint(column.identity, schema)))

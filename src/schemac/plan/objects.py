@@ -9,7 +9,7 @@ from sqlglot import exp
 
 from schemac.compare.changes import DEFINITION_REMADE, ENUM_REBUILT, OWNS_VALUES, Change, set_aside_name
 from schemac.compare.cast_types import checks_moved
-from schemac.compare.normalize import bare_null_stored, same_cast_default, same_expression
+from schemac.compare.normalize import same_cast_default, same_expression, written_default
 from schemac.compare.types import replaceable
 from schemac.compare.sequences import unlinked
 from schemac.errors import SchemacError
@@ -216,7 +216,7 @@ def _alter_domain(old: Domain, new: Domain) -> list[exp.Expression]:
                         f"{old.collation or ''} -> {new.type} {new.collation or ''}); create a new domain instead")
     out: list[exp.Expression] = []
     if not same_cast_default(old.default, new.default, new.type):  # (as compare.types: DEFAULT 5.0 is not DEFAULT 5)
-        none = new.default is None or bare_null_stored(new.default, new.type)  # (a bare NULL: none, plan.type_ddl)
+        none = written_default(new.default, new.type) is None  # (a bare NULL: none, plan.type_ddl)
         out.append(alter_domain(new, "DROP DEFAULT") if none else
                    alter_domain(new, "SET DEFAULT", parse_expression(new.default).sql(dialect=RENDER)))
     if old.not_null != new.not_null:  # a named one: ADD CONSTRAINT (17+)

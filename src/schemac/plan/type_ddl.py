@@ -11,7 +11,7 @@ from sqlglot import exp
 
 from schemac.compare.around import COMPOSITE_ASIDE, readded, readded_attributes
 from schemac.compare.changes import DEFINITION_REMADE, ENUM_REBUILT, Change, set_aside_name
-from schemac.compare.normalize import bare_null_stored
+from schemac.compare.normalize import written_default
 from schemac.compare.usertypes import RANGE_HELD
 from schemac.errors import SchemacError
 from schemac.model import Attribute, Collation, CompositeType, Domain, Enum, RangeType
@@ -65,7 +65,7 @@ def rename_enum_values(e: Enum) -> list[exp.Command]:
 def create_domain(d: Domain) -> exp.Command:
     parts = ["DOMAIN", qualified(d.schema, d.name), "AS", build_type(d.type).sql(dialect=RENDER),
              *(["COLLATE", collate(d.collation).sql(dialect=RENDER)] if d.collation else [])]
-    if d.default is not None and not bare_null_stored(d.default, d.type):  # (schema.yaml's bare NULL: none, where
+    if written_default(d.default, d.type) is not None:  # (schema.yaml's bare NULL: none, where
         # DEFAULT NULL would store one, NULL::character varying over varchar(10), as on a column: plan.ddl)
         parts += ["DEFAULT", default_expression(d.default).sql(dialect=RENDER)]
     if d.not_null:  # under its name (17+ keeps one)
@@ -81,8 +81,8 @@ def created_domain(d: Domain) -> list[exp.Expression]:
     DEFAULT: Postgres copies the base domain's DEFAULT into the new one (DefineDomain), which schema.yaml does not
     declare (inspect writes such a copy as the domain's own DEFAULT)."""
     over_domain = not d.type.endswith("]") and not is_known_spelling(d.type) and is_user_defined(d.type)
-    return [create_domain(d)] + ([alter_domain(d, "DROP DEFAULT")] if (d.default is None or bare_null_stored(
-        d.default, d.type)) and over_domain else [])
+    return [create_domain(d)] + ([alter_domain(d, "DROP DEFAULT")] if written_default(d.default, d.type) is None
+                                 and over_domain else [])
 
 
 def alter_domain(d: Domain, *action: str) -> exp.Command:
