@@ -13,7 +13,7 @@ from schemac.compare.given_back import MIGRATION_ROLE
 from schemac.model import Function, View
 from schemac.plan.dependencies import Deps
 from schemac.plan.keys import refs_of
-from schemac.plan.populate import DEFERRED, LAST, view_created, views_functions_made, reached_by
+from schemac.plan.populate import DEFERRED, fills_late, reached_by, view_created, views_functions_made
 
 __all__ = ["owners_after_fills"]
 
@@ -25,8 +25,7 @@ def owners_after_fills(changes: list[Change], out: list[Deps]) -> list[Deps]:
               ("", MIGRATION_ROLE)]
     deferred = {(c.schema, c.name) for c in changes if c.kind == "refresh_view" and c.cause == DEFERRED}
     fills = [i for i, c in enumerate(changes if owners else ()) if isinstance(c.new, View) and c.new.materialized and
-             c.new.with_data and ((c.kind == "refresh_view" and c.cause == DEFERRED) or c.cause == LAST or
-                                  (view_created(c) and (c.schema, c.name) not in deferred))]
+             c.new.with_data and (fills_late(c) or (view_created(c) and (c.schema, c.name) not in deferred))]
     if not fills:
         return out
     views, functions = views_functions_made(changes)

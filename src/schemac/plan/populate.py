@@ -150,19 +150,21 @@ def split(changes: list[Change], which: set[int]) -> list[Change]:
 def refreshed_before(changes: list[Change]) -> dict[int, set[tuple]]:
     """For each DEFERRED refresh and LAST CREATE (index into `changes`): the ("populated", schema, name) keys of the
     other deferred views its query reads, through views or not; and the key it makes is its own."""
-    deferred = {(c.schema, c.name) for c in changes if _fills_late(c)}
+    deferred = {(c.schema, c.name) for c in changes if fills_late(c)}
     if not deferred:  # (most plans)
         return {}
     views, functions = views_functions_made(changes)
     out = {}
     for i, c in enumerate(changes):
-        if _fills_late(c):
+        if fills_late(c):
             read = {(x.schema, x.name) for x in reached_by(c.new, views, functions) if isinstance(x, View)}  # type: ignore
             out[i] = {("populated", *key) for key in read & deferred if key != (c.schema, c.name)}
     return out
 
 
-def _fills_late(c: Change) -> bool:
+def fills_late(c: Change) -> bool:
+    """Whether `c` fills a materialized view after every object the migration creates: a DEFERRED refresh, a LAST
+    CREATE ... WITH DATA."""
     return (c.kind == "refresh_view" and c.cause == DEFERRED) or c.cause == LAST
 
 
