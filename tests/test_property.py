@@ -914,10 +914,14 @@ def databases(request):
 COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-# The default run's examples are the same on every run (CI's verdict is the change's, not the draw's), as in
-# test_property_objects; SCHEMAC_PROPERTY_EXAMPLES draws afresh.
-@settings(max_examples=int(os.environ.get("SCHEMAC_PROPERTY_EXAMPLES", "12")),
-          derandomize="SCHEMAC_PROPERTY_EXAMPLES" not in os.environ, **COMMON)
+def default_examples(examples: int) -> settings:
+    """A property's settings in the default run: `examples` examples, the same on every run (CI's verdict is the
+    change's, not the draw's); SCHEMAC_PROPERTY_EXAMPLES=N draws N afresh."""
+    return settings(max_examples=int(os.environ.get("SCHEMAC_PROPERTY_EXAMPLES", str(examples))),
+                    derandomize="SCHEMAC_PROPERTY_EXAMPLES" not in os.environ, **COMMON)
+
+
+@default_examples(12)
 @given(ab=schema_pair())
 def test_migration_a_to_b_leaves_no_drift(databases, ab):
     _check_a_to_b(databases, *ab)

@@ -35,7 +35,6 @@ Default run: 1 example on PostgreSQL 18 (SCHEMAC_PROPERTY_EXAMPLES=n for more); 
 from __future__ import annotations
 
 import json
-import os
 import re
 from typing import Optional
 
@@ -44,7 +43,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 import test_property
-from test_property import COMMON, _check_a_to_b, databases, insert_rows
+from test_property import COMMON, default_examples, _check_a_to_b, databases, insert_rows
 from test_property_objects import ORACLES, chance, dbs
 
 assert databases and dbs  # the fixtures this module's tests take, imported
@@ -385,8 +384,7 @@ def _check(dbs, ab: tuple[dict, dict]) -> None:
         test_property.keep_only_rows_b_can_hold, test_property.empty = keep, empty
 
 
-@settings(max_examples=int(os.environ.get("SCHEMAC_PROPERTY_EXAMPLES", "1")),
-          derandomize="SCHEMAC_PROPERTY_EXAMPLES" not in os.environ, **COMMON)
+@default_examples(1)
 @given(ab=attached_pair())
 def test_attached_leave_no_drift(dbs, ab):
     _check(dbs, ab)

@@ -32,7 +32,6 @@ Default run: 1 example on PostgreSQL 18 (SCHEMAC_PROPERTY_EXAMPLES=n for more); 
 from __future__ import annotations
 
 import json
-import os
 from typing import Optional
 
 import psycopg
@@ -40,7 +39,7 @@ from psycopg import sql
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_property import COMMON, _check_a_to_b, databases
+from test_property import COMMON, default_examples, _check_a_to_b, databases
 from test_property_moves import Place, drawn_pair, place, sequence_positions
 from test_property_objects import ORACLES, chance, dbs
 
@@ -243,8 +242,7 @@ def _check(dbs, ab: tuple[dict, dict]) -> None:
     _check_a_to_b(dbs[0], *ab, oracles=ORACLES, dev_url=dbs[1], rows=clusters_rows, read_back=clusters_values)
 
 
-@settings(max_examples=int(os.environ.get("SCHEMAC_PROPERTY_EXAMPLES", "1")),
-          derandomize="SCHEMAC_PROPERTY_EXAMPLES" not in os.environ, **COMMON)
+@default_examples(1)
 @given(ab=clusters_pair())
 def test_clusters_leave_no_drift(dbs, ab):
     _check(dbs, ab)

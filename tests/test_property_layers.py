@@ -31,14 +31,13 @@ Default run: 1 example on PostgreSQL 18 (SCHEMAC_PROPERTY_EXAMPLES=n for more); 
 from __future__ import annotations
 
 import json
-import os
 from typing import Optional
 
 import psycopg
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_property import COMMON, _check_a_to_b, databases
+from test_property import COMMON, default_examples, _check_a_to_b, databases
 from test_property_objects import ORACLES, chance, comments_on_tables, dbs, with_comment
 from test_property_security import ME, ROLES3, as_run_by, me, sdbs
 
@@ -296,8 +295,7 @@ def _check(sdbs, me: str, ab: tuple[dict, dict]) -> None:
     _check_a_to_b(sdbs[0], a, b, oracles=ORACLES, dev_url=sdbs[1], rows=layers_rows, read_back=layers_values)
 
 
-@settings(max_examples=int(os.environ.get("SCHEMAC_PROPERTY_EXAMPLES", "1")),
-          derandomize="SCHEMAC_PROPERTY_EXAMPLES" not in os.environ, **COMMON)
+@default_examples(1)
 @given(ab=layers_pair())
 def test_layers_leave_no_drift(sdbs, me, ab):
     _check(sdbs, me, ab)

@@ -33,7 +33,6 @@ Default run: 1 example on PostgreSQL 18 (SCHEMAC_PROPERTY_EXAMPLES=n for more); 
 from __future__ import annotations
 
 import json
-import os
 from typing import Optional
 
 import psycopg
@@ -41,7 +40,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from psycopg import sql
-from test_property import COMMON, _check_a_to_b, databases
+from test_property import COMMON, default_examples, _check_a_to_b, databases
 from test_property_objects import ORACLES, ROLES, chance, comments_on_tables, dbs, with_comment
 
 assert databases and dbs  # the fixtures this module's tests take, imported
@@ -324,8 +323,7 @@ def _check(dbs, ab: tuple[dict, dict]) -> None:
     _check_a_to_b(dbs[0], *ab, oracles=ORACLES, dev_url=dbs[1], rows=moves_rows, read_back=moves_values)
 
 
-@settings(max_examples=int(os.environ.get("SCHEMAC_PROPERTY_EXAMPLES", "1")),
-          derandomize="SCHEMAC_PROPERTY_EXAMPLES" not in os.environ, **COMMON)
+@default_examples(1)
 @given(ab=moves_pair())
 def test_moves_leave_no_drift(dbs, ab):
     _check(dbs, ab)

@@ -84,8 +84,8 @@ from hypothesis import strategies as st
 from catalog_oracle import comments
 from conftest import one_of_each_class
 from security_oracle import security_fingerprint
-from test_property import (COMMON, LABELS, _a_then_b, _check_a_to_b, _migrate, comment, databases, empty,
-                           evolved_values, kind_of, names, plain_tables, quote, relabelled, table)
+from test_property import (COMMON, LABELS, _a_then_b, _check_a_to_b, _migrate, comment, databases, default_examples,
+                           empty, evolved_values, kind_of, names, plain_tables, quote, relabelled, table)
 
 from schemac.commands.generate import generate
 
@@ -553,8 +553,7 @@ def identity_sequence_names(url: str) -> list:
 
 # The default run's few examples are the same on every run (CI's verdict is the change's, not the draw's); the
 # -m slow runs below and SCHEMAC_PROPERTY_EXAMPLES draw afresh.
-@settings(max_examples=int(os.environ.get("SCHEMAC_PROPERTY_EXAMPLES", "3")),
-          derandomize="SCHEMAC_PROPERTY_EXAMPLES" not in os.environ, **COMMON)
+@default_examples(3)
 @given(ab=schema_pair())
 def test_objects_a_to_b_leave_no_drift(dbs, me, ab):
     _check_a_to_b(dbs[0], *(run_by(doc, me) for doc in ab), oracles=ORACLES, dev_url=dbs[1])
@@ -829,8 +828,7 @@ def readers_pair(draw) -> tuple[dict, dict]:
     return tuple({k: v for k, v in doc.items() if k != "_readers"} for doc in (a, b))
 
 
-@settings(max_examples=int(os.environ.get("SCHEMAC_PROPERTY_EXAMPLES", "1")),
-          derandomize="SCHEMAC_PROPERTY_EXAMPLES" not in os.environ, **COMMON)
+@default_examples(1)
 @given(ab=readers_pair())
 def test_renames_under_readers_leave_no_drift(dbs, ab):
     _check_renames(dbs, ab)
@@ -975,8 +973,7 @@ def tree_pair(draw) -> tuple[dict, dict]:
     return a, draw(tree_schema(prev=a))
 
 
-@settings(max_examples=int(os.environ.get("SCHEMAC_PROPERTY_EXAMPLES", "1")),
-          derandomize="SCHEMAC_PROPERTY_EXAMPLES" not in os.environ, **COMMON)
+@default_examples(1)
 @given(ab=tree_pair())
 def test_partition_trees_leave_no_drift(dbs, ab):
     _check_a_to_b(dbs[0], *ab, oracles=ORACLES, dev_url=dbs[1])
@@ -1078,8 +1075,7 @@ def inherits_pair(draw) -> tuple[dict, dict]:
     return a, draw(inherits_schema(prev=a))
 
 
-@settings(max_examples=int(os.environ.get("SCHEMAC_PROPERTY_EXAMPLES", "1")),
-          derandomize="SCHEMAC_PROPERTY_EXAMPLES" not in os.environ, **COMMON)
+@default_examples(1)
 @given(ab=inherits_pair())
 def test_inherits_children_leave_no_drift(dbs, ab):
     _check_inherits(dbs, ab)
@@ -1364,8 +1360,7 @@ def read_types(url: str, doc: dict) -> dict:
     return out
 
 
-@settings(max_examples=int(os.environ.get("SCHEMAC_PROPERTY_EXAMPLES", "1")),
-          derandomize="SCHEMAC_PROPERTY_EXAMPLES" not in os.environ, **COMMON)
+@default_examples(1)
 @given(ab=types_pair())
 def test_types_under_their_users_leave_no_drift(dbs, ab):
     _check_a_to_b(dbs[0], *ab, oracles=ORACLES, dev_url=dbs[1], read_back=read_types)

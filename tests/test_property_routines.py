@@ -34,14 +34,13 @@ Default run: 1 example on PostgreSQL 18 (SCHEMAC_PROPERTY_EXAMPLES=n for more); 
 
 from __future__ import annotations
 
-import os
 from typing import Optional
 
 import psycopg
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_property import COMMON, _check_a_to_b, databases
+from test_property import COMMON, default_examples, _check_a_to_b, databases
 from test_property_attached import _renamed
 from test_property_objects import ORACLES, ROLES, chance, comments_on_tables, dbs, grants, with_comment
 
@@ -329,8 +328,7 @@ def _check(dbs, ab: tuple[dict, dict]) -> None:
     _check_a_to_b(dbs[0], a, b, oracles=ORACLES, dev_url=dbs[1], rows=routines_rows, read_back=routines_values)
 
 
-@settings(max_examples=int(os.environ.get("SCHEMAC_PROPERTY_EXAMPLES", "1")),
-          derandomize="SCHEMAC_PROPERTY_EXAMPLES" not in os.environ, **COMMON)
+@default_examples(1)
 @given(ab=routines_pair())
 def test_routines_leave_no_drift(dbs, ab):
     _check(dbs, ab)

@@ -40,7 +40,6 @@ Default run: 2 examples on PostgreSQL 18 (SCHEMAC_PROPERTY_EXAMPLES=n for more);
 from __future__ import annotations
 
 import json
-import os
 import re
 from typing import Optional
 
@@ -48,7 +47,7 @@ import psycopg
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_property import COMMON, _check_a_to_b, databases, quote
+from test_property import COMMON, default_examples, _check_a_to_b, databases, quote
 from test_property_objects import ORACLES, ROLES, chance, dbs, default_privileges
 
 assert databases and dbs  # the fixtures this module's tests take, imported
@@ -496,8 +495,7 @@ def security_pair(draw) -> tuple[dict, dict]:
     return schema_yaml(a), schema_yaml(b)
 
 
-@settings(max_examples=int(os.environ.get("SCHEMAC_PROPERTY_EXAMPLES", "2")),
-          derandomize="SCHEMAC_PROPERTY_EXAMPLES" not in os.environ, **COMMON)
+@default_examples(2)
 @given(ab=security_pair())
 def test_security_with_what_it_stands_on_leaves_no_drift(sdbs, me, ab):
     _check_a_to_b(sdbs[0], *(as_run_by(doc, me) for doc in ab), oracles=ORACLES, dev_url=sdbs[1])

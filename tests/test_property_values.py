@@ -31,7 +31,6 @@ Default run: 1 example on PostgreSQL 18 (SCHEMAC_PROPERTY_EXAMPLES=n for more); 
 from __future__ import annotations
 
 import json
-import os
 from typing import Optional
 
 import psycopg
@@ -39,7 +38,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from psycopg import sql
-from test_property import COMMON, _check_a_to_b, databases
+from test_property import COMMON, default_examples, _check_a_to_b, databases
 from test_property_objects import ORACLES, chance, dbs
 
 assert databases and dbs  # the fixtures this module's tests take, imported
@@ -172,8 +171,7 @@ def _check_values(dbs, ab: tuple[dict, dict]) -> None:
                   destructive=False)
 
 
-@settings(max_examples=int(os.environ.get("SCHEMAC_PROPERTY_EXAMPLES", "1")),
-          derandomize="SCHEMAC_PROPERTY_EXAMPLES" not in os.environ, **COMMON)
+@default_examples(1)
 @given(ab=values_pair())
 def test_values_widened_and_respelled_leave_no_drift(dbs, ab):
     _check_values(dbs, ab)
