@@ -29,6 +29,9 @@ CREATE FUNCTION app.simple_tsvector(text) RETURNS tsvector LANGUAGE sql IMMUTABL
 CREATE FUNCTION app.notes_tsvector(text) RETURNS tsvector LANGUAGE sql IMMUTABLE STRICT
   AS $$ SELECT app.simple_tsvector($1) $$;
 CREATE INDEX notes_fts_called ON app.notes USING gin (app.notes_tsvector(body));
+CREATE MATERIALIZED VIEW app.note_words AS SELECT id, to_tsvector('app.english_simple'::regconfig, body) AS words
+  FROM app.notes;
+CREATE MATERIALIZED VIEW app.note_words_called AS SELECT id, app.notes_tsvector(body) AS words FROM app.notes;
 """
 
 
@@ -61,6 +64,7 @@ def test_text_search_configuration_round_trip_and_mapping_change(tmp_path, db_ur
         assert _configs(b) == expected
         with psycopg.connect(b, autocommit=True) as conn:
             conn.execute("INSERT INTO app.notes (id, body) VALUES (1, 'running dogs'), (2, 'jumping cats')")
+            conn.execute("REFRESH MATERIALIZED VIEW app.note_words")
             assert conn.execute("SELECT tsv::text FROM app.notes WHERE id = 1").fetchone()[0] == "'dogs':2 'running':1"
         assert schemac("diff", "--database-url", b).returncode == 0
         # words stemmed again: ALTER MAPPING in place, the index and generated column that name it stay, and the
@@ -76,6 +80,10 @@ def test_text_search_configuration_round_trip_and_mapping_change(tmp_path, db_ur
                "what the old one made: run REINDEX INDEX app.notes_fts_called;" in r.stderr, r.stderr
         assert f"warning: generated column app.notes.tsv {why}, and keeps what the old one made: run UPDATE " \
                "app.notes SET body = body;" in r.stderr, r.stderr
+        assert f"warning: materialized view app.note_words {why}, and keeps what the old one made: run REFRESH " \
+               "MATERIALIZED VIEW app.note_words;" in r.stderr, r.stderr
+        assert f"warning: materialized view app.note_words_called {why}, by app.simple_tsvector, and keeps what the " \
+               "old one made: run REFRESH MATERIALIZED VIEW app.note_words_called;" in r.stderr, r.stderr
         sql = "".join(p.read_text() for p in sorted((tmp_path / "generated" / "migrations").glob("*stem_words*.sql")))
         assert "ALTER TEXT SEARCH CONFIGURATION app.english_simple ALTER MAPPING FOR asciiword WITH english_stem" in sql, sql
         assert "DROP" not in sql, sql
@@ -87,6 +95,10 @@ def test_text_search_configuration_round_trip_and_mapping_change(tmp_path, db_ur
             assert conn.execute("SELECT tsv::text FROM app.notes WHERE id = 1").fetchone()[0] == "'dogs':2 'running':1"
             conn.execute("UPDATE app.notes SET body = body")  # (the warning's statement)
             assert conn.execute("SELECT tsv::text FROM app.notes WHERE id = 1").fetchone()[0] == "'dog':2 'run':1"
+            assert conn.execute("SELECT words::text FROM app.note_words WHERE id = 1").fetchone()[0] == \
+                "'dogs':2 'running':1"
+            conn.execute("REFRESH MATERIALIZED VIEW app.note_words")  # (the warning's statement)
+            assert conn.execute("SELECT words::text FROM app.note_words WHERE id = 1").fetchone()[0] == "'dog':2 'run':1"
         assert dict((a, d) for _, _, a, d in _configs(b)[0])["asciiword"] == "english_stem"
         assert schemac("diff", "--database-url", b).returncode == 0
         # drift by hand is reported

@@ -20,6 +20,7 @@ from schemac.pg.sqllex import LexError, tokens
 from schemac.pg.types import name_parts
 
 called_functions = lazy("schemac.pg.calls", "called_functions")
+query_refs = lazy("schemac.pg.sqlbody", "query_refs")
 
 
 def _changed_configs(changes: list[Change], desired: Schema) -> dict[tuple[str, str], str]:
@@ -53,8 +54,9 @@ def _named_in_body(f: Function, configs: dict[tuple[str, str], str]) -> list[tup
 
 
 def retemplated_dictionary_notices(changes: list[Change], desired: Schema) -> list[str]:
-    """One notice per index and STORED generated column naming a configuration the migration changes, or calling a
-    managed function whose body names one (over any number of calls); none for what the migration creates anew."""
+    """One notice per index, STORED generated column and materialized view naming a configuration the migration
+    changes, or calling a managed function whose body names one (over any number of calls); none for what the
+    migration creates (or refreshes) anew."""
     configs = _changed_configs(changes, desired)
     if not configs:
         return []
@@ -63,9 +65,10 @@ def retemplated_dictionary_notices(changes: list[Change], desired: Schema) -> li
     made = {(c.schema, c.name) for c in changes if c.kind == "add_index"} | \
         {(c.schema, c.table) for c in changes if c.kind == "add_table"}
 
-    def why(*texts) -> str:
+    def why(*texts, called: frozenset = frozenset()) -> str:
         named = {(k[1], k[2]) for t in texts if t for k in named_refs(t) if k[0] == "text search config"} & set(configs)
-        roots = frozenset().union(*(reaching.get(f, frozenset()) for t in texts if t for f in called_functions(t)))
+        called = called.union(*(called_functions(t) for t in texts if t))
+        roots = frozenset().union(*(reaching.get(f, frozenset()) for f in called))
         named |= {k for f in roots for k in naming[f]}
         if not named:
             return ""
@@ -78,4 +81,12 @@ def retemplated_dictionary_notices(changes: list[Change], desired: Schema) -> li
         if (t.schema, t.name) not in made:
             out += index_warnings(t.schema, t.name, t.indexes, made, why)
             out += generated_warnings(t, why, lambda col: "an UPDATE of its row")
+    remade = {(getattr(c.new, "schema", ""), getattr(c.new, "name", "")) for c in changes
+              if c.kind in ("add_view", "replace_view", "refresh_view")}
+    for v in desired.views:  # (a materialized view's rows, as compare.stale_values has them: its refresh builds its
+        # indexes again too)
+        if v.materialized and (v.schema, v.name) not in remade and (w := why(v.query, called=frozenset(
+                query_refs(v.query)[1]) | {(d.schema, d.name) for d in v.depends if d.kind == "function"})):
+            out.append(f"warning: materialized view {qualified(v.schema, v.name)} {w}: run REFRESH MATERIALIZED VIEW "
+                       f"{qualified(v.schema, v.name)};")
     return out
