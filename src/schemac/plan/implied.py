@@ -57,10 +57,12 @@ def plan_deps(changes: list[Change]) -> list[Deps]:
     # name reads it under the new one, so what changes a reader (CREATE OR REPLACE VIEW or FUNCTION, SET DEFAULT) need
     # not run before the rename, and one naming the new name (a SQL-standard body, parsed at CREATE) must run after. But
     # a retype's USING naming a column by its old name (a "column name" key: plan.member_dependencies) runs before.
+    # So does a key's index renamed, which a standard body's ON CONFLICT ON CONSTRAINT holds (plan.keys).
     renamed = frozenset(k for c, d in zip(changes, out) if _renames(c) for k in d.removes if k[0] != "column name")
-    if renamed:
-        out = [Deps(d.makes, d.removes, d.needs, d.frees - renamed) if not _renames(c) else d
-               for c, d in zip(changes, out)]
+    keys = frozenset(k for c, d in zip(changes, out) if c.kind == "rename_constraint" for k in d.removes)
+    if renamed or keys:
+        out = [Deps(d.makes, d.removes, d.needs, d.frees - renamed - (keys if c.kind == "alter_function" else set()))
+               if not _renames(c) else d for c, d in zip(changes, out)]
     # A type moved or renamed: what the current model names by its new name (a function dropped, its signature) is so
     # named only once it is there (compare.type_moves).
     out = renamed_then_rebuilt(changes, out)  # a type renamed and re-created: the rename, then the re-creation
