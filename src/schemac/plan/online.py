@@ -45,13 +45,12 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]],
     concurrent: list[tuple[str, exp.Expression]] = []
     validate: list[exp.Expression] = []
     taken = taken | {(c.schema, c.name) for c in changes if c.name and c.kind.startswith("add_")}
-    swapped = {k for k in _swapped(changes, existing) if (k[0], _new_name(k[2])) not in taken}
+    swapped, late = _kept_beside(changes, {k for k in _swapped(changes, existing) if (k[0], _new_name(k[2])) not in taken})
     keys = _under_new_keys(changes)
     built = {(c.schema, c.table, c.name) for c in changes if c.kind == "add_index" and (c.schema, c.table) in existing
              and not _widened(c) and not _under(c, keys)}
     renames: list[exp.Expression] = []
     checks: list[exp.Expression] = []
-    late = _after_old_indexes(changes, swapped)
     freed: list[exp.Expression] = []
     for c in ordered(changes):
         on_existing = (c.schema, c.table) in existing
@@ -137,14 +136,32 @@ def _key(c: Change) -> tuple:
     return (c.kind, c.schema, c.table, c.name)
 
 
-def _after_old_indexes(changes: list[Change], swapped: set[tuple[str, str, str]]) -> set[tuple]:
+def _kept_beside(changes: list[Change], swapped: set[tuple[str, str, str]]) -> tuple[set[tuple[str, str, str]], set[tuple]]:
+    """The indexes of _swapped still built beside their old one, and the changes that wait for the old ones to go
+    (_after_old_indexes). Not one whose old definition holds what a change of the main file drops or alters (a
+    function whose signature changes, dropped before CREATE FUNCTION of the new one; a composite type's attribute it
+    reads, which ALTER TYPE ... DROP ATTRIBUTE drops: Postgres refuses either while the old index stands, 'cannot drop
+    function f(integer) because other objects depend on it'): dropped in the main file, before that change, and built
+    CONCURRENTLY after, as an index that is new."""
+    after = edges(changes) if swapped else {}
+    while True:
+        late = _after_old_indexes(changes, swapped, after)
+        held = {(c.schema, c.table, c.name) for i, c in enumerate(changes)
+                if c.kind == "drop_index" and (c.schema, c.table, c.name) in swapped
+                and any(_key(changes[j]) not in late and _key(changes[j]) != ("add_index", *_key(c)[1:])
+                        for j in after.get(i, ()))}
+        if not held:
+            return swapped, late
+        swapped = swapped - held
+
+
+def _after_old_indexes(changes: list[Change], swapped: set[tuple[str, str, str]], after: dict[int, set[int]]) -> set[tuple]:
     """The drops that wait for an index built beside its old one (_swapped) to be rid of the old: what only the old
     definition used (a function its expression called, which the graph (plan.graph.edges) orders after its drop_index,
     and any extension, whose operator class it may use), whose DROP Postgres refuses while the old index stands. Moved to
     the validating file, after the old is dropped CONCURRENTLY; not one a change of the main file waits for."""
     if not swapped:
         return set()
-    after = edges(changes)
     late = {j for i, c in enumerate(changes) if c.kind == "drop_index" and (c.schema, c.table, c.name) in swapped
             for j in after.get(i, ())}
     # (an operator class or access method an old index used ties it to its extension with no edge of the graph, which
