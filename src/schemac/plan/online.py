@@ -27,7 +27,10 @@ class OnlinePlan:
 
     Each CREATE INDEX CONCURRENTLY needs a file of its own: Postgres runs a multi-statement file as one
     implicit transaction, where CONCURRENTLY is refused. CHECK constraints on existing tables are added
-    NOT VALID in the main file (a brief lock) and validated in a later file (no exclusive lock).
+    NOT VALID in the main file (a brief lock) and validated in a later file (no exclusive lock); not on a table the
+    migration makes a child or a partition (INHERIT, ATTACH PARTITION: Postgres merges a parent's CHECK with the
+    child's of its name and refuses one NOT VALID, 'constraint "p_check" conflicts with NOT VALID constraint on child
+    table "c"'), whose ACCESS EXCLUSIVE lock the main file takes anyway.
     An index whose text calls an `=` only a widened search_path finds (plan.preamble.widened: IS DISTINCT FROM,
     NULLIF, a simple CASE) is built in the main file instead, under that path (widened_indexes): the file of a
     CREATE INDEX CONCURRENTLY holds that statement alone, where no SET can go.
@@ -47,6 +50,7 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]],
     taken = taken | {(c.schema, c.name) for c in changes if c.name and c.kind.startswith("add_")}
     swapped, late = _kept_beside(changes, {k for k in _swapped(changes, existing) if (k[0], _new_name(k[2])) not in taken})
     keys = _under_new_keys(changes)
+    joining = {(c.schema, c.table) for c in changes if c.kind in ("add_inherit", "attach_partition")}
     built = {(c.schema, c.table, c.name) for c in changes if c.kind == "add_index" and (c.schema, c.table) in existing
              and not _widened(c) and not _under(c, keys)}
     renames: list[exp.Expression] = []
@@ -78,7 +82,7 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]],
             validate.extend(copy_settings(c.table_def, c.new) +  # type: ignore[arg-type]  (once it exists)
                             index_statistics(c.table_def, None, c.new))  # type: ignore[arg-type]
         elif c.kind == "add_constraint" and on_existing and isinstance(c.new, Check) and not c.new.not_valid \
-                and c.new.enforced:  # (NOT ENFORCED: nothing to validate)
+                and c.new.enforced and (c.schema, c.table) not in joining:  # (NOT ENFORCED: nothing to validate)
             stmt = exp.Alter(this=ddl.table_ref(c.table_def), kind="TABLE",  # type: ignore[union-attr]
                              actions=[exp.AddConstraint(expressions=[ddl.constraint_node(c.new)])])  # type: ignore[arg-type]
             stmt.set("not_valid", True)
