@@ -9,8 +9,9 @@ rewrite rule depends on (pg_depend's) of each function of `public` its deparse c
 other overloads of the name; schema.yaml keeps them (`binds:`), compare.views compares them (a binding changed is a
 change), and a view with binds is made (by a migration, `diff --sql`, the throwaway build of views) with the other
 overloads of those names renamed aside around its CREATE (`set_aside`, plan.views), so it calls the bound ones
-whichever exist then. Only of `public`, the reader's path: a call of another schema's function prints qualified
-whatever it is bound to, so where one is bound to an older overload inspect cannot tell.
+whichever exist then. A call of another schema's function prints qualified under public whatever it is bound to: the
+catalog deparses such a view again under a path of that schema alone (`older_calls`), where it prints bare the calls
+the name takes.
 """
 
 from __future__ import annotations
@@ -68,12 +69,19 @@ def overloads(functions: Iterable[Function]) -> dict[Key, set[tuple[str, ...]]]:
     return out
 
 
+def calls_older(v: View, key: Key) -> bool:
+    """View `v` (the catalog's) calls function `key` bound to another overload than the one its name takes: a call of
+    public's printed qualified in its query (deparsed under search_path public), another schema's so printed under a
+    path of that schema alone (`older_calls`, views.sql's own_path_deparses)."""
+    return key in v.older_calls or (key[0] == "public" and calls_qualified(v.query, *key))
+
+
 def bound_older(v: View, declared: dict[Key, set[tuple[str, ...]]]) -> tuple[str, ...]:
-    """The catalog's `binds` of view `v` (its query Postgres's deparse under search_path public): of each function of
-    public it calls qualified beside other overloads `declared` (overloads()) holds, the ones it calls."""
+    """The catalog's `binds` of view `v`: of each function it calls bound to an older overload (calls_older) beside
+    other overloads `declared` (overloads()) holds, the ones it calls."""
     out = []
     for key, ids in function_calls(v).items():
-        if key[0] == "public" and declared.get(key, set()) - ids and calls_qualified(v.query, *key):
+        if declared.get(key, set()) - ids and calls_older(v, key):
             out += [binding(*key, i) for i in ids]
     return tuple(sorted(out))
 
@@ -83,7 +91,8 @@ def with_binds(views: list[View], functions: Iterable[Function]) -> list[View]:
     declared: Optional[dict] = None
     out = []
     for v in views:
-        if any(d.kind == "function" and d.schema == "public" for d in v.depends) and "public." in v.query:
+        if v.older_calls or (any(d.kind == "function" and d.schema == "public" for d in v.depends)
+                             and "public." in v.query):
             declared = overloads(functions) if declared is None else declared
             binds = bound_older(v, declared)
             if binds:
