@@ -92,3 +92,24 @@ def test_binds_names_a_declared_overload(schemac, tmp_path):
     g = schemac("generate", "--name", "init")
     assert g.returncode == 2 and "schema.yaml:14:9: function of binds of view 'bp_v': schema.yaml declares no " \
                                  "public.nvl(text, text)" in g.stderr, g.stderr
+
+
+def test_a_binding_to_an_older_overload_of_another_schema_is_read(db_url, schemac, tmp_path):
+    """A call of `s.nvl` prints qualified under the reader's search_path whichever overload it calls: inspect deparses
+    the view again under a path of `s` alone, where only a call bound to another overload than the name takes stays
+    qualified. The view made before the newer gets `binds:`, the one made after none; inspect -n rpt, which does not
+    read `s`, warns of the first alone."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA s; CREATE SCHEMA rpt; " + OLDER.replace(" nvl(", " s.nvl(")
+                     + TABLE.replace(" bp ", " rpt.bp ") + "CREATE VIEW rpt.bp_v AS SELECT id, s.nvl(name2, name) AS "
+                     "displayname FROM rpt.bp; " + NEWER.replace(" nvl(", " s.nvl(") + "CREATE VIEW rpt.bp_w AS "
+                     "SELECT id, s.nvl(name2, name) AS displayname FROM rpt.bp")
+    r = schemac("inspect", "--database-url", db_url, "--output", "schema.yaml")
+    assert r.returncode == 0 and "nvl" not in r.stderr, r.stderr
+    text = (tmp_path / "schema.yaml").read_text()
+    assert text.count("binds:") == 1 and "  bp_v:\n    schema: rpt\n    binds:\n      - s.nvl(anyelement, anyelement)\n" \
+        in text, text
+    r = schemac("inspect", "--database-url", db_url, "-n", "rpt", "--output", "rpt.yaml")
+    assert r.returncode == 0 and "bp_w" not in r.stderr, r.stderr
+    assert "schemac: warning: view rpt.bp_v calls s.nvl(anyelement, anyelement), which Postgres prints s.nvl(...) " \
+           "under a search_path of s alone as the name alone takes another overload now" in r.stderr, r.stderr

@@ -75,8 +75,9 @@ def older_bindings(schema: Schema) -> list[str]:
     for v in schema.views:
         for key, ids in sorted(function_calls(v).items()):
             if key not in declared and calls_older(v, key):
+                where = "" if key[0] == "public" else f"under a search_path of {key[0]} alone "
                 out.append(f"{v.what} {v.qualified_name} calls {_signatures(key, ids)}, which Postgres prints "
-                           f"{key[0]}.{key[1]}(...) as the name alone takes another overload now (the view was made "
+                           f"{key[0]}.{key[1]}(...) {where}as the name alone takes another overload now (the view was made "
                            "before it); schema.yaml declares no function of the name, so it cannot record the binding "
                            "(binds:): a migration creating the view binds the call to the overload its name takes "
                            "there, and its rows may read otherwise")
