@@ -113,3 +113,22 @@ def test_a_binding_to_an_older_overload_of_another_schema_is_read(db_url, schema
     assert r.returncode == 0 and "bp_w" not in r.stderr, r.stderr
     assert "schemac: warning: view rpt.bp_v calls s.nvl(anyelement, anyelement), which Postgres prints s.nvl(...) " \
            "under a search_path of s alone as the name alone takes another overload now" in r.stderr, r.stderr
+
+
+BODY = ("CREATE FUNCTION display(i int) RETURNS varchar LANGUAGE sql STABLE BEGIN ATOMIC SELECT nvl(name2, name) FROM bp "
+        "WHERE id = i; END;")
+
+
+@pytest.mark.parametrize("sql,older", [(OLDER + TABLE + BODY + NEWER, True), (OLDER + NEWER + TABLE + BODY, False)],
+                         ids=["made-before-the-newer", "made-after-both"])
+def test_a_standard_body_bound_to_an_older_overload_is_warned(db_url, sql, older, schemac):
+    """A SQL-standard body is bound when it is made, as a view's query (pg_depend names the older overload, and
+    Postgres prints its call `public.nvl(name2, name)`), but schema.yaml cannot record it: inspect warns, naming the
+    function and the call. Not where it was made after both (the same as a build)."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(sql + ROWS)
+        assert conn.execute("SELECT display(2)").fetchone() == ("" if older else "b",)
+    r = schemac("inspect", "--database-url", db_url, "--output", "schema.yaml")
+    assert r.returncode == 0, r.stderr
+    assert ("schemac: warning: function public.display(integer): its SQL-standard body calls public.nvl(...), which "
+            "Postgres prints schema-qualified as the name alone takes another overload now" in r.stderr) == older, r.stderr

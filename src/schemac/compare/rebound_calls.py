@@ -84,6 +84,31 @@ def older_bindings(schema: Schema) -> list[str]:
     return out
 
 
+def older_body_bindings(schema: Schema) -> list[str]:
+    """inspect's warning for each function of a database whose SQL-standard body (bound when it is created, as a
+    view's query: a quoted body is parsed as it runs, calling what the name takes then) calls a function of `public`
+    that Postgres prints schema-qualified, where `schema` declares other overloads of the name: the body was made
+    before the overload the name takes now, and schema.yaml cannot record the binding (`binds:` is a view's alone), so
+    a migration creating it calls the newer. (Of another schema's function Postgres prints the call qualified whatever
+    it is bound to: not told.)"""
+    counts: dict[str, int] = {}
+    for f in schema.functions:
+        if f.schema == "public":
+            counts[f.name] = counts.get(f.name, 0) + 1
+    overloaded = sorted(name for name, n in counts.items() if n > 1)
+    out = []
+    for f in schema.functions:
+        if not overloaded or not f.standard_body or "public." not in f.body:
+            continue
+        for name in overloaded:
+            if calls_qualified(f.body, "public", name):
+                out.append(f"function {f.schema}.{f.signature}: its SQL-standard body calls public.{name}(...), which "
+                           "Postgres prints schema-qualified as the name alone takes another overload now (the body "
+                           "was made before it); schema.yaml cannot record the binding, so a migration creating the "
+                           "function binds the call to the overload its name takes there, and its results may differ")
+    return out
+
+
 def rebinding_notices(v: View, built: View, schema: Schema) -> list[str]:
     """generate's warning for view `v` of schema.yaml whose query calls a function schema-qualified (as inspect wrote
     a call bound to an older overload than the one its name takes) that the build printed bare (the name took it) while
