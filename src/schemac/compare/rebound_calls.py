@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Optional
 
 from schemac.compare.around import gained_overloads
-from schemac.compare.view_binds import calls_older, calls_qualified, function_calls, overloads
+from schemac.compare.view_binds import bound, calls_older, calls_qualified, function_calls, overloads
 from schemac.model import Schema, View
 
 
@@ -86,26 +86,18 @@ def older_bindings(schema: Schema) -> list[str]:
 
 def older_body_bindings(schema: Schema) -> list[str]:
     """inspect's warning for each function of a database whose SQL-standard body (bound when it is created, as a
-    view's query: a quoted body is parsed as it runs, calling what the name takes then) calls a function of `public`
-    that Postgres prints schema-qualified, where `schema` declares other overloads of the name: the body was made
-    before the overload the name takes now, and schema.yaml cannot record the binding (`binds:` is a view's alone), so
-    a migration creating it calls the newer. (Of another schema's function Postgres prints the call qualified whatever
-    it is bound to: not told.)"""
-    counts: dict[str, int] = {}
-    for f in schema.functions:
-        if f.schema == "public":
-            counts[f.name] = counts.get(f.name, 0) + 1
-    overloaded = sorted(name for name, n in counts.items() if n > 1)
+    view's query: a quoted body is parsed as it runs, calling what the name takes then) calls a function bound to an
+    older overload than the one its name takes (`older_calls`, compare.view_binds) where `schema` declares no function
+    of the name (its schema not read: `inspect -n app`): the binding cannot be kept (`binds:`)."""
+    declared = {(f.schema, f.name) for f in schema.functions}
     out = []
     for f in schema.functions:
-        if not overloaded or not f.standard_body or "public." not in f.body:
-            continue
-        for name in overloaded:
-            if calls_qualified(f.body, "public", name):
-                out.append(f"function {f.schema}.{f.signature}: its SQL-standard body calls public.{name}(...), which "
-                           "Postgres prints schema-qualified as the name alone takes another overload now (the body "
-                           "was made before it); schema.yaml cannot record the binding, so a migration creating the "
-                           "function binds the call to the overload its name takes there, and its results may differ")
+        for entry in f.older_calls:
+            if bound(entry)[:2] not in declared:
+                out.append(f"function {f.schema}.{f.signature}: its SQL-standard body calls {entry}, bound to another "
+                           "overload than the one its name takes now (the body was made before it); schema.yaml "
+                           "declares no function of the name, so it cannot record the binding (binds:): a migration "
+                           "creating the function binds the call to the overload its name takes there")
     return out
 
 
