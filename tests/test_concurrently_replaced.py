@@ -145,6 +145,24 @@ def test_a_partitions_own_index_is_built_concurrently_before_the_parents_that_at
     assert check_drift(str(schema), any_db_url).differences == (), result.sql
 
 
+def test_a_partitions_copy_renamed_by_hand_under_a_standing_index_is_renamed_not_built_again(any_db_url, tmp_path):
+    """A partition's copy of its parent's standing index declared under a name of its own (a copy renamed by hand,
+    compare.partition_copies.copies_renamed): without --concurrently its DO block renames the copy; with it, CREATE
+    INDEX CONCURRENTLY IF NOT EXISTS o_1_hand built a second index beside the copy, attached to nothing. Now renamed
+    in the main file (nothing built, no notice): one index on o_1, o_1_hand, attached to o_w."""
+    new = PARTED + "    indexes:\n      o_1_hand: {columns: [w]}\n"
+    schema, result, files = _edited(any_db_url, tmp_path, PARTED, new,
+                                    "INSERT INTO o VALUES (1, '2024-02-01', 1), (2, '2024-03-01', 2)")
+    assert "CONCURRENTLY" not in result.sql and not result.notices, result.sql
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        apply_files(conn, files, record=False)
+        assert conn.execute(
+            "SELECT c.relname, i.indisvalid, p.inhparent::regclass::text FROM pg_index i JOIN pg_class c ON c.oid = "
+            "i.indexrelid LEFT JOIN pg_inherits p ON p.inhrelid = i.indexrelid WHERE i.indrelid = 'o_1'::regclass"
+        ).fetchall() == [("o_1_hand", True, "o_w")], result.sql
+    assert check_drift(str(schema), any_db_url).differences == (), result.sql
+
+
 KEYED = ("tables:\n  t:\n    columns:\n      id: {type: integer, primary_key: true}\n      k: integer\n"
          "    indexes:\n      t_k: {columns: [k], unique: true}\n"
          "  c:\n    columns:\n      id: {type: integer, primary_key: true}\n      tk: integer\n"

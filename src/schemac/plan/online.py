@@ -280,10 +280,16 @@ def widened_indexes(changes: list[Change], existing: set[tuple[str, str]]) -> li
     not CONCURRENTLY (plan_online)."""
     keys = _under_new_keys(changes)
     inline = _index_homes(changes, existing)[2]
+    added = {(c.schema, c.name) for c in changes if c.kind == "add_index"}
     return [f"{c.source or c.path}: index {c.name} is built in the migration's transaction, not CONCURRENTLY: "
             + (_ATTACHED_THERE if (c.schema, c.table, c.name) in inline else _why_in_transaction(c)) for c in changes
-            if c.kind == "add_index" and (c.schema, c.table) in existing
-            and (_widened(c) or _under(c, keys) or (c.schema, c.table, c.name) in inline)]
+            if c.kind == "add_index" and (c.schema, c.table) in existing and (_widened(c) or _under(c, keys) or (
+                c.schema, c.table, c.name) in inline and not _renamed_in_place(c, added))]
+
+
+def _renamed_in_place(c: Change, added: set[tuple[str, str]]) -> bool:
+    """A partition's copy renamed by hand of an index that stands already: renamed in the main file, nothing built."""
+    return bool(c.renames_copy_of) and c.renames_copy_of not in added
 
 
 _ATTACHED_THERE = ("an index of a partitioned table, which Postgres cannot build CONCURRENTLY, attaches it there, "

@@ -7,7 +7,9 @@ parent's): built CONCURRENTLY in the files after the main one, they came after t
 skipped by IF NOT EXISTS, finding a copy under their name). So the parent's CREATE INDEX, and what waits on it, moves to
 the validating file, after the partitions' builds and their validity checks, where it attaches them; where something
 the main file must hold waits on it, the partition's index is built in the main file instead, before it, as without
---concurrently.
+--concurrently. A partition's copy renamed by hand (compare.partition_copies.copies_renamed) of an index that stands
+already is renamed in the main file (its DO block: a brief lock, nothing built), not built CONCURRENTLY under its
+name as a second index beside the copy.
 """
 
 from __future__ import annotations
@@ -22,12 +24,14 @@ def attached_late(changes: list[Change], built: set[tuple[str, str, str]],
     indexes of `built` (those --concurrently builds CONCURRENTLY), and the indexes of `built` built in the main file
     instead. `in_transaction_alone`: the indexes of partitioned tables kept out of CONCURRENTLY by that alone (no
     search_path, session setting or foreign key they need of the main file), which may move."""
-    below = [i for i, c in enumerate(changes) if c.kind == "add_index" and (c.schema, c.table, c.name) in built
-             and c.table_def is not None and c.table_def.partition_of is not None]
-    if not below:
-        return set(), set()
     added = {(c.schema, c.name): i for i, c in enumerate(changes) if c.kind == "add_index"}
-    inline: set[tuple[str, str, str]] = set()
+    inline = {(c.schema, c.table, c.name) for c in changes if c.kind == "add_index" and c.renames_copy_of
+              and c.renames_copy_of not in added and (c.schema, c.table, c.name) in built}  # (the copy stands: renamed)
+    below = [i for i, c in enumerate(changes) if c.kind == "add_index" and (c.schema, c.table, c.name) in built
+             and (c.schema, c.table, c.name) not in inline and c.table_def is not None
+             and c.table_def.partition_of is not None]
+    if not below:
+        return set(), inline
     after = edges(changes)
     late: set[int] = set()
     for i in below:
