@@ -39,7 +39,7 @@ def attached_late(changes: list[Change], built: set[tuple[str, str, str]],
         key = (c.schema, c.table, c.name)
         # (what attaches it: its ancestors' CREATE INDEX, the one whose copy it renames among them)
         reach = _reached({*after.get(i, ()), *([added[c.renames_copy_of]] if c.renames_copy_of in added else [])}, after)
-        if all(_movable(changes[j], built, in_transaction_alone) for j in reach):
+        if all(_movable(changes[j], in_transaction_alone) for j in reach):
             late |= reach
         else:
             inline.add(key)  # type: ignore[arg-type]
@@ -57,10 +57,7 @@ def _reached(start: set[int], after: dict[int, set[int]]) -> set[int]:
     return seen
 
 
-def _movable(c: Change, built: set[tuple[str, str, str]], in_transaction_alone: set[tuple[str, str, str]]) -> bool:
+def _movable(c: Change, in_transaction_alone: set[tuple[str, str, str]]) -> bool:
     """A change the validating file can run as the main one would: a partitioned table's index kept out of
-    CONCURRENTLY only for being one, or an index's comment."""
-    if c.kind == "set_index_comment":
-        return True
-    return c.kind == "add_index" and (c.schema, c.table, c.name) in in_transaction_alone and \
-        (c.schema, c.table, c.name) not in built
+    CONCURRENTLY only for being one, or an index's comment (not an index built CONCURRENTLY: its file runs before)."""
+    return c.kind == "set_index_comment" or c.kind == "add_index" and (c.schema, c.table, c.name) in in_transaction_alone
