@@ -334,3 +334,28 @@ def test_a_replica_identity_moved_to_a_new_index_is_set_once_it_is_built(db_url,
         assert conn.execute("SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = 't'::regclass "
                             "AND indisreplident").fetchall() == [("t_k2",)], result.sql
     assert check_drift(str(schema), db_url).differences == (), result.sql
+
+
+def test_a_unique_index_dropped_around_a_retype_keeps_its_check_at_every_step(db_url, tmp_path):
+    """A UNIQUE expression index over a column retyped (varchar(10) made varchar(20): no rewrite, but Postgres builds an
+    index with an expression or a predicate over the column again under ALTER TABLE's ACCESS EXCLUSIVE lock, never
+    reusing it; the plan makes it again from schema.yaml's text): --concurrently dropped it in the main file and built
+    it CONCURRENTLY in a later one, so in between the table had no such index (a duplicate went in, which then failed
+    the build; an INSERT ... ON CONFLICT (lower(code)) was refused). It is built in the main file, with a notice, as
+    ALTER COLUMN ... TYPE would have built it; a plain index over the column is kept through the retype."""
+    old = ("tables:\n  t:\n    columns:\n      id: {type: integer, primary_key: true}\n      code: varchar(10)\n"
+           "    indexes:\n      t_code: {columns: [{expression: lower((code)::text)}], unique: true}\n"
+           "      t_plain: {columns: [code]}\n")
+    schema, result, files = _edited(db_url, tmp_path, old, old.replace("varchar(10)", "varchar(20)"),
+                                    "INSERT INTO t SELECT g, 'c' || g FROM generate_series(1, 20) g")
+    assert [n.split(": ", 1)[1] for n in result.notices if "t_code" in n] == [
+        "index t_code is built in the migration's transaction, not CONCURRENTLY: it replaces a UNIQUE index that "
+        "cannot be built beside the old one, whose check the table would lack until the build"], result.notices
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        for n, m in enumerate(files):
+            apply_files(conn, [m], record=False)
+            with pytest.raises(psycopg.errors.UniqueViolation):
+                conn.execute("INSERT INTO t VALUES (100, 'C7')")
+        assert conn.execute("SELECT count(*) FROM t").fetchone() == (20,)
+        conn.execute("INSERT INTO t VALUES (100, 'C7') ON CONFLICT (lower((code)::text)) DO NOTHING")
+    assert check_drift(str(schema), db_url).differences == (), result.sql

@@ -28,7 +28,10 @@ class OnlinePlan:
 
     Each CREATE INDEX CONCURRENTLY needs a file of its own: Postgres runs a multi-statement file as one
     implicit transaction, where CONCURRENTLY is refused. CHECK constraints on existing tables are added
-    NOT VALID in the main file (a brief lock) and validated in a later file (no exclusive lock).
+    NOT VALID in the main file (a brief lock) and validated in a later file (no exclusive lock); not on a table the
+    migration makes a child or a partition (INHERIT, ATTACH PARTITION: Postgres merges a parent's CHECK with the
+    child's of its name and refuses one NOT VALID, 'constraint "p_check" conflicts with NOT VALID constraint on child
+    table "c"'), whose ACCESS EXCLUSIVE lock the main file takes anyway.
     An index whose text calls an `=` only a widened search_path finds (plan.preamble.widened: IS DISTINCT FROM,
     NULLIF, a simple CASE) is built in the main file instead, under that path (widened_indexes): the file of a
     CREATE INDEX CONCURRENTLY holds that statement alone, where no SET can go.
@@ -45,13 +48,13 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]],
     main: list[exp.Expression] = preamble(changes)
     concurrent: list[tuple[str, exp.Expression]] = []
     validate: list[exp.Expression] = []
-    taken = taken | {(c.schema, c.name) for c in changes if c.name and c.kind.startswith("add_")}
-    swapped = {k for k in _swapped(changes, existing) if (k[0], _new_name(k[2])) not in taken}
-    built, late_attach, _ = _index_homes(changes, existing)
+    swapped, late = _beside(changes, existing, taken)
+    keys, replaced = _under_new_keys(changes), _replaced_unique(changes, existing, swapped)
+    joining = {(c.schema, c.table) for c in changes if c.kind in ("add_inherit", "attach_partition")}
+    built, late_attach, _ = _index_homes(changes, existing, replaced)
     attaching: list[exp.Expression] = []
     renames: list[exp.Expression] = []
     checks: list[exp.Expression] = []
-    late = _after_old_indexes(changes, swapped)
     freed: list[exp.Expression] = []
     for c in ordered(changes):
         on_existing = (c.schema, c.table) in existing
@@ -82,7 +85,7 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]],
             validate.extend(copy_settings(c.table_def, c.new) +  # type: ignore[arg-type]  (once it exists)
                             index_statistics(c.table_def, None, c.new))  # type: ignore[arg-type]
         elif c.kind == "add_constraint" and on_existing and isinstance(c.new, Check) and not c.new.not_valid \
-                and c.new.enforced:  # (NOT ENFORCED: nothing to validate)
+                and c.new.enforced and (c.schema, c.table) not in joining:  # (NOT ENFORCED: nothing to validate)
             stmt = exp.Alter(this=ddl.table_ref(c.table_def), kind="TABLE",  # type: ignore[union-attr]
                              actions=[exp.AddConstraint(expressions=[ddl.constraint_node(c.new)])])  # type: ignore[arg-type]
             stmt.set("not_valid", True)
@@ -98,15 +101,17 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]],
     return OnlinePlan(main, concurrent, validate)
 
 
-def _index_homes(changes: list[Change], existing: set[tuple[str, str]]) -> tuple[set, set, set]:
+def _index_homes(changes: list[Change], existing: set[tuple[str, str]],
+                 replaced: set[tuple[str, str, str]]) -> tuple[set, set, set]:
     """(built, late, inline): the new indexes (schema, table, name) built CONCURRENTLY, the changes (kind, schema,
     table, name) that wait for partitions' indexes among them in the validating file, and the partitions' indexes
     built in the main file instead, before a partitioned index there attaching them (plan.online_attach)."""
     keys = _under_new_keys(changes)
     built = {(c.schema, c.table, c.name) for c in changes if c.kind == "add_index" and (c.schema, c.table) in existing
-             and not _widened(c) and not _under(c, keys)}
+             and not _in_transaction(c, keys, replaced)}
     late, inline = attached_late(changes, built, {(c.schema, c.table, c.name) for c in changes if c.kind == "add_index"
-                                                  and _partitioned(c) and not _in_main_path(c) and not _under(c, keys)})
+                                                  and _partitioned(c) and not _in_main_path(c) and not _under(c, keys)
+                                                  and (c.schema, c.table, c.name) not in replaced})
     return built - inline, late, inline
 
 
@@ -119,7 +124,12 @@ def _swapped(changes: list[Change], existing: set[tuple[str, str]]) -> set[tuple
     foreign key the plan adds (Postgres ties the key to the old index, whose DROP it would then refuse), nor one built
     in the main file (_widened), nor one whose old definition reads a column the plan retypes, which ALTER COLUMN ...
     TYPE rebuilds and it may not survive (a varchar's `type IN ('a')` made an enum: 'functions in index predicate must
-    be marked IMMUTABLE', its `(type)::text` now enum_out): dropped in the main file, before the retype."""
+    be marked IMMUTABLE', its `(type)::text` now enum_out): dropped in the main file, before the retype. That is the
+    one way short of building it in the main file: Postgres keeps no index with an expression or a predicate over a
+    retyped column but by building it again under ALTER TABLE's ACCESS EXCLUSIVE lock (CheckIndexCompatible never
+    reuses one, even where the table is not rewritten: varchar(10) made varchar(20)); a plain one over the column
+    is kept through the retype by the plan, which Postgres reuses or rebuilds. A UNIQUE one is built in the main
+    file (_replaced_unique)."""
     dropped = {(c.schema, c.table, c.name): c.old for c in changes if c.kind == "drop_index" and c.cause is None}
     referenced = {(s, t) for s, t, _ in _under_new_keys(changes)}
     retyped = {(c.schema, c.table, c.name) for c in changes if c.kind == "alter_column_type"}
@@ -152,14 +162,61 @@ def _key(c: Change) -> tuple:
     return (c.kind, c.schema, c.table, c.name)
 
 
-def _after_old_indexes(changes: list[Change], swapped: set[tuple[str, str, str]]) -> set[tuple]:
+def _beside(changes: list[Change], existing: set[tuple[str, str]],
+            taken: frozenset[tuple[str, str]]) -> tuple[set[tuple[str, str, str]], set[tuple]]:
+    """The indexes built beside their old one (_swapped, but where the database or the migration has the name it
+    would be built under: _new_name), and the changes that wait for the old ones to go (_kept_beside)."""
+    taken = taken | {(c.schema, c.name) for c in changes if c.name and c.kind.startswith("add_")}
+    return _kept_beside(changes, {k for k in _swapped(changes, existing) if (k[0], _new_name(k[2])) not in taken})
+
+
+def _replaced_unique(changes: list[Change], existing: set[tuple[str, str]],
+                     swapped: set[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
+    """The UNIQUE indexes of existing tables the plan drops and makes again that are not built beside their old one
+    (_swapped: one reading a retyped column, or whose old definition holds what the main file drops, or whose
+    `_ccnew` name is taken): built in the main file where the old is dropped, not CONCURRENTLY after, which would leave
+    the table without their check in between (a duplicate let in, which fails the build; INSERT ... ON CONFLICT
+    refused, 'there is no unique or exclusion constraint matching the ON CONFLICT specification'). Around a retype
+    that costs the lock no more than keeping it would: ALTER COLUMN ... TYPE builds an index with an expression or a
+    predicate over the column again under its ACCESS EXCLUSIVE lock, never reusing it (CheckIndexCompatible), even
+    where the table is not rewritten (varchar(10) made varchar(20))."""
+    dropped = {(c.schema, c.table, c.name) for c in changes if c.kind == "drop_index"}
+    return {(c.schema, c.table, c.name) for c in changes if c.kind == "add_index" and getattr(c.new, "unique", False)
+            and (c.schema, c.table) in existing and (c.schema, c.table, c.name) in dropped - swapped}
+
+
+def _in_transaction(c: Change, keys: set[tuple[str, str, frozenset[str]]], replaced: set[tuple[str, str, str]]) -> bool:
+    """Whether an add_index of an existing table is built in the main file rather than CONCURRENTLY (_widened,
+    _under, _replaced_unique)."""
+    return _widened(c) or _under(c, keys) or (c.schema, c.table, c.name) in replaced
+
+
+def _kept_beside(changes: list[Change], swapped: set[tuple[str, str, str]]) -> tuple[set[tuple[str, str, str]], set[tuple]]:
+    """The indexes of _swapped still built beside their old one, and the changes that wait for the old ones to go
+    (_after_old_indexes). Not one whose old definition holds what a change of the main file drops or alters (a
+    function whose signature changes, dropped before CREATE FUNCTION of the new one; a composite type's attribute it
+    reads, which ALTER TYPE ... DROP ATTRIBUTE drops: Postgres refuses either while the old index stands, 'cannot drop
+    function f(integer) because other objects depend on it'): dropped in the main file, before that change, and built
+    CONCURRENTLY after, as an index that is new."""
+    after = edges(changes) if swapped else {}
+    while True:
+        late = _after_old_indexes(changes, swapped, after)
+        held = {(c.schema, c.table, c.name) for i, c in enumerate(changes)
+                if c.kind == "drop_index" and (c.schema, c.table, c.name) in swapped
+                and any(_key(changes[j]) not in late and _key(changes[j]) != ("add_index", *_key(c)[1:])
+                        for j in after.get(i, ()))}
+        if not held:
+            return swapped, late
+        swapped = swapped - held
+
+
+def _after_old_indexes(changes: list[Change], swapped: set[tuple[str, str, str]], after: dict[int, set[int]]) -> set[tuple]:
     """The drops that wait for an index built beside its old one (_swapped) to be rid of the old: what only the old
     definition used (a function its expression called, which the graph (plan.graph.edges) orders after its drop_index,
     and any extension, whose operator class it may use), whose DROP Postgres refuses while the old index stands. Moved to
     the validating file, after the old is dropped CONCURRENTLY; not one a change of the main file waits for."""
     if not swapped:
         return set()
-    after = edges(changes)
     late = {j for i, c in enumerate(changes) if c.kind == "drop_index" and (c.schema, c.table, c.name) in swapped
             for j in after.get(i, ())}
     # (an operator class or access method an old index used ties it to its extension with no edge of the graph, which
@@ -275,16 +332,20 @@ def _on_extension_path(c: Change) -> bool:
                                     or any(e.expression is not None for e in index.elements))  # type: ignore[union-attr]
 
 
-def widened_indexes(changes: list[Change], existing: set[tuple[str, str]]) -> list[str]:
+def widened_indexes(changes: list[Change], existing: set[tuple[str, str]],
+                    taken: frozenset[tuple[str, str]] = frozenset()) -> list[str]:
     """`generate --concurrently`'s notices of the new indexes on existing tables built in the migration's transaction,
     not CONCURRENTLY (plan_online)."""
     keys = _under_new_keys(changes)
-    inline = _index_homes(changes, existing)[2]
+    replaced = _replaced_unique(changes, existing, set())
+    replaced = replaced and _replaced_unique(changes, existing, _beside(changes, existing, taken)[0])
+    inline = _index_homes(changes, existing, replaced)[2]
     added = {(c.schema, c.name) for c in changes if c.kind == "add_index"}
     return [f"{c.source or c.path}: index {c.name} is built in the migration's transaction, not CONCURRENTLY: "
-            + (_ATTACHED_THERE if (c.schema, c.table, c.name) in inline else _why_in_transaction(c)) for c in changes
-            if c.kind == "add_index" and (c.schema, c.table) in existing and (_widened(c) or _under(c, keys) or (
-                c.schema, c.table, c.name) in inline and not _renamed_in_place(c, added))]
+            + (_ATTACHED_THERE if (c.schema, c.table, c.name) in inline else _why_in_transaction(c, _under(c, keys)))
+            for c in changes if c.kind == "add_index" and (c.schema, c.table) in existing
+            and (_in_transaction(c, keys, replaced) or (c.schema, c.table, c.name) in inline
+                 and not _renamed_in_place(c, added))]
 
 
 def _renamed_in_place(c: Change, added: set[tuple[str, str]]) -> bool:
@@ -296,11 +357,12 @@ _ATTACHED_THERE = ("an index of a partitioned table, which Postgres cannot build
                    "before a change the transaction holds that waits for it")
 
 
-def _why_in_transaction(c: Change) -> str:
+def _why_in_transaction(c: Change, under: bool) -> str:
     if _partitioned(c):
         return "Postgres cannot build an index of a partitioned table CONCURRENTLY"
     if not _widened(c):
-        return "a foreign key the migration adds references it"
+        return "a foreign key the migration adds references it" if under else "it replaces a UNIQUE index that cannot " \
+            "be built beside the old one, whose check the table would lack until the build"
     return ("it compares with IS DISTINCT FROM, NULLIF or a simple CASE, whose `=` Postgres finds only on the "
             "search_path the migration widens for it (plan.preamble.widened)" if _unqualified_equals(c) else
             "its expressions may name an extension's objects bare, which Postgres finds only on the search_path the "
