@@ -72,9 +72,9 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]],
             validate.extend(statements_for(c))  # (once the index is built CONCURRENTLY, and checked valid: Postgres
             continue  # refuses an index that does not exist yet, 'index "t_k2" for table "t" does not exist')
         if c.kind == "set_index_comment" and (c.schema, c.table, c.name) in built \
-                or c.kind == "set_cluster_on" and (c.schema, c.table, getattr(c.new, "cluster_on", None)) in swapped:
+                or c.kind == "set_cluster_on" and (c.schema, c.table, getattr(c.new, "cluster_on", None)) in swapped | built:
             validate.extend(statements_for(c))  # (once the index exists under its name: CLUSTER ON the old one went
-            continue  # with it, DROP INDEX CONCURRENTLY taking the mark)
+            continue  # with it, DROP INDEX CONCURRENTLY taking the mark; a new one is not there before its own file)
         if c.kind == "add_index" and (c.schema, c.table, c.name) in swapped:
             concurrent.extend(_built_beside(c))
             renames.append(_renamed(c))
