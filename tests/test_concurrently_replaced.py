@@ -120,6 +120,49 @@ def test_an_index_of_a_partitioned_table_is_built_in_the_transaction(any_db_url,
     assert check_drift(str(schema), any_db_url).differences == (), result.sql
 
 
+TWO_PARTS = PARTED + ("  o_2:\n    partition_of: {parent: o, bound: \"FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')\"}\n"
+                      "    indexes:\n      o_2_w: {columns: [w]}\n")
+
+
+def test_a_partitions_own_index_is_built_concurrently_before_the_parents_that_attaches_it(any_db_url, tmp_path):
+    """A partitioned table given an index, and a partition given its own of that definition under a name of its own
+    (o_1_mine, as pg_dump's ON ONLY and ATTACH PARTITION leave one): the parent's CREATE INDEX, in the main file,
+    made its copy on o_1 first, and the later CREATE INDEX CONCURRENTLY IF NOT EXISTS o_1_mine a second index beside
+    it, attached to nothing (a fresh build attaches o_1_mine). Now o_1_mine is built CONCURRENTLY, then the parent's
+    CREATE INDEX, in the validating file, attaches it (and makes o_2's copy): one valid index on each partition."""
+    new = TWO_PARTS.replace("o_w: {columns: [w]}", "o_w: {columns: [w]}\n      o_k: {columns: [id, w]}").replace(
+        "'2025-01-01')\"}\n", "'2025-01-01')\"}\n    indexes:\n      o_1_mine: {columns: [id, w]}\n", 1)
+    schema, result, files = _edited(any_db_url, tmp_path, TWO_PARTS, new,
+                                    "INSERT INTO o VALUES (1, '2024-02-01', 1), (2, '2025-03-01', 2)")
+    assert any("CREATE INDEX CONCURRENTLY IF NOT EXISTS o_1_mine" in open(m.path).read() for m in files), result.sql
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        apply_files(conn, files, record=False)
+        assert conn.execute(
+            "SELECT c.relname, i.indisvalid, p.inhparent::regclass::text FROM pg_index i JOIN pg_class c ON c.oid = "
+            "i.indexrelid LEFT JOIN pg_inherits p ON p.inhrelid = i.indexrelid WHERE i.indrelid IN ('o'::regclass, "
+            "'o_1'::regclass, 'o_2'::regclass) AND pg_get_indexdef(i.indexrelid) LIKE '%(id, w)' ORDER BY 1").fetchall() \
+            == [("o_1_mine", True, "o_k"), ("o_2_id_w_idx", True, "o_k"), ("o_k", True, None)], result.sql
+    assert check_drift(str(schema), any_db_url).differences == (), result.sql
+
+
+def test_a_partitions_copy_renamed_by_hand_under_a_standing_index_is_renamed_not_built_again(any_db_url, tmp_path):
+    """A partition's copy of its parent's standing index declared under a name of its own (a copy renamed by hand,
+    compare.partition_copies.copies_renamed): without --concurrently its DO block renames the copy; with it, CREATE
+    INDEX CONCURRENTLY IF NOT EXISTS o_1_hand built a second index beside the copy, attached to nothing. Now renamed
+    in the main file (nothing built, no notice): one index on o_1, o_1_hand, attached to o_w."""
+    new = PARTED + "    indexes:\n      o_1_hand: {columns: [w]}\n"
+    schema, result, files = _edited(any_db_url, tmp_path, PARTED, new,
+                                    "INSERT INTO o VALUES (1, '2024-02-01', 1), (2, '2024-03-01', 2)")
+    assert "CONCURRENTLY" not in result.sql and not result.notices, result.sql
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        apply_files(conn, files, record=False)
+        assert conn.execute(
+            "SELECT c.relname, i.indisvalid, p.inhparent::regclass::text FROM pg_index i JOIN pg_class c ON c.oid = "
+            "i.indexrelid LEFT JOIN pg_inherits p ON p.inhrelid = i.indexrelid WHERE i.indrelid = 'o_1'::regclass"
+        ).fetchall() == [("o_1_hand", True, "o_w")], result.sql
+    assert check_drift(str(schema), any_db_url).differences == (), result.sql
+
+
 KEYED = ("tables:\n  t:\n    columns:\n      id: {type: integer, primary_key: true}\n      k: integer\n"
          "    indexes:\n      t_k: {columns: [k], unique: true}\n"
          "  c:\n    columns:\n      id: {type: integer, primary_key: true}\n      tk: integer\n"
@@ -290,4 +333,29 @@ def test_a_replica_identity_moved_to_a_new_index_is_set_once_it_is_built(db_url,
         apply_files(conn, files, record=False)
         assert conn.execute("SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = 't'::regclass "
                             "AND indisreplident").fetchall() == [("t_k2",)], result.sql
+    assert check_drift(str(schema), db_url).differences == (), result.sql
+
+
+def test_a_unique_index_dropped_around_a_retype_keeps_its_check_at_every_step(db_url, tmp_path):
+    """A UNIQUE expression index over a column retyped (varchar(10) made varchar(20): no rewrite, but Postgres builds an
+    index with an expression or a predicate over the column again under ALTER TABLE's ACCESS EXCLUSIVE lock, never
+    reusing it; the plan makes it again from schema.yaml's text): --concurrently dropped it in the main file and built
+    it CONCURRENTLY in a later one, so in between the table had no such index (a duplicate went in, which then failed
+    the build; an INSERT ... ON CONFLICT (lower(code)) was refused). It is built in the main file, with a notice, as
+    ALTER COLUMN ... TYPE would have built it; a plain index over the column is kept through the retype."""
+    old = ("tables:\n  t:\n    columns:\n      id: {type: integer, primary_key: true}\n      code: varchar(10)\n"
+           "    indexes:\n      t_code: {columns: [{expression: lower((code)::text)}], unique: true}\n"
+           "      t_plain: {columns: [code]}\n")
+    schema, result, files = _edited(db_url, tmp_path, old, old.replace("varchar(10)", "varchar(20)"),
+                                    "INSERT INTO t SELECT g, 'c' || g FROM generate_series(1, 20) g")
+    assert [n.split(": ", 1)[1] for n in result.notices if "t_code" in n] == [
+        "index t_code is built in the migration's transaction, not CONCURRENTLY: it replaces a UNIQUE index that "
+        "cannot be built beside the old one, whose check the table would lack until the build"], result.notices
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        for n, m in enumerate(files):
+            apply_files(conn, [m], record=False)
+            with pytest.raises(psycopg.errors.UniqueViolation):
+                conn.execute("INSERT INTO t VALUES (100, 'C7')")
+        assert conn.execute("SELECT count(*) FROM t").fetchone() == (20,)
+        conn.execute("INSERT INTO t VALUES (100, 'C7') ON CONFLICT (lower((code)::text)) DO NOTHING")
     assert check_drift(str(schema), db_url).differences == (), result.sql

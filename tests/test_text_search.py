@@ -24,6 +24,14 @@ CREATE TABLE app.notes (
   tsv tsvector GENERATED ALWAYS AS (to_tsvector('app.english_simple'::regconfig, body)) STORED
 );
 CREATE INDEX notes_fts ON app.notes USING gin (to_tsvector('app.english_simple'::regconfig, body));
+CREATE FUNCTION app.simple_tsvector(text) RETURNS tsvector LANGUAGE sql IMMUTABLE STRICT
+  AS $$ SELECT to_tsvector('app.english_simple', $1) $$;
+CREATE FUNCTION app.notes_tsvector(text) RETURNS tsvector LANGUAGE sql IMMUTABLE STRICT
+  AS $$ SELECT app.simple_tsvector($1) $$;
+CREATE INDEX notes_fts_called ON app.notes USING gin (app.notes_tsvector(body));
+CREATE MATERIALIZED VIEW app.note_words AS SELECT id, to_tsvector('app.english_simple'::regconfig, body) AS words
+  FROM app.notes;
+CREATE MATERIALIZED VIEW app.note_words_called AS SELECT id, app.notes_tsvector(body) AS words FROM app.notes;
 """
 
 
@@ -56,12 +64,26 @@ def test_text_search_configuration_round_trip_and_mapping_change(tmp_path, db_ur
         assert _configs(b) == expected
         with psycopg.connect(b, autocommit=True) as conn:
             conn.execute("INSERT INTO app.notes (id, body) VALUES (1, 'running dogs'), (2, 'jumping cats')")
+            conn.execute("REFRESH MATERIALIZED VIEW app.note_words")
             assert conn.execute("SELECT tsv::text FROM app.notes WHERE id = 1").fetchone()[0] == "'dogs':2 'running':1"
         assert schemac("diff", "--database-url", b).returncode == 0
-        # words stemmed again: ALTER MAPPING in place, the index and generated column that name it stay
+        # words stemmed again: ALTER MAPPING in place, the index and generated column that name it stay, and the
+        # index over a function whose body names it (MusicBrainz's mb_simple_tsvector, probe55a): each keeps the old
+        # lexemes, which generate says (it said nothing)
         (tmp_path / "schema.yaml").write_text(text.replace("asciiword: [simple]", "asciiword: [english_stem]"))
         r = schemac("generate", "--name", "stem_words")
         assert r.returncode == 0, r.stdout + r.stderr
+        why = "is computed through text search configuration app.english_simple, whose mappings change"
+        assert f"warning: index app.notes_fts on app.notes {why}, and keeps what the old one made: run REINDEX INDEX " \
+               "app.notes_fts;" in r.stderr, r.stderr
+        assert f"warning: index app.notes_fts_called on app.notes {why}, by app.simple_tsvector, and keeps " \
+               "what the old one made: run REINDEX INDEX app.notes_fts_called;" in r.stderr, r.stderr
+        assert f"warning: generated column app.notes.tsv {why}, and keeps what the old one made: run UPDATE " \
+               "app.notes SET body = body;" in r.stderr, r.stderr
+        assert f"warning: materialized view app.note_words {why}, and keeps what the old one made: run REFRESH " \
+               "MATERIALIZED VIEW app.note_words;" in r.stderr, r.stderr
+        assert f"warning: materialized view app.note_words_called {why}, by app.simple_tsvector, and keeps what the " \
+               "old one made: run REFRESH MATERIALIZED VIEW app.note_words_called;" in r.stderr, r.stderr
         sql = "".join(p.read_text() for p in sorted((tmp_path / "generated" / "migrations").glob("*stem_words*.sql")))
         assert "ALTER TEXT SEARCH CONFIGURATION app.english_simple ALTER MAPPING FOR asciiword WITH english_stem" in sql, sql
         assert "DROP" not in sql, sql
@@ -70,6 +92,13 @@ def test_text_search_configuration_round_trip_and_mapping_change(tmp_path, db_ur
             assert conn.execute("SELECT to_tsvector('app.english_simple', 'running dogs')::text").fetchone()[0] == \
                 "'dog':2 'run':1"
             assert conn.execute("SELECT count(*) FROM app.notes").fetchone()[0] == 2
+            assert conn.execute("SELECT tsv::text FROM app.notes WHERE id = 1").fetchone()[0] == "'dogs':2 'running':1"
+            conn.execute("UPDATE app.notes SET body = body")  # (the warning's statement)
+            assert conn.execute("SELECT tsv::text FROM app.notes WHERE id = 1").fetchone()[0] == "'dog':2 'run':1"
+            assert conn.execute("SELECT words::text FROM app.note_words WHERE id = 1").fetchone()[0] == \
+                "'dogs':2 'running':1"
+            conn.execute("REFRESH MATERIALIZED VIEW app.note_words")  # (the warning's statement)
+            assert conn.execute("SELECT words::text FROM app.note_words WHERE id = 1").fetchone()[0] == "'dog':2 'run':1"
         assert dict((a, d) for _, _, a, d in _configs(b)[0])["asciiword"] == "english_stem"
         assert schemac("diff", "--database-url", b).returncode == 0
         # drift by hand is reported
@@ -136,6 +165,9 @@ def test_text_search_dictionaries_round_trip_and_options_change(tmp_path, db_url
         (tmp_path / "schema.yaml").write_text(text.replace("{stopwords: english, accept: 'false'}", "{accept: 'true'}"))
         r = schemac("generate", "--name", "keep_stop_words")
         assert r.returncode == 0, r.stdout + r.stderr
+        assert "warning: index docs_fts on docs is computed through text search configuration english_all, whose " \
+               "dictionary plain changes its options, and keeps what the old one made: run REINDEX INDEX docs_fts;" \
+               in r.stderr, r.stderr  # (the stop words it left out are words now: probe55a)
         apply_all(b, str(tmp_path / "generated"))
         with psycopg.connect(b) as conn:
             assert conn.execute("SELECT dictinitoption FROM pg_ts_dict WHERE dictname = 'plain'").fetchone()[0] == \

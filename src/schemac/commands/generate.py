@@ -156,7 +156,8 @@ def _units(changes: list[Change], current: Schema, name: str, concurrently: bool
     for n, (_, stmt) in enumerate(online.concurrent, 1):
         units.append(Unit(f"{name}_index_{n}", rendered([stmt]), no_transaction=True))
     if online.validate:
-        units.append(Unit(f"{name}_validate", rendered(online.validate)))
+        units.append(Unit(f"{name}_validate", tuple(pinned_where_read(list(rendered(online.validate))))))
+        # (the session settings its statements read: a partitioned table's index moved there, plan.online_attach)
     return units
 
 
@@ -224,7 +225,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
                     + restricted_path_notices(changes, desired) + outside_child_notices(changes, current, desired)
                     + stale_value_notices(changes, desired) + retemplated_dictionary_notices(changes, desired)
                     + constructor_grant_notices(changes) + constructor_move_notices(changes)
-                    + (widened_indexes(changes, {t.key for t in current.tables}) if concurrently else []))
+                    + (widened_indexes(changes, {t.key for t in current.tables}, relation_names(current)) if concurrently else []))
     if not changes:
         last = f" (last migration: {state.migration})" if state else ""
         if state is None or (state.schema_sha256 == digest and not reparsed(current, desired)):

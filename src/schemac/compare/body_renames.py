@@ -14,11 +14,14 @@ from schemac.compare.moves import views_moved
 from schemac.compare.sqlbodies import after_table_renames
 from schemac.compare.types import same_function
 from schemac.compare.view_renames import hinted_renames
-from schemac.model import Function, Schema, Table
+from schemac.model import INDEXED_KEY_TYPES, Function, Schema, Table
 from schemac.model.frozen import replace
 from schemac.pg.lazy import lazy
+from schemac.pg.names import default_constraint_name, quote_ident
+from schemac.pg.sqllex import folded
 
 action_renamed = lazy("schemac.pg.query_renames", "action_renamed")
+conflict_arbiters = lazy("schemac.pg.sqlbody", "conflict_arbiters")
 statements_edited = lazy("schemac.pg.sqlbody", "statements_edited")
 sql_body_refs = lazy("schemac.pg.sqlbody", "sql_body_refs")
 table_renamed = lazy("schemac.pg.relation_renames", "table_renamed")
@@ -128,3 +131,34 @@ def bodies_after_view_renames(changes: list[Change], views: list[Change], curren
         elif key not in at:
             out.append(Change("alter_function", f.schema, "", f.signature, f, des[key]))
     return [c for n, c in enumerate(out) if n not in dropped]
+
+
+def bodies_after_key_renames(changes: list[Change]) -> list[Change]:
+    """`changes` without the alter_function of a standard body that differs from schema.yaml's only by the key its
+    INSERT ... ON CONFLICT ON CONSTRAINT names, renamed by the migration (rename_constraint of a PRIMARY KEY, UNIQUE or
+    EXCLUDE, whose name is its schema's: one index of it; one left unnamed, named after its table renamed): Postgres holds the arbiter by OID and prints its new name
+    after the RENAME CONSTRAINT, as it does a table's or column's (bodies_after_renames)."""
+    renamed: dict[str, set[str]] = {}
+    for c in changes:
+        if c.kind == "rename_constraint" and isinstance(c.old, INDEXED_KEY_TYPES) and c.old.name and c.name:
+            renamed.setdefault(c.old.name, set()).add(c.name)
+        elif c.kind == "rename_table" and isinstance(c.old, Table) and c.old.name != c.table:  # (its unnamed keys')
+            new = replace(c.old, name=c.table)
+            for k in c.old.indexed_keys():
+                if not k.name:
+                    renamed.setdefault(default_constraint_name(c.old, k), set()).add(default_constraint_name(new, k))
+    if not renamed:  # (most diffs)
+        return changes
+    return [c for c in changes if not (c.kind == "alter_function" and isinstance(c.old, Function) and
+                                       isinstance(c.new, Function) and c.old.standard_body and
+                                       _keys_followed(c.old, c.new, renamed))]
+
+
+def _keys_followed(old: Function, new: Function, renamed: dict[str, set[str]]) -> bool:
+    """Whether `old`'s body, its ON CONFLICT ON CONSTRAINT names renamed (each one way only), is `new`'s."""
+    body = old.body
+    for t in reversed(conflict_arbiters(old.body)):
+        if len(renamed.get(folded(t), ())) == 1:
+            (to,) = renamed[folded(t)]
+            body = body[:t.start] + quote_ident(to) + body[t.start + len(t.text):]
+    return body != old.body and same_function(replace(old, body=body), new)

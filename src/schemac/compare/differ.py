@@ -76,7 +76,7 @@ from schemac.compare.defaults_below import defaults_kept_below, given_but_defaul
 from schemac.compare.default_rows import leaving_rows, over_defaults, rebound, referenced_partition
 from schemac.compare.attribute_renames import typed_tables_follow
 from schemac.compare.attribute_readers import readers_follow_attributes
-from schemac.compare.body_renames import bodies_after_renames, bodies_after_view_renames
+from schemac.compare.body_renames import bodies_after_key_renames, bodies_after_renames, bodies_after_view_renames
 from schemac.compare.rebuilt_keys import foreign_keys_around_rebuilt_keys
 from schemac.compare.taken_sequences import defaults_around_taken_sequences
 from schemac.compare.loose_collations import nondeterministic
@@ -308,7 +308,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             retypes = checked_fits(retypes, old, *domains) if old.checks or current.domains or desired.domains else retypes
             retypes = past_the_old_parent(numbered_by_parents_identity(retypes, old, t, des_tables), old, t)
             per_table[key] = before + after_no_inherit(retypes, left) + renamed
-    per_table.update({k: per_table.get(k, []) + s for k, s in detours(objects, current, des_tables).items()})  # (key_detours)
+    per_table.update({k: per_table.get(k, []) + s for k, s in detours(objects, current, des_tables, per_table).items()})  # (key_detours)
     held = frozenset(held_elsewhere(per_table, cur_tables, des_tables))
     only = frozenset(kept_below_parents(per_table, cur_tables, des_tables, held))
     exact = frozenset(through_scratch(per_table, cur_tables, des_tables))
@@ -371,7 +371,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     if around != changes:  # (and what calls those functions, in turn)
         around = around_functions_moved(around, dropped_functions(changes), current, desired, cur_tables, des_tables)
         changes, views = around, diff_views(current, desired, around, stand_ins)
-    changes = bodies_after_view_renames(changes, views, current, desired)  # (`SELECT v.b AS a` after a swap)
+    changes = bodies_after_view_renames(bodies_after_key_renames(changes), views, current, desired)  # (v.b AS a)
     changes = defaults_kept_below(privileges_of_recreated(changes, current, desired, cur_tables), cur_tables, des_tables)
     changes = readers_around(changes + views, tables_renamed(current, renames, cur_tables), desired,
                              {(c.old.schema, c.old.name): (c.schema, c.table) for c in renames})

@@ -48,9 +48,10 @@ def _calls_of(f: Function) -> set[tuple[str, str]]:
     return {("?", name) for _, name in calls_if_tokenized(f.body)}
 
 
-def _tainted(rebodied: set[tuple[str, str]], desired: Schema) -> dict[tuple[str, str], frozenset[tuple[str, str]]]:
+def tainted(rebodied: set[tuple[str, str]], desired: Schema) -> dict[tuple[str, str], frozenset[tuple[str, str]]]:
     """Each of `rebodied`, and every managed function calling one of them over any number of calls, mapped to the
-    re-bodied functions it reaches."""
+    re-bodied functions it reaches (plan.stale_search's too: the functions naming a changed text search
+    configuration)."""
     out = {f: frozenset({f}) for f in rebodied}
     calls = {(f.schema, f.name, f.identity): _calls_of(f) for f in desired.functions}
     grown = True
@@ -72,7 +73,7 @@ def stale_value_notices(changes: list[Change], desired: Schema) -> list[str]:
     rebodied = _rebodied(changes)
     if not rebodied:
         return []
-    tainted = _tainted(rebodied, desired)
+    reaching = tainted(rebodied, desired)
     made = {(c.schema, c.name) for c in changes if c.kind == "add_index"} | \
         {(c.schema, c.table) for c in changes if c.kind == "add_table"} | \
         {(getattr(c.new, "schema", ""), getattr(c.new, "name", "")) for c in changes
@@ -82,7 +83,7 @@ def stale_value_notices(changes: list[Change], desired: Schema) -> list[str]:
 
     def reached(called: set[tuple[str, str]]) -> str:
         """The re-bodied functions `called` reaches, and why that matters; empty when none."""
-        roots = frozenset().union(*(tainted.get(f, frozenset()) for f in called))
+        roots = frozenset().union(*(reaching.get(f, frozenset()) for f in called))
         return f"calls {', '.join(sorted(qualified(*f) for f in roots))} (IMMUTABLE, body replaced) directly or " \
             "through another function, and keeps what the old body computed" if roots else ""
 

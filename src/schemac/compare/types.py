@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import AbstractSet
 
+from schemac.compare.view_binds import with_aside
 from schemac.model.frozen import replace
 
 from schemac.compare.changes import ENUM_REBUILT, OWNS_VALUES, Change, set_aside_name, takes_using
@@ -214,7 +215,7 @@ def _diff_functions(ch, current, desired) -> None:
     """Overloads are distinct objects, keyed by (schema, name, input types): a changed argument list is
     one function dropped and another added."""
     cur = {(f.schema, f.name, f.identity): f for f in current}
-    des = {(f.schema, f.name, f.identity): f for f in desired}
+    des = {(f.schema, f.name, f.identity): with_aside(f, desired) for f in desired}
     for key, f in des.items():
         old = cur.get(key)
         if old is None:

@@ -160,3 +160,17 @@ def query_refs(query: str) -> tuple[frozenset[tuple[str, str]], frozenset[tuple[
     if not (relations or functions or columns):  # every word may name a relation: a key nothing makes is no edge
         relations = frozenset((m.group(1) or "public", m.group(2)) for m in _WORDS.finditer(query.lower()))
     return relations, functions, columns | ({"*"} if _STAR.search(query) else set())
+
+
+def conflict_arbiters(body: str) -> list:
+    """The tokens naming the constraint of each `ON CONFLICT ON CONSTRAINT name` of a body (a PRIMARY KEY, UNIQUE or
+    EXCLUDE, whose name is its index's: one relation of its schema); none where it does not tokenize."""
+    from schemac.pg.sqllex import LexError, tokens
+    if "constraint" not in body.lower():
+        return []
+    try:
+        toks = tokens(body)
+    except LexError:
+        return []
+    return [toks[i + 1] for i in range(2, len(toks) - 1) if toks[i + 1].kind in ("word", "name") and
+            [x.text.lower() for x in toks[i - 2:i + 1]] == ["conflict", "on", "constraint"]]

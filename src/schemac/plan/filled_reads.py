@@ -1,10 +1,13 @@
-"""A view or table the migration's role owns until the plan gives it its owner (a new one, or one whose owner
-schema.yaml pins now), read by a materialized view the plan populates (CREATE ... WITH DATA, or the REFRESH after
-one made WITH NO DATA): its ALTER ... OWNER TO after that. The query reads a view with the view's owner's rights,
-and schema.yaml's owner need not read what the view reads: Postgres accepts the state once the materialized view is
-made (its next REFRESH fails, as pg_dump's restore does), while the owner set first failed the CREATE ('permission
-denied for table t'). So is a SECURITY DEFINER function it calls (directly, or through those views and functions),
-which runs as its owner. One another role owns already keeps its place (its owner may be the one with the rights)."""
+"""A view or table the plan gives its owner (a new one, one whose owner schema.yaml pins now, or one another role owns
+already), read by a materialized view the plan populates (CREATE ... WITH DATA, or the REFRESH after one made WITH NO
+DATA): its ALTER ... OWNER TO after that. The query reads a view with the view's owner's rights, and schema.yaml's
+owner need not read what the view reads: Postgres accepts the state once the materialized view is made (its next
+REFRESH fails, as pg_dump's restore does), while the owner set first failed the CREATE ('permission denied for table
+t'); the owner it has as the migration starts (the migration's role, or the role owning it in a database where it
+could be read) reads it. Not where another role owns it and the plan grants schema.yaml's owner a privilege on what
+the query reads: that owner may be the only one of the two who can. So is a SECURITY DEFINER function it calls
+(directly, or through those views and functions), which runs as its owner; and a privilege the plan revokes on what
+the query reads (the rights the query may be read with until it is filled)."""
 
 from __future__ import annotations
 
@@ -19,16 +22,18 @@ __all__ = ["owners_after_fills"]
 
 
 def owners_after_fills(changes: list[Change], out: list[Deps]) -> list[Deps]:
-    """`out` with each such set_owner needing the ("filled", schema, name) key of the materialized views that read
-    its object, directly or through views the plan creates."""
-    owners = [i for i, c in enumerate(changes) if c.kind == "set_owner" and getattr(c.old, "grantee", None) in
-              ("", MIGRATION_ROLE)]
+    """`out` with each such set_owner and revoke needing the ("filled", schema, name) key of the materialized views
+    that read its object, directly or through views the plan creates or changes the owner or privileges of."""
+    owners = [i for i, c in enumerate(changes) if c.kind in ("set_owner", "revoke")]
     deferred = {(c.schema, c.name) for c in changes if c.kind == "refresh_view" and c.cause == DEFERRED}
     fills = [i for i, c in enumerate(changes if owners else ()) if isinstance(c.new, View) and c.new.materialized and
              c.new.with_data and (fills_late(c) or (view_created(c) and (c.schema, c.name) not in deferred))]
     if not fills:
         return out
     views, functions = views_functions_made(changes)
+    # and the views kept whose owner or privileges the plan changes: what they read is read through them
+    views = {**{(o.schema, o.name): o for j in owners if isinstance(o := changes[j].new.obj, View)}, **views}  # type: ignore
+    granted = {(c.new.grantee, k[1:3]) for c in changes if c.kind == "grant" for k in c.new.keys()}  # type: ignore
     out = list(out)
     for i in fills:
         v = changes[i].new
@@ -39,6 +44,9 @@ def owners_after_fills(changes: list[Change], out: list[Deps]) -> list[Deps]:
         d = out[i]
         out[i] = Deps(d.makes | {key}, d.removes, d.needs, d.frees)
         for j in owners:
+            if changes[j].kind == "set_owner" and getattr(changes[j].old, "grantee", None) not in ("", MIGRATION_ROLE) \
+                    and any((changes[j].new.grantee, r) in granted for r in read):  # type: ignore[union-attr]
+                continue  # another role's, given to one the plan grants what the query reads: that one reads it
             if any(k[0] in ("table", "function") and k[1:3] in read and _runs_as_owner(changes[j], k[0])
                    for k in changes[j].new.keys()):  # type: ignore[union-attr]
                 d = out[j]
@@ -48,5 +56,5 @@ def owners_after_fills(changes: list[Change], out: list[Deps]) -> list[Deps]:
 
 def _runs_as_owner(c: Change, kind: str) -> bool:
     """Whether the object of set_owner `c` (a relation, or a function: `kind`) is read with its owner's rights: a
-    view or table, or a SECURITY DEFINER function."""
-    return kind == "table" or getattr(c.new.obj, "security_definer", False)  # type: ignore[union-attr]
+    view or table, or a SECURITY DEFINER function; any a revoke `c` takes a privilege on."""
+    return c.kind == "revoke" or kind == "table" or getattr(c.new.obj, "security_definer", False)  # type: ignore

@@ -14,13 +14,13 @@ from schemac.plan.detour_order import detoured_around
 from schemac.plan.fill_order import replaced_triggers_first
 from schemac.plan.filled_reads import owners_after_fills
 from schemac.plan.member_dependencies import attached_beside
-from schemac.plan.populate import EMPTIED, LAST, after_the_rest, refreshed_before
+from schemac.plan.populate import EMPTIED, LAST, after_the_rest, refreshed_before, standing_on
 from schemac.plan.privilege_order import CREATED as _CREATED
 from schemac.plan.renamed_rebuilds import after_renames, members_after_table_renames, renamed_then_rebuilt, \
     renamed_views_dropped
 from schemac.plan.row_type_order import row_type_freed
 
-_EARLY = ("created", "early")  # made by every CREATE but a LAST materialized view's (plan.populate)
+_EARLY = ("created", "early")  # made by every CREATE but a LAST materialized view's and those on it (plan.populate)
 
 
 def plan_deps(changes: list[Change]) -> list[Deps]:
@@ -57,10 +57,12 @@ def plan_deps(changes: list[Change]) -> list[Deps]:
     # name reads it under the new one, so what changes a reader (CREATE OR REPLACE VIEW or FUNCTION, SET DEFAULT) need
     # not run before the rename, and one naming the new name (a SQL-standard body, parsed at CREATE) must run after. But
     # a retype's USING naming a column by its old name (a "column name" key: plan.member_dependencies) runs before.
+    # So does a key's index renamed, which a standard body's ON CONFLICT ON CONSTRAINT holds (plan.keys).
     renamed = frozenset(k for c, d in zip(changes, out) if _renames(c) for k in d.removes if k[0] != "column name")
-    if renamed:
-        out = [Deps(d.makes, d.removes, d.needs, d.frees - renamed) if not _renames(c) else d
-               for c, d in zip(changes, out)]
+    keys = frozenset(k for c, d in zip(changes, out) if c.kind == "rename_constraint" for k in d.removes)
+    if renamed or keys:
+        out = [Deps(d.makes, d.removes, d.needs, d.frees - renamed - (keys if c.kind == "alter_function" else set()))
+               if not _renames(c) else d for c, d in zip(changes, out)]
     # A type moved or renamed: what the current model names by its new name (a function dropped, its signature) is so
     # named only once it is there (compare.type_moves).
     out = renamed_then_rebuilt(changes, out)  # a type renamed and re-created: the rename, then the re-creation
@@ -76,11 +78,12 @@ def plan_deps(changes: list[Change]) -> list[Deps]:
             out[i] = Deps(d.makes, d.removes | owned_by_column[(c.schema, f"{c.table}.{c.name}")], d.needs, d.frees)
     # A materialized view populated last (plan.populate): after every CREATE, after the others of the kind it reads,
     # and before its ALTER ... OWNER TO (REFRESH runs its query as the owner, which need not read what it reads).
-    # A LAST one (made whole, nothing else reading it) is a CREATE itself: after the others (_EARLY), not each other.
+    # A LAST one (made whole) is a CREATE itself: after the others (_EARLY), not each other nor what stands on it.
     refreshed = refreshed_before(changes)
     last = {i for i in refreshed if changes[i].cause == LAST}
     if last:
-        out = [Deps(d.makes | {_EARLY}, d.removes, d.needs, d.frees) if _CREATED in d.makes and i not in last else d
+        on = standing_on(last, out)
+        out = [Deps(d.makes | {_EARLY}, d.removes, d.needs, d.frees) if _CREATED in d.makes and i not in on else d
                for i, d in enumerate(out)]
     for i, needs in refreshed.items():
         d = out[i]

@@ -26,7 +26,8 @@ from schemac.pg.knowntypes import EXTENSION_REQUIRES
 from schemac.pg.names import call_parts, default_constraint_name, make_object_name, split_reference
 from schemac.pg.policies import policy_refs
 from schemac.pg.routines import cast_function_parts, result_types
-from schemac.pg.sqlbody import sql_body_refs, statement_refs
+from schemac.pg.sqlbody import conflict_arbiters, sql_body_refs, statement_refs
+from schemac.pg.sqllex import folded
 from schemac.pg.types import name_parts, type_name
 from schemac.pg.verbatim import named_types, selected_fields
 Key = tuple
@@ -225,8 +226,10 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
             refs |= {("operator", *o) for o in used_operators(obj.body)}
             refs |= {("table", *r) for r in relations} | {("function", *f) for f in functions}
             refs |= {("column", *r, c) for r in relations for c in columns}
+            refs |= {relation_key(r[0], folded(t)) for t in conflict_arbiters(obj.body) for r in relations}  # (its key)
             # `(r).n` of an argument of a table's row type (or a composite's): recorded on that column (attribute)
             refs |= {("column", *type_name(a.type), c) for a in obj.arguments for c in selected_fields(obj.body)}
+            refs |= {("function", *bound(a)) for a in obj.aside}  # (renamed aside around its CREATE: view_binds)
             refs -= own_keys(None, obj)
         return refs
     if isinstance(obj, Aggregate):  # its schema, input and state types, support functions, SORTOP

@@ -13,6 +13,7 @@ from schemac.pg.names import constraint_name, make_object_name, qualified, quote
 from schemac.plan import ddl
 from schemac.plan.column_ddl import index_statistics
 from schemac.plan.graph import edges, ordered
+from schemac.plan.online_attach import attached_late
 from schemac.plan.partition_index_ddl import copy_settings, index_reads
 from schemac.plan.planner import render_sql, statements_for, validate_constraint
 from schemac.plan.preamble import (UNQUALIFIED_EQUALS, may_hold_unqualified_equals, pinned_search_path, preamble,
@@ -27,7 +28,10 @@ class OnlinePlan:
 
     Each CREATE INDEX CONCURRENTLY needs a file of its own: Postgres runs a multi-statement file as one
     implicit transaction, where CONCURRENTLY is refused. CHECK constraints on existing tables are added
-    NOT VALID in the main file (a brief lock) and validated in a later file (no exclusive lock).
+    NOT VALID in the main file (a brief lock) and validated in a later file (no exclusive lock); not on a table the
+    migration makes a child or a partition (INHERIT, ATTACH PARTITION: Postgres merges a parent's CHECK with the
+    child's of its name and refuses one NOT VALID, 'constraint "p_check" conflicts with NOT VALID constraint on child
+    table "c"'), whose ACCESS EXCLUSIVE lock the main file takes anyway.
     An index whose text calls an `=` only a widened search_path finds (plan.preamble.widened: IS DISTINCT FROM,
     NULLIF, a simple CASE) is built in the main file instead, under that path (widened_indexes): the file of a
     CREATE INDEX CONCURRENTLY holds that statement alone, where no SET can go.
@@ -44,19 +48,21 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]],
     main: list[exp.Expression] = preamble(changes)
     concurrent: list[tuple[str, exp.Expression]] = []
     validate: list[exp.Expression] = []
-    taken = taken | {(c.schema, c.name) for c in changes if c.name and c.kind.startswith("add_")}
-    swapped = {k for k in _swapped(changes, existing) if (k[0], _new_name(k[2])) not in taken}
-    keys = _under_new_keys(changes)
-    built = {(c.schema, c.table, c.name) for c in changes if c.kind == "add_index" and (c.schema, c.table) in existing
-             and not _widened(c) and not _under(c, keys)}
+    swapped, late = _beside(changes, existing, taken)
+    keys, replaced = _under_new_keys(changes), _replaced_unique(changes, existing, swapped)
+    joining = {(c.schema, c.table) for c in changes if c.kind in ("add_inherit", "attach_partition")}
+    built, late_attach, _ = _index_homes(changes, existing, replaced)
+    attaching: list[exp.Expression] = []
     renames: list[exp.Expression] = []
     checks: list[exp.Expression] = []
-    late = _after_old_indexes(changes, swapped)
     freed: list[exp.Expression] = []
     for c in ordered(changes):
         on_existing = (c.schema, c.table) in existing
         if _key(c) in late:
             freed.extend(statements_for(c))  # (once the old index is dropped CONCURRENTLY)
+            continue
+        if _key(c) in late_attach:
+            attaching.extend(statements_for(c))  # (once the partitions' indexes it attaches are built, and valid)
             continue
         if c.kind == "drop_index" and (c.schema, c.table, c.name) in swapped:
             continue  # (dropped CONCURRENTLY once the new one stands)
@@ -73,13 +79,13 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]],
             concurrent.extend(_built_beside(c))
             renames.append(_renamed(c))
             validate.extend(index_statistics(c.table_def, None, c.new))  # type: ignore[arg-type]
-        elif c.kind == "add_index" and on_existing and not _widened(c) and not _under(c, keys):
+        elif c.kind == "add_index" and (c.schema, c.table, c.name) in built:
             concurrent.append((c.name, ddl.create_index(c.table_def, c.new, concurrently=True)))  # type: ignore
             checks.append(_built_valid(c.schema, c.name))  # type: ignore[arg-type]  (first in the validating file)
             validate.extend(copy_settings(c.table_def, c.new) +  # type: ignore[arg-type]  (once it exists)
                             index_statistics(c.table_def, None, c.new))  # type: ignore[arg-type]
         elif c.kind == "add_constraint" and on_existing and isinstance(c.new, Check) and not c.new.not_valid \
-                and c.new.enforced:  # (NOT ENFORCED: nothing to validate)
+                and c.new.enforced and (c.schema, c.table) not in joining:  # (NOT ENFORCED: nothing to validate)
             stmt = exp.Alter(this=ddl.table_ref(c.table_def), kind="TABLE",  # type: ignore[union-attr]
                              actions=[exp.AddConstraint(expressions=[ddl.constraint_node(c.new)])])  # type: ignore[arg-type]
             stmt.set("not_valid", True)
@@ -89,10 +95,24 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]],
             validate.extend(widened([validate_constraint(c.table_def, c.new.name)], lambda s: "", c))  # type: ignore[arg-type]
         else:
             main.extend(statements_for(c))
-    validate = checks + renames + freed + validate
+    validate = checks + attaching + renames + freed + validate
     if validate:  # a transaction of its own
         validate = [pinned_search_path(), *validate, restored_search_path()]
     return OnlinePlan(main, concurrent, validate)
+
+
+def _index_homes(changes: list[Change], existing: set[tuple[str, str]],
+                 replaced: set[tuple[str, str, str]]) -> tuple[set, set, set]:
+    """(built, late, inline): the new indexes (schema, table, name) built CONCURRENTLY, the changes (kind, schema,
+    table, name) that wait for partitions' indexes among them in the validating file, and the partitions' indexes
+    built in the main file instead, before a partitioned index there attaching them (plan.online_attach)."""
+    keys = _under_new_keys(changes)
+    built = {(c.schema, c.table, c.name) for c in changes if c.kind == "add_index" and (c.schema, c.table) in existing
+             and not _in_transaction(c, keys, replaced)}
+    late, inline = attached_late(changes, built, {(c.schema, c.table, c.name) for c in changes if c.kind == "add_index"
+                                                  and _partitioned(c) and not _in_main_path(c) and not _under(c, keys)
+                                                  and (c.schema, c.table, c.name) not in replaced})
+    return built - inline, late, inline
 
 
 def _swapped(changes: list[Change], existing: set[tuple[str, str]]) -> set[tuple[str, str, str]]:
@@ -104,7 +124,12 @@ def _swapped(changes: list[Change], existing: set[tuple[str, str]]) -> set[tuple
     foreign key the plan adds (Postgres ties the key to the old index, whose DROP it would then refuse), nor one built
     in the main file (_widened), nor one whose old definition reads a column the plan retypes, which ALTER COLUMN ...
     TYPE rebuilds and it may not survive (a varchar's `type IN ('a')` made an enum: 'functions in index predicate must
-    be marked IMMUTABLE', its `(type)::text` now enum_out): dropped in the main file, before the retype."""
+    be marked IMMUTABLE', its `(type)::text` now enum_out): dropped in the main file, before the retype. That is the
+    one way short of building it in the main file: Postgres keeps no index with an expression or a predicate over a
+    retyped column but by building it again under ALTER TABLE's ACCESS EXCLUSIVE lock (CheckIndexCompatible never
+    reuses one, even where the table is not rewritten: varchar(10) made varchar(20)); a plain one over the column
+    is kept through the retype by the plan, which Postgres reuses or rebuilds. A UNIQUE one is built in the main
+    file (_replaced_unique)."""
     dropped = {(c.schema, c.table, c.name): c.old for c in changes if c.kind == "drop_index" and c.cause is None}
     referenced = {(s, t) for s, t, _ in _under_new_keys(changes)}
     retyped = {(c.schema, c.table, c.name) for c in changes if c.kind == "alter_column_type"}
@@ -137,14 +162,61 @@ def _key(c: Change) -> tuple:
     return (c.kind, c.schema, c.table, c.name)
 
 
-def _after_old_indexes(changes: list[Change], swapped: set[tuple[str, str, str]]) -> set[tuple]:
+def _beside(changes: list[Change], existing: set[tuple[str, str]],
+            taken: frozenset[tuple[str, str]]) -> tuple[set[tuple[str, str, str]], set[tuple]]:
+    """The indexes built beside their old one (_swapped, but where the database or the migration has the name it
+    would be built under: _new_name), and the changes that wait for the old ones to go (_kept_beside)."""
+    taken = taken | {(c.schema, c.name) for c in changes if c.name and c.kind.startswith("add_")}
+    return _kept_beside(changes, {k for k in _swapped(changes, existing) if (k[0], _new_name(k[2])) not in taken})
+
+
+def _replaced_unique(changes: list[Change], existing: set[tuple[str, str]],
+                     swapped: set[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
+    """The UNIQUE indexes of existing tables the plan drops and makes again that are not built beside their old one
+    (_swapped: one reading a retyped column, or whose old definition holds what the main file drops, or whose
+    `_ccnew` name is taken): built in the main file where the old is dropped, not CONCURRENTLY after, which would leave
+    the table without their check in between (a duplicate let in, which fails the build; INSERT ... ON CONFLICT
+    refused, 'there is no unique or exclusion constraint matching the ON CONFLICT specification'). Around a retype
+    that costs the lock no more than keeping it would: ALTER COLUMN ... TYPE builds an index with an expression or a
+    predicate over the column again under its ACCESS EXCLUSIVE lock, never reusing it (CheckIndexCompatible), even
+    where the table is not rewritten (varchar(10) made varchar(20))."""
+    dropped = {(c.schema, c.table, c.name) for c in changes if c.kind == "drop_index"}
+    return {(c.schema, c.table, c.name) for c in changes if c.kind == "add_index" and getattr(c.new, "unique", False)
+            and (c.schema, c.table) in existing and (c.schema, c.table, c.name) in dropped - swapped}
+
+
+def _in_transaction(c: Change, keys: set[tuple[str, str, frozenset[str]]], replaced: set[tuple[str, str, str]]) -> bool:
+    """Whether an add_index of an existing table is built in the main file rather than CONCURRENTLY (_widened,
+    _under, _replaced_unique)."""
+    return _widened(c) or _under(c, keys) or (c.schema, c.table, c.name) in replaced
+
+
+def _kept_beside(changes: list[Change], swapped: set[tuple[str, str, str]]) -> tuple[set[tuple[str, str, str]], set[tuple]]:
+    """The indexes of _swapped still built beside their old one, and the changes that wait for the old ones to go
+    (_after_old_indexes). Not one whose old definition holds what a change of the main file drops or alters (a
+    function whose signature changes, dropped before CREATE FUNCTION of the new one; a composite type's attribute it
+    reads, which ALTER TYPE ... DROP ATTRIBUTE drops: Postgres refuses either while the old index stands, 'cannot drop
+    function f(integer) because other objects depend on it'): dropped in the main file, before that change, and built
+    CONCURRENTLY after, as an index that is new."""
+    after = edges(changes) if swapped else {}
+    while True:
+        late = _after_old_indexes(changes, swapped, after)
+        held = {(c.schema, c.table, c.name) for i, c in enumerate(changes)
+                if c.kind == "drop_index" and (c.schema, c.table, c.name) in swapped
+                and any(_key(changes[j]) not in late and _key(changes[j]) != ("add_index", *_key(c)[1:])
+                        for j in after.get(i, ()))}
+        if not held:
+            return swapped, late
+        swapped = swapped - held
+
+
+def _after_old_indexes(changes: list[Change], swapped: set[tuple[str, str, str]], after: dict[int, set[int]]) -> set[tuple]:
     """The drops that wait for an index built beside its old one (_swapped) to be rid of the old: what only the old
     definition used (a function its expression called, which the graph (plan.graph.edges) orders after its drop_index,
     and any extension, whose operator class it may use), whose DROP Postgres refuses while the old index stands. Moved to
     the validating file, after the old is dropped CONCURRENTLY; not one a change of the main file waits for."""
     if not swapped:
         return set()
-    after = edges(changes)
     late = {j for i, c in enumerate(changes) if c.kind == "drop_index" and (c.schema, c.table, c.name) in swapped
             for j in after.get(i, ())}
     # (an operator class or access method an old index used ties it to its extension with no edge of the graph, which
@@ -210,8 +282,13 @@ def _widened(c: Change) -> bool:
     may name an extension's object bare (_on_extension_path), or calls a function of another schema, whose body
     may name that schema's objects bare (plan.preamble.schemas_called: the main file runs it with that schema on
     the path), or holds a constant the session reads (_reads_constants); or is an index of a partitioned table."""
-    return _partitioned(c) or _unqualified_equals(c) or _on_extension_path(c) or bool(schemas_called(c)) \
-        or _reads_constants(c) or bool(c.lent_path)
+    return _partitioned(c) or _in_main_path(c)
+
+
+def _in_main_path(c: Change) -> bool:
+    """Whether an add_index needs the main file's search_path or session settings (_widened, but a partitioned one)."""
+    return _unqualified_equals(c) or _on_extension_path(c) or bool(schemas_called(c)) or _reads_constants(c) \
+        or bool(c.lent_path)
 
 
 def _under_new_keys(changes: list[Change]) -> set[tuple[str, str, frozenset[str]]]:
@@ -255,20 +332,37 @@ def _on_extension_path(c: Change) -> bool:
                                     or any(e.expression is not None for e in index.elements))  # type: ignore[union-attr]
 
 
-def widened_indexes(changes: list[Change], existing: set[tuple[str, str]]) -> list[str]:
+def widened_indexes(changes: list[Change], existing: set[tuple[str, str]],
+                    taken: frozenset[tuple[str, str]] = frozenset()) -> list[str]:
     """`generate --concurrently`'s notices of the new indexes on existing tables built in the migration's transaction,
     not CONCURRENTLY (plan_online)."""
     keys = _under_new_keys(changes)
+    replaced = _replaced_unique(changes, existing, set())
+    replaced = replaced and _replaced_unique(changes, existing, _beside(changes, existing, taken)[0])
+    inline = _index_homes(changes, existing, replaced)[2]
+    added = {(c.schema, c.name) for c in changes if c.kind == "add_index"}
     return [f"{c.source or c.path}: index {c.name} is built in the migration's transaction, not CONCURRENTLY: "
-            + _why_in_transaction(c) for c in changes if c.kind == "add_index" and (c.schema, c.table) in existing
-            and (_widened(c) or _under(c, keys))]
+            + (_ATTACHED_THERE if (c.schema, c.table, c.name) in inline else _why_in_transaction(c, _under(c, keys)))
+            for c in changes if c.kind == "add_index" and (c.schema, c.table) in existing
+            and (_in_transaction(c, keys, replaced) or (c.schema, c.table, c.name) in inline
+                 and not _renamed_in_place(c, added))]
 
 
-def _why_in_transaction(c: Change) -> str:
+def _renamed_in_place(c: Change, added: set[tuple[str, str]]) -> bool:
+    """A partition's copy renamed by hand of an index that stands already: renamed in the main file, nothing built."""
+    return bool(c.renames_copy_of) and c.renames_copy_of not in added
+
+
+_ATTACHED_THERE = ("an index of a partitioned table, which Postgres cannot build CONCURRENTLY, attaches it there, "
+                   "before a change the transaction holds that waits for it")
+
+
+def _why_in_transaction(c: Change, under: bool) -> str:
     if _partitioned(c):
         return "Postgres cannot build an index of a partitioned table CONCURRENTLY"
     if not _widened(c):
-        return "a foreign key the migration adds references it"
+        return "a foreign key the migration adds references it" if under else "it replaces a UNIQUE index that cannot " \
+            "be built beside the old one, whose check the table would lack until the build"
     return ("it compares with IS DISTINCT FROM, NULLIF or a simple CASE, whose `=` Postgres finds only on the "
             "search_path the migration widens for it (plan.preamble.widened)" if _unqualified_equals(c) else
             "its expressions may name an extension's objects bare, which Postgres finds only on the search_path the "

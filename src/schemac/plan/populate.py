@@ -11,12 +11,13 @@ SQL-standard bodies, is created WITH NO DATA in its place (its indexes,
 comments and grants follow it as before) and populated by REFRESH MATERIALIZED VIEW after every object the migration
 creates, after the refresh of any other such view it reads (a materialized view read unpopulated is an error),
 before its ALTER ... OWNER TO (REFRESH runs the query as the owner, who need not read what the query reads).
-One that nothing else the migration makes reads is instead created WITH DATA in that place (LAST): on 15 and 16 its
-columns then take the types a fresh build gives them (by the planned query: an inlined SQL function's typmod).
+Most are instead created WITH DATA in that place, before what the migration makes that reads them (LAST): on 15 and
+16 their columns then take the types a fresh build gives them (by the planned query: an inlined SQL function's typmod).
 One WITH NO DATA in schema.yaml stays unpopulated: it is never refreshed."""
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from schemac.compare.changes import Change
@@ -80,10 +81,13 @@ def view_created(c: Change) -> bool:
     return (c.kind == "add_view" and c.cause in (None, REBUILT)) or (c.kind == "replace_view" and c.cause is None)
 
 
-# The cause of a deferred view's CREATE ... WITH DATA where only views the migration creates read it (made_last), and
-# of theirs: made whole after every object the migration creates. On 15 and 16, CREATE ... WITH DATA types its columns by the planned query (a SQL
-# function inlined, `coalesce(name, NULL)` folded to `name`: `character varying(60)`), WITH NO DATA and REFRESH by the
-# query as written (`character varying`): the CREATE ... WITH NO DATA gave columns a fresh build lacks the typmod of.
+# The cause of a deferred view's CREATE ... WITH DATA (made_last): made whole after every object of the migration but
+# those standing on it, which follow it. On 15 and 16, CREATE ... WITH DATA types its columns by the planned query (a
+# SQL function inlined, `coalesce(name, NULL)` folded to `name`: `character varying(60)`), WITH NO DATA and REFRESH by
+# the query as written (`character varying`): the CREATE ... WITH NO DATA gave columns a fresh build lacks the typmod
+# of. What reads it (a view, a SQL-standard body, a table's default, generated column or CHECK calling one, a domain's
+# CHECK, a view replaced in place) then finds it populated too (a default or CHECK computed over rows read it empty:
+# "materialized view ... has not been populated").
 LAST = "made populated after every object the migration creates"
 
 _READERS = ("add_view", "replace_view", "alter_view", "add_function", "alter_function", "add_table", "add_domain",
@@ -91,12 +95,14 @@ _READERS = ("add_view", "replace_view", "alter_view", "add_function", "alter_fun
 
 
 def made_last(changes: list[Change], which: set[int]) -> set[int]:
-    """Those of `which` (deferred views) that only views the migration creates read, directly or through each other:
-    with those views (all LAST, ordered among themselves by what they read). Not one a function, a table, a type, or a
-    view replaced in place reads: it must stand before them, WITH NO DATA."""
+    """Those of `which` (deferred views) made whole, LAST: each but one whose query calls a body kept as text (the
+    bodies the graph cannot read) naming an object that reads the view, directly or through others: made after the
+    view, it would be missing as the CREATE ... WITH DATA runs the body; that one stays split (WITH NO DATA, then the
+    REFRESH after every object)."""
     if not which:
         return set()
     refs = [refs_of(None, c.new) if c.kind in _READERS and c.new is not None else set() for c in changes]
+    views, functions = views_functions_made(changes)
     out: set[int] = set()
     for i in which:
         group, keys, grew = {i}, set(own_keys(None, changes[i].new)), True
@@ -106,24 +112,36 @@ def made_last(changes: list[Change], which: set[int]) -> set[int]:
             group |= found
             for j in found:
                 keys |= own_keys(None, changes[j].new)
-        if all(view_created(changes[j]) and isinstance(changes[j].new, View) for j in group - which):
-            out |= group
+        names = {changes[j].new.name.lower() for j in group - {i}}  # type: ignore[union-attr]
+        bodies = [x.body.lower() for x in reached_by(changes[i].new, views, functions)  # type: ignore[arg-type]
+                  if isinstance(x, Function) and not x.standard_body]
+        if not any(re.search(rf"\b{re.escape(n)}\b", b) for n in names for b in bodies):
+            out.add(i)
     return out
 
 
-def after_the_rest(last: set[int], out: list[Deps]) -> list[Deps]:
-    """`out` with each LAST CREATE (of `last`) after every change but those that stand on what one makes, directly or
-    through others (its index, comment, grants, owner; a view's owner set after the fills reading it)."""
+def standing_on(last: set[int], out: list[Deps]) -> set[int]:
+    """The changes that must follow a LAST CREATE (of `last`), directly or through others, and those: what needs what
+    one makes (its readers, index, comment, grants, owner; a view's owner set after the fills reading it), alters it
+    in place, or removes what one of them no longer refers to (a column a view replaced in place stops reading)."""
     keys = {k for i in last for k in out[i].makes}
+    freed = {k for i in last for k in out[i].frees}
     on = set(last)
     grew = True
     while grew:
         grew = False
         for j, d in enumerate(out):
-            if j not in on and (d.needs & keys or d.removes & d.makes & keys):
+            if j not in on and (d.needs & keys or d.removes & d.makes & keys or d.removes & freed):
                 on.add(j)
                 keys |= d.makes
+                freed |= d.frees
                 grew = True
+    return on
+
+
+def after_the_rest(last: set[int], out: list[Deps]) -> list[Deps]:
+    """`out` with each LAST CREATE (of `last`) after every change but those standing on it (standing_on)."""
+    on = standing_on(last, out)
     return [Deps(d.makes | {_REST}, d.removes, d.needs, d.frees) if j not in on else
             Deps(d.makes, d.removes, d.needs | {_REST}, d.frees) if j in last else d for j, d in enumerate(out)]
 
@@ -132,8 +150,8 @@ _REST = ("created", "rest")  # made by every change a LAST CREATE does not stand
 
 
 def split(changes: list[Change], which: set[int]) -> list[Change]:
-    """`changes` with each of `which` made two: its CREATE ... WITH NO DATA, and its REFRESH (both DEFERRED); or,
-    where only views the migration creates read it, its CREATE ... WITH DATA alone, and theirs (LAST: made_last)."""
+    """`changes` with each of `which` made two: its CREATE ... WITH NO DATA, and its REFRESH (both DEFERRED); or its
+    CREATE ... WITH DATA alone (LAST: made_last)."""
     whole = made_last(changes, which)
     out: list[Change] = []
     for i, c in enumerate(changes):
