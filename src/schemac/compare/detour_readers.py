@@ -73,31 +73,43 @@ def unmoved_reader(t: Table, name: str) -> Optional[str]:
     return None
 
 
-def readers_again(t: Table, des: Table, names: set[str], planned: list[Change]) -> tuple[list[Change], list[Change]]:
+def readers_again(t: Table, des: Table, names: set[str],
+                  planned: list[Change]) -> tuple[list[Change], list[Change], list[Change]]:
     """The drops (before the moves to text) and the creations (after the moves back) of the indexes, CHECKs and
     EXCLUDEs of `t` reading a column of `names` as its type, which schema.yaml keeps as they are (one it changes or
-    drops is `planned` already: compare.tables), with their comments given back."""
+    drops is `planned` already: compare.tables), with their comments given back; and the renames of `planned` those
+    take the place of: one renamed is dropped under its old name and made under its new one (its RENAME, planned
+    after the moves back, found it gone, and the move to text failed under it: 'column notation .n applied to type
+    text'), as compare.tables does around a retype."""
     words = [(n, _word(n)) for n in names]
     drops: list[Change] = []
     adds: list[Change] = []
     done = {(c.kind, c.name) for c in planned}
+    renames = {(c.kind, c.old.name): c for c in planned  # type: ignore[union-attr]
+               if c.kind in ("rename_index", "rename_constraint") and c.old is not None and c.new is not None}
+    taken: list[Change] = []
 
     def ch(kind: str, name: Optional[str], old: object, new: object, cause: str = RETYPE, **more) -> Change:
         return Change(kind, des.schema, des.name, name, old, new, des, cause, **more)
     des_idx = {i.name: i for i in des.indexes}
     for i in t.indexes:
-        new = des_idx.get(i.name)
+        renamed = renames.get(("rename_index", i.name))
+        new = renamed.new if renamed is not None else des_idx.get(i.name)
         if new is None or not same_index(i, new) or ("drop_index", i.name) in done or \
                 not any(_index_reads(i, n, w) for n, w in words):
             continue
+        taken += [renamed] if renamed is not None else []
         drops.append(ch("drop_index", i.name, i, new))
-        adds.append(ch("add_index", i.name, i, new))
+        adds.append(ch("add_index", new.name, i, new))
         comments_again(i, new, lambda *a: adds.append(ch(*a)))
     for old, new in _match_constraints(_constraints(t), _constraints(des), t):
-        if old is None or new is None or not isinstance(old, (Check, Exclusion)) or not _same_constraint(old, new) \
+        renamed = renames.get(("rename_constraint", getattr(old, "name", None)))
+        if old is None or new is None or not isinstance(old, (Check, Exclusion)) or \
+                not (_same_constraint(old, new) or renamed is not None and renamed.new == new) \
                 or ("drop_constraint", old.name) in done or not any(_constraint_reads(old, n, w) for n, w in words):
             continue
+        taken += [renamed] if renamed is not None else []
         drops.append(ch("drop_constraint", old.name, old, new, name_held=default_name_held(t, old)))
         adds.append(ch("add_constraint", new.name, old, new))
         comments_again(old, new, lambda *a: adds.append(ch(*a)))
-    return drops, adds
+    return drops, adds, taken

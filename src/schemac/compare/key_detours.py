@@ -31,7 +31,8 @@ def detours(objects: list[Change], current: Schema, des_tables: dict,
     column holding a domain that `objects` alter in place, checking values, where compare.domain_arrays.detoured
     gives its columns (the domain otherwise created again, or refused: key_held), and the indexes, CHECKs and EXCLUDEs
     reading one as of its type dropped before and made again after (compare.detour_readers). A column schema.yaml
-    changes too is left to its own change; `planned`: (schema, table) -> the changes compare.tables gave it."""
+    changes too is left to its own change; `planned`: (schema, table) -> the changes compare.tables gave it. Each
+    table's changes are given whole: `planned`'s with these (a reader's RENAME taken out where it is made again)."""
     out: dict[tuple[str, str], list[Change]] = {}
     moved: dict[tuple[str, str], set[str]] = {}
     for c in objects:
@@ -55,6 +56,7 @@ def detours(objects: list[Change], current: Schema, des_tables: dict,
             moved.setdefault((t.schema, t.name), set()).add(col.name)
     tables = {(t.schema, t.name): t for t in current.tables} if moved else {}
     for key, names in moved.items():  # (each reader once, whichever columns it reads)
-        drops, adds = readers_again(tables[key], des_tables[key], names, (planned or {}).get(key, []))
-        out[key] = drops + out[key] + adds
+        had = (planned or {}).get(key, [])
+        drops, adds, taken = readers_again(tables[key], des_tables[key], names, had)
+        out[key] = [c for c in had if not any(c is r for r in taken)] + drops + out[key] + adds
     return out
