@@ -193,6 +193,25 @@ QUERIES = {
         WHERE c.relnamespace IN ({_USER_NS}) AND c.relkind IN ('v', 'm')
           AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_class'", oid="c.oid")}
     """,
+    # The functions a view's (or a rule's) query and a SQL-standard body call, as pg_depend records them: Postgres binds
+    # each call when the object is made and keeps it, and a deparse of a call of another schema's function prints it
+    # qualified whichever overload it calls (`s.nvl(name2, name)`), so only this tells a view bound to an older
+    # overload from one made calling the newer.
+    "calls": f"""
+        SELECT * FROM (SELECT CASE WHEN d.classid = 'pg_rewrite'::regclass
+                    THEN (SELECT n.nspname || '.' || c.relname || ' ' || r.rulename FROM pg_rewrite r
+                          JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
+                          WHERE r.oid = d.objid AND c.relnamespace IN ({_USER_NS}))
+                    ELSE (SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid)
+                                 || ')' FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                          WHERE p.oid = d.objid AND p.pronamespace IN ({_USER_NS})
+                            AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_proc'", oid="p.oid")}) END AS caller,
+               fn.nspname || '.' || f.proname || '(' || pg_get_function_identity_arguments(f.oid) || ')'
+        FROM pg_depend d JOIN pg_proc f ON f.oid = d.refobjid JOIN pg_namespace fn ON fn.oid = f.pronamespace
+        WHERE d.classid IN ('pg_rewrite'::regclass, 'pg_proc'::regclass) AND d.refclassid = 'pg_proc'::regclass
+          AND d.deptype = 'n' AND f.pronamespace IN ({_USER_NS}) AND d.objid >= 16384) calls
+        WHERE caller IS NOT NULL
+    """,
     # A function as Postgres deparses it, and of a SQL-standard body the parameter each reference of its parse tree
     # is, in the tree's order: an argument left unnamed beside named ones prints as "" (its name, ''), so two of them
     # swapped print alike; the text's every other part, the deparse tells.

@@ -111,19 +111,25 @@ def test_a_numeric_base_made_integer_casts_the_values_as_postgres_does(tmp_path,
             ("amt", "integer"), ("small_amt", "amt")]
 
 
+def _built_under(conn: psycopg.Connection, schema, out: str, text: str, row: str, column: str) -> None:
+    """`text` (its domain qty without CHECK) generated into `out` and applied on `conn`, given `row`; Postgres's own
+    refusal of ALTER DOMAIN qty ADD CONSTRAINT under `column` (which a migration would meet) checked."""
+    schema.write_text(text.format(checks=""), encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    apply_files(conn, Layout(out).migrations())
+    conn.execute(row)
+    with pytest.raises(psycopg.errors.FeatureNotSupported, match=f'because column "{column}" uses it'):
+        with conn.transaction():
+            conn.execute("ALTER DOMAIN qty ADD CONSTRAINT qty_positive CHECK (VALUE > 0)")
+
+
 def _check_refused(tmp_path, db_url, text: str, row: str, column: str) -> tuple[str, str]:
     """`text` (its domain qty without CHECK) built and given `row`; Postgres's own refusal of ALTER DOMAIN qty ADD
     CONSTRAINT under `column` (which a migration would meet) checked; then qty given the CHECK: generate's refusal
     message, and no second migration written; the message and the out folder."""
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    schema.write_text(text.format(checks=""), encoding="utf-8")
-    assert generate(str(schema), out).status == "written"
     with psycopg.connect(db_url, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations())
-        conn.execute(row)
-        with pytest.raises(psycopg.errors.FeatureNotSupported, match=f'because column "{column}" uses it'):
-            with conn.transaction():
-                conn.execute("ALTER DOMAIN qty ADD CONSTRAINT qty_positive CHECK (VALUE > 0)")
+        _built_under(conn, schema, out, text, row, column)
     schema.write_text(text.format(checks=", checks: {qty_positive: VALUE > 0}"), encoding="utf-8")
     with pytest.raises(SchemacError) as refused:
         generate(str(schema), out, allow_destructive=True)
@@ -154,14 +160,8 @@ def test_a_check_given_to_a_domain_a_table_holds_in_a_row_makes_the_composite_ag
     row, every value kept (a value the CHECK refuses fails the migration, not lost), the attribute of the new domain,
     which holds the CHECK."""
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    schema.write_text(ROW_HELD.format(checks=""), encoding="utf-8")
-    assert generate(str(schema), out).status == "written"
     with psycopg.connect(db_url, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations())
-        conn.execute("INSERT INTO orders VALUES (1, ROW('a', 2)::orderline)")
-        with pytest.raises(psycopg.errors.FeatureNotSupported, match='because column "orders.l" uses it'):
-            with conn.transaction():
-                conn.execute("ALTER DOMAIN qty ADD CONSTRAINT qty_positive CHECK (VALUE > 0)")
+        _built_under(conn, schema, out, ROW_HELD, "INSERT INTO orders VALUES (1, ROW('a', 2)::orderline)", "orders.l")
     schema.write_text(ROW_HELD.format(checks=", checks: {qty_positive: VALUE > 0}"), encoding="utf-8")
     result = generate(str(schema), out)
     assert result.status == "written" and "DROP ATTRIBUTE" not in result.sql, result.sql
@@ -217,14 +217,36 @@ tables:
 """
 
 
-def test_a_check_given_to_a_domain_a_table_holds_in_a_range_is_refused_unless_not_valid(tmp_path, db_url):
+def test_a_check_given_to_a_domain_a_table_holds_in_a_range_moves_the_column_through_text(tmp_path, db_url):
     """Under a column of a range type over the domain Postgres refuses the validating ALTER DOMAIN too, and the range
-    type cannot follow a domain created again: generate refuses, naming the column; declared NOT VALID (which
+    type cannot follow a domain created again: generate refused it. Now the column is moved to text, the ALTER DOMAIN
+    runs in place and the column is moved back, range_in checking each bound against the new CHECK (compare.key_detours):
+    a bound it refuses fails the migration naming the row; without it, written, applied, the range kept, no drift."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        _built_under(conn, schema, out, RANGE_HELD, "INSERT INTO stock VALUES (1, '[1,5)'), (2, '[-1,3)'), (3, NULL)",
+                     "stock.r")
+        schema.write_text(RANGE_HELD.format(checks=", checks: {qty_positive: VALUE > 0}"), encoding="utf-8")
+        assert generate(str(schema), out).status == "written"
+        with pytest.raises(psycopg.errors.CheckViolation, match="column public.stock.r is retyped to qrange through "
+                           "text, .* the row of stock holding \\[-1,3\\) fails"):
+            apply_files(conn, Layout(out).migrations()[1:], record=False)
+        conn.execute("DELETE FROM stock WHERE id = 2")
+        apply_files(conn, Layout(out).migrations()[1:])
+        assert conn.execute("SELECT id, r::text FROM stock ORDER BY id").fetchall() == [(1, "[1,5)"), (3, None)]
+    assert check_drift(str(schema), db_url).differences == ()
+
+
+def test_a_check_given_to_a_domain_a_table_holds_in_a_range_a_generated_column_reads_is_refused(tmp_path, db_url):
+    """The same, a generated column reading the range (which the column moved to text would leave without a type to
+    read): refused, naming the domain, the range's column and the generated column; declared NOT VALID (which
     Postgres takes: no value is checked), it is written and applies."""
-    message, out = _check_refused(tmp_path, db_url, RANGE_HELD, "INSERT INTO stock VALUES (1, '[1,5)')", "stock.r")
+    text = RANGE_HELD + "      lo: {{type: integer, generated: lower(r)}}\n"
+    message, out = _check_refused(tmp_path, db_url, text, "INSERT INTO stock VALUES (1, '[1,5)')", "stock.r")
     assert "domain public.qty: a CHECK or NOT NULL cannot be given to it while column public.stock.r is of a range " \
-        "type over it" in message, message
-    _not_valid_applies(tmp_path, db_url, RANGE_HELD, out).close()
+        "type over it" in message and "(generated column lo of its table reads column public.stock.r as of its type)" \
+        in message, message
+    _not_valid_applies(tmp_path, db_url, text, out).close()
 
 
 def _not_valid_applies(tmp_path, db_url, text: str, out: str) -> psycopg.Connection:
@@ -279,16 +301,19 @@ def test_a_check_given_to_a_domain_held_in_a_row_and_keying_a_partition_moves_it
     assert check_drift(str(schema), db_url).differences == ()
 
 
-def test_a_check_given_to_a_domain_keying_a_partition_held_in_a_row_an_expression_reads_is_refused(tmp_path, db_url):
-    """The same, an index reading the holding column's attribute (`(l).n`), which Postgres cannot build over the
-    column made text: still refused, naming the domain, the key's column and the way out; declared NOT VALID (which
-    Postgres takes: no value is checked), it is written and applies."""
-    text = KEY_HELD.replace("      l: orderline\n", "      l: orderline\n    indexes:\n      orders_n: {{columns: "
-                            "[{{expression: (l).n}}]}}\n")
+def test_a_check_given_to_a_domain_keying_a_partition_held_in_a_row_a_policy_reads_is_refused(tmp_path, db_url):
+    """The same, a policy reading the holding column's attribute (`(l).n`), under which Postgres refuses the column's
+    retype to text (an index or a CHECK reading it is dropped and made again around it: the pair
+    types-domain-check-given-under-a-composite-and-an-array-read-by-indexes-a-check-and-a-matview-while-a-column-of-it-keys-a-partition):
+    still refused, naming the domain, the key's column, the policy and the column; declared NOT VALID (which Postgres
+    takes: no value is checked), it is written and applies."""
+    text = KEY_HELD.replace("      l: orderline\n", "      l: orderline\n    policies:\n      p: {{command: select, "
+                            "using: (l).n > 0}}\n")
     message, out = _check_refused(tmp_path, db_url, text, "INSERT INTO orders VALUES (1, ROW('a', 2)::orderline); "
                                   "INSERT INTO stock VALUES (1, 2)", "orders.l")
     assert "domain public.qty: a CHECK or NOT NULL cannot be given to it while a column holds it in an array or a " \
-        "composite value" in message and "column public.stock.n, in its table's partition key" in message, message
+        "composite value" in message and "column public.stock.n, in its table's partition key" in message and \
+        "(policy p of its table reads column public.orders.l as of its type)" in message, message
     with _not_valid_applies(tmp_path, db_url, text, out) as conn:
         assert conn.execute("SELECT (l).n FROM orders UNION ALL SELECT n FROM stock").fetchall() == [(2,), (2,)]
     assert check_drift(str(tmp_path / "schema.yaml"), db_url).differences == ()
@@ -459,14 +484,23 @@ tables:
 """
 
 
-def test_a_check_given_to_a_domain_held_inside_a_range_read_by_a_check_is_refused_unless_not_valid(tmp_path, db_url):
+def test_a_check_given_to_a_domain_held_inside_a_range_read_by_a_check_makes_the_check_again(tmp_path, db_url):
     """The domain held only inside a range's bounds (a range over a composite holding it) is altered in place, which
     Postgres refuses; its column is moved to text and back around the ALTER (compare.key_detours: the pair
-    types-domain-check-given-under-a-composite-under-a-range-under-a-domain-a-composite-holds), but not under a CHECK
-    reading it as a range: refused, naming the domain and the column; declared NOT VALID, written and applied."""
-    message, out = _check_refused(tmp_path, db_url, RANGE_OVER_ROW, "INSERT INTO spans VALUES "
-                                  "(1, ptrange(ROW(1, 2)::pt, ROW(3, 4)::pt))", "spans.r")
-    assert "domain public.qty: a CHECK or NOT NULL cannot be given to it while column public.spans.r holds it inside " \
-        "a range's bounds" in message, message
-    _not_valid_applies(tmp_path, db_url, RANGE_OVER_ROW, out).close()
-    assert check_drift(str(tmp_path / "schema.yaml"), db_url).differences == ()
+    types-domain-check-given-under-a-composite-under-a-range-under-a-domain-a-composite-holds), and a CHECK reading
+    it as a range (`NOT isempty(r)`, which text cannot stand under) is dropped before and made again after
+    (compare.detour_readers; generate refused it): written, applied, the CHECK there and validated, no drift."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(RANGE_OVER_ROW.format(checks=""), encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        conn.execute("INSERT INTO spans VALUES (1, ptrange(ROW(1, 2)::pt, ROW(3, 4)::pt))")
+        schema.write_text(RANGE_OVER_ROW.format(checks=", checks: {qty_positive: VALUE > 0}"), encoding="utf-8")
+        written = generate(str(schema), out)
+        assert written.status == "written", written.message
+        assert "DROP CONSTRAINT r_bounded" in written.sql and "ADD CONSTRAINT r_bounded" in written.sql, written.sql
+        apply_files(conn, Layout(out).migrations()[1:])
+        assert conn.execute("SELECT r::text FROM spans").fetchall() == [('["(1,2)","(3,4)")',)]
+        assert conn.execute("SELECT convalidated FROM pg_constraint WHERE conname = 'r_bounded'").fetchone() == (True,)
+    assert check_drift(str(schema), db_url).differences == ()

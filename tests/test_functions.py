@@ -688,3 +688,64 @@ def test_unnamed_arguments_printed_out_of_tree_order_are_told(tmp_path, db_url, 
     assert "warning" not in r.stderr, r.stderr
     text = r.stdout
     assert 'POSITION(($3) IN ($1))' in text and "SELECT $1 AS id" in text and "($3 * p_merge.n)" in text and '""' not in text
+
+
+_UNNAMED_OUTPUTS = """
+tables:
+  tm:
+    columns: {id: {type: integer}, c: {type: integer}}
+functions:
+  counted:
+    returns: bigint
+    volatility: stable
+    body: BEGIN ATOMIC SELECT count(tm.c) FROM tm; END
+  sublink:
+    returns: bigint
+    volatility: stable
+    body: RETURN (SELECT count(tm.c) FROM tm)
+  pair:
+    arguments: x integer
+    returns: TABLE(a integer, b integer)
+    body: BEGIN ATOMIC SELECT x + 1, x; END
+  two:
+    returns: SETOF integer
+    body: BEGIN ATOMIC INSERT INTO tm (id, c) VALUES (1, 2) RETURNING tm.c + 1, tm.c; SELECT max(tm.id) FROM tm; END
+  nested:
+    returns: bigint
+    volatility: stable
+    body: >-
+      BEGIN ATOMIC SELECT max(s.count) FROM (SELECT count(tm.c) FROM tm) s
+      WHERE s.count > (SELECT min(tm_1.c) FROM tm tm_1); END
+  shaped:
+    returns: text
+    volatility: stable
+    body: BEGIN ATOMIC WITH w AS (SELECT max(tm.c) FROM tm) SELECT (COALESCE(w.max, 1))::text FROM w; END
+  named:
+    returns: bigint
+    volatility: stable
+    body: BEGIN ATOMIC SELECT count(tm.c) AS n FROM tm; END
+"""
+
+
+def test_a_standard_body_without_the_output_names_postgres_adds_is_in_sync(tmp_path, any_db_url):
+    """`BEGIN ATOMIC SELECT count(t.c) FROM t; END`: Postgres stores each output column of the body's SELECTs and
+    RETURNING lists with a name and prints it `count(t.c) AS count`, so `diff` right after the migration reported the
+    function changed (generate, comparing with state.json, said unchanged): drift no migration ends. A name Postgres
+    gives is the same unwritten, in every statement, subquery and CTE (compare.body_outputs); one given otherwise
+    (`AS n`) is still a change."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(_UNNAMED_OUTPUTS)
+    assert generate(str(schema), out).status == "written"
+    apply_all(any_db_url, out)
+    assert check_drift(str(schema), any_db_url).differences == ()
+    assert check_drift(str(schema), any_db_url, out_dir=out).differences == ()
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        printed = conn.execute("SELECT pg_get_function_sqlbody('counted'::regproc)").fetchone()[0]
+        assert "count(tm.c) AS count" in printed  # (the name Postgres adds: the shape this test is about)
+        conn.execute("CREATE OR REPLACE FUNCTION counted() RETURNS bigint LANGUAGE sql STABLE "
+                     "BEGIN ATOMIC SELECT count(tm.c) AS total FROM tm; END")
+        conn.execute("CREATE OR REPLACE FUNCTION named() RETURNS bigint LANGUAGE sql STABLE "
+                     "BEGIN ATOMIC SELECT count(tm.c) FROM tm; END")
+    drift = check_drift(str(schema), any_db_url)
+    assert {(d.kind, d.name) for d in drift.differences} == {("function_changed", "counted()"),
+                                                             ("function_changed", "named()")}

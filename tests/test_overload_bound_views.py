@@ -92,3 +92,57 @@ def test_binds_names_a_declared_overload(schemac, tmp_path):
     g = schemac("generate", "--name", "init")
     assert g.returncode == 2 and "schema.yaml:14:9: function of binds of view 'bp_v': schema.yaml declares no " \
                                  "public.nvl(text, text)" in g.stderr, g.stderr
+
+
+def test_a_binding_to_an_older_overload_of_another_schema_is_read(db_url, schemac, tmp_path):
+    """A call of `s.nvl` prints qualified under the reader's search_path whichever overload it calls: inspect deparses
+    the view again under a path of `s` alone, where only a call bound to another overload than the name takes stays
+    qualified. The view made before the newer gets `binds:`, the one made after none; inspect -n rpt, which does not
+    read `s`, warns of the first alone."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA s; CREATE SCHEMA rpt; " + OLDER.replace(" nvl(", " s.nvl(")
+                     + TABLE.replace(" bp ", " rpt.bp ") + "CREATE VIEW rpt.bp_v AS SELECT id, s.nvl(name2, name) AS "
+                     "displayname FROM rpt.bp; " + NEWER.replace(" nvl(", " s.nvl(") + "CREATE VIEW rpt.bp_w AS "
+                     "SELECT id, s.nvl(name2, name) AS displayname FROM rpt.bp")
+    r = schemac("inspect", "--database-url", db_url, "--output", "schema.yaml")
+    assert r.returncode == 0 and "nvl" not in r.stderr, r.stderr
+    text = (tmp_path / "schema.yaml").read_text()
+    assert text.count("binds:") == 1 and "  bp_v:\n    schema: rpt\n    binds:\n      - s.nvl(anyelement, anyelement)\n" \
+        in text, text
+    r = schemac("inspect", "--database-url", db_url, "-n", "rpt", "--output", "rpt.yaml")
+    assert r.returncode == 0 and "bp_w" not in r.stderr, r.stderr
+    assert "schemac: warning: view rpt.bp_v calls s.nvl(anyelement, anyelement), which Postgres prints s.nvl(...) " \
+           "under a search_path of s alone as the name alone takes another overload now" in r.stderr, r.stderr
+
+
+BODY = ("CREATE FUNCTION display(i int) RETURNS varchar LANGUAGE sql STABLE BEGIN ATOMIC SELECT nvl(name2, name) FROM bp "
+        "WHERE id = i; END;")
+
+
+@pytest.mark.parametrize("sql,older", [(OLDER + TABLE + BODY + NEWER, True), (OLDER + NEWER + TABLE + BODY, False)],
+                         ids=["made-before-the-newer", "made-after-both"])
+def test_a_standard_body_bound_to_an_older_overload_is_made_so(db_url, sql, older, schemac, tmp_path):
+    """A SQL-standard body is bound when it is made, as a view's query (pg_depend names the older overload, and
+    Postgres prints its call `public.nvl(name2, name)`): inspect writes the function's `binds:` and the migration makes
+    it with the newer renamed aside, so it reads as the inspected one ('' not 'b'). Not where it was made after both.
+    Of a schema inspect does not read (`-n app` of app.display calling public.nvl), it warns."""
+    def display(url: str, setup: str = "") -> tuple:
+        with psycopg.connect(url, autocommit=True) as conn:
+            if setup:
+                conn.execute(setup)
+            return conn.execute("SELECT display(2)").fetchone()
+    assert display(db_url, sql + ROWS) == ("" if older else "b",)
+    r = schemac("inspect", "--database-url", db_url, "--output", "schema.yaml")
+    assert r.returncode == 0 and "nvl" not in r.stderr, r.stderr
+    assert ("    binds:\n      - public.nvl(anyelement, anyelement)\n" in (tmp_path / "schema.yaml").read_text()) == older
+    assert schemac("generate", "--name", "init").returncode == 0
+    with sibling_database(db_url) as b:
+        apply_all(b, tmp_path / "generated")
+        assert display(b, ROWS) == ("" if older else "b",)
+        assert schemac("diff", "--database-url", b).returncode == 0
+    if older:
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            conn.execute("CREATE SCHEMA app; ALTER FUNCTION display(int) SET SCHEMA app")
+        r = schemac("inspect", "--database-url", db_url, "-n", "app", "--output", "app.yaml")
+        assert "schemac: warning: function app.display(integer): its SQL-standard body calls public.nvl(anyelement, " \
+               "anyelement), bound to another overload than the one its name takes now" in r.stderr, r.stderr

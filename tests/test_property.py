@@ -35,6 +35,9 @@ What schemac cannot do yet would not be drawn either, while listed in KNOWN_BUGS
 of the exact-plans issue's closing note are fixed and drawn). FIXED_BUG_CASES keep the smallest case of every other bug this test
 found, each a test of its own.
 
+Every property of tests/test_property*.py checks its pairs through `_check_a_to_b`; SCHEMAC_PROPERTY_CONCURRENTLY=1
+generates each A→B `--concurrently` instead (an option of campaigns, nothing added to any run by itself).
+
 Default run: 12 examples on PostgreSQL 18, the same on every run (SCHEMAC_PROPERTY_EXAMPLES=n draws n afresh);
 `pytest -m slow tests/test_property.py` runs 300, and the same tests (the property at n and 300 examples, every fixed bug's case) on 16
 and 15, whose refusals and spellings differ (the `databases` fixture's majors; one with `-k pg16`).
@@ -831,9 +834,12 @@ def _check_a_to_b(databases: tuple[str, str], a: dict, b: dict, oracles: tuple =
     `read_back` (url, the schema it is at -> values by a key both schemas share) reads rows' values before A→B and
     after, where their types are renamed or made again (which kept_values, by type, leaves out); `rows` (a connection to
     A, A) inserts A's rows in place of insert_rows; `destructive=False`: A→B is generated without --allow-destructive
-    (B changes nothing generate may call destructive)."""
+    (B changes nothing generate may call destructive). SCHEMAC_PROPERTY_CONCURRENTLY=1 generates A→B `--concurrently`
+    (its `-- no-transaction` files applied outside any transaction, as sqlx runs them: test_pairs_concurrently's
+    check of the same plans over the pair corpus); A and B built from scratch stay one transaction."""
     url, other = databases
     kw = {"dev_url": dev_url} if dev_url else {}
+    online = {"concurrently": os.environ.get("SCHEMAC_PROPERTY_CONCURRENTLY") == "1"}
     empty(url)
     empty(other)
     with tempfile.TemporaryDirectory() as d:
@@ -855,7 +861,7 @@ def _check_a_to_b(databases: tuple[str, str], a: dict, b: dict, oracles: tuple =
             f.write(dump(b))
         try:
             try:
-                result = generate(path, out, allow_destructive=destructive, **kw)
+                result = generate(path, out, allow_destructive=destructive, **kw, **online)
             except PlanError:  # (a SchemacError: the refusal to re-key a partitioned table, below)
                 raise
             except SchemacError as e:
@@ -867,7 +873,7 @@ def _check_a_to_b(databases: tuple[str, str], a: dict, b: dict, oracles: tuple =
                 b = with_using_for_casts(a, b)
                 with open(path, "w") as f:
                     f.write(dump(b))
-                result = generate(path, out, allow_destructive=True, **kw)
+                result = generate(path, out, allow_destructive=True, **kw, **online)
         except PlanError as e:
             # A table's partitioning cannot change in place: refused, as the README says (partition_by).
             assert re.search(r"its partitioning cannot change in place", str(e)), str(e)
@@ -883,7 +889,7 @@ def _check_a_to_b(databases: tuple[str, str], a: dict, b: dict, oracles: tuple =
                 raise AssertionError(context + f"apply failed: {e}") from e
         drift = check_drift(path, url, out_dir=out)
         assert drift.differences == (), context + drift.render("text")
-        again = generate(path, out, **kw)
+        again = generate(path, out, **kw, **online)
         assert again.status == "unchanged", context + again.message
         # The oracle: the catalog equals B built from scratch, read with the tests' own SQL.
         actual = without_implicit_names(fingerprint(url))

@@ -23,7 +23,7 @@ from schemac.catalog.rows import (NO_CONSTRAINTS, TRIGGER_ENABLED, IntrospectRes
                                   canonical_type_text, columns_by_table, commented_namespaces, constraints_by_table, domain_of,
                                   enum_of, exclusion_of, index_of, sequence_of, table_of, trigger_of)
 from schemac.catalog.views import build_view
-from schemac.compare.view_binds import with_binds
+from schemac.compare.view_binds import functions_with_binds, with_binds
 from schemac.model import DATABASE_PRIVILEGES, Column, DatabaseGrant, DatabaseSetting, Exclusion, Extension, Function, Index, MemberSetting, Rule, Schema, Table, Trigger, Unmanaged, View
 
 # The queries every table is made of (and the server's major, which its access list depends on).
@@ -129,7 +129,7 @@ class ModelBuilder:
         unmanaged = sorted((Unmanaged(kind=r["kind"], schema=r["schema_name"], name=r["object_name"])
                             for r in rows["unmanaged"]), key=lambda u: (u.kind, u.schema, u.name))
         schemas = sorted(r["schema_name"] for r in rows["schemas"] if r["schema_name"] != "public")
-        functions = self._built("functions", major, self._built_functions)
+        functions = functions_with_binds(self._built("functions", major, self._built_functions))  # (view_binds)
         composites = sorted((acl.secured(kindrows.composite_type(r, canonical_type_text), "type", r["type_oid"])
                              for r in rows["composite_types"]),
                             key=lambda c: (c.schema, c.name))

@@ -18,6 +18,7 @@ from schemac.pg.node_trees import node_tree
 from schemac.pg.param_order import printed_parameters
 from schemac.pg.sqllex import tokens
 from schemac.model.functions import default_cost
+from schemac.compare.view_binds import older_body_calls
 from schemac.pg.routines import result_type
 from schemac.pg.typetext import named_type
 from schemac.pg.searchnames import parse_dictionary_options, search_name
@@ -179,7 +180,8 @@ def function(row: dict[str, Any], **access: Any) -> Function:
     if not f.standard_body:
         return f
     body = _unnamed_parameters(f.body, row["arguments"], row.get("body_tree"))
-    return replace(f, body=hidden_names_kept(deparse_kept(body), top_hidden=True))
+    return replace(f, body=hidden_names_kept(deparse_kept(body), top_hidden=True),
+                   older_calls=older_body_calls(row["body"], row.get("bound_calls")))
 
 
 def _unnamed_parameters(body: str, arguments: list[dict[str, Any]], tree: Optional[str]) -> str:

@@ -6,6 +6,7 @@ from operator import attrgetter
 from typing import Any, Callable, Optional, Sequence
 
 from schemac.catalog.kindrows import statistics
+from schemac.compare.view_binds import calls_qualified
 from schemac.model import Dependency, Index, Rule, Trigger, View, ViewColumn
 from schemac.model.frozen import made as made_by
 from schemac.pg.indexdef import collation_from_sql
@@ -45,6 +46,7 @@ def build_view(row: dict[str, Any], indexes: list[Index], canonical: Callable[[s
     definition = view_definition(row["definition"])
     output, comments = _columns(row["columns"], canonical, made)
     check = options.get("check_option")
+    depends = _depends(row["depends"], canonical)
     # (made_by: View(...) would set its 40 fields one by one through object.__setattr__, ~2x the time)
     return made_by(View)(
         name=row["view_name"], query=definition, schema=row["schema_name"], materialized=row["materialized"],
@@ -55,9 +57,10 @@ def build_view(row: dict[str, Any], indexes: list[Index], canonical: Callable[[s
         with_data=row["populated"] or not row["materialized"], indexes=_by_name(indexes), triggers=_by_name(triggers),
         rules=_by_name(rules), parameters=tuple(row["parameters"] or ()), toast_table=row["toast_table"],
         comment=row["comment"], cluster_on=row["cluster_on"], columns=comments, definition=definition, output=output,
-        depends=_depends(row["depends"], canonical),
+        depends=depends,
         statistics=tuple(statistics(s, row["schema_name"]) for s in row["statistics"]) if row.get("statistics") else (),
         used_outside=tuple(row.get("used_outside") or ()),
+        older_calls=_older_calls(row.get("own_path_deparses"), depends),
         written_aliases=tuple(row["written_aliases"]) if row.get("written_aliases") is not None else None, **more)
 
 
@@ -110,6 +113,17 @@ def _depends(depends: list[list[Optional[str]]], canonical: Callable[[str], str]
         found[(kind, schema, name, column or "", type_text or "")] = (kind, schema, name, column, type_text)
     make = made_by(Dependency)
     return tuple([make(*found[key]) for key in sorted(found)])
+
+
+def _older_calls(deparses: Optional[list[list[str]]], depends: tuple[Dependency, ...]) -> tuple[tuple[str, str], ...]:
+    """The (schema, name) of each function a view calls that its deparse under a search_path of the function's schema
+    alone (views.sql's own_path_deparses: [schema, deparse] each) still prints qualified: bound to an older overload
+    than the one the name takes (compare.view_binds)."""
+    if not deparses:
+        return ()
+    texts = dict(deparses)
+    return tuple(sorted({(d.schema, d.name) for d in depends if d.kind == "function" and d.schema in texts
+                         and calls_qualified(texts[d.schema], d.schema, d.name)}))
 
 
 def _flag(value: Optional[str]) -> Optional[bool]:

@@ -156,7 +156,8 @@ def _units(changes: list[Change], current: Schema, name: str, concurrently: bool
     for n, (_, stmt) in enumerate(online.concurrent, 1):
         units.append(Unit(f"{name}_index_{n}", rendered([stmt]), no_transaction=True))
     if online.validate:
-        units.append(Unit(f"{name}_validate", rendered(online.validate)))
+        units.append(Unit(f"{name}_validate", tuple(pinned_where_read(list(rendered(online.validate))))))
+        # (the session settings its statements read: a partitioned table's index moved there, plan.online_attach)
     return units
 
 

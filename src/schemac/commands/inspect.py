@@ -15,7 +15,7 @@ from schemac.catalog.connection import database_label
 from schemac.catalog.outside import bodies_unnamed, expressions_naming_unmanaged, views_reading_unmanaged
 from schemac.catalog.queries import sql_text
 from schemac.commands.diff import IGNORED_TABLES
-from schemac.compare.rebound_calls import older_bindings
+from schemac.compare.rebound_calls import older_bindings, older_body_bindings
 from schemac.errors import SchemacError
 from schemac.report.invalid import NOT_MANAGED, why_invalid
 from schemac.migrations.sqlx import load_config
@@ -130,7 +130,7 @@ def inspect_notes(schema: Schema) -> list[str]:
                            "ATTACH PARTITION)")
     return out + [f"schemac: warning: {w}" for w in (*views_reading_unmanaged(schema),
                                                        *expressions_naming_unmanaged(schema), *bodies_unnamed(schema),
-                                                       *older_bindings(schema))]
+                                                       *older_bindings(schema), *older_body_bindings(schema))]
 
 
 def write_output(path: str, text: str, force: bool) -> None:

@@ -308,7 +308,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             retypes = checked_fits(retypes, old, *domains) if old.checks or current.domains or desired.domains else retypes
             retypes = past_the_old_parent(numbered_by_parents_identity(retypes, old, t, des_tables), old, t)
             per_table[key] = before + after_no_inherit(retypes, left) + renamed
-    per_table.update({k: per_table.get(k, []) + s for k, s in detours(objects, current, des_tables).items()})  # (key_detours)
+    per_table.update(detours(objects, current, des_tables, per_table))  # (key_detours: each table's changes whole)
     held = frozenset(held_elsewhere(per_table, cur_tables, des_tables))
     only = frozenset(kept_below_parents(per_table, cur_tables, des_tables, held))
     exact = frozenset(through_scratch(per_table, cur_tables, des_tables))

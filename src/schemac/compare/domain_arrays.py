@@ -15,9 +15,9 @@ nor a column of it in its table's partition key, which no ALTER COLUMN ... TYPE 
 from __future__ import annotations
 
 from schemac.compare.normalize import same_expression
-import re
 from typing import Optional
 
+from schemac.compare.detour_readers import unmoved_reader
 from schemac.model import Column, Domain, Schema, Table
 from schemac.pg.loaded import referenced_columns
 from schemac.pg.types import type_name
@@ -100,27 +100,50 @@ def key_user(current: Schema, key: tuple[str, str]) -> Optional[str]:
 
 def detoured(current: Schema, key: tuple[str, str],
              arrays: Optional[set] = None) -> Optional[tuple[tuple[Table, Column], ...]]:
-    """The columns holding domain `key` in an array or a composite value, where a column of it keys a partitioned
-    table (key_user) and each can be moved to text around the ALTER DOMAIN in place and back (compare.key_detours):
-    a column of a table of no parent, partitions nor children, of its own type (not typed, foreign), not generated,
-    that nothing of its table reads as of its type (_read_as_its_type), and no materialized view holding the domain.
-    So too where no column holds it so but one holds it inside a range's bounds (a range over a composite holding it,
-    under a domain or a composite: Postgres refuses the ALTER DOMAIN in place as well, and it is not created again).
-    None for any other domain (created again, or refused: key_held). `arrays`: in_arrays(current), where the caller
-    has it (one walk of every column per diff)."""
-    if key_user(current, key) is None and range_holder(current, key, arrays) is None:
-        return None
+    """The columns holding domain `key` in an array, a composite value or a range's bounds, where a column of it keys a
+    partitioned table (key_user), or where one holds it inside a range's bounds (range_holder: Postgres refuses the
+    ALTER DOMAIN in place as well, and a range follows no domain created again), and each can be moved to text around
+    the ALTER DOMAIN in place and back (compare.key_detours): a column of a table of no parent, partitions nor children,
+    of its own type (not typed, foreign), not generated, that nothing of its table reads as of its type but what can be
+    dropped and made again around it (compare.detour_readers), and every materialized view holding the domain reading
+    one of them (dropped and made again around their retypes: compare.views). None for any other domain (created
+    again, or refused: key_held, naming why: detour_refused). `arrays`: in_arrays(current), where the caller has it
+    (one walk of every column per diff)."""
+    return _detour(current, key, arrays)[0]
+
+
+def detour_refused(current: Schema, key: tuple[str, str], arrays: Optional[set] = None) -> str:
+    """Why the columns holding domain `key` cannot be moved to text and back around its ALTER (detoured is None): what
+    reads one as of its type, or its table's place in a tree, or a materialized view; "" where none holds it so."""
+    return _detour(current, key, arrays)[1]
+
+
+def _detour(current: Schema, key: tuple[str, str], arrays: Optional[set]) -> tuple[Optional[tuple], str]:
+    if key_user(current, key) is None and range_holder(current, key, arrays) is None and \
+            range_user(current, key) is None:
+        return None, ""
     held = _holding(current, ranges=True)
-    if any(held(c.type) & {key} for v in current.views if v.materialized for c in v.output if c.type is not None):
-        return None
+    out = tuple((t, col) for t in current.tables for col in t.columns if key in held(col.type))
+    if not out:
+        return None, ""
+    moved = {(t.schema, t.name, col.name) for t, col in out}
+    for v in current.views:
+        if v.materialized and any(held(c.type) & {key} for c in v.output if c.type is not None) and not any(
+                (d.schema, d.name, d.column) in moved for d in v.depends if d.kind == "column"):
+            return None, f"materialized view {v.schema}.{v.name} holds it, reading none of the columns holding it"
     parents = {(p.schema, p.name) for t in current.tables for p in t.inherits} | \
         {(t.partition_of.parent_schema, t.partition_of.parent) for t in current.tables if t.partition_of is not None}
-    out = tuple((t, col) for t in current.tables for col in t.columns if key in held(col.type))
-    if not out or any(t.partition_of is not None or t.inherits or t.partition_by is not None or t.of is not None
-                      or t.foreign is not None or (t.schema, t.name) in parents or col.generated is not None
-                      or _read_as_its_type(t, col.name) for t, col in out):
-        return None
-    return out
+    for t, col in out:
+        where = f"column {t.schema}.{t.name}.{col.name}"
+        if t.partition_of is not None or t.inherits or t.partition_by is not None or (t.schema, t.name) in parents:
+            return None, f"{where} is of a table with a parent, partitions or children"
+        if t.of is not None or t.foreign is not None:
+            return None, f"{where} is of a {'typed' if t.of is not None else 'foreign'} table"
+        if col.generated is not None:
+            return None, f"{where} is generated"
+        if (reader := unmoved_reader(t, col.name)) is not None:
+            return None, f"{reader} of its table reads {where} as of its type"
+    return out, ""
 
 
 def range_holder(current: Schema, key: tuple[str, str], arrays: Optional[set] = None) -> Optional[str]:
@@ -146,28 +169,37 @@ def rebuilt_for_arrays(current: Schema, cur_domains: dict, desired: tuple[Domain
     return {k for k in checked & arrays if detoured(current, k, arrays) is None}
 
 
+def range_user(current: Schema, key: tuple[str, str]) -> Optional[str]:
+    """`schema.table.column` of the first column of a range type over domain `key` (or over a domain over it), else
+    None: Postgres refuses the ALTER DOMAIN under it as under an array, and a range type cannot be made again over a
+    domain created again (no ALTER for its subtype)."""
+    if not current.range_types:
+        return None
+    below = {key} | {(d.schema, d.name) for d in current.domains if type_name(d.type) == key}  # (one level over it)
+    over = {(r.schema, r.name) for r in current.range_types if type_name(r.subtype) in below}
+    return next((f"{t.schema}.{t.name}.{col.name}" for t in current.tables for col in t.columns
+                 if type_name(col.type) in over), None)
+
+
 def range_held(changes: list, current: Schema) -> list[tuple]:
     """Each domain change that checks values (checks_values) while a table's column is of a range type over the
-    domain (or over a domain over it), with why `generate` cannot: Postgres refuses that ALTER DOMAIN as it does under
-    an array, and a range type cannot be made again over a domain created again (no ALTER for its subtype)."""
-    ranges = current.range_types
-    if not ranges:
+    domain (range_user) whose holders cannot be moved to text and back around the ALTER (detoured), with why
+    `generate` cannot."""
+    if not current.range_types:
         return []
-    domains = {(d.schema, d.name): d for d in current.domains}
-    out = []
+    out, arrays = [], None
     for c in changes:
         if c.kind != "alter_domain" or c.old is None or c.new is None or not checks_values(c.old, c.new):
             continue
-        below = {(c.schema, c.name)}
-        below |= {k for k, d in domains.items() if type_name(d.type) in below}  # (one level of domains over it)
-        over = {(r.schema, r.name) for r in ranges if type_name(r.subtype) in below}
-        user = next((f"{t.schema}.{t.name}.{col.name}" for t in current.tables for col in t.columns
-                     if type_name(col.type) in over), None)
-        if user is not None:
+        if (user := range_user(current, (c.schema, c.name))) is None:
+            continue
+        arrays = in_arrays(current) if arrays is None else arrays
+        if (why := detour_refused(current, (c.schema, c.name), arrays)):
             out.append((c, f"domain {c.schema}.{c.name}: a CHECK or NOT NULL cannot be given to it while column {user} "
                            "is of a range type over it (Postgres refuses it: 'cannot alter type ... because column ... "
-                           "uses it'); declare the CHECK NOT VALID, or change that column in a migration of its own "
-                           "first"))
+                           "uses it'; a range type cannot follow the domain made again: no ALTER for its subtype), nor "
+                           f"can the columns holding it be moved to text and back around the ALTER ({why}); declare "
+                           "the CHECK NOT VALID, or change that column in a migration of its own first"))
     return out
 
 
@@ -184,17 +216,15 @@ def key_held(changes: list, current: Schema) -> list[tuple]:
     held = in_arrays(current) if checked else set()
     out = []
     for c in checked:
-        if detoured(current, (c.schema, c.name), held) is not None:
+        if detoured(current, key := (c.schema, c.name), held) is not None:
             continue
         inside = range_holder(current, (c.schema, c.name), held)  # (one over the domain itself: range_held's)
         if inside is not None:
             out.append((c, f"domain {c.schema}.{c.name}: a CHECK or NOT NULL cannot be given to it while column "
                            f"{inside} holds it inside a range's bounds (Postgres refuses it: 'cannot alter type ... "
-                           "because column ... uses it'), nor can that column be moved to text and back around the "
-                           "ALTER (it is read as of its type by an expression, a non-btree index, a key or a trigger "
-                           "of its table, or its table has a parent, partitions or children, or a materialized view "
-                           "holds it); declare the CHECK NOT VALID, or change that column in a migration of its own "
-                           "first"))
+                           "because column ... uses it'), nor can the columns holding it be moved to text and back "
+                           f"around the ALTER ({detour_refused(current, key, held)}); declare the CHECK "
+                           "NOT VALID, or change that column in a migration of its own first"))
             continue
         user = key_user(current, (c.schema, c.name)) if (c.schema, c.name) in held else None
         if user is not None:
@@ -202,27 +232,7 @@ def key_held(changes: list, current: Schema) -> list[tuple]:
                            "holds it in an array or a composite value (Postgres refuses it: 'cannot alter type ... "
                            "because column ... uses it'), and it cannot be created again under its columns while "
                            f"column {user}, in its table's partition key, is of it, nor can the columns holding it "
-                           "be moved to text and back around the ALTER (one is read as of its type by an expression, "
-                           "a non-btree index, a key or a trigger of its table, or its table has a parent, partitions "
-                           "or children, or a materialized view holds it); declare the CHECK NOT VALID, or change "
-                           "the columns holding it in a migration of their own first"))
+                           f"be moved to text and back around the ALTER ({detour_refused(current, key, held)}); "
+                           "declare the CHECK NOT VALID, or change the columns holding it in a migration of their "
+                           "own first"))
     return out
-
-
-def _read_as_its_type(t: Table, name: str) -> bool:
-    """Whether something of `t` would not stand on column `name` made text: an expression of a CHECK, index, EXCLUDE,
-    policy, trigger's WHEN or statistics object naming it (`(l).n`: 'column notation .n applied to type text'; a word
-    of the name anywhere is taken to), an index key of it other than a btree or hash one of the type's default
-    operator class (a GIN over an array), a foreign key or trigger's UPDATE OF naming it, or a generated column (text
-    has no operator class for GIN; Postgres refuses the ALTER under a trigger's column list or a policy)."""
-    word = re.compile(rf'(?<![\w$"]){re.escape(name)}(?![\w$"])|"{re.escape(name.replace(chr(34), chr(34) * 2))}"',
-                      re.IGNORECASE)
-    texts = [c.expression for c in t.checks] + [p.using or "" for p in t.policies] + \
-        [p.with_check or "" for p in t.policies] + [g.when or "" for g in t.triggers] + \
-        [e for s in t.statistics for e in s.elements] + [c.generated or "" for c in t.columns] + \
-        [x.expression or "" for i in (*t.indexes, *t.exclusions) for x in i.elements] + \
-        [i.where or "" for i in (*t.indexes, *t.exclusions)]
-    return any(word.search(x) for x in texts) or any(
-        x.column == name and (i.method not in ("btree", "hash") or x.opclass or x.collation) for i in t.indexes
-        for x in i.elements) or any(x.column == name for e in t.exclusions for x in e.elements) or \
-        any(name in fk.columns for fk in t.foreign_keys) or any(name in g.update_columns for g in t.triggers)

@@ -12,7 +12,10 @@ inside against the new CHECK as the validation would have (plan.detour_order ord
 
 from __future__ import annotations
 
+from typing import Optional
+
 from schemac.compare.changes import Change
+from schemac.compare.detour_readers import readers_again
 from schemac.compare.domain_arrays import checks_values, detoured
 from schemac.model import Schema
 from schemac.model.frozen import replace
@@ -22,12 +25,16 @@ DETOUR_BACK = "moved back from text after its domain's ALTER"
 DETOURED = (DETOUR_OUT, DETOUR_BACK)
 
 
-def detours(objects: list[Change], current: Schema, des_tables: dict) -> dict[tuple[str, str], list[Change]]:
+def detours(objects: list[Change], current: Schema, des_tables: dict,
+            planned: Optional[dict] = None) -> dict[tuple[str, str], list[Change]]:
     """(schema, table) -> the retypes to text and back (and a default dropped and set again around them) of each
     column holding a domain that `objects` alter in place, checking values, where compare.domain_arrays.detoured
-    gives its columns (the domain otherwise created again, or refused: key_held). A column schema.yaml changes too
-    is left to its own change."""
+    gives its columns (the domain otherwise created again, or refused: key_held), and the indexes, CHECKs and EXCLUDEs
+    reading one as of its type dropped before and made again after (compare.detour_readers). A column schema.yaml
+    changes too is left to its own change; `planned`: (schema, table) -> the changes compare.tables gave it. Each
+    table's changes are given whole: `planned`'s with these (a reader's RENAME taken out where it is made again)."""
     out: dict[tuple[str, str], list[Change]] = {}
+    moved: dict[tuple[str, str], set[str]] = {}
     for c in objects:
         if c.kind != "alter_domain" or c.cause is not None or c.old is None or c.new is None \
                 or not checks_values(c.old, c.new):  # type: ignore[arg-type]
@@ -46,4 +53,10 @@ def detours(objects: list[Change], current: Schema, des_tables: dict) -> dict[tu
                                 "retype"), *steps,
                          Change("set_default", t.schema, t.name, col.name, col, will, des, "retype")]
             out.setdefault((t.schema, t.name), []).extend(steps)
+            moved.setdefault((t.schema, t.name), set()).add(col.name)
+    tables = {(t.schema, t.name): t for t in current.tables} if moved else {}
+    for key, names in moved.items():  # (each reader once, whichever columns it reads)
+        had = (planned or {}).get(key, [])
+        drops, adds, taken = readers_again(tables[key], des_tables[key], names, had)
+        out[key] = [c for c in had if not any(c is r for r in taken)] + drops + out[key] + adds
     return out

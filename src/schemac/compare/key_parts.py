@@ -22,6 +22,16 @@ def index_comment_of_key(c: object) -> Optional[str]:
     return getattr(c, "index_comment", None) or None
 
 
+def comments_again(old: object, new: object, ch) -> None:
+    """Comments go with a dropped constraint or index: the one created again (`new`) gets them back, through `ch(kind,
+    name, old, new, cause)` (compare.tables', compare.detour_readers')."""
+    if getattr(new, "comment", None) and not isinstance(new, Index):
+        ch("set_constraint_comment", new.name, old, new, "comment of a re-created object")  # type: ignore[attr-defined]
+    if (index_comment_of_key(new) if not isinstance(new, Index) else new.comment):
+        ch("set_index_comment", getattr(new, "name", None) if isinstance(new, Index) else None, old, new,
+           "comment of a re-created object")
+
+
 def _constraints(t: Table) -> list[Constraint]:
     out: list[Constraint] = [t.primary_key] if t.primary_key else []
     return out + list(t.uniques) + list(t.checks) + list(t.foreign_keys) + list(t.exclusions)

@@ -161,8 +161,12 @@ def _range_follows(r: RangeType, desired: Schema, current: Schema, seen: frozens
 
 def _over_domain_follows(key: tuple, desired: Schema, current: Schema, seen: frozenset) -> bool:
     """Whether what stands on domain `key`, set aside with a range under it, follows it: no composite type's attribute
-    (it would stay over the one set aside), ranges over it that _range_follows, domains over it that follow in turn."""
-    if any(type_name(a.type) == key for c in current.composite_types for a in c.attributes):
+    but one of a composite `desired` keeps (it would stay over the one set aside: composites_following sets it aside
+    too, or the composite under the range is not), ranges over it that _range_follows, domains over it that follow in
+    turn."""
+    kept = {(c.schema, c.name) for c in desired.composite_types}
+    if any(type_name(a.type) == key and (c.schema, c.name) not in kept for c in current.composite_types
+           for a in c.attributes):
         return False
     return all(_range_follows(r, desired, current, seen) for r in current.range_types if type_name(r.subtype) == key) \
         and all(_over_domain_follows((d.schema, d.name), desired, current, seen) for d in current.domains

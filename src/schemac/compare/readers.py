@@ -19,6 +19,7 @@ from typing import Iterable, Optional
 
 from schemac.compare.around import gained_overloads, recreated_uses
 from schemac.compare.changes import GENERATED_REBUILT, Change
+from schemac.compare.moves import views_moved
 from schemac.compare.policies import _over as policy_over
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, dropped_functions
 from schemac.compare.views import stand_in
@@ -54,6 +55,9 @@ def readers_around(changes: list[Change], current: Schema, desired: Schema,
     name): a reader of another table names one by its old name (its text is as the database printed it before the
     RENAME), while the changes under it name it by its new one."""
     under = {(c.schema, c.table or c.name) for c in changes if c.kind in _UNDER}
+    # A renamed table's policies read the views renamed by their new names (compare.moves.policies_over_renamed_views),
+    # a view dropped to be made again by its old one: both read it (else left over the DROP VIEW: 'cannot drop view')
+    under |= {new for old, new in views_moved(current, desired).items() if old in under}
     renamed = renamed or {}
     anew = set(renamed.values())  # (a renamed table's own readers: compare.differ gave them their new names already)
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Optional
 
 from schemac.compare.around import gained_overloads
-from schemac.compare.view_binds import calls_qualified, function_calls, overloads
+from schemac.compare.view_binds import bound, calls_older, calls_qualified, function_calls, overloads
 from schemac.model import Schema, View
 
 
@@ -64,21 +64,40 @@ def _signatures(key: tuple[str, str], identities) -> str:
 
 
 def older_bindings(schema: Schema) -> list[str]:
-    """inspect's warning for each view of a database whose call of a function of `public` Postgres prints
-    schema-qualified (`public.nvl(name2, name)`, read under search_path public: the name alone resolves to another
-    function: the view was made before the overload the name takes now) where `schema` declares no function of the
-    name (public not read: `inspect -n app`): its binding cannot be kept (`binds:` names declared functions,
-    compare.view_binds), so a migration's CREATE VIEW binds the call to the overload the name takes where it runs."""
+    """inspect's warning for each view of a database whose call of a function Postgres prints schema-qualified
+    (`public.nvl(name2, name)`, read under search_path public; another schema's under a path of it alone,
+    view_binds.calls_older: the name alone resolves to another function: the view was made before the overload the
+    name takes now) where `schema` declares no function of the name (its schema not read: `inspect -n app`): its
+    binding cannot be kept (`binds:` names declared functions, compare.view_binds), so a migration's CREATE VIEW binds
+    the call to the overload the name takes where it runs."""
     declared = {(f.schema, f.name) for f in schema.functions}
     out = []
     for v in schema.views:
         for key, ids in sorted(function_calls(v).items()):
-            if key[0] == "public" and key not in declared and calls_qualified(v.query, *key):
+            if key not in declared and calls_older(v, key):
+                where = "" if key[0] == "public" else f"under a search_path of {key[0]} alone "
                 out.append(f"{v.what} {v.qualified_name} calls {_signatures(key, ids)}, which Postgres prints "
-                           f"{key[0]}.{key[1]}(...) as the name alone takes another overload now (the view was made "
+                           f"{key[0]}.{key[1]}(...) {where}as the name alone takes another overload now (the view was made "
                            "before it); schema.yaml declares no function of the name, so it cannot record the binding "
                            "(binds:): a migration creating the view binds the call to the overload its name takes "
                            "there, and its rows may read otherwise")
+    return out
+
+
+def older_body_bindings(schema: Schema) -> list[str]:
+    """inspect's warning for each function of a database whose SQL-standard body (bound when it is created, as a
+    view's query: a quoted body is parsed as it runs, calling what the name takes then) calls a function bound to an
+    older overload than the one its name takes (`older_calls`, compare.view_binds) where `schema` declares no function
+    of the name (its schema not read: `inspect -n app`): the binding cannot be kept (`binds:`)."""
+    declared = {(f.schema, f.name) for f in schema.functions}
+    out = []
+    for f in schema.functions:
+        for entry in f.older_calls:
+            if bound(entry)[:2] not in declared:
+                out.append(f"function {f.schema}.{f.signature}: its SQL-standard body calls {entry}, bound to another "
+                           "overload than the one its name takes now (the body was made before it); schema.yaml "
+                           "declares no function of the name, so it cannot record the binding (binds:): a migration "
+                           "creating the function binds the call to the overload its name takes there")
     return out
 
 

@@ -12,7 +12,7 @@ from schemac.compare.rules import diff_rules
 from schemac.compare.shortcut import unchanged
 from schemac.compare.statistics import diff_statistics
 from schemac.compare.column_renames import applied_column_renames, renamed_along
-from schemac.compare.key_parts import (_columns, _constraints, _expressions, _rebuilt_from_deparse,
+from schemac.compare.key_parts import (_columns, _constraints, _expressions, _rebuilt_from_deparse, comments_again,
                                        index_comment_of_key)
 from schemac.compare.keys_over_indexes import keys_over_indexes
 from schemac.compare.new_row_triggers import dropped_for_triggers
@@ -65,11 +65,7 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset(), aga
 
     def recreated(old, new) -> None:
         """Comments go with a dropped object: the one created again gets them back."""
-        if new.comment and not isinstance(new, Index):
-            ch("set_constraint_comment", new.name, old, new, "comment of a re-created object")
-        if (index_comment_of_key(new) if not isinstance(new, Index) else new.comment):
-            ch("set_index_comment", getattr(new, "name", None) if isinstance(new, Index) else None, old, new,
-               "comment of a re-created object")
+        comments_again(old, new, ch)
 
     cur = applied_column_renames(cur, des, ch)
     cur_cols = {c.name: c for c in cur.columns}

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import AbstractSet
+from typing import AbstractSet, Optional
 
+from schemac.compare.view_binds import with_aside
 from schemac.model.frozen import replace
 
 from schemac.compare.changes import ENUM_REBUILT, OWNS_VALUES, Change, set_aside_name, takes_using
@@ -21,6 +22,9 @@ from schemac.pg.routines import comparable_body, standard_statements
 from schemac.pg.names import qualified
 from schemac.pg.casts import converts
 from schemac.pg.types import type_name
+from schemac.pg.lazy import lazy
+
+default_names_dropped = lazy("schemac.compare.body_outputs", "default_names_dropped")
 
 
 def _keyed(objs) -> dict:
@@ -181,12 +185,18 @@ def _same_returned(a: Function, b: Function) -> bool:
     one normal form (compare.normalize): Postgres prints a row comparison it stored, `(a, b, c) IS DISTINCT FROM
     (1, 2, 3)`, as nested ORs, `((x OR y) OR z)`, which a CREATE of that text stores flat, `(x OR y OR z)`: a function
     made from inspect's text prints otherwise than its source. Not where they cast through other user types
-    (compare.cast_types: `RETURN ('a'::mood)::text` is not `RETURN ('a'::mood2)::text`)."""
+    (compare.cast_types: `RETURN ('a'::mood)::text` is not `RETURN ('a'::mood2)::text`). An output column's name
+    that Postgres gives it is the same left unwritten (`count(t.c)`, printed `count(t.c) AS count`: compare.body_outputs)."""
     if not (a.standard_body and b.standard_body):
         return False
     x, y = standard_statements(a.body), standard_statements(b.body)
     return x is not None and y is not None and len(x) == len(y) and \
-        all(s == t or same_expression(s, t) and not casts_moved(s, t) for s, t in zip(x, y))
+        all(s == t or _same_statement(s, t) or _same_statement(default_names_dropped(s), default_names_dropped(t))
+            for s, t in zip(x, y))
+
+
+def _same_statement(s: Optional[str], t: Optional[str]) -> bool:
+    return s is not None and t is not None and same_expression(s, t) and not casts_moved(s, t)
 
 
 def replaceable(old: Function, new: Function) -> bool:
@@ -214,7 +224,7 @@ def _diff_functions(ch, current, desired) -> None:
     """Overloads are distinct objects, keyed by (schema, name, input types): a changed argument list is
     one function dropped and another added."""
     cur = {(f.schema, f.name, f.identity): f for f in current}
-    des = {(f.schema, f.name, f.identity): f for f in desired}
+    des = {(f.schema, f.name, f.identity): with_aside(f, desired) for f in desired}
     for key, f in des.items():
         old = cur.get(key)
         if old is None:

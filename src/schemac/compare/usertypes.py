@@ -272,7 +272,9 @@ def ranges_over_rebuilt(objects: list[Change], current: Schema, desired: Schema,
         if new is None or key in had or type_name(r.subtype) not in rebuilt:
             continue
         users = definition_users(current, r)
-        kept, follow = _kept(desired), following(current, desired, key)
+        kept = _kept(desired)
+        follow = following(current, desired, key) | following(current, desired, r.multirange_key)  # (a domain over
+        # its multirange follows too, as over the range)
         if any(not u.startswith(_FOLLOWING) and u not in follow and (not u.startswith(_TYPES) or u in kept)
                for u in users):  # (a domain whose CHECK alone names it: it would stay over the one set aside,
             # whose DROP fails; refused at the range's line, naming it; one dropped goes first, plan.dependencies; one

@@ -9,8 +9,10 @@ rewrite rule depends on (pg_depend's) of each function of `public` its deparse c
 other overloads of the name; schema.yaml keeps them (`binds:`), compare.views compares them (a binding changed is a
 change), and a view with binds is made (by a migration, `diff --sql`, the throwaway build of views) with the other
 overloads of those names renamed aside around its CREATE (`set_aside`, plan.views), so it calls the bound ones
-whichever exist then. Only of `public`, the reader's path: a call of another schema's function prints qualified
-whatever it is bound to, so where one is bound to an older overload inspect cannot tell.
+whichever exist then. A call of another schema's function prints qualified under public whatever it is bound to: the
+catalog deparses such a view again under a path of that schema alone (`older_calls`), where it prints bare the calls
+the name takes. A function's SQL-standard body is bound at CREATE alike (`Function.binds`: older_body_calls,
+functions_with_binds, with_aside); a quoted body is parsed as it runs, calling what the name takes then.
 """
 
 from __future__ import annotations
@@ -68,12 +70,19 @@ def overloads(functions: Iterable[Function]) -> dict[Key, set[tuple[str, ...]]]:
     return out
 
 
+def calls_older(v: View, key: Key) -> bool:
+    """View `v` (the catalog's) calls function `key` bound to another overload than the one its name takes: a call of
+    public's printed qualified in its query (deparsed under search_path public), another schema's so printed under a
+    path of that schema alone (`older_calls`, views.sql's own_path_deparses)."""
+    return key in v.older_calls or (key[0] == "public" and calls_qualified(v.query, *key))
+
+
 def bound_older(v: View, declared: dict[Key, set[tuple[str, ...]]]) -> tuple[str, ...]:
-    """The catalog's `binds` of view `v` (its query Postgres's deparse under search_path public): of each function of
-    public it calls qualified beside other overloads `declared` (overloads()) holds, the ones it calls."""
+    """The catalog's `binds` of view `v`: of each function it calls bound to an older overload (calls_older) beside
+    other overloads `declared` (overloads()) holds, the ones it calls."""
     out = []
     for key, ids in function_calls(v).items():
-        if key[0] == "public" and declared.get(key, set()) - ids and calls_qualified(v.query, *key):
+        if declared.get(key, set()) - ids and calls_older(v, key):
             out += [binding(*key, i) for i in ids]
     return tuple(sorted(out))
 
@@ -83,12 +92,34 @@ def with_binds(views: list[View], functions: Iterable[Function]) -> list[View]:
     declared: Optional[dict] = None
     out = []
     for v in views:
-        if any(d.kind == "function" and d.schema == "public" for d in v.depends) and "public." in v.query:
+        if v.older_calls or (any(d.kind == "function" and d.schema == "public" for d in v.depends)
+                             and "public." in v.query):
             declared = overloads(functions) if declared is None else declared
             binds = bound_older(v, declared)
             if binds:
                 v = replace(v, binds=binds)
         out.append(v)
+    return out
+
+
+def older_body_calls(body: str, bound_calls: Optional[list]) -> tuple[str, ...]:
+    """Of a SQL-standard body (`body`, deparsed under search_path public), the calls bound to another overload than
+    the name takes (functions.sql's bound_calls: [schema, name, input types, the body deparsed under a path of that
+    schema alone, or None of public's]): printed qualified there."""
+    return tuple(sorted({binding(s, n, tuple(t for t in (types or "").split(", ") if t))
+                         for s, n, types, own in bound_calls or () if calls_qualified(own or body, s, n)}))
+
+
+def functions_with_binds(functions: list[Function]) -> list[Function]:
+    """`functions` (read from a database) with their `binds`: of the calls of each SQL-standard body bound to an
+    older overload (`older_calls`), those of a name with other overloads declared."""
+    if not any(f.older_calls for f in functions):
+        return functions
+    declared = overloads(functions)
+    out = []
+    for f in functions:
+        binds = tuple(e for e in f.older_calls if declared.get(bound(e)[:2], set()) - {bound(e)[2]})
+        out.append(replace(f, binds=binds) if binds else f)
     return out
 
 
@@ -106,7 +137,7 @@ def _called(v: View) -> set[str]:
     return {*v.binds, *(binding(*key, i) for key, ids in function_calls(v).items() for i in ids)}
 
 
-def set_aside(v: View, functions: Iterable[Function]) -> tuple[str, ...]:
+def set_aside(v, functions: Iterable[Function]) -> tuple[str, ...]:
     """The overloads of `functions` of the names `v.binds` names beside those it binds, which its CREATE must not see
     (renamed aside around it: plan.views)."""
     if not v.binds:
@@ -122,3 +153,12 @@ def set_aside(v: View, functions: Iterable[Function]) -> tuple[str, ...]:
 def views_set_aside(views: Iterable[View], functions: tuple[Function, ...]) -> dict[Key, View]:
     """`views` by key, each with binds given the overloads set aside around its CREATE (`View.aside`)."""
     return {v.key: replace(v, aside=set_aside(v, functions)) if v.binds else v for v in views}
+
+
+def with_aside(f: Function, functions: Iterable[Function]) -> Function:
+    """Function `f` of schema.yaml given the overloads renamed aside around its CREATE (`aside`: set_aside's, itself
+    left out, which its CREATE makes)."""
+    if not f.binds:
+        return f
+    own = binding(f.schema, f.name, f.identity)
+    return replace(f, aside=tuple(a for a in set_aside(f, functions) if a != own))  # type: ignore[arg-type]

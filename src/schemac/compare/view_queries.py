@@ -47,7 +47,7 @@ _JSON_TABLE_PATH_NAME = re.compile(r"(?<=')\s+AS\s+json_table_path_\d+\b", re.I)
 _SETOF = re.compile(r"^\s*SETOF\s+", re.I)
 
 
-def _name(node: exp.Expression) -> tuple[str, int]:
+def output_name(node: exp.Expression) -> tuple[str, int]:
     """The name Postgres gives an output column of this expression without an alias, and how firmly (2 a name of
     its own, 1 a fallback such as `case` or a cast's type, 0 none: `?column?`): parser's FigureColnameInternal."""
     if isinstance(node, exp.Column) and isinstance(node.this, exp.Identifier):
@@ -55,17 +55,17 @@ def _name(node: exp.Expression) -> tuple[str, int]:
     if isinstance(node, exp.Dot) and isinstance(node.expression, exp.Identifier):
         return node.expression.name, 2
     if isinstance(node, (exp.Paren, exp.Bracket, exp.Collate, exp.Filter)):
-        return _name(node.this)
+        return output_name(node.this)
     if isinstance(node, exp.Window):
-        return _name(node.this)
+        return output_name(node.this)
     if isinstance(node, exp.Cast):
-        name, strength = _name(node.this)
+        name, strength = output_name(node.this)
         if strength > 1:
             return name, strength
         to = re.sub(r"\(.*\)|\[\]", "", node.to.sql(dialect=DIALECT)).strip().lower()
         return _TYPE_NAMES.get(to, to.split(".")[-1].strip('"')), 1
     if isinstance(node, exp.Case):
-        name, strength = _name(node.args["default"]) if node.args.get("default") else ("", 0)
+        name, strength = output_name(node.args["default"]) if node.args.get("default") else ("", 0)
         return (name, strength) if strength > 1 else ("case", 1)
     if isinstance(node, exp.Exists):
         return "exists", 2
@@ -77,7 +77,7 @@ def _name(node: exp.Expression) -> tuple[str, int]:
         return "interval", 1
     if isinstance(node, exp.Subquery) and isinstance(node.this, exp.Select) and node.this.expressions:
         first = node.this.expressions[0]
-        return (first.alias, 2) if isinstance(first, exp.Alias) else _name(first)
+        return (first.alias, 2) if isinstance(first, exp.Alias) else output_name(first)
     if isinstance(node, exp.Func) and not isinstance(node, (exp.Binary, exp.Predicate, exp.Unary)):
         name = call_name(node)
         if name is not None:
@@ -95,7 +95,7 @@ def _name_outputs(tree: exp.Expression) -> list[exp.Select]:
     for select in tree.find_all(exp.Select):
         for item in list(select.expressions):
             if not isinstance(item, (exp.Alias, exp.Column, exp.Star)):
-                item.replace(exp.alias_(item.copy(), _name(item)[0], quoted=True))
+                item.replace(exp.alias_(item.copy(), output_name(item)[0], quoted=True))
     return later
 
 

@@ -100,6 +100,16 @@ def disturbed(c: Change) -> set[tuple]:
     return set()
 
 
+def dropped_renamed(changes: list[Change]) -> set[tuple]:
+    """The keys of the columns a change drops by their old names that their table's renames name anew (a generated
+    column renamed and made again over a retyped column: DROP COLUMN g, ADD COLUMN gr): a view over it, whose reads
+    follow the renames (compare.view_renames), reads it by the new one (else left over the DROP: 'cannot drop column g
+    of table t1 because other objects depend on it')."""
+    to = {(c.schema, c.table, a): b for c in changes if c.kind == "rename_column" for a, b in c.column_renames}
+    return {("column", c.schema, c.table, to[k]) for c in changes if c.kind == "drop_column"
+            and (k := (c.schema, c.table, c.name)) in to}
+
+
 def reads_any(refs: set[tuple], removed: set[tuple]) -> bool:
     """Whether a view of `refs` reads a key of `removed`; `("column", s, t, "*")` (a query of unknown forms
     with `*`, `view_refs`) reads every column of t, and `("function", s, f)` (one such query's call, its

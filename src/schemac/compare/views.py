@@ -34,7 +34,7 @@ from schemac.compare.tables import diff_table, parameters_changed
 from schemac.compare.view_renames import views_after_column_renames, views_after_output_renames
 from schemac.compare.rebound_calls import rebound
 from schemac.compare.view_binds import same_binding, views_set_aside
-from schemac.compare.view_reads import disturbed, names_any, reads_any, text_keys, view_keys, view_refs
+from schemac.compare.view_reads import disturbed, dropped_renamed, names_any, reads_any, text_keys, view_keys, view_refs
 from schemac.compare.domain_casts import table_as_written
 from schemac.compare.domain_overloads import lazy_overloads
 from schemac.compare.types import keyed_domains
@@ -296,6 +296,7 @@ def diff_views(current: Schema, desired: Schema, others: list[Change],
                 rebuilt |= {r for k in stand_ins[key] if (r := moved.get(k, k)) in des and r in cur}
             else:
                 removed |= view_keys(old)
+    removed |= dropped_renamed(others)
     for c in others:
         removed |= disturbed(c)
         removed |= {("column", t.schema, t.name, c.name) for t in c.remakes}  # (compare.shared_generation)

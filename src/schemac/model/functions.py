@@ -59,6 +59,13 @@ class Function:
     # calling it, a trigger on auth.users running it, a view of another schema): `policy "p" on storage.objects`,
     # `trigger t on auth.users`, `view api.v`. Not compared: generate refuses to drop it while they stand.
     used_outside: tuple[str, ...] = field(default=(), compare=False)
+    # A SQL-standard body is bound at CREATE as a view's query: `binds`, the functions (`schema.name(types)`) it is
+    # made calling where the name would take another overload now (compare.view_binds, as View.binds); `older_calls`,
+    # the catalog's calls printed qualified (its own or under a path of the function's schema alone: functions.sql's
+    # bound_calls), made `binds` where schema.yaml declares other overloads; `aside`, those renamed around its CREATE.
+    binds: tuple[str, ...] = ()
+    older_calls: tuple[str, ...] = field(default=(), compare=False, metadata={"recorded": False})
+    aside: tuple[str, ...] = field(default=(), compare=False, metadata={"recorded": False})
 
     @property
     def standard_body(self) -> bool:

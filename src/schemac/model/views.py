@@ -96,6 +96,10 @@ class View(Qualified):
     # (the differ's, from the schema's functions: plan.views).
     binds: tuple[str, ...] = ()
     aside: tuple[str, ...] = field(default=(), compare=False, metadata={"recorded": False})
+    # The functions (schema, name) of another schema than public it calls that Postgres prints qualified under a
+    # search_path of their schema alone (the catalog's: views.sql's own_path_deparses): bound to another overload than
+    # the one the name takes (public's tell by `query`, deparsed under public: compare.view_binds).
+    older_calls: tuple[tuple[str, str], ...] = field(default=(), compare=False, metadata={"recorded": False})
 
     @property
     def stub_columns(self) -> tuple[ViewColumn, ...]:

@@ -168,14 +168,8 @@ def referenced_columns(text: str) -> set[str]:
 def required_not_null(text: str) -> frozenset[str]:
     """The columns a CHECK's top-level ANDs say IS NOT NULL (`c IS NOT NULL`, `NOT (c IS NULL)`): a row holding NULL in
     one fails it (any other NULL leaves a comparison NULL, which a CHECK passes). None of a verbatim expression."""
-    tree = _parse(text)
     out: set[str] = set()
-    todo = [tree]
-    while todo:
-        node = todo.pop()
-        if isinstance(node, (exp.Paren, exp.And)):
-            todo += [node.this] if isinstance(node, exp.Paren) else [node.left, node.right]
-            continue
+    for node in _top_level_ands(_parse(text)):
         negated = isinstance(node, exp.Not)
         inner = node.this.unnest() if negated else node
         if isinstance(inner, exp.Is) and bool(inner.args.get("negate")) != negated \
@@ -184,6 +178,25 @@ def required_not_null(text: str) -> frozenset[str]:
             ident = inner.this.this
             out.add(ident.name if ident.quoted else ident.name.lower())
     return frozenset(out)
+
+
+def conjuncts(text: str) -> frozenset[str]:
+    """The SQL of each top-level AND of an expression (a predicate holding every one of another's reads no row that one
+    leaves out: plan.new_keys); of a verbatim one, its text."""
+    tree = _parse(text)
+    return frozenset({text}) if isinstance(tree, Verbatim) else frozenset(node.sql() for node in _top_level_ands(tree))
+
+
+def _top_level_ands(tree: exp.Expression) -> list[exp.Expression]:
+    """The operands of an expression's top-level ANDs (itself where it is no AND), their parentheses taken off."""
+    out, todo = [], [tree]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (exp.Paren, exp.And)):
+            todo += [node.this] if isinstance(node, exp.Paren) else [node.left, node.right]
+        else:
+            out.append(node)
+    return out
 
 
 def shared_tree(text: str) -> exp.Expression:

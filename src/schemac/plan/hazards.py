@@ -25,6 +25,7 @@ from schemac.plan.collation_searches import searched_collation_warning
 from schemac.plan.folded_keys import folded_key_warning
 from schemac.plan.held_values import held_value_warning, refused_values
 from schemac.plan.null_checks import checked_domain_warning, null_check_warning
+from schemac.plan.new_keys import new_key_warning
 from schemac.plan.partial_keys import partial_key_warning
 from schemac.plan.range_hazards import range_remade_reason
 from schemac.plan.sequence_positions import dropped_position
@@ -117,7 +118,7 @@ def row_failures(changes: list[Change],
     and a column retyped without `using:` where PostGIS or pgvector refuse every value (plan.held_values). A column given
     a nondeterministic collation under an index or CHECK calling a substring search over it fails over any row
     (plan.collation_searches). A key replacing a partial unique index over its columns fails where two rows outside
-    the predicate share a key (plan.partial_keys)."""
+    the predicate share a key (plan.partial_keys); any other key added over a table's rows, where two share it (new_keys)."""
     out = []
     made = {(c.schema, c.table) for c in changes if c.kind == "add_table"}
     retypes = {(c.schema, c.table, c.name): c for c in changes if c.kind == "alter_column_type"}
@@ -127,7 +128,7 @@ def row_failures(changes: list[Change],
         warning = folded_key_warning(c, loose, retypes) or empty_parent_warning(c, made, changes) \
             or null_check_warning(c, changes) or checked_domain_warning(c) \
             or held_value_warning(c) \
-            or partial_key_warning(c, made, changes)  # (a key over a partial unique index's rows: plan.partial_keys)
+            or partial_key_warning(c, made, changes) or new_key_warning(c, made, changes)  # (plan.partial_keys, new_keys)
         if warning:
             out.append(warning)
             continue

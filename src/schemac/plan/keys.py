@@ -229,6 +229,7 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
             refs |= {relation_key(r[0], folded(t)) for t in conflict_arbiters(obj.body) for r in relations}  # (its key)
             # `(r).n` of an argument of a table's row type (or a composite's): recorded on that column (attribute)
             refs |= {("column", *type_name(a.type), c) for a in obj.arguments for c in selected_fields(obj.body)}
+            refs |= {("function", *bound(a)) for a in obj.aside}  # (renamed aside around its CREATE: view_binds)
             refs -= own_keys(None, obj)
         return refs
     if isinstance(obj, Aggregate):  # its schema, input and state types, support functions, SORTOP

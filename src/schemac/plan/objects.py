@@ -35,6 +35,7 @@ from schemac.plan.textsearch_ddl import text_search_statements
 from schemac.plan.type_ddl import (add_enum_value, alter_domain, create_enum, created_domain, rename_enum_values,
                                    user_type_statements)
 from schemac.plan.unforced_rls import unforced
+from schemac.plan.views import bound_aside
 
 
 # What ALTER ... OWNER TO names the objects of a set_object_owner change.
@@ -161,16 +162,17 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
         return sequence_ddl.owned_as_its_table(new, change.table_def if change.cause == OWNS_VALUES else None) + (unforced(  # (every row's max(): FORCE ROW LEVEL SECURITY lifted)
             change.table_def, [sequence_ddl.sequence_past_the_rows(new)])  # type: ignore[arg-type]
             if change.cause == OWNS_VALUES else [])
-    if k == "add_function":
-        return [routine_ddl.create_function(new)]  # type: ignore[arg-type]
+    if k == "add_function":  # (a SQL-standard body with binds: the other overloads renamed aside around it)
+        return bound_aside(new, [routine_ddl.create_function(new)])  # type: ignore[arg-type]
     if k == "drop_function":
         return [routine_ddl.drop_function(old)]  # type: ignore[arg-type]
     if k == "alter_function":
         if replaceable(old, new):  # type: ignore[arg-type]
-            return [routine_ddl.create_function(new, replace=True)]  # type: ignore[arg-type]
+            return bound_aside(new, [routine_ddl.create_function(new, replace=True)])  # type: ignore[arg-type]
         # What CREATE OR REPLACE cannot change (the result, a parameter's name, a default removed, a
         # function made a procedure): dropped and created again; its comment with it.
-        return [routine_ddl.drop_function(old), routine_ddl.create_function(new)] + type_comment(change)  # type: ignore[arg-type]
+        return [routine_ddl.drop_function(old)] + bound_aside(new, [routine_ddl.create_function(new)]) + \
+            type_comment(change)  # type: ignore[arg-type]
     if k == "set_type_comment":
         return type_comment(change, unset=True)
     return None

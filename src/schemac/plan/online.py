@@ -13,6 +13,7 @@ from schemac.pg.names import constraint_name, make_object_name, qualified, quote
 from schemac.plan import ddl
 from schemac.plan.column_ddl import index_statistics
 from schemac.plan.graph import edges, ordered
+from schemac.plan.online_attach import attached_late
 from schemac.plan.partition_index_ddl import copy_settings, index_reads
 from schemac.plan.planner import render_sql, statements_for, validate_constraint
 from schemac.plan.preamble import (UNQUALIFIED_EQUALS, may_hold_unqualified_equals, pinned_search_path, preamble,
@@ -50,8 +51,8 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]],
     swapped, late = _beside(changes, existing, taken)
     keys, replaced = _under_new_keys(changes), _replaced_unique(changes, existing, swapped)
     joining = {(c.schema, c.table) for c in changes if c.kind in ("add_inherit", "attach_partition")}
-    built = {(c.schema, c.table, c.name) for c in changes if c.kind == "add_index" and (c.schema, c.table) in existing
-             and not _in_transaction(c, keys, replaced)}
+    built, late_attach, _ = _index_homes(changes, existing, replaced)
+    attaching: list[exp.Expression] = []
     renames: list[exp.Expression] = []
     checks: list[exp.Expression] = []
     freed: list[exp.Expression] = []
@@ -59,6 +60,9 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]],
         on_existing = (c.schema, c.table) in existing
         if _key(c) in late:
             freed.extend(statements_for(c))  # (once the old index is dropped CONCURRENTLY)
+            continue
+        if _key(c) in late_attach:
+            attaching.extend(statements_for(c))  # (once the partitions' indexes it attaches are built, and valid)
             continue
         if c.kind == "drop_index" and (c.schema, c.table, c.name) in swapped:
             continue  # (dropped CONCURRENTLY once the new one stands)
@@ -68,14 +72,14 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]],
             validate.extend(statements_for(c))  # (once the index is built CONCURRENTLY, and checked valid: Postgres
             continue  # refuses an index that does not exist yet, 'index "t_k2" for table "t" does not exist')
         if c.kind == "set_index_comment" and (c.schema, c.table, c.name) in built \
-                or c.kind == "set_cluster_on" and (c.schema, c.table, getattr(c.new, "cluster_on", None)) in swapped:
+                or c.kind == "set_cluster_on" and (c.schema, c.table, getattr(c.new, "cluster_on", None)) in swapped | built:
             validate.extend(statements_for(c))  # (once the index exists under its name: CLUSTER ON the old one went
-            continue  # with it, DROP INDEX CONCURRENTLY taking the mark)
+            continue  # with it, DROP INDEX CONCURRENTLY taking the mark; a new one is not there before its own file)
         if c.kind == "add_index" and (c.schema, c.table, c.name) in swapped:
             concurrent.extend(_built_beside(c))
             renames.append(_renamed(c))
             validate.extend(index_statistics(c.table_def, None, c.new))  # type: ignore[arg-type]
-        elif c.kind == "add_index" and on_existing and not _in_transaction(c, keys, replaced):
+        elif c.kind == "add_index" and (c.schema, c.table, c.name) in built:
             concurrent.append((c.name, ddl.create_index(c.table_def, c.new, concurrently=True)))  # type: ignore
             checks.append(_built_valid(c.schema, c.name))  # type: ignore[arg-type]  (first in the validating file)
             validate.extend(copy_settings(c.table_def, c.new) +  # type: ignore[arg-type]  (once it exists)
@@ -91,10 +95,24 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]],
             validate.extend(widened([validate_constraint(c.table_def, c.new.name)], lambda s: "", c))  # type: ignore[arg-type]
         else:
             main.extend(statements_for(c))
-    validate = checks + renames + freed + validate
+    validate = checks + attaching + renames + freed + validate
     if validate:  # a transaction of its own
         validate = [pinned_search_path(), *validate, restored_search_path()]
     return OnlinePlan(main, concurrent, validate)
+
+
+def _index_homes(changes: list[Change], existing: set[tuple[str, str]],
+                 replaced: set[tuple[str, str, str]]) -> tuple[set, set, set]:
+    """(built, late, inline): the new indexes (schema, table, name) built CONCURRENTLY, the changes (kind, schema,
+    table, name) that wait for partitions' indexes among them in the validating file, and the partitions' indexes
+    built in the main file instead, before a partitioned index there attaching them (plan.online_attach)."""
+    keys = _under_new_keys(changes)
+    built = {(c.schema, c.table, c.name) for c in changes if c.kind == "add_index" and (c.schema, c.table) in existing
+             and not _in_transaction(c, keys, replaced)}
+    late, inline = attached_late(changes, built, {(c.schema, c.table, c.name) for c in changes if c.kind == "add_index"
+                                                  and _partitioned(c) and not _in_main_path(c) and not _under(c, keys)
+                                                  and (c.schema, c.table, c.name) not in replaced})
+    return built - inline, late, inline
 
 
 def _swapped(changes: list[Change], existing: set[tuple[str, str]]) -> set[tuple[str, str, str]]:
@@ -264,8 +282,13 @@ def _widened(c: Change) -> bool:
     may name an extension's object bare (_on_extension_path), or calls a function of another schema, whose body
     may name that schema's objects bare (plan.preamble.schemas_called: the main file runs it with that schema on
     the path), or holds a constant the session reads (_reads_constants); or is an index of a partitioned table."""
-    return _partitioned(c) or _unqualified_equals(c) or _on_extension_path(c) or bool(schemas_called(c)) \
-        or _reads_constants(c) or bool(c.lent_path)
+    return _partitioned(c) or _in_main_path(c)
+
+
+def _in_main_path(c: Change) -> bool:
+    """Whether an add_index needs the main file's search_path or session settings (_widened, but a partitioned one)."""
+    return _unqualified_equals(c) or _on_extension_path(c) or bool(schemas_called(c)) or _reads_constants(c) \
+        or bool(c.lent_path)
 
 
 def _under_new_keys(changes: list[Change]) -> set[tuple[str, str, frozenset[str]]]:
@@ -316,9 +339,22 @@ def widened_indexes(changes: list[Change], existing: set[tuple[str, str]],
     keys = _under_new_keys(changes)
     replaced = _replaced_unique(changes, existing, set())
     replaced = replaced and _replaced_unique(changes, existing, _beside(changes, existing, taken)[0])
+    inline = _index_homes(changes, existing, replaced)[2]
+    added = {(c.schema, c.name) for c in changes if c.kind == "add_index"}
     return [f"{c.source or c.path}: index {c.name} is built in the migration's transaction, not CONCURRENTLY: "
-            + _why_in_transaction(c, _under(c, keys)) for c in changes if c.kind == "add_index" and (c.schema, c.table) in existing
-            and _in_transaction(c, keys, replaced)]
+            + (_ATTACHED_THERE if (c.schema, c.table, c.name) in inline else _why_in_transaction(c, _under(c, keys)))
+            for c in changes if c.kind == "add_index" and (c.schema, c.table) in existing
+            and (_in_transaction(c, keys, replaced) or (c.schema, c.table, c.name) in inline
+                 and not _renamed_in_place(c, added))]
+
+
+def _renamed_in_place(c: Change, added: set[tuple[str, str]]) -> bool:
+    """A partition's copy renamed by hand of an index that stands already: renamed in the main file, nothing built."""
+    return bool(c.renames_copy_of) and c.renames_copy_of not in added
+
+
+_ATTACHED_THERE = ("an index of a partitioned table, which Postgres cannot build CONCURRENTLY, attaches it there, "
+                   "before a change the transaction holds that waits for it")
 
 
 def _why_in_transaction(c: Change, under: bool) -> str:

@@ -24,6 +24,7 @@ from schemac.plan.dependencies import Deps
 
 _MADE = ("add_function", "alter_function")
 _GONE = ("drop_function", "alter_function")
+_VIEW_MADE = frozenset(("add_view", "replace_view", "alter_view"))
 
 
 def _calls_its_name(f: object) -> bool:
@@ -63,13 +64,22 @@ def readers_after_dropped_overloads(changes: list[Change], out: list[Deps]) -> l
     gone = {(c.old.schema, c.old.name) for c in changes if c.kind == "drop_function" and isinstance(c.old, Function)}
     if not gone:
         return out
+    defaults_dropped = {(c.schema, c.table, c.name) for c in changes if c.kind == "drop_default"}
     out = list(out)
     for i, c in enumerate(changes):
         d = out[i]
         if c.kind == "drop_function" and isinstance(c.old, Function):
             out[i] = Deps(d.makes | {("overload dropped", c.old.schema, c.old.name)}, d.removes, d.needs, d.frees)
             continue
-        called = {k[1:3] for k in d.needs if k[0] == "function" and len(k) == 3 and k[1:3] in gone}
+        if c.kind == "set_default" and (c.schema, c.table, c.name) in defaults_dropped:
+            # (its old default is gone with the DROP DEFAULT before it, compare.around: it frees nothing of the name,
+            # so a SET DEFAULT reading a view made after the DROP FUNCTION does not hold it past that view)
+            kept = {k for k in d.frees if k[0] != "function" or k[1:3] not in gone}
+            d = out[i] = Deps(d.makes, d.removes, d.needs, kept)
+        # (a view's calls are the overloads it binds, schema.name(types): made before the DROP, its CREATE may bind the
+        # dropped one, the name's best match while it stands, and the DROP fails under it)
+        called = {k[1:3] for k in d.needs if k[0] == "function" and k[1:3] in gone
+                  and (len(k) == 3 or c.kind in _VIEW_MADE)}
         called -= {k[1:3] for k in d.frees if k[0] == "function"}
         if called:
             out[i] = Deps(d.makes, d.removes, d.needs | {("overload dropped", *n) for n in called}, d.frees)

@@ -273,7 +273,10 @@ def user_type_statements(change: Change) -> Optional[list[exp.Expression]]:
         return guard + [exp.Command(this="DROP", expression=f"COLLATION IF EXISTS {qualified(old.schema, old.name)}")]  # type: ignore
     if k == "alter_collation":
         raise TypePlanError(f"collation {new.schema}.{new.name}: its definition cannot change in place (Postgres "  # type: ignore
-                            f"has no ALTER for it) while {_users(change)} it; create a new collation", new.source)  # type: ignore
+                            f"has no ALTER for it) while {_users(change)} it; create a new collation of this definition "
+                            "under another name, give it to what uses this one (columns' collation:, COLLATE in indexes "
+                            "and expressions: the migration changes those columns and rebuilds their indexes over the "
+                            "rows) and drop this one", new.source)  # type: ignore
     if k == "alter_range_type" and change.cause == ENUM_REBUILT:  # compare.usertypes.ranges_over_rebuilt
         return range_set_aside(old, new)  # type: ignore[arg-type]
     if k == "alter_range_type" and change.cause == RANGE_HELD:

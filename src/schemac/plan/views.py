@@ -50,10 +50,11 @@ def create_view(v: View, replace: bool = False) -> exp.Command:
                        f"AS\n{visible_sql(query)}{tail}")
 
 
-def bound_aside(v: View, made: list[exp.Expression]) -> list[exp.Expression]:
+def bound_aside(v, made: list[exp.Expression]) -> list[exp.Expression]:
     """`made` (the view's CREATE) between ALTER FUNCTION ... RENAME TO of the overloads it must not call (`v.aside`,
     compare.view_binds) aside and back: Postgres binds each call to the overload its name takes among those left,
-    the ones the view `binds`, and keeps the binding; a rename leaves what calls a function by its OID alone."""
+    the ones the view (or a function's SQL-standard body) `binds`, and keeps the binding; a rename leaves what calls a
+    function by its OID alone."""
     away, back = [], []
     for entry in v.aside:
         schema, name, types = bound(entry)

@@ -9,8 +9,10 @@ import re
 
 from yaml.nodes import Node
 
+from schemac.compare.view_binds import binding, bound
 from schemac.model import Function
-from schemac.model.functions import default_cost
+from schemac.model.frozen import replace
+from schemac.model.functions import default_cost, function_names
 from schemac.pg.loaded import ExpressionError, check_expression, is_verbatim, referenced_columns
 from schemac.pg.routines import implied_result, parse_arguments, result_type
 from schemac.pg.settings import config_entry
@@ -21,7 +23,7 @@ FUNCTION_KEYS = {"name": False, "schema": False, "procedure": False, "arguments"
                  "language": False, "body": False, "body_file": False, "volatility": False, "strict": False,
                  "security_definer": False, "leakproof": False, "parallel": False, "cost": False, "rows": False,
                  "set": False, "comment": False, "grants": False, "owner": False, "library": False,
-                 "support": False, "used_outside": False}
+                 "support": False, "used_outside": False, "binds": False}
 _SETTING = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")  # Postgres spells some in mixed case: TimeZone, DateStyle
 _ONLY_FUNCTIONS = ("volatility", "strict", "leakproof", "parallel", "cost", "rows", "returns", "support")
 
@@ -39,7 +41,7 @@ class FunctionReader(FieldReader):
         return self.external_names(node, "external_functions", "function", "functions", functions, ", without arguments")
 
     def functions(self, node: Node) -> list[Function]:
-        out = []
+        out, pending = [], []
         for key, key_node, value in self.w.mapping(node, "functions"):
             f = self.w.fields(value, f"function '{key}'", FUNCTION_KEYS)
             name = self.object_name(f, key_node, "function name")
@@ -99,7 +101,20 @@ class FunctionReader(FieldReader):
                 cost, rows, config, self.opt_string(f, "comment", what), self.w.src(key_node),
                 self.grants(f, what, "function"), self.owner(f, what), library,  # type: ignore[attr-defined]
                 self.support(f, what), self.used_outside(f, what)))
-        return out
+            if "binds" in f:
+                pending.append((len(out) - 1, f["binds"][1], what))
+        return self._function_binds(out, pending)
+
+    def _function_binds(self, functions: list[Function], pending: list) -> list[Function]:
+        """`binds` of a SQL-standard body (compare.view_binds, as a view's): the functions, `schema.name(types)` as a
+        cast's function, each one schema.yaml declares, it is made calling where the name would take another."""
+        names = function_names(functions)
+        for i, node, what in pending:
+            items = self.w.sequence(node, f"binds of {what}")
+            binds = {binding(*bound(self.function_with_types(item, f"binds of {what}", functions, names, (),  # type: ignore
+                                                             "function"))) for item in items}
+            functions[i] = replace(functions[i], binds=tuple(sorted(binds)))
+        return functions
 
     def used_outside(self, f: dict, what: str) -> tuple[str, ...]:
         """`used_outside`: what a schema schema.yaml does not cover holds that depends on the function (`policy "p"

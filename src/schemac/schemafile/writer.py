@@ -257,6 +257,8 @@ def _function(f: Function) -> dict:
                              "cost": _number(f.cost), "rows": _number(f.rows)}))
     if f.support is not None:
         spec["support"] = f.support
+    if f.binds:
+        spec["binds"] = list(f.binds)
     if f.config:
         spec["set"] = _Flow({name: value for name, _, value in (c.partition("=") for c in f.config)})
     if f.comment is not None:

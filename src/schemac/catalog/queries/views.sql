@@ -28,6 +28,9 @@
 -- makes unique, `m3_1`) that end in _<digits>, as pg.relation_renames tells the two apart (none: an empty array);
 -- the rule's node tree (about 11 kB a view) is searched only where the deparse holds `_<digit>` at all (searching
 -- every one: views.sql's time at 1,000 views doubled, /work/rwfiles/fix43d/bench2.py).
+-- own_path_deparses: [schema, deparse] of each schema but public (and pg_catalog) of a function the view calls beside
+-- which that schema holds another function of its name: the view deparsed under a search_path of that schema alone
+-- (own_paths below; NULL where there is none).
 -- Parameter: schemas, an array of schema names. One row per view.
 -- What the views read but columns is gathered for all of them at once (rule_deps, items, deps), one branch per kind of
 -- object referenced, so that each pg_depend row is looked up in the one catalog it names (a join over all four looked
@@ -102,6 +105,30 @@ WITH shown AS MATERIALIZED (
   FROM items
   WHERE schema_name NOT IN ('pg_catalog', 'information_schema')
   GROUP BY view_oid
+), own_paths AS MATERIALIZED (
+  -- Of each view calling a function of another schema than public (not an extension's) beside which that schema holds
+  -- another function of its name, the view's deparse under a search_path of that schema alone: Postgres prints a call
+  -- bare there only where the name alone takes the function it calls (the catalog's deparse, under public, qualifies
+  -- it whatever it is bound to), so a call printed qualified is bound to an older overload (compare.view_binds). The
+  -- path is set for that deparse alone and then set back (set_config in nested subqueries, run inside out), as each
+  -- row's; a rare row, so the query's other deparses are not touched.
+  SELECT b.view_oid, array_agg(ARRAY[b.nspname::text, x.definition]) AS deparses
+  FROM (SELECT DISTINCT d.view_oid, pn.nspname
+        FROM rule_deps d
+        JOIN pg_catalog.pg_proc p ON p.oid = d.refobjid
+        JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace
+        WHERE d.refclassid = 'pg_catalog.pg_proc'::regclass
+          AND pn.nspname NOT IN ('public', 'pg_catalog', 'information_schema')
+          AND EXISTS (SELECT FROM pg_catalog.pg_proc o
+                      WHERE o.proname = p.proname AND o.pronamespace = p.pronamespace AND o.oid <> p.oid)
+          AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_proc'::regclass
+                            AND e.objid = p.oid AND e.deptype = 'e')) b
+  CROSS JOIN LATERAL (
+    SELECT CASE WHEN pg_catalog.set_config('search_path', w.was, true) IS NOT NULL THEN w.definition END AS definition
+    FROM (SELECT v.was, CASE WHEN pg_catalog.set_config('search_path', pg_catalog.quote_ident(b.nspname), true)
+                                  IS NOT NULL THEN pg_catalog.pg_get_viewdef(b.view_oid, true) END AS definition
+          FROM (SELECT pg_catalog.current_setting('search_path') AS was OFFSET 0) v OFFSET 0) w) x
+  GROUP BY b.view_oid
 ), view_types AS MATERIALIZED (
   -- The types of the views' columns (a few, however many columns): looked up in pg_type once each and hashed, where
   -- joined to each column pg_type was searched once per column (11,474 index scans at 1,000 views: -15 ms of CPU).
@@ -178,6 +205,7 @@ SELECT c.oid AS view_oid,
          JOIN pg_catalog.pg_attribute ra ON ra.attrelid = d.refobjid AND ra.attnum = ANY (d.attnums)
        ), '{}') AS depends,
        COALESCE(o.readers, '{}') AS used_outside,
+       op.deparses AS own_path_deparses,
        CASE WHEN c.relkind = 'm' THEN /* include statistics_objects */ END AS statistics
 -- deps FULL JOINed: every view it holds is one of shown's, so as a LEFT JOIN, but one a nested loop cannot run.
 -- shown is estimated at 1 row (its oid = ANY (ARRAY(...))), and LEFT JOINed, deps was scanned whole once per view
@@ -188,6 +216,7 @@ SELECT c.oid AS view_oid,
 FROM shown s
 FULL JOIN deps ON deps.view_oid = s.view_oid
 FULL JOIN outside_reads o ON o.refobjid = s.view_oid
+FULL JOIN own_paths op ON op.view_oid = s.view_oid  -- (every view it holds is one of shown's: as deps)
 JOIN pg_catalog.pg_class c ON c.oid = COALESCE(s.view_oid, deps.view_oid)
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_description d
