@@ -120,3 +120,23 @@ def test_a_verbatim_expression_loses_the_names_of_the_path_too():
         assert normal_form("ext.f(x) >>>= (") == normal_form("f(x)  >>>= (") == "f(x) >>>= ("
         assert normal_form("other.f(x) >>>= (") == "other.f(x) >>>= ("
     assert normal_form("ext.f(x) >>>= (") == "ext.f(x) >>>= ("
+
+
+def test_a_widened_path_names_each_schema_once(db_url):
+    """A schema on the pinned path (an extension's) that holds an `=` or that the statement calls was named again after
+    it (probe55a, MusicBrainz: `public, musicbrainz, musicbrainz`): each comes once, where it first comes, as the
+    server sets it."""
+    import psycopg
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA mb; CREATE SCHEMA util; CREATE SCHEMA \"My Ops\"; "
+                     "CREATE FUNCTION mb.eq(integer, text) RETURNS boolean LANGUAGE sql AS 'SELECT true'; "
+                     "CREATE OPERATOR mb.= (LEFTARG = integer, RIGHTARG = text, FUNCTION = mb.eq); "
+                     "CREATE OPERATOR \"My Ops\".= (LEFTARG = integer, RIGHTARG = text, FUNCTION = mb.eq)")
+        paths = []
+        with searched(("mb",)):
+            for statement in (widened_search_path(), widened_search_path(("My Ops", "mb", "util")),
+                              widened_search_path(("mb", "util"), equals=False)):
+                with conn.transaction():
+                    conn.execute(render_sql([statement]))
+                    paths.append(conn.execute("SHOW search_path").fetchone()[0])
+    assert paths == ['public, mb, "My Ops"', 'public, mb, "My Ops", util', "public, mb, util"]

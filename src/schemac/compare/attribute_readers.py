@@ -36,16 +36,7 @@ def readers_follow_attributes(current: Schema, desired: Schema) -> Schema:
                for moves in [attribute_moves(cur[(c.schema, c.name)], c)] if moves}
     if not renames:
         return current
-    returns: dict[tuple[str, str], tuple] = {}
-    for f in current.functions:
-        ins = tuple(a.type for a in f.arguments if a.mode != "out")
-        returns[(f.schema, f.name)] = returns.get((f.schema, f.name), ()) + ((
-            ins, any(a.mode == "variadic" for a in f.arguments),
-            None if not f.returns or f.returns.startswith("TABLE(") else result_types(f.returns)[0]),)
-    fields = Fields({k: {a.name: a.type for a in c.attributes} for k, c in cur.items()},
-                    {(d.schema, d.name): d.type for d in current.domains}, renames, returns)
-    relations = {t.key: {c.name: c.type for c in t.columns} for t in current.tables}
-    relations.update({(v.schema, v.name): {c.name: c.type for c in v.output if c.type} for v in current.views})
+    fields, relations = _fields(current, renames), _relations(current)
 
     def text(value: Optional[str], resolve: Callable) -> Optional[str]:
         if value is None:
@@ -61,6 +52,48 @@ def readers_follow_attributes(current: Schema, desired: Schema) -> Schema:
         fields, {}, ("", ""), (), {"value": d.type}))) for c in d.checks)) if d.checks else d
         for d in current.domains)
     return replace(current, tables=tables, views=views, functions=functions, domains=domains)
+
+
+def row_fields_followed(current: Schema, renames: dict[tuple[str, str], dict[str, str]]) -> Callable[[View], View]:
+    """A view as Postgres prints it after the RENAME COLUMNs `renames` (table key -> old name -> new) of the tables whose
+    row type it selects fields of: `(f(t.*)).old`, f returning the table's row type, prints `(f(t.*)).new AS old`
+    (a FieldSelect names the column by number; pg.query_renames.column_renamed renames column references only).
+    Its deparse as it was where a selection of a field of a renamed column's name is over a value whose type the
+    model does not tell (a function of no schema read), or sqlglot cannot read it."""
+    fields, relations = _fields(current, renames), _relations(current)
+    return lambda v: _deparse_renamed(v, fields, relations)
+
+
+def _fields(current: Schema, renames: dict):
+    """What field selections of `current` are resolved over (pg.field_renames.Fields): the attributes of its composite
+    types and of its tables' row types, its domains, its functions' overloads, and `renames`."""
+    returns: dict[tuple[str, str], tuple] = {}
+    for f in current.functions:
+        ins = tuple(a.type for a in f.arguments if a.mode != "out")
+        returns[(f.schema, f.name)] = returns.get((f.schema, f.name), ()) + ((
+            ins, any(a.mode == "variadic" for a in f.arguments),
+            None if not f.returns or f.returns.startswith("TABLE(") else result_types(f.returns)[0]),)
+    attributes = {t.key: {c.name: c.type for c in t.columns} for t in current.tables}
+    attributes.update({(c.schema, c.name): {a.name: a.type for a in c.attributes} for c in current.composite_types})
+    return Fields(attributes, {(d.schema, d.name): d.type for d in current.domains}, renames, returns)
+
+
+def _relations(current: Schema) -> dict:
+    """Each table's and view's columns (key -> name -> type), for _resolver."""
+    relations = {t.key: {c.name: c.type for c in t.columns} for t in current.tables}
+    relations.update({(v.schema, v.name): {c.name: c.type for c in v.output if c.type} for v in current.views})
+    return relations
+
+
+def _deparse_renamed(v: View, fields, relations: dict) -> View:
+    """`v` with its deparse's field selections renamed (its output columns keep their names); as it was where one is
+    not told, or where it is known by its query as written only (compared as written)."""
+    if v.definition is None:
+        return v
+    after = fields_renamed(v.definition, fields, _resolver(fields, relations, (v.schema, v.name)))
+    if after is None or after == v.definition:
+        return v
+    return replace(v, definition=after, query=after if v.query == v.definition else v.query)
 
 
 def _function(f: Function, fields, relations: dict) -> Function:
@@ -97,10 +130,9 @@ def _view(v: View, text: Callable, fields, relations: dict, renames: dict) -> Vi
     names the attribute it selects), a materialized view's indexes' expressions renamed."""
     if v.definition is None:  # (known by its query as written only: compared as written)
         return v
-    after = text(v.definition, _resolver(fields, relations, (v.schema, v.name)))
     depends = tuple(replace(d, column=renames[(d.schema, d.name)].get(d.column, d.column))
                     if d.kind == "column" and (d.schema, d.name) in renames else d for d in v.depends)
-    return replace(v, definition=after, query=after if v.query == v.definition else v.query, depends=depends,
+    return replace(_deparse_renamed(v, fields, relations), depends=depends,
                    indexes=tuple(_index(i, text, _resolver(fields, _own(v), (v.schema, v.name))) for i in v.indexes))
 
 

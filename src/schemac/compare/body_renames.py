@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Optional
 
 from schemac.compare.changes import Change
+from schemac.compare.column_renames import default_names_followed
 from schemac.compare.moves import views_moved
 from schemac.compare.sqlbodies import after_table_renames
 from schemac.compare.types import same_function
@@ -136,29 +137,38 @@ def bodies_after_view_renames(changes: list[Change], views: list[Change], curren
 def bodies_after_key_renames(changes: list[Change]) -> list[Change]:
     """`changes` without the alter_function of a standard body that differs from schema.yaml's only by the key its
     INSERT ... ON CONFLICT ON CONSTRAINT names, renamed by the migration (rename_constraint of a PRIMARY KEY, UNIQUE or
-    EXCLUDE, whose name is its schema's: one index of it; one left unnamed, named after its table renamed): Postgres holds the arbiter by OID and prints its new name
-    after the RENAME CONSTRAINT, as it does a table's or column's (bodies_after_renames)."""
+    EXCLUDE, whose name is its schema's: one index of it; one left unnamed, named after its table renamed or after
+    its columns renamed, t_a_key to t_a2_key): Postgres holds the arbiter by OID and prints its new name after the
+    RENAME CONSTRAINT, as it does a table's or column's (bodies_after_renames). The renames after the columns' run
+    after the others (a table renamed, then its columns: features_a_key, flags_a_key, flags_a2_key)."""
     renamed: dict[str, set[str]] = {}
+    followed: dict[str, set[str]] = {}  # (after the columns' renames)
     for c in changes:
         if c.kind == "rename_constraint" and isinstance(c.old, INDEXED_KEY_TYPES) and c.old.name and c.name:
             renamed.setdefault(c.old.name, set()).add(c.name)
+        elif c.kind == "rename_column" and c.table_def is not None and c.column_renames:
+            for was, now in default_names_followed(c.table_def, c.column_renames)[0]:
+                followed.setdefault(was, set()).add(now)
         elif c.kind == "rename_table" and isinstance(c.old, Table) and c.old.name != c.table:  # (its unnamed keys')
             new = replace(c.old, name=c.table)
             for k in c.old.indexed_keys():
                 if not k.name:
                     renamed.setdefault(default_constraint_name(c.old, k), set()).add(default_constraint_name(new, k))
-    if not renamed:  # (most diffs)
+    if not renamed and not followed:  # (most diffs)
         return changes
     return [c for c in changes if not (c.kind == "alter_function" and isinstance(c.old, Function) and
                                        isinstance(c.new, Function) and c.old.standard_body and
-                                       _keys_followed(c.old, c.new, renamed))]
+                                       _keys_followed(c.old, c.new, (renamed, followed)))]
 
 
-def _keys_followed(old: Function, new: Function, renamed: dict[str, set[str]]) -> bool:
-    """Whether `old`'s body, its ON CONFLICT ON CONSTRAINT names renamed (each one way only), is `new`'s."""
+def _keys_followed(old: Function, new: Function, steps: tuple[dict[str, set[str]], ...]) -> bool:
+    """Whether `old`'s body, its ON CONFLICT ON CONSTRAINT names renamed by each of `steps` in turn (each one way
+    only), is `new`'s."""
     body = old.body
     for t in reversed(conflict_arbiters(old.body)):
-        if len(renamed.get(folded(t), ())) == 1:
-            (to,) = renamed[folded(t)]
+        to = folded(t)
+        for renamed in steps:
+            (to,) = renamed[to] if len(renamed.get(to, ())) == 1 else (to,)
+        if to != folded(t):
             body = body[:t.start] + quote_ident(to) + body[t.start + len(t.text):]
     return body != old.body and same_function(replace(old, body=body), new)

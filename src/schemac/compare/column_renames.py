@@ -157,6 +157,24 @@ def net_renames(moves) -> dict[str, str]:
     return {was: name for name, was in now.items() if was != name}
 
 
+def default_names_followed(t: Table, moves: tuple[tuple[str, str], ...]) -> tuple[list, list]:
+    """(name over the old columns, name over the new) of each UNIQUE and EXCLUDE, and of each foreign key, that `t`
+    (as schema.yaml has it) leaves unnamed over a column the table's RENAME COLUMNs `moves` rename (t_a_key ->
+    t_a2_key): plan.table_renames renames them so after the last; a body naming the key (ON CONFLICT ON CONSTRAINT)
+    then prints the new name (compare.body_renames)."""
+    olds = {n: o for o, n in net_renames(moves).items()}  # (a cycle's scratch name neither)
+    new = set(olds)
+    back = lambda cs: tuple(olds.get(c, c) for c in cs)  # noqa: E731
+    keys = [(default_constraint_name(t, replace(u, columns=back(u.columns), include=back(u.include))),
+             default_constraint_name(t, u)) for u in t.uniques if not u.name and not new.isdisjoint((*u.columns, *u.include))]
+    keys += [(default_constraint_name(t, replace(x, elements=tuple(replace(e, column=olds.get(e.column, e.column))
+                                                                   for e in x.elements))), default_constraint_name(t, x))
+             for x in t.exclusions if not x.name and any(e.column in new for e in x.elements)]
+    fks = [(default_constraint_name(t, replace(f, columns=back(f.columns))), default_constraint_name(t, f))
+           for f in t.foreign_keys if not f.name and not new.isdisjoint(f.columns)]
+    return keys, fks
+
+
 def applied_column_renames(cur: Table, des: Table, ch: Callable[..., None]) -> Table:
     """`cur` after the RENAME COLUMNs schema.yaml's `renamed_from:` asks for, each reported through `ch` with all of
     them (a renamed_from: whose rename an earlier migration made is none; a cycle's by their names before and after,

@@ -9,6 +9,7 @@ from schemac.model.frozen import replace
 
 from typing import Callable, Optional
 
+from schemac.compare.attribute_readers import row_fields_followed
 from schemac.compare.changes import Change
 from schemac.compare.column_renames import _rename_in_table, column_moves, net_renames
 from schemac.compare.moves import as_current, written_only
@@ -37,13 +38,22 @@ def views_after_column_renames(cur: dict, others: list[Change], current: Optiona
     if not renames:  # (most diffs)
         return
     columns = _columns_after(current, others) if current is not None else {}
+    fields = row_fields_followed(current, _net(renames)) if current is not None else lambda v: v
     for key, v in cur.items():
         if written_only(v) or any(d.kind == "column" and (d.schema, d.name, d.column) == r[:3] for d in v.depends
-                             for r in renames):
-            cur[key] = _renamed(v, renames, columns)
+                             for r in renames):  # (its fields of a renamed table's row type first: `(f(t.*)).old`)
+            cur[key] = _renamed(fields(v), renames, columns)
     for key, v in cur.items():  # (its rules' actions as Postgres prints them after: `INSERT INTO t (new, ...)`)
         if v.rules:
             cur[key] = replace(v, rules=tuple(rule_renamed(r, renames, (v.schema, v.name)) for r in v.rules))
+
+
+def _net(renames: list[tuple[str, str, str, str]]) -> dict[tuple[str, str], dict[str, str]]:
+    """Each table's column names before the renames -> after them (through a cycle's scratch name too)."""
+    moves: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for schema, table, old, new in renames:
+        moves.setdefault((schema, table), []).append((old, new))
+    return {key: net_renames(m) for key, m in moves.items()}
 
 
 def table_rules_after_column_renames(cur_tables: dict, des_tables: dict) -> None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from schemac.compare.changes import (AFTER_ONLY, GENERATED_REBUILT, INHERITED, KEPT_BELOW, MERGED_COPY, NEW_TABLE, NUMBERED_BY_PARENT, Change, set_aside_name,
                                      takes_using)
-from schemac.compare.column_renames import swapped_names
+from schemac.compare.column_renames import default_names_followed, swapped_names
 from schemac.compare.new_row_triggers import reads_new_row
 from schemac.compare.defaults_below import DEFAULT_KEPT, parents_of
 from schemac.compare.definition_keys import attach_key, index_signature
 from schemac.model import Check, PrimaryKey, Table, Unique, UNIQUE_KEY_TYPES
 from schemac.pg.types import type_name
 from schemac.plan.keys import (Key, _col, _identity_sequence, _table, column_refs, expression_refs, own_keys, refs_of,
-                               type_key)
+                               relation_key, type_key)
 from schemac.plan.member_refs import _attribute_refs, twins_before
 from schemac.pg.beside_copies import beside_copy
 from schemac.plan.name_swaps import not_null_name
@@ -44,6 +44,9 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
         if c.cause != INHERITED or old.name not in swapped_names(c.column_renames):  # type: ignore[union-attr]
             removes.add(col(old.name))  # type: ignore[union-attr]
         makes |= {col(c.name), ("column named", t.schema, t.name, c.name)}  # (a column REVOKE names it so: after)
+        if c.column_renames and c.name == c.column_renames[-1][1]:  # (the table's last: its keys left unnamed over
+            # the columns renamed after it, plan.table_renames; a standard body's ON CONFLICT ON CONSTRAINT reads them)
+            makes |= {relation_key(t.schema, now) for _, now in default_names_followed(t, c.column_renames)[0]}  # type: ignore
         new_refs.add(_table(t))  # type: ignore[arg-type]
         if c.cause is None:  # (a child's own, of a column it had from a parent it leaves: after its NO INHERIT)
             new_refs.add(("no inherit", t.schema, t.name))  # type: ignore[union-attr]

@@ -44,27 +44,32 @@ def restored_search_path() -> exp.Expression:
 # (intarray's `@>` on int[] before pg_catalog's anyarray one).
 UNQUALIFIED_EQUALS = re.compile(r"\bIS\s+(?:NOT\s+)?DISTINCT\s+FROM\b|\bNULLIF\s*\(|\bCASE\s+(?!WHEN\b)",
                                 re.IGNORECASE)  # (the last: a simple CASE, `CASE x WHEN v`, which compares with `=`)
-WIDENED_SEARCH_PATH = (
-    "pg_catalog.set_config('search_path', pg_catalog.array_to_string('{public}'::text[] || ARRAY("
+_WIDEST = (
+    "'{public}'::text[] || ARRAY("
     "SELECT pg_catalog.quote_ident(n.nspname) FROM pg_catalog.pg_namespace n "
     "WHERE n.nspname <> 'public' AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' "
     "AND EXISTS (SELECT FROM pg_catalog.pg_operator o WHERE o.oprnamespace = n.oid AND o.oprname = '=') "
-    "ORDER BY n.nspname), ', '), true)")
+    "ORDER BY n.nspname)")
+# The path's schemas each once, where it first comes: a schema of the pinned path may hold an `=` or be called too
+# (MusicBrainz's cube in `musicbrainz`, its indexes calling musicbrainz.mb_simple_tsvector: `public, musicbrainz,
+# musicbrainz`, probe55a)
+_ONCE = "ARRAY(SELECT u.s FROM pg_catalog.unnest({}) WITH ORDINALITY u(s, i) GROUP BY u.s ORDER BY pg_catalog.min(u.i))"
 
 
 def widened_search_path(called: tuple[str, ...] = (), equals: bool = True) -> exp.Expression:
     """The search_path of a widened statement: public and the pinned path's schemas after it (pinned_search_path),
-    then the schemas holding an `=` (`equals`), then `called` (schemas_called)."""
+    then the schemas holding an `=` (`equals`), then `called` (schemas_called); each schema once (_ONCE)."""
     pinned = ("public", *map(quote_ident, search_path()))
     more = ddl.literal("{" + ",".join(_array_item(s) for s in called) + "}") + "::text[]"
     if not equals:
-        path = ddl.literal(", ".join([*pinned, *map(quote_ident, called)]))
+        path = ddl.literal(", ".join(dict.fromkeys([*pinned, *map(quote_ident, called)])))
         return ddl.command("SELECT", f"{_SET_PATH}{path}, true)")
     first = "'{public}'" if len(pinned) == 1 else \
         "ARRAY[" + ", ".join(exp.Literal.string(p).sql(dialect=RENDER) for p in pinned) + "]"
-    widest = WIDENED_SEARCH_PATH.replace("'{public}'", first, 1)
-    return ddl.command("SELECT", widest if not called else
-                       widest.replace("ORDER BY n.nspname)", f"ORDER BY n.nspname) || {more}", 1))
+    widest = _WIDEST.replace("'{public}'", first, 1) + (f" || {more}" if called else "")
+    if len(pinned) > 1 or called:  # (public alone holds no `=` the query gives again)
+        widest = _ONCE.format(widest)
+    return ddl.command("SELECT", f"{_SET_PATH}pg_catalog.array_to_string({widest}, ', '), true)")
 
 
 _SET_PATH = "pg_catalog.set_config('search_path', "

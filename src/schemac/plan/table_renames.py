@@ -9,7 +9,7 @@ from sqlglot import exp
 from typing import Optional
 
 from schemac.compare.changes import Change, Constraint
-from schemac.compare.column_renames import net_renames
+from schemac.compare.column_renames import default_names_followed, net_renames
 from schemac.model import Column, ForeignKey, Table
 from schemac.model.frozen import replace
 from schemac.pg.idents import ident
@@ -108,16 +108,8 @@ def column_defaults_renamed(t: Table, was: str, now: str, moves: tuple[tuple[str
     fks: list[tuple[str, str]] = []
     last = bool(moves) and now == moves[-1][1]  # (the table's last RENAME COLUMN of the migration)
     if last:
-        olds = {n: o for o, n in net_renames(moves).items()}  # (a cycle's scratch name neither)
-        new = set(olds)
-        back = lambda cs: tuple(olds.get(c, c) for c in cs)  # noqa: E731
-        pairs += [(default_constraint_name(t, replace(u, columns=back(u.columns), include=back(u.include))),
-                   default_constraint_name(t, u)) for u in t.uniques if not u.name and not new.isdisjoint((*u.columns, *u.include))]
-        pairs += [(default_constraint_name(t, replace(x, elements=tuple(replace(e, column=olds.get(e.column, e.column))
-                                                                         for e in x.elements))), default_constraint_name(t, x))
-                  for x in t.exclusions if not x.name and any(e.column in new for e in x.elements)]
-        fks = [(default_constraint_name(t, replace(f, columns=back(f.columns))), default_constraint_name(t, f))
-               for f in t.foreign_keys if not f.name and not new.isdisjoint(f.columns)]
+        keys, fks = default_names_followed(t, moves)
+        pairs += keys
     target = qualified(t.schema, t.name)
     copies = _copies_over_renamed(t, moves, dict(along)) if t.partition_by and last else []
     return _renamed(target, pairs + fks) + (_clones_renamed(target, fks) if t.partition_by else []) + copies
