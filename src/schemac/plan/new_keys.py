@@ -18,6 +18,7 @@ from schemac.compare.changes import Change
 from schemac.model.constraints import UNIQUE_KEY_TYPES, Index, PrimaryKey, Unique
 from schemac.model.tables import Table
 from schemac.pg.lazy import lazy
+from schemac.plan.partial_keys import plain_columns
 from schemac.pg.names import constraint_name, qualified, quote_ident
 
 conjuncts = lazy("schemac.pg.expressions", "conjuncts")  # (sqlglot only where a predicate is compared)
@@ -75,8 +76,8 @@ def _plain(key: Key) -> Optional[frozenset]:
     """The key's columns, None where one is an expression."""
     if not isinstance(key, Index):
         return frozenset(key.columns)
-    columns = [e.column for e in key.elements]
-    return None if None in columns else frozenset(columns)
+    columns = plain_columns(key)
+    return None if columns is None else frozenset(columns)
 
 
 def _proves(old: Key, new: Key) -> bool:

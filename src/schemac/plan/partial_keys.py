@@ -28,7 +28,7 @@ def partial_key_warning(change: Change, made: AbstractSet, changes: list[Change]
     dropped = [c.old for c in changes if c.kind == "drop_index" and (c.schema, c.table) == here]
     kept = [i for i in change.table_def.indexes if i.name not in added] if change.table_def is not None else []
     for old in dropped + kept:
-        if isinstance(old, Index) and old.unique and old.where and _plain_columns(old) == columns:
+        if isinstance(old, Index) and old.unique and old.where and plain_columns(old) == columns:
             how = "replaces" if old in dropped else "is added beside"
             return (f"warning: {change.source or change.path}: {what} of {change.schema}.{change.table} {how} the "
                     f"partial unique index {old.name} (WHERE {old.where}) over the same columns: the migration fails "
@@ -43,12 +43,13 @@ def full_key(change: Change) -> Optional[tuple[str, tuple[str, ...]]]:
     new = change.new
     if change.kind == "add_constraint" and isinstance(new, UNIQUE_KEY_TYPES) and change.table_def is not None:
         return f"key {constraint_name(change.table_def, new)}", tuple(new.columns)
-    if change.kind == "add_index" and isinstance(new, Index) and new.unique and not new.where and _plain_columns(new):
+    if change.kind == "add_index" and isinstance(new, Index) and new.unique and not new.where and plain_columns(new):
         return f"unique index {new.name}", tuple(e.column for e in new.elements)  # type: ignore[misc]
     return None
 
 
-def _plain_columns(index: Index) -> Optional[set]:
-    """The columns of an index whose every key is a plain column (None where one is an expression)."""
+def plain_columns(index: Index) -> Optional[set]:
+    """The columns of an index whose every key is a plain column (None where one is an expression; plan.new_keys'
+    too)."""
     columns = [e.column for e in index.elements]
     return None if None in columns else set(columns)
