@@ -782,6 +782,10 @@ functions:
     returns: SETOF bigint
     volatility: stable
     body: BEGIN ATOMIC SELECT count(c) + 1 FROM tm t WHERE id > 0 GROUP BY id; END
+  again:
+    returns: bigint
+    volatility: stable
+    body: BEGIN ATOMIC SELECT (SELECT max(tm.c) FROM tm) + count(tm.c) FROM tm; END
   given:
     arguments: x integer
     returns: integer
@@ -792,12 +796,15 @@ functions:
 def test_a_standard_body_with_bare_columns_of_its_one_table_is_in_sync(tmp_path, any_db_url):
     """`BEGIN ATOMIC SELECT count(c) FROM tm; END`: Postgres stores the column resolved and prints it `count(tm.c)`,
     so `diff` right after the migration reported the function changed (generate said unchanged). A bare column of
-    a SELECT's one table is that table's (compare.body_columns); a parameter's name is left as it is. Reading
-    another column or another table is still a change."""
+    a SELECT's one table is that table's (compare.body_columns); a parameter's name is left as it is. Likewise a
+    table read again in a subquery or CTE, printed under an alias Postgres makes unique (`FROM tm tm_1`). Reading
+    another column, another table, or the outer query's table is still a change."""
     schema = _applied_in_sync(tmp_path, any_db_url, _BARE_COLUMNS)
     assert "count(tm.c)" in _counted_printed(any_db_url)  # (the column Postgres qualified: this test's shape)
     assert _changed_after(schema, any_db_url, "counted() RETURNS bigint LANGUAGE sql STABLE "
                           "BEGIN ATOMIC SELECT count(tm.id) FROM tm; END",
                           "aliased() RETURNS SETOF bigint LANGUAGE sql STABLE "
-                          "BEGIN ATOMIC SELECT count(t.c) + 1 FROM other t WHERE t.id > 0 GROUP BY t.id; END") \
-        == {"counted()", "aliased()"}
+                          "BEGIN ATOMIC SELECT count(t.c) + 1 FROM other t WHERE t.id > 0 GROUP BY t.id; END",
+                          "again() RETURNS bigint LANGUAGE sql STABLE "  # (the outer query's column: correlated)
+                          "BEGIN ATOMIC SELECT (SELECT max(tm.c) FROM tm tm_1) + count(tm.c) FROM tm; END") \
+        == {"counted()", "aliased()", "again()"}

@@ -15,6 +15,7 @@ from typing import AbstractSet, Optional
 
 from sqlglot import exp
 
+from schemac.compare.view_queries import _canonical_aliases, _sources
 from schemac.pg.dialect import DIALECT
 from schemac.pg.expressions import parse_to_compare
 
@@ -41,6 +42,28 @@ def bare_columns_qualified(statement: Optional[str], parameters: AbstractSet[str
             if not column.table and isinstance(column.this, exp.Identifier) and \
                     column.name not in parameters and column.name not in outputs:
                 column.set("table", name.copy())
+        return tree.sql(dialect=DIALECT)
+    except Exception:  # (sqlglot's errors)
+        return None
+
+
+def aliases_by_place(statement: Optional[str]) -> Optional[str]:
+    """`statement` with every relation of its SELECTs named by its place (`_0`, `_1`, ...) and every column's
+    qualifier with it (compare.view_queries' normal form): Postgres makes a table's alias unique in the body it
+    prints, `FROM tm tm_1` for a second `FROM tm` (in a CTE, a subquery), which reads the same table. Columns are
+    matched by the scope Postgres resolves them in, so one read from another relation still differs."""
+    if statement is None:
+        return None
+    try:
+        tree = parse_to_compare(statement)
+        if tree is None:
+            return None
+        for select in list(tree.find_all(exp.Select)):
+            for source in _sources(select):
+                if isinstance(source, exp.Table) and source.args.get("alias") is None and \
+                        isinstance(source.this, exp.Identifier):
+                    source.set("alias", exp.TableAlias(this=source.this.copy()))
+        _canonical_aliases(tree, table_names=False)
         return tree.sql(dialect=DIALECT)
     except Exception:  # (sqlglot's errors)
         return None

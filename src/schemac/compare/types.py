@@ -26,6 +26,7 @@ from schemac.pg.lazy import lazy
 
 default_names_dropped = lazy("schemac.compare.body_outputs", "default_names_dropped")
 bare_columns_qualified = lazy("schemac.compare.body_columns", "bare_columns_qualified")
+aliases_by_place = lazy("schemac.compare.body_columns", "aliases_by_place")
 
 
 def _keyed(objs) -> dict:
@@ -188,14 +189,15 @@ def _same_returned(a: Function, b: Function) -> bool:
     made from inspect's text prints otherwise than its source. Not where they cast through other user types
     (compare.cast_types: `RETURN ('a'::mood)::text` is not `RETURN ('a'::mood2)::text`). An output column's name
     that Postgres gives it is the same left unwritten (`count(t.c)`, printed `count(t.c) AS count`: compare.body_outputs),
-    and a bare column of a SELECT's one table the same as that table's (`count(c)`: compare.body_columns)."""
+    and a bare column of a SELECT's one table the same as that table's (`count(c)`: compare.body_columns), and a
+    table's alias Postgres makes unique (`FROM tm tm_1`) the same as another (compare.body_columns)."""
     if not (a.standard_body and b.standard_body):
         return False
     x, y = standard_statements(a.body), standard_statements(b.body)
     names = {p.name for p in a.arguments if p.name} | {p.name for p in b.arguments if p.name}
     return x is not None and y is not None and len(x) == len(y) and \
         all(s == t or _same_statement(s, t) or _same_statement(default_names_dropped(s), default_names_dropped(t))
-            or _same_statement(*(default_names_dropped(bare_columns_qualified(u, names)) for u in (s, t)))
+            or _same_statement(*(default_names_dropped(aliases_by_place(bare_columns_qualified(u, names))) for u in (s, t)))
             for s, t in zip(x, y))
 
 
