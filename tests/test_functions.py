@@ -786,6 +786,14 @@ functions:
     returns: bigint
     volatility: stable
     body: BEGIN ATOMIC SELECT (SELECT max(tm.c) FROM tm) + count(tm.c) FROM tm; END
+  beside:
+    arguments: x integer
+    returns: bigint
+    body: BEGIN ATOMIC SELECT count(c) + x FROM tm; END
+  sized:
+    arguments: id integer
+    returns: bigint
+    body: BEGIN ATOMIC SELECT count(c) + max(id) FROM tm; END
   given:
     arguments: x integer
     returns: integer
@@ -796,7 +804,8 @@ functions:
 def test_a_standard_body_with_bare_columns_of_its_one_table_is_in_sync(tmp_path, any_db_url):
     """`BEGIN ATOMIC SELECT count(c) FROM tm; END`: Postgres stores the column resolved and prints it `count(tm.c)`,
     so `diff` right after the migration reported the function changed (generate said unchanged). A bare column of
-    a SELECT's one table is that table's (compare.body_columns); a parameter's name is left as it is. Likewise a
+    a SELECT's one table is that table's (compare.body_columns), a parameter's printed by the function's name
+    (`beside.x`) where the table has no column of that name (Postgres reads a column first: `sized`). Likewise a
     table read again in a subquery or CTE, printed under an alias Postgres makes unique (`FROM tm tm_1`). Reading
     another column, another table, or the outer query's table is still a change."""
     schema = _applied_in_sync(tmp_path, any_db_url, _BARE_COLUMNS)
@@ -806,5 +815,7 @@ def test_a_standard_body_with_bare_columns_of_its_one_table_is_in_sync(tmp_path,
                           "aliased() RETURNS SETOF bigint LANGUAGE sql STABLE "
                           "BEGIN ATOMIC SELECT count(t.c) + 1 FROM other t WHERE t.id > 0 GROUP BY t.id; END",
                           "again() RETURNS bigint LANGUAGE sql STABLE "  # (the outer query's column: correlated)
-                          "BEGIN ATOMIC SELECT (SELECT max(tm.c) FROM tm tm_1) + count(tm.c) FROM tm; END") \
-        == {"counted()", "aliased()", "again()"}
+                          "BEGIN ATOMIC SELECT (SELECT max(tm.c) FROM tm tm_1) + count(tm.c) FROM tm; END",
+                          "sized(id integer) RETURNS bigint LANGUAGE sql "  # (the parameter, not the column)
+                          "BEGIN ATOMIC SELECT count(tm.c) + max(sized.id) FROM tm; END") \
+        == {"counted()", "aliased()", "again()", "sized(integer)"}

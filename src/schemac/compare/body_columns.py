@@ -5,9 +5,10 @@ Postgres stores a body's columns resolved and prints each with its relation: `SE
 `SELECT count(t.c) AS count FROM t`. Where a SELECT is the statement's only query (no subquery, CTE or set
 operation, whose scopes could hold the name) and reads one table with no join, a bare name is that table's column
 or one of the function's parameters (Postgres prefers the column; a name that is neither does not create). Names
-of parameters and of the SELECT's own output columns (`ORDER BY n`) are left as written: only a name that can be
-nothing but the table's column is qualified, so a body reading another column or table still differs. (A
-parameter beside a table is printed by the function's name, `f.x`, left as it is: `x` written could be a column.)"""
+of the SELECT's own output columns (`ORDER BY n`) are left as written, and a parameter's name unless schema.yaml's
+table tells whether it holds a column of that name (then the column: Postgres reads it first; else the parameter,
+which Postgres prints by the function's name beside a table, `f.x`): only a name that can be nothing else is
+qualified, so a body reading another column, table or parameter still differs."""
 
 from __future__ import annotations
 
@@ -15,14 +16,18 @@ from typing import AbstractSet, Optional
 
 from sqlglot import exp
 
+from schemac.compare.query_sources import folded
 from schemac.compare.view_queries import _canonical_aliases, _sources
 from schemac.pg.dialect import DIALECT
 from schemac.pg.expressions import parse_to_compare
 
 
-def bare_columns_qualified(statement: Optional[str], parameters: AbstractSet[str]) -> Optional[str]:
-    """`statement` with its bare columns named by the one table it reads (see the module's docstring); the text
-    as it is where that is not sure, None where it cannot be read."""
+def bare_columns_qualified(statement: Optional[str], parameters: AbstractSet[str], function: str = "",
+                           schema=None) -> Optional[str]:
+    """`statement` with its bare columns named by the one table it reads (see the module's docstring), and its
+    parameters by the `function`'s name as Postgres prints them beside a table (`f.x`) where that table of
+    `schema` (a model.Schema, schema.yaml's) has no column of their name; the text as it is where that is not
+    sure, None where it cannot be read."""
     if statement is None:
         return None
     try:
@@ -38,10 +43,15 @@ def bare_columns_qualified(statement: Optional[str], parameters: AbstractSet[str
         table = tables[0]
         name = table.args["alias"].this if table.args.get("alias") is not None else table.this
         outputs = {item.alias for item in tree.expressions if isinstance(item, exp.Alias)}
+        read = None if schema is None else schema.table(folded(table.args.get("db")) or "public", folded(table.this))
+        own = set() if read is None else {c.name for c in read.columns}
         for column in list(tree.find_all(exp.Column)):
-            if not column.table and isinstance(column.this, exp.Identifier) and \
-                    column.name not in parameters and column.name not in outputs:
+            if column.table or not isinstance(column.this, exp.Identifier) or column.name in outputs:
+                continue
+            if column.name not in parameters or column.name in own:  # (Postgres reads a column before a parameter)
                 column.set("table", name.copy())
+            elif read is not None and function and column.name not in own:
+                column.set("table", exp.to_identifier(function))
         return tree.sql(dialect=DIALECT)
     except Exception:  # (sqlglot's errors)
         return None
