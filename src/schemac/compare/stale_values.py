@@ -19,7 +19,7 @@ from typing import Callable
 
 from schemac.compare.changes import Change
 from schemac.compare.types import replaceable
-from schemac.model import Column, Function, Schema, Table
+from schemac.model import Column, Function, Schema, Table, View
 from schemac.pg.lazy import lazy
 from schemac.pg.names import qualified, quote_ident
 from schemac.pg.sqllex import LexError, folded, tokens
@@ -74,10 +74,7 @@ def stale_value_notices(changes: list[Change], desired: Schema) -> list[str]:
     if not rebodied:
         return []
     reaching = tainted(rebodied, desired)
-    made = {(c.schema, c.name) for c in changes if c.kind == "add_index"} | \
-        {(c.schema, c.table) for c in changes if c.kind == "add_table"} | \
-        {(getattr(c.new, "schema", ""), getattr(c.new, "name", "")) for c in changes
-         if c.kind in ("add_view", "replace_view", "refresh_view")}
+    made = made_anew(changes) | views_made(changes)
     made_domains = {(c.schema, c.name) for c in changes if c.kind in ("add_domain", "alter_domain")}  # (checked anew,
     # or changed: an unchanged CHECK of an altered domain is not named)
 
@@ -127,14 +124,35 @@ def stale_value_notices(changes: list[Change], desired: Schema) -> list[str]:
             for d in desired.domains if (d.schema, d.name) not in made_domains for k in d.checks
             if not k.not_valid and (why := calls(k.expression))]
     for v in desired.views:
-        if v.materialized and (v.schema, v.name) not in made and \
-                (why := reached(set(query_refs(v.query)[1]) | {(d.schema, d.name) for d in v.depends
-                                                              if d.kind == "function"})):
-            out.append(f"warning: materialized view {qualified(v.schema, v.name)} {why}: run REFRESH MATERIALIZED VIEW "
-                       f"{qualified(v.schema, v.name)};")  # (which builds its indexes again too)
+        if v.materialized and (v.schema, v.name) not in made and (why := reached(set(matview_calls(v)))):
+            out.append(refresh_warning(v, why))
         elif v.materialized and (v.schema, v.name) not in made:
             out += index_warnings(v.schema, v.name, v.indexes, made, calls)
     return out
+
+
+def made_anew(changes: list[Change]) -> set[tuple[str, str]]:
+    """(schema, name) of each index and table the migration creates: what it computes anew (plan.stale_search's too)."""
+    return {(c.schema, c.name) for c in changes if c.kind == "add_index"} | \
+        {(c.schema, c.table) for c in changes if c.kind == "add_table"}
+
+
+def views_made(changes: list[Change]) -> set[tuple[str, str]]:
+    """(schema, name) of each view the migration creates, replaces or refreshes: a materialized view's rows anew."""
+    return {(getattr(c.new, "schema", ""), getattr(c.new, "name", "")) for c in changes
+            if c.kind in ("add_view", "replace_view", "refresh_view")}
+
+
+def matview_calls(v: View) -> frozenset[tuple[str, str]]:
+    """The functions a materialized view's rows are computed by: those its query names and those Postgres recorded."""
+    return frozenset(query_refs(v.query)[1]) | {(d.schema, d.name) for d in v.depends if d.kind == "function"}
+
+
+def refresh_warning(v: View, why: str) -> str:
+    """The warning for a materialized view whose rows `why` says are stale, naming the REFRESH that computes them (and
+    builds its indexes again too)."""
+    return f"warning: materialized view {qualified(v.schema, v.name)} {why}: run REFRESH MATERIALIZED VIEW " \
+        f"{qualified(v.schema, v.name)};"
 
 
 def index_warnings(schema: str, owner: str, indexes, made: set, why: Callable[..., str]) -> list[str]:

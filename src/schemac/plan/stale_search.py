@@ -11,7 +11,8 @@ the statement that computes it anew; it runs none itself."""
 from __future__ import annotations
 
 from schemac.compare.changes import Change
-from schemac.compare.stale_values import generated_warnings, index_warnings, tainted
+from schemac.compare.stale_values import (generated_warnings, index_warnings, made_anew, matview_calls, refresh_warning,
+                                          tainted, views_made)
 from schemac.model import Function, Schema, TextSearchConfig, TextSearchDictionary
 from schemac.pg.lazy import lazy
 from schemac.pg.names import qualified
@@ -20,7 +21,6 @@ from schemac.pg.sqllex import LexError, tokens
 from schemac.pg.types import name_parts
 
 called_functions = lazy("schemac.pg.calls", "called_functions")
-query_refs = lazy("schemac.pg.sqlbody", "query_refs")
 
 
 def _changed_configs(changes: list[Change], desired: Schema) -> dict[tuple[str, str], str]:
@@ -62,8 +62,7 @@ def retemplated_dictionary_notices(changes: list[Change], desired: Schema) -> li
         return []
     naming = {(f.schema, f.name): names for f in desired.functions if (names := _named_in_body(f, configs))}
     reaching = tainted(set(naming), desired) if naming else {}
-    made = {(c.schema, c.name) for c in changes if c.kind == "add_index"} | \
-        {(c.schema, c.table) for c in changes if c.kind == "add_table"}
+    made = made_anew(changes)
 
     def why(*texts, called: frozenset = frozenset()) -> str:
         named = {(k[1], k[2]) for t in texts if t for k in named_refs(t) if k[0] == "text search config"} & set(configs)
@@ -81,12 +80,8 @@ def retemplated_dictionary_notices(changes: list[Change], desired: Schema) -> li
         if (t.schema, t.name) not in made:
             out += index_warnings(t.schema, t.name, t.indexes, made, why)
             out += generated_warnings(t, why, lambda col: "an UPDATE of its row")
-    remade = {(getattr(c.new, "schema", ""), getattr(c.new, "name", "")) for c in changes
-              if c.kind in ("add_view", "replace_view", "refresh_view")}
-    for v in desired.views:  # (a materialized view's rows, as compare.stale_values has them: its refresh builds its
-        # indexes again too)
-        if v.materialized and (v.schema, v.name) not in remade and (w := why(v.query, called=frozenset(
-                query_refs(v.query)[1]) | {(d.schema, d.name) for d in v.depends if d.kind == "function"})):
-            out.append(f"warning: materialized view {qualified(v.schema, v.name)} {w}: run REFRESH MATERIALIZED VIEW "
-                       f"{qualified(v.schema, v.name)};")
+    remade = views_made(changes)
+    for v in desired.views:  # (a materialized view's rows, as compare.stale_values has them)
+        if v.materialized and (v.schema, v.name) not in remade and (w := why(v.query, called=matview_calls(v))):
+            out.append(refresh_warning(v, w))
     return out
