@@ -727,25 +727,95 @@ functions:
 """
 
 
+def _applied_in_sync(tmp_path, url, text: str):
+    """schema.yaml of `text` generated and applied: `diff` finds nothing, with and without state.json."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(text)
+    assert generate(str(schema), out).status == "written"
+    apply_all(url, out)
+    assert check_drift(str(schema), url).differences == ()
+    assert check_drift(str(schema), url, out_dir=out).differences == ()
+    return schema
+
+
+def _counted_printed(url) -> str:
+    with psycopg.connect(url, autocommit=True) as conn:
+        return conn.execute("SELECT pg_get_function_sqlbody('counted'::regproc)").fetchone()[0]
+
+
+def _changed_after(schema, url, *functions: str) -> set:
+    """The functions `diff` finds changed (and nothing else) once each of `functions` is created over its own."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        for f in functions:
+            conn.execute("CREATE OR REPLACE FUNCTION " + f)
+    drift = check_drift(str(schema), url).differences
+    assert {d.kind for d in drift} == {"function_changed"}
+    return {d.name for d in drift}
+
+
 def test_a_standard_body_without_the_output_names_postgres_adds_is_in_sync(tmp_path, any_db_url):
     """`BEGIN ATOMIC SELECT count(t.c) FROM t; END`: Postgres stores each output column of the body's SELECTs and
     RETURNING lists with a name and prints it `count(t.c) AS count`, so `diff` right after the migration reported the
     function changed (generate, comparing with state.json, said unchanged): drift no migration ends. A name Postgres
     gives is the same unwritten, in every statement, subquery and CTE (compare.body_outputs); one given otherwise
     (`AS n`) is still a change."""
-    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    schema.write_text(_UNNAMED_OUTPUTS)
-    assert generate(str(schema), out).status == "written"
-    apply_all(any_db_url, out)
-    assert check_drift(str(schema), any_db_url).differences == ()
-    assert check_drift(str(schema), any_db_url, out_dir=out).differences == ()
-    with psycopg.connect(any_db_url, autocommit=True) as conn:
-        printed = conn.execute("SELECT pg_get_function_sqlbody('counted'::regproc)").fetchone()[0]
-        assert "count(tm.c) AS count" in printed  # (the name Postgres adds: the shape this test is about)
-        conn.execute("CREATE OR REPLACE FUNCTION counted() RETURNS bigint LANGUAGE sql STABLE "
-                     "BEGIN ATOMIC SELECT count(tm.c) AS total FROM tm; END")
-        conn.execute("CREATE OR REPLACE FUNCTION named() RETURNS bigint LANGUAGE sql STABLE "
-                     "BEGIN ATOMIC SELECT count(tm.c) FROM tm; END")
-    drift = check_drift(str(schema), any_db_url)
-    assert {(d.kind, d.name) for d in drift.differences} == {("function_changed", "counted()"),
-                                                             ("function_changed", "named()")}
+    schema = _applied_in_sync(tmp_path, any_db_url, _UNNAMED_OUTPUTS)
+    assert "count(tm.c) AS count" in _counted_printed(any_db_url)  # (the name Postgres adds: this test's shape)
+    assert _changed_after(schema, any_db_url, "counted() RETURNS bigint LANGUAGE sql STABLE "
+                          "BEGIN ATOMIC SELECT count(tm.c) AS total FROM tm; END",
+                          "named() RETURNS bigint LANGUAGE sql STABLE BEGIN ATOMIC SELECT count(tm.c) FROM tm; END") \
+        == {"counted()", "named()"}
+
+
+_BARE_COLUMNS = """
+tables:
+  tm:
+    columns: {id: {type: integer}, c: {type: integer}}
+  other:
+    columns: {id: {type: integer}, c: {type: integer}}
+functions:
+  counted:
+    returns: bigint
+    volatility: stable
+    body: BEGIN ATOMIC SELECT count(c) FROM tm; END
+  aliased:
+    returns: SETOF bigint
+    volatility: stable
+    body: BEGIN ATOMIC SELECT count(c) + 1 FROM tm t WHERE id > 0 GROUP BY id; END
+  again:
+    returns: bigint
+    volatility: stable
+    body: BEGIN ATOMIC SELECT (SELECT max(tm.c) FROM tm) + count(tm.c) FROM tm; END
+  beside:
+    arguments: x integer
+    returns: bigint
+    body: BEGIN ATOMIC SELECT count(c) + x FROM tm; END
+  sized:
+    arguments: id integer
+    returns: bigint
+    body: BEGIN ATOMIC SELECT count(c) + max(id) FROM tm; END
+  given:
+    arguments: x integer
+    returns: integer
+    body: BEGIN ATOMIC SELECT x + 1; END
+"""
+
+
+def test_a_standard_body_with_bare_columns_of_its_one_table_is_in_sync(tmp_path, any_db_url):
+    """`BEGIN ATOMIC SELECT count(c) FROM tm; END`: Postgres stores the column resolved and prints it `count(tm.c)`,
+    so `diff` right after the migration reported the function changed (generate said unchanged). A bare column of
+    a SELECT's one table is that table's (compare.body_columns), a parameter's printed by the function's name
+    (`beside.x`) where the table has no column of that name (Postgres reads a column first: `sized`). Likewise a
+    table read again in a subquery or CTE, printed under an alias Postgres makes unique (`FROM tm tm_1`). Reading
+    another column, another table, or the outer query's table is still a change."""
+    schema = _applied_in_sync(tmp_path, any_db_url, _BARE_COLUMNS)
+    assert "count(tm.c)" in _counted_printed(any_db_url)  # (the column Postgres qualified: this test's shape)
+    assert _changed_after(schema, any_db_url, "counted() RETURNS bigint LANGUAGE sql STABLE "
+                          "BEGIN ATOMIC SELECT count(tm.id) FROM tm; END",
+                          "aliased() RETURNS SETOF bigint LANGUAGE sql STABLE "
+                          "BEGIN ATOMIC SELECT count(t.c) + 1 FROM other t WHERE t.id > 0 GROUP BY t.id; END",
+                          "again() RETURNS bigint LANGUAGE sql STABLE "  # (the outer query's column: correlated)
+                          "BEGIN ATOMIC SELECT (SELECT max(tm.c) FROM tm tm_1) + count(tm.c) FROM tm; END",
+                          "sized(id integer) RETURNS bigint LANGUAGE sql "  # (the parameter, not the column)
+                          "BEGIN ATOMIC SELECT count(tm.c) + max(sized.id) FROM tm; END") \
+        == {"counted()", "aliased()", "again()", "sized(integer)"}

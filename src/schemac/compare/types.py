@@ -25,6 +25,8 @@ from schemac.pg.types import type_name
 from schemac.pg.lazy import lazy
 
 default_names_dropped = lazy("schemac.compare.body_outputs", "default_names_dropped")
+bare_columns_qualified = lazy("schemac.compare.body_columns", "bare_columns_qualified")
+aliases_by_place = lazy("schemac.compare.body_columns", "aliases_by_place")
 
 
 def _keyed(objs) -> dict:
@@ -146,7 +148,7 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
     _diff_types(ch, "sequence", [q for q in current.sequences if all(q is not o for o, _ in renamed)],
                 [q for q in desired.sequences if all(q is not n for _, n in renamed)], sequence_changes,
                 on_add=lambda q: ["set_sequence_owner"] if q.owned_by else [])
-    _diff_functions(ch, current.functions, desired.functions)
+    _diff_functions(ch, current.functions, desired.functions, desired)
     # A new sequence owning an integer column of a table that exists (under its old name, for one schema.yaml renames):
     # its rows may hold the values the sequence will hand out.
     if not any(c.kind == "set_sequence_owner" and c.old is None for c in out):
@@ -164,7 +166,7 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
             if c.kind == "set_sequence_owner" and c.old is None and owns_values(c) else c for c in out]
 
 
-def same_function(a: Function, b: Function) -> bool:
+def same_function(a: Function, b: Function, schema: Optional[Schema] = None) -> bool:
     """One definition (`a` the database's, `b` schema.yaml's): arguments' defaults compared as expressions of their
     type casting through the same user types (compare.cast_types), bodies without the
     blank space around them. An argument's DEFAULT NULL is a default (it makes the argument optional), unlike a
@@ -177,21 +179,26 @@ def same_function(a: Function, b: Function) -> bool:
             return False
     return equal_except(a, b, "arguments", "body", "comment") and (
         a.body == b.body or comparable_body(a) == comparable_body(b)  # (the same text first: most functions)
-        or _same_returned(a, b))
+        or _same_returned(a, b, schema))
 
 
-def _same_returned(a: Function, b: Function) -> bool:
+def _same_returned(a: Function, b: Function, schema: Optional[Schema] = None) -> bool:
     """Two SQL-standard bodies (`RETURN expr`, `BEGIN ATOMIC ... END`) whose statements are one by one the same in
     one normal form (compare.normalize): Postgres prints a row comparison it stored, `(a, b, c) IS DISTINCT FROM
     (1, 2, 3)`, as nested ORs, `((x OR y) OR z)`, which a CREATE of that text stores flat, `(x OR y OR z)`: a function
     made from inspect's text prints otherwise than its source. Not where they cast through other user types
     (compare.cast_types: `RETURN ('a'::mood)::text` is not `RETURN ('a'::mood2)::text`). An output column's name
-    that Postgres gives it is the same left unwritten (`count(t.c)`, printed `count(t.c) AS count`: compare.body_outputs)."""
+    that Postgres gives it is the same left unwritten (`count(t.c)`, printed `count(t.c) AS count`: compare.body_outputs),
+    and a bare column of a SELECT's one table the same as that table's (`count(c)`: compare.body_columns), and a
+    table's alias Postgres makes unique (`FROM tm tm_1`) the same as another (compare.body_columns), and a parameter
+    beside a table `schema` (schema.yaml's) has no column of its name printed by the function's name (`f.x`)."""
     if not (a.standard_body and b.standard_body):
         return False
     x, y = standard_statements(a.body), standard_statements(b.body)
+    names = {p.name for p in a.arguments if p.name} | {p.name for p in b.arguments if p.name}
     return x is not None and y is not None and len(x) == len(y) and \
         all(s == t or _same_statement(s, t) or _same_statement(default_names_dropped(s), default_names_dropped(t))
+            or _same_statement(*(default_names_dropped(aliases_by_place(bare_columns_qualified(u, names, a.name, schema))) for u in (s, t)))
             for s, t in zip(x, y))
 
 
@@ -220,7 +227,7 @@ def _out_row(f: Function) -> tuple:
     return tuple((a.name if len(outs) > 1 or f.procedure else None, a.type) for a in outs)
 
 
-def _diff_functions(ch, current, desired) -> None:
+def _diff_functions(ch, current, desired, schema: Schema) -> None:
     """Overloads are distinct objects, keyed by (schema, name, input types): a changed argument list is
     one function dropped and another added."""
     cur = {(f.schema, f.name, f.identity): f for f in current}
@@ -229,7 +236,7 @@ def _diff_functions(ch, current, desired) -> None:
         old = cur.get(key)
         if old is None:
             ch("add_function", f, None, f)
-        elif not same_function(old, f):
+        elif not same_function(old, f, schema):
             ch("alter_function", f, old, f)
         if (getattr(old, "comment", None) or None) != (f.comment or None):
             ch("set_type_comment", f, old, f)

@@ -176,9 +176,10 @@ def _frames(tree: exp.Expression) -> None:
                 spec.set(key, spec.args[key].upper())
 
 
-def _canonical_aliases(tree: exp.Expression) -> None:
+def _canonical_aliases(tree: exp.Expression, table_names: bool = True) -> None:
     """Every relation's alias replaced by its place (`_0`, `_1`, ...), and every column's qualifier with it: a
-    qualifier is the alias of the nearest enclosing SELECT's relation so named (Postgres's scoping)."""
+    qualifier is the alias of the nearest enclosing SELECT's relation so named (Postgres's scoping; a table's own
+    name too with `table_names`, for qualify's aliases, though Postgres hides a table's name behind its alias)."""
     renames: dict[int, dict[str, str]] = {}  # id(select) -> alias -> its canonical name
     n = 0
     for select in tree.find_all(exp.Select, bfs=False):
@@ -188,7 +189,7 @@ def _canonical_aliases(tree: exp.Expression) -> None:
                 canonical = f"_{n}"
                 n += 1
                 renames.setdefault(id(select), {})[alias.name] = canonical
-                if isinstance(source, exp.Table) and source.name:  # (qualify's alias of `"Things"` is `things`)
+                if table_names and isinstance(source, exp.Table) and source.name:  # (qualify's alias of `"Things"` is `things`)
                     renames[id(select)].setdefault(source.name, canonical)
                 alias.set("this", exp.to_identifier(canonical, quoted=True))
     for column in list(tree.find_all(exp.Column)):
