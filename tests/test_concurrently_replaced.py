@@ -33,9 +33,9 @@ VALID = ("SELECT DISTINCT a.attname FROM pg_index i JOIN pg_attribute a ON a.att
          "AND i.indisunique = (a.attname = 'k') ORDER BY 1")
 
 
-def _edited(url: str, tmp_path, old: str, new: str, rows: str = "") -> tuple:
-    """schema.yaml `old` generated and applied to `url`, `rows` inserted, then `new` generated with --concurrently:
-    (schema.yaml's path, the generate result, the new migration files)."""
+def _edited(url: str, tmp_path, old: str, new: str, rows: str = "", **options) -> tuple:
+    """schema.yaml `old` generated and applied to `url`, `rows` inserted, then `new` generated with --concurrently (and
+    generate's other `options`): (schema.yaml's path, the generate result, the new migration files)."""
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     schema.write_text(old)
     assert generate(str(schema), out).status == "written"
@@ -45,7 +45,7 @@ def _edited(url: str, tmp_path, old: str, new: str, rows: str = "") -> tuple:
             conn.execute(rows)
     first = len(Layout(out).migrations())
     schema.write_text(new)
-    result = generate(str(schema), out, concurrently=True)
+    result = generate(str(schema), out, concurrently=True, **options)
     assert result.status == "written", result.message
     return schema, result, Layout(out).migrations()[first:]
 
@@ -282,16 +282,10 @@ def test_a_replaced_index_reading_a_retyped_column_is_dropped_before_the_retype(
     new = ("enums:\n  kinds: [system, user, field_key]\ntables:\n  t:\n    columns:\n      id: {type: integer, "
            "primary_key: true}\n      kind: kinds\n    indexes:\n      t_users: {columns: [id], where: \"kind = ANY "
            "(ARRAY['user'::kinds, 'field_key'::kinds])\"}\n")
-    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    schema.write_text(old)
-    assert generate(str(schema), out).status == "written"
+    schema, result, files = _edited(db_url, tmp_path, old, new, "INSERT INTO t VALUES (1, 'user'), (2, 'system')",
+                                    allow_destructive=True)  # (a varchar made an enum)
     with psycopg.connect(db_url, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations(), record=False)
-        conn.execute("INSERT INTO t VALUES (1, 'user'), (2, 'system')")
-        first = len(Layout(out).migrations())
-        schema.write_text(new)
-        result = generate(str(schema), out, concurrently=True, allow_destructive=True)  # (a varchar made an enum)
-        apply_files(conn, Layout(out).migrations()[first:], record=False)
+        apply_files(conn, files, record=False)
         assert conn.execute("SELECT count(*) FROM t WHERE kind IN ('user', 'field_key')").fetchone() == (1,)
     assert check_drift(str(schema), db_url).differences == (), result.sql
 
