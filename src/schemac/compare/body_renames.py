@@ -18,7 +18,7 @@ from schemac.compare.view_renames import hinted_renames
 from schemac.model import INDEXED_KEY_TYPES, Function, Schema, Table
 from schemac.model.frozen import replace
 from schemac.pg.lazy import lazy
-from schemac.pg.names import default_constraint_name, quote_ident
+from schemac.pg.names import default_names_after_rename, quote_ident
 from schemac.pg.sqllex import folded
 
 action_renamed = lazy("schemac.pg.query_renames", "action_renamed")
@@ -150,10 +150,8 @@ def bodies_after_key_renames(changes: list[Change]) -> list[Change]:
             for was, now in default_names_followed(c.table_def, c.column_renames)[0]:
                 followed.setdefault(was, set()).add(now)
         elif c.kind == "rename_table" and isinstance(c.old, Table) and c.old.name != c.table:  # (its unnamed keys')
-            new = replace(c.old, name=c.table)
-            for k in c.old.indexed_keys():
-                if not k.name:
-                    renamed.setdefault(default_constraint_name(c.old, k), set()).add(default_constraint_name(new, k))
+            for was, now in default_names_after_rename(c.old, c.table, c.old.indexed_keys()):
+                renamed.setdefault(was, set()).add(now)
     if not renamed and not followed:  # (most diffs)
         return changes
     return [c for c in changes if not (c.kind == "alter_function" and isinstance(c.old, Function) and

@@ -14,6 +14,7 @@ from typing import Optional
 from schemac.pg.catalog_relations import CATALOG_RELATIONS
 from schemac.pg.keywords import _POSTGRES_QUOTED, PLAIN_NAME, is_postgres_keyword  # noqa: F401 (re-exported)
 from schemac.model import Check, Exclusion, ForeignKey, PrimaryKey, Table, Unique
+from schemac.model.frozen import replace
 from schemac.model.references import (call_parts, joined_reference,  # noqa: F401 (re-exported)
                                       plain_parts, reference_part, reference_parts, split_operator, split_reference)
 
@@ -240,3 +241,11 @@ def default_constraint_name(table: Table, c: PrimaryKey | Unique | Check | Exclu
     if isinstance(c, Exclusion):
         return make_object_name(table.name, "_".join(_element_names(c)), "excl")  # INCLUDE columns too
     raise ValueError("check constraints always carry a name")
+
+
+def default_names_after_rename(table: Table, name: str, keys) -> list[tuple[str, str]]:
+    """(the name Postgres gave it, the name after ALTER TABLE ... RENAME TO `name`) of each of `keys` (`table`'s keys,
+    EXCLUDEs or foreign keys) left unnamed: plan.table_renames renames them so; a body naming one (ON CONFLICT ON
+    CONSTRAINT) then prints the new name (compare.body_renames)."""
+    renamed = replace(table, name=name)
+    return [(default_constraint_name(table, c), default_constraint_name(renamed, c)) for c in keys if not c.name]

@@ -15,7 +15,7 @@ from schemac.model.frozen import replace
 from schemac.pg.idents import ident
 from schemac.compare.partition_copies import name_parts
 from schemac.pg.childindex import index_column_names
-from schemac.pg.names import NAMEDATALEN, constraint_name, default_constraint_name, default_not_null_name, \
+from schemac.pg.names import NAMEDATALEN, constraint_name, default_names_after_rename, default_not_null_name, \
     SWAP_SUFFIX, qualified, quote_ident, scratch_name
 from schemac.plan.ddl import command, do_block, literal, table_ref
 
@@ -38,11 +38,8 @@ def defaults_renamed(old: Table, name: str, kept: frozenset[str] = frozenset()) 
     and as every later migration names them (DROP CONSTRAINT purchases_pkey: state.json records them unnamed).
     Each only where the table has it under that name (no NOT NULL constraint before 18; an older rename's kept); a
     partition's copies not those schema.yaml names (`kept`: _copies_renamed)."""
-    new = replace(old, name=name)
-    renamed = lambda keys: [(default_constraint_name(old, c), default_constraint_name(new, c))  # noqa: E731
-                            for c in keys if not c.name]  # type: ignore[arg-type]
-    fks = renamed(old.foreign_keys)
-    pairs = renamed(old.indexed_keys()) + fks
+    fks = default_names_after_rename(old, name, old.foreign_keys)
+    pairs = default_names_after_rename(old, name, old.indexed_keys()) + fks
     pairs += [(default_not_null_name(old.name, c.name), default_not_null_name(name, c.name)) for c in old.columns
               if not c.nullable and (c.not_null is None or c.not_null.name is None)]
     return _renamed(qualified(old.schema, name), pairs) + (_copies_renamed(old, name, kept) if old.partition_of else []) + \
