@@ -934,6 +934,12 @@ SET_ASIDE = {  # an enum or domain made again (set aside, or around a composite 
         "what schemac does not manage uses it (column x of table other.u)",
         "SELECT array_agg(attname::text ORDER BY attnum) FROM pg_attribute WHERE attrelid = (SELECT typrelid FROM "
         "pg_type WHERE oid = to_regtype('public.p')) AND NOT attisdropped", (["a", "b"],), (["b", "a"],)),
+    "collation set aside": (  # (its domain with it: compare.collation_asides)
+        "collations:\n  c: {locale: C}\ndomains:\n  d: {type: text, collation: c}\n", ("locale: C", "locale: POSIX"),
+        "CREATE TABLE other.u (s text COLLATE public.c)", "collation public.c: this migration sets it aside and creates it "
+        "again (Postgres cannot alter its definition), then drops the one set aside, but what schemac does not manage "
+        "uses it (column s of table other.u)", "SELECT collcollate FROM pg_collation WHERE oid = to_regcollation('public.c')",
+        ("C",), ("POSIX",)),
 }
 
 
