@@ -13,6 +13,7 @@ from typing import Optional
 from schemac.compare.attribute_renames import attribute_moves, in_place, renamed_attributes
 from schemac.compare.changes import DEFINITION_REMADE, ENUM_REBUILT, Change, set_aside_name
 from schemac.compare.definition_users import definition_users
+from schemac.compare.collation_asides import held_by
 from schemac.compare.around import set_aside_types
 from schemac.compare.range_holders import (composite_set_aside, composites_following, domains_over_set_aside, following,
                                            spans_following)
@@ -132,7 +133,8 @@ def remade_definition(current: Schema, kind: str, old, new) -> tuple[list[Change
     its users, which the plan refuses (plan.type_ddl)."""
     users = definition_users(current, old)
     if users:
-        return [Change(f"alter_{kind}", new.schema, "", new.name, old, new, users=users)], old
+        return [Change(f"alter_{kind}", new.schema, "", new.name, old, new, users=users,
+                       held_by=held_by(current, old) or "" if kind == "collation" else "")], old
     return [Change(f"drop_{kind}", new.schema, "", new.name, old, None, cause=DEFINITION_REMADE),
             Change(f"add_{kind}", new.schema, "", new.name, None, new)], None
 

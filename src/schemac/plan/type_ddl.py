@@ -10,7 +10,7 @@ from typing import Optional, Union
 from sqlglot import exp
 
 from schemac.compare.around import COMPOSITE_ASIDE, readded, readded_attributes
-from schemac.compare.changes import DEFINITION_REMADE, ENUM_REBUILT, Change, set_aside_name
+from schemac.compare.changes import COLLATION_ASIDE, DEFINITION_REMADE, ENUM_REBUILT, Change, set_aside_name
 from schemac.compare.normalize import written_default
 from schemac.compare.usertypes import RANGE_HELD
 from schemac.errors import SchemacError
@@ -267,8 +267,8 @@ def user_type_statements(change: Change) -> Optional[list[exp.Expression]]:
         return [create_range(new)]  # type: ignore[arg-type]
     guard = [unmanaged_users_guard(k[5:].replace("_", " "), old.schema, old.name)] \
         if change.cause == DEFINITION_REMADE and k.startswith("drop_") else []  # type: ignore[union-attr]
-    if change.cause == ENUM_REBUILT and k in ("drop_range_type", "drop_composite_type"):  # the one set aside
-        guard = [set_aside_guard(k[5:].replace("_", " "), old.schema, old.name)]  # type: ignore[union-attr]
+    if change.cause in (ENUM_REBUILT, COLLATION_ASIDE) and k in ("drop_range_type", "drop_composite_type", "drop_collation"):
+        guard = [set_aside_guard(k[5:].replace("_", " "), old.schema, old.name)]  # type: ignore[union-attr]  # the one set aside
     if k == "alter_composite_type" and change.cause == COMPOSITE_ASIDE:  # compare.range_holders.composite_set_aside
         return renamed_attributes(change) + composite_set_aside(old, new)  # type: ignore[arg-type]
     if k in ("drop_composite_type", "drop_range_type"):
@@ -280,12 +280,15 @@ def user_type_statements(change: Change) -> Optional[list[exp.Expression]]:
         return [create_collation(new)]  # type: ignore[arg-type]
     if k == "drop_collation":
         return guard + [exp.Command(this="DROP", expression=f"COLLATION IF EXISTS {qualified(old.schema, old.name)}")]  # type: ignore
+    if k == "alter_collation" and change.cause == COLLATION_ASIDE:  # compare.collation_asides: its users follow
+        return [command("ALTER", "COLLATION", qualified(old.schema, old.name), "RENAME TO",  # type: ignore[union-attr]
+                        quote_ident(set_aside_name(old.name))), create_collation(new)]  # type: ignore
     if k == "alter_collation":
         raise TypePlanError(f"collation {new.schema}.{new.name}: its definition cannot change in place (Postgres "  # type: ignore
-                            f"has no ALTER for it) while {_users(change)} it; create a new collation of this definition "
-                            "under another name, give it to what uses this one (columns' collation:, COLLATE in indexes "
-                            "and expressions: the migration changes those columns and rebuilds their indexes over the "
-                            "rows) and drop this one", new.source)  # type: ignore
+                            f"has no ALTER for it) while {_users(change)} it, and {change.held_by or 'one of them'} "
+                            "cannot move to a new collation (Postgres changes no partition key in place, and schemac "
+                            "moves no range or composite type's values to another); create a new collation of this "
+                            "definition under another name for what can use it, or keep this one's", new.source)  # type: ignore
     if k == "alter_range_type" and change.cause == ENUM_REBUILT:  # compare.usertypes.ranges_over_rebuilt
         return range_set_aside(old, new)  # type: ignore[arg-type]
     if k == "alter_range_type" and change.cause == RANGE_HELD:
