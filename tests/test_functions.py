@@ -16,6 +16,7 @@ from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
 from schemac.errors import SchemaFileError
 from schemac.migrations.layout import Layout
+from schemac.migrations.state import read_state
 from schemac.schemafile.load import load_text
 
 SCHEMA = """\
@@ -882,3 +883,22 @@ def test_standard_bodies_compare_by_the_print_recorded_at_generate(tmp_path, any
                           "BEGIN ATOMIC SELECT count(v) FROM other; SELECT count(c) + max(id) FROM tm "
                           "WHERE id IN (SELECT id FROM other); END", out_dir=out) \
         == {"widened()", "joined()", "within()", "twice(integer)"}
+
+
+def test_standard_bodies_are_generated_where_no_server_can_print_them(tmp_path, db_url, monkeypatch):
+    """A schema of standard bodies and no view: `generate` needs no server for them (none answers at the dev URL here,
+    as on a machine where the embedded one cannot start), before their prints are recorded or after (`views.major_of`
+    asks the dev URL's major for prints alone): it writes the migration and records no print, and `diff` compares
+    them by the normal forms, as before prints were recorded."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(_PRINTED_ONLY)
+    assert generate(str(schema), out).status == "written"  # (the prints, on the test's dev URL)
+    monkeypatch.setenv("SCHEMAC_DEV_URL", "postgresql://nobody@127.0.0.1:9/none")
+    schema.write_text(_PRINTED_ONLY + "  later:\n    returns: integer\n    body: RETURN 1\n")
+    assert generate(str(schema), out).status == "written"
+    recorded = {f.name: f for f in read_state(f"{out}/state.json").schema.functions}
+    assert recorded["later"].printed_by is None and recorded["nested"].printed is not None  # (kept: the same text)
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    (fresh / "schema.yaml").write_text(_PRINTED_ONLY)
+    assert generate(str(fresh / "schema.yaml"), str(fresh / "generated")).status == "written"
