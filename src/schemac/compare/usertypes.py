@@ -10,7 +10,7 @@ import re
 from schemac.model.frozen import replace
 from typing import Optional
 
-from schemac.compare.attribute_renames import attribute_moves, renamed_attributes
+from schemac.compare.attribute_renames import attribute_moves, in_place, renamed_attributes
 from schemac.compare.changes import DEFINITION_REMADE, ENUM_REBUILT, Change, set_aside_name
 from schemac.compare.definition_users import definition_users
 from schemac.compare.around import set_aside_types
@@ -70,7 +70,7 @@ def diff_user_types(current: Schema, desired: Schema, others: list[Change]) -> l
             old = renamed_attributes(old, moves) if moves else old  # (RENAME ATTRIBUTE first: compare.attribute_renames)
             if old is None:
                 out.append(Change(f"add_{kind}", obj.schema, "", obj.name, None, obj))
-            elif kind == "composite_type" and old.attributes != obj.attributes and not _in_place(old, obj) \
+            elif kind == "composite_type" and old.attributes != obj.attributes and not in_place(old, obj) \
                     and _remakeable(current, old):
                 # no ALTER TYPE puts an attribute before another or reorders them: made again, what names it in
                 # its signature around it (compare.routine_dependents.dropped_row_types), as pg_dump's reload would
@@ -176,17 +176,6 @@ def holders_remade(objects: list[Change], current: Schema, desired: Schema) -> l
     return out
 
 
-def _in_place(old: CompositeType, new: CompositeType) -> bool:
-    """Whether ALTER TYPE can turn `old`'s attributes into `new`'s: those kept in the same order, those added
-    after the last kept one (ADD ATTRIBUTE appends)."""
-    olds, news = {a.name for a in old.attributes}, {a.name for a in new.attributes}
-    kept = [a.name for a in new.attributes if a.name in olds]
-    if [a.name for a in old.attributes if a.name in news] != kept:
-        return False
-    last = max((i for i, a in enumerate(new.attributes) if a.name in olds), default=-1)
-    return all(a.name in olds for a in new.attributes[:last])
-
-
 def remade_types(objects: list[Change]) -> frozenset:
     """(schema, name) of the composite and range types (and domains: holders_remade) `objects` drop and create again: made
     anew, they start with Postgres's default privileges (compare.grants gives schema.yaml's again)."""
@@ -229,7 +218,7 @@ def composites_over_rebuilt(objects: list[Change], current: Schema, desired: Sch
         if new is None or aside == old.attributes:
             continue
         holders = _holders(current, old)
-        apart = composite_set_aside(old, new, holders, follow)
+        apart = composite_set_aside(old, new, holders, follow, moves)
         if apart is not None:  # (held by a column: set aside and made again, its values kept)
             changed[key], out = apart[0], out + apart[1:]
             continue
