@@ -143,15 +143,15 @@ def _transactional(name: str, items: Iterable[Item], changes: list[Change]) -> l
 
 
 def _units(changes: list[Change], current: Schema, name: str, concurrently: bool,
-           work: Optional[ChildWork] = None) -> list[Unit]:
+           work: Optional[ChildWork] = None, tables: tuple = ()) -> list[Unit]:
     parts = transactions_apart(changes)
     if len(parts) > 1:  # (files of their own: the values added to enums first, an extension's members' settings last)
         return [unit for suffix, part in parts
                 for unit in (_transactional(f"{name}{suffix}", items(planned(part)), part) if suffix
-                             else _units(part, current, name, concurrently, work))]
+                             else _units(part, current, name, concurrently, work, tables))]
     if not concurrently:
         return _transactional(name, shared(changes, work), changes)
-    online = plan_online(changes, {t.key for t in current.tables}, relation_names(current))
+    online = plan_online(changes, {t.key for t in current.tables}, relation_names(current), tables)
     units = _transactional(name, items(online.main), changes) if online.main else []
     for n, (_, stmt) in enumerate(online.concurrent, 1):
         units.append(Unit(f"{name}_index_{n}", rendered([stmt]), no_transaction=True))
@@ -225,7 +225,8 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
                     + restricted_path_notices(changes, desired) + outside_child_notices(changes, current, desired)
                     + stale_value_notices(changes, desired) + retemplated_dictionary_notices(changes, desired)
                     + constructor_grant_notices(changes) + constructor_move_notices(changes)
-                    + (widened_indexes(changes, {t.key for t in current.tables}, relation_names(current)) if concurrently else []))
+                    + (widened_indexes(changes, {t.key for t in current.tables}, relation_names(current),
+                                       desired.tables) if concurrently else []))
     if not changes:
         last = f" (last migration: {state.migration})" if state else ""
         if state is None or (state.schema_sha256 == digest and not reparsed(current, desired)):
@@ -258,7 +259,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     if part is not None:  # a child may write state.json's bulk meanwhile (migrations/childwork.py)
         part.prepare(desired)
     with GCPause(keep=False):  # each statement's tree is released once printed (_printed): no garbage cycles pile up
-        units = _units(changes, current, name, concurrently, part)
+        units = _units(changes, current, name, concurrently, part, desired.tables)
     versions = [m.version for m in layout.migrations()]
     files = []
     outside = extension_tables(desired.tables)  # (an untrusted extension's tables they inherit or reference)
