@@ -32,6 +32,7 @@ from schemac.plan.partitioning_refusals import unlogged_partitioned
 from schemac.compare.stale_values import stale_value_notices
 from schemac.errors import SchemacError, printable
 from schemac.migrations.layout import Layout, MigrationFile, NewMigration, locked, next_version, validate_name
+from schemac.commands.body_prints import attach_printed, reprinted, unprinted
 from schemac.commands.views import attach_recorded, computed, dev_url_of, major_of, reparsed, stale_queries
 from schemac.migrations.state import State, file_sha384, read_state
 from schemac.migrations.childwork import ChildWork, write_migrations
@@ -143,15 +144,15 @@ def _transactional(name: str, items: Iterable[Item], changes: list[Change]) -> l
 
 
 def _units(changes: list[Change], current: Schema, name: str, concurrently: bool,
-           work: Optional[ChildWork] = None) -> list[Unit]:
+           work: Optional[ChildWork] = None, tables: tuple = ()) -> list[Unit]:
     parts = transactions_apart(changes)
     if len(parts) > 1:  # (files of their own: the values added to enums first, an extension's members' settings last)
         return [unit for suffix, part in parts
                 for unit in (_transactional(f"{name}{suffix}", items(planned(part)), part) if suffix
-                             else _units(part, current, name, concurrently, work))]
+                             else _units(part, current, name, concurrently, work, tables))]
     if not concurrently:
         return _transactional(name, shared(changes, work), changes)
-    online = plan_online(changes, {t.key for t in current.tables}, relation_names(current))
+    online = plan_online(changes, {t.key for t in current.tables}, relation_names(current), tables)
     units = _transactional(name, items(online.main), changes) if online.main else []
     for n, (_, stmt) in enumerate(online.concurrent, 1):
         units.append(Unit(f"{name}_index_{n}", rendered([stmt]), no_transaction=True))
@@ -199,13 +200,15 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     if sight is not None:
         sight.models_built()
     view_notices: list[str] = []
-    if desired.views:  # Postgres's deparse of each query: recorded (by the same major), else computed (not for --check)
-        if mode == "check":
-            stale_queries(desired, state.schema if state else None)  # (a query left reading what is renamed or gone)
-            desired = attach_recorded(desired, current)
-        else:
-            desired = attach_recorded(desired, current, major_of(dev_url_of(dev_url), current))
-            desired, view_notices = computed(desired, dev_url, current)
+    # Postgres's deparse of each view's query and print of each SQL-standard body: recorded (by the same major), else
+    # computed (not for --check)
+    if mode == "check" and desired.views:
+        stale_queries(desired, state.schema if state else None)  # (a query left reading what is renamed or gone)
+        desired = attach_recorded(desired, current)
+    elif mode != "check" and (desired.views or unprinted(desired)):
+        major = major_of(dev_url_of(dev_url), current)
+        desired = attach_printed(attach_recorded(desired, current, major), current, major)
+        desired, view_notices = computed(desired, dev_url, current)
     desired, left_notices = left_names(current, desired)  # (a NOT NULL's name Postgres cannot give it: recorded)
     changes = diff(current, desired)
     unknown_using_columns(current, desired, changes)  # (a column this edit drops is read by a `using:`)
@@ -225,10 +228,12 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
                     + restricted_path_notices(changes, desired) + outside_child_notices(changes, current, desired)
                     + stale_value_notices(changes, desired) + retemplated_dictionary_notices(changes, desired)
                     + constructor_grant_notices(changes) + constructor_move_notices(changes)
-                    + (widened_indexes(changes, {t.key for t in current.tables}, relation_names(current)) if concurrently else []))
+                    + (widened_indexes(changes, {t.key for t in current.tables}, relation_names(current),
+                                       desired.tables) if concurrently else []))
     if not changes:
         last = f" (last migration: {state.migration})" if state else ""
-        if state is None or (state.schema_sha256 == digest and not reparsed(current, desired)):
+        if state is None or (state.schema_sha256 == digest and not reparsed(current, desired)
+                              and not reprinted(current, desired)):
             why = "schema.yaml has not changed" if state else "schema.yaml describes the recorded schema"
             return Result("unchanged", f"No changes: {why}{last}; nothing written.", notices=notices)
         if mode == "write" and _rerecord(layout, state, desired, digest):
@@ -258,7 +263,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     if part is not None:  # a child may write state.json's bulk meanwhile (migrations/childwork.py)
         part.prepare(desired)
     with GCPause(keep=False):  # each statement's tree is released once printed (_printed): no garbage cycles pile up
-        units = _units(changes, current, name, concurrently, part)
+        units = _units(changes, current, name, concurrently, part, desired.tables)
     versions = [m.version for m in layout.migrations()]
     files = []
     outside = extension_tables(desired.tables)  # (an untrusted extension's tables they inherit or reference)

@@ -30,7 +30,7 @@ def name_parts(i: Index) -> tuple[list, list]:
     return [e.column for e in i.elements] + list(i.include), [e.expression for e in i.elements] + [None] * len(i.include)
 
 
-def _index_copies(t: Table, indexes: list[Index], reserved: frozenset = frozenset()) -> tuple[Index, ...]:
+def index_copies(t: Table, indexes: list[Index], reserved: frozenset = frozenset()) -> tuple[Index, ...]:
     """`t`'s copies of its parent's `indexes`, named as Postgres names them: a name taken (a twin's copy, an index of
     `t`'s own, one `reserved`) numbered, `t_k_idx1` (ChooseRelationName); attached_to the parent's, by which the
     DETACH's change names them so (Postgres numbered them in the order it made them, unknown here:
@@ -100,7 +100,7 @@ def with_detached_copies(cur: Table, des: Table, cur_tables: dict, des_tables: d
     # names the copies the new parent adopts take before the DETACH (copies_adopted).
     reserved = frozenset(name for _, name in copies_adopted(cur, des, cur_tables, des_tables))
     named = [i for i in parent.indexes if index_signature(i) not in signatures]
-    copies = dict(zip((i.name for i in named), _index_copies(cur, named, reserved)))
+    copies = dict(zip((i.name for i in named), index_copies(cur, named, reserved)))
     kept = des_tables.get(parent.key)
     if kept is not None:  # the parent stays: only what it keeps as it is is still there at the DETACH (its renames aside)
         moved = with_column_renames(parent, kept)
@@ -150,7 +150,7 @@ def copies_adopted(cur: Table, des: Table, cur_tables: dict, des_tables: dict) -
     own = {index_signature(i) for i in cur.indexes}
     free = [i for i in standing.indexes if index_signature(i) not in own]
     taken, out = {i.name for i in cur.indexes}, []
-    for copy in _index_copies(des, list(new_parent.indexes)):
+    for copy in index_copies(des, list(new_parent.indexes)):
         i = next((i for i in free if index_signature(i) == index_signature(copy)), None)
         if i is not None:
             free.remove(i)

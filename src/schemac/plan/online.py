@@ -14,6 +14,7 @@ from schemac.plan import ddl
 from schemac.plan.column_ddl import index_statistics
 from schemac.plan.graph import edges, ordered
 from schemac.plan.online_attach import attached_late
+from schemac.plan.online_only import CopyNames, built_valid, made_on_only, only_build
 from schemac.plan.partition_index_ddl import copy_settings, index_reads
 from schemac.plan.planner import render_sql, statements_for, validate_constraint
 from schemac.plan.preamble import (UNQUALIFIED_EQUALS, may_hold_unqualified_equals, pinned_search_path, preamble,
@@ -43,15 +44,17 @@ class OnlinePlan:
 
 
 def plan_online(changes: list[Change], existing: set[tuple[str, str]],
-                taken: frozenset[tuple[str, str]] = frozenset()) -> OnlinePlan:
-    """`taken`: the relation names the database has (relation_names), which no index is built under beside its old."""
+                taken: frozenset[tuple[str, str]] = frozenset(), tables: tuple[Table, ...] = ()) -> OnlinePlan:
+    """`taken`: the relation names the database has (relation_names), which no index is built under beside its old;
+    `tables`: schema.yaml's, whose partition trees a partitioned table's new index is made on (plan.online_only)."""
     main: list[exp.Expression] = preamble(changes)
     concurrent: list[tuple[str, exp.Expression]] = []
     validate: list[exp.Expression] = []
     swapped, late = _beside(changes, existing, taken)
     keys, replaced = _under_new_keys(changes), _replaced_unique(changes, existing, swapped)
     joining = {(c.schema, c.table) for c in changes if c.kind in ("add_inherit", "attach_partition")}
-    built, late_attach, _ = _index_homes(changes, existing, replaced)
+    built, late_attach, _, only = _index_homes(changes, existing, replaced, tables)
+    names = CopyNames(changes, tables, taken) if only else None
     attaching: list[exp.Expression] = []
     renames: list[exp.Expression] = []
     checks: list[exp.Expression] = []
@@ -60,6 +63,12 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]],
         on_existing = (c.schema, c.table) in existing
         if _key(c) in late:
             freed.extend(statements_for(c))  # (once the old index is dropped CONCURRENTLY)
+            continue
+        if c.kind == "add_index" and (c.schema, c.table, c.name) in only:
+            made = only_build(c, names)  # type: ignore[arg-type]
+            concurrent.extend(made.concurrent)
+            checks.extend(made.checks)
+            attaching.extend(made.attaching + statements_for(c)[1:])  # (its settings, statistics: after it)
             continue
         if _key(c) in late_attach:
             attaching.extend(statements_for(c))  # (once the partitions' indexes it attaches are built, and valid)
@@ -81,7 +90,7 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]],
             validate.extend(index_statistics(c.table_def, None, c.new))  # type: ignore[arg-type]
         elif c.kind == "add_index" and (c.schema, c.table, c.name) in built:
             concurrent.append((c.name, ddl.create_index(c.table_def, c.new, concurrently=True)))  # type: ignore
-            checks.append(_built_valid(c.schema, c.name))  # type: ignore[arg-type]  (first in the validating file)
+            checks.append(built_valid(c.schema, c.name))  # type: ignore[arg-type]  (first in the validating file)
             validate.extend(copy_settings(c.table_def, c.new) +  # type: ignore[arg-type]  (once it exists)
                             index_statistics(c.table_def, None, c.new))  # type: ignore[arg-type]
         elif c.kind == "add_constraint" and on_existing and isinstance(c.new, Check) and not c.new.not_valid \
@@ -101,18 +110,20 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]],
     return OnlinePlan(main, concurrent, validate)
 
 
-def _index_homes(changes: list[Change], existing: set[tuple[str, str]],
-                 replaced: set[tuple[str, str, str]]) -> tuple[set, set, set]:
-    """(built, late, inline): the new indexes (schema, table, name) built CONCURRENTLY, the changes (kind, schema,
-    table, name) that wait for partitions' indexes among them in the validating file, and the partitions' indexes
-    built in the main file instead, before a partitioned index there attaching them (plan.online_attach)."""
+def _index_homes(changes: list[Change], existing: set[tuple[str, str]], replaced: set[tuple[str, str, str]],
+                 tables: tuple[Table, ...] = ()) -> tuple[set, set, set, frozenset]:
+    """(built, late, inline, only): the new indexes (schema, table, name) built CONCURRENTLY, the changes (kind,
+    schema, table, name) that wait for partitions' indexes among them in the validating file, the partitions' indexes
+    built in the main file instead, before a partitioned index there attaching them (plan.online_attach), and the
+    partitioned tables' indexes made ON ONLY, their copies built CONCURRENTLY (plan.online_only)."""
     keys = _under_new_keys(changes)
     built = {(c.schema, c.table, c.name) for c in changes if c.kind == "add_index" and (c.schema, c.table) in existing
              and not _in_transaction(c, keys, replaced)}
-    late, inline = attached_late(changes, built, {(c.schema, c.table, c.name) for c in changes if c.kind == "add_index"
-                                                  and _partitioned(c) and not _in_main_path(c) and not _under(c, keys)
-                                                  and (c.schema, c.table, c.name) not in replaced})
-    return built - inline, late, inline
+    alone = {(c.schema, c.table, c.name) for c in changes if c.kind == "add_index" and _partitioned(c)
+             and not _in_main_path(c) and not _under(c, keys) and (c.schema, c.table, c.name) not in replaced}
+    only = frozenset(made_on_only(changes, existing, tables, alone, built))
+    late, inline = attached_late(changes, built, alone, only)
+    return built - inline, late, inline, only
 
 
 def _swapped(changes: list[Change], existing: set[tuple[str, str]]) -> set[tuple[str, str, str]]:
@@ -258,19 +269,6 @@ def _identity_on(table: Table) -> tuple:
     return (table.schema, table.name, table.replica_identity_index) if table.replica_identity == "index" else ()
 
 
-def _built_valid(schema: str, name: str) -> exp.Expression:
-    """The validating file's check that an index built CONCURRENTLY IF NOT EXISTS is valid: a build that failed leaves
-    it INVALID (pg_index.indisvalid), and the file run again skips it (IF NOT EXISTS, which keeps one a user made
-    by hand), so the migration would apply and leave it so. Refused here, saying how to mend it (REINDEX INDEX
-    CONCURRENTLY: no DROP fits the one-statement `-- no-transaction` file, which is not run again once recorded)."""
-    target = qualified(schema, name)
-    message = (f"index {target} is INVALID: a CREATE INDEX CONCURRENTLY of it failed, and the migration run again skipped "
-               f"it (IF NOT EXISTS); rebuild it with REINDEX INDEX CONCURRENTLY {target}, then run the migrations again")
-    return do_block(f"BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_index WHERE indexrelid = pg_catalog.to_regclass("
-                    f"{literal(target)}) AND NOT indisvalid) THEN RAISE EXCEPTION USING MESSAGE = {literal(message)}, "
-                    "ERRCODE = 'object_not_in_prerequisite_state'; END IF; END")
-
-
 def _renamed(c: Change) -> exp.Expression:
     """The new index given its name once the old one is gone (a brief lock, in the validating file)."""
     return exp.Alter(this=exp.Table(this=ident(_new_name(c.name)), db=ident(c.schema)), kind="INDEX",
@@ -333,18 +331,18 @@ def _on_extension_path(c: Change) -> bool:
 
 
 def widened_indexes(changes: list[Change], existing: set[tuple[str, str]],
-                    taken: frozenset[tuple[str, str]] = frozenset()) -> list[str]:
+                    taken: frozenset[tuple[str, str]] = frozenset(), tables: tuple[Table, ...] = ()) -> list[str]:
     """`generate --concurrently`'s notices of the new indexes on existing tables built in the migration's transaction,
     not CONCURRENTLY (plan_online)."""
     keys = _under_new_keys(changes)
     replaced = _replaced_unique(changes, existing, set())
     replaced = replaced and _replaced_unique(changes, existing, _beside(changes, existing, taken)[0])
-    inline = _index_homes(changes, existing, replaced)[2]
+    _, _, inline, only = _index_homes(changes, existing, replaced, tables)
     added = {(c.schema, c.name) for c in changes if c.kind == "add_index"}
     return [f"{c.source or c.path}: index {c.name} is built in the migration's transaction, not CONCURRENTLY: "
             + (_ATTACHED_THERE if (c.schema, c.table, c.name) in inline else _why_in_transaction(c, _under(c, keys)))
             for c in changes if c.kind == "add_index" and (c.schema, c.table) in existing
-            and (_in_transaction(c, keys, replaced) or (c.schema, c.table, c.name) in inline
+            and (c.schema, c.table, c.name) not in only and (_in_transaction(c, keys, replaced) or (c.schema, c.table, c.name) in inline
                  and not _renamed_in_place(c, added))]
 
 

@@ -19,34 +19,42 @@ from schemac.plan.graph import edges
 
 
 def attached_late(changes: list[Change], built: set[tuple[str, str, str]],
-                  in_transaction_alone: set[tuple[str, str, str]]) -> tuple[set[tuple], set[tuple[str, str, str]]]:
+                  in_transaction_alone: set[tuple[str, str, str]],
+                  only: frozenset[tuple[str, str, str]] = frozenset()) -> tuple[set[tuple], set[tuple[str, str, str]]]:
     """(late, inline): the changes (kind, schema, table, name) that run in the validating file, after the partitions'
     indexes of `built` (those --concurrently builds CONCURRENTLY), and the indexes of `built` built in the main file
     instead. `in_transaction_alone`: the indexes of partitioned tables kept out of CONCURRENTLY by that alone (no
-    search_path, session setting or foreign key they need of the main file), which may move."""
+    search_path, session setting or foreign key they need of the main file), which may move. `only`: those of them
+    made ON ONLY, their copies built CONCURRENTLY (plan.online_only), with what waits on them but a partition's index of
+    `built`, which their ATTACH names (a partition's index of `built` waiting on one is no reason to build it inline)."""
     added = {(c.schema, c.name): i for i, c in enumerate(changes) if c.kind == "add_index"}
     inline = {(c.schema, c.table, c.name) for c in changes if c.kind == "add_index" and c.renames_copy_of
               and c.renames_copy_of not in added and (c.schema, c.table, c.name) in built}  # (the copy stands: renamed)
     below = [i for i, c in enumerate(changes) if c.kind == "add_index" and (c.schema, c.table, c.name) in built
              and (c.schema, c.table, c.name) not in inline and c.table_def is not None
              and c.table_def.partition_of is not None]
-    if not below:
+    if not below and not only:
         return set(), inline
     after = edges(changes)
     late: set[int] = set()
+    for i, c in enumerate(changes):
+        if c.kind == "add_index" and (c.schema, c.table, c.name) in only:
+            late |= {j for j in reached({i}, after) if _key3(changes[j]) not in built}
     for i in below:
         c = changes[i]
         key = (c.schema, c.table, c.name)
         # (what attaches it: its ancestors' CREATE INDEX, the one whose copy it renames among them)
-        reach = _reached({*after.get(i, ()), *([added[c.renames_copy_of]] if c.renames_copy_of in added else [])}, after)
-        if all(_movable(changes[j], in_transaction_alone) for j in reach):
-            late |= reach
+        reach = reached({*after.get(i, ()), *([added[c.renames_copy_of]] if c.renames_copy_of in added else [])}, after)
+        named = {_key3(changes[j]) for j in reach if changes[j].kind == "add_index" and changes[j].table_def is not None
+                 and changes[j].table_def.partition_by is not None} <= only  # type: ignore[union-attr]
+        if all(_movable(changes[j], in_transaction_alone) or named and _key3(changes[j]) in built for j in reach):
+            late |= {j for j in reach if _key3(changes[j]) not in built}
         else:
             inline.add(key)  # type: ignore[arg-type]
     return {(changes[j].kind, changes[j].schema, changes[j].table, changes[j].name) for j in late}, inline
 
 
-def _reached(start: set[int], after: dict[int, set[int]]) -> set[int]:
+def reached(start: set[int], after: dict[int, set[int]]) -> set[int]:
     """`start` and every change waiting on one of them, at any depth."""
     seen, todo = set(start), list(start)
     while todo:
@@ -55,6 +63,10 @@ def _reached(start: set[int], after: dict[int, set[int]]) -> set[int]:
                 seen.add(j)
                 todo.append(j)
     return seen
+
+
+def _key3(c: Change) -> tuple:
+    return (c.schema, c.table, c.name)
 
 
 def _movable(c: Change, in_transaction_alone: set[tuple[str, str, str]]) -> bool:
