@@ -44,16 +44,10 @@ assert databases and dbs  # the fixtures this module's tests take, imported
 PARTS = ("definer", "fields", "bodies", "coll", "compdom")
 # Shapes not drawn until their bug is fixed, each with its reason.
 KNOWN_BUGS: dict[str, str] = {
-    "hand-written bodies": "a SQL-standard body written otherwise than Postgres prints it (a JOIN without its "
-                           "parentheses, a CTE, a subquery cast, a count without `AS count`) drifts right after "
-                           "apply (function_changed): fix56a's (bodies recorded at generate, session 56)",
     "expression key of its own collation": "an expression index key given the collation its expression has already "
                                            "(`lower(name)` COLLATE \"C\" over a column of collation C), which "
                                            "pg_get_indexdef leaves out, drifts for ever (a column key's is dropped at "
-                                           "load: pg.opclasses.default_opclasses_dropped; fix56b's area)",
-    "composite reshaped with its domain's CHECK": "a composite over a domain whose CHECK changes, given or losing an "
-                                                  "attribute in the same migration, loses its values (fix56d's, "
-                                                  "session 56): B changes one or the other"}
+                                           "load: pg.opclasses.default_opclasses_dropped; fix56b's area)"}
 
 
 def _renamed(draw, doc: dict, table: str, columns: list[str]) -> dict:
