@@ -40,6 +40,7 @@ def owners_after_fills(changes: list[Change], out: list[Deps]) -> list[Deps]:
         refs = [k for x in [v, *(y for y in reached_by(v, views, functions) if isinstance(y, (View, Function)))]
                 for k in refs_of(None, x)]  # type: ignore[arg-type]
         read = {k[1:3] for k in refs if k[0] in ("table", "function")} - {(v.schema, v.name)}  # type: ignore[union-attr]
+        runs_as = _opaque_definers(changes, owners, {k[1:3] for k in refs if k[0] == "function"})
         key = ("filled", v.schema, v.name)  # type: ignore[union-attr]
         d = out[i]
         out[i] = Deps(d.makes | {key}, d.removes, d.needs, d.frees)
@@ -48,10 +49,22 @@ def owners_after_fills(changes: list[Change], out: list[Deps]) -> list[Deps]:
                     and any((changes[j].new.grantee, r) in granted for r in read):  # type: ignore[union-attr]
                 continue  # another role's, given to one the plan grants what the query reads: that one reads it
             if any(k[0] in ("table", "function") and k[1:3] in read and _runs_as_owner(changes[j], k[0])
-                   for k in changes[j].new.keys()):  # type: ignore[union-attr]
+                   for k in changes[j].new.keys()) or \
+                    getattr(changes[j].old if changes[j].kind == "set_owner" else changes[j].new, "grantee", None) \
+                    in runs_as and any(k[0] == "table" for k in changes[j].new.keys()):  # type: ignore[union-attr]
                 d = out[j]
                 out[j] = Deps(d.makes, d.removes, d.needs | {key}, d.frees)
     return out
+
+
+def _opaque_definers(changes: list[Change], owners: list[int], called: set) -> set:
+    """The old owners of the SECURITY DEFINER functions among `called` whose owner the plan changes and whose body is
+    no SQL-standard one (what it reads is not known): the fill runs each as that owner, who must own still the tables
+    it owned and hold what it held on tables (their owner changes, and those privileges' revokes, after the fill too;
+    prop56: 'permission denied for table td')."""
+    return {changes[j].old.grantee for j in owners if changes[j].kind == "set_owner" and  # type: ignore[union-attr]
+            isinstance(o := changes[j].new.obj, Function) and o.security_definer and  # type: ignore[union-attr]
+            not o.standard_body and (o.schema, o.name) in called and changes[j].old is not None}
 
 
 def _runs_as_owner(c: Change, kind: str) -> bool:
