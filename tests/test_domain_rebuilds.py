@@ -175,6 +175,52 @@ def test_a_check_given_to_a_domain_a_table_holds_in_a_row_makes_the_composite_ag
     assert check_drift(str(schema), db_url).differences == ()
 
 
+RESHAPED = """domains:
+  qty: {{type: integer{checks}}}
+composite_types:
+  orderline:
+    attributes: {attributes}
+  basket:
+    attributes: {{l: orderline, k: integer}}
+tables:
+  orders:
+    columns:
+      id: {{type: integer, primary_key: true}}
+      l: orderline
+      ls: "orderline[]"
+      b: basket
+"""
+
+
+def test_a_check_given_to_a_domain_under_a_composite_changing_shape_keeps_the_kept_attributes_values(tmp_path, db_url):
+    """The composite set aside and made again with the domain (above) also loses an attribute, gains one and renames
+    one: it was not set aside (its shape changed), its attribute of the domain dropped and added again, every value of
+    it lost (NULL) in the column, the array and the composite nesting it, with --allow-destructive (without, refused
+    naming that attribute). Now its attributes are renamed, dropped and added in place first (the rows' text then has
+    the new fields), then it is set aside and made again, its columns retyped through text: each kept attribute's
+    value kept; refused without the flag naming the dropped attribute alone (the pairs' row oracle reads the whole
+    row's text, which the new field changes: `changed:` there)."""
+    schema, out = _made_with_rows(
+        db_url, tmp_path, RESHAPED.format(checks="", attributes="{sku: text, n: qty, gone: integer}"),
+        "INSERT INTO orders VALUES (1, ROW('a', 2, 9), ARRAY[ROW('b', 3, 9)::orderline, NULL], ROW(ROW('c', 4, 9), 5)),"
+        " (2, NULL, NULL, NULL)")
+    schema.write_text(RESHAPED.format(checks=", checks: {qty_positive: VALUE > 0}", attributes="{code: {type: text, "
+                                      "renamed_from: sku}, n: qty, note: text}"), encoding="utf-8")
+    refused = generate(str(schema), out)
+    assert refused.status == "refused" and "composite type public.orderline: attribute gone dropped: its values in " \
+        "every column of the type are lost" in refused.message and "added again" not in refused.message, refused.message
+    written = generate(str(schema), out, allow_destructive=True)
+    assert written.status == "written" and "ALTER TYPE orderline RENAME ATTRIBUTE sku TO code" in written.sql, \
+        written.sql
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[1:])
+        assert conn.execute("SELECT id, (l).code, (l).n, (l).note, (ls[1]).code, (ls[1]).n, ls[2] IS NULL, "
+                            "((b).l).code, ((b).l).n, (b).k FROM orders ORDER BY id").fetchall() == [
+            (1, "a", 2, None, "b", 3, True, "c", 4, 5), (2, None, None, None, None, None, True, None, None, None)]
+        assert conn.execute("SELECT count(*) FROM pg_type WHERE typname LIKE '%schemac_old'").fetchone() == (0,)
+    assert check_drift(str(schema), db_url).differences == ()
+
+
 def test_a_check_narrowed_under_a_composite_a_row_fails_names_the_column_and_the_value(tmp_path, db_url):
     """A domain's CHECK narrowed (VALUE > 0 to VALUE > 5) under a composite's attribute a column holds: the composite is
     made again and the column retyped through text, whose cast checks each value and failed at apply with Postgres's

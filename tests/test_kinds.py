@@ -252,10 +252,11 @@ def test_an_attribute_dropped_is_destructive_only_where_a_column_holds_the_type(
                        if held else [])
 
 
-# The way out a used collation's refusal names (the pair type-collation-replaced-under-columns-and-indexes applies it).
-WAY_OUT = re.escape("create a new collation of this definition under another name, give it to what uses this one "
-                    "(columns' collation:, COLLATE in indexes and expressions: the migration changes those columns and "
-                    "rebuilds their indexes over the rows) and drop this one")
+# The way out a used collation's refusal names where a user cannot move to a new collation (else it is set aside:
+# compare.collation_asides, the pairs type-collation-set-aside-*).
+WAY_OUT = re.escape("cannot move to a new collation (Postgres changes no partition key in place, and schemac moves no "
+                    "range or composite type's values to another); create a new collation of this definition under "
+                    "another name for what can use it, or keep this one's")
 
 
 @pytest.mark.parametrize("users,named", [
@@ -302,6 +303,24 @@ def test_a_range_type_or_collation_made_again_is_reported_as_changed():
         ("collation_changed", "collation public.c is COLLATION (provider = libc, locale = C), expected COLLATION "
                               "(provider = libc, locale = POSIX)"),
         ("comment_changed", "collation c: comment is 'cc', expected 'dd'")], found
+
+
+def test_a_collation_set_aside_is_reported_as_changed_alone():
+    """diff's report of a used collation set aside is its definition's change, as one made again: not the statements
+    that move its users to the new one (a column's, a domain's, an index's, a CHECK's, a view's), which are no drift."""
+    from schemac.compare.differ import diff
+    from schemac.report.describe import differences
+
+    old = ("collations:\n  c: {locale: C, comment: cc}\ndomains:\n  d: {type: text, collation: c}\n"
+           "tables:\n  t:\n    columns: {s: {type: text, collation: c}, e: d}\n    checks: {t_s_check: \"s > 'a' COLLATE c\"}\n"
+           "    indexes:\n      t_s: {columns: [{expression: s COLLATE c}]}\n"
+           "views:\n  v: {query: SELECT s COLLATE c AS s FROM t}\n")
+    new = old.replace("locale: C,", "locale: POSIX,")
+    changes = diff(load_text(old), load_text(new))
+    assert len([c for c in changes if c.aside_only]) >= 5, changes  # (what the plan moves)
+    found = [(d.kind, d.message) for d in differences(changes)]
+    assert found == [("collation_changed", "collation public.c is COLLATION (provider = libc, locale = C), expected "
+                                           "COLLATION (provider = libc, locale = POSIX)")], found
 
 
 def test_a_range_types_function_made_again_is_refused():
@@ -522,27 +541,49 @@ def test_a_libc_collation_with_one_locale_reads_as_the_catalog_gives_it():
     assert (c.locale, c.lc_collate, c.lc_ctype) == ("C", None, None)
 
 
-@pytest.mark.parametrize("users,named", [
-    ("tables:\n  t:\n    columns: {s: {type: text, collation: c}}\n", "table public.t uses"),
-    ("tables:\n  t:\n    columns: {s: text}\n    indexes:\n      t_s: {columns: [{expression: s COLLATE c}]}\n",
-     "table public.t uses"),
+@pytest.mark.parametrize("users,named,held", [
     ("domains:\n  d: {type: text, collation: c}\nrange_types:\n  r: {subtype: text, collation: c}\n",
-     "domain public.d and range type public.r use"),
-    ("composite_types:\n  p:\n    attributes: {a: {type: text, collation: public.c}}\n", "composite type public.p uses"),
-    ("views:\n  v: {query: \"SELECT 'a' COLLATE c AS a\"}\n", "view public.v uses"),
+     "domain public.d and range type public.r use", "range type public.r"),
+    ("composite_types:\n  p:\n    attributes: {a: {type: text, collation: public.c}}\n", "composite type public.p uses",
+     "composite type public.p"),
+    ("tables:\n  t:\n    partition_by: {strategy: list, key: s}\n    columns: {s: {type: text, collation: c}}\n",
+     "table public.t uses", "the partition key of table public.t"),
 ])
-def test_a_collation_definition_change_is_refused_where_something_uses_it(users, named):
-    """As a range type's: refused at the collation's line, naming what uses it (made again where nothing does)."""
+def test_a_collation_definition_change_is_refused_where_a_user_cannot_move(users, named, held):
+    """As a range type's: refused at the collation's line, naming what uses it and what of it cannot move to a new
+    collation (a partition key, a range or composite type); made again where nothing uses it, set aside where all can
+    move (test_a_collation_definition_change_is_set_aside_under_its_users)."""
     with pytest.raises(SchemacError) as e:
         _plan_between("collations:\n  c: {locale: C}\n" + users, "collations:\n  c: {locale: POSIX}\n" + users)
     assert re.fullmatch(r"schema\.yaml:2:3: collation public\.c: its definition cannot change in place \(Postgres has "
-                        rf"no ALTER for it\) while {named} it; {WAY_OUT}", str(e.value)), str(e.value)
+                        rf"no ALTER for it\) while {named} it, and {held} {WAY_OUT}", str(e.value)), str(e.value)
 
 
-def test_a_used_collation_and_range_read_from_a_database_are_refused_naming_their_users(any_db_url):
+@pytest.mark.parametrize("users", [
+    "tables:\n  t:\n    columns: {s: {type: text, collation: c}}\n",
+    "tables:\n  t:\n    columns: {s: text}\n    indexes:\n      t_s: {columns: [{expression: s COLLATE c}]}\n",
+    "domains:\n  d: {type: text, collation: c}\n",
+    "views:\n  v: {query: \"SELECT 'a' COLLATE c AS a\"}\n",
+])
+def test_a_collation_definition_change_is_set_aside_under_its_users(users):
+    """Renamed aside, made again under its name, its users moved to it (their statements between: the pairs
+    type-collation-set-aside-* apply them over rows), the one set aside dropped last, behind the guard naming what
+    schemac does not manage and uses it."""
+    sql = _plan_between("collations:\n  c: {locale: C}\n" + users, "collations:\n  c: {locale: POSIX}\n" + users)
+    statements = [s.strip() for s in sql.split(";\n") if s.strip()]
+    first = ["ALTER COLLATION c RENAME TO c__schemac_old", "CREATE COLLATION c (provider = libc, locale = 'POSIX')"]
+    at = statements.index(first[0])
+    assert statements[at:at + 2] == first, sql
+    drop = next(n for n, s in enumerate(statements) if s == "DROP COLLATION IF EXISTS c__schemac_old")
+    assert at < drop and "collation public.c: this migration sets it aside" in statements[drop - 1], sql
+    assert len([s for s in statements if not s.startswith("SET ")]) > 4, sql  # (and what uses it moved)
+
+
+def test_a_used_collation_read_from_a_database_is_set_aside_and_a_used_range_refused(any_db_url):
     """The users read from a live database (what `diff --sql` compares from): a collation only an index expression and
-    a view's query name, a range only a function's argument names; schema.yaml edited (the locale, the subtype) is
-    refused at each one's line (the first change refused: the collation's), naming them."""
+    a view's query name (as Postgres prints them), a range only a function's argument names; schema.yaml edited (the
+    locale, the subtype): the collation set aside, the index made again over the new one (refused before, naming
+    them), the range refused at its line, naming its user."""
     text = inspected_after(any_db_url, "CREATE COLLATION bytes (provider = libc, locale = 'C'); "
                            "CREATE TABLE t (id integer, s text); CREATE INDEX t_s ON t ((s COLLATE bytes)); "
                            "CREATE VIEW v AS SELECT s COLLATE bytes AS s FROM t; CREATE TYPE r AS RANGE (SUBTYPE = int4); "
@@ -551,10 +592,12 @@ def test_a_used_collation_and_range_read_from_a_database_are_refused_naming_thei
     at = next(n for n, line in enumerate(lines, 1) if line.strip().startswith("bytes:"))
     edited = text.replace("locale: C", "locale: POSIX")
     assert edited != text
-    with pytest.raises(SchemacError) as e:
-        _plan_between(text, edited)
-    assert re.fullmatch(rf"schema\.yaml:{at}:\d+: collation public\.bytes: .* while table public\.t and view public\.v "
-                        f"use it; {WAY_OUT}", str(e.value)), str(e.value)
+    sql = _plan_between(text, edited)
+    statements = [s.strip() for s in sql.split(";\n")]
+    aside, made = statements.index("ALTER COLLATION bytes RENAME TO bytes__schemac_old"), \
+        next(n for n, s in enumerate(statements) if re.match(r'CREATE INDEX .*COLLATE "?bytes\b', s))
+    assert aside < statements.index("DROP INDEX IF EXISTS t_s") < statements.index(
+        "DROP COLLATION IF EXISTS bytes__schemac_old") and aside < made, sql
     ranged = text.replace("subtype: integer", "subtype: bigint")
     assert ranged != text
     at = next(n for n, line in enumerate(lines, 1) if line.strip().startswith("r:"))
@@ -891,6 +934,12 @@ SET_ASIDE = {  # an enum or domain made again (set aside, or around a composite 
         "what schemac does not manage uses it (column x of table other.u)",
         "SELECT array_agg(attname::text ORDER BY attnum) FROM pg_attribute WHERE attrelid = (SELECT typrelid FROM "
         "pg_type WHERE oid = to_regtype('public.p')) AND NOT attisdropped", (["a", "b"],), (["b", "a"],)),
+    "collation set aside": (  # (its domain with it: compare.collation_asides)
+        "collations:\n  c: {locale: C}\ndomains:\n  d: {type: text, collation: c}\n", ("locale: C", "locale: POSIX"),
+        "CREATE TABLE other.u (s text COLLATE public.c)", "collation public.c: this migration sets it aside and creates it "
+        "again (Postgres cannot alter its definition), then drops the one set aside, but what schemac does not manage "
+        "uses it (column s of table other.u)", "SELECT collcollate FROM pg_collation WHERE oid = to_regcollation('public.c')",
+        ("C",), ("POSIX",)),
 }
 
 
@@ -940,7 +989,8 @@ def test_every_kind_of_user_of_a_collation_or_range_read_from_a_database_is_name
         _plan_between(text, edited)
     assert re.search(r"collation public\.c: .* while table public\.t1, table public\.t2, table public\.t3, table public\.t4, "
                      r"table public\.t5, view public\.v, domain public\.d, composite type public\.p, range type public\.rc "
-                     r"and function public\.fs use it;", str(e.value)), str(e.value)
+                     r"and function public\.fs use it, and the partition key of table public\.t4 cannot move", str(e.value)), \
+        str(e.value)
     ranged = text.replace("subtype: integer", "subtype: bigint", 1)
     assert ranged != text
     with pytest.raises(SchemacError) as e:

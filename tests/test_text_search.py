@@ -186,13 +186,14 @@ def _configs_public(url, name="english_all"):
 # A definition Postgres has no ALTER for is refused by generate in one line at its schema.yaml line (the project's
 # standard for refusals); the configuration's, the collation's and the range type's refusals named no file:line before
 # (nor did the dictionary's template change, which is made now: the test below). A collation or range type nothing
-# uses is made again (design44: tests/fixtures/pairs/types.sql): here a table's column uses each.
+# uses is made again (design44: tests/fixtures/pairs/types.sql): here a table's column uses each. A collation a range type
+# uses (set aside under a column: compare.collation_asides; a range type's collation cannot move).
 _USED_BY_T = "tables:\n  t:\n    columns: {{n: {{type: {}}}}}\n"
+_RANGED = "range_types:\n  r: {subtype: text, collation: c}\n" + _USED_BY_T.format("r")
 @pytest.mark.parametrize("before,after,message", [
     ("text_search_configs:\n  c: {parser: default}\n", "text_search_configs:\n  c: {parser: ngram}\n",
      "schema.yaml:2:3: text search configuration public.c: its parser cannot change in place"),
-    ("collations:\n  c: {locale: C}\n" + _USED_BY_T.format("text, collation: c"),
-     "collations:\n  c: {locale: POSIX}\n" + _USED_BY_T.format("text, collation: c"),
+    ("collations:\n  c: {locale: C}\n" + _RANGED, "collations:\n  c: {locale: POSIX}\n" + _RANGED,
      "schema.yaml:2:3: collation public.c: its definition cannot change in place"),
     ("range_types:\n  r: {subtype: integer}\n" + _USED_BY_T.format("r"),
      "range_types:\n  r: {subtype: bigint}\n" + _USED_BY_T.format("r"),

@@ -155,10 +155,12 @@ def _from_state(schema_path: str, data: Optional[bytes]) -> Optional[Schema]:
 
 
 def _recorded_view_forms(desired: Schema, out_dir: Optional[str]) -> Schema:
-    """schema.yaml's views with the deparse state.json recorded for the same query (schema.yaml was edited
-    since the last generate): no server on this path; a view without one is compared as written."""
-    if not desired.views or out_dir is None:
+    """schema.yaml's views with the deparse state.json recorded for the same query, and its SQL-standard bodies with
+    the print recorded for the same text (schema.yaml was edited since the last generate): no server on this path; a
+    view without one is compared as written, a body by compare.types' normal forms."""
+    if out_dir is None or not desired.views and not any(f.standard_body for f in desired.functions):
         return desired
+    from schemac.commands.body_prints import attach_printed
     from schemac.commands.views import attach_recorded
     from schemac.migrations.state import read_state
 
@@ -166,7 +168,8 @@ def _recorded_view_forms(desired: Schema, out_dir: Optional[str]) -> Schema:
         state = read_state(os.path.join(out_dir, "state.json"))
     except Exception:  # only a cache here: a damaged record is no error (generate reports it)
         return desired
-    return attach_recorded(desired, state.schema if state else None)
+    recorded = state.schema if state else None
+    return attach_printed(attach_recorded(desired, recorded), recorded)
 
 
 def no_database_given(database_url: Optional[str]) -> bool:

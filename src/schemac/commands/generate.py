@@ -32,6 +32,7 @@ from schemac.plan.partitioning_refusals import unlogged_partitioned
 from schemac.compare.stale_values import stale_value_notices
 from schemac.errors import SchemacError, printable
 from schemac.migrations.layout import Layout, MigrationFile, NewMigration, locked, next_version, validate_name
+from schemac.commands.body_prints import attach_printed, reprinted, unprinted
 from schemac.commands.views import attach_recorded, computed, dev_url_of, major_of, reparsed, stale_queries
 from schemac.migrations.state import State, file_sha384, read_state
 from schemac.migrations.childwork import ChildWork, write_migrations
@@ -199,13 +200,15 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     if sight is not None:
         sight.models_built()
     view_notices: list[str] = []
-    if desired.views:  # Postgres's deparse of each query: recorded (by the same major), else computed (not for --check)
-        if mode == "check":
-            stale_queries(desired, state.schema if state else None)  # (a query left reading what is renamed or gone)
-            desired = attach_recorded(desired, current)
-        else:
-            desired = attach_recorded(desired, current, major_of(dev_url_of(dev_url), current))
-            desired, view_notices = computed(desired, dev_url, current)
+    # Postgres's deparse of each view's query and print of each SQL-standard body: recorded (by the same major), else
+    # computed (not for --check)
+    if mode == "check" and desired.views:
+        stale_queries(desired, state.schema if state else None)  # (a query left reading what is renamed or gone)
+        desired = attach_recorded(desired, current)
+    elif mode != "check" and (desired.views or unprinted(desired)):
+        major = major_of(dev_url_of(dev_url), current)
+        desired = attach_printed(attach_recorded(desired, current, major), current, major)
+        desired, view_notices = computed(desired, dev_url, current)
     desired, left_notices = left_names(current, desired)  # (a NOT NULL's name Postgres cannot give it: recorded)
     changes = diff(current, desired)
     unknown_using_columns(current, desired, changes)  # (a column this edit drops is read by a `using:`)
@@ -229,7 +232,8 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
                                        desired.tables) if concurrently else []))
     if not changes:
         last = f" (last migration: {state.migration})" if state else ""
-        if state is None or (state.schema_sha256 == digest and not reparsed(current, desired)):
+        if state is None or (state.schema_sha256 == digest and not reparsed(current, desired)
+                              and not reprinted(current, desired)):
             why = "schema.yaml has not changed" if state else "schema.yaml describes the recorded schema"
             return Result("unchanged", f"No changes: {why}{last}; nothing written.", notices=notices)
         if mode == "write" and _rerecord(layout, state, desired, digest):

@@ -12,6 +12,7 @@ import re
 from schemac.model.frozen import replace
 from typing import Optional
 
+from schemac.commands.body_prints import unprinted, with_prints
 from schemac.compare.aggregates import same_result
 from schemac.compare.rebound_calls import gains_overload, rebinding_notices
 from schemac.errors import SchemacError, SchemaFileError
@@ -103,19 +104,21 @@ def dev_url_of(dev_url: Optional[str]) -> Optional[str]:
     return dev_url or os.environ.get("SCHEMAC_DEV_URL") or None
 
 
-def major_of(dev_url: Optional[str], recorded: Optional[Schema]) -> int:
-    """The PostgreSQL major views would be built on (the embedded server's: 18); asked of the dev URL's
-    server only when `recorded` holds forms to take (else it does not matter)."""
-    if dev_url is None or recorded is None or not any(_known(r) for r in recorded.views):
+def major_of(dev_url: Optional[str], recorded: Optional[Schema]) -> Optional[int]:
+    """The PostgreSQL major views and SQL-standard bodies would be built on (the embedded server's: 18); asked of the
+    dev URL's server only when `recorded` holds forms or prints to take (else it does not matter). None where it
+    holds prints alone and the server cannot be reached: any major's print is taken (body_prints builds nothing)."""
+    forms = recorded is not None and any(_known(r) for r in recorded.views)
+    if dev_url is None or recorded is None or not forms and not any(f.printed_by for f in recorded.functions):
         return EMBEDDED_MAJOR
     import psycopg
-
-    from schemac.errors import SchemacError
 
     try:
         with psycopg.connect(dev_url, connect_timeout=10) as conn:
             return conn.info.server_version // 10000
     except psycopg.Error as e:
+        if not forms:
+            return None
         raise SchemacError(f"cannot connect to the dev URL to build views: {str(e).splitlines()[0]}") from None
 
 
@@ -157,13 +160,16 @@ def reparsed(recorded: Schema, desired: Schema) -> bool:
 def computed(desired: Schema, dev_url: Optional[str] = None,
              recorded: Optional[Schema] = None) -> tuple[Schema, list[str]]:
     """`desired` with every view's forms, from a throwaway database where the views that have none yet are
-    built with what they may read (`viewbuild.readable`); and a notice for each view Postgres could not
+    built with what they may read (`viewbuild.readable`), and every SQL-standard body's print, built there too
+    (commands.body_prints); and a notice for each view Postgres could not
     create there (it reads an object schemac does not manage, or its query is wrong): that one is compared
     as written. A view `recorded` already holds without forms, with the same query, is not tried again
     (no server at every `generate` for it)."""
     tried = {(r.key, comparable(r.query), r.materialized, r.binds) for r in (recorded.views if recorded else ())
              if not _known(r)}
-    if all(_known(v) or (v.key, comparable(v.query), v.materialized, v.binds) in tried for v in desired.views):
+    views_needed = not all(_known(v) or (v.key, comparable(v.query), v.materialized, v.binds) in tried
+                           for v in desired.views)
+    if not views_needed and not unprinted(desired):  # (nor a SQL-standard body without its print: body_prints)
         return desired, []
     import psycopg
 
@@ -179,30 +185,39 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
 
     failed: dict[tuple[str, str], str] = {}
     broken: dict[tuple[str, str], str] = {}  # what else failed, its words: with an extension missing, its views follow
-    with throwaway(dev_url_of(dev_url)) as (url, where):
-        try:
-            conn = psycopg.connect(url, autocommit=True)
-        except psycopg.Error as e:
-            raise SchemacError(f"cannot connect to {where} to build the views: {str(e).splitlines()[0]}") from None
-        with conn, schema_searched(desired):  # (the migration's search_path: plan.preamble)
-            conn.execute("SET check_function_bodies = off")
-            conn.execute(PINNED_SESSION)  # (the zone and styles its constants are read in: migrations.replay)
-            conn.execute("SET synchronous_commit = off")  # a throwaway: no commit waits for its WAL flush
-            if extension_path(desired.extensions):  # (its objects named bare: compare.on_path)
-                conn.execute(render_sql([pinned_search_path()]).replace(" LOCAL", "", 1))
-            # What a view reads is not known yet (it is what this finds out), so a view may come before
-            # the view it reads: those that fail are tried again while any succeeds.
-            # Only those views and what they can read are built (viewbuild.readable); views' comments and
-            # indexes are left out (checked against their columns below).
-            # Those tried before in vain are tried again: the notices a build of everything would give.
-            needed = {v.key for v in desired.views if not _known(v)}
-            building = at_versions_it_has(conn, readable(desired, needed))
-            pending = statements(ordered(diff(Schema(), building)))
-            missing = lacking(conn, desired)
-            while pending:
-                again = run(conn, pending, failed, broken)
-                pending = again if len(again) < len(pending) else []
-            built = {v.key: v for v in introspect(conn, desired.namespaces, only=("views",)).schema.views}
+    try:
+        with throwaway(dev_url_of(dev_url)) as (url, where):
+            try:
+                conn = psycopg.connect(url, autocommit=True)
+            except psycopg.Error as e:
+                raise SchemacError(f"cannot connect to {where} to build the views: {str(e).splitlines()[0]}") from None
+            with conn, schema_searched(desired):  # (the migration's search_path: plan.preamble)
+                conn.execute("SET check_function_bodies = off")
+                conn.execute(PINNED_SESSION)  # (the zone and styles its constants are read in: migrations.replay)
+                conn.execute("SET synchronous_commit = off")  # a throwaway: no commit waits for its WAL flush
+                if extension_path(desired.extensions):  # (its objects named bare: compare.on_path)
+                    conn.execute(render_sql([pinned_search_path()]).replace(" LOCAL", "", 1))
+                # What a view reads is not known yet (it is what this finds out), so a view may come before
+                # the view it reads: those that fail are tried again while any succeeds.
+                # Only those views and what they can read are built (viewbuild.readable); views' comments and
+                # indexes are left out (checked against their columns below).
+                # Those tried before in vain are tried again: the notices a build of everything would give.
+                needed = {v.key for v in desired.views if not _known(v)} if views_needed else set()
+                building = at_versions_it_has(conn, readable(desired, needed))
+                pending = statements(ordered(diff(Schema(), building)))
+                missing = lacking(conn, desired)
+                while pending:
+                    again = run(conn, pending, failed, broken)
+                    pending = again if len(again) < len(pending) else []
+                read = introspect(conn, desired.namespaces, only=("views", "functions")).schema
+                desired = with_prints(desired, read, conn.info.server_version // 10000)
+                built = {v.key: v for v in read.views}
+    except SchemacError:  # (no server to build on: bodies alone are compared by the normal forms, as before)
+        if views_needed:
+            raise
+        return desired, []
+    if not views_needed:
+        return desired, []
     views, notices = [], []
     made = {v.key for v in building.views}
     declared = {o.key for o in (*desired.tables, *desired.views)}

@@ -18,7 +18,7 @@ from __future__ import annotations
 from schemac.model.frozen import replace
 from typing import Callable, Iterable, Optional
 
-from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, MERGED_COPY, Change
+from schemac.compare.changes import COLLATION_ASIDE, ENUM_REBUILT, GENERATED_REBUILT, MERGED_COPY, Change
 from schemac.compare.column_renames import column_moves, net_renames
 from schemac.compare.regenerated_keys import keys_over
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, calls, dropped_functions
@@ -52,10 +52,11 @@ COMPOSITE_ASIDE = "composite type set aside with its enum"  # (compare.range_hol
 
 def sets_aside(c: Change) -> bool:
     """An enum re-created (values removed or reordered), or a domain or range type over one (ENUM_REBUILT), or a
-    composite type held by a column (COMPOSITE_ASIDE): its old self renamed aside, the new one created, what uses it
-    moved to the new one, the old one dropped at the end."""
+    composite type held by a column (COMPOSITE_ASIDE), or a used collation changed (COLLATION_ASIDE): its old self
+    renamed aside, the new one created, what uses it moved to the new one, the old one dropped at the end."""
     return c.kind == "alter_enum" or (c.kind in ("alter_domain", "alter_range_type") and c.cause == ENUM_REBUILT) \
-        or (c.kind == "alter_composite_type" and c.cause == COMPOSITE_ASIDE)
+        or (c.kind == "alter_composite_type" and c.cause == COMPOSITE_ASIDE) or \
+        (c.kind == "alter_collation" and c.cause == COLLATION_ASIDE)
 
 
 def set_aside_types(changes: Iterable[Change]) -> set[tuple[str, str]]:

@@ -25,6 +25,31 @@ def renamed_attributes(old: CompositeType, moves: tuple[tuple[str, str], ...]) -
     return replace(old, attributes=tuple(replace(a, name=to.get(a.name, a.name)) for a in old.attributes))
 
 
+def in_place(old: CompositeType, new: CompositeType) -> bool:
+    """Whether ALTER TYPE can turn `old`'s attributes into `new`'s: those kept in the same order, those added
+    after the last kept one (ADD ATTRIBUTE appends)."""
+    olds, news = {a.name for a in old.attributes}, {a.name for a in new.attributes}
+    kept = [a.name for a in new.attributes if a.name in olds]
+    if [a.name for a in old.attributes if a.name in news] != kept:
+        return False
+    last = max((i for i, a in enumerate(new.attributes) if a.name in olds), default=-1)
+    return all(a.name in olds for a in new.attributes[:last])
+
+
+def reshaped_in_place(old: CompositeType, new: CompositeType) -> bool:
+    """Whether RENAME ATTRIBUTE (`renamed_from:`), DROP and ADD ATTRIBUTE give `old` the names of `new`'s attributes
+    in `new`'s order (their types aside): a row's text then has `new`'s fields in place, for the text detour of a type
+    set aside (compare.range_holders.composites_following)."""
+    return in_place(renamed_attributes(old, attribute_moves(old, new)), new)
+
+
+def reshaped(old: CompositeType, new: CompositeType) -> CompositeType:
+    """`old` (its attributes renamed: renamed_attributes) once DROP and ADD ATTRIBUTE gave it `new`'s fields
+    (reshaped_in_place): each kept attribute as `old` has it, each added as `new` has it, in `new`'s order."""
+    was = {a.name: a for a in old.attributes}
+    return replace(old, attributes=tuple(was.get(a.name, a) for a in new.attributes))
+
+
 def typed_tables_follow(current: Schema, desired: Schema) -> Schema:
     """`desired` with the columns of each typed table (`of:`) of a composite type whose attributes schema.yaml renames
     given the rename's hint where they have none: the table is made plain around the ALTER TYPE (compare.differ's

@@ -99,24 +99,22 @@ NAMED_BELOW = "names its own NOT NULL before its parent's"
 # The cause of an alter_not_null that only renames a NOT NULL schema.yaml leaves unnamed to Postgres's default name
 # (compare.not_nulls.not_null_changes): not drift (report.describe), as a key's rename_constraint is not.
 NAMED_AS_DEFAULT = "named as Postgres names it"
-# Changes of a partition detached that wait for the DETACH: those carried down, and those of the copies of
-# its parent's keys, CHECKs, foreign keys and indexes, which it cannot drop (nor rename a CHECK of: 'cannot rename
-# inherited constraint') while attached and holds once detached (compare/partition_copies.py).
+# Changes of a partition detached that wait for the DETACH: those carried down, and those of the copies of its parent's keys, CHECKs, foreign keys and indexes, which
+# it cannot drop (nor rename a CHECK of: 'cannot rename inherited constraint') while attached and holds once detached (compare/partition_copies.py).
 AFTER_DETACH = CARRIED_TO_PARTITIONS | {"add_constraint", "drop_constraint", "drop_foreign_key", "add_index", "drop_index",
                                         "alter_not_null", "rename_constraint"}
-# The cause of a column added to a partition while it is detached, which the parent it is attached to next holds as
-# an identity (ATTACH gives it the identity, compare.inherited_checks.identities_given_by_attach): NOT NULL without a
-# default, the rows it holds are numbered from that identity's sequence (plan.partitioned_identity.numbered_by_parent).
+# The cause of a column added to a partition while it is detached, which the parent it is attached to next holds as an identity (ATTACH gives it the identity,
+# compare.inherited_checks.identities_given_by_attach): NOT NULL without a default, the rows it holds are numbered from that identity's sequence (plan.partitioned_identity.numbered_by_parent).
 NUMBERED_BY_PARENT = "numbered by its new parent's identity"
 # The cause of the changes that complete a new table after its CREATE TABLE (compare.differ).
 NEW_TABLE = "new table"
-# The cause of a collation's or range type's DROP where its definition changed and nothing uses it (Postgres has no
-# ALTER for it: compare.usertypes.remade_definition), and of its comment and owner given back as they were: the
-# report shows the paired CREATE as the definition changed (report.describe), not a drop and an add.
+# The cause of a collation's or range type's DROP where its definition changed and nothing uses it (Postgres has no ALTER for it: compare.usertypes.remade_definition), and
+# of its comment and owner given back as they were: the report shows the paired CREATE as the definition changed (report.describe), not a drop and an add.
 DEFINITION_REMADE = "made again: its definition changed, which Postgres cannot alter"
-# The cause of the changes around an enum re-created with values removed or reordered: the old type is
-# renamed aside, the new one created, every column retyped to it through text, the old one dropped.
+# The cause of the changes around an enum re-created with values removed or reordered: the old type is renamed aside, the new one created, every column retyped to it through text, the old one dropped.
 ENUM_REBUILT = "enum re-created"
+# The cause of a used collation's definition change planned by setting it aside (compare.collation_asides): its alter_collation (the RENAME aside and the CREATE, the one change reports read) and the DROP of the one set aside.
+COLLATION_ASIDE = "collation set aside and made again under its users"
 # The cause of a new domain's CHECKs (or DEFAULT) added by ALTER DOMAIN after its CREATE DOMAIN: they call a
 # SQL-standard function that reads a table, which may be of that domain (compare.sqlbodies.domains_after_readers).
 DOMAIN_CHECKS_LATER = "calls a function that reads a table"
@@ -337,6 +335,8 @@ class Change:
     fits_by: tuple = ()  # an alter_column_type to narrower modifiers: the CHECKs proving each value fits (compare.typmod_checks)
     published: bool = False  # its UPDATE's (or row move's) table published: sent no more around it (compare.published_backfills)
     leaves_first: tuple = ()  # a DETACH or NO INHERIT for good: keys of its ancestors' columns it holds renamed after it (compare.inherited_renames)
+    aside_only: bool = False  # DDL a collation set aside needs, no drift: reports leave it out (compare.collation_asides)
+    held_by: str = ""  # an alter_collation refused: the user that cannot move to a new collation (compare.collation_asides)
 
     @property
     def from_enum(self) -> bool:

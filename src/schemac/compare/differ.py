@@ -14,6 +14,7 @@ from schemac.compare.regenerated_keys import retypes_left_out
 from schemac.compare.around import (around_functions_moved, around_recreated, domains_around_recreated, set_aside_types,
                                     gained_overloads, split_around_recreated)
 from schemac.compare.casts import diff_casts
+from schemac.compare.collation_asides import planned_aside
 from schemac.compare.opclasses import around_operator_classes, diff_operator_classes
 from schemac.compare.operators import diff_operators
 from schemac.compare.parents_columns_later import columns_after_children, joined_before, joined_first, made_without, ordered_by_later, \
@@ -63,7 +64,7 @@ from schemac.compare.inherited_checks import across_parents, after_no_inherit, a
 from schemac.compare.domain_casts import domains_as_written, table_as_written
 from schemac.compare.domain_overloads import lazy_overloads
 from schemac.compare.moves import policies_over_renamed_views, renamed_tables, tables_renamed
-from schemac.compare.view_renames import table_rules_after_column_renames
+from schemac.compare.view_renames import readers_after_column_renames
 from schemac.compare.inherited_renames import children_follow_renames, left_before_renames
 from schemac.compare.column_renames import references_follow_renames
 from schemac.compare.type_moves import moved_types, row_types_moved, view_row_types_moved
@@ -192,6 +193,8 @@ def _dropped(t: Table, cause: Optional[str] = None) -> list[Change]:
 @on_desired_path  # (expressions read on the search path of `desired`'s migration: normalize.searched)
 def diff(current: Schema, desired: Schema) -> list[Change]:
     """Changes that turn `current` into `desired`, in the order their DDL must run."""
+    if (planned := planned_aside(current, desired, diff)) is not None:  # (a used collation changed: compare.collation_asides)
+        return planned
     current, desired = without_declared_copies(current), without_declared_copies(desired)  # (a partition's key copies)
     before = given = current  # (its namespaces: a sequence or type moved names the schema it moves to)
     changes, current = moved_types(current, desired)  # ALTER TYPE ... SET SCHEMA: what names them follows
@@ -208,7 +211,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes += renames
     des_tables = children_follow_renames(cur_tables, des_tables)  # (a parent's RENAME COLUMN recurses)
     references_follow_renames(cur_tables, des_tables)  # (foreign keys at the columns renamed, a child's too)
-    table_rules_after_column_renames(cur_tables, des_tables)  # (a rule inserting into a column renamed: kept)
+    current = readers_after_column_renames(current, cur_tables, des_tables)  # (rules, `(f(t.*)).old`: kept)
     current = bodies_after_renames(current, desired, renames, cur_tables, des_tables)  # (a standard body follows them)
     defaults_follow_sequences(current, desired, cur_tables)  # (a serial's nextval() of its sequence renamed)
     remade = remade_foreign_tables(cur_tables, des_tables, current, desired)
@@ -227,8 +230,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     objects = own_type_sides(diff_objects(current, desired), current, desired)  # (a domain moved onto another enum)
     objects = ranges_over_recreated(diff_user_types(current, desired, objects), current, desired)
     rebuilt = frozenset(set_aside_types(objects))
-    objects = spans_over_set_aside(objects, current, desired, rebuilt)  # (a range over an enum set aside: set aside
-    # too, and the domains kept over it, ranges over those)
+    objects = spans_over_set_aside(objects, current, desired, rebuilt)  # (a range over an enum set aside: set aside too, and the domains kept over it, ranges over those)
     rebuilt = frozenset(set_aside_types(objects))
     changes, objects = rebuilt_ranges_unrenamed(changes, objects, rebuilt)  # (dropped under its old name)
     objects = null_refusing_attributes(composites_over_rebuilt(objects, current, desired, rebuilt), desired)
@@ -361,9 +363,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes = around_functions_moved(functions_around_columns(changes, current, desired), before, current, desired,
                                      cur_tables, des_tables)
     views = diff_views(current, desired, changes, stand_ins)
-    # A function returning or taking a view's row type holds the view: around a view dropped (or re-created)
-    # it is dropped before and created after, and the views reading it are planned again around that (and around
-    # a table or composite type dropped whose name schema.yaml gives to another relation or type).
+    # A function returning or taking a view's row type holds the view: around a view dropped (or re-created) it is dropped before and created after,
+    # and the views reading it are planned again around that (and around a table or composite type dropped whose name schema.yaml gives to another).
     rowtypes = dropped_row_types(changes, views)
     around = functions_around_types(changes, current, desired, rowtypes) if rowtypes else changes
     # So is a function whose SQL-standard body reads such a view (Postgres recorded it).

@@ -10,7 +10,7 @@ from typing import AbstractSet, Optional
 from schemac.model.frozen import replace
 
 from schemac.compare.around import COMPOSITE_ASIDE, set_aside_types
-from schemac.compare.attribute_renames import attribute_moves
+from schemac.compare.attribute_renames import reshaped, reshaped_in_place
 from schemac.compare.changes import ENUM_REBUILT, Change, set_aside_name
 from schemac.compare.definition_users import definition_users
 from schemac.compare.row_types import holding_types
@@ -67,24 +67,27 @@ def domains_over_set_aside(objects: list[Change], current: Schema, desired: Sche
 
 
 def composite_set_aside(old: CompositeType, new: CompositeType, holders: list[tuple[object, str]],
-                        follow: frozenset) -> Optional[list[Change]]:
-    """A composite type of composites_following (`follow`): set aside and made again as it is (an alter_composite_type,
-    cause COMPOSITE_ASIDE), its columns retyped through text (a row's text reads back as the same row of the new type:
-    every value kept; a label removed fails there, as under the enum's own columns), the one set aside dropped at the
-    end; Postgres refuses ALTER ATTRIBUTE ... TYPE under a column, where the attribute dropped and added again lost
-    every value (NULL). None for any other."""
+                        follow: frozenset, moves: tuple = ()) -> Optional[list[Change]]:
+    """A composite type of composites_following (`follow`): set aside and made again as schema.yaml has it (an
+    alter_composite_type, cause COMPOSITE_ASIDE; `old`: after `moves`, its RENAME ATTRIBUTEs, made first with the DROP
+    and ADD ATTRIBUTEs that give it the new one's fields, plan.type_ddl), its columns retyped through text (a row's text
+    reads back as the same row of the new type: every value of a kept attribute kept, a retyped one's read by its new
+    type; a label removed fails there, as under the enum's own columns), the one set aside dropped at the end; Postgres
+    refuses ALTER ATTRIBUTE ... TYPE under a column, where the attribute dropped and added again lost every value
+    (NULL). None for any other."""
     if (old.schema, old.name) not in follow:
         return None
-    aside = replace(old, name=set_aside_name(old.name))  # (its attributes of the types' names: plan.dependencies'
-    # _held_aside drops it before them)
+    aside = replace(reshaped(old, new), name=set_aside_name(old.name))  # (its attributes of the types' names:
+    # plan.dependencies' _held_aside drops it before them)
     return [Change("alter_composite_type", old.schema, "", old.name, old, new, None, COMPOSITE_ASIDE,
-                   users=tuple(label for _, label in holders)),
+                   users=tuple(label for _, label in holders), column_renames=moves),
             Change("drop_composite_type", old.schema, "", aside.name, aside, None, cause=ENUM_REBUILT)]
 
 
 def composites_following(current: Schema, desired: Schema, rebuilt: frozenset, holders) -> frozenset:
-    """(schema, name) of the composite types kept (renamed or moved too, as in following) whose attributes (the same,
-    in the same order, of the same types, none renamed) some are of a type set aside and made again (`rebuilt`: an enum, a domain or range type over one, or
+    """(schema, name) of the composite types kept (renamed or moved too, as in following) whose attributes (their
+    shape changed in place, reshaped_in_place: composite_set_aside) some are of a type set aside and made again
+    (`rebuilt`: an enum, a domain or range type over one, or
     another of these composites: a composite nested in one), where a table's column holds it (`holders(c)`:
     usertypes._holders, none a materialized view), and no range type (but one _range_follows), typed table, composite type not of these (nor
     holding no value: retyped in place), nor domain not following it (domains_over_set_aside: kept under its name over the same type) stands on it: they would
@@ -93,10 +96,8 @@ def composites_following(current: Schema, desired: Schema, rebuilt: frozenset, h
     ds = {(d.schema, d.name): d for d in desired.domains}
     kept = {(d.schema, d.name) for d in current.domains
             if (d.schema, d.name) in ds and type_name(d.type) == type_name(ds[(d.schema, d.name)].type)}
-    shape = lambda c: [(a.name, a.type, a.collation) for a in c.attributes]  # noqa: E731
     cur = {(c.schema, c.name): c for c in current.composite_types
-           if (c.schema, c.name) in des and shape(c) == shape(des[(c.schema, c.name)])
-           and not attribute_moves(c, des[(c.schema, c.name)])
+           if (c.schema, c.name) in des and reshaped_in_place(c, des[(c.schema, c.name)])
            and all(_range_follows(r, desired, current) for r in current.range_types
                    if type_name(r.subtype) == (c.schema, c.name))
            and not any(t.of is not None and type_name(t.of) == (c.schema, c.name) for t in current.tables)

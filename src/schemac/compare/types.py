@@ -169,7 +169,8 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
 def same_function(a: Function, b: Function, schema: Optional[Schema] = None) -> bool:
     """One definition (`a` the database's, `b` schema.yaml's): arguments' defaults compared as expressions of their
     type casting through the same user types (compare.cast_types), bodies without the
-    blank space around them. An argument's DEFAULT NULL is a default (it makes the argument optional), unlike a
+    blank space around them, a SQL-standard one as Postgres printed it at `generate` too (`b.printed`:
+    commands.body_prints). An argument's DEFAULT NULL is a default (it makes the argument optional), unlike a
     column's, which Postgres does not store: one side's and none on the other differ."""
     if len(a.arguments) != len(b.arguments):
         return False
@@ -178,8 +179,8 @@ def same_function(a: Function, b: Function, schema: Optional[Schema] = None) -> 
                 not same_cast_default(x.default, y.default, x.type):
             return False
     return equal_except(a, b, "arguments", "body", "comment") and (
-        a.body == b.body or comparable_body(a) == comparable_body(b)  # (the same text first: most functions)
-        or _same_returned(a, b, schema))
+        a.body == b.body or a.body == b.printed  # (the same text first: most functions; or Postgres's print of it)
+        or comparable_body(a) == comparable_body(b) or _same_returned(a, b, schema))
 
 
 def _same_returned(a: Function, b: Function, schema: Optional[Schema] = None) -> bool:

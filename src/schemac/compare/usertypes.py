@@ -10,9 +10,10 @@ import re
 from schemac.model.frozen import replace
 from typing import Optional
 
-from schemac.compare.attribute_renames import attribute_moves, renamed_attributes
+from schemac.compare.attribute_renames import attribute_moves, in_place, renamed_attributes
 from schemac.compare.changes import DEFINITION_REMADE, ENUM_REBUILT, Change, set_aside_name
 from schemac.compare.definition_users import definition_users
+from schemac.compare.collation_asides import held_by
 from schemac.compare.around import set_aside_types
 from schemac.compare.range_holders import (composite_set_aside, composites_following, domains_over_set_aside, following,
                                            spans_following)
@@ -70,7 +71,7 @@ def diff_user_types(current: Schema, desired: Schema, others: list[Change]) -> l
             old = renamed_attributes(old, moves) if moves else old  # (RENAME ATTRIBUTE first: compare.attribute_renames)
             if old is None:
                 out.append(Change(f"add_{kind}", obj.schema, "", obj.name, None, obj))
-            elif kind == "composite_type" and old.attributes != obj.attributes and not _in_place(old, obj) \
+            elif kind == "composite_type" and old.attributes != obj.attributes and not in_place(old, obj) \
                     and _remakeable(current, old):
                 # no ALTER TYPE puts an attribute before another or reorders them: made again, what names it in
                 # its signature around it (compare.routine_dependents.dropped_row_types), as pg_dump's reload would
@@ -132,7 +133,8 @@ def remade_definition(current: Schema, kind: str, old, new) -> tuple[list[Change
     its users, which the plan refuses (plan.type_ddl)."""
     users = definition_users(current, old)
     if users:
-        return [Change(f"alter_{kind}", new.schema, "", new.name, old, new, users=users)], old
+        return [Change(f"alter_{kind}", new.schema, "", new.name, old, new, users=users,
+                       held_by=held_by(current, old) or "" if kind == "collation" else "")], old
     return [Change(f"drop_{kind}", new.schema, "", new.name, old, None, cause=DEFINITION_REMADE),
             Change(f"add_{kind}", new.schema, "", new.name, None, new)], None
 
@@ -174,17 +176,6 @@ def holders_remade(objects: list[Change], current: Schema, desired: Schema) -> l
                                cause=None if (kind, *key) in changed else DEFINITION_REMADE)]
                 out += _given_back_comments(kind, old, new)
     return out
-
-
-def _in_place(old: CompositeType, new: CompositeType) -> bool:
-    """Whether ALTER TYPE can turn `old`'s attributes into `new`'s: those kept in the same order, those added
-    after the last kept one (ADD ATTRIBUTE appends)."""
-    olds, news = {a.name for a in old.attributes}, {a.name for a in new.attributes}
-    kept = [a.name for a in new.attributes if a.name in olds]
-    if [a.name for a in old.attributes if a.name in news] != kept:
-        return False
-    last = max((i for i, a in enumerate(new.attributes) if a.name in olds), default=-1)
-    return all(a.name in olds for a in new.attributes[:last])
 
 
 def remade_types(objects: list[Change]) -> frozenset:
@@ -229,7 +220,7 @@ def composites_over_rebuilt(objects: list[Change], current: Schema, desired: Sch
         if new is None or aside == old.attributes:
             continue
         holders = _holders(current, old)
-        apart = composite_set_aside(old, new, holders, follow)
+        apart = composite_set_aside(old, new, holders, follow, moves)
         if apart is not None:  # (held by a column: set aside and made again, its values kept)
             changed[key], out = apart[0], out + apart[1:]
             continue

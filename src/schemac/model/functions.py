@@ -66,6 +66,12 @@ class Function:
     binds: tuple[str, ...] = ()
     older_calls: tuple[str, ...] = field(default=(), compare=False, metadata={"recorded": False})
     aside: tuple[str, ...] = field(default=(), compare=False, metadata={"recorded": False})
+    # A SQL-standard body's print by Postgres (pg_get_function_sqlbody, as the catalog reads it) of this very body,
+    # built by `generate` with the views (commands.body_prints) and recorded in state.json: `diff` compares the
+    # database's body with it. `printed_by`: the major that built it (None: never built; set without `printed`: the
+    # build failed, not tried again for the same body).
+    printed: Optional[str] = field(default=None, compare=False)
+    printed_by: Optional[int] = field(default=None, compare=False)
 
     @property
     def standard_body(self) -> bool:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from schemac.model.frozen import frozen
 from schemac.model.types import drops_only
-from schemac.compare.changes import (AFTER_DETACH, BEFORE_PARENTS_COLUMNS, NAMED_BELOW, NEW_TABLE, CARRIED_TO_PARTITIONS, DOMAIN_CHECKS_LATER, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, Change, set_aside_name)
+from schemac.compare.changes import (AFTER_DETACH, BEFORE_PARENTS_COLUMNS, NAMED_BELOW, NEW_TABLE, CARRIED_TO_PARTITIONS, DOMAIN_CHECKS_LATER, ENUM_REBUILT, COLLATION_ASIDE, INHERITED, KEEPS_COLUMN, Change, set_aside_name)
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.compare.default_rows import REBOUND, ROWS_MOVED
 from schemac.compare.inherited_retypes import parents_wrapped
@@ -314,7 +314,7 @@ def deps(c: Change) -> Deps:
         makes, removes, new_refs = makes - own, removes - own, new_refs | own
     if sets_aside(c):  # renames the old type aside
         makes.add(("set aside", c.schema, set_aside_name(c.name)))
-    if c.cause == ENUM_REBUILT and k in ("drop_enum", "drop_domain", "drop_range_type", "drop_composite_type"):  # aside
+    if c.cause in (ENUM_REBUILT, COLLATION_ASIDE) and k in ("drop_enum", "drop_domain", "drop_range_type", "drop_composite_type", "drop_collation"):
         new_refs.add(("set aside", c.schema, c.name))
     if k in _CREATES:
         makes.add(_CREATED)

@@ -79,7 +79,8 @@ def destructive_reason(change: Change, held: Optional[AbstractSet[tuple[str, str
             and not _refused_base(change.old.type, change.new.type):  # type: ignore  (an enum's labels kept)
         return (f"domain {change.schema}.{change.name}: base type {change.old.type} -> {change.new.type}: existing "  # type: ignore
                 "values in its columns may be truncated, rounded or rejected")
-    if change.kind == "alter_composite_type" and change.table_def is not None:  # (none: no value stored)
+    if change.kind == "alter_composite_type" and (change.table_def is not None or change.cause == COMPOSITE_ASIDE):
+        # (neither: no value stored)
         return attributes_lost(change)
     if change.kind == "alter_range_type":
         return range_remade_reason(change, held)  # (set aside with its subtype: plan.range_hazards)

@@ -191,7 +191,7 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
             out.add(("table", *split_reference(obj.referenced_table)))
         return out | (expression_refs(obj.when, t.schema, t.name) - {_col(t, "old"), _col(t, "new")})  # type: ignore
     if isinstance(obj, Domain):
-        refs = {("schema", obj.schema), type_key(obj.type)} | expression_refs(obj.default, obj.schema, None)
+        refs = {("schema", obj.schema), type_key(obj.type)} | expression_refs(obj.default, obj.schema, None) | collation_keys(obj)
         for check in obj.checks:  # a CHECK may call the user's functions (CHECK (is_valid_slug(VALUE))), cast to types
             refs |= function_refs(check.expression) | cast_type_keys(check.expression)
         return refs - {("type", obj.schema, obj.name)}

@@ -10,7 +10,7 @@ from typing import Optional, Union
 from sqlglot import exp
 
 from schemac.compare.around import COMPOSITE_ASIDE, readded, readded_attributes
-from schemac.compare.changes import DEFINITION_REMADE, ENUM_REBUILT, Change, set_aside_name
+from schemac.compare.changes import COLLATION_ASIDE, DEFINITION_REMADE, ENUM_REBUILT, Change, set_aside_name
 from schemac.compare.normalize import written_default
 from schemac.compare.usertypes import RANGE_HELD
 from schemac.errors import SchemacError
@@ -21,6 +21,7 @@ from schemac.plan.sql_strings import string_literal
 from schemac.plan.trees import default_expression
 from schemac.plan.held_values import held_values_guard
 from schemac.plan.unmanaged_users import set_aside_guard, unmanaged_users_guard
+from schemac.plan.widenings import is_widening
 from schemac.pg.dialect import RENDER
 from schemac.pg.constructors import constructor_signatures
 from schemac.pg.idents import ident, schema_part
@@ -153,6 +154,14 @@ def attributes_lost(change: Change) -> Optional[str]:
     gone = [a.name for a in change.old.attributes if a.name not in {b.name for b in change.new.attributes}]  # type: ignore
     again = readded(change)
     what = f"composite type {change.schema}.{change.name}: " + (f"attribute {', '.join(gone)} dropped" if gone else "")
+    if change.cause == COMPOSITE_ASIDE:  # (set aside and made again: a kept attribute's value read through its text)
+        was = {a.name: a.type for a in change.old.attributes}  # type: ignore[union-attr]
+        cut = [f"{a.name} ({was[a.name]} -> {a.type})" for a in change.new.attributes  # type: ignore[union-attr]
+               if a.name in was and not is_widening(was[a.name], a.type)]
+        if cut:
+            return (f"{what}{', ' if gone else ''}attribute {', '.join(cut)} retyped through its text: its values in "
+                    "every column of the type may be truncated, rounded or rejected" +
+                    (", and the dropped one's lost" if gone else ""))
     if again:
         held = " and ".join(change.users) or "a column"
         return (f"{what}{', ' if gone else ''}attribute {', '.join(again)} dropped and added again (Postgres cannot "
@@ -258,10 +267,10 @@ def user_type_statements(change: Change) -> Optional[list[exp.Expression]]:
         return [create_range(new)]  # type: ignore[arg-type]
     guard = [unmanaged_users_guard(k[5:].replace("_", " "), old.schema, old.name)] \
         if change.cause == DEFINITION_REMADE and k.startswith("drop_") else []  # type: ignore[union-attr]
-    if change.cause == ENUM_REBUILT and k in ("drop_range_type", "drop_composite_type"):  # the one set aside
-        guard = [set_aside_guard(k[5:].replace("_", " "), old.schema, old.name)]  # type: ignore[union-attr]
+    if change.cause in (ENUM_REBUILT, COLLATION_ASIDE) and k in ("drop_range_type", "drop_composite_type", "drop_collation"):
+        guard = [set_aside_guard(k[5:].replace("_", " "), old.schema, old.name)]  # type: ignore[union-attr]  # the one set aside
     if k == "alter_composite_type" and change.cause == COMPOSITE_ASIDE:  # compare.range_holders.composite_set_aside
-        return composite_set_aside(old, new)  # type: ignore[arg-type]
+        return renamed_attributes(change) + composite_set_aside(old, new)  # type: ignore[arg-type]
     if k in ("drop_composite_type", "drop_range_type"):
         return guard + [exp.Command(this="DROP", expression=f"TYPE IF EXISTS {qualified(old.schema, old.name)}")]  # type: ignore
     if k == "alter_composite_type":  # (an attribute of a domain refusing NULL: no stored value takes NULL in it)
@@ -271,12 +280,15 @@ def user_type_statements(change: Change) -> Optional[list[exp.Expression]]:
         return [create_collation(new)]  # type: ignore[arg-type]
     if k == "drop_collation":
         return guard + [exp.Command(this="DROP", expression=f"COLLATION IF EXISTS {qualified(old.schema, old.name)}")]  # type: ignore
+    if k == "alter_collation" and change.cause == COLLATION_ASIDE:  # compare.collation_asides: its users follow
+        return [command("ALTER", "COLLATION", qualified(old.schema, old.name), "RENAME TO",  # type: ignore[union-attr]
+                        quote_ident(set_aside_name(old.name))), create_collation(new)]  # type: ignore
     if k == "alter_collation":
         raise TypePlanError(f"collation {new.schema}.{new.name}: its definition cannot change in place (Postgres "  # type: ignore
-                            f"has no ALTER for it) while {_users(change)} it; create a new collation of this definition "
-                            "under another name, give it to what uses this one (columns' collation:, COLLATE in indexes "
-                            "and expressions: the migration changes those columns and rebuilds their indexes over the "
-                            "rows) and drop this one", new.source)  # type: ignore
+                            f"has no ALTER for it) while {_users(change)} it, and {change.held_by or 'one of them'} "
+                            "cannot move to a new collation (Postgres changes no partition key in place, and schemac "
+                            "moves no range or composite type's values to another); create a new collation of this "
+                            "definition under another name for what can use it, or keep this one's", new.source)  # type: ignore
     if k == "alter_range_type" and change.cause == ENUM_REBUILT:  # compare.usertypes.ranges_over_rebuilt
         return range_set_aside(old, new)  # type: ignore[arg-type]
     if k == "alter_range_type" and change.cause == RANGE_HELD:
@@ -317,11 +329,18 @@ def range_set_aside(old: RangeType, new: RangeType) -> list[exp.Expression]:
 
 
 def composite_set_aside(old: CompositeType, new: CompositeType) -> list[exp.Expression]:
-    """A composite type held by a column, over an enum (or a type over one) set aside: renamed aside and created again
-    as it is, over the new types, its comments carried over (a changed one is a change of its own); its columns follow
-    through text (compare.tables), the one set aside is dropped at the end (its drop_composite_type, ENUM_REBUILT)."""
-    out = [command("ALTER", "TYPE", qualified(old.schema, old.name), "RENAME TO", quote_ident(set_aside_name(old.name))),
-           create_composite(new)] + attribute_comments(None, new)
+    """A composite type held by a column, over an enum (or a type over one) set aside: given `new`'s fields in place
+    where its shape changes (its attributes renamed before: renamed_attributes; DROP and ADD ATTRIBUTE, which Postgres
+    allows under a column: the row's text then has the new type's fields, compare.attribute_renames.reshaped), renamed
+    aside and created again as schema.yaml has it, over the new types, its comments carried over (a changed one is a
+    change of its own); its columns follow through text (compare.tables), a retyped attribute's value read by its new
+    type, and the one set aside is dropped at the end (its drop_composite_type, ENUM_REBUILT)."""
+    news, olds = {a.name for a in new.attributes}, {a.name for a in old.attributes}
+    shape = [f"DROP ATTRIBUTE {quote_ident(a.name)}" for a in old.attributes if a.name not in news] + \
+        [f"ADD ATTRIBUTE {_attribute(a)}" for a in new.attributes if a.name not in olds]
+    out = [command("ALTER", "TYPE", qualified(old.schema, old.name), ", ".join(shape)) for _ in shape[:1]]
+    out += [command("ALTER", "TYPE", qualified(old.schema, old.name), "RENAME TO", quote_ident(set_aside_name(old.name))),
+            create_composite(new)] + attribute_comments(None, new)
     if new.comment is not None and new.comment == old.comment:
         out.append(command("COMMENT", "ON", "TYPE", qualified(new.schema, new.name), "IS", comment_value(new.comment)))
     return out

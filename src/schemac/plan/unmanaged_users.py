@@ -63,4 +63,5 @@ def set_aside_guard(kind: str, schema: str, name: str) -> exp.Command:
     """unmanaged_users_guard before the DROP of a type set aside (SET_ASIDE), its message naming the type as schema.yaml
     does: `name` without set_aside_name's suffix."""
     suffix = set_aside_name("")
-    return unmanaged_users_guard(kind, schema, name, name[:-len(suffix)] if name.endswith(suffix) else name, SET_ASIDE)
+    why = SET_ASIDE.replace("its values or what it stands on", "its definition") if kind == "collation" else SET_ASIDE
+    return unmanaged_users_guard(kind, schema, name, name[:-len(suffix)] if name.endswith(suffix) else name, why)

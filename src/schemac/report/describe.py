@@ -11,7 +11,7 @@ from schemac.model.frozen import frozen, replace
 from typing import Optional
 
 from schemac.compare.unique_pk_copies import COPIES_RETAKEN
-from schemac.compare.changes import DEFINITION_REMADE, NAMED_AS_DEFAULT, Change
+from schemac.compare.changes import COLLATION_ASIDE, DEFINITION_REMADE, NAMED_AS_DEFAULT, Change
 from schemac.model import INDEXED_KEY_TYPES, index_comment, nullabilities
 from schemac.report.database_objects import DATABASE_OBJECT_KINDS, database_object_difference, member_settings_difference
 from schemac.report.invalid import invalid_difference
@@ -266,7 +266,8 @@ def differences(changes: list[Change]) -> list[Difference]:
     remade = {(c.kind[5:], c.schema, c.name): c.old for c in changes if c.cause == DEFINITION_REMADE and c.kind[:5] == "drop_"}
     changes = [replace(c, old=remade[(c.kind[4:], c.schema, c.name)]) if remade and (c.kind[4:], c.schema, c.name) in remade
                and c.kind[:4] == "add_" else c for c in changes
-               if c.cause is None and (c.kind in ("add_table", "drop_table") or (c.schema, c.table) not in whole)]
+               if (c.cause is None and not c.aside_only or c.cause == COLLATION_ASIDE and c.kind == "alter_collation")
+               and (c.kind in ("add_table", "drop_table") or (c.schema, c.table) not in whole)]
     out = [d for d in (_difference(c) for c in changes) if d is not None] + _copies_retaken(retaken)
     return sorted(out, key=lambda d: (d.schema, d.table, d.line or 0))
 
