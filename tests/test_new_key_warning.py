@@ -71,24 +71,23 @@ def test_a_key_added_over_rows_is_warned_naming_the_query_that_finds_its_duplica
      "    primary_key: {columns: [id]}\n    unique:\n      - {columns: [id, b], nulls_not_distinct: true}\n"),
 ])
 def test_a_key_the_rows_already_keep_is_not_warned(tmp_path, old, new):
-    from schemac.commands.generate import generate
-
-    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    schema.write_text(OLD % old, encoding="utf-8")
-    assert generate(str(schema), out).status == "written"
-    schema.write_text(OLD % new, encoding="utf-8")
-    result = generate(str(schema), out)
-    assert result.status == "written" and not [n for n in result.notices if n.startswith("warning: ")], result.notices
+    assert_unwarned(tmp_path, OLD % old, OLD % new)
 
 
 def test_a_key_over_a_column_added_numbering_the_rows_is_not_warned(tmp_path):
     """A surrogate key: an identity (or a serial) added with its PRIMARY KEY gives each row a value of its own."""
+    assert_unwarned(tmp_path, "tables:\n  t:\n    columns: {a: integer}\n",
+                    "tables:\n  t:\n    columns:\n      a: integer\n      id: {type: bigint, identity: always}\n"
+                    "    primary_key: {columns: [id]}\n")
+
+
+def assert_unwarned(tmp_path, old: str, new: str) -> None:
+    """schema.yaml `old`, then `new`, generated: the second migration written without a warning."""
     from schemac.commands.generate import generate
 
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    schema.write_text("tables:\n  t:\n    columns: {a: integer}\n", encoding="utf-8")
+    schema.write_text(old, encoding="utf-8")
     assert generate(str(schema), out).status == "written"
-    schema.write_text("tables:\n  t:\n    columns:\n      a: integer\n      id: {type: bigint, identity: always}\n"
-                      "    primary_key: {columns: [id]}\n", encoding="utf-8")
+    schema.write_text(new, encoding="utf-8")
     result = generate(str(schema), out)
     assert result.status == "written" and not [n for n in result.notices if n.startswith("warning: ")], result.notices
