@@ -38,7 +38,7 @@ class OnlinePlan:
     CREATE INDEX CONCURRENTLY holds that statement alone, where no SET can go.
     """
 
-    main: list[exp.Expression]
+    main: list[exp.Expression]  # [] where it would hold the preamble alone beside other files: no file written
     concurrent: list[tuple[str, exp.Expression]]  # (index name, statement)
     validate: list[exp.Expression]
 
@@ -48,6 +48,7 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]],
     """`taken`: the relation names the database has (relation_names), which no index is built under beside its old;
     `tables`: schema.yaml's, whose partition trees a partitioned table's new index is made on (plan.online_only)."""
     main: list[exp.Expression] = preamble(changes)
+    pinned = len(main)
     concurrent: list[tuple[str, exp.Expression]] = []
     validate: list[exp.Expression] = []
     swapped, late = _beside(changes, existing, taken)
@@ -107,6 +108,8 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]],
     validate = checks + attaching + renames + freed + validate
     if validate:  # a transaction of its own
         validate = [pinned_search_path(), *validate, restored_search_path()]
+    if len(main) == pinned and (concurrent or validate):  # (no main file of the search_path's SET lines alone: sqlx
+        main = []  # would record a migration that does nothing, first of the change's files)
     return OnlinePlan(main, concurrent, validate)
 
 
