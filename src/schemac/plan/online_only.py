@@ -122,35 +122,46 @@ def _tree(t: Table, below: dict[tuple[str, str], list[Table]]) -> list[Table]:
 
 class CopyNames:
     """The names Postgres gives partitions' copies (ChooseRelationName: numbered past the schema's relations), in the
-    order the migration makes them, after the copies of the indexes that stand already."""
+    order the migration makes them, after the copies that stand once the main file ran: those of the indexes standing
+    before the migration and kept by it, read off the inspected tables (`standing`: state.json's, which list a copy
+    numbered by its history, `o_1_b_idx1` beside no `o_1_b_idx`, where schema.yaml, inspected after another build,
+    may not), and those of the partitioned indexes the main file makes (`late`: the changes made in the validating
+    file instead, after the copies' builds), which make theirs before the CREATE INDEX CONCURRENTLY files."""
 
-    def __init__(self, changes: list[Change], tables: tuple[Table, ...], taken: frozenset[tuple[str, str]]):
+    def __init__(self, changes: list[Change], tables: tuple[Table, ...], taken: frozenset[tuple[str, str]],
+                 standing: tuple[Table, ...] = (), only: frozenset = frozenset(), late: frozenset = frozenset()):
         self.below = _children(tables)
         self.taken = set(taken) | {(c.schema, c.name) for c in changes if c.name and c.kind.startswith("add_")}
         added = {(c.schema, c.table, c.name) for c in changes if c.kind == "add_index"}
-        by_key = {t.key: t for t in tables}
-        for t in tables:
+        gone = {(c.schema, c.table, c.name) for c in changes if c.kind == "drop_index"}  # (dropped in the main file)
+        standing = standing or tables
+        below, by_key = _children(standing), {t.key: t for t in standing}
+        for t in standing:
             p = t.partition_of
             parent = by_key.get((p.parent_schema, p.parent)) if p is not None else None
             for index in t.indexes if t.partition_by is not None else ():
-                if (t.schema, t.name, index.name) not in added and (parent is None or beside_copy(t, index) or all(
+                if (t.schema, t.name, index.name) not in added | gone and (parent is None or beside_copy(t, index) or all(
                         attach_key(i) != attach_key(index) for i in parent.indexes)):  # (not a copy of its parent's)
-                    self._standing(t, index, added)
+                    self._standing(t, index, added, below)
+        for c in changes:  # (made in the main file: a partitioned table's new index not made ON ONLY nor moved late)
+            if c.kind == "add_index" and c.table_def is not None and c.table_def.partition_by is not None \
+                    and (c.schema, c.table, c.name) not in only and (c.kind, c.schema, c.table, c.name) not in late:
+                self._standing(c.table_def, c.new, added, self.below)  # type: ignore[arg-type]
 
-    def _standing(self, t: Table, index: Index, added: set) -> None:
-        for child, own in self.attached(t, index):
+    def _standing(self, t: Table, index: Index, added: set, below: dict) -> None:
+        for child, own in self.attached(t, index, below):
             if own is None:
                 copy = self.copy(child, index)
                 if child.partition_by is not None:
-                    self._standing(child, copy, added)
+                    self._standing(child, copy, added, below)
             elif (child.schema, child.name, own.name) not in added and child.partition_by is not None:
-                self._standing(child, own, added)
+                self._standing(child, own, added, below)
 
-    def attached(self, t: Table, index: Index) -> list[tuple[Table, Index | None]]:
-        """Each partition of `t` with its own index the plain CREATE INDEX attaches (of the definition, not one beside
-        a copy, not attached to a twin), else None: a copy."""
+    def attached(self, t: Table, index: Index, below: dict | None = None) -> list[tuple[Table, Index | None]]:
+        """Each partition of `t` (of `below`, schema.yaml's by default) with its own index the plain CREATE INDEX
+        attaches (of the definition, not one beside a copy, not attached to a twin), else None: a copy."""
         out = []
-        for child in self.below.get(t.key, ()):
+        for child in (self.below if below is None else below).get(t.key, ()):
             own = [i for i in child.indexes if attach_key(i) == attach_key(index) and not beside_copy(child, i)
                    and i.attached_to in (None, index.name)]
             out.append((child, own[0] if own else None))
