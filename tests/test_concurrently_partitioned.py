@@ -110,6 +110,21 @@ def test_a_partition_schema_yaml_does_not_list_gets_the_plain_build(db_url, tmp_
             ("o_4_b_a_idx", "o_4", "o_b", True), ("o_b", "o", None, True)], result.sql
 
 
+
+def test_a_relation_made_since_holding_a_copys_name_gets_the_plain_build(db_url, tmp_path):
+    """A relation schema.yaml does not list, made after inspect (by hand, by another tool), holding the name the plan
+    gives a copy: its CREATE INDEX CONCURRENTLY IF NOT EXISTS skipped, and the validating file's ALTER INDEX ... ATTACH
+    PARTITION failed ('"o_2_b_a_idx" is not an index'). The DO block finds the name not an index of its partition and
+    builds the index as without --concurrently (Postgres names the copy past the table)."""
+    new = TREE.replace("    indexes:\n", "    indexes:\n      o_b: {columns: [b, a]}\n", 1)
+    _, result, files = _edited(db_url, tmp_path, TREE, new, ROWS + "; CREATE TABLE o_2_b_a_idx (x integer)")
+    assert "CREATE INDEX CONCURRENTLY IF NOT EXISTS o_2_b_a_idx ON public.o_2(b, a)" in result.sql
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, files, record=False)
+        assert [r[:4] for r in conn.execute(INDEXES).fetchall() if "(b, a)" in r[4]] == [
+            ("o_1_b_a_idx", "o_1", "o_b", True), ("o_1a_b_a_idx", "o_1a", "o_1_b_a_idx", True),
+            ("o_2_b_a_idx1", "o_2", "o_b", True), ("o_3_b_a_idx", "o_3", "o_b", True), ("o_b", "o", None, True)]
+
 PARTS = ("CREATE TABLE o (a int NOT NULL, b int, c text) PARTITION BY LIST (a); "
          "CREATE TABLE o_1 PARTITION OF o FOR VALUES IN (1); CREATE TABLE o_2 PARTITION OF o FOR VALUES IN (2); "
          "INSERT INTO o SELECT 1 + g % 2, g, 'x' || g FROM generate_series(1, 100) g; ")

@@ -11,7 +11,8 @@ its name, one beside a copy (pg.beside_copies) left alone: so a fresh build's in
 where every partition of the tree stands before the migration and none is attached, detached, made or dropped by it,
 and nothing the main file holds waits on the index (plan.online_attach); the validating file checks on the server
 that the tree holds no partition schema.yaml does not list (one made after inspect: pg_partman's premake, a foreign
-table), where it builds the index as without --concurrently instead (it attaches the copies built, makes the rest).
+table), nor a relation it does not list a name given a copy, where it builds the index as without --concurrently
+instead (it attaches the copies built, makes the rest).
 """
 
 from __future__ import annotations
@@ -176,33 +177,54 @@ class CopyNames:
 
 
 def only_build(c: Change, names: CopyNames) -> OnlyBuild:
-    """The new index of `c` (of made_on_only) made ON ONLY, its copies built CONCURRENTLY, all attached."""
+    """The new index of `c` (of made_on_only) made ON ONLY, its copies built CONCURRENTLY, all attached; built as
+    without --concurrently instead where the tree holds a partition schema.yaml does not list, or a name the plan gives
+    is not what it expects (_unexpected)."""
     t, index = c.table_def, c.new
     concurrent: list[tuple[str, exp.Expression]] = []
     checks: list[exp.Expression] = []
-    body = [_on_only(t, index)] + _below(t, index, names, concurrent, checks)  # type: ignore[arg-type]
-    regclass = "pg_catalog.to_regclass({})".format
-    known = ", ".join(regclass(literal(qualified(p.schema, p.name))) for p in _tree(t, names.below))  # type: ignore
-    tree = f"pg_catalog.pg_partition_tree({regclass(literal(qualified(t.schema, t.name)))})"  # type: ignore[union-attr]
+    attached: list[tuple[str, str]] = []
+    fresh: list[str] = []
+    body = [_on_only(t, index)] + _below(t, index, names, concurrent, checks, (attached, fresh))  # type: ignore
+    known = ", ".join(_regclass(p.schema, p.name) for p in _tree(t, names.below))  # type: ignore[arg-type]
+    tree = f"pg_catalog.pg_partition_tree({_regclass(t.schema, t.name)})"  # type: ignore[union-attr]
     plain = ddl.create_index(t, index).sql(dialect=RENDER)  # type: ignore[arg-type]
     return OnlyBuild(concurrent, checks, [do_block(
-        f"BEGIN IF EXISTS (SELECT 1 FROM {tree} p WHERE p.relid <> ALL (ARRAY[{known}])) THEN {plain}; "
-        f"ELSE {' '.join(s + ';' for s in body)} END IF; END")])
+        f"BEGIN IF EXISTS (SELECT 1 FROM {tree} p WHERE p.relid <> ALL (ARRAY[{known}])){_unexpected(attached, fresh)} "
+        f"THEN {plain}; ELSE {' '.join(s + ';' for s in body)} END IF; END")])
 
 
-def _below(t: Table, index: Index, names: CopyNames, concurrent: list, checks: list) -> list[str]:
+def _regclass(schema: str, name: str) -> str:
+    return f"pg_catalog.to_regclass({literal(qualified(schema, name))})"
+
+
+def _unexpected(attached: list[tuple[str, str]], fresh: list[str]) -> str:
+    """The DO block's tests, OR'd to its own, that a name the plan gives is not what it expects: an index it attaches
+    (a leaf's copy built CONCURRENTLY, a partition's own: regclass, its table's) no index of its partition or attached
+    already, or an ON ONLY copy's name (regclass) taken. So a relation schema.yaml does not list, made since inspect,
+    holding a copy's name (its CREATE INDEX CONCURRENTLY IF NOT EXISTS skipped): the ATTACH would fail."""
+    tests = [f"NOT EXISTS (SELECT 1 FROM pg_catalog.pg_index x WHERE x.indexrelid = {i} AND x.indrelid = {p} AND NOT "
+             f"EXISTS (SELECT 1 FROM pg_catalog.pg_inherits h WHERE h.inhrelid = {i}))" for i, p in attached]
+    return "".join(f" OR {test}" for test in tests + [f"{i} IS NOT NULL" for i in fresh])
+
+
+def _below(t: Table, index: Index, names: CopyNames, concurrent: list, checks: list,
+           met: tuple[list[tuple[str, str]], list[str]]) -> list[str]:
     """The statements making `index`'s copies on the partitions of `t` (ON ONLY where sub-partitioned, each leaf's
     CREATE INDEX CONCURRENTLY into `concurrent`, its check into `checks`) and attaching them, or the partitions'
-    own, to it, the deepest first."""
+    own, to it, the deepest first; into `met`, what _unexpected tests of the names."""
     out = []
     for child, own in names.attached(t, index):
-        if own is None:
+        if own is None and child.partition_by is not None:
             own = names.copy(child, index)
-            if child.partition_by is not None:
-                out += [_on_only(child, own)] + _below(child, own, names, concurrent, checks)
-            else:
+            met[1].append(_regclass(child.schema, own.name))
+            out += [_on_only(child, own)] + _below(child, own, names, concurrent, checks, met)
+        else:
+            if own is None:
+                own = names.copy(child, index)
                 concurrent.append((own.name, ddl.create_index(child, own, concurrently=True)))
                 checks.append(built_valid(child.schema, own.name))
+            met[0].append((_regclass(child.schema, own.name), _regclass(child.schema, child.name)))
         out.append(f"ALTER INDEX {qualified(t.schema, index.name)} ATTACH PARTITION "
                    f"{qualified(child.schema, own.name)}")
     return out
