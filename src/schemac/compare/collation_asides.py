@@ -26,6 +26,8 @@ from schemac.pg.names import quote_ident
 from schemac.pg.sqllex import LexError, folded, tokens
 from schemac.pg.verbatim import collated_names, names
 
+# The changes of a collation's comment and owner (compare.usertypes).
+_OWN = ("set_type_comment", "set_object_owner")
 # Strings that are no SQL Postgres stores parsed: a PL/pgSQL body (resolved when it runs), a trigger's arguments.
 _SKIPPED = frozenset(("source", "renamed_from", "grants", "owner", "name", "schema", "comment", "arguments"))
 
@@ -142,10 +144,16 @@ def planned_aside(current: Schema, desired: Schema, diff: Callable[[Schema, Sche
     keys = {(c.schema, c.name) for c in set_aside}
     alike = replace(current, collations=tuple(replace(des[key], comment=c.comment, owner=c.owner) if key in keys else c
                                               for c in current.collations for key in [(c.schema, c.name)]))
-    seen = {(c.kind, c.schema, c.table, c.name) for c in diff(alike, desired)}
+    drift = diff(alike, desired)
+    seen = {(c.kind, c.schema, c.table, c.name) for c in drift}
+    # its comment's and owner's drift as the collation has them now (`old`: a report reads "comment is 'x'", not the
+    # none of the new one; an owner schema.yaml pins no more given back), not as the diff of the new one made reads it
+    own = {(c.kind, c.schema, c.name): c for c in drift if c.kind in _OWN and (c.schema, c.name) in keys}
     asides = {(schema, set_aside_name(name)) for schema, name in keys}
     planned = [replace(c, cause=COLLATION_ASIDE) if c.kind == "drop_collation" and (c.schema, c.name) in asides else
+               own.pop((c.kind, c.schema, c.name)) if (c.kind, c.schema, c.name) in own else
                c if c.cause is not None or (c.kind, c.schema, c.table, c.name) in seen else replace(c, aside_only=True)
                for c in diff(renamed, desired) if not (c.kind == "add_collation" and (c.schema, c.name) in keys)]
+    planned += own.values()
     order = {k: n for n, k in enumerate(KINDS)}  # (the alter_collation renames aside and creates the new one)
     return sorted(set_aside + planned, key=lambda c: order[c.kind])
