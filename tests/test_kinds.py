@@ -544,15 +544,15 @@ def test_a_libc_collation_with_one_locale_reads_as_the_catalog_gives_it():
 @pytest.mark.parametrize("users,named,held", [
     ("domains:\n  d: {type: text, collation: c}\nrange_types:\n  r: {subtype: text, collation: c}\n",
      "domain public.d and range type public.r use", "range type public.r"),
-    ("composite_types:\n  p:\n    attributes: {a: {type: text, collation: public.c}}\n", "composite type public.p uses",
-     "composite type public.p"),
+    ("composite_types:\n  p:\n    attributes: {a: {type: text, collation: public.c}}\ntables:\n  t:\n    columns: {x: p}\n",
+     "composite type public.p uses", "composite type public.p"),
     ("tables:\n  t:\n    partition_by: {strategy: list, key: s}\n    columns: {s: {type: text, collation: c}}\n",
      "table public.t uses", "the partition key of table public.t"),
 ])
 def test_a_collation_definition_change_is_refused_where_a_user_cannot_move(users, named, held):
     """As a range type's: refused at the collation's line, naming what uses it and what of it cannot move to a new
-    collation (a partition key, a range or composite type); made again where nothing uses it, set aside where all can
-    move (test_a_collation_definition_change_is_set_aside_under_its_users)."""
+    collation (a partition key, a range type, a composite type a column holds); made again where nothing uses it, set
+    aside where all can move (test_a_collation_definition_change_is_set_aside_under_its_users)."""
     with pytest.raises(SchemacError) as e:
         _plan_between("collations:\n  c: {locale: C}\n" + users, "collations:\n  c: {locale: POSIX}\n" + users)
     assert re.fullmatch(r"schema\.yaml:2:3: collation public\.c: its definition cannot change in place \(Postgres has "
@@ -564,6 +564,7 @@ def test_a_collation_definition_change_is_refused_where_a_user_cannot_move(users
     "tables:\n  t:\n    columns: {s: text}\n    indexes:\n      t_s: {columns: [{expression: s COLLATE c}]}\n",
     "domains:\n  d: {type: text, collation: c}\n",
     "views:\n  v: {query: \"SELECT 'a' COLLATE c AS a\"}\n",
+    "composite_types:\n  p:\n    attributes: {a: {type: text, collation: public.c}}\n",
 ])
 def test_a_collation_definition_change_is_set_aside_under_its_users(users):
     """Renamed aside, made again under its name, its users moved to it (their statements between: the pairs

@@ -8,8 +8,8 @@ Postgres holds a collation by OID: after the RENAME the columns, index keys, CHE
 the catalog prints it under the set-aside name (`COLLATE mb__schemac_old`). The current model is rewritten so, as
 compare.type_moves does for a type moved, and the rest of the diff plans the move of each user from the one to the
 other as it plans any collation given to a column or a COLLATE changed. What cannot be made again keeps the refusal
-(plan.type_ddl): a partition key naming the collation (or over a column of it), a range type or composite type's
-attribute of it. Reports read the one change (COLLATION_ASIDE's alter_collation, the definition changed): what follows
+(plan.type_ddl): a partition key naming the collation (or over a column of it), a range type of it, a composite
+type's attribute of it where a column holds the type (one none holds is altered with the rest). Reports read the one change (COLLATION_ASIDE's alter_collation, the definition changed): what follows
 it is DDL, not drift (`aside_only`)."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Callable, Optional
 
+from schemac.compare.composite_holders import remakeable
 from schemac.compare.changes import COLLATION_ASIDE, KINDS, Change, set_aside_name
 from schemac.compare.definition_users import definition_users
 from schemac.model import Collation, Dependency, Schema
@@ -38,7 +39,8 @@ def _defined(c: Collation) -> Collation:
 
 def held_by(current: Schema, c: Collation) -> Optional[str]:
     """What of `current` cannot be made again under the collation's new definition: a partition key naming it (or over
-    a column of it: Postgres refuses ALTER COLUMN ... TYPE of a key's column), a range or composite type of it."""
+    a column of it: Postgres refuses ALTER COLUMN ... TYPE of a key's column), a range type of it, a composite type
+    of it whose values a column holds (compare.composite_holders)."""
     ref = collation_ref(c.schema, c.name)
     for t in current.tables:
         key = t.partition_by
@@ -48,8 +50,8 @@ def held_by(current: Schema, c: Collation) -> Optional[str]:
     for r in current.range_types:
         if r.collation == ref:
             return f"range type {r.schema}.{r.name}"
-    for ct in current.composite_types:
-        if any(a.collation == ref for a in ct.attributes):
+    for ct in current.composite_types:  # (one no stored value holds is made again with the others)
+        if any(a.collation == ref for a in ct.attributes) and not remakeable(current, ct):
             return f"composite type {ct.schema}.{ct.name}"
     return None
 
