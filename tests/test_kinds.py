@@ -559,6 +559,19 @@ def test_a_collation_definition_change_is_refused_where_a_user_cannot_move(users
                         rf"no ALTER for it\) while {named} it, and {held} {WAY_OUT}", str(e.value)), str(e.value)
 
 
+def test_a_collation_set_aside_under_a_name_schema_yaml_declares_is_refused_naming_it():
+    """A collation of schema.yaml named as the changing one would be set aside (`c__schemac_old`): the refusal names it
+    (before: "and one of them cannot move to a new collation", which none was)."""
+    users = "tables:\n  t:\n    columns: {s: {type: text, collation: c}}\n"
+    with pytest.raises(SchemacError) as e:
+        _plan_between("collations:\n  c: {locale: C}\n  c__schemac_old: {locale: C}\n" + users,
+                      "collations:\n  c: {locale: POSIX}\n  c__schemac_old: {locale: C}\n" + users)
+    assert str(e.value) == (
+        "schema.yaml:2:3: collation public.c: its definition cannot change in place (Postgres has no ALTER for it) "
+        "while table public.t uses it, and schema.yaml declares collation public.c__schemac_old, the name schemac would "
+        "set it aside under while they move to a new one; rename that collation, or keep this one's definition")
+
+
 @pytest.mark.parametrize("users", [
     "tables:\n  t:\n    columns: {s: {type: text, collation: c}}\n",
     "tables:\n  t:\n    columns: {s: text}\n    indexes:\n      t_s: {columns: [{expression: s COLLATE c}]}\n",

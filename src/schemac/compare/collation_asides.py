@@ -56,6 +56,14 @@ def held_by(current: Schema, c: Collation) -> Optional[str]:
     return None
 
 
+def aside_taken(desired: Schema, c: Collation) -> str:
+    """The collation of schema.yaml's named as `c` would be set aside (`<name>__schemac_old`, its schema), which keeps
+    it from being set aside: plan.type_ddl's refusal names it. "" where there is none."""
+    name = set_aside_name(c.name)
+    return f"collation {c.schema}.{name}" if any((d.schema, d.name) == (c.schema, name) for d in desired.collations) \
+        else ""
+
+
 def _names(text: Optional[str], c: Collation) -> bool:
     return bool(text) and any((s or "public") == c.schema and n == c.name for s, n in collated_names(text))  # type: ignore
 
@@ -70,7 +78,7 @@ def collations_set_aside(current: Schema, desired: Schema) -> tuple[list[Change]
         if new is None or _defined(old) == _defined(new) or held_by(current, old) is not None:
             continue
         users = definition_users(current, old)
-        if not users or (old.schema, set_aside_name(old.name)) in des:
+        if not users or aside_taken(desired, old):
             continue
         changes.append(Change("alter_collation", old.schema, "", old.name, old, new, users=users, cause=COLLATION_ASIDE))
     for c in changes:

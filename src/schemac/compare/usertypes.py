@@ -6,11 +6,12 @@ search dictionary's options can, its template cannot."""
 from __future__ import annotations
 
 from schemac.model.frozen import replace
+from typing import Optional
 
 from schemac.compare.attribute_renames import attribute_moves, in_place, renamed_attributes
 from schemac.compare.changes import DEFINITION_REMADE, ENUM_REBUILT, Change, set_aside_name
 from schemac.compare.definition_users import definition_users
-from schemac.compare.collation_asides import held_by
+from schemac.compare.collation_asides import aside_taken, held_by
 from schemac.compare.around import set_aside_types
 from schemac.compare.range_holders import (composite_set_aside, composites_following, domains_over_set_aside, following,
                                            spans_following)
@@ -67,7 +68,7 @@ def diff_user_types(current: Schema, desired: Schema, others: list[Change]) -> l
                 made, old = remade_definition(current, kind, old, obj)
                 out += made
             elif kind == "collation" and replace(old, comment=None, owner=None) != replace(obj, comment=None, owner=None):
-                made, old = remade_definition(current, kind, old, obj)
+                made, old = remade_definition(current, kind, old, obj, desired)
                 out += made
             elif kind in ("text_search_config", "text_search_dictionary") and replace(old, comment=None) != replace(obj, comment=None):
                 out.append(Change(f"alter_{kind}", obj.schema, "", obj.name, old, obj))
@@ -102,15 +103,17 @@ def _given_back_comments(kind: str, was, new) -> list[Change]:
             for schema, name, old, obj in sides if obj.comment]
 
 
-def remade_definition(current: Schema, kind: str, old, new) -> tuple[list[Change], object]:
+def remade_definition(current: Schema, kind: str, old, new, desired: Optional[Schema] = None
+                      ) -> tuple[list[Change], object]:
     """A collation's or range type's definition changed (Postgres has no ALTER for it): where nothing of `current` uses
     it (compare.definition_users), dropped and created again (no value is held; its comment, owner and grants given
     back as a new one's: the second item, `old` as the caller compares it then, is None), else an alter_ change naming
     its users, which the plan refuses (plan.type_ddl)."""
     users = definition_users(current, old)
     if users:
-        return [Change(f"alter_{kind}", new.schema, "", new.name, old, new, users=users,
-                       held_by=held_by(current, old) or "" if kind == "collation" else "")], old
+        refused = held_by(current, old) or aside_taken(desired, old) if kind == "collation" and desired is not None \
+            else ""
+        return [Change(f"alter_{kind}", new.schema, "", new.name, old, new, users=users, held_by=refused)], old
     return [Change(f"drop_{kind}", new.schema, "", new.name, old, None, cause=DEFINITION_REMADE),
             Change(f"add_{kind}", new.schema, "", new.name, None, new)], None
 
