@@ -1042,3 +1042,25 @@ def test_a_composite_attribute_renamed_by_its_hint_is_a_rename_attribute():
     assert ignored_renames(load_text(new), load_text(new))[0].startswith(
         "schema.yaml:2:3: renamed_from 'y' has done its work: the recorded schema has attribute z and no y")
     assert "renamed_from" not in str(composite_spec(load_text(new).composite_types[0]))
+
+
+@pytest.mark.parametrize("order", ["d1, d2", "d2, d1"])
+def test_a_range_over_a_composite_names_every_domain_made_over_a_narrower_base_in_order(order):
+    """A range over a composite type whose domains are made again over other base types: the refusal names each that
+    narrows, by name, whatever order the domains come in (it named one of them, taken from a set: which one, and so
+    whether the range was refused at all where the other widens, followed hash order); one that widens is left out."""
+    from schemac.compare.differ import diff
+    from schemac.plan.hazards import destructive_reason
+
+    def side(d1: str, d2: str, d3: str) -> str:
+        domains = {"d1": f"  d1: {{type: {d1}}}\n", "d2": f"  d2: {{type: '{d2}'}}\n"}
+        return ("domains:\n" + "".join(domains[n] for n in order.split(", ")) + f"  d3: {{type: {d3}}}\n"
+                "composite_types:\n  pt:\n    attributes: {a: d1, b: d2, c: d3}\n"
+                "range_types:\n  ptrange: {subtype: pt}\ntables:\n  s:\n    columns: {id: integer, r: ptrange}\n")
+
+    changes = diff(load_text(side("integer", "numeric(10,2)", "integer")),
+                   load_text(side("smallint", "numeric(10,0)", "bigint")))
+    reasons = [r for r in map(destructive_reason, changes) if r and r.startswith("range type")]
+    assert reasons == ["range type public.ptrange: created again over pt, whose domains public.d1 (integer -> smallint), "
+                       "public.d2 (numeric(10,2) -> numeric(10,0)) are made again over another base type: the migration "
+                       "fails if a row holds a bound a new base type rejects, and may round or truncate one"], reasons

@@ -213,6 +213,9 @@ class Change:
     # asks for `using:` where Postgres has none). A composite's made again: its attributes of such domains, guarded.
     rebased: str = ""
     refused_attributes: tuple = ()  # (PostGIS or pgvector refuse every value of: compare.composite_rebases)
+    # An alter_range_type over a composite type: ("schema.domain", old base, new base) of each domain under its bounds made
+    # again over another base type, in order (compare.composite_rebases.rebased_bounds), which plan.range_hazards names.
+    rebased_domains: tuple = ()
     checked_domains: tuple = ()  # (and the domains below it whose CHECKs or NOT NULL change: plan.held_values looks)
     # An add_extension creating the extension: the functions, aggregates, operators and views the migration makes in
     # its schema (compare.extension_takes), which its script may make too where the database holds one detached from
