@@ -37,43 +37,62 @@ def readers_follow_attributes(current: Schema, desired: Schema) -> Schema:
     if not renames:
         return current
     fields, relations = _fields(current, renames), _relations(current)
+    return replace(_readers(current, fields, relations),
+                   views=tuple(_view(v, _text(fields), fields, relations, renames) for v in current.views))
 
+
+def fields_followed(current: Schema, renames: dict[tuple[str, str], dict[str, str]]) -> Schema:
+    """`current`'s tables (CHECKs, indexes, defaults, generated columns, policies, triggers' WHEN, statistics),
+    SQL-standard bodies and domains' CHECKs as Postgres prints them after the RENAME COLUMNs `renames` (table key ->
+    old name -> new) of the tables whose row type they select fields of: `(f(t.*)).old` prints `(f(t.*)).new`, and
+    a body replaced, or a CHECK, index or generated column made again, for nothing (a RETURN body replaced before the
+    rename named a field the table did not have yet). Views: row_fields_followed, as compare.views renames them."""
+    return _readers(current, _fields(current, renames), _relations(current)) if renames else current
+
+
+def _readers(current: Schema, fields, relations: dict) -> Schema:
+    """`current` with its tables', standard bodies' and domains' CHECKs' field selections renamed (`fields.renames`)."""
+    text = _text(fields)
+    tables = tuple(_table(t, text, _resolver(fields, relations, t.key),
+                          _resolver(fields, relations, t.key, ("new", "old"))) for t in current.tables)
+    functions = tuple(_function(f, fields, relations) if f.standard_body else f for f in current.functions)
+    domains = tuple(replace(d, checks=tuple(replace(c, expression=text(c.expression, _resolver(
+        fields, {}, ("", ""), (), {"value": d.type}))) for c in d.checks)) if d.checks else d
+        for d in current.domains)
+    return replace(current, tables=tables, functions=functions, domains=domains)
+
+
+def _text(fields) -> Callable[[Optional[str], Callable], Optional[str]]:
+    """An expression's text with its field selections renamed; as it was where one is not told."""
     def text(value: Optional[str], resolve: Callable) -> Optional[str]:
         if value is None:
             return None
         after = fields_renamed(value, fields, resolve)
         return value if after is None else after
-
-    tables = tuple(_table(t, text, _resolver(fields, relations, t.key),
-                          _resolver(fields, relations, t.key, ("new", "old"))) for t in current.tables)
-    views = tuple(_view(v, text, fields, relations, renames) for v in current.views)
-    functions = tuple(_function(f, fields, relations) if f.standard_body else f for f in current.functions)
-    domains = tuple(replace(d, checks=tuple(replace(c, expression=text(c.expression, _resolver(
-        fields, {}, ("", ""), (), {"value": d.type}))) for c in d.checks)) if d.checks else d
-        for d in current.domains)
-    return replace(current, tables=tables, views=views, functions=functions, domains=domains)
+    return text
 
 
-def row_fields_followed(current: Schema, renames: dict[tuple[str, str], dict[str, str]]) -> Callable[[View], View]:
-    """A view as Postgres prints it after the RENAME COLUMNs `renames` (table key -> old name -> new) of the tables whose
-    row type it selects fields of: `(f(t.*)).old`, f returning the table's row type, prints `(f(t.*)).new AS old`
-    (a FieldSelect names the column by number; pg.query_renames.column_renamed renames column references only).
-    Its deparse as it was where a selection of a field of a renamed column's name is over a value whose type the
-    model does not tell (a function of no schema read), or sqlglot cannot read it."""
+def row_fields_followed(current: Schema, renames: dict[tuple[str, str], dict[str, str]]) -> Callable:
+    """A view (or a SQL-standard body) as Postgres prints it after the RENAME COLUMNs `renames` (table or view key ->
+    old name -> new) of the tables or views whose row type it selects fields of: `(f(t.*)).old`, f returning the row
+    type, prints `(f(t.*)).new AS old` (a FieldSelect names the column by number; pg.query_renames.column_renamed
+    renames column references only). Its deparse as it was where a selection of a field of a renamed column's name
+    is over a value whose type the model does not tell (a function of no schema read), or sqlglot cannot read it."""
     fields, relations = _fields(current, renames), _relations(current)
-    return lambda v: _deparse_renamed(v, fields, relations)
+    return lambda o: _deparse_renamed(o, fields, relations) if isinstance(o, View) else \
+        _function(o, fields, relations) if o.standard_body else o
 
 
 def _fields(current: Schema, renames: dict):
     """What field selections of `current` are resolved over (pg.field_renames.Fields): the attributes of its composite
-    types and of its tables' row types, its domains, its functions' overloads, and `renames`."""
+    types and of its tables' and views' row types, its domains, its functions' overloads, and `renames`."""
     returns: dict[tuple[str, str], tuple] = {}
     for f in current.functions:
         ins = tuple(a.type for a in f.arguments if a.mode != "out")
         returns[(f.schema, f.name)] = returns.get((f.schema, f.name), ()) + ((
             ins, any(a.mode == "variadic" for a in f.arguments),
             None if not f.returns or f.returns.startswith("TABLE(") else result_types(f.returns)[0]),)
-    attributes = {t.key: {c.name: c.type for c in t.columns} for t in current.tables}
+    attributes = _relations(current)
     attributes.update({(c.schema, c.name): {a.name: a.type for a in c.attributes} for c in current.composite_types})
     return Fields(attributes, {(d.schema, d.name): d.type for d in current.domains}, renames, returns)
 

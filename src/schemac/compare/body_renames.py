@@ -14,7 +14,8 @@ from schemac.compare.column_renames import default_names_followed
 from schemac.compare.moves import views_moved
 from schemac.compare.sqlbodies import after_table_renames
 from schemac.compare.types import same_function
-from schemac.compare.view_renames import hinted_renames
+from schemac.compare.view_renames import hinted_renames, net_by_relation
+from schemac.compare.attribute_readers import row_fields_followed
 from schemac.model import INDEXED_KEY_TYPES, Function, Schema, Table
 from schemac.model.frozen import replace
 from schemac.pg.lazy import lazy
@@ -25,6 +26,7 @@ action_renamed = lazy("schemac.pg.query_renames", "action_renamed")
 conflict_arbiters = lazy("schemac.pg.sqlbody", "conflict_arbiters")
 statements_edited = lazy("schemac.pg.sqlbody", "statements_edited")
 sql_body_refs = lazy("schemac.pg.sqlbody", "sql_body_refs")
+selected_fields = lazy("schemac.pg.verbatim", "selected_fields")
 table_renamed = lazy("schemac.pg.relation_renames", "table_renamed")
 target_moved = lazy("schemac.pg.relation_renames", "target_moved")
 
@@ -119,14 +121,16 @@ def bodies_after_view_renames(changes: list[Change], views: list[Change], curren
         if c.kind in ("add_function", "alter_function", "drop_function") and isinstance(f, Function):
             at.setdefault((f.schema, f.name, f.identity), []).append(n)
     out, dropped = list(changes), set()
+    fields = row_fields_followed(current, net_by_relation(renames))  # (`(f(v.*)).old` of the view's row type)
     for f in current.functions:
         key = (f.schema, f.name, f.identity)
         if not f.standard_body or key not in des or any(changes[n].kind != "alter_function" for n in at.get(key, ())):
             continue
         relations, _, columns = sql_body_refs(f.body)
-        if not any((s, v) in relations and (a in columns or "*" in columns) for s, v, a, _ in renames):
+        if not any((s, v) in relations and (a in columns or "*" in columns) for s, v, a, _ in renames) and \
+                not any(a in selected_fields(f.body) for _, _, a, _ in renames):
             continue
-        after = _renamed(f, {}, renames, {})  # (as it was where that is not told: replaced after the renames)
+        after = _renamed(fields(f), {}, renames, {})  # (as it was where that is not told: replaced after the renames)
         if after.body != f.body and same_function(after, des[key]):
             dropped |= set(at.get(key, ()))
         elif key not in at:

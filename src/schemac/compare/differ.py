@@ -64,7 +64,7 @@ from schemac.compare.inherited_checks import across_parents, after_no_inherit, a
 from schemac.compare.domain_casts import domains_as_written, table_as_written
 from schemac.compare.domain_overloads import lazy_overloads
 from schemac.compare.moves import policies_over_renamed_views, renamed_tables, tables_renamed
-from schemac.compare.view_renames import table_rules_after_column_renames
+from schemac.compare.view_renames import readers_after_column_renames
 from schemac.compare.inherited_renames import children_follow_renames, left_before_renames
 from schemac.compare.column_renames import references_follow_renames
 from schemac.compare.type_moves import moved_types, row_types_moved, view_row_types_moved
@@ -211,7 +211,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes += renames
     des_tables = children_follow_renames(cur_tables, des_tables)  # (a parent's RENAME COLUMN recurses)
     references_follow_renames(cur_tables, des_tables)  # (foreign keys at the columns renamed, a child's too)
-    table_rules_after_column_renames(cur_tables, des_tables)  # (a rule inserting into a column renamed: kept)
+    current = readers_after_column_renames(current, cur_tables, des_tables)  # (rules, `(f(t.*)).old`: kept)
     current = bodies_after_renames(current, desired, renames, cur_tables, des_tables)  # (a standard body follows them)
     defaults_follow_sequences(current, desired, cur_tables)  # (a serial's nextval() of its sequence renamed)
     remade = remade_foreign_tables(cur_tables, des_tables, current, desired)

@@ -19,11 +19,12 @@ from schemac.compare.taken_names import aside_name, taken_keys
 from schemac.model import Column, NotNull, Parent, Schema, Sequence, Table, View
 from schemac.model.sequences import identity_sequence_name
 from schemac.pg.lazy import lazy
-from schemac.pg.names import default_constraint_name, default_not_null_name, regclass_literal
+from schemac.pg.names import default_constraint_name, default_not_null_name, quote_ident, regclass_literal
 
 policy_table_renamed = lazy("schemac.pg.policies", "policy_table_renamed")
 table_renamed = lazy("schemac.pg.relation_renames", "table_renamed")
 aliases_written = lazy("schemac.pg.refnames", "aliases_written")
+verbatim_renamed = lazy("schemac.pg.verbatim", "renamed")
 
 Key = tuple[str, str]
 
@@ -69,7 +70,8 @@ def renamed_tables(current: Schema, cur_tables: dict[Key, Table],
         statistics = tuple(replace(s, schema=s.schema or old.schema) for s in old.statistics)
         # (the constraints named after the old name are renamed by the migration: plan.table_renames.defaults_renamed)
         kept = sequences_named(old)
-        cur_tables[key] = replace(kept, schema=t.schema, name=t.name, statistics=statistics)
+        cur_tables[key] = _whole_rows_renamed(replace(kept, schema=t.schema, name=t.name, statistics=statistics),
+                                              old.name)
         moved[was] = key
     origin = {key: was for was, key in moved.items()}
     for key, table in cur_tables.items() if moved else ():  # (most diffs: none walked for the keys of none moved)
@@ -249,6 +251,18 @@ def policies_over_renamed_views(current: Schema, desired: Schema, cur_tables: di
     for key, t in cur_tables.items() if moved else ():  # (most diffs: none)
         if t.policies:
             cur_tables[key] = _policies_after(t, key, moved)
+
+
+def _whole_rows_renamed(t: Table, was: str) -> Table:
+    """`t`, renamed from `was`, with its CHECKs', indexes' and EXCLUDEs' references qualified by its name (its whole
+    row, `(f(src.*)).a`) as Postgres prints them after the RENAME TO: by the new name (else made again for nothing)."""
+    if was == t.name:
+        return t
+    text = lambda e: verbatim_renamed(e, was, quote_ident(t.name), qualifier=True) if e and was in e else e  # noqa: E731
+    index = lambda i: replace(i, where=text(i.where), elements=tuple(  # noqa: E731
+        replace(e, expression=text(e.expression)) if e.expression else e for e in i.elements))
+    return replace(t, checks=tuple(replace(c, expression=text(c.expression)) for c in t.checks),
+                   indexes=tuple(map(index, t.indexes)), exclusions=tuple(map(index, t.exclusions)))
 
 
 def _policies_after(t: Table, was: Key, moved: dict[Key, Key]) -> Table:

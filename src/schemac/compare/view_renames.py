@@ -9,7 +9,7 @@ from schemac.model.frozen import replace
 
 from typing import Callable, Optional
 
-from schemac.compare.attribute_readers import row_fields_followed
+from schemac.compare.attribute_readers import fields_followed, row_fields_followed
 from schemac.compare.changes import Change
 from schemac.compare.column_renames import _rename_in_table, column_moves, net_renames
 from schemac.compare.moves import as_current, written_only
@@ -38,7 +38,7 @@ def views_after_column_renames(cur: dict, others: list[Change], current: Optiona
     if not renames:  # (most diffs)
         return
     columns = _columns_after(current, others) if current is not None else {}
-    fields = row_fields_followed(current, _net(renames)) if current is not None else lambda v: v
+    fields = row_fields_followed(current, net_by_relation(renames)) if current is not None else lambda v: v
     for key, v in cur.items():
         if written_only(v) or any(d.kind == "column" and (d.schema, d.name, d.column) == r[:3] for d in v.depends
                              for r in renames):  # (its fields of a renamed table's row type first: `(f(t.*)).old`)
@@ -48,23 +48,28 @@ def views_after_column_renames(cur: dict, others: list[Change], current: Optiona
             cur[key] = replace(v, rules=tuple(rule_renamed(r, renames, (v.schema, v.name)) for r in v.rules))
 
 
-def _net(renames: list[tuple[str, str, str, str]]) -> dict[tuple[str, str], dict[str, str]]:
-    """Each table's column names before the renames -> after them (through a cycle's scratch name too)."""
+def net_by_relation(renames: list[tuple[str, str, str, str]]) -> dict[tuple[str, str], dict[str, str]]:
+    """Each table's (or view's) column names before the renames -> after them (through a cycle's scratch name too)."""
     moves: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for schema, table, old, new in renames:
         moves.setdefault((schema, table), []).append((old, new))
     return {key: net_renames(m) for key, m in moves.items()}
 
 
-def table_rules_after_column_renames(cur_tables: dict, des_tables: dict) -> None:
-    """`cur_tables` (key -> current table) with their rules' actions after the RENAME COLUMNs of other tables that
-    schema.yaml's `renamed_from:` asks for (rule_renamed): a rule inserting into such a table kept, not replaced."""
+def readers_after_column_renames(current: Schema, cur_tables: dict, des_tables: dict) -> Schema:
+    """`cur_tables` (key -> current table, updated) with their rules' actions after the RENAME COLUMNs of other tables
+    that schema.yaml's `renamed_from:` asks for (rule_renamed): a rule inserting into such a table kept, not replaced;
+    and with `current`'s functions and domains, what selects fields of those tables' row types (`(f(t.*)).old`) as
+    Postgres prints it after them (attribute_readers.fields_followed): each kept."""
     renames = hinted_renames(cur_tables, des_tables)
     if not renames:  # (most diffs)
-        return
+        return current
     for key, t in cur_tables.items():
         if t.rules:
             cur_tables[key] = replace(t, rules=tuple(rule_renamed(r, renames, key) for r in t.rules))
+    after = fields_followed(replace(current, tables=tuple(cur_tables.values())), net_by_relation(renames))
+    cur_tables.update((t.key, t) for t in after.tables)
+    return replace(current, functions=after.functions, domains=after.domains)
 
 
 def hinted_renames(cur_tables: dict, des_tables: dict) -> list[tuple[str, str, str, str]]:
@@ -152,7 +157,8 @@ def _renamed(v: View, renames: list[tuple[str, str, str, str]],
 
 def views_after_output_renames(cur: dict, des: dict, same: Callable[[View, View], bool],
                                moved: Optional[dict[tuple, tuple]] = None,
-                               names: Optional[Names] = None, replacing: bool = False) -> dict[tuple, tuple]:
+                               names: Optional[Names] = None, replacing: bool = False,
+                               current: Optional[Schema] = None) -> dict[tuple, tuple]:
     """key -> the RENAME COLUMNs (old, new), in the order they can run, of each view of `cur` whose columns schema.yaml
     names otherwise where renaming them alone makes it `des`'s (`same`), or, `replacing`, a plain view whose columns
     (as many, of the same types) the renames and then CREATE OR REPLACE VIEW make `des`'s (a column of a table renamed
@@ -164,7 +170,9 @@ def views_after_output_renames(cur: dict, des: dict, same: Callable[[View, View]
     was dropped and made again: a materialized view's rows computed again, grants and dependents made again.
     `moved`: the views `renamed_from:` renames (old key -> new), whose readers' `depends` name them as they were.
     `names(view, desired)`: a view's output columns from its query where Postgres's are unknown (one known by its query
-    as written only: PostGIS, which the throwaway server lacks), asked only of a view whose query differs."""
+    as written only: PostGIS, which the throwaway server lacks), asked only of a view whose query differs. `current`:
+    the schema read, whose functions' result types tell a reader's `(f(v.*)).old` of the view's row type, which
+    Postgres prints `(f(v.*)).new AS old` (attribute_readers.row_fields_followed)."""
     found: dict[tuple, tuple] = {}
     was = {new: old for old, new in (moved or {}).items()}  # (a view renamed: its readers' depends name the old key)
     grown = True
@@ -179,12 +187,13 @@ def views_after_output_renames(cur: dict, des: dict, same: Callable[[View, View]
             cur[key], found[key], grown = after, moves, True
             renames = [(old.schema, old.name, a, b) for a, b in moves]  # type: ignore[union-attr, misc]
             held = was.get(key, key)
+            fields = row_fields_followed(current, {held: net_renames(moves)}) if current is not None else lambda v: v
             for k, v in cur.items():  # (its readers as Postgres prints them after: `v.new AS old`; one known by its
                 # query as written only, which names no column it reads, renamed where its text names the view's)
                 if k != key and written_only(v) or any(
                         d.kind == "column" and (d.schema, d.name, d.column) == (*held, a) for d in v.depends
                         for a, _ in moves):
-                    cur[k] = _renamed(v, renames, {}, held)
+                    cur[k] = _renamed(fields(v), renames, {}, held)
     return found
 
 

@@ -265,7 +265,7 @@ def diff_views(current: Schema, desired: Schema, others: list[Change],
     # not rename the function's columns it prints, `fo(1) fo(y)`: made again)
     out_changed = _over_out_changes(current, desired) & set(des)
     outputs = views_after_output_renames(cur, {k: v for k, v in des.items() if k not in out_changed}, same_view, moved,
-                                         _written_names(current, desired, moved), replacing=True)
+                                         _written_names(current, desired, moved), replacing=True, current=current)
 
     rebuilt: set[tuple[str, str]] = set()  # current views dropped to be created again
     changed: list[tuple[str, str]] = []

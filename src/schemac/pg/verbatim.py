@@ -285,15 +285,19 @@ def _inserted_into(toks: list[Token], i: int) -> bool:
     return j >= 1 and toks[j - 1].kind == "word" and toks[j - 1].text.upper() == "INTO"
 
 
-def renamed(text: str, old: str, new_sql: str) -> str:
+def renamed(text: str, old: str, new_sql: str, qualifier: bool = False) -> str:
     """The text with every name `old` (not called, not a type after '::') written `new_sql` (the new name,
     quoted where it needs it), as RENAME COLUMN leaves an expression that reads it. A keyword spelled as the
     old name is renamed too: the text then differs, and the expression is made again from schema.yaml's. An
-    INSERT's target before its column list (`INSERT INTO t (a, b)`, `INTO s.t (a)`) is a name, not a call."""
+    INSERT's target before its column list (`INSERT INTO t (a, b)`, `INTO s.t (a)`) is a name, not a call.
+    `qualifier`: only where it qualifies a name and is not qualified itself (`t.*`, `t.a`), as RENAME TO leaves an
+    expression of the table's own."""
     toks = tokens(text)
     out, at = [], 0
     for i, t in enumerate(toks):
         called = i + 1 < len(toks) and toks[i + 1].kind == "(" and not _inserted_into(toks, i)
+        if qualifier and not (i + 1 < len(toks) and toks[i + 1].kind == "." and not (i and toks[i - 1].kind == ".")):
+            continue
         if _is_name(t) and _name(t) == old and not called and not (i and toks[i - 1].kind == "::"):
             out += [text[at:t.start], new_sql]
             at = t.start + len(t.text)

@@ -5,8 +5,10 @@ type's relation, at the attribute's number: what a view's `depends` names `("col
 and refuses to drop or retype an attribute while one stands. A view names the key by what Postgres recorded
 (compare.view_reads.view_refs); an index, a CHECK, a default, a generated column, a trigger's WHEN, a policy, a rule, a
 domain, a function's SQL-standard body or argument DEFAULT by the names its texts select (pg.verbatim.
-selected_fields: a superset, an attribute of that name of any composite type the migration changes). Computed only
-when a migration changes a composite type's attributes: none of it runs otherwise.
+selected_fields: a superset, an attribute of that name of any composite type the migration changes). A RENAME COLUMN of
+a table or view gives its row type the new name alike: what selects it of a function's result (`(f(t)).new`) waits
+for it. Computed only when a migration changes a composite type's attributes or renames a column: none of it runs
+otherwise.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Iterator, Optional
 
 from schemac.compare.around import attributes_made_removed
 from schemac.compare.changes import Change
+from schemac.compare.column_renames import net_renames
 from schemac.model.frozen import replace
 from schemac.model import Function, View
 from schemac.pg.verbatim import selected_fields
@@ -28,14 +31,26 @@ _TEXTS = frozenset(("default", "generated", "expression", "where", "when", "usin
 
 def attribute_keys(changes: list[Change]) -> dict[str, set[tuple]]:
     """attribute name -> the keys ("column", schema, type, attribute) of every attribute of that name that
-    `changes` add, drop or retype in a composite type."""
+    `changes` add, drop or retype in a composite type, or that a RENAME COLUMN gives a table's row type (`(f(t)).new`
+    of a function returning it is refused before it: "column "new" not found in data type t"), or a view's."""
     out: dict[str, set[tuple]] = {}
     for c in changes:
         if c.kind == "alter_composite_type":
             made, removed = attributes_made_removed(c)
             for key in made | removed:
                 out.setdefault(key[3], set()).add(key)
+        for key in _renamed_keys(c):
+            out.setdefault(key[3], set()).add(key)
     return out
+
+
+def _renamed_keys(c: Change) -> set[tuple]:
+    """The keys ("column", schema, table or view, new name) a RENAME COLUMN makes (plan.dependencies)."""
+    if c.kind == "rename_column" and c.name:
+        return {("column", c.schema, c.table, c.name)}
+    if c.kind == "rename_view_column" and c.new is not None:  # (a view's row type: `(f(v.*)).new`)
+        return {("column", c.new.schema, c.new.name, name) for name in net_renames(c.column_renames).values()}
+    return set()
 
 
 def texts(obj: object) -> Iterator[str]:
@@ -86,6 +101,7 @@ def with_attributes(changes: list[Change], deps: list) -> list:
     # The types altered: what runs before the ALTER TYPE (a domain over one dropping its CHECK first) needs the type
     # as it stands, not as the ALTER makes it.
     altered = {("type", c.schema, c.name) for c in changes if c.kind == "alter_composite_type"}
+    renamed = {k for c in changes for k in _renamed_keys(c)}
     out = []
     for c, d in zip(changes, deps):
         if c.kind == "alter_composite_type":
@@ -94,6 +110,8 @@ def with_attributes(changes: list[Change], deps: list) -> list:
             continue
         old = reads(c.old, keys) if not c.kind.startswith(("add_", "set_")) else set()
         new = reads(c.new, keys) if not c.kind.startswith("drop_") else set()
+        if c.kind.startswith("rename_"):  # (a RENAME COLUMN makes them; a RENAME TO carries its table's every text,
+            old, new = old - renamed, new - renamed  # which waits for none of them)
         if old - new:
             d = replace(d, needs=(d.needs - altered) | new, frees=d.frees | (old - new))
         elif new:
