@@ -38,6 +38,10 @@ def privilege_deps(c: Change) -> tuple[set[Key], set[Key], set[Key], set[Key]]:
         # (the migration's role's list where schema.yaml pins no owner: compare.grants read it as ALTER ... OWNER TO
         # CURRENT_USER leaves it, the old owner's entries merged into it, so its GRANT and REVOKE follow that change)
         new_refs |= owned
+    elif k == "grant" and old is not None and new.grantee == old.owner != new.owner:  # type: ignore[union-attr]
+        # to the role that owns it until the plan's ALTER ... OWNER TO: after that, which hands the old owner's whole
+        # list on to the new one (a GRANT before it was lost: prop56)
+        new_refs |= owned
     if k == "revoke" and new.grantee != MIGRATION_ROLE:  # type: ignore[union-attr]
         # before the object goes back to the migration's role (unnamed): that role may be the grantee (Supabase's
         # postgres, granted USAGE on realtime by supabase_admin), and a REVOKE after ALTER ... OWNER TO CURRENT_USER
