@@ -13,6 +13,7 @@ from schemac.compare.attribute_renames import attribute_moves
 from schemac.model import Function, Schema, Table, View
 from schemac.model.frozen import replace
 from schemac.pg.lazy import lazy
+from schemac.pg.names import format_type_ident
 from schemac.pg.routines import result_types
 
 Fields = lazy("schemac.pg.field_renames", "Fields")
@@ -41,21 +42,24 @@ def readers_follow_attributes(current: Schema, desired: Schema) -> Schema:
                    views=tuple(_view(v, _text(fields), fields, relations, renames) for v in current.views))
 
 
-def fields_followed(current: Schema, renames: dict[tuple[str, str], dict[str, str]]) -> Schema:
+def fields_followed(current: Schema, renames: dict[tuple[str, str], dict[str, str]],
+                    moved: Optional[dict] = None) -> Schema:
     """`current`'s tables (CHECKs, indexes, defaults, generated columns, policies, triggers' WHEN, statistics),
     SQL-standard bodies and domains' CHECKs as Postgres prints them after the RENAME COLUMNs `renames` (table key ->
     old name -> new) of the tables whose row type they select fields of: `(f(t.*)).old` prints `(f(t.*)).new`, and
     a body replaced, or a CHECK, index or generated column made again, for nothing (a RETURN body replaced before the
-    rename named a field the table did not have yet). Views: row_fields_followed, as compare.views renames them."""
-    return _readers(current, _fields(current, renames), _relations(current)) if renames else current
+    rename named a field the table did not have yet). Views: row_fields_followed, as compare.views renames them.
+    `moved`: the tables renamed or moved (old key -> new), which a text may name either way (_row_type)."""
+    return _readers(current, _fields(current, renames, moved), _relations(current, moved), moved) if renames \
+        else current
 
 
-def _readers(current: Schema, fields, relations: dict) -> Schema:
+def _readers(current: Schema, fields, relations: dict, moved: Optional[dict] = None) -> Schema:
     """`current` with its tables', standard bodies' and domains' CHECKs' field selections renamed (`fields.renames`)."""
     text = _text(fields)
-    tables = tuple(_table(t, text, _resolver(fields, relations, t.key),
-                          _resolver(fields, relations, t.key, ("new", "old"))) for t in current.tables)
-    functions = tuple(_function(f, fields, relations) if f.standard_body else f for f in current.functions)
+    tables = tuple(_table(t, text, _resolver(fields, relations, t.key, moved=moved),
+                          _resolver(fields, relations, t.key, ("new", "old"), moved=moved)) for t in current.tables)
+    functions = tuple(_function(f, fields, relations, moved) if f.standard_body else f for f in current.functions)
     domains = tuple(replace(d, checks=tuple(replace(c, expression=text(c.expression, _resolver(
         fields, {}, ("", ""), (), {"value": d.type}))) for c in d.checks)) if d.checks else d
         for d in current.domains)
@@ -72,18 +76,20 @@ def _text(fields) -> Callable[[Optional[str], Callable], Optional[str]]:
     return text
 
 
-def row_fields_followed(current: Schema, renames: dict[tuple[str, str], dict[str, str]]) -> Callable:
+def row_fields_followed(current: Schema, renames: dict[tuple[str, str], dict[str, str]],
+                        moved: Optional[dict] = None) -> Callable:
     """A view (or a SQL-standard body) as Postgres prints it after the RENAME COLUMNs `renames` (table or view key ->
     old name -> new) of the tables or views whose row type it selects fields of: `(f(t.*)).old`, f returning the row
     type, prints `(f(t.*)).new AS old` (a FieldSelect names the column by number; pg.query_renames.column_renamed
     renames column references only). Its deparse as it was where a selection of a field of a renamed column's name
-    is over a value whose type the model does not tell (a function of no schema read), or sqlglot cannot read it."""
-    fields, relations = _fields(current, renames), _relations(current)
-    return lambda o: _deparse_renamed(o, fields, relations) if isinstance(o, View) else \
-        _function(o, fields, relations) if o.standard_body else o
+    is over a value whose type the model does not tell (a function of no schema read), or sqlglot cannot read it.
+    `moved`: as fields_followed's."""
+    fields, relations = _fields(current, renames, moved), _relations(current, moved)
+    return lambda o: _deparse_renamed(o, fields, relations, moved) if isinstance(o, View) else \
+        _function(o, fields, relations, moved) if o.standard_body else o
 
 
-def _fields(current: Schema, renames: dict):
+def _fields(current: Schema, renames: dict, moved: Optional[dict] = None):
     """What field selections of `current` are resolved over (pg.field_renames.Fields): the attributes of its composite
     types and of its tables' and views' row types, its domains, its functions' overloads, and `renames`."""
     returns: dict[tuple[str, str], tuple] = {}
@@ -92,34 +98,38 @@ def _fields(current: Schema, renames: dict):
         returns[(f.schema, f.name)] = returns.get((f.schema, f.name), ()) + ((
             ins, any(a.mode == "variadic" for a in f.arguments),
             None if not f.returns or f.returns.startswith("TABLE(") else result_types(f.returns)[0]),)
-    attributes = _relations(current)
+    attributes = _relations(current, moved)
     attributes.update({(c.schema, c.name): {a.name: a.type for a in c.attributes} for c in current.composite_types})
     return Fields(attributes, {(d.schema, d.name): d.type for d in current.domains}, renames, returns)
 
 
-def _relations(current: Schema) -> dict:
-    """Each table's and view's columns (key -> name -> type), for _resolver."""
+def _relations(current: Schema, moved: Optional[dict] = None) -> dict:
+    """Each table's and view's columns (key -> name -> type), for _resolver; a table `moved` under its old key and
+    its new one alike (the model may hold either, a text name either)."""
     relations = {t.key: {c.name: c.type for c in t.columns} for t in current.tables}
     relations.update({(v.schema, v.name): {c.name: c.type for c in v.output if c.type} for v in current.views})
+    for old, new in (moved or {}).items():
+        if old in relations or new in relations:
+            relations[old] = relations[new] = relations.get(new, relations.get(old))  # type: ignore[assignment]
     return relations
 
 
-def _deparse_renamed(v: View, fields, relations: dict) -> View:
+def _deparse_renamed(v: View, fields, relations: dict, moved: Optional[dict] = None) -> View:
     """`v` with its deparse's field selections renamed (its output columns keep their names); as it was where one is
     not told, or where it is known by its query as written only (compared as written)."""
     if v.definition is None:
         return v
-    after = fields_renamed(v.definition, fields, _resolver(fields, relations, (v.schema, v.name)))
+    after = fields_renamed(v.definition, fields, _resolver(fields, relations, (v.schema, v.name), moved=moved))
     if after is None or after == v.definition:
         return v
     return replace(v, definition=after, query=after if v.query == v.definition else v.query)
 
 
-def _function(f: Function, fields, relations: dict) -> Function:
+def _function(f: Function, fields, relations: dict, moved: Optional[dict] = None) -> Function:
     """`f` with its SQL-standard body renamed (its parameters' fields; what it reads of relations): Postgres stores it
     parsed, as a view's query."""
     params = {a.name: a.type for a in f.arguments if a.name and a.mode != "out"}
-    after = body_renamed(f.body, fields, _resolver(fields, relations, ("", f.name), (), params))
+    after = body_renamed(f.body, fields, _resolver(fields, relations, ("", f.name), (), params, moved))
     return f if after is None else replace(f, body=after)
 
 
@@ -160,20 +170,22 @@ def _own(v: View) -> dict:
 
 
 def _resolver(fields, relations: dict, owner: tuple[str, str], rows: tuple[str, ...] = (),
-              own: Optional[dict] = None) -> Callable:
+              own: Optional[dict] = None, moved: Optional[dict] = None) -> Callable:
     """A column's type, the column of a relation of the SELECT around it (innermost first: a table or view, a subquery,
     a CTE) or, outside any, bare or qualified by its name or one of `rows` (a trigger's NEW and OLD), of `owner`
     (`own`: its columns, a function's parameters); None where it is not told (a function's in FROM, a bare name two
-    relations hold)."""
+    relations hold). A whole row `t.*`: its relation's row type, by its new name where it is `moved`."""
     mine = relations.get(owner, {}) if own is None else own
 
     def columns_of(source) -> Optional[dict]:
         return _columns_of(source, relations, ctes_in_scope(source), lambda e: type_of(e, fields, resolve))
 
     def resolve(col) -> Optional[str]:
-        name, qualifier = folded(col.this), col.table
         if col.args.get("db") is not None:
             return None
+        if col.is_star:  # (a whole row, `f(t.*)`: its relation's row type, which picks f's overload)
+            return _row_type(col, relations, owner if owner in relations else None, rows, moved or {})
+        name, qualifier = folded(col.this), col.table
         for select in enclosing_selects(col):
             sources = items(select)
             if qualifier:
@@ -189,6 +201,34 @@ def _resolver(fields, relations: dict, owner: tuple[str, str], rows: tuple[str, 
                 return (columns_of(found[0]) or {}).get(name)
         return mine.get(name) if qualifier in ("", owner[1]) or qualifier.lower() in rows else None
     return resolve
+
+
+def _row_type(star, relations: dict, owner: Optional[tuple[str, str]], rows: tuple[str, ...],
+              moved: dict) -> Optional[str]:
+    """The row type of the relation `star` (`t.*`) is of: the table or view of the schema its qualifier names in the
+    SELECTs around it (innermost first), else, outside any, `owner`'s (by its name, or one of `rows`); None for
+    another (a subquery's, a CTE's, a function's in FROM: a record). Named as the functions' signatures name it after
+    compare.type_moves.row_types_moved: a table `moved` by its new name (a body still naming its old one)."""
+    from sqlglot import exp
+    qualifier = star.table
+    for select in enclosing_selects(star):
+        found = [s for s in items(select) if s.alias_or_name == qualifier]
+        if len(found) > 1:
+            return None
+        if found:
+            source = found[0]
+            if not isinstance(source, exp.Table) or not isinstance(source.this, exp.Identifier) or \
+                    not source.db and folded(source.this) in ctes_in_scope(source):
+                return None
+            key = (source.db or "public", folded(source.this))
+            return _type_text(moved.get(key, key)) if key in relations else None
+    if owner is None or not (qualifier == owner[1] or qualifier.lower() in rows):
+        return None
+    return _type_text(moved.get(owner, owner))
+
+
+def _type_text(key: tuple[str, str]) -> str:
+    return f"{format_type_ident(key[0])}.{format_type_ident(key[1])}"
 
 
 def _columns_of(source, relations: dict, ctes: set, typed: Callable) -> Optional[dict]:

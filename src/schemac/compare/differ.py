@@ -211,7 +211,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes += renames
     des_tables = children_follow_renames(cur_tables, des_tables)  # (a parent's RENAME COLUMN recurses)
     references_follow_renames(cur_tables, des_tables)  # (foreign keys at the columns renamed, a child's too)
-    current = readers_after_column_renames(current, cur_tables, des_tables)  # (rules, `(f(t.*)).old`: kept)
+    current = readers_after_column_renames(current, cur_tables, des_tables, renames)  # (rules, `(f(t.*)).old`)
     current = bodies_after_renames(current, desired, renames, cur_tables, des_tables)  # (a standard body follows them)
     defaults_follow_sequences(current, desired, cur_tables)  # (a serial's nextval() of its sequence renamed)
     remade = remade_foreign_tables(cur_tables, des_tables, current, desired)

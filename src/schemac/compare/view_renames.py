@@ -38,7 +38,8 @@ def views_after_column_renames(cur: dict, others: list[Change], current: Optiona
     if not renames:  # (most diffs)
         return
     columns = _columns_after(current, others) if current is not None else {}
-    fields = row_fields_followed(current, net_by_relation(renames)) if current is not None else lambda v: v
+    moved = tables_moved(others)  # (a view already names them anew, the model's tables not yet: compare.views)
+    fields = row_fields_followed(current, net_by_relation(renames), moved) if current is not None else lambda v: v
     for key, v in cur.items():
         if written_only(v) or any(d.kind == "column" and (d.schema, d.name, d.column) == r[:3] for d in v.depends
                              for r in renames):  # (its fields of a renamed table's row type first: `(f(t.*)).old`)
@@ -46,6 +47,11 @@ def views_after_column_renames(cur: dict, others: list[Change], current: Optiona
     for key, v in cur.items():  # (its rules' actions as Postgres prints them after: `INSERT INTO t (new, ...)`)
         if v.rules:
             cur[key] = replace(v, rules=tuple(rule_renamed(r, renames, (v.schema, v.name)) for r in v.rules))
+
+
+def tables_moved(changes: list[Change]) -> dict[tuple[str, str], tuple[str, str]]:
+    """Each table `changes` rename or move (rename_table): old key -> new."""
+    return {(c.old.schema, c.old.name): (c.schema, c.table) for c in changes if c.kind == "rename_table" and c.old}
 
 
 def net_by_relation(renames: list[tuple[str, str, str, str]]) -> dict[tuple[str, str], dict[str, str]]:
@@ -56,18 +62,20 @@ def net_by_relation(renames: list[tuple[str, str, str, str]]) -> dict[tuple[str,
     return {key: net_renames(m) for key, m in moves.items()}
 
 
-def readers_after_column_renames(current: Schema, cur_tables: dict, des_tables: dict) -> Schema:
+def readers_after_column_renames(current: Schema, cur_tables: dict, des_tables: dict, tables: list[Change]) -> Schema:
     """`cur_tables` (key -> current table, updated) with their rules' actions after the RENAME COLUMNs of other tables
     that schema.yaml's `renamed_from:` asks for (rule_renamed): a rule inserting into such a table kept, not replaced;
     and with `current`'s functions and domains, what selects fields of those tables' row types (`(f(t.*)).old`) as
-    Postgres prints it after them (attribute_readers.fields_followed): each kept."""
+    Postgres prints it after them (attribute_readers.fields_followed): each kept. `tables`: the rename_table changes,
+    whose old names a body still names."""
     renames = hinted_renames(cur_tables, des_tables)
     if not renames:  # (most diffs)
         return current
     for key, t in cur_tables.items():
         if t.rules:
             cur_tables[key] = replace(t, rules=tuple(rule_renamed(r, renames, key) for r in t.rules))
-    after = fields_followed(replace(current, tables=tuple(cur_tables.values())), net_by_relation(renames))
+    after = fields_followed(replace(current, tables=tuple(cur_tables.values())), net_by_relation(renames),
+                            tables_moved(tables))
     cur_tables.update((t.key, t) for t in after.tables)
     return replace(current, functions=after.functions, domains=after.domains)
 

@@ -102,7 +102,7 @@ def type_of(node: exp.Expression, fields: Fields, column_type: ColumnType) -> Op
     if isinstance(node, exp.Paren):
         return type_of(node.this, fields, column_type)
     if isinstance(node, exp.Column):
-        return column_type(node) if isinstance(node.this, exp.Identifier) else None
+        return column_type(node) if isinstance(node.this, (exp.Identifier, exp.Star)) else None  # (`t.*`: t's row)
     if isinstance(node, exp.Cast):
         return node.to.sql(dialect="postgres")
     if isinstance(node, exp.Anonymous):

@@ -45,10 +45,12 @@ def attribute_keys(changes: list[Change]) -> dict[str, set[tuple]]:
 
 
 def _renamed_keys(c: Change) -> set[tuple]:
-    """The keys ("column", schema, table or view, new name) a RENAME COLUMN makes (plan.dependencies)."""
+    """The keys ("column", schema, table or view, new name) a RENAME COLUMN makes (plan.dependencies), a view's
+    alone or before its query's OR REPLACE."""
     if c.kind == "rename_column" and c.name:
         return {("column", c.schema, c.table, c.name)}
-    if c.kind == "rename_view_column" and c.new is not None:  # (a view's row type: `(f(v.*)).new`)
+    if c.kind in ("rename_view_column", "alter_view") and c.new is not None:  # (a view's row type: `(f(v.*)).new`;
+        # alter_view's RENAME COLUMNs run before its CREATE OR REPLACE)
         return {("column", c.new.schema, c.new.name, name) for name in net_renames(c.column_renames).values()}
     return set()
 
