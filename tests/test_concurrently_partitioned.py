@@ -108,3 +108,55 @@ def test_a_partition_schema_yaml_does_not_list_gets_the_plain_build(db_url, tmp_
             ("o_1_b_a_idx", "o_1", "o_b", True), ("o_1a_b_a_idx", "o_1a", "o_1_b_a_idx", True),
             ("o_2_b_a_idx", "o_2", "o_b", True), ("o_3_b_a_idx", "o_3", "o_b", True),
             ("o_4_b_a_idx", "o_4", "o_b", True), ("o_b", "o", None, True)], result.sql
+
+
+
+def test_a_relation_made_since_holding_a_copys_name_gets_the_plain_build(db_url, tmp_path):
+    """A relation schema.yaml does not list, made after inspect (by hand, by another tool), holding the name the plan
+    gives a copy: its CREATE INDEX CONCURRENTLY IF NOT EXISTS skipped, and the validating file's ALTER INDEX ... ATTACH
+    PARTITION failed ('"o_2_b_a_idx" is not an index'). The DO block finds the name not an index of its partition and
+    builds the index as without --concurrently (Postgres names the copy past the table)."""
+    new = TREE.replace("    indexes:\n", "    indexes:\n      o_b: {columns: [b, a]}\n", 1)
+    _, result, files = _edited(db_url, tmp_path, TREE, new, ROWS + "; CREATE TABLE o_2_b_a_idx (x integer)")
+    assert "CREATE INDEX CONCURRENTLY IF NOT EXISTS o_2_b_a_idx ON public.o_2(b, a)" in result.sql
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, files, record=False)
+        assert [r[:4] for r in conn.execute(INDEXES).fetchall() if "(b, a)" in r[4]] == [
+            ("o_1_b_a_idx", "o_1", "o_b", True), ("o_1a_b_a_idx", "o_1a", "o_1_b_a_idx", True),
+            ("o_2_b_a_idx1", "o_2", "o_b", True), ("o_3_b_a_idx", "o_3", "o_b", True), ("o_b", "o", None, True)]
+
+PARTS = ("CREATE TABLE o (a int NOT NULL, b int, c text) PARTITION BY LIST (a); "
+         "CREATE TABLE o_1 PARTITION OF o FOR VALUES IN (1); CREATE TABLE o_2 PARTITION OF o FOR VALUES IN (2); "
+         "INSERT INTO o SELECT 1 + g % 2, g, 'x' || g FROM generate_series(1, 100) g; ")
+# o_bh's copy on o_1 numbered by its history: o_1_b_idx was another index when it was made (inspect lists the copy,
+# attached_to o_bh, the name below it free); o_2's is o_2_b_idx (left out, as Postgres named it)
+NUMBERED = PARTS + ("CREATE INDEX o_1_b_idx ON o_1 (b, c); CREATE INDEX o_bh ON o USING hash (b); "
+                    "DROP INDEX o_1_b_idx;")
+# o_bd is built in the main file (IS DISTINCT FROM: the path it needs), making its copies before o_bw's
+ADDED = "CREATE INDEX o_bd ON o (b) WHERE b IS DISTINCT FROM 0; CREATE INDEX o_bw ON o (b) WHERE b > 0;"
+
+
+def test_copies_are_named_past_those_standing_and_those_the_main_file_makes(db_url, tmp_path):
+    """The copies' names were estimated from schema.yaml, inspected after the build: it lists no copy named as
+    Postgres names it, so o_bh's copy on o_1, numbered o_1_b_idx1 by its history, was counted as o_1_b_idx and o_bw's
+    named o_1_b_idx2 (a copy inspect lists then, beside schema.yaml's); the copies of o_bd, made in the main file, were
+    not counted at all: o_bw's CREATE INDEX CONCURRENTLY IF NOT EXISTS o_2_b_idx1 skipped o_bd's copy, and the
+    validating file's ALTER INDEX o_bw ATTACH PARTITION o_2_b_idx1 failed ('Index "o_2_b_idx1" is already attached to
+    another index'). Now the standing copies are read off state.json's tables and the main file's counted first: each
+    index as the same SQL makes it."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    _load(db_url, NUMBERED)
+    _inspected(db_url, schema)
+    assert generate(str(schema), out, name="old").status == "written"
+    first = len(Layout(out).migrations())
+    with sibling_database(db_url) as b:
+        _load(b, NUMBERED + ADDED)
+        _inspected(b, schema)
+        with psycopg.connect(b) as conn:
+            made = conn.execute(INDEXES).fetchall()
+    result = generate(str(schema), out, name="new", concurrently=True)
+    assert "CREATE INDEX CONCURRENTLY IF NOT EXISTS o_1_b_idx2 ON public.o_1(b) WHERE (b > 0)" in result.sql
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[first:], record=False)
+        assert conn.execute(INDEXES).fetchall() == made, result.sql
+    assert check_drift(str(schema), db_url).differences == (), result.sql

@@ -408,3 +408,26 @@ def test_concurrently_splits_index_builds_into_no_transaction_files(db_url, tmp_
         assert conn.execute("SELECT attstattarget FROM pg_attribute WHERE attrelid = 'customers_email_lower'::regclass "
                             "AND attnum = 1").fetchone()[0] == 250
         assert conn.execute("SELECT count(*) FROM customers").fetchone()[0] == 2
+
+
+def test_concurrently_a_new_index_alone_writes_no_main_file(db_url, tmp_path):
+    """A change that only adds an index, --concurrently: its main file held the search_path's two SET lines and
+    nothing else, a migration sqlx applied and recorded doing nothing, first of the change's files. Now the change
+    is the index's `-- no-transaction` file and the validating one, numbered 1 and 2 of 2, applied in order."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    old = "tables:\n  t:\n    columns:\n      id: {type: integer, nullable: false}\n      w: integer\n"
+    schema.write_text(old)
+    generate(str(schema), out)
+    apply_all(db_url, out)
+    schema.write_text(old + "    indexes:\n      t_w: {columns: [w]}\n")
+    result = generate(str(schema), out, concurrently=True, name="t_w")
+    assert result.status == "written", result.message
+    assert [os.path.basename(p).split("_", 1)[1] for p in result.paths] == ["t_w_index_1.sql", "t_w_validate.sql"]
+    first, second = (open(p).read() for p in result.paths)
+    assert first.startswith("-- no-transaction\n") and "-- File 1 of 2 of this change." in first
+    assert "CREATE INDEX CONCURRENTLY IF NOT EXISTS t_w ON public.t(w);" in first
+    assert "-- File 2 of 2 of this change." in second and "indisvalid" in second
+    apply_all(db_url, out)
+    assert check_drift(str(schema), db_url).differences == ()
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute("SELECT indisvalid FROM pg_index WHERE indexrelid = 't_w'::regclass").fetchone() == (True,)

@@ -544,19 +544,32 @@ def test_a_libc_collation_with_one_locale_reads_as_the_catalog_gives_it():
 @pytest.mark.parametrize("users,named,held", [
     ("domains:\n  d: {type: text, collation: c}\nrange_types:\n  r: {subtype: text, collation: c}\n",
      "domain public.d and range type public.r use", "range type public.r"),
-    ("composite_types:\n  p:\n    attributes: {a: {type: text, collation: public.c}}\n", "composite type public.p uses",
-     "composite type public.p"),
+    ("composite_types:\n  p:\n    attributes: {a: {type: text, collation: public.c}}\ntables:\n  t:\n    columns: {x: p}\n",
+     "composite type public.p uses", "composite type public.p"),
     ("tables:\n  t:\n    partition_by: {strategy: list, key: s}\n    columns: {s: {type: text, collation: c}}\n",
      "table public.t uses", "the partition key of table public.t"),
 ])
 def test_a_collation_definition_change_is_refused_where_a_user_cannot_move(users, named, held):
     """As a range type's: refused at the collation's line, naming what uses it and what of it cannot move to a new
-    collation (a partition key, a range or composite type); made again where nothing uses it, set aside where all can
-    move (test_a_collation_definition_change_is_set_aside_under_its_users)."""
+    collation (a partition key, a range type, a composite type a column holds); made again where nothing uses it, set
+    aside where all can move (test_a_collation_definition_change_is_set_aside_under_its_users)."""
     with pytest.raises(SchemacError) as e:
         _plan_between("collations:\n  c: {locale: C}\n" + users, "collations:\n  c: {locale: POSIX}\n" + users)
     assert re.fullmatch(r"schema\.yaml:2:3: collation public\.c: its definition cannot change in place \(Postgres has "
                         rf"no ALTER for it\) while {named} it, and {held} {WAY_OUT}", str(e.value)), str(e.value)
+
+
+def test_a_collation_set_aside_under_a_name_schema_yaml_declares_is_refused_naming_it():
+    """A collation of schema.yaml named as the changing one would be set aside (`c__schemac_old`): the refusal names it
+    (before: "and one of them cannot move to a new collation", which none was)."""
+    users = "tables:\n  t:\n    columns: {s: {type: text, collation: c}}\n"
+    with pytest.raises(SchemacError) as e:
+        _plan_between("collations:\n  c: {locale: C}\n  c__schemac_old: {locale: C}\n" + users,
+                      "collations:\n  c: {locale: POSIX}\n  c__schemac_old: {locale: C}\n" + users)
+    assert str(e.value) == (
+        "schema.yaml:2:3: collation public.c: its definition cannot change in place (Postgres has no ALTER for it) "
+        "while table public.t uses it, and schema.yaml declares collation public.c__schemac_old, the name schemac would "
+        "set it aside under while they move to a new one; rename that collation, or keep this one's definition")
 
 
 @pytest.mark.parametrize("users", [
@@ -564,6 +577,7 @@ def test_a_collation_definition_change_is_refused_where_a_user_cannot_move(users
     "tables:\n  t:\n    columns: {s: text}\n    indexes:\n      t_s: {columns: [{expression: s COLLATE c}]}\n",
     "domains:\n  d: {type: text, collation: c}\n",
     "views:\n  v: {query: \"SELECT 'a' COLLATE c AS a\"}\n",
+    "composite_types:\n  p:\n    attributes: {a: {type: text, collation: public.c}}\n",
 ])
 def test_a_collation_definition_change_is_set_aside_under_its_users(users):
     """Renamed aside, made again under its name, its users moved to it (their statements between: the pairs
@@ -1028,3 +1042,25 @@ def test_a_composite_attribute_renamed_by_its_hint_is_a_rename_attribute():
     assert ignored_renames(load_text(new), load_text(new))[0].startswith(
         "schema.yaml:2:3: renamed_from 'y' has done its work: the recorded schema has attribute z and no y")
     assert "renamed_from" not in str(composite_spec(load_text(new).composite_types[0]))
+
+
+@pytest.mark.parametrize("order", ["d1, d2", "d2, d1"])
+def test_a_range_over_a_composite_names_every_domain_made_over_a_narrower_base_in_order(order):
+    """A range over a composite type whose domains are made again over other base types: the refusal names each that
+    narrows, by name, whatever order the domains come in (it named one of them, taken from a set: which one, and so
+    whether the range was refused at all where the other widens, followed hash order); one that widens is left out."""
+    from schemac.compare.differ import diff
+    from schemac.plan.hazards import destructive_reason
+
+    def side(d1: str, d2: str, d3: str) -> str:
+        domains = {"d1": f"  d1: {{type: {d1}}}\n", "d2": f"  d2: {{type: '{d2}'}}\n"}
+        return ("domains:\n" + "".join(domains[n] for n in order.split(", ")) + f"  d3: {{type: {d3}}}\n"
+                "composite_types:\n  pt:\n    attributes: {a: d1, b: d2, c: d3}\n"
+                "range_types:\n  ptrange: {subtype: pt}\ntables:\n  s:\n    columns: {id: integer, r: ptrange}\n")
+
+    changes = diff(load_text(side("integer", "numeric(10,2)", "integer")),
+                   load_text(side("smallint", "numeric(10,0)", "bigint")))
+    reasons = [r for r in map(destructive_reason, changes) if r and r.startswith("range type")]
+    assert reasons == ["range type public.ptrange: created again over pt, whose domains public.d1 (integer -> smallint), "
+                       "public.d2 (numeric(10,2) -> numeric(10,0)) are made again over another base type: the migration "
+                       "fails if a row holds a bound a new base type rejects, and may round or truncate one"], reasons

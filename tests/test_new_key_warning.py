@@ -71,24 +71,45 @@ def test_a_key_added_over_rows_is_warned_naming_the_query_that_finds_its_duplica
      "    primary_key: {columns: [id]}\n    unique:\n      - {columns: [id, b], nulls_not_distinct: true}\n"),
 ])
 def test_a_key_the_rows_already_keep_is_not_warned(tmp_path, old, new):
-    from schemac.commands.generate import generate
-
-    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    schema.write_text(OLD % old, encoding="utf-8")
-    assert generate(str(schema), out).status == "written"
-    schema.write_text(OLD % new, encoding="utf-8")
-    result = generate(str(schema), out)
-    assert result.status == "written" and not [n for n in result.notices if n.startswith("warning: ")], result.notices
+    assert_unwarned(tmp_path, OLD % old, OLD % new)
 
 
 def test_a_key_over_a_column_added_numbering_the_rows_is_not_warned(tmp_path):
     """A surrogate key: an identity (or a serial) added with its PRIMARY KEY gives each row a value of its own."""
+    assert_unwarned(tmp_path, "tables:\n  t:\n    columns: {a: integer}\n",
+                    "tables:\n  t:\n    columns:\n      a: integer\n      id: {type: bigint, identity: always}\n"
+                    "    primary_key: {columns: [id]}\n")
+
+
+@pytest.mark.parametrize("concurrently", [False, True])
+@pytest.mark.parametrize("old,new,what", [
+    ("    unique:\n      - {columns: [a, b], name: t_u}\n", "    unique:\n      - {columns: [a], name: t_u}\n",
+     "8:9: key t_u"),
+    ("    indexes:\n      t_u: {columns: [a, b], unique: true}\n",
+     "    indexes:\n      t_u: {columns: [a], unique: true}\n", "8:7: unique index t_u"),
+])
+def test_a_key_narrowed_to_fewer_of_its_columns_is_warned(tmp_path, old, new, what, concurrently):
+    """UNIQUE (a, b) made UNIQUE (a) (dropped and added again; --concurrently, built beside as t_u_ccnew): the rows
+    unique on (a, b) may share a; the old key proves nothing of the new one."""
+    (warning,) = warnings_after(tmp_path, OLD % old, OLD % new, concurrently=concurrently)
+    assert warning.startswith(f"warning: {tmp_path / 'schema.yaml'}:{what} of public.t is added over the rows the "
+                              "table holds"), warning
+    assert "`SELECT a, count(*) FROM t WHERE a IS NOT NULL GROUP BY a HAVING count(*) > 1`" in warning
+
+
+def assert_unwarned(tmp_path, old: str, new: str) -> None:
+    """schema.yaml `old`, then `new`, generated: the second migration written without a warning."""
+    assert warnings_after(tmp_path, old, new) == []
+
+
+def warnings_after(tmp_path, old: str, new: str, **options) -> list[str]:
+    """schema.yaml `old` generated, then `new` (with generate's `options`): the second migration's warnings."""
     from schemac.commands.generate import generate
 
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    schema.write_text("tables:\n  t:\n    columns: {a: integer}\n", encoding="utf-8")
+    schema.write_text(old, encoding="utf-8")
     assert generate(str(schema), out).status == "written"
-    schema.write_text("tables:\n  t:\n    columns:\n      a: integer\n      id: {type: bigint, identity: always}\n"
-                      "    primary_key: {columns: [id]}\n", encoding="utf-8")
-    result = generate(str(schema), out)
-    assert result.status == "written" and not [n for n in result.notices if n.startswith("warning: ")], result.notices
+    schema.write_text(new, encoding="utf-8")
+    result = generate(str(schema), out, **options)
+    assert result.status == "written", result.message
+    return [n for n in result.notices if n.startswith("warning: ")]

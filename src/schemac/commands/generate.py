@@ -152,7 +152,7 @@ def _units(changes: list[Change], current: Schema, name: str, concurrently: bool
                              else _units(part, current, name, concurrently, work, tables))]
     if not concurrently:
         return _transactional(name, shared(changes, work), changes)
-    online = plan_online(changes, {t.key for t in current.tables}, relation_names(current), tables)
+    online = plan_online(changes, {t.key for t in current.tables}, relation_names(current), tables, current.tables)
     units = _transactional(name, items(online.main), changes) if online.main else []
     for n, (_, stmt) in enumerate(online.concurrent, 1):
         units.append(Unit(f"{name}_index_{n}", rendered([stmt]), no_transaction=True))

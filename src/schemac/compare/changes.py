@@ -9,6 +9,7 @@ from __future__ import annotations
 from schemac.model.frozen import frozen
 from typing import Optional, Union
 
+from schemac.compare.rows_held import RowsHeld
 from schemac.compare.under_parent import UnderParent
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, clip_bytes
 from schemac.model import (Cast, expression_dropped, DatabaseGrant, DatabaseSetting, Operator, OperatorClass, OperatorFamily, Aggregate, Check, EventTrigger, ForeignServer, Namespace, Publication, Collation, TextSearchConfig, TextSearchDictionary, CompositeType, Domain, Enum, Exclusion, Extension, ForeignDataWrapper, ForeignKey, Function, Index,
@@ -148,22 +149,6 @@ _OBJECT_KINDS = {Index: "index", PrimaryKey: "primary key", Unique: "unique cons
                  DatabaseGrant: "database grant"}
 
 
-@frozen
-class RowsHeld:
-    """Rows a migration takes out of a table into a temporary one before a partition's CREATE or ATTACH, which
-    Postgres refuses over them, and puts back through the parent once the partition and the tables under it are
-    there (every row kept): the DEFAULT partition's rows of a new partition's bound, or (`leaving`) a partition's own
-    rows outside the new bound it is attached again under."""
-
-    source: tuple[str, str]  # the table the rows are taken out of: the default, or the partition itself (`leaving`)
-    strategy: str  # the parent's partitioning, which says what a bound holds
-    key: str
-    tables: tuple  # the parent, its ancestors and the tables whose rows those are: a foreign key to one is set aside
-    under: tuple  # the tables under the new partition (and, `leaving`, under the parent): the rows wait for them
-    leaving: bool = False  # `source` is the partition itself, its rows outside its new bound taken out
-    also: bool = False  # the default's rows of the bound and the partition's own outside it, held alike
-
-
 # (slots: past 29 fields CPython 3.11 gives each instance a __dict__ of its own, ~1.6 KB against ~0.3: a plan of 1,000
 # tables with a view and a trigger function each held +8 MiB of them once a 30th field came; docs/benchmarks-catalog.md)
 @frozen(slots=True)
@@ -228,6 +213,9 @@ class Change:
     # asks for `using:` where Postgres has none). A composite's made again: its attributes of such domains, guarded.
     rebased: str = ""
     refused_attributes: tuple = ()  # (PostGIS or pgvector refuse every value of: compare.composite_rebases)
+    # An alter_range_type over a composite type: ("schema.domain", old base, new base) of each domain under its bounds made
+    # again over another base type, in order (compare.composite_rebases.rebased_bounds), which plan.range_hazards names.
+    rebased_domains: tuple = ()
     checked_domains: tuple = ()  # (and the domains below it whose CHECKs or NOT NULL change: plan.held_values looks)
     # An add_extension creating the extension: the functions, aggregates, operators and views the migration makes in
     # its schema (compare.extension_takes), which its script may make too where the database holds one detached from

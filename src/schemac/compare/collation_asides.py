@@ -8,8 +8,8 @@ Postgres holds a collation by OID: after the RENAME the columns, index keys, CHE
 the catalog prints it under the set-aside name (`COLLATE mb__schemac_old`). The current model is rewritten so, as
 compare.type_moves does for a type moved, and the rest of the diff plans the move of each user from the one to the
 other as it plans any collation given to a column or a COLLATE changed. What cannot be made again keeps the refusal
-(plan.type_ddl): a partition key naming the collation (or over a column of it), a range type or composite type's
-attribute of it. Reports read the one change (COLLATION_ASIDE's alter_collation, the definition changed): what follows
+(plan.type_ddl): a partition key naming the collation (or over a column of it), a range type of it, a composite
+type's attribute of it where a column holds the type (one none holds is altered with the rest). Reports read the one change (COLLATION_ASIDE's alter_collation, the definition changed): what follows
 it is DDL, not drift (`aside_only`)."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Callable, Optional
 
+from schemac.compare.composite_holders import remakeable
 from schemac.compare.changes import COLLATION_ASIDE, KINDS, Change, set_aside_name
 from schemac.compare.definition_users import definition_users
 from schemac.model import Collation, Dependency, Schema
@@ -26,6 +27,8 @@ from schemac.pg.names import quote_ident
 from schemac.pg.sqllex import LexError, folded, tokens
 from schemac.pg.verbatim import collated_names, names
 
+# The changes of a collation's comment and owner (compare.usertypes).
+_OWN = ("set_type_comment", "set_object_owner")
 # Strings that are no SQL Postgres stores parsed: a PL/pgSQL body (resolved when it runs), a trigger's arguments.
 _SKIPPED = frozenset(("source", "renamed_from", "grants", "owner", "name", "schema", "comment", "arguments"))
 
@@ -36,7 +39,8 @@ def _defined(c: Collation) -> Collation:
 
 def held_by(current: Schema, c: Collation) -> Optional[str]:
     """What of `current` cannot be made again under the collation's new definition: a partition key naming it (or over
-    a column of it: Postgres refuses ALTER COLUMN ... TYPE of a key's column), a range or composite type of it."""
+    a column of it: Postgres refuses ALTER COLUMN ... TYPE of a key's column), a range type of it, a composite type
+    of it whose values a column holds (compare.composite_holders)."""
     ref = collation_ref(c.schema, c.name)
     for t in current.tables:
         key = t.partition_by
@@ -46,10 +50,18 @@ def held_by(current: Schema, c: Collation) -> Optional[str]:
     for r in current.range_types:
         if r.collation == ref:
             return f"range type {r.schema}.{r.name}"
-    for ct in current.composite_types:
-        if any(a.collation == ref for a in ct.attributes):
+    for ct in current.composite_types:  # (one no stored value holds is made again with the others)
+        if any(a.collation == ref for a in ct.attributes) and not remakeable(current, ct):
             return f"composite type {ct.schema}.{ct.name}"
     return None
+
+
+def aside_taken(desired: Schema, c: Collation) -> str:
+    """The collation of schema.yaml's named as `c` would be set aside (`<name>__schemac_old`, its schema), which keeps
+    it from being set aside: plan.type_ddl's refusal names it. "" where there is none."""
+    name = set_aside_name(c.name)
+    return f"collation {c.schema}.{name}" if any((d.schema, d.name) == (c.schema, name) for d in desired.collations) \
+        else ""
 
 
 def _names(text: Optional[str], c: Collation) -> bool:
@@ -66,7 +78,7 @@ def collations_set_aside(current: Schema, desired: Schema) -> tuple[list[Change]
         if new is None or _defined(old) == _defined(new) or held_by(current, old) is not None:
             continue
         users = definition_users(current, old)
-        if not users or (old.schema, set_aside_name(old.name)) in des:
+        if not users or aside_taken(desired, old):
             continue
         changes.append(Change("alter_collation", old.schema, "", old.name, old, new, users=users, cause=COLLATION_ASIDE))
     for c in changes:
@@ -142,10 +154,16 @@ def planned_aside(current: Schema, desired: Schema, diff: Callable[[Schema, Sche
     keys = {(c.schema, c.name) for c in set_aside}
     alike = replace(current, collations=tuple(replace(des[key], comment=c.comment, owner=c.owner) if key in keys else c
                                               for c in current.collations for key in [(c.schema, c.name)]))
-    seen = {(c.kind, c.schema, c.table, c.name) for c in diff(alike, desired)}
+    drift = diff(alike, desired)
+    seen = {(c.kind, c.schema, c.table, c.name) for c in drift}
+    # its comment's and owner's drift as the collation has them now (`old`: a report reads "comment is 'x'", not the
+    # none of the new one; an owner schema.yaml pins no more given back), not as the diff of the new one made reads it
+    own = {(c.kind, c.schema, c.name): c for c in drift if c.kind in _OWN and (c.schema, c.name) in keys}
     asides = {(schema, set_aside_name(name)) for schema, name in keys}
     planned = [replace(c, cause=COLLATION_ASIDE) if c.kind == "drop_collation" and (c.schema, c.name) in asides else
+               own.pop((c.kind, c.schema, c.name)) if (c.kind, c.schema, c.name) in own else
                c if c.cause is not None or (c.kind, c.schema, c.table, c.name) in seen else replace(c, aside_only=True)
                for c in diff(renamed, desired) if not (c.kind == "add_collation" and (c.schema, c.name) in keys)]
+    planned += own.values()
     order = {k: n for n, k in enumerate(KINDS)}  # (the alter_collation renames aside and creates the new one)
     return sorted(set_aside + planned, key=lambda c: order[c.kind])

@@ -70,8 +70,9 @@ def rebased_bounds(objects: list[Change], current: Schema, desired: Schema) -> l
     """`objects` with each range type set aside over a composite type (an alter_range_type, cause ENUM_REBUILT, no
     domain's bases of its own) where no enum under it is made again (whose removed or reordered values its bounds may
     not survive) marked with what is made again under it, as its columns' retypes are (plan.range_hazards judges it
-    by them, as it does a range over a domain): the bases of a domain made over another base type (`from_base`,
-    `rebased`: the first not refused, which plan.range_hazards judges), the attributes of its bounds of a domain PostGIS or pgvector refuse every value of
+    by them, as it does a range over a domain): the bases of each domain made over another base type
+    (`rebased_domains`, by name, those PostGIS or pgvector refuse every value of last, which plan.range_hazards judges;
+    `from_base`, `rebased`: the first's), the attributes of its bounds of a domain PostGIS or pgvector refuse every value of
     (refused_attributes) and the domains whose CHECKs or NOT NULL change (checked_domains), both guarded at the
     columns' retypes (plan.held_values)."""
     if not any(c.kind == "alter_range_type" and c.cause == ENUM_REBUILT and not c.rebased for c in objects):
@@ -87,12 +88,13 @@ def rebased_bounds(objects: list[Change], current: Schema, desired: Schema) -> l
             out.append(c)
             continue
         found = walk(c.old.subtype, c.new.subtype, (BOUNDS,), frozenset()) if walk is not None else ()  # type: ignore
-        bases = sorted(((base_type(below[k].type, below), base_type(above[k].type, above)) for k in under
+        bases = sorted(((k, base_type(below[k].type, below), base_type(above[k].type, above)) for k in under
                         if k in below and k in above and below[k].type != above[k].type),
-                       key=lambda b: bool(pgvector.values_refused("", *b)))  # (one guarded last)
+                       key=lambda b: (bool(pgvector.values_refused("", b[1], b[2])), b[0]))  # (one guarded last)
         out.append(replace(c, refused_attributes=tuple((*f, ("range type", f"{c.schema}.{c.name}")) for f in found),
                            checked_domains=tuple(sorted(checked(current, desired) & under)),
-                           **(dict(from_base=bases[0][0], rebased=bases[0][1]) if bases else {})))
+                           rebased_domains=tuple((".".join(k), was, will) for k, was, will in bases),
+                           **(dict(from_base=bases[0][1], rebased=bases[0][2]) if bases else {})))
     return out
 
 

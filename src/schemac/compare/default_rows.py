@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Optional
 
-from schemac.compare.changes import NEW_TABLE, Change, RowsHeld
+from schemac.compare.changes import NEW_TABLE, Change
+from schemac.compare.rows_held import RowsHeld
 from schemac.model import Table
 
 # The cause of a foreign key's drop and add around rows moved out of a default partition into a new partition.

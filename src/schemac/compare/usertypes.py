@@ -5,49 +5,26 @@ search dictionary's options can, its template cannot."""
 
 from __future__ import annotations
 
-import re
-
 from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.compare.attribute_renames import attribute_moves, in_place, renamed_attributes
 from schemac.compare.changes import DEFINITION_REMADE, ENUM_REBUILT, Change, set_aside_name
 from schemac.compare.definition_users import definition_users
-from schemac.compare.collation_asides import held_by
+from schemac.compare.collation_asides import aside_taken, held_by
 from schemac.compare.around import set_aside_types
 from schemac.compare.range_holders import (composite_set_aside, composites_following, domains_over_set_aside, following,
                                            spans_following)
 from schemac.compare.given_back import given_back, owners_by_default
 from schemac.compare.opclasses import class_key
+from schemac.compare.composite_holders import holders, remakeable, stored_user
 from schemac.compare.row_types import holding_types
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, dropped_functions
 from schemac.compare.types import base_type, keyed_domains
-from schemac.model import CompositeType, Schema, Table
+from schemac.model import Schema
 from schemac.model.references import as_read
 from schemac.pg.names import quote_ident
 from schemac.pg.types import type_name
-
-
-def _user(current: Schema, c: CompositeType) -> Optional[Table]:
-    """A table (or materialized view) of `current` with a column of composite type `c` (or an array of it, of a
-    domain or composite type over it): Postgres refuses ALTER ATTRIBUTE ... TYPE while one stands; with none, no
-    value of the type is stored (an attribute dropped loses nothing: plan.hazards)."""
-    return next((t for t, _ in _holders(current, c)), None)
-
-
-def _holders(current: Schema, c: CompositeType) -> list[tuple[Table, str]]:
-    """Each table (or materialized view) of _user's with its first column holding `c`, as `column s.t.c`."""
-    held = holding_types(current, (c.schema, c.name))
-    out = []
-    for t in current.tables:
-        col = next((col for col in t.columns if type_name(col.type) in held), None)
-        if col is not None:
-            out.append((t, f"column {t.schema}.{t.name}.{col.name}"))
-    for v in current.views:  # a materialized view's rows hold values of it too
-        col = next((col for col in v.output if v.materialized and col.type and type_name(col.type) in held), None)
-        if col is not None:
-            out.append((v, f"column {v.schema}.{v.name}.{col.name}"))  # type: ignore[arg-type]
-    return out
 
 
 _OWNED_HERE = ("collation", "text_search_dictionary", "text_search_config")
@@ -72,7 +49,7 @@ def diff_user_types(current: Schema, desired: Schema, others: list[Change]) -> l
             if old is None:
                 out.append(Change(f"add_{kind}", obj.schema, "", obj.name, None, obj))
             elif kind == "composite_type" and old.attributes != obj.attributes and not in_place(old, obj) \
-                    and _remakeable(current, old):
+                    and remakeable(current, old):
                 # no ALTER TYPE puts an attribute before another or reorders them: made again, what names it in
                 # its signature around it (compare.routine_dependents.dropped_row_types), as pg_dump's reload would
                 # (DEFINITION_REMADE: the report reads the pair as one change, a comment kept as none)
@@ -82,16 +59,16 @@ def diff_user_types(current: Schema, desired: Schema, others: list[Change]) -> l
                 continue
             elif kind == "composite_type" and (old.attributes != obj.attributes or moves):
                 # table_def: a table using the type, where an attribute's type cannot change in place
-                holders = _holders(current, old)  # (the first: _user's)
+                holding = holders(current, old)  # (the first: stored_user's)
                 out.append(Change("alter_composite_type", obj.schema, "", obj.name, old, obj,
-                                  holders[0][0] if holders else None, users=tuple(label for _, label in holders),
+                                  holding[0][0] if holding else None, users=tuple(label for _, label in holding),
                                   column_renames=moves))
             elif kind == "range_type" and _definition(old) != _definition(replace(
                     obj, canonical=as_read(obj.canonical, old.canonical), subtype_diff=as_read(obj.subtype_diff, old.subtype_diff))):
                 made, old = remade_definition(current, kind, old, obj)
                 out += made
             elif kind == "collation" and replace(old, comment=None, owner=None) != replace(obj, comment=None, owner=None):
-                made, old = remade_definition(current, kind, old, obj)
+                made, old = remade_definition(current, kind, old, obj, desired)
                 out += made
             elif kind in ("text_search_config", "text_search_dictionary") and replace(old, comment=None) != replace(obj, comment=None):
                 out.append(Change(f"alter_{kind}", obj.schema, "", obj.name, old, obj))
@@ -126,34 +103,23 @@ def _given_back_comments(kind: str, was, new) -> list[Change]:
             for schema, name, old, obj in sides if obj.comment]
 
 
-def remade_definition(current: Schema, kind: str, old, new) -> tuple[list[Change], object]:
+def remade_definition(current: Schema, kind: str, old, new, desired: Optional[Schema] = None
+                      ) -> tuple[list[Change], object]:
     """A collation's or range type's definition changed (Postgres has no ALTER for it): where nothing of `current` uses
     it (compare.definition_users), dropped and created again (no value is held; its comment, owner and grants given
     back as a new one's: the second item, `old` as the caller compares it then, is None), else an alter_ change naming
     its users, which the plan refuses (plan.type_ddl)."""
     users = definition_users(current, old)
     if users:
-        return [Change(f"alter_{kind}", new.schema, "", new.name, old, new, users=users,
-                       held_by=held_by(current, old) or "" if kind == "collation" else "")], old
+        refused = held_by(current, old) or aside_taken(desired, old) if kind == "collation" and desired is not None \
+            else ""
+        return [Change(f"alter_{kind}", new.schema, "", new.name, old, new, users=users, held_by=refused)], old
     return [Change(f"drop_{kind}", new.schema, "", new.name, old, None, cause=DEFINITION_REMADE),
             Change(f"add_{kind}", new.schema, "", new.name, None, new)], None
 
 
-def _remakeable(current: Schema, c: CompositeType) -> bool:
-    """Whether no stored value holds composite type `c`, which can then be made again: no column of it, or of a
-    domain or composite type over it (those are made again around it: holders_remade; views reading them, by
-    compare.views, functions naming them, by compare.routine_dependents), and no table naming one of them (a cast in
-    a CHECK, default, index or policy: read from their text, more than Postgres would hold). Else the change is
-    refused as before (plan.type_ddl)."""
-    if _user(current, c) is not None:
-        return False
-    names = "|".join(re.escape(name) for _, name in holding_types(current, (c.schema, c.name)))
-    word = re.compile(rf"\b(?:{names})\b")
-    return not any(word.search(repr(t)) for t in current.tables)
-
-
 def holders_remade(objects: list[Change], current: Schema, desired: Schema) -> list[Change]:
-    """`objects` with each domain and composite type over a composite type they drop and make again (_remakeable)
+    """`objects` with each domain and composite type over a composite type they drop and make again (remakeable)
     dropped before it and made again after it, as schema.yaml has it (a change of its own goes with that; its
     comment is given again): Postgres refuses DROP TYPE under them ('type d depends on type addr'), and no ALTER
     points them at the new type."""
@@ -208,7 +174,7 @@ def composites_over_rebuilt(objects: list[Change], current: Schema, desired: Sch
     des = {(c.schema, c.name): c for c in desired.composite_types}
     changed = {(c.schema, c.name): c for c in objects if c.kind == "alter_composite_type"}
     out = [c for c in objects if c.kind != "alter_composite_type"]  # (its comment, grants, owner stay)
-    follow = composites_following(current, desired, rebuilt, lambda c: _holders(current, c))
+    follow = composites_following(current, desired, rebuilt, lambda c: holders(current, c))
     rebuilt = rebuilt | follow | spans_following(current, desired, follow)  # (a composite nested in one set aside,
     # or in a range over one: its attribute of it)
     for old in current.composite_types:
@@ -219,14 +185,14 @@ def composites_over_rebuilt(objects: list[Change], current: Schema, desired: Sch
                       {b.name for b in new.attributes} else a for a in old.attributes) if new is not None else ()
         if new is None or aside == old.attributes:
             continue
-        holders = _holders(current, old)
-        apart = composite_set_aside(old, new, holders, follow, moves)
+        holding = holders(current, old)
+        apart = composite_set_aside(old, new, holding, follow, moves)
         if apart is not None:  # (held by a column: set aside and made again, its values kept)
             changed[key], out = apart[0], out + apart[1:]
             continue
         changed[key] = Change("alter_composite_type", old.schema, "", old.name, replace(old, attributes=aside), new,
-                              _user(current, old), ENUM_REBUILT,
-                              users=tuple(label for _, label in holders), column_renames=moves)
+                              stored_user(current, old), ENUM_REBUILT,
+                              users=tuple(label for _, label in holding), column_renames=moves)
     return out + list(changed.values())
 
 

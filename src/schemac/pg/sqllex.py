@@ -186,3 +186,25 @@ def operator_run(text: str) -> list[str]:
         out.append(text[i:i + n])
         i += n
     return out
+
+
+_QUOTED_NAME = re.compile(r'"((?:[^"]|"")+)"')
+
+
+def names_in(text: str) -> frozenset[str] | None:
+    """The names `text` (a body Postgres keeps as text: PL/pgSQL, a quoted SQL body) may refer to: its words folded
+    and its "quoted" names, and those its strings hold, as written and folded (dynamic SQL: `EXECUTE 'SELECT ... FROM
+    stats'`, `format('%I', 'stats')`); not its comments, nor a name inside another (`stats$old`, `"old stats"`).
+    None where Postgres's lexical rules cannot read it."""
+    try:
+        toks = tokens(text)
+    except LexError:
+        return None
+    out: set[str] = set()
+    for t in toks:
+        if t.kind in ("word", "name"):
+            out.add(folded(t))
+        elif t.kind == "string":
+            out |= {n.replace('""', '"') for n in _QUOTED_NAME.findall(t.text)}
+            out |= {w for word in WORD.findall(t.text) for w in (word, word.lower())}
+    return frozenset(out)

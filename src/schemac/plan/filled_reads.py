@@ -1,13 +1,14 @@
 """A view or table the plan gives its owner (a new one, one whose owner schema.yaml pins now, or one another role owns
-already), read by a materialized view the plan populates (CREATE ... WITH DATA, or the REFRESH after one made WITH NO
-DATA): its ALTER ... OWNER TO after that. The query reads a view with the view's owner's rights, and schema.yaml's
-owner need not read what the view reads: Postgres accepts the state once the materialized view is made (its next
-REFRESH fails, as pg_dump's restore does), while the owner set first failed the CREATE ('permission denied for table
-t'); the owner it has as the migration starts (the migration's role, or the role owning it in a database where it
-could be read) reads it. Not where another role owns it and the plan grants schema.yaml's owner a privilege on what
-the query reads: that owner may be the only one of the two who can. So is a SECURITY DEFINER function it calls
-(directly, or through those views and functions), which runs as its owner; and a privilege the plan revokes on what
-the query reads (the rights the query may be read with until it is filled)."""
+already), read by a materialized view the plan populates (CREATE ... WITH DATA, or the REFRESH after one made WITH
+NO DATA): its ALTER ... OWNER TO after that. The query reads a view with the view's owner's rights, and
+schema.yaml's owner need not read what the view reads: Postgres accepts the state once the materialized view is made
+(its next REFRESH fails, as pg_dump's restore does), while the owner set first failed the CREATE ('permission denied
+for table t'); the owner it has as the migration starts (the migration's role, or the role owning it in a database
+where it could be read) reads it. Not where another role owns it and the plan grants a privilege on what the query
+reads to any role but that one: schema.yaml's owner may be the only one of the two who can (granted it, or a member
+of the grantee: a membership granted outside the migration, which generate never sees). So is a SECURITY DEFINER
+function it calls (directly, or through those views and functions), which runs as its owner; and a privilege the
+plan revokes on what the query reads (the rights the query may be read with until it is filled)."""
 
 from __future__ import annotations
 
@@ -33,7 +34,10 @@ def owners_after_fills(changes: list[Change], out: list[Deps]) -> list[Deps]:
     views, functions = views_functions_made(changes)
     # and the views kept whose owner or privileges the plan changes: what they read is read through them
     views = {**{(o.schema, o.name): o for j in owners if isinstance(o := changes[j].new.obj, View)}, **views}  # type: ignore
-    granted = {(c.new.grantee, k[1:3]) for c in changes if c.kind == "grant" for k in c.new.keys()}  # type: ignore
+    granted: dict[tuple, set[str]] = {}  # what the plan grants, by relation or function: to whom
+    for c in changes:
+        for k in c.new.keys() if c.kind == "grant" else ():  # type: ignore[union-attr]
+            granted.setdefault(k[1:3], set()).add(c.new.grantee)  # type: ignore[union-attr]
     out = list(out)
     for i in fills:
         v = changes[i].new
@@ -45,9 +49,10 @@ def owners_after_fills(changes: list[Change], out: list[Deps]) -> list[Deps]:
         d = out[i]
         out[i] = Deps(d.makes | {key}, d.removes, d.needs, d.frees)
         for j in owners:
-            if changes[j].kind == "set_owner" and getattr(changes[j].old, "grantee", None) not in ("", MIGRATION_ROLE) \
-                    and any((changes[j].new.grantee, r) in granted for r in read):  # type: ignore[union-attr]
-                continue  # another role's, given to one the plan grants what the query reads: that one reads it
+            was = getattr(changes[j].old, "grantee", None)
+            if changes[j].kind == "set_owner" and was not in ("", MIGRATION_ROLE) \
+                    and any(granted.get(r, set()) - {was} for r in read):
+                continue  # another role's, the plan granting what the query reads to another: the new one reads it
             if any(k[0] in ("table", "function") and k[1:3] in read and _runs_as_owner(changes[j], k[0])
                    for k in changes[j].new.keys()) or \
                     getattr(changes[j].old if changes[j].kind == "set_owner" else changes[j].new, "grantee", None) \

@@ -1,42 +1,52 @@
 """generate's warning for a key added over the rows a table already holds.
 
-A PRIMARY KEY, UNIQUE or unique index added to a table the migration does not create is built over its rows: the ADD
-CONSTRAINT (or CREATE UNIQUE INDEX, CONCURRENTLY too, which leaves it INVALID) fails where two of them hold the same
-key. generate never sees the rows, so it says so (plan.hazards.row_failures), naming the query that finds them, as it
-does for a key replacing a partial unique index (plan.partial_keys, said first). A key the rows already keep is not
-said: one the table had (kept, or dropped by the migration) over some of its columns, without a predicate or under one
-whose top-level ANDs the new one's holds (no NULLS NOT DISTINCT it lacks), or a key over a column the migration adds
-numbered (an identity, a serial's nextval, a random uuid) or without a default. A key made again around another change
-(its `cause`) held before. (A CHECK added over rows fails likewise on a row it refuses, unwarned: Postgres's message
-names the check, whose negation finds the row.)"""
+A PRIMARY KEY, UNIQUE, EXCLUDE or unique index added to a table the migration does not create is built over its rows:
+the ADD CONSTRAINT (or CREATE UNIQUE INDEX, CONCURRENTLY too, which leaves it INVALID) fails where two of them hold the
+same key (conflict, for an EXCLUDE; a key WITHOUT OVERLAPS, 18's, refuses an empty period too). So does a unique index
+added to a materialized view (which REFRESH ... CONCURRENTLY needs) that the migration keeps, or makes populated over a
+table it keeps: new, or made again. generate never sees the rows, so it says so (plan.hazards.row_failures), naming
+the query that finds them (over the view's new query where it makes the view), as it does for a key replacing a
+partial unique index (plan.partial_keys, said first). A key the rows already keep is not said: one the table had (kept,
+or dropped by the migration) refusing two rows the new one refuses (over some of its columns, an EXCLUDE over some of
+its elements), without a predicate or under one whose top-level ANDs the new one's holds (no NULLS NOT DISTINCT it
+lacks), or a key over a column the migration adds numbered (an identity, a serial's nextval, a random uuid) or without
+a default. A key made again around another change (its `cause`) held before. (A CHECK added over rows fails likewise
+on a row it refuses, unwarned: Postgres's message names the check, whose negation finds the row.)"""
 
 from __future__ import annotations
 
 from typing import AbstractSet, Optional, Union
 
 from schemac.compare.changes import Change
-from schemac.model.constraints import UNIQUE_KEY_TYPES, Index, PrimaryKey, Unique
+from schemac.compare.views import NEW_MATERIALIZED, RESTORED
+from schemac.model.constraints import UNIQUE_KEY_TYPES, Exclusion, Index, PrimaryKey, Unique
 from schemac.model.tables import Table
 from schemac.pg.lazy import lazy
 from schemac.plan.partial_keys import plain_columns
 from schemac.pg.names import constraint_name, qualified, quote_ident
 
 conjuncts = lazy("schemac.pg.expressions", "conjuncts")  # (sqlglot only where a predicate is compared)
+operator_sql = lazy("schemac.plan.exclusion_ddl", "operator_sql")  # (OPERATOR(schema.op) as the DDL writes it)
 
-Key = Union[PrimaryKey, Unique, Index]
+Key = Union[PrimaryKey, Unique, Index, Exclusion]
 # A column added with one of these fills each row with a value of its own.
 _NUMBERING = ("nextval(", "gen_random_uuid(", "uuid_generate_v4(", "uuidv4(", "uuidv7(")
 
 
 def new_key_warning(change: Change, made: AbstractSet, changes: list[Change]) -> Optional[str]:
-    """The warning for `change`, if it adds a key (a PRIMARY KEY, UNIQUE or unique index) to a table not in `made` (the
-    (schema, table) the migration creates) that no key the table had proves its rows keep."""
+    """The warning for `change`, if it adds a key (a PRIMARY KEY, UNIQUE, EXCLUDE or unique index) to a table not in
+    `made` (the (schema, table) the migration creates), or to a materialized view kept or made populated over rows
+    (_populated), that no key the table had proves its rows keep."""
     new, t = change.new, change.table_def
-    if change.cause is not None or not isinstance(t, Table) or t.foreign is not None or \
-            (change.schema, change.table) in made:
+    if not isinstance(t, Table) or t.foreign is not None or (change.schema, change.table) in made:
         return None
-    if change.kind == "add_constraint" and isinstance(new, UNIQUE_KEY_TYPES) and not new.without_overlaps:
-        what, key = ("primary key" if isinstance(new, PrimaryKey) else "key") + f" {constraint_name(t, new)}", new
+    query = _populated(change, made, changes)
+    if change.cause is not None and query is None:
+        return None
+    if change.kind == "add_constraint" and isinstance(new, (*UNIQUE_KEY_TYPES, Exclusion)):
+        kind = "primary key" if isinstance(new, PrimaryKey) else "exclusion constraint" \
+            if isinstance(new, Exclusion) else "key"
+        what, key = f"{kind} {constraint_name(t, new)}", new
     elif change.kind == "add_index" and isinstance(new, Index) and new.unique:
         what, key = f"unique index {new.name}", new
     else:
@@ -45,31 +55,86 @@ def new_key_warning(change: Change, made: AbstractSet, changes: list[Change]) ->
     ours = [c for c in changes if (c.schema, c.table) == here]
     if _numbered(key, ours) or any(_proves(old, key) for old in _had(t, ours)):
         return None
+    # (a materialized view's stand-in table has no columns: compare.views.stand_in)
+    holder, mend = ("table", "make them differ, or delete them") if t.columns else \
+        ("materialized view", "change its query, or the rows it reads")
+    source = f"({query}) AS {quote_ident(change.table)}" if query else qualified(change.schema, change.table)
+    found = conflicts_query(source, key) if isinstance(key, Exclusion) or getattr(key, "without_overlaps", False) \
+        else duplicates_query(change.schema, change.table, key, source)
+    same = "two of them hold the same key over overlapping periods, or one an empty period" \
+        if getattr(key, "without_overlaps", False) else "two of them conflict under it" \
+        if isinstance(key, Exclusion) else "two of them hold the same key"
     return (f"warning: {change.source or change.path}: {what} of {change.schema}.{change.table} is added over the rows "
-            f"the table holds: the migration fails where two of them hold the same key (find them with "
-            f"`{duplicates_query(change.schema, change.table, key)}`, and make them differ, or delete them, first)")
+            f"the {holder} holds: the migration fails where {same} (find them with `{found}`, and {mend}, first)")
 
 
-def duplicates_query(schema: str, table: str, key: Key) -> str:
-    """The SELECT of the keys two rows or more of schema.table hold, which `key` refuses (not those holding a NULL,
-    distinct unless NULLS NOT DISTINCT; only the rows its predicate reads)."""
+def duplicates_query(schema: str, table: str, key: Key, source: Optional[str] = None) -> str:
+    """The SELECT of the keys two rows or more of schema.table (or `source`) hold, which `key` refuses (not those
+    holding a NULL, distinct unless NULLS NOT DISTINCT; only the rows its predicate reads)."""
     parts = [quote_ident(c) for c in key.columns] if not isinstance(key, Index) else [
         quote_ident(e.column) if e.column is not None else f"({e.expression})" for e in key.elements]
     where = [f"({key.where})"] if isinstance(key, Index) and key.where else []
-    if not isinstance(key, PrimaryKey) and not key.nulls_not_distinct:
+    if not isinstance(key, PrimaryKey) and not getattr(key, "nulls_not_distinct", False):
         where += [f"{p} IS NOT NULL" for p in parts]
     filtered = f" WHERE {' AND '.join(where)}" if where else ""
     listed = ", ".join(parts)
-    return f"SELECT {listed}, count(*) FROM {qualified(schema, table)}{filtered} GROUP BY {listed} HAVING count(*) > 1"
+    return (f"SELECT {listed}, count(*) FROM {source or qualified(schema, table)}{filtered} GROUP BY {listed} "
+            "HAVING count(*) > 1")
+
+
+def conflicts_query(source: str, key: Key) -> str:
+    """The SELECT of the pairs of rows of `source` an EXCLUDE (or a key WITHOUT OVERLAPS: its last column's period
+    overlapping where the others are equal) refuses: each row's ctid and key; a key WITHOUT OVERLAPS refuses a row
+    holding an empty period too, listed without a second row. Only the rows its predicate reads."""
+    if isinstance(key, Exclusion):
+        pairs = [(quote_ident(e.column) if e.column is not None else f"({e.expression})", operator_sql(e.operator))
+                 for e in key.elements]
+    else:
+        pairs = [(quote_ident(c), "=") for c in key.columns[:-1]] + [(quote_ident(key.columns[-1]), "&&")]
+    keys = [f"k{i}" for i in range(1, len(pairs) + 1)]
+    where = f" WHERE ({key.where})" if getattr(key, "where", None) else ""
+    made = ", ".join(f"{p} AS {k}" for (p, _), k in zip(pairs, keys))
+    met = " AND ".join(f"x.{k} {op} y.{k}" for (_, op), k in zip(pairs, keys))
+    shown = ", ".join(["x.ctid", *(f"x.{k}" for k in keys), "y.ctid", *(f"y.{k}" for k in keys)])
+    joined = f"k x JOIN k y ON (x.tableoid, x.ctid) < (y.tableoid, y.ctid) AND {met}"
+    if isinstance(key, Exclusion):
+        return f"WITH k AS (SELECT tableoid, ctid, {made} FROM {source}{where}) SELECT {shown} FROM {joined}"
+    return (f"WITH k AS (SELECT tableoid, ctid, {made} FROM {source}) SELECT {shown} FROM "
+            f"{joined.replace(' JOIN', ' LEFT JOIN', 1)} WHERE y.ctid IS NOT NULL OR isempty(x.{keys[-1]})")
+
+
+def _populated(change: Change, made: AbstractSet, changes: list[Change]) -> Optional[str]:
+    """The query of the materialized view a new index of `change` is made on with it (compare.views.NEW_MATERIALIZED),
+    or on its CREATE again (RESTORED) where it had no unique index of that definition, where it is made populated
+    over a relation the migration neither creates nor makes of those alone (a view, a materialized view): its rows are
+    there as the index is built."""
+    if change.cause not in (NEW_MATERIALIZED, RESTORED):
+        return None
+    views = {(c.schema, c.name): c.new for c in changes if c.kind in ("add_view", "replace_view")}
+    here = (change.schema, change.table)
+    if change.cause == RESTORED and any(_proves(i, change.new) for c in changes  # type: ignore[arg-type]
+                                        if c.kind == "drop_view" and (c.schema, c.name) == here
+                                        for i in c.old.indexes):  # type: ignore[union-attr]
+        return None
+    # (a new view reading only new tables, or such views, reads no row; nor a new composite type's relation)
+    empty = set(made) | {(c.schema, c.name) for c in changes if c.kind == "add_composite_type"}
+    while True:
+        more = {k for k, v in views.items() if k not in empty and all(
+            (d.schema, d.name) in empty for d in v.depends if d.kind in ("relation", "column"))}  # type: ignore
+        if not more:
+            break
+        empty |= more
+    v = views.get(here)
+    return v.query if v is not None and v.with_data and here not in empty else None  # type: ignore[union-attr]
 
 
 def _had(t: Table, ours: list[Change]) -> list[Key]:
     """The keys the table held before the migration: those of `t` (the desired table) it does not add, and those it
     drops."""
     added = [c.new for c in ours if c.kind in ("add_index", "add_constraint")]
-    kept = [k for k in (*t.unique_keys(), *t.indexes) if k not in added]
+    kept = [k for k in (*t.indexed_keys(), *t.indexes) if k not in added]
     return kept + [c.old for c in ours if c.kind in ("drop_index", "drop_constraint")  # type: ignore[misc]
-                   and (isinstance(c.old, UNIQUE_KEY_TYPES) or isinstance(c.old, Index))]
+                   and isinstance(c.old, (*UNIQUE_KEY_TYPES, Exclusion, Index))]
 
 
 def _plain(key: Key) -> Optional[frozenset]:
@@ -80,14 +145,33 @@ def _plain(key: Key) -> Optional[frozenset]:
     return None if columns is None else frozenset(columns)
 
 
+def _conditions(key: Key, every: bool) -> Optional[frozenset]:
+    """What two rows `key` refuses hold, as (column, operator) pairs (a plain key: `=` on each column; WITHOUT
+    OVERLAPS: `&&` on the last); `every`: None where one element is no plain column (an EXCLUDE's, one of its own
+    operator class or collation too), else those that are."""
+    if isinstance(key, Exclusion):
+        plain = [e for e in key.elements if e.column is not None and not e.opclass and not e.collation]
+        return None if every and len(plain) < len(key.elements) else frozenset((e.column, e.operator) for e in plain)
+    columns = _plain(key) if every or not isinstance(key, Index) else frozenset(
+        e.column for e in key.elements if e.column is not None)
+    if columns is None:
+        return None
+    if getattr(key, "without_overlaps", False):
+        return frozenset((c, "=") for c in key.columns[:-1]) | {(key.columns[-1], "&&")}
+    return frozenset((c, "=") for c in columns)
+
+
 def _proves(old: Key, new: Key) -> bool:
-    """Whether rows that `old` keeps unique are so under `new`: `old` unique over some of `new`'s plain columns, reading
-    every row `new` reads (no predicate, or top-level ANDs `new`'s holds), NULLs as `new` counts them."""
-    if isinstance(old, Index) and not old.unique or getattr(old, "without_overlaps", False):
+    """Whether rows that `old` keeps apart are so under `new`: what two rows `old` refuses among what `new` refuses
+    (_conditions), reading every row `new` reads (no predicate, or top-level ANDs `new`'s holds), NULLs as `new` counts
+    them, and a period WITHOUT OVERLAPS that `new` refuses empty refused so."""
+    if isinstance(old, Index) and not old.unique:
         return False
-    have, want = _plain(old), _plain(new) or frozenset(
-        e.column for e in new.elements if e.column is not None)  # type: ignore[union-attr]
-    if have is None or not have <= want:
+    have, want = _conditions(old, True), _conditions(new, False)
+    if have is None or want is None or not have <= want:
+        return False
+    if getattr(new, "without_overlaps", False) and not (
+            getattr(old, "without_overlaps", False) and old.columns[-1] == new.columns[-1]):  # type: ignore[union-attr]
         return False
     if getattr(new, "nulls_not_distinct", False) and \
             not getattr(old, "nulls_not_distinct", isinstance(old, PrimaryKey)):  # (a PRIMARY KEY holds no NULL)

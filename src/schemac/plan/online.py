@@ -38,23 +38,25 @@ class OnlinePlan:
     CREATE INDEX CONCURRENTLY holds that statement alone, where no SET can go.
     """
 
-    main: list[exp.Expression]
+    main: list[exp.Expression]  # [] where it would hold the preamble alone beside other files: no file written
     concurrent: list[tuple[str, exp.Expression]]  # (index name, statement)
     validate: list[exp.Expression]
 
 
-def plan_online(changes: list[Change], existing: set[tuple[str, str]],
-                taken: frozenset[tuple[str, str]] = frozenset(), tables: tuple[Table, ...] = ()) -> OnlinePlan:
+def plan_online(changes: list[Change], existing: set[tuple[str, str]], taken: frozenset[tuple[str, str]] = frozenset(),
+                tables: tuple[Table, ...] = (), standing: tuple[Table, ...] = ()) -> OnlinePlan:
     """`taken`: the relation names the database has (relation_names), which no index is built under beside its old;
-    `tables`: schema.yaml's, whose partition trees a partitioned table's new index is made on (plan.online_only)."""
+    `tables`: schema.yaml's, whose partition trees a partitioned table's new index is made on (plan.online_only),
+    `standing` the recorded ones, whose partitions' copies stand (plan.online_only.CopyNames)."""
     main: list[exp.Expression] = preamble(changes)
+    pinned = len(main)
     concurrent: list[tuple[str, exp.Expression]] = []
     validate: list[exp.Expression] = []
     swapped, late = _beside(changes, existing, taken)
     keys, replaced = _under_new_keys(changes), _replaced_unique(changes, existing, swapped)
     joining = {(c.schema, c.table) for c in changes if c.kind in ("add_inherit", "attach_partition")}
     built, late_attach, _, only = _index_homes(changes, existing, replaced, tables)
-    names = CopyNames(changes, tables, taken) if only else None
+    names = CopyNames(changes, tables, taken, standing, only, frozenset(late_attach)) if only else None
     attaching: list[exp.Expression] = []
     renames: list[exp.Expression] = []
     checks: list[exp.Expression] = []
@@ -107,6 +109,8 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]],
     validate = checks + attaching + renames + freed + validate
     if validate:  # a transaction of its own
         validate = [pinned_search_path(), *validate, restored_search_path()]
+    if len(main) == pinned and (concurrent or validate):  # (no main file of the search_path's SET lines alone: sqlx
+        main = []  # would record a migration that does nothing, first of the change's files)
     return OnlinePlan(main, concurrent, validate)
 
 

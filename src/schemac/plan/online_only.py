@@ -11,7 +11,8 @@ its name, one beside a copy (pg.beside_copies) left alone: so a fresh build's in
 where every partition of the tree stands before the migration and none is attached, detached, made or dropped by it,
 and nothing the main file holds waits on the index (plan.online_attach); the validating file checks on the server
 that the tree holds no partition schema.yaml does not list (one made after inspect: pg_partman's premake, a foreign
-table), where it builds the index as without --concurrently instead (it attaches the copies built, makes the rest).
+table), nor a relation it does not list a name given a copy, where it builds the index as without --concurrently
+instead (it attaches the copies built, makes the rest).
 """
 
 from __future__ import annotations
@@ -122,35 +123,46 @@ def _tree(t: Table, below: dict[tuple[str, str], list[Table]]) -> list[Table]:
 
 class CopyNames:
     """The names Postgres gives partitions' copies (ChooseRelationName: numbered past the schema's relations), in the
-    order the migration makes them, after the copies of the indexes that stand already."""
+    order the migration makes them, after the copies that stand once the main file ran: those of the indexes standing
+    before the migration and kept by it, read off the inspected tables (`standing`: state.json's, which list a copy
+    numbered by its history, `o_1_b_idx1` beside no `o_1_b_idx`, where schema.yaml, inspected after another build,
+    may not), and those of the partitioned indexes the main file makes (`late`: the changes made in the validating
+    file instead, after the copies' builds), which make theirs before the CREATE INDEX CONCURRENTLY files."""
 
-    def __init__(self, changes: list[Change], tables: tuple[Table, ...], taken: frozenset[tuple[str, str]]):
+    def __init__(self, changes: list[Change], tables: tuple[Table, ...], taken: frozenset[tuple[str, str]],
+                 standing: tuple[Table, ...] = (), only: frozenset = frozenset(), late: frozenset = frozenset()):
         self.below = _children(tables)
         self.taken = set(taken) | {(c.schema, c.name) for c in changes if c.name and c.kind.startswith("add_")}
         added = {(c.schema, c.table, c.name) for c in changes if c.kind == "add_index"}
-        by_key = {t.key: t for t in tables}
-        for t in tables:
+        gone = {(c.schema, c.table, c.name) for c in changes if c.kind == "drop_index"}  # (dropped in the main file)
+        standing = standing or tables
+        below, by_key = _children(standing), {t.key: t for t in standing}
+        for t in standing:
             p = t.partition_of
             parent = by_key.get((p.parent_schema, p.parent)) if p is not None else None
             for index in t.indexes if t.partition_by is not None else ():
-                if (t.schema, t.name, index.name) not in added and (parent is None or beside_copy(t, index) or all(
+                if (t.schema, t.name, index.name) not in added | gone and (parent is None or beside_copy(t, index) or all(
                         attach_key(i) != attach_key(index) for i in parent.indexes)):  # (not a copy of its parent's)
-                    self._standing(t, index, added)
+                    self._standing(t, index, added, below)
+        for c in changes:  # (made in the main file: a partitioned table's new index not made ON ONLY nor moved late)
+            if c.kind == "add_index" and c.table_def is not None and c.table_def.partition_by is not None \
+                    and (c.schema, c.table, c.name) not in only and (c.kind, c.schema, c.table, c.name) not in late:
+                self._standing(c.table_def, c.new, added, self.below)  # type: ignore[arg-type]
 
-    def _standing(self, t: Table, index: Index, added: set) -> None:
-        for child, own in self.attached(t, index):
+    def _standing(self, t: Table, index: Index, added: set, below: dict) -> None:
+        for child, own in self.attached(t, index, below):
             if own is None:
                 copy = self.copy(child, index)
                 if child.partition_by is not None:
-                    self._standing(child, copy, added)
+                    self._standing(child, copy, added, below)
             elif (child.schema, child.name, own.name) not in added and child.partition_by is not None:
-                self._standing(child, own, added)
+                self._standing(child, own, added, below)
 
-    def attached(self, t: Table, index: Index) -> list[tuple[Table, Index | None]]:
-        """Each partition of `t` with its own index the plain CREATE INDEX attaches (of the definition, not one beside
-        a copy, not attached to a twin), else None: a copy."""
+    def attached(self, t: Table, index: Index, below: dict | None = None) -> list[tuple[Table, Index | None]]:
+        """Each partition of `t` (of `below`, schema.yaml's by default) with its own index the plain CREATE INDEX
+        attaches (of the definition, not one beside a copy, not attached to a twin), else None: a copy."""
         out = []
-        for child in self.below.get(t.key, ()):
+        for child in (self.below if below is None else below).get(t.key, ()):
             own = [i for i in child.indexes if attach_key(i) == attach_key(index) and not beside_copy(child, i)
                    and i.attached_to in (None, index.name)]
             out.append((child, own[0] if own else None))
@@ -165,33 +177,54 @@ class CopyNames:
 
 
 def only_build(c: Change, names: CopyNames) -> OnlyBuild:
-    """The new index of `c` (of made_on_only) made ON ONLY, its copies built CONCURRENTLY, all attached."""
+    """The new index of `c` (of made_on_only) made ON ONLY, its copies built CONCURRENTLY, all attached; built as
+    without --concurrently instead where the tree holds a partition schema.yaml does not list, or a name the plan gives
+    is not what it expects (_unexpected)."""
     t, index = c.table_def, c.new
     concurrent: list[tuple[str, exp.Expression]] = []
     checks: list[exp.Expression] = []
-    body = [_on_only(t, index)] + _below(t, index, names, concurrent, checks)  # type: ignore[arg-type]
-    regclass = "pg_catalog.to_regclass({})".format
-    known = ", ".join(regclass(literal(qualified(p.schema, p.name))) for p in _tree(t, names.below))  # type: ignore
-    tree = f"pg_catalog.pg_partition_tree({regclass(literal(qualified(t.schema, t.name)))})"  # type: ignore[union-attr]
+    attached: list[tuple[str, str]] = []
+    fresh: list[str] = []
+    body = [_on_only(t, index)] + _below(t, index, names, concurrent, checks, (attached, fresh))  # type: ignore
+    known = ", ".join(_regclass(p.schema, p.name) for p in _tree(t, names.below))  # type: ignore[arg-type]
+    tree = f"pg_catalog.pg_partition_tree({_regclass(t.schema, t.name)})"  # type: ignore[union-attr]
     plain = ddl.create_index(t, index).sql(dialect=RENDER)  # type: ignore[arg-type]
     return OnlyBuild(concurrent, checks, [do_block(
-        f"BEGIN IF EXISTS (SELECT 1 FROM {tree} p WHERE p.relid <> ALL (ARRAY[{known}])) THEN {plain}; "
-        f"ELSE {' '.join(s + ';' for s in body)} END IF; END")])
+        f"BEGIN IF EXISTS (SELECT 1 FROM {tree} p WHERE p.relid <> ALL (ARRAY[{known}])){_unexpected(attached, fresh)} "
+        f"THEN {plain}; ELSE {' '.join(s + ';' for s in body)} END IF; END")])
 
 
-def _below(t: Table, index: Index, names: CopyNames, concurrent: list, checks: list) -> list[str]:
+def _regclass(schema: str, name: str) -> str:
+    return f"pg_catalog.to_regclass({literal(qualified(schema, name))})"
+
+
+def _unexpected(attached: list[tuple[str, str]], fresh: list[str]) -> str:
+    """The DO block's tests, OR'd to its own, that a name the plan gives is not what it expects: an index it attaches
+    (a leaf's copy built CONCURRENTLY, a partition's own: regclass, its table's) no index of its partition or attached
+    already, or an ON ONLY copy's name (regclass) taken. So a relation schema.yaml does not list, made since inspect,
+    holding a copy's name (its CREATE INDEX CONCURRENTLY IF NOT EXISTS skipped): the ATTACH would fail."""
+    tests = [f"NOT EXISTS (SELECT 1 FROM pg_catalog.pg_index x WHERE x.indexrelid = {i} AND x.indrelid = {p} AND NOT "
+             f"EXISTS (SELECT 1 FROM pg_catalog.pg_inherits h WHERE h.inhrelid = {i}))" for i, p in attached]
+    return "".join(f" OR {test}" for test in tests + [f"{i} IS NOT NULL" for i in fresh])
+
+
+def _below(t: Table, index: Index, names: CopyNames, concurrent: list, checks: list,
+           met: tuple[list[tuple[str, str]], list[str]]) -> list[str]:
     """The statements making `index`'s copies on the partitions of `t` (ON ONLY where sub-partitioned, each leaf's
     CREATE INDEX CONCURRENTLY into `concurrent`, its check into `checks`) and attaching them, or the partitions'
-    own, to it, the deepest first."""
+    own, to it, the deepest first; into `met`, what _unexpected tests of the names."""
     out = []
     for child, own in names.attached(t, index):
-        if own is None:
+        if own is None and child.partition_by is not None:
             own = names.copy(child, index)
-            if child.partition_by is not None:
-                out += [_on_only(child, own)] + _below(child, own, names, concurrent, checks)
-            else:
+            met[1].append(_regclass(child.schema, own.name))
+            out += [_on_only(child, own)] + _below(child, own, names, concurrent, checks, met)
+        else:
+            if own is None:
+                own = names.copy(child, index)
                 concurrent.append((own.name, ddl.create_index(child, own, concurrently=True)))
                 checks.append(built_valid(child.schema, own.name))
+            met[0].append((_regclass(child.schema, own.name), _regclass(child.schema, child.name)))
         out.append(f"ALTER INDEX {qualified(t.schema, index.name)} ATTACH PARTITION "
                    f"{qualified(child.schema, own.name)}")
     return out

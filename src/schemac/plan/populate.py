@@ -17,13 +17,13 @@ One WITH NO DATA in schema.yaml stays unpopulated: it is never refreshed."""
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 from schemac.compare.changes import Change
 from schemac.compare.views import REBUILT
 from schemac.model import Function, View
 from schemac.model.frozen import replace
+from schemac.pg.sqllex import names_in
 from schemac.plan.dependencies import Deps
 from schemac.plan.keys import own_keys, refs_of
 
@@ -112,12 +112,19 @@ def made_last(changes: list[Change], which: set[int]) -> set[int]:
             group |= found
             for j in found:
                 keys |= own_keys(None, changes[j].new)
-        names = {changes[j].new.name.lower() for j in group - {i}}  # type: ignore[union-attr]
-        bodies = [x.body.lower() for x in reached_by(changes[i].new, views, functions)  # type: ignore[arg-type]
+        names = {changes[j].new.name for j in group - {i}}  # type: ignore[union-attr]
+        bodies = [x.body for x in reached_by(changes[i].new, views, functions)  # type: ignore[arg-type]
                   if isinstance(x, Function) and not x.standard_body]
-        if not any(re.search(rf"\b{re.escape(n)}\b", b) for n in names for b in bodies):
+        if not any(_names(b, names) for b in bodies):
             out.add(i)
     return out
+
+
+def _names(body: str, names: set[str]) -> bool:
+    """Whether text body `body` may name one of `names` (sqllex.names_in); where it does not lex, whether it holds one
+    in any letter case."""
+    named = names_in(body)
+    return bool(names & named) if named is not None else any(n.lower() in body.lower() for n in names)
 
 
 def standing_on(last: set[int], out: list[Deps]) -> set[int]:

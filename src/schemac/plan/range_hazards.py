@@ -23,6 +23,10 @@ def range_remade_reason(change: Change, held: Optional[AbstractSet[tuple[str, st
             (change.schema, change.name), change.old.multirange_key}:  # type: ignore
         return None
     r, old, new = f"range type {change.schema}.{change.name}", change.from_base, change.rebased
+    if narrowed := [f"{d} ({was} -> {will})" for d, was, will in change.rebased_domains if _narrowed(was, will)]:
+        return (f"{r}: created again over {change.old.subtype}, whose {'domain' if len(narrowed) == 1 else 'domains'} "  # type: ignore
+                f"{', '.join(narrowed)} {'is' if len(narrowed) == 1 else 'are'} made again over another base type: the "
+                "migration fails if a row holds a bound a new base type rejects, and may round or truncate one")
     if new and pgvector.values_refused("", old, new):
         return None
     if new and (type_name(old), old.partition("(")[2]) != (type_name(new), new.partition("(")[2]):  # (a domain made
@@ -36,3 +40,10 @@ def range_remade_reason(change: Change, held: Optional[AbstractSet[tuple[str, st
         return None
     return (f"{r}: created again over {change.old.subtype}, made again (values removed or reordered): the migration "  # type: ignore
             "fails if a row holds a bound of a removed value, or bounds the new order reverses")
+
+
+def _narrowed(old: str, new: str) -> bool:
+    """Whether a domain made again from base type `old` over `new` may refuse, round or truncate a value: another type
+    or modifiers, no widening, and not one PostGIS or pgvector refuse every value of (guarded at the retypes)."""
+    return not pgvector.values_refused("", old, new) and (type_name(old), old.partition("(")[2]) != (
+        type_name(new), new.partition("(")[2]) and not is_widening(old, new)

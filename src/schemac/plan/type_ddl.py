@@ -283,6 +283,11 @@ def user_type_statements(change: Change) -> Optional[list[exp.Expression]]:
     if k == "alter_collation" and change.cause == COLLATION_ASIDE:  # compare.collation_asides: its users follow
         return [command("ALTER", "COLLATION", qualified(old.schema, old.name), "RENAME TO",  # type: ignore[union-attr]
                         quote_ident(set_aside_name(old.name))), create_collation(new)]  # type: ignore
+    if k == "alter_collation" and change.held_by.startswith("collation "):  # compare.collation_asides.aside_taken
+        raise TypePlanError(f"collation {new.schema}.{new.name}: its definition cannot change in place (Postgres "  # type: ignore
+                            f"has no ALTER for it) while {_users(change)} it, and schema.yaml declares "
+                            f"{change.held_by}, the name schemac would set it aside under while they move to a new "
+                            "one; rename that collation, or keep this one's definition", new.source)  # type: ignore
     if k == "alter_collation":
         raise TypePlanError(f"collation {new.schema}.{new.name}: its definition cannot change in place (Postgres "  # type: ignore
                             f"has no ALTER for it) while {_users(change)} it, and {change.held_by or 'one of them'} "

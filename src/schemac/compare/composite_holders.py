@@ -1,0 +1,47 @@
+"""Which stored values hold a composite type: a column (or a materialized view's) of it, or of a domain or composite
+type over it. Where none does, the type can be made again (compare.usertypes: its attributes reordered;
+compare.collation_asides: an attribute's collation set aside), as nothing of its values is lost."""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from schemac.compare.row_types import holding_types
+from schemac.model import CompositeType, Schema, Table
+from schemac.pg.types import type_name
+
+
+def stored_user(current: Schema, c: CompositeType) -> Optional[Table]:
+    """A table (or materialized view) of `current` with a column of composite type `c` (or an array of it, of a
+    domain or composite type over it): Postgres refuses ALTER ATTRIBUTE ... TYPE while one stands; with none, no
+    value of the type is stored (an attribute dropped loses nothing: plan.hazards)."""
+    return next((t for t, _ in holders(current, c)), None)
+
+
+def holders(current: Schema, c: CompositeType) -> list[tuple[Table, str]]:
+    """Each table (or materialized view) of stored_user's with its first column holding `c`, as `column s.t.c`."""
+    held = holding_types(current, (c.schema, c.name))
+    out = []
+    for t in current.tables:
+        col = next((col for col in t.columns if type_name(col.type) in held), None)
+        if col is not None:
+            out.append((t, f"column {t.schema}.{t.name}.{col.name}"))
+    for v in current.views:  # a materialized view's rows hold values of it too
+        col = next((col for col in v.output if v.materialized and col.type and type_name(col.type) in held), None)
+        if col is not None:
+            out.append((v, f"column {v.schema}.{v.name}.{col.name}"))  # type: ignore[arg-type]
+    return out
+
+
+def remakeable(current: Schema, c: CompositeType) -> bool:
+    """Whether no stored value holds composite type `c`, which can then be made again: no column of it, or of a
+    domain or composite type over it (those are made again around it: holders_remade; views reading them, by
+    compare.views, functions naming them, by compare.routine_dependents), and no table naming one of them (a cast in
+    a CHECK, default, index or policy: read from their text, more than Postgres would hold). Else the change is
+    refused as before (plan.type_ddl)."""
+    if stored_user(current, c) is not None:
+        return False
+    names = "|".join(re.escape(name) for _, name in holding_types(current, (c.schema, c.name)))
+    word = re.compile(rf"\b(?:{names})\b")
+    return not any(word.search(repr(t)) for t in current.tables)

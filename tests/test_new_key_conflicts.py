@@ -1,0 +1,118 @@
+"""An EXCLUDE, a key WITHOUT OVERLAPS (18) or a unique index of a materialized view added over rows: the migration fails
+where two rows conflict under it (or, WITHOUT OVERLAPS, one holds an empty period), and `generate`, which never sees the
+rows, warns at its line naming the query that lists them (plan.new_keys, beside tests/test_new_key_warning.py's keys).
+The oracles are Postgres's: the migration fails over such rows, the query the warning names lists them, and the
+migration applies once they are gone. A key the rows already keep is not warned of."""
+
+import re
+
+import psycopg
+import pytest
+
+from conftest import each_case_on_one_major
+from test_new_key_warning import OLD as KEYED, assert_unwarned
+
+OLD = KEYED.replace("      b: text\n", "      p: int4range\n")  # (t: id, a, p)
+MV = "materialized_views:\n  mv:\n    query: SELECT a FROM t\n"
+ROWS = ("INSERT INTO t VALUES (1, 1, '[1,5)'), (2, 1, '[3,8)'), (3, 2, '[1,5)'), (4, 1, '[10,12)'), (-1, 1, '[1,5)'), "
+        "(5, NULL, '[1,5)'), (6, NULL, '[2,5)'), (7, 3, 'empty')")
+# Each case: schema.yaml's tables' tail and what follows (A, B), the warning's subject (line:column, what, holder), the
+# rows the named query lists (without their ctids), the SQL making the rows apply, stepwise (the migration still fails
+# before the last step: an empty period is refused on its own).
+CASES = {
+    "exclusion": (
+        "", "    exclude:\n      - {name: t_x, elements: [{expression: 'point(a, a)', with: '~='}, "
+        "{name: p, with: '&&'}], where: id > 0}\n",
+        "8:9: exclusion constraint t_x of public.t is added over the rows the table holds: the migration fails where "
+        "two of them conflict under it", [(("(1,1)", "[1,5)"), ("(1,1)", "[3,8)"))],
+        ["UPDATE t SET p = '[5,8)' WHERE id = 2"]),
+    "without-overlaps": (
+        "", "    unique:\n      - {columns: [a, p], without_overlaps: true, name: t_wo}\n"
+        "extensions:\n  - {name: btree_gist}\n",
+        "8:9: key t_wo of public.t is added over the rows the table holds: the migration fails where two of them hold "
+        "the same key over overlapping periods, or one an empty period",
+        [((1, "[1,5)"), (1, "[1,5)")), ((1, "[1,5)"), (1, "[3,8)")), ((1, "[3,8)"), (1, "[1,5)")),
+         ((3, "empty"), (None, None))],
+        ["UPDATE t SET p = '[5,8)' WHERE id = 2", "DELETE FROM t WHERE id = -1",
+         "UPDATE t SET p = '[1,2)' WHERE id = 7"]),
+    "matview-kept": (
+        MV, MV + "    indexes:\n      mv_a: {columns: [a], unique: true}\n",
+        "11:7: unique index mv_a of public.mv is added over the rows the materialized view holds: the migration fails "
+        "where two of them hold the same key", [(1, 4)], ["DELETE FROM t WHERE a = 1", "REFRESH MATERIALIZED VIEW mv"]),
+    "matview-new": (
+        "", MV + "    indexes:\n      mv_a: {columns: [a], unique: true}\n",
+        "11:7: unique index mv_a of public.mv is added over the rows the materialized view holds: the migration fails "
+        "where two of them hold the same key", [(1, 4)], ["DELETE FROM t WHERE a = 1"]),
+    "matview-remade": (
+        MV, MV.replace("SELECT a", "SELECT a, id") + "    indexes:\n      mv_a: {columns: [a], unique: true}\n",
+        "11:7: unique index mv_a of public.mv is added over the rows the materialized view holds: the migration fails "
+        "where two of them hold the same key", [(1, 4)], ["DELETE FROM t WHERE a = 1"]),
+}
+# (the without-overlaps case reads id -1 too, under no predicate, and is refused row 7's empty period once the pairs are
+# gone; an EXCLUDE's && meets no empty period)
+ON_18 = {"without-overlaps"}
+
+
+@pytest.mark.parametrize("major_db,case", [p for p in each_case_on_one_major(
+    [pytest.param(k, id=k) for k in CASES], able=lambda c: ("pg18",) if c.id in ON_18 else ("pg18", "pg16", "pg15"))
+    if p.values[1] not in ON_18 or p.values[0] == "pg18"], indirect=["major_db"])
+def test_a_key_added_over_conflicting_rows_is_warned_naming_the_query_that_lists_them(major_db, tmp_path, case):
+    from schemac.commands.generate import generate
+    from schemac.migrations.apply import apply_files
+    from schemac.migrations.layout import Layout
+    from sqlx_project import generated_and_applied
+
+    old, new, what, found, steps = CASES[case]
+    generated_and_applied(tmp_path, major_db, OLD % old)
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        conn.execute(ROWS)
+        if old:
+            conn.execute("REFRESH MATERIALIZED VIEW mv")
+    before = {m.path for m in Layout(out).migrations()}
+    schema.write_text(OLD % new, encoding="utf-8")
+    result = generate(str(schema), out)
+    assert result.status == "written", result.message
+    (warning,) = [n for n in result.notices if n.startswith("warning: ")]
+    assert warning.startswith(f"warning: {schema}:{what} (find them with `"), warning
+    query = re.search(r"find them with `([^`]*)`", warning).group(1)
+    added = [m for m in Layout(out).migrations() if m.path not in before]
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        with pytest.raises(psycopg.errors.IntegrityError):
+            apply_files(conn, added, record=False)
+        assert _listed(conn.execute(query).fetchall()) == found
+        for n, step in enumerate(steps):
+            conn.execute(step)
+            if n < len(steps) - 1:
+                with pytest.raises(psycopg.errors.IntegrityError):
+                    apply_files(conn, added, record=False)
+        assert conn.execute(query).fetchall() == []
+        apply_files(conn, added, record=False)
+
+
+def _listed(rows: list[tuple]) -> list:
+    """The query's rows without their ctids: (a, p) pairs for a conflict query, the periods as Postgres prints them; the
+    duplicates' rows as they are."""
+    if not rows or len(rows[0]) == 2:
+        return rows
+    half = len(rows[0]) // 2
+    text = [tuple(None if v is None else v if isinstance(v, int) else str(v).replace(" ", "") for v in r) for r in rows]
+    return sorted((r[1:half], r[half + 1:]) for r in text)
+
+
+@pytest.mark.parametrize("old,new", [
+    # an EXCLUDE whose `=` columns a UNIQUE the table keeps covers
+    ("    unique:\n      - {columns: [a], name: t_a}\n",
+     "    unique:\n      - {columns: [a], name: t_a}\n    exclude:\n"
+     "      - {name: t_x, elements: [{name: a, with: '='}, {name: p, with: '&&'}]}\n"),
+    # an EXCLUDE over more elements than one the table keeps
+    ("    exclude:\n      - {name: t_p, elements: [{name: p, with: '&&'}]}\n",
+     "    exclude:\n      - {name: t_p, elements: [{name: p, with: '&&'}]}\n"
+     "      - {name: t_x, elements: [{name: a, with: '='}, {name: p, with: '&&'}]}\n"),
+    # a materialized view made with its unique index over a table the migration makes (no row), or left unpopulated
+    ("", "  u:\n    columns: {a: integer}\nmaterialized_views:\n  mv:\n    query: SELECT a FROM u\n    indexes:\n"
+     "      mv_a: {columns: [a], unique: true}\n"),
+    ("", MV + "    with_data: false\n    indexes:\n      mv_a: {columns: [a], unique: true}\n"),
+])
+def test_a_key_the_rows_already_keep_or_no_row_meets_is_not_warned(tmp_path, old, new):
+    assert_unwarned(tmp_path, OLD % old, OLD % new)
