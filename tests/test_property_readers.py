@@ -43,11 +43,7 @@ assert databases and dbs  # the fixtures this module's tests take, imported
 
 PARTS = ("definer", "fields", "bodies", "coll", "compdom")
 # Shapes not drawn until their bug is fixed, each with its reason.
-KNOWN_BUGS: dict[str, str] = {
-    "expression key of its own collation": "an expression index key given the collation its expression has already "
-                                           "(`lower(name)` COLLATE \"C\" over a column of collation C), which "
-                                           "pg_get_indexdef leaves out, drifts for ever (a column key's is dropped at "
-                                           "load: pg.opclasses.default_opclasses_dropped; fix56b's area)"}
+KNOWN_BUGS: dict[str, str] = {}
 
 
 def _renamed(draw, doc: dict, table: str, columns: list[str]) -> dict:
@@ -161,9 +157,8 @@ def _coll(draw, prev: Optional[dict], doc: dict) -> None:
     if "unique" in readers:
         tk["unique"] = [{"columns": ["name"], "name": "tk_name_key"}]
     if "index" in readers:
-        own = "expression key of its own collation" in KNOWN_BUGS  # (lower(name)'s is the column's)
-        tk["indexes"] = {"tk_lx": {"columns": [{"expression": "lower(name)", "collation": draw(st.sampled_from(
-            [c for c in COLLATIONS if c != coll or not own]))}]}}
+        tk["indexes"] = {"tk_lx": {"columns": [{"expression": "lower(name)",  # (the column's: lower(name)'s own)
+                                                "collation": draw(st.sampled_from(COLLATIONS))}]}}
     if "check" in readers:
         tk["checks"] = {"tk_ck": f'name < \'zzz\' COLLATE "{draw(st.sampled_from(["C", "POSIX"]))}"'}
     doc["tables"]["tk"] = tk

@@ -99,6 +99,7 @@ def _elements(row: dict[str, Any]) -> tuple[list[IndexElement], tuple[str, ...]]
     key_options = row.get("key_options") or []
     key_statistics = row.get("key_statistics") or []
     collations = key_collations(row["definition"], key_count) if row["definition"] else ()
+    own = row.get("expression_collations") or []  # (an expression key's, where no COLLATE is printed: its own)
     elements = []
     for pos in range(key_count):
         option = options[pos] if pos < len(options) else 0
@@ -113,7 +114,9 @@ def _elements(row: dict[str, Any]) -> tuple[list[IndexElement], tuple[str, ...]]
         elements.append(made(IndexElement)(column=column, expression=expression, order=order,  # type: ignore[arg-type]
                                      nulls=_nulls(option, order), opclass=opclass, opclass_options=opclass_options,
                                      statistics=key_statistics[pos] if pos < len(key_statistics) else None,
-                                     collation=collations[pos] if pos < len(collations) else None))
+                                     collation=collations[pos] if pos < len(collations) else None,
+                                     expression_collation=collation_from_sql(own[pos]) if pos < len(own) and not (
+                                         pos < len(collations) and collations[pos]) else None))
     return elements, tuple(name for name in attnames[key_count:] if name is not None)
 
 

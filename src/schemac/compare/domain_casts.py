@@ -32,6 +32,7 @@ from operator import attrgetter
 from typing import Callable, Optional
 
 from schemac.compare.domain_overloads import chooses_overload, lazy_overloads
+from schemac.compare.key_collations import keys_as_written
 from schemac.compare.normalize import normal_form
 from schemac.model import Domain, Schema, Table
 from schemac.model.frozen import replace
@@ -54,7 +55,9 @@ def table_as_written(cur: Table, des: Table, domains: tuple[dict, dict], composi
     given `des`'s text (see the module's docstring); `domains`: the current and desired domains by (schema, name);
     `composites`: the current composite types by (schema, name), whose attributes may be of a domain; `overloads`:
     domain_overloads of both sides, asked for only here (none: no function or operator takes a domain); `tables`:
-    the current tables by (schema, name), whose columns a policy's subquery may read."""
+    the current tables by (schema, name), whose columns a policy's subquery may read. First, an expression key's
+    COLLATE that names the expression's own given `des`'s (compare.key_collations)."""
+    cur = keys_as_written(cur, des)
     known = domains[0]
     if not known:
         return cur

@@ -7,6 +7,9 @@ from typing import Optional, Union
 
 from schemac.compare.changes import Constraint
 from schemac.model import Exclusion, Index, Table, Unique
+from schemac.pg.lazy import lazy
+
+referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 
 
 def _rebuilt_from_deparse(index: Union[Index, Exclusion], retyped: set) -> bool:
@@ -16,6 +19,15 @@ def _rebuilt_from_deparse(index: Union[Index, Exclusion], retyped: set) -> bool:
     change from schema.yaml's text instead, at no more cost (ALTER TYPE builds it again either way)."""
     return bool(retyped) and (index.where is not None or any(e.expression for e in index.elements)) and \
         bool(({e.column for e in index.elements} | set(index.include)) & retyped)
+
+
+def _recollated(index: Union[Index, Exclusion, None], recollated: set) -> bool:
+    """Whether ALTER TYPE ... COLLATE of a column an expression key of `index` (schema.yaml's) reads, a key with a
+    COLLATE, would build it again from its deparse, which leaves that COLLATE out where it was the expression's own
+    (compare.key_collations): the rebuilt key takes the column's new collation instead. Made again around the change
+    from schema.yaml's text (`lower(name)` COLLATE "POSIX" over name POSIX made C lost its POSIX: prop56's property)."""
+    return bool(recollated) and index is not None and any(
+        e.expression and e.collation and referenced_columns(e.expression) & recollated for e in index.elements)
 
 
 def index_comment_of_key(c: object) -> Optional[str]:

@@ -12,8 +12,8 @@ from schemac.compare.rules import diff_rules
 from schemac.compare.shortcut import unchanged
 from schemac.compare.statistics import diff_statistics
 from schemac.compare.column_renames import applied_column_renames, renamed_along
-from schemac.compare.key_parts import (_columns, _constraints, _expressions, _rebuilt_from_deparse, comments_again,
-                                       index_comment_of_key)
+from schemac.compare.key_parts import (_columns, _constraints, _expressions, _rebuilt_from_deparse, _recollated,
+                                       comments_again, index_comment_of_key)
 from schemac.compare.keys_over_indexes import keys_over_indexes
 from schemac.compare.new_row_triggers import dropped_for_triggers
 from schemac.compare.index_swaps import same_index, swapped_indexes
@@ -154,6 +154,7 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset(), aga
         c.kind == "alter_generated" and not expression_dropped(c.old, c.new))}  # type: ignore[arg-type]
 
     touched = retyped | regenerated
+    recollated = {n for n, c in des_cols.items() if n in cur_cols and cur_cols[n].collation != c.collation}
 
     def over_retyped(*exprs: Optional[str], columns: Iterable[Optional[str]] = ()) -> bool:
         if not touched:  # the common case: nothing to parse an expression for
@@ -193,8 +194,8 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset(), aga
         elif isinstance(old_c, Check) and over_retyped(old_c.expression) or \
                 (regenerated and not isinstance(old_c, Check)
                  and over_retyped(*_expressions(old_c), columns=_columns(old_c))) \
-                or isinstance(old_c, Exclusion) and (_rebuilt_from_deparse(old_c, retyped)
-                                                    or over_retyped(*_expressions(old_c))):
+                or isinstance(old_c, Exclusion) and (_rebuilt_from_deparse(old_c, retyped) or over_retyped(
+                    *_expressions(old_c)) or _recollated(new_c, recollated)):
             # (A key, EXCLUDE or foreign key on a column dropped and added again goes with the DROP COLUMN:
             # and a foreign key standing on the key refuses it, compare.rebuilt_keys' KEY_REBUILT.)
             ch("drop_foreign_key" if fk else "drop_constraint", old_c.name, old_c, new_c, "retype",
@@ -238,7 +239,7 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset(), aga
                 recreated(old_i, idx)
         elif over_retyped(old_i.where, *(e.expression for e in old_i.elements),
                           columns=[e.column for e in old_i.elements] + list(old_i.include)) or \
-                _rebuilt_from_deparse(old_i, retyped):
+                _rebuilt_from_deparse(old_i, retyped) or _recollated(idx, recollated):
             ch("drop_index", name, old_i, idx, "retype")
             ch("add_index", name, old_i, idx, "retype")
             if idx.comment and idx.comment == old_i.comment:

@@ -36,6 +36,7 @@ from schemac.compare.rebound_calls import rebound
 from schemac.compare.view_binds import same_binding, views_set_aside
 from schemac.compare.view_reads import disturbed, dropped_renamed, names_any, reads_any, text_keys, view_keys, view_refs
 from schemac.compare.domain_casts import table_as_written
+from schemac.compare.key_collations import keys_as_written
 from schemac.compare.domain_overloads import lazy_overloads
 from schemac.compare.types import keyed_domains
 from schemac.model import Column, Schema, Table, View
@@ -169,7 +170,7 @@ def _members(old: Optional[View], new: View, current: Optional[Schema] = None,
         return []  # most views: nothing to diff
     wanted = stand_in(new) if old is None else _as_stored(new, old)
     # (the current one's as stored too: a state.json records schema.yaml's as written, `{name: id, opclass: int4_ops}`)
-    out = diff_table(_as_stored(old, old) if old is not None else stand_in(new, False), wanted)
+    out = diff_table(keys_as_written(_as_stored(old, old), wanted) if old is not None else stand_in(new, False), wanted)
     if out and old is not None and current is not None and current.domains:
         domains = (keyed_domains(current), {})
         typed = replace(stand_in(old), columns=tuple(Column(c.name, c.type) for c in old.output if c.type))

@@ -139,6 +139,9 @@ class IndexElement:
     opclass_options: tuple[str, ...] = ()
     # ALTER INDEX ... ALTER COLUMN n SET STATISTICS of an expression key (attstattarget; None: the default)
     statistics: Optional[int] = None
+    # Read only: an expression key's own collation, the one Postgres derives for the expression (pg_index.indcollation
+    # where pg_get_indexdef prints no COLLATE: catalog/queries/expression_collations.sql); compare.key_collations
+    expression_collation: Optional[str] = field(default=None, compare=False, metadata={"recorded": False})
 
     @property
     def effective_nulls(self) -> Nulls:

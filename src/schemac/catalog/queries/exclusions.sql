@@ -11,7 +11,8 @@
 --   parameters: the index's WITH (...) storage parameters as stored, "fillfactor=75" (pg_class.reloptions);
 --   index_comment: the comment on that index (COMMENT ON INDEX), as constraints.sql's for keys;
 --   definition: pg_get_constraintdef, the catalog's own form: each key's COLLATE clause is read from it
---              (Postgres prints one exactly where the collation is not the key's own).
+--              (Postgres prints one exactly where the collation is not the key's own);
+--   expression_collations: as indexes.sql's, an expression key's collation (its own where none is printed).
 -- Left out: the copies Postgres makes on partitions of a partitioned table (conparentid <> 0).
 -- Rows for tables tables.sql left out are dropped by the caller.
 -- Parameter: schemas, an array of schema names. One row per constraint.
@@ -65,6 +66,7 @@ SELECT con.conrelid AS table_oid,
          ORDER BY k.ord
        ) AS operators,
        /* include key_options */ AS key_options,
+       /* include expression_collations */ AS expression_collations,
        pg_catalog.pg_get_constraintdef(con.oid) AS definition,
        pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS predicate,
        con.condeferrable AS deferrable,

@@ -40,9 +40,12 @@
 -- nulls_not_distinct: pg_index.indnullsnotdistinct (PostgreSQL 15+).
 -- parameters: the WITH (...) storage parameters as stored, "fillfactor=70" (pg_class.reloptions).
 -- definition: pg_get_indexdef, only where a key has a collation other than "default" (indcollation)
--- or the table has a column that does (a key may then say COLLATE "default"): the caller reads each
--- key's COLLATE clause from it, which Postgres prints exactly when the collation is not the key's own
+-- or the table has a column that does, or an expression key may be "default" (a key may then say COLLATE
+-- "default": `(lower(name COLLATE "C")) COLLATE "default"` over columns of none was read without it): the caller
+-- reads each key's COLLATE clause from it, which Postgres prints exactly when the collation is not the key's own
 -- (the column's, or the expression's).
+-- expression_collations: NULL unless a key is an expression; then per key column an expression key's collation
+-- (indcollation): where definition prints no COLLATE for it, the expression's own (expression_collations.sql).
 -- is_valid: false while a CREATE INDEX CONCURRENTLY runs, and for good once one has failed.
 -- Rows for tables tables.sql left out are dropped by the caller.
 -- Parameter: schemas, an array of schema names. One row per index.
@@ -80,6 +83,7 @@ SELECT i.indrelid AS table_oid,
          ORDER BY k.ord
        ) END AS opclasses,
        /* include key_options */ AS key_options,
+       /* include expression_collations */ AS expression_collations,
        CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
                          WHERE a.attrelid = i.indexrelid AND COALESCE(a.attstattarget, -1) <> -1) THEN ARRAY(
          SELECT (SELECT NULLIF(a.attstattarget, -1)::int FROM pg_catalog.pg_attribute a
@@ -93,6 +97,7 @@ SELECT i.indrelid AS table_oid,
        CASE WHEN EXISTS (SELECT 1 FROM unnest(i.indcollation::oid[]) AS k(coll) WHERE k.coll NOT IN (0, 100))
               OR EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
                          WHERE a.attrelid = i.indrelid AND a.attnum > 0 AND a.attcollation NOT IN (0, 100))
+              OR 0 = ANY (i.indkey::int2[]) AND 100 = ANY (i.indcollation::oid[])
             THEN pg_catalog.pg_get_indexdef(i.indexrelid) END AS definition,
        pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS predicate,
        d.description AS comment,
