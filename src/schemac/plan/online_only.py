@@ -22,6 +22,7 @@ import re
 from sqlglot import exp
 
 from schemac.compare.changes import Change
+from schemac.compare.default_rows import partitions
 from schemac.compare.definition_keys import attach_key
 from schemac.compare.partition_copies import index_copies
 from schemac.model import Index, Table
@@ -106,11 +107,7 @@ def _keyed(index: Index, tree: list[Table]) -> bool:
 
 
 def _children(tables: tuple[Table, ...]) -> dict[tuple[str, str], list[Table]]:
-    out: dict[tuple[str, str], list[Table]] = {}
-    for t in tables:
-        if t.partition_of is not None:
-            out.setdefault((t.partition_of.parent_schema, t.partition_of.parent), []).append(t)
-    return out
+    return partitions({t.key: t for t in tables})
 
 
 def _tree(t: Table, below: dict[tuple[str, str], list[Table]]) -> list[Table]:
