@@ -14,12 +14,12 @@ it is DDL, not drift (`aside_only`)."""
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any, Callable, Optional
 
 from schemac.compare.composite_holders import remakeable
 from schemac.compare.changes import COLLATION_ASIDE, KINDS, Change, set_aside_name
 from schemac.compare.definition_users import definition_users
+from schemac.compare.model_walk import rewritten
 from schemac.model import Collation, Dependency, Schema
 from schemac.model.collnames import collation_ref
 from schemac.model.frozen import replace
@@ -29,8 +29,6 @@ from schemac.pg.verbatim import collated_names, names
 
 # The changes of a collation's comment and owner (compare.usertypes).
 _OWN = ("set_type_comment", "set_object_owner")
-# Strings that are no SQL Postgres stores parsed: a PL/pgSQL body (resolved when it runs), a trigger's arguments.
-_SKIPPED = frozenset(("source", "renamed_from", "grants", "owner", "name", "schema", "comment", "arguments"))
 
 
 def _defined(c: Collation) -> Collation:
@@ -90,33 +88,23 @@ def _renamed(current: Schema, was: Collation, name: str) -> Schema:
     """`current` with collation `was` renamed `name`, and every use of it so (its `collation` fields, COLLATE in SQL
     text Postgres stores parsed, what views record reading)."""
     rename = (collation_ref(was.schema, was.name), collation_ref(was.schema, name), was, name)
-    out = _walk(current, rename, None)
+    out = _walk(current, rename)
     return replace(out, collations=tuple(replace(c, name=name) if c is was else c for c in current.collations))
 
 
-def _walk(obj: Any, rename: tuple, field: Optional[str]) -> Any:
-    if isinstance(obj, str):
-        if field == "collation":
-            return rename[1] if obj == rename[0] else obj
-        return _collate_renamed(obj, rename[2], rename[3]) if "collate" in obj.lower() else obj
-    if isinstance(obj, tuple):
-        items = tuple(_walk(x, rename, field) for x in obj)
-        return obj if all(a is b for a, b in zip(items, obj)) else items
-    if isinstance(obj, Dependency):
+def _walk(obj: Any, rename: tuple) -> Any:
+    return rewritten(obj, lambda value, field: _renamed_in(value, field, rename),
+                     lambda o, field: isinstance(o, Collation) or field == "arguments")  # (a trigger's: strings)
+
+
+def _renamed_in(value: Any, field: Optional[str], rename: tuple) -> Any:
+    if isinstance(value, Dependency):
         was = rename[2]
-        return replace(obj, name=rename[3]) if obj.kind == "collation" and (obj.schema, obj.name) == (was.schema, was.name) \
-            else obj
-    if isinstance(obj, Collation) or not dataclasses.is_dataclass(obj):
-        return obj
-    changed = {}
-    for f in dataclasses.fields(obj):
-        if not f.init or f.name in _SKIPPED or f.name == "body" and not getattr(obj, "standard_body", False):
-            continue
-        value = getattr(obj, f.name)
-        new = _walk(value, rename, f.name)
-        if new is not value and new != value:
-            changed[f.name] = new
-    return replace(obj, **changed) if changed else obj
+        return replace(value, name=rename[3]) if value.kind == "collation" and \
+            (value.schema, value.name) == (was.schema, was.name) else value
+    if field == "collation":
+        return rename[1] if value == rename[0] else value
+    return _collate_renamed(value, rename[2], rename[3]) if "collate" in value.lower() else value
 
 
 def _collate_renamed(text: str, was: Collation, name: str) -> str:

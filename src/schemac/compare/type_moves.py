@@ -11,12 +11,12 @@ the range itself): the migration moves them too (plan.type_ddl), so that the dat
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from schemac.model.frozen import replace
 from typing import Any, Optional
 
 from schemac.compare.changes import Change
+from schemac.compare.model_walk import rewritten
 from schemac.compare.moves import old_key
 from schemac.model import Dependency, Enum, ForeignServer, OperatorClass, RangeType, Schema, Trigger
 from schemac.model.types import default_multirange
@@ -254,36 +254,29 @@ def _split(text: str) -> list[str]:
 
 def _walk(obj: Any, rules: list, casts: list, moved: dict[Key, Key], field: Optional[str] = None) -> Any:
     """`obj` (a model object, a tuple of them, or a field's value) with every name of a moved type renamed."""
-    if isinstance(obj, str):
-        if field == "function":  # `name(types)` (a cast's function), or a name alone
-            head, paren, tail = obj.partition("(")
-            return head + paren + _types(tail, rules) if paren else obj
-        if field in _TYPES:
-            return _types(obj, rules)
-        if field in _EXPRESSIONS:
-            for pattern, now in casts:
-                obj = pattern.sub(now, obj)
-        return obj
-    if isinstance(obj, tuple):
-        items = tuple(_walk(x, rules, casts, moved, field) for x in obj)
-        return obj if all(a is b for a, b in zip(items, obj)) else items
-    if isinstance(obj, Dependency):
-        return _dependency(obj, rules, moved)
-    if not dataclasses.is_dataclass(obj):
-        return obj
-    changed = {}
-    for f in dataclasses.fields(obj):
-        if not f.init or f.name in ("source", "renamed_from", "grants", "owner", "name", "schema", "comment") or \
-                f.name == "body" and not getattr(obj, "standard_body", False):
-            continue  # (a SQL-standard body is stored parsed: Postgres prints it with the new names, `'a'::feeling`)
-        if (f.name, type(obj)) in _NOT_TYPES or (f.name == "storage" and not isinstance(obj, OperatorClass)):
-            continue  # a trigger's string arguments, a server's type, a column's storage
-        value = getattr(obj, f.name)
-        new = _walk(value, rules, casts, moved, f.name if f.name in _TYPES | _EXPRESSIONS | {"storage"} else
-                    "expression" if f.name == "body" else None)
-        if new is not value and new != value:
-            changed[f.name] = new
-    return replace(obj, **changed) if changed else obj
+    return rewritten(obj, lambda value, name: _renamed_in(value, name, rules, casts, moved), _not_types, field)
+
+
+def _not_types(obj: Any, name: str) -> bool:
+    """A trigger's string arguments, a server's type, a column's storage (an operator class's is a type)."""
+    return (name, type(obj)) in _NOT_TYPES or (name == "storage" and not isinstance(obj, OperatorClass))
+
+
+def _renamed_in(value: Any, name: Optional[str], rules: list, casts: list, moved: dict[Key, Key]) -> Any:
+    """A string of field `name`, or a view's dependency, with every name of a moved type renamed (a SQL-standard body
+    is stored parsed: Postgres prints it with the new names, `'a'::feeling`)."""
+    if isinstance(value, Dependency):
+        return _dependency(value, rules, moved)
+    field = name if name in _TYPES | _EXPRESSIONS | {"storage"} else "expression" if name == "body" else None
+    if field == "function":  # `name(types)` (a cast's function), or a name alone
+        head, paren, tail = value.partition("(")
+        return head + paren + _types(tail, rules) if paren else value
+    if field in _TYPES:
+        return _types(value, rules)
+    if field in _EXPRESSIONS:
+        for pattern, now in casts:
+            value = pattern.sub(now, value)
+    return value
 
 
 def _dependency(d: Dependency, rules: list, moved: dict[Key, Key]) -> Dependency:
