@@ -386,9 +386,11 @@ def _relation_key(name: str, declared: set[tuple[str, str]]) -> Optional[tuple[s
 
 
 def _columns_named(v: View, columns: set[str]) -> None:
-    """The columns schema.yaml comments on, and a materialized view's indexes name, are the view's."""
+    """The columns schema.yaml comments on, a materialized view's indexes name and column privileges are granted on
+    are the view's (a GRANT on another is refused by Postgres as the migration runs)."""
     named = [(c.name, v.source) for c in v.columns]
     named += [(name, i.source) for i in v.indexes for name in (*(e.column for e in i.elements if e.column), *i.include)]
+    named += [(p.column, p.source or v.source) for p in v.grants if p.column is not None]
     for name, source in named:
         if name not in columns:
             raise SchemaFileError(f"{v.what} {v.qualified_name} has no column '{name}' (its columns: "

@@ -75,6 +75,33 @@ def call_parts(text: str) -> tuple[str, str]:
     return text[:end], text[end:]
 
 
+# A column in a list schema.yaml writes in a string, a column privilege's `update (a, "b, c")`: bare unless it holds a
+# comma, a double quote or a parenthesis, or starts or ends with a blank (martin's ".namE "), which the list's commas and
+# the blanks around them would otherwise cut or strip; quoted as a reference's part is.
+_LIST_NEEDS_QUOTES = re.compile(r'[,"()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$')
+_LIST_ITEM = re.compile(r'[ \t\n\r\f\v]*("(?:[^"]|"")+"|[^,"]+?)[ \t\n\r\f\v]*(?:,|$)')
+
+
+def list_part(name: str) -> str:
+    """A column as schema.yaml writes it in a list in a string: bare, or quoted where it must be (above)."""
+    return _quoted(name) if _LIST_NEEDS_QUOTES.search(name) else name
+
+
+def list_parts(text: str) -> Optional[list[str]]:
+    """The columns of a list list_part wrote, `a, "b, c", " d"`, unquoted, blanks around each left out; None where an
+    item is empty or a quote stray."""
+    names: list[str] = []
+    at = 0
+    while at < len(text):
+        m = _LIST_ITEM.match(text, at)
+        if m is None or (m.end() == len(text) and text.endswith(",")):
+            return None
+        item = m.group(1)
+        names.append(item[1:-1].replace('""', '"') if item.startswith('"') else item)
+        at = m.end()
+    return names or None
+
+
 def split_reference(text: str, default: str = "public") -> tuple[str, str]:
     """(schema, name) of a `name` or `schema.name` reference schema.yaml writes, split quote-aware (fn-x."touch.v"
     is ("fn-x", "touch.v")); a bare name is `default`'s."""

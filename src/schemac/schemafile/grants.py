@@ -12,13 +12,15 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 from schemac.model import (DEFAULT_PRIVILEGE_KINDS, PRIVILEGES, PUBLIC, DefaultPrivileges, Namespace, Privilege, RangeType,
                            sorted_privileges)
 from schemac.model.grants import NOTHING, PUBLIC_SCHEMA_DEFAULT, TABLE_ONLY, grouped
+from schemac.model.references import list_part, list_parts
 from schemac.schemafile.fields import FieldReader
 from schemac.schemafile.typewriter import Flow, FlowList
 
 GRANT_KEYS = {"privileges": False, "with_grant_option": False, "granted_by": False}
 NAMESPACE_KEYS = {"name": True, "owner": False, "grants": False, "comment": False, "absent": False, "extension": False}
 DEFAULT_PRIVILEGES_KEYS = {"role": True, "objects": True, "schema": False, "extension": False, "grants": True}
-_PRIVILEGE = re.compile(r"\s*([A-Za-z]+)(?:(?<=all)\s+PRIVILEGES)?\s*(?:\(([^()]*)\))?\s*", re.I)  # ALL PRIVILEGES: ALL
+# ALL PRIVILEGES: ALL; the columns up to the last parenthesis (a quoted column may hold one: model.references.list_parts)
+_PRIVILEGE = re.compile(r"\s*([A-Za-z]+)(?:(?<=all)\s+PRIVILEGES)?\s*(?:\((.*)\))?\s*", re.I | re.S)
 # What every role may do on an object of this kind unless revoked (Postgres's default access lists).
 PUBLIC_DEFAULTS = {"function": ("EXECUTE",), "type": ("USAGE",)}
 
@@ -201,9 +203,11 @@ class GrantReader(FieldReader):
         names = (PRIVILEGES["column"] if cols is not None else PRIVILEGES[kind]) if name == "ALL" else (name,)
         if cols is None:
             return [(n, None) for n in names]
-        columns = [c.strip() for c in cols.split(",")]
-        if not all(columns):
-            raise self.fail(item, f"privilege of {what}: an empty column name in {text!r}")
+        columns = list_parts(cols)
+        if columns is None:
+            raise self.fail(item, f"privilege of {what}: an empty column name or a stray double quote in {text!r} (a "
+                                  'column holding a comma, a double quote or a parenthesis, or a blank at an end, is '
+                                  'quoted: update ("a, b"))')
         for c in columns:
             known(c, item, f"privilege {text!r} of {what}")
         return [(n, c) for n in names for c in columns]
@@ -252,7 +256,8 @@ def _written(grantor: Optional[str], entries: list[Privilege]) -> Any:
 def _items(entries: list[Privilege]) -> list[str]:
     """`select`, `update (a, b)`: table-wide privileges, then each column privilege with its columns."""
     whole, columns = grouped([p for p in entries if p.privilege != NOTHING])
-    return [w.lower() for w in whole] + [f"{name.lower()} ({', '.join(cols)})" for name, cols in columns.items()]
+    return [w.lower() for w in whole] + [f"{name.lower()} ({', '.join(list_part(c) for c in cols)})"
+                                         for name, cols in columns.items()]
 
 
 def written_namespaces(names: list[str], access: tuple[Namespace, ...], public_absent: Optional[bool] = None) -> list:
