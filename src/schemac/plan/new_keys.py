@@ -5,15 +5,15 @@ the ADD CONSTRAINT (or CREATE UNIQUE INDEX, CONCURRENTLY too, which leaves it IN
 same key (conflict, for an EXCLUDE; a key WITHOUT OVERLAPS, 18's, refuses an empty period too). So does a unique index
 added to a materialized view (which REFRESH ... CONCURRENTLY needs) that the migration keeps, or makes populated over a
 table it keeps: new, or made again (not one reading no row of the database: composite types, sequences, tables it
-creates), or populates (kept WITH NO DATA before; one left so holds no row). generate never sees the rows, so it says so
-(plan.hazards.row_failures), naming the query that finds them (over the view's new query where it makes the view), as it
-does for a key replacing a partial unique index (plan.partial_keys, said first). A key the rows already keep is not
-said: one the table had (kept, or dropped by the migration) refusing two rows the new one refuses (over some of its
-columns, an EXCLUDE over some of its elements), without a predicate or under one whose top-level ANDs the new one's
-holds (no NULLS NOT DISTINCT it lacks), or a key over a column the migration adds numbered (an identity, a serial's
-nextval, a random uuid) or without a default. A key made again around another change (its `cause`) held before. (A CHECK
-added over rows fails likewise on a row it refuses, unwarned: Postgres's message names the check, whose negation finds
-the row.)"""
+creates; a function it calls whose body names one holding rows reads them), or populates (kept WITH NO DATA before; one
+left so holds no row). generate never sees the rows, so it says so (plan.hazards.row_failures), naming the query that
+finds them (over the view's new query where it makes the view), as it does for a key replacing a partial unique index
+(plan.partial_keys, said first). A key the rows already keep is not said: one the table had (kept, or dropped by the
+migration) refusing two rows the new one refuses (over some of its columns, an EXCLUDE over some of its elements),
+without a predicate or under one whose top-level ANDs the new one's holds (no NULLS NOT DISTINCT it lacks), or a key
+over a column the migration adds numbered (an identity, a serial's nextval, a random uuid) or without a default. A key
+made again around another change (its `cause`) held before. (A CHECK added over rows fails likewise on a row it refuses,
+unwarned: Postgres's message names the check, whose negation finds the row.)"""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from schemac.model.schema import Schema
 from schemac.model.tables import Table
 from schemac.model.views import View
 from schemac.pg.lazy import lazy
+from schemac.pg.sqllex import names_in
 from schemac.plan.partial_keys import plain_columns
 from schemac.pg.names import constraint_name, qualified, quote_ident
 
@@ -136,14 +137,33 @@ def _populated(change: Change, made: AbstractSet, changes: list[Change],
     # sequence's (one row: nextval('s') numbers the rows))
     empty = set(made) | {(c.schema, c.name) for c in changes if c.kind in ("add_composite_type", "add_sequence")} | {
         (x.schema, x.name) for m in models or () for x in (*m.composite_types, *m.sequences)}
+    relations = {(x.schema, x.name) for m in models or () for x in (*m.tables, *m.views)}
     while True:
-        more = {k for k, v in views.items() if k not in empty and all(
-            (d.schema, d.name) in empty for d in v.depends if d.kind in ("relation", "column"))}  # type: ignore
+        reading = _reading(models[1] if models else None, {n for k, n in relations if k not in empty})
+        more = {k for k, v in views.items() if k not in empty and all(  # type: ignore[union-attr]
+            (d.schema, d.name) in empty if d.kind in ("relation", "column") else (d.schema, d.name) not in reading
+            for d in v.depends if d.kind in ("relation", "column", "function"))}  # type: ignore[union-attr]
         if not more:
             break
         empty |= more
     v = views.get(here)
     return v.query if v is not None and v.with_data and here not in empty else None  # type: ignore[union-attr]
+
+
+def _reading(desired: Optional[Schema], holders: set[str]) -> set[tuple[str, str]]:
+    """The (schema, name) of the functions of `desired` whose bodies may read a row of a relation named one of `holders`,
+    directly or through another such function: a body naming one (pg.sqllex.names_in: a name in a string too, which
+    dynamic SQL may run), or one it cannot read. A query calling one reads rows pg_depend does not record."""
+    if desired is None:
+        return set()
+    named = [((f.schema, f.name), names_in(f.body)) for f in desired.functions if f.library is None]
+    out: set[tuple[str, str]] = set()
+    while True:
+        read = holders | {n for _, n in out}
+        found = {k for k, names in named if k not in out and (names is None or names & read)}
+        if not found:
+            return out
+        out |= found
 
 
 def _kept_view(change: Change, models: Optional[tuple[Schema, Schema]]) -> tuple[Optional[View], Optional[View]]:
