@@ -138,8 +138,10 @@ def _populated(change: Change, made: AbstractSet, changes: list[Change],
     empty = set(made) | {(c.schema, c.name) for c in changes if c.kind in ("add_composite_type", "add_sequence")} | {
         (x.schema, x.name) for m in models or () for x in (*m.composite_types, *m.sequences)}
     relations = {(x.schema, x.name) for m in models or () for x in (*m.tables, *m.views)}
+    named = [((f.schema, f.name), names_in(f.body)) for f in (models[1].functions if models else ())
+             if f.library is None]  # (a C function's body is its link symbol)
     while True:
-        reading = _reading(models[1] if models else None, {n for k, n in relations if k not in empty})
+        reading = _reading(named, {n for k, n in relations if k not in empty})
         more = {k for k, v in views.items() if k not in empty and all(  # type: ignore[union-attr]
             (d.schema, d.name) in empty if d.kind in ("relation", "column") else (d.schema, d.name) not in reading
             for d in v.depends if d.kind in ("relation", "column", "function"))}  # type: ignore[union-attr]
@@ -150,13 +152,11 @@ def _populated(change: Change, made: AbstractSet, changes: list[Change],
     return v.query if v is not None and v.with_data and here not in empty else None  # type: ignore[union-attr]
 
 
-def _reading(desired: Optional[Schema], holders: set[str]) -> set[tuple[str, str]]:
-    """The (schema, name) of the functions of `desired` whose bodies may read a row of a relation named one of `holders`,
-    directly or through another such function: a body naming one (pg.sqllex.names_in: a name in a string too, which
-    dynamic SQL may run), or one it cannot read. A query calling one reads rows pg_depend does not record."""
-    if desired is None:
-        return set()
-    named = [((f.schema, f.name), names_in(f.body)) for f in desired.functions if f.library is None]
+def _reading(named: list, holders: set[str]) -> set[tuple[str, str]]:
+    """The (schema, name) of the functions (`named`: each with the names its body holds, pg.sqllex.names_in: a name in a
+    string too, which dynamic SQL may run; None where it cannot read it) whose bodies may read a row of a relation named
+    one of `holders`, directly or through another such function. A query calling one reads rows pg_depend does not
+    record."""
     out: set[tuple[str, str]] = set()
     while True:
         read = holders | {n for _, n in out}
