@@ -54,6 +54,11 @@ CASES = {
         + "    indexes:\n      mv_a: {columns: [a], unique: true}\n",
         "17:7: unique index mv_a of public.mv is added over the rows the materialized view holds: the migration fails "
         "where two of them hold the same key", [(1, 4)], ["DELETE FROM t WHERE a = 1"]),
+    "matview-emptied": (  # (new, unpopulated, read by a new populated one: made populated, emptied after: plan.populate)
+        "", MV + "    with_data: false\n    indexes:\n      mv_a: {columns: [a], unique: true}\n"
+        "  mv2:\n    query: SELECT count(*) AS n FROM mv\n",
+        "12:7: unique index mv_a of public.mv is added over the rows the materialized view holds: the migration fails "
+        "where two of them hold the same key", [(1, 4)], ["DELETE FROM t WHERE a = 1"]),
     "matview-remade": (
         MV, MV.replace("SELECT a", "SELECT a, id") + "    indexes:\n      mv_a: {columns: [a], unique: true}\n",
         "11:7: unique index mv_a of public.mv is added over the rows the materialized view holds: the migration fails "

@@ -29,9 +29,11 @@ from schemac.model.views import View
 from schemac.pg.lazy import lazy
 from schemac.pg.sqllex import names_in
 from schemac.plan.partial_keys import plain_columns
+from schemac.plan.populate import emptied_views as emptied
 from schemac.pg.names import constraint_name, qualified, quote_ident
 
 conjuncts = lazy("schemac.pg.expressions", "conjuncts")  # (sqlglot only where a predicate is compared)
+
 operator_sql = lazy("schemac.plan.exclusion_ddl", "operator_sql")  # (OPERATOR(schema.op) as the DDL writes it)
 
 Key = Union[PrimaryKey, Unique, Index, Exclusion]
@@ -149,7 +151,10 @@ def _populated(change: Change, made: AbstractSet, changes: list[Change],
             break
         empty |= more
     v = views.get(here)
-    return v.query if v is not None and v.with_data and here not in empty else None  # type: ignore[union-attr]
+    # (one left unpopulated is made populated where a populated one the migration makes reads it, emptied after its
+    # readers: plan.populate.emptied_views; its indexes are built over its rows)
+    filled = v is not None and (v.with_data or here in {(changes[i].schema, changes[i].name) for i in emptied(changes)})
+    return v.query if filled and here not in empty else None  # type: ignore[union-attr]
 
 
 def _reading(named: list, holders: set[str]) -> set[tuple[str, str]]:
