@@ -139,8 +139,10 @@ def _listed(rows: list[tuple]) -> list:
     ("", "  u:\n    columns: {a: integer}\nfunctions:\n  twice:\n    arguments: x integer\n"
      "    returns: integer\n    language: plpgsql\n    body: begin return x * 2; end\nmaterialized_views:\n  mv:\n"
      "    query: SELECT twice(a) AS a FROM u\n    indexes:\n      mv_a: {columns: [a], unique: true}\n"),
-    # a kept one left unpopulated
+    # a kept one left unpopulated, under its name or renamed
     (MV + "    with_data: false\n", MV + "    with_data: false\n    indexes:\n      mv_a: {columns: [a], unique: true}\n"),
+    (MV + "    with_data: false\n", MV.replace("  mv:", "  mv2:") + "    renamed_from: mv\n    with_data: false\n"
+     "    indexes:\n      mv_a: {columns: [a], unique: true}\n"),
 ])
 def test_a_key_the_rows_already_keep_or_no_row_meets_is_not_warned(tmp_path, old, new):
     assert_unwarned(tmp_path, OLD % old, OLD % new)

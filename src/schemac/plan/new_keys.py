@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import AbstractSet, Optional, Union
 
 from schemac.compare.changes import Change
+from schemac.compare.moves import old_key
 from schemac.compare.views import NEW_MATERIALIZED, RESTORED
 from schemac.model.collnames import collate_sql
 from schemac.model.constraints import UNIQUE_KEY_TYPES, Exclusion, Index, PrimaryKey, Unique
@@ -172,12 +173,14 @@ def _reading(named: list, holders: set[str]) -> set[tuple[str, str]]:
 
 
 def _kept_view(change: Change, models: Optional[tuple[Schema, Schema]]) -> tuple[Optional[View], Optional[View]]:
-    """The current and desired materialized view a kept one's new index (`change`, of no cause) is made on; Nones."""
+    """The current and desired materialized view a kept one's new index (`change`, of no cause) is made on (current: under
+    its old name where renamed, compare.moves.old_key); Nones."""
     if models is None or change.cause is not None or change.kind != "add_index":
         return None, None
-    was, will = (next((v for v in m.views if v.key == (change.schema, change.table) and v.materialized), None)
-                 for m in models)
-    return was, will
+    views = [{v.key: v for v in m.views if v.materialized} for m in models]
+    will = views[1].get((change.schema, change.table))
+    old = old_key(will, views[0]) if will is not None else None
+    return views[0].get(old or (change.schema, change.table)), will
 
 
 def _had(t: Table, ours: list[Change]) -> list[Key]:
