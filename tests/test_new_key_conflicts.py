@@ -14,6 +14,8 @@ from test_new_key_warning import OLD as KEYED, assert_unwarned
 
 OLD = KEYED.replace("      b: text\n", "      p: int4range\n")  # (t: id, a, p)
 MV = "materialized_views:\n  mv:\n    query: SELECT a FROM t\n"
+FUNCTION = ("functions:\n  f:\n    returns: setof integer\n    language: plpgsql\n    volatility: stable\n"
+            "    body: begin return query select a from t; end\n")
 ROWS = ("INSERT INTO t VALUES (1, 1, '[1,5)'), (2, 1, '[3,8)'), (3, 2, '[1,5)'), (4, 1, '[10,12)'), (-1, 1, '[1,5)'), "
         "(5, NULL, '[1,5)'), (6, NULL, '[2,5)'), (7, 3, 'empty')")
 # Each case: schema.yaml's tables' tail and what follows (A, B), the warning's subject (line:column, what, holder), the
@@ -43,6 +45,20 @@ CASES = {
         "", MV + "    indexes:\n      mv_a: {columns: [a], unique: true}\n",
         "11:7: unique index mv_a of public.mv is added over the rows the materialized view holds: the migration fails "
         "where two of them hold the same key", [(1, 4)], ["DELETE FROM t WHERE a = 1"]),
+    "matview-filled": (  # (kept unpopulated, populated by its REFRESH after the index: the rows are its query's)
+        MV + "    with_data: false\n", MV + "    indexes:\n      mv_a: {columns: [a], unique: true}\n",
+        "11:7: unique index mv_a of public.mv is added over the rows the materialized view holds: the migration fails "
+        "where two of them hold the same key", [(1, 4)], ["DELETE FROM t WHERE a = 1"]),
+    "matview-through-a-function": (  # (a new one reading t's rows through a kept function its query calls)
+        FUNCTION, FUNCTION + MV.replace("SELECT a FROM t", "SELECT f AS a FROM f()")
+        + "    indexes:\n      mv_a: {columns: [a], unique: true}\n",
+        "17:7: unique index mv_a of public.mv is added over the rows the materialized view holds: the migration fails "
+        "where two of them hold the same key", [(1, 4)], ["DELETE FROM t WHERE a = 1"]),
+    "matview-emptied": (  # (new, unpopulated, read by a new populated one: made populated, emptied after: plan.populate)
+        "", MV + "    with_data: false\n    indexes:\n      mv_a: {columns: [a], unique: true}\n"
+        "  mv2:\n    query: SELECT count(*) AS n FROM mv\n",
+        "12:7: unique index mv_a of public.mv is added over the rows the materialized view holds: the migration fails "
+        "where two of them hold the same key", [(1, 4)], ["DELETE FROM t WHERE a = 1"]),
     "matview-remade": (
         MV, MV.replace("SELECT a", "SELECT a, id") + "    indexes:\n      mv_a: {columns: [a], unique: true}\n",
         "11:7: unique index mv_a of public.mv is added over the rows the materialized view holds: the migration fails "
@@ -67,7 +83,7 @@ def test_a_key_added_over_conflicting_rows_is_warned_naming_the_query_that_lists
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     with psycopg.connect(major_db, autocommit=True) as conn:
         conn.execute(ROWS)
-        if old:
+        if "materialized_views" in old and "with_data: false" not in old:
             conn.execute("REFRESH MATERIALIZED VIEW mv")
     before = {m.path for m in Layout(out).migrations()}
     schema.write_text(OLD % new, encoding="utf-8")
@@ -113,6 +129,50 @@ def _listed(rows: list[tuple]) -> list:
     ("", "  u:\n    columns: {a: integer}\nmaterialized_views:\n  mv:\n    query: SELECT a FROM u\n    indexes:\n"
      "      mv_a: {columns: [a], unique: true}\n"),
     ("", MV + "    with_data: false\n    indexes:\n      mv_a: {columns: [a], unique: true}\n"),
+    # a new one whose rows hold no row of the database: a composite type it selects of, a sequence it numbers by (the
+    # rows its query computes alone are the throwaway build's too)
+    ("composite_types:\n  pair: {attributes: {x: integer, y: integer}}\nsequences:\n  s: {}\n",
+     "composite_types:\n  pair: {attributes: {x: integer, y: integer}}\nsequences:\n  s: {}\nmaterialized_views:\n"
+     "  mv:\n    query: SELECT (ROW(g, 1)::pair).x AS a, nextval('s') AS n FROM generate_series(1, 3) g\n"
+     "    indexes:\n      mv_a: {columns: [a], unique: true}\n      mv_n: {columns: [n], unique: true}\n"),
+    # a new one over a table the migration makes, calling a function whose body reads no relation holding rows
+    ("", "  u:\n    columns: {a: integer}\nfunctions:\n  twice:\n    arguments: x integer\n"
+     "    returns: integer\n    language: plpgsql\n    body: begin return x * 2; end\nmaterialized_views:\n  mv:\n"
+     "    query: SELECT twice(a) AS a FROM u\n    indexes:\n      mv_a: {columns: [a], unique: true}\n"),
+    # a kept one left unpopulated, under its name or renamed
+    (MV + "    with_data: false\n", MV + "    with_data: false\n    indexes:\n      mv_a: {columns: [a], unique: true}\n"),
+    (MV + "    with_data: false\n", MV.replace("  mv:", "  mv2:") + "    renamed_from: mv\n    with_data: false\n"
+     "    indexes:\n      mv_a: {columns: [a], unique: true}\n"),
 ])
 def test_a_key_the_rows_already_keep_or_no_row_meets_is_not_warned(tmp_path, old, new):
     assert_unwarned(tmp_path, OLD % old, OLD % new)
+
+
+@pytest.mark.parametrize("major_db", ["pg15"], indirect=True)  # (ICU: Debian's 15 build has it, not 18's or 16's)
+def test_an_exclude_element_of_its_own_collation_is_compared_under_it(major_db, tmp_path):
+    """EXCLUDE USING btree (email COLLATE ci WITH =): ci ignores letter case, so 'Ann@x' and 'ann@x' conflict; the
+    query the warning names compares the element under its own collation, not its column's, and lists them."""
+    from schemac.commands.generate import generate
+    from schemac.migrations.apply import apply_files
+    from schemac.migrations.layout import Layout
+    from sqlx_project import generated_and_applied
+
+    schema_text = ("collations:\n  ci: {provider: icu, locale: und-u-ks-level2, deterministic: false}\ntables:\n  u:\n"
+                   "    columns: {id: integer, email: text}\n%s")
+    generated_and_applied(tmp_path, major_db, schema_text % "")
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    before = {m.path for m in Layout(out).migrations()}
+    schema.write_text(schema_text % "    exclude:\n      - {name: u_x, using: btree, elements: [{name: email, "
+                      "collation: ci, with: '='}]}\n", encoding="utf-8")
+    result = generate(str(schema), out)
+    (warning,) = [n for n in result.notices if n.startswith("warning: ")]
+    query = re.search(r"find them with `([^`]*)`", warning).group(1)
+    added = [m for m in Layout(out).migrations() if m.path not in before]
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        conn.execute("INSERT INTO u VALUES (1, 'Ann@x'), (2, 'ann@x'), (3, 'Bob@x')")
+        with pytest.raises(psycopg.errors.IntegrityError):
+            apply_files(conn, added, record=False)
+        assert [r[1:] for r in conn.execute(query).fetchall()] == [("Ann@x", "(0,2)", "ann@x")]
+        conn.execute("DELETE FROM u WHERE id = 2")
+        assert conn.execute(query).fetchall() == []
+        apply_files(conn, added, record=False)

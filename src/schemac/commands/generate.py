@@ -214,7 +214,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     unknown_using_columns(current, desired, changes)  # (a column this edit drops is read by a `using:`)
     dropped_sequence_defaults(desired, changes)  # (a sequence this edit drops is called by a kept default)
     notices = tuple(ignored_renames(current, desired) + repeated_key_notices(desired) + unused_usings(desired, changes)
-                    + change_notices(changes, desired) + row_failures(changes, (nondeterministic(current), nondeterministic(desired)))
+                    + change_notices(changes, desired) + row_failures(changes, (nondeterministic(current), nondeterministic(desired)), (current, desired))
                     + one_value_keys(changes, desired) + null_domain_columns(changes, desired, current) + null_domain_attributes(changes)
                     + detach_failures(changes, current, desired) + narrower_identities(changes, current)
                     + clamped_positions(changes)

@@ -14,6 +14,7 @@ from collections import defaultdict
 
 from schemac.compare.changes import KINDS, Change
 from schemac.plan.implied import plan_deps
+from schemac.plan.defaults_after import defaults_after
 from schemac.plan.name_swaps import through_scratch
 from schemac.plan.not_null_order import loosened_by_retypes
 from schemac.plan.owner_moves import detached_first
@@ -88,7 +89,7 @@ def _planned(changes: list[Change]) -> tuple[list[Change], list[int], list[int]]
         changes = emptied_after(changes, emptied)
     populated_later = deferred_views(changes)
     if populated_later:
-        changes = split_populated(changes, populated_later)
+        changes = split_populated(defaults_after(changes, populated_later), populated_later)
     after = edges(changes)
     order, broken = _order(changes, after)
     which = self_readers(changes)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import AbstractSet, Optional
 
 from schemac.model.frozen import replace
+from schemac.model.schema import Schema
 from schemac.compare.around import COMPOSITE_ASIDE
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, takes_using
 from schemac.compare.composite_rebases import said
@@ -101,8 +102,8 @@ def destructive_reason(change: Change, held: Optional[AbstractSet[tuple[str, str
     return None
 
 
-def row_failures(changes: list[Change],
-                 loose: tuple[AbstractSet, AbstractSet] = (frozenset(), frozenset())) -> list[str]:
+def row_failures(changes: list[Change], loose: tuple[AbstractSet, AbstractSet] = (frozenset(), frozenset()),
+                 models: Optional[tuple[Schema, Schema]] = None) -> list[str]:
     """`generate`'s warnings for changes that apply only to a table without rows: it never sees the rows, so
     they are said, not refused. A column added NOT NULL with no default (nor identity, nor generation
     expression) has no value to give the rows a table holds: ADD COLUMN fails on the first one; a column made NOT
@@ -119,7 +120,8 @@ def row_failures(changes: list[Change],
     and a column retyped without `using:` where PostGIS or pgvector refuse every value (plan.held_values). A column given
     a nondeterministic collation under an index or CHECK calling a substring search over it fails over any row
     (plan.collation_searches). A key replacing a partial unique index over its columns fails where two rows outside
-    the predicate share a key (plan.partial_keys); any other key added over a table's rows, where two share it (new_keys)."""
+    the predicate share a key (plan.partial_keys); any other key added over a table's rows, where two share it (new_keys;
+    `models`: the current and desired ones, which tell what holds no row)."""
     out = []
     made = {(c.schema, c.table) for c in changes if c.kind == "add_table"}
     retypes = {(c.schema, c.table, c.name): c for c in changes if c.kind == "alter_column_type"}
@@ -129,7 +131,7 @@ def row_failures(changes: list[Change],
         warning = folded_key_warning(c, loose, retypes) or empty_parent_warning(c, made, changes) \
             or null_check_warning(c, changes) or checked_domain_warning(c) \
             or held_value_warning(c) \
-            or partial_key_warning(c, made, changes) or new_key_warning(c, made, changes)  # (plan.partial_keys, new_keys)
+            or partial_key_warning(c, made, changes) or new_key_warning(c, made, changes, models)  # (plan.partial_keys, new_keys)
         if warning:
             out.append(warning)
             continue

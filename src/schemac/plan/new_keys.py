@@ -4,28 +4,37 @@ A PRIMARY KEY, UNIQUE, EXCLUDE or unique index added to a table the migration do
 the ADD CONSTRAINT (or CREATE UNIQUE INDEX, CONCURRENTLY too, which leaves it INVALID) fails where two of them hold the
 same key (conflict, for an EXCLUDE; a key WITHOUT OVERLAPS, 18's, refuses an empty period too). So does a unique index
 added to a materialized view (which REFRESH ... CONCURRENTLY needs) that the migration keeps, or makes populated over a
-table it keeps: new, or made again. generate never sees the rows, so it says so (plan.hazards.row_failures), naming
-the query that finds them (over the view's new query where it makes the view), as it does for a key replacing a
-partial unique index (plan.partial_keys, said first). A key the rows already keep is not said: one the table had (kept,
-or dropped by the migration) refusing two rows the new one refuses (over some of its columns, an EXCLUDE over some of
-its elements), without a predicate or under one whose top-level ANDs the new one's holds (no NULLS NOT DISTINCT it
-lacks), or a key over a column the migration adds numbered (an identity, a serial's nextval, a random uuid) or without
-a default. A key made again around another change (its `cause`) held before. (A CHECK added over rows fails likewise
-on a row it refuses, unwarned: Postgres's message names the check, whose negation finds the row.)"""
+table it keeps: new, or made again (not one reading no row of the database: composite types, sequences, tables it
+creates; a function it calls whose body names one holding rows reads them), or populates (kept WITH NO DATA before; one
+left so holds no row). generate never sees the rows, so it says so (plan.hazards.row_failures), naming the query that
+finds them (over the view's new query where it makes the view), as it does for a key replacing a partial unique index
+(plan.partial_keys, said first). A key the rows already keep is not said: one the table had (kept, or dropped by the
+migration) refusing two rows the new one refuses (over some of its columns, an EXCLUDE over some of its elements),
+without a predicate or under one whose top-level ANDs the new one's holds (no NULLS NOT DISTINCT it lacks), or a key
+over a column the migration adds numbered (an identity, a serial's nextval, a random uuid) or without a default. A key
+made again around another change (its `cause`) held before. (A CHECK added over rows fails likewise on a row it refuses,
+unwarned: Postgres's message names the check, whose negation finds the row.)"""
 
 from __future__ import annotations
 
 from typing import AbstractSet, Optional, Union
 
 from schemac.compare.changes import Change
+from schemac.compare.moves import old_key
 from schemac.compare.views import NEW_MATERIALIZED, RESTORED
+from schemac.model.collnames import collate_sql
 from schemac.model.constraints import UNIQUE_KEY_TYPES, Exclusion, Index, PrimaryKey, Unique
+from schemac.model.schema import Schema
 from schemac.model.tables import Table
+from schemac.model.views import View
 from schemac.pg.lazy import lazy
+from schemac.pg.sqllex import names_in
 from schemac.plan.partial_keys import plain_columns
+from schemac.plan.populate import emptied_views as emptied
 from schemac.pg.names import constraint_name, qualified, quote_ident
 
 conjuncts = lazy("schemac.pg.expressions", "conjuncts")  # (sqlglot only where a predicate is compared)
+
 operator_sql = lazy("schemac.plan.exclusion_ddl", "operator_sql")  # (OPERATOR(schema.op) as the DDL writes it)
 
 Key = Union[PrimaryKey, Unique, Index, Exclusion]
@@ -33,16 +42,23 @@ Key = Union[PrimaryKey, Unique, Index, Exclusion]
 _NUMBERING = ("nextval(", "gen_random_uuid(", "uuid_generate_v4(", "uuidv4(", "uuidv7(")
 
 
-def new_key_warning(change: Change, made: AbstractSet, changes: list[Change]) -> Optional[str]:
+def new_key_warning(change: Change, made: AbstractSet, changes: list[Change],
+                    models: Optional[tuple[Schema, Schema]] = None) -> Optional[str]:
     """The warning for `change`, if it adds a key (a PRIMARY KEY, UNIQUE, EXCLUDE or unique index) to a table not in
     `made` (the (schema, table) the migration creates), or to a materialized view kept or made populated over rows
-    (_populated), that no key the table had proves its rows keep."""
+    (_populated; `models`, the current and desired ones, tell the relations holding none), that no key the table had
+    proves its rows keep."""
     new, t = change.new, change.table_def
     if not isinstance(t, Table) or t.foreign is not None or (change.schema, change.table) in made:
         return None
-    query = _populated(change, made, changes)
+    query = _populated(change, made, changes, models)
     if change.cause is not None and query is None:
         return None
+    was, will = _kept_view(change, models)
+    if was is not None and will is not None and not was.with_data:  # (unpopulated: it holds no row)
+        if not will.with_data:
+            return None
+        query = will.query  # (populated by its REFRESH, after the index: the rows the index meets are its query's)
     if change.kind == "add_constraint" and isinstance(new, (*UNIQUE_KEY_TYPES, Exclusion)):
         kind = "primary key" if isinstance(new, PrimaryKey) else "exclusion constraint" \
             if isinstance(new, Exclusion) else "key"
@@ -85,10 +101,12 @@ def duplicates_query(schema: str, table: str, key: Key, source: Optional[str] = 
 def conflicts_query(source: str, key: Key) -> str:
     """The SELECT of the pairs of rows of `source` an EXCLUDE (or a key WITHOUT OVERLAPS: its last column's period
     overlapping where the others are equal) refuses: each row's ctid and key; a key WITHOUT OVERLAPS refuses a row
-    holding an empty period too, listed without a second row. Only the rows its predicate reads."""
+    holding an empty period too, listed without a second row. Only the rows its predicate reads; an element under its
+    own COLLATE."""
     if isinstance(key, Exclusion):
-        pairs = [(quote_ident(e.column) if e.column is not None else f"({e.expression})", operator_sql(e.operator))
-                 for e in key.elements]
+        pairs = [((quote_ident(e.column) if e.column is not None else f"({e.expression})")
+                  + (f" COLLATE {collate_sql(e.collation)}" if e.collation else ""), operator_sql(e.operator))
+                 for e in key.elements]  # (an element of its own collation compared under it: a nondeterministic one)
     else:
         pairs = [(quote_ident(c), "=") for c in key.columns[:-1]] + [(quote_ident(key.columns[-1]), "&&")]
     keys = [f"k{i}" for i in range(1, len(pairs) + 1)]
@@ -103,29 +121,66 @@ def conflicts_query(source: str, key: Key) -> str:
             f"{joined.replace(' JOIN', ' LEFT JOIN', 1)} WHERE y.ctid IS NOT NULL OR isempty(x.{keys[-1]})")
 
 
-def _populated(change: Change, made: AbstractSet, changes: list[Change]) -> Optional[str]:
+def _populated(change: Change, made: AbstractSet, changes: list[Change],
+               models: Optional[tuple[Schema, Schema]] = None) -> Optional[str]:
     """The query of the materialized view a new index of `change` is made on with it (compare.views.NEW_MATERIALIZED),
     or on its CREATE again (RESTORED) where it had no unique index of that definition, where it is made populated
-    over a relation the migration neither creates nor makes of those alone (a view, a materialized view): its rows are
-    there as the index is built."""
+    over a relation holding rows: one the migration keeps (a table, a sequence's one row), or a view reading one; not
+    a composite type (its relation is a row type), nor a table the migration creates."""
     if change.cause not in (NEW_MATERIALIZED, RESTORED):
         return None
-    views = {(c.schema, c.name): c.new for c in changes if c.kind in ("add_view", "replace_view")}
+    views = {v.key: v for v in (models[1].views if models else ()) if not v.materialized}  # (kept ones read as theirs)
+    views.update({(c.schema, c.name): c.new for c in changes if c.kind in ("add_view", "replace_view")})
     here = (change.schema, change.table)
     if change.cause == RESTORED and any(_proves(i, change.new) for c in changes  # type: ignore[arg-type]
                                         if c.kind == "drop_view" and (c.schema, c.name) == here
                                         for i in c.old.indexes):  # type: ignore[union-attr]
         return None
-    # (a new view reading only new tables, or such views, reads no row; nor a new composite type's relation)
-    empty = set(made) | {(c.schema, c.name) for c in changes if c.kind == "add_composite_type"}
+    # (a new view reading only new tables, or such views, reads no row; nor a composite type's relation, nor a
+    # sequence's (one row: nextval('s') numbers the rows))
+    empty = set(made) | {(c.schema, c.name) for c in changes if c.kind in ("add_composite_type", "add_sequence")} | {
+        (x.schema, x.name) for m in models or () for x in (*m.composite_types, *m.sequences)}
+    relations = {(x.schema, x.name) for m in models or () for x in (*m.tables, *m.views)}
+    named = [((f.schema, f.name), names_in(f.body)) for f in (models[1].functions if models else ())
+             if f.library is None]  # (a C function's body is its link symbol)
     while True:
-        more = {k for k, v in views.items() if k not in empty and all(
-            (d.schema, d.name) in empty for d in v.depends if d.kind in ("relation", "column"))}  # type: ignore
+        reading = _reading(named, {n for k, n in relations if k not in empty})
+        more = {k for k, v in views.items() if k not in empty and all(  # type: ignore[union-attr]
+            (d.schema, d.name) in empty if d.kind in ("relation", "column") else (d.schema, d.name) not in reading
+            for d in v.depends if d.kind in ("relation", "column", "function"))}  # type: ignore[union-attr]
         if not more:
             break
         empty |= more
     v = views.get(here)
-    return v.query if v is not None and v.with_data and here not in empty else None  # type: ignore[union-attr]
+    # (one left unpopulated is made populated where a populated one the migration makes reads it, emptied after its
+    # readers: plan.populate.emptied_views; its indexes are built over its rows)
+    filled = v is not None and (v.with_data or here in {(changes[i].schema, changes[i].name) for i in emptied(changes)})
+    return v.query if filled and here not in empty else None  # type: ignore[union-attr]
+
+
+def _reading(named: list, holders: set[str]) -> set[tuple[str, str]]:
+    """The (schema, name) of the functions (`named`: each with the names its body holds, pg.sqllex.names_in: a name in a
+    string too, which dynamic SQL may run; None where it cannot read it) whose bodies may read a row of a relation named
+    one of `holders`, directly or through another such function. A query calling one reads rows pg_depend does not
+    record."""
+    out: set[tuple[str, str]] = set()
+    while True:
+        read = holders | {n for _, n in out}
+        found = {k for k, names in named if k not in out and (names is None or names & read)}
+        if not found:
+            return out
+        out |= found
+
+
+def _kept_view(change: Change, models: Optional[tuple[Schema, Schema]]) -> tuple[Optional[View], Optional[View]]:
+    """The current and desired materialized view a kept one's new index (`change`, of no cause) is made on (current: under
+    its old name where renamed, compare.moves.old_key); Nones."""
+    if models is None or change.cause is not None or change.kind != "add_index":
+        return None, None
+    views = [{v.key: v for v in m.views if v.materialized} for m in models]
+    will = views[1].get((change.schema, change.table))
+    old = old_key(will, views[0]) if will is not None else None
+    return views[0].get(old or (change.schema, change.table)), will
 
 
 def _had(t: Table, ours: list[Change]) -> list[Key]:

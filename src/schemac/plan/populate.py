@@ -13,7 +13,8 @@ creates, after the refresh of any other such view it reads (a materialized view 
 before its ALTER ... OWNER TO (REFRESH runs the query as the owner, who need not read what the query reads).
 Most are instead created WITH DATA in that place, before what the migration makes that reads them (LAST): on 15 and
 16 their columns then take the types a fresh build gives them (by the planned query: an inlined SQL function's typmod).
-One WITH NO DATA in schema.yaml stays unpopulated: it is never refreshed."""
+One WITH NO DATA in schema.yaml stays unpopulated: it is never refreshed. (Where what keeps one split is a new table
+reading it through its columns' defaults alone, plan.defaults_after sets those after it and it is made whole.)"""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from typing import Iterator
 
 from schemac.compare.changes import Change
 from schemac.compare.views import REBUILT
-from schemac.model import Function, View
+from schemac.model import Function, Table, View
 from schemac.model.frozen import replace
 from schemac.pg.sqllex import names_in
 from schemac.plan.dependencies import Deps
@@ -101,23 +102,39 @@ def made_last(changes: list[Change], which: set[int]) -> set[int]:
     REFRESH after every object)."""
     if not which:
         return set()
-    refs = [refs_of(None, c.new) if c.kind in _READERS and c.new is not None else set() for c in changes]
+    refs = reader_refs(changes)
+    return {i for i in which if not named_readers(changes, refs, i)}
+
+
+def reader_refs(changes: list[Change]) -> list[set]:
+    """What each of `changes` that may read a materialized view refers to (reads)."""
+    return [reads(c) for c in changes]
+
+
+def reads(c: Change) -> set:
+    """What `c` refers to where it may read a materialized view (_READERS; plan.keys.refs_of): a new table's CHECKs
+    too, made in its CREATE TABLE (plan.dependencies)."""
+    if c.kind not in _READERS or c.new is None:
+        return set()
+    checks = c.new.checks if c.kind == "add_table" and isinstance(c.new, Table) else ()
+    return refs_of(None, c.new).union(*(refs_of(c.new, check) for check in checks))
+
+
+def named_readers(changes: list[Change], refs: list[set], i: int) -> list[tuple[int, set]]:
+    """The changes reading deferred view `i` (directly or through others: `refs`, reader_refs') whose name a body kept
+    as text that its query calls names; each with the keys of the view and its other readers."""
+    group, keys, grew = {i}, set(own_keys(None, changes[i].new)), True
+    while grew:
+        found = {j for j, r in enumerate(refs) if j not in group and r & keys}
+        grew = bool(found)
+        group |= found
+        for j in found:
+            keys |= own_keys(None, changes[j].new)
     views, functions = views_functions_made(changes)
-    out: set[int] = set()
-    for i in which:
-        group, keys, grew = {i}, set(own_keys(None, changes[i].new)), True
-        while grew:
-            found = {j for j, r in enumerate(refs) if j not in group and r & keys}
-            grew = bool(found)
-            group |= found
-            for j in found:
-                keys |= own_keys(None, changes[j].new)
-        names = {changes[j].new.name for j in group - {i}}  # type: ignore[union-attr]
-        bodies = [x.body for x in reached_by(changes[i].new, views, functions)  # type: ignore[arg-type]
-                  if isinstance(x, Function) and not x.standard_body]
-        if not any(_names(b, names) for b in bodies):
-            out.add(i)
-    return out
+    bodies = [x.body for x in reached_by(changes[i].new, views, functions)  # type: ignore[arg-type]
+              if isinstance(x, Function) and not x.standard_body]
+    return [(j, keys - own_keys(None, changes[j].new)) for j in sorted(group - {i})
+            if any(_names(b, {changes[j].new.name}) for b in bodies)]  # type: ignore[union-attr]
 
 
 def _names(body: str, names: set[str]) -> bool:
