@@ -193,10 +193,10 @@ QUERIES = {
         WHERE c.relnamespace IN ({_USER_NS}) AND c.relkind IN ('v', 'm')
           AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_class'", oid="c.oid")}
     """,
-    # The functions a view's (or a rule's) query and a SQL-standard body call, as pg_depend records them: Postgres binds
-    # each call when the object is made and keeps it, and a deparse of a call of another schema's function prints it
-    # qualified whichever overload it calls (`s.nvl(name2, name)`), so only this tells a view bound to an older
-    # overload from one made calling the newer.
+    # The functions a view's (or a rule's) query and a SQL-standard body call, and the operators they apply, as
+    # pg_depend records them: Postgres binds each call when the object is made and keeps it, and a deparse of a call of
+    # another schema's function prints it qualified whichever overload it calls (`s.nvl(name2, name)`, `OPERATOR(s.??)`),
+    # so only this tells a view bound to an older overload from one made calling the newer.
     "calls": f"""
         SELECT * FROM (SELECT CASE WHEN d.classid = 'pg_rewrite'::regclass
                     THEN (SELECT n.nspname || '.' || c.relname || ' ' || r.rulename FROM pg_rewrite r
@@ -206,11 +206,19 @@ QUERIES = {
                                  || ')' FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
                           WHERE p.oid = d.objid AND p.pronamespace IN ({_USER_NS})
                             AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_proc'", oid="p.oid")}) END AS caller,
-               fn.nspname || '.' || f.proname || '(' || pg_get_function_identity_arguments(f.oid) || ')'
-        FROM pg_depend d JOIN pg_proc f ON f.oid = d.refobjid JOIN pg_namespace fn ON fn.oid = f.pronamespace
-        WHERE d.classid IN ('pg_rewrite'::regclass, 'pg_proc'::regclass) AND d.refclassid = 'pg_proc'::regclass
-          AND d.deptype = 'n' AND f.pronamespace IN ({_USER_NS}) AND d.objid >= 16384) calls
-        WHERE caller IS NOT NULL
+               CASE WHEN d.refclassid = 'pg_proc'::regclass
+                    THEN (SELECT fn.nspname || '.' || f.proname || '(' || pg_get_function_identity_arguments(f.oid) || ')'
+                          FROM pg_proc f JOIN pg_namespace fn ON fn.oid = f.pronamespace
+                          WHERE f.oid = d.refobjid AND f.pronamespace IN ({_USER_NS}))
+                    ELSE (SELECT 'operator ' || fn.nspname || '.' || o.oprname || '(' || o.oprleft::regtype::text || ', '
+                                 || o.oprright::regtype::text || ')'
+                          FROM pg_operator o JOIN pg_namespace fn ON fn.oid = o.oprnamespace
+                          WHERE o.oid = d.refobjid AND o.oprnamespace IN ({_USER_NS})) END AS callee
+        FROM pg_depend d
+        WHERE d.classid IN ('pg_rewrite'::regclass, 'pg_proc'::regclass)
+          AND d.refclassid IN ('pg_proc'::regclass, 'pg_operator'::regclass)
+          AND d.deptype = 'n' AND d.objid >= 16384) calls
+        WHERE caller IS NOT NULL AND callee IS NOT NULL
     """,
     # A function as Postgres deparses it, and of a SQL-standard body the parameter each reference of its parse tree
     # is, in the tree's order: an argument left unnamed beside named ones prints as "" (its name, ''), so two of them

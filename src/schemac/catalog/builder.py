@@ -129,7 +129,8 @@ class ModelBuilder:
         unmanaged = sorted((Unmanaged(kind=r["kind"], schema=r["schema_name"], name=r["object_name"])
                             for r in rows["unmanaged"]), key=lambda u: (u.kind, u.schema, u.name))
         schemas = sorted(r["schema_name"] for r in rows["schemas"] if r["schema_name"] != "public")
-        functions = functions_with_binds(self._built("functions", major, self._built_functions))  # (view_binds)
+        operators = kindrows.operators(rows.get("operators", []))
+        functions = functions_with_binds(self._built("functions", major, self._built_functions), operators)  # (view_binds)
         composites = sorted((acl.secured(kindrows.composite_type(r, canonical_type_text), "type", r["type_oid"])
                              for r in rows["composite_types"]),
                             key=lambda c: (c.schema, c.name))
@@ -137,14 +138,14 @@ class ModelBuilder:
                          for r in rows["range_types"]),
                         key=lambda r: (r.schema, r.name))
         collations = sorted((kindrows.collation(r) for r in rows["collations"]), key=lambda c: (c.schema, c.name))
-        views = with_binds(self._built("views", major, self._built_views), functions)  # (compare.view_binds)
+        views = with_binds(self._built("views", major, self._built_views), functions, operators)  # (view_binds)
         owners = tuple(r["role_name"] for r in rows.get("roles", ()) if r["owns_database"] or r.get("runs_migrations"))
         return with_outside_functions(Schema(tables=tuple(built), source_file=None, enums=tuple(enums), domains=tuple(domains),
                       default_owners=owners,
                       sequences=tuple(sequences), extensions=tuple(extensions), unmanaged=tuple(unmanaged),
                       schemas=tuple(schemas), functions=tuple(functions), views=tuple(views),
                       aggregates=kindrows.aggregates(rows.get("aggregates", []), acl),
-                      operators=kindrows.operators(rows.get("operators", [])),
+                      operators=operators,
                       composite_types=tuple(composites), range_types=tuple(ranges), collations=tuple(collations),
                       text_search_configs=kindrows.text_search_configs(rows.get("text_search_configs", [])),
                       text_search_dictionaries=kindrows.text_search_dictionaries(rows.get("text_search_dictionaries", [])),

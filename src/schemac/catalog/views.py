@@ -116,14 +116,14 @@ def _depends(depends: list[list[Optional[str]]], canonical: Callable[[str], str]
 
 
 def _older_calls(deparses: Optional[list[list[str]]], depends: tuple[Dependency, ...]) -> tuple[tuple[str, str], ...]:
-    """The (schema, name) of each function a view calls that its deparse under a search_path of the function's schema
-    alone (views.sql's own_path_deparses: [schema, deparse] each) still prints qualified: bound to an older overload
-    than the one the name takes (compare.view_binds)."""
+    """The (schema, name) of each function a view calls (operator it applies) that its deparse under a search_path of
+    the function's schema alone (views.sql's own_path_deparses: [schema, deparse] each) still prints qualified
+    (`OPERATOR(s.op)`): bound to an older overload than the one the name takes (compare.view_binds)."""
     if not deparses:
         return ()
     texts = dict(deparses)
-    return tuple(sorted({(d.schema, d.name) for d in depends if d.kind == "function" and d.schema in texts
-                         and calls_qualified(texts[d.schema], d.schema, d.name)}))
+    return tuple(sorted({(d.schema, d.name) for d in depends if d.kind in ("function", "operator")
+                         and d.schema in texts and calls_qualified(texts[d.schema], d.schema, d.name)}))
 
 
 def _flag(value: Optional[str]) -> Optional[bool]:

@@ -214,6 +214,7 @@ def statements(changes: list[Change]) -> list[Unit]:
     an INHERITS child, is `CREATE TABLE c () INHERITS (p)`, which sqlglot alone prints without its `()`)."""
     from schemac.plan.planner import render_sql, statements_for
     from schemac.plan.preamble import is_widening
+    from schemac.plan.views import aside_statements
 
     kept = [c for c in changes if c.cause != NEW_MATERIALIZED and c.kind not in _NOT_READ
             and not c.kind.endswith("_comment")]
@@ -224,9 +225,9 @@ def statements(changes: list[Change]) -> list[Unit]:
     for c in kept:
         made = [render_sql([s]).rstrip()[:-1] for s in statements_for(c)]
         if c.kind == "add_view":  # the CREATE alone, with the search_path it is run under (plan.preamble.widened)
-            n = len(c.new.aside)  # type: ignore[union-attr]  (overloads renamed aside around it: plan.views.bound_aside)
-            made = made[:n + 3 + n] if is_widening(made[n]) else made[:n + 1 + n]
-            made = [";\n".join(made)] if n else made  # (one implicit transaction: none stays aside where it fails)
+            away, back = (len(x) for x in aside_statements(c.new))  # (overloads set aside around it: plan.views)
+            made = made[:away + 3 + back] if is_widening(made[away]) else made[:away + 1 + back]
+            made = [";\n".join(made)] if away else made  # (one implicit transaction: none stays aside where it fails)
         out.append((c, made))
     return out
 

@@ -16,7 +16,7 @@ from schemac.compare.moves import old_key
 from schemac.compare.sequences import owners_moved, renamed_sequences
 from schemac.compare.type_moves import label_renames
 from schemac.compare.cast_types import casts_moved, checks_moved
-from schemac.compare.normalize import normal_form, same_cast_default, same_default, same_expression
+from schemac.compare.normalize import normal_form, same_cast_default, same_expression
 from schemac.model import Domain, Enum, Function, Schema, Sequence
 from schemac.pg.routines import comparable_body, standard_statements
 from schemac.pg.names import qualified
@@ -232,7 +232,7 @@ def _diff_functions(ch, current, desired, schema: Schema) -> None:
     """Overloads are distinct objects, keyed by (schema, name, input types): a changed argument list is
     one function dropped and another added."""
     cur = {(f.schema, f.name, f.identity): f for f in current}
-    des = {(f.schema, f.name, f.identity): with_aside(f, desired) for f in desired}
+    des = {(f.schema, f.name, f.identity): with_aside(f, desired, schema.operators) for f in desired}
     for key, f in des.items():
         old = cur.get(key)
         if old is None:

@@ -12,7 +12,9 @@ overloads of those names renamed aside around its CREATE (`set_aside`, plan.view
 whichever exist then. A call of another schema's function prints qualified under public whatever it is bound to: the
 catalog deparses such a view again under a path of that schema alone (`older_calls`), where it prints bare the calls
 the name takes. A function's SQL-standard body is bound at CREATE alike (`Function.binds`: older_body_calls,
-functions_with_binds, with_aside); a quoted body is parsed as it runs, calling what the name takes then.
+functions_with_binds, with_aside); a quoted body is parsed as it runs, calling what the name takes then. An operator
+is bound alike (`public.??(anyelement, anyelement)`, printed `OPERATOR(public.??)`): its entries are told by their name,
+an operator's symbol (`is_operator`), and plan.views moves the others aside (SET SCHEMA: ALTER OPERATOR cannot rename).
 """
 
 from __future__ import annotations
@@ -31,13 +33,23 @@ from schemac.pg.names import quoted
 Key = tuple[str, str]
 
 
-def function_calls(v: View) -> dict[Key, set[tuple[str, ...]]]:
-    """The functions view `v` calls by (schema, name): the input types of each overload (pg_depend's)."""
+def function_calls(v: View, kinds: tuple[str, ...] = ("function",)) -> dict[Key, set[tuple[str, ...]]]:
+    """The functions view `v` calls by (schema, name): the input types of each overload (pg_depend's); with `kinds`
+    ("function", "operator"), the operators it applies too (their argument types, NONE for a prefix one's left)."""
     out: dict[Key, set[tuple[str, ...]]] = defaultdict(set)
     for d in v.depends:
-        if d.kind == "function":
+        if d.kind in kinds:
             out[(d.schema, d.name)].add(tuple(t for t in (d.type or "").split(", ") if t))
     return out
+
+
+BOUND_KINDS = ("function", "operator")  # what a view binds by OID at CREATE, by name and argument types
+_OPERATOR = re.compile(r"[-+*/<>=~!@#%^&|`?]+")  # an operator's symbol (a function so named is written quoted)
+
+
+def is_operator(name: str) -> bool:
+    """The name of an entry of `binds` is an operator's symbol: `public.??(anyelement, anyelement)`."""
+    return _OPERATOR.fullmatch(name) is not None
 
 
 def _ident(n: str) -> str:
@@ -47,7 +59,10 @@ def _ident(n: str) -> str:
 
 
 def calls_qualified(query: str, schema: str, name: str) -> bool:
-    """`query` calls `schema.name(` so written."""
+    """`query` calls `schema.name(` so written; of an operator, applies `OPERATOR(schema.name)` (how Postgres prints
+    one its name and argument types would not find)."""
+    if is_operator(name):
+        return re.search(rf'(?i:OPERATOR)\s*\(\s*{_ident(schema)}\s*\.\s*{re.escape(name)}\s*\)', query) is not None
     return re.search(rf'(?<![\w$."]){_ident(schema)}\s*\.\s*{_ident(name)}\s*\(', query) is not None
 
 
@@ -62,8 +77,8 @@ def bound(entry: str) -> tuple[str, str, tuple[str, ...]]:
     return (*split_reference(head), tuple(top_level_items(args[1:-1])))
 
 
-def overloads(functions: Iterable[Function]) -> dict[Key, set[tuple[str, ...]]]:
-    """The input types of each overload of `functions` by (schema, name)."""
+def overloads(functions: Iterable) -> dict[Key, set[tuple[str, ...]]]:
+    """The input types of each overload of `functions` (or operators: their argument types) by (schema, name)."""
     out: dict[Key, set[tuple[str, ...]]] = defaultdict(set)
     for f in functions:
         out[(f.schema, f.name)].add(f.identity)
@@ -81,20 +96,21 @@ def bound_older(v: View, declared: dict[Key, set[tuple[str, ...]]]) -> tuple[str
     """The catalog's `binds` of view `v`: of each function it calls bound to an older overload (calls_older) beside
     other overloads `declared` (overloads()) holds, the ones it calls."""
     out = []
-    for key, ids in function_calls(v).items():
+    for key, ids in function_calls(v, BOUND_KINDS).items():
         if declared.get(key, set()) - ids and calls_older(v, key):
             out += [binding(*key, i) for i in ids]
     return tuple(sorted(out))
 
 
-def with_binds(views: list[View], functions: Iterable[Function]) -> list[View]:
-    """`views` (read from a database) with their `binds`; most views have none and are the same objects."""
+def with_binds(views: list[View], functions: Iterable[Function], operators: Iterable = ()) -> list[View]:
+    """`views` (read from a database) with their `binds`, of its functions' and `operators`' overloads; most views have
+    none and are the same objects."""
     declared: Optional[dict] = None
     out = []
     for v in views:
-        if v.older_calls or (any(d.kind == "function" and d.schema == "public" for d in v.depends)
+        if v.older_calls or (any(d.kind in BOUND_KINDS and d.schema == "public" for d in v.depends)
                              and "public." in v.query):
-            declared = overloads(functions) if declared is None else declared
+            declared = overloads((*functions, *operators)) if declared is None else declared
             binds = bound_older(v, declared)
             if binds:
                 v = replace(v, binds=binds)
@@ -110,12 +126,12 @@ def older_body_calls(body: str, bound_calls: Optional[list]) -> tuple[str, ...]:
                          for s, n, types, own in bound_calls or () if calls_qualified(own or body, s, n)}))
 
 
-def functions_with_binds(functions: list[Function]) -> list[Function]:
+def functions_with_binds(functions: list[Function], operators: Iterable = ()) -> list[Function]:
     """`functions` (read from a database) with their `binds`: of the calls of each SQL-standard body bound to an
-    older overload (`older_calls`), those of a name with other overloads declared."""
+    older overload (`older_calls`), those of a name with other overloads declared (functions', `operators`')."""
     if not any(f.older_calls for f in functions):
         return functions
-    declared = overloads(functions)
+    declared = overloads((*functions, *operators))
     out = []
     for f in functions:
         binds = tuple(e for e in f.older_calls if declared.get(bound(e)[:2], set()) - {bound(e)[2]})
@@ -134,12 +150,12 @@ def same_binding(old: View, new: View) -> bool:
 
 
 def _called(v: View) -> set[str]:
-    return {*v.binds, *(binding(*key, i) for key, ids in function_calls(v).items() for i in ids)}
+    return {*v.binds, *(binding(*key, i) for key, ids in function_calls(v, BOUND_KINDS).items() for i in ids)}
 
 
-def set_aside(v, functions: Iterable[Function]) -> tuple[str, ...]:
-    """The overloads of `functions` of the names `v.binds` names beside those it binds, which its CREATE must not see
-    (renamed aside around it: plan.views)."""
+def set_aside(v, functions: Iterable) -> tuple[str, ...]:
+    """The overloads of `functions` (and operators) of the names `v.binds` names beside those it binds, which its
+    CREATE must not see (renamed or moved aside around it: plan.views)."""
     if not v.binds:
         return ()
     kept: dict[Key, set[tuple[str, ...]]] = defaultdict(set)
@@ -150,15 +166,16 @@ def set_aside(v, functions: Iterable[Function]) -> tuple[str, ...]:
                         if (f.schema, f.name) in kept and f.identity not in kept[(f.schema, f.name)]))
 
 
-def views_set_aside(views: Iterable[View], functions: tuple[Function, ...]) -> dict[Key, View]:
-    """`views` by key, each with binds given the overloads set aside around its CREATE (`View.aside`)."""
-    return {v.key: replace(v, aside=set_aside(v, functions)) if v.binds else v for v in views}
+def views_set_aside(views: Iterable[View], functions: tuple[Function, ...], operators: tuple = ()) -> dict[Key, View]:
+    """`views` by key, each with binds given the overloads (functions', operators') set aside around its CREATE
+    (`View.aside`)."""
+    return {v.key: replace(v, aside=set_aside(v, (*functions, *operators))) if v.binds else v for v in views}
 
 
-def with_aside(f: Function, functions: Iterable[Function]) -> Function:
-    """Function `f` of schema.yaml given the overloads renamed aside around its CREATE (`aside`: set_aside's, itself
-    left out, which its CREATE makes)."""
+def with_aside(f: Function, functions: Iterable[Function], operators: Iterable = ()) -> Function:
+    """Function `f` of schema.yaml given the overloads renamed (operators moved) aside around its CREATE (`aside`:
+    set_aside's, itself left out, which its CREATE makes)."""
     if not f.binds:
         return f
     own = binding(f.schema, f.name, f.identity)
-    return replace(f, aside=tuple(a for a in set_aside(f, functions) if a != own))  # type: ignore[arg-type]
+    return replace(f, aside=tuple(a for a in set_aside(f, (*functions, *operators)) if a != own))  # type: ignore

@@ -245,7 +245,8 @@ def diff_views(current: Schema, desired: Schema, others: list[Change],
     stand_in_readers of the schema as inspect read it."""
     out: list[Change] = []
     cur = {v.key: v for v in current.views}
-    des = views_set_aside(desired.views, desired.functions)  # (made with the overloads it must not call renamed aside)
+    # (made with the overloads it must not call renamed or moved aside)
+    des = views_set_aside(desired.views, desired.functions, desired.operators)
 
     def ch(kind: str, v: View, old: Optional[View], new: Optional[View], cause: Optional[str] = None) -> None:
         out.append(Change(kind, v.schema, "", v.name, old, new, None, cause))

@@ -92,11 +92,11 @@ class View(Qualified):
     written_aliases: Optional[tuple[str, ...]] = field(default=None, compare=False, metadata={"recorded": False})
     # The functions its rewrite rule calls (`schema.name(types)`, pg_depend's) where a build of its query after every
     # function would call another overload of the name (a view made before a newer overload: compare.view_binds),
-    # which it is made calling; compared. `aside`: the other overloads of those names, renamed aside around its CREATE
-    # (the differ's, from the schema's functions: plan.views).
+    # which it is made calling, and the operators it applies so (`schema.op(left, right)`); compared. `aside`: the other
+    # overloads of those names, renamed (an operator's moved) aside around its CREATE (the differ's: plan.views).
     binds: tuple[str, ...] = ()
     aside: tuple[str, ...] = field(default=(), compare=False, metadata={"recorded": False})
-    # The functions (schema, name) of another schema than public it calls that Postgres prints qualified under a
+    # The functions (operators) (schema, name) of another schema than public it calls that Postgres prints qualified under a
     # search_path of their schema alone (the catalog's: views.sql's own_path_deparses): bound to another overload than
     # the one the name takes (public's tell by `query`, deparsed under public: compare.view_binds).
     older_calls: tuple[tuple[str, str], ...] = field(default=(), compare=False, metadata={"recorded": False})

@@ -10,7 +10,7 @@ from schemac.compare.changes import set_aside_name
 from schemac.compare.identities import IdentitySequence
 from schemac.compare.opclasses import class_key
 from schemac.compare.sqlbodies import named_types_of
-from schemac.compare.view_binds import bound
+from schemac.compare.view_binds import bound, is_operator
 from schemac.compare.view_reads import view_keys, view_refs
 from schemac.model import (Aggregate, Cast, Operator, OperatorClass, OperatorFamily, EventTrigger, ForeignDataWrapper,
                            ForeignServer, Publication, Check, Collation, Column, CompositeType, Domain, Enum, Exclusion,
@@ -229,7 +229,7 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
             refs |= {relation_key(r[0], folded(t)) for t in conflict_arbiters(obj.body) for r in relations}  # (its key)
             # `(r).n` of an argument of a table's row type (or a composite's): recorded on that column (attribute)
             refs |= {("column", *type_name(a.type), c) for a in obj.arguments for c in selected_fields(obj.body)}
-            refs |= {("function", *bound(a)) for a in obj.aside}  # (renamed aside around its CREATE: view_binds)
+            refs |= aside_refs(obj)  # (renamed aside around its CREATE: view_binds)
             refs -= own_keys(None, obj)
         return refs
     if isinstance(obj, Aggregate):  # its schema, input and state types, support functions, SORTOP
@@ -270,8 +270,13 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         return table_refs(obj)
     if isinstance(obj, View):  # what Postgres recorded it reads (compare.views), what its column defaults call, and the
         # overloads renamed aside around its CREATE (compare.view_binds): made before it
-        return view_refs(obj) | view_default_refs(obj) | {("function", *bound(a)) for a in obj.aside}
+        return view_refs(obj) | view_default_refs(obj) | aside_refs(obj)
     return set()
+
+
+def aside_refs(obj) -> set[Key]:
+    """The overloads set aside around the CREATE of `obj` (`aside`: a function's renamed, an operator's moved)."""
+    return {("operator", *bound(a)) if is_operator(bound(a)[1]) else ("function", *bound(a)) for a in obj.aside}
 
 
 def view_default_refs(v: View) -> set[Key]:

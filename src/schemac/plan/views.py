@@ -11,8 +11,8 @@ from sqlglot import exp
 from schemac.compare.cast_types import defaults_moved
 from schemac.compare.changes import Change
 from schemac.compare.normalize import normal_form
-from schemac.compare.view_binds import bound
-from schemac.model import Table, View, collate_sql
+from schemac.compare.view_binds import bound, is_operator
+from schemac.model import Operator, Table, View, collate_sql
 from schemac.model.frozen import replace
 from schemac.pg.column_storage import default_storage, storage_of
 from schemac.pg.dialect import RENDER
@@ -21,6 +21,7 @@ from schemac.pg.names import MAX_IDENTIFIER_BYTES, clip_bytes, qualified, quote_
 from schemac.pg.views import values_view
 from schemac.plan import ddl
 from schemac.plan.populate import DEFERRED
+from schemac.plan.operator_ddl import operator_target
 from schemac.plan.routine_ddl import routine_target
 from schemac.plan.sql_strings import visible_sql
 from schemac.plan.storage_ddl import alter_parameters
@@ -54,17 +55,37 @@ def bound_aside(v, made: list[exp.Expression]) -> list[exp.Expression]:
     """`made` (the view's CREATE) between ALTER FUNCTION ... RENAME TO of the overloads it must not call (`v.aside`,
     compare.view_binds) aside and back: Postgres binds each call to the overload its name takes among those left,
     the ones the view (or a function's SQL-standard body) `binds`, and keeps the binding; a rename leaves what calls a
-    function by its OID alone."""
-    away, back = [], []
-    for entry in v.aside:
-        schema, name, types = bound(entry)
-        spare = clip_bytes(name, MAX_IDENTIFIER_BYTES - len(_ASIDE)) + _ASIDE
-        away.append(ddl.command("ALTER", "FUNCTION", routine_target(schema, name, types), "RENAME TO", quote_ident(spare)))
-        back.append(ddl.command("ALTER", "FUNCTION", routine_target(schema, spare, types), "RENAME TO", quote_ident(name)))
+    function by its OID alone. An operator, which ALTER OPERATOR cannot rename, is moved to a schema of its own
+    (`_ASIDE_SCHEMA`, made and dropped around them) and back: a view applies it by its OID alone too."""
+    away, back = aside_statements(v)
     return away + made + back
 
 
+def aside_statements(v) -> tuple[list[exp.Expression], list[exp.Expression]]:
+    """The statements before and after the CREATE of `v` (a view, a function with a SQL-standard body) that set the
+    overloads of `v.aside` aside and give them back (bound_aside; the view build runs them around the CREATE alone)."""
+    away: list[exp.Expression] = []
+    back: list[exp.Expression] = []
+    moved = []
+    for entry in v.aside:
+        schema, name, types = bound(entry)
+        if is_operator(name):
+            moved.append(Operator(name=name, right=types[-1], function="", schema=schema,
+                                  left=None if types[0] == "NONE" else types[0]))
+            continue
+        spare = clip_bytes(name, MAX_IDENTIFIER_BYTES - len(_ASIDE)) + _ASIDE
+        away.append(ddl.command("ALTER", "FUNCTION", routine_target(schema, name, types), "RENAME TO", quote_ident(spare)))
+        back.append(ddl.command("ALTER", "FUNCTION", routine_target(schema, spare, types), "RENAME TO", quote_ident(name)))
+    if moved:
+        away += [ddl.command("CREATE", "SCHEMA", _ASIDE_SCHEMA)] + [
+            ddl.command("ALTER", "OPERATOR", operator_target(o), "SET SCHEMA", _ASIDE_SCHEMA) for o in moved]
+        back += [ddl.command("ALTER", "OPERATOR", operator_target(replace(o, schema=_ASIDE_SCHEMA)), "SET SCHEMA",
+                             quote_ident(o.schema)) for o in moved] + [ddl.command("DROP", "SCHEMA", _ASIDE_SCHEMA)]
+    return away, back
+
+
 _ASIDE = "_schemac_aside"  # (an overload set aside while a view bound to another is made)
+_ASIDE_SCHEMA = "_schemac_aside"  # (the schema an operator is moved to meanwhile: made and dropped around)
 
 
 def stub_view(v: View, replace: bool = False) -> exp.Command:

@@ -9,10 +9,11 @@ import re
 
 from yaml.nodes import Node
 
-from schemac.compare.view_binds import binding, bound
+from schemac.compare.view_binds import binding, bound, is_operator
 from schemac.model import Function
 from schemac.model.frozen import replace
 from schemac.model.functions import default_cost, function_names
+from schemac.model.references import call_parts, split_operator
 from schemac.pg.loaded import ExpressionError, check_expression, is_verbatim, referenced_columns
 from schemac.pg.routines import implied_result, parse_arguments, result_type
 from schemac.pg.settings import config_entry
@@ -109,11 +110,24 @@ class FunctionReader(FieldReader):
         """`binds` of a SQL-standard body (compare.view_binds, as a view's): the functions, `schema.name(types)` as a
         cast's function, each one schema.yaml declares, it is made calling where the name would take another."""
         names = function_names(functions)
+        self.operator_binds = []  # (an operator's entries: read once operators are, bound_operators)
         for i, node, what in pending:
             items = self.w.sequence(node, f"binds of {what}")
+            applied = [n for n in items if is_operator(split_operator(call_parts(
+                self.w.string(n, f"binds of {what}").strip())[0])[1])]
             binds = {binding(*bound(self.function_with_types(item, f"binds of {what}", functions, names, (),  # type: ignore
-                                                             "function"))) for item in items}
+                                                             "function"))) for item in items if item not in applied}
             functions[i] = replace(functions[i], binds=tuple(sorted(binds)))
+            self.operator_binds += [(i, n, what) for n in applied]
+        return functions
+
+    def bound_operators(self, functions: list[Function], operators: list) -> list[Function]:
+        """`functions` with the operators of their `binds` (`schema.op(left, right)`, each one schema.yaml declares under
+        `operators:`, which are read after functions: their FUNCTION is one)."""
+        for i, node, what in getattr(self, "operator_binds", ()):
+            entry = self._operator_bound(node, self.w.string(node, f"binds of {what}").strip(), what,  # type: ignore
+                                         operators)
+            functions[i] = replace(functions[i], binds=tuple(sorted({*functions[i].binds, entry})))
         return functions
 
     def used_outside(self, f: dict, what: str) -> tuple[str, ...]:

@@ -209,11 +209,12 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
                          self.w.sequence(top["external_types"][1], "external_types")) if "external_types" in top else ()
         extensions = tuple(self.extensions(top["extensions"][1])) if "extensions" in top else ()
         self.schema_extensions_declared(namespaces["namespace_access"], extensions)
-        views = [*(self.views(top["views"][1], False, functions, extensions) if "views" in top else ()),
-                 *(self.views(top["materialized_views"][1], True, functions, extensions) if "materialized_views" in top
-                   else ())]
-        # A table's or view's row type is a type too (`returns: SETOF places`, a column of a table's type).
         operators = self.operators(top["operators"][1], functions, extensions) if "operators" in top else []
+        functions = self.bound_operators(functions, operators)  # (a SQL-standard body's binds of operators)
+        views = [*(self.views(top["views"][1], False, functions, extensions, operators) if "views" in top else ()),
+                 *(self.views(top["materialized_views"][1], True, functions, extensions, operators)
+                   if "materialized_views" in top else ())]
+        # A table's or view's row type is a type too (`returns: SETOF places`, a column of a table's type).
         casts = self.casts(top["casts"][1], functions, extensions) if "casts" in top else ()
         families = self.operator_families(top["operator_families"][1], functions, extensions) \
             if "operator_families" in top else ()

@@ -8,9 +8,11 @@ from typing import Optional, Sequence
 
 from yaml.nodes import Node, ScalarNode
 
-from schemac.compare.view_binds import binding, bound
+from schemac.compare.view_binds import binding, bound, is_operator
 from schemac.model import View, ViewColumn
 from schemac.model.functions import function_names
+from schemac.model.references import call_parts, split_operator
+from schemac.pg.indexdef import top_level_items
 from schemac.pg.column_storage import COMPRESSIONS, STORAGES
 from schemac.pg.reloptions import pg_boolean
 from schemac.pg.loaded import ExpressionError, check_expression, is_verbatim
@@ -78,19 +80,42 @@ class ViewReader(StorageReader):
             raise self.fail(f["cluster_on"][1], f"cluster_on of {what}: '{name}' is none of its indexes")  # type: ignore
         return name
 
-    def _binds(self, f: dict, what: str, functions: Sequence, extensions: tuple) -> tuple[str, ...]:
-        """`binds`: the functions (`schema.name(types)`, as a cast's function) the view is made calling where a build
-        after every function would call another overload of the name (compare.view_binds)."""
+    def _binds(self, f: dict, what: str, functions: Sequence, extensions: tuple,
+               operators: Sequence = ()) -> tuple[str, ...]:
+        """`binds`: the functions (`schema.name(types)`, as a cast's function) and operators (`schema.op(left, right)`)
+        the view is made calling where a build after every function would call another overload of the name
+        (compare.view_binds)."""
         if "binds" not in f:
             return ()
         names = function_names(functions)
         out = []
         for item in self.w.sequence(f["binds"][1], f"binds of {what}"):
+            text = self.w.string(item, f"binds of {what}").strip()
+            head = call_parts(text)[0]
+            if is_operator(split_operator(head)[1]):
+                out.append(self._operator_bound(item, text, what, operators))
+                continue
             out.append(binding(*bound(self.function_with_types(item, f"binds of {what}", functions,  # type: ignore
                                                                names, extensions, "view"))))
         return tuple(sorted(set(out)))
 
-    def views(self, node: Node, materialized: bool, functions: Sequence = (), extensions: tuple = ()) -> list[View]:
+    def _operator_bound(self, node: Node, text: str, what: str, operators: Sequence) -> str:
+        """An operator of `binds`, `op(left, right)` or `schema.op(left, right)` (NONE for a prefix operator's left),
+        one schema.yaml declares: its entry (view_binds.binding)."""
+        head, args = call_parts(text)
+        schema, name = split_operator(head)
+        try:
+            types = tuple(t if t.upper() == "NONE" else canonical_type(t) for t in top_level_items(args[1:-1]))
+        except TypeSyntaxError as e:
+            raise self.fail(node, f"operator of binds of {what}: {e}") from None  # type: ignore[attr-defined]
+        types = tuple("NONE" if t.upper() == "NONE" else t for t in types)
+        if not any((o.schema, o.name, o.identity) == (schema, name, types) for o in operators):
+            raise self.fail(node, f"operator of binds of {what}: schema.yaml declares no "  # type: ignore[attr-defined]
+                                  f"{schema}.{name}({', '.join(types)})")
+        return binding(schema, name, types)
+
+    def views(self, node: Node, materialized: bool, functions: Sequence = (), extensions: tuple = (),
+              operators: Sequence = ()) -> list[View]:
         top = "materialized_views" if materialized else "views"
         out = []
         for key, key_node, value in self.w.mapping(node, top):
@@ -174,7 +199,7 @@ class ViewReader(StorageReader):
                                                                   ("security_invoker", invoker_text)) if t is not None),
                             cluster_on=self._cluster_on(f, indexes, what),
                             used_outside=self.used_outside(f, what),  # type: ignore[attr-defined]
-                            binds=self._binds(f, what, functions, extensions)))
+                            binds=self._binds(f, what, functions, extensions, operators)))
         return out
 
 

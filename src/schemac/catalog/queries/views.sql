@@ -28,9 +28,9 @@
 -- makes unique, `m3_1`) that end in _<digits>, as pg.relation_renames tells the two apart (none: an empty array);
 -- the rule's node tree (about 11 kB a view) is searched only where the deparse holds `_<digit>` at all (searching
 -- every one: views.sql's time at 1,000 views doubled, /work/rwfiles/fix43d/bench2.py).
--- own_path_deparses: [schema, deparse] of each schema but public (and pg_catalog) of a function the view calls beside
--- which that schema holds another function of its name: the view deparsed under a search_path of that schema alone
--- (own_paths below; NULL where there is none).
+-- own_path_deparses: [schema, deparse] of each schema but public (and pg_catalog) of a function the view calls (an
+-- operator it applies) beside which that schema holds another function (operator) of its name: the view deparsed
+-- under a search_path of that schema alone (own_paths below; NULL where there is none).
 -- Parameter: schemas, an array of schema names. One row per view.
 -- What the views read but columns is gathered for all of them at once (rule_deps, items, deps), one branch per kind of
 -- object referenced, so that each pg_depend row is looked up in the one catalog it names (a join over all four looked
@@ -107,22 +107,25 @@ WITH shown AS MATERIALIZED (
   GROUP BY view_oid
 ), own_paths AS MATERIALIZED (
   -- Of each view calling a function of another schema than public (not an extension's) beside which that schema holds
-  -- another function of its name, the view's deparse under a search_path of that schema alone: Postgres prints a call
+  -- another function of its name (applying an operator so), the view's deparse under a search_path of that schema alone: Postgres prints a call
   -- bare there only where the name alone takes the function it calls (the catalog's deparse, under public, qualifies
   -- it whatever it is bound to), so a call printed qualified is bound to an older overload (compare.view_binds). The
   -- path is set for that deparse alone and then set back (set_config in nested subqueries, run inside out), as each
   -- row's; a rare row, so the query's other deparses are not touched.
   SELECT b.view_oid, array_agg(ARRAY[b.nspname::text, x.definition]) AS deparses
   FROM (SELECT DISTINCT d.view_oid, pn.nspname
-        FROM rule_deps d
-        JOIN pg_catalog.pg_proc p ON p.oid = d.refobjid
-        JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace
-        WHERE d.refclassid = 'pg_catalog.pg_proc'::regclass
+        FROM rule_deps d  -- (a function's row or an operator's: the one catalog it names looked up, the other not)
+        LEFT JOIN pg_catalog.pg_proc p ON d.refclassid = 'pg_catalog.pg_proc'::regclass AND p.oid = d.refobjid
+        LEFT JOIN pg_catalog.pg_operator op ON d.refclassid = 'pg_catalog.pg_operator'::regclass AND op.oid = d.refobjid
+        JOIN pg_catalog.pg_namespace pn ON pn.oid = COALESCE(p.pronamespace, op.oprnamespace)
+        WHERE d.refclassid IN ('pg_catalog.pg_proc'::regclass, 'pg_catalog.pg_operator'::regclass)
           AND pn.nspname NOT IN ('public', 'pg_catalog', 'information_schema')
-          AND EXISTS (SELECT FROM pg_catalog.pg_proc o
-                      WHERE o.proname = p.proname AND o.pronamespace = p.pronamespace AND o.oid <> p.oid)
-          AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_proc'::regclass
-                            AND e.objid = p.oid AND e.deptype = 'e')) b
+          AND (EXISTS (SELECT FROM pg_catalog.pg_proc o
+                       WHERE o.proname = p.proname AND o.pronamespace = p.pronamespace AND o.oid <> p.oid)
+               OR EXISTS (SELECT FROM pg_catalog.pg_operator o
+                          WHERE o.oprname = op.oprname AND o.oprnamespace = op.oprnamespace AND o.oid <> op.oid))
+          AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend e WHERE e.classid = d.refclassid
+                            AND e.objid = d.refobjid AND e.deptype = 'e')) b
   CROSS JOIN LATERAL (
     SELECT CASE WHEN pg_catalog.set_config('search_path', w.was, true) IS NOT NULL THEN w.definition END AS definition
     FROM (SELECT v.was, CASE WHEN pg_catalog.set_config('search_path', pg_catalog.quote_ident(b.nspname), true)
