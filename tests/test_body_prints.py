@@ -5,19 +5,42 @@ from __future__ import annotations
 
 import psycopg
 from sqlx_project import apply_all
-from test_functions import _PRINTED_ONLY, _changed_after
+from test_functions import PRINTED_CHANGES, _PRINTED_ONLY, _changed_after
 
 from schemac.commands.diff import check_drift
+from schemac.commands.generate import generate
 from schemac.migrations.state import read_state
+
+# Shapes a body's query takes beyond compare.body_columns' one table (fix56a's, and two more: an INSERT of a query,
+# a function in FROM), and statements the normal forms do not read (an UPDATE's and a DELETE's columns, which
+# Postgres prints qualified): the print recorded at `generate` is what tells them in sync.
+_QUERIES = _PRINTED_ONLY + """\
+  moved:
+    returns: void
+    body: BEGIN ATOMIC INSERT INTO tm (id, c) SELECT id, v FROM other WHERE v > 0; END
+  series:
+    arguments: x integer
+    returns: SETOF integer
+    body: BEGIN ATOMIC SELECT g FROM generate_series(1, x) g; END
+"""
+_WRITES = """\
+  bumped:
+    returns: void
+    body: BEGIN ATOMIC UPDATE tm SET c = c + 1 WHERE id IN (SELECT id FROM other); END
+  pruned:
+    returns: void
+    body: BEGIN ATOMIC DELETE FROM tm WHERE c IN (SELECT v FROM other); END
+"""
 
 
 def test_rebuild_state_records_the_prints_generate_records(tmp_path, any_db_url, schemac):
     """`schemac rebuild-state` recorded the migrations' functions as the replay read them, their bodies Postgres's
     prints and no print of schema.yaml's text: `diff` (schema.yaml is never the record's after it) compared the
-    hand-written bodies by the normal forms, and those with a subquery, a CTE, a join or a parameter beside a table
-    drifted until the next `generate`. It now prints schema.yaml's bodies in the replayed database and records them
-    as `generate` does; another column or table is still a change."""
-    (tmp_path / "schema.yaml").write_text(_PRINTED_ONLY)
+    hand-written bodies by the normal forms, and those they do not read drifted until the next `generate` (an
+    UPDATE's and a DELETE's; before compare.body_queries, a subquery, a CTE, a join or a parameter beside a table
+    too). It now prints schema.yaml's bodies in the replayed database and records them as `generate` does; another
+    column or table is still a change."""
+    (tmp_path / "schema.yaml").write_text(_QUERIES + _WRITES)
     out = str(tmp_path / "generated")
     assert schemac("generate").returncode == 0
     apply_all(any_db_url, out)
@@ -30,9 +53,34 @@ def test_rebuild_state_records_the_prints_generate_records(tmp_path, any_db_url,
     with psycopg.connect(any_db_url) as conn:  # (the text as written, Postgres's print of it beside it)
         print_lines = conn.execute("SELECT pg_get_function_sqlbody('nested'::regproc)").fetchone()[0].splitlines()
     assert print_lines[3:] == nested.printed.splitlines()[3:] and "::numeric" in nested.printed  # (its derived table)
-    assert _changed_after(tmp_path / "schema.yaml", any_db_url,
-                          "joined() RETURNS bigint LANGUAGE sql STABLE "  # (another column)
-                          "BEGIN ATOMIC SELECT count(o.id) FROM tm JOIN other o ON o.id = tm.id WHERE c > 0; END",
-                          "within() RETURNS bigint LANGUAGE sql STABLE "  # (another table)
-                          "BEGIN ATOMIC SELECT count(c) FROM tm WHERE c IN (SELECT id FROM tm); END",
-                          out_dir=out) == {"joined()", "within()"}
+    assert _changed_after(tmp_path / "schema.yaml", any_db_url, *PRINTED_CHANGES, out_dir=out) \
+        == {"joined()", "within()", "twice(integer)"}
+
+
+def test_hand_written_queries_are_in_sync_without_a_print(tmp_path, any_db_url):
+    """`diff` without state.json (or of a body edited since `generate`) compares a body's statements by the normal
+    forms: a query with a subquery, a CTE, a join (printed `FROM (tm JOIN other o ON ...)`), an `IN (SELECT ...)` or
+    a parameter beside a table (`twice.x`) drifted right after the migration. Such a query is now read as a view's
+    query is without its deparse (compare.body_queries); another column, table or a column for the parameter is
+    still a change. An UPDATE's or a DELETE's columns, which the forms do not resolve, still drift there, and the
+    report says why and what records the print (report.bodies); with state.json, in sync."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(_QUERIES + _WRITES)
+    assert generate(str(schema), out).status == "written"
+    apply_all(any_db_url, out)
+    assert check_drift(str(schema), any_db_url, out_dir=out).differences == ()
+    drift = check_drift(str(schema), any_db_url).differences
+    assert {d.name: d.kind for d in drift} == {"bumped()": "function_changed", "pruned()": "function_changed"}
+    assert all("run `schemac generate` to record Postgres's print, then diff again)" in d.message for d in drift)
+    assert _changed_after(schema, any_db_url,
+                          "nested() RETURNS numeric LANGUAGE sql STABLE BEGIN ATOMIC "  # (the derived table's column)
+                          "SELECT sum(s.count) + (SELECT max(c) FROM tm) FROM (SELECT count(id) FROM tm) s; END",
+                          "shared() RETURNS text LANGUAGE sql STABLE "  # (another column in the CTE)
+                          "BEGIN ATOMIC WITH w AS (SELECT id * 2 AS d FROM tm) SELECT max(d)::text FROM w; END",
+                          *PRINTED_CHANGES,  # (another column, another table, a column for the parameter)
+                          "moved() RETURNS void LANGUAGE sql "  # (another column inserted)
+                          "BEGIN ATOMIC INSERT INTO tm (id, c) SELECT id, id FROM other WHERE v > 0; END",
+                          "series(x integer) RETURNS SETOF integer LANGUAGE sql "  # (another bound)
+                          "BEGIN ATOMIC SELECT g FROM generate_series(2, x) g; END") \
+        == {"nested()", "shared()", "joined()", "within()", "twice(integer)", "moved()", "series(integer)",
+            "bumped()", "pruned()"}  # (the two drifting before)
