@@ -39,11 +39,14 @@ def test_rebuild_state_records_the_prints_generate_records(tmp_path, any_db_url,
     hand-written bodies by the normal forms, and those they do not read drifted until the next `generate` (an
     UPDATE's and a DELETE's; before compare.body_queries, a subquery, a CTE, a join or a parameter beside a table
     too). It now prints schema.yaml's bodies in the replayed database and records them as `generate` does; another
-    column or table is still a change."""
+    column or table is still a change. Where schema.yaml cannot be read, it records the replay as read, warning."""
     (tmp_path / "schema.yaml").write_text(_QUERIES + _WRITES)
     out = str(tmp_path / "generated")
     assert schemac("generate").returncode == 0
     apply_all(any_db_url, out)
+    r = schemac("rebuild-state", "--dev-url", any_db_url, "--schema", "missing.yaml")  # (recorded all the same)
+    assert r.returncode == 0 and "missing.yaml: no such file" in r.stderr and "no SQL-standard body's print" in r.stderr
+    assert not any(f.printed for f in read_state(f"{out}/state.json").schema.functions)
     r = schemac("rebuild-state", "--dev-url", any_db_url)
     assert r.returncode == 0, r.stderr
     assert check_drift(str(tmp_path / "schema.yaml"), any_db_url, out_dir=out).differences == ()

@@ -87,8 +87,8 @@ def _printed(url: str, schema: Schema, schema_path: Optional[str], warned: list[
     try:
         desired = load_file(schema_path)
     except (SchemacError, OSError) as e:
-        warned.append(f"{schema_path}: cannot be read ({str(e).splitlines()[0] if str(e) else type(e).__name__}): "
-                      "no SQL-standard body's print recorded; the next `schemac generate` records them")
+        why = str(e).splitlines()[0] if str(e) else f"{schema_path}: {type(e).__name__}"
+        warned.append(f"{why}: no SQL-standard body's print recorded; the next `schemac generate` records them")
         return schema
     return printed_over(url, schema, desired)
 
