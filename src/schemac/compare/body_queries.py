@@ -10,7 +10,9 @@ recorded deparse is read the same way (`QueryForms`: the columns resolved by sch
 names undone), so a body's query is read by it too, after two steps of its own: the parentheses around a FROM's
 joins dropped, and a parameter printed by the function's name written bare where no relation the statement reads
 has a column of its name (Postgres reads a column first: a body switched from the column to the parameter stays a
-change). A statement that is no query (INSERT, UPDATE, DELETE) or that these cannot read has no form."""
+change). An INSERT of a query is its target and columns, and its query; an UPDATE or a DELETE its target (and the
+columns it sets), and the SELECT of its values over its relations (`_as_select`). Another statement, one with a
+RETURNING list, or one these cannot read has no form."""
 
 from __future__ import annotations
 
@@ -48,7 +50,35 @@ def _parts(statement: str) -> Optional[tuple[str, exp.Query]]:
     if isinstance(tree, exp.Insert) and isinstance(tree.expression, exp.Query) and \
             not any(tree.args.get(k) for k in ("returning", "conflict", "where", "overwrite", "alternative")):
         return tree.this.sql(dialect=DIALECT), tree.expression
+    if isinstance(tree, (exp.Update, exp.Delete)):
+        return _as_select(tree)
     return None
+
+
+def _as_select(tree: exp.Update | exp.Delete) -> Optional[tuple[str, exp.Query]]:
+    """An UPDATE without RETURNING (`UPDATE t SET a = e, ... FROM f WHERE w`: its target and the columns it sets,
+    and `SELECT e, ... FROM t, f WHERE w`) or a DELETE likewise (`DELETE FROM t USING u WHERE w`: `SELECT 1 FROM t, u
+    WHERE w`): the query whose columns resolve as the statement's do, so that the normal form reads them."""
+    target = tree.this
+    if not isinstance(target, exp.Table) or any(tree.args.get(k) for k in ("returning", "with", "order", "limit")):
+        return None
+    if isinstance(tree, exp.Update):
+        sets = tree.expressions
+        if not sets or not all(isinstance(e, exp.EQ) and isinstance(e.this, exp.Column) and not e.this.table
+                               for e in sets):
+            return None
+        head = f"UPDATE {target.sql(dialect=DIALECT)} SET {', '.join(e.this.name for e in sets)}"
+        values = [e.expression.copy() for e in sets]
+        source = tree.args.get("from_") or tree.args.get("from")
+        extra = [] if source is None else [source.this, *(j.this for j in source.args.get("joins") or ())]
+    else:
+        head, values = f"DELETE {target.sql(dialect=DIALECT)}", [exp.Literal.number(1)]
+        extra = tree.args.get("using") or []
+    select = exp.Select(expressions=values).from_(target.copy(), copy=False)
+    select.set("joins", [exp.Join(this=x.copy()) for x in extra] or None)
+    if tree.args.get("where") is not None:
+        select.set("where", tree.args["where"].copy())
+    return head, select
 
 
 def _prepared(tree: exp.Query, parameters: AbstractSet[str], function: str, forms: QueryForms) -> Optional[str]:

@@ -11,7 +11,7 @@ def unprinted_note(c: Change) -> str:
     schema.yaml's text by Postgres was at hand (`printed`: none recorded for it, schema.yaml changed since the last
     `generate` or no state.json read; or Postgres could not build it there): the body was compared by schemac's
     reading of both texts (compare.types._same_returned), which does not reach every spelling Postgres prints (an
-    UPDATE's or DELETE's columns qualified). Said, with the way out, rather than a bare drift."""
+    RETURNING list qualified). Said, with the way out, rather than a bare drift."""
     from schemac.compare.types import same_function
 
     new, old = c.new, c.old
