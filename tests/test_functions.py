@@ -854,6 +854,15 @@ functions:
     body: BEGIN ATOMIC SELECT count(v) FROM other; SELECT count(c) + x FROM tm WHERE id IN (SELECT id FROM other); END
 """
 
+# _PRINTED_ONLY's functions made otherwise over their own (tests/test_body_prints.py too)
+PRINTED_CHANGES = ("joined() RETURNS bigint LANGUAGE sql STABLE "  # (another column)
+                   "BEGIN ATOMIC SELECT count(o.id) FROM tm JOIN other o ON o.id = tm.id WHERE c > 0; END",
+                   "within() RETURNS bigint LANGUAGE sql STABLE "  # (another table)
+                   "BEGIN ATOMIC SELECT count(c) FROM tm WHERE c IN (SELECT id FROM tm); END",
+                   "twice(x integer) RETURNS bigint LANGUAGE sql "  # (a column for the parameter)
+                   "BEGIN ATOMIC SELECT count(v) FROM other; SELECT count(c) + max(id) FROM tm "
+                   "WHERE id IN (SELECT id FROM other); END")
+
 
 def test_standard_bodies_compare_by_the_print_recorded_at_generate(tmp_path, any_db_url):
     """Shapes the compare-side forms do not cover: an implicit cast Postgres adds to a subquery (`((SELECT max(tm.c)
@@ -875,14 +884,7 @@ def test_standard_bodies_compare_by_the_print_recorded_at_generate(tmp_path, any
     assert {d.name for d in check_drift(str(schema), any_db_url, out_dir=out).differences} == set()
     assert _changed_after(schema, any_db_url,
                           "widened() RETURNS numeric LANGUAGE sql STABLE BEGIN ATOMIC SELECT max(c) + 2.5 FROM tm; END",
-                          "joined() RETURNS bigint LANGUAGE sql STABLE "  # (another column)
-                          "BEGIN ATOMIC SELECT count(o.id) FROM tm JOIN other o ON o.id = tm.id WHERE c > 0; END",
-                          "within() RETURNS bigint LANGUAGE sql STABLE "  # (another table)
-                          "BEGIN ATOMIC SELECT count(c) FROM tm WHERE c IN (SELECT id FROM tm); END",
-                          "twice(x integer) RETURNS bigint LANGUAGE sql "  # (a column for the parameter)
-                          "BEGIN ATOMIC SELECT count(v) FROM other; SELECT count(c) + max(id) FROM tm "
-                          "WHERE id IN (SELECT id FROM other); END", out_dir=out) \
-        == {"widened()", "joined()", "within()", "twice(integer)"}
+                          *PRINTED_CHANGES, out_dir=out) == {"widened()", "joined()", "within()", "twice(integer)"}
 
 
 def test_standard_bodies_are_generated_where_no_server_can_print_them(tmp_path, db_url, monkeypatch):

@@ -317,19 +317,22 @@ def schema_json() -> None:
 @main.command("rebuild-state")
 @click.option("--out", "out_dir", default="generated", show_default=True, help=OUT_HELP)
 @click.option("--dev-url", help=DEV_URL_HELP[0].upper() + DEV_URL_HELP[1:])
-def rebuild_state(out_dir: str, dev_url: Optional[str]) -> None:
+@click.option("--schema", "schema_path", default="schema.yaml", show_default=True, help=SCHEMA_HELP)
+def rebuild_state(out_dir: str, dev_url: Optional[str], schema_path: str) -> None:
     """Record in OUT/state.json the schema the migrations on disk build.
 
     The migrations of OUT/migrations are replayed, as sqlx would apply them, into a throwaway embedded
     PostgreSQL 18 (or a scratch database on --dev-url) and the result is read back. The way back
     after a bad `schemac generate`: delete its migration (if it was never applied anywhere) or keep
     your edit of it, run this, then `schemac generate` writes what schema.yaml adds to the migrations.
+    Each SQL-standard body of --schema the migrations built is recorded with Postgres's print of it there,
+    as `generate` records it, for `schemac diff`.
 
     Exit status: 0 recorded; 2 error (a migration does not apply: nothing is written).
     """
     from schemac.commands.rebuild import rebuild_state as run
 
-    done = run(out_dir, dev_url)
+    done = run(out_dir, dev_url, schema_path)
     for line in done.warnings:  # (the replay's server warnings: what it recorded lacks what they skipped)
         click.echo(f"schemac: {printable(line)}", err=True)
     state = os.path.join(out_dir, "state.json")

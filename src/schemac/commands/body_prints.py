@@ -90,3 +90,53 @@ def reprinted(recorded: Schema, desired: Schema) -> bool:
     had = {_key(r): (r.printed, r.printed_by) for r in recorded.functions}
     return any(f.standard_body and f.printed_by is not None and had.get(_key(f)) != (f.printed, f.printed_by)
                for f in desired.functions)
+
+
+def build_session(conn, desired: Schema) -> None:
+    """Set autocommit connection `conn` to a throwaway database as a migration of `desired` runs (inside
+    compare.normalize.schema_searched(desired)): the session the views and bodies are built and printed in."""
+    from schemac.compare.normalize import extension_path
+    from schemac.migrations.replay import PINNED_SESSION
+    from schemac.plan.planner import render_sql
+    from schemac.plan.preamble import pinned_search_path
+
+    conn.execute("SET check_function_bodies = off")
+    conn.execute(PINNED_SESSION)  # (the zone and styles its constants are read in: migrations.replay)
+    conn.execute("SET synchronous_commit = off")  # a throwaway: no commit waits for its WAL flush
+    if extension_path(desired.extensions):  # (its objects named bare: compare.on_path)
+        conn.execute(render_sql([pinned_search_path()]).replace(" LOCAL", "", 1))
+
+
+def printed_over(url: str, built: Schema, desired: Schema) -> Schema:
+    """`built` (the read of the throwaway database at `url` that the migrations were replayed into: rebuild-state)
+    with the record `generate` makes of each SQL-standard body of `desired` (schema.yaml) that Postgres prints there
+    as the body it holds: its text as written, with that print. Printed by CREATE OR REPLACE of the written function
+    in that database (thrown away after), so `diff` compares by the print before the next `generate`; a body the
+    migrations built otherwise, or that Postgres refuses there, is recorded as read (its print is not schema.yaml's)."""
+    held = {_key(g) for g in built.functions if g.standard_body}
+    wanted = [f for f in desired.functions if f.standard_body and _key(f) in held]
+    if not wanted:
+        return built
+    import psycopg
+
+    from schemac.catalog.reader import introspect
+    from schemac.compare.normalize import schema_searched
+    from schemac.plan.planner import render_sql
+    from schemac.plan.routine_ddl import create_function
+
+    with psycopg.connect(url, autocommit=True) as conn, schema_searched(desired):
+        build_session(conn, desired)
+        for f in wanted:
+            try:
+                conn.execute(render_sql([create_function(f, replace=True)]))
+            except psycopg.Error:  # (another result, parameter names, or what it reads: not schema.yaml's function)
+                continue
+        read = introspect(conn, desired.namespaces, only=("functions",)).schema
+        printed = with_prints(Schema(functions=tuple(wanted)), read, conn.info.server_version // 10000)
+    bodies = {_key(f): f for f in printed.functions}
+    out = []
+    for g in built.functions:
+        f = bodies.get(_key(g))
+        out.append(replace(g, body=f.body, printed=f.printed, printed_by=f.printed_by)
+                   if f is not None and f.printed is not None and f.printed == g.body else g)
+    return replace(built, functions=tuple(out))

@@ -42,8 +42,9 @@ class Rebuilt:
     warnings: tuple[str, ...] = ()  # what the server warned as the migrations ran (migrations.server_warnings)
 
 
-def rebuild_state(out_dir: str, dev_url: Optional[str] = None) -> Rebuilt:
-    """Replay out_dir/migrations into a throwaway server and record what they build as out_dir/state.json."""
+def rebuild_state(out_dir: str, dev_url: Optional[str] = None, schema_path: Optional[str] = None) -> Rebuilt:
+    """Replay out_dir/migrations into a throwaway server and record what they build as out_dir/state.json, with the
+    prints of `schema_path`'s SQL-standard bodies there (commands.body_prints.printed_over), as `generate` records."""
     from schemac.commands.inspect import inspect_database
     from schemac.migrations.replay import replayed
 
@@ -61,6 +62,7 @@ def rebuild_state(out_dir: str, dev_url: Optional[str] = None) -> Rebuilt:
         roles = [r for r, _ in roles_named(old.schema)] if old is not None else []  # (made on the embedded server)
         with replayed(layout, dev_url, warned=warned, roles=roles) as (url, where):
             schema = _with_credentials(url, inspect_database(url).schema)
+            schema = _printed(url, schema, schema_path, warned)
         if old is not None:
             on_disk = any(m.filename == old.migration for m in ups)
             schema = _publication_swaps_kept(_swaps_kept(schema, old.schema, on_disk, warned), old.schema, on_disk)
@@ -71,6 +73,24 @@ def rebuild_state(out_dir: str, dev_url: Optional[str] = None) -> Rebuilt:
         except OSError as e:
             raise SchemacError(f"{layout.state_path}: cannot write ({e.strerror})") from None
     return Rebuilt(last.filename, len(schema.tables), where, tuple(warned))
+
+
+def _printed(url: str, schema: Schema, schema_path: Optional[str], warned: list[str]) -> Schema:
+    """`schema` with schema.yaml's SQL-standard bodies and their prints in the replayed database (`url`), where they
+    are the bodies it holds (body_prints.printed_over); where schema.yaml cannot be read, as read, and `warned` says
+    why (`diff` then compares those bodies by the normal forms until the next `generate`)."""
+    from schemac.commands.body_prints import printed_over
+    from schemac.schemafile.load import load_file
+
+    if schema_path is None or not any(f.standard_body for f in schema.functions):
+        return schema
+    try:
+        desired = load_file(schema_path)
+    except (SchemacError, OSError) as e:
+        why = str(e).splitlines()[0] if str(e) else f"{schema_path}: {type(e).__name__}"
+        warned.append(f"{why}: no SQL-standard body's print recorded; the next `schemac generate` records them")
+        return schema
+    return printed_over(url, schema, desired)
 
 
 def _swaps_kept(schema: Schema, old: Schema, on_disk: bool, warned: list[str]) -> Schema:

@@ -12,7 +12,7 @@ import re
 from schemac.model.frozen import replace
 from typing import Optional
 
-from schemac.commands.body_prints import unprinted, with_prints
+from schemac.commands.body_prints import build_session, unprinted, with_prints
 from schemac.compare.aggregates import same_result
 from schemac.compare.rebound_calls import gains_overload, rebinding_notices
 from schemac.errors import SchemacError, SchemaFileError
@@ -177,11 +177,9 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
     from schemac.commands.viewbuild import readable, run, statements
     from schemac.commands.viewcauses import at_versions_it_has, lacking, laid_to_extensions, notice
     from schemac.compare.differ import diff
-    from schemac.compare.normalize import extension_path, schema_searched
-    from schemac.migrations.replay import PINNED_SESSION, throwaway
+    from schemac.compare.normalize import schema_searched
+    from schemac.migrations.replay import throwaway
     from schemac.plan.graph import ordered
-    from schemac.plan.planner import render_sql
-    from schemac.plan.preamble import pinned_search_path
 
     failed: dict[tuple[str, str], str] = {}
     broken: dict[tuple[str, str], str] = {}  # what else failed, its words: with an extension missing, its views follow
@@ -192,11 +190,7 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
             except psycopg.Error as e:
                 raise SchemacError(f"cannot connect to {where} to build the views: {str(e).splitlines()[0]}") from None
             with conn, schema_searched(desired):  # (the migration's search_path: plan.preamble)
-                conn.execute("SET check_function_bodies = off")
-                conn.execute(PINNED_SESSION)  # (the zone and styles its constants are read in: migrations.replay)
-                conn.execute("SET synchronous_commit = off")  # a throwaway: no commit waits for its WAL flush
-                if extension_path(desired.extensions):  # (its objects named bare: compare.on_path)
-                    conn.execute(render_sql([pinned_search_path()]).replace(" LOCAL", "", 1))
+                build_session(conn, desired)
                 # What a view reads is not known yet (it is what this finds out), so a view may come before
                 # the view it reads: those that fail are tried again while any succeeds.
                 # Only those views and what they can read are built (viewbuild.readable); views' comments and

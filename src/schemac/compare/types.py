@@ -27,6 +27,7 @@ from schemac.pg.lazy import lazy
 default_names_dropped = lazy("schemac.compare.body_outputs", "default_names_dropped")
 bare_columns_qualified = lazy("schemac.compare.body_columns", "bare_columns_qualified")
 aliases_by_place = lazy("schemac.compare.body_columns", "aliases_by_place")
+same_query = lazy("schemac.compare.body_queries", "same_query")
 
 
 def _keyed(objs) -> dict:
@@ -192,7 +193,8 @@ def _same_returned(a: Function, b: Function, schema: Optional[Schema] = None) ->
     that Postgres gives it is the same left unwritten (`count(t.c)`, printed `count(t.c) AS count`: compare.body_outputs),
     and a bare column of a SELECT's one table the same as that table's (`count(c)`: compare.body_columns), and a
     table's alias Postgres makes unique (`FROM tm tm_1`) the same as another (compare.body_columns), and a parameter
-    beside a table `schema` (schema.yaml's) has no column of its name printed by the function's name (`f.x`)."""
+    beside a table `schema` (schema.yaml's) has no column of its name printed by the function's name (`f.x`); and a
+    query read in a view's normal form over `schema` (compare.body_queries: subqueries, CTEs, joins, added casts)."""
     if not (a.standard_body and b.standard_body):
         return False
     x, y = standard_statements(a.body), standard_statements(b.body)
@@ -200,6 +202,7 @@ def _same_returned(a: Function, b: Function, schema: Optional[Schema] = None) ->
     return x is not None and y is not None and len(x) == len(y) and \
         all(s == t or _same_statement(s, t) or _same_statement(default_names_dropped(s), default_names_dropped(t))
             or _same_statement(*(default_names_dropped(aliases_by_place(bare_columns_qualified(u, names, a.name, schema))) for u in (s, t)))
+            or schema is not None and same_query(s, t, names, a.name, schema) and not casts_moved(s, t)
             for s, t in zip(x, y))
 
 

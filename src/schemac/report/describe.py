@@ -14,6 +14,7 @@ from schemac.compare.unique_pk_copies import COPIES_RETAKEN
 from schemac.compare.changes import COLLATION_ASIDE, DEFINITION_REMADE, NAMED_AS_DEFAULT, Change
 from schemac.model import INDEXED_KEY_TYPES, index_comment, nullabilities
 from schemac.report.database_objects import DATABASE_OBJECT_KINDS, database_object_difference, member_settings_difference
+from schemac.report.bodies import unprinted_note
 from schemac.report.invalid import invalid_difference
 from schemac.report.table_marks import MARK_KINDS, marks_difference
 from schemac.report.views import VIEW_CHANGE_KINDS, parameters_difference, view_difference
@@ -187,7 +188,7 @@ def _difference(c: Change) -> Optional[Difference]:
             return None  # part of the missing sequence
         return Difference(f"{kind if kind != 'sequence_owner' else 'sequence'}_changed", kind_of, c.schema, "",
                           name, describe(exp_), describe(act), f"{kind_of} {c.path} is {describe(act)}, expected "
-                          f"{describe(exp_)}", file, line)
+                          f"{describe(exp_)}{unprinted_note(c)}", file, line)
     if k in ("add_constraint", "add_index", "add_foreign_key", "enforce_foreign_key", "set_index_parameters"):
         k = "add_index" if k == "set_index_parameters" else k
         label = "index" if k == "add_index" else kind_of

@@ -1,0 +1,100 @@
+"""SQL-standard bodies compared by Postgres's print where `generate` has not recorded it for the database's body
+(fix57e, after fix56a's commands/body_prints.py): `rebuild-state` records the prints as `generate` does."""
+
+from __future__ import annotations
+
+import psycopg
+from sqlx_project import apply_all
+from test_functions import PRINTED_CHANGES, _PRINTED_ONLY, _changed_after
+
+from schemac.commands.diff import check_drift
+from schemac.commands.generate import generate
+from schemac.migrations.state import read_state
+
+# Shapes a body's statement takes beyond compare.body_columns' one SELECT of one table (fix56a's, and more: an
+# INSERT of a query, a function in FROM, an UPDATE and a DELETE with a subquery), and statements the normal forms do
+# not read (RETURNING lists, which Postgres prints qualified): the print recorded at `generate` tells those in sync.
+_QUERIES = _PRINTED_ONLY + """\
+  moved:
+    returns: void
+    body: BEGIN ATOMIC INSERT INTO tm (id, c) SELECT id, v FROM other WHERE v > 0; END
+  series:
+    arguments: x integer
+    returns: SETOF integer
+    body: BEGIN ATOMIC SELECT g FROM generate_series(1, x) g; END
+  bumped:
+    returns: void
+    body: BEGIN ATOMIC UPDATE tm SET c = c + 1 WHERE id IN (SELECT id FROM other); END
+  pruned:
+    returns: void
+    body: BEGIN ATOMIC DELETE FROM tm WHERE c IN (SELECT v FROM other); END
+"""
+_RETURNING = """\
+  taken:
+    returns: SETOF integer
+    body: BEGIN ATOMIC UPDATE tm SET c = c + 1 WHERE id IN (SELECT id FROM other) RETURNING c; END
+  gone:
+    returns: SETOF integer
+    body: BEGIN ATOMIC DELETE FROM tm WHERE c IN (SELECT v FROM other) RETURNING id; END
+"""
+
+
+def test_rebuild_state_records_the_prints_generate_records(tmp_path, any_db_url, schemac):
+    """`schemac rebuild-state` recorded the migrations' functions as the replay read them, their bodies Postgres's
+    prints and no print of schema.yaml's text: `diff` (schema.yaml is never the record's after it) compared the
+    hand-written bodies by the normal forms, and those they do not read drifted until the next `generate` (a
+    RETURNING list; before compare.body_queries, a subquery, a CTE, a join or a parameter beside a table too). It
+    now prints schema.yaml's bodies in the replayed database and records them as `generate` does; another
+    column or table is still a change. Where schema.yaml cannot be read, it records the replay as read, warning."""
+    (tmp_path / "schema.yaml").write_text(_QUERIES + _RETURNING)
+    out = str(tmp_path / "generated")
+    assert schemac("generate").returncode == 0
+    apply_all(any_db_url, out)
+    r = schemac("rebuild-state", "--dev-url", any_db_url, "--schema", "missing.yaml")  # (recorded all the same)
+    assert r.returncode == 0 and "missing.yaml: no such file" in r.stderr and "no SQL-standard body's print" in r.stderr
+    assert not any(f.printed for f in read_state(f"{out}/state.json").schema.functions)
+    r = schemac("rebuild-state", "--dev-url", any_db_url)
+    assert r.returncode == 0, r.stderr
+    assert check_drift(str(tmp_path / "schema.yaml"), any_db_url, out_dir=out).differences == ()
+    nested = next(f for f in read_state(f"{out}/state.json").schema.functions if f.name == "nested")
+    assert nested.body == \
+        "BEGIN ATOMIC SELECT sum(s.count) + (SELECT max(c) FROM tm) FROM (SELECT count(c) FROM tm) s; END"
+    with psycopg.connect(any_db_url) as conn:  # (the text as written, Postgres's print of it beside it)
+        print_lines = conn.execute("SELECT pg_get_function_sqlbody('nested'::regproc)").fetchone()[0].splitlines()
+    assert print_lines[3:] == nested.printed.splitlines()[3:] and "::numeric" in nested.printed  # (its derived table)
+    assert _changed_after(tmp_path / "schema.yaml", any_db_url, *PRINTED_CHANGES, out_dir=out) \
+        == {"joined()", "within()", "twice(integer)"}
+
+
+def test_hand_written_queries_are_in_sync_without_a_print(tmp_path, any_db_url):
+    """`diff` without state.json (or of a body edited since `generate`) compares a body's statements by the normal
+    forms: a query with a subquery, a CTE, a join (printed `FROM (tm JOIN other o ON ...)`), an `IN (SELECT ...)` or
+    a parameter beside a table (`twice.x`) drifted right after the migration. Such a query is now read as a view's
+    query is without its deparse (compare.body_queries); another column, table or a column for the parameter is
+    still a change. An UPDATE or a DELETE is read as the SELECT of its values over its relations. A RETURNING
+    list, which the forms do not read, still drifts there, and the report says why and what records the print
+    (report.bodies); with state.json, in sync."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(_QUERIES + _RETURNING)
+    assert generate(str(schema), out).status == "written"
+    apply_all(any_db_url, out)
+    assert check_drift(str(schema), any_db_url, out_dir=out).differences == ()
+    drift = check_drift(str(schema), any_db_url).differences
+    assert {d.name: d.kind for d in drift} == {"taken()": "function_changed", "gone()": "function_changed"}
+    assert all("run `schemac generate` to record Postgres's print, then diff again)" in d.message for d in drift)
+    assert _changed_after(schema, any_db_url,
+                          "nested() RETURNS numeric LANGUAGE sql STABLE BEGIN ATOMIC "  # (the derived table's column)
+                          "SELECT sum(s.count) + (SELECT max(c) FROM tm) FROM (SELECT count(id) FROM tm) s; END",
+                          "shared() RETURNS text LANGUAGE sql STABLE "  # (another column in the CTE)
+                          "BEGIN ATOMIC WITH w AS (SELECT id * 2 AS d FROM tm) SELECT max(d)::text FROM w; END",
+                          *PRINTED_CHANGES,  # (another column, another table, a column for the parameter)
+                          "moved() RETURNS void LANGUAGE sql "  # (another column inserted)
+                          "BEGIN ATOMIC INSERT INTO tm (id, c) SELECT id, id FROM other WHERE v > 0; END",
+                          "series(x integer) RETURNS SETOF integer LANGUAGE sql "  # (another bound)
+                          "BEGIN ATOMIC SELECT g FROM generate_series(2, x) g; END",
+                          "bumped() RETURNS void LANGUAGE sql "  # (another column read)
+                          "BEGIN ATOMIC UPDATE tm SET c = id + 1 WHERE id IN (SELECT id FROM other); END",
+                          "pruned() RETURNS void LANGUAGE sql "  # (another column of the subquery)
+                          "BEGIN ATOMIC DELETE FROM tm WHERE c IN (SELECT id FROM other); END") \
+        == {"nested()", "shared()", "joined()", "within()", "twice(integer)", "moved()", "series(integer)",
+            "bumped()", "pruned()", "taken()", "gone()"}  # (the two drifting before)
