@@ -207,24 +207,38 @@ def test_composite_retyped_in_place_when_no_column_uses_it():
     assert "ALTER TYPE addr DROP ATTRIBUTE b, ALTER ATTRIBUTE a TYPE BIGINT, ADD ATTRIBUTE c DATE;" in sql
 
 
-def test_composite_retyped_under_a_column_drops_and_adds_the_attribute_and_those_after_it():
+def test_composite_retyped_under_a_column_is_set_aside_and_made_again():
     """Postgres refuses ALTER ATTRIBUTE ... TYPE while a column holds the type ('cannot alter type "addr" because
-    column "t.x" uses it'), and generate refused it even with --allow-destructive (probe43c: a PostGraphile schema's
-    app.application_setting value text -> jsonb under an array column): the attribute is dropped and added again, and
-    those after it (ADD ATTRIBUTE appends: schema.yaml's order kept), destructive, naming them and the column (pairs
-    type-composite-attribute-retyped-under-*, on a server)."""
+    column "t.x" uses it'): the attribute was dropped and added again, and those after it, their values lost (fix57a);
+    now the type is set aside and made again (compare.range_holders), the attribute added first in place, the column
+    retyped through text, no DROP ATTRIBUTE: integer -> bigint is no hazard; bigint -> integer is, naming the column
+    (pairs types-composite-attribute-*, on a server)."""
     from schemac.compare.differ import diff
     from schemac.plan.hazards import destructive_reason
 
     table = "tables:\n  t:\n    columns: {x: addr}\n"
     new = "composite_types:\n  addr:\n    attributes: {a: bigint, b: text, c: date}\n" + table
     sql = _plan_between(TYPES + table, new)
-    assert "ALTER TYPE addr DROP ATTRIBUTE a, DROP ATTRIBUTE b, ADD ATTRIBUTE a BIGINT, ADD ATTRIBUTE b TEXT, ADD " \
-        "ATTRIBUTE c DATE;" in sql, sql
-    reasons = [r for r in map(destructive_reason, diff(load_text(TYPES + table), load_text(new))) if r]
-    assert reasons == ["composite type public.addr: attribute a, b dropped and added again (Postgres cannot retype an "
-                       "attribute while column public.t.x holds the type): its values in every column of the type are "
-                       "lost (NULL)"]
+    steps = ["ALTER TYPE addr ADD ATTRIBUTE c DATE;", "ALTER TYPE addr RENAME TO addr__schemac_old;",
+             "CREATE TYPE addr AS (a BIGINT, b TEXT, c DATE);",
+             "ALTER TABLE t ALTER COLUMN x SET DATA TYPE addr USING CAST(CAST(x AS TEXT) AS addr);",
+             "DROP TYPE IF EXISTS addr__schemac_old;"]
+    assert [sql.find(s) for s in steps] == sorted(sql.find(s) for s in steps) and -1 not in map(sql.find, steps) \
+        and "DROP ATTRIBUTE" not in sql, sql
+    assert [r for r in map(destructive_reason, diff(load_text(TYPES + table), load_text(new))) if r] == []
+    reasons = [r for r in map(destructive_reason, diff(load_text(new), load_text(TYPES + table))) if r]
+    assert reasons == ["composite type public.addr: attribute c dropped, attribute a (bigint -> integer) retyped "
+                       "through its text: its values in column public.t.x may be truncated, rounded or rejected, and "
+                       "the dropped one's lost"], reasons
+
+
+def test_composite_retyped_under_a_partition_key_column_is_not_set_aside():
+    """A column of the type in its table's partition key: Postgres cannot retype it (plan.column_changes'
+    key_retype_refused), so the type is not set aside (generate raised that PlanError once fix57a set it aside): its
+    attribute is dropped and added again, as before."""
+    table = "tables:\n  t:\n    partition_by: {strategy: range, key: x}\n    columns: {x: addr}\n"
+    sql = _plan_between(TYPES + table, TYPES.replace("a: integer", "a: bigint") + table)
+    assert "ALTER TYPE addr DROP ATTRIBUTE a, DROP ATTRIBUTE b, ADD ATTRIBUTE a BIGINT, ADD ATTRIBUTE b TEXT;" in sql, sql
 
 
 @pytest.mark.parametrize("attributes", ["{b: text, a: integer}", "{a: integer, c: date, b: text}"])

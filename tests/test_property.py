@@ -661,10 +661,8 @@ def b_table(b: dict, t: str) -> Optional[str]:
 
 def type_of(doc: dict, t: str) -> tuple:
     """A column type as its values' text form depends on it: its name, a domain's or composite type's definition,
-    and the labels its enum renames (`renamed_values`); an array's, its element's (`cd[]`: an attribute of cd
-    dropped and added again under --allow-destructive empties it in the array's values too)."""
-    of = t.removesuffix("[]")
-    return t, repr(doc.get("domains", {}).get(of)), repr(doc.get("composite_types", {}).get(of, {}).get("attributes")), \
+    and the labels its enum renames (`renamed_values`)."""
+    return t, repr(doc.get("domains", {}).get(t)), repr(doc.get("composite_types", {}).get(t, {}).get("attributes")), \
         renamed_labels(doc, t)
 
 

@@ -224,14 +224,13 @@ def readers_rows(conn: psycopg.Connection, a: dict) -> None:
 
 
 def readers_values(url: str, doc: dict) -> dict:
-    """clusters_values' rows, tcd's composites read by attribute and its type (one B drops or retypes is not compared:
-    dropped and added again, as --allow-destructive lets it, it is NULL; one it adds is NULL)."""
+    """clusters_values' rows, tcd's composites read by attribute (one B drops is not compared, one it adds is NULL)."""
     out = clusters_values(url, {**doc, "tables": {t: x for t, x in doc["tables"].items() if t != "tcd"}})
     if "tcd" in doc["tables"]:
         with psycopg.connect(url) as conn:
-            for a, of in doc["composite_types"]["cd"]["attributes"].items():
+            for a in doc["composite_types"]["cd"]["attributes"]:
                 for i, one, first in conn.execute(f"SELECT id, (c).{a}::text, (cs[1]).{a}::text FROM tcd"):
-                    out.update({("tcd", "c", a, of, i): one, ("tcd", "cs", a, of, i): first})
+                    out.update({("tcd", "c", a, i): one, ("tcd", "cs", a, i): first})
     return out
 
 

@@ -99,7 +99,8 @@ def readded(c: Change) -> list[str]:
 
 def attributes_made_removed(c: Change) -> tuple[set[tuple], set[tuple]]:
     """The keys ("column", schema, type, attribute) of the attributes an alter_composite_type makes (added,
-    retyped, added again: readded) and removes (dropped, retyped, dropped to be added again)."""
+    retyped, added again: readded) and removes (dropped, retyped, dropped to be added again; a type set aside whole,
+    COMPOSITE_ASIDE, removes only those its DROP ATTRIBUTE drops in place)."""
     olds = {a.name: a for a in c.old.attributes}  # type: ignore[union-attr]
     news = {a.name: a for a in c.new.attributes}  # type: ignore[union-attr]
     made, removed = set(), set()
@@ -112,8 +113,8 @@ def attributes_made_removed(c: Change) -> tuple[set[tuple], set[tuple]]:
         key = ("column", c.schema, c.name, name)
         if now is not None:
             made.add(key)
-        if was is not None:
-            removed.add(key)
+        if was is not None and (now is None or c.cause != COMPOSITE_ASIDE):  # (set aside whole: a kept one, retyped,
+            removed.add(key)  # stays on the one set aside, which what reads it leaves before its drop at the end)
     return made, removed
 
 

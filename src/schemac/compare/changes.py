@@ -217,6 +217,7 @@ class Change:
     # again over another base type, in order (compare.composite_rebases.rebased_bounds), which plan.range_hazards names.
     rebased_domains: tuple = ()
     checked_domains: tuple = ()  # (and the domains below it whose CHECKs or NOT NULL change: plan.held_values looks)
+    retyped_attributes: tuple = ()  # (and "schema.type.attribute" retyped below it, no enum made again: rebased_bounds)
     # An add_extension creating the extension: the functions, aggregates, operators and views the migration makes in
     # its schema (compare.extension_takes), which its script may make too where the database holds one detached from
     # it (ALTER EXTENSION ... DROP): taken out of it and dropped right after CREATE EXTENSION, before they are made.

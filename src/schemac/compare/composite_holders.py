@@ -9,7 +9,10 @@ from typing import Optional
 
 from schemac.compare.row_types import holding_types
 from schemac.model import CompositeType, Schema, Table
+from schemac.pg.lazy import lazy
 from schemac.pg.types import type_name
+
+referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")  # (sqlglot: not on diff's fast path)
 
 
 def stored_user(current: Schema, c: CompositeType) -> Optional[Table]:
@@ -20,18 +23,14 @@ def stored_user(current: Schema, c: CompositeType) -> Optional[Table]:
 
 
 def holders(current: Schema, c: CompositeType) -> list[tuple[Table, str]]:
-    """Each table (or materialized view) of stored_user's with its first column holding `c`, as `column s.t.c`."""
+    """Each table (or materialized view) of stored_user's with each of its columns holding `c`, as `column s.t.c`
+    (every one: a refusal names them all)."""
     held = holding_types(current, (c.schema, c.name))
-    out = []
-    for t in current.tables:
-        col = next((col for col in t.columns if type_name(col.type) in held), None)
-        if col is not None:
-            out.append((t, f"column {t.schema}.{t.name}.{col.name}"))
-    for v in current.views:  # a materialized view's rows hold values of it too
-        col = next((col for col in v.output if v.materialized and col.type and type_name(col.type) in held), None)
-        if col is not None:
-            out.append((v, f"column {v.schema}.{v.name}.{col.name}"))  # type: ignore[arg-type]
-    return out
+    out = [(t, f"column {t.schema}.{t.name}.{col.name}") for t in current.tables for col in t.columns
+           if type_name(col.type) in held]
+    return out + [(v, f"column {v.schema}.{v.name}.{col.name}") for v in current.views  # type: ignore[misc]
+                  for col in v.output if v.materialized and col.type and type_name(col.type) in held]  # (a
+    # materialized view's rows hold values of it too)
 
 
 def remakeable(current: Schema, c: CompositeType) -> bool:
@@ -45,3 +44,11 @@ def remakeable(current: Schema, c: CompositeType) -> bool:
     names = "|".join(re.escape(name) for _, name in holding_types(current, (c.schema, c.name)))
     word = re.compile(rf"\b(?:{names})\b")
     return not any(word.search(repr(t)) for t in current.tables)
+
+
+def keys_a_partition(current: Schema, c: CompositeType) -> bool:
+    """Whether a column holding composite type `c` is in its table's partition key: Postgres cannot retype it (plan.
+    column_changes.key_retype_refused), so the type cannot be set aside and made again under it (compare.usertypes)."""
+    held = holding_types(current, (c.schema, c.name))
+    return any(col.name in referenced_columns(f"({t.partition_by.key})") for t in current.tables
+               if t.partition_by is not None for col in t.columns if type_name(col.type) in held)

@@ -74,7 +74,8 @@ def rebased_bounds(objects: list[Change], current: Schema, desired: Schema) -> l
     (`rebased_domains`, by name, those PostGIS or pgvector refuse every value of last, which plan.range_hazards judges;
     `from_base`, `rebased`: the first's), the attributes of its bounds of a domain PostGIS or pgvector refuse every value of
     (refused_attributes) and the domains whose CHECKs or NOT NULL change (checked_domains), both guarded at the
-    columns' retypes (plan.held_values)."""
+    columns' retypes (plan.held_values), and the composites' attributes retyped (retyped_attributes: their own hazard,
+    plan.type_ddl.attributes_lost)."""
     if not any(c.kind == "alter_range_type" and c.cause == ENUM_REBUILT and not c.rebased for c in objects):
         return objects
     walk, _ = _walker(current, desired)
@@ -93,9 +94,18 @@ def rebased_bounds(objects: list[Change], current: Schema, desired: Schema) -> l
                        key=lambda b: (bool(pgvector.values_refused("", b[1], b[2])), b[0]))  # (one guarded last)
         out.append(replace(c, refused_attributes=tuple((*f, ("range type", f"{c.schema}.{c.name}")) for f in found),
                            checked_domains=tuple(sorted(checked(current, desired) & under)),
+                           retyped_attributes=_retyped(current, desired, under),
                            rebased_domains=tuple((".".join(k), was, will) for k, was, will in bases),
                            **(dict(from_base=bases[0][1], rebased=bases[0][2]) if bases else {})))
     return out
+
+
+def _retyped(current: Schema, desired: Schema, under: set) -> tuple:
+    """"schema.type.attribute" of each attribute of a composite type of `under` kept that `desired` retypes (the
+    composite is set aside and made again: compare.range_holders; its own hazard judges the retype), sorted."""
+    will = {(t.schema, t.name): {a.name: a.type for a in t.attributes} for t in desired.composite_types}
+    return tuple(sorted(f"{t.schema}.{t.name}.{a.name}" for t in current.composite_types if (t.schema, t.name) in under
+                        for a in t.attributes if will.get((t.schema, t.name), {}).get(a.name, a.type) != a.type))
 
 
 def checked_domains(changes: list[Change], current: Schema, desired: Schema) -> list[Change]:

@@ -84,7 +84,8 @@ def composite_set_aside(old: CompositeType, new: CompositeType, holders: list[tu
             Change("drop_composite_type", old.schema, "", aside.name, aside, None, cause=ENUM_REBUILT)]
 
 
-def composites_following(current: Schema, desired: Schema, rebuilt: frozenset, holders) -> frozenset:
+def composites_following(current: Schema, desired: Schema, rebuilt: frozenset, holders,
+                         retyped: frozenset = frozenset()) -> frozenset:
     """(schema, name) of the composite types kept (renamed or moved too, as in following) whose attributes (their
     shape changed in place, reshaped_in_place: composite_set_aside) some are of a type set aside and made again
     (`rebuilt`: an enum, a domain or range type over one, or
@@ -109,7 +110,8 @@ def composites_following(current: Schema, desired: Schema, rebuilt: frozenset, h
         grown: set = set()
         while True:  # (a composite over a range over one of them too: wrap (r ptrange) over pt)
             spans = _spans(current, grown, kept)
-            more = {k for k in follow if any(type_name(a.type) in rebuilt | grown | spans for a in cur[k].attributes)}
+            more = {k for k in follow if k in retyped or
+                    any(type_name(a.type) in rebuilt | grown | spans for a in cur[k].attributes)}
             if more == grown:
                 break
             grown = more

@@ -12,12 +12,12 @@ from schemac.compare.attribute_renames import attribute_moves, in_place, renamed
 from schemac.compare.changes import DEFINITION_REMADE, ENUM_REBUILT, Change, set_aside_name
 from schemac.compare.definition_users import definition_users
 from schemac.compare.collation_asides import aside_taken, held_by
-from schemac.compare.around import set_aside_types
+from schemac.compare.around import readded, set_aside_types
 from schemac.compare.range_holders import (composite_set_aside, composites_following, domains_over_set_aside, following,
                                            spans_following)
 from schemac.compare.given_back import given_back, owners_by_default
 from schemac.compare.opclasses import class_key
-from schemac.compare.composite_holders import holders, remakeable, stored_user
+from schemac.compare.composite_holders import holders, keys_a_partition, remakeable, stored_user
 from schemac.compare.row_types import holding_types
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, dropped_functions
 from schemac.compare.types import base_type, keyed_domains
@@ -169,12 +169,14 @@ def composites_over_rebuilt(objects: list[Change], current: Schema, desired: Sch
     and created again (`rebuilt`) retyped to the new one: after the rename the attribute is of the old type,
     and Postgres refuses DROP TYPE under it. Planned as an attribute retype from the set-aside type
     (ALTER ATTRIBUTE ... TYPE; dropped and added again where a column holds the composite: plan.type_ddl)."""
-    if not rebuilt:
+    retyped = frozenset((c.schema, c.name) for c in objects if readded(c)  # (an attribute retyped under a column; not
+                        and not keys_a_partition(current, c.old))  # under a partition key: dropped and added again)
+    if not rebuilt and not retyped:
         return objects
     des = {(c.schema, c.name): c for c in desired.composite_types}
     changed = {(c.schema, c.name): c for c in objects if c.kind == "alter_composite_type"}
     out = [c for c in objects if c.kind != "alter_composite_type"]  # (its comment, grants, owner stay)
-    follow = composites_following(current, desired, rebuilt, lambda c: holders(current, c))
+    follow = composites_following(current, desired, rebuilt, lambda c: holders(current, c), retyped)
     rebuilt = rebuilt | follow | spans_following(current, desired, follow)  # (a composite nested in one set aside,
     # or in a range over one: its attribute of it)
     for old in current.composite_types:
@@ -183,7 +185,7 @@ def composites_over_rebuilt(objects: list[Change], current: Schema, desired: Sch
         old = changed[key].old if moves else old  # (its attributes renamed first)
         aside = tuple(replace(a, type=_aside(a.type)) if type_name(a.type) in rebuilt and a.name in
                       {b.name for b in new.attributes} else a for a in old.attributes) if new is not None else ()
-        if new is None or aside == old.attributes:
+        if new is None or aside == old.attributes and key not in retyped & follow:  # (retyped: set aside where it follows)
             continue
         holding = holders(current, old)
         apart = composite_set_aside(old, new, holding, follow, moves)

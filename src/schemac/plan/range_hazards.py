@@ -35,8 +35,9 @@ def range_remade_reason(change: Change, held: Optional[AbstractSet[tuple[str, st
             return None
         return (f"{r}: created again over {change.old.subtype}, a domain made again over {new} (was {old}): "  # type: ignore
                 "the migration fails if a row holds a bound the new base type rejects, and may round or truncate one")
-    if change.refused_attributes or change.checked_domains:  # (over a composite type holding such domains and no
-        # enum made again: guarded at its columns' retypes, compare.composite_rebases.rebased_bounds)
+    if change.refused_attributes or change.checked_domains or change.retyped_attributes:  # (over a composite type
+        # holding such domains and no enum made again: guarded at its columns' retypes,
+        # compare.composite_rebases.rebased_bounds; or whose attributes are retyped: the composite's own hazard)
         return None
     return (f"{r}: created again over {change.old.subtype}, made again (values removed or reordered): the migration "  # type: ignore
             "fails if a row holds a bound of a removed value, or bounds the new order reverses")

@@ -160,7 +160,7 @@ def attributes_lost(change: Change) -> Optional[str]:
                if a.name in was and not is_widening(was[a.name], a.type)]
         if cut:
             return (f"{what}{', ' if gone else ''}attribute {', '.join(cut)} retyped through its text: its values in "
-                    "every column of the type may be truncated, rounded or rejected" +
+                    f"{_columns(change)} may be truncated, rounded or rejected" +
                     (", and the dropped one's lost" if gone else ""))
     if again:
         held = " and ".join(change.users) or "a column"
@@ -168,6 +168,15 @@ def attributes_lost(change: Change) -> Optional[str]:
                 f"retype an attribute while {held} {'hold' if len(change.users) > 1 else 'holds'} the type): its values "
                 "in every column of the type are lost (NULL)")
     return f"{what}: its values in every column of the type are lost{_rename_hint(change)}" if gone else None
+
+
+def _columns(change: Change) -> str:
+    """The columns holding the type (`change.users`: compare.composite_holders.holders) as a phrase: 'columns s.t.a
+    and s.u.b', 'column s.t.a'; 'every column of the type' where none is known."""
+    cols = [u.removeprefix("column ") for u in change.users]
+    if len(cols) < 2:
+        return f"column {cols[0]}" if cols else "every column of the type"
+    return f"columns {', '.join(cols[:-1])} and {cols[-1]}"
 
 
 def _rename_hint(change: Change) -> str:
