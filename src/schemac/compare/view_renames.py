@@ -351,7 +351,7 @@ def _policy_after(p: Policy, renames: Renames, names: list[str], owner: tuple[st
     told."""
     def renamed(text: Optional[str]) -> Optional[str]:
         for schema, view, a, b in renames:
-            if text is not None and a.lower() in text.lower():
+            if text is not None and a.lower() in text.lower() and view.lower() in text.lower():
                 text = column_renamed(text, schema, view, a, b, names.count(view) == 1, owner)
         return text
     using, check = renamed(p.using), renamed(p.with_check)
@@ -367,7 +367,7 @@ def _rule_after(r: Rule, renames: Renames, owner: tuple[str, str]) -> Optional[R
     actions = []
     for text in r.actions:
         for schema, view, a, b in renames:
-            if text is not None and a.lower() in text.lower():
+            if text is not None and a.lower() in text.lower() and view.lower() in text.lower():
                 text = action_renamed(text, schema, view, a, b, owner)
         if text is None:
             return None
