@@ -198,3 +198,51 @@ def test_expression_key_of_its_own_collation_migrated(databases):
                              "elements": [{"expression": "upper(name)", "collation": "POSIX", "with": "="}]}]}
     _check_a_to_b(databases, {"tables": {}}, {"tables": {"tk": tk("POSIX")}})
     _check_a_to_b(databases, {"tables": {"tk": tk("POSIX")}}, {"tables": {"tk": tk("C")}})
+
+
+RENAMED_KEYS_SQL = """\
+CREATE TABLE tk (id int PRIMARY KEY, name text COLLATE "C");
+CREATE INDEX tk_lx ON tk ((lower(name)) COLLATE "C");
+CREATE INDEX tk_lp ON tk ((lower(name)) COLLATE "POSIX");
+ALTER TABLE tk ADD EXCLUDE USING btree ((upper(name)) COLLATE "C" WITH =);
+INSERT INTO tk VALUES (1, 'a'), (2, 'B');"""
+RENAMED_KEYS_YAML = """\
+tables:
+  tk2:
+    renamed_from: tk
+    columns:
+      id: {type: integer, primary_key: true}
+      nm: {type: text, collation: C, renamed_from: name}
+    indexes:
+      tk_lx: {columns: [{expression: lower(nm), collation: C}]}
+      tk_lp: {columns: [{expression: lower(nm), collation: POSIX}]}
+    exclude:
+      - {using: btree, elements: [{expression: upper(nm), collation: C, with: "="}]}
+"""
+KEY_OIDS = "SELECT relname, oid::int FROM pg_class WHERE relkind = 'i' AND relnamespace = 'public'::regnamespace " \
+           "AND relname NOT LIKE '%pkey' ORDER BY 2"
+
+
+def test_expression_key_of_its_own_collation_renamed(any_db_url, tmp_path):
+    """A table renamed (`renamed_from:`) with the column its expression keys read, the keys' COLLATE their expressions'
+    own (which pg_get_indexdef leaves out), an unnamed EXCLUDE among them: the key took schema.yaml's COLLATE only where
+    its expression read as written (`lower(name)` against `lower(nm)`: before the RENAME COLUMN), and an EXCLUDE only
+    under schema.yaml's name for it (an unnamed one of the renamed table keeps Postgres's name after the old one,
+    tk_upper_excl, where schema.yaml's is named after tk2): diff reported them changed ('index tk_lx is INDEX USING
+    btree ((LOWER(nm))), expected ... COLLATE "C"') and `diff --sql` dropped and made them again. Now only the
+    renames, which `diff --sql` makes alone (the keys' OIDs kept), then in sync."""
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute(RENAMED_KEYS_SQL)
+        oids = conn.execute(KEY_OIDS).fetchall()
+    path = tmp_path / "schema.yaml"
+    path.write_text(RENAMED_KEYS_YAML, encoding="utf-8")
+    drift = check_drift(str(path), any_db_url)
+    assert [(d.kind, d.name) for d in drift.differences] == [("pending_rename", None), ("pending_rename", "nm")], \
+        drift.render("text")
+    assert "DROP" not in drift.sql and "CREATE" not in drift.sql, drift.sql
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute(drift.sql)
+        assert conn.execute(KEY_OIDS).fetchall() == [(n.replace("tk_upper", "tk2_upper"), o) for n, o in oids]
+        assert conn.execute("SELECT id, nm FROM tk2 ORDER BY id").fetchall() == [(1, "a"), (2, "B")]
+    drift = check_drift(str(path), any_db_url)
+    assert drift.differences == (), drift.render("text")

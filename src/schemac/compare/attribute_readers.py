@@ -84,9 +84,20 @@ def row_fields_followed(current: Schema, renames: dict[tuple[str, str], dict[str
     renames column references only). Its deparse as it was where a selection of a field of a renamed column's name
     is over a value whose type the model does not tell (a function of no schema read), or sqlglot cannot read it.
     `moved`: as fields_followed's."""
-    fields, relations = _fields(current, renames, moved), _relations(current, moved)
+    fields, relations = _fields(current, _both_keys(renames, moved), moved), _relations(current, moved)
     return lambda o: _deparse_renamed(o, fields, relations, moved) if isinstance(o, View) else \
         _function(o, fields, relations, moved) if o.standard_body else o
+
+
+def _both_keys(renames: dict, moved: Optional[dict]) -> dict:
+    """`renames` (relation key -> old name -> new) under the old key and the new one of each relation `moved`: a
+    text, and a function's signature naming its row type, may name it either way (a view renamed by `renamed_from:`
+    is read by its new name in its readers' deparse, its row type by its old one until compare.type_moves follows)."""
+    out = dict(renames)
+    for old, new in (moved or {}).items():
+        if old in renames or new in renames:
+            out[old] = out[new] = renames.get(new, renames.get(old))
+    return out
 
 
 def _fields(current: Schema, renames: dict, moved: Optional[dict] = None):
@@ -181,10 +192,10 @@ def _resolver(fields, relations: dict, owner: tuple[str, str], rows: tuple[str, 
         return _columns_of(source, relations, ctes_in_scope(source), lambda e: type_of(e, fields, resolve))
 
     def resolve(col) -> Optional[str]:
+        if col.is_star:  # (a whole row, `f(t.*)`, `f(s.t.*)`: its relation's row type, which picks f's overload)
+            return _row_type(col, relations, owner if owner in relations else None, rows, moved or {})
         if col.args.get("db") is not None:
             return None
-        if col.is_star:  # (a whole row, `f(t.*)`: its relation's row type, which picks f's overload)
-            return _row_type(col, relations, owner if owner in relations else None, rows, moved or {})
         name, qualifier = folded(col.this), col.table
         for select in enclosing_selects(col):
             sources = items(select)
@@ -205,14 +216,20 @@ def _resolver(fields, relations: dict, owner: tuple[str, str], rows: tuple[str, 
 
 def _row_type(star, relations: dict, owner: Optional[tuple[str, str]], rows: tuple[str, ...],
               moved: dict) -> Optional[str]:
-    """The row type of the relation `star` (`t.*`) is of: the table or view of the schema its qualifier names in the
-    SELECTs around it (innermost first), else, outside any, `owner`'s (by its name, or one of `rows`); None for
-    another (a subquery's, a CTE's, a function's in FROM: a record). Named as the functions' signatures name it after
+    """The row type of the relation `star` (`t.*`, or `s.t.*` qualified by its schema) is of: the table or view of the
+    schema its qualifier names in the SELECTs around it (innermost first; `s.t.*` the one FROM names `s.t` unaliased),
+    else, outside any, `owner`'s (by its name, or one of `rows`; `s.t.*` by its schema and name, as schema.yaml may
+    write a CHECK, an index, a policy, which state.json records so); None for another (a subquery's, a CTE's, a
+    function's in FROM: a record). Named as the functions' signatures name it after
     compare.type_moves.row_types_moved: a table `moved` by its new name (a body still naming its old one)."""
     from sqlglot import exp
-    qualifier = star.table
+    if star.args.get("catalog") is not None:
+        return None
+    qualifier, schema = star.table, folded(star.args["db"]) if star.args.get("db") is not None else None
     for select in enclosing_selects(star):
         found = [s for s in items(select) if s.alias_or_name == qualifier]
+        if schema is not None:  # (`s.t.*`: FROM's relation s.t itself; an alias hides it)
+            found = [s for s in found if isinstance(s, exp.Table) and not s.alias and (s.db or "public") == schema]
         if len(found) > 1:
             return None
         if found:
@@ -222,7 +239,8 @@ def _row_type(star, relations: dict, owner: Optional[tuple[str, str]], rows: tup
                 return None
             key = (source.db or "public", folded(source.this))
             return _type_text(moved.get(key, key)) if key in relations else None
-    if owner is None or not (qualifier == owner[1] or qualifier.lower() in rows):
+    if owner is None or not (qualifier == owner[1] and schema in (None, owner[0]) or
+                             schema is None and qualifier.lower() in rows):
         return None
     return _type_text(moved.get(owner, owner))
 

@@ -7,8 +7,6 @@ was replaced (CREATE OR REPLACE) for a difference the rename alone makes."""
 
 from __future__ import annotations
 
-from typing import Optional
-
 from schemac.compare.changes import Change
 from schemac.compare.column_renames import default_names_followed
 from schemac.compare.moves import views_moved
@@ -27,8 +25,7 @@ conflict_arbiters = lazy("schemac.pg.sqlbody", "conflict_arbiters")
 statements_edited = lazy("schemac.pg.sqlbody", "statements_edited")
 sql_body_refs = lazy("schemac.pg.sqlbody", "sql_body_refs")
 selected_fields = lazy("schemac.pg.verbatim", "selected_fields")
-table_renamed = lazy("schemac.pg.relation_renames", "table_renamed")
-target_moved = lazy("schemac.pg.relation_renames", "target_moved")
+statement_moved = lazy("schemac.pg.relation_renames", "statement_moved")
 
 
 def bodies_after_renames(current: Schema, desired: Schema, tables: list[Change], cur_tables: dict,
@@ -79,7 +76,7 @@ def _renamed(f: Function, moved: dict, renames: list[tuple[str, str, str, str]],
     f = after_table_renames(f, {k: v for k, v in read.items() if k[0] == v[0]})
     for was, now in read.items():
         if was[0] != now[0]:  # (SET SCHEMA, and RENAME TO: each relation of its queries, and a statement's target)
-            body = statements_edited(f.body, lambda piece: _moved(piece, was, now))
+            body = statements_edited(f.body, lambda piece: statement_moved(piece, was, now))
             f = f if body is None else replace(f, body=body)
     relations = sql_body_refs(f.body)[0]
     body = f.body
@@ -92,13 +89,6 @@ def _renamed(f: Function, moved: dict, renames: list[tuple[str, str, str, str]],
             return f
         body = after
     return f if body == f.body else replace(f, body=body)
-
-
-def _moved(piece: str, was: tuple[str, str], now: tuple[str, str]) -> Optional[str]:
-    """A statement of a standard body after ALTER TABLE `was` SET SCHEMA (and RENAME TO) `now`: its queries' relations
-    (pg.relation_renames.table_renamed), then its INSERT's, UPDATE's or DELETE's target."""
-    after = table_renamed(piece, was, now)
-    return None if after is None else target_moved(after, was, now)
 
 
 def bodies_after_view_renames(changes: list[Change], views: list[Change], current: Schema,
@@ -121,7 +111,8 @@ def bodies_after_view_renames(changes: list[Change], views: list[Change], curren
         if c.kind in ("add_function", "alter_function", "drop_function") and isinstance(f, Function):
             at.setdefault((f.schema, f.name, f.identity), []).append(n)
     out, dropped = list(changes), set()
-    fields = row_fields_followed(current, net_by_relation(renames))  # (`(f(v.*)).old` of the view's row type)
+    fields = row_fields_followed(current, net_by_relation(renames), views_moved(current, desired))  # (`(f(v.*)).old`
+    # of the view's row type; a view renamed too by its new name, which the body names it by)
     for f in current.functions:
         key = (f.schema, f.name, f.identity)
         if not f.standard_body or key not in des or any(changes[n].kind != "alter_function" for n in at.get(key, ())):

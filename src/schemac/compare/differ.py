@@ -64,7 +64,7 @@ from schemac.compare.inherited_checks import across_parents, after_no_inherit, a
 from schemac.compare.domain_casts import domains_as_written, table_as_written
 from schemac.compare.domain_overloads import lazy_overloads
 from schemac.compare.moves import policies_over_renamed_views, renamed_tables, tables_renamed
-from schemac.compare.view_renames import readers_after_column_renames
+from schemac.compare.view_renames import members_after_view_renames, readers_after_column_renames
 from schemac.compare.inherited_renames import children_follow_renames, left_before_renames
 from schemac.compare.column_renames import references_follow_renames
 from schemac.compare.type_moves import moved_types, row_types_moved, view_row_types_moved
@@ -372,7 +372,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     if around != changes:  # (and what calls those functions, in turn)
         around = around_functions_moved(around, dropped_functions(changes), current, desired, cur_tables, des_tables)
         changes, views = around, diff_views(current, desired, around, stand_ins)
-    changes = bodies_after_view_renames(bodies_after_key_renames(changes), views, current, desired)  # (v.b AS a)
+    changes = members_after_view_renames(bodies_after_view_renames(bodies_after_key_renames(changes), views, current, desired), views, cur_tables, des_tables, desired)  # (v.b AS a)
     changes = defaults_kept_below(privileges_of_recreated(changes, current, desired, cur_tables), cur_tables, des_tables)
     changes = readers_around(changes + views, tables_renamed(current, renames, cur_tables), desired,
                              {(c.old.schema, c.old.name): (c.schema, c.table) for c in renames})

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from schemac.model.frozen import replace
-from typing import Callable, Container, Optional, Union
+from typing import Callable, Container, Optional, TypeVar, Union
 
 from schemac.compare.changes import Change
 from schemac.compare.taken_names import aside_name, taken_keys
@@ -23,10 +23,12 @@ from schemac.pg.names import default_constraint_name, default_not_null_name, quo
 
 policy_table_renamed = lazy("schemac.pg.policies", "policy_table_renamed")
 table_renamed = lazy("schemac.pg.relation_renames", "table_renamed")
+statement_moved = lazy("schemac.pg.relation_renames", "statement_moved")
 aliases_written = lazy("schemac.pg.refnames", "aliases_written")
 verbatim_renamed = lazy("schemac.pg.verbatim", "renamed")
 
 Key = tuple[str, str]
+T = TypeVar("T", Table, View)
 
 
 def old_key(t: Union[Table, Sequence, View], keys: Container[Key]) -> Optional[Key]:
@@ -75,11 +77,11 @@ def renamed_tables(current: Schema, cur_tables: dict[Key, Table],
         moved[was] = key
     origin = {key: was for was, key in moved.items()}
     for key, table in cur_tables.items() if moved else ():  # (most diffs: none walked for the keys of none moved)
-        cur_tables[key] = _policies_after(_repointed(table, moved), origin.get(key, key), moved)
+        cur_tables[key] = rules_moved(_policies_after(_repointed(table, moved), origin.get(key, key), moved), moved)
     if not moved:
         return changes, current
     if current.views:
-        current = replace(current, views=tuple(reading_moved(v, moved) for v in current.views))
+        current = replace(current, views=tuple(rules_moved(reading_moved(v, moved), moved) for v in current.views))
     schemas = {was: key for was, key in moved.items() if was[0] != key[0]}
     return changes, _sequences_moved(current, cur_tables, schemas) if schemas else current
 
@@ -244,13 +246,28 @@ def views_moved(current: Schema, desired: Schema) -> dict[Key, Key]:
 
 
 def policies_over_renamed_views(current: Schema, desired: Schema, cur_tables: dict[Key, Table]) -> None:
-    """`cur_tables` with their policies' conditions as Postgres prints them after the views and materialized views
-    schema.yaml renames or moves (`renamed_from`, compare.views' ALTER VIEW ... RENAME TO, SET SCHEMA) that a
-    subquery of theirs reads: kept, not altered."""
+    """`cur_tables` with their policies' conditions and rules' actions as Postgres prints them after the views and
+    materialized views schema.yaml renames or moves (`renamed_from`, compare.views' ALTER VIEW ... RENAME TO, SET
+    SCHEMA) that a subquery of theirs reads: kept, not altered nor replaced."""
     moved = views_moved(current, desired)
     for key, t in cur_tables.items() if moved else ():  # (most diffs: none)
-        if t.policies:
-            cur_tables[key] = _policies_after(t, key, moved)
+        if t.policies or t.rules:
+            cur_tables[key] = rules_moved(_policies_after(t, key, moved), moved)
+
+
+def rules_moved(o: T, moved: dict[Key, Key]) -> T:
+    """`o` (a table or view) with its rules' actions as Postgres prints them after the relations `moved` (old key ->
+    new, in the migration's order) were renamed or moved: it holds them by OID, so a query's FROM and an INSERT's,
+    UPDATE's or DELETE's target print the new name (pg.relation_renames.statement_moved); before, each rule reading
+    one was replaced (CREATE OR REPLACE RULE) for nothing. An action that cannot be told stays as it was (replaced,
+    as before)."""
+    def action(text: str) -> str:
+        for was, now in moved.items():
+            after = statement_moved(text, was, now) if was[1].lower() in text.lower() else text
+            text = after if after is not None else text
+        return text
+    rules = tuple(replace(r, actions=tuple(map(action, r.actions))) for r in o.rules)
+    return o if rules == o.rules else replace(o, rules=rules)  # type: ignore[return-value]
 
 
 def _whole_rows_renamed(t: Table, was: str) -> Table:

@@ -3,7 +3,7 @@ each policy by name (its conditions by meaning, through the normalizer, as check
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Callable, Optional
 
 from schemac.model.frozen import replace
 
@@ -130,7 +130,21 @@ def diff_policies(cur_tables: dict, des_tables: dict, rebuilt: frozenset = froze
     missing table is the difference). `rebuilt`: the types (schema, name) the migration re-creates; `again`: (schema,
     table) -> its generated columns dropped and added again around a trigger (policy_changes)."""
     out: list[Change] = []
-    columns: dict[tuple[str, str], set[str]] = {}  # made for the tables a policy names (most have none)
+    columns_of = columns_in(des_tables)  # (its sets made for the tables a policy names: most have none)
+    renames = table_renames(cur_tables, des_tables)
+    for key, t in des_tables.items():
+        old = cur_tables.get(key)
+        if renames and old is not None and old.policies:
+            old = others_renamed(old, renames)
+        out += policy_changes(old, t, None if old is not None else "new table", columns_of, rebuilt,
+                              (again or {}).get(key, frozenset()))
+    return out
+
+
+def columns_in(des_tables: dict) -> Callable[[str, str], Optional[set]]:
+    """A table's columns by its key (schema, name), as schema.yaml declares them (None for no table of it), each
+    set made once: a policy's subqueries' references resolved (same_policy)."""
+    columns: dict[tuple[str, str], set[str]] = {}
 
     def columns_of(schema: str, name: str) -> Optional[set]:
         t = des_tables.get((schema, name))
@@ -139,21 +153,18 @@ def diff_policies(cur_tables: dict, des_tables: dict, rebuilt: frozenset = froze
         if (schema, name) not in columns:
             columns[schema, name] = {c.name for c in t.columns}
         return columns[schema, name]
+    return columns_of
 
+
+def table_renames(cur_tables: dict, des_tables: dict) -> list[tuple[str, str, str, str]]:
+    """(schema, table, old, new) of each RENAME COLUMN `renamed_from:` asks for, of a table no other schema has one of
+    its name of (Postgres prints it unqualified)."""
     renames = [(*key, a, b) for key, t in des_tables.items() if any(c.renamed_from for c in t.columns)
                and key in cur_tables for a, b in column_moves(cur_tables[key], t)]
-    if renames:  # (a table printed unqualified is the one renamed where no other schema has one of its name)
-        renames = [r for r in renames if sum(k[1] == r[1] for k in des_tables) == 1]
-    for key, t in des_tables.items():
-        old = cur_tables.get(key)
-        if renames and old is not None and old.policies:
-            old = _others_renamed(old, renames)
-        out += policy_changes(old, t, None if old is not None else "new table", columns_of, rebuilt,
-                              (again or {}).get(key, frozenset()))
-    return out
+    return [r for r in renames if sum(k[1] == r[1] for k in des_tables) == 1]
 
 
-def _others_renamed(t: Table, renames: list[tuple[str, str, str, str]]) -> Table:
+def others_renamed(t: Table, renames: list[tuple[str, str, str, str]]) -> Table:
     """`t` with its policies' conditions as Postgres prints them after another table's RENAME COLUMNs `renames`
     ((schema, table, old, new) each) that a subquery of theirs reads (`m.a` is `m.c`): kept, not altered. A condition
     whose references pg.query_renames cannot tell apart stays as it was (altered, as before); the table's own renames

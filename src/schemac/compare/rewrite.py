@@ -50,6 +50,10 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
         return node.this
     if type(node) in (exp.And, exp.Or) and type(_unparen(node.expression)) is type(node):
         return left_deep(node)
+    if isinstance(node, exp.Column) and node.is_star and node.args.get("db") is not None:  # `s.t.*`, a whole row by
+        node.set("db", None)  # its relation's qualified name: Postgres prints it by the relation's own, `t.*`
+        node.set("catalog", None)
+        return node
     if isinstance(node, exp.Alias) and node.alias == "?column?":  # a subquery's unnamed output, named by inspect
         return node.this  # (pg.redeparse.hidden_names_kept) as Postgres names it
     if isinstance(node, exp.Cast) and not isinstance(node, exp.TryCast):

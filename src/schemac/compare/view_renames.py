@@ -1,7 +1,8 @@
 """Views and materialized views over a column renamed (`renamed_from:`): as Postgres has them after the RENAME COLUMN,
 which rewrites their stored query (pg_get_viewdef then prints the new name), for compare.views to compare with the
 desired ones. Without it a materialized view whose query the rename alone explains was dropped and made again (its
-rows computed again, its indexes, comments and grants given back), a view replaced for nothing."""
+rows computed again, its indexes, comments and grants given back), a view replaced for nothing. So too a table's
+policies and rules over a view's columns compare.views renames (members_after_view_renames)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,15 @@ from typing import Callable, Optional
 
 from schemac.compare.attribute_readers import fields_followed, row_fields_followed
 from schemac.compare.changes import Change
-from schemac.compare.column_renames import _rename_in_table, column_moves, net_renames
+from schemac.compare.column_renames import _rename_in_table, column_moves, net_renames, with_column_renames
 from schemac.compare.moves import as_current, written_only
-from schemac.model import Column, Rule, Schema, Table, View
+from schemac.compare.policies import columns_in, others_renamed, same_policy, table_renames
+from schemac.compare.rules import same_rule
+from schemac.model import Column, Policy, Rule, Schema, Table, View
 from schemac.pg.lazy import lazy
 from schemac.pg.names import scratch_name
 
+Renames = list[tuple[str, str, str, str]]  # (schema, relation, old column, new column), in the migration's order
 # A view's output columns as its query names them, in the current schema (False) or the desired one (True)
 Names = Callable[[View, bool], Optional[list[str]]]
 
@@ -195,7 +199,8 @@ def views_after_output_renames(cur: dict, des: dict, same: Callable[[View, View]
             cur[key], found[key], grown = after, moves, True
             renames = [(old.schema, old.name, a, b) for a, b in moves]  # type: ignore[union-attr, misc]
             held = was.get(key, key)
-            fields = row_fields_followed(current, {held: net_renames(moves)}) if current is not None else lambda v: v
+            fields = row_fields_followed(current, {held: net_renames(moves)}, moved) if current is not None \
+                else lambda v: v
             for k, v in cur.items():  # (its readers as Postgres prints them after: `v.new AS old`; one known by its
                 # query as written only, which names no column it reads, renamed where its text names the view's)
                 if k != key and written_only(v) or any(
@@ -289,3 +294,82 @@ def _own_refs_renamed(text: str, moves: tuple[tuple[str, str], ...]) -> str:
     for a, b in moves:
         out = rule_refs_renamed(out, a, b) if out is not None else None
     return out if out is not None else text
+
+
+def members_after_view_renames(changes: list[Change], views: list[Change], cur_tables: dict, des_tables: dict,
+                               desired: Schema) -> list[Change]:
+    """`changes` with the alter_policy and alter_rule of each table's policy or rule that, read as Postgres prints it
+    after the views' RENAME COLUMNs (`views`: compare.views' changes, ALTER [MATERIALIZED] VIEW ... RENAME COLUMN alone
+    or before an OR REPLACE), is schema.yaml's left out, and one added for each it leaves otherwise. A policy's
+    subquery and a rule's action hold the view's column by its number, as a view's query does, and print its new name
+    (`v.b = note` once a -> b; `v.b AS a` in a subquery's output), but their changes are made before compare.views
+    renames the views: without this one schema.yaml writes as the renames leave it was altered for nothing, and one
+    schema.yaml leaves naming a column the renames give another (two columns swapping names) was kept, silently
+    reading the other column (a policy then another condition). An added one runs after the renames (plan.keys orders
+    a policy and a rule after what makes the columns they name); so does one whose references are not told after
+    them, altered as schema.yaml says. One dropped and made again, or added, is left as it is."""
+    renames = [(c.schema, c.name, a, b) for c in views if c.kind in ("rename_view_column", "alter_view")
+               for a, b in c.column_renames]
+    if not renames or not any(t.policies or t.rules for t in cur_tables.values()):  # (most diffs)
+        return changes
+    altered = {(c.kind, c.schema, c.table, c.name): n for n, c in enumerate(changes) if c.kind in ("alter_policy", "alter_rule")}
+    remade = {(c.kind.partition("_")[2], c.schema, c.table, c.name) for c in changes
+              if c.kind in ("drop_policy", "add_policy", "drop_rule", "add_rule")}
+    names = [t.name for t in desired.tables] + [v.name for v in desired.views]
+    tables, columns_of = table_renames(cur_tables, des_tables), columns_in(des_tables)
+    out, dropped = list(changes), set()
+    for key, t in des_tables.items():
+        old = cur_tables.get(key)
+        if old is None or not (old.policies and t.policies or old.rules and t.rules):
+            continue
+        policies = with_column_renames(others_renamed(old, tables) if tables else old, t).policies if t.policies else ()
+        kinds: tuple[tuple[str, tuple, tuple, Callable, Callable], ...] = (
+            ("policy", policies, t.policies, lambda p: _policy_after(p, renames, names, key),
+             lambda a, b: same_policy(a, b, key, columns_of)),
+            ("rule", old.rules, t.rules, lambda r: _rule_after(r, renames, key), same_rule))
+        for kind, olds, news, after_of, same in kinds:
+            was = {m.name: m for m in olds}
+            for m in news:
+                q = was.get(m.name)
+                if q is None or (kind, *key, m.name) in remade:
+                    continue
+                after = after_of(q)
+                if after == q:  # (it reads none of the columns renamed)
+                    continue
+                n = altered.get((f"alter_{kind}", *key, m.name))
+                if n is not None:
+                    if after is not None and same(after, m):
+                        dropped.add(n)
+                elif after is None or not same(after, m):
+                    out.append(Change(f"alter_{kind}", t.schema, t.name, m.name, q, m, t))
+    return [c for n, c in enumerate(out) if n not in dropped]
+
+
+def _policy_after(p: Policy, renames: Renames, names: list[str], owner: tuple[str, str]) -> Optional[Policy]:
+    """`p` with its conditions after the RENAME COLUMNs `renames` of views, in their order (a view printed unqualified
+    is the one renamed where no other table or view of schema.yaml holds its name); None where a reference is not
+    told."""
+    def renamed(text: Optional[str]) -> Optional[str]:
+        for schema, view, a, b in renames:
+            if text is not None and a.lower() in text.lower() and view.lower() in text.lower():
+                text = column_renamed(text, schema, view, a, b, names.count(view) == 1, owner)
+        return text
+    using, check = renamed(p.using), renamed(p.with_check)
+    if (using is None) != (p.using is None) or (check is None) != (p.with_check is None):
+        return None
+    return replace(p, using=using, with_check=check)
+
+
+def _rule_after(r: Rule, renames: Renames, owner: tuple[str, str]) -> Optional[Rule]:
+    """`r` (a rule of the table `owner`) with its actions after the RENAME COLUMNs `renames` of views, in their order
+    (pg.query_renames.action_renamed: an INSERT into the view names the new column in its list); its WHERE reads no
+    other relation. None where a reference is not told."""
+    actions = []
+    for text in r.actions:
+        for schema, view, a, b in renames:
+            if text is not None and a.lower() in text.lower() and view.lower() in text.lower():
+                text = action_renamed(text, schema, view, a, b, owner)
+        if text is None:
+            return None
+        actions.append(text)
+    return replace(r, actions=tuple(actions))

@@ -199,6 +199,14 @@ def _alias_edit(n: exp.Expression, ours: bool, written: bool, before: Optional[s
     return True
 
 
+def statement_moved(text: str, was: Key, now: Key) -> Optional[str]:
+    """A statement (a SQL-standard body's, a rule's action) after ALTER TABLE (or VIEW) `was` SET SCHEMA or RENAME TO
+    `now`: its queries' relations (table_renamed), then its INSERT's, UPDATE's or DELETE's target (target_moved); None
+    where either is not told."""
+    after = table_renamed(text, was, now)
+    return None if after is None else target_moved(after, was, now)
+
+
 def target_moved(text: str, was: Key, now: Key) -> Optional[str]:
     """A statement (`text`, deparsed) after ALTER TABLE `was` SET SCHEMA (and RENAME TO) `now`: an INSERT's, UPDATE's
     or DELETE's target that is that table printed as Postgres prints it then (its queries: table_renamed), and the
