@@ -70,6 +70,7 @@ def _around_columns(changes: list[Change], current: Schema, desired: Schema,
     if not tables and not gone and not types and not attributes:
         return changes
     des = {(f.schema, f.name, f.identity): f for f in desired.functions}
+    results = _results(current)
     dropped = {(c.schema, c.old.name, c.old.identity) for c in changes if c.kind == "drop_function"}  # type: ignore
     moved: dict = {}  # key -> (the function as it is, why)
     grown = True
@@ -79,8 +80,8 @@ def _around_columns(changes: list[Change], current: Schema, desired: Schema,
             key = (f.schema, f.name, f.identity)
             if key not in des or key in dropped or key in moved:
                 continue
-            if (why := _held(f, tables, gone, types, attributes)) is not None:
-                moved[key] = (f, why)
+            if (why := _held(f, tables, gone, types, attributes, results)) is not None:
+                moved[key] = (_reading_rows(f, results), why)
                 gone.add((f.schema, f.name))
                 grown = True
     if not moved:
@@ -88,7 +89,7 @@ def _around_columns(changes: list[Change], current: Schema, desired: Schema,
     out = [c for c in changes if not (c.kind in ("alter_function", "set_type_comment") and c.new is not None and
                                       (c.schema, c.new.name, getattr(c.new, "identity", None)) in moved)]  # type: ignore
     for key, (old, why) in moved.items():
-        new = des[key]
+        new = replace(des[key], rows_read=old.rows_read)
         out.append(Change("drop_function", old.schema, "", old.signature, old, None, None, why))
         out.append(Change("add_function", new.schema, "", new.signature, None, new, None, why))
         if new.comment:
@@ -114,8 +115,30 @@ def named_types_of(f: Function) -> frozenset[tuple[str, str]]:
     return frozenset().union(*(named_types(t) for t in texts))
 
 
-def _held(f: Function, tables: set, gone: set, types: set, attributes: frozenset) -> Optional[str]:
-    """Why `f` is held by what the migration drops (see functions_around_columns), or None."""
+def _results(schema: Schema) -> dict[tuple[str, str], set[tuple[str, str]]]:
+    """(schema, name) of each function -> the types its overloads return (SETOF taken off): a body reading a function's
+    row in FROM, `FROM all_t() all_t(id, c)`, or a field of it, `(all_t()).c`, holds the columns of that type it reads."""
+    out: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    for g in schema.functions:
+        if g.returns:
+            out.setdefault((g.schema, g.name), set()).add(type_name(_SETOF.sub("", g.returns)))
+    return out
+
+
+def _reading_rows(f: Function, results: dict[tuple[str, str], set[tuple[str, str]]]) -> Function:
+    """`f` with the types of the rows its standard body reads through the functions it calls (_results), which the
+    plan orders it by as by the tables it names."""
+    if not f.standard_body:
+        return f
+    rows = {r for g in sql_body_refs(f.body)[1] for r in results.get(g, ())}
+    return replace(f, rows_read=tuple(sorted(rows))) if rows else f
+
+
+def _held(f: Function, tables: set, gone: set, types: set, attributes: frozenset,
+          results: dict[tuple[str, str], set[tuple[str, str]]]) -> Optional[str]:
+    """Why `f` is held by what the migration drops (see functions_around_columns), or None. A standard body reads a
+    field of a composite value by its name after '.' (`(x).i.a`) or in a function's column list in FROM (`unnest(p)
+    unnest(a, b)`): pg.verbatim.selected_fields; and a table's columns through a function returning its row."""
     if any(called_functions(a.default) & gone for a in f.arguments if a.default):
         return FUNCTION_REBUILT
     if types and named_types_of(f) & types:
@@ -127,7 +150,7 @@ def _held(f: Function, tables: set, gone: set, types: set, attributes: frozenset
         return None
     relations, functions, _ = sql_body_refs(f.body)
     # (an argument of a table's row type: `(r).n` in the body is recorded on column n of the table too)
-    relations = relations | {type_name(a.type) for a in f.arguments}
+    relations = relations | {type_name(a.type) for a in f.arguments} | {r for g in functions for r in results.get(g, ())}
     return COLUMN_REBUILT if relations & tables else FUNCTION_REBUILT if functions & gone else None
 
 
