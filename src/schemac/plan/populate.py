@@ -23,7 +23,7 @@ from schemac.compare.changes import Change
 from schemac.compare.views import REBUILT
 from schemac.model import Function, View
 from schemac.model.frozen import replace
-from schemac.pg.sqllex import names_in
+from schemac.pg.sqllex import may_name
 from schemac.plan.dependencies import Deps
 from schemac.plan.keys import own_keys, refs_of
 
@@ -115,16 +115,9 @@ def made_last(changes: list[Change], which: set[int]) -> set[int]:
         names = {changes[j].new.name for j in group - {i}}  # type: ignore[union-attr]
         bodies = [x.body for x in reached_by(changes[i].new, views, functions)  # type: ignore[arg-type]
                   if isinstance(x, Function) and not x.standard_body]
-        if not any(_names(b, names) for b in bodies):
+        if not any(may_name(b, names) for b in bodies):
             out.add(i)
     return out
-
-
-def _names(body: str, names: set[str]) -> bool:
-    """Whether text body `body` may name one of `names` (sqllex.names_in); where it does not lex, whether it holds one
-    in any letter case."""
-    named = names_in(body)
-    return bool(names & named) if named is not None else any(n.lower() in body.lower() for n in names)
 
 
 def standing_on(last: set[int], out: list[Deps]) -> set[int]:
