@@ -12,7 +12,7 @@ attribute's name: compare.around.changed_attributes), and one with an argument o
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Iterable, Optional
 
 from schemac.compare.around import ATTRIBUTE_REBUILT, TYPE_NAMED_REBUILT, changed_attributes, set_aside_types
 from schemac.compare.changes import DOMAIN_CHECKS_LATER, Change
@@ -70,7 +70,7 @@ def _around_columns(changes: list[Change], current: Schema, desired: Schema,
     if not tables and not gone and not types and not attributes:
         return changes
     des = {(f.schema, f.name, f.identity): f for f in desired.functions}
-    results = _results(current)
+    results = function_rows(current)
     dropped = {(c.schema, c.old.name, c.old.identity) for c in changes if c.kind == "drop_function"}  # type: ignore
     moved: dict = {}  # key -> (the function as it is, why)
     grown = True
@@ -115,9 +115,10 @@ def named_types_of(f: Function) -> frozenset[tuple[str, str]]:
     return frozenset().union(*(named_types(t) for t in texts))
 
 
-def _results(schema: Schema) -> dict[tuple[str, str], set[tuple[str, str]]]:
-    """(schema, name) of each function -> the types its overloads return (SETOF taken off): a body reading a function's
-    row in FROM, `FROM all_t() all_t(id, c)`, or a field of it, `(all_t()).c`, holds the columns of that type it reads."""
+def function_rows(schema: Schema) -> dict[tuple[str, str], set[tuple[str, str]]]:
+    """(schema, name) of each function -> the types its overloads return (SETOF taken off): a body, a policy or a rule
+    reading a function's row in FROM, `FROM all_t() all_t(id, c)`, or a field of it, `(all_t()).c`, holds the columns
+    of that type it reads (Postgres records them: ALTER COLUMN ... TYPE is refused under it)."""
     out: dict[tuple[str, str], set[tuple[str, str]]] = {}
     for g in schema.functions:
         if g.returns:
@@ -125,12 +126,17 @@ def _results(schema: Schema) -> dict[tuple[str, str], set[tuple[str, str]]]:
     return out
 
 
+def rows_through(called: Iterable[tuple[str, str]], rows: dict[tuple[str, str], set[tuple[str, str]]]) -> set:
+    """The types (tables' row types among them) the functions `called` return (function_rows)."""
+    return {r for g in called for r in rows.get(g, ())}
+
+
 def _reading_rows(f: Function, results: dict[tuple[str, str], set[tuple[str, str]]]) -> Function:
-    """`f` with the types of the rows its standard body reads through the functions it calls (_results), which the
+    """`f` with the types of the rows its standard body reads through the functions it calls (function_rows), which the
     plan orders it by as by the tables it names."""
     if not f.standard_body:
         return f
-    rows = {r for g in sql_body_refs(f.body)[1] for r in results.get(g, ())}
+    rows = rows_through(sql_body_refs(f.body)[1], results)
     return replace(f, rows_read=tuple(sorted(rows))) if rows else f
 
 
@@ -150,7 +156,7 @@ def _held(f: Function, tables: set, gone: set, types: set, attributes: frozenset
         return None
     relations, functions, _ = sql_body_refs(f.body)
     # (an argument of a table's row type: `(r).n` in the body is recorded on column n of the table too)
-    relations = relations | {type_name(a.type) for a in f.arguments} | {r for g in functions for r in results.get(g, ())}
+    relations = relations | {type_name(a.type) for a in f.arguments} | rows_through(functions, results)
     return COLUMN_REBUILT if relations & tables else FUNCTION_REBUILT if functions & gone else None
 
 
