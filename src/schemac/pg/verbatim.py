@@ -277,8 +277,9 @@ def _function_fields(text: str) -> frozenset[str]:
 @lru_cache(maxsize=4096)
 def selected_fields(text: str) -> frozenset[str]:
     """The names of the fields the text selects from a composite value, as Postgres reads `(cc).y`,
-    `(f(x)).y` and `t.cc.y`, and a field of a field, `(x).i.a` (as Postgres prints `((x).i).a`): a name after '.'
-    in a dotted chain that follows ')', or third or later in a dotted name; not called; and the columns of a
+    `(f(x)).y` and `t.cc.y`, and a field of a field, `(x).i.a` (as Postgres prints `((x).i).a`), of an array's
+    element, `(x)[1].a`: a name after '.' in a dotted chain that follows ')' or ']', or third or later in a dotted
+    name; not called; and the columns of a
     function's row in FROM (_function_fields). A superset of the attributes of composite types it reads. Empty when
     it does not tokenize."""
     toks, out = _lexed(text), set(_function_fields(text))
@@ -288,7 +289,7 @@ def selected_fields(text: str) -> frozenset[str]:
         j = i - 2  # (back over the names before it in the chain: `x . i . a`, `) . i . a`)
         while j >= 2 and _is_name(toks[j]) and toks[j - 1].kind == ".":
             j -= 2
-        if toks[j].kind == ")" or (_is_name(toks[j]) and j <= i - 4):
+        if toks[j].kind in (")", "]") or (_is_name(toks[j]) and j <= i - 4):
             out.add(_name(t))
     return frozenset(out)
 
