@@ -5,7 +5,7 @@ Postgres resolves a rule's actions and a policy's conditions when they are creat
 read (pg_depend), as it does for a view's query: it refuses to drop a view, or to drop or change the type of
 a column, that one reads, and to drop a function or an operator one uses. So each rule or policy reading a
 relation that a change drops (a view re-created too) or changes a column of (a table's row read through a function
-returning it too, `FROM all_t() x`: compare.sqlbodies.function_rows), or using a function or operator
+returning it too, `FROM all_t() x`: compare.function_rows), or using a function or operator
 a change drops (compare.around says which), is dropped before and created again after (plan.keys gives them
 the relations' columns, the functions and the operators as refs, which orders the two steps). Which columns
 it reads is not told apart: one more than needed loses nothing. A rule of a view re-created comes back with
@@ -23,7 +23,7 @@ from schemac.compare.changes import GENERATED_REBUILT, Change
 from schemac.compare.moves import views_moved
 from schemac.compare.policies import _over as policy_over
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, dropped_functions
-from schemac.compare.sqlbodies import function_rows, rows_through
+from schemac.compare.function_rows import function_rows, rows_through
 from schemac.compare.views import stand_in
 from schemac.model import Policy, Rule, Schema, Table, View
 from schemac.pg.lazy import lazy

@@ -12,10 +12,11 @@ attribute's name: compare.around.changed_attributes), and one with an argument o
 from __future__ import annotations
 
 import re
-from typing import Iterable, Optional
+from typing import Optional
 
 from schemac.compare.around import ATTRIBUTE_REBUILT, TYPE_NAMED_REBUILT, changed_attributes, set_aside_types
 from schemac.compare.changes import DOMAIN_CHECKS_LATER, Change
+from schemac.compare.function_rows import function_rows, rows_through
 from schemac.compare.moves import as_current
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, dropped_functions
 from schemac.model import Function, Schema, Table
@@ -113,22 +114,6 @@ def named_types_of(f: Function) -> frozenset[tuple[str, str]]:
     """The types `f`'s argument DEFAULTs and SQL-standard body name after '::' or AS (pg.verbatim.named_types)."""
     texts = [a.default for a in f.arguments if a.default] + ([f.body] if f.standard_body else [])
     return frozenset().union(*(named_types(t) for t in texts))
-
-
-def function_rows(schema: Schema) -> dict[tuple[str, str], set[tuple[str, str]]]:
-    """(schema, name) of each function -> the types its overloads return (SETOF taken off): a body, a policy or a rule
-    reading a function's row in FROM, `FROM all_t() all_t(id, c)`, or a field of it, `(all_t()).c`, holds the columns
-    of that type it reads (Postgres records them: ALTER COLUMN ... TYPE is refused under it)."""
-    out: dict[tuple[str, str], set[tuple[str, str]]] = {}
-    for g in schema.functions:
-        if g.returns:
-            out.setdefault((g.schema, g.name), set()).add(type_name(_SETOF.sub("", g.returns)))
-    return out
-
-
-def rows_through(called: Iterable[tuple[str, str]], rows: dict[tuple[str, str], set[tuple[str, str]]]) -> set:
-    """The types (tables' row types among them) the functions `called` return (function_rows)."""
-    return {r for g in called for r in rows.get(g, ())}
 
 
 def _reading_rows(f: Function, results: dict[tuple[str, str], set[tuple[str, str]]]) -> Function:

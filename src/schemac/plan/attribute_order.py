@@ -21,6 +21,7 @@ from typing import Iterator, Optional
 from schemac.compare.around import attributes_made_removed
 from schemac.compare.changes import Change
 from schemac.compare.column_renames import net_renames
+from schemac.compare.function_rows import ROW_READ_REBUILT
 from schemac.compare.readers import READ_REBUILT
 from schemac.compare.sqlbodies import COLUMN_REBUILT
 from schemac.model.frozen import replace
@@ -29,7 +30,7 @@ from schemac.pg.verbatim import selected_fields
 
 # The fields of the model's objects that hold expressions (or lists of them: a rule's actions, extended statistics'
 # elements); an index's elements, a table's members, a domain's CHECKs are walked into.
-_AROUND_COLUMNS = frozenset((READ_REBUILT, COLUMN_REBUILT))  # (compare.readers, compare.sqlbodies)
+_AROUND_COLUMNS = frozenset((READ_REBUILT, COLUMN_REBUILT, ROW_READ_REBUILT))  # (compare.readers, .sqlbodies, .around)
 _TEXTS = frozenset(("default", "generated", "expression", "where", "when", "using", "with_check", "actions",
                     "elements"))
 
@@ -121,8 +122,8 @@ def with_attributes(changes: list[Change], deps: list) -> list:
         deps = list(deps)
         for n in around:
             c, d = changes[n], deps[n]
-            old = reads(c.old, columns) if c.kind.startswith("drop_") else set()
-            new = reads(c.new, columns) if c.kind.startswith("add_") else set()
+            old = reads(c.old, columns) if not c.kind.startswith(("add_", "set_")) else set()
+            new = reads(c.new, columns) if not c.kind.startswith("drop_") else set()
             deps[n] = replace(d, needs=d.needs | new, frees=d.frees | old)
     if not keys:
         return deps
