@@ -30,6 +30,7 @@ from schemac.plan.constructor_owner import constructor_grant_notices, constructo
 from schemac.plan.foreign_reads import foreign_read_notices
 from schemac.plan.partitioning_refusals import unlogged_partitioned
 from schemac.compare.stale_values import stale_value_notices
+from schemac.compare.text_body_renames import text_body_rename_notices
 from schemac.errors import SchemacError, printable
 from schemac.migrations.layout import Layout, MigrationFile, NewMigration, locked, next_version, validate_name
 from schemac.commands.body_prints import attach_printed, reprinted, unprinted
@@ -227,7 +228,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
                     + foreign_read_notices(changes, desired)
                     + restricted_path_notices(changes, desired) + outside_child_notices(changes, current, desired)
                     + stale_value_notices(changes, desired) + retemplated_dictionary_notices(changes, desired)
-                    + constructor_grant_notices(changes) + constructor_move_notices(changes)
+                    + constructor_grant_notices(changes) + constructor_move_notices(changes) + text_body_rename_notices(changes, current, desired)
                     + (widened_indexes(changes, {t.key for t in current.tables}, relation_names(current),
                                        desired.tables) if concurrently else []))
     if not changes:

@@ -20,6 +20,7 @@ from typing import Callable, Iterable, Optional
 
 from schemac.compare.changes import COLLATION_ASIDE, ENUM_REBUILT, GENERATED_REBUILT, MERGED_COPY, Change
 from schemac.compare.column_renames import column_moves, net_renames
+from schemac.compare.function_rows import ROW_READ_REBUILT, changed_columns, reads_changed_row
 from schemac.compare.regenerated_keys import keys_over
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, calls, dropped_functions
 from schemac.compare.table_triggers import trigger_made_again
@@ -154,15 +155,17 @@ def gained_overloads(current: Schema, desired: Schema) -> frozenset[tuple[str, s
 _gained: list[Optional[tuple[tuple, tuple, frozenset]]] = [None]  # gained_overloads' last answer
 
 
-def recreated_uses(changes: list[Change], gained: frozenset = frozenset()) -> Optional[Uses]:
+def recreated_uses(changes: list[Change], gained: frozenset = frozenset(), rows: Optional[dict] = None) -> Optional[Uses]:
     """Whether expressions use a function or an operator `changes` drop, or name a type they set aside and
     create again (a cast, `'admin'::app_role`, in a policy, a CHECK or a trigger's WHEN over no column of it:
     Postgres refuses DROP TYPE under it), or select an attribute of a composite type they drop or retype
-    (`(cc).y`: changed_attributes, matched by name), or call a name of `gained` (gained_overloads), as the cause of
-    what holds them made again around it; None when they change none of those."""
+    (`(cc).y`: changed_attributes, matched by name), or call a name of `gained` (gained_overloads), or select a column
+    they retype or drop of a table's row a function returns (`rows`: compare.function_rows), as the cause of what holds
+    them made again around it; None when they change none of those."""
     functions, operators, types = dropped_functions(changes), dropped_operators(changes), set_aside_types(changes)
     attributes = changed_attributes(changes).keys()
-    if not functions and not operators and not types and not attributes and not gained:
+    columns = changed_columns(changes) if rows else {}
+    if not functions and not operators and not types and not attributes and not gained and not columns:
         return None
 
     def uses(*texts: Optional[str]) -> Optional[str]:
@@ -176,6 +179,8 @@ def recreated_uses(changes: list[Change], gained: frozenset = frozenset()) -> Op
             return TYPE_NAMED_REBUILT
         if attributes and any(t and selected_fields(t) & attributes for t in texts):
             return ATTRIBUTE_REBUILT
+        if columns and any(t and reads_changed_row(t, columns, rows) for t in texts):  # type: ignore[arg-type]
+            return ROW_READ_REBUILT
         return None
     return uses
 
@@ -260,11 +265,11 @@ def domains_around_recreated(changes: list[Change], current: Schema, desired: Sc
 
 
 def around_recreated(changes: list[Change], cur_tables: dict, des_tables: dict,
-                     gained: frozenset = frozenset()) -> list[Change]:
+                     gained: frozenset = frozenset(), rows: Optional[dict] = None) -> list[Change]:
     """The table objects (of tables kept, or views' stand-ins) dropped before and made again after the
     functions and operators `changes` drop, or the overloads of `gained` (gained_overloads) they make, unless
-    `changes` already touch them."""
-    uses = recreated_uses(changes, gained)
+    `changes` already touch them; so around a column retyped or dropped of a table's row a function of `rows` returns."""
+    uses = recreated_uses(changes, gained, rows)
     if uses is None:
         return []
     touched = {(c.kind, c.schema, c.table, c.name) for c in changes}

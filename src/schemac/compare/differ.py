@@ -92,7 +92,7 @@ from schemac.compare.typmod_checks import checked_fits
 from schemac.compare.types import cast_directly, diff_objects, keyed_domains
 from schemac.compare.views import diff_views, stand_in_readers
 from schemac.compare.readers import readers_around
-from schemac.compare.sqlbodies import domains_after_readers, functions_around_columns, table_readers, without_calls_to
+from schemac.compare.sqlbodies import domains_after_readers, functions_around_columns, function_rows, table_readers, without_calls_to
 from schemac.compare.null_attributes import null_refusing_attributes
 from schemac.compare.key_detours import detours
 from schemac.compare.usertypes import (composites_over_rebuilt, diff_user_types, ranges_over_recreated, spans_over_set_aside,
@@ -351,7 +351,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
                    + diff_grants(cur_tables, des_tables, current, desired, rebuilt | remade_types(objects),
                                  identities := identity_differences(cur_tables, des_tables)))
     changes = split_around_recreated(changes)
-    made = around_recreated(changes, cur_tables, des_tables, gained_overloads(current, desired))
+    made = around_recreated(changes, cur_tables, des_tables, gained_overloads(current, desired), function_rows(current))
     changes = retypes_left_out(changes, made) + made
     changes.extend(defaults_around_taken_sequences(changes, cur_tables, des_tables))  # (a serial made an identity)
     classes = around_operator_classes(changes, cur_tables, des_tables)  # and the foreign keys on their keys

@@ -4,7 +4,8 @@ an operator they use, dropped and created again: every reader kind in one pass.
 Postgres resolves a rule's actions and a policy's conditions when they are created and records what they
 read (pg_depend), as it does for a view's query: it refuses to drop a view, or to drop or change the type of
 a column, that one reads, and to drop a function or an operator one uses. So each rule or policy reading a
-relation that a change drops (a view re-created too) or changes a column of, or using a function or operator
+relation that a change drops (a view re-created too) or changes a column of (a table's row read through a function
+returning it too, `FROM all_t() x`: compare.function_rows), or using a function or operator
 a change drops (compare.around says which), is dropped before and created again after (plan.keys gives them
 the relations' columns, the functions and the operators as refs, which orders the two steps). Which columns
 it reads is not told apart: one more than needed loses nothing. A rule of a view re-created comes back with
@@ -22,6 +23,7 @@ from schemac.compare.changes import GENERATED_REBUILT, Change
 from schemac.compare.moves import views_moved
 from schemac.compare.policies import _over as policy_over
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, dropped_functions
+from schemac.compare.function_rows import function_rows, rows_through
 from schemac.compare.views import stand_in
 from schemac.model import Policy, Rule, Schema, Table, View
 from schemac.pg.lazy import lazy
@@ -43,6 +45,13 @@ def policy_relations(p: Policy) -> frozenset[tuple[str, ...]]:
     return frozenset(x for text in (p.using, p.with_check) if text is not None for x in policy_refs(text)[1])
 
 
+def _called(obj: Rule | Policy) -> set[tuple[str, str]]:
+    """(schema, name) of the functions a rule's actions or a policy's conditions call."""
+    if isinstance(obj, Rule):
+        return {f for a in obj.actions for f in statement_refs(a)[1]}
+    return {f for text in (obj.using, obj.with_check) if text is not None for f in policy_refs(text)[2]}
+
+
 def _texts(obj: Rule | Policy) -> tuple[Optional[str], ...]:
     return (obj.where, *obj.actions) if isinstance(obj, Rule) else (obj.using, obj.with_check)
 
@@ -61,8 +70,11 @@ def readers_around(changes: list[Change], current: Schema, desired: Schema,
     renamed = renamed or {}
     anew = set(renamed.values())  # (a renamed table's own readers: compare.differ gave them their new names already)
 
+    rows = function_rows(current)
+
     def read(obj: Rule | Policy, owner: tuple[str, str]) -> frozenset:
         rels = rule_relations(obj) | {owner} if isinstance(obj, Rule) else policy_relations(obj)
+        rels |= rows_through(_called(obj), rows)  # (a table's row read through a function: `FROM all_t() x(id, c)`)
         return rels if owner in anew else frozenset(renamed.get(r, r) for r in rels)
     uses = recreated_uses(changes, gained_overloads(current, desired))
     functions = dropped_functions(changes)  # a rule's actions are statements: their calls read as such

@@ -16,6 +16,7 @@ from typing import Optional
 
 from schemac.compare.around import ATTRIBUTE_REBUILT, TYPE_NAMED_REBUILT, changed_attributes, set_aside_types
 from schemac.compare.changes import DOMAIN_CHECKS_LATER, Change
+from schemac.compare.function_rows import function_rows, rows_through
 from schemac.compare.moves import as_current
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, dropped_functions
 from schemac.model import Function, Schema, Table
@@ -70,6 +71,7 @@ def _around_columns(changes: list[Change], current: Schema, desired: Schema,
     if not tables and not gone and not types and not attributes:
         return changes
     des = {(f.schema, f.name, f.identity): f for f in desired.functions}
+    results = function_rows(current)
     dropped = {(c.schema, c.old.name, c.old.identity) for c in changes if c.kind == "drop_function"}  # type: ignore
     moved: dict = {}  # key -> (the function as it is, why)
     grown = True
@@ -79,8 +81,8 @@ def _around_columns(changes: list[Change], current: Schema, desired: Schema,
             key = (f.schema, f.name, f.identity)
             if key not in des or key in dropped or key in moved:
                 continue
-            if (why := _held(f, tables, gone, types, attributes)) is not None:
-                moved[key] = (f, why)
+            if (why := _held(f, tables, gone, types, attributes, results)) is not None:
+                moved[key] = (_reading_rows(f, results), why)
                 gone.add((f.schema, f.name))
                 grown = True
     if not moved:
@@ -88,7 +90,7 @@ def _around_columns(changes: list[Change], current: Schema, desired: Schema,
     out = [c for c in changes if not (c.kind in ("alter_function", "set_type_comment") and c.new is not None and
                                       (c.schema, c.new.name, getattr(c.new, "identity", None)) in moved)]  # type: ignore
     for key, (old, why) in moved.items():
-        new = des[key]
+        new = replace(des[key], rows_read=old.rows_read)
         out.append(Change("drop_function", old.schema, "", old.signature, old, None, None, why))
         out.append(Change("add_function", new.schema, "", new.signature, None, new, None, why))
         if new.comment:
@@ -114,8 +116,20 @@ def named_types_of(f: Function) -> frozenset[tuple[str, str]]:
     return frozenset().union(*(named_types(t) for t in texts))
 
 
-def _held(f: Function, tables: set, gone: set, types: set, attributes: frozenset) -> Optional[str]:
-    """Why `f` is held by what the migration drops (see functions_around_columns), or None."""
+def _reading_rows(f: Function, results: dict[tuple[str, str], set[tuple[str, str]]]) -> Function:
+    """`f` with the types of the rows its standard body reads through the functions it calls (function_rows), which the
+    plan orders it by as by the tables it names."""
+    if not f.standard_body:
+        return f
+    rows = rows_through(sql_body_refs(f.body)[1], results)
+    return replace(f, rows_read=tuple(sorted(rows))) if rows else f
+
+
+def _held(f: Function, tables: set, gone: set, types: set, attributes: frozenset,
+          results: dict[tuple[str, str], set[tuple[str, str]]]) -> Optional[str]:
+    """Why `f` is held by what the migration drops (see functions_around_columns), or None. A standard body reads a
+    field of a composite value by its name after '.' (`(x).i.a`) or in a function's column list in FROM (`unnest(p)
+    unnest(a, b)`): pg.verbatim.selected_fields; and a table's columns through a function returning its row."""
     if any(called_functions(a.default) & gone for a in f.arguments if a.default):
         return FUNCTION_REBUILT
     if types and named_types_of(f) & types:
@@ -127,7 +141,7 @@ def _held(f: Function, tables: set, gone: set, types: set, attributes: frozenset
         return None
     relations, functions, _ = sql_body_refs(f.body)
     # (an argument of a table's row type: `(r).n` in the body is recorded on column n of the table too)
-    relations = relations | {type_name(a.type) for a in f.arguments}
+    relations = relations | {type_name(a.type) for a in f.arguments} | rows_through(functions, results)
     return COLUMN_REBUILT if relations & tables else FUNCTION_REBUILT if functions & gone else None
 
 

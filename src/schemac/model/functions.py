@@ -66,6 +66,10 @@ class Function:
     binds: tuple[str, ...] = ()
     older_calls: tuple[str, ...] = field(default=(), compare=False, metadata={"recorded": False})
     aside: tuple[str, ...] = field(default=(), compare=False, metadata={"recorded": False})
+    # The tables (schema, name) whose rows a SQL-standard body reads through the functions it calls (`FROM all_t()
+    # all_t(id, c)`, `(all_t()).c` of one returning SETOF t), set by compare.sqlbodies on one dropped and made again
+    # around a column change of such a table: Postgres records each column it reads (plan.keys: its refs).
+    rows_read: tuple[tuple[str, str], ...] = field(default=(), compare=False, metadata={"recorded": False})
     # A SQL-standard body's print by Postgres (pg_get_function_sqlbody, as the catalog reads it) of this very body,
     # built by `generate` with the views (commands.body_prints) and recorded in state.json: `diff` compares the
     # database's body with it. `printed_by`: the major that built it (None: never built; set without `printed`: the

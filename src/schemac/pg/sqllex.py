@@ -208,3 +208,10 @@ def names_in(text: str) -> frozenset[str] | None:
             out |= {n.replace('""', '"') for n in _QUOTED_NAME.findall(t.text)}
             out |= {w for word in WORD.findall(t.text) for w in (word, word.lower())}
     return frozenset(out)
+
+
+def may_name(text: str, names: set[str]) -> bool:
+    """Whether a body kept as text may name one of `names` (names_in); where it does not lex, whether it holds one in
+    any letter case."""
+    named = names_in(text)
+    return bool(names & named) if named is not None else any(n.lower() in text.lower() for n in names)

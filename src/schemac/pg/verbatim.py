@@ -248,17 +248,48 @@ def collated_names(text: str) -> frozenset[tuple[Optional[str], str]]:
     return _names_after(_lexed(text), ("COLLATE",))
 
 
+# Words Postgres prints between a call's ')' and a parenthesized list that names no columns (`percentile_cont(0.5)
+# WITHIN GROUP (ORDER BY x)`, `count(*) FILTER (WHERE ...)`, `OVER (...)`, `= ANY (ARRAY[...])`).
+_NOT_ALIASES = frozenset({"WITHIN", "FILTER", "OVER", "ANY", "ALL", "SOME", "IN", "ARRAY", "AND", "OR", "NOT"})
+
+
+def _function_fields(text: str) -> frozenset[str]:
+    """The column names listed after a call in FROM, as Postgres prints a function's row in a query or a
+    SQL-standard body (`FROM rows_of(n) rows_of(a, b)`, `unnest(p) unnest(a, b)`): the attributes of the composite
+    type (or the columns of the table) the function returns, which the text may read by those names; Postgres records
+    each it reads (pg_depend on the type's relation). Empty when it does not tokenize."""
+    toks, out = _lexed(text), set()
+    for i in range(1, len(toks) - 2):
+        if toks[i - 1].kind != ")" or not _is_name(toks[i]) or toks[i + 1].kind != "(" or \
+                (toks[i].kind == "word" and toks[i].text.upper() in _NOT_ALIASES):
+            continue
+        depth = 0
+        for j in range(i + 1, len(toks)):
+            kind = toks[j].kind
+            depth += (kind in _OPENERS) - (kind in _CLOSING)
+            if depth == 0:
+                break
+            if depth == 1 and toks[j - 1].kind in ("(", ",") and _is_name(toks[j]):
+                out.add(_name(toks[j]))
+    return frozenset(out)
+
+
 @lru_cache(maxsize=4096)
 def selected_fields(text: str) -> frozenset[str]:
     """The names of the fields the text selects from a composite value, as Postgres reads `(cc).y`,
-    `(f(x)).y` and `t.cc.y` (after ')' and '.', or third in a dotted name; not called): a superset of the
-    attributes of composite types it reads. Empty when it does not tokenize."""
-    toks, out = _lexed(text), set()
+    `(f(x)).y` and `t.cc.y`, and a field of a field, `(x).i.a` (as Postgres prints `((x).i).a`), of an array's
+    element, `(x)[1].a`: a name after '.' in a dotted chain that follows ')' or ']', or third or later in a dotted
+    name; not called; and the columns of a
+    function's row in FROM (_function_fields). A superset of the attributes of composite types it reads. Empty when
+    it does not tokenize."""
+    toks, out = _lexed(text), set(_function_fields(text))
     for i, t in enumerate(toks):
         if i < 2 or toks[i - 1].kind != "." or not _is_name(t) or (i + 1 < len(toks) and toks[i + 1].kind == "("):
             continue
-        before = toks[i - 2]
-        if before.kind == ")" or (_is_name(before) and i >= 4 and toks[i - 3].kind == "." and _is_name(toks[i - 4])):
+        j = i - 2  # (back over the names before it in the chain: `x . i . a`, `) . i . a`)
+        while j >= 2 and _is_name(toks[j]) and toks[j - 1].kind == ".":
+            j -= 2
+        if toks[j].kind in (")", "]") or (_is_name(toks[j]) and j <= i - 4):
             out.add(_name(t))
     return frozenset(out)
 

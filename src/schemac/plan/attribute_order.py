@@ -8,7 +8,9 @@ domain, a function's SQL-standard body or argument DEFAULT by the names its text
 selected_fields: a superset, an attribute of that name of any composite type the migration changes). A RENAME COLUMN of
 a table or view gives its row type the new name alike: what selects it of a function's result (`(f(t)).new`) waits
 for it. Computed only when a migration changes a composite type's attributes or renames a column: none of it runs
-otherwise.
+otherwise; but for a reader made again around a column change (a policy, a rule, a standard body: compare.readers,
+compare.sqlbodies), which may read the column as a field of a function's row (`FROM all_t() x(id, c)`): ordered around
+every retype or drop of a column of that name (retyped_columns).
 """
 
 from __future__ import annotations
@@ -19,12 +21,16 @@ from typing import Iterator, Optional
 from schemac.compare.around import attributes_made_removed
 from schemac.compare.changes import Change
 from schemac.compare.column_renames import net_renames
+from schemac.compare.function_rows import ROW_READ_REBUILT
+from schemac.compare.readers import READ_REBUILT
+from schemac.compare.sqlbodies import COLUMN_REBUILT
 from schemac.model.frozen import replace
 from schemac.model import Function, View
 from schemac.pg.verbatim import selected_fields
 
 # The fields of the model's objects that hold expressions (or lists of them: a rule's actions, extended statistics'
 # elements); an index's elements, a table's members, a domain's CHECKs are walked into.
+_AROUND_COLUMNS = frozenset((READ_REBUILT, COLUMN_REBUILT, ROW_READ_REBUILT))  # (compare.readers, .sqlbodies, .around)
 _TEXTS = frozenset(("default", "generated", "expression", "where", "when", "using", "with_check", "actions",
                     "elements"))
 
@@ -94,10 +100,31 @@ def reads(obj: Optional[object], keys: dict[str, set[tuple]]) -> set[tuple]:
     return out
 
 
+def retyped_columns(changes: list[Change]) -> dict[str, set[tuple]]:
+    """column name -> the keys ("column", schema, table, name) of the table columns of that name `changes` retype or
+    drop: a reader made again around one (a policy, a rule, a standard body) may read it as a field of a function's
+    row, `FROM all_t() x(id, c)`, which names no table: its drop goes before the change and its creation after."""
+    out: dict[str, set[tuple]] = {}
+    for c in changes:
+        if c.kind in ("alter_column_type", "drop_column") and c.name:
+            out.setdefault(c.name, set()).add(("column", c.schema, c.table, c.name))
+    return out
+
+
 def with_attributes(changes: list[Change], deps: list) -> list:
     """`deps` (plan.dependencies.Deps of each change) with the attributes' keys: an alter_composite_type makes and
-    removes those it adds, drops or retypes; what reads one frees it (its old form) or needs it (its new form)."""
+    removes those it adds, drops or retypes; what reads one frees it (its old form) or needs it (its new form). A reader
+    made again around a column change reads the columns retyped or dropped alike (retyped_columns)."""
     keys = attribute_keys(changes)
+    around = [n for n, c in enumerate(changes) if c.cause in _AROUND_COLUMNS]
+    columns = retyped_columns(changes) if around else {}
+    if columns:
+        deps = list(deps)
+        for n in around:
+            c, d = changes[n], deps[n]
+            old = reads(c.old, columns) if not c.kind.startswith(("add_", "set_")) else set()
+            new = reads(c.new, columns) if not c.kind.startswith("drop_") else set()
+            deps[n] = replace(d, needs=d.needs | new, frees=d.frees | old)
     if not keys:
         return deps
     # The types altered: what runs before the ALTER TYPE (a domain over one dropping its CHECK first) needs the type

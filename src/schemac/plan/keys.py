@@ -226,6 +226,8 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
             refs |= {("operator", *o) for o in used_operators(obj.body)}
             refs |= {("table", *r) for r in relations} | {("function", *f) for f in functions}
             refs |= {("column", *r, c) for r in relations for c in columns}
+            # (a table's row read through a function it calls, `FROM all_t() all_t(id, c)`, `(one_t(1)).c`: compare.sqlbodies)
+            refs |= {("column", *r, c) for r in obj.rows_read for c in columns | selected_fields(obj.body)}
             refs |= {relation_key(r[0], folded(t)) for t in conflict_arbiters(obj.body) for r in relations}  # (its key)
             # `(r).n` of an argument of a table's row type (or a composite's): recorded on that column (attribute)
             refs |= {("column", *type_name(a.type), c) for a in obj.arguments for c in selected_fields(obj.body)}

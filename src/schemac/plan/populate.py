@@ -24,7 +24,7 @@ from schemac.compare.changes import Change
 from schemac.compare.views import REBUILT
 from schemac.model import Function, Table, View
 from schemac.model.frozen import replace
-from schemac.pg.sqllex import names_in
+from schemac.pg.sqllex import may_name
 from schemac.plan.dependencies import Deps
 from schemac.plan.keys import own_keys, refs_of
 
@@ -134,14 +134,7 @@ def named_readers(changes: list[Change], refs: list[set], i: int) -> list[tuple[
     bodies = [x.body for x in reached_by(changes[i].new, views, functions)  # type: ignore[arg-type]
               if isinstance(x, Function) and not x.standard_body]
     return [(j, keys - own_keys(None, changes[j].new)) for j in sorted(group - {i})
-            if any(_names(b, {changes[j].new.name}) for b in bodies)]  # type: ignore[union-attr]
-
-
-def _names(body: str, names: set[str]) -> bool:
-    """Whether text body `body` may name one of `names` (sqllex.names_in); where it does not lex, whether it holds one
-    in any letter case."""
-    named = names_in(body)
-    return bool(names & named) if named is not None else any(n.lower() in body.lower() for n in names)
+            if any(may_name(b, {changes[j].new.name}) for b in bodies)]  # type: ignore[union-attr]
 
 
 def standing_on(last: set[int], out: list[Deps]) -> set[int]:
