@@ -21,6 +21,7 @@ from schemac.report.invalid import NOT_MANAGED, why_invalid
 from schemac.migrations.sqlx import load_config
 from schemac.pg.readable import surely_read
 from schemac.model import Schema, View
+from schemac.model.ignores import Ignore
 from schemac.schemafile.owners import owners_to_write
 
 if TYPE_CHECKING:
@@ -51,7 +52,9 @@ def _namespaces(conn: psycopg.Connection) -> tuple[str, ...]:
 
 
 def inspect_database(database_url: Optional[str], schemas: tuple[str, ...] = (), connect_timeout: int = 10,
-                     statement_timeout_ms: int = 30000, lock_timeout_ms: int = 5000) -> InspectResult:
+                     statement_timeout_ms: int = 30000, lock_timeout_ms: int = 5000,
+                     exclude: tuple[Ignore, ...] = ()) -> InspectResult:
+    """`exclude` (--exclude): objects left out of the file, whose `ignore:` they become (compare.ignored)."""
     # The catalog is read on a worker thread (catalog.worker) while this one loads the YAML writer and
     # builds the model from each query's rows as they come.
     from schemac.catalog.worker import CatalogRead, quick_handoff
@@ -83,6 +86,10 @@ def inspect_database(database_url: Optional[str], schemas: tuple[str, ...] = (),
         ignored = IGNORED_TABLES | {load_config().table[-1]}  # sqlx's table, or sqlx.toml's table-name
         model = replace(result.schema, tables=tuple(t for t in result.schema.tables if t.name not in ignored),
                         schemas=tuple(n for n in namespaces if n != "public"))
+        if exclude:
+            from schemac.compare.ignored import excluded
+
+            model = replace(excluded(model, exclude)[0], ignore=exclude)
         model = _stub_types(owners_to_write(model, result.database_owner))
         header = (f"# schema.yaml written by `schemac inspect` from {label} "
                   f"(PostgreSQL {result.server_version // 10000}).\n"

@@ -1,0 +1,67 @@
+"""schema.yaml's `ignore:` applied to a database's model: what the database makes at run time (model.ignores) is left
+out of it before it is compared (`diff`, `generate`'s recorded state) or written (`inspect --exclude`).
+
+The declaration wins: an entry matching an object schema.yaml declares leaves that object in (compared and planned
+as ever), so a broad glob (`staging.*`) may keep the one staging table schema.yaml manages. What lives inside an
+object left out (a table's columns, indexes, triggers, grants, policies, its serial's sequence) goes with it."""
+
+from __future__ import annotations
+
+from schemac.model.frozen import replace
+from schemac.model import Schema
+from schemac.model.ignores import Ignore
+
+# Each kind an entry names: the Schema fields of that kind.
+_FIELDS = {"table": ("tables",), "view": ("views",), "sequence": ("sequences",),
+           "function": ("functions", "aggregates"), "type": ("enums", "domains", "composite_types", "range_types")}
+
+
+def without_ignored(actual: Schema, desired: Schema) -> tuple[Schema, int]:
+    """`actual` without the objects `desired.ignore` matches that `desired` does not declare, and how many went."""
+    return _without(actual, desired.ignore, desired)
+
+
+def excluded(schema: Schema, ignore: tuple[Ignore, ...]) -> tuple[Schema, int]:
+    """`schema` (a catalog read) without every object `ignore` matches (`inspect --exclude`)."""
+    return _without(schema, ignore, Schema())
+
+
+def _without(actual: Schema, ignore: tuple[Ignore, ...], desired: Schema) -> tuple[Schema, int]:
+    if not ignore:
+        return actual, 0
+    kept_namespaces = set(desired.used_namespaces)
+    gone_namespaces = {n.name for n in actual.namespace_access} | set(actual.schemas) | set(actual.namespaces)
+    gone_namespaces = {n for n in gone_namespaces if n not in kept_namespaces
+                       and any(i.matches("schema", n) for i in ignore)}
+    count = len(gone_namespaces)
+    changed: dict[str, tuple] = {}
+    gone_tables: set[tuple[str, str]] = set()
+    for kind, names in _FIELDS.items():
+        for name in names:
+            declared = {(x.schema, x.name) for x in getattr(desired, name)}
+            kept = []
+            for x in getattr(actual, name):
+                if (x.schema, x.name) not in declared and (
+                        x.schema in gone_namespaces or any(i.matches(kind, f"{x.schema}.{x.name}") for i in ignore)):
+                    count += 1
+                    if kind == "table":
+                        gone_tables.add((x.schema, x.name))
+                    continue
+                kept.append(x)
+            changed[name] = tuple(kept)
+    if gone_tables:  # a serial's sequence goes with its table
+        declared = {(q.schema, q.name) for q in desired.sequences}
+        sequences = changed["sequences"]
+        changed["sequences"] = tuple(
+            q for q in sequences if (q.schema, q.name) in declared or not q.owned_by
+            or (q.schema, q.owned_by.split(".")[0]) not in gone_tables)
+        count += len(sequences) - len(changed["sequences"])
+    unmanaged = tuple(u for u in actual.unmanaged if u.schema not in gone_namespaces
+                      and not any(i.matches(u.kind, u.path) for i in ignore if not i.kinds))
+    count += len(actual.unmanaged) - len(unmanaged)
+    if gone_namespaces:
+        changed["schemas"] = tuple(n for n in actual.schemas if n not in gone_namespaces)
+        changed["namespace_access"] = tuple(n for n in actual.namespace_access if n.name not in gone_namespaces)
+    if not count:
+        return actual, 0
+    return replace(actual, unmanaged=unmanaged, **changed), count
