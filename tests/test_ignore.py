@@ -166,7 +166,7 @@ def test_the_declaration_wins_and_generate_plans_nothing_ignored(db_url, schemac
 
 BAD = [
     ("ignore: public.x_*\n", 1, "ignore must be a list"),
-    ("ignore:\n  - public.a_*\n  - {name: public.b_*, kinds: [index]}\n", 3, "unknown ignore kind 'index'"),
+    ("ignore:\n  - public.a_*\n  - {name: public.b_*, kinds: [index]}\n", 3, "an ignore kind must be one of schema, table, view, sequence, function, type, not 'index'"),
     ("ignore:\n  - {kinds: [table]}\n", 2, "needs the key 'name'"),
     ("ignore:\n  - {name: public.a, kind: [table]}\n", 2, "unknown key 'kind'"),
     ("ignore:\n  - ''\n", 2, "name is empty"),

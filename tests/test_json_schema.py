@@ -87,12 +87,12 @@ T = "tables:\n  t:\n    columns:\n      a: integer\n      b: {type: text}\n"  # 
 REJECTED = [
     # ignore: globs, or {name, kinds} of the kinds known
     ("ignore-not-a-list", "ignore: public.x_*\n", "must be a list"),
-    ("ignore-unknown-kind", "ignore:\n  - {name: public.b_*, kinds: [index]}\n", "unknown ignore kind 'index'"),
+    ("ignore-unknown-kind", "ignore:\n  - {name: public.b_*, kinds: [index]}\n", "must be one of schema"),
     ("ignore-no-name", "ignore:\n  - {kinds: [table]}\n", "needs the key 'name'"),
     ("ignore-unknown-key", "ignore:\n  - {name: public.a, kind: [table]}\n", "unknown key 'kind'"),
     ("ignore-blank-name", "ignore: ['  ']\n", "name is empty"),
     ("ignore-no-kinds", "ignore:\n  - {name: public.a, kinds: []}\n", "kinds is empty"),
-    ("ignore-kind-twice", "ignore:\n  - {name: public.a, kinds: [table, table]}\n", "given twice"),
+    ("ignore-kind-twice", "ignore:\n  - {name: public.a, kinds: [table, table]}\n", "lists table twice"),
     ("ignore-entry-twice", "ignore: [public.a, public.a]\n", "given twice"),
     ("ignore-a-number", "ignore: [12]\n", "must be a string"),
     # operator classes: a method and a type, members numbered from 1, of known keys

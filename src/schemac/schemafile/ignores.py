@@ -34,14 +34,4 @@ def read_ignores(w: Walker, node: Node) -> tuple[Ignore, ...]:
 
 
 def _kinds(w: Walker, node: Node) -> tuple[str, ...]:
-    kinds = []
-    for k in w.sequence(node, "ignore entry's kinds"):
-        kind = w.string(k, "an ignore kind")
-        if kind not in IGNORE_KINDS:
-            raise w.fail(k, f"unknown ignore kind '{kind}'; allowed: {', '.join(IGNORE_KINDS)}")
-        if kind in kinds:
-            raise w.fail(k, f"ignore kind '{kind}' is given twice")
-        kinds.append(kind)
-    if not kinds:
-        raise w.fail(node, "an ignore entry's kinds is empty: leave the key out for every kind")
-    return tuple(kinds)
+    return tuple(w.distinct(node, "ignore entry's kinds", "an ignore kind", IGNORE_KINDS))
