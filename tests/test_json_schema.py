@@ -24,7 +24,7 @@ from schemac.schemafile import (aggregates, operators, opclasses, casts, event_t
 from schemac.errors import SchemaFileError
 from schemac.schemafile.jsonschema import schema_json, schema_json_text
 from schemac.schemafile.extensions import EXTENSION_KEYS
-from schemac.schemafile import foreign_servers, ignores
+from schemac.schemafile import foreign_servers, ignore_list
 from schemac.model.ignores import IGNORE_KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -590,7 +590,7 @@ def _keys(schema: dict) -> dict[str, bool]:
     ("query", queries.QUERY_KEYS),
     ("distribution", queries.DISTRIBUTION_KEYS),
     ("foreignServer", foreign_servers.FOREIGN_SERVER_KEYS),
-    ("ignoreEntry", ignores.IGNORE_KEYS),
+    ("ignoreEntry", ignore_list.IGNORE_KEYS),
 ])
 def test_keys_match_the_loader(where, expected):
     if where == "top":

@@ -24,7 +24,7 @@ from schemac.schemafile.constraints import ConstraintReader
 from schemac.schemafile.exclusions import ExclusionReader
 from schemac.schemafile.extensions import ExtensionReader
 from schemac.schemafile.functions import FunctionReader
-from schemac.schemafile.ignores import read_ignores
+from schemac.schemafile.ignore_list import read_ignores
 from schemac.schemafile.indexes import IndexReader
 from schemac.schemafile.inherits import InheritsReader
 from schemac.schemafile.rules import RuleReader
