@@ -306,6 +306,7 @@ def inspect(database_url: Optional[str], schemas: tuple[str, ...], old_schema_fl
         ([counted(len(s.foreign_data_wrappers), "foreign-data wrapper")] if s.foreign_data_wrappers else [])
     click.echo(f"schemac: read {', '.join(counts)} from {result.label}"
                + (f"; {counted(len(s.unmanaged), 'object')} not managed (listed at the end)" if s.unmanaged else "")
+               + (f"; {counted(result.excluded, 'object')} left out by --exclude" if excludes else "")
                + (f"; wrote {output}" if output else ""), err=True)
     for note in inspect_notes(s):
         click.echo(printable(note), err=True)

@@ -37,6 +37,7 @@ class InspectResult:
     # The read itself (catalog/builder's result, its rows, the schemas asked): commands.diff.judged_read compares
     # schema.yaml with it, no second read of the same database.
     read: Optional[tuple[IntrospectResult, CatalogRows, tuple[str, ...]]] = None
+    excluded: int = 0  # objects --exclude left out
 
 
 def _namespaces(conn: psycopg.Connection) -> tuple[str, ...]:
@@ -86,15 +87,17 @@ def inspect_database(database_url: Optional[str], schemas: tuple[str, ...] = (),
         ignored = IGNORED_TABLES | {load_config().table[-1]}  # sqlx's table, or sqlx.toml's table-name
         model = replace(result.schema, tables=tuple(t for t in result.schema.tables if t.name not in ignored),
                         schemas=tuple(n for n in namespaces if n != "public"))
+        left_out = 0
         if exclude:
             from schemac.compare.ignored import excluded
 
-            model = replace(excluded(model, exclude)[0], ignore=exclude)
+            model, left_out = excluded(model, exclude)
+            model = replace(model, ignore=exclude)
         model = _stub_types(owners_to_write(model, result.database_owner))
         header = (f"# schema.yaml written by `schemac inspect` from {label} "
                   f"(PostgreSQL {result.server_version // 10000}).\n"
                   "# Review it, commit it, then `schemac generate` compiles it back to the same schema.\n")
-        return InspectResult(dump_schema(model, header), model, label, (result, rows, tuple(namespaces)))
+        return InspectResult(dump_schema(model, header), model, label, (result, rows, tuple(namespaces)), left_out)
 
 
 def _stub_types(schema: Schema) -> Schema:
