@@ -215,3 +215,25 @@ def test_a_declared_view_reading_an_ignored_table(db_url, schemac, tmp_path):
                             "ORDER BY 1").fetchall() == [("imported", "v"), ("tmp_Import", "r")]
     r = schemac("diff", "--database-url", db_url, cwd=tmp_path)
     assert r.returncode == 0, (r.stdout, r.stderr)
+
+
+def test_an_object_not_managed_is_left_out_and_strict_keeps_its_meaning(db_url, schemac, tmp_path):
+    """A foreign table in an inheritance tree is listed, not managed (drift with --strict): `--exclude
+    table:public.tmp_feed_*` leaves it out of inspect's closing list, and `diff --strict` is clean (exit 0, not_managed
+    empty); without the entry --strict is drift again (exit 1, unmanaged_object)."""
+    _run(db_url, "CREATE TABLE feed (id int); CREATE EXTENSION file_fdw; CREATE SERVER files FOREIGN DATA WRAPPER "
+                 "file_fdw; CREATE FOREIGN TABLE tmp_feed_1 () INHERITS (feed) SERVER files OPTIONS (filename '/dev/null')")
+    r = schemac("inspect", "--database-url", db_url, "--exclude", "table:public.tmp_feed_*", "-o", "schema.yaml",
+                cwd=tmp_path)
+    assert r.returncode == 0 and "; 1 object left out by --exclude;" in r.stderr, r.stderr
+    text = (tmp_path / "schema.yaml").read_text(encoding="utf-8")
+    assert text.count("tmp_feed") == 1 and "- {name: public.tmp_feed_*, kinds: [table]}" in text, text
+    for strict in ((), ("--strict",)):
+        r = schemac("diff", "--database-url", db_url, "--format", "json", *strict, cwd=tmp_path)
+        report = json.loads(r.stdout)
+        assert r.returncode == 0 and report["not_managed"] == [] and report["summary"]["ignored"] == 1, r.stdout
+    (tmp_path / "schema.yaml").write_text(text.replace("- {name: public.tmp_feed_*, kinds: [table]}", "- public.x_*"),
+                                          encoding="utf-8")
+    r = schemac("diff", "--database-url", db_url, "--format", "json", "--strict", cwd=tmp_path)
+    assert r.returncode == 1 and [(d["kind"], d["object"]["path"]) for d in json.loads(r.stdout)["differences"]] == \
+        [("unmanaged_object", "public.tmp_feed_1")], r.stdout

@@ -331,15 +331,16 @@ def _judged(schema_path: str, label: str, result: IntrospectResult, rows: Catalo
 
     actual = replace(result.schema, tables=tuple(t for t in result.schema.tables if t.name not in ignored),
                      default_owners=migration_roles(result.schema, ignored))
-    from schemac.compare.ignored import without_ignored
-
-    actual, ignored_count = without_ignored(actual, desired)  # schema.yaml's `ignore:` (made at run time)
     if desired.public_absent and result.public_holds and set(result.public_holds) <= ignored:
         # sqlx made its table in `public` before the migration that drops it ran (plan.planner.drop_public): not drift
         actual = replace(actual, public_absent=True)
     from schemac.catalog.outside import as_schema_yaml_reads
 
     actual = as_schema_yaml_reads(actual, desired)
+    from schemac.compare.ignored import without_ignored
+
+    # schema.yaml's `ignore:` (made at run time), after what schemac lists but does not manage is known: that too
+    actual, ignored_count = without_ignored(actual, desired)
     from schemac.compare.roles import missing_roles, missing_roles_refusal
 
     missing = missing_roles(desired, result.roles) if result.roles else []  # (drift: reported, no --sql script)

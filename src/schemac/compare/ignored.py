@@ -15,6 +15,11 @@ from schemac.model.ignores import Ignore
 _FIELDS = {"table": ("tables",), "view": ("views",), "sequence": ("sequences",),
            "function": ("functions", "aggregates"), "type": ("enums", "domains", "composite_types", "range_types")}
 
+# What schemac lists but does not manage (catalog's `unmanaged` kinds), of a kind an entry names; the others match an
+# entry without kinds only. The database's own (no schema: an event trigger, a cast) are never matched.
+_UNMANAGED = {"foreign table": "table", "function": "function", "procedure": "function", "aggregate": "function",
+              "type": "type", "view": "view", "materialized view": "view"}
+
 
 def without_ignored(actual: Schema, desired: Schema) -> tuple[Schema, int]:
     """`actual` without the objects `desired.ignore` matches that `desired` does not declare, and how many went."""
@@ -56,8 +61,8 @@ def _without(actual: Schema, ignore: tuple[Ignore, ...], desired: Schema) -> tup
             q for q in sequences if (q.schema, q.name) in declared or not q.owned_by
             or (q.schema, q.owned_by.split(".")[0]) not in gone_tables)
         count += len(sequences) - len(changed["sequences"])
-    unmanaged = tuple(u for u in actual.unmanaged if u.schema not in gone_namespaces
-                      and not any(i.matches(u.kind, u.path) for i in ignore if not i.kinds))
+    unmanaged = tuple(u for u in actual.unmanaged if not u.schema or u.schema not in gone_namespaces
+                      and not any(i.matches(_UNMANAGED.get(u.kind, u.kind), u.path) for i in ignore))
     count += len(actual.unmanaged) - len(unmanaged)
     if gone_namespaces:
         changed["schemas"] = tuple(n for n in actual.schemas if n not in gone_namespaces)
