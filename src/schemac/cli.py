@@ -99,7 +99,8 @@ def generate(ctx: click.Context, schema_path: str, out_dir: str, name: Optional[
     nothing changed, nothing is written and the exit status is 0 (an edit that changes no object, a
     comment say, is only recorded in OUT/state.json). A change too large for one transaction of a
     stock server (thousands of new tables) is written as several files, <name>, <name>_part_2...,
-    applied in order.
+    applied in order. What schema.yaml's `ignore:` matches and does not declare (made at run time) is
+    never created, altered or dropped, even where the last migration made it.
 
     With --verify, a migration is written only once it is proven: the existing migrations and the new
     one, applied as sqlx would into a throwaway PostgreSQL, must build exactly schema.yaml.
