@@ -115,15 +115,18 @@ def test_run_time_objects_are_no_drift_with_ignore_and_drift_without(any_db_url,
 def test_a_glob_is_case_sensitive_and_objects_in_schema_leave_the_schema(db_url, schemac, tmp_path):
     """`public.tmp_import` does not match the catalog's `tmp_Import` (a quoted identifier, spelled as stored): inspect
     writes it, and it is managed (dropped: drift, exit 1); `staging.*` leaves out what the schema holds, not the schema
-    (written in `schemas:`, no drift)."""
-    _run(db_url, SETUP + RUN_TIME)
-    r = schemac("inspect", "--database-url", db_url, "-n", "public", "-n", "staging", "--exclude", "public.conv_dpid_seq_*",
+    (written in `schemas:`, no drift); `table:public.etl_log` leaves out its partition etl_log_a too."""
+    _run(db_url, SETUP + RUN_TIME + "CREATE TABLE etl_log (k text) PARTITION BY LIST (k); "
+                                    "CREATE TABLE etl_log_a PARTITION OF etl_log FOR VALUES IN ('a')")
+    r = schemac("inspect", "--database-url", db_url, "-n", "public", "-n", "staging", "--exclude", "table:public.etl_log",
+                "--exclude", "public.conv_dpid_seq_*",
                 "--exclude", "public.events_p2027_*", "--exclude", "public.tmp_import", "--exclude", "staging.*",
                 "-o", "schema.yaml", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     doc = yaml.safe_load((tmp_path / "schema.yaml").read_text(encoding="utf-8"))
     assert "tmp_Import" in doc["tables"] and doc["schemas"] == ["staging"] and "sequences" not in doc, doc
     assert not [t for t in doc["tables"] if doc["tables"][t].get("schema") == "staging"], doc
+    assert not [t for t in doc["tables"] if t.startswith("etl_log")], doc  # (its partition goes with it)
     r = schemac("diff", "--database-url", db_url, cwd=tmp_path)
     assert r.returncode == 0, (r.stdout, r.stderr)
     _run(db_url, 'DROP TABLE "tmp_Import"')

@@ -3,7 +3,8 @@ out of it before it is compared (`diff`, `generate`'s recorded state) or written
 
 The declaration wins: an entry matching an object schema.yaml declares leaves that object in (compared and planned
 as ever), so a broad glob (`staging.*`) may keep the one staging table schema.yaml manages. What lives inside an
-object left out (a table's columns, indexes, triggers, grants, policies, its serial's sequence) goes with it."""
+object left out (a table's columns, indexes, triggers, grants, policies, its partitions, its serial's sequence)
+goes with it."""
 
 from __future__ import annotations
 
@@ -54,12 +55,15 @@ def _without(actual: Schema, ignore: tuple[Ignore, ...], desired: Schema) -> tup
                     continue
                 kept.append(x)
             changed[name] = tuple(kept)
-    if gone_tables:  # a serial's sequence goes with its table
+    if gone_tables:  # its partitions go with a table, and a serial's sequence
+        tables = changed["tables"]
+        changed["tables"] = _partitions_gone(tables, gone_tables, {(t.schema, t.name) for t in desired.tables})
+        count += len(tables) - len(changed["tables"])
         declared = {(q.schema, q.name) for q in desired.sequences}
         sequences = changed["sequences"]
         changed["sequences"] = tuple(
             q for q in sequences if (q.schema, q.name) in declared or not q.owned_by
-            or (q.schema, q.owned_by.split(".")[0]) not in gone_tables)
+            or (q.schema, q.owned_by.rsplit(".", 1)[0]) not in gone_tables)
         count += len(sequences) - len(changed["sequences"])
     unmanaged = tuple(u for u in actual.unmanaged if not u.schema or u.schema not in gone_namespaces
                       and not any(i.matches(_UNMANAGED.get(u.kind, u.kind), u.path) for i in ignore))
@@ -70,3 +74,15 @@ def _without(actual: Schema, ignore: tuple[Ignore, ...], desired: Schema) -> tup
     if not count:
         return actual, 0
     return replace(actual, unmanaged=unmanaged, **changed), count
+
+
+def _partitions_gone(tables: tuple, gone: set[tuple[str, str]], declared: set[tuple[str, str]]) -> tuple:
+    """`tables` without the partitions (at any depth) of a table gone that schema.yaml does not declare; `gone` gains
+    them."""
+    while True:
+        left = [t for t in tables if t.partition_of is not None and (t.schema, t.name) not in declared
+                and (t.partition_of.parent_schema, t.partition_of.parent) in gone]
+        if not left:
+            return tables
+        gone.update((t.schema, t.name) for t in left)
+        tables = tuple(t for t in tables if (t.schema, t.name) not in gone)
