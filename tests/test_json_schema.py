@@ -24,7 +24,8 @@ from schemac.schemafile import (aggregates, operators, opclasses, casts, event_t
 from schemac.errors import SchemaFileError
 from schemac.schemafile.jsonschema import schema_json, schema_json_text
 from schemac.schemafile.extensions import EXTENSION_KEYS
-from schemac.schemafile import foreign_servers
+from schemac.schemafile import foreign_servers, ignore_list
+from schemac.model.ignores import IGNORE_KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = schema_json()
@@ -84,6 +85,16 @@ T = "tables:\n  t:\n    columns:\n      a: integer\n      b: {type: text}\n"  # 
 
 # (id, yaml text, fragment of the loader's message): both the JSON Schema and the loader must reject.
 REJECTED = [
+    # ignore: globs, or {name, kinds} of the kinds known
+    ("ignore-not-a-list", "ignore: public.x_*\n", "must be a list"),
+    ("ignore-unknown-kind", "ignore:\n  - {name: public.b_*, kinds: [index]}\n", "must be one of schema"),
+    ("ignore-no-name", "ignore:\n  - {kinds: [table]}\n", "needs the key 'name'"),
+    ("ignore-unknown-key", "ignore:\n  - {name: public.a, kind: [table]}\n", "unknown key 'kind'"),
+    ("ignore-blank-name", "ignore: ['  ']\n", "name is empty"),
+    ("ignore-no-kinds", "ignore:\n  - {name: public.a, kinds: []}\n", "kinds is empty"),
+    ("ignore-kind-twice", "ignore:\n  - {name: public.a, kinds: [table, table]}\n", "lists table twice"),
+    ("ignore-entry-twice", "ignore: [public.a, public.a]\n", "given twice"),
+    ("ignore-a-number", "ignore: [12]\n", "must be a string"),
     # operator classes: a method and a type, members numbered from 1, of known keys
     ("opclass-no-type", "operator_classes:\n  p: {method: hash, operators: [{strategy: 1, operator: '='}]}\n", "type"),
     ("opclass-strategy-zero", "operator_classes:\n  p: {method: hash, type: integer, operators: [{strategy: 0, "
@@ -357,6 +368,8 @@ def test_both_reject(case_id, text, fragment):
 # Valid documents at the edges: both must accept.
 ACCEPTED = [
     ("empty-document", ""),
+    ("ignore-every-shape", "ignore:\n  - public.conv_dpid_seq_*\n  - '*.tmp_*'\n  - tenant_*\n"
+                           "  - {name: public.p_*, kinds: [table, sequence]}\n  - {name: 'tenant_[0-9]', kinds: [schema]}\n"),
     ("multirange-in-another-schema", "range_types:\n  r: {subtype: int4, multirange: mr.\"r.m\"}\n"),
     ("column-order-of-a-child", T + "  c:\n    inherits: [t]\n    column_order: [x, b]\n    columns:\n      x: text\n"),
     ("casts-each-way", "casts:\n  - {source: text, target: json, inout: true, context: Implicit, comment: c}\n"
@@ -577,6 +590,7 @@ def _keys(schema: dict) -> dict[str, bool]:
     ("query", queries.QUERY_KEYS),
     ("distribution", queries.DISTRIBUTION_KEYS),
     ("foreignServer", foreign_servers.FOREIGN_SERVER_KEYS),
+    ("ignoreEntry", ignore_list.IGNORE_KEYS),
 ])
 def test_keys_match_the_loader(where, expected):
     if where == "top":
@@ -597,6 +611,7 @@ def test_choices_match_the_loader():
     assert DEFS["identifier"]["maxLength"] == names.MAX_IDENTIFIER_BYTES
     assert DEFS["columnList"]["maxItems"] == fields.MAX_INDEX_COLUMNS
     assert DEFS["table"]["properties"]["columns"]["maxProperties"] == tables.MAX_TABLE_COLUMNS
+    assert DEFS["ignoreEntry"]["properties"]["kinds"]["items"]["enum"] == list(IGNORE_KINDS)
 
 
 # -- the schema itself ------------------------------------------------------------------------------------

@@ -99,7 +99,8 @@ def generate(ctx: click.Context, schema_path: str, out_dir: str, name: Optional[
     nothing changed, nothing is written and the exit status is 0 (an edit that changes no object, a
     comment say, is only recorded in OUT/state.json). A change too large for one transaction of a
     stock server (thousands of new tables) is written as several files, <name>, <name>_part_2...,
-    applied in order.
+    applied in order. What schema.yaml's `ignore:` matches and does not declare (made at run time) is
+    never created, altered or dropped, even where the last migration made it.
 
     With --verify, a migration is written only once it is proven: the existing migrations and the new
     one, applied as sqlx would into a throwaway PostgreSQL, must build exactly schema.yaml.
@@ -154,7 +155,8 @@ def diff(schema_path: str, database_url: Optional[str], fmt: str, strict: bool, 
     With a database (--database-url, DATABASE_URL or PG* variables): reads pg_catalog only, in one
     READ ONLY transaction with statement and lock timeouts; a role that can connect is enough. It
     also compares OUT/migrations with the database's _sqlx_migrations (pending, applied but missing,
-    edited after applying, failed). Covers the schemas schema.yaml uses.
+    edited after applying, failed). Covers the schemas schema.yaml uses. Objects schema.yaml's `ignore:` matches
+    and does not declare (what the application makes at run time) are neither drift nor listed.
 
     With no database at all: replays OUT/migrations, as sqlx would, into a throwaway embedded
     PostgreSQL (or a scratch database on --dev-url) and compares that, so CI without a database
@@ -257,22 +259,36 @@ def apply(database_url: Optional[str], out_dir: str, dry_run: bool, connect_time
 @click.option("--schema", "old_schema_flag", multiple=True, hidden=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the YAML to this file instead of stdout.")
 @click.option("--force", is_flag=True, help="With --output: replace the file if it exists.")
+@click.option("--exclude", "excludes", multiple=True, metavar="[KIND:]PATTERN",
+              help="Leave out the objects whose schema-qualified name (as the catalog spells it, case-sensitive) "
+                   "matches this glob (public.conv_dpid_seq_*, staging.*; a bare name is a schema: tenant_*), of "
+                   "KIND only if given (schema, table, view, sequence, function, type); written as schema.yaml's "
+                   "`ignore:`, so diff leaves them out too. Repeat for several.")
 @_timeouts
 def inspect(database_url: Optional[str], schemas: tuple[str, ...], old_schema_flag: tuple[str, ...],
-            output: Optional[str], force: bool, connect_timeout: int, statement_timeout: int, lock_timeout: int) -> None:
+            output: Optional[str], force: bool, excludes: tuple[str, ...], connect_timeout: int, statement_timeout: int,
+            lock_timeout: int) -> None:
     """Write a schema.yaml describing an existing database.
 
     Reads pg_catalog only, in one READ ONLY transaction (like `schemac diff`). Tables, columns,
     constraints, indexes, triggers, sequences, enums, domains, functions, views, materialized views, extensions
     and partitions become schema.yaml; policies and other objects schemac does not manage are listed in a
-    comment at the end. The same database always gives byte-identical output.
+    comment at the end. The same database always gives byte-identical output. Objects the application makes at run
+    time (per-account sequences, premade partitions, staging tables) are left out with --exclude.
     """
     with loading():
         from schemac.commands.inspect import inspect_database, inspect_notes, warn_verbatim, write_output
     if old_schema_flag:
         raise click.UsageError("inspect names namespaces with -n/--namespace (as pg_dump does); --schema is the "
                                "schema.yaml file of generate and diff")
-    result = inspect_database(database_url, schemas, connect_timeout, statement_timeout * 1000, lock_timeout * 1000)
+    from schemac.model.ignores import exclude_option
+
+    try:
+        exclude = tuple(dict.fromkeys(exclude_option(x) for x in excludes))
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--exclude") from None
+    result = inspect_database(database_url, schemas, connect_timeout, statement_timeout * 1000, lock_timeout * 1000,
+                              exclude)
     if output:
         write_output(output, result.yaml, force)
     else:
@@ -291,6 +307,7 @@ def inspect(database_url: Optional[str], schemas: tuple[str, ...], old_schema_fl
         ([counted(len(s.foreign_data_wrappers), "foreign-data wrapper")] if s.foreign_data_wrappers else [])
     click.echo(f"schemac: read {', '.join(counts)} from {result.label}"
                + (f"; {counted(len(s.unmanaged), 'object')} not managed (listed at the end)" if s.unmanaged else "")
+               + (f"; {counted(result.excluded, 'object')} left out by --exclude" if excludes else "")
                + (f"; wrote {output}" if output else ""), err=True)
     for note in inspect_notes(s):
         click.echo(printable(note), err=True)

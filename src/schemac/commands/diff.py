@@ -48,6 +48,7 @@ class DriftResult:
     script: Optional[DriftScript] = field(repr=False, compare=False)  # --sql's, planned when read (sql, sql_refused)
     desired_from: str = "schema.yaml"  # or "state.json": where the desired model came from (never rendered)
     unmanaged: tuple = ()  # objects schemac does not manage, listed (differences too, with strict)
+    ignored: int = 0  # objects of the database schema.yaml's `ignore:` left out (the JSON report's summary)
     notices: tuple[str, ...] = ()  # for stderr: `renamed_from` hints this database no longer needs
     alone: Optional["DriftResult"] = None  # check_drift(and_alone=True): the read against schema.yaml's model alone
     # (actual, desired): the two models compared, for a caller that wants to look further; `schemac
@@ -76,7 +77,7 @@ class DriftResult:
 
             target = {"database": self.target_label, "server_version": self.server_version,
                       "catalog_queries": self.queries}
-            return render_json(diffs, target, self.schema_file, self.unmanaged)
+            return render_json(diffs, target, self.schema_file, self.unmanaged, ignored=self.ignored)
         if fmt == "github":
             from schemac.report.github import render_github
 
@@ -336,6 +337,10 @@ def _judged(schema_path: str, label: str, result: IntrospectResult, rows: Catalo
     from schemac.catalog.outside import as_schema_yaml_reads
 
     actual = as_schema_yaml_reads(actual, desired)
+    from schemac.compare.ignored import without_ignored
+
+    # schema.yaml's `ignore:` (made at run time), after what schemac lists but does not manage is known: that too
+    actual, ignored_count = without_ignored(actual, desired)
     from schemac.compare.roles import missing_roles, missing_roles_refusal
 
     missing = missing_roles(desired, result.roles) if result.roles else []  # (drift: reported, no --sql script)
@@ -373,5 +378,5 @@ def _judged(schema_path: str, label: str, result: IntrospectResult, rows: Catalo
 
         found += unmanaged_differences(unmanaged)
     return DriftResult(schema_path, label, result.server_version, result.queries, tuple(found),
-                       script, desired_from, unmanaged, compared=(actual, desired),
+                       script, desired_from, unmanaged, compared=(actual, desired), ignored=ignored_count,
                        notices=tuple(applied_renames(actual, desired) + unrecorded_outside(actual, desired)))

@@ -57,6 +57,7 @@ from schemac.plan.maintenance_path import restricted_path_notices
 from schemac.schemafile.load import load_with_digest, read_schema_text
 from schemac.pg.noop_casts import without_noop_casts
 from schemac.pg.typed_strings import strings_typed_everywhere
+from schemac.compare.ignored import without_ignored
 
 
 @frozen
@@ -198,6 +199,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     # (a record made before the loader dropped casts of a column to its own type may hold them, or before it typed
     # the strings compared with a column, `b <> 'no'` on a boolean b)
     current = strings_typed_everywhere(without_noop_casts(state.schema)) if state else Schema()
+    current = without_ignored(current, desired)[0]  # (an object `ignore:` now names: no longer managed, never dropped)
     if sight is not None:
         sight.models_built()
     view_notices: list[str] = []

@@ -21,6 +21,7 @@ from schemac.report.invalid import NOT_MANAGED, why_invalid
 from schemac.migrations.sqlx import load_config
 from schemac.pg.readable import surely_read
 from schemac.model import Schema, View
+from schemac.model.ignores import Ignore
 from schemac.schemafile.owners import owners_to_write
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ class InspectResult:
     # The read itself (catalog/builder's result, its rows, the schemas asked): commands.diff.judged_read compares
     # schema.yaml with it, no second read of the same database.
     read: Optional[tuple[IntrospectResult, CatalogRows, tuple[str, ...]]] = None
+    excluded: int = 0  # objects --exclude left out
 
 
 def _namespaces(conn: psycopg.Connection) -> tuple[str, ...]:
@@ -51,7 +53,9 @@ def _namespaces(conn: psycopg.Connection) -> tuple[str, ...]:
 
 
 def inspect_database(database_url: Optional[str], schemas: tuple[str, ...] = (), connect_timeout: int = 10,
-                     statement_timeout_ms: int = 30000, lock_timeout_ms: int = 5000) -> InspectResult:
+                     statement_timeout_ms: int = 30000, lock_timeout_ms: int = 5000,
+                     exclude: tuple[Ignore, ...] = ()) -> InspectResult:
+    """`exclude` (--exclude): objects left out of the file, whose `ignore:` they become (compare.ignored)."""
     # The catalog is read on a worker thread (catalog.worker) while this one loads the YAML writer and
     # builds the model from each query's rows as they come.
     from schemac.catalog.worker import CatalogRead, quick_handoff
@@ -83,11 +87,17 @@ def inspect_database(database_url: Optional[str], schemas: tuple[str, ...] = (),
         ignored = IGNORED_TABLES | {load_config().table[-1]}  # sqlx's table, or sqlx.toml's table-name
         model = replace(result.schema, tables=tuple(t for t in result.schema.tables if t.name not in ignored),
                         schemas=tuple(n for n in namespaces if n != "public"))
+        left_out = 0
+        if exclude:
+            from schemac.compare.ignored import excluded
+
+            model, left_out = excluded(model, exclude)
+            model = replace(model, ignore=exclude)
         model = _stub_types(owners_to_write(model, result.database_owner))
         header = (f"# schema.yaml written by `schemac inspect` from {label} "
                   f"(PostgreSQL {result.server_version // 10000}).\n"
                   "# Review it, commit it, then `schemac generate` compiles it back to the same schema.\n")
-        return InspectResult(dump_schema(model, header), model, label, (result, rows, tuple(namespaces)))
+        return InspectResult(dump_schema(model, header), model, label, (result, rows, tuple(namespaces)), left_out)
 
 
 def _stub_types(schema: Schema) -> Schema:

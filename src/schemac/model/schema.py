@@ -9,6 +9,7 @@ from typing import Optional
 from .aggregates import Aggregate
 from .functions import Function
 from .grants import DefaultPrivileges, Namespace
+from .ignores import Ignore
 from .operators import Operator
 from .event_triggers import EventTrigger
 from .database_settings import DatabaseGrant, DatabaseSetting
@@ -92,6 +93,9 @@ class Schema:
     default_owners: Optional[tuple[str, ...]] = field(default=None, compare=False)
     # Declared access patterns (`queries:`), checked by `schemac check-queries`: not DDL, never diffed.
     queries: tuple[Query, ...] = field(default=(), compare=False)
+    # `ignore:`: what the database makes at run time, left out of the catalog's model where schema.yaml declares
+    # no such object (compare.ignored): never drift, never planned, never written by inspect.
+    ignore: tuple[Ignore, ...] = field(default=(), compare=False)
 
     def table(self, schema: str, name: str) -> Optional[Table]:
         return self.tables_by_key().get((schema, name))

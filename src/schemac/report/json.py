@@ -25,8 +25,9 @@ def visible_json(doc: object, **options) -> str:
 
 
 def render_json(diffs: list[Difference], target: dict, schema_file: str,
-                unmanaged: Sequence[Unmanaged] = (), extra: Optional[dict] = None) -> str:
-    """`extra`: keys another report adds to the document (check-queries: "queries")."""
+                unmanaged: Sequence[Unmanaged] = (), extra: Optional[dict] = None, ignored: int = 0) -> str:
+    """`extra`: keys another report adds to the document (check-queries: "queries"); `ignored`: the objects
+    schema.yaml's `ignore:` left out (summary.ignored)."""
     doc = {
         "schemac": __version__,
         "format": JSON_FORMAT,
@@ -38,5 +39,7 @@ def render_json(diffs: list[Difference], target: dict, schema_file: str,
         "differences": [d.to_json() for d in diffs],
         "not_managed": [{"kind": u.kind, "schema": u.schema, "name": u.name} for u in unmanaged],
     }
+    if ignored:  # (a field added: only where `ignore:` left something out, so older documents read the same)
+        doc["summary"]["ignored"] = ignored
     doc.update(extra or {})
     return visible_json(doc) + "\n"

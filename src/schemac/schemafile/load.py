@@ -24,6 +24,7 @@ from schemac.schemafile.constraints import ConstraintReader
 from schemac.schemafile.exclusions import ExclusionReader
 from schemac.schemafile.extensions import ExtensionReader
 from schemac.schemafile.functions import FunctionReader
+from schemac.schemafile.ignore_list import read_ignores
 from schemac.schemafile.indexes import IndexReader
 from schemac.schemafile.inherits import InheritsReader
 from schemac.schemafile.rules import RuleReader
@@ -58,7 +59,7 @@ TOP_KEYS = {"database": False, "extensions": False, "schemas": False, "collation
             "range_types": False, "sequences": False, "functions": False, "aggregates": False, "operators": False,
             "external_types": False, "external_functions": False, "external_tables": False,
             "default_privileges": False, "publications": False, "event_triggers": False, "casts": False, "operator_families": False, "operator_classes": False, "foreign_servers": False, "foreign_data_wrappers": False, "tables": False, "views": False, "materialized_views": False,
-            "queries": False}
+            "queries": False, "ignore": False}
 
 
 def read_schema_text(path: str) -> str:
@@ -253,6 +254,7 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
             external_functions=outside,
             external_tables=external_tables,
             queries=self.declared_queries(top["queries"][1] if "queries" in top else None, tables),
+            ignore=read_ignores(self.w, top["ignore"][1]) if "ignore" in top else (),
             views=tuple(views),
             publications=self.publications(top["publications"][1], tables) if "publications" in top else (),
             event_triggers=self.event_triggers(top["event_triggers"][1], functions, extensions, outside) if "event_triggers" in top else (),

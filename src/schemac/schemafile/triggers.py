@@ -39,16 +39,7 @@ class TriggerReader(FieldReader):
                                               f"(schema.\"name.with.dots\"), without arguments (those go under "
                                               f"arguments:), not {function!r}")
         function = spelled  # public.name kept: one pg_catalog's hides (model.references.as_read)
-        events = []
-        for item in self.w.sequence(f["events"][1], f"events of {what}"):
-            event = self.w.string(item, f"event of {what}").lower()
-            if event not in TRIGGER_EVENTS:
-                raise self.fail(item, f"event of {what} must be one of {', '.join(TRIGGER_EVENTS)}, not '{event}'")
-            if event in events:
-                raise self.fail(item, f"{what} lists the event {event} twice")
-            events.append(event)
-        if not events:
-            raise self.fail(f["events"][1], f"events of {what} is empty")
+        events = self.w.distinct(f["events"][1], f"events of {what}", f"event of {what}", TRIGGER_EVENTS, fold=True)
         timing = (self.choice(f, "timing", ("before", "after", "instead_of"), what) or "after").replace("_", " ")
         row = (self.choice(f, "for_each", ("row", "statement"), what) or "statement") == "row"
         update_of = self.opt_columns(f, "update_of", what, known)

@@ -4,7 +4,7 @@ as the kind the loader expects, each mistake a SchemaFileError at its file:line:
 from __future__ import annotations
 
 import difflib
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -149,6 +149,22 @@ class Walker:
         if not isinstance(node, SequenceNode):
             raise self.fail(node, f"{what} must be a list, not {self.describe(node)}")
         return list(node.value)
+
+    def distinct(self, node: Node, what: str, item: str, allowed: Sequence[str], fold: bool = False) -> list[str]:
+        """A non-empty list of `allowed` values, each once (a trigger's events, an ignore entry's kinds); `fold`:
+        compared lower-cased."""
+        out: list[str] = []
+        for n in self.sequence(node, what):
+            value = self.string(n, item)
+            value = value.lower() if fold else value
+            if value not in allowed:
+                raise self.fail(n, f"{item} must be one of {', '.join(allowed)}, not '{value}'")
+            if value in out:
+                raise self.fail(n, f"{what} lists {value} twice")
+            out.append(value)
+        if not out:
+            raise self.fail(node, f"{what} is empty")
+        return out
 
     def scalar(self, node: Node, what: str) -> ScalarNode:
         if type(node) in _SCALARS and node.tag in _SCALAR_TAGS and self._budget > 0 and "\x00" not in node.value:

@@ -361,6 +361,9 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
                           ("external_tables", schema.external_tables)):
         if external:
             doc[key] = _FlowList(list(external))
+    if schema.ignore:  # (inspect --exclude's patterns: the next diff leaves the same objects out)
+        doc["ignore"] = [_Flow({"name": i.pattern, "kinds": _FlowList(list(i.kinds))}) if i.kinds else i.pattern
+                         for i in schema.ignore]
     defaults = written_default_privileges(schema.default_privileges)
     if defaults:
         doc["default_privileges"] = [_Flow({**d, "grants": _grants_flow(d["grants"])}) for d in defaults]

@@ -1,0 +1,55 @@
+"""schema.yaml's `ignore:`: objects the database makes at run time (per-account sequences, premade partitions,
+staging tables), which schemac neither reports as drift nor plans, nor `inspect` writes."""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+from typing import Optional
+
+from schemac.model.frozen import frozen
+
+from .source import Source, _src
+
+# The kinds an entry may name: each the Schema fields it covers (compare.ignored). A `schema` is a namespace, named
+# bare (`tenant_*`); the others are named schema-qualified (`public.conv_dpid_seq_*`).
+IGNORE_KINDS = ("schema", "table", "view", "sequence", "function", "type")
+
+
+@frozen
+class Ignore:
+    """One entry: a glob (fnmatch's `*`, `?`, `[...]`, case-sensitive) over the name as the catalog spells it
+    (`schema.name`, a namespace's bare name), for `kinds` (() for every kind)."""
+
+    pattern: str
+    kinds: tuple[str, ...] = ()
+    source: Optional[Source] = _src()
+
+    def matches(self, kind: str, name: str) -> bool:
+        """Whether the object `name` (qualified, or a namespace's own) of `kind` is this entry's."""
+        return (not self.kinds or kind in self.kinds) and fnmatchcase(name, self.pattern)
+
+
+def ignore_problem(pattern: str, kinds: tuple[str, ...]) -> Optional[str]:
+    """Why an entry could match nothing (schema.yaml's error at its line, `inspect --exclude`'s usage error); None if
+    it is sound."""
+    if not pattern.strip():
+        return "an ignore entry's name is empty: write a glob such as public.tmp_*"
+    unknown = [k for k in kinds if k not in IGNORE_KINDS]
+    if unknown:
+        return f"unknown ignore kind '{unknown[0]}'; allowed: {', '.join(IGNORE_KINDS)}"
+    if "." not in pattern and kinds and "schema" not in kinds:
+        return (f"ignore entry '{pattern}' names no schema-qualified object: write schema.name (e.g. public.{pattern}), "
+                "or kinds: [schema] for a namespace")
+    if "." in pattern and kinds == ("schema",):
+        return f"ignore entry '{pattern}' of kind schema holds a dot: a namespace is named bare (e.g. tenant_*)"
+    return None
+
+
+def exclude_option(text: str) -> Ignore:
+    """`inspect --exclude`'s PATTERN, or KIND:PATTERN (`sequence:public.conv_dpid_seq_*`); ValueError says why not."""
+    kind, colon, rest = text.partition(":")
+    pattern, kinds = (rest, (kind,)) if colon and kind in IGNORE_KINDS else (text, ())
+    problem = ignore_problem(pattern, kinds)
+    if problem:
+        raise ValueError(problem)
+    return Ignore(pattern, kinds)
