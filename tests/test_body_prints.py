@@ -37,6 +37,29 @@ _RETURNING = """\
     returns: SETOF integer
     body: BEGIN ATOMIC DELETE FROM tm WHERE c IN (SELECT v FROM other) RETURNING id; END
 """
+# Data-modifying statements beyond a plain UPDATE, DELETE or INSERT of a query, which Postgres prints resolved as it
+# prints a query (RETURNING's columns qualified, `*` spelled out, a WITH's CTEs, MERGE's INSERT given its columns):
+# compare.body_queries reads them too (fix57j); a CTE that modifies data is not read.
+_MODIFYING = """\
+  relabelled:
+    returns: SETOF integer
+    body: BEGIN ATOMIC WITH w AS (SELECT id FROM other WHERE v > 0) UPDATE tm SET c = c + 1 WHERE id IN (SELECT id FROM w) RETURNING c * 2; END
+  dropped:
+    returns: SETOF integer
+    body: BEGIN ATOMIC WITH w AS (SELECT id FROM other) DELETE FROM tm USING w WHERE tm.id = w.id RETURNING c; END
+  added:
+    returns: SETOF tm
+    body: BEGIN ATOMIC INSERT INTO tm VALUES (1, 2) RETURNING *; END
+  copied:
+    returns: SETOF integer
+    body: BEGIN ATOMIC WITH w AS (SELECT id, v FROM other) INSERT INTO tm (id, c) SELECT id, v FROM w RETURNING c + 1; END
+  merged:
+    returns: void
+    body: BEGIN ATOMIC MERGE INTO tm t USING (SELECT id, v FROM other WHERE v > 0) s ON t.id = s.id WHEN MATCHED AND t.c > 0 THEN UPDATE SET c = s.v + c WHEN NOT MATCHED THEN INSERT VALUES (s.id, s.v); END
+  chained:
+    returns: SETOF integer
+    body: BEGIN ATOMIC WITH d AS (DELETE FROM other WHERE v < 0 RETURNING id) UPDATE tm SET c = 0 WHERE id IN (SELECT id FROM d) RETURNING id; END
+"""
 
 
 def test_rebuild_state_records_the_prints_generate_records(tmp_path, any_db_url, schemac):
@@ -71,17 +94,25 @@ def test_hand_written_queries_are_in_sync_without_a_print(tmp_path, any_db_url):
     forms: a query with a subquery, a CTE, a join (printed `FROM (tm JOIN other o ON ...)`), an `IN (SELECT ...)` or
     a parameter beside a table (`twice.x`) drifted right after the migration. Such a query is now read as a view's
     query is without its deparse (compare.body_queries); another column, table or a column for the parameter is
-    still a change. An UPDATE or a DELETE is read as the SELECT of its values over its relations. A RETURNING
-    list, which the forms do not read, still drifts there, and the report says why and what records the print
-    (report.bodies); with state.json, in sync."""
+    still a change. An UPDATE or a DELETE is read as the SELECT of its values over its relations. A RETURNING list
+    (printed `RETURNING tm.c`, `*` spelled out), a WITH on an UPDATE, a DELETE or an INSERT, and MERGE (its INSERT
+    printed with the table's columns) drifted too (fix57e's left, zz_returning_bodies_drift_without_print.sql): read
+    now, RETURNING's expressions as a select list over the statement's relations, the WITH's CTEs as a query's;
+    another column, table or constant is still a change. A CTE modifying data, which the forms do not read, still
+    drifts there, and the report says why and what records the print (report.bodies); with state.json, in sync."""
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    schema.write_text(_QUERIES + _RETURNING)
+    schema.write_text(_QUERIES + _RETURNING + _MODIFYING)
     assert generate(str(schema), out).status == "written"
     apply_all(any_db_url, out)
     assert check_drift(str(schema), any_db_url, out_dir=out).differences == ()
     drift = check_drift(str(schema), any_db_url).differences
-    assert {d.name: d.kind for d in drift} == {"taken()": "function_changed", "gone()": "function_changed"}
+    assert {d.name: d.kind for d in drift} == {"chained()": "function_changed"}
     assert all("run `schemac generate` to record Postgres's print, then diff again)" in d.message for d in drift)
+    with psycopg.connect(any_db_url) as conn:  # (what the forms read: Postgres's own spellings of them)
+        printed = {name: conn.execute("SELECT pg_get_function_sqlbody(%s::regproc)", (name,)).fetchone()[0]
+                   for name in ("taken", "added", "merged")}
+    assert "RETURNING tm.c;" in printed["taken"] and "RETURNING tm.id," in printed["added"] and \
+        "INSERT (id, c)" in printed["merged"]
     assert _changed_after(schema, any_db_url,
                           "nested() RETURNS numeric LANGUAGE sql STABLE BEGIN ATOMIC "  # (the derived table's column)
                           "SELECT sum(s.count) + (SELECT max(c) FROM tm) FROM (SELECT count(id) FROM tm) s; END",
@@ -95,6 +126,24 @@ def test_hand_written_queries_are_in_sync_without_a_print(tmp_path, any_db_url):
                           "bumped() RETURNS void LANGUAGE sql "  # (another column read)
                           "BEGIN ATOMIC UPDATE tm SET c = id + 1 WHERE id IN (SELECT id FROM other); END",
                           "pruned() RETURNS void LANGUAGE sql "  # (another column of the subquery)
-                          "BEGIN ATOMIC DELETE FROM tm WHERE c IN (SELECT id FROM other); END") \
+                          "BEGIN ATOMIC DELETE FROM tm WHERE c IN (SELECT id FROM other); END",
+                          "taken() RETURNS SETOF integer LANGUAGE sql "  # (another column returned)
+                          "BEGIN ATOMIC UPDATE tm SET c = c + 1 WHERE id IN (SELECT id FROM other) RETURNING id; END",
+                          "relabelled() RETURNS SETOF integer LANGUAGE sql "  # (another constant returned)
+                          "BEGIN ATOMIC WITH w AS (SELECT id FROM other WHERE v > 0) UPDATE tm SET c = c + 1 "
+                          "WHERE id IN (SELECT id FROM w) RETURNING c * 3; END",
+                          "dropped() RETURNS SETOF integer LANGUAGE sql "  # (another table in the WITH)
+                          "BEGIN ATOMIC WITH w AS (SELECT id FROM tm) DELETE FROM tm USING w WHERE tm.id = w.id "
+                          "RETURNING c; END",
+                          "added() RETURNS SETOF tm LANGUAGE sql "  # (another constant inserted)
+                          "BEGIN ATOMIC INSERT INTO tm VALUES (1, 3) RETURNING *; END",
+                          "copied() RETURNS SETOF integer LANGUAGE sql "  # (another column in the WITH)
+                          "BEGIN ATOMIC WITH w AS (SELECT id, id AS v FROM other) INSERT INTO tm (id, c) "
+                          "SELECT id, v FROM w RETURNING c + 1; END",
+                          "merged() RETURNS void LANGUAGE sql "  # (another column set)
+                          "BEGIN ATOMIC MERGE INTO tm t USING (SELECT id, v FROM other WHERE v > 0) s ON t.id = s.id "
+                          "WHEN MATCHED AND t.c > 0 THEN UPDATE SET c = s.id + c "
+                          "WHEN NOT MATCHED THEN INSERT VALUES (s.id, s.v); END") \
         == {"nested()", "shared()", "joined()", "within()", "twice(integer)", "moved()", "series(integer)",
-            "bumped()", "pruned()", "taken()", "gone()"}  # (the two drifting before)
+            "bumped()", "pruned()", "taken()", "relabelled()", "dropped()", "added()", "copied()", "merged()",
+            "chained()"}  # (the one drifting before)

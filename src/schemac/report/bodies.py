@@ -10,8 +10,8 @@ def unprinted_note(c: Change) -> str:
     """The note of an `alter_function` of a SQL-standard body that differs in its body alone, where no print of
     schema.yaml's text by Postgres was at hand (`printed`: none recorded for it, schema.yaml changed since the last
     `generate` or no state.json read; or Postgres could not build it there): the body was compared by schemac's
-    reading of both texts (compare.types._same_returned), which does not reach every spelling Postgres prints (an
-    RETURNING list qualified). Said, with the way out, rather than a bare drift."""
+    reading of both texts (compare.types._same_returned), which does not reach every spelling Postgres prints (a
+    CTE modifying data, qualified). Said, with the way out, rather than a bare drift."""
     from schemac.compare.types import same_function
 
     new, old = c.new, c.old
