@@ -111,12 +111,10 @@ def _as_select(tree: exp.Update | exp.Delete) -> Optional[tuple[str, list[exp.Qu
     if not isinstance(target, exp.Table) or any(tree.args.get(k) for k in ("order", "limit")):
         return None
     if isinstance(tree, exp.Update):
-        sets = tree.expressions
-        if not sets or not all(isinstance(e, exp.EQ) and isinstance(e.this, exp.Column) and not e.this.table
-                               for e in sets):
+        sets = _sets(tree.expressions)
+        if not sets:
             return None
-        head = f"UPDATE {target.sql(dialect=DIALECT)} SET {', '.join(e.this.name for e in sets)}"
-        values = [e.expression.copy() for e in sets]
+        head, values = f"UPDATE {target.sql(dialect=DIALECT)} SET {sets[0]}", sets[1]
         source = tree.args.get("from_") or tree.args.get("from")
         extra = [] if source is None else [source.this, *(j.this for j in source.args.get("joins") or ())]
     else:
@@ -128,6 +126,15 @@ def _as_select(tree: exp.Update | exp.Delete) -> Optional[tuple[str, list[exp.Qu
     if tree.args.get("where") is not None:
         select.set("where", tree.args["where"].copy())
     return head + (" RETURNING" if returned else ""), [_with(select, tree.args.get("with_"))]
+
+
+def _sets(assignments: list[exp.Expression]) -> Optional[tuple[str, list[exp.Expression]]]:
+    """An UPDATE's `SET a = e, ...` (a MERGE's too): the columns set, and copies of their values; None for another
+    form (`SET (a, b) = ...`, a field or subscript set) or none."""
+    if not assignments or not all(isinstance(e, exp.EQ) and isinstance(e.this, exp.Column) and not e.this.table
+                                  for e in assignments):
+        return None
+    return ", ".join(e.this.name for e in assignments), [e.expression.copy() for e in assignments]
 
 
 def _merged(tree: exp.Merge, forms: QueryForms) -> Optional[tuple[str, list[exp.Query]]]:
@@ -145,11 +152,10 @@ def _merged(tree: exp.Merge, forms: QueryForms) -> Optional[tuple[str, list[exp.
             (" BY SOURCE" if when.args.get("source") else "") + (" AND" if condition is not None else "") + " THEN "
         values += [condition.copy()] if condition is not None else []
         if isinstance(then, exp.Update):
-            if not all(isinstance(e, exp.EQ) and isinstance(e.this, exp.Column) and not e.this.table
-                       for e in then.expressions):
+            sets = _sets(then.expressions)
+            if not sets:
                 return None
-            head += "UPDATE SET " + ", ".join(e.this.name for e in then.expressions)
-            values += [e.expression.copy() for e in then.expressions]
+            head, values = head + "UPDATE SET " + sets[0], values + sets[1]
         elif isinstance(then, exp.Insert):
             listed = [c.name for c in then.this.expressions] if isinstance(then.this, exp.Tuple) else None
             if then.args.get("expression") is None and listed == ["DEFAULT"]:
