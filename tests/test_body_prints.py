@@ -212,3 +212,38 @@ def test_the_fast_path_of_standard_bodies_imports_no_sqlglot_nor_starts_a_server
     status, report, modules = diffed()
     assert status == 1 and "function public.joined()" in report and "sqlglot" in modules  # (the check sees it)
     assert ("PostgreSQL 18's print of it" in report) == (major != 18)
+
+
+_UPSERTS = """
+tables:
+  tk: {columns: {id: {type: integer, primary_key: true}, c: {type: integer}}}
+  other: {columns: {id: {type: integer}, v: {type: integer}}}
+functions:
+  upserted:
+    arguments: p integer
+    returns: SETOF integer
+    body: BEGIN ATOMIC INSERT INTO tk AS t (id, c) VALUES (p, 1) ON CONFLICT (id) DO UPDATE SET c = excluded.c + t.c WHERE t.c < 5 RETURNING c; END
+  skipped:
+    returns: void
+    body: BEGIN ATOMIC INSERT INTO tk SELECT id, v FROM other ON CONFLICT ON CONSTRAINT tk_pkey DO NOTHING; END
+"""
+
+
+def test_upserts_are_in_sync_without_a_print(tmp_path, any_db_url):
+    """An INSERT ... ON CONFLICT in a SQL-standard body (Postgres prints `ON CONFLICT(id) DO UPDATE SET c =
+    (excluded.c + t.c)`, the VALUES' parameter `upserted.p`, RETURNING qualified, the columns of an INSERT without
+    them) drifted in `diff` without a print (fix57j): read now, its arbiter and action in the statement's head, the
+    SET values and WHERE as a SELECT over the target and `excluded`. Another value set, arbiter or action is a
+    change."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(_UPSERTS)
+    assert generate(str(schema), out).status == "written"
+    apply_all(any_db_url, out)
+    assert check_drift(str(schema), any_db_url).differences == ()
+    assert _changed_after(schema, any_db_url,
+                          "upserted(p integer) RETURNS SETOF integer LANGUAGE sql BEGIN ATOMIC "  # (another value set)
+                          "INSERT INTO tk AS t (id, c) VALUES (p, 1) ON CONFLICT (id) DO UPDATE SET c = excluded.id + t.c "
+                          "WHERE t.c < 5 RETURNING c; END",
+                          "skipped() RETURNS void LANGUAGE sql BEGIN ATOMIC "  # (another arbiter)
+                          "INSERT INTO tk SELECT id, v FROM other ON CONFLICT (id) DO NOTHING; END") \
+        == {"upserted(integer)", "skipped()"}

@@ -15,8 +15,9 @@ Postgres prints them), and its query; an UPDATE or a DELETE its target (and the 
 of its values over its relations (`_as_select`); a MERGE (15+) its target and WHEN clauses' skeleton, and the
 SELECT of its conditions and values over target and source (`_merged`). A RETURNING list (printed `RETURNING
 tm.c`, `*` spelled out) is read as a select list over the statement's relations (the target alone for an
-INSERT), a WITH's CTEs as a query's, on each of those SELECTs. Another statement (a CTE modifying data, ON
-CONFLICT), or one these cannot read, has no form."""
+INSERT), a WITH's CTEs as a query's, on each of those SELECTs; an INSERT's ON CONFLICT as its arbiter and
+action, and the SELECTs of its index predicate and of DO UPDATE's values and WHERE over the target and `excluded`
+(`_conflict`). Another statement (a CTE modifying data), or one these cannot read, has no form."""
 
 from __future__ import annotations
 
@@ -48,7 +49,7 @@ def same_query(s: str, t: str, parameters: AbstractSet[str], function: str, sche
 def _parts(statement: str, forms: QueryForms) -> Optional[tuple[str, list[exp.Query]]]:
     """A query (`""`, [it]); a data-modifying statement as its head (what it changes, as sqlglot prints it) and the
     queries whose columns resolve as its expressions do (`_inserted`, `_as_select`, `_merged`), its WITH's CTEs on
-    each; None for any other statement (a CTE modifying data, ON CONFLICT) or one that cannot be read."""
+    each; None for any other statement (a CTE modifying data) or one that cannot be read."""
     try:
         tree = parse_to_compare(statement)
     except Exception:  # (sqlglot's errors)
@@ -79,9 +80,9 @@ def _returned(tree: exp.Expression) -> list[exp.Expression]:
 
 
 def _inserted(tree: exp.Insert, forms: QueryForms) -> Optional[tuple[str, list[exp.Query]]]:
-    """An INSERT of a query or VALUES, without ON CONFLICT: its target and columns (every column of the table where
-    none is written, as Postgres prints it), its query, and `SELECT <its RETURNING list> FROM <target>`."""
-    if any(tree.args.get(k) for k in ("conflict", "where", "overwrite", "alternative")):
+    """An INSERT of a query or VALUES: its target and columns (every column of the table where none is written, as
+    Postgres prints it), its query, its ON CONFLICT's (`_conflict`), and `SELECT <its RETURNING list> FROM <target>`."""
+    if any(tree.args.get(k) for k in ("where", "overwrite", "alternative")):
         return None
     query, target, ctes = tree.expression, tree.this, tree.args.get("with_")
     table = target.this if isinstance(target, exp.Schema) else target
@@ -96,11 +97,59 @@ def _inserted(tree: exp.Insert, forms: QueryForms) -> Optional[tuple[str, list[e
             return None
     head = f"INSERT {table.sql(dialect=DIALECT)} ({', '.join(columns)})"
     queries = [_with(query.copy(), ctes) if isinstance(query, exp.Query) else query.copy()]
+    conflict = tree.args.get("conflict")
+    if conflict is not None:
+        arbiter = _conflict(conflict, table)
+        if arbiter is None:
+            return None
+        head += arbiter[0]
+        queries += arbiter[1]
     returned = _returned(tree)
     if returned:
         queries.append(_with(exp.Select(expressions=returned).from_(table.copy(), copy=False), ctes))
         head += " RETURNING"
     return head, queries
+
+
+def _conflict(conflict: exp.OnConflict, table: exp.Table) -> Optional[tuple[str, list[exp.Query]]]:
+    """An INSERT's ON CONFLICT: its arbiter (the key columns or the constraint) and action with the columns DO UPDATE
+    sets, and the SELECTs of the arbiter's index predicate over the target and of the SET values and WHERE over the
+    target and `excluded` (Postgres prints `ON CONFLICT(id) WHERE (c > 0) DO UPDATE SET c = (excluded.c + t.c)`)."""
+    action = conflict.args.get("action")
+    keys, constraint = conflict.args.get("conflict_keys") or [], conflict.args.get("constraint")
+    if conflict.args.get("duplicate") or not isinstance(action, exp.Var) or \
+            not all(isinstance(k, exp.Ordered) and isinstance(k.this, exp.Column) and not k.this.table for k in keys):
+        return None
+    head = " ON CONFLICT" + (f" ({', '.join(k.this.name for k in keys)})" if keys else "") + \
+        (f" ON CONSTRAINT {folded(constraint)}" if constraint is not None else "") + f" {action.name.upper()}"
+    queries: list[exp.Query] = []
+    predicate = conflict.args.get("index_predicate")
+    if predicate is not None:
+        head += " WHERE"
+        queries.append(exp.Select(expressions=[exp.Literal.number(1)], where=predicate.copy()).from_(
+            _bare(table), copy=False))
+    if action.name.upper() == "DO UPDATE":
+        sets = _sets(conflict.expressions)
+        if sets is None:
+            return None
+        select = exp.Select(expressions=sets[1]).from_(table.copy(), copy=False)
+        excluded = _bare(table)
+        excluded.set("alias", exp.TableAlias(this=exp.to_identifier("excluded")))
+        select.set("joins", [exp.Join(this=excluded)])
+        if conflict.args.get("where") is not None:
+            select.set("where", conflict.args["where"].copy())
+        head += f" SET {sets[0]}"
+        queries.append(select)
+    elif action.name.upper() != "DO NOTHING" or conflict.expressions:
+        return None
+    return head, queries
+
+
+def _bare(table: exp.Table) -> exp.Table:
+    """`table` without its alias (an index predicate's columns, `excluded`, read the table by its own name)."""
+    out = table.copy()
+    out.set("alias", None)
+    return out
 
 
 def _as_select(tree: exp.Update | exp.Delete) -> Optional[tuple[str, list[exp.Query]]]:
