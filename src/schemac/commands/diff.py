@@ -358,7 +358,8 @@ def _judged(schema_path: str, label: str, result: IntrospectResult, rows: Catalo
     from schemac.commands.drift_script import DriftScript
 
     script = DriftScript(changes, actual, wanted, desired, missing_roles_refusal(missing, label) if missing else "")
-    found = differences(changes)  # (the script planned when --sql reads it: a plain diff plans nothing)
+    found = differences(changes, result.server_version // 10000)  # (the script planned when --sql reads it: a plain diff plans nothing;
+    # the database's major: a SQL-standard body compared with another major's print is noted, report.bodies)
     if missing:
         from schemac.report.describe import Difference
         from schemac.report.security import missing_role_differences

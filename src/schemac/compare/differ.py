@@ -92,7 +92,7 @@ from schemac.compare.typmod_checks import checked_fits
 from schemac.compare.types import cast_directly, diff_objects, keyed_domains
 from schemac.compare.views import diff_views, stand_in_readers
 from schemac.compare.readers import readers_around
-from schemac.compare.sqlbodies import domains_after_readers, functions_around_columns, function_rows, table_readers, without_calls_to
+from schemac.compare.sqlbodies import domains_after_readers, functions_around_columns, function_rows, readers_when_asked, without_calls_to
 from schemac.compare.null_attributes import null_refusing_attributes
 from schemac.compare.key_detours import detours
 from schemac.compare.usertypes import (composites_over_rebuilt, diff_user_types, ranges_over_recreated, spans_over_set_aside,
@@ -243,7 +243,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     composites = {(c.schema, c.name): c for c in current.composite_types} if current.domains else {}
     overloads = lazy_overloads((current, desired), domains)  # (f(d1) beside f(integer): `(dc)::integer` chooses one)
     per_table: dict[tuple[str, str], list[Change]] = {}
-    readers = table_readers(desired) if desired.functions else {}
+    readers = readers_when_asked(desired)  # (bodies read where a new table or domain asks: not on an in-sync diff)
     objects = domains_after_readers(objects, readers)
     later = columns_after_children(des_tables, cur_tables, parents_after_triggers(des_tables, cur_tables))
     after_triggers = columns_after_triggers(des_tables, cur_tables)  # (a BEFORE trigger reading NEW's whole row: first)

@@ -12,6 +12,7 @@ attribute's name: compare.around.changed_attributes), and one with an argument o
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Optional
 
 from schemac.compare.around import ATTRIBUTE_REBUILT, TYPE_NAMED_REBUILT, changed_attributes, set_aside_types
@@ -209,10 +210,40 @@ def without_calls_to(t: Table, functions: frozenset[tuple[str, str]]) -> Table:
     return replace(t, columns=columns, checks=checks, primary_key=key, uniques=uniques)
 
 
-def domains_after_readers(changes: list[Change], readers: dict[tuple[str, str], frozenset[tuple[str, str]]]) -> list[Change]:
+class _Asked(Mapping):
+    """table_readers(desired) worked out on its first use: a diff that makes no table nor domain (an in-sync `diff`,
+    whose fast path imports no sqlglot: tests/test_body_prints.py) reads no body for it."""
+
+    def __init__(self, desired: Schema) -> None:
+        self._desired: Optional[Schema] = desired
+        self._found: dict = {}
+
+    def _readers(self) -> dict:
+        if self._desired is not None:
+            self._found, self._desired = table_readers(self._desired), None
+        return self._found
+
+    def __getitem__(self, key):
+        return self._readers()[key]
+
+    def __iter__(self):
+        return iter(self._readers())
+
+    def __len__(self) -> int:
+        return len(self._readers())
+
+
+def readers_when_asked(desired: Schema) -> Mapping[tuple[str, str], frozenset[tuple[str, str]]]:
+    """table_readers(desired), worked out where a change asks it (a new table's calls, a new domain's)."""
+    return _Asked(desired) if desired.functions else {}
+
+
+def domains_after_readers(changes: list[Change], readers: Mapping[tuple[str, str], frozenset[tuple[str, str]]]) -> list[Change]:
     """`changes` with each new domain whose CHECK or DEFAULT calls a function of `readers` (table_readers) made
     in two steps: CREATE DOMAIN without them, ALTER DOMAIN adding them once the function exists (it reads a
     table, and that table's columns may be of the domain: the CREATE DOMAIN waits for none of them)."""
+    if not any(c.kind == "add_domain" for c in changes):
+        return changes
     functions = frozenset().union(*readers.values()) if readers else frozenset()
     if not functions:
         return changes

@@ -54,7 +54,7 @@ class Difference:
         }
 
 
-def _difference(c: Change) -> Optional[Difference]:
+def _difference(c: Change, major: Optional[int] = None) -> Optional[Difference]:
     src = c.source
     file, line = (src.file, src.line) if src else (None, None)
     kind_of = c.object_kind
@@ -188,7 +188,7 @@ def _difference(c: Change) -> Optional[Difference]:
             return None  # part of the missing sequence
         return Difference(f"{kind if kind != 'sequence_owner' else 'sequence'}_changed", kind_of, c.schema, "",
                           name, describe(exp_), describe(act), f"{kind_of} {c.path} is {describe(act)}, expected "
-                          f"{describe(exp_)}{unprinted_note(c)}", file, line)
+                          f"{describe(exp_)}{unprinted_note(c, major)}", file, line)
     if k in ("add_constraint", "add_index", "add_foreign_key", "enforce_foreign_key", "set_index_parameters"):
         k = "add_index" if k == "set_index_parameters" else k
         label = "index" if k == "add_index" else kind_of
@@ -256,7 +256,7 @@ def _q(s: Optional[str]) -> str:
     return "none" if s is None else repr(s)
 
 
-def differences(changes: list[Change]) -> list[Difference]:
+def differences(changes: list[Change], major: Optional[int] = None) -> list[Difference]:
     # A missing table is one difference, not one more per index and comment it would bring along; an
     # unexpected table is one too, not one more per foreign key its DROP takes along.
     whole = {(c.schema, c.table) for c in changes if c.kind in ("add_table", "drop_table") and c.cause is None}
@@ -269,6 +269,6 @@ def differences(changes: list[Change]) -> list[Difference]:
                and c.kind[:4] == "add_" else c for c in changes
                if (c.cause is None and not c.aside_only or c.cause == COLLATION_ASIDE and c.kind == "alter_collation")
                and (c.kind in ("add_table", "drop_table") or (c.schema, c.table) not in whole)]
-    out = [d for d in (_difference(c) for c in changes) if d is not None] + _copies_retaken(retaken)
+    out = [d for d in (_difference(c, major) for c in changes) if d is not None] + _copies_retaken(retaken)
     return sorted(out, key=lambda d: (d.schema, d.table, d.line or 0))
 
