@@ -84,12 +84,12 @@ def row_fields_followed(current: Schema, renames: dict[tuple[str, str], dict[str
     renames column references only). Its deparse as it was where a selection of a field of a renamed column's name
     is over a value whose type the model does not tell (a function of no schema read), or sqlglot cannot read it.
     `moved`: as fields_followed's."""
-    fields, relations = _fields(current, _both_keys(renames, moved), moved), _relations(current, moved)
+    fields, relations = _fields(current, both_keys(renames, moved), moved), _relations(current, moved)
     return lambda o: _deparse_renamed(o, fields, relations, moved) if isinstance(o, View) else \
         _function(o, fields, relations, moved) if o.standard_body else o
 
 
-def _both_keys(renames: dict, moved: Optional[dict]) -> dict:
+def both_keys(renames: dict, moved: Optional[dict]) -> dict:
     """`renames` (relation key -> old name -> new) under the old key and the new one of each relation `moved`: a
     text, and a function's signature naming its row type, may name it either way (a view renamed by `renamed_from:`
     is read by its new name in its readers' deparse, its row type by its old one until compare.type_moves follows)."""

@@ -30,8 +30,7 @@ from schemac.compare.normalize import on_desired_path
 from schemac.compare.restricted_path import lent_paths
 from schemac.compare.own_expressions import held_for_children, kept_for_children, marked_for_children, own_expressions_again
 from schemac.compare.shared_generation import held_for_givers, shared_generation
-from schemac.compare.identities import (identities_over_children, identity_comment_changes, identity_differences,
-                                        identity_sequences_aside, identity_sequences_named)
+from schemac.compare.identities import identities_over_children, identity_comment_changes, identity_differences, identity_sequences_aside, identity_sequences_named
 from schemac.compare.policies import diff_policies
 from schemac.compare.sequences import defaults_follow_sequences
 from schemac.compare.publications import diff_publications
@@ -65,12 +64,12 @@ from schemac.compare.domain_casts import domains_as_written, table_as_written
 from schemac.compare.domain_overloads import lazy_overloads
 from schemac.compare.moves import policies_over_renamed_views, renamed_tables, tables_renamed
 from schemac.compare.view_renames import members_after_view_renames, readers_after_column_renames
+from schemac.compare.view_row_readers import readers_after_view_renames
 from schemac.compare.inherited_renames import children_follow_renames, left_before_renames
 from schemac.compare.column_renames import references_follow_renames
 from schemac.compare.type_moves import moved_types, row_types_moved, view_row_types_moved
 from schemac.compare.not_nulls import across_no_inherit, before_inherit, kept_below, named_in_partitions, names_its_own
-from schemac.compare.not_null_names import (defaults_as_held, held_as_parents, named_where_claimed,
-                                            parents_names_given)
+from schemac.compare.not_null_names import defaults_as_held, held_as_parents, named_where_claimed, parents_names_given
 from schemac.compare.not_null_remade import remade_under_parents
 from schemac.compare.not_null_renames import renamed_on_leaves
 from schemac.compare.defaults_below import defaults_kept_below, given_but_default
@@ -211,7 +210,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes += renames
     des_tables = children_follow_renames(cur_tables, des_tables)  # (a parent's RENAME COLUMN recurses)
     references_follow_renames(cur_tables, des_tables)  # (foreign keys at the columns renamed, a child's too)
-    current = readers_after_column_renames(current, cur_tables, des_tables, renames)  # (rules, `(f(t.*)).old`)
+    current = readers_after_view_renames(readers_after_column_renames(current, cur_tables, des_tables, renames), desired,
+                                         cur_tables, changes, stand_ins)  # (rules, `(f(t.*)).old`, `(f()).old` of a view)
     current = bodies_after_renames(current, desired, renames, cur_tables, des_tables)  # (a standard body follows them)
     defaults_follow_sequences(current, desired, cur_tables)  # (a serial's nextval() of its sequence renamed)
     remade = remade_foreign_tables(cur_tables, des_tables, current, desired)
