@@ -16,6 +16,7 @@ from typing import Optional
 
 from schemac.compare.changes import Change
 from schemac.compare.column_renames import _cycles
+from schemac.compare.detour_readers import RETYPE
 from schemac.model import Check, Column, Schema, Table
 from schemac.model.frozen import replace
 
@@ -76,16 +77,19 @@ def left_before_renames(changes: list[Change], cur_tables: dict[Key, Table]) -> 
     Before it, the table keeps its name, and its own RENAME (children_follow_renames) follows the DETACH. So for the
     CHECKs and NOT NULLs of those parents that the migration renames (a parent renamed by `renamed_from:` takes a new
     build's names for them), whose RENAME CONSTRAINT recurses too: run after it, the table's copy took the parent's
-    new name where schema.yaml keeps the old."""
+    new name where schema.yaml keeps the old. And for the CHECKs those parents drop to add again around a retype
+    (compare.tables), whose DROP CONSTRAINT recurses too: with_detached_copies counts them kept, the table's copy
+    its own after the DETACH, which run after the DROP had none to keep or drop ('constraint "pv_ck" of relation
+    "pv_2" does not exist'). (A CHECK a parent drops for good goes before the DETACH, taking the copy along.)"""
     renamed: dict[Key, set[str]] = {}
     named: dict[Key, set[tuple]] = {}
     for c in changes:
         if c.kind == "rename_column" and isinstance(c.old, Column):
             renamed.setdefault((c.schema, c.table), set()).add(c.old.name)
-        elif c.kind == "rename_constraint" and isinstance(c.old, Check) or c.kind == "alter_not_null" and (
-                was := _not_null_name(c.old)) and was != _not_null_name(c.new):
-            named.setdefault((c.schema, c.table), set()).add(("constraint", c.schema, c.table, getattr(c.old, "name")
-                                                              if c.kind == "rename_constraint" else was))
+        elif isinstance(c.old, Check) and (c.kind == "rename_constraint" or c.kind == "drop_constraint" and c.cause == RETYPE):
+            named.setdefault((c.schema, c.table), set()).add(("constraint", c.schema, c.table, c.old.name))
+        elif c.kind == "alter_not_null" and (was := _not_null_name(c.old)) and was != _not_null_name(c.new):
+            named.setdefault((c.schema, c.table), set()).add(("constraint", c.schema, c.table, was))
     if not renamed and not named:
         return changes
     out = []
