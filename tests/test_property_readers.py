@@ -17,6 +17,11 @@ What it draws (each part present one time in three or more):
   subquery) not spelled as Postgres prints them; B changes a body or renames a column they read;
 - compdom: a composite cd over a domain dpos (CHECK) under tcd's column and array column, rows in both; B changes the
   domain's CHECK or cd's shape (an attribute added, dropped or retyped), not both while KNOWN_BUGS says so;
+- parted: a partitioned table pv over partitions (a DEFAULT among them now and then) read by views over it and over a
+  partition, a materialized view, a CHECK, a policy and SQL-standard bodies; B retypes (integer to bigint) or renames
+  (`renamed_from`) a column they read, drops or adds another, re-bounds, detaches for good (the readers of the
+  partition kept over the plain table), drops and adds partitions, with rows in each (read back by id through the
+  root and the table detached);
 - coll: a column of tk with a collation (`C`, `POSIX` or a libc one of the schema's) under a unique key, an
   expression index with COLLATE, a CHECK comparing with COLLATE and a view ordering by it; B moves it to another.
 
@@ -26,6 +31,7 @@ in the campaign test `test_readers_leave_no_drift`, deselected by default like t
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from typing import Optional
@@ -41,7 +47,7 @@ from test_property_objects import ORACLES, ROLES, chance, dbs
 
 assert databases and dbs  # the fixtures this module's tests take, imported
 
-PARTS = ("definer", "fields", "bodies", "coll", "compdom")
+PARTS = ("definer", "fields", "bodies", "coll", "compdom", "parted")
 # Shapes not drawn until their bug is fixed, each with its reason.
 KNOWN_BUGS: dict[str, str] = {}
 
@@ -183,6 +189,61 @@ def _compdom(draw, prev: Optional[dict], doc: dict) -> None:
     doc["tables"]["tcd"] = {"columns": {"id": {"type": "integer"}, "c": {"type": "cd"}, "cs": {"type": "cd[]"}}}
 
 
+# pv's partitions: name -> the bounds drawn for it (pv_2's overlap pv_3's: one of them at a time)
+PV_BOUNDS = {"pv_1": ["FOR VALUES FROM (0) TO (10)"],
+             "pv_2": ["FOR VALUES FROM (10) TO (20)", "FOR VALUES FROM (10) TO (30)", "FOR VALUES FROM (15) TO (20)"],
+             "pv_3": ["FOR VALUES FROM (20) TO (30)"], "pv_d": ["DEFAULT"]}
+
+
+def _parted(draw, prev: Optional[dict], doc: dict) -> None:
+    """pv (RANGE on k) over pv_1, and now and then pv_2, pv_3, a DEFAULT pv_d, read by views over the root and over a
+    partition, a materialized view, a CHECK, a policy and SQL-standard bodies over the root and a partition; B retypes
+    pa (integer to bigint) under them, drops pb or adds pc, re-bounds, detaches (a plain table, what reads it kept),
+    drops and adds partitions (and readers_schema's `_renamed` renames pa or pb)."""
+    old = (prev or {}).get("tables", {})
+    cols = {"id": {"type": "integer"}, "k": {"type": "integer"},
+            "pa": {"type": "bigint" if prev is not None and draw(st.booleans()) else "integer"}}
+    if prev is None or "pb" in old["pv"]["columns"] and draw(st.integers(0, 3)):
+        cols["pb"] = {"type": "text"}
+    if prev is not None and chance(draw, 3):
+        cols["pc"] = {"type": "integer", "default": "7"}
+    pv: dict = {"columns": cols, "partition_by": {"strategy": "range", "key": "k"}}
+    if draw(st.booleans()):
+        pv["checks"] = {"pv_ck": "pa > -1000"}
+    if chance(draw, 3):  # (the harness reads as a superuser: no row hidden)
+        pv.update(row_level_security={"enabled": True}, policies={"pv_pol": {"using": "pa IS NULL OR pa > -100"}})
+    doc["tables"]["pv"] = pv
+    taken: set[int] = set()
+    for name, bounds in PV_BOUNDS.items():
+        was = old.get(name)
+        if name != "pv_1" and not (draw(st.integers(0, 2)) if was is None or prev is None else draw(st.integers(0, 4))):
+            if was is not None and name == "pv_2" and chance(draw, 2):  # detached for good: a plain table
+                doc["tables"][name] = {"columns": {c: dict(x) for c, x in cols.items()}}
+            continue
+        bound = (was or {}).get("partition_of", {}).get("bound")
+        if bound is None or chance(draw, 3):
+            bound = draw(st.sampled_from(bounds))
+        slots = set(range(0, 40)) if bound == "DEFAULT" else set(range(*map(int, re.findall(r"\d+", bound))))
+        if bound != "DEFAULT" and slots & taken:
+            continue
+        taken |= slots if bound != "DEFAULT" else set()
+        doc["tables"][name] = {"partition_of": {"parent": "pv", "bound": bound}}
+    queries = ["SELECT id, k, pa FROM pv", "SELECT k, count(*) AS n, sum(pa) AS s FROM pv GROUP BY k"]
+    if "pb" in cols:
+        queries.append("SELECT id, pa, pb FROM pv WHERE k >= 0")
+    doc["views"]["vpv"] = {"query": draw(st.sampled_from(queries))}
+    below = sorted(t for t in doc["tables"] if t.startswith("pv_"))  # (partitions, and pv_2 detached)
+    if draw(st.integers(0, 2)):
+        doc["views"]["vpp"] = {"query": f"SELECT id, pa FROM {draw(st.sampled_from(below))} WHERE pa IS NOT NULL"}
+    if chance(draw, 2):
+        doc["materialized_views"]["mpv"] = {"query": "SELECT k, max(pa) AS m FROM pv GROUP BY k"}
+    if chance(draw, 2):
+        body = draw(st.sampled_from([f"BEGIN ATOMIC SELECT count(pa) AS count FROM {draw(st.sampled_from(below))}; END",
+                                     "RETURN (SELECT max(pa) FROM pv)"]))
+        doc["functions"]["fpv"] = {"arguments": "", "returns": "bigint", "language": "sql", "volatility": "stable",
+                                   "body": body}
+
+
 @st.composite
 def readers_schema(draw, prev: Optional[dict] = None) -> dict:
     """A (prev None), or B drawn from A: the parts A has, each drawn again (see the module's docstring)."""
@@ -190,7 +251,7 @@ def readers_schema(draw, prev: Optional[dict] = None) -> dict:
     parts = parts or ["definer"]
     doc: dict = {"_parts": parts, "tables": {}, "functions": {}, "views": {}, "materialized_views": {}}
     for part, make in (("definer", _definer), ("fields", _fields), ("bodies", _bodies), ("coll", _coll),
-                       ("compdom", _compdom)):
+                       ("compdom", _compdom), ("parted", _parted)):
         if part in parts:
             make(draw, prev, doc)
     if prev is not None and "fields" in parts:
@@ -198,6 +259,10 @@ def readers_schema(draw, prev: Optional[dict] = None) -> dict:
     if prev is not None and "bodies" in parts:
         t = draw(st.sampled_from(["sa", "sb"]))
         doc = _renamed(draw, doc, t, ["ka" if t == "sa" else "kb"] if chance(draw, 2) else [])
+    if prev is not None and "parted" in parts:
+        doc = _renamed(draw, doc, "pv", [c for c in ("pa", "pb") if c in doc["tables"]["pv"]["columns"]])
+        if "columns" in doc["tables"].get("pv_2", {}):  # (detached: the parent's columns, renames said alike)
+            doc["tables"]["pv_2"]["columns"] = json.loads(json.dumps(doc["tables"]["pv"]["columns"]))
     return doc
 
 
@@ -209,6 +274,7 @@ def readers_pair(draw) -> tuple[dict, dict]:
 ROWS = {"td": "INSERT INTO td VALUES (1, 5), (2, NULL)", "tf": "INSERT INTO tf VALUES (1, 3, 'x'), (2, NULL, NULL)",
         "sa": "INSERT INTO sa VALUES (1, 1, 'a'), (2, 2, '')", "sb": "INSERT INTO sb VALUES (1, 1, 2.5), (2, 3, NULL)",
         "tk": "INSERT INTO tk VALUES (1, 'b'), (2, 'B'), (3, 'a')"}
+PV_ROWS = ["(1, 1, 5, 'a')", "(2, 15, NULL, 'b')", "(3, 25, 7, NULL)", "(4, 35, 9, 'd')"]
 CD_ROWS = {("a", "b"): "(5,x)", ("a", "b", "n"): "(5,x,7)", ("a",): "(5)"}
 
 
@@ -217,15 +283,29 @@ def readers_rows(conn: psycopg.Connection, a: dict) -> None:
         if t == "tcd":
             row = CD_ROWS[tuple(a["composite_types"]["cd"]["attributes"])]
             conn.execute("INSERT INTO tcd VALUES (1, %s, ARRAY[%s::cd, NULL]), (2, NULL, NULL)", (row, row))
-        else:
+        elif t == "pv":
+            for values in PV_ROWS:  # (each where a partition of A takes it)
+                with contextlib.suppress(psycopg.errors.CheckViolation):
+                    conn.execute(f"INSERT INTO pv (id, k, pa, pb) VALUES {values}")
+        elif t not in ("pv_1", "pv_2", "pv_3", "pv_d"):
             conn.execute(ROWS[t])
     if "mdef" in a.get("materialized_views", {}):
         conn.execute("REFRESH MATERIALIZED VIEW mdef")
 
 
 def readers_values(url: str, doc: dict) -> dict:
-    """clusters_values' rows, tcd's composites read by attribute (one B drops is not compared, one it adds is NULL)."""
-    out = clusters_values(url, {**doc, "tables": {t: x for t, x in doc["tables"].items() if t != "tcd"}})
+    """clusters_values' rows, tcd's composites read by attribute (one B drops is not compared, one it adds is NULL);
+    pv's by id."""
+    out = clusters_values(url, {**doc, "tables": {t: x for t, x in doc["tables"].items()
+                                                  if t != "tcd" and not t.startswith("pv")}})
+    if "pv" in doc["tables"]:  # pv's rows, by id, through the root and a partition detached for good
+        names = {c: x.get("renamed_from", c) for c, x in doc["tables"]["pv"]["columns"].items()}
+        with psycopg.connect(url) as conn:
+            for t in ["pv", *(t for t, x in doc["tables"].items() if t.startswith("pv_") and "columns" in x)]:
+                for (text,) in conn.execute(f"SELECT to_jsonb(r)::text FROM ONLY {t} r" if t != "pv" else
+                                            "SELECT to_jsonb(r)::text FROM pv r"):
+                    row = json.loads(text)
+                    out.update({("pv", names.get(c, c), row["id"]): json.dumps(v) for c, v in row.items()})
     if "tcd" in doc["tables"]:
         with psycopg.connect(url) as conn:
             for a in doc["composite_types"]["cd"]["attributes"]:

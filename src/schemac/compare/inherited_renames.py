@@ -16,6 +16,7 @@ from typing import Optional
 
 from schemac.compare.changes import Change
 from schemac.compare.column_renames import _cycles
+from schemac.compare.detour_readers import RETYPE
 from schemac.model import Check, Column, Schema, Table
 from schemac.model.frozen import replace
 
@@ -68,31 +69,38 @@ def children_follow_renames(cur_tables: dict[Key, Table], des_tables: dict[Key, 
 
 
 def left_before_renames(changes: list[Change], cur_tables: dict[Key, Table]) -> list[Change]:
-    """`changes` with each DETACH or NO INHERIT of a table leaving a parent for good (not a partition attached to it
-    again) given `leaves_first`: the keys of the columns of that parent and of its ancestors that the table holds too
-    and this migration renames, whose RENAME COLUMN waits for it (plan.dependencies). Run after it, it would rename the
+    """`changes` with each DETACH or NO INHERIT of a table leaving a parent for good given `leaves_first`: the keys of
+    the columns of that parent and of its ancestors that the table holds too and this migration renames, whose RENAME COLUMN waits for it (plan.dependencies). Run after it, it would rename the
     table's column too, which its own comparison, against the name schema.yaml gives it there, knows nothing of:
     'column "a" of relation "qt3" does not exist' at its DROP COLUMN, or a column left under the parent's new name.
     Before it, the table keeps its name, and its own RENAME (children_follow_renames) follows the DETACH. So for the
     CHECKs and NOT NULLs of those parents that the migration renames (a parent renamed by `renamed_from:` takes a new
     build's names for them), whose RENAME CONSTRAINT recurses too: run after it, the table's copy took the parent's
-    new name where schema.yaml keeps the old."""
+    new name where schema.yaml keeps the old. And for the CHECKs those parents drop to add again around a retype
+    (compare.tables), whose DROP CONSTRAINT recurses too: with_detached_copies counts them kept, the table's copy
+    its own after the DETACH, which run after the DROP had none to keep or drop ('constraint "pv_ck" of relation
+    "pv_2" does not exist'). (A CHECK a parent drops for good goes before the DETACH, taking the copy along.) A
+    partition DETACHed to be ATTACHed again to it (another bound) renames its columns itself in between
+    (differ._not_inherited): it goes before the parent's RENAME COLUMNs alone, which reached it and left its own
+    RENAME none to rename ('column "pa" does not exist'); the parent's constraints, which its ATTACH matches, stay
+    as they were."""
     renamed: dict[Key, set[str]] = {}
     named: dict[Key, set[tuple]] = {}
     for c in changes:
         if c.kind == "rename_column" and isinstance(c.old, Column):
             renamed.setdefault((c.schema, c.table), set()).add(c.old.name)
-        elif c.kind == "rename_constraint" and isinstance(c.old, Check) or c.kind == "alter_not_null" and (
-                was := _not_null_name(c.old)) and was != _not_null_name(c.new):
-            named.setdefault((c.schema, c.table), set()).add(("constraint", c.schema, c.table, getattr(c.old, "name")
-                                                              if c.kind == "rename_constraint" else was))
+        elif isinstance(c.old, Check) and (c.kind == "rename_constraint" or c.kind == "drop_constraint" and c.cause == RETYPE):
+            named.setdefault((c.schema, c.table), set()).add(("constraint", c.schema, c.table, c.old.name))
+        elif c.kind == "alter_not_null" and (was := _not_null_name(c.old)) and was != _not_null_name(c.new):
+            named.setdefault((c.schema, c.table), set()).add(("constraint", c.schema, c.table, was))
     if not renamed and not named:
         return changes
     out = []
     for c in changes:
         t, p = cur_tables.get((c.schema, c.table)), getattr(c.old, "partition_of", None)
-        left = (p.parent_schema, p.parent) if c.kind == "detach_partition" and p is not None and isinstance(c.new, Table) \
-            and (p.parent_schema, p.parent) not in parent_keys(c.new) else \
+        detached = c.kind == "detach_partition" and p is not None and isinstance(c.new, Table)
+        again = detached and (p.parent_schema, p.parent) in parent_keys(c.new)  # type: ignore[union-attr, arg-type]
+        left = (p.parent_schema, p.parent) if detached else \
             (c.old.schema, c.old.name) if c.kind == "drop_inherit" and c.cause is None else None  # type: ignore
         if t is None or left is None:
             out.append(c)
@@ -104,7 +112,7 @@ def left_before_renames(changes: list[Change], cur_tables: dict[Key, Table]) -> 
                 above.add(q)
                 todo += parent_keys(cur_tables[q])
         keys = tuple(sorted({("column name", *q, n) for q in above for n in renamed.get(q, ()) if n in had}
-                            | {k for q in above for k in named.get(q, ())}))  # (compared so:
+                            | {k for q in above for k in (() if again else named.get(q, ()))}))  # (compared so:
         # compare.partition_copies.with_detached_copies)
         out.append(replace(c, leaves_first=keys) if keys else c)
     return out
@@ -134,12 +142,16 @@ def renames_refused(changes: list[Change], current: Schema, desired: Schema) -> 
     """Each RENAME COLUMN Postgres refuses ('cannot rename inherited column'), with why generate does: of a column a
     table has from a parent it keeps (renamed on the child or partition alone, in a swap of names too: a partition
     DETACHed first renames its own), or of a parent's column a child of it has from another parent too (merged: the
-    rename cannot reach it, nor can the other parent's)."""
+    rename cannot reach it, nor can the other parent's). Not of a partition DETACHed and ATTACHed again, which renames
+    its own in between (left_before_renames)."""
     renames = [c for c in changes if c.kind == "rename_column" and c.cause is None]
     if not renames or not any(t.inherits or t.partition_of for t in current.tables):
         return []
     tables = {t.key: t for t in current.tables}
     kept = {t.key: set(parent_keys(t)) for t in desired.tables}
+    for c in changes:  # (a partition DETACHed and ATTACHed again renames its own column in between: differ._not_inherited)
+        if c.kind == "detach_partition":
+            kept.pop((c.schema, c.table), None)
     out = []
     for c in renames:
         old = getattr(c.old, "name", None)
