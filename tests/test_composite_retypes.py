@@ -13,6 +13,7 @@ from test_type_moves import _made_with_rows
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
+from schemac.errors import SchemacError
 from schemac.migrations.layout import Layout
 from schemac.migrations.apply import apply_files
 
@@ -96,5 +97,83 @@ def test_an_attribute_narrowed_under_columns_is_refused_naming_each_column_and_k
         apply_files(conn, Layout(out).migrations()[1:])
         assert conn.execute(READ).fetchall() == KEPT
         assert conn.execute(ATTRIBUTES).fetchone() == (["a:integer", "n:character varying(3)"],)
+        assert conn.execute("SELECT count(*) FROM pg_type WHERE typname LIKE '%schemac_old%'").fetchone() == (0,)
+    assert check_drift(str(schema), db_url).differences == ()
+
+
+KEYED = """composite_types:
+  cd:
+    attributes: {{a: {a}, n: {n}}}
+tables:
+  tp:
+    partition_by: {{strategy: range, key: c}}
+    columns:
+      id: integer
+      c: cd
+  tp1:
+    partition_of: {{parent: tp, bound: "FOR VALUES FROM (MINVALUE) TO (MAXVALUE)"}}
+"""
+
+
+@pytest.mark.parametrize("flag", [False, True])
+def test_an_attribute_retyped_under_a_partition_key_column_is_refused_even_with_the_flag(tmp_path, db_url, flag):
+    """A column of the type in its table's partition key: Postgres retypes no partition key's column, so the type
+    cannot be set aside; the attributes were dropped and added again (refused as destructive; with
+    --allow-destructive every value, the partition's bounds too, read (,)). Now refused with or without the flag,
+    naming the column and the way out, nothing written, every value kept."""
+    schema, out = _made_with_rows(db_url, tmp_path, KEYED.format(a="integer", n="varchar(30)"),
+                                  "INSERT INTO tp VALUES (1, ROW(1, 'a')), (2, ROW(NULL, 'b'))")
+    schema.write_text(KEYED.format(a="bigint", n="text"), encoding="utf-8")
+    with pytest.raises(SchemacError) as refused:
+        generate(str(schema), out, allow_destructive=flag)
+    assert "composite type public.cd: attribute a, n cannot be retyped while column public.tp.c, in its table's " \
+        "partition key, holds the type" in str(refused.value), refused.value
+    assert "create a new composite type with the new attributes and a new table partitioned on a column of it" \
+        in str(refused.value), refused.value
+    assert len(Layout(out).migrations()) == 1
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute("SELECT id, (c).a, (c).n FROM tp ORDER BY id").fetchall() == [
+            (1, 1, "a"), (2, None, "b")]
+
+
+MATVIEWS = """composite_types:
+  cd:
+    attributes: {{a: {a}, n: {n}}}
+tables:
+  tcd:
+    columns:
+      id: {{type: integer, primary_key: true}}
+      c: cd
+  src:
+    columns:
+      id: {{type: integer, primary_key: true}}
+      a: integer
+materialized_views:
+  mcd: {{query: "SELECT tcd.id, tcd.c, (tcd.c).n AS n FROM tcd"}}
+  made: {{query: "SELECT src.id, ROW(src.a, 'made')::cd AS c FROM src"}}
+"""
+
+
+def test_an_attribute_widened_under_materialized_views_keeps_their_rows(tmp_path, db_url):
+    """A materialized view holding the type, over a column of it (mcd) or alone (made: its rows made by its query):
+    the type was not set aside (its rows hold values of it): the attributes were dropped and added again, tcd.c's
+    values lost with --allow-destructive (made's alone: generate failed, 'View' object has no attribute
+    'partition_by'). Now set aside with each view made again around it: its rows, read again, hold every value."""
+    schema, out = _made_with_rows(db_url, tmp_path, MATVIEWS.format(a="integer", n="varchar(30)"),
+                                  "INSERT INTO tcd VALUES (1, ROW(1, 'a b')), (2, NULL), (3, ROW(NULL, NULL)); "
+                                  "INSERT INTO src VALUES (1, 5), (2, NULL); REFRESH MATERIALIZED VIEW mcd; "
+                                  "REFRESH MATERIALIZED VIEW made")
+    schema.write_text(MATVIEWS.format(a="bigint", n="text"), encoding="utf-8")
+    written = generate(str(schema), out)
+    assert written.status == "written", written.message
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[1:])
+        assert conn.execute("SELECT id, (c).a, (c).n, n FROM mcd ORDER BY id").fetchall() == [
+            (1, 1, "a b", "a b"), (2, None, None, None), (3, None, None, None)]
+        assert conn.execute("SELECT id, (c).a, (c).n FROM made ORDER BY id").fetchall() == [
+            (1, 5, "made"), (2, None, "made")]
+        assert conn.execute("SELECT id, (c).a, (c).n FROM tcd ORDER BY id").fetchall() == [
+            (1, 1, "a b"), (2, None, None), (3, None, None)]
+        assert conn.execute(ATTRIBUTES).fetchone() == (["a:bigint", "n:text"],)
         assert conn.execute("SELECT count(*) FROM pg_type WHERE typname LIKE '%schemac_old%'").fetchone() == (0,)
     assert check_drift(str(schema), db_url).differences == ()

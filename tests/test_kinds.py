@@ -234,8 +234,9 @@ def test_composite_retyped_under_a_column_is_set_aside_and_made_again():
 
 def test_composite_retyped_under_a_partition_key_column_is_not_set_aside():
     """A column of the type in its table's partition key: Postgres cannot retype it (plan.column_changes'
-    key_retype_refused), so the type is not set aside (generate raised that PlanError once fix57a set it aside): its
-    attribute is dropped and added again, as before."""
+    key_retype_refused), so the type is not set aside (generate raised that PlanError once fix57a set it aside): the
+    plan drops and adds its attribute, as before, which generate refuses, --allow-destructive or not
+    (compare.composite_holders.key_held_composites: tests/test_composite_retypes.py)."""
     table = "tables:\n  t:\n    partition_by: {strategy: range, key: x}\n    columns: {x: addr}\n"
     sql = _plan_between(TYPES + table, TYPES.replace("a: integer", "a: bigint") + table)
     assert "ALTER TYPE addr DROP ATTRIBUTE a, DROP ATTRIBUTE b, ADD ATTRIBUTE a BIGINT, ADD ATTRIBUTE b TEXT;" in sql, sql

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Optional
 
 from schemac.compare.changes import Change
+from schemac.compare.composite_holders import key_held_composites
 from schemac.compare.domain_arrays import key_held, range_held
 from schemac.compare.inherited_renames import renames_refused
 from schemac.compare.trigger_refusals import triggers_refused
@@ -36,7 +37,8 @@ def postgres_refusal(changes: list[Change], current: Schema, desired: Schema) ->
     for c, why in (inherited_renames(changes, current) + renames_refused(changes, current, desired)
                    + row_type_retypes(changes, current) + row_type_drops(changes, current)
                    + row_type_additions(changes, current, desired) + range_held(changes, current)
-                   + key_held(changes, current) + triggers_refused(changes, current, desired))[:1]:
+                   + key_held(changes, current) + key_held_composites(changes, current)
+                   + triggers_refused(changes, current, desired))[:1]:
         return f"{getattr(c.new, 'source', None) or c.path}: {why}"
     outside = outside_drops(changes, desired, current)  # every one at once: each is undone outside schemac
     return "\n".join(dict.fromkeys(why for _, why in outside)) or None

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from schemac.compare.around import readded
+from schemac.compare.changes import Change
 from schemac.compare.row_types import holding_types
 from schemac.model import CompositeType, Schema, Table
 from schemac.pg.lazy import lazy
@@ -46,9 +48,34 @@ def remakeable(current: Schema, c: CompositeType) -> bool:
     return not any(word.search(repr(t)) for t in current.tables)
 
 
-def keys_a_partition(current: Schema, c: CompositeType) -> bool:
-    """Whether a column holding composite type `c` is in its table's partition key: Postgres cannot retype it (plan.
-    column_changes.key_retype_refused), so the type cannot be set aside and made again under it (compare.usertypes)."""
+def keys_a_partition(current: Schema, c: CompositeType) -> Optional[str]:
+    """The first column holding composite type `c` in its table's partition key, as `s.t.c`, else None: Postgres cannot
+    retype it (plan.column_changes.key_retype_refused), so the type cannot be set aside and made again under it
+    (compare.usertypes), nor its attributes retyped (key_held_composites)."""
     held = holding_types(current, (c.schema, c.name))
-    return any(col.name in referenced_columns(f"({t.partition_by.key})") for t in current.tables
-               if t.partition_by is not None for col in t.columns if type_name(col.type) in held)
+    return next((f"{t.schema}.{t.name}.{col.name}" for t in current.tables if t.partition_by is not None
+                 for col in t.columns if type_name(col.type) in held
+                 and col.name in referenced_columns(f"({t.partition_by.key})")), None)
+
+
+def key_held_composites(changes: list[Change], current: Schema) -> list[tuple[Change, str]]:
+    """Each alter_composite_type whose attributes would be dropped and added again (compare.around.readded: retyped
+    under a column of the type) where such a column is in its table's partition key, with why `generate` refuses it,
+    --allow-destructive or not: Postgres refuses ALTER ATTRIBUTE ... TYPE under the column and retypes no partition
+    key's column (the type is not set aside: keys_a_partition), and the DROP and ADD ATTRIBUTE emptied every value of
+    the attribute, the partition bounds' too (fix57i)."""
+    out = []
+    for c in changes:
+        again = readded(c)
+        column = keys_a_partition(current, c.old) if again else None  # type: ignore[arg-type]
+        if column is not None:
+            them = "them" if len(again) > 1 else "it"
+            out.append((c, f"composite type {c.schema}.{c.name}: attribute {', '.join(again)} cannot be retyped while "
+                           f"column {column}, in its table's partition key, holds the type (Postgres refuses ALTER "
+                           "ATTRIBUTE ... TYPE under a column of the type and retypes no partition key's column, so "
+                           f"the type cannot be set aside and made again under it), and dropping and adding {them} "
+                           f"again would lose every value of {them} (NULL), the partition bounds' too; keep the "
+                           "attributes' types in schema.yaml, or create a new composite type with the new attributes "
+                           "and a new table partitioned on a column of it, copy the rows over in a migration of your "
+                           "own, then drop the old table and type"))
+    return out

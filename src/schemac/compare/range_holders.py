@@ -15,7 +15,7 @@ from schemac.compare.changes import ENUM_REBUILT, Change, set_aside_name
 from schemac.compare.definition_users import definition_users
 from schemac.compare.row_types import holding_types
 from schemac.compare.types import domain_set_aside, rebuilt_domains_over
-from schemac.model import CompositeType, RangeType, Schema, Table
+from schemac.model import CompositeType, RangeType, Schema
 from schemac.pg.types import type_name
 
 
@@ -89,10 +89,12 @@ def composites_following(current: Schema, desired: Schema, rebuilt: frozenset, h
     """(schema, name) of the composite types kept (renamed or moved too, as in following) whose attributes (their
     shape changed in place, reshaped_in_place: composite_set_aside) some are of a type set aside and made again
     (`rebuilt`: an enum, a domain or range type over one, or
-    another of these composites: a composite nested in one), where a table's column holds it (`holders(c)`:
-    usertypes._holders, none a materialized view), and no range type (but one _range_follows), typed table, composite type not of these (nor
-    holding no value: retyped in place), nor domain not following it (domains_over_set_aside: kept under its name over the same type) stands on it: they would
-    stay over the one set aside, whose DROP fails (those keep their attributes dropped and added again, destructive)."""
+    another of these composites: a composite nested in one), where a column holds it (`holders(c)`: a table's, or a
+    materialized view's, made again around it by compare.views, its rows read again), and no range type (but one
+    _range_follows), composite type not of these (nor holding no value: retyped in place), nor domain not following it
+    (domains_over_set_aside: kept under its name over the same type) stands on it: they would stay over the one set
+    aside, whose DROP fails (those keep their attributes dropped and added again, destructive). A typed table of it
+    is made plain around it (compare.differ._typed_tables: NOT OF, its columns retyped, OF the new type) (fix57i)."""
     des = {(c.schema, c.name): c for c in desired.composite_types}
     ds = {(d.schema, d.name): d for d in desired.domains}
     kept = {(d.schema, d.name) for d in current.domains
@@ -101,8 +103,7 @@ def composites_following(current: Schema, desired: Schema, rebuilt: frozenset, h
            if (c.schema, c.name) in des and reshaped_in_place(c, des[(c.schema, c.name)])
            and all(_range_follows(r, desired, current) for r in current.range_types
                    if type_name(r.subtype) == (c.schema, c.name))
-           and not any(t.of is not None and type_name(t.of) == (c.schema, c.name) for t in current.tables)
-           and (h := holders(c)) and all(isinstance(t, Table) for t, _ in h)}
+           and holders(c)}
     above = {k: holding_types(current, k) - {k} for k in cur}
     free = {(c.schema, c.name) for c in current.composite_types if not holders(c)}  # (retyped in place: no value)
     follow = set(cur)

@@ -138,8 +138,9 @@ def fills_rows(c: Change, domains: Optional[dict] = None) -> bool:
     expression changed is a column dropped and added again, plan.planner), or ALTER TABLE ... SET UNLOGGED, on a table
     with rows of its own (not a partitioned parent): Postgres refuses it while a column holds the table's row type (a
     materialized view's too: compare.views makes one again around it)."""
-    if c.table_def is None or c.table_def.partition_by is not None or c.new is None:
-        return False
+    if c.kind not in ("add_column", "set_logging", "alter_generated") or c.table_def is None \
+            or c.table_def.partition_by is not None or c.new is None:  # (an alter_composite_type's table_def: a
+        return False  # materialized view holding the type, compare.composite_holders.stored_user)
     if c.kind == "set_logging":
         return bool(c.new.unlogged)  # type: ignore[union-attr]
     return (c.kind == "add_column" and bool(c.new.default or c.new.identity or c.new.generated  # type: ignore[union-attr]

@@ -170,7 +170,7 @@ def composites_over_rebuilt(objects: list[Change], current: Schema, desired: Sch
     and Postgres refuses DROP TYPE under it. Planned as an attribute retype from the set-aside type
     (ALTER ATTRIBUTE ... TYPE; dropped and added again where a column holds the composite: plan.type_ddl)."""
     retyped = frozenset((c.schema, c.name) for c in objects if readded(c)  # (an attribute retyped under a column; not
-                        and not keys_a_partition(current, c.old))  # under a partition key: dropped and added again)
+                        and keys_a_partition(current, c.old) is None)  # under a partition key: dropped and added again)
     if not rebuilt and not retyped:
         return objects
     des = {(c.schema, c.name): c for c in desired.composite_types}
