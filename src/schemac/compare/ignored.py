@@ -9,17 +9,26 @@ goes with it."""
 from __future__ import annotations
 
 from schemac.model.frozen import replace
-from schemac.model import Schema
-from schemac.model.ignores import Ignore
+from schemac.model import Schema, Unmanaged
+from schemac.model.ignores import DATABASE_KINDS, Ignore
 
-# Each kind an entry names: the Schema fields of that kind.
+# Each kind of a schema an entry names: the Schema fields of that kind, objects by (schema, name).
 _FIELDS = {"table": ("tables",), "view": ("views",), "sequence": ("sequences",),
-           "function": ("functions", "aggregates"), "type": ("enums", "domains", "composite_types", "range_types")}
+           "function": ("functions", "aggregates"), "type": ("enums", "domains", "composite_types", "range_types"),
+           "collation": ("collations",), "operator": ("operators", "operator_classes", "operator_families"),
+           "text_search": ("text_search_configs", "text_search_dictionaries")}
+# Each of the database's own kinds: its Schema field, objects by their bare name (a cast's `source AS target`).
+_DATABASE_FIELDS = {"extension": "extensions", "publication": "publications", "event_trigger": "event_triggers",
+                    "cast": "casts", "server": "foreign_servers", "foreign_data_wrapper": "foreign_data_wrappers"}
 
-# What schemac lists but does not manage (catalog's `unmanaged` kinds), of a kind an entry names; the others match an
-# entry without kinds only. The database's own (no schema: an event trigger, a cast) are never matched.
+# What schemac lists but does not manage (catalog's `unmanaged` kinds), of a kind an entry names; the others of a schema
+# match an entry without kinds only, the database's others none.
 _UNMANAGED = {"foreign table": "table", "function": "function", "procedure": "function", "aggregate": "function",
-              "type": "type", "view": "view", "materialized view": "view"}
+              "type": "type", "view": "view", "materialized view": "view", "operator": "operator",
+              "operator class": "operator", "operator family": "operator", "text search configuration": "text_search",
+              "text search dictionary": "text_search", "text search parser": "text_search",
+              "text search template": "text_search", "subscription": "subscription", "user mapping": "user_mapping",
+              "foreign data wrapper": "foreign_data_wrapper", "cast": "cast", "event trigger": "event_trigger"}
 
 
 def without_ignored(actual: Schema, desired: Schema) -> tuple[Schema, int]:
@@ -65,8 +74,17 @@ def _without(actual: Schema, ignore: tuple[Ignore, ...], desired: Schema) -> tup
             q for q in sequences if (q.schema, q.name) in declared or not q.owned_by
             or (q.schema, q.owned_by.rsplit(".", 1)[0]) not in gone_tables)
         count += len(sequences) - len(changed["sequences"])
-    unmanaged = tuple(u for u in actual.unmanaged if not u.schema or u.schema not in gone_namespaces
-                      and not any(i.matches(_UNMANAGED.get(u.kind, u.kind), u.path) for i in ignore))
+    gone_servers: set[str] = set()
+    for kind, name in _DATABASE_FIELDS.items():
+        declared_names = {x.name for x in getattr(desired, name)}
+        kept = tuple(x for x in getattr(actual, name) if x.name in declared_names
+                     or not any(i.matches(kind, x.name) for i in ignore))
+        if len(kept) < len(getattr(actual, name)):
+            count += len(getattr(actual, name)) - len(kept)
+            changed[name] = kept
+            if kind == "server":
+                gone_servers = {x.name for x in actual.foreign_servers if x not in kept}
+    unmanaged = tuple(u for u in actual.unmanaged if not _listed_gone(u, ignore, gone_namespaces, gone_servers))
     count += len(actual.unmanaged) - len(unmanaged)
     if gone_namespaces:
         changed["schemas"] = tuple(n for n in actual.schemas if n not in gone_namespaces)
@@ -74,6 +92,18 @@ def _without(actual: Schema, ignore: tuple[Ignore, ...], desired: Schema) -> tup
     if not count:
         return actual, 0
     return replace(actual, unmanaged=unmanaged, **changed), count
+
+
+def _listed_gone(u: Unmanaged, ignore: tuple[Ignore, ...], gone_namespaces: set[str], gone_servers: set[str]) -> bool:
+    """Whether an object listed as not managed goes: of a schema gone, of a server gone (a user mapping `role@server`),
+    or matched by its bare name (an operator's without its argument types, a class's without `USING method`)."""
+    if u.schema in gone_namespaces or u.kind == "user mapping" and u.name.rpartition("@")[2] in gone_servers:
+        return True
+    kind = _UNMANAGED.get(u.kind, u.kind)
+    if u.schema:
+        name = u.name.split("(")[0] if u.kind == "operator" else u.name.split(" USING ")[0]
+        return any(i.matches(kind, f"{u.schema}.{name}") for i in ignore)
+    return kind in DATABASE_KINDS and any(i.matches(kind, u.name) for i in ignore)
 
 
 def _partitions_gone(tables: tuple, gone: set[tuple[str, str]], declared: set[tuple[str, str]]) -> tuple:
