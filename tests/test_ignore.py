@@ -248,11 +248,11 @@ def test_an_object_not_managed_is_left_out_and_strict_keeps_its_meaning(db_url, 
 
 
 # The database's own objects (and collations, operators, text search objects of a schema) made at run time: a tenant's
-# foreign server and its user mapping, a publication, a subscription, an event trigger and its function, a cast, a
+# foreign server, its user mapping and its password option (listed by name, not managed), a publication, a subscription, an event trigger and its function, a cast, a
 # wrapper, an extension.
 DATABASE_RUN_TIME = """
 CREATE FOREIGN DATA WRAPPER tmp_fdw;
-CREATE SERVER tenant_1 FOREIGN DATA WRAPPER tmp_fdw;
+CREATE SERVER tenant_1 FOREIGN DATA WRAPPER tmp_fdw OPTIONS (host 'h1', password 'secret');
 CREATE USER MAPPING FOR PUBLIC SERVER tenant_1;
 CREATE PUBLICATION tenant_1_pub FOR TABLE accounts;
 CREATE FUNCTION tmp_on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$BEGIN END$$;
@@ -341,7 +341,7 @@ def test_database_level_objects_made_at_run_time(any_db_url, schemac, tmp_path):
         drift = {d["object"]["path"] for d in report["differences"]}
         assert r.returncode == 1, r.stdout
         for name in ("tenant_1", "tenant_2", "tenant_1_pub", "tenant_2_pub", "tmp_ddl", "tmp_fdw", f"public.{extension}",
-                     "tenant_1_sub", "PUBLIC@tenant_1", "public.tmp_c", "public.tmp_ts", "public.tmp_dict",
+                     "tenant_1_sub", "PUBLIC@tenant_1", "server tenant_1: password", "public.tmp_c", "public.tmp_ts", "public.tmp_dict",
                      "public.tmp_tpl", "public.tmp_ops USING btree", "public.tmp_pair"):
             assert name in drift, (name, sorted(drift))
         assert any("===" in p for p in drift) and any("tmp_pair" in p and " AS " in p for p in drift), drift
@@ -352,23 +352,29 @@ def test_database_level_objects_made_at_run_time(any_db_url, schemac, tmp_path):
 def test_a_database_object_is_ignored_by_its_kind_only_and_the_declaration_wins(db_url, schemac, tmp_path):
     """A bare glob without kinds names a schema, never a foreign server of that name (drift); `kinds: [server,
     publication]` leaves the undeclared ones out; a publication schema.yaml declares under the glob stays managed (its
-    change reported); a user mapping goes with its server (not listed by --strict)."""
+    change reported); a user mapping and a foreign table go with their server (neither listed by --strict nor drift), a
+    server and its password option with their wrapper."""
     _run(db_url, "CREATE TABLE accounts (id int PRIMARY KEY); CREATE EXTENSION file_fdw; "
                  "CREATE SERVER tenant_1 FOREIGN DATA WRAPPER file_fdw; CREATE USER MAPPING FOR PUBLIC SERVER tenant_1; "
                  "CREATE PUBLICATION tenant_1_pub FOR TABLE accounts WITH (publish = 'insert'); "
-                 "CREATE PUBLICATION tenant_2_pub")
+                 "CREATE PUBLICATION tenant_2_pub; "
+                 "CREATE FOREIGN TABLE tenant_1_feed (id int) SERVER tenant_1 OPTIONS (filename '/dev/null'); "
+                 "CREATE FOREIGN DATA WRAPPER tmp_w; CREATE SERVER other FOREIGN DATA WRAPPER tmp_w "
+                 "OPTIONS (password 'x')")
     head = "tables:\n  accounts:\n    columns:\n      id: {type: integer, primary_key: true}\nextensions: [file_fdw]\n" \
            "publications:\n  tenant_1_pub: {tables: [accounts]}\n"
     (tmp_path / "schema.yaml").write_text("ignore: ['tenant_*']\n" + head, encoding="utf-8")
     r = schemac("diff", "--database-url", db_url, "--format", "json", "--strict", cwd=tmp_path)
     found = {(d["kind"], d["object"]["path"]) for d in json.loads(r.stdout)["differences"]}
-    assert r.returncode == 1 and {p for _, p in found} >= {"tenant_1", "tenant_2_pub", "tenant_1_pub"}, r.stdout
-    (tmp_path / "schema.yaml").write_text("ignore: [{name: 'tenant_*', kinds: [server, publication]}]\n" + head,
-                                          encoding="utf-8")
+    assert r.returncode == 1 and {p for _, p in found} >= {"tenant_1", "tenant_2_pub", "tenant_1_pub",
+                                                            "public.tenant_1_feed", "tmp_w", "other"}, r.stdout
+    (tmp_path / "schema.yaml").write_text("ignore: [{name: 'tenant_*', kinds: [server, publication]}, "
+                                          "{name: 'tmp_*', kinds: [foreign_data_wrapper]}]\n" + head, encoding="utf-8")
     r = schemac("diff", "--database-url", db_url, "--format", "json", "--strict", cwd=tmp_path)
     report = json.loads(r.stdout)
     assert r.returncode == 1 and [d["object"]["path"] for d in report["differences"]] == ["tenant_1_pub"], r.stdout
-    assert report["not_managed"] == [] and report["summary"]["ignored"] == 3, report
+    # tenant_1, its user mapping and foreign table, tenant_2_pub; the wrapper tmp_w, its server other and its password
+    assert report["not_managed"] == [] and report["summary"]["ignored"] == 7, report
 
 
 def test_generate_never_drops_a_database_object_left_to_ignore(schemac, tmp_path):
