@@ -12,7 +12,7 @@ from .source import Source, _src
 
 # The kinds an entry may name: each the Schema fields it covers (compare.ignored). Those of a schema are named
 # schema-qualified (`public.conv_dpid_seq_*`); a `schema` (a namespace) and the database's own objects, which live in
-# no schema, bare (`tenant_*`, a cast as `text AS public.tag`, a user mapping as `role@server`): an entry names them
+# no schema, bare (`tenant_*`, a cast as `text AS tmp_pair`, a user mapping as `role@server`): an entry names them
 # only by its kinds, so a bare glob without kinds keeps meaning a namespace.
 SCHEMA_KINDS = ("table", "view", "sequence", "function", "type", "collation", "operator", "text_search")
 DATABASE_KINDS = ("extension", "publication", "subscription", "event_trigger", "cast", "server",
