@@ -333,6 +333,8 @@ def test_database_level_objects_made_at_run_time(any_db_url, schemac, tmp_path):
         _run(any_db_url, "CREATE SERVER tenant_2 FOREIGN DATA WRAPPER tmp_fdw; CREATE PUBLICATION tenant_2_pub")
         r = schemac("diff", "--database-url", any_db_url, "--strict", cwd=tmp_path)
         assert r.returncode == 0, (r.stdout, r.stderr)
+        r = schemac("diff", "--database-url", any_db_url, "--sql", cwd=tmp_path)
+        assert r.returncode == 0 and "DROP" not in r.stdout, (r.stdout, r.stderr)
 
         del doc["ignore"]
         (tmp_path / "schema.yaml").write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
