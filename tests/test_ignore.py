@@ -170,7 +170,7 @@ def test_the_declaration_wins_and_generate_plans_nothing_ignored(db_url, schemac
 
 BAD = [
     ("ignore: public.x_*\n", 1, "ignore must be a list"),
-    ("ignore:\n  - public.a_*\n  - {name: public.b_*, kinds: [index]}\n", 3, "an ignore kind must be one of schema, table, view, sequence, function, type, not 'index'"),
+    ("ignore:\n  - public.a_*\n  - {name: public.b_*, kinds: [index]}\n", 3, "an ignore kind must be one of schema, table, view, sequence, function, type, collation, operator, text_search, extension, publication, subscription, event_trigger, cast, server, foreign_data_wrapper, user_mapping, not 'index'"),
     ("ignore:\n  - {kinds: [table]}\n", 2, "needs the key 'name'"),
     ("ignore:\n  - {name: public.a, kind: [table]}\n", 2, "unknown key 'kind'"),
     ("ignore:\n  - ''\n", 2, "name is empty"),
@@ -193,6 +193,11 @@ def test_a_bad_exclude_is_a_usage_error(schemac, tmp_path):
     r = schemac("inspect", "--database-url", "postgresql://nowhere.invalid/x", "--exclude", "table:tmp_*",
                 cwd=tmp_path)
     assert r.returncode == 2 and "--exclude" in r.stderr and "names no schema-qualified object" in r.stderr, r.stderr
+    # a kind misspelled is no glob of that name (it would match nothing): said, with the kinds there are
+    r = schemac("inspect", "--database-url", "postgresql://nowhere.invalid/x", "--exclude", "servers:tenant_*",
+                cwd=tmp_path)
+    assert r.returncode == 2 and "unknown kind 'servers'" in r.stderr and "server, foreign_data_wrapper" in r.stderr, \
+        r.stderr
 
 
 def test_a_declared_view_reading_an_ignored_table(db_url, schemac, tmp_path):
@@ -240,3 +245,152 @@ def test_an_object_not_managed_is_left_out_and_strict_keeps_its_meaning(db_url, 
     r = schemac("diff", "--database-url", db_url, "--format", "json", "--strict", cwd=tmp_path)
     assert r.returncode == 1 and [(d["kind"], d["object"]["path"]) for d in json.loads(r.stdout)["differences"]] == \
         [("unmanaged_object", "public.tmp_feed_1")], r.stdout
+
+
+# The database's own objects (and collations, operators, text search objects of a schema) made at run time: a tenant's
+# foreign server, its user mapping and its password option (listed by name, not managed), a publication, a subscription, an event trigger and its function, a cast, a
+# wrapper, an extension.
+DATABASE_RUN_TIME = """
+CREATE FOREIGN DATA WRAPPER tmp_fdw;
+CREATE SERVER tenant_1 FOREIGN DATA WRAPPER tmp_fdw OPTIONS (host 'h1', password 'secret');
+CREATE USER MAPPING FOR PUBLIC SERVER tenant_1;
+CREATE PUBLICATION tenant_1_pub FOR TABLE accounts;
+CREATE FUNCTION tmp_on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$BEGIN END$$;
+CREATE EVENT TRIGGER tmp_ddl ON ddl_command_end EXECUTE FUNCTION tmp_on_ddl();
+CREATE TYPE tmp_pair AS (a int);
+CREATE CAST (text AS tmp_pair) WITH INOUT;
+CREATE COLLATION tmp_c (locale = 'C');
+CREATE OPERATOR === (LEFTARG = int, RIGHTARG = int, FUNCTION = int4eq);
+CREATE TEXT SEARCH CONFIGURATION tmp_ts (COPY = english);
+CREATE TEXT SEARCH DICTIONARY tmp_dict (TEMPLATE = simple);
+CREATE TEXT SEARCH TEMPLATE tmp_tpl (INIT = dsimple_init, LEXIZE = dsimple_lexize);
+CREATE OPERATOR CLASS tmp_ops FOR TYPE int4 USING btree AS
+  OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >, FUNCTION 1 btint4cmp(int4, int4);
+"""
+SUBSCRIPTION = ("CREATE SUBSCRIPTION tenant_1_sub CONNECTION 'dbname=nowhere' PUBLICATION p "
+                "WITH (connect = false, slot_name = NONE)")
+DATABASE_EXCLUDES = ("server:tenant_*", "publication:tenant_*", "subscription:tenant_*",
+                     "event_trigger:tmp_*", "function:public.tmp_*", "type:public.tmp_*", "cast:text AS *tmp_pair",
+                     "collation:public.tmp_*", "operator:public.===", "operator:public.tmp_*", "text_search:public.tmp_*",
+                     "foreign_data_wrapper:tmp_*")
+
+
+def _an_extension(url: str) -> str:
+    """An extension this server's build has (pgserver's 16 ships pgvector alone, Debian's 15 and 18 contrib)."""
+    with psycopg.connect(url) as conn:
+        found = conn.execute("SELECT min(name) FROM pg_available_extensions WHERE name IN ('file_fdw', 'vector')")
+        return found.fetchone()[0]
+
+
+def _database_objects(url: str) -> list[tuple[str, str]]:
+    """The oracle: the run-time objects pg_catalog holds, whatever schemac says."""
+    with psycopg.connect(url) as conn:
+        return conn.execute("""
+            SELECT 'extension', extname::text FROM pg_extension WHERE extname <> 'plpgsql'
+            UNION ALL SELECT 'server', srvname FROM pg_foreign_server
+            UNION ALL SELECT 'user mapping', srvname FROM pg_user_mappings
+            UNION ALL SELECT 'publication', pubname FROM pg_publication
+            UNION ALL SELECT 'subscription', subname FROM pg_subscription
+            UNION ALL SELECT 'event trigger', evtname FROM pg_event_trigger
+            UNION ALL SELECT 'cast', castsource::regtype || ' AS ' || casttarget::regtype FROM pg_cast WHERE casttarget::regtype::text = 'tmp_pair'
+            UNION ALL SELECT 'collation', collname FROM pg_collation WHERE collname LIKE 'tmp%'
+            UNION ALL SELECT 'operator', oprname FROM pg_operator WHERE oprname = '==='
+            UNION ALL SELECT 'text search', cfgname FROM pg_ts_config WHERE cfgname LIKE 'tmp%'
+            UNION ALL SELECT 'wrapper', fdwname FROM pg_foreign_data_wrapper WHERE fdwname LIKE 'tmp%'
+            ORDER BY 1, 2""").fetchall()
+
+
+@pytest.mark.every_major
+def test_database_level_objects_made_at_run_time(any_db_url, schemac, tmp_path):
+    """Objects of the database's own (a foreign server and its user mapping, a publication, a subscription, an event
+    trigger, a cast, a wrapper, an extension) and a schema's collation, operator and text search configuration made at
+    run time: inspect --exclude KIND:PATTERN leaves them out and writes them as `ignore:`; diff is clean (--strict too:
+    none listed as not managed); without the entries each is drift (--strict: the listed ones too)."""
+    extension = _an_extension(any_db_url)
+    _run(any_db_url, f"CREATE TABLE accounts (id int PRIMARY KEY); CREATE EXTENSION {extension};" + DATABASE_RUN_TIME)
+    _run(any_db_url, SUBSCRIPTION)
+    try:
+        assert _database_objects(any_db_url) == [
+            ("cast", "text AS tmp_pair"), ("collation", "tmp_c"), ("event trigger", "tmp_ddl"),
+            ("extension", extension), ("operator", "==="), ("publication", "tenant_1_pub"), ("server", "tenant_1"),
+            ("subscription", "tenant_1_sub"), ("text search", "tmp_ts"), ("user mapping", "tenant_1"),
+            ("wrapper", "tmp_fdw")]
+        args = [a for x in (*DATABASE_EXCLUDES, f"extension:{extension}") for a in ("--exclude", x)]
+        r = schemac("inspect", "--database-url", any_db_url, *args, "-o", "schema.yaml", cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        text = (tmp_path / "schema.yaml").read_text(encoding="utf-8")
+        doc = yaml.safe_load(text)
+        assert set(doc) == {"tables", "ignore"}, text
+        assert {"name": "tenant_*", "kinds": ["server"]} in doc["ignore"], text
+        body = text.split("\nignore:")[0]  # (the closing list of objects not managed included)
+        for name in ("tenant_1", "tmp_", "===", extension, "PUBLIC@"):
+            assert name not in body, (name, text)
+        for strict in ((), ("--strict",)):
+            r = schemac("diff", "--database-url", any_db_url, "--format", "json", *strict, cwd=tmp_path)
+            report = json.loads(r.stdout)
+            assert r.returncode == 0 and report["not_managed"] == [], (strict, r.stdout, r.stderr)
+        # a new tenant's server and publication since: still clean
+        _run(any_db_url, "CREATE SERVER tenant_2 FOREIGN DATA WRAPPER tmp_fdw; CREATE PUBLICATION tenant_2_pub")
+        r = schemac("diff", "--database-url", any_db_url, "--strict", cwd=tmp_path)
+        assert r.returncode == 0, (r.stdout, r.stderr)
+        r = schemac("diff", "--database-url", any_db_url, "--sql", cwd=tmp_path)
+        assert r.returncode == 0 and "DROP" not in r.stdout, (r.stdout, r.stderr)
+
+        del doc["ignore"]
+        (tmp_path / "schema.yaml").write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+        r = schemac("diff", "--database-url", any_db_url, "--format", "json", "--strict", cwd=tmp_path)
+        report = json.loads(r.stdout)
+        drift = {d["object"]["path"] for d in report["differences"]}
+        assert r.returncode == 1, r.stdout
+        for name in ("tenant_1", "tenant_2", "tenant_1_pub", "tenant_2_pub", "tmp_ddl", "tmp_fdw", f"public.{extension}",
+                     "tenant_1_sub", "PUBLIC@tenant_1", "server tenant_1: password", "public.tmp_c", "public.tmp_ts", "public.tmp_dict",
+                     "public.tmp_tpl", "public.tmp_ops USING btree", "public.tmp_pair"):
+            assert name in drift, (name, sorted(drift))
+        assert any("===" in p for p in drift) and any("tmp_pair" in p and " AS " in p for p in drift), drift
+    finally:
+        _run(any_db_url, "DROP SUBSCRIPTION IF EXISTS tenant_1_sub")
+
+
+def test_a_database_object_is_ignored_by_its_kind_only_and_the_declaration_wins(db_url, schemac, tmp_path):
+    """A bare glob without kinds names a schema, never a foreign server of that name (drift); `kinds: [server,
+    publication]` leaves the undeclared ones out; a publication schema.yaml declares under the glob stays managed (its
+    change reported); a user mapping and a foreign table go with their server (neither listed by --strict nor drift), a
+    server and its password option with their wrapper."""
+    _run(db_url, "CREATE TABLE accounts (id int PRIMARY KEY); CREATE EXTENSION file_fdw; "
+                 "CREATE SERVER tenant_1 FOREIGN DATA WRAPPER file_fdw; CREATE USER MAPPING FOR PUBLIC SERVER tenant_1; "
+                 "CREATE PUBLICATION tenant_1_pub FOR TABLE accounts WITH (publish = 'insert'); "
+                 "CREATE PUBLICATION tenant_2_pub; "
+                 "CREATE FOREIGN TABLE tenant_1_feed (id int) SERVER tenant_1 OPTIONS (filename '/dev/null'); "
+                 "CREATE FOREIGN DATA WRAPPER tmp_w; CREATE SERVER other FOREIGN DATA WRAPPER tmp_w "
+                 "OPTIONS (password 'x')")
+    head = "tables:\n  accounts:\n    columns:\n      id: {type: integer, primary_key: true}\nextensions: [file_fdw]\n" \
+           "publications:\n  tenant_1_pub: {tables: [accounts]}\n"
+    (tmp_path / "schema.yaml").write_text("ignore: ['tenant_*']\n" + head, encoding="utf-8")
+    r = schemac("diff", "--database-url", db_url, "--format", "json", "--strict", cwd=tmp_path)
+    found = {(d["kind"], d["object"]["path"]) for d in json.loads(r.stdout)["differences"]}
+    assert r.returncode == 1 and {p for _, p in found} >= {"tenant_1", "tenant_2_pub", "tenant_1_pub",
+                                                            "public.tenant_1_feed", "tmp_w", "other"}, r.stdout
+    (tmp_path / "schema.yaml").write_text("ignore: [{name: 'tenant_*', kinds: [server, publication]}, "
+                                          "{name: 'tmp_*', kinds: [foreign_data_wrapper]}]\n" + head, encoding="utf-8")
+    r = schemac("diff", "--database-url", db_url, "--format", "json", "--strict", cwd=tmp_path)
+    report = json.loads(r.stdout)
+    assert r.returncode == 1 and [d["object"]["path"] for d in report["differences"]] == ["tenant_1_pub"], r.stdout
+    # tenant_1, its user mapping and foreign table, tenant_2_pub; the wrapper tmp_w, its server other and its password
+    assert report["not_managed"] == [] and report["summary"]["ignored"] == 7, report
+
+
+def test_generate_never_drops_a_database_object_left_to_ignore(schemac, tmp_path):
+    """Publications the last generate made that schema.yaml now leaves to `ignore: [{name: tenant_*, kinds:
+    [publication]}]` are no longer managed: the next generate writes nothing; without the entry it drops them."""
+    head = "tables:\n  accounts:\n    columns:\n      id: {type: integer, primary_key: true}\n"
+    (tmp_path / "schema.yaml").write_text(head + "publications:\n  tenant_1_pub: {tables: [accounts]}\n"
+                                          "  tenant_2_pub: {}\n", encoding="utf-8")
+    r = schemac("generate", "--name", "init", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    (tmp_path / "schema.yaml").write_text("ignore: [{name: 'tenant_*', kinds: [publication]}]\n" + head,
+                                          encoding="utf-8")
+    r = schemac("generate", "--dry-run", cwd=tmp_path)
+    assert r.returncode == 0 and "no changes" in (r.stdout + r.stderr).lower(), (r.stdout, r.stderr)
+    (tmp_path / "schema.yaml").write_text(head, encoding="utf-8")
+    r = schemac("generate", "--dry-run", "--allow-destructive", cwd=tmp_path)
+    assert r.returncode == 0 and "DROP PUBLICATION" in r.stdout and "tenant_2_pub" in r.stdout, (r.stdout, r.stderr)

@@ -370,6 +370,10 @@ ACCEPTED = [
     ("empty-document", ""),
     ("ignore-every-shape", "ignore:\n  - public.conv_dpid_seq_*\n  - '*.tmp_*'\n  - tenant_*\n"
                            "  - {name: public.p_*, kinds: [table, sequence]}\n  - {name: 'tenant_[0-9]', kinds: [schema]}\n"),
+    ("ignore-database-kinds", "ignore:\n  - {name: tenant_*, kinds: [server, publication, user_mapping]}\n"
+                              "  - {name: 'text AS public.tag', kinds: [cast]}\n  - {name: public.tmp_*, kinds: [collation, "
+                              "operator, text_search]}\n  - {name: 'x', kinds: [extension, subscription, event_trigger, "
+                              "foreign_data_wrapper]}\n"),
     ("multirange-in-another-schema", "range_types:\n  r: {subtype: int4, multirange: mr.\"r.m\"}\n"),
     ("column-order-of-a-child", T + "  c:\n    inherits: [t]\n    column_order: [x, b]\n    columns:\n      x: text\n"),
     ("casts-each-way", "casts:\n  - {source: text, target: json, inout: true, context: Implicit, comment: c}\n"

@@ -262,8 +262,11 @@ def apply(database_url: Optional[str], out_dir: str, dry_run: bool, connect_time
 @click.option("--exclude", "excludes", multiple=True, metavar="[KIND:]PATTERN",
               help="Leave out the objects whose schema-qualified name (as the catalog spells it, case-sensitive) "
                    "matches this glob (public.conv_dpid_seq_*, staging.*; a bare name is a schema: tenant_*), of "
-                   "KIND only if given (schema, table, view, sequence, function, type); written as schema.yaml's "
-                   "`ignore:`, so diff leaves them out too. Repeat for several.")
+                   "KIND only if given (schema, table, view, sequence, function, type, collation, operator, "
+                   "text_search; the database's own, named bare and by KIND only: extension, publication, "
+                   "subscription, event_trigger, cast, server, foreign_data_wrapper, user_mapping, e.g. "
+                   "server:tenant_*); written as schema.yaml's `ignore:`, so diff leaves them out too. Repeat for "
+                   "several.")
 @_timeouts
 def inspect(database_url: Optional[str], schemas: tuple[str, ...], old_schema_flag: tuple[str, ...],
             output: Optional[str], force: bool, excludes: tuple[str, ...], connect_timeout: int, statement_timeout: int,
