@@ -32,6 +32,14 @@ def enclosing_selects(node: exp.Expression, statements: bool = False) -> list[ex
     return out
 
 
+def parenthesised_join(node: Optional[exp.Expression]) -> bool:
+    """Whether `node` is a join in parentheses, not a subquery: sqlglot reads `(a JOIN b ON ...)` as an unaliased
+    Subquery of the table holding the join, and Postgres's deparse nests them, `((a JOIN b ...) JOIN c ...)`, an
+    unaliased Subquery of one (itself a Query to sqlglot)."""
+    return isinstance(node, exp.Subquery) and not node.alias \
+        and (not isinstance(node.this, exp.Query) or parenthesised_join(node.this))
+
+
 def items(select: exp.Select) -> list[exp.Expression]:
     """The relations of `select`'s own FROM and JOINs in the order Postgres's range table holds them (left to right;
     a parenthesised join's inside it; not its subqueries' own); an UPDATE's or DELETE's, its target, then its FROM's or
@@ -41,8 +49,7 @@ def items(select: exp.Select) -> list[exp.Expression]:
     def visit(node: Optional[exp.Expression]) -> None:
         if node is None:
             return
-        if isinstance(node, (exp.From, exp.Join, exp.Paren)) or isinstance(node, exp.Subquery) \
-                and not node.alias and not isinstance(node.this, exp.Query):  # (a parenthesised join)
+        if isinstance(node, (exp.From, exp.Join, exp.Paren)) or parenthesised_join(node):
             visit(node.this)
         else:
             out.append(node)
