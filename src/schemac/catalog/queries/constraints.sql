@@ -30,6 +30,11 @@
 -- attached_to: of a partition's copy of a UNIQUE, the name of the parent's UNIQUE it is attached to, where the parent
 -- holds another UNIQUE of that definition (columns, classes, collations, options, NULLS NOT DISTINCT): which copy is
 -- whose, as indexes.sql's attached_to.
+-- bound_calls: of a CHECK, the functions and operators (not Postgres's own nor an extension's) it calls by pg_depend of
+-- a name with other overloads, as functions.sql's bound_calls (the deparse under a path of another schema alone):
+-- compare.expression_binds tells those bound to an older overload than the name takes.
+-- deferral: 0 not DEFERRABLE, 1 DEFERRABLE, 2 DEFERRABLE INITIALLY DEFERRED (one field of two: a row stays under 30
+-- fields, a dict CPython keeps split, tests/test_catalog_rows.py).
 -- Rows for tables tables.sql left out are dropped by the caller.
 -- Parameter: schemas, an array of schema names. One row per constraint.
 -- Planned with its joins in the order written (catalog/fetch.py, JOINS_AS_WRITTEN): the FROM list and beside_parents'
@@ -56,8 +61,7 @@ SELECT con.conrelid AS table_oid,
        NOT con.convalidated AND v18.enforced AS not_valid,
        v18.period,
        v18.enforced,
-       con.condeferrable AS deferrable,
-       con.condeferred AS initially_deferred,
+       CASE WHEN con.condeferred THEN 2 WHEN con.condeferrable THEN 1 ELSE 0 END AS deferral,
        COALESCE(ix.indnullsnotdistinct, false) AS nulls_not_distinct,
        CASE WHEN ix.indnatts > ix.indnkeyatts THEN ARRAY(
          SELECT (SELECT a.attname::text FROM pg_catalog.pg_attribute a WHERE a.attrelid = con.conrelid AND a.attnum = k.attnum)
@@ -115,7 +119,36 @@ SELECT con.conrelid AS table_oid,
                   AND oi.indcollation::text = pi.indcollation::text AND oi.indoption::text = pi.indoption::text
                   AND oi.indnullsnotdistinct = pi.indnullsnotdistinct))
             END AS attached_to,
-       COALESCE(ix.indisvalid, true) AS key_valid
+       COALESCE(ix.indisvalid, true) AS key_valid,
+       CASE WHEN con.contype = 'c' THEN (
+         SELECT array_agg(ARRAY[cn.nspname::text, COALESCE(cf.proname, co.oprname)::text,
+                                CASE WHEN cf.oid IS NOT NULL THEN (
+                                  SELECT string_agg(pg_catalog.format_type(x.t, NULL), ', ' ORDER BY x.ord)
+                                  FROM unnest(cf.proargtypes::oid[]) WITH ORDINALITY AS x(t, ord))
+                                ELSE COALESCE(pg_catalog.format_type(NULLIF(co.oprleft, 0), NULL), 'NONE') || ', '
+                                     || pg_catalog.format_type(co.oprright, NULL) END,
+                                CASE WHEN cn.nspname <> 'public' THEN (
+                                  SELECT CASE WHEN pg_catalog.set_config('search_path', w.was, true) IS NOT NULL
+                                              THEN w.body END
+                                  FROM (SELECT v.was, CASE WHEN pg_catalog.set_config('search_path',
+                                                                  pg_catalog.quote_ident(cn.nspname), true) IS NOT NULL
+                                                           THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid) END AS body
+                                        FROM (SELECT pg_catalog.current_setting('search_path') AS was OFFSET 0) v
+                                        OFFSET 0) w) END])
+         FROM pg_catalog.pg_depend cd  -- (a function's row or an operator's it applies, as functions.sql's bound_calls)
+         LEFT JOIN pg_catalog.pg_proc cf ON cd.refclassid = 'pg_catalog.pg_proc'::regclass AND cf.oid = cd.refobjid
+         LEFT JOIN pg_catalog.pg_operator co
+                ON cd.refclassid = 'pg_catalog.pg_operator'::regclass AND co.oid = cd.refobjid
+         JOIN pg_catalog.pg_namespace cn ON cn.oid = COALESCE(cf.pronamespace, co.oprnamespace)
+         WHERE cd.classid = 'pg_catalog.pg_constraint'::regclass AND cd.objid = con.oid
+           AND cd.refclassid IN ('pg_catalog.pg_proc'::regclass, 'pg_catalog.pg_operator'::regclass) AND cd.deptype = 'n'
+           AND cn.nspname NOT IN ('pg_catalog', 'information_schema')
+           AND (EXISTS (SELECT FROM pg_catalog.pg_proc o
+                        WHERE o.proname = cf.proname AND o.pronamespace = cf.pronamespace AND o.oid <> cf.oid)
+                OR EXISTS (SELECT FROM pg_catalog.pg_operator o
+                           WHERE o.oprname = co.oprname AND o.oprnamespace = co.oprnamespace AND o.oid <> co.oid))
+           AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend e WHERE e.classid = cd.refclassid
+                             AND e.objid = cd.refobjid AND e.deptype = 'e')) END AS bound_calls
 FROM pg_catalog.pg_namespace n
 JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid
 JOIN pg_catalog.pg_constraint con ON con.conrelid = c.oid
