@@ -8,6 +8,7 @@ collation. Nothing here imports sqlglot until a type name has to be spelled cano
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from schemac.model.frozen import frozen, made
 from functools import lru_cache
@@ -77,13 +78,15 @@ def _column(row: dict[str, Any]) -> Column:
         if row["seq_type"] is not None:
             options = _sequence_options(row, default_type=row["type_text"])
         identity = Identity(always=row["identity"] == "a", options=options)
-    generated = kept(row["generated_expr"]) if row["generated_kind"] else None
+    generated = kept(row["expression"]) if row["generated_kind"] else None
     return Column(name=row["column_name"], type=type_, nullable=not row["not_null"],
-                  default=None if identity or generated else kept(row["default_expr"]), comment=row["comment"],
+                  default=None if identity or generated else kept(row["expression"]), comment=row["comment"],
                   identity=identity, generated=generated, collation=collation_from_sql(row["collation"]),
                   virtual=row["generated_kind"] == "v", statistics=row["statistics"], storage=row["storage"],
                   compression=row["compression"], options=tuple(row["options"].split(",")) if row["options"] else (),
-                  not_null=kindrows.not_null(row), fdw_options=kindrows.pairs(row["fdw_options"]))
+                  not_null=kindrows.not_null(row), fdw_options=kindrows.pairs(row["fdw_options"]),
+                  older_calls=older_body_calls(row["expression"], json.loads(row["default_calls"]))
+                  if row["default_calls"] else ())
 
 
 def _nulls(option: int, order: str) -> Optional[Nulls]:

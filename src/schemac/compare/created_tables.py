@@ -82,7 +82,10 @@ def inherited_only_given(t: Table, tables: dict) -> dict[str, Column]:
 
 
 def _bare(c: Column) -> Column:
-    """The column as CREATE TABLE makes it: no comment, default settings (itself when it has neither)."""
+    """The column as CREATE TABLE makes it: no comment, default settings (itself when it has neither); a bound default
+    (compare.expression_binds) set after it, the overloads it does not call set aside."""
+    if c.binds:
+        c = replace(c, default=None, binds=())
     if c.comment is None and c.statistics is None and c.storage is None and c.compression is None and not c.options:
         return c
     return replace(c, comment=None, **DEFAULT_SETTINGS)
