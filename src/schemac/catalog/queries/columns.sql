@@ -72,35 +72,7 @@ SELECT a.attrelid AS table_oid,
        CASE WHEN a.attcollation <> t.typcollation THEN a.attcollation::pg_catalog.regcollation::text END AS collation,
        a.attnotnull AS not_null,
        pg_catalog.pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END) AS expression,
-       CASE WHEN ad.oid IS NOT NULL AND a.attgenerated = '' THEN (
-         SELECT json_agg(json_build_array(cn.nspname::text, COALESCE(cf.proname, co.oprname)::text,
-                                CASE WHEN cf.oid IS NOT NULL THEN (
-                                  SELECT string_agg(pg_catalog.format_type(x.t, NULL), ', ' ORDER BY x.ord)
-                                  FROM unnest(cf.proargtypes::oid[]) WITH ORDINALITY AS x(t, ord))
-                                ELSE COALESCE(pg_catalog.format_type(NULLIF(co.oprleft, 0), NULL), 'NONE') || ', '
-                                     || pg_catalog.format_type(co.oprright, NULL) END,
-                                CASE WHEN cn.nspname <> 'public' THEN (
-                                  SELECT CASE WHEN pg_catalog.set_config('search_path', w.was, true) IS NOT NULL
-                                              THEN w.body END
-                                  FROM (SELECT v.was, CASE WHEN pg_catalog.set_config('search_path',
-                                                                  pg_catalog.quote_ident(cn.nspname), true) IS NOT NULL
-                                                           THEN pg_catalog.pg_get_expr(ad.adbin, 0) END AS body
-                                        FROM (SELECT pg_catalog.current_setting('search_path') AS was OFFSET 0) v
-                                        OFFSET 0) w) END))
-         FROM pg_catalog.pg_depend cd  -- (a function's row or an operator's it applies, as functions.sql's bound_calls)
-         LEFT JOIN pg_catalog.pg_proc cf ON cd.refclassid = 'pg_catalog.pg_proc'::regclass AND cf.oid = cd.refobjid
-         LEFT JOIN pg_catalog.pg_operator co
-                ON cd.refclassid = 'pg_catalog.pg_operator'::regclass AND co.oid = cd.refobjid
-         JOIN pg_catalog.pg_namespace cn ON cn.oid = COALESCE(cf.pronamespace, co.oprnamespace)
-         WHERE cd.classid = 'pg_catalog.pg_attrdef'::regclass AND cd.objid = ad.oid
-           AND cd.refclassid IN ('pg_catalog.pg_proc'::regclass, 'pg_catalog.pg_operator'::regclass) AND cd.deptype = 'n'
-           AND cn.nspname NOT IN ('pg_catalog', 'information_schema')
-           AND (EXISTS (SELECT FROM pg_catalog.pg_proc o
-                        WHERE o.proname = cf.proname AND o.pronamespace = cf.pronamespace AND o.oid <> cf.oid)
-                OR EXISTS (SELECT FROM pg_catalog.pg_operator o
-                           WHERE o.oprname = co.oprname AND o.oprnamespace = co.oprnamespace AND o.oid <> co.oid))
-           AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend e WHERE e.classid = cd.refclassid
-                             AND e.objid = cd.refobjid AND e.deptype = 'e'))::text END AS default_calls,
+       CASE WHEN ad.oid IS NOT NULL AND a.attgenerated = '' THEN /* include bound_calls(classid='pg_catalog.pg_attrdef'::regclass, objid=ad.oid, body=pg_catalog.pg_get_expr(ad.adbin, 0)) */::text END AS default_calls,
        a.attgenerated::text AS generated_kind,
        a.attidentity::text AS identity,
        pg_catalog.format_type(seq.seqtypid, NULL) AS seq_type,

@@ -120,35 +120,7 @@ SELECT con.conrelid AS table_oid,
                   AND oi.indnullsnotdistinct = pi.indnullsnotdistinct))
             END AS attached_to,
        COALESCE(ix.indisvalid, true) AS key_valid,
-       CASE WHEN con.contype = 'c' THEN (
-         SELECT array_agg(ARRAY[cn.nspname::text, COALESCE(cf.proname, co.oprname)::text,
-                                CASE WHEN cf.oid IS NOT NULL THEN (
-                                  SELECT string_agg(pg_catalog.format_type(x.t, NULL), ', ' ORDER BY x.ord)
-                                  FROM unnest(cf.proargtypes::oid[]) WITH ORDINALITY AS x(t, ord))
-                                ELSE COALESCE(pg_catalog.format_type(NULLIF(co.oprleft, 0), NULL), 'NONE') || ', '
-                                     || pg_catalog.format_type(co.oprright, NULL) END,
-                                CASE WHEN cn.nspname <> 'public' THEN (
-                                  SELECT CASE WHEN pg_catalog.set_config('search_path', w.was, true) IS NOT NULL
-                                              THEN w.body END
-                                  FROM (SELECT v.was, CASE WHEN pg_catalog.set_config('search_path',
-                                                                  pg_catalog.quote_ident(cn.nspname), true) IS NOT NULL
-                                                           THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid) END AS body
-                                        FROM (SELECT pg_catalog.current_setting('search_path') AS was OFFSET 0) v
-                                        OFFSET 0) w) END])
-         FROM pg_catalog.pg_depend cd  -- (a function's row or an operator's it applies, as functions.sql's bound_calls)
-         LEFT JOIN pg_catalog.pg_proc cf ON cd.refclassid = 'pg_catalog.pg_proc'::regclass AND cf.oid = cd.refobjid
-         LEFT JOIN pg_catalog.pg_operator co
-                ON cd.refclassid = 'pg_catalog.pg_operator'::regclass AND co.oid = cd.refobjid
-         JOIN pg_catalog.pg_namespace cn ON cn.oid = COALESCE(cf.pronamespace, co.oprnamespace)
-         WHERE cd.classid = 'pg_catalog.pg_constraint'::regclass AND cd.objid = con.oid
-           AND cd.refclassid IN ('pg_catalog.pg_proc'::regclass, 'pg_catalog.pg_operator'::regclass) AND cd.deptype = 'n'
-           AND cn.nspname NOT IN ('pg_catalog', 'information_schema')
-           AND (EXISTS (SELECT FROM pg_catalog.pg_proc o
-                        WHERE o.proname = cf.proname AND o.pronamespace = cf.pronamespace AND o.oid <> cf.oid)
-                OR EXISTS (SELECT FROM pg_catalog.pg_operator o
-                           WHERE o.oprname = co.oprname AND o.oprnamespace = co.oprnamespace AND o.oid <> co.oid))
-           AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend e WHERE e.classid = cd.refclassid
-                             AND e.objid = cd.refobjid AND e.deptype = 'e')) END AS bound_calls
+       CASE WHEN con.contype = 'c' THEN /* include bound_calls(classid='pg_catalog.pg_constraint'::regclass, objid=con.oid, body=pg_catalog.pg_get_expr(con.conbin, con.conrelid)) */ END AS bound_calls
 FROM pg_catalog.pg_namespace n
 JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid
 JOIN pg_catalog.pg_constraint con ON con.conrelid = c.oid
