@@ -196,12 +196,25 @@ QUERIES = {
     # The functions a view's (or a rule's) query and a SQL-standard body call, and the operators they apply, as
     # pg_depend records them: Postgres binds each call when the object is made and keeps it, and a deparse of a call of
     # another schema's function prints it qualified whichever overload it calls (`s.nvl(name2, name)`, `OPERATOR(s.??)`),
-    # so only this tells a view bound to an older overload from one made calling the newer.
+    # so only this tells a view bound to an older overload from one made calling the newer. A CHECK (a table's, a
+    # domain's) and a column's default or generation expression bind their calls alike (compare.expression_binds).
     "calls": f"""
         SELECT * FROM (SELECT CASE WHEN d.classid = 'pg_rewrite'::regclass
                     THEN (SELECT n.nspname || '.' || c.relname || ' ' || r.rulename FROM pg_rewrite r
                           JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
                           WHERE r.oid = d.objid AND c.relnamespace IN ({_USER_NS}))
+                    WHEN d.classid = 'pg_constraint'::regclass
+                    THEN (SELECT 'constraint ' || n.nspname || '.' || COALESCE(c.relname, t.typname) || ' ' || k.conname
+                          FROM pg_constraint k LEFT JOIN pg_class c ON c.oid = k.conrelid
+                          LEFT JOIN pg_type t ON t.oid = k.contypid
+                          JOIN pg_namespace n ON n.oid = COALESCE(c.relnamespace, t.typnamespace)
+                          WHERE k.oid = d.objid AND n.oid IN ({_USER_NS}))
+                    WHEN d.classid = 'pg_attrdef'::regclass
+                    THEN (SELECT 'default ' || n.nspname || '.' || c.relname || '.' || a.attname
+                          FROM pg_attrdef ad JOIN pg_class c ON c.oid = ad.adrelid
+                          JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
+                          JOIN pg_namespace n ON n.oid = c.relnamespace
+                          WHERE ad.oid = d.objid AND n.oid IN ({_USER_NS}))
                     ELSE (SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid)
                                  || ')' FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
                           WHERE p.oid = d.objid AND p.pronamespace IN ({_USER_NS})
@@ -215,7 +228,8 @@ QUERIES = {
                           FROM pg_operator o JOIN pg_namespace fn ON fn.oid = o.oprnamespace
                           WHERE o.oid = d.refobjid AND o.oprnamespace IN ({_USER_NS})) END AS callee
         FROM pg_depend d
-        WHERE d.classid IN ('pg_rewrite'::regclass, 'pg_proc'::regclass)
+        WHERE d.classid IN ('pg_rewrite'::regclass, 'pg_proc'::regclass, 'pg_constraint'::regclass,
+                            'pg_attrdef'::regclass)
           AND d.refclassid IN ('pg_proc'::regclass, 'pg_operator'::regclass)
           AND d.deptype = 'n' AND d.objid >= 16384) calls
         WHERE caller IS NOT NULL AND callee IS NOT NULL

@@ -23,6 +23,7 @@ from schemac.catalog.rows import (NO_CONSTRAINTS, TRIGGER_ENABLED, IntrospectRes
                                   canonical_type_text, columns_by_table, commented_namespaces, constraints_by_table, domain_of,
                                   enum_of, exclusion_of, index_of, sequence_of, table_of, trigger_of)
 from schemac.catalog.views import build_view
+from schemac.compare.expression_binds import tables_with_binds
 from schemac.compare.view_binds import functions_with_binds, with_binds
 from schemac.model import DATABASE_PRIVILEGES, Column, DatabaseGrant, DatabaseSetting, Exclusion, Extension, Function, Index, MemberSetting, Rule, Schema, Table, Trigger, Unmanaged, View
 
@@ -139,6 +140,7 @@ class ModelBuilder:
                         key=lambda r: (r.schema, r.name))
         collations = sorted((kindrows.collation(r) for r in rows["collations"]), key=lambda c: (c.schema, c.name))
         views = with_binds(self._built("views", major, self._built_views), functions, operators)  # (view_binds)
+        built = tables_with_binds(built, functions, operators)  # (a CHECK's binds: compare.expression_binds)
         owners = tuple(r["role_name"] for r in rows.get("roles", ()) if r["owns_database"] or r.get("runs_migrations"))
         return with_outside_functions(Schema(tables=tuple(built), source_file=None, enums=tuple(enums), domains=tuple(domains),
                       default_owners=owners,

@@ -8,6 +8,7 @@ collation. Nothing here imports sqlglot until a type name has to be spelled cano
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from schemac.model.frozen import frozen, made
 from functools import lru_cache
@@ -16,6 +17,7 @@ from typing import Any, Optional, Union
 
 from schemac.catalog import kindrows
 from schemac.catalog.catalogrows import NamedRows, row_maker
+from schemac.compare.view_binds import older_body_calls
 from schemac.model import (Check, Column, Domain, Enum, Exclusion, ExclusionElement, ForeignKey, Namespace,
                            Identity, Index, IndexElement, Nulls, Parent, Partitioning, PartitionOf, PrimaryKey,
                            Rule, Schema, Sequence, SequenceOptions, Table, Trigger, Unique)
@@ -76,13 +78,15 @@ def _column(row: dict[str, Any]) -> Column:
         if row["seq_type"] is not None:
             options = _sequence_options(row, default_type=row["type_text"])
         identity = Identity(always=row["identity"] == "a", options=options)
-    generated = kept(row["generated_expr"]) if row["generated_kind"] else None
+    generated = kept(row["expression"]) if row["generated_kind"] else None
     return Column(name=row["column_name"], type=type_, nullable=not row["not_null"],
-                  default=None if identity or generated else kept(row["default_expr"]), comment=row["comment"],
+                  default=None if identity or generated else kept(row["expression"]), comment=row["comment"],
                   identity=identity, generated=generated, collation=collation_from_sql(row["collation"]),
                   virtual=row["generated_kind"] == "v", statistics=row["statistics"], storage=row["storage"],
                   compression=row["compression"], options=tuple(row["options"].split(",")) if row["options"] else (),
-                  not_null=kindrows.not_null(row), fdw_options=kindrows.pairs(row["fdw_options"]))
+                  not_null=kindrows.not_null(row), fdw_options=kindrows.pairs(row["fdw_options"]),
+                  older_calls=older_body_calls(row["expression"], json.loads(row["default_calls"]))
+                  if row["default_calls"] else ())
 
 
 def _nulls(option: int, order: str) -> Optional[Nulls]:
@@ -145,8 +149,8 @@ def _foreign_key(con: dict[str, Any]) -> ForeignKey:
     return made(ForeignKey)(
         columns=tuple(con["column_names"]), ref_table=con["ref_table"], ref_columns=tuple(con["ref_column_names"]),
         ref_schema=con["ref_schema"], name=con["constraint_name"], on_delete=con["on_delete"],
-        on_update=con["on_update"], match_full=con["match_type"] == "f", deferrable=con["deferrable"],
-        initially_deferred=con["initially_deferred"], not_valid=con["not_valid"], comment=con["comment"],
+        on_update=con["on_update"], match_full=con["match_type"] == "f", deferrable=con["deferral"] > 0,
+        initially_deferred=con["deferral"] > 1, not_valid=con["not_valid"], comment=con["comment"],
         on_delete_columns=tuple(con["on_delete_column_names"] or ()), period=con["period"], enforced=con["enforced"],
         ref_extension=con["ref_extension"])
 
@@ -225,15 +229,15 @@ def constraints_by_table(rows: list[dict[str, Any]]) -> dict[int, TableConstrain
             found = out[con["table_oid"]] = TableConstraints()
         if con["kind"] == "p":
             found.primary_key = made(PrimaryKey)(columns=tuple(con["column_names"]), name=con["constraint_name"],
-                                           comment=con["comment"], deferrable=con["deferrable"],
-                                           initially_deferred=con["initially_deferred"],
+                                           comment=con["comment"], deferrable=con["deferral"] > 0,
+                                           initially_deferred=con["deferral"] > 1,
                                            include=tuple(con["include_names"] or ()),
                                            index_comment=con["index_comment"], without_overlaps=con["period"],
                                            parameters=tuple(con["key_parameters"] or ()), valid=con["key_valid"])
         elif con["kind"] == "u":
             found.uniques.append(made(Unique)(columns=tuple(con["column_names"]), name=con["constraint_name"],
                                         comment=con["comment"], nulls_not_distinct=con["nulls_not_distinct"],
-                                        deferrable=con["deferrable"], initially_deferred=con["initially_deferred"],
+                                        deferrable=con["deferral"] > 0, initially_deferred=con["deferral"] > 1,
                                         include=tuple(con["include_names"] or ()),
                                         index_comment=con["index_comment"], without_overlaps=con["period"],
                                         parameters=tuple(con["key_parameters"] or ()), valid=con["key_valid"],
@@ -242,7 +246,8 @@ def constraints_by_table(rows: list[dict[str, Any]]) -> dict[int, TableConstrain
         elif con["kind"] == "c":
             found.checks.append(made(Check)(name=con["constraint_name"], expression=kept(con["expression"]),
                                       comment=con["comment"], not_valid=con["not_valid"],
-                                      no_inherit=con["no_inherit"], enforced=con["enforced"]))
+                                      no_inherit=con["no_inherit"], enforced=con["enforced"],
+                                      older_calls=older_body_calls(con["expression"], con["bound_calls"])))
         elif con["kind"] == "f":
             found.foreign_keys.append(_foreign_key(con))
     return out

@@ -13,7 +13,8 @@ from schemac.pg.column_storage import DEFAULT_SETTINGS
 
 
 def created_by_create_table(t: Table, parent: Optional[Table] = None, tables: Optional[dict] = None) -> Table:
-    """What CREATE TABLE alone makes of `t`: the rest (foreign keys, NOT VALID checks, indexes, comments,
+    """What CREATE TABLE alone makes of `t`: the rest (foreign keys, NOT VALID checks, bound ones (the overloads they
+    do not call set aside around their ADD: compare.expression_binds), indexes, comments,
     the partition attachment, a repeated UNIQUE, CLUSTER ON, REPLICA IDENTITY) follows as changes, computed by diffing this skeleton
     against `t`. A partition of `parent` is created PARTITION OF it: it takes the parent's columns as
     they are there (type, NOT NULL, default, collation) and nothing of its own."""
@@ -35,7 +36,7 @@ def created_by_create_table(t: Table, parent: Optional[Table] = None, tables: Op
                    primary_key=replace(t.primary_key, comment=None, index_comment=None)
                    if t.primary_key and not key_after_create(t) else None,
                    uniques=tuple(replace(u, comment=None, index_comment=None) for u in t.uniques if u not in repeated),
-                   checks=tuple(replace(c, comment=None) for c in t.checks if not c.not_valid),
+                   checks=tuple(replace(c, comment=None) for c in t.checks if not c.not_valid and not c.binds),
                    foreign_keys=(), indexes=(), comment=None, partition_of=None, triggers=(), exclusions=(), rules=(),
                    statistics=(), cluster_on=None, row_type_comment=None, **_NO_REPLICA_IDENTITY)
 
@@ -81,7 +82,10 @@ def inherited_only_given(t: Table, tables: dict) -> dict[str, Column]:
 
 
 def _bare(c: Column) -> Column:
-    """The column as CREATE TABLE makes it: no comment, default settings (itself when it has neither)."""
+    """The column as CREATE TABLE makes it: no comment, default settings (itself when it has neither); a bound default
+    (compare.expression_binds) set after it, the overloads it does not call set aside."""
+    if c.binds:
+        c = replace(c, default=None, binds=())
     if c.comment is None and c.statistics is None and c.storage is None and c.compression is None and not c.options:
         return c
     return replace(c, comment=None, **DEFAULT_SETTINGS)

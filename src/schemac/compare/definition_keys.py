@@ -25,7 +25,7 @@ def constraint_key(c: Constraint) -> tuple:
     if isinstance(c, Exclusion):
         return ("x", tuple((_element_key(e), path_operator(e.operator)) for e in c.elements), c.method,
                 normal_form(c.where), c.include, c.deferrable, c.initially_deferred, _key_parameters(c))
-    return ("c", normal_form(c.expression), c.no_inherit, c.enforced)
+    return ("c", normal_form(c.expression), c.no_inherit, c.enforced, c.binds)  # (binds: compare.expression_binds)
 
 
 def _key_parameters(c: Union[PrimaryKey, Unique, Exclusion]) -> tuple:

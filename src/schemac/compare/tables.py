@@ -113,7 +113,8 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset(), aga
         own = not (des.inherits or des.partition_of)
         for kind, was, will, why in not_null_changes(cur.name, old, col, own):
             ch(kind, name, was, will, why)
-        default_changed = not same_cast_default(old.default, col.default, col.type)
+        default_changed = not same_cast_default(old.default, col.default, col.type) or \
+            (old.binds != col.binds and col.default is not None)  # (compare.expression_binds)
         if retyped and old.default is not None:
             # The old default would be cast to the new type during ALTER TYPE (and may not cast):
             # drop it first, set the desired one after.

@@ -134,9 +134,15 @@ def functions_with_binds(functions: list[Function], operators: Iterable = ()) ->
     declared = overloads((*functions, *operators))
     out = []
     for f in functions:
-        binds = tuple(e for e in f.older_calls if declared.get(bound(e)[:2], set()) - {bound(e)[2]})
+        binds = declared_binds(f.older_calls, declared)
         out.append(replace(f, binds=binds) if binds else f)
     return out
+
+
+def declared_binds(older_calls: Iterable[str], declared: dict[Key, set[tuple[str, ...]]]) -> tuple[str, ...]:
+    """Of `older_calls` (entries of calls bound to another overload than the name takes), those of a name `declared`
+    (overloads()) holds other overloads of: the `binds` schema.yaml keeps."""
+    return tuple(e for e in older_calls if declared.get(bound(e)[:2], set()) - {bound(e)[2]})
 
 
 def same_binding(old: View, new: View) -> bool:

@@ -59,6 +59,13 @@ class Check:
     no_inherit: bool = False  # NO INHERIT: not passed down to inheritance children
     # False: NOT ENFORCED (PostgreSQL 18+, pg_constraint.conenforced): declared, never checked; not NOT VALID
     enforced: bool = True
+    # Postgres binds a CHECK's calls when it stores it, as a view's (compare.view_binds): `binds`, the overloads
+    # (`schema.name(types)`, operators `schema.op(left, right)`) it is made calling where its name would take another
+    # now (compare.expression_binds); `older_calls`, the catalog's calls printed qualified; `aside`, the other overloads
+    # renamed (moved) aside around its ADD CONSTRAINT.
+    binds: tuple[str, ...] = ()
+    older_calls: tuple[str, ...] = field(default=(), compare=False, metadata={"recorded": False})
+    aside: tuple[str, ...] = field(default=(), compare=False, metadata={"recorded": False})
 
 
 def index_comment(obj: "Index | PrimaryKey | Unique | Exclusion") -> Optional[str]:

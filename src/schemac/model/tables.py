@@ -62,6 +62,11 @@ class Column:
     # With nullable False: the NOT NULL constraint's name, NOT VALID, NO INHERIT (PostgreSQL 18+); None: a plain one.
     not_null: Optional[NotNull] = None
     fdw_options: tuple[tuple[str, str], ...] = ()  # a foreign table's column's OPTIONS (attfdwoptions)
+    # Its default's calls bound to an older overload than the name takes, as a CHECK's (compare.expression_binds):
+    # `binds` (compared), `older_calls` (the catalog's), `aside` (set aside around its SET DEFAULT or ADD COLUMN).
+    binds: tuple[str, ...] = ()
+    older_calls: tuple[str, ...] = field(default=(), compare=False, metadata={"recorded": False})
+    aside: tuple[str, ...] = field(default=(), compare=False, metadata={"recorded": False})
 
     @property
     def type_text(self) -> str:

@@ -16,6 +16,7 @@ from schemac.pg.expressions import referenced_columns
 from schemac.pg.idents import ident
 from schemac.pg.range_casts import range_route
 from schemac.pg.types import is_text_like, is_user_defined
+from schemac.plan.views import bound_aside
 from schemac.plan import ddl
 from schemac.plan.column_ddl import nulls_given_the_default
 from schemac.plan.ddl import alter_table as _alter
@@ -44,6 +45,9 @@ def column_statements(change: Change) -> list[exp.Expression]:
         kept, numbered = numbered_by_parent(t, change.new)  # type: ignore[arg-type]
         return [kept, _alter(t, ddl.column_def(numbered, schema=t.schema)),
                 alter_column(t, change.name, "DROP DEFAULT")]  # type: ignore[arg-type]
+    if k == "add_column" and change.new.aside:  # type: ignore[union-attr]  (compare.expression_binds)
+        return bound_aside(change.new, [_alter(t, ddl.column_def(change.new, schema=t.schema))]) + \
+            not_valid_statements(t, (change.new,))  # type: ignore[arg-type]
     if k == "add_column":
         cache = ddl.identity_cache(t, change.new)  # type: ignore[arg-type]
         return [*add_identity_column(t, change.new, _alter(t, ddl.column_def(change.new, schema=t.schema)), change.over_children,
@@ -92,8 +96,9 @@ def column_statements(change: Change) -> list[exp.Expression]:
     if k == "set_default" and bare_null_stored(col.default, col.type):  # (schema.yaml's bare NULL: none, plan.ddl)
         return [_alter(t, exp.AlterColumn(this=ident(col.name), drop=True))]
     if k == "set_default":  # (a new sequence's nextval() over the rows: moved past them, compare.sequence_feeds,
-        # past every row: the owner's max() under FORCE ROW LEVEL SECURITY sees the rows its policies show)
-        return [_alter(t, exp.AlterColumn(this=ident(col.name), default=fresh_expression(col.default)))] + \
+        # past every row: the owner's max() under FORCE ROW LEVEL SECURITY sees the rows its policies show; a bound
+        # one between the other overloads set aside and back: compare.expression_binds)
+        return bound_aside(col, [_alter(t, exp.AlterColumn(this=ident(col.name), default=fresh_expression(col.default)))]) + \
             (unforced(t, fed_past_the_rows(t, col, handed_out(t, change.old)))  # type: ignore[arg-type]
              if change.feeds else [])
     if k == "drop_default":  # an identity taking over: its sequence's last value kept first (sequence_ddl)

@@ -154,7 +154,7 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
             out |= {("notnull", t.schema, t.name, c) for c in obj.columns}  # type: ignore[union-attr]
         return out
     if isinstance(obj, Check):
-        return {_table(t)} | expression_refs(obj.expression, t.schema, t.name)  # type: ignore[union-attr]
+        return {_table(t)} | expression_refs(obj.expression, t.schema, t.name) | aside_refs(obj)  # type: ignore
     if isinstance(obj, ForeignKey):
         return ({_table(t), ("table", obj.ref_schema, obj.ref_table), _key_of(obj.ref_schema, obj.ref_table,
                                                                               obj.ref_columns)}

@@ -11,8 +11,8 @@ from schemac.compare.defaults_below import DEFAULT_KEPT, parents_of
 from schemac.compare.definition_keys import attach_key, index_signature
 from schemac.model import Check, PrimaryKey, Table, Unique, UNIQUE_KEY_TYPES
 from schemac.pg.types import type_name
-from schemac.plan.keys import (Key, _col, _identity_sequence, _table, column_refs, expression_refs, own_keys, refs_of,
-                               relation_key, type_key)
+from schemac.plan.keys import (Key, _col, _identity_sequence, _table, aside_refs, column_refs, expression_refs, own_keys,
+                               refs_of, relation_key, type_key)
 from schemac.plan.member_refs import _attribute_refs, twins_before
 from schemac.pg.beside_copies import beside_copy
 from schemac.plan.name_swaps import not_null_name
@@ -53,7 +53,7 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
     elif k in ("add_column", "drop_column", "alter_column_type", "alter_generated"):
         if new is not None:
             makes.add(col(c.name))
-            new_refs |= column_refs(t, new) | {("joined", t.schema, t.name, c.name)}  # type: ignore  (after an INHERIT
+            new_refs |= column_refs(t, new) | {("joined", t.schema, t.name, c.name)} | aside_refs(new)  # type: ignore  (after an INHERIT
             if takes_using(c):  # that takes the column from it: BEFORE_PARENTS_COLUMNS)  # the USING expression reads other columns too
                 reads = expression_refs(new.using, t.schema, t.name)  # type: ignore[union-attr, arg-type]
                 gone = {r for r in reads if r[0] == "column" and t.column(r[3]) is None}  # type: ignore[union-attr]
@@ -132,7 +132,7 @@ def member_deps(c: Change, makes: set[Key], removes: set[Key], old_refs: set[Key
         if old is not None and old.default is not None:  # type: ignore[union-attr]
             old_refs |= _attribute_refs(t, c.name, old, "default")  # type: ignore[arg-type]
         if k == "set_default":
-            new_refs |= _attribute_refs(t, c.name, new, "default")  # type: ignore[arg-type]
+            new_refs |= _attribute_refs(t, c.name, new, "default") | aside_refs(new)  # type: ignore[arg-type]
         elif old is not None and old.name != c.name:  # type: ignore[union-attr]  (compare.around: after RENAME COLUMN)
             new_refs.add(col(c.name))
         new_refs.add(_table(t))  # type: ignore[arg-type]

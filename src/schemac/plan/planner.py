@@ -37,7 +37,7 @@ from schemac.plan.held_names import held_key_comment, held_key_drop, held_key_st
 from schemac.plan.identity_ddl import (alter_column, alter_identity, kept_before_detach, kept_before_move,
                                        past_attached_rows)
 from schemac.plan.graph import ordered
-from schemac.plan.views import view_statements
+from schemac.plan.views import bound_aside, view_statements
 from schemac.plan.transition_triggers import dropped_for_joining
 from schemac.plan.preamble import expression_marks, preamble, widened
 from schemac.plan.maintenance_path import lent
@@ -245,8 +245,10 @@ def _statements_for(change: Change) -> list[exp.Expression]:
         return add_partition_key(t, change.new)  # type: ignore[arg-type]
     if k == "drop_constraint" and is_partition_key(t, change.old):
         return drop_partition_key(t, change.old)  # type: ignore[arg-type]
-    if k == "add_constraint":  # (a CHECK a new child gets inherited-only: on its scratch parent, plan.inherit_ddl)
-        return [ddl.add_constraint(inherit_ddl.holder_of(change), change.new)]  # type: ignore[arg-type]
+    if k == "add_constraint":  # (a CHECK a new child gets inherited-only: on its scratch parent, plan.inherit_ddl;
+        # a bound one between the other overloads' renames aside and back: compare.expression_binds)
+        return bound_aside(change.new, [ddl.add_constraint(inherit_ddl.holder_of(change), change.new)]) \
+            if getattr(change.new, "aside", ()) else [ddl.add_constraint(inherit_ddl.holder_of(change), change.new)]  # type: ignore
     if k == "drop_constraint":
         held = held_key_drop(t, change.old, change.name_held)
         if held is not None:  # (its default name another constraint holds: plan.held_names)

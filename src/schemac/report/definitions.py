@@ -67,7 +67,7 @@ def describe(obj: object) -> Optional[str]:
                 + (f" (copy of the parent's {obj.attached_to})" if obj.attached_to else ""))
     if isinstance(obj, Check):
         return f"CHECK ({obj.expression})" + (" NO INHERIT" if obj.no_inherit else "") + \
-            (" NOT VALID" if obj.not_valid else "") + not_enforced(obj)
+            (" NOT VALID" if obj.not_valid else "") + not_enforced(obj) + calling(obj)
     if isinstance(obj, Exclusion):
         keys = ", ".join(f"{_key(e)} WITH {e.operator}" for e in obj.elements)
         return (f"EXCLUDE USING {obj.method} ({keys})" + _included(obj.include) +
@@ -166,3 +166,9 @@ def describe(obj: object) -> Optional[str]:
 
 def _target(s: Statistics) -> str:
     return f" SET STATISTICS {s.target}" if s.target is not None else ""
+
+
+def calling(obj) -> str:
+    """` (calling public.nvl(anyelement, anyelement))` of a CHECK or a default bound to older overloads (`binds`:
+    compare.expression_binds), as a view's report says it: the text alone reads the same either way."""
+    return f" (calling {', '.join(obj.binds)})" if obj.binds else ""

@@ -19,7 +19,7 @@ from schemac.report.invalid import invalid_difference
 from schemac.report.table_marks import MARK_KINDS, marks_difference
 from schemac.report.views import VIEW_CHANGE_KINDS, parameters_difference, view_difference
 from schemac.report.security import SECURITY, SKIP, security_difference
-from schemac.report.definitions import _ENABLED_WORDS, describe
+from schemac.report.definitions import _ENABLED_WORDS, calling, describe
 
 
 @frozen
@@ -97,7 +97,7 @@ def _difference(c: Change, major: Optional[int] = None) -> Optional[Difference]:
         return Difference("column_nullability_changed", "column", c.schema, c.table, name, e, a,
                           f"column {name}: is {a}, expected {e}", file, line)
     if k in ("set_default", "drop_default"):
-        e, a = exp_.default, act.default  # type: ignore[union-attr]
+        e, a = (x.default and x.default + calling(x) for x in (exp_, act))  # type: ignore[union-attr]
         return Difference("column_default_changed", "column", c.schema, c.table, name, e, a,
                           f"column {name}: default is {a or 'none'}, expected {e or 'none'}", file, line)
     if k in ("set_table_comment", "set_column_comment"):

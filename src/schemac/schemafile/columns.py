@@ -22,7 +22,7 @@ IDENTITY_KEYS = {"generated": True, **SEQUENCE_OPTION_KEYS, "grants": False, "se
                  "comment": False}  # its sequence's
 COLUMN_KEYS = {"type": True, "renamed_from": False, "identity": False, "generated": False, "check": False, "nullable": False, "default": False, "primary_key": False, "unique": False,
                "comment": False, "collation": False, "using": False, "distribution": False, "not_null": False,
-               "foreign_options": False, **SETTING_KEYS}
+               "foreign_options": False, "binds": False, **SETTING_KEYS}
 # A serial column's default until its table names its sequence (TableReader.table): no SQL text can be this one.
 SERIAL_DEFAULT = "\0serial"
 NOT_NULL_KEYS = {"name": False, "not_valid": False, "no_inherit": False, "comment": False}
@@ -125,6 +125,11 @@ class ColumnReader(ColumnSettingsReader):
         settings = self.column_settings(fields, what, type_)
         if settings:
             column = with_fields(column, **settings)
+        if "binds" in fields:  # (as written: schemafile.check_binds resolves them once functions and operators are read)
+            if default is None:
+                raise self.fail(fields["binds"][0], f"{what}: binds is a default's (the overloads it is made calling)")
+            column = with_fields(column, binds=tuple(self.w.string(n, f"binds of {what}").strip()
+                                                     for n in self.w.sequence(fields["binds"][1], f"binds of {what}")))
         if "foreign_options" in fields:  # a foreign table's (TableReader refuses them on another table)
             column = with_fields(column, fdw_options=self.fdw_options(fields["foreign_options"][1], what))  # type: ignore
         return column, is_pk, is_unique, check

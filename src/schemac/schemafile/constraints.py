@@ -9,7 +9,8 @@ from schemac.model import FK_ACTIONS, Check, ForeignKey
 from schemac.pg.loaded import checked_columns
 from schemac.schemafile.fields import FieldReader
 
-CHECK_KEYS = {"expression": True, "not_valid": False, "no_inherit": False, "enforced": False, "comment": False}
+CHECK_KEYS = {"expression": True, "not_valid": False, "no_inherit": False, "enforced": False, "comment": False,
+              "binds": False}
 FK_KEYS = {"columns": True, "references": True, "name": False, "on_delete": False, "on_delete_columns": False,
            "on_update": False, "match": False, "period": False, "deferrable": False, "initially_deferred": False,
            "not_valid": False, "enforced": False, "comment": False}
@@ -23,7 +24,7 @@ class ConstraintReader(FieldReader):
         what = f"check '{name}'"
         if isinstance(node, ScalarNode):
             expr, not_valid, no_inherit, comment = self.expression(node, what), False, False, None
-            at, enforced = node, True
+            at, enforced, binds = node, True, ()
         else:
             cf = self.w.fields(node, what, CHECK_KEYS)
             at = cf["expression"][1]
@@ -31,9 +32,13 @@ class ConstraintReader(FieldReader):
             not_valid, comment = self.opt_bool(cf, "not_valid", what), self.opt_string(cf, "comment", what)
             no_inherit = self.opt_bool(cf, "no_inherit", what)
             enforced = self.enforced(cf, what)
+            # (as written: schemafile.check_binds resolves them once functions and operators are read)
+            binds = tuple(self.w.string(n, f"binds of {what}").strip() for n in self.w.sequence(cf["binds"][1],
+                                                                                             f"binds of {what}")) \
+                if "binds" in cf else ()
         for col in sorted(checked_columns(expr) - {"tableoid"}):  # (the one system column a CHECK may read)
             known(col, at, what)
-        return Check(name, expr, self.w.src(key_node), comment, not_valid, no_inherit, enforced)
+        return Check(name, expr, self.w.src(key_node), comment, not_valid, no_inherit, enforced, binds)
 
     def foreign_key(self, node: Node, table_what: str, schema: str, known) -> ForeignKey:
         what = f"foreign key of {table_what}"

@@ -49,6 +49,7 @@ from schemac.schemafile.typed_tables import check_typed_tables
 from schemac.schemafile.types import TypeReader
 from schemac.schemafile.usertypes import UserTypeReader
 from schemac.schemafile.views import ViewReader
+from schemac.schemafile.check_binds import checks_bound
 from schemac.schemafile.copies import CopyReader
 from schemac.schemafile.default_names import check_default_names_free, key_indexes
 from schemac.schemafile.document_checks import (declared_once, extension_tables_known, functions_once,
@@ -212,6 +213,7 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
         self.schema_extensions_declared(namespaces["namespace_access"], extensions)
         operators = self.operators(top["operators"][1], functions, extensions) if "operators" in top else []
         functions = self.bound_operators(functions, operators)  # (a SQL-standard body's binds of operators)
+        tables = checks_bound(tables, functions, operators)  # (a CHECK's binds: schemafile.check_binds)
         views = [*(self.views(top["views"][1], False, functions, extensions, operators) if "views" in top else ()),
                  *(self.views(top["materialized_views"][1], True, functions, extensions, operators)
                    if "materialized_views" in top else ())]

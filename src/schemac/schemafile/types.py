@@ -88,6 +88,9 @@ class TypeReader(FieldReader):
                             raise self.fail(at, f"{ctx} of {what} refers to '{col}'; a domain check can only use VALUE")
                         return col
                     checks.append(self.check(c_name, c_key, c_node, only_value))
+                    if checks[-1].binds:  # (a table's CHECK only: compare.expression_binds)
+                        raise self.fail(c_key, f"check '{c_name}' of {what}: binds is a table's CHECK's (a domain's "
+                                               "CHECK bound to an older overload is not kept)")
             schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
             not_null, nn = self.domain_not_null(f, what, name)
             out.append(Domain(name, type_, schema, default, not_null, tuple(checks),

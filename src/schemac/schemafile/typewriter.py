@@ -67,10 +67,11 @@ def unenforced(c: Check | ForeignKey) -> dict:
 
 
 def check_spec(c: Check) -> Any:
-    if not c.not_valid and not c.no_inherit and c.enforced and c.comment is None:
+    if not c.not_valid and not c.no_inherit and c.enforced and c.comment is None and not c.binds:
         return c.expression
     return Flow({**drop_empty({"expression": c.expression, "not_valid": c.not_valid, "no_inherit": c.no_inherit}),
-                 **unenforced(c), **drop_empty({"comment": c.comment})})
+                 **unenforced(c), **drop_empty({"comment": c.comment}),
+                 **({"binds": FlowList(c.binds)} if c.binds else {})})  # (compare.expression_binds)
 
 
 def foreign_key_spec(fk: ForeignKey, schema: str) -> dict:

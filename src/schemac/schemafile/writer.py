@@ -102,6 +102,8 @@ def _column(c: Column, pk_inline: bool) -> Any:
         spec["primary_key"] = True
     if c.default is not None:
         spec["default"] = c.default
+    if c.binds:  # (compare.expression_binds)
+        spec["binds"] = _FlowList(c.binds)
     if c.identity is not None:
         spec["identity"] = _identity(c.identity)
     if c.generated is not None:

@@ -49,10 +49,22 @@ def _fragment(name: str) -> str:
 
 def _included(m: re.Match) -> str:
     text = _fragment(m.group(1))
-    for argument in filter(None, (m.group(2) or "").split(",")):
-        key, value = (part.strip() for part in argument.split("="))
+    for argument in _arguments(m.group(2) or ""):
+        key, value = (part.strip() for part in argument.split("=", 1))
         text = text.replace("{" + key + "}", value)
     return text
+
+
+def _arguments(text: str) -> list[str]:
+    """The `key=value` arguments of an include, split at the commas outside parentheses (a value may be a call:
+    `body=pg_catalog.pg_get_expr(con.conbin, con.conrelid)`)."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += (ch == "(") - (ch == ")")
+        if ch == "," and depth == 0:
+            out.append(text[start:i])
+            start = i + 1
+    return [a for a in (*out, text[start:]) if a.strip()]
 
 
 def _read(name: str) -> str:
@@ -63,7 +75,7 @@ def _read(name: str) -> str:
 # Fragments put in place of another where a gate is closed (gated_text): the first's rows are none then, unplanned.
 _SWAPS = {"elsewhere": ("outside_reads", "outside_reads_none")}
 _GATE = re.compile(r"^/\* if (\w+) \*/$", re.M)
-_INCLUDE = re.compile(r"/\* include (\w+)(?:\(([^)]*)\))? \*/")
+_INCLUDE = re.compile(r"/\* include (\w+)(?:\((.*?)\))? \*/")  # (arguments up to `) */`: a value may hold a call)
 _HEADER = re.compile(r"\A(?:--[^\n]*\n)+")
 # A column of later majors: `/* since 18: con.conperiod */ false` reads con.conperiod from 18 on, else false (a
 # query naming a column the server lacks fails; to_jsonb(row) ->> 'column' works everywhere but serialised every

@@ -1,11 +1,13 @@
 -- User columns of every table of the requested schemas, in no order: the caller orders them by
 -- position (attnum) per table; sorting ~10^5 rows here spilled to disk at 10,000 tables.
 -- System columns (attnum <= 0) and dropped ones (attisdropped) are catalog noise.
--- default_expr: the column default, NULL for generated columns (their expression lives in
--- pg_attrdef too, but it is not a default: it comes back as generated_expr, for STORED 's' and,
--- on PostgreSQL 18, VIRTUAL 'v' columns). Identity columns have no pg_attrdef row. A default cannot
+-- expression: the column default, or of a generated column (STORED 's' and, on PostgreSQL 18, VIRTUAL 'v': its
+-- expression lives in pg_attrdef too, but it is not a default; generated_kind tells them apart: one field of two, a
+-- row stays under 30 fields, tests/test_catalog_rows.py). Identity columns have no pg_attrdef row. A default cannot
 -- refer to a column, so it is deparsed without the table (relid 0: no per-table lookup, ~10 ms less
 -- at 10,000 columns); a generated expression needs the table for its column names.
+-- default_calls: of a default, the functions and operators it calls of a name with other overloads, as
+-- constraints.sql's bound_calls, as JSON text (a row's fields are its definition's key: catalog.rows).
 -- comment: pg_description joined, rather than col_description() called per row (a SQL function:
 -- ~25 ms at 10,000 columns); the other queries do the same.
 -- collation: the column's collation when it is not its type's own (COLLATE on the column), as regcollation
@@ -69,8 +71,8 @@ SELECT a.attrelid AS table_oid,
        pg_catalog.format_type(a.atttypid, a.atttypmod) AS type_text,
        CASE WHEN a.attcollation <> t.typcollation THEN a.attcollation::pg_catalog.regcollation::text END AS collation,
        a.attnotnull AS not_null,
-       CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(ad.adbin, 0) END AS default_expr,
-       CASE WHEN a.attgenerated <> '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END AS generated_expr,
+       pg_catalog.pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END) AS expression,
+       CASE WHEN ad.oid IS NOT NULL AND a.attgenerated = '' THEN /* include bound_calls(classid='pg_catalog.pg_attrdef'::regclass, objid=ad.oid, body=pg_catalog.pg_get_expr(ad.adbin, 0)) */::text END AS default_calls,
        a.attgenerated::text AS generated_kind,
        a.attidentity::text AS identity,
        pg_catalog.format_type(seq.seqtypid, NULL) AS seq_type,

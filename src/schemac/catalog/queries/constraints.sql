@@ -30,6 +30,11 @@
 -- attached_to: of a partition's copy of a UNIQUE, the name of the parent's UNIQUE it is attached to, where the parent
 -- holds another UNIQUE of that definition (columns, classes, collations, options, NULLS NOT DISTINCT): which copy is
 -- whose, as indexes.sql's attached_to.
+-- bound_calls: of a CHECK, the functions and operators (not Postgres's own nor an extension's) it calls by pg_depend of
+-- a name with other overloads, as functions.sql's bound_calls (the deparse under a path of another schema alone):
+-- compare.expression_binds tells those bound to an older overload than the name takes.
+-- deferral: 0 not DEFERRABLE, 1 DEFERRABLE, 2 DEFERRABLE INITIALLY DEFERRED (one field of two: a row stays under 30
+-- fields, a dict CPython keeps split, tests/test_catalog_rows.py).
 -- Rows for tables tables.sql left out are dropped by the caller.
 -- Parameter: schemas, an array of schema names. One row per constraint.
 -- Planned with its joins in the order written (catalog/fetch.py, JOINS_AS_WRITTEN): the FROM list and beside_parents'
@@ -56,8 +61,7 @@ SELECT con.conrelid AS table_oid,
        NOT con.convalidated AND v18.enforced AS not_valid,
        v18.period,
        v18.enforced,
-       con.condeferrable AS deferrable,
-       con.condeferred AS initially_deferred,
+       CASE WHEN con.condeferred THEN 2 WHEN con.condeferrable THEN 1 ELSE 0 END AS deferral,
        COALESCE(ix.indnullsnotdistinct, false) AS nulls_not_distinct,
        CASE WHEN ix.indnatts > ix.indnkeyatts THEN ARRAY(
          SELECT (SELECT a.attname::text FROM pg_catalog.pg_attribute a WHERE a.attrelid = con.conrelid AND a.attnum = k.attnum)
@@ -115,7 +119,8 @@ SELECT con.conrelid AS table_oid,
                   AND oi.indcollation::text = pi.indcollation::text AND oi.indoption::text = pi.indoption::text
                   AND oi.indnullsnotdistinct = pi.indnullsnotdistinct))
             END AS attached_to,
-       COALESCE(ix.indisvalid, true) AS key_valid
+       COALESCE(ix.indisvalid, true) AS key_valid,
+       CASE WHEN con.contype = 'c' THEN /* include bound_calls(classid='pg_catalog.pg_constraint'::regclass, objid=con.oid, body=pg_catalog.pg_get_expr(con.conbin, con.conrelid)) */ END AS bound_calls
 FROM pg_catalog.pg_namespace n
 JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid
 JOIN pg_catalog.pg_constraint con ON con.conrelid = c.oid
