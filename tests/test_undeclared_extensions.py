@@ -20,20 +20,27 @@ from schemac.migrations.layout import Layout
 
 # (pgserver's 16 ships no contrib: neither file_fdw nor pg_trgm)
 MAJORS = ["pg18", pytest.param("pg15", marks=pytest.mark.slow)]
-# extension -> (what the database has, what the warning says, its line's key in schema.yaml, the empty database's
-# refusal, the oracle's query and rows)
+# extension -> (what the database has, what inspect's warning and generate's notice say, the notice's line's key in
+# schema.yaml, the empty database's refusal, the oracle's query and rows)
 CASES = {
     "file_fdw": ("CREATE EXTENSION file_fdw; CREATE SERVER files FOREIGN DATA WRAPPER file_fdw; CREATE TABLE t (id int);",
-                 "foreign server files uses foreign data wrapper file_fdw, which nothing", "files:",
+                 ("foreign server files uses foreign data wrapper file_fdw, which nothing",) * 2, "files:",
                  'foreign-data wrapper "file_fdw" does not exist',
                  "SELECT s.srvname, w.fdwname FROM pg_foreign_server s JOIN pg_foreign_data_wrapper w ON w.oid = s.srvfdw",
                  [("files", "file_fdw")]),
     "pg_trgm": ("CREATE EXTENSION pg_trgm; CREATE TABLE t (id int PRIMARY KEY, c text); "
                 "CREATE INDEX t_c_trgm ON t USING gin (c gin_trgm_ops);",
-                "index t_c_trgm of public.t uses operator class public.gin_trgm_ops of extension pg_trgm", "t_c_trgm:",
+                ("index t_c_trgm of public.t uses operator class public.gin_trgm_ops of extension pg_trgm",) * 2,
+                "t_c_trgm:",
                 'operator class "public.gin_trgm_ops" does not exist',
                 "SELECT i.indexrelid::regclass::text, o.opcname FROM pg_index i JOIN pg_opclass o ON o.oid = i.indclass[0] "
                 "WHERE i.indexrelid = 't_c_trgm'::regclass", [("t_c_trgm", "gin_trgm_ops")]),
+    # (inspect lists the type under external_types:, which generate's notice was of already, without the way out)
+    "citext": ("CREATE EXTENSION citext; CREATE TABLE t (id int PRIMARY KEY, c citext); INSERT INTO t VALUES (1, 'A');",
+               ("type citext is extension citext's, which the file does not declare",
+                "table public.t uses type citext, which external_types: lists"), "t:", 'type "citext" does not exist',
+               "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
+               "WHERE a.attrelid = 't'::regclass AND a.attname = 'c'", [("c", "citext")]),
 }
 
 
@@ -47,9 +54,9 @@ def _applied_to_empty(url: str, out: str, query: str) -> list:
 @pytest.mark.parametrize("extension", list(CASES))
 @pytest.mark.parametrize("major_db", MAJORS, indirect=True)
 def test_what_an_undeclared_extension_makes_is_said_until_it_is_declared(major_db, schemac, tmp_path, extension):
-    source, marker, key, refusal, query, rows = CASES[extension]
+    source, (warning, notice), key, refusal, query, rows = CASES[extension]
 
-    def said(text: str) -> list[str]:
+    def said(text: str, marker: str) -> list[str]:
         return [line for line in text.splitlines() if marker in line]
 
     with psycopg.connect(major_db, autocommit=True) as conn:
@@ -61,13 +68,13 @@ def test_what_an_undeclared_extension_makes_is_said_until_it_is_declared(major_d
     assert r.returncode == 0, r.stderr
     text = (left / "schema.yaml").read_text()
     assert "extensions" not in text
-    warned = said(r.stderr)
+    warned = said(r.stderr, warning)
     assert len(warned) == 1 and warned[0].startswith("schemac: warning: "), r.stderr
     assert schemac("diff", "--database-url", major_db, cwd=left).returncode == 0  # (in sync: the database has it)
     line = next(n for n, row in enumerate(text.splitlines(), 1) if row.strip().startswith(key))
     result = generate(str(left / "schema.yaml"), str(left / "generated"))
     assert result.status == "written"
-    notices = said("\n".join(result.notices))
+    notices = said("\n".join(result.notices), notice)
     assert len(notices) == 1 and notices[0].startswith(f"{left / 'schema.yaml'}:{line}:"), result.notices
     assert f"declare extension {extension} under extensions:" in notices[0]
     with pytest.raises(psycopg.errors.UndefinedObject) as e:  # as said: an empty database has no such object
@@ -77,10 +84,10 @@ def test_what_an_undeclared_extension_makes_is_said_until_it_is_declared(major_d
     declared = tmp_path / "declared"
     declared.mkdir()
     r = schemac("inspect", "--database-url", major_db, "-o", "schema.yaml", cwd=declared)
-    assert r.returncode == 0 and said(r.stderr) == [], r.stderr
+    assert r.returncode == 0 and said(r.stderr, warning) == [], r.stderr
     assert extension in (declared / "schema.yaml").read_text()
     result = generate(str(declared / "schema.yaml"), str(declared / "generated"))
-    assert result.status == "written" and said("\n".join(result.notices)) == []
+    assert result.status == "written" and said("\n".join(result.notices), notice) == []
     assert _applied_to_empty(major_db, str(declared / "generated"), query) == rows
 
 

@@ -16,6 +16,7 @@ from schemac.catalog.outside import bodies_unnamed, expressions_naming_unmanaged
 from schemac.catalog.queries import sql_text
 from schemac.commands.diff import IGNORED_TABLES
 from schemac.compare.rebound_calls import older_bindings, older_body_bindings
+from schemac.compare.external_type_users import extension_type_warnings
 from schemac.compare.server_wrappers import inspect_wrapper_warnings
 from schemac.compare.undeclared_classes import class_warnings
 from schemac.errors import SchemacError
@@ -143,7 +144,8 @@ def inspect_notes(schema: Schema) -> list[str]:
     return out + [f"schemac: warning: {w}" for w in (*views_reading_unmanaged(schema),
                                                        *expressions_naming_unmanaged(schema), *bodies_unnamed(schema),
                                                        *older_bindings(schema), *older_body_bindings(schema),
-                                                       *inspect_wrapper_warnings(schema), *class_warnings(schema))]
+                                                       *inspect_wrapper_warnings(schema), *class_warnings(schema),
+                                                       *extension_type_warnings(schema))]
 
 
 def write_output(path: str, text: str, force: bool) -> None:
