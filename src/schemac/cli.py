@@ -312,7 +312,7 @@ def inspect(database_url: Optional[str], schemas: tuple[str, ...], old_schema_fl
                + (f"; {counted(len(s.unmanaged), 'object')} not managed (listed at the end)" if s.unmanaged else "")
                + (f"; {counted(result.excluded, 'object')} left out by --exclude" if excludes else "")
                + (f"; wrote {output}" if output else ""), err=True)
-    for note in inspect_notes(s):
+    for note in inspect_notes(s, result.listed_runs):
         click.echo(printable(note), err=True)
     warn_verbatim(result.yaml, output or "schema.yaml", result.schema)
     if may_skip_teardown():

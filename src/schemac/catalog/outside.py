@@ -34,10 +34,7 @@ def with_outside_functions(schema: Schema) -> Schema:
     not know (the read holds it not, nor is it Postgres's or an extension's), as `schema.name`, sorted."""
     names = function_names(schema.functions)
     known = lambda function: runs_a_known_function(function, names, schema.extensions)  # noqa: E731
-    runs = [g.function for h in (*schema.tables, *schema.views) for g in h.triggers] + \
-        [e.function for e in schema.event_triggers]
-    outside = sorted({_run(f) for f in runs if not known(f)})
-    schema = replace(schema, external_functions=tuple(outside)) if outside else schema
+    schema = with_run_functions_listed(schema)
     read = {t.key for t in schema.tables}
     referenced = {joined_reference(fk.ref_schema, fk.ref_table) for t in schema.tables for fk in t.foreign_keys
                   if fk.ref_extension is None and (fk.ref_schema, fk.ref_table) not in read}
@@ -54,6 +51,18 @@ def with_outside_functions(schema: Schema) -> Schema:
     listed += [Unmanaged("operator class", c.schema, c.signature) for c in schema.operator_classes if c not in classes]
     return replace(schema, operators=operators, casts=casts, operator_classes=classes, operator_families=families,
                    unmanaged=_sorted((*schema.unmanaged, *listed))) if listed else schema
+
+
+def with_run_functions_listed(schema: Schema) -> Schema:
+    """`schema` with each function its triggers and event triggers run that it does not know added to
+    external_functions: also after `inspect --exclude extension:moddatetime` took away the extension whose function
+    a kept trigger runs (else the loader refuses the trigger of the file inspect wrote)."""
+    names = function_names(schema.functions)
+    runs = [g.function for h in (*schema.tables, *schema.views) for g in h.triggers] + \
+        [e.function for e in schema.event_triggers]
+    outside = {_run(f) for f in runs if not runs_a_known_function(f, names, schema.extensions, schema.external_functions)}
+    return replace(schema, external_functions=tuple(sorted({*schema.external_functions, *outside}))) if outside \
+        else schema
 
 
 def _read_by_views(schema: Schema) -> set[str]:

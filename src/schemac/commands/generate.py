@@ -28,6 +28,7 @@ from schemac.plan.outside_methods import outside_method_notices
 from schemac.plan.stale_search import retemplated_dictionary_notices
 from schemac.plan.constructor_owner import constructor_grant_notices, constructor_move_notices
 from schemac.plan.foreign_reads import foreign_read_notices
+from schemac.compare.server_wrappers import wrapper_notices
 from schemac.plan.partitioning_refusals import unlogged_partitioned
 from schemac.compare.stale_values import stale_value_notices
 from schemac.compare.text_body_renames import text_body_rename_notices
@@ -220,14 +221,13 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
                     + change_notices(changes, desired) + row_failures(changes, (nondeterministic(current), nondeterministic(desired)), (current, desired))
                     + one_value_keys(changes, desired) + null_domain_columns(changes, desired, current) + null_domain_attributes(changes)
                     + detach_failures(changes, current, desired) + narrower_identities(changes, current)
-                    + clamped_positions(changes)
-                    + unlogged_partitioned(changes)
+                    + clamped_positions(changes) + unlogged_partitioned(changes)
                     + left_notices
                     + view_notices
                     + joined_parent_notices(current, desired) + declared_notices(current, desired, changes) + retype_wrap_notices(changes, desired)
                     + readded_order_notices(changes, current, desired)
                     + external_type_notices(changes, desired) + outside_method_notices(changes, desired)
-                    + foreign_read_notices(changes, desired)
+                    + foreign_read_notices(changes, desired) + wrapper_notices(changes, desired)
                     + restricted_path_notices(changes, desired) + outside_child_notices(changes, current, desired)
                     + stale_value_notices(changes, desired) + retemplated_dictionary_notices(changes, desired)
                     + constructor_grant_notices(changes) + constructor_move_notices(changes) + text_body_rename_notices(changes, current, desired)

@@ -12,10 +12,14 @@ from typing import TYPE_CHECKING, Optional
 import psycopg
 
 from schemac.catalog.connection import database_label
-from schemac.catalog.outside import bodies_unnamed, expressions_naming_unmanaged, views_reading_unmanaged
+from schemac.catalog.outside import (bodies_unnamed, expressions_naming_unmanaged, views_reading_unmanaged,
+                                     with_run_functions_listed)
 from schemac.catalog.queries import sql_text
 from schemac.commands.diff import IGNORED_TABLES
 from schemac.compare.rebound_calls import older_bindings, older_body_bindings
+from schemac.compare.external_type_users import extension_type_warnings
+from schemac.compare.server_wrappers import inspect_wrapper_warnings
+from schemac.compare.undeclared_classes import class_warnings
 from schemac.errors import SchemacError
 from schemac.report.invalid import NOT_MANAGED, why_invalid
 from schemac.migrations.sqlx import load_config
@@ -38,6 +42,7 @@ class InspectResult:
     # schema.yaml with it, no second read of the same database.
     read: Optional[tuple[IntrospectResult, CatalogRows, tuple[str, ...]]] = None
     excluded: int = 0  # objects --exclude left out
+    listed_runs: tuple[str, ...] = ()  # functions listed under external_functions as --exclude took what made them
 
 
 def _namespaces(conn: psycopg.Connection) -> tuple[str, ...]:
@@ -87,17 +92,20 @@ def inspect_database(database_url: Optional[str], schemas: tuple[str, ...] = (),
         ignored = IGNORED_TABLES | {load_config().table[-1]}  # sqlx's table, or sqlx.toml's table-name
         model = replace(result.schema, tables=tuple(t for t in result.schema.tables if t.name not in ignored),
                         schemas=tuple(n for n in namespaces if n != "public"))
-        left_out = 0
+        left_out, listed = 0, ()
         if exclude:
             from schemac.compare.ignored import excluded
 
-            model, left_out = excluded(model, exclude)
-            model = replace(model, ignore=exclude)
+            model, left_out = excluded(model, exclude)  # (a kept trigger's function an excluded extension's: listed)
+            listed = model.external_functions
+            model = with_run_functions_listed(replace(model, ignore=exclude))
+            listed = tuple(f for f in model.external_functions if f not in listed)
         model = _stub_types(owners_to_write(model, result.database_owner))
         header = (f"# schema.yaml written by `schemac inspect` from {label} "
                   f"(PostgreSQL {result.server_version // 10000}).\n"
                   "# Review it, commit it, then `schemac generate` compiles it back to the same schema.\n")
-        return InspectResult(dump_schema(model, header), model, label, (result, rows, tuple(namespaces)), left_out)
+        return InspectResult(dump_schema(model, header), model, label, (result, rows, tuple(namespaces)), left_out,
+                             listed)
 
 
 def _stub_types(schema: Schema) -> Schema:
@@ -122,7 +130,7 @@ def _stub_types(schema: Schema) -> Schema:
 _WORD = re.compile(r"\w+")
 
 
-def inspect_notes(schema: Schema) -> list[str]:
+def inspect_notes(schema: Schema, listed_runs: tuple[str, ...] = ()) -> list[str]:
     """What inspect says beside the file: indexes and keys INVALID in the database, views reading an object schemac does
     not manage (catalog.outside.views_reading_unmanaged), table expressions naming one
     (catalog.outside.expressions_naming_unmanaged), SQL-standard bodies naming an argument "" (catalog.outside.bodies_unnamed)."""
@@ -140,7 +148,14 @@ def inspect_notes(schema: Schema) -> list[str]:
                            "ATTACH PARTITION)")
     return out + [f"schemac: warning: {w}" for w in (*views_reading_unmanaged(schema),
                                                        *expressions_naming_unmanaged(schema), *bodies_unnamed(schema),
-                                                       *older_bindings(schema), *older_body_bindings(schema))]
+                                                       *older_bindings(schema), *older_body_bindings(schema),
+                                                       *inspect_wrapper_warnings(schema), *class_warnings(schema),
+                                                       *extension_type_warnings(schema),
+                                                       *(f"function {f} a trigger runs is listed under external_functions: "
+                                                         "(--exclude left out what made it): a migration creating the "
+                                                         "trigger applies only to a database that has it already, not "
+                                                         "to an empty one; declare its extension under extensions:"
+                                                         for f in listed_runs))]
 
 
 def write_output(path: str, text: str, force: bool) -> None:

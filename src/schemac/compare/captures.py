@@ -22,6 +22,7 @@ _NONE = frozenset({
     "tsm_system_rows", "tsm_system_time", "unaccent", "uuid-ossp", "xml2", "vector", "pg_graphql", "pg_net",
     "pgsodium", "supabase_vault", "pgjwt", "pg_cron", "pg_stat_monitor", "pg_hashids", "pgaudit", "pgtap",
     "pg_jsonschema", "http", "wrappers", "index_advisor", "hypopg"})
+KNOWN = _NONE | frozenset(_OWN)  # (compare.server_wrappers: none of them makes a foreign data wrapper but contrib's three)
 
 
 def captured_symbols(extensions: Iterable, path: tuple[str, ...]) -> frozenset[str]:

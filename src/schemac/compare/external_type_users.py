@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from schemac.compare.changes import Change
 from schemac.model import Schema
+from schemac.pg.knowntypes import base_name, extension_of, external_types_of
 from schemac.pg.types import type_name
 
 
@@ -41,5 +42,28 @@ def external_type_notices(changes: list[Change], desired: Schema) -> list[str]:
                              "make it: a base type, whose I/O functions are C or internal, or another schema's): the "
                              "migration applies only to a "
                              f"database that has {t} already, not to an empty one (generate --verify, diff without a "
-                             "database)")
+                             "database)" + _way_out(t, desired))
     return list(out.values())
+
+
+def _way_out(t: str, desired: Schema) -> str:
+    """Where `t` is a type of an extension `desired` does not declare (inspect --exclude left it out): declare it."""
+    ext = extension_of(base_name(t)[1])
+    return f"; it is extension {ext}'s: declare extension {ext} under extensions:" if ext is not None and \
+        ext not in {e.name for e in desired.extensions} else ""
+
+
+def extension_type_warnings(schema: Schema) -> list[str]:
+    """`inspect`'s: one per type it lists under external_types that is a type of an extension the file does not declare
+    (`inspect --exclude extension:citext` over a citext column): the migration making what uses it applies only to a
+    database that has the extension already."""
+    declared = {e.name for e in schema.extensions}
+    out = []
+    for t in external_types_of(schema):
+        ext = extension_of(base_name(t)[1])
+        if ext is not None and ext not in declared:
+            out.append(f"type {t} is extension {ext}'s, which the file does not declare: it is listed under "
+                       "external_types:, and a migration making what uses it applies only to a database that has it "
+                       f"already, not to an empty one (generate --verify, diff without a database); declare extension "
+                       f"{ext} under extensions:")
+    return out
