@@ -25,10 +25,11 @@ from typing import Iterable, Optional
 
 from schemac.model import Function, View
 from schemac.model.frozen import replace
-from schemac.model.references import call_parts, joined_reference, split_reference
+from schemac.model.references import call_parts, joined_reference, split_operator, split_reference
 from schemac.pg.indexdef import top_level_items
 from schemac.pg.keywords import PLAIN_NAME
 from schemac.pg.names import quoted
+from schemac.pg.types import canonical_type
 
 Key = tuple[str, str]
 
@@ -75,6 +76,18 @@ def bound(entry: str) -> tuple[str, str, tuple[str, ...]]:
     """(schema, name, input types) of an entry of `binds` (binding's inverse)."""
     head, args = call_parts(entry)
     return (*split_reference(head), tuple(top_level_items(args[1:-1])))
+
+
+def written(entry: str, default: str = "public") -> tuple[str, str, tuple[str, ...]]:
+    """(schema, name, input types) of an entry of `binds` as schema.yaml may write it: a bare name `default`'s, the
+    types in any spelling (canonical_type's), an operator's missing left `NONE` (a prefix one); raises
+    TypeSyntaxError."""
+    head, args = call_parts(entry)
+    schema, name = split_operator(head, default)
+    if not is_operator(name):
+        schema, name = split_reference(head, default)
+    return schema, name, tuple("NONE" if x.upper() == "NONE" and is_operator(name) else canonical_type(x)
+                               for x in top_level_items(args[1:-1]))
 
 
 def overloads(functions: Iterable) -> dict[Key, set[tuple[str, ...]]]:

@@ -7,13 +7,11 @@ from __future__ import annotations
 from typing import Sequence
 
 from schemac.compare.expression_binds import tables_set_aside
-from schemac.compare.view_binds import binding, is_operator
+from schemac.compare.view_binds import binding, written
 from schemac.errors import SchemaFileError
 from schemac.model import Check, Table
 from schemac.model.frozen import replace
-from schemac.model.references import call_parts, split_operator, split_reference
-from schemac.pg.indexdef import top_level_items
-from schemac.pg.types import TypeSyntaxError, canonical_type
+from schemac.pg.types import TypeSyntaxError
 
 
 def checks_bound(tables: list[Table], functions: Sequence, operators: Sequence) -> list[Table]:
@@ -40,12 +38,7 @@ def _entry(text: str, k, t: Table, declared: set) -> str:
     where = f"{k.source}: " if k.source else ""
     of = f"check '{k.name}'" if isinstance(k, Check) else f"column '{k.name}'"
     try:
-        head, args = call_parts(text)
-        schema, name = split_operator(head, t.schema)
-        if not is_operator(name):
-            schema, name = split_reference(head, t.schema)
-        types = tuple("NONE" if x.upper() == "NONE" and is_operator(name) else canonical_type(x)
-                      for x in top_level_items(args[1:-1]))
+        schema, name, types = written(text, t.schema)
     except (TypeSyntaxError, ValueError) as e:
         raise SchemaFileError(f"{where}binds of {of} of table {t.qualified_name}: {text}: {e}") from None
     if (schema, name, types) not in declared:

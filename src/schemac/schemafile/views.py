@@ -8,11 +8,10 @@ from typing import Optional, Sequence
 
 from yaml.nodes import Node, ScalarNode
 
-from schemac.compare.view_binds import binding, bound, is_operator
+from schemac.compare.view_binds import binding, bound, is_operator, written
 from schemac.model import View, ViewColumn
 from schemac.model.functions import function_names
 from schemac.model.references import call_parts, split_operator
-from schemac.pg.indexdef import top_level_items
 from schemac.pg.column_storage import COMPRESSIONS, STORAGES
 from schemac.pg.reloptions import pg_boolean
 from schemac.pg.loaded import ExpressionError, check_expression, is_verbatim
@@ -102,13 +101,10 @@ class ViewReader(StorageReader):
     def _operator_bound(self, node: Node, text: str, what: str, operators: Sequence) -> str:
         """An operator of `binds`, `op(left, right)` or `schema.op(left, right)` (NONE for a prefix operator's left),
         one schema.yaml declares: its entry (view_binds.binding)."""
-        head, args = call_parts(text)
-        schema, name = split_operator(head)
         try:
-            types = tuple(t if t.upper() == "NONE" else canonical_type(t) for t in top_level_items(args[1:-1]))
+            schema, name, types = written(text)
         except TypeSyntaxError as e:
             raise self.fail(node, f"operator of binds of {what}: {e}") from None  # type: ignore[attr-defined]
-        types = tuple("NONE" if t.upper() == "NONE" else t for t in types)
         if not any((o.schema, o.name, o.identity) == (schema, name, types) for o in operators):
             raise self.fail(node, f"operator of binds of {what}: schema.yaml declares no "  # type: ignore[attr-defined]
                                   f"{schema}.{name}({', '.join(types)})")
