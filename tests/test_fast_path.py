@@ -571,6 +571,7 @@ tables:
       id: {type: integer, primary_key: true}
       m: mood
       ms: "mood[]"
+      mq: '"mood"[]'
       lv: '"Level"'
       k: app.kind
       p: positive
@@ -590,10 +591,11 @@ functions:
 
 
 def test_in_sync_fast_path_of_user_types_imports_no_sqlglot(tmp_path, schemac, any_db_url):
-    """An enum, a quoted enum, another schema's enum, a domain and a composite (and arrays of them) as columns, a
-    function returning SETOF a table's row type and one taking an enum: `diff` in sync imports no sqlglot (it did for
-    each: pg.types parsed every type named by one word); the same database drifted, with --sql, does. format_type()'s
-    spellings are every major's (-m slow: 16 and 15)."""
+    """An enum (also written `"mood"[]`, which Postgres reads as mood[]: that drifted, expected "mood"[]), a quoted
+    enum, another schema's enum, a domain and a composite (and arrays of them) as columns, a function returning SETOF
+    a table's row type and one taking an enum: `diff` in sync imports no sqlglot (it did for each: pg.types parsed
+    every type named by one word); the same database drifted, with --sql, does. format_type()'s spellings are every
+    major's (-m slow: 16 and 15)."""
     import subprocess
 
     url = any_db_url

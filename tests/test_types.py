@@ -123,3 +123,14 @@ def test_the_fast_paths_types_import_no_sqlglot():
     assert r.stdout.strip() == repr(["mood", "mood[]", '"Mood"[]', "app.kind", '"my type"', "citext", "vector(3)",
                                      "geometry(Point,4326)[]", "halfvec(16)", "tm", "character varying(3)[]"]) + \
         " SETOF tm False"
+
+
+@pytest.mark.parametrize("text, canonical", [('"mood"', "mood"), ('"mood"[]', "mood[]"), ('"mood" [ ]', "mood[]"),
+                                             ('"citext"', "citext"), ('"geometry"', "geometry"), ('"int4"', "integer"),
+                                             ('"text"[]', "text[]"), ('"char"', '"char"'), ('"Mood"', '"Mood"'),
+                                             ('"integer"', '"integer"'), ('"range"', '"range"')])
+def test_a_quoted_name_that_reads_the_same_bare_is_the_bare_names_type(text, canonical):
+    """Postgres reads `"mood"` as `mood` (and `"int4"` as int4, pg_catalog's): format_type() prints it bare, so a
+    schema.yaml writing `"mood"` was a drift forever (type is mood, expected "mood"). `"char"` (the one-byte type),
+    `"integer"` (no type of pg_catalog's: a user's), `"Mood"` stay quoted."""
+    assert types.canonical_type(text) == canonical

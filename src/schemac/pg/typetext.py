@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from schemac.pg.keywords import PLAIN_NAME, quoted_type_is_builtin
+from schemac.pg.keywords import CATALOG_TYPE_WORDS, PLAIN_NAME, quoted_type_is_builtin
 from schemac.pg.names import TOKENIZER_WORDS, format_type_ident
 from schemac.pg.typmods import is_postgis_shape, modifiers_text
 
@@ -37,6 +37,8 @@ def named_type(text: str) -> "str | None":
         return None
     parts = name_parts(m.group(1))
     if len(parts) == 1 and PLAIN_NAME.fullmatch(parts[0]) and quoted_type_is_builtin(parts[0]):
+        if m.group(2) is None and parts[0] not in CATALOG_TYPE_WORDS:  # `"mood"` is mood to Postgres: spelled so
+            return plain_type(parts[0] + m.group(3).replace(" ", ""))  # (None: the parse's, as before)
         return None  # `"text"`: a name that reads the same unquoted; `"numeric"`, pg_catalog's (not `"integer"`)
     if m.group(2) is not None:  # modifiers: a type of an extension living outside the search path
         return ".".join(format_type_ident(p) for p in parts) + modifiers_text(parts[-1], m.group(2).split(",")) + \
