@@ -554,6 +554,74 @@ def test_in_sync_fast_path_never_imports_sqlglot_nor_reads_code_for_the_fingerpr
     assert (desired_from, found, computed) == ("state.json", "1", "1") and forms != "[]"  # the record's forms, taken
 
 
+# Columns and a function result of users' types: format_type() prints them by name (pg.typetext.plain_type,
+# named_type), which the fast path spells without sqlglot too.
+USER_TYPES = """\
+enums:
+  mood: {values: [sad, ok, happy]}
+  Level: {values: [low, high]}
+  kind: {values: [a, b], schema: app}
+domains:
+  positive: {type: integer, default: "1"}
+composite_types:
+  pair: {attributes: {a: integer, b: "mood[]"}}
+tables:
+  tm:
+    columns:
+      id: {type: integer, primary_key: true}
+      m: mood
+      ms: "mood[]"
+      mq: '"mood"[]'
+      lv: '"Level"'
+      k: app.kind
+      p: positive
+      pr: pair
+      prs: "pair[]"
+functions:
+  everything:
+    returns: SETOF tm
+    language: plpgsql
+    body: BEGIN RETURN QUERY SELECT * FROM tm; END
+  levels:
+    arguments: m mood
+    returns: '"Level"'
+    language: sql
+    body: SELECT 'low'::"Level"
+"""
+
+
+def test_in_sync_fast_path_of_user_types_imports_no_sqlglot(tmp_path, schemac, any_db_url):
+    """An enum (also written `"mood"[]`, which Postgres reads as mood[]: that drifted, expected "mood"[]), a quoted
+    enum, another schema's enum, a domain and a composite (and arrays of them) as columns, a function returning SETOF
+    a table's row type and one taking an enum: `diff` in sync imports no sqlglot (it did for each: pg.types parsed
+    every type named by one word); the same database drifted, with --sql, does. format_type()'s spellings are every
+    major's (-m slow: 16 and 15)."""
+    import subprocess
+
+    url = any_db_url
+    (tmp_path / "schema.yaml").write_text(USER_TYPES, encoding="utf-8")
+    r = schemac("generate", "--name", "init", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    apply_all(url, tmp_path / "generated")
+    code = "import sys; sys.argv[0] = 'schemac'; from schemac.cli import main; main()"
+
+    def imported(*args: str) -> tuple[int, str, set[str]]:
+        r = subprocess.run([sys.executable, "-X", "importtime", "-c", code, "diff", "--database-url", url, *args],
+                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        modules = {line.split("|")[-1].strip() for line in r.stderr.splitlines() if line.startswith("import time:")}
+        return r.returncode, r.stdout, modules
+
+    status, report, modules = imported()
+    assert status == 0 and "schemac.compare.differ" in modules, report
+    assert check_drift(str(tmp_path / "schema.yaml"), url, out_dir=str(tmp_path / "generated")).desired_from == \
+        "state.json"
+    assert not {m for m in modules if m.split(".")[0] == "sqlglot"}, sorted(m for m in modules if "sqlglot" in m)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("ALTER TABLE tm ALTER COLUMN p SET DEFAULT 2")
+    status, report, modules = imported("--sql")
+    assert status == 1 and "sqlglot" in modules, report  # (the check sees it)
+
+
 def test_the_schemas_to_read_are_known_before_msgspec_is_imported(tmp_path):
     """`diff` tells its reading child which schemas to read from the record's first lines (record.namespaces_hint)
     before it decodes the record: msgspec (~10 ms of imports) is imported after, while the child may be waiting."""

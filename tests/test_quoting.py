@@ -1,6 +1,8 @@
 """pg.names quotes identifiers without sqlglot (so that `schemac diff`'s fast path never imports it): its
 keywords and its quoting must stay what sqlglot's Postgres tokenizer and generator do."""
 
+import re
+
 import pytest
 from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
@@ -16,6 +18,7 @@ NAMES = ["a", "order", "Order", "user_id", "_x", "x1", "1x", "a b", 'we"ird', '"
 
 def test_keywords_are_the_tokenizers():
     assert names._KEYWORDS == {k.lower() for k in Postgres.Tokenizer.KEYWORDS if k.isalpha() or "_" in k}
+    assert names.TOKENIZER_WORDS == {k.lower() for k in Postgres.Tokenizer.KEYWORDS if re.fullmatch(r"\w+", k)}
 
 
 @pytest.mark.parametrize("name", NAMES)

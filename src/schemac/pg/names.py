@@ -45,6 +45,12 @@ true truncate tsmultirange tsrange tstzmultirange tstzrange type uhugeint uint u
 unpivot update use using uuid vacuum values varbinary varchar variadic variant vector view volatile when where
 window with xml xor
 """.split())
+# The rest of its words, those with a digit (left out above: quoting them is not needed, `int4` reads as a name where
+# a name is due); with them, every word the tokenizer may read as other than a name (pg.typetext.plain_type, whose
+# words are a user's types' names only outside them; tests/test_quoting.py holds it equal to sqlglot's).
+TOKENIZER_WORDS = _KEYWORDS | frozenset("""
+decimal128 decimal256 decimal32 decimal64 float4 float8 int1 int128 int16 int2 int256 int32 int4 int4multirange
+int4range int64 int8 int8multirange int8range nvarchar2 uint128 uint256 varchar2""".split())
 _RESERVED = _KEYWORDS | {
     "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "both", "case", "cast",
     "check", "collate", "column", "constraint", "create", "current_catalog", "current_date", "current_role",

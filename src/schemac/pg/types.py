@@ -1,5 +1,5 @@
 """Column types: spell them the way Postgres's ``format_type()`` does (parsed by sqlglot, pg.typeparse,
-unless the text already is such a spelling of a built-in type).
+unless the text already is such a spelling of a built-in type, or a user's type named by one word or quoted).
 
 Both faces of the model store this canonical spelling, so ``int4``, ``int`` and ``integer`` (or
 ``timestamptz`` and ``timestamp with time zone``) are one type to the differ, and reports show what
@@ -12,7 +12,8 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from schemac.pg.typetext import _POSTGIS_TYPE, _VARBIT, NEGATIVE_SCALE, TypeSyntaxError, _with_modifiers, named_type, name_parts
+from schemac.pg.typetext import (_POSTGIS_TYPE, _VARBIT, NEGATIVE_SCALE, TypeSyntaxError, _with_modifiers, named_type,
+                                 name_parts, plain_type)
 from schemac.pg.catalog_relations import CATALOG_RELATIONS
 from schemac.pg.keywords import quoted_type_is_builtin
 from schemac.pg.typmods import ModifierError
@@ -65,6 +66,9 @@ def canonical_type(text: str) -> str:
         return _with_modifiers(text)
     if ";" in text or text.count("(") != text.count(")") or text.count("[") != text.count("]"):
         raise TypeSyntaxError(f"'{text}' is not a type")
+    plain = plain_type(text)  # a user's or an extension's type by one word: no sqlglot either
+    if plain is not None:
+        return plain
     from schemac.pg.typeparse import parsed_type  # sqlglot: only for a spelling not in _KNOWN
 
     return parsed_type(text)

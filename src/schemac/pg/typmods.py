@@ -27,6 +27,12 @@ def _postgis_shape(word: str) -> str:
     return _POSTGIS_TYPES[m.group(1)] + (m.group(2) or "").upper()
 
 
+def is_postgis_shape(word: str) -> bool:
+    """`Point`, `pointzm`, `GEOMETRY`: a shape PostGIS's geometry types take as their first modifier."""
+    m = _POSTGIS_SHAPE.match(word.lower())
+    return m is not None and m.group(1) in _POSTGIS_TYPES
+
+
 def modifiers_text(type_name: str, modifiers: list[str]) -> str:
     """`(LineString,4326)`: the modifiers of user type `type_name` (unqualified, lower case) as
     format_type() prints them."""
