@@ -147,11 +147,17 @@ def _canonical(dt: exp.DataType) -> str:
     return name
 
 
+# Bare words pg.foreign_names keeps as syntax (a schema named ref, `SETOF ... RANGE`) that sqlglot still builds as
+# another dialect's type (REF, a FORMAT clause, RANGE) where a type is read: in Postgres only a user's type (Saleor-
+# style `order_ref`'s `ref`) has that name.
+_USERS_ONLY = frozenset({"ref", "format", "range"})
+
+
 def another_dialects_type(text: str) -> bool:
-    """Whether `text` is a bare name sqlglot reads as another dialect's type (tinyint, datetime, long): in
+    """Whether `text` is a bare name sqlglot reads as another dialect's type (tinyint, datetime, long, ref): in
     Postgres only a user's type has that name (Icinga DB's domain uint); the loader's hint for one undeclared."""
     m = _BARE.match(text)
-    return m is not None and m.group(1).lower() in ANOTHER_DIALECTS_WORDS
+    return m is not None and (m.group(1).lower() in ANOTHER_DIALECTS_WORDS or m.group(1).lower() in _USERS_ONLY)
 
 
 def parsed_type(text: str) -> str:
