@@ -151,6 +151,9 @@ def _canonical(dt: exp.DataType) -> str:
 # another dialect's type (REF, a FORMAT clause, RANGE) where a type is read: in Postgres only a user's type (Saleor-
 # style `order_ref`'s `ref`) has that name.
 _USERS_ONLY = frozenset({"ref", "format", "range"})
+# A text ending in one of them after another word: no type of Postgres's (sqlglot read `f format` as type f, its
+# FORMAT clause empty): an argument's name and its type, which pg.routines.parse_argument splits then.
+_AFTER_A_WORD = re.compile(r"\s*\S.*\s(?:ref|format|range)\s*(?:\[\s*\d*\s*\]\s*)*$", re.IGNORECASE | re.DOTALL)
 
 
 def another_dialects_type(text: str) -> bool:
@@ -162,6 +165,8 @@ def another_dialects_type(text: str) -> bool:
 
 def parsed_type(text: str) -> str:
     """canonical_type of a text its own tables do not settle: sqlglot's parse of it."""
+    if _AFTER_A_WORD.match(text):
+        raise TypeSyntaxError(f"'{text.strip()}' is not one type (a name, then a type?)")
     if another_dialects_type(text):  # the user's type, not sqlglot's TINYINT, BIGINT, ...
         m = _BARE.match(text)
         return m.group(1).lower() + "[]" * m.group(2).count("[")  # type: ignore[union-attr]
