@@ -96,16 +96,18 @@ def with_column_renames(cur: Table, des: Table) -> Table:
 
 def column_moves(cur: Table, des: Table) -> list[tuple[str, str]]:
     """The RENAME COLUMNs (old, new) `des`'s hints make of `cur`, in an order they can run: each from a name `cur`
-    holds then to one it does not, in schema.yaml's order; then each cycle of hints (two columns swapping names, or
-    rotating them) through a scratch name (_cycle_moves). A hint whose both names `cur` holds otherwise is none."""
+    holds then to one it does not, in schema.yaml's order, passes repeated while one frees a name another takes (a
+    chain: `number <- id, id <- token`, whichever comes first); then each cycle of hints (two columns swapping names,
+    or rotating them) through a scratch name (_cycle_moves). A hint whose both names `cur` holds otherwise is none."""
     names, moves = {c.name for c in cur.columns}, []
     cycles = _cycles(cur, des)
     taken = {old for cycle in cycles for old, _ in cycle}
-    for col in des.columns:
-        old = col.renamed_from
-        if old and old in names and col.name not in names and old not in taken:
-            moves.append((old, col.name))
-            names = (names - {old}) | {col.name}
+    pending = [(c.renamed_from, c.name) for c in des.columns if c.renamed_from and c.renamed_from not in taken]
+    while ready := [(old, new) for old, new in pending if old in names and new not in names]:
+        old, new = ready[0]
+        moves.append((old, new))
+        names = (names - {old}) | {new}
+        pending.remove((old, new))
     for cycle in cycles:
         moves += _cycle_moves(cycle)
     return moves

@@ -147,15 +147,26 @@ def _canonical(dt: exp.DataType) -> str:
     return name
 
 
+# Bare words pg.foreign_names keeps as syntax (a schema named ref, `SETOF ... RANGE`) that sqlglot still builds as
+# another dialect's type (REF, a FORMAT clause, RANGE) where a type is read: in Postgres only a user's type (Saleor-
+# style `order_ref`'s `ref`) has that name.
+_USERS_ONLY = frozenset({"ref", "format", "range"})
+# A text ending in one of them after another word: no type of Postgres's (sqlglot read `f format` as type f, its
+# FORMAT clause empty): an argument's name and its type, which pg.routines.parse_argument splits then.
+_AFTER_A_WORD = re.compile(r"\s*\S.*\s(?:ref|format|range)\s*(?:\[\s*\d*\s*\]\s*)*$", re.IGNORECASE | re.DOTALL)
+
+
 def another_dialects_type(text: str) -> bool:
-    """Whether `text` is a bare name sqlglot reads as another dialect's type (tinyint, datetime, long): in
+    """Whether `text` is a bare name sqlglot reads as another dialect's type (tinyint, datetime, long, ref): in
     Postgres only a user's type has that name (Icinga DB's domain uint); the loader's hint for one undeclared."""
     m = _BARE.match(text)
-    return m is not None and m.group(1).lower() in ANOTHER_DIALECTS_WORDS
+    return m is not None and (m.group(1).lower() in ANOTHER_DIALECTS_WORDS or m.group(1).lower() in _USERS_ONLY)
 
 
 def parsed_type(text: str) -> str:
     """canonical_type of a text its own tables do not settle: sqlglot's parse of it."""
+    if _AFTER_A_WORD.match(text):
+        raise TypeSyntaxError(f"'{text.strip()}' is not one type (a name, then a type?)")
     if another_dialects_type(text):  # the user's type, not sqlglot's TINYINT, BIGINT, ...
         m = _BARE.match(text)
         return m.group(1).lower() + "[]" * m.group(2).count("[")  # type: ignore[union-attr]
