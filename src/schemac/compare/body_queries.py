@@ -29,6 +29,7 @@ from schemac.compare.query_sources import folded
 from schemac.compare.view_queries import QueryForms, _sources
 from schemac.pg.dialect import DIALECT
 from schemac.pg.expressions import parse_to_compare
+from schemac.pg.refnames import parenthesised_join
 
 
 def same_query(s: str, t: str, parameters: AbstractSet[str], function: str, schema) -> bool:
@@ -274,8 +275,7 @@ def _joins_unwrapped(select: exp.Select) -> None:
     if source is None:
         return
     node, joins = source.this, []
-    while isinstance(node, exp.Subquery) and node.args.get("alias") is None and \
-            isinstance(node.this, (exp.Subquery, exp.Table)):
+    while parenthesised_join(node):
         joins = list(node.args.get("joins") or []) + joins
         node = node.this
     if node is source.this or not isinstance(node, exp.Table):
