@@ -19,6 +19,7 @@ from schemac.commands.diff import IGNORED_TABLES
 from schemac.compare.rebound_calls import older_bindings, older_body_bindings
 from schemac.compare.external_type_users import extension_type_warnings
 from schemac.compare.server_wrappers import inspect_wrapper_warnings
+from schemac.compare.default_classes import default_class_warnings
 from schemac.compare.undeclared_classes import class_warnings
 from schemac.errors import SchemacError
 from schemac.report.invalid import NOT_MANAGED, why_invalid
@@ -150,6 +151,7 @@ def inspect_notes(schema: Schema, listed_runs: tuple[str, ...] = ()) -> list[str
                                                        *expressions_naming_unmanaged(schema), *bodies_unnamed(schema),
                                                        *older_bindings(schema), *older_body_bindings(schema),
                                                        *inspect_wrapper_warnings(schema), *class_warnings(schema),
+                                                       *default_class_warnings(schema),
                                                        *extension_type_warnings(schema),
                                                        *(f"function {f} a trigger runs is listed under external_functions: "
                                                          "(--exclude left out what made it): a migration creating the "

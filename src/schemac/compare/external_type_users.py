@@ -1,6 +1,6 @@
 """What a migration makes of a type schema.yaml lists under external_types (a base type, whose I/O functions are C or
 `LANGUAGE internal` and which schemac does not make; a type of a schema it does not cover): a domain over it, a
-composite type's attribute, a table's column. The migration applies only to a database that has the type already:
+composite type's attribute, a table's column, a function's argument or result. The migration applies only to a database that has the type already:
 on an empty one (generate --verify, diff without a database, a fresh environment) Postgres answers `type "b.int42"
 does not exist` (probe29b's kinds fixture: base types under a domain, a composite type and a table). generate says so
 once per object, as it does of a view over a relation it does not manage."""
@@ -24,6 +24,11 @@ def _types_of(c: Change) -> list[tuple[str, str]]:
         return [(f"table {new.schema}.{new.name}", col.type) for col in new.columns]  # type: ignore[union-attr]
     if c.kind in ("add_column", "alter_column_type"):
         return [(f"column {c.schema}.{c.table}.{c.name}", new.type)]  # type: ignore[union-attr]
+    if c.kind == "add_function" and hasattr(new, "arguments"):  # (an argument of hstore: 'type hstore does not exist')
+        what = f"function {new.schema}.{new.name}"  # type: ignore[union-attr]
+        returns = (new.returns or "").removeprefix("SETOF ")  # type: ignore[union-attr]
+        return [(what, a.type) for a in new.arguments] + \
+            ([(what, returns)] if returns and not returns.startswith("TABLE(") else [])  # type: ignore[union-attr]
     return []
 
 

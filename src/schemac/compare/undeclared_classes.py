@@ -23,6 +23,12 @@ def _extension_of(opclass: str, method: str) -> str | None:
                  if any(entry.partition("=")[0] == parts[1] for entry in methods.get(method, ()))), None)
 
 
+def undeclared(ext: str) -> str:
+    """The end of a notice of what extension `ext`, undeclared, makes: where the migration applies, and the way out."""
+    return ("which schema.yaml does not declare: the migration applies only to a database that has it already, not to "
+            f"an empty one (generate --verify, diff without a database); declare extension {ext} under extensions:")
+
+
 def class_notices(indexes: list, desired: Schema) -> list[str]:
     """One per key of `indexes` ((where, index)) naming an extension's class that `desired` neither declares the
     extension of nor an operator class of that name."""
@@ -36,9 +42,7 @@ def class_notices(indexes: list, desired: Schema) -> list[str]:
                 continue
             out[(index.name, e.opclass)] = (
                 f"{getattr(index, 'source', None) or where}: index {index.name} of {where} uses operator class "
-                f"{e.opclass} of extension {ext}, which schema.yaml does not declare: the migration applies only to a "
-                f"database that has it already, not to an empty one (generate --verify, diff without a database); "
-                f"declare extension {ext} under extensions:")
+                f"{e.opclass} of extension {ext}, " + undeclared(ext))
     return list(out.values())
 
 

@@ -121,7 +121,7 @@ def extension_classes(extensions: Iterable[Extension]) -> dict[tuple[str, str], 
     return out
 
 
-def _of_type(column_type: str, default: str) -> bool:
+def of_type(column_type: str, default: str) -> bool:
     """Whether a column of `column_type` (its schema and modifiers aside) is of the type `default` names."""
     return type_name(column_type)[1] == type_name(default)[1] and column_type.endswith("]") == default.endswith("]")
 
@@ -139,7 +139,7 @@ def _spelled(element, table: Optional[Table], method: str, classes: dict):
     column = table.column(element.column) if table is not None and element.column else None
     # (an expression's type, or a materialized view's column's, is not known here: the class accepts only its own,
     # so naming it is naming the default the key gets without it, which the catalog reader names no more)
-    if default is not None and not element.opclass_options and (column is None or _of_type(column.type, default)):
+    if default is not None and not element.opclass_options and (column is None or of_type(column.type, default)):
         return replace(element, opclass=None)
     return element if len(parts) == 2 else replace(element, opclass=f"{reference_part(schema)}.{reference_part(parts[0])}")
 

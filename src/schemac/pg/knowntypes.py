@@ -108,6 +108,9 @@ def converts_extension(old: str, new: str) -> Optional[bool]:
     return a == b or scalar_io or (a, b) in _EXTENSION_CASTS
 
 
+# The shipped extensions' types sqlglot parses as types of its own (not as a user's): HSTORE, GEOMETRY, GEOGRAPHY,
+# VECTOR (checked against sqlglot's exp.DataType.Type); typeparse's is_user_defined says False for them.
+_SQLGLOT_NAMED = frozenset({"hstore", "geometry", "geography", "vector"})
 # Built-in types sqlglot does not know by name, beyond BUILTIN_TYPES (which leaves pg_* ones out).
 _MORE_BUILTIN = {"pg_lsn", "pg_snapshot"}
 # Spellings people write for built-in types: what "did you mean" proposes besides the canonical names.
@@ -127,11 +130,14 @@ def unknown_type(canonical: str, declared: set[tuple[str, str]], extensions: Ite
                  external: set[str]) -> bool:
     """Whether `canonical` names no type Postgres, schema.yaml, its extensions or external_types know.
     `declared`: (schema, name) of enums and domains; `external`: names, or schema.name. A common built-in
-    spelling is known without sqlglot's parse (writing `inspect`'s file imports no sqlglot)."""
-    if is_known_spelling(canonical) or not is_user_defined(canonical) \
-            or base_and_dims(canonical)[0] in BUILTIN_TYPES | PSEUDO_TYPES:  # "char", "any"
-        return False
+    spelling is known without sqlglot's parse (writing `inspect`'s file imports no sqlglot). An extension's type
+    sqlglot knows by a name of its own (hstore, geometry, geography, vector) is an extension's all the same: a
+    database without it refuses the migration ('type hstore does not exist')."""
     schema, name = base_name(canonical)
+    if (is_known_spelling(canonical) or not is_user_defined(canonical)
+            or base_and_dims(canonical)[0] in BUILTIN_TYPES | PSEUDO_TYPES) \
+            and (schema is not None or name not in _SQLGLOT_NAMED):  # ("char", "any": built-in)
+        return False
     if schema is None and (name in BUILTIN_TYPES or name in _MORE_BUILTIN or name in PSEUDO_TYPES):
         return False
     if (schema or "public", name) in declared or name in external or f"{schema}.{name}" in external:

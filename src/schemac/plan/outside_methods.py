@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from schemac.compare.changes import Change
 from schemac.model import Schema
+from schemac.compare.default_classes import changed_keys, default_class_notices
 from schemac.compare.undeclared_classes import class_notices
 from schemac.pg.extension_opclasses import CLASSES
 from schemac.plan.objects import RELOCATABLE
@@ -36,7 +37,8 @@ def _indexes(c: Change) -> list:
 def outside_method_notices(changes: list[Change], desired: Schema) -> list[str]:
     """One notice per index a change makes with an access method or an extension's operator class the migration
     cannot expect to exist."""
-    classes = class_notices([x for c in changes for x in _indexes(c)], desired)
+    classes = class_notices([x for c in changes for x in _indexes(c)], desired) + \
+        default_class_notices(changed_keys(changes, desired), desired)
     if any(e.name not in CLASSES and e.name not in RELOCATABLE and e.name != "plpgsql" for e in desired.extensions):
         return classes  # an extension this does not know may bring the method (contrib's bloom is in CLASSES)
     known = {*INDEX_METHODS, *(m for e in desired.extensions for m in CLASSES.get(e.name, ()))}
