@@ -388,6 +388,12 @@ CASES = [
     ("attribute-renamed-from-one-still-listed", "composite_types:\n  c:\n    attributes:\n      a: integer\n"
      "      b: {type: integer, renamed_from: a}\n", 5,
      "renamed_from of attribute 'b' of composite type 'c' names 'a', which composite type 'c' still lists"),
+    ("attributes-renamed-in-a-cycle", "composite_types:\n  c:\n    attributes:\n      a: {type: integer, renamed_from: b}\n"
+     "      b: {type: integer, renamed_from: a}\n", 4,
+     "renamed_from of attribute 'a' of composite type 'c': its attributes' renamed_from make a cycle"),
+    ("attributes-renamed-in-a-chain-from-one-still-listed", "composite_types:\n  c:\n    attributes:\n"
+     "      n: {type: integer, renamed_from: i}\n      i: {type: uuid, renamed_from: t}\n      t: text\n", 5,
+     "renamed_from of attribute 'i' of composite type 'c' names 't', which composite type 'c' still lists"),
     ("attributes-renamed-from-the-same", "composite_types:\n  c:\n    attributes:\n      b: {type: integer, renamed_from: a}\n"
      "      d: {type: text, renamed_from: a}\n", 5,
      "renamed_from of attribute 'd' of composite type 'c': another attribute of composite type 'c' is renamed from 'a'"),

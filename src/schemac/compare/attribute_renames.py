@@ -7,16 +7,18 @@ from __future__ import annotations
 
 from schemac.model.frozen import replace
 
+from schemac.compare.moves import chain_moves
 from schemac.model import CompositeType, Schema
 from schemac.pg.types import type_name
 
 
 def attribute_moves(old: CompositeType, new: CompositeType) -> tuple[tuple[str, str], ...]:
-    """(old name, new name) of each attribute of `new` whose `renamed_from` `old` holds, its own name not held by
-    `old` (a hint whose rename an earlier migration made is none: state.json keeps the hints), in `new`'s order."""
-    names = {a.name for a in old.attributes}
-    return tuple((a.renamed_from, a.name) for a in new.attributes
-                 if a.renamed_from and a.renamed_from in names and a.name not in names)
+    """(old name, new name) of each attribute of `new` whose `renamed_from` `old` holds, in an order RENAME ATTRIBUTE
+    runs them: a chain (`number <- id, id <- token`) read again as a rename frees a name (moves.chain_moves, as
+    columns'); a hint whose rename an earlier migration made is none (state.json keeps the hints). No cycle: the
+    loader refuses a swap or rotation of attributes' names (schemafile.usertypes)."""
+    return tuple(chain_moves({a.name for a in old.attributes},
+                             [(a.renamed_from, a.name) for a in new.attributes if a.renamed_from]))
 
 
 def renamed_attributes(old: CompositeType, moves: tuple[tuple[str, str], ...]) -> CompositeType:

@@ -7,7 +7,7 @@ from schemac.model.frozen import replace
 from typing import Callable, Optional
 
 from schemac.compare.changes import Change
-from schemac.compare.moves import rename_cycles
+from schemac.compare.moves import chain_moves, rename_cycles
 from schemac.compare.normalize import rename_column_in_expression
 from schemac.model import INDEXED_KEY_TYPES, Exclusion, NotNull, Partitioning, Schema, Table, names_a_column
 from schemac.pg.lazy import lazy
@@ -96,18 +96,12 @@ def with_column_renames(cur: Table, des: Table) -> Table:
 
 def column_moves(cur: Table, des: Table) -> list[tuple[str, str]]:
     """The RENAME COLUMNs (old, new) `des`'s hints make of `cur`, in an order they can run: each from a name `cur`
-    holds then to one it does not, in schema.yaml's order, passes repeated while one frees a name another takes (a
-    chain: `number <- id, id <- token`, whichever comes first); then each cycle of hints (two columns swapping names,
+    holds then to one it does not, a chain read again as a rename frees a name (moves.chain_moves); then each cycle of hints (two columns swapping names,
     or rotating them) through a scratch name (_cycle_moves). A hint whose both names `cur` holds otherwise is none."""
-    names, moves = {c.name for c in cur.columns}, []
     cycles = _cycles(cur, des)
     taken = {old for cycle in cycles for old, _ in cycle}
-    pending = [(c.renamed_from, c.name) for c in des.columns if c.renamed_from and c.renamed_from not in taken]
-    while ready := [(old, new) for old, new in pending if old in names and new not in names]:
-        old, new = ready[0]
-        moves.append((old, new))
-        names = (names - {old}) | {new}
-        pending.remove((old, new))
+    moves = chain_moves({c.name for c in cur.columns},
+                        [(c.renamed_from, c.name) for c in des.columns if c.renamed_from and c.renamed_from not in taken])
     for cycle in cycles:
         moves += _cycle_moves(cycle)
     return moves

@@ -145,6 +145,20 @@ def rename_cycles(step: dict[str, str]) -> list[list[tuple[str, str]]]:
     return out
 
 
+def chain_moves(names: set[str], hints: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The renames (old, new) of `hints` that can run on an object holding `names`, in an order they run: each from a
+    name held then to one not held, in the hints' order, passes repeated while one frees a name another takes (a
+    chain: `number <- id, id <- token`, whichever comes first). A hint whose old name is gone (made by an earlier
+    migration), or whose new name stays held, is none. Columns' (column_renames) and attributes' (attribute_renames)."""
+    names, pending, moves = set(names), list(hints), []
+    while ready := [(old, new) for old, new in pending if old in names and new not in names]:
+        old, new = ready[0]
+        moves.append((old, new))
+        names = (names - {old}) | {new}
+        pending.remove((old, new))
+    return moves
+
+
 def sequences_named(old: Table) -> Table:
     """`old` with each identity's sequence named as Postgres keeps it through the rename (`a_n_seq`, where the record
     leaves it to Postgres): compare.identities.identity_sequences_named renames it to the new table's (a chain's from

@@ -42,7 +42,7 @@ class UserTypeReader(FieldReader):
             name = self.object_name(f, key, "composite type name")
             what = f"composite type '{name}'"
             attributes: list[Attribute] = []
-            listed = {n for n, _, _ in self.w.mapping(f["attributes"][1], f"attributes of {what}")}
+            hints: dict[str, Node] = {}  # attribute -> its renamed_from's node (_attribute_chains)
             for a_name, a_key, a_node in self.w.mapping(f["attributes"][1], f"attributes of {what}"):
                 a_name = self.identifier(a_key, f"attribute name of {what}")
                 a_what = f"attribute '{a_name}' of {what}"
@@ -52,7 +52,10 @@ class UserTypeReader(FieldReader):
                 attributes.append(Attribute(a_name, self.type_of(af["type"][1], f"type of {a_what}"),
                                             None if collation == "default" else collation,
                                             self.opt_string(af, "comment", a_what),
-                                            self._attribute_renamed_from(af, a_what, a_name, attributes, listed, what)))
+                                            self._attribute_renamed_from(af, a_what, a_name, attributes, what)))
+                if "renamed_from" in af:
+                    hints[a_name] = af["renamed_from"][1]
+            self._attribute_chains(attributes, hints, what)
             if not attributes:  # (Postgres takes `AS ()`: ADD ATTRIBUTE gives it some later; inspect writes it)
                 self.warnings.append(f"{self.w.src(f['attributes'][1])}: {what} has no attributes")  # type: ignore[attr-defined]
             schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
@@ -62,19 +65,35 @@ class UserTypeReader(FieldReader):
                                      self.used_outside(f, what)))  # type: ignore[attr-defined]
         return out
 
-    def _attribute_renamed_from(self, af: dict, what: str, name: str, before: list[Attribute], listed: set,
+    def _attribute_renamed_from(self, af: dict, what: str, name: str, before: list[Attribute],
                                 type_what: str) -> Optional[str]:
-        """An attribute's `renamed_from:` (ALTER TYPE ... RENAME ATTRIBUTE): not a name the type still lists (a swap
-        of two attributes' names is no rename Postgres makes in one step), nor one an earlier attribute is renamed from."""
+        """An attribute's `renamed_from:` (ALTER TYPE ... RENAME ATTRIBUTE): not one an earlier attribute is renamed
+        from (a name the type still lists: _attribute_chains)."""
         old = self.renamed_from(af, what, name)
-        if old is None:
-            return None
-        node = af["renamed_from"][1]
-        if old in listed:
-            raise self.fail(node, f"renamed_from of {what} names {old!r}, which {type_what} still lists")
-        if any(a.renamed_from == old for a in before):
-            raise self.fail(node, f"renamed_from of {what}: another attribute of {type_what} is renamed from {old!r}")
+        if old is not None and any(a.renamed_from == old for a in before):
+            raise self.fail(af["renamed_from"][1],
+                            f"renamed_from of {what}: another attribute of {type_what} is renamed from {old!r}")
         return old
+
+    def _attribute_chains(self, attributes: list[Attribute], hints: dict[str, Node], type_what: str) -> None:
+        """A `renamed_from:` naming an attribute the type still lists only as a chain (`number <- id, id <- token`:
+        RENAME ATTRIBUTE id TO number frees `id` first, compare.attribute_renames), each name it passes renamed from
+        another in turn; not a cycle (two attributes swapping names, a rotation), which no order of RENAME ATTRIBUTEs
+        makes without a scratch name, not taken here: refused. (No two are renamed from one name, so a walk back along
+        the hints ends or comes back to its start.)"""
+        step = {a.name: a.renamed_from for a in attributes if a.renamed_from}  # new -> old
+        listed = {a.name for a in attributes}
+        for a in attributes:
+            by, at = a.name, a.renamed_from  # (`by` renamed from `at`)
+            while at in listed:
+                if at == a.name:  # (told at the cycle's first attribute)
+                    raise self.fail(hints[at], f"renamed_from of attribute {at!r} of {type_what}: its attributes' "
+                                    "renamed_from make a cycle (a swap or rotation of names), which is not made: "
+                                    "rename through another name in two migrations")
+                if at not in step:
+                    raise self.fail(hints[by], f"renamed_from of attribute {by!r} of {type_what} names {at!r}, "
+                                    f"which {type_what} still lists")
+                by, at = at, step[at]
 
     def range_types(self, node: Node) -> list[RangeType]:
         out = []
